@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// Entry point for `npx trellis …` and `npm start`. TypeScript sources run through tsx's loader,
+// so there is no build step between a checkout and a running bot.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('../src/cli/main.ts');
