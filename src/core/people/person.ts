@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/** The roles a roster may give a member of staff. Each maps to the standards they reflect against. */
+export const ROLES = ['teacher', 'teaching-assistant', 'support', 'leader', 'headteacher'] as const;
+export const RoleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof RoleSchema>;
+
+/**
+ * Flags from the roster's `flags` column. `ect`/`nqt` mean statutory induction, `ups`/`upr` the
+ * upper pay scale/range, `grade6plus` support staff on grade 6 or above (004 §5.5).
+ */
+export const FLAGS = [
+  'ect',
+  'nqt',
+  'ups',
+  'upr',
+  'tlr',
+  'part-time',
+  'capability',
+  'agency',
+  'support-plan',
+  'grade6plus',
+  'leadership-scale',
+] as const;
+export const FlagSchema = z.enum(FLAGS);
+export type Flag = z.infer<typeof FlagSchema>;
+
+export const CONTRACTS = ['permanent', 'fixed-term', 'agency'] as const;
+export const ContractSchema = z.enum(CONTRACTS);
+export type Contract = z.infer<typeof ContractSchema>;
+
+/** What the timeline needs to know about a person: nothing identifying. */
+export interface PersonProfile {
+  role: Role;
+  /** First day of employment at this school, ISO date; absent means "before anything we compute". */
+  startDate?: string | undefined;
+  contract: Contract;
+  /** Last day of a fixed-term contract, ISO date. */
+  contractEnd?: string | undefined;
+  flags: readonly Flag[];
+}
+
+export function hasAnyFlag(person: Pick<PersonProfile, 'flags'>, flags: readonly Flag[]): boolean {
+  return flags.some((flag) => person.flags.includes(flag));
+}
+
+/** Splits a flags cell or option (`ect;ups` or `ect,ups`), reporting any it doesn't know. */
+export function parseFlagList(value: string | undefined): { flags: Flag[]; unknown: string[] } {
+  const items = (value ?? '')
+    .split(/[,;]/)
+    .map((flag) => flag.trim().toLowerCase())
+    .filter((flag) => flag !== '');
+  const isFlag = (item: string): item is Flag => (FLAGS as readonly string[]).includes(item);
+  return { flags: [...new Set(items.filter(isFlag))], unknown: items.filter((item) => !isFlag(item)) };
+}

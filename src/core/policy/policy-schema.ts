@@ -1,0 +1,239 @@
+import { z } from 'zod';
+import { FlagSchema, RoleSchema } from '../people/person.ts';
+import { DateRuleSchema } from './date-rule.ts';
+
+/**
+ * A school's growth policy as data. Every rule carries `rule`: the seed paragraph it comes from
+ * (e.g. "002 §31"), so a person told "your plan is due 31 October" can be told why.
+ */
+
+const RuleRef = z.string().min(1, 'cite the policy paragraph this comes from, e.g. "002 §31"');
+
+/** Obligation kinds the timeline knows. The first six are named by the foundation issue. */
+export const OBLIGATION_KINDS = [
+  'self-reflection',
+  'plan-agreed',
+  'check-in',
+  'interim-review',
+  'feedback',
+  'end-of-cycle-review',
+  'leadership-goal',
+  'close-down',
+  'upr-application',
+  'peer-observation',
+] as const;
+export const ObligationKindSchema = z.enum(OBLIGATION_KINDS);
+export type ObligationKind = z.infer<typeof ObligationKindSchema>;
+
+/** Who owes an obligation, resolved to a person later from the roster and assignments. */
+export const OWNERS = ['reviewee', 'reviewer', 'coach', 'head', 'governors'] as const;
+export const OwnerSchema = z.enum(OWNERS);
+export type Owner = z.infer<typeof OwnerSchema>;
+
+const AppliesToSchema = z
+  .strictObject({
+    roles: z.array(RoleSchema).min(1).optional(),
+    /** Applies when the person has at least one of these flags. */
+    anyFlags: z.array(FlagSchema).min(1).optional(),
+    /** Does not apply when the person has any of these flags. */
+    noFlags: z.array(FlagSchema).min(1).optional(),
+  })
+  .default({});
+
+export const ObligationRuleSchema = z.strictObject({
+  /** Stable id: part of each obligation's key, so renaming it re-creates obligations. */
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes'),
+  kind: ObligationKindSchema,
+  label: z.string().min(1),
+  owner: OwnerSchema,
+  appliesTo: AppliesToSchema,
+  /** Who this rule is for: staff in post at the start of the cycle, new starters, or everyone. */
+  audience: z.enum(['everyone', 'in-post', 'new-starters']).default('everyone'),
+  /** Apply once, or once for each term / half term of the academic year. */
+  repeat: z.enum(['once', 'each-term', 'each-half-term']).default('once'),
+  /** Something a person may choose to do (a pay-threshold application) rather than owes. */
+  optional: z.boolean().default(false),
+  opens: DateRuleSchema,
+  due: DateRuleSchema,
+  rule: RuleRef,
+});
+export type ObligationRule = z.infer<typeof ObligationRuleSchema>;
+
+export const EXCLUSION_REASONS = ['agency', 'short-contract', 'induction', 'capability', 'role-not-covered'] as const;
+export const ExclusionReasonSchema = z.enum(EXCLUSION_REASONS);
+export type ExclusionReason = z.infer<typeof ExclusionReasonSchema>;
+
+const ExclusionSchema = z.strictObject({ reason: ExclusionReasonSchema, rule: RuleRef });
+
+const ScaleSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('levels'),
+    levels: z
+      .array(z.strictObject({ value: z.string().regex(/^[a-z-]+$/), label: z.string().min(1) }))
+      .min(2),
+  }),
+  /** 004 §4.2: "no rag-rating is required", only reflection per standard. */
+  z.strictObject({ kind: z.literal('none') }),
+]);
+
+export const STANDARDS_SETS = ['teachers-standards', 'ta-standards', 'headteachers-standards', 'job-description'] as const;
+export const StandardsSetSchema = z.enum(STANDARDS_SETS);
+
+const PlanFieldSchema = z.strictObject({
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  question: z.string().min(1),
+  hint: z.string().optional(),
+});
+
+const PlanSchema = z.discriminatedUnion('shape', [
+  /** 001's professional growth plan: reflections, class needs, goal, reality, options, summary. */
+  z.strictObject({ shape: z.literal('grow-plan'), fields: z.array(PlanFieldSchema).min(1), rule: RuleRef }),
+  /** 002 §10–12: three SMART targets, each naming its improvement-plan area. */
+  z.strictObject({
+    shape: z.literal('smart-targets'),
+    targets: z
+      .array(
+        z.strictObject({
+          kind: z.enum(['pupil-progress', 'team', 'leadership']),
+          label: z.string().min(1),
+          mustBeQuantitative: z.boolean().default(false),
+          appliesTo: AppliesToSchema,
+        }),
+      )
+      .min(1),
+    count: z.number().int().min(1).max(10),
+    mustCiteImprovementPlanArea: z.boolean(),
+    rule: RuleRef,
+  }),
+  /** 004 §5: at most three expectations with detail, success and a completion date. */
+  z.strictObject({
+    shape: z.literal('expectations'),
+    max: z.number().int().min(1).max(10),
+    widerImpactRequiredFor: AppliesToSchema,
+    rule: RuleRef,
+  }),
+  /** 003 §8.9: goals with what success looks like, timescales, how I'll learn, check-in dates. */
+  z.strictObject({ shape: z.literal('goals'), max: z.number().int().min(1).max(10), rule: RuleRef }),
+]);
+
+const ReminderCadenceSchema = z.strictObject({
+  whenOpens: z.boolean().default(true),
+  /** School days before the due date on which to remind, e.g. [5, 1]. */
+  schoolDaysBefore: z.array(z.number().int().min(1).max(60)).default([5, 1]),
+  onDueDay: z.boolean().default(true),
+  overdueEverySchoolDays: z.number().int().min(1).max(60).default(5),
+  escalateToReviewerAfterSchoolDays: z.number().int().min(0).max(60).default(2),
+  escalateToHeadAfterSchoolDays: z.number().int().min(0).max(120).default(10),
+  /** The daily window, school's local time, in which nudges may be sent. */
+  window: z
+    .strictObject({ start: z.string().regex(/^\d\d:\d\d$/), end: z.string().regex(/^\d\d:\d\d$/) })
+    .default({ start: '15:30', end: '17:00' }),
+});
+
+export const PolicySchema = z.strictObject({
+  /** Schema version of this file format. */
+  format: z.literal(1).default(1),
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+  name: z.string().min(1),
+  organisation: z.string().min(1),
+  source: z.string().min(1),
+  cycle: z.strictObject({
+    /** First and last day of the cycle as MM-DD; September-start cycles match the academic year. */
+    startMonthDay: z.string().regex(/^\d\d-\d\d$/),
+    endMonthDay: z.string().regex(/^\d\d-\d\d$/),
+    /** 003 §5.5: a new cycle may begin when a goal is achieved. */
+    continuous: z.boolean().default(false),
+    rule: RuleRef,
+  }),
+  calendar: z
+    .strictObject({
+      /** Whether the school's closure days stop counting as working days. */
+      closuresAreNonWorkingDays: z.boolean().default(true),
+    })
+    .default({ closuresAreNonWorkingDays: true }),
+  coverage: z.strictObject({
+    roles: z.array(RoleSchema).min(1),
+    rolesRule: RuleRef,
+    exclusions: z.array(ExclusionSchema),
+    /** 004 §2.2: excluded colleagues still get regular check-ins and feedback. */
+    excludedStillGetCheckIns: z.strictObject({ value: z.boolean(), rule: RuleRef }).optional(),
+    /** 002 §16/§33: temporary staff get targets for their period of employment. */
+    fixedTermCycleEndsWithContract: z.strictObject({ value: z.boolean(), rule: RuleRef }).optional(),
+  }),
+  standards: z.strictObject({
+    byRole: z.partialRecord(RoleSchema, StandardsSetSchema),
+    rule: RuleRef,
+  }),
+  reflection: z.strictObject({
+    scale: ScaleSchema,
+    nextStepsPerStandard: z.boolean(),
+    /** Closing prompts, e.g. 004 §4.2's successes, strengths and areas for further growth. */
+    closingPrompts: z.array(PlanFieldSchema).min(1),
+    rule: RuleRef,
+  }),
+  plan: PlanSchema,
+  planAgreement: z.strictObject({ requiredBeforeSubmission: z.boolean(), amendableByAgreement: z.boolean(), rule: RuleRef }),
+  leadershipGoal: z
+    .strictObject({ appliesTo: AppliesToSchema, fields: z.array(PlanFieldSchema).min(1), rule: RuleRef })
+    .optional(),
+  checkIns: z.strictObject({
+    typicalMinutes: z.number().int().min(5).max(120),
+    wellbeingCheck: z.boolean(),
+    avoid: z.array(z.enum(['break', 'lunch', 'ppa'])),
+    arrangedBy: OwnerSchema,
+    rule: RuleRef,
+  }),
+  observation: z.strictObject({
+    /** Cap on performance-management observation per cycle, in minutes; absent = no cap. */
+    capMinutesPerCycle: z.number().int().min(0).optional(),
+    capExemptFlags: z.array(FlagSchema).default([]),
+    graded: z.boolean(),
+    oralFeedbackWithinWorkingDays: z.number().int().min(0).optional(),
+    writtenFeedbackWithinWorkingDays: z.number().int().min(0).optional(),
+    teacherMayAppendComments: z.boolean(),
+    peerObservationsPerYear: z.number().int().min(0).default(0),
+    rule: RuleRef,
+  }),
+  appeals: z
+    .strictObject({
+      windowWorkingDays: z.number().int().min(1),
+      meetingWithinWorkingDays: z.number().int().min(1),
+      outcomeWithinWorkingDays: z.number().int().min(1),
+      appealManager: z.strictObject({ default: z.enum(['head']), ifHeadTookPart: z.enum(['trust-ceo', 'chair-of-governors']) }),
+      companionAllowed: z.boolean(),
+      rule: RuleRef,
+    })
+    .optional(),
+  payThreshold: z
+    .strictObject({
+      window: z.discriminatedUnion('kind', [
+        z.strictObject({ kind: z.literal('any-time-once-a-year') }),
+        z.strictObject({ kind: z.literal('deadline'), due: DateRuleSchema }),
+      ]),
+      criteria: z.array(z.string().min(1)).min(1),
+      rule: RuleRef,
+    })
+    .optional(),
+  reviewers: z.strictObject({
+    defaultReviewer: z.enum(['line-manager', 'coach']),
+    maxRevieweesPerReviewer: z.number().int().min(1).optional(),
+    maxExemptFlags: z.array(FlagSchema).default([]),
+    revieweeMayRequestChange: z.boolean(),
+    changingReviewerRestartsCycle: z.boolean(),
+    rule: RuleRef,
+  }),
+  confidentiality: z.strictObject({
+    lineManagerAccessOnRequest: z.boolean(),
+    tellRevieweeWhoWasGrantedAccess: z.boolean(),
+    retentionYears: z.number().int().min(1),
+    rule: RuleRef,
+  }),
+  governance: z.strictObject({ annualGovernorsReport: z.boolean(), rule: RuleRef }),
+  reminders: ReminderCadenceSchema.default(ReminderCadenceSchema.parse({})),
+  obligations: z.array(ObligationRuleSchema).min(1),
+});
+
+export type Policy = z.infer<typeof PolicySchema>;
+export type PolicyInput = z.input<typeof PolicySchema>;
+export type PlanShape = Policy['plan']['shape'];
+export type AppliesTo = z.infer<typeof AppliesToSchema>;
