@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { byId, dueDates, obligationsOf, timelineOf } from './timeline-fixtures.ts';
+
+describe("Thomas Alleyne's preset (seed 002) timeline", () => {
+  it('runs the cycle from 1 September to 31 August (002 §32)', () => {
+    const timeline = timelineOf('thomas-alleyne', {});
+    if (timeline.excluded) throw new Error(timeline.reason);
+    expect(timeline.cycle).toEqual({ start: '2026-09-01', end: '2027-08-31' });
+  });
+
+  it('has teachers’ planning done by 31 October and the interim review in the second half of spring (002 §14, §31)', () => {
+    const obligations = obligationsOf('thomas-alleyne', {});
+    expect(obligations.map((o) => [o.id, o.kind, o.opens, o.due, o.owner])).toEqual([
+      ['self-reflection', 'self-reflection', '2026-09-01', '2026-10-15', 'reviewee'],
+      ['plan-agreed', 'plan-agreed', '2026-09-01', '2026-10-31', 'reviewer'],
+      // Spring half term ends Fri 19 Feb 2027; the term's last day, 26 March, is Good Friday.
+      ['interim-review', 'interim-review', '2027-02-22', '2027-03-25', 'reviewer'],
+      ['end-of-cycle-review', 'end-of-cycle-review', '2027-06-07', '2027-10-31', 'reviewer'],
+    ]);
+    expect(byId(obligations, 'plan-agreed').rule).toContain('002 §31');
+    expect(byId(obligations, 'interim-review').rule).toContain('002 §14');
+  });
+
+  it('has the head’s planning done by 31 December, by the governors (002 §31, §22)', () => {
+    const obligations = obligationsOf('thomas-alleyne', { role: 'headteacher' });
+    expect(byId(obligations, 'head-plan-agreed')).toMatchObject({ due: '2026-12-31', owner: 'governors', kind: 'plan-agreed' });
+    expect(byId(obligations, 'head-end-of-cycle-review').due).toBe('2027-12-31');
+    expect(obligations.map((o) => o.id)).not.toContain('plan-agreed');
+  });
+
+  it('gives the 2027/28 dates (002 §14, §31)', () => {
+    expect(dueDates(obligationsOf('thomas-alleyne', {}, 2027))).toEqual({
+      'self-reflection': '2027-10-15',
+      'plan-agreed': '2027-10-31',
+      'interim-review': '2028-03-31',
+      'end-of-cycle-review': '2028-10-31',
+    });
+    expect(byId(obligationsOf('thomas-alleyne', {}, 2027), 'interim-review').opens).toBe('2028-02-21');
+  });
+
+  it('covers only teachers and the head: a teaching assistant is told why (002 introduction)', () => {
+    expect(timelineOf('thomas-alleyne', { role: 'teaching-assistant' })).toMatchObject({ excluded: true, code: 'role-not-covered' });
+    expect(timelineOf('thomas-alleyne', { role: 'support' })).toMatchObject({ excluded: true, code: 'role-not-covered' });
+  });
+
+  it('excludes ECTs, capability procedures, agency staff and contracts under a term (002 introduction)', () => {
+    expect(timelineOf('thomas-alleyne', { flags: ['ect'] })).toMatchObject({ excluded: true, code: 'induction' });
+    expect(timelineOf('thomas-alleyne', { flags: ['capability'] })).toMatchObject({ excluded: true, code: 'capability' });
+    expect(timelineOf('thomas-alleyne', { contract: 'agency' })).toMatchObject({ excluded: true, code: 'agency' });
+    const shortContract = timelineOf('thomas-alleyne', { startDate: '2026-09-02', contract: 'fixed-term', contractEnd: '2026-11-13' });
+    expect(shortContract).toMatchObject({ excluded: true, code: 'short-contract' });
+    if (shortContract.excluded) expect(shortContract.reason).toMatch(/shorter than one term/);
+  });
+
+  it('ends a temporary teacher’s cycle with their contract, review included (002 §16, §33)', () => {
+    const obligations = obligationsOf('thomas-alleyne', { startDate: '2026-09-02', contract: 'fixed-term', contractEnd: '2027-03-31' });
+    expect(obligations.map((o) => [o.id, o.opens, o.due])).toEqual([
+      ['self-reflection', '2026-09-02', '2026-10-15'],
+      ['plan-agreed', '2026-09-02', '2026-10-31'],
+      ['interim-review', '2027-02-22', '2027-03-25'],
+      ['end-of-cycle-review', '2027-03-31', '2027-03-31'],
+    ]);
+  });
+
+  it('gives a teacher who joins in November a first-cycle plan within four school weeks (002 §34)', () => {
+    const obligations = obligationsOf('thomas-alleyne', { startDate: '2026-11-02' });
+    expect(obligations.map((o) => [o.id, o.due])).toEqual([
+      ['new-starter-plan-agreed', '2026-11-27'],
+      ['interim-review', '2027-03-25'],
+      ['end-of-cycle-review', '2027-10-31'],
+    ]);
+  });
+});

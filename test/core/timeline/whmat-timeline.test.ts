@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { byId, calendarFor, dueDates, ENGLAND_2026_28, obligationsOf, timelineOf } from './timeline-fixtures.ts';
+
+describe('WHMAT preset (seed 004) timeline', () => {
+  it('runs the cycle from 1 October to 30 September (004 §3.11)', () => {
+    const timeline = timelineOf('whmat', {});
+    expect(timeline.excluded).toBe(false);
+    if (!timeline.excluded) expect(timeline.cycle).toEqual({ start: '2026-10-01', end: '2027-09-30' });
+  });
+
+  it('gives an in-post teacher every 2026/27 deadline of 004 §4.2, §5.1, §6.3, §8.2 and Appendix A', () => {
+    const obligations = obligationsOf('whmat', {});
+    expect(obligations.map((o) => [o.id, o.kind, o.opens, o.due, o.owner])).toEqual([
+      // 004 §4.2: self-reflection by mid-October.
+      ['self-reflection', 'self-reflection', '2026-09-01', '2026-10-15', 'reviewee'],
+      // 004 §8.2: UPR business case by October half term (starts Mon 26 Oct), so Fri 23 Oct.
+      ['upr-application', 'upr-application', '2026-09-02', '2026-10-23', 'reviewee'],
+      // 004 §5.1 / §6.3: October meeting; 31 Oct 2026 is a Saturday, so Friday 30 Oct.
+      ['autumn-check-in', 'check-in', '2026-10-01', '2026-10-30', 'reviewer'],
+      ['plan-agreed', 'plan-agreed', '2026-10-01', '2026-10-30', 'reviewee'],
+      // 004 §6.3: spring check-in by February half term (15 Feb 2027): Friday 12 Feb.
+      ['spring-check-in', 'check-in', '2027-01-05', '2027-02-12', 'reviewer'],
+      ['summer-check-in', 'check-in', '2027-04-12', '2027-07-21', 'reviewer'],
+      // Appendix A: appraisers close down by mid-September of the following year.
+      ['close-down', 'close-down', '2027-06-07', '2027-09-15', 'reviewer'],
+    ]);
+    expect(byId(obligations, 'upr-application').optional).toBe(true);
+    expect(byId(obligations, 'spring-check-in').rule).toContain('004 §6.3');
+  });
+
+  it('gives the 2027/28 deadlines from that year’s term dates (004 §4.2, §6.3, Appendix A)', () => {
+    expect(dueDates(obligationsOf('whmat', {}, 2027))).toEqual({
+      'self-reflection': '2027-10-15',
+      'upr-application': '2027-10-22',
+      'autumn-check-in': '2027-10-29', // 31 Oct 2027 is a Sunday
+      'plan-agreed': '2027-10-29',
+      'spring-check-in': '2028-02-11', // half term starts Mon 14 Feb 2028
+      'summer-check-in': '2028-07-21',
+      'close-down': '2028-09-15',
+    });
+  });
+
+  it('does not offer a UPR application to someone already on the upper range (004 §8)', () => {
+    const ids = obligationsOf('whmat', { flags: ['upr'] }).map((o) => o.id);
+    expect(ids).not.toContain('upr-application');
+    expect(obligationsOf('whmat', { role: 'teaching-assistant' }).map((o) => o.id)).not.toContain('upr-application');
+  });
+
+  it('gives a January starter a reflection within 2 working weeks and a first check-in by week 4 (004 §4.3)', () => {
+    const obligations = obligationsOf('whmat', { startDate: '2027-01-11' });
+    expect(obligations.map((o) => [o.id, o.opens, o.due])).toEqual([
+      ['new-starter-self-reflection', '2027-01-11', '2027-01-22'],
+      ['new-starter-check-in', '2027-01-11', '2027-02-05'],
+      ['new-starter-plan-agreed', '2027-01-11', '2027-02-05'],
+      // The spring check-in still applies, opening on the first day (004 §6.3).
+      ['spring-check-in', '2027-01-11', '2027-02-12'],
+      ['summer-check-in', '2027-04-12', '2027-07-21'],
+      ['close-down', '2027-06-07', '2027-09-15'],
+    ]);
+  });
+
+  it('counts a new starter’s working weeks in school days, across October half term and the clock change (004 §4.3)', () => {
+    // Starts Mon 19 Oct 2026; clocks go back Sun 25 Oct; half term 26–30 Oct is not counted.
+    const obligations = obligationsOf('whmat', { startDate: '2026-10-19' });
+    expect(byId(obligations, 'new-starter-self-reflection').due).toBe('2026-11-06');
+    expect(byId(obligations, 'new-starter-check-in').due).toBe('2026-11-20');
+    expect(obligations.map((o) => o.id)).not.toContain('self-reflection');
+  });
+
+  it('counts a February starter’s two weeks across February half term (004 §4.3)', () => {
+    expect(byId(obligationsOf('whmat', { startDate: '2027-02-08' }), 'new-starter-self-reflection').due).toBe('2027-02-26');
+  });
+
+  it('excludes agency workers, contracts under a term and NQTs/ECTs, who still get check-ins (004 §2.1, §2.2)', () => {
+    const agency = timelineOf('whmat', { contract: 'agency' });
+    expect(agency).toMatchObject({ excluded: true, code: 'agency', rule: '004 §2.1.1' });
+    if (agency.excluded) expect(agency.stillOffered).toContain('004 §2.2');
+    expect(timelineOf('whmat', { flags: ['ect'] })).toMatchObject({ excluded: true, code: 'induction', rule: '004 §2.1.3' });
+    expect(timelineOf('whmat', { flags: ['nqt'] })).toMatchObject({ excluded: true, code: 'induction' });
+    const shortContract = timelineOf('whmat', { startDate: '2026-09-02', contract: 'fixed-term', contractEnd: '2026-11-13' });
+    expect(shortContract).toMatchObject({ excluded: true, code: 'short-contract', rule: '004 §2.1.2' });
+  });
+
+  it('covers staff in capability procedures, which 004 does not exclude (004 §2.1, §10)', () => {
+    expect(timelineOf('whmat', { flags: ['capability'] }).excluded).toBe(false);
+  });
+
+  it('covers support staff and teaching assistants (004 §2.1: all colleagues)', () => {
+    expect(timelineOf('whmat', { role: 'support' }).excluded).toBe(false);
+    expect(timelineOf('whmat', { role: 'teaching-assistant' }).excluded).toBe(false);
+  });
+
+  it('opens a term that begins with a closure day on the next school day', () => {
+    const calendar = calendarFor('england-and-wales', { ...ENGLAND_2026_28, closures: ['2027-01-05'] });
+    expect(byId(obligationsOf('whmat', {}, 2026, calendar), 'spring-check-in').opens).toBe('2027-01-06');
+  });
+});
