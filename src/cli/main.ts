@@ -1,0 +1,50 @@
+import { CliError } from './cli-error.ts';
+import { CALENDAR_USAGE, runCalendarCommand } from './commands/calendar-command.ts';
+import { POLICY_USAGE, runPolicyCommand } from './commands/policy-command.ts';
+import { TIMELINE_USAGE, runTimelineCommand } from './commands/timeline-command.ts';
+import { type Output, processOutput } from './output.ts';
+
+const USAGE = `Trellis: the professional growth cycle, in chat.
+
+Usage:
+  trellis migrate
+  ${POLICY_USAGE.split('\n').join('\n  ')}
+  ${CALENDAR_USAGE}
+  ${TIMELINE_USAGE}
+  trellis school set SCHOOL --policy PRESET|FILE --terms FILE [--name NAME] [--trust TRUST]
+  trellis import roster FILE --school SCHOOL`;
+
+type Command = (args: string[], output: Output) => Promise<void>;
+
+const COMMANDS: Record<string, Command> = {
+  policy: runPolicyCommand,
+  calendar: runCalendarCommand,
+  timeline: runTimelineCommand,
+};
+
+/** Runs one CLI invocation and returns its exit code. Known mistakes print plain words, not stacks. */
+export async function runCli(argv: string[], output: Output = processOutput): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    output.out(USAGE);
+    return name === undefined ? 1 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    output.err(`Unknown command "${name}".\n\n${USAGE}`);
+    return 1;
+  }
+  try {
+    await command(args, output);
+    return 0;
+  } catch (error) {
+    if (error instanceof CliError) {
+      output.err(error.message);
+      return error.exitCode;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    output.err(`Something went wrong: ${message}`);
+    if (process.env.TRELLIS_DEBUG === '1' && error instanceof Error) output.err(error.stack ?? '');
+    return 1;
+  }
+}
