@@ -1,8 +1,13 @@
 import { CliError } from './cli-error.ts';
 import { CALENDAR_USAGE, runCalendarCommand } from './commands/calendar-command.ts';
+import { IMPORT_USAGE, runImportCommand } from './commands/import-command.ts';
+import { runMigrateCommand } from './commands/migrate-command.ts';
+import { runSchoolCommand, SCHOOL_USAGE } from './commands/school-command.ts';
 import { POLICY_USAGE, runPolicyCommand } from './commands/policy-command.ts';
 import { TIMELINE_USAGE, runTimelineCommand } from './commands/timeline-command.ts';
+import type { CommandContext } from './command-context.ts';
 import { type Output, processOutput } from './output.ts';
+import { type Clock, systemClock } from '../core/time/clock.ts';
 
 const USAGE = `Trellis: the professional growth cycle, in chat.
 
@@ -11,19 +16,22 @@ Usage:
   ${POLICY_USAGE.split('\n').join('\n  ')}
   ${CALENDAR_USAGE}
   ${TIMELINE_USAGE}
-  trellis school set SCHOOL --policy PRESET|FILE --terms FILE [--name NAME] [--trust TRUST]
-  trellis import roster FILE --school SCHOOL`;
+  ${SCHOOL_USAGE}
+  ${IMPORT_USAGE}`;
 
-type Command = (args: string[], output: Output) => Promise<void>;
+type Command = (args: string[], context: CommandContext) => Promise<void>;
 
 const COMMANDS: Record<string, Command> = {
   policy: runPolicyCommand,
   calendar: runCalendarCommand,
   timeline: runTimelineCommand,
+  migrate: runMigrateCommand,
+  school: runSchoolCommand,
+  import: runImportCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code. Known mistakes print plain words, not stacks. */
-export async function runCli(argv: string[], output: Output = processOutput): Promise<number> {
+export async function runCli(argv: string[], output: Output = processOutput, env: NodeJS.ProcessEnv = process.env, clock: Clock = systemClock): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     output.out(USAGE);
@@ -35,7 +43,7 @@ export async function runCli(argv: string[], output: Output = processOutput): Pr
     return 1;
   }
   try {
-    await command(args, output);
+    await command(args, { output, env, clock });
     return 0;
   } catch (error) {
     if (error instanceof CliError) {

@@ -1,16 +1,36 @@
 import { runCli } from '../../src/cli/main.ts';
+import { type Clock, fixedClock } from '../../src/core/time/clock.ts';
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs the CLI in-process and captures what it printed, as a person at a terminal would see it. */
-export async function runTrellis(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+export function runTrellis(...argv: string[]): Promise<CliRun> {
+  return runTrellisWith({}, ...argv);
+}
+
+/** The same, against a given database (DATABASE_URL) and at a given moment. */
+export async function runTrellisWith(options: { databaseUrl?: string; clock?: Clock; at?: string }, ...argv: string[]): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(argv, {
-    out: (text) => {
-      stdout += `${text}\n`;
+  const env = { ...process.env, DATABASE_URL: options.databaseUrl };
+  if (options.databaseUrl === undefined) delete env.DATABASE_URL;
+  const clock = options.clock ?? fixedClock(options.at ?? '2026-09-07T09:00:00Z');
+  const code = await runCli(
+    argv,
+    {
+      out: (text) => {
+        stdout += `${text}\n`;
+      },
+      err: (text) => {
+        stderr += `${text}\n`;
+      },
     },
-    err: (text) => {
-      stderr += `${text}\n`;
-    },
-  });
+    env,
+    clock,
+  );
   return { code, stdout, stderr };
 }

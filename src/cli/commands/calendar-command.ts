@@ -2,13 +2,13 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_REGION } from '../../core/calendar/region.ts';
 import { SchoolCalendar } from '../../core/calendar/school-calendar.ts';
 import { CliError } from '../cli-error.ts';
-import type { Output } from '../output.ts';
+import type { CommandContext } from '../command-context.ts';
 import { parseRegion, readTermDatesFile, requireInteger, requireIsoDate } from '../read-arguments.ts';
 
 export const CALENDAR_USAGE = `trellis calendar add-working-days YYYY-MM-DD N [--region england-and-wales|scotland|northern-ireland] [--terms FILE]`;
 
 /** `trellis calendar add-working-days`: the date N working days after a date (that date is day 0). */
-export async function runCalendarCommand(args: string[], output: Output): Promise<void> {
+export async function runCalendarCommand(args: string[], { output }: CommandContext): Promise<void> {
   const [verb, ...rest] = args;
   if (verb !== 'add-working-days') throw new CliError(`Unknown calendar command "${verb ?? ''}".\n\nUsage:\n${CALENDAR_USAGE}`);
   let parsed: ReturnType<typeof parse>;

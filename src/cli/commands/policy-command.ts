@@ -2,14 +2,14 @@ import { policyToYaml } from '../../core/policy/load-policy.ts';
 import { PRESET_INPUTS, PRESET_NAMES, getPreset } from '../../core/policy/presets/index.ts';
 import { CliError } from '../cli-error.ts';
 import { readPolicyArgument, readPolicyFile } from '../read-arguments.ts';
-import type { Output } from '../output.ts';
+import type { CommandContext } from '../command-context.ts';
 
 export const POLICY_USAGE = `trellis policy list
 trellis policy show PRESET|FILE
 trellis policy validate FILE`;
 
 /** `trellis policy list|show|validate`: look at presets, and check a school's own policy file. */
-export async function runPolicyCommand(args: string[], output: Output): Promise<void> {
+export async function runPolicyCommand(args: string[], { output }: CommandContext): Promise<void> {
   const [verb, target, ...rest] = args;
   if (rest.length > 0) throw new CliError(`Unexpected arguments: ${rest.join(' ')}\n\nUsage:\n${POLICY_USAGE}`);
   switch (verb) {

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { CONTRACTS, type Contract, FLAGS, type Flag, parseFlagList, type PersonProfile, ROLES, type Role } from '../../core/people/person.ts';
 import { computeTimeline } from '../../core/timeline/compute-timeline.ts';
 import { CliError } from '../cli-error.ts';
-import type { Output } from '../output.ts';
+import type { CommandContext } from '../command-context.ts';
 import { readPolicyArgument, requireInteger, requireIsoDate } from '../read-arguments.ts';
 import { calendarFromArguments } from './calendar-command.ts';
 
@@ -11,7 +11,7 @@ export const TIMELINE_USAGE = `trellis timeline --policy PRESET|FILE --role ROLE
                  [--contract-end YYYY-MM-DD] [--json]`;
 
 /** `trellis timeline`: one person's obligations for an academic year, as JSON or a table. */
-export async function runTimelineCommand(args: string[], output: Output): Promise<void> {
+export async function runTimelineCommand(args: string[], { output }: CommandContext): Promise<void> {
   const { values } = parseCommandArgs(args);
   if (values.policy === undefined) throw new CliError(`--policy is required.\n\nUsage:\n${TIMELINE_USAGE}`);
   const { policy } = await readPolicyArgument(values.policy);

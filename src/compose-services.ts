@@ -1,0 +1,29 @@
+import type { Config } from './config/load-config.ts';
+import type { ObligationRepository, RosterRepository, SchoolRepository } from './core/ports.ts';
+import { type Clock, systemClock } from './core/time/clock.ts';
+import { type OpenDatabase, openDatabase } from './storage/db/open-database.ts';
+import { PrismaObligationRepository } from './storage/prisma/prisma-obligation-repository.ts';
+import { PrismaRosterRepository } from './storage/prisma/prisma-roster-repository.ts';
+import { PrismaSchoolRepository } from './storage/prisma/prisma-school-repository.ts';
+
+/** Everything the core needs, wired to real storage. The one place that picks implementations. */
+export interface Services {
+  database: OpenDatabase;
+  clock: Clock;
+  schools: SchoolRepository;
+  roster: RosterRepository;
+  obligations: ObligationRepository;
+  close(): Promise<void>;
+}
+
+export async function openServices(config: Pick<Config, 'databaseUrl' | 'dataDir'>, clock: Clock = systemClock): Promise<Services> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  return {
+    database,
+    clock,
+    schools: new PrismaSchoolRepository(database.prisma),
+    roster: new PrismaRosterRepository(database.prisma),
+    obligations: new PrismaObligationRepository(database.prisma),
+    close: () => database.close(),
+  };
+}

@@ -1,0 +1,35 @@
+import { londonDateOf } from '../calendar/london-time.ts';
+import type { ObligationChanges, ObligationRepository, RosterChanges, RosterRepository, SchoolRepository } from '../ports.ts';
+import { type Clock, currentAcademicYear } from '../time/clock.ts';
+import { planObligations } from '../timeline/plan-obligations.ts';
+import { checkRosterReferences, parseRosterCsv, type RowProblem } from './parse-roster-csv.ts';
+
+export type RosterImportResult =
+  | { ok: false; fileProblem: string }
+  | { ok: true; loaded: number; problems: RowProblem[]; changes: RosterChanges; obligations: ObligationChanges; academicYear: number };
+
+export interface RosterImportDeps {
+  schools: SchoolRepository;
+  roster: RosterRepository;
+  obligations: ObligationRepository;
+  clock: Clock;
+}
+
+export class UnknownSchoolError extends Error {}
+
+/**
+ * Loads a roster CSV into a school and refreshes everyone's obligations for the current academic
+ * year. Bad lines are reported and skipped; the good ones load together or not at all.
+ */
+export async function importRoster(deps: RosterImportDeps, schoolSlug: string, csvText: string, academicYear = currentAcademicYear(deps.clock)): Promise<RosterImportResult> {
+  const school = await deps.schools.findSchool(schoolSlug);
+  if (school === undefined) throw new UnknownSchoolError(`There is no school "${schoolSlug}" yet: create it first with trellis school set ${schoolSlug} --policy … --terms …`);
+  const parsed = parseRosterCsv(csvText);
+  if (!parsed.ok) return parsed;
+  const checked = checkRosterReferences(parsed.rows);
+  const problems = [...parsed.problems, ...checked.problems].sort((a, b) => a.line - b.line);
+  const changes = await deps.roster.applyRoster(school.id, checked.rows, londonDateOf(deps.clock.now()));
+  const staff = await deps.roster.findStaff(school.id);
+  const obligations = await deps.obligations.syncCycles(school.id, planObligations(school, staff, academicYear));
+  return { ok: true, loaded: checked.rows.length, problems, changes, obligations, academicYear };
+}

@@ -1,0 +1,70 @@
+import type { StaffMember } from '../people/staff-member.ts';
+import type { Owner } from '../policy/policy-schema.ts';
+import { calendarOf, type School } from '../schools/school.ts';
+import { type Obligation, computeTimeline } from './compute-timeline.ts';
+
+/** A person's cycle for one academic year, as it should be stored. */
+export interface PlannedCycle {
+  personId: string;
+  academicYear: number;
+  start: string;
+  end: string;
+  /** Set when the policy does not cover the person this year, with the reason and rule. */
+  exclusion?: { code: string; reason: string; rule: string } | undefined;
+  obligations: PlannedObligation[];
+}
+
+export interface PlannedObligation extends Obligation {
+  /** Deterministic and unique: recomputing a timeline updates rows instead of adding them. */
+  key: string;
+  ownerPersonId?: string | undefined;
+}
+
+/**
+ * Computes every active person's cycle and obligations for an academic year and says who, by
+ * name, owes each one. Pure: storage only has to write what comes back.
+ */
+export function planObligations(school: School, staff: readonly StaffMember[], academicYear: number): PlannedCycle[] {
+  const calendar = calendarOf(school);
+  const head = staff.find((person) => person.active && person.role === 'headteacher');
+  return staff
+    .filter((person) => person.active)
+    .map((person) => {
+      const timeline = computeTimeline(school.policy, calendar, person, academicYear);
+      if (timeline.excluded) {
+        const { code, reason, rule } = timeline;
+        const cycle = { start: `${academicYear}-09-01`, end: `${academicYear + 1}-08-31` };
+        return { personId: person.id, academicYear, ...cycle, exclusion: { code, reason, rule }, obligations: [] };
+      }
+      return {
+        personId: person.id,
+        academicYear,
+        start: timeline.cycle.start,
+        end: timeline.cycle.end,
+        obligations: timeline.obligations.map((obligation) => ({
+          ...obligation,
+          key: obligationKey(person.id, academicYear, obligation.id),
+          ownerPersonId: resolveOwner(obligation.owner, person, head),
+        })),
+      };
+    });
+}
+
+export function obligationKey(personId: string, academicYear: number, obligationId: string): string {
+  return `${personId}:${academicYear}:${obligationId}`;
+}
+
+function resolveOwner(owner: Owner, person: StaffMember, head: StaffMember | undefined): string | undefined {
+  switch (owner) {
+    case 'reviewee':
+      return person.id;
+    case 'reviewer':
+      return person.reviewerId ?? person.lineManagerId;
+    case 'coach':
+      return person.coachId ?? person.reviewerId ?? person.lineManagerId;
+    case 'head':
+      return head?.id;
+    case 'governors':
+      return undefined;
+  }
+}

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import type { ObligationChanges, ObligationRepository } from '../../core/ports.ts';
+import type { PlannedCycle, PlannedObligation } from '../../core/timeline/plan-obligations.ts';
+import type { PrismaClient } from '../db/create-prisma-client.ts';
+import { fromDbDate, toDbDate } from './db-date.ts';
+
+/**
+ * Cycles and obligations in PostgreSQL. Syncing is idempotent: rows are matched on their
+ * deterministic key, open ones follow the plan, and anything done, snoozed or marked not
+ * applicable is never rewritten, because that is someone's record.
+ */
+export class PrismaObligationRepository implements ObligationRepository {
+  readonly #prisma: PrismaClient;
+
+  constructor(prisma: PrismaClient) {
+    this.#prisma = prisma;
+  }
+
+  syncCycles(schoolId: string, cycles: readonly PlannedCycle[]): Promise<ObligationChanges> {
+    return this.#prisma.$transaction(
+      async (tx) => {
+        const changes: ObligationChanges = { created: 0, updated: 0, removed: 0, unchanged: 0 };
+        const years = [...new Set(cycles.map((cycle) => cycle.academicYear))];
+        const personIds = cycles.map((cycle) => cycle.personId);
+        const existingCycles = await tx.cycle.findMany({ where: { personId: { in: personIds }, academicYear: { in: years } } });
+        const cycleIdOf = new Map(existingCycles.map((c) => [`${c.personId}:${c.academicYear}`, c.id]));
+        const newCycles = cycles.filter((c) => !cycleIdOf.has(`${c.personId}:${c.academicYear}`));
+        for (const cycle of newCycles) cycleIdOf.set(`${cycle.personId}:${cycle.academicYear}`, randomUUID());
+        await tx.cycle.createMany({ data: newCycles.map((c) => ({ id: cycleIdOf.get(`${c.personId}:${c.academicYear}`)!, schoolId, ...cycleFields(c) })) });
+        const plannedOf = new Map(cycles.map((c) => [`${c.personId}:${c.academicYear}`, c]));
+        for (const cycle of existingCycles) {
+          const planned = plannedOf.get(`${cycle.personId}:${cycle.academicYear}`);
+          if (planned === undefined) continue;
+          const fields = cycleFields(planned);
+          if (cycle.status !== 'closed' && (cycle.status !== fields.status || cycle.exclusionReason !== fields.exclusionReason || fromDbDate(cycle.startsOn) !== planned.start || fromDbDate(cycle.endsOn) !== planned.end)) {
+            await tx.cycle.update({ where: { id: cycle.id }, data: fields });
+          }
+        }
+
+        const cycleIds = [...cycleIdOf.values()];
+        const existing = await tx.obligation.findMany({ where: { cycleId: { in: cycleIds } } });
+        const byKey = new Map(existing.map((o) => [o.key, o]));
+        const plannedKeys = new Set<string>();
+        const creates = [];
+        for (const cycle of cycles) {
+          const cycleId = cycleIdOf.get(`${cycle.personId}:${cycle.academicYear}`)!;
+          for (const planned of cycle.obligations) {
+            plannedKeys.add(planned.key);
+            const before = byKey.get(planned.key);
+            if (before === undefined) {
+              creates.push({ cycleId, personId: cycle.personId, ...obligationFields(planned) });
+            } else if (before.status !== 'open' || sameObligation(before, planned)) {
+              changes.unchanged++;
+            } else {
+              await tx.obligation.update({ where: { id: before.id }, data: obligationFields(planned) });
+              changes.updated++;
+            }
+          }
+        }
+        await tx.obligation.createMany({ data: creates });
+        changes.created = creates.length;
+        const stale = existing.filter((o) => !plannedKeys.has(o.key) && o.status === 'open').map((o) => o.id);
+        if (stale.length > 0) changes.removed = (await tx.obligation.deleteMany({ where: { id: { in: stale } } })).count;
+        return changes;
+      },
+      { timeout: 300_000, maxWait: 10_000 },
+    );
+  }
+}
+
+function cycleFields(cycle: PlannedCycle) {
+  return {
+    personId: cycle.personId,
+    academicYear: cycle.academicYear,
+    startsOn: toDbDate(cycle.start),
+    endsOn: toDbDate(cycle.end),
+    status: cycle.exclusion === undefined ? 'active' : 'excluded',
+    exclusionReason: cycle.exclusion?.reason ?? null,
+  };
+}
+
+function obligationFields(o: PlannedObligation) {
+  return {
+    key: o.key,
+    kind: o.kind,
+    label: o.label,
+    optional: o.optional,
+    opensOn: toDbDate(o.opens),
+    dueOn: toDbDate(o.due),
+    ownerRole: o.owner,
+    ownerPersonId: o.ownerPersonId ?? null,
+    rule: o.rule,
+  };
+}
+
+function sameObligation(
+  before: { kind: string; label: string; optional: boolean; opensOn: Date; dueOn: Date; ownerRole: string; ownerPersonId: string | null; rule: string },
+  planned: PlannedObligation,
+): boolean {
+  return (
+    before.kind === planned.kind &&
+    before.label === planned.label &&
+    before.optional === planned.optional &&
+    fromDbDate(before.opensOn) === planned.opens &&
+    fromDbDate(before.dueOn) === planned.due &&
+    before.ownerRole === planned.owner &&
+    before.ownerPersonId === (planned.ownerPersonId ?? null) &&
+    before.rule === planned.rule
+  );
+}

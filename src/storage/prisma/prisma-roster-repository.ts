@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import type { Contract, Flag, Role } from '../../core/people/person.ts';
+import type { StaffMember } from '../../core/people/staff-member.ts';
+import type { RosterChanges, RosterRepository } from '../../core/ports.ts';
+import type { RosterRow } from '../../core/roster/parse-roster-csv.ts';
+import type { PrismaClient } from '../db/create-prisma-client.ts';
+import { fromOptionalDbDate, toDbDate } from './db-date.ts';
+
+type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+interface ExistingPerson {
+  id: string;
+  email: string;
+  fullName: string;
+  role: string;
+  department: string | null;
+  startDate: Date | null;
+  contract: string;
+  contractEnd: Date | null;
+  flags: string[];
+  lineManagerId: string | null;
+  active: boolean;
+}
+
+/**
+ * The roster in PostgreSQL. A whole file is applied in one transaction with a fixed number of
+ * queries (plus one per changed person), so a 5,000-line file neither half-loads nor crawls.
+ */
+export class PrismaRosterRepository implements RosterRepository {
+  readonly #prisma: PrismaClient;
+
+  constructor(prisma: PrismaClient) {
+    this.#prisma = prisma;
+  }
+
+  applyRoster(schoolId: string, rows: readonly RosterRow[], today: string): Promise<RosterChanges> {
+    return this.#prisma.$transaction(async (tx) => this.#apply(tx, schoolId, rows, today), { timeout: 120_000, maxWait: 10_000 });
+  }
+
+  async #apply(tx: Tx, schoolId: string, rows: readonly RosterRow[], today: string): Promise<RosterChanges> {
+    const existing = await tx.person.findMany({ where: { schoolId } });
+    const byEmail = new Map<string, ExistingPerson>(existing.map((person) => [person.email, person]));
+    const idOf = new Map<string, string>(existing.map((person) => [person.email, person.id]));
+    for (const row of rows) if (!idOf.has(row.email)) idOf.set(row.email, randomUUID());
+
+    const creates = rows.filter((row) => !byEmail.has(row.email));
+    await tx.person.createMany({ data: creates.map((row) => ({ id: idOf.get(row.email)!, schoolId, ...personFields(row) })) });
+
+    let updated = 0;
+    const managerIds: string[] = [];
+    const managerOf: (string | null)[] = [];
+    for (const row of rows) {
+      const id = idOf.get(row.email)!;
+      const lineManagerId = row.lineManagerEmail === undefined ? null : idOf.get(row.lineManagerEmail)!;
+      const before = byEmail.get(row.email);
+      if (before === undefined || before.lineManagerId !== lineManagerId) {
+        managerIds.push(id);
+        managerOf.push(lineManagerId);
+      }
+      if (before !== undefined && !samePerson(before, row)) {
+        await tx.person.update({ where: { id }, data: personFields(row) });
+        updated++;
+      } else if (before !== undefined && before.lineManagerId !== lineManagerId) {
+        updated++;
+      }
+    }
+    if (managerIds.length > 0) {
+      await tx.$executeRaw`UPDATE people AS p SET line_manager_id = v.manager, updated_at = now()
+        FROM unnest(${managerIds}::uuid[], ${managerOf}::uuid[]) AS v(id, manager) WHERE p.id = v.id`;
+    }
+    await syncAssignments(tx, rows, idOf, today);
+    if (creates.length + updated > 0) {
+      await tx.auditEvent.create({ data: { schoolId, action: 'roster.imported', subjectType: 'school', subjectId: schoolId, details: { created: creates.length, updated, rows: rows.length } } });
+    }
+    const inFile = new Set(rows.map((row) => row.email));
+    return {
+      created: creates.length,
+      updated,
+      unchanged: rows.length - creates.length - updated,
+      notInFile: existing.filter((person) => person.active && !inFile.has(person.email)).length,
+    };
+  }
+
+  async findStaff(schoolId: string): Promise<StaffMember[]> {
+    const people = await this.#prisma.person.findMany({
+      where: { schoolId },
+      include: { reviewersOfMe: { where: { endsOn: null }, select: { kind: true, reviewerId: true } } },
+      orderBy: { email: 'asc' },
+    });
+    return people.map((person) => ({
+      id: person.id,
+      email: person.email,
+      fullName: person.fullName,
+      role: person.role as Role,
+      department: person.department ?? undefined,
+      startDate: fromOptionalDbDate(person.startDate),
+      contract: person.contract as Contract,
+      contractEnd: fromOptionalDbDate(person.contractEnd),
+      flags: person.flags as Flag[],
+      lineManagerId: person.lineManagerId ?? undefined,
+      reviewerId: person.reviewersOfMe.find((a) => a.kind === 'reviewer')?.reviewerId,
+      coachId: person.reviewersOfMe.find((a) => a.kind === 'coach')?.reviewerId,
+      active: person.active,
+    }));
+  }
+}
+
+function personFields(row: RosterRow) {
+  return {
+    email: row.email,
+    fullName: row.fullName,
+    role: row.role,
+    department: row.department ?? null,
+    startDate: row.startDate === undefined ? null : toDbDate(row.startDate),
+    contract: row.contract,
+    contractEnd: row.contractEnd === undefined ? null : toDbDate(row.contractEnd),
+    flags: [...row.flags].sort(),
+    active: true,
+  };
+}
+
+function samePerson(before: ExistingPerson, row: RosterRow): boolean {
+  return (
+    before.fullName === row.fullName &&
+    before.role === row.role &&
+    before.department === (row.department ?? null) &&
+    fromOptionalDbDate(before.startDate) === row.startDate &&
+    before.contract === row.contract &&
+    fromOptionalDbDate(before.contractEnd) === row.contractEnd &&
+    before.flags.join(';') === [...row.flags].sort().join(';') &&
+    before.active
+  );
+}
+
+/**
+ * Keeps reviewer and coach assignments in step with the file. The line manager is the reviewer by
+ * default; a reviewer chosen for a reason (002 §27, 004 §3.10) survives re-imports. Changes end
+ * the old assignment and start a new one, so the history of who reviewed whom is kept (002 §29).
+ */
+async function syncAssignments(tx: Tx, rows: readonly RosterRow[], idOf: Map<string, string>, today: string): Promise<void> {
+  const revieweeIds = rows.map((row) => idOf.get(row.email)!);
+  const current = await tx.reviewerAssignment.findMany({ where: { revieweeId: { in: revieweeIds }, endsOn: null } });
+  const currentOf = new Map(current.map((a) => [`${a.revieweeId}:${a.kind}`, a]));
+  const toEnd: string[] = [];
+  const toStart: { revieweeId: string; reviewerId: string; kind: string; startsOn: Date; reason: string }[] = [];
+  for (const row of rows) {
+    const revieweeId = idOf.get(row.email)!;
+    const wanted: [string, string | undefined][] = [
+      ['reviewer', row.lineManagerEmail === undefined ? undefined : idOf.get(row.lineManagerEmail)],
+      ['coach', row.coachEmail === undefined ? undefined : idOf.get(row.coachEmail)],
+    ];
+    for (const [kind, reviewerId] of wanted) {
+      const now = currentOf.get(`${revieweeId}:${kind}`);
+      if (now?.reviewerId === reviewerId) continue;
+      if (now !== undefined && kind === 'reviewer' && now.reason !== 'roster' && now.reason !== null) continue;
+      if (now !== undefined) toEnd.push(now.id);
+      if (reviewerId !== undefined) toStart.push({ revieweeId, reviewerId, kind, startsOn: toDbDate(today), reason: 'roster' });
+    }
+  }
+  if (toEnd.length > 0) await tx.reviewerAssignment.updateMany({ where: { id: { in: toEnd } }, data: { endsOn: toDbDate(today) } });
+  if (toStart.length > 0) await tx.reviewerAssignment.createMany({ data: toStart });
+}

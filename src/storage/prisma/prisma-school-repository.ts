@@ -1,0 +1,61 @@
+import { TermDatesSchema } from '../../core/calendar/term-dates.ts';
+import type { Region } from '../../core/calendar/region.ts';
+import { parsePolicy } from '../../core/policy/load-policy.ts';
+import type { SchoolRepository } from '../../core/ports.ts';
+import type { School } from '../../core/schools/school.ts';
+import type { PrismaClient } from '../db/create-prisma-client.ts';
+
+/** Schools and trusts in PostgreSQL. Policies and term dates are stored as validated JSON. */
+export class PrismaSchoolRepository implements SchoolRepository {
+  readonly #prisma: PrismaClient;
+
+  constructor(prisma: PrismaClient) {
+    this.#prisma = prisma;
+  }
+
+  async saveSchool(input: Omit<School, 'id'> & { trustName?: string | undefined }): Promise<{ school: School; created: boolean }> {
+    return this.#prisma.$transaction(async (tx) => {
+      const trust =
+        input.trustSlug === undefined
+          ? undefined
+          : await tx.trust.upsert({
+              where: { slug: input.trustSlug },
+              create: { slug: input.trustSlug, name: input.trustName ?? input.trustSlug },
+              update: input.trustName === undefined ? {} : { name: input.trustName },
+            });
+      const existing = await tx.school.findUnique({ where: { slug: input.slug }, select: { id: true } });
+      const data = {
+        name: input.name,
+        policy: input.policy,
+        policySource: input.policySource,
+        termDates: input.termDates,
+        region: input.region,
+        trustId: trust?.id ?? null,
+      };
+      const row = existing
+        ? await tx.school.update({ where: { id: existing.id }, data })
+        : await tx.school.create({ data: { slug: input.slug, ...data } });
+      await tx.auditEvent.create({
+        data: { schoolId: row.id, action: existing ? 'school.updated' : 'school.created', subjectType: 'school', subjectId: row.id, details: { policySource: input.policySource } },
+      });
+      return { school: { ...input, id: row.id }, created: existing === null };
+    });
+  }
+
+  async findSchool(slug: string): Promise<School | undefined> {
+    const row = await this.#prisma.school.findUnique({ where: { slug }, include: { trust: true } });
+    if (row === null) return undefined;
+    const policy = parsePolicy(row.policy);
+    if (!policy.ok) throw new Error(`The stored policy of school "${slug}" no longer validates: ${policy.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+    return {
+      id: row.id,
+      slug: row.slug,
+      name: row.name,
+      trustSlug: row.trust?.slug,
+      policy: policy.value,
+      policySource: row.policySource,
+      termDates: TermDatesSchema.parse(row.termDates),
+      region: row.region as Region,
+    };
+  }
+}
