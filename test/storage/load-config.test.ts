@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/load-config.ts';
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('gives working defaults for an empty environment (embedded database, no platforms)', () => {
+    expect(loadConfig({})).toEqual({
+      dataDir: './data',
+      port: 3000,
+      host: '127.0.0.1',
+      logLevel: 'info',
+      nodeEnv: 'development',
+      teamsSkipAuth: false,
+    });
+  });
+
+  it('reads a full configuration', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgresql://trellis:secret@db.internal:5432/trellis',
+      TRELLIS_DATA_DIR: '/var/lib/trellis',
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      LOG_LEVEL: 'debug',
+      NODE_ENV: 'production',
+      SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
+      SLACK_SIGNING_SECRET: 'shh',
+      SLACK_APP_TOKEN: 'xapp-1-abc',
+      SLACK_API_URL: 'http://127.0.0.1:9999/api/',
+      TEAMS_CLIENT_ID: 'client',
+      TEAMS_CLIENT_SECRET: 'secret',
+      TEAMS_TENANT_ID: 'tenant',
+    });
+    expect(config).toEqual({
+      databaseUrl: 'postgresql://trellis:secret@db.internal:5432/trellis',
+      dataDir: '/var/lib/trellis',
+      port: 8080,
+      host: '0.0.0.0',
+      logLevel: 'debug',
+      nodeEnv: 'production',
+      slack: { botToken: 'xoxb-1-2-abc', signingSecret: 'shh', appToken: 'xapp-1-abc', apiUrl: 'http://127.0.0.1:9999/api/' },
+      teams: { clientId: 'client', clientSecret: 'secret', tenantId: 'tenant' },
+      teamsSkipAuth: false,
+    });
+  });
+
+  it('treats blank values as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', PORT: '  ', SLACK_BOT_TOKEN: '' })).toMatchObject({ port: 3000 });
+    expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();
+  });
+
+  it('lists every problem at once, in plain words, without echoing secrets', () => {
+    const env = {
+      DATABASE_URL: 'mysql://nope',
+      PORT: 'eighty',
+      LOG_LEVEL: 'loud',
+      NODE_ENV: 'staging',
+      SLACK_BOT_TOKEN: 'not-a-bot-token',
+      TEAMS_SKIP_AUTH: 'maybe',
+      TEAMS_CLIENT_ID: 'client-only',
+    };
+    const problems = problemsOf(env);
+    expect(problems).toEqual([
+      'DATABASE_URL must be a PostgreSQL URL such as postgresql://user:password@localhost:5432/trellis (got "mysql://nope").',
+      'PORT must be a whole number from 0 to 65535 (got "eighty").',
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud").',
+      'NODE_ENV must be one of development, test, production (got "staging").',
+      'SLACK_BOT_TOKEN must be a Slack bot token, starting with xoxb-.',
+      'TEAMS_SKIP_AUTH must be true or false (got "maybe").',
+      'Slack is only partly configured: SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET must be set together (missing SLACK_SIGNING_SECRET).',
+      'Teams is only partly configured: TEAMS_CLIENT_ID and TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID must be set together (missing TEAMS_CLIENT_SECRET, TEAMS_TENANT_ID).',
+    ]);
+    const error = (() => {
+      try {
+        loadConfig(env);
+      } catch (caught) {
+        return caught as ConfigError;
+      }
+      return undefined;
+    })();
+    expect(error?.message).toContain('the configuration has 8 problems');
+    for (const problem of problems) expect(error?.message).toContain(problem);
+  });
+
+  it('rejects an out-of-range port', () => {
+    expect(problemsOf({ PORT: '70000' })).toEqual(['PORT must be a whole number from 0 to 65535 (got "70000").']);
+  });
+
+  it('requires the Slack bot token and signing secret together', () => {
+    expect(problemsOf({ SLACK_SIGNING_SECRET: 'shh' })).toEqual([
+      'Slack is only partly configured: SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET must be set together (missing SLACK_BOT_TOKEN).',
+    ]);
+    // An app token alone is also a half-configured Slack.
+    expect(problemsOf({ SLACK_APP_TOKEN: 'xapp-1' })).toHaveLength(1);
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'shh' }).slack).toEqual({
+      botToken: 'xoxb-1',
+      signingSecret: 'shh',
+    });
+  });
+
+  it('requires all three Teams credentials together', () => {
+    expect(problemsOf({ TEAMS_CLIENT_ID: 'id', TEAMS_TENANT_ID: 'tenant' })).toEqual([
+      'Teams is only partly configured: TEAMS_CLIENT_ID and TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID must be set together (missing TEAMS_CLIENT_SECRET).',
+    ]);
+  });
+
+  it('accepts TEAMS_SKIP_AUTH for development and tests but refuses it in production', () => {
+    expect(loadConfig({ TEAMS_SKIP_AUTH: 'true', NODE_ENV: 'test' }).teamsSkipAuth).toBe(true);
+    expect(loadConfig({ TEAMS_SKIP_AUTH: '1' }).teamsSkipAuth).toBe(true);
+    expect(problemsOf({ TEAMS_SKIP_AUTH: 'true', NODE_ENV: 'production' })).toEqual([
+      'TEAMS_SKIP_AUTH is refused when NODE_ENV=production: it would accept unauthenticated requests from anyone.',
+    ]);
+    expect(loadConfig({ TEAMS_SKIP_AUTH: 'false', NODE_ENV: 'production' }).teamsSkipAuth).toBe(false);
+  });
+});
