@@ -2,6 +2,7 @@ import { CliError } from './cli-error.ts';
 import { CALENDAR_USAGE, runCalendarCommand } from './commands/calendar-command.ts';
 import { IMPORT_USAGE, runImportCommand } from './commands/import-command.ts';
 import { runMigrateCommand } from './commands/migrate-command.ts';
+import { runStartCommand } from './commands/start-command.ts';
 import { runSchoolCommand, SCHOOL_USAGE } from './commands/school-command.ts';
 import { POLICY_USAGE, runPolicyCommand } from './commands/policy-command.ts';
 import { TIMELINE_USAGE, runTimelineCommand } from './commands/timeline-command.ts';
@@ -12,6 +13,7 @@ import { type Clock, systemClock } from '../core/time/clock.ts';
 const USAGE = `Trellis: the professional growth cycle, in chat.
 
 Usage:
+  trellis start
   trellis migrate
   ${POLICY_USAGE.split('\n').join('\n  ')}
   ${CALENDAR_USAGE}
@@ -26,6 +28,7 @@ const COMMANDS: Record<string, Command> = {
   calendar: runCalendarCommand,
   timeline: runTimelineCommand,
   migrate: runMigrateCommand,
+  start: runStartCommand,
   school: runSchoolCommand,
   import: runImportCommand,
 };

@@ -186,3 +186,14 @@ describe('trellis import roster', () => {
     expect(ta.status).toBe('excluded');
   });
 });
+
+describe('trellis start', () => {
+  it('opens the database and lists the schools with their staff counts', async () => {
+    const { code, stdout } = await trellis('start');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/database ready on DATABASE_URL/);
+    expect(stdout).toMatch(/washwood: Washwood Heath Academy, 1[0-9] staff \(preset:thomas-alleyne\)/);
+    expect(stdout).toMatch(/Truro and Penwith Academy Trust \(tpat\):\n {2}due 2026-10-30/);
+  });
+});
+
