@@ -193,7 +193,7 @@ describe('trellis start', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/database ready on DATABASE_URL/);
     expect(stdout).toMatch(/washwood: Washwood Heath Academy, 1[0-9] staff \(preset:thomas-alleyne\)/);
-    expect(stdout).toMatch(/Truro and Penwith Academy Trust \(tpat\):[^]*due 2026-10-30 {2}Stage one: self-reflection/);
+    expect(stdout).toMatch(/Truro and Penwith Academy Trust \(tpat\):[\s\S]*due 2026-10-30 {2}Stage one: self-reflection/);
   });
 });
 
