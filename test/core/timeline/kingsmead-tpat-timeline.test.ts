@@ -23,6 +23,18 @@ describe('Kingsmead preset (seed 001) timeline', () => {
     expect(obligationsOf('kingsmead', {}).map((o) => o.kind)).not.toContain('leadership-goal');
   });
 
+  it('gives the 2027/28 dates: 31 October 2027 is a Sunday, the late-May bank holiday is 29 May 2028 (001)', () => {
+    expect(obligationsOf('kingsmead', {}, 2027).map((o) => [o.id, o.opens, o.due])).toEqual([
+      ['self-reflection', '2027-09-02', '2027-10-15'],
+      ['plan-agreed', '2027-09-02', '2027-10-29'],
+      ['termly-feedback:autumn', '2027-09-02', '2027-12-17'],
+      ['termly-feedback:spring', '2028-01-04', '2028-03-31'],
+      ['peer-observation', '2027-09-02', '2028-05-26'],
+      ['termly-feedback:summer', '2028-04-18', '2028-07-21'],
+      ['end-of-cycle-review', '2028-06-05', '2028-07-21'],
+    ]);
+  });
+
   it('is a policy for teachers: a teaching assistant is not covered (001 introduction)', () => {
     expect(timelineOf('kingsmead', { role: 'teaching-assistant' })).toMatchObject({ excluded: true, code: 'role-not-covered' });
   });
@@ -48,6 +60,18 @@ describe('TPAT preset (seed 003) timeline', () => {
       ['half-termly-check-in:spring-2', '2027-02-22', '2027-03-25', 'coach'],
       ['half-termly-check-in:summer-1', '2027-04-12', '2027-05-28', 'coach'],
       ['half-termly-check-in:summer-2', '2027-06-07', '2027-07-21', 'coach'],
+    ]);
+  });
+
+  it('gives the 2027/28 half-termly check-ins (003 §10.1)', () => {
+    const checkIns = obligationsOf('tpat', {}, 2027).filter((o) => o.kind === 'check-in');
+    expect(checkIns.map((o) => [o.opens, o.due])).toEqual([
+      ['2027-09-02', '2027-10-22'],
+      ['2027-11-01', '2027-12-17'],
+      ['2028-01-04', '2028-02-11'],
+      ['2028-02-21', '2028-03-31'],
+      ['2028-04-18', '2028-05-26'],
+      ['2028-06-05', '2028-07-21'],
     ]);
   });
 
