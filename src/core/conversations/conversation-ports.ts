@@ -1,0 +1,164 @@
+import type { IsoDate } from '../calendar/iso-date.ts';
+import type { Flag, Role } from '../people/person.ts';
+import type { ObligationKind } from '../policy/policy-schema.ts';
+import type { DialogState } from './engine/dialog-state.ts';
+import type { JsonValue } from './engine/json-value.ts';
+
+/**
+ * What the conversation engine needs from storage. Everything a turn does — marking the inbound
+ * message as handled, saving the dialog state and writing the records a finished dialog makes —
+ * happens inside one `transaction`, so a crash leaves either the whole turn or none of it.
+ */
+export interface ConversationStore {
+  transaction<T>(work: (tx: ConversationTransaction) => Promise<T>): Promise<T>;
+}
+
+export interface ThreadRef {
+  tenant: string;
+  threadKey: string;
+  platform: string;
+  personId: string;
+}
+
+/** A conversation row as stored; `data` is parsed by the engine, never trusted. */
+export interface StoredConversation {
+  dialogId: string;
+  version: number;
+  step: string;
+  status: string;
+  data: unknown;
+}
+
+export interface ConversationTransaction {
+  /** Records the platform's message id; false when it was already handled (a retried delivery). */
+  claimInbound(tenant: string, platform: string, messageId: string): Promise<boolean>;
+  /** The thread's conversation, locked until the transaction ends so two turns never interleave. */
+  loadConversation(tenant: string, threadKey: string): Promise<StoredConversation | undefined>;
+  saveConversation(thread: ThreadRef, state: DialogState): Promise<void>;
+  readonly reads: DialogReads;
+  readonly records: RecordsWriter;
+}
+
+export interface DialogPerson {
+  id: string;
+  schoolId: string;
+  fullName: string;
+  role: Role;
+  flags: readonly Flag[];
+  /** The school's policy document as stored; the core validates it. */
+  policy: unknown;
+  /** Changes whenever the school row does, so a parsed policy can be cached against it. */
+  policyStamp: string;
+}
+
+export interface CycleRef {
+  id: string;
+  academicYear: number;
+  startsOn: IsoDate;
+  endsOn: IsoDate;
+}
+
+export interface PersonRef {
+  id: string;
+  fullName: string;
+}
+
+export type PlanStatus = 'draft' | 'submitted' | 'agreed' | 'changes-requested';
+
+export interface StoredPlan {
+  id: string;
+  cycleId: string;
+  personId: string;
+  personName: string;
+  status: PlanStatus;
+  summary?: string | undefined;
+  details: unknown;
+}
+
+export interface DialogReads {
+  person(personId: string): Promise<DialogPerson | undefined>;
+  /** The person's cycle that is active on `today` (or the latest active one). */
+  activeCycle(personId: string, today: IsoDate): Promise<CycleRef | undefined>;
+  /** Current reviewer or coach assignment, else the line manager (002 §25, 004 §3.9). */
+  reviewerOf(personId: string, today: IsoDate): Promise<PersonRef | undefined>;
+  planForCycle(cycleId: string): Promise<StoredPlan | undefined>;
+  /** Submitted plans of the people whom `reviewerId` currently reviews or line-manages. */
+  plansAwaitingAgreement(reviewerId: string, today: IsoDate): Promise<StoredPlan[]>;
+}
+
+export type ReflectionEntry =
+  | { kind: 'standard'; standard: string; heading: string; rating?: string | undefined; reflection?: string | undefined; nextSteps?: string | undefined }
+  | { kind: 'closing'; prompt: string; question: string; answer: string };
+
+export interface ReflectionRecord {
+  cycleId: string;
+  personId: string;
+  framework: 'teachers' | 'teaching-assistants' | 'headteachers' | 'job-description';
+  entries: ReflectionEntry[];
+  successes?: string | undefined;
+  strengths?: string | undefined;
+  areasForGrowth?: string | undefined;
+  submittedAt: Date;
+}
+
+export interface PlanGoalRecord {
+  kind: 'goal' | 'smart-target' | 'expectation' | 'leadership-goal';
+  title: string;
+  detail?: string | undefined;
+  successCriteria?: string | undefined;
+  completionDate?: IsoDate | undefined;
+  improvementPlanArea?: string | undefined;
+  quantitative: boolean;
+  widerImpact: boolean;
+  checkInDates: IsoDate[];
+}
+
+export interface PlanRecord {
+  cycleId: string;
+  personId: string;
+  status: 'submitted' | 'agreed';
+  summary?: string | undefined;
+  /** The plan's sections plus `answers`, the dialog's raw values, so it can be reopened to amend. */
+  details: { [key: string]: JsonValue };
+  goals: PlanGoalRecord[];
+  submittedAt: Date;
+}
+
+export interface PlanDecision {
+  planId: string;
+  reviewerId: string;
+  decision: 'agreed' | 'changes-requested';
+  comment?: string | undefined;
+  at: Date;
+}
+
+export interface CheckInRecord {
+  cycleId: string;
+  personId: string;
+  conductedById?: string | undefined;
+  heldOn: IsoDate;
+  discussed: string;
+  agreedActions: string;
+  wellbeing?: string | undefined;
+  diaryNote?: string | undefined;
+  nextCheckInOn?: IsoDate | undefined;
+}
+
+export interface DiaryRecord {
+  cycleId: string;
+  personId: string;
+  writtenOn: IsoDate;
+  body: string;
+  tags: string[];
+}
+
+export interface RecordsWriter {
+  saveReflection(record: ReflectionRecord): Promise<{ id: string }>;
+  /** Creates or replaces the cycle's plan and its goals. */
+  savePlan(record: PlanRecord): Promise<{ id: string }>;
+  decidePlan(decision: PlanDecision): Promise<void>;
+  saveCheckIn(record: CheckInRecord): Promise<{ id: string }>;
+  addDiaryEntry(record: DiaryRecord): Promise<{ id: string }>;
+  /** Marks the person's earliest-due open obligation of `kind` in the cycle done; false if none. */
+  completeObligation(input: { personId: string; cycleId: string; kind: ObligationKind; at: Date }): Promise<boolean>;
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/**
+ * One message from a person, as every channel hands it to the core: who, where, what, and the
+ * platform's own message id (Slack event_id, Teams activity id) so a retried delivery is
+ * recognised and applied once.
+ */
+export const TurnInputSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('text'), text: z.string() }),
+  /** A button or menu choice: the `value` of one of the `choices` the bot offered. */
+  z.strictObject({ kind: z.literal('choice'), value: z.string().min(1) }),
+  /** A submitted form (Slack modal, Teams card): field id → value. */
+  z.strictObject({ kind: z.literal('form'), values: z.record(z.string(), z.string()) }),
+]);
+export type TurnInput = z.infer<typeof TurnInputSchema>;
+
+export const InboundTurnSchema = z.strictObject({
+  /** Slack team / enterprise id, Teams tenant id, or "local" for the playground. */
+  tenant: z.string().min(1),
+  platform: z.enum(['slack', 'teams', 'local']),
+  /** The thread (or 1:1 conversation) the message belongs to, unique within the tenant. */
+  threadKey: z.string().min(1),
+  /** The Trellis person the channel resolved the sender to. */
+  personId: z.uuid(),
+  messageId: z.string().min(1),
+  input: TurnInputSchema,
+});
+export type InboundTurn = z.infer<typeof InboundTurnSchema>;

@@ -1,0 +1,46 @@
+/**
+ * What the bot says, independent of any chat platform. Slack renders choices as buttons and
+ * forms as a modal, Teams as Adaptive Cards, the terminal as numbered lists; the core only ever
+ * produces these shapes.
+ */
+export interface Choice {
+  label: string;
+  value: string;
+}
+
+export interface FormField {
+  id: string;
+  label: string;
+  kind: 'text' | 'long-text' | 'date' | 'choice';
+  required: boolean;
+  choices?: readonly Choice[] | undefined;
+}
+
+export interface SummaryItem {
+  label: string;
+  value: string;
+}
+
+export type OutgoingMessage =
+  | { type: 'text'; text: string }
+  | { type: 'choices'; text: string; choices: readonly Choice[] }
+  | { type: 'form'; title: string; fields: readonly FormField[] }
+  | { type: 'summary'; title: string; items: readonly SummaryItem[] };
+
+export const say = (text: string): OutgoingMessage => ({ type: 'text', text });
+
+export const ask = (text: string, choices: readonly Choice[]): OutgoingMessage => ({ type: 'choices', text, choices });
+
+/** Plain text of a message, for logs, the terminal driver and transcript tests. */
+export function messageText(message: OutgoingMessage): string {
+  switch (message.type) {
+    case 'text':
+      return message.text;
+    case 'choices':
+      return `${message.text}\n${message.choices.map((choice, i) => `  ${i + 1}. ${choice.label}`).join('\n')}`;
+    case 'form':
+      return `${message.title}\n${message.fields.map((field) => `  - ${field.label}${field.required ? '' : ' (optional)'}`).join('\n')}`;
+    case 'summary':
+      return `${message.title}\n${message.items.map((item) => `  • ${item.label}: ${item.value}`).join('\n')}`;
+  }
+}

@@ -1,0 +1,178 @@
+import { z } from 'zod';
+import type { IsoDate } from '../../calendar/iso-date.ts';
+import type { TurnInput } from './inbound-turn.ts';
+import type { JsonValue, Values } from './json-value.ts';
+import { type Choice, type OutgoingMessage, ask, say } from './outgoing-message.ts';
+import { parseDate, showDate } from './parse-date.ts';
+
+export type Accepted = { ok: true; value: JsonValue } | { ok: false; error: string };
+
+export interface StepEnv {
+  today: IsoDate;
+}
+
+/**
+ * One question in a dialog. Steps are identified by `name`, never by position, so a conversation
+ * stored under one version of a dialog still finds its place after a deploy adds a step.
+ */
+export interface Step {
+  name: string;
+  /** Shown in the summary and matched by `edit <step>`. */
+  label: string;
+  /** May be answered with `skip`; otherwise `skip` is refused with `required` as the reason. */
+  optional: boolean;
+  required?: string | undefined;
+  ask(values: Values): OutgoingMessage[];
+  accept(input: TurnInput, values: Values, env: StepEnv): Accepted;
+  /** How the answer reads in the summary. */
+  show(value: JsonValue): string;
+}
+
+interface StepBase {
+  name: string;
+  label: string;
+  question: string;
+  hint?: string | undefined;
+  optional?: boolean | undefined;
+  /** Why this one cannot be skipped, when the reason is worth telling. */
+  required?: string | undefined;
+  /** Extra messages before the question (e.g. the standard's sub-points). */
+  preamble?: ((values: Values) => OutgoingMessage[]) | undefined;
+}
+
+/** Raw text of an input: typed text, a button value, or the form field named after the step. */
+function rawText(input: TurnInput, name: string): string | undefined {
+  if (input.kind === 'text') return input.text;
+  if (input.kind === 'choice') return input.value;
+  return input.values[name];
+}
+
+function fromZod(result: z.ZodSafeParseResult<JsonValue>): Accepted {
+  if (result.success) return { ok: true, value: result.data };
+  return { ok: false, error: result.error.issues[0]?.message ?? 'That answer doesn’t fit.' };
+}
+
+function question(base: StepBase): string {
+  return base.hint ? `${base.question}\n_${base.hint}_` : base.question;
+}
+
+const showText = (value: JsonValue): string => (typeof value === 'string' ? value : JSON.stringify(value));
+
+/** A free-text answer; `validate` adds a rule (e.g. "must contain a number") as a zod refinement. */
+export function textStep(base: StepBase & { minLength?: number; validate?: { test: (text: string) => boolean; message: string } }): Step {
+  const min = base.minLength ?? 2;
+  let schema: z.ZodType<string, string> = z.string().trim().min(min, min <= 2 ? 'Please write a few words.' : `Please write at least ${min} characters.`).max(4000, 'Please keep it under 4,000 characters.');
+  if (base.validate) schema = schema.refine(base.validate.test, base.validate.message);
+  return {
+    name: base.name,
+    label: base.label,
+    optional: base.optional ?? false,
+    required: base.required,
+    ask: (values) => [...(base.preamble?.(values) ?? []), say(question(base))],
+    accept: (input) => fromZod(schema.safeParse(rawText(input, base.name) ?? '')),
+    show: showText,
+  };
+}
+
+/** One of a few choices, given as a button, its number, or its label typed out. */
+export function choiceStep(base: StepBase & { choices: readonly Choice[] }): Step {
+  const list = base.choices.map((choice) => choice.label).join(' / ');
+  const schema = z
+    .string()
+    .transform((text) => {
+      const typed = text.trim().toLowerCase();
+      const byNumber = /^\d+$/.test(typed) ? base.choices[Number(typed) - 1] : undefined;
+      return (byNumber ?? base.choices.find((c) => c.value.toLowerCase() === typed || c.label.toLowerCase() === typed))?.value;
+    })
+    .refine((value) => value !== undefined, `Please pick one of: ${list}.`)
+    .transform((value) => value as string);
+  return {
+    name: base.name,
+    label: base.label,
+    optional: base.optional ?? false,
+    required: base.required,
+    ask: (values) => [...(base.preamble?.(values) ?? []), ask(question(base), base.choices)],
+    accept: (input) => fromZod(schema.safeParse(rawText(input, base.name) ?? '')),
+    show: (value) => base.choices.find((c) => c.value === value)?.label ?? showText(value),
+  };
+}
+
+export const YES_NO: readonly Choice[] = [
+  { label: 'Yes', value: 'yes' },
+  { label: 'No', value: 'no' },
+];
+
+/** A date; `check` refuses dates that make no sense here (a check-in in the future…). */
+export function dateStep(base: StepBase & { check?: (date: IsoDate, env: StepEnv, values: Values) => string | undefined }): Step {
+  return {
+    name: base.name,
+    label: base.label,
+    optional: base.optional ?? false,
+    required: base.required,
+    ask: (values) => [...(base.preamble?.(values) ?? []), say(question(base))],
+    accept: (input, values, env) => {
+      const schema = z
+        .string()
+        .transform((text) => parseDate(text, env.today))
+        .refine((date) => date !== undefined, 'I couldn’t read that as a date. Try e.g. 20/11/2026, 20 Nov or today.')
+        .transform((date) => date as IsoDate)
+        .superRefine((date, ctx) => {
+          const problem = base.check?.(date, env, values);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        });
+      return fromZod(schema.safeParse(rawText(input, base.name) ?? ''));
+    },
+    show: (value) => (typeof value === 'string' ? showDate(value) : showText(value)),
+  };
+}
+
+/** Several dates in one answer, separated by commas or "and". */
+export function dateListStep(base: StepBase & { max: number; check?: (date: IsoDate, env: StepEnv, values: Values) => string | undefined }): Step {
+  return {
+    name: base.name,
+    label: base.label,
+    optional: base.optional ?? false,
+    required: base.required,
+    ask: (values) => [...(base.preamble?.(values) ?? []), say(question(base))],
+    accept: (input, values, env) => {
+      const schema = z
+        .string()
+        .transform((text) => text.split(/,|;|\band\b/).map((part) => part.trim()).filter((part) => part !== ''))
+        .refine((parts) => parts.length >= 1, 'Please give at least one date.')
+        .refine((parts) => parts.length <= base.max, `Please give at most ${base.max} dates.`)
+        .transform((parts, ctx) => {
+          const dates: IsoDate[] = [];
+          for (const part of parts) {
+            const date = parseDate(part, env.today);
+            const problem = date === undefined ? `I couldn’t read “${part}” as a date. Try e.g. 20/11/2026 or 20 Nov.` : base.check?.(date, env, values);
+            if (problem) {
+              ctx.addIssue({ code: 'custom', message: problem });
+              return z.NEVER;
+            }
+            dates.push(date!);
+          }
+          return [...new Set(dates)].sort();
+        });
+      return fromZod(schema.safeParse(rawText(input, base.name) ?? ''));
+    },
+    show: (value) => (Array.isArray(value) ? value.map((date) => (typeof date === 'string' ? showDate(date) : '')).join(', ') : showText(value)),
+  };
+}
+
+/** A short list typed one item per line (or separated by semicolons). */
+export function listStep(base: StepBase & { min: number; max: number }): Step {
+  const schema = z
+    .string()
+    .transform((text) => text.split(/\n|;/).map((line) => line.replace(/^\s*(?:[-*•]|\d+[.)])\s*/, '').trim()).filter((line) => line.length > 0))
+    .refine((items) => items.length >= base.min, `Please list at least ${base.min}, one per line or separated by semicolons.`)
+    .refine((items) => items.length <= base.max, `Please keep it to ${base.max} or fewer — the main points are enough.`);
+  return {
+    name: base.name,
+    label: base.label,
+    optional: base.optional ?? false,
+    required: base.required,
+    ask: (values) => [...(base.preamble?.(values) ?? []), say(question(base))],
+    accept: (input) => fromZod(schema.safeParse(rawText(input, base.name) ?? '')),
+    show: (value) => (Array.isArray(value) ? value.join('; ') : showText(value)),
+  };
+}
