@@ -1,0 +1,108 @@
+import type { Policy } from '../../policy/policy-schema.ts';
+import type { PlanGoalRecord, StoredPlan } from '../conversation-ports.ts';
+import { type DialogEnv, defineDialog } from '../engine/define-dialog.ts';
+import { type JsonValue, textOf, type Values } from '../engine/json-value.ts';
+import { type OutgoingMessage, say } from '../engine/outgoing-message.ts';
+import { type Step, textStep } from '../engine/step.ts';
+import { appliesToPerson, cycleOrExplain, firstName } from './dialog-helpers.ts';
+import { expectationsShape } from './plan/expectations-shape.ts';
+import { goalsShape } from './plan/goals-shape.ts';
+import { growPlanShape } from './plan/grow-plan-shape.ts';
+import type { PlanShapeSteps } from './plan/plan-shape.ts';
+import { readPlanDetails } from './plan/plan-details.ts';
+import { smartTargetsShape } from './plan/smart-targets-shape.ts';
+
+function shapeFor(policy: Policy, env: DialogEnv): PlanShapeSteps {
+  const plan = policy.plan;
+  switch (plan.shape) {
+    case 'grow-plan':
+      return growPlanShape(plan);
+    case 'smart-targets':
+      return smartTargetsShape(plan, env.person);
+    case 'expectations':
+      return expectationsShape(plan, env.person);
+    case 'goals':
+      return goalsShape(plan);
+  }
+}
+
+/**
+ * The growth plan in the shape the school's policy sets (001 Appendix B, 002 §10–12, 004 §5,
+ * 003 §8.9), plus 001's leadership goal for UPS/TLR holders. Submitting sends it to the reviewer
+ * for agreement (004 §5.3); a plan that comes back with changes requested, or an agreed plan
+ * being amended by agreement (004 §5.6–5.7), reopens at the summary with its answers.
+ */
+export const growthPlanDialog = defineDialog({
+  id: 'growth-plan',
+  version: 1,
+  title: 'Growth plan',
+  triggers: ['plan', 'growth plan', 'my plan'],
+  async open(env) {
+    const cycle = await cycleOrExplain(env);
+    if ('unavailable' in cycle) return cycle;
+    const { policy } = env;
+    const shape = shapeFor(policy, env);
+    const leadership = policy.leadershipGoal !== undefined && appliesToPerson(policy.leadershipGoal.appliesTo, env.person) ? policy.leadershipGoal : undefined;
+    const leadershipSteps: Step[] = (leadership?.fields ?? []).map((field) =>
+      textStep({ name: `leadership-${field.id}`, label: `Leadership goal — ${field.question}`, question: `Leadership goal: ${field.question}`, hint: field.hint }),
+    );
+    const reviewer = await env.reads.reviewerOf(env.person.id, env.today);
+    const existing = await env.reads.planForCycle(cycle.id);
+    if (existing?.status === 'agreed' && !policy.planAgreement.amendableByAgreement) {
+      return { unavailable: 'Your growth plan has been agreed and this policy doesn’t allow it to be changed here.' };
+    }
+    const allSteps = (values: Values) => [...shape.steps(values), ...leadershipSteps];
+    return {
+      intro: [say(`${shape.intro}${leadership ? ` Then your leadership goal (${leadership.rule}).` : ''} Say \`help\` for the commands.`)],
+      confirm: true,
+      summaryTitle: 'Your growth plan',
+      help: `Your growth plan follows ${policy.plan.rule}.`,
+      resume: resumeFrom(existing, reviewer?.fullName),
+      steps: allSteps,
+      async complete(values, records) {
+        const needsAgreement = policy.planAgreement.requiredBeforeSubmission;
+        const sections = allSteps(values)
+          .filter((step) => step.name in values && values[step.name] !== null)
+          .map((step) => ({ label: step.label, value: step.show(values[step.name]!) }));
+        const goals: PlanGoalRecord[] = shape.goals(values);
+        if (leadership) {
+          goals.push({ kind: 'leadership-goal', title: textOf(values, 'leadership-goal') || 'Leadership goal', detail: leadershipSteps.map((s) => `${s.label}: ${textOf(values, s.name)}`).join('\n'), quantitative: false, widerImpact: false, checkInDates: [] });
+        }
+        await records.savePlan({
+          cycleId: cycle.id,
+          personId: env.person.id,
+          status: needsAgreement ? 'submitted' : 'agreed',
+          summary: shape.summary(values),
+          details: { shape: policy.plan.shape, sections, answers: values, hasLeadershipGoal: leadership !== undefined } satisfies { [key: string]: JsonValue },
+          goals,
+          submittedAt: env.now,
+        });
+        if (!needsAgreement) {
+          await records.completeObligation({ personId: env.person.id, cycleId: cycle.id, kind: 'plan-agreed', at: env.now });
+          return { messages: [say('Your growth plan is saved. It’s a live document — say `plan` any time to amend it.')] };
+        }
+        if (reviewer === undefined) {
+          return { messages: [say('Your growth plan is submitted. I couldn’t find your reviewer, so please ask your Trellis administrator to assign one — they’ll need to agree it.')] };
+        }
+        return {
+          messages: [say(`Your growth plan is submitted to ${firstName(reviewer.fullName)} for agreement. I’ll let you know when they’ve looked at it.`)],
+          notifications: [{ personId: reviewer.id, messages: [say(`${env.person.fullName} has submitted their growth plan for your agreement. Say \`review plans\` to read it and agree it or ask for changes.`)] }],
+        };
+      },
+    };
+  },
+});
+
+function resumeFrom(existing: StoredPlan | undefined, reviewerName: string | undefined): { values: Values; messages: OutgoingMessage[] } | undefined {
+  if (existing === undefined) return undefined;
+  const details = readPlanDetails(existing.details);
+  if (details === undefined) return undefined;
+  const who = reviewerName ? firstName(reviewerName) : 'Your reviewer';
+  const note: Record<StoredPlan['status'], string> = {
+    'changes-requested': `${who} asked for changes${details.review?.comment ? `: “${details.review.comment}”.` : '.'} Change what you need with \`edit <step>\`, then submit again.`,
+    submitted: `Your plan is waiting for ${who === 'Your reviewer' ? 'your reviewer' : who}’s agreement. You can still change it here and submit again.`,
+    agreed: 'Your plan has been agreed. It’s a live document: change what you need with `edit <step>` and it goes back for agreement.',
+    draft: 'Here’s your draft plan.',
+  };
+  return { values: details.answers, messages: [say(note[existing.status])] };
+}

@@ -1,0 +1,34 @@
+import type { Policy } from '../../../policy/policy-schema.ts';
+import { optionalText, textOf } from '../../engine/json-value.ts';
+import { textStep } from '../../engine/step.ts';
+import type { PlanShapeSteps } from './plan-shape.ts';
+
+type GrowPlan = Extract<Policy['plan'], { shape: 'grow-plan' }>;
+
+const SUMMARY_FIELD = 'summary';
+
+/** 001 Appendix B: the policy's plan fields in order, ending with "By… I am… so that…". */
+export function growPlanShape(plan: GrowPlan): PlanShapeSteps {
+  return {
+    intro: `Your professional growth plan has ${plan.fields.length} short questions (${plan.rule}).`,
+    steps: () =>
+      plan.fields.map((field) =>
+        textStep({
+          name: field.id,
+          label: field.question,
+          question: field.question,
+          hint: field.hint,
+          validate:
+            field.id === SUMMARY_FIELD
+              ? { test: (text) => /\bby\b/i.test(text) && /so that/i.test(text), message: 'Try the shape “By … I am … so that …”, e.g. “By July I am using cold-calling in every lesson so that all of 9X answer questions.”' }
+              : undefined,
+        }),
+      ),
+    goals: (values) => {
+      const goal = textOf(values, 'goal');
+      if (goal === '') return [];
+      return [{ kind: 'goal', title: goal, detail: optionalText(values, 'options-actions'), successCriteria: optionalText(values, 'success'), quantitative: false, widerImpact: false, checkInDates: [] }];
+    },
+    summary: (values) => optionalText(values, SUMMARY_FIELD),
+  };
+}
