@@ -1,0 +1,161 @@
+import type { IsoDate } from '../../core/calendar/iso-date.ts';
+import type {
+  ConversationStore,
+  ConversationTransaction,
+  CycleRef,
+  DialogPerson,
+  DialogReads,
+  PersonRef,
+  PlanStatus,
+  StoredConversation,
+  StoredPlan,
+  ThreadRef,
+} from '../../core/conversations/conversation-ports.ts';
+import type { DialogState } from '../../core/conversations/engine/dialog-state.ts';
+import { FlagSchema, RoleSchema } from '../../core/people/person.ts';
+import type { Prisma } from '../../generated/prisma/client.ts';
+import type { PrismaClient } from '../db/create-prisma-client.ts';
+import { fromDbDate, toDbDate } from './db-date.ts';
+import { PrismaDialogRecords } from './prisma-dialog-records.ts';
+
+type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+/**
+ * Conversation state in PostgreSQL. Each turn runs in one transaction: the processed_inbound
+ * marker, the conversation row (locked FOR UPDATE so two turns in one thread queue up) and any
+ * records a finished dialog writes commit together, so a crash or a retried delivery can never
+ * apply half a turn or the same turn twice.
+ */
+export class PrismaConversationStore implements ConversationStore {
+  readonly #prisma: PrismaClient;
+
+  constructor(prisma: PrismaClient) {
+    this.#prisma = prisma;
+  }
+
+  transaction<T>(work: (tx: ConversationTransaction) => Promise<T>): Promise<T> {
+    return this.#prisma.$transaction((tx) => work(new PrismaConversationTransaction(tx)), { maxWait: 10_000, timeout: 30_000 });
+  }
+}
+
+class PrismaConversationTransaction implements ConversationTransaction {
+  readonly #tx: Tx;
+  readonly reads: DialogReads;
+  readonly records: PrismaDialogRecords;
+
+  constructor(tx: Tx) {
+    this.#tx = tx;
+    this.reads = new PrismaDialogReads(tx);
+    this.records = new PrismaDialogRecords(tx);
+  }
+
+  async claimInbound(tenant: string, platform: string, messageId: string): Promise<boolean> {
+    // ON CONFLICT DO NOTHING: a concurrent duplicate waits for the first to commit, then sees 0 rows.
+    const { count } = await this.#tx.processedInbound.createMany({ data: [{ tenant, platform, messageId }], skipDuplicates: true });
+    return count === 1;
+  }
+
+  async loadConversation(tenant: string, threadKey: string): Promise<StoredConversation | undefined> {
+    const rows = await this.#tx.$queryRaw<{ dialog_id: string; dialog_version: number; step: string; status: string; values: unknown }[]>`
+      SELECT dialog_id, dialog_version, step, status, "values" FROM conversations
+      WHERE tenant = ${tenant} AND thread_key = ${threadKey} FOR UPDATE`;
+    const row = rows[0];
+    return row === undefined ? undefined : { dialogId: row.dialog_id, version: row.dialog_version, step: row.step, status: row.status, data: row.values };
+  }
+
+  async saveConversation(thread: ThreadRef, state: DialogState): Promise<void> {
+    const fields = {
+      platform: thread.platform,
+      personId: thread.personId,
+      dialogId: state.dialogId,
+      dialogVersion: state.version,
+      step: state.step,
+      status: state.status,
+      values: { values: state.values, trail: state.trail } as Prisma.InputJsonValue,
+    };
+    await this.#tx.conversation.upsert({
+      where: { tenant_threadKey: { tenant: thread.tenant, threadKey: thread.threadKey } },
+      create: { tenant: thread.tenant, threadKey: thread.threadKey, ...fields },
+      update: fields,
+    });
+  }
+}
+
+const PLAN_STATUSES: readonly PlanStatus[] = ['draft', 'submitted', 'agreed', 'changes-requested'];
+
+function toStoredPlan(plan: { id: string; cycleId: string; personId: string; status: string; summary: string | null; details: unknown; person: { fullName: string } }): StoredPlan {
+  const status = PLAN_STATUSES.find((s) => s === plan.status) ?? 'draft';
+  return { id: plan.id, cycleId: plan.cycleId, personId: plan.personId, personName: plan.person.fullName, status, summary: plan.summary ?? undefined, details: plan.details };
+}
+
+/** Assignments in force on a day: started on or before it and not ended before it. */
+function currentOn(today: IsoDate) {
+  const day = toDbDate(today);
+  return { startsOn: { lte: day }, OR: [{ endsOn: null }, { endsOn: { gte: day } }] };
+}
+
+class PrismaDialogReads implements DialogReads {
+  readonly #tx: Tx;
+
+  constructor(tx: Tx) {
+    this.#tx = tx;
+  }
+
+  async person(personId: string): Promise<DialogPerson | undefined> {
+    const row = await this.#tx.person.findUnique({
+      where: { id: personId },
+      select: { id: true, schoolId: true, fullName: true, role: true, flags: true, active: true, school: { select: { policy: true, updatedAt: true } } },
+    });
+    const role = RoleSchema.safeParse(row?.role);
+    if (row === null || !row.active || !role.success) return undefined;
+    return {
+      id: row.id,
+      schoolId: row.schoolId,
+      fullName: row.fullName,
+      role: role.data,
+      flags: row.flags.flatMap((flag) => {
+        const parsed = FlagSchema.safeParse(flag);
+        return parsed.success ? [parsed.data] : [];
+      }),
+      policy: row.school.policy,
+      policyStamp: row.school.updatedAt.toISOString(),
+    };
+  }
+
+  async activeCycle(personId: string, today: IsoDate): Promise<CycleRef | undefined> {
+    const day = toDbDate(today);
+    const cycle =
+      (await this.#tx.cycle.findFirst({ where: { personId, status: 'active', startsOn: { lte: day }, endsOn: { gte: day } }, orderBy: { startsOn: 'desc' } })) ??
+      (await this.#tx.cycle.findFirst({ where: { personId, status: 'active' }, orderBy: { academicYear: 'desc' } }));
+    return cycle === null ? undefined : { id: cycle.id, academicYear: cycle.academicYear, startsOn: fromDbDate(cycle.startsOn), endsOn: fromDbDate(cycle.endsOn) };
+  }
+
+  async reviewerOf(personId: string, today: IsoDate): Promise<PersonRef | undefined> {
+    const assignments = await this.#tx.reviewerAssignment.findMany({
+      where: { revieweeId: personId, ...currentOn(today) },
+      orderBy: { startsOn: 'desc' },
+      select: { kind: true, reviewer: { select: { id: true, fullName: true } } },
+    });
+    const assigned = assignments.find((a) => a.kind === 'reviewer') ?? assignments.find((a) => a.kind === 'coach');
+    if (assigned !== undefined) return assigned.reviewer;
+    const person = await this.#tx.person.findUnique({ where: { id: personId }, select: { lineManager: { select: { id: true, fullName: true } } } });
+    return person?.lineManager ?? undefined;
+  }
+
+  async planForCycle(cycleId: string): Promise<StoredPlan | undefined> {
+    const plan = await this.#tx.growthPlan.findUnique({ where: { cycleId }, include: { person: { select: { fullName: true } } } });
+    return plan === null ? undefined : toStoredPlan(plan);
+  }
+
+  async plansAwaitingAgreement(reviewerId: string, today: IsoDate): Promise<StoredPlan[]> {
+    const plans = await this.#tx.growthPlan.findMany({
+      where: {
+        status: 'submitted',
+        person: { OR: [{ lineManagerId: reviewerId }, { reviewersOfMe: { some: { reviewerId, ...currentOn(today) } } }] },
+      },
+      include: { person: { select: { fullName: true } } },
+      orderBy: { submittedAt: 'asc' },
+    });
+    return plans.map(toStoredPlan);
+  }
+}
