@@ -1,0 +1,193 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
+import { Chat, newEngine } from './support/chat.ts';
+import { seedSchool } from './support/seed-school.ts';
+
+let db: TestDatabase;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(() => db.drop());
+
+const goalsOf = (cycleId: string) => db.prisma.planGoal.findMany({ where: { plan: { cycleId } }, orderBy: { position: 'asc' } });
+const obligation = (personId: string, kind: string) => db.prisma.obligation.findFirstOrThrow({ where: { personId, kind } });
+
+describe('Kingsmead growth plan (001 Appendix B) and agreement', () => {
+  it('walks the plan fields, insists on “By… I am… so that…”, adds the leadership goal for TLR, and the reviewer agrees', async () => {
+    const s = await seedSchool(db.prisma, 'kingsmead', [
+      { key: 'lm', fullName: 'Lena Manager', role: 'leader' },
+      { key: 'tom', fullName: 'Tom Teacher', role: 'teacher', flags: ['tlr'], lineManager: 'lm' },
+    ]);
+    const tom = new Chat(newEngine(db.prisma), s.ids.tom!);
+    await tom.user('plan');
+    expect(tom.lastBot()).toMatch(/Your professional growth plan has 8 short questions.*Then your leadership goal/);
+    expect(tom.lastBot()).toMatch(/When I’m at my best, what are my strengths\?\n_From my own reflections/);
+    await tom.answers('Relationships', 'Questioning', 'Low participation in 9X', 'Everyone in 9X answers', 'Hands-down responses rise', 'Some cold calling already', 'Read Lemov; practise weekly');
+    await tom.user('I want to do better at questioning');
+    expect(tom.lastBot()).toMatch(/^Try the shape “By … I am … so that …”/);
+    await tom.user('By July I am cold-calling in every lesson so that all of 9X answer questions');
+    expect(tom.lastBot()).toMatch(/Leadership goal: What do you see as your strengths as a leader\?/);
+    while (tom.step()?.startsWith('leadership-')) await tom.user(`Answer for ${tom.step()}`);
+    expect(tom.lastBot()).toMatch(/Your growth plan/);
+    await tom.press('submit');
+    expect(tom.lastBot()).toBe('Your growth plan is submitted to Lena for agreement. I’ll let you know when they’ve looked at it.');
+    expect(tom.last?.notifications[0]).toMatchObject({ personId: s.ids.lm, messages: [{ text: expect.stringMatching(/Tom Teacher has submitted their growth plan.*`review plans`/) }] });
+
+    const plan = await db.prisma.growthPlan.findUniqueOrThrow({ where: { cycleId: s.cycles.tom! } });
+    expect(plan).toMatchObject({ status: 'submitted', summary: 'By July I am cold-calling in every lesson so that all of 9X answer questions' });
+    const goals = await goalsOf(s.cycles.tom!);
+    expect(goals.map((g) => g.kind)).toEqual(['goal', 'leadership-goal']);
+    expect(goals[0]).toMatchObject({ title: 'Everyone in 9X answers', successCriteria: 'Hands-down responses rise' });
+    expect((await obligation(s.ids.tom!, 'plan-agreed')).status).toBe('open');
+
+    const lena = new Chat(newEngine(db.prisma), s.ids.lm!);
+    await lena.user('review plans');
+    expect(lena.lastBot()).toMatch(/This plan is waiting for your agreement:\n {2}1\. Tom Teacher/);
+    await lena.user('1');
+    expect(lena.lastBot()).toMatch(/Tom Teacher’s growth plan\n[\s\S]*What do I intend to focus on so that my class make even better progress\?: Everyone in 9X answers/);
+    await lena.press('agreed');
+    expect(lena.lastBot()).toMatch(/Any comment for them\?/);
+    await lena.user('skip');
+    await lena.press('submit');
+    expect(lena.lastBot()).toBe('Agreed — I’ve told Tom.');
+    expect(lena.last?.notifications).toEqual([{ personId: s.ids.tom, messages: [{ type: 'text', text: 'Lena has agreed your growth plan.' }] }]);
+    expect(await db.prisma.growthPlan.findUniqueOrThrow({ where: { cycleId: s.cycles.tom! } })).toMatchObject({ status: 'agreed', agreedById: s.ids.lm });
+    expect((await obligation(s.ids.tom!, 'plan-agreed')).status).toBe('done');
+    expect((await obligation(s.ids.tom!, 'leadership-goal')).status).toBe('done');
+
+    await lena.user('review plans');
+    expect(lena.lastBot()).toBe('No growth plans are waiting for your agreement.');
+  });
+});
+
+describe('Thomas Alleyne SMART targets (002 §10–12)', () => {
+  it('requires a number in the pupil-progress target, an improvement-plan area for each, and a leadership target for TLR holders', async () => {
+    const s = await seedSchool(db.prisma, 'thomas-alleyne', [{ key: 'tlr', fullName: 'Tia Leader', role: 'teacher', flags: ['tlr'] }]);
+    const chat = new Chat(newEngine(db.prisma), s.ids.tlr!);
+    await chat.user('plan');
+    expect(chat.lastBot()).toMatch(/Your plan is 3 SMART targets \(002 §10–12\): pupil-progress target \(whole-school, data driven\); team target; leadership target/);
+    await chat.user('Improve maths outcomes for Year 11');
+    expect(chat.lastBot()).toMatch(/^The pupil-progress target has to be quantitative \(002 §10\): please include a number/);
+    await chat.user('80% of 11X reach grade 5+ in maths');
+    expect(chat.lastBot()).toMatch(/Which area of the school or department improvement plan/);
+    await chat.user('skip');
+    expect(chat.lastBot()).toMatch(/^Every target must name the SIP or DIP area it relates to \(002 §12\)\./);
+    await chat.answers('SIP 2: outcomes');
+    await chat.user('1 July');
+    // "1 July" typed in October is the July just gone: the nearest 1 July
+    expect(chat.lastBot()).toMatch(/^A target’s date needs to be in the future\./);
+    await chat.answers('1/7/2027', 'Moderate Year 9 assessments as a team', 'DIP 1: assessment', '31/03/2027', 'Lead the KS3 curriculum review', 'SIP 4: curriculum', '30 June 2027');
+    expect(chat.lastBot()).toMatch(/Leadership target — improvement plan area: SIP 4: curriculum/);
+    await chat.user('submit');
+    const goals = await goalsOf(s.cycles.tlr!);
+    expect(goals.map((g) => [g.kind, g.detail, g.quantitative, g.improvementPlanArea])).toEqual([
+      ['smart-target', 'Pupil-progress target (whole-school, data driven)', true, 'SIP 2: outcomes'],
+      ['smart-target', 'Team target', false, 'DIP 1: assessment'],
+      ['smart-target', 'Leadership target', false, 'SIP 4: curriculum'],
+    ]);
+    expect(goals[0]!.completionDate?.toISOString().slice(0, 10)).toBe('2027-07-01');
+  });
+
+  it('still sets three targets for a teacher without a TLR', async () => {
+    const s = await seedSchool(db.prisma, 'thomas-alleyne', [{ key: 't', fullName: 'Theo Teacher', role: 'teacher' }]);
+    const chat = new Chat(newEngine(db.prisma), s.ids.t!);
+    await chat.user('plan');
+    expect(chat.lastBot()).toMatch(/pupil-progress target \(whole-school, data driven\); team target; target 3\./);
+    expect(chat.lastBot()).not.toMatch(/leadership/i);
+  });
+});
+
+describe('WHMAT performance expectations (004 §5)', () => {
+  it('takes up to three expectations, each with detail, success and a date, and one with wider impact for UPR', async () => {
+    const s = await seedSchool(db.prisma, 'whmat', [
+      { key: 'head', fullName: 'Hana Head', role: 'leader' },
+      { key: 'upr', fullName: 'Uma Upper', role: 'teacher', flags: ['upr'], lineManager: 'head' },
+    ]);
+    const chat = new Chat(newEngine(db.prisma), s.ids.upr!);
+    await chat.user('plan');
+    expect(chat.lastBot()).toMatch(/up to 3, each with the detail, what success looks like and a completion date \(004 §5\.2, §5\.5\)\. As you’re on UPR/);
+    await chat.answers('Embed retrieval practice in Year 8', 'Quizzes every lesson; scores up 10%');
+    await chat.user('2025-12-01');
+    expect(chat.lastBot()).toMatch(/^The completion date needs to be in the future\./);
+    await chat.user('31st of Floptember');
+    expect(chat.lastBot()).toMatch(/^I couldn’t read that as a date/);
+    await chat.answers('20 July 2027');
+    expect(chat.lastBot()).toMatch(/Would you like to add another expectation\? \(at most 3\)/);
+    await chat.answers('yes', 'Lead trust-wide CPD on feedback', 'Three academies adopt it', '01/06/2027', 'yes', 'Mentor an ECT', 'ECT passes induction', '30/06/2027');
+    expect(chat.lastBot()).toMatch(/Which expectation has an impact on the wider academy or trust/);
+    expect(chat.lastBot()).not.toMatch(/add another/);
+    await chat.user('2');
+    expect(chat.lastBot()).toMatch(/Wider impact: Lead trust-wide CPD on feedback/);
+    // changing the loop answer drops the third expectation from the plan
+    await chat.user('edit another expectation after expectation 2');
+    await chat.user('no');
+    expect(chat.lastBot()).not.toMatch(/Mentor an ECT/);
+    await chat.user('submit');
+    const goals = await goalsOf(s.cycles.upr!);
+    expect(goals.map((g) => [g.kind, g.title, g.widerImpact])).toEqual([
+      ['expectation', 'Embed retrieval practice in Year 8', false],
+      ['expectation', 'Lead trust-wide CPD on feedback', true],
+    ]);
+    expect(goals[1]!.completionDate?.toISOString().slice(0, 10)).toBe('2027-06-01');
+  });
+
+  it('sends a plan back for changes and lets the colleague amend and resubmit it', async () => {
+    const s = await seedSchool(db.prisma, 'whmat', [
+      { key: 'head', fullName: 'Hana Head', role: 'leader' },
+      { key: 'ta', fullName: 'Tara Assistant', role: 'teaching-assistant', lineManager: 'head' },
+    ]);
+    const tara = new Chat(newEngine(db.prisma), s.ids.ta!);
+    await tara.user('plan');
+    expect(tara.lastBot()).not.toMatch(/UPR/);
+    await tara.answers('Run phonics catch-up', 'Group reads fluently', '31/03/2027', 'no');
+    await tara.user('submit');
+
+    const hana = new Chat(newEngine(db.prisma), s.ids.head!);
+    await hana.user('review plans');
+    await hana.press((await db.prisma.growthPlan.findUniqueOrThrow({ where: { cycleId: s.cycles.ta! } })).id);
+    await hana.press('changes-requested');
+    await hana.user('skip');
+    expect(hana.lastBot()).toMatch(/^Please say what should change/);
+    await hana.user('Please make success measurable');
+    await hana.user('submit');
+    expect(hana.lastBot()).toBe('Sent back to Tara with your comments.');
+    expect(hana.last?.notifications[0]?.messages[0]).toEqual({ type: 'text', text: 'Hana has asked for changes to your growth plan: “Please make success measurable”. Say `plan` to update it.' });
+    expect((await obligation(s.ids.ta!, 'plan-agreed')).status).toBe('open');
+
+    const again = new Chat(newEngine(db.prisma), s.ids.ta!);
+    await again.user('plan');
+    expect(again.lastBot()).toMatch(/^Hana asked for changes: “Please make success measurable”\. Change what you need/);
+    expect(again.lastBot()).toMatch(/Expectation 1 — success: Group reads fluently/);
+    await again.user('edit expectation 1 — success');
+    await again.user('Group reads 90 words per minute by March');
+    await again.user('submit');
+    expect(await db.prisma.growthPlan.findUniqueOrThrow({ where: { cycleId: s.cycles.ta! } })).toMatchObject({ status: 'submitted' });
+    await hana.user('review plans');
+    await hana.user('Tara Assistant');
+    expect(hana.lastBot()).toMatch(/Group reads 90 words per minute by March/);
+    await hana.answers('Agree', 'Great');
+    await hana.user('submit');
+    expect((await obligation(s.ids.ta!, 'plan-agreed')).status).toBe('done');
+  });
+});
+
+describe('TPAT goals (003 §8.9)', () => {
+  it('asks the commitment, success, how I’ll learn, the timescale and check-in dates', async () => {
+    const s = await seedSchool(db.prisma, 'tpat', [{ key: 'p', fullName: 'Pat Person', role: 'support' }]);
+    const chat = new Chat(newEngine(db.prisma), s.ids.p!);
+    await chat.user('plan');
+    expect(chat.lastBot()).toMatch(/Goal 1: what is your commitment to grow\?/);
+    await chat.answers('Learn the new finance system', 'Month-end done in 2 days', 'Vendor training and shadowing', '30 April 2027');
+    expect(chat.lastBot()).toMatch(/When will your progress check-ins be\?/);
+    await chat.user('1 Dec 2026, 1 Jun 2027');
+    expect(chat.lastBot()).toMatch(/^Check-ins should fall on or before the goal’s date\./);
+    await chat.user('1 Dec 2026 and 10/02/2027');
+    await chat.user('no');
+    expect(chat.lastBot()).toMatch(/Goal 1 — check-in dates: Tue 1 Dec 2026, Wed 10 Feb 2027/);
+    await chat.user('submit');
+    const goals = await goalsOf(s.cycles.p!);
+    expect(goals[0]).toMatchObject({ kind: 'goal', title: 'Learn the new finance system', detail: 'Vendor training and shadowing', successCriteria: 'Month-end done in 2 days' });
+    expect(goals[0]!.checkInDates.map((d) => d.toISOString().slice(0, 10))).toEqual(['2026-12-01', '2027-02-10']);
+  });
+});

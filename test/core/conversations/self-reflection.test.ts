@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
+import { Chat, newEngine } from './support/chat.ts';
+import { seedSchool } from './support/seed-school.ts';
+
+let db: TestDatabase;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(() => db.drop());
+
+const TEACHER_HEADINGS = ['ts1', 'ts2', 'ts3', 'ts4', 'ts5', 'ts6', 'ts7', 'ts8', 'part-two'];
+
+describe('self-reflection under Kingsmead (001: three levels, next steps, closing prompts)', () => {
+  it('asks per Teachers’ Standard heading with the three-level scale, then strengths, needs and a focus', async () => {
+    const s = await seedSchool(db.prisma, 'kingsmead', [
+      { key: 'lm', fullName: 'Lena Manager', role: 'leader' },
+      { key: 'tom', fullName: 'Tom Teacher', role: 'teacher', lineManager: 'lm' },
+    ]);
+    const chat = new Chat(newEngine(db.prisma), s.ids.tom!);
+    await chat.user('Reflect');
+    expect(chat.lastBot()).toMatch(/Hi Tom — let’s reflect on Teachers’ Standards \(9 headings\)/);
+    expect(chat.lastBot()).toMatch(/1 Set high expectations which inspire, motivate and challenge pupils/);
+    expect(chat.lastBot()).toMatch(/1b\. Set goals that stretch and challenge/);
+    expect(chat.lastBot()).toMatch(/I am fully meeting this expectation/);
+    expect(chat.lastBot()).toMatch(/I am not always meeting this expectation/);
+
+    await chat.user('pretty good');
+    expect(chat.lastBot()).toMatch(/^Please pick one of: I am fully meeting this expectation \/ .*\n[\s\S]*Where are you with this one\?/);
+    expect(chat.step()).toBe('ts1-rating');
+
+    for (const [i, id] of TEACHER_HEADINGS.entries()) {
+      expect(chat.step()).toBe(`${id}-rating`);
+      if (i === 0) await chat.press('mostly');
+      else await chat.user(i % 2 === 0 ? '1' : 'not-always');
+      expect(chat.step()).toBe(`${id}-next`);
+      if (i === 2) await chat.user('skip');
+      else await chat.user(`Next step for ${id}`);
+    }
+    expect(chat.lastBot()).toMatch(/When you’re at your best, what are your strengths\?/);
+    await chat.answers('Relationships with pupils', 'Adaptive teaching for SEND');
+    await chat.user('Questioning');
+    expect(chat.lastBot()).toMatch(/Your self-reflection: Teachers’ Standards/);
+    expect(chat.lastBot()).toMatch(/Standard 1 — rating: I am confident that I am meeting this expectation most of the time/);
+    expect(chat.lastBot()).toMatch(/Standard 3 — next step: \(skipped\)/);
+    expect(chat.lastBot()).toMatch(/Is this ready to submit\?/);
+
+    await chat.press('submit');
+    expect(chat.lastBot()).toMatch(/your self-reflection is saved and Lena can see it/);
+    expect(chat.last?.notifications).toEqual([{ personId: s.ids.lm, messages: [{ type: 'text', text: 'Tom Teacher has completed their self-reflection.' }] }]);
+
+    const saved = await db.prisma.selfReflection.findUniqueOrThrow({ where: { cycleId: s.cycles.tom! } });
+    expect(saved).toMatchObject({ framework: 'teachers', status: 'submitted', strengths: 'Relationships with pupils', areasForGrowth: 'Adaptive teaching for SEND' });
+    const entries = saved.entries as { kind: string; standard?: string; rating?: string; nextSteps?: string; prompt?: string; answer?: string }[];
+    expect(entries.filter((e) => e.kind === 'standard').map((e) => e.standard)).toEqual(TEACHER_HEADINGS);
+    expect(entries[0]).toMatchObject({ standard: 'ts1', rating: 'mostly', nextSteps: 'Next step for ts1' });
+    expect(entries[1]).toMatchObject({ rating: 'not-always' });
+    expect(entries[2]).toMatchObject({ rating: 'fully' });
+    expect(entries[2]!.nextSteps).toBeUndefined();
+    expect(entries.at(-1)).toMatchObject({ kind: 'closing', prompt: 'suggested-focus', answer: 'Questioning' });
+
+    const obligation = await db.prisma.obligation.findFirstOrThrow({ where: { personId: s.ids.tom!, kind: 'self-reflection' } });
+    expect(obligation.status).toBe('done');
+    expect(obligation.completedAt?.toISOString()).toBe('2026-10-05T09:00:00.000Z');
+  });
+});
+
+describe('self-reflection under WHMAT (004 §4.2: no rating; TA standards; job description)', () => {
+  it('asks a teacher how well they are doing per heading, with no rating, then successes, strengths, growth', async () => {
+    const s = await seedSchool(db.prisma, 'whmat', [{ key: 'wt', fullName: 'Wendy Teacher', role: 'teacher' }]);
+    const chat = new Chat(newEngine(db.prisma), s.ids.wt!);
+    await chat.user('reflect');
+    expect(chat.lastBot()).toMatch(/No rating is needed/);
+    expect(chat.lastBot()).toMatch(/How well do you think you’re doing against this\?/);
+    expect(chat.lastBot()).not.toMatch(/fully meeting/);
+    for (const id of TEACHER_HEADINGS) {
+      expect(chat.step()).toBe(`${id}-reflection`);
+      await chat.answers(`Doing well on ${id}`, `Next for ${id}`);
+    }
+    expect(chat.lastBot()).toMatch(/What have been your successes this year\?/);
+    await chat.answers('GCSE results', 'Feedback', 'Behaviour routines');
+    await chat.user('submit');
+    const saved = await db.prisma.selfReflection.findUniqueOrThrow({ where: { cycleId: s.cycles.wt! } });
+    expect(saved).toMatchObject({ successes: 'GCSE results', strengths: 'Feedback', areasForGrowth: 'Behaviour routines' });
+    expect((saved.entries as { rating?: string; reflection?: string }[])[0]).toEqual({ kind: 'standard', standard: 'ts1', heading: expect.stringMatching(/^1 Set high/), reflection: 'Doing well on ts1', nextSteps: 'Next for ts1' });
+  });
+
+  it('gives a teaching assistant the four TA standards of Appendix B', async () => {
+    const s = await seedSchool(db.prisma, 'whmat', [{ key: 'ta', fullName: 'Tara Assistant', role: 'teaching-assistant' }]);
+    const chat = new Chat(newEngine(db.prisma), s.ids.ta!);
+    await chat.user('reflect');
+    expect(chat.lastBot()).toMatch(/Teaching Assistant Standards \(4 headings\)/);
+    expect(chat.lastBot()).toMatch(/\*Personal and professional conduct\*/);
+    for (const id of ['ta1', 'ta2', 'ta3', 'ta4']) await chat.answers(`Reflection ${id}`, 'skip');
+    await chat.answers('Phonics groups', 'Patience', 'Maths interventions');
+    await chat.user('submit');
+    const saved = await db.prisma.selfReflection.findUniqueOrThrow({ where: { cycleId: s.cycles.ta! } });
+    expect(saved.framework).toBe('teaching-assistants');
+    expect((saved.entries as { heading?: string }[]).slice(0, 4).map((e) => e.heading)).toEqual(['Personal and professional conduct', 'Knowledge and understanding', 'Teaching and learning', 'Working with others']);
+  });
+
+  it('has support staff list their job-description points first, then reflects on each', async () => {
+    const s = await seedSchool(db.prisma, 'tpat', [{ key: 'sup', fullName: 'Sam Support', role: 'support' }]);
+    const chat = new Chat(newEngine(db.prisma), s.ids.sup!);
+    await chat.user('reflect');
+    expect(chat.lastBot()).toMatch(/reflect on your job description/);
+    expect(chat.lastBot()).toMatch(/List its main points/);
+    await chat.user('1;2;3;4;5;6;7;8;9');
+    expect(chat.lastBot()).toMatch(/Please keep it to 8 or fewer/);
+    await chat.user('- Manage the front office\n- Keep attendance records');
+    expect(chat.lastBot()).toMatch(/\*Manage the front office\*/);
+    await chat.answers('Going well', 'Learn the new MIS', 'Mostly fine', 'skip', 'Calm under pressure', 'Organised', 'Data skills');
+    expect(chat.lastBot()).toMatch(/Point 2 — reflection: Mostly fine/);
+    await chat.user('submit');
+    const saved = await db.prisma.selfReflection.findUniqueOrThrow({ where: { cycleId: s.cycles.sup! } });
+    expect(saved).toMatchObject({ framework: 'job-description', successes: 'Calm under pressure', strengths: 'Organised', areasForGrowth: 'Data skills' });
+  });
+});
+
+describe('self-reflection under Thomas Alleyne (002)', () => {
+  it('uses the preset’s scale and its two closing prompts', async () => {
+    const s = await seedSchool(db.prisma, 'thomas-alleyne', [{ key: 't', fullName: 'Theo Teacher', role: 'teacher' }]);
+    const chat = new Chat(newEngine(db.prisma), s.ids.t!);
+    await chat.user('reflect');
+    expect(chat.lastBot()).toMatch(/I am meeting this expectation most of the time/);
+    for (let i = 0; i < TEACHER_HEADINGS.length; i++) await chat.answers('fully', 'skip');
+    expect(chat.lastBot()).toMatch(/What are your strengths this year\?/);
+    await chat.answers('Data use');
+    expect(chat.lastBot()).toMatch(/What training and development do you need\?/);
+    await chat.answers('Coaching course');
+    expect(chat.lastBot()).toMatch(/Is this ready to submit/);
+  });
+});

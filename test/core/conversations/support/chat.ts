@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { ALL_DIALOGS } from '../../../../src/core/conversations/dialogs/all-dialogs.ts';
+import type { TurnInput } from '../../../../src/core/conversations/engine/inbound-turn.ts';
+import { messageText, type OutgoingMessage } from '../../../../src/core/conversations/engine/outgoing-message.ts';
+import { ConversationEngine, type TurnResult } from '../../../../src/core/conversations/engine/run-turn.ts';
+import { type Clock, fixedClock } from '../../../../src/core/time/clock.ts';
+import type { PrismaClient } from '../../../../src/storage/db/create-prisma-client.ts';
+import { PrismaConversationStore } from '../../../../src/storage/prisma/prisma-conversation-store.ts';
+
+/** Monday 5 October 2026, 10:00 London: early in the 2026/27 cycle, when reflections are due. */
+export const OCTOBER = fixedClock('2026-10-05T09:00:00Z');
+
+export function newEngine(prisma: PrismaClient, clock: Clock = OCTOBER): ConversationEngine {
+  return new ConversationEngine({ store: new PrismaConversationStore(prisma), clock, dialogs: ALL_DIALOGS });
+}
+
+/**
+ * A transcript driver: `await chat.user('reflect'); expect(chat.lastBot()).toMatch(/Standard 1/)`.
+ * Each call is one inbound message with a fresh platform message id, through the real engine and
+ * a real database.
+ */
+export class Chat {
+  engine: ConversationEngine;
+  readonly personId: string;
+  readonly threadKey: string;
+  readonly tenant: string;
+  last: TurnResult | undefined;
+  readonly transcript: string[] = [];
+
+  constructor(engine: ConversationEngine, personId: string, threadKey = `thread-${randomUUID()}`, tenant = 'T-test') {
+    this.engine = engine;
+    this.personId = personId;
+    this.threadKey = threadKey;
+    this.tenant = tenant;
+  }
+
+  user(text: string, messageId: string = randomUUID()): Promise<TurnResult> {
+    return this.send({ kind: 'text', text }, messageId);
+  }
+
+  press(value: string): Promise<TurnResult> {
+    return this.send({ kind: 'choice', value });
+  }
+
+  /** Answers several questions in a row, failing fast if any answer is refused. */
+  async answers(...texts: string[]): Promise<void> {
+    for (const text of texts) {
+      const before = this.last?.conversation?.step;
+      await this.user(text);
+      const after = this.last?.conversation?.step;
+      if (before !== undefined && before === after && this.last?.conversation?.status === 'active') {
+        throw new Error(`answer "${text}" was refused at step ${before}:\n${this.lastBot()}`);
+      }
+    }
+  }
+
+  async send(input: TurnInput, messageId: string = randomUUID()): Promise<TurnResult> {
+    this.transcript.push(`> ${input.kind === 'text' ? input.text : input.kind === 'choice' ? `[${input.value}]` : JSON.stringify(input.values)}`);
+    this.last = await this.engine.handle({ tenant: this.tenant, platform: 'local', threadKey: this.threadKey, personId: this.personId, messageId, input });
+    this.transcript.push(...this.last.messages.map(messageText));
+    return this.last;
+  }
+
+  /** Everything the bot said in reply to the last message, as plain text. */
+  lastBot(): string {
+    return (this.last?.messages ?? []).map(messageText).join('\n');
+  }
+
+  lastMessages(): OutgoingMessage[] {
+    return this.last?.messages ?? [];
+  }
+
+  step(): string | undefined {
+    return this.last?.conversation?.step;
+  }
+}
