@@ -84,6 +84,38 @@ export interface DialogReads {
   planForCycle(cycleId: string): Promise<StoredPlan | undefined>;
   /** Submitted plans of the people whom `reviewerId` currently reviews or line-manages. */
   plansAwaitingAgreement(reviewerId: string, today: IsoDate): Promise<StoredPlan[]>;
+  /** People `reviewerId` currently reviews, coaches or line-manages, by name. */
+  revieweesOf(reviewerId: string, today: IsoDate): Promise<Colleague[]>;
+  /** The school's active headteacher, if the roster has one. */
+  headOf(schoolId: string): Promise<PersonRef | undefined>;
+  /** The school's region and term dates as stored; the core validates them. */
+  calendarSource(schoolId: string): Promise<{ region: string; termDates: unknown }>;
+  observationsForCycle(cycleId: string): Promise<StoredObservation[]>;
+  /** The latest feedback record for the person, to tie praise to the previous action step (001). */
+  latestFeedback(personId: string): Promise<{ givenOn: IsoDate; actionStep?: string | undefined; lockIn?: string | undefined } | undefined>;
+  payThresholdApplicationFor(personId: string, academicYear: number): Promise<{ id: string; status: string } | undefined>;
+}
+
+export interface Colleague extends PersonRef {
+  role: Role;
+  flags: readonly Flag[];
+}
+
+export type ObservationKind = 'performance-management' | 'peer' | 'ofsted' | 'local-authority' | 'support-plan';
+
+export interface StoredObservation {
+  id: string;
+  cycleId: string;
+  personId: string;
+  observerId?: string | undefined;
+  observerName?: string | undefined;
+  observedOn: IsoDate;
+  className: string;
+  minutes: number;
+  focus?: string | undefined;
+  kind: string;
+  countsTowardCap: boolean;
+  teacherComment?: string | undefined;
 }
 
 export type ReflectionEntry =
@@ -152,6 +184,80 @@ export interface DiaryRecord {
   tags: string[];
 }
 
+/** A GROW planning meeting written onto the reviewee's plan (001 Appendix C). */
+export interface GrowMeetingRecord {
+  cycleId: string;
+  personId: string;
+  managerId: string;
+  summary: string;
+  /** The plan's whole `details`, already merged with the meeting by the core. */
+  details: { [key: string]: JsonValue };
+  /** Set when the plan was agreed in the meeting. */
+  agreedAt?: Date | undefined;
+}
+
+export interface FeedbackRecordInput {
+  cycleId: string;
+  personId: string;
+  givenById: string;
+  givenOn: IsoDate;
+  praise: string;
+  probingQuestion: string;
+  actionStep: string;
+  supportLevel: string;
+  planAhead: string;
+  lockIn: string;
+}
+
+export interface ObservationRecordInput {
+  cycleId: string;
+  personId: string;
+  observerId: string;
+  observedOn: IsoDate;
+  className: string;
+  minutes: number;
+  focus?: string | undefined;
+  kind: ObservationKind;
+  oralFeedbackOn?: IsoDate | undefined;
+  countsTowardCap: boolean;
+}
+
+export interface EndOfCycleReviewInput {
+  cycleId: string;
+  personId: string;
+  reviewerId?: string | undefined;
+  intended: string;
+  did: string;
+  impact: string;
+  recommendations: string;
+  details: { [key: string]: JsonValue };
+  completedAt: Date;
+}
+
+export interface AppealInput {
+  cycleId: string;
+  personId: string;
+  entries: { about: string }[];
+  grounds: string;
+  lodgedOn: IsoDate;
+  finalReportReceivedOn: IsoDate;
+  /** The head, or undefined when the appeal goes beyond the school (the head took part in the review). */
+  appealManagerId?: string | undefined;
+  /** Who hears it under the policy (002 §16): stored with the entries until appeals have a column for it. */
+  routedTo: 'head' | 'trust-ceo' | 'chair-of-governors';
+  companion?: string | undefined;
+}
+
+export interface PayThresholdInput {
+  personId: string;
+  cycleId?: string | undefined;
+  academicYear: number;
+  businessCase: string;
+  /** One entry per policy criterion: [{ criterion, evidence }]. */
+  evidence: { criterion: string; evidence: string }[];
+  submittedOn: IsoDate;
+}
+
 export interface RecordsWriter {
   saveReflection(record: ReflectionRecord): Promise<{ id: string }>;
   /** Creates or replaces the cycle's plan and its goals. */
@@ -161,4 +267,13 @@ export interface RecordsWriter {
   addDiaryEntry(record: DiaryRecord): Promise<{ id: string }>;
   /** Marks the person's earliest-due open obligation of `kind` in the cycle done; false if none. */
   completeObligation(input: { personId: string; cycleId: string; kind: ObligationKind; at: Date }): Promise<boolean>;
+  /** Creates the plan if there is none; an existing plan keeps its goals and status unless agreed here. */
+  saveGrowMeeting(record: GrowMeetingRecord): Promise<{ id: string }>;
+  saveFeedback(record: FeedbackRecordInput): Promise<{ id: string }>;
+  saveObservation(record: ObservationRecordInput): Promise<{ id: string }>;
+  /** 002 Annex 1 §11: the observed teacher's comments, appended to any already there. */
+  appendObservationComment(input: { observationId: string; personId: string; comment: string }): Promise<boolean>;
+  saveEndOfCycleReview(record: EndOfCycleReviewInput): Promise<{ id: string }>;
+  saveAppeal(record: AppealInput): Promise<{ id: string }>;
+  savePayThresholdApplication(record: PayThresholdInput): Promise<{ id: string }>;
 }

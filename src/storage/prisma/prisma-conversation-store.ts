@@ -16,7 +16,7 @@ import { FlagSchema, RoleSchema } from '../../core/people/person.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { fromDbDate, toDbDate } from './db-date.ts';
-import { PrismaDialogRecords } from './prisma-dialog-records.ts';
+import { PrismaDialogRecords, PrismaRecordReads } from './prisma-dialog-records.ts';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
@@ -94,10 +94,11 @@ function currentOn(today: IsoDate) {
   return { startsOn: { lte: day }, OR: [{ endsOn: null }, { endsOn: { gte: day } }] };
 }
 
-class PrismaDialogReads implements DialogReads {
+class PrismaDialogReads extends PrismaRecordReads implements DialogReads {
   readonly #tx: Tx;
 
   constructor(tx: Tx) {
+    super(tx);
     this.#tx = tx;
   }
 

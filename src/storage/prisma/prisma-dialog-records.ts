@@ -1,8 +1,26 @@
-import type { CheckInRecord, DiaryRecord, PlanDecision, PlanRecord, RecordsWriter, ReflectionRecord } from '../../core/conversations/conversation-ports.ts';
+import type { IsoDate } from '../../core/calendar/iso-date.ts';
+import type {
+  AppealInput,
+  CheckInRecord,
+  Colleague,
+  DiaryRecord,
+  EndOfCycleReviewInput,
+  FeedbackRecordInput,
+  GrowMeetingRecord,
+  ObservationRecordInput,
+  PayThresholdInput,
+  PersonRef,
+  PlanDecision,
+  PlanRecord,
+  RecordsWriter,
+  ReflectionRecord,
+  StoredObservation,
+} from '../../core/conversations/conversation-ports.ts';
+import { FlagSchema, RoleSchema } from '../../core/people/person.ts';
 import type { ObligationKind } from '../../core/policy/policy-schema.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
-import { toDbDate } from './db-date.ts';
+import { fromDbDate, toDbDate } from './db-date.ts';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
@@ -113,5 +131,168 @@ export class PrismaDialogRecords implements RecordsWriter {
     // Guarded on status so a concurrent completion of the same obligation is counted once.
     const { count } = await this.#tx.obligation.updateMany({ where: { id: open.id, status: 'open' }, data: { status: 'done', completedAt: input.at } });
     return count === 1;
+  }
+
+  async saveGrowMeeting(record: GrowMeetingRecord): Promise<{ id: string }> {
+    const agreed = record.agreedAt === undefined ? {} : { status: 'agreed', agreedAt: record.agreedAt, agreedById: record.managerId };
+    const fields = { summary: record.summary, details: json(record.details), ...agreed };
+    return this.#tx.growthPlan.upsert({
+      where: { cycleId: record.cycleId },
+      create: { cycleId: record.cycleId, personId: record.personId, status: 'draft', ...fields },
+      update: fields,
+      select: { id: true },
+    });
+  }
+
+  saveFeedback(record: FeedbackRecordInput): Promise<{ id: string }> {
+    const { givenOn, ...rest } = record;
+    return this.#tx.feedbackRecord.create({ data: { ...rest, givenOn: toDbDate(givenOn) }, select: { id: true } });
+  }
+
+  saveObservation(record: ObservationRecordInput): Promise<{ id: string }> {
+    return this.#tx.observation.create({
+      data: {
+        cycleId: record.cycleId,
+        personId: record.personId,
+        observerId: record.observerId,
+        observedOn: toDbDate(record.observedOn),
+        className: record.className,
+        minutes: record.minutes,
+        focus: record.focus ?? null,
+        kind: record.kind,
+        oralFeedbackOn: optionalDate(record.oralFeedbackOn),
+        countsTowardCap: record.countsTowardCap,
+      },
+      select: { id: true },
+    });
+  }
+
+  async appendObservationComment(input: { observationId: string; personId: string; comment: string }): Promise<boolean> {
+    // Only the observed teacher's own observation: the person id guards against a stale choice.
+    const row = await this.#tx.observation.findFirst({ where: { id: input.observationId, personId: input.personId }, select: { teacherComment: true } });
+    if (row === null) return false;
+    const teacherComment = row.teacherComment === null ? input.comment : `${row.teacherComment}\n\n${input.comment}`;
+    await this.#tx.observation.update({ where: { id: input.observationId }, data: { teacherComment } });
+    return true;
+  }
+
+  saveEndOfCycleReview(record: EndOfCycleReviewInput): Promise<{ id: string }> {
+    const fields = {
+      personId: record.personId,
+      reviewerId: record.reviewerId ?? null,
+      intended: record.intended,
+      did: record.did,
+      impact: record.impact,
+      recommendations: record.recommendations,
+      details: json(record.details),
+      status: 'submitted',
+      completedAt: record.completedAt,
+    };
+    return this.#tx.endOfCycleReview.upsert({ where: { cycleId: record.cycleId }, create: { cycleId: record.cycleId, ...fields }, update: fields, select: { id: true } });
+  }
+
+  saveAppeal(record: AppealInput): Promise<{ id: string }> {
+    return this.#tx.appeal.create({
+      data: {
+        cycleId: record.cycleId,
+        personId: record.personId,
+        // No column says who hears the appeal yet, so each entry carries it (see AppealInput.routedTo).
+        entries: json(record.entries.map((entry) => ({ ...entry, routedTo: record.routedTo }))),
+        grounds: record.grounds,
+        lodgedOn: toDbDate(record.lodgedOn),
+        finalReportReceivedOn: toDbDate(record.finalReportReceivedOn),
+        appealManagerId: record.appealManagerId ?? null,
+        companion: record.companion ?? null,
+      },
+      select: { id: true },
+    });
+  }
+
+  savePayThresholdApplication(record: PayThresholdInput): Promise<{ id: string }> {
+    return this.#tx.payThresholdApplication.create({
+      data: {
+        personId: record.personId,
+        cycleId: record.cycleId ?? null,
+        academicYear: record.academicYear,
+        status: 'submitted',
+        businessCase: record.businessCase,
+        evidence: json(record.evidence),
+        submittedOn: toDbDate(record.submittedOn),
+      },
+      select: { id: true },
+    });
+  }
+}
+
+/** Assignments in force on a day: started on or before it and not ended before it. */
+function inForceOn(today: IsoDate) {
+  const day = toDbDate(today);
+  return { startsOn: { lte: day }, OR: [{ endsOn: null }, { endsOn: { gte: day } }] };
+}
+
+/**
+ * The reads the later dialogs (GROW meeting, feedback, observation, appeal, pay threshold) add to
+ * DialogReads; the conversation store's reads extend this class.
+ */
+export class PrismaRecordReads {
+  readonly #tx: Tx;
+
+  constructor(tx: Tx) {
+    this.#tx = tx;
+  }
+
+  async revieweesOf(reviewerId: string, today: IsoDate): Promise<Colleague[]> {
+    const rows = await this.#tx.person.findMany({
+      where: { active: true, id: { not: reviewerId }, OR: [{ lineManagerId: reviewerId }, { reviewersOfMe: { some: { reviewerId, ...inForceOn(today) } } }] },
+      select: { id: true, fullName: true, role: true, flags: true },
+      orderBy: { fullName: 'asc' },
+    });
+    return rows.flatMap((row) => {
+      const role = RoleSchema.safeParse(row.role);
+      if (!role.success) return [];
+      const flags = row.flags.flatMap((flag) => {
+        const parsed = FlagSchema.safeParse(flag);
+        return parsed.success ? [parsed.data] : [];
+      });
+      return [{ id: row.id, fullName: row.fullName, role: role.data, flags }];
+    });
+  }
+
+  async headOf(schoolId: string): Promise<PersonRef | undefined> {
+    const head = await this.#tx.person.findFirst({ where: { schoolId, role: 'headteacher', active: true }, orderBy: { createdAt: 'asc' }, select: { id: true, fullName: true } });
+    return head ?? undefined;
+  }
+
+  async calendarSource(schoolId: string): Promise<{ region: string; termDates: unknown }> {
+    const school = await this.#tx.school.findUniqueOrThrow({ where: { id: schoolId }, select: { region: true, termDates: true } });
+    return { region: school.region, termDates: school.termDates };
+  }
+
+  async observationsForCycle(cycleId: string): Promise<StoredObservation[]> {
+    const rows = await this.#tx.observation.findMany({ where: { cycleId }, orderBy: [{ observedOn: 'asc' }, { createdAt: 'asc' }], include: { observer: { select: { fullName: true } } } });
+    return rows.map((row) => ({
+      id: row.id,
+      cycleId: row.cycleId,
+      personId: row.personId,
+      observerId: row.observerId ?? undefined,
+      observerName: row.observer?.fullName,
+      observedOn: fromDbDate(row.observedOn),
+      className: row.className,
+      minutes: row.minutes,
+      focus: row.focus ?? undefined,
+      kind: row.kind,
+      countsTowardCap: row.countsTowardCap,
+      teacherComment: row.teacherComment ?? undefined,
+    }));
+  }
+
+  async latestFeedback(personId: string): Promise<{ givenOn: IsoDate; actionStep?: string | undefined; lockIn?: string | undefined } | undefined> {
+    const row = await this.#tx.feedbackRecord.findFirst({ where: { personId }, orderBy: [{ givenOn: 'desc' }, { createdAt: 'desc' }] });
+    return row === null ? undefined : { givenOn: fromDbDate(row.givenOn), actionStep: row.actionStep ?? undefined, lockIn: row.lockIn ?? undefined };
+  }
+
+  async payThresholdApplicationFor(personId: string, academicYear: number): Promise<{ id: string; status: string } | undefined> {
+    const row = await this.#tx.payThresholdApplication.findUnique({ where: { personId_academicYear: { personId, academicYear } }, select: { id: true, status: true } });
+    return row ?? undefined;
   }
 }
