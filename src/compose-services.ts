@@ -2,6 +2,8 @@ import type { Config } from './config/load-config.ts';
 import type { ObligationRepository, RosterRepository, SchoolRepository } from './core/ports.ts';
 import { type Clock, systemClock } from './core/time/clock.ts';
 import { type OpenDatabase, openDatabase } from './storage/db/open-database.ts';
+import type { ReminderStore } from './core/reminders/reminder-ports.ts';
+import { PrismaReminderStore } from './storage/prisma/prisma-reminder-store.ts';
 import { PrismaObligationRepository } from './storage/prisma/prisma-obligation-repository.ts';
 import { PrismaRosterRepository } from './storage/prisma/prisma-roster-repository.ts';
 import { PrismaSchoolRepository } from './storage/prisma/prisma-school-repository.ts';
@@ -13,6 +15,7 @@ export interface Services {
   schools: SchoolRepository;
   roster: RosterRepository;
   obligations: ObligationRepository;
+  reminders: ReminderStore;
   close(): Promise<void>;
 }
 
@@ -24,6 +27,7 @@ export async function openServices(config: Pick<Config, 'databaseUrl' | 'dataDir
     schools: new PrismaSchoolRepository(database.prisma),
     roster: new PrismaRosterRepository(database.prisma),
     obligations: new PrismaObligationRepository(database.prisma),
+    reminders: new PrismaReminderStore(database.prisma),
     close: () => database.close(),
   };
 }

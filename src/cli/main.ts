@@ -3,6 +3,7 @@ import { CALENDAR_USAGE, runCalendarCommand } from './commands/calendar-command.
 import { IMPORT_USAGE, runImportCommand } from './commands/import-command.ts';
 import { runMigrateCommand } from './commands/migrate-command.ts';
 import { runStartCommand } from './commands/start-command.ts';
+import { runSweepCommand, SWEEP_USAGE } from './commands/sweep-command.ts';
 import { runSchoolCommand, SCHOOL_USAGE } from './commands/school-command.ts';
 import { POLICY_USAGE, runPolicyCommand } from './commands/policy-command.ts';
 import { TIMELINE_USAGE, runTimelineCommand } from './commands/timeline-command.ts';
@@ -19,7 +20,8 @@ Usage:
   ${CALENDAR_USAGE}
   ${TIMELINE_USAGE}
   ${SCHOOL_USAGE}
-  ${IMPORT_USAGE}`;
+  ${IMPORT_USAGE}
+  ${SWEEP_USAGE}`;
 
 type Command = (args: string[], context: CommandContext) => Promise<void>;
 
@@ -31,6 +33,7 @@ const COMMANDS: Record<string, Command> = {
   start: runStartCommand,
   school: runSchoolCommand,
   import: runImportCommand,
+  sweep: runSweepCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code. Known mistakes print plain words, not stacks. */

@@ -1,0 +1,196 @@
+import { addCalendarDays, compareDates, type IsoDate } from '../calendar/iso-date.ts';
+import type { SchoolCalendar } from '../calendar/school-calendar.ts';
+import type { Policy } from '../policy/policy-schema.ts';
+import { isMutableKind, type Reminder, type ReminderAudience, type ReminderObligation, type ReminderPerson, type ReminderPoint, reminderKey } from './reminder-types.ts';
+import { sendingMoment } from './sending-window.ts';
+
+export interface PlanRemindersInput {
+  school: { policy: Pick<Policy, 'reminders'> };
+  calendar: SchoolCalendar;
+  obligations: readonly ReminderObligation[];
+  people: readonly ReminderPerson[];
+  now: Date;
+  /**
+   * How many school days back a point that was never queued (the server was down all of that
+   * day's window) is still sent. Points already queued are not sent again: the outbox key says so.
+   */
+  catchUpSchoolDays?: number;
+}
+
+/** The default catch-up: a missed day's reminders go out on the next school day or the one after. */
+export const DEFAULT_CATCH_UP_SCHOOL_DAYS = 2;
+
+interface CadencePoint {
+  point: ReminderPoint;
+  audience: ReminderAudience;
+  scheduledOn: IsoDate;
+  /** The school day on or after scheduledOn: a point on a weekend, bank holiday, holiday or closure is held, never dropped. */
+  heldTo: IsoDate;
+}
+
+/**
+ * The reminders due at `now` under the school's cadence (`policy.reminders`). Pure: the same
+ * obligations, people and moment always give the same reminders with the same keys, so a sweep
+ * that runs twice queues each one once.
+ *
+ * - Nothing outside a school day's sending window (London time).
+ * - Each open obligation's points: opened, N school days before due, due day, every K school days
+ *   overdue, escalated to the reviewer after X school days overdue and to the head after Y.
+ * - A point on a non-school day is held to the next school day; a snoozed obligation's points wait
+ *   until `snoozedUntil`, unless its kind cannot be muted.
+ * - Optional obligations (a UPR application, 004 §8.2) get only the opened and due-soon points:
+ *   nobody is chased for something they may choose not to do.
+ * - When points of one obligation for one recipient pile up (after a snooze or an outage), the
+ *   latest day's points are sent and older unsent ones are superseded: one current state, not a
+ *   backlog of stale nudges.
+ */
+export function planReminders(input: PlanRemindersInput): Reminder[] {
+  const { calendar, now } = input;
+  const cadence = input.school.policy.reminders;
+  const moment = sendingMoment(input.school.policy, calendar, now);
+  if (!moment.ok) return [];
+  const today = moment.today;
+  const days = schoolDaysOf(calendar);
+  const earliest = days.add(today, -(input.catchUpSchoolDays ?? DEFAULT_CATCH_UP_SCHOOL_DAYS));
+  const people = new Map(input.people.map((person) => [person.id, person]));
+  const head = input.people.find((person) => person.active && person.role === 'headteacher');
+  const held = (date: IsoDate) => days.onOrAfter(date);
+  const schedules = new Map<string, CadencePoint[]>();
+
+  const scheduleOf = (obligation: ReminderObligation): CadencePoint[] => {
+    // Most obligations share their dates with many others (one timeline per role), so the
+    // cadence is worked out once per distinct (opens, due, optional) and reused.
+    const id = `${obligation.opensOn}|${obligation.dueOn}|${obligation.optional}`;
+    let points = schedules.get(id);
+    if (points === undefined) {
+      points = cadencePoints(obligation, cadence, days, today).map((p) => ({ ...p, heldTo: held(p.scheduledOn) }));
+      schedules.set(id, points);
+    }
+    return points;
+  };
+
+  const byRecipientAndObligation = new Map<string, Reminder[]>();
+  for (const obligation of input.obligations) {
+    if (obligation.status !== 'open' && obligation.status !== 'snoozed') continue;
+    if (obligation.ownerPersonId === undefined) continue;
+    const person = people.get(obligation.personId);
+    const owner = people.get(obligation.ownerPersonId);
+    if (person === undefined || !person.active || owner === undefined || !owner.active) continue;
+    const mutable = isMutableKind(obligation.kind);
+    // A snooze without a date would silence an obligation for ever, so it is read as no snooze.
+    const snoozedUntil = obligation.status === 'snoozed' && mutable ? obligation.snoozedUntil : undefined;
+    const wakesOn = snoozedUntil === undefined ? undefined : held(snoozedUntil);
+    const manager = escalationManager(person, owner);
+    for (const point of scheduleOf(obligation)) {
+      const sendOn = wakesOn !== undefined && compareDates(point.heldTo, wakesOn) < 0 ? wakesOn : point.heldTo;
+      if (compareDates(sendOn, earliest) < 0 || compareDates(sendOn, today) > 0) continue;
+      const recipientId = point.audience === 'owner' ? owner.id : point.audience === 'reviewer' ? manager : head?.id;
+      if (recipientId === undefined || (point.audience !== 'owner' && recipientId === owner.id)) continue;
+      if (point.audience === 'head' && recipientId === manager) continue;
+      const group = `${recipientId}|${obligation.id}`;
+      const reminder: Reminder = {
+        key: reminderKey(obligation.key, point.point, recipientId),
+        recipientId,
+        obligationId: obligation.id,
+        obligationKey: obligation.key,
+        point: point.point,
+        audience: point.audience,
+        scheduledOn: point.scheduledOn,
+        sendOn,
+        kind: obligation.kind,
+        label: obligation.label,
+        dueOn: obligation.dueOn,
+        rule: obligation.rule,
+        about: { personId: person.id, fullName: person.fullName },
+        mutable,
+      };
+      const list = byRecipientAndObligation.get(group);
+      if (list === undefined) byRecipientAndObligation.set(group, [reminder]);
+      else list.push(reminder);
+    }
+  }
+
+  const due: Reminder[] = [];
+  for (const list of byRecipientAndObligation.values()) {
+    const latest = list.reduce((max, r) => (compareDates(r.sendOn, max) > 0 ? r.sendOn : max), list[0]!.sendOn);
+    for (const reminder of list) if (reminder.sendOn === latest) due.push(reminder);
+  }
+  return due.sort((a, b) => a.recipientId.localeCompare(b.recipientId) || a.key.localeCompare(b.key));
+}
+
+/**
+ * Every point of one obligation's cadence up to `today`, on the day the cadence puts it (before
+ * holding). Overdue points stop at today, so an old overdue item costs a bounded loop.
+ */
+function cadencePoints(
+  obligation: Pick<ReminderObligation, 'opensOn' | 'dueOn' | 'optional'>,
+  cadence: Policy['reminders'],
+  schoolDays: SchoolDays,
+  today: IsoDate,
+): Omit<CadencePoint, 'heldTo'>[] {
+  const { opensOn, dueOn } = obligation;
+  const points: Omit<CadencePoint, 'heldTo'>[] = [];
+  if (cadence.whenOpens) points.push({ point: 'opened', audience: 'owner', scheduledOn: opensOn });
+  for (const before of cadence.schoolDaysBefore) {
+    const on = schoolDays.add(dueOn, -before);
+    // A due-soon point before the obligation opens would remind of something not yet asked for.
+    if (compareDates(on, opensOn) >= 0) points.push({ point: `due-in-${before}`, audience: 'owner', scheduledOn: on });
+  }
+  if (obligation.optional) return points;
+  if (cadence.onDueDay) points.push({ point: 'due-today', audience: 'owner', scheduledOn: dueOn });
+  const every = cadence.overdueEverySchoolDays;
+  for (let overdue = every, on = schoolDays.add(dueOn, every); compareDates(on, today) <= 0; overdue += every, on = schoolDays.add(on, every)) {
+    points.push({ point: `overdue-${overdue}`, audience: 'owner', scheduledOn: on });
+  }
+  // 0 turns an escalation off: "after 0 school days" would tell the manager before the owner had a chance.
+  if (cadence.escalateToReviewerAfterSchoolDays > 0) {
+    points.push({ point: 'escalated-reviewer', audience: 'reviewer', scheduledOn: schoolDays.add(dueOn, cadence.escalateToReviewerAfterSchoolDays) });
+  }
+  if (cadence.escalateToHeadAfterSchoolDays > 0) {
+    points.push({ point: 'escalated-head', audience: 'head', scheduledOn: schoolDays.add(dueOn, cadence.escalateToHeadAfterSchoolDays) });
+  }
+  return points;
+}
+
+/**
+ * Whom an overdue obligation is escalated to first: the reviewee's appraiser when the reviewee
+ * owes it (004 §3.9: usually the line manager), otherwise the owner's own line manager.
+ */
+function escalationManager(person: ReminderPerson, owner: ReminderPerson): string | undefined {
+  if (owner.id === person.id) return person.reviewerId ?? person.lineManagerId;
+  return owner.lineManagerId;
+}
+
+interface SchoolDays {
+  add(date: IsoDate, n: number): IsoDate;
+  onOrAfter(date: IsoDate): IsoDate;
+}
+
+/**
+ * School-day arithmetic with the calendar's answer for each date remembered: a sweep asks about
+ * the same few hundred dates thousands of times (every overdue item steps through the year).
+ * Counts as SchoolCalendar.addSchoolDays does: `date` is day 0.
+ */
+function schoolDaysOf(calendar: SchoolCalendar): SchoolDays {
+  const known = new Map<IsoDate, boolean>();
+  const isSchoolDay = (date: IsoDate) => {
+    let value = known.get(date);
+    if (value === undefined) {
+      value = calendar.isSchoolDay(date);
+      known.set(date, value);
+    }
+    return value;
+  };
+  const add = (date: IsoDate, n: number) => {
+    const step = n > 0 ? 1 : -1;
+    let day = date;
+    for (let counted = 0, steps = 0; counted < Math.abs(n); steps++) {
+      // Ten years without a school day means the term dates are broken, not that we should spin.
+      if (steps > 3660) throw new Error(`no school day within ten years of ${date}`);
+      day = addCalendarDays(day, step);
+      if (isSchoolDay(day)) counted++;
+    }
+    return day;
+  };
+  return { add, onOrAfter: (date) => (isSchoolDay(date) ? date : add(date, 1)) };
+}

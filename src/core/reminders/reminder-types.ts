@@ -1,0 +1,77 @@
+import type { IsoDate } from '../calendar/iso-date.ts';
+
+/** An obligation as the reminder planner needs it: what, for whom, by when, and its state. */
+export interface ReminderObligation {
+  id: string;
+  key: string;
+  kind: string;
+  label: string;
+  optional: boolean;
+  opensOn: IsoDate;
+  dueOn: IsoDate;
+  ownerRole: string;
+  ownerPersonId?: string | undefined;
+  /** Whose cycle the obligation belongs to (the reviewee). */
+  personId: string;
+  rule: string;
+  status: 'open' | 'done' | 'not-applicable' | 'snoozed';
+  snoozedUntil?: IsoDate | undefined;
+}
+
+/** A person as the planner needs them: who they are and who is above them. */
+export interface ReminderPerson {
+  id: string;
+  email: string;
+  fullName: string;
+  role: string;
+  lineManagerId?: string | undefined;
+  /** The current appraiser when an assignment names one; otherwise the line manager reviews (004 §3.9). */
+  reviewerId?: string | undefined;
+  active: boolean;
+}
+
+/**
+ * Where in the cadence a reminder sits: `opened`, `due-in-5` (school days), `due-today`,
+ * `overdue-10` (school days overdue), `escalated-reviewer`, `escalated-head`.
+ */
+export type ReminderPoint = 'opened' | `due-in-${number}` | 'due-today' | `overdue-${number}` | 'escalated-reviewer' | 'escalated-head';
+
+/** Whom a reminder is for: the person who owes it, or someone it is escalated to. */
+export type ReminderAudience = 'owner' | 'reviewer' | 'head';
+
+/** One reminder: a point of an obligation's cadence, for one recipient, to go out on `sendOn`. */
+export interface Reminder {
+  /** `${obligationKey}:${point}:${recipientId}`: the outbox's unique key, so a point is queued once. */
+  key: string;
+  recipientId: string;
+  obligationId: string;
+  obligationKey: string;
+  point: ReminderPoint;
+  audience: ReminderAudience;
+  /** The day the cadence put the point on, before holding it to a school day or past a snooze. */
+  scheduledOn: IsoDate;
+  /** The school day it goes out on. */
+  sendOn: IsoDate;
+  kind: string;
+  label: string;
+  dueOn: IsoDate;
+  rule: string;
+  /** The reviewee, so a manager's digest can say whose item it is. */
+  about: { personId: string; fullName: string };
+  /** False for statutory deadlines that cannot be snoozed (appeal windows, 002 §16–17). */
+  mutable: boolean;
+}
+
+/**
+ * Kinds whose deadlines are set by statute or a contractual appeal procedure: a reminder may not
+ * be snoozed or muted, because missing the 10-working-day appeal window loses the right (002 §16).
+ */
+const IMMUTABLE_KINDS: ReadonlySet<string> = new Set(['appeal', 'appeal-lodged', 'appeal-meeting', 'appeal-outcome']);
+
+export function isMutableKind(kind: string): boolean {
+  return !IMMUTABLE_KINDS.has(kind);
+}
+
+export function reminderKey(obligationKey: string, point: ReminderPoint, recipientId: string): string {
+  return `${obligationKey}:${point}:${recipientId}`;
+}

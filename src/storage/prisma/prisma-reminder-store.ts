@@ -1,0 +1,236 @@
+import { z } from 'zod';
+import type { IsoDate } from '../../core/calendar/iso-date.ts';
+import type { ClaimedDigest, ReminderStore, SweepInputs } from '../../core/reminders/reminder-ports.ts';
+import type { Reminder, ReminderObligation, ReminderPoint } from '../../core/reminders/reminder-types.ts';
+import type { PrismaClient } from '../db/create-prisma-client.ts';
+
+/**
+ * The reminder outbox in `nudge_outbox`. Every sweep does a fixed number of statements per
+ * school whatever its size (two reads, one transaction of two writes, then claims in batches):
+ * arrays go in through `unnest`, never one statement per person.
+ *
+ * Rows are of two types, told apart by `payload.type`:
+ * - `reminder`: one cadence point for one recipient, keyed `<obligation>:<point>:<recipient>`;
+ *   `payload.digestKey` is set once a digest carries it.
+ * - `digest`: `digest:<recipient>:<date>`, the day's one message, listing the reminder keys it carries.
+ * Status runs pending → sending (leased until `not_before`) → sent, or back to pending with a
+ * later `not_before` to retry, or failed.
+ */
+export class PrismaReminderStore implements ReminderStore {
+  readonly #prisma: PrismaClient;
+
+  constructor(prisma: PrismaClient) {
+    this.#prisma = prisma;
+  }
+
+  async listSchoolSlugs(): Promise<string[]> {
+    return (await this.#prisma.school.findMany({ select: { slug: true }, orderBy: { slug: 'asc' } })).map((school) => school.slug);
+  }
+
+  async loadSweepInputs(schoolId: string, today: IsoDate, dueSince: IsoDate): Promise<SweepInputs> {
+    const obligations = await this.#prisma.$queryRaw<ObligationRow[]>`
+      SELECT o.id::text AS id, o.key, o.kind, o.label, o.optional, to_char(o.opens_on, 'YYYY-MM-DD') AS opens_on,
+        to_char(o.due_on, 'YYYY-MM-DD') AS due_on, o.owner_role, o.owner_person_id::text AS owner_person_id,
+        o.person_id::text AS person_id, o.rule, o.status, to_char(o.snoozed_until, 'YYYY-MM-DD') AS snoozed_until
+      FROM obligations o JOIN people p ON p.id = o.person_id
+      WHERE p.school_id = ${schoolId}::uuid AND o.status IN ('open', 'snoozed')
+        AND o.opens_on <= ${today}::date AND o.due_on >= ${dueSince}::date`;
+    const people = await this.#prisma.$queryRaw<PersonRow[]>`
+      SELECT p.id::text AS id, p.email, p.full_name, p.role, p.line_manager_id::text AS line_manager_id, p.active,
+        (SELECT a.reviewer_id::text FROM reviewer_assignments a
+          WHERE a.reviewee_id = p.id AND a.kind = 'reviewer' AND a.ends_on IS NULL ORDER BY a.starts_on DESC LIMIT 1) AS reviewer_id
+      FROM people p WHERE p.school_id = ${schoolId}::uuid`;
+    return {
+      obligations: obligations.map(toObligation),
+      people: people.map((row) => ({
+        id: row.id,
+        email: row.email,
+        fullName: row.full_name,
+        role: row.role,
+        lineManagerId: row.line_manager_id ?? undefined,
+        reviewerId: row.reviewer_id ?? undefined,
+        active: row.active,
+      })),
+    };
+  }
+
+  /**
+   * Two statements, deliberately not one transaction: the second carries *every* uncarried
+   * reminder of the school, so a crash between them is healed by the next sweep, and each is
+   * atomic on its own.
+   */
+  async record(schoolId: string, today: IsoDate, now: Date, reminders: readonly Reminder[]): Promise<{ reminders: number; digests: number }> {
+    const prisma = this.#prisma;
+    // Keys go in sorted so two sweeps inserting the same rows lock them in the same order and
+    // one simply waits for the other instead of deadlocking.
+    const rows = [...reminders].sort((a, b) => a.key.localeCompare(b.key));
+    const inserted =
+      rows.length === 0
+        ? 0
+        : await prisma.$executeRaw`
+      INSERT INTO nudge_outbox (id, key, recipient_id, obligation_id, payload, status, attempts, not_before, created_at, updated_at)
+      SELECT gen_random_uuid(), v.key, v.recipient_id, v.obligation_id, v.payload::jsonb, 'pending', 0, ${now}, now(), now()
+      FROM unnest(${rows.map((r) => r.key)}::text[], ${rows.map((r) => r.recipientId)}::uuid[], ${rows.map((r) => r.obligationId)}::uuid[],
+        ${rows.map((r) => JSON.stringify({ type: 'reminder', reminder: r }))}::text[]) WITH ORDINALITY AS v(key, recipient_id, obligation_id, payload, n)
+      ORDER BY v.n
+      ON CONFLICT (key) DO NOTHING`;
+    // One digest per recipient per day carries everything of theirs queued and not yet carried;
+    // if today's digest already exists (sent at an earlier tick), the newcomers wait for the
+    // next school day's, so nobody gets two messages in a day.
+    const [counted] = await prisma.$queryRaw<{ digests: number }[]>`
+      WITH uncarried AS (
+        SELECT r.recipient_id, r.key FROM nudge_outbox r JOIN people p ON p.id = r.recipient_id
+        WHERE p.school_id = ${schoolId}::uuid AND r.status = 'pending' AND r.payload->>'type' = 'reminder' AND r.payload->'digestKey' IS NULL
+      ), digests AS (
+        INSERT INTO nudge_outbox (id, key, recipient_id, payload, status, attempts, not_before, created_at, updated_at)
+        SELECT gen_random_uuid(), 'digest:' || u.recipient_id::text || ':' || ${today}::text, u.recipient_id,
+          jsonb_build_object('type', 'digest', 'date', ${today}::text, 'reminderKeys', jsonb_agg(u.key ORDER BY u.key)), 'pending', 0, ${now}, now(), now()
+        FROM uncarried u GROUP BY u.recipient_id ORDER BY u.recipient_id
+        ON CONFLICT (key) DO NOTHING
+        RETURNING key, payload
+      ), carried AS (
+        UPDATE nudge_outbox r SET payload = r.payload || jsonb_build_object('digestKey', d.key), updated_at = now()
+        FROM digests d CROSS JOIN LATERAL jsonb_array_elements_text(d.payload->'reminderKeys') AS c(key)
+        WHERE r.key = c.key
+        RETURNING r.id
+      )
+      SELECT (SELECT count(*) FROM digests)::int AS digests`;
+    return { reminders: inserted, digests: counted?.digests ?? 0 };
+  }
+
+  async claimDigests(schoolId: string, now: Date, leaseUntil: Date, limit: number): Promise<ClaimedDigest[]> {
+    // SKIP LOCKED: a digest another sweep is claiming right now is simply not ours this time;
+    // `not_before` doubles as the lease, so a sweep that died mid-send is taken over after it.
+    const digests = await this.#prisma.$queryRaw<DigestRow[]>`
+      UPDATE nudge_outbox d SET status = 'sending', not_before = ${leaseUntil}, attempts = d.attempts + 1, updated_at = now()
+      WHERE d.id IN (
+        SELECT o.id FROM nudge_outbox o JOIN people p ON p.id = o.recipient_id
+        WHERE p.school_id = ${schoolId}::uuid AND o.status IN ('pending', 'sending') AND o.not_before <= ${now}
+          AND o.payload->>'type' = 'digest'
+        ORDER BY o.not_before, o.key LIMIT ${limit}
+        FOR UPDATE OF o SKIP LOCKED)
+      RETURNING d.id::text AS id, d.key, d.recipient_id::text AS recipient_id, d.attempts, d.payload`;
+    if (digests.length === 0) return [];
+    const parsed = digests.map((row) => ({ row, payload: DigestPayloadSchema.parse(row.payload) }));
+    const keys = parsed.flatMap(({ payload }) => payload.reminderKeys);
+    const carried = await this.#prisma.$queryRaw<{ key: string; payload: unknown }[]>`
+      SELECT key, payload FROM nudge_outbox WHERE key = ANY(${keys}::text[])`;
+    const reminderOf = new Map(carried.map((row) => [row.key, ReminderPayloadSchema.parse(row.payload).reminder as Reminder]));
+    return parsed
+      .map(({ row, payload }) => ({
+        id: row.id,
+        key: row.key,
+        recipientId: row.recipient_id,
+        date: payload.date,
+        attempts: row.attempts,
+        reminders: payload.reminderKeys.flatMap((key) => reminderOf.get(key) ?? []),
+      }))
+      .sort((a, b) => a.key.localeCompare(b.key));
+  }
+
+  async markSent(digest: ClaimedDigest, now: Date): Promise<void> {
+    await this.#prisma.$executeRaw`
+      WITH digest AS (
+        UPDATE nudge_outbox SET status = 'sent', sent_at = ${now}, last_error = NULL, updated_at = now()
+        WHERE id = ${digest.id}::uuid RETURNING payload
+      )
+      UPDATE nudge_outbox r SET status = 'sent', sent_at = ${now}, updated_at = now()
+      FROM digest CROSS JOIN LATERAL jsonb_array_elements_text(digest.payload->'reminderKeys') AS c(key)
+      WHERE r.key = c.key`;
+  }
+
+  async markRetry(digest: ClaimedDigest, notBefore: Date, error: string, countAttempt: boolean): Promise<void> {
+    await this.#prisma.$executeRaw`
+      UPDATE nudge_outbox SET status = 'pending', not_before = ${notBefore}, last_error = ${error},
+        attempts = attempts - ${countAttempt ? 0 : 1}, updated_at = now()
+      WHERE id = ${digest.id}::uuid`;
+  }
+
+  async markFailed(digest: ClaimedDigest, error: string): Promise<void> {
+    await this.#prisma.$executeRaw`
+      WITH digest AS (
+        UPDATE nudge_outbox SET status = 'failed', last_error = ${error}, updated_at = now()
+        WHERE id = ${digest.id}::uuid RETURNING payload
+      )
+      UPDATE nudge_outbox r SET status = 'failed', last_error = ${error}, updated_at = now()
+      FROM digest CROSS JOIN LATERAL jsonb_array_elements_text(digest.payload->'reminderKeys') AS c(key)
+      WHERE r.key = c.key`;
+  }
+}
+
+interface ObligationRow {
+  id: string;
+  key: string;
+  kind: string;
+  label: string;
+  optional: boolean;
+  opens_on: string;
+  due_on: string;
+  owner_role: string;
+  owner_person_id: string | null;
+  person_id: string;
+  rule: string;
+  status: string;
+  snoozed_until: string | null;
+}
+
+interface PersonRow {
+  id: string;
+  email: string;
+  full_name: string;
+  role: string;
+  line_manager_id: string | null;
+  reviewer_id: string | null;
+  active: boolean;
+}
+
+interface DigestRow {
+  id: string;
+  key: string;
+  recipient_id: string;
+  attempts: number;
+  payload: unknown;
+}
+
+const STATUSES = ['open', 'done', 'not-applicable', 'snoozed'] as const;
+
+function toObligation(row: ObligationRow): ReminderObligation {
+  return {
+    id: row.id,
+    key: row.key,
+    kind: row.kind,
+    label: row.label,
+    optional: row.optional,
+    opensOn: row.opens_on,
+    dueOn: row.due_on,
+    ownerRole: row.owner_role,
+    ownerPersonId: row.owner_person_id ?? undefined,
+    personId: row.person_id,
+    rule: row.rule,
+    status: (STATUSES as readonly string[]).includes(row.status) ? (row.status as ReminderObligation['status']) : 'open',
+    snoozedUntil: row.snoozed_until ?? undefined,
+  };
+}
+
+const DigestPayloadSchema = z.object({ type: z.literal('digest'), date: z.string(), reminderKeys: z.array(z.string()) });
+
+// Stored rows are read back, not trusted: a payload written by an older version fails loudly here.
+const ReminderPayloadSchema = z.object({
+  type: z.literal('reminder'),
+  reminder: z.object({
+    key: z.string(),
+    recipientId: z.string(),
+    obligationId: z.string(),
+    obligationKey: z.string(),
+    point: z.string().transform((point) => point as ReminderPoint),
+    audience: z.enum(['owner', 'reviewer', 'head']),
+    scheduledOn: z.string(),
+    sendOn: z.string(),
+    kind: z.string(),
+    label: z.string(),
+    dueOn: z.string(),
+    rule: z.string(),
+    about: z.object({ personId: z.string(), fullName: z.string() }),
+    mutable: z.boolean(),
+  }),
+});
