@@ -1,0 +1,4 @@
+import { describeSchoolYear } from '../core/reminders/support/school-year-suite.ts';
+
+// The thomas-alleyne preset (002) swept through 2026/27: one digest a day at most, school days only, exactly as planned.
+describeSchoolYear('thomas-alleyne');

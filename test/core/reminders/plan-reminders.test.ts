@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { planReminders } from '../../../src/core/reminders/plan-reminders.ts';
+import type { ReminderObligation } from '../../../src/core/reminders/reminder-types.ts';
+import { at, calendar, HEAD, MANAGER, obligation, people, school, TEACHER } from './reminder-fixtures.ts';
+
+function plan(obligations: ReminderObligation[], now: Date, catchUpSchoolDays?: number) {
+  return planReminders({ school, calendar, obligations, people, now, catchUpSchoolDays }).map((r) => ({ point: r.point, to: r.recipientId, sendOn: r.sendOn, key: r.key }));
+}
+
+/** The school days in [from, to] on which anything is sent, with what. */
+function sentDays(obligations: ReminderObligation[], from: string, to: string) {
+  const days: Record<string, string[]> = {};
+  for (let date = from; date <= to; date = calendar.addCalendarDays(date, 1)) {
+    const due = planReminders({ school, calendar, obligations, people, now: at(date), catchUpSchoolDays: 0 });
+    if (due.length > 0) days[date] = due.map((r) => `${r.point}→${r.recipientId === TEACHER ? 'teacher' : r.recipientId === MANAGER ? 'manager' : 'head'}`);
+  }
+  return days;
+}
+
+describe('the reminder cadence (policy.reminders; Brief "Stages and deadlines")', () => {
+  it('reminds when it opens, 5 and 1 school days before, on the day, every 5 school days overdue, and escalates to the manager then the head', () => {
+    const selfReflection = obligation(); // due Thu 15 Oct 2026 (004 §4.2, by mid-October)
+    expect(sentDays([selfReflection], '2026-09-28', '2026-11-13')).toEqual({
+      '2026-10-01': ['opened→teacher'],
+      '2026-10-08': ['due-in-5→teacher'],
+      '2026-10-14': ['due-in-1→teacher'],
+      '2026-10-15': ['due-today→teacher'],
+      // two school days overdue: Fri 16, Mon 19 October.
+      '2026-10-19': ['escalated-reviewer→manager'],
+      '2026-10-22': ['overdue-5→teacher'],
+      // ten school days overdue skips October half term (26–30 Oct): Thu 5 November.
+      '2026-11-05': ['escalated-head→head', 'overdue-10→teacher'],
+      '2026-11-12': ['overdue-15→teacher'],
+    });
+  });
+
+  it('keys each reminder by obligation, point and recipient, so it is the same however often it is planned', () => {
+    const o = obligation();
+    const first = plan([o], at('2026-10-08', '15:31'));
+    expect(first).toEqual([{ point: 'due-in-5', to: TEACHER, sendOn: '2026-10-08', key: `${o.key}:due-in-5:${TEACHER}` }]);
+    expect(plan([o], at('2026-10-08', '16:55'))).toEqual(first);
+  });
+
+  it('escalates a reviewer-owned check-in up the line: to the reviewer’s own line manager, then the head (004 §6.3, §6.4)', () => {
+    const checkIn = obligation({ kind: 'check-in', ownerRole: 'reviewer', ownerPersonId: MANAGER, dueOn: '2027-02-12', opensOn: '2027-01-05', label: 'Spring check-in', rule: '004 §6.3' });
+    // Fri 12 Feb 2027, then February half term (15–19 Feb): 2 school days overdue is Tue 23 Feb.
+    // The manager's own line manager is the head, so the head hears once, not a second time at 10 days.
+    expect(sentDays([checkIn], '2027-01-04', '2027-03-12')).toEqual({
+      '2027-01-05': ['opened→manager'],
+      '2027-02-05': ['due-in-5→manager'],
+      '2027-02-11': ['due-in-1→manager'],
+      '2027-02-12': ['due-today→manager'],
+      '2027-02-23': ['escalated-reviewer→head'],
+      // School days after Fri 12 Feb, half term skipped: 22, 23, 24, 25, 26 Feb.
+      '2027-02-26': ['overdue-5→manager'],
+      '2027-03-05': ['overdue-10→manager'],
+      '2027-03-12': ['overdue-15→manager'],
+    });
+  });
+});
+
+describe('held to the next school day, never dropped (Brief "Calendar facts": never at weekends or in holidays)', () => {
+  it('holds a point on Saturday 24 October 2026 or in half term (26–30 Oct) to Monday 2 November', () => {
+    const opensOnSaturday = obligation({ opensOn: '2026-10-24', dueOn: '2026-11-20' });
+    const dueInHalfTerm = obligation({ opensOn: '2026-10-01', dueOn: '2026-10-30', label: 'Professional growth plan agreed', kind: 'plan-agreed', rule: '004 §5.1' });
+    for (const day of ['2026-10-24', '2026-10-25', '2026-10-26', '2026-10-27', '2026-10-28', '2026-10-29', '2026-10-30', '2026-10-31', '2026-11-01']) {
+      expect(plan([opensOnSaturday, dueInHalfTerm], at(day)), day).toEqual([]);
+    }
+    expect(plan([opensOnSaturday, dueInHalfTerm], at('2026-11-02'))).toEqual([
+      { point: 'opened', to: TEACHER, sendOn: '2026-11-02', key: `${opensOnSaturday.key}:opened:${TEACHER}` },
+      { point: 'due-today', to: TEACHER, sendOn: '2026-11-02', key: `${dueInHalfTerm.key}:due-today:${TEACHER}` },
+    ].sort((a, b) => a.key.localeCompare(b.key)));
+    // "1 school day before" a half-term deadline is the last school day before half term.
+    expect(plan([dueInHalfTerm], at('2026-10-23')).map((r) => r.point)).toEqual(['due-in-1']);
+  });
+
+  it('holds a point on the early May bank holiday (Mon 3 May 2027) to Tuesday', () => {
+    const o = obligation({ opensOn: '2027-05-03', dueOn: '2027-05-28' });
+    expect(plan([o], at('2027-05-03'))).toEqual([]);
+    expect(plan([o], at('2027-05-04')).map((r) => r.point)).toEqual(['opened']);
+  });
+
+  it('holds a point on a closure day (INSET, Mon 4 Jan 2027) to the first day of term', () => {
+    const o = obligation({ opensOn: '2027-01-04', dueOn: '2027-02-12' });
+    expect(plan([o], at('2027-01-04'))).toEqual([]);
+    expect(plan([o], at('2027-01-05')).map((r) => r.point)).toEqual(['opened']);
+  });
+});
+
+describe('the sending window (policy.reminders.window, London time)', () => {
+  const o = obligation();
+  it('sends nothing at 14:00, sends at 15:45, and nothing from 17:00', () => {
+    expect(plan([o], at('2026-10-08', '14:00'))).toEqual([]);
+    expect(plan([o], at('2026-10-08', '15:45')).map((r) => r.point)).toEqual(['due-in-5']);
+    expect(plan([o], at('2026-10-08', '17:00'))).toEqual([]);
+  });
+
+  it('keeps to London time across the clock change (window 15:30 GMT after 25 Oct)', () => {
+    const november = obligation({ opensOn: '2026-11-02', dueOn: '2026-11-30' });
+    expect(plan([november], new Date('2026-11-02T15:15:00Z'))).toEqual([]);
+    expect(plan([november], new Date('2026-11-02T15:45:00Z')).map((r) => r.point)).toEqual(['opened']);
+  });
+
+  it('sends a missed day’s reminders at the next allowed moment, and only the latest state', () => {
+    const o2 = obligation();
+    // Nothing ran on Thu 8 Oct (due-in-5): on Fri 9 Oct it still goes out.
+    expect(plan([o2], at('2026-10-09')).map((r) => r.point)).toEqual(['due-in-5']);
+    // Down from Wed 14 to Fri 16 Oct: the due-day point supersedes the due-in-1 one.
+    expect(plan([o2], at('2026-10-16')).map((r) => r.point)).toEqual(['due-today']);
+    expect(plan([o2], at('2026-10-16'), 0)).toEqual([]);
+  });
+});
+
+describe('snoozing and muting', () => {
+  it('waits until snoozedUntil, then sends what the snooze held back together', () => {
+    const snoozed = obligation({ status: 'snoozed', snoozedUntil: '2026-10-20' });
+    expect(sentDays([snoozed], '2026-10-02', '2026-10-22')).toEqual({
+      '2026-10-20': ['escalated-reviewer→manager', 'due-in-1→teacher', 'due-in-5→teacher', 'due-today→teacher', 'opened→teacher'],
+      '2026-10-22': ['overdue-5→teacher'],
+    });
+  });
+
+  it('cannot snooze a statutory appeal deadline (002 §16: 10 working days)', () => {
+    const appeal = obligation({ kind: 'appeal', status: 'snoozed', snoozedUntil: '2026-10-20', label: 'Lodge your appeal', rule: '002 §16' });
+    const due = planReminders({ school, calendar, obligations: [appeal], people, now: at('2026-10-08') });
+    expect(due.map((r) => [r.point, r.mutable])).toEqual([['due-in-5', false]]);
+  });
+
+  it('sends nothing for done or not-applicable obligations, or for people who have left', () => {
+    const done = obligation({ status: 'done' });
+    const na = obligation({ status: 'not-applicable' });
+    expect(plan([done, na], at('2026-10-08'))).toEqual([]);
+    const gone = people.map((p) => (p.id === TEACHER ? { ...p, active: false } : p));
+    expect(planReminders({ school, calendar, obligations: [obligation()], people: gone, now: at('2026-10-08') })).toEqual([]);
+  });
+});
+
+describe('optional obligations (004 §8.2: a UPR business case if you are applying)', () => {
+  it('get only the opened and due-soon points: nobody is chased for something optional', () => {
+    const upr = obligation({ kind: 'upr-application', optional: true, opensOn: '2026-09-02', dueOn: '2026-10-23', label: 'Upper Pay Range business case', rule: '004 §8.2' });
+    expect(sentDays([upr], '2026-09-01', '2026-12-18')).toEqual({
+      '2026-09-02': ['opened→teacher'],
+      '2026-10-16': ['due-in-5→teacher'],
+      '2026-10-22': ['due-in-1→teacher'],
+    });
+  });
+});
+
+describe('no owner to tell', () => {
+  it('skips an obligation owed by the governors, who are not on the roster', () => {
+    expect(plan([obligation({ ownerPersonId: undefined, ownerRole: 'governors' })], at('2026-10-08'))).toEqual([]);
+    expect(HEAD).toBeDefined();
+  });
+});

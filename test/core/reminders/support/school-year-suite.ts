@@ -1,0 +1,86 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeDigest } from '../../../../src/core/reminders/compose-digest.ts';
+import { planReminders } from '../../../../src/core/reminders/plan-reminders.ts';
+import { sweepSchool } from '../../../../src/core/reminders/run-sweep.ts';
+import { calendarOf, type School } from '../../../../src/core/schools/school.ts';
+import { type Clock, fixedClock } from '../../../../src/core/time/clock.ts';
+import { PrismaReminderStore } from '../../../../src/storage/prisma/prisma-reminder-store.ts';
+import { PrismaSchoolRepository } from '../../../../src/storage/prisma/prisma-school-repository.ts';
+import { at } from '../reminder-fixtures.ts';
+import { type RecordedDelivery, recordingDeliverer, setUpSchool } from './school-year.ts';
+import { createTestDatabase, type TestDatabase } from '../../../support/test-database.ts';
+
+/**
+ * A school under `preset` with a roster of 32, swept at 16:00 London on every calendar day of
+ * 2026/27; then what each person got is checked. Returns the deliveries for preset-specific tests.
+ */
+export function describeSchoolYear(preset: string): () => RecordedDelivery[] {
+  let db: TestDatabase;
+  const schools = new Map<string, School>();
+  const deliveries: RecordedDelivery[] = [];
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const dir = await mkdtemp(join(tmpdir(), 'trellis-sweep-year-'));
+    await setUpSchool(db.url, dir, preset, preset);
+    const repository = new PrismaSchoolRepository(db.prisma);
+    schools.set(preset, (await repository.findSchool(preset))!);
+    const clock: { current: Clock } = { current: fixedClock(at('2026-09-01')) };
+    const recorder = recordingDeliverer(clock);
+    const reminders = new PrismaReminderStore(db.prisma);
+    for (let date = '2026-09-01'; date <= '2027-08-31'; date = addDay(date)) {
+      clock.current = fixedClock(at(date));
+      const now = clock.current;
+      await Promise.all([...schools.values()].map((school) => sweepSchool({ reminders, deliverer: recorder.deliverer, clock: now }, school)));
+    }
+    deliveries.push(...recorder.deliveries);
+  }, 120_000);
+  afterAll(() => db.drop());
+
+  function of(slug: string): RecordedDelivery[] {
+    return deliveries.filter((d) => d.email.endsWith(`@${slug}.example`));
+  }
+
+  describe(`a simulated 2026/27 under ${preset}`, () => {
+    it('sends at most one digest per person per day, only on school days (Brief "Calendar facts")', () => {
+      const mine = of(preset);
+      expect(mine.length).toBeGreaterThan(50);
+      const calendar = calendarOf(schools.get(preset)!);
+      const offDays = mine.filter((d) => !calendar.isSchoolDay(d.deliveredOn) || d.date !== d.deliveredOn);
+      expect(offDays).toEqual([]);
+      const perDay = new Set(mine.map((d) => `${d.email} ${d.deliveredOn}`));
+      expect(perDay.size).toBe(mine.length);
+    });
+
+    it('never nudges anyone the policy leaves outside the cycle, e.g. the agency teacher or, under 004 §2.1, the ECT', async () => {
+      const excluded = await db.prisma.cycle.findMany({ where: { status: 'excluded', school: { slug: preset } }, select: { person: { select: { email: true } } } });
+      const emails = excluded.map((cycle) => cycle.person.email);
+      if (preset === 'whmat') expect(emails).toEqual(expect.arrayContaining(['ect@whmat.example', 'agency@whmat.example']));
+      expect(of(preset).filter((d) => emails.includes(d.email))).toEqual([]);
+    });
+
+    it('delivers exactly the digests the cadence plans, day by day, with the same items', async () => {
+      const school = schools.get(preset)!;
+      const calendar = calendarOf(school);
+      const inputs = await new PrismaReminderStore(db.prisma).loadSweepInputs(school.id, '2027-12-31', '2000-01-01');
+      const emailOf = new Map(inputs.people.map((p) => [p.id, p.email]));
+      const expected: string[] = [];
+      for (let date = '2026-09-01'; date <= '2027-08-31'; date = addDay(date)) {
+        const due = planReminders({ school, calendar, obligations: inputs.obligations, people: inputs.people, now: at(date), catchUpSchoolDays: 0 });
+        for (const recipient of new Set(due.map((r) => r.recipientId))) {
+          const digest = composeDigest(recipient, date, due);
+          expected.push(`${date} ${emailOf.get(recipient)} ${digest.items.map((i) => `${i.obligationKey}=${i.state}`).join(',')}`);
+        }
+      }
+      const actual = of(preset).map((d) => `${d.deliveredOn} ${d.email} ${d.items.map((i) => `${i.obligationKey}=${i.state}`).join(',')}`);
+      expect(actual.sort()).toEqual(expected.sort());
+    });
+  });
+  return () => deliveries;
+}
+
+function addDay(date: string): string {
+  return new Date(Date.parse(`${date}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
