@@ -56,6 +56,11 @@ function question(base: StepBase): string {
   return base.hint ? `${base.question}\n_${base.hint}_` : base.question;
 }
 
+/** What every step carries whatever its kind: its name, label and whether it may be skipped. */
+function identity(base: StepBase): Pick<Step, 'name' | 'label' | 'optional' | 'required'> {
+  return { name: base.name, label: base.label, optional: base.optional ?? false, required: base.required };
+}
+
 const showText = (value: JsonValue): string => (typeof value === 'string' ? value : JSON.stringify(value));
 
 /** A free-text answer; `validate` adds a rule (e.g. "must contain a number") as a zod refinement. */
@@ -64,10 +69,7 @@ export function textStep(base: StepBase & { minLength?: number; validate?: { tes
   let schema: z.ZodType<string, string> = z.string().trim().min(min, min <= 2 ? 'Please write a few words.' : `Please write at least ${min} characters.`).max(4000, 'Please keep it under 4,000 characters.');
   if (base.validate) schema = schema.refine(base.validate.test, base.validate.message);
   return {
-    name: base.name,
-    label: base.label,
-    optional: base.optional ?? false,
-    required: base.required,
+    ...identity(base),
     ask: (values) => [...(base.preamble?.(values) ?? []), say(question(base))],
     accept: (input) => fromZod(schema.safeParse(rawText(input, base.name) ?? '')),
     show: showText,
@@ -87,10 +89,7 @@ export function choiceStep(base: StepBase & { choices: readonly Choice[] }): Ste
     .refine((value) => value !== undefined, `Please pick one of: ${list}.`)
     .transform((value) => value as string);
   return {
-    name: base.name,
-    label: base.label,
-    optional: base.optional ?? false,
-    required: base.required,
+    ...identity(base),
     ask: (values) => [...(base.preamble?.(values) ?? []), ask(question(base), base.choices)],
     accept: (input) => fromZod(schema.safeParse(rawText(input, base.name) ?? '')),
     show: (value) => base.choices.find((c) => c.value === value)?.label ?? showText(value),
@@ -105,10 +104,7 @@ export const YES_NO: readonly Choice[] = [
 /** A date; `check` refuses dates that make no sense here (a check-in in the future…). */
 export function dateStep(base: StepBase & { check?: (date: IsoDate, env: StepEnv, values: Values) => string | undefined }): Step {
   return {
-    name: base.name,
-    label: base.label,
-    optional: base.optional ?? false,
-    required: base.required,
+    ...identity(base),
     ask: (values) => [...(base.preamble?.(values) ?? []), say(question(base))],
     accept: (input, values, env) => {
       const schema = z
@@ -129,10 +125,7 @@ export function dateStep(base: StepBase & { check?: (date: IsoDate, env: StepEnv
 /** Several dates in one answer, separated by commas or "and". */
 export function dateListStep(base: StepBase & { max: number; check?: (date: IsoDate, env: StepEnv, values: Values) => string | undefined }): Step {
   return {
-    name: base.name,
-    label: base.label,
-    optional: base.optional ?? false,
-    required: base.required,
+    ...identity(base),
     ask: (values) => [...(base.preamble?.(values) ?? []), say(question(base))],
     accept: (input, values, env) => {
       const schema = z
@@ -167,10 +160,7 @@ export function listStep(base: StepBase & { min: number; max: number }): Step {
     .refine((items) => items.length >= base.min, `Please list at least ${base.min}, one per line or separated by semicolons.`)
     .refine((items) => items.length <= base.max, `Please keep it to ${base.max} or fewer — the main points are enough.`);
   return {
-    name: base.name,
-    label: base.label,
-    optional: base.optional ?? false,
-    required: base.required,
+    ...identity(base),
     ask: (values) => [...(base.preamble?.(values) ?? []), say(question(base))],
     accept: (input) => fromZod(schema.safeParse(rawText(input, base.name) ?? '')),
     show: (value) => (Array.isArray(value) ? value.join('; ') : showText(value)),
