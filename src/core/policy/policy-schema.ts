@@ -35,7 +35,7 @@ const AppliesToSchema = z
     roles: z.array(RoleSchema).min(1).optional(),
     /** Applies when the person has at least one of these flags. */
     anyFlags: z.array(FlagSchema).min(1).optional(),
-    /** Does not apply when the person has any of these flags. */
+    /** Does not apply when the person has one or more of these flags. */
     noFlags: z.array(FlagSchema).min(1).optional(),
   })
   .default({});

@@ -45,7 +45,7 @@ interface Turn {
  * The conversation engine: takes one channel-neutral turn, applies it to the thread's dialog and
  * returns what to say. Each turn is one transaction (inbound marker + state + records), so a
  * process that dies mid-conversation loses nothing and a retried delivery is applied once.
- * Engines hold no conversation state: any number of them may serve the same database.
+ * Engines hold no conversation state, so any number of them may serve the same database.
  */
 export class ConversationEngine {
   readonly #store: ConversationStore;
