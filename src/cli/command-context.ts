@@ -6,4 +6,6 @@ export interface CommandContext {
   output: Output;
   env: NodeJS.ProcessEnv;
   clock: Clock;
+  /** Long-running commands (`start`) stop when this aborts: Ctrl-C, SIGTERM, or a test. */
+  stop?: AbortSignal | undefined;
 }

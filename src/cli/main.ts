@@ -14,7 +14,7 @@ import { type Clock, systemClock } from '../core/time/clock.ts';
 const USAGE = `Trellis: the professional growth cycle, in chat.
 
 Usage:
-  trellis start
+  trellis start [--playground] [--preset NAME] [--reset]
   trellis migrate
   ${POLICY_USAGE.split('\n').join('\n  ')}
   ${CALENDAR_USAGE}
@@ -37,7 +37,7 @@ const COMMANDS: Record<string, Command> = {
 };
 
 /** Runs one CLI invocation and returns its exit code. Known mistakes print plain words, not stacks. */
-export async function runCli(argv: string[], output: Output = processOutput, env: NodeJS.ProcessEnv = process.env, clock: Clock = systemClock): Promise<number> {
+export async function runCli(argv: string[], output: Output = processOutput, env: NodeJS.ProcessEnv = process.env, clock: Clock = systemClock, stop?: AbortSignal): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     output.out(USAGE);
@@ -49,7 +49,7 @@ export async function runCli(argv: string[], output: Output = processOutput, env
     return 1;
   }
   try {
-    await command(args, { output, env, clock });
+    await command(args, { output, env, clock, stop });
     return 0;
   } catch (error) {
     if (error instanceof CliError) {

@@ -188,12 +188,28 @@ describe('trellis import roster', () => {
 });
 
 describe('trellis start', () => {
-  it('opens the database and lists the schools with their staff counts', async () => {
-    const { code, stdout } = await trellis('start');
+  it('opens the database, lists the schools with their staff counts and serves /healthz until stopped', async () => {
+    const stop = new AbortController();
+    const listening = Promise.withResolvers<string>();
+    const onOut = (text: string) => {
+      const match = /Listening on (\S+)/.exec(text);
+      if (match) listening.resolve(match[1]!);
+    };
+    const started = runTrellisWith({ databaseUrl: db.url, at: '2026-09-07T09:00:00Z', env: { PORT: '0' }, stop: stop.signal, onOut }, 'start');
+    const url = await Promise.race([listening.promise, started.then((run) => Promise.reject(new Error(`start ended early: ${run.stderr}`)))]);
+    const health = await fetch(`${url}/healthz`);
+    stop.abort();
+    const { code, stdout } = await started;
+    expect(health.status).toBe(200);
     expect(code).toBe(0);
     expect(stdout).toMatch(/database ready on DATABASE_URL/);
     expect(stdout).toMatch(/washwood: Washwood Heath Academy, 1[0-9] staff \(preset:thomas-alleyne\)/);
-    expect(stdout).toMatch(/Truro and Penwith Academy Trust \(tpat\):[\s\S]*due 2026-10-30 {2}Stage one: self-reflection/);
+  });
+
+  it('refuses an unknown option with the usage', async () => {
+    const { code, stderr } = await trellis('start', '--bogus');
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/Usage: trellis start/);
   });
 });
 

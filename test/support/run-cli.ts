@@ -13,16 +13,17 @@ export function runTrellis(...argv: string[]): Promise<CliRun> {
 }
 
 /** The same, against a given database (DATABASE_URL) and at a given moment. */
-export async function runTrellisWith(options: { databaseUrl?: string; clock?: Clock; at?: string }, ...argv: string[]): Promise<CliRun> {
+export async function runTrellisWith(options: { databaseUrl?: string; clock?: Clock; at?: string; env?: NodeJS.ProcessEnv; stop?: AbortSignal; onOut?: (text: string) => void }, ...argv: string[]): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
-  const env = { ...process.env, DATABASE_URL: options.databaseUrl };
+  const env = { ...process.env, ...options.env, DATABASE_URL: options.databaseUrl };
   if (options.databaseUrl === undefined) delete env.DATABASE_URL;
   const clock = options.clock ?? fixedClock(options.at ?? '2026-09-07T09:00:00Z');
   const code = await runCli(
     argv,
     {
       out: (text) => {
+        options.onOut?.(text);
         stdout += `${text}\n`;
       },
       err: (text) => {
@@ -31,6 +32,7 @@ export async function runTrellisWith(options: { databaseUrl?: string; clock?: Cl
     },
     env,
     clock,
+    options.stop ?? AbortSignal.abort(),
   );
   return { code, stdout, stderr };
 }

@@ -1,35 +1,55 @@
+import { parseArgs } from 'node:util';
+import { type AppOptions, startApp } from '../../compose-app.ts';
+import { ConfigError, loadConfig } from '../../config/load-config.ts';
 import { londonDateOf } from '../../core/calendar/london-time.ts';
-import { getPreset } from '../../core/policy/presets/index.ts';
-import { calendarOf } from '../../core/schools/school.ts';
-import { currentAcademicYear } from '../../core/time/clock.ts';
-import { computeTimeline } from '../../core/timeline/compute-timeline.ts';
-import { defaultTermDates } from '../../core/calendar/default-term-dates.ts';
+import { consoleLogger } from '../../logging/logger.ts';
 import { CliError } from '../cli-error.ts';
 import type { CommandContext } from '../command-context.ts';
-import { withServices } from '../with-services.ts';
+
+export const START_USAGE = 'trellis start [--playground] [--preset kingsmead|thomas-alleyne|tpat|whmat] [--reset]';
 
 /**
- * `trellis start` (`npm start`). The chat channels are not built yet, so for now it opens the
- * database (starting the embedded one if no DATABASE_URL is set), applies migrations, and shows
- * what Trellis computes: the current year's timeline for a teacher under each preset.
+ * `trellis start` (`npm start`): the database (embedded unless DATABASE_URL is set), the
+ * channels the environment configures (Slack, Teams; the playground when neither is, or with
+ * --playground), all on one HTTP server, and the reminder schedule. Runs until Ctrl-C.
  */
 export async function runStartCommand(args: string[], context: CommandContext): Promise<void> {
-  if (args.length > 0) throw new CliError(`trellis start takes no arguments yet (got: ${args.join(' ')}).`);
+  const options = readStartOptions(args);
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(context.env);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message);
+    throw error;
+  }
   const { output } = context;
-  await withServices(context, async ({ database }) => {
+  const app = await startApp(config, context.clock, consoleLogger(config.logLevel), options);
+  try {
+    const { database } = app.services;
     const where = database.embedded ? `embedded PostgreSQL (${database.url.replace(/:[^:@/]*@/, ':***@')})` : 'DATABASE_URL';
     output.out(`Trellis: database ready on ${where}; ${database.appliedMigrations.length} migration(s) applied this start.`);
     const schools = await database.prisma.school.findMany({ include: { _count: { select: { people: true } } }, orderBy: { slug: 'asc' } });
-    if (schools.length === 0) output.out('No schools yet. Create one with: npx trellis school set my-school --policy whmat --terms config/terms/england-2026-28.yaml');
     for (const school of schools) output.out(`  ${school.slug}: ${school.name}, ${school._count.people} staff (${school.policySource})`);
-  });
-  const year = currentAcademicYear(context.clock);
-  output.out(`\nToday is ${londonDateOf(context.clock.now())}. A teacher in post, ${year}/${String((year + 1) % 100).padStart(2, '0')}, under each preset (estimated England term dates):`);
-  for (const name of ['kingsmead', 'thomas-alleyne', 'tpat', 'whmat']) {
-    const policy = getPreset(name)!;
-    const timeline = computeTimeline(policy, calendarOf({ region: 'england-and-wales', termDates: defaultTermDates('england-and-wales', year), policy }), { role: 'teacher', contract: 'permanent', flags: [] }, year);
-    if (timeline.excluded) continue;
-    output.out(`\n${policy.organisation} (${name}):`);
-    for (const o of timeline.obligations) output.out(`  due ${o.due}  ${o.label}  [${o.rule}]`);
+    output.out(`Today is ${londonDateOf(context.clock.now())}. Channels: ${app.channels.map((c) => c.name).join(', ') || 'none'}.`);
+    output.out(`Listening on ${app.server.url}  (health: ${app.server.url}/healthz)`);
+    if (app.channels.some((c) => c.name === 'playground')) output.out(`Open ${app.server.url.replace('127.0.0.1', 'localhost')} in your browser to try Trellis.`);
+    await untilStopped(context.stop);
+  } finally {
+    await app.close();
   }
+}
+
+function readStartOptions(args: string[]): AppOptions {
+  try {
+    const { values } = parseArgs({ args, options: { playground: { type: 'boolean' }, reset: { type: 'boolean' }, preset: { type: 'string' } }, strict: true });
+    return { playground: values.playground ?? false, reset: values.reset ?? false, preset: values.preset };
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\nUsage: ${START_USAGE}`);
+  }
+}
+
+function untilStopped(signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return new Promise(() => {});
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }

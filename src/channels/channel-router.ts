@@ -1,0 +1,38 @@
+import type { OutgoingMessage } from '../core/conversations/engine/outgoing-message.ts';
+import type { Deliverer, DeliveryResult, DigestDelivery } from '../core/reminders/reminder-ports.ts';
+import type { Channel, ChannelDelivery, PersonMessenger } from './channel.ts';
+
+/**
+ * Sends to a person over the first channel that can reach them, in the order the channels were
+ * added (Slack and Teams before the playground). The reminder sweep delivers through it, and so do
+ * channels telling someone else about a turn (a plan sent for agreement).
+ */
+export class ChannelRouter implements Deliverer, PersonMessenger {
+  readonly #channels: Channel[] = [];
+
+  add(channel: Channel): void {
+    this.#channels.push(channel);
+  }
+
+  get channels(): readonly Channel[] {
+    return this.#channels;
+  }
+
+  deliver(delivery: DigestDelivery): Promise<DeliveryResult> {
+    return this.#first((channel) => channel.deliverDigest(delivery));
+  }
+
+  sendTo(personId: string, messages: readonly OutgoingMessage[], key: string): Promise<DeliveryResult> {
+    return this.#first((channel) => channel.sendTo(personId, messages, key));
+  }
+
+  async #first(send: (channel: Channel) => Promise<ChannelDelivery>): Promise<DeliveryResult> {
+    const reasons: string[] = [];
+    for (const channel of this.#channels) {
+      const result = await send(channel);
+      if (result.ok || !('unreachable' in result)) return result;
+      reasons.push(`${channel.name}: ${result.error}`);
+    }
+    return { ok: false, error: reasons.length === 0 ? 'no chat channel is configured' : `no channel can reach them (${reasons.join('; ')})` };
+  }
+}

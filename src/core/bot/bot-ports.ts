@@ -1,0 +1,106 @@
+import type { OutgoingMessage } from '../conversations/engine/outgoing-message.ts';
+import type { Role } from '../people/person.ts';
+
+export type ChatPlatform = 'slack' | 'teams' | 'local';
+
+/** A chat account: a Slack user in a team, a Teams user (aadObjectId) in a tenant, a playground user. */
+export interface PlatformAccount {
+  platform: ChatPlatform;
+  /** Slack team / enterprise id, Teams tenant id, "local" in the playground. */
+  tenant: string;
+  /** Slack user id, Teams aadObjectId, the person id in the playground. */
+  userId: string;
+}
+
+/** A roster person a chat account belongs to. */
+export interface KnownPerson {
+  id: string;
+  schoolId: string;
+  fullName: string;
+  email: string;
+  role: Role;
+  department?: string | undefined;
+  active: boolean;
+}
+
+/** Who is talking to the bot, once the channel has matched them to the roster. */
+export interface Actor {
+  person: KnownPerson;
+  account: PlatformAccount;
+}
+
+/** A stored account of a person's, as a channel needs it to reach them. */
+export interface StoredAccount extends PlatformAccount {
+  /** Teams' conversation reference (serviceUrl, conversation id) for proactive messages. */
+  conversationRef?: unknown;
+  reachable: boolean;
+}
+
+/**
+ * Links chat accounts to roster people (the `platform_identities` table). An account is linked
+ * once by e-mail and looked up by id afterwards; nothing is stored for someone not on a roster.
+ */
+export interface IdentityStore {
+  findByAccount(account: PlatformAccount): Promise<KnownPerson | undefined>;
+  /** The active roster person with this e-mail (lower-cased), linked to the account; undefined if none. */
+  linkByEmail(account: PlatformAccount, email: string, now: Date): Promise<KnownPerson | undefined>;
+  /** Forgets a link whose person has left or whose e-mail no longer matches. */
+  unlink(account: PlatformAccount): Promise<void>;
+  /** Records where to reach the account (Teams' conversation reference) and that it is reachable again. */
+  saveConversationRef(account: PlatformAccount, ref: unknown, now: Date): Promise<void>;
+  /** The app was removed (Teams 403, Slack `account_inactive`): messages can't reach them here. */
+  markUnreachable(account: PlatformAccount, now: Date): Promise<void>;
+  accountsOf(personId: string): Promise<StoredAccount[]>;
+  personById(personId: string): Promise<KnownPerson | undefined>;
+}
+
+/**
+ * The read side leaders, managers and staff ask for: status, App Home, summaries. Implemented in
+ * src/core/reports over a storage port; the bot only routes to it and enforces who may ask.
+ */
+export interface BotReports {
+  /** `status`: where the person is in the cycle and what is due next. */
+  status(person: KnownPerson, now: Date): Promise<OutgoingMessage[]>;
+  /** App Home / "my cycle" panel. */
+  home(person: KnownPerson, now: Date): Promise<HomeView>;
+  /** `summary [department]`: counts per stage; leaders only (the bot checks before calling). */
+  summary(person: KnownPerson, department: string | undefined, now: Date): Promise<OutgoingMessage[]>;
+  /** `overdue [department]`: who is overdue for what; leaders only. */
+  overdue(person: KnownPerson, department: string | undefined, now: Date): Promise<OutgoingMessage[]>;
+}
+
+/** What a "my cycle" panel shows; every channel lays it out its own way. */
+export interface HomeView {
+  person: { id: string; fullName: string; role: Role };
+  academicYear: number;
+  /** A short phrase: "Planning", "Mid-year review", "End of cycle". */
+  stage: string;
+  /** Open items, soonest first. */
+  deadlines: HomeDeadline[];
+  /** The plan's status and goal titles, if there is a plan. */
+  plan?: { status: string; goals: string[] } | undefined;
+  /** People the person reviews or line-manages, at a glance. */
+  reviewees: { id: string; fullName: string; open: number; overdue: number; next?: string | undefined }[];
+  /** Buttons: start or continue what is due (values are growth command words or digest actions). */
+  actions: { label: string; value: string }[];
+}
+
+export interface HomeDeadline {
+  obligationKey: string;
+  label: string;
+  dueOn: string;
+  overdue: boolean;
+  rule: string;
+}
+
+/** Acting on a reminder's buttons: start, done, snooze, not applicable (issue: "act from the reminder"). */
+export interface ReminderActions {
+  act(actor: Actor, value: string, now: Date, detail?: { reason?: string | undefined; until?: string | undefined }): Promise<ReminderActionOutcome>;
+}
+
+export type ReminderActionOutcome =
+  | { kind: 'reply'; messages: OutgoingMessage[] }
+  /** `start:<key>`: the channel opens a thread and starts this dialog in it. */
+  | { kind: 'start-dialog'; dialogId: string; trigger: string }
+  /** `snooze:` or `na:` needs a date or a reason first: the channel asks with this form. */
+  | { kind: 'ask'; message: OutgoingMessage };

@@ -1,0 +1,71 @@
+/**
+ * `/growth …` in Slack, the same words typed in Teams or the playground. One parser for every
+ * channel, so the subcommands and their help are the same everywhere.
+ */
+export type GrowthCommand =
+  | { kind: 'help'; unknown?: string | undefined }
+  | { kind: 'status' }
+  | { kind: 'summary'; department?: string | undefined }
+  | { kind: 'overdue'; department?: string | undefined }
+  | { kind: 'log'; text: string }
+  /** Starts a dialog in a new thread; `target` is the colleague named after it (`checkin @sam`). */
+  | { kind: 'dialog'; dialogId: string; trigger: string; target?: string | undefined };
+
+interface DialogSubcommand {
+  words: readonly string[];
+  dialogId: string;
+  /** The dialog trigger the engine knows. */
+  trigger: string;
+  /** Whether the subcommand names a colleague (`checkin @person`). */
+  takesColleague: boolean;
+  usage: string;
+  description: string;
+}
+
+const DIALOG_SUBCOMMANDS: readonly DialogSubcommand[] = [
+  { words: ['reflect', 'reflection'], dialogId: 'self-reflection', trigger: 'reflect', takesColleague: false, usage: 'reflect', description: 'your self-reflection against your standards' },
+  { words: ['plan'], dialogId: 'growth-plan', trigger: 'plan', takesColleague: false, usage: 'plan', description: 'write or amend your growth plan' },
+  { words: ['checkin', 'check-in'], dialogId: 'check-in', trigger: 'check-in', takesColleague: true, usage: 'checkin @person', description: 'record a check-in with someone you review' },
+  { words: ['feedback'], dialogId: 'feedback-conversation', trigger: 'feedback', takesColleague: true, usage: 'feedback @person', description: 'a feedback conversation after a drop-in' },
+  { words: ['observe', 'observation'], dialogId: 'observation', trigger: 'observe', takesColleague: true, usage: 'observe @person', description: 'record a lesson observation' },
+  { words: ['agree', 'plans'], dialogId: 'plan-agreement', trigger: 'review plans', takesColleague: false, usage: 'agree', description: 'agree the plans your reviewees have sent you' },
+  { words: ['grow', 'meeting'], dialogId: 'grow-meeting', trigger: 'grow', takesColleague: true, usage: 'grow @person', description: 'notes of a GROW planning meeting' },
+  { words: ['comment'], dialogId: 'observation-comment', trigger: 'observation comment', takesColleague: false, usage: 'comment', description: 'add your comments to an observation of you' },
+  { words: ['review'], dialogId: 'end-of-cycle-review', trigger: 'review', takesColleague: false, usage: 'review', description: 'the end-of-cycle review' },
+  { words: ['appeal'], dialogId: 'appeal', trigger: 'appeal', takesColleague: false, usage: 'appeal', description: 'appeal against your final review' },
+  { words: ['threshold', 'ups'], dialogId: 'pay-threshold', trigger: 'threshold', takesColleague: false, usage: 'threshold', description: 'apply to cross the pay threshold' },
+];
+
+export function parseGrowthCommand(raw: string): GrowthCommand {
+  const text = raw.trim().replace(/^\/growth\b/i, '').trim();
+  if (text === '') return { kind: 'help' };
+  const [first = '', ...restWords] = text.split(/\s+/);
+  const word = first.toLowerCase();
+  const rest = text.slice(first.length).trim();
+  if (word === 'help' || word === '?') return { kind: 'help' };
+  if (word === 'status' || word === 'me') return { kind: 'status' };
+  if (word === 'summary') return { kind: 'summary', department: rest || undefined };
+  if (word === 'overdue') return { kind: 'overdue', department: rest || undefined };
+  if (word === 'log' || word === 'diary') return rest === '' ? { kind: 'dialog', dialogId: 'growth-diary', trigger: 'log' } : { kind: 'log', text: rest };
+  const sub = DIALOG_SUBCOMMANDS.find((s) => s.words.includes(word));
+  if (sub === undefined) return { kind: 'help', unknown: text };
+  if (sub.dialogId === 'plan-agreement' && restWords[0]?.toLowerCase() === 'plans') return { kind: 'dialog', dialogId: sub.dialogId, trigger: sub.trigger };
+  return { kind: 'dialog', dialogId: sub.dialogId, trigger: sub.trigger, target: sub.takesColleague && rest !== '' ? rest : undefined };
+}
+
+/** The help text every channel shows; `prefix` is `/growth ` in Slack and empty where commands are typed. */
+export function growthHelp(prefix: string, options: { leader: boolean; inThreadNote?: string | undefined }): string {
+  const lines = [
+    '*Trellis* — your professional growth cycle, in chat.',
+    ...DIALOG_SUBCOMMANDS.map((s) => `• \`${prefix}${s.usage}\` — ${s.description}`),
+    `• \`${prefix}log TEXT\` — add a line to your growth diary`,
+    `• \`${prefix}status\` — where you are in the cycle and what is due next`,
+  ];
+  if (options.leader) {
+    lines.push(`• \`${prefix}summary [department]\` — how many staff have completed each stage (counts only)`);
+    lines.push(`• \`${prefix}overdue [department]\` — who is overdue for what`);
+  }
+  lines.push(`• \`${prefix}help\` — this list`);
+  if (options.inThreadNote) lines.push(options.inThreadNote);
+  return lines.join('\n');
+}
