@@ -5,7 +5,7 @@ import { resolveStep, SUMMARY_STEP } from '../../../src/core/conversations/engin
 import { createPrismaClient } from '../../../src/storage/db/create-prisma-client.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { Chat, newEngine } from './support/chat.ts';
-import { type SeededSchool, seedSchool } from './support/seed-school.ts';
+import { type SeededSchool, seedSchool } from '../../support/seed-school.ts';
 
 let db: TestDatabase;
 let s: SeededSchool;

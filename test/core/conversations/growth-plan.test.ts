@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { Chat, newEngine } from './support/chat.ts';
-import { seedSchool } from './support/seed-school.ts';
+import { seedSchool } from '../../support/seed-school.ts';
 
 let db: TestDatabase;
 

@@ -3,7 +3,7 @@ import { fixedClock } from '../../../src/core/time/clock.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { Chat, newEngine } from './support/chat.ts';
 import { addObligation, day, obligationStatus } from './support/extra-obligations.ts';
-import { seedSchool } from './support/seed-school.ts';
+import { seedSchool } from '../../support/seed-school.ts';
 
 let db: TestDatabase;
 

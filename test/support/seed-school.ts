@@ -1,6 +1,6 @@
-import type { Flag, Role } from '../../../../src/core/people/person.ts';
-import { getPreset } from '../../../../src/core/policy/presets/index.ts';
-import type { PrismaClient } from '../../../../src/storage/db/create-prisma-client.ts';
+import type { Flag, Role } from '../../src/core/people/person.ts';
+import { getPreset } from '../../src/core/policy/presets/index.ts';
+import type { PrismaClient } from '../../src/storage/db/create-prisma-client.ts';
 
 export interface SeedPerson {
   key: string;
