@@ -21,8 +21,17 @@ export interface SummaryItem {
   value: string;
 }
 
+/** A file that goes with a message: a check-in invitation's `.ics`, for example. */
+export interface Attachment {
+  filename: string;
+  contentType: string;
+  /** The file's text (calendar files are text). */
+  content: string;
+}
+
 export type OutgoingMessage =
-  | { type: 'text'; text: string }
+  /** `attachment`: channels that can send files attach it; others offer it as a download or say it is on its way. */
+  | { type: 'text'; text: string; attachment?: Attachment | undefined }
   | { type: 'choices'; text: string; choices: readonly Choice[] }
   | { type: 'form'; title: string; fields: readonly FormField[] }
   | { type: 'summary'; title: string; items: readonly SummaryItem[] };
