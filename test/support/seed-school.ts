@@ -9,6 +9,26 @@ export interface SeedPerson {
   flags?: Flag[];
   /** Key of the line manager among the seeded people. */
   lineManager?: string;
+  department?: string;
+  /** Defaults to active; a leaver (false) keeps their rows. */
+  active?: boolean;
+  /** Cycle excluded from the policy this year, with this reason: no obligations are written. */
+  excludedBecause?: string;
+  /**
+   * Replaces the default obligations. Reviewee-owned items are owed by the person, reviewer-owned
+   * ones by their line manager (ownerPersonId is set, unlike the defaults).
+   */
+  obligations?: SeedObligation[];
+}
+
+export interface SeedObligation {
+  kind: string;
+  dueOn: string;
+  ownerRole: 'reviewee' | 'reviewer';
+  label?: string;
+  opensOn?: string;
+  status?: 'open' | 'done' | 'not-applicable' | 'snoozed';
+  optional?: boolean;
 }
 
 export interface SeededSchool {
@@ -50,13 +70,44 @@ export async function seedSchool(prisma: PrismaClient, preset: string, people: r
         role: person.role,
         flags: person.flags ?? [],
         lineManagerId: person.lineManager === undefined ? null : ids[person.lineManager]!,
+        department: person.department ?? null,
+        active: person.active ?? true,
       },
     });
     ids[person.key] = row.id;
     const cycle = await prisma.cycle.create({
-      data: { schoolId: school.id, personId: row.id, academicYear: 2026, startsOn: new Date('2026-09-01T00:00:00Z'), endsOn: new Date('2027-08-31T00:00:00Z') },
+      data: {
+        schoolId: school.id,
+        personId: row.id,
+        academicYear: 2026,
+        startsOn: new Date('2026-09-01T00:00:00Z'),
+        endsOn: new Date('2027-08-31T00:00:00Z'),
+        ...(person.excludedBecause === undefined ? {} : { status: 'excluded', exclusionReason: person.excludedBecause }),
+      },
     });
     cycles[person.key] = cycle.id;
+    if (person.excludedBecause !== undefined) continue;
+    if (person.obligations !== undefined) {
+      const managerId = person.lineManager === undefined ? null : ids[person.lineManager]!;
+      await prisma.obligation.createMany({
+        data: person.obligations.map((o, i) => ({
+          key: `${cycle.id}:${o.kind}:${i}`,
+          cycleId: cycle.id,
+          personId: row.id,
+          kind: o.kind,
+          label: o.label ?? o.kind,
+          optional: o.optional ?? false,
+          opensOn: new Date(`${o.opensOn ?? '2026-09-01'}T00:00:00Z`),
+          dueOn: new Date(`${o.dueOn}T00:00:00Z`),
+          ownerRole: o.ownerRole,
+          ownerPersonId: o.ownerRole === 'reviewee' ? row.id : managerId,
+          status: o.status ?? 'open',
+          completedAt: o.status === 'done' ? new Date(`${o.dueOn}T12:00:00Z`) : null,
+          rule: 'test',
+        })),
+      });
+      continue;
+    }
     await prisma.obligation.createMany({
       data: OBLIGATIONS.map((o, i) => ({
         key: `${cycle.id}:${o.kind}:${i}`,

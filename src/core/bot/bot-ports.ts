@@ -83,6 +83,10 @@ export interface HomeView {
   reviewees: { id: string; fullName: string; open: number; overdue: number; next?: string | undefined }[];
   /** Buttons: start or continue what is due (values are growth command words or digest actions). */
   actions: { label: string; value: string }[];
+  /** Why the person is outside this year's cycle, when they are (agency, ECT induction…). */
+  exclusion?: string | undefined;
+  /** Dialogs started and not finished (Conversation rows active or paused), so a channel can offer "continue". */
+  inProgress?: { dialogId: string; title: string; platform: string; threadKey: string; status: string }[] | undefined;
 }
 
 export interface HomeDeadline {
@@ -91,6 +95,15 @@ export interface HomeDeadline {
   dueOn: string;
   overdue: boolean;
   rule: string;
+  kind?: string | undefined;
+  /** "due Fri 30 Oct", "due today", "overdue since Fri 30 Oct (3 days)". */
+  dueText?: string | undefined;
+  optional?: boolean | undefined;
+  snoozed?: boolean | undefined;
+  /** True when the person themself owes it (not their reviewer). */
+  yours?: boolean | undefined;
+  /** Whose cycle it is in, when not the person's own (a reviewer's item for a reviewee). */
+  about?: { personId: string; fullName: string } | undefined;
 }
 
 /** Acting on a reminder's buttons: start, done, snooze, not applicable (issue: "act from the reminder"). */

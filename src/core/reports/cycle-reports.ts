@@ -1,21 +1,148 @@
-import type { BotReports, HomeView, KnownPerson } from '../bot/bot-ports.ts';
-import { say, type OutgoingMessage } from '../conversations/engine/outgoing-message.ts';
+import type { BotReports, HomeDeadline, HomeView, KnownPerson } from '../bot/bot-ports.ts';
+import { londonDateOf } from '../calendar/london-time.ts';
+import { ALL_DIALOGS } from '../conversations/dialogs/all-dialogs.ts';
+import { type OutgoingMessage, type SummaryItem, say } from '../conversations/engine/outgoing-message.ts';
+import { academicYearOf } from '../time/clock.ts';
+import { overdueReport, summaryReport } from './leader-reports.ts';
+import { dialogForObligation } from './obligation-dialogs.ts';
+import { dueText, plural, readableDate } from './readable-date.ts';
+import type { PersonCycleView, ReportObligation, ReportReads } from './report-ports.ts';
+import { isPending, stageOf } from './stages.ts';
 
-/** Status, home and leaders' summaries. First cut: the shape only; the counts come in the next change. */
+/** How many deadlines `status` lists; the home panel shows a few more. */
+const STATUS_DEADLINES = 6;
+const HOME_DEADLINES = 10;
+const HOME_ACTIONS = 5;
+
+const DIALOG_TITLES = new Map(ALL_DIALOGS.map((dialog) => [dialog.id, dialog.title]));
+
+/**
+ * Status, App Home and leaders' summaries, over a storage port. A person sees their own cycle and
+ * what they owe others; reviewees appear as counts and their next item, never their answers.
+ */
 export class CycleReports implements BotReports {
-  async status(person: KnownPerson): Promise<OutgoingMessage[]> {
-    return [say(`${person.fullName}: your cycle status will appear here.`)];
+  readonly #reads: ReportReads;
+
+  constructor(reads: ReportReads) {
+    this.#reads = reads;
+  }
+
+  async status(person: KnownPerson, now: Date): Promise<OutgoingMessage[]> {
+    const today = londonDateOf(now);
+    const year = academicYearOf(today);
+    const [cycle, owed] = await Promise.all([this.#reads.cycleOf(person.id, year), this.#reads.owedForOthers(person.id, year)]);
+    const title = `Your ${yearLabel(year)} cycle`;
+    if (cycle === undefined && owed.length === 0) return [say(`${title}: there is no cycle for you this year yet. If you think there should be, please ask your Trellis administrator.`)];
+    const items: SummaryItem[] = [{ label: 'Stage', value: stageText(cycle, today) }];
+    if (cycle?.plan !== undefined) items.push({ label: 'Growth plan', value: planText(cycle.plan) });
+    const deadlines = deadlinesOf(person.id, cycle, owed, today);
+    for (const deadline of deadlines.slice(0, STATUS_DEADLINES)) items.push({ label: deadlineLabel(deadline), value: deadlineValue(deadline, today) });
+    if (deadlines.length > STATUS_DEADLINES) items.push({ label: 'And', value: `${plural(deadlines.length - STATUS_DEADLINES, 'more item')} later in the year` });
+    if (deadlines.length === 0) items.push({ label: 'Next', value: 'Nothing is waiting for you right now.' });
+    return [{ type: 'summary', title, items }];
   }
 
   async home(person: KnownPerson, now: Date): Promise<HomeView> {
-    return { person: { id: person.id, fullName: person.fullName, role: person.role }, academicYear: now.getUTCFullYear(), stage: 'Planning', deadlines: [], reviewees: [], actions: [] };
+    const today = londonDateOf(now);
+    const year = academicYearOf(today);
+    const [cycle, owed, reviewees, inProgress] = await Promise.all([
+      this.#reads.cycleOf(person.id, year),
+      this.#reads.owedForOthers(person.id, year),
+      this.#reads.reviewees(person.id, year, today),
+      this.#reads.dialogsInProgress(person.id),
+    ]);
+    const deadlines = deadlinesOf(person.id, cycle, owed, today);
+    return {
+      person: { id: person.id, fullName: person.fullName, role: person.role },
+      academicYear: year,
+      stage: stageText(cycle, today),
+      exclusion: cycle?.status === 'excluded' ? (cycle.exclusionReason ?? 'Not covered by the policy this year') : undefined,
+      deadlines: deadlines.slice(0, HOME_DEADLINES),
+      plan: cycle?.plan,
+      reviewees: reviewees.map((r) => ({
+        id: r.id,
+        fullName: r.fullName,
+        open: r.open,
+        overdue: r.overdue,
+        next: r.next === undefined ? undefined : `${r.next.label} — ${dueText(r.next.dueOn, today)}`,
+      })),
+      actions: actionsFor(deadlines),
+      inProgress: inProgress.map((d) => ({ dialogId: d.dialogId, title: DIALOG_TITLES.get(d.dialogId) ?? d.dialogId, platform: d.platform, threadKey: d.threadKey, status: d.status })),
+    };
   }
 
-  async summary(): Promise<OutgoingMessage[]> {
-    return [say('Summary: not available yet.')];
+  summary(person: KnownPerson, department: string | undefined, now: Date): Promise<OutgoingMessage[]> {
+    return summaryReport(this.#reads, person, department, londonDateOf(now));
   }
 
-  async overdue(): Promise<OutgoingMessage[]> {
-    return [say('Overdue: not available yet.')];
+  overdue(person: KnownPerson, department: string | undefined, now: Date): Promise<OutgoingMessage[]> {
+    return overdueReport(this.#reads, person, department, londonDateOf(now));
   }
+}
+
+export function yearLabel(year: number): string {
+  return `${year}/${String((year + 1) % 100).padStart(2, '0')}`;
+}
+
+function stageText(cycle: PersonCycleView | undefined, today: string): string {
+  if (cycle === undefined) return 'No cycle this year';
+  if (cycle.status === 'excluded') return 'Not in this year’s cycle';
+  if (cycle.status === 'closed') return 'Cycle closed';
+  return stageOf(cycle.obligations, today);
+}
+
+function planText(plan: { status: string; goals: string[] }): string {
+  const goals = plan.goals.length === 0 ? 'no goals yet' : plural(plan.goals.length, 'goal');
+  return `${plan.status.replace(/-/g, ' ')}, ${goals}${plan.goals.length > 0 ? `: ${plan.goals.join('; ')}` : ''}`;
+}
+
+/**
+ * What is waiting: open items of the person's own cycle (whoever owes them, so a teacher sees
+ * the check-in their reviewer is to hold) and what they owe in others' cycles, soonest first.
+ */
+function deadlinesOf(personId: string, cycle: PersonCycleView | undefined, owed: readonly ReportObligation[], today: string): HomeDeadline[] {
+  const own = (cycle?.obligations ?? []).filter(isPending);
+  return [...own, ...owed]
+    .sort((a, b) => a.dueOn.localeCompare(b.dueOn) || a.key.localeCompare(b.key))
+    .map((o) => ({
+      obligationKey: o.key,
+      kind: o.kind,
+      label: o.label,
+      dueOn: o.dueOn,
+      dueText: dueText(o.dueOn, today),
+      overdue: !o.optional && o.dueOn < today,
+      optional: o.optional,
+      snoozed: o.status === 'snoozed',
+      rule: o.rule,
+      yours: o.ownerPersonId === personId || (o.ownerRole === 'reviewee' && o.personId === personId),
+      about: o.personId === personId ? undefined : { personId: o.personId, fullName: o.personName },
+    }));
+}
+
+function deadlineLabel(deadline: HomeDeadline): string {
+  return deadline.about === undefined ? deadline.label : `${deadline.label} (${deadline.about.fullName})`;
+}
+
+function deadlineValue(deadline: HomeDeadline, today: string): string {
+  const due = deadline.overdue ? `OVERDUE — ${dueText(deadline.dueOn, today)}` : deadline.dueText ?? readableDate(deadline.dueOn, today);
+  return `${due}${deadline.snoozed ? ' · snoozed' : ''}${deadline.optional ? ' · optional' : ''}`;
+}
+
+/** Buttons for what the person can start now: one per dialog, soonest item first. */
+function actionsFor(deadlines: readonly HomeDeadline[]): { label: string; value: string }[] {
+  const actions: { label: string; value: string }[] = [];
+  for (const deadline of deadlines) {
+    if (deadline.kind === undefined) continue;
+    // Own-cycle items are offered whoever owes them: a check-in the reviewer arranges is still
+    // recorded by the reviewee (004 §6.6).
+    const asReviewee = deadline.about === undefined;
+    const start = dialogForObligation(deadline.kind, asReviewee);
+    if ('none' in start) continue;
+    const value = start.aboutColleague ? `start:${deadline.obligationKey}` : start.word;
+    if (actions.some((a) => a.value === value)) continue;
+    const title = DIALOG_TITLES.get(start.dialogId) ?? deadline.label;
+    actions.push({ label: start.aboutColleague && deadline.about ? `${title} — ${deadline.about.fullName}` : title, value });
+    if (actions.length >= HOME_ACTIONS) break;
+  }
+  return actions;
 }

@@ -1,0 +1,105 @@
+import type { IsoDate } from '../calendar/iso-date.ts';
+
+/** One obligation as the read side shows it: what, whose, by when and where it stands. */
+export interface ReportObligation {
+  key: string;
+  kind: string;
+  label: string;
+  optional: boolean;
+  opensOn: IsoDate;
+  dueOn: IsoDate;
+  /** open | done | not-applicable | snoozed */
+  status: string;
+  ownerRole: string;
+  ownerPersonId?: string | undefined;
+  /** Whose cycle it belongs to (the reviewee) and their name. */
+  personId: string;
+  personName: string;
+  rule: string;
+}
+
+/** A person's cycle for one academic year, with everything the status and home panels need. */
+export interface PersonCycleView {
+  academicYear: number;
+  /** active | closed | excluded */
+  status: string;
+  exclusionReason?: string | undefined;
+  /** Every obligation of the cycle, whatever its status, soonest due first. */
+  obligations: ReportObligation[];
+  plan?: { status: string; goals: string[] } | undefined;
+}
+
+/** A reviewee at a glance: counts and their next item only, never the contents of their records. */
+export interface RevieweeGlance {
+  id: string;
+  fullName: string;
+  open: number;
+  overdue: number;
+  next?: { label: string; dueOn: IsoDate } | undefined;
+}
+
+/** A dialog the person started and has not finished, so a channel can offer "continue". */
+export interface DialogInProgress {
+  dialogId: string;
+  platform: string;
+  threadKey: string;
+  /** active | paused */
+  status: string;
+  updatedAt: Date;
+}
+
+/** The people a leader may see: their school, or one department of it. */
+export interface LeaderScope {
+  schoolId: string;
+  /** Canonical department name as stored, or undefined for the whole school. */
+  department?: string | undefined;
+}
+
+/** Per obligation kind, counts of items in each state; overdue excludes optional items. */
+export interface StageCount {
+  kind: string;
+  done: number;
+  /** Still to do and not yet overdue. */
+  open: number;
+  overdue: number;
+  notApplicable: number;
+}
+
+export interface ScopeCounts {
+  /** Active staff in scope. */
+  staff: number;
+  /** Active staff whose cycle this year is excluded (not covered by the policy: no obligations). */
+  excluded: number;
+  /** Active staff with no cycle this year at all (not yet imported into a timeline). */
+  withoutCycle: number;
+  stages: StageCount[];
+}
+
+export interface OverdueItem {
+  personId: string;
+  schoolId: string;
+  fullName: string;
+  department?: string | undefined;
+  kind: string;
+  label: string;
+  dueOn: IsoDate;
+}
+
+/**
+ * What the read side asks storage for. Leaders' reads take the school id from the stored person,
+ * never from what a channel passed in, and aggregate in the database (one query per answer).
+ */
+export interface ReportReads {
+  cycleOf(personId: string, academicYear: number): Promise<PersonCycleView | undefined>;
+  /** Open or snoozed items the person owes in other people's cycles (a reviewer's check-ins…). */
+  owedForOthers(personId: string, academicYear: number): Promise<ReportObligation[]>;
+  /** People the person currently reviews, or line-manages where no reviewer is assigned. */
+  reviewees(personId: string, academicYear: number, today: IsoDate): Promise<RevieweeGlance[]>;
+  dialogsInProgress(personId: string): Promise<DialogInProgress[]>;
+  /** The stored person behind a leader's request: their school and role, re-read for defence in depth. */
+  storedPerson(personId: string): Promise<{ schoolId: string; role: string; active: boolean } | undefined>;
+  /** Distinct departments of the school's active staff. */
+  departments(schoolId: string): Promise<string[]>;
+  scopeCounts(scope: LeaderScope, academicYear: number, today: IsoDate): Promise<ScopeCounts>;
+  overdueItems(scope: LeaderScope, academicYear: number, today: IsoDate): Promise<OverdueItem[]>;
+}

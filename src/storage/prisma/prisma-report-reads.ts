@@ -1,0 +1,234 @@
+import type { IsoDate } from '../../core/calendar/iso-date.ts';
+import type {
+  DialogInProgress,
+  LeaderScope,
+  OverdueItem,
+  PersonCycleView,
+  ReportObligation,
+  ReportReads,
+  RevieweeGlance,
+  ScopeCounts,
+} from '../../core/reports/report-ports.ts';
+import { Prisma } from '../../generated/prisma/client.ts';
+import type { PrismaClient } from '../db/create-prisma-client.ts';
+
+/**
+ * The read side in PostgreSQL. Counts are aggregated in SQL (GROUP BY / FILTER), so a summary is
+ * two queries and an overdue list one, whatever the size of the school. Dates leave the database
+ * as `YYYY-MM-DD` text, the core's calendar-date form.
+ */
+export class PrismaReportReads implements ReportReads {
+  readonly #prisma: PrismaClient;
+
+  constructor(prisma: PrismaClient) {
+    this.#prisma = prisma;
+  }
+
+  async cycleOf(personId: string, academicYear: number): Promise<PersonCycleView | undefined> {
+    const cycle = await this.#prisma.cycle.findUnique({
+      where: { personId_academicYear: { personId, academicYear } },
+      select: {
+        id: true,
+        status: true,
+        exclusionReason: true,
+        growthPlan: { select: { status: true, goals: { where: { status: { not: 'dropped' } }, orderBy: { position: 'asc' }, select: { title: true } } } },
+      },
+    });
+    if (cycle === null) return undefined;
+    const obligations = await this.#obligations(Prisma.sql`o.cycle_id = ${cycle.id}::uuid`);
+    const plan = cycle.growthPlan;
+    return {
+      academicYear,
+      status: cycle.status,
+      exclusionReason: cycle.exclusionReason ?? undefined,
+      obligations,
+      plan: plan === null ? undefined : { status: plan.status, goals: plan.goals.map((goal) => goal.title) },
+    };
+  }
+
+  owedForOthers(personId: string, academicYear: number): Promise<ReportObligation[]> {
+    return this.#obligations(Prisma.sql`o.owner_person_id = ${personId}::uuid AND o.person_id <> ${personId}::uuid
+      AND o.status IN ('open', 'snoozed') AND c.academic_year = ${academicYear}`);
+  }
+
+  async reviewees(personId: string, academicYear: number, today: IsoDate): Promise<RevieweeGlance[]> {
+    // The current reviewer assignment wins; where there is none the line manager reviews (004 §3.9).
+    const rows = await this.#prisma.$queryRaw<RevieweeRow[]>`
+      WITH me AS (SELECT school_id FROM people WHERE id = ${personId}::uuid),
+      mine AS (
+        SELECT p.id, p.full_name FROM people p
+        LEFT JOIN LATERAL (
+          SELECT a.reviewer_id FROM reviewer_assignments a
+          WHERE a.reviewee_id = p.id AND a.kind = 'reviewer' AND a.starts_on <= ${today}::date AND (a.ends_on IS NULL OR a.ends_on >= ${today}::date)
+          ORDER BY a.starts_on DESC LIMIT 1
+        ) r ON true
+        WHERE p.active AND p.id <> ${personId}::uuid AND p.school_id = (SELECT school_id FROM me)
+          AND coalesce(r.reviewer_id, p.line_manager_id) = ${personId}::uuid
+      )
+      SELECT m.id::text AS id, m.full_name,
+        count(o.id) FILTER (WHERE o.status IN ('open', 'snoozed'))::int AS open,
+        count(o.id) FILTER (WHERE o.status IN ('open', 'snoozed') AND NOT o.optional AND o.due_on < ${today}::date)::int AS overdue,
+        nxt.label AS next_label, nxt.due_on AS next_due_on
+      FROM mine m
+      LEFT JOIN cycles c ON c.person_id = m.id AND c.academic_year = ${academicYear}
+      LEFT JOIN obligations o ON o.cycle_id = c.id
+      LEFT JOIN LATERAL (
+        SELECT o2.label, to_char(o2.due_on, 'YYYY-MM-DD') AS due_on FROM obligations o2
+        WHERE o2.cycle_id = c.id AND o2.status IN ('open', 'snoozed') ORDER BY o2.due_on, o2.key LIMIT 1
+      ) nxt ON true
+      GROUP BY m.id, m.full_name, nxt.label, nxt.due_on
+      ORDER BY m.full_name, m.id`;
+    return rows.map((row) => ({
+      id: row.id,
+      fullName: row.full_name,
+      open: row.open,
+      overdue: row.overdue,
+      next: row.next_label === null || row.next_due_on === null ? undefined : { label: row.next_label, dueOn: row.next_due_on },
+    }));
+  }
+
+  async dialogsInProgress(personId: string): Promise<DialogInProgress[]> {
+    const rows = await this.#prisma.conversation.findMany({
+      where: { personId, status: { in: ['active', 'paused'] } },
+      orderBy: { updatedAt: 'desc' },
+      take: 10,
+      select: { dialogId: true, platform: true, threadKey: true, status: true, updatedAt: true },
+    });
+    return rows;
+  }
+
+  async storedPerson(personId: string): Promise<{ schoolId: string; role: string; active: boolean } | undefined> {
+    const person = await this.#prisma.person.findUnique({ where: { id: personId }, select: { schoolId: true, role: true, active: true } });
+    return person ?? undefined;
+  }
+
+  async departments(schoolId: string): Promise<string[]> {
+    const rows = await this.#prisma.person.findMany({
+      where: { schoolId, active: true, department: { not: null } },
+      distinct: ['department'],
+      select: { department: true },
+      orderBy: { department: 'asc' },
+    });
+    return rows.flatMap((row) => (row.department === null || row.department.trim() === '' ? [] : [row.department]));
+  }
+
+  async scopeCounts(scope: LeaderScope, academicYear: number, today: IsoDate): Promise<ScopeCounts> {
+    const department = scope.department ?? null;
+    const [staff] = await this.#prisma.$queryRaw<StaffRow[]>`
+      SELECT count(*)::int AS staff,
+        count(*) FILTER (WHERE c.status = 'excluded')::int AS excluded,
+        count(*) FILTER (WHERE c.id IS NULL)::int AS without_cycle
+      FROM people p LEFT JOIN cycles c ON c.person_id = p.id AND c.academic_year = ${academicYear}
+      WHERE p.school_id = ${scope.schoolId}::uuid AND p.active
+        AND (${department}::text IS NULL OR lower(p.department) = lower(${department}::text))`;
+    const stages = await this.#prisma.$queryRaw<StageRow[]>`
+      SELECT o.kind,
+        count(*) FILTER (WHERE o.status = 'done')::int AS done,
+        count(*) FILTER (WHERE o.status IN ('open', 'snoozed') AND (o.optional OR o.due_on >= ${today}::date))::int AS open,
+        count(*) FILTER (WHERE o.status IN ('open', 'snoozed') AND NOT o.optional AND o.due_on < ${today}::date)::int AS overdue,
+        count(*) FILTER (WHERE o.status = 'not-applicable')::int AS not_applicable
+      FROM obligations o JOIN cycles c ON c.id = o.cycle_id JOIN people p ON p.id = o.person_id
+      WHERE p.school_id = ${scope.schoolId}::uuid AND p.active AND c.academic_year = ${academicYear} AND c.status <> 'excluded'
+        AND (${department}::text IS NULL OR lower(p.department) = lower(${department}::text))
+      GROUP BY o.kind`;
+    return {
+      staff: staff?.staff ?? 0,
+      excluded: staff?.excluded ?? 0,
+      withoutCycle: staff?.without_cycle ?? 0,
+      stages: stages.map((row) => ({ kind: row.kind, done: row.done, open: row.open, overdue: row.overdue, notApplicable: row.not_applicable })),
+    };
+  }
+
+  async overdueItems(scope: LeaderScope, academicYear: number, today: IsoDate): Promise<OverdueItem[]> {
+    const department = scope.department ?? null;
+    const rows = await this.#prisma.$queryRaw<OverdueRow[]>`
+      SELECT p.id::text AS person_id, p.school_id::text AS school_id, p.full_name, p.department, o.kind, o.label,
+        to_char(o.due_on, 'YYYY-MM-DD') AS due_on
+      FROM obligations o JOIN cycles c ON c.id = o.cycle_id JOIN people p ON p.id = o.person_id
+      WHERE p.school_id = ${scope.schoolId}::uuid AND p.active AND c.academic_year = ${academicYear} AND c.status <> 'excluded'
+        AND o.status IN ('open', 'snoozed') AND NOT o.optional AND o.due_on < ${today}::date
+        AND (${department}::text IS NULL OR lower(p.department) = lower(${department}::text))
+      ORDER BY o.due_on, p.full_name, o.key`;
+    return rows.map((row) => ({
+      personId: row.person_id,
+      schoolId: row.school_id,
+      fullName: row.full_name,
+      department: row.department ?? undefined,
+      kind: row.kind,
+      label: row.label,
+      dueOn: row.due_on,
+    }));
+  }
+
+  /** Obligations matching a WHERE fragment over `o` (obligations), `c` (cycles) and `p` (the reviewee). */
+  async #obligations(condition: Prisma.Sql): Promise<ReportObligation[]> {
+    const rows = await this.#prisma.$queryRaw<ObligationRow[]>`
+      SELECT o.key, o.kind, o.label, o.optional, to_char(o.opens_on, 'YYYY-MM-DD') AS opens_on, to_char(o.due_on, 'YYYY-MM-DD') AS due_on,
+        o.status, o.owner_role, o.owner_person_id::text AS owner_person_id, o.person_id::text AS person_id, p.full_name AS person_name, o.rule
+      FROM obligations o JOIN cycles c ON c.id = o.cycle_id JOIN people p ON p.id = o.person_id
+      WHERE ${condition}
+      ORDER BY o.due_on, o.key`;
+    return rows.map((row) => ({
+      key: row.key,
+      kind: row.kind,
+      label: row.label,
+      optional: row.optional,
+      opensOn: row.opens_on,
+      dueOn: row.due_on,
+      status: row.status,
+      ownerRole: row.owner_role,
+      ownerPersonId: row.owner_person_id ?? undefined,
+      personId: row.person_id,
+      personName: row.person_name,
+      rule: row.rule,
+    }));
+  }
+}
+
+interface RevieweeRow {
+  id: string;
+  full_name: string;
+  open: number;
+  overdue: number;
+  next_label: string | null;
+  next_due_on: string | null;
+}
+
+interface StaffRow {
+  staff: number;
+  excluded: number;
+  without_cycle: number;
+}
+
+interface StageRow {
+  kind: string;
+  done: number;
+  open: number;
+  overdue: number;
+  not_applicable: number;
+}
+
+interface OverdueRow {
+  person_id: string;
+  school_id: string;
+  full_name: string;
+  department: string | null;
+  kind: string;
+  label: string;
+  due_on: string;
+}
+
+interface ObligationRow {
+  key: string;
+  kind: string;
+  label: string;
+  optional: boolean;
+  opens_on: string;
+  due_on: string;
+  status: string;
+  owner_role: string;
+  owner_person_id: string | null;
+  person_id: string;
+  person_name: string;
+  rule: string;
+}
