@@ -1,0 +1,86 @@
+import type { ActiveThreads, LineManagers } from '../../core/bot/active-threads.ts';
+import type { StoredAccount } from '../../core/bot/bot-ports.ts';
+import { type OutgoingMessage, say } from '../../core/conversations/engine/outgoing-message.ts';
+import type { DigestDelivery } from '../../core/reminders/reminder-ports.ts';
+import type { ChannelParts } from '../../compose-app.ts';
+import type { TeamsConfig } from '../../config/load-config.ts';
+import type { Channel, ChannelDelivery, Route } from '../channel.ts';
+import { attachCard, digestCards, renderMessages } from './adaptive-cards.ts';
+import { BotConnector, ConnectorError, type OutboundActivity } from './bot-connector.ts';
+import { realPacerTime, SendPacer } from './send-pacer.ts';
+import { parseStoredRef } from './teams-activity.ts';
+import { TeamsInbound } from './teams-inbound.ts';
+import { createTeamsHost, type TeamsHost } from './teams-sdk-host.ts';
+
+export interface TeamsChannelDeps {
+  threads: ActiveThreads;
+  managers: LineManagers;
+}
+
+/**
+ * Microsoft Teams: `POST /api/messages` on Trellis's server, personal chat with Adaptive Cards,
+ * and proactive messages (reminders, notifications) through each person's stored conversation
+ * reference. A thin translator: every rule lives behind the TrellisBot.
+ */
+export class TeamsChannel implements Channel {
+  readonly name = 'teams';
+  readonly routes: readonly Route[];
+  readonly #parts: ChannelParts;
+  readonly #deps: TeamsChannelDeps;
+  readonly #host: TeamsHost;
+  readonly #connector: BotConnector;
+
+  constructor(parts: ChannelParts, teams: TeamsConfig, deps: TeamsChannelDeps) {
+    this.#parts = parts;
+    this.#deps = deps;
+    let inbound: TeamsInbound | undefined;
+    this.#host = createTeamsHost({ ...teams, skipAuth: parts.config.teamsSkipAuth, log: parts.log, onActivity: (activity) => inbound!.handle(activity) });
+    this.#connector = new BotConnector({ token: () => this.#host.botToken(), pacer: new SendPacer(realPacerTime), wait: realPacerTime.wait });
+    inbound = new TeamsInbound({ bot: parts.bot, identities: parts.identities, threads: deps.threads, connector: this.#connector, messenger: parts.router, clock: parts.clock, log: parts.log });
+    this.routes = [this.#host.route];
+  }
+
+  start(): Promise<void> {
+    return this.#host.initialize();
+  }
+
+  sendTo(personId: string, messages: readonly OutgoingMessage[], _key: string): Promise<ChannelDelivery> {
+    return this.#deliver(personId, renderMessages(messages, undefined));
+  }
+
+  deliverDigest(delivery: DigestDelivery): Promise<ChannelDelivery> {
+    return this.#deliver(delivery.recipient.id, digestCards(delivery.message).map(attachCard));
+  }
+
+  /** A proactive message through the person's stored reference; a 403 marks them unreachable and tells their manager. */
+  async #deliver(personId: string, activities: readonly OutboundActivity[]): Promise<ChannelDelivery> {
+    const account = (await this.#parts.identities.accountsOf(personId)).find((a) => a.platform === 'teams' && a.reachable && parseStoredRef(a.conversationRef) !== undefined);
+    if (account === undefined) return { ok: false, unreachable: true, error: 'no Teams chat with them (the app is not installed for them)' };
+    const ref = parseStoredRef(account.conversationRef)!;
+    try {
+      for (const activity of activities) await this.#connector.send(ref, activity);
+      return { ok: true };
+    } catch (error) {
+      if (!(error instanceof ConnectorError)) return { ok: false, error: error instanceof Error ? error.message : String(error) };
+      if (error.blocked) {
+        await this.#markRemoved(personId, account);
+        return { ok: false, unreachable: true, error: `they removed or blocked Trellis in Teams (${error.message})` };
+      }
+      return { ok: false, error: error.message, retryAfterSeconds: error.retryAfterSeconds };
+    }
+  }
+
+  /**
+   * Only the change from reachable to unreachable tells the manager: later sends skip this
+   * account, so the manager hears once, not with every day's digest.
+   */
+  async #markRemoved(personId: string, account: StoredAccount): Promise<void> {
+    const { identities, router, clock, log } = this.#parts;
+    await identities.markUnreachable(account, clock.now());
+    const [person, manager] = await Promise.all([identities.personById(personId), this.#deps.managers.lineManagerOf(personId)]);
+    if (person === undefined || manager === undefined) return;
+    const note = say(`${person.fullName} has removed Trellis from Teams (or blocked it), so their growth-cycle reminders can’t reach them. Please ask them to add the Trellis app again.`);
+    const result = await router.sendTo(manager.id, [note], `unreachable:${personId}`);
+    if (!result.ok) log.warn('teams: could not tell a line manager about an unreachable colleague', { personId, managerId: manager.id, error: result.error });
+  }
+}

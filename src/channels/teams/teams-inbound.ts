@@ -1,0 +1,217 @@
+import type { AdaptiveCardActionResponse } from '@microsoft/teams.api';
+import type { IAdaptiveCard } from '@microsoft/teams.cards';
+import type { ActiveThreads } from '../../core/bot/active-threads.ts';
+import type { Actor, IdentityStore } from '../../core/bot/bot-ports.ts';
+import { NOT_ON_ROSTER, type TrellisBot } from '../../core/bot/trellis-bot.ts';
+import type { TurnInput } from '../../core/conversations/engine/inbound-turn.ts';
+import { type OutgoingMessage, say } from '../../core/conversations/engine/outgoing-message.ts';
+import type { TurnResult } from '../../core/conversations/engine/run-turn.ts';
+import type { Clock } from '../../core/time/clock.ts';
+import type { Logger } from '../../logging/logger.ts';
+import type { PersonMessenger } from '../channel.ts';
+import { ADAPTIVE_CARD, FIELD_PREFIX, answeredCard, answeredFormCard, attachCard, formCard, renderMessages } from './adaptive-cards.ts';
+import type { BotConnector, OutboundActivity, TeamsConversationRef } from './bot-connector.ts';
+import { type InboundActivity, InboundActivitySchema, accountOf, cardDataOf, referenceOf, typedText } from './teams-activity.ts';
+
+export interface TeamsInboundDeps {
+  bot: TrellisBot;
+  identities: IdentityStore;
+  threads: ActiveThreads;
+  connector: BotConnector;
+  /** Reaches people other than the one speaking (a reviewer told a plan awaits them). */
+  messenger: PersonMessenger;
+  clock: Clock;
+  log: Logger;
+}
+
+/** Words that answer at once even in the middle of a dialog, instead of being taken as an answer. */
+const ALWAYS_COMMANDS = /^(status|summary|overdue)\b/i;
+
+/**
+ * Turns Teams activities into TrellisBot calls and sends back what it says. Personal chat is flat,
+ * so each dialog run is keyed `<conversation id>:<dialog id>:<starting message id>`: typed replies
+ * go to the person's most recently active run there, and card buttons name their run so an old
+ * card still reaches its own dialog.
+ */
+export class TeamsInbound {
+  readonly #deps: TeamsInboundDeps;
+
+  constructor(deps: TeamsInboundDeps) {
+    this.#deps = deps;
+  }
+
+  async handle(raw: unknown): Promise<AdaptiveCardActionResponse | undefined> {
+    const parsed = InboundActivitySchema.safeParse(raw);
+    if (!parsed.success) {
+      this.#deps.log.warn('teams: ignored an activity without the fields Trellis needs', { type: (raw as { type?: unknown })?.type });
+      return undefined;
+    }
+    const activity = parsed.data;
+    if (activity.conversation.conversationType !== undefined && activity.conversation.conversationType !== 'personal') {
+      if (activity.type === 'message') await this.#send(activity, [say('I work in a personal chat: open Trellis from the Apps bar and talk to me there, so your growth records stay private.')]);
+      return undefined;
+    }
+    switch (activity.type) {
+      case 'conversationUpdate':
+        if (activity.membersAdded?.some((member) => member.id === activity.recipient?.id)) await this.#welcome(activity);
+        return undefined;
+      case 'installationUpdate':
+        if (activity.action === 'add' || activity.action === 'add-upgrade') await this.#welcome(activity);
+        return undefined;
+      case 'message':
+        await this.#message(activity);
+        return undefined;
+      case 'invoke':
+        return activity.name === 'adaptiveCard/action' ? this.#cardAction(activity) : undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  /** The roster person behind the activity, with the conversation reference refreshed; undefined (and told so) if none. */
+  async #actor(activity: InboundActivity): Promise<Actor | undefined> {
+    const account = accountOf(activity);
+    const ref = referenceOf(activity);
+    const person =
+      account === undefined
+        ? undefined
+        : await this.#deps.bot.identify(account, async () => {
+            const member = await this.#deps.connector.member(ref, activity.from.id);
+            return member.email ?? member.userPrincipalName;
+          });
+    if (account === undefined || person === undefined) {
+      // Nothing is stored about someone not on a roster: no identity row, no reference.
+      await this.#deps.connector.send(ref, { type: 'message', text: NOT_ON_ROSTER });
+      return undefined;
+    }
+    await this.#deps.identities.saveConversationRef(account, ref, this.#deps.clock.now());
+    return { person, account };
+  }
+
+  async #welcome(activity: InboundActivity): Promise<void> {
+    const actor = await this.#actor(activity);
+    if (actor === undefined) return;
+    const help = await this.#deps.bot.command(actor, 'help', `${activity.id}:welcome`, { prefix: '' });
+    const first = actor.person.fullName.split(/\s+/)[0] ?? actor.person.fullName;
+    const hello = say(`Hello ${first}! I’m Trellis. I’ll remind you when something in your growth cycle is due, and you can reflect, plan and log your growth right here.`);
+    await this.#send(activity, [hello, ...(help.kind === 'reply' ? help.messages : [])]);
+  }
+
+  async #message(activity: InboundActivity): Promise<void> {
+    const data = cardDataOf(activity);
+    const text = typedText(activity);
+    if (data === undefined && text === '') return;
+    const actor = await this.#actor(activity);
+    if (actor === undefined) return;
+    if (data !== undefined) {
+      const answered = await this.#pressed(actor, activity, data);
+      // Action.Submit (older clients) has no invoke response: the card is replaced with a PUT instead.
+      if (answered !== undefined && activity.replyToId !== undefined) await this.#deps.connector.update(referenceOf(activity), activity.replyToId, attachCard(answered));
+      return;
+    }
+    const open = await this.#deps.threads.latestOpen(actor.account.tenant, 'teams', actor.person.id, `${activity.conversation.id}:`);
+    const toDialog = open !== undefined && !ALWAYS_COMMANDS.test(text) && (open.status === 'active' || /^resume\b/i.test(text));
+    if (toDialog) {
+      const turn = await this.#deps.bot.handleMessage(actor, { threadKey: open.threadKey, messageId: activity.id }, { kind: 'text', text });
+      await this.#deliver(activity, turn, runOf(activity, open.threadKey));
+      return;
+    }
+    const outcome = await this.#deps.bot.command(actor, text, activity.id, { prefix: '' });
+    if (outcome.kind === 'reply') await this.#send(activity, outcome.messages);
+    else await this.#startDialog(actor, activity, outcome.dialogId, outcome.trigger, outcome.target);
+  }
+
+  async #cardAction(activity: InboundActivity): Promise<AdaptiveCardActionResponse> {
+    const data = cardDataOf(activity);
+    const actor = data === undefined ? undefined : await this.#actor(activity);
+    if (data === undefined || actor === undefined) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'That button isn’t one of mine.' };
+    const answered = await this.#pressed(actor, activity, data);
+    if (answered !== undefined) return { statusCode: 200, type: ADAPTIVE_CARD, value: answered };
+    return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'Done.' };
+  }
+
+  /** A card button or form: applies it and returns the card to show in its place (undefined: leave the card). */
+  async #pressed(actor: Actor, activity: InboundActivity, data: Record<string, unknown>): Promise<IAdaptiveCard | undefined> {
+    const fields = fieldsOf(data);
+    const str = (key: string) => (typeof data[key] === 'string' ? (data[key] as string) : undefined);
+    switch (data.trellis) {
+      case 'choice': {
+        const run = str('run');
+        const value = str('value') ?? fields.choice;
+        if (run === undefined || value === undefined || value === '') return undefined;
+        await this.#turn(actor, activity, run, { kind: 'choice', value });
+        return answeredCard(str('q') ?? '', str('label') ?? value);
+      }
+      case 'form': {
+        const run = str('run');
+        if (run === undefined) return undefined;
+        await this.#turn(actor, activity, run, { kind: 'form', values: fields });
+        return answeredFormCard(str('title') ?? 'Sent', fields);
+      }
+      case 'digest':
+        await this.#digestAction(actor, activity, str('value') ?? '', undefined);
+        return undefined;
+      case 'ask': {
+        await this.#digestAction(actor, activity, str('value') ?? '', { reason: fields.reason, until: fields.until ?? fields.date });
+        return answeredFormCard(str('title') ?? 'Sent', fields);
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  async #turn(actor: Actor, activity: InboundActivity, run: string, input: TurnInput): Promise<void> {
+    // The run comes from the card; the conversation from the activity, so a card can only reach the presser's own chat.
+    const threadKey = `${activity.conversation.id}:${run}`;
+    const turn = await this.#deps.bot.handleMessage(actor, { threadKey, messageId: activity.id }, input);
+    await this.#deliver(activity, turn, run);
+  }
+
+  async #digestAction(actor: Actor, activity: InboundActivity, value: string, detail: { reason?: string | undefined; until?: string | undefined } | undefined): Promise<void> {
+    const outcome = await this.#deps.bot.act(actor, value, detail);
+    if (outcome.kind === 'reply') await this.#send(activity, outcome.messages);
+    else if (outcome.kind === 'start-dialog') await this.#startDialog(actor, activity, outcome.dialogId, outcome.trigger, undefined);
+    else if (outcome.message.type === 'form') await this.#sendActivities(activity, [attachCard(formCard(outcome.message.title, outcome.message.fields, { trellis: 'ask', value, title: outcome.message.title }))]);
+    else await this.#send(activity, [outcome.message]);
+  }
+
+  async #startDialog(actor: Actor, activity: InboundActivity, dialogId: string, trigger: string, target: string | undefined): Promise<void> {
+    const run = `${dialogId}:${activity.id}`;
+    const place = { threadKey: `${activity.conversation.id}:${run}`, messageId: activity.id };
+    const turn = await this.#deps.bot.startDialog(actor, place, { trigger, target: target === undefined ? undefined : { text: target } });
+    const title = this.#deps.bot.dialogTitle(dialogId) ?? 'Trellis';
+    if (!turn.duplicate) await this.#send(activity, [say(`**${title}** — answer with the buttons or just type your reply.`)]);
+    await this.#deliver(activity, turn, run);
+  }
+
+  async #deliver(activity: InboundActivity, turn: TurnResult, run: string): Promise<void> {
+    if (turn.duplicate) return;
+    await this.#sendActivities(activity, renderMessages(turn.messages, run));
+    for (const [i, notification] of turn.notifications.entries()) {
+      const result = await this.#deps.messenger.sendTo(notification.personId, notification.messages, `teams:${activity.id}:${i}`);
+      if (!result.ok) this.#deps.log.warn('teams: a notification could not be delivered', { personId: notification.personId, error: result.error });
+    }
+  }
+
+  #send(activity: InboundActivity, messages: readonly OutgoingMessage[]): Promise<void> {
+    return this.#sendActivities(activity, renderMessages(messages, undefined));
+  }
+
+  async #sendActivities(activity: InboundActivity, activities: readonly OutboundActivity[]): Promise<void> {
+    const ref: TeamsConversationRef = referenceOf(activity);
+    for (const outbound of activities) await this.#deps.connector.send(ref, outbound);
+  }
+}
+
+function runOf(activity: InboundActivity, threadKey: string): string {
+  return threadKey.slice(activity.conversation.id.length + 1);
+}
+
+/** Form inputs from card data, without their namespace prefix. */
+function fieldsOf(data: Record<string, unknown>): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [key, value] of Object.entries(data)) {
+    if (key.startsWith(FIELD_PREFIX) && typeof value === 'string') fields[key.slice(FIELD_PREFIX.length)] = value;
+  }
+  return fields;
+}
