@@ -14,6 +14,7 @@ import { startCronScheduler } from './scheduler/cron-scheduler.ts';
 import { type RunningServer, startHttpServer } from './server/http-server.ts';
 import { PrismaConversationStore } from './storage/prisma/prisma-conversation-store.ts';
 import { PrismaIdentityStore } from './storage/prisma/prisma-identity-store.ts';
+import { PrismaReminderActionsStore } from './storage/prisma/prisma-reminder-actions-store.ts';
 import { PrismaReportReads } from './storage/prisma/prisma-report-reads.ts';
 
 export interface AppOptions {
@@ -56,7 +57,7 @@ export async function startApp(config: Config, clock: Clock, log: Logger, option
   try {
     const identities = new PrismaIdentityStore(services.database.prisma);
     const engine = new ConversationEngine({ store: new PrismaConversationStore(services.database.prisma), clock, dialogs: ALL_DIALOGS });
-    const bot = new TrellisBot({ engine, dialogs: ALL_DIALOGS, identities, reports: new CycleReports(new PrismaReportReads(services.database.prisma)), actions: new ObligationReminderActions(), clock });
+    const bot = new TrellisBot({ engine, dialogs: ALL_DIALOGS, identities, reports: new CycleReports(new PrismaReportReads(services.database.prisma)), actions: new ObligationReminderActions(new PrismaReminderActionsStore(services.database.prisma)), clock });
     const router = new ChannelRouter();
     const sweep = async () => {
       const slugs = await services.reminders.listSchoolSlugs();

@@ -112,8 +112,15 @@ export interface ReminderActions {
 }
 
 export type ReminderActionOutcome =
-  | { kind: 'reply'; messages: OutgoingMessage[] }
-  /** `start:<key>`: the channel opens a thread and starts this dialog in it. */
-  | { kind: 'start-dialog'; dialogId: string; trigger: string }
+  /**
+   * `notifications`: messages for other people (the reviewer told an item was marked not
+   * applicable); channels send them with `router.sendTo(personId, messages, key)`.
+   */
+  | { kind: 'reply'; messages: OutgoingMessage[]; notifications?: { personId: string; messages: OutgoingMessage[] }[] | undefined }
+  /**
+   * `start:<key>`: the channel opens a thread and starts this dialog in it. `targetPersonId`: the
+   * colleague the dialog is about (a reviewer's feedback conversation), passed to `startDialog` as `{ personId }`.
+   */
+  | { kind: 'start-dialog'; dialogId: string; trigger: string; targetPersonId?: string | undefined }
   /** `snooze:` or `na:` needs a date or a reason first: the channel asks with this form. */
   | { kind: 'ask'; message: OutgoingMessage };

@@ -1,9 +1,191 @@
 import type { Actor, ReminderActionOutcome, ReminderActions } from '../bot/bot-ports.ts';
-import { say } from '../conversations/engine/outgoing-message.ts';
+import { addCalendarDays, type IsoDate, isIsoDate } from '../calendar/iso-date.ts';
+import { londonDateOf } from '../calendar/london-time.ts';
+import { type OutgoingMessage, say } from '../conversations/engine/outgoing-message.ts';
+import { dialogForObligation } from '../reports/obligation-dialogs.ts';
+import { readableDate } from '../reports/readable-date.ts';
+import { isMutableKind } from './reminder-types.ts';
 
-/** Acting on a reminder's buttons. First cut: start only; done, snooze and not-applicable come next. */
+/** An obligation as acting on it needs: its state, whose it is, and who may act for them. */
+export interface ActionableObligation {
+  id: string;
+  key: string;
+  schoolId: string;
+  kind: string;
+  label: string;
+  /** open | done | not-applicable | snoozed */
+  status: string;
+  dueOn: IsoDate;
+  snoozedUntil?: IsoDate | undefined;
+  ownerRole: string;
+  ownerPersonId?: string | undefined;
+  /** The reviewee whose cycle it is in. */
+  personId: string;
+  personName: string;
+  /** The reviewee's reviewer: the current assignment, else their line manager (004 §3.9). */
+  reviewer?: { id: string; fullName: string } | undefined;
+  lineManagerId?: string | undefined;
+}
+
+interface ChangeBase {
+  obligationId: string;
+  schoolId: string;
+  actorId: string;
+  at: Date;
+}
+
+/**
+ * Storage for acting on reminders. Each change is conditional on the obligation still being
+ * open or snoozed and writes its AuditEvent in the same transaction; it returns false when
+ * nothing changed (a repeated press, or someone else got there first), so repeats are harmless.
+ */
+export interface ReminderActionStore {
+  findObligation(key: string): Promise<ActionableObligation | undefined>;
+  markDone(change: ChangeBase): Promise<boolean>;
+  /** Also false when it is already snoozed until that same day. */
+  snooze(change: ChangeBase & { until: IsoDate }): Promise<boolean>;
+  markNotApplicable(change: ChangeBase & { reason: string }): Promise<boolean>;
+}
+
+/**
+ * Kinds that are a meeting held: pressing Done is an honest record of it. Everything else is a
+ * piece of writing (a reflection, a plan, a review) that is done by completing its dialog, so
+ * the record exists and is not just ticked off.
+ */
+const MEETING_KINDS: ReadonlySet<string> = new Set(['check-in', 'interim-review', 'plan-agreed', 'feedback', 'peer-observation', 'close-down']);
+
+/** How far past its due date a reminder may be put off: long enough for a short absence, short enough that it is not forgotten. */
+export const SNOOZE_DAYS_PAST_DUE = 14;
+
+const PENDING = new Set(['open', 'snoozed']);
+
+const NOT_FOUND = 'I can’t find that item any more — it may have been replaced when the timeline was recalculated. Try `status` for what is due now.';
+const NOT_YOURS = 'Sorry, only the person this item belongs to, or their reviewer or line manager, can change it. Nothing has been changed.';
+
+/** Acting on a reminder's buttons: start, done, snooze and not applicable ("act from the reminder"). */
 export class ObligationReminderActions implements ReminderActions {
-  async act(_actor: Actor, value: string): Promise<ReminderActionOutcome> {
-    return { kind: 'reply', messages: [say(`I can’t do “${value}” from a reminder yet.`)] };
+  readonly #store: ReminderActionStore;
+
+  constructor(store: ReminderActionStore) {
+    this.#store = store;
   }
+
+  async act(actor: Actor, value: string, now: Date, detail: { reason?: string | undefined; until?: string | undefined } = {}): Promise<ReminderActionOutcome> {
+    const match = /^(start|done|snooze|na):(.+)$/.exec(value.trim());
+    if (match === null) return reply(`I don’t recognise that button (“${value}”). Try \`status\` to see what is due.`);
+    const [, verb, key] = match as unknown as [string, 'start' | 'done' | 'snooze' | 'na', string];
+    const obligation = await this.#store.findObligation(key);
+    // Another school's item reads exactly like a missing one, so its existence is not revealed.
+    if (obligation === undefined || obligation.schoolId !== actor.person.schoolId) return reply(NOT_FOUND);
+    const today = londonDateOf(now);
+    if (verb === 'start') return startFor(actor, obligation);
+    if (!mayChange(actor.person.id, obligation)) return reply(NOT_YOURS);
+    const change = { obligationId: obligation.id, schoolId: obligation.schoolId, actorId: actor.person.id, at: now };
+    switch (verb) {
+      case 'done':
+        return this.#done(obligation, change);
+      case 'snooze':
+        return this.#snooze(obligation, change, today, detail.until);
+      case 'na':
+        return this.#notApplicable(actor, obligation, change, today, detail.reason);
+    }
+  }
+
+  async #done(obligation: ActionableObligation, change: ChangeBase): Promise<ReminderActionOutcome> {
+    const settled = settledText(obligation);
+    if (settled !== undefined) return reply(settled);
+    if (!MEETING_KINDS.has(obligation.kind)) {
+      return reply(`“${obligation.label}” is done by completing it, not by ticking it off, so there is a record of it. Press Start to do it now.`);
+    }
+    const changed = await this.#store.markDone(change);
+    return reply(changed ? `Marked done: ${describe(obligation)}. Thank you.` : `${describe(obligation)} was already marked done.`);
+  }
+
+  async #snooze(obligation: ActionableObligation, change: ChangeBase, today: IsoDate, until: string | undefined): Promise<ReminderActionOutcome> {
+    if (!isMutableKind(obligation.kind)) {
+      return reply(`Reminders for “${obligation.label}” can’t be snoozed: the deadline is fixed by the appeal procedure, and missing it loses the right to appeal (002 §16).`);
+    }
+    const settled = settledText(obligation);
+    if (settled !== undefined) return reply(settled);
+    const latest = addCalendarDays(obligation.dueOn, SNOOZE_DAYS_PAST_DUE);
+    if (until === undefined || until.trim() === '') {
+      return {
+        kind: 'ask',
+        message: { type: 'form', title: `Snooze “${obligation.label}” (due ${readableDate(obligation.dueOn, today)}) until…`, fields: [{ id: 'until', label: 'Remind me again on', kind: 'date', required: true }] },
+      };
+    }
+    const day = until.trim();
+    if (!isIsoDate(day)) return reply(`“${until}” isn’t a date I can read — please pick one, e.g. ${addCalendarDays(today, 7)}.`);
+    if (day <= today) return reply(`Please pick a day after today (${readableDate(today, today)}) to be reminded again.`);
+    if (day > latest) {
+      return reply(
+        latest <= today
+          ? `“${obligation.label}” was due ${readableDate(obligation.dueOn, today)}, too long ago to snooze. Please do it, or talk to your reviewer.`
+          : `That is too far off: reminders can be put off to ${readableDate(latest, today)} at the latest, ${SNOOZE_DAYS_PAST_DUE} days after it is due.`,
+      );
+    }
+    const changed = await this.#store.snooze({ ...change, until: day });
+    return reply(changed ? `Snoozed until ${readableDate(day, today)}: ${describe(obligation)}. I’ll remind you again then.` : `${describe(obligation)} is already snoozed until ${readableDate(day, today)}.`);
+  }
+
+  async #notApplicable(actor: Actor, obligation: ActionableObligation, change: ChangeBase, today: IsoDate, reason: string | undefined): Promise<ReminderActionOutcome> {
+    if (!isMutableKind(obligation.kind)) return reply(`“${obligation.label}” can’t be set aside: appeal deadlines are fixed by the appeal procedure (002 §16).`);
+    if (obligation.status === 'not-applicable') return reply(`${describe(obligation)} is already marked not applicable.`);
+    const settled = settledText(obligation);
+    if (settled !== undefined) return reply(settled);
+    const why = reason?.trim() ?? '';
+    if (why === '') {
+      return {
+        kind: 'ask',
+        message: { type: 'form', title: `Why doesn’t “${obligation.label}” apply? (${actor.person.id === obligation.personId ? 'your reviewer' : obligation.personName} will see this)`, fields: [{ id: 'reason', label: 'Reason', kind: 'long-text', required: true }] },
+      };
+    }
+    const changed = await this.#store.markNotApplicable({ ...change, reason: why });
+    if (!changed) return reply(`${describe(obligation)} is already marked not applicable.`);
+    // The other side of the review is told, so an item never quietly disappears from a cycle.
+    const other = actor.person.id === obligation.personId ? obligation.reviewer : { id: obligation.personId, fullName: obligation.personName };
+    const tell = other !== undefined && other.id !== actor.person.id ? other : undefined;
+    const notice = `${actor.person.fullName} marked “${obligation.label}”${actor.person.id === obligation.personId ? '' : ` for ${obligation.personName}`} (due ${readableDate(obligation.dueOn, today)}) as not applicable. Reason: ${why}`;
+    return {
+      kind: 'reply',
+      messages: [say(`Marked not applicable: ${describe(obligation)}.${tell === undefined ? '' : ` I’ve let ${tell.fullName} know.`}`)],
+      notifications: tell === undefined ? [] : [{ personId: tell.id, messages: [say(notice)] }],
+    };
+  }
+}
+
+/** The owner (or the reviewee, for their own items) and the reviewee's reviewer or line manager. */
+function mayChange(personId: string, obligation: ActionableObligation): boolean {
+  return (
+    personId === obligation.ownerPersonId ||
+    (obligation.ownerRole === 'reviewee' && personId === obligation.personId) ||
+    personId === obligation.reviewer?.id ||
+    personId === obligation.lineManagerId
+  );
+}
+
+/** Starting changes nothing, so the reviewee may start anything in their own cycle too. */
+function startFor(actor: Actor, obligation: ActionableObligation): ReminderActionOutcome {
+  const asReviewee = actor.person.id === obligation.personId;
+  if (!asReviewee && !mayChange(actor.person.id, obligation)) return reply(NOT_YOURS);
+  const settled = settledText(obligation);
+  if (settled !== undefined) return reply(settled);
+  const start = dialogForObligation(obligation.kind, asReviewee);
+  if ('none' in start) return reply(start.none);
+  return { kind: 'start-dialog', dialogId: start.dialogId, trigger: start.trigger, targetPersonId: start.aboutColleague ? obligation.personId : undefined };
+}
+
+function settledText(obligation: ActionableObligation): string | undefined {
+  if (obligation.status === 'done') return `${describe(obligation)} is already done — nothing to change.`;
+  if (obligation.status === 'not-applicable') return `${describe(obligation)} was marked not applicable, so there is nothing to do.`;
+  return PENDING.has(obligation.status) ? undefined : `${describe(obligation)} can’t be changed from here.`;
+}
+
+function describe(obligation: ActionableObligation): string {
+  return `“${obligation.label}” (${obligation.personName})`;
+}
+
+function reply(text: string): ReminderActionOutcome {
+  const messages: OutgoingMessage[] = [say(text)];
+  return { kind: 'reply', messages };
 }

@@ -1,0 +1,121 @@
+import type { IsoDate } from '../../core/calendar/iso-date.ts';
+import type { ActionableObligation, ReminderActionStore } from '../../core/reminders/reminder-actions.ts';
+import type { PrismaClient } from '../db/create-prisma-client.ts';
+import { toDbDate } from './db-date.ts';
+
+interface ChangeBase {
+  obligationId: string;
+  schoolId: string;
+  actorId: string;
+  at: Date;
+}
+
+/**
+ * Acting on reminders in PostgreSQL. Each change is one conditional UPDATE (only an open or
+ * snoozed obligation changes) and, when it changed a row, its AuditEvent, in one transaction:
+ * a double press or two people pressing at once change it once and audit it once.
+ */
+export class PrismaReminderActionsStore implements ReminderActionStore {
+  readonly #prisma: PrismaClient;
+
+  constructor(prisma: PrismaClient) {
+    this.#prisma = prisma;
+  }
+
+  async findObligation(key: string): Promise<ActionableObligation | undefined> {
+    const [row] = await this.#prisma.$queryRaw<ObligationRow[]>`
+      SELECT o.id::text AS id, o.key, p.school_id::text AS school_id, o.kind, o.label, o.status,
+        to_char(o.due_on, 'YYYY-MM-DD') AS due_on, to_char(o.snoozed_until, 'YYYY-MM-DD') AS snoozed_until,
+        o.owner_role, o.owner_person_id::text AS owner_person_id, o.person_id::text AS person_id, p.full_name AS person_name,
+        p.line_manager_id::text AS line_manager_id, rv.id::text AS reviewer_id, rv.full_name AS reviewer_name
+      FROM obligations o JOIN people p ON p.id = o.person_id
+      LEFT JOIN LATERAL (
+        SELECT a.reviewer_id FROM reviewer_assignments a
+        WHERE a.reviewee_id = p.id AND a.kind = 'reviewer' AND a.ends_on IS NULL ORDER BY a.starts_on DESC LIMIT 1
+      ) ra ON true
+      LEFT JOIN people rv ON rv.id = coalesce(ra.reviewer_id, p.line_manager_id)
+      WHERE o.key = ${key}`;
+    if (row === undefined) return undefined;
+    return {
+      id: row.id,
+      key: row.key,
+      schoolId: row.school_id,
+      kind: row.kind,
+      label: row.label,
+      status: row.status,
+      dueOn: row.due_on,
+      snoozedUntil: row.snoozed_until ?? undefined,
+      ownerRole: row.owner_role,
+      ownerPersonId: row.owner_person_id ?? undefined,
+      personId: row.person_id,
+      personName: row.person_name,
+      reviewer: row.reviewer_id === null || row.reviewer_name === null ? undefined : { id: row.reviewer_id, fullName: row.reviewer_name },
+      lineManagerId: row.line_manager_id ?? undefined,
+    };
+  }
+
+  markDone(change: ChangeBase): Promise<boolean> {
+    return this.#changeAndAudit(change, 'obligation.done', {}, (tx) =>
+      tx.obligation.updateMany({
+        where: { id: change.obligationId, status: { in: ['open', 'snoozed'] } },
+        data: { status: 'done', completedAt: change.at, snoozedUntil: null },
+      }),
+    );
+  }
+
+  snooze(change: ChangeBase & { until: IsoDate }): Promise<boolean> {
+    const until = toDbDate(change.until);
+    return this.#changeAndAudit(change, 'obligation.snoozed', { until: change.until }, (tx) =>
+      tx.obligation.updateMany({
+        // Already snoozed to that very day: nothing to change, nothing to audit.
+        where: { id: change.obligationId, OR: [{ status: 'open' }, { status: 'snoozed', NOT: { snoozedUntil: until } }, { status: 'snoozed', snoozedUntil: null }] },
+        data: { status: 'snoozed', snoozedUntil: until },
+      }),
+    );
+  }
+
+  markNotApplicable(change: ChangeBase & { reason: string }): Promise<boolean> {
+    return this.#changeAndAudit(change, 'obligation.not-applicable', { reason: change.reason }, (tx) =>
+      tx.obligation.updateMany({
+        where: { id: change.obligationId, status: { in: ['open', 'snoozed'] } },
+        data: { status: 'not-applicable', note: change.reason, snoozedUntil: null },
+      }),
+    );
+  }
+
+  async #changeAndAudit(
+    change: ChangeBase,
+    action: string,
+    details: Record<string, string>,
+    update: (tx: Transaction) => Promise<{ count: number }>,
+  ): Promise<boolean> {
+    return this.#prisma.$transaction(async (tx) => {
+      const { count } = await update(tx);
+      if (count === 0) return false;
+      await tx.auditEvent.create({
+        data: { schoolId: change.schoolId, actorId: change.actorId, action, subjectType: 'obligation', subjectId: change.obligationId, at: change.at, details },
+      });
+      return true;
+    });
+  }
+}
+
+type Transaction = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+interface ObligationRow {
+  id: string;
+  key: string;
+  school_id: string;
+  kind: string;
+  label: string;
+  status: string;
+  due_on: string;
+  snoozed_until: string | null;
+  owner_role: string;
+  owner_person_id: string | null;
+  person_id: string;
+  person_name: string;
+  line_manager_id: string | null;
+  reviewer_id: string | null;
+  reviewer_name: string | null;
+}
