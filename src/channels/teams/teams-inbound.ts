@@ -10,7 +10,7 @@ import type { Clock } from '../../core/time/clock.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { PersonMessenger } from '../channel.ts';
 import { ADAPTIVE_CARD, FIELD_PREFIX, answeredCard, answeredFormCard, attachCard, formCard, renderMessages } from './adaptive-cards.ts';
-import type { BotConnector, OutboundActivity, TeamsConversationRef } from './bot-connector.ts';
+import { type BotConnector, ConnectorError, type OutboundActivity, type TeamsConversationRef } from './bot-connector.ts';
 import { type InboundActivity, InboundActivitySchema, accountOf, cardDataOf, referenceOf, typedText } from './teams-activity.ts';
 
 export interface TeamsInboundDeps {
@@ -76,7 +76,11 @@ export class TeamsInbound {
       account === undefined
         ? undefined
         : await this.#deps.bot.identify(account, async () => {
-            const member = await this.#deps.connector.member(ref, activity.from.id);
+            const member = await this.#deps.connector.member(ref, activity.from.id).catch((error: unknown) => {
+              // Not a member Teams can describe (a guest, a removed account): treated as not on a roster.
+              if (error instanceof ConnectorError && error.status === 404) return {};
+              throw error;
+            });
             return member.email ?? member.userPrincipalName;
           });
     if (account === undefined || person === undefined) {
