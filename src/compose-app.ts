@@ -1,5 +1,6 @@
 import type { Channel } from './channels/channel.ts';
 import { ChannelRouter } from './channels/channel-router.ts';
+import { TeamsChannel } from './channels/teams/teams-channel.ts';
 import { type Services, openServices } from './compose-services.ts';
 import type { Config } from './config/load-config.ts';
 import { TrellisBot } from './core/bot/trellis-bot.ts';
@@ -13,6 +14,7 @@ import type { Logger } from './logging/logger.ts';
 import { startCronScheduler } from './scheduler/cron-scheduler.ts';
 import { type RunningServer, startHttpServer } from './server/http-server.ts';
 import { PrismaConversationStore } from './storage/prisma/prisma-conversation-store.ts';
+import { PrismaActiveThreads } from './storage/prisma/prisma-active-threads.ts';
 import { PrismaIdentityStore } from './storage/prisma/prisma-identity-store.ts';
 import { PrismaReminderActionsStore } from './storage/prisma/prisma-reminder-actions-store.ts';
 import { PrismaReportReads } from './storage/prisma/prisma-report-reads.ts';
@@ -95,6 +97,10 @@ export async function startApp(config: Config, clock: Clock, log: Logger, option
 async function createChannels(parts: ChannelParts, options: AppOptions): Promise<Channel[]> {
   const channels: Channel[] = [];
   // Each channel adds itself here: Slack, then Teams, then the playground (the fallback).
+  if (parts.config.teams) {
+    const lookups = new PrismaActiveThreads(parts.services.database.prisma);
+    channels.push(new TeamsChannel(parts, parts.config.teams, { threads: lookups, managers: lookups }));
+  }
   void options;
   void parts;
   return channels;
