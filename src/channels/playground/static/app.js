@@ -1,0 +1,261 @@
+// The playground page: plain DOM, no framework. It renders the same channel-neutral messages
+// Slack and Teams render (text, choices, forms, summaries, reminder digests) from the JSON API.
+const $ = (id) => document.getElementById(id);
+const view = { person: localStorage.getItem('trellis.person'), thread: null, version: -1, threads: [], people: new Map(), busy: false };
+
+async function api(path, body) {
+  const response = await fetch(`/playground/api/${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const data = await response.json().catch(() => ({ error: 'The server did not answer properly.' }));
+  if (!response.ok) throw new Error(data.error ?? 'Something went wrong.');
+  return data;
+}
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (key === 'class') node.className = value;
+    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else if (value !== undefined && value !== false) node.setAttribute(key, value === true ? '' : value);
+  }
+  for (const child of children.flat()) if (child !== null && child !== undefined) node.append(child);
+  return node;
+}
+
+/** Slack-style *bold* and `code`, on escaped text. */
+function rich(text) {
+  const span = el('div', { class: 'body' });
+  const escaped = text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+  span.innerHTML = escaped.replace(/`([^`]+)`/g, '<code>$1</code>').replace(/\*([^*\n]+)\*/g, '<strong>$1</strong>');
+  return span;
+}
+
+function say(text) {
+  $('status').textContent = text;
+}
+
+async function act(path, body) {
+  if (view.busy) return;
+  view.busy = true;
+  document.body.setAttribute('aria-busy', 'true');
+  try {
+    const outcome = await api(path, { ...body, messageId: crypto.randomUUID() });
+    if (outcome.openThread) view.thread = outcome.openThread;
+    if (outcome.note) say(outcome.note);
+    await refresh(true);
+  } catch (error) {
+    say(error.message);
+  } finally {
+    view.busy = false;
+    document.body.removeAttribute('aria-busy');
+  }
+}
+
+function renderMessage(entry, threadId) {
+  const who = entry.kind === 'typed' ? view.people.get(view.person)?.fullName ?? 'You' : 'Trellis';
+  const time = new Date(entry.at).toLocaleString('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
+  const li = el('li', { class: entry.kind === 'typed' ? 'from-person' : 'from-bot' }, el('div', { class: 'who' }, who, el('time', { datetime: entry.at }, time)));
+  if (entry.kind === 'typed') li.append(rich(entry.text));
+  else if (entry.kind === 'thread') li.append(threadLink(entry));
+  else if (entry.kind === 'digest') li.append(digestCard(entry, threadId));
+  else li.append(...botMessage(entry, threadId));
+  return li;
+}
+
+function threadLink(entry) {
+  const thread = view.threads.find((t) => t.id === entry.threadId);
+  const replies = thread ? thread.entries.length : 0;
+  return el('div', { class: 'thread-link' }, rich(entry.title), el('button', { type: 'button', onclick: () => openThread(entry.threadId) }, `Open thread (${replies} ${replies === 1 ? 'reply' : 'replies'})`));
+}
+
+function botMessage(entry, threadId) {
+  const m = entry.message;
+  if (m.type === 'text') {
+    const parts = [rich(m.text)];
+    if (m.attachment) {
+      const href = URL.createObjectURL(new Blob([m.attachment.content], { type: m.attachment.contentType }));
+      parts.push(el('a', { href, download: m.attachment.filename }, `Download ${m.attachment.filename}`));
+    }
+    return parts;
+  }
+  if (m.type === 'choices') {
+    const buttons = m.choices.map((c) =>
+      el('button', { type: 'button', class: entry.answered === c.label ? 'chosen' : '', disabled: entry.answered !== undefined, onclick: () => act('press', { person: view.person, thread: threadId, entry: entry.id, value: c.value }) }, c.label),
+    );
+    return [rich(m.text), el('div', { class: 'buttons', role: 'group', 'aria-label': 'Choices' }, buttons)];
+  }
+  if (m.type === 'summary') {
+    return [el('div', { class: 'card' }, el('h3', {}, m.title), el('ul', {}, m.items.map((i) => el('li', {}, el('strong', {}, `${i.label}: `), i.value))))];
+  }
+  return [formCard(entry, threadId)];
+}
+
+function formCard(entry, threadId) {
+  const m = entry.message;
+  const done = entry.answered !== undefined;
+  const fields = m.fields.map((f) => {
+    const id = `f-${entry.id}-${f.id}`;
+    const attrs = { id, name: f.id, required: f.required, disabled: done };
+    let input;
+    if (f.kind === 'long-text') input = el('textarea', { ...attrs, rows: 3 });
+    else if (f.kind === 'choice') input = el('select', attrs, el('option', { value: '' }, '—'), (f.choices ?? []).map((c) => el('option', { value: c.value }, c.label)));
+    else input = el('input', { ...attrs, type: f.kind === 'date' ? 'date' : 'text' });
+    return [el('label', { for: id }, f.required ? f.label : `${f.label} (optional)`), input];
+  });
+  const form = el('form', { 'aria-label': m.title }, fields, el('button', { type: 'submit', class: 'primary', disabled: done }, done ? 'Sent' : 'Send'));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const values = Object.fromEntries(new FormData(form).entries());
+    act('submit', { person: view.person, thread: threadId, entry: entry.id, values });
+  });
+  return el('div', { class: 'card' }, el('h3', {}, m.title), form);
+}
+
+function digestCard(entry, threadId) {
+  const d = entry.digest;
+  const items = d.items.map((item) =>
+    el(
+      'li',
+      { class: 'item' },
+      el('strong', {}, item.label),
+      item.about ? ` — ${item.about.fullName}` : '',
+      el('div', {}, el('span', { class: `state-${item.state}` }, item.state.replace('-', ' ')), ` · due ${item.dueOn}`),
+      el('div', { class: 'muted' }, `Why: ${item.rule}`),
+      el('div', { class: 'buttons' }, item.actions.map((a) => el('button', { type: 'button', onclick: () => act('press', { person: view.person, thread: threadId, entry: entry.id, value: a.value }) }, a.label))),
+    ),
+  );
+  return el('div', { class: 'card digest' }, el('h3', {}, d.title), el('ul', {}, items));
+}
+
+function renderList(list, entries, threadId) {
+  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+  list.replaceChildren(...entries.map((e) => renderMessage(e, threadId)));
+  if (atBottom || view.busy) list.scrollTop = list.scrollHeight;
+}
+
+function render() {
+  const dm = view.threads.find((t) => t.id === 'dm');
+  const person = view.people.get(view.person);
+  $('dm-title').textContent = person ? `Trellis — DM with ${person.fullName}` : 'Pick someone to act as';
+  renderList($('dm-messages'), dm ? dm.entries : [], 'dm');
+  const thread = view.thread && view.threads.find((t) => t.id === view.thread);
+  $('home').hidden = Boolean(thread);
+  $('thread-messages').hidden = !thread;
+  $('thread-form').hidden = !thread;
+  $('close-thread').hidden = !thread;
+  $('side-title').textContent = thread ? thread.title.split(' — ')[0] : 'My cycle';
+  if (thread) renderList($('thread-messages'), thread.entries, thread.id);
+  for (const button of document.querySelectorAll('.people li button')) button.setAttribute('aria-pressed', String(button.dataset.id === view.person));
+}
+
+async function refresh(force = false) {
+  if (!view.person) return;
+  const data = await api(`inbox?person=${view.person}&since=${force ? -1 : view.version}`);
+  view.version = data.version;
+  if (data.unchanged) return;
+  view.threads = data.threads;
+  showClock(data.clock);
+  render();
+  if (!view.thread) await renderHome();
+}
+
+function showClock(clock) {
+  $('clock-date').value = clock.date;
+  $('clock-weekday').textContent = clock.weekday;
+}
+
+async function renderHome() {
+  const home = $('home');
+  try {
+    const h = await api(`home?person=${view.person}`);
+    const year = `${h.academicYear}/${String((h.academicYear + 1) % 100).padStart(2, '0')}`;
+    home.replaceChildren(
+      el('p', {}, el('strong', {}, h.person.fullName), ` · ${year} · ${h.stage}`),
+      el('h3', {}, 'What is due'),
+      h.deadlines.length === 0 ? el('p', { class: 'muted' }, 'Nothing open.') : el('ul', {}, h.deadlines.map((d) => el('li', { class: d.overdue ? 'overdue' : '' }, `${d.label} — ${d.dueOn}${d.overdue ? ' (overdue)' : ''}`))),
+      h.plan ? el('div', {}, el('h3', {}, `Plan: ${h.plan.status}`), el('ul', {}, h.plan.goals.map((g) => el('li', {}, g)))) : '',
+      h.reviewees.length === 0 ? '' : el('div', {}, el('h3', {}, 'People you review'), el('ul', {}, h.reviewees.map((r) => el('li', {}, `${r.fullName}: ${r.open} open, ${r.overdue} overdue${r.next ? ` · next ${r.next}` : ''}`)))),
+      el('div', { class: 'buttons' }, h.actions.map((a) => el('button', { type: 'button', onclick: () => act('home-action', { person: view.person, value: a.value }) }, a.label))),
+    );
+  } catch (error) {
+    home.replaceChildren(el('p', { class: 'muted' }, error.message));
+  }
+}
+
+function openThread(id) {
+  view.thread = id;
+  render();
+  $('thread-input').focus();
+}
+
+async function choosePerson(id) {
+  view.person = id;
+  view.thread = null;
+  localStorage.setItem('trellis.person', id);
+  await refresh(true);
+  $('dm-input').focus();
+}
+
+const ROLE_NAMES = { leader: 'Leader', headteacher: 'Head', teacher: 'Teacher', 'teaching-assistant': 'Teaching assistant', support: 'Support staff' };
+
+async function loadPeople() {
+  const { schools } = await api('people');
+  const groups = schools.map((school, i) =>
+    el(
+      'details',
+      { open: i === 0 || school.people.some((p) => p.id === view.person) },
+      el('summary', {}, `${school.name} (${school.policy})`),
+      el(
+        'ul',
+        {},
+        school.people.map((p) => {
+          view.people.set(p.id, p);
+          const what = [p.department === 'Trust' ? 'Trust leader' : ROLE_NAMES[p.role] ?? p.role, p.department !== 'Trust' ? p.department : null, ...p.flags.map((f) => f.toUpperCase())].filter(Boolean).join(' · ');
+          return el('li', {}, el('button', { type: 'button', 'data-id': p.id, 'aria-pressed': 'false', onclick: () => choosePerson(p.id) }, p.fullName, el('span', { class: 'muted' }, what)));
+        }),
+      ),
+    ),
+  );
+  $('schools').replaceChildren(...groups);
+  if (!view.people.has(view.person)) view.person = null;
+}
+
+function bindForms() {
+  const send = (input, thread) => (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text || !view.person) return;
+    input.value = '';
+    act('say', { person: view.person, thread: thread(), text });
+  };
+  $('dm-form').addEventListener('submit', send($('dm-input'), () => 'dm'));
+  $('thread-form').addEventListener('submit', send($('thread-input'), () => view.thread));
+  $('close-thread').addEventListener('click', () => {
+    view.thread = null;
+    render();
+    renderHome();
+  });
+  $('show-home').addEventListener('click', () => {
+    view.thread = null;
+    render();
+    renderHome();
+  });
+  $('clock').addEventListener('submit', (event) => {
+    event.preventDefault();
+    act('clock', { action: 'set', date: $('clock-date').value });
+  });
+  $('next-day').addEventListener('click', () => act('clock', { action: 'next-school-day' }));
+  $('next-deadline').addEventListener('click', () => act('clock', { action: 'next-deadline' }));
+}
+
+async function main() {
+  bindForms();
+  showClock(await api('clock'));
+  await loadPeople();
+  if (view.person) await refresh(true);
+  else render();
+  setInterval(() => {
+    if (!view.busy) refresh().catch((error) => say(error.message));
+  }, 1500);
+}
+
+main().catch((error) => say(error.message));
