@@ -1,5 +1,6 @@
 import type { Channel } from './channels/channel.ts';
 import { ChannelRouter } from './channels/channel-router.ts';
+import { PlaygroundChannel, playgroundWillRun } from './channels/playground/playground-channel.ts';
 import { TeamsChannel } from './channels/teams/teams-channel.ts';
 import { type Services, openServices } from './compose-services.ts';
 import type { Config } from './config/load-config.ts';
@@ -10,6 +11,7 @@ import { ObligationReminderActions } from './core/reminders/reminder-actions.ts'
 import { sweepSchools } from './core/reminders/run-sweep.ts';
 import { CycleReports } from './core/reports/cycle-reports.ts';
 import type { Clock } from './core/time/clock.ts';
+import { SimulatedClock } from './core/time/simulated-clock.ts';
 import type { Logger } from './logging/logger.ts';
 import { startCronScheduler } from './scheduler/cron-scheduler.ts';
 import { type RunningServer, startHttpServer } from './server/http-server.ts';
@@ -53,7 +55,9 @@ export interface RunningApp extends ChannelParts {
  * The composition root: opens storage, builds the bot over the conversation engine, starts the
  * channels the configuration asks for on one HTTP server, and the reminder schedule.
  */
-export async function startApp(config: Config, clock: Clock, log: Logger, options: AppOptions = {}): Promise<RunningApp> {
+export async function startApp(config: Config, givenClock: Clock, log: Logger, options: AppOptions = {}): Promise<RunningApp> {
+  // The playground moves time for everything (dialogs, reports, the sweep), so all share its clock.
+  const clock = playgroundWillRun(config, options) ? new SimulatedClock(givenClock) : givenClock;
   const services = await openServices(config, clock);
   const closers: (() => Promise<void>)[] = [() => services.close()];
   try {
@@ -101,6 +105,7 @@ async function createChannels(parts: ChannelParts, options: AppOptions): Promise
     const lookups = new PrismaActiveThreads(parts.services.database.prisma);
     channels.push(new TeamsChannel(parts, parts.config.teams, { threads: lookups, managers: lookups }));
   }
+  if (playgroundWillRun(parts.config, options)) channels.push(new PlaygroundChannel(parts, options));
   void options;
   void parts;
   return channels;
