@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PlatformAccount } from '../../../src/core/bot/bot-ports.ts';
+import { TrellisBot } from '../../../src/core/bot/trellis-bot.ts';
+import { ALL_DIALOGS } from '../../../src/core/conversations/dialogs/all-dialogs.ts';
+import { ConversationEngine } from '../../../src/core/conversations/engine/run-turn.ts';
+import { ObligationReminderActions } from '../../../src/core/reminders/reminder-actions.ts';
+import { CycleReports } from '../../../src/core/reports/cycle-reports.ts';
+import { fixedClock } from '../../../src/core/time/clock.ts';
+import { PrismaConversationStore } from '../../../src/storage/prisma/prisma-conversation-store.ts';
+import { PrismaIdentityStore } from '../../../src/storage/prisma/prisma-identity-store.ts';
+import { PrismaReminderActionsStore } from '../../../src/storage/prisma/prisma-reminder-actions-store.ts';
+import { PrismaReportReads } from '../../../src/storage/prisma/prisma-report-reads.ts';
+import { type SeededSchool, seedSchool } from '../../support/seed-school.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
+
+const NOW = new Date('2026-11-23T10:00:00Z');
+
+let db: TestDatabase;
+let s: SeededSchool;
+let bot: TrellisBot;
+let slug: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  s = await seedSchool(db.prisma, 'tpat', [
+    { key: 'tia', fullName: 'Tia Teacher', role: 'teacher' },
+    { key: 'sam', fullName: 'Sam Scholar', role: 'teacher' },
+    { key: 'lee', fullName: 'Lee Leaver', role: 'teacher' },
+  ]);
+  slug = (await db.prisma.school.findUniqueOrThrow({ where: { id: s.schoolId } })).slug;
+  const clock = fixedClock(NOW);
+  bot = new TrellisBot({
+    engine: new ConversationEngine({ store: new PrismaConversationStore(db.prisma), clock, dialogs: ALL_DIALOGS }),
+    dialogs: ALL_DIALOGS,
+    identities: new PrismaIdentityStore(db.prisma),
+    reports: new CycleReports(new PrismaReportReads(db.prisma)),
+    actions: new ObligationReminderActions(new PrismaReminderActionsStore(db.prisma)),
+    clock,
+  });
+});
+afterAll(() => db.drop());
+
+/** The e-mail look-up a channel would make (Slack users.info, Teams member info), counting calls. */
+function lookup(email: string | undefined) {
+  const calls = { count: 0 };
+  return { calls, fn: async () => (calls.count++, email) };
+}
+
+const identitiesOf = (account: PlatformAccount) =>
+  db.prisma.platformIdentity.findMany({ where: { platform: account.platform, tenantId: account.tenant, platformUserId: account.userId } });
+
+describe('TrellisBot.identify', () => {
+  it('links an account by e-mail (case and spaces ignored) once, then finds it without asking for the e-mail again', async () => {
+    const account: PlatformAccount = { platform: 'slack', tenant: 'T1', userId: 'U-TIA' };
+    const first = lookup(`  TIA@${slug.toUpperCase()}.example `);
+    expect((await bot.identify(account, first.fn))?.id).toBe(s.ids.tia);
+    expect(first.calls.count).toBe(1);
+    const rows = await identitiesOf(account);
+    expect(rows.map((r) => [r.personId, r.reachable, r.lastSeenAt?.toISOString()])).toEqual([[s.ids.tia, true, NOW.toISOString()]]);
+    const again = lookup('someone-else@example.com');
+    expect((await bot.identify(account, again.fn))?.fullName).toBe('Tia Teacher');
+    expect(again.calls.count).toBe(0);
+  });
+
+  it('keeps accounts apart by tenant: the same user id in another workspace is a different account', async () => {
+    const elsewhere: PlatformAccount = { platform: 'slack', tenant: 'T2', userId: 'U-TIA' };
+    expect(await bot.identify(elsewhere, lookup(undefined).fn)).toBeUndefined();
+    expect(await identitiesOf(elsewhere)).toEqual([]);
+  });
+
+  it('an unknown e-mail, a blank one or none at all gives undefined and stores nothing', async () => {
+    for (const email of ['stranger@nowhere.example', '   ', undefined]) {
+      const account: PlatformAccount = { platform: 'teams', tenant: 'tenant-1', userId: `aad-${String(email)}` };
+      expect(await bot.identify(account, lookup(email).fn)).toBeUndefined();
+      expect(await identitiesOf(account)).toEqual([]);
+    }
+    expect(await db.prisma.platformIdentity.count({ where: { platform: 'teams' } })).toBe(0);
+  });
+
+  it('drops a link to someone who has left and looks the account up again (a reused account reaches the new holder)', async () => {
+    const account: PlatformAccount = { platform: 'slack', tenant: 'T1', userId: 'U-REUSED' };
+    expect((await bot.identify(account, lookup(`lee@${slug}.example`).fn))?.id).toBe(s.ids.lee);
+    await db.prisma.person.update({ where: { id: s.ids.lee! }, data: { active: false } });
+    const now = lookup(`sam@${slug}.example`);
+    expect((await bot.identify(account, now.fn))?.id).toBe(s.ids.sam);
+    expect(now.calls.count).toBe(1);
+    expect((await identitiesOf(account)).map((r) => r.personId)).toEqual([s.ids.sam]);
+  });
+
+  it('a leaver whose own account is looked up again is not re-linked: undefined, and the stale link is gone', async () => {
+    const account: PlatformAccount = { platform: 'slack', tenant: 'T1', userId: 'U-LEE' };
+    await db.prisma.person.update({ where: { id: s.ids.lee! }, data: { active: true } });
+    expect((await bot.identify(account, lookup(`lee@${slug}.example`).fn))?.id).toBe(s.ids.lee);
+    await db.prisma.person.update({ where: { id: s.ids.lee! }, data: { active: false } });
+    expect(await bot.identify(account, lookup(`lee@${slug}.example`).fn)).toBeUndefined();
+    expect(await identitiesOf(account)).toEqual([]);
+  });
+});
