@@ -1,6 +1,7 @@
 import type { IsoDate } from '../calendar/iso-date.ts';
 import type { Flag, Role } from '../people/person.ts';
 import type { ObligationKind } from '../policy/policy-schema.ts';
+import type { CheckInMeetingReads, CheckInMeetingWrites } from '../scheduling/scheduling-ports.ts';
 import type { DialogState } from './engine/dialog-state.ts';
 import type { JsonValue } from './engine/json-value.ts';
 
@@ -94,6 +95,8 @@ export interface DialogReads {
   /** The latest feedback record for the person, to tie praise to the previous action step (001). */
   latestFeedback(personId: string): Promise<{ givenOn: IsoDate; actionStep?: string | undefined; lockIn?: string | undefined } | undefined>;
   payThresholdApplicationFor(personId: string, academicYear: number): Promise<{ id: string; status: string } | undefined>;
+  /** Booked check-ins and the check-in windows they should fall in (check-in scheduling). */
+  readonly checkInMeetings: CheckInMeetingReads;
 }
 
 export interface Colleague extends PersonRef {
@@ -276,4 +279,6 @@ export interface RecordsWriter {
   saveEndOfCycleReview(record: EndOfCycleReviewInput): Promise<{ id: string }>;
   saveAppeal(record: AppealInput): Promise<{ id: string }>;
   savePayThresholdApplication(record: PayThresholdInput): Promise<{ id: string }>;
+  /** Booking, moving and cancelling check-ins, and their reminder obligations. */
+  readonly checkInMeetings: CheckInMeetingWrites;
 }

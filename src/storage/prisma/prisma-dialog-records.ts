@@ -21,6 +21,7 @@ import type { ObligationKind } from '../../core/policy/policy-schema.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { fromDbDate, toDbDate } from './db-date.ts';
+import { PrismaCheckInScheduleReads, PrismaCheckInScheduleWrites } from './prisma-check-in-schedule.ts';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
@@ -30,9 +31,11 @@ const optionalDate = (date: string | undefined): Date | null => (date === undefi
 /** The records finished dialogs write, inside the turn's transaction. */
 export class PrismaDialogRecords implements RecordsWriter {
   readonly #tx: Tx;
+  readonly checkInMeetings: PrismaCheckInScheduleWrites;
 
   constructor(tx: Tx) {
     this.#tx = tx;
+    this.checkInMeetings = new PrismaCheckInScheduleWrites(tx);
   }
 
   async saveReflection(record: ReflectionRecord): Promise<{ id: string }> {
@@ -97,8 +100,8 @@ export class PrismaDialogRecords implements RecordsWriter {
     });
   }
 
-  saveCheckIn(record: CheckInRecord): Promise<{ id: string }> {
-    return this.#tx.checkIn.create({
+  async saveCheckIn(record: CheckInRecord): Promise<{ id: string }> {
+    const saved = await this.#tx.checkIn.create({
       data: {
         cycleId: record.cycleId,
         personId: record.personId,
@@ -112,6 +115,9 @@ export class PrismaDialogRecords implements RecordsWriter {
       },
       select: { id: true },
     });
+    // Recording the check-in is what makes a booked one "held" and stops its reminders.
+    await this.checkInMeetings.markHeld({ personId: record.personId, heldOn: record.heldOn, checkInId: saved.id });
+    return saved;
   }
 
   addDiaryEntry(record: DiaryRecord): Promise<{ id: string }> {
@@ -236,9 +242,11 @@ function inForceOn(today: IsoDate) {
  */
 export class PrismaRecordReads {
   readonly #tx: Tx;
+  readonly checkInMeetings: PrismaCheckInScheduleReads;
 
   constructor(tx: Tx) {
     this.#tx = tx;
+    this.checkInMeetings = new PrismaCheckInScheduleReads(tx);
   }
 
   async revieweesOf(reviewerId: string, today: IsoDate): Promise<Colleague[]> {

@@ -10,6 +10,9 @@ import { observationCommentDialog } from './observation-comment.dialog.ts';
 import { observationDialog } from './observation.dialog.ts';
 import { payThresholdDialog } from './pay-threshold.dialog.ts';
 import { planAgreementDialog } from './plan-agreement.dialog.ts';
+import { cancelCheckInDialog } from './schedule/cancel-check-in.dialog.ts';
+import { rescheduleCheckInDialog } from './schedule/reschedule-check-in.dialog.ts';
+import { scheduleCheckInDialog } from './schedule-check-in.dialog.ts';
 import { selfReflectionDialog } from './self-reflection.dialog.ts';
 
 /** Every dialog a thread can start, in the order the help menu lists them. */
@@ -17,6 +20,9 @@ export const ALL_DIALOGS: readonly DialogDefinition[] = [
   selfReflectionDialog,
   growthPlanDialog,
   checkInDialog,
+  scheduleCheckInDialog,
+  rescheduleCheckInDialog,
+  cancelCheckInDialog,
   growthDiaryDialog,
   planAgreementDialog,
   growMeetingDialog,
