@@ -43,7 +43,13 @@ afterAll(() => db.drop());
 /** The e-mail look-up a channel would make (Slack users.info, Teams member info), counting calls. */
 function lookup(email: string | undefined) {
   const calls = { count: 0 };
-  return { calls, fn: async () => (calls.count++, email) };
+  return {
+    calls,
+    fn: async () => {
+      calls.count++;
+      return email;
+    },
+  };
 }
 
 const identitiesOf = (account: PlatformAccount) =>
