@@ -21,13 +21,26 @@ export function otherParty(meeting: ScheduledMeeting, personId: string): string 
 
 /** "Which check-in?": answered by the id a Reschedule / Cancel button carries after its trigger. */
 export function meetingStep(meetings: readonly ScheduledMeeting[], personId: string, question: string): Step {
-  return choiceStep({
+  const step = choiceStep({
     name: 'meeting',
     label: 'Check-in',
     question,
     choices: meetings.map((meeting) => ({ label: `${otherParty(meeting, personId)} — ${formatLondonTime(meeting.startsAt)}`, value: meeting.id })),
   });
+  return {
+    ...step,
+    accept: (input, values, env) => {
+      const accepted = step.accept(input, values, env);
+      // An old button (the meeting since cancelled or recorded) or someone else's meeting id.
+      const raw = input.kind === 'choice' ? input.value : input.kind === 'text' ? input.text : '';
+      if (!accepted.ok && UUID.test(raw.trim())) return { ok: false, error: STALE };
+      return accepted;
+    },
+  };
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const STALE = 'That check-in isn’t booked any more (it may have been moved, cancelled or recorded), or it isn’t one of yours.';
 
 export function chosenMeeting(meetings: readonly ScheduledMeeting[], values: Values): ScheduledMeeting | undefined {
   return meetings.find((meeting) => meeting.id === values.meeting);
