@@ -76,7 +76,7 @@ export class TeamsInbound {
       account === undefined
         ? undefined
         : await this.#deps.bot.identify(account, async () => {
-            const member = await this.#deps.connector.member(ref, activity.from.id).catch((error: unknown) => {
+            const member = await this.#deps.connector.member(ref, activity.from.id).catch((error: unknown): { email?: string; userPrincipalName?: string } => {
               // Not a member Teams can describe (a guest, a removed account): treated as not on a roster.
               if (error instanceof ConnectorError && error.status === 404) return {};
               throw error;
