@@ -97,8 +97,12 @@ export class ObligationReminderActions implements ReminderActions {
     if (!MEETING_KINDS.has(obligation.kind)) {
       return reply(`“${obligation.label}” is done by completing it, not by ticking it off, so there is a record of it. Press Start to do it now.`);
     }
+    // Agreement is the reviewer's to give (002 §31, 004 §5.3): the reviewee sends the plan instead.
+    if (obligation.kind === 'plan-agreed' && change.actorId === obligation.personId) {
+      return reply(`Your reviewer agrees your plan, so they mark this done. Write or send your plan with \`plan\`, and they will be asked to agree it.`);
+    }
     const changed = await this.#store.markDone(change);
-    return reply(changed ? `Marked done: ${describe(obligation)}. Thank you.` : `${describe(obligation)} was already marked done.`);
+    return reply(changed ? `Marked done: ${describe(obligation)}. Thank you.` : `${describe(obligation)} is already done — nothing to change.`);
   }
 
   async #snooze(obligation: ActionableObligation, change: ChangeBase, today: IsoDate, until: string | undefined): Promise<ReminderActionOutcome> {

@@ -111,10 +111,16 @@ describe('done: only where a meeting was held', () => {
     expect(audits.map((a) => [a.action, a.actorId, a.schoolId])).toEqual([['obligation.done', s.ids.mo, s.schoolId]]);
   });
 
-  it('two presses at once (reviewer and a retried delivery) mark it done once and audit it once', async () => {
+  it('two presses at once (a double click, a retried delivery) mark it done once and audit it once, whichever reads first', async () => {
     const outcomes = await Promise.all([act('mo', 'done', 'Feedback conversation'), act('mo', 'done', 'Feedback conversation')]);
-    expect(outcomes.map(text).sort()).toEqual(['Marked done: “Feedback conversation” (Tia Teacher). Thank you.', '“Feedback conversation” (Tia Teacher) was already marked done.']);
+    expect(outcomes.map(text).sort()).toEqual(['Marked done: “Feedback conversation” (Tia Teacher). Thank you.', '“Feedback conversation” (Tia Teacher) is already done — nothing to change.']);
     expect((await auditsOf('Feedback conversation')).length).toBe(1);
+  });
+
+  it('a plan is marked agreed by the reviewer after the meeting, never by the reviewee themself', async () => {
+    expect(text(await act('tia', 'done', 'Plan agreed'))).toMatch(/^Your reviewer agrees your plan, so they mark this done/);
+    expect((await rowOf('Plan agreed')).status).not.toBe('done');
+    expect(await auditsOf('Plan agreed')).toEqual([]);
   });
 
   it('refuses to tick off a self-reflection, saying why; it stays open', async () => {
