@@ -1,4 +1,5 @@
 import type { IsoDate } from '../calendar/iso-date.ts';
+import type { DeadlineObligation } from '../deadlines/deadline-obligation.ts';
 import type { Flag, Role } from '../people/person.ts';
 import type { ObligationKind } from '../policy/policy-schema.ts';
 import type { CheckInMeetingReads, CheckInMeetingWrites } from '../scheduling/scheduling-ports.ts';
@@ -281,4 +282,10 @@ export interface RecordsWriter {
   savePayThresholdApplication(record: PayThresholdInput): Promise<{ id: string }>;
   /** Booking, moving and cancelling check-ins, and their reminder obligations. */
   readonly checkInMeetings: CheckInMeetingWrites;
+  /**
+   * Deadlines a saved record starts (a final report's appeal window, an appeal's meeting, an
+   * observation's feedback): each created once by its key, so saving again adds none; `close`
+   * names open deadlines the record settles (lodging an appeal closes its window).
+   */
+  saveDeadlines(input: { create: readonly DeadlineObligation[]; close?: readonly string[] | undefined; at: Date }): Promise<void>;
 }

@@ -1,7 +1,8 @@
-import { addCalendarDays, compareDates, type IsoDate } from '../calendar/iso-date.ts';
+import { compareDates, type IsoDate } from '../calendar/iso-date.ts';
 import type { SchoolCalendar } from '../calendar/school-calendar.ts';
 import type { Policy } from '../policy/policy-schema.ts';
-import { isMutableKind, type Reminder, type ReminderAudience, type ReminderObligation, type ReminderPerson, type ReminderPoint, reminderKey } from './reminder-types.ts';
+import { type Chase, chaseOf, isMutableKind, type Reminder, type ReminderAudience, type ReminderObligation, type ReminderPerson, type ReminderPoint, reminderKey } from './reminder-types.ts';
+import { type SchoolDays, schoolDaysOf } from './school-days.ts';
 import { sendingMoment } from './sending-window.ts';
 
 export interface PlanRemindersInput {
@@ -9,6 +10,11 @@ export interface PlanRemindersInput {
   calendar: SchoolCalendar;
   obligations: readonly ReminderObligation[];
   people: readonly ReminderPerson[];
+  /**
+   * The school's head, for escalations. A sweep that loads people page by page passes it, as the
+   * head need not own or be owed anything on the page; otherwise it is looked for in `people`.
+   */
+  head?: ReminderPerson | undefined;
   now: Date;
   /**
    * How many school days back a point that was never queued (the server was down all of that
@@ -51,19 +57,20 @@ export function planReminders(input: PlanRemindersInput): Reminder[] {
   if (!moment.ok) return [];
   const today = moment.today;
   const days = schoolDaysOf(calendar);
-  const earliest = days.add(today, -(input.catchUpSchoolDays ?? DEFAULT_CATCH_UP_SCHOOL_DAYS));
+  const earliest = catchUpStart(days, today, input.catchUpSchoolDays);
   const people = new Map(input.people.map((person) => [person.id, person]));
-  const head = input.people.find((person) => person.active && person.role === 'headteacher');
+  const head = input.head ?? input.people.find((person) => person.active && person.role === 'headteacher');
   const held = (date: IsoDate) => days.onOrAfter(date);
   const schedules = new Map<string, CadencePoint[]>();
 
   const scheduleOf = (obligation: ReminderObligation): CadencePoint[] => {
     // Most obligations share their dates with many others (one timeline per role), so the
     // cadence is worked out once per distinct (opens, due, optional) and reused.
-    const id = `${obligation.opensOn}|${obligation.dueOn}|${obligation.optional}`;
+    const chase = chaseOf(obligation);
+    const id = `${obligation.opensOn}|${obligation.dueOn}|${chase}`;
     let points = schedules.get(id);
     if (points === undefined) {
-      points = cadencePoints(obligation, cadence, days, today).map((p) => ({ ...p, heldTo: held(p.scheduledOn) }));
+      points = cadencePoints({ ...obligation, chase }, cadence, days, today).map((p) => ({ ...p, heldTo: holdPoint(p.scheduledOn, obligation, chase, days) }));
       schedules.set(id, points);
     }
     return points;
@@ -119,11 +126,31 @@ export function planReminders(input: PlanRemindersInput): Reminder[] {
 }
 
 /**
+ * The school day a point goes out on: the next one, so nothing is dropped; but a lapsing right's
+ * point that would then land after its last day (an appeal window ending in half term) goes on
+ * the school day before instead, as a reminder after the window has closed would be no use.
+ */
+export function holdPoint(scheduledOn: IsoDate, window: Pick<ReminderObligation, 'opensOn' | 'dueOn'>, chase: Chase, days: SchoolDays): IsoDate {
+  const next = days.onOrAfter(scheduledOn);
+  if (chase !== 'until-due' || compareDates(next, window.dueOn) <= 0) return next;
+  const before = days.onOrBefore(scheduledOn);
+  // A window wholly inside a holiday has no school day in it: then late beats before it opened.
+  return compareDates(before, window.opensOn) >= 0 ? before : next;
+}
+
+/** The first school day whose points a sweep today still sends (see `catchUpSchoolDays`). */
+export function catchUpStart(days: SchoolDays, today: IsoDate, catchUpSchoolDays: number | undefined): IsoDate {
+  return days.add(today, -(catchUpSchoolDays ?? DEFAULT_CATCH_UP_SCHOOL_DAYS));
+}
+
+/**
  * Every point of one obligation's cadence up to `today`, on the day the cadence puts it (before
  * holding). Overdue points stop at today, so an old overdue item costs a bounded loop.
+ * `chase` says how far: optional things stop before the due day, a lapsing right (the appeal
+ * window) at the due day, everything else goes on to overdue points and escalation.
  */
-function cadencePoints(
-  obligation: Pick<ReminderObligation, 'opensOn' | 'dueOn' | 'optional'>,
+export function cadencePoints(
+  obligation: Pick<ReminderObligation, 'opensOn' | 'dueOn'> & { chase: Chase },
   cadence: Policy['reminders'],
   schoolDays: SchoolDays,
   today: IsoDate,
@@ -136,8 +163,9 @@ function cadencePoints(
     // A due-soon point before the obligation opens would remind of something not yet asked for.
     if (compareDates(on, opensOn) >= 0) points.push({ point: `due-in-${before}`, audience: 'owner', scheduledOn: on });
   }
-  if (obligation.optional) return points;
+  if (obligation.chase === 'before-due') return points;
   if (cadence.onDueDay) points.push({ point: 'due-today', audience: 'owner', scheduledOn: dueOn });
+  if (obligation.chase === 'until-due') return points;
   const every = cadence.overdueEverySchoolDays;
   for (let overdue = every, on = schoolDays.add(dueOn, every); compareDates(on, today) <= 0; overdue += every, on = schoolDays.add(on, every)) {
     points.push({ point: `overdue-${overdue}`, audience: 'owner', scheduledOn: on });
@@ -159,38 +187,4 @@ function cadencePoints(
 function escalationManager(person: ReminderPerson, owner: ReminderPerson): string | undefined {
   if (owner.id === person.id) return person.reviewerId ?? person.lineManagerId;
   return owner.lineManagerId;
-}
-
-interface SchoolDays {
-  add(date: IsoDate, n: number): IsoDate;
-  onOrAfter(date: IsoDate): IsoDate;
-}
-
-/**
- * School-day arithmetic with the calendar's answer for each date remembered: a sweep asks about
- * the same few hundred dates thousands of times (every overdue item steps through the year).
- * Counts as SchoolCalendar.addSchoolDays does: `date` is day 0.
- */
-function schoolDaysOf(calendar: SchoolCalendar): SchoolDays {
-  const known = new Map<IsoDate, boolean>();
-  const isSchoolDay = (date: IsoDate) => {
-    let value = known.get(date);
-    if (value === undefined) {
-      value = calendar.isSchoolDay(date);
-      known.set(date, value);
-    }
-    return value;
-  };
-  const add = (date: IsoDate, n: number) => {
-    const step = n > 0 ? 1 : -1;
-    let day = date;
-    for (let counted = 0, steps = 0; counted < Math.abs(n); steps++) {
-      // Ten years without a school day means the term dates are broken, not that we should spin.
-      if (steps > 3660) throw new Error(`no school day within ten years of ${date}`);
-      day = addCalendarDays(day, step);
-      if (isSchoolDay(day)) counted++;
-    }
-    return day;
-  };
-  return { add, onOrAfter: (date) => (isSchoolDay(date) ? date : add(date, 1)) };
 }

@@ -66,7 +66,22 @@ export interface Reminder {
  * Kinds whose deadlines are set by statute or a contractual appeal procedure: a reminder may not
  * be snoozed or muted, because missing the 10-working-day appeal window loses the right (002 §16).
  */
-const IMMUTABLE_KINDS: ReadonlySet<string> = new Set(['appeal', 'appeal-lodged', 'appeal-meeting', 'appeal-outcome']);
+const IMMUTABLE_KINDS: ReadonlySet<string> = new Set(['appeal', 'appeal-lodged', 'appeal-window', 'appeal-meeting', 'appeal-outcome']);
+
+/**
+ * Rights that lapse rather than duties that fall due: the person is reminded up to and on the
+ * last day, but nobody is chased or escalated to afterwards, because not appealing is a choice
+ * (002 §16: "a right of appeal").
+ */
+const LAPSING_KINDS: ReadonlySet<string> = new Set(['appeal-window']);
+
+/** How far a cadence follows an obligation: see `cadencePoints`. */
+export type Chase = 'before-due' | 'until-due' | 'after-due';
+
+export function chaseOf(obligation: Pick<ReminderObligation, 'kind' | 'optional'>): Chase {
+  if (LAPSING_KINDS.has(obligation.kind)) return 'until-due';
+  return obligation.optional ? 'before-due' : 'after-due';
+}
 
 export function isMutableKind(kind: string): boolean {
   return !IMMUTABLE_KINDS.has(kind);

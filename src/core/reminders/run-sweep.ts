@@ -1,11 +1,14 @@
-import { addCalendarDays } from '../calendar/iso-date.ts';
+import { addCalendarDays, type IsoDate } from '../calendar/iso-date.ts';
+import type { SchoolCalendar } from '../calendar/school-calendar.ts';
+import { appealOutcomeDeadline } from '../deadlines/event-deadlines.ts';
 import { calendarOf, type School } from '../schools/school.ts';
 import type { Clock } from '../time/clock.ts';
 import { composeDigest } from './compose-digest.ts';
-import { planReminders } from './plan-reminders.ts';
+import { catchUpStart, planReminders } from './plan-reminders.ts';
 import type { ClaimedDigest, Deliverer, ReminderStore } from './reminder-ports.ts';
-import type { ReminderPerson } from './reminder-types.ts';
+import { schoolDaysOf } from './school-days.ts';
 import { sendingMoment } from './sending-window.ts';
+import { sweepCandidates } from './sweep-candidates.ts';
 
 export interface SweepDeps {
   reminders: ReminderStore;
@@ -20,6 +23,13 @@ export interface SweepOptions {
   maxAttempts?: number;
   /** Digests claimed per round trip. */
   batchSize?: number;
+  /** Candidate obligations read per page: bounds the sweep's memory whatever the school's size. */
+  pageSize?: number;
+  /**
+   * Delivered digests marked sent per statement. Larger is fewer round trips; smaller is fewer
+   * digests a crash right after delivery could send again once their lease ends.
+   */
+  markSentEvery?: number;
   catchUpSchoolDays?: number;
 }
 
@@ -28,6 +38,8 @@ export interface SweepResult {
   /** Why nothing was done: nudges go out only on school days inside the window. */
   skipped?: 'not-a-school-day' | 'outside-window' | undefined;
   planned: number;
+  /** Deadlines the sweep created from earlier events (an appeal meeting marked held → its written outcome). */
+  followUps: number;
   queuedReminders: number;
   queuedDigests: number;
   delivered: number;
@@ -46,37 +58,70 @@ const OVERDUE_HORIZON_DAYS = 366;
 export async function sweepSchool(deps: SweepDeps, school: School, options: SweepOptions = {}): Promise<SweepResult> {
   const now = deps.clock.now();
   const calendar = calendarOf(school);
-  const result: SweepResult = { school: school.slug, planned: 0, queuedReminders: 0, queuedDigests: 0, delivered: 0, retrying: 0, failed: 0 };
+  const result: SweepResult = { school: school.slug, planned: 0, followUps: 0, queuedReminders: 0, queuedDigests: 0, delivered: 0, retrying: 0, failed: 0 };
   const moment = sendingMoment(school.policy, calendar, now);
   if (!moment.ok) return { ...result, skipped: moment.reason };
+  const today = moment.today;
+  const dueSince = addCalendarDays(today, -OVERDUE_HORIZON_DAYS);
 
-  const { obligations, people } = await deps.reminders.loadSweepInputs(school.id, moment.today, addCalendarDays(moment.today, -OVERDUE_HORIZON_DAYS));
-  const reminders = planReminders({ school, calendar, obligations, people, now, catchUpSchoolDays: options.catchUpSchoolDays });
-  result.planned = reminders.length;
-  const queued = await deps.reminders.record(school.id, moment.today, now, reminders);
-  result.queuedReminders = queued.reminders;
-  result.queuedDigests = queued.digests;
+  result.followUps = await createFollowUps(deps, school, calendar, today);
+  const days = schoolDaysOf(calendar);
+  const candidates = sweepCandidates(school.policy.reminders, days, today, catchUpStart(days, today, options.catchUpSchoolDays), dueSince);
+  const head = await deps.reminders.loadHead(school.id);
+  let after: string | undefined;
+  do {
+    const page = await deps.reminders.loadSweepPage(school.id, candidates, { after, limit: options.pageSize ?? 20_000 });
+    const reminders = planReminders({ school, calendar, obligations: page.obligations, people: page.people, head, now, catchUpSchoolDays: options.catchUpSchoolDays });
+    result.planned += reminders.length;
+    result.queuedReminders += await deps.reminders.queueReminders(now, reminders);
+    after = page.next;
+  } while (after !== undefined);
+  // Once, after every page is queued: a recipient's reminders from several pages make one digest.
+  result.queuedDigests = await deps.reminders.assembleDigests(school.id, today, now);
 
-  await deliverDue(deps, school, new Map(people.map((p) => [p.id, p])), now, options, result);
+  await deliverDue(deps, school, now, options, result);
   return result;
 }
 
-async function deliverDue(deps: SweepDeps, school: School, people: Map<string, ReminderPerson>, now: Date, options: SweepOptions, result: SweepResult): Promise<void> {
+/**
+ * 002 §17: once an appeal meeting is marked held, the appeal manager has N working days to
+ * confirm the outcome in writing. The sweep notices held meetings and adds that deadline, so it
+ * works however the meeting was marked (a `done:` button, a dialog, an administrator).
+ */
+async function createFollowUps(deps: SweepDeps, school: School, calendar: SchoolCalendar, today: IsoDate): Promise<number> {
+  const appeals = school.policy.appeals;
+  if (appeals === undefined) return 0;
+  const held = await deps.reminders.heldMeetingsWithoutOutcome(school.id, addCalendarDays(today, -OVERDUE_HORIZON_DAYS));
+  if (held.length === 0) return 0;
+  return deps.reminders.saveDeadlines(held.map((meeting) => appealOutcomeDeadline({ meeting, heldOn: meeting.heldOn, appeals, calendar })));
+}
+
+async function deliverDue(deps: SweepDeps, school: School, now: Date, options: SweepOptions, result: SweepResult): Promise<void> {
   const batchSize = options.batchSize ?? 500;
+  const flushAt = Math.max(1, options.markSentEvery ?? 50);
   const leaseUntil = new Date(now.getTime() + (options.leaseSeconds ?? 120) * 1000);
   for (;;) {
     const claimed = await deps.reminders.claimDigests(school.id, now, leaseUntil, batchSize);
-    for (const digest of claimed) await deliverOne(deps, people, digest, now, options.maxAttempts ?? 5, result);
+    let sent: ClaimedDigest[] = [];
+    for (const digest of claimed) {
+      if (await deliverOne(deps, digest, now, options.maxAttempts ?? 5, result)) sent.push(digest);
+      if (sent.length >= flushAt) {
+        await deps.reminders.markSent(sent, now);
+        sent = [];
+      }
+    }
+    await deps.reminders.markSent(sent, now);
     if (claimed.length < batchSize) return;
   }
 }
 
-async function deliverOne(deps: SweepDeps, people: Map<string, ReminderPerson>, digest: ClaimedDigest, now: Date, maxAttempts: number, result: SweepResult): Promise<void> {
-  const recipient = people.get(digest.recipientId);
+/** Delivers one digest; true when it went and is to be marked sent, otherwise it is marked here. */
+async function deliverOne(deps: SweepDeps, digest: ClaimedDigest, now: Date, maxAttempts: number, result: SweepResult): Promise<boolean> {
+  const recipient = digest.recipient;
   if (recipient === undefined || !recipient.active) {
     await deps.reminders.markFailed(digest, 'the recipient is no longer on the school roster');
     result.failed++;
-    return;
+    return false;
   }
   const message = composeDigest(digest.recipientId, digest.date, digest.reminders);
   let outcome: Awaited<ReturnType<Deliverer['deliver']>>;
@@ -86,9 +131,8 @@ async function deliverOne(deps: SweepDeps, people: Map<string, ReminderPerson>, 
     outcome = { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
   if (outcome.ok) {
-    await deps.reminders.markSent(digest, now);
     result.delivered++;
-    return;
+    return true;
   }
   if (outcome.retryAfterSeconds !== undefined) {
     // The platform asked us to wait: that is not the digest's fault, so it costs no attempt.
@@ -101,6 +145,7 @@ async function deliverOne(deps: SweepDeps, people: Map<string, ReminderPerson>, 
     await deps.reminders.markRetry(digest, new Date(now.getTime() + backoffSeconds(digest.attempts) * 1000), outcome.error, true);
     result.retrying++;
   }
+  return false;
 }
 
 /** 1, 2, 4, 8… minutes, at most an hour: the next sweeps retry without hammering a broken channel. */

@@ -16,12 +16,14 @@ import type {
   ReflectionRecord,
   StoredObservation,
 } from '../../core/conversations/conversation-ports.ts';
+import type { DeadlineObligation } from '../../core/deadlines/deadline-obligation.ts';
 import { FlagSchema, RoleSchema } from '../../core/people/person.ts';
 import type { ObligationKind } from '../../core/policy/policy-schema.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { fromDbDate, toDbDate } from './db-date.ts';
 import { PrismaCheckInScheduleReads, PrismaCheckInScheduleWrites } from './prisma-check-in-schedule.ts';
+import { saveDeadlineObligations } from './prisma-reminder-store.ts';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
@@ -227,6 +229,12 @@ export class PrismaDialogRecords implements RecordsWriter {
       },
       select: { id: true },
     });
+  }
+
+  async saveDeadlines(input: { create: readonly DeadlineObligation[]; close?: readonly string[] | undefined; at: Date }): Promise<void> {
+    await saveDeadlineObligations(this.#tx, input.create);
+    const close = input.close ?? [];
+    if (close.length > 0) await this.#tx.obligation.updateMany({ where: { key: { in: [...close] }, status: { in: ['open', 'snoozed'] } }, data: { status: 'done', completedAt: input.at } });
   }
 }
 

@@ -1,13 +1,17 @@
 import { z } from 'zod';
 import type { IsoDate } from '../../core/calendar/iso-date.ts';
-import type { ClaimedDigest, ReminderStore, SweepInputs } from '../../core/reminders/reminder-ports.ts';
-import type { Reminder, ReminderObligation, ReminderPoint } from '../../core/reminders/reminder-types.ts';
+import type { DeadlineObligation } from '../../core/deadlines/deadline-obligation.ts';
+import type { ClaimedDigest, HeldMeeting, ReminderStore, SweepInputs, SweepPage } from '../../core/reminders/reminder-ports.ts';
+import type { Reminder, ReminderObligation, ReminderPerson, ReminderPoint } from '../../core/reminders/reminder-types.ts';
+import type { SweepCandidates } from '../../core/reminders/sweep-candidates.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
+import { toDbDate } from './db-date.ts';
 
 /**
- * The reminder outbox in `nudge_outbox`. Every sweep does a fixed number of statements per
- * school whatever its size (two reads, one transaction of two writes, then claims in batches):
- * arrays go in through `unnest`, never one statement per person.
+ * The reminder outbox in `nudge_outbox`. A sweep does a bounded number of statements per school
+ * whatever its size: two reads and one insert per page of candidate obligations (thousands per
+ * page), one statement to assemble the day's digests, then claims and sent-marks in batches.
+ * Arrays go in through `unnest` or `ANY`, never one statement per person.
  *
  * Rows are of two types, told apart by `payload.type`:
  * - `reminder`: one cadence point for one recipient, keyed `<obligation>:<point>:<recipient>`;
@@ -42,16 +46,66 @@ export class PrismaReminderStore implements ReminderStore {
       FROM people p WHERE p.school_id = ${schoolId}::uuid`;
     return {
       obligations: obligations.map(toObligation),
-      people: people.map((row) => ({
-        id: row.id,
-        email: row.email,
-        fullName: row.full_name,
-        role: row.role,
-        lineManagerId: row.line_manager_id ?? undefined,
-        reviewerId: row.reviewer_id ?? undefined,
-        active: row.active,
-      })),
+      people: people.map(toPerson),
     };
+  }
+
+  async loadHead(schoolId: string): Promise<ReminderPerson | undefined> {
+    const [head] = await this.#prisma.$queryRaw<PersonRow[]>`
+      SELECT p.id::text AS id, p.email, p.full_name, p.role, p.line_manager_id::text AS line_manager_id, p.active, NULL AS reviewer_id
+      FROM people p WHERE p.school_id = ${schoolId}::uuid AND p.role = 'headteacher' AND p.active ORDER BY p.created_at, p.id LIMIT 1`;
+    return head === undefined ? undefined : toPerson(head);
+  }
+
+  async loadSweepPage(schoolId: string, candidates: SweepCandidates, page: { after?: string | undefined; limit: number }): Promise<SweepPage> {
+    const { today, dueSince, opensAfter, dueOn, wakesAfter } = candidates;
+    // Keyset paging on the obligation id: each page is an index range, and memory stays at one
+    // page whatever the school's size. The date conditions are the core's candidates.
+    const rows = await this.#prisma.$queryRaw<ObligationRow[]>`
+      SELECT o.id::text AS id, o.key, o.kind, o.label, o.optional, to_char(o.opens_on, 'YYYY-MM-DD') AS opens_on,
+        to_char(o.due_on, 'YYYY-MM-DD') AS due_on, o.owner_role, o.owner_person_id::text AS owner_person_id,
+        o.person_id::text AS person_id, o.rule, o.status, to_char(o.snoozed_until, 'YYYY-MM-DD') AS snoozed_until
+      FROM obligations o JOIN people p ON p.id = o.person_id
+      WHERE p.school_id = ${schoolId}::uuid AND o.status IN ('open', 'snoozed')
+        AND o.opens_on <= ${today}::date AND o.due_on >= ${dueSince}::date
+        AND (o.opens_on > ${opensAfter}::date OR o.due_on = ANY(${dueOn}::date[])
+          OR (o.status = 'snoozed' AND o.snoozed_until > ${wakesAfter}::date AND o.snoozed_until <= ${today}::date))
+        AND o.id > ${page.after ?? '00000000-0000-0000-0000-000000000000'}::uuid
+      ORDER BY o.id LIMIT ${page.limit}`;
+    const ids = [...new Set(rows.flatMap((row) => (row.owner_person_id === null ? [row.person_id] : [row.person_id, row.owner_person_id])))];
+    const people =
+      ids.length === 0
+        ? []
+        : await this.#prisma.$queryRaw<PersonRow[]>`
+      SELECT p.id::text AS id, p.email, p.full_name, p.role, p.line_manager_id::text AS line_manager_id, p.active,
+        (SELECT a.reviewer_id::text FROM reviewer_assignments a
+          WHERE a.reviewee_id = p.id AND a.kind = 'reviewer' AND a.ends_on IS NULL ORDER BY a.starts_on DESC LIMIT 1) AS reviewer_id
+      FROM people p WHERE p.id = ANY(${ids}::uuid[])`;
+    return { obligations: rows.map(toObligation), people: people.map(toPerson), next: rows.length === page.limit ? rows[rows.length - 1]!.id : undefined };
+  }
+
+  async heldMeetingsWithoutOutcome(schoolId: string, dueSince: IsoDate): Promise<HeldMeeting[]> {
+    // The due-date range keeps this on the (due_on, status) index: a meeting is due within weeks
+    // of the appeal, so one due long ago is history, not a follow-up to create.
+    const rows = await this.#prisma.$queryRaw<{ key: string; cycle_id: string; person_id: string; owner_person_id: string | null; owner_role: string; held_on: string }[]>`
+      SELECT o.key, o.cycle_id::text AS cycle_id, o.person_id::text AS person_id, o.owner_person_id::text AS owner_person_id, o.owner_role,
+        to_char(COALESCE(o.completed_at, o.updated_at) AT TIME ZONE 'Europe/London', 'YYYY-MM-DD') AS held_on
+      FROM obligations o JOIN people p ON p.id = o.person_id
+      WHERE p.school_id = ${schoolId}::uuid AND o.due_on >= ${dueSince}::date AND o.status = 'done' AND o.kind = 'appeal-meeting'
+        AND NOT EXISTS (SELECT 1 FROM obligations f WHERE f.person_id = o.person_id AND f.cycle_id = o.cycle_id AND f.kind = 'appeal-outcome'
+          AND f.key = regexp_replace(o.key, ':meeting$', ':outcome'))`;
+    return rows.map((row) => ({
+      key: row.key,
+      cycleId: row.cycle_id,
+      personId: row.person_id,
+      ownerPersonId: row.owner_person_id ?? undefined,
+      ownerRole: row.owner_role,
+      heldOn: row.held_on,
+    }));
+  }
+
+  async saveDeadlines(deadlines: readonly DeadlineObligation[]): Promise<number> {
+    return saveDeadlineObligations(this.#prisma, deadlines);
   }
 
   /**
@@ -60,24 +114,29 @@ export class PrismaReminderStore implements ReminderStore {
    * atomic on its own.
    */
   async record(schoolId: string, today: IsoDate, now: Date, reminders: readonly Reminder[]): Promise<{ reminders: number; digests: number }> {
-    const prisma = this.#prisma;
+    const queued = await this.queueReminders(now, reminders);
+    return { reminders: queued, digests: await this.assembleDigests(schoolId, today, now) };
+  }
+
+  async queueReminders(now: Date, reminders: readonly Reminder[]): Promise<number> {
+    if (reminders.length === 0) return 0;
     // Keys go in sorted so two sweeps inserting the same rows lock them in the same order and
     // one simply waits for the other instead of deadlocking.
     const rows = [...reminders].sort((a, b) => a.key.localeCompare(b.key));
-    const inserted =
-      rows.length === 0
-        ? 0
-        : await prisma.$executeRaw`
+    return this.#prisma.$executeRaw`
       INSERT INTO nudge_outbox (id, key, recipient_id, obligation_id, payload, status, attempts, not_before, created_at, updated_at)
       SELECT gen_random_uuid(), v.key, v.recipient_id, v.obligation_id, v.payload::jsonb, 'pending', 0, ${now}, now(), now()
       FROM unnest(${rows.map((r) => r.key)}::text[], ${rows.map((r) => r.recipientId)}::uuid[], ${rows.map((r) => r.obligationId)}::uuid[],
         ${rows.map((r) => JSON.stringify({ type: 'reminder', reminder: r }))}::text[]) WITH ORDINALITY AS v(key, recipient_id, obligation_id, payload, n)
       ORDER BY v.n
       ON CONFLICT (key) DO NOTHING`;
+  }
+
+  async assembleDigests(schoolId: string, today: IsoDate, now: Date): Promise<number> {
     // One digest per recipient per day carries everything of theirs queued and not yet carried;
     // if today's digest already exists (sent at an earlier tick), the newcomers wait for the
     // next school day's, so nobody gets two messages in a day.
-    const [counted] = await prisma.$queryRaw<{ digests: number }[]>`
+    const [counted] = await this.#prisma.$queryRaw<{ digests: number }[]>`
       WITH uncarried AS (
         SELECT r.recipient_id, r.key FROM nudge_outbox r JOIN people p ON p.id = r.recipient_id
         WHERE p.school_id = ${schoolId}::uuid AND r.status = 'pending' AND r.payload->>'type' = 'reminder' AND r.payload->'digestKey' IS NULL
@@ -95,7 +154,7 @@ export class PrismaReminderStore implements ReminderStore {
         RETURNING r.id
       )
       SELECT (SELECT count(*) FROM digests)::int AS digests`;
-    return { reminders: inserted, digests: counted?.digests ?? 0 };
+    return counted?.digests ?? 0;
   }
 
   async claimDigests(schoolId: string, now: Date, leaseUntil: Date, limit: number): Promise<ClaimedDigest[]> {
@@ -111,6 +170,10 @@ export class PrismaReminderStore implements ReminderStore {
         FOR UPDATE OF o SKIP LOCKED)
       RETURNING d.id::text AS id, d.key, d.recipient_id::text AS recipient_id, d.attempts, d.payload`;
     if (digests.length === 0) return [];
+    const recipients = await this.#prisma.$queryRaw<PersonRow[]>`
+      SELECT p.id::text AS id, p.email, p.full_name, p.role, p.line_manager_id::text AS line_manager_id, p.active, NULL AS reviewer_id
+      FROM people p WHERE p.id = ANY(${[...new Set(digests.map((d) => d.recipient_id))]}::uuid[])`;
+    const recipientOf = new Map(recipients.map((row) => [row.id, toPerson(row)]));
     const parsed = digests.map((row) => ({ row, payload: DigestPayloadSchema.parse(row.payload) }));
     const keys = parsed.flatMap(({ payload }) => payload.reminderKeys);
     const carried = await this.#prisma.$queryRaw<{ key: string; payload: unknown }[]>`
@@ -121,6 +184,7 @@ export class PrismaReminderStore implements ReminderStore {
         id: row.id,
         key: row.key,
         recipientId: row.recipient_id,
+        recipient: recipientOf.get(row.recipient_id),
         date: payload.date,
         attempts: row.attempts,
         reminders: payload.reminderKeys.flatMap((key) => reminderOf.get(key) ?? []),
@@ -128,11 +192,12 @@ export class PrismaReminderStore implements ReminderStore {
       .sort((a, b) => a.key.localeCompare(b.key));
   }
 
-  async markSent(digest: ClaimedDigest, now: Date): Promise<void> {
+  async markSent(digests: readonly ClaimedDigest[], now: Date): Promise<void> {
+    if (digests.length === 0) return;
     await this.#prisma.$executeRaw`
       WITH digest AS (
         UPDATE nudge_outbox SET status = 'sent', sent_at = ${now}, last_error = NULL, updated_at = now()
-        WHERE id = ${digest.id}::uuid RETURNING payload
+        WHERE id = ANY(${digests.map((d) => d.id)}::uuid[]) RETURNING payload
       )
       UPDATE nudge_outbox r SET status = 'sent', sent_at = ${now}, updated_at = now()
       FROM digest CROSS JOIN LATERAL jsonb_array_elements_text(digest.payload->'reminderKeys') AS c(key)
@@ -193,6 +258,43 @@ interface DigestRow {
 }
 
 const STATUSES = ['open', 'done', 'not-applicable', 'snoozed'] as const;
+
+function toPerson(row: PersonRow): ReminderPerson {
+  return {
+    id: row.id,
+    email: row.email,
+    fullName: row.full_name,
+    role: row.role,
+    lineManagerId: row.line_manager_id ?? undefined,
+    reviewerId: row.reviewer_id ?? undefined,
+    active: row.active,
+  };
+}
+
+/**
+ * Inserts deadline obligations, leaving any whose key exists as it is: the first event fixes the
+ * deadline (an appeal window runs from the first issue of the report), and a re-save never adds
+ * a second row. Shared with the dialog records, which write them inside a turn's transaction.
+ */
+export async function saveDeadlineObligations(prisma: { obligation: Pick<PrismaClient['obligation'], 'createMany'> }, deadlines: readonly DeadlineObligation[]): Promise<number> {
+  if (deadlines.length === 0) return 0;
+  const { count } = await prisma.obligation.createMany({
+    data: deadlines.map((d) => ({
+      key: d.key,
+      cycleId: d.cycleId,
+      personId: d.personId,
+      kind: d.kind,
+      label: d.label,
+      opensOn: toDbDate(d.opensOn),
+      dueOn: toDbDate(d.dueOn),
+      ownerRole: d.ownerRole,
+      ownerPersonId: d.ownerPersonId ?? null,
+      rule: d.rule,
+    })),
+    skipDuplicates: true,
+  });
+  return count;
+}
 
 function toObligation(row: ObligationRow): ReminderObligation {
   return {

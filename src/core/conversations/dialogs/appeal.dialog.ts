@@ -1,4 +1,5 @@
 import { isAfter } from '../../calendar/iso-date.ts';
+import { appealMeetingDeadline, appealWindowKey } from '../../deadlines/event-deadlines.ts';
 import { defineDialog } from '../engine/define-dialog.ts';
 import { listOf, optionalText, textOf } from '../engine/json-value.ts';
 import { say } from '../engine/outgoing-message.ts';
@@ -86,6 +87,17 @@ export const appealDialog = defineDialog({
           routedTo,
           companion: optionalText(values, 'companion'),
         });
+        // The appeal manager is reminded of the meeting (it can't be muted), and lodging settles the window.
+        const meeting = appealMeetingDeadline({
+          personId: env.person.id,
+          cycleId: cycle.id,
+          lodgedOn: env.today,
+          reportReceivedOn: textOf(values, 'received-on'),
+          appealManagerId: manager?.id,
+          appeals,
+          calendar,
+        });
+        await records.saveDeadlines({ create: [meeting], close: [appealWindowKey(env.person.id, cycle.id)], at: env.now });
         const hearing = `The appeal meeting should normally be held by ${showDate(meetingBy)} (${appeals.meetingWithinWorkingDays} working days).`;
         if (manager === undefined) {
           const who = routedTo === 'head' ? 'the headteacher' : WHO[routedTo];

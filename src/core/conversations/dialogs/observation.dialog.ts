@@ -1,4 +1,5 @@
 import { isAfter, isBefore } from '../../calendar/iso-date.ts';
+import { observationFeedbackDeadlines } from '../../deadlines/event-deadlines.ts';
 import type { ObservationKind, StoredObservation } from '../conversation-ports.ts';
 import { defineDialog } from '../engine/define-dialog.ts';
 import { optionalText, textOf, type Values } from '../engine/json-value.ts';
@@ -102,7 +103,7 @@ export const observationDialog = defineDialog({
         const observedOn = textOf(values, 'observed-on');
         const kind = KINDS.find((k) => k.value === values.kind)?.value ?? PERFORMANCE_MANAGEMENT;
         const oralOn = optionalText(values, 'oral-feedback-on');
-        await records.saveObservation({
+        const saved = await records.saveObservation({
           cycleId: cycle.id,
           personId: colleague.id,
           observerId: env.person.id,
@@ -114,6 +115,18 @@ export const observationDialog = defineDialog({
           oralFeedbackOn: oralOn,
           countsTowardCap: capApplies(env.policy, colleague.flags, kind),
         });
+        // 002 Annex 1 §9–10: the feedback deadlines become the observer's obligations, so the sweep reminds them.
+        const feedback = observationFeedbackDeadlines({
+          observationId: saved.id,
+          personId: colleague.id,
+          cycleId: cycle.id,
+          observerId: env.person.id,
+          observedOn,
+          oralFeedbackOn: oralOn,
+          observation,
+          calendar,
+        });
+        await records.saveDeadlines({ create: feedback, at: env.now });
         const notes = [`Saved the observation of ${firstName(colleague.fullName)} (${textOf(values, 'class')}, ${showDate(observedOn)}, ${minutesOf(values)} minutes).`];
         // 002 Annex 1: oral feedback by the end of the next working day, written within 5 working days.
         if (observation.oralFeedbackWithinWorkingDays !== undefined) {
