@@ -1,6 +1,7 @@
 import type { Channel } from './channels/channel.ts';
 import { ChannelRouter } from './channels/channel-router.ts';
 import { PlaygroundChannel, playgroundWillRun } from './channels/playground/playground-channel.ts';
+import { SlackChannel } from './channels/slack/slack-channel.ts';
 import { TeamsChannel } from './channels/teams/teams-channel.ts';
 import { type Services, openServices } from './compose-services.ts';
 import type { Config } from './config/load-config.ts';
@@ -101,6 +102,7 @@ export async function startApp(config: Config, givenClock: Clock, log: Logger, o
 async function createChannels(parts: ChannelParts, options: AppOptions): Promise<Channel[]> {
   const channels: Channel[] = [];
   // Each channel adds itself here: Slack, then Teams, then the playground (the fallback).
+  if (parts.config.slack) channels.push(new SlackChannel(parts));
   if (parts.config.teams) {
     const lookups = new PrismaActiveThreads(parts.services.database.prisma);
     channels.push(new TeamsChannel(parts, parts.config.teams, { threads: lookups, managers: lookups }));

@@ -1,0 +1,117 @@
+import type { Choice, OutgoingMessage, SummaryItem } from '../../core/conversations/engine/outgoing-message.ts';
+
+/** Block Kit's limits (docs.slack.dev/reference/block-kit/blocks), kept here so every renderer obeys them. */
+export const LIMITS = { blocksPerMessage: 50, blocksPerView: 100, sectionText: 3000, fieldText: 2000, fieldsPerSection: 10, buttonsPerActions: 25, buttonText: 75, buttonValue: 2000 } as const;
+
+/** A Block Kit block as plain data; passed to the Web API as is (its typings want one union per block kind). */
+export type Block = Record<string, unknown>;
+
+/** One Slack message: `text` is the notification fallback, `blocks` carry the whole content. */
+export interface SlackMessage {
+  text: string;
+  blocks: Block[];
+}
+
+export const CHOICE_ACTION = 'trellis_choice_';
+export const FORM_ACTION = 'trellis_form_open';
+
+/**
+ * Renders the engine's messages as Slack messages. Long text is split into several sections and
+ * more than 50 blocks into several messages: content is never truncated.
+ */
+export function renderMessages(messages: readonly OutgoingMessage[]): SlackMessage[] {
+  return messages.flatMap((message) => splitIntoMessages(blocksOf(message), fallbackOf(message)));
+}
+
+export function blocksOf(message: OutgoingMessage): Block[] {
+  switch (message.type) {
+    case 'text': {
+      const blocks = sections(message.text);
+      // Files are posted as text so no files:write scope is needed; a calendar file is short.
+      if (message.attachment !== undefined) blocks.push(...sections(`*${message.attachment.filename}*`), ...codeSections(message.attachment.content));
+      return blocks;
+    }
+    case 'choices':
+      return [...sections(message.text), ...buttonRows(message.choices, CHOICE_ACTION)];
+    case 'form':
+      return [...sections(`*${message.title}*`), { type: 'actions', elements: [button('Fill in the form', FORM_ACTION, JSON.stringify({ title: message.title, fields: message.fields }))] }];
+    case 'summary':
+      return [...sections(`*${message.title}*`), ...summarySections(message.items)];
+  }
+}
+
+/** Section blocks of at most 3000 characters each, split at line breaks where possible. */
+export function sections(text: string): Block[] {
+  const body = text.trim() === '' ? ' ' : text;
+  return chunkText(body, LIMITS.sectionText).map((chunk) => ({ type: 'section', text: { type: 'mrkdwn', text: chunk } }));
+}
+
+function codeSections(content: string): Block[] {
+  const fence = '```';
+  return chunkText(content, LIMITS.sectionText - 2 * fence.length - 2).map((chunk) => ({ type: 'section', text: { type: 'mrkdwn', text: `${fence}\n${chunk}${fence}` } }));
+}
+
+export function chunkText(text: string, max: number): string[] {
+  const chunks: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    const cut = rest.lastIndexOf('\n', max);
+    const at = cut > max / 2 ? cut : max;
+    chunks.push(rest.slice(0, at));
+    rest = rest.slice(at).replace(/^\n/, '');
+  }
+  if (rest.length > 0 || chunks.length === 0) chunks.push(rest);
+  return chunks;
+}
+
+export function button(label: string, actionId: string, value: string, style?: 'primary' | 'danger'): Block {
+  const text = label.length > LIMITS.buttonText ? `${label.slice(0, LIMITS.buttonText - 1)}…` : label;
+  return { type: 'button', text: { type: 'plain_text', text, emoji: true }, action_id: actionId, value, ...(style === undefined ? {} : { style }) };
+}
+
+/** Buttons in rows of 25 (an actions block's limit); action ids are unique within the message. */
+export function buttonRows(choices: readonly Choice[], actionPrefix: string): Block[] {
+  const rows: Block[] = [];
+  for (let i = 0; i < choices.length; i += LIMITS.buttonsPerActions) {
+    const row = choices.slice(i, i + LIMITS.buttonsPerActions);
+    rows.push({ type: 'actions', elements: row.map((choice, j) => button(choice.label, `${actionPrefix}${i + j}`, choice.value)) });
+  }
+  return rows;
+}
+
+function summarySections(items: readonly SummaryItem[]): Block[] {
+  const blocks: Block[] = [];
+  let fields: Block[] = [];
+  const flush = () => {
+    if (fields.length > 0) blocks.push({ type: 'section', fields });
+    fields = [];
+  };
+  for (const item of items) {
+    const text = `*${item.label}*\n${item.value}`;
+    if (text.length > LIMITS.fieldText) {
+      flush();
+      blocks.push(...sections(text));
+      continue;
+    }
+    fields.push({ type: 'mrkdwn', text });
+    if (fields.length === LIMITS.fieldsPerSection) flush();
+  }
+  flush();
+  return blocks;
+}
+
+function splitIntoMessages(blocks: Block[], fallback: string): SlackMessage[] {
+  const messages: SlackMessage[] = [];
+  for (let i = 0; i < blocks.length; i += LIMITS.blocksPerMessage) {
+    const part = blocks.slice(i, i + LIMITS.blocksPerMessage);
+    messages.push({ text: i === 0 ? fallback : `${fallback} (continued)`, blocks: part });
+  }
+  return messages;
+}
+
+/** The notification text: the first line, short; the blocks carry everything. */
+function fallbackOf(message: OutgoingMessage): string {
+  const text = message.type === 'form' || message.type === 'summary' ? message.title : message.text;
+  const first = text.split('\n')[0] ?? '';
+  return first.length > 300 ? `${first.slice(0, 299)}…` : first || 'Trellis';
+}

@@ -1,0 +1,81 @@
+import type { HomeView } from '../../core/bot/bot-ports.ts';
+import type { FormField } from '../../core/conversations/engine/outgoing-message.ts';
+import type { DigestMessage } from '../../core/reminders/compose-digest.ts';
+import { type Block, LIMITS, type SlackMessage, button, buttonRows, chunkText, sections } from './block-kit.ts';
+
+export const HOME_ACTION = 'trellis_home_';
+export const DIGEST_ACTION = 'trellis_digest_';
+export const FORM_CALLBACK = 'trellis_form';
+export const ACT_CALLBACK = 'trellis_act';
+
+/** App Home: stage, deadlines, plan, buttons, and a manager's reviewees, within a view's 100 blocks. */
+export function renderHome(view: HomeView): Block[] {
+  const blocks: Block[] = [
+    { type: 'header', text: { type: 'plain_text', text: `Your growth cycle ${view.academicYear}/${String((view.academicYear + 1) % 100).padStart(2, '0')}` } },
+    ...sections(`*${view.person.fullName}* · stage: *${view.stage}*`),
+  ];
+  if (view.actions.length > 0) blocks.push(...buttonRows(view.actions, HOME_ACTION));
+  blocks.push({ type: 'divider' }, ...sections('*Next deadlines*'));
+  const deadlines = view.deadlines.map((d) => `• ${d.overdue ? ':warning: ' : ''}${d.label} — due ${d.dueOn}${d.overdue ? ' (overdue)' : ''}`);
+  blocks.push(...sections(deadlines.length === 0 ? 'Nothing due. Well done!' : deadlines.join('\n')));
+  if (view.plan !== undefined) {
+    blocks.push({ type: 'divider' }, ...sections(`*My plan* (${view.plan.status})\n${view.plan.goals.map((g) => `• ${g}`).join('\n')}`));
+  }
+  if (view.reviewees.length > 0) {
+    const lines = view.reviewees.map((r) => `• *${r.fullName}* — ${r.open} open, ${r.overdue} overdue${r.next ? ` · next: ${r.next}` : ''}`);
+    blocks.push({ type: 'divider' }, ...sections(`*People you review*\n${lines.join('\n')}`));
+  }
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: 'Type `/growth help` anywhere for everything Trellis can do.' }] });
+  if (blocks.length > LIMITS.blocksPerView) {
+    // A home tab holds 100 blocks: the last one says what did not fit rather than dropping it silently.
+    return [...blocks.slice(0, LIMITS.blocksPerView - 1), ...sections('There is more than fits here: type `/growth status` for the full list.')];
+  }
+  return blocks;
+}
+
+/** A day's reminders as one DM: a section per item with its buttons (start, done, snooze, not applicable). */
+export function renderDigest(digest: DigestMessage): SlackMessage[] {
+  const blocks: Block[] = [{ type: 'header', text: { type: 'plain_text', text: digest.title.slice(0, 150) } }];
+  for (const item of digest.items) {
+    const who = item.about === undefined ? '' : ` — ${item.about.fullName}`;
+    const state = item.state === 'overdue' || item.state === 'escalated' ? ' :warning:' : '';
+    blocks.push(...sections(`*${item.label}*${who}${state}\nDue ${item.dueOn} · _${item.rule}_`));
+    if (item.actions.length > 0) blocks.push({ type: 'actions', elements: item.actions.map((a, i) => button(a.label, `${DIGEST_ACTION}${blocks.length}_${i}`, a.value, a.value.startsWith('start:') ? 'primary' : undefined)) });
+  }
+  const messages: SlackMessage[] = [];
+  for (let i = 0; i < blocks.length; i += LIMITS.blocksPerMessage) {
+    messages.push({ text: i === 0 ? digest.title : `${digest.title} (continued)`, blocks: blocks.slice(i, i + LIMITS.blocksPerMessage) });
+  }
+  return messages;
+}
+
+/** A modal for a form: each field is an input block whose block_id is the field id, so errors land on it. */
+export function renderModal(title: string, fields: readonly FormField[], callbackId: string, privateMetadata: string): Record<string, unknown> {
+  return {
+    type: 'modal',
+    callback_id: callbackId,
+    private_metadata: privateMetadata,
+    title: { type: 'plain_text', text: shortTitle(title) },
+    submit: { type: 'plain_text', text: 'Save' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: fields.map((field) => ({ type: 'input', block_id: field.id, optional: !field.required, label: { type: 'plain_text', text: chunkText(field.label, 2000)[0] }, element: inputElement(field) })),
+  };
+}
+
+function inputElement(field: FormField): Record<string, unknown> {
+  switch (field.kind) {
+    case 'date':
+      return { type: 'datepicker', action_id: 'value' };
+    case 'choice':
+      return { type: 'static_select', action_id: 'value', options: (field.choices ?? []).slice(0, 100).map((c) => ({ text: { type: 'plain_text', text: c.label.slice(0, 75) }, value: c.value })) };
+    case 'long-text':
+      return { type: 'plain_text_input', action_id: 'value', multiline: true };
+    case 'text':
+      return { type: 'plain_text_input', action_id: 'value' };
+  }
+}
+
+// Modal titles are at most 24 characters.
+function shortTitle(title: string): string {
+  return title.length <= 24 ? title : `${title.slice(0, 23)}…`;
+}

@@ -1,0 +1,169 @@
+import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { ChannelParts } from '../../compose-app.ts';
+import type { Actor, PlatformAccount } from '../../core/bot/bot-ports.ts';
+import type { DialogTarget } from '../../core/bot/trellis-bot.ts';
+import type { OutgoingMessage } from '../../core/conversations/engine/outgoing-message.ts';
+import type { TurnResult } from '../../core/conversations/engine/run-turn.ts';
+import type { DigestDelivery } from '../../core/reminders/reminder-ports.ts';
+import type { Channel, ChannelDelivery, Route } from '../channel.ts';
+import { renderMessages, type SlackMessage } from './block-kit.ts';
+import { boltLogger, createClients, deliveryFailure, webClientOptions } from './slack-client.ts';
+import { registerListeners } from './slack-listeners.ts';
+import { mentionedUser } from './slack-payloads.ts';
+import { renderDigest } from './render-views.ts';
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+/**
+ * Trellis as a Slack app. Bolt verifies every request's signature and acknowledges it; the
+ * listeners (slack-listeners.ts) translate events, commands, buttons and modals into TrellisBot
+ * calls after the ack, and this class renders what comes back and reaches people in their DMs.
+ * HTTP mode mounts Bolt's receiver on Trellis's own server; Socket Mode when an app token is set.
+ */
+export class SlackChannel implements Channel {
+  readonly name = 'slack';
+  readonly routes: Route[] = [];
+  readonly parts: ChannelParts;
+  readonly client: WebClient;
+  readonly #digestClient: WebClient;
+  readonly #app: App;
+  readonly #socketMode: boolean;
+  readonly #dmChannels = new Map<string, string>();
+  #botIds: Promise<{ botId: string; botUserId: string }> | undefined;
+
+  constructor(parts: ChannelParts) {
+    const config = parts.config.slack;
+    if (config === undefined) throw new Error('Slack is not configured');
+    this.parts = parts;
+    const clients = createClients(config, parts.log);
+    this.client = clients.replies;
+    this.#digestClient = clients.digests;
+    const logger = boltLogger(parts.log);
+    // A custom authorize asks auth.test once (and again only after a failure), instead of Bolt
+    // calling it at construction time, before Trellis has logged anything useful.
+    const authorize = async () => ({ botToken: config.botToken, ...(await this.#botIdentity()) });
+    const common = { authorize, logger, clientOptions: webClientOptions(config, parts.log) };
+    this.#socketMode = config.appToken !== undefined;
+    if (config.appToken !== undefined) {
+      this.#app = new App({ ...common, receiver: new SocketModeReceiver({ appToken: config.appToken, logger }) });
+    } else {
+      // The receiver never listens itself: its request listener is mounted on the shared server,
+      // one URL for events, commands and interactivity, with signature verification on.
+      const receiver = new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: SLACK_EVENTS_PATH, logger, signatureVerification: true, processBeforeResponse: false });
+      this.#app = new App({ ...common, receiver });
+      this.routes.push({ method: 'POST', path: SLACK_EVENTS_PATH, handle: (request, response) => receiver.requestListener(request, response) });
+    }
+    this.#app.error(async (error) => parts.log.error('slack listener failed', { error }));
+    registerListeners(this.#app, this);
+  }
+
+  async start(): Promise<void> {
+    if (this.#socketMode) await this.#app.start();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#socketMode) await this.#app.stop();
+  }
+
+  /** The roster person behind a Slack user; their e-mail comes from users.info on first contact. */
+  identify(tenant: string, userId: string): Promise<Actor | undefined> {
+    const account: PlatformAccount = { platform: 'slack', tenant, userId };
+    return this.parts.bot
+      .identify(account, async () => (await this.client.users.info({ user: userId })).user?.profile?.email)
+      .then((person) => (person === undefined ? undefined : { person, account }));
+  }
+
+  /** A colleague named in a command: a mention resolves to their person, anything else is matched by name. */
+  async targetOf(tenant: string, text: string | undefined): Promise<DialogTarget | undefined> {
+    if (text === undefined || text.trim() === '') return undefined;
+    const userId = mentionedUser(text.trim());
+    const named = userId === undefined ? undefined : await this.identify(tenant, userId);
+    return named === undefined ? { text: text.replace(/^<@[A-Z0-9]+\|?([^>]*)>$/, '$1').trim() } : { personId: named.person.id };
+  }
+
+  async dmChannel(client: WebClient, userId: string): Promise<string> {
+    const known = this.#dmChannels.get(userId);
+    if (known !== undefined) return known;
+    const opened = await client.conversations.open({ users: userId });
+    const channel = opened.channel?.id;
+    if (channel === undefined) throw new Error('Slack opened no DM channel');
+    this.#dmChannels.set(userId, channel);
+    return channel;
+  }
+
+  /** Posts Slack messages in order (in a thread when `threadTs` is given); returns the last ts. */
+  async post(channel: string, threadTs: string | undefined, messages: readonly SlackMessage[], client: WebClient = this.client): Promise<string | undefined> {
+    let ts: string | undefined;
+    for (const message of messages) {
+      const sent = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks as never, ...(threadTs === undefined ? {} : { thread_ts: threadTs }) });
+      ts = sent.ts;
+    }
+    return ts;
+  }
+
+  /** What a turn says goes into its thread; what it tells other people goes through the router. */
+  async deliverTurn(channel: string, threadTs: string, result: TurnResult, messageId: string): Promise<void> {
+    if (result.duplicate) return;
+    await this.post(channel, threadTs, renderMessages(result.messages));
+    for (const [i, notification] of result.notifications.entries()) {
+      const sent = await this.parts.router.sendTo(notification.personId, notification.messages, `${messageId}:notify:${i}`);
+      if (!sent.ok) this.parts.log.warn('notification not delivered', { personId: notification.personId, error: sent.error });
+    }
+  }
+
+  /** Opens a DM thread titled for the dialog and starts it there; returns the DM channel. */
+  async openDialogThread(actor: Actor, start: { dialogId: string; trigger: string; title: string; target?: DialogTarget | undefined }, messageId: string): Promise<string> {
+    const channel = await this.dmChannel(this.client, actor.account.userId);
+    const parentTs = await this.post(channel, undefined, renderMessages([{ type: 'text', text: start.title }]));
+    if (parentTs === undefined) throw new Error('Slack returned no ts for the thread');
+    const result = await this.parts.bot.startDialog(actor, { threadKey: `${channel}:${parentTs}`, messageId }, { trigger: start.trigger, target: start.target });
+    await this.deliverTurn(channel, parentTs, result, messageId);
+    return channel;
+  }
+
+  sendTo(personId: string, messages: readonly OutgoingMessage[], _key: string): Promise<ChannelDelivery> {
+    return this.#deliver(this.client, personId, undefined, renderMessages(messages));
+  }
+
+  deliverDigest(delivery: DigestDelivery): Promise<ChannelDelivery> {
+    return this.#deliver(this.#digestClient, delivery.recipient.id, delivery.recipient.email, renderDigest(delivery.message));
+  }
+
+  async #deliver(client: WebClient, personId: string, email: string | undefined, messages: SlackMessage[]): Promise<ChannelDelivery> {
+    try {
+      const userId = await this.#slackUserOf(client, personId, email);
+      if (userId === undefined) return { ok: false, unreachable: true, error: 'no Slack account for them' };
+      await this.post(await this.dmChannel(client, userId), undefined, messages, client);
+      return { ok: true };
+    } catch (error) {
+      return deliveryFailure(error);
+    }
+  }
+
+  /** Their linked Slack user, else the workspace user with their roster e-mail (users.lookupByEmail), linked for next time. */
+  async #slackUserOf(client: WebClient, personId: string, email: string | undefined): Promise<string | undefined> {
+    const { identities, clock } = this.parts;
+    const linked = (await identities.accountsOf(personId)).find((a) => a.platform === 'slack' && a.reachable);
+    if (linked !== undefined) return linked.userId;
+    const address = email ?? (await identities.personById(personId))?.email;
+    if (address === undefined) return undefined;
+    const found = (await client.users.lookupByEmail({ email: address })).user;
+    if (found?.id === undefined) return undefined;
+    // Enterprise Grid users carry their org id, which is the tenant their events arrive under.
+    const tenant = (found as { enterprise_user?: { enterprise_id?: string } }).enterprise_user?.enterprise_id ?? found.team_id;
+    if (tenant !== undefined) await identities.linkByEmail({ platform: 'slack', tenant, userId: found.id }, address, clock.now());
+    return found.id;
+  }
+
+  #botIdentity(): Promise<{ botId: string; botUserId: string }> {
+    this.#botIds ??= this.client.auth.test().then(
+      (result) => ({ botId: result.bot_id ?? '', botUserId: result.user_id ?? '' }),
+      (error: unknown) => {
+        this.#botIds = undefined;
+        throw error;
+      },
+    );
+    return this.#botIds;
+  }
+}

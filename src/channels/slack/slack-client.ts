@@ -1,0 +1,71 @@
+import { LogLevel as BoltLogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { ErrorCode, WebClient, type WebClientOptions } from '@slack/web-api';
+import type { SlackConfig } from '../../config/load-config.ts';
+import type { Logger } from '../../logging/logger.ts';
+import type { ChannelDelivery } from '../channel.ts';
+
+/**
+ * Web API settings for a chat bot: a person is waiting, so a call gives up after about a minute
+ * (the library's default is ten retries over half an hour) and each request after 10 seconds.
+ * A 429 still waits for Slack's Retry-After before retrying.
+ */
+export function webClientOptions(config: SlackConfig, log: Logger): WebClientOptions {
+  return {
+    slackApiUrl: apiUrlOf(config),
+    timeout: 10_000,
+    retryConfig: { retries: 5, factor: 2, minTimeout: 250, maxTimeout: 8_000, randomize: true },
+    logger: boltLogger(log),
+  };
+}
+
+/** The patient client for replies to someone who just spoke, and a digest client that hands 429s back to the outbox. */
+export function createClients(config: SlackConfig, log: Logger): { replies: WebClient; digests: WebClient } {
+  const options = webClientOptions(config, log);
+  return {
+    replies: new WebClient(config.botToken, options),
+    // The sweep reschedules a rate-limited digest itself, so this client must not sit on it.
+    digests: new WebClient(config.botToken, { ...options, rejectRateLimitedCalls: true }),
+  };
+}
+
+export function apiUrlOf(config: SlackConfig): string {
+  const url = config.apiUrl ?? 'https://slack.com/api/';
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+/** Slack's answer to "who is this e-mail": gone, or never here, means another channel should try. */
+const UNREACHABLE = new Set(['users_not_found', 'user_not_found', 'account_inactive', 'user_disabled', 'cannot_dm_bot', 'not_allowed_token_type']);
+
+export function platformErrorOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error) || error.code !== ErrorCode.PlatformError) return undefined;
+  const data = (error as { data?: { error?: unknown } }).data;
+  return typeof data?.error === 'string' ? data.error : undefined;
+}
+
+/** A failed Web API call as a delivery result the outbox understands (429 → its Retry-After). */
+export function deliveryFailure(error: unknown): ChannelDelivery {
+  if (typeof error === 'object' && error !== null && 'code' in error && error.code === ErrorCode.RateLimitedError) {
+    const retryAfter = (error as { retryAfter?: number }).retryAfter;
+    return { ok: false, error: 'Slack is rate limiting Trellis', retryAfterSeconds: retryAfter ?? 60 };
+  }
+  const platform = platformErrorOf(error);
+  if (platform !== undefined && UNREACHABLE.has(platform)) return { ok: false, unreachable: true, error: `Slack: ${platform}` };
+  return { ok: false, error: platform === undefined ? `Slack: ${error instanceof Error ? error.message : String(error)}` : `Slack: ${platform}` };
+}
+
+/** Bolt and the Web API log through Trellis's logger, so one place decides what is written. */
+export function boltLogger(log: Logger): BoltLogger {
+  let level = BoltLogLevel.WARN;
+  const text = (parts: unknown[]) => parts.map((p) => (p instanceof Error ? p.message : typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
+  return {
+    debug: (...msg: unknown[]) => log.debug(`slack: ${text(msg)}`),
+    info: (...msg: unknown[]) => log.info(`slack: ${text(msg)}`),
+    warn: (...msg: unknown[]) => log.warn(`slack: ${text(msg)}`),
+    error: (...msg: unknown[]) => log.error(`slack: ${text(msg)}`),
+    setLevel: (next: BoltLogLevel) => {
+      level = next;
+    },
+    getLevel: () => level,
+    setName: () => {},
+  };
+}

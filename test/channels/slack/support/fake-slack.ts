@@ -1,0 +1,162 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedCall {
+  method: string;
+  body: Record<string, unknown>;
+  /** What the fake answered (a posted message's `ts` is here). */
+  response: Record<string, unknown>;
+  at: number;
+}
+
+export interface FakeSlackUser {
+  id: string;
+  email: string;
+  teamId: string;
+}
+
+/**
+ * A fake Slack Web API on loopback: answers the methods Trellis calls, records every call (and
+ * every response_url post), and can be told to answer 429 with Retry-After for the next calls.
+ */
+export class FakeSlack {
+  readonly calls: RecordedCall[] = [];
+  readonly responses: RecordedCall[] = [];
+  readonly users = new Map<string, FakeSlackUser>();
+  #server: Server | undefined;
+  #ts = 1_790_000_000;
+  #rateLimited: { method: string; remaining: number; retryAfter: number } | undefined;
+  #waiters: { test: () => boolean; resolve: () => void }[] = [];
+  url = '';
+
+  static async start(): Promise<FakeSlack> {
+    const fake = new FakeSlack();
+    fake.#server = createServer((request, response) => {
+      void readBody(request).then((body) => {
+        const { status, headers, payload } = fake.#answer(request.url ?? '/', body);
+        response.writeHead(status, { 'content-type': 'application/json', ...headers });
+        response.end(JSON.stringify(payload));
+        fake.#wake();
+      });
+    });
+    await new Promise<void>((resolve) => fake.#server!.listen(0, '127.0.0.1', resolve));
+    fake.url = `http://127.0.0.1:${(fake.#server.address() as AddressInfo).port}`;
+    return fake;
+  }
+
+  addUser(user: FakeSlackUser): void {
+    this.users.set(user.id, user);
+  }
+
+  /** The next `count` calls of `method` get 429 with this Retry-After (seconds). */
+  rateLimit(method: string, count: number, retryAfter = 1): void {
+    this.#rateLimited = { method, remaining: count, retryAfter };
+  }
+
+  callsOf(method: string): RecordedCall[] {
+    return this.calls.filter((call) => call.method === method);
+  }
+
+  /** Resolves once `test` holds (checked after every call), or fails after `timeoutMs`. */
+  until(test: () => boolean, timeoutMs = 5_000): Promise<void> {
+    if (test()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`fake Slack: condition not met in ${timeoutMs} ms (${this.calls.length} calls)`)), timeoutMs);
+      this.#waiters.push({
+        test,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#server?.close(() => resolve());
+      this.#server?.closeAllConnections();
+    });
+  }
+
+  #wake(): void {
+    this.#waiters = this.#waiters.filter((waiter) => {
+      if (!waiter.test()) return true;
+      waiter.resolve();
+      return false;
+    });
+  }
+
+  #answer(path: string, body: Record<string, unknown>): { status: number; headers?: Record<string, string>; payload: unknown } {
+    if (path.startsWith('/respond/')) {
+      this.responses.push({ method: path, body, response: { ok: true }, at: Date.now() });
+      return { status: 200, payload: { ok: true } };
+    }
+    const method = path.replace(/^\/api\//, '').split('?')[0]!;
+    const answer = this.#answerMethod(method, body);
+    this.calls.push({ method, body, response: answer.payload as Record<string, unknown>, at: Date.now() });
+    return answer;
+  }
+
+  #answerMethod(method: string, body: Record<string, unknown>): { status: number; headers?: Record<string, string>; payload: unknown } {
+    const limited = this.#rateLimited;
+    if (limited !== undefined && limited.method === method && limited.remaining > 0) {
+      limited.remaining -= 1;
+      return { status: 429, headers: { 'retry-after': String(limited.retryAfter) }, payload: { ok: false, error: 'ratelimited' } };
+    }
+    switch (method) {
+      case 'auth.test':
+        return ok({ user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T123ABC456' });
+      case 'users.info': {
+        const user = this.users.get(String(body.user));
+        return user === undefined ? fail('user_not_found') : ok({ user: { id: user.id, team_id: user.teamId, profile: { email: user.email } } });
+      }
+      case 'users.lookupByEmail': {
+        const user = [...this.users.values()].find((u) => u.email === body.email);
+        return user === undefined ? fail('users_not_found') : ok({ user: { id: user.id, team_id: user.teamId, profile: { email: user.email } } });
+      }
+      case 'conversations.open':
+        return ok({ channel: { id: `D${String(body.users)}` } });
+      case 'chat.postMessage':
+        return ok({ channel: body.channel, ts: this.#nextTs() });
+      case 'chat.update':
+        return ok({ channel: body.channel, ts: body.ts });
+      case 'chat.postEphemeral':
+        return ok({ message_ts: this.#nextTs() });
+      case 'views.open':
+      case 'views.publish':
+        return ok({ view: { id: 'V1' } });
+      default:
+        return fail('unknown_method');
+    }
+  }
+
+  #nextTs(): string {
+    this.#ts += 1;
+    return `${this.#ts}.000100`;
+  }
+}
+
+const ok = (payload: Record<string, unknown>) => ({ status: 200, payload: { ok: true, ...payload } });
+const fail = (error: string) => ({ status: 200, payload: { ok: false, error } });
+
+/** The Web API client posts form-encoded fields, some of them JSON (blocks, view); decode both. */
+async function readBody(request: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  if ((request.headers['content-type'] ?? '').includes('application/json')) return text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
+  const body: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(text)) {
+    body[key] = value.startsWith('[') || value.startsWith('{') ? safeJson(value) : value;
+  }
+  return body;
+}
+
+function safeJson(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}

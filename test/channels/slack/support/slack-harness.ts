@@ -1,0 +1,127 @@
+import { type RunningApp, startApp } from '../../../../src/compose-app.ts';
+import { loadConfig } from '../../../../src/config/load-config.ts';
+import type { Clock } from '../../../../src/core/time/clock.ts';
+import { consoleLogger, silentLogger } from '../../../../src/logging/logger.ts';
+import type { TestDatabase } from '../../../support/test-database.ts';
+import { FakeSlack, type RecordedCall } from './fake-slack.ts';
+import { fixture, postEvent, postForm, postInteraction, SIGNING_SECRET, type SlackPost } from './signed-requests.ts';
+
+export const TEAM = 'T123ABC456';
+
+export interface SlackWorld {
+  app: RunningApp;
+  fake: FakeSlack;
+  close(): Promise<void>;
+}
+
+/** The real app on a free port, its Web API pointed at a fake Slack on loopback. */
+export async function startSlackWorld(db: TestDatabase, clock: Clock): Promise<SlackWorld> {
+  const fake = await FakeSlack.start();
+  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: `${fake.url}/api/`, LOG_LEVEL: 'silent' });
+  const app = await startApp(config, clock, process.env.SLACK_TEST_LOG ? consoleLogger('debug') : silentLogger, { scheduler: false });
+  return {
+    app,
+    fake,
+    async close() {
+      await app.close();
+      await fake.close();
+    },
+  };
+}
+
+/** Slack's ts values are unique per channel; these are unique per run, so no two threads share one. */
+let messageCount = 0;
+
+type Block = { type: string; elements?: { action_id: string; value: string; text: { text: string } }[]; text?: { text: string } };
+
+/** A Slack user talking to Trellis: slash commands, DMs, thread replies and button presses, all signed. */
+export class SlackUser {
+  readonly #world: SlackWorld;
+  readonly id: string;
+  #event = 0;
+
+  constructor(world: SlackWorld, id: string, email: string) {
+    this.#world = world;
+    this.id = id;
+    world.fake.addUser({ id, email, teamId: TEAM });
+  }
+
+  get dm(): string {
+    return `D${this.id}`;
+  }
+
+  command(text: string): Promise<SlackPost> {
+    const body = fixture<Record<string, string>>('slack_slash_command.json');
+    delete body.enterprise_id;
+    delete body.enterprise_name;
+    return postForm(this.#world.app.server.url, { ...body, team_id: TEAM, command: '/growth', text, user_id: this.id, channel_id: 'C2147483705', trigger_id: `trig.${this.id}.${++this.#event}`, response_url: `${this.#world.fake.url}/respond/${this.id}/${this.#event}` });
+  }
+
+  /** A message in the app DM; in a thread when `threadTs` is given. Returns the event id used. */
+  async say(text: string, threadTs?: string, options: { eventId?: string; headers?: Record<string, string> } = {}): Promise<{ post: SlackPost; eventId: string; ts: string }> {
+    const envelope = fixture<{ event: Record<string, unknown>; event_id: string; team_id: string; authorizations: { user_id: string }[] }>(threadTs === undefined ? 'slack_event_message_im.json' : 'slack_event_message_im_thread_reply.COMPOSED.json');
+    const ts = `${1_800_000_000 + ++this.#event}.${String(++messageCount).padStart(6, '0')}`;
+    envelope.team_id = TEAM;
+    envelope.event_id = options.eventId ?? `Ev${this.id}${messageCount}`;
+    envelope.authorizations[0]!.user_id = 'UBOT';
+    envelope.event = { ...envelope.event, channel: this.dm, user: this.id, text, ts, event_ts: ts, ...(threadTs === undefined ? {} : { thread_ts: threadTs, parent_user_id: 'UBOT' }) };
+    const post = await postEvent(this.#world.app.server.url, envelope, { headers: options.headers ?? {} });
+    return { post, eventId: envelope.event_id, ts };
+  }
+
+  /** Presses the button with this value (or label) on a message the bot posted (block_actions, composed from Slack's documented shape). */
+  press(message: RecordedCall, valueOrLabel: string): Promise<SlackPost> {
+    const blocks = (message.body.blocks ?? []) as Block[];
+    const button = blocks.flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : [])).find((e) => e.value === valueOrLabel || e.text.text === valueOrLabel);
+    if (button === undefined) throw new Error(`no button ${valueOrLabel} in ${JSON.stringify(blocks)}`);
+    const value = button.value;
+    const ts = String(message.response.ts);
+    return postInteraction(this.#world.app.server.url, {
+      type: 'block_actions',
+      user: { id: this.id, username: 'someone', name: 'someone', team_id: TEAM },
+      api_app_id: 'A123ABC456',
+      token: 'verification-token',
+      container: { type: 'message', message_ts: ts, channel_id: message.body.channel, is_ephemeral: false },
+      trigger_id: `trig.${this.id}.${++this.#event}`,
+      team: { id: TEAM, domain: 'example' },
+      enterprise: null,
+      is_enterprise_install: false,
+      channel: { id: message.body.channel, name: 'directmessage' },
+      message: { type: 'message', user: 'UBOT', bot_id: 'BBOT', ts, ...(message.body.thread_ts === undefined ? {} : { thread_ts: message.body.thread_ts }), text: message.body.text, blocks },
+      state: { values: {} },
+      response_url: `${this.#world.fake.url}/respond/${this.id}/${this.#event}`,
+      actions: [{ action_id: button.action_id, block_id: 'b1', text: { type: 'plain_text', text: button.text.text }, value, type: 'button', action_ts: `${Date.now() / 1000}` }],
+    });
+  }
+}
+
+/** The bot's messages in a thread, in order. */
+export function threadMessages(fake: FakeSlack, threadTs: string): RecordedCall[] {
+  return fake.callsOf('chat.postMessage').filter((c) => c.body.thread_ts === threadTs && c.response.ok === true);
+}
+
+/** Text of a posted message: its sections, as a person would read them. */
+export function textOf(call: RecordedCall | undefined): string {
+  const blocks = (call?.body.blocks ?? []) as Block[];
+  return blocks.map((b) => b.text?.text ?? '').filter((t) => t !== '').join('\n');
+}
+
+/** The values and labels of a message's buttons. */
+export function buttonsOf(call: RecordedCall | undefined): string[] {
+  return ((call?.body.blocks ?? []) as Block[]).flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : [])).flatMap((e) => [e.value, e.text.text]);
+}
+
+/** Waits until the thread has more bot messages than `before` and Slack has been quiet for a moment (a turn may post several). */
+export async function nextReplies(fake: FakeSlack, threadTs: string, before: number): Promise<RecordedCall[]> {
+  await fake.until(() => threadMessages(fake, threadTs).length > before);
+  await settle(fake);
+  return threadMessages(fake, threadTs).slice(before);
+}
+
+export async function settle(fake: FakeSlack, quietMs = 60): Promise<void> {
+  for (;;) {
+    const count = fake.calls.length + fake.responses.length;
+    await new Promise((resolve) => setTimeout(resolve, quietMs));
+    if (fake.calls.length + fake.responses.length === count) return;
+  }
+}
