@@ -1,7 +1,7 @@
 import type { AdaptiveCardActionResponse } from '@microsoft/teams.api';
 import type { IAdaptiveCard } from '@microsoft/teams.cards';
 import type { ActiveThreads } from '../../core/bot/active-threads.ts';
-import type { Actor, IdentityStore } from '../../core/bot/bot-ports.ts';
+import type { Actor, IdentityStore, PlatformAccount } from '../../core/bot/bot-ports.ts';
 import { NOT_ON_ROSTER, type TrellisBot } from '../../core/bot/trellis-bot.ts';
 import type { TurnInput } from '../../core/conversations/engine/inbound-turn.ts';
 import { type OutgoingMessage, say } from '../../core/conversations/engine/outgoing-message.ts';
@@ -35,6 +35,8 @@ const ALWAYS_COMMANDS = /^(status|summary|overdue)\b/i;
  */
 export class TeamsInbound {
   readonly #deps: TeamsInboundDeps;
+  /** The reference last stored per account by this process, to skip rewriting an unchanged one. */
+  readonly #savedRefs = new Map<string, string>();
 
   constructor(deps: TeamsInboundDeps) {
     this.#deps = deps;
@@ -69,7 +71,7 @@ export class TeamsInbound {
   }
 
   /** The roster person behind the activity, with the conversation reference refreshed; undefined (and told so) if none. */
-  async #actor(activity: InboundActivity): Promise<Actor | undefined> {
+  async #actor(activity: InboundActivity, options: { installing?: boolean } = {}): Promise<Actor | undefined> {
     const account = accountOf(activity);
     const ref = referenceOf(activity);
     const person =
@@ -88,12 +90,26 @@ export class TeamsInbound {
       await this.#deps.connector.send(ref, { type: 'message', text: NOT_ON_ROSTER });
       return undefined;
     }
-    await this.#deps.identities.saveConversationRef(account, ref, this.#deps.clock.now());
+    await this.#refresh(account, ref, options.installing === true);
     return { person, account };
   }
 
+  /**
+   * Stores the reference when it is new or changed (Teams moves a tenant's serviceUrl now and
+   * then). Every message carries it, but writing it every turn would put an UPDATE in each one.
+   */
+  async #refresh(account: PlatformAccount, ref: TeamsConversationRef, always: boolean): Promise<void> {
+    const key = `${account.tenant}:${account.userId}`;
+    const value = JSON.stringify(ref);
+    // An install always writes: it is what makes someone marked unreachable (403) reachable again.
+    if (!always && this.#savedRefs.get(key) === value) return;
+    await this.#deps.identities.saveConversationRef(account, ref, this.#deps.clock.now());
+    if (this.#savedRefs.size > 50_000) this.#savedRefs.clear();
+    this.#savedRefs.set(key, value);
+  }
+
   async #welcome(activity: InboundActivity): Promise<void> {
-    const actor = await this.#actor(activity);
+    const actor = await this.#actor(activity, { installing: true });
     if (actor === undefined) return;
     const help = await this.#deps.bot.command(actor, 'help', `${activity.id}:welcome`, { prefix: '' });
     const first = actor.person.fullName.split(/\s+/)[0] ?? actor.person.fullName;

@@ -187,6 +187,18 @@ describe('Teams personal chat (issue 7)', () => {
     expect(textsTo(users.lm).slice(before)).toHaveLength(1);
   });
 
+  it('makes someone reachable again when they reinstall, and refreshes the serviceUrl from their messages', async () => {
+    connector.blocked.delete(users.ana.conversationId);
+    await post(installActivity(users.ana, TENANT, connector.url, 'reinstall-ana'));
+    expect((await db.prisma.platformIdentity.findFirstOrThrow({ where: { personId: school.ids.ana! } })).reachable).toBe(true);
+    const moved = `${connector.url}emea/`;
+    await post(messageActivity(users.ana, TENANT, moved, 'moved-1', 'status'));
+    const identity = await db.prisma.platformIdentity.findFirstOrThrow({ where: { personId: school.ids.ana! } });
+    expect(identity.conversationRef).toMatchObject({ serviceUrl: moved });
+    expect(await app.router.sendTo(school.ids.ana!, [{ type: 'text', text: 'Welcome back' }], 'k-back')).toEqual({ ok: true });
+    expect(textsTo(users.ana).at(-1)).toBe('Welcome back');
+  });
+
   it('refuses a badly formed body with a plain 400', async () => {
     const response = await fetch(`${app.server.url}/api/messages`, { method: 'POST', body: '{not json' });
     expect(response.status).toBe(400);

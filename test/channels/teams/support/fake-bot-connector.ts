@@ -28,6 +28,8 @@ export class FakeBotConnector {
   /** Conversation → how many sends to refuse with 429 before accepting. */
   readonly throttle = new Map<string, number>();
   url = '';
+  /** Called as each message arrives (the benchmark times replies with it). */
+  onSent: ((sent: RecordedActivity) => void) | undefined;
   #server: Server | undefined;
   #next = 1;
 
@@ -58,7 +60,9 @@ export class FakeBotConnector {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
-    const path = decodeURIComponent(request.url ?? '');
+    // Real service URLs carry a region path (…/amer/); the fake answers under any prefix.
+    const full = decodeURIComponent(request.url ?? '');
+    const path = full.slice(Math.max(0, full.indexOf('/v3/')));
     const authorization = request.headers.authorization;
     const member = /^\/v3\/conversations\/(.+)\/members\/(.+)$/.exec(path);
     if (request.method === 'GET' && member) {
@@ -81,7 +85,9 @@ export class FakeBotConnector {
         return { status: 429, body: { error: { code: 'TooManyRequests' } }, headers: { 'retry-after': '0' } };
       }
       const id = `activity-${this.#next++}`;
-      this.sent.push({ id, conversationId, activity: JSON.parse(text), authorization });
+      const sent = { id, conversationId, activity: JSON.parse(text), authorization };
+      this.sent.push(sent);
+      this.onSent?.(sent);
       return { status: 201, body: { id } };
     }
     return { status: 404, body: { error: { code: 'NotFound' } } };
