@@ -105,6 +105,11 @@ describe('booking a check-in (issue 6)', () => {
       expect(event.get('ORGANIZER;CN="Jo Manager"')).toBe(`mailto:${s.email('jo')}`);
       expect(ics.content).toContain(`MAILTO:${s.email('sam')}`);
     }
+    // Booking Sam again is allowed, but Jo is told the first one stands.
+    const second = new Chat(newEngine(db.prisma), s.ids.jo!);
+    await second.user('schedule');
+    await second.press(s.ids.sam!);
+    expect(second.lastBot()).toMatch(/^You already have a check-in with Sam booked for Tue 6 Oct 2026, 15:45\. To move it, use its Reschedule button/);
     // The day-before reminders: opened on Mon 5 Oct (the school day before), due on the day.
     expect(await meetingReminderRows(meeting.id)).toEqual([
       { key: `${meeting.id}:2026-10-06:reviewee`, owner: s.ids.sam, status: 'open', opensOn: '2026-10-05', dueOn: '2026-10-06' },

@@ -1,3 +1,4 @@
+import { formatLondonTime } from '../../scheduling/check-in-invitation.ts';
 import { instantOf } from '../../scheduling/meeting-time.ts';
 import { meetingReminders } from '../../scheduling/meeting-reminders.ts';
 import { suggestSlots } from '../../scheduling/suggest-slots.ts';
@@ -37,10 +38,18 @@ export const scheduleCheckInDialog = defineDialog({
       return colleague === undefined ? undefined : windows.get(colleague.id);
     };
     const warnings = { policy, calendar, reviewee: colleagueOf, window: windowOf };
+    const booked = await env.reads.checkInMeetings.scheduledMeetingsOf(env.person.id, env.now);
+    // Booking twice by mistake is easy when the first invitation is buried in a thread, so say so.
+    const alreadyBooked = (values: Parameters<typeof chosenColleague>[1]) => {
+      const meeting = booked.find((m) => m.reviewee.id === colleagueOf(values)?.id);
+      if (meeting === undefined) return [];
+      return [say(`You already have a check-in with ${firstName(meeting.reviewee.fullName)} booked for ${formatLondonTime(meeting.startsAt)}. To move it, use its Reschedule button (or say \`reschedule check-in\`); carry on here to book another.`)];
+    };
     const steps: Step[] = [
       colleagueStep(colleagues, 'Whose check-in would you like to book?'),
       whenStep({
         now: env.now,
+        preamble: alreadyBooked,
         slots: (values) => suggestSlots(calendar, env.today, windowOf(values)),
         question: (values) => {
           const name = firstName(colleagueOf(values)?.fullName ?? 'them');
