@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { parseTermDates } from '../src/core/calendar/term-dates.ts';
 import { londonInstant } from '../src/core/calendar/london-time.ts';
 import { getPreset } from '../src/core/policy/presets/index.ts';
-import type { Deliverer } from '../src/core/reminders/reminder-ports.ts';
+import type { Deliverer, ReminderStore } from '../src/core/reminders/reminder-ports.ts';
 import { sweepSchool } from '../src/core/reminders/run-sweep.ts';
 import { setSchool } from '../src/core/schools/set-school.ts';
 import type { PrismaClient } from '../src/storage/db/create-prisma-client.ts';
@@ -16,6 +16,8 @@ import { ms, peakMemoryMiB, summarise, withBenchServices } from './bench-support
  * everyone, 004 §4.2: the heaviest kind of day, one digest per person), and the idle tick five
  * minutes later that finds everything already queued and sent. People and obligations are
  * generated with bulk SQL; the deliverer does nothing, so the figures are Trellis's own cost.
+ * Each store call is one SQL statement (two for a non-empty page or claim: the rows, then the
+ * people they name), so the round trips printed are the statements a tick costs.
  */
 const SIZES = (process.env.BENCH_SWEEP_STAFF ?? '10000,100000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_SWEEP_RUNS ?? 3);
@@ -23,6 +25,24 @@ const at = londonInstant('2026-10-15', '16:00');
 const terms = parseTermDates(readFileSync(new URL('../config/terms/england-2026-28.yaml', import.meta.url), 'utf8'), 'england-2026-28.yaml');
 if (!terms.ok) throw new Error('bad bench terms');
 const quiet: Deliverer = { deliver: () => Promise.resolve({ ok: true }) };
+
+/** The store with every call counted by method, to show a tick's round trips don't grow per person. */
+function counting(store: ReminderStore): { store: ReminderStore; calls: Map<string, number> } {
+  const calls = new Map<string, number>();
+  const proxy = new Proxy(store, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        calls.set(String(name), (calls.get(String(name)) ?? 0) + 1);
+        return value.apply(target, args);
+      };
+    },
+  });
+  return { store: proxy, calls };
+}
+
+const callsOf = (calls: Map<string, number>) => [...calls].map(([name, n]) => `${name}×${n}`).join(' ');
 
 await withBenchServices(fixedClock(at), async (services) => {
   const prisma = services.database.prisma;
@@ -38,20 +58,28 @@ await withBenchServices(fixedClock(at), async (services) => {
     const idle: number[] = [];
     let rows = 0;
     let delivered = 0;
+    let busyCalls = '';
+    let idleCalls = '';
     for (let run = 0; run < RUNS; run++) {
       await prisma.$executeRaw`DELETE FROM nudge_outbox o USING people p WHERE p.id = o.recipient_id AND p.school_id = ${school.id}::uuid`;
+      const counted = counting(services.reminders);
       started = performance.now();
-      const result = await sweepSchool({ reminders: services.reminders, deliverer: quiet, clock: fixedClock(at) }, school, { batchSize: 1000 });
+      const result = await sweepSchool({ reminders: counted.store, deliverer: quiet, clock: fixedClock(at) }, school, { batchSize: 1000 });
       busy.push(performance.now() - started);
+      busyCalls = callsOf(counted.calls);
       delivered = result.delivered;
       rows = result.queuedReminders + result.queuedDigests;
+      const idleCounted = counting(services.reminders);
       started = performance.now();
-      await sweepSchool({ reminders: services.reminders, deliverer: quiet, clock: fixedClock(new Date(at.getTime() + 5 * 60_000)) }, school, { batchSize: 1000 });
+      await sweepSchool({ reminders: idleCounted.store, deliverer: quiet, clock: fixedClock(new Date(at.getTime() + 5 * 60_000)) }, school, { batchSize: 1000 });
       idle.push(performance.now() - started);
+      idleCalls = callsOf(idleCounted.calls);
     }
     const b = summarise(busy);
     const i = summarise(idle);
     console.log(`${staff} staff, ${RUNS} runs: busy sweep median ${ms(b.median)} (max ${ms(b.max)}), ${rows} outbox rows, ${delivered} digests delivered; idle tick median ${ms(i.median)}; peak RSS ${peakMemoryMiB().toFixed(0)} MiB`);
+    console.log(`  store calls, busy tick: ${busyCalls}`);
+    console.log(`  store calls, idle tick: ${idleCalls}`);
   }
 });
 
