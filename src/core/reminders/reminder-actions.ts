@@ -48,11 +48,23 @@ export interface ReminderActionStore {
 }
 
 /**
- * Kinds that are a meeting held: pressing Done is an honest record of it. Everything else is a
- * piece of writing (a reflection, a plan, a review) that is done by completing its dialog, so
- * the record exists and is not just ticked off.
+ * Kinds whose record is written in a dialog, and by whom: for these, pressing Done would tick
+ * off something that has no record, so the person is sent to the dialog instead. Everything else
+ * is a meeting held or a step taken outside the chat (a check-in, the interim review, oral
+ * feedback, the appeal meeting), and Done is an honest record of it.
  */
-const MEETING_KINDS: ReadonlySet<string> = new Set(['check-in', 'interim-review', 'plan-agreed', 'feedback', 'peer-observation', 'close-down']);
+const RECORDED_IN_A_DIALOG: Readonly<Record<string, { by: 'anyone' | 'reviewee'; why: string }>> = {
+  'self-reflection': { by: 'anyone', why: 'A self-reflection is done by writing it, so there is a record of it. Press Start to write it now.' },
+  'leadership-goal': { by: 'anyone', why: 'The leadership goal is done by adding it to the growth plan. Press Start to do it now.' },
+  'end-of-cycle-review': { by: 'anyone', why: 'The end-of-cycle review is done by writing it, so there is a record of it. Press Start to write it now.' },
+  'upr-application': { by: 'anyone', why: 'A pay-threshold application is made by writing it. Press Start to apply, or Not applicable if you are not applying.' },
+  appeal: { by: 'anyone', why: 'An appeal is lodged by writing it. Press Start to lodge one.' },
+  'appeal-window': { by: 'anyone', why: 'There is nothing to tick off: if you wish to appeal, press Start; if not, the window simply closes.' },
+  // Agreement is the reviewer's to give (002 §31, 004 §5.3): the reviewee sends the plan instead.
+  'plan-agreed': { by: 'reviewee', why: 'Your reviewer agrees your plan, so they mark this done. Write or send your plan with `plan`, and they will be asked to agree it.' },
+  // The appraisee records the check-in (004 §6.6), and recording it marks the meeting held.
+  'check-in-meeting': { by: 'reviewee', why: 'Once you have met, record the check-in with `checkin`: recording it marks the meeting held (004 §6.6).' },
+};
 
 /** How far past its due date a reminder may be put off: long enough for a short absence, short enough that it is not forgotten. */
 export const SNOOZE_DAYS_PAST_DUE = 14;
@@ -94,13 +106,8 @@ export class ObligationReminderActions implements ReminderActions {
   async #done(obligation: ActionableObligation, change: ChangeBase): Promise<ReminderActionOutcome> {
     const settled = settledText(obligation);
     if (settled !== undefined) return reply(settled);
-    if (!MEETING_KINDS.has(obligation.kind)) {
-      return reply(`“${obligation.label}” is done by completing it, not by ticking it off, so there is a record of it. Press Start to do it now.`);
-    }
-    // Agreement is the reviewer's to give (002 §31, 004 §5.3): the reviewee sends the plan instead.
-    if (obligation.kind === 'plan-agreed' && change.actorId === obligation.personId) {
-      return reply(`Your reviewer agrees your plan, so they mark this done. Write or send your plan with \`plan\`, and they will be asked to agree it.`);
-    }
+    const recorded = RECORDED_IN_A_DIALOG[obligation.kind];
+    if (recorded !== undefined && (recorded.by === 'anyone' || change.actorId === obligation.personId)) return reply(recorded.why);
     const changed = await this.#store.markDone(change);
     return reply(changed ? `Marked done: ${describe(obligation)}. Thank you.` : `${describe(obligation)} is already done — nothing to change.`);
   }

@@ -7,7 +7,7 @@ import { overdueReport, summaryReport } from './leader-reports.ts';
 import { dialogForObligation } from './obligation-dialogs.ts';
 import { dueText, plural, readableDate } from './readable-date.ts';
 import type { PersonCycleView, ReportObligation, ReportReads } from './report-ports.ts';
-import { isPending, stageOf } from './stages.ts';
+import { canBeOverdue, isPending, stageOf } from './stages.ts';
 
 /** How many deadlines `status` lists; the home panel shows a few more. */
 const STATUS_DEADLINES = 6;
@@ -103,6 +103,8 @@ function planText(plan: { status: string; goals: string[] }): string {
 function deadlinesOf(personId: string, cycle: PersonCycleView | undefined, owed: readonly ReportObligation[], today: string): HomeDeadline[] {
   const own = (cycle?.obligations ?? []).filter(isPending);
   return [...own, ...owed]
+    // A lapsed right (an unused appeal window) is no longer anything to do.
+    .filter((o) => canBeOverdue(o) || o.optional || o.dueOn >= today)
     .sort((a, b) => a.dueOn.localeCompare(b.dueOn) || a.key.localeCompare(b.key))
     .map((o) => ({
       obligationKey: o.key,
@@ -110,7 +112,7 @@ function deadlinesOf(personId: string, cycle: PersonCycleView | undefined, owed:
       label: o.label,
       dueOn: o.dueOn,
       dueText: dueText(o.dueOn, today),
-      overdue: !o.optional && o.dueOn < today,
+      overdue: canBeOverdue(o) && o.dueOn < today,
       optional: o.optional,
       snoozed: o.status === 'snoozed',
       rule: o.rule,

@@ -46,11 +46,17 @@ const BY_KIND: Readonly<Record<string, KindDialogs>> = {
   'close-down': { otherwise: 'Closing down the cycle is done with the head, outside the chat; press Done once your recommendations are in.' },
   'upr-application': { reviewee: THRESHOLD, otherwise: 'Only the applicant can apply to cross the pay threshold.' },
   appeal: { reviewee: APPEAL, otherwise: 'Only the person reviewed can lodge an appeal.' },
+  'appeal-window': { reviewee: APPEAL, otherwise: 'Only the person reviewed can lodge an appeal.' },
+  'appeal-meeting': { otherwise: 'The appeal meeting is held in person, not in the chat. Press Done once it has been held.' },
+  'appeal-outcome': { otherwise: 'The appeal’s outcome is confirmed by letter. Press Done once it has been sent.' },
+  'check-in-meeting': { reviewee: CHECK_IN, otherwise: 'The check-in is recorded by the person reviewed (004 §6.6) after you meet.' },
+  'observation-oral-feedback': { otherwise: 'Oral feedback is given in person. Press Done once you have given it.' },
+  'observation-written-feedback': { otherwise: 'Written feedback is given by the observer. Press Done once it has been sent.' },
 };
 
 /** The dialog that fulfils `kind` when run by the reviewee (`asReviewee`) or by someone else. */
 export function dialogForObligation(kind: string, asReviewee: boolean): DialogStart | { none: string } {
-  const entry = BY_KIND[kind] ?? (kind.startsWith('appeal') ? BY_KIND.appeal : undefined);
+  const entry = BY_KIND[kind];
   if (entry === undefined) return { none: 'There is no chat form for this item yet. Once it is done, press Done, or tell your reviewer.' };
   const start = asReviewee ? entry.reviewee : entry.reviewer;
   return start ?? { none: entry.otherwise };

@@ -23,8 +23,25 @@ const KINDS: readonly (readonly [string, KindInfo])[] = [
   ['interim-review', { label: 'Interim review', phase: 'In year' }],
   ['end-of-cycle-review', { label: 'End-of-cycle review', phase: 'End of cycle' }],
   ['close-down', { label: 'Close-down and recommendations', phase: 'End of cycle' }],
+  ['check-in-meeting', { label: 'Check-in meetings booked', phase: 'In year' }],
+  ['observation-oral-feedback', { label: 'Oral feedback after an observation', phase: 'In year' }],
+  ['observation-written-feedback', { label: 'Written feedback after an observation', phase: 'In year' }],
+  ['appeal-window', { label: 'Appeal windows', phase: 'Appeal' }],
   ['appeal', { label: 'Appeals', phase: 'Appeal' }],
+  ['appeal-meeting', { label: 'Appeal meetings', phase: 'Appeal' }],
+  ['appeal-outcome', { label: 'Appeal outcomes in writing', phase: 'Appeal' }],
 ];
+
+/**
+ * Kinds that are a right, not a duty: an appeal window that passes unused has lapsed, it is not
+ * overdue (002 §16). They are never counted or listed as overdue, like optional items.
+ */
+export const NEVER_OVERDUE_KINDS: readonly string[] = ['appeal-window'];
+
+/** Whether an open item past its due date counts as overdue. */
+export function canBeOverdue(obligation: Pick<ReportObligation, 'kind' | 'optional'>): boolean {
+  return !obligation.optional && !NEVER_OVERDUE_KINDS.includes(obligation.kind);
+}
 
 const ORDER = new Map(KINDS.map(([kind], i) => [kind, i]));
 const INFO = new Map(KINDS);
@@ -50,9 +67,10 @@ export function isPending(obligation: Pick<ReportObligation, 'status'>): boolean
  * Optional items never hold a person back in a stage.
  */
 export function stageOf(obligations: readonly ReportObligation[], today: string): string {
-  const required = obligations.filter((o) => !o.optional);
+  // An open appeal window is the stage whether or not the person means to appeal; a lapsed one is not.
+  if (obligations.some((o) => isPending(o) && kindInfo(o.kind).phase === 'Appeal' && (o.kind !== 'appeal-window' || o.dueOn >= today))) return 'Appeal window';
+  const required = obligations.filter((o) => !o.optional && !NEVER_OVERDUE_KINDS.includes(o.kind));
   const pending = required.filter(isPending);
-  if (pending.some((o) => kindInfo(o.kind).phase === 'Appeal')) return 'Appeal window';
   if (pending.some((o) => kindInfo(o.kind).phase === 'Planning')) return 'Planning';
   const endOpen = pending.filter((o) => kindInfo(o.kind).phase === 'End of cycle');
   if (endOpen.some((o) => o.opensOn <= today)) return 'End of cycle';

@@ -9,6 +9,7 @@ import type {
   RevieweeGlance,
   ScopeCounts,
 } from '../../core/reports/report-ports.ts';
+import { NEVER_OVERDUE_KINDS } from '../../core/reports/stages.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 
@@ -67,7 +68,7 @@ export class PrismaReportReads implements ReportReads {
       )
       SELECT m.id::text AS id, m.full_name,
         count(o.id) FILTER (WHERE o.status IN ('open', 'snoozed'))::int AS open,
-        count(o.id) FILTER (WHERE o.status IN ('open', 'snoozed') AND NOT o.optional AND o.due_on < ${today}::date)::int AS overdue,
+        count(o.id) FILTER (WHERE o.status IN ('open', 'snoozed') AND NOT o.optional AND o.kind <> ALL(${NEVER_OVERDUE}::text[]) AND o.due_on < ${today}::date)::int AS overdue,
         nxt.label AS next_label, nxt.due_on AS next_due_on
       FROM mine m
       LEFT JOIN cycles c ON c.person_id = m.id AND c.academic_year = ${academicYear}
@@ -125,7 +126,8 @@ export class PrismaReportReads implements ReportReads {
       SELECT o.kind,
         count(*) FILTER (WHERE o.status = 'done')::int AS done,
         count(*) FILTER (WHERE o.status IN ('open', 'snoozed') AND (o.optional OR o.due_on >= ${today}::date))::int AS open,
-        count(*) FILTER (WHERE o.status IN ('open', 'snoozed') AND NOT o.optional AND o.due_on < ${today}::date)::int AS overdue,
+        -- A lapsed right (an appeal window passed unused) is neither open nor overdue.
+        count(*) FILTER (WHERE o.status IN ('open', 'snoozed') AND NOT o.optional AND o.kind <> ALL(${NEVER_OVERDUE}::text[]) AND o.due_on < ${today}::date)::int AS overdue,
         count(*) FILTER (WHERE o.status = 'not-applicable')::int AS not_applicable
       FROM obligations o JOIN cycles c ON c.id = o.cycle_id JOIN people p ON p.id = o.person_id
       WHERE p.school_id = ${scope.schoolId}::uuid AND p.active AND c.academic_year = ${academicYear} AND c.status <> 'excluded'
@@ -146,7 +148,7 @@ export class PrismaReportReads implements ReportReads {
         to_char(o.due_on, 'YYYY-MM-DD') AS due_on
       FROM obligations o JOIN cycles c ON c.id = o.cycle_id JOIN people p ON p.id = o.person_id
       WHERE p.school_id = ${scope.schoolId}::uuid AND p.active AND c.academic_year = ${academicYear} AND c.status <> 'excluded'
-        AND o.status IN ('open', 'snoozed') AND NOT o.optional AND o.due_on < ${today}::date
+        AND o.status IN ('open', 'snoozed') AND NOT o.optional AND o.kind <> ALL(${NEVER_OVERDUE}::text[]) AND o.due_on < ${today}::date
         AND (${department}::text IS NULL OR lower(p.department) = lower(${department}::text))
       ORDER BY o.due_on, p.full_name, o.key`;
     return rows.map((row) => ({
@@ -184,6 +186,9 @@ export class PrismaReportReads implements ReportReads {
     }));
   }
 }
+
+/** Kinds never counted as overdue (a right such as an appeal window lapses; it is not late). */
+const NEVER_OVERDUE = [...NEVER_OVERDUE_KINDS];
 
 interface RevieweeRow {
   id: string;

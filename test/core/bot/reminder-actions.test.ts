@@ -123,8 +123,17 @@ describe('done: only where a meeting was held', () => {
     expect(await auditsOf('Plan agreed')).toEqual([]);
   });
 
+  it('a booked check-in meeting is closed by recording it, not by Done (004 §6.6)', async () => {
+    await db.prisma.obligation.create({
+      data: { key: 'meeting-1', cycleId: s.cycles.tia!, personId: s.ids.tia!, kind: 'check-in-meeting', label: 'Check-in with Mo', opensOn: new Date('2026-11-20'), dueOn: new Date('2026-11-24'), ownerRole: 'reviewee', ownerPersonId: s.ids.tia!, rule: 'test' },
+    });
+    expect(text(await actions.act(actors.tia!, 'done:meeting-1', NOW))).toMatch(/record the check-in with `checkin`/);
+    expect(await actions.act(actors.tia!, 'start:meeting-1', NOW)).toEqual({ kind: 'start-dialog', dialogId: 'check-in', trigger: 'check-in', targetPersonId: undefined });
+    expect((await db.prisma.obligation.findUniqueOrThrow({ where: { key: 'meeting-1' } })).status).toBe('open');
+  });
+
   it('refuses to tick off a self-reflection, saying why; it stays open', async () => {
-    expect(text(await act('tia', 'done', 'Reflection'))).toBe('“Reflection” is done by completing it, not by ticking it off, so there is a record of it. Press Start to do it now.');
+    expect(text(await act('tia', 'done', 'Reflection'))).toBe('A self-reflection is done by writing it, so there is a record of it. Press Start to write it now.');
     expect((await rowOf('Reflection')).status).toBe('open');
     expect(await auditsOf('Reflection')).toEqual([]);
   });

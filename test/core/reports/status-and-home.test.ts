@@ -64,6 +64,26 @@ describe('status', () => {
   });
 });
 
+describe('the appeal window (002 §16)', () => {
+  it('is the stage while it is open, and once it has lapsed it is neither the stage nor a deadline', async () => {
+    await db.prisma.obligation.create({
+      data: { key: 'tia-window', cycleId: a.cycles.tia!, personId: a.ids.tia!, kind: 'appeal-window', label: 'Last day to appeal', opensOn: new Date('2026-11-16'), dueOn: new Date('2026-11-30'), ownerRole: 'reviewee', rule: '002 §16' },
+    });
+    try {
+      const tia = await knownPerson(db.prisma, a.ids.tia!);
+      const open = await reports.home(tia, NOW);
+      expect(open.stage).toBe('Appeal window');
+      expect(open.deadlines.find((d) => d.obligationKey === 'tia-window')).toMatchObject({ overdue: false, dueOn: '2026-11-30' });
+      expect(open.actions).toContainEqual({ label: 'Appeal', value: 'appeal' });
+      const lapsed = await reports.home(tia, new Date('2026-12-01T10:00:00Z'));
+      expect(lapsed.stage).toBe('Planning');
+      expect(lapsed.deadlines.map((d) => d.obligationKey)).not.toContain('tia-window');
+    } finally {
+      await db.prisma.obligation.delete({ where: { key: 'tia-window' } });
+    }
+  });
+});
+
 describe('home', () => {
   it('gives a teacher their stage, deadlines soonest first, plan goals, buttons and dialogs in progress', async () => {
     await db.prisma.conversation.create({ data: { tenant: 'T1', threadKey: 'th-1', platform: 'slack', personId: a.ids.tia!, dialogId: 'growth-plan', step: 'goals', status: 'paused' } });

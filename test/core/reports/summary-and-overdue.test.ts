@@ -81,6 +81,24 @@ describe('summary (issue 5: counts only)', () => {
   });
 });
 
+describe('rights that lapse (002 §16)', () => {
+  it('an appeal window that passed unused is neither open nor overdue; one still open counts as open', async () => {
+    const base = { opensOn: new Date('2026-11-02'), ownerRole: 'reviewee', rule: '002 §16', kind: 'appeal-window', label: 'Last day to appeal' };
+    await db.prisma.obligation.createMany({
+      data: [
+        { ...base, key: 'lapsed-window', cycleId: a.cycles.sam!, personId: a.ids.sam!, dueOn: new Date('2026-11-16') },
+        { ...base, key: 'open-window', cycleId: a.cycles.tia!, personId: a.ids.tia!, dueOn: new Date('2026-11-30') },
+      ],
+    });
+    try {
+      expect(itemsOf(await reports.summary(lee, undefined, NOW))).toContain('Appeal · Appeal windows: 0 done · 1 open · 0 overdue');
+      expect(allText(await reports.overdue(lee, undefined, NOW))).not.toContain('Last day to appeal');
+    } finally {
+      await db.prisma.obligation.deleteMany({ where: { key: { in: ['lapsed-window', 'open-window'] } } });
+    }
+  });
+});
+
 describe('overdue (issue 5)', () => {
   it('lists who is overdue for what, oldest first, with due dates and calendar days overdue; optional items never count', async () => {
     const messages = await reports.overdue(lee, undefined, NOW);
