@@ -60,7 +60,7 @@ it('a visitor reflects and plans as a teacher, agrees the plan as the line manag
     for (let day = 0; day < 6 && !(await page.locator('#dm-messages .state-overdue').count()); day++) {
       await page.getByRole('button', { name: 'Next school day' }).click();
       await expect.poll(() => page.locator('#status').textContent()).toMatch(/^Next school day: /);
-      await page.waitForFunction(() => !document.body.hasAttribute('aria-busy'));
+      await idle(page);
     }
     await expect.poll(() => page.locator('#dm-messages .card.digest').last().textContent()).toMatch(/\d overdue\)Reflection on the Teachers’ Standards.*overdue · due 2026-10-1\d/);
     await mkdir(join(SCREENSHOT, '..'), { recursive: true });
@@ -71,6 +71,11 @@ it('a visitor reflects and plans as a teacher, agrees the plan as the line manag
   }
 }, 90_000);
 
+/** The page marks itself busy while a request is in flight (evaluated in the browser, hence a string). */
+function idle(page: Page): Promise<unknown> {
+  return page.waitForFunction('!document.body.hasAttribute("aria-busy")');
+}
+
 async function actAs(page: Page, name: string): Promise<void> {
   await page.getByRole('button', { name: new RegExp(`^${name}`) }).click();
   await expect.poll(() => page.locator('#dm-title').textContent()).toBe(`Trellis — DM with ${name}`);
@@ -79,7 +84,7 @@ async function actAs(page: Page, name: string): Promise<void> {
 async function type(page: Page, label: string, text: string): Promise<void> {
   await page.getByLabel(label).fill(text);
   await page.getByLabel(label).press('Enter');
-  await page.waitForFunction(() => !document.body.hasAttribute('aria-busy'));
+  await idle(page);
 }
 
 /** Answers the open thread as a visitor would: clicks Submit or the first button, else types the next answer. */
@@ -87,7 +92,7 @@ async function finishThread(page: Page, answers: readonly string[], done: RegExp
   const queue = [...answers];
   const thread = page.locator('#thread-messages');
   for (let turn = 0; turn < 60; turn++) {
-    await page.waitForFunction(() => !document.body.hasAttribute('aria-busy'));
+    await idle(page);
     if (done.test((await thread.textContent()) ?? '')) return;
     const before = await thread.locator('> li').count();
     const buttons = thread.locator('> li').last().locator('.buttons button:enabled');
