@@ -30,7 +30,8 @@ export async function runStartCommand(args: string[], context: CommandContext): 
     output.out(`Trellis: database ready on ${where}; ${database.appliedMigrations.length} migration(s) applied this start.`);
     const schools = await database.prisma.school.findMany({ include: { _count: { select: { people: true } } }, orderBy: { slug: 'asc' } });
     for (const school of schools) output.out(`  ${school.slug}: ${school.name}, ${school._count.people} staff (${school.policySource})`);
-    output.out(`Today is ${londonDateOf(context.clock.now())}. Channels: ${app.channels.map((c) => c.name).join(', ') || 'none'}.`);
+    // The app's clock, not the machine's: in the playground it is the simulated date.
+    output.out(`Today is ${londonDateOf(app.clock.now())}. Channels: ${app.channels.map((c) => c.name).join(', ') || 'none'}.`);
     output.out(`Listening on ${app.server.url}  (health: ${app.server.url}/healthz)`);
     if (app.channels.some((c) => c.name === 'playground')) output.out(`Open ${app.server.url.replace('127.0.0.1', 'localhost')} in your browser to try Trellis.`);
     await untilStopped(context.stop);
