@@ -14,7 +14,10 @@ export function renderHome(view: HomeView): Block[] {
     { type: 'header', text: { type: 'plain_text', text: `Your growth cycle ${view.academicYear}/${String((view.academicYear + 1) % 100).padStart(2, '0')}` } },
     ...sections(`*${view.person.fullName}* · stage: *${view.stage}*`),
   ];
+  if (view.exclusion !== undefined) blocks.push(...sections(`_${view.exclusion}_`));
   if (view.actions.length > 0) blocks.push(...buttonRows(view.actions, HOME_ACTION));
+  const open = (view.inProgress ?? []).filter((d) => d.platform === 'slack');
+  if (open.length > 0) blocks.push(...sections(`*In progress* (carry on in its thread in Messages)\n${open.map((d) => `• ${d.title}${d.status === 'paused' ? ' — paused, say `resume` in its thread' : ''}`).join('\n')}`));
   blocks.push({ type: 'divider' }, ...sections('*Next deadlines*'));
   const deadlines = view.deadlines.map((d) => `• ${d.overdue ? ':warning: ' : ''}${d.label} — due ${d.dueOn}${d.overdue ? ' (overdue)' : ''}`);
   blocks.push(...sections(deadlines.length === 0 ? 'Nothing due. Well done!' : deadlines.join('\n')));

@@ -25,13 +25,13 @@ export async function postSigned(
   url: string,
   body: string,
   contentType: 'application/json' | 'application/x-www-form-urlencoded',
-  options: { timestamp?: number; secret?: string; unsigned?: boolean; headers?: Record<string, string> } = {},
+  options: { timestamp?: number; secret?: string; unsigned?: boolean; headers?: Record<string, string>; signedBody?: string } = {},
 ): Promise<SlackPost> {
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
   const headers: Record<string, string> = { 'content-type': contentType, ...options.headers };
   if (!options.unsigned) {
     headers['x-slack-request-timestamp'] = String(timestamp);
-    headers['x-slack-signature'] = signature(body, timestamp, options.secret);
+    headers['x-slack-signature'] = signature(options.signedBody ?? body, timestamp, options.secret);
   }
   const started = performance.now();
   const response = await fetch(`${url}/slack/events`, { method: 'POST', headers, body });

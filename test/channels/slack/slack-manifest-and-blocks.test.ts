@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { LIMITS, renderMessages } from '../../../src/channels/slack/block-kit.ts';
+import { renderHome } from '../../../src/channels/slack/render-views.ts';
+import { METHOD_SCOPES, requiredScopes } from '../../../src/channels/slack/slack-scopes.ts';
+import { GROWTH_COMMAND } from '../../../src/channels/slack/slack-listeners.ts';
+
+interface Manifest {
+  features: { app_home: Record<string, boolean>; slash_commands: { command: string; url: string; should_escape: boolean }[] };
+  oauth_config: { scopes: { bot: string[] } };
+  settings: { event_subscriptions: { request_url: string; bot_events: string[] }; interactivity: { is_enabled: boolean; request_url: string } };
+}
+
+const manifest = parse(readFileSync('manifests/slack/manifest.yaml', 'utf8')) as Manifest;
+const SOURCES = ['slack-channel.ts', 'slack-listeners.ts'].map((file) => readFileSync(`src/channels/slack/${file}`, 'utf8')).join('\n');
+
+describe('the Slack manifest', () => {
+  it('asks for exactly the scopes the code needs: least privilege', () => {
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(requiredScopes());
+  });
+
+  it('names every Web API method the code calls in the scope table (client.<family>.<method>)', () => {
+    const called = new Set([...SOURCES.matchAll(/client\.(\w+)\.(\w+)\(/g)].map((m) => `${m[1]}.${m[2]}`));
+    expect([...called].sort()).toEqual(Object.keys(METHOD_SCOPES).sort());
+  });
+
+  it('has /growth, the DM and App Home events and interactivity, all on /slack/events, with the Messages tab writable', () => {
+    expect(manifest.features.slash_commands).toEqual([expect.objectContaining({ command: GROWTH_COMMAND, url: 'https://YOUR-TRELLIS-HOST/slack/events', should_escape: true })]);
+    expect(manifest.settings.event_subscriptions.bot_events.sort()).toEqual(['app_home_opened', 'message.im']);
+    expect(manifest.settings.event_subscriptions.request_url).toBe('https://YOUR-TRELLIS-HOST/slack/events');
+    expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: 'https://YOUR-TRELLIS-HOST/slack/events' });
+    expect(manifest.features.app_home).toEqual({ home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: false });
+  });
+});
+
+const sectionTexts = (blocks: Record<string, unknown>[]) => blocks.filter((b) => b.type === 'section' && b.text !== undefined).map((b) => (b.text as { text: string }).text);
+
+describe('Block Kit limits: long content is split, never truncated', () => {
+  it('text over 3000 characters becomes several sections that together hold all of it', () => {
+    const lines = Array.from({ length: 200 }, (_, i) => `Line ${i}: ${'x'.repeat(40)}`);
+    const [message, ...rest] = renderMessages([{ type: 'text', text: lines.join('\n') }]);
+    expect(rest).toEqual([]);
+    const texts = sectionTexts(message!.blocks);
+    expect(texts.length).toBeGreaterThan(2);
+    for (const text of texts) expect(text.length).toBeLessThanOrEqual(LIMITS.sectionText);
+    expect(texts.join('\n')).toBe(lines.join('\n'));
+  });
+
+  it('a long summary (a department of 600 people) is split into several messages of at most 50 blocks, every item kept', () => {
+    const items = Array.from({ length: 600 }, (_, i) => ({ label: `Person ${i}`, value: `Self-reflection overdue by ${i % 9} days` }));
+    const messages = renderMessages([{ type: 'summary', title: 'Overdue — Science', items }]);
+    expect(messages.length).toBeGreaterThan(1);
+    for (const message of messages) expect(message.blocks.length).toBeLessThanOrEqual(LIMITS.blocksPerMessage);
+    const fields = messages.flatMap((m) => m.blocks).flatMap((b) => (b.fields as { text: string }[] | undefined) ?? []);
+    expect(fields).toHaveLength(600);
+    for (const block of messages.flatMap((m) => m.blocks)) expect(((block.fields as unknown[]) ?? []).length).toBeLessThanOrEqual(LIMITS.fieldsPerSection);
+    expect(fields.at(-1)!.text).toBe('*Person 599*\nSelf-reflection overdue by 5 days');
+    expect(messages[1]!.text).toBe('Overdue — Science (continued)');
+  });
+
+  it('more than 25 choices become several rows of buttons, each value kept', () => {
+    const choices = Array.from({ length: 60 }, (_, i) => ({ label: `Colleague ${i}`, value: `p${i}` }));
+    const [message] = renderMessages([{ type: 'choices', text: 'Who?', choices }]);
+    const rows = message!.blocks.filter((b) => b.type === 'actions') as { elements: { value: string }[] }[];
+    expect(rows.map((r) => r.elements.length)).toEqual([25, 25, 10]);
+    expect(rows.flatMap((r) => r.elements.map((e) => e.value))).toEqual(choices.map((c) => c.value));
+  });
+
+  it('a calendar attachment is posted as text in the thread (no files:write scope needed)', () => {
+    const [message] = renderMessages([{ type: 'text', text: 'Check-in booked.', attachment: { filename: 'check-in.ics', contentType: 'text/calendar', content: 'BEGIN:VCALENDAR\nEND:VCALENDAR' } }]);
+    expect(sectionTexts(message!.blocks)).toEqual(['Check-in booked.', '*check-in.ics*', '```\nBEGIN:VCALENDAR\nEND:VCALENDAR```']);
+  });
+
+  it('App Home lists forty reviewees within a view’s 100 blocks', () => {
+    const reviewees = Array.from({ length: 40 }, (_, i) => ({ id: `r${i}`, fullName: `Reviewee ${i}`, open: 2, overdue: 0 }));
+    const actions = Array.from({ length: 5 }, (_, i) => ({ label: `Start ${i}`, value: `start:k${i}` }));
+    const blocks = renderHome({ person: { id: 'p', fullName: 'Pat', role: 'leader' }, academicYear: 2026, stage: 'Planning', deadlines: [], reviewees, actions });
+    expect(blocks.length).toBeLessThanOrEqual(LIMITS.blocksPerView);
+    expect(JSON.stringify(blocks)).toMatch(/Reviewee 39/);
+  });
+});

@@ -1,0 +1,215 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { METHOD_SCOPES } from '../../../src/channels/slack/slack-scopes.ts';
+import { NOT_ON_ROSTER } from '../../../src/core/bot/trellis-bot.ts';
+import { fixedClock } from '../../../src/core/time/clock.ts';
+import { seedSchool, type SeededSchool } from '../../support/seed-school.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
+import { fixture, postEvent, postSigned } from './support/signed-requests.ts';
+import { nextReplies, SlackUser, type SlackWorld, settle, startSlackWorld, TEAM, textOf, threadMessages } from './support/slack-harness.ts';
+
+let db: TestDatabase;
+let world: SlackWorld;
+let school: SeededSchool;
+let slug: string;
+const clock = fixedClock('2026-10-05T09:00:00Z');
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  school = await seedSchool(db.prisma, 'thomas-alleyne', [
+    { key: 'head', fullName: 'Hana Head', role: 'headteacher' },
+    { key: 'sam', fullName: 'Sam Science', role: 'teacher', lineManager: 'head' },
+  ]);
+  slug = (await db.prisma.school.findUniqueOrThrow({ where: { id: school.schoolId } })).slug;
+  world = await startSlackWorld(db, clock);
+});
+afterAll(async () => {
+  await world.close();
+  await db.drop();
+});
+
+const stored = async () => ({
+  identities: await db.prisma.platformIdentity.count(),
+  inbound: await db.prisma.processedInbound.count(),
+  conversations: await db.prisma.conversation.count(),
+  diary: await db.prisma.diaryEntry.count(),
+});
+
+describe('request signatures (Bolt’s verification, kept on)', () => {
+  const envelope = () => ({ ...fixture('slack_event_message_im.json'), event_id: `EvSig${Math.random()}` });
+
+  it('an unsigned request gets 401 and touches nothing', async () => {
+    const before = await stored();
+    const calls = world.fake.calls.length;
+    const post = await postEvent(world.app.server.url, envelope(), { unsigned: true });
+    expect(post.status).toBe(401);
+    await settle(world.fake);
+    expect(await stored()).toEqual(before);
+    expect(world.fake.calls.length).toBe(calls);
+  });
+
+  it('a request signed with the wrong secret, or more than 5 minutes old, gets 401', async () => {
+    const before = await stored();
+    expect((await postEvent(world.app.server.url, envelope(), { secret: 'not-the-secret' })).status).toBe(401);
+    expect((await postEvent(world.app.server.url, envelope(), { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 })).status).toBe(401);
+    // The signature covers the body: a body changed on the way fails too.
+    const body = JSON.stringify(envelope());
+    expect((await postSigned(world.app.server.url, body.replace('Hello', 'Jello'), 'application/json', { signedBody: body })).status).toBe(401);
+    await settle(world.fake);
+    expect(await stored()).toEqual(before);
+  });
+});
+
+describe('platform retries and rate limits', () => {
+  it('a retried event (same event_id, X-Slack-Retry-Num: 1) is applied once', async () => {
+    const sam = new SlackUser(world, 'USAM', `sam@${slug}.example`);
+    const started = await sam.say('reflect');
+    await nextReplies(world.fake, started.ts, 0);
+    const before = threadMessages(world.fake, started.ts).length;
+    const diary = await db.prisma.diaryEntry.count({ where: { personId: school.ids.sam! } });
+
+    // A diary line works mid-dialog; a second application would store it twice.
+    const first = await sam.say('log tried exit tickets in 9C', started.ts, { eventId: 'EvRetried1' });
+    const retry = await sam.say('log tried exit tickets in 9C', started.ts, { eventId: 'EvRetried1', headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
+    expect([first.post.status, retry.post.status]).toEqual([200, 200]);
+    const replies = await nextReplies(world.fake, started.ts, before);
+    await settle(world.fake, 150);
+    expect(threadMessages(world.fake, started.ts)).toHaveLength(before + replies.length);
+    expect(replies.map(textOf).join('\n')).toMatch(/diary/i);
+    expect(await db.prisma.diaryEntry.count({ where: { personId: school.ids.sam! } })).toBe(diary + 1);
+    expect(await db.prisma.processedInbound.count({ where: { messageId: 'EvRetried1' } })).toBe(1);
+    // The replies went out once: a duplicate turn posts nothing.
+    expect(replies.filter((r) => /diary/i.test(textOf(r)))).toHaveLength(1);
+  });
+
+  it('a 429 from chat.postMessage is waited out (Retry-After) and the reply arrives once; the answer was saved first', async () => {
+    const sam = new SlackUser(world, 'USAM', `sam@${slug}.example`);
+    world.fake.rateLimit('chat.postMessage', 1, 1);
+    const diaryBefore = await db.prisma.diaryEntry.count();
+    const sent = await sam.say('log tried cold calling with 10B');
+    expect(sent.post.status).toBe(200);
+    expect(sent.post.ackMs).toBeLessThan(3000);
+    // The diary line is stored by the time Slack is first asked to post the reply.
+    await world.fake.until(() => world.fake.callsOf('chat.postMessage').some((c) => c.response.ok === false));
+    expect(await db.prisma.diaryEntry.count()).toBe(diaryBefore + 1);
+    const replies = await nextReplies(world.fake, sent.ts, 0);
+    const attempts = world.fake.callsOf('chat.postMessage').filter((c) => c.body.thread_ts === sent.ts);
+    expect(attempts.map((c) => c.response.ok)).toEqual([false, true]);
+    expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(900);
+    expect(replies).toHaveLength(1);
+    expect(textOf(replies[0])).toMatch(/diary/i);
+  });
+
+  it('a digest that meets a 429 is handed back to the outbox with Retry-After, not waited on', async () => {
+    const slack = world.app.channels.find((c) => c.name === 'slack')!;
+    world.fake.rateLimit('chat.postMessage', 1, 30);
+    const result = await slack.deliverDigest({
+      key: `digest:${school.ids.sam}:2026-10-05`,
+      recipient: { id: school.ids.sam!, email: `sam@${slug}.example`, fullName: 'Sam Science' },
+      message: { recipientId: school.ids.sam!, date: '2026-10-05', title: 'Your growth cycle: 1 thing', items: [{ obligationKey: 'k1', label: 'Self-reflection', dueOn: '2026-10-16', rule: '002 §12', state: 'due-soon', point: 'due-in-7', actions: [{ label: 'Start', value: 'start:k1' }, { label: 'Done', value: 'done:k1' }] }] },
+    });
+    expect(result).toEqual({ ok: false, error: 'Slack is rate limiting Trellis', retryAfterSeconds: 30 });
+    const delivered = await slack.deliverDigest({
+      key: `digest:${school.ids.sam}:2026-10-06`,
+      recipient: { id: school.ids.sam!, email: `sam@${slug}.example`, fullName: 'Sam Science' },
+      message: { recipientId: school.ids.sam!, date: '2026-10-06', title: 'Your growth cycle: 1 thing', items: [{ obligationKey: 'k1', label: 'Self-reflection', dueOn: '2026-10-16', rule: '002 §12', state: 'due-soon', point: 'due-in-7', actions: [{ label: 'Start', value: 'start:k1' }] }] },
+    });
+    expect(delivered).toEqual({ ok: true });
+    const digest = world.fake.callsOf('chat.postMessage').at(-1)!;
+    expect(digest.body.channel).toBe('DUSAM');
+    expect(JSON.stringify(digest.body.blocks)).toMatch(/"value":"start:k1"/);
+  });
+
+  it('someone Slack cannot find by e-mail is unreachable here, so the router tries another channel', async () => {
+    const slack = world.app.channels.find((c) => c.name === 'slack')!;
+    const stranger = await db.prisma.person.create({ data: { schoolId: school.schoolId, email: 'nobody-on-slack@example.org', fullName: 'No Slack', role: 'teacher' } });
+    const result = await slack.sendTo(stranger.id, [{ type: 'text', text: 'Hello' }], 'k');
+    expect(result).toEqual({ ok: false, unreachable: true, error: 'Slack: users_not_found' });
+  });
+});
+
+describe('who may use Trellis', () => {
+  it('someone not on the roster is told politely and nothing is stored about them', async () => {
+    const outsider = new SlackUser(world, 'UOUT', 'visitor@elsewhere.example');
+    const before = await stored();
+    const sent = await outsider.say('hello');
+    await world.fake.until(() => world.fake.callsOf('chat.postMessage').some((c) => c.body.channel === outsider.dm));
+    expect(textOf(world.fake.callsOf('chat.postMessage').find((c) => c.body.channel === outsider.dm))).toBe(NOT_ON_ROSTER);
+    await outsider.command('status');
+    await world.fake.until(() => world.fake.responses.some((r) => r.method.startsWith('/respond/UOUT/')));
+    expect(JSON.stringify(world.fake.responses.find((r) => r.method.startsWith('/respond/UOUT/'))!.body)).toContain('I can’t find you on your school’s staff list');
+    expect(await stored()).toEqual(before);
+    expect(sent.post.status).toBe(200);
+  });
+
+  it('/growth summary: a head gets counts per stage; a teacher is refused politely (counts only, no answers)', async () => {
+    const head = new SlackUser(world, 'UHEAD', `head@${slug}.example`);
+    const sam = new SlackUser(world, 'USAM', `sam@${slug}.example`);
+    const responded = world.fake.responses.length;
+    const ack = await head.command('summary');
+    expect(ack.status).toBe(200);
+    await world.fake.until(() => world.fake.responses.length > responded);
+    await settle(world.fake);
+    const summary = world.fake.responses.slice(responded).map((r) => JSON.stringify(r.body)).join('\n');
+    expect(summary).toMatch(/Growth cycle 2026\/27/);
+    expect(summary).toMatch(/"response_type":"ephemeral"/);
+    expect(summary).not.toMatch(/cold calling/);
+
+    const refused = world.fake.responses.length;
+    await sam.command('summary');
+    await world.fake.until(() => world.fake.responses.length > refused);
+    expect(JSON.stringify(world.fake.responses[refused]!.body)).toMatch(/Summaries are for senior leaders and the head/);
+  });
+
+  it('/growth with unknown words gets the help, which says slash commands don’t work in threads', async () => {
+    const sam = new SlackUser(world, 'USAM', `sam@${slug}.example`);
+    const responded = world.fake.responses.length;
+    await sam.command('frobnicate');
+    await world.fake.until(() => world.fake.responses.length > responded);
+    const help = JSON.stringify(world.fake.responses[responded]!.body);
+    expect(help).toMatch(/I don’t know “frobnicate”/);
+    await world.fake.until(() => world.fake.responses.length > responded + 1);
+    expect(JSON.stringify(world.fake.responses[responded + 1]!.body)).toMatch(/\/growth reflect.*Slash commands don’t work inside threads/);
+  });
+});
+
+describe('App Home and health', () => {
+  it('app_home_opened publishes the person’s stage, deadlines and buttons', async () => {
+    new SlackUser(world, 'USAM', `sam@${slug}.example`);
+    const envelope = fixture<{ event: Record<string, unknown>; team_id: string; event_id: string }>('slack_event_app_home_opened.COMPOSED_envelope.json');
+    envelope.team_id = TEAM;
+    envelope.event_id = 'EvHome1';
+    envelope.event = { ...envelope.event, user: 'USAM' };
+    const published = world.fake.callsOf('views.publish').length;
+    expect((await postEvent(world.app.server.url, envelope)).status).toBe(200);
+    await world.fake.until(() => world.fake.callsOf('views.publish').length > published);
+    const call = world.fake.callsOf('views.publish').at(-1)!;
+    expect(call.body.user_id).toBe('USAM');
+    const view = JSON.stringify(call.body.view);
+    expect(view).toMatch(/Your growth cycle 2026\/27/);
+    expect(view).toMatch(/Sam Science/);
+    expect((call.body.view as { blocks: unknown[] }).blocks.length).toBeLessThanOrEqual(100);
+  });
+
+  it('every Web API method the app called in this file is in the scope table the manifest is checked against', () => {
+    const called = new Set(world.fake.calls.map((c) => c.method));
+    expect([...called].filter((method) => !(method in METHOD_SCOPES))).toEqual([]);
+    expect(called.size).toBeGreaterThanOrEqual(6);
+  });
+
+  it('GET /healthz answers 200 while the database answers', async () => {
+    const response = await fetch(`${world.app.server.url}/healthz`);
+    expect(response.status).toBe(200);
+  });
+
+  it('GET /healthz answers 503 when the database is gone', async () => {
+    const lost = await createTestDatabase();
+    const other = await startSlackWorld(lost, clock);
+    try {
+      await lost.drop();
+      const response = await fetch(`${other.app.server.url}/healthz`);
+      expect(response.status).toBe(503);
+    } finally {
+      await other.close();
+    }
+  });
+});
