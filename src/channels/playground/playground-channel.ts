@@ -71,6 +71,9 @@ export class PlaygroundChannel implements Channel {
     await this.state.save();
     // Whatever today's nudges are (the first morning's "your reflection is open"), they are waiting.
     await this.#parts.sweep();
+    if (!['127.0.0.1', 'localhost', '::1'].includes(this.#parts.config.host)) {
+      log.warn('the playground is listening beyond this machine: anyone who can reach it can act as anyone on its rosters', { host: this.#parts.config.host });
+    }
     log.info('playground ready', { today: londonDateOf(this.clock.now()), schools: seeded.map((s) => s.slug) });
   }
 
