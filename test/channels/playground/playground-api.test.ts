@@ -115,6 +115,16 @@ group('the playground JSON API on the real app', () => {
     }
   });
 
+  it('delivers notifications to anyone on a roster once per key, and reports unknown people unreachable', async () => {
+    const helen = await client.personId('Helen Hughes');
+    const note = [{ type: 'text' as const, text: 'A note for the head.' }];
+    expect(await app.router.sendTo(helen, note, 'note-1')).toEqual({ ok: true });
+    expect(await app.router.sendTo(helen, note, 'note-1')).toEqual({ ok: true });
+    expect(dmText(await client.threads(helen)).match(/A note for the head\./g)).toHaveLength(1);
+    const unknown = await app.router.sendTo('00000000-0000-4000-8000-000000000000', note, 'note-2');
+    expect(unknown).toEqual({ ok: false, error: 'no channel can reach them (playground: not on any roster)' });
+  });
+
   it('keeps the transcript and the clock across a restart, and --reset starts a fresh demo', async () => {
     const tom = await client.personId('Tom Baker');
     const clockBefore = await client.get<{ date: string }>('clock');
