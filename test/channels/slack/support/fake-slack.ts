@@ -6,6 +6,7 @@ export interface RecordedCall {
   body: Record<string, unknown>;
   /** What the fake answered (a posted message's `ts` is here). */
   response: Record<string, unknown>;
+  /** performance.now() when it arrived. */
   at: number;
 }
 
@@ -28,6 +29,8 @@ export class FakeSlack {
   #rateLimited: { method: string; remaining: number; retryAfter: number } | undefined;
   #waiters: { test: () => boolean; resolve: () => void }[] = [];
   url = '';
+  /** Called on every Web API call as it arrives (the benchmark times replies with it). */
+  onCall: ((call: RecordedCall) => void) | undefined;
 
   static async start(): Promise<FakeSlack> {
     const fake = new FakeSlack();
@@ -89,12 +92,14 @@ export class FakeSlack {
 
   #answer(path: string, body: Record<string, unknown>): { status: number; headers?: Record<string, string>; payload: unknown } {
     if (path.startsWith('/respond/')) {
-      this.responses.push({ method: path, body, response: { ok: true }, at: Date.now() });
+      this.responses.push({ method: path, body, response: { ok: true }, at: performance.now() });
       return { status: 200, payload: { ok: true } };
     }
     const method = path.replace(/^\/api\//, '').split('?')[0]!;
     const answer = this.#answerMethod(method, body);
-    this.calls.push({ method, body, response: answer.payload as Record<string, unknown>, at: Date.now() });
+    const call = { method, body, response: answer.payload as Record<string, unknown>, at: performance.now() };
+    this.calls.push(call);
+    this.onCall?.(call);
     return answer;
   }
 
