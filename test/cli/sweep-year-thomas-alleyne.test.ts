@@ -1,4 +1,32 @@
+import { describe, expect, it } from 'vitest';
 import { describeSchoolYear } from '../core/reminders/support/school-year-suite.ts';
 
 // The thomas-alleyne preset (002) swept through 2026/27: one digest a day at most, school days only, exactly as planned.
-describeSchoolYear('thomas-alleyne');
+const thomasAlleyne = describeSchoolYear('thomas-alleyne');
+
+/** Each day's state of one item (by label) in what `email` received. */
+function statesOf(email: string, label: string): string[] {
+  return thomasAlleyne()
+    .filter((d) => d.email === `${email}@thomas-alleyne.example`)
+    .flatMap((d) => d.items.filter((i) => i.label === label).map((i) => `${d.deliveredOn} ${i.state}${i.about === undefined ? '' : ` ${i.about.fullName}`}`));
+}
+
+describe('Thomas Alleyne specifics (002 §14, §31)', () => {
+  it('002 §31: teachers’ planning by 31 October is the reviewer’s, reminded before and on the day, then escalated', () => {
+    const planning = statesOf('hod.maths', 'Performance planning: three targets agreed').filter((s) => s.endsWith('Teacher 1'));
+    // Due Sat 31 Oct, after half term (26–30 Oct): 5 and 1 school days before are Mon 19 and Fri 23 Oct; the due day is held to Mon 2 Nov.
+    expect(planning.slice(0, 4)).toEqual(['2026-09-02 opened Teacher 1', '2026-10-19 due-soon Teacher 1', '2026-10-23 due-soon Teacher 1', '2026-11-02 due-today Teacher 1']);
+    // The HoD's own line manager hears of it two school days after it fell due (Sat 31 Oct → held past half term).
+    expect(statesOf('deputy', 'Performance planning: three targets agreed').some((s) => s.endsWith('escalated Teacher 1'))).toBe(true);
+  });
+
+  it('002 §31, §22: the head’s planning by 31 December is with governors, who are not on the roster, so the head is reminded', () => {
+    // Due Thu 31 Dec, in the Christmas holiday: term ends Fri 18 Dec, so the due-soon points are Mon 14 and Fri 18 Dec.
+    expect(statesOf('head', 'Head teacher’s performance planning').slice(0, 4)).toEqual(['2026-09-02 opened', '2026-12-14 due-soon', '2026-12-18 due-soon', '2027-01-05 due-today']);
+  });
+
+  it('002 §14: the interim review opens in the second half of the spring term and is the reviewer’s', () => {
+    // Spring's second half starts Mon 22 Feb; term ends on Good Friday (26 Mar), so it is due Thu 25 Mar and 5 school days before is Thu 18 Mar.
+    expect(statesOf('hod.english', 'Interim review of progress').filter((s) => s.endsWith('Teacher 9')).slice(0, 2)).toEqual(['2027-02-22 opened Teacher 9', '2027-03-18 due-soon Teacher 9']);
+  });
+});

@@ -38,3 +38,27 @@ describe('WHMAT specifics (004 §4.3, §6.3, Appendix A)', () => {
     expect(t1?.items.find((i) => i.label === 'Professional growth plan agreed')?.state).toBe('due-today');
   });
 });
+
+describe('WHMAT deadlines beyond the core cycle (004 §4.3, §8.2, Appendix A)', () => {
+  const itemsOf = (email: string, label: string) =>
+    whmat()
+      .filter((d) => d.email === `${email}@whmat.example`)
+      .flatMap((d) => d.items.filter((i) => i.label === label).map((i) => `${d.deliveredOn} ${i.state}${i.about === undefined ? '' : ` ${i.about.fullName}`}`));
+
+  it('004 §4.3: the January starter’s first check-in by week 4 is the line manager’s to arrange, reminded up to its day', () => {
+    // Started Mon 11 Jan 2027; 19 school days on (week 4) is Fri 5 Feb.
+    expect(itemsOf('hod.maths', 'First check-in (new starter)')).toEqual(
+      expect.arrayContaining(['2027-01-11 opened Jan Newstart', '2027-01-29 due-soon Jan Newstart', '2027-02-04 due-soon Jan Newstart', '2027-02-05 due-today Jan Newstart']),
+    );
+  });
+
+  it('004 §8.2: the UPR business case is offered when it opens and before October half term, never chased, and not to those already on UPR', () => {
+    const t1 = itemsOf('t1', 'Upper Pay Range business case (if you are applying)');
+    expect(t1.map((s) => s.split(' ')[1])).toEqual(['opened', 'due-soon', 'due-soon']);
+    expect(itemsOf('t5', 'Upper Pay Range business case (if you are applying)')).toEqual([]);
+  });
+
+  it('004 Appendix A: the close-down opens for the appraiser in the second half of the summer term (due mid-September)', () => {
+    expect(itemsOf('hod.english', 'Close down the cycle and make recommendations to the head').filter((s) => s.endsWith('Teacher 9'))).toEqual(['2027-06-07 opened Teacher 9']);
+  });
+});

@@ -79,9 +79,10 @@ export function planReminders(input: PlanRemindersInput): Reminder[] {
   const byRecipientAndObligation = new Map<string, Reminder[]>();
   for (const obligation of input.obligations) {
     if (obligation.status !== 'open' && obligation.status !== 'snoozed') continue;
-    if (obligation.ownerPersonId === undefined) continue;
+    const ownerId = ownerToRemind(obligation);
+    if (ownerId === undefined) continue;
     const person = people.get(obligation.personId);
-    const owner = people.get(obligation.ownerPersonId);
+    const owner = people.get(ownerId);
     if (person === undefined || !person.active || owner === undefined || !owner.active) continue;
     const mutable = isMutableKind(obligation.kind);
     // A snooze without a date would silence an obligation for ever, so it is read as no snooze.
@@ -178,6 +179,16 @@ export function cadencePoints(
     points.push({ point: 'escalated-head', audience: 'head', scheduledOn: schoolDays.add(dueOn, cadence.escalateToHeadAfterSchoolDays) });
   }
   return points;
+}
+
+/**
+ * Who is reminded of an obligation: its owner; but governors are not on the roster, so what they
+ * owe with the head (the head's planning by 31 December and review, 002 §22, §31) is the head's
+ * to be reminded of, as the person who takes part. Nobody else is, since the head has no manager.
+ */
+function ownerToRemind(obligation: ReminderObligation): string | undefined {
+  if (obligation.ownerPersonId !== undefined) return obligation.ownerPersonId;
+  return obligation.ownerRole === 'governors' ? obligation.personId : undefined;
 }
 
 /**

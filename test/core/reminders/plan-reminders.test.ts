@@ -147,8 +147,16 @@ describe('optional obligations (004 §8.2: a UPR business case if you are applyi
 });
 
 describe('no owner to tell', () => {
-  it('skips an obligation owed by the governors, who are not on the roster', () => {
-    expect(plan([obligation({ ownerPersonId: undefined, ownerRole: 'governors' })], at('2026-10-08'))).toEqual([]);
-    expect(HEAD).toBeDefined();
+  it('002 §22, §31: what the governors owe with a head is reminded to the head, who takes part; nothing is escalated', () => {
+    const headsPlanning = obligation({ personId: HEAD, ownerPersonId: undefined, ownerRole: 'governors', dueOn: '2026-12-31', opensOn: '2026-09-02', label: 'Head teacher’s performance planning' });
+    expect(plan([headsPlanning], at('2026-12-14')).map((r) => `${r.point}→${r.to === HEAD ? 'head' : r.to}`)).toEqual(['due-in-5→head']);
+    // Overdue in January: the head alone is told; there is nobody above the head to escalate to.
+    const january = sentDays([headsPlanning], '2027-01-05', '2027-01-29');
+    expect(Object.values(january).flat().every((entry) => entry.endsWith('→head'))).toBe(true);
+    expect(Object.values(january).flat().some((entry) => entry.startsWith('escalated'))).toBe(false);
+  });
+
+  it('skips an obligation with no owner on the roster that the governors do not owe', () => {
+    expect(plan([obligation({ ownerPersonId: undefined, ownerRole: 'coach' })], at('2026-10-08'))).toEqual([]);
   });
 });
