@@ -4,7 +4,7 @@ import { NOT_ON_ROSTER } from '../../../src/core/bot/trellis-bot.ts';
 import { fixedClock } from '../../../src/core/time/clock.ts';
 import { seedSchool, type SeededSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
-import { fixture, postEvent, postSigned } from './support/signed-requests.ts';
+import { fixture, postEvent, postInteraction, postSigned } from './support/signed-requests.ts';
 import { nextReplies, SlackUser, type SlackWorld, settle, startSlackWorld, TEAM, textOf, threadMessages } from './support/slack-harness.ts';
 
 let db: TestDatabase;
@@ -211,5 +211,53 @@ describe('App Home and health', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('reminder digest buttons', () => {
+  it('“Not applicable” opens a modal; an empty reason is refused on the field; a reason closes the item', async () => {
+    const sam = new SlackUser(world, 'USAM', `sam@${slug}.example`);
+    const slack = world.app.channels.find((c) => c.name === 'slack')!;
+    const obligation = await db.prisma.obligation.findFirstOrThrow({ where: { personId: school.ids.sam!, kind: 'leadership-goal' } });
+    const delivered = await slack.deliverDigest({
+      key: `digest:${school.ids.sam}:2026-10-07`,
+      recipient: { id: school.ids.sam!, email: `sam@${slug}.example`, fullName: 'Sam Science' },
+      message: { recipientId: school.ids.sam!, date: '2026-10-07', title: 'Your growth cycle: 1 thing', items: [{ obligationKey: obligation.key, label: 'Leadership goal', dueOn: '2026-10-30', rule: 'test', state: 'due-soon', point: 'due-in-7', actions: [{ label: 'Done', value: `done:${obligation.key}` }, { label: 'Not applicable', value: `na:${obligation.key}` }] }] },
+    });
+    expect(delivered).toEqual({ ok: true });
+    const digest = world.fake.callsOf('chat.postMessage').at(-1)!;
+    const opened = world.fake.callsOf('views.open').length;
+    expect((await sam.press(digest, 'Not applicable')).status).toBe(200);
+    await world.fake.until(() => world.fake.callsOf('views.open').length > opened);
+    const view = world.fake.callsOf('views.open').at(-1)!.body.view as { callback_id: string; private_metadata: string; blocks: { block_id: string; type: string }[] };
+    expect(view.callback_id).toBe('trellis_act');
+    expect(view.blocks.map((b) => b.block_id)).toEqual(['reason']);
+
+    const submit = (reason: string | null) =>
+      postInteraction(world.app.server.url, {
+        type: 'view_submission',
+        team: { id: TEAM, domain: 'example' },
+        user: { id: 'USAM', username: 'sam', name: 'sam', team_id: TEAM },
+        api_app_id: 'A123ABC456',
+        token: 'verification-token',
+        trigger_id: `trig.view.${reason}`,
+        view: { id: 'VNA1', team_id: TEAM, type: 'modal', callback_id: view.callback_id, private_metadata: view.private_metadata, blocks: view.blocks, state: { values: { reason: { value: { type: 'plain_text_input', value: reason } } } }, hash: 'h', app_id: 'A123ABC456' },
+        response_urls: [],
+        is_enterprise_install: false,
+        enterprise: null,
+      });
+    const refused = await submit(null);
+    expect(refused.status).toBe(200);
+    expect(JSON.parse(refused.text)).toEqual({ response_action: 'errors', errors: { reason: 'Please fill this in.' } });
+    expect((await db.prisma.obligation.findUniqueOrThrow({ where: { key: obligation.key } })).status).toBe('open');
+
+    const posted = world.fake.callsOf('chat.postMessage').length;
+    const accepted = await submit('I have no TLR this year');
+    expect(accepted.status).toBe(200);
+    expect(accepted.text).toBe('');
+    await world.fake.until(() => world.fake.callsOf('chat.postMessage').length > posted);
+    const closed = await db.prisma.obligation.findUniqueOrThrow({ where: { key: obligation.key } });
+    expect(closed.status).toBe('not-applicable');
+    expect(world.fake.callsOf('chat.postMessage').at(-1)!.body.channel).toBe('DUSAM');
   });
 });
