@@ -59,6 +59,9 @@ export class SlackChannel implements Channel {
   }
 
   async start(): Promise<void> {
+    // Learn the bot's own ids now, so the first person to write does not wait for auth.test; a
+    // wrong token is reported at start-up, but Slack being briefly unreachable does not stop Trellis.
+    this.#botIdentity().catch((error: unknown) => this.parts.log.warn('Slack auth.test failed: check SLACK_BOT_TOKEN and that Slack is reachable', { error }));
     if (this.#socketMode) await this.#app.start();
   }
 
