@@ -110,3 +110,21 @@ describe('a growth plan through a Slack thread, agreed by the reviewer in hers (
     expect(goals.map((g) => g.title)).toContain('Everyone in 9X answers');
   });
 });
+
+describe('/growth checkin @person', () => {
+  it('opens a check-in thread in the reviewer’s DM at its first real question, not “who with?”', async () => {
+    new SlackUser(world, 'UTOM', `tom@${slug}.example`);
+    const lena = new SlackUser(world, 'ULENA', `lm@${slug}.example`);
+    const posted = world.fake.callsOf('chat.postMessage').length;
+    const ack = await lena.command('checkin <@UTOM|tom>');
+    expect(ack.status).toBe(200);
+    await world.fake.until(() => world.fake.callsOf('chat.postMessage').slice(posted).some((c) => c.body.thread_ts !== undefined));
+    await settle(world.fake);
+    const parent = world.fake.callsOf('chat.postMessage').slice(posted).find((c) => c.body.thread_ts === undefined && c.body.channel === lena.dm)!;
+    expect(parent.body.text).toMatch(/Check-in record · 2026\/27/);
+    const thread = threadMessages(world.fake, String(parent.response.ts)).map(textOf).join('\n');
+    expect(thread).toMatch(/When was the check-in\?/);
+    const conversation = await db.prisma.conversation.findFirstOrThrow({ where: { personId: school.ids.lm!, dialogId: 'check-in' } });
+    expect(conversation.step).not.toBe('colleague');
+  });
+});

@@ -5,6 +5,7 @@ import { LIMITS, renderMessages } from '../../../src/channels/slack/block-kit.ts
 import { renderHome } from '../../../src/channels/slack/render-views.ts';
 import { METHOD_SCOPES, requiredScopes } from '../../../src/channels/slack/slack-scopes.ts';
 import { GROWTH_COMMAND } from '../../../src/channels/slack/slack-listeners.ts';
+import { mentionedUser } from '../../../src/channels/slack/slack-payloads.ts';
 
 interface Manifest {
   features: { app_home: Record<string, boolean>; slash_commands: { command: string; url: string; should_escape: boolean }[] };
@@ -78,5 +79,14 @@ describe('Block Kit limits: long content is split, never truncated', () => {
     const blocks = renderHome({ person: { id: 'p', fullName: 'Pat', role: 'leader' }, academicYear: 2026, stage: 'Planning', deadlines: [], reviewees, actions });
     expect(blocks.length).toBeLessThanOrEqual(LIMITS.blocksPerView);
     expect(JSON.stringify(blocks)).toMatch(/Reviewee 39/);
+  });
+});
+
+describe('a colleague named in /growth (should_escape: true)', () => {
+  it('reads the user id from an escaped mention, and nothing from plain text', () => {
+    expect(mentionedUser('<@U024BE7LH|sam>')).toBe('U024BE7LH');
+    expect(mentionedUser('<@U024BE7LH>')).toBe('U024BE7LH');
+    expect(mentionedUser('Sam Science')).toBeUndefined();
+    expect(mentionedUser('<@U024BE7LH|sam> and <@U1|b>')).toBeUndefined();
   });
 });
