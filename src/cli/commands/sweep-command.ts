@@ -48,7 +48,13 @@ function clockFor(at: string | undefined, fallback: Clock): Clock {
 function summary(result: SweepResult): string {
   if (result.skipped === 'not-a-school-day') return `${result.school}: not a school day, nothing sent.`;
   if (result.skipped === 'outside-window') return `${result.school}: outside the reminder window, nothing sent.`;
-  const extra = [result.retrying > 0 ? `${result.retrying} to retry` : '', result.failed > 0 ? `${result.failed} failed` : ''].filter(Boolean).join(', ');
+  const extra = [
+    result.followUps > 0 ? `${result.followUps} ${result.followUps === 1 ? 'deadline' : 'deadlines'} added (appeal outcome, 002 §17)` : '',
+    result.retrying > 0 ? `${result.retrying} to retry` : '',
+    result.failed > 0 ? `${result.failed} failed` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   return `${result.school}: ${result.queuedReminders} reminders queued, ${result.delivered} digests sent${extra ? `, ${extra}` : ''}.`;
 }
 

@@ -38,7 +38,7 @@ async function seededSchool(): Promise<{ s: Awaited<ReturnType<typeof seedSchool
 }
 
 /** One sweep at 16:00 London on `date`; returns what was delivered. */
-async function sweepOn(school: School, date: string): Promise<DigestDelivery[]> {
+async function sweepOn(school: School, date: string, result?: { followUps: number }): Promise<DigestDelivery[]> {
   const delivered: DigestDelivery[] = [];
   const deliverer: Deliverer = {
     deliver(delivery) {
@@ -46,7 +46,8 @@ async function sweepOn(school: School, date: string): Promise<DigestDelivery[]> 
       return Promise.resolve({ ok: true });
     },
   };
-  await sweepSchool({ reminders: new PrismaReminderStore(db.prisma), deliverer, clock: fixedClock(londonInstant(date, '16:00')) }, school);
+  const swept = await sweepSchool({ reminders: new PrismaReminderStore(db.prisma), deliverer, clock: fixedClock(londonInstant(date, '16:00')) }, school);
+  if (result !== undefined) result.followUps = swept.followUps;
   return delivered;
 }
 
@@ -94,13 +95,17 @@ describe('event deadlines reach the sweep (002 §16–17, Annex 1)', () => {
 
     // The meeting is marked held on Mon 30 Nov; that day's sweep adds the outcome deadline, Mon 7 Dec (5 working days).
     await db.prisma.obligation.update({ where: { id: meeting.id }, data: { status: 'done', completedAt: londonInstant('2026-11-30', '11:00') } });
-    const heldDay = await sweepOn(school, '2026-11-30');
+    const heldResult = { followUps: 0 };
+    const heldDay = await sweepOn(school, '2026-11-30', heldResult);
+    expect(heldResult.followUps).toBe(1);
     const outcome = await db.prisma.obligation.findFirstOrThrow({ where: { personId: s.ids.amy!, kind: 'appeal-outcome' } });
     expect([outcome.ownerPersonId, outcome.opensOn.toISOString().slice(0, 10), outcome.dueOn.toISOString().slice(0, 10)]).toEqual([s.ids.head, '2026-11-30', '2026-12-07']);
     // Five school days before Mon 7 Dec is the day it opens, so the item reads "due soon" at once.
     expect(itemsFor(heldDay, s.ids.head!, 'outcome')).toMatchObject([{ state: 'due-soon', dueOn: '2026-12-07', label: 'Confirm the appeal’s outcome in writing' }]);
     // A later sweep does not add it again.
-    await sweepOn(school, '2026-12-01');
+    const nextResult = { followUps: -1 };
+    await sweepOn(school, '2026-12-01', nextResult);
+    expect(nextResult.followUps).toBe(0);
     expect(await db.prisma.obligation.count({ where: { personId: s.ids.amy!, kind: 'appeal-outcome' } })).toBe(1);
   });
 
