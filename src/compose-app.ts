@@ -17,9 +17,9 @@ import type { Logger } from './logging/logger.ts';
 import { startCronScheduler } from './scheduler/cron-scheduler.ts';
 import { type RunningServer, startHttpServer } from './server/http-server.ts';
 import { PrismaConversationStore } from './storage/prisma/prisma-conversation-store.ts';
-import { PrismaActiveThreads } from './storage/prisma/prisma-active-threads.ts';
 import { PrismaIdentityStore } from './storage/prisma/prisma-identity-store.ts';
 import { PrismaReminderActionsStore } from './storage/prisma/prisma-reminder-actions-store.ts';
+import { PrismaActiveThreads } from './storage/prisma/prisma-active-threads.ts';
 import { PrismaReportReads } from './storage/prisma/prisma-report-reads.ts';
 
 export interface AppOptions {
@@ -64,8 +64,16 @@ export async function startApp(config: Config, givenClock: Clock, log: Logger, o
   try {
     const identities = new PrismaIdentityStore(services.database.prisma);
     const engine = new ConversationEngine({ store: new PrismaConversationStore(services.database.prisma), clock, dialogs: ALL_DIALOGS });
-    const bot = new TrellisBot({ engine, dialogs: ALL_DIALOGS, identities, reports: new CycleReports(new PrismaReportReads(services.database.prisma)), actions: new ObligationReminderActions(new PrismaReminderActionsStore(services.database.prisma)), clock });
     const router = new ChannelRouter();
+    const bot = new TrellisBot({
+      engine,
+      dialogs: ALL_DIALOGS,
+      identities,
+      reports: new CycleReports(new PrismaReportReads(services.database.prisma)),
+      actions: new ObligationReminderActions(new PrismaReminderActionsStore(services.database.prisma)),
+      clock,
+      notifier: router,
+    });
     const sweep = async () => {
       const slugs = await services.reminders.listSchoolSlugs();
       await sweepSchools({ reminders: services.reminders, deliverer: router, clock, findSchool: (slug) => services.schools.findSchool(slug) }, slugs);

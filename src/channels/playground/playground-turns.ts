@@ -1,5 +1,5 @@
 import type { Actor, ReminderActionOutcome } from '../../core/bot/bot-ports.ts';
-import type { CommandOutcome, TrellisBot } from '../../core/bot/trellis-bot.ts';
+import type { CommandOutcome, DialogTarget, TrellisBot } from '../../core/bot/trellis-bot.ts';
 import type { TurnInput } from '../../core/conversations/engine/inbound-turn.ts';
 import type { OutgoingMessage } from '../../core/conversations/engine/outgoing-message.ts';
 import type { TurnResult } from '../../core/conversations/engine/run-turn.ts';
@@ -107,11 +107,11 @@ export class PlaygroundTurns {
     const now = this.#deps.clock.now();
     if (outcome.kind === 'reply') this.#botSays(personId, 'dm', outcome.messages);
     else if (outcome.kind === 'ask') this.#deps.state.append(personId, 'dm', now, { kind: 'bot', message: outcome.message, act: value });
-    else return this.#startDialog(actor, this.#deps.bot.threadTitle(outcome.dialogId), outcome.trigger, undefined, messageId);
+    else return this.#startDialog(actor, this.#deps.bot.threadTitle(outcome.dialogId), outcome.trigger, outcome.targetPersonId === undefined ? undefined : { personId: outcome.targetPersonId }, messageId);
     return {};
   }
 
-  async #startDialog(actor: Actor, title: string, trigger: string, target: { text: string } | undefined, messageId: string): Promise<TurnOutcome> {
+  async #startDialog(actor: Actor, title: string, trigger: string, target: DialogTarget | undefined, messageId: string): Promise<TurnOutcome> {
     const personId = actor.person.id;
     const thread = this.#deps.state.openThread(personId, title, this.#deps.clock.now());
     const result = await this.#deps.bot.startDialog(actor, { threadKey: threadKey(personId, thread.id), messageId }, { trigger, target });

@@ -183,7 +183,10 @@ async function onShortcut(slack: SlackChannel, actor: Actor, payload: BlockActio
 
 async function applyOutcome(slack: SlackChannel, actor: Actor, outcome: Exclude<ReminderActionOutcome, { kind: 'ask' }>, channel: string, messageId: string): Promise<void> {
   if (outcome.kind === 'reply') await slack.post(channel, undefined, renderMessages(outcome.messages));
-  else await slack.openDialogThread(actor, { dialogId: outcome.dialogId, trigger: outcome.trigger, title: slack.parts.bot.threadTitle(outcome.dialogId) }, messageId);
+  else {
+    const target = outcome.targetPersonId === undefined ? undefined : { personId: outcome.targetPersonId };
+    await slack.openDialogThread(actor, { dialogId: outcome.dialogId, trigger: outcome.trigger, title: slack.parts.bot.threadTitle(outcome.dialogId), target }, messageId);
+  }
 }
 
 /** The fields a reminder action asks for; a plain question becomes one "reason" box. */

@@ -2,7 +2,7 @@ import type { AdaptiveCardActionResponse } from '@microsoft/teams.api';
 import type { IAdaptiveCard } from '@microsoft/teams.cards';
 import type { ActiveThreads } from '../../core/bot/active-threads.ts';
 import type { Actor, IdentityStore, PlatformAccount } from '../../core/bot/bot-ports.ts';
-import { NOT_ON_ROSTER, type TrellisBot } from '../../core/bot/trellis-bot.ts';
+import { type DialogTarget, NOT_ON_ROSTER, type TrellisBot } from '../../core/bot/trellis-bot.ts';
 import type { TurnInput } from '../../core/conversations/engine/inbound-turn.ts';
 import { type OutgoingMessage, say } from '../../core/conversations/engine/outgoing-message.ts';
 import type { TurnResult } from '../../core/conversations/engine/run-turn.ts';
@@ -138,7 +138,7 @@ export class TeamsInbound {
     }
     const outcome = await this.#deps.bot.command(actor, text, activity.id, { prefix: '' });
     if (outcome.kind === 'reply') await this.#send(activity, outcome.messages);
-    else await this.#startDialog(actor, activity, outcome.dialogId, outcome.trigger, outcome.target);
+    else await this.#startDialog(actor, activity, outcome.dialogId, outcome.trigger, outcome.target === undefined ? undefined : { text: outcome.target });
   }
 
   async #cardAction(activity: InboundActivity): Promise<AdaptiveCardActionResponse> {
@@ -190,15 +190,15 @@ export class TeamsInbound {
   async #digestAction(actor: Actor, activity: InboundActivity, value: string, detail: { reason?: string | undefined; until?: string | undefined } | undefined): Promise<void> {
     const outcome = await this.#deps.bot.act(actor, value, detail);
     if (outcome.kind === 'reply') await this.#send(activity, outcome.messages);
-    else if (outcome.kind === 'start-dialog') await this.#startDialog(actor, activity, outcome.dialogId, outcome.trigger, undefined);
+    else if (outcome.kind === 'start-dialog') await this.#startDialog(actor, activity, outcome.dialogId, outcome.trigger, outcome.targetPersonId === undefined ? undefined : { personId: outcome.targetPersonId });
     else if (outcome.message.type === 'form') await this.#sendActivities(activity, [attachCard(formCard(outcome.message.title, outcome.message.fields, { trellis: 'ask', value, title: outcome.message.title }))]);
     else await this.#send(activity, [outcome.message]);
   }
 
-  async #startDialog(actor: Actor, activity: InboundActivity, dialogId: string, trigger: string, target: string | undefined): Promise<void> {
+  async #startDialog(actor: Actor, activity: InboundActivity, dialogId: string, trigger: string, target: DialogTarget | undefined): Promise<void> {
     const run = `${dialogId}:${activity.id}`;
     const place = { threadKey: `${activity.conversation.id}:${run}`, messageId: activity.id };
-    const turn = await this.#deps.bot.startDialog(actor, place, { trigger, target: target === undefined ? undefined : { text: target } });
+    const turn = await this.#deps.bot.startDialog(actor, place, { trigger, target });
     const title = this.#deps.bot.dialogTitle(dialogId) ?? 'Trellis';
     if (!turn.duplicate) await this.#send(activity, [say(`**${title}** — answer with the buttons or just type your reply.`)]);
     await this.#deliver(activity, turn, run);

@@ -14,6 +14,12 @@ export interface TrellisBotDeps {
   reports: BotReports;
   actions: ReminderActions;
   clock: Clock;
+  /** Reaches people other than the one acting (the reviewer told an item was set aside). */
+  notifier?: Notifier | undefined;
+}
+
+export interface Notifier {
+  sendTo(personId: string, messages: readonly OutgoingMessage[], key: string): Promise<{ ok: boolean }>;
 }
 
 /** Where a channel carries on a dialog: its thread (Slack thread ts, Teams conversation + dialog). */
@@ -114,8 +120,13 @@ export class TrellisBot {
   }
 
   /** A reminder's button (`start:<key>`, `done:<key>`, `snooze:<key>`, `na:<key>`). */
-  act(actor: Actor, value: string, detail?: { reason?: string | undefined; until?: string | undefined }): Promise<ReminderActionOutcome> {
-    return this.#deps.actions.act(actor, value, this.#deps.clock.now(), detail);
+  async act(actor: Actor, value: string, detail?: { reason?: string | undefined; until?: string | undefined }): Promise<ReminderActionOutcome> {
+    const outcome = await this.#deps.actions.act(actor, value, this.#deps.clock.now(), detail);
+    if (outcome.kind !== 'reply' || outcome.notifications === undefined) return outcome;
+    // Told here rather than by each channel, so nobody is left unaware whichever channel the action came from.
+    const { notifier } = this.#deps;
+    for (const [i, note] of outcome.notifications.entries()) await notifier?.sendTo(note.personId, note.messages, `act:${actor.person.id}:${value}:${i}`);
+    return { kind: 'reply', messages: outcome.messages };
   }
 
   home(person: KnownPerson): Promise<HomeView> {
