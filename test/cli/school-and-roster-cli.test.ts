@@ -185,6 +185,19 @@ describe('trellis import roster', () => {
     const ta = await db.prisma.cycle.findFirstOrThrow({ where: { person: { email: 'ta1@school.example' } } });
     expect(ta.status).toBe('excluded');
   });
+
+  it('keeps deadlines started by events (an appeal window, 002 §16) when the roster is imported again', async () => {
+    const t1 = await personId('t1@school.example');
+    const cycle = await db.prisma.cycle.findFirstOrThrow({ where: { personId: t1 } });
+    const window = await db.prisma.obligation.create({
+      data: { key: `appeal-window:${cycle.id}`, cycleId: cycle.id, personId: t1, kind: 'appeal-window', label: 'Last day to appeal', opensOn: new Date('2026-07-01'), dueOn: new Date('2026-07-15'), ownerRole: 'reviewee', rule: '002 §16' },
+    });
+    const copy = join(dir, 'again.csv');
+    await copyFile(ROSTER, copy);
+    expect((await trellis('import', 'roster', copy, '--school', 'washwood')).code).toBe(0);
+    expect((await trellis('school', 'set', 'washwood', '--policy', 'thomas-alleyne', '--terms', TERMS)).code).toBe(0);
+    expect(await db.prisma.obligation.findUnique({ where: { id: window.id } })).toMatchObject({ status: 'open', kind: 'appeal-window' });
+  });
 });
 
 describe('trellis start', () => {
