@@ -26,8 +26,8 @@ export interface SweepOptions {
   /** Candidate obligations read per page: bounds the sweep's memory whatever the school's size. */
   pageSize?: number;
   /**
-   * Delivered digests marked sent per statement. Larger is fewer round trips; smaller is fewer
-   * digests a crash right after delivery could send again once their lease ends.
+   * Delivered digests marked sent per statement. 1 (the default) means a crash right after a
+   * delivery can repeat at most that one digest; larger batches trade that for fewer round trips.
    */
   markSentEvery?: number;
   catchUpSchoolDays?: number;
@@ -98,7 +98,7 @@ async function createFollowUps(deps: SweepDeps, school: School, calendar: School
 
 async function deliverDue(deps: SweepDeps, school: School, now: Date, options: SweepOptions, result: SweepResult): Promise<void> {
   const batchSize = options.batchSize ?? 500;
-  const flushAt = Math.max(1, options.markSentEvery ?? 50);
+  const flushAt = Math.max(1, options.markSentEvery ?? 1);
   const leaseUntil = new Date(now.getTime() + (options.leaseSeconds ?? 120) * 1000);
   for (;;) {
     const claimed = await deps.reminders.claimDigests(school.id, now, leaseUntil, batchSize);
