@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { type AppOptions, startApp } from '../../compose-app.ts';
-import { ConfigError, loadConfig } from '../../config/load-config.ts';
 import { londonDateOf } from '../../core/calendar/london-time.ts';
 import { consoleLogger } from '../../logging/logger.ts';
 import { CliError } from '../cli-error.ts';
 import type { CommandContext } from '../command-context.ts';
+import { loadCliConfig } from '../with-services.ts';
 
 export const START_USAGE = 'trellis start [--playground] [--preset kingsmead|thomas-alleyne|tpat|whmat] [--reset]';
 
@@ -15,13 +15,7 @@ export const START_USAGE = 'trellis start [--playground] [--preset kingsmead|tho
  */
 export async function runStartCommand(args: string[], context: CommandContext): Promise<void> {
   const options = readStartOptions(args);
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig(context.env);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(error.message);
-    throw error;
-  }
+  const config = loadCliConfig(context);
   const { output } = context;
   const app = await startApp(config, context.clock, consoleLogger(config.logLevel), options);
   try {
