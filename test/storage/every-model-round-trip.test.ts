@@ -140,6 +140,13 @@ describe('every model round-trips through the Prisma client', () => {
     covered.add('CheckIn');
     expect(await p.checkIn.findFirstOrThrow({ where: { cycleId: cycle.id } })).toMatchObject({ wellbeing: 'Good', conductedById: head.id });
 
+    const checkIn = await p.checkIn.findFirstOrThrow({ where: { cycleId: cycle.id } });
+    const meeting = await p.checkInMeeting.create({
+      data: { cycleId: cycle.id, personId: teacher.id, organizerId: head.id, startsAt: new Date('2026-11-10T15:45:00Z'), durationMinutes: 30, status: 'held', sequence: 1, checkInId: checkIn.id },
+    });
+    covered.add('CheckInMeeting');
+    expect(await p.checkInMeeting.findUniqueOrThrow({ where: { id: meeting.id } })).toMatchObject({ status: 'held', sequence: 1, durationMinutes: 30, checkInId: checkIn.id, cancelledAt: null });
+
     await p.diaryEntry.create({
       data: { cycleId: cycle.id, personId: teacher.id, planGoalId: readPlan.goals[0]!.id, writtenOn: day('2026-11-11'), body: 'Tried retrieval practice', tags: ['retrieval'] },
     });

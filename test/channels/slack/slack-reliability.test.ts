@@ -255,9 +255,12 @@ describe('reminder digest buttons', () => {
     const accepted = await submit('I have no TLR this year');
     expect(accepted.status).toBe(200);
     expect(accepted.text).toBe('');
-    await world.fake.until(() => world.fake.callsOf('chat.postMessage').length > posted);
+    const postsSince = () => world.fake.callsOf('chat.postMessage').slice(posted);
+    await world.fake.until(() => postsSince().some((call) => call.body.channel === 'DUSAM'));
     const closed = await db.prisma.obligation.findUniqueOrThrow({ where: { key: obligation.key } });
     expect(closed.status).toBe('not-applicable');
-    expect(world.fake.callsOf('chat.postMessage').at(-1)!.body.channel).toBe('DUSAM');
+    // The reviewer sees the reason (issue 6), then Sam gets the confirmation.
+    expect(postsSince().map((call) => call.body.channel)).toEqual(['DUHEAD', 'DUSAM']);
+    expect(JSON.stringify(postsSince()[0]!.body)).toMatch(/I have no TLR this year/);
   });
 });
