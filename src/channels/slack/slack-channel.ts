@@ -30,6 +30,8 @@ export class SlackChannel implements Channel {
   readonly #app: App;
   readonly #socketMode: boolean;
   readonly #dmChannels = new Map<string, string>();
+  /** Requests Slack has sent whose listeners are still running (they run after the ack). */
+  readonly #inFlight = new Set<Promise<void>>();
   #botIds: Promise<{ botId: string; botUserId: string }> | undefined;
 
   constructor(parts: ChannelParts) {
@@ -54,6 +56,10 @@ export class SlackChannel implements Channel {
       this.#app = new App({ ...common, receiver });
       this.routes.push({ method: 'POST', path: SLACK_EVENTS_PATH, handle: (request, response) => receiver.requestListener(request, response) });
     }
+    // Both receivers call processEvent and answer Slack before the listeners finish. Tracking it
+    // lets stop() drain turns in progress before the database closes, and tests wait on idle().
+    const processEvent = this.#app.processEvent.bind(this.#app);
+    this.#app.processEvent = (event) => this.#track(processEvent(event));
     this.#app.error(async (error) => parts.log.error('slack listener failed', { error }));
     registerListeners(this.#app, this);
   }
@@ -67,6 +73,19 @@ export class SlackChannel implements Channel {
 
   async stop(): Promise<void> {
     if (this.#socketMode) await this.#app.stop();
+    await this.idle();
+  }
+
+  /** Resolves once every request received so far has been handled and its replies sent. */
+  async idle(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+  }
+
+  #track(work: Promise<void>): Promise<void> {
+    this.#inFlight.add(work);
+    const done = () => this.#inFlight.delete(work);
+    work.then(done, done);
+    return work;
   }
 
   /** The roster person behind a Slack user; their e-mail comes from users.info on first contact. */

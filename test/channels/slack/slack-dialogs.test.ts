@@ -29,7 +29,7 @@ async function answer(user: User, threadTs: string, reply: string): Promise<stri
   const last = before.at(-1)!;
   const post = buttonsOf(last).includes(reply) ? await user.press(last, reply) : (await user.say(reply, threadTs)).post;
   expect(post.status).toBe(200);
-  return (await nextReplies(world.fake, threadTs, before.length)).map(textOf).join('\n');
+  return (await nextReplies(world, threadTs, before.length)).map(textOf).join('\n');
 }
 
 const HEADINGS = 9;
@@ -42,7 +42,7 @@ describe('a self-reflection in a Slack DM thread (001 Kingsmead: three levels pe
     expect(ack.status).toBe(200);
     expect(ack.text).toBe('');
     await world.fake.until(() => world.fake.responses.length === 1);
-    await settle(world.fake);
+    await settle(world);
 
     const parent = world.fake.callsOf('chat.postMessage').find((c) => c.body.thread_ts === undefined && c.body.channel === tom.dm)!;
     expect(parent.body.text).toMatch(/Self-reflection · 2026\/27 — reply in this thread/);
@@ -86,7 +86,7 @@ describe('a growth plan through a Slack thread, agreed by the reviewer in hers (
     // A top-level DM works like /growth: the dialog starts in the thread of Tom's own message.
     const started = await tom.say('plan');
     expect(started.post.status).toBe(200);
-    const opening = await nextReplies(world.fake, started.ts, 0);
+    const opening = await nextReplies(world, started.ts, 0);
     expect(textOf(opening[0])).toMatch(/Growth plan · 2026\/27/);
     expect(textOf(opening.at(-1))).toMatch(/When I’m at my best, what are my strengths\?/);
     for (const text of ['Relationships', 'Questioning', 'Low participation in 9X', 'Everyone in 9X answers', 'Hands-down responses rise', 'Some cold calling already', 'Read Lemov; practise weekly']) {
@@ -98,7 +98,7 @@ describe('a growth plan through a Slack thread, agreed by the reviewer in hers (
     expect(await db.prisma.growthPlan.findUniqueOrThrow({ where: { cycleId: school.cycles.tom! } })).toMatchObject({ status: 'submitted' });
 
     const review = await lena.say('agree');
-    const waiting = await nextReplies(world.fake, review.ts, 0);
+    const waiting = await nextReplies(world, review.ts, 0);
     expect(textOf(waiting.at(-1))).toMatch(/This plan is waiting for your agreement/);
     await answer(lena, review.ts, 'Tom Teacher');
     await answer(lena, review.ts, 'agreed');
@@ -119,7 +119,7 @@ describe('/growth checkin @person', () => {
     const ack = await lena.command('checkin <@UTOM|tom>');
     expect(ack.status).toBe(200);
     await world.fake.until(() => world.fake.callsOf('chat.postMessage').slice(posted).some((c) => c.body.thread_ts !== undefined));
-    await settle(world.fake);
+    await settle(world);
     const parent = world.fake.callsOf('chat.postMessage').slice(posted).find((c) => c.body.thread_ts === undefined && c.body.channel === lena.dm)!;
     expect(parent.body.text).toMatch(/Check-in record · 2026\/27/);
     const thread = threadMessages(world.fake, String(parent.response.ts)).map(textOf).join('\n');

@@ -42,7 +42,7 @@ describe('request signatures (Bolt’s verification, kept on)', () => {
     const calls = world.fake.calls.length;
     const post = await postEvent(world.app.server.url, envelope(), { unsigned: true });
     expect(post.status).toBe(401);
-    await settle(world.fake);
+    await settle(world);
     expect(await stored()).toEqual(before);
     expect(world.fake.calls.length).toBe(calls);
   });
@@ -54,7 +54,7 @@ describe('request signatures (Bolt’s verification, kept on)', () => {
     // The signature covers the body: a body changed on the way fails too.
     const body = JSON.stringify(envelope());
     expect((await postSigned(world.app.server.url, body.replace('Hello', 'Jello'), 'application/json', { signedBody: body })).status).toBe(401);
-    await settle(world.fake);
+    await settle(world);
     expect(await stored()).toEqual(before);
   });
 });
@@ -63,7 +63,7 @@ describe('platform retries and rate limits', () => {
   it('a retried event (same event_id, X-Slack-Retry-Num: 1) is applied once', async () => {
     const sam = new SlackUser(world, 'USAM', `sam@${slug}.example`);
     const started = await sam.say('reflect');
-    await nextReplies(world.fake, started.ts, 0);
+    await nextReplies(world, started.ts, 0);
     const before = threadMessages(world.fake, started.ts).length;
     const diary = await db.prisma.diaryEntry.count({ where: { personId: school.ids.sam! } });
 
@@ -71,8 +71,8 @@ describe('platform retries and rate limits', () => {
     const first = await sam.say('log tried exit tickets in 9C', started.ts, { eventId: 'EvRetried1' });
     const retry = await sam.say('log tried exit tickets in 9C', started.ts, { eventId: 'EvRetried1', headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
     expect([first.post.status, retry.post.status]).toEqual([200, 200]);
-    const replies = await nextReplies(world.fake, started.ts, before);
-    await settle(world.fake, 150);
+    const replies = await nextReplies(world, started.ts, before);
+    await settle(world);
     expect(threadMessages(world.fake, started.ts)).toHaveLength(before + replies.length);
     expect(replies.map(textOf).join('\n')).toMatch(/diary/i);
     expect(await db.prisma.diaryEntry.count({ where: { personId: school.ids.sam! } })).toBe(diary + 1);
@@ -91,7 +91,7 @@ describe('platform retries and rate limits', () => {
     // The diary line is stored by the time Slack is first asked to post the reply.
     await world.fake.until(() => world.fake.callsOf('chat.postMessage').some((c) => c.response.ok === false));
     expect(await db.prisma.diaryEntry.count()).toBe(diaryBefore + 1);
-    const replies = await nextReplies(world.fake, sent.ts, 0);
+    const replies = await nextReplies(world, sent.ts, 0);
     const attempts = world.fake.callsOf('chat.postMessage').filter((c) => c.body.thread_ts === sent.ts);
     expect(attempts.map((c) => c.response.ok)).toEqual([false, true]);
     expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(900);
@@ -148,7 +148,7 @@ describe('who may use Trellis', () => {
     const ack = await head.command('summary');
     expect(ack.status).toBe(200);
     await world.fake.until(() => world.fake.responses.length > responded);
-    await settle(world.fake);
+    await settle(world);
     const summary = world.fake.responses.slice(responded).map((r) => JSON.stringify(r.body)).join('\n');
     expect(summary).toMatch(/Growth cycle 2026\/27/);
     expect(summary).toMatch(/"response_type":"ephemeral"/);

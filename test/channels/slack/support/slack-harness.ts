@@ -1,3 +1,4 @@
+import { SlackChannel } from '../../../../src/channels/slack/slack-channel.ts';
 import { type RunningApp, startApp } from '../../../../src/compose-app.ts';
 import { loadConfig } from '../../../../src/config/load-config.ts';
 import type { Clock } from '../../../../src/core/time/clock.ts';
@@ -112,16 +113,15 @@ export function buttonsOf(call: RecordedCall | undefined): string[] {
 }
 
 /** Waits until the thread has more bot messages than `before` and Slack has been quiet for a moment (a turn may post several). */
-export async function nextReplies(fake: FakeSlack, threadTs: string, before: number): Promise<RecordedCall[]> {
-  await fake.until(() => threadMessages(fake, threadTs).length > before);
-  await settle(fake);
-  return threadMessages(fake, threadTs).slice(before);
+export async function nextReplies(world: SlackWorld, threadTs: string, before: number): Promise<RecordedCall[]> {
+  await settle(world);
+  await world.fake.until(() => threadMessages(world.fake, threadTs).length > before);
+  return threadMessages(world.fake, threadTs).slice(before);
 }
 
-export async function settle(fake: FakeSlack, quietMs = 60): Promise<void> {
-  for (;;) {
-    const count = fake.calls.length + fake.responses.length;
-    await new Promise((resolve) => setTimeout(resolve, quietMs));
-    if (fake.calls.length + fake.responses.length === count) return;
-  }
+/** Waits until the app has finished every request sent so far (Slack is answered before the work is done). */
+export function settle(world: SlackWorld): Promise<void> {
+  const slack = world.app.channels.find((channel) => channel.name === 'slack');
+  if (!(slack instanceof SlackChannel)) throw new Error('the Slack channel is not running');
+  return slack.idle();
 }
