@@ -4,6 +4,7 @@ import type { DeadlineObligation } from '../../core/deadlines/deadline-obligatio
 import type { ClaimedDigest, HeldMeeting, ReminderStore, SweepInputs, SweepPage } from '../../core/reminders/reminder-ports.ts';
 import type { Reminder, ReminderObligation, ReminderPerson, ReminderPoint } from '../../core/reminders/reminder-types.ts';
 import type { SweepCandidates } from '../../core/reminders/sweep-candidates.ts';
+import { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { toDbDate } from './db-date.ts';
 
@@ -33,17 +34,9 @@ export class PrismaReminderStore implements ReminderStore {
 
   async loadSweepInputs(schoolId: string, today: IsoDate, dueSince: IsoDate): Promise<SweepInputs> {
     const obligations = await this.#prisma.$queryRaw<ObligationRow[]>`
-      SELECT o.id::text AS id, o.key, o.kind, o.label, o.optional, to_char(o.opens_on, 'YYYY-MM-DD') AS opens_on,
-        to_char(o.due_on, 'YYYY-MM-DD') AS due_on, o.owner_role, o.owner_person_id::text AS owner_person_id,
-        o.person_id::text AS person_id, o.rule, o.status, to_char(o.snoozed_until, 'YYYY-MM-DD') AS snoozed_until
-      FROM obligations o JOIN people p ON p.id = o.person_id
-      WHERE p.school_id = ${schoolId}::uuid AND o.status IN ('open', 'snoozed')
-        AND o.opens_on <= ${today}::date AND o.due_on >= ${dueSince}::date`;
+      ${liveObligationsOf(schoolId, today, dueSince)}`;
     const people = await this.#prisma.$queryRaw<PersonRow[]>`
-      SELECT p.id::text AS id, p.email, p.full_name, p.role, p.line_manager_id::text AS line_manager_id, p.active,
-        (SELECT a.reviewer_id::text FROM reviewer_assignments a
-          WHERE a.reviewee_id = p.id AND a.kind = 'reviewer' AND a.ends_on IS NULL ORDER BY a.starts_on DESC LIMIT 1) AS reviewer_id
-      FROM people p WHERE p.school_id = ${schoolId}::uuid`;
+      ${PERSON_WITH_REVIEWER} WHERE p.school_id = ${schoolId}::uuid`;
     return {
       obligations: obligations.map(toObligation),
       people: people.map(toPerson),
@@ -62,12 +55,7 @@ export class PrismaReminderStore implements ReminderStore {
     // Keyset paging on the obligation id: each page is an index range, and memory stays at one
     // page whatever the school's size. The date conditions are the core's candidates.
     const rows = await this.#prisma.$queryRaw<ObligationRow[]>`
-      SELECT o.id::text AS id, o.key, o.kind, o.label, o.optional, to_char(o.opens_on, 'YYYY-MM-DD') AS opens_on,
-        to_char(o.due_on, 'YYYY-MM-DD') AS due_on, o.owner_role, o.owner_person_id::text AS owner_person_id,
-        o.person_id::text AS person_id, o.rule, o.status, to_char(o.snoozed_until, 'YYYY-MM-DD') AS snoozed_until
-      FROM obligations o JOIN people p ON p.id = o.person_id
-      WHERE p.school_id = ${schoolId}::uuid AND o.status IN ('open', 'snoozed')
-        AND o.opens_on <= ${today}::date AND o.due_on >= ${dueSince}::date
+      ${liveObligationsOf(schoolId, today, dueSince)}
         AND (o.opens_on > ${opensAfter}::date OR o.due_on = ANY(${dueOn}::date[])
           OR (o.status = 'snoozed' AND o.snoozed_until > ${wakesAfter}::date AND o.snoozed_until <= ${today}::date))
         AND o.id > ${page.after ?? '00000000-0000-0000-0000-000000000000'}::uuid
@@ -77,10 +65,7 @@ export class PrismaReminderStore implements ReminderStore {
       ids.length === 0
         ? []
         : await this.#prisma.$queryRaw<PersonRow[]>`
-      SELECT p.id::text AS id, p.email, p.full_name, p.role, p.line_manager_id::text AS line_manager_id, p.active,
-        (SELECT a.reviewer_id::text FROM reviewer_assignments a
-          WHERE a.reviewee_id = p.id AND a.kind = 'reviewer' AND a.ends_on IS NULL ORDER BY a.starts_on DESC LIMIT 1) AS reviewer_id
-      FROM people p WHERE p.id = ANY(${ids}::uuid[])`;
+      ${PERSON_WITH_REVIEWER} WHERE p.id = ANY(${ids}::uuid[])`;
     return { obligations: rows.map(toObligation), people: people.map(toPerson), next: rows.length === page.limit ? rows[rows.length - 1]!.id : undefined };
   }
 
@@ -240,6 +225,22 @@ interface ObligationRow {
   status: string;
   snoozed_until: string | null;
 }
+
+/** Open or snoozed obligations of a school already open on `today` and due since `dueSince`, as ObligationRow. */
+function liveObligationsOf(schoolId: string, today: IsoDate, dueSince: IsoDate): Prisma.Sql {
+  return Prisma.sql`SELECT o.id::text AS id, o.key, o.kind, o.label, o.optional, to_char(o.opens_on, 'YYYY-MM-DD') AS opens_on,
+        to_char(o.due_on, 'YYYY-MM-DD') AS due_on, o.owner_role, o.owner_person_id::text AS owner_person_id,
+        o.person_id::text AS person_id, o.rule, o.status, to_char(o.snoozed_until, 'YYYY-MM-DD') AS snoozed_until
+      FROM obligations o JOIN people p ON p.id = o.person_id
+      WHERE p.school_id = ${schoolId}::uuid AND o.status IN ('open', 'snoozed')
+        AND o.opens_on <= ${today}::date AND o.due_on >= ${dueSince}::date`;
+}
+
+/** People as PersonRow, with their current appraiser (an assignment names one; else the line manager reviews). */
+const PERSON_WITH_REVIEWER = Prisma.sql`SELECT p.id::text AS id, p.email, p.full_name, p.role, p.line_manager_id::text AS line_manager_id, p.active,
+        (SELECT a.reviewer_id::text FROM reviewer_assignments a
+          WHERE a.reviewee_id = p.id AND a.kind = 'reviewer' AND a.ends_on IS NULL ORDER BY a.starts_on DESC LIMIT 1) AS reviewer_id
+      FROM people p`;
 
 interface PersonRow {
   id: string;
