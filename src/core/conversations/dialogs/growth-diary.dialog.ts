@@ -16,6 +16,8 @@ export const growthDiaryDialog = defineDialog({
   version: 1,
   title: 'Growth diary entry',
   triggers: ['log', 'diary'],
+  /** `log tried exit tickets` is the whole entry in one message. */
+  triggerArgument: true,
   async open(env) {
     const cycle = await cycleOrExplain(env);
     if ('unavailable' in cycle) return cycle;

@@ -49,8 +49,8 @@ export interface DialogDefinition {
   /** Words that start this dialog in a thread with nothing active (matched case-insensitively). */
   triggers: readonly string[];
   /**
-   * Words typed after a trigger answer the first step (`reschedule check-in <id>` from a button),
-   * as the diary's `log <note>` does. Off by default: other dialogs only start on the exact words.
+   * Words typed after a trigger answer the first step (`log <note>`, `reschedule check-in <id>`
+   * from a button). Off by default: other dialogs only start on the exact words.
    */
   triggerArgument?: boolean | undefined;
   /** Old step name → new, for steps renamed between versions. */

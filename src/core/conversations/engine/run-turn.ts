@@ -322,7 +322,7 @@ export class ConversationEngine {
     for (const dialog of this.#dialogs.values()) {
       for (const trigger of dialog.triggers) {
         if (lower === trigger) return { dialog, rest: '' };
-        if (lower.startsWith(`${trigger} `) && (dialog.id === DIARY_DIALOG_ID || dialog.triggerArgument === true)) return { dialog, rest: text.slice(trigger.length).trim() };
+        if (lower.startsWith(`${trigger} `) && dialog.triggerArgument === true) return { dialog, rest: text.slice(trigger.length).trim() };
       }
     }
     return undefined;
