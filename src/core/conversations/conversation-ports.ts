@@ -1,7 +1,7 @@
 import type { IsoDate } from '../calendar/iso-date.ts';
 import type { DeadlineObligation } from '../deadlines/deadline-obligation.ts';
 import type { Flag, Role } from '../people/person.ts';
-import type { ObligationKind } from '../policy/policy-schema.ts';
+import type { ObligationKind } from '../obligations/obligation-kinds.ts';
 import type { CheckInMeetingReads, CheckInMeetingWrites } from '../scheduling/scheduling-ports.ts';
 import type { DialogState } from './engine/dialog-state.ts';
 import type { JsonValue } from './engine/json-value.ts';

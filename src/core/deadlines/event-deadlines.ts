@@ -1,5 +1,6 @@
 import type { IsoDate } from '../calendar/iso-date.ts';
 import type { SchoolCalendar } from '../calendar/school-calendar.ts';
+import type { EventObligationKind } from '../obligations/obligation-kinds.ts';
 import type { Policy } from '../policy/policy-schema.ts';
 import type { DeadlineObligation } from './deadline-obligation.ts';
 
@@ -13,14 +14,14 @@ import type { DeadlineObligation } from './deadline-obligation.ts';
 
 type Appeals = NonNullable<Policy['appeals']>;
 
-/** The kinds these deadlines use; appeal kinds cannot be snoozed (see reminder-types). */
+/** The kinds these deadlines use; what each may do is in the registry (appeal kinds cannot be snoozed). */
 export const DEADLINE_KINDS = {
   appealWindow: 'appeal-window',
   appealMeeting: 'appeal-meeting',
   appealOutcome: 'appeal-outcome',
   oralFeedback: 'observation-oral-feedback',
   writtenFeedback: 'observation-written-feedback',
-} as const;
+} as const satisfies Record<string, EventObligationKind>;
 
 export function appealWindowKey(personId: string, cycleId: string): string {
   return `${personId}:${cycleId}:appeal-window`;

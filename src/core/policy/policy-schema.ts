@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FlagSchema, RoleSchema } from '../people/person.ts';
+import { OBLIGATION_KINDS } from '../obligations/obligation-kinds.ts';
 import { DateRuleSchema } from './date-rule.ts';
 
 /**
@@ -9,21 +10,9 @@ import { DateRuleSchema } from './date-rule.ts';
 
 const RuleRef = z.string().min(1, 'cite the policy paragraph this comes from, e.g. "002 §31"');
 
-/** Obligation kinds the timeline knows. The first six are named by the foundation issue. */
-export const OBLIGATION_KINDS = [
-  'self-reflection',
-  'plan-agreed',
-  'check-in',
-  'interim-review',
-  'feedback',
-  'end-of-cycle-review',
-  'leadership-goal',
-  'close-down',
-  'upr-application',
-  'peer-observation',
-] as const;
+/** The kinds an obligation rule may name: the registry in src/core/obligations decides them. */
 export const ObligationKindSchema = z.enum(OBLIGATION_KINDS);
-export type ObligationKind = z.infer<typeof ObligationKindSchema>;
+export type { ObligationKind } from '../obligations/obligation-kinds.ts';
 
 /** Who owes an obligation, resolved to a person later from the roster and assignments. */
 export const OWNERS = ['reviewee', 'reviewer', 'coach', 'head', 'governors'] as const;

@@ -1,7 +1,8 @@
 import { compareDates, type IsoDate } from '../calendar/iso-date.ts';
 import type { SchoolCalendar } from '../calendar/school-calendar.ts';
 import type { Policy } from '../policy/policy-schema.ts';
-import { type Chase, chaseOf, isMutableKind, type Reminder, type ReminderAudience, type ReminderObligation, type ReminderPerson, type ReminderPoint, reminderKey } from './reminder-types.ts';
+import { isAdjustableKind } from '../obligations/obligation-kinds.ts';
+import { type Chase, chaseOf, type Reminder, type ReminderAudience, type ReminderObligation, type ReminderPerson, type ReminderPoint, reminderKey } from './reminder-types.ts';
 import { type SchoolDays, schoolDaysOf } from './school-days.ts';
 import { sendingMoment } from './sending-window.ts';
 
@@ -84,7 +85,7 @@ export function planReminders(input: PlanRemindersInput): Reminder[] {
     const person = people.get(obligation.personId);
     const owner = people.get(ownerId);
     if (person === undefined || !person.active || owner === undefined || !owner.active) continue;
-    const mutable = isMutableKind(obligation.kind);
+    const mutable = isAdjustableKind(obligation.kind);
     // A snooze without a date would silence an obligation for ever, so it is read as no snooze.
     const snoozedUntil = obligation.status === 'snoozed' && mutable ? obligation.snoozedUntil : undefined;
     const wakesOn = snoozedUntil === undefined ? undefined : held(snoozedUntil);

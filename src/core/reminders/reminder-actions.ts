@@ -2,9 +2,8 @@ import type { Actor, ReminderActionOutcome, ReminderActions } from '../bot/bot-p
 import { addCalendarDays, type IsoDate, isIsoDate } from '../calendar/iso-date.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import { type OutgoingMessage, say } from '../conversations/engine/outgoing-message.ts';
-import { dialogForObligation } from '../reports/obligation-dialogs.ts';
+import { dialogForObligation, isAdjustableKind, kindInfo } from '../obligations/obligation-kinds.ts';
 import { readableDate } from '../reports/readable-date.ts';
-import { isMutableKind } from './reminder-types.ts';
 
 /** An obligation as acting on it needs: its state, whose it is, and who may act for them. */
 export interface ActionableObligation {
@@ -47,25 +46,6 @@ export interface ReminderActionStore {
   markNotApplicable(change: ChangeBase & { reason: string }): Promise<boolean>;
 }
 
-/**
- * Kinds whose record is written in a dialog, and by whom: for these, pressing Done would tick
- * off something that has no record, so the person is sent to the dialog instead. Everything else
- * is a meeting held or a step taken outside the chat (a check-in, the interim review, oral
- * feedback, the appeal meeting), and Done is an honest record of it.
- */
-const RECORDED_IN_A_DIALOG: Readonly<Record<string, { by: 'anyone' | 'reviewee'; why: string }>> = {
-  'self-reflection': { by: 'anyone', why: 'A self-reflection is done by writing it, so there is a record of it. Press Start to write it now.' },
-  'leadership-goal': { by: 'anyone', why: 'The leadership goal is done by adding it to the growth plan. Press Start to do it now.' },
-  'end-of-cycle-review': { by: 'anyone', why: 'The end-of-cycle review is done by writing it, so there is a record of it. Press Start to write it now.' },
-  'upr-application': { by: 'anyone', why: 'A pay-threshold application is made by writing it. Press Start to apply, or Not applicable if you are not applying.' },
-  appeal: { by: 'anyone', why: 'An appeal is lodged by writing it. Press Start to lodge one.' },
-  'appeal-window': { by: 'anyone', why: 'There is nothing to tick off: if you wish to appeal, press Start; if not, the window simply closes.' },
-  // Agreement is the reviewer's to give (002 §31, 004 §5.3): the reviewee sends the plan instead.
-  'plan-agreed': { by: 'reviewee', why: 'Your reviewer agrees your plan, so they mark this done. Write or send your plan with `plan`, and they will be asked to agree it.' },
-  // The appraisee records the check-in (004 §6.6), and recording it marks the meeting held.
-  'check-in-meeting': { by: 'reviewee', why: 'Once you have met, record the check-in with `checkin`: recording it marks the meeting held (004 §6.6).' },
-};
-
 /** How far past its due date a reminder may be put off: long enough for a short absence, short enough that it is not forgotten. */
 export const SNOOZE_DAYS_PAST_DUE = 14;
 
@@ -106,14 +86,15 @@ export class ObligationReminderActions implements ReminderActions {
   async #done(obligation: ActionableObligation, change: ChangeBase): Promise<ReminderActionOutcome> {
     const settled = settledText(obligation);
     if (settled !== undefined) return reply(settled);
-    const recorded = RECORDED_IN_A_DIALOG[obligation.kind];
-    if (recorded !== undefined && (recorded.by === 'anyone' || change.actorId === obligation.personId)) return reply(recorded.why);
+    // Where the record is written in a dialog, Done would tick off something with no record.
+    const { done } = kindInfo(obligation.kind);
+    if (!done.honest && (done.by === 'anyone' || change.actorId === obligation.personId)) return reply(done.why);
     const changed = await this.#store.markDone(change);
     return reply(changed ? `Marked done: ${describe(obligation)}. Thank you.` : `${describe(obligation)} is already done — nothing to change.`);
   }
 
   async #snooze(obligation: ActionableObligation, change: ChangeBase, today: IsoDate, until: string | undefined): Promise<ReminderActionOutcome> {
-    if (!isMutableKind(obligation.kind)) {
+    if (!isAdjustableKind(obligation.kind)) {
       return reply(`Reminders for “${obligation.label}” can’t be snoozed: the deadline is fixed by the appeal procedure, and missing it loses the right to appeal (002 §16).`);
     }
     const settled = settledText(obligation);
@@ -140,7 +121,7 @@ export class ObligationReminderActions implements ReminderActions {
   }
 
   async #notApplicable(actor: Actor, obligation: ActionableObligation, change: ChangeBase, today: IsoDate, reason: string | undefined): Promise<ReminderActionOutcome> {
-    if (!isMutableKind(obligation.kind)) return reply(`“${obligation.label}” can’t be set aside: appeal deadlines are fixed by the appeal procedure (002 §16).`);
+    if (!isAdjustableKind(obligation.kind)) return reply(`“${obligation.label}” can’t be set aside: appeal deadlines are fixed by the appeal procedure (002 §16).`);
     if (obligation.status === 'not-applicable') return reply(`${describe(obligation)} is already marked not applicable.`);
     const settled = settledText(obligation);
     if (settled !== undefined) return reply(settled);

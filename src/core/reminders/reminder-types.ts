@@ -1,4 +1,5 @@
 import type { IsoDate } from '../calendar/iso-date.ts';
+import { lapses } from '../obligations/obligation-kinds.ts';
 
 /** An obligation as the reminder planner needs it: what, for whom, by when, and its state. */
 export interface ReminderObligation {
@@ -62,29 +63,12 @@ export interface Reminder {
   mutable: boolean;
 }
 
-/**
- * Kinds whose deadlines are set by statute or a contractual appeal procedure: a reminder may not
- * be snoozed or muted, because missing the 10-working-day appeal window loses the right (002 §16).
- */
-const IMMUTABLE_KINDS: ReadonlySet<string> = new Set(['appeal', 'appeal-lodged', 'appeal-window', 'appeal-meeting', 'appeal-outcome']);
-
-/**
- * Rights that lapse rather than duties that fall due: the person is reminded up to and on the
- * last day, but nobody is chased or escalated to afterwards, because not appealing is a choice
- * (002 §16: "a right of appeal").
- */
-const LAPSING_KINDS: ReadonlySet<string> = new Set(['appeal-window']);
-
 /** How far a cadence follows an obligation: see `cadencePoints`. */
 export type Chase = 'before-due' | 'until-due' | 'after-due';
 
 export function chaseOf(obligation: Pick<ReminderObligation, 'kind' | 'optional'>): Chase {
-  if (LAPSING_KINDS.has(obligation.kind)) return 'until-due';
+  if (lapses(obligation.kind)) return 'until-due';
   return obligation.optional ? 'before-due' : 'after-due';
-}
-
-export function isMutableKind(kind: string): boolean {
-  return !IMMUTABLE_KINDS.has(kind);
 }
 
 export function reminderKey(obligationKey: string, point: ReminderPoint, recipientId: string): string {

@@ -4,7 +4,7 @@ import { ALL_DIALOGS } from '../conversations/dialogs/all-dialogs.ts';
 import { type OutgoingMessage, type SummaryItem, say } from '../conversations/engine/outgoing-message.ts';
 import { academicYearOf } from '../time/clock.ts';
 import { overdueReport, summaryReport } from './leader-reports.ts';
-import { dialogForObligation } from './obligation-dialogs.ts';
+import { dialogForObligation } from '../obligations/obligation-kinds.ts';
 import { dueText, plural, readableDate } from './readable-date.ts';
 import type { PersonCycleView, ReportObligation, ReportReads } from './report-ports.ts';
 import { canBeOverdue, isPending, stageOf } from './stages.ts';

@@ -4,7 +4,7 @@ import { type OutgoingMessage, type SummaryItem, say } from '../conversations/en
 import { academicYearOf } from '../time/clock.ts';
 import { plural, readableDate } from './readable-date.ts';
 import type { LeaderScope, ReportReads, ScopeCounts } from './report-ports.ts';
-import { compareKinds, kindInfo } from './stages.ts';
+import { compareKinds, kindInfo, phaseOf } from '../obligations/obligation-kinds.ts';
 
 /** A long overdue list is cut here, with a count of the rest, so a chat message stays readable. */
 const OVERDUE_LINES = 40;
@@ -58,7 +58,7 @@ function summaryItems(counts: ScopeCounts): SummaryItem[] {
     const info = kindInfo(stage.kind);
     const parts = [`${stage.done} done`, `${stage.open} open`, `${stage.overdue} overdue`];
     if (stage.notApplicable > 0) parts.push(`${stage.notApplicable} not applicable`);
-    items.push({ label: `${info.phase} · ${info.label}`, value: parts.join(' · ') });
+    items.push({ label: `${phaseOf(stage.kind)} · ${info.label}`, value: parts.join(' · ') });
   }
   if (stages.length === 0) items.push({ label: 'Items', value: 'none yet this year' });
   return items;

@@ -1,11 +1,12 @@
 import type { SchoolCalendar } from '../calendar/school-calendar.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import { addCalendarDays, compareDates, type IsoDate } from '../calendar/iso-date.ts';
+import type { EventObligationKind } from '../obligations/obligation-kinds.ts';
 import { formatLondonTime } from './check-in-invitation.ts';
 import type { MeetingObligation, ScheduledMeeting } from './scheduling-ports.ts';
 
 /** The obligation kind of a booked check-in: the reminder sweep sends it like any other. */
-export const CHECK_IN_MEETING_KIND = 'check-in-meeting';
+export const CHECK_IN_MEETING_KIND: EventObligationKind = 'check-in-meeting';
 
 /** Meeting reminder keys start with the meeting id, so one meeting's reminders are found by prefix. */
 export function meetingKeyPrefix(meetingId: string): string {

@@ -18,7 +18,7 @@ import type {
 } from '../../core/conversations/conversation-ports.ts';
 import type { DeadlineObligation } from '../../core/deadlines/deadline-obligation.ts';
 import { FlagSchema, RoleSchema } from '../../core/people/person.ts';
-import type { ObligationKind } from '../../core/policy/policy-schema.ts';
+import type { ObligationKind } from '../../core/obligations/obligation-kinds.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { fromDbDate, toDbDate } from './db-date.ts';

@@ -9,7 +9,7 @@ import type {
   RevieweeGlance,
   ScopeCounts,
 } from '../../core/reports/report-ports.ts';
-import { NEVER_OVERDUE_KINDS } from '../../core/reports/stages.ts';
+import { LAPSING_KINDS } from '../../core/obligations/obligation-kinds.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 
@@ -188,7 +188,7 @@ export class PrismaReportReads implements ReportReads {
 }
 
 /** Kinds never counted as overdue (a right such as an appeal window lapses; it is not late). */
-const NEVER_OVERDUE = [...NEVER_OVERDUE_KINDS];
+const NEVER_OVERDUE: string[] = [...LAPSING_KINDS];
 
 interface RevieweeRow {
   id: string;

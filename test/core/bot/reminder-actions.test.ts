@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, ReminderActionOutcome } from '../../../src/core/bot/bot-ports.ts';
 import { ALL_DIALOGS } from '../../../src/core/conversations/dialogs/all-dialogs.ts';
 import { messageText } from '../../../src/core/conversations/engine/outgoing-message.ts';
-import { OBLIGATION_KINDS } from '../../../src/core/policy/policy-schema.ts';
+import { ALL_OBLIGATION_KINDS, dialogForObligation } from '../../../src/core/obligations/obligation-kinds.ts';
 import { ObligationReminderActions } from '../../../src/core/reminders/reminder-actions.ts';
-import { dialogForObligation } from '../../../src/core/reports/obligation-dialogs.ts';
 import { PrismaReminderActionsStore } from '../../../src/storage/prisma/prisma-reminder-actions-store.ts';
 import type { SeededSchool } from '../../support/seed-school.ts';
 import { seedSchool } from '../../support/seed-school.ts';
@@ -89,7 +88,7 @@ describe('start: from a reminder', () => {
   });
 
   it('every mapped trigger is one its dialog answers to, for every obligation kind', () => {
-    for (const kind of [...OBLIGATION_KINDS, 'appeal']) {
+    for (const kind of ALL_OBLIGATION_KINDS) {
       for (const asReviewee of [true, false]) {
         const start = dialogForObligation(kind, asReviewee);
         if ('none' in start) continue;
