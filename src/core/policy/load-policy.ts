@@ -8,7 +8,7 @@ import { type Policy, type PolicyInput, PolicySchema } from './policy-schema.ts'
  */
 export function parsePolicy(input: unknown): Parsed<Policy> {
   const result = PolicySchema.safeParse(input);
-  if (!result.success) return { ok: false, problems: problemsFromZod(result.error) };
+  if (!result.success) return { ok: false, problems: problemsFromZod(result.error, { schema: PolicySchema, input }) };
   const problems = crossFieldProblems(result.data);
   return problems.length > 0 ? { ok: false, problems } : { ok: true, value: result.data };
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { closestName, knownFieldsAt } from './unknown-fields.ts';
 
 /** One thing wrong with some input, with where it is, in words a school's IT lead can act on. */
 export interface Problem {
@@ -18,8 +19,24 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out === '' ? '(file)' : out;
 }
 
-export function problemsFromZod(error: z.ZodError): Problem[] {
-  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+/**
+ * One problem per zod issue. Given the schema and the input that failed, each field the schema
+ * does not know is its own problem at its own path, naming the known field it most likely meant.
+ */
+export function problemsFromZod(error: z.ZodError, checked?: { schema: z.ZodType; input: unknown }): Problem[] {
+  return error.issues.flatMap((issue): Problem[] => {
+    if (issue.code !== 'unrecognized_keys') return [{ path: formatPath(issue.path), message: issue.message }];
+    const known = checked === undefined ? undefined : knownFieldsAt(checked.schema, checked.input, issue.path);
+    return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: unknownFieldMessage(key, known) }));
+  });
+}
+
+function unknownFieldMessage(key: string, known: readonly string[] | undefined): string {
+  const base = 'is not a setting Trellis knows here';
+  if (known === undefined) return `${base}; remove it`;
+  const closest = closestName(key, known);
+  if (closest !== undefined) return `${base}; did you mean "${closest}"?`;
+  return `${base}; the settings here are ${known.join(', ')}`;
 }
 
 export function formatProblems(problems: readonly Problem[]): string {
