@@ -176,11 +176,9 @@ export const PolicySchema = z.strictObject({
     /** Cap on performance-management observation per cycle, in minutes; absent = no cap. */
     capMinutesPerCycle: z.number().int().min(0).optional(),
     capExemptFlags: z.array(FlagSchema).default([]),
-    graded: z.boolean(),
     oralFeedbackWithinWorkingDays: z.number().int().min(0).optional(),
     writtenFeedbackWithinWorkingDays: z.number().int().min(0).optional(),
     teacherMayAppendComments: z.boolean(),
-    peerObservationsPerYear: z.number().int().min(0).default(0),
     rule: RuleRef,
   }),
   appeals: z

@@ -70,3 +70,26 @@ function editDistance(a: string, b: string): number {
   }
   return previous[b.length]!;
 }
+
+/**
+ * Every field path a schema describes, e.g. `checkIns.typicalMinutes`, `obligations[].due.from`:
+ * the fields of every member of a union, and array elements as `[]`.
+ */
+export function schemaFieldPaths(schema: z.ZodType, prefix = ''): string[] {
+  const out: string[] = [];
+  const visit = (node: z.ZodType, at: string): void => {
+    let current = node;
+    while (current instanceof z.ZodOptional || current instanceof z.ZodDefault || current instanceof z.ZodNullable) current = current.unwrap() as z.ZodType;
+    if (current instanceof z.ZodDiscriminatedUnion || current instanceof z.ZodUnion) for (const option of current.options as z.ZodType[]) visit(option, at);
+    else if (current instanceof z.ZodArray) visit(current.element as z.ZodType, `${at}[]`);
+    else if (current instanceof z.ZodObject) {
+      for (const [key, child] of Object.entries(current.shape as Record<string, z.ZodType>)) {
+        const path = at === '' ? key : `${at}.${key}`;
+        if (!out.includes(path)) out.push(path);
+        visit(child, path);
+      }
+    }
+  };
+  visit(schema, prefix);
+  return out;
+}

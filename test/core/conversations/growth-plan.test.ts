@@ -190,4 +190,16 @@ describe('TPAT goals (003 §8.9)', () => {
     expect(goals[0]).toMatchObject({ kind: 'goal', title: 'Learn the new finance system', detail: 'Vendor training and shadowing', successCriteria: 'Month-end done in 2 days' });
     expect(goals[0]!.checkInDates.map((d) => d.toISOString().slice(0, 10))).toEqual(['2026-12-01', '2027-02-10']);
   });
+
+  it('003 §5.5: an agreed plan says a new goal may be set once one is achieved, without waiting for next year (cycle.continuous)', async () => {
+    const s = await seedSchool(db.prisma, 'tpat', [{ key: 'p', fullName: 'Pia Person', role: 'support' }]);
+    const chat = new Chat(newEngine(db.prisma), s.ids.p!);
+    await chat.user('plan');
+    await chat.answers('Learn the new finance system', 'Month-end done in 2 days', 'Vendor training', '30 April 2027', '1 Dec 2026', 'no');
+    await chat.user('submit');
+    await db.prisma.growthPlan.update({ where: { cycleId: s.cycles.p! }, data: { status: 'agreed' } });
+    const again = new Chat(newEngine(db.prisma), s.ids.p!);
+    await again.user('plan');
+    expect(again.transcript.join('\n')).toMatch(/continuous \(003 §5\.5 \(continuous and cyclical\)\): once a goal is achieved, review it and set your next one/);
+  });
 });

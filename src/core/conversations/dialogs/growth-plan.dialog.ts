@@ -57,7 +57,7 @@ export const growthPlanDialog = defineDialog({
       confirm: true,
       summaryTitle: 'Your growth plan',
       help: `Your growth plan follows ${policy.plan.rule}.`,
-      resume: resumeFrom(existing, reviewer?.fullName),
+      resume: resumeFrom(existing, reviewer?.fullName, policy.cycle),
       steps: allSteps,
       async complete(values, records) {
         const needsAgreement = policy.planAgreement.requiredBeforeSubmission;
@@ -93,7 +93,7 @@ export const growthPlanDialog = defineDialog({
   },
 });
 
-function resumeFrom(existing: StoredPlan | undefined, reviewerName: string | undefined): { values: Values; messages: OutgoingMessage[] } | undefined {
+function resumeFrom(existing: StoredPlan | undefined, reviewerName: string | undefined, cycle: Policy['cycle']): { values: Values; messages: OutgoingMessage[] } | undefined {
   if (existing === undefined) return undefined;
   const details = readPlanDetails(existing.details);
   if (details === undefined) return undefined;
@@ -101,7 +101,10 @@ function resumeFrom(existing: StoredPlan | undefined, reviewerName: string | und
   const note: Record<StoredPlan['status'], string> = {
     'changes-requested': `${who} asked for changes${details.review?.comment ? `: “${details.review.comment}”.` : '.'} Change what you need with \`edit <step>\`, then submit again.`,
     submitted: `Your plan is waiting for ${who === 'Your reviewer' ? 'your reviewer' : who}’s agreement. You can still change it here and submit again.`,
-    agreed: 'Your plan has been agreed. It’s a live document: change what you need with `edit <step>` and it goes back for agreement.',
+    // 003 §5.5: a continuous cycle is reviewed when its goal is achieved, and a new one may begin within the year.
+    agreed: cycle.continuous
+      ? `Your plan has been agreed. Growth here is continuous (${cycle.rule}): once a goal is achieved, review it and set your next one with \`edit <step>\`, without waiting for next year; it goes back for agreement.`
+      : 'Your plan has been agreed. It’s a live document: change what you need with `edit <step>` and it goes back for agreement.',
     draft: 'Here’s your draft plan.',
   };
   return { values: details.answers, messages: [say(note[existing.status])] };

@@ -64,9 +64,7 @@ export const kingsmead: PolicyInput = {
   },
   checkIns: { typicalMinutes: 20, wellbeingCheck: false, avoid: [], arrangedBy: 'reviewer', rule: '001 "Professional support"' },
   observation: {
-    graded: false,
     teacherMayAppendComments: true,
-    peerObservationsPerYear: 1,
     rule: '001 "Observation" (ungraded, developmental; observe a colleague once a year to learn)',
   },
   payThreshold: {

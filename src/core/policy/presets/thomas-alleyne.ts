@@ -54,7 +54,6 @@ export const thomasAlleyne: PolicyInput = {
   observation: {
     capMinutesPerCycle: 180,
     capExemptFlags: ['ect', 'support-plan'],
-    graded: false,
     oralFeedbackWithinWorkingDays: 1,
     writtenFeedbackWithinWorkingDays: 5,
     teacherMayAppendComments: true,

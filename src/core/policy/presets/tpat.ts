@@ -45,7 +45,7 @@ export const tpat: PolicyInput = {
     arrangedBy: 'coach',
     rule: '003 §5.6, §10.1',
   },
-  observation: { graded: false, teacherMayAppendComments: true, rule: '003 §9.1' },
+  observation: { teacherMayAppendComments: true, rule: '003 §9.1' },
   reviewers: {
     defaultReviewer: 'coach',
     revieweeMayRequestChange: false,

@@ -52,9 +52,7 @@ export const whmat: PolicyInput = {
     rule: '004 §3.11, §6.2–6.8',
   },
   observation: {
-    graded: false,
     teacherMayAppendComments: true,
-    peerObservationsPerYear: 1,
     rule: '004 §7.4–7.5',
   },
   payThreshold: {
