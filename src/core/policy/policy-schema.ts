@@ -45,6 +45,8 @@ export const ObligationRuleSchema = z.strictObject({
   opens: DateRuleSchema,
   due: DateRuleSchema,
   rule: RuleRef,
+  /** Where Trellis reads the seed in a particular way (a date the seed leaves open), how and why; printed in docs/policies. */
+  interpretation: z.string().min(1).optional(),
 });
 export type ObligationRule = z.infer<typeof ObligationRuleSchema>;
 

@@ -86,6 +86,14 @@ describe('self-reflection under WHMAT (004 §4.2: no rating; TA standards; job d
     expect((saved.entries as { rating?: string; reflection?: string }[])[0]).toEqual({ kind: 'standard', standard: 'ts1', heading: expect.stringMatching(/^1 Set high/), reflection: 'Doing well on ts1', nextSteps: 'Next for ts1' });
   });
 
+  it('004 §4.1: help names the standards the role is held to and the paragraph that sets them (standards.rule)', async () => {
+    const s = await seedSchool(db.prisma, 'whmat', [{ key: 'ta', fullName: 'Tia Assistant', role: 'teaching-assistant' }]);
+    const chat = new Chat(newEngine(db.prisma), s.ids.ta!);
+    await chat.user('reflect');
+    await chat.user('help');
+    expect(chat.lastBot()).toMatch(/the standards your role is held to \(004 §3\.6, §4\.1, Appendix B\)/);
+  });
+
   it('gives a teaching assistant the four TA standards of Appendix B', async () => {
     const s = await seedSchool(db.prisma, 'whmat', [{ key: 'ta', fullName: 'Tara Assistant', role: 'teaching-assistant' }]);
     const chat = new Chat(newEngine(db.prisma), s.ids.ta!);

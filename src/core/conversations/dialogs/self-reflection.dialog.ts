@@ -57,7 +57,7 @@ export const selfReflectionDialog = defineDialog({
       intro: [intro],
       confirm: true,
       summaryTitle: `Your self-reflection: ${title}`,
-      help: `You’re reflecting on ${title}, one heading at a time (${policy.reflection.rule}).`,
+      help: `You’re reflecting on ${title}, the standards your role is held to (${policy.standards.rule}), one heading at a time (${policy.reflection.rule}).`,
       steps: (values) => [...(fixed ? [] : [jobDescriptionStep()]), ...standardsOf(values).flatMap((s) => standardSteps(s, policy)), ...closingSteps(policy)],
       async complete(values, records) {
         const entries: ReflectionEntry[] = standardsOf(values).map((s) => ({

@@ -100,6 +100,7 @@ export const kingsmead: PolicyInput = {
       opens: { from: 'term', term: 'autumn', point: 'start' },
       due: { from: 'month-day', monthDay: '10-15', adjust: 'working-day-on-or-before' },
       rule: '001 "Effective professional reflection" (at the start of the cycle, before the October plan meeting)',
+      interpretation: 'The policy asks for reflection before the October plan meeting but names no date; Trellis asks for it by 15 October so the meeting can use it.',
     },
     {
       id: 'plan-agreed',
@@ -140,6 +141,7 @@ export const kingsmead: PolicyInput = {
       opens: { from: 'term', term: 'autumn', point: 'start' },
       due: { from: 'term', term: 'summer', point: 'half-term-start', offset: { amount: -1, unit: 'working-days' } },
       rule: '001 "Observation" (each teacher observes a colleague once a year)',
+      interpretation: 'The policy says once a year; Trellis asks for it before the summer half term so it can feed the end-of-cycle review.',
     },
     {
       id: 'end-of-cycle-review',
@@ -159,6 +161,7 @@ export const kingsmead: PolicyInput = {
       opens: { from: 'start-date' },
       due: { from: 'start-date', offset: { amount: 9, unit: 'school-days' } },
       rule: '001 "Effective professional reflection" (Trellis default for new starters: within two school weeks)',
+      interpretation: 'The policy sets no date for someone who joins during the year; Trellis gives two school weeks from their first day.',
     },
     {
       id: 'new-starter-plan-agreed',
@@ -169,6 +172,7 @@ export const kingsmead: PolicyInput = {
       opens: { from: 'start-date' },
       due: { from: 'start-date', offset: { amount: 19, unit: 'school-days' } },
       rule: '001 "Professional growth plan" (Trellis default for new starters: within four school weeks)',
+      interpretation: 'The policy sets no date for someone who joins during the year; Trellis gives four school weeks from their first day.',
     },
   ],
 };

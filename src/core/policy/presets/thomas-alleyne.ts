@@ -101,6 +101,7 @@ export const thomasAlleyne: PolicyInput = {
       opens: { from: 'cycle-start' },
       due: { from: 'month-day', monthDay: '10-15', adjust: 'working-day-on-or-before' },
       rule: '002 §5, §31 (reflection ahead of planning, which is due by 31 October)',
+      interpretation: 'The policy has reflection feed the planning meeting (due 31 October) without a date of its own; Trellis asks for it by 15 October.',
     },
     {
       id: 'plan-agreed',
@@ -163,6 +164,7 @@ export const thomasAlleyne: PolicyInput = {
       opens: { from: 'start-date' },
       due: { from: 'start-date', offset: { amount: 19, unit: 'school-days' } },
       rule: '002 §34 (the head sets a first cycle in line with others; Trellis default: planning within four school weeks)',
+      interpretation: "§34 leaves the timing of a new starter's first cycle to the head; Trellis defaults to four school weeks from their first day.",
     },
   ],
 };

@@ -118,6 +118,7 @@ export const tpat: PolicyInput = {
       opens: { from: 'start-date' },
       due: { from: 'start-date', offset: { amount: 9, unit: 'school-days' } },
       rule: '003 §7.3 (during induction; Trellis default: within two school weeks)',
+      interpretation: '§7.3 puts it inside induction without a date; Trellis gives two school weeks from the first day.',
     },
     {
       id: 'new-starter-plan-agreed',
@@ -128,6 +129,7 @@ export const tpat: PolicyInput = {
       opens: { from: 'start-date' },
       due: { from: 'start-date', offset: { amount: 29, unit: 'school-days' } },
       rule: '003 §7.3 (as part of probation; Trellis default: within six school weeks)',
+      interpretation: '§7.3 puts it inside probation without a date; Trellis gives six school weeks from the first day.',
     },
   ],
 };

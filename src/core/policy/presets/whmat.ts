@@ -90,6 +90,7 @@ export const whmat: PolicyInput = {
       opens: { from: 'month-day', monthDay: '09-01' },
       due: { from: 'month-day', monthDay: '10-15', adjust: 'working-day-on-or-before' },
       rule: '004 §4.2 (by mid-October); Appendix A (directed time in mid-September)',
+      interpretation: '“Mid-October” is read as 15 October.',
     },
     {
       id: 'autumn-check-in',
@@ -137,6 +138,7 @@ export const whmat: PolicyInput = {
       opens: { from: 'term', term: 'summer', point: 'second-half-start' },
       due: { from: 'month-day', monthDay: '09-15', yearsAfter: 1, adjust: 'working-day-on-or-before' },
       rule: '004 Appendix A (mid-September deadline for appraisers)',
+      interpretation: '“Mid-September” is read as 15 September of the next academic year.',
     },
     {
       id: 'upr-application',

@@ -1,0 +1,175 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { PolicySchema } from '../../../src/core/policy/policy-schema.ts';
+import { schemaFieldPaths } from '../../../src/core/validation/unknown-fields.ts';
+
+/**
+ * Every setting of the policy format and the code that reads it, so a school copying a preset is
+ * never told something is enforced when nothing reads it. A new field fails the first test until
+ * it is listed here with its reader; `pending` names the work that will read it.
+ */
+const RULE_TABLES = 'scripts/policy-docs/rule-table.ts';
+const DATE_RULES = 'src/core/timeline/resolve-date-rule.ts';
+const TIMELINE = 'src/core/timeline/compute-timeline.ts';
+const COVERAGE = 'src/core/timeline/decide-coverage.ts';
+const REFLECTION = 'src/core/conversations/dialogs/self-reflection.dialog.ts';
+const PLAN = 'src/core/conversations/dialogs/growth-plan.dialog.ts';
+const SMART = 'src/core/conversations/dialogs/plan/smart-targets-shape.ts';
+const CHECK_IN = 'src/core/conversations/dialogs/check-in.dialog.ts';
+const APPEAL = 'src/core/conversations/dialogs/appeal.dialog.ts';
+const DEADLINES = 'src/core/deadlines/event-deadlines.ts';
+const REMINDERS = 'src/core/reminders/plan-reminders.ts';
+const PAY = 'src/core/conversations/dialogs/pay-threshold.dialog.ts';
+const APPLIES_TO = 'src/core/conversations/dialogs/dialog-helpers.ts';
+const CONFIDENTIALITY = { pending: 'the confidentiality and governance issue' };
+const RELATIONSHIPS = { pending: 'the people-and-relationships model (002 §25–29, 004 §3.10)' };
+
+const READERS: Record<string, readonly string[] | { pending: string }> = {
+  format: ['src/core/policy/policy-schema.ts'],
+  id: [RULE_TABLES],
+  name: ['src/cli/commands/policy-command.ts'],
+  organisation: ['src/cli/commands/policy-command.ts'],
+  source: ['src/cli/commands/policy-command.ts'],
+  'cycle.startMonthDay': [TIMELINE],
+  'cycle.endMonthDay': [TIMELINE],
+  'cycle.continuous': [PLAN],
+  'cycle.rule': [COVERAGE, PLAN],
+  'calendar.closuresAreNonWorkingDays': ['src/core/calendar/school-calendar.ts'],
+  'coverage.roles': [COVERAGE],
+  'coverage.rolesRule': [COVERAGE],
+  'coverage.exclusions[].reason': [COVERAGE],
+  'coverage.exclusions[].rule': [COVERAGE],
+  'coverage.excludedStillGetCheckIns.value': [COVERAGE],
+  'coverage.excludedStillGetCheckIns.rule': [COVERAGE],
+  'coverage.fixedTermCycleEndsWithContract.value': [TIMELINE],
+  'coverage.fixedTermCycleEndsWithContract.rule': [RULE_TABLES],
+  'standards.byRole': ['src/core/standards/standards-for-role.ts'],
+  'standards.rule': [REFLECTION],
+  'reflection.scale.kind': [REFLECTION],
+  'reflection.scale.levels[].value': [REFLECTION],
+  'reflection.scale.levels[].label': [REFLECTION],
+  'reflection.nextStepsPerStandard': [REFLECTION],
+  'reflection.rule': [REFLECTION],
+  '<question>.id': [REFLECTION, PLAN, 'src/core/conversations/dialogs/plan/grow-plan-shape.ts'],
+  '<question>.question': [REFLECTION, PLAN],
+  '<question>.hint': [REFLECTION, PLAN],
+  'plan.shape': [PLAN],
+  'plan.rule': [PLAN],
+  'plan.targets[].kind': [SMART],
+  'plan.targets[].label': [SMART],
+  'plan.targets[].mustBeQuantitative': [SMART],
+  'plan.count': [SMART],
+  'plan.mustCiteImprovementPlanArea': [SMART],
+  'plan.max': ['src/core/conversations/dialogs/plan/expectations-shape.ts', 'src/core/conversations/dialogs/plan/goals-shape.ts'],
+  '<applies to>.roles': [APPLIES_TO, TIMELINE],
+  '<applies to>.anyFlags': [APPLIES_TO, TIMELINE],
+  '<applies to>.noFlags': [APPLIES_TO, TIMELINE],
+  'planAgreement.requiredBeforeSubmission': [PLAN],
+  'planAgreement.amendableByAgreement': [PLAN],
+  'planAgreement.rule': ['src/core/conversations/dialogs/plan-agreement.dialog.ts'],
+  'leadershipGoal.rule': [PLAN],
+  'checkIns.typicalMinutes': ['src/core/conversations/dialogs/schedule/meeting-steps.ts'],
+  'checkIns.wellbeingCheck': [CHECK_IN],
+  'checkIns.avoid': ['src/core/scheduling/time-warnings.ts'],
+  'checkIns.arrangedBy': [CHECK_IN],
+  'checkIns.rule': [CHECK_IN],
+  'observation.capMinutesPerCycle': ['src/core/conversations/dialogs/observation.dialog.ts'],
+  'observation.capExemptFlags': ['src/core/conversations/dialogs/observation-cap.ts'],
+  'observation.oralFeedbackWithinWorkingDays': [DEADLINES],
+  'observation.writtenFeedbackWithinWorkingDays': [DEADLINES],
+  'observation.teacherMayAppendComments': ['src/core/conversations/dialogs/observation-comment.dialog.ts'],
+  'observation.rule': [DEADLINES],
+  'appeals.windowWorkingDays': [DEADLINES],
+  'appeals.meetingWithinWorkingDays': [DEADLINES],
+  'appeals.outcomeWithinWorkingDays': [DEADLINES],
+  'appeals.appealManager.default': [APPEAL],
+  'appeals.appealManager.ifHeadTookPart': [APPEAL],
+  'appeals.companionAllowed': [APPEAL],
+  'appeals.rule': [DEADLINES],
+  'payThreshold.window.kind': [PAY],
+  'payThreshold.criteria': [PAY],
+  'payThreshold.rule': [PAY],
+  '<date rule>.from': [DATE_RULES],
+  '<date rule>.monthDay': [DATE_RULES],
+  '<date rule>.yearsAfter': [DATE_RULES],
+  '<date rule>.offset.amount': [DATE_RULES],
+  '<date rule>.offset.unit': [DATE_RULES],
+  '<date rule>.adjust': [DATE_RULES],
+  '<date rule>.term': [DATE_RULES],
+  '<date rule>.point': [DATE_RULES],
+  'reviewers.defaultReviewer': RELATIONSHIPS,
+  'reviewers.maxRevieweesPerReviewer': RELATIONSHIPS,
+  'reviewers.maxExemptFlags': RELATIONSHIPS,
+  'reviewers.revieweeMayRequestChange': RELATIONSHIPS,
+  'reviewers.changingReviewerRestartsCycle': RELATIONSHIPS,
+  'reviewers.rule': [RULE_TABLES],
+  'confidentiality.lineManagerAccessOnRequest': CONFIDENTIALITY,
+  'confidentiality.tellRevieweeWhoWasGrantedAccess': CONFIDENTIALITY,
+  'confidentiality.retentionYears': CONFIDENTIALITY,
+  'confidentiality.rule': [RULE_TABLES],
+  'governance.annualGovernorsReport': CONFIDENTIALITY,
+  'governance.rule': [RULE_TABLES],
+  'reminders.whenOpens': [REMINDERS],
+  'reminders.schoolDaysBefore': [REMINDERS],
+  'reminders.onDueDay': [REMINDERS],
+  'reminders.overdueEverySchoolDays': [REMINDERS],
+  'reminders.escalateToReviewerAfterSchoolDays': [REMINDERS],
+  'reminders.escalateToHeadAfterSchoolDays': [REMINDERS],
+  'reminders.window.start': ['src/core/reminders/sending-window.ts'],
+  'reminders.window.end': ['src/core/reminders/sending-window.ts'],
+  'obligations[].id': [TIMELINE],
+  'obligations[].kind': [TIMELINE],
+  'obligations[].label': [TIMELINE],
+  'obligations[].owner': [TIMELINE],
+  'obligations[].audience': [TIMELINE],
+  'obligations[].repeat': [TIMELINE],
+  'obligations[].optional': [TIMELINE],
+  'obligations[].rule': [TIMELINE],
+  'obligations[].interpretation': [RULE_TABLES],
+};
+
+/** Date rules, `appliesTo` and questions have the same fields wherever they appear: each is listed once. */
+function shared(path: string): string {
+  return path
+    .replace(/^(obligations\[\]\.(opens|due)|payThreshold\.window\.due)\./, '<date rule>.')
+    .replace(/^.*\.appliesTo\.|^plan\.widerImpactRequiredFor\./, '<applies to>.')
+    .replace(/^(reflection\.closingPrompts|plan\.fields|leadershipGoal\.fields)\[\]\./, '<question>.');
+}
+
+/** The settings themselves, not the groups they sit in. */
+function settings(): string[] {
+  const paths = schemaFieldPaths(PolicySchema);
+  const leaves = paths.filter((path) => !paths.some((other) => other.startsWith(`${path}.`) || other.startsWith(`${path}[].`)));
+  return [...new Set(leaves.map(shared))].sort();
+}
+
+describe('every policy setting is read by some code', () => {
+  it('lists every setting of the format with its reader or the work that will read it', () => {
+    expect(settings()).toEqual(Object.keys(READERS).sort());
+  });
+
+  it('each named reader mentions the setting it is said to read', () => {
+    const missing: string[] = [];
+    for (const [path, readers] of Object.entries(READERS)) {
+      if (!Array.isArray(readers)) continue;
+      const name = path.split('.').at(-1)!.replace('[]', '');
+      for (const file of readers) if (!new RegExp(`\\b${name}\\b`).test(readFileSync(file, 'utf8'))) missing.push(`${path} in ${file}`);
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('leaves unread only the reviewer, confidentiality and governance settings other work will wire up', () => {
+    const pending = Object.entries(READERS).filter(([, readers]) => !Array.isArray(readers)).map(([path]) => path);
+    expect(pending).toEqual([
+      'reviewers.defaultReviewer',
+      'reviewers.maxRevieweesPerReviewer',
+      'reviewers.maxExemptFlags',
+      'reviewers.revieweeMayRequestChange',
+      'reviewers.changingReviewerRestartsCycle',
+      'confidentiality.lineManagerAccessOnRequest',
+      'confidentiality.tellRevieweeWhoWasGrantedAccess',
+      'confidentiality.retentionYears',
+      'governance.annualGovernorsReport',
+    ]);
+  });
+});
