@@ -1,5 +1,6 @@
 import { addCalendarDays, type IsoDate } from '../../core/calendar/iso-date.ts';
 import { londonInstant } from '../../core/calendar/london-time.ts';
+import type { ObligationKind } from '../../core/obligations/obligation-kinds.ts';
 import type { CheckInWindow } from '../../core/scheduling/check-in-window.ts';
 import { meetingKeyPrefix } from '../../core/scheduling/meeting-reminders.ts';
 import type { CheckInMeetingReads, CheckInMeetingWrites, MeetingObligation, MeetingStatus, ScheduledMeeting } from '../../core/scheduling/scheduling-ports.ts';
@@ -61,7 +62,7 @@ export class PrismaCheckInScheduleReads implements CheckInMeetingReads {
 
   async checkInWindows(personIds: readonly string[]): Promise<Map<string, CheckInWindow>> {
     const rows = await this.#tx.obligation.findMany({
-      where: { personId: { in: [...personIds] }, kind: 'check-in', status: { in: ['open', 'snoozed'] } },
+      where: { personId: { in: [...personIds] }, kind: 'check-in' satisfies ObligationKind, status: { in: ['open', 'snoozed'] } },
       orderBy: [{ dueOn: 'asc' }, { key: 'asc' }],
       select: { personId: true, label: true, opensOn: true, dueOn: true, rule: true },
     });

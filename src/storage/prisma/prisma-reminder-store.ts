@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { IsoDate } from '../../core/calendar/iso-date.ts';
 import type { DeadlineObligation } from '../../core/deadlines/deadline-obligation.ts';
+import { DEADLINE_KINDS } from '../../core/deadlines/event-deadlines.ts';
 import type { ClaimedDigest, HeldMeeting, ReminderStore, SweepInputs, SweepPage } from '../../core/reminders/reminder-ports.ts';
 import type { Reminder, ReminderObligation, ReminderPerson, ReminderPoint } from '../../core/reminders/reminder-types.ts';
 import type { SweepCandidates } from '../../core/reminders/sweep-candidates.ts';
@@ -76,8 +77,8 @@ export class PrismaReminderStore implements ReminderStore {
       SELECT o.key, o.cycle_id::text AS cycle_id, o.person_id::text AS person_id, o.owner_person_id::text AS owner_person_id, o.owner_role,
         to_char(COALESCE(o.completed_at, o.updated_at) AT TIME ZONE 'Europe/London', 'YYYY-MM-DD') AS held_on
       FROM obligations o JOIN people p ON p.id = o.person_id
-      WHERE p.school_id = ${schoolId}::uuid AND o.due_on >= ${dueSince}::date AND o.status = 'done' AND o.kind = 'appeal-meeting'
-        AND NOT EXISTS (SELECT 1 FROM obligations f WHERE f.person_id = o.person_id AND f.cycle_id = o.cycle_id AND f.kind = 'appeal-outcome'
+      WHERE p.school_id = ${schoolId}::uuid AND o.due_on >= ${dueSince}::date AND o.status = 'done' AND o.kind = ${DEADLINE_KINDS.appealMeeting}
+        AND NOT EXISTS (SELECT 1 FROM obligations f WHERE f.person_id = o.person_id AND f.cycle_id = o.cycle_id AND f.kind = ${DEADLINE_KINDS.appealOutcome}
           AND f.key = regexp_replace(o.key, ':meeting$', ':outcome'))`;
     return rows.map((row) => ({
       key: row.key,
