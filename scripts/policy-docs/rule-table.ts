@@ -169,7 +169,11 @@ function otherRules(policy: Policy): OtherRule[] {
     rules.push(['Pay threshold', payThreshold.rule, `${payThreshold.window.kind === 'deadline' ? `Apply by ${dateText(payThreshold.window.due, policy)}` : 'Apply at any time, once a year'}, answering ${payThreshold.criteria.length} criteria.`]);
   }
   rules.push(
-    ['Reviewers', reviewers.rule, `Default reviewer: the ${reviewers.defaultReviewer.replace(/-/g, ' ')}.${reviewers.maxRevieweesPerReviewer === undefined ? '' : ` At most ${reviewers.maxRevieweesPerReviewer} reviewees each.`} (These settings are not yet read by Trellis.)`],
+    [
+      'Reviewers',
+      reviewers.rule,
+      `${reviewers.maxRevieweesPerReviewer === undefined ? '' : `\`import roster\` names anyone reviewing more than ${reviewers.maxRevieweesPerReviewer} people${reviewers.maxExemptFlags.length > 0 ? ` (not those flagged ${reviewers.maxExemptFlags.join(' or ')})` : ''}. `}Default reviewer: the ${reviewers.defaultReviewer.replace(/-/g, ' ')}; ${reviewers.revieweeMayRequestChange ? 'a reviewee may ask for another reviewer' : 'no request for another reviewer'}; ${reviewers.changingReviewerRestartsCycle ? 'a new reviewer restarts the cycle' : 'a new reviewer does not restart the cycle'} (these three are not yet read by Trellis).`,
+    ],
     ['Confidentiality', policy.confidentiality.rule, `Records kept ${policy.confidentiality.retentionYears} years. (Not yet enforced by Trellis.)`],
     ['Governance', policy.governance.rule, `${policy.governance.annualGovernorsReport ? 'An annual report to governors.' : 'No report to governors.'} (Not yet produced by Trellis.)`],
     [

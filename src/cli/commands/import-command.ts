@@ -40,6 +40,9 @@ export async function runImportCommand(args: string[], context: CommandContext):
     if (notInFile > 0) context.output.out(`${notInFile} people already in Trellis for "${school}" are not in this file; they were left as they are.`);
     const o = result.obligations;
     context.output.out(`Obligations for ${result.academicYear}/${String((result.academicYear + 1) % 100).padStart(2, '0')}: ${o.created} added, ${o.updated} moved, ${o.removed} removed, ${o.unchanged} unchanged.`);
+    for (const warning of result.reviewLoad) {
+      context.output.out(`Note: ${warning.reviewer} reviews ${warning.reviewees.length} people (${warning.reviewees.join(', ')}); the policy expects at most ${warning.max} (${warning.rule}). Ask the head to confirm the exception or to name another reviewer.`);
+    }
     if (result.problems.length > 0) {
       const lines = result.problems.map((p) => `  line ${p.line}${p.email === undefined ? '' : ` (${p.email})`}: ${p.message}`);
       throw new CliError(`${result.problems.length} line${result.problems.length > 1 ? 's were' : ' was'} not loaded:\n${lines.join('\n')}`);

@@ -205,7 +205,9 @@ export const PolicySchema = z.strictObject({
     .optional(),
   reviewers: z.strictObject({
     defaultReviewer: z.enum(['line-manager', 'coach']),
+    /** 002 §25: how many people one reviewer is expected to review at most; `import roster` names anyone over it. */
     maxRevieweesPerReviewer: z.number().int().min(1).optional(),
+    /** Reviewers with one of these flags may review more (002 §25: the leadership scale). */
     maxExemptFlags: z.array(FlagSchema).default([]),
     revieweeMayRequestChange: z.boolean(),
     changingReviewerRestartsCycle: z.boolean(),

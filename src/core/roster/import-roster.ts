@@ -3,10 +3,11 @@ import type { ObligationChanges, ObligationRepository, RosterChanges, RosterRepo
 import { type Clock, currentAcademicYear } from '../time/clock.ts';
 import { planObligations } from '../timeline/plan-obligations.ts';
 import { checkRosterReferences, parseRosterCsv, type RowProblem } from './parse-roster-csv.ts';
+import { type ReviewLoadWarning, reviewLoadWarnings } from './review-load.ts';
 
 export type RosterImportResult =
   | { ok: false; fileProblem: string }
-  | { ok: true; loaded: number; problems: RowProblem[]; changes: RosterChanges; obligations: ObligationChanges; academicYear: number };
+  | { ok: true; loaded: number; problems: RowProblem[]; changes: RosterChanges; obligations: ObligationChanges; academicYear: number; reviewLoad: ReviewLoadWarning[] };
 
 export interface RosterImportDeps {
   schools: SchoolRepository;
@@ -31,5 +32,5 @@ export async function importRoster(deps: RosterImportDeps, schoolSlug: string, c
   const changes = await deps.roster.applyRoster(school.id, checked.rows, londonDateOf(deps.clock.now()));
   const staff = await deps.roster.findStaff(school.id);
   const obligations = await deps.obligations.syncCycles(school.id, planObligations(school, staff, academicYear));
-  return { ok: true, loaded: checked.rows.length, problems, changes, obligations, academicYear };
+  return { ok: true, loaded: checked.rows.length, problems, changes, obligations, academicYear, reviewLoad: reviewLoadWarnings(school.policy, staff) };
 }
