@@ -132,6 +132,7 @@ export const kingsmead: PolicyInput = {
       opens: { from: 'period-start' },
       due: { from: 'period-end' },
       rule: '001 "Feedback" and Appendix F (feedback after any support or visit)',
+      interpretation: 'The policy asks for feedback soon after any support or visit, and for everyone to receive feedback during the year (Appendix G); Trellis asks for at least one feedback conversation each term so that none is missed.',
     },
     {
       id: 'peer-observation',
@@ -151,6 +152,7 @@ export const kingsmead: PolicyInput = {
       opens: { from: 'term', term: 'summer', point: 'second-half-start' },
       due: { from: 'term', term: 'summer', point: 'end' },
       rule: '001 Appendix D (review at the end of the cycle, emailed to the head of department)',
+      interpretation: 'The policy puts the review at the end of the cycle; Trellis opens it after the summer half term and asks for it by the end of the summer term.',
     },
     {
       id: 'new-starter-self-reflection',

@@ -143,6 +143,7 @@ export const thomasAlleyne: PolicyInput = {
       opens: { from: 'term', term: 'summer', point: 'second-half-start' },
       due: { from: 'month-day', monthDay: '10-31', yearsAfter: 1 },
       rule: '002 §31–32 (reviews completed by 31 October)',
+      interpretation: "The policy sets only the 31 October deadline; Trellis opens the review after the summer half term, once the year's evidence is in.",
     },
     {
       id: 'head-end-of-cycle-review',
@@ -153,6 +154,7 @@ export const thomasAlleyne: PolicyInput = {
       opens: { from: 'term', term: 'summer', point: 'second-half-start' },
       due: { from: 'month-day', monthDay: '12-31', yearsAfter: 1 },
       rule: '002 §31 (head teachers by 31 December)',
+      interpretation: "The policy sets only the 31 December deadline; Trellis opens the review after the summer half term, once the year's evidence is in.",
     },
     {
       id: 'new-starter-plan-agreed',

@@ -108,6 +108,7 @@ export const tpat: PolicyInput = {
       opens: { from: 'term', term: 'summer', point: 'second-half-start' },
       due: { from: 'term', term: 'summer', point: 'end' },
       rule: '003 §7.2.4, §8.13',
+      interpretation: 'The policy reviews a cycle once its goal is achieved (§5.5); Trellis also asks for a review in the second half of the summer term so that every year ends with one.',
     },
     {
       id: 'new-starter-self-reflection',
