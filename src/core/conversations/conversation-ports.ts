@@ -84,9 +84,9 @@ export interface DialogReads {
   /** Current reviewer or coach assignment, else the line manager (002 §25, 004 §3.9). */
   reviewerOf(personId: string, today: IsoDate): Promise<PersonRef | undefined>;
   planForCycle(cycleId: string): Promise<StoredPlan | undefined>;
-  /** Submitted plans of the people whom `reviewerId` currently reviews or line-manages. */
-  plansAwaitingAgreement(reviewerId: string, today: IsoDate): Promise<StoredPlan[]>;
-  /** People `reviewerId` currently reviews, coaches or line-manages, by name. */
+  /** Submitted plans of the people whom `reviewerId` reviews today; each read is written to the access log. */
+  plansAwaitingAgreement(reviewerId: string, today: IsoDate, now: Date): Promise<StoredPlan[]>;
+  /** People `reviewerId` reviews today, then those they only coach (`relation: 'coach'`), by name. */
   revieweesOf(reviewerId: string, today: IsoDate): Promise<Colleague[]>;
   /** The school's active headteacher, if the roster has one. */
   headOf(schoolId: string): Promise<PersonRef | undefined>;
@@ -103,6 +103,8 @@ export interface DialogReads {
 export interface Colleague extends PersonRef {
   role: Role;
   flags: readonly Flag[];
+  /** `reviewer`: the person reviews them (reviewer powers); `coach`: coaches them without reviewing (feedback only). */
+  relation?: 'reviewer' | 'coach' | undefined;
 }
 
 export type ObservationKind = 'performance-management' | 'peer' | 'ofsted' | 'local-authority' | 'support-plan';

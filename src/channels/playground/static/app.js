@@ -195,7 +195,7 @@ async function choosePerson(id) {
   $('dm-input').focus();
 }
 
-const ROLE_NAMES = { leader: 'Leader', headteacher: 'Head', teacher: 'Teacher', 'teaching-assistant': 'Teaching assistant', support: 'Support staff' };
+const ROLE_NAMES = { 'trust-leader': 'Trust leader', leader: 'Leader', headteacher: 'Head', teacher: 'Teacher', 'teaching-assistant': 'Teaching assistant', support: 'Support staff' };
 
 async function loadPeople() {
   const { schools } = await api('people');

@@ -34,7 +34,8 @@ export const observationDialog = defineDialog({
   triggers: ['observe', 'observation', 'record observation'],
   async open(env) {
     const { observation } = env.policy;
-    const colleagues = await env.reads.revieweesOf(env.person.id, env.today);
+    // Observations that count towards the cap are a reviewer's power: a coach has it only where the policy makes the coach the reviewer (003 §6.1).
+    const colleagues = (await env.reads.revieweesOf(env.person.id, env.today)).filter((c) => c.relation !== 'coach');
     if (colleagues.length === 0) return { unavailable: 'Observations are recorded by the observer, usually the line manager (001 “Observation”), and I can’t find anyone you line-manage or review.' };
     const calendar = await calendarFor(env);
     const cycles = new Map(await Promise.all(colleagues.map(async (c) => [c.id, await env.reads.activeCycle(c.id, env.today)] as const)));

@@ -1,0 +1,140 @@
+import type { AccessLogStore, PeopleFacts, SeenRow } from '../../core/access/access-ports.ts';
+import type { AccessLogEntry, GrantFact } from '../../core/access/access-rule.ts';
+import type { AssignmentFact, SubjectFacts } from '../../core/access/relationships.ts';
+import { FlagSchema, RoleSchema } from '../../core/people/person.ts';
+import { Prisma } from '../../generated/prisma/client.ts';
+import type { PrismaClient } from '../db/create-prisma-client.ts';
+
+/** The client or a transaction: the access log is written in the transaction of the read where there is one. */
+type Db = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+/**
+ * The facts behind who is who, in one query shape every adapter uses: the person, their school's
+ * trust and default reviewer, their whole assignment history, their school's heads and PM
+ * deputies and their trust's leaders. The core (`relationshipsOn`) decides what they mean.
+ */
+export class PrismaPeopleFacts implements PeopleFacts {
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  factsOf(personIds: readonly string[]): Promise<SubjectFacts[]> {
+    if (personIds.length === 0) return Promise.resolve([]);
+    return this.#facts(Prisma.sql`p.id = ANY(${[...new Set(personIds)]}::uuid[])`);
+  }
+
+  candidatesFor(viewerId: string): Promise<SubjectFacts[]> {
+    return this.#facts(Prisma.sql`(p.line_manager_id = ${viewerId}::uuid
+      OR EXISTS (SELECT 1 FROM reviewer_assignments x WHERE x.reviewee_id = p.id AND x.reviewer_id = ${viewerId}::uuid))`);
+  }
+
+  async grantsHeldBy(viewerId: string): Promise<GrantFact[]> {
+    const rows = await this.#db.accessGrant.findMany({ where: { requesterId: viewerId } });
+    return rows.map((row) => ({
+      id: row.id,
+      requesterId: row.requesterId,
+      subjectId: row.subjectId,
+      grantedAt: row.grantedAt,
+      expiresAt: row.expiresAt ?? undefined,
+      revokedAt: row.revokedAt ?? undefined,
+    }));
+  }
+
+  async #facts(condition: Prisma.Sql): Promise<SubjectFacts[]> {
+    const rows = await this.#db.$queryRaw<FactRow[]>`
+      SELECT p.id::text AS id, p.full_name, p.school_id::text AS school_id, s.trust_id::text AS trust_id, p.role, p.flags, p.department,
+        p.line_manager_id::text AS line_manager_id, p.active,
+        coalesce(s.policy->'reviewers'->>'defaultReviewer', 'line-manager') AS default_reviewer,
+        coalesce((SELECT json_agg(json_build_object('kind', a.kind, 'personId', a.reviewer_id::text, 'startsOn', to_char(a.starts_on, 'YYYY-MM-DD'),
+            'endsOn', to_char(a.ends_on, 'YYYY-MM-DD'), 'reason', a.reason) ORDER BY a.starts_on, a.created_at)
+          FROM reviewer_assignments a WHERE a.reviewee_id = p.id), '[]'::json) AS assignments,
+        coalesce((SELECT array_agg(h.id::text ORDER BY h.created_at, h.id) FROM people h
+          WHERE h.school_id = p.school_id AND h.role = 'headteacher' AND h.active), '{}') AS head_ids,
+        coalesce((SELECT array_agg(d.id::text ORDER BY d.created_at, d.id) FROM people d
+          WHERE d.school_id = p.school_id AND 'pm-deputy' = ANY(d.flags) AND d.active), '{}') AS deputy_ids,
+        coalesce((SELECT array_agg(t.id::text ORDER BY t.created_at, t.id) FROM people t JOIN schools ts ON ts.id = t.school_id
+          WHERE t.role = 'trust-leader' AND t.active AND (t.school_id = p.school_id OR ts.trust_id = s.trust_id)), '{}') AS trust_leader_ids
+      FROM people p JOIN schools s ON s.id = p.school_id
+      WHERE ${condition}
+      ORDER BY p.full_name, p.id`;
+    return rows.flatMap((row) => {
+      const role = RoleSchema.safeParse(row.role);
+      if (!role.success) return [];
+      return [
+        {
+          person: {
+            id: row.id,
+            fullName: row.full_name,
+            schoolId: row.school_id,
+            trustId: row.trust_id ?? undefined,
+            role: role.data,
+            flags: row.flags.flatMap((flag) => {
+              const parsed = FlagSchema.safeParse(flag);
+              return parsed.success ? [parsed.data] : [];
+            }),
+            department: row.department ?? undefined,
+            lineManagerId: row.line_manager_id ?? undefined,
+            active: row.active,
+          },
+          assignments: row.assignments.flatMap((a): AssignmentFact[] =>
+            a.kind === 'reviewer' || a.kind === 'coach' ? [{ kind: a.kind, personId: a.personId, startsOn: a.startsOn, endsOn: a.endsOn ?? undefined, reason: a.reason ?? undefined }] : [],
+          ),
+          defaultReviewer: row.default_reviewer === 'coach' ? 'coach' : 'line-manager',
+          headIds: row.head_ids,
+          deputyIds: row.deputy_ids,
+          trustLeaderIds: row.trust_leader_ids,
+        },
+      ];
+    });
+  }
+}
+
+/** `access_logs`: who read whose records, when and by which rule (002 §18). */
+export class PrismaAccessLogStore implements AccessLogStore {
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  async record(entries: readonly AccessLogEntry[]): Promise<void> {
+    for (const e of entries) {
+      // One row per viewer, person, record, rule and London day: opening App Home ten times is one read.
+      await this.#db.$executeRaw`
+        INSERT INTO access_logs (id, viewer_id, subject_id, grant_id, resource, reason, at)
+        SELECT gen_random_uuid(), ${e.viewerId}::uuid, ${e.subjectId}::uuid, ${e.grantId ?? null}::uuid, ${e.resource}, ${e.reason}, ${e.at}
+        WHERE NOT EXISTS (
+          SELECT 1 FROM access_logs l WHERE l.viewer_id = ${e.viewerId}::uuid AND l.subject_id = ${e.subjectId}::uuid
+            AND l.resource = ${e.resource} AND l.reason = ${e.reason} AND (l.at AT TIME ZONE 'Europe/London')::date = ${e.day}::date)`;
+    }
+  }
+
+  async seenBy(subjectId: string, limit: number): Promise<SeenRow[]> {
+    const rows = await this.#db.accessLog.findMany({
+      where: { subjectId, viewerId: { not: subjectId } },
+      orderBy: { at: 'desc' },
+      take: limit,
+      select: { resource: true, reason: true, at: true, viewer: { select: { fullName: true } } },
+    });
+    return rows.map((row) => ({ viewerName: row.viewer.fullName, resource: row.resource, reason: row.reason, at: row.at }));
+  }
+}
+
+interface FactRow {
+  id: string;
+  full_name: string;
+  school_id: string;
+  trust_id: string | null;
+  role: string;
+  flags: string[];
+  department: string | null;
+  line_manager_id: string | null;
+  active: boolean;
+  default_reviewer: string;
+  assignments: { kind: string; personId: string; startsOn: string; endsOn: string | null; reason: string | null }[];
+  head_ids: string[];
+  deputy_ids: string[];
+  trust_leader_ids: string[];
+}
