@@ -21,6 +21,7 @@ import { PrismaIdentityStore } from './storage/prisma/prisma-identity-store.ts';
 import { PrismaReminderActionsStore } from './storage/prisma/prisma-reminder-actions-store.ts';
 import { PrismaActiveThreads } from './storage/prisma/prisma-active-threads.ts';
 import { PrismaReportReads } from './storage/prisma/prisma-report-reads.ts';
+import { prismaAccess } from './storage/prisma/prisma-access-relationships.ts';
 
 export interface AppOptions {
   /** Run the playground even when Slack or Teams is configured (it runs anyway when neither is). */
@@ -69,7 +70,7 @@ export async function startApp(config: Config, givenClock: Clock, log: Logger, o
       engine,
       dialogs: ALL_DIALOGS,
       identities,
-      reports: new CycleReports(new PrismaReportReads(services.database.prisma)),
+      reports: new CycleReports(new PrismaReportReads(services.database.prisma), prismaAccess(services.database.prisma)),
       actions: new ObligationReminderActions(new PrismaReminderActionsStore(services.database.prisma)),
       clock,
       notifier: router,

@@ -8,6 +8,8 @@ export type GrowthCommand =
   | { kind: 'summary'; department?: string | undefined }
   | { kind: 'overdue'; department?: string | undefined }
   | { kind: 'log'; text: string }
+  /** The person's own access log: who has read their records and why (002 §18). */
+  | { kind: 'who-has-seen' }
   /** Starts a dialog in a new thread; `target` is the colleague named after it (`checkin @sam`). */
   | { kind: 'dialog'; dialogId: string; trigger: string; target?: string | undefined };
 
@@ -47,6 +49,7 @@ export function parseGrowthCommand(raw: string): GrowthCommand {
   if (word === 'status' || word === 'me') return { kind: 'status' };
   if (word === 'summary') return { kind: 'summary', department: rest || undefined };
   if (word === 'overdue') return { kind: 'overdue', department: rest || undefined };
+  if (word === 'who-has-seen' || word === 'seen' || /^who\s+has\s+seen(\s+my\s+records)?\??$/i.test(text)) return { kind: 'who-has-seen' };
   if (word === 'log' || word === 'diary') return rest === '' ? { kind: 'dialog', dialogId: 'growth-diary', trigger: 'log' } : { kind: 'log', text: rest };
   const sub = DIALOG_SUBCOMMANDS.find((s) => s.words.includes(word));
   if (sub === undefined) return { kind: 'help', unknown: text };
@@ -61,6 +64,7 @@ export function growthHelp(prefix: string, options: { leader: boolean; inThreadN
     ...DIALOG_SUBCOMMANDS.map((s) => `• \`${prefix}${s.usage}\` — ${s.description}`),
     `• \`${prefix}log TEXT\` — add a line to your growth diary`,
     `• \`${prefix}status\` — where you are in the cycle and what is due next`,
+    `• \`${prefix}who-has-seen\` — who has looked at your records, when and why`,
   ];
   if (options.leader) {
     lines.push(`• \`${prefix}summary [department]\` — how many staff have completed each stage (counts only)`);

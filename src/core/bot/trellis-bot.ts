@@ -1,3 +1,4 @@
+import { reportAudience } from '../access/report-audience.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import type { DialogDefinition } from '../conversations/engine/define-dialog.ts';
 import type { TurnInput } from '../conversations/engine/inbound-turn.ts';
@@ -91,6 +92,8 @@ export class TrellisBot {
       }
       case 'status':
         return { kind: 'reply', messages: await reports.status(actor.person, now) };
+      case 'who-has-seen':
+        return { kind: 'reply', messages: await reports.whoHasSeen(actor.person, now) };
       case 'summary':
       case 'overdue': {
         if (!isLeader(actor.person)) return { kind: 'reply', messages: [say(LEADERS_ONLY)] };
@@ -147,7 +150,7 @@ export class TrellisBot {
 
 const LEADERS_ONLY = 'Summaries are for senior leaders and the head. If you think you should see them, please ask your Trellis administrator.';
 
-/** SLT and heads see school-wide counts (Brief "Who uses it"); everyone else sees only their own. */
+/** Leaders, heads and trust leaders may ask for reports (who sees names is `reportAudience`'s to say); everyone else sees only their own. */
 export function isLeader(person: Pick<KnownPerson, 'role'>): boolean {
-  return person.role === 'leader' || person.role === 'headteacher';
+  return reportAudience(person) !== 'none';
 }

@@ -1,3 +1,4 @@
+import { AccessGuard } from '../../core/access/access-guard.ts';
 import type { AccessLogStore, PeopleFacts, SeenRow } from '../../core/access/access-ports.ts';
 import type { AccessLogEntry, GrantFact } from '../../core/access/access-rule.ts';
 import type { AssignmentFact, SubjectFacts } from '../../core/access/relationships.ts';
@@ -100,15 +101,18 @@ export class PrismaAccessLogStore implements AccessLogStore {
   }
 
   async record(entries: readonly AccessLogEntry[]): Promise<void> {
-    for (const e of entries) {
-      // One row per viewer, person, record, rule and London day: opening App Home ten times is one read.
-      await this.#db.$executeRaw`
-        INSERT INTO access_logs (id, viewer_id, subject_id, grant_id, resource, reason, at)
-        SELECT gen_random_uuid(), ${e.viewerId}::uuid, ${e.subjectId}::uuid, ${e.grantId ?? null}::uuid, ${e.resource}, ${e.reason}, ${e.at}
-        WHERE NOT EXISTS (
-          SELECT 1 FROM access_logs l WHERE l.viewer_id = ${e.viewerId}::uuid AND l.subject_id = ${e.subjectId}::uuid
-            AND l.resource = ${e.resource} AND l.reason = ${e.reason} AND (l.at AT TIME ZONE 'Europe/London')::date = ${e.day}::date)`;
-    }
+    if (entries.length === 0) return;
+    // One statement however many people were read. One row per viewer, person, record, rule and
+    // London day: opening App Home ten times in a day is one line in the person's log.
+    await this.#db.$executeRaw`
+      INSERT INTO access_logs (id, viewer_id, subject_id, grant_id, resource, reason, at)
+      SELECT gen_random_uuid(), e.viewer_id, e.subject_id, e.grant_id, e.resource, e.reason, e.at
+      FROM unnest(${entries.map((e) => e.viewerId)}::uuid[], ${entries.map((e) => e.subjectId)}::uuid[], ${entries.map((e) => e.grantId ?? null)}::uuid[],
+        ${entries.map((e) => e.resource)}::text[], ${entries.map((e) => e.reason)}::text[], ${entries.map((e) => e.at)}::timestamptz[], ${entries.map((e) => e.day)}::date[])
+        AS e(viewer_id, subject_id, grant_id, resource, reason, at, day)
+      WHERE NOT EXISTS (
+        SELECT 1 FROM access_logs l WHERE l.viewer_id = e.viewer_id AND l.subject_id = e.subject_id
+          AND l.resource = e.resource AND l.reason = e.reason AND (l.at AT TIME ZONE 'Europe/London')::date = e.day)`;
   }
 
   async seenBy(subjectId: string, limit: number): Promise<SeenRow[]> {
@@ -137,4 +141,10 @@ interface FactRow {
   head_ids: string[];
   deputy_ids: string[];
   trust_leader_ids: string[];
+}
+
+/** The access rule over this database (or transaction): the guard every read of another person's records goes through, and the log it writes. */
+export function prismaAccess(db: Db): { guard: AccessGuard; log: PrismaAccessLogStore } {
+  const log = new PrismaAccessLogStore(db);
+  return { guard: new AccessGuard(new PrismaPeopleFacts(db), log), log };
 }
