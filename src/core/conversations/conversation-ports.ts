@@ -1,3 +1,4 @@
+import type { Relationships } from '../access/relationships.ts';
 import type { IsoDate } from '../calendar/iso-date.ts';
 import type { DeadlineObligation } from '../deadlines/deadline-obligation.ts';
 import type { Flag, Role } from '../people/person.ts';
@@ -90,6 +91,10 @@ export interface DialogReads {
   revieweesOf(reviewerId: string, today: IsoDate): Promise<Colleague[]>;
   /** The school's active headteacher, if the roster has one. */
   headOf(schoolId: string): Promise<PersonRef | undefined>;
+  /** Who is who for the person on the day: the one model (`src/core/access/relationships.ts`). */
+  relationshipsOf(personId: string, today: IsoDate): Promise<Relationships | undefined>;
+  /** A person's name by id, for someone the relationships name. */
+  personRef(personId: string): Promise<PersonRef | undefined>;
   /** The school's region and term dates as stored; the core validates them. */
   calendarSource(schoolId: string): Promise<{ region: string; termDates: unknown }>;
   observationsForCycle(cycleId: string): Promise<StoredObservation[]>;

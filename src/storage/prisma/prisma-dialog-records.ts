@@ -17,7 +17,7 @@ import type {
   StoredObservation,
 } from '../../core/conversations/conversation-ports.ts';
 import type { DeadlineObligation } from '../../core/deadlines/deadline-obligation.ts';
-import { hasReviewerPowers, relationshipsOn } from '../../core/access/relationships.ts';
+import { hasReviewerPowers, type Relationships, relationshipsOn } from '../../core/access/relationships.ts';
 import type { ObligationKind } from '../../core/policy/policy-schema.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
@@ -268,6 +268,16 @@ export class PrismaRecordReads {
       colleagues.push({ id, fullName, role, flags, relation });
     }
     return colleagues.sort((x, y) => x.fullName.localeCompare(y.fullName) || x.id.localeCompare(y.id));
+  }
+
+  async relationshipsOf(personId: string, today: IsoDate): Promise<Relationships | undefined> {
+    const [facts] = await new PrismaPeopleFacts(this.#tx).factsOf([personId]);
+    return facts === undefined ? undefined : relationshipsOn(facts, today);
+  }
+
+  async personRef(personId: string): Promise<PersonRef | undefined> {
+    const person = await this.#tx.person.findUnique({ where: { id: personId }, select: { id: true, fullName: true, active: true } });
+    return person === null || !person.active ? undefined : { id: person.id, fullName: person.fullName };
   }
 
   async headOf(schoolId: string): Promise<PersonRef | undefined> {
