@@ -31,3 +31,31 @@ export interface AccessLogStore {
   /** The person's log, newest first. */
   seenBy(subjectId: string, limit: number): Promise<SeenRow[]>;
 }
+
+export type AccessRequestStatus = 'requested' | 'granted' | 'refused';
+
+/** A line manager's request to see a reviewee's plan (002 §18), and what was decided. */
+export interface AccessRequestRecord {
+  id: string;
+  requesterId: string;
+  requesterName: string;
+  subjectId: string;
+  subjectName: string;
+  reason: string;
+  status: AccessRequestStatus;
+  requestedAt: Date;
+  decidedById?: string | undefined;
+  expiresAt?: Date | undefined;
+  decisionNote?: string | undefined;
+}
+
+/** `access_grants` as requests and grants. */
+export interface AccessRequestStore {
+  create(input: { requesterId: string; subjectId: string; reason: string; at: Date }): Promise<AccessRequestRecord>;
+  /** Requests about people of this school still waiting for a decision, oldest first. */
+  pending(schoolId: string): Promise<AccessRequestRecord[]>;
+  /** Records a decision if the request is still waiting; false when it was decided already. */
+  decide(id: string, decision: { status: 'granted' | 'refused'; decidedById: string; at: Date; expiresAt?: Date | undefined; note?: string | undefined }): Promise<boolean>;
+  /** The reviewee was told (002 §18: “Reviewees will be told who has requested and has been granted access”). */
+  markNotified(id: string, at: Date): Promise<void>;
+}

@@ -44,6 +44,8 @@ export interface SubjectFacts {
   deputyIds: readonly string[];
   /** Active `trust-leader`s of the school's trust (or of the school, when it has no trust). */
   trustLeaderIds: readonly string[];
+  /** The school policy's access-on-request rules (002 §18); absent means the policy has none. */
+  confidentiality?: Pick<Policy['confidentiality'], 'lineManagerAccessOnRequest' | 'tellRevieweeWhoWasGrantedAccess' | 'rule'> | undefined;
 }
 
 export type ReviewerBasis =

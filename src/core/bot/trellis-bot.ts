@@ -1,3 +1,4 @@
+import type { AccessRequests } from '../access/access-requests.ts';
 import { reportAudience } from '../access/report-audience.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import type { DialogDefinition } from '../conversations/engine/define-dialog.ts';
@@ -17,6 +18,8 @@ export interface TrellisBotDeps {
   clock: Clock;
   /** Reaches people other than the one acting (the reviewer told an item was set aside). */
   notifier?: Notifier | undefined;
+  /** Access on request (002 §18); without it those commands say they are not available. */
+  access?: AccessRequests | undefined;
 }
 
 export interface Notifier {
@@ -94,6 +97,11 @@ export class TrellisBot {
         return { kind: 'reply', messages: await reports.status(actor.person, now) };
       case 'who-has-seen':
         return { kind: 'reply', messages: await reports.whoHasSeen(actor.person, now) };
+      case 'request-access':
+      case 'access-requests':
+      case 'decide-access':
+      case 'see-plan':
+        return { kind: 'reply', messages: await this.#access(actor, command, messageId, now) };
       case 'summary':
       case 'overdue': {
         if (!isLeader(actor.person)) return { kind: 'reply', messages: [say(LEADERS_ONLY)] };
@@ -107,6 +115,23 @@ export class TrellisBot {
       case 'dialog':
         return { kind: 'start-dialog', dialogId: command.dialogId, trigger: command.trigger, title: this.threadTitle(command.dialogId, now), target: command.target };
     }
+  }
+
+  async #access(actor: Actor, command: GrowthCommand, messageId: string, now: Date): Promise<OutgoingMessage[]> {
+    const { access, notifier } = this.#deps;
+    if (access === undefined) return [say('Access on request is not set up here.')];
+    const outcome =
+      command.kind === 'request-access'
+        ? await access.request(actor.person, command.text, now)
+        : command.kind === 'access-requests'
+          ? await access.pending(actor.person, now)
+          : command.kind === 'decide-access'
+            ? await access.decide(actor.person, command.decision, command.code, command.rest, now)
+            : command.kind === 'see-plan'
+              ? await access.seePlan(actor.person, command.name, now)
+              : { messages: [], notifications: [] };
+    for (const [i, note] of outcome.notifications.entries()) await notifier?.sendTo(note.personId, note.messages, `access:${messageId}:${i}`);
+    return outcome.messages;
   }
 
   /**

@@ -32,22 +32,19 @@ export class PrismaPeopleFacts implements PeopleFacts {
   }
 
   async grantsHeldBy(viewerId: string): Promise<GrantFact[]> {
-    const rows = await this.#db.accessGrant.findMany({ where: { requesterId: viewerId } });
-    return rows.map((row) => ({
-      id: row.id,
-      requesterId: row.requesterId,
-      subjectId: row.subjectId,
-      grantedAt: row.grantedAt,
-      expiresAt: row.expiresAt ?? undefined,
-      revokedAt: row.revokedAt ?? undefined,
-    }));
+    const rows = await this.#db.accessGrant.findMany({ where: { requesterId: viewerId, status: 'granted', grantedAt: { not: null } } });
+    return rows.flatMap((row) =>
+      row.grantedAt === null
+        ? []
+        : [{ id: row.id, requesterId: row.requesterId, subjectId: row.subjectId, grantedAt: row.grantedAt, expiresAt: row.expiresAt ?? undefined, revokedAt: row.revokedAt ?? undefined }],
+    );
   }
 
   async #facts(condition: Prisma.Sql): Promise<SubjectFacts[]> {
     const rows = await this.#db.$queryRaw<FactRow[]>`
       SELECT p.id::text AS id, p.full_name, p.school_id::text AS school_id, s.trust_id::text AS trust_id, p.role, p.flags, p.department,
         p.line_manager_id::text AS line_manager_id, p.active,
-        coalesce(s.policy->'reviewers'->>'defaultReviewer', 'line-manager') AS default_reviewer,
+        coalesce(s.policy->'reviewers'->>'defaultReviewer', 'line-manager') AS default_reviewer, s.policy->'confidentiality' AS confidentiality,
         coalesce((SELECT json_agg(json_build_object('kind', a.kind, 'personId', a.reviewer_id::text, 'startsOn', to_char(a.starts_on, 'YYYY-MM-DD'),
             'endsOn', to_char(a.ends_on, 'YYYY-MM-DD'), 'reason', a.reason) ORDER BY a.starts_on, a.created_at)
           FROM reviewer_assignments a WHERE a.reviewee_id = p.id), '[]'::json) AS assignments,
@@ -86,6 +83,7 @@ export class PrismaPeopleFacts implements PeopleFacts {
           headIds: row.head_ids,
           deputyIds: row.deputy_ids,
           trustLeaderIds: row.trust_leader_ids,
+          confidentiality: confidentialityOf(row.confidentiality),
         },
       ];
     });
@@ -126,6 +124,13 @@ export class PrismaAccessLogStore implements AccessLogStore {
   }
 }
 
+/** The policy's confidentiality block as stored (the policy was validated when the school was set). */
+function confidentialityOf(value: unknown): SubjectFacts['confidentiality'] {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const c = value as Record<string, unknown>;
+  return { lineManagerAccessOnRequest: c.lineManagerAccessOnRequest === true, tellRevieweeWhoWasGrantedAccess: c.tellRevieweeWhoWasGrantedAccess === true, rule: typeof c.rule === 'string' ? c.rule : '' };
+}
+
 interface FactRow {
   id: string;
   full_name: string;
@@ -137,6 +142,7 @@ interface FactRow {
   line_manager_id: string | null;
   active: boolean;
   default_reviewer: string;
+  confidentiality: unknown;
   assignments: { kind: string; personId: string; startsOn: string; endsOn: string | null; reason: string | null }[];
   head_ids: string[];
   deputy_ids: string[];
