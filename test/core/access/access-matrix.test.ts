@@ -2,9 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessGuard } from '../../../src/core/access/access-guard.ts';
 import { RECORD_KINDS, type RecordKind } from '../../../src/core/access/access-rule.ts';
 import { messageText, type OutgoingMessage } from '../../../src/core/conversations/engine/outgoing-message.ts';
+import { ObligationReminderActions } from '../../../src/core/reminders/reminder-actions.ts';
 import { CycleReports } from '../../../src/core/reports/cycle-reports.ts';
 import { fixedClock } from '../../../src/core/time/clock.ts';
 import { prismaAccess } from '../../../src/storage/prisma/prisma-access-relationships.ts';
+import { PrismaReminderActionsStore } from '../../../src/storage/prisma/prisma-reminder-actions-store.ts';
 import { PrismaReportReads } from '../../../src/storage/prisma/prisma-report-reads.ts';
 import { seedSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
@@ -235,11 +237,22 @@ describe('access matrix: role × record kind × entry point (002 §18, 003 §6.1
     }
   });
 
+  it('reminder buttons with forged ids: only Tess and her reviewer may start or act on an item in her cycle — not her line manager once a reviewer was delegated (002 §28)', async () => {
+    const actions = new ObligationReminderActions(new PrismaReminderActionsStore(db.prisma));
+    for (const viewer of VIEWERS) {
+      const person = await knownPerson(db.prisma, viewerId(viewer));
+      const outcome = await actions.act({ person, account: { platform: 'local', tenant: 'local', userId: person.id } }, 'start:tess-check-in', NOW);
+      // The reviewer is told the check-in is recorded by Tess (004 §6.6); everyone else is refused or told it isn't found.
+      const refused = outcome.kind === 'reply' && /^Sorry, only the person this item belongs to|^I can’t find that item/.test(outcome.messages.map(messageText).join('\n'));
+      check(`${viewer} × obligations × start button`, !refused, viewer === 'self' || viewer === 'reviewer');
+    }
+  });
+
   it('adds up: no unauthorised read in any cell, and every authorised read by someone else is logged', () => {
     console.info(`access matrix: ${tally.cells} cells, ${tally.unauthorised} unauthorised reads, ${tally.logged}/${tally.authorisedByOthers} authorised reads by others logged`);
     const others = VIEWERS.length - 1;
-    // rule: 13 viewers × 9 kinds; 003: 2 × 9; head's records: 3 × 8; agree: 12 + 3; observe/feedback: 12 × 2 + 1; home/status/overdue: 12 × 3.
-    expect(tally.cells).toBe(VIEWERS.length * RECORD_KINDS.length + 2 * RECORD_KINDS.length + 3 * ALL_BUT_DIARY.length + (others + 3) + (others * 2 + 1) + others * 3);
+    // rule: 13 viewers × 9 kinds; 003: 2 × 9; head's records: 3 × 8; agree: 12 + 3; observe/feedback: 12 × 2 + 1; home/status/overdue: 12 × 3; buttons: 13.
+    expect(tally.cells).toBe(VIEWERS.length * RECORD_KINDS.length + 2 * RECORD_KINDS.length + 3 * ALL_BUT_DIARY.length + (others + 3) + (others * 2 + 1) + others * 3 + VIEWERS.length);
     expect(tally.unauthorised).toBe(0);
     expect(tally.logged).toBe(tally.authorisedByOthers);
   });
