@@ -32,7 +32,7 @@ export interface AssignmentFact {
   reason?: string | undefined;
 }
 
-/** Everything storage knows that decides a person's relationships. */
+/** Everything storage knows that decides a person's relationships; `assignments` come oldest first. */
 export interface SubjectFacts {
   person: PersonFacts;
   assignments: readonly AssignmentFact[];
@@ -74,12 +74,14 @@ function inForce(assignment: AssignmentFact, on: IsoDate): boolean {
   return assignment.startsOn <= on && (assignment.endsOn === undefined || assignment.endsOn >= on);
 }
 
-/** The latest assignment of a kind in force on a day that matches. */
+/**
+ * The latest matching assignment in force on a day. Assignments come oldest first; on a day one
+ * ends and its successor starts (a change made that day), the later one wins.
+ */
 function latest(assignments: readonly AssignmentFact[], on: IsoDate, match: (a: AssignmentFact) => boolean): AssignmentFact | undefined {
-  return assignments
-    .filter((a) => inForce(a, on) && match(a))
-    .sort((a, b) => b.startsOn.localeCompare(a.startsOn))
-    .at(0);
+  let found: AssignmentFact | undefined;
+  for (const a of assignments) if (inForce(a, on) && match(a) && (found === undefined || a.startsOn >= found.startsOn)) found = a;
+  return found;
 }
 
 /**

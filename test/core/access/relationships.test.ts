@@ -37,6 +37,16 @@ describe('who reviews whom, history-aware (002 §25–29, 003 §6.1, 004 §3.9�
     expect(relationshipsOn(f, '2026-10-01').reviewer).toEqual({ id: 'rita', basis: 'delegated' });
   });
 
+  it('002 §29: a reviewer changed on the day the old one ends is the new one from that day', () => {
+    const f = facts({
+      assignments: [
+        { kind: 'reviewer', personId: 'max', startsOn: '2026-09-07', endsOn: '2026-09-07', reason: 'roster' },
+        { kind: 'reviewer', personId: 'dee', startsOn: '2026-09-07', reason: 'roster' },
+      ],
+    });
+    expect(relationshipsOn(f, '2026-09-07').reviewer).toEqual({ id: 'dee', basis: 'line-manager' });
+  });
+
   it('003 §6.1: the coach is the reviewer where the policy says so, ahead of the line manager the roster named', () => {
     const assignments = [
       { kind: 'reviewer' as const, personId: 'max', startsOn: '2026-09-01', reason: 'roster' },
