@@ -17,12 +17,13 @@ import type {
   StoredObservation,
 } from '../../core/conversations/conversation-ports.ts';
 import type { DeadlineObligation } from '../../core/deadlines/deadline-obligation.ts';
+import type { RecordKind } from '../../core/access/access-rule.ts';
 import { hasReviewerPowers, type Relationships, relationshipsOn } from '../../core/access/relationships.ts';
 import type { ObligationKind } from '../../core/policy/policy-schema.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { fromDbDate, toDbDate } from './db-date.ts';
-import { PrismaPeopleFacts } from './prisma-access-relationships.ts';
+import { PrismaPeopleFacts, prismaAccess } from './prisma-access-relationships.ts';
 import { PrismaCheckInScheduleReads, PrismaCheckInScheduleWrites } from './prisma-check-in-schedule.ts';
 import { saveDeadlineObligations } from './prisma-reminder-store.ts';
 
@@ -273,6 +274,12 @@ export class PrismaRecordReads {
   async relationshipsOf(personId: string, today: IsoDate): Promise<Relationships | undefined> {
     const [facts] = await new PrismaPeopleFacts(this.#tx).factsOf([personId]);
     return facts === undefined ? undefined : relationshipsOn(facts, today);
+  }
+
+  async readAbout(viewerId: string, subjectId: string, kind: RecordKind, now: Date): Promise<boolean> {
+    const { guard } = prismaAccess(this.#tx);
+    const [read] = await guard.read(viewerId, [subjectId], kind, now);
+    return read?.decision.allowed === true;
   }
 
   async personRef(personId: string): Promise<PersonRef | undefined> {

@@ -101,6 +101,8 @@ export const observationDialog = defineDialog({
         const colleague = chosenColleague(colleagues, values);
         const cycle = colleague === undefined ? undefined : cycles.get(colleague.id);
         if (colleague === undefined || cycle === undefined) return { messages: [say('They don’t have an active growth cycle, so there’s nowhere to save this. Nothing was saved.')] };
+        // Their earlier observations were read to count against the cap: that read is logged (002 §18).
+        if (!(await env.reads.readAbout(env.person.id, colleague.id, 'observations', env.now))) return { messages: [say('You can no longer record observations of them. Nothing was saved.')] };
         const observedOn = textOf(values, 'observed-on');
         const kind = KINDS.find((k) => k.value === values.kind)?.value ?? PERFORMANCE_MANAGEMENT;
         const oralOn = optionalText(values, 'oral-feedback-on');
