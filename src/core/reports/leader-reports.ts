@@ -15,6 +15,8 @@ const OVERDUE_LINES = 40;
 
 const NOT_A_LEADER = 'Summaries are for senior leaders and the head. If you think you should see them, please ask your Trellis administrator.';
 
+type StoredPerson = Awaited<ReturnType<ReportReads['storedPerson']>>;
+
 type ScopeResult = { scope: LeaderScope; where: string; audience: Exclude<ReportAudience, 'none'> } | { messages: OutgoingMessage[] };
 
 /**
@@ -23,8 +25,8 @@ type ScopeResult = { scope: LeaderScope; where: string; audience: Exclude<Report
  * always comes from storage, so a leader can only ever be shown their own school's people
  * whatever a channel passes in.
  */
-async function leaderScope(reads: ReportReads, person: KnownPerson, department: string | undefined): Promise<ScopeResult> {
-  const stored = await reads.storedPerson(person.id);
+async function leaderScope(reads: ReportReads, person: KnownPerson, department: string | undefined, known?: StoredPerson): Promise<ScopeResult> {
+  const stored = known ?? (await reads.storedPerson(person.id));
   const audience = stored === undefined ? 'none' : reportAudience(stored);
   if (stored === undefined || audience === 'none' || stored.schoolId !== person.schoolId) return { messages: [say(NOT_A_LEADER)] };
   const wanted = department?.trim();
@@ -44,7 +46,11 @@ function tooFewToShow(title: string): OutgoingMessage[] {
 
 /** `summary [department]`: staff in scope and, per stage, done / open / overdue. Counts only, small numbers suppressed. */
 export async function summaryReport(reads: ReportReads, person: KnownPerson, department: string | undefined, today: IsoDate): Promise<OutgoingMessage[]> {
-  const found = await leaderScope(reads, person, department);
+  const stored = await reads.storedPerson(person.id);
+  const trustView = department?.trim().toLowerCase() === '--trust';
+  if (stored?.role === 'trust-leader' && stored.active && stored.schoolId === person.schoolId && (trustView || department === undefined || department.trim() === '')) return trustSummary(reads, stored.schoolId, today);
+  if (trustView) return [say('The trust view is for trust leaders; a head or leader sees their own school. Say `summary` for it.')];
+  const found = await leaderScope(reads, person, department, stored);
   if ('messages' in found) return found.messages;
   const year = academicYearOf(today);
   const counts = await reads.scopeCounts(found.scope, year, today);
@@ -52,6 +58,20 @@ export async function summaryReport(reads: ReportReads, person: KnownPerson, dep
   if (counts.staff === 0) return [say(`${title}: no active staff in scope.`)];
   if (!groupIsReportable(counts.staff)) return tooFewToShow(title);
   return [{ type: 'summary', title, items: summaryItems(counts) }, say(SUMMARY_NOTE), say(SUPPRESSION_NOTE)];
+}
+
+/** `summary` for a trust leader: the same counts for each of the trust's schools, side by side, each suppressed on its own. */
+async function trustSummary(reads: ReportReads, schoolId: string, today: IsoDate): Promise<OutgoingMessage[]> {
+  const year = academicYearOf(today);
+  const messages: OutgoingMessage[] = [];
+  for (const school of await reads.trustSchools(schoolId)) {
+    const counts = await reads.scopeCounts({ schoolId: school.id }, year, today);
+    const title = `Growth cycle ${year}/${String((year + 1) % 100).padStart(2, '0')} — ${school.name}, as of ${readableDate(today, today)}`;
+    if (counts.staff === 0) messages.push(say(`${title}: no active staff.`));
+    else if (!groupIsReportable(counts.staff)) messages.push(say(`${title}: fewer than ${SMALL_NUMBER_THRESHOLD} staff, so no figures are shown.`));
+    else messages.push({ type: 'summary', title, items: summaryItems(counts) });
+  }
+  return [...messages, say(SUMMARY_NOTE), say(SUPPRESSION_NOTE)];
 }
 
 const SUMMARY_NOTE =

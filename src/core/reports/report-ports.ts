@@ -98,6 +98,8 @@ export interface ReportReads {
   dialogsInProgress(personId: string): Promise<DialogInProgress[]>;
   /** The stored person behind a leader's request: their school and role, re-read for defence in depth. */
   storedPerson(personId: string): Promise<{ schoolId: string; role: string; flags: string[]; active: boolean } | undefined>;
+  /** The schools of the school's trust (the school alone when it has no trust), by name. */
+  trustSchools(schoolId: string): Promise<{ id: string; name: string }[]>;
   /** Distinct departments of the school's active staff. */
   departments(schoolId: string): Promise<string[]>;
   scopeCounts(scope: LeaderScope, academicYear: number, today: IsoDate): Promise<ScopeCounts>;

@@ -93,6 +93,12 @@ export class PrismaReportReads implements ReportReads {
     return person ?? undefined;
   }
 
+  async trustSchools(schoolId: string): Promise<{ id: string; name: string }[]> {
+    const school = await this.#prisma.school.findUnique({ where: { id: schoolId }, select: { trustId: true } });
+    if (school === null) return [];
+    return this.#prisma.school.findMany({ where: school.trustId === null ? { id: schoolId } : { trustId: school.trustId }, orderBy: { name: 'asc' }, select: { id: true, name: true } });
+  }
+
   async departments(schoolId: string): Promise<string[]> {
     const rows = await this.#prisma.person.findMany({
       where: { schoolId, active: true, department: { not: null } },

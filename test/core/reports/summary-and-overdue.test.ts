@@ -169,3 +169,25 @@ describe('a leader sees only their own school (defence in depth)', () => {
     expect(allText(await reports.summary(tia, undefined, NOW))).toMatch(/^Summaries are for senior leaders and the head/);
   });
 });
+
+describe('trust view (issue 13: a trust leader sees each school side by side; a head only their own)', () => {
+  it('a trust leader’s summary shows each of the trust’s schools, each suppressed on its own; a head asking for the trust view is told it is not theirs', async () => {
+    const trust = await db.prisma.trust.create({ data: { slug: 'report-trust', name: 'Report Trust' } });
+    await db.prisma.school.updateMany({ where: { id: { in: [a.schoolId, b.schoolId] } }, data: { trustId: trust.id } });
+    await db.prisma.school.update({ where: { id: b.schoolId }, data: { name: 'School B' } });
+    await db.prisma.school.update({ where: { id: a.schoolId }, data: { name: 'School A' } });
+    const ceo = await db.prisma.person.create({ data: { schoolId: a.schoolId, email: 'ceo@trust.example', fullName: 'Cleo Ceo', role: 'trust-leader' } });
+    try {
+      const messages = await reports.summary(await knownPerson(db.prisma, ceo.id), undefined, NOW);
+      const titles = messages.flatMap((m) => (m.type === 'summary' ? [m.title] : []));
+      expect(titles).toEqual(['Growth cycle 2026/27 — School A, as of Mon 23 Nov']);
+      expect(allText(messages)).toContain('Growth cycle 2026/27 — School B, as of Mon 23 Nov: fewer than 5 staff, so no figures are shown.');
+      for (const name of NAMES) expect(allText(messages)).not.toContain(name);
+      expect(allText(await reports.summary(hugh, '--trust', NOW))).toMatch(/^The trust view is for trust leaders/);
+      expect(allText(await reports.overdue(await knownPerson(db.prisma, ceo.id), undefined, NOW))).not.toContain('Tia Teacher');
+    } finally {
+      await db.prisma.person.delete({ where: { id: ceo.id } });
+      await db.prisma.school.updateMany({ where: { id: { in: [a.schoolId, b.schoolId] } }, data: { trustId: null } });
+    }
+  });
+});
