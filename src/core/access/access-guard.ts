@@ -35,10 +35,12 @@ export class AccessGuard {
    * Decides whether the viewer may read each subject's records of a kind, and logs each allowed
    * read by someone else (who, whose, what, when, which rule). Call it when the records are read.
    */
-  async read(viewerId: string, subjectIds: readonly string[], kind: RecordKind, at: Date): Promise<GuardedRead[]> {
+  async read(viewerId: string, subjectIds: readonly string[], kind: RecordKind, at: Date, known: readonly SubjectFacts[] = []): Promise<GuardedRead[]> {
     const on = londonDateOf(at);
-    const [facts, grants] = await Promise.all([this.#facts.factsOf([viewerId, ...subjectIds]), this.#facts.grantsHeldBy(viewerId)]);
-    const byId = new Map(facts.map((f) => [f.person.id, f]));
+    const have = new Set(known.map((f) => f.person.id));
+    const missing = [viewerId, ...subjectIds].filter((id) => !have.has(id));
+    const [facts, grants] = await Promise.all([this.#facts.factsOf(missing), this.#facts.grantsHeldBy(viewerId)]);
+    const byId = new Map([...known, ...facts].map((f) => [f.person.id, f]));
     const viewer = byId.get(viewerId)?.person;
     const reads: GuardedRead[] = [...new Set(subjectIds)].map((subjectId) => {
       const subject = byId.get(subjectId);
@@ -52,9 +54,17 @@ export class AccessGuard {
     return reads;
   }
 
-  /** The ids among `subjectIds` the viewer may read (and has now read: they are logged). */
-  async readable(viewerId: string, subjectIds: readonly string[], kind: RecordKind, at: Date): Promise<Set<string>> {
-    const reads = await this.read(viewerId, subjectIds, kind, at);
+  /** The ids among `subjectIds` the viewer may read (and has now read: they are logged). `known`: facts already fetched. */
+  async readable(viewerId: string, subjectIds: readonly string[], kind: RecordKind, at: Date, known: readonly SubjectFacts[] = []): Promise<Set<string>> {
+    const reads = await this.read(viewerId, subjectIds, kind, at, known);
     return new Set(reads.filter((r) => r.decision.allowed).map((r) => r.subjectId));
+  }
+
+  /** The people the viewer reviews on the day whose records of a kind they read now (logged), from one fetch of the facts. */
+  async readableReviewees(viewerId: string, kind: RecordKind, at: Date): Promise<string[]> {
+    const reviewees = await this.revieweesOf(viewerId, londonDateOf(at));
+    const ids = reviewees.map((f) => f.person.id);
+    const readable = await this.readable(viewerId, ids, kind, at, reviewees);
+    return ids.filter((id) => readable.has(id));
   }
 }

@@ -64,16 +64,11 @@ export class CycleReports implements BotReports {
   async home(person: KnownPerson, now: Date): Promise<HomeView> {
     const today = londonDateOf(now);
     const year = academicYearOf(today);
-    const revieweeIds = (await this.#guard.revieweesOf(person.id, today)).map((f) => f.person.id);
-    const glanceable = await this.#guard.readable(person.id, revieweeIds, 'obligations', now);
+    const glanceable = await this.#guard.readableReviewees(person.id, 'obligations', now);
     const [cycle, owed, reviewees, inProgress, seen] = await Promise.all([
       this.#reads.cycleOf(person.id, year),
       this.#owedForOthers(person, year, now),
-      this.#reads.reviewees(
-        revieweeIds.filter((id) => glanceable.has(id)),
-        year,
-        today,
-      ),
+      this.#reads.reviewees(glanceable, year, today),
       this.#reads.dialogsInProgress(person.id),
       this.#log.seenBy(person.id, HOME_SEEN),
     ]);

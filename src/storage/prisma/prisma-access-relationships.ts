@@ -41,22 +41,39 @@ export class PrismaPeopleFacts implements PeopleFacts {
   }
 
   async #facts(condition: Prisma.Sql): Promise<SubjectFacts[]> {
+    // Heads, PM deputies and trust leaders are gathered once per school, assignments once per
+    // person, so the query costs the same few scans for one person as for a school of 600.
     const rows = await this.#db.$queryRaw<FactRow[]>`
-      SELECT p.id::text AS id, p.full_name, p.school_id::text AS school_id, s.trust_id::text AS trust_id, p.role, p.flags, p.department,
-        p.line_manager_id::text AS line_manager_id, p.active,
-        coalesce(s.policy->'reviewers'->>'defaultReviewer', 'line-manager') AS default_reviewer, s.policy->'confidentiality' AS confidentiality,
-        coalesce((SELECT json_agg(json_build_object('kind', a.kind, 'personId', a.reviewer_id::text, 'startsOn', to_char(a.starts_on, 'YYYY-MM-DD'),
-            'endsOn', to_char(a.ends_on, 'YYYY-MM-DD'), 'reason', a.reason) ORDER BY a.starts_on, a.created_at)
-          FROM reviewer_assignments a WHERE a.reviewee_id = p.id), '[]'::json) AS assignments,
-        coalesce((SELECT array_agg(h.id::text ORDER BY h.created_at, h.id) FROM people h
-          WHERE h.school_id = p.school_id AND h.role = 'headteacher' AND h.active), '{}') AS head_ids,
-        coalesce((SELECT array_agg(d.id::text ORDER BY d.created_at, d.id) FROM people d
-          WHERE d.school_id = p.school_id AND 'pm-deputy' = ANY(d.flags) AND d.active), '{}') AS deputy_ids,
-        coalesce((SELECT array_agg(t.id::text ORDER BY t.created_at, t.id) FROM people t JOIN schools ts ON ts.id = t.school_id
-          WHERE t.role = 'trust-leader' AND t.active AND (t.school_id = p.school_id OR ts.trust_id = s.trust_id)), '{}') AS trust_leader_ids
-      FROM people p JOIN schools s ON s.id = p.school_id
-      WHERE ${condition}
-      ORDER BY p.full_name, p.id`;
+      WITH subj AS (
+        SELECT p.id, p.full_name, p.school_id, s.trust_id, p.role, p.flags, p.department, p.line_manager_id, p.active,
+          coalesce(s.policy->'reviewers'->>'defaultReviewer', 'line-manager') AS default_reviewer, s.policy->'confidentiality' AS confidentiality
+        FROM people p JOIN schools s ON s.id = p.school_id
+        WHERE ${condition}),
+      sch AS (SELECT DISTINCT school_id, trust_id FROM subj),
+      heads AS (
+        SELECT h.school_id, array_agg(h.id::text ORDER BY h.created_at, h.id) AS ids FROM people h
+        WHERE h.school_id IN (SELECT school_id FROM sch) AND h.role = 'headteacher' AND h.active GROUP BY h.school_id),
+      deputies AS (
+        SELECT d.school_id, array_agg(d.id::text ORDER BY d.created_at, d.id) AS ids FROM people d
+        WHERE d.school_id IN (SELECT school_id FROM sch) AND 'pm-deputy' = ANY(d.flags) AND d.active GROUP BY d.school_id),
+      leaders AS (
+        SELECT sch.school_id, array_agg(t.id::text ORDER BY t.created_at, t.id) AS ids FROM sch
+        JOIN people t ON t.role = 'trust-leader' AND t.active JOIN schools ts ON ts.id = t.school_id
+        WHERE t.school_id = sch.school_id OR ts.trust_id = sch.trust_id GROUP BY sch.school_id),
+      asg AS (
+        SELECT a.reviewee_id, json_agg(json_build_object('kind', a.kind, 'personId', a.reviewer_id::text, 'startsOn', to_char(a.starts_on, 'YYYY-MM-DD'),
+            'endsOn', to_char(a.ends_on, 'YYYY-MM-DD'), 'reason', a.reason) ORDER BY a.starts_on, a.created_at) AS list
+        FROM reviewer_assignments a WHERE a.reviewee_id IN (SELECT id FROM subj) GROUP BY a.reviewee_id)
+      SELECT subj.id::text AS id, subj.full_name, subj.school_id::text AS school_id, subj.trust_id::text AS trust_id, subj.role, subj.flags, subj.department,
+        subj.line_manager_id::text AS line_manager_id, subj.active, subj.default_reviewer, subj.confidentiality,
+        coalesce(asg.list, '[]'::json) AS assignments, coalesce(heads.ids, '{}') AS head_ids, coalesce(deputies.ids, '{}') AS deputy_ids,
+        coalesce(leaders.ids, '{}') AS trust_leader_ids
+      FROM subj
+      LEFT JOIN asg ON asg.reviewee_id = subj.id
+      LEFT JOIN heads ON heads.school_id = subj.school_id
+      LEFT JOIN deputies ON deputies.school_id = subj.school_id
+      LEFT JOIN leaders ON leaders.school_id = subj.school_id
+      ORDER BY subj.full_name, subj.id`;
     return rows.flatMap((row) => {
       const role = RoleSchema.safeParse(row.role);
       if (!role.success) return [];
@@ -109,8 +126,9 @@ export class PrismaAccessLogStore implements AccessLogStore {
         ${entries.map((e) => e.resource)}::text[], ${entries.map((e) => e.reason)}::text[], ${entries.map((e) => e.at)}::timestamptz[], ${entries.map((e) => e.day)}::date[])
         AS e(viewer_id, subject_id, grant_id, resource, reason, at, day)
       WHERE NOT EXISTS (
-        SELECT 1 FROM access_logs l WHERE l.viewer_id = e.viewer_id AND l.subject_id = e.subject_id
-          AND l.resource = e.resource AND l.reason = e.reason AND (l.at AT TIME ZONE 'Europe/London')::date = e.day)`;
+        SELECT 1 FROM access_logs l WHERE l.subject_id = e.subject_id
+          AND l.at >= (e.day::timestamp AT TIME ZONE 'Europe/London') AND l.at < ((e.day + 1)::timestamp AT TIME ZONE 'Europe/London')
+          AND l.viewer_id = e.viewer_id AND l.resource = e.resource AND l.reason = e.reason)`;
   }
 
   async seenBy(subjectId: string, limit: number): Promise<SeenRow[]> {
