@@ -13,6 +13,8 @@ export interface PeopleFacts {
    * assigned to review or coach. The core decides which of them they review on a day.
    */
   candidatesFor(viewerId: string): Promise<SubjectFacts[]>;
+  /** Active people of the viewer's own school whose full or first name is `name` (any case). */
+  namedInSchoolOf(viewerId: string, name: string): Promise<SubjectFacts[]>;
   /** Grants the viewer holds (expired and revoked ones too; the rule decides). */
   grantsHeldBy(viewerId: string): Promise<GrantFact[]>;
 }

@@ -6,7 +6,6 @@ import type { ReportReads } from '../reports/report-ports.ts';
 import { academicYearOf } from '../time/clock.ts';
 import type { AccessGuard } from './access-guard.ts';
 import type { AccessRequestRecord, AccessRequestStore, PeopleFacts } from './access-ports.ts';
-import { isLive } from './access-rule.ts';
 import { relationshipsOn, type SubjectFacts } from './relationships.ts';
 
 export interface AccessOutcome {
@@ -123,13 +122,10 @@ export class AccessRequests {
     return { messages: [say(`${done} ${request.requesterName} and ${request.subjectName} have been told.`)], notifications };
   }
 
-  /** `see-plan NAME`: a plan read through the access rule (a grant, or as reviewer or head), and logged. */
+  /** `see-plan NAME`: a colleague's plan, read through the access rule (a grant, or as reviewer, head, PM deputy…) and logged. */
   async seePlan(viewer: KnownPerson, name: string, now: Date): Promise<AccessOutcome> {
-    const grants = (await this.#facts.grantsHeldBy(viewer.id)).filter((g) => isLive(g, now));
-    const people = await this.#facts.factsOf(grants.map((g) => g.subjectId));
-    const candidates = [...people, ...(await this.#facts.candidatesFor(viewer.id))];
-    const subject = pickOne(candidates, name);
-    if (subject === undefined) return reply(`I can’t find “${name.trim()}” among the people whose plan you may see. A line manager can ask with \`request-access NAME: REASON\` (002 §18).`);
+    const subject = pickOne(await this.#facts.namedInSchoolOf(viewer.id, name), name);
+    if (subject === undefined || subject.person.id === viewer.id) return reply(`I can’t find one colleague called “${name.trim()}” at your school. Say \`status\` for your own plan.`);
     const [read] = await this.#guard.read(viewer.id, [subject.person.id], 'growth-plan', now);
     if (read === undefined || !read.decision.allowed) return reply(`You can’t see ${subject.person.fullName}’s plan: ${read !== undefined && !read.decision.allowed ? read.decision.why : 'no rule allows it'}.`);
     const cycle = await this.#reads.cycleOf(subject.person.id, academicYearOf(londonDateOf(now)));

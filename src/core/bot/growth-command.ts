@@ -76,7 +76,8 @@ export function growthHelp(prefix: string, options: { leader: boolean; inThreadN
     `• \`${prefix}log TEXT\` — add a line to your growth diary`,
     `• \`${prefix}status\` — where you are in the cycle and what is due next`,
     `• \`${prefix}who-has-seen\` — who has looked at your records, when and why`,
-    `• \`${prefix}request-access NAME: REASON\` — as a line manager who is not the reviewer, ask the head to see a plan (002 §18); \`${prefix}see-plan NAME\` once granted`,
+    `• \`${prefix}request-access NAME: REASON\` — as a line manager who is not the reviewer, ask the head to see a plan (002 §18)`,
+    `• \`${prefix}see-plan NAME\` — a colleague's plan, if you review them, are their head, or were granted access`,
   ];
   if (options.leader) {
     lines.push(`• \`${prefix}summary [department]\` — how many staff have completed each stage (counts only)`);

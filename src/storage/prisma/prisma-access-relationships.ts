@@ -31,6 +31,13 @@ export class PrismaPeopleFacts implements PeopleFacts {
       OR EXISTS (SELECT 1 FROM reviewer_assignments x WHERE x.reviewee_id = p.id AND x.reviewer_id = ${viewerId}::uuid))`);
   }
 
+  namedInSchoolOf(viewerId: string, name: string): Promise<SubjectFacts[]> {
+    const wanted = name.trim().replace(/^@/, '').toLowerCase();
+    if (wanted === '') return Promise.resolve([]);
+    return this.#facts(Prisma.sql`p.active AND p.school_id = (SELECT v.school_id FROM people v WHERE v.id = ${viewerId}::uuid)
+      AND (lower(p.full_name) = ${wanted} OR split_part(lower(p.full_name), ' ', 1) = ${wanted})`);
+  }
+
   async grantsHeldBy(viewerId: string): Promise<GrantFact[]> {
     const rows = await this.#db.accessGrant.findMany({ where: { requesterId: viewerId, status: 'granted', grantedAt: { not: null } } });
     return rows.flatMap((row) =>

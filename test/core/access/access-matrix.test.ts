@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessGuard } from '../../../src/core/access/access-guard.ts';
+import { AccessRequests } from '../../../src/core/access/access-requests.ts';
 import { RECORD_KINDS, type RecordKind } from '../../../src/core/access/access-rule.ts';
 import { messageText, type OutgoingMessage } from '../../../src/core/conversations/engine/outgoing-message.ts';
 import { ObligationReminderActions } from '../../../src/core/reminders/reminder-actions.ts';
 import { CycleReports } from '../../../src/core/reports/cycle-reports.ts';
 import { fixedClock } from '../../../src/core/time/clock.ts';
-import { prismaAccess } from '../../../src/storage/prisma/prisma-access-relationships.ts';
+import { PrismaPeopleFacts, prismaAccess } from '../../../src/storage/prisma/prisma-access-relationships.ts';
+import { PrismaAccessRequestStore } from '../../../src/storage/prisma/prisma-access-requests.ts';
 import { PrismaReminderActionsStore } from '../../../src/storage/prisma/prisma-reminder-actions-store.ts';
 import { PrismaReportReads } from '../../../src/storage/prisma/prisma-report-reads.ts';
 import { seedSchool } from '../../support/seed-school.ts';
@@ -237,6 +239,16 @@ describe('access matrix: role × record kind × entry point (002 §18, 003 §6.1
     }
   });
 
+  it('`see-plan NAME`: the plan reaches exactly those the rule allows (reviewer, head, PM deputy), each read logged; another school cannot even find her', async () => {
+    const requests = new AccessRequests({ facts: new PrismaPeopleFacts(db.prisma), store: new PrismaAccessRequestStore(db.prisma), guard, reads: new PrismaReportReads(db.prisma) });
+    for (const viewer of VIEWERS.filter((v) => v !== 'self')) {
+      const outcome = await requests.seePlan(await knownPerson(db.prisma, viewerId(viewer)), 'Tess Teacher', NOW);
+      const shown = text(outcome.messages).includes('Tess Teacher’s growth plan');
+      check(`${viewer} × growth-plan × see-plan`, shown, TESS_MAY[viewer].includes('growth-plan'));
+      if (shown) await checkLogged(viewerId(viewer), ids.tess!, 'growth-plan', `${viewer} × see-plan`);
+    }
+  });
+
   it('reminder buttons with forged ids: only Tess and her reviewer may start or act on an item in her cycle — not her line manager once a reviewer was delegated (002 §28)', async () => {
     const actions = new ObligationReminderActions(new PrismaReminderActionsStore(db.prisma));
     for (const viewer of VIEWERS) {
@@ -251,8 +263,8 @@ describe('access matrix: role × record kind × entry point (002 §18, 003 §6.1
   it('adds up: no unauthorised read in any cell, and every authorised read by someone else is logged', () => {
     console.info(`access matrix: ${tally.cells} cells, ${tally.unauthorised} unauthorised reads, ${tally.logged}/${tally.authorisedByOthers} authorised reads by others logged`);
     const others = VIEWERS.length - 1;
-    // rule: 13 viewers × 9 kinds; 003: 2 × 9; head's records: 3 × 8; agree: 12 + 3; observe/feedback: 12 × 2 + 1; home/status/overdue: 12 × 3; buttons: 13.
-    expect(tally.cells).toBe(VIEWERS.length * RECORD_KINDS.length + 2 * RECORD_KINDS.length + 3 * ALL_BUT_DIARY.length + (others + 3) + (others * 2 + 1) + others * 3 + VIEWERS.length);
+    // rule: 13 viewers × 9 kinds; 003: 2 × 9; head's records: 3 × 8; agree: 12 + 3; observe/feedback: 12 × 2 + 1; home/status/overdue: 12 × 3; see-plan: 12; buttons: 13.
+    expect(tally.cells).toBe(VIEWERS.length * RECORD_KINDS.length + 2 * RECORD_KINDS.length + 3 * ALL_BUT_DIARY.length + (others + 3) + (others * 2 + 1) + others * 3 + others + VIEWERS.length);
     expect(tally.unauthorised).toBe(0);
     expect(tally.logged).toBe(tally.authorisedByOthers);
   });
