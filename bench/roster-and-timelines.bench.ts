@@ -42,7 +42,7 @@ await withBenchServices(clock, async (services) => {
   if (!first.ok || !again.ok) throw new Error('bench roster failed to load');
   console.log(`roster import, ${STAFF} rows (${(csv.length / 1024).toFixed(0)} KiB): first load ${ms(firstMs)} (${first.changes.created} people, ${first.obligations.created} obligations), unchanged re-import ${ms(againMs)} (${again.changes.unchanged} unchanged)`);
 
-  const staff = await services.roster.findStaff(school.id);
+  const staff = await services.roster.findStaff(school.id, londonDateOf(clock.now()));
   const samples: number[] = [];
   let obligations = 0;
   for (let run = 0; run < 20; run++) {

@@ -5,6 +5,7 @@ import { SlackChannel } from './channels/slack/slack-channel.ts';
 import { TeamsChannel } from './channels/teams/teams-channel.ts';
 import { type Services, openServices } from './compose-services.ts';
 import type { Config } from './config/load-config.ts';
+import { AccessRequests } from './core/access/access-requests.ts';
 import { TrellisBot } from './core/bot/trellis-bot.ts';
 import { ALL_DIALOGS } from './core/conversations/dialogs/all-dialogs.ts';
 import { ConversationEngine } from './core/conversations/engine/run-turn.ts';
@@ -21,6 +22,8 @@ import { PrismaIdentityStore } from './storage/prisma/prisma-identity-store.ts';
 import { PrismaReminderActionsStore } from './storage/prisma/prisma-reminder-actions-store.ts';
 import { PrismaActiveThreads } from './storage/prisma/prisma-active-threads.ts';
 import { PrismaReportReads } from './storage/prisma/prisma-report-reads.ts';
+import { PrismaPeopleFacts, prismaAccess } from './storage/prisma/prisma-access-relationships.ts';
+import { PrismaAccessRequestStore } from './storage/prisma/prisma-access-requests.ts';
 
 export interface AppOptions {
   /** Run the playground even when Slack or Teams is configured (it runs anyway when neither is). */
@@ -65,14 +68,17 @@ export async function startApp(config: Config, givenClock: Clock, log: Logger, o
     const identities = new PrismaIdentityStore(services.database.prisma);
     const engine = new ConversationEngine({ store: new PrismaConversationStore(services.database.prisma), clock, dialogs: ALL_DIALOGS });
     const router = new ChannelRouter();
+    const reportReads = new PrismaReportReads(services.database.prisma);
+    const access = prismaAccess(services.database.prisma);
     const bot = new TrellisBot({
       engine,
       dialogs: ALL_DIALOGS,
       identities,
-      reports: new CycleReports(new PrismaReportReads(services.database.prisma)),
+      reports: new CycleReports(reportReads, access),
       actions: new ObligationReminderActions(new PrismaReminderActionsStore(services.database.prisma)),
       clock,
       notifier: router,
+      access: new AccessRequests({ facts: new PrismaPeopleFacts(services.database.prisma), store: new PrismaAccessRequestStore(services.database.prisma), guard: access.guard, reads: reportReads }),
     });
     const sweep = async () => {
       const slugs = await services.reminders.listSchoolSlugs();

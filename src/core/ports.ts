@@ -27,7 +27,8 @@ export interface RosterRepository {
    * reviewer and coach assignments (ended and started, never rewritten, so history stays).
    */
   applyRoster(schoolId: string, rows: readonly RosterRow[], today: string): Promise<RosterChanges>;
-  findStaff(schoolId: string): Promise<StaffMember[]>;
+  /** The school's staff with their reviewer and coach on the day (`src/core/access/relationships.ts`). */
+  findStaff(schoolId: string, on: string): Promise<StaffMember[]>;
 }
 
 export interface ObligationChanges {

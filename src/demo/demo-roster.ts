@@ -5,7 +5,7 @@
  */
 interface DemoPerson {
   name: string;
-  role: 'teacher' | 'teaching-assistant' | 'support' | 'leader' | 'headteacher';
+  role: 'teacher' | 'teaching-assistant' | 'support' | 'leader' | 'headteacher' | 'trust-leader';
   manager?: string;
   department?: string;
   /** Relative to the academic year: `past` is years ago, `september`/`january` this year. */
@@ -14,10 +14,10 @@ interface DemoPerson {
 }
 
 export const DEMO_PEOPLE: readonly DemoPerson[] = [
-  // The trust's executive headteacher: a roster lets only a headteacher have no line manager.
-  { name: 'Grace Okafor', role: 'headteacher', department: 'Trust', start: 'past' },
+  // The trust's CEO: a trust leader, so she is never taken for the school's head.
+  { name: 'Grace Okafor', role: 'trust-leader', department: 'Trust', start: 'past' },
   { name: 'Helen Hughes', role: 'headteacher', manager: 'Grace Okafor', start: 'past' },
-  { name: 'David Patel', role: 'leader', manager: 'Helen Hughes', department: 'SLT', start: 'past', flags: 'leadership-scale' },
+  { name: 'David Patel', role: 'leader', manager: 'Helen Hughes', department: 'SLT', start: 'past', flags: 'leadership-scale;pm-deputy' },
   { name: 'Amira Khan', role: 'leader', manager: 'Helen Hughes', department: 'SLT', start: 'past', flags: 'leadership-scale' },
   { name: 'Mo Ahmed', role: 'teacher', manager: 'David Patel', department: 'Maths', start: 'past', flags: 'tlr;ups' },
   { name: 'Ruth Evans', role: 'teacher', manager: 'David Patel', department: 'English', start: 'past', flags: 'tlr' },

@@ -19,7 +19,7 @@ export interface SchoolPeople {
 }
 
 /** Senior people first, so the head and the trust leader are at the top of each school's list. */
-const ROLE_ORDER: Record<string, number> = { headteacher: 0, leader: 1, teacher: 2, 'teaching-assistant': 3, support: 4 };
+const ROLE_ORDER: Record<string, number> = { 'trust-leader': 0, headteacher: 1, leader: 2, teacher: 3, 'teaching-assistant': 4, support: 5 };
 
 /** Everyone the page lets a visitor act as: every active person of every school, grouped by school. */
 export class PlaygroundPeople {

@@ -28,6 +28,8 @@ export function renderHome(view: HomeView): Block[] {
     const lines = view.reviewees.map((r) => `• *${r.fullName}* — ${r.open} open, ${r.overdue} overdue${r.next ? ` · next: ${r.next}` : ''}`);
     blocks.push({ type: 'divider' }, ...sections(`*People you review*\n${lines.join('\n')}`));
   }
+  const seen = view.seenBy ?? [];
+  blocks.push({ type: 'divider' }, ...sections(`*Who has seen my records*\n${seen.length === 0 ? 'Nobody but you.' : seen.map((s) => `• ${s.when}: ${s.text}`).join('\n')}`));
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: 'Type `/growth help` anywhere for everything Trellis can do.' }] });
   if (blocks.length > LIMITS.blocksPerView) {
     // A home tab holds 100 blocks: the last one says what did not fit rather than dropping it silently.

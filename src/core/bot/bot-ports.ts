@@ -67,6 +67,8 @@ export interface BotReports {
   summary(person: KnownPerson, department: string | undefined, now: Date): Promise<OutgoingMessage[]>;
   /** `overdue [department]`: who is overdue for what; leaders only. */
   overdue(person: KnownPerson, department: string | undefined, now: Date): Promise<OutgoingMessage[]>;
+  /** `who-has-seen`: the person's own access log in plain words (002 §18). */
+  whoHasSeen(person: KnownPerson, now: Date): Promise<OutgoingMessage[]>;
 }
 
 /** What a "my cycle" panel shows; every channel lays it out its own way. */
@@ -87,6 +89,8 @@ export interface HomeView {
   exclusion?: string | undefined;
   /** Dialogs started and not finished (Conversation rows active or paused), so a channel can offer "continue". */
   inProgress?: { dialogId: string; title: string; platform: string; threadKey: string; status: string }[] | undefined;
+  /** “Who has seen my records”: the latest reads by others, in plain words (002 §18). */
+  seenBy?: { when: string; text: string }[] | undefined;
 }
 
 export interface HomeDeadline {

@@ -8,6 +8,13 @@ export type GrowthCommand =
   | { kind: 'summary'; department?: string | undefined }
   | { kind: 'overdue'; department?: string | undefined }
   | { kind: 'log'; text: string }
+  /** The person's own access log: who has read their records and why (002 §18). */
+  | { kind: 'who-has-seen' }
+  /** Access on request (002 §18): a line manager asks, the head or PM deputy decides, a grant holder reads. */
+  | { kind: 'request-access'; text: string }
+  | { kind: 'access-requests' }
+  | { kind: 'decide-access'; decision: 'granted' | 'refused'; code: string; rest: string }
+  | { kind: 'see-plan'; name: string }
   /** Starts a dialog in a new thread; `target` is the colleague named after it (`checkin @sam`). */
   | { kind: 'dialog'; dialogId: string; trigger: string; target?: string | undefined };
 
@@ -47,6 +54,13 @@ export function parseGrowthCommand(raw: string): GrowthCommand {
   if (word === 'status' || word === 'me') return { kind: 'status' };
   if (word === 'summary') return { kind: 'summary', department: rest || undefined };
   if (word === 'overdue') return { kind: 'overdue', department: rest || undefined };
+  if (word === 'who-has-seen' || word === 'seen' || /^who\s+has\s+seen(\s+my\s+records)?\??$/i.test(text)) return { kind: 'who-has-seen' };
+  if (word === 'request-access') return { kind: 'request-access', text: rest };
+  if (word === 'access-requests') return { kind: 'access-requests' };
+  if ((word === 'grant' || word === 'refuse') && restWords[0] !== undefined) {
+    return { kind: 'decide-access', decision: word === 'grant' ? 'granted' : 'refused', code: restWords[0], rest: restWords.slice(1).join(' ') };
+  }
+  if (word === 'see-plan' && rest !== '') return { kind: 'see-plan', name: rest };
   if (word === 'log' || word === 'diary') return rest === '' ? { kind: 'dialog', dialogId: 'growth-diary', trigger: 'log' } : { kind: 'log', text: rest };
   const sub = DIALOG_SUBCOMMANDS.find((s) => s.words.includes(word));
   if (sub === undefined) return { kind: 'help', unknown: text };
@@ -61,10 +75,14 @@ export function growthHelp(prefix: string, options: { leader: boolean; inThreadN
     ...DIALOG_SUBCOMMANDS.map((s) => `• \`${prefix}${s.usage}\` — ${s.description}`),
     `• \`${prefix}log TEXT\` — add a line to your growth diary`,
     `• \`${prefix}status\` — where you are in the cycle and what is due next`,
+    `• \`${prefix}who-has-seen\` — who has looked at your records, when and why`,
+    `• \`${prefix}request-access NAME: REASON\` — as a line manager who is not the reviewer, ask the head to see a plan (002 §18)`,
+    `• \`${prefix}see-plan NAME\` — a colleague's plan, if you review them, are their head, or were granted access`,
   ];
   if (options.leader) {
     lines.push(`• \`${prefix}summary [department]\` — how many staff have completed each stage (counts only)`);
-    lines.push(`• \`${prefix}overdue [department]\` — who is overdue for what`);
+    lines.push(`• \`${prefix}overdue [department]\` — who is overdue for what (names for the head and the PM deputy)`);
+    lines.push(`• \`${prefix}access-requests\`, \`${prefix}grant CODE [days]\`, \`${prefix}refuse CODE REASON\` — decide requests to see a plan (head, PM deputy)`);
   }
   lines.push(`• \`${prefix}help\` — this list`);
   if (options.inThreadNote) lines.push(options.inThreadNote);

@@ -1,3 +1,5 @@
+import type { AccessRequests } from '../access/access-requests.ts';
+import { reportAudience } from '../access/report-audience.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import type { DialogDefinition } from '../conversations/engine/define-dialog.ts';
 import type { TurnInput } from '../conversations/engine/inbound-turn.ts';
@@ -16,6 +18,8 @@ export interface TrellisBotDeps {
   clock: Clock;
   /** Reaches people other than the one acting (the reviewer told an item was set aside). */
   notifier?: Notifier | undefined;
+  /** Access on request (002 §18); without it those commands say they are not available. */
+  access?: AccessRequests | undefined;
 }
 
 export interface Notifier {
@@ -91,6 +95,13 @@ export class TrellisBot {
       }
       case 'status':
         return { kind: 'reply', messages: await reports.status(actor.person, now) };
+      case 'who-has-seen':
+        return { kind: 'reply', messages: await reports.whoHasSeen(actor.person, now) };
+      case 'request-access':
+      case 'access-requests':
+      case 'decide-access':
+      case 'see-plan':
+        return { kind: 'reply', messages: await this.#access(actor, command, messageId, now) };
       case 'summary':
       case 'overdue': {
         if (!isLeader(actor.person)) return { kind: 'reply', messages: [say(LEADERS_ONLY)] };
@@ -104,6 +115,23 @@ export class TrellisBot {
       case 'dialog':
         return { kind: 'start-dialog', dialogId: command.dialogId, trigger: command.trigger, title: this.threadTitle(command.dialogId, now), target: command.target };
     }
+  }
+
+  async #access(actor: Actor, command: GrowthCommand, messageId: string, now: Date): Promise<OutgoingMessage[]> {
+    const { access, notifier } = this.#deps;
+    if (access === undefined) return [say('Access on request is not set up here.')];
+    const outcome =
+      command.kind === 'request-access'
+        ? await access.request(actor.person, command.text, now)
+        : command.kind === 'access-requests'
+          ? await access.pending(actor.person, now)
+          : command.kind === 'decide-access'
+            ? await access.decide(actor.person, command.decision, command.code, command.rest, now)
+            : command.kind === 'see-plan'
+              ? await access.seePlan(actor.person, command.name, now)
+              : { messages: [], notifications: [] };
+    for (const [i, note] of outcome.notifications.entries()) await notifier?.sendTo(note.personId, note.messages, `access:${messageId}:${i}`);
+    return outcome.messages;
   }
 
   /**
@@ -147,7 +175,7 @@ export class TrellisBot {
 
 const LEADERS_ONLY = 'Summaries are for senior leaders and the head. If you think you should see them, please ask your Trellis administrator.';
 
-/** SLT and heads see school-wide counts (Brief "Who uses it"); everyone else sees only their own. */
+/** Leaders, heads and trust leaders may ask for reports (who sees names is `reportAudience`'s to say); everyone else sees only their own. */
 export function isLeader(person: Pick<KnownPerson, 'role'>): boolean {
-  return person.role === 'leader' || person.role === 'headteacher';
+  return reportAudience(person) !== 'none';
 }

@@ -1,3 +1,5 @@
+import type { RecordKind } from '../access/access-rule.ts';
+import type { Relationships } from '../access/relationships.ts';
 import type { IsoDate } from '../calendar/iso-date.ts';
 import type { DeadlineObligation } from '../deadlines/deadline-obligation.ts';
 import type { Flag, Role } from '../people/person.ts';
@@ -84,12 +86,21 @@ export interface DialogReads {
   /** Current reviewer or coach assignment, else the line manager (002 §25, 004 §3.9). */
   reviewerOf(personId: string, today: IsoDate): Promise<PersonRef | undefined>;
   planForCycle(cycleId: string): Promise<StoredPlan | undefined>;
-  /** Submitted plans of the people whom `reviewerId` currently reviews or line-manages. */
-  plansAwaitingAgreement(reviewerId: string, today: IsoDate): Promise<StoredPlan[]>;
-  /** People `reviewerId` currently reviews, coaches or line-manages, by name. */
+  /** Submitted plans of the people whom `reviewerId` reviews today; each read is written to the access log. */
+  plansAwaitingAgreement(reviewerId: string, today: IsoDate, now: Date): Promise<StoredPlan[]>;
+  /** People `reviewerId` reviews today, then those they only coach (`relation: 'coach'`), by name. */
   revieweesOf(reviewerId: string, today: IsoDate): Promise<Colleague[]>;
   /** The school's active headteacher, if the roster has one. */
   headOf(schoolId: string): Promise<PersonRef | undefined>;
+  /** Who is who for the person on the day: the one model (`src/core/access/relationships.ts`). */
+  relationshipsOf(personId: string, today: IsoDate): Promise<Relationships | undefined>;
+  /**
+   * Records, in the turn's transaction, that the viewer read a colleague's records of a kind —
+   * through the one access rule (`src/core/access/access-rule.ts`), which also says whether they may.
+   */
+  readAbout(viewerId: string, subjectId: string, kind: RecordKind, now: Date): Promise<boolean>;
+  /** A person's name by id, for someone the relationships name. */
+  personRef(personId: string): Promise<PersonRef | undefined>;
   /** The school's region and term dates as stored; the core validates them. */
   calendarSource(schoolId: string): Promise<{ region: string; termDates: unknown }>;
   observationsForCycle(cycleId: string): Promise<StoredObservation[]>;
@@ -103,6 +114,8 @@ export interface DialogReads {
 export interface Colleague extends PersonRef {
   role: Role;
   flags: readonly Flag[];
+  /** `reviewer`: the person reviews them (reviewer powers); `coach`: coaches them without reviewing (feedback only). */
+  relation?: 'reviewer' | 'coach' | undefined;
 }
 
 export type ObservationKind = 'performance-management' | 'peer' | 'ofsted' | 'local-authority' | 'support-plan';

@@ -1,13 +1,18 @@
 import { z } from 'zod';
 
-/** The roles a roster may give a member of staff. Each maps to the standards they reflect against. */
-export const ROLES = ['teacher', 'teaching-assistant', 'support', 'leader', 'headteacher'] as const;
+/**
+ * The roles a roster may give a member of staff. Each maps to the standards they reflect against.
+ * `trust-leader` is a trust's CEO or executive: on a school's roster so they can be reached, not
+ * covered by a school's policy, and never taken for that school's head.
+ */
+export const ROLES = ['teacher', 'teaching-assistant', 'support', 'leader', 'headteacher', 'trust-leader'] as const;
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
 
 /**
  * Flags from the roster's `flags` column. `ect`/`nqt` mean statutory induction, `ups`/`upr` the
- * upper pay scale/range, `grade6plus` support staff on grade 6 or above (004 §5.5).
+ * upper pay scale/range, `grade6plus` support staff on grade 6 or above (004 §5.5), `pm-deputy`
+ * the deputy head responsible for performance management (002 §18).
  */
 export const FLAGS = [
   'ect',
@@ -21,6 +26,8 @@ export const FLAGS = [
   'support-plan',
   'grade6plus',
   'leadership-scale',
+  /** The deputy head to whom the head delegated performance management (002 §18): sees named reports. */
+  'pm-deputy',
 ] as const;
 export const FlagSchema = z.enum(FLAGS);
 export type Flag = z.infer<typeof FlagSchema>;

@@ -21,7 +21,7 @@ export interface ActionableObligation {
   /** The reviewee whose cycle it is in. */
   personId: string;
   personName: string;
-  /** The reviewee's reviewer: the current assignment, else their line manager (004 §3.9). */
+  /** The reviewee's reviewer on the day, by the one relationships rule (`src/core/access/relationships.ts`). */
   reviewer?: { id: string; fullName: string } | undefined;
   lineManagerId?: string | undefined;
 }
@@ -39,7 +39,7 @@ interface ChangeBase {
  * nothing changed (a repeated press, or someone else got there first), so repeats are harmless.
  */
 export interface ReminderActionStore {
-  findObligation(key: string): Promise<ActionableObligation | undefined>;
+  findObligation(key: string, today: IsoDate): Promise<ActionableObligation | undefined>;
   markDone(change: ChangeBase): Promise<boolean>;
   /** Also false when it is already snoozed until that same day. */
   snooze(change: ChangeBase & { until: IsoDate }): Promise<boolean>;
@@ -52,7 +52,7 @@ export const SNOOZE_DAYS_PAST_DUE = 14;
 const PENDING = new Set(['open', 'snoozed']);
 
 const NOT_FOUND = 'I can’t find that item any more — it may have been replaced when the timeline was recalculated. Try `status` for what is due now.';
-const NOT_YOURS = 'Sorry, only the person this item belongs to, or their reviewer or line manager, can change it. Nothing has been changed.';
+const NOT_YOURS = 'Sorry, only the person this item belongs to, or their reviewer, can change it. Nothing has been changed.';
 
 /** Acting on a reminder's buttons: start, done, snooze and not applicable ("act from the reminder"). */
 export class ObligationReminderActions implements ReminderActions {
@@ -66,10 +66,10 @@ export class ObligationReminderActions implements ReminderActions {
     const match = /^(start|done|snooze|na):(.+)$/.exec(value.trim());
     if (match === null) return reply(`I don’t recognise that button (“${value}”). Try \`status\` to see what is due.`);
     const [, verb, key] = match as unknown as [string, 'start' | 'done' | 'snooze' | 'na', string];
-    const obligation = await this.#store.findObligation(key);
+    const today = londonDateOf(now);
+    const obligation = await this.#store.findObligation(key, today);
     // Another school's item reads exactly like a missing one, so its existence is not revealed.
     if (obligation === undefined || obligation.schoolId !== actor.person.schoolId) return reply(NOT_FOUND);
-    const today = londonDateOf(now);
     if (verb === 'start') return startFor(actor, obligation);
     if (!mayChange(actor.person.id, obligation)) return reply(NOT_YOURS);
     const change = { obligationId: obligation.id, schoolId: obligation.schoolId, actorId: actor.person.id, at: now };
@@ -146,14 +146,13 @@ export class ObligationReminderActions implements ReminderActions {
   }
 }
 
-/** The owner (or the reviewee, for their own items) and the reviewee's reviewer or line manager. */
+/**
+ * The owner (or the reviewee, for their own items) and the reviewee's reviewer — the line manager
+ * only while they are the reviewer, so one a reviewer was delegated past (002 §25–28) or a 003
+ * coach replaces cannot act with a forged button.
+ */
 function mayChange(personId: string, obligation: ActionableObligation): boolean {
-  return (
-    personId === obligation.ownerPersonId ||
-    (obligation.ownerRole === 'reviewee' && personId === obligation.personId) ||
-    personId === obligation.reviewer?.id ||
-    personId === obligation.lineManagerId
-  );
+  return personId === obligation.ownerPersonId || (obligation.ownerRole === 'reviewee' && personId === obligation.personId) || personId === obligation.reviewer?.id;
 }
 
 /** Starting changes nothing, so the reviewee may start anything in their own cycle too. */

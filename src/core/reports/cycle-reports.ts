@@ -1,3 +1,5 @@
+import type { AccessGuard } from '../access/access-guard.ts';
+import type { AccessLogStore } from '../access/access-ports.ts';
 import type { BotReports, HomeDeadline, HomeView, KnownPerson } from '../bot/bot-ports.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import { ALL_DIALOGS } from '../conversations/dialogs/all-dialogs.ts';
@@ -8,11 +10,15 @@ import { dialogForObligation } from '../obligations/obligation-kinds.ts';
 import { dueText, plural, readableDate } from './readable-date.ts';
 import type { PersonCycleView, ReportObligation, ReportReads } from './report-ports.ts';
 import { canBeOverdue, isPending, stageOf } from './stages.ts';
+import { seenByLines } from './who-has-seen.ts';
 
 /** How many deadlines `status` lists; the home panel shows a few more. */
 const STATUS_DEADLINES = 6;
 const HOME_DEADLINES = 10;
 const HOME_ACTIONS = 5;
+/** How many lines of the access log App Home shows; `who-has-seen` shows more. */
+const HOME_SEEN = 5;
+const WHO_HAS_SEEN = 30;
 
 const DIALOG_TITLES = new Map(ALL_DIALOGS.map((dialog) => [dialog.id, dialog.title]));
 
@@ -22,15 +28,28 @@ const DIALOG_TITLES = new Map(ALL_DIALOGS.map((dialog) => [dialog.id, dialog.tit
  */
 export class CycleReports implements BotReports {
   readonly #reads: ReportReads;
+  readonly #guard: AccessGuard;
+  readonly #log: AccessLogStore;
 
-  constructor(reads: ReportReads) {
+  /** Every read of someone else's records goes through `guard` (the one access rule) and is logged. */
+  constructor(reads: ReportReads, access: { guard: AccessGuard; log: AccessLogStore }) {
     this.#reads = reads;
+    this.#guard = access.guard;
+    this.#log = access.log;
+  }
+
+  /** What the person owes in others' cycles, kept to the people the access rule lets them see (and logged). */
+  async #owedForOthers(person: KnownPerson, year: number, now: Date): Promise<ReportObligation[]> {
+    const owed = await this.#reads.owedForOthers(person.id, year);
+    if (owed.length === 0) return owed;
+    const readable = await this.#guard.readable(person.id, [...new Set(owed.map((o) => o.personId))], 'obligations', now);
+    return owed.filter((o) => readable.has(o.personId));
   }
 
   async status(person: KnownPerson, now: Date): Promise<OutgoingMessage[]> {
     const today = londonDateOf(now);
     const year = academicYearOf(today);
-    const [cycle, owed] = await Promise.all([this.#reads.cycleOf(person.id, year), this.#reads.owedForOthers(person.id, year)]);
+    const [cycle, owed] = await Promise.all([this.#reads.cycleOf(person.id, year), this.#owedForOthers(person, year, now)]);
     const title = `Your ${yearLabel(year)} cycle`;
     if (cycle === undefined && owed.length === 0) return [say(`${title}: there is no cycle for you this year yet. If you think there should be, please ask your Trellis administrator.`)];
     const items: SummaryItem[] = [{ label: 'Stage', value: stageText(cycle, today) }];
@@ -45,11 +64,13 @@ export class CycleReports implements BotReports {
   async home(person: KnownPerson, now: Date): Promise<HomeView> {
     const today = londonDateOf(now);
     const year = academicYearOf(today);
-    const [cycle, owed, reviewees, inProgress] = await Promise.all([
+    const glanceable = await this.#guard.readableReviewees(person.id, 'obligations', now);
+    const [cycle, owed, reviewees, inProgress, seen] = await Promise.all([
       this.#reads.cycleOf(person.id, year),
-      this.#reads.owedForOthers(person.id, year),
-      this.#reads.reviewees(person.id, year, today),
+      this.#owedForOthers(person, year, now),
+      this.#reads.reviewees(glanceable, year, today),
       this.#reads.dialogsInProgress(person.id),
+      this.#log.seenBy(person.id, HOME_SEEN),
     ]);
     const deadlines = deadlinesOf(person.id, cycle, owed, today);
     return {
@@ -68,7 +89,17 @@ export class CycleReports implements BotReports {
       })),
       actions: actionsFor(deadlines),
       inProgress: inProgress.map((d) => ({ dialogId: d.dialogId, title: DIALOG_TITLES.get(d.dialogId) ?? d.dialogId, platform: d.platform, threadKey: d.threadKey, status: d.status })),
+      seenBy: seenByLines(seen, today),
     };
+  }
+
+  /** `who-has-seen`: the person's own access log, in plain words (002 §18). */
+  async whoHasSeen(person: KnownPerson, now: Date): Promise<OutgoingMessage[]> {
+    const seen = await this.#log.seenBy(person.id, WHO_HAS_SEEN);
+    const lines = seenByLines(seen, londonDateOf(now));
+    const title = 'Who has seen my records';
+    if (lines.length === 0) return [say(`${title}: nobody but you has looked at your records. If anyone does — your reviewer, your head — it will show here.`)];
+    return [{ type: 'summary', title, items: lines.map((line) => ({ label: line.when, value: line.text })) }, say(WHO_HAS_SEEN_NOTE)];
   }
 
   summary(person: KnownPerson, department: string | undefined, now: Date): Promise<OutgoingMessage[]> {
@@ -76,9 +107,12 @@ export class CycleReports implements BotReports {
   }
 
   overdue(person: KnownPerson, department: string | undefined, now: Date): Promise<OutgoingMessage[]> {
-    return overdueReport(this.#reads, person, department, londonDateOf(now));
+    return overdueReport(this.#reads, this.#guard, person, department, now);
   }
 }
+
+const WHO_HAS_SEEN_NOTE =
+  'Everyone other than you who reads your records — your plan, reflection, check-ins, observations, reviews, appeal, or what is due in your cycle — is recorded here, with the rule that let them (002 §18). The same reader on the same day is listed once.';
 
 export function yearLabel(year: number): string {
   return `${year}/${String((year + 1) % 100).padStart(2, '0')}`;

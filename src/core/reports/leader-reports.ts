@@ -1,77 +1,117 @@
+import type { AccessGuard } from '../access/access-guard.ts';
+import { NAMES_ARE_FOR_HEAD_AND_DEPUTY, type ReportAudience, reportAudience } from '../access/report-audience.ts';
 import type { KnownPerson } from '../bot/bot-ports.ts';
 import { daysBetween, type IsoDate } from '../calendar/iso-date.ts';
+import { londonDateOf } from '../calendar/london-time.ts';
 import { type OutgoingMessage, type SummaryItem, say } from '../conversations/engine/outgoing-message.ts';
 import { academicYearOf } from '../time/clock.ts';
 import { plural, readableDate } from './readable-date.ts';
 import type { LeaderScope, ReportReads, ScopeCounts } from './report-ports.ts';
 import { compareKinds, kindInfo, phaseOf } from '../obligations/obligation-kinds.ts';
+import { countText, groupIsReportable, SMALL_NUMBER_THRESHOLD, SUPPRESSION_NOTE, suppressCounts } from './suppression.ts';
 
 /** A long overdue list is cut here, with a count of the rest, so a chat message stays readable. */
 const OVERDUE_LINES = 40;
 
 const NOT_A_LEADER = 'Summaries are for senior leaders and the head. If you think you should see them, please ask your Trellis administrator.';
 
-type ScopeResult = { scope: LeaderScope; where: string } | { messages: OutgoingMessage[] };
+type StoredPerson = Awaited<ReturnType<ReportReads['storedPerson']>>;
+
+type ScopeResult = { scope: LeaderScope; where: string; audience: Exclude<ReportAudience, 'none'> } | { messages: OutgoingMessage[] };
 
 /**
- * The school (and department) a leader may see. The bot has already checked the role; this is
- * checked again against the stored person, and the school always comes from storage, so a
- * leader can only ever be shown their own school's people whatever a channel passes in.
+ * The school (and department) a leader may see, and whether they may see names. The bot has
+ * already checked the role; this is checked again against the stored person, and the school
+ * always comes from storage, so a leader can only ever be shown their own school's people
+ * whatever a channel passes in.
  */
-async function leaderScope(reads: ReportReads, person: KnownPerson, department: string | undefined): Promise<ScopeResult> {
-  const stored = await reads.storedPerson(person.id);
-  if (stored === undefined || !stored.active || !(stored.role === 'leader' || stored.role === 'headteacher') || stored.schoolId !== person.schoolId) {
-    return { messages: [say(NOT_A_LEADER)] };
-  }
+async function leaderScope(reads: ReportReads, person: KnownPerson, department: string | undefined, known?: StoredPerson): Promise<ScopeResult> {
+  const stored = known ?? (await reads.storedPerson(person.id));
+  const audience = stored === undefined ? 'none' : reportAudience(stored);
+  if (stored === undefined || audience === 'none' || stored.schoolId !== person.schoolId) return { messages: [say(NOT_A_LEADER)] };
   const wanted = department?.trim();
-  if (wanted === undefined || wanted === '') return { scope: { schoolId: stored.schoolId }, where: 'the whole school' };
+  if (wanted === undefined || wanted === '') return { scope: { schoolId: stored.schoolId }, where: 'the whole school', audience };
   const departments = await reads.departments(stored.schoolId);
   const match = departments.find((d) => d.toLowerCase() === wanted.toLowerCase());
   if (match === undefined) {
     const known = departments.length === 0 ? 'No departments are recorded on your school’s roster yet.' : `Departments I know: ${departments.join(', ')}.`;
     return { messages: [say(`I don’t know a department called “${wanted}”. ${known}`)] };
   }
-  return { scope: { schoolId: stored.schoolId, department: match }, where: match };
+  return { scope: { schoolId: stored.schoolId, department: match }, where: match, audience };
 }
 
-/** `summary [department]`: staff in scope and, per stage, done / open / overdue. Counts only. */
+function tooFewToShow(title: string): OutgoingMessage[] {
+  return [say(`${title}: fewer than ${SMALL_NUMBER_THRESHOLD} staff are in scope, so no figures are shown — with so few, a figure could identify someone.`), say(SUPPRESSION_NOTE)];
+}
+
+/** `summary [department]`: staff in scope and, per stage, done / open / overdue. Counts only, small numbers suppressed. */
 export async function summaryReport(reads: ReportReads, person: KnownPerson, department: string | undefined, today: IsoDate): Promise<OutgoingMessage[]> {
-  const found = await leaderScope(reads, person, department);
+  const stored = await reads.storedPerson(person.id);
+  const trustView = department?.trim().toLowerCase() === '--trust';
+  if (stored?.role === 'trust-leader' && stored.active && stored.schoolId === person.schoolId && (trustView || department === undefined || department.trim() === '')) return trustSummary(reads, stored.schoolId, today);
+  if (trustView) return [say('The trust view is for trust leaders; a head or leader sees their own school. Say `summary` for it.')];
+  const found = await leaderScope(reads, person, department, stored);
   if ('messages' in found) return found.messages;
   const year = academicYearOf(today);
   const counts = await reads.scopeCounts(found.scope, year, today);
   const title = `Growth cycle ${year}/${String((year + 1) % 100).padStart(2, '0')} — ${found.where}, as of ${readableDate(today, today)}`;
   if (counts.staff === 0) return [say(`${title}: no active staff in scope.`)];
-  return [{ type: 'summary', title, items: summaryItems(counts) }, say(SUMMARY_NOTE)];
+  if (!groupIsReportable(counts.staff)) return tooFewToShow(title);
+  return [{ type: 'summary', title, items: summaryItems(counts) }, say(SUMMARY_NOTE), say(SUPPRESSION_NOTE)];
+}
+
+/** `summary` for a trust leader: the same counts for each of the trust's schools, side by side, each suppressed on its own. */
+async function trustSummary(reads: ReportReads, schoolId: string, today: IsoDate): Promise<OutgoingMessage[]> {
+  const year = academicYearOf(today);
+  const messages: OutgoingMessage[] = [];
+  for (const school of await reads.trustSchools(schoolId)) {
+    const counts = await reads.scopeCounts({ schoolId: school.id }, year, today);
+    const title = `Growth cycle ${year}/${String((year + 1) % 100).padStart(2, '0')} — ${school.name}, as of ${readableDate(today, today)}`;
+    if (counts.staff === 0) messages.push(say(`${title}: no active staff.`));
+    else if (!groupIsReportable(counts.staff)) messages.push(say(`${title}: fewer than ${SMALL_NUMBER_THRESHOLD} staff, so no figures are shown.`));
+    else messages.push({ type: 'summary', title, items: summaryItems(counts) });
+  }
+  return [...messages, say(SUMMARY_NOTE), say(SUPPRESSION_NOTE)];
 }
 
 const SUMMARY_NOTE =
   'Counts are of items, not people: check-ins happen several times a year. “Open” items are not yet due; optional items are never counted as overdue. Counts only — individual records stay with each person and their reviewer.';
 
 function summaryItems(counts: ScopeCounts): SummaryItem[] {
-  const covered = counts.staff - counts.excluded - counts.withoutCycle;
-  const items: SummaryItem[] = [{ label: 'Staff in scope', value: `${counts.staff} (${covered} in this year’s cycle)` }];
-  if (counts.excluded > 0) items.push({ label: 'Not covered by the policy this year', value: `${counts.excluded} (e.g. agency staff, ECTs on induction; they have no items)` });
-  if (counts.withoutCycle > 0) items.push({ label: 'No cycle set up yet', value: String(counts.withoutCycle) });
+  // The three add up to the staff total, which is shown: hiding one hides a second.
+  const [covered, excluded, withoutCycle] = suppressCounts([counts.staff - counts.excluded - counts.withoutCycle, counts.excluded, counts.withoutCycle], { totalShown: true });
+  const items: SummaryItem[] = [{ label: 'Staff in scope', value: `${counts.staff} (${covered === undefined ? '' : countText(covered)} in this year’s cycle)` }];
+  if (counts.excluded > 0 && excluded !== undefined) items.push({ label: 'Not covered by the policy this year', value: `${countText(excluded)} (e.g. agency staff, ECTs on induction; they have no items)` });
+  if (counts.withoutCycle > 0 && withoutCycle !== undefined) items.push({ label: 'No cycle set up yet', value: countText(withoutCycle) });
   const stages = [...counts.stages].sort((a, b) => compareKinds(a.kind, b.kind));
   for (const stage of stages) {
     const info = kindInfo(stage.kind);
-    const parts = [`${stage.done} done`, `${stage.open} open`, `${stage.overdue} overdue`];
-    if (stage.notApplicable > 0) parts.push(`${stage.notApplicable} not applicable`);
+    const [done, open, overdue, notApplicable] = suppressCounts([stage.done, stage.open, stage.overdue, stage.notApplicable], { totalShown: false }).map(countText);
+    const parts = [`${done} done`, `${open} open`, `${overdue} overdue`];
+    if (stage.notApplicable > 0) parts.push(`${notApplicable} not applicable`);
     items.push({ label: `${phaseOf(stage.kind)} · ${info.label}`, value: parts.join(' · ') });
   }
   if (stages.length === 0) items.push({ label: 'Items', value: 'none yet this year' });
   return items;
 }
 
-/** `overdue [department]`: who is overdue for what, longest first. Names and items, never contents. */
-export async function overdueReport(reads: ReportReads, person: KnownPerson, department: string | undefined, today: IsoDate): Promise<OutgoingMessage[]> {
+/**
+ * `overdue [department]`: who is overdue for what, longest first — to the head and the PM deputy
+ * (002 §18), each name read through the access rule and logged; to other leaders, overdue counts
+ * per stage with small numbers suppressed. Names and items, never contents.
+ */
+export async function overdueReport(reads: ReportReads, guard: AccessGuard, person: KnownPerson, department: string | undefined, now: Date): Promise<OutgoingMessage[]> {
+  const today = londonDateOf(now);
   const found = await leaderScope(reads, person, department);
   if ('messages' in found) return found.messages;
   const year = academicYearOf(today);
+  if (found.audience === 'counts') return overdueCounts(reads, found.scope, found.where, year, today);
   // The storage query is already limited to the school; rows from anywhere else are dropped
   // here too, so a storage bug cannot leak another school's names.
-  const rows = (await reads.overdueItems(found.scope, year, today)).filter((row) => row.schoolId === found.scope.schoolId);
+  const inSchool = (await reads.overdueItems(found.scope, year, today)).filter((row) => row.schoolId === found.scope.schoolId);
+  // The deputy does not see the head's own items: the head's review is the governors' (002 §22).
+  const readable = await guard.readable(person.id, [...new Set(inSchool.map((row) => row.personId))], 'obligations', now);
+  const rows = inSchool.filter((row) => readable.has(row.personId));
   if (rows.length === 0) return [say(`Nothing is overdue for ${found.where} as of ${readableDate(today, today)}.`)];
   const people = new Set(rows.map((row) => row.personId)).size;
   const sorted = [...rows].sort((a, b) => a.dueOn.localeCompare(b.dueOn) || a.fullName.localeCompare(b.fullName) || compareKinds(a.kind, b.kind));
@@ -80,6 +120,25 @@ export async function overdueReport(reads: ReportReads, person: KnownPerson, dep
     value: `due ${readableDate(row.dueOn, today)}, ${plural(daysBetween(row.dueOn, today), 'calendar day')} overdue`,
   }));
   if (sorted.length > OVERDUE_LINES) items.push({ label: 'And', value: `${plural(sorted.length - OVERDUE_LINES, 'more item')}` });
-  const title = `Overdue — ${found.where}: ${plural(rows.length, 'item')} for ${people === 1 ? "1 person" : `${people} people`} (days are calendar days)`;
-  return [{ type: 'summary', title, items }];
+  const title = `Overdue — ${found.where}: ${plural(rows.length, 'item')} for ${people === 1 ? '1 person' : `${people} people`} (days are calendar days)`;
+  return [{ type: 'summary', title, items }, say('Each name you see here is recorded in that person’s “who has seen my records” log (002 §18).')];
+}
+
+async function overdueCounts(reads: ReportReads, scope: LeaderScope, where: string, year: number, today: IsoDate): Promise<OutgoingMessage[]> {
+  const counts = await reads.scopeCounts(scope, year, today);
+  const title = `Overdue — ${where}, as of ${readableDate(today, today)}`;
+  if (counts.staff === 0) return [say(`${title}: no active staff in scope.`)];
+  if (!groupIsReportable(counts.staff)) return [...tooFewToShow(title), say(NAMES_ARE_FOR_HEAD_AND_DEPUTY)];
+  const stages = [...counts.stages].filter((s) => s.overdue > 0).sort((a, b) => compareKinds(a.kind, b.kind));
+  if (stages.length === 0) return [say(`Nothing is overdue for ${where} as of ${readableDate(today, today)}.`), say(NAMES_ARE_FOR_HEAD_AND_DEPUTY)];
+  const shown = suppressCounts(
+    stages.map((s) => s.overdue),
+    { totalShown: false },
+  );
+  const items: SummaryItem[] = stages.map((stage, i) => {
+    const info = kindInfo(stage.kind);
+    const count = shown[i];
+    return { label: `${phaseOf(stage.kind)} · ${info.label}`, value: `${count === undefined ? '' : countText(count)} overdue` };
+  });
+  return [{ type: 'summary', title, items }, say(NAMES_ARE_FOR_HEAD_AND_DEPUTY), say(SUPPRESSION_NOTE)];
 }

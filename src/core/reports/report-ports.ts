@@ -93,11 +93,13 @@ export interface ReportReads {
   cycleOf(personId: string, academicYear: number): Promise<PersonCycleView | undefined>;
   /** Open or snoozed items the person owes in other people's cycles (a reviewer's check-ins…). */
   owedForOthers(personId: string, academicYear: number): Promise<ReportObligation[]>;
-  /** People the person currently reviews, or line-manages where no reviewer is assigned. */
-  reviewees(personId: string, academicYear: number, today: IsoDate): Promise<RevieweeGlance[]>;
+  /** These people at a glance (the core decides, by the access rule, whom a person may glance at). */
+  reviewees(personIds: readonly string[], academicYear: number, today: IsoDate): Promise<RevieweeGlance[]>;
   dialogsInProgress(personId: string): Promise<DialogInProgress[]>;
   /** The stored person behind a leader's request: their school and role, re-read for defence in depth. */
-  storedPerson(personId: string): Promise<{ schoolId: string; role: string; active: boolean } | undefined>;
+  storedPerson(personId: string): Promise<{ schoolId: string; role: string; flags: string[]; active: boolean } | undefined>;
+  /** The schools of the school's trust (the school alone when it has no trust), by name. */
+  trustSchools(schoolId: string): Promise<{ id: string; name: string }[]>;
   /** Distinct departments of the school's active staff. */
   departments(schoolId: string): Promise<string[]>;
   scopeCounts(scope: LeaderScope, academicYear: number, today: IsoDate): Promise<ScopeCounts>;

@@ -29,8 +29,9 @@ export async function importRoster(deps: RosterImportDeps, schoolSlug: string, c
   if (!parsed.ok) return parsed;
   const checked = checkRosterReferences(parsed.rows);
   const problems = [...parsed.problems, ...checked.problems].sort((a, b) => a.line - b.line);
-  const changes = await deps.roster.applyRoster(school.id, checked.rows, londonDateOf(deps.clock.now()));
-  const staff = await deps.roster.findStaff(school.id);
+  const today = londonDateOf(deps.clock.now());
+  const changes = await deps.roster.applyRoster(school.id, checked.rows, today);
+  const staff = await deps.roster.findStaff(school.id, today);
   const obligations = await deps.obligations.syncCycles(school.id, planObligations(school, staff, academicYear));
   return { ok: true, loaded: checked.rows.length, problems, changes, obligations, academicYear, reviewLoad: reviewLoadWarnings(school.policy, staff) };
 }

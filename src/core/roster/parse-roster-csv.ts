@@ -88,7 +88,7 @@ function parseRow(record: Record<string, string>, line: number): RosterRow | Row
   const lineManagerEmail = cell('line_manager_email')?.toLowerCase();
   if (lineManagerEmail !== undefined && !EmailSchema.safeParse(lineManagerEmail).success) return fail(`line_manager_email "${lineManagerEmail}" is not an e-mail address`);
   if (lineManagerEmail === rawEmail) return fail('a person cannot be their own line manager');
-  if (lineManagerEmail === undefined && role !== 'headteacher') return fail('line_manager_email is empty (only a headteacher may have none)');
+  if (lineManagerEmail === undefined && role !== 'headteacher' && role !== 'trust-leader') return fail('line_manager_email is empty (only a headteacher or a trust leader may have none)');
   const coachEmail = cell('coach_email')?.toLowerCase();
   if (coachEmail !== undefined && !EmailSchema.safeParse(coachEmail).success) return fail(`coach_email "${coachEmail}" is not an e-mail address`);
   const startDate = cell('start_date');

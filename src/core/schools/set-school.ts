@@ -1,3 +1,4 @@
+import { londonDateOf } from '../calendar/london-time.ts';
 import type { TermDates } from '../calendar/term-dates.ts';
 import type { Policy } from '../policy/policy-schema.ts';
 import type { ObligationChanges, ObligationRepository, RosterRepository, SchoolRepository } from '../ports.ts';
@@ -41,7 +42,7 @@ export async function setSchool(
     termDates: input.termDates,
     region: input.termDates.region,
   });
-  const staff = await deps.roster.findStaff(school.id);
+  const staff = await deps.roster.findStaff(school.id, londonDateOf(deps.clock.now()));
   const obligations = await deps.obligations.syncCycles(school.id, planObligations(school, staff, currentAcademicYear(deps.clock)));
   return { school, created, obligations };
 }

@@ -1,3 +1,5 @@
+import { AccessGuard } from '../../core/access/access-guard.ts';
+import { relationshipsOn } from '../../core/access/relationships.ts';
 import type { IsoDate } from '../../core/calendar/iso-date.ts';
 import type {
   ConversationStore,
@@ -16,6 +18,7 @@ import { FlagSchema, RoleSchema } from '../../core/people/person.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { fromDbDate, toDbDate } from './db-date.ts';
+import { PrismaAccessLogStore, PrismaPeopleFacts } from './prisma-access-relationships.ts';
 import { PrismaDialogRecords, PrismaRecordReads } from './prisma-dialog-records.ts';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
@@ -88,12 +91,6 @@ function toStoredPlan(plan: { id: string; cycleId: string; personId: string; sta
   return { id: plan.id, cycleId: plan.cycleId, personId: plan.personId, personName: plan.person.fullName, status, summary: plan.summary ?? undefined, details: plan.details };
 }
 
-/** Assignments in force on a day: started on or before it and not ended before it. */
-function currentOn(today: IsoDate) {
-  const day = toDbDate(today);
-  return { startsOn: { lte: day }, OR: [{ endsOn: null }, { endsOn: { gte: day } }] };
-}
-
 class PrismaDialogReads extends PrismaRecordReads implements DialogReads {
   readonly #tx: Tx;
 
@@ -132,15 +129,11 @@ class PrismaDialogReads extends PrismaRecordReads implements DialogReads {
   }
 
   async reviewerOf(personId: string, today: IsoDate): Promise<PersonRef | undefined> {
-    const assignments = await this.#tx.reviewerAssignment.findMany({
-      where: { revieweeId: personId, ...currentOn(today) },
-      orderBy: { startsOn: 'desc' },
-      select: { kind: true, reviewer: { select: { id: true, fullName: true } } },
-    });
-    const assigned = assignments.find((a) => a.kind === 'reviewer') ?? assignments.find((a) => a.kind === 'coach');
-    if (assigned !== undefined) return assigned.reviewer;
-    const person = await this.#tx.person.findUnique({ where: { id: personId }, select: { lineManager: { select: { id: true, fullName: true } } } });
-    return person?.lineManager ?? undefined;
+    const [facts] = await new PrismaPeopleFacts(this.#tx).factsOf([personId]);
+    const reviewerId = facts === undefined ? undefined : relationshipsOn(facts, today).reviewer?.id;
+    if (reviewerId === undefined) return undefined;
+    const reviewer = await this.#tx.person.findUnique({ where: { id: reviewerId }, select: { id: true, fullName: true } });
+    return reviewer ?? undefined;
   }
 
   async planForCycle(cycleId: string): Promise<StoredPlan | undefined> {
@@ -148,15 +141,16 @@ class PrismaDialogReads extends PrismaRecordReads implements DialogReads {
     return plan === null ? undefined : toStoredPlan(plan);
   }
 
-  async plansAwaitingAgreement(reviewerId: string, today: IsoDate): Promise<StoredPlan[]> {
-    const plans = await this.#tx.growthPlan.findMany({
-      where: {
-        status: 'submitted',
-        person: { OR: [{ lineManagerId: reviewerId }, { reviewersOfMe: { some: { reviewerId, ...currentOn(today) } } }] },
-      },
+  async plansAwaitingAgreement(reviewerId: string, today: IsoDate, now: Date): Promise<StoredPlan[]> {
+    const reviewees = (await this.revieweesOf(reviewerId, today)).filter((c) => c.relation === 'reviewer');
+    const submitted = await this.#tx.growthPlan.findMany({
+      where: { status: 'submitted', personId: { in: reviewees.map((r) => r.id) } },
       include: { person: { select: { fullName: true } } },
       orderBy: { submittedAt: 'asc' },
     });
-    return plans.map(toStoredPlan);
+    // The plans are read here, in the turn's transaction: the access rule decides again and logs each read.
+    const guard = new AccessGuard(new PrismaPeopleFacts(this.#tx), new PrismaAccessLogStore(this.#tx));
+    const readable = await guard.readable(reviewerId, submitted.map((p) => p.personId), 'growth-plan', now);
+    return submitted.filter((p) => readable.has(p.personId)).map(toStoredPlan);
   }
 }

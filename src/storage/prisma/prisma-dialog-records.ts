@@ -17,11 +17,13 @@ import type {
   StoredObservation,
 } from '../../core/conversations/conversation-ports.ts';
 import type { DeadlineObligation } from '../../core/deadlines/deadline-obligation.ts';
-import { FlagSchema, RoleSchema } from '../../core/people/person.ts';
+import type { RecordKind } from '../../core/access/access-rule.ts';
+import { hasReviewerPowers, type Relationships, relationshipsOn } from '../../core/access/relationships.ts';
 import type { ObligationKind } from '../../core/obligations/obligation-kinds.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { fromDbDate, toDbDate } from './db-date.ts';
+import { PrismaPeopleFacts, prismaAccess } from './prisma-access-relationships.ts';
 import { PrismaCheckInScheduleReads, PrismaCheckInScheduleWrites } from './prisma-check-in-schedule.ts';
 import { saveDeadlineObligations } from './prisma-reminder-store.ts';
 
@@ -238,12 +240,6 @@ export class PrismaDialogRecords implements RecordsWriter {
   }
 }
 
-/** Assignments in force on a day: started on or before it and not ended before it. */
-function inForceOn(today: IsoDate) {
-  const day = toDbDate(today);
-  return { startsOn: { lte: day }, OR: [{ endsOn: null }, { endsOn: { gte: day } }] };
-}
-
 /**
  * The reads the later dialogs (GROW meeting, feedback, observation, appeal, pay threshold) add to
  * DialogReads; the conversation store's reads extend this class.
@@ -257,21 +253,38 @@ export class PrismaRecordReads {
     this.checkInMeetings = new PrismaCheckInScheduleReads(tx);
   }
 
+  /**
+   * The people `reviewerId` reviews on the day (by the one relationships rule, so a delegated
+   * reviewer replaces the line manager and a coach reviews only where the policy says so, 003
+   * §6.1), then those they coach without reviewing, marked as such.
+   */
   async revieweesOf(reviewerId: string, today: IsoDate): Promise<Colleague[]> {
-    const rows = await this.#tx.person.findMany({
-      where: { active: true, id: { not: reviewerId }, OR: [{ lineManagerId: reviewerId }, { reviewersOfMe: { some: { reviewerId, ...inForceOn(today) } } }] },
-      select: { id: true, fullName: true, role: true, flags: true },
-      orderBy: { fullName: 'asc' },
-    });
-    return rows.flatMap((row) => {
-      const role = RoleSchema.safeParse(row.role);
-      if (!role.success) return [];
-      const flags = row.flags.flatMap((flag) => {
-        const parsed = FlagSchema.safeParse(flag);
-        return parsed.success ? [parsed.data] : [];
-      });
-      return [{ id: row.id, fullName: row.fullName, role: role.data, flags }];
-    });
+    const candidates = (await new PrismaPeopleFacts(this.#tx).candidatesFor(reviewerId)).filter((f) => f.person.active && f.person.id !== reviewerId);
+    const colleagues: Colleague[] = [];
+    for (const facts of candidates) {
+      const relationships = relationshipsOn(facts, today);
+      const relation = hasReviewerPowers(reviewerId, relationships) ? 'reviewer' : relationships.coachId === reviewerId ? 'coach' : undefined;
+      if (relation === undefined) continue;
+      const { id, fullName, role, flags } = facts.person;
+      colleagues.push({ id, fullName, role, flags, relation });
+    }
+    return colleagues.sort((x, y) => x.fullName.localeCompare(y.fullName) || x.id.localeCompare(y.id));
+  }
+
+  async relationshipsOf(personId: string, today: IsoDate): Promise<Relationships | undefined> {
+    const [facts] = await new PrismaPeopleFacts(this.#tx).factsOf([personId]);
+    return facts === undefined ? undefined : relationshipsOn(facts, today);
+  }
+
+  async readAbout(viewerId: string, subjectId: string, kind: RecordKind, now: Date): Promise<boolean> {
+    const { guard } = prismaAccess(this.#tx);
+    const [read] = await guard.read(viewerId, [subjectId], kind, now);
+    return read?.decision.allowed === true;
+  }
+
+  async personRef(personId: string): Promise<PersonRef | undefined> {
+    const person = await this.#tx.person.findUnique({ where: { id: personId }, select: { id: true, fullName: true, active: true } });
+    return person === null || !person.active ? undefined : { id: person.id, fullName: person.fullName };
   }
 
   async headOf(schoolId: string): Promise<PersonRef | undefined> {

@@ -1,7 +1,9 @@
 import type { IsoDate } from '../../core/calendar/iso-date.ts';
+import { relationshipsOn } from '../../core/access/relationships.ts';
 import type { ActionableObligation, ReminderActionStore } from '../../core/reminders/reminder-actions.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { toDbDate } from './db-date.ts';
+import { PrismaPeopleFacts } from './prisma-access-relationships.ts';
 
 interface ChangeBase {
   obligationId: string;
@@ -22,20 +24,19 @@ export class PrismaReminderActionsStore implements ReminderActionStore {
     this.#prisma = prisma;
   }
 
-  async findObligation(key: string): Promise<ActionableObligation | undefined> {
+  async findObligation(key: string, today: IsoDate): Promise<ActionableObligation | undefined> {
     const [row] = await this.#prisma.$queryRaw<ObligationRow[]>`
       SELECT o.id::text AS id, o.key, p.school_id::text AS school_id, o.kind, o.label, o.status,
         to_char(o.due_on, 'YYYY-MM-DD') AS due_on, to_char(o.snoozed_until, 'YYYY-MM-DD') AS snoozed_until,
         o.owner_role, o.owner_person_id::text AS owner_person_id, o.person_id::text AS person_id, p.full_name AS person_name,
-        p.line_manager_id::text AS line_manager_id, rv.id::text AS reviewer_id, rv.full_name AS reviewer_name
+        p.line_manager_id::text AS line_manager_id
       FROM obligations o JOIN people p ON p.id = o.person_id
-      LEFT JOIN LATERAL (
-        SELECT a.reviewer_id FROM reviewer_assignments a
-        WHERE a.reviewee_id = p.id AND a.kind = 'reviewer' AND a.ends_on IS NULL ORDER BY a.starts_on DESC LIMIT 1
-      ) ra ON true
-      LEFT JOIN people rv ON rv.id = coalesce(ra.reviewer_id, p.line_manager_id)
       WHERE o.key = ${key}`;
     if (row === undefined) return undefined;
+    // Who reviews the person is the one relationships model's to say (a delegated reviewer, or the coach under 003 §6.1).
+    const [facts] = await new PrismaPeopleFacts(this.#prisma).factsOf([row.person_id]);
+    const reviewerId = facts === undefined ? undefined : relationshipsOn(facts, today).reviewer?.id;
+    const reviewer = reviewerId === undefined ? null : await this.#prisma.person.findUnique({ where: { id: reviewerId }, select: { id: true, fullName: true } });
     return {
       id: row.id,
       key: row.key,
@@ -49,7 +50,7 @@ export class PrismaReminderActionsStore implements ReminderActionStore {
       ownerPersonId: row.owner_person_id ?? undefined,
       personId: row.person_id,
       personName: row.person_name,
-      reviewer: row.reviewer_id === null || row.reviewer_name === null ? undefined : { id: row.reviewer_id, fullName: row.reviewer_name },
+      reviewer: reviewer ?? undefined,
       lineManagerId: row.line_manager_id ?? undefined,
     };
   }
@@ -116,6 +117,4 @@ interface ObligationRow {
   person_id: string;
   person_name: string;
   line_manager_id: string | null;
-  reviewer_id: string | null;
-  reviewer_name: string | null;
 }

@@ -52,20 +52,10 @@ export class PrismaReportReads implements ReportReads {
       AND o.status IN ('open', 'snoozed') AND c.academic_year = ${academicYear}`);
   }
 
-  async reviewees(personId: string, academicYear: number, today: IsoDate): Promise<RevieweeGlance[]> {
-    // The current reviewer assignment wins; where there is none the line manager reviews (004 §3.9).
+  async reviewees(personIds: readonly string[], academicYear: number, today: IsoDate): Promise<RevieweeGlance[]> {
+    if (personIds.length === 0) return [];
     const rows = await this.#prisma.$queryRaw<RevieweeRow[]>`
-      WITH me AS (SELECT school_id FROM people WHERE id = ${personId}::uuid),
-      mine AS (
-        SELECT p.id, p.full_name FROM people p
-        LEFT JOIN LATERAL (
-          SELECT a.reviewer_id FROM reviewer_assignments a
-          WHERE a.reviewee_id = p.id AND a.kind = 'reviewer' AND a.starts_on <= ${today}::date AND (a.ends_on IS NULL OR a.ends_on >= ${today}::date)
-          ORDER BY a.starts_on DESC LIMIT 1
-        ) r ON true
-        WHERE p.active AND p.id <> ${personId}::uuid AND p.school_id = (SELECT school_id FROM me)
-          AND coalesce(r.reviewer_id, p.line_manager_id) = ${personId}::uuid
-      )
+      WITH mine AS (SELECT p.id, p.full_name FROM people p WHERE p.id = ANY(${[...personIds]}::uuid[]) AND p.active)
       SELECT m.id::text AS id, m.full_name,
         count(o.id) FILTER (WHERE o.status IN ('open', 'snoozed'))::int AS open,
         count(o.id) FILTER (WHERE o.status IN ('open', 'snoozed') AND NOT o.optional AND o.kind <> ALL(${NEVER_OVERDUE}::text[]) AND o.due_on < ${today}::date)::int AS overdue,
@@ -98,9 +88,15 @@ export class PrismaReportReads implements ReportReads {
     return rows;
   }
 
-  async storedPerson(personId: string): Promise<{ schoolId: string; role: string; active: boolean } | undefined> {
-    const person = await this.#prisma.person.findUnique({ where: { id: personId }, select: { schoolId: true, role: true, active: true } });
+  async storedPerson(personId: string): Promise<{ schoolId: string; role: string; flags: string[]; active: boolean } | undefined> {
+    const person = await this.#prisma.person.findUnique({ where: { id: personId }, select: { schoolId: true, role: true, flags: true, active: true } });
     return person ?? undefined;
+  }
+
+  async trustSchools(schoolId: string): Promise<{ id: string; name: string }[]> {
+    const school = await this.#prisma.school.findUnique({ where: { id: schoolId }, select: { trustId: true } });
+    if (school === null) return [];
+    return this.#prisma.school.findMany({ where: school.trustId === null ? { id: schoolId } : { trustId: school.trustId }, orderBy: { name: 'asc' }, select: { id: true, name: true } });
   }
 
   async departments(schoolId: string): Promise<string[]> {

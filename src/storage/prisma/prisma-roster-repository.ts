@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { relationshipsOn } from '../../core/access/relationships.ts';
+import type { IsoDate } from '../../core/calendar/iso-date.ts';
 import type { Contract, Flag, Role } from '../../core/people/person.ts';
 import type { StaffMember } from '../../core/people/staff-member.ts';
 import type { RosterChanges, RosterRepository } from '../../core/ports.ts';
 import type { RosterRow } from '../../core/roster/parse-roster-csv.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { fromOptionalDbDate, toDbDate } from './db-date.ts';
+import { PrismaPeopleFacts } from './prisma-access-relationships.ts';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
@@ -81,12 +84,11 @@ export class PrismaRosterRepository implements RosterRepository {
     };
   }
 
-  async findStaff(schoolId: string): Promise<StaffMember[]> {
-    const people = await this.#prisma.person.findMany({
-      where: { schoolId },
-      include: { reviewersOfMe: { where: { endsOn: null }, select: { kind: true, reviewerId: true } } },
-      orderBy: { email: 'asc' },
-    });
+  async findStaff(schoolId: string, on: IsoDate): Promise<StaffMember[]> {
+    const people = await this.#prisma.person.findMany({ where: { schoolId }, orderBy: { email: 'asc' } });
+    // Reviewer and coach on the day come from the one relationships model (delegated reviewers first, 002 §25–28).
+    const facts = await new PrismaPeopleFacts(this.#prisma).factsOf(people.map((p) => p.id));
+    const relationships = new Map(facts.map((f) => [f.person.id, relationshipsOn(f, on)]));
     return people.map((person) => ({
       id: person.id,
       email: person.email,
@@ -98,8 +100,8 @@ export class PrismaRosterRepository implements RosterRepository {
       contractEnd: fromOptionalDbDate(person.contractEnd),
       flags: person.flags as Flag[],
       lineManagerId: person.lineManagerId ?? undefined,
-      reviewerId: person.reviewersOfMe.find((a) => a.kind === 'reviewer')?.reviewerId,
-      coachId: person.reviewersOfMe.find((a) => a.kind === 'coach')?.reviewerId,
+      reviewerId: relationships.get(person.id)?.reviewer?.id,
+      coachId: relationships.get(person.id)?.coachId,
       active: person.active,
     }));
   }

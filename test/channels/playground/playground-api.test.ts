@@ -28,7 +28,7 @@ group('the playground JSON API on the real app', () => {
     expect(schools.map((s) => [s.slug, s.policy])).toEqual([['demo-kingsmead', 'kingsmead']]);
     const people = schools[0]!.people;
     expect(people).toHaveLength(20);
-    expect(new Set(people.map((p) => p.role))).toEqual(new Set(['leader', 'headteacher', 'teacher', 'teaching-assistant', 'support']));
+    expect(new Set(people.map((p) => p.role))).toEqual(new Set(['trust-leader', 'leader', 'headteacher', 'teacher', 'teaching-assistant', 'support']));
     expect(people.find((p) => p.fullName === 'Grace Okafor')).toMatchObject({ department: 'Trust', manager: null });
     expect(people.find((p) => p.fullName === 'Tom Baker')).toMatchObject({ role: 'teacher', manager: 'Mo Ahmed' });
     const clock = await client.get<{ date: string; weekday: string }>('clock');

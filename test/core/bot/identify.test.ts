@@ -10,6 +10,7 @@ import { PrismaConversationStore } from '../../../src/storage/prisma/prisma-conv
 import { PrismaIdentityStore } from '../../../src/storage/prisma/prisma-identity-store.ts';
 import { PrismaReminderActionsStore } from '../../../src/storage/prisma/prisma-reminder-actions-store.ts';
 import { PrismaReportReads } from '../../../src/storage/prisma/prisma-report-reads.ts';
+import { prismaAccess } from '../../../src/storage/prisma/prisma-access-relationships.ts';
 import { type SeededSchool, seedSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 
@@ -33,7 +34,7 @@ beforeAll(async () => {
     engine: new ConversationEngine({ store: new PrismaConversationStore(db.prisma), clock, dialogs: ALL_DIALOGS }),
     dialogs: ALL_DIALOGS,
     identities: new PrismaIdentityStore(db.prisma),
-    reports: new CycleReports(new PrismaReportReads(db.prisma)),
+    reports: new CycleReports(new PrismaReportReads(db.prisma), prismaAccess(db.prisma)),
     actions: new ObligationReminderActions(new PrismaReminderActionsStore(db.prisma)),
     clock,
   });

@@ -58,6 +58,8 @@ describe('feedback conversation (001 Appendix F "Feedback conversations")', () =
     expect(saved).toMatchObject({ givenById: s.ids.coach, supportLevel: 'possible-solutions', probingQuestion: 'What was the impact of your modelling on the quality of the students’ work?' });
     expect(day(saved.givenOn)).toBe('2026-10-05');
     expect(await obligationStatus(db.prisma, s.ids.amy!, 'feedback')).toEqual(['done']);
+    // 002 §18: reading Amy's previous action step is in her access log, with the rule that allowed it.
+    expect(await db.prisma.accessLog.findMany({ where: { subjectId: s.ids.amy! }, select: { viewerId: true, resource: true, reason: true } })).toEqual([{ viewerId: s.ids.coach, resource: 'feedback', reason: 'reviewer' }]);
   });
 
   it('is refused to someone who coaches or line-manages nobody', async () => {

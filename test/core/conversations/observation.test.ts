@@ -55,6 +55,8 @@ describe('observation record under Thomas Alleyne (002 §47–51, Annex 1)', () 
     expect(chat.last?.notifications[0]).toMatchObject({ personId: s.ids.amy });
     expect(chat.last?.notifications[0]?.messages[0]).toMatchObject({ text: expect.stringMatching(/Please read it\. Say `observation comment` to add your comments/) });
     const saved = await db.prisma.observation.findFirstOrThrow({ where: { personId: s.ids.amy!, className: '9X maths' } });
+    // 002 §18: the observer's read of Amy's earlier observations (counted against the cap) is in her access log.
+    expect(await db.prisma.accessLog.count({ where: { subjectId: s.ids.amy!, resource: 'observations', viewerId: saved.observerId! } })).toBe(1);
     expect(saved).toMatchObject({ observerId: s.ids.lm, minutes: 75, kind: 'performance-management', countsTowardCap: true, focus: 'Hinge questions' });
     expect(day(saved.observedOn)).toBe('2026-10-02');
     expect(day(saved.oralFeedbackOn)).toBe('2026-10-05');

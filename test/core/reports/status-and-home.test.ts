@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageText } from '../../../src/core/conversations/engine/outgoing-message.ts';
 import { CycleReports } from '../../../src/core/reports/cycle-reports.ts';
 import { PrismaReportReads } from '../../../src/storage/prisma/prisma-report-reads.ts';
+import { prismaAccess } from '../../../src/storage/prisma/prisma-access-relationships.ts';
 import type { SeededSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { knownPerson, NOW, SECRET, seedReportSchools } from './report-fixture.ts';
@@ -13,7 +14,7 @@ let reports: CycleReports;
 beforeAll(async () => {
   db = await createTestDatabase();
   ({ a } = await seedReportSchools(db.prisma));
-  reports = new CycleReports(new PrismaReportReads(db.prisma));
+  reports = new CycleReports(new PrismaReportReads(db.prisma), prismaAccess(db.prisma));
 });
 afterAll(() => db.drop());
 

@@ -175,6 +175,8 @@ async function renderHome() {
       h.plan ? el('div', {}, el('h3', {}, `Plan: ${h.plan.status}`), el('ul', {}, h.plan.goals.map((g) => el('li', {}, g)))) : '',
       h.reviewees.length === 0 ? '' : el('div', {}, el('h3', {}, 'People you review'), el('ul', {}, h.reviewees.map((r) => el('li', {}, `${r.fullName}: ${r.open} open, ${r.overdue} overdue${r.next ? ` · next ${r.next}` : ''}`)))),
       el('div', { class: 'buttons' }, h.actions.map((a) => el('button', { type: 'button', onclick: () => act('home-action', { person: view.person, value: a.value }) }, a.label))),
+      el('h3', {}, 'Who has seen my records'),
+      (h.seenBy ?? []).length === 0 ? el('p', { class: 'muted' }, 'Nobody but you.') : el('ul', {}, h.seenBy.map((s) => el('li', {}, `${s.when}: ${s.text}`))),
     );
   } catch (error) {
     home.replaceChildren(el('p', { class: 'muted' }, error.message));
@@ -195,7 +197,7 @@ async function choosePerson(id) {
   $('dm-input').focus();
 }
 
-const ROLE_NAMES = { leader: 'Leader', headteacher: 'Head', teacher: 'Teacher', 'teaching-assistant': 'Teaching assistant', support: 'Support staff' };
+const ROLE_NAMES = { 'trust-leader': 'Trust leader', leader: 'Leader', headteacher: 'Head', teacher: 'Teacher', 'teaching-assistant': 'Teaching assistant', support: 'Support staff' };
 
 async function loadPeople() {
   const { schools } = await api('people');

@@ -1,3 +1,4 @@
+import { appealManagerOf } from '../../access/relationships.ts';
 import { isAfter } from '../../calendar/iso-date.ts';
 import { appealMeetingDeadline, appealWindowKey } from '../../deadlines/event-deadlines.ts';
 import { defineDialog } from '../engine/define-dialog.ts';
@@ -68,12 +69,12 @@ export const appealDialog = defineDialog({
         // Checked again here: a paused appeal may be submitted after the window has closed.
         const lastDay = calendar.addWorkingDays(textOf(values, 'received-on'), appeals.windowWorkingDays);
         if (isAfter(env.today, lastDay)) return { messages: [say(`The window for this appeal closed on ${showDate(lastDay)} (${appeals.rule}), so it can’t be lodged. Nothing was saved.`)] };
-        const head = await env.reads.headOf(env.person.schoolId);
-        const reviewer = await env.reads.reviewerOf(env.person.id, env.today);
-        // 002 §16: the head hears it unless they took part in the review being appealed.
-        const headTookPart = head !== undefined && reviewer?.id === head.id;
+        // 002 §16: the head hears it unless they took part in the review being appealed (or it is the head's own), then the CEO — decided by the one model of who is who.
+        const relationships = await env.reads.relationshipsOf(env.person.id, env.today);
+        const headTookPart = relationships?.headId !== undefined && (relationships.reviewer?.id === relationships.headId || relationships.headId === env.person.id);
+        const decided = relationships === undefined ? undefined : appealManagerOf(relationships, appeals, headTookPart);
         const routedTo = headTookPart ? appeals.appealManager.ifHeadTookPart : appeals.appealManager.default;
-        const manager = headTookPart ? undefined : head;
+        const manager = decided?.kind === 'person' ? await env.reads.personRef(decided.id) : undefined;
         const meetingBy = calendar.addWorkingDays(env.today, appeals.meetingWithinWorkingDays);
         const entries = listOf(values, 'entries');
         await records.saveAppeal({

@@ -82,6 +82,8 @@ export const feedbackConversationDialog = defineDialog({
         const colleague = chosenColleague(colleagues, values);
         const cycle = colleague === undefined ? undefined : await env.reads.activeCycle(colleague.id, env.today);
         if (colleague === undefined || cycle === undefined) return { messages: [say('They don’t have an active growth cycle, so there’s nowhere to save this. Nothing was saved.')] };
+        // Their previous action step was shown: that read of their feedback records is logged (002 §18).
+        if (!(await env.reads.readAbout(env.person.id, colleague.id, 'feedback', env.now))) return { messages: [say('You can no longer record feedback for them. Nothing was saved.')] };
         const lockIn = textOf(values, 'lock-in');
         await records.saveFeedback({
           cycleId: cycle.id,

@@ -61,7 +61,8 @@ export const growMeetingDialog = defineDialog({
     if (plan.shape !== 'grow-plan') {
       return { unavailable: `Your school’s policy (${env.policy.name}) plans growth with ${plan.shape.replace('-', ' ')} rather than a GROW meeting, so there’s no GROW script to run. Say \`plan\` for the growth plan.` };
     }
-    const colleagues = await env.reads.revieweesOf(env.person.id, env.today);
+    // Agreeing a plan is a reviewer's power, never a coach's who is not the reviewer (003 §6.1).
+    const colleagues = (await env.reads.revieweesOf(env.person.id, env.today)).filter((c) => c.relation !== 'coach');
     if (colleagues.length === 0) return { unavailable: 'The GROW planning meeting is for line managers, and I can’t find anyone you line-manage or review.' };
     const steps: Step[] = [
       colleagueStep(colleagues, 'Whose growth focus are you establishing? (001 Appendix C)'),

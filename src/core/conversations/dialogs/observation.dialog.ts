@@ -34,7 +34,8 @@ export const observationDialog = defineDialog({
   triggers: ['observe', 'observation', 'record observation'],
   async open(env) {
     const { observation } = env.policy;
-    const colleagues = await env.reads.revieweesOf(env.person.id, env.today);
+    // Observations that count towards the cap are a reviewer's power: a coach has it only where the policy makes the coach the reviewer (003 §6.1).
+    const colleagues = (await env.reads.revieweesOf(env.person.id, env.today)).filter((c) => c.relation !== 'coach');
     if (colleagues.length === 0) return { unavailable: 'Observations are recorded by the observer, usually the line manager (001 “Observation”), and I can’t find anyone you line-manage or review.' };
     const calendar = await calendarFor(env);
     const cycles = new Map(await Promise.all(colleagues.map(async (c) => [c.id, await env.reads.activeCycle(c.id, env.today)] as const)));
@@ -100,6 +101,8 @@ export const observationDialog = defineDialog({
         const colleague = chosenColleague(colleagues, values);
         const cycle = colleague === undefined ? undefined : cycles.get(colleague.id);
         if (colleague === undefined || cycle === undefined) return { messages: [say('They don’t have an active growth cycle, so there’s nowhere to save this. Nothing was saved.')] };
+        // Their earlier observations were read to count against the cap: that read is logged (002 §18).
+        if (!(await env.reads.readAbout(env.person.id, colleague.id, 'observations', env.now))) return { messages: [say('You can no longer record observations of them. Nothing was saved.')] };
         const observedOn = textOf(values, 'observed-on');
         const kind = KINDS.find((k) => k.value === values.kind)?.value ?? PERFORMANCE_MANAGEMENT;
         const oralOn = optionalText(values, 'oral-feedback-on');

@@ -16,7 +16,7 @@ export const planAgreementDialog = defineDialog({
   title: 'Plan agreement',
   triggers: ['review plans', 'review plan', 'agree plans'],
   async open(env) {
-    const pending = await env.reads.plansAwaitingAgreement(env.person.id, env.today);
+    const pending = await env.reads.plansAwaitingAgreement(env.person.id, env.today, env.now);
     if (pending.length === 0) return { unavailable: 'No growth plans are waiting for your agreement.' };
     const chosen = (values: Values) => pending.find((plan) => plan.id === values.plan);
     const planSummary = (values: Values): OutgoingMessage[] => {

@@ -1,0 +1,70 @@
+import type { IsoDate } from '../calendar/iso-date.ts';
+import { londonDateOf } from '../calendar/london-time.ts';
+import type { AccessLogStore, PeopleFacts } from './access-ports.ts';
+import { type AccessDecision, type AccessLogEntry, mayRead, type RecordKind } from './access-rule.ts';
+import { type Relationships, relationshipsOn, revieweesAmong, type SubjectFacts } from './relationships.ts';
+
+export type GuardedRead = { subjectId: string; decision: AccessDecision };
+
+/**
+ * Applies the one access rule to a read and writes the access log for every read by someone
+ * other than the person. Constructed over a transaction's ports where the read runs in one, so
+ * the log row commits (or not) with the read.
+ */
+export class AccessGuard {
+  readonly #facts: PeopleFacts;
+  readonly #log: AccessLogStore;
+
+  constructor(facts: PeopleFacts, log: AccessLogStore) {
+    this.#facts = facts;
+    this.#log = log;
+  }
+
+  /** Who is who for people on a day. */
+  async relationshipsOf(personIds: readonly string[], on: IsoDate): Promise<Map<string, Relationships>> {
+    const facts = await this.#facts.factsOf(personIds);
+    return new Map(facts.map((f) => [f.person.id, relationshipsOn(f, on)]));
+  }
+
+  /** The people the viewer reviews on a day (delegated, coach where the policy says so, or line manager). */
+  async revieweesOf(viewerId: string, on: IsoDate): Promise<SubjectFacts[]> {
+    return revieweesAmong(viewerId, await this.#facts.candidatesFor(viewerId), on);
+  }
+
+  /**
+   * Decides whether the viewer may read each subject's records of a kind, and logs each allowed
+   * read by someone else (who, whose, what, when, which rule). Call it when the records are read.
+   */
+  async read(viewerId: string, subjectIds: readonly string[], kind: RecordKind, at: Date, known: readonly SubjectFacts[] = []): Promise<GuardedRead[]> {
+    const on = londonDateOf(at);
+    const have = new Set(known.map((f) => f.person.id));
+    const missing = [viewerId, ...subjectIds].filter((id) => !have.has(id));
+    const [facts, grants] = await Promise.all([this.#facts.factsOf(missing), this.#facts.grantsHeldBy(viewerId)]);
+    const byId = new Map([...known, ...facts].map((f) => [f.person.id, f]));
+    const viewer = byId.get(viewerId)?.person;
+    const reads: GuardedRead[] = [...new Set(subjectIds)].map((subjectId) => {
+      const subject = byId.get(subjectId);
+      if (viewer === undefined || subject === undefined) return { subjectId, decision: { allowed: false, why: 'I can’t find that person on your school’s staff list' } };
+      return { subjectId, decision: mayRead(viewer, relationshipsOn(subject, on), kind, at, grants) };
+    });
+    const entries: AccessLogEntry[] = reads.flatMap(({ subjectId, decision }) =>
+      decision.allowed && decision.reason !== 'self' ? [{ viewerId, subjectId, resource: kind, reason: decision.reason, grantId: 'grantId' in decision ? decision.grantId : undefined, at, day: on }] : [],
+    );
+    if (entries.length > 0) await this.#log.record(entries);
+    return reads;
+  }
+
+  /** The ids among `subjectIds` the viewer may read (and has now read: they are logged). `known`: facts already fetched. */
+  async readable(viewerId: string, subjectIds: readonly string[], kind: RecordKind, at: Date, known: readonly SubjectFacts[] = []): Promise<Set<string>> {
+    const reads = await this.read(viewerId, subjectIds, kind, at, known);
+    return new Set(reads.filter((r) => r.decision.allowed).map((r) => r.subjectId));
+  }
+
+  /** The people the viewer reviews on the day whose records of a kind they read now (logged), from one fetch of the facts. */
+  async readableReviewees(viewerId: string, kind: RecordKind, at: Date): Promise<string[]> {
+    const reviewees = await this.revieweesOf(viewerId, londonDateOf(at));
+    const ids = reviewees.map((f) => f.person.id);
+    const readable = await this.readable(viewerId, ids, kind, at, reviewees);
+    return ids.filter((id) => readable.has(id));
+  }
+}

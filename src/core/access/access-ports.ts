@@ -1,0 +1,63 @@
+import type { AccessLogEntry, GrantFact } from './access-rule.ts';
+import type { SubjectFacts } from './relationships.ts';
+
+/**
+ * What the access rule needs from storage: the facts behind people's relationships (one query,
+ * `src/storage/prisma/prisma-access-relationships.ts`), live grants, and the access log.
+ */
+export interface PeopleFacts {
+  /** Facts about these people, whichever school they are in; unknown ids are left out. */
+  factsOf(personIds: readonly string[]): Promise<SubjectFacts[]>;
+  /**
+   * Everyone whose relationships might name this person: those they line-manage or are (or were)
+   * assigned to review or coach. The core decides which of them they review on a day.
+   */
+  candidatesFor(viewerId: string): Promise<SubjectFacts[]>;
+  /** Active people of the viewer's own school whose full or first name is `name` (any case). */
+  namedInSchoolOf(viewerId: string, name: string): Promise<SubjectFacts[]>;
+  /** Grants the viewer holds (expired and revoked ones too; the rule decides). */
+  grantsHeldBy(viewerId: string): Promise<GrantFact[]>;
+}
+
+/** One row of a person's own access log, as they are shown it. */
+export interface SeenRow {
+  viewerName: string;
+  resource: string;
+  reason: string;
+  at: Date;
+}
+
+export interface AccessLogStore {
+  /** Writes rows; a row for the same viewer, person, record and reason on the same London day is kept once. */
+  record(entries: readonly AccessLogEntry[]): Promise<void>;
+  /** The person's log, newest first. */
+  seenBy(subjectId: string, limit: number): Promise<SeenRow[]>;
+}
+
+export type AccessRequestStatus = 'requested' | 'granted' | 'refused';
+
+/** A line manager's request to see a reviewee's plan (002 §18), and what was decided. */
+export interface AccessRequestRecord {
+  id: string;
+  requesterId: string;
+  requesterName: string;
+  subjectId: string;
+  subjectName: string;
+  reason: string;
+  status: AccessRequestStatus;
+  requestedAt: Date;
+  decidedById?: string | undefined;
+  expiresAt?: Date | undefined;
+  decisionNote?: string | undefined;
+}
+
+/** `access_grants` as requests and grants. */
+export interface AccessRequestStore {
+  create(input: { requesterId: string; subjectId: string; reason: string; at: Date }): Promise<AccessRequestRecord>;
+  /** Requests about people of this school still waiting for a decision, oldest first. */
+  pending(schoolId: string): Promise<AccessRequestRecord[]>;
+  /** Records a decision if the request is still waiting; false when it was decided already. */
+  decide(id: string, decision: { status: 'granted' | 'refused'; decidedById: string; at: Date; expiresAt?: Date | undefined; note?: string | undefined }): Promise<boolean>;
+  /** The reviewee was told (002 §18: “Reviewees will be told who has requested and has been granted access”). */
+  markNotified(id: string, at: Date): Promise<void>;
+}

@@ -1,0 +1,181 @@
+import { AccessGuard } from '../../core/access/access-guard.ts';
+import type { AccessLogStore, PeopleFacts, SeenRow } from '../../core/access/access-ports.ts';
+import type { AccessLogEntry, GrantFact } from '../../core/access/access-rule.ts';
+import type { AssignmentFact, SubjectFacts } from '../../core/access/relationships.ts';
+import { FlagSchema, RoleSchema } from '../../core/people/person.ts';
+import { Prisma } from '../../generated/prisma/client.ts';
+import type { PrismaClient } from '../db/create-prisma-client.ts';
+
+/** The client or a transaction: the access log is written in the transaction of the read where there is one. */
+type Db = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+/**
+ * The facts behind who is who, in one query shape every adapter uses: the person, their school's
+ * trust and default reviewer, their whole assignment history, their school's heads and PM
+ * deputies and their trust's leaders. The core (`relationshipsOn`) decides what they mean.
+ */
+export class PrismaPeopleFacts implements PeopleFacts {
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  factsOf(personIds: readonly string[]): Promise<SubjectFacts[]> {
+    if (personIds.length === 0) return Promise.resolve([]);
+    return this.#facts(Prisma.sql`p.id = ANY(${[...new Set(personIds)]}::uuid[])`);
+  }
+
+  candidatesFor(viewerId: string): Promise<SubjectFacts[]> {
+    return this.#facts(Prisma.sql`(p.line_manager_id = ${viewerId}::uuid
+      OR EXISTS (SELECT 1 FROM reviewer_assignments x WHERE x.reviewee_id = p.id AND x.reviewer_id = ${viewerId}::uuid))`);
+  }
+
+  namedInSchoolOf(viewerId: string, name: string): Promise<SubjectFacts[]> {
+    const wanted = name.trim().replace(/^@/, '').toLowerCase();
+    if (wanted === '') return Promise.resolve([]);
+    return this.#facts(Prisma.sql`p.active AND p.school_id = (SELECT v.school_id FROM people v WHERE v.id = ${viewerId}::uuid)
+      AND (lower(p.full_name) = ${wanted} OR split_part(lower(p.full_name), ' ', 1) = ${wanted})`);
+  }
+
+  async grantsHeldBy(viewerId: string): Promise<GrantFact[]> {
+    const rows = await this.#db.accessGrant.findMany({ where: { requesterId: viewerId, status: 'granted', grantedAt: { not: null } } });
+    return rows.flatMap((row) =>
+      row.grantedAt === null
+        ? []
+        : [{ id: row.id, requesterId: row.requesterId, subjectId: row.subjectId, grantedAt: row.grantedAt, expiresAt: row.expiresAt ?? undefined, revokedAt: row.revokedAt ?? undefined }],
+    );
+  }
+
+  async #facts(condition: Prisma.Sql): Promise<SubjectFacts[]> {
+    // Heads, PM deputies and trust leaders are gathered once per school, assignments once per
+    // person, so the query costs the same few scans for one person as for a school of 600.
+    const rows = await this.#db.$queryRaw<FactRow[]>`
+      WITH subj AS (
+        SELECT p.id, p.full_name, p.school_id, s.trust_id, p.role, p.flags, p.department, p.line_manager_id, p.active,
+          coalesce(s.policy->'reviewers'->>'defaultReviewer', 'line-manager') AS default_reviewer, s.policy->'confidentiality' AS confidentiality
+        FROM people p JOIN schools s ON s.id = p.school_id
+        WHERE ${condition}),
+      sch AS (SELECT DISTINCT school_id, trust_id FROM subj),
+      heads AS (
+        SELECT h.school_id, array_agg(h.id::text ORDER BY h.created_at, h.id) AS ids FROM people h
+        WHERE h.school_id IN (SELECT school_id FROM sch) AND h.role = 'headteacher' AND h.active GROUP BY h.school_id),
+      deputies AS (
+        SELECT d.school_id, array_agg(d.id::text ORDER BY d.created_at, d.id) AS ids FROM people d
+        WHERE d.school_id IN (SELECT school_id FROM sch) AND 'pm-deputy' = ANY(d.flags) AND d.active GROUP BY d.school_id),
+      leaders AS (
+        SELECT sch.school_id, array_agg(t.id::text ORDER BY t.created_at, t.id) AS ids FROM sch
+        JOIN people t ON t.role = 'trust-leader' AND t.active JOIN schools ts ON ts.id = t.school_id
+        WHERE t.school_id = sch.school_id OR ts.trust_id = sch.trust_id GROUP BY sch.school_id),
+      asg AS (
+        SELECT a.reviewee_id, json_agg(json_build_object('kind', a.kind, 'personId', a.reviewer_id::text, 'startsOn', to_char(a.starts_on, 'YYYY-MM-DD'),
+            'endsOn', to_char(a.ends_on, 'YYYY-MM-DD'), 'reason', a.reason) ORDER BY a.starts_on, a.created_at) AS list
+        FROM reviewer_assignments a WHERE a.reviewee_id IN (SELECT id FROM subj) GROUP BY a.reviewee_id)
+      SELECT subj.id::text AS id, subj.full_name, subj.school_id::text AS school_id, subj.trust_id::text AS trust_id, subj.role, subj.flags, subj.department,
+        subj.line_manager_id::text AS line_manager_id, subj.active, subj.default_reviewer, subj.confidentiality,
+        coalesce(asg.list, '[]'::json) AS assignments, coalesce(heads.ids, '{}') AS head_ids, coalesce(deputies.ids, '{}') AS deputy_ids,
+        coalesce(leaders.ids, '{}') AS trust_leader_ids
+      FROM subj
+      LEFT JOIN asg ON asg.reviewee_id = subj.id
+      LEFT JOIN heads ON heads.school_id = subj.school_id
+      LEFT JOIN deputies ON deputies.school_id = subj.school_id
+      LEFT JOIN leaders ON leaders.school_id = subj.school_id
+      ORDER BY subj.full_name, subj.id`;
+    return rows.flatMap((row) => {
+      const role = RoleSchema.safeParse(row.role);
+      if (!role.success) return [];
+      return [
+        {
+          person: {
+            id: row.id,
+            fullName: row.full_name,
+            schoolId: row.school_id,
+            trustId: row.trust_id ?? undefined,
+            role: role.data,
+            flags: row.flags.flatMap((flag) => {
+              const parsed = FlagSchema.safeParse(flag);
+              return parsed.success ? [parsed.data] : [];
+            }),
+            department: row.department ?? undefined,
+            lineManagerId: row.line_manager_id ?? undefined,
+            active: row.active,
+          },
+          assignments: row.assignments.flatMap((a): AssignmentFact[] =>
+            a.kind === 'reviewer' || a.kind === 'coach' ? [{ kind: a.kind, personId: a.personId, startsOn: a.startsOn, endsOn: a.endsOn ?? undefined, reason: a.reason ?? undefined }] : [],
+          ),
+          defaultReviewer: row.default_reviewer === 'coach' ? 'coach' : 'line-manager',
+          headIds: row.head_ids,
+          deputyIds: row.deputy_ids,
+          trustLeaderIds: row.trust_leader_ids,
+          confidentiality: confidentialityOf(row.confidentiality),
+        },
+      ];
+    });
+  }
+}
+
+/** `access_logs`: who read whose records, when and by which rule (002 §18). */
+export class PrismaAccessLogStore implements AccessLogStore {
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  async record(entries: readonly AccessLogEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    // One statement however many people were read. One row per viewer, person, record, rule and
+    // London day: opening App Home ten times in a day is one line in the person's log.
+    await this.#db.$executeRaw`
+      INSERT INTO access_logs (id, viewer_id, subject_id, grant_id, resource, reason, at)
+      SELECT gen_random_uuid(), e.viewer_id, e.subject_id, e.grant_id, e.resource, e.reason, e.at
+      FROM unnest(${entries.map((e) => e.viewerId)}::uuid[], ${entries.map((e) => e.subjectId)}::uuid[], ${entries.map((e) => e.grantId ?? null)}::uuid[],
+        ${entries.map((e) => e.resource)}::text[], ${entries.map((e) => e.reason)}::text[], ${entries.map((e) => e.at)}::timestamptz[], ${entries.map((e) => e.day)}::date[])
+        AS e(viewer_id, subject_id, grant_id, resource, reason, at, day)
+      WHERE NOT EXISTS (
+        SELECT 1 FROM access_logs l WHERE l.subject_id = e.subject_id
+          AND l.at >= (e.day::timestamp AT TIME ZONE 'Europe/London') AND l.at < ((e.day + 1)::timestamp AT TIME ZONE 'Europe/London')
+          AND l.viewer_id = e.viewer_id AND l.resource = e.resource AND l.reason = e.reason)`;
+  }
+
+  async seenBy(subjectId: string, limit: number): Promise<SeenRow[]> {
+    const rows = await this.#db.accessLog.findMany({
+      where: { subjectId, viewerId: { not: subjectId } },
+      orderBy: { at: 'desc' },
+      take: limit,
+      select: { resource: true, reason: true, at: true, viewer: { select: { fullName: true } } },
+    });
+    return rows.map((row) => ({ viewerName: row.viewer.fullName, resource: row.resource, reason: row.reason, at: row.at }));
+  }
+}
+
+/** The policy's confidentiality block as stored (the policy was validated when the school was set). */
+function confidentialityOf(value: unknown): SubjectFacts['confidentiality'] {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const c = value as Record<string, unknown>;
+  return { lineManagerAccessOnRequest: c.lineManagerAccessOnRequest === true, tellRevieweeWhoWasGrantedAccess: c.tellRevieweeWhoWasGrantedAccess === true, rule: typeof c.rule === 'string' ? c.rule : '' };
+}
+
+interface FactRow {
+  id: string;
+  full_name: string;
+  school_id: string;
+  trust_id: string | null;
+  role: string;
+  flags: string[];
+  department: string | null;
+  line_manager_id: string | null;
+  active: boolean;
+  default_reviewer: string;
+  confidentiality: unknown;
+  assignments: { kind: string; personId: string; startsOn: string; endsOn: string | null; reason: string | null }[];
+  head_ids: string[];
+  deputy_ids: string[];
+  trust_leader_ids: string[];
+}
+
+/** The access rule over this database (or transaction): the guard every read of another person's records goes through, and the log it writes. */
+export function prismaAccess(db: Db): { guard: AccessGuard; log: PrismaAccessLogStore } {
+  const log = new PrismaAccessLogStore(db);
+  return { guard: new AccessGuard(new PrismaPeopleFacts(db), log), log };
+}

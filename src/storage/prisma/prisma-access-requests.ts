@@ -1,0 +1,83 @@
+import type { AccessRequestRecord, AccessRequestStatus, AccessRequestStore } from '../../core/access/access-ports.ts';
+import type { PrismaClient } from '../db/create-prisma-client.ts';
+
+const STATUSES: readonly AccessRequestStatus[] = ['requested', 'granted', 'refused'];
+
+const SELECT = {
+  id: true,
+  requesterId: true,
+  subjectId: true,
+  reason: true,
+  status: true,
+  requestedAt: true,
+  grantedById: true,
+  expiresAt: true,
+  decisionNote: true,
+  requester: { select: { fullName: true } },
+  subject: { select: { fullName: true } },
+} as const;
+
+type Row = {
+  id: string;
+  requesterId: string;
+  subjectId: string;
+  reason: string;
+  status: string;
+  requestedAt: Date;
+  grantedById: string | null;
+  expiresAt: Date | null;
+  decisionNote: string | null;
+  requester: { fullName: string };
+  subject: { fullName: string };
+};
+
+function toRecord(row: Row): AccessRequestRecord {
+  return {
+    id: row.id,
+    requesterId: row.requesterId,
+    requesterName: row.requester.fullName,
+    subjectId: row.subjectId,
+    subjectName: row.subject.fullName,
+    reason: row.reason,
+    status: STATUSES.find((s) => s === row.status) ?? 'requested',
+    requestedAt: row.requestedAt,
+    decidedById: row.grantedById ?? undefined,
+    expiresAt: row.expiresAt ?? undefined,
+    decisionNote: row.decisionNote ?? undefined,
+  };
+}
+
+/** Requests and grants of access to a plan (002 §18) in `access_grants`. */
+export class PrismaAccessRequestStore implements AccessRequestStore {
+  readonly #prisma: PrismaClient;
+
+  constructor(prisma: PrismaClient) {
+    this.#prisma = prisma;
+  }
+
+  async create(input: { requesterId: string; subjectId: string; reason: string; at: Date }): Promise<AccessRequestRecord> {
+    const row = await this.#prisma.accessGrant.create({
+      data: { requesterId: input.requesterId, subjectId: input.subjectId, reason: input.reason, status: 'requested', requestedAt: input.at },
+      select: SELECT,
+    });
+    return toRecord(row);
+  }
+
+  async pending(schoolId: string): Promise<AccessRequestRecord[]> {
+    const rows = await this.#prisma.accessGrant.findMany({ where: { status: 'requested', subject: { schoolId, active: true } }, orderBy: { requestedAt: 'asc' }, select: SELECT });
+    return rows.map(toRecord);
+  }
+
+  async decide(id: string, d: { status: 'granted' | 'refused'; decidedById: string; at: Date; expiresAt?: Date | undefined; note?: string | undefined }): Promise<boolean> {
+    // Only a waiting request changes: two heads deciding at once cannot both win.
+    const { count } = await this.#prisma.accessGrant.updateMany({
+      where: { id, status: 'requested' },
+      data: { status: d.status, grantedById: d.decidedById, grantedAt: d.status === 'granted' ? d.at : null, expiresAt: d.expiresAt ?? null, decisionNote: d.note ?? null },
+    });
+    return count === 1;
+  }
+
+  async markNotified(id: string, at: Date): Promise<void> {
+    await this.#prisma.accessGrant.update({ where: { id }, data: { notifiedAt: at } });
+  }
+}
