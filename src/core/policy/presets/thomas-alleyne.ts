@@ -13,7 +13,7 @@ export const thomasAlleyne: PolicyInput = {
     exclusions: [
       { reason: 'agency', rule: '002 introduction (teachers employed by the school)' },
       { reason: 'short-contract', rule: '002 introduction (contracts of less than one term)' },
-      { reason: 'induction', rule: '002 introduction (Early Career Teachers in year 1)' },
+      { reason: 'induction-year-1', rule: '002 introduction (Early Career Framework Teachers in Year 1)' },
       { reason: 'capability', rule: '002 introduction (subject of capability procedures)' },
     ],
     fixedTermCycleEndsWithContract: { value: true, rule: '002 §16, §33' },
@@ -100,7 +100,7 @@ export const thomasAlleyne: PolicyInput = {
       label: 'Reflection before the planning meeting',
       owner: 'reviewee',
       opens: { from: 'cycle-start' },
-      due: { from: 'month-day', monthDay: '10-15', adjust: 'working-day-on-or-before' },
+      due: { from: 'month-day', monthDay: '10-15' },
       rule: '002 §5, §31 (reflection ahead of planning, which is due by 31 October)',
     },
     {
@@ -164,6 +164,17 @@ export const thomasAlleyne: PolicyInput = {
       opens: { from: 'start-date' },
       due: { from: 'start-date', offset: { amount: 19, unit: 'school-days' } },
       rule: '002 §34 (the head sets a first cycle in line with others; Trellis default: planning within four school weeks)',
+    },
+    {
+      id: 'new-starter-head-plan-agreed',
+      kind: 'plan-agreed',
+      label: 'Head teacher’s first-cycle planning (new head)',
+      owner: 'governors',
+      audience: 'new-starters',
+      appliesTo: { roles: ['headteacher'] },
+      opens: { from: 'start-date' },
+      due: { from: 'start-date', offset: { amount: 19, unit: 'school-days' } },
+      rule: '002 §34 (the governing body sets a new head’s first cycle), §22; Trellis default: planning within four school weeks',
     },
   ],
 };

@@ -14,6 +14,7 @@ export const whmat: PolicyInput = {
       { reason: 'agency', rule: '004 §2.1.1' },
       { reason: 'short-contract', rule: '004 §2.1.2' },
       { reason: 'induction', rule: '004 §2.1.3' },
+      { reason: 'assessment-only', rule: '004 §2.1.3 (the “Assessment only” route)' },
     ],
     excludedStillGetCheckIns: { value: true, rule: '004 §2.2' },
   },
@@ -90,7 +91,7 @@ export const whmat: PolicyInput = {
       owner: 'reviewee',
       audience: 'in-post',
       opens: { from: 'month-day', monthDay: '09-01' },
-      due: { from: 'month-day', monthDay: '10-15', adjust: 'working-day-on-or-before' },
+      due: { from: 'month-day', monthDay: '10-15' },
       rule: '004 §4.2 (by mid-October); Appendix A (directed time in mid-September)',
     },
     {
@@ -100,7 +101,7 @@ export const whmat: PolicyInput = {
       owner: 'reviewer',
       audience: 'in-post',
       opens: { from: 'cycle-start' },
-      due: { from: 'month-day', monthDay: '10-31', adjust: 'working-day-on-or-before' },
+      due: { from: 'month-day', monthDay: '10-31' },
       rule: '004 §5.1, §6.3; Appendix A (October)',
     },
     {
@@ -110,7 +111,7 @@ export const whmat: PolicyInput = {
       owner: 'reviewee',
       audience: 'in-post',
       opens: { from: 'cycle-start' },
-      due: { from: 'month-day', monthDay: '10-31', adjust: 'working-day-on-or-before' },
+      due: { from: 'month-day', monthDay: '10-31' },
       rule: '004 §5.1, §5.3 (in a meeting in October, agreed by the appraiser)',
     },
     {
@@ -137,7 +138,7 @@ export const whmat: PolicyInput = {
       label: 'Close down the cycle and make recommendations to the head',
       owner: 'reviewer',
       opens: { from: 'term', term: 'summer', point: 'second-half-start' },
-      due: { from: 'month-day', monthDay: '09-15', yearsAfter: 1, adjust: 'working-day-on-or-before' },
+      due: { from: 'month-day', monthDay: '09-15', yearsAfter: 1 },
       rule: '004 Appendix A (mid-September deadline for appraisers)',
     },
     {
@@ -150,6 +151,18 @@ export const whmat: PolicyInput = {
       opens: { from: 'term', term: 'autumn', point: 'start' },
       due: { from: 'term', term: 'autumn', point: 'half-term-start', offset: { amount: -1, unit: 'working-days' } },
       rule: '004 §8.2 (by October half term)',
+    },
+    {
+      id: 'excluded-check-in',
+      kind: 'check-in',
+      label: 'Regular check-in and feedback (not in the growth cycle)',
+      owner: 'reviewer',
+      audience: 'excluded',
+      repeat: 'each-term',
+      whenOverdue: 'let-pass',
+      opens: { from: 'period-start' },
+      due: { from: 'period-end' },
+      rule: '004 §2.2 (colleagues not covered are still managed through regular check-ins and feedback; their manager is reminded, never chased)',
     },
     {
       id: 'new-starter-self-reflection',
