@@ -203,6 +203,7 @@ export const PolicySchema = z.strictObject({
     capMinutesPerCycle: z.number().int().min(0).optional(),
     capExemptFlags: z.array(FlagSchema).default([]),
     graded: z.boolean(),
+    /** Counted in school days: feedback is given in directed time (002 Annex 1 §9–10). */
     oralFeedbackWithinWorkingDays: z.number().int().min(0).optional(),
     writtenFeedbackWithinWorkingDays: z.number().int().min(0).optional(),
     teacherMayAppendComments: z.boolean(),
