@@ -57,7 +57,8 @@ function baseDate(rule: DateRule, context: DateContext): string {
       return context.cycleEnd;
     case 'start-date':
       if (context.startDate === undefined) throw new DateRuleError('this rule counts from a start date, and the person has none');
-      return context.startDate;
+      // Someone who starts in a holiday starts, as far as "2 working weeks" go, on the first school day.
+      return context.calendar.schoolDayOnOrAfter(context.startDate);
     case 'period-start':
     case 'period-end':
       if (context.period === undefined) throw new DateRuleError(`"${rule.from}" needs a repeated rule`);
