@@ -51,7 +51,7 @@ function cell(text: string): string {
 
 const OWNERS: Record<Owner, string> = { reviewee: 'the person reviewed', reviewer: 'their reviewer', coach: 'their coach', head: 'the head', governors: 'the governors' };
 const REPEATS: Record<ObligationRule['repeat'], string> = { once: 'Once a cycle', 'each-term': 'Every term', 'each-half-term': 'Every half term' };
-const AUDIENCES: Record<ObligationRule['audience'], string> = { everyone: '', 'in-post': ', in post at the start of the cycle', 'new-starters': ', joining during the year' };
+const AUDIENCES: Record<ObligationRule['audience'], string> = { everyone: '', 'in-post': ', in post at the start of the cycle', 'new-starters': ', joining during the year', excluded: ', among those the policy excludes from the cycle' };
 
 function obligationText(policy: Policy, rule: ObligationRule): string {
   const kind = kindInfo(rule.kind);
@@ -62,6 +62,7 @@ function obligationText(policy: Policy, rule: ObligationRule): string {
     `Opens ${dateText(rule.opens, policy)}; due ${dateText(rule.due, policy)}.`,
     dialog === undefined ? 'Marked done from a reminder once it has happened.' : `Recorded with \`${dialog.word}\`${kind.done.honest ? ', or marked done from a reminder' : ''}.`,
     rule.optional ? 'Optional: reminded before it is due, never chased.' : '',
+    !rule.optional && rule.whenOverdue === 'let-pass' ? 'Reminded up to the day it is due; never chased or escalated once overdue.' : '',
     rule.interpretation === undefined ? '' : `**Interpretation:** ${rule.interpretation}`,
   ];
   return parts.filter((part) => part !== '').join(' ');
@@ -74,7 +75,7 @@ function appliesToText(appliesTo: AppliesTo, covered: readonly string[]): string
   return `${appliesTo.roles === undefined ? 'everyone covered' : roles}${any}${none}`;
 }
 
-const ROLES: Record<string, string> = { teacher: 'teachers', 'teaching-assistant': 'teaching assistants', support: 'support staff', leader: 'leaders', headteacher: 'headteachers' };
+const ROLES: Record<string, string> = { teacher: 'teachers', 'teaching-assistant': 'teaching assistants', support: 'support staff', leader: 'leaders', headteacher: 'headteachers', 'trust-leader': 'trust leaders' };
 
 function plural(roles: readonly string[]): string {
   return roles.map((role) => ROLES[role] ?? role).join(', ');
@@ -191,6 +192,8 @@ const EXCLUSIONS: Record<Policy['coverage']['exclusions'][number]['reason'], str
   induction: 'Staff on induction',
   capability: 'Staff in capability procedures',
   'role-not-covered': 'Roles the policy does not cover',
+  'assessment-only': 'Teachers on the “assessment only” route to QTS',
+  'induction-year-1': 'Staff in the first year of induction',
 };
 
 function planText(plan: Policy['plan']): string {

@@ -58,12 +58,14 @@ describe('trellis school set', () => {
 });
 
 describe('trellis import roster', () => {
-  it('loads staff, their managers and coaches, and every covered person’s obligations (004 §2.1, §4.3, §6.3)', async () => {
+  it('loads staff, their managers and coaches, every covered person’s obligations and the excluded colleagues’ termly check-ins (004 §2.1, §2.2, §4.3, §6.3)', async () => {
     const { code, stdout, stderr } = await trellis('import', 'roster', ROSTER, '--school', 'washwood');
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(/Loaded 9 of 9 staff into "washwood": 9 new, 0 changed, 0 unchanged/);
-    expect(stdout).toMatch(/Obligations for 2026\/27: 38 added/);
+    // 36 for the covered (the January starter’s first check-in is their spring one, 004 §4.3, §6.3), and 7 termly
+    // check-ins for the ECT, the agency worker and the short contract up to its end (004 §2.2).
+    expect(stdout).toMatch(/Obligations for 2026\/27: 44 added/);
 
     const t1 = await db.prisma.person.findFirstOrThrow({ where: { email: 't1@school.example' }, include: { lineManager: true } });
     expect(t1.lineManager?.email).toBe('hod.maths@school.example');
@@ -90,7 +92,7 @@ describe('trellis import roster', () => {
     const { code, stdout } = await trellis('import', 'roster', ROSTER, '--school', 'washwood');
     expect(code).toBe(0);
     expect(stdout).toMatch(/0 new, 0 changed, 9 unchanged/);
-    expect(stdout).toMatch(/0 added, 0 moved, 0 removed, 38 unchanged/);
+    expect(stdout).toMatch(/0 added, 0 moved, 0 removed, 44 unchanged/);
     expect(await Promise.all([db.prisma.person.count(), db.prisma.obligation.count(), db.prisma.reviewerAssignment.count(), db.prisma.cycle.count()])).toEqual(before);
   });
 
@@ -175,13 +177,13 @@ describe('trellis import roster', () => {
     expect(stderr).toMatch(/There is no school "nowhere" yet: create it first with trellis school set nowhere/);
   });
 
-  it('moves deadlines when the school switches policy (002 §31 after 004)', async () => {
+  it('moves deadlines when the school switches policy: 31 October held back before half term (002 §31 after 004)', async () => {
     const { code, stdout } = await trellis('school', 'set', 'washwood', '--policy', 'thomas-alleyne', '--terms', TERMS);
     expect(code).toBe(0);
     expect(stdout).toMatch(/Obligations: \d+ added, \d+ moved, \d+ removed/);
     const t1 = await personId('t1@school.example');
     const plan = await db.prisma.obligation.findFirstOrThrow({ where: { personId: t1, key: { endsWith: ':plan-agreed' } } });
-    expect(plan.dueOn.toISOString().slice(0, 10)).toBe('2026-10-31');
+    expect(plan.dueOn.toISOString().slice(0, 10)).toBe('2026-10-23');
     const ta = await db.prisma.cycle.findFirstOrThrow({ where: { person: { email: 'ta1@school.example' } } });
     expect(ta.status).toBe('excluded');
   });

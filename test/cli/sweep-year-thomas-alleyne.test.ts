@@ -12,17 +12,17 @@ function statesOf(email: string, label: string): string[] {
 }
 
 describe('Thomas Alleyne specifics (002 §14, §31)', () => {
-  it('002 §31: teachers’ planning by 31 October is the reviewer’s, reminded before and on the day, then escalated', () => {
+  it('002 §31: teachers’ planning by 31 October is the reviewer’s, due on the last school day before half term, reminded before and on that day, then escalated', () => {
     const planning = statesOf('hod.maths', 'Performance planning: three targets agreed').filter((s) => s.endsWith('Teacher 1'));
-    // Due Sat 31 Oct, after half term (26–30 Oct): 5 and 1 school days before are Mon 19 and Fri 23 Oct; the due day is held to Mon 2 Nov.
-    expect(planning.slice(0, 4)).toEqual(['2026-09-02 opened Teacher 1', '2026-10-19 due-soon Teacher 1', '2026-10-23 due-soon Teacher 1', '2026-11-02 due-today Teacher 1']);
-    // The HoD's own line manager hears of it two school days after it fell due (Sat 31 Oct → held past half term).
+    // 31 Oct is a Saturday after half term (26–30 Oct): due Fri 23 Oct, so "due today" is said on that day, never after it.
+    expect(planning.slice(0, 4)).toEqual(['2026-09-02 opened Teacher 1', '2026-10-16 due-soon Teacher 1', '2026-10-22 due-soon Teacher 1', '2026-10-23 due-today Teacher 1']);
+    // The HoD's own line manager hears of it two school days after it fell due.
     expect(statesOf('deputy', 'Performance planning: three targets agreed').some((s) => s.endsWith('escalated Teacher 1'))).toBe(true);
   });
 
-  it('002 §31, §22: the head’s planning by 31 December is with governors, who are not on the roster, so the head is reminded', () => {
-    // Due Thu 31 Dec, in the Christmas holiday: term ends Fri 18 Dec, so the due-soon points are Mon 14 and Fri 18 Dec.
-    expect(statesOf('head', 'Head teacher’s performance planning').slice(0, 4)).toEqual(['2026-09-02 opened', '2026-12-14 due-soon', '2026-12-18 due-soon', '2027-01-05 due-today']);
+  it('002 §31, §22: the head’s planning by 31 December is with governors, due on the last day of term, and the head is reminded', () => {
+    // 31 Dec is in the Christmas holiday: due on the last school day before it, Fri 18 Dec.
+    expect(statesOf('head', 'Head teacher’s performance planning').slice(0, 4)).toEqual(['2026-09-02 opened', '2026-12-11 due-soon', '2026-12-17 due-soon', '2026-12-18 due-today']);
   });
 
   it('002 §14: the interim review opens in the second half of the spring term and is the reviewer’s', () => {

@@ -5,7 +5,7 @@ import { describeSchoolYear } from '../core/reminders/support/school-year-suite.
 const whmat = describeSchoolYear('whmat');
 
 describe('WHMAT specifics (004 §4.3, §6.3, Appendix A)', () => {
-  it('reminds the line manager of every reviewee’s spring check-in before Fri 12 Feb 2027 (by February half term)', () => {
+  it('reminds the line manager of every in-post reviewee’s spring check-in before Fri 12 Feb 2027 (by February half term); the January starter’s first check-in is theirs (004 §4.3, §6.3)', () => {
     const hod = whmat().filter((d) => d.email === 'hod.maths@whmat.example');
     const springOn = (date: string) =>
       hod
@@ -16,9 +16,9 @@ describe('WHMAT specifics (004 §4.3, §6.3, Appendix A)', () => {
         .sort();
     const inPost = ['Teacher 1', 'Teacher 2', 'Teacher 3', 'Teacher 4', 'Teacher 5', 'Teacher 6', 'Teacher 7', 'Teacher 8'];
     expect(springOn('2027-01-05')).toEqual(inPost);
-    // The January starter's spring check-in opens on their first day, Mon 11 Jan.
-    expect(springOn('2027-01-11')).toEqual(['Jan Newstart']);
-    for (const date of ['2027-02-05', '2027-02-11', '2027-02-12']) expect(springOn(date), date).toEqual([...inPost, 'Jan Newstart'].sort());
+    // The January starter's first check-in by week 4 is their spring check-in: not asked for twice.
+    expect(springOn('2027-01-11')).toEqual([]);
+    for (const date of ['2027-02-05', '2027-02-11', '2027-02-12']) expect(springOn(date), date).toEqual(inPost);
   });
 
   it('walks the January new starter through self-reflection within 2 working weeks (004 §4.3)', () => {
@@ -31,10 +31,10 @@ describe('WHMAT specifics (004 §4.3, §6.3, Appendix A)', () => {
     ]);
   });
 
-  it('sends nothing in October half term nor over Christmas', () => {
+  it('sends nothing in October half term nor over Christmas; the October plan is due before half term (004 §5.1)', () => {
     expect(whmat().filter((d) => (d.deliveredOn >= '2026-10-24' && d.deliveredOn <= '2026-11-01') || (d.deliveredOn >= '2026-12-19' && d.deliveredOn <= '2027-01-04'))).toEqual([]);
-    // The plan is due Fri 30 Oct, in half term: its due-day reminder is held to Mon 2 Nov.
-    const t1 = whmat().find((d) => d.email === 't1@whmat.example' && d.deliveredOn === '2026-11-02');
+    // 31 Oct is a Saturday after half term: the plan is due on the last school day before it, Fri 23 Oct.
+    const t1 = whmat().find((d) => d.email === 't1@whmat.example' && d.deliveredOn === '2026-10-23');
     expect(t1?.items.find((i) => i.label === 'Professional growth plan agreed')?.state).toBe('due-today');
   });
 });

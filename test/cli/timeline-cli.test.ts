@@ -23,24 +23,30 @@ beforeAll(async () => {
 });
 
 describe('trellis timeline', () => {
-  it('prints a JSON array of { kind, opens, due, owner, rule } (002 §14, §31)', async () => {
+  it('prints a JSON array of { kind, opens, due, owner, rule }, with 31 October held back to the last school day before half term (002 §14, §31)', async () => {
     const { code, stdout, stderr } = await runTrellis('timeline', '--policy', 'thomas-alleyne', '--role', 'teacher', '--start', '2020-09-01', '--academic-year', '2026', '--terms', termsFile, '--json');
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const rows = JSON.parse(stdout) as { kind: string; opens: string; due: string; owner: string; rule: string }[];
     expect(rows.map(({ kind, opens, due, owner }) => ({ kind, opens, due, owner }))).toEqual([
       { kind: 'self-reflection', opens: '2026-09-01', due: '2026-10-15', owner: 'reviewee' },
-      { kind: 'plan-agreed', opens: '2026-09-01', due: '2026-10-31', owner: 'reviewer' },
+      { kind: 'plan-agreed', opens: '2026-09-01', due: '2026-10-23', owner: 'reviewer' },
       { kind: 'interim-review', opens: '2027-02-22', due: '2027-03-25', owner: 'reviewer' },
-      { kind: 'end-of-cycle-review', opens: '2027-06-07', due: '2027-10-31', owner: 'reviewer' },
+      { kind: 'end-of-cycle-review', opens: '2027-06-07', due: '2027-10-22', owner: 'reviewer' },
     ]);
     expect(rows[1]!.rule).toContain('002 §31');
   });
 
-  it('prints { excluded: true, reason } for someone the policy excludes (004 §2.1.1)', async () => {
+  it('prints { excluded: true, reason } for someone the policy excludes, with the termly check-ins they still get (004 §2.1.1, §2.2)', async () => {
     const { code, stdout } = await runTrellis('timeline', '--policy', 'whmat', '--role', 'teacher', '--start', '2026-09-01', '--academic-year', '2026', '--contract', 'agency', '--json');
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ excluded: true, reason: expect.stringContaining('Agency workers') });
+    const excluded = JSON.parse(stdout) as { excluded: boolean; reason: string; obligations: { id: string; owner: string }[] };
+    expect(excluded).toMatchObject({ excluded: true, reason: expect.stringContaining('Agency workers') });
+    expect(excluded.obligations.map((o) => [o.id, o.owner])).toEqual([
+      ['excluded-check-in:autumn', 'reviewer'],
+      ['excluded-check-in:spring', 'reviewer'],
+      ['excluded-check-in:summer', 'reviewer'],
+    ]);
   });
 
   it('accepts flags and estimates term dates when no file is given (004 §4.2)', async () => {

@@ -26,14 +26,14 @@ export async function runTimelineCommand(args: string[], { output }: CommandCont
   const calendar = await calendarFromArguments(values, policy.calendar.closuresAreNonWorkingDays);
   const timeline = computeTimeline(policy, calendar, person, academicYear);
   if (values.json === true) {
-    output.out(JSON.stringify(timeline.excluded ? { excluded: true, reason: timeline.reason, code: timeline.code, rule: timeline.rule, stillOffered: timeline.stillOffered } : timeline.obligations, null, 2));
+    output.out(JSON.stringify(timeline.excluded ? { excluded: true, reason: timeline.reason, code: timeline.code, rule: timeline.rule, stillOffered: timeline.stillOffered, obligations: timeline.obligations } : timeline.obligations, null, 2));
     return;
   }
   if (timeline.excluded) {
     output.out(`Not covered: ${timeline.reason}.${timeline.stillOffered === undefined ? '' : ` Still offered: ${timeline.stillOffered}.`}`);
-    return;
+  } else {
+    output.out(`${policy.organisation}, ${academicYear}/${String((academicYear + 1) % 100).padStart(2, '0')}: cycle ${timeline.cycle.start} to ${timeline.cycle.end}`);
   }
-  output.out(`${policy.organisation}, ${academicYear}/${String((academicYear + 1) % 100).padStart(2, '0')}: cycle ${timeline.cycle.start} to ${timeline.cycle.end}`);
   for (const o of timeline.obligations) {
     output.out(`${o.opens} → ${o.due}  ${o.kind.padEnd(20)} ${o.owner.padEnd(9)} ${o.label}${o.optional ? ' (optional)' : ''}  [${o.rule}]`);
   }

@@ -7,8 +7,9 @@ import type { DeadlineObligation } from './deadline-obligation.ts';
 /**
  * Deadlines that events start rather than the calendar: a final report issued opens the appeal
  * window, a lodged appeal sets the meeting's deadline, a held meeting the written outcome's, an
- * observation the feedback's. Working days as SchoolCalendar counts them (the event's day is day
- * 0; weekends and bank holidays don't count). Keys are built from the event, so saving it again
+ * observation the feedback's. Appeal deadlines count working days as SchoolCalendar does (the
+ * event's day is day 0; weekends and bank holidays don't count); observation feedback counts school
+ * days, as it is given in directed time (002 Annex 1 §9). Keys are built from the event, so saving it again
  * finds the same obligation.
  */
 
@@ -102,8 +103,10 @@ export function appealOutcomeDeadline(input: {
 
 /**
  * 002 Annex 1 §9–10: oral feedback by the end of the next working day, written feedback within
- * five working days, both owed by the observer. Oral feedback already given (the observer said
- * when) needs no reminder. Policies without these limits get none.
+ * five working days, both owed by the observer. Feedback is given "during directed time" (§9), so
+ * the days are school days: a half term or closure does not count, and a lesson observed on the
+ * Friday before half term is fed back on the first day after it. Oral feedback already given (the
+ * observer said when) needs no reminder. Policies without these limits get none.
  */
 export function observationFeedbackDeadlines(input: {
   observationId: string;
@@ -125,7 +128,7 @@ export function observationFeedbackDeadlines(input: {
       key: `${key}:oral-feedback`,
       kind: DEADLINE_KINDS.oralFeedback,
       label: 'Give oral feedback on the observed lesson',
-      dueOn: calendar.addWorkingDays(observedOn, observation.oralFeedbackWithinWorkingDays),
+      dueOn: calendar.addSchoolDays(observedOn, observation.oralFeedbackWithinWorkingDays),
       rule: `${observation.rule} §9 (oral feedback by the end of the next working day)`,
     });
   }
@@ -135,7 +138,7 @@ export function observationFeedbackDeadlines(input: {
       key: `${key}:written-feedback`,
       kind: DEADLINE_KINDS.writtenFeedback,
       label: 'Give written feedback on the observed lesson',
-      dueOn: calendar.addWorkingDays(observedOn, observation.writtenFeedbackWithinWorkingDays),
+      dueOn: calendar.addSchoolDays(observedOn, observation.writtenFeedbackWithinWorkingDays),
       rule: `${observation.rule} §10 (written feedback within ${observation.writtenFeedbackWithinWorkingDays} working days)`,
     });
   }

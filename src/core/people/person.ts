@@ -10,13 +10,16 @@ export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
 
 /**
- * Flags from the roster's `flags` column. `ect`/`nqt` mean statutory induction, `ups`/`upr` the
- * upper pay scale/range, `grade6plus` support staff on grade 6 or above (004 §5.5), `pm-deputy`
- * the deputy head responsible for performance management (002 §18).
+ * Flags from the roster's `flags` column. `ect`/`nqt` mean statutory induction (`ect-year-2`: an
+ * ECT in the second year of it), `assessment-only` a teacher on the "assessment only" route to QTS
+ * (004 §2.1.3), `ups`/`upr` the upper pay scale/range, `grade6plus` support staff on grade 6 or
+ * above (004 §5.5), `pm-deputy` the deputy head responsible for performance management (002 §18).
  */
 export const FLAGS = [
   'ect',
   'nqt',
+  'ect-year-2',
+  'assessment-only',
   'ups',
   'upr',
   'tlr',
@@ -46,6 +49,9 @@ export interface PersonProfile {
   contractEnd?: string | undefined;
   flags: readonly Flag[];
 }
+
+/** Flags that mean statutory induction, in either year (003 §4.2, 004 §2.1.3). */
+export const INDUCTION_FLAGS: readonly Flag[] = ['ect', 'nqt', 'ect-year-2'];
 
 export function hasAnyFlag(person: Pick<PersonProfile, 'flags'>, flags: readonly Flag[]): boolean {
   return flags.some((flag) => person.flags.includes(flag));

@@ -36,12 +36,22 @@ export const ObligationRuleSchema = z.strictObject({
   label: z.string().min(1),
   owner: OwnerSchema,
   appliesTo: AppliesToSchema,
-  /** Who this rule is for: staff in post at the start of the cycle, new starters, or everyone. */
-  audience: z.enum(['everyone', 'in-post', 'new-starters']).default('everyone'),
+  /**
+   * Who this rule is for: staff in post at the start of the cycle, new starters, or everyone
+   * covered; `excluded` rules are for those the policy excludes but still offers something
+   * (004 §2.2: regular check-ins and feedback).
+   */
+  audience: z.enum(['everyone', 'in-post', 'new-starters', 'excluded']).default('everyone'),
   /** Apply once, or once for each term / half term of the academic year. */
   repeat: z.enum(['once', 'each-term', 'each-half-term']).default('once'),
   /** Something a person may choose to do (a pay-threshold application) rather than owes. */
   optional: z.boolean().default(false),
+  /**
+   * What happens once it is overdue: chased and escalated to the manager and the head (the
+   * reminder cadence), or let pass: reminded up to and on the due day, never chased or escalated
+   * afterwards (003 §10.1: half-termly check-ins are "desirable, though not essential").
+   */
+  whenOverdue: z.enum(['chase-and-escalate', 'let-pass']).default('chase-and-escalate'),
   opens: DateRuleSchema,
   due: DateRuleSchema,
   rule: RuleRef,
@@ -50,7 +60,12 @@ export const ObligationRuleSchema = z.strictObject({
 });
 export type ObligationRule = z.infer<typeof ObligationRuleSchema>;
 
-export const EXCLUSION_REASONS = ['agency', 'short-contract', 'induction', 'capability', 'role-not-covered'] as const;
+/**
+ * Why a policy may exclude someone: `induction` is either year of statutory induction (003 §4.2,
+ * 004 §2.1.3), `induction-year-1` only the first (002: "Early Career Framework Teachers in Year 1"),
+ * `assessment-only` the "assessment only" route to QTS (004 §2.1.3).
+ */
+export const EXCLUSION_REASONS = ['agency', 'short-contract', 'induction', 'induction-year-1', 'assessment-only', 'capability', 'role-not-covered'] as const;
 export const ExclusionReasonSchema = z.enum(EXCLUSION_REASONS);
 export type ExclusionReason = z.infer<typeof ExclusionReasonSchema>;
 
@@ -178,6 +193,7 @@ export const PolicySchema = z.strictObject({
     /** Cap on performance-management observation per cycle, in minutes; absent = no cap. */
     capMinutesPerCycle: z.number().int().min(0).optional(),
     capExemptFlags: z.array(FlagSchema).default([]),
+    /** Counted in school days: feedback is given in directed time (002 Annex 1 §9–10). */
     oralFeedbackWithinWorkingDays: z.number().int().min(0).optional(),
     writtenFeedbackWithinWorkingDays: z.number().int().min(0).optional(),
     teacherMayAppendComments: z.boolean(),

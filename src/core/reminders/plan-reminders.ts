@@ -2,12 +2,13 @@ import { compareDates, type IsoDate } from '../calendar/iso-date.ts';
 import type { SchoolCalendar } from '../calendar/school-calendar.ts';
 import type { Policy } from '../policy/policy-schema.ts';
 import { isAdjustableKind } from '../obligations/obligation-kinds.ts';
+import { ruleIdOfKey } from '../timeline/plan-obligations.ts';
 import { type Chase, chaseOf, type Reminder, type ReminderAudience, type ReminderObligation, type ReminderPerson, type ReminderPoint, reminderKey } from './reminder-types.ts';
 import { type SchoolDays, schoolDaysOf } from './school-days.ts';
 import { sendingMoment } from './sending-window.ts';
 
 export interface PlanRemindersInput {
-  school: { policy: Pick<Policy, 'reminders'> };
+  school: { policy: Pick<Policy, 'reminders' | 'obligations'> };
   calendar: SchoolCalendar;
   obligations: readonly ReminderObligation[];
   people: readonly ReminderPerson[];
@@ -47,6 +48,11 @@ interface CadencePoint {
  *   until `snoozedUntil`, unless its kind cannot be muted.
  * - Optional obligations (a UPR application, 004 §8.2) get only the opened and due-soon points:
  *   nobody is chased for something they may choose not to do.
+ * - An obligation whose rule lets it pass when overdue (`whenOverdue: let-pass`, e.g. 003 §10.1's
+ *   "desirable, though not essential" check-ins) is reminded up to and on its due day, and never
+ *   chased or escalated afterwards.
+ * - Nothing that looks ahead to a deadline (due soon, due today) is sent once the deadline has
+ *   passed, whether its day was held past a closed due day or caught up after an outage.
  * - When points of one obligation for one recipient pile up (after a snooze or an outage), the
  *   latest day's points are sent and older unsent ones are superseded: one current state, not a
  *   backlog of stale nudges.
@@ -62,12 +68,13 @@ export function planReminders(input: PlanRemindersInput): Reminder[] {
   const people = new Map(input.people.map((person) => [person.id, person]));
   const head = input.head ?? input.people.find((person) => person.active && person.role === 'headteacher');
   const held = (date: IsoDate) => days.onOrAfter(date);
+  const letPass = new Set(input.school.policy.obligations.filter((rule) => rule.whenOverdue === 'let-pass').map((rule) => rule.id));
   const schedules = new Map<string, CadencePoint[]>();
 
   const scheduleOf = (obligation: ReminderObligation): CadencePoint[] => {
     // Most obligations share their dates with many others (one timeline per role), so the
     // cadence is worked out once per distinct (opens, due, optional) and reused.
-    const chase = chaseOf(obligation);
+    const chase = chaseFor(obligation, letPass);
     const id = `${obligation.opensOn}|${obligation.dueOn}|${chase}`;
     let points = schedules.get(id);
     if (points === undefined) {
@@ -93,6 +100,7 @@ export function planReminders(input: PlanRemindersInput): Reminder[] {
     for (const point of scheduleOf(obligation)) {
       const sendOn = wakesOn !== undefined && compareDates(point.heldTo, wakesOn) < 0 ? wakesOn : point.heldTo;
       if (compareDates(sendOn, earliest) < 0 || compareDates(sendOn, today) > 0) continue;
+      if (looksAhead(point.point) && compareDates(today, obligation.dueOn) > 0) continue;
       const recipientId = point.audience === 'owner' ? owner.id : point.audience === 'reviewer' ? manager : head?.id;
       if (recipientId === undefined || (point.audience !== 'owner' && recipientId === owner.id)) continue;
       if (point.audience === 'head' && recipientId === manager) continue;
@@ -125,6 +133,18 @@ export function planReminders(input: PlanRemindersInput): Reminder[] {
     for (const reminder of list) if (reminder.sendOn === latest) due.push(reminder);
   }
   return due.sort((a, b) => a.recipientId.localeCompare(b.recipientId) || a.key.localeCompare(b.key));
+}
+
+/** A point that speaks of the deadline as still to come: "due in 5 school days", "due today". */
+function looksAhead(point: ReminderPoint): boolean {
+  return point === 'due-today' || point.startsWith('due-in-');
+}
+
+/** How far the cadence follows an obligation: its kind's chase, stopped at the due day when its rule lets it pass. */
+function chaseFor(obligation: ReminderObligation, letPass: ReadonlySet<string>): Chase {
+  const chase = chaseOf(obligation);
+  const ruleId = ruleIdOfKey(obligation.key);
+  return chase === 'after-due' && ruleId !== undefined && letPass.has(ruleId) ? 'until-due' : chase;
 }
 
 /**

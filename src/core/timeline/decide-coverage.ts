@@ -1,4 +1,4 @@
-import { hasAnyFlag, type PersonProfile } from '../people/person.ts';
+import { hasAnyFlag, INDUCTION_FLAGS, type PersonProfile } from '../people/person.ts';
 import type { ExclusionReason, Policy } from '../policy/policy-schema.ts';
 import type { TimelineCalendar, TimelineTerm } from './timeline-calendar.ts';
 
@@ -15,6 +15,8 @@ const REASON_TEXT: Record<ExclusionReason, string> = {
   agency: 'Agency workers are not covered by this policy',
   'short-contract': 'Contracts shorter than one term are not covered by this policy',
   induction: 'Staff in statutory induction (ECTs/NQTs) follow their induction programme instead',
+  'induction-year-1': 'Early career teachers in their first year of induction follow their induction programme instead',
+  'assessment-only': 'Teachers on the assessment only route to QTS follow that programme instead',
   capability: 'Staff who are the subject of capability procedures are managed under that procedure instead',
   'role-not-covered': 'This policy does not cover this role',
 };
@@ -30,9 +32,15 @@ export function decideCoverage(
   terms: readonly TimelineTerm[],
   cycle: { start: string; end: string },
   calendar: TimelineCalendar,
+  nextAcademicYearStart: string,
 ): Exclusion | undefined {
   if (person.startDate !== undefined && person.startDate > cycle.end) {
     return { excluded: true, code: 'not-in-post', reason: `Starts on ${person.startDate}, after this cycle ends (${cycle.end})`, rule: policy.cycle.rule };
+  }
+  // An October–September cycle (004 §3.11) runs into the next academic year: someone who starts
+  // in that September begins with that year's cycle, not with the last weeks of this one.
+  if (person.startDate !== undefined && person.startDate >= nextAcademicYearStart) {
+    return { excluded: true, code: 'not-in-post', reason: `Starts on ${person.startDate}, in the next academic year: their first cycle is that year's`, rule: policy.cycle.rule };
   }
   if (person.contractEnd !== undefined && person.contractEnd < cycle.start) {
     return { excluded: true, code: 'not-in-post', reason: `Contract ended on ${person.contractEnd}, before this cycle began`, rule: policy.cycle.rule };
@@ -68,7 +76,11 @@ function appliesToPerson(
     case 'agency':
       return person.contract === 'agency' || hasAnyFlag(person, ['agency']);
     case 'induction':
-      return hasAnyFlag(person, ['ect', 'nqt']);
+      return hasAnyFlag(person, INDUCTION_FLAGS);
+    case 'induction-year-1':
+      return hasAnyFlag(person, ['ect', 'nqt']) && !hasAnyFlag(person, ['ect-year-2']);
+    case 'assessment-only':
+      return hasAnyFlag(person, ['assessment-only']);
     case 'capability':
       return hasAnyFlag(person, ['capability']);
     case 'short-contract':
@@ -79,8 +91,10 @@ function appliesToPerson(
 }
 
 /**
- * "Less than one term" is measured against the shortest term of the year, in calendar days, from
- * the later of the start date and the cycle start to the contract's end.
+ * "Contracts of employment lasting less than 1 term" (004 §2.1.2; 002 introduction; 003 §4.2):
+ * the contract itself is measured, from its start date to its end, not its overlap with this
+ * cycle, against the shortest term of the year in calendar days. Without a start date the contract
+ * is measured from the cycle's start, the most that is known of it.
  */
 function isShorterThanOneTerm(
   person: PersonProfile,
@@ -89,7 +103,7 @@ function isShorterThanOneTerm(
   calendar: TimelineCalendar,
 ): boolean {
   if (person.contract !== 'fixed-term' || person.contractEnd === undefined) return false;
-  const from = person.startDate !== undefined && person.startDate > cycle.start ? person.startDate : cycle.start;
+  const from = person.startDate ?? cycle.start;
   const shortestTerm = Math.min(...terms.map((term) => calendar.calendarDaysBetween(term.start, term.end)));
   return calendar.calendarDaysBetween(from, person.contractEnd) < shortestTerm;
 }

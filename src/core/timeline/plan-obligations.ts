@@ -31,27 +31,32 @@ export function planObligations(school: School, staff: readonly StaffMember[], a
     .filter((person) => person.active)
     .map((person) => {
       const timeline = computeTimeline(school.policy, calendar, person, academicYear);
+      // What an excluded person is still offered (004 §2.2) is stored and reminded like the rest.
+      const obligations = timeline.obligations.map((obligation) => ({
+        ...obligation,
+        key: obligationKey(person.id, academicYear, obligation.id),
+        ownerPersonId: resolveOwner(obligation.owner, person, head),
+      }));
       if (timeline.excluded) {
         const { code, reason, rule } = timeline;
         const cycle = { start: `${academicYear}-09-01`, end: `${academicYear + 1}-08-31` };
-        return { personId: person.id, academicYear, ...cycle, exclusion: { code, reason, rule }, obligations: [] };
+        return { personId: person.id, academicYear, ...cycle, exclusion: { code, reason, rule }, obligations };
       }
-      return {
-        personId: person.id,
-        academicYear,
-        start: timeline.cycle.start,
-        end: timeline.cycle.end,
-        obligations: timeline.obligations.map((obligation) => ({
-          ...obligation,
-          key: obligationKey(person.id, academicYear, obligation.id),
-          ownerPersonId: resolveOwner(obligation.owner, person, head),
-        })),
-      };
+      return { personId: person.id, academicYear, start: timeline.cycle.start, end: timeline.cycle.end, obligations };
     });
 }
 
 export function obligationKey(personId: string, academicYear: number, obligationId: string): string {
   return `${personId}:${academicYear}:${obligationId}`;
+}
+
+/**
+ * The policy rule an obligation of the plan comes from, read back from its key; undefined for a
+ * deadline an event started (an appeal window: `<person>:<cycle id>:…`), which no rule made.
+ */
+export function ruleIdOfKey(key: string): string | undefined {
+  const [, year, ruleId] = key.split(':');
+  return year !== undefined && /^\d{4}$/.test(year) ? ruleId : undefined;
 }
 
 function resolveOwner(owner: Owner, person: StaffMember, head: StaffMember | undefined): string | undefined {

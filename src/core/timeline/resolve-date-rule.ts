@@ -21,6 +21,23 @@ export function resolveDateRule(rule: DateRule, context: DateContext): string {
   return adjust(shifted, rule.adjust, context.calendar);
 }
 
+/**
+ * The one rule for the day a deadline may fall on: a school day. A date-fixed deadline ("31
+ * October", "mid-October", "31 December"), or a contract's last day, that lands on a weekend, bank
+ * holiday, half term, holiday or closure moves back to the last school day before it (001; 002 §31;
+ * 003 §5.5; 004 §5.1 and Appendix A). So when October half term covers the end of October, "the
+ * meeting in October" is on the last school day before half term, and Scotland's "mid-October" is
+ * before its October week. Every obligation's due date passes through here.
+ */
+export function deadlineOn(date: string, calendar: TimelineCalendar): string {
+  return calendar.schoolDayOnOrBefore(date);
+}
+
+/** Resolves a rule's due date: the date the rule names, held to a school day by `deadlineOn`. */
+export function resolveDeadline(rule: DateRule, context: DateContext): string {
+  return deadlineOn(resolveDateRule(rule, context), context.calendar);
+}
+
 /** Months September–December belong to the academic year's first calendar year, the rest to the second. */
 export function monthDayInAcademicYear(monthDay: string, academicYear: number, yearsAfter = 0): string {
   const month = Number(monthDay.slice(0, 2));
@@ -40,7 +57,8 @@ function baseDate(rule: DateRule, context: DateContext): string {
       return context.cycleEnd;
     case 'start-date':
       if (context.startDate === undefined) throw new DateRuleError('this rule counts from a start date, and the person has none');
-      return context.startDate;
+      // Someone who starts in a holiday starts, as far as "2 working weeks" go, on the first school day.
+      return context.calendar.schoolDayOnOrAfter(context.startDate);
     case 'period-start':
     case 'period-end':
       if (context.period === undefined) throw new DateRuleError(`"${rule.from}" needs a repeated rule`);

@@ -25,10 +25,11 @@ describe('the daily digest (Brief "Who uses it": one digest, not a flood)', () =
     ]);
   });
 
-  it('folds several points of one obligation into one item for its owner, with start, done, snooze and n/a', () => {
-    const reflection = obligation({ status: 'snoozed', snoozedUntil: '2026-10-20' });
-    const reminders = planReminders({ school, calendar, obligations: [reflection], people, now: at('2026-10-20') });
-    const digest = composeDigest(TEACHER, '2026-10-20', reminders);
+  it('folds several points of one obligation into one item for its owner, with start, done, snooze and n/a; "due today" only on the due day', () => {
+    // Snoozed until its due day, Thu 15 Oct: the held-back points and the due-day point arrive together.
+    const reflection = obligation({ status: 'snoozed', snoozedUntil: '2026-10-15' });
+    const reminders = planReminders({ school, calendar, obligations: [reflection], people, now: at('2026-10-15') });
+    const digest = composeDigest(TEACHER, '2026-10-15', reminders);
     expect(digest.items).toHaveLength(1);
     expect(digest.items[0]).toMatchObject({ state: 'due-today', point: 'due-today', about: undefined });
     expect(digest.items[0]!.actions.map((a) => a.value)).toEqual([`start:${reflection.key}`, `done:${reflection.key}`, `snooze:${reflection.key}`, `na:${reflection.key}`]);

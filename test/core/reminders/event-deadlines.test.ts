@@ -60,6 +60,15 @@ describe('deadlines events start (002 §16–17, Annex 1)', () => {
     expect(observationFeedbackDeadlines({ ...input, observation: getPreset('whmat')!.observation })).toEqual([]);
   });
 
+  it('002 Annex 1 §9–10: feedback is given in directed time, so half term does not count: a lesson seen the Friday before is fed back after it', () => {
+    const input = { observationId: 'obs-2', personId: TEACHER, cycleId: CYCLE, observerId: MANAGER, observedOn: '2026-10-23', oralFeedbackOn: undefined, observation: thomasAlleyne.observation, calendar };
+    // Fri 23 Oct 2026; half term 26–30 Oct: the next school day is Mon 2 Nov, the fifth Fri 6 Nov.
+    expect(observationFeedbackDeadlines(input).map((d) => `${d.kind} ${d.dueOn}`)).toEqual(['observation-oral-feedback 2026-11-02', 'observation-written-feedback 2026-11-06']);
+    // Seen on the last day of the autumn term: the Christmas holiday and the Mon 4 Jan 2027 closure day do not count.
+    const afterChristmas = observationFeedbackDeadlines({ ...input, observedOn: '2026-12-18' });
+    expect(afterChristmas.map((d) => d.dueOn)).toEqual(['2027-01-05', '2027-01-11']);
+  });
+
   it('002 §16: the appeal window is reminded when it opens, before and on its last day, never chased or escalated afterwards', () => {
     // Report issued Mon 9 Nov 2026: last day Mon 23 Nov.
     const window = asOpen(appealWindowDeadline({ personId: TEACHER, cycleId: CYCLE, issuedOn: '2026-11-09', appeals, calendar }), 9001);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { getPreset } from '../../../src/core/policy/presets/index.ts';
 import { planReminders } from '../../../src/core/reminders/plan-reminders.ts';
 import type { ReminderObligation } from '../../../src/core/reminders/reminder-types.ts';
 import { at, calendar, HEAD, MANAGER, obligation, people, school, TEACHER } from './reminder-fixtures.ts';
@@ -60,16 +61,14 @@ describe('the reminder cadence (policy.reminders; Brief "Stages and deadlines")'
 });
 
 describe('held to the next school day, never dropped (Brief "Calendar facts": never at weekends or in holidays)', () => {
-  it('holds a point on Saturday 24 October 2026 or in half term (26–30 Oct) to Monday 2 November', () => {
+  it('holds a point on Saturday 24 October 2026 or in half term (26–30 Oct) to Monday 2 November, but never says "due today" of a deadline that has passed', () => {
     const opensOnSaturday = obligation({ opensOn: '2026-10-24', dueOn: '2026-11-20' });
     const dueInHalfTerm = obligation({ opensOn: '2026-10-01', dueOn: '2026-10-30', label: 'Professional growth plan agreed', kind: 'plan-agreed', rule: '004 §5.1' });
     for (const day of ['2026-10-24', '2026-10-25', '2026-10-26', '2026-10-27', '2026-10-28', '2026-10-29', '2026-10-30', '2026-10-31', '2026-11-01']) {
       expect(plan([opensOnSaturday, dueInHalfTerm], at(day)), day).toEqual([]);
     }
-    expect(plan([opensOnSaturday, dueInHalfTerm], at('2026-11-02'))).toEqual([
-      { point: 'opened', to: TEACHER, sendOn: '2026-11-02', key: `${opensOnSaturday.key}:opened:${TEACHER}` },
-      { point: 'due-today', to: TEACHER, sendOn: '2026-11-02', key: `${dueInHalfTerm.key}:due-today:${TEACHER}` },
-    ].sort((a, b) => a.key.localeCompare(b.key)));
+    // A deadline on a closed day (here an event's, as the timeline puts none there) has passed by Mon 2 Nov.
+    expect(plan([opensOnSaturday, dueInHalfTerm], at('2026-11-02'))).toEqual([{ point: 'opened', to: TEACHER, sendOn: '2026-11-02', key: `${opensOnSaturday.key}:opened:${TEACHER}` }]);
     // "1 school day before" a half-term deadline is the last school day before half term.
     expect(plan([dueInHalfTerm], at('2026-10-23')).map((r) => r.point)).toEqual(['due-in-1']);
   });
@@ -101,21 +100,24 @@ describe('the sending window (policy.reminders.window, London time)', () => {
     expect(plan([november], new Date('2026-11-02T15:45:00Z')).map((r) => r.point)).toEqual(['opened']);
   });
 
-  it('sends a missed day’s reminders at the next allowed moment, and only the latest state', () => {
+  it('sends a missed day’s reminders at the next allowed moment, and only the latest state, but no "due today" once the day has passed', () => {
     const o2 = obligation();
     // Nothing ran on Thu 8 Oct (due-in-5): on Fri 9 Oct it still goes out.
     expect(plan([o2], at('2026-10-09')).map((r) => r.point)).toEqual(['due-in-5']);
-    // Down from Wed 14 to Fri 16 Oct: the due-day point supersedes the due-in-1 one.
-    expect(plan([o2], at('2026-10-16')).map((r) => r.point)).toEqual(['due-today']);
+    // Down on Wed 14 Oct: on Thu 15, the due day, the due-day point supersedes the due-in-1 one.
+    expect(plan([o2], at('2026-10-15')).map((r) => r.point)).toEqual(['due-today']);
+    // Down from Wed 14 to Fri 16 Oct: the deadline has passed, so neither "due tomorrow" nor "due today" goes out late.
+    expect(plan([o2], at('2026-10-16'))).toEqual([]);
     expect(plan([o2], at('2026-10-16'), 0)).toEqual([]);
   });
 });
 
 describe('snoozing and muting', () => {
-  it('waits until snoozedUntil, then sends what the snooze held back together', () => {
+  it('waits until snoozedUntil, then sends what the snooze held back together, less what spoke of the deadline as still to come', () => {
     const snoozed = obligation({ status: 'snoozed', snoozedUntil: '2026-10-20' });
     expect(sentDays([snoozed], '2026-10-02', '2026-10-22')).toEqual({
-      '2026-10-20': ['escalated-reviewer→manager', 'due-in-1→teacher', 'due-in-5→teacher', 'due-today→teacher', 'opened→teacher'],
+      // Due Thu 15 Oct: by Tue 20 Oct "due soon" and "due today" would be untrue.
+      '2026-10-20': ['escalated-reviewer→manager', 'opened→teacher'],
       '2026-10-22': ['overdue-5→teacher'],
     });
   });
@@ -158,5 +160,34 @@ describe('no owner to tell', () => {
 
   it('skips an obligation with no owner on the roster that the governors do not owe', () => {
     expect(plan([obligation({ ownerPersonId: undefined, ownerRole: 'coach' })], at('2026-10-08'))).toEqual([]);
+  });
+});
+
+describe('what a rule says happens once overdue (policy obligations[].whenOverdue)', () => {
+  const tpat = { policy: getPreset('tpat')! };
+  const checkIn = (fields: Partial<ReminderObligation> = {}) =>
+    obligation({ key: `${TEACHER}:2026:half-termly-check-in:autumn-1`, kind: 'check-in', ownerRole: 'coach', ownerPersonId: MANAGER, opensOn: '2026-09-02', dueOn: '2026-10-23', label: 'Progress check-in', rule: '003 §10.1', ...fields });
+  function sentUnder(policySchool: typeof tpat, obligations: ReminderObligation[], from: string, to: string) {
+    const days: Record<string, string[]> = {};
+    for (let date = from; date <= to; date = calendar.addCalendarDays(date, 1)) {
+      const due = planReminders({ school: policySchool, calendar, obligations, people, now: at(date), catchUpSchoolDays: 0 });
+      if (due.length > 0) days[date] = due.map((r) => `${r.point}→${r.recipientId === MANAGER ? 'coach' : 'head'}`);
+    }
+    return days;
+  }
+
+  it('003 §10.1: a half-termly check-in is "desirable, though not essential": the coach is reminded up to the due day, never chased or escalated', () => {
+    expect(sentUnder(tpat, [checkIn()], '2026-10-01', '2026-12-18')).toEqual({
+      '2026-10-16': ['due-in-5→coach'],
+      '2026-10-22': ['due-in-1→coach'],
+      '2026-10-23': ['due-today→coach'],
+    });
+  });
+
+  it('003 §11.3: termly feedback, which TPAT requires, is still chased and escalated when overdue', () => {
+    const feedback = checkIn({ key: `${TEACHER}:2026:termly-feedback:autumn`, kind: 'feedback', dueOn: '2026-11-20' });
+    const sent = Object.values(sentUnder(tpat, [feedback], '2026-11-21', '2026-12-18')).flat();
+    expect(sent).toContain('overdue-5→coach');
+    expect(sent).toContain('escalated-reviewer→head');
   });
 });

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { byId, obligationsOf, timelineOf } from './timeline-fixtures.ts';
 
 describe('Kingsmead preset (seed 001) timeline', () => {
-  it('has reflection before an October plan meeting, termly feedback, a peer observation and a summer review (001)', () => {
+  it('has reflection before an October plan meeting held before October half term, termly feedback, a peer observation and a summer review (001 "Evaluating your process"; no deadline on a closed day)', () => {
     const obligations = obligationsOf('kingsmead', {});
     expect(obligations.map((o) => [o.id, o.opens, o.due, o.owner])).toEqual([
       ['self-reflection', '2026-09-02', '2026-10-15', 'reviewee'],
-      ['plan-agreed', '2026-09-02', '2026-10-30', 'reviewer'],
+      // 31 Oct 2026 is a Saturday and half term is 26–30 Oct: the last school day before it.
+      ['plan-agreed', '2026-09-02', '2026-10-23', 'reviewer'],
       ['termly-feedback:autumn', '2026-09-02', '2026-12-18', 'reviewer'],
       // Spring term's last day in the file, 26 March 2027, is Good Friday.
       ['termly-feedback:spring', '2027-01-05', '2027-03-25', 'reviewer'],
@@ -18,15 +19,15 @@ describe('Kingsmead preset (seed 001) timeline', () => {
   });
 
   it('adds a leadership goal for UPS and TLR holders (001 "Evaluating your process", Appendix E)', () => {
-    expect(byId(obligationsOf('kingsmead', { flags: ['tlr'] }), 'leadership-goal')).toMatchObject({ due: '2026-10-30', kind: 'leadership-goal' });
+    expect(byId(obligationsOf('kingsmead', { flags: ['tlr'] }), 'leadership-goal')).toMatchObject({ due: '2026-10-23', kind: 'leadership-goal' });
     expect(byId(obligationsOf('kingsmead', { flags: ['ups'] }), 'leadership-goal').rule).toContain('001');
     expect(obligationsOf('kingsmead', {}).map((o) => o.kind)).not.toContain('leadership-goal');
   });
 
-  it('gives the 2027/28 dates: 31 October 2027 is a Sunday, the late-May bank holiday is 29 May 2028 (001)', () => {
+  it('gives the 2027/28 dates: 31 October 2027 is a Sunday after half term (25–29 Oct), so the plan is due Fri 22 Oct; the late-May bank holiday is 29 May 2028 (001)', () => {
     expect(obligationsOf('kingsmead', {}, 2027).map((o) => [o.id, o.opens, o.due])).toEqual([
       ['self-reflection', '2027-09-02', '2027-10-15'],
-      ['plan-agreed', '2027-09-02', '2027-10-29'],
+      ['plan-agreed', '2027-09-02', '2027-10-22'],
       ['termly-feedback:autumn', '2027-09-02', '2027-12-17'],
       ['termly-feedback:spring', '2028-01-04', '2028-03-31'],
       ['peer-observation', '2027-09-02', '2028-05-26'],
@@ -45,10 +46,10 @@ describe('Kingsmead preset (seed 001) timeline', () => {
 });
 
 describe('TPAT preset (seed 003) timeline', () => {
-  it('holds the preliminary meeting by the end of October (003 §5.5, §7.2)', () => {
+  it('holds the preliminary meeting by the end of October, on the last school day before October half term (003 §5.5, §7.2)', () => {
     const obligations = obligationsOf('tpat', {});
-    expect(byId(obligations, 'self-reflection').due).toBe('2026-10-30');
-    expect(byId(obligations, 'plan-agreed')).toMatchObject({ due: '2026-10-30', owner: 'coach' });
+    expect(byId(obligations, 'self-reflection').due).toBe('2026-10-23');
+    expect(byId(obligations, 'plan-agreed')).toMatchObject({ due: '2026-10-23', owner: 'coach' });
   });
 
   it('has a check-in every half term, owed by the coach (003 §10.1)', () => {

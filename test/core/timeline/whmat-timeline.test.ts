@@ -8,16 +8,17 @@ describe('WHMAT preset (seed 004) timeline', () => {
     if (!timeline.excluded) expect(timeline.cycle).toEqual({ start: '2026-10-01', end: '2027-09-30' });
   });
 
-  it('gives an in-post teacher every 2026/27 deadline of 004 §4.2, §5.1, §6.3, §8.2 and Appendix A', () => {
+  it('gives an in-post teacher every 2026/27 deadline of 004 §4.2, §5.1, §6.3, §8.2 and Appendix A, none in half term', () => {
     const obligations = obligationsOf('whmat', {});
     expect(obligations.map((o) => [o.id, o.kind, o.opens, o.due, o.owner])).toEqual([
       // 004 §4.2: self-reflection by mid-October.
       ['self-reflection', 'self-reflection', '2026-09-01', '2026-10-15', 'reviewee'],
       // 004 §8.2: UPR business case by October half term (starts Mon 26 Oct), so Fri 23 Oct.
       ['upr-application', 'upr-application', '2026-09-02', '2026-10-23', 'reviewee'],
-      // 004 §5.1 / §6.3: October meeting; 31 Oct 2026 is a Saturday, so Friday 30 Oct.
-      ['autumn-check-in', 'check-in', '2026-10-01', '2026-10-30', 'reviewer'],
-      ['plan-agreed', 'plan-agreed', '2026-10-01', '2026-10-30', 'reviewee'],
+      // 004 §5.1 / §6.3: October meeting; 31 Oct 2026 is a Saturday after half term (26–30 Oct),
+      // so the last school day before half term, Friday 23 Oct.
+      ['autumn-check-in', 'check-in', '2026-10-01', '2026-10-23', 'reviewer'],
+      ['plan-agreed', 'plan-agreed', '2026-10-01', '2026-10-23', 'reviewee'],
       // 004 §6.3: spring check-in by February half term (15 Feb 2027): Friday 12 Feb.
       ['spring-check-in', 'check-in', '2027-01-05', '2027-02-12', 'reviewer'],
       ['summer-check-in', 'check-in', '2027-04-12', '2027-07-21', 'reviewer'],
@@ -32,8 +33,8 @@ describe('WHMAT preset (seed 004) timeline', () => {
     expect(dueDates(obligationsOf('whmat', {}, 2027))).toEqual({
       'self-reflection': '2027-10-15',
       'upr-application': '2027-10-22',
-      'autumn-check-in': '2027-10-29', // 31 Oct 2027 is a Sunday
-      'plan-agreed': '2027-10-29',
+      'autumn-check-in': '2027-10-22', // 31 Oct 2027 is a Sunday after half term (25–29 Oct)
+      'plan-agreed': '2027-10-22',
       'spring-check-in': '2028-02-11', // half term starts Mon 14 Feb 2028
       'summer-check-in': '2028-07-21',
       'close-down': '2028-09-15',
@@ -46,14 +47,12 @@ describe('WHMAT preset (seed 004) timeline', () => {
     expect(obligationsOf('whmat', { role: 'teaching-assistant' }).map((o) => o.id)).not.toContain('upr-application');
   });
 
-  it('gives a January starter a reflection within 2 working weeks and a first check-in by week 4 (004 §4.3)', () => {
+  it('gives a January starter a reflection within 2 working weeks and a first check-in by week 4 that is their spring check-in (004 §4.3, §6.3)', () => {
     const obligations = obligationsOf('whmat', { startDate: '2027-01-11' });
     expect(obligations.map((o) => [o.id, o.opens, o.due])).toEqual([
       ['new-starter-self-reflection', '2027-01-11', '2027-01-22'],
       ['new-starter-check-in', '2027-01-11', '2027-02-05'],
       ['new-starter-plan-agreed', '2027-01-11', '2027-02-05'],
-      // The spring check-in still applies, opening on the first day (004 §6.3).
-      ['spring-check-in', '2027-01-11', '2027-02-12'],
       ['summer-check-in', '2027-04-12', '2027-07-21'],
       ['close-down', '2027-06-07', '2027-09-15'],
     ]);

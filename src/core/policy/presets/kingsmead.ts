@@ -98,7 +98,7 @@ export const kingsmead: PolicyInput = {
       owner: 'reviewee',
       audience: 'in-post',
       opens: { from: 'term', term: 'autumn', point: 'start' },
-      due: { from: 'month-day', monthDay: '10-15', adjust: 'working-day-on-or-before' },
+      due: { from: 'month-day', monthDay: '10-15' },
       rule: '001 "Effective professional reflection" (at the start of the cycle, before the October plan meeting)',
       interpretation: 'The policy asks for reflection before the October plan meeting but names no date; Trellis asks for it by 15 October so the meeting can use it.',
     },
@@ -107,9 +107,11 @@ export const kingsmead: PolicyInput = {
       kind: 'plan-agreed',
       label: 'Professional growth plan agreed at the October plan meeting',
       owner: 'reviewer',
+      // 001 "Professional growth plan": NQTs/ECTs have a separate programme and write no growth plan.
+      appliesTo: { noFlags: ['ect', 'nqt', 'ect-year-2'] },
       audience: 'in-post',
       opens: { from: 'term', term: 'autumn', point: 'start' },
-      due: { from: 'month-day', monthDay: '10-31', adjust: 'working-day-on-or-before' },
+      due: { from: 'month-day', monthDay: '10-31' },
       rule: '001 "Establishing a challenging focus" (plan meeting in October)',
     },
     {
@@ -120,8 +122,20 @@ export const kingsmead: PolicyInput = {
       audience: 'in-post',
       appliesTo: { anyFlags: ['ups', 'upr', 'tlr', 'leadership-scale'] },
       opens: { from: 'term', term: 'autumn', point: 'start' },
-      due: { from: 'month-day', monthDay: '10-31', adjust: 'working-day-on-or-before' },
-      rule: '001 "Evaluating your process" (UPS, TLR holders and senior leaders); Appendix E',
+      due: { from: 'month-day', monthDay: '10-31' },
+      rule: '001 "Evaluating your process" (UPS teachers and TLR holders); Appendix E',
+    },
+    {
+      id: 'senior-leadership-goal',
+      kind: 'leadership-goal',
+      label: 'Leadership goal linked to the whole-school strategic priorities',
+      owner: 'reviewee',
+      audience: 'in-post',
+      // Those with a UPS, TLR or leadership-scale flag already have the goal above.
+      appliesTo: { roles: ['leader', 'headteacher'], noFlags: ['ups', 'upr', 'tlr', 'leadership-scale'] },
+      opens: { from: 'term', term: 'autumn', point: 'start' },
+      due: { from: 'month-day', monthDay: '10-31' },
+      rule: '001 "Evaluating your process" (Senior Leadership Teams have goals linked to Whole School Strategic Priorities); Appendix E',
     },
     {
       id: 'termly-feedback',
@@ -149,6 +163,8 @@ export const kingsmead: PolicyInput = {
       kind: 'end-of-cycle-review',
       label: 'Professional growth review, shared with your head of department',
       owner: 'reviewee',
+      // 001 "Professional growth plan": NQTs/ECTs have a separate programme and write no growth plan.
+      appliesTo: { noFlags: ['ect', 'nqt', 'ect-year-2'] },
       opens: { from: 'term', term: 'summer', point: 'second-half-start' },
       due: { from: 'term', term: 'summer', point: 'end' },
       rule: '001 Appendix D (review at the end of the cycle, emailed to the head of department)',
@@ -170,6 +186,8 @@ export const kingsmead: PolicyInput = {
       kind: 'plan-agreed',
       label: 'Professional growth plan agreed (new starter)',
       owner: 'reviewer',
+      // 001 "Professional growth plan": NQTs/ECTs have a separate programme and write no growth plan.
+      appliesTo: { noFlags: ['ect', 'nqt', 'ect-year-2'] },
       audience: 'new-starters',
       opens: { from: 'start-date' },
       due: { from: 'start-date', offset: { amount: 19, unit: 'school-days' } },

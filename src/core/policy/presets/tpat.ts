@@ -67,7 +67,7 @@ export const tpat: PolicyInput = {
       owner: 'reviewee',
       audience: 'in-post',
       opens: { from: 'term', term: 'autumn', point: 'start' },
-      due: { from: 'month-day', monthDay: '10-31', adjust: 'working-day-on-or-before' },
+      due: { from: 'month-day', monthDay: '10-31' },
       rule: '003 §5.5, §7.2.1 (preliminary meeting by the end of October)',
     },
     {
@@ -77,7 +77,7 @@ export const tpat: PolicyInput = {
       owner: 'coach',
       audience: 'in-post',
       opens: { from: 'term', term: 'autumn', point: 'start' },
-      due: { from: 'month-day', monthDay: '10-31', adjust: 'working-day-on-or-before' },
+      due: { from: 'month-day', monthDay: '10-31' },
       rule: '003 §5.5, §7.2.2',
     },
     {
@@ -86,9 +86,10 @@ export const tpat: PolicyInput = {
       label: 'Progress check-in',
       owner: 'coach',
       repeat: 'each-half-term',
+      whenOverdue: 'let-pass',
       opens: { from: 'period-start' },
       due: { from: 'period-end' },
-      rule: '003 §10.1 (half termly, about 15 minutes)',
+      rule: '003 §10.1 (half termly, about 15 minutes; "desirable, though not essential": reminded, never escalated)',
     },
     {
       id: 'termly-feedback',
