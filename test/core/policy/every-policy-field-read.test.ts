@@ -20,6 +20,7 @@ const APPEAL = 'src/core/conversations/dialogs/appeal.dialog.ts';
 const DEADLINES = 'src/core/deadlines/event-deadlines.ts';
 const REMINDERS = 'src/core/reminders/plan-reminders.ts';
 const PAY = 'src/core/conversations/dialogs/pay-threshold.dialog.ts';
+const ACCESS_REQUESTS = 'src/core/access/access-requests.ts';
 const APPLIES_TO = 'src/core/conversations/dialogs/dialog-helpers.ts';
 const CONFIDENTIALITY = { pending: 'the confidentiality and governance issue' };
 const RELATIONSHIPS = { pending: 'the people-and-relationships model (002 §25–29, 004 §3.10)' };
@@ -97,14 +98,14 @@ const READERS: Record<string, readonly string[] | { pending: string }> = {
   '<date rule>.adjust': [DATE_RULES],
   '<date rule>.term': [DATE_RULES],
   '<date rule>.point': [DATE_RULES],
-  'reviewers.defaultReviewer': RELATIONSHIPS,
+  'reviewers.defaultReviewer': ['src/core/access/relationships.ts'],
   'reviewers.maxRevieweesPerReviewer': ['src/core/roster/review-load.ts'],
   'reviewers.maxExemptFlags': ['src/core/roster/review-load.ts'],
   'reviewers.revieweeMayRequestChange': RELATIONSHIPS,
   'reviewers.changingReviewerRestartsCycle': RELATIONSHIPS,
   'reviewers.rule': [RULE_TABLES],
-  'confidentiality.lineManagerAccessOnRequest': CONFIDENTIALITY,
-  'confidentiality.tellRevieweeWhoWasGrantedAccess': CONFIDENTIALITY,
+  'confidentiality.lineManagerAccessOnRequest': [ACCESS_REQUESTS],
+  'confidentiality.tellRevieweeWhoWasGrantedAccess': [ACCESS_REQUESTS],
   'confidentiality.retentionYears': CONFIDENTIALITY,
   'confidentiality.rule': [RULE_TABLES],
   'governance.annualGovernorsReport': CONFIDENTIALITY,
@@ -124,6 +125,7 @@ const READERS: Record<string, readonly string[] | { pending: string }> = {
   'obligations[].audience': [TIMELINE],
   'obligations[].repeat': [TIMELINE],
   'obligations[].optional': [TIMELINE],
+  'obligations[].whenOverdue': [REMINDERS],
   'obligations[].rule': [TIMELINE],
   'obligations[].interpretation': [RULE_TABLES],
 };
@@ -161,11 +163,8 @@ describe('every policy setting is read by some code', () => {
   it('leaves unread only the reviewer, confidentiality and governance settings other work will wire up', () => {
     const pending = Object.entries(READERS).filter(([, readers]) => !Array.isArray(readers)).map(([path]) => path);
     expect(pending).toEqual([
-      'reviewers.defaultReviewer',
       'reviewers.revieweeMayRequestChange',
       'reviewers.changingReviewerRestartsCycle',
-      'confidentiality.lineManagerAccessOnRequest',
-      'confidentiality.tellRevieweeWhoWasGrantedAccess',
       'confidentiality.retentionYears',
       'governance.annualGovernorsReport',
     ]);
