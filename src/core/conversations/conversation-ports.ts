@@ -37,6 +37,11 @@ export interface ConversationTransaction {
   /** The thread's conversation, locked until the transaction ends so two turns never interleave. */
   loadConversation(tenant: string, threadKey: string): Promise<StoredConversation | undefined>;
   saveConversation(thread: ThreadRef, state: DialogState): Promise<void>;
+  /**
+   * The person's most recent active or paused `dialogId` in another thread of the same tenant and
+   * platform (locked like `loadConversation`); with `colleague`, only one about that colleague.
+   */
+  findLiveDraft(thread: ThreadRef, dialogId: string, colleague?: string): Promise<{ threadKey: string; conversation: StoredConversation } | undefined>;
   readonly reads: DialogReads;
   readonly records: RecordsWriter;
 }
