@@ -108,15 +108,20 @@ export class TrellisBot {
 
   /**
    * Starts a dialog in a thread the channel has just opened. With a target (`checkin @sam`), the
-   * colleague question is answered at once, so the person lands on the first real question.
+   * engine answers the colleague question in the same turn, so the person lands on the first real
+   * question about that colleague, or is told plainly why it can't be about them.
    */
-  async startDialog(actor: Actor, place: ThreadPlace, start: { trigger: string; target?: DialogTarget | undefined }): Promise<TurnResult> {
-    const opened = await this.handleMessage(actor, place, { kind: 'text', text: start.trigger });
-    if (start.target === undefined || opened.duplicate || opened.conversation?.step !== 'colleague') return opened;
-    const input: TurnInput = 'personId' in start.target ? { kind: 'choice', value: start.target.personId } : { kind: 'text', text: start.target.text };
-    const answered = await this.handleMessage(actor, { threadKey: place.threadKey, messageId: `${place.messageId}:target` }, input);
-    const withoutQuestion = opened.messages.filter((m, i) => !(i === opened.messages.length - 1 && m.type === 'choices'));
-    return { ...answered, messages: [...withoutQuestion, ...answered.messages], notifications: [...opened.notifications, ...answered.notifications] };
+  startDialog(actor: Actor, place: ThreadPlace, start: { trigger: string; target?: DialogTarget | undefined }): Promise<TurnResult> {
+    const target = start.target === undefined ? undefined : 'personId' in start.target ? start.target.personId : start.target.text;
+    return this.#deps.engine.handle({
+      tenant: actor.account.tenant,
+      platform: actor.account.platform,
+      threadKey: place.threadKey,
+      personId: actor.person.id,
+      messageId: place.messageId,
+      input: { kind: 'text', text: start.trigger },
+      target: target?.trim() === '' ? undefined : target,
+    });
   }
 
   /** A reminder's button (`start:<key>`, `done:<key>`, `snooze:<key>`, `na:<key>`). */

@@ -106,6 +106,8 @@ export interface DialogReads {
 }
 
 export interface Colleague extends PersonRef {
+  /** Their work e-mail, so `checkin chloe@school.org` finds them. */
+  email?: string | undefined;
   role: Role;
   flags: readonly Flag[];
 }

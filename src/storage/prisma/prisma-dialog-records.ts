@@ -260,7 +260,7 @@ export class PrismaRecordReads {
   async revieweesOf(reviewerId: string, today: IsoDate): Promise<Colleague[]> {
     const rows = await this.#tx.person.findMany({
       where: { active: true, id: { not: reviewerId }, OR: [{ lineManagerId: reviewerId }, { reviewersOfMe: { some: { reviewerId, ...inForceOn(today) } } }] },
-      select: { id: true, fullName: true, role: true, flags: true },
+      select: { id: true, fullName: true, email: true, role: true, flags: true },
       orderBy: { fullName: 'asc' },
     });
     return rows.flatMap((row) => {
@@ -270,7 +270,7 @@ export class PrismaRecordReads {
         const parsed = FlagSchema.safeParse(flag);
         return parsed.success ? [parsed.data] : [];
       });
-      return [{ id: row.id, fullName: row.fullName, role: role.data, flags }];
+      return [{ id: row.id, fullName: row.fullName, email: row.email ?? undefined, role: role.data, flags }];
     });
   }
 

@@ -42,6 +42,8 @@ interface Turn {
   thread: ThreadRef;
   env: DialogEnv;
   input: TurnInput;
+  /** The colleague named when starting a dialog. */
+  target: string | undefined;
   out: OutgoingMessage[];
   notifications: Notification[];
 }
@@ -83,6 +85,7 @@ export class ConversationEngine {
         thread: { tenant: turnInput.tenant, threadKey: turnInput.threadKey, platform: turnInput.platform, personId: turnInput.personId },
         env: { person, policy, today: londonDateOf(now), now, reads: tx.reads },
         input: turnInput.input,
+        target: turnInput.target,
         out: [],
         notifications: [],
       };
@@ -123,6 +126,13 @@ export class ConversationEngine {
       return undefined;
     }
     const aboutColleague = opened.steps({})[0]?.name === COLLEAGUE_STEP;
+    if (turn.target !== undefined && !aboutColleague) {
+      const named = turn.target.replace(/^@/, '');
+      turn.out.push(
+        say(`I can’t start a ${match.dialog.title.toLowerCase()} about ${named}: you don’t review, coach or line-manage anyone on your school’s staff list. Say \`${match.dialog.triggers[0]}\` on its own for your own.`),
+      );
+      return undefined;
+    }
     if (match.rest === '' && !aboutColleague) {
       const draft = await this.#takeDraft(turn, match.dialog);
       if (draft !== undefined) return this.#resumeDraft(turn, match.dialog, opened, draft);
@@ -139,6 +149,7 @@ export class ConversationEngine {
     if (first === undefined) return this.#finish(turn, opened, state);
     state.step = first.name;
     if (match.rest !== '') return this.#answer(turn, opened, state, first, { kind: 'text', text: match.rest });
+    if (turn.target !== undefined) return this.#answer(turn, opened, state, first, { kind: 'choice', value: turn.target });
     turn.out.push(...first.ask(state.values));
     return state;
   }
