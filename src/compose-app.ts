@@ -73,6 +73,7 @@ export async function startApp(config: Config, givenClock: Clock, log: Logger, o
       actions: new ObligationReminderActions(new PrismaReminderActionsStore(services.database.prisma)),
       clock,
       notifier: router,
+      threads: new PrismaActiveThreads(services.database.prisma),
     });
     const sweep = async () => {
       const slugs = await services.reminders.listSchoolSlugs();

@@ -4,6 +4,7 @@ import type { TurnInput } from '../conversations/engine/inbound-turn.ts';
 import { type OutgoingMessage, say } from '../conversations/engine/outgoing-message.ts';
 import type { ConversationEngine, TurnResult } from '../conversations/engine/run-turn.ts';
 import { academicYearOf, type Clock } from '../time/clock.ts';
+import type { ActiveThreads } from './active-threads.ts';
 import type { Actor, BotReports, HomeView, IdentityStore, KnownPerson, PlatformAccount, ReminderActionOutcome, ReminderActions } from './bot-ports.ts';
 import { type GrowthCommand, growthHelp, parseGrowthCommand } from './growth-command.ts';
 
@@ -16,6 +17,8 @@ export interface TrellisBotDeps {
   clock: Clock;
   /** Reaches people other than the one acting (the reviewer told an item was set aside). */
   notifier?: Notifier | undefined;
+  /** The person's dialogs in progress, so words typed outside a thread find the one waiting. */
+  threads?: ActiveThreads | undefined;
 }
 
 export interface Notifier {
@@ -85,6 +88,11 @@ export class TrellisBot {
     const { reports } = this.#deps;
     switch (command.kind) {
       case 'help': {
+        // Typed words only (no `/growth ` prefix): a slash command is always a command.
+        if (command.unknown !== undefined && (options.prefix ?? '') === '') {
+          const waiting = await this.#replyToWaitingDialog(actor, command.unknown, messageId);
+          if (waiting !== undefined) return { kind: 'reply', messages: waiting };
+        }
         const help = growthHelp(options.prefix ?? '', { leader: isLeader(actor.person), inThreadNote: options.inThreadNote });
         const intro = command.unknown === undefined ? [] : [say(`I don’t know “${command.unknown}”. Here’s what I can do:`)];
         return { kind: 'reply', messages: [...intro, say(help)] };
@@ -104,6 +112,31 @@ export class TrellisBot {
       case 'dialog':
         return { kind: 'start-dialog', dialogId: command.dialogId, trigger: command.trigger, title: this.threadTitle(command.dialogId, now), target: command.target };
     }
+  }
+
+  /**
+   * Words that are no command, typed outside any thread while a dialog waits in one: with one
+   * dialog waiting for an answer they are its answer (as in Teams' flat chat); otherwise one line
+   * says where the dialogs are. Undefined when nothing waits, and the help is shown as before.
+   */
+  async #replyToWaitingDialog(actor: Actor, text: string, messageId: string): Promise<OutgoingMessage[] | undefined> {
+    const open = (await this.#deps.threads?.openThreads(actor.account.tenant, actor.account.platform, actor.person.id)) ?? [];
+    if (open.length === 0) return undefined;
+    const active = open.filter((thread) => thread.status === 'active');
+    const title = (dialogId: string) => this.#dialogs.get(dialogId)?.title.toLowerCase() ?? 'conversation';
+    if (active.length === 1) {
+      const thread = active[0]!;
+      const turn = await this.handleMessage(actor, { threadKey: thread.threadKey, messageId }, { kind: 'text', text });
+      const { notifier } = this.#deps;
+      for (const [i, note] of turn.notifications.entries()) await notifier?.sendTo(note.personId, note.messages, `${messageId}:dm-reply:${i}`);
+      if (turn.duplicate) return [];
+      return [say(`_Taken as your answer in your ${title(thread.dialogId)} (its thread has the whole conversation):_`), ...turn.messages];
+    }
+    if (active.length > 1) {
+      const names = active.map((thread) => title(thread.dialogId));
+      return [say(`You have ${names.length} conversations waiting (${names.join(', ')}) — please reply in the thread of the one you mean, or type \`help\` for what I can do.`)];
+    }
+    return [say(`Your ${title(open[0]!.dialogId)} is paused in its thread — say \`resume\` there to carry on, or type \`help\` for what I can do.`)];
   }
 
   /**

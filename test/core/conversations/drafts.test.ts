@@ -130,6 +130,19 @@ describe('drafts that never get lost', () => {
     expect(chat.lastBot()).toBe('Cancelled your self-reflection. Nothing was submitted.');
   });
 
+  it('an answer over the limit is refused with the limit stated and its start quoted back, and the draft stays where it was', async () => {
+    const ws = workspace();
+    const chat = ws.thread();
+    await chat.user('reflect');
+    await chat.answers('fully');
+    const long = `Cold calling every lesson.\n${'More detail. '.repeat(800)}`;
+    await chat.user(long);
+    expect(chat.lastBot()).toMatch(/^That answer is 10,426 characters; the limit is 4,000\. Please shorten it and send it again — it began:\n> Cold calling every lesson\.\n> More detail\./);
+    expect(chat.step()).toBe('ts1-next');
+    await chat.user(long.slice(0, 4000));
+    expect(chat.step()).toBe('ts2-rating');
+  });
+
   it('a draft that is all answered resumes at its summary, ready to submit', async () => {
     const ws = workspace();
     const chat = ws.thread();

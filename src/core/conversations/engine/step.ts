@@ -63,15 +63,32 @@ function identity(base: StepBase): Pick<Step, 'name' | 'label' | 'optional' | 'r
 
 const showText = (value: JsonValue): string => (typeof value === 'string' ? value : JSON.stringify(value));
 
+/** The longest answer a text question takes, in characters. */
+export const MAX_ANSWER_LENGTH = 4000;
+
+/**
+ * An answer over the limit is refused with the limit said and the start of the text quoted back,
+ * so someone who typed (or pasted) a long answer in a chat box that clears on send loses nothing.
+ */
+export function tooLongMessage(text: string, limit: number = MAX_ANSWER_LENGTH): string {
+  const lines = text.trim().split('\n').slice(0, 3).join('\n');
+  const start = lines.length > 300 ? `${lines.slice(0, 300)}…` : `${lines}…`;
+  return `That answer is ${text.trim().length.toLocaleString('en-GB')} characters; the limit is ${limit.toLocaleString('en-GB')}. Please shorten it and send it again — it began:\n> ${start.replace(/\n/g, '\n> ')}`;
+}
+
 /** A free-text answer; `validate` adds a rule (e.g. "must contain a number") as a zod refinement. */
 export function textStep(base: StepBase & { minLength?: number; validate?: { test: (text: string) => boolean; message: string } }): Step {
   const min = base.minLength ?? 2;
-  let schema: z.ZodType<string, string> = z.string().trim().min(min, min <= 2 ? 'Please write a few words.' : `Please write at least ${min} characters.`).max(4000, 'Please keep it under 4,000 characters.');
+  let schema: z.ZodType<string, string> = z.string().trim().min(min, min <= 2 ? 'Please write a few words.' : `Please write at least ${min} characters.`);
   if (base.validate) schema = schema.refine(base.validate.test, base.validate.message);
   return {
     ...identity(base),
     ask: (values) => [...(base.preamble?.(values) ?? []), say(question(base))],
-    accept: (input) => fromZod(schema.safeParse(rawText(input, base.name) ?? '')),
+    accept: (input) => {
+      const text = rawText(input, base.name) ?? '';
+      if (text.trim().length > MAX_ANSWER_LENGTH) return { ok: false, error: tooLongMessage(text) };
+      return fromZod(schema.safeParse(text));
+    },
     show: showText,
   };
 }
