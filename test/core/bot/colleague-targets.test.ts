@@ -89,6 +89,27 @@ describe('colleague targets: `checkin @person` and friends act on the named coll
     expect(result.conversation).toBeUndefined();
   });
 
+  it('drafts about colleagues are one per colleague: `checkin @Chloe` again resumes Chloe’s, `checkin @Tom` starts Tom’s', async () => {
+    const lena = actor('lena');
+    const begin = async (words: string) => {
+      const outcome = await bot.command(lena, words, randomUUID());
+      if (outcome.kind !== 'start-dialog') throw new Error(`"${words}" did not start a dialog`);
+      const threadKey = `thread-${randomUUID()}`;
+      const result = await bot.startDialog(lena, { threadKey, messageId: randomUUID() }, { trigger: outcome.trigger, target: outcome.target === undefined ? undefined : { text: outcome.target } });
+      return { threadKey, result, text: result.messages.map(messageText).join('\n') };
+    };
+    const first = await begin('checkin @Chloe');
+    await bot.handleMessage(lena, { threadKey: first.threadKey, messageId: randomUUID() }, { kind: 'text', text: '2 Oct' });
+    const again = await begin('checkin Chloe Baker');
+    expect(again.text).toMatch(/You were on question 3 of \d+ of your check-in record; your answers are kept/);
+    expect(again.result.conversation?.step).toBe('discussed');
+    const tomsCheckIn = await begin('checkin @Tom');
+    expect(tomsCheckIn.text).not.toMatch(/You were on question/);
+    expect(tomsCheckIn.result.conversation?.step).toBe('held-on');
+    const live = await db.prisma.conversation.findMany({ where: { tenant: lena.account.tenant, dialogId: 'check-in', status: { in: ['active', 'paused'] } } });
+    expect(live).toHaveLength(2);
+  });
+
   it('`checkin` with no one named lets a reviewer choose their own check-in', async () => {
     const { text, result } = await start('lena', 'checkin');
     expect(text).toMatch(/Whose check-in is this\?/);
