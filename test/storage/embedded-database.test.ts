@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AlreadyRunningError, findRunningServer, startEmbeddedDatabase } from '../../src/storage/db/embedded-database.ts';
+import { runTrellisWith } from '../support/run-cli.ts';
 
 describe('a second Trellis on the same data folder', () => {
   const dirs: string[] = [];
@@ -30,6 +31,19 @@ describe('a second Trellis on the same data folder', () => {
       await first.stop();
     }
     expect(findRunningServer(dataDir)).toBeUndefined();
+  });
+
+  it('a second `trellis start` on the same data folder prints that one sentence and exits 1, with no stack trace', async () => {
+    const dataDir = newDataDir();
+    const first = await startEmbeddedDatabase({ dataDir: join(dataDir, 'postgres') });
+    try {
+      const second = await runTrellisWith({ env: { TRELLIS_DATA_DIR: dataDir, PORT: '0' } }, 'start');
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(new RegExp(`^Trellis is already running on the data folder ${dataDir} \\(process ${process.pid}, its PostgreSQL is process \\d+ on port ${first.port}\\)\\. `));
+      expect(second.stderr).not.toMatch(/Something went wrong|Embedded PostgreSQL did not start|\n\s+at /);
+    } finally {
+      await first.stop();
+    }
   });
 
   it('ignores a lock file left behind by a process that is gone', () => {
