@@ -42,6 +42,8 @@ export interface ConversationTransaction {
    * platform (locked like `loadConversation`); with `colleague`, only one about that colleague.
    */
   findLiveDraft(thread: ThreadRef, dialogId: string, colleague?: string): Promise<{ threadKey: string; conversation: StoredConversation } | undefined>;
+  /** All of the person's active or paused dialogs in other threads of this tenant and platform (locked), latest first. */
+  findLiveDrafts(thread: ThreadRef): Promise<{ threadKey: string; conversation: StoredConversation }[]>;
   readonly reads: DialogReads;
   readonly records: RecordsWriter;
 }

@@ -75,6 +75,15 @@ class PrismaConversationTransaction implements ConversationTransaction {
     return { threadKey: row.thread_key, conversation: { dialogId: row.dialog_id, version: row.dialog_version, step: row.step, status: row.status, data: row.values } };
   }
 
+  async findLiveDrafts(thread: ThreadRef): Promise<{ threadKey: string; conversation: StoredConversation }[]> {
+    const rows = await this.#tx.$queryRaw<{ thread_key: string; dialog_id: string; dialog_version: number; step: string; status: string; values: unknown }[]>`
+      SELECT thread_key, dialog_id, dialog_version, step, status, "values" FROM conversations
+      WHERE person_id = ${thread.personId}::uuid AND tenant = ${thread.tenant} AND platform = ${thread.platform}
+        AND status IN ('active', 'paused') AND thread_key <> ${thread.threadKey}
+      ORDER BY updated_at DESC LIMIT 10 FOR UPDATE`;
+    return rows.map((row) => ({ threadKey: row.thread_key, conversation: { dialogId: row.dialog_id, version: row.dialog_version, step: row.step, status: row.status, data: row.values } }));
+  }
+
   async saveConversation(thread: ThreadRef, state: DialogState): Promise<void> {
     const fields = {
       platform: thread.platform,

@@ -120,7 +120,8 @@ describe('drafts that never get lost', () => {
     expect(chat.step()).toBe('ts2-next');
 
     const other = ws.thread();
-    await other.user('cancel'); // nothing here to cancel: the menu, not an error
+    await other.user('cancel'); // not this thread's to cancel: one line says where the dialog is
+    expect(other.lastBot()).toBe('You have 1 conversation waiting (self-reflection) — please reply in its thread, or say `help` for what I can do.');
     expect(other.last?.conversation).toBeUndefined();
     await chat.user('restart');
     await chat.user('yes');
@@ -141,6 +142,41 @@ describe('drafts that never get lost', () => {
     expect(chat.step()).toBe('ts1-next');
     await chat.user(long.slice(0, 4000));
     expect(chat.step()).toBe('ts2-rating');
+  });
+
+  it('a reply in a thread with no dialog goes to the one dialog waiting for an answer, which carries on there', async () => {
+    const ws = workspace();
+    const reflection = ws.thread();
+    await reflection.user('reflect');
+    const elsewhere = ws.thread();
+    await elsewhere.user('most of the time');
+    expect(elsewhere.lastBot()).toMatch(/^_Carrying on with your self-reflection here\._\nWhat might you do next/);
+    expect(elsewhere.last?.conversation).toMatchObject({ dialogId: 'self-reflection', step: 'ts1-next', status: 'active' });
+    expect(await liveReflections(ws.tenant)).toBe(1);
+  });
+
+  it('with two dialogs waiting, a reply in another thread gets one line saying so, not the menu', async () => {
+    const ws = workspace();
+    await ws.thread().user('reflect');
+    await ws.thread().user('plan');
+    const elsewhere = ws.thread();
+    await elsewhere.user('fully');
+    expect(elsewhere.lastBot()).toBe('You have 2 conversations waiting (growth plan, self-reflection) — please reply in the thread of the one you mean, or say `help` for what I can do.');
+    expect(elsewhere.last?.conversation).toBeUndefined();
+  });
+
+  it('with only a paused dialog, other words say how to resume it, and `resume` anywhere brings it back', async () => {
+    const ws = workspace();
+    const reflection = ws.thread();
+    await reflection.user('reflect');
+    await reflection.answers('fully');
+    await reflection.user('pause');
+    const elsewhere = ws.thread();
+    await elsewhere.user('fully');
+    expect(elsewhere.lastBot()).toBe('Your self-reflection is paused — say `resume` in its thread to carry on, or `help` for what I can do.');
+    await elsewhere.user('resume');
+    expect(elsewhere.lastBot()).toMatch(/^_Carrying on with your self-reflection here\._\nWelcome back — carrying on with your self-reflection\./);
+    expect(elsewhere.last?.conversation).toMatchObject({ step: 'ts1-next', status: 'active' });
   });
 
   it('a draft that is all answered resumes at its summary, ready to submit', async () => {

@@ -2,7 +2,7 @@ import { londonDateOf } from '../../calendar/london-time.ts';
 import { type Policy, PolicySchema } from '../../policy/policy-schema.ts';
 import type { Clock } from '../../time/clock.ts';
 import type { ConversationStore, ConversationTransaction, DialogPerson, ThreadRef } from '../conversation-ports.ts';
-import { inputText, parseCommand } from './commands.ts';
+import { type Command, inputText, parseCommand } from './commands.ts';
 import type { DialogDefinition, DialogEnv, Notification, OpenDialog } from './define-dialog.ts';
 import { type DialogState, type DiscardAction, parseDialogState, resolveStep, SUMMARY_STEP } from './dialog-state.ts';
 import { type InboundTurn, InboundTurnSchema, type TurnInput } from './inbound-turn.ts';
@@ -116,6 +116,10 @@ export class ConversationEngine {
     const match = this.#findTrigger(text);
     if (match === undefined) {
       const command = parseCommand(turn.input);
+      if (command?.kind !== 'help' && text !== '') {
+        const waiting = await this.#waitingElsewhere(turn, command?.kind);
+        if (waiting !== 'nothing') return waiting === 'pointed' ? undefined : waiting;
+      }
       if (command?.kind !== 'help') turn.out.push(say('I didn’t catch that.'));
       turn.out.push(this.#menu());
       return undefined;
@@ -305,6 +309,39 @@ export class ConversationEngine {
     turn.out.push(say(this.#whereYouWere(dialog, opened, state)));
     this.#reask(turn, opened, state);
     return state;
+  }
+
+  /**
+   * Words that start nothing, in a thread with no dialog (a reply under the wrong message), while
+   * the person has dialogs under way elsewhere: with one waiting for an answer (or one to `resume`)
+   * it comes here and takes them; with several, one line says so instead of the whole menu.
+   * Undefined when nothing waits.
+   */
+  async #waitingElsewhere(turn: Turn, command: Command['kind'] | undefined): Promise<DialogState | 'pointed' | 'nothing'> {
+    const drafts = (await turn.tx.findLiveDrafts(turn.thread)).flatMap((found) => {
+      const state = parseDialogState(found.conversation);
+      const dialog = state === undefined ? undefined : this.#dialogs.get(state.dialogId);
+      return state === undefined || dialog === undefined ? [] : [{ threadKey: found.threadKey, state, dialog }];
+    });
+    if (drafts.length === 0) return 'nothing';
+    const candidates = command === 'resume' ? drafts : drafts.filter((d) => d.state.status === 'active');
+    // An answer, or `resume`; other commands (`cancel`, `back`…) belong in the dialog's own thread.
+    if (candidates.length === 1 && (command === undefined || command === 'resume')) {
+      const { threadKey, state, dialog } = candidates[0]!;
+      await turn.tx.saveConversation({ ...turn.thread, threadKey }, { ...state, status: 'moved', confirming: undefined });
+      turn.out.push(say(`_Carrying on with your ${dialog.title.toLowerCase()} here._`));
+      return (await this.#continue(turn, dialog, state)) ?? state;
+    }
+    const names = (candidates.length === 0 ? drafts : candidates).map((d) => d.dialog.title.toLowerCase());
+    const where = names.length === 1 ? 'its thread' : 'the thread of the one you mean';
+    turn.out.push(
+      say(
+        candidates.length === 0
+          ? `Your ${names.join(' and ')} ${names.length === 1 ? 'is' : 'are'} paused — say \`resume\` in ${where} to carry on, or \`help\` for what I can do.`
+          : `You have ${names.length} ${names.length === 1 ? 'conversation' : 'conversations'} waiting (${names.join(', ')}) — please reply in ${where}, or say \`help\` for what I can do.`,
+      ),
+    );
+    return 'pointed';
   }
 
   /** "You were on question 4 of 9 — carry on, or say `restart`." */
