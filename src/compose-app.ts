@@ -79,6 +79,7 @@ export async function startApp(config: Config, givenClock: Clock, log: Logger, o
       clock,
       notifier: router,
       access: new AccessRequests({ facts: new PrismaPeopleFacts(services.database.prisma), store: new PrismaAccessRequestStore(services.database.prisma), guard: access.guard, reads: reportReads }),
+      threads: new PrismaActiveThreads(services.database.prisma),
     });
     const sweep = async () => {
       const slugs = await services.reminders.listSchoolSlugs();

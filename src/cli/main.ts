@@ -10,6 +10,7 @@ import { TIMELINE_USAGE, runTimelineCommand } from './commands/timeline-command.
 import type { CommandContext } from './command-context.ts';
 import { type Output, processOutput } from './output.ts';
 import { type Clock, systemClock } from '../core/time/clock.ts';
+import { AlreadyRunningError } from '../storage/db/embedded-database.ts';
 
 const USAGE = `Trellis: the professional growth cycle, in chat.
 
@@ -55,6 +56,10 @@ export async function runCli(argv: string[], output: Output = processOutput, env
     if (error instanceof CliError) {
       output.err(error.message);
       return error.exitCode;
+    }
+    if (error instanceof AlreadyRunningError) {
+      output.err(error.message);
+      return 1;
     }
     const message = error instanceof Error ? error.message : String(error);
     output.err(`Something went wrong: ${message}`);

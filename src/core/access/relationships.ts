@@ -12,6 +12,8 @@ import type { Policy } from '../policy/policy-schema.ts';
 export interface PersonFacts {
   id: string;
   fullName: string;
+  /** Work e-mail, when the roster has one. */
+  email?: string | undefined;
   schoolId: string;
   /** The school's trust, when it belongs to one. */
   trustId?: string | undefined;

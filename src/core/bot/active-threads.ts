@@ -15,6 +15,8 @@ export interface OpenThread {
 export interface ActiveThreads {
   /** The person's most recently updated active or paused dialog whose thread key starts with `threadKeyPrefix`. */
   latestOpen(tenant: string, platform: ChatPlatform, personId: string, threadKeyPrefix: string): Promise<OpenThread | undefined>;
+  /** All of the person's active or paused dialogs on this platform, most recently touched first. */
+  openThreads(tenant: string, platform: ChatPlatform, personId: string): Promise<OpenThread[]>;
 }
 
 /** Who manages whom, for telling a manager that a report's reminders can't reach them. */

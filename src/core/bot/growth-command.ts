@@ -32,7 +32,7 @@ interface DialogSubcommand {
 const DIALOG_SUBCOMMANDS: readonly DialogSubcommand[] = [
   { words: ['reflect', 'reflection'], dialogId: 'self-reflection', trigger: 'reflect', takesColleague: false, usage: 'reflect', description: 'your self-reflection against your standards' },
   { words: ['plan'], dialogId: 'growth-plan', trigger: 'plan', takesColleague: false, usage: 'plan', description: 'write or amend your growth plan' },
-  { words: ['checkin', 'check-in'], dialogId: 'check-in', trigger: 'check-in', takesColleague: true, usage: 'checkin @person', description: 'record a check-in with someone you review' },
+  { words: ['checkin', 'check-in'], dialogId: 'check-in', trigger: 'check-in', takesColleague: true, usage: 'checkin [@person]', description: 'record your check-in, or one with someone you review' },
   { words: ['schedule'], dialogId: 'schedule-check-in', trigger: 'schedule check-in', takesColleague: true, usage: 'schedule @person', description: 'book a check-in and send you both a calendar invitation' },
   { words: ['feedback'], dialogId: 'feedback-conversation', trigger: 'feedback', takesColleague: true, usage: 'feedback @person', description: 'a feedback conversation after a drop-in' },
   { words: ['observe', 'observation'], dialogId: 'observation', trigger: 'observe', takesColleague: true, usage: 'observe @person', description: 'record a lesson observation' },

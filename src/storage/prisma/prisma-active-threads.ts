@@ -20,6 +20,16 @@ export class PrismaActiveThreads implements ActiveThreads, LineManagers {
     return { threadKey: row.threadKey, dialogId: row.dialogId, status: row.status === 'paused' ? 'paused' : 'active' };
   }
 
+  async openThreads(tenant: string, platform: ChatPlatform, personId: string): Promise<OpenThread[]> {
+    const rows = await this.#prisma.conversation.findMany({
+      where: { tenant, platform, personId, status: { in: ['active', 'paused'] } },
+      orderBy: { updatedAt: 'desc' },
+      take: 10,
+      select: { threadKey: true, dialogId: true, status: true },
+    });
+    return rows.map((row) => ({ threadKey: row.threadKey, dialogId: row.dialogId, status: row.status === 'paused' ? 'paused' : 'active' }));
+  }
+
   async lineManagerOf(personId: string): Promise<{ id: string; fullName: string } | undefined> {
     const row = await this.#prisma.person.findUnique({ where: { id: personId }, select: { lineManager: { select: { id: true, fullName: true, active: true } } } });
     const manager = row?.lineManager;

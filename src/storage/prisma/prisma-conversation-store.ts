@@ -66,6 +66,27 @@ class PrismaConversationTransaction implements ConversationTransaction {
     return row === undefined ? undefined : { dialogId: row.dialog_id, version: row.dialog_version, step: row.step, status: row.status, data: row.values };
   }
 
+  async findLiveDraft(thread: ThreadRef, dialogId: string, colleague?: string): Promise<{ threadKey: string; conversation: StoredConversation } | undefined> {
+    const rows = await this.#tx.$queryRaw<{ thread_key: string; dialog_id: string; dialog_version: number; step: string; status: string; values: unknown }[]>`
+      SELECT thread_key, dialog_id, dialog_version, step, status, "values" FROM conversations
+      WHERE person_id = ${thread.personId}::uuid AND tenant = ${thread.tenant} AND platform = ${thread.platform}
+        AND dialog_id = ${dialogId} AND status IN ('active', 'paused') AND thread_key <> ${thread.threadKey}
+        AND (${colleague ?? null}::text IS NULL OR "values"->'values'->>'colleague' = ${colleague ?? null}::text)
+      ORDER BY updated_at DESC LIMIT 1 FOR UPDATE`;
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    return { threadKey: row.thread_key, conversation: { dialogId: row.dialog_id, version: row.dialog_version, step: row.step, status: row.status, data: row.values } };
+  }
+
+  async findLiveDrafts(thread: ThreadRef): Promise<{ threadKey: string; conversation: StoredConversation }[]> {
+    const rows = await this.#tx.$queryRaw<{ thread_key: string; dialog_id: string; dialog_version: number; step: string; status: string; values: unknown }[]>`
+      SELECT thread_key, dialog_id, dialog_version, step, status, "values" FROM conversations
+      WHERE person_id = ${thread.personId}::uuid AND tenant = ${thread.tenant} AND platform = ${thread.platform}
+        AND status IN ('active', 'paused') AND thread_key <> ${thread.threadKey}
+      ORDER BY updated_at DESC LIMIT 10 FOR UPDATE`;
+    return rows.map((row) => ({ threadKey: row.thread_key, conversation: { dialogId: row.dialog_id, version: row.dialog_version, step: row.step, status: row.status, data: row.values } }));
+  }
+
   async saveConversation(thread: ThreadRef, state: DialogState): Promise<void> {
     const fields = {
       platform: thread.platform,
@@ -74,7 +95,7 @@ class PrismaConversationTransaction implements ConversationTransaction {
       dialogVersion: state.version,
       step: state.step,
       status: state.status,
-      values: { values: state.values, trail: state.trail } as Prisma.InputJsonValue,
+      values: { values: state.values, trail: state.trail, ...(state.confirming === undefined ? {} : { confirming: state.confirming }) } as Prisma.InputJsonValue,
     };
     await this.#tx.conversation.upsert({
       where: { tenant_threadKey: { tenant: thread.tenant, threadKey: thread.threadKey } },

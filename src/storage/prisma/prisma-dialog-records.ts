@@ -265,8 +265,8 @@ export class PrismaRecordReads {
       const relationships = relationshipsOn(facts, today);
       const relation = hasReviewerPowers(reviewerId, relationships) ? 'reviewer' : relationships.coachId === reviewerId ? 'coach' : undefined;
       if (relation === undefined) continue;
-      const { id, fullName, role, flags } = facts.person;
-      colleagues.push({ id, fullName, role, flags, relation });
+      const { id, fullName, email, role, flags } = facts.person;
+      colleagues.push({ id, fullName, email, role, flags, relation });
     }
     return colleagues.sort((x, y) => x.fullName.localeCompare(y.fullName) || x.id.localeCompare(y.id));
   }

@@ -35,15 +35,33 @@ it('a visitor reflects and plans as a teacher, agrees the plan as the line manag
   const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    // Anything the page logs as an error, any script error and any failed request fails the test.
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+    });
     await page.goto(app.server.url);
+    // The first Tab reaches the skip link, which takes the keyboard to the message box.
+    await page.keyboard.press('Tab');
+    await expect.poll(() => page.evaluate('document.activeElement?.textContent')).toBe('Skip to the message box');
     await actAs(page, 'Tom Baker');
     await type(page, 'Message Trellis', 'reflect');
     await expect.poll(() => page.locator('#side-title').textContent()).toMatch(/^Self-reflection/);
     await finishThread(page, ['Relationships with pupils', 'Adaptive teaching', 'Questioning'], /self-reflection is saved/);
 
+    // Start the plan, answer once, pause, then type `plan` again: the draft carries on where it was.
     await type(page, 'Message Trellis', '/growth plan');
     await expect.poll(() => page.locator('#side-title').textContent()).toMatch(/growth plan/i);
-    await finishThread(page, KINGSMEAD_PLAN_ANSWERS, /submitted to Mo for agreement/);
+    await type(page, 'Reply in thread', KINGSMEAD_PLAN_ANSWERS[0]!);
+    await type(page, 'Reply in thread', 'pause');
+    await expect.poll(() => page.locator('#thread-messages').textContent()).toMatch(/Paused — your answers so far are saved/);
+    await type(page, 'Message Trellis', 'plan');
+    await expect.poll(() => page.locator('#thread-messages').textContent()).toMatch(/You were on question 2 of \d+ of your growth plan/);
+    await finishThread(page, KINGSMEAD_PLAN_ANSWERS.slice(1), /submitted to Mo for agreement/);
 
     await actAs(page, 'Mo Ahmed');
     await expect.poll(() => page.locator('#dm-messages').textContent()).toMatch(/Tom Baker has submitted their growth plan/);
@@ -51,6 +69,13 @@ it('a visitor reflects and plans as a teacher, agrees the plan as the line manag
     await finishThread(page, ['Great plan — go for it'], /Agreed — I’ve told Tom/);
     const plan = await db.prisma.growthPlan.findFirstOrThrow({ where: { person: { fullName: 'Tom Baker' } } });
     expect(plan.status).toBe('agreed');
+
+    // Tom's line manager records a check-in with Tom, not one of his own.
+    await type(page, 'Message Trellis', 'checkin @Tom');
+    await expect.poll(() => page.locator('#thread-messages').textContent()).toMatch(/When was the check-in\?/);
+    await finishThread(page, ['today', 'His plan and where to start', 'Visit a colleague’s lesson', 'skip', 'skip'], /Saved your check-in with Tom/);
+    const checkIn = await db.prisma.checkIn.findFirstOrThrow({ where: { person: { fullName: 'Tom Baker' } }, include: { conductedBy: true } });
+    expect(checkIn.conductedBy?.fullName).toBe('Mo Ahmed');
 
     // Sam has done nothing: jump to the reflection deadline, then past it, day by day.
     await actAs(page, 'Sam Lewis');
@@ -63,13 +88,54 @@ it('a visitor reflects and plans as a teacher, agrees the plan as the line manag
       await idle(page);
     }
     await expect.poll(() => page.locator('#dm-messages .card.digest').last().textContent()).toMatch(/\d overdue\)Reflection on the Teachers’ Standards.*overdue · due 2026-10-1\d/);
+    // The date box follows the simulated clock.
+    const today = (await page.locator('#clock-date').inputValue()) as string;
+    expect(today).toMatch(/^2026-10-\d\d$/);
     await mkdir(join(SCREENSHOT, '..'), { recursive: true });
     await page.screenshot({ path: join(dataDir, 'playground.png') });
     await copyFile(join(dataDir, 'playground.png'), SCREENSHOT);
+
+    // The digest's buttons name their item for screen readers; Snooze and Not applicable open forms that send.
+    await page.getByRole('button', { name: /^Snooze: Reflection on the Teachers’ Standards/ }).last().click();
+    await idle(page);
+    const snoozeForm = page.locator('#dm-messages form').last();
+    await expect.poll(() => snoozeForm.textContent()).toMatch(/^Remind me again on/);
+    await snoozeForm.getByLabel('Remind me again on').fill(nextDay(today));
+    await snoozeForm.getByRole('button', { name: 'Send' }).click();
+    await idle(page);
+    await expect.poll(() => page.locator('#dm-messages').textContent()).toMatch(/Snoozed until .*Reflection on the Teachers’ Standards/);
+    await page.getByRole('button', { name: /^Not applicable: Reflection on the Teachers’ Standards/ }).last().click();
+    await idle(page);
+    const naForm = page.locator('#dm-messages form').last();
+    await naForm.getByLabel('Reason').fill('Joined after the reflection window');
+    await naForm.getByRole('button', { name: 'Send' }).click();
+    await idle(page);
+    await expect.poll(() => page.locator('#dm-messages').textContent()).toMatch(/Marked not applicable: “Reflection on the Teachers’ Standards” \(Sam Lewis\)/);
+
+    // Pasting 10,000 characters keeps them in the box and says the limit.
+    const long = `${'Lots to say. '.repeat(769)}The end.`;
+    expect(long).toHaveLength(10_005);
+    await type(page, 'Message Trellis', long);
+    await expect.poll(() => page.locator('#status').textContent()).toMatch(/^That message is 10,005 characters; the limit is 4,000\. It is still in the box/);
+    expect((await page.getByLabel('Message Trellis').inputValue()).length).toBe(long.length);
+
+    // At phone width nothing runs off the side and the message box is still there.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    expect(await page.getByLabel('Message Trellis').isVisible()).toBe(true);
+
+    expect(problems).toEqual([]);
   } finally {
     await browser.close();
   }
-}, 90_000);
+}, 120_000);
+
+/** The ISO day after `date`. */
+function nextDay(date: string): string {
+  const next = new Date(`${date}T12:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + 1);
+  return next.toISOString().slice(0, 10);
+}
 
 /** The page marks itself busy while a request is in flight (evaluated in the browser, hence a string). */
 function idle(page: Page): Promise<unknown> {

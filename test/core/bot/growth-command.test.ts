@@ -47,6 +47,6 @@ describe('growthHelp', () => {
     expect(leader).toContain('• `/growth summary [department]` — how many staff have completed each stage (counts only)');
     expect(leader).toContain('• `/growth overdue [department]` — who is overdue for what');
     expect(leader.split('\n').at(-1)).toBe('Reply in the thread.');
-    expect(growthHelp('', { leader: false })).toContain('• `checkin @person` — record a check-in with someone you review');
+    expect(growthHelp('', { leader: false })).toContain('• `checkin [@person]` — record your check-in, or one with someone you review');
   });
 });

@@ -109,6 +109,8 @@ describe('the engine', () => {
     await chat.user('plan');
     expect(chat.step()).toBe('ts2-rating');
     await chat.user('cancel');
+    expect(chat.lastBot()).toMatch(/^You’ve given 2 answers so far\. Discard them and cancel your self-reflection\?/);
+    await chat.press('yes');
     expect(chat.lastBot()).toBe('Cancelled your self-reflection. Nothing was submitted.');
     await chat.user('check-in');
     expect(chat.last?.conversation).toMatchObject({ dialogId: 'check-in', status: 'active' });

@@ -36,7 +36,7 @@ describe('feedback conversation (001 Appendix F "Feedback conversations")', () =
       /Which of the four levels of support got you there\?\n {2}1\. Your colleague identifies the issue and possible solution without any prompts from you\.\n {2}2\. You ask several questions, including the initial probing question/,
     );
     await chat.user('5');
-    expect(chat.lastBot()).toMatch(/^Please pick one of:/);
+    expect(chat.lastBot()).toMatch(/^I couldn’t match “5” to one of the choices\. Please press a button, type its number \(1–4\)/);
     await chat.user('2');
     expect(chat.lastBot()).toMatch(/^PLAN AHEAD & SET A TIMELINE/);
     await chat.user('Model it');

@@ -13,6 +13,23 @@ afterAll(() => db.drop());
 const TEACHER_HEADINGS = ['ts1', 'ts2', 'ts3', 'ts4', 'ts5', 'ts6', 'ts7', 'ts8', 'part-two'];
 
 describe('self-reflection under Kingsmead (001: three levels, next steps, closing prompts)', () => {
+  it('takes the 001 Appendix A levels typed as words from their labels, their names or their numbers, and refuses words that fit more than one', async () => {
+    const s = await seedSchool(db.prisma, 'kingsmead', [{ key: 'tia', fullName: 'Tia Teacher', role: 'teacher' }]);
+    const chat = new Chat(newEngine(db.prisma), s.ids.tia!);
+    await chat.user('reflect');
+    await chat.user('Most of the time.');
+    expect(chat.step()).toBe('ts1-next');
+    await chat.answers('Cold calling', 'mostly', 'Retrieval', '2', 'Hinge questions', 'not always', 'Modelling', 'fully');
+    const row = await db.prisma.conversation.findFirstOrThrow({ where: { threadKey: chat.threadKey } });
+    const values = (row.values as { values: Record<string, unknown> }).values;
+    expect([values['ts1-rating'], values['ts2-rating'], values['ts3-rating'], values['ts4-rating'], values['ts5-rating']]).toEqual(['mostly', 'mostly', 'mostly', 'not-always', 'fully']);
+    await chat.user('Back to basics');
+    await chat.user('meeting this expectation');
+    expect(chat.lastBot()).toMatch(/^I couldn’t match “meeting this expectation” to one of the choices\./);
+    expect(chat.step()).toBe('ts6-rating');
+  });
+
+
   it('asks per Teachers’ Standard heading with the three-level scale, then strengths, needs and a focus', async () => {
     const s = await seedSchool(db.prisma, 'kingsmead', [
       { key: 'lm', fullName: 'Lena Manager', role: 'leader' },
@@ -27,7 +44,9 @@ describe('self-reflection under Kingsmead (001: three levels, next steps, closin
     expect(chat.lastBot()).toMatch(/I am not always meeting this expectation/);
 
     await chat.user('pretty good');
-    expect(chat.lastBot()).toMatch(/^Please pick one of: I am fully meeting this expectation \/ .*\n[\s\S]*Where are you with this one\?/);
+    expect(chat.lastBot()).toMatch(
+      /^I couldn’t match “pretty good” to one of the choices\. Please press a button, type its number \(1–3\), or type words from one choice \(e\.g\. “fully”, “mostly”, “not always”\)\.\n[\s\S]*Where are you with this one\?/,
+    );
     expect(chat.step()).toBe('ts1-rating');
 
     for (const [i, id] of TEACHER_HEADINGS.entries()) {

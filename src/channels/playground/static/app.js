@@ -17,7 +17,9 @@ function el(tag, attrs = {}, ...children) {
     else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
     else if (value !== undefined && value !== false) node.setAttribute(key, value === true ? '' : value);
   }
-  for (const child of children.flat()) if (child !== null && child !== undefined) node.append(child);
+  // Children may be nested arrays (a form's [label, input] pairs): flattened all the way, or an
+  // array would be appended as the text "[object HTMLLabelElement],…".
+  for (const child of children.flat(Infinity)) if (child !== null && child !== undefined) node.append(child);
   return node;
 }
 
@@ -33,8 +35,9 @@ function say(text) {
   $('status').textContent = text;
 }
 
+/** Sends one action; true when the server took it (so a typed message may leave its box). */
 async function act(path, body) {
-  if (view.busy) return;
+  if (view.busy) return false;
   view.busy = true;
   document.body.setAttribute('aria-busy', 'true');
   try {
@@ -42,8 +45,10 @@ async function act(path, body) {
     if (outcome.openThread) view.thread = outcome.openThread;
     if (outcome.note) say(outcome.note);
     await refresh(true);
+    return true;
   } catch (error) {
     say(error.message);
+    return false;
   } finally {
     view.busy = false;
     document.body.removeAttribute('aria-busy');
@@ -120,7 +125,13 @@ function digestCard(entry, threadId) {
       item.about ? ` — ${item.about.fullName}` : '',
       el('div', {}, el('span', { class: `state-${item.state}` }, item.state.replace('-', ' ')), ` · due ${item.dueOn}`),
       el('div', { class: 'muted' }, `Why: ${item.rule}`),
-      el('div', { class: 'buttons' }, item.actions.map((a) => el('button', { type: 'button', onclick: () => act('press', { person: view.person, thread: threadId, entry: entry.id, value: a.value }) }, a.label))),
+      el(
+        'div',
+        { class: 'buttons' },
+        item.actions.map((a) =>
+          el('button', { type: 'button', 'aria-label': `${a.label}: ${item.label}${item.about ? ` (${item.about.fullName})` : ''}`, onclick: () => act('press', { person: view.person, thread: threadId, entry: entry.id, value: a.value }) }, a.label),
+        ),
+      ),
     ),
   );
   return el('div', { class: 'card digest' }, el('h3', {}, d.title), el('ul', {}, items));
@@ -151,7 +162,11 @@ async function refresh(force = false) {
   if (!view.person) return;
   const data = await api(`inbox?person=${view.person}&since=${force ? -1 : view.version}`);
   view.version = data.version;
-  if (data.unchanged) return;
+  if (data.unchanged) {
+    // The clock may move without a new message (another tab, the date box): keep the box on it.
+    showClock(await api('clock'));
+    return;
+  }
   view.threads = data.threads;
   showClock(data.clock);
   render();
@@ -159,7 +174,9 @@ async function refresh(force = false) {
 }
 
 function showClock(clock) {
-  $('clock-date').value = clock.date;
+  const box = $('clock-date');
+  // Not while someone is choosing a date in it.
+  if (document.activeElement !== box && box.value !== clock.date) box.value = clock.date;
   $('clock-weekday').textContent = clock.weekday;
 }
 
@@ -221,16 +238,36 @@ async function loadPeople() {
   if (!view.people.has(view.person)) view.person = null;
 }
 
+/** The server's limit on one message; longer text stays in the box with the reason. */
+const MAX_MESSAGE = 4000;
+
 function bindForms() {
-  const send = (input, thread) => (event) => {
+  const send = (input, thread) => async (event) => {
     event.preventDefault();
     const text = input.value.trim();
     if (!text || !view.person) return;
-    input.value = '';
-    act('say', { person: view.person, thread: thread(), text });
+    if (text.length > MAX_MESSAGE) {
+      say(`That message is ${text.length.toLocaleString('en-GB')} characters; the limit is ${MAX_MESSAGE.toLocaleString('en-GB')}. It is still in the box: shorten it and send it again.`);
+      return;
+    }
+    // The box is emptied only once the message has arrived, so nothing typed is ever lost.
+    if (await act('say', { person: view.person, thread: thread(), text })) {
+      if (input.value.trim() === text) input.value = '';
+    }
   };
-  $('dm-form').addEventListener('submit', send($('dm-input'), () => 'dm'));
-  $('thread-form').addEventListener('submit', send($('thread-input'), () => view.thread));
+  for (const [form, input, thread] of [
+    ['dm-form', 'dm-input', () => 'dm'],
+    ['thread-form', 'thread-input', () => view.thread],
+  ]) {
+    $(form).addEventListener('submit', send($(input), thread));
+    // Enter sends, Shift+Enter starts a new line, as in Slack.
+    $(input).addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        $(form).requestSubmit();
+      }
+    });
+  }
   $('close-thread').addEventListener('click', () => {
     view.thread = null;
     render();

@@ -4,24 +4,37 @@ import { optionalText, textOf } from '../engine/json-value.ts';
 import { say } from '../engine/outgoing-message.ts';
 import { showDate } from '../engine/parse-date.ts';
 import { dateStep, type Step, textStep } from '../engine/step.ts';
-import { cycleOrExplain, firstName } from './dialog-helpers.ts';
+import type { Values } from '../engine/json-value.ts';
+import { chosenColleague, colleagueStep } from './colleague-step.ts';
+import { firstName, NO_CYCLE } from './dialog-helpers.ts';
+
+/** The check-in's "whose?" choice for a reviewer recording their own. */
+const MINE = 'mine';
 
 /**
  * Recording a check-in (004 §6.6–6.8, 003 §10–11): the date, what was discussed, the actions
  * agreed, a wellbeing check where the policy has one, a note for the growth diary / log, and the
- * next check-in. The appraisee records it (004 §6.6); the reviewer is told.
+ * next check-in. The appraisee records it and the reviewer is told (004 §6.6); a reviewer or coach
+ * may record it for the colleague they met (`checkin @chloe`; 004 §6.7 "the appraiser will …
+ * update the online system at the time"), and then the colleague is told.
  */
 export const checkInDialog = defineDialog({
   id: 'check-in',
-  version: 1,
+  version: 2,
   title: 'Check-in record',
   triggers: ['check-in', 'checkin', 'check in'],
   async open(env) {
-    const cycle = await cycleOrExplain(env);
-    if ('unavailable' in cycle) return cycle;
     const { policy } = env;
+    const colleagues = await env.reads.revieweesOf(env.person.id, env.today);
+    const ownCycle = await env.reads.activeCycle(env.person.id, env.today);
+    if (ownCycle === undefined && colleagues.length === 0) return { unavailable: NO_CYCLE };
     const reviewer = await env.reads.reviewerOf(env.person.id, env.today);
-    const steps: Step[] = [
+    const colleagueOf = (values: Values) => chosenColleague(colleagues, values);
+    const whose = (values: Values, yours: string) => {
+      const colleague = colleagueOf(values);
+      return colleague === undefined ? yours : `${firstName(colleague.fullName)}’s`;
+    };
+    const restSteps = (values: Values): Step[] => [
       dateStep({
         name: 'held-on',
         label: 'Date',
@@ -35,12 +48,15 @@ export const checkInDialog = defineDialog({
             textStep({
               name: 'wellbeing',
               label: 'Wellbeing check',
-              question: 'Wellbeing check: how are you doing — workload, wellbeing, anything the school could help with?',
+              question:
+                colleagueOf(values) === undefined
+                  ? 'Wellbeing check: how are you doing — workload, wellbeing, anything the school could help with?'
+                  : `Wellbeing check: how is ${firstName(colleagueOf(values)!.fullName)} doing — workload, wellbeing, anything the school could help with?`,
               required: `Every check-in includes a wellbeing check (${policy.checkIns.rule}) — a word or two is fine.`,
             }),
           ]
         : []),
-      textStep({ name: 'diary-note', label: 'Growth diary note', question: 'Anything to add to your growth diary from this check-in? (or `skip`)', optional: true }),
+      textStep({ name: 'diary-note', label: 'Growth diary note', question: `Anything to add to ${whose(values, 'your')} growth diary from this check-in? (or \`skip\`)`, optional: true }),
       dateStep({
         name: 'next-on',
         label: 'Next check-in',
@@ -52,19 +68,26 @@ export const checkInDialog = defineDialog({
         },
       }),
     ];
+    const ownChoice = ownCycle === undefined ? [] : [{ label: 'My own check-in', value: MINE }];
+    const whoseStep = colleagues.length === 0 ? [] : [colleagueStep(colleagues, 'Whose check-in is this?', ownChoice)];
     return {
-      intro: [say(`Let’s record your check-in${reviewer ? ` with ${firstName(reviewer.fullName)}` : ''}. It takes a minute.`)],
+      intro: [say(colleagues.length > 0 ? 'Let’s record a check-in. It takes a minute.' : `Let’s record your check-in${reviewer ? ` with ${firstName(reviewer.fullName)}` : ''}. It takes a minute.`)],
       confirm: true,
       summaryTitle: 'Check-in record',
       help: `Recording a check-in (${policy.checkIns.rule}).`,
-      steps: () => steps,
+      steps: (values) => [...whoseStep, ...restSteps(values)],
       async complete(values, records) {
+        const colleague = colleagueOf(values);
+        const personId = colleague?.id ?? env.person.id;
+        const cycle = colleague === undefined ? ownCycle : await env.reads.activeCycle(colleague.id, env.today);
+        if (cycle === undefined) return { messages: [say('They don’t have an active growth cycle, so there’s nowhere to save this. Nothing was saved.')] };
         const heldOn = textOf(values, 'held-on');
         const diaryNote = optionalText(values, 'diary-note');
+        const conductedById = colleague === undefined ? reviewer?.id : env.person.id;
         await records.saveCheckIn({
           cycleId: cycle.id,
-          personId: env.person.id,
-          conductedById: reviewer?.id,
+          personId,
+          conductedById,
           heldOn,
           discussed: textOf(values, 'discussed'),
           agreedActions: textOf(values, 'agreed-actions'),
@@ -73,11 +96,18 @@ export const checkInDialog = defineDialog({
           nextCheckInOn: optionalText(values, 'next-on'),
         });
         // 004 §6.6 and 003 §11.3: the notes belong in the growth diary / log as well.
-        if (diaryNote !== undefined) await records.addDiaryEntry({ cycleId: cycle.id, personId: env.person.id, writtenOn: heldOn, body: diaryNote, tags: ['check-in'] });
-        await records.completeObligation({ personId: env.person.id, cycleId: cycle.id, kind: 'check-in', at: env.now });
+        if (diaryNote !== undefined) await records.addDiaryEntry({ cycleId: cycle.id, personId, writtenOn: heldOn, body: diaryNote, tags: ['check-in'] });
+        await records.completeObligation({ personId, cycleId: cycle.id, kind: 'check-in', at: env.now });
+        const agreed = textOf(values, 'agreed-actions');
+        if (colleague !== undefined) {
+          return {
+            messages: [say(`Saved your check-in with ${firstName(colleague.fullName)} of ${showDate(heldOn)}.`)],
+            notifications: [{ personId: colleague.id, messages: [say(`${env.person.fullName} recorded your check-in of ${showDate(heldOn)}. Agreed actions: ${agreed}`)] }],
+          };
+        }
         return {
           messages: [say(`Saved your check-in of ${showDate(heldOn)}.`)],
-          notifications: reviewer ? [{ personId: reviewer.id, messages: [say(`${env.person.fullName} recorded your check-in of ${showDate(heldOn)}. Agreed actions: ${textOf(values, 'agreed-actions')}`)] }] : [],
+          notifications: reviewer ? [{ personId: reviewer.id, messages: [say(`${env.person.fullName} recorded your check-in of ${showDate(heldOn)}. Agreed actions: ${agreed}`)] }] : [],
         };
       },
     };

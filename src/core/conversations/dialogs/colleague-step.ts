@@ -1,18 +1,54 @@
 import type { Colleague } from '../conversation-ports.ts';
 import type { Values } from '../engine/json-value.ts';
-import { choiceStep, type Step } from '../engine/step.ts';
+import { ask, type Choice } from '../engine/outgoing-message.ts';
+import type { Step } from '../engine/step.ts';
+import { firstName } from './dialog-helpers.ts';
 
 /**
  * "Whose…?" as the first step of a dialog a manager or coach runs about someone else, in the
- * way plan agreement picks a plan: a button per colleague, their number, or their name typed out.
+ * way plan agreement picks a plan: a button per colleague, their number, or them named by
+ * @mention, full name, first name (when only one of them has it) or e-mail. `extra` adds
+ * choices that are not colleagues (the check-in's "My own check-in").
  */
-export function colleagueStep(colleagues: readonly Colleague[], question: string): Step {
-  return choiceStep({
+export function colleagueStep(colleagues: readonly Colleague[], question: string, extra: readonly Choice[] = []): Step {
+  const choices: Choice[] = [...colleagues.map((colleague) => ({ label: colleague.fullName, value: colleague.id })), ...extra];
+  return {
     name: 'colleague',
     label: 'Colleague',
-    question,
-    choices: colleagues.map((colleague) => ({ label: colleague.fullName, value: colleague.id })),
-  });
+    optional: false,
+    ask: () => [ask(question, choices)],
+    accept: (input) => {
+      const typed = input.kind === 'text' ? input.text : input.kind === 'choice' ? input.value : (input.values.colleague ?? '');
+      const found = findColleague(colleagues, typed) ?? extra.find((c) => c.value === typed.trim() || c.label.toLowerCase() === typed.trim().toLowerCase())?.value;
+      if (found !== undefined) return { ok: true, value: found };
+      const byNumber = /^\s*\d+\s*$/.test(typed) ? choices[Number(typed) - 1]?.value : undefined;
+      if (byNumber !== undefined) return { ok: true, value: byNumber };
+      return { ok: false, error: notFound(colleagues, typed) };
+    },
+    show: (value) => choices.find((c) => c.value === value)?.label ?? String(value),
+  };
+}
+
+/**
+ * The one colleague `typed` names among `colleagues`: their id, "@Chloe Baker", "Chloe Baker",
+ * "chloe" when no one else is called Chloe, or their e-mail. Undefined when none or several match.
+ */
+export function findColleague(colleagues: readonly Colleague[], typed: string): string | undefined {
+  const wanted = typed.trim().replace(/^@/, '').replace(/\s+/g, ' ').toLowerCase();
+  if (wanted === '') return undefined;
+  const exact = colleagues.filter((c) => c.id === wanted || c.fullName.toLowerCase() === wanted || c.email?.toLowerCase() === wanted);
+  if (exact.length === 1) return exact[0]!.id;
+  const byFirst = colleagues.filter((c) => firstName(c.fullName).toLowerCase() === wanted);
+  return byFirst.length === 1 ? byFirst[0]!.id : undefined;
+}
+
+/** Why a named colleague can't be chosen, in words: nobody by that name, or more than one. */
+function notFound(colleagues: readonly Colleague[], typed: string): string {
+  const wanted = typed.trim().replace(/^@/, '');
+  const names = colleagues.map((c) => c.fullName).join(', ');
+  const sameFirst = colleagues.filter((c) => firstName(c.fullName).toLowerCase() === wanted.toLowerCase());
+  if (sameFirst.length > 1) return `More than one person you review is called ${wanted} (${sameFirst.map((c) => c.fullName).join(', ')}) — which one? Use their full name.`;
+  return `“${wanted}” isn’t someone you review, coach or line-manage, so I can’t do this for them. You can choose from: ${names}. If they should be on your list, please ask your Trellis administrator.`;
 }
 
 export function chosenColleague(colleagues: readonly Colleague[], values: Values): Colleague | undefined {

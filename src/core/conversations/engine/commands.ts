@@ -1,7 +1,7 @@
 import type { TurnInput } from './inbound-turn.ts';
 
 export type Command =
-  | { kind: 'back' | 'skip' | 'pause' | 'resume' | 'cancel' | 'help' | 'submit' }
+  | { kind: 'back' | 'skip' | 'pause' | 'resume' | 'cancel' | 'restart' | 'help' | 'submit' }
   | { kind: 'edit'; target: string };
 
 const SIMPLE: Record<string, Command['kind']> = {
@@ -10,6 +10,9 @@ const SIMPLE: Record<string, Command['kind']> = {
   pause: 'pause',
   resume: 'resume',
   cancel: 'cancel',
+  restart: 'restart',
+  'start again': 'restart',
+  'start over': 'restart',
   help: 'help',
   '?': 'help',
   submit: 'submit',

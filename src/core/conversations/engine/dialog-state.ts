@@ -3,13 +3,20 @@ import type { JsonValue, Values } from './json-value.ts';
 
 export const SUMMARY_STEP = '$summary';
 
-export const CONVERSATION_STATUSES = ['active', 'paused', 'completed', 'cancelled'] as const;
+/** `moved`: the draft carried on in another thread, where the person started the same dialog again. */
+export const CONVERSATION_STATUSES = ['active', 'paused', 'completed', 'cancelled', 'moved'] as const;
+
+/** What a `yes` would discard: asked before throwing away more than one answer. */
+export const DISCARD_ACTIONS = ['cancel', 'restart'] as const;
+export type DiscardAction = (typeof DISCARD_ACTIONS)[number];
 
 /** The engine's bookkeeping, stored in the conversation row's `values` JSON beside the answers. */
 export const StoredDataSchema = z.strictObject({
   values: z.record(z.string(), z.json()),
   /** Steps answered, in order, so `back` retraces the path actually taken through a dialog. */
   trail: z.array(z.string()),
+  /** Set while the engine waits for a yes before discarding the answers. */
+  confirming: z.enum(DISCARD_ACTIONS).optional(),
 });
 
 /** A dialog in progress: which dialog, which version, which named step, and the answers so far. */
@@ -20,6 +27,7 @@ export interface DialogState {
   values: Values;
   trail: string[];
   status: (typeof CONVERSATION_STATUSES)[number];
+  confirming?: DiscardAction | undefined;
 }
 
 export const DialogHeaderSchema = z.object({

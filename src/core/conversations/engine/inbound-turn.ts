@@ -24,5 +24,10 @@ export const InboundTurnSchema = z.strictObject({
   personId: z.uuid(),
   messageId: z.string().min(1),
   input: TurnInputSchema,
+  /**
+   * The colleague named when starting a dialog (`checkin @chloe`): their person id, or the name
+   * or e-mail typed. It answers the dialog's "whose…?" question in the same turn.
+   */
+  target: z.string().trim().min(1).optional(),
 });
 export type InboundTurn = z.infer<typeof InboundTurnSchema>;

@@ -2,9 +2,9 @@ import { londonDateOf } from '../../calendar/london-time.ts';
 import { type Policy, PolicySchema } from '../../policy/policy-schema.ts';
 import type { Clock } from '../../time/clock.ts';
 import type { ConversationStore, ConversationTransaction, DialogPerson, ThreadRef } from '../conversation-ports.ts';
-import { inputText, parseCommand } from './commands.ts';
+import { type Command, inputText, parseCommand } from './commands.ts';
 import type { DialogDefinition, DialogEnv, Notification, OpenDialog } from './define-dialog.ts';
-import { type DialogState, parseDialogState, resolveStep, SUMMARY_STEP } from './dialog-state.ts';
+import { type DialogState, type DiscardAction, parseDialogState, resolveStep, SUMMARY_STEP } from './dialog-state.ts';
 import { type InboundTurn, InboundTurnSchema, type TurnInput } from './inbound-turn.ts';
 import { type OutgoingMessage, ask, say } from './outgoing-message.ts';
 import type { Step } from './step.ts';
@@ -25,7 +25,12 @@ export interface EngineOptions {
 }
 
 const COMMANDS_HELP =
-  'Any time: `back` (previous question), `skip` (where allowed), `edit <step>`, `pause` (carry on later with `resume`), `cancel`, `help`. `log <note>` adds to your growth diary.';
+  'Any time: `back` (previous question), `skip` (where allowed), `edit <step>`, `pause` (carry on later with `resume`), `restart`, `cancel`, `help`. `log <note>` adds to your growth diary.';
+
+/** A dialog about a colleague starts by naming them; drafts are one per colleague, not one per dialog. */
+const COLLEAGUE_STEP = 'colleague';
+const YES = /^(yes|y|yes,? discard( them)?|discard)$/i;
+const NO = /^(no|n|no,? keep( them)?|keep( them)?)$/i;
 
 /** The diary's one-liner works even in the middle of another dialog (issue: "a one-line entry any time"). */
 const DIARY_DIALOG_ID = 'growth-diary';
@@ -37,6 +42,8 @@ interface Turn {
   thread: ThreadRef;
   env: DialogEnv;
   input: TurnInput;
+  /** The colleague named when starting a dialog. */
+  target: string | undefined;
   out: OutgoingMessage[];
   notifications: Notification[];
 }
@@ -78,6 +85,7 @@ export class ConversationEngine {
         thread: { tenant: turnInput.tenant, threadKey: turnInput.threadKey, platform: turnInput.platform, personId: turnInput.personId },
         env: { person, policy, today: londonDateOf(now), now, reads: tx.reads },
         input: turnInput.input,
+        target: turnInput.target,
         out: [],
         notifications: [],
       };
@@ -85,6 +93,12 @@ export class ConversationEngine {
       const stored = row === undefined ? undefined : parseDialogState(row);
       const live = stored !== undefined && (stored.status === 'active' || stored.status === 'paused') ? stored : undefined;
       const dialog = live === undefined ? undefined : this.#dialogs.get(live.dialogId);
+      const movedAway = stored?.status === 'moved' && this.#findTrigger(inputText(turn.input)) === undefined ? stored : undefined;
+      if (movedAway !== undefined) {
+        const title = this.#dialogs.get(movedAway.dialogId)?.title.toLowerCase() ?? 'conversation';
+        turn.out.push(say(`Your ${title} carries on in the thread where you last started it — reply there. (Type \`${this.#dialogs.get(movedAway.dialogId)?.triggers[0] ?? 'help'}\` here to bring it back to this thread.)`));
+        return { messages: turn.out, notifications: [], duplicate: false, conversation: undefined };
+      }
       const state = live !== undefined && dialog !== undefined ? await this.#continue(turn, dialog, live) : await this.#idle(turn);
       if (state !== undefined) await tx.saveConversation(turn.thread, state);
       return {
@@ -102,6 +116,10 @@ export class ConversationEngine {
     const match = this.#findTrigger(text);
     if (match === undefined) {
       const command = parseCommand(turn.input);
+      if (command?.kind !== 'help' && text !== '') {
+        const waiting = await this.#waitingElsewhere(turn, command?.kind);
+        if (waiting !== 'nothing') return waiting === 'pointed' ? undefined : waiting;
+      }
       if (command?.kind !== 'help') turn.out.push(say('I didn’t catch that.'));
       turn.out.push(this.#menu());
       return undefined;
@@ -110,6 +128,18 @@ export class ConversationEngine {
     if ('unavailable' in opened) {
       turn.out.push(say(opened.unavailable));
       return undefined;
+    }
+    const aboutColleague = opened.steps({})[0]?.name === COLLEAGUE_STEP;
+    if (turn.target !== undefined && !aboutColleague) {
+      const named = turn.target.replace(/^@/, '');
+      turn.out.push(
+        say(`I can’t start a ${match.dialog.title.toLowerCase()} about ${named}: you don’t review, coach or line-manage anyone on your school’s staff list. Say \`${match.dialog.triggers[0]}\` on its own for your own.`),
+      );
+      return undefined;
+    }
+    if (match.rest === '' && !aboutColleague) {
+      const draft = await this.#takeDraft(turn, match.dialog);
+      if (draft !== undefined) return this.#resumeDraft(turn, match.dialog, opened, draft);
     }
     const state: DialogState = { dialogId: match.dialog.id, version: match.dialog.version, step: '', values: {}, trail: [], status: 'active' };
     if (opened.resume !== undefined) {
@@ -123,6 +153,7 @@ export class ConversationEngine {
     if (first === undefined) return this.#finish(turn, opened, state);
     state.step = first.name;
     if (match.rest !== '') return this.#answer(turn, opened, state, first, { kind: 'text', text: match.rest });
+    if (turn.target !== undefined) return this.#answer(turn, opened, state, first, { kind: 'choice', value: turn.target });
     turn.out.push(...first.ask(state.values));
     return state;
   }
@@ -145,7 +176,30 @@ export class ConversationEngine {
       if (state.status === 'active') this.#reask(turn, opened, state);
       return state;
     }
+    if (state.confirming !== undefined) {
+      const reply = inputText(turn.input);
+      const action = state.confirming;
+      const settled: DialogState = { ...state, confirming: undefined };
+      if (YES.test(reply)) return this.#discard(turn, dialog, opened, settled, action);
+      if (NO.test(reply)) {
+        turn.out.push(say('Kept — your answers are all still here.'));
+        if (settled.status === 'active') this.#reask(turn, opened, settled);
+        else turn.out.push(say(`Say \`resume\` when you’re ready to carry on with your ${dialog.title.toLowerCase()}.`));
+        return settled;
+      }
+      // Anything else is an answer as usual; the question about discarding lapses.
+      return this.#continue(turn, dialog, settled);
+    }
+    const again = this.#findTrigger(inputText(turn.input));
+    if (again?.dialog.id === dialog.id && again.rest === '' && turn.input.kind === 'text') {
+      // Typing `reflect` inside the reflection: where was I?
+      const resumed: DialogState = { ...state, status: 'active' };
+      turn.out.push(say(this.#whereYouWere(dialog, opened, resumed)));
+      this.#reask(turn, opened, resumed);
+      return resumed;
+    }
     const command = parseCommand(turn.input);
+    if (command?.kind === 'cancel' || command?.kind === 'restart') return this.#askBeforeDiscarding(turn, dialog, opened, state, command.kind);
     if (state.status === 'paused') return this.#whilePaused(turn, dialog, opened, state, command?.kind);
     const step = steps.find((s) => s.name === state.step);
     switch (command?.kind) {
@@ -159,9 +213,6 @@ export class ConversationEngine {
       case 'resume':
         this.#reask(turn, opened, state);
         return state;
-      case 'cancel':
-        turn.out.push(say(`Cancelled your ${dialog.title.toLowerCase()}. Nothing was submitted.`));
-        return { ...state, status: 'cancelled' };
       case 'back':
         return this.#back(turn, opened, state);
       case 'edit':
@@ -199,12 +250,107 @@ export class ConversationEngine {
       this.#reask(turn, opened, resumed);
       return resumed;
     }
-    if (command === 'cancel') {
+    turn.out.push(say(`Your ${dialog.title.toLowerCase()} is paused in this thread. Say \`resume\` to carry on, or \`cancel\` to discard it.`));
+    return state;
+  }
+
+  /**
+   * `cancel` and `restart` throw answers away: with more than one answer given, they ask first
+   * (a slip of the keyboard should not cost someone twenty minutes of reflection).
+   */
+  #askBeforeDiscarding(turn: Turn, dialog: DialogDefinition, opened: OpenDialog, state: DialogState, action: DiscardAction): Promise<DialogState | undefined> | DialogState {
+    const answered = Object.keys(state.values).length;
+    if (answered <= 1) return this.#discard(turn, dialog, opened, state, action);
+    const what = action === 'cancel' ? `cancel your ${dialog.title.toLowerCase()}` : `start your ${dialog.title.toLowerCase()} again`;
+    turn.out.push(
+      ask(`You’ve given ${answered} answers so far. Discard them and ${what}?`, [
+        { label: 'Yes, discard them', value: 'yes' },
+        { label: 'No, keep them', value: 'no' },
+      ]),
+    );
+    return { ...state, confirming: action };
+  }
+
+  #discard(turn: Turn, dialog: DialogDefinition, opened: OpenDialog, state: DialogState, action: DiscardAction): Promise<DialogState | undefined> | DialogState {
+    if (action === 'cancel') {
       turn.out.push(say(`Cancelled your ${dialog.title.toLowerCase()}. Nothing was submitted.`));
       return { ...state, status: 'cancelled' };
     }
-    turn.out.push(say(`Your ${dialog.title.toLowerCase()} is paused in this thread. Say \`resume\` to carry on, or \`cancel\` to discard it.`));
+    const first = opened.steps({})[0];
+    const fresh: DialogState = { ...state, values: {}, trail: [], status: 'active', step: first?.name ?? SUMMARY_STEP };
+    turn.out.push(say(`Starting your ${dialog.title.toLowerCase()} again from the first question.`));
+    if (first === undefined) return this.#finish(turn, opened, fresh);
+    turn.out.push(...first.ask(fresh.values));
+    return fresh;
+  }
+
+  /**
+   * The person's live draft of this dialog in another thread, if any: it moves to this thread
+   * (the one they are looking at) and the old thread is marked `moved`, so there is only ever one
+   * live copy of each draft and starting again never throws answers away.
+   */
+  async #takeDraft(turn: Turn, dialog: DialogDefinition, colleague?: string): Promise<DialogState | undefined> {
+    const found = await turn.tx.findLiveDraft(turn.thread, dialog.id, colleague);
+    const draft = found === undefined ? undefined : parseDialogState(found.conversation);
+    if (found === undefined || draft === undefined) return undefined;
+    await turn.tx.saveConversation({ ...turn.thread, threadKey: found.threadKey }, { ...draft, status: 'moved', confirming: undefined });
+    return draft;
+  }
+
+  #resumeDraft(turn: Turn, dialog: DialogDefinition, opened: OpenDialog, draft: DialogState): DialogState {
+    const steps = opened.steps(draft.values);
+    const state: DialogState = {
+      ...draft,
+      version: dialog.version,
+      status: 'active',
+      confirming: undefined,
+      step: resolveStep(draft.step, steps.map((s) => s.name), draft.values, dialog.formerStepNames ?? {}),
+    };
+    turn.out.push(say(this.#whereYouWere(dialog, opened, state)));
+    this.#reask(turn, opened, state);
     return state;
+  }
+
+  /**
+   * Words that start nothing, in a thread with no dialog (a reply under the wrong message), while
+   * the person has dialogs under way elsewhere: with one waiting for an answer (or one to `resume`)
+   * it comes here and takes them; with several, one line says so instead of the whole menu.
+   * Undefined when nothing waits.
+   */
+  async #waitingElsewhere(turn: Turn, command: Command['kind'] | undefined): Promise<DialogState | 'pointed' | 'nothing'> {
+    const drafts = (await turn.tx.findLiveDrafts(turn.thread)).flatMap((found) => {
+      const state = parseDialogState(found.conversation);
+      const dialog = state === undefined ? undefined : this.#dialogs.get(state.dialogId);
+      return state === undefined || dialog === undefined ? [] : [{ threadKey: found.threadKey, state, dialog }];
+    });
+    if (drafts.length === 0) return 'nothing';
+    const candidates = command === 'resume' ? drafts : drafts.filter((d) => d.state.status === 'active');
+    // An answer, or `resume`; other commands (`cancel`, `back`…) belong in the dialog's own thread.
+    if (candidates.length === 1 && (command === undefined || command === 'resume')) {
+      const { threadKey, state, dialog } = candidates[0]!;
+      await turn.tx.saveConversation({ ...turn.thread, threadKey }, { ...state, status: 'moved', confirming: undefined });
+      turn.out.push(say(`_Carrying on with your ${dialog.title.toLowerCase()} here._`));
+      return (await this.#continue(turn, dialog, state)) ?? state;
+    }
+    const names = (candidates.length === 0 ? drafts : candidates).map((d) => d.dialog.title.toLowerCase());
+    const where = names.length === 1 ? 'its thread' : 'the thread of the one you mean';
+    turn.out.push(
+      say(
+        candidates.length === 0
+          ? `Your ${names.join(' and ')} ${names.length === 1 ? 'is' : 'are'} paused — say \`resume\` in ${where} to carry on, or \`help\` for what I can do.`
+          : `You have ${names.length} ${names.length === 1 ? 'conversation' : 'conversations'} waiting (${names.join(', ')}) — please reply in ${where}, or say \`help\` for what I can do.`,
+      ),
+    );
+    return 'pointed';
+  }
+
+  /** "You were on question 4 of 9 — carry on, or say `restart`." */
+  #whereYouWere(dialog: DialogDefinition, opened: OpenDialog, state: DialogState): string {
+    const steps = opened.steps(state.values);
+    const at = steps.findIndex((s) => s.name === state.step);
+    const title = dialog.title.toLowerCase();
+    if (at < 0) return `Your ${title} is all answered and kept — check it and submit, or say \`restart\`.`;
+    return `You were on question ${at + 1} of ${steps.length} of your ${title}; your answers are kept — carry on, or say \`restart\`.`;
   }
 
   async #answer(turn: Turn, opened: OpenDialog, state: DialogState, step: Step, input: TurnInput): Promise<DialogState | undefined> {
@@ -222,7 +368,13 @@ export class ConversationEngine {
    * than "next in order" means that after `back` or `edit` one answer is corrected and the
    * person lands where they were, and that a branch opened by an answer is asked at once.
    */
-  #record(turn: Turn, opened: OpenDialog, state: DialogState, name: string, value: DialogState['values'][string]): Promise<DialogState | undefined> {
+  async #record(turn: Turn, opened: OpenDialog, state: DialogState, name: string, value: DialogState['values'][string]): Promise<DialogState | undefined> {
+    const dialog = this.#dialogs.get(state.dialogId);
+    if (name === COLLEAGUE_STEP && typeof value === 'string' && state.trail.length === 0 && dialog !== undefined) {
+      // The colleague just named: an unfinished draft about them carries on here instead.
+      const draft = await this.#takeDraft(turn, dialog, value);
+      if (draft !== undefined) return this.#resumeDraft(turn, dialog, opened, draft);
+    }
     const values = { ...state.values, [name]: value };
     const trail = [...state.trail.filter((n) => n !== name), name];
     const next = opened.steps(values).find((s) => !(s.name in values));

@@ -63,35 +63,77 @@ function identity(base: StepBase): Pick<Step, 'name' | 'label' | 'optional' | 'r
 
 const showText = (value: JsonValue): string => (typeof value === 'string' ? value : JSON.stringify(value));
 
+/** The longest answer a text question takes, in characters. */
+export const MAX_ANSWER_LENGTH = 4000;
+
+/**
+ * An answer over the limit is refused with the limit said and the start of the text quoted back,
+ * so someone who typed (or pasted) a long answer in a chat box that clears on send loses nothing.
+ */
+export function tooLongMessage(text: string, limit: number = MAX_ANSWER_LENGTH): string {
+  const lines = text.trim().split('\n').slice(0, 3).join('\n');
+  const start = lines.length > 300 ? `${lines.slice(0, 300)}…` : `${lines}…`;
+  return `That answer is ${text.trim().length.toLocaleString('en-GB')} characters; the limit is ${limit.toLocaleString('en-GB')}. Please shorten it and send it again — it began:\n> ${start.replace(/\n/g, '\n> ')}`;
+}
+
 /** A free-text answer; `validate` adds a rule (e.g. "must contain a number") as a zod refinement. */
 export function textStep(base: StepBase & { minLength?: number; validate?: { test: (text: string) => boolean; message: string } }): Step {
   const min = base.minLength ?? 2;
-  let schema: z.ZodType<string, string> = z.string().trim().min(min, min <= 2 ? 'Please write a few words.' : `Please write at least ${min} characters.`).max(4000, 'Please keep it under 4,000 characters.');
+  let schema: z.ZodType<string, string> = z.string().trim().min(min, min <= 2 ? 'Please write a few words.' : `Please write at least ${min} characters.`);
   if (base.validate) schema = schema.refine(base.validate.test, base.validate.message);
   return {
     ...identity(base),
     ask: (values) => [...(base.preamble?.(values) ?? []), say(question(base))],
-    accept: (input) => fromZod(schema.safeParse(rawText(input, base.name) ?? '')),
+    accept: (input) => {
+      const text = rawText(input, base.name) ?? '';
+      if (text.trim().length > MAX_ANSWER_LENGTH) return { ok: false, error: tooLongMessage(text) };
+      return fromZod(schema.safeParse(text));
+    },
     show: showText,
   };
 }
 
-/** One of a few choices, given as a button, its number, or its label typed out. */
+/** Lower case, words only: "Not-always." → "not always". */
+function words(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/**
+ * The choice a typed answer means: its number ("2"), its value or label ("mostly"), or words
+ * found in exactly one choice ("most of the time", "not always"). Undefined when nothing or more
+ * than one choice matches, so a vague answer is asked again rather than guessed.
+ */
+export function matchChoice(choices: readonly Choice[], typed: string): Choice | undefined {
+  const wanted = words(typed);
+  if (wanted === '') return undefined;
+  if (/^\d+$/.test(wanted)) return choices[Number(wanted) - 1];
+  const exact = choices.find((c) => words(c.value) === wanted || words(c.label) === wanted);
+  if (exact !== undefined) return exact;
+  if (wanted.length < 3) return undefined;
+  const within = choices.filter((c) => ` ${words(c.label)} `.includes(` ${wanted} `) || ` ${words(c.value)} `.includes(` ${wanted} `));
+  return within.length === 1 ? within[0] : undefined;
+}
+
+/** What a choice question accepts, said when an answer matches none of them. */
+export function choiceHelp(choices: readonly Choice[]): string {
+  const examples = choices.slice(0, 3).map((c) => `“${c.label.length <= 30 ? c.label : words(c.value)}”`);
+  return `Please press a button, type its number (1–${choices.length}), or type words from one choice (e.g. ${examples.join(', ')}).`;
+}
+
+/** One of a few choices, given as a button, its number, its label typed out, or words from it. */
 export function choiceStep(base: StepBase & { choices: readonly Choice[] }): Step {
-  const list = base.choices.map((choice) => choice.label).join(' / ');
-  const schema = z
-    .string()
-    .transform((text) => {
-      const typed = text.trim().toLowerCase();
-      const byNumber = /^\d+$/.test(typed) ? base.choices[Number(typed) - 1] : undefined;
-      return (byNumber ?? base.choices.find((c) => c.value.toLowerCase() === typed || c.label.toLowerCase() === typed))?.value;
-    })
-    .refine((value) => value !== undefined, `Please pick one of: ${list}.`)
-    .transform((value) => value as string);
   return {
     ...identity(base),
     ask: (values) => [...(base.preamble?.(values) ?? []), ask(question(base), base.choices)],
-    accept: (input) => fromZod(schema.safeParse(rawText(input, base.name) ?? '')),
+    accept: (input) => {
+      const typed = rawText(input, base.name) ?? '';
+      const found = matchChoice(base.choices, typed);
+      if (found !== undefined) return { ok: true, value: found.value };
+      return { ok: false, error: `I couldn’t match “${typed.trim().slice(0, 80)}” to one of the choices. ${choiceHelp(base.choices)}` };
+    },
     show: (value) => base.choices.find((c) => c.value === value)?.label ?? showText(value),
   };
 }

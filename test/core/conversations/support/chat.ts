@@ -27,7 +27,11 @@ export class Chat {
   last: TurnResult | undefined;
   readonly transcript: string[] = [];
 
-  constructor(engine: ConversationEngine, personId: string, threadKey = `thread-${randomUUID()}`, tenant = 'T-test') {
+  /**
+   * Each chat is its own workspace unless `tenant` says otherwise, so one test's unfinished draft
+   * never resumes in the next test that starts the same dialog for the same person.
+   */
+  constructor(engine: ConversationEngine, personId: string, threadKey = `thread-${randomUUID()}`, tenant = `T-${randomUUID()}`) {
     this.engine = engine;
     this.personId = personId;
     this.threadKey = threadKey;

@@ -1,0 +1,6 @@
+// Types for bin/node-launcher.js, which stays plain JavaScript so that any old Node can run it.
+export const MINIMUM_NODE: string;
+export function isOlderThan(version: string, minimum?: string): boolean;
+export function launchDecision(version: string, env: Record<string, string | undefined>): 'run' | 'relaunch' | 'give-up';
+export function cannotRelaunchMessage(version: string): string;
+export function ensureSupportedNode(script: string): Promise<void>;

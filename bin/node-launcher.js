@@ -1,0 +1,77 @@
+// Trellis needs Node 22.12 or newer (the Teams SDK and vitest 5 say so). `npm start` and `npm test`
+// go through this first: on an older Node they run themselves again under Node 24 fetched from the
+// npm registry (as .ci/run does), or stop with one plain sentence when that cannot be done.
+// Written in plain JavaScript that any Node from 14 on parses, and imports nothing else.
+import { spawn, spawnSync } from 'node:child_process';
+
+export const MINIMUM_NODE = '22.12.0';
+const RELAUNCHED = 'TRELLIS_NODE_RELAUNCHED';
+
+/** True when `version` ("20.20.2", "v24.1.0") is older than `minimum`. */
+export function isOlderThan(version, minimum = MINIMUM_NODE) {
+  const parse = (text) => String(text).replace(/^v/, '').split('.').map((part) => Number.parseInt(part, 10) || 0);
+  const have = parse(version);
+  const need = parse(minimum);
+  for (let i = 0; i < need.length; i += 1) {
+    if ((have[i] ?? 0) !== need[i]) return (have[i] ?? 0) < need[i];
+  }
+  return false;
+}
+
+/**
+ * What to do on this Node: `run` here, `relaunch` under Node 24 from the registry, or `give-up`
+ * when this already is the relaunched process and it is still too old.
+ */
+export function launchDecision(version, env) {
+  if (!isOlderThan(version)) return 'run';
+  return env[RELAUNCHED] === '1' ? 'give-up' : 'relaunch';
+}
+
+/** The one sentence printed when no suitable Node can be had. */
+export function cannotRelaunchMessage(version) {
+  return `Trellis needs Node ${MINIMUM_NODE} or newer and this is Node ${String(version).replace(/^v/, '')}; Node 24 could not be fetched from the npm registry, so install Node 24 LTS (https://nodejs.org) and run the command again.`;
+}
+
+/** Asks npm for Node 24's executable (downloading it once into npm's cache); undefined when it cannot. */
+function findNode24() {
+  const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+  const found = spawnSync(npx, ['-y', '-p', 'node@24', '--', 'node', '-e', 'process.stdout.write(process.execPath)'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    shell: process.platform === 'win32',
+  });
+  const path = found.status === 0 ? found.stdout.trim() : '';
+  return path === '' ? undefined : path;
+}
+
+/**
+ * Returns when this Node is new enough. Otherwise runs `script` with the same arguments under
+ * Node 24 and exits with its exit code, or prints the plain sentence and exits 1.
+ */
+export async function ensureSupportedNode(script) {
+  const decision = launchDecision(process.versions.node, process.env);
+  if (decision === 'run') return;
+  const node24 = decision === 'relaunch' ? findNode24() : undefined;
+  if (node24 === undefined) {
+    console.error(cannotRelaunchMessage(process.versions.node));
+    process.exit(1);
+  }
+  console.error(`Node ${process.versions.node} is older than ${MINIMUM_NODE}: running under Node 24 from the npm registry.`);
+  const child = spawn(node24, [script, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, [RELAUNCHED]: '1' },
+  });
+  // Ctrl-C reaches the child from the terminal by itself, so this process only waits for it;
+  // a SIGTERM sent to this process alone is passed on.
+  process.on('SIGINT', () => {});
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  const code = await new Promise((resolve) => {
+    child.on('error', () => resolve(undefined));
+    child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal === null ? 1 : 128)));
+  });
+  if (code === undefined) {
+    console.error(cannotRelaunchMessage(process.versions.node));
+    process.exit(1);
+  }
+  process.exit(code);
+}
