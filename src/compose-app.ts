@@ -16,6 +16,7 @@ import { SimulatedClock } from './core/time/simulated-clock.ts';
 import type { Logger } from './logging/logger.ts';
 import { startCronScheduler } from './scheduler/cron-scheduler.ts';
 import { type RunningServer, startHttpServer } from './server/http-server.ts';
+import { guardProcess } from './server/process-guard.ts';
 import { PrismaConversationStore } from './storage/prisma/prisma-conversation-store.ts';
 import { PrismaIdentityStore } from './storage/prisma/prisma-identity-store.ts';
 import { PrismaReminderActionsStore } from './storage/prisma/prisma-reminder-actions-store.ts';
@@ -61,6 +62,8 @@ export async function startApp(config: Config, givenClock: Clock, log: Logger, o
   const clock = playgroundWillRun(config, options) ? new SimulatedClock(givenClock) : givenClock;
   const services = await openServices(config, clock);
   const closers: (() => Promise<void>)[] = [() => services.close()];
+  const unguard = guardProcess(log);
+  closers.push(async () => unguard());
   try {
     const identities = new PrismaIdentityStore(services.database.prisma);
     const engine = new ConversationEngine({ store: new PrismaConversationStore(services.database.prisma), clock, dialogs: ALL_DIALOGS });

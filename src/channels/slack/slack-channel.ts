@@ -11,15 +11,18 @@ import { renderMessages, type SlackMessage } from './block-kit.ts';
 import { boltLogger, createClients, deliveryFailure, webClientOptions } from './slack-client.ts';
 import { registerListeners } from './slack-listeners.ts';
 import { mentionedUser } from './slack-payloads.ts';
+import { gateSlackRequest } from './slack-request-gate.ts';
 import { renderDigest } from './render-views.ts';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
 /**
- * Trellis as a Slack app. Bolt verifies every request's signature and acknowledges it; the
- * listeners (slack-listeners.ts) translate events, commands, buttons and modals into TrellisBot
- * calls after the ack, and this class renders what comes back and reaches people in their DMs.
- * HTTP mode mounts Bolt's receiver on Trellis's own server; Socket Mode when an app token is set.
+ * Trellis as a Slack app. Every request is checked (size, signature, timestamp both ways, shape)
+ * before Bolt sees it; the listeners (slack-listeners.ts) translate events, commands, buttons and
+ * modals into TrellisBot calls, and this class renders what comes back and reaches people in their
+ * DMs. HTTP mode mounts Bolt's receiver on Trellis's own server with `processBeforeResponse`, so a
+ * message or button press is answered 200 only once its turn has committed (a failed turn gets a
+ * 500 and Slack retries it); replies are posted after that answer. Socket Mode when an app token is set.
  */
 export class SlackChannel implements Channel {
   readonly name = 'slack';
@@ -30,7 +33,7 @@ export class SlackChannel implements Channel {
   readonly #app: App;
   readonly #socketMode: boolean;
   readonly #dmChannels = new Map<string, string>();
-  /** Requests Slack has sent whose listeners are still running (they run after the ack). */
+  /** Requests Slack has sent whose listeners, or the replies posted after their ack, are still running. */
   readonly #inFlight = new Set<Promise<void>>();
   #botIds: Promise<{ botId: string; botUserId: string }> | undefined;
 
@@ -52,15 +55,30 @@ export class SlackChannel implements Channel {
     } else {
       // The receiver never listens itself: its request listener is mounted on the shared server,
       // one URL for events, commands and interactivity, with signature verification on.
-      const receiver = new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: SLACK_EVENTS_PATH, logger, signatureVerification: true, processBeforeResponse: false });
+      const receiver = new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: SLACK_EVENTS_PATH, logger, signatureVerification: true, processBeforeResponse: true });
       this.#app = new App({ ...common, receiver });
-      this.routes.push({ method: 'POST', path: SLACK_EVENTS_PATH, handle: (request, response) => receiver.requestListener(request, response) });
+      const handle: Route['handle'] = async (request, response) => {
+        // Bolt throws inside its receiver, where nothing catches it, on bodies it does not expect
+        // (`null`, an array, a string where an object goes): those never reach it.
+        const gate = await gateSlackRequest(request, config.signingSecret, Date.now());
+        if (!gate.ok) {
+          parts.log.warn('slack request refused', { status: gate.status, reason: gate.reason });
+          response.writeHead(gate.status, { 'content-type': 'text/plain; charset=utf-8' }).end(gate.reason);
+          return;
+        }
+        receiver.requestListener(request, response);
+      };
+      this.routes.push({ method: 'POST', path: SLACK_EVENTS_PATH, handle });
     }
-    // Both receivers call processEvent and answer Slack before the listeners finish. Tracking it
-    // lets stop() drain turns in progress before the database closes, and tests wait on idle().
+    // Tracking processEvent (and the replies posted after it) lets stop() drain turns in progress
+    // before the database closes, and tests wait on idle().
     const processEvent = this.#app.processEvent.bind(this.#app);
     this.#app.processEvent = (event) => this.#track(processEvent(event));
-    this.#app.error(async (error) => parts.log.error('slack listener failed', { error }));
+    // Rethrown so the receiver answers 500 and Slack retries: the turn did not commit.
+    this.#app.error(async (error) => {
+      parts.log.error('slack listener failed', { error });
+      throw error;
+    });
     registerListeners(this.#app, this);
   }
 
@@ -79,6 +97,14 @@ export class SlackChannel implements Channel {
   /** Resolves once every request received so far has been handled and its replies sent. */
   async idle(): Promise<void> {
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+  }
+
+  /**
+   * Work done after Slack has been answered (posting replies, opening a modal): tracked for
+   * idle() and stop(), and a failure is logged, since there is no request left to fail.
+   */
+  later(what: string, work: () => Promise<void>): void {
+    void this.#track(work().catch((error: unknown) => this.parts.log.error(`slack ${what} failed`, { error })));
   }
 
   #track(work: Promise<void>): Promise<void> {
@@ -134,13 +160,13 @@ export class SlackChannel implements Channel {
     }
   }
 
-  /** Opens a DM thread titled for the dialog and starts it there; returns the DM channel. */
+  /** Opens a DM thread titled for the dialog and starts it there (its replies follow the ack); returns the DM channel. */
   async openDialogThread(actor: Actor, start: { dialogId: string; trigger: string; title: string; target?: DialogTarget | undefined }, messageId: string): Promise<string> {
     const channel = await this.dmChannel(this.client, actor.account.userId);
     const parentTs = await this.post(channel, undefined, renderMessages([{ type: 'text', text: start.title }]));
     if (parentTs === undefined) throw new Error('Slack returned no ts for the thread');
     const result = await this.parts.bot.startDialog(actor, { threadKey: `${channel}:${parentTs}`, messageId }, { trigger: start.trigger, target: start.target });
-    await this.deliverTurn(channel, parentTs, result, messageId);
+    this.later('dialog replies', () => this.deliverTurn(channel, parentTs, result, messageId));
     return channel;
   }
 

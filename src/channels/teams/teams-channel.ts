@@ -34,7 +34,14 @@ export class TeamsChannel implements Channel {
     this.#parts = parts;
     this.#deps = deps;
     let inbound: TeamsInbound | undefined;
-    this.#host = createTeamsHost({ ...teams, skipAuth: parts.config.teamsSkipAuth, log: parts.log, onActivity: (activity) => inbound!.handle(activity) });
+    this.#host = createTeamsHost({
+      ...teams,
+      skipAuth: parts.config.teamsSkipAuth,
+      allowLoopbackServiceUrl: parts.config.teamsAllowLoopbackServiceUrl,
+      acceptsTenant: async (tenant) => tenant === teams.tenantId,
+      log: parts.log,
+      onActivity: (activity) => inbound!.handle(activity),
+    });
     this.#connector = new BotConnector({ token: () => this.#host.botToken(), pacer: new SendPacer(realPacerTime), wait: realPacerTime.wait });
     inbound = new TeamsInbound({ bot: parts.bot, identities: parts.identities, threads: deps.threads, connector: this.#connector, messenger: parts.router, clock: parts.clock, log: parts.log });
     this.routes = [this.#host.route];
