@@ -117,9 +117,18 @@ export class SlackChannel implements Channel {
   /** The roster person behind a Slack user; their e-mail comes from users.info on first contact. */
   identify(tenant: string, userId: string): Promise<Actor | undefined> {
     const account: PlatformAccount = { platform: 'slack', tenant, userId };
-    return this.parts.bot
-      .identify(account, async () => (await this.client.users.info({ user: userId })).user?.profile?.email)
-      .then((person) => (person === undefined ? undefined : { person, account }));
+    const lookupEmail = async () => {
+      try {
+        return (await this.client.users.info({ user: userId })).user?.profile?.email;
+      } catch (error) {
+        // Slack saying there is no such user is an answer (not on a roster); anything else fails
+        // the request, so Slack retries it.
+        const failure = deliveryFailure(error);
+        if ('unreachable' in failure) return undefined;
+        throw error;
+      }
+    };
+    return this.parts.bot.identify(account, lookupEmail).then((person) => (person === undefined ? undefined : { person, account }));
   }
 
   /** A colleague named in a command: a mention resolves to their person, anything else is matched by name. */
