@@ -35,7 +35,7 @@ export class SlackChannel implements Channel {
   readonly #dmChannels = new Map<string, string>();
   /** Requests Slack has sent whose listeners, or the replies posted after their ack, are still running. */
   readonly #inFlight = new Set<Promise<void>>();
-  #botIds: Promise<{ botId: string; botUserId: string }> | undefined;
+  #botIds: Promise<{ botId: string; botUserId: string; homeTenant: string | undefined }> | undefined;
 
   constructor(parts: ChannelParts) {
     const config = parts.config.slack;
@@ -47,7 +47,10 @@ export class SlackChannel implements Channel {
     const logger = boltLogger(parts.log);
     // A custom authorize asks auth.test once (and again only after a failure), instead of Bolt
     // calling it at construction time, before Trellis has logged anything useful.
-    const authorize = async () => ({ botToken: config.botToken, ...(await this.#botIdentity()) });
+    const authorize = async () => {
+      const { botId, botUserId } = await this.#botIdentity();
+      return { botToken: config.botToken, botId, botUserId };
+    };
     const common = { authorize, logger, clientOptions: webClientOptions(config, parts.log) };
     this.#socketMode = config.appToken !== undefined;
     if (config.appToken !== undefined) {
@@ -115,7 +118,7 @@ export class SlackChannel implements Channel {
   }
 
   /** The roster person behind a Slack user; their e-mail comes from users.info on first contact. */
-  identify(tenant: string, userId: string): Promise<Actor | undefined> {
+  async identify(tenant: string, userId: string): Promise<Actor | undefined> {
     const account: PlatformAccount = { platform: 'slack', tenant, userId };
     const lookupEmail = async () => {
       try {
@@ -128,7 +131,8 @@ export class SlackChannel implements Channel {
         throw error;
       }
     };
-    return this.parts.bot.identify(account, lookupEmail).then((person) => (person === undefined ? undefined : { person, account }));
+    const person = await this.parts.bot.identify(account, lookupEmail, { homeTenant: await this.#homeTenant() });
+    return person === undefined ? undefined : { person, account };
   }
 
   /** A colleague named in a command: a mention resolves to their person, anything else is matched by name. */
@@ -183,6 +187,15 @@ export class SlackChannel implements Channel {
     return this.#deliver(this.client, personId, undefined, renderMessages(messages));
   }
 
+  async sendToAccount(_personId: string, account: PlatformAccount, messages: readonly OutgoingMessage[], _key: string): Promise<ChannelDelivery> {
+    try {
+      await this.post(await this.dmChannel(this.client, account.userId), undefined, renderMessages(messages));
+      return { ok: true };
+    } catch (error) {
+      return deliveryFailure(error);
+    }
+  }
+
   deliverDigest(delivery: DigestDelivery): Promise<ChannelDelivery> {
     return this.#deliver(this.#digestClient, delivery.recipient.id, delivery.recipient.email, renderDigest(delivery.message));
   }
@@ -200,7 +213,7 @@ export class SlackChannel implements Channel {
 
   /** Their linked Slack user, else the workspace user with their roster e-mail (users.lookupByEmail), linked for next time. */
   async #slackUserOf(client: WebClient, personId: string, email: string | undefined): Promise<string | undefined> {
-    const { identities, clock } = this.parts;
+    const { identities } = this.parts;
     const linked = (await identities.accountsOf(personId)).find((a) => a.platform === 'slack' && a.reachable);
     if (linked !== undefined) return linked.userId;
     const address = email ?? (await identities.personById(personId))?.email;
@@ -209,13 +222,23 @@ export class SlackChannel implements Channel {
     if (found?.id === undefined) return undefined;
     // Enterprise Grid users carry their org id, which is the tenant their events arrive under.
     const tenant = (found as { enterprise_user?: { enterprise_id?: string } }).enterprise_user?.enterprise_id ?? found.team_id;
-    if (tenant !== undefined) await identities.linkByEmail({ platform: 'slack', tenant, userId: found.id }, address, clock.now());
-    return found.id;
+    if (tenant === undefined) return found.id;
+    // Linked through the same rule as someone who writes in: only from their school's workspace.
+    const person = await this.parts.bot.identify({ platform: 'slack', tenant, userId: found.id }, async () => address, { homeTenant: await this.#homeTenant() });
+    return person?.id === personId ? found.id : undefined;
   }
 
-  #botIdentity(): Promise<{ botId: string; botUserId: string }> {
+  /**
+   * The workspace the bot token belongs to (its Enterprise Grid org when it has one): where a
+   * school that has recorded no workspace takes its people from. Unknown while Slack is unreachable.
+   */
+  async #homeTenant(): Promise<string | undefined> {
+    return (await this.#botIdentity().catch(() => undefined))?.homeTenant;
+  }
+
+  #botIdentity(): Promise<{ botId: string; botUserId: string; homeTenant: string | undefined }> {
     this.#botIds ??= this.client.auth.test().then(
-      (result) => ({ botId: result.bot_id ?? '', botUserId: result.user_id ?? '' }),
+      (result) => ({ botId: result.bot_id ?? '', botUserId: result.user_id ?? '', homeTenant: result.enterprise_id || result.team_id || undefined }),
       (error: unknown) => {
         this.#botIds = undefined;
         throw error;

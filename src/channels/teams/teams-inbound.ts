@@ -14,6 +14,8 @@ import { type BotConnector, ConnectorError, type OutboundActivity, type TeamsCon
 import { type InboundActivity, InboundActivitySchema, accountOf, cardDataOf, referenceOf, typedText } from './teams-activity.ts';
 
 export interface TeamsInboundDeps {
+  /** TEAMS_TENANT_ID: where a school that has recorded no tenant takes its people from. */
+  homeTenant: string;
   bot: TrellisBot;
   identities: IdentityStore;
   threads: ActiveThreads;
@@ -84,7 +86,7 @@ export class TeamsInbound {
               throw error;
             });
             return member.email ?? member.userPrincipalName;
-          });
+          }, { homeTenant: this.#deps.homeTenant });
     if (account === undefined || person === undefined) {
       // Nothing is stored about someone not on a roster: no identity row, no reference.
       await this.#deps.connector.send(ref, { type: 'message', text: NOT_ON_ROSTER });

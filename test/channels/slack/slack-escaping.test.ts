@@ -12,7 +12,7 @@ const HOSTILE = 'Done <!channel> ask <@U0ADMIN> see <http://evil.example|the pol
 function mrkdwnOf(value: unknown): string[] {
   const found: string[] = [];
   const walk = (node: unknown, key?: string): void => {
-    if (Array.isArray(node)) node.forEach((n) => walk(n));
+    if (Array.isArray(node)) for (const n of node) walk(n);
     else if (node !== null && typeof node === 'object') {
       const record = node as Record<string, unknown>;
       if (record.type === 'mrkdwn' && typeof record.text === 'string') found.push(record.text);
