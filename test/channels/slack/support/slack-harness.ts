@@ -2,7 +2,7 @@ import { SlackChannel } from '../../../../src/channels/slack/slack-channel.ts';
 import { type RunningApp, startApp } from '../../../../src/compose-app.ts';
 import { loadConfig } from '../../../../src/config/load-config.ts';
 import type { Clock } from '../../../../src/core/time/clock.ts';
-import { consoleLogger, silentLogger } from '../../../../src/logging/logger.ts';
+import { consoleLogger, type Logger, silentLogger } from '../../../../src/logging/logger.ts';
 import type { TestDatabase } from '../../../support/test-database.ts';
 import { FakeSlack, type RecordedCall } from './fake-slack.ts';
 import { fixture, postEvent, postForm, postInteraction, SIGNING_SECRET, type SlackPost } from './signed-requests.ts';
@@ -16,10 +16,10 @@ export interface SlackWorld {
 }
 
 /** The real app on a free port, its Web API pointed at a fake Slack on loopback. */
-export async function startSlackWorld(db: TestDatabase, clock: Clock): Promise<SlackWorld> {
+export async function startSlackWorld(db: TestDatabase, clock: Clock, log?: Logger): Promise<SlackWorld> {
   const fake = await FakeSlack.start();
   const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: `${fake.url}/api/`, LOG_LEVEL: 'silent' });
-  const app = await startApp(config, clock, process.env.SLACK_TEST_LOG ? consoleLogger('debug') : silentLogger, { scheduler: false });
+  const app = await startApp(config, clock, log ?? (process.env.SLACK_TEST_LOG ? consoleLogger('debug') : silentLogger), { scheduler: false });
   return {
     app,
     fake,
