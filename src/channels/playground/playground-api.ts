@@ -120,7 +120,7 @@ async function respond(response: ServerResponse, run: () => Promise<unknown>): P
     if (result === undefined) sendJson(response, 404, { error: 'There is no such playground request.' });
     else sendJson(response, 200, result);
   } catch (error) {
-    if (error instanceof PlaygroundInputError) sendJson(response, 400, { error: error.message });
+    if (error instanceof PlaygroundInputError) sendJson(response, error.status, { error: error.message });
     else throw error;
   }
 }
