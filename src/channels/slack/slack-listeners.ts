@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { Actor, ReminderActionOutcome } from '../../core/bot/bot-ports.ts';
-import { type CommandOutcome, NOT_ON_ROSTER } from '../../core/bot/trellis-bot.ts';
+import { type CommandOutcome, NOT_ON_ROSTER, NOT_SAVED } from '../../core/bot/trellis-bot.ts';
 import type { FormField, OutgoingMessage } from '../../core/conversations/engine/outgoing-message.ts';
 import { CHOICE_ACTION, FORM_ACTION, renderMessages, sections } from './block-kit.ts';
 import { escapeMrkdwn } from './escape-mrkdwn.ts';
@@ -13,8 +13,6 @@ export const GROWTH_COMMAND = '/growth';
 const IN_THREAD_NOTE = 'Slash commands don’t work inside threads: reply in the thread, or use its buttons.';
 const REMINDER_VALUE = /^(start|done|snooze|na):/;
 
-/** Told to the person when Slack has stopped retrying a message Trellis could not save. */
-export const NOT_SAVED = 'Sorry, I couldn’t save your last message (Trellis is having trouble). Please send it again in a few minutes.';
 const COMMAND_FAILED = 'Sorry, I couldn’t do that just now (Trellis is having trouble). Please try again in a few minutes.';
 const FORM_NOT_SAVED = 'Trellis couldn’t save this just now. Please press Save again in a moment.';
 /** Slack retries a failed event three times; after the third, nobody will send it again. */

@@ -45,6 +45,9 @@ export type DialogTarget = { personId: string } | { text: string };
 export const NOT_ON_ROSTER =
   'Hello! I can’t find you on your school’s staff list, so I can’t help yet. If you work at a school that uses Trellis, please ask your Trellis administrator to add your work e-mail address.';
 
+/** Told to someone whose message could not be saved and will not be delivered again (the platform has stopped retrying). */
+export const NOT_SAVED = 'Sorry, I couldn’t save your last message (Trellis is having trouble). Please send it again in a few minutes.';
+
 /**
  * The one thing every chat channel talks to. Channels translate their platform's events into
  * these calls and render what comes back; every rule (who may see what, what a command means,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NOT_SAVED } from '../../../src/channels/slack/slack-listeners.ts';
+import { NOT_SAVED } from '../../../src/core/bot/trellis-bot.ts';
 import { fixedClock } from '../../../src/core/time/clock.ts';
 import { type SeededSchool, seedSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';

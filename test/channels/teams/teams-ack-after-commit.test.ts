@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from '../../../src/compose-app.ts';
 import { loadConfig } from '../../../src/config/load-config.ts';
+import { NOT_SAVED } from '../../../src/core/bot/trellis-bot.ts';
 import { fixedClock } from '../../../src/core/time/clock.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';
 import { type SeededSchool, seedSchool } from '../../support/seed-school.ts';
@@ -46,19 +47,21 @@ describe('Teams: the POST is answered after the turn commits', () => {
     expect(await db.prisma.diaryEntry.count({ where: { personId: school.ids.tom! } })).toBe(before + 1);
   });
 
-  it('with PostgreSQL down the POST gets a 5xx; the redelivered activity after recovery is applied exactly once and answered once', async () => {
+  it('with PostgreSQL down the POST gets a 5xx and the person is told it was not saved; a redelivery after recovery is applied exactly once and answered once', async () => {
     const diary = await db.prisma.diaryEntry.count({ where: { personId: school.ids.tom! } });
     const sent = connector.sent.length;
     const outage = await takeDatabaseDown(db);
     const failed = await post(messageActivity(tom, TENANT, connector.url, 'outage-1', 'log coached a colleague on questioning'));
     await outage.restore();
     expect(failed).toBeGreaterThanOrEqual(500);
-    expect(connector.sent.length).toBe(sent);
+    // Teams does not redeliver a message, so the person is told to send it again.
+    expect(connector.sent.slice(sent).map((s) => s.activity.text)).toEqual([NOT_SAVED]);
+    const told = connector.sent.length;
 
     expect(await post(messageActivity(tom, TENANT, connector.url, 'outage-1', 'log coached a colleague on questioning'))).toBe(200);
     expect(await post(messageActivity(tom, TENANT, connector.url, 'outage-1', 'log coached a colleague on questioning'))).toBe(200);
     expect(await db.prisma.diaryEntry.count({ where: { personId: school.ids.tom! } })).toBe(diary + 1);
     expect(await db.prisma.processedInbound.count({ where: { messageId: 'outage-1' } })).toBe(1);
-    expect(connector.sent.slice(sent).filter((s) => /diary/i.test(s.activity.text ?? ''))).toHaveLength(1);
+    expect(connector.sent.slice(told).filter((s) => /diary/i.test(s.activity.text ?? ''))).toHaveLength(1);
   });
 });
