@@ -102,9 +102,10 @@ async function recordWorkspacesWith(services: Services, slug: string, workspaces
   if (school === undefined) throw new CliError(`There is no school "${slug}" yet: create it first with --policy and --terms.\n\nUsage:\n${SCHOOL_USAGE}`);
   const identities = new PrismaIdentityStore(services.database.prisma);
   for (const { platform, tenant } of workspaces) {
-    const added = await identities.recordWorkspace(school.id, platform, tenant);
+    const { added, unlinked } = await identities.recordWorkspace(school.id, platform, tenant);
     const what = platform === 'slack' ? `Slack workspace ${tenant}` : `Teams tenant ${tenant}`;
     context.output.out(added ? `Recorded ${what} for "${slug}": its people link from it (and from their trust's other recorded workspaces) only.` : `${what} was already recorded for "${slug}".`);
+    if (unlinked > 0) context.output.out(`Unlinked ${unlinked} ${platform === 'slack' ? 'Slack' : 'Teams'} account(s) of its people from elsewhere: they can link again from a recorded one.`);
   }
 }
 

@@ -54,10 +54,20 @@ export class PrismaIdentityStore implements IdentityStore {
     return rows.map((row) => row.tenantId);
   }
 
-  /** Records that a school's staff use this workspace or tenant (`trellis school set --slack-team/--teams-tenant`). */
-  async recordWorkspace(schoolId: string, platform: Exclude<ChatPlatform, 'local'>, tenant: string): Promise<boolean> {
-    const created = await this.#prisma.schoolChatWorkspace.createMany({ data: [{ schoolId, platform, tenantId: tenant }], skipDuplicates: true });
-    return created.count > 0;
+  /**
+   * Records that a school's staff use this workspace or tenant (`trellis school set
+   * --slack-team/--teams-tenant`), and drops the links of the school's and its trust's people
+   * from any workspace on that platform no longer theirs, so nothing more is sent there.
+   */
+  async recordWorkspace(schoolId: string, platform: Exclude<ChatPlatform, 'local'>, tenant: string): Promise<{ added: boolean; unlinked: number }> {
+    return this.#prisma.$transaction(async (tx) => {
+      const created = await tx.schoolChatWorkspace.createMany({ data: [{ schoolId, platform, tenantId: tenant }], skipDuplicates: true });
+      const school = await tx.school.findUniqueOrThrow({ where: { id: schoolId }, select: { trustId: true } });
+      const schools = school.trustId === null ? [schoolId] : (await tx.school.findMany({ where: { trustId: school.trustId }, select: { id: true } })).map((s) => s.id);
+      const recorded = (await tx.schoolChatWorkspace.findMany({ where: { platform, schoolId: { in: schools } }, select: { tenantId: true } })).map((w) => w.tenantId);
+      const dropped = await tx.platformIdentity.deleteMany({ where: { platform, tenantId: { notIn: recorded }, person: { schoolId: { in: schools } } } });
+      return { added: created.count > 0, unlinked: dropped.count };
+    });
   }
 
   async unlink(account: PlatformAccount): Promise<void> {

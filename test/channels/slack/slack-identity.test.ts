@@ -48,8 +48,9 @@ describe('a Slack account is linked to a person only from their school’s works
 
   it('once the school records its workspaces, accounts link only from those, and a link from anywhere else is dropped', async () => {
     const identities = new PrismaIdentityStore(db.prisma);
-    await identities.recordWorkspace(school.schoolId, 'slack', OTHER_TEAM);
-    // Sam's link from the bot's own workspace is no longer one of the school's: it is dropped at his next message.
+    expect(await identities.recordWorkspace(school.schoolId, 'slack', OTHER_TEAM)).toEqual({ added: true, unlinked: 1 });
+    // Sam's link from the bot's own workspace is no longer one of the school's: it is dropped at
+    // once (no digest goes there), and he is not linked again from there at his next message.
     const sam = new SlackUser(world, 'USAM', `sam@${slug}.example`);
     await sam.say('status');
     await settle(world);

@@ -8,7 +8,7 @@ import { PrismaIdentityStore } from '../../../src/storage/prisma/prisma-identity
 import { type SeededSchool, seedSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { FakeBotConnector } from './support/fake-bot-connector.ts';
-import { messageActivity, teamsUser } from './support/teams-activities.ts';
+import { executeActivity, messageActivity, teamsUser } from './support/teams-activities.ts';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const OTHER_TENANT = '0c2b8e3d-1111-4222-8333-444455556666';
@@ -71,8 +71,23 @@ describe('Teams activities are accepted only from the configured tenant(s) and B
     expect(isBotFrameworkServiceUrl('http://10.0.0.5:3978/', true)).toBe(false);
   });
 
-  it('a tenant recorded for the school is accepted too, and its people are linked from it', async () => {
-    await new PrismaIdentityStore(db.prisma).recordWorkspace(school.schoolId, 'teams', OTHER_TENANT);
+  it('a card press naming someone else’s dialog (their conversation and run) changes nothing in it', async () => {
+    expect(await post(messageActivity(tom, TENANT, connector.url, 'own-1', 'reflect'))).toBe(200);
+    const card = connector.to(tom.conversationId).map((s) => s.activity.attachments?.[0]?.content as { actions?: { verb: string; data: Record<string, unknown> }[] } | undefined).findLast((c) => c?.actions?.some((a) => a.verb === 'trellis.choice'));
+    const action = card!.actions!.find((a) => a.verb === 'trellis.choice')!;
+    const threadKey = `${tom.conversationId}:${String(action.data.run)}`;
+    const before = await db.prisma.conversation.findUniqueOrThrow({ where: { tenant_threadKey: { tenant: TENANT, threadKey } } });
+
+    const forged = { ...executeActivity(ana, TENANT, connector.url, 'forged-1', { verb: action.verb, data: action.data }, 'card-1'), conversation: { conversationType: 'personal', tenantId: TENANT, id: tom.conversationId } };
+    expect(await post(forged)).toBe(200);
+    expect(await db.prisma.conversation.findUniqueOrThrow({ where: { tenant_threadKey: { tenant: TENANT, threadKey } } })).toEqual(before);
+  });
+
+  it('a tenant recorded for the school is accepted too, its people are linked from it, and their links from elsewhere are dropped', async () => {
+    expect(await db.prisma.platformIdentity.count({ where: { tenantId: TENANT } })).toBeGreaterThan(0);
+    expect(await new PrismaIdentityStore(db.prisma).recordWorkspace(school.schoolId, 'teams', OTHER_TENANT)).toMatchObject({ added: true });
+    // Nothing more is sent to an account the school no longer vouches for.
+    expect(await db.prisma.platformIdentity.count({ where: { tenantId: TENANT } })).toBe(0);
     expect(await post(messageActivity(ana, OTHER_TENANT, connector.url, 'recorded-1', 'status'))).toBe(200);
     expect((await db.prisma.platformIdentity.findMany({ where: { personId: school.ids.ana! } })).map((i) => i.tenantId)).toEqual([OTHER_TENANT]);
     // With a tenant recorded, the school's people link from its recorded tenants only: Tom's
