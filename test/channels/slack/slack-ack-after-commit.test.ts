@@ -4,7 +4,8 @@ import { fixedClock } from '../../../src/core/time/clock.ts';
 import { type SeededSchool, seedSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { takeDatabaseDown } from '../support/database-outage.ts';
-import { nextReplies, SlackUser, type SlackWorld, settle, startSlackWorld, textOf, threadMessages } from './support/slack-harness.ts';
+import { postInteraction } from './support/signed-requests.ts';
+import { nextReplies, SlackUser, type SlackWorld, settle, startSlackWorld, TEAM, textOf, threadMessages } from './support/slack-harness.ts';
 
 let db: TestDatabase;
 let world: SlackWorld;
@@ -119,5 +120,35 @@ describe('Slack is acknowledged only for what is saved (processBeforeResponse)',
     const after = await db.prisma.conversation.findUniqueOrThrow({ where: { id: conversations.id } });
     expect(after.step).not.toBe(conversations.step);
     expect(await db.prisma.processedInbound.count({ where: { messageId: `choice:${sam.dm}:${String(asked!.response.ts)}` } })).toBe(1);
+  });
+
+  it('a modal submitted with the database down stays open with the failure shown on its field (Slack keeps what was typed), and saves when submitted again', async () => {
+    const sam = new SlackUser(world, 'USAM', `sam@${slug}.example`);
+    const submission = (viewId: string) => ({
+      type: 'view_submission',
+      user: { id: 'USAM', team_id: TEAM },
+      team: { id: TEAM },
+      enterprise: null,
+      view: {
+        id: viewId,
+        callback_id: 'trellis_form',
+        private_metadata: JSON.stringify({ channel: sam.dm, threadTs: '1800000999.000001' }),
+        blocks: [{ type: 'input', block_id: 'note', optional: false }],
+        state: { values: { note: { value: { type: 'plain_text_input', value: 'log planned a trip' } } } },
+      },
+    });
+    const outage = await takeDatabaseDown(db);
+    const failed = await postInteraction(world.app.server.url, submission('VOUTAGE1'));
+    await settle(world);
+    await outage.restore();
+    expect(failed.status).toBe(200);
+    expect(JSON.parse(failed.text)).toEqual({ response_action: 'errors', errors: { note: 'Trellis couldn’t save this just now. Please press Save again in a moment.' } });
+    expect(await db.prisma.processedInbound.count({ where: { messageId: 'view:VOUTAGE1' } })).toBe(0);
+
+    const saved = await postInteraction(world.app.server.url, submission('VOUTAGE1'));
+    await settle(world);
+    expect(saved.status).toBe(200);
+    expect(saved.text).toBe('');
+    expect(await db.prisma.processedInbound.count({ where: { messageId: 'view:VOUTAGE1' } })).toBe(1);
   });
 });
