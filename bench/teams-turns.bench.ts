@@ -28,7 +28,7 @@ const dataDir = await mkdtemp(join(tmpdir(), 'trellis-bench-'));
 await chmod(dataDir, 0o755);
 const connector = new FakeBotConnector();
 await connector.start();
-const env = { TRELLIS_DATA_DIR: dataDir, DATABASE_URL: process.env.BENCH_DATABASE_URL, PORT: '0', TEAMS_CLIENT_ID: '00000000-0000-4000-8000-000000000001', TEAMS_CLIENT_SECRET: 'bench', TEAMS_TENANT_ID: TENANT, TEAMS_SKIP_AUTH: 'true' };
+const env = { TRELLIS_DATA_DIR: dataDir, DATABASE_URL: process.env.BENCH_DATABASE_URL, PORT: '0', TEAMS_CLIENT_ID: '00000000-0000-4000-8000-000000000001', TEAMS_CLIENT_SECRET: 'bench', TEAMS_TENANT_ID: TENANT, TEAMS_SKIP_AUTH: 'true', TEAMS_ALLOW_LOOPBACK_SERVICE_URL: 'true' };
 const app = await startApp(loadConfig(env), fixedClock('2026-10-05T09:00:00Z'), silentLogger, { scheduler: false });
 try {
   const prisma = app.services.database.prisma;

@@ -1,6 +1,6 @@
 import type { Channel } from './channels/channel.ts';
 import { ChannelRouter } from './channels/channel-router.ts';
-import { PlaygroundChannel, playgroundWillRun } from './channels/playground/playground-channel.ts';
+import { PlaygroundChannel, playgroundOwnsClock, playgroundWillRun } from './channels/playground/playground-channel.ts';
 import { SlackChannel } from './channels/slack/slack-channel.ts';
 import { TeamsChannel } from './channels/teams/teams-channel.ts';
 import { type Services, openServices } from './compose-services.ts';
@@ -17,6 +17,7 @@ import { SimulatedClock } from './core/time/simulated-clock.ts';
 import type { Logger } from './logging/logger.ts';
 import { startCronScheduler } from './scheduler/cron-scheduler.ts';
 import { type RunningServer, startHttpServer } from './server/http-server.ts';
+import { guardProcess } from './server/process-guard.ts';
 import { PrismaConversationStore } from './storage/prisma/prisma-conversation-store.ts';
 import { PrismaIdentityStore } from './storage/prisma/prisma-identity-store.ts';
 import { PrismaReminderActionsStore } from './storage/prisma/prisma-reminder-actions-store.ts';
@@ -60,10 +61,13 @@ export interface RunningApp extends ChannelParts {
  * channels the configuration asks for on one HTTP server, and the reminder schedule.
  */
 export async function startApp(config: Config, givenClock: Clock, log: Logger, options: AppOptions = {}): Promise<RunningApp> {
-  // The playground moves time for everything (dialogs, reports, the sweep), so all share its clock.
-  const clock = playgroundWillRun(config, options) ? new SimulatedClock(givenClock) : givenClock;
+  // The playground moves time for everything (dialogs, reports, the sweep), so all share its clock;
+  // next to real Slack or Teams it never does.
+  const clock = playgroundOwnsClock(config, options) ? new SimulatedClock(givenClock) : givenClock;
   const services = await openServices(config, clock);
   const closers: (() => Promise<void>)[] = [() => services.close()];
+  const unguard = guardProcess(log);
+  closers.push(async () => unguard());
   try {
     const identities = new PrismaIdentityStore(services.database.prisma);
     const engine = new ConversationEngine({ store: new PrismaConversationStore(services.database.prisma), clock, dialogs: ALL_DIALOGS });

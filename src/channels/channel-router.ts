@@ -1,3 +1,4 @@
+import type { PlatformAccount } from '../core/bot/bot-ports.ts';
 import type { OutgoingMessage } from '../core/conversations/engine/outgoing-message.ts';
 import type { Deliverer, DeliveryResult, DigestDelivery } from '../core/reminders/reminder-ports.ts';
 import type { Channel, ChannelDelivery, PersonMessenger } from './channel.ts';
@@ -24,6 +25,15 @@ export class ChannelRouter implements Deliverer, PersonMessenger {
 
   sendTo(personId: string, messages: readonly OutgoingMessage[], key: string): Promise<DeliveryResult> {
     return this.#first((channel) => channel.sendTo(personId, messages, key));
+  }
+
+  /** Sends over the channel of the account's platform (Slack, Teams, or the playground for local accounts). */
+  async sendToAccount(personId: string, account: PlatformAccount, messages: readonly OutgoingMessage[], key: string): Promise<DeliveryResult> {
+    const name = account.platform === 'local' ? 'playground' : account.platform;
+    const channel = this.#channels.find((c) => c.name === name);
+    if (channel === undefined) return { ok: false, error: `${name} is not running here` };
+    const result = channel.sendToAccount === undefined ? await channel.sendTo(personId, messages, key) : await channel.sendToAccount(personId, account, messages, key);
+    return result.ok ? result : { ok: false, error: result.error };
   }
 
   async #first(send: (channel: Channel) => Promise<ChannelDelivery>): Promise<DeliveryResult> {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { PlatformAccount } from '../core/bot/bot-ports.ts';
 import type { OutgoingMessage } from '../core/conversations/engine/outgoing-message.ts';
 import type { DeliveryResult, DigestDelivery } from '../core/reminders/reminder-ports.ts';
 
@@ -22,6 +23,8 @@ export interface Channel {
   readonly routes: readonly Route[];
   /** A message for someone who did not just speak (a reviewer told a plan awaits them). */
   sendTo(personId: string, messages: readonly OutgoingMessage[], key: string): Promise<ChannelDelivery>;
+  /** A message to one particular account of the person's on this channel's platform (a new account was linked). */
+  sendToAccount?(personId: string, account: PlatformAccount, messages: readonly OutgoingMessage[], key: string): Promise<ChannelDelivery>;
   /** One day's reminder digest, with its buttons. */
   deliverDigest(delivery: DigestDelivery): Promise<ChannelDelivery>;
   start?(): Promise<void>;

@@ -37,6 +37,8 @@ export interface Config {
   teams?: TeamsConfig;
   /** Accept unauthenticated Teams requests: local development and tests only. */
   teamsSkipAuth: boolean;
+  /** Accept Teams activities whose serviceUrl is on this machine (a fake Bot Connector): tests only. */
+  teamsAllowLoopbackServiceUrl: boolean;
 }
 
 const url = z.url({ protocol: /^https?$/ });
@@ -57,6 +59,7 @@ const envSchema = z.object({
   TEAMS_CLIENT_SECRET: z.string().optional(),
   TEAMS_TENANT_ID: z.string().optional(),
   TEAMS_SKIP_AUTH: flag.default(false),
+  TEAMS_ALLOW_LOOPBACK_SERVICE_URL: flag.default(false),
 });
 type EnvName = keyof typeof envSchema.shape;
 
@@ -76,6 +79,7 @@ const expectations: Record<EnvName, string> = {
   TEAMS_CLIENT_SECRET: 'must be the Teams bot client secret',
   TEAMS_TENANT_ID: 'must be the Microsoft Entra tenant id',
   TEAMS_SKIP_AUTH: 'must be true or false',
+  TEAMS_ALLOW_LOOPBACK_SERVICE_URL: 'must be true or false',
 };
 const names = Object.keys(envSchema.shape) as EnvName[];
 
@@ -113,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: v.LOG_LEVEL,
     nodeEnv: v.NODE_ENV,
     teamsSkipAuth: v.TEAMS_SKIP_AUTH,
+    teamsAllowLoopbackServiceUrl: v.TEAMS_ALLOW_LOOPBACK_SERVICE_URL,
   };
   if (v.DATABASE_URL) config.databaseUrl = v.DATABASE_URL;
   if (v.SLACK_BOT_TOKEN && v.SLACK_SIGNING_SECRET) {
@@ -143,6 +148,9 @@ function findCombinationProblems(raw: Partial<Record<EnvName, string>>): string[
     problems.push(
       'TEAMS_SKIP_AUTH is refused when NODE_ENV=production: it would accept unauthenticated requests from anyone.',
     );
+  }
+  if (raw.NODE_ENV === 'production' && ['true', '1', 'yes'].includes(raw.TEAMS_ALLOW_LOOPBACK_SERVICE_URL ?? '')) {
+    problems.push('TEAMS_ALLOW_LOOPBACK_SERVICE_URL is refused when NODE_ENV=production: it is for tests against a fake Bot Connector on this machine.');
   }
   return problems;
 }

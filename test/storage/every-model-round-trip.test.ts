@@ -247,6 +247,10 @@ describe('every model round-trips through the Prisma client', () => {
         where: { platform_tenantId_platformUserId: { platform: 'teams', tenantId: 'tenant-guid', platformUserId: 'aad-object-id' } },
       }),
     ).toMatchObject({ reachable: true, conversationRef: { conversation: { id: 'a:1' } } });
+
+    await p.schoolChatWorkspace.create({ data: { schoolId: teacher.schoolId, platform: 'slack', tenantId: 'T0123456' } });
+    covered.add('SchoolChatWorkspace');
+    expect(await p.schoolChatWorkspace.findUniqueOrThrow({ where: { schoolId_platform_tenantId: { schoolId: teacher.schoolId, platform: 'slack', tenantId: 'T0123456' } } })).toMatchObject({ tenantId: 'T0123456' });
   });
 
   it('covered every model in the schema', () => {

@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       nodeEnv: 'development',
       teamsSkipAuth: false,
+      teamsAllowLoopbackServiceUrl: false,
     });
   });
 
@@ -49,6 +50,7 @@ describe('loadConfig', () => {
       slack: { botToken: 'xoxb-1-2-abc', signingSecret: 'shh', appToken: 'xapp-1-abc', apiUrl: 'http://127.0.0.1:9999/api/' },
       teams: { clientId: 'client', clientSecret: 'secret', tenantId: 'tenant' },
       teamsSkipAuth: false,
+      teamsAllowLoopbackServiceUrl: false,
     });
   });
 
@@ -119,5 +121,9 @@ describe('loadConfig', () => {
       'TEAMS_SKIP_AUTH is refused when NODE_ENV=production: it would accept unauthenticated requests from anyone.',
     ]);
     expect(loadConfig({ TEAMS_SKIP_AUTH: 'false', NODE_ENV: 'production' }).teamsSkipAuth).toBe(false);
+    expect(loadConfig({ TEAMS_ALLOW_LOOPBACK_SERVICE_URL: 'true' }).teamsAllowLoopbackServiceUrl).toBe(true);
+    expect(problemsOf({ TEAMS_ALLOW_LOOPBACK_SERVICE_URL: 'true', NODE_ENV: 'production' })).toEqual([
+      'TEAMS_ALLOW_LOOPBACK_SERVICE_URL is refused when NODE_ENV=production: it is for tests against a fake Bot Connector on this machine.',
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { BotReports, KnownPerson } from '../../core/bot/bot-ports.ts';
 import { sendJson } from '../../server/http-server.ts';
+import { readBody } from '../../server/read-body.ts';
 import type { PlaygroundClock } from './playground-clock.ts';
 import type { PlaygroundState } from './playground-state.ts';
 import { PlaygroundInputError, type PlaygroundTurns, type TurnOutcome } from './playground-turns.ts';
@@ -119,7 +120,7 @@ async function respond(response: ServerResponse, run: () => Promise<unknown>): P
     if (result === undefined) sendJson(response, 404, { error: 'There is no such playground request.' });
     else sendJson(response, 200, result);
   } catch (error) {
-    if (error instanceof PlaygroundInputError) sendJson(response, 400, { error: error.message });
+    if (error instanceof PlaygroundInputError) sendJson(response, error.status, { error: error.message });
     else throw error;
   }
 }
@@ -133,15 +134,10 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
 }
 
 async function readJson(request: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new PlaygroundInputError('That message is too long.');
-    chunks.push(chunk as Buffer);
-  }
+  const raw = await readBody(request, MAX_BODY_BYTES);
+  if (raw === undefined) throw new PlaygroundInputError('That message is too long.');
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    return JSON.parse(raw.toString('utf8') || '{}');
   } catch {
     throw new PlaygroundInputError('The request was not JSON.');
   }

@@ -1,7 +1,8 @@
 import { addCalendarDays, type IsoDate, isIsoDate } from '../../core/calendar/iso-date.ts';
 import { londonDateOf, londonInstant } from '../../core/calendar/london-time.ts';
 import { calendarOf, type School } from '../../core/schools/school.ts';
-import type { SimulatedClock } from '../../core/time/simulated-clock.ts';
+import type { Clock } from '../../core/time/clock.ts';
+import { SimulatedClock } from '../../core/time/simulated-clock.ts';
 import type { PrismaClient } from '../../storage/db/create-prisma-client.ts';
 import type { PlaygroundState } from './playground-state.ts';
 import { PlaygroundInputError } from './playground-turns.ts';
@@ -16,7 +17,8 @@ export interface ClockView {
 }
 
 export interface PlaygroundClockDeps {
-  clock: SimulatedClock;
+  /** A SimulatedClock when the playground runs alone; the real clock next to Slack or Teams, which is never moved. */
+  clock: Clock;
   state: PlaygroundState;
   prisma: PrismaClient;
   schools: { findSchool(slug: string): Promise<School | undefined> };
@@ -42,11 +44,13 @@ export class PlaygroundClock {
   }
 
   async setDate(date: string, schoolSlugs: readonly string[]): Promise<{ clock: ClockView; note: string }> {
+    this.#movable();
     if (!isIsoDate(date)) throw new PlaygroundInputError(`"${date}" is not a date; pick one from the calendar (YYYY-MM-DD).`);
     return this.#moveTo(date, await this.#schools(schoolSlugs), `Moved to ${date}.`);
   }
 
   async nextSchoolDay(schoolSlugs: readonly string[]): Promise<{ clock: ClockView; note: string }> {
+    this.#movable();
     const schools = await this.#schools(schoolSlugs);
     const calendars = schools.map(calendarOf);
     let day = addCalendarDays(this.view().date, 1);
@@ -56,6 +60,7 @@ export class PlaygroundClock {
 
   /** To the day the next open obligation of these schools falls due, so its "due today" nudge arrives. */
   async nextDeadline(schoolSlugs: readonly string[], schoolIds: readonly string[]): Promise<{ clock: ClockView; note: string }> {
+    this.#movable();
     const today = this.view().date;
     const next = await this.#deps.prisma.obligation.findFirst({
       where: { status: 'open', dueOn: { gt: new Date(`${today}T00:00:00Z`) }, cycle: { schoolId: { in: [...schoolIds] } } },
@@ -70,11 +75,18 @@ export class PlaygroundClock {
   /** Lands at the opening of the schools' reminder window, so that day's nudges go out at once. */
   async #moveTo(date: IsoDate, schools: readonly School[], note: string): Promise<{ clock: ClockView; note: string }> {
     const instant = londonInstant(date, windowOpening(schools));
-    this.#deps.clock.set(instant);
+    this.#movable().set(instant);
     this.#deps.state.clockAt = instant;
     await this.#deps.state.save();
     await this.#deps.sweep();
     return { clock: this.view(), note };
+  }
+
+  /** The simulated clock to move; next to real channels the clock is the real one and a move is refused. */
+  #movable(): SimulatedClock {
+    const { clock } = this.#deps;
+    if (clock instanceof SimulatedClock) return clock;
+    throw new PlaygroundInputError('The clock can’t be moved here: Trellis is serving real Slack or Teams users on this server, and their reminders follow the real date.', 403);
   }
 
   async #schools(slugs: readonly string[]): Promise<School[]> {

@@ -1,5 +1,6 @@
 import type { IdentityStore, KnownPerson } from '../../core/bot/bot-ports.ts';
 import type { PrismaClient } from '../../storage/db/create-prisma-client.ts';
+import { DEMO_TRUST_SLUG } from '../../demo/seed-demo.ts';
 import { PlaygroundInputError } from './playground-turns.ts';
 
 export interface PersonCard {
@@ -21,18 +22,25 @@ export interface SchoolPeople {
 /** Senior people first, so the head and the trust leader are at the top of each school's list. */
 const ROLE_ORDER: Record<string, number> = { 'trust-leader': 0, headteacher: 1, leader: 2, teacher: 3, 'teaching-assistant': 4, support: 5 };
 
-/** Everyone the page lets a visitor act as: every active person of every school, grouped by school. */
+/**
+ * Everyone the page lets a visitor act as: every active person of every school, grouped by
+ * school; or, next to real Slack or Teams (`demoOnly`), only the demo trust's people, so the page
+ * never lists real staff nor lets anyone act as them.
+ */
 export class PlaygroundPeople {
   readonly #prisma: PrismaClient;
   readonly #identities: IdentityStore;
+  readonly #schools: { trust?: { slug: string } };
 
-  constructor(prisma: PrismaClient, identities: IdentityStore) {
+  constructor(prisma: PrismaClient, identities: IdentityStore, options: { demoOnly: boolean } = { demoOnly: false }) {
     this.#prisma = prisma;
     this.#identities = identities;
+    this.#schools = options.demoOnly ? { trust: { slug: DEMO_TRUST_SLUG } } : {};
   }
 
   async list(): Promise<SchoolPeople[]> {
     const schools = await this.#prisma.school.findMany({
+      where: this.#schools,
       orderBy: { slug: 'asc' },
       include: { people: { where: { active: true }, include: { lineManager: { select: { fullName: true } } } } },
     });
@@ -47,16 +55,18 @@ export class PlaygroundPeople {
   }
 
   async schoolSlugs(): Promise<string[]> {
-    return (await this.#prisma.school.findMany({ select: { slug: true } })).map((s) => s.slug);
+    return (await this.#prisma.school.findMany({ where: this.#schools, select: { slug: true } })).map((s) => s.slug);
   }
 
   async schoolIds(): Promise<string[]> {
-    return (await this.#prisma.school.findMany({ select: { id: true } })).map((s) => s.id);
+    return (await this.#prisma.school.findMany({ where: this.#schools, select: { id: true } })).map((s) => s.id);
   }
 
   async find(personId: string): Promise<KnownPerson | undefined> {
     const person = await this.#identities.personById(personId);
-    return person?.active ? person : undefined;
+    if (!person?.active) return undefined;
+    if (this.#schools.trust !== undefined && !(await this.schoolIds()).includes(person.schoolId)) return undefined;
+    return person;
   }
 
   async require(personId: string | null): Promise<KnownPerson> {

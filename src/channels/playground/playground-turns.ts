@@ -25,7 +25,15 @@ export interface TurnOutcome {
   openThread?: string | undefined;
 }
 
-export class PlaygroundInputError extends Error {}
+/** A request the playground refuses, in words for the page: 400, or 403 for one it may not make here. */
+export class PlaygroundInputError extends Error {
+  readonly status: 400 | 403;
+
+  constructor(message: string, status: 400 | 403 = 400) {
+    super(message);
+    this.status = status;
+  }
+}
 
 /**
  * The playground's side of a conversation, as a Slack DM works: words typed in the DM are

@@ -1,4 +1,5 @@
 import type { Choice, OutgoingMessage, SummaryItem } from '../../core/conversations/engine/outgoing-message.ts';
+import { escapeMrkdwn } from './escape-mrkdwn.ts';
 
 /** Block Kit's limits (docs.slack.dev/reference/block-kit/blocks), kept here so every renderer obeys them. */
 export const LIMITS = { blocksPerMessage: 50, blocksPerView: 100, sectionText: 3000, fieldText: 2000, fieldsPerSection: 10, buttonsPerActions: 25, buttonText: 75, buttonValue: 2000 } as const;
@@ -40,15 +41,19 @@ export function blocksOf(message: OutgoingMessage): Block[] {
   }
 }
 
-/** Section blocks of at most 3000 characters each, split at line breaks where possible. */
+/**
+ * Section blocks of at most 3000 characters each, split at line breaks where possible. Every
+ * mrkdwn text Trellis sends is escaped here (or with `escapeMrkdwn` for a field or fallback): whatever a person wrote
+ * (an answer, a reason, a diary line, a name) reaches a colleague as the words they typed.
+ */
 export function sections(text: string): Block[] {
-  const body = text.trim() === '' ? ' ' : text;
+  const body = text.trim() === '' ? ' ' : escapeMrkdwn(text);
   return chunkText(body, LIMITS.sectionText).map((chunk) => ({ type: 'section', text: { type: 'mrkdwn', text: chunk } }));
 }
 
 function codeSections(content: string): Block[] {
   const fence = '```';
-  return chunkText(content, LIMITS.sectionText - 2 * fence.length - 2).map((chunk) => ({ type: 'section', text: { type: 'mrkdwn', text: `${fence}\n${chunk}${fence}` } }));
+  return chunkText(escapeMrkdwn(content), LIMITS.sectionText - 2 * fence.length - 2).map((chunk) => ({ type: 'section', text: { type: 'mrkdwn', text: `${fence}\n${chunk}${fence}` } }));
 }
 
 export function chunkText(text: string, max: number): string[] {
@@ -56,7 +61,10 @@ export function chunkText(text: string, max: number): string[] {
   let rest = text;
   while (rest.length > max) {
     const cut = rest.lastIndexOf('\n', max);
-    const at = cut > max / 2 ? cut : max;
+    let at = cut > max / 2 ? cut : max;
+    // Never between the `&` and `;` of an escape such as `&lt;`.
+    const amp = rest.lastIndexOf('&', at - 1);
+    if (amp > at - 5 && !rest.slice(amp, at).includes(';') && amp > 0) at = amp;
     chunks.push(rest.slice(0, at));
     rest = rest.slice(at).replace(/^\n/, '');
   }
@@ -87,10 +95,10 @@ function summarySections(items: readonly SummaryItem[]): Block[] {
     fields = [];
   };
   for (const item of items) {
-    const text = `*${item.label}*\n${item.value}`;
+    const text = escapeMrkdwn(`*${item.label}*\n${item.value}`);
     if (text.length > LIMITS.fieldText) {
       flush();
-      blocks.push(...sections(text));
+      blocks.push(...sections(`*${item.label}*\n${item.value}`));
       continue;
     }
     fields.push({ type: 'mrkdwn', text });
@@ -109,9 +117,9 @@ function splitIntoMessages(blocks: Block[], fallback: string): SlackMessage[] {
   return messages;
 }
 
-/** The notification text: the first line, short; the blocks carry everything. */
+/** The notification text: the first line, short; the blocks carry everything. Slack parses it as mrkdwn too. */
 function fallbackOf(message: OutgoingMessage): string {
   const text = message.type === 'form' || message.type === 'summary' ? message.title : message.text;
   const first = text.split('\n')[0] ?? '';
-  return first.length > 300 ? `${first.slice(0, 299)}…` : first || 'Trellis';
+  return escapeMrkdwn(first.length > 300 ? `${first.slice(0, 299)}…` : first || 'Trellis');
 }

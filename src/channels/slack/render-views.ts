@@ -2,6 +2,7 @@ import type { HomeView } from '../../core/bot/bot-ports.ts';
 import type { FormField } from '../../core/conversations/engine/outgoing-message.ts';
 import type { DigestMessage } from '../../core/reminders/compose-digest.ts';
 import { type Block, LIMITS, type SlackMessage, button, buttonRows, chunkText, sections } from './block-kit.ts';
+import { escapeMrkdwn } from './escape-mrkdwn.ts';
 
 export const HOME_ACTION = 'trellis_home_';
 export const DIGEST_ACTION = 'trellis_digest_';
@@ -49,7 +50,7 @@ export function renderDigest(digest: DigestMessage): SlackMessage[] {
   }
   const messages: SlackMessage[] = [];
   for (let i = 0; i < blocks.length; i += LIMITS.blocksPerMessage) {
-    messages.push({ text: i === 0 ? digest.title : `${digest.title} (continued)`, blocks: blocks.slice(i, i + LIMITS.blocksPerMessage) });
+    messages.push({ text: escapeMrkdwn(i === 0 ? digest.title : `${digest.title} (continued)`), blocks: blocks.slice(i, i + LIMITS.blocksPerMessage) });
   }
   return messages;
 }

@@ -11,15 +11,18 @@ import { renderMessages, type SlackMessage } from './block-kit.ts';
 import { boltLogger, createClients, deliveryFailure, webClientOptions } from './slack-client.ts';
 import { registerListeners } from './slack-listeners.ts';
 import { mentionedUser } from './slack-payloads.ts';
+import { gateSlackRequest } from './slack-request-gate.ts';
 import { renderDigest } from './render-views.ts';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
 /**
- * Trellis as a Slack app. Bolt verifies every request's signature and acknowledges it; the
- * listeners (slack-listeners.ts) translate events, commands, buttons and modals into TrellisBot
- * calls after the ack, and this class renders what comes back and reaches people in their DMs.
- * HTTP mode mounts Bolt's receiver on Trellis's own server; Socket Mode when an app token is set.
+ * Trellis as a Slack app. Every request is checked (size, signature, timestamp both ways, shape)
+ * before Bolt sees it; the listeners (slack-listeners.ts) translate events, commands, buttons and
+ * modals into TrellisBot calls, and this class renders what comes back and reaches people in their
+ * DMs. HTTP mode mounts Bolt's receiver on Trellis's own server with `processBeforeResponse`, so a
+ * message or button press is answered 200 only once its turn has committed (a failed turn gets a
+ * 500 and Slack retries it); replies are posted after that answer. Socket Mode when an app token is set.
  */
 export class SlackChannel implements Channel {
   readonly name = 'slack';
@@ -30,9 +33,9 @@ export class SlackChannel implements Channel {
   readonly #app: App;
   readonly #socketMode: boolean;
   readonly #dmChannels = new Map<string, string>();
-  /** Requests Slack has sent whose listeners are still running (they run after the ack). */
+  /** Requests Slack has sent whose listeners, or the replies posted after their ack, are still running. */
   readonly #inFlight = new Set<Promise<void>>();
-  #botIds: Promise<{ botId: string; botUserId: string }> | undefined;
+  #botIds: Promise<{ botId: string; botUserId: string; homeTenant: string | undefined }> | undefined;
 
   constructor(parts: ChannelParts) {
     const config = parts.config.slack;
@@ -44,7 +47,10 @@ export class SlackChannel implements Channel {
     const logger = boltLogger(parts.log);
     // A custom authorize asks auth.test once (and again only after a failure), instead of Bolt
     // calling it at construction time, before Trellis has logged anything useful.
-    const authorize = async () => ({ botToken: config.botToken, ...(await this.#botIdentity()) });
+    const authorize = async () => {
+      const { botId, botUserId } = await this.#botIdentity();
+      return { botToken: config.botToken, botId, botUserId };
+    };
     const common = { authorize, logger, clientOptions: webClientOptions(config, parts.log) };
     this.#socketMode = config.appToken !== undefined;
     if (config.appToken !== undefined) {
@@ -52,15 +58,30 @@ export class SlackChannel implements Channel {
     } else {
       // The receiver never listens itself: its request listener is mounted on the shared server,
       // one URL for events, commands and interactivity, with signature verification on.
-      const receiver = new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: SLACK_EVENTS_PATH, logger, signatureVerification: true, processBeforeResponse: false });
+      const receiver = new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: SLACK_EVENTS_PATH, logger, signatureVerification: true, processBeforeResponse: true });
       this.#app = new App({ ...common, receiver });
-      this.routes.push({ method: 'POST', path: SLACK_EVENTS_PATH, handle: (request, response) => receiver.requestListener(request, response) });
+      const handle: Route['handle'] = async (request, response) => {
+        // Bolt throws inside its receiver, where nothing catches it, on bodies it does not expect
+        // (`null`, an array, a string where an object goes): those never reach it.
+        const gate = await gateSlackRequest(request, config.signingSecret, Date.now());
+        if (!gate.ok) {
+          parts.log.warn('slack request refused', { status: gate.status, reason: gate.reason });
+          response.writeHead(gate.status, { 'content-type': 'text/plain; charset=utf-8' }).end(gate.reason);
+          return;
+        }
+        receiver.requestListener(request, response);
+      };
+      this.routes.push({ method: 'POST', path: SLACK_EVENTS_PATH, handle });
     }
-    // Both receivers call processEvent and answer Slack before the listeners finish. Tracking it
-    // lets stop() drain turns in progress before the database closes, and tests wait on idle().
+    // Tracking processEvent (and the replies posted after it) lets stop() drain turns in progress
+    // before the database closes, and tests wait on idle().
     const processEvent = this.#app.processEvent.bind(this.#app);
     this.#app.processEvent = (event) => this.#track(processEvent(event));
-    this.#app.error(async (error) => parts.log.error('slack listener failed', { error }));
+    // Rethrown so the receiver answers 500 and Slack retries: the turn did not commit.
+    this.#app.error(async (error) => {
+      parts.log.error('slack listener failed', { error });
+      throw error;
+    });
     registerListeners(this.#app, this);
   }
 
@@ -81,6 +102,14 @@ export class SlackChannel implements Channel {
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
   }
 
+  /**
+   * Work done after Slack has been answered (posting replies, opening a modal): tracked for
+   * idle() and stop(), and a failure is logged, since there is no request left to fail.
+   */
+  later(what: string, work: () => Promise<void>): void {
+    void this.#track(work().catch((error: unknown) => this.parts.log.error(`slack ${what} failed`, { error })));
+  }
+
   #track(work: Promise<void>): Promise<void> {
     this.#inFlight.add(work);
     const done = () => this.#inFlight.delete(work);
@@ -89,11 +118,21 @@ export class SlackChannel implements Channel {
   }
 
   /** The roster person behind a Slack user; their e-mail comes from users.info on first contact. */
-  identify(tenant: string, userId: string): Promise<Actor | undefined> {
+  async identify(tenant: string, userId: string): Promise<Actor | undefined> {
     const account: PlatformAccount = { platform: 'slack', tenant, userId };
-    return this.parts.bot
-      .identify(account, async () => (await this.client.users.info({ user: userId })).user?.profile?.email)
-      .then((person) => (person === undefined ? undefined : { person, account }));
+    const lookupEmail = async () => {
+      try {
+        return (await this.client.users.info({ user: userId })).user?.profile?.email;
+      } catch (error) {
+        // Slack saying there is no such user is an answer (not on a roster); anything else fails
+        // the request, so Slack retries it.
+        const failure = deliveryFailure(error);
+        if ('unreachable' in failure) return undefined;
+        throw error;
+      }
+    };
+    const person = await this.parts.bot.identify(account, lookupEmail, { homeTenant: await this.#homeTenant() });
+    return person === undefined ? undefined : { person, account };
   }
 
   /** A colleague named in a command: a mention resolves to their person, anything else is matched by name. */
@@ -134,18 +173,27 @@ export class SlackChannel implements Channel {
     }
   }
 
-  /** Opens a DM thread titled for the dialog and starts it there; returns the DM channel. */
+  /** Opens a DM thread titled for the dialog and starts it there (its replies follow the ack); returns the DM channel. */
   async openDialogThread(actor: Actor, start: { dialogId: string; trigger: string; title: string; target?: DialogTarget | undefined }, messageId: string): Promise<string> {
     const channel = await this.dmChannel(this.client, actor.account.userId);
     const parentTs = await this.post(channel, undefined, renderMessages([{ type: 'text', text: start.title }]));
     if (parentTs === undefined) throw new Error('Slack returned no ts for the thread');
     const result = await this.parts.bot.startDialog(actor, { threadKey: `${channel}:${parentTs}`, messageId }, { trigger: start.trigger, target: start.target });
-    await this.deliverTurn(channel, parentTs, result, messageId);
+    this.later('dialog replies', () => this.deliverTurn(channel, parentTs, result, messageId));
     return channel;
   }
 
   sendTo(personId: string, messages: readonly OutgoingMessage[], _key: string): Promise<ChannelDelivery> {
     return this.#deliver(this.client, personId, undefined, renderMessages(messages));
+  }
+
+  async sendToAccount(_personId: string, account: PlatformAccount, messages: readonly OutgoingMessage[], _key: string): Promise<ChannelDelivery> {
+    try {
+      await this.post(await this.dmChannel(this.client, account.userId), undefined, renderMessages(messages));
+      return { ok: true };
+    } catch (error) {
+      return deliveryFailure(error);
+    }
   }
 
   deliverDigest(delivery: DigestDelivery): Promise<ChannelDelivery> {
@@ -165,7 +213,7 @@ export class SlackChannel implements Channel {
 
   /** Their linked Slack user, else the workspace user with their roster e-mail (users.lookupByEmail), linked for next time. */
   async #slackUserOf(client: WebClient, personId: string, email: string | undefined): Promise<string | undefined> {
-    const { identities, clock } = this.parts;
+    const { identities } = this.parts;
     const linked = (await identities.accountsOf(personId)).find((a) => a.platform === 'slack' && a.reachable);
     if (linked !== undefined) return linked.userId;
     const address = email ?? (await identities.personById(personId))?.email;
@@ -174,13 +222,23 @@ export class SlackChannel implements Channel {
     if (found?.id === undefined) return undefined;
     // Enterprise Grid users carry their org id, which is the tenant their events arrive under.
     const tenant = (found as { enterprise_user?: { enterprise_id?: string } }).enterprise_user?.enterprise_id ?? found.team_id;
-    if (tenant !== undefined) await identities.linkByEmail({ platform: 'slack', tenant, userId: found.id }, address, clock.now());
-    return found.id;
+    if (tenant === undefined) return found.id;
+    // Linked through the same rule as someone who writes in: only from their school's workspace.
+    const person = await this.parts.bot.identify({ platform: 'slack', tenant, userId: found.id }, async () => address, { homeTenant: await this.#homeTenant() });
+    return person?.id === personId ? found.id : undefined;
   }
 
-  #botIdentity(): Promise<{ botId: string; botUserId: string }> {
+  /**
+   * The workspace the bot token belongs to (its Enterprise Grid org when it has one): where a
+   * school that has recorded no workspace takes its people from. Unknown while Slack is unreachable.
+   */
+  async #homeTenant(): Promise<string | undefined> {
+    return (await this.#botIdentity().catch(() => undefined))?.homeTenant;
+  }
+
+  #botIdentity(): Promise<{ botId: string; botUserId: string; homeTenant: string | undefined }> {
     this.#botIds ??= this.client.auth.test().then(
-      (result) => ({ botId: result.bot_id ?? '', botUserId: result.user_id ?? '' }),
+      (result) => ({ botId: result.bot_id ?? '', botUserId: result.user_id ?? '', homeTenant: result.enterprise_id || result.team_id || undefined }),
       (error: unknown) => {
         this.#botIds = undefined;
         throw error;

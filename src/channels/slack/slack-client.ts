@@ -53,12 +53,16 @@ export function deliveryFailure(error: unknown): ChannelDelivery {
   return { ok: false, error: platform === undefined ? `Slack: ${error instanceof Error ? error.message : String(error)}` : `Slack: ${platform}` };
 }
 
-/** Bolt and the Web API log through Trellis's logger, so one place decides what is written. */
+/**
+ * Bolt and the Web API log through Trellis's logger, so one place decides what is written. Their
+ * debug output is never passed on, whatever LOG_LEVEL says: it holds request and response bodies
+ * (`http request body: {"text": …}`), which is what people wrote and what Trellis said to them.
+ */
 export function boltLogger(log: Logger): BoltLogger {
   let level = BoltLogLevel.WARN;
   const text = (parts: unknown[]) => parts.map((p) => (p instanceof Error ? p.message : typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
   return {
-    debug: (...msg: unknown[]) => log.debug(`slack: ${text(msg)}`),
+    debug: () => {},
     info: (...msg: unknown[]) => log.info(`slack: ${text(msg)}`),
     warn: (...msg: unknown[]) => log.warn(`slack: ${text(msg)}`),
     error: (...msg: unknown[]) => log.error(`slack: ${text(msg)}`),

@@ -1,74 +1,95 @@
 import type { App } from '@slack/bolt';
+import { z } from 'zod';
 import type { Actor, ReminderActionOutcome } from '../../core/bot/bot-ports.ts';
-import { type CommandOutcome, NOT_ON_ROSTER } from '../../core/bot/trellis-bot.ts';
+import { type CommandOutcome, NOT_ON_ROSTER, NOT_SAVED } from '../../core/bot/trellis-bot.ts';
 import type { FormField, OutgoingMessage } from '../../core/conversations/engine/outgoing-message.ts';
 import { CHOICE_ACTION, FORM_ACTION, renderMessages, sections } from './block-kit.ts';
+import { escapeMrkdwn } from './escape-mrkdwn.ts';
 import { ACT_CALLBACK, DIGEST_ACTION, FORM_CALLBACK, HOME_ACTION, renderHome, renderModal } from './render-views.ts';
 import type { SlackChannel } from './slack-channel.ts';
-import { BlockActionsSchema, type BlockActionsPayload, CommandSchema, HomeOpenedSchema, inputValue, MessageEnvelopeSchema, ViewSubmissionSchema } from './slack-payloads.ts';
+import { BlockActionsSchema, type BlockActionsPayload, type CommandPayload, CommandSchema, HomeOpenedSchema, inputValue, type MessageEnvelope, MessageEnvelopeSchema, type ViewSubmissionPayload, ViewSubmissionSchema } from './slack-payloads.ts';
 
 export const GROWTH_COMMAND = '/growth';
 const IN_THREAD_NOTE = 'Slash commands don’t work inside threads: reply in the thread, or use its buttons.';
 const REMINDER_VALUE = /^(start|done|snooze|na):/;
 
+const COMMAND_FAILED = 'Sorry, I couldn’t do that just now (Trellis is having trouble). Please try again in a few minutes.';
+const FORM_NOT_SAVED = 'Trellis couldn’t save this just now. Please press Save again in a moment.';
+/** Slack retries a failed event three times; after the third, nobody will send it again. */
+const LAST_RETRY = 3;
+
 /**
- * Bolt listeners: each acknowledges first (events are acknowledged by Bolt before they run), then
- * checks the payload with zod, identifies the person and calls the bot. Anything unexpected is
- * logged and ignored, so Slack always gets its 200 and nothing half-applied.
+ * Bolt listeners. With `processBeforeResponse`, Slack's HTTP request stays open while a listener
+ * runs, so for a message or a button press the listener does the turn (identify, the engine's
+ * transaction) and returns: Slack gets its 200 once the turn has committed, or a 500 if it failed,
+ * and retries (the engine applies a retry once). Replies are posted after the answer
+ * (`slack.later`). Slash commands are the exception: Slack never retries them and shows an error
+ * after 3 seconds, and their work can call Slack several times, so they are acknowledged first
+ * and the person is told if the work then fails. A modal submission saves before its ack, and a
+ * failure is shown on the form so the person can press Save again with their answers intact.
  */
 export function registerListeners(app: App, slack: SlackChannel): void {
-  const { log } = slack.parts;
-  const guard = (what: string, run: () => Promise<void>) =>
-    run().catch((error: unknown) => log.error(`slack ${what} failed`, { error }));
-
-  app.event('message', ({ body }) => guard('message', () => onMessage(slack, body)));
-  app.event('app_home_opened', ({ body }) => guard('app home', () => onHomeOpened(slack, body)));
+  app.event('message', ({ body, context }) => onMessage(slack, body, context.retryNum));
+  app.event('app_home_opened', async ({ body }) => slack.later('app home', () => onHomeOpened(slack, body)));
   app.command(GROWTH_COMMAND, async ({ ack, body, respond }) => {
-    // Ack before anything else: Slack shows an error after 3 seconds, and trigger_id work comes later.
     await ack();
-    await guard('/growth', () => onCommand(slack, body, respond));
+    slack.later('/growth', () => onCommand(slack, body, respond));
   });
   app.action(/^trellis_/, async ({ ack, body }) => {
     await ack();
-    await guard('button', () => onAction(slack, body));
+    await onAction(slack, body);
   });
-  app.view(FORM_CALLBACK, ({ ack, body }) => guard('form', () => onViewSubmission(slack, body, ack as ViewAck)));
-  app.view(ACT_CALLBACK, ({ ack, body }) => guard('reminder form', () => onViewSubmission(slack, body, ack as ViewAck)));
+  app.view(FORM_CALLBACK, ({ ack, body }) => onViewSubmission(slack, body, ack as ViewAck));
+  app.view(ACT_CALLBACK, ({ ack, body }) => onViewSubmission(slack, body, ack as ViewAck));
 }
 
 const tenantOf = (team: string | undefined, enterprise: string | null | undefined): string => enterprise ?? team ?? 'unknown';
 
-async function onMessage(slack: SlackChannel, body: unknown): Promise<void> {
+async function onMessage(slack: SlackChannel, body: unknown, retryNum: number | undefined): Promise<void> {
   const parsed = MessageEnvelopeSchema.safeParse(body);
   if (!parsed.success) {
     slack.parts.log.debug('slack message ignored (not a person’s direct message)', { issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
     return;
   }
-  const { event, event_id: eventId } = parsed.data;
-  const actor = await slack.identify(tenantOf(parsed.data.team_id, parsed.data.enterprise_id), event.user);
+  const { event } = parsed.data;
+  try {
+    await applyMessage(slack, parsed.data);
+  } catch (error) {
+    // Slack will not send it again: say so, rather than let what they wrote vanish.
+    if ((retryNum ?? 0) >= LAST_RETRY) slack.later('not-saved notice', () => slack.post(event.channel, event.thread_ts, renderMessages([{ type: 'text', text: NOT_SAVED }])).then(() => undefined));
+    throw error;
+  }
+}
+
+async function applyMessage(slack: SlackChannel, envelope: MessageEnvelope): Promise<void> {
+  const { event, event_id: eventId } = envelope;
+  const actor = await slack.identify(tenantOf(envelope.team_id, envelope.enterprise_id), event.user);
   if (actor === undefined) {
-    await slack.post(event.channel, event.thread_ts, renderMessages([{ type: 'text', text: NOT_ON_ROSTER }]));
+    slack.later('not-on-roster reply', () => slack.post(event.channel, event.thread_ts, renderMessages([{ type: 'text', text: NOT_ON_ROSTER }])).then(() => undefined));
     return;
   }
   if (event.thread_ts !== undefined) {
     // A reply in a dialog's thread. The event id is the turn's message id: a retried delivery
     // repeats it, and the engine applies it once.
-    const result = await slack.parts.bot.handleMessage(actor, { threadKey: `${event.channel}:${event.thread_ts}`, messageId: eventId }, { kind: 'text', text: event.text });
-    await slack.deliverTurn(event.channel, event.thread_ts, result, eventId);
+    const threadTs = event.thread_ts;
+    const result = await slack.parts.bot.handleMessage(actor, { threadKey: `${event.channel}:${threadTs}`, messageId: eventId }, { kind: 'text', text: event.text });
+    slack.later('thread replies', () => slack.deliverTurn(event.channel, threadTs, result, eventId));
     return;
   }
   // Words typed in the DM work like /growth. A dialog starts in the thread of the person's own
   // message, so a retried event maps to the same thread and the engine's dedupe covers it.
   const outcome = await slack.parts.bot.command(actor, event.text, eventId, { prefix: '' });
   if (outcome.kind === 'reply') {
-    await slack.post(event.channel, event.ts, renderMessages(outcome.messages));
+    slack.later('reply', () => slack.post(event.channel, event.ts, renderMessages(outcome.messages)).then(() => undefined));
     return;
   }
   const target = await slack.targetOf(actor.account.tenant, outcome.target);
   const result = await slack.parts.bot.startDialog(actor, { threadKey: `${event.channel}:${event.ts}`, messageId: eventId }, { trigger: outcome.trigger, target });
   if (result.duplicate) return;
-  await slack.post(event.channel, event.ts, renderMessages([{ type: 'text', text: outcome.title }]));
-  await slack.deliverTurn(event.channel, event.ts, result, eventId);
+  slack.later('dialog replies', async () => {
+    await slack.post(event.channel, event.ts, renderMessages([{ type: 'text', text: outcome.title }]));
+    await slack.deliverTurn(event.channel, event.ts, result, eventId);
+  });
 }
 
 type Respond = (message: { response_type: 'ephemeral'; text: string; blocks?: Record<string, unknown>[] }) => Promise<unknown>;
@@ -81,6 +102,16 @@ async function onCommand(slack: SlackChannel, body: unknown, respond: Respond): 
   }
   const command = parsed.data;
   const reply = (messages: OutgoingMessage[]) => replyEphemerally(slack, respond, command.channel_id, command.user_id, messages);
+  try {
+    await applyCommand(slack, command, reply);
+  } catch (error) {
+    // Acknowledged already and never retried by Slack: the person hears it did not work.
+    await reply([{ type: 'text', text: COMMAND_FAILED }]);
+    throw error;
+  }
+}
+
+async function applyCommand(slack: SlackChannel, command: CommandPayload, reply: (messages: OutgoingMessage[]) => Promise<void>): Promise<void> {
   const actor = await slack.identify(tenantOf(command.team_id, command.enterprise_id), command.user_id);
   if (actor === undefined) {
     await reply([{ type: 'text', text: NOT_ON_ROSTER }]);
@@ -136,8 +167,10 @@ async function onAction(slack: SlackChannel, body: unknown): Promise<void> {
   }
   const actor = await slack.identify(tenantOf(payload.user.team_id ?? payload.team?.id, payload.enterprise?.id), payload.user.id);
   if (actor === undefined) {
-    const channel = payload.channel?.id ?? (await slack.dmChannel(slack.client, payload.user.id));
-    await slack.post(channel, undefined, renderMessages([{ type: 'text', text: NOT_ON_ROSTER }]));
+    slack.later('not-on-roster reply', async () => {
+      const channel = payload.channel?.id ?? (await slack.dmChannel(slack.client, payload.user.id));
+      await slack.post(channel, undefined, renderMessages([{ type: 'text', text: NOT_ON_ROSTER }]));
+    });
     return;
   }
   if (action.action_id.startsWith(CHOICE_ACTION)) await onChoice(slack, actor, payload, action);
@@ -156,18 +189,21 @@ async function onChoice(slack: SlackChannel, actor: Actor, payload: BlockActions
   const messageId = `choice:${channel}:${message.ts}`;
   const result = await slack.parts.bot.handleMessage(actor, { threadKey: `${channel}:${threadTs}`, messageId }, { kind: 'choice', value: action.value });
   if (result.duplicate) return;
-  const answered = [...message.blocks.filter((b) => b.type !== 'actions'), { type: 'context', elements: [{ type: 'mrkdwn', text: `You chose: *${action.text?.text ?? action.value}*` }] }];
-  await slack.client.chat.update({ channel, ts: message.ts, text: `You chose: ${action.text?.text ?? action.value}`, blocks: answered as never });
-  await slack.deliverTurn(channel, threadTs, result, messageId);
+  slack.later('choice replies', async () => {
+    const chosen = action.text?.text ?? action.value;
+    const answered = [...message.blocks.filter((b) => b.type !== 'actions'), { type: 'context', elements: [{ type: 'mrkdwn', text: `You chose: *${escapeMrkdwn(chosen)}*` }] }];
+    await slack.client.chat.update({ channel, ts: message.ts, text: `You chose: ${escapeMrkdwn(chosen)}`, blocks: answered as never });
+    await slack.deliverTurn(channel, threadTs, result, messageId);
+  });
 }
 
 /** A digest or App Home button: a reminder action (`start:`, `done:`…) or a /growth word. */
 async function onShortcut(slack: SlackChannel, actor: Actor, payload: BlockActionsPayload, value: string): Promise<void> {
   const messageId = `action:${payload.trigger_id}`;
-  const channel = payload.channel?.id ?? (await slack.dmChannel(slack.client, actor.account.userId));
+  const channelOf = async () => payload.channel?.id ?? (await slack.dmChannel(slack.client, actor.account.userId));
   if (!REMINDER_VALUE.test(value)) {
     const outcome = await slack.parts.bot.command(actor, value, messageId, { prefix: `${GROWTH_COMMAND} ` });
-    if (outcome.kind === 'reply') await slack.post(channel, undefined, renderMessages(outcome.messages));
+    if (outcome.kind === 'reply') slack.later('reply', async () => void (await slack.post(await channelOf(), undefined, renderMessages(outcome.messages))));
     else await startFromOutcome(slack, actor, outcome, messageId);
     return;
   }
@@ -178,11 +214,11 @@ async function onShortcut(slack: SlackChannel, actor: Actor, payload: BlockActio
     await slack.client.views.open({ trigger_id: payload.trigger_id, view: view as never });
     return;
   }
-  await applyOutcome(slack, actor, outcome, channel, messageId);
+  await applyOutcome(slack, actor, outcome, await channelOf(), messageId);
 }
 
 async function applyOutcome(slack: SlackChannel, actor: Actor, outcome: Exclude<ReminderActionOutcome, { kind: 'ask' }>, channel: string, messageId: string): Promise<void> {
-  if (outcome.kind === 'reply') await slack.post(channel, undefined, renderMessages(outcome.messages));
+  if (outcome.kind === 'reply') slack.later('reply', async () => void (await slack.post(channel, undefined, renderMessages(outcome.messages))));
   else {
     const target = outcome.targetPersonId === undefined ? undefined : { personId: outcome.targetPersonId };
     await slack.openDialogThread(actor, { dialogId: outcome.dialogId, trigger: outcome.trigger, title: slack.parts.bot.threadTitle(outcome.dialogId), target }, messageId);
@@ -196,18 +232,29 @@ function askFields(message: OutgoingMessage): readonly FormField[] {
   return [{ id: 'reason', label, kind: 'long-text', required: true }];
 }
 
+const FormButtonSchema = z.object({ title: z.string(), fields: z.array(z.looseObject({ id: z.string(), label: z.string(), kind: z.enum(['text', 'long-text', 'date', 'choice']), required: z.boolean() })) });
+
 async function openFormModal(slack: SlackChannel, payload: BlockActionsPayload, value: string): Promise<void> {
   const channel = payload.channel?.id;
   const message = payload.message;
   if (channel === undefined || message === undefined) return;
-  const form = JSON.parse(value) as { title: string; fields: FormField[] };
+  const form = FormButtonSchema.safeParse(parseJson(value));
+  if (!form.success) {
+    slack.parts.log.warn('slack form button ignored: its value is not a form');
+    return;
+  }
   const meta = JSON.stringify({ channel, threadTs: message.thread_ts ?? message.ts });
-  await slack.client.views.open({ trigger_id: payload.trigger_id, view: renderModal(form.title, form.fields, FORM_CALLBACK, meta) as never });
+  await slack.client.views.open({ trigger_id: payload.trigger_id, view: renderModal(form.data.title, form.data.fields as FormField[], FORM_CALLBACK, meta) as never });
 }
 
 type ViewAck = (response?: { response_action: 'errors'; errors: Record<string, string> }) => Promise<void>;
 
-/** Modal submissions: required fields are checked before the ack, so errors show on the fields. */
+const ViewMetaSchema = z.object({ channel: z.string().optional(), threadTs: z.string().optional(), value: z.string().optional() });
+
+/**
+ * Modal submissions: required fields are checked, then the answer is saved, before the ack; a
+ * failure to save is shown on the form (Slack keeps the modal open with what was typed).
+ */
 async function onViewSubmission(slack: SlackChannel, body: unknown, ack: ViewAck): Promise<void> {
   const parsed = ViewSubmissionSchema.safeParse(body);
   if (!parsed.success) {
@@ -215,32 +262,62 @@ async function onViewSubmission(slack: SlackChannel, body: unknown, ack: ViewAck
     slack.parts.log.warn('slack form ignored: unexpected payload');
     return;
   }
-  const { view, user } = parsed.data;
+  const { view } = parsed.data;
   const values: Record<string, string> = {};
   const errors: Record<string, string> = {};
-  for (const block of view.blocks) {
-    if (block.type !== 'input' || block.block_id === undefined) continue;
-    const value = inputValue(view.state.values[block.block_id]?.value);
-    if (value === '' && block.optional !== true) errors[block.block_id] = 'Please fill this in.';
-    if (value !== '') values[block.block_id] = value;
+  const inputs = view.blocks.filter((block) => block.type === 'input' && block.block_id !== undefined);
+  for (const block of inputs) {
+    const blockId = block.block_id!;
+    const value = inputValue(view.state.values[blockId]?.value);
+    if (value === '' && block.optional !== true) errors[blockId] = 'Please fill this in.';
+    if (value !== '') values[blockId] = value;
   }
   if (Object.keys(errors).length > 0) {
     await ack({ response_action: 'errors', errors });
     return;
   }
-  await ack();
-  const actor = await slack.identify(tenantOf(user.team_id ?? parsed.data.team?.id, parsed.data.enterprise?.id), user.id);
-  if (actor === undefined) return;
-  const meta = JSON.parse(view.private_metadata || '{}') as { channel?: string; threadTs?: string; value?: string };
-  const messageId = `view:${view.id}`;
-  if (view.callback_id === ACT_CALLBACK && meta.value !== undefined) {
-    const outcome = await slack.parts.bot.act(actor, meta.value, { reason: values.reason, until: values.until });
-    const channel = await slack.dmChannel(slack.client, user.id);
-    if (outcome.kind === 'ask') await slack.post(channel, undefined, renderMessages([outcome.message]));
-    else await applyOutcome(slack, actor, outcome, channel, messageId);
+  let replies: () => Promise<void>;
+  try {
+    replies = await applySubmission(slack, parsed.data, values);
+  } catch (error) {
+    const first = inputs[0]?.block_id;
+    // With no field to show it on, the error goes to Slack, which tells the person it failed.
+    if (first === undefined) throw error;
+    slack.parts.log.error('slack form not saved', { error });
+    await ack({ response_action: 'errors', errors: { [first]: FORM_NOT_SAVED } });
     return;
   }
-  if (meta.channel === undefined || meta.threadTs === undefined) return;
-  const result = await slack.parts.bot.handleMessage(actor, { threadKey: `${meta.channel}:${meta.threadTs}`, messageId }, { kind: 'form', values });
-  await slack.deliverTurn(meta.channel, meta.threadTs, result, messageId);
+  await ack();
+  slack.later('form replies', replies);
+}
+
+/** Saves a submitted modal and returns what to post once Slack has its answer. */
+async function applySubmission(slack: SlackChannel, submission: ViewSubmissionPayload, values: Record<string, string>): Promise<() => Promise<void>> {
+  const { view, user } = submission;
+  const nothing = async () => undefined;
+  const actor = await slack.identify(tenantOf(user.team_id ?? submission.team?.id, submission.enterprise?.id), user.id);
+  if (actor === undefined) return nothing;
+  const meta = ViewMetaSchema.safeParse(parseJson(view.private_metadata || '{}'));
+  if (!meta.success) return nothing;
+  const messageId = `view:${view.id}`;
+  if (view.callback_id === ACT_CALLBACK && meta.data.value !== undefined) {
+    const outcome = await slack.parts.bot.act(actor, meta.data.value, { reason: values.reason, until: values.until });
+    return async () => {
+      const channel = await slack.dmChannel(slack.client, user.id);
+      if (outcome.kind === 'ask') await slack.post(channel, undefined, renderMessages([outcome.message]));
+      else await applyOutcome(slack, actor, outcome, channel, messageId);
+    };
+  }
+  const { channel, threadTs } = meta.data;
+  if (channel === undefined || threadTs === undefined) return nothing;
+  const result = await slack.parts.bot.handleMessage(actor, { threadKey: `${channel}:${threadTs}`, messageId }, { kind: 'form', values });
+  return () => slack.deliverTurn(channel, threadTs, result, messageId);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

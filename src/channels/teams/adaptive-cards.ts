@@ -2,6 +2,7 @@ import type { CardElement, IAdaptiveCard, IExecuteAction, ISubmitAction } from '
 import type { FormField, OutgoingMessage } from '../../core/conversations/engine/outgoing-message.ts';
 import type { DigestItem, DigestMessage } from '../../core/reminders/compose-digest.ts';
 import type { OutboundActivity } from './bot-connector.ts';
+import { escapeTeamsText } from './escape-markdown.ts';
 
 export const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 
@@ -35,9 +36,10 @@ function card(body: CardElement[], actions: (IExecuteAction | ISubmitAction)[] =
   return { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body, ...(actions.length > 0 ? { actions } : {}) };
 }
 
+/** A TextBlock; its markdown is made inert first (escape-markdown.ts), as is every fact below. */
 const text = (value: string, extra: Partial<{ weight: 'Bolder'; size: 'Medium' | 'Small'; color: 'Good' | 'Attention' | 'Warning'; isSubtle: boolean }> = {}): CardElement => ({
   type: 'TextBlock',
-  text: value,
+  text: escapeTeamsText(value),
   wrap: true,
   ...extra,
 });
@@ -46,6 +48,10 @@ const text = (value: string, extra: Partial<{ weight: 'Bolder'; size: 'Medium' |
 function button(title: string, verb: string, data: CardData, style?: 'positive'): IExecuteAction {
   const submit: ISubmitAction = { type: 'Action.Submit', title, data, ...(style ? { style } : {}) };
   return { type: 'Action.Execute', title, verb, data, fallback: submit, ...(style ? { style } : {}) };
+}
+
+function fact(title: string, value: string): { title: string; value: string } {
+  return { title: escapeTeamsText(title), value: escapeTeamsText(value) };
 }
 
 export function attachCard(content: IAdaptiveCard): OutboundActivity {
@@ -57,7 +63,7 @@ export function renderMessage(message: OutgoingMessage, run: string | undefined)
   switch (message.type) {
     case 'text': {
       const note = message.attachment === undefined ? '' : `\n\n📅 ${message.attachment.filename}: Teams can’t take a file from a bot without asking you first, so add this date to your calendar yourself.`;
-      return splitText(`${message.text}${note}`).map((part) => ({ type: 'message', text: part, textFormat: 'markdown' }));
+      return splitText(escapeTeamsText(`${message.text}${note}`)).map((part) => ({ type: 'message', text: part, textFormat: 'markdown' }));
     }
     case 'choices':
       return [attachCard(choicesCard(message.text, message.choices, run))];
@@ -65,7 +71,7 @@ export function renderMessage(message: OutgoingMessage, run: string | undefined)
       return [attachCard(formCard(message.title, message.fields, run === undefined ? { trellis: 'ask', value: '', title: message.title } : { trellis: 'form', run, title: message.title }))];
     case 'summary':
       return chunk(message.items, 40).map((items, i) =>
-        attachCard(card([text(i === 0 ? message.title : `${message.title} (continued)`, { weight: 'Bolder' }), { type: 'FactSet', facts: items.map((item) => ({ title: item.label, value: item.value })) }])),
+        attachCard(card([text(i === 0 ? message.title : `${message.title} (continued)`, { weight: 'Bolder' }), { type: 'FactSet', facts: items.map((item) => fact(item.label, item.value)) }])),
       );
   }
 }
@@ -115,7 +121,7 @@ export function answeredCard(question: string, answer: string): IAdaptiveCard {
 export function answeredFormCard(title: string, values: Record<string, string>): IAdaptiveCard {
   const facts = Object.entries(values)
     .filter(([, value]) => value.trim() !== '')
-    .map(([key, value]) => ({ title: key, value: value.length > 300 ? `${value.slice(0, 297)}…` : value }));
+    .map(([key, value]) => fact(key, value.length > 300 ? `${value.slice(0, 297)}…` : value));
   return card([text(`✓ ${title}`, { weight: 'Bolder', color: 'Good' }), ...(facts.length > 0 ? [{ type: 'FactSet' as const, facts }] : [])]);
 }
 

@@ -1,5 +1,5 @@
 import type { ActiveThreads, LineManagers } from '../../core/bot/active-threads.ts';
-import type { StoredAccount } from '../../core/bot/bot-ports.ts';
+import type { PlatformAccount, StoredAccount } from '../../core/bot/bot-ports.ts';
 import { type OutgoingMessage, say } from '../../core/conversations/engine/outgoing-message.ts';
 import type { DigestDelivery } from '../../core/reminders/reminder-ports.ts';
 import type { ChannelParts } from '../../compose-app.ts';
@@ -34,9 +34,17 @@ export class TeamsChannel implements Channel {
     this.#parts = parts;
     this.#deps = deps;
     let inbound: TeamsInbound | undefined;
-    this.#host = createTeamsHost({ ...teams, skipAuth: parts.config.teamsSkipAuth, log: parts.log, onActivity: (activity) => inbound!.handle(activity) });
+    this.#host = createTeamsHost({
+      ...teams,
+      skipAuth: parts.config.teamsSkipAuth,
+      allowLoopbackServiceUrl: parts.config.teamsAllowLoopbackServiceUrl,
+      // The configured tenant, and any recorded for a school (`trellis school set --teams-tenant`).
+      acceptsTenant: async (tenant) => tenant === teams.tenantId || (await parts.identities.recordedWorkspaces('teams')).includes(tenant),
+      log: parts.log,
+      onActivity: (activity) => inbound!.handle(activity),
+    });
     this.#connector = new BotConnector({ token: () => this.#host.botToken(), pacer: new SendPacer(realPacerTime), wait: realPacerTime.wait });
-    inbound = new TeamsInbound({ bot: parts.bot, identities: parts.identities, threads: deps.threads, connector: this.#connector, messenger: parts.router, clock: parts.clock, log: parts.log });
+    inbound = new TeamsInbound({ homeTenant: teams.tenantId, bot: parts.bot, identities: parts.identities, threads: deps.threads, connector: this.#connector, messenger: parts.router, clock: parts.clock, log: parts.log });
     this.routes = [this.#host.route];
   }
 
@@ -48,13 +56,17 @@ export class TeamsChannel implements Channel {
     return this.#deliver(personId, renderMessages(messages, undefined));
   }
 
+  sendToAccount(personId: string, account: PlatformAccount, messages: readonly OutgoingMessage[], _key: string): Promise<ChannelDelivery> {
+    return this.#deliver(personId, renderMessages(messages, undefined), (a) => a.tenant === account.tenant && a.userId === account.userId);
+  }
+
   deliverDigest(delivery: DigestDelivery): Promise<ChannelDelivery> {
     return this.#deliver(delivery.recipient.id, digestCards(delivery.message).map(attachCard));
   }
 
   /** A proactive message through the person's stored reference; a 403 marks them unreachable and tells their manager. */
-  async #deliver(personId: string, activities: readonly OutboundActivity[]): Promise<ChannelDelivery> {
-    const account = (await this.#parts.identities.accountsOf(personId)).find((a) => a.platform === 'teams' && a.reachable && parseStoredRef(a.conversationRef) !== undefined);
+  async #deliver(personId: string, activities: readonly OutboundActivity[], which: (account: StoredAccount) => boolean = () => true): Promise<ChannelDelivery> {
+    const account = (await this.#parts.identities.accountsOf(personId)).find((a) => a.platform === 'teams' && a.reachable && which(a) && parseStoredRef(a.conversationRef) !== undefined);
     if (account === undefined) return { ok: false, unreachable: true, error: 'no Teams chat with them (the app is not installed for them)' };
     const ref = parseStoredRef(account.conversationRef)!;
     try {

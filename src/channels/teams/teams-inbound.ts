@@ -2,7 +2,7 @@ import type { AdaptiveCardActionResponse } from '@microsoft/teams.api';
 import type { IAdaptiveCard } from '@microsoft/teams.cards';
 import type { ActiveThreads } from '../../core/bot/active-threads.ts';
 import type { Actor, IdentityStore, PlatformAccount } from '../../core/bot/bot-ports.ts';
-import { type DialogTarget, NOT_ON_ROSTER, type TrellisBot } from '../../core/bot/trellis-bot.ts';
+import { type DialogTarget, NOT_ON_ROSTER, NOT_SAVED, type TrellisBot } from '../../core/bot/trellis-bot.ts';
 import type { TurnInput } from '../../core/conversations/engine/inbound-turn.ts';
 import { type OutgoingMessage, say } from '../../core/conversations/engine/outgoing-message.ts';
 import type { TurnResult } from '../../core/conversations/engine/run-turn.ts';
@@ -14,6 +14,8 @@ import { type BotConnector, ConnectorError, type OutboundActivity, type TeamsCon
 import { type InboundActivity, InboundActivitySchema, accountOf, cardDataOf, referenceOf, typedText } from './teams-activity.ts';
 
 export interface TeamsInboundDeps {
+  /** TEAMS_TENANT_ID: where a school that has recorded no tenant takes its people from. */
+  homeTenant: string;
   bot: TrellisBot;
   identities: IdentityStore;
   threads: ActiveThreads;
@@ -61,12 +63,26 @@ export class TeamsInbound {
         if (activity.action === 'add' || activity.action === 'add-upgrade') await this.#welcome(activity);
         return undefined;
       case 'message':
-        await this.#message(activity);
+        await this.#toldIfNotSaved(activity, () => this.#message(activity));
         return undefined;
       case 'invoke':
-        return activity.name === 'adaptiveCard/action' ? this.#cardAction(activity) : undefined;
+        return activity.name === 'adaptiveCard/action' ? this.#toldIfNotSaved(activity, () => this.#cardAction(activity)) : undefined;
       default:
         return undefined;
+    }
+  }
+
+  /**
+   * The POST is answered once the turn has committed; if it fails (the database is down) the
+   * request fails with a 500, and since Teams does not send a message again, the person is told
+   * to, through the connector, which needs no database.
+   */
+  async #toldIfNotSaved<T>(activity: InboundActivity, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      await this.#deps.connector.send(referenceOf(activity), { type: 'message', text: NOT_SAVED }).catch((sendError: unknown) => this.#deps.log.warn('teams: could not say a message was not saved', { error: sendError }));
+      throw error;
     }
   }
 
@@ -84,7 +100,7 @@ export class TeamsInbound {
               throw error;
             });
             return member.email ?? member.userPrincipalName;
-          });
+          }, { homeTenant: this.#deps.homeTenant });
     if (account === undefined || person === undefined) {
       // Nothing is stored about someone not on a roster: no identity row, no reference.
       await this.#deps.connector.send(ref, { type: 'message', text: NOT_ON_ROSTER });

@@ -2,8 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AdaptiveCardActionResponse } from '@microsoft/teams.api';
 import { App, type HttpRouteHandler, type IHttpServerAdapter } from '@microsoft/teams.apps';
 import type { ILogger } from '@microsoft/teams.common';
+import { z } from 'zod';
 import type { Route } from '../channel.ts';
 import { sendJson } from '../../server/http-server.ts';
+import { readBody } from '../../server/read-body.ts';
 import type { Logger } from '../../logging/logger.ts';
 
 export const MESSAGING_ENDPOINT = '/api/messages';
@@ -18,6 +20,10 @@ export interface TeamsHostOptions {
   /** Accept requests without a Bot Framework token (local testing; refused in production by loadConfig). */
   skipAuth: boolean;
   log: Logger;
+  /** Accept activities whose serviceUrl is on loopback (tests against a fake connector; refused in production by loadConfig). */
+  allowLoopbackServiceUrl: boolean;
+  /** Whether activities from this Entra tenant are accepted (the configured one, and those recorded for a school). */
+  acceptsTenant: (tenant: string) => Promise<boolean>;
   /** Every authenticated activity Trellis handles; for a card's Action.Execute, what to show in its place. */
   onActivity: (activity: unknown) => Promise<AdaptiveCardActionResponse | undefined>;
 }
@@ -36,7 +42,7 @@ export interface TeamsHost {
  * and turning an activity into an invoke response — and Trellis keeps one port for everything.
  */
 export function createTeamsHost(options: TeamsHostOptions): TeamsHost {
-  const adapter = new SharedServerAdapter();
+  const adapter = new SharedServerAdapter(options);
   const app = new App({
     clientId: options.clientId,
     clientSecret: options.clientSecret,
@@ -64,6 +70,11 @@ export function createTeamsHost(options: TeamsHostOptions): TeamsHost {
 /** The SDK's transport seam, fed by our Route instead of an Express server it would start. */
 class SharedServerAdapter implements IHttpServerAdapter {
   #handler: HttpRouteHandler | undefined;
+  readonly #options: Pick<TeamsHostOptions, 'allowLoopbackServiceUrl' | 'acceptsTenant' | 'log'>;
+
+  constructor(options: Pick<TeamsHostOptions, 'allowLoopbackServiceUrl' | 'acceptsTenant' | 'log'>) {
+    this.#options = options;
+  }
 
   registerRoute(_method: 'POST', path: string, handler: HttpRouteHandler): void {
     if (path === MESSAGING_ENDPOINT) this.#handler = handler;
@@ -71,7 +82,7 @@ class SharedServerAdapter implements IHttpServerAdapter {
 
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (this.#handler === undefined) return sendJson(response, 503, { error: 'Teams is starting' });
-    const raw = await readBody(request);
+    const raw = (await readBody(request, MAX_BODY_BYTES))?.toString('utf8');
     if (raw === undefined) return sendJson(response, 413, { error: 'request too large' });
     let body: unknown;
     try {
@@ -79,7 +90,18 @@ class SharedServerAdapter implements IHttpServerAdapter {
     } catch {
       return sendJson(response, 400, { error: 'the body must be a JSON activity' });
     }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return sendJson(response, 400, { error: 'the body must be a JSON activity' });
+    const activity = ActivityEnvelopeSchema.safeParse(body);
+    if (!activity.success) return sendJson(response, 400, { error: 'the body must be a JSON activity' });
+    // Replies go to the activity's serviceUrl with our token: only Microsoft's hosts may name it.
+    if (!isBotFrameworkServiceUrl(activity.data.serviceUrl, this.#options.allowLoopbackServiceUrl)) {
+      this.#options.log.warn('teams: refused an activity from a serviceUrl that is not a Bot Framework host');
+      return sendJson(response, 400, { error: 'the serviceUrl is not a Bot Framework host' });
+    }
+    const tenant = activity.data.conversation.tenantId ?? activity.data.channelData?.tenant?.id;
+    if (tenant === undefined || !(await this.#options.acceptsTenant(tenant))) {
+      this.#options.log.warn('teams: refused an activity from a tenant Trellis does not serve', { tenant });
+      return sendJson(response, 403, { error: 'this tenant is not served here' });
+    }
     const headers = Object.fromEntries(Object.entries(request.headers).filter((entry): entry is [string, string | string[]] => entry[1] !== undefined));
     const result = await this.#handler({ body, headers });
     if (result.body === undefined || result.body === null) {
@@ -90,15 +112,33 @@ class SharedServerAdapter implements IHttpServerAdapter {
   }
 }
 
-async function readBody(request: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
+/**
+ * What the SDK reads before any handler runs (it calls `serviceUrl.endsWith`, reads `from.id` and
+ * `conversation.id`): an activity without them is refused with a 400 instead of a 500 from inside it.
+ */
+const ActivityEnvelopeSchema = z.looseObject({
+  type: z.string().min(1),
+  serviceUrl: z.string(),
+  from: z.looseObject({ id: z.string() }),
+  recipient: z.looseObject({ id: z.string() }).optional(),
+  conversation: z.looseObject({ id: z.string(), tenantId: z.string().optional() }),
+  channelData: z.looseObject({ tenant: z.looseObject({ id: z.string() }).optional() }).optional(),
+});
+
+const BOT_FRAMEWORK_HOSTS = [/^([a-z0-9-]+\.)*botframework\.com$/, /^smba\.trafficmanager\.net$/];
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** `https://*.botframework.com` or `https://smba.trafficmanager.net` (Teams' regional hosts); loopback only when allowed. */
+export function isBotFrameworkServiceUrl(serviceUrl: string, allowLoopback: boolean): boolean {
+  let url: URL;
+  try {
+    url = new URL(serviceUrl);
+  } catch {
+    return false;
   }
-  return Buffer.concat(chunks).toString('utf8');
+  if (url.username !== '' || url.password !== '') return false;
+  if (allowLoopback && LOOPBACK.has(url.hostname) && (url.protocol === 'http:' || url.protocol === 'https:')) return true;
+  return url.protocol === 'https:' && BOT_FRAMEWORK_HOSTS.some((host) => host.test(url.hostname));
 }
 
 /** The SDK logs through ours, quietly: its debug output would log every activity body. */

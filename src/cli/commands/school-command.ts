@@ -4,11 +4,14 @@ import { InvalidSlugError, setSchool } from '../../core/schools/set-school.ts';
 import { CliError } from '../cli-error.ts';
 import type { CommandContext } from '../command-context.ts';
 import { readPolicyArgument, readTermDatesFile } from '../read-arguments.ts';
+import type { Services } from '../../compose-services.ts';
+import { PrismaIdentityStore } from '../../storage/prisma/prisma-identity-store.ts';
 import { withServices } from '../with-services.ts';
 
 export const SCHOOL_USAGE = [
   'trellis school set SCHOOL --policy PRESET|FILE --terms FILE [--name NAME] [--trust TRUST] [--reminder-window HH:MM-HH:MM]',
   'trellis school set SCHOOL --reminder-window HH:MM-HH:MM   (an existing school: only its reminder window changes)',
+  'trellis school set SCHOOL [--slack-team T…]… [--teams-tenant TENANT-ID]…   (the Slack workspaces and Teams tenants its staff use)',
 ].join('\n');
 
 /** `trellis school set`: create or update a school with its policy and term dates. */
@@ -26,7 +29,12 @@ export async function runSchoolCommand(args: string[], context: CommandContext):
   if (slug === undefined || extra.length > 0) throw new CliError(`Give exactly one school id.\n\nUsage:\n${SCHOOL_USAGE}`);
   const window = values['reminder-window'] === undefined ? undefined : parseReminderWindow(values['reminder-window']);
   if (window !== undefined && !window.ok) throw new CliError(window.error);
-  if (window !== undefined && values.policy === undefined && values.terms === undefined) return setReminderWindowOnly(slug, window.window, values, context);
+  const workspaces = chatWorkspaces(values);
+  if (values.policy === undefined && values.terms === undefined && (window !== undefined || workspaces.length > 0)) {
+    if (window !== undefined) await setReminderWindowOnly(slug, window.window, values, context);
+    if (workspaces.length > 0) await recordWorkspaces(slug, workspaces, context);
+    return;
+  }
   if (values.policy === undefined || values.terms === undefined) throw new CliError(`--policy and --terms are both required.\n\nUsage:\n${SCHOOL_USAGE}`);
   // Read and validate both files before touching the database, so a typo changes nothing.
   const read = await readPolicyArgument(values.policy);
@@ -40,6 +48,7 @@ export async function runSchoolCommand(args: string[], context: CommandContext):
       const { created, updated, removed } = result.obligations;
       context.output.out(`${result.created ? 'Created' : 'Updated'} school "${slug}" (${result.school.name}) with ${policy.organisation}'s "${policy.name}" (${source}), ${termDates.region} term dates.`);
       if (created + updated + removed > 0) context.output.out(`Obligations: ${created} added, ${updated} moved, ${removed} removed.`);
+      if (workspaces.length > 0) await recordWorkspacesWith(services, slug, workspaces, context);
     } catch (error) {
       if (error instanceof InvalidSlugError) throw new CliError(error.message);
       throw error;
@@ -67,11 +76,52 @@ async function setReminderWindowOnly(slug: string, window: ReminderWindow, value
   });
 }
 
+type ChatWorkspace = { platform: 'slack' | 'teams'; tenant: string };
+
+const SLACK_TEAM = /^[TE][A-Z0-9]{2,}$/;
+const TEAMS_TENANT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `--slack-team` (a workspace T… or an Enterprise Grid org E… id) and `--teams-tenant` (an Entra tenant id), checked. */
+function chatWorkspaces(values: ReturnType<typeof parse>['values']): ChatWorkspace[] {
+  const slack = (values['slack-team'] ?? []).map((tenant) => tenant.trim());
+  const teams = (values['teams-tenant'] ?? []).map((tenant) => tenant.trim().toLowerCase());
+  const badSlack = slack.filter((t) => !SLACK_TEAM.test(t));
+  if (badSlack.length > 0) throw new CliError(`--slack-team must be a Slack workspace id (T…) or Enterprise Grid org id (E…), as in the workspace's URL or auth.test: got ${badSlack.join(', ')}.`);
+  const badTeams = teams.filter((t) => !TEAMS_TENANT.test(t));
+  if (badTeams.length > 0) throw new CliError(`--teams-tenant must be a Microsoft Entra tenant id (a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47): got ${badTeams.join(', ')}.`);
+  return [...slack.map((tenant) => ({ platform: 'slack' as const, tenant })), ...teams.map((tenant) => ({ platform: 'teams' as const, tenant }))];
+}
+
+async function recordWorkspaces(slug: string, workspaces: readonly ChatWorkspace[], context: CommandContext): Promise<void> {
+  await withServices(context, (services) => recordWorkspacesWith(services, slug, workspaces, context));
+}
+
+/** Chat accounts are then linked to this school's people only from these (and its trust's) workspaces and tenants. */
+async function recordWorkspacesWith(services: Services, slug: string, workspaces: readonly ChatWorkspace[], context: CommandContext): Promise<void> {
+  const school = await services.schools.findSchool(slug);
+  if (school === undefined) throw new CliError(`There is no school "${slug}" yet: create it first with --policy and --terms.\n\nUsage:\n${SCHOOL_USAGE}`);
+  const identities = new PrismaIdentityStore(services.database.prisma);
+  for (const { platform, tenant } of workspaces) {
+    const { added, unlinked } = await identities.recordWorkspace(school.id, platform, tenant);
+    const what = platform === 'slack' ? `Slack workspace ${tenant}` : `Teams tenant ${tenant}`;
+    context.output.out(added ? `Recorded ${what} for "${slug}": its people link from it (and from their trust's other recorded workspaces) only.` : `${what} was already recorded for "${slug}".`);
+    if (unlinked > 0) context.output.out(`Unlinked ${unlinked} ${platform === 'slack' ? 'Slack' : 'Teams'} account(s) of its people from elsewhere: they can link again from a recorded one.`);
+  }
+}
+
 function parse(args: string[]) {
   return parseArgs({
     args,
     strict: true,
     allowPositionals: true,
-    options: { policy: { type: 'string' }, terms: { type: 'string' }, name: { type: 'string' }, trust: { type: 'string' }, 'reminder-window': { type: 'string' } },
+    options: {
+      policy: { type: 'string' },
+      terms: { type: 'string' },
+      name: { type: 'string' },
+      trust: { type: 'string' },
+      'reminder-window': { type: 'string' },
+      'slack-team': { type: 'string', multiple: true },
+      'teams-tenant': { type: 'string', multiple: true },
+    },
   });
 }

@@ -42,8 +42,14 @@ export interface StoredAccount extends PlatformAccount {
  */
 export interface IdentityStore {
   findByAccount(account: PlatformAccount): Promise<KnownPerson | undefined>;
-  /** The active roster person with this e-mail (lower-cased), linked to the account; undefined if none. */
-  linkByEmail(account: PlatformAccount, email: string, now: Date): Promise<KnownPerson | undefined>;
+  /** The active roster person with this e-mail (lower-cased); undefined if none. */
+  findActiveByEmail(email: string): Promise<KnownPerson | undefined>;
+  /** Links the account to the person (or moves it to them), reachable. */
+  link(account: PlatformAccount, personId: string, now: Date): Promise<void>;
+  /** The Slack workspaces or Teams tenants recorded for the school and the other schools of its trust. */
+  workspacesOf(schoolId: string, platform: ChatPlatform): Promise<string[]>;
+  /** Every workspace or tenant recorded for any school on this platform. */
+  recordedWorkspaces(platform: ChatPlatform): Promise<string[]>;
   /** Forgets a link whose person has left or whose e-mail no longer matches. */
   unlink(account: PlatformAccount): Promise<void>;
   /** Records where to reach the account (Teams' conversation reference) and that it is reachable again. */

@@ -7,8 +7,9 @@ import { type OutgoingMessage, say } from '../conversations/engine/outgoing-mess
 import type { ConversationEngine, TurnResult } from '../conversations/engine/run-turn.ts';
 import { academicYearOf, type Clock } from '../time/clock.ts';
 import type { ActiveThreads } from './active-threads.ts';
-import type { Actor, BotReports, HomeView, IdentityStore, KnownPerson, PlatformAccount, ReminderActionOutcome, ReminderActions } from './bot-ports.ts';
+import type { Actor, BotReports, HomeView, IdentityStore, KnownPerson, PlatformAccount, ReminderActionOutcome, ReminderActions, StoredAccount } from './bot-ports.ts';
 import { type GrowthCommand, growthHelp, parseGrowthCommand } from './growth-command.ts';
+import { mayActFor } from './workspace-binding.ts';
 
 export interface TrellisBotDeps {
   engine: ConversationEngine;
@@ -27,7 +28,11 @@ export interface TrellisBotDeps {
 
 export interface Notifier {
   sendTo(personId: string, messages: readonly OutgoingMessage[], key: string): Promise<{ ok: boolean }>;
+  /** Reaches the person on one particular account of theirs (not whichever channel comes first). */
+  sendToAccount?(personId: string, account: PlatformAccount, messages: readonly OutgoingMessage[], key: string): Promise<{ ok: boolean }>;
 }
+
+const sameAccount = (a: PlatformAccount, b: PlatformAccount) => a.platform === b.platform && a.tenant === b.tenant && a.userId === b.userId;
 
 /** Where a channel carries on a dialog: its thread (Slack thread ts, Teams conversation + dialog). */
 export interface ThreadPlace {
@@ -47,6 +52,9 @@ export type DialogTarget = { personId: string } | { text: string };
 export const NOT_ON_ROSTER =
   'Hello! I can’t find you on your school’s staff list, so I can’t help yet. If you work at a school that uses Trellis, please ask your Trellis administrator to add your work e-mail address.';
 
+/** Told to someone whose message could not be saved and will not be delivered again (the platform has stopped retrying). */
+export const NOT_SAVED = 'Sorry, I couldn’t save your last message (Trellis is having trouble). Please send it again in a few minutes.';
+
 /**
  * The one thing every chat channel talks to. Channels translate their platform's events into
  * these calls and render what comes back; every rule (who may see what, what a command means,
@@ -64,16 +72,38 @@ export class TrellisBot {
   /**
    * The roster person behind a chat account: from the stored link, else by the e-mail the
    * platform gives (`lookupEmail` is only called then). A link to someone who has left is
-   * dropped and looked up again, so a reused account never reaches the wrong records.
+   * dropped and looked up again, so a reused account never reaches the wrong records; an account
+   * from a workspace that is not their school's is never linked (workspace-binding.ts), and a
+   * person gaining a second account is told on the one they already had.
    */
-  async identify(account: PlatformAccount, lookupEmail: () => Promise<string | undefined>): Promise<KnownPerson | undefined> {
+  async identify(account: PlatformAccount, lookupEmail: () => Promise<string | undefined>, options: { homeTenant?: string | undefined } = {}): Promise<KnownPerson | undefined> {
     const { identities, clock } = this.#deps;
     const linked = await identities.findByAccount(account);
-    if (linked?.active) return linked;
+    if (linked?.active && (await this.#belongs(account, linked, options.homeTenant))) return linked;
     if (linked !== undefined) await identities.unlink(account);
     const email = await lookupEmail();
     if (email === undefined || email.trim() === '') return undefined;
-    return identities.linkByEmail(account, email.trim().toLowerCase(), clock.now());
+    const person = await identities.findActiveByEmail(email.trim().toLowerCase());
+    if (person === undefined || !(await this.#belongs(account, person, options.homeTenant))) return undefined;
+    const earlier = (await identities.accountsOf(person.id)).filter((a) => !sameAccount(a, account));
+    await identities.link(account, person.id, clock.now());
+    if (earlier.length > 0) await this.#tellOfNewAccount(person, account, earlier);
+    return person;
+  }
+
+  async #belongs(account: PlatformAccount, person: KnownPerson, homeTenant: string | undefined): Promise<boolean> {
+    if (account.platform === 'local') return true;
+    return mayActFor(account, await this.#deps.identities.workspacesOf(person.schoolId, account.platform), homeTenant);
+  }
+
+  /** A message to the account they had before (most recently seen), so a borrowed identity does not go unnoticed. */
+  async #tellOfNewAccount(person: KnownPerson, account: PlatformAccount, earlier: readonly StoredAccount[]): Promise<void> {
+    const first = earlier[0]!;
+    const where = { slack: 'Slack', teams: 'Microsoft Teams', local: 'the Trellis playground' }[account.platform];
+    const note = say(
+      `A ${where} account was just linked to your Trellis growth records (${where} ${account.platform === 'local' ? '' : `workspace ${account.tenant}, `}user ${account.userId}). If that was you, there is nothing to do. If not, please tell your Trellis administrator straight away.`,
+    );
+    await this.#deps.notifier?.sendToAccount?.(person.id, first, [note], `second-account:${person.id}:${account.platform}:${account.tenant}:${account.userId}`);
   }
 
   /** A message or button press in a dialog's thread. */

@@ -26,6 +26,8 @@ export interface ThreadRef {
 
 /** A conversation row as stored; `data` is parsed by the engine, never trusted. */
 export interface StoredConversation {
+  /** Who opened the thread: it is theirs, and a turn by anyone else changes nothing in it. */
+  personId?: string | undefined;
   dialogId: string;
   version: number;
   step: string;

@@ -59,11 +59,11 @@ class PrismaConversationTransaction implements ConversationTransaction {
   }
 
   async loadConversation(tenant: string, threadKey: string): Promise<StoredConversation | undefined> {
-    const rows = await this.#tx.$queryRaw<{ dialog_id: string; dialog_version: number; step: string; status: string; values: unknown }[]>`
-      SELECT dialog_id, dialog_version, step, status, "values" FROM conversations
+    const rows = await this.#tx.$queryRaw<{ person_id: string | null; dialog_id: string; dialog_version: number; step: string; status: string; values: unknown }[]>`
+      SELECT person_id::text AS person_id, dialog_id, dialog_version, step, status, "values" FROM conversations
       WHERE tenant = ${tenant} AND thread_key = ${threadKey} FOR UPDATE`;
     const row = rows[0];
-    return row === undefined ? undefined : { dialogId: row.dialog_id, version: row.dialog_version, step: row.step, status: row.status, data: row.values };
+    return row === undefined ? undefined : { personId: row.person_id ?? undefined, dialogId: row.dialog_id, version: row.dialog_version, step: row.step, status: row.status, data: row.values };
   }
 
   async findLiveDraft(thread: ThreadRef, dialogId: string, colleague?: string): Promise<{ threadKey: string; conversation: StoredConversation } | undefined> {

@@ -1,4 +1,4 @@
-import type { IdentityStore, KnownPerson, PlatformAccount, StoredAccount } from '../../core/bot/bot-ports.ts';
+import type { ChatPlatform, IdentityStore, KnownPerson, PlatformAccount, StoredAccount } from '../../core/bot/bot-ports.ts';
 import { RoleSchema } from '../../core/people/person.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
@@ -26,17 +26,48 @@ export class PrismaIdentityStore implements IdentityStore {
     return row === null ? undefined : toKnownPerson(row.person);
   }
 
-  async linkByEmail(account: PlatformAccount, email: string, now: Date): Promise<KnownPerson | undefined> {
+  async findActiveByEmail(email: string): Promise<KnownPerson | undefined> {
     // One e-mail may be on two schools' rosters (someone who works across a trust); the most
     // recently updated active row is the one they are working from.
     const person = await this.#prisma.person.findFirst({ where: { email: email.toLowerCase(), active: true }, orderBy: { updatedAt: 'desc' }, select: PERSON_FIELDS });
-    if (person === null) return undefined;
+    return person === null ? undefined : toKnownPerson(person);
+  }
+
+  async link(account: PlatformAccount, personId: string, now: Date): Promise<void> {
     await this.#prisma.platformIdentity.upsert({
       where: accountKey(account),
-      create: { personId: person.id, platform: account.platform, tenantId: account.tenant, platformUserId: account.userId, lastSeenAt: now },
-      update: { personId: person.id, reachable: true, lastSeenAt: now },
+      create: { personId, platform: account.platform, tenantId: account.tenant, platformUserId: account.userId, lastSeenAt: now },
+      update: { personId, reachable: true, lastSeenAt: now },
     });
-    return toKnownPerson(person);
+  }
+
+  async workspacesOf(schoolId: string, platform: ChatPlatform): Promise<string[]> {
+    const school = await this.#prisma.school.findUnique({ where: { id: schoolId }, select: { trustId: true } });
+    if (school === null) return [];
+    const schools = school.trustId === null ? { id: schoolId } : { OR: [{ id: schoolId }, { trustId: school.trustId }] };
+    const rows = await this.#prisma.schoolChatWorkspace.findMany({ where: { platform, school: schools }, select: { tenantId: true }, distinct: ['tenantId'] });
+    return rows.map((row) => row.tenantId);
+  }
+
+  async recordedWorkspaces(platform: ChatPlatform): Promise<string[]> {
+    const rows = await this.#prisma.schoolChatWorkspace.findMany({ where: { platform }, select: { tenantId: true }, distinct: ['tenantId'] });
+    return rows.map((row) => row.tenantId);
+  }
+
+  /**
+   * Records that a school's staff use this workspace or tenant (`trellis school set
+   * --slack-team/--teams-tenant`), and drops the links of the school's and its trust's people
+   * from any workspace on that platform no longer theirs, so nothing more is sent there.
+   */
+  async recordWorkspace(schoolId: string, platform: Exclude<ChatPlatform, 'local'>, tenant: string): Promise<{ added: boolean; unlinked: number }> {
+    return this.#prisma.$transaction(async (tx) => {
+      const created = await tx.schoolChatWorkspace.createMany({ data: [{ schoolId, platform, tenantId: tenant }], skipDuplicates: true });
+      const school = await tx.school.findUniqueOrThrow({ where: { id: schoolId }, select: { trustId: true } });
+      const schools = school.trustId === null ? [schoolId] : (await tx.school.findMany({ where: { trustId: school.trustId }, select: { id: true } })).map((s) => s.id);
+      const recorded = (await tx.schoolChatWorkspace.findMany({ where: { platform, schoolId: { in: schools } }, select: { tenantId: true } })).map((w) => w.tenantId);
+      const dropped = await tx.platformIdentity.deleteMany({ where: { platform, tenantId: { notIn: recorded }, person: { schoolId: { in: schools } } } });
+      return { added: created.count > 0, unlinked: dropped.count };
+    });
   }
 
   async unlink(account: PlatformAccount): Promise<void> {

@@ -57,6 +57,18 @@ describe('request signatures (Bolt’s verification, kept on)', () => {
     await settle(world);
     expect(await stored()).toEqual(before);
   });
+  it('a request signed more than 5 minutes in the future gets 401 and touches nothing; one within 5 minutes either way is accepted', async () => {
+    const before = await stored();
+    const now = Math.floor(Date.now() / 1000);
+    expect((await postEvent(world.app.server.url, envelope(), { timestamp: now + 6 * 60 })).status).toBe(401);
+    expect((await postEvent(world.app.server.url, envelope(), { timestamp: now + 60 * 60 * 24 })).status).toBe(401);
+    await settle(world);
+    expect(await stored()).toEqual(before);
+    // A fixture event from someone not on the roster: accepted (200), answered, nothing stored.
+    expect((await postEvent(world.app.server.url, envelope(), { timestamp: now + 4 * 60 })).status).toBe(200);
+    expect((await postEvent(world.app.server.url, envelope(), { timestamp: now - 4 * 60 })).status).toBe(200);
+    await settle(world);
+  });
 });
 
 describe('platform retries and rate limits', () => {

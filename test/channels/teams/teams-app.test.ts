@@ -35,7 +35,7 @@ beforeAll(async () => {
   ]);
   const slug = (await db.prisma.school.findUniqueOrThrow({ where: { id: school.schoolId } })).slug;
   for (const key of ['lm', 'tom', 'ana'] as const) connector.members.set(users[key].id, `${key}@${slug}.example`);
-  const env = { DATABASE_URL: db.url, PORT: '0', TEAMS_CLIENT_ID: '00000000-0000-4000-8000-000000000001', TEAMS_CLIENT_SECRET: 'test-secret', TEAMS_TENANT_ID: TENANT, TEAMS_SKIP_AUTH: 'true' };
+  const env = { DATABASE_URL: db.url, PORT: '0', TEAMS_CLIENT_ID: '00000000-0000-4000-8000-000000000001', TEAMS_CLIENT_SECRET: 'test-secret', TEAMS_TENANT_ID: TENANT, TEAMS_SKIP_AUTH: 'true', TEAMS_ALLOW_LOOPBACK_SERVICE_URL: 'true' };
   app = await startApp(loadConfig(env), fixedClock('2026-10-05T09:00:00Z'), silentLogger, { scheduler: false });
 });
 

@@ -17,7 +17,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   connector = new FakeBotConnector();
   await connector.start();
-  const env = { DATABASE_URL: db.url, PORT: '0', TEAMS_CLIENT_ID: '00000000-0000-4000-8000-000000000001', TEAMS_CLIENT_SECRET: 'test-secret', TEAMS_TENANT_ID: TENANT };
+  const env = { DATABASE_URL: db.url, PORT: '0', TEAMS_CLIENT_ID: '00000000-0000-4000-8000-000000000001', TEAMS_CLIENT_SECRET: 'test-secret', TEAMS_TENANT_ID: TENANT, TEAMS_ALLOW_LOOPBACK_SERVICE_URL: 'true' };
   app = await startApp(loadConfig(env), fixedClock('2026-10-05T09:00:00Z'), silentLogger, { scheduler: false });
 });
 

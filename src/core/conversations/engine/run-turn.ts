@@ -48,6 +48,8 @@ interface Turn {
   notifications: Notification[];
 }
 
+export const NOT_YOUR_THREAD = 'That conversation isn’t yours, so I’ve left it as it was. Type `help` to see what you can start.';
+
 /**
  * The conversation engine: takes one channel-neutral turn, applies it to the thread's dialog and
  * returns what to say. Each turn is one transaction (inbound marker + state + records), so a
@@ -90,6 +92,9 @@ export class ConversationEngine {
         notifications: [],
       };
       const row = await tx.loadConversation(turnInput.tenant, turnInput.threadKey);
+      // A thread belongs to whoever opened it: a forged thread key, or a button naming someone
+      // else's thread, is answered and changes nothing (the state is not even re-saved).
+      if (row?.personId !== undefined && row.personId !== turnInput.personId) return { messages: [say(NOT_YOUR_THREAD)], notifications: [], duplicate: false };
       const stored = row === undefined ? undefined : parseDialogState(row);
       const live = stored !== undefined && (stored.status === 'active' || stored.status === 'paused') ? stored : undefined;
       const dialog = live === undefined ? undefined : this.#dialogs.get(live.dialogId);

@@ -2,7 +2,7 @@ import { SlackChannel } from '../../../../src/channels/slack/slack-channel.ts';
 import { type RunningApp, startApp } from '../../../../src/compose-app.ts';
 import { loadConfig } from '../../../../src/config/load-config.ts';
 import type { Clock } from '../../../../src/core/time/clock.ts';
-import { consoleLogger, silentLogger } from '../../../../src/logging/logger.ts';
+import { consoleLogger, type Logger, silentLogger } from '../../../../src/logging/logger.ts';
 import type { TestDatabase } from '../../../support/test-database.ts';
 import { FakeSlack, type RecordedCall } from './fake-slack.ts';
 import { fixture, postEvent, postForm, postInteraction, SIGNING_SECRET, type SlackPost } from './signed-requests.ts';
@@ -16,10 +16,10 @@ export interface SlackWorld {
 }
 
 /** The real app on a free port, its Web API pointed at a fake Slack on loopback. */
-export async function startSlackWorld(db: TestDatabase, clock: Clock): Promise<SlackWorld> {
+export async function startSlackWorld(db: TestDatabase, clock: Clock, log?: Logger): Promise<SlackWorld> {
   const fake = await FakeSlack.start();
   const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: `${fake.url}/api/`, LOG_LEVEL: 'silent' });
-  const app = await startApp(config, clock, process.env.SLACK_TEST_LOG ? consoleLogger('debug') : silentLogger, { scheduler: false });
+  const app = await startApp(config, clock, log ?? (process.env.SLACK_TEST_LOG ? consoleLogger('debug') : silentLogger), { scheduler: false });
   return {
     app,
     fake,
@@ -39,12 +39,15 @@ type Block = { type: string; elements?: { action_id: string; value: string; text
 export class SlackUser {
   readonly #world: SlackWorld;
   readonly id: string;
+  /** The workspace they are in (the bot's own, TEAM, unless said otherwise). */
+  readonly team: string;
   #event = 0;
 
-  constructor(world: SlackWorld, id: string, email: string) {
+  constructor(world: SlackWorld, id: string, email: string, team = TEAM) {
     this.#world = world;
     this.id = id;
-    world.fake.addUser({ id, email, teamId: TEAM });
+    this.team = team;
+    world.fake.addUser({ id, email, teamId: team });
   }
 
   get dm(): string {
@@ -55,17 +58,17 @@ export class SlackUser {
     const body = fixture<Record<string, string>>('slack_slash_command.json');
     delete body.enterprise_id;
     delete body.enterprise_name;
-    return postForm(this.#world.app.server.url, { ...body, team_id: TEAM, command: '/growth', text, user_id: this.id, channel_id: 'C2147483705', trigger_id: `trig.${this.id}.${++this.#event}`, response_url: `${this.#world.fake.url}/respond/${this.id}/${this.#event}` });
+    return postForm(this.#world.app.server.url, { ...body, team_id: this.team, command: '/growth', text, user_id: this.id, channel_id: 'C2147483705', trigger_id: `trig.${this.id}.${++this.#event}`, response_url: `${this.#world.fake.url}/respond/${this.id}/${this.#event}` });
   }
 
   /** A message in the app DM; in a thread when `threadTs` is given. Returns the event id used. */
-  async say(text: string, threadTs?: string, options: { eventId?: string; headers?: Record<string, string> } = {}): Promise<{ post: SlackPost; eventId: string; ts: string }> {
+  async say(text: string, threadTs?: string, options: { eventId?: string; headers?: Record<string, string>; channel?: string } = {}): Promise<{ post: SlackPost; eventId: string; ts: string }> {
     const envelope = fixture<{ event: Record<string, unknown>; event_id: string; team_id: string; authorizations: { user_id: string }[] }>(threadTs === undefined ? 'slack_event_message_im.json' : 'slack_event_message_im_thread_reply.COMPOSED.json');
     const ts = `${1_800_000_000 + ++this.#event}.${String(++messageCount).padStart(6, '0')}`;
-    envelope.team_id = TEAM;
+    envelope.team_id = this.team;
     envelope.event_id = options.eventId ?? `Ev${this.id}${messageCount}`;
     envelope.authorizations[0]!.user_id = 'UBOT';
-    envelope.event = { ...envelope.event, channel: this.dm, user: this.id, text, ts, event_ts: ts, ...(threadTs === undefined ? {} : { thread_ts: threadTs, parent_user_id: 'UBOT' }) };
+    envelope.event = { ...envelope.event, channel: options.channel ?? this.dm, user: this.id, text, ts, event_ts: ts, ...(threadTs === undefined ? {} : { thread_ts: threadTs, parent_user_id: 'UBOT' }) };
     const post = await postEvent(this.#world.app.server.url, envelope, { headers: options.headers ?? {} });
     return { post, eventId: envelope.event_id, ts };
   }
@@ -79,12 +82,12 @@ export class SlackUser {
     const ts = String(message.response.ts);
     return postInteraction(this.#world.app.server.url, {
       type: 'block_actions',
-      user: { id: this.id, username: 'someone', name: 'someone', team_id: TEAM },
+      user: { id: this.id, username: 'someone', name: 'someone', team_id: this.team },
       api_app_id: 'A123ABC456',
       token: 'verification-token',
       container: { type: 'message', message_ts: ts, channel_id: message.body.channel, is_ephemeral: false },
       trigger_id: `trig.${this.id}.${++this.#event}`,
-      team: { id: TEAM, domain: 'example' },
+      team: { id: this.team, domain: 'example' },
       enterprise: null,
       is_enterprise_install: false,
       channel: { id: message.body.channel, name: 'directmessage' },
