@@ -247,6 +247,12 @@ describe('every model round-trips through the Prisma client', () => {
         where: { platform_tenantId_platformUserId: { platform: 'teams', tenantId: 'tenant-guid', platformUserId: 'aad-object-id' } },
       }),
     ).toMatchObject({ reachable: true, conversationRef: { conversation: { id: 'a:1' } } });
+
+    await p.deletionLog.create({
+      data: { schoolId: school.id, kind: 'check_ins', recordId: teacher.id, subjectPersonId: teacher.id, cycleYear: 2019, reason: 'retention', rule: '6 years (003 §14.3)', deletedAt: new Date('2026-11-30T02:00:00Z') },
+    });
+    covered.add('DeletionLog');
+    expect(await p.deletionLog.findFirstOrThrow({ where: { subjectPersonId: teacher.id } })).toMatchObject({ kind: 'check_ins', cycleYear: 2019 });
   });
 
   it('covered every model in the schema', () => {
