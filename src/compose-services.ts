@@ -4,6 +4,8 @@ import { type Clock, systemClock } from './core/time/clock.ts';
 import { type OpenDatabase, openDatabase } from './storage/db/open-database.ts';
 import type { ReminderStore } from './core/reminders/reminder-ports.ts';
 import { PrismaReminderStore } from './storage/prisma/prisma-reminder-store.ts';
+import type { PersonRecordsStore } from './core/records/records-ports.ts';
+import { PrismaRecordsStore } from './storage/prisma/prisma-records-store.ts';
 import { PrismaObligationRepository } from './storage/prisma/prisma-obligation-repository.ts';
 import { PrismaRosterRepository } from './storage/prisma/prisma-roster-repository.ts';
 import { PrismaSchoolRepository } from './storage/prisma/prisma-school-repository.ts';
@@ -16,6 +18,8 @@ export interface Services {
   roster: RosterRepository;
   obligations: ObligationRepository;
   reminders: ReminderStore;
+  /** Everything held about a person, for `my-records` and `trellis export person`. */
+  records: PersonRecordsStore;
   close(): Promise<void>;
 }
 
@@ -28,6 +32,7 @@ export async function openServices(config: Pick<Config, 'databaseUrl' | 'dataDir
     roster: new PrismaRosterRepository(database.prisma),
     obligations: new PrismaObligationRepository(database.prisma),
     reminders: new PrismaReminderStore(database.prisma),
+    records: new PrismaRecordsStore(database.prisma),
     close: () => database.close(),
   };
 }

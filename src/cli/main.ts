@@ -1,5 +1,6 @@
 import { CliError } from './cli-error.ts';
 import { CALENDAR_USAGE, runCalendarCommand } from './commands/calendar-command.ts';
+import { EXPORT_USAGE, runExportCommand } from './commands/export-command.ts';
 import { IMPORT_USAGE, runImportCommand } from './commands/import-command.ts';
 import { runMigrateCommand } from './commands/migrate-command.ts';
 import { runStartCommand } from './commands/start-command.ts';
@@ -21,7 +22,8 @@ Usage:
   ${TIMELINE_USAGE}
   ${SCHOOL_USAGE}
   ${IMPORT_USAGE}
-  ${SWEEP_USAGE}`;
+  ${SWEEP_USAGE}
+  ${EXPORT_USAGE}`;
 
 type Command = (args: string[], context: CommandContext) => Promise<void>;
 
@@ -34,6 +36,7 @@ const COMMANDS: Record<string, Command> = {
   school: runSchoolCommand,
   import: runImportCommand,
   sweep: runSweepCommand,
+  export: runExportCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code. Known mistakes print plain words, not stacks. */
