@@ -6,6 +6,8 @@ import type { ReminderStore } from './core/reminders/reminder-ports.ts';
 import { PrismaReminderStore } from './storage/prisma/prisma-reminder-store.ts';
 import type { PersonRecordsStore } from './core/records/records-ports.ts';
 import { PrismaRecordsStore } from './storage/prisma/prisma-records-store.ts';
+import type { RetentionStore } from './core/retention/retention-ports.ts';
+import { PrismaRetentionStore } from './storage/prisma/prisma-retention-store.ts';
 import { PrismaObligationRepository } from './storage/prisma/prisma-obligation-repository.ts';
 import { PrismaRosterRepository } from './storage/prisma/prisma-roster-repository.ts';
 import { PrismaSchoolRepository } from './storage/prisma/prisma-school-repository.ts';
@@ -20,6 +22,8 @@ export interface Services {
   reminders: ReminderStore;
   /** Everything held about a person, for `my-records` and `trellis export person`. */
   records: PersonRecordsStore;
+  /** Destroys records whose retention period has run out (`trellis retention`, the daily job). */
+  retention: RetentionStore;
   close(): Promise<void>;
 }
 
@@ -33,6 +37,7 @@ export async function openServices(config: Pick<Config, 'databaseUrl' | 'dataDir
     obligations: new PrismaObligationRepository(database.prisma),
     reminders: new PrismaReminderStore(database.prisma),
     records: new PrismaRecordsStore(database.prisma),
+    retention: new PrismaRetentionStore(database.prisma),
     close: () => database.close(),
   };
 }
