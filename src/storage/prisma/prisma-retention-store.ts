@@ -14,7 +14,7 @@ function academicYear(expression: Prisma.Sql): Prisma.Sql {
 const london = (column: string): Prisma.Sql => Prisma.sql`(t.${identifier(column)} AT TIME ZONE 'Europe/London')`;
 
 /** Tables whose rows hang off a cycle (`cycle_id`): they go with their cycle's year. */
-const CYCLE_CHILDREN = [
+export const CYCLE_CHILDREN = [
   'obligations',
   'self_reflections',
   'growth_plans',
