@@ -8,6 +8,7 @@ import type { Config } from './config/load-config.ts';
 import { TrellisBot } from './core/bot/trellis-bot.ts';
 import { ALL_DIALOGS } from './core/conversations/dialogs/all-dialogs.ts';
 import { ConversationEngine } from './core/conversations/engine/run-turn.ts';
+import { PersonalRecordsRequests } from './core/records/my-records.ts';
 import { ObligationReminderActions } from './core/reminders/reminder-actions.ts';
 import { sweepSchools } from './core/reminders/run-sweep.ts';
 import { CycleReports } from './core/reports/cycle-reports.ts';
@@ -71,6 +72,7 @@ export async function startApp(config: Config, givenClock: Clock, log: Logger, o
       identities,
       reports: new CycleReports(new PrismaReportReads(services.database.prisma)),
       actions: new ObligationReminderActions(new PrismaReminderActionsStore(services.database.prisma)),
+      records: new PersonalRecordsRequests(services.records, { store: services.retention, findSchool: (slug) => services.schools.findSchool(slug), clock }),
       clock,
       notifier: router,
     });

@@ -8,6 +8,9 @@ export type GrowthCommand =
   | { kind: 'summary'; department?: string | undefined }
   | { kind: 'overdue'; department?: string | undefined }
   | { kind: 'log'; text: string }
+  /** Everything held about you, as files (002 §44); delete your time-expired records, once confirmed. */
+  | { kind: 'my-records' }
+  | { kind: 'delete-expired'; confirmed: boolean }
   /** Starts a dialog in a new thread; `target` is the colleague named after it (`checkin @sam`). */
   | { kind: 'dialog'; dialogId: string; trigger: string; target?: string | undefined };
 
@@ -47,6 +50,8 @@ export function parseGrowthCommand(raw: string): GrowthCommand {
   if (word === 'status' || word === 'me') return { kind: 'status' };
   if (word === 'summary') return { kind: 'summary', department: rest || undefined };
   if (word === 'overdue') return { kind: 'overdue', department: rest || undefined };
+  if (word === 'my-records' || (word === 'my' && rest.toLowerCase() === 'records')) return { kind: 'my-records' };
+  if (word === 'delete-expired') return { kind: 'delete-expired', confirmed: rest.toLowerCase() === 'yes' };
   if (word === 'log' || word === 'diary') return rest === '' ? { kind: 'dialog', dialogId: 'growth-diary', trigger: 'log' } : { kind: 'log', text: rest };
   const sub = DIALOG_SUBCOMMANDS.find((s) => s.words.includes(word));
   if (sub === undefined) return { kind: 'help', unknown: text };
@@ -61,6 +66,8 @@ export function growthHelp(prefix: string, options: { leader: boolean; inThreadN
     ...DIALOG_SUBCOMMANDS.map((s) => `• \`${prefix}${s.usage}\` — ${s.description}`),
     `• \`${prefix}log TEXT\` — add a line to your growth diary`,
     `• \`${prefix}status\` — where you are in the cycle and what is due next`,
+    `• \`${prefix}my-records\` — everything Trellis holds about you, as a document and a data file`,
+    `• \`${prefix}delete-expired\` — delete your records whose retention period has run out`,
   ];
   if (options.leader) {
     lines.push(`• \`${prefix}summary [department]\` — how many staff have completed each stage (counts only)`);

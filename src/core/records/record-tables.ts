@@ -55,3 +55,8 @@ export const RECORD_TABLES: readonly RecordTable[] = [
 export const NOT_EXPORTED_PERSON_COLUMNS: readonly { table: string; column: string; why: string }[] = [
   { table: 'people', column: 'line_manager_id', why: 'the rows are the direct reports’ own roster rows; each person’s own row names their line manager' },
 ];
+
+/** A table's name in a sentence: "check-ins", "growth cycles". */
+export function recordTableTitle(table: string): string {
+  return RECORD_TABLES.find((t) => t.table === table)?.title.toLowerCase() ?? table.replace(/_/g, ' ');
+}

@@ -25,6 +25,7 @@ export interface PersonRecords {
 export interface PersonRecordsStore {
   /** People with this e-mail (lower-cased), in one school or in every school. */
   findByEmail(email: string, schoolSlug?: string): Promise<RecordsSubject[]>;
+  findById(personId: string): Promise<RecordsSubject | undefined>;
   /** The rows of each table that name the person in one of its person columns. */
   read(personId: string, tables: readonly RecordTable[]): Promise<PersonRecords | undefined>;
 }

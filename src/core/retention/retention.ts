@@ -1,7 +1,7 @@
 import { londonDateOf } from '../calendar/london-time.ts';
 import { academicYearLabel } from '../calendar/term-dates.ts';
 import type { Policy } from '../policy/policy-schema.ts';
-import { RECORD_TABLES } from '../records/record-tables.ts';
+import { recordTableTitle } from '../records/record-tables.ts';
 import type { School } from '../schools/school.ts';
 import { academicYearOf, type Clock } from '../time/clock.ts';
 import type { DestroyedRecords, DestroyReason, RetentionStore } from './retention-ports.ts';
@@ -91,7 +91,7 @@ async function destroyFor(deps: RetentionDeps, school: School, options: { dryRun
 /** What the head is told (and what `trellis retention` prints): counts by kind, never a name or the content. */
 export function retentionMessage(input: { schoolName: string; expiredThroughYear: number; rule: string; dryRun: boolean; destroyed: DestroyedRecords }): string {
   const { destroyed } = input;
-  const kinds = destroyed.byKind.filter((k) => k.count > 0).map((k) => `${k.count} × ${titleOf(k.kind)}`);
+  const kinds = destroyed.byKind.filter((k) => k.count > 0).map((k) => `${k.count} × ${recordTableTitle(k.kind)}`);
   const verb = input.dryRun ? 'would be destroyed' : 'were destroyed';
   const lines = [
     `${input.schoolName}: ${destroyed.total} ${destroyed.total === 1 ? 'record' : 'records'} from ${academicYearLabel(input.expiredThroughYear)} and earlier ${verb}, belonging to ${destroyed.people} ${destroyed.people === 1 ? 'person' : 'people'}. Rule: ${input.rule}.`,
@@ -100,8 +100,4 @@ export function retentionMessage(input: { schoolName: string; expiredThroughYear
   if (destroyed.leavers > 0) lines.push(`${destroyed.leavers} ${destroyed.leavers === 1 ? 'leaver’s roster entry' : 'leavers’ roster entries'} went with them, as nothing else of theirs was left.`);
   lines.push(input.dryRun ? 'Nothing has been changed.' : 'The deletion log keeps what kind of record each was and when it went, never what it said.');
   return lines.join('\n');
-}
-
-function titleOf(kind: string): string {
-  return RECORD_TABLES.find((t) => t.table === kind)?.title.toLowerCase() ?? kind.replace(/_/g, ' ');
 }

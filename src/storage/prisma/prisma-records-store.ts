@@ -32,12 +32,17 @@ export class PrismaRecordsStore implements PersonRecordsStore {
     return people.map((p) => ({ id: p.id, fullName: p.fullName, email: p.email, schoolSlug: p.school.slug, schoolName: p.school.name }));
   }
 
-  async read(personId: string, tables: readonly RecordTable[]): Promise<PersonRecords | undefined> {
+  async findById(personId: string): Promise<RecordsSubject | undefined> {
     const person = await this.#prisma.person.findUnique({
       where: { id: personId },
       select: { id: true, fullName: true, email: true, school: { select: { slug: true, name: true } } },
     });
-    if (person === null) return undefined;
+    return person === null ? undefined : { id: person.id, fullName: person.fullName, email: person.email, schoolSlug: person.school.slug, schoolName: person.school.name };
+  }
+
+  async read(personId: string, tables: readonly RecordTable[]): Promise<PersonRecords | undefined> {
+    const subject = await this.findById(personId);
+    if (subject === undefined) return undefined;
     const read: PersonRecords['tables'] = [];
     const mentioned = new Set<string>();
     for (const spec of tables) {
@@ -52,7 +57,7 @@ export class PrismaRecordsStore implements PersonRecordsStore {
     }
     const named = await this.#prisma.person.findMany({ where: { id: { in: [...mentioned] } }, select: { id: true, fullName: true } });
     return {
-      subject: { id: person.id, fullName: person.fullName, email: person.email, schoolSlug: person.school.slug, schoolName: person.school.name },
+      subject,
       tables: read,
       names: Object.fromEntries(named.map((p) => [p.id, p.fullName])),
     };
