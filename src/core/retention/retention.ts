@@ -1,5 +1,7 @@
 import { londonDateOf } from '../calendar/london-time.ts';
 import { academicYearLabel } from '../calendar/term-dates.ts';
+import type { Notifier } from '../bot/trellis-bot.ts';
+import { say } from '../conversations/engine/outgoing-message.ts';
 import type { Policy } from '../policy/policy-schema.ts';
 import { recordTableTitle } from '../records/record-tables.ts';
 import type { School } from '../schools/school.ts';
@@ -92,7 +94,7 @@ async function destroyFor(deps: RetentionDeps, school: School, options: { dryRun
 export function retentionMessage(input: { schoolName: string; expiredThroughYear: number; rule: string; dryRun: boolean; destroyed: DestroyedRecords }): string {
   const { destroyed } = input;
   const kinds = destroyed.byKind.filter((k) => k.count > 0).map((k) => `${k.count} × ${recordTableTitle(k.kind)}`);
-  const verb = input.dryRun ? 'would be destroyed' : 'were destroyed';
+  const verb = input.dryRun ? 'would be destroyed' : destroyed.total === 1 ? 'was destroyed' : 'were destroyed';
   const lines = [
     `${input.schoolName}: ${destroyed.total} ${destroyed.total === 1 ? 'record' : 'records'} from ${academicYearLabel(input.expiredThroughYear)} and earlier ${verb}, belonging to ${destroyed.people} ${destroyed.people === 1 ? 'person' : 'people'}. Rule: ${input.rule}.`,
     kinds.join('; '),
@@ -100,4 +102,18 @@ export function retentionMessage(input: { schoolName: string; expiredThroughYear
   if (destroyed.leavers > 0) lines.push(`${destroyed.leavers} ${destroyed.leavers === 1 ? 'leaver’s roster entry' : 'leavers’ roster entries'} went with them, as nothing else of theirs was left.`);
   lines.push(input.dryRun ? 'Nothing has been changed.' : 'The deletion log keeps what kind of record each was and when it went, never what it said.');
   return lines.join('\n');
+}
+
+/**
+ * The daily job: one retention run over every school, each head sent what went. The schedule
+ * calls it once a day (a retried day sends nothing twice: the message key carries the date).
+ */
+export async function dailyRetention(deps: RetentionDeps & { notifier: Notifier; listSchoolSlugs(): Promise<string[]> }): Promise<RetentionResult[]> {
+  const results = await runRetention(deps, await deps.listSchoolSlugs(), { dryRun: false });
+  const today = londonDateOf(deps.clock.now());
+  for (const result of results) {
+    if (result.message === undefined) continue;
+    for (const head of result.tell) await deps.notifier.sendTo(head.id, [say(result.message)], `retention:${result.school}:${today}:${head.id}`);
+  }
+  return results;
 }

@@ -5,8 +5,9 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RECORD_TABLES } from '../../../src/core/records/record-tables.ts';
-import { deleteMyExpiredRecords, expiredThroughYear, type RetentionDeps, retentionMessage, runRetention } from '../../../src/core/retention/retention.ts';
+import { dailyRetention, deleteMyExpiredRecords, expiredThroughYear, type RetentionDeps, retentionMessage, runRetention } from '../../../src/core/retention/retention.ts';
 import { fixedClock } from '../../../src/core/time/clock.ts';
+import { messageText, type OutgoingMessage } from '../../../src/core/conversations/engine/outgoing-message.ts';
 import { PrismaRetentionStore } from '../../../src/storage/prisma/prisma-retention-store.ts';
 import { PrismaSchoolRepository } from '../../../src/storage/prisma/prisma-school-repository.ts';
 import { runTrellisWith } from '../../support/run-cli.ts';
@@ -163,6 +164,25 @@ describe('retention (003 §14.3, 004 §11.2)', () => {
     const log = await db.prisma.deletionLog.findMany({ where: { schoolId: school.id } });
     expect(new Set(log.map((r) => r.reason))).toEqual(new Set(['request']));
     expect(new Set(log.map((r) => r.subjectPersonId))).toEqual(new Set([ids.other]));
+  });
+
+  it('003 §14.3: the daily job tells each head what went, once, and nobody when nothing went', async () => {
+    const sent: { personId: string; text: string; key: string }[] = [];
+    const notifier = {
+      sendTo: async (personId: string, messages: readonly OutgoingMessage[], key: string) => {
+        for (const m of messages) sent.push({ personId, text: messageText(m), key });
+        return { ok: true };
+      },
+    };
+    const elsewhere = await db.prisma.school.findUniqueOrThrow({ where: { slug: 'elsewhere' } });
+    await db.prisma.cycle.create({
+      data: { schoolId: elsewhere.id, personId: ids.other, academicYear: 2018, startsOn: new Date('2018-09-01'), endsOn: new Date('2019-08-31') },
+    });
+    const results = await dailyRetention({ ...deps, notifier, listSchoolSlugs: async () => ['penwith', 'elsewhere'] });
+    expect(results.map((r) => r.destroyed.total)).toEqual([0, expect.any(Number)]);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.text).toMatch(/^elsewhere Academy: 1 record from 2019\/20 and earlier was destroyed, belonging to 1 person\./);
+    expect(sent[0]?.key).toMatch(/^retention:elsewhere:2026-11-30:/);
   });
 
   it('003 §14.3: the head’s message counts records by kind and says the log keeps no content', () => {
