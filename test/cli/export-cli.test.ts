@@ -25,7 +25,7 @@ beforeAll(async () => {
 afterAll(() => db.drop());
 
 describe('trellis export person (002 §44)', () => {
-  it('002 §44: writes the readable document and the JSON file for one person in one school', async () => {
+  it('002 §44: writes the readable document and the JSON file for one person in one school, and records that it did', async () => {
     const { code, stdout, stderr } = await trellis('export', 'person', 'Sam@Trust.example', '--school', 'north', '--out', out);
     expect(stderr).toBe('');
     expect(code).toBe(0);
@@ -35,6 +35,10 @@ describe('trellis export person (002 §44)', () => {
     const json = JSON.parse(await readFile(join(out, files[1] ?? ''), 'utf8')) as { tables: { diary_entries: { body: string }[] } };
     expect(json.tables.diary_entries.map((d) => d.body)).toEqual(['diary at north']);
     expect(await readFile(join(out, files[0] ?? ''), 'utf8')).toContain('diary at north');
+    const sam = await db.prisma.person.findFirstOrThrow({ where: { email: 'sam@trust.example', school: { slug: 'north' } } });
+    expect(await db.prisma.auditEvent.findMany({ where: { action: 'records.exported' }, select: { actorId: true, subjectId: true, details: true } })).toEqual([
+      { actorId: null, subjectId: sam.id, details: { via: 'cli' } },
+    ]);
   });
 
   it('002 §44: asks which school when the e-mail is on two rosters, and says plainly when nobody has it', async () => {

@@ -36,6 +36,7 @@ export async function runExportCommand(args: string[], context: CommandContext):
     const records = subject === undefined ? undefined : await gatherPersonRecords(services.records, subject.id);
     if (records === undefined) throw new CliError(`Nobody with the e-mail ${email} is on a roster any more.`);
     const files = personalRecordFiles(records, context.clock.now());
+    await services.records.noteExport(records.subject, { via: 'cli' }, context.clock.now());
     await mkdir(out, { recursive: true });
     for (const file of [files.html, files.json]) {
       const path = join(out, file.filename);

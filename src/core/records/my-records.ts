@@ -30,6 +30,7 @@ export class PersonalRecordsRequests implements RecordsRequests {
     const records = await gatherPersonRecords(this.#store, person.id);
     if (records === undefined) return [say('I can’t find your records: please ask your Trellis administrator.')];
     const files = personalRecordFiles(records, this.#retention.clock.now());
+    await this.#store.noteExport(records.subject, { actorId: person.id, via: 'chat' }, this.#retention.clock.now());
     const count = records.tables.reduce((sum, t) => sum + t.rows.length, 0);
     return [
       {

@@ -26,6 +26,8 @@ export interface PersonRecordsStore {
   /** People with this e-mail (lower-cased), in one school or in every school. */
   findByEmail(email: string, schoolSlug?: string): Promise<RecordsSubject[]>;
   findById(personId: string): Promise<RecordsSubject | undefined>;
+  /** Records that the person's records were exported (an audit event): by them in chat, or by an administrator (`actorId` undefined). */
+  noteExport(subject: RecordsSubject, by: { actorId?: string | undefined; via: 'chat' | 'cli' }, now: Date): Promise<void>;
   /** The rows of each table that name the person in one of its person columns. */
   read(personId: string, tables: readonly RecordTable[]): Promise<PersonRecords | undefined>;
 }

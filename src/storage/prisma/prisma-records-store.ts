@@ -40,6 +40,13 @@ export class PrismaRecordsStore implements PersonRecordsStore {
     return person === null ? undefined : { id: person.id, fullName: person.fullName, email: person.email, schoolSlug: person.school.slug, schoolName: person.school.name };
   }
 
+  async noteExport(subject: RecordsSubject, by: { actorId?: string | undefined; via: 'chat' | 'cli' }, now: Date): Promise<void> {
+    const school = await this.#prisma.school.findUnique({ where: { slug: subject.schoolSlug }, select: { id: true } });
+    await this.#prisma.auditEvent.create({
+      data: { schoolId: school?.id ?? null, actorId: by.actorId ?? null, action: 'records.exported', subjectType: 'person', subjectId: subject.id, at: now, details: { via: by.via } },
+    });
+  }
+
   async read(personId: string, tables: readonly RecordTable[]): Promise<PersonRecords | undefined> {
     const subject = await this.findById(personId);
     if (subject === undefined) return undefined;
