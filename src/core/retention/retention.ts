@@ -8,9 +8,6 @@ import type { School } from '../schools/school.ts';
 import { academicYearOf, type Clock } from '../time/clock.ts';
 import type { DestroyedRecords, DestroyReason, RetentionStore } from './retention-ports.ts';
 
-/** 003 §14.3 and 004 §11.2: six years, then destroyed; a policy may say otherwise. */
-export const DEFAULT_RETENTION_YEARS = 6;
-
 /**
  * When a record's clock runs out. Every record belongs to an academic year: a cycle's records to
  * the cycle's year; a reminder, access-log entry, access grant, audit event or conversation to the
@@ -25,8 +22,9 @@ export function expiredThroughYear(today: string, retentionYears: number): numbe
   return academicYearOf(today) - retentionYears - 1;
 }
 
+/** The policy's `confidentiality.retentionYears` (six unless the policy says otherwise: 003 §14.3, 004 §11.2). */
 export function retentionYearsOf(policy: Pick<Policy, 'confidentiality'>): number {
-  return policy.confidentiality.retentionYears ?? DEFAULT_RETENTION_YEARS;
+  return policy.confidentiality.retentionYears;
 }
 
 /** The rule written on each deletion-log row, citing the policy's seed paragraph. */

@@ -4,8 +4,10 @@
 // else changes — every table is counted before and after.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePolicy } from '../../../src/core/policy/load-policy.ts';
+import { getPreset } from '../../../src/core/policy/presets/index.ts';
 import { RECORD_TABLES } from '../../../src/core/records/record-tables.ts';
-import { dailyRetention, deleteMyExpiredRecords, expiredThroughYear, type RetentionDeps, retentionMessage, runRetention } from '../../../src/core/retention/retention.ts';
+import { dailyRetention, deleteMyExpiredRecords, expiredThroughYear, retentionYearsOf, type RetentionDeps, retentionMessage, runRetention } from '../../../src/core/retention/retention.ts';
 import { fixedClock } from '../../../src/core/time/clock.ts';
 import { messageText, type OutgoingMessage } from '../../../src/core/conversations/engine/outgoing-message.ts';
 import { PrismaRetentionStore } from '../../../src/storage/prisma/prisma-retention-store.ts';
@@ -77,6 +79,14 @@ describe('retention (003 §14.3, 004 §11.2)', () => {
     expect(expiredThroughYear('2026-11-30', 6)).toBe(2019);
     expect(expiredThroughYear('2026-08-31', 6)).toBe(2018);
     expect(expiredThroughYear('2026-09-01', 6)).toBe(2019);
+  });
+
+  it('003 §14.3, 004 §11.2: a policy that does not say how long keeps records six years', () => {
+    const preset = structuredClone(getPreset('tpat')) as { confidentiality: Record<string, unknown> };
+    delete preset.confidentiality.retentionYears;
+    const parsed = parsePolicy(preset);
+    if (!parsed.ok) throw new Error(parsed.problems.map((p) => p.message).join('; '));
+    expect(retentionYearsOf(parsed.value)).toBe(6);
   });
 
   it('003 §14.3: the seeded database holds old rows in every table the export reads, so the run below is tested against all of them', () => {
