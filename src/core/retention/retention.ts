@@ -14,8 +14,8 @@ import type { DestroyedRecords, DestroyReason, RetentionStore } from './retentio
  * year it was made (a grant: when it ended); a reviewer assignment to the year it ended. The clock
  * starts at the end of that year (31 August) and runs for the policy's `retentionYears`, so on
  * 30 November 2026 with six years everything of 2019/20 and earlier has expired and 2020/21 has
- * not. A leaver's roster row and chat accounts go once nothing else of theirs is left and six
- * years have passed since they left (their contract's end if known, else the day the roster
+ * not. A leaver's roster row and chat accounts go once nothing else of theirs is left and the same
+ * period has passed since they left (their contract's end if known, else the day the roster
  * marked them as left).
  */
 export function expiredThroughYear(today: string, retentionYears: number): number {
