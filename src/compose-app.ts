@@ -9,6 +9,7 @@ import { AccessRequests } from './core/access/access-requests.ts';
 import { TrellisBot } from './core/bot/trellis-bot.ts';
 import { ALL_DIALOGS } from './core/conversations/dialogs/all-dialogs.ts';
 import { ConversationEngine } from './core/conversations/engine/run-turn.ts';
+import { PersonalRecordsRequests } from './core/records/my-records.ts';
 import { ObligationReminderActions } from './core/reminders/reminder-actions.ts';
 import { sweepSchools } from './core/reminders/run-sweep.ts';
 import { CycleReports } from './core/reports/cycle-reports.ts';
@@ -80,6 +81,7 @@ export async function startApp(config: Config, givenClock: Clock, log: Logger, o
       identities,
       reports: new CycleReports(reportReads, access),
       actions: new ObligationReminderActions(new PrismaReminderActionsStore(services.database.prisma)),
+      records: new PersonalRecordsRequests(services.records, { store: services.retention, findSchool: (slug) => services.schools.findSchool(slug), clock }),
       clock,
       notifier: router,
       access: new AccessRequests({ facts: new PrismaPeopleFacts(services.database.prisma), store: new PrismaAccessRequestStore(services.database.prisma), guard: access.guard, reads: reportReads }),

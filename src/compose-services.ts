@@ -4,6 +4,10 @@ import { type Clock, systemClock } from './core/time/clock.ts';
 import { type OpenDatabase, openDatabase } from './storage/db/open-database.ts';
 import type { ReminderStore } from './core/reminders/reminder-ports.ts';
 import { PrismaReminderStore } from './storage/prisma/prisma-reminder-store.ts';
+import type { PersonRecordsStore } from './core/records/records-ports.ts';
+import { PrismaRecordsStore } from './storage/prisma/prisma-records-store.ts';
+import type { RetentionStore } from './core/retention/retention-ports.ts';
+import { PrismaRetentionStore } from './storage/prisma/prisma-retention-store.ts';
 import { PrismaObligationRepository } from './storage/prisma/prisma-obligation-repository.ts';
 import { PrismaRosterRepository } from './storage/prisma/prisma-roster-repository.ts';
 import { PrismaSchoolRepository } from './storage/prisma/prisma-school-repository.ts';
@@ -16,6 +20,10 @@ export interface Services {
   roster: RosterRepository;
   obligations: ObligationRepository;
   reminders: ReminderStore;
+  /** Everything held about a person, for `my-records` and `trellis export person`. */
+  records: PersonRecordsStore;
+  /** Destroys records whose retention period has run out (`trellis retention`, the daily job). */
+  retention: RetentionStore;
   close(): Promise<void>;
 }
 
@@ -28,6 +36,8 @@ export async function openServices(config: Pick<Config, 'databaseUrl' | 'dataDir
     roster: new PrismaRosterRepository(database.prisma),
     obligations: new PrismaObligationRepository(database.prisma),
     reminders: new PrismaReminderStore(database.prisma),
+    records: new PrismaRecordsStore(database.prisma),
+    retention: new PrismaRetentionStore(database.prisma),
     close: () => database.close(),
   };
 }

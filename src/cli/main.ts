@@ -1,6 +1,8 @@
 import { CliError } from './cli-error.ts';
 import { CALENDAR_USAGE, runCalendarCommand } from './commands/calendar-command.ts';
+import { EXPORT_USAGE, runExportCommand } from './commands/export-command.ts';
 import { IMPORT_USAGE, runImportCommand } from './commands/import-command.ts';
+import { RETENTION_USAGE, runRetentionCommand } from './commands/retention-command.ts';
 import { runMigrateCommand } from './commands/migrate-command.ts';
 import { runStartCommand } from './commands/start-command.ts';
 import { runSweepCommand, SWEEP_USAGE } from './commands/sweep-command.ts';
@@ -22,7 +24,9 @@ Usage:
   ${TIMELINE_USAGE}
   ${SCHOOL_USAGE}
   ${IMPORT_USAGE}
-  ${SWEEP_USAGE}`;
+  ${SWEEP_USAGE}
+  ${EXPORT_USAGE}
+  ${RETENTION_USAGE}`;
 
 type Command = (args: string[], context: CommandContext) => Promise<void>;
 
@@ -35,6 +39,8 @@ const COMMANDS: Record<string, Command> = {
   school: runSchoolCommand,
   import: runImportCommand,
   sweep: runSweepCommand,
+  export: runExportCommand,
+  retention: runRetentionCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code. Known mistakes print plain words, not stacks. */

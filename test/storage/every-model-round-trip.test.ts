@@ -251,6 +251,12 @@ describe('every model round-trips through the Prisma client', () => {
     await p.schoolChatWorkspace.create({ data: { schoolId: teacher.schoolId, platform: 'slack', tenantId: 'T0123456' } });
     covered.add('SchoolChatWorkspace');
     expect(await p.schoolChatWorkspace.findUniqueOrThrow({ where: { schoolId_platform_tenantId: { schoolId: teacher.schoolId, platform: 'slack', tenantId: 'T0123456' } } })).toMatchObject({ tenantId: 'T0123456' });
+
+    await p.deletionLog.create({
+      data: { schoolId: school.id, kind: 'check_ins', recordId: teacher.id, subjectPersonId: teacher.id, cycleYear: 2019, reason: 'retention', rule: '6 years (003 §14.3)', deletedAt: new Date('2026-11-30T02:00:00Z') },
+    });
+    covered.add('DeletionLog');
+    expect(await p.deletionLog.findFirstOrThrow({ where: { subjectPersonId: teacher.id } })).toMatchObject({ kind: 'check_ins', cycleYear: 2019 });
   });
 
   it('covered every model in the schema', () => {

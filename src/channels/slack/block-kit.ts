@@ -1,4 +1,4 @@
-import type { Choice, OutgoingMessage, SummaryItem } from '../../core/conversations/engine/outgoing-message.ts';
+import type { Attachment, Choice, OutgoingMessage, SummaryItem } from '../../core/conversations/engine/outgoing-message.ts';
 import { escapeMrkdwn } from './escape-mrkdwn.ts';
 
 /** Block Kit's limits (docs.slack.dev/reference/block-kit/blocks), kept here so every renderer obeys them. */
@@ -11,6 +11,8 @@ export type Block = Record<string, unknown>;
 export interface SlackMessage {
   text: string;
   blocks: Block[];
+  /** A file uploaded after the message (files.uploadV2): a document too long to show as text, such as `my-records`. */
+  file?: Attachment | undefined;
 }
 
 export const CHOICE_ACTION = 'trellis_choice_';
@@ -21,15 +23,25 @@ export const FORM_ACTION = 'trellis_form_open';
  * more than 50 blocks into several messages: content is never truncated.
  */
 export function renderMessages(messages: readonly OutgoingMessage[]): SlackMessage[] {
-  return messages.flatMap((message) => splitIntoMessages(blocksOf(message), fallbackOf(message)));
+  return messages.flatMap((message) => {
+    const rendered = splitIntoMessages(blocksOf(message), fallbackOf(message));
+    const last = rendered.at(-1);
+    if (message.type === 'text' && message.attachment !== undefined && !postedAsText(message.attachment) && last !== undefined) last.file = message.attachment;
+    return rendered;
+  });
+}
+
+/** A calendar file is short and shown as text (no files:write needed for it); any other file is uploaded. */
+export function postedAsText(attachment: Attachment): boolean {
+  return attachment.contentType.startsWith('text/calendar');
 }
 
 export function blocksOf(message: OutgoingMessage): Block[] {
   switch (message.type) {
     case 'text': {
       const blocks = sections(message.text);
-      // Files are posted as text so no files:write scope is needed; a calendar file is short.
-      if (message.attachment !== undefined) blocks.push(...sections(`*${message.attachment.filename}*`), ...codeSections(message.attachment.content));
+      // A calendar file is short, so it is shown as text; other files are uploaded (renderMessages).
+      if (message.attachment !== undefined && postedAsText(message.attachment)) blocks.push(...sections(`*${message.attachment.filename}*`), ...codeSections(message.attachment.content));
       return blocks;
     }
     case 'choices':

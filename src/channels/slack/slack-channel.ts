@@ -3,7 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { ChannelParts } from '../../compose-app.ts';
 import type { Actor, PlatformAccount } from '../../core/bot/bot-ports.ts';
 import type { DialogTarget } from '../../core/bot/trellis-bot.ts';
-import type { OutgoingMessage } from '../../core/conversations/engine/outgoing-message.ts';
+import type { Attachment, OutgoingMessage } from '../../core/conversations/engine/outgoing-message.ts';
 import type { TurnResult } from '../../core/conversations/engine/run-turn.ts';
 import type { DigestDelivery } from '../../core/reminders/reminder-ports.ts';
 import type { Channel, ChannelDelivery, Route } from '../channel.ts';
@@ -159,8 +159,15 @@ export class SlackChannel implements Channel {
     for (const message of messages) {
       const sent = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks as never, ...(threadTs === undefined ? {} : { thread_ts: threadTs }) });
       ts = sent.ts;
+      if (message.file !== undefined) await this.upload(channel, threadTs, message.file, client);
     }
     return ts;
+  }
+
+  /** Uploads a file into a channel or thread (files.uploadV2: a URL, the bytes, then completion). */
+  async upload(channel: string, threadTs: string | undefined, attachment: Attachment, client: WebClient = this.client): Promise<void> {
+    const file = { filename: attachment.filename, title: attachment.filename, file: Buffer.from(attachment.content, 'utf8') };
+    await client.files.uploadV2(threadTs === undefined ? { channel_id: channel, ...file } : { channel_id: channel, thread_ts: threadTs, ...file });
   }
 
   /** What a turn says goes into its thread; what it tells other people goes through the router. */

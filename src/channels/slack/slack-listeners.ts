@@ -140,6 +140,8 @@ async function replyEphemerally(slack: SlackChannel, respond: Respond, channel: 
       slack.parts.log.warn('slack response_url failed; posting ephemerally', { error });
       await slack.client.chat.postEphemeral({ channel, user, text: message.text, blocks: message.blocks as never });
     }
+    // A file cannot go in an ephemeral reply: it goes to the person's own DM with Trellis.
+    if (message.file !== undefined) await slack.upload(await slack.dmChannel(slack.client, user), undefined, message.file);
   }
 }
 

@@ -11,6 +11,7 @@ export const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   'chat.postMessage': ['chat:write'],
   'chat.update': ['chat:write'],
   'chat.postEphemeral': ['chat:write'],
+  'files.uploadV2': ['files:write'],
   'views.open': [],
   'views.publish': [],
 };

@@ -1,5 +1,5 @@
 import type { CardElement, IAdaptiveCard, IExecuteAction, ISubmitAction } from '@microsoft/teams.cards';
-import type { FormField, OutgoingMessage } from '../../core/conversations/engine/outgoing-message.ts';
+import type { Attachment, FormField, OutgoingMessage } from '../../core/conversations/engine/outgoing-message.ts';
 import type { DigestItem, DigestMessage } from '../../core/reminders/compose-digest.ts';
 import type { OutboundActivity } from './bot-connector.ts';
 import { escapeTeamsText } from './escape-markdown.ts';
@@ -58,11 +58,17 @@ export function attachCard(content: IAdaptiveCard): OutboundActivity {
   return { type: 'message', attachments: [{ contentType: ADAPTIVE_CARD, content }] };
 }
 
+/** Teams can't take a file from a bot without asking first: say what the file was and how to get it. */
+function attachmentNote(attachment: Attachment): string {
+  if (attachment.contentType.startsWith('text/calendar')) return `\n\n📅 ${attachment.filename}: Teams can’t take a file from a bot without asking you first, so add this date to your calendar yourself.`;
+  return `\n\n📎 ${attachment.filename}: Teams can’t take a file from a bot without asking you first. Your Trellis administrator can give you the same file (\`trellis export person\`).`;
+}
+
 /** One engine message as Teams activities: plain text, or a card for questions, forms and summaries. */
 export function renderMessage(message: OutgoingMessage, run: string | undefined): OutboundActivity[] {
   switch (message.type) {
     case 'text': {
-      const note = message.attachment === undefined ? '' : `\n\n📅 ${message.attachment.filename}: Teams can’t take a file from a bot without asking you first, so add this date to your calendar yourself.`;
+      const note = message.attachment === undefined ? '' : attachmentNote(message.attachment);
       return splitText(escapeTeamsText(`${message.text}${note}`)).map((part) => ({ type: 'message', text: part, textFormat: 'markdown' }));
     }
     case 'choices':

@@ -15,6 +15,9 @@ export type GrowthCommand =
   | { kind: 'access-requests' }
   | { kind: 'decide-access'; decision: 'granted' | 'refused'; code: string; rest: string }
   | { kind: 'see-plan'; name: string }
+  /** Everything held about you, as files (002 §44); delete your time-expired records, once confirmed. */
+  | { kind: 'my-records' }
+  | { kind: 'delete-expired'; confirmed: boolean }
   /** Starts a dialog in a new thread; `target` is the colleague named after it (`checkin @sam`). */
   | { kind: 'dialog'; dialogId: string; trigger: string; target?: string | undefined };
 
@@ -61,6 +64,8 @@ export function parseGrowthCommand(raw: string): GrowthCommand {
     return { kind: 'decide-access', decision: word === 'grant' ? 'granted' : 'refused', code: restWords[0], rest: restWords.slice(1).join(' ') };
   }
   if (word === 'see-plan' && rest !== '') return { kind: 'see-plan', name: rest };
+  if (word === 'my-records' || (word === 'my' && rest.toLowerCase() === 'records')) return { kind: 'my-records' };
+  if (word === 'delete-expired') return { kind: 'delete-expired', confirmed: rest.toLowerCase() === 'yes' };
   if (word === 'log' || word === 'diary') return rest === '' ? { kind: 'dialog', dialogId: 'growth-diary', trigger: 'log' } : { kind: 'log', text: rest };
   const sub = DIALOG_SUBCOMMANDS.find((s) => s.words.includes(word));
   if (sub === undefined) return { kind: 'help', unknown: text };
@@ -78,6 +83,8 @@ export function growthHelp(prefix: string, options: { leader: boolean; inThreadN
     `• \`${prefix}who-has-seen\` — who has looked at your records, when and why`,
     `• \`${prefix}request-access NAME: REASON\` — as a line manager who is not the reviewer, ask the head to see a plan (002 §18)`,
     `• \`${prefix}see-plan NAME\` — a colleague's plan, if you review them, are their head, or were granted access`,
+    `• \`${prefix}my-records\` — everything Trellis holds about you, as a document and a data file`,
+    `• \`${prefix}delete-expired\` — delete your records whose retention period has run out`,
   ];
   if (options.leader) {
     lines.push(`• \`${prefix}summary [department]\` — how many staff have completed each stage (counts only)`);

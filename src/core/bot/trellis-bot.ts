@@ -8,6 +8,7 @@ import type { ConversationEngine, TurnResult } from '../conversations/engine/run
 import { academicYearOf, type Clock } from '../time/clock.ts';
 import type { ActiveThreads } from './active-threads.ts';
 import type { Actor, BotReports, HomeView, IdentityStore, KnownPerson, PlatformAccount, ReminderActionOutcome, ReminderActions, StoredAccount } from './bot-ports.ts';
+import type { RecordsRequests } from '../records/my-records.ts';
 import { type GrowthCommand, growthHelp, parseGrowthCommand } from './growth-command.ts';
 import { mayActFor } from './workspace-binding.ts';
 
@@ -18,6 +19,8 @@ export interface TrellisBotDeps {
   reports: BotReports;
   actions: ReminderActions;
   clock: Clock;
+  /** `my-records` and `delete-expired` (002 §44); without it the bot says they are not available. */
+  records?: RecordsRequests | undefined;
   /** Reaches people other than the one acting (the reviewer told an item was set aside). */
   notifier?: Notifier | undefined;
   /** Access on request (002 §18); without it those commands say they are not available. */
@@ -149,6 +152,12 @@ export class TrellisBot {
       case 'log': {
         const result = await this.handleMessage(actor, { threadKey: `log:${actor.person.id}`, messageId }, { kind: 'text', text: `log ${command.text}` });
         return { kind: 'reply', messages: result.messages };
+      }
+      case 'my-records':
+      case 'delete-expired': {
+        const { records } = this.#deps;
+        if (records === undefined) return { kind: 'reply', messages: [say('Your records are not available here yet: please ask your Trellis administrator.')] };
+        return { kind: 'reply', messages: command.kind === 'my-records' ? await records.myRecords(actor.person) : await records.deleteExpired(actor.person, command.confirmed) };
       }
       case 'dialog':
         return { kind: 'start-dialog', dialogId: command.dialogId, trigger: command.trigger, title: this.threadTitle(command.dialogId, now), target: command.target };

@@ -232,7 +232,8 @@ export const PolicySchema = z.strictObject({
   confidentiality: z.strictObject({
     lineManagerAccessOnRequest: z.boolean(),
     tellRevieweeWhoWasGrantedAccess: z.boolean(),
-    retentionYears: z.number().int().min(1),
+    /** Years a record is kept after the end of its academic year, then destroyed (003 §14.3, 004 §11.2: six). */
+    retentionYears: z.number().int().min(1).default(6),
     rule: RuleRef,
   }),
   governance: z.strictObject({ annualGovernorsReport: z.boolean(), rule: RuleRef }),

@@ -101,3 +101,14 @@ describe('Adaptive Cards for every message shape (issue 7)', () => {
     expect(parts.join('').replace(/\n\n/g, '')).toBe(text.replace(/\n\n/g, ''));
   });
 });
+
+describe('files Teams cannot take from a bot', () => {
+  it('002 §44: my-records’ document is named with how to get it, not mistaken for a calendar date', () => {
+    const [activity] = renderMessage({ type: 'text', text: 'Here is everything.', attachment: { filename: 'trellis-records-tia.html', contentType: 'text/html; charset=utf-8', content: '<html></html>' } }, undefined);
+    expect(activity?.text).toContain('📎 trellis-records-tia.html');
+    expect(activity?.text).toContain('trellis export person');
+    expect(activity?.text).not.toContain('calendar');
+    const [invite] = renderMessage({ type: 'text', text: 'Booked.', attachment: { filename: 'check-in.ics', contentType: 'text/calendar; method=REQUEST', content: 'BEGIN:VCALENDAR' } }, undefined);
+    expect(invite?.text).toContain('📅 check-in.ics');
+  });
+});

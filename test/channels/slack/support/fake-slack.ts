@@ -24,6 +24,9 @@ export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   readonly responses: RecordedCall[] = [];
   readonly users = new Map<string, FakeSlackUser>();
+  /** Files uploaded (files.uploadV2's second step), with their content. */
+  readonly uploads: { fileId: string; content: string }[] = [];
+  #files = 0;
   #server: Server | undefined;
   #ts = 1_790_000_000;
   #rateLimited: { method: string; remaining: number; retryAfter: number } | undefined;
@@ -36,6 +39,13 @@ export class FakeSlack {
     const fake = new FakeSlack();
     fake.#server = createServer((request, response) => {
       void readBody(request).then((body) => {
+        if ((request.url ?? '').startsWith('/upload/')) {
+          // files.uploadV2 posts the file's bytes to the URL files.getUploadURLExternal gave.
+          fake.uploads.push({ fileId: (request.url ?? '').slice('/upload/'.length), content: String(body.raw ?? '') });
+          response.writeHead(200, { 'content-type': 'text/plain' });
+          response.end('OK');
+          return;
+        }
         const { status, headers, payload } = fake.#answer(request.url ?? '/', body);
         response.writeHead(status, { 'content-type': 'application/json', ...headers });
         response.end(JSON.stringify(payload));
@@ -128,6 +138,12 @@ export class FakeSlack {
         return ok({ channel: body.channel, ts: body.ts });
       case 'chat.postEphemeral':
         return ok({ message_ts: this.#nextTs() });
+      case 'files.getUploadURLExternal': {
+        this.#files += 1;
+        return ok({ upload_url: `${this.url}/upload/F${this.#files}`, file_id: `F${this.#files}` });
+      }
+      case 'files.completeUploadExternal':
+        return ok({ files: (body.files as { id: string }[] | undefined) ?? [] });
       case 'views.open':
       case 'views.publish':
         return ok({ view: { id: 'V1' } });
@@ -150,6 +166,7 @@ async function readBody(request: IncomingMessage): Promise<Record<string, unknow
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   const text = Buffer.concat(chunks).toString('utf8');
+  if ((request.url ?? '').startsWith('/upload/')) return { raw: uploadedFile(text, request.headers['content-type'] ?? '') };
   if ((request.headers['content-type'] ?? '').includes('application/json')) return text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
   const body: Record<string, unknown> = {};
   for (const [key, value] of new URLSearchParams(text)) {
@@ -164,4 +181,14 @@ function safeJson(value: string): unknown {
   } catch {
     return value;
   }
+}
+
+/** The file's bytes from an upload: the first part of a multipart body, or the body itself. */
+function uploadedFile(text: string, contentType: string): string {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+  if (boundary === null) return text;
+  const marker = `--${boundary[1] ?? boundary[2]}`;
+  const part = text.split(marker)[1] ?? '';
+  const start = part.indexOf('\r\n\r\n');
+  return start < 0 ? part : part.slice(start + 4).replace(/\r\n$/, '');
 }

@@ -1,0 +1,99 @@
+// `/growth my-records` and `/growth delete-expired` through the bot, on real PostgreSQL (002 §44:
+// access to one's personnel file and "the deletion of time-expired records").
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../../src/core/bot/bot-ports.ts';
+import { growthHelp, parseGrowthCommand } from '../../../src/core/bot/growth-command.ts';
+import { type CommandOutcome, TrellisBot } from '../../../src/core/bot/trellis-bot.ts';
+import { ALL_DIALOGS } from '../../../src/core/conversations/dialogs/all-dialogs.ts';
+import type { OutgoingMessage } from '../../../src/core/conversations/engine/outgoing-message.ts';
+import { ConversationEngine } from '../../../src/core/conversations/engine/run-turn.ts';
+import { PersonalRecordsRequests } from '../../../src/core/records/my-records.ts';
+import { ObligationReminderActions } from '../../../src/core/reminders/reminder-actions.ts';
+import { CycleReports } from '../../../src/core/reports/cycle-reports.ts';
+import { fixedClock } from '../../../src/core/time/clock.ts';
+import { PrismaConversationStore } from '../../../src/storage/prisma/prisma-conversation-store.ts';
+import { prismaAccess } from '../../../src/storage/prisma/prisma-access-relationships.ts';
+import { PrismaIdentityStore } from '../../../src/storage/prisma/prisma-identity-store.ts';
+import { PrismaRecordsStore } from '../../../src/storage/prisma/prisma-records-store.ts';
+import { PrismaReminderActionsStore } from '../../../src/storage/prisma/prisma-reminder-actions-store.ts';
+import { PrismaReportReads } from '../../../src/storage/prisma/prisma-report-reads.ts';
+import { PrismaRetentionStore } from '../../../src/storage/prisma/prisma-retention-store.ts';
+import { PrismaSchoolRepository } from '../../../src/storage/prisma/prisma-school-repository.ts';
+import { runTrellisWith } from '../../support/run-cli.ts';
+import { seedEveryRecord } from '../../support/seed-every-record.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
+
+const TERMS = join(import.meta.dirname, '../../../config/terms/england-2026-28.yaml');
+let db: TestDatabase;
+let bot: TrellisBot;
+let actor: Actor;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  const set = await runTrellisWith({ databaseUrl: db.url }, 'school', 'set', 'alleyne', '--policy', 'thomas-alleyne', '--terms', TERMS, '--name', 'Thomas Alleyne');
+  if (set.code !== 0) throw new Error(set.stderr);
+  const school = await db.prisma.school.findUniqueOrThrow({ where: { slug: 'alleyne' } });
+  const head = await db.prisma.person.create({ data: { schoolId: school.id, email: 'head@alleyne.example', fullName: 'Ada Head', role: 'headteacher' } });
+  const tia = await db.prisma.person.create({ data: { schoolId: school.id, email: 'tia@alleyne.example', fullName: 'Tia Teacher', role: 'teacher', lineManagerId: head.id } });
+  await seedEveryRecord(db.prisma, { schoolId: school.id, personId: tia.id, otherId: head.id, year: 2018, text: 'old diary' });
+  await seedEveryRecord(db.prisma, { schoolId: school.id, personId: tia.id, otherId: head.id, year: 2025, text: 'this year’s diary' });
+  const clock = fixedClock('2026-11-30T10:00:00Z');
+  bot = new TrellisBot({
+    engine: new ConversationEngine({ store: new PrismaConversationStore(db.prisma), clock, dialogs: ALL_DIALOGS }),
+    dialogs: ALL_DIALOGS,
+    identities: new PrismaIdentityStore(db.prisma),
+    reports: new CycleReports(new PrismaReportReads(db.prisma), prismaAccess(db.prisma)),
+    actions: new ObligationReminderActions(new PrismaReminderActionsStore(db.prisma)),
+    records: new PersonalRecordsRequests(new PrismaRecordsStore(db.prisma), {
+      store: new PrismaRetentionStore(db.prisma),
+      findSchool: (slug) => new PrismaSchoolRepository(db.prisma).findSchool(slug),
+      clock,
+    }),
+    clock,
+  });
+  actor = {
+    person: { id: tia.id, schoolId: school.id, fullName: tia.fullName, email: tia.email, role: 'teacher', active: true },
+    account: { platform: 'local', tenant: 'local', userId: tia.id },
+  };
+});
+afterAll(() => db.drop());
+
+function replies(outcome: CommandOutcome): OutgoingMessage[] {
+  if (outcome.kind !== 'reply') throw new Error(`expected a reply, got ${outcome.kind}`);
+  return outcome.messages;
+}
+
+describe('/growth my-records and delete-expired (002 §44)', () => {
+  it('002 §44: the words are parsed in every channel and listed in help', () => {
+    expect(parseGrowthCommand('/growth my-records')).toEqual({ kind: 'my-records' });
+    expect(parseGrowthCommand('my records')).toEqual({ kind: 'my-records' });
+    expect(parseGrowthCommand('delete-expired')).toEqual({ kind: 'delete-expired', confirmed: false });
+    expect(parseGrowthCommand('delete-expired yes')).toEqual({ kind: 'delete-expired', confirmed: true });
+    const help = growthHelp('/growth ', { leader: false });
+    expect(help).toContain('`/growth my-records`');
+    expect(help).toContain('`/growth delete-expired`');
+  });
+
+  it('002 §44: my-records sends the person the readable document and the JSON file as attachments', async () => {
+    const messages = replies(await bot.command(actor, 'my-records', 'm1'));
+    const files = messages.flatMap((m) => (m.type === 'text' && m.attachment !== undefined ? [m.attachment] : []));
+    expect(files.map((f) => f.filename)).toEqual(['trellis-records-tia-teacher-2026-11-30.html', 'trellis-records-tia-teacher-2026-11-30.json']);
+    expect(files[0]?.content).toContain('this year’s diary');
+    const json = JSON.parse(files[1]?.content ?? '{}') as { subject: { id: string }; tables: { cycles: unknown[] } };
+    expect(json.subject.id).toBe(actor.person.id);
+    expect(json.tables.cycles).toHaveLength(2);
+  });
+
+  it('002 §44: delete-expired first says what would go and changes nothing, then deletes only the expired records once confirmed', async () => {
+    const asked = replies(await bot.command(actor, 'delete-expired', 'm2'));
+    expect(asked[0]?.type === 'text' && asked[0].text).toMatch(/^\d+ of your records have run out their retention period \(6 years after the end of the academic year \(002 §18, §44\)\): .*Type `delete-expired yes`/);
+    expect(await db.prisma.cycle.count({ where: { personId: actor.person.id } })).toBe(2);
+    const done = replies(await bot.command(actor, 'delete-expired yes', 'm3'));
+    expect(done[0]?.type === 'text' && done[0].text).toMatch(/^Deleted \d+ of your time-expired records/);
+    expect((await db.prisma.cycle.findMany({ where: { personId: actor.person.id } })).map((c) => c.academicYear)).toEqual([2025]);
+    expect(await db.prisma.deletionLog.count({ where: { subjectPersonId: actor.person.id, reason: 'request' } })).toBeGreaterThan(10);
+    const again = replies(await bot.command(actor, 'delete-expired', 'm4'));
+    expect(again[0]?.type === 'text' && again[0].text).toContain('nothing to delete');
+  });
+});
