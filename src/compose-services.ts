@@ -2,7 +2,7 @@ import type { Config } from './config/load-config.ts';
 import type { ObligationRepository, RosterRepository, SchoolRepository } from './core/ports.ts';
 import { type Clock, systemClock } from './core/time/clock.ts';
 import { type OpenDatabase, openDatabase } from './storage/db/open-database.ts';
-import type { ReminderStore } from './core/reminders/reminder-ports.ts';
+import type { DigestOutbox, ReminderStore } from './core/reminders/reminder-ports.ts';
 import { PrismaReminderStore } from './storage/prisma/prisma-reminder-store.ts';
 import { PrismaObligationRepository } from './storage/prisma/prisma-obligation-repository.ts';
 import { PrismaRosterRepository } from './storage/prisma/prisma-roster-repository.ts';
@@ -16,18 +16,22 @@ export interface Services {
   roster: RosterRepository;
   obligations: ObligationRepository;
   reminders: ReminderStore;
+  /** The outbox's delivery side: what the job engine's deliveries read and mark. */
+  outbox: DigestOutbox;
   close(): Promise<void>;
 }
 
 export async function openServices(config: Pick<Config, 'databaseUrl' | 'dataDir'>, clock: Clock = systemClock): Promise<Services> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const reminders = new PrismaReminderStore(database.prisma);
   return {
     database,
     clock,
     schools: new PrismaSchoolRepository(database.prisma),
     roster: new PrismaRosterRepository(database.prisma),
     obligations: new PrismaObligationRepository(database.prisma),
-    reminders: new PrismaReminderStore(database.prisma),
+    reminders,
+    outbox: reminders,
     close: () => database.close(),
   };
 }

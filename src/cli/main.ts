@@ -4,6 +4,7 @@ import { IMPORT_USAGE, runImportCommand } from './commands/import-command.ts';
 import { runMigrateCommand } from './commands/migrate-command.ts';
 import { runStartCommand } from './commands/start-command.ts';
 import { runSweepCommand, SWEEP_USAGE } from './commands/sweep-command.ts';
+import { OUTBOX_USAGE, runOutboxCommand } from './commands/outbox-command.ts';
 import { runSchoolCommand, SCHOOL_USAGE } from './commands/school-command.ts';
 import { POLICY_USAGE, runPolicyCommand } from './commands/policy-command.ts';
 import { TIMELINE_USAGE, runTimelineCommand } from './commands/timeline-command.ts';
@@ -21,7 +22,8 @@ Usage:
   ${TIMELINE_USAGE}
   ${SCHOOL_USAGE}
   ${IMPORT_USAGE}
-  ${SWEEP_USAGE}`;
+  ${SWEEP_USAGE}
+  ${OUTBOX_USAGE}`;
 
 type Command = (args: string[], context: CommandContext) => Promise<void>;
 
@@ -34,6 +36,7 @@ const COMMANDS: Record<string, Command> = {
   school: runSchoolCommand,
   import: runImportCommand,
   sweep: runSweepCommand,
+  outbox: runOutboxCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code. Known mistakes print plain words, not stacks. */

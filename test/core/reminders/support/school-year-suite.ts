@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeDigest } from '../../../../src/core/reminders/compose-digest.ts';
 import { planReminders } from '../../../../src/core/reminders/plan-reminders.ts';
 import { sweepSchool } from '../../../../src/core/reminders/run-sweep.ts';
+import { runDueJobs } from '../../../../src/scheduler/job-worker.ts';
+import { jobDepsFor } from './job-runs.ts';
 import { calendarOf, type School } from '../../../../src/core/schools/school.ts';
 import { type Clock, fixedClock } from '../../../../src/core/time/clock.ts';
 import { PrismaReminderStore } from '../../../../src/storage/prisma/prisma-reminder-store.ts';
@@ -33,7 +35,9 @@ export function describeSchoolYear(preset: string): () => RecordedDelivery[] {
     for (let date = '2026-09-01'; date <= '2027-08-31'; date = addDay(date)) {
       clock.current = fixedClock(at(date));
       const now = clock.current;
-      await Promise.all([...schools.values()].map((school) => sweepSchool({ reminders, deliverer: recorder.deliverer, clock: now }, school)));
+      const deps = jobDepsFor(db.prisma, recorder.deliverer, now);
+      const swept = await Promise.all([...schools.values()].map((school) => sweepSchool({ reminders, clock: now }, school)));
+      if (swept.some((result) => result.queuedDigests > 0)) await runDueJobs(db.url, deps);
     }
     deliveries.push(...recorder.deliveries);
   }, 120_000);

@@ -1,0 +1,112 @@
+import { type JobHelpers, Logger as JobLogger, run, runOnce, type Task, type TaskList } from 'graphile-worker';
+import { z } from 'zod';
+import { type Attempt, DELIVERY_MAX_ATTEMPTS, type DeliveryDeps, type DeliveryStep, deliverQueuedDigest, deliverQueuedNotice } from '../core/reminders/deliver-digest.ts';
+import { type SweepDeps, sweepSchool } from '../core/reminders/run-sweep.ts';
+import type { School } from '../core/schools/school.ts';
+import type { Logger } from '../logging/logger.ts';
+import { JOB, JOB_SCHEMA } from '../storage/jobs/delivery-jobs.ts';
+
+/** What the jobs run on: the sweep, the delivery rules, and the schools to sweep. */
+export interface JobDeps {
+  sweep: SweepDeps & { findSchool(slug: string): Promise<School | undefined> };
+  delivery: DeliveryDeps;
+  listSchoolSlugs(): Promise<string[]>;
+  log: Logger;
+}
+
+/**
+ * Every five minutes, once across however many Trellis processes run (graphile-worker's cron
+ * records each tick it has queued in `known_crontabs`, so only one process queues it): a job that
+ * queues one sweep job per school, so replicas split the sweep by school.
+ */
+export const SWEEP_CRONTAB = `*/5 * * * * ${JOB.sweepAll} ?id=trellis-sweep&max=1`;
+
+const DeliveryPayload = z.object({ id: z.uuid(), spent: z.number().int().min(0).optional() });
+const SweepPayload = z.object({ slug: z.string().min(1) });
+
+/** The job engine's tasks: delivering a digest or a notice, sweeping a school, and the cron tick. */
+export function jobTasks(deps: JobDeps): TaskList {
+  const delivery =
+    (deliver: (deps: DeliveryDeps, id: string, attempt: Attempt) => Promise<DeliveryStep>): Task =>
+    async (payload, helpers) => {
+      const { id, spent } = DeliveryPayload.parse(payload);
+      // Attempts the engine counts on this job, plus those spent before a Retry-After re-queued it.
+      const attempt = { number: (spent ?? 0) + helpers.job.attempts, max: DELIVERY_MAX_ATTEMPTS };
+      const next = await deliver(deps.delivery, id, attempt);
+      if (next.step === 'retry') throw new Error(next.error); // graphile-worker retries with exponential back-off
+      if (next.step === 'wait') await requeueAfter(helpers, { id, spent: attempt.number - 1 }, next.seconds);
+    };
+  return {
+    [JOB.deliverDigest]: delivery(deliverQueuedDigest),
+    [JOB.deliverNotice]: delivery(deliverQueuedNotice),
+    [JOB.sweepSchool]: async (payload) => {
+      const { slug } = SweepPayload.parse(payload);
+      const school = await deps.sweep.findSchool(slug);
+      if (school === undefined) return;
+      const result = await sweepSchool(deps.sweep, school);
+      deps.log.debug('reminder sweep', { ...result });
+    },
+    [JOB.sweepAll]: async (_payload, helpers) => {
+      for (const slug of await deps.listSchoolSlugs()) {
+        // Keyed by school: a sweep still waiting is replaced, not doubled, when the next tick comes.
+        await helpers.addJob(JOB.sweepSchool, { slug }, { jobKey: `sweep:${slug}`, maxAttempts: 1 });
+      }
+    },
+  };
+}
+
+/**
+ * The same job again after `seconds` of the database's clock, without using up an attempt: the
+ * running job's key moves to the new one (graphile-worker clears a locked job's key), and this
+ * one then completes.
+ */
+async function requeueAfter(helpers: JobHelpers, payload: { id: string; spent: number }, seconds: number): Promise<void> {
+  const job = helpers.job;
+  await helpers.query(
+    `SELECT ${JOB_SCHEMA}.add_job($1, $2::json, job_key := $3, run_at := now() + make_interval(secs => $4), max_attempts := $5::int, job_key_mode := 'replace')`,
+    [job.task_identifier, JSON.stringify(payload), job.key, seconds, job.max_attempts],
+  );
+}
+
+export interface JobWorkerOptions {
+  databaseUrl: string;
+  deps: JobDeps;
+  /** Jobs run at once in this process. */
+  concurrency?: number;
+  /** Queue the five-minutely sweep (the server does; tests drive sweeps themselves). */
+  cron?: boolean;
+}
+
+export interface RunningJobWorker {
+  /** Stops taking jobs and waits for those running to finish (graceful shutdown). */
+  stop(): Promise<void>;
+}
+
+/** Runs the job engine in this process until stopped: deliveries, sweeps and, optionally, the cron tick. */
+export async function startJobWorker(options: JobWorkerOptions): Promise<RunningJobWorker> {
+  const runner = await run({
+    connectionString: options.databaseUrl,
+    taskList: jobTasks(options.deps),
+    crontab: options.cron === false ? '' : SWEEP_CRONTAB,
+    concurrency: options.concurrency ?? 4,
+    noHandleSignals: true,
+    pollInterval: 2000,
+    logger: jobLogger(options.deps.log),
+  });
+  return { stop: () => runner.stop() };
+}
+
+/** Runs every job that is due now, one at a time, then returns (`trellis sweep`, the playground's clock, tests). */
+export async function runDueJobs(databaseUrl: string, deps: JobDeps): Promise<void> {
+  await runOnce({ connectionString: databaseUrl, taskList: jobTasks(deps), noHandleSignals: true, logger: jobLogger(deps.log) });
+}
+
+/** graphile-worker's log lines into Trellis's logger; a failed attempt is a warning, the retry is routine. */
+export function jobLogger(log: Logger): JobLogger {
+  return new JobLogger(() => (level, message, meta) => {
+    const details = meta === undefined ? undefined : { ...meta };
+    if (level === 'error') log.warn(`job engine: ${message}`, details);
+    else if (level === 'warning') log.warn(`job engine: ${message}`, details);
+    else log.debug(`job engine: ${message}`, details);
+  });
+}
