@@ -1,4 +1,5 @@
 import { type JobHelpers, Logger as JobLogger, run, runOnce, type Task, type TaskList } from 'graphile-worker';
+import type { Pool } from 'pg';
 import { z } from 'zod';
 import { type Attempt, DELIVERY_MAX_ATTEMPTS, type DeliveryDeps, type DeliveryStep, deliverQueuedDigest, deliverQueuedNotice } from '../core/reminders/deliver-digest.ts';
 import { type SweepDeps, sweepSchool } from '../core/reminders/run-sweep.ts';
@@ -96,9 +97,13 @@ export async function startJobWorker(options: JobWorkerOptions): Promise<Running
   return { stop: () => runner.stop() };
 }
 
-/** Runs every job that is due now, one at a time, then returns (`trellis sweep`, the playground's clock, tests). */
-export async function runDueJobs(databaseUrl: string, deps: JobDeps): Promise<void> {
-  await runOnce({ connectionString: databaseUrl, taskList: jobTasks(deps), noHandleSignals: true, logger: jobLogger(deps.log) });
+/**
+ * Runs every job that is due now, one at a time, then returns (`trellis sweep`, the playground's
+ * clock, tests). Given a pool rather than a URL, it reuses its connections instead of opening new ones.
+ */
+export async function runDueJobs(database: string | Pool, deps: JobDeps): Promise<void> {
+  const connection = typeof database === 'string' ? { connectionString: database } : { pgPool: database };
+  await runOnce({ ...connection, taskList: jobTasks(deps), noHandleSignals: true, logger: jobLogger(deps.log) });
 }
 
 /** graphile-worker's log lines into Trellis's logger; a failed attempt is a warning, the retry is routine. */
