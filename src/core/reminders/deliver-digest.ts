@@ -48,11 +48,8 @@ export async function deliverQueuedDigest(deps: DeliveryDeps, digestId: string, 
   const digest = await deps.outbox.loadDigest(digestId);
   if (digest === undefined || digest.status !== 'pending') return { step: 'done', outcome: 'not-pending' };
   const now = deps.clock.now();
-  const school = await deps.findSchool(digest.schoolSlug);
-  if (school !== undefined) {
-    const seconds = secondsUntilWindow(school.policy, calendarOf(school), now);
-    if (seconds > 0) return { step: 'wait', seconds, reason: 'outside the school’s reminder window' };
-  }
+  const closed = await windowClosed(deps, digest.schoolSlug, now);
+  if (closed !== undefined) return closed;
   const recipient = digest.recipient;
   if (recipient === undefined || !recipient.active) {
     // Nothing anyone can fix: the person has left. Recorded as failed, nobody is told.
@@ -74,6 +71,8 @@ export async function deliverQueuedDigest(deps: DeliveryDeps, digestId: string, 
 export async function deliverQueuedNotice(deps: DeliveryDeps, noticeId: string, attempt: Attempt): Promise<DeliveryStep> {
   const notice = await deps.outbox.loadNotice(noticeId);
   if (notice === undefined || notice.status !== 'pending') return { step: 'done', outcome: 'not-pending' };
+  const closed = await windowClosed(deps, notice.schoolSlug, deps.clock.now());
+  if (closed !== undefined) return closed;
   const recipient = notice.recipient;
   if (recipient === undefined || !recipient.active) {
     await deps.outbox.markFailed(notice.id, attempt.number, 'the recipient is no longer on the school roster');
@@ -106,6 +105,14 @@ async function alreadyDelivered(deliverer: Deliverer, delivery: DigestDelivery):
     // The platform could not say: sending again risks a duplicate, not sending risks a loss.
     return false;
   }
+}
+
+/** Outside the school's sending window (evenings, weekends, holidays) a delivery waits for it to open. */
+async function windowClosed(deps: DeliveryDeps, schoolSlug: string, now: Date): Promise<DeliveryStep | undefined> {
+  const school = await deps.findSchool(schoolSlug);
+  if (school === undefined) return undefined;
+  const seconds = secondsUntilWindow(school.policy, calendarOf(school), now);
+  return seconds > 0 ? { step: 'wait', seconds, reason: 'outside the school’s reminder window' } : undefined;
 }
 
 async function attemptSafely(send: () => Promise<DeliveryResult>): Promise<DeliveryResult> {
