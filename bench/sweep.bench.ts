@@ -24,6 +24,8 @@ import { ms, peakMemoryMiB, summarise, withBenchServices } from './bench-support
  */
 const SIZES = (process.env.BENCH_SWEEP_STAFF ?? '10000,100000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_SWEEP_RUNS ?? 3);
+/** Delivery workers side by side, as the server runs them (its default concurrency). */
+const WORKERS = Number(process.env.BENCH_SWEEP_WORKERS ?? 4);
 const at = londonInstant('2026-10-15', '16:00');
 const terms = parseTermDates(readFileSync(new URL('../config/terms/england-2026-28.yaml', import.meta.url), 'utf8'), 'england-2026-28.yaml');
 if (!terms.ok) throw new Error('bad bench terms');
@@ -76,7 +78,7 @@ await withBenchServices(fixedClock(at), async (services) => {
       const sent = { count: 0 };
       const outbox = counting(services.outbox);
       started = performance.now();
-      await runDueJobs(services.database.url, jobDeps(services, outbox.store, sent));
+      await runDueJobs(services.database.url, jobDeps(services, outbox.store, sent), WORKERS);
       delivering.push(performance.now() - started);
       deliveryCalls = callsOf(outbox.calls);
       delivered = sent.count;
@@ -90,7 +92,7 @@ await withBenchServices(fixedClock(at), async (services) => {
     const d = summarise(delivering);
     const i = summarise(idle);
     console.log(
-      `${staff} staff, ${RUNS} runs: busy sweep median ${ms(b.median)} (max ${ms(b.max)}), ${rows} outbox rows; delivering ${delivered} digests median ${ms(d.median)} (max ${ms(d.max)}, one job each, one worker); idle tick median ${ms(i.median)}; peak RSS ${peakMemoryMiB().toFixed(0)} MiB`,
+      `${staff} staff, ${RUNS} runs: busy sweep median ${ms(b.median)} (max ${ms(b.max)}), ${rows} outbox rows; delivering ${delivered} digests median ${ms(d.median)} (max ${ms(d.max)}, one job each, ${WORKERS} workers); idle tick median ${ms(i.median)}; peak RSS ${peakMemoryMiB().toFixed(0)} MiB`,
     );
     console.log(`  store calls, busy tick: ${busyCalls}`);
     console.log(`  outbox calls, delivering: ${deliveryCalls}`);

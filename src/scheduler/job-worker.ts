@@ -1,9 +1,10 @@
 import { type JobHelpers, Logger as JobLogger, run, runOnce, type Task, type TaskList } from 'graphile-worker';
-import type { Pool } from 'pg';
+import pg, { type Pool } from 'pg';
 import { z } from 'zod';
-import { type Attempt, DELIVERY_MAX_ATTEMPTS, type DeliveryDeps, type DeliveryStep, deliverQueuedDigest, deliverQueuedNotice } from '../core/reminders/deliver-digest.ts';
+import { type Attempt, DELIVERY_MAX_ATTEMPTS, type DeliveryDeps, type DeliveryStep, deliverQueuedDigest, deliverQueuedNotice, type QueuedJob } from '../core/reminders/deliver-digest.ts';
 import { type SweepDeps, sweepSchool } from '../core/reminders/run-sweep.ts';
 import type { School } from '../core/schools/school.ts';
+import type { Clock } from '../core/time/clock.ts';
 import type { Logger } from '../logging/logger.ts';
 import { JOB, JOB_SCHEMA } from '../storage/jobs/delivery-jobs.ts';
 
@@ -22,20 +23,22 @@ export interface JobDeps {
  */
 export const SWEEP_CRONTAB = `*/5 * * * * ${JOB.sweepAll} ?id=trellis-sweep&max=1`;
 
-const DeliveryPayload = z.object({ id: z.uuid(), spent: z.number().int().min(0).optional() });
+const DeliveryPayload = z.object({ id: z.uuid(), school: z.string().min(1), spent: z.number().int().min(0).optional() });
 const SweepPayload = z.object({ slug: z.string().min(1) });
 
 /** The job engine's tasks: delivering a digest or a notice, sweeping a school, and the cron tick. */
 export function jobTasks(deps: JobDeps): TaskList {
+  // Thousands of deliveries a tick read the same few schools: each is read once a minute at most.
+  const delivering = { ...deps.delivery, findSchool: recentSchools(deps.delivery.findSchool, deps.delivery.clock) };
   const delivery =
-    (deliver: (deps: DeliveryDeps, id: string, attempt: Attempt) => Promise<DeliveryStep>): Task =>
+    (deliver: (deps: DeliveryDeps, job: QueuedJob, attempt: Attempt) => Promise<DeliveryStep>): Task =>
     async (payload, helpers) => {
-      const { id, spent } = DeliveryPayload.parse(payload);
+      const { id, school, spent } = DeliveryPayload.parse(payload);
       // Attempts the engine counts on this job, plus those spent before a Retry-After re-queued it.
       const attempt = { number: (spent ?? 0) + helpers.job.attempts, max: DELIVERY_MAX_ATTEMPTS };
-      const next = await deliver(deps.delivery, id, attempt);
+      const next = await deliver(delivering, { id, schoolSlug: school }, attempt);
       if (next.step === 'retry') throw new Error(next.error); // graphile-worker retries with exponential back-off
-      if (next.step === 'wait') await requeueAfter(helpers, { id, spent: attempt.number - 1 }, next.seconds);
+      if (next.step === 'wait') await requeueAfter(helpers, { id, school, spent: attempt.number - 1 }, next.seconds);
     };
   return {
     [JOB.deliverDigest]: delivery(deliverQueuedDigest),
@@ -61,12 +64,29 @@ export function jobTasks(deps: JobDeps): TaskList {
  * running job's key moves to the new one (graphile-worker clears a locked job's key), and this
  * one then completes.
  */
-async function requeueAfter(helpers: JobHelpers, payload: { id: string; spent: number }, seconds: number): Promise<void> {
+async function requeueAfter(helpers: JobHelpers, payload: { id: string; school: string; spent: number }, seconds: number): Promise<void> {
   const job = helpers.job;
   await helpers.query(
     `SELECT ${JOB_SCHEMA}.add_job($1, $2::json, job_key := $3, run_at := now() + make_interval(secs => $4), max_attempts := $5::int, job_key_mode := 'replace')`,
     [job.task_identifier, JSON.stringify(payload), job.key, seconds, job.max_attempts],
   );
+}
+
+/** Schools as read at most `SCHOOL_READ_EVERY_MS` ago (by the clock): an edited policy reaches deliveries within a minute. */
+const SCHOOL_READ_EVERY_MS = 60_000;
+
+function recentSchools(findSchool: (slug: string) => Promise<School | undefined>, clock: Clock): (slug: string) => Promise<School | undefined> {
+  const read = new Map<string, { at: number; school: Promise<School | undefined> }>();
+  return (slug) => {
+    const now = clock.now().getTime();
+    const cached = read.get(slug);
+    if (cached !== undefined && Math.abs(now - cached.at) < SCHOOL_READ_EVERY_MS) return cached.school;
+    const school = findSchool(slug);
+    read.set(slug, { at: now, school });
+    // A failed read is not remembered: the next job reads again.
+    school.catch(() => read.delete(slug));
+    return school;
+  };
 }
 
 export interface JobWorkerOptions {
@@ -98,12 +118,20 @@ export async function startJobWorker(options: JobWorkerOptions): Promise<Running
 }
 
 /**
- * Runs every job that is due now, one at a time, then returns (`trellis sweep`, the playground's
- * clock, tests). Given a pool rather than a URL, it reuses its connections instead of opening new ones.
+ * Runs every job that is due now, then returns (`trellis sweep`, the playground's clock, tests):
+ * `concurrency` workers side by side, each taking one job at a time. Given a pool rather than a
+ * URL, it reuses its connections instead of opening new ones.
  */
-export async function runDueJobs(database: string | Pool, deps: JobDeps): Promise<void> {
-  const connection = typeof database === 'string' ? { connectionString: database } : { pgPool: database };
-  await runOnce({ ...connection, taskList: jobTasks(deps), noHandleSignals: true, logger: jobLogger(deps.log) });
+export async function runDueJobs(database: string | Pool, deps: JobDeps, concurrency = 1): Promise<void> {
+  const pool = typeof database === 'string' ? new pg.Pool({ connectionString: database, max: concurrency + 1 }) : database;
+  const onError = (error: Error) => deps.log.warn('job engine: idle connection failed', { error });
+  if (pool !== database) pool.on('error', onError);
+  try {
+    const taskList = jobTasks(deps);
+    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, () => runOnce({ pgPool: pool, taskList, noHandleSignals: true, logger: jobLogger(deps.log) })));
+  } finally {
+    if (pool !== database) await pool.end();
+  }
 }
 
 /** graphile-worker's log lines into Trellis's logger; a failed attempt is a warning, the retry is routine. */

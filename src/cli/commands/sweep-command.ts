@@ -11,6 +11,9 @@ import { loadCliConfig, withServices } from '../with-services.ts';
 
 export const SWEEP_USAGE = 'trellis sweep [--at ISO-DATETIME] [--school SCHOOL] [--dry-run]';
 
+/** Deliveries run side by side, as the server's worker runs them. */
+const DELIVERY_WORKERS = 4;
+
 const ISO_DATETIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/;
 
 /**
@@ -71,7 +74,7 @@ export async function runSweepCommand(args: string[], context: CommandContext): 
     };
     for (const channel of parts.router.channels) await channel.start?.();
     try {
-      await runDueJobs(services.database.url, { ...parts.jobs, delivery: { ...parts.jobs.delivery, deliverer: printing } });
+      await runDueJobs(services.database.url, { ...parts.jobs, delivery: { ...parts.jobs.delivery, deliverer: printing } }, DELIVERY_WORKERS);
     } finally {
       for (const channel of parts.router.channels) await channel.stop?.();
     }

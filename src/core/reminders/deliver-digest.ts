@@ -14,6 +14,12 @@ export interface DeliveryDeps {
   findSchool(slug: string): Promise<School | undefined>;
 }
 
+/** What a delivery job carries: the outbox row, and its school (whose sending window it waits for). */
+export interface QueuedJob {
+  id: string;
+  schoolSlug: string;
+}
+
 /** Which run of the delivery job this is: the job engine counts attempts, this decides what they mean. */
 export interface Attempt {
   /** This attempt, counting from 1. */
@@ -39,17 +45,17 @@ export const DELIVERY_MAX_ATTEMPTS = 12;
 
 /**
  * Delivers one queued digest, once: the one rule for it, whether the scheduler's worker or
- * `trellis sweep` runs the job. It re-reads the row and does nothing unless it is still pending,
- * waits for the school's sending window, and marks the row sent only after the channel said so.
+ * `trellis sweep` runs the job. It waits for the school's sending window, re-reads the row and
+ * does nothing unless it is still pending, and marks the row sent only after the channel said so.
  * A permanent error or the last attempt makes it a dead letter and tells the school's head (at
  * most one notice a day, through the same queue).
  */
-export async function deliverQueuedDigest(deps: DeliveryDeps, digestId: string, attempt: Attempt): Promise<DeliveryStep> {
-  const digest = await deps.outbox.loadDigest(digestId);
-  if (digest === undefined || digest.status !== 'pending') return { step: 'done', outcome: 'not-pending' };
+export async function deliverQueuedDigest(deps: DeliveryDeps, job: QueuedJob, attempt: Attempt): Promise<DeliveryStep> {
   const now = deps.clock.now();
-  const closed = await windowClosed(deps, digest.schoolSlug, now);
+  const closed = await windowClosed(deps, job.schoolSlug, now);
   if (closed !== undefined) return closed;
+  const digest = await deps.outbox.claimDigest(job.id, now);
+  if (digest === undefined || digest.status !== 'pending') return { step: 'done', outcome: 'not-pending' };
   const recipient = digest.recipient;
   if (recipient === undefined || !recipient.active) {
     // Nothing anyone can fix: the person has left. Recorded as failed, nobody is told.
@@ -62,17 +68,16 @@ export async function deliverQueuedDigest(deps: DeliveryDeps, digestId: string, 
     const marked = await deps.outbox.markSent(digest.id, now);
     return { step: 'done', outcome: marked ? 'sent' : 'not-pending' };
   }
-  await deps.outbox.markSending(digest.id, now);
   const result = await attemptSafely(() => deps.deliverer.deliver(delivery));
   return settle(deps, { id: digest.id, schoolId: digest.schoolId }, attempt, result, true);
 }
 
 /** Sends the head's dead-letter notice: the same rules as a digest, except that a failed notice tells nobody. */
-export async function deliverQueuedNotice(deps: DeliveryDeps, noticeId: string, attempt: Attempt): Promise<DeliveryStep> {
-  const notice = await deps.outbox.loadNotice(noticeId);
-  if (notice === undefined || notice.status !== 'pending') return { step: 'done', outcome: 'not-pending' };
-  const closed = await windowClosed(deps, notice.schoolSlug, deps.clock.now());
+export async function deliverQueuedNotice(deps: DeliveryDeps, job: QueuedJob, attempt: Attempt): Promise<DeliveryStep> {
+  const closed = await windowClosed(deps, job.schoolSlug, deps.clock.now());
   if (closed !== undefined) return closed;
+  const notice = await deps.outbox.loadNotice(job.id);
+  if (notice === undefined || notice.status !== 'pending') return { step: 'done', outcome: 'not-pending' };
   const recipient = notice.recipient;
   if (recipient === undefined || !recipient.active) {
     await deps.outbox.markFailed(notice.id, attempt.number, 'the recipient is no longer on the school roster');

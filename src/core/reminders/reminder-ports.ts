@@ -77,10 +77,13 @@ export interface OutboxEntry {
  * status, so a job that runs again after its row is sent or failed does nothing.
  */
 export interface DigestOutbox {
-  loadDigest(id: string): Promise<QueuedDigest | undefined>;
+  /**
+   * Reads a digest for delivering it and, if it is pending, marks an attempt as starting (settling
+   * it clears the mark), in one statement; `sendingSince` is the mark an earlier attempt left, if
+   * it died mid-send.
+   */
+  claimDigest(id: string, now: Date): Promise<QueuedDigest | undefined>;
   loadNotice(id: string): Promise<QueuedNotice | undefined>;
-  /** An attempt is starting (settling it clears this): found set later, that attempt died mid-send. */
-  markSending(id: string, now: Date): Promise<void>;
   /** pending → sent; false when the row was not pending (another run got there first). */
   markSent(id: string, now: Date): Promise<boolean>;
   /** The failed attempt's error and the attempts so far, for `trellis outbox`; the row stays pending. */

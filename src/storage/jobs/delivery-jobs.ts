@@ -27,11 +27,13 @@ export type JobKeyMode = 'new' | 'resend';
  */
 export function queueDeliveryJobs(rows: readonly { id: string; key: string; kind: 'digest' | 'notice' }[], mode: JobKeyMode, delaySeconds = 0): Prisma.Sql {
   const task = rows.map((row) => (row.kind === 'digest' ? JOB.deliverDigest : JOB.deliverNotice));
+  // The job carries the row's school, so a delivery can wait for the school's window before reading the row.
   return Prisma.sql`
-    SELECT count(graphile_worker.add_job(r.task, json_build_object('id', r.id), job_key := r.key,
+    SELECT count(graphile_worker.add_job(r.task, json_build_object('id', r.id, 'school', s.slug), job_key := r.key,
       run_at := now() + make_interval(secs => ${delaySeconds}::int),
       max_attempts := ${DELIVERY_MAX_ATTEMPTS}::int, job_key_mode := ${mode === 'new' ? 'unsafe_dedupe' : 'replace'}))::int AS jobs
-    FROM unnest(${task}::text[], ${rows.map((row) => row.id)}::text[], ${rows.map((row) => row.key)}::text[]) AS r(task, id, key)`;
+    FROM unnest(${task}::text[], ${rows.map((row) => row.id)}::text[], ${rows.map((row) => row.key)}::text[]) AS r(task, id, key)
+      JOIN nudge_outbox d ON d.id = r.id::uuid JOIN people p ON p.id = d.recipient_id JOIN schools s ON s.id = p.school_id`;
 }
 
 /**

@@ -156,13 +156,26 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
     );
   }
 
-  async loadDigest(id: string): Promise<QueuedDigest | undefined> {
-    const [row] = await this.#prisma.$queryRaw<QueuedRow[]>`${QUEUED_ROW} WHERE d.id = ${id}::uuid AND d.payload->>'type' = 'digest'`;
+  async claimDigest(id: string, now: Date): Promise<QueuedDigest | undefined> {
+    // One statement: lock the row, mark the attempt if it is pending, and read it with the
+    // reminders it carries; `previous` is the mark an earlier attempt left.
+    const [row] = await this.#prisma.$queryRaw<(QueuedRow & { previous: Date | null; reminders: unknown[] | null })[]>`
+      WITH target AS (
+        SELECT id, sending_since AS previous FROM nudge_outbox WHERE id = ${id}::uuid AND payload->>'type' = 'digest' FOR UPDATE
+      ), claimed AS (
+        UPDATE nudge_outbox d SET sending_since = ${now} FROM target t WHERE d.id = t.id AND d.status = 'pending' RETURNING d.id
+      )
+      ${queuedRows({
+        columns: Prisma.sql`, t.previous,
+          (SELECT json_agg(r.payload) FROM nudge_outbox r WHERE r.key IN (SELECT jsonb_array_elements_text(d.payload->'reminderKeys'))) AS reminders`,
+        joins: Prisma.sql`JOIN target t ON t.id = d.id`,
+      })}`;
     if (row === undefined) return undefined;
     const payload = DigestPayloadSchema.parse(row.payload);
-    const carried = await this.#prisma.$queryRaw<{ key: string; payload: unknown }[]>`
-      SELECT key, payload FROM nudge_outbox WHERE key = ANY(${payload.reminderKeys}::text[])`;
-    const reminderOf = new Map(carried.map((r) => [r.key, ReminderPayloadSchema.parse(r.payload).reminder as Reminder]));
+    const reminderOf = new Map((row.reminders ?? []).map((carried) => {
+      const reminder = ReminderPayloadSchema.parse(carried).reminder as Reminder;
+      return [reminder.key, reminder] as const;
+    }));
     return {
       id: row.id,
       key: row.key,
@@ -172,20 +185,16 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
       schoolSlug: row.school_slug,
       date: payload.date,
       status: toStatus(row.status),
-      sendingSince: row.sending_since ?? undefined,
+      sendingSince: row.previous ?? undefined,
       reminders: payload.reminderKeys.flatMap((key) => reminderOf.get(key) ?? []),
     };
   }
 
   async loadNotice(id: string): Promise<QueuedNotice | undefined> {
-    const [row] = await this.#prisma.$queryRaw<QueuedRow[]>`${QUEUED_ROW} WHERE d.id = ${id}::uuid AND d.payload->>'type' = 'notice'`;
+    const [row] = await this.#prisma.$queryRaw<QueuedRow[]>`${queuedRows()} WHERE d.id = ${id}::uuid AND d.payload->>'type' = 'notice'`;
     if (row === undefined) return undefined;
     const payload = NoticePayloadSchema.parse(row.payload);
     return { id: row.id, key: row.key, recipient: toPerson(row.recipient), schoolId: row.school_id, schoolSlug: row.school_slug, date: payload.date, status: toStatus(row.status) };
-  }
-
-  async markSending(id: string, now: Date): Promise<void> {
-    await this.#prisma.$executeRaw`UPDATE nudge_outbox SET sending_since = ${now}, updated_at = now() WHERE id = ${id}::uuid AND status = 'pending'`;
   }
 
   async markSent(id: string, now: Date): Promise<boolean> {
@@ -278,18 +287,19 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
   }
 }
 
-/** An outbox row with its recipient and school, as QueuedRow. */
-const QUEUED_ROW = Prisma.sql`SELECT d.id::text AS id, d.key, d.status, d.payload, d.sending_since, p.school_id::text AS school_id, s.slug AS school_slug,
+/** Outbox rows with their recipient and school, as QueuedRow; `extra` adds columns and joins (aliases d, p, s). */
+function queuedRows(extra: { columns?: Prisma.Sql; joins?: Prisma.Sql } = {}): Prisma.Sql {
+  return Prisma.sql`SELECT d.id::text AS id, d.key, d.status, d.payload, p.school_id::text AS school_id, s.slug AS school_slug,
       json_build_object('id', p.id::text, 'email', p.email, 'full_name', p.full_name, 'role', p.role, 'line_manager_id', p.line_manager_id::text,
-        'active', p.active, 'reviewer_id', NULL) AS recipient
-    FROM nudge_outbox d JOIN people p ON p.id = d.recipient_id JOIN schools s ON s.id = p.school_id`;
+        'active', p.active, 'reviewer_id', NULL) AS recipient ${extra.columns ?? Prisma.empty}
+    FROM nudge_outbox d JOIN people p ON p.id = d.recipient_id JOIN schools s ON s.id = p.school_id ${extra.joins ?? Prisma.empty}`;
+}
 
 interface QueuedRow {
   id: string;
   key: string;
   status: string;
   payload: unknown;
-  sending_since: Date | null;
   school_id: string;
   school_slug: string;
   recipient: PersonRow;

@@ -35,6 +35,8 @@ export function describeSchoolYear(preset: string): () => RecordedDelivery[] {
     const reminders = new PrismaReminderStore(db.prisma);
     // One pool for the year's job runs, so each school day's delivery reuses its connections.
     const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    const poolErrors: Error[] = [];
+    pool.on('error', (error) => poolErrors.push(error));
     try {
       for (let date = '2026-09-01'; date <= '2027-08-31'; date = addDay(date)) {
         clock.current = fixedClock(at(date));
@@ -47,6 +49,7 @@ export function describeSchoolYear(preset: string): () => RecordedDelivery[] {
     } finally {
       await pool.end();
     }
+    expect(poolErrors).toEqual([]);
     deliveries.push(...recorder.deliveries);
   }, 300_000);
   afterAll(() => db.drop());
