@@ -112,6 +112,21 @@ describe('exactly once through the job queue', () => {
     expect(await jobsFor(rows.map((row) => row.key))).toEqual([]);
   });
 
+  it('digests queued before the job engine (no job) get one when the worker starts, and are delivered once', async () => {
+    const school = await freshSchool('upgraded');
+    const store = new PrismaReminderStore(db.prisma);
+    const now = at('2026-10-15');
+    await sweepSchool({ reminders: store, clock: fixedClock(now) }, school);
+    const rows = await digestRows('upgraded');
+    // As a database upgraded mid-day would have them: pending digests and no jobs.
+    await db.prisma.$executeRaw`DELETE FROM graphile_worker._private_jobs WHERE key = ANY(${rows.map((row) => row.key)}::text[])`;
+    expect(await store.queueMissingJobs()).toBe(rows.length);
+    expect(await store.queueMissingJobs()).toBe(0);
+    const recorder = recordingDeliverer({ current: fixedClock(now) });
+    await runDueJobs(db.url, jobDepsFor(db.prisma, recorder.deliverer, fixedClock(now)));
+    expect(recorder.deliveries.filter((d) => d.email.endsWith('@upgraded.example')).map((d) => d.key).sort()).toEqual(rows.map((row) => row.key));
+  });
+
   it('a deliverer that throws once: the job engine retries it after a back-off and it is delivered once', async () => {
     const school = await freshSchool('throws');
     const now = at('2026-10-15', '15:30');

@@ -93,7 +93,7 @@ export async function deliverQueuedNotice(deps: DeliveryDeps, job: QueuedJob, at
   const text = [
     `Trellis could not deliver ${count} reminder ${count === 1 ? 'digest' : 'digests'} for ${notice.schoolSlug}.`,
     examples,
-    `Run \`trellis outbox --school ${notice.schoolSlug} --failed\` to see them and \`trellis outbox resend --all-failed\` once the cause is fixed.`,
+    `Run \`trellis outbox --school ${notice.schoolSlug} --failed\` to see them and \`trellis outbox resend --all-failed --school ${notice.schoolSlug}\` once the cause is fixed.`,
   ]
     .filter(Boolean)
     .join('\n');
