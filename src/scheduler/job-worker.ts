@@ -124,8 +124,12 @@ export async function startJobWorker(options: JobWorkerOptions): Promise<Running
  */
 export async function runDueJobs(database: string | Pool, deps: JobDeps, concurrency = 1): Promise<void> {
   const pool = typeof database === 'string' ? new pg.Pool({ connectionString: database, max: concurrency + 1 }) : database;
-  const onError = (error: Error) => deps.log.warn('job engine: idle connection failed', { error });
-  if (pool !== database) pool.on('error', onError);
+  if (pool !== database) {
+    // A connection that fails while idle is logged and replaced, never an unhandled error.
+    const onError = (error: Error) => deps.log.warn('job engine: a database connection failed', { error });
+    pool.on('error', onError);
+    pool.on('connect', (client) => client.on('error', onError));
+  }
   try {
     const taskList = jobTasks(deps);
     await Promise.all(Array.from({ length: Math.max(1, concurrency) }, () => runOnce({ pgPool: pool, taskList, noHandleSignals: true, logger: jobLogger(deps.log) })));

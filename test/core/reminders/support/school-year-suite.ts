@@ -37,6 +37,7 @@ export function describeSchoolYear(preset: string): () => RecordedDelivery[] {
     const pool = new pg.Pool({ connectionString: db.url, max: 2 });
     const poolErrors: Error[] = [];
     pool.on('error', (error) => poolErrors.push(error));
+    pool.on('connect', (client) => client.on('error', (error) => poolErrors.push(error)));
     try {
       for (let date = '2026-09-01'; date <= '2027-08-31'; date = addDay(date)) {
         clock.current = fixedClock(at(date));
