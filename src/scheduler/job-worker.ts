@@ -105,14 +105,19 @@ export interface RunningJobWorker {
 
 /** Runs the job engine in this process until stopped: deliveries, sweeps and, optionally, the cron tick. */
 export async function startJobWorker(options: JobWorkerOptions): Promise<RunningJobWorker> {
+  const concurrency = options.concurrency ?? 4;
   const runner = await run({
     connectionString: options.databaseUrl,
     taskList: jobTasks(options.deps),
     crontab: options.cron === false ? '' : SWEEP_CRONTAB,
-    concurrency: options.concurrency ?? 4,
+    concurrency,
     noHandleSignals: true,
     pollInterval: 2000,
     logger: jobLogger(options.deps.log),
+    // Batching in SQL, never at the price of a duplicate: jobs are taken several at a time and
+    // completed together, so a worker killed in between runs some again, and the row's status
+    // guard makes those runs do nothing.
+    preset: { worker: { localQueue: { size: concurrency * 4 }, completeJobBatchDelay: 20, failJobBatchDelay: 20 } },
   });
   return { stop: () => runner.stop() };
 }
