@@ -6,7 +6,7 @@ import { type SweepDeps, sweepSchool } from '../core/reminders/run-sweep.ts';
 import type { School } from '../core/schools/school.ts';
 import type { Clock } from '../core/time/clock.ts';
 import type { Logger } from '../logging/logger.ts';
-import { JOB, JOB_SCHEMA } from '../storage/jobs/delivery-jobs.ts';
+import { JOB, JOB_SCHEMA, schoolFlag } from '../storage/jobs/delivery-jobs.ts';
 
 /** What the jobs run on: the sweep, the delivery rules, and the schools to sweep. */
 export interface JobDeps {
@@ -53,7 +53,7 @@ export function jobTasks(deps: JobDeps): TaskList {
     [JOB.sweepAll]: async (_payload, helpers) => {
       for (const slug of await deps.listSchoolSlugs()) {
         // Keyed by school: a sweep still waiting is replaced, not doubled, when the next tick comes.
-        await helpers.addJob(JOB.sweepSchool, { slug }, { jobKey: `sweep:${slug}`, maxAttempts: 1 });
+        await helpers.addJob(JOB.sweepSchool, { slug }, { jobKey: `sweep:${slug}`, maxAttempts: 1, flags: [schoolFlag(slug)] });
       }
     },
   };
@@ -67,8 +67,9 @@ export function jobTasks(deps: JobDeps): TaskList {
 async function requeueAfter(helpers: JobHelpers, payload: { id: string; school: string; spent: number }, seconds: number): Promise<void> {
   const job = helpers.job;
   await helpers.query(
-    `SELECT ${JOB_SCHEMA}.add_job($1, $2::json, job_key := $3, run_at := now() + make_interval(secs => $4), max_attempts := $5::int, job_key_mode := 'replace')`,
-    [job.task_identifier, JSON.stringify(payload), job.key, seconds, job.max_attempts],
+    `SELECT ${JOB_SCHEMA}.add_job($1, $2::json, job_key := $3, run_at := now() + make_interval(secs => $4), max_attempts := $5::int,
+      flags := $6::text[], job_key_mode := 'replace')`,
+    [job.task_identifier, JSON.stringify(payload), job.key, seconds, job.max_attempts, [schoolFlag(payload.school)]],
   );
 }
 
@@ -124,10 +125,10 @@ export async function startJobWorker(options: JobWorkerOptions): Promise<Running
 
 /**
  * Runs every job that is due now, then returns (`trellis sweep`, the playground's clock, tests):
- * `concurrency` workers side by side, each taking one job at a time. Given a pool rather than a
- * URL, it reuses its connections instead of opening new ones.
+ * `concurrency` workers side by side, each taking one job at a time, only for `only.schools` when
+ * given. Given a pool rather than a URL, it reuses its connections instead of opening new ones.
  */
-export async function runDueJobs(database: string | Pool, deps: JobDeps, concurrency = 1): Promise<void> {
+export async function runDueJobs(database: string | Pool, deps: JobDeps, concurrency = 1, only?: { schools: readonly string[] }): Promise<void> {
   const pool = typeof database === 'string' ? new pg.Pool({ connectionString: database, max: concurrency + 1 }) : database;
   if (pool !== database) {
     // A connection that fails while idle is logged and replaced, never an unhandled error.
@@ -137,7 +138,11 @@ export async function runDueJobs(database: string | Pool, deps: JobDeps, concurr
   }
   try {
     const taskList = jobTasks(deps);
-    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, () => runOnce({ pgPool: pool, taskList, noHandleSignals: true, logger: jobLogger(deps.log) })));
+    // Kept to some schools: every other school's jobs are skipped (left for the server's worker).
+    const forbiddenFlags = only === undefined ? null : (await deps.listSchoolSlugs()).filter((slug) => !only.schools.includes(slug)).map(schoolFlag);
+    await Promise.all(
+      Array.from({ length: Math.max(1, concurrency) }, () => runOnce({ pgPool: pool, taskList, forbiddenFlags, noHandleSignals: true, logger: jobLogger(deps.log) })),
+    );
   } finally {
     if (pool !== database) await pool.end();
   }

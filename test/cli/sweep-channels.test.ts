@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 describe('trellis sweep with Slack configured', () => {
-  it('delivers through the same channels the server uses, prints each digest sent, marks them sent, and a second run sends nothing (004 §4.2 self-reflection due 15 Oct)', async () => {
+  it('delivers through the same channels the server uses, only for the school asked, prints each digest sent, marks them sent, and a second run sends nothing (004 §4.2 self-reflection due 15 Oct)', async () => {
     await setUpSchool(db.url, dir, 'slacky', 'whmat');
     // Everyone on the roster has a Slack account with their school e-mail.
     const emails = schoolYearRosterCsv('slacky.example')
@@ -34,6 +34,10 @@ describe('trellis sweep with Slack configured', () => {
     for (const [i, email] of emails.entries()) slack.addUser({ id: `U${String(i).padStart(6, '0')}`, email, teamId: 'T123ABC456' });
     const env = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: `${slack.url}/api/`, LOG_LEVEL: 'silent' };
     const run = (...argv: string[]) => runTrellisWith({ databaseUrl: db.url, env }, 'sweep', ...argv);
+
+    // Another school's digests are queued (swept with no channel configured) and due as well.
+    await setUpSchool(db.url, dir, 'other', 'whmat');
+    expect((await runTrellisWith({ databaseUrl: db.url }, 'sweep', '--at', '2026-10-15T16:00:00+01:00', '--school', 'other')).code).toBe(0);
 
     const first = await run('--at', '2026-10-15T16:00:00+01:00', '--school', 'slacky');
     expect(first.stderr).toBe('');
@@ -46,6 +50,11 @@ describe('trellis sweep with Slack configured', () => {
     const rows = await db.prisma.nudgeOutbox.findMany({ where: { key: { startsWith: 'digest:' }, recipient: { school: { slug: 'slacky' } } } });
     expect(rows).toHaveLength(printed.length);
     expect(rows.every((row) => row.status === 'sent')).toBe(true);
+
+    // --school keeps the deliveries to that school: the other's wait for the server's worker.
+    const others = await db.prisma.nudgeOutbox.findMany({ where: { key: { startsWith: 'digest:' }, recipient: { school: { slug: 'other' } } } });
+    expect(others.length).toBeGreaterThan(20);
+    expect(others.every((row) => row.status === 'pending')).toBe(true);
 
     const again = await run('--at', '2026-10-15T16:05:00+01:00', '--school', 'slacky');
     expect(again.stdout).toContain('slacky: 0 reminders queued, 0 digests queued.');

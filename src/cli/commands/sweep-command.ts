@@ -74,7 +74,8 @@ export async function runSweepCommand(args: string[], context: CommandContext): 
     };
     for (const channel of parts.router.channels) await channel.start?.();
     try {
-      await runDueJobs(services.database.url, { ...parts.jobs, delivery: { ...parts.jobs.delivery, deliverer: printing } }, DELIVERY_WORKERS);
+      const only = parsed.values.school === undefined ? undefined : { schools: slugs };
+      await runDueJobs(services.database.url, { ...parts.jobs, delivery: { ...parts.jobs.delivery, deliverer: printing } }, DELIVERY_WORKERS, only);
     } finally {
       for (const channel of parts.router.channels) await channel.stop?.();
     }

@@ -9,6 +9,11 @@ export const JOB = {
   sweepAll: 'sweep-all',
 } as const;
 
+/** The flag every job about one school carries, so a run can be kept to some schools (`trellis sweep --school`). */
+export function schoolFlag(slug: string): string {
+  return `school:${slug}`;
+}
+
 /** graphile-worker's schema: installed by `installJobQueue` next to Prisma's migrations. */
 export const JOB_SCHEMA = 'graphile_worker';
 
@@ -30,7 +35,7 @@ export function queueDeliveryJobs(rows: readonly { id: string; key: string; kind
   // The job carries the row's school, so a delivery can wait for the school's window before reading the row.
   return Prisma.sql`
     SELECT count(graphile_worker.add_job(r.task, json_build_object('id', r.id, 'school', s.slug), job_key := r.key,
-      run_at := now() + make_interval(secs => ${delaySeconds}::int),
+      run_at := now() + make_interval(secs => ${delaySeconds}::int), flags := ARRAY['school:' || s.slug],
       max_attempts := ${DELIVERY_MAX_ATTEMPTS}::int, job_key_mode := ${mode === 'new' ? 'unsafe_dedupe' : 'replace'}))::int AS jobs
     FROM unnest(${task}::text[], ${rows.map((row) => row.id)}::text[], ${rows.map((row) => row.key)}::text[]) AS r(task, id, key)
       JOIN nudge_outbox d ON d.id = r.id::uuid JOIN people p ON p.id = d.recipient_id JOIN schools s ON s.id = p.school_id`;
