@@ -3,7 +3,10 @@ import { performance } from 'node:perf_hooks';
 import { parseTermDates } from '../src/core/calendar/term-dates.ts';
 import { londonInstant } from '../src/core/calendar/london-time.ts';
 import { getPreset } from '../src/core/policy/presets/index.ts';
-import type { Deliverer, ReminderStore } from '../src/core/reminders/reminder-ports.ts';
+import type { Services } from '../src/compose-services.ts';
+import type { Deliverer, DigestOutbox } from '../src/core/reminders/reminder-ports.ts';
+import { silentLogger } from '../src/logging/logger.ts';
+import { type JobDeps, startJobWorker } from '../src/scheduler/job-worker.ts';
 import { sweepSchool } from '../src/core/reminders/run-sweep.ts';
 import { setSchool } from '../src/core/schools/set-school.ts';
 import type { PrismaClient } from '../src/storage/db/create-prisma-client.ts';
@@ -21,13 +24,13 @@ import { ms, peakMemoryMiB, summarise, withBenchServices } from './bench-support
  */
 const SIZES = (process.env.BENCH_SWEEP_STAFF ?? '10000,100000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_SWEEP_RUNS ?? 3);
+/** Jobs at once in the worker, as the server runs them (its default concurrency). */
+const WORKERS = Number(process.env.BENCH_SWEEP_WORKERS ?? 4);
 const at = londonInstant('2026-10-15', '16:00');
 const terms = parseTermDates(readFileSync(new URL('../config/terms/england-2026-28.yaml', import.meta.url), 'utf8'), 'england-2026-28.yaml');
 if (!terms.ok) throw new Error('bad bench terms');
-const quiet: Deliverer = { deliver: () => Promise.resolve({ ok: true }) };
-
-/** The store with every call counted by method, to show a tick's round trips don't grow per person. */
-function counting(store: ReminderStore): { store: ReminderStore; calls: Map<string, number> } {
+/** A store with every call counted by method, to show a tick's round trips don't grow per person. */
+function counting<T extends object>(store: T): { store: T; calls: Map<string, number> } {
   const calls = new Map<string, number>();
   const proxy = new Proxy(store, {
     get(target, name, receiver) {
@@ -55,33 +58,75 @@ await withBenchServices(fixedClock(at), async (services) => {
     console.log(`${staff} staff: generated ${obligations} obligations in ${ms(performance.now() - started)}`);
 
     const busy: number[] = [];
+    const delivering: number[] = [];
     const idle: number[] = [];
     let rows = 0;
     let delivered = 0;
     let busyCalls = '';
+    let deliveryCalls = '';
     let idleCalls = '';
     for (let run = 0; run < RUNS; run++) {
       await prisma.$executeRaw`DELETE FROM nudge_outbox o USING people p WHERE p.id = o.recipient_id AND p.school_id = ${school.id}::uuid`;
+      await prisma.$executeRaw`DELETE FROM graphile_worker._private_jobs`;
       const counted = counting(services.reminders);
       started = performance.now();
-      const result = await sweepSchool({ reminders: counted.store, deliverer: quiet, clock: fixedClock(at) }, school, { batchSize: 1000 });
+      const result = await sweepSchool({ reminders: counted.store, clock: fixedClock(at) }, school);
       busy.push(performance.now() - started);
       busyCalls = callsOf(counted.calls);
-      delivered = result.delivered;
       rows = result.queuedReminders + result.queuedDigests;
+      // Then the job engine delivers each digest as its own job, marked sent one at a time.
+      const sent = { count: 0 };
+      const outbox = counting(services.outbox);
+      started = performance.now();
+      // The server's worker, as it runs: WORKERS jobs at once, jobs taken and completed in batches.
+      const worker = await startJobWorker({ databaseUrl: services.database.url, deps: jobDeps(services, outbox.store, sent), concurrency: WORKERS, cron: false });
+      while ((await pendingDigests(prisma, school.id)) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      await worker.stop();
+      delivering.push(performance.now() - started);
+      deliveryCalls = callsOf(outbox.calls);
+      delivered = sent.count;
       const idleCounted = counting(services.reminders);
       started = performance.now();
-      await sweepSchool({ reminders: idleCounted.store, deliverer: quiet, clock: fixedClock(new Date(at.getTime() + 5 * 60_000)) }, school, { batchSize: 1000 });
+      await sweepSchool({ reminders: idleCounted.store, clock: fixedClock(new Date(at.getTime() + 5 * 60_000)) }, school);
       idle.push(performance.now() - started);
       idleCalls = callsOf(idleCounted.calls);
     }
     const b = summarise(busy);
+    const d = summarise(delivering);
     const i = summarise(idle);
-    console.log(`${staff} staff, ${RUNS} runs: busy sweep median ${ms(b.median)} (max ${ms(b.max)}), ${rows} outbox rows, ${delivered} digests delivered; idle tick median ${ms(i.median)}; peak RSS ${peakMemoryMiB().toFixed(0)} MiB`);
+    console.log(
+      `${staff} staff, ${RUNS} runs: busy sweep median ${ms(b.median)} (max ${ms(b.max)}), ${rows} outbox rows; delivering ${delivered} digests median ${ms(d.median)} (max ${ms(d.max)}, one job each, the server's worker running ${WORKERS} at once); idle tick median ${ms(i.median)}; peak RSS ${peakMemoryMiB().toFixed(0)} MiB`,
+    );
     console.log(`  store calls, busy tick: ${busyCalls}`);
+    console.log(`  outbox calls, delivering: ${deliveryCalls}`);
     console.log(`  store calls, idle tick: ${idleCalls}`);
   }
 });
+
+/** Digests of the school not yet sent: the bench watches the worker drain them (a bench may poll; tests never do). */
+async function pendingDigests(prisma: PrismaClient, schoolId: string): Promise<number> {
+  const [row] = await prisma.$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM nudge_outbox o JOIN people p ON p.id = o.recipient_id
+    WHERE p.school_id = ${schoolId}::uuid AND o.status = 'pending' AND o.payload->>'type' = 'digest'`;
+  return row?.n ?? 0;
+}
+
+/** The job engine's dependencies with a deliverer that only counts, so the figures are Trellis's own cost. */
+function jobDeps(services: Services, outbox: DigestOutbox, sent: { count: number }): JobDeps {
+  const findSchool = (slug: string) => services.schools.findSchool(slug);
+  const quiet: Deliverer = {
+    deliver: () => {
+      sent.count++;
+      return Promise.resolve({ ok: true });
+    },
+  };
+  return {
+    sweep: { reminders: services.reminders, clock: fixedClock(at), findSchool },
+    delivery: { outbox, reminders: services.reminders, deliverer: quiet, notices: { sendNotice: () => Promise.resolve({ ok: true }) }, clock: fixedClock(at), findSchool },
+    listSchoolSlugs: () => services.reminders.listSchoolSlugs(),
+    log: silentLogger,
+  };
+}
 
 /** People under 1 head and 1 manager per 20 staff; five WHMAT-like obligations each. */
 async function generateSchool(prisma: PrismaClient, schoolId: string, staff: number): Promise<void> {

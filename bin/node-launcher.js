@@ -1,10 +1,10 @@
-// Trellis needs Node 22.12 or newer (the Teams SDK and vitest 5 say so). `npm start` and `npm test`
+// Trellis needs Node 22.18 or newer (graphile-worker, the Teams SDK and vitest 5 say so). `npm start` and `npm test`
 // go through this first: on an older Node they run themselves again under Node 24 fetched from the
 // npm registry (as .ci/run does), or stop with one plain sentence when that cannot be done.
 // Written in plain JavaScript that any Node from 14 on parses, and imports nothing else.
 import { spawn, spawnSync } from 'node:child_process';
 
-export const MINIMUM_NODE = '22.12.0';
+export const MINIMUM_NODE = '22.18.0';
 const RELAUNCHED = 'TRELLIS_NODE_RELAUNCHED';
 
 /** True when `version` ("20.20.2", "v24.1.0") is older than `minimum`. */

@@ -8,6 +8,7 @@ import type { Config } from './config/load-config.ts';
 import { AccessRequests } from './core/access/access-requests.ts';
 import { TrellisBot } from './core/bot/trellis-bot.ts';
 import { ALL_DIALOGS } from './core/conversations/dialogs/all-dialogs.ts';
+import { say } from './core/conversations/engine/outgoing-message.ts';
 import { ConversationEngine } from './core/conversations/engine/run-turn.ts';
 import { PersonalRecordsRequests } from './core/records/my-records.ts';
 import { ObligationReminderActions } from './core/reminders/reminder-actions.ts';
@@ -16,7 +17,7 @@ import { CycleReports } from './core/reports/cycle-reports.ts';
 import type { Clock } from './core/time/clock.ts';
 import { SimulatedClock } from './core/time/simulated-clock.ts';
 import type { Logger } from './logging/logger.ts';
-import { startCronScheduler } from './scheduler/cron-scheduler.ts';
+import { type JobDeps, runDueJobs, startJobWorker } from './scheduler/job-worker.ts';
 import { type RunningServer, startHttpServer } from './server/http-server.ts';
 import { guardProcess } from './server/process-guard.ts';
 import { PrismaConversationStore } from './storage/prisma/prisma-conversation-store.ts';
@@ -34,8 +35,10 @@ export interface AppOptions {
   reset?: boolean;
   /** Playground: only this preset's demo school. */
   preset?: string | undefined;
-  /** The cron sweep; tests drive sweeps themselves. */
+  /** The job worker and its five-minutely sweep; tests drive sweeps themselves. */
   scheduler?: boolean;
+  /** Only the configured chat channels, never the playground (`trellis sweep`). */
+  channelsOnly?: boolean;
 }
 
 /** What channels are built from: the bot they translate for and the router that reaches people. */
@@ -47,8 +50,10 @@ export interface ChannelParts {
   router: ChannelRouter;
   clock: Clock;
   log: Logger;
-  /** One reminder sweep of every school at the clock's moment (the playground's clock buttons run it). */
+  /** One reminder sweep of every school at the clock's moment, then its deliveries (the playground's clock buttons run it). */
   sweep: () => Promise<void>;
+  /** What the job engine's jobs run on: the sweep and the deliveries through the router. */
+  jobs: JobDeps;
 }
 
 export interface RunningApp extends ChannelParts {
@@ -59,7 +64,8 @@ export interface RunningApp extends ChannelParts {
 
 /**
  * The composition root: opens storage, builds the bot over the conversation engine, starts the
- * channels the configuration asks for on one HTTP server, and the reminder schedule.
+ * channels the configuration asks for on one HTTP server, and the job worker (deliveries and the
+ * five-minutely sweep).
  */
 export async function startApp(config: Config, givenClock: Clock, log: Logger, options: AppOptions = {}): Promise<RunningApp> {
   // The playground moves time for everything (dialogs, reports, the sweep), so all share its clock;
@@ -70,37 +76,15 @@ export async function startApp(config: Config, givenClock: Clock, log: Logger, o
   const unguard = guardProcess(log);
   closers.push(async () => unguard());
   try {
-    const identities = new PrismaIdentityStore(services.database.prisma);
-    const engine = new ConversationEngine({ store: new PrismaConversationStore(services.database.prisma), clock, dialogs: ALL_DIALOGS });
-    const router = new ChannelRouter();
-    const reportReads = new PrismaReportReads(services.database.prisma);
-    const access = prismaAccess(services.database.prisma);
-    const bot = new TrellisBot({
-      engine,
-      dialogs: ALL_DIALOGS,
-      identities,
-      reports: new CycleReports(reportReads, access),
-      actions: new ObligationReminderActions(new PrismaReminderActionsStore(services.database.prisma)),
-      records: new PersonalRecordsRequests(services.records, { store: services.retention, findSchool: (slug) => services.schools.findSchool(slug), clock }),
-      clock,
-      notifier: router,
-      access: new AccessRequests({ facts: new PrismaPeopleFacts(services.database.prisma), store: new PrismaAccessRequestStore(services.database.prisma), guard: access.guard, reads: reportReads }),
-      threads: new PrismaActiveThreads(services.database.prisma),
-    });
-    const sweep = async () => {
-      const slugs = await services.reminders.listSchoolSlugs();
-      await sweepSchools({ reminders: services.reminders, deliverer: router, clock, findSchool: (slug) => services.schools.findSchool(slug) }, slugs);
-    };
-    const parts: ChannelParts = { config, services, bot, identities, router, clock, log, sweep };
-    for (const channel of await createChannels(parts, options)) router.add(channel);
-    for (const channel of router.channels) {
+    const parts = await composeChannels(config, services, clock, log, options);
+    for (const channel of parts.router.channels) {
       await channel.start?.();
       if (channel.stop) closers.unshift(() => channel.stop!());
     }
     const server = await startHttpServer({
       host: config.host,
       port: config.port,
-      routes: router.channels.flatMap((channel) => channel.routes),
+      routes: parts.router.channels.flatMap((channel) => channel.routes),
       healthy: async () => {
         await services.database.prisma.$queryRaw`SELECT 1`;
         return true;
@@ -109,14 +93,61 @@ export async function startApp(config: Config, givenClock: Clock, log: Logger, o
     });
     closers.unshift(() => server.close());
     if (options.scheduler !== false) {
-      const task = startCronScheduler({ sweep, onError: (error) => log.error('reminder sweep failed', { error }) });
-      closers.unshift(async () => void (await task.destroy()));
+      await services.outbox.queueMissingJobs();
+      const worker = await startJobWorker({ databaseUrl: services.database.url, deps: parts.jobs });
+      closers.unshift(() => worker.stop());
     }
-    return { ...parts, server, channels: router.channels, close: () => closeAll(closers) };
+    return { ...parts, server, channels: parts.router.channels, close: () => closeAll(closers) };
   } catch (error) {
     await closeAll(closers);
     throw error;
   }
+}
+
+/**
+ * The bot over the conversation engine and the channels the configuration asks for, behind one
+ * `ChannelRouter`: what the server serves and what every delivery (the job worker's, `trellis
+ * sweep`'s) goes through. Channels are built, not started.
+ */
+export async function composeChannels(config: Config, services: Services, clock: Clock, log: Logger, options: AppOptions = {}): Promise<ChannelParts> {
+  const identities = new PrismaIdentityStore(services.database.prisma);
+  const engine = new ConversationEngine({ store: new PrismaConversationStore(services.database.prisma), clock, dialogs: ALL_DIALOGS });
+  const router = new ChannelRouter();
+  const reportReads = new PrismaReportReads(services.database.prisma);
+  const access = prismaAccess(services.database.prisma);
+  const bot = new TrellisBot({
+    engine,
+    dialogs: ALL_DIALOGS,
+    identities,
+    reports: new CycleReports(reportReads, access),
+    actions: new ObligationReminderActions(new PrismaReminderActionsStore(services.database.prisma)),
+    records: new PersonalRecordsRequests(services.records, { store: services.retention, findSchool: (slug) => services.schools.findSchool(slug), clock }),
+    clock,
+    notifier: router,
+    access: new AccessRequests({ facts: new PrismaPeopleFacts(services.database.prisma), store: new PrismaAccessRequestStore(services.database.prisma), guard: access.guard, reads: reportReads }),
+    threads: new PrismaActiveThreads(services.database.prisma),
+  });
+  const findSchool = (slug: string) => services.schools.findSchool(slug);
+  const jobs: JobDeps = {
+    sweep: { reminders: services.reminders, clock, findSchool },
+    delivery: {
+      outbox: services.outbox,
+      reminders: services.reminders,
+      deliverer: router,
+      notices: { sendNotice: (recipient, text, key) => router.sendTo(recipient.id, [say(text)], key) },
+      clock,
+      findSchool,
+    },
+    listSchoolSlugs: () => services.reminders.listSchoolSlugs(),
+    log,
+  };
+  const sweep = async () => {
+    await sweepSchools(jobs.sweep, await services.reminders.listSchoolSlugs());
+    await runDueJobs(services.database.url, jobs);
+  };
+  const parts: ChannelParts = { config, services, bot, identities, router, clock, log, sweep, jobs };
+  for (const channel of await createChannels(parts, options)) router.add(channel);
+  return parts;
 }
 
 /** The channels the configuration asks for: Slack and Teams when configured, else the playground. */
@@ -128,7 +159,7 @@ async function createChannels(parts: ChannelParts, options: AppOptions): Promise
     const lookups = new PrismaActiveThreads(parts.services.database.prisma);
     channels.push(new TeamsChannel(parts, parts.config.teams, { threads: lookups, managers: lookups }));
   }
-  if (playgroundWillRun(parts.config, options)) channels.push(new PlaygroundChannel(parts, options));
+  if (!options.channelsOnly && playgroundWillRun(parts.config, options)) channels.push(new PlaygroundChannel(parts, options));
   void options;
   void parts;
   return channels;

@@ -2,7 +2,7 @@ import type { Config } from './config/load-config.ts';
 import type { ObligationRepository, RosterRepository, SchoolRepository } from './core/ports.ts';
 import { type Clock, systemClock } from './core/time/clock.ts';
 import { type OpenDatabase, openDatabase } from './storage/db/open-database.ts';
-import type { ReminderStore } from './core/reminders/reminder-ports.ts';
+import type { DigestOutbox, ReminderStore } from './core/reminders/reminder-ports.ts';
 import { PrismaReminderStore } from './storage/prisma/prisma-reminder-store.ts';
 import type { PersonRecordsStore } from './core/records/records-ports.ts';
 import { PrismaRecordsStore } from './storage/prisma/prisma-records-store.ts';
@@ -24,18 +24,22 @@ export interface Services {
   records: PersonRecordsStore;
   /** Destroys records whose retention period has run out (`trellis retention`, the daily job). */
   retention: RetentionStore;
+  /** The outbox's delivery side: what the job engine's deliveries read and mark. */
+  outbox: DigestOutbox;
   close(): Promise<void>;
 }
 
 export async function openServices(config: Pick<Config, 'databaseUrl' | 'dataDir'>, clock: Clock = systemClock): Promise<Services> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const reminders = new PrismaReminderStore(database.prisma);
   return {
     database,
     clock,
     schools: new PrismaSchoolRepository(database.prisma),
     roster: new PrismaRosterRepository(database.prisma),
     obligations: new PrismaObligationRepository(database.prisma),
-    reminders: new PrismaReminderStore(database.prisma),
+    reminders,
+    outbox: reminders,
     records: new PrismaRecordsStore(database.prisma),
     retention: new PrismaRetentionStore(database.prisma),
     close: () => database.close(),

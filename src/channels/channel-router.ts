@@ -43,6 +43,8 @@ export class ChannelRouter implements Deliverer, PersonMessenger {
       if (result.ok || !('unreachable' in result)) return result;
       reasons.push(`${channel.name}: ${result.error}`);
     }
-    return { ok: false, error: reasons.length === 0 ? 'no chat channel is configured' : `no channel can reach them (${reasons.join('; ')})` };
+    if (reasons.length === 0) return { ok: false, error: 'no chat channel is configured' };
+    // Retrying cannot reach someone no channel knows: a dead letter now, and the head is told.
+    return { ok: false, error: `no channel can reach them (${reasons.join('; ')})`, permanent: true };
   }
 }

@@ -6,6 +6,7 @@ import { RETENTION_USAGE, runRetentionCommand } from './commands/retention-comma
 import { runMigrateCommand } from './commands/migrate-command.ts';
 import { runStartCommand } from './commands/start-command.ts';
 import { runSweepCommand, SWEEP_USAGE } from './commands/sweep-command.ts';
+import { OUTBOX_USAGE, runOutboxCommand } from './commands/outbox-command.ts';
 import { runSchoolCommand, SCHOOL_USAGE } from './commands/school-command.ts';
 import { POLICY_USAGE, runPolicyCommand } from './commands/policy-command.ts';
 import { TIMELINE_USAGE, runTimelineCommand } from './commands/timeline-command.ts';
@@ -26,7 +27,8 @@ Usage:
   ${IMPORT_USAGE}
   ${SWEEP_USAGE}
   ${EXPORT_USAGE}
-  ${RETENTION_USAGE}`;
+  ${RETENTION_USAGE}
+  ${OUTBOX_USAGE}`;
 
 type Command = (args: string[], context: CommandContext) => Promise<void>;
 
@@ -41,6 +43,7 @@ const COMMANDS: Record<string, Command> = {
   sweep: runSweepCommand,
   export: runExportCommand,
   retention: runRetentionCommand,
+  outbox: runOutboxCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code. Known mistakes print plain words, not stacks. */

@@ -4,14 +4,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCalendarDays } from '../../src/core/calendar/iso-date.ts';
 import { planReminders } from '../../src/core/reminders/plan-reminders.ts';
-import type { DeliveryResult, DigestDelivery } from '../../src/core/reminders/reminder-ports.ts';
+import type { DeliveryResult, DigestDelivery, NoticeSender } from '../../src/core/reminders/reminder-ports.ts';
 import { sweepSchool } from '../../src/core/reminders/run-sweep.ts';
 import { calendarOf, type School } from '../../src/core/schools/school.ts';
 import { type Clock, fixedClock } from '../../src/core/time/clock.ts';
+import { runDueJobs } from '../../src/scheduler/job-worker.ts';
 import { createPrismaClient } from '../../src/storage/db/create-prisma-client.ts';
 import { PrismaReminderStore } from '../../src/storage/prisma/prisma-reminder-store.ts';
 import { PrismaSchoolRepository } from '../../src/storage/prisma/prisma-school-repository.ts';
 import { at } from '../core/reminders/reminder-fixtures.ts';
+import { jobDepsFor, makeWaitingJobsDue, sweepAndDeliver } from '../core/reminders/support/job-runs.ts';
 import { recordingDeliverer, setUpSchool } from '../core/reminders/support/school-year.ts';
 import { runTrellisWith } from '../support/run-cli.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
@@ -38,8 +40,26 @@ async function digestRows(slug: string) {
   return db.prisma.nudgeOutbox.findMany({ where: { key: { startsWith: 'digest:' }, recipient: { school: { slug } } }, orderBy: { key: 'asc' } });
 }
 
-describe('exactly once through the outbox', () => {
-  it('two sweeps at once, on two connections, never both send a digest', async () => {
+async function jobsFor(keys: readonly string[]) {
+  return db.prisma.$queryRaw<{ key: string; run_at: Date; attempts: number; waits: number }[]>`
+    SELECT key, run_at, attempts, extract(epoch FROM run_at - now())::int AS waits FROM graphile_worker.jobs WHERE key = ANY(${[...keys]}::text[])`;
+}
+
+function recordingNotices(): { notices: NoticeSender; sent: { email: string; text: string; key: string }[] } {
+  const sent: { email: string; text: string; key: string }[] = [];
+  return {
+    sent,
+    notices: {
+      sendNotice(recipient, text, key) {
+        sent.push({ email: recipient.email, text, key });
+        return Promise.resolve({ ok: true });
+      },
+    },
+  };
+}
+
+describe('exactly once through the job queue', () => {
+  it('two sweeps and two workers at once, on two connections, never both send a digest', async () => {
     const school = await freshSchool('concurrent');
     const other = createPrismaClient(db.url);
     try {
@@ -47,12 +67,14 @@ describe('exactly once through the outbox', () => {
       const clock = { current: fixedClock(at('2026-10-01')) };
       const recorder = recordingDeliverer(clock);
       // Ten school days around the 15 Oct self-reflection deadline (004 §4.2), each swept by two
-      // sweeps racing, twice at the same minute.
+      // sweeps racing, twice at the same minute, then delivered by two workers racing.
       let day = '2026-10-06';
       for (let i = 0; i < 10; i++, day = calendarOf(school).addSchoolDays(day, 1)) {
         clock.current = fixedClock(at(day));
         const now = clock.current;
-        await Promise.all([...stores, ...stores].map((reminders) => sweepSchool({ reminders, deliverer: recorder.deliverer, clock: now }, school, { batchSize: 3 })));
+        await Promise.all([...stores, ...stores].map((reminders) => sweepSchool({ reminders, clock: now }, school)));
+        const deps = jobDepsFor(db.prisma, recorder.deliverer, now);
+        await Promise.all([runDueJobs(db.url, deps), runDueJobs(db.url, jobDepsFor(other, recorder.deliverer, now))]);
       }
       const keys = recorder.deliveries.map((d) => d.key);
       expect(keys.length).toBeGreaterThan(20);
@@ -64,7 +86,7 @@ describe('exactly once through the outbox', () => {
     }
   });
 
-  it('a crash between recording and sending leaves the digest pending; the next sweep sends it once', async () => {
+  it('a digest is queued with its delivery job in one transaction: a crash before delivering leaves both, and the next run sends it once', async () => {
     const school = await freshSchool('crash');
     const reminders = new PrismaReminderStore(db.prisma);
     const now = at('2026-10-15');
@@ -73,40 +95,40 @@ describe('exactly once through the outbox', () => {
     const planned = planReminders({ school, calendar: calendarOf(school), obligations: inputs.obligations, people: inputs.people, now });
     const recorded = await reminders.record(school.id, '2026-10-15', now, planned);
     expect(recorded.digests).toBeGreaterThan(0);
-    expect((await digestRows('crash')).every((row) => row.status === 'pending')).toBe(true);
+    const rows = await digestRows('crash');
+    expect(rows.every((row) => row.status === 'pending')).toBe(true);
+    expect(await jobsFor(rows.map((row) => row.key))).toHaveLength(rows.length);
 
     const clock = { current: minutesAfter(now, 5) };
     const recorder = recordingDeliverer(clock);
-    const first = await sweepSchool({ reminders, deliverer: recorder.deliverer, clock: clock.current }, school);
-    expect(first).toMatchObject({ queuedReminders: 0, queuedDigests: 0, delivered: recorded.digests });
+    const first = await sweepAndDeliver(db, recorder.deliverer, clock.current, school);
+    expect(first).toMatchObject({ queuedReminders: 0, queuedDigests: 0 });
+    expect(recorder.deliveries).toHaveLength(recorded.digests);
     clock.current = minutesAfter(now, 10);
-    const again = await sweepSchool({ reminders, deliverer: recorder.deliverer, clock: clock.current }, school);
-    expect(again.delivered).toBe(0);
+    await sweepAndDeliver(db, recorder.deliverer, clock.current, school);
     expect(recorder.deliveries).toHaveLength(recorded.digests);
     const reminderRows = await db.prisma.nudgeOutbox.findMany({ where: { key: { in: planned.map((r) => r.key) } } });
     expect(reminderRows.every((row) => row.status === 'sent')).toBe(true);
+    expect(await jobsFor(rows.map((row) => row.key))).toEqual([]);
   });
 
-  it('a sweep that dies holding a claimed digest: taken over once its lease ends, sent once', async () => {
-    const school = await freshSchool('lease');
-    const reminders = new PrismaReminderStore(db.prisma);
-    const now = at('2026-10-15', '15:30');
-    const inputs = await reminders.loadSweepInputs(school.id, '2026-10-15', '2025-10-15');
-    await reminders.record(school.id, '2026-10-15', now, planReminders({ school, calendar: calendarOf(school), obligations: inputs.obligations, people: inputs.people, now }));
-    const claimed = await reminders.claimDigests(school.id, now, new Date(now.getTime() + 120_000), 1);
-    expect(claimed).toHaveLength(1);
-    const clock = { current: minutesAfter(now, 1) };
-    const recorder = recordingDeliverer(clock);
-    await sweepSchool({ reminders, deliverer: recorder.deliverer, clock: clock.current }, school);
-    expect(recorder.deliveries.map((d) => d.key)).not.toContain(claimed[0]!.key);
-    clock.current = minutesAfter(now, 5);
-    await sweepSchool({ reminders, deliverer: recorder.deliverer, clock: clock.current }, school);
-    expect(recorder.deliveries.filter((d) => d.key === claimed[0]!.key)).toHaveLength(1);
+  it('digests queued before the job engine (no job) get one when the worker starts, and are delivered once', async () => {
+    const school = await freshSchool('upgraded');
+    const store = new PrismaReminderStore(db.prisma);
+    const now = at('2026-10-15');
+    await sweepSchool({ reminders: store, clock: fixedClock(now) }, school);
+    const rows = await digestRows('upgraded');
+    // As a database upgraded mid-day would have them: pending digests and no jobs.
+    await db.prisma.$executeRaw`DELETE FROM graphile_worker._private_jobs WHERE key = ANY(${rows.map((row) => row.key)}::text[])`;
+    expect(await store.queueMissingJobs()).toBe(rows.length);
+    expect(await store.queueMissingJobs()).toBe(0);
+    const recorder = recordingDeliverer({ current: fixedClock(now) });
+    await runDueJobs(db.url, jobDepsFor(db.prisma, recorder.deliverer, fixedClock(now)));
+    expect(recorder.deliveries.filter((d) => d.email.endsWith('@upgraded.example')).map((d) => d.key).sort()).toEqual(rows.map((row) => row.key));
   });
 
-  it('a deliverer that throws once: retried after a back-off and delivered once', async () => {
+  it('a deliverer that throws once: the job engine retries it after a back-off and it is delivered once', async () => {
     const school = await freshSchool('throws');
-    const reminders = new PrismaReminderStore(db.prisma);
     const now = at('2026-10-15', '15:30');
     const clock = { current: fixedClock(now) };
     let thrown = false;
@@ -115,23 +137,27 @@ describe('exactly once through the outbox', () => {
       thrown = true;
       throw new Error('socket hang up');
     });
-    const first = await sweepSchool({ reminders, deliverer: recorder.deliverer, clock: clock.current }, school);
-    expect(first.retrying).toBe(1);
+    await sweepAndDeliver(db, recorder.deliverer, clock.current, school);
     const row = (await digestRows('throws')).find((r) => r.status === 'pending')!;
-    expect(row).toMatchObject({ attempts: 1, lastError: 'socket hang up' });
-    for (const minutes of [0.5, 1, 5, 10]) {
-      clock.current = minutesAfter(now, minutes);
-      await sweepSchool({ reminders, deliverer: recorder.deliverer, clock: clock.current }, school);
-    }
+    expect(row).toMatchObject({ attempts: 1, lastError: 'socket hang up', sendingSince: null });
+    const [job] = await jobsFor([row.key]);
+    expect(job).toMatchObject({ attempts: 1 });
+    expect(job!.waits).toBeGreaterThan(0);
+    // Not due yet: running the queue again sends nothing; once the back-off has passed, it goes.
+    await runDueJobs(db.url, jobDepsFor(db.prisma, recorder.deliverer, minutesAfter(now, 1)));
+    expect(recorder.deliveries.filter((d) => d.email.startsWith('t1@'))).toEqual([]);
+    await makeWaitingJobsDue(db.prisma);
+    await runDueJobs(db.url, jobDepsFor(db.prisma, recorder.deliverer, minutesAfter(now, 1)));
+    await makeWaitingJobsDue(db.prisma);
+    await runDueJobs(db.url, jobDepsFor(db.prisma, recorder.deliverer, minutesAfter(now, 2)));
     const t1 = recorder.deliveries.filter((d) => d.email.startsWith('t1@'));
     expect(t1).toHaveLength(1);
     expect(t1[0]!.deliveredOn).toBe('2026-10-15');
     expect((await digestRows('throws')).every((r) => r.status === 'sent')).toBe(true);
   });
 
-  it('a 429 with Retry-After: kept pending until then, delivered once, and the wait costs no attempt', async () => {
+  it('a 429 with Retry-After: the job waits that long on the database clock, delivered once, and the wait costs no attempt', async () => {
     const school = await freshSchool('ratelimited');
-    const reminders = new PrismaReminderStore(db.prisma);
     const now = at('2026-10-15', '15:30');
     const clock = { current: fixedClock(now) };
     const limited = new Set<string>();
@@ -140,70 +166,159 @@ describe('exactly once through the outbox', () => {
       limited.add(delivery.key);
       return { ok: false, error: 'ratelimited', retryAfterSeconds: 600 };
     });
-    const first = await sweepSchool({ reminders, deliverer: recorder.deliverer, clock: clock.current }, school);
-    expect(first.delivered).toBe(0);
-    expect(first.retrying).toBeGreaterThan(0);
+    await sweepAndDeliver(db, recorder.deliverer, clock.current, school);
+    expect(recorder.deliveries).toEqual([]);
     const waiting = await digestRows('ratelimited');
-    expect(waiting.every((r) => r.status === 'pending' && r.attempts === 0 && r.notBefore.getTime() === now.getTime() + 600_000)).toBe(true);
-    clock.current = minutesAfter(now, 5);
-    expect((await sweepSchool({ reminders, deliverer: recorder.deliverer, clock: clock.current }, school)).delivered).toBe(0);
-    clock.current = minutesAfter(now, 10);
-    const after = await sweepSchool({ reminders, deliverer: recorder.deliverer, clock: clock.current }, school);
-    expect(after.delivered).toBe(first.retrying);
-    clock.current = minutesAfter(now, 15);
-    await sweepSchool({ reminders, deliverer: recorder.deliverer, clock: clock.current }, school);
-    expect(recorder.deliveries).toHaveLength(first.retrying);
-    expect(new Set(recorder.deliveries.map((d) => d.key)).size).toBe(first.retrying);
+    expect(waiting.length).toBeGreaterThan(0);
+    expect(waiting.every((r) => r.status === 'pending' && r.attempts === 0 && r.lastError === 'ratelimited')).toBe(true);
+    const jobs = await jobsFor(waiting.map((r) => r.key));
+    expect(jobs).toHaveLength(waiting.length);
+    expect(jobs.every((job) => job.attempts === 0 && job.waits > 590 && job.waits <= 600)).toBe(true);
+    await runDueJobs(db.url, jobDepsFor(db.prisma, recorder.deliverer, minutesAfter(now, 5)));
+    expect(recorder.deliveries).toEqual([]);
+    await makeWaitingJobsDue(db.prisma);
+    await runDueJobs(db.url, jobDepsFor(db.prisma, recorder.deliverer, minutesAfter(now, 10)));
+    expect(recorder.deliveries).toHaveLength(waiting.length);
+    expect(new Set(recorder.deliveries.map((d) => d.key)).size).toBe(waiting.length);
+    expect((await digestRows('ratelimited')).every((r) => r.status === 'sent')).toBe(true);
   });
 
-  it('a permanent failure is marked failed with the last error after 5 attempts', async () => {
+  it('a delivery that keeps failing becomes a dead letter after its last attempt, and the head is told once that day', async () => {
     const school = await freshSchool('broken');
-    const reminders = new PrismaReminderStore(db.prisma);
     const now = at('2026-10-15', '15:30');
     const clock = { current: fixedClock(now) };
-    const recorder = recordingDeliverer(clock, (delivery) => (delivery.recipient.email.startsWith('t2@') ? { ok: false, error: 'user_not_found' } : undefined));
-    for (let minutes = 0; minutes <= 80; minutes += 5) {
-      clock.current = minutesAfter(now, minutes);
-      await sweepSchool({ reminders, deliverer: recorder.deliverer, clock: clock.current }, school);
+    const broken = (email: string) => email.startsWith('t2@') || email.startsWith('t3@');
+    const recorder = recordingDeliverer(clock, (delivery) => (broken(delivery.recipient.email) ? { ok: false, error: 'internal_error' } : undefined));
+    const { notices, sent } = recordingNotices();
+    await sweepSchool({ reminders: new PrismaReminderStore(db.prisma), clock: clock.current }, school);
+    for (let round = 0; round < 14; round++) {
+      await runDueJobs(db.url, jobDepsFor(db.prisma, recorder.deliverer, minutesAfter(now, round), notices));
+      await makeWaitingJobsDue(db.prisma);
     }
     const t2 = await db.prisma.person.findFirstOrThrow({ where: { email: 't2@broken.example' } });
     const row = await db.prisma.nudgeOutbox.findUniqueOrThrow({ where: { key: `digest:${t2.id}:2026-10-15` } });
-    expect(row).toMatchObject({ status: 'failed', attempts: 5, lastError: 'user_not_found' });
-    expect(recorder.deliveries.filter((d) => d.email.startsWith('t2@'))).toEqual([]);
+    expect(row).toMatchObject({ status: 'failed', attempts: 12, lastError: 'internal_error' });
+    expect(recorder.deliveries.filter((d) => broken(d.email))).toEqual([]);
+    // Two dead letters, one notice (gathered for ten minutes after the first): to the head, naming both and what to run.
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.email).toBe('head@broken.example');
+    expect(sent[0]!.text).toMatch(/could not deliver 2 reminder digests for broken/);
+    expect(sent[0]!.text).toContain('t2@broken.example');
+    expect(sent[0]!.text).toContain('trellis outbox --school broken --failed');
+    const notice = await db.prisma.nudgeOutbox.findFirstOrThrow({ where: { key: { startsWith: 'notice:dead-letters:' } } });
+    expect(notice.status).toBe('sent');
+  });
+
+  it('a permanent platform error (no channel can reach them) is a dead letter at the first attempt', async () => {
+    const school = await freshSchool('unreachable');
+    const now = at('2026-10-15', '15:30');
+    const clock = { current: fixedClock(now) };
+    const recorder = recordingDeliverer(clock, (delivery) => (delivery.recipient.email.startsWith('t4@') ? { ok: false, error: 'no channel can reach them', permanent: true } : undefined));
+    const { notices, sent } = recordingNotices();
+    await sweepSchool({ reminders: new PrismaReminderStore(db.prisma), clock: clock.current }, school);
+    await runDueJobs(db.url, jobDepsFor(db.prisma, recorder.deliverer, clock.current, notices));
+    const t4 = await db.prisma.person.findFirstOrThrow({ where: { email: 't4@unreachable.example' } });
+    const row = await db.prisma.nudgeOutbox.findUniqueOrThrow({ where: { key: `digest:${t4.id}:2026-10-15` } });
+    expect(row).toMatchObject({ status: 'failed', attempts: 1, lastError: 'no channel can reach them' });
+    expect(sent).toEqual([]);
+    await makeWaitingJobsDue(db.prisma);
+    await runDueJobs(db.url, jobDepsFor(db.prisma, recorder.deliverer, minutesAfter(now, 10), notices));
+    expect(sent.map((notice) => notice.email)).toEqual(['head@unreachable.example']);
+  });
+
+  it('a delivery whose turn comes outside the sending window waits for the next school day’s window (WHMAT 15:30–17:00)', async () => {
+    const school = await freshSchool('after-hours');
+    const now = at('2026-10-15', '16:55');
+    const clock = { current: fixedClock(now) };
+    const recorder = recordingDeliverer(clock);
+    await sweepSchool({ reminders: new PrismaReminderStore(db.prisma), clock: clock.current }, school);
+    // The worker only gets to it at 17:10: outside the window, so it waits for Fri 16 Oct 15:30.
+    clock.current = fixedClock(at('2026-10-15', '17:10'));
+    await runDueJobs(db.url, jobDepsFor(db.prisma, recorder.deliverer, clock.current));
+    expect(recorder.deliveries).toEqual([]);
+    const rows = await digestRows('after-hours');
+    const jobs = await jobsFor(rows.map((r) => r.key));
+    expect(jobs).toHaveLength(rows.length);
+    // 22h20m from 17:10 to 15:30 the next day, measured on the database's clock.
+    expect(jobs.every((job) => Math.abs(job.waits - (22 * 3600 + 20 * 60)) <= 5 && job.attempts === 0)).toBe(true);
+    await makeWaitingJobsDue(db.prisma);
+    clock.current = fixedClock(at('2026-10-16', '15:30'));
+    await runDueJobs(db.url, jobDepsFor(db.prisma, recorder.deliverer, clock.current));
+    expect(recorder.deliveries).toHaveLength(rows.length);
+    expect(recorder.deliveries.every((d) => d.deliveredOn === '2026-10-16')).toBe(true);
   });
 
   it('sends nothing outside the window or on a non-school day, and catches up at the next allowed moment', async () => {
     const school = await freshSchool('window');
-    const reminders = new PrismaReminderStore(db.prisma);
     const clock = { current: fixedClock(at('2026-10-08', '14:00')) };
     const recorder = recordingDeliverer(clock);
-    expect(await sweepSchool({ reminders, deliverer: recorder.deliverer, clock: clock.current }, school)).toMatchObject({ skipped: 'outside-window', planned: 0 });
+    expect(await sweepAndDeliver(db, recorder.deliverer, clock.current, school)).toMatchObject({ skipped: 'outside-window', planned: 0 });
     clock.current = fixedClock(at('2026-10-10'));
-    expect(await sweepSchool({ reminders, deliverer: recorder.deliverer, clock: clock.current }, school)).toMatchObject({ skipped: 'not-a-school-day' });
+    expect(await sweepAndDeliver(db, recorder.deliverer, clock.current, school)).toMatchObject({ skipped: 'not-a-school-day' });
     expect(await db.prisma.nudgeOutbox.count({ where: { recipient: { school: { slug: 'window' } } } })).toBe(0);
     // Nothing ran on Thu 8 Oct in the window: the due-in-5 reminders go out on Fri 9 Oct.
     clock.current = fixedClock(at(addCalendarDays('2026-10-08', 1), '15:45'));
-    await sweepSchool({ reminders, deliverer: recorder.deliverer, clock: clock.current }, school);
+    await sweepAndDeliver(db, recorder.deliverer, clock.current, school);
     expect(recorder.deliveries.length).toBeGreaterThan(0);
     expect(recorder.deliveries.every((d) => d.deliveredOn === '2026-10-09')).toBe(true);
   });
 });
 
-describe('trellis sweep', () => {
-  it('runs one sweep as if it were --at, printing each digest, then nothing more at the same moment', async () => {
+describe('trellis sweep and trellis outbox', () => {
+  it('with no chat channel configured, sweeps, says so, and leaves the digests queued (not marked sent)', async () => {
     await setUpSchool(db.url, dir, 'cli', 'whmat');
     const run = (...argv: string[]) => runTrellisWith({ databaseUrl: db.url }, 'sweep', ...argv);
     const first = await run('--at', '2026-10-15T16:00:00+01:00', '--school', 'cli');
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/^2026-10-15 t1@cli\.example: \d+ items? — Your growth cycle/m);
-    expect(first.stdout).toMatch(/^cli: \d+ reminders queued, \d+ digests sent\.$/m);
+    expect(first.stdout).toMatch(/^cli: \d+ reminders queued, \d+ digests queued\.$/m);
+    expect(first.stdout).toMatch(/No chat channel is configured .*the digests stay queued/);
+    const rows = await digestRows('cli');
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((row) => row.status === 'pending' && row.sentAt === null)).toBe(true);
+    expect(await jobsFor(rows.map((row) => row.key))).toHaveLength(rows.length);
     const again = await run('--at', '2026-10-15T16:05:00+01:00', '--school', 'cli');
-    expect(again.stdout).toBe('cli: 0 reminders queued, 0 digests sent.\n');
+    expect(again.stdout).toMatch(/^cli: 0 reminders queued, 0 digests queued\.$/m);
     expect((await run('--at', '2026-10-17T16:00:00+01:00', '--school', 'cli')).stdout).toBe('cli: not a school day, nothing sent.\n');
     const bad = await run('--at', 'tomorrow');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--at must be a moment/);
     expect((await run('--at', '2026-10-15T16:00:00Z', '--school', 'nowhere')).stderr).toMatch(/no school "nowhere"/);
+  });
+
+  it('--dry-run prints the digests that would go out and writes nothing', async () => {
+    await setUpSchool(db.url, dir, 'dry', 'whmat');
+    const dry = await runTrellisWith({ databaseUrl: db.url }, 'sweep', '--at', '2026-10-15T16:00:00+01:00', '--school', 'dry', '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/^2026-10-15 t1@dry\.example: \d+ items? — Your growth cycle.* \(would send\)$/m);
+    const count = dry.stdout.split('\n').filter((line) => line.endsWith('(would send)')).length;
+    expect(dry.stdout).toContain(`dry: ${count} digests would be queued (dry run: nothing written or sent).`);
+    expect(await db.prisma.nudgeOutbox.count({ where: { recipient: { school: { slug: 'dry' } } } })).toBe(0);
+  });
+
+  it('outbox lists the dead letters and resend puts them back in the queue, delivered once', async () => {
+    const school = await freshSchool('resend');
+    const now = at('2026-10-15', '15:30');
+    const clock = { current: fixedClock(now) };
+    const down = { value: true };
+    const recorder = recordingDeliverer(clock, (delivery) => (down.value && delivery.recipient.email === 't5@resend.example' ? { ok: false, error: 'account_inactive', permanent: true } : undefined));
+    await sweepAndDeliver(db, recorder.deliverer, clock.current, school);
+    const run = (...argv: string[]) => runTrellisWith({ databaseUrl: db.url }, 'outbox', ...argv);
+    const failed = await run('--school', 'resend', '--failed');
+    expect(failed.code).toBe(0);
+    const lines = failed.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^[0-9a-f-]{36} failed digest resend 2026-10-15 t5@resend\.example \(1 attempt\) — account_inactive$/);
+    expect((await run('--school', 'resend')).stdout).toMatch(/ sent digest resend 2026-10-15 t1@resend\.example/);
+    expect((await run('resend')).stderr).toMatch(/Say which to resend/);
+    expect((await run('resend', 'not-an-id')).stdout).toContain('Not failed or not found, left alone: not-an-id');
+
+    down.value = false;
+    const resent = await run('resend', lines[0]!.split(' ')[0]!);
+    expect(resent.stdout).toContain('1 re-queued for delivery.');
+    await runDueJobs(db.url, jobDepsFor(db.prisma, recorder.deliverer, clock.current));
+    expect(recorder.deliveries.filter((d) => d.email === 't5@resend.example')).toHaveLength(1);
+    expect((await run('--school', 'resend', '--failed')).stdout).toBe('Nothing has failed.\n');
+    expect((await run('resend', '--all-failed', '--school', 'resend')).stdout).toBe('0 re-queued for delivery.\n');
   });
 });

@@ -43,7 +43,7 @@ describe('a school’s reminder window (policy.reminders.window; Brief "only at 
     // 16:00 is outside the school's window now; 08:30 the same day is inside it.
     expect((await trellis('sweep', '--at', '2026-10-15T16:00:00+01:00', '--school', 'early')).stdout).toBe('early: outside the reminder window, nothing sent.\n');
     const morning = await trellis('sweep', '--at', '2026-10-15T08:30:00+01:00', '--school', 'early');
-    expect(morning.stdout).toMatch(/^early: [1-9]\d* reminders queued, [1-9]\d* digests sent\.$/m);
+    expect(morning.stdout).toMatch(/^early: [1-9]\d* reminders queued, [1-9]\d* digests queued\.$/m);
   });
 
   it('sets the window with a policy too, and answers bad input with a plain message', async () => {

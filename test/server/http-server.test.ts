@@ -97,6 +97,6 @@ describe('ChannelRouter', () => {
     const router = new ChannelRouter();
     expect(await router.deliver(delivery)).toEqual({ ok: false, error: 'no chat channel is configured' });
     router.add(channel('teams', { ok: false, unreachable: true, error: 'removed the app' }, []));
-    expect(await router.deliver(delivery)).toEqual({ ok: false, error: 'no channel can reach them (teams: removed the app)' });
+    expect(await router.deliver(delivery)).toEqual({ ok: false, error: 'no channel can reach them (teams: removed the app)', permanent: true });
   });
 });

@@ -1,18 +1,26 @@
 import { parseArgs } from 'node:util';
-import { printingDeliverer } from '../../core/reminders/print-deliverer.ts';
+import { composeChannels } from '../../compose-app.ts';
+import type { Deliverer, DigestDelivery } from '../../core/reminders/reminder-ports.ts';
 import { type SweepResult, sweepSchools } from '../../core/reminders/run-sweep.ts';
 import { type Clock, fixedClock } from '../../core/time/clock.ts';
+import { consoleLogger } from '../../logging/logger.ts';
+import { runDueJobs } from '../../scheduler/job-worker.ts';
 import { CliError } from '../cli-error.ts';
 import type { CommandContext } from '../command-context.ts';
-import { withServices } from '../with-services.ts';
+import { loadCliConfig, withServices } from '../with-services.ts';
 
-export const SWEEP_USAGE = 'trellis sweep [--at ISO-DATETIME] [--school SCHOOL]';
+export const SWEEP_USAGE = 'trellis sweep [--at ISO-DATETIME] [--school SCHOOL] [--dry-run]';
+
+/** Deliveries run side by side, as the server's worker runs them. */
+const DELIVERY_WORKERS = 4;
 
 const ISO_DATETIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/;
 
 /**
  * `trellis sweep`: one reminder sweep, as the scheduler runs every five minutes, optionally as if
- * it were another moment. Until the chat channels exist each digest is printed and marked sent.
+ * it were another moment, then every delivery that is due, through the chat channels the server
+ * would use (the same composition), printing each digest sent. With no channel configured the
+ * digests stay queued for the server; `--dry-run` prints what would be queued and writes nothing.
  */
 export async function runSweepCommand(args: string[], context: CommandContext): Promise<void> {
   let parsed: ReturnType<typeof parse>;
@@ -23,18 +31,62 @@ export async function runSweepCommand(args: string[], context: CommandContext): 
   }
   if (parsed.positionals.length > 0) throw new CliError(`Unexpected "${parsed.positionals.join(' ')}".\n\nUsage:\n${SWEEP_USAGE}`);
   const clock = clockFor(parsed.values.at, context.clock);
+  const config = loadCliConfig(context);
+  const out = (line: string) => context.output.out(line);
   await withServices({ ...context, clock }, async (services) => {
     const slugs = parsed.values.school === undefined ? await services.reminders.listSchoolSlugs() : [parsed.values.school];
     if (parsed.values.school !== undefined && (await services.schools.findSchool(parsed.values.school)) === undefined) {
       throw new CliError(`There is no school "${parsed.values.school}" yet: create it first with trellis school set ${parsed.values.school} --policy … --terms …`);
     }
-    const results = await sweepSchools(
-      { reminders: services.reminders, deliverer: printingDeliverer((line) => context.output.out(line)), clock, findSchool: (slug) => services.schools.findSchool(slug) },
-      slugs,
-    );
-    for (const result of results) context.output.out(summary(result));
-    if (results.length === 0) context.output.out('No schools yet: nothing to sweep.');
+    if (slugs.length === 0) {
+      out('No schools yet: nothing to sweep.');
+      return;
+    }
+    const findSchool = (slug: string) => services.schools.findSchool(slug);
+    if (parsed.values['dry-run']) {
+      for (const result of await sweepSchools({ reminders: services.reminders, clock, findSchool }, slugs, { dryRun: true })) {
+        for (const delivery of result.wouldSend ?? []) out(`${digestLine(delivery)} (would send)`);
+        out(dryRunSummary(result));
+      }
+      return;
+    }
+    const parts = await composeChannels(config, services, clock, consoleLogger(config.logLevel), { channelsOnly: true });
+    const results = await sweepSchools(parts.jobs.sweep, slugs);
+    for (const result of results) out(summary(result));
+    if (results.every((result) => result.skipped !== undefined)) return;
+    if (parts.router.channels.length === 0) {
+      out('No chat channel is configured (Slack or Teams): the digests stay queued, and the server sends them once one is.');
+      return;
+    }
+    const sent = { ok: 0, notNow: 0 };
+    const printing: Deliverer = {
+      async deliver(delivery) {
+        const result = await parts.router.deliver(delivery);
+        if (result.ok) {
+          sent.ok++;
+          out(digestLine(delivery));
+        } else {
+          sent.notNow++;
+          out(`${delivery.message.date} ${delivery.recipient.email}: not sent (${result.error})`);
+        }
+        return result;
+      },
+    };
+    for (const channel of parts.router.channels) await channel.start?.();
+    try {
+      const only = parsed.values.school === undefined ? undefined : { schools: slugs };
+      await runDueJobs(services.database.url, { ...parts.jobs, delivery: { ...parts.jobs.delivery, deliverer: printing } }, DELIVERY_WORKERS, only);
+    } finally {
+      for (const channel of parts.router.channels) await channel.stop?.();
+    }
+    out(`${sent.ok} ${sent.ok === 1 ? 'digest' : 'digests'} sent${sent.notNow > 0 ? `, ${sent.notNow} not sent now (retried later; see trellis outbox)` : ''}.`);
   });
+}
+
+function digestLine(delivery: DigestDelivery): string {
+  const { recipient, message } = delivery;
+  const count = message.items.length;
+  return `${message.date} ${recipient.email}: ${count} ${count === 1 ? 'item' : 'items'} — ${message.title}`;
 }
 
 function clockFor(at: string | undefined, fallback: Clock): Clock {
@@ -45,19 +97,26 @@ function clockFor(at: string | undefined, fallback: Clock): Clock {
   return fixedClock(at);
 }
 
-function summary(result: SweepResult): string {
+function skippedLine(result: SweepResult): string | undefined {
   if (result.skipped === 'not-a-school-day') return `${result.school}: not a school day, nothing sent.`;
   if (result.skipped === 'outside-window') return `${result.school}: outside the reminder window, nothing sent.`;
-  const extra = [
-    result.followUps > 0 ? `${result.followUps} ${result.followUps === 1 ? 'deadline' : 'deadlines'} added (appeal outcome, 002 §17)` : '',
-    result.retrying > 0 ? `${result.retrying} to retry` : '',
-    result.failed > 0 ? `${result.failed} failed` : '',
-  ]
-    .filter(Boolean)
-    .join(', ');
-  return `${result.school}: ${result.queuedReminders} reminders queued, ${result.delivered} digests sent${extra ? `, ${extra}` : ''}.`;
+  return undefined;
+}
+
+function summary(result: SweepResult): string {
+  const skipped = skippedLine(result);
+  if (skipped !== undefined) return skipped;
+  const followUps = result.followUps > 0 ? `, ${result.followUps} ${result.followUps === 1 ? 'deadline' : 'deadlines'} added (appeal outcome, 002 §17)` : '';
+  return `${result.school}: ${result.queuedReminders} reminders queued, ${result.queuedDigests} ${result.queuedDigests === 1 ? 'digest' : 'digests'} queued${followUps}.`;
+}
+
+function dryRunSummary(result: SweepResult): string {
+  const skipped = skippedLine(result);
+  if (skipped !== undefined) return skipped;
+  const count = result.wouldSend?.length ?? 0;
+  return `${result.school}: ${count} ${count === 1 ? 'digest' : 'digests'} would be queued (dry run: nothing written or sent).`;
 }
 
 function parse(args: string[]) {
-  return parseArgs({ args, strict: true, allowPositionals: true, options: { at: { type: 'string' }, school: { type: 'string' } } });
+  return parseArgs({ args, strict: true, allowPositionals: true, options: { at: { type: 'string' }, school: { type: 'string' }, 'dry-run': { type: 'boolean' } } });
 }

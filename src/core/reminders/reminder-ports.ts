@@ -27,24 +27,83 @@ export interface HeldMeeting {
   heldOn: IsoDate;
 }
 
-/** A queued digest this sweep has claimed (leased) for delivery, with the reminders it carries. */
-export interface ClaimedDigest {
+/** A queued digest with the reminders it carries, read for delivering it. */
+export interface QueuedDigest {
   id: string;
   key: string;
   recipientId: string;
-  /** Read with the claim, so delivering needs no roster in memory; undefined if the person was deleted. */
+  /** Read with the digest, so delivering needs no roster in memory; undefined if the person was deleted. */
   recipient?: ReminderPerson | undefined;
+  schoolId: string;
+  schoolSlug: string;
   date: IsoDate;
-  /** Delivery attempts so far, this one included. */
-  attempts: number;
+  status: OutboxStatus;
+  /** When an attempt began that never settled: that run died mid-send, and may have delivered it. */
+  sendingSince?: Date | undefined;
   reminders: Reminder[];
+}
+
+/** pending (a delivery job is queued) → sent, or failed: the dead-letter state someone is told about. */
+export type OutboxStatus = 'pending' | 'sent' | 'failed';
+
+/** A message to a school's head that some digests could not be delivered (at most one a day). */
+export interface QueuedNotice {
+  id: string;
+  key: string;
+  recipient?: ReminderPerson | undefined;
+  schoolId: string;
+  schoolSlug: string;
+  date: IsoDate;
+  status: OutboxStatus;
+}
+
+/** One row of `trellis outbox`. */
+export interface OutboxEntry {
+  id: string;
+  key: string;
+  kind: 'digest' | 'notice';
+  schoolSlug: string;
+  recipientEmail: string;
+  date: IsoDate;
+  status: OutboxStatus;
+  attempts: number;
+  lastError?: string | undefined;
+}
+
+/**
+ * The delivery side of the outbox. Each digest and notice row has one delivery job, queued in
+ * the transaction that creates the row (and when it is re-sent), keyed by the row's key; the job
+ * engine runs it and this records what happened. Marking is one row at a time, guarded by the
+ * status, so a job that runs again after its row is sent or failed does nothing.
+ */
+export interface DigestOutbox {
+  /**
+   * Reads a digest for delivering it and, if it is pending, marks an attempt as starting (settling
+   * it clears the mark), in one statement; `sendingSince` is the mark an earlier attempt left, if
+   * it died mid-send.
+   */
+  claimDigest(id: string, now: Date): Promise<QueuedDigest | undefined>;
+  loadNotice(id: string): Promise<QueuedNotice | undefined>;
+  /** pending → sent; false when the row was not pending (another run got there first). */
+  markSent(id: string, now: Date): Promise<boolean>;
+  /** The failed attempt's error and the attempts so far, for `trellis outbox`; the row stays pending. */
+  recordAttempt(id: string, attempts: number, error: string): Promise<void>;
+  /** pending → failed (dead letter), with the carried reminders; false when it was not pending. */
+  markFailed(id: string, attempts: number, error: string): Promise<boolean>;
+  /** Queues today's one notice to `recipientId` about the school's dead letters; false when today's exists. */
+  queueDeadLetterNotice(schoolId: string, recipientId: string, today: IsoDate, now: Date): Promise<boolean>;
+  /** Queues a delivery job for every pending row that has none (rows from before the job engine); returns how many. */
+  queueMissingJobs(): Promise<number>;
+  /** Digests and notices, newest first; only failed ones with `failedOnly`. */
+  list(filter: { schoolSlug?: string | undefined; failedOnly?: boolean | undefined; limit?: number | undefined }): Promise<OutboxEntry[]>;
+  /** Failed rows back to pending with a fresh delivery job; `ids` by id or key prefix, or every failed one. Returns those re-queued. */
+  resend(which: { ids: readonly string[] } | { allFailed: true; schoolSlug?: string | undefined }): Promise<OutboxEntry[]>;
 }
 
 /**
  * The reminder outbox. Reminders are queued before anything is sent, each once by its key; a
- * digest row per recipient per day carries them; a digest is leased by one sweep at a time, so
- * two sweeps (or two servers) never both send it, and a sweep that dies mid-way leaves rows the
- * next one finishes.
+ * digest row per recipient per day carries them, and its delivery job is queued in the same
+ * transaction (see DigestOutbox), so a sweep that dies mid-way leaves nothing half-done.
  */
 export interface ReminderStore {
   listSchoolSlugs(): Promise<string[]>;
@@ -60,11 +119,14 @@ export interface ReminderStore {
    * in a stable order, with the people they name. A fixed number of statements per page.
    */
   loadSweepPage(schoolId: string, candidates: SweepCandidates, page: { after?: string | undefined; limit: number }): Promise<SweepPage>;
+  /** Which of these reminder keys are in the outbox already (for a dry run). */
+  queuedKeys(keys: readonly string[]): Promise<Set<string>>;
   /** Queues each reminder once: a key seen before is left alone. Returns how many were new. */
   queueReminders(now: Date, reminders: readonly Reminder[]): Promise<number>;
   /**
    * One digest per recipient for `today` carrying every queued reminder of theirs not yet carried
-   * by a digest; a recipient whose digest for today exists already waits for the next school day.
+   * by a digest, each with its delivery job queued in the same transaction; a recipient whose
+   * digest for today exists already waits for the next school day.
    */
   assembleDigests(schoolId: string, today: IsoDate, now: Date): Promise<number>;
   /** `queueReminders` then `assembleDigests`. */
@@ -73,14 +135,6 @@ export interface ReminderStore {
   heldMeetingsWithoutOutcome(schoolId: string, dueSince: IsoDate): Promise<HeldMeeting[]>;
   /** Creates deadline obligations; one whose key exists is left as it is. Returns how many were new. */
   saveDeadlines(deadlines: readonly DeadlineObligation[]): Promise<number>;
-  /** Leases up to `limit` digests that are due (pending, or sending with an expired lease) until `leaseUntil`. */
-  claimDigests(schoolId: string, now: Date, leaseUntil: Date, limit: number): Promise<ClaimedDigest[]>;
-  /** The digests and the reminders they carry are sent: one statement for the lot. */
-  markSent(digests: readonly ClaimedDigest[], now: Date): Promise<void>;
-  /** Back to pending until `notBefore`; a platform's rate limit does not use up an attempt. */
-  markRetry(digest: ClaimedDigest, notBefore: Date, error: string, countAttempt: boolean): Promise<void>;
-  /** Given up after too many attempts: the digest and its reminders are failed, with the last error. */
-  markFailed(digest: ClaimedDigest, error: string): Promise<void>;
 }
 
 /** The person a digest goes to, as a channel needs them to find their chat account. */
@@ -97,10 +151,24 @@ export interface DigestDelivery {
   message: DigestMessage;
 }
 
-/** `retryAfterSeconds` when the platform asked to slow down (Slack's and Teams' 429 Retry-After). */
-export type DeliveryResult = { ok: true } | { ok: false; error: string; retryAfterSeconds?: number | undefined };
+/**
+ * `retryAfterSeconds` when the platform asked to slow down (Slack's and Teams' 429 Retry-After);
+ * `permanent` when retrying cannot help (nobody can reach the person), so it is a dead letter now.
+ */
+export type DeliveryResult = { ok: true } | { ok: false; error: string; retryAfterSeconds?: number | undefined; permanent?: boolean | undefined };
 
 /** Sends a digest over a channel. Throwing is treated as a failed attempt, as `{ ok: false }` is. */
 export interface Deliverer {
   deliver(delivery: DigestDelivery): Promise<DeliveryResult>;
+  /**
+   * Whether the platform already has this delivery (looked up by its key), for a retry after an
+   * attempt that died mid-send; undefined when the channel cannot tell, and the digest is sent
+   * again (at least once). Optional: only channels that can look it up implement it.
+   */
+  wasDelivered?(delivery: DigestDelivery): Promise<boolean | undefined>;
+}
+
+/** Sends a plain message to one person (the head's dead-letter notice) over the same channels. */
+export interface NoticeSender {
+  sendNotice(recipient: DigestRecipient, text: string, key: string): Promise<DeliveryResult>;
 }

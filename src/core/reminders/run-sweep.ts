@@ -5,33 +5,26 @@ import { calendarOf, type School } from '../schools/school.ts';
 import type { Clock } from '../time/clock.ts';
 import { composeDigest } from './compose-digest.ts';
 import { catchUpStart, planReminders } from './plan-reminders.ts';
-import type { ClaimedDigest, Deliverer, ReminderStore } from './reminder-ports.ts';
+import type { DigestDelivery, DigestRecipient, ReminderStore } from './reminder-ports.ts';
+import type { Reminder } from './reminder-types.ts';
 import { schoolDaysOf } from './school-days.ts';
 import { sendingMoment } from './sending-window.ts';
 import { sweepCandidates } from './sweep-candidates.ts';
 
 export interface SweepDeps {
   reminders: ReminderStore;
-  deliverer: Deliverer;
   clock: Clock;
 }
 
 export interface SweepOptions {
-  /** How long a claimed digest is ours before another sweep may take it over (a crashed sender). */
-  leaseSeconds?: number;
-  /** Failed attempts (rate limits aside) before a digest is marked failed. */
-  maxAttempts?: number;
-  /** Digests claimed per round trip. */
-  batchSize?: number;
   /** Candidate obligations read per page: bounds the sweep's memory whatever the school's size. */
   pageSize?: number;
-  /**
-   * Delivered digests marked sent per statement. One at a time would make a 10,000-person day
-   * 10,000 statements (9.3 s against 2.4 s measured); 50 keeps the sweep to a statement per batch,
-   * at the price that a process killed mid-batch may repeat up to that batch once its lease ends.
-   */
-  markSentEvery?: number;
   catchUpSchoolDays?: number;
+  /**
+   * Plan only: read what is due, write nothing, and return the digests that would be queued
+   * (`trellis sweep --dry-run`).
+   */
+  dryRun?: boolean;
 }
 
 export interface SweepResult {
@@ -42,10 +35,10 @@ export interface SweepResult {
   /** Deadlines the sweep created from earlier events (an appeal meeting marked held → its written outcome). */
   followUps: number;
   queuedReminders: number;
+  /** Digests queued, each with its delivery job (the job engine delivers them). */
   queuedDigests: number;
-  delivered: number;
-  retrying: number;
-  failed: number;
+  /** With `dryRun`: the digests that would be queued now, one per recipient. */
+  wouldSend?: DigestDelivery[] | undefined;
 }
 
 /** Obligations overdue for longer than this stop being chased: a year-old item is a conversation, not a nudge. */
@@ -53,18 +46,19 @@ const OVERDUE_HORIZON_DAYS = 366;
 
 /**
  * One sweep of one school at the clock's moment: plan the reminders due now, queue them and the
- * day's digests in the outbox, then deliver whatever digests are due, each once. Safe to run as
- * often as wanted and from several processes at once.
+ * day's digests in the outbox, each digest with its delivery job (`deliverQueuedDigest` runs it).
+ * Safe to run as often as wanted and from several processes at once: every write is keyed.
  */
 export async function sweepSchool(deps: SweepDeps, school: School, options: SweepOptions = {}): Promise<SweepResult> {
   const now = deps.clock.now();
   const calendar = calendarOf(school);
-  const result: SweepResult = { school: school.slug, planned: 0, followUps: 0, queuedReminders: 0, queuedDigests: 0, delivered: 0, retrying: 0, failed: 0 };
+  const result: SweepResult = { school: school.slug, planned: 0, followUps: 0, queuedReminders: 0, queuedDigests: 0 };
   const moment = sendingMoment(school.policy, calendar, now);
   if (!moment.ok) return { ...result, skipped: moment.reason };
   const today = moment.today;
   const dueSince = addCalendarDays(today, -OVERDUE_HORIZON_DAYS);
 
+  if (options.dryRun) return { ...result, wouldSend: await wouldSend(deps, school, today, now, options) };
   result.followUps = await createFollowUps(deps, school, calendar, today);
   const days = schoolDaysOf(calendar);
   const candidates = sweepCandidates(school.policy.reminders, days, today, catchUpStart(days, today, options.catchUpSchoolDays), dueSince);
@@ -79,9 +73,34 @@ export async function sweepSchool(deps: SweepDeps, school: School, options: Swee
   } while (after !== undefined);
   // Once, after every page is queued: a recipient's reminders from several pages make one digest.
   result.queuedDigests = await deps.reminders.assembleDigests(school.id, today, now);
-
-  await deliverDue(deps, school, now, options, result);
   return result;
+}
+
+/** The dry run: the same plan, less what is already queued, grouped into the digests it would make. */
+async function wouldSend(deps: SweepDeps, school: School, today: IsoDate, now: Date, options: SweepOptions): Promise<DigestDelivery[]> {
+  const calendar = calendarOf(school);
+  const days = schoolDaysOf(calendar);
+  const candidates = sweepCandidates(school.policy.reminders, days, today, catchUpStart(days, today, options.catchUpSchoolDays), addCalendarDays(today, -OVERDUE_HORIZON_DAYS));
+  const head = await deps.reminders.loadHead(school.id);
+  const byRecipient = new Map<string, Reminder[]>();
+  const recipients = new Map<string, DigestRecipient>();
+  let after: string | undefined;
+  do {
+    const page = await deps.reminders.loadSweepPage(school.id, candidates, { after, limit: options.pageSize ?? 20_000 });
+    const planned = planReminders({ school, calendar, obligations: page.obligations, people: page.people, head, now, catchUpSchoolDays: options.catchUpSchoolDays });
+    const queued = await deps.reminders.queuedKeys(planned.map((reminder) => reminder.key));
+    for (const person of [...page.people, ...(head === undefined ? [] : [head])]) recipients.set(person.id, { id: person.id, email: person.email, fullName: person.fullName });
+    for (const reminder of planned) {
+      if (queued.has(reminder.key)) continue;
+      byRecipient.set(reminder.recipientId, [...(byRecipient.get(reminder.recipientId) ?? []), reminder]);
+    }
+    after = page.next;
+  } while (after !== undefined);
+  return [...byRecipient].map(([recipientId, reminders]) => ({
+    key: `digest:${recipientId}:${today}`,
+    recipient: recipients.get(recipientId) ?? { id: recipientId, email: recipientId, fullName: recipientId },
+    message: composeDigest(recipientId, today, reminders),
+  }));
 }
 
 /**
@@ -95,63 +114,6 @@ async function createFollowUps(deps: SweepDeps, school: School, calendar: School
   const held = await deps.reminders.heldMeetingsWithoutOutcome(school.id, addCalendarDays(today, -OVERDUE_HORIZON_DAYS));
   if (held.length === 0) return 0;
   return deps.reminders.saveDeadlines(held.map((meeting) => appealOutcomeDeadline({ meeting, heldOn: meeting.heldOn, appeals, calendar })));
-}
-
-async function deliverDue(deps: SweepDeps, school: School, now: Date, options: SweepOptions, result: SweepResult): Promise<void> {
-  const batchSize = options.batchSize ?? 500;
-  const flushAt = Math.max(1, options.markSentEvery ?? 50);
-  const leaseUntil = new Date(now.getTime() + (options.leaseSeconds ?? 120) * 1000);
-  for (;;) {
-    const claimed = await deps.reminders.claimDigests(school.id, now, leaseUntil, batchSize);
-    let sent: ClaimedDigest[] = [];
-    for (const digest of claimed) {
-      if (await deliverOne(deps, digest, now, options.maxAttempts ?? 5, result)) sent.push(digest);
-      if (sent.length >= flushAt) {
-        await deps.reminders.markSent(sent, now);
-        sent = [];
-      }
-    }
-    await deps.reminders.markSent(sent, now);
-    if (claimed.length < batchSize) return;
-  }
-}
-
-/** Delivers one digest; true when it went and is to be marked sent, otherwise it is marked here. */
-async function deliverOne(deps: SweepDeps, digest: ClaimedDigest, now: Date, maxAttempts: number, result: SweepResult): Promise<boolean> {
-  const recipient = digest.recipient;
-  if (recipient === undefined || !recipient.active) {
-    await deps.reminders.markFailed(digest, 'the recipient is no longer on the school roster');
-    result.failed++;
-    return false;
-  }
-  const message = composeDigest(digest.recipientId, digest.date, digest.reminders);
-  let outcome: Awaited<ReturnType<Deliverer['deliver']>>;
-  try {
-    outcome = await deps.deliverer.deliver({ key: digest.key, recipient: { id: recipient.id, email: recipient.email, fullName: recipient.fullName }, message });
-  } catch (error) {
-    outcome = { ok: false, error: error instanceof Error ? error.message : String(error) };
-  }
-  if (outcome.ok) {
-    result.delivered++;
-    return true;
-  }
-  if (outcome.retryAfterSeconds !== undefined) {
-    // The platform asked us to wait: that is not the digest's fault, so it costs no attempt.
-    await deps.reminders.markRetry(digest, new Date(now.getTime() + outcome.retryAfterSeconds * 1000), outcome.error, false);
-    result.retrying++;
-  } else if (digest.attempts >= maxAttempts) {
-    await deps.reminders.markFailed(digest, outcome.error);
-    result.failed++;
-  } else {
-    await deps.reminders.markRetry(digest, new Date(now.getTime() + backoffSeconds(digest.attempts) * 1000), outcome.error, true);
-    result.retrying++;
-  }
-  return false;
-}
-
-/** 1, 2, 4, 8… minutes, at most an hour: the next sweeps retry without hammering a broken channel. */
-function backoffSeconds(attempts: number): number {
-  return Math.min(60 * 2 ** Math.max(0, attempts - 1), 3600);
 }
 
 /** Sweeps every school Trellis knows, or the named one, one after another. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { installJobQueue } from '../jobs/install-job-queue.ts';
 import { defaultMigrationsDir, type MigrationFile, readMigrationFiles } from './migration-files.ts';
 
 /**
@@ -47,6 +48,7 @@ export async function applyMigrations(
   const migrations = readMigrationFiles(migrationsDir);
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
+  let pending: MigrationFile[];
   try {
     // Session-level lock: a second process waits here until the first has finished, then finds
     // nothing left to do.
@@ -54,15 +56,17 @@ export async function applyMigrations(
     try {
       await client.query(createMigrationsTable);
       const applied = await readAppliedMigrations(client);
-      const pending = findPendingMigrations(migrations, applied);
+      pending = findPendingMigrations(migrations, applied);
       for (const migration of pending) await applyOne(client, migration);
-      return pending.map((migration) => migration.name);
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [PRISMA_ADVISORY_LOCK_ID]);
     }
   } finally {
     await client.end();
   }
+  // The job engine's schema comes with the tables whose rows queue its jobs.
+  await installJobQueue(databaseUrl);
+  return pending.map((migration) => migration.name);
 }
 
 async function readAppliedMigrations(client: pg.Client): Promise<AppliedRow[]> {

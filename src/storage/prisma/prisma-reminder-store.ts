@@ -2,27 +2,28 @@ import { z } from 'zod';
 import type { IsoDate } from '../../core/calendar/iso-date.ts';
 import type { DeadlineObligation } from '../../core/deadlines/deadline-obligation.ts';
 import { DEADLINE_KINDS } from '../../core/deadlines/event-deadlines.ts';
-import type { ClaimedDigest, HeldMeeting, ReminderStore, SweepInputs, SweepPage } from '../../core/reminders/reminder-ports.ts';
+import type { DigestOutbox, HeldMeeting, OutboxEntry, OutboxStatus, QueuedDigest, QueuedNotice, ReminderStore, SweepInputs, SweepPage } from '../../core/reminders/reminder-ports.ts';
 import type { Reminder, ReminderObligation, ReminderPerson, ReminderPoint } from '../../core/reminders/reminder-types.ts';
 import type { SweepCandidates } from '../../core/reminders/sweep-candidates.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
+import { NOTICE_GATHER_SECONDS, queueDeliveryJobs } from '../jobs/delivery-jobs.ts';
 import { toDbDate } from './db-date.ts';
 
 /**
  * The reminder outbox in `nudge_outbox`. A sweep does a bounded number of statements per school
  * whatever its size: two reads and one insert per page of candidate obligations (thousands per
- * page), one statement to assemble the day's digests, then claims and sent-marks in batches.
+ * page), and one transaction to assemble the day's digests and queue their delivery jobs.
  * Arrays go in through `unnest` or `ANY`, never one statement per person.
  *
  * Rows are of two types, told apart by `payload.type`:
  * - `reminder`: one cadence point for one recipient, keyed `<obligation>:<point>:<recipient>`;
  *   `payload.digestKey` is set once a digest carries it.
  * - `digest`: `digest:<recipient>:<date>`, the day's one message, listing the reminder keys it carries.
- * Status runs pending → sending (leased until `not_before`) → sent, or back to pending with a
- * later `not_before` to retry, or failed.
+ * - `notice`: `notice:dead-letters:<school>:<date>`, the head's one message a day about dead letters.
+ * Status runs pending → sent, or failed (a dead letter); the job engine holds when to try next.
  */
-export class PrismaReminderStore implements ReminderStore {
+export class PrismaReminderStore implements ReminderStore, DigestOutbox {
   readonly #prisma: PrismaClient;
 
   constructor(prisma: PrismaClient) {
@@ -118,97 +119,225 @@ export class PrismaReminderStore implements ReminderStore {
       ON CONFLICT (key) DO NOTHING`;
   }
 
+  async queuedKeys(keys: readonly string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const rows = await this.#prisma.$queryRaw<{ key: string }[]>`SELECT key FROM nudge_outbox WHERE key = ANY(${[...keys]}::text[])`;
+    return new Set(rows.map((row) => row.key));
+  }
+
   async assembleDigests(schoolId: string, today: IsoDate, now: Date): Promise<number> {
     // One digest per recipient per day carries everything of theirs queued and not yet carried;
     // if today's digest already exists (sent at an earlier tick), the newcomers wait for the
-    // next school day's, so nobody gets two messages in a day.
-    const [counted] = await this.#prisma.$queryRaw<{ digests: number }[]>`
-      WITH uncarried AS (
-        SELECT r.recipient_id, r.key FROM nudge_outbox r JOIN people p ON p.id = r.recipient_id
-        WHERE p.school_id = ${schoolId}::uuid AND r.status = 'pending' AND r.payload->>'type' = 'reminder' AND r.payload->'digestKey' IS NULL
-      ), digests AS (
-        INSERT INTO nudge_outbox (id, key, recipient_id, payload, status, attempts, not_before, created_at, updated_at)
-        SELECT gen_random_uuid(), 'digest:' || u.recipient_id::text || ':' || ${today}::text, u.recipient_id,
-          jsonb_build_object('type', 'digest', 'date', ${today}::text, 'reminderKeys', jsonb_agg(u.key ORDER BY u.key)), 'pending', 0, ${now}, now(), now()
-        FROM uncarried u GROUP BY u.recipient_id ORDER BY u.recipient_id
-        ON CONFLICT (key) DO NOTHING
-        RETURNING key, payload
+    // next school day's, so nobody gets two messages in a day. The digests' delivery jobs are
+    // queued in the same transaction: a digest exists exactly when its job does.
+    return this.#prisma.$transaction(
+      async (tx) => {
+        const digests = await tx.$queryRaw<{ id: string; key: string }[]>`
+          WITH uncarried AS (
+            SELECT r.recipient_id, r.key FROM nudge_outbox r JOIN people p ON p.id = r.recipient_id
+            WHERE p.school_id = ${schoolId}::uuid AND r.status = 'pending' AND r.payload->>'type' = 'reminder' AND r.payload->'digestKey' IS NULL
+          ), digests AS (
+            INSERT INTO nudge_outbox (id, key, recipient_id, payload, status, attempts, not_before, created_at, updated_at)
+            SELECT gen_random_uuid(), 'digest:' || u.recipient_id::text || ':' || ${today}::text, u.recipient_id,
+              jsonb_build_object('type', 'digest', 'date', ${today}::text, 'reminderKeys', jsonb_agg(u.key ORDER BY u.key)), 'pending', 0, ${now}, now(), now()
+            FROM uncarried u GROUP BY u.recipient_id ORDER BY u.recipient_id
+            ON CONFLICT (key) DO NOTHING
+            RETURNING id, key, payload
+          ), carried AS (
+            UPDATE nudge_outbox r SET payload = r.payload || jsonb_build_object('digestKey', d.key), updated_at = now()
+            FROM digests d CROSS JOIN LATERAL jsonb_array_elements_text(d.payload->'reminderKeys') AS c(key)
+            WHERE r.key = c.key
+            RETURNING r.id
+          )
+          SELECT id::text AS id, key FROM digests ORDER BY key`;
+        if (digests.length > 0) await tx.$queryRaw(queueDeliveryJobs(digests.map((d) => ({ ...d, kind: 'digest' as const })), 'new'));
+        return digests.length;
+      },
+      { timeout: 120_000, maxWait: 30_000 },
+    );
+  }
+
+  async claimDigest(id: string, now: Date): Promise<QueuedDigest | undefined> {
+    // One statement: lock the row, mark the attempt if it is pending, and read it with the
+    // reminders it carries; `previous` is the mark an earlier attempt left.
+    const [row] = await this.#prisma.$queryRaw<(QueuedRow & { previous: Date | null; reminders: unknown[] | null })[]>`
+      WITH target AS (
+        SELECT id, sending_since AS previous FROM nudge_outbox WHERE id = ${id}::uuid AND payload->>'type' = 'digest' FOR UPDATE
+      ), claimed AS (
+        UPDATE nudge_outbox d SET sending_since = ${now} FROM target t WHERE d.id = t.id AND d.status = 'pending' RETURNING d.id
+      )
+      ${queuedRows({
+        columns: Prisma.sql`, t.previous,
+          (SELECT json_agg(r.payload) FROM nudge_outbox r WHERE r.key IN (SELECT jsonb_array_elements_text(d.payload->'reminderKeys'))) AS reminders`,
+        joins: Prisma.sql`JOIN target t ON t.id = d.id`,
+      })}`;
+    if (row === undefined) return undefined;
+    const payload = DigestPayloadSchema.parse(row.payload);
+    const reminderOf = new Map((row.reminders ?? []).map((carried) => {
+      const reminder = ReminderPayloadSchema.parse(carried).reminder as Reminder;
+      return [reminder.key, reminder] as const;
+    }));
+    return {
+      id: row.id,
+      key: row.key,
+      recipientId: row.recipient.id,
+      recipient: toPerson(row.recipient),
+      schoolId: row.school_id,
+      schoolSlug: row.school_slug,
+      date: payload.date,
+      status: toStatus(row.status),
+      sendingSince: row.previous ?? undefined,
+      reminders: payload.reminderKeys.flatMap((key) => reminderOf.get(key) ?? []),
+    };
+  }
+
+  async loadNotice(id: string): Promise<QueuedNotice | undefined> {
+    const [row] = await this.#prisma.$queryRaw<QueuedRow[]>`${queuedRows()} WHERE d.id = ${id}::uuid AND d.payload->>'type' = 'notice'`;
+    if (row === undefined) return undefined;
+    const payload = NoticePayloadSchema.parse(row.payload);
+    return { id: row.id, key: row.key, recipient: toPerson(row.recipient), schoolId: row.school_id, schoolSlug: row.school_slug, date: payload.date, status: toStatus(row.status) };
+  }
+
+  async markSent(id: string, now: Date): Promise<boolean> {
+    return (await this.#settle(id, Prisma.sql`status = 'sent', sent_at = ${now}, last_error = NULL`)) > 0;
+  }
+
+  async markFailed(id: string, attempts: number, error: string): Promise<boolean> {
+    return (await this.#settle(id, Prisma.sql`status = 'failed', attempts = ${attempts}, last_error = ${error}`)) > 0;
+  }
+
+  /** A pending row, and the reminders it carries, to sent or failed in one statement; returns 1 or 0. */
+  async #settle(id: string, set: Prisma.Sql): Promise<number> {
+    const [counted] = await this.#prisma.$queryRaw<{ settled: number }[]>`
+      WITH row AS (
+        UPDATE nudge_outbox SET ${set}, sending_since = NULL, updated_at = now()
+        WHERE id = ${id}::uuid AND status = 'pending' RETURNING payload, status, sent_at, last_error
       ), carried AS (
-        UPDATE nudge_outbox r SET payload = r.payload || jsonb_build_object('digestKey', d.key), updated_at = now()
-        FROM digests d CROSS JOIN LATERAL jsonb_array_elements_text(d.payload->'reminderKeys') AS c(key)
+        UPDATE nudge_outbox r SET status = row.status, sent_at = row.sent_at, last_error = row.last_error, updated_at = now()
+        FROM row CROSS JOIN LATERAL jsonb_array_elements_text(COALESCE(row.payload->'reminderKeys', '[]'::jsonb)) AS c(key)
         WHERE r.key = c.key
         RETURNING r.id
       )
-      SELECT (SELECT count(*) FROM digests)::int AS digests`;
-    return counted?.digests ?? 0;
+      SELECT (SELECT count(*) FROM row)::int AS settled`;
+    return counted?.settled ?? 0;
   }
 
-  async claimDigests(schoolId: string, now: Date, leaseUntil: Date, limit: number): Promise<ClaimedDigest[]> {
-    // SKIP LOCKED: a digest another sweep is claiming right now is simply not ours this time;
-    // `not_before` doubles as the lease, so a sweep that died mid-send is taken over after it.
-    // No ORDER BY: every due digest goes out in this sweep anyway, and sorting all of a large
-    // school's pending rows for each batch made claiming quadratic; unordered, it stops at `limit`.
-    const digests = await this.#prisma.$queryRaw<DigestRow[]>`
-      UPDATE nudge_outbox d SET status = 'sending', not_before = ${leaseUntil}, attempts = d.attempts + 1, updated_at = now()
-      WHERE d.id IN (
-        SELECT o.id FROM nudge_outbox o JOIN people p ON p.id = o.recipient_id
-        WHERE p.school_id = ${schoolId}::uuid AND o.status IN ('pending', 'sending') AND o.not_before <= ${now}
-          AND o.payload->>'type' = 'digest'
-        LIMIT ${limit}
-        FOR UPDATE OF o SKIP LOCKED)
-      RETURNING d.id::text AS id, d.key, d.recipient_id::text AS recipient_id, d.attempts, d.payload`;
-    if (digests.length === 0) return [];
-    const recipients = await this.#prisma.$queryRaw<PersonRow[]>`
-      SELECT p.id::text AS id, p.email, p.full_name, p.role, p.line_manager_id::text AS line_manager_id, p.active, NULL AS reviewer_id
-      FROM people p WHERE p.id = ANY(${[...new Set(digests.map((d) => d.recipient_id))]}::uuid[])`;
-    const recipientOf = new Map(recipients.map((row) => [row.id, toPerson(row)]));
-    const parsed = digests.map((row) => ({ row, payload: DigestPayloadSchema.parse(row.payload) }));
-    const keys = parsed.flatMap(({ payload }) => payload.reminderKeys);
-    const carried = await this.#prisma.$queryRaw<{ key: string; payload: unknown }[]>`
-      SELECT key, payload FROM nudge_outbox WHERE key = ANY(${keys}::text[])`;
-    const reminderOf = new Map(carried.map((row) => [row.key, ReminderPayloadSchema.parse(row.payload).reminder as Reminder]));
-    return parsed
-      .map(({ row, payload }) => ({
-        id: row.id,
-        key: row.key,
-        recipientId: row.recipient_id,
-        recipient: recipientOf.get(row.recipient_id),
-        date: payload.date,
-        attempts: row.attempts,
-        reminders: payload.reminderKeys.flatMap((key) => reminderOf.get(key) ?? []),
-      }))
-      .sort((a, b) => a.key.localeCompare(b.key));
-  }
-
-  async markSent(digests: readonly ClaimedDigest[], now: Date): Promise<void> {
-    if (digests.length === 0) return;
+  async recordAttempt(id: string, attempts: number, error: string): Promise<void> {
     await this.#prisma.$executeRaw`
-      WITH digest AS (
-        UPDATE nudge_outbox SET status = 'sent', sent_at = ${now}, last_error = NULL, updated_at = now()
-        WHERE id = ANY(${digests.map((d) => d.id)}::uuid[]) RETURNING payload
-      )
-      UPDATE nudge_outbox r SET status = 'sent', sent_at = ${now}, updated_at = now()
-      FROM digest CROSS JOIN LATERAL jsonb_array_elements_text(digest.payload->'reminderKeys') AS c(key)
-      WHERE r.key = c.key`;
+      UPDATE nudge_outbox SET attempts = ${attempts}, last_error = ${error}, sending_since = NULL, updated_at = now()
+      WHERE id = ${id}::uuid AND status = 'pending'`;
   }
 
-  async markRetry(digest: ClaimedDigest, notBefore: Date, error: string, countAttempt: boolean): Promise<void> {
-    await this.#prisma.$executeRaw`
-      UPDATE nudge_outbox SET status = 'pending', not_before = ${notBefore}, last_error = ${error},
-        attempts = attempts - ${countAttempt ? 0 : 1}, updated_at = now()
-      WHERE id = ${digest.id}::uuid`;
+  async queueDeadLetterNotice(schoolId: string, recipientId: string, today: IsoDate, now: Date): Promise<boolean> {
+    return this.#prisma.$transaction(async (tx) => {
+      const created = await tx.$queryRaw<{ id: string; key: string }[]>`
+        INSERT INTO nudge_outbox (id, key, recipient_id, payload, status, attempts, not_before, created_at, updated_at)
+        VALUES (gen_random_uuid(), ${`notice:dead-letters:${schoolId}:${today}`}, ${recipientId}::uuid,
+          jsonb_build_object('type', 'notice', 'date', ${today}::text), 'pending', 0, ${now}, now(), now())
+        ON CONFLICT (key) DO NOTHING RETURNING id::text AS id, key`;
+      if (created.length > 0) await tx.$queryRaw(queueDeliveryJobs(created.map((row) => ({ ...row, kind: 'notice' as const })), 'new', NOTICE_GATHER_SECONDS));
+      return created.length > 0;
+    });
   }
 
-  async markFailed(digest: ClaimedDigest, error: string): Promise<void> {
-    await this.#prisma.$executeRaw`
-      WITH digest AS (
-        UPDATE nudge_outbox SET status = 'failed', last_error = ${error}, updated_at = now()
-        WHERE id = ${digest.id}::uuid RETURNING payload
-      )
-      UPDATE nudge_outbox r SET status = 'failed', last_error = ${error}, updated_at = now()
-      FROM digest CROSS JOIN LATERAL jsonb_array_elements_text(digest.payload->'reminderKeys') AS c(key)
-      WHERE r.key = c.key`;
+  async queueMissingJobs(): Promise<number> {
+    const rows = await this.#prisma.$queryRaw<{ id: string; key: string; kind: 'digest' | 'notice' }[]>`
+      SELECT d.id::text AS id, d.key, d.payload->>'type' AS kind FROM nudge_outbox d
+      WHERE d.status = 'pending' AND d.payload->>'type' IN ('digest', 'notice')
+        AND NOT EXISTS (SELECT 1 FROM graphile_worker._private_jobs j WHERE j.key = d.key)`;
+    if (rows.length === 0) return 0;
+    // 'new' mode leaves any job that appeared meanwhile alone, so this never doubles one.
+    await this.#prisma.$queryRaw(queueDeliveryJobs(rows, 'new'));
+    return rows.length;
   }
+
+  async list(filter: { schoolSlug?: string | undefined; failedOnly?: boolean | undefined; limit?: number | undefined }): Promise<OutboxEntry[]> {
+    const rows = await this.#prisma.$queryRaw<EntryRow[]>`
+      ${OUTBOX_ENTRY} WHERE d.payload->>'type' IN ('digest', 'notice')
+        ${filter.schoolSlug === undefined ? Prisma.empty : Prisma.sql`AND s.slug = ${filter.schoolSlug}`}
+        ${filter.failedOnly ? Prisma.sql`AND d.status = 'failed'` : Prisma.empty}
+      ORDER BY d.created_at DESC, d.key LIMIT ${filter.limit ?? 200}`;
+    return rows.map(toEntry);
+  }
+
+  async resend(which: { ids: readonly string[] } | { allFailed: true; schoolSlug?: string | undefined }): Promise<OutboxEntry[]> {
+    const chosen =
+      'ids' in which
+        ? Prisma.sql`AND (d.id::text = ANY(${[...which.ids]}::text[]) OR d.key = ANY(${[...which.ids]}::text[]))`
+        : which.schoolSlug === undefined
+          ? Prisma.empty
+          : Prisma.sql`AND d.recipient_id IN (SELECT p.id FROM people p JOIN schools s ON s.id = p.school_id WHERE s.slug = ${which.schoolSlug})`;
+    return this.#prisma.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<{ id: string; key: string; kind: 'digest' | 'notice' }[]>`
+        WITH row AS (
+          UPDATE nudge_outbox d SET status = 'pending', attempts = 0, last_error = NULL, updated_at = now()
+          WHERE d.status = 'failed' AND d.payload->>'type' IN ('digest', 'notice') ${chosen}
+          RETURNING d.id, d.key, d.payload
+        ), carried AS (
+          UPDATE nudge_outbox r SET status = 'pending', last_error = NULL, updated_at = now()
+          FROM row CROSS JOIN LATERAL jsonb_array_elements_text(COALESCE(row.payload->'reminderKeys', '[]'::jsonb)) AS c(key)
+          WHERE r.key = c.key
+          RETURNING r.id
+        )
+        SELECT id::text AS id, key, payload->>'type' AS kind FROM row ORDER BY key`;
+      if (rows.length === 0) return [];
+      await tx.$queryRaw(queueDeliveryJobs(rows, 'resend'));
+      const entries = await tx.$queryRaw<EntryRow[]>`${OUTBOX_ENTRY} WHERE d.id = ANY(${rows.map((row) => row.id)}::uuid[]) ORDER BY d.key`;
+      return entries.map(toEntry);
+    });
+  }
+}
+
+/** Outbox rows with their recipient and school, as QueuedRow; `extra` adds columns and joins (aliases d, p, s). */
+function queuedRows(extra: { columns?: Prisma.Sql; joins?: Prisma.Sql } = {}): Prisma.Sql {
+  return Prisma.sql`SELECT d.id::text AS id, d.key, d.status, d.payload, p.school_id::text AS school_id, s.slug AS school_slug,
+      json_build_object('id', p.id::text, 'email', p.email, 'full_name', p.full_name, 'role', p.role, 'line_manager_id', p.line_manager_id::text,
+        'active', p.active, 'reviewer_id', NULL) AS recipient ${extra.columns ?? Prisma.empty}
+    FROM nudge_outbox d JOIN people p ON p.id = d.recipient_id JOIN schools s ON s.id = p.school_id ${extra.joins ?? Prisma.empty}`;
+}
+
+interface QueuedRow {
+  id: string;
+  key: string;
+  status: string;
+  payload: unknown;
+  school_id: string;
+  school_slug: string;
+  recipient: PersonRow;
+}
+
+const OUTBOX_ENTRY = Prisma.sql`SELECT d.id::text AS id, d.key, d.payload->>'type' AS kind, s.slug AS school_slug, p.email, d.payload->>'date' AS date,
+      d.status, d.attempts, d.last_error
+    FROM nudge_outbox d JOIN people p ON p.id = d.recipient_id JOIN schools s ON s.id = p.school_id`;
+
+interface EntryRow {
+  id: string;
+  key: string;
+  kind: string;
+  school_slug: string;
+  email: string;
+  date: string;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+}
+
+function toEntry(row: EntryRow): OutboxEntry {
+  return {
+    id: row.id,
+    key: row.key,
+    kind: row.kind === 'notice' ? 'notice' : 'digest',
+    schoolSlug: row.school_slug,
+    recipientEmail: row.email,
+    date: row.date,
+    status: toStatus(row.status),
+    attempts: row.attempts,
+    lastError: row.last_error ?? undefined,
+  };
+}
+
+function toStatus(status: string): OutboxStatus {
+  return status === 'sent' || status === 'failed' ? status : 'pending';
 }
 
 interface ObligationRow {
@@ -251,14 +380,6 @@ interface PersonRow {
   line_manager_id: string | null;
   reviewer_id: string | null;
   active: boolean;
-}
-
-interface DigestRow {
-  id: string;
-  key: string;
-  recipient_id: string;
-  attempts: number;
-  payload: unknown;
 }
 
 const STATUSES = ['open', 'done', 'not-applicable', 'snoozed'] as const;
@@ -319,6 +440,7 @@ function toObligation(row: ObligationRow): ReminderObligation {
 }
 
 const DigestPayloadSchema = z.object({ type: z.literal('digest'), date: z.string(), reminderKeys: z.array(z.string()) });
+const NoticePayloadSchema = z.object({ type: z.literal('notice'), date: z.string() });
 
 // Stored rows are read back, not trusted: a payload written by an older version fails loudly here.
 const ReminderPayloadSchema = z.object({

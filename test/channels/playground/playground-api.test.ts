@@ -122,7 +122,7 @@ group('the playground JSON API on the real app', () => {
     expect(await app.router.sendTo(helen, note, 'note-1')).toEqual({ ok: true });
     expect(dmText(await client.threads(helen)).match(/A note for the head\./g)).toHaveLength(1);
     const unknown = await app.router.sendTo('00000000-0000-4000-8000-000000000000', note, 'note-2');
-    expect(unknown).toEqual({ ok: false, error: 'no channel can reach them (playground: not on any roster)' });
+    expect(unknown).toEqual({ ok: false, error: 'no channel can reach them (playground: not on any roster)', permanent: true });
   });
 
   it('keeps the transcript and the clock across a restart, and --reset starts a fresh demo', async () => {

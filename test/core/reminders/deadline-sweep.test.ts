@@ -1,12 +1,11 @@
+import { sweepAndDeliver } from './support/job-runs.ts';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { londonInstant } from '../../../src/core/calendar/london-time.ts';
 import { parseTermDates } from '../../../src/core/calendar/term-dates.ts';
 import type { Deliverer, DigestDelivery } from '../../../src/core/reminders/reminder-ports.ts';
-import { sweepSchool } from '../../../src/core/reminders/run-sweep.ts';
 import type { School } from '../../../src/core/schools/school.ts';
 import { fixedClock } from '../../../src/core/time/clock.ts';
-import { PrismaReminderStore } from '../../../src/storage/prisma/prisma-reminder-store.ts';
 import { PrismaSchoolRepository } from '../../../src/storage/prisma/prisma-school-repository.ts';
 import { seedSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
@@ -46,7 +45,7 @@ async function sweepOn(school: School, date: string, result?: { followUps: numbe
       return Promise.resolve({ ok: true });
     },
   };
-  const swept = await sweepSchool({ reminders: new PrismaReminderStore(db.prisma), deliverer, clock: fixedClock(londonInstant(date, '16:00')) }, school);
+  const swept = await sweepAndDeliver(db, deliverer, fixedClock(londonInstant(date, '16:00')), school);
   if (result !== undefined) result.followUps = swept.followUps;
   return delivered;
 }

@@ -1,9 +1,8 @@
+import { sweepAndDeliver } from '../reminders/support/job-runs.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { londonInstant } from '../../../src/core/calendar/london-time.ts';
 import type { Deliverer, DigestDelivery } from '../../../src/core/reminders/reminder-ports.ts';
-import { sweepSchool } from '../../../src/core/reminders/run-sweep.ts';
 import { fixedClock } from '../../../src/core/time/clock.ts';
-import { PrismaReminderStore } from '../../../src/storage/prisma/prisma-reminder-store.ts';
 import { PrismaSchoolRepository } from '../../../src/storage/prisma/prisma-school-repository.ts';
 import { seedSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
@@ -45,8 +44,7 @@ describe('the day-before reminder of a booked check-in', () => {
     const meeting = await db.prisma.checkInMeeting.findFirstOrThrow({ where: { personId: s.ids.sam! } });
 
     const { deliverer, deliveries } = recorder();
-    const reminders = new PrismaReminderStore(db.prisma);
-    const sweepAt = (date: string, hhmm = '16:00') => sweepSchool({ reminders, deliverer, clock: fixedClock(londonInstant(date, hhmm)) }, school);
+    const sweepAt = (date: string, hhmm = '16:00') => sweepAndDeliver(db, deliverer, fixedClock(londonInstant(date, hhmm)), school);
     const meetingItems = () =>
       deliveries.flatMap((d) =>
         d.message.items.filter((item) => item.obligationKey.startsWith(`${meeting.id}:`)).map((item) => ({ to: d.recipient.id, date: d.message.date, state: item.state, label: item.label })),

@@ -1,10 +1,13 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeDigest } from '../../../../src/core/reminders/compose-digest.ts';
 import { planReminders } from '../../../../src/core/reminders/plan-reminders.ts';
 import { sweepSchool } from '../../../../src/core/reminders/run-sweep.ts';
+import { runDueJobs } from '../../../../src/scheduler/job-worker.ts';
+import { jobDepsFor } from './job-runs.ts';
 import { calendarOf, type School } from '../../../../src/core/schools/school.ts';
 import { type Clock, fixedClock } from '../../../../src/core/time/clock.ts';
 import { PrismaReminderStore } from '../../../../src/storage/prisma/prisma-reminder-store.ts';
@@ -30,13 +33,26 @@ export function describeSchoolYear(preset: string): () => RecordedDelivery[] {
     const clock: { current: Clock } = { current: fixedClock(at('2026-09-01')) };
     const recorder = recordingDeliverer(clock);
     const reminders = new PrismaReminderStore(db.prisma);
-    for (let date = '2026-09-01'; date <= '2027-08-31'; date = addDay(date)) {
-      clock.current = fixedClock(at(date));
-      const now = clock.current;
-      await Promise.all([...schools.values()].map((school) => sweepSchool({ reminders, deliverer: recorder.deliverer, clock: now }, school)));
+    // One pool for the year's job runs, so each school day's delivery reuses its connections.
+    const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    const poolErrors: Error[] = [];
+    pool.on('error', (error) => poolErrors.push(error));
+    pool.on('connect', (client) => client.on('error', (error) => poolErrors.push(error)));
+    try {
+      for (let date = '2026-09-01'; date <= '2027-08-31'; date = addDay(date)) {
+        clock.current = fixedClock(at(date));
+        const now = clock.current;
+        const deps = jobDepsFor(db.prisma, recorder.deliverer, now);
+        const swept = await Promise.all([...schools.values()].map((school) => sweepSchool({ reminders, clock: now }, school)));
+        // The day's digests go out through the job engine, as the server's worker sends them.
+        if (swept.some((result) => result.queuedDigests > 0)) await runDueJobs(pool, deps);
+      }
+    } finally {
+      await pool.end();
     }
+    expect(poolErrors).toEqual([]);
     deliveries.push(...recorder.deliveries);
-  }, 120_000);
+  }, 300_000);
   afterAll(() => db.drop());
 
   function of(slug: string): RecordedDelivery[] {

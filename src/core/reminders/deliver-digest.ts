@@ -1,0 +1,157 @@
+import { londonDateOf } from '../calendar/london-time.ts';
+import { calendarOf, type School } from '../schools/school.ts';
+import type { Clock } from '../time/clock.ts';
+import { composeDigest } from './compose-digest.ts';
+import type { Deliverer, DeliveryResult, DigestDelivery, DigestOutbox, NoticeSender, ReminderStore } from './reminder-ports.ts';
+import { secondsUntilWindow } from './sending-window.ts';
+
+export interface DeliveryDeps {
+  outbox: DigestOutbox;
+  reminders: Pick<ReminderStore, 'loadHead'>;
+  deliverer: Deliverer;
+  notices: NoticeSender;
+  clock: Clock;
+  findSchool(slug: string): Promise<School | undefined>;
+}
+
+/** What a delivery job carries: the outbox row, and its school (whose sending window it waits for). */
+export interface QueuedJob {
+  id: string;
+  schoolSlug: string;
+}
+
+/** Which run of the delivery job this is: the job engine counts attempts, this decides what they mean. */
+export interface Attempt {
+  /** This attempt, counting from 1. */
+  number: number;
+  /** After this many failed attempts the row is a dead letter. */
+  max: number;
+}
+
+/**
+ * What the job engine is to do next:
+ * - `done`: nothing more (sent, or a dead letter recorded, or the row was not pending any more);
+ * - `retry`: a failed attempt; the engine retries it with exponential back-off;
+ * - `wait`: run again after `seconds` without using up an attempt (a 429's Retry-After, or the
+ *   school's sending window being closed).
+ */
+export type DeliveryStep =
+  | { step: 'done'; outcome: 'sent' | 'dead-letter' | 'not-pending' }
+  | { step: 'retry'; error: string }
+  | { step: 'wait'; seconds: number; reason: string };
+
+/** How many attempts a digest gets: with exponential back-off (e^n seconds) the last is about a day after the first. */
+export const DELIVERY_MAX_ATTEMPTS = 12;
+
+/**
+ * Delivers one queued digest, once: the one rule for it, whether the scheduler's worker or
+ * `trellis sweep` runs the job. It waits for the school's sending window, re-reads the row and
+ * does nothing unless it is still pending, and marks the row sent only after the channel said so.
+ * A permanent error or the last attempt makes it a dead letter and tells the school's head (at
+ * most one notice a day, through the same queue).
+ */
+export async function deliverQueuedDigest(deps: DeliveryDeps, job: QueuedJob, attempt: Attempt): Promise<DeliveryStep> {
+  const now = deps.clock.now();
+  const closed = await windowClosed(deps, job.schoolSlug, now);
+  if (closed !== undefined) return closed;
+  const digest = await deps.outbox.claimDigest(job.id, now);
+  if (digest === undefined || digest.status !== 'pending') return { step: 'done', outcome: 'not-pending' };
+  const recipient = digest.recipient;
+  if (recipient === undefined || !recipient.active) {
+    // Nothing anyone can fix: the person has left. Recorded as failed, nobody is told.
+    await deps.outbox.markFailed(digest.id, attempt.number, 'the recipient is no longer on the school roster');
+    return { step: 'done', outcome: 'dead-letter' };
+  }
+  const delivery = { key: digest.key, recipient: { id: recipient.id, email: recipient.email, fullName: recipient.fullName }, message: composeDigest(digest.recipientId, digest.date, digest.reminders) };
+  // An earlier attempt died between sending and recording it: ask the platform before sending again.
+  if (digest.sendingSince !== undefined && (await alreadyDelivered(deps.deliverer, delivery))) {
+    const marked = await deps.outbox.markSent(digest.id, now);
+    return { step: 'done', outcome: marked ? 'sent' : 'not-pending' };
+  }
+  const result = await attemptSafely(() => deps.deliverer.deliver(delivery));
+  return settle(deps, { id: digest.id, schoolId: digest.schoolId }, attempt, result, true);
+}
+
+/** Sends the head's dead-letter notice: the same rules as a digest, except that a failed notice tells nobody. */
+export async function deliverQueuedNotice(deps: DeliveryDeps, job: QueuedJob, attempt: Attempt): Promise<DeliveryStep> {
+  const closed = await windowClosed(deps, job.schoolSlug, deps.clock.now());
+  if (closed !== undefined) return closed;
+  const notice = await deps.outbox.loadNotice(job.id);
+  if (notice === undefined || notice.status !== 'pending') return { step: 'done', outcome: 'not-pending' };
+  const recipient = notice.recipient;
+  if (recipient === undefined || !recipient.active) {
+    await deps.outbox.markFailed(notice.id, attempt.number, 'the recipient is no longer on the school roster');
+    return { step: 'done', outcome: 'dead-letter' };
+  }
+  const failed = await deps.outbox.list({ schoolSlug: notice.schoolSlug, failedOnly: true, limit: 1000 });
+  const digests = failed.filter((entry) => entry.kind === 'digest');
+  const examples = digests
+    .slice(0, 5)
+    .map((entry) => `• ${entry.recipientEmail} (${entry.date}): ${entry.lastError ?? 'unknown error'}`)
+    .join('\n');
+  const count = digests.length;
+  const text = [
+    `Trellis could not deliver ${count} reminder ${count === 1 ? 'digest' : 'digests'} for ${notice.schoolSlug}.`,
+    examples,
+    `Run \`trellis outbox --school ${notice.schoolSlug} --failed\` to see them and \`trellis outbox resend --all-failed --school ${notice.schoolSlug}\` once the cause is fixed.`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+  const result = await attemptSafely(() => deps.notices.sendNotice({ id: recipient.id, email: recipient.email, fullName: recipient.fullName }, text, notice.key));
+  return settle(deps, { id: notice.id, schoolId: notice.schoolId }, attempt, result, false);
+}
+
+/** The channel's lookup, when it has one; a lookup that fails counts as "not delivered" (send again, at least once). */
+async function alreadyDelivered(deliverer: Deliverer, delivery: DigestDelivery): Promise<boolean> {
+  if (deliverer.wasDelivered === undefined) return false;
+  try {
+    return (await deliverer.wasDelivered(delivery)) === true;
+  } catch {
+    // The platform could not say: sending again risks a duplicate, not sending risks a loss.
+    return false;
+  }
+}
+
+/** Outside the school's sending window (evenings, weekends, holidays) a delivery waits for it to open. */
+async function windowClosed(deps: DeliveryDeps, schoolSlug: string, now: Date): Promise<DeliveryStep | undefined> {
+  const school = await deps.findSchool(schoolSlug);
+  if (school === undefined) return undefined;
+  const seconds = secondsUntilWindow(school.policy, calendarOf(school), now);
+  return seconds > 0 ? { step: 'wait', seconds, reason: 'outside the school’s reminder window' } : undefined;
+}
+
+async function attemptSafely(send: () => Promise<DeliveryResult>): Promise<DeliveryResult> {
+  try {
+    return await send();
+  } catch (error) {
+    // A channel that throws (a socket hang-up) has failed this attempt, as `{ ok: false }` would.
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+async function settle(deps: DeliveryDeps, row: { id: string; schoolId: string }, attempt: Attempt, result: DeliveryResult, tellHead: boolean): Promise<DeliveryStep> {
+  const now = deps.clock.now();
+  if (result.ok) {
+    const marked = await deps.outbox.markSent(row.id, now);
+    return { step: 'done', outcome: marked ? 'sent' : 'not-pending' };
+  }
+  if (result.retryAfterSeconds !== undefined && !result.permanent) {
+    // The platform asked us to wait: not the message's fault, so it costs no attempt.
+    await deps.outbox.recordAttempt(row.id, attempt.number - 1, result.error);
+    return { step: 'wait', seconds: Math.max(1, Math.ceil(result.retryAfterSeconds)), reason: result.error };
+  }
+  if (result.permanent || attempt.number >= attempt.max) {
+    const marked = await deps.outbox.markFailed(row.id, attempt.number, result.error);
+    if (marked && tellHead) await tellHeadOnce(deps, row.schoolId, now);
+    return { step: 'done', outcome: 'dead-letter' };
+  }
+  await deps.outbox.recordAttempt(row.id, attempt.number, result.error);
+  return { step: 'retry', error: result.error };
+}
+
+/** The school has no Trellis admin role yet: its head hears about dead letters, once a day at most. */
+async function tellHeadOnce(deps: DeliveryDeps, schoolId: string, now: Date): Promise<void> {
+  const head = await deps.reminders.loadHead(schoolId);
+  if (head === undefined) return;
+  await deps.outbox.queueDeadLetterNotice(schoolId, head.id, londonDateOf(now), now);
+}

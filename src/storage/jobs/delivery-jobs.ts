@@ -1,0 +1,48 @@
+import { DELIVERY_MAX_ATTEMPTS } from '../../core/reminders/deliver-digest.ts';
+import { Prisma } from '../../generated/prisma/client.ts';
+
+/** The job engine's task names: one place, for the SQL that queues jobs and the worker that runs them. */
+export const JOB = {
+  deliverDigest: 'deliver-digest',
+  deliverNotice: 'deliver-notice',
+  sweepSchool: 'sweep-school',
+  sweepAll: 'sweep-all',
+} as const;
+
+/** The flag every job about one school carries, so a run can be kept to some schools (`trellis sweep --school`). */
+export function schoolFlag(slug: string): string {
+  return `school:${slug}`;
+}
+
+/** graphile-worker's schema: installed by `installJobQueue` next to Prisma's migrations. */
+export const JOB_SCHEMA = 'graphile_worker';
+
+/**
+ * How a delivery job is keyed against jobs already there:
+ * - `new`: the row was just created, so any job with its key is one already delivering it: leave
+ *   it (graphile-worker's `unsafe_dedupe`, which never touches an existing job, running or not);
+ * - `resend`: a failed row re-queued by hand: replace whatever job is left for it.
+ */
+export type JobKeyMode = 'new' | 'resend';
+
+/**
+ * A SELECT that queues one delivery job per outbox row, to run inside the transaction that
+ * creates (or re-sends) the rows: the job exists exactly when the row does. The row's key is the
+ * job key, so the same row never has two jobs waiting.
+ */
+export function queueDeliveryJobs(rows: readonly { id: string; key: string; kind: 'digest' | 'notice' }[], mode: JobKeyMode, delaySeconds = 0): Prisma.Sql {
+  const task = rows.map((row) => (row.kind === 'digest' ? JOB.deliverDigest : JOB.deliverNotice));
+  // The job carries the row's school, so a delivery can wait for the school's window before reading the row.
+  return Prisma.sql`
+    SELECT count(graphile_worker.add_job(r.task, json_build_object('id', r.id, 'school', s.slug), job_key := r.key,
+      run_at := now() + make_interval(secs => ${delaySeconds}::int), flags := ARRAY['school:' || s.slug],
+      max_attempts := ${DELIVERY_MAX_ATTEMPTS}::int, job_key_mode := ${mode === 'new' ? 'unsafe_dedupe' : 'replace'}))::int AS jobs
+    FROM unnest(${task}::text[], ${rows.map((row) => row.id)}::text[], ${rows.map((row) => row.key)}::text[]) AS r(task, id, key)
+      JOIN nudge_outbox d ON d.id = r.id::uuid JOIN people p ON p.id = d.recipient_id JOIN schools s ON s.id = p.school_id`;
+}
+
+/**
+ * The head's dead-letter notice waits this long after the first dead letter of the day, so the
+ * digests that fail together (a channel down for everyone) are counted in the one notice.
+ */
+export const NOTICE_GATHER_SECONDS = 10 * 60;

@@ -1,0 +1,59 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../../src/core/time/clock.ts';
+import { runOnce } from 'graphile-worker';
+import { silentLogger } from '../../../src/logging/logger.ts';
+import { jobLogger, jobTasks, runDueJobs, startJobWorker, SWEEP_CRONTAB } from '../../../src/scheduler/job-worker.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
+import { at } from './reminder-fixtures.ts';
+import { jobDepsFor } from './support/job-runs.ts';
+import { recordingDeliverer, setUpSchool } from './support/school-year.ts';
+
+let db: TestDatabase;
+let dir: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  dir = await mkdtemp(join(tmpdir(), 'trellis-job-worker-'));
+});
+afterAll(() => db.drop());
+
+describe('the job worker and its schedule', () => {
+  it('ticks every five minutes, and three processes starting the schedule register it once', async () => {
+    expect(SWEEP_CRONTAB.startsWith('*/5 * * * * sweep-all ')).toBe(true);
+    const clock = { current: fixedClock(at('2026-10-15')) };
+    const deps = jobDepsFor(db.prisma, recordingDeliverer(clock).deliverer, clock.current);
+    const workers = await Promise.all([1, 2, 3].map(() => startJobWorker({ databaseUrl: db.url, deps, concurrency: 1 })));
+    try {
+      const known = await db.prisma.$queryRaw<{ identifier: string }[]>`SELECT identifier FROM graphile_worker._private_known_crontabs`;
+      expect(known).toEqual([{ identifier: 'trellis-sweep' }]);
+    } finally {
+      // Graceful shutdown: each stops taking jobs and finishes the ones it holds.
+      await Promise.all(workers.map((worker) => worker.stop()));
+    }
+  });
+
+  it('a tick queues one sweep per school, keyed by the school, and the digests those sweeps queue are delivered (004 §4.2 self-reflection due 15 Oct)', async () => {
+    await setUpSchool(db.url, dir, 'north', 'whmat');
+    await setUpSchool(db.url, dir, 'south', 'whmat');
+    const clock = { current: fixedClock(at('2026-10-15')) };
+    const recorder = recordingDeliverer(clock);
+    const deps = jobDepsFor(db.prisma, recorder.deliverer, clock.current);
+    const queued = async () => db.prisma.$queryRaw<{ key: string }[]>`SELECT key FROM graphile_worker.jobs WHERE task_identifier = 'sweep-school' ORDER BY key`;
+    // Only the tick's own task first (a worker takes only the tasks it knows), twice, as two ticks
+    // whose sweeps have not run yet: one sweep job per school, the second tick's replacing the first's.
+    const onlyTheTick = { 'sweep-all': jobTasks(deps)['sweep-all']! };
+    for (let tick = 0; tick < 2; tick++) {
+      await db.prisma.$queryRaw`SELECT graphile_worker.add_job('sweep-all', '{}'::json)`;
+      await runOnce({ connectionString: db.url, noHandleSignals: true, logger: jobLogger(silentLogger) }, onlyTheTick);
+    }
+    expect(await queued()).toEqual([{ key: 'sweep:north' }, { key: 'sweep:south' }]);
+    await runDueJobs(db.url, deps);
+    expect(await queued()).toEqual([]);
+    const schools = new Set(recorder.deliveries.map((d) => d.email.split('@')[1]));
+    expect(schools).toEqual(new Set(['north.example', 'south.example']));
+    expect(new Set(recorder.deliveries.map((d) => d.key)).size).toBe(recorder.deliveries.length);
+  });
+});
