@@ -11,6 +11,7 @@ import { ALL_DIALOGS } from './core/conversations/dialogs/all-dialogs.ts';
 import { say } from './core/conversations/engine/outgoing-message.ts';
 import { ConversationEngine } from './core/conversations/engine/run-turn.ts';
 import { PersonalRecordsRequests } from './core/records/my-records.ts';
+import { dailyRetention } from './core/retention/retention.ts';
 import { ObligationReminderActions } from './core/reminders/reminder-actions.ts';
 import { sweepSchools } from './core/reminders/run-sweep.ts';
 import { CycleReports } from './core/reports/cycle-reports.ts';
@@ -139,6 +140,9 @@ export async function composeChannels(config: Config, services: Services, clock:
       findSchool,
     },
     listSchoolSlugs: () => services.reminders.listSchoolSlugs(),
+    retention: async () => {
+      await dailyRetention({ store: services.retention, findSchool, clock, notifier: router, listSchoolSlugs: () => services.reminders.listSchoolSlugs() });
+    },
     log,
   };
   const sweep = async () => {

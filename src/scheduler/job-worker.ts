@@ -13,6 +13,8 @@ export interface JobDeps {
   sweep: SweepDeps & { findSchool(slug: string): Promise<School | undefined> };
   delivery: DeliveryDeps;
   listSchoolSlugs(): Promise<string[]>;
+  /** The daily retention run (003 §14.3, 004 §11.2): destroys expired records and tells each head. */
+  retention?: (() => Promise<void>) | undefined;
   log: Logger;
 }
 
@@ -22,6 +24,14 @@ export interface JobDeps {
  * queues one sweep job per school, so replicas split the sweep by school.
  */
 export const SWEEP_CRONTAB = `*/5 * * * * ${JOB.sweepAll} ?id=trellis-sweep&max=1`;
+
+/** Once a day at 02:00 (the server's time zone), once across all processes: the retention run. */
+export const RETENTION_CRONTAB = `0 2 * * * ${JOB.retention} ?id=trellis-retention&max=1`;
+
+/** The schedule this process registers: the sweep, and retention when the app provides it. */
+export function crontabFor(deps: JobDeps): string {
+  return deps.retention === undefined ? SWEEP_CRONTAB : `${SWEEP_CRONTAB}\n${RETENTION_CRONTAB}`;
+}
 
 const DeliveryPayload = z.object({ id: z.uuid(), school: z.string().min(1), spent: z.number().int().min(0).optional() });
 const SweepPayload = z.object({ slug: z.string().min(1) });
@@ -49,6 +59,9 @@ export function jobTasks(deps: JobDeps): TaskList {
       if (school === undefined) return;
       const result = await sweepSchool(deps.sweep, school);
       deps.log.debug('reminder sweep', { ...result });
+    },
+    [JOB.retention]: async () => {
+      await deps.retention?.();
     },
     [JOB.sweepAll]: async (_payload, helpers) => {
       for (const slug of await deps.listSchoolSlugs()) {
@@ -110,7 +123,7 @@ export async function startJobWorker(options: JobWorkerOptions): Promise<Running
   const runner = await run({
     connectionString: options.databaseUrl,
     taskList: jobTasks(options.deps),
-    crontab: options.cron === false ? '' : SWEEP_CRONTAB,
+    crontab: options.cron === false ? '' : crontabFor(options.deps),
     concurrency,
     noHandleSignals: true,
     pollInterval: 2000,

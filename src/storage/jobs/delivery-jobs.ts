@@ -7,6 +7,7 @@ export const JOB = {
   deliverNotice: 'deliver-notice',
   sweepSchool: 'sweep-school',
   sweepAll: 'sweep-all',
+  retention: 'retention',
 } as const;
 
 /** The flag every job about one school carries, so a run can be kept to some schools (`trellis sweep --school`). */

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../../src/core/time/clock.ts';
 import { runOnce } from 'graphile-worker';
 import { silentLogger } from '../../../src/logging/logger.ts';
-import { jobLogger, jobTasks, runDueJobs, startJobWorker, SWEEP_CRONTAB } from '../../../src/scheduler/job-worker.ts';
+import { crontabFor, jobLogger, jobTasks, RETENTION_CRONTAB, runDueJobs, startJobWorker, SWEEP_CRONTAB } from '../../../src/scheduler/job-worker.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { at } from './reminder-fixtures.ts';
 import { jobDepsFor } from './support/job-runs.ts';
@@ -55,5 +55,18 @@ describe('the job worker and its schedule', () => {
     const schools = new Set(recorder.deliveries.map((d) => d.email.split('@')[1]));
     expect(schools).toEqual(new Set(['north.example', 'south.example']));
     expect(new Set(recorder.deliveries.map((d) => d.key)).size).toBe(recorder.deliveries.length);
+  });
+
+  it('runs the retention job once a day at 02:00 when the app provides it, through the same engine (003 §14.3, 004 §11.2)', async () => {
+    const clock = fixedClock(at('2026-10-15'));
+    const plain = jobDepsFor(db.prisma, recordingDeliverer({ current: clock }).deliverer, clock);
+    expect(crontabFor(plain)).toBe(SWEEP_CRONTAB);
+    let runs = 0;
+    const deps = { ...plain, retention: async () => void runs++ };
+    expect(crontabFor(deps).split('\n')).toEqual([SWEEP_CRONTAB, RETENTION_CRONTAB]);
+    expect(RETENTION_CRONTAB.startsWith('0 2 * * * retention ')).toBe(true);
+    await db.prisma.$queryRaw`SELECT graphile_worker.add_job('retention', '{}'::json)`;
+    await runOnce({ connectionString: db.url, noHandleSignals: true, logger: jobLogger(silentLogger) }, { retention: jobTasks(deps).retention! });
+    expect(runs).toBe(1);
   });
 });
