@@ -269,8 +269,11 @@ export interface RecordsWriter {
   decidePlan(decision: PlanDecision): Promise<void>;
   saveCheckIn(record: CheckInRecord): Promise<{ id: string }>;
   addDiaryEntry(record: DiaryRecord): Promise<{ id: string }>;
-  /** Marks the person's earliest-due open obligation of `kind` in the cycle done; false if none. */
-  completeObligation(input: { personId: string; cycleId: string; kind: ObligationKind; at: Date }): Promise<boolean>;
+  /**
+   * Marks done the person's open obligation of `kind` in the cycle for the period `on` falls in
+   * (the day the meeting was held or the record written; see `obligationForDate`); false if none.
+   */
+  completeObligation(input: { personId: string; cycleId: string; kind: ObligationKind; on: IsoDate; at: Date }): Promise<boolean>;
   /** Creates the plan if there is none; an existing plan keeps its goals and status unless agreed here. */
   saveGrowMeeting(record: GrowMeetingRecord): Promise<{ id: string }>;
   saveFeedback(record: FeedbackRecordInput): Promise<{ id: string }>;

@@ -19,6 +19,7 @@ import type {
 import type { DeadlineObligation } from '../../core/deadlines/deadline-obligation.ts';
 import { FlagSchema, RoleSchema } from '../../core/people/person.ts';
 import type { ObligationKind } from '../../core/obligations/obligation-kinds.ts';
+import { obligationForDate } from '../../core/obligations/obligation-for-date.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { fromDbDate, toDbDate } from './db-date.ts';
@@ -129,13 +130,16 @@ export class PrismaDialogRecords implements RecordsWriter {
     });
   }
 
-  async completeObligation(input: { personId: string; cycleId: string; kind: ObligationKind; at: Date }): Promise<boolean> {
-    const open = await this.#tx.obligation.findFirst({
+  async completeObligation(input: { personId: string; cycleId: string; kind: ObligationKind; on: IsoDate; at: Date }): Promise<boolean> {
+    const rows = await this.#tx.obligation.findMany({
       where: { personId: input.personId, cycleId: input.cycleId, kind: input.kind, status: 'open' },
-      orderBy: [{ dueOn: 'asc' }, { key: 'asc' }],
-      select: { id: true },
+      select: { id: true, key: true, opensOn: true, dueOn: true },
     });
-    if (open === null) return false;
+    const open = obligationForDate(
+      rows.map((row) => ({ id: row.id, key: row.key, opensOn: fromDbDate(row.opensOn), dueOn: fromDbDate(row.dueOn) })),
+      input.on,
+    );
+    if (open === undefined) return false;
     // Guarded on status so a concurrent completion of the same obligation is counted once.
     const { count } = await this.#tx.obligation.updateMany({ where: { id: open.id, status: 'open' }, data: { status: 'done', completedAt: input.at } });
     return count === 1;

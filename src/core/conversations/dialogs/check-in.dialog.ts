@@ -74,7 +74,7 @@ export const checkInDialog = defineDialog({
         });
         // 004 §6.6 and 003 §11.3: the notes belong in the growth diary / log as well.
         if (diaryNote !== undefined) await records.addDiaryEntry({ cycleId: cycle.id, personId: env.person.id, writtenOn: heldOn, body: diaryNote, tags: ['check-in'] });
-        await records.completeObligation({ personId: env.person.id, cycleId: cycle.id, kind: 'check-in', at: env.now });
+        await records.completeObligation({ personId: env.person.id, cycleId: cycle.id, kind: 'check-in', on: heldOn, at: env.now });
         return {
           messages: [say(`Saved your check-in of ${showDate(heldOn)}.`)],
           notifications: reviewer ? [{ personId: reviewer.id, messages: [say(`${env.person.fullName} recorded your check-in of ${showDate(heldOn)}. Agreed actions: ${textOf(values, 'agreed-actions')}`)] }] : [],

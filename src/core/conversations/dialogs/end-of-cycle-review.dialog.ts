@@ -58,7 +58,7 @@ export const endOfCycleReviewDialog = defineDialog({
           details: { form: '001 Professional growth plan: review', submittedOn: env.today },
           completedAt: env.now,
         });
-        await records.completeObligation({ personId: env.person.id, cycleId: cycle.id, kind: 'end-of-cycle-review', at: env.now });
+        await records.completeObligation({ personId: env.person.id, cycleId: cycle.id, kind: 'end-of-cycle-review', on: env.today, at: env.now });
         // 002 §16: the final report starts the appeal window, so the reviewee learns its last day now and is reminded of it.
         const appeals = env.policy.appeals;
         const window = appeals === undefined ? undefined : appealWindowDeadline({ personId: env.person.id, cycleId: cycle.id, issuedOn: env.today, appeals, calendar: await calendarFor(env) });

@@ -97,7 +97,7 @@ export const growMeetingDialog = defineDialog({
           details: mergedDetails(plan, existing, values, { heldOn: env.today, managerId: env.person.id }),
           agreedAt: agreed ? env.now : undefined,
         });
-        if (agreed) await records.completeObligation({ personId: colleague.id, cycleId: cycle.id, kind: 'plan-agreed', at: env.now });
+        if (agreed) await records.completeObligation({ personId: colleague.id, cycleId: cycle.id, kind: 'plan-agreed', on: env.today, at: env.now });
         const them = firstName(colleague.fullName);
         return {
           messages: [say(agreed ? `Saved to ${them}’s growth plan and marked agreed: “${summary}”` : `Saved to ${them}’s growth plan: “${summary}”. It still needs agreeing.`)],

@@ -78,7 +78,7 @@ export const growthPlanDialog = defineDialog({
           submittedAt: env.now,
         });
         if (!needsAgreement) {
-          await records.completeObligation({ personId: env.person.id, cycleId: cycle.id, kind: 'plan-agreed', at: env.now });
+          await records.completeObligation({ personId: env.person.id, cycleId: cycle.id, kind: 'plan-agreed', on: env.today, at: env.now });
           return { messages: [say('Your growth plan is saved. It’s a live document — say `plan` any time to amend it.')] };
         }
         if (reviewer === undefined) {
