@@ -14,16 +14,18 @@ const goalsOf = (cycleId: string) => db.prisma.planGoal.findMany({ where: { plan
 const obligation = (personId: string, kind: string) => db.prisma.obligation.findFirstOrThrow({ where: { personId, kind } });
 
 describe('Kingsmead growth plan (001 Appendix B) and agreement', () => {
-  it('walks the plan fields, insists on “By… I am… so that…”, adds the leadership goal for TLR, and the reviewer agrees', async () => {
+  it('walks the plan fields including the whole-school priority (001 Appendix B), insists on “By… I am… so that…”, adds the leadership goal for TLR, and the reviewer agrees', async () => {
     const s = await seedSchool(db.prisma, 'kingsmead', [
       { key: 'lm', fullName: 'Lena Manager', role: 'leader' },
       { key: 'tom', fullName: 'Tom Teacher', role: 'teacher', flags: ['tlr'], lineManager: 'lm' },
     ]);
     const tom = new Chat(newEngine(db.prisma), s.ids.tom!);
     await tom.user('plan');
-    expect(tom.lastBot()).toMatch(/Your professional growth plan has 8 short questions.*Then your leadership goal/);
+    expect(tom.lastBot()).toMatch(/Your professional growth plan has 9 short questions.*Then your leadership goal/);
     expect(tom.lastBot()).toMatch(/When I’m at my best, what are my strengths\?\n_From my own reflections/);
-    await tom.answers('Relationships', 'Questioning', 'Low participation in 9X', 'Everyone in 9X answers', 'Hands-down responses rise', 'Some cold calling already', 'Read Lemov; practise weekly');
+    await tom.answers('Relationships', 'Questioning', 'Low participation in 9X', 'Everyone in 9X answers')
+    expect(tom.lastBot()).toMatch(/^Which whole-school priority does my goal support, and how\?\n_.*Positive behaviour for Learning/);
+    await tom.answers('Positive behaviour for learning: participation', 'Hands-down responses rise', 'Some cold calling already', 'Read Lemov; practise weekly');
     await tom.user('I want to do better at questioning');
     expect(tom.lastBot()).toMatch(/^Try the shape “By … I am … so that …”/);
     await tom.user('By July I am cold-calling in every lesson so that all of 9X answer questions');
@@ -38,7 +40,7 @@ describe('Kingsmead growth plan (001 Appendix B) and agreement', () => {
     expect(plan).toMatchObject({ status: 'submitted', summary: 'By July I am cold-calling in every lesson so that all of 9X answer questions' });
     const goals = await goalsOf(s.cycles.tom!);
     expect(goals.map((g) => g.kind)).toEqual(['goal', 'leadership-goal']);
-    expect(goals[0]).toMatchObject({ title: 'Everyone in 9X answers', successCriteria: 'Hands-down responses rise' });
+    expect(goals[0]).toMatchObject({ title: 'Everyone in 9X answers', successCriteria: 'Hands-down responses rise', improvementPlanArea: 'Positive behaviour for learning: participation' });
     expect((await obligation(s.ids.tom!, 'plan-agreed')).status).toBe('open');
 
     const lena = new Chat(newEngine(db.prisma), s.ids.lm!);
