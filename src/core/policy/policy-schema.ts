@@ -101,6 +101,8 @@ const PlanSchema = z.discriminatedUnion('shape', [
     shape: z.literal('expectations'),
     max: z.number().int().min(1).max(10),
     widerImpactRequiredFor: AppliesToSchema,
+    /** 004 §7.1: the colleague's ideas for CPD / professional support, recorded in the plan. */
+    cpdIdeas: z.strictObject({ question: z.string().min(1), hint: z.string().optional(), rule: RuleRef }).optional(),
     rule: RuleRef,
   }),
   /** 003 §8.9: goals with what success looks like, timescales, how I'll learn, check-in dates. */

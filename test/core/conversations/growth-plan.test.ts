@@ -101,7 +101,7 @@ describe('Thomas Alleyne SMART targets (002 §10–12)', () => {
 });
 
 describe('WHMAT performance expectations (004 §5)', () => {
-  it('takes up to three expectations, each with detail, success and a date, and one with wider impact for UPR', async () => {
+  it('takes up to three expectations, each with detail, success and a date, one with wider impact for UPR (004 §5.5), and records CPD ideas in the plan (004 §7.1)', async () => {
     const s = await seedSchool(db.prisma, 'whmat', [
       { key: 'head', fullName: 'Hana Head', role: 'leader' },
       { key: 'upr', fullName: 'Uma Upper', role: 'teacher', flags: ['upr'], lineManager: 'head' },
@@ -120,7 +120,12 @@ describe('WHMAT performance expectations (004 §5)', () => {
     expect(chat.lastBot()).toMatch(/Which expectation has an impact on the wider academy or trust/);
     expect(chat.lastBot()).not.toMatch(/add another/);
     await chat.user('2');
+    expect(chat.lastBot()).toMatch(/^What are your ideas for CPD or professional support this year\?\n_Read WHMAT’s Career Pledge/);
+    await chat.user('skip');
+    expect(chat.lastBot()).toMatch(/^Your ideas for CPD or professional support belong in your plan \(004 §7\.1/);
+    await chat.user('Coaching course; learning walks in science');
     expect(chat.lastBot()).toMatch(/Wider impact: Lead trust-wide CPD on feedback/);
+    expect(chat.lastBot()).toMatch(/CPD and professional support ideas: Coaching course; learning walks in science/);
     // changing the loop answer drops the third expectation from the plan
     await chat.user('edit another expectation after expectation 2');
     await chat.user('no');
@@ -132,6 +137,8 @@ describe('WHMAT performance expectations (004 §5)', () => {
       ['expectation', 'Lead trust-wide CPD on feedback', true],
     ]);
     expect(goals[1]!.completionDate?.toISOString().slice(0, 10)).toBe('2027-06-01');
+    const plan = await db.prisma.growthPlan.findUniqueOrThrow({ where: { cycleId: s.cycles.upr! } });
+    expect(plan.details).toMatchObject({ answers: { 'cpd-ideas': 'Coaching course; learning walks in science' }, sections: expect.arrayContaining([{ label: 'CPD and professional support ideas', value: 'Coaching course; learning walks in science' }]) });
   });
 
   it('sends a plan back for changes and lets the colleague amend and resubmit it', async () => {
@@ -142,7 +149,7 @@ describe('WHMAT performance expectations (004 §5)', () => {
     const tara = new Chat(newEngine(db.prisma), s.ids.ta!);
     await tara.user('plan');
     expect(tara.lastBot()).not.toMatch(/UPR/);
-    await tara.answers('Run phonics catch-up', 'Group reads fluently', '31/03/2027', 'no');
+    await tara.answers('Run phonics catch-up', 'Group reads fluently', '31/03/2027', 'no', 'Phonics training');
     await tara.user('submit');
 
     const hana = new Chat(newEngine(db.prisma), s.ids.head!);

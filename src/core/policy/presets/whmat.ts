@@ -41,6 +41,11 @@ export const whmat: PolicyInput = {
     shape: 'expectations',
     max: 3,
     widerImpactRequiredFor: { anyFlags: ['upr', 'ups', 'grade6plus'] },
+    cpdIdeas: {
+      question: 'What are your ideas for CPD or professional support this year?',
+      hint: 'Read WHMAT’s Career Pledge for your career stage: mentoring, coaching, co-planning, shadowing, networking, research, training, feedback, observations or learning walks (004 §7.1–7.2).',
+      rule: '004 §7.1 (ideas for CPD/professional support recorded in the Professional Growth Plan)',
+    },
     rule: '004 §5.2, §5.5',
   },
   planAgreement: { requiredBeforeSubmission: true, amendableByAgreement: true, rule: '004 §5.3, §5.6–5.7' },
