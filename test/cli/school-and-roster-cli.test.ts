@@ -63,7 +63,8 @@ describe('trellis import roster', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(/Loaded 9 of 9 staff into "washwood": 9 new, 0 changed, 0 unchanged/);
-    expect(stdout).toMatch(/Obligations for 2026\/27: 38 added/);
+    // 38 before the two growth-diary prompts each of the six covered staff owes (004 Appendix A).
+    expect(stdout).toMatch(/Obligations for 2026\/27: 50 added/);
 
     const t1 = await db.prisma.person.findFirstOrThrow({ where: { email: 't1@school.example' }, include: { lineManager: true } });
     expect(t1.lineManager?.email).toBe('hod.maths@school.example');
@@ -90,7 +91,7 @@ describe('trellis import roster', () => {
     const { code, stdout } = await trellis('import', 'roster', ROSTER, '--school', 'washwood');
     expect(code).toBe(0);
     expect(stdout).toMatch(/0 new, 0 changed, 9 unchanged/);
-    expect(stdout).toMatch(/0 added, 0 moved, 0 removed, 38 unchanged/);
+    expect(stdout).toMatch(/0 added, 0 moved, 0 removed, 50 unchanged/);
     expect(await Promise.all([db.prisma.person.count(), db.prisma.obligation.count(), db.prisma.reviewerAssignment.count(), db.prisma.cycle.count()])).toEqual(before);
   });
 

@@ -55,6 +55,7 @@ export interface KindInfo {
 const REFLECT: DialogStart = { dialogId: 'self-reflection', trigger: 'reflect', word: 'reflect', aboutColleague: false };
 const PLAN: DialogStart = { dialogId: 'growth-plan', trigger: 'plan', word: 'plan', aboutColleague: false };
 const AGREE: DialogStart = { dialogId: 'plan-agreement', trigger: 'review plans', word: 'agree', aboutColleague: false };
+const DIARY: DialogStart = { dialogId: 'growth-diary', trigger: 'diary', word: 'log', aboutColleague: false };
 const CHECK_IN: DialogStart = { dialogId: 'check-in', trigger: 'check-in', word: 'checkin', aboutColleague: false };
 const FEEDBACK: DialogStart = { dialogId: 'feedback-conversation', trigger: 'feedback', word: 'feedback', aboutColleague: true };
 const OBSERVE: DialogStart = { dialogId: 'observation', trigger: 'observe', word: 'observe', aboutColleague: false };
@@ -126,6 +127,14 @@ const KINDS = {
     stage: 'In year',
     dialogs: { reviewee: OBSERVE, otherwise: 'A peer observation is recorded by the person who observes.' },
     done: HONEST,
+    ...DUTY,
+  },
+  'diary-entry': {
+    madeBy: 'policy',
+    label: 'Growth diary entries',
+    stage: 'In year',
+    dialogs: { reviewee: DIARY, otherwise: 'The growth diary is written by the colleague themself (004 Appendix A).' },
+    done: { honest: false, by: 'anyone', why: 'A diary entry is done by writing it, so there is a record of it. Press Start, or say `log` and a line.' },
     ...DUTY,
   },
   'interim-review': {

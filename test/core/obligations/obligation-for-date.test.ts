@@ -20,8 +20,8 @@ describe('which open check-in a meeting completes (004 §6.3, Appendix A: one ch
     expect(obligationForDate(CHECK_INS, '2026-12-01')?.id).toBe('autumn');
   });
 
-  it('004 §6.3: one held before any window opens completes the earliest due, and none is chosen from nothing', () => {
-    expect(obligationForDate(CHECK_INS, '2026-09-20')?.id).toBe('autumn');
+  it('004 §3.11, Appendix A: nothing done before a period opens completes it (WHMAT’s cycle starts in October), and none is chosen from nothing', () => {
+    expect(obligationForDate(CHECK_INS, '2026-09-20')).toBeUndefined();
     expect(obligationForDate([], '2026-09-20')).toBeUndefined();
   });
 

@@ -18,8 +18,12 @@ describe('WHMAT preset (seed 004) timeline', () => {
       // 004 §5.1 / §6.3: October meeting; 31 Oct 2026 is a Saturday, so Friday 30 Oct.
       ['autumn-check-in', 'check-in', '2026-10-01', '2026-10-30', 'reviewer'],
       ['plan-agreed', 'plan-agreed', '2026-10-01', '2026-10-30', 'reviewee'],
+      // Appendix A: a growth diary entry before the 2nd check-in, a week before its deadline.
+      ['spring-diary', 'diary-entry', '2027-01-05', '2027-02-05', 'reviewee'],
       // 004 §6.3: spring check-in by February half term (15 Feb 2027): Friday 12 Feb.
       ['spring-check-in', 'check-in', '2027-01-05', '2027-02-12', 'reviewer'],
+      // Appendix A: a growth diary entry before the 3rd check-in, a week before the summer term ends.
+      ['summer-diary', 'diary-entry', '2027-04-12', '2027-07-14', 'reviewee'],
       ['summer-check-in', 'check-in', '2027-04-12', '2027-07-21', 'reviewer'],
       // Appendix A: appraisers close down by mid-September of the following year.
       ['close-down', 'close-down', '2027-06-07', '2027-09-15', 'reviewer'],
@@ -34,7 +38,9 @@ describe('WHMAT preset (seed 004) timeline', () => {
       'upr-application': '2027-10-22',
       'autumn-check-in': '2027-10-29', // 31 Oct 2027 is a Sunday
       'plan-agreed': '2027-10-29',
+      'spring-diary': '2028-02-04',
       'spring-check-in': '2028-02-11', // half term starts Mon 14 Feb 2028
+      'summer-diary': '2028-07-14',
       'summer-check-in': '2028-07-21',
       'close-down': '2028-09-15',
     });
@@ -52,8 +58,10 @@ describe('WHMAT preset (seed 004) timeline', () => {
       ['new-starter-self-reflection', '2027-01-11', '2027-01-22'],
       ['new-starter-check-in', '2027-01-11', '2027-02-05'],
       ['new-starter-plan-agreed', '2027-01-11', '2027-02-05'],
-      // The spring check-in still applies, opening on the first day (004 §6.3).
+      // The spring check-in and its diary entry still apply, opening on the first day (004 §6.3, Appendix A).
+      ['spring-diary', '2027-01-11', '2027-02-05'],
       ['spring-check-in', '2027-01-11', '2027-02-12'],
+      ['summer-diary', '2027-04-12', '2027-07-14'],
       ['summer-check-in', '2027-04-12', '2027-07-21'],
       ['close-down', '2027-06-07', '2027-09-15'],
     ]);

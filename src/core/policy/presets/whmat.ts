@@ -127,6 +127,28 @@ export const whmat: PolicyInput = {
       rule: '004 §6.3; Appendix A (by February half term)',
     },
     {
+      id: 'spring-diary',
+      kind: 'diary-entry',
+      label: 'Add to your growth diary before the spring check-in',
+      owner: 'reviewee',
+      opens: { from: 'term', term: 'spring', point: 'start' },
+      due: { from: 'term', term: 'spring', point: 'half-term-start', offset: { amount: -6, unit: 'working-days' } },
+      rule: '004 Appendix A (spring term: the appraisee adds to the growth diary before the 2nd check-in, held by February half term)',
+      interpretation:
+        'Appendix A asks for a diary entry before the check-in, whose day the appraiser sets; Trellis asks for it a week before the check-in’s own deadline, so it is written whenever the meeting falls, and any diary entry written in the spring term counts.',
+    },
+    {
+      id: 'summer-diary',
+      kind: 'diary-entry',
+      label: 'Add to your growth diary before the summer check-in',
+      owner: 'reviewee',
+      opens: { from: 'term', term: 'summer', point: 'start' },
+      due: { from: 'term', term: 'summer', point: 'end', offset: { amount: -5, unit: 'working-days' } },
+      rule: '004 Appendix A (summer term: the appraisee adds to the growth diary before the 3rd check-in)',
+      interpretation:
+        'Appendix A asks for a diary entry before the summer check-in, whose day the appraiser sets; Trellis asks for it a week before the end of the summer term, when that check-in is due, and any diary entry written in the summer term counts.',
+    },
+    {
       id: 'summer-check-in',
       kind: 'check-in',
       label: 'Summer check-in',
