@@ -63,8 +63,9 @@ describe('trellis import roster', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(/Loaded 9 of 9 staff into "washwood": 9 new, 0 changed, 0 unchanged/);
-    // 38 before the two growth-diary prompts each of the six covered staff owes (004 Appendix A).
-    expect(stdout).toMatch(/Obligations for 2026\/27: 50 added/);
+    // 38, plus two growth-diary prompts for each of the six covered staff (004 Appendix A) and a peer
+    // observation for each of the four teachers and leaders among them (004 §7.5).
+    expect(stdout).toMatch(/Obligations for 2026\/27: 54 added/);
 
     const t1 = await db.prisma.person.findFirstOrThrow({ where: { email: 't1@school.example' }, include: { lineManager: true } });
     expect(t1.lineManager?.email).toBe('hod.maths@school.example');
@@ -91,7 +92,7 @@ describe('trellis import roster', () => {
     const { code, stdout } = await trellis('import', 'roster', ROSTER, '--school', 'washwood');
     expect(code).toBe(0);
     expect(stdout).toMatch(/0 new, 0 changed, 9 unchanged/);
-    expect(stdout).toMatch(/0 added, 0 moved, 0 removed, 50 unchanged/);
+    expect(stdout).toMatch(/0 added, 0 moved, 0 removed, 54 unchanged/);
     expect(await Promise.all([db.prisma.person.count(), db.prisma.obligation.count(), db.prisma.reviewerAssignment.count(), db.prisma.cycle.count()])).toEqual(before);
   });
 

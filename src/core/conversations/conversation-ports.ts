@@ -88,6 +88,8 @@ export interface DialogReads {
   plansAwaitingAgreement(reviewerId: string, today: IsoDate): Promise<StoredPlan[]>;
   /** People `reviewerId` currently reviews, coaches or line-manages, by name. */
   revieweesOf(reviewerId: string, today: IsoDate): Promise<Colleague[]>;
+  /** Everyone active in the school but `exceptId`, by name: whom a teacher may visit to learn from (001, 004 §7.5). */
+  colleaguesInSchool(schoolId: string, exceptId: string): Promise<Colleague[]>;
   /** The school's active headteacher, if the roster has one. */
   headOf(schoolId: string): Promise<PersonRef | undefined>;
   /** The school's region and term dates as stored; the core validates them. */
@@ -226,6 +228,18 @@ export interface ObservationRecordInput {
   countsTowardCap: boolean;
 }
 
+/** A visit to a colleague's lesson to learn from them (001 "Observation", 004 §7.5). */
+export interface PeerObservationInput {
+  /** The observer's cycle: the visit is part of their growth, not an observation of the colleague. */
+  cycleId: string;
+  observerId: string;
+  colleagueId: string;
+  observedOn: IsoDate;
+  lesson: string;
+  learned: string;
+  nextSteps: string;
+}
+
 export interface EndOfCycleReviewInput {
   cycleId: string;
   personId: string;
@@ -278,6 +292,7 @@ export interface RecordsWriter {
   saveGrowMeeting(record: GrowMeetingRecord): Promise<{ id: string }>;
   saveFeedback(record: FeedbackRecordInput): Promise<{ id: string }>;
   saveObservation(record: ObservationRecordInput): Promise<{ id: string }>;
+  savePeerObservation(record: PeerObservationInput): Promise<{ id: string }>;
   /** 002 Annex 1 §11: the observed teacher's comments, appended to any already there. */
   appendObservationComment(input: { observationId: string; personId: string; comment: string }): Promise<boolean>;
   saveEndOfCycleReview(record: EndOfCycleReviewInput): Promise<{ id: string }>;

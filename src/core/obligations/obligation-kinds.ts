@@ -58,7 +58,7 @@ const AGREE: DialogStart = { dialogId: 'plan-agreement', trigger: 'review plans'
 const DIARY: DialogStart = { dialogId: 'growth-diary', trigger: 'diary', word: 'log', aboutColleague: false };
 const CHECK_IN: DialogStart = { dialogId: 'check-in', trigger: 'check-in', word: 'checkin', aboutColleague: false };
 const FEEDBACK: DialogStart = { dialogId: 'feedback-conversation', trigger: 'feedback', word: 'feedback', aboutColleague: true };
-const OBSERVE: DialogStart = { dialogId: 'observation', trigger: 'observe', word: 'observe', aboutColleague: false };
+const PEER: DialogStart = { dialogId: 'peer-observation', trigger: 'peer observation', word: 'peer', aboutColleague: false };
 const REVIEW: DialogStart = { dialogId: 'end-of-cycle-review', trigger: 'review', word: 'review', aboutColleague: false };
 const THRESHOLD: DialogStart = { dialogId: 'pay-threshold', trigger: 'threshold', word: 'threshold', aboutColleague: false };
 const APPEAL: DialogStart = { dialogId: 'appeal', trigger: 'appeal', word: 'appeal', aboutColleague: false };
@@ -125,8 +125,9 @@ const KINDS = {
     madeBy: 'policy',
     label: 'Peer observations',
     stage: 'In year',
-    dialogs: { reviewee: OBSERVE, otherwise: 'A peer observation is recorded by the person who observes.' },
-    done: HONEST,
+    // The teacher who visits records it, choosing any colleague in the school (001 "Observation", 004 §7.5).
+    dialogs: { reviewee: PEER, otherwise: 'A peer observation is recorded by the teacher who visits a colleague’s lesson, with `peer`.' },
+    done: { honest: false, by: 'anyone', why: 'A peer observation is done by recording whose lesson you visited and what you learned. Press Start to record it.' },
     ...DUTY,
   },
   'diary-entry': {

@@ -9,6 +9,7 @@ import type {
   GrowMeetingRecord,
   ObservationRecordInput,
   PayThresholdInput,
+  PeerObservationInput,
   PersonRef,
   PlanDecision,
   PlanRecord,
@@ -179,6 +180,11 @@ export class PrismaDialogRecords implements RecordsWriter {
     });
   }
 
+  savePeerObservation(record: PeerObservationInput): Promise<{ id: string }> {
+    const { observedOn, ...rest } = record;
+    return this.#tx.peerObservation.create({ data: { ...rest, observedOn: toDbDate(observedOn) }, select: { id: true } });
+  }
+
   async appendObservationComment(input: { observationId: string; personId: string; comment: string }): Promise<boolean> {
     // Only the observed teacher's own observation: the person id guards against a stale choice.
     const row = await this.#tx.observation.findFirst({ where: { id: input.observationId, personId: input.personId }, select: { teacherComment: true } });
@@ -242,6 +248,19 @@ export class PrismaDialogRecords implements RecordsWriter {
   }
 }
 
+/** People rows as colleagues; a role or flag this version does not know is left out, not guessed. */
+function colleaguesOf(rows: readonly { id: string; fullName: string; role: string; flags: string[] }[]): Colleague[] {
+  return rows.flatMap((row) => {
+    const role = RoleSchema.safeParse(row.role);
+    if (!role.success) return [];
+    const flags = row.flags.flatMap((flag) => {
+      const parsed = FlagSchema.safeParse(flag);
+      return parsed.success ? [parsed.data] : [];
+    });
+    return [{ id: row.id, fullName: row.fullName, role: role.data, flags }];
+  });
+}
+
 /** Assignments in force on a day: started on or before it and not ended before it. */
 function inForceOn(today: IsoDate) {
   const day = toDbDate(today);
@@ -267,15 +286,16 @@ export class PrismaRecordReads {
       select: { id: true, fullName: true, role: true, flags: true },
       orderBy: { fullName: 'asc' },
     });
-    return rows.flatMap((row) => {
-      const role = RoleSchema.safeParse(row.role);
-      if (!role.success) return [];
-      const flags = row.flags.flatMap((flag) => {
-        const parsed = FlagSchema.safeParse(flag);
-        return parsed.success ? [parsed.data] : [];
-      });
-      return [{ id: row.id, fullName: row.fullName, role: role.data, flags }];
+    return colleaguesOf(rows);
+  }
+
+  async colleaguesInSchool(schoolId: string, exceptId: string): Promise<Colleague[]> {
+    const rows = await this.#tx.person.findMany({
+      where: { schoolId, active: true, id: { not: exceptId } },
+      select: { id: true, fullName: true, role: true, flags: true },
+      orderBy: { fullName: 'asc' },
     });
+    return colleaguesOf(rows);
   }
 
   async headOf(schoolId: string): Promise<PersonRef | undefined> {

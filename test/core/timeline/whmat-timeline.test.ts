@@ -22,6 +22,8 @@ describe('WHMAT preset (seed 004) timeline', () => {
       ['spring-diary', 'diary-entry', '2027-01-05', '2027-02-05', 'reviewee'],
       // 004 §6.3: spring check-in by February half term (15 Feb 2027): Friday 12 Feb.
       ['spring-check-in', 'check-in', '2027-01-05', '2027-02-12', 'reviewer'],
+      // 004 §7.5: observe a colleague to learn from them, before the summer half term (31 May 2027).
+      ['peer-observation', 'peer-observation', '2026-10-01', '2027-05-28', 'reviewee'],
       // Appendix A: a growth diary entry before the 3rd check-in, a week before the summer term ends.
       ['summer-diary', 'diary-entry', '2027-04-12', '2027-07-14', 'reviewee'],
       ['summer-check-in', 'check-in', '2027-04-12', '2027-07-21', 'reviewer'],
@@ -40,6 +42,7 @@ describe('WHMAT preset (seed 004) timeline', () => {
       'plan-agreed': '2027-10-29',
       'spring-diary': '2028-02-04',
       'spring-check-in': '2028-02-11', // half term starts Mon 14 Feb 2028
+      'peer-observation': '2028-05-26',
       'summer-diary': '2028-07-14',
       'summer-check-in': '2028-07-21',
       'close-down': '2028-09-15',
@@ -61,6 +64,7 @@ describe('WHMAT preset (seed 004) timeline', () => {
       // The spring check-in and its diary entry still apply, opening on the first day (004 §6.3, Appendix A).
       ['spring-diary', '2027-01-11', '2027-02-05'],
       ['spring-check-in', '2027-01-11', '2027-02-12'],
+      ['peer-observation', '2027-01-11', '2027-05-28'],
       ['summer-diary', '2027-04-12', '2027-07-14'],
       ['summer-check-in', '2027-04-12', '2027-07-21'],
       ['close-down', '2027-06-07', '2027-09-15'],

@@ -9,6 +9,7 @@ import { growthPlanDialog } from './growth-plan.dialog.ts';
 import { observationCommentDialog } from './observation-comment.dialog.ts';
 import { observationDialog } from './observation.dialog.ts';
 import { payThresholdDialog } from './pay-threshold.dialog.ts';
+import { peerObservationDialog } from './peer-observation.dialog.ts';
 import { planAgreementDialog } from './plan-agreement.dialog.ts';
 import { cancelCheckInDialog } from './schedule/cancel-check-in.dialog.ts';
 import { rescheduleCheckInDialog } from './schedule/reschedule-check-in.dialog.ts';
@@ -29,6 +30,7 @@ export const ALL_DIALOGS: readonly DialogDefinition[] = [
   feedbackConversationDialog,
   observationDialog,
   observationCommentDialog,
+  peerObservationDialog,
   endOfCycleReviewDialog,
   appealDialog,
   payThresholdDialog,

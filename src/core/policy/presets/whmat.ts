@@ -138,6 +138,18 @@ export const whmat: PolicyInput = {
         'Appendix A asks for a diary entry before the check-in, whose day the appraiser sets; Trellis asks for it a week before the check-in’s own deadline, so it is written whenever the meeting falls, and any diary entry written in the spring term counts.',
     },
     {
+      id: 'peer-observation',
+      kind: 'peer-observation',
+      label: 'Observe a colleague to learn from them',
+      owner: 'reviewee',
+      appliesTo: { roles: ['teacher', 'leader'] },
+      opens: { from: 'cycle-start' },
+      due: { from: 'term', term: 'summer', point: 'half-term-start', offset: { amount: -1, unit: 'working-days' } },
+      rule: '004 §7.5 (teaching colleagues observe a colleague during the year, with the sole focus of learning from them)',
+      interpretation:
+        'The policy says during the year and asks it of teaching colleagues; Trellis asks teachers and leaders for it before the summer half term, so what they learned can feed the summer check-in.',
+    },
+    {
       id: 'summer-diary',
       kind: 'diary-entry',
       label: 'Add to your growth diary before the summer check-in',
