@@ -34,6 +34,7 @@ const DIALOG_SUBCOMMANDS: readonly DialogSubcommand[] = [
   { words: ['grow', 'meeting'], dialogId: 'grow-meeting', trigger: 'grow', takesColleague: true, usage: 'grow @person', description: 'notes of a GROW planning meeting' },
   { words: ['comment'], dialogId: 'observation-comment', trigger: 'observation comment', takesColleague: false, usage: 'comment', description: 'add your comments to an observation of you' },
   { words: ['review'], dialogId: 'end-of-cycle-review', trigger: 'review', takesColleague: false, usage: 'review', description: 'the end-of-cycle review' },
+  { words: ['report'], dialogId: 'final-report', trigger: 'final report', takesColleague: true, usage: 'report @person', description: 'issue the final review report (assessment and pay recommendation)' },
   { words: ['appeal'], dialogId: 'appeal', trigger: 'appeal', takesColleague: false, usage: 'appeal', description: 'appeal against your final review' },
   { words: ['threshold', 'ups'], dialogId: 'pay-threshold', trigger: 'threshold', takesColleague: false, usage: 'threshold', description: 'apply to cross the pay threshold' },
 ];

@@ -95,6 +95,12 @@ export interface DialogReads {
   /** The school's region and term dates as stored; the core validates them. */
   calendarSource(schoolId: string): Promise<{ region: string; termDates: unknown }>;
   observationsForCycle(cycleId: string): Promise<StoredObservation[]>;
+  /** The targets, expectations or goals of the cycle's plan, in order (the final report assesses each, 002 §14). */
+  planGoalsForCycle(cycleId: string): Promise<{ kind: string; title: string }[]>;
+  /** When the reviewer's final report was issued for the cycle, if it has been (002 §16). */
+  finalReportIssuedOn(cycleId: string): Promise<IsoDate | undefined>;
+  /** Appeals this person is to hear and has not yet decided (002 §16–17). */
+  appealsToDecide(appealManagerId: string): Promise<StoredAppeal[]>;
   /** The latest feedback record for the person, to tie praise to the previous action step (001). */
   latestFeedback(personId: string): Promise<{ givenOn: IsoDate; actionStep?: string | undefined; lockIn?: string | undefined } | undefined>;
   payThresholdApplicationFor(personId: string, academicYear: number): Promise<{ id: string; status: string } | undefined>;
@@ -266,6 +272,37 @@ export interface AppealInput {
   companion?: string | undefined;
 }
 
+/** The reviewer's final report (002 §1, §14, §16), kept in the end-of-cycle review's details. */
+export interface FinalReportInput {
+  cycleId: string;
+  personId: string;
+  reviewerId: string;
+  /** The day the reviewee receives it: the appeal window runs from here. */
+  issuedOn: IsoDate;
+  report: { [key: string]: JsonValue };
+}
+
+export interface StoredAppeal {
+  id: string;
+  cycleId: string;
+  personId: string;
+  personName: string;
+  lodgedOn: IsoDate;
+  finalReportReceivedOn: IsoDate;
+  entries: string[];
+}
+
+/** 002 §17: (a) the entries are upheld, or (b) the appeal is upheld and the disputed entries go back to the reviewer. */
+export type AppealOutcome = 'entries-upheld' | 'overturned-referred-back';
+
+export interface AppealDecision {
+  appealId: string;
+  meetingOn: IsoDate;
+  outcome: AppealOutcome;
+  reasons: string;
+  decidedOn: IsoDate;
+}
+
 export interface PayThresholdInput {
   personId: string;
   cycleId?: string | undefined;
@@ -297,6 +334,10 @@ export interface RecordsWriter {
   appendObservationComment(input: { observationId: string; personId: string; comment: string }): Promise<boolean>;
   saveEndOfCycleReview(record: EndOfCycleReviewInput): Promise<{ id: string }>;
   saveAppeal(record: AppealInput): Promise<{ id: string }>;
+  /** Writes the final report onto the cycle's end-of-cycle review, keeping what the reviewee wrote there. */
+  issueFinalReport(record: FinalReportInput): Promise<{ id: string }>;
+  /** Records the appeal meeting's outcome; false if the appeal is not there or already decided. */
+  decideAppeal(decision: AppealDecision): Promise<boolean>;
   savePayThresholdApplication(record: PayThresholdInput): Promise<{ id: string }>;
   /** Booking, moving and cancelling check-ins, and their reminder obligations. */
   readonly checkInMeetings: CheckInMeetingWrites;

@@ -60,6 +60,7 @@ const CHECK_IN: DialogStart = { dialogId: 'check-in', trigger: 'check-in', word:
 const FEEDBACK: DialogStart = { dialogId: 'feedback-conversation', trigger: 'feedback', word: 'feedback', aboutColleague: true };
 const PEER: DialogStart = { dialogId: 'peer-observation', trigger: 'peer observation', word: 'peer', aboutColleague: false };
 const REVIEW: DialogStart = { dialogId: 'end-of-cycle-review', trigger: 'review', word: 'review', aboutColleague: false };
+const FINAL_REPORT: DialogStart = { dialogId: 'final-report', trigger: 'final report', word: 'report', aboutColleague: true };
 const THRESHOLD: DialogStart = { dialogId: 'pay-threshold', trigger: 'threshold', word: 'threshold', aboutColleague: false };
 const APPEAL: DialogStart = { dialogId: 'appeal', trigger: 'appeal', word: 'appeal', aboutColleague: false };
 
@@ -150,7 +151,8 @@ const KINDS = {
     madeBy: 'policy',
     label: 'End-of-cycle review',
     stage: 'End of cycle',
-    dialogs: { reviewee: REVIEW, otherwise: 'The end-of-cycle review is written by the person reviewed; you will be told when it arrives.' },
+    // Under 002 the reviewer's final report is the review (§14, §16); elsewhere the reviewee writes it.
+    dialogs: { reviewee: REVIEW, reviewer: FINAL_REPORT, otherwise: 'The end-of-cycle review is written by the person reviewed; you will be told when it arrives.' },
     done: { honest: false, by: 'anyone', why: 'The end-of-cycle review is done by writing it, so there is a record of it. Press Start to write it now.' },
     ...DUTY,
   },

@@ -185,6 +185,11 @@ export const PolicySchema = z.strictObject({
     teacherMayAppendComments: z.boolean(),
     rule: RuleRef,
   }),
+  /**
+   * 002 §1, §14, §16: the reviewer's final report — an assessment against each target and, where
+   * the policy has one, a pay recommendation. Issuing it is what opens the appeal window.
+   */
+  finalReport: z.strictObject({ payRecommendation: z.boolean(), rule: RuleRef }).optional(),
   appeals: z
     .strictObject({
       windowWorkingDays: z.number().int().min(1),

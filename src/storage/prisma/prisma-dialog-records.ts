@@ -1,11 +1,13 @@
 import type { IsoDate } from '../../core/calendar/iso-date.ts';
 import type {
+  AppealDecision,
   AppealInput,
   CheckInRecord,
   Colleague,
   DiaryRecord,
   EndOfCycleReviewInput,
   FeedbackRecordInput,
+  FinalReportInput,
   GrowMeetingRecord,
   ObservationRecordInput,
   PayThresholdInput,
@@ -15,6 +17,7 @@ import type {
   PlanRecord,
   RecordsWriter,
   ReflectionRecord,
+  StoredAppeal,
   StoredObservation,
 } from '../../core/conversations/conversation-ports.ts';
 import type { DeadlineObligation } from '../../core/deadlines/deadline-obligation.ts';
@@ -226,6 +229,34 @@ export class PrismaDialogRecords implements RecordsWriter {
     });
   }
 
+  async issueFinalReport(record: FinalReportInput): Promise<{ id: string }> {
+    const existing = await this.#tx.endOfCycleReview.findUnique({ where: { cycleId: record.cycleId }, select: { details: true } });
+    const raw = existing?.details;
+    const details = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : {};
+    const fields = { reviewerId: record.reviewerId, status: 'final', finalReportIssuedOn: toDbDate(record.issuedOn), details: json({ ...details, finalReport: record.report }) };
+    return this.#tx.endOfCycleReview.upsert({
+      where: { cycleId: record.cycleId },
+      create: { cycleId: record.cycleId, personId: record.personId, ...fields },
+      update: fields,
+      select: { id: true },
+    });
+  }
+
+  async decideAppeal(decision: AppealDecision): Promise<boolean> {
+    // Guarded on status so an appeal is decided once: the Appeal Manager's decision is final (002 §17).
+    const { count } = await this.#tx.appeal.updateMany({
+      where: { id: decision.appealId, status: { not: 'decided' } },
+      data: { status: 'decided', outcome: decision.outcome, meetingOn: toDbDate(decision.meetingOn), outcomeOn: toDbDate(decision.decidedOn) },
+    });
+    if (count === 1) {
+      const row = await this.#tx.appeal.findUniqueOrThrow({ where: { id: decision.appealId }, select: { entries: true } });
+      // The reasons go with the entries until appeals have a column for them.
+      const entries = Array.isArray(row.entries) ? row.entries : [];
+      await this.#tx.appeal.update({ where: { id: decision.appealId }, data: { entries: json([...entries, { outcomeReasons: decision.reasons }]) } });
+    }
+    return count === 1;
+  }
+
   savePayThresholdApplication(record: PayThresholdInput): Promise<{ id: string }> {
     return this.#tx.payThresholdApplication.create({
       data: {
@@ -323,6 +354,34 @@ export class PrismaRecordReads {
       kind: row.kind,
       countsTowardCap: row.countsTowardCap,
       teacherComment: row.teacherComment ?? undefined,
+    }));
+  }
+
+  async planGoalsForCycle(cycleId: string): Promise<{ kind: string; title: string }[]> {
+    return this.#tx.planGoal.findMany({ where: { plan: { cycleId } }, orderBy: { position: 'asc' }, select: { kind: true, title: true } });
+  }
+
+  async finalReportIssuedOn(cycleId: string): Promise<IsoDate | undefined> {
+    const row = await this.#tx.endOfCycleReview.findUnique({ where: { cycleId }, select: { finalReportIssuedOn: true } });
+    return row?.finalReportIssuedOn == null ? undefined : fromDbDate(row.finalReportIssuedOn);
+  }
+
+  async appealsToDecide(appealManagerId: string): Promise<StoredAppeal[]> {
+    const rows = await this.#tx.appeal.findMany({
+      where: { appealManagerId, status: { not: 'decided' } },
+      orderBy: { lodgedOn: 'asc' },
+      include: { person: { select: { fullName: true } } },
+    });
+    return rows.map((row) => ({
+      id: row.id,
+      cycleId: row.cycleId,
+      personId: row.personId,
+      personName: row.person.fullName,
+      lodgedOn: fromDbDate(row.lodgedOn),
+      finalReportReceivedOn: fromDbDate(row.finalReportReceivedOn),
+      entries: (Array.isArray(row.entries) ? row.entries : []).flatMap((entry) =>
+        typeof entry === 'object' && entry !== null && !Array.isArray(entry) && typeof entry.about === 'string' ? [entry.about] : [],
+      ),
     }));
   }
 

@@ -3,6 +3,7 @@ import { appealDialog } from './appeal.dialog.ts';
 import { checkInDialog } from './check-in.dialog.ts';
 import { endOfCycleReviewDialog } from './end-of-cycle-review.dialog.ts';
 import { feedbackConversationDialog } from './feedback-conversation.dialog.ts';
+import { finalReportDialog } from './final-report.dialog.ts';
 import { growMeetingDialog } from './grow-meeting.dialog.ts';
 import { growthDiaryDialog } from './growth-diary.dialog.ts';
 import { growthPlanDialog } from './growth-plan.dialog.ts';
@@ -32,6 +33,7 @@ export const ALL_DIALOGS: readonly DialogDefinition[] = [
   observationCommentDialog,
   peerObservationDialog,
   endOfCycleReviewDialog,
+  finalReportDialog,
   appealDialog,
   payThresholdDialog,
 ];

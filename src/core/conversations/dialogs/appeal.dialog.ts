@@ -5,6 +5,7 @@ import { listOf, optionalText, textOf } from '../engine/json-value.ts';
 import { say } from '../engine/outgoing-message.ts';
 import { showDate } from '../engine/parse-date.ts';
 import { dateStep, listStep, type Step, textStep } from '../engine/step.ts';
+import { appealRoute } from './appeal-routing.ts';
 import { calendarFor } from './dialog-calendar.ts';
 import { cycleOrExplain, firstName } from './dialog-helpers.ts';
 
@@ -13,12 +14,18 @@ export const MIN_GROUNDS_LENGTH = 150;
 
 const WHO: Record<'trust-ceo' | 'chair-of-governors', string> = { 'trust-ceo': 'the trust’s CEO', 'chair-of-governors': 'the chair of governors' };
 
+const BECAUSE: Record<'no-head' | 'head-appeals' | 'head-took-part', string> = {
+  'no-head': 'I couldn’t find the headteacher on the staff list',
+  'head-appeals': 'you are the headteacher, and a head’s appeal is never heard by the head',
+  'head-took-part': 'the headteacher took part in your review',
+};
+
 /**
  * An appeal against entries in the final review (002 §16–17), only where the policy has an
  * appeals process. It must be lodged within the window of working days after the final report
  * was received (the day of receipt is day 0); several entries make one appeal; the grounds are
  * set out in detail; it goes to the head, or beyond the school when the head took part in the
- * review; the meeting is normally held within 20 working days.
+ * review or is the one appealing (`appealRoute`); the meeting is normally held within 20 working days.
  */
 export const appealDialog = defineDialog({
   id: 'appeal',
@@ -70,10 +77,8 @@ export const appealDialog = defineDialog({
         if (isAfter(env.today, lastDay)) return { messages: [say(`The window for this appeal closed on ${showDate(lastDay)} (${appeals.rule}), so it can’t be lodged. Nothing was saved.`)] };
         const head = await env.reads.headOf(env.person.schoolId);
         const reviewer = await env.reads.reviewerOf(env.person.id, env.today);
-        // 002 §16: the head hears it unless they took part in the review being appealed.
-        const headTookPart = head !== undefined && reviewer?.id === head.id;
-        const routedTo = headTookPart ? appeals.appealManager.ifHeadTookPart : appeals.appealManager.default;
-        const manager = headTookPart ? undefined : head;
+        const route = appealRoute({ appellantId: env.person.id, head, reviewerId: reviewer?.id, appeals });
+        const { routedTo, manager } = route;
         const meetingBy = calendar.addWorkingDays(env.today, appeals.meetingWithinWorkingDays);
         const entries = listOf(values, 'entries');
         await records.saveAppeal({
@@ -99,16 +104,16 @@ export const appealDialog = defineDialog({
         });
         await records.saveDeadlines({ create: [meeting], close: [appealWindowKey(env.person.id, cycle.id)], at: env.now });
         const hearing = `The appeal meeting should normally be held by ${showDate(meetingBy)} (${appeals.meetingWithinWorkingDays} working days).`;
-        if (manager === undefined) {
-          const who = routedTo === 'head' ? 'the headteacher' : WHO[routedTo];
-          const why = routedTo === 'head' ? 'I couldn’t find the headteacher on the staff list' : 'the headteacher took part in your review';
+        if (route.manager === undefined) {
+          const who = route.routedTo === 'head' ? 'the headteacher' : WHO[route.routedTo];
+          const why = BECAUSE[route.because];
           return { messages: [say(`Your appeal (${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}) is lodged. Because ${why}, it goes to ${who}; please make sure they receive it — your Trellis administrator can help. ${hearing}`)] };
         }
         return {
-          messages: [say(`Your appeal (${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}) is lodged with ${firstName(manager.fullName)}. ${hearing}`)],
+          messages: [say(`Your appeal (${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}) is lodged with ${firstName(route.manager.fullName)}. ${hearing}`)],
           notifications: [
             {
-              personId: manager.id,
+              personId: route.manager.id,
               messages: [say(`${env.person.fullName} has lodged an appeal against ${entries.length === 1 ? 'an entry' : `${entries.length} entries`} in their final review (${appeals.rule}). The appeal meeting should normally be held by ${showDate(meetingBy)}.`)],
             },
           ],

@@ -59,6 +59,10 @@ export const thomasAlleyne: PolicyInput = {
     teacherMayAppendComments: true,
     rule: '002 §47–51, Annex 1',
   },
+  finalReport: {
+    payRecommendation: true,
+    rule: '002 §1, §14, §16 (the reviewer assesses performance against each target and makes the pay recommendation in the final report, from which the appeal window runs)',
+  },
   appeals: {
     windowWorkingDays: 10,
     meetingWithinWorkingDays: 20,
