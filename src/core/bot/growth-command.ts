@@ -36,6 +36,7 @@ const DIALOG_SUBCOMMANDS: readonly DialogSubcommand[] = [
   { words: ['review'], dialogId: 'end-of-cycle-review', trigger: 'review', takesColleague: false, usage: 'review', description: 'the end-of-cycle review' },
   { words: ['report'], dialogId: 'final-report', trigger: 'final report', takesColleague: true, usage: 'report @person', description: 'issue the final review report (assessment and pay recommendation)' },
   { words: ['appeal'], dialogId: 'appeal', trigger: 'appeal', takesColleague: false, usage: 'appeal', description: 'appeal against your final review' },
+  { words: ['outcome'], dialogId: 'appeal-outcome', trigger: 'appeal outcome', takesColleague: false, usage: 'outcome', description: 'record the outcome of an appeal you heard' },
   { words: ['threshold', 'ups'], dialogId: 'pay-threshold', trigger: 'threshold', takesColleague: false, usage: 'threshold', description: 'apply to cross the pay threshold' },
 ];
 

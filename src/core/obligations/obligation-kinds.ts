@@ -62,6 +62,7 @@ const PEER: DialogStart = { dialogId: 'peer-observation', trigger: 'peer observa
 const REVIEW: DialogStart = { dialogId: 'end-of-cycle-review', trigger: 'review', word: 'review', aboutColleague: false };
 const FINAL_REPORT: DialogStart = { dialogId: 'final-report', trigger: 'final report', word: 'report', aboutColleague: true };
 const THRESHOLD: DialogStart = { dialogId: 'pay-threshold', trigger: 'threshold', word: 'threshold', aboutColleague: false };
+const APPEAL_OUTCOME: DialogStart = { dialogId: 'appeal-outcome', trigger: 'appeal outcome', word: 'outcome', aboutColleague: false };
 const APPEAL: DialogStart = { dialogId: 'appeal', trigger: 'appeal', word: 'appeal', aboutColleague: false };
 
 const HONEST: DoneRule = { honest: true };
@@ -210,7 +211,7 @@ const KINDS = {
     madeBy: 'event',
     label: 'Appeal meetings',
     stage: 'Appeal',
-    dialogs: { otherwise: 'The appeal meeting is held in person, not in the chat. Press Done once it has been held.' },
+    dialogs: { reviewer: APPEAL_OUTCOME, otherwise: 'The appeal meeting is held in person, not in the chat. Press Done once it has been held, or record its outcome with `outcome`.' },
     done: HONEST,
     ...APPEAL_DEADLINE,
   },
@@ -218,7 +219,7 @@ const KINDS = {
     madeBy: 'event',
     label: 'Appeal outcomes in writing',
     stage: 'Appeal',
-    dialogs: { otherwise: 'The appeal’s outcome is confirmed by letter. Press Done once it has been sent.' },
+    dialogs: { reviewer: APPEAL_OUTCOME, otherwise: 'The appeal’s outcome is confirmed by letter. Press Done once it has been sent.' },
     done: HONEST,
     ...APPEAL_DEADLINE,
   },

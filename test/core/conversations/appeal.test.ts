@@ -61,7 +61,7 @@ describe('appeal (002 §16–17)', () => {
     await chat.user('submit');
     expect(chat.lastBot()).toBe('Your appeal (2 entries) is lodged with Hugh. The appeal meeting should normally be held by Mon 1 Feb 2027 (20 working days).');
     expect(chat.last?.notifications).toEqual([
-      { personId: s.ids.head, messages: [{ type: 'text', text: expect.stringMatching(/^Amy Teacher has lodged an appeal against 2 entries in their final review \(002 §16–17\)\. The appeal meeting should normally be held by Mon 1 Feb 2027\.$/) }] },
+      { personId: s.ids.head, messages: [{ type: 'text', text: expect.stringMatching(/^Amy Teacher has lodged an appeal against 2 entries in their final review \(002 §16–17\)\. The appeal meeting should normally be held by Mon 1 Feb 2027\. Once it has been held, say `outcome` to record the decision\.$/) }] },
     ]);
     const saved = await db.prisma.appeal.findFirstOrThrow({ where: { personId: s.ids.amy! } });
     expect(saved).toMatchObject({ appealManagerId: s.ids.head, companion: 'Una Rep, NEU', grounds: GROUNDS, status: 'lodged' });

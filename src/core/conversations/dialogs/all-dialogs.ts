@@ -1,5 +1,6 @@
 import type { DialogDefinition } from '../engine/define-dialog.ts';
 import { appealDialog } from './appeal.dialog.ts';
+import { appealOutcomeDialog } from './appeal-outcome.dialog.ts';
 import { checkInDialog } from './check-in.dialog.ts';
 import { endOfCycleReviewDialog } from './end-of-cycle-review.dialog.ts';
 import { feedbackConversationDialog } from './feedback-conversation.dialog.ts';
@@ -35,5 +36,6 @@ export const ALL_DIALOGS: readonly DialogDefinition[] = [
   endOfCycleReviewDialog,
   finalReportDialog,
   appealDialog,
+  appealOutcomeDialog,
   payThresholdDialog,
 ];

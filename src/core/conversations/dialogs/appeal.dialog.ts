@@ -114,7 +114,7 @@ export const appealDialog = defineDialog({
           notifications: [
             {
               personId: route.manager.id,
-              messages: [say(`${env.person.fullName} has lodged an appeal against ${entries.length === 1 ? 'an entry' : `${entries.length} entries`} in their final review (${appeals.rule}). The appeal meeting should normally be held by ${showDate(meetingBy)}.`)],
+              messages: [say(`${env.person.fullName} has lodged an appeal against ${entries.length === 1 ? 'an entry' : `${entries.length} entries`} in their final review (${appeals.rule}). The appeal meeting should normally be held by ${showDate(meetingBy)}. Once it has been held, say \`outcome\` to record the decision.`)],
             },
           ],
         };
