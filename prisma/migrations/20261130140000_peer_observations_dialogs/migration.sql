@@ -30,3 +30,8 @@ ALTER TABLE "peer_observations" ADD CONSTRAINT "peer_observations_observer_id_fk
 
 -- AddForeignKey
 ALTER TABLE "peer_observations" ADD CONSTRAINT "peer_observations_colleague_id_fkey" FOREIGN KEY ("colleague_id") REFERENCES "people"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- AlterTable: the graded observation's grade (002 §48), and the revision meeting and concern an observation beyond the cap needs (002 Annex 1 §5)
+ALTER TABLE "observations" ADD COLUMN "grade" TEXT,
+ADD COLUMN "revision_meeting_on" DATE,
+ADD COLUMN "concern" TEXT;

@@ -128,6 +128,8 @@ export interface StoredObservation {
   kind: string;
   countsTowardCap: boolean;
   teacherComment?: string | undefined;
+  /** Set on the graded observation at the start of the cycle (002 §48). */
+  grade?: string | undefined;
 }
 
 export type ReflectionEntry =
@@ -232,6 +234,11 @@ export interface ObservationRecordInput {
   kind: ObservationKind;
   oralFeedbackOn?: IsoDate | undefined;
   countsTowardCap: boolean;
+  /** 002 §48: the grade of the one graded observation at the start of the cycle. */
+  grade?: string | undefined;
+  /** 002 Annex 1 §5: beyond the cap, the revision meeting that allowed it and the concern behind it. */
+  revisionMeetingOn?: IsoDate | undefined;
+  concern?: string | undefined;
 }
 
 /** A visit to a colleague's lesson to learn from them (001 "Observation", 004 §7.5). */

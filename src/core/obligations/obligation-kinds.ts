@@ -58,6 +58,7 @@ const AGREE: DialogStart = { dialogId: 'plan-agreement', trigger: 'review plans'
 const DIARY: DialogStart = { dialogId: 'growth-diary', trigger: 'diary', word: 'log', aboutColleague: false };
 const CHECK_IN: DialogStart = { dialogId: 'check-in', trigger: 'check-in', word: 'checkin', aboutColleague: false };
 const FEEDBACK: DialogStart = { dialogId: 'feedback-conversation', trigger: 'feedback', word: 'feedback', aboutColleague: true };
+const OBSERVE: DialogStart = { dialogId: 'observation', trigger: 'observe', word: 'observe', aboutColleague: true };
 const PEER: DialogStart = { dialogId: 'peer-observation', trigger: 'peer observation', word: 'peer', aboutColleague: false };
 const REVIEW: DialogStart = { dialogId: 'end-of-cycle-review', trigger: 'review', word: 'review', aboutColleague: false };
 const FINAL_REPORT: DialogStart = { dialogId: 'final-report', trigger: 'final report', word: 'report', aboutColleague: true };
@@ -138,6 +139,14 @@ const KINDS = {
     stage: 'In year',
     dialogs: { reviewee: DIARY, otherwise: 'The growth diary is written by the colleague themself (004 Appendix A).' },
     done: { honest: false, by: 'anyone', why: 'A diary entry is done by writing it, so there is a record of it. Press Start, or say `log` and a line.' },
+    ...DUTY,
+  },
+  'graded-observation': {
+    madeBy: 'policy',
+    label: 'Graded observation',
+    stage: 'In year',
+    dialogs: { reviewer: OBSERVE, otherwise: 'The graded observation is recorded by the observer with `observe`.' },
+    done: { honest: false, by: 'anyone', why: 'The graded observation is done by recording it with `observe`, so its grade is kept and its minutes count towards the cap (002 §47–48). Press Start.' },
     ...DUTY,
   },
   'interim-review': {

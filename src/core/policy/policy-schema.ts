@@ -183,6 +183,10 @@ export const PolicySchema = z.strictObject({
     oralFeedbackWithinWorkingDays: z.number().int().min(0).optional(),
     writtenFeedbackWithinWorkingDays: z.number().int().min(0).optional(),
     teacherMayAppendComments: z.boolean(),
+    /** 002 §48: observations by someone other than the reviewer count as performance-management observations. */
+    othersMayObserve: z.strictObject({ rule: RuleRef }).optional(),
+    /** 002 §50, Annex 1 §4: the plan records the observation arrangements agreed at the planning meeting. */
+    arrangementsInPlan: z.strictObject({ rule: RuleRef }).optional(),
     rule: RuleRef,
   }),
   /**

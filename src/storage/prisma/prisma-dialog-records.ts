@@ -178,6 +178,9 @@ export class PrismaDialogRecords implements RecordsWriter {
         kind: record.kind,
         oralFeedbackOn: optionalDate(record.oralFeedbackOn),
         countsTowardCap: record.countsTowardCap,
+        grade: record.grade ?? null,
+        revisionMeetingOn: optionalDate(record.revisionMeetingOn),
+        concern: record.concern ?? null,
       },
       select: { id: true },
     });
@@ -354,6 +357,7 @@ export class PrismaRecordReads {
       kind: row.kind,
       countsTowardCap: row.countsTowardCap,
       teacherComment: row.teacherComment ?? undefined,
+      grade: row.grade ?? undefined,
     }));
   }
 

@@ -64,7 +64,7 @@ describe('Kingsmead growth plan (001 Appendix B) and agreement', () => {
 });
 
 describe('Thomas Alleyne SMART targets (002 §10–12)', () => {
-  it('requires a number in the pupil-progress target, an improvement-plan area for each, and a leadership target for TLR holders', async () => {
+  it('requires a number in the pupil-progress target, an improvement-plan area for each, a leadership target for TLR holders, and the observation arrangements (002 §50, Annex 1 §4)', async () => {
     const s = await seedSchool(db.prisma, 'thomas-alleyne', [{ key: 'tlr', fullName: 'Tia Leader', role: 'teacher', flags: ['tlr'] }]);
     const chat = new Chat(newEngine(db.prisma), s.ids.tlr!);
     await chat.user('plan');
@@ -80,7 +80,13 @@ describe('Thomas Alleyne SMART targets (002 §10–12)', () => {
     // "1 July" typed in October is the July just gone: the nearest 1 July
     expect(chat.lastBot()).toMatch(/^A target’s date needs to be in the future\./);
     await chat.answers('1/7/2027', 'Moderate Year 9 assessments as a team', 'DIP 1: assessment', '31/03/2027', 'Lead the KS3 curriculum review', 'SIP 4: curriculum', '30 June 2027');
+    // 002 §50, Annex 1 §4: the observation arrangements are agreed in the plan, the amount within the 3-hour cap (§47).
+    expect(chat.lastBot()).toMatch(/^Classroom observation arrangements \(002 §50, Annex 1 §4.*\)\. How much observation in total this cycle, in minutes\? Proportionate to need, and at most 180\./);
+    await chat.user('240');
+    expect(chat.lastBot()).toMatch(/^Please give the minutes as a number no more than 180 \(002 §47/);
+    await chat.answers('100', 'Progress of 11X on the pupil-progress target', 'Questioning and modelling', '2 × 50 minutes', 'October (graded) and March (progress review)', 'Olly Observer, Head of Maths');
     expect(chat.lastBot()).toMatch(/Leadership target — improvement plan area: SIP 4: curriculum/);
+    expect(chat.lastBot()).toMatch(/Observation — amount \(minutes this cycle\): 100\n[\s\S]*Observation — observer: Olly Observer, Head of Maths/);
     await chat.user('submit');
     const goals = await goalsOf(s.cycles.tlr!);
     expect(goals.map((g) => [g.kind, g.detail, g.quantitative, g.improvementPlanArea])).toEqual([
@@ -89,6 +95,8 @@ describe('Thomas Alleyne SMART targets (002 §10–12)', () => {
       ['smart-target', 'Leadership target', false, 'SIP 4: curriculum'],
     ]);
     expect(goals[0]!.completionDate?.toISOString().slice(0, 10)).toBe('2027-07-01');
+    const plan = await db.prisma.growthPlan.findUniqueOrThrow({ where: { cycleId: s.cycles.tlr! } });
+    expect(plan.details).toMatchObject({ answers: { 'observation-amount': '100', 'observation-timing': 'October (graded) and March (progress review)' } });
   });
 
   it('still sets three targets for a teacher without a TLR', async () => {

@@ -81,6 +81,8 @@ const READERS: Record<string, readonly string[] | { pending: string }> = {
   'observation.oralFeedbackWithinWorkingDays': [DEADLINES],
   'observation.writtenFeedbackWithinWorkingDays': [DEADLINES],
   'observation.teacherMayAppendComments': ['src/core/conversations/dialogs/observation-comment.dialog.ts'],
+  'observation.othersMayObserve.rule': ['src/core/conversations/dialogs/observation.dialog.ts'],
+  'observation.arrangementsInPlan.rule': ['src/core/conversations/dialogs/plan/smart-targets-shape.ts'],
   'observation.rule': [DEADLINES],
   'finalReport.payRecommendation': ['src/core/conversations/dialogs/final-report.dialog.ts'],
   'finalReport.rule': ['src/core/conversations/dialogs/final-report.dialog.ts'],

@@ -18,7 +18,7 @@ function shapeFor(policy: Policy, env: DialogEnv): PlanShapeSteps {
     case 'grow-plan':
       return growPlanShape(plan);
     case 'smart-targets':
-      return smartTargetsShape(plan, env.person);
+      return smartTargetsShape(plan, env.person, policy.observation);
     case 'expectations':
       return expectationsShape(plan, env.person);
     case 'goals':
