@@ -123,7 +123,8 @@ describe('event deadlines reach the sweep (002 §16–17, Annex 1)', () => {
   it('002 Annex 1 §9–10: an observation with no oral feedback yet makes two deadlines for the observer, reminded on the day and the next working day', async () => {
     const { s, school } = await seededSchool();
     const chat = new Chat(newEngine(db.prisma, fixedClock('2026-10-02T10:00:00Z')), s.ids.lm!);
-    for (const answer of ['observe', '1', 'today', '9X maths', '50', '1', 'skip', 'skip', 'submit']) await chat.user(answer);
+    // Focus, the graded-observation grade (002 §48) and oral feedback are each skipped.
+    for (const answer of ['observe', '1', 'today', '9X maths', '50', '1', 'skip', 'skip', 'skip', 'submit']) await chat.user(answer);
     expect(chat.lastBot()).toMatch(/^Saved the observation of Amy .*Oral feedback is due by the end of Mon 5 Oct 2026\. Written feedback is due by Fri 9 Oct 2026\.$/);
     const deadlines = await db.prisma.obligation.findMany({ where: { personId: s.ids.amy!, kind: { startsWith: 'observation-' } }, orderBy: { dueOn: 'asc' } });
     expect(deadlines.map((d) => [d.kind, d.ownerPersonId, d.dueOn.toISOString().slice(0, 10)])).toEqual([
