@@ -341,7 +341,10 @@ export interface RecordsWriter {
   appendObservationComment(input: { observationId: string; personId: string; comment: string }): Promise<boolean>;
   saveEndOfCycleReview(record: EndOfCycleReviewInput): Promise<{ id: string }>;
   saveAppeal(record: AppealInput): Promise<{ id: string }>;
-  /** Writes the final report onto the cycle's end-of-cycle review, keeping what the reviewee wrote there. */
+  /**
+   * Writes the final report onto the cycle's end-of-cycle review, keeping what the reviewee wrote
+   * there; a report issued again keeps the day it was first issued (the appeal window's start).
+   */
   issueFinalReport(record: FinalReportInput): Promise<{ id: string }>;
   /** Records the appeal meeting's outcome; false if the appeal is not there or already decided. */
   decideAppeal(decision: AppealDecision): Promise<boolean>;

@@ -233,10 +233,12 @@ export class PrismaDialogRecords implements RecordsWriter {
   }
 
   async issueFinalReport(record: FinalReportInput): Promise<{ id: string }> {
-    const existing = await this.#tx.endOfCycleReview.findUnique({ where: { cycleId: record.cycleId }, select: { details: true } });
+    const existing = await this.#tx.endOfCycleReview.findUnique({ where: { cycleId: record.cycleId }, select: { details: true, finalReportIssuedOn: true } });
     const raw = existing?.details;
     const details = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : {};
-    const fields = { reviewerId: record.reviewerId, status: 'final', finalReportIssuedOn: toDbDate(record.issuedOn), details: json({ ...details, finalReport: record.report }) };
+    // A report issued again (a correction) keeps the day it was first issued, from which the appeal window already runs.
+    const issuedOn = existing?.finalReportIssuedOn ?? toDbDate(record.issuedOn);
+    const fields = { reviewerId: record.reviewerId, status: 'final', finalReportIssuedOn: issuedOn, details: json({ ...details, finalReport: record.report }) };
     return this.#tx.endOfCycleReview.upsert({
       where: { cycleId: record.cycleId },
       create: { cycleId: record.cycleId, personId: record.personId, ...fields },

@@ -77,6 +77,13 @@ describe('the reviewer’s final report (002 §1, §14, §16)', () => {
     expect(await obligationStatus(db.prisma, s.ids.amy!, 'end-of-cycle-review')).toEqual(['done']);
     const window = await db.prisma.obligation.findFirstOrThrow({ where: { personId: s.ids.amy!, kind: 'appeal-window' } });
     expect([day(window.opensOn), day(window.dueOn), window.ownerPersonId]).toEqual(['2026-10-12', '2026-10-26', s.ids.amy]);
+
+    // 002 §16: Amy's appeal is dated from the report issued here; a receipt before it is refused.
+    const amy = new Chat(newEngine(db.prisma, fixedClock('2026-10-14T10:00:00Z')), s.ids.amy!);
+    await amy.user('appeal');
+    expect(amy.lastBot()).toMatch(/On what date did you receive your final review report\?\n_Your reviewer issued it to you here on Mon 12 Oct 2026\._$/);
+    await amy.user('9 Oct 2026');
+    expect(amy.lastBot()).toMatch(/^Your final report was issued on Mon 12 Oct 2026, so it can’t have been received before then\./);
   });
 
   it('002 §16: the reviewee’s own end-of-cycle review does not open the appeal window', async () => {

@@ -81,8 +81,9 @@ describe('event deadlines reach the sweep (002 §16–17, Annex 1)', () => {
     await issueReportAs(chat);
     expect(chat.lastBot()).toBe('Issued Amy’s final review report on Mon 9 Nov 2026 and sent it to them. Their appeal window runs until Mon 23 Nov 2026.');
     expect(chat.last?.notifications[0]).toMatchObject({ personId: s.ids.amy, messages: [{ text: expect.stringMatching(/you may appeal until Mon 23 Nov 2026 \(10 working days, 002 §16–17\)/) }] });
-    // Issuing it again the next day names the same window: one obligation, not two.
+    // Issuing it again the next day (a correction) names the same window, and the report keeps its first date.
     await issueReportAs(new Chat(newEngine(db.prisma, fixedClock('2026-11-10T10:00:00Z')), s.ids.lm!));
+    expect((await db.prisma.endOfCycleReview.findUniqueOrThrow({ where: { cycleId: s.cycles.amy! } })).finalReportIssuedOn?.toISOString().slice(0, 10)).toBe('2026-11-09');
     const windows = await db.prisma.obligation.findMany({ where: { personId: s.ids.amy!, kind: 'appeal-window' } });
     expect(windows.map((w) => [w.ownerPersonId, w.dueOn.toISOString().slice(0, 10), w.status])).toEqual([[s.ids.amy, '2026-11-23', 'open']]);
 

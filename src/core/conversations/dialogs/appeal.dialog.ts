@@ -1,4 +1,4 @@
-import { isAfter } from '../../calendar/iso-date.ts';
+import { isAfter, isBefore } from '../../calendar/iso-date.ts';
 import { appealMeetingDeadline, appealWindowKey } from '../../deadlines/event-deadlines.ts';
 import { defineDialog } from '../engine/define-dialog.ts';
 import { listOf, optionalText, textOf } from '../engine/json-value.ts';
@@ -40,13 +40,17 @@ export const appealDialog = defineDialog({
     const cycle = await cycleOrExplain(env);
     if ('unavailable' in cycle) return cycle;
     const calendar = await calendarFor(env);
+    // The reviewer's final report, where it was issued through Trellis, dates the window (002 §16).
+    const issuedOn = await env.reads.finalReportIssuedOn(cycle.id);
     const steps: Step[] = [
       dateStep({
         name: 'received-on',
         label: 'Final report received',
         question: 'On what date did you receive your final review report?',
+        hint: issuedOn === undefined ? undefined : `Your reviewer issued it to you here on ${showDate(issuedOn)}.`,
         check: (date, stepEnv) => {
           if (isAfter(date, stepEnv.today)) return 'That date is still to come — you can appeal once you have received the final report.';
+          if (issuedOn !== undefined && isBefore(date, issuedOn)) return `Your final report was issued on ${showDate(issuedOn)}, so it can’t have been received before then.`;
           const lastDay = calendar.addWorkingDays(date, appeals.windowWorkingDays);
           return isAfter(stepEnv.today, lastDay)
             ? `I’m sorry — an appeal has to be lodged within ${appeals.windowWorkingDays} working days of receiving the final report (${appeals.rule}). For a report received ${showDate(date)} the last day was ${showDate(lastDay)}, so the window has closed. If the date is wrong, give the right one; otherwise say \`cancel\` and talk to the headteacher.`
