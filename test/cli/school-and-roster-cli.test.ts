@@ -63,9 +63,10 @@ describe('trellis import roster', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(/Loaded 9 of 9 staff into "washwood": 9 new, 0 changed, 0 unchanged/);
-    // 36 for the covered (the January starter’s first check-in is their spring one, 004 §4.3, §6.3), and 7 termly
+    // 36 for the covered (plus two growth-diary prompts for each of the six covered staff, 004 Appendix A, and a peer
+    // observation for each of the four teachers and leaders among them, 004 §7.5) (the January starter’s first check-in is their spring one, 004 §4.3, §6.3), and 7 termly
     // check-ins for the ECT, the agency worker and the short contract up to its end (004 §2.2).
-    expect(stdout).toMatch(/Obligations for 2026\/27: 44 added/);
+    expect(stdout).toMatch(/Obligations for 2026\/27: 60 added/);
 
     const t1 = await db.prisma.person.findFirstOrThrow({ where: { email: 't1@school.example' }, include: { lineManager: true } });
     expect(t1.lineManager?.email).toBe('hod.maths@school.example');
@@ -92,7 +93,7 @@ describe('trellis import roster', () => {
     const { code, stdout } = await trellis('import', 'roster', ROSTER, '--school', 'washwood');
     expect(code).toBe(0);
     expect(stdout).toMatch(/0 new, 0 changed, 9 unchanged/);
-    expect(stdout).toMatch(/0 added, 0 moved, 0 removed, 44 unchanged/);
+    expect(stdout).toMatch(/0 added, 0 moved, 0 removed, 60 unchanged/);
     expect(await Promise.all([db.prisma.person.count(), db.prisma.obligation.count(), db.prisma.reviewerAssignment.count(), db.prisma.cycle.count()])).toEqual(before);
   });
 

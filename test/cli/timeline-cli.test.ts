@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 
 describe('trellis timeline', () => {
-  it('prints a JSON array of { kind, opens, due, owner, rule }, with 31 October held back to the last school day before half term (002 §14, §31)', async () => {
+  it('prints a JSON array of { kind, opens, due, owner, rule }, with 31 October held back to the last school day before half term (002 §14, §31, §48)', async () => {
     const { code, stdout, stderr } = await runTrellis('timeline', '--policy', 'thomas-alleyne', '--role', 'teacher', '--start', '2020-09-01', '--academic-year', '2026', '--terms', termsFile, '--json');
     expect(stderr).toBe('');
     expect(code).toBe(0);
@@ -31,6 +31,7 @@ describe('trellis timeline', () => {
     expect(rows.map(({ kind, opens, due, owner }) => ({ kind, opens, due, owner }))).toEqual([
       { kind: 'self-reflection', opens: '2026-09-01', due: '2026-10-15', owner: 'reviewee' },
       { kind: 'plan-agreed', opens: '2026-09-01', due: '2026-10-23', owner: 'reviewer' },
+      { kind: 'graded-observation', opens: '2026-09-02', due: '2026-12-18', owner: 'reviewer' },
       { kind: 'interim-review', opens: '2027-02-22', due: '2027-03-25', owner: 'reviewer' },
       { kind: 'end-of-cycle-review', opens: '2027-06-07', due: '2027-10-22', owner: 'reviewer' },
     ]);

@@ -169,6 +169,12 @@ describe('every model round-trips through the Prisma client', () => {
       kind: 'performance-management',
     });
 
+    await p.peerObservation.create({
+      data: { cycleId: cycle.id, observerId: teacher.id, colleagueId: head.id, observedOn: day('2026-11-16'), lesson: 'Year 9 science', learned: 'Mini whiteboards', nextSteps: 'Hinge questions' },
+    });
+    covered.add('PeerObservation');
+    expect(await p.peerObservation.findFirstOrThrow({ where: { observerId: teacher.id } })).toMatchObject({ colleagueId: head.id, lesson: 'Year 9 science' });
+
     await p.endOfCycleReview.create({
       data: { cycleId: cycle.id, personId: teacher.id, reviewerId: head.id, impact: 'Strong', finalReportIssuedOn: day('2027-07-10') },
     });

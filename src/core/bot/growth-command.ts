@@ -39,11 +39,14 @@ const DIALOG_SUBCOMMANDS: readonly DialogSubcommand[] = [
   { words: ['schedule'], dialogId: 'schedule-check-in', trigger: 'schedule check-in', takesColleague: true, usage: 'schedule @person', description: 'book a check-in and send you both a calendar invitation' },
   { words: ['feedback'], dialogId: 'feedback-conversation', trigger: 'feedback', takesColleague: true, usage: 'feedback @person', description: 'a feedback conversation after a drop-in' },
   { words: ['observe', 'observation'], dialogId: 'observation', trigger: 'observe', takesColleague: true, usage: 'observe @person', description: 'record a lesson observation' },
+  { words: ['peer'], dialogId: 'peer-observation', trigger: 'peer observation', takesColleague: true, usage: 'peer @person', description: 'record a visit to any colleague’s lesson to learn from them' },
   { words: ['agree', 'plans'], dialogId: 'plan-agreement', trigger: 'review plans', takesColleague: false, usage: 'agree', description: 'agree the plans your reviewees have sent you' },
   { words: ['grow', 'meeting'], dialogId: 'grow-meeting', trigger: 'grow', takesColleague: true, usage: 'grow @person', description: 'notes of a GROW planning meeting' },
   { words: ['comment'], dialogId: 'observation-comment', trigger: 'observation comment', takesColleague: false, usage: 'comment', description: 'add your comments to an observation of you' },
   { words: ['review'], dialogId: 'end-of-cycle-review', trigger: 'review', takesColleague: false, usage: 'review', description: 'the end-of-cycle review' },
+  { words: ['report'], dialogId: 'final-report', trigger: 'final report', takesColleague: true, usage: 'report @person', description: 'issue the final review report (assessment and pay recommendation)' },
   { words: ['appeal'], dialogId: 'appeal', trigger: 'appeal', takesColleague: false, usage: 'appeal', description: 'appeal against your final review' },
+  { words: ['outcome'], dialogId: 'appeal-outcome', trigger: 'appeal outcome', takesColleague: false, usage: 'outcome', description: 'record the outcome of an appeal you heard' },
   { words: ['threshold', 'ups'], dialogId: 'pay-threshold', trigger: 'threshold', takesColleague: false, usage: 'threshold', description: 'apply to cross the pay threshold' },
 ];
 

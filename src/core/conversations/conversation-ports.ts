@@ -99,6 +99,8 @@ export interface DialogReads {
   plansAwaitingAgreement(reviewerId: string, today: IsoDate, now: Date): Promise<StoredPlan[]>;
   /** People `reviewerId` reviews today, then those they only coach (`relation: 'coach'`), by name. */
   revieweesOf(reviewerId: string, today: IsoDate): Promise<Colleague[]>;
+  /** Everyone active in the school but `exceptId`, by name: whom a teacher may visit to learn from (001, 004 §7.5). */
+  colleaguesInSchool(schoolId: string, exceptId: string): Promise<Colleague[]>;
   /** The school's active headteacher, if the roster has one. */
   headOf(schoolId: string): Promise<PersonRef | undefined>;
   /** Who is who for the person on the day: the one model (`src/core/access/relationships.ts`). */
@@ -113,6 +115,12 @@ export interface DialogReads {
   /** The school's region and term dates as stored; the core validates them. */
   calendarSource(schoolId: string): Promise<{ region: string; termDates: unknown }>;
   observationsForCycle(cycleId: string): Promise<StoredObservation[]>;
+  /** The targets, expectations or goals of the cycle's plan, in order (the final report assesses each, 002 §14). */
+  planGoalsForCycle(cycleId: string): Promise<{ kind: string; title: string }[]>;
+  /** When the reviewer's final report was issued for the cycle, if it has been (002 §16). */
+  finalReportIssuedOn(cycleId: string): Promise<IsoDate | undefined>;
+  /** Appeals this person is to hear and has not yet decided (002 §16–17). */
+  appealsToDecide(appealManagerId: string): Promise<StoredAppeal[]>;
   /** The latest feedback record for the person, to tie praise to the previous action step (001). */
   latestFeedback(personId: string): Promise<{ givenOn: IsoDate; actionStep?: string | undefined; lockIn?: string | undefined } | undefined>;
   payThresholdApplicationFor(personId: string, academicYear: number): Promise<{ id: string; status: string } | undefined>;
@@ -144,6 +152,8 @@ export interface StoredObservation {
   kind: string;
   countsTowardCap: boolean;
   teacherComment?: string | undefined;
+  /** Set on the graded observation at the start of the cycle (002 §48). */
+  grade?: string | undefined;
 }
 
 export type ReflectionEntry =
@@ -248,6 +258,23 @@ export interface ObservationRecordInput {
   kind: ObservationKind;
   oralFeedbackOn?: IsoDate | undefined;
   countsTowardCap: boolean;
+  /** 002 §48: the grade of the one graded observation at the start of the cycle. */
+  grade?: string | undefined;
+  /** 002 Annex 1 §5: beyond the cap, the revision meeting that allowed it and the concern behind it. */
+  revisionMeetingOn?: IsoDate | undefined;
+  concern?: string | undefined;
+}
+
+/** A visit to a colleague's lesson to learn from them (001 "Observation", 004 §7.5). */
+export interface PeerObservationInput {
+  /** The observer's cycle: the visit is part of their growth, not an observation of the colleague. */
+  cycleId: string;
+  observerId: string;
+  colleagueId: string;
+  observedOn: IsoDate;
+  lesson: string;
+  learned: string;
+  nextSteps: string;
 }
 
 export interface EndOfCycleReviewInput {
@@ -276,6 +303,37 @@ export interface AppealInput {
   companion?: string | undefined;
 }
 
+/** The reviewer's final report (002 §1, §14, §16), kept in the end-of-cycle review's details. */
+export interface FinalReportInput {
+  cycleId: string;
+  personId: string;
+  reviewerId: string;
+  /** The day the reviewee receives it: the appeal window runs from here. */
+  issuedOn: IsoDate;
+  report: { [key: string]: JsonValue };
+}
+
+export interface StoredAppeal {
+  id: string;
+  cycleId: string;
+  personId: string;
+  personName: string;
+  lodgedOn: IsoDate;
+  finalReportReceivedOn: IsoDate;
+  entries: string[];
+}
+
+/** 002 §17: (a) the entries are upheld, or (b) the appeal is upheld and the disputed entries go back to the reviewer. */
+export type AppealOutcome = 'entries-upheld' | 'overturned-referred-back';
+
+export interface AppealDecision {
+  appealId: string;
+  meetingOn: IsoDate;
+  outcome: AppealOutcome;
+  reasons: string;
+  decidedOn: IsoDate;
+}
+
 export interface PayThresholdInput {
   personId: string;
   cycleId?: string | undefined;
@@ -293,16 +351,27 @@ export interface RecordsWriter {
   decidePlan(decision: PlanDecision): Promise<void>;
   saveCheckIn(record: CheckInRecord): Promise<{ id: string }>;
   addDiaryEntry(record: DiaryRecord): Promise<{ id: string }>;
-  /** Marks the person's earliest-due open obligation of `kind` in the cycle done; false if none. */
-  completeObligation(input: { personId: string; cycleId: string; kind: ObligationKind; at: Date }): Promise<boolean>;
+  /**
+   * Marks done the person's open obligation of `kind` in the cycle for the period `on` falls in
+   * (the day the meeting was held or the record written; see `obligationForDate`); false if none.
+   */
+  completeObligation(input: { personId: string; cycleId: string; kind: ObligationKind; on: IsoDate; at: Date }): Promise<boolean>;
   /** Creates the plan if there is none; an existing plan keeps its goals and status unless agreed here. */
   saveGrowMeeting(record: GrowMeetingRecord): Promise<{ id: string }>;
   saveFeedback(record: FeedbackRecordInput): Promise<{ id: string }>;
   saveObservation(record: ObservationRecordInput): Promise<{ id: string }>;
+  savePeerObservation(record: PeerObservationInput): Promise<{ id: string }>;
   /** 002 Annex 1 §11: the observed teacher's comments, appended to any already there. */
   appendObservationComment(input: { observationId: string; personId: string; comment: string }): Promise<boolean>;
   saveEndOfCycleReview(record: EndOfCycleReviewInput): Promise<{ id: string }>;
   saveAppeal(record: AppealInput): Promise<{ id: string }>;
+  /**
+   * Writes the final report onto the cycle's end-of-cycle review, keeping what the reviewee wrote
+   * there; a report issued again keeps the day it was first issued (the appeal window's start).
+   */
+  issueFinalReport(record: FinalReportInput): Promise<{ id: string }>;
+  /** Records the appeal meeting's outcome; false if the appeal is not there or already decided. */
+  decideAppeal(decision: AppealDecision): Promise<boolean>;
   savePayThresholdApplication(record: PayThresholdInput): Promise<{ id: string }>;
   /** Booking, moving and cancelling check-ins, and their reminder obligations. */
   readonly checkInMeetings: CheckInMeetingWrites;

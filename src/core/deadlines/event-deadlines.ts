@@ -54,6 +54,12 @@ function appealKey(personId: string, cycleId: string, reportReceivedOn: IsoDate)
   return `${personId}:${cycleId}:appeal:${reportReceivedOn}`;
 }
 
+/** The keys of an appeal's meeting and written-outcome deadlines, so recording the outcome can settle both. */
+export function appealDeadlineKeys(personId: string, cycleId: string, reportReceivedOn: IsoDate): { meeting: string; outcome: string } {
+  const key = appealKey(personId, cycleId, reportReceivedOn);
+  return { meeting: `${key}:meeting`, outcome: `${key}:outcome` };
+}
+
 /** 002 §16: the appeal meeting normally within N working days of the appeal being received. */
 export function appealMeetingDeadline(input: {
   personId: string;
@@ -66,7 +72,7 @@ export function appealMeetingDeadline(input: {
 }): DeadlineObligation {
   const { appeals } = input;
   return {
-    key: `${appealKey(input.personId, input.cycleId, input.reportReceivedOn)}:meeting`,
+    key: appealDeadlineKeys(input.personId, input.cycleId, input.reportReceivedOn).meeting,
     cycleId: input.cycleId,
     personId: input.personId,
     kind: DEADLINE_KINDS.appealMeeting,

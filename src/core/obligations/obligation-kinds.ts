@@ -55,11 +55,15 @@ export interface KindInfo {
 const REFLECT: DialogStart = { dialogId: 'self-reflection', trigger: 'reflect', word: 'reflect', aboutColleague: false };
 const PLAN: DialogStart = { dialogId: 'growth-plan', trigger: 'plan', word: 'plan', aboutColleague: false };
 const AGREE: DialogStart = { dialogId: 'plan-agreement', trigger: 'review plans', word: 'agree', aboutColleague: false };
+const DIARY: DialogStart = { dialogId: 'growth-diary', trigger: 'diary', word: 'log', aboutColleague: false };
 const CHECK_IN: DialogStart = { dialogId: 'check-in', trigger: 'check-in', word: 'checkin', aboutColleague: false };
 const FEEDBACK: DialogStart = { dialogId: 'feedback-conversation', trigger: 'feedback', word: 'feedback', aboutColleague: true };
-const OBSERVE: DialogStart = { dialogId: 'observation', trigger: 'observe', word: 'observe', aboutColleague: false };
+const OBSERVE: DialogStart = { dialogId: 'observation', trigger: 'observe', word: 'observe', aboutColleague: true };
+const PEER: DialogStart = { dialogId: 'peer-observation', trigger: 'peer observation', word: 'peer', aboutColleague: false };
 const REVIEW: DialogStart = { dialogId: 'end-of-cycle-review', trigger: 'review', word: 'review', aboutColleague: false };
+const FINAL_REPORT: DialogStart = { dialogId: 'final-report', trigger: 'final report', word: 'report', aboutColleague: true };
 const THRESHOLD: DialogStart = { dialogId: 'pay-threshold', trigger: 'threshold', word: 'threshold', aboutColleague: false };
+const APPEAL_OUTCOME: DialogStart = { dialogId: 'appeal-outcome', trigger: 'appeal outcome', word: 'outcome', aboutColleague: false };
 const APPEAL: DialogStart = { dialogId: 'appeal', trigger: 'appeal', word: 'appeal', aboutColleague: false };
 
 const HONEST: DoneRule = { honest: true };
@@ -124,8 +128,25 @@ const KINDS = {
     madeBy: 'policy',
     label: 'Peer observations',
     stage: 'In year',
-    dialogs: { reviewee: OBSERVE, otherwise: 'A peer observation is recorded by the person who observes.' },
-    done: HONEST,
+    // The teacher who visits records it, choosing any colleague in the school (001 "Observation", 004 §7.5).
+    dialogs: { reviewee: PEER, otherwise: 'A peer observation is recorded by the teacher who visits a colleague’s lesson, with `peer`.' },
+    done: { honest: false, by: 'anyone', why: 'A peer observation is done by recording whose lesson you visited and what you learned. Press Start to record it.' },
+    ...DUTY,
+  },
+  'diary-entry': {
+    madeBy: 'policy',
+    label: 'Growth diary entries',
+    stage: 'In year',
+    dialogs: { reviewee: DIARY, otherwise: 'The growth diary is written by the colleague themself (004 Appendix A).' },
+    done: { honest: false, by: 'anyone', why: 'A diary entry is done by writing it, so there is a record of it. Press Start, or say `log` and a line.' },
+    ...DUTY,
+  },
+  'graded-observation': {
+    madeBy: 'policy',
+    label: 'Graded observation',
+    stage: 'In year',
+    dialogs: { reviewer: OBSERVE, otherwise: 'The graded observation is recorded by the observer with `observe`.' },
+    done: { honest: false, by: 'anyone', why: 'The graded observation is done by recording it with `observe`, so its grade is kept and its minutes count towards the cap (002 §47–48). Press Start.' },
     ...DUTY,
   },
   'interim-review': {
@@ -140,7 +161,8 @@ const KINDS = {
     madeBy: 'policy',
     label: 'End-of-cycle review',
     stage: 'End of cycle',
-    dialogs: { reviewee: REVIEW, otherwise: 'The end-of-cycle review is written by the person reviewed; you will be told when it arrives.' },
+    // Under 002 the reviewer's final report is the review (§14, §16); elsewhere the reviewee writes it.
+    dialogs: { reviewee: REVIEW, reviewer: FINAL_REPORT, otherwise: 'The end-of-cycle review is written by the person reviewed; you will be told when it arrives.' },
     done: { honest: false, by: 'anyone', why: 'The end-of-cycle review is done by writing it, so there is a record of it. Press Start to write it now.' },
     ...DUTY,
   },
@@ -198,7 +220,7 @@ const KINDS = {
     madeBy: 'event',
     label: 'Appeal meetings',
     stage: 'Appeal',
-    dialogs: { otherwise: 'The appeal meeting is held in person, not in the chat. Press Done once it has been held.' },
+    dialogs: { reviewer: APPEAL_OUTCOME, otherwise: 'The appeal meeting is held in person, not in the chat. Press Done once it has been held, or record its outcome with `outcome`.' },
     done: HONEST,
     ...APPEAL_DEADLINE,
   },
@@ -206,7 +228,7 @@ const KINDS = {
     madeBy: 'event',
     label: 'Appeal outcomes in writing',
     stage: 'Appeal',
-    dialogs: { otherwise: 'The appeal’s outcome is confirmed by letter. Press Done once it has been sent.' },
+    dialogs: { reviewer: APPEAL_OUTCOME, otherwise: 'The appeal’s outcome is confirmed by letter. Press Done once it has been sent.' },
     done: HONEST,
     ...APPEAL_DEADLINE,
   },

@@ -116,6 +116,8 @@ const PlanSchema = z.discriminatedUnion('shape', [
     shape: z.literal('expectations'),
     max: z.number().int().min(1).max(10),
     widerImpactRequiredFor: AppliesToSchema,
+    /** 004 §7.1: the colleague's ideas for CPD / professional support, recorded in the plan. */
+    cpdIdeas: z.strictObject({ question: z.string().min(1), hint: z.string().optional(), rule: RuleRef }).optional(),
     rule: RuleRef,
   }),
   /** 003 §8.9: goals with what success looks like, timescales, how I'll learn, check-in dates. */
@@ -197,8 +199,17 @@ export const PolicySchema = z.strictObject({
     oralFeedbackWithinWorkingDays: z.number().int().min(0).optional(),
     writtenFeedbackWithinWorkingDays: z.number().int().min(0).optional(),
     teacherMayAppendComments: z.boolean(),
+    /** 002 §48: observations by someone other than the reviewer count as performance-management observations. */
+    othersMayObserve: z.strictObject({ rule: RuleRef }).optional(),
+    /** 002 §50, Annex 1 §4: the plan records the observation arrangements agreed at the planning meeting. */
+    arrangementsInPlan: z.strictObject({ rule: RuleRef }).optional(),
     rule: RuleRef,
   }),
+  /**
+   * 002 §1, §14, §16: the reviewer's final report — an assessment against each target and, where
+   * the policy has one, a pay recommendation. Issuing it is what opens the appeal window.
+   */
+  finalReport: z.strictObject({ payRecommendation: z.boolean(), rule: RuleRef }).optional(),
   appeals: z
     .strictObject({
       windowWorkingDays: z.number().int().min(1),

@@ -1,25 +1,31 @@
 import type { IsoDate } from '../../core/calendar/iso-date.ts';
 import type {
+  AppealDecision,
   AppealInput,
   CheckInRecord,
   Colleague,
   DiaryRecord,
   EndOfCycleReviewInput,
   FeedbackRecordInput,
+  FinalReportInput,
   GrowMeetingRecord,
   ObservationRecordInput,
   PayThresholdInput,
+  PeerObservationInput,
   PersonRef,
   PlanDecision,
   PlanRecord,
   RecordsWriter,
   ReflectionRecord,
+  StoredAppeal,
   StoredObservation,
 } from '../../core/conversations/conversation-ports.ts';
 import type { DeadlineObligation } from '../../core/deadlines/deadline-obligation.ts';
 import type { RecordKind } from '../../core/access/access-rule.ts';
+import { FlagSchema, RoleSchema } from '../../core/people/person.ts';
 import { hasReviewerPowers, type Relationships, relationshipsOn } from '../../core/access/relationships.ts';
 import type { ObligationKind } from '../../core/obligations/obligation-kinds.ts';
+import { obligationForDate } from '../../core/obligations/obligation-for-date.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { fromDbDate, toDbDate } from './db-date.ts';
@@ -131,13 +137,16 @@ export class PrismaDialogRecords implements RecordsWriter {
     });
   }
 
-  async completeObligation(input: { personId: string; cycleId: string; kind: ObligationKind; at: Date }): Promise<boolean> {
-    const open = await this.#tx.obligation.findFirst({
+  async completeObligation(input: { personId: string; cycleId: string; kind: ObligationKind; on: IsoDate; at: Date }): Promise<boolean> {
+    const rows = await this.#tx.obligation.findMany({
       where: { personId: input.personId, cycleId: input.cycleId, kind: input.kind, status: 'open' },
-      orderBy: [{ dueOn: 'asc' }, { key: 'asc' }],
-      select: { id: true },
+      select: { id: true, key: true, opensOn: true, dueOn: true },
     });
-    if (open === null) return false;
+    const open = obligationForDate(
+      rows.map((row) => ({ id: row.id, key: row.key, opensOn: fromDbDate(row.opensOn), dueOn: fromDbDate(row.dueOn) })),
+      input.on,
+    );
+    if (open === undefined) return false;
     // Guarded on status so a concurrent completion of the same obligation is counted once.
     const { count } = await this.#tx.obligation.updateMany({ where: { id: open.id, status: 'open' }, data: { status: 'done', completedAt: input.at } });
     return count === 1;
@@ -172,9 +181,17 @@ export class PrismaDialogRecords implements RecordsWriter {
         kind: record.kind,
         oralFeedbackOn: optionalDate(record.oralFeedbackOn),
         countsTowardCap: record.countsTowardCap,
+        grade: record.grade ?? null,
+        revisionMeetingOn: optionalDate(record.revisionMeetingOn),
+        concern: record.concern ?? null,
       },
       select: { id: true },
     });
+  }
+
+  savePeerObservation(record: PeerObservationInput): Promise<{ id: string }> {
+    const { observedOn, ...rest } = record;
+    return this.#tx.peerObservation.create({ data: { ...rest, observedOn: toDbDate(observedOn) }, select: { id: true } });
   }
 
   async appendObservationComment(input: { observationId: string; personId: string; comment: string }): Promise<boolean> {
@@ -218,6 +235,36 @@ export class PrismaDialogRecords implements RecordsWriter {
     });
   }
 
+  async issueFinalReport(record: FinalReportInput): Promise<{ id: string }> {
+    const existing = await this.#tx.endOfCycleReview.findUnique({ where: { cycleId: record.cycleId }, select: { details: true, finalReportIssuedOn: true } });
+    const raw = existing?.details;
+    const details = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : {};
+    // A report issued again (a correction) keeps the day it was first issued, from which the appeal window already runs.
+    const issuedOn = existing?.finalReportIssuedOn ?? toDbDate(record.issuedOn);
+    const fields = { reviewerId: record.reviewerId, status: 'final', finalReportIssuedOn: issuedOn, details: json({ ...details, finalReport: record.report }) };
+    return this.#tx.endOfCycleReview.upsert({
+      where: { cycleId: record.cycleId },
+      create: { cycleId: record.cycleId, personId: record.personId, ...fields },
+      update: fields,
+      select: { id: true },
+    });
+  }
+
+  async decideAppeal(decision: AppealDecision): Promise<boolean> {
+    // Guarded on status so an appeal is decided once: the Appeal Manager's decision is final (002 §17).
+    const { count } = await this.#tx.appeal.updateMany({
+      where: { id: decision.appealId, status: { not: 'decided' } },
+      data: { status: 'decided', outcome: decision.outcome, meetingOn: toDbDate(decision.meetingOn), outcomeOn: toDbDate(decision.decidedOn) },
+    });
+    if (count === 1) {
+      const row = await this.#tx.appeal.findUniqueOrThrow({ where: { id: decision.appealId }, select: { entries: true } });
+      // The reasons go with the entries until appeals have a column for them.
+      const entries = Array.isArray(row.entries) ? row.entries : [];
+      await this.#tx.appeal.update({ where: { id: decision.appealId }, data: { entries: json([...entries, { outcomeReasons: decision.reasons }]) } });
+    }
+    return count === 1;
+  }
+
   savePayThresholdApplication(record: PayThresholdInput): Promise<{ id: string }> {
     return this.#tx.payThresholdApplication.create({
       data: {
@@ -238,6 +285,19 @@ export class PrismaDialogRecords implements RecordsWriter {
     const close = input.close ?? [];
     if (close.length > 0) await this.#tx.obligation.updateMany({ where: { key: { in: [...close] }, status: { in: ['open', 'snoozed'] } }, data: { status: 'done', completedAt: input.at } });
   }
+}
+
+/** People rows as colleagues; a role or flag this version does not know is left out, not guessed. */
+function colleaguesOf(rows: readonly { id: string; fullName: string; role: string; flags: string[] }[]): Colleague[] {
+  return rows.flatMap((row) => {
+    const role = RoleSchema.safeParse(row.role);
+    if (!role.success) return [];
+    const flags = row.flags.flatMap((flag) => {
+      const parsed = FlagSchema.safeParse(flag);
+      return parsed.success ? [parsed.data] : [];
+    });
+    return [{ id: row.id, fullName: row.fullName, role: role.data, flags }];
+  });
 }
 
 /**
@@ -287,6 +347,15 @@ export class PrismaRecordReads {
     return person === null || !person.active ? undefined : { id: person.id, fullName: person.fullName };
   }
 
+  async colleaguesInSchool(schoolId: string, exceptId: string): Promise<Colleague[]> {
+    const rows = await this.#tx.person.findMany({
+      where: { schoolId, active: true, id: { not: exceptId } },
+      select: { id: true, fullName: true, role: true, flags: true },
+      orderBy: { fullName: 'asc' },
+    });
+    return colleaguesOf(rows);
+  }
+
   async headOf(schoolId: string): Promise<PersonRef | undefined> {
     const head = await this.#tx.person.findFirst({ where: { schoolId, role: 'headteacher', active: true }, orderBy: { createdAt: 'asc' }, select: { id: true, fullName: true } });
     return head ?? undefined;
@@ -312,6 +381,35 @@ export class PrismaRecordReads {
       kind: row.kind,
       countsTowardCap: row.countsTowardCap,
       teacherComment: row.teacherComment ?? undefined,
+      grade: row.grade ?? undefined,
+    }));
+  }
+
+  async planGoalsForCycle(cycleId: string): Promise<{ kind: string; title: string }[]> {
+    return this.#tx.planGoal.findMany({ where: { plan: { cycleId } }, orderBy: { position: 'asc' }, select: { kind: true, title: true } });
+  }
+
+  async finalReportIssuedOn(cycleId: string): Promise<IsoDate | undefined> {
+    const row = await this.#tx.endOfCycleReview.findUnique({ where: { cycleId }, select: { finalReportIssuedOn: true } });
+    return row?.finalReportIssuedOn == null ? undefined : fromDbDate(row.finalReportIssuedOn);
+  }
+
+  async appealsToDecide(appealManagerId: string): Promise<StoredAppeal[]> {
+    const rows = await this.#tx.appeal.findMany({
+      where: { appealManagerId, status: { not: 'decided' } },
+      orderBy: { lodgedOn: 'asc' },
+      include: { person: { select: { fullName: true } } },
+    });
+    return rows.map((row) => ({
+      id: row.id,
+      cycleId: row.cycleId,
+      personId: row.personId,
+      personName: row.person.fullName,
+      lodgedOn: fromDbDate(row.lodgedOn),
+      finalReportReceivedOn: fromDbDate(row.finalReportReceivedOn),
+      entries: (Array.isArray(row.entries) ? row.entries : []).flatMap((entry) =>
+        typeof entry === 'object' && entry !== null && !Array.isArray(entry) && typeof entry.about === 'string' ? [entry.about] : [],
+      ),
     }));
   }
 

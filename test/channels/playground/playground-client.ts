@@ -127,6 +127,7 @@ export const KINGSMEAD_PLAN_ANSWERS = [
   'Questioning',
   'Low participation in 9X',
   'Everyone in 9X answers',
+  'Positive behaviour for learning',
   'Hands-down responses rise',
   'Some cold calling already',
   'Read Lemov; practise weekly',

@@ -89,7 +89,7 @@ describe('a growth plan through a Slack thread, agreed by the reviewer in hers (
     const opening = await nextReplies(world, started.ts, 0);
     expect(textOf(opening[0])).toMatch(/Growth plan · 2026\/27/);
     expect(textOf(opening.at(-1))).toMatch(/When I’m at my best, what are my strengths\?/);
-    for (const text of ['Relationships', 'Questioning', 'Low participation in 9X', 'Everyone in 9X answers', 'Hands-down responses rise', 'Some cold calling already', 'Read Lemov; practise weekly']) {
+    for (const text of ['Relationships', 'Questioning', 'Low participation in 9X', 'Everyone in 9X answers', 'Positive behaviour for learning', 'Hands-down responses rise', 'Some cold calling already', 'Read Lemov; practise weekly']) {
       await answer(tom, started.ts, text);
     }
     const summary = await answer(tom, started.ts, 'By July I am cold-calling in every lesson so that all of 9X answer questions');

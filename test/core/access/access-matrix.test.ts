@@ -46,6 +46,7 @@ type Viewer =
   | 'other-school-head'
   | 'other-trust-head';
 const VIEWERS: readonly Viewer[] = ['self', 'teacher', 'teaching-assistant', 'support', 'line-manager', 'reviewer', 'coach-002', 'leader', 'pm-deputy', 'head', 'trust-leader', 'other-school-head', 'other-trust-head'];
+const QTS_COLLEAGUES: readonly Viewer[] = ['teacher', 'line-manager', 'reviewer', 'coach-002', 'leader', 'pm-deputy', 'head'];
 const ALL_BUT_DIARY = RECORD_KINDS.filter((k) => k !== 'diary');
 
 /**
@@ -212,11 +213,12 @@ describe('access matrix: role × record kind × entry point (002 §18, 003 §6.1
     await checkLogged(ids['tpat-coach']!, ids.cole!, 'growth-plan', '003 coach × agree');
   });
 
-  it('colleague dialogs: observations that count towards the cap are the reviewer’s (a 002 coach may not), feedback is also the coach’s (001 “Feedback”)', async () => {
+  it('colleague dialogs: under 002 any colleague with QTS in the school may record an observation (§48, Annex 1 §8); feedback is the reviewer’s and the coach’s (001 “Feedback”)', async () => {
     for (const viewer of VIEWERS.filter((v) => v !== 'self')) {
       const observe = new Chat(newEngine(db.prisma, clock), viewerId(viewer));
       await observe.user('observe');
-      check(`${viewer} × observations × observe`, observe.transcript.join('\n').includes('Tess Teacher'), viewer === 'reviewer');
+      // 002 §48, Annex 1 §8: any colleague with QTS in Tess's school may record an observation of her (a record made, not a read of hers).
+      check(`${viewer} × observations × observe`, observe.transcript.join('\n').includes('Tess Teacher'), QTS_COLLEAGUES.includes(viewer));
       const feedback = new Chat(newEngine(db.prisma, clock), viewerId(viewer));
       await feedback.user('feedback');
       check(`${viewer} × feedback × feedback`, feedback.transcript.join('\n').includes('Tess Teacher'), viewer === 'reviewer' || viewer === 'coach-002');

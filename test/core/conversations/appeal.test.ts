@@ -61,7 +61,7 @@ describe('appeal (002 §16–17)', () => {
     await chat.user('submit');
     expect(chat.lastBot()).toBe('Your appeal (2 entries) is lodged with Hugh. The appeal meeting should normally be held by Mon 1 Feb 2027 (20 working days).');
     expect(chat.last?.notifications).toEqual([
-      { personId: s.ids.head, messages: [{ type: 'text', text: expect.stringMatching(/^Amy Teacher has lodged an appeal against 2 entries in their final review \(002 §16–17\)\. The appeal meeting should normally be held by Mon 1 Feb 2027\.$/) }] },
+      { personId: s.ids.head, messages: [{ type: 'text', text: expect.stringMatching(/^Amy Teacher has lodged an appeal against 2 entries in their final review \(002 §16–17\)\. The appeal meeting should normally be held by Mon 1 Feb 2027\. Once it has been held, say `outcome` to record the decision\.$/) }] },
     ]);
     const saved = await db.prisma.appeal.findFirstOrThrow({ where: { personId: s.ids.amy! } });
     expect(saved).toMatchObject({ appealManagerId: s.ids.head, companion: 'Una Rep, NEU', grounds: GROUNDS, status: 'lodged' });
@@ -102,5 +102,19 @@ describe('appeal (002 §16–17)', () => {
     expect(chat.last?.notifications).toEqual([]);
     const saved = await db.prisma.appeal.findFirstOrThrow({ where: { personId: s.ids.bob! } });
     expect(saved).toMatchObject({ appealManagerId: null, companion: null, entries: [{ about: 'Entry 1', routedTo: 'trust-ceo' }] });
+  });
+
+  it('002 §16: a head’s own appeal never goes to the head, but beyond the school (the trust CEO)', async () => {
+    const s = await seedSchool(db.prisma, 'thomas-alleyne', staff);
+    const chat = new Chat(newEngine(db.prisma, fixedClock('2026-12-29T10:00:00Z')), s.ids.head!);
+    await chat.user('appeal');
+    await chat.answers('11 Dec 2026', 'Entry 1', GROUNDS, 'skip');
+    await chat.user('submit');
+    expect(chat.lastBot()).toMatch(/^Your appeal \(1 entry\) is lodged\. Because you are the headteacher, and a head’s appeal is never heard by the head, it goes to the trust’s CEO;/);
+    expect(chat.last?.notifications).toEqual([]);
+    const saved = await db.prisma.appeal.findFirstOrThrow({ where: { personId: s.ids.head! } });
+    expect(saved).toMatchObject({ appealManagerId: null, entries: [{ about: 'Entry 1', routedTo: 'trust-ceo' }] });
+    const meeting = await db.prisma.obligation.findFirstOrThrow({ where: { personId: s.ids.head!, kind: 'appeal-meeting' } });
+    expect(meeting.ownerPersonId).toBeNull();
   });
 });

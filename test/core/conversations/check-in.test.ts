@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
+import { fixedClock } from '../../../src/core/time/clock.ts';
 import { Chat, newEngine } from './support/chat.ts';
 import { seedSchool } from '../../support/seed-school.ts';
 
@@ -11,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => db.drop());
 
 describe('check-in record under WHMAT (004 §6.6–6.8: with a wellbeing check)', () => {
-  it('records date, discussion, actions, wellbeing, diary note and next date, and completes the earliest check-in', async () => {
+  it('records date, discussion, actions, wellbeing, diary note and next date, and completes the check-in whose period it was held in (004 §6.3)', async () => {
     const s = await seedSchool(db.prisma, 'whmat', [
       { key: 'head', fullName: 'Hana Head', role: 'leader' },
       { key: 'amy', fullName: 'Amy Teacher', role: 'teacher', lineManager: 'head' },
@@ -50,6 +51,39 @@ describe('check-in record under WHMAT (004 §6.6–6.8: with a wellbeing check)'
       ['2027-02-12', 'open'],
       ['2027-06-30', 'open'],
     ]);
+  });
+});
+
+describe('completing the check-in of the period it was held in (004 §6.3, Appendix A)', () => {
+  it('004 §6.3: a spring check-in recorded while the autumn one is still open completes spring, and a late one completes the period that had begun', async () => {
+    const s = await seedSchool(db.prisma, 'whmat', [
+      { key: 'head', fullName: 'Hana Head', role: 'leader' },
+      {
+        key: 'amy',
+        fullName: 'Amy Teacher',
+        role: 'teacher',
+        lineManager: 'head',
+        obligations: [
+          { kind: 'check-in', opensOn: '2026-10-01', dueOn: '2026-10-30', ownerRole: 'reviewer' },
+          { kind: 'check-in', opensOn: '2027-01-05', dueOn: '2027-02-12', ownerRole: 'reviewer' },
+          { kind: 'check-in', opensOn: '2027-04-12', dueOn: '2027-06-30', ownerRole: 'reviewer' },
+        ],
+      },
+    ]);
+    const engine = newEngine(db.prisma, fixedClock('2027-03-15T10:00:00Z'));
+    const statuses = async () =>
+      (await db.prisma.obligation.findMany({ where: { personId: s.ids.amy!, kind: 'check-in' }, orderBy: { dueOn: 'asc' } })).map((o) => o.status);
+    const spring = new Chat(engine, s.ids.amy!);
+    await spring.user('checkin');
+    await spring.answers('3 Feb', 'Progress on expectations', 'Observe a colleague', 'Fine', 'skip', 'skip');
+    await spring.press('submit');
+    expect(spring.lastBot()).toBe('Saved your check-in of Wed 3 Feb 2027.');
+    expect(await statuses()).toEqual(['open', 'done', 'open']);
+    const late = new Chat(engine, s.ids.amy!);
+    await late.user('checkin');
+    await late.answers('1 Dec', 'Catching up the autumn meeting', 'Set expectations', 'Fine', 'skip', 'skip');
+    await late.press('submit');
+    expect(await statuses()).toEqual(['done', 'done', 'open']);
   });
 });
 

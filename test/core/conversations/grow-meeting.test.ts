@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => db.drop());
 
 describe('GROW planning meeting (001 Appendix C "Establishing a challenging focus")', () => {
-  it('walks GOAL, REALITY, OPTIONS, WHAT NEXT, refuses a summary not shaped "By… I am… so that…", and saves it to the reviewee’s agreed plan', async () => {
+  it('001 Appendix C: asks every question of the GROW script — whole-school priorities, how challenging, where support comes from, a good start, sharing successes — refuses a summary not shaped "By… I am… so that…", and saves it to the reviewee’s agreed plan', async () => {
     const s = await seedSchool(db.prisma, 'kingsmead', [
       { key: 'lm', fullName: 'Lena Manager', role: 'leader' },
       { key: 'amy', fullName: 'Amy Teacher', role: 'teacher', lineManager: 'lm' },
@@ -25,28 +25,45 @@ describe('GROW planning meeting (001 Appendix C "Establishing a challenging focu
     await chat.user('Carl');
     expect(chat.lastBot()).toMatch(/^“Carl” isn’t someone you review, coach or line-manage, so I can’t do this for them\. You can choose from: Amy Teacher, Ben Teacher\./);
     await chat.user('amy teacher');
-    expect(chat.lastBot()).toMatch(/^GOAL — establish the starting point\. How would you describe yourself when you’re at your best\?/);
-    await chat.answers('Clear explanations; 9X need to write at length', 'Extended writing in 9X; the challenge is stamina');
-    expect(chat.lastBot()).toMatch(/^REALITY — what have you tried so far/);
-    await chat.answers('Tried writing frames; confident; time may get in the way');
-    expect(chat.lastBot()).toMatch(/^OPTIONS — what are your options/);
-    await chat.user('back');
-    expect(chat.lastBot()).toMatch(/^Your answer so far: Tried writing frames; confident; time may get in the way\nREALITY/);
-    await chat.answers('Tried writing frames and live modelling; fairly confident', 'Live modelling, visualisers, peer critique', 'First step: model one paragraph a lesson; review at Christmas');
+    // Each question of the seed's script, in its order, with the answer given to it.
+    const script: [RegExp, string][] = [
+      [/^GOAL — establish the starting point\. How would you describe yourself when you’re at your best\? When you reflected on the Teachers’ Standards/, 'Clear explanations'],
+      [/^What are the learning needs of the class you would like to focus on\?/, '9X need to write at length'],
+      [/^GOAL — build a detailed vision of success\. What specifically do you want to achieve\?.*What do you want to change\?/, 'Extended writing in 9X'],
+      [/^How will your goal support whole school\/subject\/phase priorities\?/, 'Literacy across the curriculum'],
+      [/^What’s the real challenge for you here\? How challenging is this goal\?.*Where will your support come from\? How can I help\?/, 'Stamina; very challenging; English department'],
+      [/^Imagine you are successful\./, 'Every student writes a full page'],
+      [/^REALITY — .*What have you tried so far\?.*How confident are you of achieving this goal\?.*overcome any barriers\?/, 'Tried writing frames and live modelling; fairly confident'],
+      [/^OPTIONS — .*What else could you do\? And what else\? What approaches do others take in similar circumstances\?/, 'Live modelling, visualisers, peer critique'],
+      [/^WHAT NEXT\? — having considered the options, what do you intend to achieve\? What knowledge and skills/, 'Model one paragraph a lesson'],
+      [/^Who might support you\? How can I help\?/, 'Head of English'],
+      [/^What are your first steps\? How will you get started\?/, 'Plan three modelled lessons'],
+      [/^What will tell you that you’ve made a good start\?/, 'Half the class finish a page by half term'],
+      [/^How will you monitor your progress, evaluate impact.*When will we revisit and review this\?/, 'Book looks; review at Christmas'],
+      [/^How will you share your successes and challenges\?/, 'At the department meeting'],
+    ];
+    for (const [question, answer] of script) {
+      expect(chat.lastBot()).toMatch(question);
+      await chat.answers(answer);
+    }
     expect(chat.lastBot()).toMatch(/^Confirm and summarise the goal: By… I am… so that…/);
     await chat.user('Improve extended writing');
     expect(chat.lastBot()).toMatch(/^Please use the shape “By … I am … so that …”/);
     await chat.user('By July I am modelling extended answers live so that all of 9X write a full page');
     expect(chat.lastBot()).toMatch(/Did you both agree their growth plan in this meeting\? \(001/);
     await chat.user('yes');
-    expect(chat.lastBot()).toMatch(/GROW meeting\n {2}• Colleague: Amy Teacher\n {2}• Goal — starting point: .*\n {2}• Goal — vision of success: .*\n {2}• Reality: Tried writing frames and live modelling/);
+    expect(chat.lastBot()).toMatch(/GROW meeting\n {2}• Colleague: Amy Teacher\n {2}• Goal — at your best: Clear explanations\n[\s\S]*• Goal — whole-school priorities: Literacy across the curriculum\n[\s\S]*• What next — a good start: Half the class/);
     await chat.user('submit');
     expect(chat.lastBot()).toBe('Saved to Amy’s growth plan and marked agreed: “By July I am modelling extended answers live so that all of 9X write a full page”');
     expect(chat.last?.notifications[0]).toMatchObject({ personId: s.ids.amy });
 
     const plan = await db.prisma.growthPlan.findUniqueOrThrow({ where: { cycleId: s.cycles.amy! } });
     expect(plan).toMatchObject({ status: 'agreed', agreedById: s.ids.lm, summary: 'By July I am modelling extended answers live so that all of 9X write a full page' });
-    expect(plan.details).toMatchObject({ shape: 'grow-plan', answers: { goal: 'Extended writing in 9X; the challenge is stamina', summary: expect.stringMatching(/^By July/) }, growMeeting: { managerId: s.ids.lm } });
+    expect(plan.details).toMatchObject({
+      shape: 'grow-plan',
+      answers: { goal: 'Extended writing in 9X', 'whole-school-priority': 'Literacy across the curriculum', 'class-needs': '9X need to write at length', summary: expect.stringMatching(/^By July/) },
+      growMeeting: { managerId: s.ids.lm, answers: { 'good-start': 'Half the class finish a page by half term', share: 'At the department meeting', 'goal-challenge': 'Stamina; very challenging; English department' } },
+    });
     expect(await obligationStatus(db.prisma, s.ids.amy!, 'plan-agreed')).toEqual(['done']);
   });
 
@@ -60,12 +77,12 @@ describe('GROW planning meeting (001 Appendix C "Establishing a challenging focu
     });
     const chat = new Chat(newEngine(db.prisma), s.ids.lm!);
     await chat.user('grow');
-    await chat.answers('1', 'aa', 'bb', 'cc', 'dd', 'ee', 'By Easter I am using hinge questions so that I know who has understood', 'no');
+    await chat.answers('1', 'aa', 'bb', 'cc', 'dd', 'ee', 'ff', 'gg', 'hh', 'ii', 'jj', 'kk', 'll', 'mm', 'nn', 'By Easter I am using hinge questions so that I know who has understood', 'no');
     await chat.user('submit');
     expect(chat.lastBot()).toMatch(/^Saved to Amy’s growth plan: “By Easter.*”\. It still needs agreeing\./);
     const plan = await db.prisma.growthPlan.findUniqueOrThrow({ where: { cycleId: s.cycles.amy! } });
     expect(plan.status).toBe('submitted');
-    expect(plan.details).toMatchObject({ answers: { goal: 'My own goal', reality: 'cc', summary: expect.stringMatching(/^By Easter/) } });
+    expect(plan.details).toMatchObject({ answers: { goal: 'My own goal', reality: 'gg', summary: expect.stringMatching(/^By Easter/) } });
     expect(await obligationStatus(db.prisma, s.ids.amy!, 'plan-agreed')).toEqual(['open']);
   });
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { Chat, newEngine } from './support/chat.ts';
 import { type SeededSchool, seedSchool } from '../../support/seed-school.ts';
+import { fixedClock } from '../../../src/core/time/clock.ts';
 
 let db: TestDatabase;
 let school: SeededSchool;
@@ -52,5 +53,30 @@ describe('growth diary', () => {
     const chat = new Chat(newEngine(db.prisma), orphan.id);
     await chat.user('log first day!');
     expect(chat.lastBot()).toMatch(/don’t have an active growth cycle/);
+  });
+});
+
+describe('growth diary prompts before the 2nd and 3rd check-ins (004 Appendix A)', () => {
+  it('004 Appendix A: an entry written in the spring term completes the spring diary prompt, and one written in the autumn completes neither', async () => {
+    const s = await seedSchool(db.prisma, 'whmat', [
+      { key: 'head', fullName: 'Hana Head', role: 'leader' },
+      {
+        key: 'amy',
+        fullName: 'Amy Teacher',
+        role: 'teacher',
+        lineManager: 'head',
+        obligations: [
+          { kind: 'diary-entry', opensOn: '2027-01-05', dueOn: '2027-02-05', ownerRole: 'reviewee' },
+          { kind: 'diary-entry', opensOn: '2027-04-12', dueOn: '2027-07-14', ownerRole: 'reviewee' },
+        ],
+      },
+    ]);
+    const statuses = async () => (await db.prisma.obligation.findMany({ where: { personId: s.ids.amy!, kind: 'diary-entry' }, orderBy: { dueOn: 'asc' } })).map((o) => o.status);
+    await new Chat(newEngine(db.prisma), s.ids.amy!).user('log planned retrieval quizzes for 8Y');
+    expect(await statuses()).toEqual(['open', 'open']);
+    const spring = new Chat(newEngine(db.prisma, fixedClock('2027-01-20T16:00:00Z')), s.ids.amy!);
+    await spring.user('log quizzes every lesson now; scores rising');
+    expect(spring.lastBot()).toMatch(/^Noted in your growth diary for Wed 20 Jan 2027/);
+    expect(await statuses()).toEqual(['done', 'open']);
   });
 });

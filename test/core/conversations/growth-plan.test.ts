@@ -14,16 +14,18 @@ const goalsOf = (cycleId: string) => db.prisma.planGoal.findMany({ where: { plan
 const obligation = (personId: string, kind: string) => db.prisma.obligation.findFirstOrThrow({ where: { personId, kind } });
 
 describe('Kingsmead growth plan (001 Appendix B) and agreement', () => {
-  it('walks the plan fields, insists on “By… I am… so that…”, adds the leadership goal for TLR, and the reviewer agrees', async () => {
+  it('walks the plan fields including the whole-school priority (001 Appendix B), insists on “By… I am… so that…”, adds the leadership goal for TLR, and the reviewer agrees', async () => {
     const s = await seedSchool(db.prisma, 'kingsmead', [
       { key: 'lm', fullName: 'Lena Manager', role: 'leader' },
       { key: 'tom', fullName: 'Tom Teacher', role: 'teacher', flags: ['tlr'], lineManager: 'lm' },
     ]);
     const tom = new Chat(newEngine(db.prisma), s.ids.tom!);
     await tom.user('plan');
-    expect(tom.lastBot()).toMatch(/Your professional growth plan has 8 short questions.*Then your leadership goal/);
+    expect(tom.lastBot()).toMatch(/Your professional growth plan has 9 short questions.*Then your leadership goal/);
     expect(tom.lastBot()).toMatch(/When I’m at my best, what are my strengths\?\n_From my own reflections/);
-    await tom.answers('Relationships', 'Questioning', 'Low participation in 9X', 'Everyone in 9X answers', 'Hands-down responses rise', 'Some cold calling already', 'Read Lemov; practise weekly');
+    await tom.answers('Relationships', 'Questioning', 'Low participation in 9X', 'Everyone in 9X answers')
+    expect(tom.lastBot()).toMatch(/^Which whole-school priority does my goal support, and how\?\n_.*Positive behaviour for Learning/);
+    await tom.answers('Positive behaviour for learning: participation', 'Hands-down responses rise', 'Some cold calling already', 'Read Lemov; practise weekly');
     await tom.user('I want to do better at questioning');
     expect(tom.lastBot()).toMatch(/^Try the shape “By … I am … so that …”/);
     await tom.user('By July I am cold-calling in every lesson so that all of 9X answer questions');
@@ -38,7 +40,7 @@ describe('Kingsmead growth plan (001 Appendix B) and agreement', () => {
     expect(plan).toMatchObject({ status: 'submitted', summary: 'By July I am cold-calling in every lesson so that all of 9X answer questions' });
     const goals = await goalsOf(s.cycles.tom!);
     expect(goals.map((g) => g.kind)).toEqual(['goal', 'leadership-goal']);
-    expect(goals[0]).toMatchObject({ title: 'Everyone in 9X answers', successCriteria: 'Hands-down responses rise' });
+    expect(goals[0]).toMatchObject({ title: 'Everyone in 9X answers', successCriteria: 'Hands-down responses rise', improvementPlanArea: 'Positive behaviour for learning: participation' });
     expect((await obligation(s.ids.tom!, 'plan-agreed')).status).toBe('open');
 
     const lena = new Chat(newEngine(db.prisma), s.ids.lm!);
@@ -62,7 +64,7 @@ describe('Kingsmead growth plan (001 Appendix B) and agreement', () => {
 });
 
 describe('Thomas Alleyne SMART targets (002 §10–12)', () => {
-  it('requires a number in the pupil-progress target, an improvement-plan area for each, and a leadership target for TLR holders', async () => {
+  it('requires a number in the pupil-progress target, an improvement-plan area for each, a leadership target for TLR holders, and the observation arrangements (002 §50, Annex 1 §4)', async () => {
     const s = await seedSchool(db.prisma, 'thomas-alleyne', [{ key: 'tlr', fullName: 'Tia Leader', role: 'teacher', flags: ['tlr'] }]);
     const chat = new Chat(newEngine(db.prisma), s.ids.tlr!);
     await chat.user('plan');
@@ -78,7 +80,13 @@ describe('Thomas Alleyne SMART targets (002 §10–12)', () => {
     // "1 July" typed in October is the July just gone: the nearest 1 July
     expect(chat.lastBot()).toMatch(/^A target’s date needs to be in the future\./);
     await chat.answers('1/7/2027', 'Moderate Year 9 assessments as a team', 'DIP 1: assessment', '31/03/2027', 'Lead the KS3 curriculum review', 'SIP 4: curriculum', '30 June 2027');
+    // 002 §50, Annex 1 §4: the observation arrangements are agreed in the plan, the amount within the 3-hour cap (§47).
+    expect(chat.lastBot()).toMatch(/^Classroom observation arrangements \(002 §50, Annex 1 §4.*\)\. How much observation in total this cycle, in minutes\? Proportionate to need, and at most 180\./);
+    await chat.user('240');
+    expect(chat.lastBot()).toMatch(/^Please give the minutes as a number no more than 180 \(002 §47/);
+    await chat.answers('100', 'Progress of 11X on the pupil-progress target', 'Questioning and modelling', '2 × 50 minutes', 'October (graded) and March (progress review)', 'Olly Observer, Head of Maths');
     expect(chat.lastBot()).toMatch(/Leadership target — improvement plan area: SIP 4: curriculum/);
+    expect(chat.lastBot()).toMatch(/Observation — amount \(minutes this cycle\): 100\n[\s\S]*Observation — observer: Olly Observer, Head of Maths/);
     await chat.user('submit');
     const goals = await goalsOf(s.cycles.tlr!);
     expect(goals.map((g) => [g.kind, g.detail, g.quantitative, g.improvementPlanArea])).toEqual([
@@ -87,6 +95,8 @@ describe('Thomas Alleyne SMART targets (002 §10–12)', () => {
       ['smart-target', 'Leadership target', false, 'SIP 4: curriculum'],
     ]);
     expect(goals[0]!.completionDate?.toISOString().slice(0, 10)).toBe('2027-07-01');
+    const plan = await db.prisma.growthPlan.findUniqueOrThrow({ where: { cycleId: s.cycles.tlr! } });
+    expect(plan.details).toMatchObject({ answers: { 'observation-amount': '100', 'observation-timing': 'October (graded) and March (progress review)' } });
   });
 
   it('still sets three targets for a teacher without a TLR', async () => {
@@ -99,7 +109,7 @@ describe('Thomas Alleyne SMART targets (002 §10–12)', () => {
 });
 
 describe('WHMAT performance expectations (004 §5)', () => {
-  it('takes up to three expectations, each with detail, success and a date, and one with wider impact for UPR', async () => {
+  it('takes up to three expectations, each with detail, success and a date, one with wider impact for UPR (004 §5.5), and records CPD ideas in the plan (004 §7.1)', async () => {
     const s = await seedSchool(db.prisma, 'whmat', [
       { key: 'head', fullName: 'Hana Head', role: 'leader' },
       { key: 'upr', fullName: 'Uma Upper', role: 'teacher', flags: ['upr'], lineManager: 'head' },
@@ -118,7 +128,12 @@ describe('WHMAT performance expectations (004 §5)', () => {
     expect(chat.lastBot()).toMatch(/Which expectation has an impact on the wider academy or trust/);
     expect(chat.lastBot()).not.toMatch(/add another/);
     await chat.user('2');
+    expect(chat.lastBot()).toMatch(/^What are your ideas for CPD or professional support this year\?\n_Read WHMAT’s Career Pledge/);
+    await chat.user('skip');
+    expect(chat.lastBot()).toMatch(/^Your ideas for CPD or professional support belong in your plan \(004 §7\.1/);
+    await chat.user('Coaching course; learning walks in science');
     expect(chat.lastBot()).toMatch(/Wider impact: Lead trust-wide CPD on feedback/);
+    expect(chat.lastBot()).toMatch(/CPD and professional support ideas: Coaching course; learning walks in science/);
     // changing the loop answer drops the third expectation from the plan
     await chat.user('edit another expectation after expectation 2');
     await chat.user('no');
@@ -130,6 +145,8 @@ describe('WHMAT performance expectations (004 §5)', () => {
       ['expectation', 'Lead trust-wide CPD on feedback', true],
     ]);
     expect(goals[1]!.completionDate?.toISOString().slice(0, 10)).toBe('2027-06-01');
+    const plan = await db.prisma.growthPlan.findUniqueOrThrow({ where: { cycleId: s.cycles.upr! } });
+    expect(plan.details).toMatchObject({ answers: { 'cpd-ideas': 'Coaching course; learning walks in science' }, sections: expect.arrayContaining([{ label: 'CPD and professional support ideas', value: 'Coaching course; learning walks in science' }]) });
   });
 
   it('sends a plan back for changes and lets the colleague amend and resubmit it', async () => {
@@ -140,7 +157,7 @@ describe('WHMAT performance expectations (004 §5)', () => {
     const tara = new Chat(newEngine(db.prisma), s.ids.ta!);
     await tara.user('plan');
     expect(tara.lastBot()).not.toMatch(/UPR/);
-    await tara.answers('Run phonics catch-up', 'Group reads fluently', '31/03/2027', 'no');
+    await tara.answers('Run phonics catch-up', 'Group reads fluently', '31/03/2027', 'no', 'Phonics training');
     await tara.user('submit');
 
     const hana = new Chat(newEngine(db.prisma), s.ids.head!);

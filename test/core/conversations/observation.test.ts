@@ -16,7 +16,7 @@ async function priorObservation(cycleId: string, personId: string, minutes: numb
 }
 
 describe('observation record under Thomas Alleyne (002 §47–51, Annex 1)', () => {
-  it('warns past the 180-minute cap (002 §47), needs confirm or a reason, notes the feedback deadlines and tells the teacher, who may append comments (Annex 1 §11)', async () => {
+  it('warns past the 180-minute cap (002 §47), needs a concern and a revision meeting held first (Annex 1 §5), notes the feedback deadlines and tells the teacher, who may append comments (Annex 1 §11)', async () => {
     const s = await seedSchool(db.prisma, 'thomas-alleyne', [
       { key: 'lm', fullName: 'Lena Manager', role: 'leader' },
       { key: 'amy', fullName: 'Amy Teacher', role: 'teacher', lineManager: 'lm' },
@@ -36,19 +36,27 @@ describe('observation record under Thomas Alleyne (002 §47–51, Annex 1)', () 
     await chat.user('60');
     await chat.user('1');
     await chat.user('Hinge questions');
+    expect(chat.lastBot()).toMatch(/^Is this their one graded observation at the start of the cycle \(002 §48\)\?/);
+    await chat.user('skip');
     // 120 earlier + 60 now = 180: at the cap, not past it; the peer observation does not count.
     expect(chat.lastBot()).toMatch(/^When did you give oral feedback\?/);
     await chat.user('edit minutes');
     await chat.user('75');
-    expect(chat.lastBot()).toMatch(/^This would bring Amy Teacher’s performance-management observation this cycle to 195 minutes, over the 180-minute cap \(002 §47–51, Annex 1\)\./);
-    await chat.user('ok');
-    expect(chat.lastBot()).toMatch(/^Please write at least 7 characters\.\nThis would bring/);
+    expect(chat.lastBot()).toMatch(/^This would bring Amy Teacher’s performance-management observation this cycle to 195 minutes, over the 180-minute cap \(002 §47–51, Annex 1\)\. Observation beyond it is only for a concern about their teaching, after a revision meeting \(002 Annex 1 §5\)\. When was the revision meeting held\?/);
+    // "confirm" is no longer enough (002 Annex 1 §5).
     await chat.user('confirm');
+    expect(chat.lastBot()).toMatch(/^I couldn’t read that as a date/);
+    await chat.user('skip');
+    expect(chat.lastBot()).toMatch(/^Observation beyond the cap needs a revision meeting first \(002 Annex 1 §5\)\./);
+    await chat.user('5 Oct');
+    expect(chat.lastBot()).toMatch(/^The revision meeting has to come before the extra observation \(Fri 2 Oct 2026\)\./);
+    await chat.user('28 Sep');
+    await chat.user('Pupils in 9X are making too little progress in lessons');
     expect(chat.lastBot()).toMatch(/^When did you give oral feedback\?/);
     await chat.user('1 Oct');
     expect(chat.lastBot()).toMatch(/^Feedback can’t come before the observation \(Fri 2 Oct 2026\)\./);
     await chat.user('5 Oct');
-    expect(chat.lastBot()).toMatch(/Over the observation cap: confirm/);
+    expect(chat.lastBot()).toMatch(/Revision meeting \(over the cap\): Mon 28 Sep 2026\n {2}• Concern \(over the cap\): Pupils in 9X/);
     await chat.user('submit');
     // Oral feedback by the end of the next working day (Annex 1): Mon 5 Oct is on time.
     expect(chat.lastBot()).toBe('Saved the observation of Amy (9X maths, Fri 2 Oct 2026, 75 minutes). Written feedback is due by Fri 9 Oct 2026.');
@@ -57,7 +65,8 @@ describe('observation record under Thomas Alleyne (002 §47–51, Annex 1)', () 
     const saved = await db.prisma.observation.findFirstOrThrow({ where: { personId: s.ids.amy!, className: '9X maths' } });
     // 002 §18: the observer's read of Amy's earlier observations (counted against the cap) is in her access log.
     expect(await db.prisma.accessLog.count({ where: { subjectId: s.ids.amy!, resource: 'observations', viewerId: saved.observerId! } })).toBe(1);
-    expect(saved).toMatchObject({ observerId: s.ids.lm, minutes: 75, kind: 'performance-management', countsTowardCap: true, focus: 'Hinge questions' });
+    expect(saved).toMatchObject({ observerId: s.ids.lm, minutes: 75, kind: 'performance-management', countsTowardCap: true, focus: 'Hinge questions', grade: null, concern: 'Pupils in 9X are making too little progress in lessons' });
+    expect(day(saved.revisionMeetingOn)).toBe('2026-09-28');
     expect(day(saved.observedOn)).toBe('2026-10-02');
     expect(day(saved.oralFeedbackOn)).toBe('2026-10-05');
 
@@ -82,7 +91,7 @@ describe('observation record under Thomas Alleyne (002 §47–51, Annex 1)', () 
     await priorObservation(s.cycles.ed!, s.ids.ed!, 170);
     const chat = new Chat(newEngine(db.prisma), s.ids.lm!);
     await chat.user('observe');
-    await chat.answers('1', 'Fri 2 Oct', '7Z science', '60', '1', 'skip');
+    await chat.answers('1', 'Fri 2 Oct', '7Z science', '60', '1', 'skip', 'skip');
     expect(chat.lastBot()).toMatch(/^When did you give oral feedback\?/);
     await chat.user('skip');
     expect(chat.lastBot()).not.toMatch(/cap/);
@@ -103,5 +112,38 @@ describe('observation record under Thomas Alleyne (002 §47–51, Annex 1)', () 
     await chat.answers('1', 'today', '10A English', '50', '1', 'Questioning', 'today');
     await chat.user('submit');
     expect(chat.lastBot()).toBe('Saved the observation of Amy (10A English, Mon 5 Oct 2026, 50 minutes).');
+  });
+
+  it('002 §48: an observer other than the reviewer records the graded observation at the start of the cycle; it counts towards the cap and completes the graded observation, and later ones are not graded', async () => {
+    const s = await seedSchool(db.prisma, 'thomas-alleyne', [
+      { key: 'lm', fullName: 'Lena Manager', role: 'leader' },
+      { key: 'olly', fullName: 'Olly Observer', role: 'leader' },
+      { key: 'ta', fullName: 'Tia Assistant', role: 'teaching-assistant', lineManager: 'lm' },
+      { key: 'amy', fullName: 'Amy Teacher', role: 'teacher', lineManager: 'lm', obligations: [{ kind: 'graded-observation', opensOn: '2026-09-02', dueOn: '2026-10-23', ownerRole: 'reviewer' }] },
+    ]);
+    const olly = new Chat(newEngine(db.prisma), s.ids.olly!);
+    await olly.user('observe');
+    // Any teaching colleague, not only the people Olly reviews; a teaching assistant is not observed for performance management.
+    expect(olly.lastBot()).toMatch(/Whose lesson did you observe\?\n {2}1\. Amy Teacher\n {2}2\. Lena Manager$/);
+    await olly.answers('Amy Teacher', 'Fri 2 Oct', '11X maths', '50', '1', 'Modelling');
+    expect(olly.lastBot()).toMatch(/^Is this their one graded observation at the start of the cycle \(002 §48\)\?/);
+    await olly.answers('Good', 'Fri 2 Oct');
+    await olly.press('submit');
+    expect(olly.lastBot()).toMatch(/^Saved the observation of Amy \(11X maths, Fri 2 Oct 2026, 50 minutes\)\. It is their graded observation for the cycle \(002 §48\)\./);
+    const graded = await db.prisma.observation.findFirstOrThrow({ where: { personId: s.ids.amy! } });
+    expect(graded).toMatchObject({ observerId: s.ids.olly, grade: 'Good', countsTowardCap: true });
+    expect(await db.prisma.obligation.findFirstOrThrow({ where: { personId: s.ids.amy!, kind: 'graded-observation' } })).toMatchObject({ status: 'done' });
+
+    const lena = new Chat(newEngine(db.prisma), s.ids.lm!);
+    await lena.user('observe');
+    await lena.answers('Amy Teacher', 'today', '11X maths', '40', '1', 'Progress on action points');
+    expect(lena.lastBot()).toMatch(/^When did you give oral feedback\?/);
+    await lena.answers('today');
+    await lena.press('submit');
+    expect(await db.prisma.observation.count({ where: { personId: s.ids.amy!, grade: null } })).toBe(1);
+
+    const tia = new Chat(newEngine(db.prisma), s.ids.ta!);
+    await tia.user('observe');
+    expect(tia.lastBot()).toMatch(/^Classroom observations are undertaken by colleagues with QTS \(002 Annex 1 §8\)/);
   });
 });

@@ -54,6 +54,13 @@ function itemsFor(deliveries: DigestDelivery[], personId: string, kind: string) 
   return deliveries.filter((d) => d.recipient.id === personId).flatMap((d) => d.message.items.filter((item) => item.obligationKey.includes(kind)));
 }
 
+/** The reviewer issues the final report (002 §16); Amy's plan has no targets, so only the overall assessment is asked. */
+async function issueReportAs(chat: Chat): Promise<void> {
+  await chat.user('final report');
+  await chat.answers('Amy Teacher', 'Strong year: the pupil-progress target was met', 'progress', 'All three targets met or well on the way');
+  await chat.user('submit');
+}
+
 async function reviewAs(chat: Chat): Promise<void> {
   await chat.user('review');
   await chat.answers('Better extended writing in 9X', 'Modelled a paragraph live every lesson');
@@ -63,14 +70,19 @@ async function reviewAs(chat: Chat): Promise<void> {
 }
 
 describe('event deadlines reach the sweep (002 §16–17, Annex 1)', () => {
-  it('002 §16–17: a final review tells the reviewee the last day to appeal and reminds them; lodging closes the window and reminds the head of the meeting, then of the written outcome', async () => {
+  it('002 §16–17: the reviewer’s final report (not the reviewee’s own review) tells the reviewee the last day to appeal and reminds them; lodging closes the window and reminds the head of the meeting, then of the written outcome', async () => {
     const { s, school } = await seededSchool();
-    // Mon 9 Nov 2026: the final review is issued; 10 working days later is Mon 23 Nov.
-    const chat = new Chat(newEngine(db.prisma, fixedClock('2026-11-09T10:00:00Z')), s.ids.amy!);
-    await reviewAs(chat);
-    expect(chat.lastBot()).toMatch(/you may appeal until Mon 23 Nov 2026 \(10 working days, 002 §16–17\)/);
-    // Saving the review again names the same window: one obligation, not two.
-    await reviewAs(new Chat(newEngine(db.prisma, fixedClock('2026-11-10T10:00:00Z')), s.ids.amy!));
+    // Amy's own end-of-cycle review opens no appeal window (002 §16: it runs from the final report).
+    await reviewAs(new Chat(newEngine(db.prisma, fixedClock('2026-11-06T10:00:00Z')), s.ids.amy!));
+    expect(await db.prisma.obligation.count({ where: { personId: s.ids.amy!, kind: 'appeal-window' } })).toBe(0);
+    // Mon 9 Nov 2026: Lena issues the final report; 10 working days later is Mon 23 Nov.
+    const chat = new Chat(newEngine(db.prisma, fixedClock('2026-11-09T10:00:00Z')), s.ids.lm!);
+    await issueReportAs(chat);
+    expect(chat.lastBot()).toBe('Issued Amy’s final review report on Mon 9 Nov 2026 and sent it to them. Their appeal window runs until Mon 23 Nov 2026.');
+    expect(chat.last?.notifications[0]).toMatchObject({ personId: s.ids.amy, messages: [{ text: expect.stringMatching(/you may appeal until Mon 23 Nov 2026 \(10 working days, 002 §16–17\)/) }] });
+    // Issuing it again the next day (a correction) names the same window, and the report keeps its first date.
+    await issueReportAs(new Chat(newEngine(db.prisma, fixedClock('2026-11-10T10:00:00Z')), s.ids.lm!));
+    expect((await db.prisma.endOfCycleReview.findUniqueOrThrow({ where: { cycleId: s.cycles.amy! } })).finalReportIssuedOn?.toISOString().slice(0, 10)).toBe('2026-11-09');
     const windows = await db.prisma.obligation.findMany({ where: { personId: s.ids.amy!, kind: 'appeal-window' } });
     expect(windows.map((w) => [w.ownerPersonId, w.dueOn.toISOString().slice(0, 10), w.status])).toEqual([[s.ids.amy, '2026-11-23', 'open']]);
 
@@ -111,7 +123,8 @@ describe('event deadlines reach the sweep (002 §16–17, Annex 1)', () => {
   it('002 Annex 1 §9–10: an observation with no oral feedback yet makes two deadlines for the observer, reminded on the day and the next working day', async () => {
     const { s, school } = await seededSchool();
     const chat = new Chat(newEngine(db.prisma, fixedClock('2026-10-02T10:00:00Z')), s.ids.lm!);
-    for (const answer of ['observe', '1', 'today', '9X maths', '50', '1', 'skip', 'skip', 'submit']) await chat.user(answer);
+    // Focus, the graded-observation grade (002 §48) and oral feedback are each skipped.
+    for (const answer of ['observe', '1', 'today', '9X maths', '50', '1', 'skip', 'skip', 'skip', 'submit']) await chat.user(answer);
     expect(chat.lastBot()).toMatch(/^Saved the observation of Amy .*Oral feedback is due by the end of Mon 5 Oct 2026\. Written feedback is due by Fri 9 Oct 2026\.$/);
     const deadlines = await db.prisma.obligation.findMany({ where: { personId: s.ids.amy!, kind: { startsWith: 'observation-' } }, orderBy: { dueOn: 'asc' } });
     expect(deadlines.map((d) => [d.kind, d.ownerPersonId, d.dueOn.toISOString().slice(0, 10)])).toEqual([

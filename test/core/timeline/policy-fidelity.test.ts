@@ -52,8 +52,9 @@ describe('coverage (004 §2.1–2.2; 002 introduction; 001 "Professional growth 
     // 1 June to 31 October 2026: five months of contract, one month of the 2026/27 cycle.
     const timeline = timelineOf('whmat', { startDate: '2026-06-01', contract: 'fixed-term', contractEnd: '2026-10-31' });
     expect(timeline.excluded).toBe(false);
-    // Nothing is due after the contract ends: the October plan (due Fri 23 Oct) stays, the spring check-in goes.
-    expect(timeline.obligations.map((o) => o.id)).toEqual(['self-reflection', 'upr-application', 'autumn-check-in', 'plan-agreed']);
+    // Nothing is due after the contract ends: the October plan (due Fri 23 Oct) stays, the spring check-in goes,
+    // and the peer observation (004 §7.5), open since October, falls due before the contract ends.
+    expect(timeline.obligations.map((o) => o.id)).toEqual(['self-reflection', 'upr-application', 'autumn-check-in', 'peer-observation', 'plan-agreed']);
   });
 
   it('004 §2.1.2, 003 §4.2: a contract for exactly the spring term is covered; a shorter one is not', () => {
@@ -122,7 +123,10 @@ describe('new starters and late joiners get a coherent year (002 §34, 003 §7.3
       ['new-starter-check-in', '2027-10-01'],
       ['new-starter-plan-agreed', '2027-10-01'],
       ['upr-application', '2027-10-22'],
+      ['spring-diary', '2028-02-04'],
       ['spring-check-in', '2028-02-11'],
+      ['peer-observation', '2028-05-26'],
+      ['summer-diary', '2028-07-14'],
       ['summer-check-in', '2028-07-21'],
       ['close-down', '2028-09-15'],
     ]);

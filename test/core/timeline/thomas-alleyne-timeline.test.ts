@@ -13,6 +13,8 @@ describe("Thomas Alleyne's preset (seed 002) timeline", () => {
     expect(obligations.map((o) => [o.id, o.kind, o.opens, o.due, o.owner])).toEqual([
       ['self-reflection', 'self-reflection', '2026-09-01', '2026-10-15', 'reviewee'],
       ['plan-agreed', 'plan-agreed', '2026-09-01', '2026-10-23', 'reviewer'],
+      // 002 §48: one graded observation at the start of the cycle, after its arrangements are agreed (§50): by the end of the autumn term.
+      ['graded-observation', 'graded-observation', '2026-09-02', '2026-12-18', 'reviewer'],
       // Spring half term ends Fri 19 Feb 2027; the term's last day, 26 March, is Good Friday.
       ['interim-review', 'interim-review', '2027-02-22', '2027-03-25', 'reviewer'],
       // 31 Oct 2027 is a Sunday after half term (25–29 Oct): Fri 22 Oct.
@@ -27,12 +29,15 @@ describe("Thomas Alleyne's preset (seed 002) timeline", () => {
     expect(byId(obligations, 'head-plan-agreed')).toMatchObject({ due: '2026-12-18', owner: 'governors', kind: 'plan-agreed' });
     expect(byId(obligations, 'head-end-of-cycle-review').due).toBe('2027-12-17');
     expect(obligations.map((o) => o.id)).not.toContain('plan-agreed');
+    // 002 §48's graded observation is for teachers; the head is reviewed by governors (§22–24).
+    expect(obligations.map((o) => o.id)).not.toContain('graded-observation');
   });
 
   it('gives the 2027/28 dates, each on a school day (002 §14, §31)', () => {
     expect(dueDates(obligationsOf('thomas-alleyne', {}, 2027))).toEqual({
       'self-reflection': '2027-10-15',
       'plan-agreed': '2027-10-22',
+      'graded-observation': '2027-12-17',
       'interim-review': '2028-03-31',
       'end-of-cycle-review': '2028-10-31',
     });
@@ -61,6 +66,7 @@ describe("Thomas Alleyne's preset (seed 002) timeline", () => {
     expect(obligations.map((o) => [o.id, o.opens, o.due])).toEqual([
       ['self-reflection', '2026-09-02', '2026-10-15'],
       ['plan-agreed', '2026-09-02', '2026-10-23'],
+      ['graded-observation', '2026-09-02', '2026-12-18'],
       ['interim-review', '2027-02-22', '2027-03-25'],
       // The contract ends Wed 31 Mar 2027, in the holidays; 26 Mar is Good Friday.
       ['end-of-cycle-review', '2027-03-25', '2027-03-25'],

@@ -19,8 +19,14 @@ describe('WHMAT preset (seed 004) timeline', () => {
       // so the last school day before half term, Friday 23 Oct.
       ['autumn-check-in', 'check-in', '2026-10-01', '2026-10-23', 'reviewer'],
       ['plan-agreed', 'plan-agreed', '2026-10-01', '2026-10-23', 'reviewee'],
+      // Appendix A: a growth diary entry before the 2nd check-in, a week before its deadline.
+      ['spring-diary', 'diary-entry', '2027-01-05', '2027-02-05', 'reviewee'],
       // 004 §6.3: spring check-in by February half term (15 Feb 2027): Friday 12 Feb.
       ['spring-check-in', 'check-in', '2027-01-05', '2027-02-12', 'reviewer'],
+      // 004 §7.5: observe a colleague to learn from them, before the summer half term (31 May 2027).
+      ['peer-observation', 'peer-observation', '2026-10-01', '2027-05-28', 'reviewee'],
+      // Appendix A: a growth diary entry before the 3rd check-in, a week before the summer term ends.
+      ['summer-diary', 'diary-entry', '2027-04-12', '2027-07-14', 'reviewee'],
       ['summer-check-in', 'check-in', '2027-04-12', '2027-07-21', 'reviewer'],
       // Appendix A: appraisers close down by mid-September of the following year.
       ['close-down', 'close-down', '2027-06-07', '2027-09-15', 'reviewer'],
@@ -35,7 +41,10 @@ describe('WHMAT preset (seed 004) timeline', () => {
       'upr-application': '2027-10-22',
       'autumn-check-in': '2027-10-22', // 31 Oct 2027 is a Sunday after half term (25–29 Oct)
       'plan-agreed': '2027-10-22',
+      'spring-diary': '2028-02-04',
       'spring-check-in': '2028-02-11', // half term starts Mon 14 Feb 2028
+      'peer-observation': '2028-05-26',
+      'summer-diary': '2028-07-14',
       'summer-check-in': '2028-07-21',
       'close-down': '2028-09-15',
     });
@@ -53,6 +62,10 @@ describe('WHMAT preset (seed 004) timeline', () => {
       ['new-starter-self-reflection', '2027-01-11', '2027-01-22'],
       ['new-starter-check-in', '2027-01-11', '2027-02-05'],
       ['new-starter-plan-agreed', '2027-01-11', '2027-02-05'],
+      // The diary entry before the next check-in and the peer observation still apply (004 Appendix A, §7.5).
+      ['spring-diary', '2027-01-11', '2027-02-05'],
+      ['peer-observation', '2027-01-11', '2027-05-28'],
+      ['summer-diary', '2027-04-12', '2027-07-14'],
       ['summer-check-in', '2027-04-12', '2027-07-21'],
       ['close-down', '2027-06-07', '2027-09-15'],
     ]);

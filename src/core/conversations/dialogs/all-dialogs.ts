@@ -1,14 +1,17 @@
 import type { DialogDefinition } from '../engine/define-dialog.ts';
 import { appealDialog } from './appeal.dialog.ts';
+import { appealOutcomeDialog } from './appeal-outcome.dialog.ts';
 import { checkInDialog } from './check-in.dialog.ts';
 import { endOfCycleReviewDialog } from './end-of-cycle-review.dialog.ts';
 import { feedbackConversationDialog } from './feedback-conversation.dialog.ts';
+import { finalReportDialog } from './final-report.dialog.ts';
 import { growMeetingDialog } from './grow-meeting.dialog.ts';
 import { growthDiaryDialog } from './growth-diary.dialog.ts';
 import { growthPlanDialog } from './growth-plan.dialog.ts';
 import { observationCommentDialog } from './observation-comment.dialog.ts';
 import { observationDialog } from './observation.dialog.ts';
 import { payThresholdDialog } from './pay-threshold.dialog.ts';
+import { peerObservationDialog } from './peer-observation.dialog.ts';
 import { planAgreementDialog } from './plan-agreement.dialog.ts';
 import { cancelCheckInDialog } from './schedule/cancel-check-in.dialog.ts';
 import { rescheduleCheckInDialog } from './schedule/reschedule-check-in.dialog.ts';
@@ -29,7 +32,10 @@ export const ALL_DIALOGS: readonly DialogDefinition[] = [
   feedbackConversationDialog,
   observationDialog,
   observationCommentDialog,
+  peerObservationDialog,
   endOfCycleReviewDialog,
+  finalReportDialog,
   appealDialog,
+  appealOutcomeDialog,
   payThresholdDialog,
 ];

@@ -1,5 +1,5 @@
 import { appealManagerOf } from '../../access/relationships.ts';
-import { isAfter } from '../../calendar/iso-date.ts';
+import { isAfter, isBefore } from '../../calendar/iso-date.ts';
 import { appealMeetingDeadline, appealWindowKey } from '../../deadlines/event-deadlines.ts';
 import { defineDialog } from '../engine/define-dialog.ts';
 import { listOf, optionalText, textOf } from '../engine/json-value.ts';
@@ -14,12 +14,18 @@ export const MIN_GROUNDS_LENGTH = 150;
 
 const WHO: Record<'trust-ceo' | 'chair-of-governors', string> = { 'trust-ceo': 'the trust’s CEO', 'chair-of-governors': 'the chair of governors' };
 
+const BECAUSE: Record<'no-head' | 'head-appeals' | 'head-took-part', string> = {
+  'no-head': 'I couldn’t find the headteacher on the staff list',
+  'head-appeals': 'you are the headteacher, and a head’s appeal is never heard by the head',
+  'head-took-part': 'the headteacher took part in your review',
+};
+
 /**
  * An appeal against entries in the final review (002 §16–17), only where the policy has an
  * appeals process. It must be lodged within the window of working days after the final report
  * was received (the day of receipt is day 0); several entries make one appeal; the grounds are
  * set out in detail; it goes to the head, or beyond the school when the head took part in the
- * review; the meeting is normally held within 20 working days.
+ * review or is the one appealing (`appealManagerOf` in the one relationships model); the meeting is normally held within 20 working days.
  */
 export const appealDialog = defineDialog({
   id: 'appeal',
@@ -34,13 +40,17 @@ export const appealDialog = defineDialog({
     const cycle = await cycleOrExplain(env);
     if ('unavailable' in cycle) return cycle;
     const calendar = await calendarFor(env);
+    // The reviewer's final report, where it was issued through Trellis, dates the window (002 §16).
+    const issuedOn = await env.reads.finalReportIssuedOn(cycle.id);
     const steps: Step[] = [
       dateStep({
         name: 'received-on',
         label: 'Final report received',
         question: 'On what date did you receive your final review report?',
+        hint: issuedOn === undefined ? undefined : `Your reviewer issued it to you here on ${showDate(issuedOn)}.`,
         check: (date, stepEnv) => {
           if (isAfter(date, stepEnv.today)) return 'That date is still to come — you can appeal once you have received the final report.';
+          if (issuedOn !== undefined && isBefore(date, issuedOn)) return `Your final report was issued on ${showDate(issuedOn)}, so it can’t have been received before then.`;
           const lastDay = calendar.addWorkingDays(date, appeals.windowWorkingDays);
           return isAfter(stepEnv.today, lastDay)
             ? `I’m sorry — an appeal has to be lodged within ${appeals.windowWorkingDays} working days of receiving the final report (${appeals.rule}). For a report received ${showDate(date)} the last day was ${showDate(lastDay)}, so the window has closed. If the date is wrong, give the right one; otherwise say \`cancel\` and talk to the headteacher.`
@@ -102,7 +112,7 @@ export const appealDialog = defineDialog({
         const hearing = `The appeal meeting should normally be held by ${showDate(meetingBy)} (${appeals.meetingWithinWorkingDays} working days).`;
         if (manager === undefined) {
           const who = routedTo === 'head' ? 'the headteacher' : WHO[routedTo];
-          const why = routedTo === 'head' ? 'I couldn’t find the headteacher on the staff list' : 'the headteacher took part in your review';
+          const why = BECAUSE[relationships?.headId === undefined ? 'no-head' : relationships.headId === env.person.id ? 'head-appeals' : headTookPart ? 'head-took-part' : 'no-head'];
           return { messages: [say(`Your appeal (${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}) is lodged. Because ${why}, it goes to ${who}; please make sure they receive it — your Trellis administrator can help. ${hearing}`)] };
         }
         return {
@@ -110,7 +120,7 @@ export const appealDialog = defineDialog({
           notifications: [
             {
               personId: manager.id,
-              messages: [say(`${env.person.fullName} has lodged an appeal against ${entries.length === 1 ? 'an entry' : `${entries.length} entries`} in their final review (${appeals.rule}). The appeal meeting should normally be held by ${showDate(meetingBy)}.`)],
+              messages: [say(`${env.person.fullName} has lodged an appeal against ${entries.length === 1 ? 'an entry' : `${entries.length} entries`} in their final review (${appeals.rule}). The appeal meeting should normally be held by ${showDate(meetingBy)}. Once it has been held, say \`outcome\` to record the decision.`)],
             },
           ],
         };

@@ -97,7 +97,7 @@ export const checkInDialog = defineDialog({
         });
         // 004 §6.6 and 003 §11.3: the notes belong in the growth diary / log as well.
         if (diaryNote !== undefined) await records.addDiaryEntry({ cycleId: cycle.id, personId, writtenOn: heldOn, body: diaryNote, tags: ['check-in'] });
-        await records.completeObligation({ personId, cycleId: cycle.id, kind: 'check-in', at: env.now });
+        await records.completeObligation({ personId, cycleId: cycle.id, kind: 'check-in', on: heldOn, at: env.now });
         const agreed = textOf(values, 'agreed-actions');
         if (colleague !== undefined) {
           return {

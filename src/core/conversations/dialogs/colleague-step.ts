@@ -1,7 +1,8 @@
 import type { Colleague } from '../conversation-ports.ts';
-import type { Values } from '../engine/json-value.ts';
-import { ask, type Choice } from '../engine/outgoing-message.ts';
-import type { Step } from '../engine/step.ts';
+import type { TurnInput } from '../engine/inbound-turn.ts';
+import type { JsonValue, Values } from '../engine/json-value.ts';
+import { ask, type Choice, say } from '../engine/outgoing-message.ts';
+import type { Accepted, Step } from '../engine/step.ts';
 import { firstName } from './dialog-helpers.ts';
 
 /**
@@ -61,4 +62,46 @@ export function hasByIAmSoThat(text: string, soThat: RegExp = /\bso that\b/i): b
   const iAm = text.search(/\bI am\b|\bI’m\b|\bI'm\b/i);
   const why = text.search(soThat);
   return by === 0 && iAm > by && why > iAm;
+}
+
+/** Up to this many colleagues are offered as buttons; a whole school is found by name instead. */
+const LIST_AT_MOST = 10;
+
+/**
+ * "Which colleague?" over anyone in the school (a peer observation may be of any colleague,
+ * 001 "Observation", 004 §7.5): buttons when there are few, otherwise their name typed out, in
+ * full or in part, and asked again when it fits nobody or more than one person.
+ */
+export function anyColleagueStep(colleagues: readonly Colleague[], question: string): Step {
+  if (colleagues.length <= LIST_AT_MOST) return colleagueStep(colleagues, question);
+  const nameOf = (id: JsonValue): string => colleagues.find((c) => c.id === id)?.fullName ?? String(id);
+  return {
+    name: 'colleague',
+    label: 'Colleague',
+    optional: false,
+    ask: () => [say(`${question}\n_Type their name, or part of it._`)],
+    accept(input: TurnInput): Accepted {
+      const typed = (input.kind === 'text' ? input.text : input.kind === 'choice' ? input.value : (input.values.colleague ?? '')).trim();
+      const byId = colleagues.find((c) => c.id === typed);
+      if (byId !== undefined) return { ok: true, value: byId.id };
+      const found = matchColleagues(colleagues, typed);
+      if (found.length === 1) return { ok: true, value: found[0]!.id };
+      if (found.length === 0) return { ok: false, error: `I can’t find “${typed}” among the staff of your school. Try their full name as it is on the staff list.` };
+      const shown = found.slice(0, 5).map((c) => c.fullName).join(' / ');
+      return { ok: false, error: `More than one colleague fits “${typed}”: ${shown}${found.length > 5 ? ' …' : ''}. Please type more of the name.` };
+    },
+    show: nameOf,
+  };
+}
+
+/** Colleagues whose name is `typed` exactly, else those whose name contains every word typed. */
+export function matchColleagues(colleagues: readonly Colleague[], typed: string): Colleague[] {
+  const wanted = typed.toLowerCase().replace(/^@/, '').split(/\s+/).filter((word) => word !== '');
+  if (wanted.length === 0) return [];
+  const exact = colleagues.filter((c) => c.fullName.toLowerCase() === wanted.join(' '));
+  if (exact.length > 0) return exact;
+  return colleagues.filter((c) => {
+    const words = c.fullName.toLowerCase().split(/\s+/);
+    return wanted.every((w) => words.some((word) => word.startsWith(w)));
+  });
 }

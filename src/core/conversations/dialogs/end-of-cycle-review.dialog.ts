@@ -1,10 +1,7 @@
-import { appealWindowDeadline } from '../../deadlines/event-deadlines.ts';
 import { defineDialog } from '../engine/define-dialog.ts';
 import { textOf } from '../engine/json-value.ts';
 import { say } from '../engine/outgoing-message.ts';
-import { showDate } from '../engine/parse-date.ts';
 import { type Step, textStep } from '../engine/step.ts';
-import { calendarFor } from './dialog-calendar.ts';
 import { cycleOrExplain, firstName } from './dialog-helpers.ts';
 
 /**
@@ -58,15 +55,9 @@ export const endOfCycleReviewDialog = defineDialog({
           details: { form: '001 Professional growth plan: review', submittedOn: env.today },
           completedAt: env.now,
         });
-        await records.completeObligation({ personId: env.person.id, cycleId: cycle.id, kind: 'end-of-cycle-review', at: env.now });
-        // 002 §16: the final report starts the appeal window, so the reviewee learns its last day now and is reminded of it.
-        const appeals = env.policy.appeals;
-        const window = appeals === undefined ? undefined : appealWindowDeadline({ personId: env.person.id, cycleId: cycle.id, issuedOn: env.today, appeals, calendar: await calendarFor(env) });
-        if (window !== undefined) await records.saveDeadlines({ create: [window], at: env.now });
-        const appealNote =
-          window === undefined || appeals === undefined
-            ? ''
-            : ` This is your final review report: if you disagree with any entry, you may appeal until ${showDate(window.dueOn)} (${appeals.windowWorkingDays} working days, ${appeals.rule}) — say \`appeal\`. I’ll remind you before then.`;
+        await records.completeObligation({ personId: env.person.id, cycleId: cycle.id, kind: 'end-of-cycle-review', on: env.today, at: env.now });
+        // 002 §16: the appeal window runs from the reviewer's final report (`final report`), not from this review.
+        const appealNote = env.policy.finalReport === undefined ? '' : ' Your reviewer will issue your final report; any appeal runs from then.';
         if (reviewer === undefined) return { messages: [say(`Your end-of-cycle review is saved. I couldn’t find your reviewer or head of department, so please send it to them yourself.${appealNote}`)] };
         return {
           messages: [say(`Your end-of-cycle review is saved and I’ve sent it to ${firstName(reviewer.fullName)}.${appealNote}`)],

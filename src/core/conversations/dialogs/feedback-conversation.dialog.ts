@@ -97,7 +97,7 @@ export const feedbackConversationDialog = defineDialog({
           planAhead: textOf(values, 'plan-ahead'),
           lockIn,
         });
-        await records.completeObligation({ personId: colleague.id, cycleId: cycle.id, kind: 'feedback', at: env.now });
+        await records.completeObligation({ personId: colleague.id, cycleId: cycle.id, kind: 'feedback', on: env.today, at: env.now });
         return {
           messages: [say(`Saved your feedback conversation with ${firstName(colleague.fullName)}. Their next step: “${lockIn}”`)],
           notifications: [

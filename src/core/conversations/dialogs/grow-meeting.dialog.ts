@@ -12,48 +12,84 @@ type GrowPlan = Extract<Policy['plan'], { shape: 'grow-plan' }>;
 
 /**
  * 001 Appendix C, "Establishing a challenging focus": the line manager's GROW script, one prompt
- * per question group in the seed's words, recording the reviewee's answers. The agreed
- * "By… I am… so that…" becomes the summary of the reviewee's growth plan.
+ * per numbered question of the seed in its words (REALITY's and OPTIONS' short questions, and
+ * WHAT NEXT 1–2, are asked together), recording the reviewee's answers. Answers that are also
+ * questions of the Appendix B plan (`planField`) fill the plan where the reviewee has not; the
+ * agreed "By… I am… so that…" (WHAT NEXT 8) becomes the plan's summary.
  */
 const SCRIPT: readonly { name: string; label: string; question: string; planField?: string }[] = [
   {
     name: 'goal-start',
-    label: 'Goal — starting point',
+    label: 'Goal — at your best',
     question:
-      'GOAL — establish the starting point. How would you describe yourself when you’re at your best? What are the learning needs of the class you would like to focus on, and what could you develop further so all students make even better progress?',
+      'GOAL — establish the starting point. How would you describe yourself when you’re at your best? When you reflected on the Teachers’ Standards what did you decide were your strengths? On reflection, what do you see as your next steps in terms of your own development?',
+  },
+  {
+    name: 'goal-class-needs',
+    label: 'Goal — the class’s learning needs',
+    question:
+      'What are the learning needs of the class you would like to focus on? What do you feel that you could develop further in your own practice to enable all students to make even better progress?',
+    planField: 'class-needs',
   },
   {
     name: 'goal-vision',
-    label: 'Goal — vision of success',
-    question:
-      'GOAL — build a detailed vision of success. What specifically do you want to achieve, and what difference will it make to you and your students? What’s the real challenge here? Imagine you are successful: what would be different?',
+    label: 'Goal — what you want to achieve',
+    question: 'GOAL — build a detailed vision of success. What specifically do you want to achieve? What difference will it make to you and your students? What do you want to change?',
     planField: 'goal',
+  },
+  {
+    name: 'goal-priorities',
+    label: 'Goal — whole-school priorities',
+    question: 'How will your goal support whole school/subject/phase priorities?',
+    planField: 'whole-school-priority',
+  },
+  {
+    name: 'goal-challenge',
+    label: 'Goal — challenge and support',
+    question:
+      'What’s the real challenge for you here? How challenging is this goal? What can you do to help make this goal realistic and achievable? Where will your support come from? How can I help?',
+  },
+  {
+    name: 'goal-success',
+    label: 'Goal — imagine success',
+    question:
+      'Imagine you are successful. What would be different? What specifically would be happening when you are successful? What are the benefits for you and for your students? How will it feel to achieve this goal?',
+    planField: 'success',
   },
   {
     name: 'reality',
     label: 'Reality',
-    question: 'REALITY — what have you tried so far, and what’s working already? How confident are you of achieving this goal? What might get in the way, and how will you overcome it?',
+    question:
+      'REALITY — what is working already. What have you tried so far? What’s working already? What have you tried that hasn’t worked? How confident are you of achieving this goal? What might get in the way, and how will you overcome any barriers?',
     planField: 'reality',
   },
   {
     name: 'options',
     label: 'Options',
-    question: 'OPTIONS — what are your options for achieving this goal? What else could you do? And what else? What approaches do others take in similar circumstances?',
+    question: 'OPTIONS — what are your options for achieving this goal? How might you approach it? What else could you do? And what else? What approaches do others take in similar circumstances?',
   },
   {
     name: 'what-next',
-    label: 'What next',
-    question:
-      'WHAT NEXT? — what do you intend to achieve, and what knowledge and skills will you need? Who might support you? What are your first steps, and how will you monitor progress? When will we revisit and review this?',
+    label: 'What next — intention',
+    question: 'WHAT NEXT? — having considered the options, what do you intend to achieve? What knowledge and skills do you require to achieve this goal?',
     planField: 'options-actions',
   },
+  { name: 'next-support', label: 'What next — support', question: 'Who might support you? How can I help?' },
+  { name: 'first-steps', label: 'What next — first steps', question: 'What are your first steps? How will you get started?' },
+  { name: 'good-start', label: 'What next — a good start', question: 'What will tell you that you’ve made a good start?' },
+  {
+    name: 'monitor',
+    label: 'What next — monitoring and review',
+    question: 'How will you monitor your progress, evaluate impact and identify areas for further development? When will we revisit and review this?',
+  },
+  { name: 'share', label: 'What next — sharing', question: 'How will you share your successes and challenges?' },
 ];
 
 const SUMMARY_FIELD = 'summary';
 
 export const growMeetingDialog = defineDialog({
   id: 'grow-meeting',
-  version: 1,
+  version: 2,
   title: 'GROW planning meeting',
   triggers: ['grow', 'grow meeting', 'planning meeting'],
   async open(env) {
@@ -79,7 +115,7 @@ export const growMeetingDialog = defineDialog({
       intro: [say('Let’s run the GROW conversation (001 “Establishing a challenging focus”). I’ll ask each part of the script; type their answers. `back` and `edit <step>` work as usual.')],
       confirm: true,
       summaryTitle: 'GROW meeting',
-      help: 'The GROW script from 001 Appendix C: Goal, Reality, Options, What next, ending “By… I am… so that…”.',
+      help: 'The GROW script from 001 Appendix C, every question of it: Goal, Reality, Options, What next, ending “By… I am… so that…”.',
       steps: () => steps,
       async complete(values, records) {
         const colleague = chosenColleague(colleagues, values);
@@ -98,7 +134,7 @@ export const growMeetingDialog = defineDialog({
           details: mergedDetails(plan, existing, values, { heldOn: env.today, managerId: env.person.id }),
           agreedAt: agreed ? env.now : undefined,
         });
-        if (agreed) await records.completeObligation({ personId: colleague.id, cycleId: cycle.id, kind: 'plan-agreed', at: env.now });
+        if (agreed) await records.completeObligation({ personId: colleague.id, cycleId: cycle.id, kind: 'plan-agreed', on: env.today, at: env.now });
         const them = firstName(colleague.fullName);
         return {
           messages: [say(agreed ? `Saved to ${them}’s growth plan and marked agreed: “${summary}”` : `Saved to ${them}’s growth plan: “${summary}”. It still needs agreeing.`)],

@@ -9,7 +9,8 @@ import { cycleOrExplain } from './dialog-helpers.ts';
  * The growth diary / growth log (003 §11.3, 004 §5.8, §6.7): a one-line entry any time, e.g.
  * `log tried cold-calling with 9X, much better participation`. Saved at once — the line is its
  * own confirmation, and a second summary for one sentence would be the workload the seeds avoid.
- * `#words` become tags.
+ * `#words` become tags. Writing one completes the term's diary prompt where the policy has one
+ * (004 Appendix A: before the 2nd and 3rd check-ins).
  */
 export const growthDiaryDialog = defineDialog({
   id: 'growth-diary',
@@ -38,6 +39,8 @@ export const growthDiaryDialog = defineDialog({
         const body = textOf(values, 'entry').replace(/^log\s+/i, '');
         const tags = [...new Set([...body.matchAll(/#([\p{L}\p{N}-]+)/gu)].map((m) => m[1]!.toLowerCase()))];
         await records.addDiaryEntry({ cycleId: cycle.id, personId: env.person.id, writtenOn: env.today, body, tags });
+        // 004 Appendix A: an entry written in the term completes that term's "add to your diary before the check-in".
+        await records.completeObligation({ personId: env.person.id, cycleId: cycle.id, kind: 'diary-entry', on: env.today, at: env.now });
         return { messages: [say(`Noted in your growth diary for ${showDate(env.today)}: “${body}”`)] };
       },
     };

@@ -18,7 +18,7 @@ function shapeFor(policy: Policy, env: DialogEnv): PlanShapeSteps {
     case 'grow-plan':
       return growPlanShape(plan);
     case 'smart-targets':
-      return smartTargetsShape(plan, env.person);
+      return smartTargetsShape(plan, env.person, policy.observation);
     case 'expectations':
       return expectationsShape(plan, env.person);
     case 'goals':
@@ -78,7 +78,7 @@ export const growthPlanDialog = defineDialog({
           submittedAt: env.now,
         });
         if (!needsAgreement) {
-          await records.completeObligation({ personId: env.person.id, cycleId: cycle.id, kind: 'plan-agreed', at: env.now });
+          await records.completeObligation({ personId: env.person.id, cycleId: cycle.id, kind: 'plan-agreed', on: env.today, at: env.now });
           return { messages: [say('Your growth plan is saved. It’s a live document — say `plan` any time to amend it.')] };
         }
         if (reviewer === undefined) {

@@ -6,7 +6,7 @@ import { optionalText, textOf, type Values } from '../engine/json-value.ts';
 import { say } from '../engine/outgoing-message.ts';
 import { showDate } from '../engine/parse-date.ts';
 import { choiceStep, dateStep, type Step, textStep } from '../engine/step.ts';
-import { chosenColleague, colleagueStep } from './colleague-step.ts';
+import { anyColleagueStep, chosenColleague } from './colleague-step.ts';
 import { calendarFor } from './dialog-calendar.ts';
 import { firstName } from './dialog-helpers.ts';
 import { capApplies, minutesTowardCap, PERFORMANCE_MANAGEMENT } from './observation-cap.ts';
@@ -18,25 +18,38 @@ const KINDS: readonly { label: string; value: ObservationKind }[] = [
   { label: 'Local authority', value: 'local-authority' },
 ];
 
+/** Who observes and is observed in the classroom (002 Annex 1 §8: persons with QTS). */
+const TEACHING_ROLES: readonly string[] = ['teacher', 'leader', 'headteacher'];
+
 const MINUTES = /^\s*(\d{1,3})\s*(?:min(?:ute)?s?)?\s*$/i;
 const minutesOf = (values: Values): number => Number(MINUTES.exec(textOf(values, 'minutes'))?.[1] ?? 0);
 
 /**
  * Recording a lesson observation (002 §47–51, Annex 1; 001 "Observation"): who, when, which
- * class, how long, focus, and when oral feedback was given. Where the policy caps
- * performance-management observation (002 §47: 3 hours a cycle) and this one would pass it, the
- * observer must confirm or give a reason. The observed teacher is told and may append comments.
+ * class, how long, focus, and when oral feedback was given. Where observers other than the reviewer
+ * count (002 §48) any teaching colleague may be observed, and the first performance-management
+ * observation of the cycle may carry its grade (§48). Where the policy caps performance-management
+ * observation (002 §47: 3 hours a cycle) and this one would pass it, it needs a concern and a
+ * revision meeting held before it (Annex 1 §5). The observed teacher is told and may append comments.
  */
 export const observationDialog = defineDialog({
   id: 'observation',
-  version: 1,
+  version: 2,
   title: 'Observation record',
   triggers: ['observe', 'observation', 'record observation'],
   async open(env) {
     const { observation } = env.policy;
-    // Observations that count towards the cap are a reviewer's power: a coach has it only where the policy makes the coach the reviewer (003 §6.1).
-    const colleagues = (await env.reads.revieweesOf(env.person.id, env.today)).filter((c) => c.relation !== 'coach');
+    const others = observation.othersMayObserve;
+    if (others !== undefined && !TEACHING_ROLES.includes(env.person.role)) {
+      return { unavailable: `Classroom observations are undertaken by colleagues with QTS (002 Annex 1 §8), so I can’t record one from you.` };
+    }
+    // 002 §48: observations by someone other than the reviewer count too, so any teaching colleague may be observed.
+    // Elsewhere, observations that count towards the cap are a reviewer's power: a coach has it only where the policy makes the coach the reviewer (003 §6.1).
+    const reviewees = (await env.reads.revieweesOf(env.person.id, env.today)).filter((c) => c.relation !== 'coach');
+    const reviewing = new Set(reviewees.map((c) => c.id));
+    const colleagues = others === undefined ? reviewees : (await env.reads.colleaguesInSchool(env.person.schoolId, env.person.id)).filter((c) => TEACHING_ROLES.includes(c.role));
     if (colleagues.length === 0) return { unavailable: 'Observations are recorded by the observer, usually the line manager (001 “Observation”), and I can’t find anyone you line-manage or review.' };
+    const gradedAtStart = env.policy.obligations.some((rule) => rule.kind === 'graded-observation');
     const calendar = await calendarFor(env);
     const cycles = new Map(await Promise.all(colleagues.map(async (c) => [c.id, await env.reads.activeCycle(c.id, env.today)] as const)));
     const earlier = new Map<string, StoredObservation[]>();
@@ -51,7 +64,7 @@ export const observationDialog = defineDialog({
       return colleague !== undefined && cap !== undefined && capApplies(env.policy, colleague.flags, textOf(values, 'kind')) && usedBy(values) + minutesOf(values) > cap;
     };
     const base: Step[] = [
-      colleagueStep(colleagues, 'Whose lesson did you observe?'),
+      anyColleagueStep(colleagues, 'Whose lesson did you observe?'),
       dateStep({
         name: 'observed-on',
         label: 'Date',
@@ -69,16 +82,35 @@ export const observationDialog = defineDialog({
       choiceStep({ name: 'kind', label: 'Kind', question: 'What kind of observation was it?', choices: KINDS }),
       textStep({ name: 'focus', label: 'Focus', question: 'What was the focus? (their growth focus, or `skip`)', optional: true }),
     ];
-    const capStep = (values: Values): Step => {
+    // 002 §48: one graded observation at the start of the cycle; later ones review progress and are not graded.
+    const alreadyGraded = (values: Values): boolean => {
+      const cycle = cycles.get(textOf(values, 'colleague'));
+      return cycle !== undefined && (earlier.get(cycle.id) ?? []).some((o) => o.grade !== undefined);
+    };
+    const gradeStep = textStep({
+      name: 'grade',
+      label: 'Grade (graded observation)',
+      question: 'Is this their one graded observation at the start of the cycle (002 §48)? Give the grade, or `skip` if it is a later, ungraded one.',
+      optional: true,
+    });
+    const asksGrade = (values: Values): boolean => gradedAtStart && textOf(values, 'kind') === PERFORMANCE_MANAGEMENT && !alreadyGraded(values);
+    // 002 Annex 1 §5: beyond the cap only for a concern about their teaching, after a revision meeting.
+    const capSteps = (values: Values): Step[] => {
       const colleague = chosenColleague(colleagues, values);
       const total = usedBy(values) + minutesOf(values);
-      return textStep({
-        name: 'over-cap',
-        label: 'Over the observation cap',
-        question: `This would bring ${colleague?.fullName ?? 'their'}’s performance-management observation this cycle to ${total} minutes, over the ${observation.capMinutesPerCycle ?? 0}-minute cap (${observation.rule}). Say \`confirm\` to record it anyway, or give the reason it is needed.`,
-        minLength: 7,
-        validate: { test: (text) => /^confirm$/i.test(text.trim()) || text.trim().length >= 10, message: 'Please say `confirm`, or give a reason of a sentence or so.' },
-      });
+      return [
+        dateStep({
+          name: 'revision-meeting-on',
+          label: 'Revision meeting (over the cap)',
+          question: `This would bring ${colleague?.fullName ?? 'their'}’s performance-management observation this cycle to ${total} minutes, over the ${observation.capMinutesPerCycle ?? 0}-minute cap (${observation.rule}). Observation beyond it is only for a concern about their teaching, after a revision meeting (002 Annex 1 §5). When was the revision meeting held?`,
+          required: 'Observation beyond the cap needs a revision meeting first (002 Annex 1 §5). If none was held, say `cancel` — or `edit kind` if it was not for performance management.',
+          check: (date, _env, vals) => {
+            const seen = textOf(vals, 'observed-on');
+            return seen !== '' && isAfter(date, seen) ? `The revision meeting has to come before the extra observation (${showDate(seen)}).` : undefined;
+          },
+        }),
+        textStep({ name: 'concern', label: 'Concern (over the cap)', question: 'What is the concern about their teaching that the extra observation addresses?', minLength: 10 }),
+      ];
     };
     const oralStep = dateStep({
       name: 'oral-feedback-on',
@@ -96,13 +128,14 @@ export const observationDialog = defineDialog({
       confirm: true,
       summaryTitle: 'Observation record',
       help: `Recording an observation under ${observation.rule}.`,
-      steps: (values) => [...base, ...(overCap(values) ? [capStep(values)] : []), oralStep],
+      steps: (values) => [...base, ...(asksGrade(values) ? [gradeStep] : []), ...(overCap(values) ? capSteps(values) : []), oralStep],
       async complete(values, records) {
         const colleague = chosenColleague(colleagues, values);
         const cycle = colleague === undefined ? undefined : cycles.get(colleague.id);
         if (colleague === undefined || cycle === undefined) return { messages: [say('They don’t have an active growth cycle, so there’s nowhere to save this. Nothing was saved.')] };
-        // Their earlier observations were read to count against the cap: that read is logged (002 §18).
-        if (!(await env.reads.readAbout(env.person.id, colleague.id, 'observations', env.now))) return { messages: [say('You can no longer record observations of them. Nothing was saved.')] };
+        // A reviewer reads their earlier observations to count against the cap: that read is logged (002 §18).
+        // Another observer (002 §48) records without reading them: only the minutes count towards the cap.
+        if (reviewing.has(colleague.id) && !(await env.reads.readAbout(env.person.id, colleague.id, 'observations', env.now))) return { messages: [say('You can no longer record observations of them. Nothing was saved.')] };
         const observedOn = textOf(values, 'observed-on');
         const kind = KINDS.find((k) => k.value === values.kind)?.value ?? PERFORMANCE_MANAGEMENT;
         const oralOn = optionalText(values, 'oral-feedback-on');
@@ -117,7 +150,12 @@ export const observationDialog = defineDialog({
           kind,
           oralFeedbackOn: oralOn,
           countsTowardCap: capApplies(env.policy, colleague.flags, kind),
+          grade: asksGrade(values) ? optionalText(values, 'grade') : undefined,
+          revisionMeetingOn: overCap(values) ? optionalText(values, 'revision-meeting-on') : undefined,
+          concern: overCap(values) ? optionalText(values, 'concern') : undefined,
         });
+        const graded = asksGrade(values) && optionalText(values, 'grade') !== undefined;
+        if (graded) await records.completeObligation({ personId: colleague.id, cycleId: cycle.id, kind: 'graded-observation', on: observedOn, at: env.now });
         // 002 Annex 1 §9–10: the feedback deadlines become the observer's obligations, so the sweep reminds them.
         const feedback = observationFeedbackDeadlines({
           observationId: saved.id,
@@ -131,6 +169,7 @@ export const observationDialog = defineDialog({
         });
         await records.saveDeadlines({ create: feedback, at: env.now });
         const notes = [`Saved the observation of ${firstName(colleague.fullName)} (${textOf(values, 'class')}, ${showDate(observedOn)}, ${minutesOf(values)} minutes).`];
+        if (graded) notes.push('It is their graded observation for the cycle (002 §48).');
         // 002 Annex 1: oral feedback by the end of the next working day, written within 5 working days.
         if (observation.oralFeedbackWithinWorkingDays !== undefined) {
           const due = calendar.addWorkingDays(observedOn, observation.oralFeedbackWithinWorkingDays);

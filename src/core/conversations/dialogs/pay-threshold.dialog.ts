@@ -66,7 +66,7 @@ export const payThresholdDialog = defineDialog({
           evidence,
           submittedOn: env.today,
         });
-        if (cycle !== undefined) await records.completeObligation({ personId: person.id, cycleId: cycle.id, kind: 'upr-application', at: env.now });
+        if (cycle !== undefined) await records.completeObligation({ personId: person.id, cycleId: cycle.id, kind: 'upr-application', on: env.today, at: env.now });
         const head = await env.reads.headOf(person.schoolId);
         if (head === undefined) return { messages: [say('Your application is saved. I couldn’t find the headteacher on the staff list, so please send it to them yourself.')] };
         return {

@@ -61,9 +61,9 @@ export const planAgreementDialog = defineDialog({
         await records.decidePlan({ planId: plan.id, reviewerId: env.person.id, decision, comment, at: env.now });
         const me = firstName(env.person.fullName);
         if (decision === 'agreed') {
-          await records.completeObligation({ personId: plan.personId, cycleId: plan.cycleId, kind: 'plan-agreed', at: env.now });
+          await records.completeObligation({ personId: plan.personId, cycleId: plan.cycleId, kind: 'plan-agreed', on: env.today, at: env.now });
           if (isLeadershipPlan(plan.details)) {
-            await records.completeObligation({ personId: plan.personId, cycleId: plan.cycleId, kind: 'leadership-goal', at: env.now });
+            await records.completeObligation({ personId: plan.personId, cycleId: plan.cycleId, kind: 'leadership-goal', on: env.today, at: env.now });
           }
         }
         const told = decision === 'agreed' ? `${me} has agreed your growth plan.${comment ? ` “${comment}”` : ''}` : `${me} has asked for changes to your growth plan: “${textOf(values, 'comment')}”. Say \`plan\` to update it.`;

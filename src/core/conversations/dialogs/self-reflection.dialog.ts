@@ -77,7 +77,7 @@ export const selfReflectionDialog = defineDialog({
         }
         const framework = basis.kind === 'framework' ? FRAMEWORK_COLUMN[basis.framework.set]! : 'job-description';
         await records.saveReflection({ cycleId: cycle.id, personId: env.person.id, framework, entries, ...columns, submittedAt: env.now });
-        await records.completeObligation({ personId: env.person.id, cycleId: cycle.id, kind: 'self-reflection', at: env.now });
+        await records.completeObligation({ personId: env.person.id, cycleId: cycle.id, kind: 'self-reflection', on: env.today, at: env.now });
         const reviewer = await env.reads.reviewerOf(env.person.id, env.today);
         return {
           messages: [say(`Thank you — your self-reflection is saved${reviewer ? ` and ${firstName(reviewer.fullName)} can see it` : ''}. When you’re ready, say \`plan\` to start your growth plan.`)],

@@ -40,12 +40,17 @@ export const kingsmead: PolicyInput = {
       { id: 'development-needs', question: 'What are my development needs?', hint: 'From my own reflections, results and data analysis and any feedback from my colleagues.' },
       { id: 'class-needs', question: 'What are the learning needs of my class or a class that I teach?', hint: 'What could I do better and more often that would help them make the most progress? What are the barriers to them becoming better learners?' },
       { id: 'goal', question: 'What do I intend to focus on so that my class make even better progress?', hint: 'Focus on the learning needs of the students, not just what I do as their teacher. How challenging is this goal?' },
+      {
+        id: 'whole-school-priority',
+        question: 'Which whole-school priority does my goal support, and how?',
+        hint: 'Connect your goal to whole-school priorities (001 "Professional Growth Plan"); this year’s is on the plan (Appendix B: "Positive behaviour for Learning" in the first year).',
+      },
       { id: 'success', question: 'How will I know that I have been successful?', hint: 'What will be different? What will the students be able to do? What evidence of impact can I collect?' },
       { id: 'reality', question: 'How close to achieving this goal am I and what do I do already that helps?', hint: 'What’s working? What have I tried already? What might get in the way?' },
       { id: 'options-actions', question: 'How do I intend to achieve this?', hint: 'What knowledge and skills do I need? What research will I do? What will I do first? Who will help me?' },
       { id: 'summary', question: 'My goal in summary for this academic year: By… I am… so that…' },
     ],
-    rule: '001 Appendix B (professional growth plan)',
+    rule: '001 Appendix B (professional growth plan, with the whole-school focus); "Professional Growth Plan" (connected to whole-school priorities)',
   },
   planAgreement: { requiredBeforeSubmission: true, amendableByAgreement: true, rule: '001 "Professional growth plan" (a live document, shared with the line manager)' },
   leadershipGoal: {

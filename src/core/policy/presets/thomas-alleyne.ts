@@ -57,7 +57,13 @@ export const thomasAlleyne: PolicyInput = {
     oralFeedbackWithinWorkingDays: 1,
     writtenFeedbackWithinWorkingDays: 5,
     teacherMayAppendComments: true,
+    othersMayObserve: { rule: '002 §48 (observations by someone other than the reviewer count as performance-management observations)' },
+    arrangementsInPlan: { rule: '002 §50, Annex 1 §4 (amount, purpose, aspects assessed, duration, timing and observer agreed in the plan)' },
     rule: '002 §47–51, Annex 1',
+  },
+  finalReport: {
+    payRecommendation: true,
+    rule: '002 §1, §14, §16 (the reviewer assesses performance against each target and makes the pay recommendation in the final report, from which the appeal window runs)',
   },
   appeals: {
     windowWorkingDays: 10,
@@ -124,6 +130,19 @@ export const thomasAlleyne: PolicyInput = {
       opens: { from: 'cycle-start' },
       due: { from: 'month-day', monthDay: '12-31' },
       rule: '002 §31 (head teachers by 31 December), §22',
+    },
+    {
+      id: 'graded-observation',
+      kind: 'graded-observation',
+      label: 'Graded observation at the start of the cycle',
+      owner: 'reviewer',
+      audience: 'in-post',
+      appliesTo: { roles: ['teacher', 'leader'] },
+      opens: { from: 'term', term: 'autumn', point: 'start' },
+      due: { from: 'term', term: 'autumn', point: 'end' },
+      rule: '002 §48 (one graded observation at the start of the cycle; the second reviews progress and is not graded)',
+      interpretation:
+        'The policy puts the graded observation at the start of the cycle without a date, and its arrangements are agreed in the plan by 31 October (§50, Annex 1 §4); Trellis asks for it by the end of the autumn term. The head, reviewed by governors (§22–24), is not asked.',
     },
     {
       id: 'interim-review',

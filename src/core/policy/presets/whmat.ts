@@ -42,6 +42,11 @@ export const whmat: PolicyInput = {
     shape: 'expectations',
     max: 3,
     widerImpactRequiredFor: { anyFlags: ['upr', 'ups', 'grade6plus'] },
+    cpdIdeas: {
+      question: 'What are your ideas for CPD or professional support this year?',
+      hint: 'Read WHMAT’s Career Pledge for your career stage: mentoring, coaching, co-planning, shadowing, networking, research, training, feedback, observations or learning walks (004 §7.1–7.2).',
+      rule: '004 §7.1 (ideas for CPD/professional support recorded in the Professional Growth Plan)',
+    },
     rule: '004 §5.2, §5.5',
   },
   planAgreement: { requiredBeforeSubmission: true, amendableByAgreement: true, rule: '004 §5.3, §5.6–5.7' },
@@ -121,6 +126,40 @@ export const whmat: PolicyInput = {
       opens: { from: 'term', term: 'spring', point: 'start' },
       due: { from: 'term', term: 'spring', point: 'half-term-start', offset: { amount: -1, unit: 'working-days' } },
       rule: '004 §6.3; Appendix A (by February half term)',
+    },
+    {
+      id: 'spring-diary',
+      kind: 'diary-entry',
+      label: 'Add to your growth diary before the spring check-in',
+      owner: 'reviewee',
+      opens: { from: 'term', term: 'spring', point: 'start' },
+      due: { from: 'term', term: 'spring', point: 'half-term-start', offset: { amount: -6, unit: 'working-days' } },
+      rule: '004 Appendix A (spring term: the appraisee adds to the growth diary before the 2nd check-in, held by February half term)',
+      interpretation:
+        'Appendix A asks for a diary entry before the check-in, whose day the appraiser sets; Trellis asks for it a week before the check-in’s own deadline, so it is written whenever the meeting falls, and any diary entry written in the spring term counts.',
+    },
+    {
+      id: 'peer-observation',
+      kind: 'peer-observation',
+      label: 'Observe a colleague to learn from them',
+      owner: 'reviewee',
+      appliesTo: { roles: ['teacher', 'leader'] },
+      opens: { from: 'cycle-start' },
+      due: { from: 'term', term: 'summer', point: 'half-term-start', offset: { amount: -1, unit: 'working-days' } },
+      rule: '004 §7.5 (teaching colleagues observe a colleague during the year, with the sole focus of learning from them)',
+      interpretation:
+        'The policy says during the year and asks it of teaching colleagues; Trellis asks teachers and leaders for it before the summer half term, so what they learned can feed the summer check-in.',
+    },
+    {
+      id: 'summer-diary',
+      kind: 'diary-entry',
+      label: 'Add to your growth diary before the summer check-in',
+      owner: 'reviewee',
+      opens: { from: 'term', term: 'summer', point: 'start' },
+      due: { from: 'term', term: 'summer', point: 'end', offset: { amount: -5, unit: 'working-days' } },
+      rule: '004 Appendix A (summer term: the appraisee adds to the growth diary before the 3rd check-in)',
+      interpretation:
+        'Appendix A asks for a diary entry before the summer check-in, whose day the appraiser sets; Trellis asks for it a week before the end of the summer term, when that check-in is due, and any diary entry written in the summer term counts.',
     },
     {
       id: 'summer-check-in',

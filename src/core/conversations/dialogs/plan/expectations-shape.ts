@@ -10,11 +10,14 @@ import { type PlanShapeSteps, repeatedCount, repeatedSteps } from './plan-shape.
 type Expectations = Extract<Policy['plan'], { shape: 'expectations' }>;
 
 const PREFIX = 'expectation';
+/** 004 §7.1: the plan's record of the colleague's CPD / professional support ideas. */
+const CPD_IDEAS = 'cpd-ideas';
 
 /**
  * 004 §5.2–5.5: at most three performance expectations, each with its detail, what success looks
  * like and a proposed completion date; teachers on UPR and support staff on grade 6+ mark the one
- * with an impact on the wider academy or trust.
+ * with an impact on the wider academy or trust; where the policy asks (004 §7.1), the plan ends
+ * with the colleague's ideas for CPD and professional support.
  */
 export function expectationsShape(plan: Expectations, person: { role: Role; flags: readonly Flag[] }): PlanShapeSteps {
   const widerImpact = appliesToPerson(plan.widerImpactRequiredFor, person);
@@ -32,9 +35,22 @@ export function expectationsShape(plan: Expectations, person: { role: Role; flag
           check: (date, env) => (isAfter(date, env.today) ? undefined : 'The completion date needs to be in the future.'),
         }),
       ]);
-      if (!widerImpact) return steps;
-      const choices = Array.from({ length: count(values) }, (_, i) => ({ label: clip(textOf(values, `${PREFIX}-${i + 1}-detail`) || `Expectation ${i + 1}`), value: String(i + 1) }));
-      return [...steps, choiceStep({ name: 'wider-impact', label: 'Wider impact', question: 'Which expectation has an impact on the wider academy or trust (004 §5.5)?', choices, required: 'One expectation must reach the wider academy or trust (004 §5.5).' })];
+      if (widerImpact) {
+        const choices = Array.from({ length: count(values) }, (_, i) => ({ label: clip(textOf(values, `${PREFIX}-${i + 1}-detail`) || `Expectation ${i + 1}`), value: String(i + 1) }));
+        steps.push(choiceStep({ name: 'wider-impact', label: 'Wider impact', question: 'Which expectation has an impact on the wider academy or trust (004 §5.5)?', choices, required: 'One expectation must reach the wider academy or trust (004 §5.5).' }));
+      }
+      if (plan.cpdIdeas !== undefined) {
+        steps.push(
+          textStep({
+            name: CPD_IDEAS,
+            label: 'CPD and professional support ideas',
+            question: plan.cpdIdeas.question,
+            hint: plan.cpdIdeas.hint,
+            required: `Your ideas for CPD or professional support belong in your plan (${plan.cpdIdeas.rule}) — “none yet” is fine.`,
+          }),
+        );
+      }
+      return steps;
     },
     goals: (values) =>
       Array.from(

@@ -7,7 +7,10 @@ type GrowPlan = Extract<Policy['plan'], { shape: 'grow-plan' }>;
 
 const SUMMARY_FIELD = 'summary';
 
-/** 001 Appendix B: the policy's plan fields in order, ending with "By… I am… so that…". */
+/**
+ * 001 Appendix B: the policy's plan fields in order, ending with "By… I am… so that…"; the
+ * whole-school priority the goal supports is kept on the goal as its improvement-plan area.
+ */
 export function growPlanShape(plan: GrowPlan): PlanShapeSteps {
   return {
     intro: `Your professional growth plan has ${plan.fields.length} short questions (${plan.rule}).`,
@@ -27,7 +30,19 @@ export function growPlanShape(plan: GrowPlan): PlanShapeSteps {
     goals: (values) => {
       const goal = textOf(values, 'goal');
       if (goal === '') return [];
-      return [{ kind: 'goal', title: goal, detail: optionalText(values, 'options-actions'), successCriteria: optionalText(values, 'success'), quantitative: false, widerImpact: false, checkInDates: [] }];
+      return [
+        {
+          kind: 'goal',
+          title: goal,
+          detail: optionalText(values, 'options-actions'),
+          successCriteria: optionalText(values, 'success'),
+          // 001 "Professional Growth Plan": the goal connects to whole-school priorities.
+          improvementPlanArea: optionalText(values, 'whole-school-priority'),
+          quantitative: false,
+          widerImpact: false,
+          checkInDates: [],
+        },
+      ];
     },
     summary: (values) => optionalText(values, SUMMARY_FIELD),
   };

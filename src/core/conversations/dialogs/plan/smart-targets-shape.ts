@@ -8,6 +8,38 @@ import { appliesToPerson } from '../dialog-helpers.ts';
 import type { PlanShapeSteps } from './plan-shape.ts';
 
 type SmartTargets = Extract<Policy['plan'], { shape: 'smart-targets' }>;
+type Observation = Policy['observation'];
+
+const MINUTES = /^\s*(\d{1,3})\s*(?:min(?:ute)?s?)?\s*$/i;
+
+/**
+ * 002 §50, Annex 1 §4: the classroom observation arrangements agreed at the planning meeting — the
+ * amount (within the cap unless the person is exempt, §47), its primary purpose, the aspects
+ * assessed, the duration, when in the cycle, and who observes.
+ */
+function observationArrangementSteps(observation: Observation, person: { flags: readonly Flag[] }): Step[] {
+  const rule = observation.arrangementsInPlan?.rule ?? observation.rule;
+  const cap = observation.capMinutesPerCycle;
+  const capped = cap !== undefined && !observation.capExemptFlags.some((flag) => person.flags.includes(flag));
+  const within = (text: string): boolean => {
+    const minutes = MINUTES.exec(text)?.[1];
+    return minutes !== undefined && (!capped || Number(minutes) <= cap);
+  };
+  return [
+    textStep({
+      name: 'observation-amount',
+      label: 'Observation — amount (minutes this cycle)',
+      question: `Classroom observation arrangements (${rule}). How much observation in total this cycle, in minutes? Proportionate to need${capped ? `, and at most ${cap}` : ''}.`,
+      minLength: 1,
+      validate: { test: within, message: capped ? `Please give the minutes as a number no more than ${cap} (002 §47: at most three hours a cycle).` : 'Please give the minutes as a number, e.g. `90`.' },
+    }),
+    textStep({ name: 'observation-purpose', label: 'Observation — primary purpose', question: 'What is its primary purpose?' }),
+    textStep({ name: 'observation-aspects', label: 'Observation — aspects assessed', question: 'Which aspects of your teaching will be assessed?' }),
+    textStep({ name: 'observation-duration', label: 'Observation — duration', question: 'How long will each observation be? (e.g. `2 × 50 minutes`)' }),
+    textStep({ name: 'observation-timing', label: 'Observation — when', question: 'When in the cycle will they take place? (002 §48: one graded observation at the start of the cycle, a second reviewing progress)' }),
+    textStep({ name: 'observation-observer', label: 'Observation — observer', question: 'Who will conduct them? (someone other than your reviewer may, 002 §48)' }),
+  ];
+}
 
 interface TargetSlot {
   id: string;
@@ -28,8 +60,9 @@ export function hasQuantity(text: string): boolean {
  * 002 §10–12: three SMART targets — a quantitative pupil-progress target, a team target, and a
  * leadership target for TLR holders — each naming the SIP/DIP area it serves. Someone to whom
  * fewer target kinds apply still sets `count` targets (002 §12: "all teachers … will have 3").
+ * Where the policy says so, the plan also records the observation arrangements (002 §50).
  */
-export function smartTargetsShape(plan: SmartTargets, person: { role: Role; flags: readonly Flag[] }): PlanShapeSteps {
+export function smartTargetsShape(plan: SmartTargets, person: { role: Role; flags: readonly Flag[] }, observation?: Observation): PlanShapeSteps {
   const slots: TargetSlot[] = plan.targets
     .filter((target) => appliesToPerson(target.appliesTo, person))
     .map((target) => ({ id: target.kind, label: target.label, quantitative: target.mustBeQuantitative }));
@@ -54,9 +87,10 @@ export function smartTargetsShape(plan: SmartTargets, person: { role: Role; flag
       check: (date, env) => (isAfter(date, env.today) ? undefined : 'A target’s date needs to be in the future.'),
     }),
   ];
+  const arrangements = observation?.arrangementsInPlan === undefined ? [] : observationArrangementSteps(observation, person);
   return {
-    intro: `Your plan is ${chosen.length} SMART targets (${plan.rule}): ${chosen.map((s) => s.label.toLowerCase()).join('; ')}.`,
-    steps: () => chosen.flatMap(stepsFor),
+    intro: `Your plan is ${chosen.length} SMART targets (${plan.rule}): ${chosen.map((s) => s.label.toLowerCase()).join('; ')}.${arrangements.length > 0 ? ' Then the classroom observation arrangements you agree.' : ''}`,
+    steps: () => [...chosen.flatMap(stepsFor), ...arrangements],
     goals: (values) =>
       chosen.map(
         (slot): PlanGoalRecord => ({
