@@ -55,6 +55,10 @@ export async function seedEveryRecord(prisma: PrismaClient, options: { schoolId:
   add('diary_entries', (await prisma.diaryEntry.create({ data: { cycleId: cycle.id, personId, planGoalId: goal.id, writtenOn: day(inYear('11-11')), body: text } })).id);
   add('feedback_records', (await prisma.feedbackRecord.create({ data: { cycleId: cycle.id, personId, givenById: otherId, givenOn: day(inYear('11-12')), praise: text } })).id);
   add('observations', (await prisma.observation.create({ data: { cycleId: cycle.id, personId, observerId: otherId, observedOn: day(inYear('11-13')), className: '10X2', minutes: 50, writtenFeedback: text } })).id);
+  add(
+    'peer_observations',
+    (await prisma.peerObservation.create({ data: { cycleId: cycle.id, observerId: personId, colleagueId: otherId, observedOn: day(inYear('11-14')), lesson: '9Y3 science', learned: text, nextSteps: text } })).id,
+  );
   add('end_of_cycle_reviews', (await prisma.endOfCycleReview.create({ data: { cycleId: cycle.id, personId, reviewerId: otherId, impact: text, status: 'final', finalReportIssuedOn: day(inYear('07-10')) } })).id);
   add(
     'appeals',

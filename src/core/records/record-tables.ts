@@ -37,6 +37,7 @@ export const RECORD_TABLES: readonly RecordTable[] = [
   { table: 'diary_entries', title: 'Growth diary', about: 'Lines you added to your growth diary.', personColumns: ['person_id'] },
   { table: 'feedback_records', title: 'Feedback conversations', about: 'Feedback you received, and feedback you gave.', personColumns: ['person_id', 'given_by_id'] },
   { table: 'observations', title: 'Observations', about: 'Lesson observations of you, and observations you made.', personColumns: ['person_id', 'observer_id'] },
+  { table: 'peer_observations', title: 'Peer observations', about: 'Colleagues’ lessons you visited to learn from them, and visits to your lessons.', personColumns: ['observer_id', 'colleague_id'] },
   { table: 'end_of_cycle_reviews', title: 'End-of-cycle reviews', about: 'Your reviews, and reviews you wrote.', personColumns: ['person_id', 'reviewer_id'] },
   { table: 'appeals', title: 'Appeals', about: 'Appeals you lodged, and appeals you managed.', personColumns: ['person_id', 'appeal_manager_id'] },
   { table: 'pay_threshold_applications', title: 'Pay threshold applications', about: 'Your applications, and ones you decided.', personColumns: ['person_id', 'decided_by_id'] },

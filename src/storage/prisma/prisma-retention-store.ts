@@ -13,20 +13,26 @@ function academicYear(expression: Prisma.Sql): Prisma.Sql {
 }
 const london = (column: string): Prisma.Sql => Prisma.sql`(t.${identifier(column)} AT TIME ZONE 'Europe/London')`;
 
-/** Tables whose rows hang off a cycle (`cycle_id`): they go with their cycle's year. */
-export const CYCLE_CHILDREN = [
-  'obligations',
-  'self_reflections',
-  'growth_plans',
-  'check_in_meetings',
-  'check_ins',
-  'diary_entries',
-  'feedback_records',
-  'observations',
-  'end_of_cycle_reviews',
-  'appeals',
-  'pay_threshold_applications',
-] as const;
+/**
+ * Tables whose rows hang off a cycle (`cycle_id`): they go with their cycle's year. `subject` is the
+ * column naming whose record it is (the observer's, for a peer observation they made).
+ */
+export const CYCLE_CHILDREN: readonly { table: string; subject: string }[] = [
+  ...[
+    'obligations',
+    'self_reflections',
+    'growth_plans',
+    'check_in_meetings',
+    'check_ins',
+    'diary_entries',
+    'feedback_records',
+    'observations',
+    'end_of_cycle_reviews',
+    'appeals',
+    'pay_threshold_applications',
+  ].map((table) => ({ table, subject: 'person_id' })),
+  { table: 'peer_observations', subject: 'observer_id' },
+]
 
 /**
  * Rows that point at a leaver and would go with their roster row (ON DELETE CASCADE): each is
@@ -119,8 +125,11 @@ async function destroyIn(tx: Tx, request: DestroyRequest): Promise<DestroyedReco
     Prisma.sql`DELETE FROM plan_goals t USING growth_plans g, cycles c WHERE t.plan_id = g.id AND g.cycle_id = c.id AND ${expiredCycle}
       RETURNING t.id, g.person_id AS subject, c.academic_year AS year`,
   );
-  for (const table of CYCLE_CHILDREN) {
-    await log(table, Prisma.sql`DELETE FROM ${identifier(table)} t USING cycles c WHERE t.cycle_id = c.id AND ${expiredCycle} RETURNING t.id, t.person_id AS subject, c.academic_year AS year`);
+  for (const { table, subject } of CYCLE_CHILDREN) {
+    await log(
+      table,
+      Prisma.sql`DELETE FROM ${identifier(table)} t USING cycles c WHERE t.cycle_id = c.id AND ${expiredCycle} RETURNING t.id, t.${identifier(subject)} AS subject, c.academic_year AS year`,
+    );
   }
   await log(
     'pay_threshold_applications',

@@ -14,7 +14,7 @@ beforeAll(() => {
 
 describe('retention logs everything it destroys (003 §14.3)', () => {
   it('003 §14.3: every cascading foreign key to people is a cycle record or a row logged with a leaver', () => {
-    const cycleTables = new Set<string>(['cycles', ...CYCLE_CHILDREN]);
+    const cycleTables = new Map<string, string>([['cycles', 'person_id'], ...CYCLE_CHILDREN.map((c) => [c.table, c.subject] as const)]);
     const unlogged: string[] = [];
     for (const model of dmmf.models) {
       const table = model.dbName ?? model.name;
@@ -22,7 +22,7 @@ describe('retention logs everything it destroys (003 §14.3)', () => {
         if (field.kind !== 'object' || field.type !== 'Person' || field.relationOnDelete !== 'Cascade') continue;
         for (const from of field.relationFromFields ?? []) {
           const column = model.fields.find((f) => f.name === from)?.dbName ?? from;
-          const handled = (cycleTables.has(table) && column === 'person_id') || LEAVER_ROWS.some((r) => r.table === table && r.columns.includes(column));
+          const handled = cycleTables.get(table) === column || LEAVER_ROWS.some((r) => r.table === table && r.columns.includes(column));
           if (!handled) unlogged.push(`${table}.${column}`);
         }
       }
@@ -31,7 +31,7 @@ describe('retention logs everything it destroys (003 §14.3)', () => {
   });
 
   it('003 §14.3: every table the export reads is one retention destroys from (the deletion log itself is kept)', () => {
-    const destroyed = new Set<string>(['cycles', 'plan_goals', 'people', 'audit_events', ...CYCLE_CHILDREN, ...LEAVER_ROWS.map((r) => r.table)]);
+    const destroyed = new Set<string>(['cycles', 'plan_goals', 'people', 'audit_events', ...CYCLE_CHILDREN.map((c) => c.table), ...LEAVER_ROWS.map((r) => r.table)]);
     const kept = RECORD_TABLES.map((t) => t.table).filter((t) => !destroyed.has(t));
     expect(kept).toEqual(['deletion_log']);
   });
