@@ -62,7 +62,7 @@ export class PrismaObligationRepository implements ObligationRepository {
         // Only obligations the plan itself made (keys `<person>:<year>:…`) can go stale: deadlines
         // started by events (an appeal window, a booked check-in) are not in the plan and must stay.
         const plannedPrefixes = new Set(cycles.map((c) => `${c.personId}:${c.academicYear}:`));
-        const fromPlan = (key: string) => plannedPrefixes.has(key.split(':', 2).join(':') + ':');
+        const fromPlan = (key: string) => plannedPrefixes.has(`${key.split(':', 2).join(':')}:`);
         const stale = existing.filter((o) => o.status === 'open' && !plannedKeys.has(o.key) && fromPlan(o.key)).map((o) => o.id);
         if (stale.length > 0) changes.removed = (await tx.obligation.deleteMany({ where: { id: { in: stale } } })).count;
         return changes;
