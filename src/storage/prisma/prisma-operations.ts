@@ -25,9 +25,11 @@ export class PrismaOperations {
     return expected.filter((name) => !applied.has(name));
   }
 
-  /** Digests and notices that could not be delivered (dead letters). */
+  /** Digests and notices that could not be delivered (dead letters), as `trellis outbox --failed` lists them; not the reminders they carried. */
   async countDeadLetters(): Promise<number> {
-    return this.#prisma.nudgeOutbox.count({ where: { status: 'failed' } });
+    const [row] = await this.#prisma.$queryRaw<{ failed: number }[]>`
+      SELECT count(*)::int AS failed FROM nudge_outbox WHERE status = 'failed' AND payload->>'type' IN ('digest', 'notice')`;
+    return row?.failed ?? 0;
   }
 
   /** Jobs due now that no worker has taken yet, and that have attempts left. */
