@@ -3,7 +3,7 @@
 // with tsconfig.build.json, then copies the files modules read at run time beside them (the
 // playground's static page). `NODE_ENV=production npm start` runs the result with plain Node.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,11 @@ if (!existsSync(join(root, 'src', 'generated', 'prisma', 'client.ts'))) {
   console.error('build: the Prisma client is not generated yet; run `node scripts/generate-prisma-client.js` (npm ci does) first.');
   process.exit(1);
 }
-rmSync(dist, { recursive: true, force: true });
+// A fresh dist/ each time (no compiled file outliving its source), keeping the Teams app package
+// `npm run teams:package` writes there.
+if (existsSync(dist)) {
+  for (const entry of readdirSync(dist)) if (!entry.endsWith('.zip')) rmSync(join(dist, entry), { recursive: true, force: true });
+}
 const tsc = join(dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
 const compiled = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
 if (compiled.status !== 0) process.exit(compiled.status ?? 1);
