@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,11 +47,16 @@ function untilStderr(text: string): Promise<void> {
 beforeAll(async () => {
   copy = mkdtempSync(join(tmpdir(), 'trellis-production-'));
   cpSync(repo, copy, { recursive: true, filter: (source) => !LEFT_OUT.has(relative(repo, source).split('/')[0] ?? '') });
-  // Hard links: quick and without network; prune only unlinks, so the original is untouched. npm
-  // rewrites its hidden lockfile, so that one is a real copy.
-  run('cp', ['-al', join(repo, 'node_modules'), join(copy, 'node_modules')]);
-  rmSync(join(copy, 'node_modules', '.package-lock.json'), { force: true });
-  cpSync(join(repo, 'node_modules', '.package-lock.json'), join(copy, 'node_modules', '.package-lock.json'));
+  // Hard links: quick and without network; prune only unlinks, so the original is untouched. The
+  // real folder is linked file by file (a work tree's node_modules may be a symlink to a shared
+  // install, which pruning through the link would empty), and npm rewrites its hidden lockfile, so
+  // that one is a real copy.
+  const installed = realpathSync(join(repo, 'node_modules'));
+  const modules = join(copy, 'node_modules');
+  run('cp', ['-al', installed, modules]);
+  if (lstatSync(modules).isSymbolicLink()) throw new Error(`${modules} must be a folder of its own, not a link to ${installed}`);
+  rmSync(join(modules, '.package-lock.json'), { force: true });
+  cpSync(join(installed, '.package-lock.json'), join(modules, '.package-lock.json'));
 
   run('npm', ['run', 'build']);
   // `npm ci --omit=dev --omit=optional` on a server; --omit=optional because @prisma/client and
