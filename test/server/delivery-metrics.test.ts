@@ -29,7 +29,7 @@ function sample(text: string, series: string): number {
 }
 
 describe('metrics from the sweep and the job worker over real storage', () => {
-  it('times the sweep, reads the queue depth from the job queue, counts each delivery by outcome and dead letters (004 §4.2 self-reflection due 15 Oct)', async () => {
+  it('times the sweep, reads the queue depth from the job queue, counts each delivery by outcome and dead letters', async () => {
     await setUpSchool(db.url, dir, 'east', 'whmat');
     const clock = { current: fixedClock(at('2026-10-15')) };
     // The first digest cannot reach its person: one dead letter.
