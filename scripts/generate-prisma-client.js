@@ -18,10 +18,11 @@ const require = createRequire(join(root, 'package.json'));
 let prismaCli;
 try {
   prismaCli = join(dirname(require.resolve('prisma/package.json')), 'build', 'index.js');
-} catch (error) {
-  // `npm ci --omit=dev` or a partial install: nothing to generate with, and failing postinstall
-  // would abort the whole install, so say so and stop.
-  console.warn(`generate-prisma-client: prisma is not installed, skipping (${error.message})`);
+} catch {
+  // `npm ci --omit=dev` (a production install): the CLI is a dev dependency, and the client that
+  // runs is the one `npm run build` compiled into dist/. Failing postinstall would abort the whole
+  // install, so say so in one line and stop.
+  console.warn('generate-prisma-client: the prisma CLI is not installed (a production install?); skipped, dist/ carries the compiled client.');
   process.exit(0);
 }
 if (!existsSync(prismaCli)) {

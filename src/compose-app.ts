@@ -17,10 +17,14 @@ import { sweepSchools } from './core/reminders/run-sweep.ts';
 import { CycleReports } from './core/reports/cycle-reports.ts';
 import type { Clock } from './core/time/clock.ts';
 import { SimulatedClock } from './core/time/simulated-clock.ts';
-import type { Logger } from './logging/logger.ts';
+import { addLogContext, type Logger } from './logging/logger.ts';
+import { PrometheusMetrics } from './metrics/prometheus-metrics.ts';
 import { type JobDeps, runDueJobs, startJobWorker } from './scheduler/job-worker.ts';
 import { type RunningServer, startHttpServer } from './server/http-server.ts';
 import { guardProcess } from './server/process-guard.ts';
+import { checkReadiness, type ReadinessCheck } from './server/readiness.ts';
+import { defaultMigrationsDir, readMigrationFiles } from './storage/db/migration-files.ts';
+import { PrismaOperations } from './storage/prisma/prisma-operations.ts';
 import { PrismaConversationStore } from './storage/prisma/prisma-conversation-store.ts';
 import { PrismaIdentityStore } from './storage/prisma/prisma-identity-store.ts';
 import { PrismaReminderActionsStore } from './storage/prisma/prisma-reminder-actions-store.ts';
@@ -40,6 +44,8 @@ export interface AppOptions {
   scheduler?: boolean;
   /** Only the configured chat channels, never the playground (`trellis sweep`). */
   channelsOnly?: boolean;
+  /** An extra `/readyz` check (undefined when ready, else what is not), beside the database and migrations. */
+  ready?: ReadinessCheck;
 }
 
 /** What channels are built from: the bot they translate for and the router that reaches people. */
@@ -55,6 +61,8 @@ export interface ChannelParts {
   sweep: () => Promise<void>;
   /** What the job engine's jobs run on: the sweep and the deliveries through the router. */
   jobs: JobDeps;
+  /** Turn latency, deliveries, the sweep, dead letters and queue depth, served at `/metrics`. */
+  metrics: PrometheusMetrics;
 }
 
 export interface RunningApp extends ChannelParts {
@@ -82,15 +90,31 @@ export async function startApp(config: Config, givenClock: Clock, log: Logger, o
       await channel.start?.();
       if (channel.stop) closers.unshift(() => channel.stop!());
     }
+    const operations = new PrismaOperations(services.database.prisma);
+    const migrations = readMigrationFiles(defaultMigrationsDir).map((migration) => migration.name);
+    const readiness: Record<string, ReadinessCheck> = {
+      database: async () => {
+        await operations.ping();
+        return undefined;
+      },
+      migrations: async () => {
+        const missing = await operations.unappliedMigrations(migrations);
+        return missing.length === 0 ? undefined : `${missing.length} migration(s) not applied: ${missing.join(', ')}`;
+      },
+      ...(options.ready === undefined ? {} : { app: options.ready }),
+    };
     const server = await startHttpServer({
       host: config.host,
       port: config.port,
       routes: parts.router.channels.flatMap((channel) => channel.routes),
       healthy: async () => {
-        await services.database.prisma.$queryRaw`SELECT 1`;
+        await operations.ping();
         return true;
       },
-      onError: (error, request) => log.error('request failed', { method: request.method, url: request.url, error }),
+      ready: () => checkReadiness(readiness, (check, error) => log.warn('readiness check failed', { check, error })),
+      metrics: () => parts.metrics.render(),
+      log,
+      onError: (error, request) => log.error('request failed', { method: request.method, path: request.url?.split('?')[0], error }),
     });
     closers.unshift(() => server.close());
     if (options.scheduler !== false) {
@@ -116,6 +140,8 @@ export async function composeChannels(config: Config, services: Services, clock:
   const router = new ChannelRouter();
   const reportReads = new PrismaReportReads(services.database.prisma);
   const access = prismaAccess(services.database.prisma);
+  const operations = new PrismaOperations(services.database.prisma);
+  const metrics = new PrometheusMetrics({ deadLetters: () => operations.countDeadLetters(), queueDepth: () => operations.countQueuedJobs() });
   const bot = new TrellisBot({
     engine,
     dialogs: ALL_DIALOGS,
@@ -127,10 +153,12 @@ export async function composeChannels(config: Config, services: Services, clock:
     notifier: router,
     access: new AccessRequests({ facts: new PrismaPeopleFacts(services.database.prisma), store: new PrismaAccessRequestStore(services.database.prisma), guard: access.guard, reads: reportReads }),
     threads: new PrismaActiveThreads(services.database.prisma),
+    metrics,
+    onIdentified: (person) => addLogContext({ school: person.schoolId }),
   });
   const findSchool = (slug: string) => services.schools.findSchool(slug);
   const jobs: JobDeps = {
-    sweep: { reminders: services.reminders, clock, findSchool },
+    sweep: { reminders: services.reminders, clock, findSchool, metrics },
     delivery: {
       outbox: services.outbox,
       reminders: services.reminders,
@@ -144,12 +172,13 @@ export async function composeChannels(config: Config, services: Services, clock:
       await dailyRetention({ store: services.retention, findSchool, clock, notifier: router, listSchoolSlugs: () => services.reminders.listSchoolSlugs() });
     },
     log,
+    metrics,
   };
   const sweep = async () => {
     await sweepSchools(jobs.sweep, await services.reminders.listSchoolSlugs());
     await runDueJobs(services.database.url, jobs);
   };
-  const parts: ChannelParts = { config, services, bot, identities, router, clock, log, sweep, jobs };
+  const parts: ChannelParts = { config, services, bot, identities, router, clock, log, sweep, jobs, metrics };
   for (const channel of await createChannels(parts, options)) router.add(channel);
   return parts;
 }

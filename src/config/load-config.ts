@@ -5,6 +5,8 @@ export { ConfigError };
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
 
@@ -30,6 +32,8 @@ export interface Config {
   port: number;
   host: string;
   logLevel: LogLevel;
+  /** `json` or `pretty`; absent means pretty on a terminal and JSON otherwise. */
+  logFormat?: LogFormat;
   nodeEnv: NodeEnv;
   /** Present only when the Slack credentials are configured. */
   slack?: SlackConfig;
@@ -50,6 +54,7 @@ const envSchema = z.object({
   PORT: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().max(65535)).default(3000),
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  LOG_FORMAT: z.enum(LOG_FORMATS).optional(),
   NODE_ENV: z.enum(NODE_ENVS).default('development'),
   SLACK_BOT_TOKEN: z.string().startsWith('xoxb-').optional(),
   SLACK_SIGNING_SECRET: z.string().optional(),
@@ -70,6 +75,7 @@ const expectations: Record<EnvName, string> = {
   PORT: 'must be a whole number from 0 to 65535',
   HOST: 'must be a host name or IP address to listen on',
   LOG_LEVEL: `must be one of ${LOG_LEVELS.join(', ')}`,
+  LOG_FORMAT: `must be one of ${LOG_FORMATS.join(', ')}`,
   NODE_ENV: `must be one of ${NODE_ENVS.join(', ')}`,
   SLACK_BOT_TOKEN: 'must be a Slack bot token, starting with xoxb-',
   SLACK_SIGNING_SECRET: 'must be the Slack app signing secret',
@@ -120,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     teamsAllowLoopbackServiceUrl: v.TEAMS_ALLOW_LOOPBACK_SERVICE_URL,
   };
   if (v.DATABASE_URL) config.databaseUrl = v.DATABASE_URL;
+  if (v.LOG_FORMAT) config.logFormat = v.LOG_FORMAT;
   if (v.SLACK_BOT_TOKEN && v.SLACK_SIGNING_SECRET) {
     config.slack = { botToken: v.SLACK_BOT_TOKEN, signingSecret: v.SLACK_SIGNING_SECRET };
     if (v.SLACK_APP_TOKEN) config.slack.appToken = v.SLACK_APP_TOKEN;

@@ -5,7 +5,8 @@ import { type Attempt, DELIVERY_MAX_ATTEMPTS, type DeliveryDeps, type DeliverySt
 import { type SweepDeps, sweepSchool } from '../core/reminders/run-sweep.ts';
 import type { School } from '../core/schools/school.ts';
 import type { Clock } from '../core/time/clock.ts';
-import type { Logger } from '../logging/logger.ts';
+import type { Metrics } from '../core/metrics/metrics.ts';
+import { type Logger, withLogContext } from '../logging/logger.ts';
 import { JOB, JOB_SCHEMA, schoolFlag } from '../storage/jobs/delivery-jobs.ts';
 
 /** What the jobs run on: the sweep, the delivery rules, and the schools to sweep. */
@@ -16,6 +17,8 @@ export interface JobDeps {
   /** The daily retention run (003 §14.3, 004 §11.2): destroys expired records and tells each head. */
   retention?: (() => Promise<void>) | undefined;
   log: Logger;
+  /** Counts each delivery job's outcome (`/metrics`); the sweep's duration goes through `sweep.metrics`. */
+  metrics?: Metrics | undefined;
 }
 
 /**
@@ -41,24 +44,30 @@ export function jobTasks(deps: JobDeps): TaskList {
   // Thousands of deliveries a tick read the same few schools: each is read once a minute at most.
   const delivering = { ...deps.delivery, findSchool: recentSchools(deps.delivery.findSchool, deps.delivery.clock) };
   const delivery =
-    (deliver: (deps: DeliveryDeps, job: QueuedJob, attempt: Attempt) => Promise<DeliveryStep>): Task =>
+    (kind: 'digest' | 'notice', deliver: (deps: DeliveryDeps, job: QueuedJob, attempt: Attempt) => Promise<DeliveryStep>): Task =>
     async (payload, helpers) => {
       const { id, school, spent } = DeliveryPayload.parse(payload);
       // Attempts the engine counts on this job, plus those spent before a Retry-After re-queued it.
       const attempt = { number: (spent ?? 0) + helpers.job.attempts, max: DELIVERY_MAX_ATTEMPTS };
-      const next = await deliver(delivering, { id, schoolSlug: school }, attempt);
+      const next = await withLogContext({ school }, () => deliver(delivering, { id, schoolSlug: school }, attempt)).catch((error: unknown) => {
+        deps.metrics?.delivery(kind, 'error');
+        throw error;
+      });
+      deps.metrics?.delivery(kind, next.step === 'done' ? next.outcome : next.step);
       if (next.step === 'retry') throw new Error(next.error); // graphile-worker retries with exponential back-off
       if (next.step === 'wait') await requeueAfter(helpers, { id, school, spent: attempt.number - 1 }, next.seconds);
     };
   return {
-    [JOB.deliverDigest]: delivery(deliverQueuedDigest),
-    [JOB.deliverNotice]: delivery(deliverQueuedNotice),
+    [JOB.deliverDigest]: delivery('digest', deliverQueuedDigest),
+    [JOB.deliverNotice]: delivery('notice', deliverQueuedNotice),
     [JOB.sweepSchool]: async (payload) => {
       const { slug } = SweepPayload.parse(payload);
       const school = await deps.sweep.findSchool(slug);
       if (school === undefined) return;
-      const result = await sweepSchool(deps.sweep, school);
-      deps.log.debug('reminder sweep', { ...result });
+      await withLogContext({ school: slug }, async () => {
+        const result = await sweepSchool(deps.sweep, school);
+        deps.log.debug('reminder sweep', { ...result });
+      });
     },
     [JOB.retention]: async () => {
       await deps.retention?.();

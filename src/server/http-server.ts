@@ -1,6 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { Route } from '../channels/channel.ts';
+import { type Logger, withLogContext } from '../logging/logger.ts';
+import type { Readiness } from './readiness.ts';
 
 export interface HttpServerOptions {
   host: string;
@@ -8,8 +12,20 @@ export interface HttpServerOptions {
   routes: readonly Route[];
   /** `GET /healthz`: 200 when this resolves true (the database answers), 503 otherwise. */
   healthy: () => Promise<boolean>;
+  /** `GET /readyz`: 200 when every check passes (database, migrations, …), 503 with what is not. */
+  ready?: () => Promise<Readiness>;
+  /** `GET /metrics`: Prometheus's text format. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
+  /** One line per request (method, path without its query, status, milliseconds), under the request's id. */
+  log?: Logger;
   onError?: (error: unknown, request: IncomingMessage) => void;
 }
+
+/** Probes and scrapes come every few seconds: their lines are debug, every other request's info. */
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** An `X-Request-Id` from a load balancer is kept when it looks like an id; anything else gets a fresh one. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export interface RunningServer {
   server: Server;
@@ -19,12 +35,17 @@ export interface RunningServer {
 }
 
 /**
- * Trellis's one HTTP server: Slack's `/slack/events`, Teams' `/api/messages`, the playground
- * and `/healthz` share a port, so one process and one URL serve a school.
+ * Trellis's one HTTP server: Slack's `/slack/events`, Teams' `/api/messages`, the playground,
+ * `/healthz`, `/readyz` and `/metrics` share a port, so one process and one URL serve a school.
+ * Every request has an id (its `X-Request-Id`, or a new one, sent back in the response) that every
+ * line logged while it is handled carries.
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const server = createServer((request, response) => {
-    void dispatch(options, request, response);
+    const given = request.headers['x-request-id'];
+    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    response.setHeader('x-request-id', requestId);
+    void withLogContext({ requestId }, () => dispatch(options, request, response));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -45,10 +66,27 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
 async function dispatch(options: HttpServerOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const path = (request.url ?? '/').split('?')[0] ?? '/';
+  const started = performance.now();
+  response.once('finish', () => {
+    const line = { method: request.method, path, status: response.statusCode, ms: Math.round(performance.now() - started) };
+    if (QUIET_PATHS.has(path)) options.log?.debug('request', line);
+    else options.log?.info('request', line);
+  });
   try {
     if (request.method === 'GET' && path === '/healthz') {
       const healthy = await options.healthy().catch(() => false);
       sendJson(response, healthy ? 200 : 503, { status: healthy ? 'ok' : 'database unreachable' });
+      return;
+    }
+    if (request.method === 'GET' && path === '/readyz' && options.ready !== undefined) {
+      const readiness = await options.ready();
+      sendJson(response, readiness.ready ? 200 : 503, { status: readiness.ready ? 'ready' : 'not ready', checks: readiness.checks });
+      return;
+    }
+    if (request.method === 'GET' && path === '/metrics' && options.metrics !== undefined) {
+      const { contentType, body } = await options.metrics();
+      response.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+      response.end(body);
       return;
     }
     const route = options.routes.find((r) => matches(r, request.method ?? 'GET', path));

@@ -18,7 +18,7 @@ const clock = fixedClock('2026-10-05T09:00:00Z');
 let db: TestDatabase;
 let slug: string;
 const lines: string[] = [];
-const log = consoleLogger('debug', (line) => lines.push(line));
+const log = consoleLogger('debug', (line) => lines.push(line), 'json');
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -48,7 +48,7 @@ describe('LOG_LEVEL=debug never logs message content', () => {
     } finally {
       await world.close();
     }
-    expect(lines.filter((line) => line.includes(' DEBUG ')).length).toBeGreaterThan(0);
+    expect(lines.filter((line) => (JSON.parse(line) as { level: string }).level === 'debug').length).toBeGreaterThan(0);
     expect(lines.filter((line) => line.includes(SECRET))).toEqual([]);
   });
 

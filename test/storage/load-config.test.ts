@@ -92,6 +92,13 @@ describe('loadConfig', () => {
     for (const problem of problems) expect(error?.message).toContain(problem);
   });
 
+  it('reads LOG_FORMAT json or pretty, leaving it unset to follow the terminal, and names a wrong one plainly', () => {
+    expect(loadConfig({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(loadConfig({ LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(loadConfig({}).logFormat).toBeUndefined();
+    expect(problemsOf({ LOG_FORMAT: 'xml' })).toEqual(['LOG_FORMAT must be one of json, pretty (got "xml").']);
+  });
+
   it('rejects an out-of-range port', () => {
     expect(problemsOf({ PORT: '70000' })).toEqual(['PORT must be a whole number from 0 to 65535 (got "70000").']);
   });

@@ -17,7 +17,7 @@ export async function runStartCommand(args: string[], context: CommandContext): 
   const options = readStartOptions(args);
   const config = loadCliConfig(context);
   const { output } = context;
-  const app = await startApp(config, context.clock, consoleLogger(config.logLevel), options);
+  const app = await startApp(config, context.clock, consoleLogger(config.logLevel, undefined, config.logFormat), options);
   try {
     const { database } = app.services;
     const where = database.embedded ? `embedded PostgreSQL (${database.url.replace(/:[^:@/]*@/, ':***@')})` : 'DATABASE_URL';

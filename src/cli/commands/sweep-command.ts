@@ -50,7 +50,7 @@ export async function runSweepCommand(args: string[], context: CommandContext): 
       }
       return;
     }
-    const parts = await composeChannels(config, services, clock, consoleLogger(config.logLevel), { channelsOnly: true });
+    const parts = await composeChannels(config, services, clock, consoleLogger(config.logLevel, undefined, config.logFormat), { channelsOnly: true });
     const results = await sweepSchools(parts.jobs.sweep, slugs);
     for (const result of results) out(summary(result));
     if (results.every((result) => result.skipped !== undefined)) return;

@@ -9,6 +9,7 @@ import { academicYearOf, type Clock } from '../time/clock.ts';
 import type { ActiveThreads } from './active-threads.ts';
 import type { Actor, BotReports, HomeView, IdentityStore, KnownPerson, PlatformAccount, ReminderActionOutcome, ReminderActions, StoredAccount } from './bot-ports.ts';
 import type { RecordsRequests } from '../records/my-records.ts';
+import { type Metrics, noMetrics, type TurnKind } from '../metrics/metrics.ts';
 import { type GrowthCommand, growthHelp, parseGrowthCommand } from './growth-command.ts';
 import { mayActFor } from './workspace-binding.ts';
 
@@ -27,6 +28,10 @@ export interface TrellisBotDeps {
   access?: AccessRequests | undefined;
   /** The person's dialogs in progress, so words typed outside a thread find the one waiting. */
   threads?: ActiveThreads | undefined;
+  /** Where each turn's latency is recorded (`/metrics`); without it nothing is. */
+  metrics?: Metrics | undefined;
+  /** Told whom a turn is from once the roster knows them (the log lines of the request name their school). */
+  onIdentified?: ((person: KnownPerson) => void) | undefined;
 }
 
 export interface Notifier {
@@ -80,14 +85,20 @@ export class TrellisBot {
    * person gaining a second account is told on the one they already had.
    */
   async identify(account: PlatformAccount, lookupEmail: () => Promise<string | undefined>, options: { homeTenant?: string | undefined } = {}): Promise<KnownPerson | undefined> {
+    const person = await this.#identify(account, lookupEmail, options.homeTenant);
+    if (person !== undefined) this.#deps.onIdentified?.(person);
+    return person;
+  }
+
+  async #identify(account: PlatformAccount, lookupEmail: () => Promise<string | undefined>, homeTenant: string | undefined): Promise<KnownPerson | undefined> {
     const { identities, clock } = this.#deps;
     const linked = await identities.findByAccount(account);
-    if (linked?.active && (await this.#belongs(account, linked, options.homeTenant))) return linked;
+    if (linked?.active && (await this.#belongs(account, linked, homeTenant))) return linked;
     if (linked !== undefined) await identities.unlink(account);
     const email = await lookupEmail();
     if (email === undefined || email.trim() === '') return undefined;
     const person = await identities.findActiveByEmail(email.trim().toLowerCase());
-    if (person === undefined || !(await this.#belongs(account, person, options.homeTenant))) return undefined;
+    if (person === undefined || !(await this.#belongs(account, person, homeTenant))) return undefined;
     const earlier = (await identities.accountsOf(person.id)).filter((a) => !sameAccount(a, account));
     await identities.link(account, person.id, clock.now());
     if (earlier.length > 0) await this.#tellOfNewAccount(person, account, earlier);
@@ -111,13 +122,22 @@ export class TrellisBot {
 
   /** A message or button press in a dialog's thread. */
   handleMessage(actor: Actor, place: ThreadPlace, input: TurnInput): Promise<TurnResult> {
+    return this.#timed(actor, 'message', () => this.#handle(actor, place, input));
+  }
+
+  #handle(actor: Actor, place: ThreadPlace, input: TurnInput): Promise<TurnResult> {
     return this.#deps.engine.handle({ tenant: actor.account.tenant, platform: actor.account.platform, threadKey: place.threadKey, personId: actor.person.id, messageId: place.messageId, input });
   }
 
   /** `/growth …` (or the same words typed): an answer now, or a dialog to start in a new thread. */
   async command(actor: Actor, text: string, messageId: string, options: { prefix?: string; inThreadNote?: string } = {}): Promise<CommandOutcome> {
     const command = parseGrowthCommand(text);
-    return this.#run(actor, command, messageId, options);
+    return this.#timed(actor, 'command', () => this.#run(actor, command, messageId, options));
+  }
+
+  /** Every turn through the facade is timed here, once: the channels need not. */
+  #timed<T>(actor: Actor, kind: TurnKind, turn: () => Promise<T>): Promise<T> {
+    return (this.#deps.metrics ?? noMetrics).timeTurn(actor.account.platform, kind, turn);
   }
 
   async #run(actor: Actor, command: GrowthCommand, messageId: string, options: { prefix?: string; inThreadNote?: string }): Promise<CommandOutcome> {
@@ -150,7 +170,7 @@ export class TrellisBot {
         return { kind: 'reply', messages };
       }
       case 'log': {
-        const result = await this.handleMessage(actor, { threadKey: `log:${actor.person.id}`, messageId }, { kind: 'text', text: `log ${command.text}` });
+        const result = await this.#handle(actor, { threadKey: `log:${actor.person.id}`, messageId }, { kind: 'text', text: `log ${command.text}` });
         return { kind: 'reply', messages: result.messages };
       }
       case 'my-records':
@@ -193,7 +213,7 @@ export class TrellisBot {
     const title = (dialogId: string) => this.#dialogs.get(dialogId)?.title.toLowerCase() ?? 'conversation';
     if (active.length === 1) {
       const thread = active[0]!;
-      const turn = await this.handleMessage(actor, { threadKey: thread.threadKey, messageId }, { kind: 'text', text });
+      const turn = await this.#handle(actor, { threadKey: thread.threadKey, messageId }, { kind: 'text', text });
       const { notifier } = this.#deps;
       for (const [i, note] of turn.notifications.entries()) await notifier?.sendTo(note.personId, note.messages, `${messageId}:dm-reply:${i}`);
       if (turn.duplicate) return [];
@@ -212,6 +232,10 @@ export class TrellisBot {
    * question about that colleague, or is told plainly why it can't be about them.
    */
   startDialog(actor: Actor, place: ThreadPlace, start: { trigger: string; target?: DialogTarget | undefined }): Promise<TurnResult> {
+    return this.#timed(actor, 'start-dialog', () => this.#start(actor, place, start));
+  }
+
+  #start(actor: Actor, place: ThreadPlace, start: { trigger: string; target?: DialogTarget | undefined }): Promise<TurnResult> {
     const target = start.target === undefined ? undefined : 'personId' in start.target ? start.target.personId : start.target.text;
     return this.#deps.engine.handle({
       tenant: actor.account.tenant,
@@ -225,7 +249,11 @@ export class TrellisBot {
   }
 
   /** A reminder's button (`start:<key>`, `done:<key>`, `snooze:<key>`, `na:<key>`). */
-  async act(actor: Actor, value: string, detail?: { reason?: string | undefined; until?: string | undefined }): Promise<ReminderActionOutcome> {
+  act(actor: Actor, value: string, detail?: { reason?: string | undefined; until?: string | undefined }): Promise<ReminderActionOutcome> {
+    return this.#timed(actor, 'action', () => this.#act(actor, value, detail));
+  }
+
+  async #act(actor: Actor, value: string, detail?: { reason?: string | undefined; until?: string | undefined }): Promise<ReminderActionOutcome> {
     const outcome = await this.#deps.actions.act(actor, value, this.#deps.clock.now(), detail);
     if (outcome.kind !== 'reply' || outcome.notifications === undefined) return outcome;
     // Told here rather than by each channel, so nobody is left unaware whichever channel the action came from.

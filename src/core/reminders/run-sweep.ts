@@ -3,6 +3,7 @@ import type { SchoolCalendar } from '../calendar/school-calendar.ts';
 import { appealOutcomeDeadline } from '../deadlines/event-deadlines.ts';
 import { calendarOf, type School } from '../schools/school.ts';
 import type { Clock } from '../time/clock.ts';
+import { type Metrics, noMetrics } from '../metrics/metrics.ts';
 import { composeDigest } from './compose-digest.ts';
 import { catchUpStart, planReminders } from './plan-reminders.ts';
 import type { DigestDelivery, DigestRecipient, ReminderStore } from './reminder-ports.ts';
@@ -14,6 +15,8 @@ import { sweepCandidates } from './sweep-candidates.ts';
 export interface SweepDeps {
   reminders: ReminderStore;
   clock: Clock;
+  /** Where each school's sweep duration is recorded (`/metrics`). */
+  metrics?: Metrics | undefined;
 }
 
 export interface SweepOptions {
@@ -49,7 +52,11 @@ const OVERDUE_HORIZON_DAYS = 366;
  * day's digests in the outbox, each digest with its delivery job (`deliverQueuedDigest` runs it).
  * Safe to run as often as wanted and from several processes at once: every write is keyed.
  */
-export async function sweepSchool(deps: SweepDeps, school: School, options: SweepOptions = {}): Promise<SweepResult> {
+export function sweepSchool(deps: SweepDeps, school: School, options: SweepOptions = {}): Promise<SweepResult> {
+  return (deps.metrics ?? noMetrics).timeSweep(() => sweepOnce(deps, school, options));
+}
+
+async function sweepOnce(deps: SweepDeps, school: School, options: SweepOptions): Promise<SweepResult> {
   const now = deps.clock.now();
   const calendar = calendarOf(school);
   const result: SweepResult = { school: school.slug, planned: 0, followUps: 0, queuedReminders: 0, queuedDigests: 0 };

