@@ -28,10 +28,10 @@ export function deliveryMetadata(key: string, part: number, of: number): { event
   return { event_type: DELIVERY_EVENT_TYPE, event_payload: { key, part, of } };
 }
 
-/** Whether a message's metadata marks it as the last of `parts` messages of the delivery `key`. */
-function isDeliveryPart(metadata: { event_type?: string; event_payload?: Record<string, unknown> } | undefined, key: string, parts: number): boolean {
+/** Whether a message's metadata marks it as the last message of the delivery `key` (posted in order, so all of it). */
+function isLastPart(metadata: { event_type?: string; event_payload?: Record<string, unknown> } | undefined, key: string): boolean {
   const payload = metadata?.event_payload;
-  return metadata?.event_type === DELIVERY_EVENT_TYPE && payload?.key === key && payload.part === parts;
+  return metadata?.event_type === DELIVERY_EVENT_TYPE && payload?.key === key && typeof payload.part === 'number' && payload.part === payload.of;
 }
 
 /**
@@ -248,12 +248,11 @@ export class SlackChannel implements Channel {
     }
     if (userId === undefined) return undefined;
     const channel = await this.dmChannel(this.client, userId);
-    const parts = renderDigest(delivery.message).length;
     const oldest = ((since.getTime() - LOOKUP_MARGIN_MS) / 1000).toFixed(6);
     let cursor: string | undefined;
     for (let page = 0; page < LOOKUP_MAX_PAGES; page++) {
       const history = await this.client.conversations.history({ channel, oldest, include_all_metadata: true, limit: LOOKUP_PAGE_SIZE, ...(cursor === undefined ? {} : { cursor }) });
-      if ((history.messages ?? []).some((message) => isDeliveryPart(message.metadata, delivery.key, parts))) return true;
+      if ((history.messages ?? []).some((message) => isLastPart(message.metadata, delivery.key))) return true;
       cursor = history.response_metadata?.next_cursor || undefined;
       if (!history.has_more || cursor === undefined) return false;
     }
