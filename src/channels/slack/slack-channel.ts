@@ -8,7 +8,7 @@ import type { TurnResult } from '../../core/conversations/engine/run-turn.ts';
 import type { DigestDelivery } from '../../core/reminders/reminder-ports.ts';
 import type { Channel, ChannelDelivery, Route } from '../channel.ts';
 import { renderMessages, type SlackMessage } from './block-kit.ts';
-import { boltLogger, createClients, deliveryFailure, webClientOptions } from './slack-client.ts';
+import { answerLost, boltLogger, createClients, deliveryFailure, webClientOptions } from './slack-client.ts';
 import { registerListeners } from './slack-listeners.ts';
 import { mentionedUser } from './slack-payloads.ts';
 import { gateSlackRequest } from './slack-request-gate.ts';
@@ -227,7 +227,7 @@ export class SlackChannel implements Channel {
   }
 
   deliverDigest(delivery: DigestDelivery): Promise<ChannelDelivery> {
-    return this.#deliver(this.#digestClient, delivery.recipient.id, delivery.recipient.email, renderDigest(delivery.message), delivery.key);
+    return this.#deliver(this.#digestClient, delivery.recipient.id, delivery.recipient.email, renderDigest(delivery.message), delivery.key, true);
   }
 
   /**
@@ -238,10 +238,14 @@ export class SlackChannel implements Channel {
    * The patient client is used: a 429 or a 5xx here waits and retries rather than risking a
    * second copy; a lookup that still fails throws, and the digest is sent again.
    */
-  async wasDelivered(delivery: DigestDelivery, since: Date): Promise<boolean | undefined> {
+  wasDelivered(delivery: DigestDelivery, since: Date): Promise<boolean | undefined> {
+    return this.#lookUp(delivery.recipient.id, delivery.recipient.email, delivery.key, since);
+  }
+
+  async #lookUp(personId: string, email: string | undefined, key: string, since: Date): Promise<boolean | undefined> {
     let userId: string | undefined;
     try {
-      userId = await this.#slackUserOf(this.client, delivery.recipient.id, delivery.recipient.email);
+      userId = await this.#slackUserOf(this.client, personId, email);
     } catch (error) {
       if ('unreachable' in deliveryFailure(error)) return undefined;
       throw error;
@@ -252,7 +256,7 @@ export class SlackChannel implements Channel {
     let cursor: string | undefined;
     for (let page = 0; page < LOOKUP_MAX_PAGES; page++) {
       const history = await this.client.conversations.history({ channel, oldest, include_all_metadata: true, limit: LOOKUP_PAGE_SIZE, ...(cursor === undefined ? {} : { cursor }) });
-      if ((history.messages ?? []).some((message) => isLastPart(message.metadata, delivery.key))) return true;
+      if ((history.messages ?? []).some((message) => isLastPart(message.metadata, key))) return true;
       cursor = history.response_metadata?.next_cursor || undefined;
       if (!history.has_more || cursor === undefined) return false;
     }
@@ -260,13 +264,20 @@ export class SlackChannel implements Channel {
     return undefined;
   }
 
-  async #deliver(client: WebClient, personId: string, email: string | undefined, messages: SlackMessage[], key: string): Promise<ChannelDelivery> {
+  /**
+   * `checkLost`: when the post's answer never came (the connection dropped, a timeout, a 5xx),
+   * Slack may have the message: look its key up before calling it a failure, since the retry
+   * would post it again (the digest client itself never re-posts).
+   */
+  async #deliver(client: WebClient, personId: string, email: string | undefined, messages: SlackMessage[], key: string, checkLost = false): Promise<ChannelDelivery> {
+    const started = this.parts.clock.now();
     try {
       const userId = await this.#slackUserOf(client, personId, email);
       if (userId === undefined) return { ok: false, unreachable: true, error: 'no Slack account for them' };
       await this.post(await this.dmChannel(client, userId), undefined, messages, client, key);
       return { ok: true };
     } catch (error) {
+      if (checkLost && answerLost(error) && (await this.#lookUp(personId, email, key, started).catch(() => false)) === true) return { ok: true };
       return deliveryFailure(error);
     }
   }

@@ -96,6 +96,26 @@ describe('Slack delivery keys (at most once across a lost response)', () => {
     expect(await world.app.router.wasDelivered(cut, moment)).toBe(false);
   });
 
+  it('a digest Slack took whose answer was lost (the connection cut): the channel finds it by its key and reports it delivered, posted once', async () => {
+    const before = world.fake.callsOf('chat.postMessage').length;
+    const history = world.fake.callsOf('conversations.history').length;
+    world.fake.dropWhen = (call) => call.method === 'chat.postMessage';
+    try {
+      expect(await world.app.router.deliver(digestFor('2026-10-13'))).toEqual({ ok: true });
+    } finally {
+      world.fake.dropWhen = undefined;
+    }
+    expect(world.fake.callsOf('chat.postMessage').slice(before)).toHaveLength(1);
+    expect(world.fake.callsOf('conversations.history').slice(history)).toHaveLength(1);
+  });
+
+  it('a digest whose post failed with an answer (a Slack error) is not looked up: it was not posted', async () => {
+    const history = world.fake.callsOf('conversations.history').length;
+    world.fake.rateLimit('chat.postMessage', 1, 30);
+    expect(await world.app.router.deliver(digestFor('2026-10-14'))).toMatchObject({ ok: false, retryAfterSeconds: 30 });
+    expect(world.fake.callsOf('conversations.history')).toHaveLength(history);
+  });
+
   it('a message to someone else sent with a key (a notification) carries it too', async () => {
     expect(await world.app.router.sendTo(school.ids.sam!, [{ type: 'text', text: 'A plan awaits you' }], 'Ev1:notify:0')).toEqual({ ok: true });
     expect(metadataOf(world.fake.callsOf('chat.postMessage').at(-1))).toEqual({ event_type: 'trellis_delivery', event_payload: { key: 'Ev1:notify:0', part: 1, of: 1 } });

@@ -38,6 +38,8 @@ export class FakeSlack {
    */
   holdWhen: ((call: RecordedCall) => boolean) | undefined;
   #held: (() => void)[] = [];
+  /** While it returns true for a call, that call is recorded (Slack did it) and its connection cut: the answer is lost. */
+  dropWhen: ((call: RecordedCall) => boolean) | undefined;
   /** Called on every Web API call as it arrives (the benchmark times replies with it). */
   onCall: ((call: RecordedCall) => void) | undefined;
 
@@ -52,7 +54,12 @@ export class FakeSlack {
           response.end('OK');
           return;
         }
-        const { status, headers, payload, hold } = fake.#answer(request.url ?? '/', body);
+        const { status, headers, payload, hold, drop } = fake.#answer(request.url ?? '/', body);
+        if (drop) {
+          response.socket?.destroy();
+          fake.#wake();
+          return;
+        }
         const send = () => {
           response.writeHead(status, { 'content-type': 'application/json', ...headers });
           response.end(JSON.stringify(payload));
@@ -110,7 +117,7 @@ export class FakeSlack {
     });
   }
 
-  #answer(path: string, body: Record<string, unknown>): { status: number; headers?: Record<string, string>; payload: unknown; hold?: boolean } {
+  #answer(path: string, body: Record<string, unknown>): { status: number; headers?: Record<string, string>; payload: unknown; hold?: boolean; drop?: boolean } {
     if (path.startsWith('/respond/')) {
       this.responses.push({ method: path, body, response: { ok: true }, at: performance.now() });
       return { status: 200, payload: { ok: true } };
@@ -120,7 +127,7 @@ export class FakeSlack {
     const call = { method, body, response: answer.payload as Record<string, unknown>, at: performance.now() };
     this.calls.push(call);
     this.onCall?.(call);
-    return { ...answer, hold: this.holdWhen?.(call) ?? false };
+    return { ...answer, hold: this.holdWhen?.(call) ?? false, drop: this.dropWhen?.(call) ?? false };
   }
 
   /** Answers every held call. */
