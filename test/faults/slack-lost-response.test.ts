@@ -129,4 +129,38 @@ describe('Slack digests across a lost response: at most once per recipient (issu
       await run.db.drop();
     }
   }, 180_000);
+
+  it('Slack took every third digest but its answer was lost (connection cut), no crash: each is found by its key and marked sent, none posted twice', async () => {
+    const db = await createTestDatabase();
+    const fake = await FakeSlack.start();
+    try {
+      await setUpSchool(db.url, dir, 'slack-lost', 'whmat');
+      const school = (await new PrismaSchoolRepository(db.prisma).findSchool('slack-lost'))!;
+      const moment = londonInstant('2026-10-15', '16:00');
+      fake.startTsAt(moment);
+      await addEveryoneToSlack(db.prisma, fake);
+      const app = await startSlackApp(db.url, fake, fixedClock(moment));
+      try {
+        await sweepSchool(app.jobs.sweep, school);
+        const due = await digestKeys(db.prisma, 'slack-lost');
+        let posts = 0;
+        fake.dropWhen = (call) => call.method === 'chat.postMessage' && ++posts % 3 === 0;
+        await runDueJobs(db.url, app.jobs);
+        fake.dropWhen = undefined;
+        const counted = countFaults(due, slackDigests(fake));
+        const dropped = Math.floor(posts / 3);
+        const lookups = fake.callsOf('conversations.history').length;
+        rows.push({ ...counted, scenario: `Slack's answer lost for ${dropped} of ${posts} posts (no crash)`, note: `${lookups} conversations.history calls, one per lost answer` });
+        expect(dropped).toBeGreaterThan(5);
+        expect(counted).toMatchObject({ lost: 0, duplicated: 0, delivered: due.length });
+        expect(await digestKeys(db.prisma, 'slack-lost', 'sent')).toEqual(due);
+        expect(lookups).toBe(dropped);
+      } finally {
+        await app.close();
+      }
+    } finally {
+      await fake.close();
+      await db.drop();
+    }
+  }, 180_000);
 });
