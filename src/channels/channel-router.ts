@@ -23,6 +23,20 @@ export class ChannelRouter implements Deliverer, PersonMessenger {
     return this.#first((channel) => channel.deliverDigest(delivery));
   }
 
+  /**
+   * Asks the channel that reaches the person, the same one `deliver` would use: channels are
+   * asked in order, one that does not reach them passes, and one that cannot look messages up
+   * (Teams, the playground) means "cannot tell", so the digest is sent again.
+   */
+  async wasDelivered(delivery: DigestDelivery, since: Date): Promise<boolean | undefined> {
+    for (const channel of this.#channels) {
+      if (channel.wasDelivered === undefined) return undefined;
+      const found = await channel.wasDelivered(delivery, since);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
   sendTo(personId: string, messages: readonly OutgoingMessage[], key: string): Promise<DeliveryResult> {
     return this.#first((channel) => channel.sendTo(personId, messages, key));
   }

@@ -27,6 +27,12 @@ export interface Channel {
   sendToAccount?(personId: string, account: PlatformAccount, messages: readonly OutgoingMessage[], key: string): Promise<ChannelDelivery>;
   /** One day's reminder digest, with its buttons. */
   deliverDigest(delivery: DigestDelivery): Promise<ChannelDelivery>;
+  /**
+   * Whether this digest is already in the person's chat (a retry after an attempt that died
+   * mid-send, begun at `since`): undefined when this channel does not reach them. A channel that
+   * cannot look messages up leaves it out, and the digest is sent again.
+   */
+  wasDelivered?(delivery: DigestDelivery, since: Date): Promise<boolean | undefined>;
   start?(): Promise<void>;
   stop?(): Promise<void>;
 }

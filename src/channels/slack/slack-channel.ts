@@ -8,13 +8,31 @@ import type { TurnResult } from '../../core/conversations/engine/run-turn.ts';
 import type { DigestDelivery } from '../../core/reminders/reminder-ports.ts';
 import type { Channel, ChannelDelivery, Route } from '../channel.ts';
 import { renderMessages, type SlackMessage } from './block-kit.ts';
-import { boltLogger, createClients, deliveryFailure, webClientOptions } from './slack-client.ts';
+import { answerLost, boltLogger, createClients, deliveryFailure, webClientOptions } from './slack-client.ts';
 import { registerListeners } from './slack-listeners.ts';
 import { mentionedUser } from './slack-payloads.ts';
 import { gateSlackRequest } from './slack-request-gate.ts';
 import { renderDigest } from './render-views.ts';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
+
+/** The Slack message metadata event type that carries a delivery's key. */
+export const DELIVERY_EVENT_TYPE = 'trellis_delivery';
+/** How far before the attempt's start the lookup reads, for the gap between our clock and Slack's. */
+const LOOKUP_MARGIN_MS = 5 * 60_000;
+const LOOKUP_PAGE_SIZE = 20;
+const LOOKUP_MAX_PAGES = 5;
+
+/** Part `part` of `of` of the delivery `key`, as Slack message metadata. */
+export function deliveryMetadata(key: string, part: number, of: number): { event_type: string; event_payload: { key: string; part: number; of: number } } {
+  return { event_type: DELIVERY_EVENT_TYPE, event_payload: { key, part, of } };
+}
+
+/** Whether a message's metadata marks it as the last message of the delivery `key` (posted in order, so all of it). */
+function isLastPart(metadata: { event_type?: string; event_payload?: Record<string, unknown> } | undefined, key: string): boolean {
+  const payload = metadata?.event_payload;
+  return metadata?.event_type === DELIVERY_EVENT_TYPE && payload?.key === key && typeof payload.part === 'number' && payload.part === payload.of;
+}
 
 /**
  * Trellis as a Slack app. Every request is checked (size, signature, timestamp both ways, shape)
@@ -153,11 +171,16 @@ export class SlackChannel implements Channel {
     return channel;
   }
 
-  /** Posts Slack messages in order (in a thread when `threadTs` is given); returns the last ts. */
-  async post(channel: string, threadTs: string | undefined, messages: readonly SlackMessage[], client: WebClient = this.client): Promise<string | undefined> {
+  /**
+   * Posts Slack messages in order (in a thread when `threadTs` is given); returns the last ts.
+   * With a delivery `key`, each message carries it as metadata (see deliveryMetadata), so a retry
+   * can find it in the conversation's history.
+   */
+  async post(channel: string, threadTs: string | undefined, messages: readonly SlackMessage[], client: WebClient = this.client, key?: string): Promise<string | undefined> {
     let ts: string | undefined;
-    for (const message of messages) {
-      const sent = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks as never, ...(threadTs === undefined ? {} : { thread_ts: threadTs }) });
+    for (const [i, message] of messages.entries()) {
+      const metadata = key === undefined ? {} : { metadata: deliveryMetadata(key, i + 1, messages.length) };
+      const sent = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks as never, ...metadata, ...(threadTs === undefined ? {} : { thread_ts: threadTs }) });
       ts = sent.ts;
       if (message.file !== undefined) await this.upload(channel, threadTs, message.file, client);
     }
@@ -190,13 +213,13 @@ export class SlackChannel implements Channel {
     return channel;
   }
 
-  sendTo(personId: string, messages: readonly OutgoingMessage[], _key: string): Promise<ChannelDelivery> {
-    return this.#deliver(this.client, personId, undefined, renderMessages(messages));
+  sendTo(personId: string, messages: readonly OutgoingMessage[], key: string): Promise<ChannelDelivery> {
+    return this.#deliver(this.client, personId, undefined, renderMessages(messages), key);
   }
 
-  async sendToAccount(_personId: string, account: PlatformAccount, messages: readonly OutgoingMessage[], _key: string): Promise<ChannelDelivery> {
+  async sendToAccount(_personId: string, account: PlatformAccount, messages: readonly OutgoingMessage[], key: string): Promise<ChannelDelivery> {
     try {
-      await this.post(await this.dmChannel(this.client, account.userId), undefined, renderMessages(messages));
+      await this.post(await this.dmChannel(this.client, account.userId), undefined, renderMessages(messages), this.client, key);
       return { ok: true };
     } catch (error) {
       return deliveryFailure(error);
@@ -204,16 +227,57 @@ export class SlackChannel implements Channel {
   }
 
   deliverDigest(delivery: DigestDelivery): Promise<ChannelDelivery> {
-    return this.#deliver(this.#digestClient, delivery.recipient.id, delivery.recipient.email, renderDigest(delivery.message));
+    return this.#deliver(this.#digestClient, delivery.recipient.id, delivery.recipient.email, renderDigest(delivery.message), delivery.key, true);
   }
 
-  async #deliver(client: WebClient, personId: string, email: string | undefined, messages: SlackMessage[]): Promise<ChannelDelivery> {
+  /**
+   * Slack has no idempotency key on chat.postMessage, so a retry after a crash mid-send looks
+   * for the digest's key in the metadata of the bot's messages in the person's DM since the
+   * attempt began (less a margin for clocks): one conversations.history call, rarely a second
+   * page. Delivered only if its last message is there. Undefined when Slack does not reach them.
+   * The patient client is used: a 429 or a 5xx here waits and retries rather than risking a
+   * second copy; a lookup that still fails throws, and the digest is sent again.
+   */
+  wasDelivered(delivery: DigestDelivery, since: Date): Promise<boolean | undefined> {
+    return this.#lookUp(delivery.recipient.id, delivery.recipient.email, delivery.key, since);
+  }
+
+  async #lookUp(personId: string, email: string | undefined, key: string, since: Date): Promise<boolean | undefined> {
+    let userId: string | undefined;
+    try {
+      userId = await this.#slackUserOf(this.client, personId, email);
+    } catch (error) {
+      if ('unreachable' in deliveryFailure(error)) return undefined;
+      throw error;
+    }
+    if (userId === undefined) return undefined;
+    const channel = await this.dmChannel(this.client, userId);
+    const oldest = ((since.getTime() - LOOKUP_MARGIN_MS) / 1000).toFixed(6);
+    let cursor: string | undefined;
+    for (let page = 0; page < LOOKUP_MAX_PAGES; page++) {
+      const history = await this.client.conversations.history({ channel, oldest, include_all_metadata: true, limit: LOOKUP_PAGE_SIZE, ...(cursor === undefined ? {} : { cursor }) });
+      if ((history.messages ?? []).some((message) => isLastPart(message.metadata, key))) return true;
+      cursor = history.response_metadata?.next_cursor || undefined;
+      if (!history.has_more || cursor === undefined) return false;
+    }
+    // More of the DM since the attempt than a few pages: cannot tell, so it is sent again.
+    return undefined;
+  }
+
+  /**
+   * `checkLost`: when the post's answer never came (the connection dropped, a timeout, a 5xx),
+   * Slack may have the message: look its key up before calling it a failure, since the retry
+   * would post it again (the digest client itself never re-posts).
+   */
+  async #deliver(client: WebClient, personId: string, email: string | undefined, messages: SlackMessage[], key: string, checkLost = false): Promise<ChannelDelivery> {
+    const started = this.parts.clock.now();
     try {
       const userId = await this.#slackUserOf(client, personId, email);
       if (userId === undefined) return { ok: false, unreachable: true, error: 'no Slack account for them' };
-      await this.post(await this.dmChannel(client, userId), undefined, messages, client);
+      await this.post(await this.dmChannel(client, userId), undefined, messages, client, key);
       return { ok: true };
     } catch (error) {
+      if (checkLost && answerLost(error) && (await this.#lookUp(personId, email, key, started).catch(() => false)) === true) return { ok: true };
       return deliveryFailure(error);
     }
   }

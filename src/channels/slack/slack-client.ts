@@ -23,8 +23,10 @@ export function createClients(config: SlackConfig, log: Logger): { replies: WebC
   const options = webClientOptions(config, log);
   return {
     replies: new WebClient(config.botToken, options),
-    // The sweep reschedules a rate-limited digest itself, so this client must not sit on it.
-    digests: new WebClient(config.botToken, { ...options, rejectRateLimitedCalls: true }),
+    // The job engine reschedules a rate-limited or failed digest itself, so this client neither
+    // sits on a 429 nor retries: a retried chat.postMessage whose first answer was lost would
+    // post the digest twice (Slack has no idempotency key); the channel looks it up instead.
+    digests: new WebClient(config.botToken, { ...options, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } }),
   };
 }
 
@@ -40,6 +42,12 @@ export function platformErrorOf(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null || !('code' in error) || error.code !== ErrorCode.PlatformError) return undefined;
   const data = (error as { data?: { error?: unknown } }).data;
   return typeof data?.error === 'string' ? data.error : undefined;
+}
+
+/** A call whose answer never came or was a server error: Slack may have done it anyway. */
+export function answerLost(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return false;
+  return error.code === ErrorCode.RequestError || error.code === ErrorCode.HTTPError;
 }
 
 /** A failed Web API call as a delivery result the outbox understands (429 → its Retry-After). */

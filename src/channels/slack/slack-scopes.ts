@@ -8,6 +8,8 @@ export const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   'users.info': ['users:read', 'users:read.email'],
   'users.lookupByEmail': ['users:read.email'],
   'conversations.open': ['im:write'],
+  // The retry after a crash mid-send looks for a digest's key in the DM (SlackChannel.wasDelivered).
+  'conversations.history': ['im:history'],
   'chat.postMessage': ['chat:write'],
   'chat.update': ['chat:write'],
   'chat.postEphemeral': ['chat:write'],

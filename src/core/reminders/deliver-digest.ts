@@ -64,7 +64,7 @@ export async function deliverQueuedDigest(deps: DeliveryDeps, job: QueuedJob, at
   }
   const delivery = { key: digest.key, recipient: { id: recipient.id, email: recipient.email, fullName: recipient.fullName }, message: composeDigest(digest.recipientId, digest.date, digest.reminders) };
   // An earlier attempt died between sending and recording it: ask the platform before sending again.
-  if (digest.sendingSince !== undefined && (await alreadyDelivered(deps.deliverer, delivery))) {
+  if (digest.sendingSince !== undefined && (await alreadyDelivered(deps.deliverer, delivery, digest.sendingSince))) {
     const marked = await deps.outbox.markSent(digest.id, now);
     return { step: 'done', outcome: marked ? 'sent' : 'not-pending' };
   }
@@ -102,10 +102,10 @@ export async function deliverQueuedNotice(deps: DeliveryDeps, job: QueuedJob, at
 }
 
 /** The channel's lookup, when it has one; a lookup that fails counts as "not delivered" (send again, at least once). */
-async function alreadyDelivered(deliverer: Deliverer, delivery: DigestDelivery): Promise<boolean> {
+async function alreadyDelivered(deliverer: Deliverer, delivery: DigestDelivery, since: Date): Promise<boolean> {
   if (deliverer.wasDelivered === undefined) return false;
   try {
-    return (await deliverer.wasDelivered(delivery)) === true;
+    return (await deliverer.wasDelivered(delivery, since)) === true;
   } catch {
     // The platform could not say: sending again risks a duplicate, not sending risks a loss.
     return false;

@@ -163,9 +163,11 @@ export interface Deliverer {
   /**
    * Whether the platform already has this delivery (looked up by its key), for a retry after an
    * attempt that died mid-send; undefined when the channel cannot tell, and the digest is sent
-   * again (at least once). Optional: only channels that can look it up implement it.
+   * again (at least once). `since` is when that attempt began (the row's `sending_since`): a
+   * message older than that cannot be it, so the lookup reads no further back. Optional: only
+   * channels that can look it up implement it.
    */
-  wasDelivered?(delivery: DigestDelivery): Promise<boolean | undefined>;
+  wasDelivered?(delivery: DigestDelivery, since: Date): Promise<boolean | undefined>;
 }
 
 /** Sends a plain message to one person (the head's dead-letter notice) over the same channels. */

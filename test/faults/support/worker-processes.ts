@@ -13,9 +13,10 @@ export class WorkerProcess {
   #waiting: ((line: string) => void) | undefined;
   readonly exited: Promise<void>;
 
-  constructor(name: string, env: Record<string, string>) {
+  /** `entry`: the worker's script (the fake-platform worker unless given). */
+  constructor(name: string, env: Record<string, string>, entry = ENTRY) {
     this.name = name;
-    this.#child = spawn(process.execPath, ['--import', 'tsx', ENTRY], { env: { ...process.env, ...env, WORKER_NAME: name }, stdio: ['pipe', 'pipe', 'inherit'] });
+    this.#child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env, WORKER_NAME: name }, stdio: ['pipe', 'pipe', 'inherit'] });
     this.exited = new Promise((resolve) => this.#child.once('exit', () => resolve()));
     createInterface({ input: this.#child.stdout! }).on('line', (line) => {
       const waiting = this.#waiting;

@@ -32,6 +32,14 @@ export class FakeSlack {
   #rateLimited: { method: string; remaining: number; retryAfter: number } | undefined;
   #waiters: { test: () => boolean; resolve: () => void }[] = [];
   url = '';
+  /**
+   * While it returns true for a call, that call is recorded (Slack has it) but not answered until
+   * `release()`: the sender never learns it was accepted (a crash or lost response right after).
+   */
+  holdWhen: ((call: RecordedCall) => boolean) | undefined;
+  #held: (() => void)[] = [];
+  /** While it returns true for a call, that call is recorded (Slack did it) and its connection cut: the answer is lost. */
+  dropWhen: ((call: RecordedCall) => boolean) | undefined;
   /** Called on every Web API call as it arrives (the benchmark times replies with it). */
   onCall: ((call: RecordedCall) => void) | undefined;
 
@@ -46,9 +54,18 @@ export class FakeSlack {
           response.end('OK');
           return;
         }
-        const { status, headers, payload } = fake.#answer(request.url ?? '/', body);
-        response.writeHead(status, { 'content-type': 'application/json', ...headers });
-        response.end(JSON.stringify(payload));
+        const { status, headers, payload, hold, drop } = fake.#answer(request.url ?? '/', body);
+        if (drop) {
+          response.socket?.destroy();
+          fake.#wake();
+          return;
+        }
+        const send = () => {
+          response.writeHead(status, { 'content-type': 'application/json', ...headers });
+          response.end(JSON.stringify(payload));
+        };
+        if (hold) fake.#held.push(send);
+        else send();
         fake.#wake();
       });
     });
@@ -100,7 +117,7 @@ export class FakeSlack {
     });
   }
 
-  #answer(path: string, body: Record<string, unknown>): { status: number; headers?: Record<string, string>; payload: unknown } {
+  #answer(path: string, body: Record<string, unknown>): { status: number; headers?: Record<string, string>; payload: unknown; hold?: boolean; drop?: boolean } {
     if (path.startsWith('/respond/')) {
       this.responses.push({ method: path, body, response: { ok: true }, at: performance.now() });
       return { status: 200, payload: { ok: true } };
@@ -110,7 +127,16 @@ export class FakeSlack {
     const call = { method, body, response: answer.payload as Record<string, unknown>, at: performance.now() };
     this.calls.push(call);
     this.onCall?.(call);
-    return answer;
+    return { ...answer, hold: this.holdWhen?.(call) ?? false, drop: this.dropWhen?.(call) ?? false };
+  }
+
+  /** Answers every held call. */
+  release(): void {
+    for (const send of this.#held.splice(0)) send();
+  }
+
+  get heldCount(): number {
+    return this.#held.length;
   }
 
   #answerMethod(method: string, body: Record<string, unknown>): { status: number; headers?: Record<string, string>; payload: unknown } {
@@ -134,6 +160,8 @@ export class FakeSlack {
         return ok({ channel: { id: `D${String(body.users)}` } });
       case 'chat.postMessage':
         return ok({ channel: body.channel, ts: this.#nextTs() });
+      case 'conversations.history':
+        return this.#history(body);
       case 'chat.update':
         return ok({ channel: body.channel, ts: body.ts });
       case 'chat.postEphemeral':
@@ -150,6 +178,29 @@ export class FakeSlack {
       default:
         return fail('unknown_method');
     }
+  }
+
+  /**
+   * A channel's top-level messages newest first, from what was posted to it: those after `oldest`,
+   * `limit` a page with a cursor, and their metadata only with `include_all_metadata` (as Slack does).
+   */
+  #history(body: Record<string, unknown>): { status: number; payload: unknown } {
+    const oldest = Number(body.oldest ?? 0);
+    const posted = this.calls
+      .filter((call) => call.method === 'chat.postMessage' && call.response.ok === true && call.body.channel === body.channel && call.body.thread_ts === undefined && Number(call.response.ts) > oldest)
+      .reverse();
+    const start = Number(body.cursor ?? 0);
+    const limit = Number(body.limit ?? 100);
+    const page = posted.slice(start, start + limit);
+    const withMetadata = String(body.include_all_metadata) === 'true';
+    const messages = page.map((call) => ({ type: 'message', user: 'UBOT', bot_id: 'BBOT', ts: call.response.ts, text: call.body.text, ...(withMetadata && call.body.metadata !== undefined ? { metadata: call.body.metadata } : {}) }));
+    const more = start + limit < posted.length;
+    return ok({ messages, has_more: more, ...(more ? { response_metadata: { next_cursor: String(start + limit) } } : {}) });
+  }
+
+  /** Posted messages get ts values from this moment on (Slack's ts is its clock), for tests whose clock is fixed. */
+  startTsAt(moment: Date): void {
+    this.#ts = Math.floor(moment.getTime() / 1000);
   }
 
   #nextTs(): string {
