@@ -4,7 +4,7 @@ import SVGtoPDF from 'svg-to-pdfkit';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { Attachment } from '../conversations/engine/outgoing-message.ts';
-import { readableDate } from './readable-date.ts';
+
 import { type CountRow, type GovernorsReport, type StageRow, shownText } from './governors-report.ts';
 
 /** The report's three files: the PDF for the governing body, the same as HTML, and the figures as CSV. */
@@ -51,11 +51,11 @@ async function stagesChart(rows: readonly StageRow[]): Promise<string | undefine
   if (values.length === 0) return undefined;
   return svgOf({
     $schema: VEGA_LITE,
-    width: 330,
+    width: 250,
     data: { values },
     mark: 'bar',
     encoding: {
-      y: { field: 'stage', type: 'nominal', title: null, sort: rows.map((r) => r.name), axis: { labelLimit: 200 } },
+      y: { field: 'stage', type: 'nominal', title: null, sort: rows.map((r) => r.name), axis: { labelLimit: 0 } },
       x: { field: 'count', type: 'quantitative', title: 'Stages', axis: { tickMinStep: 5, format: 'd' } },
       color: { field: 'outcome', type: 'nominal', title: null, scale: { domain: Object.values(OUTCOME_NAMES), range: [COLOURS.onTime, COLOURS.late, COLOURS.notDone] }, legend: { orient: 'bottom' } },
       order: { field: 'order', type: 'quantitative' },
@@ -68,11 +68,11 @@ async function themesChart(rows: readonly CountRow[]): Promise<string | undefine
   if (values.length === 0) return undefined;
   return svgOf({
     $schema: VEGA_LITE,
-    width: 330,
+    width: 200,
     data: { values },
     mark: { type: 'bar', color: COLOURS.theme },
     encoding: {
-      y: { field: 'theme', type: 'nominal', title: null, sort: '-x', axis: { labelLimit: 220 } },
+      y: { field: 'theme', type: 'nominal', title: null, sort: rows.map((r) => r.name), axis: { labelLimit: 0 } },
       x: { field: 'people', type: 'quantitative', title: 'Staff', axis: { tickMinStep: 5, format: 'd' } },
     },
   });
@@ -90,6 +90,14 @@ async function svgOf(spec: TopLevelSpec): Promise<string> {
   } finally {
     view.finalize();
   }
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** "31 August 2027": a report for the record carries its year. */
+function longDate(date: string): string {
+  const [year, month, day] = date.split('-').map(Number);
+  return `${day} ${MONTHS[(month ?? 1) - 1]} ${year}`;
 }
 
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -113,22 +121,22 @@ export function renderHtml(report: GovernorsReport, charts: { stages?: string | 
 <style>body{font-family:Helvetica,Arial,sans-serif;max-width:52rem;margin:2rem auto;color:#1d2733;line-height:1.45}h1{font-size:1.5rem;color:#1f3a5a}h2{font-size:1.15rem;color:#1f3a5a;border-bottom:1px solid #c8d3df;padding-bottom:.2rem;margin-top:2rem}table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #c8d3df;padding:.3rem .6rem;text-align:left}thead th{background:#eef3f8}td{text-align:right}.note{color:#4a5866;font-size:.9rem}figure{margin:1rem 0}</style></head>
 <body>
 <h1>${escapeHtml(title)}</h1>
-<p><strong>${escapeHtml(report.schoolName)}</strong> — figures as of ${escapeHtml(readableDate(report.asOf, report.asOf))}. ${escapeHtml(report.requiredBy)} The report contains no information that would enable any individual to be identified.</p>
+<p><strong>${escapeHtml(report.schoolName)}</strong> — figures as of ${escapeHtml(longDate(report.asOf))}. ${escapeHtml(report.requiredBy)} The report contains no information that would enable any individual to be identified.</p>
 <p>Staff in the cycle: ${shownText(report.staff.inCycle)}. Staff the policy leaves outside the cycle this year: ${shownText(report.staff.excluded)}.</p>
-<h2>1. How the policy operated</h2>
+<h2>How the policy operated</h2>
 ${charts.stages === undefined ? '' : `<figure>${charts.stages}</figure>`}
 ${stageTable(report.byKind, 'Stage')}
 <h3>By term</h3>
 ${stageTable(report.byTerm, 'Term')}
 <p class="note">${escapeHtml(report.notes[0] ?? '')}</p>
-<h2>2. Training and development needs (CPD)</h2>
+<h2>Training and development needs (CPD)</h2>
 ${charts.themes === undefined ? '' : `<figure>${charts.themes}</figure>`}
 ${countTable(report.themes, 'Theme', 'Staff')}
 <p class="note">${escapeHtml(report.notes[1] ?? '')}</p>
-<h2>3. Appeals and representations</h2>
+<h2>Appeals and representations</h2>
 ${countTable(report.appeals, 'Appeals', 'Number')}
 <p>${escapeHtml(report.discrimination)}</p>
-<h2>4. Observation against the cap</h2>
+<h2>Observation against the cap</h2>
 <p>${escapeHtml(report.observations.cap)}</p>
 ${countTable(report.observations.rows, 'Staff', 'Number')}
 <h2>About these figures</h2>
@@ -153,7 +161,7 @@ async function renderPdf(report: GovernorsReport, charts: { stages?: string | un
   doc.rect(0, 0, doc.page.width, 8).fill(accent);
   doc.fillColor(accent).font('Helvetica-Bold').fontSize(20).text('Performance management', left, 56);
   doc.fontSize(14).font('Helvetica').text(`Annual report to governors, ${report.yearLabel}`);
-  doc.moveDown(0.3).fontSize(11).fillColor(ink).font('Helvetica-Bold').text(report.schoolName, { continued: true }).font('Helvetica').text(` — figures as of ${readableDate(report.asOf, report.asOf)}`);
+  doc.moveDown(0.3).fontSize(11).fillColor(ink).font('Helvetica-Bold').text(report.schoolName, { continued: true }).font('Helvetica').text(` — figures as of ${longDate(report.asOf)}`);
   doc.moveDown(0.5).fontSize(9.5).fillColor(muted).text(`${report.requiredBy} The report contains no information that would enable any individual to be identified.`, { width });
   doc.moveDown(0.6).fontSize(10.5).fillColor(ink).text(`Staff in the cycle: ${shownText(report.staff.inCycle)}.   Staff outside the cycle this year: ${shownText(report.staff.excluded)}.`);
 
@@ -199,24 +207,24 @@ async function renderPdf(report: GovernorsReport, charts: { stages?: string | un
   const stageRows = (rows: readonly StageRow[]) => rows.map((r) => [r.name, shownText(r.onTime), shownText(r.late), shownText(r.notDone)]);
   const countRows = (rows: readonly CountRow[]) => rows.map((r) => [r.name, shownText(r.count)]);
 
-  heading('1. How the policy operated');
+  heading('How the policy operated');
   chart(charts.stages);
   if (report.byKind.length === 0) doc.text('No stages fell due.');
   else table(['Stage', 'On time', 'Late', 'Not done'], stageRows(report.byKind), width * 0.46);
   if (report.byTerm.length > 0) table(['Term', 'On time', 'Late', 'Not done'], stageRows(report.byTerm), width * 0.46);
   note(report.notes[0]);
 
-  heading('2. Training and development needs (CPD)');
+  heading('Training and development needs (CPD)');
   chart(charts.themes);
   if (report.themes.length === 0) doc.text('No development needs recorded in plans or reviews.');
   else table(['Theme', 'Staff'], countRows(report.themes), width * 0.7);
   note(report.notes[1]);
 
-  heading('3. Appeals and representations');
+  heading('Appeals and representations');
   table(['Appeals', 'Number'], countRows(report.appeals), width * 0.7);
   doc.text(report.discrimination, left, doc.y, { width });
 
-  heading('4. Observation against the cap');
+  heading('Observation against the cap');
   doc.text(report.observations.cap, left, doc.y, { width }).moveDown(0.4);
   table(['Staff', 'Number'], countRows(report.observations.rows), width * 0.7);
 

@@ -4,7 +4,7 @@ import { compareKinds, kindInfo, lapses } from '../obligations/obligation-kinds.
 import { calendarOf, type School } from '../schools/school.ts';
 import { CPD_THEMES, OTHER_THEME, themesOf } from './cpd-themes.ts';
 import type { GovernorsFigures } from './governors-ports.ts';
-import { countText, type ShownCount, SUPPRESSION_NOTE, suppressCounts } from './suppression.ts';
+import { countText, groupIsReportable, type ShownCount, SMALL_NUMBER_THRESHOLD, SUPPRESSION_NOTE, suppressCounts } from './suppression.ts';
 
 /** How the stages of one kind (or one term) went: done by the due date, done after it, not done. */
 export interface StageRow {
@@ -110,18 +110,20 @@ export function buildGovernorsReport(school: Pick<School, 'name' | 'policy' | 'r
   };
 
   const [inCycle = { shown: 0 }, excluded = { shown: 0 }] = suppressCounts([figures.inCycle.length, figures.excluded], { totalShown: false });
+  // A school with fewer than five staff in the cycle is not broken down at all: any figure could identify someone.
+  const tooFew = !groupIsReportable(figures.inCycle.length);
   return {
     schoolName: school.name,
     academicYear,
     yearLabel: academicYearLabel(academicYear),
     asOf,
     staff: { inCycle, excluded },
-    byKind,
-    byTerm,
-    themes,
-    appeals,
+    byKind: tooFew ? [] : byKind,
+    byTerm: tooFew ? [] : byTerm,
+    themes: tooFew ? [] : themes,
+    appeals: tooFew ? [] : appeals,
     discrimination: DISCRIMINATION_NOT_RECORDED,
-    observations,
+    observations: tooFew ? { cap: `Fewer than ${SMALL_NUMBER_THRESHOLD} staff are in the cycle, so no figures are broken down.`, rows: [] } : observations,
     requiredBy: school.policy.governance.annualGovernorsReport
       ? `The school’s policy asks the head teacher for this annual written report to the governing body (${school.policy.governance.rule}).`
       : `The school’s policy does not ask for an annual report to governors (${school.policy.governance.rule}); this report is offered for the governing body or trust board to use as they see fit.`,
