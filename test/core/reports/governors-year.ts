@@ -28,7 +28,7 @@ export async function liveTheYear(prisma: PrismaClient, slug: string, year = 202
   for (const [i, cycle] of cycles.entries()) {
     const { fullName, email } = cycle.person;
     const plan = await prisma.growthPlan.create({ data: { cycleId: cycle.id, personId: cycle.personId, status: i % 6 === 0 ? 'submitted' : 'agreed', summary: `${fullName}'s plan (${email})`, details: { developmentNeeds: `${fullName} wants time for ${PLAN_TEXTS[(i + 2) % PLAN_TEXTS.length]}` } } });
-    await prisma.planGoal.create({ data: { planId: plan.id, kind: 'goal', title: PLAN_TEXTS[i % PLAN_TEXTS.length] ?? '', detail: `Agreed with ${fullName}, ${email}`, successCriteria: 'Pupils explain their thinking' } });
+    await prisma.planGoal.create({ data: { planId: plan.id, kind: 'goal', title: PLAN_TEXTS[i % PLAN_TEXTS.length] ?? '', detail: 'Agreed with my reviewer', successCriteria: 'Pupils explain their thinking' } });
     const minutes = i % 5 === 0 ? [120, 90] : [60];
     for (const [k, m] of minutes.entries()) {
       await prisma.observation.create({ data: { cycleId: cycle.id, personId: cycle.personId, observedOn: new Date(Date.UTC(year, 10 + k, 10)), className: `${fullName}'s class`, minutes: m } });
