@@ -19,7 +19,7 @@ export const CPD_THEMES: readonly CpdTheme[] = [
   { name: 'Pupil progress and outcomes', keywords: ['progress', 'outcome', 'attainment', 'results', 'achievement'], standards: [2] },
   { name: 'Subject knowledge and curriculum', keywords: ['subject knowledge', 'curriculum', 'sequenc', 'scheme of work'], standards: [3] },
   { name: 'Teaching and pedagogy', keywords: ['questioning', 'retrieval', 'modelling', 'explanation', 'instruction', 'metacognit', 'pedagog', 'lesson', 'planning'], standards: [4] },
-  { name: 'Adaptive teaching, SEND and inclusion', keywords: ['send', 'sen ', 'inclusion', 'adaptive', 'differentiat', 'disadvantag', 'pupil premium', 'eal'], standards: [5] },
+  { name: 'Adaptive teaching, SEND and inclusion', keywords: ['send ', 'sen ', 'inclusion', 'adaptive', 'differentiat', 'disadvantag', 'pupil premium', 'eal'], standards: [5] },
   { name: 'Assessment and feedback', keywords: ['assessment', 'feedback', 'marking', 'data'], standards: [6] },
   { name: 'Reading, literacy and oracy', keywords: ['reading', 'literacy', 'phonics', 'oracy', 'vocabulary', 'writing'], standards: [] },
   { name: 'Leadership, coaching and mentoring', keywords: ['leader', 'leadership', 'coach', 'mentor', 'manage'], standards: [8] },
