@@ -13,6 +13,7 @@ import { runTrellisWith } from '../support/run-cli.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 const PRESETS = ['kingsmead', 'thomas-alleyne', 'tpat', 'whmat'] as const;
+const NAMES = { kingsmead: 'Kingsmead School', 'thomas-alleyne': 'Thomas Alleyne Academy', tpat: 'TPAT Primary', whmat: 'Washwood Heath Academy' } as const;
 let db: TestDatabase;
 let dir: string;
 const trellis = (...argv: string[]) => runTrellisWith({ databaseUrl: db.url, at: '2027-09-15T09:00:00Z' }, ...argv);
@@ -23,6 +24,7 @@ beforeAll(async () => {
   for (const preset of PRESETS) {
     await setUpSchool(db.url, dir, preset, preset);
     await liveTheYear(db.prisma, preset);
+    await db.prisma.school.update({ where: { slug: preset }, data: { name: `${NAMES[preset]} (simulated year)` } });
   }
 }, 120_000);
 afterAll(() => db.drop());

@@ -2,6 +2,7 @@ import type { IsoDate } from '../calendar/iso-date.ts';
 import { academicYearLabel } from '../calendar/term-dates.ts';
 import { compareKinds, kindInfo, lapses } from '../obligations/obligation-kinds.ts';
 import { calendarOf, type School } from '../schools/school.ts';
+import { academicYearOf } from '../time/clock.ts';
 import { CPD_THEMES, OTHER_THEME, themesOf } from './cpd-themes.ts';
 import type { GovernorsFigures } from './governors-ports.ts';
 import { countText, groupIsReportable, type ShownCount, SMALL_NUMBER_THRESHOLD, SUPPRESSION_NOTE, suppressCounts } from './suppression.ts';
@@ -31,7 +32,7 @@ export interface GovernorsReport {
   schoolName: string;
   academicYear: number;
   yearLabel: string;
-  /** The date the figures are as of. */
+  /** The date the figures are as of: stages due after it are not counted unless already done. */
   asOf: IsoDate;
   staff: { inCycle: ShownCount; excluded: ShownCount };
   byKind: StageRow[];
@@ -64,7 +65,12 @@ export function buildGovernorsReport(school: Pick<School, 'name' | 'policy' | 'r
     return o.dueOn < asOf ? 'notDone' : undefined;
   };
   const calendar = calendarOf(school);
-  const termOf = (dueOn: IsoDate): string => calendar.termOn(dueOn)?.name ?? termBefore(calendar.termsOfAcademicYear(academicYear), dueOn);
+  // A cycle's last stages (the review) can fall in the next year's autumn: such a term is named with its year.
+  const termOf = (dueOn: IsoDate): string => {
+    const year = academicYearOf(dueOn);
+    const name = calendar.termOn(dueOn)?.name ?? termBefore(calendar.termsOfAcademicYear(year), dueOn);
+    return year === academicYear ? name : `${name} ${academicYearLabel(year)}`;
+  };
   const tally = (groupOf: (o: (typeof counted)[number]) => string, order: readonly string[]) => {
     const groups = new Map<string, { onTime: number; late: number; notDone: number }>(order.map((name) => [name, { onTime: 0, late: 0, notDone: 0 }]));
     for (const o of counted) {
@@ -79,7 +85,7 @@ export function buildGovernorsReport(school: Pick<School, 'name' | 'policy' | 'r
   };
   const kinds = [...new Set(counted.map((o) => o.kind))].sort(compareKinds);
   const byKind = suppressRows(tally((o) => o.kind, kinds).map(([kind, r]) => ({ name: kindInfo(kind).label, ...r })));
-  const byTerm = suppressRows(tally((o) => termOf(o.dueOn), TERM_ORDER).map(([term, r]) => ({ name: `${term[0]?.toUpperCase()}${term.slice(1)} term`, ...r })));
+  const byTerm = suppressRows(tally((o) => termOf(o.dueOn), TERM_ORDER).map(([term, r]) => ({ name: termName(term), ...r })));
 
   const themeCounts = new Map<string, number>([...CPD_THEMES.map((t): [string, number] => [t.name, 0]), [OTHER_THEME, 0]]);
   for (const person of figures.inCycle) {
@@ -157,6 +163,12 @@ function suppressRows(rows: { name: string; onTime: number; late: number; notDon
 function shownRows(rows: readonly [string, number][], totalShown: boolean): CountRow[] {
   const shown = suppressCounts(rows.map(([, n]) => n), { totalShown });
   return rows.map(([name], i) => ({ name, count: shown[i] ?? { hidden: 'small' } }));
+}
+
+/** "autumn" → "Autumn term"; "autumn 2027/28" → "Autumn term 2027/28". */
+function termName(term: string): string {
+  const [name = '', year] = term.split(' ');
+  return `${name[0]?.toUpperCase()}${name.slice(1)} term${year === undefined ? '' : ` ${year}`}`;
 }
 
 function termBefore(terms: readonly { name: string; start: IsoDate }[], date: IsoDate): string {

@@ -28,15 +28,9 @@ export const MODERATION_REFUSED = 'Moderating a sample of planning statements is
 /** The default and the largest sample `moderate` draws. */
 export const MODERATION_SAMPLE = { default: 5, max: 20 } as const;
 
-/** The report's date: the year's last day once it is over, else today. */
-export function reportDate(academicYear: number, today: IsoDate): IsoDate {
-  const end = `${academicYear + 1}-08-31`;
-  return today > end ? end : today;
-}
-
 /** One school's report and its files: what the CLI writes and the bot sends. */
 export async function governorsReportOf(reads: GovernorsReportReads, school: School, academicYear: number, today: IsoDate): Promise<{ report: GovernorsReport; files: GovernorsReportFiles }> {
-  const report = buildGovernorsReport(school, academicYear, await reads.figures(school.id, academicYear), reportDate(academicYear, today));
+  const report = buildGovernorsReport(school, academicYear, await reads.figures(school.id, academicYear), today);
   return { report, files: await governorsReportFiles(report, school.slug) };
 }
 
