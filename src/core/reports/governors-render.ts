@@ -68,7 +68,7 @@ async function themesChart(rows: readonly CountRow[]): Promise<string | undefine
   if (values.length === 0) return undefined;
   return svgOf({
     $schema: VEGA_LITE,
-    width: 200,
+    width: 160,
     data: { values },
     mark: { type: 'bar', color: COLOURS.theme },
     encoding: {
