@@ -19,10 +19,11 @@ const COLOURS = { onTime: '#2f6f4f', late: '#d08c2c', notDone: '#a33b3b', theme:
 export async function governorsReportFiles(report: GovernorsReport, slug: string): Promise<GovernorsReportFiles> {
   const charts = { stages: await stagesChart(report.byKind), themes: await themesChart(report.themes) };
   const base = `governors-report-${slug}-${report.academicYear}`;
+  const fromCli = `trellis report governors --school ${slug} --year ${report.academicYear}`;
   return {
-    pdf: { filename: `${base}.pdf`, contentType: 'application/pdf', content: (await renderPdf(report, charts)).toString('base64'), encoding: 'base64' },
-    html: { filename: `${base}.html`, contentType: 'text/html; charset=utf-8', content: renderHtml(report, charts) },
-    csv: { filename: `${base}.csv`, contentType: 'text/csv; charset=utf-8', content: renderCsv(report) },
+    pdf: { filename: `${base}.pdf`, contentType: 'application/pdf', content: (await renderPdf(report, charts)).toString('base64'), encoding: 'base64', fromCli },
+    html: { filename: `${base}.html`, contentType: 'text/html; charset=utf-8', content: renderHtml(report, charts), fromCli },
+    csv: { filename: `${base}.csv`, contentType: 'text/csv; charset=utf-8', content: renderCsv(report), fromCli },
   };
 }
 
@@ -186,6 +187,8 @@ async function renderPdf(report: GovernorsReport, charts: { stages?: string | un
       doc.x = left;
       doc.y = y + 16;
     };
+    // Never a header alone at the foot of a page.
+    if (doc.y > doc.page.height - 80 - 16 * Math.min(rows.length, 2)) doc.addPage();
     drawRow(head, true, true);
     for (const row of rows) drawRow(row, false, false);
     doc.moveTo(left, doc.y - 2).lineTo(left + width, doc.y - 2).lineWidth(0.4).strokeColor('#c8d3df').stroke();

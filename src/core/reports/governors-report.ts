@@ -5,7 +5,7 @@ import { calendarOf, type School } from '../schools/school.ts';
 import { academicYearOf } from '../time/clock.ts';
 import { CPD_THEMES, OTHER_THEME, themesOf } from './cpd-themes.ts';
 import type { GovernorsFigures } from './governors-ports.ts';
-import { countText, groupIsReportable, type ShownCount, SMALL_NUMBER_THRESHOLD, SUPPRESSION_NOTE, suppressCounts } from './suppression.ts';
+import { countText, groupIsReportable, type ShownCount, SMALL_NUMBER_THRESHOLD, SUPPRESSION_NOTE, suppressAgainstTotal, suppressCounts } from './suppression.ts';
 
 /** How the stages of one kind (or one term) went: done by the due date, done after it, not done. */
 export interface StageRow {
@@ -161,7 +161,8 @@ function suppressRows(rows: { name: string; onTime: number; late: number; notDon
 }
 
 function shownRows(rows: readonly [string, number][], totalShown: boolean): CountRow[] {
-  const shown = suppressCounts(rows.map(([, n]) => n), { totalShown });
+  const cells = rows.map(([, n]) => n);
+  const shown = totalShown ? suppressAgainstTotal(cells) : suppressCounts(cells, { totalShown: false });
   return rows.map(([name], i) => ({ name, count: shown[i] ?? { hidden: 'small' } }));
 }
 

@@ -9,6 +9,7 @@ import { OTHER_THEME, themesOf } from '../../../src/core/reports/cpd-themes.ts';
 import type { GovernorsFigures, GovernorsObligation } from '../../../src/core/reports/governors-ports.ts';
 import { appealOutcome, buildGovernorsReport, DISCRIMINATION_NOT_RECORDED } from '../../../src/core/reports/governors-report.ts';
 import { renderCsv } from '../../../src/core/reports/governors-render.ts';
+import { suppressAgainstTotal } from '../../../src/core/reports/suppression.ts';
 import type { School } from '../../../src/core/schools/school.ts';
 
 const policy = getPreset('thomas-alleyne');
@@ -67,5 +68,13 @@ describe('the governors’ report’s figures (002 §36–39)', () => {
     expect(report.observations.cap).toBe('The policy caps performance-management observation at 180 minutes a cycle (002 §47–51, Annex 1).');
     // The rows add up to the staff in the cycle, which is shown: one hidden row would be worked out, so the next smallest is hidden too.
     expect(report.observations.rows.map((r) => r.count)).toEqual([{ shown: 7 }, { hidden: 'complement' }, { hidden: 'small' }]);
+  });
+});
+
+describe('hidden cells that add up to a small number (002 §37)', () => {
+  it('002 §37: two hidden cells summing to 2 would both be 1, so the next smallest is hidden too', () => {
+    expect(suppressAgainstTotal([1, 5, 1])).toEqual([{ hidden: 'small' }, { hidden: 'complement' }, { hidden: 'small' }]);
+    expect(suppressAgainstTotal([3, 9, 6])).toEqual([{ hidden: 'small' }, { shown: 9 }, { hidden: 'complement' }]);
+    expect(suppressAgainstTotal([8, 9, 0])).toEqual([{ shown: 8 }, { shown: 9 }, { shown: 0 }]);
   });
 });

@@ -28,6 +28,8 @@ export interface Attachment {
   /** The file's text (calendar files are text), or its bytes in base64 when `encoding` says so (a PDF). */
   content: string;
   encoding?: 'base64' | undefined;
+  /** The command an administrator runs for the same file, for channels that cannot send it (Teams). */
+  fromCli?: string | undefined;
 }
 
 /** An attachment's bytes, whichever way its content is carried. */
