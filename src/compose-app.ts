@@ -11,6 +11,8 @@ import { ALL_DIALOGS } from './core/conversations/dialogs/all-dialogs.ts';
 import { say } from './core/conversations/engine/outgoing-message.ts';
 import { ConversationEngine } from './core/conversations/engine/run-turn.ts';
 import { PersonalRecordsRequests } from './core/records/my-records.ts';
+import { GovernorsRequests } from './core/reports/governors-requests.ts';
+import { PrismaGovernorsSchools } from './storage/prisma/prisma-governors-reads.ts';
 import { dailyRetention } from './core/retention/retention.ts';
 import { ObligationReminderActions } from './core/reminders/reminder-actions.ts';
 import { sweepSchools } from './core/reminders/run-sweep.ts';
@@ -155,6 +157,7 @@ export async function composeChannels(config: Config, services: Services, clock:
     threads: new PrismaActiveThreads(services.database.prisma),
     metrics,
     onIdentified: (person) => addLogContext({ school: person.schoolId }),
+    governors: new GovernorsRequests({ reads: services.governors, schools: new PrismaGovernorsSchools(services.database.prisma), people: reportReads, guard: access.guard, clock }),
   });
   const findSchool = (slug: string) => services.schools.findSchool(slug);
   const jobs: JobDeps = {

@@ -11,6 +11,8 @@ import { PrismaRetentionStore } from './storage/prisma/prisma-retention-store.ts
 import { PrismaObligationRepository } from './storage/prisma/prisma-obligation-repository.ts';
 import { PrismaRosterRepository } from './storage/prisma/prisma-roster-repository.ts';
 import { PrismaSchoolRepository } from './storage/prisma/prisma-school-repository.ts';
+import type { GovernorsReportReads } from './core/reports/governors-ports.ts';
+import { PrismaGovernorsReads } from './storage/prisma/prisma-governors-reads.ts';
 
 /** Everything the core needs, wired to real storage. The one place that picks implementations. */
 export interface Services {
@@ -24,6 +26,8 @@ export interface Services {
   records: PersonRecordsStore;
   /** Destroys records whose retention period has run out (`trellis retention`, the daily job). */
   retention: RetentionStore;
+  /** The governors' report's figures and moderation's plans (`trellis report governors`, `/growth report governors`). */
+  governors: GovernorsReportReads;
   /** The outbox's delivery side: what the job engine's deliveries read and mark. */
   outbox: DigestOutbox;
   close(): Promise<void>;
@@ -42,6 +46,7 @@ export async function openServices(config: Pick<Config, 'databaseUrl' | 'dataDir
     outbox: reminders,
     records: new PrismaRecordsStore(database.prisma),
     retention: new PrismaRetentionStore(database.prisma),
+    governors: new PrismaGovernorsReads(database.prisma),
     close: () => database.close(),
   };
 }

@@ -176,7 +176,7 @@ function otherRules(policy: Policy): OtherRule[] {
       `${reviewers.maxRevieweesPerReviewer === undefined ? '' : `\`import roster\` names anyone reviewing more than ${reviewers.maxRevieweesPerReviewer} people${reviewers.maxExemptFlags.length > 0 ? ` (not those flagged ${reviewers.maxExemptFlags.join(' or ')})` : ''}. `}Default reviewer: the ${reviewers.defaultReviewer.replace(/-/g, ' ')}; ${reviewers.revieweeMayRequestChange ? 'a reviewee may ask for another reviewer' : 'no request for another reviewer'}; ${reviewers.changingReviewerRestartsCycle ? 'a new reviewer restarts the cycle' : 'a new reviewer does not restart the cycle'} (these three are not yet read by Trellis).`,
     ],
     ['Confidentiality', policy.confidentiality.rule, `Records kept ${policy.confidentiality.retentionYears} years after the end of their academic year, then destroyed by the daily retention run; the deletion log keeps no content.`],
-    ['Governance', policy.governance.rule, `${policy.governance.annualGovernorsReport ? 'An annual report to governors.' : 'No report to governors.'} (Not yet produced by Trellis.)`],
+    ['Governance', policy.governance.rule, policy.governance.annualGovernorsReport ? 'An annual report to governors: `report governors` (head, PM deputy) and `trellis report governors` give it as PDF, HTML and CSV, nobody named.' : 'No report to governors is named; the same report is available for the governing body or trust board to use.'],
     [
       'Reminders',
       undefined,

@@ -3,6 +3,7 @@ import { CALENDAR_USAGE, runCalendarCommand } from './commands/calendar-command.
 import { EXPORT_USAGE, runExportCommand } from './commands/export-command.ts';
 import { IMPORT_USAGE, runImportCommand } from './commands/import-command.ts';
 import { RETENTION_USAGE, runRetentionCommand } from './commands/retention-command.ts';
+import { REPORT_USAGE, runReportCommand } from './commands/report-command.ts';
 import { runMigrateCommand } from './commands/migrate-command.ts';
 import { runStartCommand } from './commands/start-command.ts';
 import { runSweepCommand, SWEEP_USAGE } from './commands/sweep-command.ts';
@@ -28,6 +29,7 @@ Usage:
   ${SWEEP_USAGE}
   ${EXPORT_USAGE}
   ${RETENTION_USAGE}
+  ${REPORT_USAGE}
   ${OUTBOX_USAGE}`;
 
 type Command = (args: string[], context: CommandContext) => Promise<void>;
@@ -43,6 +45,7 @@ const COMMANDS: Record<string, Command> = {
   sweep: runSweepCommand,
   export: runExportCommand,
   retention: runRetentionCommand,
+  report: runReportCommand,
   outbox: runOutboxCommand,
 };
 

@@ -3,7 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { ChannelParts } from '../../compose-app.ts';
 import type { Actor, PlatformAccount } from '../../core/bot/bot-ports.ts';
 import type { DialogTarget } from '../../core/bot/trellis-bot.ts';
-import type { Attachment, OutgoingMessage } from '../../core/conversations/engine/outgoing-message.ts';
+import { type Attachment, attachmentBytes, type OutgoingMessage } from '../../core/conversations/engine/outgoing-message.ts';
 import type { TurnResult } from '../../core/conversations/engine/run-turn.ts';
 import type { DigestDelivery } from '../../core/reminders/reminder-ports.ts';
 import type { Channel, ChannelDelivery, Route } from '../channel.ts';
@@ -189,7 +189,7 @@ export class SlackChannel implements Channel {
 
   /** Uploads a file into a channel or thread (files.uploadV2: a URL, the bytes, then completion). */
   async upload(channel: string, threadTs: string | undefined, attachment: Attachment, client: WebClient = this.client): Promise<void> {
-    const file = { filename: attachment.filename, title: attachment.filename, file: Buffer.from(attachment.content, 'utf8') };
+    const file = { filename: attachment.filename, title: attachment.filename, file: attachmentBytes(attachment) };
     await client.files.uploadV2(threadTs === undefined ? { channel_id: channel, ...file } : { channel_id: channel, thread_ts: threadTs, ...file });
   }
 

@@ -61,7 +61,7 @@ export function attachCard(content: IAdaptiveCard): OutboundActivity {
 /** Teams can't take a file from a bot without asking first: say what the file was and how to get it. */
 function attachmentNote(attachment: Attachment): string {
   if (attachment.contentType.startsWith('text/calendar')) return `\n\n📅 ${attachment.filename}: Teams can’t take a file from a bot without asking you first, so add this date to your calendar yourself.`;
-  return `\n\n📎 ${attachment.filename}: Teams can’t take a file from a bot without asking you first. Your Trellis administrator can give you the same file (\`trellis export person\`).`;
+  return `\n\n📎 ${attachment.filename}: Teams can’t take a file from a bot without asking you first. Your Trellis administrator can give you the same file (\`${attachment.fromCli ?? 'trellis export person'}\`).`;
 }
 
 /** One engine message as Teams activities: plain text, or a card for questions, forms and summaries. */

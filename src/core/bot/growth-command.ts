@@ -18,6 +18,9 @@ export type GrowthCommand =
   /** Everything held about you, as files (002 §44); delete your time-expired records, once confirmed. */
   | { kind: 'my-records' }
   | { kind: 'delete-expired'; confirmed: boolean }
+  /** The annual report to governors (002 §36–39) for the head and the PM deputy; moderation of plans (002 §8) for the head. */
+  | { kind: 'report-governors'; year?: number | undefined; bad?: string | undefined }
+  | { kind: 'moderate'; size?: number | undefined; bad?: string | undefined }
   /** Starts a dialog in a new thread; `target` is the colleague named after it (`checkin @sam`). */
   | { kind: 'dialog'; dialogId: string; trigger: string; target?: string | undefined };
 
@@ -69,11 +72,20 @@ export function parseGrowthCommand(raw: string): GrowthCommand {
   if (word === 'see-plan' && rest !== '') return { kind: 'see-plan', name: rest };
   if (word === 'my-records' || (word === 'my' && rest.toLowerCase() === 'records')) return { kind: 'my-records' };
   if (word === 'delete-expired') return { kind: 'delete-expired', confirmed: rest.toLowerCase() === 'yes' };
+  if (word === 'report' && restWords[0]?.toLowerCase() === 'governors') return reportGovernors(restWords.slice(1).join(' '));
+  if (word === 'moderate') return /^\d{0,2}$/.test(rest) ? { kind: 'moderate', size: rest === '' ? undefined : Number(rest) } : { kind: 'moderate', bad: rest };
   if (word === 'log' || word === 'diary') return rest === '' ? { kind: 'dialog', dialogId: 'growth-diary', trigger: 'log' } : { kind: 'log', text: rest };
   const sub = DIALOG_SUBCOMMANDS.find((s) => s.words.includes(word));
   if (sub === undefined) return { kind: 'help', unknown: text };
   if (sub.dialogId === 'plan-agreement' && restWords[0]?.toLowerCase() === 'plans') return { kind: 'dialog', dialogId: sub.dialogId, trigger: sub.trigger };
   return { kind: 'dialog', dialogId: sub.dialogId, trigger: sub.trigger, target: sub.takesColleague && rest !== '' ? rest : undefined };
+}
+
+/** `report governors [year]`: a year as 2025 or 2025/26 (the year the cycle starts in). */
+function reportGovernors(rest: string): GrowthCommand {
+  if (rest === '') return { kind: 'report-governors' };
+  const year = /^(20\d\d)(?:\/\d\d)?$/.exec(rest);
+  return year === null ? { kind: 'report-governors', bad: rest } : { kind: 'report-governors', year: Number(year[1]) };
 }
 
 /** The help text every channel shows; `prefix` is `/growth ` in Slack and empty where commands are typed. */
@@ -92,6 +104,8 @@ export function growthHelp(prefix: string, options: { leader: boolean; inThreadN
   if (options.leader) {
     lines.push(`• \`${prefix}summary [department]\` — how many staff have completed each stage (counts only)`);
     lines.push(`• \`${prefix}overdue [department]\` — who is overdue for what (names for the head and the PM deputy)`);
+    lines.push(`• \`${prefix}report governors [year]\` — the annual report to governors, as PDF, web page and CSV (head, PM deputy; 002 §37)`);
+    lines.push(`• \`${prefix}moderate [n]\` — a random sample of n planning statements, without names (head; 002 §8)`);
     lines.push(`• \`${prefix}access-requests\`, \`${prefix}grant CODE [days]\`, \`${prefix}refuse CODE REASON\` — decide requests to see a plan (head, PM deputy)`);
   }
   lines.push(`• \`${prefix}help\` — this list`);

@@ -10,6 +10,7 @@ import type { ActiveThreads } from './active-threads.ts';
 import type { Actor, BotReports, HomeView, IdentityStore, KnownPerson, PlatformAccount, ReminderActionOutcome, ReminderActions, StoredAccount } from './bot-ports.ts';
 import type { RecordsRequests } from '../records/my-records.ts';
 import { type Metrics, noMetrics, type TurnKind } from '../metrics/metrics.ts';
+import type { GovernorsRequests } from '../reports/governors-requests.ts';
 import { type GrowthCommand, growthHelp, parseGrowthCommand } from './growth-command.ts';
 import { mayActFor } from './workspace-binding.ts';
 
@@ -26,6 +27,8 @@ export interface TrellisBotDeps {
   notifier?: Notifier | undefined;
   /** Access on request (002 §18); without it those commands say they are not available. */
   access?: AccessRequests | undefined;
+  /** `report governors` and `moderate` (002 §36–39, §8); without it they say they are not available. */
+  governors?: Pick<GovernorsRequests, 'report' | 'moderate'> | undefined;
   /** The person's dialogs in progress, so words typed outside a thread find the one waiting. */
   threads?: ActiveThreads | undefined;
   /** Where each turn's latency is recorded (`/metrics`); without it nothing is. */
@@ -179,9 +182,23 @@ export class TrellisBot {
         if (records === undefined) return { kind: 'reply', messages: [say('Your records are not available here yet: please ask your Trellis administrator.')] };
         return { kind: 'reply', messages: command.kind === 'my-records' ? await records.myRecords(actor.person) : await records.deleteExpired(actor.person, command.confirmed) };
       }
+      case 'report-governors':
+      case 'moderate':
+        return { kind: 'reply', messages: await this.#governors(actor, command) };
       case 'dialog':
         return { kind: 'start-dialog', dialogId: command.dialogId, trigger: command.trigger, title: this.threadTitle(command.dialogId, now), target: command.target };
     }
+  }
+
+  async #governors(actor: Actor, command: Extract<GrowthCommand, { kind: 'report-governors' | 'moderate' }>): Promise<OutgoingMessage[]> {
+    const { governors } = this.#deps;
+    if (governors === undefined) return [say('The governors’ report is not set up here.')];
+    if (command.kind === 'report-governors') {
+      if (command.bad !== undefined) return [say(`“${command.bad}” is not a year: say \`report governors\` for this year, or e.g. \`report governors 2025\` for 2025/26.`)];
+      return governors.report(actor.person, command.year);
+    }
+    if (command.bad !== undefined) return [say(`“${command.bad}” is not a number: say \`moderate\` for a sample of 5, or e.g. \`moderate 8\`.`)];
+    return governors.moderate(actor.person, command.size);
   }
 
   async #access(actor: Actor, command: GrowthCommand, messageId: string, now: Date): Promise<OutgoingMessage[]> {

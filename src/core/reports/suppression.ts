@@ -41,3 +41,25 @@ export function countText(count: ShownCount): string {
   if ('shown' in count) return String(count.shown);
   return count.hidden === 'small' ? `fewer than ${SMALL_NUMBER_THRESHOLD}` : 'not shown';
 }
+
+/**
+ * `suppressCounts` with the total shown, made safe against the hidden cells' sum: when the hidden
+ * cells add up to fewer than the threshold (two hidden cells summing to 2 are both 1), the smallest
+ * shown non-zero cell is hidden too, until the hidden cells together reach the threshold or none is
+ * left to hide.
+ */
+export function suppressAgainstTotal(cells: readonly number[]): ShownCount[] {
+  const shown = suppressCounts(cells, { totalShown: true });
+  const hiddenSum = () => cells.reduce((sum, n, i) => sum + (shown[i] !== undefined && 'hidden' in (shown[i] as ShownCount) ? n : 0), 0);
+  while (shown.some((c) => 'hidden' in c) && hiddenSum() < SMALL_NUMBER_THRESHOLD) {
+    let best: number | undefined;
+    for (const [i, n] of cells.entries()) {
+      const cell = shown[i];
+      if (cell === undefined || 'hidden' in cell || n === 0) continue;
+      if (best === undefined || n < (cells[best] ?? 0)) best = i;
+    }
+    if (best === undefined) break;
+    shown[best] = { hidden: 'complement' };
+  }
+  return shown;
+}

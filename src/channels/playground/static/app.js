@@ -77,7 +77,8 @@ function botMessage(entry, threadId) {
   if (m.type === 'text') {
     const parts = [rich(m.text)];
     if (m.attachment) {
-      const href = URL.createObjectURL(new Blob([m.attachment.content], { type: m.attachment.contentType }));
+      const body = m.attachment.encoding === 'base64' ? Uint8Array.from(atob(m.attachment.content), (c) => c.charCodeAt(0)) : m.attachment.content;
+      const href = URL.createObjectURL(new Blob([body], { type: m.attachment.contentType }));
       parts.push(el('a', { href, download: m.attachment.filename }, `Download ${m.attachment.filename}`));
     }
     return parts;

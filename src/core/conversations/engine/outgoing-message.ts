@@ -25,8 +25,16 @@ export interface SummaryItem {
 export interface Attachment {
   filename: string;
   contentType: string;
-  /** The file's text (calendar files are text). */
+  /** The file's text (calendar files are text), or its bytes in base64 when `encoding` says so (a PDF). */
   content: string;
+  encoding?: 'base64' | undefined;
+  /** The command an administrator runs for the same file, for channels that cannot send it (Teams). */
+  fromCli?: string | undefined;
+}
+
+/** An attachment's bytes, whichever way its content is carried. */
+export function attachmentBytes(attachment: Attachment): Buffer {
+  return Buffer.from(attachment.content, attachment.encoding === 'base64' ? 'base64' : 'utf8');
 }
 
 export type OutgoingMessage =

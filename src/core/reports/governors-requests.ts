@@ -1,0 +1,112 @@
+import type { AccessGuard } from '../access/access-guard.ts';
+import { reportAudience } from '../access/report-audience.ts';
+import type { KnownPerson } from '../bot/bot-ports.ts';
+import type { IsoDate } from '../calendar/iso-date.ts';
+import { londonDateOf } from '../calendar/london-time.ts';
+import { academicYearLabel } from '../calendar/term-dates.ts';
+import { type OutgoingMessage, say } from '../conversations/engine/outgoing-message.ts';
+import type { School } from '../schools/school.ts';
+import { academicYearOf, type Clock } from '../time/clock.ts';
+import type { GovernorsReportReads, GovernorsSchools, PlanStatement } from './governors-ports.ts';
+import { buildGovernorsReport, type GovernorsReport } from './governors-report.ts';
+import { type GovernorsReportFiles, governorsReportFiles } from './governors-render.ts';
+import type { ReportReads } from './report-ports.ts';
+
+export interface GovernorsDeps {
+  reads: GovernorsReportReads;
+  schools: GovernorsSchools;
+  people: Pick<ReportReads, 'storedPerson'>;
+  guard: AccessGuard;
+  clock: Clock;
+  /** A number in [0, 1): which plans moderation samples. */
+  random?: (() => number) | undefined;
+}
+
+export const GOVERNORS_REPORT_REFUSED = 'The governors’ report is for the head teacher and the deputy the head delegated performance management to (002 §37, §18); a trust leader gets each school’s. If you think you should have it, please ask your Trellis administrator.';
+export const MODERATION_REFUSED = 'Moderating a sample of planning statements is for the head teacher (002 §8).';
+
+/** The default and the largest sample `moderate` draws. */
+export const MODERATION_SAMPLE = { default: 5, max: 20 } as const;
+
+/** One school's report and its files: what the CLI writes and the bot sends. */
+export async function governorsReportOf(reads: GovernorsReportReads, school: School, academicYear: number, today: IsoDate): Promise<{ report: GovernorsReport; files: GovernorsReportFiles }> {
+  const report = buildGovernorsReport(school, academicYear, await reads.figures(school.id, academicYear), today);
+  return { report, files: await governorsReportFiles(report, school.slug) };
+}
+
+/**
+ * `report governors [year]` and `moderate [n]` in chat. Who gets the report is `reportAudience`'s
+ * decision: the head and the PM deputy (names audience) get their school's; a trust leader gets
+ * each of the trust's schools'; everyone else is refused. Moderation is the head's (002 §8), and
+ * every plan in the sample is read through the access guard, so it is logged like any other read.
+ */
+export class GovernorsRequests {
+  readonly #deps: GovernorsDeps;
+
+  constructor(deps: GovernorsDeps) {
+    this.#deps = deps;
+  }
+
+  async report(person: KnownPerson, year: number | undefined): Promise<OutgoingMessage[]> {
+    const { people, schools, reads, clock } = this.#deps;
+    const stored = await people.storedPerson(person.id);
+    const audience = stored === undefined ? 'none' : reportAudience(stored);
+    if (stored === undefined || stored.schoolId !== person.schoolId) return [say(GOVERNORS_REPORT_REFUSED)];
+    const trustLeader = stored.role === 'trust-leader' && audience === 'counts';
+    if (audience !== 'named' && !trustLeader) return [say(GOVERNORS_REPORT_REFUSED)];
+    const today = londonDateOf(clock.now());
+    const academicYear = year ?? academicYearOf(today);
+    const slugs = trustLeader ? await schools.trustSchoolSlugs(stored.schoolId) : [await schools.slugOf(stored.schoolId)];
+    const messages: OutgoingMessage[] = [];
+    for (const slug of slugs) {
+      const school = slug === undefined ? undefined : await schools.findSchool(slug);
+      if (school === undefined) continue;
+      const { files } = await governorsReportOf(reads, school, academicYear, today);
+      messages.push(
+        { type: 'text', text: `${school.name}: the annual report to governors on performance management, ${academicYearLabel(academicYear)} (002 §36–39), as a PDF to circulate. It names nobody, and figures from 1 to 4 are not shown.`, attachment: files.pdf },
+        { type: 'text', text: 'The same report as a web page.', attachment: files.html },
+        { type: 'text', text: 'Its figures as a spreadsheet (CSV).', attachment: files.csv },
+      );
+    }
+    return messages.length === 0 ? [say('I can’t find your school’s records: please ask your Trellis administrator.')] : messages;
+  }
+
+  async moderate(person: KnownPerson, requested: number | undefined): Promise<OutgoingMessage[]> {
+    const { people, reads, guard, clock } = this.#deps;
+    const stored = await people.storedPerson(person.id);
+    if (stored === undefined || !stored.active || stored.role !== 'headteacher' || stored.schoolId !== person.schoolId) return [say(MODERATION_REFUSED)];
+    const size = Math.min(MODERATION_SAMPLE.max, Math.max(1, requested ?? MODERATION_SAMPLE.default));
+    const now = clock.now();
+    const academicYear = academicYearOf(londonDateOf(now));
+    const plans = (await reads.planStatements(stored.schoolId, academicYear)).filter((p) => p.personId !== person.id);
+    if (plans.length === 0) return [say(`No planning statements have been written down yet for ${academicYearLabel(academicYear)}, so there is nothing to moderate.`)];
+    const sample = sampleOf(plans, size, this.#deps.random ?? Math.random);
+    const readable = await guard.readable(person.id, sample.map((p) => p.personId), 'growth-plan', now);
+    const shown = sample.filter((p) => readable.has(p.personId));
+    const intro = `A random sample of ${shown.length} of the ${plans.length} planning statements written down for ${academicYearLabel(academicYear)}, without names, to check they are consistent between colleagues with similar experience and responsibility and comply with the policy (002 §8). Each one you see is recorded in its owner’s access log.`;
+    return [say(intro), ...shown.map((plan, i) => say(statementText(plan, i)))];
+  }
+}
+
+/** Pay and responsibility flags that help moderation compare like with like. */
+const CONTEXT_FLAGS = ['ect', 'ups', 'upr', 'tlr', 'part-time', 'leadership-scale', 'grade6plus'];
+
+function statementText(plan: PlanStatement, index: number): string {
+  const context = [plan.role.replace(/-/g, ' '), ...plan.flags.filter((f) => CONTEXT_FLAGS.includes(f)).map((f) => f.toUpperCase().replace('-', ' '))].join(', ');
+  const lines = plan.objectives.map((o, i) => {
+    const extra = [o.detail, o.successCriteria === undefined ? undefined : `Success: ${o.successCriteria}`].filter((t) => t !== undefined && t.trim() !== '');
+    return `${i + 1}. ${o.title}${extra.length > 0 ? ` — ${extra.join(' ')}` : ''}`;
+  });
+  return [`*Plan ${String.fromCharCode(65 + index)}* (${context}; ${plan.status})`, ...(lines.length > 0 ? lines : ['No objectives written down.'])].join('\n');
+}
+
+/** `n` of the items picked at random (a partial Fisher–Yates shuffle). */
+export function sampleOf<T>(items: readonly T[], n: number, random: () => number): T[] {
+  const pool = [...items];
+  const count = Math.min(n, pool.length);
+  for (let i = 0; i < count; i++) {
+    const j = i + Math.floor(random() * (pool.length - i));
+    [pool[i], pool[j]] = [pool[j] as T, pool[i] as T];
+  }
+  return pool.slice(0, count);
+}
