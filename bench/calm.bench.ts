@@ -82,6 +82,7 @@ await withBenchServices(fixedClock(londonInstant('2026-09-01', '08:00')), async 
       days.push(new Set(mine.map((d) => d.date)).size);
       for (const week of schoolWeeks) perWeek.push(mine.filter((d) => weekOf(d.date) === week).length);
     }
+    if (process.env.CALM_TRACE !== undefined) for (const d of digests.filter((x) => inputs.people.find((p) => p.id === x.recipientId)?.email === process.env.CALM_TRACE)) console.log(d.date, d.items.map((i) => `${i.label.slice(0, 30)}=${i.state}${i.about ? `@${i.about.fullName}` : ""}`).join(" | "));
     results.set(preset, {
       people: recipients.length,
       digests: digests.length,
