@@ -166,7 +166,8 @@ export function spaceLookAheadNudges<P extends { point: ReminderPoint; audience:
       keep.add(point);
       continue;
     }
-    const soon = last !== undefined && compareDates(point.heldTo, days.add(last, gap)) < 0;
+    // Points on the same day as the last kept one go with it: the digest shows the most pressing.
+    const soon = last !== undefined && compareDates(point.heldTo, last) > 0 && compareDates(point.heldTo, days.add(last, gap)) < 0;
     if (soon && (point.point === 'opened' || point.point.startsWith('due-in-'))) continue;
     keep.add(point);
     last = point.heldTo;

@@ -30,10 +30,10 @@ describe('no repeat nudge about one item on consecutive days unless it became du
     });
   });
 
-  it('004 §4.2: a look-ahead nudge the day before the due day is followed by the due-day nudge (it became due), and the first overdue chase is always sent', () => {
+  it('004 §4.2: opened and due in 1 on the same day are one nudge, followed the next day by the due-day nudge (it became due), and the first overdue chase is always sent', () => {
     const reflection = obligation({ opensOn: '2026-10-14', dueOn: '2026-10-15' });
     const days = teacherDays([reflection], '2026-10-12', '2026-10-23');
-    expect(days).toEqual({ '2026-10-14': ['opened'], '2026-10-15': ['due-today'], '2026-10-22': ['overdue-5'] });
+    expect(days).toEqual({ '2026-10-14': ['due-in-1', 'opened'], '2026-10-15': ['due-today'], '2026-10-22': ['overdue-5'] });
     const sent = Object.keys(days);
     for (let i = 1; i < sent.length; i++) {
       if (calendar.addSchoolDays(sent[i - 1]!, 1) === sent[i]) expect(days[sent[i]!]!.every((p) => p === 'due-today' || p.startsWith('overdue-'))).toBe(true);

@@ -123,8 +123,7 @@ function digestCard(entry, threadId) {
       { class: 'item' },
       el('strong', {}, item.label),
       item.about ? ` — ${item.about.fullName}` : '',
-      el('div', {}, el('span', { class: `state-${item.state}` }, item.state.replace('-', ' ')), ` · due ${item.dueOn}`),
-      el('div', { class: 'muted' }, `Why: ${item.rule}`),
+      el('div', {}, el('span', { class: `state-${item.state}` }, item.dueText ?? `due ${item.dueOn}`), item.state === 'opened' ? ' · new' : ''),
       el(
         'div',
         { class: 'buttons' },
@@ -134,7 +133,16 @@ function digestCard(entry, threadId) {
       ),
     ),
   );
-  return el('div', { class: 'card digest' }, el('h3', {}, d.title), el('ul', {}, items));
+  const more = d.more && d.more.length > 0 ? [el('p', { class: 'muted' }, `and ${d.more.length} more — say `, el('code', {}, 'status'))] : [];
+  const summaries = (d.escalations ?? []).map((s) =>
+    el(
+      'p',
+      { class: 'escalation' },
+      `⚠ ${s.text} `,
+      s.actions.map((a) => el('button', { type: 'button', 'aria-label': `${a.label}: ${s.label}`, onclick: () => act('press', { person: view.person, thread: threadId, entry: entry.id, value: a.value }) }, a.label)),
+    ),
+  );
+  return el('div', { class: 'card digest' }, el('h3', {}, d.title), el('ul', {}, items), ...more, ...summaries);
 }
 
 function renderList(list, entries, threadId) {
