@@ -137,6 +137,8 @@ export class TrellisBot {
       }
       case 'status':
         return { kind: 'reply', messages: await reports.status(actor.person, now) };
+      case 'why':
+        return { kind: 'reply', messages: await reports.why(actor.person, now) };
       case 'who-has-seen':
         return { kind: 'reply', messages: await reports.whoHasSeen(actor.person, now) };
       case 'request-access':

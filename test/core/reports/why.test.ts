@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseGrowthCommand } from '../../../src/core/bot/growth-command.ts';
+import { messageText } from '../../../src/core/conversations/engine/outgoing-message.ts';
+import { CycleReports } from '../../../src/core/reports/cycle-reports.ts';
+import { prismaAccess } from '../../../src/storage/prisma/prisma-access-relationships.ts';
+import { PrismaReportReads } from '../../../src/storage/prisma/prisma-report-reads.ts';
+import type { SeededSchool } from '../../support/seed-school.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
+import { knownPerson, NOW, seedReportSchools } from './report-fixture.ts';
+
+let db: TestDatabase;
+let a: SeededSchool;
+let reports: CycleReports;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  ({ a } = await seedReportSchools(db.prisma));
+  reports = new CycleReports(new PrismaReportReads(db.prisma), prismaAccess(db.prisma));
+});
+afterAll(() => db.drop());
+
+describe('`why`: the policy paragraph behind the next item, which other messages leave out', () => {
+  it('is a command in every channel', () => {
+    expect(parseGrowthCommand('why')).toEqual({ kind: 'why' });
+    expect(parseGrowthCommand('/growth why?')).toEqual({ kind: 'why' });
+  });
+
+  it('names the teacher’s next item with a readable date, then the paragraph and the rule behind it', async () => {
+    const next = await db.prisma.obligation.findFirst({ where: { cycleId: a.cycles.tia!, status: 'open' }, orderBy: { dueOn: 'asc' } });
+    const [message, ...rest] = await reports.why(await knownPerson(db.prisma, a.ids.tia!), NOW);
+    expect(rest).toEqual([]);
+    expect(messageText(message!)).toBe(
+      `Your next item is “${next!.label}”, overdue since Fri 30 Oct (24 days). Why: ${next!.rule} of your school’s growth policy, the rule “${next!.label}”. If it doesn’t seem right for you, talk to your reviewer, or press Not applicable on its reminder and say why.`,
+    );
+  });
+
+  it('gives a manager the rule behind what they owe next for a reviewee, naming whose it is', async () => {
+    const [message] = await reports.why(await knownPerson(db.prisma, a.ids.mo!), NOW);
+    expect(messageText(message!)).toMatch(/^Your next item is “Autumn check-in” for Sam Scholar, overdue since Fri 20 Nov \(3 days\)\. Why: \S+ of your school’s growth policy, the rule “Autumn check-in”\./);
+  });
+});
