@@ -34,7 +34,7 @@ export function expectationsShape(plan: Expectations, person: { role: Role; flag
       ]);
       if (!widerImpact) return steps;
       const choices = Array.from({ length: count(values) }, (_, i) => ({ label: clip(textOf(values, `${PREFIX}-${i + 1}-detail`) || `Expectation ${i + 1}`), value: String(i + 1) }));
-      return [...steps, choiceStep({ name: 'wider-impact', label: 'Wider impact', question: 'Which expectation has an impact on the wider academy or trust (004 §5.5)?', choices, required: 'One expectation must reach the wider academy or trust (004 §5.5).' })];
+      return [...steps, choiceStep({ name: 'wider-impact', label: 'Wider impact', question: 'Which expectation has an impact on the wider academy or trust?', choices, required: 'One expectation must reach the wider academy or trust.' })];
     },
     goals: (values) =>
       Array.from(
