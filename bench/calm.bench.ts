@@ -134,6 +134,9 @@ What changed (see ARCHITECTURE.md, "Calm digests"):
   with …") with one button that runs \`overdue\`, which names people only to those entitled;
 - a look-ahead nudge (opened, due in N school days) is not repeated for the same item to the same
   person within the policy's smallest gap between its own look-ahead points (5 and 1 school days
-  before: 4 school days); becoming due or overdue is always said.
+  before: 4 school days); becoming due or overdue is always said;
+- after its first overdue chase, an item is chased again on the weekly chase day (Monday, held to
+  the next school day), at least the cadence's overdue interval after the last chase, so two late
+  items are one message a week, not two on different days.
 `;
 }

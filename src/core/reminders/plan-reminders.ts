@@ -1,4 +1,4 @@
-import { compareDates, type IsoDate } from '../calendar/iso-date.ts';
+import { addCalendarDays, compareDates, dayOfWeek, type IsoDate } from '../calendar/iso-date.ts';
 import type { SchoolCalendar } from '../calendar/school-calendar.ts';
 import type { Policy } from '../policy/policy-schema.ts';
 import { isAdjustableKind } from '../obligations/obligation-kinds.ts';
@@ -230,7 +230,8 @@ export function cadencePoints(
   if (obligation.chase === 'until-due') return points;
   const every = cadence.overdueEverySchoolDays;
   for (let overdue = every, on = schoolDays.add(dueOn, every); compareDates(on, today) <= 0; overdue += every, on = schoolDays.add(on, every)) {
-    points.push({ point: `overdue-${overdue}`, audience: 'owner', scheduledOn: on });
+    // The first chase says it has become overdue, on its day; later ones wait for the weekly chase day.
+    points.push({ point: `overdue-${overdue}`, audience: 'owner', scheduledOn: overdue === every ? on : weeklyChaseDay(on) });
   }
   // 0 turns an escalation off: "after 0 school days" would tell the manager before the owner had a chance.
   if (cadence.escalateToReviewerAfterSchoolDays > 0) {
@@ -240,6 +241,19 @@ export function cadencePoints(
     points.push({ point: 'escalated-head', audience: 'head', scheduledOn: schoolDays.add(dueOn, cadence.escalateToHeadAfterSchoolDays) });
   }
   return points;
+}
+
+/** Monday: the one day of the week repeat chases of overdue items go out. */
+export const CHASE_WEEKDAY = 1;
+
+/**
+ * The chase day on or after `date`. Repeat chases of overdue items all fall on it (held to the next
+ * school day when it is not one), so someone with two late items hears of both in one message a
+ * week rather than one message each on different days. It is never before `date`, so chases of one
+ * item stay at least the cadence's overdue interval apart.
+ */
+export function weeklyChaseDay(date: IsoDate): IsoDate {
+  return addCalendarDays(date, (CHASE_WEEKDAY - dayOfWeek(date) + 7) % 7);
 }
 
 /**

@@ -40,3 +40,18 @@ describe('no repeat nudge about one item on consecutive days unless it became du
     }
   });
 });
+
+describe('repeat chases of overdue items go out together on one day a week (policy.reminders overdueEverySchoolDays)', () => {
+  it('004 §4.2 and §5.1: the self-reflection overdue since Thu 15 Oct and the plan since Fri 23 Oct are chased together on Mondays after their first chase, not on alternate days', () => {
+    const reflection = obligation({ opensOn: '2026-10-01', dueOn: '2026-10-15' });
+    const plan = obligation({ opensOn: '2026-10-01', dueOn: '2026-10-23', kind: 'plan-agreed', label: 'Professional growth plan agreed', rule: '004 §5.1' });
+    const days = teacherDays([reflection, plan], '2026-11-02', '2026-11-27');
+    // The plan's first chase (5 school days late, October half term skipped) is on its own day, Fri 6 Nov.
+    expect(days).toEqual({
+      '2026-11-06': ['overdue-5'],
+      '2026-11-09': ['overdue-10'],
+      '2026-11-16': ['overdue-15', 'overdue-10'],
+      '2026-11-23': ['overdue-20', 'overdue-15'],
+    });
+  });
+});
