@@ -20,7 +20,7 @@ export function renderHome(view: HomeView): Block[] {
   const open = (view.inProgress ?? []).filter((d) => d.platform === 'slack');
   if (open.length > 0) blocks.push(...sections(`*In progress* (carry on in its thread in Messages)\n${open.map((d) => `• ${d.title}${d.status === 'paused' ? ' — paused, say `resume` in its thread' : ''}`).join('\n')}`));
   blocks.push({ type: 'divider' }, ...sections('*Next deadlines*'));
-  const deadlines = view.deadlines.map((d) => `• ${d.overdue ? ':warning: ' : ''}${d.label} — due ${d.dueOn}${d.overdue ? ' (overdue)' : ''}`);
+  const deadlines = view.deadlines.map((d) => `• ${d.overdue ? ':warning: ' : ''}${d.label} — ${d.dueText ?? `due ${d.dueOn}`}`);
   blocks.push(...sections(deadlines.length === 0 ? 'Nothing due. Well done!' : deadlines.join('\n')));
   if (view.plan !== undefined) {
     blocks.push({ type: 'divider' }, ...sections(`*My plan* (${view.plan.status})\n${view.plan.goals.map((g) => `• ${g}`).join('\n')}`));

@@ -196,7 +196,7 @@ async function renderHome() {
     home.replaceChildren(
       el('p', {}, el('strong', {}, h.person.fullName), ` · ${year} · ${h.stage}`),
       el('h3', {}, 'What is due'),
-      h.deadlines.length === 0 ? el('p', { class: 'muted' }, 'Nothing open.') : el('ul', {}, h.deadlines.map((d) => el('li', { class: d.overdue ? 'overdue' : '' }, `${d.label} — ${d.dueOn}${d.overdue ? ' (overdue)' : ''}`))),
+      h.deadlines.length === 0 ? el('p', { class: 'muted' }, 'Nothing open.') : el('ul', {}, h.deadlines.map((d) => el('li', { class: d.overdue ? 'overdue' : '' }, `${d.label} — ${d.dueText ?? d.dueOn}`))),
       h.plan ? el('div', {}, el('h3', {}, `Plan: ${h.plan.status}`), el('ul', {}, h.plan.goals.map((g) => el('li', {}, g)))) : '',
       h.reviewees.length === 0 ? '' : el('div', {}, el('h3', {}, 'People you review'), el('ul', {}, h.reviewees.map((r) => el('li', {}, `${r.fullName}: ${r.open} open, ${r.overdue} overdue${r.next ? ` · next ${r.next}` : ''}`)))),
       el('div', { class: 'buttons' }, h.actions.map((a) => el('button', { type: 'button', onclick: () => act('home-action', { person: view.person, value: a.value }) }, a.label))),
