@@ -33,6 +33,8 @@ interface Figures {
   itemsMax: number;
   daysMedian: number;
   daysMax: number;
+  /** The most digests one person got in any run of 8 school days (the complaint: 6 in 8). */
+  in8Max?: number;
 }
 
 /** Every button a digest carries: its items' and (where it has them) its summaries' actions. */
@@ -75,11 +77,16 @@ await withBenchServices(fixedClock(londonInstant('2026-09-01', '08:00')), async 
     const schoolWeeks = new Set<string>();
     for (let date = '2026-09-01'; date <= '2027-08-31'; date = addDay(date)) if (calendar.isSchoolDay(date)) schoolWeeks.add(weekOf(date));
     const recipients = [...new Set(digests.map((d) => d.recipientId))];
+    const schoolDays: string[] = [];
+    for (let date = '2026-09-01'; date <= '2027-08-31'; date = addDay(date)) if (calendar.isSchoolDay(date)) schoolDays.push(date);
+    let in8Max = 0;
     const perWeek: number[] = [];
     const days: number[] = [];
     for (const person of recipients) {
       const mine = digests.filter((d) => d.recipientId === person);
-      days.push(new Set(mine.map((d) => d.date)).size);
+      const sent = new Set(mine.map((d) => d.date));
+      days.push(sent.size);
+      for (let i = 0; i + 8 <= schoolDays.length; i++) in8Max = Math.max(in8Max, schoolDays.slice(i, i + 8).filter((day) => sent.has(day)).length);
       for (const week of schoolWeeks) perWeek.push(mine.filter((d) => weekOf(d.date) === week).length);
     }
     if (process.env.CALM_TRACE !== undefined) for (const d of digests.filter((x) => inputs.people.find((p) => p.id === x.recipientId)?.email === process.env.CALM_TRACE)) console.log(d.date, d.items.map((i) => `${i.label.slice(0, 30)}=${i.state}${i.about ? `@${i.about.fullName}` : ""}`).join(" | "));
@@ -92,6 +99,7 @@ await withBenchServices(fixedClock(londonInstant('2026-09-01', '08:00')), async 
       itemsMax: Math.max(...digests.map((d) => d.items.length)),
       daysMedian: median(days),
       daysMax: Math.max(...days),
+      in8Max,
     });
     console.log(preset, results.get(preset));
   }
@@ -110,7 +118,7 @@ function renderDoc(before: Record<string, Figures>, after: Map<string, Figures>)
   const cell = (preset: string, pick: (f: Figures) => string) => `${before[preset] === undefined ? '—' : pick(before[preset])} → ${pick(after.get(preset)!)}`;
   const rows = PRESETS.map(
     (p) =>
-      `| ${p} | ${after.get(p)!.people} | ${cell(p, (f) => String(f.digests))} | ${cell(p, (f) => `${f.perWeekMedian} / ${f.perWeekMax}`)} | ${cell(p, (f) => String(f.buttonsMax))} | ${cell(p, (f) => String(f.itemsMax))} | ${cell(p, (f) => `${f.daysMedian} / ${f.daysMax}`)} |`,
+      `| ${p} | ${after.get(p)!.people} | ${cell(p, (f) => String(f.digests))} | ${cell(p, (f) => `${f.perWeekMedian} / ${f.perWeekMax}`)} | ${cell(p, (f) => String(f.in8Max ?? '—'))} | ${cell(p, (f) => String(f.buttonsMax))} | ${cell(p, (f) => String(f.itemsMax))} | ${cell(p, (f) => `${f.daysMedian} / ${f.daysMax}`)} |`,
   );
   return `# Calm reminders: figures over a simulated year
 
@@ -122,16 +130,19 @@ an agency teacher) is swept at 16:00 London on every calendar day of 2026/27 wit
 doing anything (the noisiest possible year). "Before" is the digest of the branch base; "after"
 is today's. Figures are over the people who got at least one digest.
 
-| preset | people | digests in the year | messages per person per school week (median / max) | buttons per digest (max) | items with buttons per digest (max) | days with a message per person (median / max) |
-|---|---|---|---|---|---|---|
+| preset | people | digests in the year | messages per person per school week (median / max) | most messages to one person in 8 school days | buttons per digest (max) | items with buttons per digest (max) | days with a message per person (median / max) |
+|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
 What changed (see ARCHITECTURE.md, "Calm digests"):
 
 - a digest carries at most five items with buttons, most pressing first; the rest are counted
   ("and 3 more — say \`status\`");
-- escalations to a manager or head are one summary line per thing ("3 of your team are overdue
-  with …") with one button that runs \`overdue\`, which names people only to those entitled;
+- buttons: each item with buttons has Start, Done, Snooze and Not applicable, so five items are 20;
+- escalations to a manager or head are one summary line per thing: a line manager's names their
+  own team ("3 of your team are overdue with … : A, B, C") with nothing to press; a head's gives
+  the count and one "See who" button that runs \`overdue\`, which names people only to those
+  entitled;
 - a look-ahead nudge (opened, due in N school days) is not repeated for the same item to the same
   person within the policy's smallest gap between its own look-ahead points (5 and 1 school days
   before: 4 school days); becoming due or overdue is always said;
