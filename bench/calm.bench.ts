@@ -16,7 +16,8 @@ import { withBenchServices } from './bench-support.ts';
  * 2026/27, one sweep at 16:00 London on every calendar day, nothing ever done (the noisiest
  * year). The digests are those the sweep delivers (the sweep-year tests prove delivery equals
  * `planReminders` + `composeDigest` day by day). Writes docs/calm-reminders.md; with
- * CALM_SAVE_BEFORE=1 it saves the figures as the "before" column instead.
+ * CALM_SAVE_BEFORE=1 it saves the figures as the "before" column instead; CALM_TRACE=email prints
+ * that person's digests day by day.
  */
 const PRESETS = ['kingsmead', 'thomas-alleyne', 'tpat', 'whmat'] as const;
 const BEFORE = new URL('../docs/calm-figures-before.json', import.meta.url);
