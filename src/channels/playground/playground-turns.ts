@@ -3,6 +3,7 @@ import type { CommandOutcome, DialogTarget, TrellisBot } from '../../core/bot/tr
 import type { TurnInput } from '../../core/conversations/engine/inbound-turn.ts';
 import type { OutgoingMessage } from '../../core/conversations/engine/outgoing-message.ts';
 import type { TurnResult } from '../../core/conversations/engine/run-turn.ts';
+import { digestActions } from '../../core/reminders/compose-digest.ts';
 import type { Clock } from '../../core/time/clock.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { PersonMessenger } from '../channel.ts';
@@ -64,7 +65,7 @@ export class PlaygroundTurns {
     const entry = this.#deps.state.findEntry(personId, threadId, entryId);
     if (entry === undefined) throw new PlaygroundInputError('That message is no longer here; reload the page.');
     if (entry.kind === 'digest') {
-      if (!entry.digest.items.some((item) => item.actions.some((a) => a.value === value))) throw new PlaygroundInputError('That button is not on this reminder.');
+      if (!digestActions(entry.digest).some((a) => a.value === value)) throw new PlaygroundInputError('That button is not on this reminder.');
       return this.#afterAct(actor, value, await this.#deps.bot.act(actor, value), messageId);
     }
     if (entry.kind !== 'bot' || entry.message.type !== 'choices') throw new PlaygroundInputError('That message has no buttons.');

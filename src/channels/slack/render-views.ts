@@ -1,6 +1,6 @@
 import type { HomeView } from '../../core/bot/bot-ports.ts';
 import type { FormField } from '../../core/conversations/engine/outgoing-message.ts';
-import type { DigestMessage } from '../../core/reminders/compose-digest.ts';
+import { type DigestMessage, itemDueText, moreText } from '../../core/reminders/compose-digest.ts';
 import { type Block, LIMITS, type SlackMessage, button, buttonRows, chunkText, sections } from './block-kit.ts';
 import { escapeMrkdwn } from './escape-mrkdwn.ts';
 
@@ -20,7 +20,7 @@ export function renderHome(view: HomeView): Block[] {
   const open = (view.inProgress ?? []).filter((d) => d.platform === 'slack');
   if (open.length > 0) blocks.push(...sections(`*In progress* (carry on in its thread in Messages)\n${open.map((d) => `• ${d.title}${d.status === 'paused' ? ' — paused, say `resume` in its thread' : ''}`).join('\n')}`));
   blocks.push({ type: 'divider' }, ...sections('*Next deadlines*'));
-  const deadlines = view.deadlines.map((d) => `• ${d.overdue ? ':warning: ' : ''}${d.label} — due ${d.dueOn}${d.overdue ? ' (overdue)' : ''}`);
+  const deadlines = view.deadlines.map((d) => `• ${d.overdue ? ':warning: ' : ''}${d.label} — ${d.dueText ?? `due ${d.dueOn}`}`);
   blocks.push(...sections(deadlines.length === 0 ? 'Nothing due. Well done!' : deadlines.join('\n')));
   if (view.plan !== undefined) {
     blocks.push({ type: 'divider' }, ...sections(`*My plan* (${view.plan.status})\n${view.plan.goals.map((g) => `• ${g}`).join('\n')}`));
@@ -39,14 +39,24 @@ export function renderHome(view: HomeView): Block[] {
   return blocks;
 }
 
-/** A day's reminders as one DM: a section per item with its buttons (start, done, snooze, not applicable). */
+/**
+ * A day's reminders as one DM: a section per item with its buttons (start, done, snooze, not
+ * applicable), "and 3 more — say `status`", then each escalation summary with its one button.
+ */
 export function renderDigest(digest: DigestMessage): SlackMessage[] {
   const blocks: Block[] = [{ type: 'header', text: { type: 'plain_text', text: digest.title.slice(0, 150) } }];
   for (const item of digest.items) {
-    const who = item.about === undefined ? '' : ` — ${item.about.fullName}`;
+    const who = item.about === undefined ? '' : ` — ${escapeMrkdwn(item.about.fullName)}`;
     const state = item.state === 'overdue' || item.state === 'escalated' ? ' :warning:' : '';
-    blocks.push(...sections(`*${item.label}*${who}${state}\nDue ${item.dueOn} · _${item.rule}_`));
+    const due = itemDueText(item, digest.date);
+    blocks.push(...sections(`*${escapeMrkdwn(item.label)}*${who}${state}\n${due.charAt(0).toUpperCase()}${due.slice(1)}`));
     if (item.actions.length > 0) blocks.push({ type: 'actions', elements: item.actions.map((a, i) => button(a.label, `${DIGEST_ACTION}${blocks.length}_${i}`, a.value, a.value.startsWith('start:') ? 'primary' : undefined)) });
+  }
+  const more = moreText(digest);
+  if (more !== undefined) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: more }] });
+  for (const summary of digest.escalations ?? []) {
+    blocks.push(...sections(`:warning: ${escapeMrkdwn(summary.text)}`));
+    if (summary.actions.length > 0) blocks.push({ type: 'actions', elements: summary.actions.map((a, i) => button(a.label, `${DIGEST_ACTION}${blocks.length}_${i}`, a.value)) });
   }
   const messages: SlackMessage[] = [];
   for (let i = 0; i < blocks.length; i += LIMITS.blocksPerMessage) {

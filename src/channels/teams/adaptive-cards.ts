@@ -1,6 +1,6 @@
 import type { CardElement, IAdaptiveCard, IExecuteAction, ISubmitAction } from '@microsoft/teams.cards';
 import type { Attachment, FormField, OutgoingMessage } from '../../core/conversations/engine/outgoing-message.ts';
-import type { DigestItem, DigestMessage } from '../../core/reminders/compose-digest.ts';
+import { type DigestItem, type DigestMessage, itemDueText, moreText } from '../../core/reminders/compose-digest.ts';
 import type { OutboundActivity } from './bot-connector.ts';
 import { escapeTeamsText } from './escape-markdown.ts';
 
@@ -137,15 +137,22 @@ const STATE_WORDS: Record<DigestItem['state'], string> = { escalated: 'escalated
 export function digestCards(digest: DigestMessage): IAdaptiveCard[] {
   const blocks: CardElement[][] = digest.items.map((item) => {
     const whose = item.about === undefined ? '' : ` — ${item.about.fullName}`;
-    const elements: CardElement[] = [
-      text(`**${item.label}**${whose}`),
-      text(`Due ${item.dueOn} (${STATE_WORDS[item.state]}) · ${item.rule}`, { size: 'Small', isSubtle: true }),
-    ];
+    const due = itemDueText(item, digest.date);
+    const elements: CardElement[] = [text(`**${item.label}**${whose}`), text(`${due.charAt(0).toUpperCase()}${due.slice(1)} (${STATE_WORDS[item.state]})`, { size: 'Small', isSubtle: true })];
     if (item.actions.length > 0) {
       elements.push({ type: 'ActionSet', actions: item.actions.map((action) => button(action.label, VERB.digest, { trellis: 'digest', value: action.value, label: `${action.label}: ${item.label}` })) });
     }
     return elements;
   });
+  const more = moreText(digest);
+  if (more !== undefined) blocks.push([text(more, { size: 'Small', isSubtle: true })]);
+  for (const summary of digest.escalations ?? []) {
+    const elements: CardElement[] = [text(`⚠ ${summary.text}`)];
+    if (summary.actions.length > 0) {
+      elements.push({ type: 'ActionSet', actions: summary.actions.map((action) => button(action.label, VERB.digest, { trellis: 'digest', value: action.value, label: `${action.label}: ${summary.label}` })) });
+    }
+    blocks.push(elements);
+  }
   // A long digest (a head of school's escalations) is split across cards rather than dropped.
   const cards: IAdaptiveCard[] = [];
   let current: CardElement[] = [text(digest.title, { weight: 'Bolder', size: 'Medium' })];

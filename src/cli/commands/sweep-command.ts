@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { composeChannels } from '../../compose-app.ts';
 import type { Deliverer, DigestDelivery } from '../../core/reminders/reminder-ports.ts';
+import { allDigestItems } from '../../core/reminders/compose-digest.ts';
 import { type SweepResult, sweepSchools } from '../../core/reminders/run-sweep.ts';
 import { type Clock, fixedClock } from '../../core/time/clock.ts';
 import { consoleLogger } from '../../logging/logger.ts';
@@ -85,7 +86,7 @@ export async function runSweepCommand(args: string[], context: CommandContext): 
 
 function digestLine(delivery: DigestDelivery): string {
   const { recipient, message } = delivery;
-  const count = message.items.length;
+  const count = allDigestItems(message).length;
   return `${message.date} ${recipient.email}: ${count} ${count === 1 ? 'item' : 'items'} — ${message.title}`;
 }
 

@@ -73,6 +73,8 @@ export interface BotReports {
   summary(person: KnownPerson, department: string | undefined, now: Date): Promise<OutgoingMessage[]>;
   /** `overdue [department]`: who is overdue for what; leaders only. */
   overdue(person: KnownPerson, department: string | undefined, now: Date): Promise<OutgoingMessage[]>;
+  /** `why`: the policy paragraph behind the person's next item, which messages otherwise leave out. */
+  why(person: KnownPerson, now: Date): Promise<OutgoingMessage[]>;
   /** `who-has-seen`: the person's own access log in plain words (002 §18). */
   whoHasSeen(person: KnownPerson, now: Date): Promise<OutgoingMessage[]>;
 }

@@ -5,6 +5,8 @@
 export type GrowthCommand =
   | { kind: 'help'; unknown?: string | undefined }
   | { kind: 'status' }
+  /** The policy paragraph behind the next item: the one place messages name paragraphs. */
+  | { kind: 'why' }
   | { kind: 'summary'; department?: string | undefined }
   | { kind: 'overdue'; department?: string | undefined }
   | { kind: 'log'; text: string }
@@ -61,6 +63,7 @@ export function parseGrowthCommand(raw: string): GrowthCommand {
   const rest = text.slice(first.length).trim();
   if (word === 'help' || word === '?') return { kind: 'help' };
   if (word === 'status' || word === 'me') return { kind: 'status' };
+  if (word === 'why' || word === 'why?') return { kind: 'why' };
   if (word === 'summary') return { kind: 'summary', department: rest || undefined };
   if (word === 'overdue') return { kind: 'overdue', department: rest || undefined };
   if (word === 'who-has-seen' || word === 'seen' || /^who\s+has\s+seen(\s+my\s+records)?\??$/i.test(text)) return { kind: 'who-has-seen' };
@@ -95,6 +98,7 @@ export function growthHelp(prefix: string, options: { leader: boolean; inThreadN
     ...DIALOG_SUBCOMMANDS.map((s) => `• \`${prefix}${s.usage}\` — ${s.description}`),
     `• \`${prefix}log TEXT\` — add a line to your growth diary`,
     `• \`${prefix}status\` — where you are in the cycle and what is due next`,
+    `• \`${prefix}why\` — the policy paragraph behind your next item`,
     `• \`${prefix}who-has-seen\` — who has looked at your records, when and why`,
     `• \`${prefix}request-access NAME: REASON\` — as a line manager who is not the reviewer, ask the head to see a plan (002 §18)`,
     `• \`${prefix}see-plan NAME\` — a colleague's plan, if you review them, are their head, or were granted access`,

@@ -12,6 +12,7 @@ import type { RecordsRequests } from '../records/my-records.ts';
 import { type Metrics, noMetrics, type TurnKind } from '../metrics/metrics.ts';
 import type { GovernorsRequests } from '../reports/governors-requests.ts';
 import { type GrowthCommand, growthHelp, parseGrowthCommand } from './growth-command.ts';
+import { SEE_WHO_ACTION } from '../reminders/compose-digest.ts';
 import { mayActFor } from './workspace-binding.ts';
 
 export interface TrellisBotDeps {
@@ -159,6 +160,8 @@ export class TrellisBot {
       }
       case 'status':
         return { kind: 'reply', messages: await reports.status(actor.person, now) };
+      case 'why':
+        return { kind: 'reply', messages: await reports.why(actor.person, now) };
       case 'who-has-seen':
         return { kind: 'reply', messages: await reports.whoHasSeen(actor.person, now) };
       case 'request-access':
@@ -265,12 +268,17 @@ export class TrellisBot {
     });
   }
 
-  /** A reminder's button (`start:<key>`, `done:<key>`, `snooze:<key>`, `na:<key>`). */
+  /** A reminder's button (`start:<key>`, `done:<key>`, `snooze:<key>`, `na:<key>`, or an escalation summary's `overdue`). */
   act(actor: Actor, value: string, detail?: { reason?: string | undefined; until?: string | undefined }): Promise<ReminderActionOutcome> {
     return this.#timed(actor, 'action', () => this.#act(actor, value, detail));
   }
 
   async #act(actor: Actor, value: string, detail?: { reason?: string | undefined; until?: string | undefined }): Promise<ReminderActionOutcome> {
+    if (value === SEE_WHO_ACTION) {
+      // "See who" on an escalation summary is the `overdue` command, which names people only to those entitled.
+      const outcome = await this.#run(actor, { kind: 'overdue' }, `act:${actor.person.id}:${value}`, {});
+      return { kind: 'reply', messages: outcome.kind === 'reply' ? outcome.messages : [] };
+    }
     const outcome = await this.#deps.actions.act(actor, value, this.#deps.clock.now(), detail);
     if (outcome.kind !== 'reply' || outcome.notifications === undefined) return outcome;
     // Told here rather than by each channel, so nobody is left unaware whichever channel the action came from.

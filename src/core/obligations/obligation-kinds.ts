@@ -111,7 +111,7 @@ const KINDS = {
     stage: 'In year',
     dialogs: {
       reviewee: CHECK_IN,
-      otherwise: 'Check-ins are recorded by the person reviewed (004 §6.6). Once you have met, press Done, or ask them to record it with `checkin`.',
+      otherwise: 'Check-ins are recorded by the person reviewed. Once you have met, press Done, or ask them to record it with `checkin`.',
     },
     done: HONEST,
     ...DUTY,
@@ -178,9 +178,9 @@ const KINDS = {
     madeBy: 'event',
     label: 'Check-in meetings booked',
     stage: 'In year',
-    dialogs: { reviewee: CHECK_IN, otherwise: 'The check-in is recorded by the person reviewed (004 §6.6) after you meet.' },
+    dialogs: { reviewee: CHECK_IN, otherwise: 'The check-in is recorded by the person reviewed after you meet.' },
     // The appraisee records the check-in (004 §6.6), and recording it marks the meeting held.
-    done: { honest: false, by: 'reviewee', why: 'Once you have met, record the check-in with `checkin`: recording it marks the meeting held (004 §6.6).' },
+    done: { honest: false, by: 'reviewee', why: 'Once you have met, record the check-in with `checkin`: recording it marks the meeting held.' },
     ...DUTY,
   },
   'observation-oral-feedback': {

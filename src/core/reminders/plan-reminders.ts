@@ -1,4 +1,4 @@
-import { compareDates, type IsoDate } from '../calendar/iso-date.ts';
+import { addCalendarDays, compareDates, dayOfWeek, type IsoDate } from '../calendar/iso-date.ts';
 import type { SchoolCalendar } from '../calendar/school-calendar.ts';
 import type { Policy } from '../policy/policy-schema.ts';
 import { isAdjustableKind } from '../obligations/obligation-kinds.ts';
@@ -53,6 +53,9 @@ interface CadencePoint {
  *   chased or escalated afterwards.
  * - Nothing that looks ahead to a deadline (due soon, due today) is sent once the deadline has
  *   passed, whether its day was held past a closed due day or caught up after an outage.
+ * - A look-ahead nudge (opened, due in N school days) is not sent when the same item was nudged
+ *   within the last `nudgeGapSchoolDays` school days: nobody hears about one item on consecutive
+ *   days unless it became due or overdue, which is always said.
  * - When points of one obligation for one recipient pile up (after a snooze or an outage), the
  *   latest day's points are sent and older unsent ones are superseded: one current state, not a
  *   backlog of stale nudges.
@@ -78,7 +81,8 @@ export function planReminders(input: PlanRemindersInput): Reminder[] {
     const id = `${obligation.opensOn}|${obligation.dueOn}|${chase}`;
     let points = schedules.get(id);
     if (points === undefined) {
-      points = cadencePoints({ ...obligation, chase }, cadence, days, today).map((p) => ({ ...p, heldTo: holdPoint(p.scheduledOn, obligation, chase, days) }));
+      const held = cadencePoints({ ...obligation, chase }, cadence, days, today).map((p) => ({ ...p, heldTo: holdPoint(p.scheduledOn, obligation, chase, days) }));
+      points = spaceLookAheadNudges(held, nudgeGapSchoolDays(cadence), days);
       schedules.set(id, points);
     }
     return points;
@@ -133,6 +137,42 @@ export function planReminders(input: PlanRemindersInput): Reminder[] {
     for (const reminder of list) if (reminder.sendOn === latest) due.push(reminder);
   }
   return due.sort((a, b) => a.recipientId.localeCompare(b.recipientId) || a.key.localeCompare(b.key));
+}
+
+/**
+ * The fewest school days between two look-ahead nudges about one item: the smallest gap the
+ * policy's own cadence puts between its look-ahead points (5 and 1 school days before due: 4),
+ * never more than its overdue interval (a thing not yet due is not nudged more often than a late
+ * one is chased) and never less than 2 (so never on consecutive school days).
+ */
+export function nudgeGapSchoolDays(cadence: Pick<Policy['reminders'], 'schoolDaysBefore' | 'overdueEverySchoolDays'>): number {
+  const before = [...new Set(cadence.schoolDaysBefore)].sort((a, b) => b - a);
+  let gap = cadence.overdueEverySchoolDays;
+  for (let i = 1; i < before.length; i++) gap = Math.min(gap, before[i - 1]! - before[i]!);
+  return Math.max(2, gap);
+}
+
+/**
+ * Drops a look-ahead point (opened, due in N) that would go out fewer than `gap` school days after
+ * the previous nudge of the same item kept for its owner; due-day, overdue and escalation points
+ * always stay, since each says something new.
+ */
+export function spaceLookAheadNudges<P extends { point: ReminderPoint; audience: ReminderAudience; heldTo: IsoDate }>(points: readonly P[], gap: number, days: SchoolDays): P[] {
+  const order = points.map((point, index) => ({ point, index })).sort((a, b) => compareDates(a.point.heldTo, b.point.heldTo) || a.index - b.index);
+  const keep = new Set<P>();
+  let last: IsoDate | undefined;
+  for (const { point } of order) {
+    if (point.audience !== 'owner') {
+      keep.add(point);
+      continue;
+    }
+    // Points on the same day as the last kept one go with it: the digest shows the most pressing.
+    const soon = last !== undefined && compareDates(point.heldTo, last) > 0 && compareDates(point.heldTo, days.add(last, gap)) < 0;
+    if (soon && (point.point === 'opened' || point.point.startsWith('due-in-'))) continue;
+    keep.add(point);
+    last = point.heldTo;
+  }
+  return points.filter((point) => keep.has(point));
 }
 
 /** A point that speaks of the deadline as still to come: "due in 5 school days", "due today". */
@@ -190,7 +230,8 @@ export function cadencePoints(
   if (obligation.chase === 'until-due') return points;
   const every = cadence.overdueEverySchoolDays;
   for (let overdue = every, on = schoolDays.add(dueOn, every); compareDates(on, today) <= 0; overdue += every, on = schoolDays.add(on, every)) {
-    points.push({ point: `overdue-${overdue}`, audience: 'owner', scheduledOn: on });
+    // The first chase says it has become overdue, on its day; later ones wait for the weekly chase day.
+    points.push({ point: `overdue-${overdue}`, audience: 'owner', scheduledOn: overdue === every ? on : weeklyChaseDay(on) });
   }
   // 0 turns an escalation off: "after 0 school days" would tell the manager before the owner had a chance.
   if (cadence.escalateToReviewerAfterSchoolDays > 0) {
@@ -200,6 +241,19 @@ export function cadencePoints(
     points.push({ point: 'escalated-head', audience: 'head', scheduledOn: schoolDays.add(dueOn, cadence.escalateToHeadAfterSchoolDays) });
   }
   return points;
+}
+
+/** Monday: the one day of the week repeat chases of overdue items go out. */
+export const CHASE_WEEKDAY = 1;
+
+/**
+ * The chase day on or after `date`. Repeat chases of overdue items all fall on it (held to the next
+ * school day when it is not one), so someone with two late items hears of both in one message a
+ * week rather than one message each on different days. It is never before `date`, so chases of one
+ * item stay at least the cadence's overdue interval apart.
+ */
+export function weeklyChaseDay(date: IsoDate): IsoDate {
+  return addCalendarDays(date, (CHASE_WEEKDAY - dayOfWeek(date) + 7) % 7);
 }
 
 /**

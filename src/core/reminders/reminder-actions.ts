@@ -95,7 +95,7 @@ export class ObligationReminderActions implements ReminderActions {
 
   async #snooze(obligation: ActionableObligation, change: ChangeBase, today: IsoDate, until: string | undefined): Promise<ReminderActionOutcome> {
     if (!isAdjustableKind(obligation.kind)) {
-      return reply(`Reminders for “${obligation.label}” can’t be snoozed: the deadline is fixed by the appeal procedure, and missing it loses the right to appeal (002 §16).`);
+      return reply(`Reminders for “${obligation.label}” can’t be snoozed: the deadline is fixed by the appeal procedure, and missing it loses the right to appeal.`);
     }
     const settled = settledText(obligation);
     if (settled !== undefined) return reply(settled);
@@ -121,7 +121,7 @@ export class ObligationReminderActions implements ReminderActions {
   }
 
   async #notApplicable(actor: Actor, obligation: ActionableObligation, change: ChangeBase, today: IsoDate, reason: string | undefined): Promise<ReminderActionOutcome> {
-    if (!isAdjustableKind(obligation.kind)) return reply(`“${obligation.label}” can’t be set aside: appeal deadlines are fixed by the appeal procedure (002 §16).`);
+    if (!isAdjustableKind(obligation.kind)) return reply(`“${obligation.label}” can’t be set aside: appeal deadlines are fixed by the appeal procedure.`);
     if (obligation.status === 'not-applicable') return reply(`${describe(obligation)} is already marked not applicable.`);
     const settled = settledText(obligation);
     if (settled !== undefined) return reply(settled);

@@ -61,6 +61,19 @@ export class CycleReports implements BotReports {
     return [{ type: 'summary', title, items }];
   }
 
+  /**
+   * `why`: messages speak of dates and things to do, never of paragraph numbers; asked, this names
+   * the policy paragraph and the rule behind the person's next item (the digest's first item).
+   */
+  async why(person: KnownPerson, now: Date): Promise<OutgoingMessage[]> {
+    const today = londonDateOf(now);
+    const year = academicYearOf(today);
+    const [cycle, owed] = await Promise.all([this.#reads.cycleOf(person.id, year), this.#owedForOthers(person, year, now)]);
+    const next = deadlinesOf(person.id, cycle, owed, today)[0];
+    if (next === undefined) return [say('Nothing is waiting for you right now, so there is nothing to explain. Say `status` to see your cycle.')];
+    return [say(whyText(next, today))];
+  }
+
   async home(person: KnownPerson, now: Date): Promise<HomeView> {
     const today = londonDateOf(now);
     const year = academicYearOf(today);
@@ -153,6 +166,14 @@ function deadlinesOf(personId: string, cycle: PersonCycleView | undefined, owed:
       yours: o.ownerPersonId === personId || (o.ownerRole === 'reviewee' && o.personId === personId),
       about: o.personId === personId ? undefined : { personId: o.personId, fullName: o.personName },
     }));
+}
+
+/** "Your next item is “Self-reflection”, due Thu 15 Oct. It comes from your school’s growth policy, paragraph 004 §4.2 …" */
+export function whyText(deadline: Pick<HomeDeadline, 'label' | 'dueOn' | 'rule' | 'about' | 'overdue'>, today: string): string {
+  const whose = deadline.about === undefined ? '' : ` for ${deadline.about.fullName}`;
+  const when = deadline.overdue ? dueText(deadline.dueOn, today) : `due ${readableDate(deadline.dueOn, today)}`;
+  const rule = deadline.rule === '' ? 'your school’s growth policy' : `${deadline.rule} of your school’s growth policy`;
+  return `Your next item is “${deadline.label}”${whose}, ${when}. Why: ${rule}, the rule “${deadline.label}”. If it doesn’t seem right for you, talk to your reviewer, or press Not applicable on its reminder and say why.`;
 }
 
 function deadlineLabel(deadline: HomeDeadline): string {

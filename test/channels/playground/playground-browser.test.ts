@@ -81,13 +81,13 @@ it('a visitor reflects and plans as a teacher, agrees the plan as the line manag
     await actAs(page, 'Sam Lewis');
     await page.getByRole('button', { name: 'Jump to next deadline' }).click();
     await expect.poll(() => page.locator('#status').textContent()).toMatch(/^Next deadline: Reflection on the Teachers’ Standards, due 2026-10-1\d\.$/);
-    await expect.poll(() => page.locator('#dm-messages').textContent()).toMatch(/due today · due 2026-10-1\d/);
+    await expect.poll(() => page.locator('#dm-messages').textContent()).toMatch(/Reflection on the Teachers’ Standardsdue today/);
     for (let day = 0; day < 6 && !(await page.locator('#dm-messages .state-overdue').count()); day++) {
       await page.getByRole('button', { name: 'Next school day' }).click();
       await expect.poll(() => page.locator('#status').textContent()).toMatch(/^Next school day: /);
       await idle(page);
     }
-    await expect.poll(() => page.locator('#dm-messages .card.digest').last().textContent()).toMatch(/\d overdue\)Reflection on the Teachers’ Standards.*overdue · due 2026-10-1\d/);
+    await expect.poll(() => page.locator('#dm-messages .card.digest').last().textContent()).toMatch(/\d overdue\)Reflection on the Teachers’ Standards.*overdue since (Mon|Tue|Wed|Thu|Fri) 1\d Oct/);
     // The date box follows the simulated clock.
     const today = (await page.locator('#clock-date').inputValue()) as string;
     expect(today).toMatch(/^2026-10-\d\d$/);

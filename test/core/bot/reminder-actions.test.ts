@@ -83,7 +83,7 @@ describe('start: from a reminder', () => {
 
   it('gives a helpful reply for a kind with no dialog, or one that is the other person’s to write', async () => {
     expect(text(await act('mo', 'start', 'Interim review'))).toMatch(/no chat form for the interim review.*press Done/);
-    expect(text(await act('mo', 'start', 'Autumn check-in'))).toMatch(/recorded by the person reviewed \(004 §6\.6\)/);
+    expect(text(await act('mo', 'start', 'Autumn check-in'))).toMatch(/^Check-ins are recorded by the person reviewed\. /);
     expect(text(await act('mo', 'start', 'Reflection'))).toMatch(/only they can start it/);
   });
 
@@ -163,7 +163,7 @@ describe('snooze:', () => {
   });
 
   it('refuses to snooze or set aside an appeal deadline (002 §16: immutable)', async () => {
-    expect(text(await act('tia', 'snooze', 'Appeal window', { until: '2026-11-30' }))).toMatch(/can’t be snoozed: the deadline is fixed.*002 §16/);
+    expect(text(await act('tia', 'snooze', 'Appeal window', { until: '2026-11-30' }))).toMatch(/can’t be snoozed: the deadline is fixed by the appeal procedure, and missing it loses the right to appeal\.$/);
     expect(text(await act('tia', 'na', 'Appeal window', { reason: 'not appealing' }))).toMatch(/can’t be set aside/);
     expect((await rowOf('Appeal window')).status).toBe('open');
   });

@@ -50,7 +50,7 @@ describe('appeal (002 §16–17)', () => {
     await chat.user('I disagree with it.');
     expect(chat.lastBot()).toMatch(/^Please write at least 150 characters\.\nSet out the grounds of your appeal in detail/);
     await chat.user('skip');
-    expect(chat.lastBot()).toMatch(/^The grounds must be set out in detail \(002 §16\)\./);
+    expect(chat.lastBot()).toMatch(/^The grounds must be set out in detail\./);
     await chat.user(GROUNDS);
     expect(chat.lastBot()).toMatch(/companion or union representative/);
     await chat.user('back');

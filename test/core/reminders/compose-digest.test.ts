@@ -10,12 +10,21 @@ describe('the daily digest (Brief "Who uses it": one digest, not a flood)', () =
     const reminders = planReminders({ school, calendar, obligations: [reflection, checkIn], people, now: at('2026-10-20') });
     const digest = composeDigest(MANAGER, '2026-10-20', reminders);
     expect(digest.title).toBe("Your growth cycle and your team's: 2 things (1 overdue)");
+    expect(digest.escalations).toEqual([
+      {
+        label: 'Self-reflection',
+        audience: 'reviewer',
+        text: 'Tara One is overdue with “Self-reflection” (due Thu 15 Oct)',
+        items: [{ obligationKey: reflection.key, label: 'Self-reflection', dueOn: '2026-10-15', dueText: 'overdue since Thu 15 Oct (5 days)', rule: '004 §4.2', state: 'escalated', point: 'escalated-reviewer', about: { personId: TEACHER, fullName: 'Tara One' }, actions: [] }],
+        actions: [],
+      },
+    ]);
     expect(digest.items).toEqual([
-      { obligationKey: reflection.key, label: 'Self-reflection', dueOn: '2026-10-15', rule: '004 §4.2', state: 'escalated', point: 'escalated-reviewer', about: { personId: TEACHER, fullName: 'Tara One' }, actions: [] },
       {
         obligationKey: checkIn.key,
         label: 'Autumn check-in: agree performance expectations',
         dueOn: '2026-10-21',
+        dueText: 'due Wed 21 Oct',
         rule: '004 §5.1, §6.3',
         state: 'due-soon',
         point: 'due-in-1',
@@ -23,6 +32,7 @@ describe('the daily digest (Brief "Who uses it": one digest, not a flood)', () =
         actions: ['start', 'done', 'snooze', 'na'].map((verb) => ({ label: expect.any(String), value: `${verb}:${checkIn.key}` })),
       },
     ]);
+    expect(digest.more).toEqual([]);
   });
 
   it('folds several points of one obligation into one item for its owner, with start, done, snooze and n/a; "due today" only on the due day', () => {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { londonInstant } from '../../../src/core/calendar/london-time.ts';
 import { parseTermDates } from '../../../src/core/calendar/term-dates.ts';
+import { allDigestItems } from '../../../src/core/reminders/compose-digest.ts';
 import type { Deliverer, DigestDelivery } from '../../../src/core/reminders/reminder-ports.ts';
 import type { School } from '../../../src/core/schools/school.ts';
 import { fixedClock } from '../../../src/core/time/clock.ts';
@@ -51,7 +52,7 @@ async function sweepOn(school: School, date: string, result?: { followUps: numbe
 }
 
 function itemsFor(deliveries: DigestDelivery[], personId: string, kind: string) {
-  return deliveries.filter((d) => d.recipient.id === personId).flatMap((d) => d.message.items.filter((item) => item.obligationKey.includes(kind)));
+  return deliveries.filter((d) => d.recipient.id === personId).flatMap((d) => allDigestItems(d.message).filter((item) => item.obligationKey.includes(kind)));
 }
 
 /** The reviewer issues the final report (002 §16); Amy's plan has no targets, so only the overall assessment is asked. */

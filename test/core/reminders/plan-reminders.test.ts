@@ -19,7 +19,7 @@ function sentDays(obligations: ReminderObligation[], from: string, to: string) {
 }
 
 describe('the reminder cadence (policy.reminders; Brief "Stages and deadlines")', () => {
-  it('reminds when it opens, 5 and 1 school days before, on the day, every 5 school days overdue, and escalates to the manager then the head', () => {
+  it('reminds when it opens, 5 and 1 school days before, on the day, 5 school days overdue then on the weekly chase day (Monday) at least 5 school days on, and escalates to the manager then the head', () => {
     const selfReflection = obligation(); // due Thu 15 Oct 2026 (004 §4.2, by mid-October)
     expect(sentDays([selfReflection], '2026-09-28', '2026-11-13')).toEqual({
       '2026-10-01': ['opened→teacher'],
@@ -29,9 +29,10 @@ describe('the reminder cadence (policy.reminders; Brief "Stages and deadlines")'
       // two school days overdue: Fri 16, Mon 19 October.
       '2026-10-19': ['escalated-reviewer→manager'],
       '2026-10-22': ['overdue-5→teacher'],
-      // ten school days overdue skips October half term (26–30 Oct): Thu 5 November.
-      '2026-11-05': ['escalated-head→head', 'overdue-10→teacher'],
-      '2026-11-12': ['overdue-15→teacher'],
+      // ten school days overdue skips October half term (26–30 Oct): Thu 5 November for the head;
+      // the repeat chase waits for the next Monday, 9 November; the one after for Mon 16 Nov.
+      '2026-11-05': ['escalated-head→head'],
+      '2026-11-09': ['overdue-10→teacher'],
     });
   });
 
@@ -54,8 +55,8 @@ describe('the reminder cadence (policy.reminders; Brief "Stages and deadlines")'
       '2027-02-23': ['escalated-reviewer→head'],
       // School days after Fri 12 Feb, half term skipped: 22, 23, 24, 25, 26 Feb.
       '2027-02-26': ['overdue-5→manager'],
-      '2027-03-05': ['overdue-10→manager'],
-      '2027-03-12': ['overdue-15→manager'],
+      // Repeat chases on the weekly chase day: Fri 5 Mar → Mon 8 Mar; Fri 12 Mar → Mon 15 Mar.
+      '2027-03-08': ['overdue-10→manager'],
     });
   });
 });

@@ -124,8 +124,7 @@ function digestCard(entry, threadId) {
       { class: 'item' },
       el('strong', {}, item.label),
       item.about ? ` — ${item.about.fullName}` : '',
-      el('div', {}, el('span', { class: `state-${item.state}` }, item.state.replace('-', ' ')), ` · due ${item.dueOn}`),
-      el('div', { class: 'muted' }, `Why: ${item.rule}`),
+      el('div', {}, el('span', { class: `state-${item.state}` }, item.dueText ?? `due ${item.dueOn}`), item.state === 'opened' ? ' · new' : ''),
       el(
         'div',
         { class: 'buttons' },
@@ -135,7 +134,16 @@ function digestCard(entry, threadId) {
       ),
     ),
   );
-  return el('div', { class: 'card digest' }, el('h3', {}, d.title), el('ul', {}, items));
+  const more = d.more && d.more.length > 0 ? [el('p', { class: 'muted' }, `and ${d.more.length} more — say `, el('code', {}, 'status'))] : [];
+  const summaries = (d.escalations ?? []).map((s) =>
+    el(
+      'p',
+      { class: 'escalation' },
+      `⚠ ${s.text} `,
+      s.actions.map((a) => el('button', { type: 'button', 'aria-label': `${a.label}: ${s.label}`, onclick: () => act('press', { person: view.person, thread: threadId, entry: entry.id, value: a.value }) }, a.label)),
+    ),
+  );
+  return el('div', { class: 'card digest' }, el('h3', {}, d.title), el('ul', {}, items), ...more, ...summaries);
 }
 
 function renderList(list, entries, threadId) {
@@ -189,7 +197,7 @@ async function renderHome() {
     home.replaceChildren(
       el('p', {}, el('strong', {}, h.person.fullName), ` · ${year} · ${h.stage}`),
       el('h3', {}, 'What is due'),
-      h.deadlines.length === 0 ? el('p', { class: 'muted' }, 'Nothing open.') : el('ul', {}, h.deadlines.map((d) => el('li', { class: d.overdue ? 'overdue' : '' }, `${d.label} — ${d.dueOn}${d.overdue ? ' (overdue)' : ''}`))),
+      h.deadlines.length === 0 ? el('p', { class: 'muted' }, 'Nothing open.') : el('ul', {}, h.deadlines.map((d) => el('li', { class: d.overdue ? 'overdue' : '' }, `${d.label} — ${d.dueText ?? d.dueOn}`))),
       h.plan ? el('div', {}, el('h3', {}, `Plan: ${h.plan.status}`), el('ul', {}, h.plan.goals.map((g) => el('li', {}, g)))) : '',
       h.reviewees.length === 0 ? '' : el('div', {}, el('h3', {}, 'People you review'), el('ul', {}, h.reviewees.map((r) => el('li', {}, `${r.fullName}: ${r.open} open, ${r.overdue} overdue${r.next ? ` · next ${r.next}` : ''}`)))),
       el('div', { class: 'buttons' }, h.actions.map((a) => el('button', { type: 'button', onclick: () => act('home-action', { person: view.person, value: a.value }) }, a.label))),

@@ -57,13 +57,13 @@ export const appealDialog = defineDialog({
             : undefined;
         },
       }),
-      listStep({ name: 'entries', label: 'Entries appealed', question: 'Which entries in your review are you appealing against? One per line — several entries make one appeal (002 §16).', min: 1, max: 12 }),
+      listStep({ name: 'entries', label: 'Entries appealed', question: 'Which entries in your review are you appealing against? One per line — several entries make one appeal.', min: 1, max: 12 }),
       textStep({
         name: 'grounds',
         label: 'Grounds',
         question: 'Set out the grounds of your appeal in detail: for each entry, why you believe it is wrong and the evidence you rely on.',
         minLength: MIN_GROUNDS_LENGTH,
-        required: 'The grounds must be set out in detail (002 §16).',
+        required: 'The grounds must be set out in detail.',
       }),
       ...(appeals.companionAllowed
         ? [textStep({ name: 'companion', label: 'Companion', question: 'Will a companion or union representative come with you to the appeal meeting? Their name and role, or `skip`.', optional: true })]

@@ -42,7 +42,7 @@ export const checkInDialog = defineDialog({
         check: (date, stepEnv) => (isAfter(date, stepEnv.today) ? 'That date is still to come — record a check-in once it has happened.' : undefined),
       }),
       textStep({ name: 'discussed', label: 'Discussed', question: 'What did you discuss?' }),
-      textStep({ name: 'agreed-actions', label: 'Agreed actions', question: 'What actions or next steps did you agree?', required: 'Agreed actions are the heart of the record (004 §6.7) — “none this time” is fine.' }),
+      textStep({ name: 'agreed-actions', label: 'Agreed actions', question: 'What actions or next steps did you agree?', required: 'Agreed actions are the heart of the record — “none this time” is fine.' }),
       ...(policy.checkIns.wellbeingCheck
         ? [
             textStep({

@@ -51,7 +51,7 @@ export const planAgreementDialog = defineDialog({
       intro: [],
       confirm: true,
       summaryTitle: 'Your decision',
-      help: 'Agree a colleague’s growth plan, or ask for changes. Appraisees own their plans; agreement is a conversation (004 §5.3–5.4).',
+      help: 'Agree a colleague’s growth plan, or ask for changes. Appraisees own their plans; agreement is a conversation.',
       steps: (values) => [...steps, commentStep(values)],
       async complete(values, records) {
         const plan = chosen(values);

@@ -92,7 +92,7 @@ function jobDescriptionStep(): Step {
   return listStep({
     name: 'jd-points',
     label: 'Job description points',
-    question: 'You’ll reflect against your job description (004 §4.1). List its main points or competencies, one per line or separated by semicolons (up to 8).',
+    question: 'You’ll reflect against your job description. List its main points or competencies, one per line or separated by semicolons (up to 8).',
     min: 1,
     max: 8,
   });

@@ -1,4 +1,5 @@
-import { addCalendarDays, dayOfWeek, daysBetween, type IsoDate, isIsoDate, isoDateParts } from '../../calendar/iso-date.ts';
+import { addCalendarDays, daysBetween, type IsoDate, isIsoDate, isoDateParts } from '../../calendar/iso-date.ts';
+import { readableDate } from '../../reports/readable-date.ts';
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
@@ -47,11 +48,7 @@ function valid(year: number, month: number, day: number): IsoDate | undefined {
   return isIsoDate(date) ? date : undefined;
 }
 
-const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** "Fri 20 Nov 2026": how the bot writes a date back, so a misread one is easy to spot. Built by hand so ICU data can't change it. */
+/** "Fri 20 Nov 2026": how the bot writes a date back, so a misread one is easy to spot (`readableDate` with the year). */
 export function showDate(date: IsoDate): string {
-  const { year, month, day } = isoDateParts(date);
-  return `${WEEKDAYS[dayOfWeek(date)]} ${day} ${MONTH_NAMES[month - 1]} ${year}`;
+  return readableDate(date);
 }

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { londonDateOf } from '../../../../src/core/calendar/london-time.ts';
-import type { DigestItem } from '../../../../src/core/reminders/compose-digest.ts';
+import { allDigestItems, type DigestItem, type DigestMessage } from '../../../../src/core/reminders/compose-digest.ts';
 import type { Deliverer, DeliveryResult, DigestDelivery } from '../../../../src/core/reminders/reminder-ports.ts';
 import type { Clock } from '../../../../src/core/time/clock.ts';
 import { runTrellisWith } from '../../../support/run-cli.ts';
@@ -52,7 +52,10 @@ export interface RecordedDelivery {
   /** The London date the delivery happened on (the sweep's clock). */
   deliveredOn: string;
   date: string;
+  /** Every item the digest speaks of: shown with buttons, counted, and inside escalation summaries. */
   items: DigestItem[];
+  /** The digest as composed, for what the person actually sees. */
+  message: DigestMessage;
 }
 
 /** A deliverer that keeps what it was given; `fail` may make an attempt fail first. */
@@ -64,7 +67,7 @@ export function recordingDeliverer(clock: { current: Clock }, fail?: (delivery: 
       deliver(delivery) {
         const failure = fail?.(delivery);
         if (failure !== undefined) return Promise.resolve(failure);
-        deliveries.push({ key: delivery.key, email: delivery.recipient.email, deliveredOn: londonDateOf(clock.current.now()), date: delivery.message.date, items: delivery.message.items });
+        deliveries.push({ key: delivery.key, email: delivery.recipient.email, deliveredOn: londonDateOf(clock.current.now()), date: delivery.message.date, items: allDigestItems(delivery.message), message: delivery.message });
         return Promise.resolve({ ok: true });
       },
     },

@@ -37,7 +37,7 @@ export function expectationsShape(plan: Expectations, person: { role: Role; flag
       ]);
       if (widerImpact) {
         const choices = Array.from({ length: count(values) }, (_, i) => ({ label: clip(textOf(values, `${PREFIX}-${i + 1}-detail`) || `Expectation ${i + 1}`), value: String(i + 1) }));
-        steps.push(choiceStep({ name: 'wider-impact', label: 'Wider impact', question: 'Which expectation has an impact on the wider academy or trust (004 §5.5)?', choices, required: 'One expectation must reach the wider academy or trust (004 §5.5).' }));
+        steps.push(choiceStep({ name: 'wider-impact', label: 'Wider impact', question: 'Which expectation has an impact on the wider academy or trust?', choices, required: 'One expectation must reach the wider academy or trust.' }));
       }
       if (plan.cpdIdeas !== undefined) {
         steps.push(
@@ -46,7 +46,7 @@ export function expectationsShape(plan: Expectations, person: { role: Role; flag
             label: 'CPD and professional support ideas',
             question: plan.cpdIdeas.question,
             hint: plan.cpdIdeas.hint,
-            required: `Your ideas for CPD or professional support belong in your plan (${plan.cpdIdeas.rule}) — “none yet” is fine.`,
+            required: `Your ideas for CPD or professional support belong in your plan — “none yet” is fine (say `why` for the policy behind it).`,
           }),
         );
       }

@@ -31,7 +31,7 @@ export function goalsShape(plan: Goals): PlanShapeSteps {
         dateListStep({
           name: `${PREFIX}-${n}-check-ins`,
           label: `Goal ${n} — check-in dates`,
-          question: 'When will your progress check-ins be? Half-termly is a good rhythm (003 §10.1). Give dates separated by commas.',
+          question: 'When will your progress check-ins be? Half-termly is a good rhythm. Give dates separated by commas.',
           max: 12,
           check: (date, env, vals: Values) => {
             if (!isAfter(date, env.today)) return 'Check-in dates need to be in the future.';

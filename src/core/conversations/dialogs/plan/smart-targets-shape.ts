@@ -74,11 +74,11 @@ export function smartTargetsShape(plan: SmartTargets, person: { role: Role; flag
       label: `${slot.label}`,
       question: `${slot.label}: what is the target? Make it SMART — specific, measurable, achievable, realistic and time-bound.`,
       validate: slot.quantitative
-        ? { test: hasQuantity, message: 'The pupil-progress target has to be quantitative (002 §10): please include a number, e.g. “80% of 11X reach grade 5 or above in maths”.' }
+        ? { test: hasQuantity, message: 'The pupil-progress target has to be quantitative: please include a number, e.g. “80% of 11X reach grade 5 or above in maths”.' }
         : undefined,
     }),
     ...(plan.mustCiteImprovementPlanArea
-      ? [textStep({ name: `${slot.id}-area`, label: `${slot.label} — improvement plan area`, question: 'Which area of the school or department improvement plan (SIP/DIP) does it serve?', required: 'Every target must name the SIP or DIP area it relates to (002 §12).' })]
+      ? [textStep({ name: `${slot.id}-area`, label: `${slot.label} — improvement plan area`, question: 'Which area of the school or department improvement plan (SIP/DIP) does it serve?', required: 'Every target must name the SIP or DIP area it relates to.' })]
       : []),
     dateStep({
       name: `${slot.id}-by`,

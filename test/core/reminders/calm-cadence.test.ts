@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { nudgeGapSchoolDays, planReminders } from '../../../src/core/reminders/plan-reminders.ts';
+import type { ReminderObligation } from '../../../src/core/reminders/reminder-types.ts';
+import { at, calendar, obligation, people, school, TEACHER } from './reminder-fixtures.ts';
+
+/** The school days in [from, to] on which Tara is sent anything, with which points. */
+function teacherDays(obligations: ReminderObligation[], from: string, to: string) {
+  const days: Record<string, string[]> = {};
+  for (let date = from; date <= to; date = calendar.addCalendarDays(date, 1)) {
+    const due = planReminders({ school, calendar, obligations, people, now: at(date), catchUpSchoolDays: 0 }).filter((r) => r.recipientId === TEACHER);
+    if (due.length > 0) days[date] = due.map((r) => r.point);
+  }
+  return days;
+}
+
+describe('no repeat nudge about one item on consecutive days unless it became due or overdue (policy.reminders cadence)', () => {
+  it('takes the gap from the cadence: 4 school days between the preset look-ahead points (5 and 1 before due), never under 2, never over the overdue interval', () => {
+    expect(nudgeGapSchoolDays(school.policy.reminders)).toBe(4);
+    expect(nudgeGapSchoolDays({ schoolDaysBefore: [2, 1], overdueEverySchoolDays: 5 })).toBe(2);
+    expect(nudgeGapSchoolDays({ schoolDaysBefore: [20, 10], overdueEverySchoolDays: 5 })).toBe(5);
+    expect(nudgeGapSchoolDays({ schoolDaysBefore: [5], overdueEverySchoolDays: 3 })).toBe(3);
+  });
+
+  it('004 §4.2 self-reflection opened on Wed 7 Oct and due Thu 15 Oct: the "due in 5" nudge on Thu 8 Oct is dropped as Tara heard of it the day before; due in 1 and due today still come', () => {
+    const reflection = obligation({ opensOn: '2026-10-07', dueOn: '2026-10-15' });
+    expect(teacherDays([reflection], '2026-10-05', '2026-10-16')).toEqual({
+      '2026-10-07': ['opened'],
+      '2026-10-14': ['due-in-1'],
+      '2026-10-15': ['due-today'],
+    });
+  });
+
+  it('004 §4.2: opened and due in 1 on the same day are one nudge, followed the next day by the due-day nudge (it became due), and the first overdue chase is always sent', () => {
+    const reflection = obligation({ opensOn: '2026-10-14', dueOn: '2026-10-15' });
+    const days = teacherDays([reflection], '2026-10-12', '2026-10-23');
+    expect(days).toEqual({ '2026-10-14': ['due-in-1', 'opened'], '2026-10-15': ['due-today'], '2026-10-22': ['overdue-5'] });
+    const sent = Object.keys(days);
+    for (let i = 1; i < sent.length; i++) {
+      if (calendar.addSchoolDays(sent[i - 1]!, 1) === sent[i]) expect(days[sent[i]!]!.every((p) => p === 'due-today' || p.startsWith('overdue-'))).toBe(true);
+    }
+  });
+});
+
+describe('repeat chases of overdue items go out together on one day a week (policy.reminders overdueEverySchoolDays)', () => {
+  it('004 §4.2 and §5.1: the self-reflection overdue since Thu 15 Oct and the plan since Fri 23 Oct are chased together on Mondays after their first chase, not on alternate days', () => {
+    const reflection = obligation({ opensOn: '2026-10-01', dueOn: '2026-10-15' });
+    const plan = obligation({ opensOn: '2026-10-01', dueOn: '2026-10-23', kind: 'plan-agreed', label: 'Professional growth plan agreed', rule: '004 §5.1' });
+    const days = teacherDays([reflection, plan], '2026-11-02', '2026-11-27');
+    // The plan's first chase (5 school days late, October half term skipped) is on its own day, Fri 6 Nov.
+    expect(days).toEqual({
+      '2026-11-06': ['overdue-5'],
+      '2026-11-09': ['overdue-10'],
+      '2026-11-16': ['overdue-15', 'overdue-10'],
+      '2026-11-23': ['overdue-20', 'overdue-15'],
+    });
+  });
+});
