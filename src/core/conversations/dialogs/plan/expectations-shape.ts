@@ -46,7 +46,7 @@ export function expectationsShape(plan: Expectations, person: { role: Role; flag
             label: 'CPD and professional support ideas',
             question: plan.cpdIdeas.question,
             hint: plan.cpdIdeas.hint,
-            required: `Your ideas for CPD or professional support belong in your plan — “none yet” is fine (say `why` for the policy behind it).`,
+            required: `Your ideas for CPD or professional support belong in your plan — “none yet” is fine (say \`why\` for the policy behind it).`,
           }),
         );
       }
