@@ -201,6 +201,13 @@ describe('a reused e-mail and a change of name', () => {
     expect(records).toContain(zoe.id);
     expect(records).not.toContain('Tara');
     expect(records).not.toContain(tara.id);
+
+    // The earlier holder's records are still exported, under the address they had.
+    const out = join(dir, 'export');
+    const exported = await trellis('2027-01-04T10:00:00Z', 'export', 'person', old.email, '--school', 'washwood', '--out', out);
+    expect(exported.stdout).toMatch(/Tara One \(.*\): \d+ records/);
+    const json = JSON.parse(await readFile(join(out, 'trellis-records-tara-one-2027-01-04.json'), 'utf8')) as { subject: { id: string; email: string } };
+    expect(json.subject).toMatchObject({ id: tara.id, email: 't1@school.example' });
   });
 
   it('a new name with the same start date is the same person: an update, records kept', async () => {
