@@ -91,10 +91,14 @@ describe('leavers: people missing from a later roster file', () => {
     expect((await person('hod.maths@school.example')).active).toBe(true);
   });
 
-  it('refuses a --leavers word it does not know, in plain words', async () => {
+  it('refuses a --leavers word it does not know, or a leaving day still to come, in plain words', async () => {
     const { code, stderr } = await trellis('2026-10-01T09:00:00Z', 'import', 'roster', withoutHod, '--school', 'washwood', '--leavers', 'delete');
     expect(code).toBe(1);
     expect(stderr).toMatch(/--leavers is "mark" or "keep", not "delete"/);
+    const future = await trellis('2026-10-01T09:00:00Z', 'import', 'roster', withoutHod, '--school', 'washwood', '--leavers', 'mark', '--left-on', '2026-10-02');
+    expect(future.code).toBe(1);
+    expect(future.stderr).toMatch(/--left-on 2026-10-02 is after today/);
+    expect((await person('hod.maths@school.example')).active).toBe(true);
   });
 
   it('--leavers mark makes a leaver: inactive from the day given, assignments ended as reviewee and reviewer, chat links cut, open obligations closed, records kept (002 §29, 004 §11.2)', async () => {

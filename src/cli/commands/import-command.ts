@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { londonDateOf } from '../../core/calendar/london-time.ts';
 import { importRoster, UnknownSchoolError } from '../../core/roster/import-roster.ts';
 import { CliError } from '../cli-error.ts';
 import type { LeaversChoice, NamedPerson, RosterChanges } from '../../core/ports.ts';
@@ -28,6 +29,7 @@ export async function runImportCommand(args: string[], context: CommandContext):
   if (leavers !== 'list' && leavers !== 'mark' && leavers !== 'keep') throw new CliError(`--leavers is "mark" or "keep", not "${leavers}".\n\nUsage:\n${IMPORT_USAGE}`);
   const leftOn = parsed.values['left-on'] === undefined ? undefined : requireIsoDate(parsed.values['left-on'], '--left-on');
   if (leftOn !== undefined && leavers !== 'mark') throw new CliError(`--left-on goes with --leavers mark.\n\nUsage:\n${IMPORT_USAGE}`);
+  if (leftOn !== undefined && leftOn > londonDateOf(context.clock.now())) throw new CliError(`--left-on ${leftOn} is after today: mark leavers once they have left.`);
   const text = await readTextFile(file, 'roster');
   const school = parsed.values.school;
   await withServices(context, async (services) => {
