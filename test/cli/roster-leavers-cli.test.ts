@@ -75,6 +75,10 @@ describe('leavers: people missing from a later roster file', () => {
     withoutHod = await rosterFile('without-hod.csv', (lines) =>
       lines.filter((l) => !l.startsWith('hod.maths@')).map((l) => (l.startsWith('ta1@') ? l : l.replace(',hod.maths@school.example,', ',deputy@school.example,'))),
     );
+    // The head delegated reviewing the deputy to Mo Maths (002 §27).
+    const deputy = await person('deputy@school.example');
+    const hod = await person('hod.maths@school.example');
+    await db.prisma.reviewerAssignment.create({ data: { revieweeId: deputy.id, reviewerId: hod.id, kind: 'reviewer', startsOn: new Date('2026-09-08T00:00:00Z'), reason: 'delegated by the head (002 §27)' } });
   });
 
   it('lists the people not in the file and says how to mark them, changing nothing about them', async () => {
@@ -126,12 +130,15 @@ describe('leavers: people missing from a later roster file', () => {
     expect(await db.prisma.cycle.count({ where: { personId: hod.id } })).toBe(cyclesBefore);
   });
 
-  it('a leaver’s reviewees fall back by the one relationships rule: to the line manager the file gives, or to no one when their line still names the leaver (002 §29)', async () => {
+  it('a leaver’s reviewees fall back by the one relationships rule: to the line manager the file gives, a delegated reviewee to their line manager, or to no one when their line still names the leaver (002 §27, §29)', async () => {
     const hod = await person('hod.maths@school.example');
     const deputy = await person('deputy@school.example');
     expect(await reviewerOn('t1@school.example', '2026-09-20')).toBe(hod.id);
     expect(await reviewerOn('t1@school.example', '2026-10-01')).toBe(deputy.id);
     expect(await reviewerOn('ta1@school.example', '2026-10-01')).toBeUndefined();
+    // A reviewer delegated for a reason who leaves: the reviewee falls back to their line manager.
+    expect(await reviewerOn('deputy@school.example', '2026-09-20')).toBe(hod.id);
+    expect(await reviewerOn('deputy@school.example', '2026-10-01')).toBe((await person('head@school.example')).id);
     // t1's open obligations that the reviewer owns follow the new reviewer.
     const owned = await db.prisma.obligation.findMany({ where: { personId: (await person('t1@school.example')).id, status: 'open', ownerRole: 'reviewer' } });
     expect(owned.length).toBeGreaterThan(0);
