@@ -13,20 +13,49 @@ export interface SchoolRepository {
   findSchool(slug: string): Promise<School | undefined>;
 }
 
+/** Someone the roster import names in its output. */
+export interface NamedPerson {
+  email: string;
+  fullName: string;
+}
+
+/** What to do with people on the roster whom the file does not mention. */
+export type LeaversChoice = 'list' | 'mark' | 'keep';
+
+export interface RosterOptions {
+  /** `list` (the default) names them; `mark` marks them as leavers; `keep` leaves them as they are, silently. */
+  leavers: LeaversChoice;
+  /** The day the leavers left: the import day unless given. */
+  leftOn: string;
+  /** E-mails of the file's bad lines: those people are in the file, so never taken for leavers. */
+  alsoInFile: readonly string[];
+}
+
 export interface RosterChanges {
   created: number;
   updated: number;
   unchanged: number;
-  /** People already in Trellis for this school whom the file does not mention. */
-  notInFile: number;
+  /** Active people already in Trellis for this school whom the file does not mention. */
+  notInFile: NamedPerson[];
+  /** Those of them marked as leavers by this import (`--leavers mark`). */
+  leaversMarked: NamedPerson[];
+  /** Leavers the file names again, active once more. */
+  returned: NamedPerson[];
+  /** A reused e-mail given to a new person: the earlier holder keeps their records under a released address. */
+  reusedEmails: { email: string; previous: string; now: string }[];
+  /** The same person under a new name. */
+  renamed: { email: string; from: string; to: string }[];
+  /** People staying whose line manager has just left and whom the file does not give another (their bad line). */
+  managerLeft: NamedPerson[];
 }
 
 export interface RosterRepository {
   /**
    * Writes the rows in one transaction: people created or updated by e-mail, line managers,
-   * reviewer and coach assignments (ended and started, never rewritten, so history stays).
+   * reviewer and coach assignments (ended and started, never rewritten, so history stays), and,
+   * when asked, the people missing from the file marked as leavers.
    */
-  applyRoster(schoolId: string, rows: readonly RosterRow[], today: string): Promise<RosterChanges>;
+  applyRoster(schoolId: string, rows: readonly RosterRow[], today: string, options: RosterOptions): Promise<RosterChanges>;
   /** The school's staff with their reviewer and coach on the day (`src/core/access/relationships.ts`). */
   findStaff(schoolId: string, on: string): Promise<StaffMember[]>;
 }

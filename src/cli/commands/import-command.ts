@@ -1,11 +1,13 @@
 import { parseArgs } from 'node:util';
+import { londonDateOf } from '../../core/calendar/london-time.ts';
 import { importRoster, UnknownSchoolError } from '../../core/roster/import-roster.ts';
 import { CliError } from '../cli-error.ts';
+import type { LeaversChoice, NamedPerson, RosterChanges } from '../../core/ports.ts';
 import type { CommandContext } from '../command-context.ts';
-import { readTextFile, requireInteger } from '../read-arguments.ts';
+import { readTextFile, requireInteger, requireIsoDate } from '../read-arguments.ts';
 import { withServices } from '../with-services.ts';
 
-export const IMPORT_USAGE = 'trellis import roster FILE --school SCHOOL [--academic-year YYYY]';
+export const IMPORT_USAGE = 'trellis import roster FILE --school SCHOOL [--academic-year YYYY] [--leavers mark|keep] [--left-on YYYY-MM-DD]';
 
 /**
  * `trellis import roster`: loads staff from a CSV. Good lines load even when others are bad; the
@@ -23,21 +25,26 @@ export async function runImportCommand(args: string[], context: CommandContext):
   const [file, ...extra] = parsed.positionals;
   if (file === undefined || extra.length > 0 || parsed.values.school === undefined) throw new CliError(`Give one roster file and --school.\n\nUsage:\n${IMPORT_USAGE}`);
   const year = parsed.values['academic-year'] === undefined ? undefined : requireInteger(parsed.values['academic-year'], '--academic-year', { min: 2000, max: 2100 });
+  const leavers = parsed.values.leavers ?? 'list';
+  if (leavers !== 'list' && leavers !== 'mark' && leavers !== 'keep') throw new CliError(`--leavers is "mark" or "keep", not "${leavers}".\n\nUsage:\n${IMPORT_USAGE}`);
+  const leftOn = parsed.values['left-on'] === undefined ? undefined : requireIsoDate(parsed.values['left-on'], '--left-on');
+  if (leftOn !== undefined && leavers !== 'mark') throw new CliError(`--left-on goes with --leavers mark.\n\nUsage:\n${IMPORT_USAGE}`);
+  if (leftOn !== undefined && leftOn > londonDateOf(context.clock.now())) throw new CliError(`--left-on ${leftOn} is after today: mark leavers once they have left.`);
   const text = await readTextFile(file, 'roster');
   const school = parsed.values.school;
   await withServices(context, async (services) => {
     let result: Awaited<ReturnType<typeof importRoster>>;
     try {
-      result = await importRoster(services, school, text, year);
+      result = await importRoster(services, school, text, year, { leavers, leftOn });
     } catch (error) {
       if (error instanceof UnknownSchoolError) throw new CliError(error.message);
       throw error;
     }
     if (!result.ok) throw new CliError(`${file}: ${result.fileProblem} Nothing was loaded.`);
-    const { created, updated, unchanged, notInFile } = result.changes;
+    const { created, updated, unchanged } = result.changes;
     const total = result.loaded + result.problems.length;
     context.output.out(`Loaded ${result.loaded} of ${total} staff into "${school}": ${created} new, ${updated} changed, ${unchanged} unchanged.`);
-    if (notInFile > 0) context.output.out(`${notInFile} people already in Trellis for "${school}" are not in this file; they were left as they are.`);
+    for (const line of describeRosterChanges(result.changes, leavers)) context.output.out(line);
     const o = result.obligations;
     context.output.out(`Obligations for ${result.academicYear}/${String((result.academicYear + 1) % 100).padStart(2, '0')}: ${o.created} added, ${o.updated} moved, ${o.removed} removed, ${o.unchanged} unchanged.`);
     for (const warning of result.reviewLoad) {
@@ -51,5 +58,25 @@ export async function runImportCommand(args: string[], context: CommandContext):
 }
 
 function parse(args: string[]) {
-  return parseArgs({ args, strict: true, allowPositionals: true, options: { school: { type: 'string' }, 'academic-year': { type: 'string' } } });
+  return parseArgs({ args, strict: true, allowPositionals: true, options: { school: { type: 'string' }, 'academic-year': { type: 'string' }, leavers: { type: 'string' }, 'left-on': { type: 'string' } } });
+}
+
+const who = (people: readonly NamedPerson[]) => people.map((person) => `${person.fullName} <${person.email}>`).join(', ');
+
+/** The import's changes to who is who, each case in plain words. */
+function describeRosterChanges(changes: RosterChanges, leavers: LeaversChoice): string[] {
+  const lines: string[] = [];
+  for (const r of changes.reusedEmails) {
+    lines.push(`${r.email} now belongs to a new person, ${r.now}: added as someone new with no earlier records. ${r.previous}'s records stay with ${r.previous}, under the released address.`);
+  }
+  for (const r of changes.renamed) lines.push(`${r.email}: ${r.from} is now called ${r.to} (the same person, records kept).`);
+  if (changes.returned.length > 0) lines.push(`Back from leaving, active again: ${who(changes.returned)}. Their reviewer and coach are the ones this file gives, from today.`);
+  const missing = changes.notInFile;
+  if (leavers === 'mark' && changes.leaversMarked.length > 0) {
+    lines.push(`Marked ${changes.leaversMarked.length} leaver${changes.leaversMarked.length > 1 ? 's' : ''}: ${who(changes.leaversMarked)}. Their reviewer and coach assignments ended, their chat links were removed and their open obligations closed; their records are kept.`);
+  } else if (leavers === 'list' && missing.length > 0) {
+    lines.push(`${missing.length} ${missing.length > 1 ? 'people are' : 'person is'} not in this file: ${who(missing)}. Run again with \`--leavers mark\` to mark them as leavers (or \`--leavers keep\` to leave them as they are).`);
+  }
+  if (changes.managerLeft.length > 0) lines.push(`No line manager now (theirs has left; give them one in the file): ${who(changes.managerLeft)}.`);
+  return lines;
 }

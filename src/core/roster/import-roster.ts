@@ -1,5 +1,6 @@
 import { londonDateOf } from '../calendar/london-time.ts';
-import type { ObligationChanges, ObligationRepository, RosterChanges, RosterRepository, SchoolRepository } from '../ports.ts';
+import type { IsoDate } from '../calendar/iso-date.ts';
+import type { LeaversChoice, ObligationChanges, ObligationRepository, RosterChanges, RosterRepository, SchoolRepository } from '../ports.ts';
 import { type Clock, currentAcademicYear } from '../time/clock.ts';
 import { planObligations } from '../timeline/plan-obligations.ts';
 import { checkRosterReferences, parseRosterCsv, type RowProblem } from './parse-roster-csv.ts';
@@ -18,11 +19,24 @@ export interface RosterImportDeps {
 
 export class UnknownSchoolError extends Error {}
 
+/** What to do with the people the file leaves out, and the day leavers left (the import day by default). */
+export interface LeaversRequest {
+  leavers: LeaversChoice;
+  leftOn?: IsoDate | undefined;
+}
+
 /**
  * Loads a roster CSV into a school and refreshes everyone's obligations for the current academic
- * year. Bad lines are reported and skipped; the good ones load together or not at all.
+ * year. Bad lines are reported and skipped; the good ones load together or not at all. People on
+ * the roster whom the file leaves out are named, or marked as leavers when asked.
  */
-export async function importRoster(deps: RosterImportDeps, schoolSlug: string, csvText: string, academicYear = currentAcademicYear(deps.clock)): Promise<RosterImportResult> {
+export async function importRoster(
+  deps: RosterImportDeps,
+  schoolSlug: string,
+  csvText: string,
+  academicYear = currentAcademicYear(deps.clock),
+  request: LeaversRequest = { leavers: 'list' },
+): Promise<RosterImportResult> {
   const school = await deps.schools.findSchool(schoolSlug);
   if (school === undefined) throw new UnknownSchoolError(`There is no school "${schoolSlug}" yet: create it first with trellis school set ${schoolSlug} --policy … --terms …`);
   const parsed = parseRosterCsv(csvText);
@@ -30,7 +44,8 @@ export async function importRoster(deps: RosterImportDeps, schoolSlug: string, c
   const checked = checkRosterReferences(parsed.rows);
   const problems = [...parsed.problems, ...checked.problems].sort((a, b) => a.line - b.line);
   const today = londonDateOf(deps.clock.now());
-  const changes = await deps.roster.applyRoster(school.id, checked.rows, today);
+  const alsoInFile = problems.flatMap((problem) => (problem.email === undefined ? [] : [problem.email]));
+  const changes = await deps.roster.applyRoster(school.id, checked.rows, today, { leavers: request.leavers, leftOn: request.leftOn ?? today, alsoInFile });
   const staff = await deps.roster.findStaff(school.id, today);
   const obligations = await deps.obligations.syncCycles(school.id, planObligations(school, staff, academicYear));
   return { ok: true, loaded: checked.rows.length, problems, changes, obligations, academicYear, reviewLoad: reviewLoadWarnings(school.policy, staff) };

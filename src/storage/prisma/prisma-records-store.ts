@@ -26,18 +26,18 @@ export class PrismaRecordsStore implements PersonRecordsStore {
   async findByEmail(email: string, schoolSlug?: string): Promise<RecordsSubject[]> {
     const people = await this.#prisma.person.findMany({
       where: { email: email.trim().toLowerCase(), ...(schoolSlug === undefined ? {} : { school: { slug: schoolSlug } }) },
-      select: { id: true, fullName: true, email: true, school: { select: { slug: true, name: true } } },
+      select: { id: true, fullName: true, email: true, releasedEmail: true, school: { select: { slug: true, name: true } } },
       orderBy: { createdAt: 'asc' },
     });
-    return people.map((p) => ({ id: p.id, fullName: p.fullName, email: p.email, schoolSlug: p.school.slug, schoolName: p.school.name }));
+    return people.map((p) => ({ id: p.id, fullName: p.fullName, email: p.releasedEmail ?? p.email, schoolSlug: p.school.slug, schoolName: p.school.name }));
   }
 
   async findById(personId: string): Promise<RecordsSubject | undefined> {
     const person = await this.#prisma.person.findUnique({
       where: { id: personId },
-      select: { id: true, fullName: true, email: true, school: { select: { slug: true, name: true } } },
+      select: { id: true, fullName: true, email: true, releasedEmail: true, school: { select: { slug: true, name: true } } },
     });
-    return person === null ? undefined : { id: person.id, fullName: person.fullName, email: person.email, schoolSlug: person.school.slug, schoolName: person.school.name };
+    return person === null ? undefined : { id: person.id, fullName: person.fullName, email: person.releasedEmail ?? person.email, schoolSlug: person.school.slug, schoolName: person.school.name };
   }
 
   async noteExport(subject: RecordsSubject, by: { actorId?: string | undefined; via: 'chat' | 'cli' }, now: Date): Promise<void> {

@@ -162,7 +162,7 @@ async function destroyIn(tx: Tx, request: DestroyRequest): Promise<DestroyedReco
   // Leavers with nothing left: their roster row and what points at it (a request never removes the requester).
   let leavers = 0;
   if (personId === undefined) {
-    const leftYear = academicYear(Prisma.sql`COALESCE(p.contract_end, (p.updated_at AT TIME ZONE 'Europe/London')::date)`);
+    const leftYear = academicYear(Prisma.sql`COALESCE(p.left_on, p.contract_end, (p.updated_at AT TIME ZONE 'Europe/London')::date)`);
     const gone = await tx.$queryRaw<{ id: string }[]>`
       SELECT p.id FROM people p
       WHERE p.school_id = ${schoolId}::uuid AND NOT p.active AND ${leftYear} <= ${through}

@@ -3,8 +3,9 @@ import { relationshipsOn } from '../../core/access/relationships.ts';
 import type { IsoDate } from '../../core/calendar/iso-date.ts';
 import type { Contract, Flag, Role } from '../../core/people/person.ts';
 import type { StaffMember } from '../../core/people/staff-member.ts';
-import type { RosterChanges, RosterRepository } from '../../core/ports.ts';
+import type { NamedPerson, RosterChanges, RosterOptions, RosterRepository } from '../../core/ports.ts';
 import type { RosterRow } from '../../core/roster/parse-roster-csv.ts';
+import { isNewPersonForReusedEmail, type PersonUnderEmail } from '../../core/roster/reused-email.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { fromOptionalDbDate, toDbDate } from './db-date.ts';
 import { PrismaPeopleFacts } from './prisma-access-relationships.ts';
@@ -23,6 +24,7 @@ interface ExistingPerson {
   flags: string[];
   lineManagerId: string | null;
   active: boolean;
+  leftOn: Date | null;
 }
 
 /**
@@ -36,20 +38,41 @@ export class PrismaRosterRepository implements RosterRepository {
     this.#prisma = prisma;
   }
 
-  applyRoster(schoolId: string, rows: readonly RosterRow[], today: string): Promise<RosterChanges> {
-    return this.#prisma.$transaction(async (tx) => this.#apply(tx, schoolId, rows, today), { timeout: 120_000, maxWait: 10_000 });
+  applyRoster(schoolId: string, rows: readonly RosterRow[], today: string, options: RosterOptions): Promise<RosterChanges> {
+    return this.#prisma.$transaction(async (tx) => this.#apply(tx, schoolId, rows, today, options), { timeout: 120_000, maxWait: 10_000 });
   }
 
-  async #apply(tx: Tx, schoolId: string, rows: readonly RosterRow[], today: string): Promise<RosterChanges> {
-    const existing = await tx.person.findMany({ where: { schoolId } });
+  async #apply(tx: Tx, schoolId: string, rows: readonly RosterRow[], today: string, options: RosterOptions): Promise<RosterChanges> {
+    const existing = await tx.person.findMany({ where: { schoolId, releasedEmail: null } });
     const byEmail = new Map<string, ExistingPerson>(existing.map((person) => [person.email, person]));
-    const idOf = new Map<string, string>(existing.map((person) => [person.email, person.id]));
+
+    // A reused e-mail given to a new person: the earlier holder keeps their records under a
+    // released address, and the row becomes a new person with nothing of theirs.
+    const reusedEmails: RosterChanges['reusedEmails'] = [];
+    const released: ExistingPerson[] = [];
+    for (const row of rows) {
+      const before = byEmail.get(row.email);
+      if (before === undefined || !isNewPersonForReusedEmail(underEmail(before), row)) continue;
+      reusedEmails.push({ email: row.email, previous: before.fullName, now: row.fullName });
+      released.push(before);
+      byEmail.delete(row.email);
+    }
+    if (released.length > 0) {
+      const ids = released.map((person) => person.id);
+      await tx.$executeRaw`UPDATE people SET released_email = email, email = email || '#released-' || id::text,
+          left_on = CASE WHEN active THEN ${toDbDate(options.leftOn)}::date ELSE left_on END, active = false, updated_at = now()
+        WHERE id = ANY(${ids}::uuid[])`;
+    }
+
+    const idOf = new Map<string, string>([...byEmail.values()].map((person) => [person.email, person.id]));
     for (const row of rows) if (!idOf.has(row.email)) idOf.set(row.email, randomUUID());
 
     const creates = rows.filter((row) => !byEmail.has(row.email));
     await tx.person.createMany({ data: creates.map((row) => ({ id: idOf.get(row.email)!, schoolId, ...personFields(row) })) });
 
     let updated = 0;
+    const renamed: RosterChanges['renamed'] = [];
+    const returned: NamedPerson[] = [];
     const managerIds: string[] = [];
     const managerOf: (string | null)[] = [];
     for (const row of rows) {
@@ -60,6 +83,8 @@ export class PrismaRosterRepository implements RosterRepository {
         managerIds.push(id);
         managerOf.push(lineManagerId);
       }
+      if (before !== undefined && before.fullName !== row.fullName) renamed.push({ email: row.email, from: before.fullName, to: row.fullName });
+      if (before !== undefined && !before.active) returned.push(named(row));
       if (before !== undefined && !samePerson(before, row)) {
         await tx.person.update({ where: { id }, data: personFields(row) });
         updated++;
@@ -72,15 +97,33 @@ export class PrismaRosterRepository implements RosterRepository {
         FROM unnest(${managerIds}::uuid[], ${managerOf}::uuid[]) AS v(id, manager) WHERE p.id = v.id`;
     }
     await syncAssignments(tx, rows, idOf, today);
-    if (creates.length + updated > 0) {
-      await tx.auditEvent.create({ data: { schoolId, action: 'roster.imported', subjectType: 'school', subjectId: schoolId, details: { created: creates.length, updated, rows: rows.length } } });
+
+    const inFile = new Set([...rows.map((row) => row.email), ...options.alsoInFile]);
+    const missing = existing.filter((person) => person.active && !inFile.has(person.email));
+    const leavers = options.leavers === 'mark' ? missing : [];
+    if (leavers.length > 0) {
+      await tx.person.updateMany({ where: { id: { in: leavers.map((person) => person.id) } }, data: { active: false, leftOn: toDbDate(options.leftOn) } });
     }
-    const inFile = new Set(rows.map((row) => row.email));
+    // An earlier holder of a reused e-mail who was still active leaves too; every released person's
+    // chat links go, so the address's new holder can never reach the old records through them.
+    const gone = [...leavers, ...released.filter((person) => person.active)].map((person) => person.id);
+    const managerLeft = await endWhatLeaversHad(tx, gone, [...gone, ...released.map((person) => person.id)], options.leftOn);
+
+    if (creates.length + updated + leavers.length + released.length > 0) {
+      await tx.auditEvent.create({
+        data: { schoolId, action: 'roster.imported', subjectType: 'school', subjectId: schoolId, details: { created: creates.length, updated, rows: rows.length, leavers: leavers.length, reusedEmails: released.length } },
+      });
+    }
     return {
       created: creates.length,
       updated,
       unchanged: rows.length - creates.length - updated,
-      notInFile: existing.filter((person) => person.active && !inFile.has(person.email)).length,
+      notInFile: missing.map(named),
+      leaversMarked: leavers.map(named),
+      returned,
+      reusedEmails,
+      renamed,
+      managerLeft,
     };
   }
 
@@ -118,6 +161,7 @@ function personFields(row: RosterRow) {
     contractEnd: row.contractEnd === undefined ? null : toDbDate(row.contractEnd),
     flags: [...row.flags].sort(),
     active: true,
+    leftOn: null,
   };
 }
 
@@ -161,4 +205,35 @@ async function syncAssignments(tx: Tx, rows: readonly RosterRow[], idOf: Map<str
   }
   if (toEnd.length > 0) await tx.reviewerAssignment.updateMany({ where: { id: { in: toEnd } }, data: { endsOn: toDbDate(today) } });
   if (toStart.length > 0) await tx.reviewerAssignment.createMany({ data: toStart });
+}
+
+function named(person: { email: string; fullName: string }): NamedPerson {
+  return { email: person.email, fullName: person.fullName };
+}
+
+function underEmail(person: ExistingPerson): PersonUnderEmail {
+  return { fullName: person.fullName, startDate: fromOptionalDbDate(person.startDate), active: person.active, leftOn: fromOptionalDbDate(person.leftOn) };
+}
+
+/**
+ * What ends when people leave on a day: their reviewer and coach assignments, as reviewee and as
+ * reviewer (ended that day, so the history stays and their reviewees fall back by the one
+ * relationships rule); their open obligations (those not yet due removed, so a return re-plans
+ * them; overdue ones closed as not applicable, since they can no longer be done; records already
+ * made stay for retention); and their chat links (`unlinkIds`), so nothing more is sent to them.
+ * People staying whose line manager left and whom the file gave no other lose that link, and are
+ * returned to be named.
+ */
+async function endWhatLeaversHad(tx: Tx, leaverIds: readonly string[], unlinkIds: readonly string[], leftOn: string): Promise<NamedPerson[]> {
+  if (unlinkIds.length > 0) await tx.platformIdentity.deleteMany({ where: { personId: { in: [...unlinkIds] } } });
+  if (leaverIds.length === 0) return [];
+  const ids = [...leaverIds];
+  const day = toDbDate(leftOn);
+  await tx.reviewerAssignment.updateMany({ where: { endsOn: null, OR: [{ revieweeId: { in: ids } }, { reviewerId: { in: ids } }] }, data: { endsOn: day } });
+  await tx.obligation.deleteMany({ where: { personId: { in: ids }, status: 'open', dueOn: { gte: day } } });
+  await tx.obligation.updateMany({ where: { personId: { in: ids }, status: 'open' }, data: { status: 'not-applicable', note: `Left on ${leftOn}` } });
+  await tx.nudgeOutbox.deleteMany({ where: { recipientId: { in: ids }, status: 'pending' } });
+  const orphans = await tx.person.findMany({ where: { lineManagerId: { in: ids }, active: true }, select: { id: true, email: true, fullName: true }, orderBy: { email: 'asc' } });
+  if (orphans.length > 0) await tx.person.updateMany({ where: { id: { in: orphans.map((person) => person.id) } }, data: { lineManagerId: null } });
+  return orphans.map(named);
 }

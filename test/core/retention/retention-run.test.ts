@@ -21,6 +21,7 @@ const NOW = '2026-11-30T02:00:00Z';
 
 let db: TestDatabase;
 let deps: RetentionDeps;
+let lou: string;
 let ids: { school: string; head: string; teacher: string; leaver: string; other: string };
 let old: SeededRecords[];
 let recent: SeededRecords[];
@@ -39,8 +40,10 @@ async function schoolWithPeople(slug: string) {
   const set = await runTrellisWith({ databaseUrl: db.url }, 'school', 'set', slug, '--policy', 'tpat', '--terms', TERMS, '--name', `${slug} Academy`);
   if (set.code !== 0) throw new Error(set.stderr);
   const school = await db.prisma.school.findUniqueOrThrow({ where: { slug } });
-  const person = (email: string, fullName: string, extra: { active?: boolean; contractEnd?: Date; role?: string } = {}) =>
-    db.prisma.person.create({ data: { schoolId: school.id, email: `${email}@${slug}.example`, fullName, role: extra.role ?? 'teacher', active: extra.active ?? true, contractEnd: extra.contractEnd ?? null } });
+  const person = (email: string, fullName: string, extra: { active?: boolean; contractEnd?: Date; leftOn?: Date; role?: string } = {}) =>
+    db.prisma.person.create({
+      data: { schoolId: school.id, email: `${email}@${slug}.example`, fullName, role: extra.role ?? 'teacher', active: extra.active ?? true, contractEnd: extra.contractEnd ?? null, leftOn: extra.leftOn ?? null },
+    });
   return { school, person };
 }
 
@@ -51,6 +54,8 @@ beforeAll(async () => {
   const head = await person('head', 'Ada Head', { role: 'headteacher' });
   const teacher = await person('tom', 'Tom Teacher');
   const leaver = await person('lee', 'Lee Leaver', { active: false, contractEnd: new Date('2020-07-31T00:00:00Z') });
+  // Stayed on after a fixed-term contract ended and left in 2020/21: six years count from the day they left.
+  lou = (await person('lou', 'Lou Later', { active: false, contractEnd: new Date('2020-07-31T00:00:00Z'), leftOn: new Date('2021-03-01T00:00:00Z') })).id;
   // Another school whose records are just as old but are not part of this run.
   const elsewhere = await schoolWithPeople('elsewhere');
   const otherHead = await elsewhere.person('head', 'Other Head', { role: 'headteacher' });
@@ -137,6 +142,11 @@ describe('retention (003 §14.3, 004 §11.2)', () => {
     expect(result?.message).toMatch(/^penwith Academy: \d+ records from 2019\/20 and earlier were destroyed, belonging to 2 people\. Rule: 6 years after the end of the academic year \(003 §14\.2–14\.3\)\./);
     expect(result?.message).not.toContain('Tom');
     expect(result?.message).not.toContain('Lee');
+  });
+
+  it('004 §11.2: a leaver’s six years count from the day they left (left_on), not from an earlier contract end', async () => {
+    expect(await db.prisma.person.findUnique({ where: { id: lou } })).toMatchObject({ fullName: 'Lou Later' });
+    expect(await db.prisma.person.findUnique({ where: { id: ids.leaver } })).toBeNull();
   });
 
   it('003 §14.3: the deletion log has a row per destroyed record with its kind, id, person, year and rule, and none of its content', async () => {
