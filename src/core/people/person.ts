@@ -35,6 +35,14 @@ export const FLAGS = [
 export const FlagSchema = z.enum(FLAGS);
 export type Flag = z.infer<typeof FlagSchema>;
 
+/** The flags this version knows, from a stored list: one it does not know is left out, not guessed. */
+export function knownFlags(stored: readonly string[]): Flag[] {
+  return stored.flatMap((flag) => {
+    const parsed = FlagSchema.safeParse(flag);
+    return parsed.success ? [parsed.data] : [];
+  });
+}
+
 export const CONTRACTS = ['permanent', 'fixed-term', 'agency'] as const;
 export const ContractSchema = z.enum(CONTRACTS);
 export type Contract = z.infer<typeof ContractSchema>;

@@ -2,7 +2,7 @@ import { AccessGuard } from '../../core/access/access-guard.ts';
 import type { AccessLogStore, PeopleFacts, SeenRow } from '../../core/access/access-ports.ts';
 import type { AccessLogEntry, GrantFact } from '../../core/access/access-rule.ts';
 import type { AssignmentFact, SubjectFacts } from '../../core/access/relationships.ts';
-import { FlagSchema, RoleSchema } from '../../core/people/person.ts';
+import { knownFlags, RoleSchema } from '../../core/people/person.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 
@@ -93,10 +93,7 @@ export class PrismaPeopleFacts implements PeopleFacts {
             schoolId: row.school_id,
             trustId: row.trust_id ?? undefined,
             role: role.data,
-            flags: row.flags.flatMap((flag) => {
-              const parsed = FlagSchema.safeParse(flag);
-              return parsed.success ? [parsed.data] : [];
-            }),
+            flags: knownFlags(row.flags),
             department: row.department ?? undefined,
             lineManagerId: row.line_manager_id ?? undefined,
             active: row.active,

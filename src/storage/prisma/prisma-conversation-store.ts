@@ -14,7 +14,7 @@ import type {
   ThreadRef,
 } from '../../core/conversations/conversation-ports.ts';
 import type { DialogState } from '../../core/conversations/engine/dialog-state.ts';
-import { FlagSchema, RoleSchema } from '../../core/people/person.ts';
+import { knownFlags, RoleSchema } from '../../core/people/person.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { fromDbDate, toDbDate } from './db-date.ts';
@@ -132,10 +132,7 @@ class PrismaDialogReads extends PrismaRecordReads implements DialogReads {
       schoolId: row.schoolId,
       fullName: row.fullName,
       role: role.data,
-      flags: row.flags.flatMap((flag) => {
-        const parsed = FlagSchema.safeParse(flag);
-        return parsed.success ? [parsed.data] : [];
-      }),
+      flags: knownFlags(row.flags),
       policy: row.school.policy,
       policyStamp: row.school.updatedAt.toISOString(),
     };

@@ -22,7 +22,7 @@ import type {
 } from '../../core/conversations/conversation-ports.ts';
 import type { DeadlineObligation } from '../../core/deadlines/deadline-obligation.ts';
 import type { RecordKind } from '../../core/access/access-rule.ts';
-import { FlagSchema, RoleSchema } from '../../core/people/person.ts';
+import { knownFlags, RoleSchema } from '../../core/people/person.ts';
 import { hasReviewerPowers, type Relationships, relationshipsOn } from '../../core/access/relationships.ts';
 import type { ObligationKind } from '../../core/obligations/obligation-kinds.ts';
 import { obligationForDate } from '../../core/obligations/obligation-for-date.ts';
@@ -292,10 +292,7 @@ function colleaguesOf(rows: readonly { id: string; fullName: string; role: strin
   return rows.flatMap((row) => {
     const role = RoleSchema.safeParse(row.role);
     if (!role.success) return [];
-    const flags = row.flags.flatMap((flag) => {
-      const parsed = FlagSchema.safeParse(flag);
-      return parsed.success ? [parsed.data] : [];
-    });
+    const flags = knownFlags(row.flags);
     return [{ id: row.id, fullName: row.fullName, role: role.data, flags }];
   });
 }
