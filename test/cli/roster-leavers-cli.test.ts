@@ -6,25 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/core/bot/bot-ports.ts';
-import { type CommandOutcome, TrellisBot } from '../../src/core/bot/trellis-bot.ts';
-import { ALL_DIALOGS } from '../../src/core/conversations/dialogs/all-dialogs.ts';
-import { ConversationEngine } from '../../src/core/conversations/engine/run-turn.ts';
-import { PersonalRecordsRequests } from '../../src/core/records/my-records.ts';
-import { ObligationReminderActions } from '../../src/core/reminders/reminder-actions.ts';
-import { CycleReports } from '../../src/core/reports/cycle-reports.ts';
+import type { CommandOutcome, } from '../../src/core/bot/trellis-bot.ts';
 import { isNewPersonForReusedEmail } from '../../src/core/roster/reused-email.ts';
 import { fixedClock } from '../../src/core/time/clock.ts';
-import { prismaAccess } from '../../src/storage/prisma/prisma-access-relationships.ts';
-import { PrismaConversationStore } from '../../src/storage/prisma/prisma-conversation-store.ts';
-import { PrismaIdentityStore } from '../../src/storage/prisma/prisma-identity-store.ts';
-import { PrismaRecordsStore } from '../../src/storage/prisma/prisma-records-store.ts';
-import { PrismaReminderActionsStore } from '../../src/storage/prisma/prisma-reminder-actions-store.ts';
-import { PrismaReportReads } from '../../src/storage/prisma/prisma-report-reads.ts';
-import { PrismaRetentionStore } from '../../src/storage/prisma/prisma-retention-store.ts';
 import { PrismaRosterRepository } from '../../src/storage/prisma/prisma-roster-repository.ts';
-import { PrismaSchoolRepository } from '../../src/storage/prisma/prisma-school-repository.ts';
 import { runTrellisWith } from '../support/run-cli.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { recordsBot } from '../support/records-bot.ts';
 
 const ROSTER = join(import.meta.dirname, '../fixtures/rosters/small-school.csv');
 const TERMS = join(import.meta.dirname, '../../config/terms/england-2026-28.yaml');
@@ -187,19 +175,7 @@ describe('a reused e-mail and a change of name', () => {
 
     // Zoe, in chat: her status and her records show nothing of Tara's.
     const clock = fixedClock('2027-01-04T10:00:00Z');
-    const bot = new TrellisBot({
-      engine: new ConversationEngine({ store: new PrismaConversationStore(db.prisma), clock, dialogs: ALL_DIALOGS }),
-      dialogs: ALL_DIALOGS,
-      identities: new PrismaIdentityStore(db.prisma),
-      reports: new CycleReports(new PrismaReportReads(db.prisma), prismaAccess(db.prisma)),
-      actions: new ObligationReminderActions(new PrismaReminderActionsStore(db.prisma)),
-      records: new PersonalRecordsRequests(new PrismaRecordsStore(db.prisma), {
-        store: new PrismaRetentionStore(db.prisma),
-        findSchool: (slug) => new PrismaSchoolRepository(db.prisma).findSchool(slug),
-        clock,
-      }),
-      clock,
-    });
+    const bot = recordsBot(db.prisma, clock);
     const actor: Actor = {
       person: { id: zoe.id, schoolId: zoe.schoolId, fullName: zoe.fullName, email: zoe.email, role: 'teacher', active: true },
       account: { platform: 'local', tenant: 'local', userId: zoe.id },

@@ -4,25 +4,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../../src/core/bot/bot-ports.ts';
 import { growthHelp, parseGrowthCommand } from '../../../src/core/bot/growth-command.ts';
-import { type CommandOutcome, TrellisBot } from '../../../src/core/bot/trellis-bot.ts';
-import { ALL_DIALOGS } from '../../../src/core/conversations/dialogs/all-dialogs.ts';
+import type { CommandOutcome, TrellisBot } from '../../../src/core/bot/trellis-bot.ts';
 import type { OutgoingMessage } from '../../../src/core/conversations/engine/outgoing-message.ts';
-import { ConversationEngine } from '../../../src/core/conversations/engine/run-turn.ts';
-import { PersonalRecordsRequests } from '../../../src/core/records/my-records.ts';
-import { ObligationReminderActions } from '../../../src/core/reminders/reminder-actions.ts';
-import { CycleReports } from '../../../src/core/reports/cycle-reports.ts';
 import { fixedClock } from '../../../src/core/time/clock.ts';
-import { PrismaConversationStore } from '../../../src/storage/prisma/prisma-conversation-store.ts';
-import { prismaAccess } from '../../../src/storage/prisma/prisma-access-relationships.ts';
-import { PrismaIdentityStore } from '../../../src/storage/prisma/prisma-identity-store.ts';
-import { PrismaRecordsStore } from '../../../src/storage/prisma/prisma-records-store.ts';
-import { PrismaReminderActionsStore } from '../../../src/storage/prisma/prisma-reminder-actions-store.ts';
-import { PrismaReportReads } from '../../../src/storage/prisma/prisma-report-reads.ts';
-import { PrismaRetentionStore } from '../../../src/storage/prisma/prisma-retention-store.ts';
-import { PrismaSchoolRepository } from '../../../src/storage/prisma/prisma-school-repository.ts';
 import { runTrellisWith } from '../../support/run-cli.ts';
 import { seedEveryRecord } from '../../support/seed-every-record.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
+import { recordsBot } from '../../support/records-bot.ts';
 
 const TERMS = join(import.meta.dirname, '../../../config/terms/england-2026-28.yaml');
 let db: TestDatabase;
@@ -39,19 +27,7 @@ beforeAll(async () => {
   await seedEveryRecord(db.prisma, { schoolId: school.id, personId: tia.id, otherId: head.id, year: 2018, text: 'old diary' });
   await seedEveryRecord(db.prisma, { schoolId: school.id, personId: tia.id, otherId: head.id, year: 2025, text: 'this year’s diary' });
   const clock = fixedClock('2026-11-30T10:00:00Z');
-  bot = new TrellisBot({
-    engine: new ConversationEngine({ store: new PrismaConversationStore(db.prisma), clock, dialogs: ALL_DIALOGS }),
-    dialogs: ALL_DIALOGS,
-    identities: new PrismaIdentityStore(db.prisma),
-    reports: new CycleReports(new PrismaReportReads(db.prisma), prismaAccess(db.prisma)),
-    actions: new ObligationReminderActions(new PrismaReminderActionsStore(db.prisma)),
-    records: new PersonalRecordsRequests(new PrismaRecordsStore(db.prisma), {
-      store: new PrismaRetentionStore(db.prisma),
-      findSchool: (slug) => new PrismaSchoolRepository(db.prisma).findSchool(slug),
-      clock,
-    }),
-    clock,
-  });
+  bot = recordsBot(db.prisma, clock);
   actor = {
     person: { id: tia.id, schoolId: school.id, fullName: tia.fullName, email: tia.email, role: 'teacher', active: true },
     account: { platform: 'local', tenant: 'local', userId: tia.id },
