@@ -9,8 +9,8 @@ import { createTestDatabase, type TestDatabase } from '../../support/test-databa
 import { takeDatabaseDown } from '../support/database-outage.ts';
 import { FakeBotConnector } from './support/fake-bot-connector.ts';
 import { messageActivity, teamsUser } from './support/teams-activities.ts';
+import { TENANT, teamsTestEnv } from './support/teams-test-env.ts';
 
-const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 
 let db: TestDatabase;
 let connector: FakeBotConnector;
@@ -28,7 +28,7 @@ beforeAll(async () => {
   ]);
   const slug = (await db.prisma.school.findUniqueOrThrow({ where: { id: school.schoolId } })).slug;
   connector.members.set(tom.id, `tom@${slug}.example`);
-  const env = { DATABASE_URL: db.url, PORT: '0', TEAMS_CLIENT_ID: '00000000-0000-4000-8000-000000000001', TEAMS_CLIENT_SECRET: 'test-secret', TEAMS_TENANT_ID: TENANT, TEAMS_SKIP_AUTH: 'true', TEAMS_ALLOW_LOOPBACK_SERVICE_URL: 'true' };
+  const env = teamsTestEnv(db.url);
   app = await startApp(loadConfig(env), fixedClock('2026-10-05T09:00:00Z'), silentLogger, { scheduler: false });
 });
 

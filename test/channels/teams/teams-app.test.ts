@@ -10,8 +10,8 @@ import { createTestDatabase, type TestDatabase } from '../../support/test-databa
 import { cardProblems } from './support/card-validation.ts';
 import { FakeBotConnector, type RecordedActivity } from './support/fake-bot-connector.ts';
 import { executeActivity, installActivity, messageActivity, submitActivity, type TeamsUser, teamsUser } from './support/teams-activities.ts';
+import { TENANT, teamsTestEnv } from './support/teams-test-env.ts';
 
-const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const CARD = 'application/vnd.microsoft.card.adaptive';
 
 let db: TestDatabase;
@@ -35,7 +35,7 @@ beforeAll(async () => {
   ]);
   const slug = (await db.prisma.school.findUniqueOrThrow({ where: { id: school.schoolId } })).slug;
   for (const key of ['lm', 'tom', 'ana'] as const) connector.members.set(users[key].id, `${key}@${slug}.example`);
-  const env = { DATABASE_URL: db.url, PORT: '0', TEAMS_CLIENT_ID: '00000000-0000-4000-8000-000000000001', TEAMS_CLIENT_SECRET: 'test-secret', TEAMS_TENANT_ID: TENANT, TEAMS_SKIP_AUTH: 'true', TEAMS_ALLOW_LOOPBACK_SERVICE_URL: 'true' };
+  const env = teamsTestEnv(db.url);
   app = await startApp(loadConfig(env), fixedClock('2026-10-05T09:00:00Z'), silentLogger, { scheduler: false });
 });
 

@@ -6,8 +6,8 @@ import { silentLogger } from '../../../src/logging/logger.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { FakeBotConnector } from './support/fake-bot-connector.ts';
 import { messageActivity, teamsUser } from './support/teams-activities.ts';
+import { TENANT, teamsTestEnv } from './support/teams-test-env.ts';
 
-const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 
 let db: TestDatabase;
 let connector: FakeBotConnector;
@@ -17,7 +17,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   connector = new FakeBotConnector();
   await connector.start();
-  const env = { DATABASE_URL: db.url, PORT: '0', TEAMS_CLIENT_ID: '00000000-0000-4000-8000-000000000001', TEAMS_CLIENT_SECRET: 'test-secret', TEAMS_TENANT_ID: TENANT, TEAMS_ALLOW_LOOPBACK_SERVICE_URL: 'true' };
+  const env = teamsTestEnv(db.url, { auth: true });
   app = await startApp(loadConfig(env), fixedClock('2026-10-05T09:00:00Z'), silentLogger, { scheduler: false });
 });
 
