@@ -8,6 +8,7 @@ import type { Clock } from '../core/time/clock.ts';
 import type { Metrics } from '../core/metrics/metrics.ts';
 import { type Logger, withLogContext } from '../logging/logger.ts';
 import { JOB, JOB_SCHEMA, schoolFlag } from '../storage/jobs/delivery-jobs.ts';
+import { type BeatTimer, releaseDeadWorkers, WorkerHeartbeats } from '../storage/jobs/worker-heartbeats.ts';
 
 /** What the jobs run on: the sweep, the delivery rules, and the schools to sweep. */
 export interface JobDeps {
@@ -39,8 +40,11 @@ export function crontabFor(deps: JobDeps): string {
 const DeliveryPayload = z.object({ id: z.uuid(), school: z.string().min(1), spent: z.number().int().min(0).optional() });
 const SweepPayload = z.object({ slug: z.string().min(1) });
 
-/** The job engine's tasks: delivering a digest or a notice, sweeping a school, and the cron tick. */
-export function jobTasks(deps: JobDeps): TaskList {
+/**
+ * The job engine's tasks: delivering a digest or a notice, sweeping a school, and the cron tick,
+ * which first runs `onTick` (the worker releases dead workers' jobs there).
+ */
+export function jobTasks(deps: JobDeps, onTick?: () => Promise<void>): TaskList {
   // Thousands of deliveries a tick read the same few schools: each is read once a minute at most.
   const delivering = { ...deps.delivery, findSchool: recentSchools(deps.delivery.findSchool, deps.delivery.clock) };
   const delivery =
@@ -73,6 +77,7 @@ export function jobTasks(deps: JobDeps): TaskList {
       await deps.retention?.();
     },
     [JOB.sweepAll]: async (_payload, helpers) => {
+      await onTick?.();
       for (const slug of await deps.listSchoolSlugs()) {
         // Keyed by school: a sweep still waiting is replaced, not doubled, when the next tick comes.
         await helpers.addJob(JOB.sweepSchool, { slug }, { jobKey: `sweep:${slug}`, maxAttempts: 1, flags: [schoolFlag(slug)] });
@@ -119,52 +124,112 @@ export interface JobWorkerOptions {
   concurrency?: number;
   /** Queue the five-minutely sweep (the server does; tests drive sweeps themselves). */
   cron?: boolean;
+  /** The heartbeat's timer (tests fire it by hand). */
+  heartbeatTimer?: BeatTimer;
 }
 
 export interface RunningJobWorker {
+  /** This process's worker pool ids, as recorded in `job_worker_heartbeats`. */
+  readonly workerIds: string[];
   /** Stops taking jobs and waits for those running to finish (graceful shutdown). */
   stop(): Promise<void>;
+}
+
+/**
+ * This process's worker pools beating on `pool`, and the release of dead workers' jobs, which
+ * runs now (a worker starting recovers what a killed one held) and again at each cron tick.
+ */
+async function heartbeatsOn(pool: Pool, log: Logger, timer?: BeatTimer): Promise<{ heartbeats: WorkerHeartbeats; releaseDead: () => Promise<void> }> {
+  const heartbeats = new WorkerHeartbeats(pool, { timer, onError: (error) => log.warn('job engine: a heartbeat could not be recorded', { error }) });
+  const releaseDead = async () => {
+    try {
+      const dead = await releaseDeadWorkers(pool);
+      if (dead.length > 0) log.warn('job engine: released the jobs of workers that stopped beating', { workers: dead });
+    } catch (error) {
+      // The four-hour lock timeout is still there behind it: a failed release is logged, not fatal.
+      log.warn('job engine: could not release dead workers\' jobs', { error });
+    }
+  };
+  await releaseDead();
+  return { heartbeats, releaseDead };
+}
+
+/** A pool of our own: a connection that fails while idle is logged and replaced, never an unhandled error. */
+function ownPool(databaseUrl: string, max: number, log: Logger): Pool {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max });
+  const onError = (error: Error) => log.warn('job engine: a database connection failed', { error });
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
+  return pool;
 }
 
 /** Runs the job engine in this process until stopped: deliveries, sweeps and, optionally, the cron tick. */
 export async function startJobWorker(options: JobWorkerOptions): Promise<RunningJobWorker> {
   const concurrency = options.concurrency ?? 4;
-  const runner = await run({
-    connectionString: options.databaseUrl,
-    taskList: jobTasks(options.deps),
-    crontab: options.cron === false ? '' : crontabFor(options.deps),
-    concurrency,
-    noHandleSignals: true,
-    pollInterval: 2000,
-    logger: jobLogger(options.deps.log),
-    // Batching in SQL, never at the price of a duplicate: jobs are taken several at a time and
-    // completed together, so a worker killed in between runs some again, and the row's status
-    // guard makes those runs do nothing.
-    preset: { worker: { localQueue: { size: concurrency * 4 }, completeJobBatchDelay: 20, failJobBatchDelay: 20 } },
-  });
-  return { stop: () => runner.stop() };
+  const log = options.deps.log;
+  const pool = ownPool(options.databaseUrl, 2, log);
+  try {
+    const { heartbeats, releaseDead } = await heartbeatsOn(pool, log, options.heartbeatTimer);
+    const runner = await run({
+      connectionString: options.databaseUrl,
+      taskList: jobTasks(options.deps, releaseDead),
+      crontab: options.cron === false ? '' : crontabFor(options.deps),
+      concurrency,
+      noHandleSignals: true,
+      pollInterval: 2000,
+      logger: jobLogger(log),
+      events: heartbeats.events,
+      // Batching in SQL, never at the price of a duplicate: jobs are taken several at a time and
+      // completed together, so a worker killed in between runs some again, and the row's status
+      // guard makes those runs do nothing.
+      preset: { worker: { localQueue: { size: concurrency * 4 }, completeJobBatchDelay: 20, failJobBatchDelay: 20 } },
+    }).catch(async (error: unknown) => {
+      await heartbeats.stop();
+      throw error;
+    });
+    // The pool's first beat is written before the worker counts as started.
+    await heartbeats.beat();
+    return {
+      get workerIds() {
+        return heartbeats.workerIds;
+      },
+      stop: async () => {
+        try {
+          await runner.stop();
+        } finally {
+          await heartbeats.stop();
+          await pool.end();
+        }
+      },
+    };
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
 }
 
 /**
  * Runs every job that is due now, then returns (`trellis sweep`, the playground's clock, tests):
  * `concurrency` workers side by side, each taking one job at a time, only for `only.schools` when
  * given. Given a pool rather than a URL, it reuses its connections instead of opening new ones.
+ * Like the long-running worker, it first releases dead workers' jobs and beats while it runs.
  */
 export async function runDueJobs(database: string | Pool, deps: JobDeps, concurrency = 1, only?: { schools: readonly string[] }): Promise<void> {
-  const pool = typeof database === 'string' ? new pg.Pool({ connectionString: database, max: concurrency + 1 }) : database;
-  if (pool !== database) {
-    // A connection that fails while idle is logged and replaced, never an unhandled error.
-    const onError = (error: Error) => deps.log.warn('job engine: a database connection failed', { error });
-    pool.on('error', onError);
-    pool.on('connect', (client) => client.on('error', onError));
-  }
+  const pool = typeof database === 'string' ? ownPool(database, concurrency + 1, deps.log) : database;
   try {
-    const taskList = jobTasks(deps);
-    // Kept to some schools: every other school's jobs are skipped (left for the server's worker).
-    const forbiddenFlags = only === undefined ? null : (await deps.listSchoolSlugs()).filter((slug) => !only.schools.includes(slug)).map(schoolFlag);
-    await Promise.all(
-      Array.from({ length: Math.max(1, concurrency) }, () => runOnce({ pgPool: pool, taskList, forbiddenFlags, noHandleSignals: true, logger: jobLogger(deps.log) })),
-    );
+    const { heartbeats } = await heartbeatsOn(pool, deps.log);
+    try {
+      const taskList = jobTasks(deps);
+      // Kept to some schools: every other school's jobs are skipped (left for the server's worker).
+      const forbiddenFlags = only === undefined ? null : (await deps.listSchoolSlugs()).filter((slug) => !only.schools.includes(slug)).map(schoolFlag);
+      await Promise.all(
+        Array.from({ length: Math.max(1, concurrency) }, () =>
+          runOnce({ pgPool: pool, taskList, forbiddenFlags, noHandleSignals: true, logger: jobLogger(deps.log), events: heartbeats.events }),
+        ),
+      );
+    } finally {
+      await heartbeats.stop();
+    }
   } finally {
     if (pool !== database) await pool.end();
   }

@@ -15,7 +15,7 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 import { countFaults } from './support/delivery-edge.ts';
 import { type FaultRow, printFaultTable } from './support/fault-table.ts';
 import { addEveryoneToSlack, slackDigests, startSlackApp, withoutLookup } from './support/slack-world.ts';
-import { seededRandom, unlockDeadWorkers, WorkerProcess } from './support/worker-processes.ts';
+import { ageKilledWorkersHeartbeats, jobsHeldByTheDead, seededRandom, WorkerProcess } from './support/worker-processes.ts';
 
 const SLACK_WORKER = join(import.meta.dirname, 'support', 'slack-worker-process.ts');
 
@@ -31,11 +31,6 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'trellis-faults-slack-'));
 });
 afterAll(() => printFaultTable('Slack: a worker killed after Slack accepted a digest, before it was marked (real channel, fake Slack on loopback)', rows));
-
-async function lockedBy(db: TestDatabase): Promise<string[]> {
-  const locked = await db.prisma.$queryRaw<{ locked_by: string }[]>`SELECT DISTINCT locked_by FROM graphile_worker._private_jobs WHERE locked_by IS NOT NULL`;
-  return locked.map((row) => row.locked_by);
-}
 
 interface KillRun {
   db: TestDatabase;
@@ -66,6 +61,8 @@ async function killAfterSlackAccepted(slug: string, lookup: boolean, seed: numbe
   while (kills < 6 && slackDigests(fake).length < due.length - 4) {
     const worker = new WorkerProcess(`slack-worker-${kills + 1}`, env, SLACK_WORKER);
     expect(await worker.nextLine()).toBe('ready');
+    // Starting, it released every job the killed worker before it held.
+    expect(await jobsHeldByTheDead(db.prisma)).toBe(0);
     const target = Math.min(due.length - 3, slackDigests(fake).length + 1 + Math.floor(random() * 5));
     // Slack records the target post (and any sent with it) and never answers: then the kill.
     fake.holdWhen = (call) => call.method === 'chat.postMessage' && slackDigests(fake).length >= target;
@@ -75,8 +72,8 @@ async function killAfterSlackAccepted(slug: string, lookup: boolean, seed: numbe
     fake.holdWhen = undefined;
     fake.release();
     kills++;
-    // What graphile-worker's 4-hour lock timeout does for the killed worker's jobs.
-    await unlockDeadWorkers(db.url, await lockedBy(db));
+    // Two minutes without a beat: the next worker to start releases what this one held.
+    expect(await ageKilledWorkersHeartbeats(db.prisma)).toBe(1);
   }
   await runDueJobs(db.url, lookup ? app.jobs : withoutLookup(app.jobs));
   // The lookup's own cost, timed against the fake on loopback (one call, one page).

@@ -15,7 +15,7 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 import { countFaults, DeliveryEdge } from './support/delivery-edge.ts';
 import { type FaultRow, printFaultTable } from './support/fault-table.ts';
 import { httpDeliverer } from './support/http-deliverer.ts';
-import { seededRandom, unlockDeadWorkers, WorkerProcess } from './support/worker-processes.ts';
+import { ageKilledWorkersHeartbeats, jobsHeldByTheDead, seededRandom, WorkerProcess } from './support/worker-processes.ts';
 
 /**
  * The job worker in separate processes, against a real PostgreSQL and a fake platform on
@@ -28,11 +28,6 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'trellis-faults-workers-'));
 });
 afterAll(() => printFaultTable('Job workers in separate processes (real PostgreSQL, fake platform on loopback)', rows));
-
-async function lockedBy(db: TestDatabase): Promise<string[]> {
-  const locked = await db.prisma.$queryRaw<{ locked_by: string }[]>`SELECT DISTINCT locked_by FROM graphile_worker._private_jobs WHERE locked_by IS NOT NULL`;
-  return locked.map((row) => row.locked_by);
-}
 
 /**
  * One WHMAT school's digests for Thu 15 Oct 2026 (004 §4.2 self-reflection), delivered by a
@@ -55,12 +50,14 @@ async function killMidDelivery(slug: string, lookup: boolean, seed: number): Pro
   while (kills < 6 && edge.digests().length < due.length - 4) {
     const worker = new WorkerProcess(`worker-${kills + 1}`, env);
     expect(await worker.nextLine()).toBe('ready');
+    // Starting, it released every job the killed worker before it held.
+    expect(await jobsHeldByTheDead(db.prisma)).toBe(0);
     const target = Math.min(due.length - 3, edge.digests().length + 1 + Math.floor(random() * 5));
     await edge.until(() => edge.digests().length >= target);
     await worker.kill();
     kills++;
-    // What graphile-worker's 4-hour lock timeout does for the killed worker's jobs.
-    await unlockDeadWorkers(db.url, await lockedBy(db));
+    // Two minutes without a beat: the next worker to start releases what this one held.
+    expect(await ageKilledWorkersHeartbeats(db.prisma)).toBe(1);
   }
   await runDueJobs(db.url, deps);
   await edge.close();
