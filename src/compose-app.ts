@@ -70,6 +70,11 @@ export interface ChannelParts {
 export interface RunningApp extends ChannelParts {
   server: RunningServer;
   channels: readonly Channel[];
+  /**
+   * Graceful shutdown (`trellis start` on SIGTERM or Ctrl-C): `/readyz` answers 503 at once while
+   * requests in progress are answered and claimed jobs finish; then the server, the channels (their
+   * replies still being posted) and storage close.
+   */
   close(): Promise<void>;
 }
 
@@ -119,12 +124,22 @@ export async function startApp(config: Config, givenClock: Clock, log: Logger, o
       onError: (error, request) => log.error('request failed', { method: request.method, path: request.url?.split('?')[0], error }),
     });
     closers.unshift(() => server.close());
+    // What a graceful shutdown waits for before the server stops listening: the requests being
+    // answered and the jobs this process has claimed.
+    const draining: (() => Promise<void>)[] = [() => server.idle()];
     if (options.scheduler !== false) {
       await services.outbox.queueMissingJobs();
       const worker = await startJobWorker({ databaseUrl: services.database.url, deps: parts.jobs });
-      closers.unshift(() => worker.stop());
+      draining.push(() => worker.stop());
     }
-    return { ...parts, server, channels: parts.router.channels, close: () => closeAll(closers) };
+    const close = async () => {
+      // `/readyz` says so at once, so the load balancer stops sending while the work in hand finishes.
+      server.beginShutdown();
+      log.info('shutting down: finishing the requests and jobs in progress');
+      await Promise.allSettled(draining.map((drain) => drain()));
+      await closeAll(closers);
+    };
+    return { ...parts, server, channels: parts.router.channels, close };
   } catch (error) {
     await closeAll(closers);
     throw error;

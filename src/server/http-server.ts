@@ -31,8 +31,22 @@ export interface RunningServer {
   server: Server;
   /** `http://host:port`, with the port actually bound (0 picks a free one). */
   url: string;
-  close(): Promise<void>;
+  /**
+   * The start of a graceful shutdown (SIGTERM): from now `/readyz` answers 503 `shutting down`,
+   * so the load balancer sends no more, while every route (and `/healthz`, liveness) is still served.
+   */
+  beginShutdown(): void;
+  /** Resolves once no request is being handled (at once if none is), or after `withinMs` at the latest. */
+  idle(withinMs?: number): Promise<void>;
+  /**
+   * Stops listening, closes idle keep-alive connections and waits for the requests in progress
+   * to be answered; any still open after `graceMs` are cut.
+   */
+  close(graceMs?: number): Promise<void>;
 }
+
+/** How long `close` waits for requests in progress before cutting them. */
+export const CLOSE_GRACE_MS = 10_000;
 
 /**
  * Trellis's one HTTP server: Slack's `/slack/events`, Teams' `/api/messages`, the playground,
@@ -41,11 +55,19 @@ export interface RunningServer {
  * line logged while it is handled carries.
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
+  const state: ServerState = { shuttingDown: false, inFlight: 0, idle: [] };
   const server = createServer((request, response) => {
     const given = request.headers['x-request-id'];
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     response.setHeader('x-request-id', requestId);
-    void withLogContext({ requestId }, () => dispatch(options, request, response));
+    // Keep-alive clients are asked to reconnect (to another replica) once shutdown has begun.
+    if (state.shuttingDown) response.setHeader('connection', 'close');
+    state.inFlight++;
+    response.once('close', () => {
+      state.inFlight--;
+      if (state.inFlight === 0) for (const resolve of state.idle.splice(0)) resolve();
+    });
+    void withLogContext({ requestId }, () => dispatch(options, state, request, response));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -53,18 +75,42 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   });
   const { port } = server.address() as AddressInfo;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const idle = async (withinMs = CLOSE_GRACE_MS) => {
+    if (state.inFlight === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      state.idle.push(resolve);
+      timer = setTimeout(resolve, withinMs);
+      timer.unref();
+    });
+    clearTimeout(timer);
+  };
   return {
     server,
     url: `http://${host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    beginShutdown: () => {
+      state.shuttingDown = true;
+    },
+    idle,
+    close: async (graceMs = CLOSE_GRACE_MS) => {
+      state.shuttingDown = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await idle(graceMs);
+      // Answered requests leave keep-alive sockets behind, and a request past its grace is cut.
+      server.closeAllConnections();
+      await closed;
+    },
   };
 }
 
-async function dispatch(options: HttpServerOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+interface ServerState {
+  shuttingDown: boolean;
+  inFlight: number;
+  idle: (() => void)[];
+}
+
+async function dispatch(options: HttpServerOptions, state: ServerState, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const path = (request.url ?? '/').split('?')[0] ?? '/';
   const started = performance.now();
   response.once('finish', () => {
@@ -76,6 +122,10 @@ async function dispatch(options: HttpServerOptions, request: IncomingMessage, re
     if (request.method === 'GET' && path === '/healthz') {
       const healthy = await options.healthy().catch(() => false);
       sendJson(response, healthy ? 200 : 503, { status: healthy ? 'ok' : 'database unreachable' });
+      return;
+    }
+    if (request.method === 'GET' && path === '/readyz' && state.shuttingDown) {
+      sendJson(response, 503, { status: 'shutting down' });
       return;
     }
     if (request.method === 'GET' && path === '/readyz' && options.ready !== undefined) {
