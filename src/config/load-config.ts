@@ -43,6 +43,11 @@ export interface Config {
   teamsSkipAuth: boolean;
   /** Accept Teams activities whose serviceUrl is on this machine (a fake Bot Connector): tests only. */
   teamsAllowLoopbackServiceUrl: boolean;
+  /**
+   * Where the Teams SDK fetches token signing keys, in place of Microsoft's sign-in hosts (a fake on
+   * loopback): tests only, refused in production.
+   */
+  teamsLoginUrl?: string;
 }
 
 const url = z.url({ protocol: /^https?$/ });
@@ -65,6 +70,7 @@ const envSchema = z.object({
   TEAMS_TENANT_ID: z.string().optional(),
   TEAMS_SKIP_AUTH: flag.default(false),
   TEAMS_ALLOW_LOOPBACK_SERVICE_URL: flag.default(false),
+  TEAMS_LOGIN_URL: url.optional(),
 });
 type EnvName = keyof typeof envSchema.shape;
 
@@ -86,6 +92,7 @@ const expectations: Record<EnvName, string> = {
   TEAMS_TENANT_ID: 'must be the Microsoft Entra tenant id',
   TEAMS_SKIP_AUTH: 'must be true or false',
   TEAMS_ALLOW_LOOPBACK_SERVICE_URL: 'must be true or false',
+  TEAMS_LOGIN_URL: 'must be a URL',
 };
 const names = Object.keys(envSchema.shape) as EnvName[];
 
@@ -125,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     teamsSkipAuth: v.TEAMS_SKIP_AUTH,
     teamsAllowLoopbackServiceUrl: v.TEAMS_ALLOW_LOOPBACK_SERVICE_URL,
   };
+  if (v.TEAMS_LOGIN_URL) config.teamsLoginUrl = v.TEAMS_LOGIN_URL;
   if (v.DATABASE_URL) config.databaseUrl = v.DATABASE_URL;
   if (v.LOG_FORMAT) config.logFormat = v.LOG_FORMAT;
   if (v.SLACK_BOT_TOKEN && v.SLACK_SIGNING_SECRET) {
@@ -158,6 +166,9 @@ function findCombinationProblems(raw: Partial<Record<EnvName, string>>): string[
   }
   if (raw.NODE_ENV === 'production' && ['true', '1', 'yes'].includes(raw.TEAMS_ALLOW_LOOPBACK_SERVICE_URL ?? '')) {
     problems.push('TEAMS_ALLOW_LOOPBACK_SERVICE_URL is refused when NODE_ENV=production: it is for tests against a fake Bot Connector on this machine.');
+  }
+  if (raw.NODE_ENV === 'production' && raw.TEAMS_LOGIN_URL) {
+    problems.push('TEAMS_LOGIN_URL is refused when NODE_ENV=production: token signing keys come only from Microsoft (login.botframework.com).');
   }
   return problems;
 }

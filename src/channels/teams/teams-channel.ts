@@ -38,6 +38,7 @@ export class TeamsChannel implements Channel {
       ...teams,
       skipAuth: parts.config.teamsSkipAuth,
       allowLoopbackServiceUrl: parts.config.teamsAllowLoopbackServiceUrl,
+      loginUrl: parts.config.teamsLoginUrl,
       // The configured tenant, and any recorded for a school (`trellis school set --teams-tenant`).
       acceptsTenant: async (tenant) => tenant === teams.tenantId || (await parts.identities.recordedWorkspaces('teams')).includes(tenant),
       log: parts.log,

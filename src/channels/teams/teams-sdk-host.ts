@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AdaptiveCardActionResponse } from '@microsoft/teams.api';
+import { type AdaptiveCardActionResponse, type CloudEnvironment, PUBLIC, withOverrides } from '@microsoft/teams.api';
 import { App, type HttpRouteHandler, type IHttpServerAdapter } from '@microsoft/teams.apps';
 import type { ILogger } from '@microsoft/teams.common';
 import { z } from 'zod';
@@ -22,6 +22,8 @@ export interface TeamsHostOptions {
   log: Logger;
   /** Accept activities whose serviceUrl is on loopback (tests against a fake connector; refused in production by loadConfig). */
   allowLoopbackServiceUrl: boolean;
+  /** A fake Microsoft sign-in service serving the token signing keys (tests; refused in production by loadConfig). */
+  loginUrl?: string | undefined;
   /** Whether activities from this Entra tenant are accepted (the configured one, and those recorded for a school). */
   acceptsTenant: (tenant: string) => Promise<boolean>;
   /** Every authenticated activity Trellis handles; for a card's Action.Execute, what to show in its place. */
@@ -42,8 +44,10 @@ export interface TeamsHost {
  * and turning an activity into an invoke response — and Trellis keeps one port for everything.
  */
 export function createTeamsHost(options: TeamsHostOptions): TeamsHost {
-  const adapter = new SharedServerAdapter(options);
+  const cloud = options.loginUrl === undefined ? PUBLIC : fakeLoginCloud(options.loginUrl);
+  const adapter = new SharedServerAdapter({ ...options, tokenIssuer: cloud.tokenIssuer });
   const app = new App({
+    cloud,
     clientId: options.clientId,
     clientSecret: options.clientSecret,
     tenantId: options.tenantId,
@@ -68,11 +72,13 @@ export function createTeamsHost(options: TeamsHostOptions): TeamsHost {
 }
 
 /** The SDK's transport seam, fed by our Route instead of an Express server it would start. */
+type AdapterOptions = Pick<TeamsHostOptions, 'allowLoopbackServiceUrl' | 'acceptsTenant' | 'log' | 'skipAuth'> & { tokenIssuer: string };
+
 class SharedServerAdapter implements IHttpServerAdapter {
   #handler: HttpRouteHandler | undefined;
-  readonly #options: Pick<TeamsHostOptions, 'allowLoopbackServiceUrl' | 'acceptsTenant' | 'log'>;
+  readonly #options: AdapterOptions;
 
-  constructor(options: Pick<TeamsHostOptions, 'allowLoopbackServiceUrl' | 'acceptsTenant' | 'log'>) {
+  constructor(options: AdapterOptions) {
     this.#options = options;
   }
 
@@ -102,6 +108,12 @@ class SharedServerAdapter implements IHttpServerAdapter {
       this.#options.log.warn('teams: refused an activity from a tenant Trellis does not serve', { tenant });
       return sendJson(response, 403, { error: 'this tenant is not served here' });
     }
+    // Bot Framework tokens only: the SDK would also take an Entra token for this app from any
+    // tenant (its agentic-identity path), which is how an emulator's token gets in too.
+    if (!this.#options.skipAuth && !issuedBy(request.headers.authorization, this.#options.tokenIssuer)) {
+      this.#options.log.warn('teams: refused a request whose token is not issued by the Bot Framework');
+      return sendJson(response, 401, { error: 'only Bot Framework tokens are accepted' });
+    }
     const headers = Object.fromEntries(Object.entries(request.headers).filter((entry): entry is [string, string | string[]] => entry[1] !== undefined));
     const result = await this.#handler({ body, headers });
     if (result.body === undefined || result.body === null) {
@@ -124,6 +136,35 @@ const ActivityEnvelopeSchema = z.looseObject({
   conversation: z.looseObject({ id: z.string(), tenantId: z.string().optional() }),
   channelData: z.looseObject({ tenant: z.looseObject({ id: z.string() }).optional() }).optional(),
 });
+
+/**
+ * Whether a bearer token names `issuer` as its issuer (`iss`), read without verifying it: a gate in
+ * front of the SDK, which then verifies the signature against the Bot Framework's keys, the audience
+ * (this app), the expiry and the serviceurl claim, and that `iss` is exactly the Bot Framework's.
+ */
+export function issuedBy(authorization: string | undefined, issuer: string): boolean {
+  const token = authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length) : undefined;
+  const payload = token?.split('.')[1];
+  if (payload === undefined) return false;
+  const claims = TokenClaims.safeParse(parseJson(Buffer.from(payload, 'base64url').toString('utf8')));
+  return claims.success && claims.data.iss === issuer;
+}
+
+const TokenClaims = z.looseObject({ iss: z.string() });
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The public cloud with its sign-in hosts replaced by a fake's: Bot Framework keys at `/v1/.well-known/keys`, Entra's at `/<tenant>/discovery/v2.0/keys`. */
+function fakeLoginCloud(loginUrl: string): CloudEnvironment {
+  const base = loginUrl.replace(/\/$/, '');
+  return withOverrides(PUBLIC, { loginEndpoint: base, openIdMetadataUrl: `${base}/v1/.well-known/openidconfiguration` });
+}
 
 const BOT_FRAMEWORK_HOSTS = [/^([a-z0-9-]+\.)*botframework\.com$/, /^smba\.trafficmanager\.net$/];
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
