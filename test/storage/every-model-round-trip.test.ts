@@ -263,6 +263,12 @@ describe('every model round-trips through the Prisma client', () => {
     });
     covered.add('DeletionLog');
     expect(await p.deletionLog.findFirstOrThrow({ where: { subjectPersonId: teacher.id } })).toMatchObject({ kind: 'check_ins', cycleYear: 2019 });
+
+    await p.jobWorkerHeartbeat.create({ data: { workerId: 'pool-0123456789abcdef01', beatAt: new Date('2026-11-30T15:00:00Z') } });
+    covered.add('JobWorkerHeartbeat');
+    const beat = await p.jobWorkerHeartbeat.findUniqueOrThrow({ where: { workerId: 'pool-0123456789abcdef01' } });
+    expect(beat.beatAt).toEqual(new Date('2026-11-30T15:00:00Z'));
+    expect(beat.startedAt).toBeInstanceOf(Date);
   });
 
   it('covered every model in the schema', () => {
