@@ -189,6 +189,18 @@ describe('a workspace that is installed but bound to no school', () => {
     expect(await db.prisma.platformIdentity.count({ where: { tenantId: TEAM_UNBOUND } })).toBe(0);
     expect(world.fake.callsOf('users.info').filter((c) => c.body.user === 'USTRANGER')).toEqual([]);
   });
+
+  it('/growth from there gets the same plain reply, privately', async () => {
+    const stranger = new SlackUser(world, 'USTRANGER2', await emailOf(kingsmead, 'kai'), TEAM_UNBOUND);
+    const before = world.fake.responses.length;
+    expect((await stranger.command('status')).status).toBe(200);
+    await settle(world);
+    const replies = world.fake.responses.slice(before);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.body).toMatchObject({ response_type: 'ephemeral' });
+    expect(String(replies[0]!.body.text)).toContain(NOT_SET_UP.slice(0, 50));
+    expect(await db.prisma.platformIdentity.count({ where: { tenantId: TEAM_UNBOUND } })).toBe(0);
+  });
 });
 
 describe('requests from a workspace Trellis is not installed in are refused', () => {
