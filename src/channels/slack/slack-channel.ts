@@ -12,12 +12,11 @@ import type { DigestDelivery } from '../../core/reminders/reminder-ports.ts';
 import type { Channel, ChannelDelivery, Route } from '../channel.ts';
 import { renderMessages, type SlackMessage } from './block-kit.ts';
 import { answerLost, boltLogger, deliveryFailure, webClientOptions } from './slack-client.ts';
-import { installationStoreOver, installedPage, installedWorkspaces, installFailedPage, SLACK_INSTALL_PATH, SLACK_REDIRECT_PATH, type SlackClients, type SlackWorkspaces, singleWorkspace } from './slack-installations.ts';
+import { installedWorkspaces, oauthInstaller, SLACK_INSTALL_PATH, SLACK_REDIRECT_PATH, type SlackClients, type SlackWorkspaces, singleWorkspace } from './slack-installations.ts';
 import { registerListeners } from './slack-listeners.ts';
 import { mentionedUser } from './slack-payloads.ts';
 import { gateSlackRequest } from './slack-request-gate.ts';
 import { renderDigest } from './render-views.ts';
-import { requiredScopes } from './slack-scopes.ts';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -75,15 +74,18 @@ export class SlackChannel implements Channel {
     this.#installations = installations;
     const logger = boltLogger(parts.log);
     const clientOptions = webClientOptions(config, parts.log);
-    const oauth = config.oauth;
-    if (oauth !== undefined && installations === undefined) throw new Error('Slack is installed through OAuth but no installation store was given');
+    // With OAuth, Bolt's installer: "Add to Slack" (GET /slack/install), Slack's redirect back, and
+    // each request authorized from its workspace's stored install.
+    let installer: ReturnType<typeof oauthInstaller> | undefined;
     if (config.botToken !== undefined) {
       const single = singleWorkspace(config, config.botToken, parts.log);
       this.#workspaces = single;
       this.#single = single.clients;
     } else {
-      this.#workspaces = installedWorkspaces(config, installations as WorkspaceInstallations, parts.log);
+      if (config.oauth === undefined || installations === undefined) throw new Error('Slack needs a bot token, or OAuth and an installation store');
+      this.#workspaces = installedWorkspaces(config, installations, parts.log);
       this.#single = undefined;
+      installer = oauthInstaller(config, config.oauth, installations, clientOptions.slackApiUrl);
     }
     // With one token, a custom authorize asks auth.test once (and again only after a failure),
     // instead of Bolt calling it at construction time, before Trellis has logged anything useful.
@@ -105,28 +107,9 @@ export class SlackChannel implements Channel {
       // The receiver never listens itself: its request listener is mounted on the shared server,
       // one URL for events, commands and interactivity, with signature verification on; with
       // OAuth, also "Add to Slack" (GET /slack/install) and Slack's redirect back.
-      const installer =
-        oauth === undefined
-          ? {}
-          : {
-              clientId: oauth.clientId,
-              clientSecret: oauth.clientSecret,
-              stateSecret: oauth.stateSecret,
-              scopes: requiredScopes(),
-              installationStore: installationStoreOver(installations as WorkspaceInstallations),
-              installerOptions: {
-                installPath: SLACK_INSTALL_PATH,
-                redirectUriPath: SLACK_REDIRECT_PATH,
-                // Straight to Slack's consent page: the install page is the link itself.
-                directInstall: true,
-                clientOptions: { slackApiUrl: clientOptions.slackApiUrl },
-                ...(config.oauthUrl === undefined ? {} : { authorizationUrl: config.oauthUrl }),
-                callbackOptions: { success: installedPage, failure: installFailedPage },
-              },
-            };
       const receiver = new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: SLACK_EVENTS_PATH, logger, signatureVerification: true, processBeforeResponse: true, ...installer });
       this.#app = new App({ ...common, receiver });
-      if (oauth !== undefined) {
+      if (installer !== undefined) {
         const listen: Route['handle'] = (request, response) => receiver.requestListener(request, response);
         this.routes.push({ method: 'GET', path: SLACK_INSTALL_PATH, handle: listen }, { method: 'GET', path: SLACK_REDIRECT_PATH, handle: listen });
         // Every Web API call made while handling a request goes to that request's workspace.

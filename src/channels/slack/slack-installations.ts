@@ -2,10 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import type { SlackConfig } from '../../config/load-config.ts';
+import type { SlackConfig, SlackOAuthConfig } from '../../config/load-config.ts';
 import type { WorkspaceInstallation, WorkspaceInstallations } from '../../core/bot/installation-ports.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { createClients } from './slack-client.ts';
+import { requiredScopes } from './slack-scopes.ts';
 
 export const SLACK_INSTALL_PATH = '/slack/install';
 export const SLACK_REDIRECT_PATH = '/slack/oauth_redirect';
@@ -55,6 +56,26 @@ function installationOf(stored: WorkspaceInstallation): Installation {
 /** The bot token of an install; undefined if it has none (Trellis asks only for a bot, so it always should). */
 export function botTokenOf(stored: WorkspaceInstallation): string | undefined {
   return StoredInstallationSchema.safeParse(JSON.parse(stored.secret)).data?.bot?.token;
+}
+
+/** Bolt's HTTPReceiver options for "Add to Slack": the app's credentials, Trellis's scopes, the store and the pages. */
+export function oauthInstaller(config: SlackConfig, oauth: SlackOAuthConfig, installations: WorkspaceInstallations, slackApiUrl: string | undefined) {
+  return {
+    clientId: oauth.clientId,
+    clientSecret: oauth.clientSecret,
+    stateSecret: oauth.stateSecret,
+    scopes: requiredScopes(),
+    installationStore: installationStoreOver(installations),
+    installerOptions: {
+      installPath: SLACK_INSTALL_PATH,
+      redirectUriPath: SLACK_REDIRECT_PATH,
+      // Straight to Slack's consent page: the install page is the link itself.
+      directInstall: true,
+      clientOptions: slackApiUrl === undefined ? {} : { slackApiUrl },
+      ...(config.oauthUrl === undefined ? {} : { authorizationUrl: config.oauthUrl }),
+      callbackOptions: { success: installedPage, failure: installFailedPage },
+    },
+  };
 }
 
 export interface SlackClients {
