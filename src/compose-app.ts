@@ -29,6 +29,7 @@ import { defaultMigrationsDir, readMigrationFiles } from './storage/db/migration
 import { PrismaOperations } from './storage/prisma/prisma-operations.ts';
 import { PrismaConversationStore } from './storage/prisma/prisma-conversation-store.ts';
 import { PrismaIdentityStore } from './storage/prisma/prisma-identity-store.ts';
+import { PrismaSlackInstallations } from './storage/prisma/prisma-slack-installations.ts';
 import { PrismaReminderActionsStore } from './storage/prisma/prisma-reminder-actions-store.ts';
 import { PrismaActiveThreads } from './storage/prisma/prisma-active-threads.ts';
 import { PrismaReportReads } from './storage/prisma/prisma-report-reads.ts';
@@ -205,7 +206,12 @@ export async function composeChannels(config: Config, services: Services, clock:
 async function createChannels(parts: ChannelParts, options: AppOptions): Promise<Channel[]> {
   const channels: Channel[] = [];
   // Each channel adds itself here: Slack, then Teams, then the playground (the fallback).
-  if (parts.config.slack) channels.push(new SlackChannel(parts));
+  const slack = parts.config.slack;
+  if (slack) {
+    // Installed in many workspaces, each install's token is kept encrypted in PostgreSQL.
+    const installations = slack.oauth === undefined ? undefined : new PrismaSlackInstallations(parts.services.database.prisma, slack.oauth.encryptionKey);
+    channels.push(new SlackChannel(parts, installations));
+  }
   if (parts.config.teams) {
     const lookups = new PrismaActiveThreads(parts.services.database.prisma);
     channels.push(new TeamsChannel(parts, parts.config.teams, { threads: lookups, managers: lookups }));

@@ -11,12 +11,26 @@ export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
 
 export interface SlackConfig {
-  botToken: string;
+  /** One workspace's bot token (single-token mode); absent when the app is installed through OAuth. */
+  botToken?: string;
   signingSecret: string;
+  /** "Add to Slack" for many workspaces: present instead of `botToken` when the OAuth variables are set. */
+  oauth?: SlackOAuthConfig;
   /** Socket Mode app-level token; absent means the HTTP Events API. */
   appToken?: string;
   /** Override of https://slack.com/api/ (tests point it at a fake Slack). */
   apiUrl?: string;
+  /** Override of https://slack.com/oauth/v2/authorize, where "Add to Slack" sends the installer (tests). */
+  oauthUrl?: string;
+}
+
+export interface SlackOAuthConfig {
+  clientId: string;
+  clientSecret: string;
+  /** Signs the OAuth `state` parameter (Bolt's installer). */
+  stateSecret: string;
+  /** TRELLIS_ENCRYPTION_KEY: 32 bytes, the AES-256-GCM key installations' tokens are stored under. */
+  encryptionKey: Buffer;
 }
 
 export interface TeamsConfig {
@@ -65,6 +79,15 @@ const envSchema = z.object({
   SLACK_SIGNING_SECRET: z.string().optional(),
   SLACK_APP_TOKEN: z.string().startsWith('xapp-').optional(),
   SLACK_API_URL: url.optional(),
+  SLACK_CLIENT_ID: z.string().optional(),
+  SLACK_CLIENT_SECRET: z.string().optional(),
+  SLACK_STATE_SECRET: z.string().min(16).optional(),
+  SLACK_OAUTH_URL: url.optional(),
+  TRELLIS_ENCRYPTION_KEY: z.string().transform((text, ctx) => {
+    const key = encryptionKeyOf(text);
+    if (key === undefined) ctx.addIssue({ code: 'custom', message: 'not a 32-byte key' });
+    return key ?? Buffer.alloc(0);
+  }).optional(),
   TEAMS_CLIENT_ID: z.string().optional(),
   TEAMS_CLIENT_SECRET: z.string().optional(),
   TEAMS_TENANT_ID: z.string().optional(),
@@ -87,6 +110,11 @@ const expectations: Record<EnvName, string> = {
   SLACK_SIGNING_SECRET: 'must be the Slack app signing secret',
   SLACK_APP_TOKEN: 'must be a Slack app-level token, starting with xapp-',
   SLACK_API_URL: 'must be an http(s) URL',
+  SLACK_CLIENT_ID: 'must be the Slack app client id (Basic Information → App Credentials)',
+  SLACK_CLIENT_SECRET: 'must be the Slack app client secret',
+  SLACK_STATE_SECRET: 'must be a random secret of at least 16 characters (for example `openssl rand -hex 32`)',
+  SLACK_OAUTH_URL: 'must be an http(s) URL',
+  TRELLIS_ENCRYPTION_KEY: 'must be 32 random bytes written as 64 hex digits or in base64 (make one with `openssl rand -hex 32`)',
   TEAMS_CLIENT_ID: 'must be the Teams bot (Entra app) client id',
   TEAMS_CLIENT_SECRET: 'must be the Teams bot client secret',
   TEAMS_TENANT_ID: 'must be the Microsoft Entra tenant id',
@@ -113,7 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const bad = new Set(parsed.error.issues.map((issue) => issue.path[0] as EnvName));
     for (const name of names.filter((n) => bad.has(n))) {
-      const shown = name.includes('SECRET') || name.includes('TOKEN') ? '' : ` (got "${raw[name]}")`;
+      const shown = name.includes('SECRET') || name.includes('TOKEN') || name.includes('KEY') ? '' : ` (got "${raw[name]}")`;
       problems.push(`${name} ${expectations[name]}${shown}.`);
     }
   }
@@ -138,8 +166,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (v.SLACK_BOT_TOKEN && v.SLACK_SIGNING_SECRET) {
     config.slack = { botToken: v.SLACK_BOT_TOKEN, signingSecret: v.SLACK_SIGNING_SECRET };
     if (v.SLACK_APP_TOKEN) config.slack.appToken = v.SLACK_APP_TOKEN;
-    if (v.SLACK_API_URL) config.slack.apiUrl = v.SLACK_API_URL;
+  } else if (v.SLACK_CLIENT_ID && v.SLACK_CLIENT_SECRET && v.SLACK_STATE_SECRET && v.SLACK_SIGNING_SECRET && v.TRELLIS_ENCRYPTION_KEY) {
+    const oauth = { clientId: v.SLACK_CLIENT_ID, clientSecret: v.SLACK_CLIENT_SECRET, stateSecret: v.SLACK_STATE_SECRET, encryptionKey: v.TRELLIS_ENCRYPTION_KEY };
+    config.slack = { signingSecret: v.SLACK_SIGNING_SECRET, oauth };
+    if (v.SLACK_OAUTH_URL) config.slack.oauthUrl = v.SLACK_OAUTH_URL;
   }
+  if (config.slack && v.SLACK_API_URL) config.slack.apiUrl = v.SLACK_API_URL;
   if (v.TEAMS_CLIENT_ID && v.TEAMS_CLIENT_SECRET && v.TEAMS_TENANT_ID) {
     config.teams = { clientId: v.TEAMS_CLIENT_ID, clientSecret: v.TEAMS_CLIENT_SECRET, tenantId: v.TEAMS_TENANT_ID };
   }
@@ -157,7 +189,21 @@ function findCombinationProblems(raw: Partial<Record<EnvName, string>>): string[
       );
     }
   };
-  allOrNothing('Slack', ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'], ['SLACK_APP_TOKEN']);
+  const oauthVariables: EnvName[] = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'];
+  const oauth = oauthVariables.some((name) => raw[name]);
+  if (oauth && raw.SLACK_BOT_TOKEN) {
+    problems.push('Slack is configured twice: set SLACK_BOT_TOKEN for one workspace, or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET to install Trellis in many workspaces, not both.');
+  } else if (oauth) {
+    allOrNothing('Slack (installed in many workspaces)', [...oauthVariables, 'SLACK_SIGNING_SECRET'], []);
+    if (!raw.TRELLIS_ENCRYPTION_KEY) {
+      problems.push('TRELLIS_ENCRYPTION_KEY is missing: installing Trellis in many Slack workspaces stores each workspace\'s bot token, and Trellis stores them only encrypted. Set it to 32 random bytes (`openssl rand -hex 32`) and keep it safe: without it the stored tokens cannot be read.');
+    }
+    if (raw.SLACK_APP_TOKEN) {
+      problems.push('SLACK_APP_TOKEN (Socket Mode) is for one workspace: installing Trellis in many workspaces needs the Request URL, so leave SLACK_APP_TOKEN unset.');
+    }
+  } else {
+    allOrNothing('Slack', ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'], ['SLACK_APP_TOKEN']);
+  }
   allOrNothing('Teams', ['TEAMS_CLIENT_ID', 'TEAMS_CLIENT_SECRET', 'TEAMS_TENANT_ID'], []);
   if (raw.NODE_ENV === 'production' && ['true', '1', 'yes'].includes(raw.TEAMS_SKIP_AUTH ?? '')) {
     problems.push(
@@ -171,4 +217,12 @@ function findCombinationProblems(raw: Partial<Record<EnvName, string>>): string[
     problems.push('TEAMS_LOGIN_URL is refused when NODE_ENV=production: token signing keys come only from Microsoft (login.botframework.com).');
   }
   return problems;
+}
+
+/** A 32-byte key written as 64 hex digits or in base64; undefined for anything else. */
+export function encryptionKeyOf(text: string): Buffer | undefined {
+  if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, 'hex');
+  if (!/^[A-Za-z0-9+/]{43}=?$/.test(text)) return undefined;
+  const key = Buffer.from(text, 'base64');
+  return key.length === 32 ? key : undefined;
 }

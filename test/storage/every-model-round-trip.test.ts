@@ -258,6 +258,10 @@ describe('every model round-trips through the Prisma client', () => {
     covered.add('SchoolChatWorkspace');
     expect(await p.schoolChatWorkspace.findUniqueOrThrow({ where: { schoolId_platform_tenantId: { schoolId: teacher.schoolId, platform: 'slack', tenantId: 'T0123456' } } })).toMatchObject({ tenantId: 'T0123456' });
 
+    await p.slackInstallation.create({ data: { installKey: 'E0GRID', enterpriseId: 'E0GRID', isEnterpriseInstall: true, secret: 'v1.nonce.tag.ciphertext' } });
+    covered.add('SlackInstallation');
+    expect(await p.slackInstallation.findUniqueOrThrow({ where: { installKey: 'E0GRID' } })).toMatchObject({ teamId: null, isEnterpriseInstall: true, secret: 'v1.nonce.tag.ciphertext' });
+
     await p.deletionLog.create({
       data: { schoolId: school.id, kind: 'check_ins', recordId: teacher.id, subjectPersonId: teacher.id, cycleYear: 2019, reason: 'retention', rule: '6 years (003 §14.3)', deletedAt: new Date('2026-11-30T02:00:00Z') },
     });

@@ -1,14 +1,18 @@
-import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { App, ErrorCode, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { ChannelParts } from '../../compose-app.ts';
 import type { Actor, PlatformAccount } from '../../core/bot/bot-ports.ts';
-import type { DialogTarget } from '../../core/bot/trellis-bot.ts';
+import type { WorkspaceInstallations } from '../../core/bot/installation-ports.ts';
+import { type DialogTarget, NOT_ON_ROSTER } from '../../core/bot/trellis-bot.ts';
+import { NOT_SET_UP, workspaceIsSetUp } from '../../core/bot/workspace-binding.ts';
 import { type Attachment, attachmentBytes, type OutgoingMessage } from '../../core/conversations/engine/outgoing-message.ts';
 import type { TurnResult } from '../../core/conversations/engine/run-turn.ts';
 import type { DigestDelivery } from '../../core/reminders/reminder-ports.ts';
 import type { Channel, ChannelDelivery, Route } from '../channel.ts';
 import { renderMessages, type SlackMessage } from './block-kit.ts';
-import { answerLost, boltLogger, createClients, deliveryFailure, webClientOptions } from './slack-client.ts';
+import { answerLost, boltLogger, deliveryFailure, webClientOptions } from './slack-client.ts';
+import { installedWorkspaces, oauthInstaller, SLACK_INSTALL_PATH, SLACK_REDIRECT_PATH, type SlackClients, type SlackWorkspaces, singleWorkspace } from './slack-installations.ts';
 import { registerListeners } from './slack-listeners.ts';
 import { mentionedUser } from './slack-payloads.ts';
 import { gateSlackRequest } from './slack-request-gate.ts';
@@ -46,38 +50,71 @@ export class SlackChannel implements Channel {
   readonly name = 'slack';
   readonly routes: Route[] = [];
   readonly parts: ChannelParts;
-  readonly client: WebClient;
-  readonly #digestClient: WebClient;
+  readonly #workspaces: SlackWorkspaces;
+  /** The one workspace's clients with SLACK_BOT_TOKEN; none when installed in many workspaces. */
+  readonly #single: SlackClients | undefined;
+  /** The Web API client of the workspace the request being handled came from (Bolt's, authorized with its install's token). */
+  readonly #requestClient = new AsyncLocalStorage<WebClient>();
   readonly #app: App;
+  readonly #installations: WorkspaceInstallations | undefined;
   readonly #socketMode: boolean;
   readonly #dmChannels = new Map<string, string>();
   /** Requests Slack has sent whose listeners, or the replies posted after their ack, are still running. */
   readonly #inFlight = new Set<Promise<void>>();
   #botIds: Promise<{ botId: string; botUserId: string; homeTenant: string | undefined }> | undefined;
 
-  constructor(parts: ChannelParts) {
+  /**
+   * `installations`: where "Add to Slack" installs are kept, when the app is installed in many
+   * workspaces (SLACK_CLIENT_ID…); absent with one bot token (SLACK_BOT_TOKEN).
+   */
+  constructor(parts: ChannelParts, installations?: WorkspaceInstallations) {
     const config = parts.config.slack;
     if (config === undefined) throw new Error('Slack is not configured');
     this.parts = parts;
-    const clients = createClients(config, parts.log);
-    this.client = clients.replies;
-    this.#digestClient = clients.digests;
+    this.#installations = installations;
     const logger = boltLogger(parts.log);
-    // A custom authorize asks auth.test once (and again only after a failure), instead of Bolt
-    // calling it at construction time, before Trellis has logged anything useful.
-    const authorize = async () => {
-      const { botId, botUserId } = await this.#botIdentity();
-      return { botToken: config.botToken, botId, botUserId };
-    };
-    const common = { authorize, logger, clientOptions: webClientOptions(config, parts.log) };
+    const clientOptions = webClientOptions(config, parts.log);
+    // With OAuth, Bolt's installer: "Add to Slack" (GET /slack/install), Slack's redirect back, and
+    // each request authorized from its workspace's stored install.
+    let installer: ReturnType<typeof oauthInstaller> | undefined;
+    if (config.botToken !== undefined) {
+      const single = singleWorkspace(config, config.botToken, parts.log);
+      this.#workspaces = single;
+      this.#single = single.clients;
+    } else {
+      if (config.oauth === undefined || installations === undefined) throw new Error('Slack needs a bot token, or OAuth and an installation store');
+      this.#workspaces = installedWorkspaces(config, installations, parts.log);
+      this.#single = undefined;
+      installer = oauthInstaller(config, config.oauth, installations, clientOptions.slackApiUrl);
+    }
+    // With one token, a custom authorize asks auth.test once (and again only after a failure),
+    // instead of Bolt calling it at construction time, before Trellis has logged anything useful.
+    // Installed in many workspaces, Bolt's installer authorizes each request from its workspace's
+    // stored install, and refuses (401) a request from a workspace with none.
+    const botToken = config.botToken;
+    const authorize =
+      botToken === undefined
+        ? undefined
+        : async () => {
+            const { botId, botUserId } = await this.#botIdentity();
+            return { botToken, botId, botUserId };
+          };
+    const common = { ...(authorize === undefined ? {} : { authorize }), logger, clientOptions };
     this.#socketMode = config.appToken !== undefined;
     if (config.appToken !== undefined) {
       this.#app = new App({ ...common, receiver: new SocketModeReceiver({ appToken: config.appToken, logger }) });
     } else {
       // The receiver never listens itself: its request listener is mounted on the shared server,
-      // one URL for events, commands and interactivity, with signature verification on.
-      const receiver = new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: SLACK_EVENTS_PATH, logger, signatureVerification: true, processBeforeResponse: true });
+      // one URL for events, commands and interactivity, with signature verification on; with
+      // OAuth, also "Add to Slack" (GET /slack/install) and Slack's redirect back.
+      const receiver = new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: SLACK_EVENTS_PATH, logger, signatureVerification: true, processBeforeResponse: true, ...installer });
       this.#app = new App({ ...common, receiver });
+      if (installer !== undefined) {
+        const listen: Route['handle'] = (request, response) => receiver.requestListener(request, response);
+        this.routes.push({ method: 'GET', path: SLACK_INSTALL_PATH, handle: listen }, { method: 'GET', path: SLACK_REDIRECT_PATH, handle: listen });
+        // Every Web API call made while handling a request goes to that request's workspace.
+        this.#app.use(({ client, next }) => this.#requestClient.run(client, next));
+      }
       const handle: Route['handle'] = async (request, response) => {
         // Bolt throws inside its receiver, where nothing catches it, on bodies it does not expect
         // (`null`, an array, a string where an object goes): those never reach it.
@@ -97,13 +134,43 @@ export class SlackChannel implements Channel {
     this.#app.processEvent = (event) => this.#track(processEvent(event));
     // Rethrown so the receiver answers 500 and Slack retries: the turn did not commit.
     this.#app.error(async (error) => {
-      parts.log.error('slack listener failed', { error });
+      if (error.code === ErrorCode.AuthorizationError) parts.log.warn('slack request refused: Trellis is not installed in its workspace', { error: error.message });
+      else parts.log.error('slack listener failed', { error });
       throw error;
     });
     registerListeners(this.#app, this);
   }
 
+  /**
+   * The Web API client for what is being done now: the workspace of the Slack request being
+   * handled, or the one bot token's. Installed in many workspaces, there is no client outside a
+   * request: deliveries choose their workspace's (#reach).
+   */
+  get client(): WebClient {
+    const scoped = this.#requestClient.getStore();
+    if (scoped !== undefined) return scoped;
+    if (this.#single !== undefined) return this.#single.replies;
+    throw new Error('no Slack workspace for this call: it is not part of a Slack request');
+  }
+
+  /** Installed in many workspaces through "Add to Slack" (SLACK_CLIENT_ID…), not one bot token. */
+  get installedInMany(): boolean {
+    return this.#workspaces.installed;
+  }
+
+  /**
+   * Slack says the install is gone (`app_uninstalled`, or its bot token revoked): forget it, so
+   * requests from that workspace are refused and messages to its people fail for good (a dead
+   * letter the head is told of) instead of being retried with a dead token.
+   */
+  async uninstalled(key: string | undefined, why: string): Promise<void> {
+    if (key === undefined || this.#installations === undefined) return;
+    const removed = await this.#installations.remove(key);
+    this.parts.log.info('slack install removed', { workspace: key, why, removed });
+  }
+
   async start(): Promise<void> {
+    if (this.#workspaces.installed) return;
     // Learn the bot's own ids now, so the first person to write does not wait for auth.test; a
     // wrong token is reported at start-up, but Slack being briefly unreachable does not stop Trellis.
     this.#botIdentity().catch((error: unknown) => this.parts.log.warn('Slack auth.test failed: check SLACK_BOT_TOKEN and that Slack is reachable', { error }));
@@ -136,7 +203,13 @@ export class SlackChannel implements Channel {
   }
 
   /** The roster person behind a Slack user; their e-mail comes from users.info on first contact. */
-  async identify(tenant: string, userId: string): Promise<Actor | undefined> {
+  /**
+   * The roster person behind a Slack user (their e-mail comes from users.info on first contact),
+   * or what to tell them: not on a roster, or (installed in many workspaces) writing from a
+   * workspace no school has recorded, where nobody is linked.
+   */
+  async identify(tenant: string, userId: string): Promise<Actor | Refusal> {
+    if (this.#workspaces.installed && !workspaceIsSetUp(tenant, await this.parts.identities.recordedWorkspaces('slack'))) return { refusal: NOT_SET_UP };
     const account: PlatformAccount = { platform: 'slack', tenant, userId };
     const lookupEmail = async () => {
       try {
@@ -150,7 +223,7 @@ export class SlackChannel implements Channel {
       }
     };
     const person = await this.parts.bot.identify(account, lookupEmail, { homeTenant: await this.#homeTenant() });
-    return person === undefined ? undefined : { person, account };
+    return person === undefined ? { refusal: NOT_ON_ROSTER } : { person, account };
   }
 
   /** A colleague named in a command: a mention resolves to their person, anything else is matched by name. */
@@ -158,7 +231,7 @@ export class SlackChannel implements Channel {
     if (text === undefined || text.trim() === '') return undefined;
     const userId = mentionedUser(text.trim());
     const named = userId === undefined ? undefined : await this.identify(tenant, userId);
-    return named === undefined ? { text: text.replace(/^<@[A-Z0-9]+\|?([^>]*)>$/, '$1').trim() } : { personId: named.person.id };
+    return named === undefined || 'refusal' in named ? { text: text.replace(/^<@[A-Z0-9]+\|?([^>]*)>$/, '$1').trim() } : { personId: named.person.id };
   }
 
   async dmChannel(client: WebClient, userId: string): Promise<string> {
@@ -214,12 +287,14 @@ export class SlackChannel implements Channel {
   }
 
   sendTo(personId: string, messages: readonly OutgoingMessage[], key: string): Promise<ChannelDelivery> {
-    return this.#deliver(this.client, personId, undefined, renderMessages(messages), key);
+    return this.#deliver('replies', personId, undefined, renderMessages(messages), key);
   }
 
   async sendToAccount(_personId: string, account: PlatformAccount, messages: readonly OutgoingMessage[], key: string): Promise<ChannelDelivery> {
     try {
-      await this.post(await this.dmChannel(this.client, account.userId), undefined, renderMessages(messages), this.client, key);
+      const clients = await this.#workspaces.clientsFor(account.tenant);
+      if (clients === undefined) return notInstalled(account.tenant);
+      await this.post(await this.dmChannel(clients.replies, account.userId), undefined, renderMessages(messages), clients.replies, key);
       return { ok: true };
     } catch (error) {
       return deliveryFailure(error);
@@ -227,7 +302,7 @@ export class SlackChannel implements Channel {
   }
 
   deliverDigest(delivery: DigestDelivery): Promise<ChannelDelivery> {
-    return this.#deliver(this.#digestClient, delivery.recipient.id, delivery.recipient.email, renderDigest(delivery.message), delivery.key, true);
+    return this.#deliver('digests', delivery.recipient.id, delivery.recipient.email, renderDigest(delivery.message), delivery.key, true);
   }
 
   /**
@@ -243,19 +318,20 @@ export class SlackChannel implements Channel {
   }
 
   async #lookUp(personId: string, email: string | undefined, key: string, since: Date): Promise<boolean | undefined> {
-    let userId: string | undefined;
+    let reach: Reach;
     try {
-      userId = await this.#slackUserOf(this.client, personId, email);
+      reach = await this.#reach('replies', personId, email);
     } catch (error) {
       if ('unreachable' in deliveryFailure(error)) return undefined;
       throw error;
     }
-    if (userId === undefined) return undefined;
-    const channel = await this.dmChannel(this.client, userId);
+    if ('unreachable' in reach) return undefined;
+    const client = reach.clients.replies;
+    const channel = await this.dmChannel(client, reach.userId);
     const oldest = ((since.getTime() - LOOKUP_MARGIN_MS) / 1000).toFixed(6);
     let cursor: string | undefined;
     for (let page = 0; page < LOOKUP_MAX_PAGES; page++) {
-      const history = await this.client.conversations.history({ channel, oldest, include_all_metadata: true, limit: LOOKUP_PAGE_SIZE, ...(cursor === undefined ? {} : { cursor }) });
+      const history = await client.conversations.history({ channel, oldest, include_all_metadata: true, limit: LOOKUP_PAGE_SIZE, ...(cursor === undefined ? {} : { cursor }) });
       if ((history.messages ?? []).some((message) => isLastPart(message.metadata, key))) return true;
       cursor = history.response_metadata?.next_cursor || undefined;
       if (!history.has_more || cursor === undefined) return false;
@@ -269,12 +345,13 @@ export class SlackChannel implements Channel {
    * Slack may have the message: look its key up before calling it a failure, since the retry
    * would post it again (the digest client itself never re-posts).
    */
-  async #deliver(client: WebClient, personId: string, email: string | undefined, messages: SlackMessage[], key: string, checkLost = false): Promise<ChannelDelivery> {
+  async #deliver(kind: keyof SlackClients, personId: string, email: string | undefined, messages: SlackMessage[], key: string, checkLost = false): Promise<ChannelDelivery> {
     const started = this.parts.clock.now();
     try {
-      const userId = await this.#slackUserOf(client, personId, email);
-      if (userId === undefined) return { ok: false, unreachable: true, error: 'no Slack account for them' };
-      await this.post(await this.dmChannel(client, userId), undefined, messages, client, key);
+      const reach = await this.#reach(kind, personId, email);
+      if ('unreachable' in reach) return { ok: false, unreachable: true, error: reach.unreachable };
+      const client = reach.clients[kind];
+      await this.post(await this.dmChannel(client, reach.userId), undefined, messages, client, key);
       return { ok: true };
     } catch (error) {
       if (checkLost && answerLost(error) && (await this.#lookUp(personId, email, key, started).catch(() => false)) === true) return { ok: true };
@@ -282,13 +359,52 @@ export class SlackChannel implements Channel {
     }
   }
 
-  /** Their linked Slack user, else the workspace user with their roster e-mail (users.lookupByEmail), linked for next time. */
-  async #slackUserOf(client: WebClient, personId: string, email: string | undefined): Promise<string | undefined> {
+  /**
+   * Who the person is in Slack and the clients of their workspace: their linked account's
+   * workspace (its install's token when installed in many), else the first workspace with a user
+   * of their roster e-mail (users.lookupByEmail) — the one bot token's, or each workspace recorded
+   * for their school or trust that Trellis is installed in — linked for next time. A linked
+   * account whose workspace has no install (uninstalled) is unreachable: the delivery fails for good.
+   */
+  async #reach(kind: keyof SlackClients, personId: string, email: string | undefined): Promise<Reach> {
     const { identities } = this.parts;
     const linked = (await identities.accountsOf(personId)).find((a) => a.platform === 'slack' && a.reachable);
-    if (linked !== undefined) return linked.userId;
-    const address = email ?? (await identities.personById(personId))?.email;
-    if (address === undefined) return undefined;
+    if (linked !== undefined) {
+      const clients = await this.#workspaces.clientsFor(linked.tenant);
+      return clients === undefined ? { unreachable: notInstalled(linked.tenant).error } : { userId: linked.userId, clients };
+    }
+    const person = email === undefined || this.#workspaces.installed ? await identities.personById(personId) : undefined;
+    const address = email ?? person?.email;
+    if (address === undefined) return { unreachable: 'no Slack account for them' };
+    const candidates = this.#single !== undefined ? [this.#single] : await this.#installedClientsOf(person?.schoolId);
+    let reason = 'Slack: Trellis is not installed in a workspace recorded for their school';
+    for (const clients of candidates) {
+      try {
+        const userId = await this.#linkByEmail(clients[kind], personId, address);
+        if (userId !== undefined) return { userId, clients };
+        reason = 'no Slack account for them';
+      } catch (error) {
+        const failure = deliveryFailure(error);
+        if (!('unreachable' in failure)) throw error;
+        reason = failure.error;
+      }
+    }
+    return { unreachable: reason };
+  }
+
+  /** The clients of each workspace recorded for the school (and its trust) that Trellis is installed in. */
+  async #installedClientsOf(schoolId: string | undefined): Promise<SlackClients[]> {
+    if (schoolId === undefined) return [];
+    const found: SlackClients[] = [];
+    for (const tenant of await this.parts.identities.workspacesOf(schoolId, 'slack')) {
+      const clients = await this.#workspaces.clientsFor(tenant);
+      if (clients !== undefined && !found.includes(clients)) found.push(clients);
+    }
+    return found;
+  }
+
+  /** The workspace user with this e-mail, linked to the person through the same rule as someone who writes in. */
+  async #linkByEmail(client: WebClient, personId: string, address: string): Promise<string | undefined> {
     const found = (await client.users.lookupByEmail({ email: address })).user;
     if (found?.id === undefined) return undefined;
     // Enterprise Grid users carry their org id, which is the tenant their events arrive under.
@@ -301,9 +417,11 @@ export class SlackChannel implements Channel {
 
   /**
    * The workspace the bot token belongs to (its Enterprise Grid org when it has one): where a
-   * school that has recorded no workspace takes its people from. Unknown while Slack is unreachable.
+   * school that has recorded no workspace takes its people from. Unknown while Slack is
+   * unreachable; none (null) when installed in many workspaces, where only recorded ones count.
    */
-  async #homeTenant(): Promise<string | undefined> {
+  async #homeTenant(): Promise<string | undefined | null> {
+    if (this.#workspaces.installed) return null;
     return (await this.#botIdentity().catch(() => undefined))?.homeTenant;
   }
 
@@ -317,4 +435,13 @@ export class SlackChannel implements Channel {
     );
     return this.#botIds;
   }
+}
+
+/** What Slack-side identification tells someone it cannot serve (not on a roster, or a workspace not set up). */
+export type Refusal = { refusal: string };
+
+type Reach = { userId: string; clients: SlackClients } | { unreachable: string };
+
+function notInstalled(tenant: string): { ok: false; unreachable: true; error: string } {
+  return { ok: false, unreachable: true, error: `Slack: Trellis is not installed in workspace ${tenant}` };
 }

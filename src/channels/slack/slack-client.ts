@@ -19,14 +19,14 @@ export function webClientOptions(config: SlackConfig, log: Logger): WebClientOpt
 }
 
 /** The patient client for replies to someone who just spoke, and a digest client that hands 429s back to the outbox. */
-export function createClients(config: SlackConfig, log: Logger): { replies: WebClient; digests: WebClient } {
+export function createClients(config: SlackConfig, token: string, log: Logger): { replies: WebClient; digests: WebClient } {
   const options = webClientOptions(config, log);
   return {
-    replies: new WebClient(config.botToken, options),
+    replies: new WebClient(token, options),
     // The job engine reschedules a rate-limited or failed digest itself, so this client neither
     // sits on a 429 nor retries: a retried chat.postMessage whose first answer was lost would
     // post the digest twice (Slack has no idempotency key); the channel looks it up instead.
-    digests: new WebClient(config.botToken, { ...options, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } }),
+    digests: new WebClient(token, { ...options, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } }),
   };
 }
 

@@ -1,12 +1,13 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { Actor, ReminderActionOutcome } from '../../core/bot/bot-ports.ts';
-import { type CommandOutcome, NOT_ON_ROSTER, NOT_SAVED } from '../../core/bot/trellis-bot.ts';
+import { type CommandOutcome, NOT_SAVED } from '../../core/bot/trellis-bot.ts';
 import type { FormField, OutgoingMessage } from '../../core/conversations/engine/outgoing-message.ts';
 import { CHOICE_ACTION, FORM_ACTION, renderMessages, sections } from './block-kit.ts';
 import { escapeMrkdwn } from './escape-mrkdwn.ts';
 import { ACT_CALLBACK, DIGEST_ACTION, FORM_CALLBACK, HOME_ACTION, renderHome, renderModal } from './render-views.ts';
 import type { SlackChannel } from './slack-channel.ts';
+import { installKeyOf } from './slack-installations.ts';
 import { BlockActionsSchema, type BlockActionsPayload, type CommandPayload, CommandSchema, HomeOpenedSchema, inputValue, type MessageEnvelope, MessageEnvelopeSchema, type ViewSubmissionPayload, ViewSubmissionSchema } from './slack-payloads.ts';
 
 export const GROWTH_COMMAND = '/growth';
@@ -41,6 +42,15 @@ export function registerListeners(app: App, slack: SlackChannel): void {
   });
   app.view(FORM_CALLBACK, ({ ack, body }) => onViewSubmission(slack, body, ack as ViewAck));
   app.view(ACT_CALLBACK, ({ ack, body }) => onViewSubmission(slack, body, ack as ViewAck));
+  if (slack.installedInMany) {
+    // Slack sends these even though the install is gone, so Bolt does not authorize them.
+    const keyOf = (context: { isEnterpriseInstall?: boolean; teamId?: string; enterpriseId?: string }) => installKeyOf(context.isEnterpriseInstall === true, context.teamId, context.enterpriseId);
+    app.event('app_uninstalled', async ({ context }) => slack.uninstalled(keyOf(context), 'the app was uninstalled'));
+    app.event('tokens_revoked', async ({ event, context }) => {
+      // Only the bot's token matters: Trellis asks for no user tokens.
+      if ((event.tokens.bot ?? []).length > 0) await slack.uninstalled(keyOf(context), 'its bot token was revoked');
+    });
+  }
 }
 
 const tenantOf = (team: string | undefined, enterprise: string | null | undefined): string => enterprise ?? team ?? 'unknown';
@@ -64,8 +74,8 @@ async function onMessage(slack: SlackChannel, body: unknown, retryNum: number | 
 async function applyMessage(slack: SlackChannel, envelope: MessageEnvelope): Promise<void> {
   const { event, event_id: eventId } = envelope;
   const actor = await slack.identify(tenantOf(envelope.team_id, envelope.enterprise_id), event.user);
-  if (actor === undefined) {
-    slack.later('not-on-roster reply', () => slack.post(event.channel, event.thread_ts, renderMessages([{ type: 'text', text: NOT_ON_ROSTER }])).then(() => undefined));
+  if ('refusal' in actor) {
+    slack.later('refusal reply', () => slack.post(event.channel, event.thread_ts, renderMessages([{ type: 'text', text: actor.refusal }])).then(() => undefined));
     return;
   }
   if (event.thread_ts !== undefined) {
@@ -113,8 +123,8 @@ async function onCommand(slack: SlackChannel, body: unknown, respond: Respond): 
 
 async function applyCommand(slack: SlackChannel, command: CommandPayload, reply: (messages: OutgoingMessage[]) => Promise<void>): Promise<void> {
   const actor = await slack.identify(tenantOf(command.team_id, command.enterprise_id), command.user_id);
-  if (actor === undefined) {
-    await reply([{ type: 'text', text: NOT_ON_ROSTER }]);
+  if ('refusal' in actor) {
+    await reply([{ type: 'text', text: actor.refusal }]);
     return;
   }
   const outcome = await slack.parts.bot.command(actor, command.text, `command:${command.trigger_id}`, { prefix: `${GROWTH_COMMAND} `, inThreadNote: IN_THREAD_NOTE });
@@ -150,7 +160,7 @@ async function onHomeOpened(slack: SlackChannel, body: unknown): Promise<void> {
   if (!parsed.success || parsed.data.event.tab !== 'home') return;
   const userId = parsed.data.event.user;
   const actor = await slack.identify(tenantOf(parsed.data.team_id, parsed.data.enterprise_id), userId);
-  const blocks = actor === undefined ? sections(NOT_ON_ROSTER) : renderHome(await slack.parts.bot.home(actor.person));
+  const blocks = 'refusal' in actor ? sections(actor.refusal) : renderHome(await slack.parts.bot.home(actor.person));
   await slack.client.views.publish({ user_id: userId, view: { type: 'home', blocks } as never });
 }
 
@@ -168,10 +178,10 @@ async function onAction(slack: SlackChannel, body: unknown): Promise<void> {
     return;
   }
   const actor = await slack.identify(tenantOf(payload.user.team_id ?? payload.team?.id, payload.enterprise?.id), payload.user.id);
-  if (actor === undefined) {
-    slack.later('not-on-roster reply', async () => {
+  if ('refusal' in actor) {
+    slack.later('refusal reply', async () => {
       const channel = payload.channel?.id ?? (await slack.dmChannel(slack.client, payload.user.id));
-      await slack.post(channel, undefined, renderMessages([{ type: 'text', text: NOT_ON_ROSTER }]));
+      await slack.post(channel, undefined, renderMessages([{ type: 'text', text: actor.refusal }]));
     });
     return;
   }
@@ -298,7 +308,7 @@ async function applySubmission(slack: SlackChannel, submission: ViewSubmissionPa
   const { view, user } = submission;
   const nothing = async () => undefined;
   const actor = await slack.identify(tenantOf(user.team_id ?? submission.team?.id, submission.enterprise?.id), user.id);
-  if (actor === undefined) return nothing;
+  if ('refusal' in actor) return nothing;
   const meta = ViewMetaSchema.safeParse(parseJson(view.private_metadata || '{}'));
   if (!meta.success) return nothing;
   const messageId = `view:${view.id}`;

@@ -88,13 +88,13 @@ export class TrellisBot {
    * from a workspace that is not their school's is never linked (workspace-binding.ts), and a
    * person gaining a second account is told on the one they already had.
    */
-  async identify(account: PlatformAccount, lookupEmail: () => Promise<string | undefined>, options: { homeTenant?: string | undefined } = {}): Promise<KnownPerson | undefined> {
+  async identify(account: PlatformAccount, lookupEmail: () => Promise<string | undefined>, options: { homeTenant?: string | undefined | null } = {}): Promise<KnownPerson | undefined> {
     const person = await this.#identify(account, lookupEmail, options.homeTenant);
     if (person !== undefined) this.#deps.onIdentified?.(person);
     return person;
   }
 
-  async #identify(account: PlatformAccount, lookupEmail: () => Promise<string | undefined>, homeTenant: string | undefined): Promise<KnownPerson | undefined> {
+  async #identify(account: PlatformAccount, lookupEmail: () => Promise<string | undefined>, homeTenant: string | undefined | null): Promise<KnownPerson | undefined> {
     const { identities, clock } = this.#deps;
     const linked = await identities.findByAccount(account);
     if (linked?.active && (await this.#belongs(account, linked, homeTenant))) return linked;
@@ -109,7 +109,7 @@ export class TrellisBot {
     return person;
   }
 
-  async #belongs(account: PlatformAccount, person: KnownPerson, homeTenant: string | undefined): Promise<boolean> {
+  async #belongs(account: PlatformAccount, person: KnownPerson, homeTenant: string | undefined | null): Promise<boolean> {
     if (account.platform === 'local') return true;
     return mayActFor(account, await this.#deps.identities.workspacesOf(person.schoolId, account.platform), homeTenant);
   }

@@ -9,8 +9,8 @@ import { mentionedUser } from '../../../src/channels/slack/slack-payloads.ts';
 
 interface Manifest {
   features: { app_home: Record<string, boolean>; slash_commands: { command: string; url: string; should_escape: boolean }[] };
-  oauth_config: { scopes: { bot: string[] } };
-  settings: { event_subscriptions: { request_url: string; bot_events: string[] }; interactivity: { is_enabled: boolean; request_url: string } };
+  oauth_config: { redirect_urls: string[]; scopes: { bot: string[] } };
+  settings: { event_subscriptions: { request_url: string; bot_events: string[] }; interactivity: { is_enabled: boolean; request_url: string }; org_deploy_enabled: boolean };
 }
 
 const manifest = parse(readFileSync('manifests/slack/manifest.yaml', 'utf8')) as Manifest;
@@ -26,9 +26,15 @@ describe('the Slack manifest', () => {
     expect([...called].sort()).toEqual(Object.keys(METHOD_SCOPES).sort());
   });
 
+  it('returns from "Add to Slack" to /slack/oauth_redirect, can be installed org-wide on Enterprise Grid, and hears when it is uninstalled', () => {
+    expect(manifest.oauth_config.redirect_urls).toEqual(['https://YOUR-TRELLIS-HOST/slack/oauth_redirect']);
+    expect(manifest.settings.org_deploy_enabled).toBe(true);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(expect.arrayContaining(['app_uninstalled', 'tokens_revoked']));
+  });
+
   it('has /growth, the DM and App Home events and interactivity, all on /slack/events, with the Messages tab writable', () => {
     expect(manifest.features.slash_commands).toEqual([expect.objectContaining({ command: GROWTH_COMMAND, url: 'https://YOUR-TRELLIS-HOST/slack/events', should_escape: true })]);
-    expect(manifest.settings.event_subscriptions.bot_events.sort()).toEqual(['app_home_opened', 'message.im']);
+    expect(manifest.settings.event_subscriptions.bot_events.sort()).toEqual(['app_home_opened', 'app_uninstalled', 'message.im', 'tokens_revoked']);
     expect(manifest.settings.event_subscriptions.request_url).toBe('https://YOUR-TRELLIS-HOST/slack/events');
     expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: 'https://YOUR-TRELLIS-HOST/slack/events' });
     expect(manifest.features.app_home).toEqual({ home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: false });

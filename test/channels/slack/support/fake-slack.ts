@@ -8,6 +8,8 @@ export interface RecordedCall {
   response: Record<string, unknown>;
   /** performance.now() when it arrived. */
   at: number;
+  /** The bearer token it was sent with (Authorization header), if any. */
+  token?: string | undefined;
 }
 
 export interface FakeSlackUser {
@@ -15,6 +17,20 @@ export interface FakeSlackUser {
   email: string;
   teamId: string;
 }
+
+/** A workspace (or Grid org) the fake can install the app in: what oauth.v2.access hands over for a code. */
+export interface FakeInstall {
+  teamId?: string;
+  teamName?: string;
+  enterpriseId?: string;
+  enterpriseName?: string;
+  isEnterpriseInstall?: boolean;
+  botToken: string;
+  botUserId: string;
+}
+
+export const FAKE_CLIENT_ID = '1234567890.0987654321';
+export const FAKE_CLIENT_SECRET = 'fake-client-secret';
 
 /**
  * A fake Slack Web API on loopback: answers the methods Trellis calls, records every call (and
@@ -24,6 +40,10 @@ export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   readonly responses: RecordedCall[] = [];
   readonly users = new Map<string, FakeSlackUser>();
+  /** Installs by bot token: a known token's calls see only its workspace (users.lookupByEmail, auth.test). */
+  readonly installs = new Map<string, FakeInstall>();
+  /** OAuth codes waiting to be exchanged (oauth.v2.access), each once. */
+  readonly #codes = new Map<string, FakeInstall>();
   /** Files uploaded (files.uploadV2's second step), with their content. */
   readonly uploads: { fileId: string; content: string }[] = [];
   #files = 0;
@@ -54,7 +74,7 @@ export class FakeSlack {
           response.end('OK');
           return;
         }
-        const { status, headers, payload, hold, drop } = fake.#answer(request.url ?? '/', body);
+        const { status, headers, payload, hold, drop } = fake.#answer(request.url ?? '/', body, request.headers.authorization);
         if (drop) {
           response.socket?.destroy();
           fake.#wake();
@@ -76,6 +96,11 @@ export class FakeSlack {
 
   addUser(user: FakeSlackUser): void {
     this.users.set(user.id, user);
+  }
+
+  /** Slack's consent screen said "Allow": the code the redirect will carry, exchanged for this install. */
+  grant(code: string, install: FakeInstall): void {
+    this.#codes.set(code, install);
   }
 
   /** The next `count` calls of `method` get 429 with this Retry-After (seconds). */
@@ -117,14 +142,15 @@ export class FakeSlack {
     });
   }
 
-  #answer(path: string, body: Record<string, unknown>): { status: number; headers?: Record<string, string>; payload: unknown; hold?: boolean; drop?: boolean } {
+  #answer(path: string, body: Record<string, unknown>, authorization: string | undefined): { status: number; headers?: Record<string, string>; payload: unknown; hold?: boolean; drop?: boolean } {
     if (path.startsWith('/respond/')) {
       this.responses.push({ method: path, body, response: { ok: true }, at: performance.now() });
       return { status: 200, payload: { ok: true } };
     }
     const method = path.replace(/^\/api\//, '').split('?')[0]!;
-    const answer = this.#answerMethod(method, body);
-    const call = { method, body, response: answer.payload as Record<string, unknown>, at: performance.now() };
+    const token = authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length) : undefined;
+    const answer = method === 'oauth.v2.access' ? this.#exchange(body, authorization) : this.#answerMethod(method, body, token === undefined ? undefined : this.installs.get(token));
+    const call = { method, body, response: answer.payload as Record<string, unknown>, at: performance.now(), token };
     this.calls.push(call);
     this.onCall?.(call);
     return { ...answer, hold: this.holdWhen?.(call) ?? false, drop: this.dropWhen?.(call) ?? false };
@@ -139,7 +165,30 @@ export class FakeSlack {
     return this.#held.length;
   }
 
-  #answerMethod(method: string, body: Record<string, unknown>): { status: number; headers?: Record<string, string>; payload: unknown } {
+  /** oauth.v2.access: the app's client id and secret (HTTP Basic or form fields) and a granted code, once. */
+  #exchange(body: Record<string, unknown>, authorization: string | undefined): { status: number; payload: unknown } {
+    const basic = authorization?.startsWith('Basic ') ? Buffer.from(authorization.slice('Basic '.length), 'base64').toString('utf8') : `${String(body.client_id)}:${String(body.client_secret)}`;
+    if (basic !== `${FAKE_CLIENT_ID}:${FAKE_CLIENT_SECRET}`) return fail('invalid_client');
+    const install = this.#codes.get(String(body.code));
+    if (install === undefined) return fail('invalid_code');
+    this.#codes.delete(String(body.code));
+    this.installs.set(install.botToken, install);
+    return ok({
+      app_id: 'A123ABC456',
+      authed_user: { id: 'UINSTALLER' },
+      scope: 'chat:write,commands,files:write,im:history,im:write,users:read,users:read.email',
+      token_type: 'bot',
+      access_token: install.botToken,
+      bot_user_id: install.botUserId,
+      team: install.isEnterpriseInstall ? null : { id: install.teamId, name: install.teamName },
+      enterprise: install.enterpriseId === undefined ? null : { id: install.enterpriseId, name: install.enterpriseName },
+      is_enterprise_install: install.isEnterpriseInstall === true,
+    });
+  }
+
+  #answerMethod(method: string, body: Record<string, unknown>, install: FakeInstall | undefined): { status: number; headers?: Record<string, string>; payload: unknown } {
+    // An installed token sees only its own workspace's (or org's) people.
+    const visible = (user: FakeSlackUser) => install === undefined || user.teamId === install.teamId || user.teamId === install.enterpriseId;
     const limited = this.#rateLimited;
     if (limited !== undefined && limited.method === method && limited.remaining > 0) {
       limited.remaining -= 1;
@@ -147,13 +196,13 @@ export class FakeSlack {
     }
     switch (method) {
       case 'auth.test':
-        return ok({ user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T123ABC456' });
+        return install === undefined ? ok({ user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T123ABC456' }) : ok({ user_id: install.botUserId, bot_id: `B${install.botUserId}`, team_id: install.teamId, enterprise_id: install.enterpriseId });
       case 'users.info': {
         const user = this.users.get(String(body.user));
-        return user === undefined ? fail('user_not_found') : ok({ user: { id: user.id, team_id: user.teamId, profile: { email: user.email } } });
+        return user === undefined || !visible(user) ? fail('user_not_found') : ok({ user: { id: user.id, team_id: user.teamId, profile: { email: user.email } } });
       }
       case 'users.lookupByEmail': {
-        const user = [...this.users.values()].find((u) => u.email === body.email);
+        const user = [...this.users.values()].find((u) => u.email === body.email && visible(u));
         return user === undefined ? fail('users_not_found') : ok({ user: { id: user.id, team_id: user.teamId, profile: { email: user.email } } });
       }
       case 'conversations.open':

@@ -4,7 +4,7 @@ import { loadConfig } from '../../../../src/config/load-config.ts';
 import type { Clock } from '../../../../src/core/time/clock.ts';
 import { consoleLogger, type Logger, silentLogger } from '../../../../src/logging/logger.ts';
 import type { TestDatabase } from '../../../support/test-database.ts';
-import { FakeSlack, type RecordedCall } from './fake-slack.ts';
+import { FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, FakeSlack, type RecordedCall } from './fake-slack.ts';
 import { fixture, postEvent, postForm, postInteraction, SIGNING_SECRET, type SlackPost } from './signed-requests.ts';
 
 export const TEAM = 'T123ABC456';
@@ -30,6 +30,38 @@ export async function startSlackWorld(db: TestDatabase, clock: Clock, log?: Logg
   };
 }
 
+/** A 32-byte key for the tests' encrypted installs. */
+export const TEST_ENCRYPTION_KEY = 'a3f1c2d4e5b60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90';
+
+/**
+ * The real app installed through "Add to Slack" (no bot token): OAuth against the fake's
+ * oauth.v2.access, its consent page URL on the fake too, installs encrypted in the test database.
+ */
+export async function startSlackOAuthWorld(db: TestDatabase, clock: Clock, log?: Logger): Promise<SlackWorld> {
+  const fake = await FakeSlack.start();
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    PORT: '0',
+    SLACK_CLIENT_ID: FAKE_CLIENT_ID,
+    SLACK_CLIENT_SECRET: FAKE_CLIENT_SECRET,
+    SLACK_STATE_SECRET: 'test-state-secret-of-some-length',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    TRELLIS_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+    SLACK_API_URL: `${fake.url}/api/`,
+    SLACK_OAUTH_URL: `${fake.url}/oauth/v2/authorize`,
+    LOG_LEVEL: 'silent',
+  });
+  const app = await startApp(config, clock, log ?? (process.env.SLACK_TEST_LOG ? consoleLogger('debug') : silentLogger), { scheduler: false });
+  return {
+    app,
+    fake,
+    async close() {
+      await app.close();
+      await fake.close();
+    },
+  };
+}
+
 /** Slack's ts values are unique per channel; these are unique per run, so no two threads share one. */
 let messageCount = 0;
 
@@ -41,13 +73,16 @@ export class SlackUser {
   readonly id: string;
   /** The workspace they are in (the bot's own, TEAM, unless said otherwise). */
   readonly team: string;
+  /** Their Enterprise Grid org, when the app is installed org-wide there. */
+  readonly enterprise: string | undefined;
   #event = 0;
 
-  constructor(world: SlackWorld, id: string, email: string, team = TEAM) {
+  constructor(world: SlackWorld, id: string, email: string, team = TEAM, enterprise?: string) {
     this.#world = world;
     this.id = id;
     this.team = team;
-    world.fake.addUser({ id, email, teamId: team });
+    this.enterprise = enterprise;
+    world.fake.addUser({ id, email, teamId: enterprise ?? team });
   }
 
   get dm(): string {
@@ -63,11 +98,17 @@ export class SlackUser {
 
   /** A message in the app DM; in a thread when `threadTs` is given. Returns the event id used. */
   async say(text: string, threadTs?: string, options: { eventId?: string; headers?: Record<string, string>; channel?: string } = {}): Promise<{ post: SlackPost; eventId: string; ts: string }> {
-    const envelope = fixture<{ event: Record<string, unknown>; event_id: string; team_id: string; authorizations: { user_id: string }[] }>(threadTs === undefined ? 'slack_event_message_im.json' : 'slack_event_message_im_thread_reply.COMPOSED.json');
+    const envelope = fixture<{ event: Record<string, unknown>; event_id: string; team_id: string; enterprise_id?: string; authorizations: { user_id: string; team_id: string; enterprise_id?: string; is_enterprise_install: boolean }[] }>(threadTs === undefined ? 'slack_event_message_im.json' : 'slack_event_message_im_thread_reply.COMPOSED.json');
     const ts = `${1_800_000_000 + ++this.#event}.${String(++messageCount).padStart(6, '0')}`;
     envelope.team_id = this.team;
     envelope.event_id = options.eventId ?? `Ev${this.id}${messageCount}`;
     envelope.authorizations[0]!.user_id = 'UBOT';
+    envelope.authorizations[0]!.team_id = this.team;
+    if (this.enterprise !== undefined) {
+      envelope.enterprise_id = this.enterprise;
+      envelope.authorizations[0]!.enterprise_id = this.enterprise;
+      envelope.authorizations[0]!.is_enterprise_install = true;
+    }
     envelope.event = { ...envelope.event, channel: options.channel ?? this.dm, user: this.id, text, ts, event_ts: ts, ...(threadTs === undefined ? {} : { thread_ts: threadTs, parent_user_id: 'UBOT' }) };
     const post = await postEvent(this.#world.app.server.url, envelope, { headers: options.headers ?? {} });
     return { post, eventId: envelope.event_id, ts };

@@ -1,0 +1,27 @@
+/**
+ * A chat app installed in a workspace through its platform's OAuth ("Add to Slack"): where the
+ * install is, and what the platform handed over (tokens included) as opaque text the channel
+ * writes and reads. Storage keeps `secret` encrypted at rest; the core never looks inside it.
+ */
+export interface WorkspaceInstallation {
+  /** The enterprise id for an org-wide install, else the workspace (team) id. */
+  key: string;
+  teamId?: string | undefined;
+  enterpriseId?: string | undefined;
+  orgWide: boolean;
+  secret: string;
+}
+
+/** Where installs are kept (`slack_installations`). */
+export interface WorkspaceInstallations {
+  /** Adds the install, or replaces the one with the same key (a reinstall, new scopes). */
+  save(installation: WorkspaceInstallation): Promise<void>;
+  find(key: string): Promise<WorkspaceInstallation | undefined>;
+  /**
+   * The install that serves a tenant as accounts record it (a team id, or an Enterprise Grid org
+   * id): the install with that key, else the org-wide one of that org, else any install in it.
+   */
+  forTenant(tenant: string): Promise<WorkspaceInstallation | undefined>;
+  /** Forgets the install (uninstalled, or its bot token revoked); true if there was one. */
+  remove(key: string): Promise<boolean>;
+}

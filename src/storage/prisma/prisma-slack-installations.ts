@@ -1,0 +1,57 @@
+import type { WorkspaceInstallation, WorkspaceInstallations } from '../../core/bot/installation-ports.ts';
+import { openSecret, sealSecret } from '../crypto/secret-box.ts';
+import type { PrismaClient } from '../db/create-prisma-client.ts';
+
+type Row = { installKey: string; teamId: string | null; enterpriseId: string | null; isEnterpriseInstall: boolean; secret: string };
+
+/**
+ * Slack installs in `slack_installations`. The installation Slack handed over (its bot token) is
+ * sealed with AES-256-GCM under TRELLIS_ENCRYPTION_KEY before it is written and opened when read,
+ * bound to the row's key; nothing else here ever holds it in plain text.
+ */
+export class PrismaSlackInstallations implements WorkspaceInstallations {
+  readonly #prisma: PrismaClient;
+  readonly #key: Buffer;
+
+  constructor(prisma: PrismaClient, encryptionKey: Buffer) {
+    this.#prisma = prisma;
+    this.#key = encryptionKey;
+  }
+
+  async save(installation: WorkspaceInstallation): Promise<void> {
+    const fields = {
+      teamId: installation.teamId ?? null,
+      enterpriseId: installation.enterpriseId ?? null,
+      isEnterpriseInstall: installation.orgWide,
+      secret: sealSecret(this.#key, installation.secret, installation.key),
+    };
+    await this.#prisma.slackInstallation.upsert({ where: { installKey: installation.key }, create: { installKey: installation.key, ...fields }, update: fields });
+  }
+
+  async find(key: string): Promise<WorkspaceInstallation | undefined> {
+    const row = await this.#prisma.slackInstallation.findUnique({ where: { installKey: key } });
+    return row === null ? undefined : this.#open(row);
+  }
+
+  async forTenant(tenant: string): Promise<WorkspaceInstallation | undefined> {
+    const exact = await this.find(tenant);
+    if (exact !== undefined) return exact;
+    const inOrg = await this.#prisma.slackInstallation.findFirst({ where: { enterpriseId: tenant }, orderBy: [{ isEnterpriseInstall: 'desc' }, { installedAt: 'asc' }] });
+    return inOrg === null ? undefined : this.#open(inOrg);
+  }
+
+  async remove(key: string): Promise<boolean> {
+    const { count } = await this.#prisma.slackInstallation.deleteMany({ where: { installKey: key } });
+    return count > 0;
+  }
+
+  #open(row: Row): WorkspaceInstallation {
+    return {
+      key: row.installKey,
+      teamId: row.teamId ?? undefined,
+      enterpriseId: row.enterpriseId ?? undefined,
+      orgWide: row.isEnterpriseInstall,
+      secret: openSecret(this.#key, row.secret, row.installKey),
+    };
+  }
+}
