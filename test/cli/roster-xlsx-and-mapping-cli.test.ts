@@ -204,3 +204,15 @@ describe('trellis import roster --map', () => {
     expect(bad.stderr).toMatch(/should be a JSON object of field names to a column name or a list of column names/);
   });
 });
+
+describe('trellis import roster FILE.csv saved by Excel on Windows', () => {
+  it('reads a CSV that is not UTF-8 as Windows-1252, so accented names survive', async () => {
+    const path = join(dir, 'windows.csv');
+    const text = 'email,full_name,role,line_manager_email\nhead@sheet.example,Hana Head,headteacher,\nsian@sheet.example,Siân Jones,teacher,head@sheet.example\n';
+    await writeFile(path, Buffer.from(text, 'latin1'));
+    const { code, stderr } = await trellis('import', 'roster', path, '--school', 'sheet-school', '--leavers', 'keep');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect((await db.prisma.person.findFirstOrThrow({ where: { email: 'sian@sheet.example' } })).fullName).toBe('Siân Jones');
+  });
+});

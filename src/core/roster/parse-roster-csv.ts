@@ -20,7 +20,7 @@ export interface RosterRow {
 }
 
 export interface RowProblem {
-  /** The line of the file, counting the header as line 1, so a spreadsheet user can find it. */
+  /** The CSV line (the header is line 1) or the spreadsheet row, as the person sees it in their editor. */
   line: number;
   email?: string | undefined;
   message: string;

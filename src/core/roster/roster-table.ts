@@ -19,7 +19,20 @@ export type TableRead = { ok: true; table: RosterTable } | { ok: false; fileProb
 export async function readRosterFile(bytes: Uint8Array): Promise<TableRead> {
   if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])) return readRosterXlsx(bytes);
   if (startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0])) return { ok: false, fileProblem: 'This is an old-style Excel file (.xls). Open it in Excel and save it as an Excel Workbook (.xlsx) or as CSV.' };
-  return readRosterCsv(new TextDecoder('utf-8').decode(bytes));
+  return readRosterCsv(decodeText(bytes));
+}
+
+/**
+ * UTF-8 when the bytes are valid UTF-8; otherwise Windows-1252, which is what Excel on Windows
+ * writes for "CSV (Comma delimited)", so "Siân" is not turned into "Si�n".
+ */
+function decodeText(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    return new TextDecoder('windows-1252').decode(bytes);
+  }
 }
 
 function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
