@@ -6,6 +6,7 @@ import type { DialogTarget } from '../../core/bot/trellis-bot.ts';
 import { type Attachment, attachmentBytes, type OutgoingMessage } from '../../core/conversations/engine/outgoing-message.ts';
 import type { TurnResult } from '../../core/conversations/engine/run-turn.ts';
 import type { DigestDelivery } from '../../core/reminders/reminder-ports.ts';
+import { canMessageAccount } from '../../core/reach/reach.ts';
 import type { Channel, ChannelDelivery, Route } from '../channel.ts';
 import { renderMessages, type SlackMessage } from './block-kit.ts';
 import { answerLost, boltLogger, createClients, deliveryFailure, webClientOptions } from './slack-client.ts';
@@ -285,7 +286,7 @@ export class SlackChannel implements Channel {
   /** Their linked Slack user, else the workspace user with their roster e-mail (users.lookupByEmail), linked for next time. */
   async #slackUserOf(client: WebClient, personId: string, email: string | undefined): Promise<string | undefined> {
     const { identities } = this.parts;
-    const linked = (await identities.accountsOf(personId)).find((a) => a.platform === 'slack' && a.reachable);
+    const linked = (await identities.accountsOf(personId)).find((a) => a.platform === 'slack' && canMessageAccount({ platform: 'slack', reachable: a.reachable, hasConversationRef: a.conversationRef !== undefined }));
     if (linked !== undefined) return linked.userId;
     const address = email ?? (await identities.personById(personId))?.email;
     if (address === undefined) return undefined;

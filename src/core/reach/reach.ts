@@ -49,16 +49,26 @@ export function reachOf(person: PersonReachFacts): PersonReach {
   return { email: person.email, fullName: person.fullName, role: person.role, slack: slackReach(person.accounts), teams: teamsReach(person.accounts) };
 }
 
+/**
+ * Whether a message can be sent through this stored account: the rule the Slack and Teams channels
+ * pick an account by, and `trellis reach` reports. Slack needs the account not refused since it was
+ * linked; Teams also needs the personal chat's conversation reference, which proactive messages use.
+ */
+export function canMessageAccount(account: ChatAccountFacts): boolean {
+  if (!account.reachable) return false;
+  return account.platform !== 'teams' || account.hasConversationRef;
+}
+
 function slackReach(accounts: readonly ChatAccountFacts[]): ChannelReach {
   const slack = accounts.filter((account) => account.platform === 'slack');
-  if (slack.some((account) => account.reachable)) return { reachable: true, how: 'linked Slack account' };
+  if (slack.some(canMessageAccount)) return { reachable: true, how: 'linked Slack account' };
   if (slack.length > 0) return { reachable: false, reason: 'Slack refused messages to their account (deactivated, or the app cannot message them)' };
   return { reachable: false, reason: 'no Slack account linked yet: they have not used Trellis in Slack (Trellis looks their e-mail up in the workspace when it first writes)' };
 }
 
 function teamsReach(accounts: readonly ChatAccountFacts[]): ChannelReach {
   const teams = accounts.filter((account) => account.platform === 'teams');
-  if (teams.some((account) => account.reachable && account.hasConversationRef)) return { reachable: true, how: 'personal chat with Trellis in Teams' };
+  if (teams.some(canMessageAccount)) return { reachable: true, how: 'personal chat with Trellis in Teams' };
   if (teams.some((account) => account.reachable)) return { reachable: false, reason: 'known in Teams but has no personal chat with Trellis (only written in a channel or group chat)' };
   if (teams.length > 0) return { reachable: false, reason: 'removed or blocked Trellis in Teams (Teams refused a message)' };
   return { reachable: false, reason: 'never opened Trellis in Teams (the app is not installed for them)' };
