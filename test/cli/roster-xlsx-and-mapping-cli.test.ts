@@ -54,6 +54,19 @@ describe('trellis import roster FILE.xlsx', () => {
     ]);
   });
 
+  it('reads roles and contracts written as words, "Teaching Assistant" and "Fixed Term"', async () => {
+    const path = await workbook('words.xlsx', [
+      ['email', 'full_name', 'role', 'line_manager_email', 'start_date', 'contract', 'contract_end'],
+      ['head@sheet.example', 'Hana Head', 'Headteacher', null, null, 'Permanent', null],
+      ['ta@sheet.example', 'Tam Assistant', 'Teaching Assistant', 'head@sheet.example', new Date('2026-09-01T00:00:00Z'), 'Fixed Term', new Date('2027-07-21T00:00:00Z')],
+    ]);
+    const { code, stderr } = await trellis('import', 'roster', path, '--school', 'sheet-school', '--leavers', 'keep');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const ta = await db.prisma.person.findFirstOrThrow({ where: { email: 'ta@sheet.example' } });
+    expect([ta.role, ta.contract, ta.contractEnd?.toISOString().slice(0, 10)]).toEqual(['teaching-assistant', 'fixed-term', '2027-07-21']);
+  });
+
   it('names each bad cell by the row number Excel shows, blank rows counted, and loads the good rows', async () => {
     const path = await workbook('bad.xlsx', [
       ['email', 'full_name', 'role', 'line_manager_email', 'start_date'],

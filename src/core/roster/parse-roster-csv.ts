@@ -81,7 +81,7 @@ function parseRow(record: Record<string, string>, line: number): RosterRow | Row
   if (!EmailSchema.safeParse(rawEmail).success) return fail(`email "${rawEmail}" is not an e-mail address`);
   const fullName = cell('full_name');
   if (fullName === undefined) return fail('full_name is empty');
-  const role = cell('role')?.toLowerCase();
+  const role = term(cell('role'));
   if (role === undefined || !(ROLES as readonly string[]).includes(role)) return fail(`role "${role ?? ''}" should be one of ${ROLES.join(', ')}`);
   const lineManagerEmail = cell('line_manager_email')?.toLowerCase();
   if (lineManagerEmail !== undefined && !EmailSchema.safeParse(lineManagerEmail).success) return fail(`line_manager_email "${lineManagerEmail}" is not an e-mail address`);
@@ -91,7 +91,7 @@ function parseRow(record: Record<string, string>, line: number): RosterRow | Row
   if (coachEmail !== undefined && !EmailSchema.safeParse(coachEmail).success) return fail(`coach_email "${coachEmail}" is not an e-mail address`);
   const startDate = cell('start_date');
   if (startDate !== undefined && !isIsoDate(startDate)) return fail(`start_date "${startDate}" should be a real date written YYYY-MM-DD`);
-  const contract = (cell('contract')?.toLowerCase() ?? 'permanent') as Contract;
+  const contract = (term(cell('contract')) ?? 'permanent') as Contract;
   if (!(CONTRACTS as readonly string[]).includes(contract)) return fail(`contract "${contract}" should be one of ${CONTRACTS.join(', ')}`);
   const contractEnd = cell('contract_end');
   if (contractEnd !== undefined && !isIsoDate(contractEnd)) return fail(`contract_end "${contractEnd}" should be a real date written YYYY-MM-DD`);
@@ -100,6 +100,11 @@ function parseRow(record: Record<string, string>, line: number): RosterRow | Row
   const { flags, unknown } = parseFlagList(cell('flags'));
   if (unknown.length > 0) return fail(`flags: ${unknown.map((f) => `"${f}"`).join(', ')} not known (use ect, ups, upr, tlr, part-time, capability, …)`);
   return { line, email: rawEmail, fullName, role: role as Role, lineManagerEmail, department: cell('department'), coachEmail, startDate, contract, contractEnd, flags };
+}
+
+/** A role or contract as a spreadsheet may write it: "Teaching Assistant", "Fixed Term" → teaching-assistant, fixed-term. */
+function term(value: string | undefined): string | undefined {
+  return value?.toLowerCase().replace(/[\s_]+/g, '-');
 }
 
 /**
