@@ -108,7 +108,13 @@ export function applyMapping(table: RosterTable, mapping: ColumnMapping): Roster
   };
 }
 
-export type ResolvedColumns = { ok: true; table: RosterTable; used: 'given' | 'remembered' | 'none' } | { ok: false; fileProblem: string };
+/** The mapping a file was read with: given with this import, or remembered from an earlier one. */
+export interface UsedMapping {
+  used: 'given' | 'remembered';
+  columns: ColumnMapping;
+}
+
+export type ResolvedColumns = { ok: true; table: RosterTable; mapping: UsedMapping | undefined } | { ok: false; fileProblem: string };
 
 /**
  * Which mapping a file is read with, decided in one place: the one given with the import (every
@@ -119,24 +125,24 @@ export function resolveColumns(table: RosterTable, given: ColumnMapping | undefi
   if (given !== undefined) {
     const missing = missingMappedColumns(table, given);
     if (missing.length > 0) return { ok: false, fileProblem: `${describeMissing(missing)} (it has: ${table.header.join(', ') || 'nothing'}).` };
-    return withRequiredColumns(table, given, 'given');
+    return withRequiredColumns(table, { used: 'given', columns: given });
   }
   if (remembered !== undefined) {
     const missing = missingMappedColumns(table, remembered);
-    if (missing.length === 0) return withRequiredColumns(table, remembered, 'remembered');
+    if (missing.length === 0) return withRequiredColumns(table, { used: 'remembered', columns: remembered });
     const own = new Set(table.header.map(normaliseHeader));
     if (!REQUIRED_COLUMNS.every((column) => own.has(column))) {
       return { ok: false, fileProblem: `The file has neither Trellis's columns nor the shape remembered for this school: ${describeMissing(missing)} (it has: ${table.header.join(', ') || 'nothing'}). Give its columns with --map field=column,….` };
     }
   }
-  return withRequiredColumns(table, {}, 'none');
+  return withRequiredColumns(table, undefined);
 }
 
-function withRequiredColumns(table: RosterTable, mapping: ColumnMapping, used: 'given' | 'remembered' | 'none'): ResolvedColumns {
-  const mapped = applyMapping(table, mapping);
+function withRequiredColumns(table: RosterTable, mapping: UsedMapping | undefined): ResolvedColumns {
+  const mapped = applyMapping(table, mapping?.columns ?? {});
   const missing = REQUIRED_COLUMNS.filter((column) => !mapped.header.includes(column));
-  if (missing.length === 0) return { ok: true, table: mapped, used };
-  const hint = used === 'none' ? ' If they are there under other names, map them with --map field=column,….' : '';
+  if (missing.length === 0) return { ok: true, table: mapped, mapping };
+  const hint = mapping === undefined ? ' If they are there under other names, map them with --map field=column,….' : '';
   return { ok: false, fileProblem: `The file needs the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} in its first ${table.unit} (it has: ${table.header.join(', ') || 'nothing'}).${hint}` };
 }
 

@@ -3,7 +3,7 @@ import type { IsoDate } from '../calendar/iso-date.ts';
 import type { LeaversChoice, ObligationChanges, ObligationRepository, RosterChanges, RosterRepository, SchoolRepository } from '../ports.ts';
 import { type Clock, currentAcademicYear } from '../time/clock.ts';
 import { planObligations } from '../timeline/plan-obligations.ts';
-import { type ColumnMapping, resolveColumns } from './column-mapping.ts';
+import { type ColumnMapping, resolveColumns, type UsedMapping } from './column-mapping.ts';
 import { checkRosterReferences, parseRosterTable, type RowProblem } from './parse-roster-csv.ts';
 import { type RosterTable, readRosterCsv } from './roster-table.ts';
 import { type ReviewLoadWarning, reviewLoadWarnings } from './review-load.ts';
@@ -17,7 +17,7 @@ export type RosterImportResult =
       /** What a problem's number counts: the CSV's lines or the spreadsheet's rows. */
       unit: RosterTable['unit'];
       /** The column mapping the file was read with, if any: given with this import (and now remembered) or remembered from an earlier one. */
-      mapping: { used: 'given' | 'remembered'; columns: ColumnMapping } | undefined;
+      mapping: UsedMapping | undefined;
       changes: RosterChanges;
       obligations: ObligationChanges;
       academicYear: number;
@@ -63,8 +63,7 @@ export async function importRoster(
   const columns = resolveColumns(read.table, request.mapping, remembered);
   if (!columns.ok) return columns;
   const parsed = parseRosterTable(columns.table);
-  if (request.mapping !== undefined) await deps.roster.rememberColumnMapping(school.id, request.mapping);
-  const mapping = columns.used === 'given' && request.mapping !== undefined ? { used: 'given' as const, columns: request.mapping } : columns.used === 'remembered' && remembered !== undefined ? { used: 'remembered' as const, columns: remembered } : undefined;
+  if (columns.mapping?.used === 'given') await deps.roster.rememberColumnMapping(school.id, columns.mapping.columns);
   const checked = checkRosterReferences(parsed.rows);
   const problems = [...parsed.problems, ...checked.problems].sort((a, b) => a.line - b.line);
   const today = londonDateOf(deps.clock.now());
@@ -72,5 +71,5 @@ export async function importRoster(
   const changes = await deps.roster.applyRoster(school.id, checked.rows, today, { leavers: request.leavers, leftOn: request.leftOn ?? today, alsoInFile });
   const staff = await deps.roster.findStaff(school.id, today);
   const obligations = await deps.obligations.syncCycles(school.id, planObligations(school, staff, academicYear));
-  return { ok: true, loaded: checked.rows.length, problems, unit: read.table.unit, mapping, changes, obligations, academicYear, reviewLoad: reviewLoadWarnings(school.policy, staff) };
+  return { ok: true, loaded: checked.rows.length, problems, unit: read.table.unit, mapping: columns.mapping, changes, obligations, academicYear, reviewLoad: reviewLoadWarnings(school.policy, staff) };
 }
