@@ -13,6 +13,8 @@ import { PrismaRosterRepository } from './storage/prisma/prisma-roster-repositor
 import { PrismaSchoolRepository } from './storage/prisma/prisma-school-repository.ts';
 import type { GovernorsReportReads } from './core/reports/governors-ports.ts';
 import { PrismaGovernorsReads } from './storage/prisma/prisma-governors-reads.ts';
+import type { ReachReads } from './core/reach/reach.ts';
+import { PrismaReachReads } from './storage/prisma/prisma-reach-reads.ts';
 
 /** Everything the core needs, wired to real storage. The one place that picks implementations. */
 export interface Services {
@@ -30,6 +32,8 @@ export interface Services {
   governors: GovernorsReportReads;
   /** The outbox's delivery side: what the job engine's deliveries read and mark. */
   outbox: DigestOutbox;
+  /** Who can be reached on which chat platform (`trellis reach`). */
+  reach: ReachReads;
   close(): Promise<void>;
 }
 
@@ -47,6 +51,7 @@ export async function openServices(config: Pick<Config, 'databaseUrl' | 'dataDir
     records: new PrismaRecordsStore(database.prisma),
     retention: new PrismaRetentionStore(database.prisma),
     governors: new PrismaGovernorsReads(database.prisma),
+    reach: new PrismaReachReads(database.prisma),
     close: () => database.close(),
   };
 }

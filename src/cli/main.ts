@@ -8,6 +8,7 @@ import { runMigrateCommand } from './commands/migrate-command.ts';
 import { runStartCommand } from './commands/start-command.ts';
 import { runSweepCommand, SWEEP_USAGE } from './commands/sweep-command.ts';
 import { OUTBOX_USAGE, runOutboxCommand } from './commands/outbox-command.ts';
+import { REACH_USAGE, runReachCommand } from './commands/reach-command.ts';
 import { runSchoolCommand, SCHOOL_USAGE } from './commands/school-command.ts';
 import { POLICY_USAGE, runPolicyCommand } from './commands/policy-command.ts';
 import { TIMELINE_USAGE, runTimelineCommand } from './commands/timeline-command.ts';
@@ -30,7 +31,8 @@ Usage:
   ${EXPORT_USAGE}
   ${RETENTION_USAGE}
   ${REPORT_USAGE}
-  ${OUTBOX_USAGE}`;
+  ${OUTBOX_USAGE}
+  ${REACH_USAGE}`;
 
 type Command = (args: string[], context: CommandContext) => Promise<void>;
 
@@ -47,6 +49,7 @@ const COMMANDS: Record<string, Command> = {
   retention: runRetentionCommand,
   report: runReportCommand,
   outbox: runOutboxCommand,
+  reach: runReachCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code. Known mistakes print plain words, not stacks. */

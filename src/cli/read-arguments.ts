@@ -10,8 +10,13 @@ import { CliError } from './cli-error.ts';
 
 /** Reads a file for a command, turning "no such file" into a sentence rather than a stack trace. */
 export async function readTextFile(path: string, what: string): Promise<string> {
+  return new TextDecoder('utf-8').decode(await readBinaryFile(path, what));
+}
+
+/** The same, as bytes (a spreadsheet). */
+export async function readBinaryFile(path: string, what: string): Promise<Uint8Array> {
   try {
-    return await readFile(path, 'utf8');
+    return await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new CliError(`Cannot find the ${what} file "${path}".`);

@@ -1,4 +1,5 @@
 import type { StaffMember } from './people/staff-member.ts';
+import type { ColumnMapping } from './roster/column-mapping.ts';
 import type { RosterRow } from './roster/parse-roster-csv.ts';
 import type { School } from './schools/school.ts';
 import type { PlannedCycle } from './timeline/plan-obligations.ts';
@@ -58,6 +59,9 @@ export interface RosterRepository {
   applyRoster(schoolId: string, rows: readonly RosterRow[], today: string, options: RosterOptions): Promise<RosterChanges>;
   /** The school's staff with their reviewer and coach on the day (`src/core/access/relationships.ts`). */
   findStaff(schoolId: string, on: string): Promise<StaffMember[]>;
+  /** The column mapping remembered from the school's last import that gave one. */
+  columnMapping(schoolId: string): Promise<ColumnMapping | undefined>;
+  rememberColumnMapping(schoolId: string, mapping: ColumnMapping): Promise<void>;
 }
 
 export interface ObligationChanges {

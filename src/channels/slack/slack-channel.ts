@@ -9,6 +9,7 @@ import { NOT_SET_UP, workspaceIsSetUp } from '../../core/bot/workspace-binding.t
 import { type Attachment, attachmentBytes, type OutgoingMessage } from '../../core/conversations/engine/outgoing-message.ts';
 import type { TurnResult } from '../../core/conversations/engine/run-turn.ts';
 import type { DigestDelivery } from '../../core/reminders/reminder-ports.ts';
+import { canMessageAccount } from '../../core/reach/reach.ts';
 import type { Channel, ChannelDelivery, Route } from '../channel.ts';
 import { renderMessages, type SlackMessage } from './block-kit.ts';
 import { answerLost, boltLogger, deliveryFailure, webClientOptions } from './slack-client.ts';
@@ -368,7 +369,7 @@ export class SlackChannel implements Channel {
    */
   async #reach(kind: keyof SlackClients, personId: string, email: string | undefined): Promise<Reach> {
     const { identities } = this.parts;
-    const linked = (await identities.accountsOf(personId)).find((a) => a.platform === 'slack' && a.reachable);
+    const linked = (await identities.accountsOf(personId)).find((a) => a.platform === 'slack' && canMessageAccount({ platform: 'slack', reachable: a.reachable, hasConversationRef: a.conversationRef !== undefined }));
     if (linked !== undefined) {
       const clients = await this.#workspaces.clientsFor(linked.tenant);
       return clients === undefined ? { unreachable: notInstalled(linked.tenant).error } : { userId: linked.userId, clients };

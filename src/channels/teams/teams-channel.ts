@@ -2,6 +2,7 @@ import type { ActiveThreads, LineManagers } from '../../core/bot/active-threads.
 import type { PlatformAccount, StoredAccount } from '../../core/bot/bot-ports.ts';
 import { type OutgoingMessage, say } from '../../core/conversations/engine/outgoing-message.ts';
 import type { DigestDelivery } from '../../core/reminders/reminder-ports.ts';
+import { canMessageAccount } from '../../core/reach/reach.ts';
 import type { ChannelParts } from '../../compose-app.ts';
 import type { TeamsConfig } from '../../config/load-config.ts';
 import type { Channel, ChannelDelivery, Route } from '../channel.ts';
@@ -67,7 +68,7 @@ export class TeamsChannel implements Channel {
 
   /** A proactive message through the person's stored reference; a 403 marks them unreachable and tells their manager. */
   async #deliver(personId: string, activities: readonly OutboundActivity[], which: (account: StoredAccount) => boolean = () => true): Promise<ChannelDelivery> {
-    const account = (await this.#parts.identities.accountsOf(personId)).find((a) => a.platform === 'teams' && a.reachable && which(a) && parseStoredRef(a.conversationRef) !== undefined);
+    const account = (await this.#parts.identities.accountsOf(personId)).find((a) => a.platform === 'teams' && which(a) && canMessageAccount({ platform: 'teams', reachable: a.reachable, hasConversationRef: parseStoredRef(a.conversationRef) !== undefined }));
     if (account === undefined) return { ok: false, unreachable: true, error: 'no Teams chat with them (the app is not installed for them)' };
     const ref = parseStoredRef(account.conversationRef)!;
     try {

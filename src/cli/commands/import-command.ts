@@ -1,17 +1,21 @@
 import { parseArgs } from 'node:util';
 import { londonDateOf } from '../../core/calendar/london-time.ts';
+import { type ColumnMapping, describeMapping, parseMappingJson, parseMappingOption } from '../../core/roster/column-mapping.ts';
 import { importRoster, UnknownSchoolError } from '../../core/roster/import-roster.ts';
+import { readRosterFile } from '../../core/roster/roster-table.ts';
 import { CliError } from '../cli-error.ts';
 import type { LeaversChoice, NamedPerson, RosterChanges } from '../../core/ports.ts';
 import type { CommandContext } from '../command-context.ts';
-import { readTextFile, requireInteger, requireIsoDate } from '../read-arguments.ts';
+import { readBinaryFile, readTextFile, requireInteger, requireIsoDate } from '../read-arguments.ts';
 import { withServices } from '../with-services.ts';
 
-export const IMPORT_USAGE = 'trellis import roster FILE --school SCHOOL [--academic-year YYYY] [--leavers mark|keep] [--left-on YYYY-MM-DD]';
+export const IMPORT_USAGE = 'trellis import roster FILE.csv|FILE.xlsx --school SCHOOL [--map "field=Column,…" | --mapping FILE.json] [--academic-year YYYY] [--leavers mark|keep] [--left-on YYYY-MM-DD]';
 
 /**
- * `trellis import roster`: loads staff from a CSV. Good lines load even when others are bad; the
- * command still exits 1 then, so a script notices the lines that need fixing.
+ * `trellis import roster`: loads staff from a CSV or an Excel workbook (its first sheet), with its
+ * columns mapped to Trellis's fields when `--map`/`--mapping` says so (or as remembered for the
+ * school). Good lines load even when others are bad; the command still exits 1 then, so a script
+ * notices the lines that need fixing.
  */
 export async function runImportCommand(args: string[], context: CommandContext): Promise<void> {
   const [what, ...rest] = args;
@@ -30,17 +34,24 @@ export async function runImportCommand(args: string[], context: CommandContext):
   const leftOn = parsed.values['left-on'] === undefined ? undefined : requireIsoDate(parsed.values['left-on'], '--left-on');
   if (leftOn !== undefined && leavers !== 'mark') throw new CliError(`--left-on goes with --leavers mark.\n\nUsage:\n${IMPORT_USAGE}`);
   if (leftOn !== undefined && leftOn > londonDateOf(context.clock.now())) throw new CliError(`--left-on ${leftOn} is after today: mark leavers once they have left.`);
-  const text = await readTextFile(file, 'roster');
+  if (parsed.values.map !== undefined && parsed.values.mapping !== undefined) throw new CliError('Give the column mapping with --map or with --mapping FILE.json, not both.');
+  const mapping = await readMapping(parsed.values.map, parsed.values.mapping);
+  const read = await readRosterFile(await readBinaryFile(file, 'roster'));
+  if (!read.ok) throw new CliError(`${file}: ${read.fileProblem} Nothing was loaded.`);
   const school = parsed.values.school;
   await withServices(context, async (services) => {
     let result: Awaited<ReturnType<typeof importRoster>>;
     try {
-      result = await importRoster(services, school, text, year, { leavers, leftOn });
+      result = await importRoster(services, school, read.table, year, { leavers, leftOn, mapping });
     } catch (error) {
       if (error instanceof UnknownSchoolError) throw new CliError(error.message);
       throw error;
     }
     if (!result.ok) throw new CliError(`${file}: ${result.fileProblem} Nothing was loaded.`);
+    if (result.mapping !== undefined) {
+      const how = result.mapping.used === 'given' ? 'Read with the column mapping' : 'Read with the column mapping remembered for this school';
+      context.output.out(`${how}: ${describeMapping(result.mapping.columns)}${result.mapping.used === 'given' ? ' (remembered for the next file of this shape).' : '.'}`);
+    }
     const { created, updated, unchanged } = result.changes;
     const total = result.loaded + result.problems.length;
     context.output.out(`Loaded ${result.loaded} of ${total} staff into "${school}": ${created} new, ${updated} changed, ${unchanged} unchanged.`);
@@ -51,14 +62,21 @@ export async function runImportCommand(args: string[], context: CommandContext):
       context.output.out(`Note: ${warning.reviewer} reviews ${warning.reviewees.length} people (${warning.reviewees.join(', ')}); the policy expects at most ${warning.max} (${warning.rule}). Ask the head to confirm the exception or to name another reviewer.`);
     }
     if (result.problems.length > 0) {
-      const lines = result.problems.map((p) => `  line ${p.line}${p.email === undefined ? '' : ` (${p.email})`}: ${p.message}`);
-      throw new CliError(`${result.problems.length} line${result.problems.length > 1 ? 's were' : ' was'} not loaded:\n${lines.join('\n')}`);
+      const lines = result.problems.map((p) => `  ${result.unit} ${p.line}${p.email === undefined ? '' : ` (${p.email})`}: ${p.message}`);
+      throw new CliError(`${result.problems.length} ${result.unit}${result.problems.length > 1 ? 's were' : ' was'} not loaded:\n${lines.join('\n')}`);
     }
   });
 }
 
 function parse(args: string[]) {
-  return parseArgs({ args, strict: true, allowPositionals: true, options: { school: { type: 'string' }, 'academic-year': { type: 'string' }, leavers: { type: 'string' }, 'left-on': { type: 'string' } } });
+  return parseArgs({ args, strict: true, allowPositionals: true, options: { school: { type: 'string' }, map: { type: 'string' }, mapping: { type: 'string' }, 'academic-year': { type: 'string' }, leavers: { type: 'string' }, 'left-on': { type: 'string' } } });
+}
+
+async function readMapping(option: string | undefined, path: string | undefined): Promise<ColumnMapping | undefined> {
+  if (option === undefined && path === undefined) return undefined;
+  const read = option !== undefined ? parseMappingOption(option) : parseMappingJson(await readTextFile(path!, 'column mapping'));
+  if (!read.ok) throw new CliError(`${option !== undefined ? '--map' : path}: ${read.problem}`);
+  return read.mapping;
 }
 
 const who = (people: readonly NamedPerson[]) => people.map((person) => `${person.fullName} <${person.email}>`).join(', ');

@@ -3,12 +3,26 @@ import type { IsoDate } from '../calendar/iso-date.ts';
 import type { LeaversChoice, ObligationChanges, ObligationRepository, RosterChanges, RosterRepository, SchoolRepository } from '../ports.ts';
 import { type Clock, currentAcademicYear } from '../time/clock.ts';
 import { planObligations } from '../timeline/plan-obligations.ts';
-import { checkRosterReferences, parseRosterCsv, type RowProblem } from './parse-roster-csv.ts';
+import { type ColumnMapping, resolveColumns, type UsedMapping } from './column-mapping.ts';
+import { checkRosterReferences, parseRosterTable, type RowProblem } from './parse-roster-csv.ts';
+import { type RosterTable, readRosterCsv } from './roster-table.ts';
 import { type ReviewLoadWarning, reviewLoadWarnings } from './review-load.ts';
 
 export type RosterImportResult =
   | { ok: false; fileProblem: string }
-  | { ok: true; loaded: number; problems: RowProblem[]; changes: RosterChanges; obligations: ObligationChanges; academicYear: number; reviewLoad: ReviewLoadWarning[] };
+  | {
+      ok: true;
+      loaded: number;
+      problems: RowProblem[];
+      /** What a problem's number counts: the CSV's lines or the spreadsheet's rows. */
+      unit: RosterTable['unit'];
+      /** The column mapping the file was read with, if any: given with this import (and now remembered) or remembered from an earlier one. */
+      mapping: UsedMapping | undefined;
+      changes: RosterChanges;
+      obligations: ObligationChanges;
+      academicYear: number;
+      reviewLoad: ReviewLoadWarning[];
+    };
 
 export interface RosterImportDeps {
   schools: SchoolRepository;
@@ -23,24 +37,33 @@ export class UnknownSchoolError extends Error {}
 export interface LeaversRequest {
   leavers: LeaversChoice;
   leftOn?: IsoDate | undefined;
+  /** The file's columns for Trellis's fields, when its headers are not Trellis's own; remembered for the school. */
+  mapping?: ColumnMapping | undefined;
 }
 
 /**
- * Loads a roster CSV into a school and refreshes everyone's obligations for the current academic
- * year. Bad lines are reported and skipped; the good ones load together or not at all. People on
- * the roster whom the file leaves out are named, or marked as leavers when asked.
+ * Loads a roster (CSV text, or a table read from a spreadsheet) into a school and refreshes
+ * everyone's obligations for the current academic year. Its columns are read through the mapping
+ * given or remembered (`resolveColumns`); bad lines are reported and skipped; the good ones load
+ * together or not at all. People on the roster whom the file leaves out are named, or marked as
+ * leavers when asked. A mapping given with a file that could be read is remembered for the school.
  */
 export async function importRoster(
   deps: RosterImportDeps,
   schoolSlug: string,
-  csvText: string,
+  source: string | RosterTable,
   academicYear = currentAcademicYear(deps.clock),
   request: LeaversRequest = { leavers: 'list' },
 ): Promise<RosterImportResult> {
   const school = await deps.schools.findSchool(schoolSlug);
   if (school === undefined) throw new UnknownSchoolError(`There is no school "${schoolSlug}" yet: create it first with trellis school set ${schoolSlug} --policy … --terms …`);
-  const parsed = parseRosterCsv(csvText);
-  if (!parsed.ok) return parsed;
+  const read = typeof source === 'string' ? readRosterCsv(source) : { ok: true as const, table: source };
+  if (!read.ok) return read;
+  const remembered = await deps.roster.columnMapping(school.id);
+  const columns = resolveColumns(read.table, request.mapping, remembered);
+  if (!columns.ok) return columns;
+  const parsed = parseRosterTable(columns.table);
+  if (columns.mapping?.used === 'given') await deps.roster.rememberColumnMapping(school.id, columns.mapping.columns);
   const checked = checkRosterReferences(parsed.rows);
   const problems = [...parsed.problems, ...checked.problems].sort((a, b) => a.line - b.line);
   const today = londonDateOf(deps.clock.now());
@@ -48,5 +71,5 @@ export async function importRoster(
   const changes = await deps.roster.applyRoster(school.id, checked.rows, today, { leavers: request.leavers, leftOn: request.leftOn ?? today, alsoInFile });
   const staff = await deps.roster.findStaff(school.id, today);
   const obligations = await deps.obligations.syncCycles(school.id, planObligations(school, staff, academicYear));
-  return { ok: true, loaded: checked.rows.length, problems, changes, obligations, academicYear, reviewLoad: reviewLoadWarnings(school.policy, staff) };
+  return { ok: true, loaded: checked.rows.length, problems, unit: read.table.unit, mapping: columns.mapping, changes, obligations, academicYear, reviewLoad: reviewLoadWarnings(school.policy, staff) };
 }

@@ -1,6 +1,7 @@
-import { CsvError, parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { isIsoDate } from '../calendar/iso-date.ts';
+import { resolveColumns } from './column-mapping.ts';
+import { readRosterCsv, type RosterTable } from './roster-table.ts';
 import { CONTRACTS, type Contract, type Flag, parseFlagList, ROLES, type Role } from '../people/person.ts';
 
 /** One valid roster line, normalised (e-mails lower-cased, empty cells absent). */
@@ -19,43 +20,40 @@ export interface RosterRow {
 }
 
 export interface RowProblem {
-  /** The line of the file, counting the header as line 1, so a spreadsheet user can find it. */
+  /** The CSV line (the header is line 1) or the spreadsheet row, as the person sees it in their editor. */
   line: number;
   email?: string | undefined;
   message: string;
 }
 
-export const REQUIRED_COLUMNS = ['email', 'full_name', 'role', 'line_manager_email'] as const;
-export const OPTIONAL_COLUMNS = ['department', 'coach_email', 'start_date', 'contract', 'contract_end', 'flags'] as const;
+export { OPTIONAL_COLUMNS, REQUIRED_COLUMNS } from './roster-columns.ts';
 
 export type RosterParse = { ok: true; rows: RosterRow[]; problems: RowProblem[] } | { ok: false; fileProblem: string };
 
 const EmailSchema = z.email({ error: 'is not an e-mail address' });
 
 /**
- * Reads a roster CSV. A file that cannot be read as a roster at all (missing columns, broken
- * quoting) is one problem; otherwise each bad line is reported and the good lines come back.
+ * Reads a roster CSV with Trellis's own columns. A file that cannot be read as a roster at all
+ * (missing columns, broken quoting) is one problem; otherwise each bad line is reported and the
+ * good lines come back.
  */
 export function parseRosterCsv(text: string): RosterParse {
-  let records: { record: Record<string, string>; line: number }[];
-  let header: string[];
-  try {
-    const parsed = parse(text, { bom: true, columns: (names: string[]) => names.map(normaliseHeader), skip_empty_lines: true, trim: true, relax_column_count: true, info: true }) as { record: Record<string, string>; info: { lines: number } }[];
-    records = parsed.map(({ record, info }) => ({ record, line: info.lines }));
-    header = Object.keys(records[0]?.record ?? {});
-    if (records.length === 0) header = normaliseFirstLine(text);
-  } catch (error) {
-    if (error instanceof CsvError) return { ok: false, fileProblem: `The file is not valid CSV near line ${lineOf(error)}: ${error.message.replace(/^Invalid Record Length: /, '')}` };
-    throw error;
-  }
-  const missing = REQUIRED_COLUMNS.filter((column) => !header.includes(column));
-  if (missing.length > 0) {
-    return { ok: false, fileProblem: `The file needs the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} in its first line (it has: ${header.join(', ') || 'nothing'}).` };
-  }
+  const read = readRosterCsv(text);
+  if (!read.ok) return read;
+  const columns = resolveColumns(read.table, undefined, undefined);
+  return columns.ok ? parseRosterTable(columns.table) : columns;
+}
+
+/**
+ * Validates a table whose header is Trellis's fields (`resolveColumns`), whatever file it came
+ * from: each bad row is a problem with its line or row number, the good rows come back.
+ */
+export function parseRosterTable(table: RosterTable): RosterParse & { ok: true } {
   const rows: RosterRow[] = [];
   const problems: RowProblem[] = [];
   const seen = new Map<string, number>();
-  for (const { record, line } of records) {
+  for (const { cells, line } of table.rows) {
+    const record = Object.fromEntries(table.header.map((name, at) => [name, cells[at] ?? '']));
     const result = parseRow(record, line);
     if ('message' in result) {
       problems.push(result);
@@ -63,7 +61,7 @@ export function parseRosterCsv(text: string): RosterParse {
     }
     const earlier = seen.get(result.email);
     if (earlier !== undefined) {
-      problems.push({ line, email: result.email, message: `${result.email} is already on line ${earlier}` });
+      problems.push({ line, email: result.email, message: `${result.email} is already on ${table.unit} ${earlier}` });
       continue;
     }
     seen.set(result.email, line);
@@ -83,7 +81,7 @@ function parseRow(record: Record<string, string>, line: number): RosterRow | Row
   if (!EmailSchema.safeParse(rawEmail).success) return fail(`email "${rawEmail}" is not an e-mail address`);
   const fullName = cell('full_name');
   if (fullName === undefined) return fail('full_name is empty');
-  const role = cell('role')?.toLowerCase();
+  const role = term(cell('role'));
   if (role === undefined || !(ROLES as readonly string[]).includes(role)) return fail(`role "${role ?? ''}" should be one of ${ROLES.join(', ')}`);
   const lineManagerEmail = cell('line_manager_email')?.toLowerCase();
   if (lineManagerEmail !== undefined && !EmailSchema.safeParse(lineManagerEmail).success) return fail(`line_manager_email "${lineManagerEmail}" is not an e-mail address`);
@@ -93,7 +91,7 @@ function parseRow(record: Record<string, string>, line: number): RosterRow | Row
   if (coachEmail !== undefined && !EmailSchema.safeParse(coachEmail).success) return fail(`coach_email "${coachEmail}" is not an e-mail address`);
   const startDate = cell('start_date');
   if (startDate !== undefined && !isIsoDate(startDate)) return fail(`start_date "${startDate}" should be a real date written YYYY-MM-DD`);
-  const contract = (cell('contract')?.toLowerCase() ?? 'permanent') as Contract;
+  const contract = (term(cell('contract')) ?? 'permanent') as Contract;
   if (!(CONTRACTS as readonly string[]).includes(contract)) return fail(`contract "${contract}" should be one of ${CONTRACTS.join(', ')}`);
   const contractEnd = cell('contract_end');
   if (contractEnd !== undefined && !isIsoDate(contractEnd)) return fail(`contract_end "${contractEnd}" should be a real date written YYYY-MM-DD`);
@@ -104,18 +102,9 @@ function parseRow(record: Record<string, string>, line: number): RosterRow | Row
   return { line, email: rawEmail, fullName, role: role as Role, lineManagerEmail, department: cell('department'), coachEmail, startDate, contract, contractEnd, flags };
 }
 
-function normaliseHeader(name: string): string {
-  return name.trim().toLowerCase().replace(/[\s-]+/g, '_');
-}
-
-function normaliseFirstLine(text: string): string[] {
-  const first = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
-  return first.split(',').map(normaliseHeader).filter((name) => name !== '');
-}
-
-function lineOf(error: CsvError): number {
-  const lines = (error as CsvError & { lines?: number }).lines;
-  return typeof lines === 'number' ? lines : 1;
+/** A role or contract as a spreadsheet may write it: "Teaching Assistant", "Fixed Term" → teaching-assistant, fixed-term. */
+function term(value: string | undefined): string | undefined {
+  return value?.toLowerCase().replace(/[\s_]+/g, '-');
 }
 
 /**

@@ -4,6 +4,7 @@ import type { IsoDate } from '../../core/calendar/iso-date.ts';
 import type { Contract, Flag, Role } from '../../core/people/person.ts';
 import type { StaffMember } from '../../core/people/staff-member.ts';
 import type { NamedPerson, RosterChanges, RosterOptions, RosterRepository } from '../../core/ports.ts';
+import { type ColumnMapping, storedMapping } from '../../core/roster/column-mapping.ts';
 import type { RosterRow } from '../../core/roster/parse-roster-csv.ts';
 import { isNewPersonForReusedEmail, type PersonUnderEmail } from '../../core/roster/reused-email.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
@@ -36,6 +37,15 @@ export class PrismaRosterRepository implements RosterRepository {
 
   constructor(prisma: PrismaClient) {
     this.#prisma = prisma;
+  }
+
+  async columnMapping(schoolId: string): Promise<ColumnMapping | undefined> {
+    const school = await this.#prisma.school.findUnique({ where: { id: schoolId }, select: { rosterColumnMap: true } });
+    return storedMapping(school?.rosterColumnMap);
+  }
+
+  async rememberColumnMapping(schoolId: string, mapping: ColumnMapping): Promise<void> {
+    await this.#prisma.school.update({ where: { id: schoolId }, data: { rosterColumnMap: mapping } });
   }
 
   applyRoster(schoolId: string, rows: readonly RosterRow[], today: string, options: RosterOptions): Promise<RosterChanges> {

@@ -1,0 +1,84 @@
+import type { Role } from '../people/person.ts';
+
+/** What storage knows about one of a person's chat accounts. */
+export interface ChatAccountFacts {
+  platform: 'slack' | 'teams' | 'local';
+  /** False once the platform refused a message for good (Teams 403: the app removed or the bot blocked). */
+  reachable: boolean;
+  /** Teams: a personal chat's conversation reference is stored, which proactive messages need. */
+  hasConversationRef: boolean;
+}
+
+/** An active person on a school's roster, with their chat accounts. */
+export interface PersonReachFacts {
+  email: string;
+  fullName: string;
+  role: Role;
+  accounts: ChatAccountFacts[];
+}
+
+/** The storage side of `trellis reach`. */
+export interface ReachReads {
+  /** The school's active staff (leavers and released addresses left out) with their chat accounts, by name. */
+  activeStaffAccounts(schoolId: string): Promise<PersonReachFacts[]>;
+}
+
+export type ChannelReach = { reachable: true; how: string } | { reachable: false; reason: string };
+
+export interface PersonReach {
+  email: string;
+  fullName: string;
+  role: Role;
+  slack: ChannelReach;
+  teams: ChannelReach;
+}
+
+export interface ReachReport {
+  people: PersonReach[];
+  totals: { people: number; slack: number; teams: number; either: number; neither: number };
+}
+
+/**
+ * Whether Slack and Teams can reach a person, with the reason when not: the one rule `trellis
+ * reach` reports. Slack needs a linked account not refused since; without one, Trellis can only
+ * try their roster e-mail in the workspace when it first writes, so they count as not reached
+ * yet. Teams needs a personal chat with the app (a stored conversation reference) that has not
+ * been refused since (a 403 marks the account).
+ */
+export function reachOf(person: PersonReachFacts): PersonReach {
+  return { email: person.email, fullName: person.fullName, role: person.role, slack: slackReach(person.accounts), teams: teamsReach(person.accounts) };
+}
+
+/**
+ * Whether a message can be sent through this stored account: the rule the Slack and Teams channels
+ * pick an account by, and `trellis reach` reports. Slack needs the account not refused since it was
+ * linked; Teams also needs the personal chat's conversation reference, which proactive messages use.
+ */
+export function canMessageAccount(account: ChatAccountFacts): boolean {
+  if (!account.reachable) return false;
+  return account.platform !== 'teams' || account.hasConversationRef;
+}
+
+function slackReach(accounts: readonly ChatAccountFacts[]): ChannelReach {
+  const slack = accounts.filter((account) => account.platform === 'slack');
+  if (slack.some(canMessageAccount)) return { reachable: true, how: 'linked Slack account' };
+  if (slack.length > 0) return { reachable: false, reason: 'Slack refused messages to their account (deactivated, or the app cannot message them)' };
+  return { reachable: false, reason: 'no Slack account linked yet: they have not used Trellis in Slack (Trellis looks their e-mail up in the workspace when it first writes)' };
+}
+
+function teamsReach(accounts: readonly ChatAccountFacts[]): ChannelReach {
+  const teams = accounts.filter((account) => account.platform === 'teams');
+  if (teams.some(canMessageAccount)) return { reachable: true, how: 'personal chat with Trellis in Teams' };
+  if (teams.some((account) => account.reachable)) return { reachable: false, reason: 'known in Teams but has no personal chat with Trellis (only written in a channel or group chat)' };
+  if (teams.length > 0) return { reachable: false, reason: 'removed or blocked Trellis in Teams (Teams refused a message)' };
+  return { reachable: false, reason: 'never opened Trellis in Teams (the app is not installed for them)' };
+}
+
+/** Every active person's reach and the totals. */
+export async function reachReport(reads: ReachReads, schoolId: string): Promise<ReachReport> {
+  const people = (await reads.activeStaffAccounts(schoolId)).map(reachOf);
+  const slack = people.filter((person) => person.slack.reachable).length;
+  const teams = people.filter((person) => person.teams.reachable).length;
+  const either = people.filter((person) => person.slack.reachable || person.teams.reachable).length;
+  return { people, totals: { people: people.length, slack, teams, either, neither: people.length - either } };
+}
