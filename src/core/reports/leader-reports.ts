@@ -80,19 +80,25 @@ interface SchoolFigures {
 const STAGE_MEASURES = ['done', 'open', 'overdue', 'notApplicable'] as const;
 
 async function schoolFigures(reads: ReportReads, schoolId: string, year: number, today: IsoDate): Promise<SchoolFigures> {
-  const school = await reads.scopeCounts({ schoolId }, year, today);
-  const departments: SchoolFigures['departments'] = [];
-  for (const name of await reads.departments(schoolId)) departments.push({ name, counts: await reads.scopeCounts({ schoolId, department: name }, year, today) });
-  const kinds = [...new Set([school, ...departments.map((d) => d.counts)].flatMap((c) => c.stages.map((s) => s.kind)))].sort(compareKinds);
+  const groups = await reads.countsByDepartment(schoolId, year, today);
+  const departments = groups.flatMap((g) => (g.department === undefined ? [] : [{ name: g.department, counts: g.counts }]));
+  // The staff with no department: a group no output shows, but part of the school's figures.
+  const rest = groups.find((g) => g.department === undefined)?.counts ?? { staff: 0, excluded: 0, withoutCycle: 0, stages: [] };
+  const all = [...departments.map((d) => d.counts), rest];
+  const kinds = [...new Set(all.flatMap((c) => c.stages.map((s) => s.kind)))].sort(compareKinds);
   const stageOf = (counts: ScopeCounts, kind: string): Omit<StageCount, 'kind'> => counts.stages.find((s) => s.kind === kind) ?? { done: 0, open: 0, overdue: 0, notApplicable: 0 };
-  const staffCells = (c: Pick<ScopeCounts, 'staff' | 'excluded' | 'withoutCycle'>) => [c.staff - c.excluded - c.withoutCycle, c.excluded, c.withoutCycle];
-  // The staff with no department: the school less its departments, a group no output shows.
-  const rest = (cells: (c: ScopeCounts) => number[]) => cells(school).map((n, i) => n - departments.reduce((sum, d) => sum + (cells(d.counts)[i] ?? 0), 0));
-  const restStaff = school.staff - departments.reduce((sum, d) => sum + d.counts.staff, 0);
+  const sum = (pick: (c: ScopeCounts) => number) => all.reduce((n, c) => n + pick(c), 0);
+  const school: ScopeCounts = {
+    staff: sum((c) => c.staff),
+    excluded: sum((c) => c.excluded),
+    withoutCycle: sum((c) => c.withoutCycle),
+    stages: kinds.map((kind) => ({ kind, ...Object.fromEntries(STAGE_MEASURES.map((m) => [m, sum((c) => stageOf(c, kind)[m])])) }) as StageCount),
+  };
+  const staffCells = (c: ScopeCounts) => [c.staff - c.excluded - c.withoutCycle, c.excluded, c.withoutCycle];
   const table = (cells: (c: ScopeCounts) => number[], rowTotalsKnown: boolean) =>
     suppressTable({
       total: { staff: school.staff, cells: cells(school) },
-      groups: [...departments.map((d) => ({ staff: d.counts.staff, cells: cells(d.counts), published: true })), { staff: restStaff, cells: rest(cells), published: false }],
+      groups: [...departments.map((d) => ({ staff: d.counts.staff, cells: cells(d.counts), published: true })), { staff: rest.staff, cells: cells(rest), published: false }],
       rowTotalsKnown,
     });
   const stages = new Map(kinds.map((kind) => [kind, table((c) => STAGE_MEASURES.map((m) => stageOf(c, kind)[m]), false)]));
@@ -101,13 +107,17 @@ async function schoolFigures(reads: ReportReads, schoolId: string, year: number,
 
 /** The counts of the school, or of one of its departments. */
 function countsOf(figures: SchoolFigures, department: string | undefined): ScopeCounts {
-  return department === undefined ? figures.school : (figures.departments.find((d) => d.name === department)?.counts ?? { staff: 0, excluded: 0, withoutCycle: 0, stages: [] });
+  return department === undefined ? figures.school : (figures.departments.find((d) => sameDepartment(d.name, department))?.counts ?? { staff: 0, excluded: 0, withoutCycle: 0, stages: [] });
 }
 
 /** The published cells of the school's row, or of one department's. */
 function rowOf(table: PublishedTable, figures: SchoolFigures, department: string | undefined): ShownCount[] {
   if (department === undefined) return table.total;
-  return table.groups[figures.departments.findIndex((d) => d.name === department)] ?? [];
+  return table.groups[figures.departments.findIndex((d) => sameDepartment(d.name, department))] ?? [];
+}
+
+function sameDepartment(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
 }
 
 /** `summary` for a trust leader: the same counts for each of the trust's schools, side by side, each suppressed on its own. */
