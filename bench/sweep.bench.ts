@@ -10,6 +10,7 @@ import { type JobDeps, startJobWorker } from '../src/scheduler/job-worker.ts';
 import { sweepSchool } from '../src/core/reminders/run-sweep.ts';
 import { setSchool } from '../src/core/schools/set-school.ts';
 import type { PrismaClient } from '../src/storage/db/create-prisma-client.ts';
+import { prismaAccess } from '../src/storage/prisma/prisma-access-relationships.ts';
 import { fixedClock } from '../src/core/time/clock.ts';
 import { ms, peakMemoryMiB, summarise, withBenchServices } from './bench-support.ts';
 
@@ -122,7 +123,7 @@ function jobDeps(services: Services, outbox: DigestOutbox, sent: { count: number
   };
   return {
     sweep: { reminders: services.reminders, clock: fixedClock(at), findSchool },
-    delivery: { outbox, reminders: services.reminders, deliverer: quiet, notices: { sendNotice: () => Promise.resolve({ ok: true }) }, clock: fixedClock(at), findSchool },
+    delivery: { outbox, reminders: services.reminders, deliverer: quiet, notices: { sendNotice: () => Promise.resolve({ ok: true }) }, clock: fixedClock(at), findSchool, access: prismaAccess(services.database.prisma).guard },
     listSchoolSlugs: () => services.reminders.listSchoolSlugs(),
     log: silentLogger,
   };

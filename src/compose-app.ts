@@ -185,6 +185,7 @@ export async function composeChannels(config: Config, services: Services, clock:
       notices: { sendNotice: (recipient, text, key) => router.sendTo(recipient.id, [say(text)], key) },
       clock,
       findSchool,
+      access: access.guard,
     },
     listSchoolSlugs: () => services.reminders.listSchoolSlugs(),
     retention: async () => {

@@ -1,6 +1,6 @@
 import { CliError } from './cli-error.ts';
 import { CALENDAR_USAGE, runCalendarCommand } from './commands/calendar-command.ts';
-import { EXPORT_USAGE, runExportCommand } from './commands/export-command.ts';
+import { EXPORT_USAGE, runExportCommand, runRecordsCommand } from './commands/export-command.ts';
 import { IMPORT_USAGE, runImportCommand } from './commands/import-command.ts';
 import { RETENTION_USAGE, runRetentionCommand } from './commands/retention-command.ts';
 import { REPORT_USAGE, runReportCommand } from './commands/report-command.ts';
@@ -46,6 +46,7 @@ const COMMANDS: Record<string, Command> = {
   import: runImportCommand,
   sweep: runSweepCommand,
   export: runExportCommand,
+  records: runRecordsCommand,
   retention: runRetentionCommand,
   report: runReportCommand,
   outbox: runOutboxCommand,

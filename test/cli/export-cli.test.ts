@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTrellisWith } from '../support/run-cli.ts';
 import { seedEveryRecord } from '../support/seed-every-record.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { pdfText } from '../core/reports/governors-year.ts';
 
 let db: TestDatabase;
 let out: string;
@@ -31,14 +32,30 @@ describe('trellis export person (002 §44)', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/Sam Supply \(north school\): \d+ records/);
     const files = (await readdir(out)).sort();
-    expect(files).toEqual(['trellis-records-sam-supply-2026-11-30.html', 'trellis-records-sam-supply-2026-11-30.json']);
+    expect(files).toEqual(['trellis-records-sam-supply-2026-11-30.html', 'trellis-records-sam-supply-2026-11-30.json', 'trellis-records-sam-supply-2026-11-30.pdf']);
     const json = JSON.parse(await readFile(join(out, files[1] ?? ''), 'utf8')) as { tables: { diary_entries: { body: string }[] } };
     expect(json.tables.diary_entries.map((d) => d.body)).toEqual(['diary at north']);
     expect(await readFile(join(out, files[0] ?? ''), 'utf8')).toContain('diary at north');
+    expect(await pdfText(new Uint8Array(await readFile(join(out, files[2] ?? ''))))).toContain('diary at north');
     const sam = await db.prisma.person.findFirstOrThrow({ where: { email: 'sam@trust.example', school: { slug: 'north' } } });
     expect(await db.prisma.auditEvent.findMany({ where: { action: 'records.exported' }, select: { actorId: true, subjectId: true, details: true } })).toEqual([
       { actorId: null, subjectId: sam.id, details: { via: 'cli' } },
     ]);
+  });
+
+  it('002 §44: `trellis records export --person EMAIL --format pdf` writes only the PDF, and an unknown format is named plainly', async () => {
+    const pdfOnly = await mkdtemp(join(tmpdir(), 'trellis-export-pdf-'));
+    const { code, stdout } = await trellis('records', 'export', '--person', 'sam@trust.example', '--school', 'south', '--format', 'pdf', '--out', pdfOnly);
+    expect(code).toBe(0);
+    expect(stdout).toContain('trellis-records-sam-supply-2026-11-30.pdf');
+    expect(await readdir(pdfOnly)).toEqual(['trellis-records-sam-supply-2026-11-30.pdf']);
+    const text = await pdfText(new Uint8Array(await readFile(join(pdfOnly, 'trellis-records-sam-supply-2026-11-30.pdf'))));
+    expect(text).toContain('diary at south');
+    expect(text).not.toContain('diary at north');
+    const wrong = await trellis('records', 'export', '--person', 'sam@trust.example', '--format', 'docx');
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('--format must be one of pdf, html, json, not “docx”');
+    expect(wrong.stderr).not.toMatch(/\bat .*\.ts:\d+/);
   });
 
   it('002 §44: asks which school when the e-mail is on two rosters, and says plainly when nobody has it', async () => {

@@ -4,6 +4,7 @@ import type { TurnInput } from '../../core/conversations/engine/inbound-turn.ts'
 import type { OutgoingMessage } from '../../core/conversations/engine/outgoing-message.ts';
 import type { TurnResult } from '../../core/conversations/engine/run-turn.ts';
 import { digestActions } from '../../core/reminders/compose-digest.ts';
+import { isReminderAction } from '../../core/reminders/reminder-actions.ts';
 import type { Clock } from '../../core/time/clock.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { PersonMessenger } from '../channel.ts';
@@ -97,7 +98,7 @@ export class PlaygroundTurns {
   /** A button on the "my cycle" panel: a growth command word, or a reminder action. */
   async homeAction(personId: string, value: string, messageId: string): Promise<TurnOutcome> {
     const actor = await this.#actor(personId);
-    if (/^(start|done|snooze|na):/.test(value)) return this.#afterAct(actor, value, await this.#deps.bot.act(actor, value), messageId);
+    if (isReminderAction(value)) return this.#afterAct(actor, value, await this.#deps.bot.act(actor, value), messageId);
     this.#deps.state.append(personId, 'dm', this.#deps.clock.now(), { kind: 'typed', text: value });
     return this.#afterCommand(actor, 'dm', await this.#deps.bot.command(actor, value, messageId), messageId);
   }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Actor, ReminderActionOutcome } from '../../core/bot/bot-ports.ts';
 import { type CommandOutcome, NOT_SAVED } from '../../core/bot/trellis-bot.ts';
 import type { FormField, OutgoingMessage } from '../../core/conversations/engine/outgoing-message.ts';
+import { isReminderAction } from '../../core/reminders/reminder-actions.ts';
 import { CHOICE_ACTION, FORM_ACTION, renderMessages, sections } from './block-kit.ts';
 import { escapeMrkdwn } from './escape-mrkdwn.ts';
 import { ACT_CALLBACK, DIGEST_ACTION, FORM_CALLBACK, HOME_ACTION, renderHome, renderModal } from './render-views.ts';
@@ -12,7 +13,6 @@ import { BlockActionsSchema, type BlockActionsPayload, type CommandPayload, Comm
 
 export const GROWTH_COMMAND = '/growth';
 const IN_THREAD_NOTE = 'Slash commands don’t work inside threads: reply in the thread, or use its buttons.';
-const REMINDER_VALUE = /^(start|done|snooze|na):/;
 
 const COMMAND_FAILED = 'Sorry, I couldn’t do that just now (Trellis is having trouble). Please try again in a few minutes.';
 const FORM_NOT_SAVED = 'Trellis couldn’t save this just now. Please press Save again in a moment.';
@@ -213,7 +213,7 @@ async function onChoice(slack: SlackChannel, actor: Actor, payload: BlockActions
 async function onShortcut(slack: SlackChannel, actor: Actor, payload: BlockActionsPayload, value: string): Promise<void> {
   const messageId = `action:${payload.trigger_id}`;
   const channelOf = async () => payload.channel?.id ?? (await slack.dmChannel(slack.client, actor.account.userId));
-  if (!REMINDER_VALUE.test(value)) {
+  if (!isReminderAction(value)) {
     const outcome = await slack.parts.bot.command(actor, value, messageId, { prefix: `${GROWTH_COMMAND} ` });
     if (outcome.kind === 'reply') slack.later('reply', async () => void (await slack.post(await channelOf(), undefined, renderMessages(outcome.messages))));
     else await startFromOutcome(slack, actor, outcome, messageId);

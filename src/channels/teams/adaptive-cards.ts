@@ -13,7 +13,7 @@ export const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 export const MAX_CARD_BYTES = 28 * 1024;
 
 /** Verbs of Trellis's Action.Execute buttons; the same data comes back from the Action.Submit fallback. */
-export const VERB = { choice: 'trellis.choice', form: 'trellis.form', digest: 'trellis.digest', ask: 'trellis.ask' } as const;
+export const VERB = { choice: 'trellis.choice', form: 'trellis.form', digest: 'trellis.digest', ask: 'trellis.ask', home: 'trellis.home' } as const;
 
 /** Form inputs are namespaced so a field called `run` can't clash with the card's own data. */
 export const FIELD_PREFIX = 'f_';
@@ -30,14 +30,16 @@ export type CardData =
   | { trellis: 'choice'; run: string; value?: string; label?: string; q: string }
   | { trellis: 'form'; run: string; title: string }
   | { trellis: 'digest'; value: string; label: string }
-  | { trellis: 'ask'; value: string; title: string };
+  | { trellis: 'ask'; value: string; title: string }
+  /** A button on the home card: a growth command word or a reminder action, as on Slack's App Home. */
+  | { trellis: 'home'; value: string; label: string };
 
-function card(body: CardElement[], actions: (IExecuteAction | ISubmitAction)[] = []): IAdaptiveCard {
+export function card(body: CardElement[], actions: (IExecuteAction | ISubmitAction)[] = []): IAdaptiveCard {
   return { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body, ...(actions.length > 0 ? { actions } : {}) };
 }
 
 /** A TextBlock; its markdown is made inert first (escape-markdown.ts), as is every fact below. */
-const text = (value: string, extra: Partial<{ weight: 'Bolder'; size: 'Medium' | 'Small'; color: 'Good' | 'Attention' | 'Warning'; isSubtle: boolean }> = {}): CardElement => ({
+export const text = (value: string, extra: Partial<{ weight: 'Bolder'; size: 'Medium' | 'Small'; color: 'Good' | 'Attention' | 'Warning'; isSubtle: boolean }> = {}): CardElement => ({
   type: 'TextBlock',
   text: escapeTeamsText(value),
   wrap: true,
@@ -45,7 +47,7 @@ const text = (value: string, extra: Partial<{ weight: 'Bolder'; size: 'Medium' |
 });
 
 /** Action.Execute (Universal Actions) with a classic Action.Submit for clients that predate it. */
-function button(title: string, verb: string, data: CardData, style?: 'positive'): IExecuteAction {
+export function button(title: string, verb: string, data: CardData, style?: 'positive'): IExecuteAction {
   const submit: ISubmitAction = { type: 'Action.Submit', title, data, ...(style ? { style } : {}) };
   return { type: 'Action.Execute', title, verb, data, fallback: submit, ...(style ? { style } : {}) };
 }

@@ -6,11 +6,13 @@ import { type DialogTarget, NOT_ON_ROSTER, NOT_SAVED, type TrellisBot } from '..
 import type { TurnInput } from '../../core/conversations/engine/inbound-turn.ts';
 import { type OutgoingMessage, say } from '../../core/conversations/engine/outgoing-message.ts';
 import type { TurnResult } from '../../core/conversations/engine/run-turn.ts';
+import { isReminderAction } from '../../core/reminders/reminder-actions.ts';
 import type { Clock } from '../../core/time/clock.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { PersonMessenger } from '../channel.ts';
 import { ADAPTIVE_CARD, FIELD_PREFIX, answeredCard, answeredFormCard, attachCard, formCard, renderMessages } from './adaptive-cards.ts';
 import { type BotConnector, ConnectorError, type OutboundActivity, type TeamsConversationRef } from './bot-connector.ts';
+import { homeCard } from './home-card.ts';
 import { type InboundActivity, InboundActivitySchema, accountOf, cardDataOf, referenceOf, typedText } from './teams-activity.ts';
 
 export interface TeamsInboundDeps {
@@ -28,6 +30,9 @@ export interface TeamsInboundDeps {
 
 /** Words that answer at once even in the middle of a dialog, instead of being taken as an answer. */
 const ALWAYS_COMMANDS = /^(status|summary|overdue)\b/i;
+
+/** Teams has no App Home: `home` shows the same content as a card. */
+const HOME = /^home$/i;
 
 /**
  * Turns Teams activities into TrellisBot calls and sends back what it says. Personal chat is flat,
@@ -131,6 +136,20 @@ export class TeamsInbound {
     const first = actor.person.fullName.split(/\s+/)[0] ?? actor.person.fullName;
     const hello = say(`Hello ${first}! I’m Trellis. I’ll remind you when something in your growth cycle is due, and you can reflect, plan and log your growth right here.`);
     await this.#send(activity, [hello, ...(help.kind === 'reply' ? help.messages : [])]);
+    await this.#home(actor, activity);
+  }
+
+  /** The home card: what Slack shows in App Home, in the chat. */
+  async #home(actor: Actor, activity: InboundActivity): Promise<void> {
+    await this.#sendActivities(activity, [attachCard(homeCard(await this.#deps.bot.home(actor.person)))]);
+  }
+
+  /** A home card button: a reminder action (`start:<key>`) or a growth command word, as on Slack's App Home. */
+  async #homeAction(actor: Actor, activity: InboundActivity, value: string): Promise<void> {
+    if (isReminderAction(value)) return this.#digestAction(actor, activity, value, undefined);
+    const outcome = await this.#deps.bot.command(actor, value, activity.id, { prefix: '' });
+    if (outcome.kind === 'reply') await this.#send(activity, outcome.messages);
+    else await this.#startDialog(actor, activity, outcome.dialogId, outcome.trigger, outcome.target === undefined ? undefined : { text: outcome.target });
   }
 
   async #message(activity: InboundActivity): Promise<void> {
@@ -145,6 +164,7 @@ export class TeamsInbound {
       if (answered !== undefined && activity.replyToId !== undefined) await this.#deps.connector.update(referenceOf(activity), activity.replyToId, attachCard(answered));
       return;
     }
+    if (HOME.test(text)) return this.#home(actor, activity);
     const open = await this.#deps.threads.latestOpen(actor.account.tenant, 'teams', actor.person.id, `${activity.conversation.id}:`);
     const toDialog = open !== undefined && !ALWAYS_COMMANDS.test(text) && (open.status === 'active' || /^resume\b/i.test(text));
     if (toDialog) {
@@ -186,6 +206,9 @@ export class TeamsInbound {
       }
       case 'digest':
         await this.#digestAction(actor, activity, str('value') ?? '', undefined);
+        return undefined;
+      case 'home':
+        await this.#homeAction(actor, activity, str('value') ?? '');
         return undefined;
       case 'ask': {
         await this.#digestAction(actor, activity, str('value') ?? '', { reason: fields.reason, until: fields.until ?? fields.date });

@@ -1,7 +1,7 @@
 import type { IsoDate } from '../calendar/iso-date.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import type { AccessLogStore, PeopleFacts } from './access-ports.ts';
-import { type AccessDecision, type AccessLogEntry, mayRead, type RecordKind } from './access-rule.ts';
+import { type AccessDecision, type AccessLogEntry, type AccessPurpose, mayRead, type RecordKind } from './access-rule.ts';
 import { type Relationships, relationshipsOn, revieweesAmong, type SubjectFacts } from './relationships.ts';
 
 export type GuardedRead = { subjectId: string; decision: AccessDecision };
@@ -33,25 +33,40 @@ export class AccessGuard {
 
   /**
    * Decides whether the viewer may read each subject's records of a kind, and logs each allowed
-   * read by someone else (who, whose, what, when, which rule). Call it when the records are read.
+   * read by someone else (who, whose, what, when, which rule, and why it was in front of them when
+   * `purpose` says). Call it when the records are read.
    */
-  async read(viewerId: string, subjectIds: readonly string[], kind: RecordKind, at: Date, known: readonly SubjectFacts[] = []): Promise<GuardedRead[]> {
+  async read(viewerId: string, subjectIds: readonly string[], kind: RecordKind, at: Date, known: readonly SubjectFacts[] = [], purpose?: AccessPurpose): Promise<GuardedRead[]> {
+    const reads = await this.check(viewerId, subjectIds, kind, at, known);
+    await this.log(viewerId, reads, kind, at, purpose);
+    return reads;
+  }
+
+  /**
+   * The rule's decision for each subject, logging nothing: for a read that happens later or not at
+   * all (a digest is read once the channel has delivered it). Log it then with `log`.
+   */
+  async check(viewerId: string, subjectIds: readonly string[], kind: RecordKind, at: Date, known: readonly SubjectFacts[] = []): Promise<GuardedRead[]> {
     const on = londonDateOf(at);
     const have = new Set(known.map((f) => f.person.id));
     const missing = [viewerId, ...subjectIds].filter((id) => !have.has(id));
     const [facts, grants] = await Promise.all([this.#facts.factsOf(missing), this.#facts.grantsHeldBy(viewerId)]);
     const byId = new Map([...known, ...facts].map((f) => [f.person.id, f]));
     const viewer = byId.get(viewerId)?.person;
-    const reads: GuardedRead[] = [...new Set(subjectIds)].map((subjectId) => {
+    return [...new Set(subjectIds)].map((subjectId) => {
       const subject = byId.get(subjectId);
       if (viewer === undefined || subject === undefined) return { subjectId, decision: { allowed: false, why: 'I can’t find that person on your school’s staff list' } };
       return { subjectId, decision: mayRead(viewer, relationshipsOn(subject, on), kind, at, grants) };
     });
+  }
+
+  /** Writes the access log for the allowed reads by someone else among `reads` (the person's own are not logged). */
+  async log(viewerId: string, reads: readonly GuardedRead[], kind: RecordKind, at: Date, purpose?: AccessPurpose): Promise<void> {
+    const day = londonDateOf(at);
     const entries: AccessLogEntry[] = reads.flatMap(({ subjectId, decision }) =>
-      decision.allowed && decision.reason !== 'self' ? [{ viewerId, subjectId, resource: kind, reason: decision.reason, grantId: 'grantId' in decision ? decision.grantId : undefined, at, day: on }] : [],
+      decision.allowed && decision.reason !== 'self' ? [{ viewerId, subjectId, resource: kind, reason: decision.reason, grantId: 'grantId' in decision ? decision.grantId : undefined, purpose, at, day }] : [],
     );
     if (entries.length > 0) await this.#log.record(entries);
-    return reads;
   }
 
   /** The ids among `subjectIds` the viewer may read (and has now read: they are logged). `known`: facts already fetched. */

@@ -24,11 +24,13 @@ export interface SeenRow {
   viewerName: string;
   resource: string;
   reason: string;
+  /** `digest`, `scheduling`, or undefined for a direct read. */
+  purpose?: string | undefined;
   at: Date;
 }
 
 export interface AccessLogStore {
-  /** Writes rows; a row for the same viewer, person, record and reason on the same London day is kept once. */
+  /** Writes rows; a row for the same viewer, person, record, reason and purpose on the same London day is kept once. */
   record(entries: readonly AccessLogEntry[]): Promise<void>;
   /** The person's log, newest first. */
   seenBy(subjectId: string, limit: number): Promise<SeenRow[]>;

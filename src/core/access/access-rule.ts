@@ -98,5 +98,38 @@ export function recordKindInWords(kind: string): string {
   return (words as Record<string, string>)[kind] ?? kind;
 }
 
-/** Whether the same read on a day needs a log row of its own; one row per viewer, record and day is kept. */
-export type AccessLogEntry = { viewerId: string; subjectId: string; resource: RecordKind; reason: AccessReason; grantId?: string | undefined; at: Date; day: IsoDate };
+/**
+ * Why someone else's records were in front of the viewer when they did not open them themselves:
+ * a line manager's reminder digest that lists a reviewee's items, or the check-in window shown
+ * while booking a check-in. A direct read (a report, `see-plan`, `agree`) has none.
+ */
+export const ACCESS_PURPOSES = ['digest', 'scheduling'] as const;
+export type AccessPurpose = (typeof ACCESS_PURPOSES)[number];
+
+/** The purpose in plain words, after the reason: "… as your reviewer, in their reminder digest". */
+export function purposeInWords(purpose: string | undefined): string {
+  switch (purpose) {
+    case 'digest':
+      return ', in their reminder digest';
+    case 'scheduling':
+      return ', while booking a check-in with you';
+    default:
+      return '';
+  }
+}
+
+/**
+ * One read by someone else, as logged. The store keeps one row per viewer, person, record, rule,
+ * purpose and London day: a manager's daily digest naming a reviewee is one row a day, not one per
+ * item or per delivery attempt.
+ */
+export type AccessLogEntry = {
+  viewerId: string;
+  subjectId: string;
+  resource: RecordKind;
+  reason: AccessReason;
+  grantId?: string | undefined;
+  purpose?: AccessPurpose | undefined;
+  at: Date;
+  day: IsoDate;
+};

@@ -1,4 +1,4 @@
-import type { RecordKind } from '../access/access-rule.ts';
+import type { AccessPurpose, RecordKind } from '../access/access-rule.ts';
 import type { Relationships } from '../access/relationships.ts';
 import type { IsoDate } from '../calendar/iso-date.ts';
 import type { DeadlineObligation } from '../deadlines/deadline-obligation.ts';
@@ -109,7 +109,7 @@ export interface DialogReads {
    * Records, in the turn's transaction, that the viewer read a colleague's records of a kind —
    * through the one access rule (`src/core/access/access-rule.ts`), which also says whether they may.
    */
-  readAbout(viewerId: string, subjectId: string, kind: RecordKind, now: Date): Promise<boolean>;
+  readAbout(viewerId: string, subjectId: string, kind: RecordKind, now: Date, purpose?: AccessPurpose): Promise<boolean>;
   /** A person's name by id, for someone the relationships name. */
   personRef(personId: string): Promise<PersonRef | undefined>;
   /** The school's region and term dates as stored; the core validates them. */

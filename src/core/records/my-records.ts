@@ -13,7 +13,7 @@ export interface RecordsRequests {
 }
 
 /**
- * `/growth my-records` (002 §44; UK GDPR right of access): the readable document and the JSON file
+ * `/growth my-records` (002 §44; UK GDPR right of access): the readable document (PDF and HTML) and the JSON file
  * of everything held about the person, as files in their chat. `/growth delete-expired` (002 §44:
  * "request the deletion of time-expired records"): first what would go, then, confirmed, it goes.
  */
@@ -29,15 +29,16 @@ export class PersonalRecordsRequests implements RecordsRequests {
   async myRecords(person: KnownPerson): Promise<OutgoingMessage[]> {
     const records = await gatherPersonRecords(this.#store, person.id);
     if (records === undefined) return [say('I can’t find your records: please ask your Trellis administrator.')];
-    const files = personalRecordFiles(records, this.#retention.clock.now());
+    const files = await personalRecordFiles(records, this.#retention.clock.now());
     await this.#store.noteExport(records.subject, { actorId: person.id, via: 'chat' }, this.#retention.clock.now());
     const count = records.tables.reduce((sum, t) => sum + t.rows.length, 0);
     return [
       {
         type: 'text',
-        text: `Here is everything Trellis holds about you: ${count} records of ${records.tables.filter((t) => t.rows.length > 0).length} kinds, including the reminders sent to you and who has read your records. Open the document in a browser; only you have been sent it.`,
-        attachment: files.html,
+        text: `Here is everything Trellis holds about you: ${count} records of ${records.tables.filter((t) => t.rows.length > 0).length} kinds, including the reminders sent to you and who has read your records. The PDF is to read, keep or print; only you have been sent it.`,
+        attachment: files.pdf,
       },
+      { type: 'text', text: 'The same document as a web page (HTML), to open in a browser.', attachment: files.html },
       { type: 'text', text: 'The same data as a machine-readable file (JSON), if you want to take it elsewhere.', attachment: files.json },
     ];
   }

@@ -64,6 +64,16 @@ export function allDigestItems(digest: Pick<DigestMessage, 'items' | 'more' | 'e
   return [...digest.items, ...(digest.more ?? []), ...(digest.escalations ?? []).flatMap((summary) => summary.items)];
 }
 
+/**
+ * The people other than the recipient whom a digest names: the owners of the items it shows and
+ * of a reviewer's escalations. A head's escalation only counts people (`overdue` names them, and
+ * logs it), and items beyond `MAX_DIGEST_ITEMS` are only counted, so neither names anyone.
+ */
+export function peopleNamedIn(digest: Pick<DigestMessage, 'items' | 'escalations'>): string[] {
+  const named = [...digest.items, ...(digest.escalations ?? []).filter((summary) => summary.audience === 'reviewer').flatMap((summary) => summary.items)];
+  return [...new Set(named.flatMap((item) => (item.about === undefined ? [] : [item.about.personId])))];
+}
+
 /** Every button a digest carries, so a channel can check a pressed value was on it. */
 export function digestActions(digest: Pick<DigestMessage, 'items' | 'escalations'>): DigestAction[] {
   return [...digest.items.flatMap((item) => item.actions), ...(digest.escalations ?? []).flatMap((summary) => summary.actions)];

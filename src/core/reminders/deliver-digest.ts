@@ -1,8 +1,11 @@
+import type { AccessGuard, GuardedRead } from '../access/access-guard.ts';
+import type { IsoDate } from '../calendar/iso-date.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import { calendarOf, type School } from '../schools/school.ts';
 import type { Clock } from '../time/clock.ts';
-import { composeDigest } from './compose-digest.ts';
+import { composeDigest, type DigestMessage, peopleNamedIn } from './compose-digest.ts';
 import type { Deliverer, DeliveryResult, DigestDelivery, DigestOutbox, NoticeSender, ReminderStore } from './reminder-ports.ts';
+import type { Reminder } from './reminder-types.ts';
 import { secondsUntilWindow } from './sending-window.ts';
 
 export interface DeliveryDeps {
@@ -12,6 +15,8 @@ export interface DeliveryDeps {
   notices: NoticeSender;
   clock: Clock;
   findSchool(slug: string): Promise<School | undefined>;
+  /** The one access rule: a digest naming someone else is a read of their records, decided and logged there. */
+  access: Pick<AccessGuard, 'check' | 'log'>;
 }
 
 /** What a delivery job carries: the outbox row, and its school (whose sending window it waits for). */
@@ -62,14 +67,47 @@ export async function deliverQueuedDigest(deps: DeliveryDeps, job: QueuedJob, at
     await deps.outbox.markFailed(digest.id, attempt.number, 'the recipient is no longer on the school roster');
     return { step: 'done', outcome: 'dead-letter' };
   }
-  const delivery = { key: digest.key, recipient: { id: recipient.id, email: recipient.email, fullName: recipient.fullName }, message: composeDigest(digest.recipientId, digest.date, digest.reminders) };
+  const { message, reads } = await readableDigest(deps.access, digest.recipientId, digest.date, digest.reminders, now);
+  if (message === undefined) {
+    // Everything in it was about people the recipient may no longer read (a reviewer changed since the sweep).
+    await deps.outbox.markFailed(digest.id, attempt.number, 'nothing left in it that the recipient may read');
+    return { step: 'done', outcome: 'dead-letter' };
+  }
+  const delivery = { key: digest.key, recipient: { id: recipient.id, email: recipient.email, fullName: recipient.fullName }, message };
+  // The digest is read once the channel has it: only then are the people it names told who saw what.
+  const logReads = () => deps.access.log(digest.recipientId, reads, 'obligations', now, 'digest');
   // An earlier attempt died between sending and recording it: ask the platform before sending again.
   if (digest.sendingSince !== undefined && (await alreadyDelivered(deps.deliverer, delivery, digest.sendingSince))) {
+    await logReads();
     const marked = await deps.outbox.markSent(digest.id, now);
     return { step: 'done', outcome: marked ? 'sent' : 'not-pending' };
   }
   const result = await attemptSafely(() => deps.deliverer.deliver(delivery));
+  if (result.ok) await logReads();
   return settle(deps, { id: digest.id, schoolId: digest.schoolId }, attempt, result, true);
+}
+
+/**
+ * The digest as the recipient may read it now: items about other people pass the access rule on
+ * the day it goes out (whatever was true when it was queued), and the reads to log are those of
+ * the people it names. Undefined when nothing is left.
+ */
+async function readableDigest(
+  access: DeliveryDeps['access'],
+  recipientId: string,
+  date: IsoDate,
+  reminders: readonly Reminder[],
+  at: Date,
+): Promise<{ message: DigestMessage | undefined; reads: GuardedRead[] }> {
+  const others = [...new Set(reminders.flatMap((r) => (r.about.personId === recipientId ? [] : [r.about.personId])))];
+  if (others.length === 0) return { message: composeDigest(recipientId, date, reminders), reads: [] };
+  const decided = await access.check(recipientId, others, 'obligations', at);
+  const allowed = new Set(decided.filter((read) => read.decision.allowed).map((read) => read.subjectId));
+  const kept = reminders.filter((r) => r.about.personId === recipientId || allowed.has(r.about.personId));
+  if (kept.length === 0) return { message: undefined, reads: [] };
+  const message = composeDigest(recipientId, date, kept);
+  const named = new Set(peopleNamedIn(message));
+  return { message, reads: decided.filter((read) => named.has(read.subjectId)) };
 }
 
 /** Sends the head's dead-letter notice: the same rules as a digest, except that a failed notice tells nobody. */

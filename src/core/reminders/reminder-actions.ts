@@ -54,6 +54,16 @@ const PENDING = new Set(['open', 'snoozed']);
 const NOT_FOUND = 'I can’t find that item any more — it may have been replaced when the timeline was recalculated. Try `status` for what is due now.';
 const NOT_YOURS = 'Sorry, only the person this item belongs to, or their reviewer, can change it. Nothing has been changed.';
 
+const REMINDER_ACTION = /^(start|done|snooze|na):(.+)$/;
+
+/**
+ * Whether a button's value is a reminder action (`start:<key>`, `done:`, `snooze:`, `na:`) for
+ * `TrellisBot.act`, rather than a growth command word for `TrellisBot.command` (home buttons carry either).
+ */
+export function isReminderAction(value: string): boolean {
+  return REMINDER_ACTION.test(value.trim());
+}
+
 /** Acting on a reminder's buttons: start, done, snooze and not applicable ("act from the reminder"). */
 export class ObligationReminderActions implements ReminderActions {
   readonly #store: ReminderActionStore;
@@ -63,7 +73,7 @@ export class ObligationReminderActions implements ReminderActions {
   }
 
   async act(actor: Actor, value: string, now: Date, detail: { reason?: string | undefined; until?: string | undefined } = {}): Promise<ReminderActionOutcome> {
-    const match = /^(start|done|snooze|na):(.+)$/.exec(value.trim());
+    const match = REMINDER_ACTION.exec(value.trim());
     if (match === null) return reply(`I don’t recognise that button (“${value}”). Try \`status\` to see what is due.`);
     const [, verb, key] = match as unknown as [string, 'start' | 'done' | 'snooze' | 'na', string];
     const today = londonDateOf(now);

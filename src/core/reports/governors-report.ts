@@ -115,7 +115,8 @@ export function buildGovernorsReport(school: Pick<School, 'name' | 'policy' | 'r
     rows: shownRows(observationRows, true),
   };
 
-  const [inCycle = { shown: 0 }, excluded = { shown: 0 }] = suppressCounts([figures.inCycle.length, figures.excluded], { totalShown: false });
+  // Leaders' `summary` shows the school's staff total, which these two make up: one hidden figure hides the other too.
+  const [inCycle = { shown: 0 }, excluded = { shown: 0 }] = suppressAgainstTotal([figures.inCycle.length, figures.excluded]);
   // A school with fewer than five staff in the cycle is not broken down at all: any figure could identify someone.
   const tooFew = !groupIsReportable(figures.inCycle.length);
   return {

@@ -6,9 +6,10 @@ import { londonDateOf } from '../calendar/london-time.ts';
 import { type OutgoingMessage, type SummaryItem, say } from '../conversations/engine/outgoing-message.ts';
 import { academicYearOf } from '../time/clock.ts';
 import { plural, readableDate } from './readable-date.ts';
-import type { LeaderScope, ReportReads, ScopeCounts } from './report-ports.ts';
+import type { LeaderScope, ReportReads, ScopeCounts, StageCount } from './report-ports.ts';
+import { type PublishedTable, suppressTable } from './published-counts.ts';
 import { compareKinds, kindInfo, phaseOf } from '../obligations/obligation-kinds.ts';
-import { countText, groupIsReportable, SMALL_NUMBER_THRESHOLD, SUPPRESSION_NOTE, suppressCounts } from './suppression.ts';
+import { countText, groupIsReportable, type ShownCount, SMALL_NUMBER_THRESHOLD, SUPPRESSION_NOTE } from './suppression.ts';
 
 /** A long overdue list is cut here, with a count of the rest, so a chat message stays readable. */
 const OVERDUE_LINES = 40;
@@ -53,11 +54,70 @@ export async function summaryReport(reads: ReportReads, person: KnownPerson, dep
   const found = await leaderScope(reads, person, department, stored);
   if ('messages' in found) return found.messages;
   const year = academicYearOf(today);
-  const counts = await reads.scopeCounts(found.scope, year, today);
+  const figures = await schoolFigures(reads, found.scope.schoolId, year, today);
+  const counts = countsOf(figures, found.scope.department);
   const title = `Growth cycle ${year}/${String((year + 1) % 100).padStart(2, '0')} — ${found.where}, as of ${readableDate(today, today)}`;
   if (counts.staff === 0) return [say(`${title}: no active staff in scope.`)];
   if (!groupIsReportable(counts.staff)) return tooFewToShow(title);
-  return [{ type: 'summary', title, items: summaryItems(counts) }, say(SUMMARY_NOTE), say(SUPPRESSION_NOTE)];
+  return [{ type: 'summary', title, items: summaryItems(figures, found.scope.department) }, say(SUMMARY_NOTE), say(SUPPRESSION_NOTE)];
+}
+
+/**
+ * A school's counts for every group a leader can ask about (each department, and the staff with
+ * none, whom no output shows) and for the whole school, with one suppression decision for all of
+ * them (`suppressTable`): `summary`, `summary DEPARTMENT`, the counts of `overdue` and a trust
+ * leader's view all show the same cells the same way, so no two of them can be subtracted to
+ * reveal a group under 5.
+ */
+interface SchoolFigures {
+  school: ScopeCounts;
+  departments: { name: string; counts: ScopeCounts }[];
+  kinds: string[];
+  staff: PublishedTable;
+  stages: Map<string, PublishedTable>;
+}
+
+const STAGE_MEASURES = ['done', 'open', 'overdue', 'notApplicable'] as const;
+
+async function schoolFigures(reads: ReportReads, schoolId: string, year: number, today: IsoDate): Promise<SchoolFigures> {
+  const groups = await reads.countsByDepartment(schoolId, year, today);
+  const departments = groups.flatMap((g) => (g.department === undefined ? [] : [{ name: g.department, counts: g.counts }]));
+  // The staff with no department: a group no output shows, but part of the school's figures.
+  const rest = groups.find((g) => g.department === undefined)?.counts ?? { staff: 0, excluded: 0, withoutCycle: 0, stages: [] };
+  const all = [...departments.map((d) => d.counts), rest];
+  const kinds = [...new Set(all.flatMap((c) => c.stages.map((s) => s.kind)))].sort(compareKinds);
+  const stageOf = (counts: ScopeCounts, kind: string): Omit<StageCount, 'kind'> => counts.stages.find((s) => s.kind === kind) ?? { done: 0, open: 0, overdue: 0, notApplicable: 0 };
+  const sum = (pick: (c: ScopeCounts) => number) => all.reduce((n, c) => n + pick(c), 0);
+  const school: ScopeCounts = {
+    staff: sum((c) => c.staff),
+    excluded: sum((c) => c.excluded),
+    withoutCycle: sum((c) => c.withoutCycle),
+    stages: kinds.map((kind) => ({ kind, ...Object.fromEntries(STAGE_MEASURES.map((m) => [m, sum((c) => stageOf(c, kind)[m])])) }) as StageCount),
+  };
+  const staffCells = (c: ScopeCounts) => [c.staff - c.excluded - c.withoutCycle, c.excluded, c.withoutCycle];
+  const table = (cells: (c: ScopeCounts) => number[], rowTotalsKnown: boolean) =>
+    suppressTable({
+      total: { staff: school.staff, cells: cells(school) },
+      groups: [...departments.map((d) => ({ staff: d.counts.staff, cells: cells(d.counts), published: true })), { staff: rest.staff, cells: cells(rest), published: false }],
+      rowTotalsKnown,
+    });
+  const stages = new Map(kinds.map((kind) => [kind, table((c) => STAGE_MEASURES.map((m) => stageOf(c, kind)[m]), false)]));
+  return { school, departments, kinds, staff: table(staffCells, true), stages };
+}
+
+/** The counts of the school, or of one of its departments. */
+function countsOf(figures: SchoolFigures, department: string | undefined): ScopeCounts {
+  return department === undefined ? figures.school : (figures.departments.find((d) => sameDepartment(d.name, department))?.counts ?? { staff: 0, excluded: 0, withoutCycle: 0, stages: [] });
+}
+
+/** The published cells of the school's row, or of one department's. */
+function rowOf(table: PublishedTable, figures: SchoolFigures, department: string | undefined): ShownCount[] {
+  if (department === undefined) return table.total;
+  return table.groups[figures.departments.findIndex((d) => sameDepartment(d.name, department))] ?? [];
+}
+
+function sameDepartment(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
 }
 
 /** `summary` for a trust leader: the same counts for each of the trust's schools, side by side, each suppressed on its own. */
@@ -65,11 +125,12 @@ async function trustSummary(reads: ReportReads, schoolId: string, today: IsoDate
   const year = academicYearOf(today);
   const messages: OutgoingMessage[] = [];
   for (const school of await reads.trustSchools(schoolId)) {
-    const counts = await reads.scopeCounts({ schoolId: school.id }, year, today);
+    const figures = await schoolFigures(reads, school.id, year, today);
+    const counts = figures.school;
     const title = `Growth cycle ${year}/${String((year + 1) % 100).padStart(2, '0')} — ${school.name}, as of ${readableDate(today, today)}`;
     if (counts.staff === 0) messages.push(say(`${title}: no active staff.`));
     else if (!groupIsReportable(counts.staff)) messages.push(say(`${title}: fewer than ${SMALL_NUMBER_THRESHOLD} staff, so no figures are shown.`));
-    else messages.push({ type: 'summary', title, items: summaryItems(counts) });
+    else messages.push({ type: 'summary', title, items: summaryItems(figures, undefined) });
   }
   return [...messages, say(SUMMARY_NOTE), say(SUPPRESSION_NOTE)];
 }
@@ -77,19 +138,19 @@ async function trustSummary(reads: ReportReads, schoolId: string, today: IsoDate
 const SUMMARY_NOTE =
   'Counts are of items, not people: check-ins happen several times a year. “Open” items are not yet due; optional items are never counted as overdue. Counts only — individual records stay with each person and their reviewer.';
 
-function summaryItems(counts: ScopeCounts): SummaryItem[] {
-  // The three add up to the staff total, which is shown: hiding one hides a second.
-  const [covered, excluded, withoutCycle] = suppressCounts([counts.staff - counts.excluded - counts.withoutCycle, counts.excluded, counts.withoutCycle], { totalShown: true });
+function summaryItems(figures: SchoolFigures, department: string | undefined): SummaryItem[] {
+  const counts = countsOf(figures, department);
+  const [covered, excluded, withoutCycle] = rowOf(figures.staff, figures, department);
   const items: SummaryItem[] = [{ label: 'Staff in scope', value: `${counts.staff} (${covered === undefined ? '' : countText(covered)} in this year’s cycle)` }];
   if (counts.excluded > 0 && excluded !== undefined) items.push({ label: 'Not covered by the policy this year', value: `${countText(excluded)} (e.g. agency staff, ECTs on induction; they have no items)` });
   if (counts.withoutCycle > 0 && withoutCycle !== undefined) items.push({ label: 'No cycle set up yet', value: countText(withoutCycle) });
-  const stages = [...counts.stages].sort((a, b) => compareKinds(a.kind, b.kind));
-  for (const stage of stages) {
-    const info = kindInfo(stage.kind);
-    const [done, open, overdue, notApplicable] = suppressCounts([stage.done, stage.open, stage.overdue, stage.notApplicable], { totalShown: false }).map(countText);
+  const stages = figures.kinds.filter((kind) => counts.stages.some((s) => s.kind === kind));
+  for (const kind of stages) {
+    const stage = counts.stages.find((s) => s.kind === kind)!;
+    const [done, open, overdue, notApplicable] = rowOf(figures.stages.get(kind)!, figures, department).map(countText);
     const parts = [`${done} done`, `${open} open`, `${overdue} overdue`];
     if (stage.notApplicable > 0) parts.push(`${notApplicable} not applicable`);
-    items.push({ label: `${phaseOf(stage.kind)} · ${info.label}`, value: parts.join(' · ') });
+    items.push({ label: `${phaseOf(kind)} · ${kindInfo(kind).label}`, value: parts.join(' · ') });
   }
   if (stages.length === 0) items.push({ label: 'Items', value: 'none yet this year' });
   return items;
@@ -125,20 +186,18 @@ export async function overdueReport(reads: ReportReads, guard: AccessGuard, pers
 }
 
 async function overdueCounts(reads: ReportReads, scope: LeaderScope, where: string, year: number, today: IsoDate): Promise<OutgoingMessage[]> {
-  const counts = await reads.scopeCounts(scope, year, today);
+  const figures = await schoolFigures(reads, scope.schoolId, year, today);
+  const counts = countsOf(figures, scope.department);
   const title = `Overdue — ${where}, as of ${readableDate(today, today)}`;
   if (counts.staff === 0) return [say(`${title}: no active staff in scope.`)];
   if (!groupIsReportable(counts.staff)) return [...tooFewToShow(title), say(NAMES_ARE_FOR_HEAD_AND_DEPUTY)];
-  const stages = [...counts.stages].filter((s) => s.overdue > 0).sort((a, b) => compareKinds(a.kind, b.kind));
+  const stages = figures.kinds.filter((kind) => (counts.stages.find((s) => s.kind === kind)?.overdue ?? 0) > 0);
   if (stages.length === 0) return [say(`Nothing is overdue for ${where} as of ${readableDate(today, today)}.`), say(NAMES_ARE_FOR_HEAD_AND_DEPUTY)];
-  const shown = suppressCounts(
-    stages.map((s) => s.overdue),
-    { totalShown: false },
-  );
-  const items: SummaryItem[] = stages.map((stage, i) => {
-    const info = kindInfo(stage.kind);
-    const count = shown[i];
-    return { label: `${phaseOf(stage.kind)} · ${info.label}`, value: `${count === undefined ? '' : countText(count)} overdue` };
+  // The same cells as `summary`'s overdue column, decided once for every output (`schoolFigures`).
+  const overdueColumn = STAGE_MEASURES.indexOf('overdue');
+  const items: SummaryItem[] = stages.map((kind) => {
+    const count = rowOf(figures.stages.get(kind)!, figures, scope.department)[overdueColumn];
+    return { label: `${phaseOf(kind)} · ${kindInfo(kind).label}`, value: `${count === undefined ? '' : countText(count)} overdue` };
   });
   return [{ type: 'summary', title, items }, say(NAMES_ARE_FOR_HEAD_AND_DEPUTY), say(SUPPRESSION_NOTE)];
 }

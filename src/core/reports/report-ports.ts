@@ -102,6 +102,10 @@ export interface ReportReads {
   trustSchools(schoolId: string): Promise<{ id: string; name: string }[]>;
   /** Distinct departments of the school's active staff. */
   departments(schoolId: string): Promise<string[]>;
-  scopeCounts(scope: LeaderScope, academicYear: number, today: IsoDate): Promise<ScopeCounts>;
+  /**
+   * The counts of each department of the school (departments that differ only in case are one) and
+   * of the staff with none (`department` undefined), in the same two statements whatever their number.
+   */
+  countsByDepartment(schoolId: string, academicYear: number, today: IsoDate): Promise<{ department?: string | undefined; counts: ScopeCounts }[]>;
   overdueItems(scope: LeaderScope, academicYear: number, today: IsoDate): Promise<OverdueItem[]>;
 }

@@ -1,4 +1,4 @@
-import { reasonInWords, recordKindInWords } from '../access/access-rule.ts';
+import { purposeInWords, reasonInWords, recordKindInWords } from '../access/access-rule.ts';
 import type { SeenRow } from '../access/access-ports.ts';
 import type { IsoDate } from '../calendar/iso-date.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
@@ -6,10 +6,10 @@ import { readableDate } from './readable-date.ts';
 
 const REASONS = new Set(['reviewer', 'head', 'pm-deputy', 'trust-leader', 'coach', 'access-grant']);
 
-/** The access log in plain words: “Mo Manager saw your growth plan as your reviewer”. */
+/** The access log in plain words: “Mo Manager saw your growth plan as your reviewer”, “… as your reviewer, in their reminder digest”. */
 export function seenByLines(rows: readonly SeenRow[], today: IsoDate): { when: string; text: string }[] {
   return rows.map((row) => {
     const reason = REASONS.has(row.reason) ? reasonInWords(row.reason as Parameters<typeof reasonInWords>[0]) : `(${row.reason})`;
-    return { when: readableDate(londonDateOf(row.at), today), text: `${row.viewerName} saw ${recordKindInWords(row.resource)} ${reason}` };
+    return { when: readableDate(londonDateOf(row.at), today), text: `${row.viewerName} saw ${recordKindInWords(row.resource)} ${reason}${purposeInWords(row.purpose)}` };
   });
 }

@@ -122,18 +122,20 @@ export class PrismaAccessLogStore implements AccessLogStore {
 
   async record(entries: readonly AccessLogEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    // One statement however many people were read. One row per viewer, person, record, rule and
-    // London day: opening App Home ten times in a day is one line in the person's log.
+    // One statement however many people were read. One row per viewer, person, record, rule,
+    // purpose and London day: opening App Home ten times in a day, or a digest naming a reviewee
+    // every day of a week, is one line a day in the person's log.
     await this.#db.$executeRaw`
-      INSERT INTO access_logs (id, viewer_id, subject_id, grant_id, resource, reason, at)
-      SELECT gen_random_uuid(), e.viewer_id, e.subject_id, e.grant_id, e.resource, e.reason, e.at
+      INSERT INTO access_logs (id, viewer_id, subject_id, grant_id, resource, reason, purpose, at)
+      SELECT gen_random_uuid(), e.viewer_id, e.subject_id, e.grant_id, e.resource, e.reason, e.purpose, e.at
       FROM unnest(${entries.map((e) => e.viewerId)}::uuid[], ${entries.map((e) => e.subjectId)}::uuid[], ${entries.map((e) => e.grantId ?? null)}::uuid[],
-        ${entries.map((e) => e.resource)}::text[], ${entries.map((e) => e.reason)}::text[], ${entries.map((e) => e.at)}::timestamptz[], ${entries.map((e) => e.day)}::date[])
-        AS e(viewer_id, subject_id, grant_id, resource, reason, at, day)
+        ${entries.map((e) => e.resource)}::text[], ${entries.map((e) => e.reason)}::text[], ${entries.map((e) => e.purpose ?? null)}::text[],
+        ${entries.map((e) => e.at)}::timestamptz[], ${entries.map((e) => e.day)}::date[])
+        AS e(viewer_id, subject_id, grant_id, resource, reason, purpose, at, day)
       WHERE NOT EXISTS (
         SELECT 1 FROM access_logs l WHERE l.subject_id = e.subject_id
           AND l.at >= (e.day::timestamp AT TIME ZONE 'Europe/London') AND l.at < ((e.day + 1)::timestamp AT TIME ZONE 'Europe/London')
-          AND l.viewer_id = e.viewer_id AND l.resource = e.resource AND l.reason = e.reason)`;
+          AND l.viewer_id = e.viewer_id AND l.resource = e.resource AND l.reason = e.reason AND l.purpose IS NOT DISTINCT FROM e.purpose)`;
   }
 
   async seenBy(subjectId: string, limit: number): Promise<SeenRow[]> {
@@ -141,9 +143,9 @@ export class PrismaAccessLogStore implements AccessLogStore {
       where: { subjectId, viewerId: { not: subjectId } },
       orderBy: { at: 'desc' },
       take: limit,
-      select: { resource: true, reason: true, at: true, viewer: { select: { fullName: true } } },
+      select: { resource: true, reason: true, purpose: true, at: true, viewer: { select: { fullName: true } } },
     });
-    return rows.map((row) => ({ viewerName: row.viewer.fullName, resource: row.resource, reason: row.reason, at: row.at }));
+    return rows.map((row) => ({ viewerName: row.viewer.fullName, resource: row.resource, reason: row.reason, purpose: row.purpose ?? undefined, at: row.at }));
   }
 }
 

@@ -21,7 +21,7 @@ import type {
   StoredObservation,
 } from '../../core/conversations/conversation-ports.ts';
 import type { DeadlineObligation } from '../../core/deadlines/deadline-obligation.ts';
-import type { RecordKind } from '../../core/access/access-rule.ts';
+import type { AccessPurpose, RecordKind } from '../../core/access/access-rule.ts';
 import { knownFlags, RoleSchema } from '../../core/people/person.ts';
 import { hasReviewerPowers, type Relationships, relationshipsOn } from '../../core/access/relationships.ts';
 import type { ObligationKind } from '../../core/obligations/obligation-kinds.ts';
@@ -333,9 +333,9 @@ export class PrismaRecordReads {
     return facts === undefined ? undefined : relationshipsOn(facts, today);
   }
 
-  async readAbout(viewerId: string, subjectId: string, kind: RecordKind, now: Date): Promise<boolean> {
+  async readAbout(viewerId: string, subjectId: string, kind: RecordKind, now: Date, purpose?: AccessPurpose): Promise<boolean> {
     const { guard } = prismaAccess(this.#tx);
-    const [read] = await guard.read(viewerId, [subjectId], kind, now);
+    const [read] = await guard.read(viewerId, [subjectId], kind, now, [], purpose);
     return read?.decision.allowed === true;
   }
 

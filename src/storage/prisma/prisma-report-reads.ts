@@ -109,32 +109,36 @@ export class PrismaReportReads implements ReportReads {
     return rows.flatMap((row) => (row.department === null || row.department.trim() === '' ? [] : [row.department]));
   }
 
-  async scopeCounts(scope: LeaderScope, academicYear: number, today: IsoDate): Promise<ScopeCounts> {
-    const department = scope.department ?? null;
-    const [staff] = await this.#prisma.$queryRaw<StaffRow[]>`
-      SELECT count(*)::int AS staff,
+  async countsByDepartment(schoolId: string, academicYear: number, today: IsoDate): Promise<{ department?: string | undefined; counts: ScopeCounts }[]> {
+    // Grouped by department, named as the roster first spells it; people with none are one group.
+    const staff = await this.#prisma.$queryRaw<(StaffRow & { department_key: string | null; department: string | null })[]>`
+      SELECT lower(nullif(trim(p.department), '')) AS department_key, min(p.department) AS department,
+        count(*)::int AS staff,
         count(*) FILTER (WHERE c.status = 'excluded')::int AS excluded,
         count(*) FILTER (WHERE c.id IS NULL)::int AS without_cycle
       FROM people p LEFT JOIN cycles c ON c.person_id = p.id AND c.academic_year = ${academicYear}
-      WHERE p.school_id = ${scope.schoolId}::uuid AND p.active
-        AND (${department}::text IS NULL OR lower(p.department) = lower(${department}::text))`;
-    const stages = await this.#prisma.$queryRaw<StageRow[]>`
-      SELECT o.kind,
+      WHERE p.school_id = ${schoolId}::uuid AND p.active
+      GROUP BY 1 ORDER BY 1 NULLS LAST`;
+    const stages = await this.#prisma.$queryRaw<(StageRow & { department_key: string | null })[]>`
+      SELECT lower(nullif(trim(p.department), '')) AS department_key, o.kind,
         count(*) FILTER (WHERE o.status = 'done')::int AS done,
         count(*) FILTER (WHERE o.status IN ('open', 'snoozed') AND (o.optional OR o.due_on >= ${today}::date))::int AS open,
-        -- A lapsed right (an appeal window passed unused) is neither open nor overdue.
         count(*) FILTER (WHERE o.status IN ('open', 'snoozed') AND NOT o.optional AND o.kind <> ALL(${NEVER_OVERDUE}::text[]) AND o.due_on < ${today}::date)::int AS overdue,
         count(*) FILTER (WHERE o.status = 'not-applicable')::int AS not_applicable
       FROM obligations o JOIN cycles c ON c.id = o.cycle_id JOIN people p ON p.id = o.person_id
-      WHERE p.school_id = ${scope.schoolId}::uuid AND p.active AND c.academic_year = ${academicYear} AND c.status <> 'excluded'
-        AND (${department}::text IS NULL OR lower(p.department) = lower(${department}::text))
-      GROUP BY o.kind`;
-    return {
-      staff: staff?.staff ?? 0,
-      excluded: staff?.excluded ?? 0,
-      withoutCycle: staff?.without_cycle ?? 0,
-      stages: stages.map((row) => ({ kind: row.kind, done: row.done, open: row.open, overdue: row.overdue, notApplicable: row.not_applicable })),
-    };
+      WHERE p.school_id = ${schoolId}::uuid AND p.active AND c.academic_year = ${academicYear} AND c.status <> 'excluded'
+      GROUP BY 1, o.kind`;
+    return staff.map((row) => ({
+      department: row.department_key === null ? undefined : (row.department ?? undefined),
+      counts: {
+        staff: row.staff,
+        excluded: row.excluded,
+        withoutCycle: row.without_cycle,
+        stages: stages
+          .filter((stage) => stage.department_key === row.department_key)
+          .map((stage) => ({ kind: stage.kind, done: stage.done, open: stage.open, overdue: stage.overdue, notApplicable: stage.not_applicable })),
+      },
+    }));
   }
 
   async overdueItems(scope: LeaderScope, academicYear: number, today: IsoDate): Promise<OverdueItem[]> {

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe as group, expect, it } from 'vitest';
 import type { RunningApp } from '../../../src/compose-app.ts';
 import { fixedClock } from '../../../src/core/time/clock.ts';
+import { attachmentBytes } from '../../../src/core/conversations/engine/outgoing-message.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
+import { pdfText } from '../../core/reports/governors-year.ts';
 import { dmText, KINGSMEAD_PLAN_ANSWERS, newDataDir, PlaygroundClient, startPlayground } from './playground-client.ts';
 
 let db: TestDatabase;
@@ -123,6 +125,17 @@ group('the playground JSON API on the real app', () => {
     expect(dmText(await client.threads(helen)).match(/A note for the head\./g)).toHaveLength(1);
     const unknown = await app.router.sendTo('00000000-0000-4000-8000-000000000000', note, 'note-2');
     expect(unknown).toEqual({ ok: false, error: 'no channel can reach them (playground: not on any roster)', permanent: true });
+  });
+
+  it('002 §44: my-records offers the PDF, the web page and the JSON as downloads in the person’s DM, the PDF carrying their records', async () => {
+    const tom = await client.personId('Tom Baker');
+    await client.say(tom, 'dm', 'my-records');
+    const files = (await client.thread(tom, 'dm')).entries.flatMap((e) => (e.kind === 'bot' && e.message.type === 'text' && e.message.attachment !== undefined ? [e.message.attachment] : []));
+    expect(files.map((f) => f.filename.replace(/\d{4}-\d\d-\d\d/, 'DATE'))).toEqual(['trellis-records-tom-baker-DATE.pdf', 'trellis-records-tom-baker-DATE.html', 'trellis-records-tom-baker-DATE.json']);
+    expect(files[0]).toMatchObject({ contentType: 'application/pdf', encoding: 'base64' });
+    const text = await pdfText(new Uint8Array(attachmentBytes(files[0]!)));
+    expect(text).toContain('Your records in Trellis');
+    expect(text).toContain('Tom Baker');
   });
 
   it('keeps the transcript and the clock across a restart, and --reset starts a fresh demo', async () => {

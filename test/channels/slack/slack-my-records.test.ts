@@ -1,4 +1,4 @@
-// `/growth my-records` in Slack (002 §44): the reply is ephemeral, and the two files go to the
+// `/growth my-records` in Slack (002 §44): the reply is ephemeral, and the three files go to the
 // person's own DM with Trellis through files.uploadV2, against a fake Slack at its HTTP edge.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../../src/core/time/clock.ts';
@@ -25,16 +25,17 @@ afterAll(async () => {
 });
 
 describe('/growth my-records in Slack (002 §44)', () => {
-  it('002 §44: uploads the readable document and the JSON file to the person’s own DM, and says so ephemerally', async () => {
+  it('002 §44: uploads the readable document as a PDF and a web page, and the JSON file, to the person’s own DM, and says so ephemerally', async () => {
     const tom = new SlackUser(world, 'UTOM', `tom@${slug}.example`);
     const ack = await tom.command('my-records');
     expect(ack.status).toBe(200);
-    await world.fake.until(() => world.fake.callsOf('files.completeUploadExternal').length === 2);
+    await world.fake.until(() => world.fake.callsOf('files.completeUploadExternal').length === 3);
     const completed = world.fake.callsOf('files.completeUploadExternal');
-    expect(completed.map((c) => c.body.channel_id)).toEqual(['DUTOM', 'DUTOM']);
+    expect(completed.map((c) => c.body.channel_id)).toEqual(['DUTOM', 'DUTOM', 'DUTOM']);
     const requested = world.fake.callsOf('files.getUploadURLExternal').map((c) => c.body.filename);
-    expect(requested).toEqual(['trellis-records-tom-teacher-2026-11-30.html', 'trellis-records-tom-teacher-2026-11-30.json']);
-    const [html, json] = world.fake.uploads;
+    expect(requested).toEqual(['trellis-records-tom-teacher-2026-11-30.pdf', 'trellis-records-tom-teacher-2026-11-30.html', 'trellis-records-tom-teacher-2026-11-30.json']);
+    const [pdf, html, json] = world.fake.uploads;
+    expect(pdf?.content.startsWith('%PDF-')).toBe(true);
     expect(html?.content).toContain('Tom &lt;Teacher&gt;');
     expect(JSON.parse(json?.content ?? '{}')).toMatchObject({ format: 'trellis-personal-records/1', subject: { fullName: 'Tom <Teacher>' } });
     expect(world.fake.responses.map((r) => String(r.body.text)).join('\n')).toContain('everything Trellis holds about you');

@@ -5,12 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../../src/core/bot/bot-ports.ts';
 import { growthHelp, parseGrowthCommand } from '../../../src/core/bot/growth-command.ts';
 import type { CommandOutcome, TrellisBot } from '../../../src/core/bot/trellis-bot.ts';
-import type { OutgoingMessage } from '../../../src/core/conversations/engine/outgoing-message.ts';
+import { attachmentBytes, type OutgoingMessage } from '../../../src/core/conversations/engine/outgoing-message.ts';
 import { fixedClock } from '../../../src/core/time/clock.ts';
 import { runTrellisWith } from '../../support/run-cli.ts';
 import { seedEveryRecord } from '../../support/seed-every-record.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { recordsBot } from '../../support/records-bot.ts';
+import { pdfText } from '../reports/governors-year.ts';
 
 const TERMS = join(import.meta.dirname, '../../../config/terms/england-2026-28.yaml');
 let db: TestDatabase;
@@ -51,12 +52,14 @@ describe('/growth my-records and delete-expired (002 §44)', () => {
     expect(help).toContain('`/growth delete-expired`');
   });
 
-  it('002 §44: my-records sends the person the readable document and the JSON file as attachments', async () => {
+  it('002 §44: my-records sends the person the readable document as a PDF and as a web page, and the JSON file, as attachments', async () => {
     const messages = replies(await bot.command(actor, 'my-records', 'm1'));
     const files = messages.flatMap((m) => (m.type === 'text' && m.attachment !== undefined ? [m.attachment] : []));
-    expect(files.map((f) => f.filename)).toEqual(['trellis-records-tia-teacher-2026-11-30.html', 'trellis-records-tia-teacher-2026-11-30.json']);
-    expect(files[0]?.content).toContain('this year’s diary');
-    const json = JSON.parse(files[1]?.content ?? '{}') as { subject: { id: string }; tables: { cycles: unknown[] } };
+    expect(files.map((f) => f.filename)).toEqual(['trellis-records-tia-teacher-2026-11-30.pdf', 'trellis-records-tia-teacher-2026-11-30.html', 'trellis-records-tia-teacher-2026-11-30.json']);
+    expect(files[0]).toMatchObject({ contentType: 'application/pdf', encoding: 'base64' });
+    expect(await pdfText(new Uint8Array(attachmentBytes(files[0]!)))).toContain('this year’s diary');
+    expect(files[1]?.content).toContain('this year’s diary');
+    const json = JSON.parse(files[2]?.content ?? '{}') as { subject: { id: string }; tables: { cycles: unknown[] } };
     expect(json.subject.id).toBe(actor.person.id);
     expect(json.tables.cycles).toHaveLength(2);
   });

@@ -1,12 +1,15 @@
 // My records on demand (002 §44: "An employee is entitled to have access … to their personnel
 // file"; UK GDPR right of access): everything Trellis holds about a person, from real PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attachmentBytes } from '../../../src/core/conversations/engine/outgoing-message.ts';
 import { gatherPersonRecords, personalRecordFiles, RECORDS_FORMAT } from '../../../src/core/records/personal-records.ts';
+import { recordsDocument } from '../../../src/core/records/records-document.ts';
 import { RECORD_TABLES } from '../../../src/core/records/record-tables.ts';
 import type { PersonRecords } from '../../../src/core/records/records-ports.ts';
 import { PrismaRecordsStore } from '../../../src/storage/prisma/prisma-records-store.ts';
 import { seedEveryRecord } from '../../support/seed-every-record.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
+import { pdfText } from '../reports/governors-year.ts';
 
 let db: TestDatabase;
 let records: PersonRecords;
@@ -48,8 +51,8 @@ describe('my records (002 §44, UK GDPR right of access)', () => {
     expect(people.map((row) => row.id)).toEqual([ids.teacher]);
   });
 
-  it('002 §44: the JSON file is the same data, with its format named', () => {
-    const { json } = personalRecordFiles(records, generatedAt);
+  it('002 §44: the JSON file is the same data, with its format named', async () => {
+    const { json } = await personalRecordFiles(records, generatedAt);
     const parsed = JSON.parse(json.content) as { format: string; subject: { id: string }; tables: Record<string, unknown[]> };
     expect(parsed.format).toBe(RECORDS_FORMAT);
     expect(parsed.subject.id).toBe(ids.teacher);
@@ -58,8 +61,8 @@ describe('my records (002 §44, UK GDPR right of access)', () => {
     expect(json.filename).toBe('trellis-records-tom-bteacherb-2026-11-30.json');
   });
 
-  it('002 §44: the readable document escapes what people typed, writes dates out and names people', () => {
-    const { html } = personalRecordFiles(records, generatedAt);
+  it('002 §44: the readable document escapes what people typed, writes dates out and names people', async () => {
+    const { html } = await personalRecordFiles(records, generatedAt);
     expect(html.contentType).toContain('text/html');
     expect(html.content).not.toContain('<script>');
     expect(html.content).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more');
@@ -68,5 +71,28 @@ describe('my records (002 §44, UK GDPR right of access)', () => {
     expect(html.content).toContain('10 November 2025');
     expect(html.content).toContain('<dt>Conducted by</dt><dd>Ada Head</dd>');
     expect(html.content).not.toMatch(/<(script|link|img|iframe)\b/);
+  });
+
+  it('002 §44: the PDF carries the same document as the web page: every heading, every field’s label and value, what people typed shown as text', async () => {
+    const { pdf, html } = await personalRecordFiles(records, generatedAt);
+    expect(pdf).toMatchObject({ filename: 'trellis-records-tom-bteacherb-2026-11-30.pdf', contentType: 'application/pdf', encoding: 'base64' });
+    const bytes = attachmentBytes(pdf);
+    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    // Text extraction joins and splits words by where they were drawn: compare without spaces.
+    const squash = (text: string) => text.replace(/\s+/g, '');
+    const text = squash(await pdfText(new Uint8Array(bytes)));
+    const doc = recordsDocument(records, generatedAt);
+    expect(text).toContain(squash(doc.title));
+    expect(text).toContain(squash(doc.subjectLine));
+    for (const section of doc.sections) {
+      expect(text).toContain(squash(`${section.title} (${section.rows.length})`));
+      for (const field of section.rows.flat().filter((f) => !f.structured)) {
+        expect(text).toContain(squash(field.label));
+        expect(text).toContain(squash(field.text));
+      }
+    }
+    expect(text).toContain(squash('<script>alert("x")</script> & more'));
+    expect(text).toContain('10November2025');
+    expect(html.content).toContain(doc.introduction);
   });
 });

@@ -39,6 +39,13 @@ describe('the governors’ report’s figures (002 §36–39)', () => {
     expect(renderCsv(report).split('\n').filter((line) => /,[1-4]$/.test(line))).toEqual([]);
   });
 
+  it('002 §38: staff outside the cycle from 1 to 4 hide the in-cycle count too, since leaders’ summary shows the school’s staff total and the two would give the small one away', () => {
+    const report = buildGovernorsReport(school, 2026, figures({ inCycle: Array.from({ length: 17 }, (_, i) => person(i)), excluded: 2 }), '2027-08-31');
+    expect(report.staff).toEqual({ inCycle: { hidden: 'complement' }, excluded: { hidden: 'small' } });
+    const none = buildGovernorsReport(school, 2026, figures({ inCycle: Array.from({ length: 17 }, (_, i) => person(i)), excluded: 0 }), '2027-08-31');
+    expect(none.staff).toEqual({ inCycle: { shown: 17 }, excluded: { shown: 0 } });
+  });
+
   it('002 §37: a school with fewer than five staff in the cycle is not broken down at all', () => {
     const report = buildGovernorsReport(school, 2026, figures({ inCycle: [person(1), person(2), person(3)], obligations: obligations('self-reflection', 3, 0, 0) }), '2027-08-31');
     expect(report.staff.inCycle).toEqual({ hidden: 'small' });

@@ -7,6 +7,7 @@ import { fixedClock } from '../../../src/core/time/clock.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';
 import { type JobDeps, runDueJobs, startJobWorker } from '../../../src/scheduler/job-worker.ts';
 import { createPrismaClient } from '../../../src/storage/db/create-prisma-client.ts';
+import { prismaAccess } from '../../../src/storage/prisma/prisma-access-relationships.ts';
 import { PrismaReminderStore } from '../../../src/storage/prisma/prisma-reminder-store.ts';
 import { PrismaSchoolRepository } from '../../../src/storage/prisma/prisma-school-repository.ts';
 import { httpDeliverer } from './http-deliverer.ts';
@@ -24,7 +25,7 @@ function depsAt(iso: string): JobDeps {
   const findSchool = (slug: string) => schools.findSchool(slug);
   return {
     sweep: { reminders: store, clock, findSchool },
-    delivery: { outbox: store, reminders: store, deliverer: channel, notices: channel, clock, findSchool },
+    delivery: { outbox: store, reminders: store, deliverer: channel, notices: channel, clock, findSchool, access: prismaAccess(prisma).guard },
     listSchoolSlugs: () => store.listSchoolSlugs(),
     log: silentLogger,
   };

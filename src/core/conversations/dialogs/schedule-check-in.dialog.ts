@@ -66,6 +66,11 @@ export const scheduleCheckInDialog = defineDialog({
       summaryTitle: 'Check-in to book',
       help: `Booking a check-in (${policy.checkIns.rule}). Check-ins shouldn’t take break, lunch or PPA time.`,
       steps: () => steps,
+      // The colleague's check-in window (what is due in their cycle, and by when) is shown once they are chosen.
+      async shown(values) {
+        const colleague = colleagueOf(values);
+        if (colleague !== undefined && windowOf(values) !== undefined) await env.reads.readAbout(env.person.id, colleague.id, 'obligations', env.now, 'scheduling');
+      },
       async complete(values, records) {
         const colleague = colleagueOf(values);
         const at = chosenTime(values);

@@ -39,6 +39,12 @@ export interface OpenDialog {
   /** Answers to start from (an existing plan being amended), opening at the summary. */
   resume?: { values: Values; messages: OutgoingMessage[] } | undefined;
   complete(values: Values, records: RecordsWriter): Promise<Completion>;
+  /**
+   * After each turn, with the answers so far: logs the reads of someone else's records the turn's
+   * questions showed (a reviewee's check-in window while booking), through the one access rule.
+   * Steps are synchronous, so the reads they show are logged here.
+   */
+  shown?(values: Values): Promise<void>;
 }
 
 export interface DialogDefinition {

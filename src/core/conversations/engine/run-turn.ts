@@ -46,6 +46,8 @@ interface Turn {
   target: string | undefined;
   out: OutgoingMessage[];
   notifications: Notification[];
+  /** The dialog opened on this turn, whose `shown` logs what its questions showed. */
+  opened?: OpenDialog | undefined;
 }
 
 export const NOT_YOUR_THREAD = 'That conversation isn’t yours, so I’ve left it as it was. Type `help` to see what you can start.';
@@ -106,6 +108,7 @@ export class ConversationEngine {
       }
       const state = live !== undefined && dialog !== undefined ? await this.#continue(turn, dialog, live) : await this.#idle(turn);
       if (state !== undefined) await tx.saveConversation(turn.thread, state);
+      if (state !== undefined && state.status !== 'cancelled') await turn.opened?.shown?.(state.values);
       return {
         messages: turn.out,
         notifications: turn.notifications,
@@ -134,6 +137,7 @@ export class ConversationEngine {
       turn.out.push(say(opened.unavailable));
       return undefined;
     }
+    turn.opened = opened;
     const aboutColleague = opened.steps({})[0]?.name === COLLEAGUE_STEP;
     if (turn.target !== undefined && !aboutColleague) {
       const named = turn.target.replace(/^@/, '');
@@ -169,6 +173,7 @@ export class ConversationEngine {
       turn.out.push(say(`${opened.unavailable} I’ve closed your ${dialog.title.toLowerCase()} here.`));
       return { ...stored, status: 'cancelled' };
     }
+    turn.opened = opened;
     const steps = opened.steps(stored.values);
     const state: DialogState = {
       ...stored,

@@ -5,6 +5,7 @@ import type { Clock } from '../../../../src/core/time/clock.ts';
 import { silentLogger } from '../../../../src/logging/logger.ts';
 import { type JobDeps, runDueJobs } from '../../../../src/scheduler/job-worker.ts';
 import type { PrismaClient } from '../../../../src/storage/db/create-prisma-client.ts';
+import { prismaAccess } from '../../../../src/storage/prisma/prisma-access-relationships.ts';
 import { PrismaReminderStore } from '../../../../src/storage/prisma/prisma-reminder-store.ts';
 import { PrismaSchoolRepository } from '../../../../src/storage/prisma/prisma-school-repository.ts';
 
@@ -17,7 +18,7 @@ export function jobDepsFor(prisma: PrismaClient, deliverer: Deliverer, clock: Cl
   const findSchool = (slug: string) => schools.findSchool(slug);
   return {
     sweep: { reminders: store, clock, findSchool },
-    delivery: { outbox: store, reminders: store, deliverer, notices, clock, findSchool },
+    delivery: { outbox: store, reminders: store, deliverer, notices, clock, findSchool, access: prismaAccess(prisma).guard },
     listSchoolSlugs: () => store.listSchoolSlugs(),
     log: silentLogger,
   };

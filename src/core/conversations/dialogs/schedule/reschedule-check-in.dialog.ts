@@ -64,6 +64,11 @@ export const rescheduleCheckInDialog = defineDialog({
       summaryTitle: 'Move this check-in',
       help: `Rescheduling a check-in (${policy.checkIns.rule}).`,
       steps: () => steps,
+      // The slots offered and the warnings follow the reviewee's check-in window: a read of their cycle when it is not the person's own.
+      async shown(values) {
+        const meeting = meetingOf(values);
+        if (meeting !== undefined && meeting.reviewee.id !== env.person.id && windowOf(values) !== undefined) await env.reads.readAbout(env.person.id, meeting.reviewee.id, 'obligations', env.now, 'scheduling');
+      },
       async complete(values, records) {
         const meeting = meetingOf(values);
         const at = chosenTime(values);
