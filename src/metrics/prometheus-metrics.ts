@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { DeliveryOutcome, Metrics, TurnKind } from '../core/metrics/metrics.ts';
+import type { OutboxKind } from '../core/reminders/reminder-ports.ts';
 
 /** Read when `/metrics` is scraped: numbers that live in the database rather than in this process. */
 export interface MetricReaders {
@@ -65,7 +66,7 @@ export class PrometheusMetrics implements Metrics {
     }
   }
 
-  delivery(kind: 'digest' | 'notice', outcome: DeliveryOutcome): void {
+  delivery(kind: OutboxKind, outcome: DeliveryOutcome): void {
     this.#deliveries.inc({ kind, outcome });
   }
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCalendarDays } from '../../src/core/calendar/iso-date.ts';
 import { planReminders } from '../../src/core/reminders/plan-reminders.ts';
-import type { DeliveryResult, DigestDelivery, NoticeSender } from '../../src/core/reminders/reminder-ports.ts';
+import type { DeliveryResult, DigestDelivery, MessageSender } from '../../src/core/reminders/reminder-ports.ts';
+import { messageText } from '../../src/core/conversations/engine/outgoing-message.ts';
 import { sweepSchool } from '../../src/core/reminders/run-sweep.ts';
 import { calendarOf, type School } from '../../src/core/schools/school.ts';
 import { type Clock, fixedClock } from '../../src/core/time/clock.ts';
@@ -45,13 +46,13 @@ async function jobsFor(keys: readonly string[]) {
     SELECT key, run_at, attempts, extract(epoch FROM run_at - now())::int AS waits FROM graphile_worker.jobs WHERE key = ANY(${[...keys]}::text[])`;
 }
 
-function recordingNotices(): { notices: NoticeSender; sent: { email: string; text: string; key: string }[] } {
+function recordingNotices(): { notices: MessageSender; sent: { email: string; text: string; key: string }[] } {
   const sent: { email: string; text: string; key: string }[] = [];
   return {
     sent,
     notices: {
-      sendNotice(recipient, text, key) {
-        sent.push({ email: recipient.email, text, key });
+      sendMessages(recipient, messages, key) {
+        sent.push({ email: recipient.email, text: messages.map(messageText).join('\n'), key });
         return Promise.resolve({ ok: true });
       },
     },

@@ -5,7 +5,7 @@ import type { Actor, PlatformAccount } from '../../core/bot/bot-ports.ts';
 import type { DialogTarget } from '../../core/bot/trellis-bot.ts';
 import { type Attachment, attachmentBytes, type OutgoingMessage } from '../../core/conversations/engine/outgoing-message.ts';
 import type { TurnResult } from '../../core/conversations/engine/run-turn.ts';
-import type { DigestDelivery } from '../../core/reminders/reminder-ports.ts';
+import type { DeliveryLookup, DigestDelivery } from '../../core/reminders/reminder-ports.ts';
 import type { Channel, ChannelDelivery, Route } from '../channel.ts';
 import { renderMessages, type SlackMessage } from './block-kit.ts';
 import { answerLost, boltLogger, createClients, deliveryFailure, webClientOptions } from './slack-client.ts';
@@ -193,14 +193,10 @@ export class SlackChannel implements Channel {
     await client.files.uploadV2(threadTs === undefined ? { channel_id: channel, ...file } : { channel_id: channel, thread_ts: threadTs, ...file });
   }
 
-  /** What a turn says goes into its thread; what it tells other people goes through the router. */
-  async deliverTurn(channel: string, threadTs: string, result: TurnResult, messageId: string): Promise<void> {
+  /** What a turn says goes into its thread (what it tells other people was queued by the core and is delivered by the job engine). */
+  async deliverTurn(channel: string, threadTs: string, result: TurnResult): Promise<void> {
     if (result.duplicate) return;
     await this.post(channel, threadTs, renderMessages(result.messages));
-    for (const [i, notification] of result.notifications.entries()) {
-      const sent = await this.parts.router.sendTo(notification.personId, notification.messages, `${messageId}:notify:${i}`);
-      if (!sent.ok) this.parts.log.warn('notification not delivered', { personId: notification.personId, error: sent.error });
-    }
   }
 
   /** Opens a DM thread titled for the dialog and starts it there (its replies follow the ack); returns the DM channel. */
@@ -209,7 +205,7 @@ export class SlackChannel implements Channel {
     const parentTs = await this.post(channel, undefined, renderMessages([{ type: 'text', text: start.title }]));
     if (parentTs === undefined) throw new Error('Slack returned no ts for the thread');
     const result = await this.parts.bot.startDialog(actor, { threadKey: `${channel}:${parentTs}`, messageId }, { trigger: start.trigger, target: start.target });
-    this.later('dialog replies', () => this.deliverTurn(channel, parentTs, result, messageId));
+    this.later('dialog replies', () => this.deliverTurn(channel, parentTs, result));
     return channel;
   }
 
@@ -238,7 +234,7 @@ export class SlackChannel implements Channel {
    * The patient client is used: a 429 or a 5xx here waits and retries rather than risking a
    * second copy; a lookup that still fails throws, and the digest is sent again.
    */
-  wasDelivered(delivery: DigestDelivery, since: Date): Promise<boolean | undefined> {
+  wasDelivered(delivery: DeliveryLookup, since: Date): Promise<boolean | undefined> {
     return this.#lookUp(delivery.recipient.id, delivery.recipient.email, delivery.key, since);
   }
 

@@ -10,6 +10,7 @@ import type { ActiveThreads } from './active-threads.ts';
 import type { Actor, BotReports, HomeView, IdentityStore, KnownPerson, PlatformAccount, ReminderActionOutcome, ReminderActions, StoredAccount } from './bot-ports.ts';
 import type { RecordsRequests } from '../records/my-records.ts';
 import { type Metrics, noMetrics, type TurnKind } from '../metrics/metrics.ts';
+import { keyNotifications, type NotificationQueue } from '../notifications/notification-queue.ts';
 import type { GovernorsRequests } from '../reports/governors-requests.ts';
 import { type GrowthCommand, growthHelp, parseGrowthCommand } from './growth-command.ts';
 import { SEE_WHO_ACTION } from '../reminders/compose-digest.ts';
@@ -24,8 +25,10 @@ export interface TrellisBotDeps {
   clock: Clock;
   /** `my-records` and `delete-expired` (002 §44); without it the bot says they are not available. */
   records?: RecordsRequests | undefined;
-  /** Reaches people other than the one acting (the reviewer told an item was set aside). */
+  /** Reaches one particular account of a person's (a second account was linked). */
   notifier?: Notifier | undefined;
+  /** Where messages to people other than the one acting are queued (access requests decided). */
+  notifications?: NotificationQueue | undefined;
   /** Access on request (002 §18); without it those commands say they are not available. */
   access?: AccessRequests | undefined;
   /** `report governors` and `moderate` (002 §36–39, §8); without it they say they are not available. */
@@ -39,7 +42,6 @@ export interface TrellisBotDeps {
 }
 
 export interface Notifier {
-  sendTo(personId: string, messages: readonly OutgoingMessage[], key: string): Promise<{ ok: boolean }>;
   /** Reaches the person on one particular account of theirs (not whichever channel comes first). */
   sendToAccount?(personId: string, account: PlatformAccount, messages: readonly OutgoingMessage[], key: string): Promise<{ ok: boolean }>;
 }
@@ -205,7 +207,7 @@ export class TrellisBot {
   }
 
   async #access(actor: Actor, command: GrowthCommand, messageId: string, now: Date): Promise<OutgoingMessage[]> {
-    const { access, notifier } = this.#deps;
+    const { access, notifications } = this.#deps;
     if (access === undefined) return [say('Access on request is not set up here.')];
     const outcome =
       command.kind === 'request-access'
@@ -217,7 +219,8 @@ export class TrellisBot {
             : command.kind === 'see-plan'
               ? await access.seePlan(actor.person, command.name, now)
               : { messages: [], notifications: [] };
-    for (const [i, note] of outcome.notifications.entries()) await notifier?.sendTo(note.personId, note.messages, `access:${messageId}:${i}`);
+    // Queued for the job engine to deliver; keyed by the message, so a repeated request queues nothing twice.
+    await notifications?.queue(keyNotifications(`access:${actor.account.platform}:${actor.account.tenant}:${messageId}`, outcome.notifications), now);
     return outcome.messages;
   }
 
@@ -234,8 +237,6 @@ export class TrellisBot {
     if (active.length === 1) {
       const thread = active[0]!;
       const turn = await this.#handle(actor, { threadKey: thread.threadKey, messageId }, { kind: 'text', text });
-      const { notifier } = this.#deps;
-      for (const [i, note] of turn.notifications.entries()) await notifier?.sendTo(note.personId, note.messages, `${messageId}:dm-reply:${i}`);
       if (turn.duplicate) return [];
       return [say(`_Taken as your answer in your ${title(thread.dialogId)} (its thread has the whole conversation):_`), ...turn.messages];
     }
@@ -279,12 +280,8 @@ export class TrellisBot {
       const outcome = await this.#run(actor, { kind: 'overdue' }, `act:${actor.person.id}:${value}`, {});
       return { kind: 'reply', messages: outcome.kind === 'reply' ? outcome.messages : [] };
     }
-    const outcome = await this.#deps.actions.act(actor, value, this.#deps.clock.now(), detail);
-    if (outcome.kind !== 'reply' || outcome.notifications === undefined) return outcome;
-    // Told here rather than by each channel, so nobody is left unaware whichever channel the action came from.
-    const { notifier } = this.#deps;
-    for (const [i, note] of outcome.notifications.entries()) await notifier?.sendTo(note.personId, note.messages, `act:${actor.person.id}:${value}:${i}`);
-    return { kind: 'reply', messages: outcome.messages };
+    // Anyone else to tell was queued with the change itself, whichever channel the action came from.
+    return this.#deps.actions.act(actor, value, this.#deps.clock.now(), detail);
   }
 
   home(person: KnownPerson): Promise<HomeView> {

@@ -24,7 +24,7 @@ function depsAt(iso: string): JobDeps {
   const findSchool = (slug: string) => schools.findSchool(slug);
   return {
     sweep: { reminders: store, clock, findSchool },
-    delivery: { outbox: store, reminders: store, deliverer: channel, notices: channel, clock, findSchool },
+    delivery: { outbox: store, reminders: store, deliverer: channel, messenger: channel, clock, findSchool },
     listSchoolSlugs: () => store.listSchoolSlugs(),
     log: silentLogger,
   };
