@@ -209,8 +209,13 @@ export class SlackChannel implements Channel {
     return channel;
   }
 
+  /**
+   * A queued notification or notice, from the job engine: sent like a digest, by the client that
+   * never re-posts by itself and hands a 429 back for the queue to wait out, with the lookup when
+   * the answer is lost, so the engine's retry is the only retry and cannot make a second copy.
+   */
   sendTo(personId: string, messages: readonly OutgoingMessage[], key: string): Promise<ChannelDelivery> {
-    return this.#deliver(this.client, personId, undefined, renderMessages(messages), key);
+    return this.#deliver(this.#digestClient, personId, undefined, renderMessages(messages), key, true);
   }
 
   async sendToAccount(_personId: string, account: PlatformAccount, messages: readonly OutgoingMessage[], key: string): Promise<ChannelDelivery> {
