@@ -15,6 +15,12 @@ export const JOB = {
 /** Which task delivers each kind of outbox row. */
 export const DELIVERY_TASK: Record<OutboxKind, string> = { digest: JOB.deliverDigest, notice: JOB.deliverNotice, notification: JOB.deliverNotification };
 
+/** An outbox row's `payload.type` is one of these when it is delivered (rather than carried, as a reminder is carried by its digest). */
+export function isDeliveredRow(alias: 'd' | 'none' = 'd'): Prisma.Sql {
+  const column = alias === 'd' ? Prisma.sql`d.payload->>'type'` : Prisma.sql`payload->>'type'`;
+  return Prisma.sql`${column} = ANY(${Object.keys(DELIVERY_TASK)}::text[])`;
+}
+
 /** The flag every job about one school carries, so a run can be kept to some schools (`trellis sweep --school`). */
 export function schoolFlag(slug: string): string {
   return `school:${slug}`;

@@ -20,7 +20,7 @@ import type { Reminder, ReminderObligation, ReminderPerson, ReminderPoint } from
 import type { SweepCandidates } from '../../core/reminders/sweep-candidates.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
-import { NOTICE_GATHER_SECONDS, queueDeliveryJobs } from '../jobs/delivery-jobs.ts';
+import { isDeliveredRow, NOTICE_GATHER_SECONDS, queueDeliveryJobs } from '../jobs/delivery-jobs.ts';
 import { toDbDate } from './db-date.ts';
 
 /**
@@ -279,7 +279,7 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
   async queueMissingJobs(): Promise<number> {
     const rows = await this.#prisma.$queryRaw<{ id: string; key: string; kind: OutboxKind }[]>`
       SELECT d.id::text AS id, d.key, d.payload->>'type' AS kind FROM nudge_outbox d
-      WHERE d.status = 'pending' AND d.payload->>'type' IN ('digest', 'notice', 'notification')
+      WHERE d.status = 'pending' AND ${isDeliveredRow()}
         AND NOT EXISTS (SELECT 1 FROM graphile_worker._private_jobs j WHERE j.key = d.key)`;
     if (rows.length === 0) return 0;
     // 'new' mode leaves any job that appeared meanwhile alone, so this never doubles one.
@@ -289,7 +289,7 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
 
   async list(filter: { schoolSlug?: string | undefined; failedOnly?: boolean | undefined; limit?: number | undefined }): Promise<OutboxEntry[]> {
     const rows = await this.#prisma.$queryRaw<EntryRow[]>`
-      ${OUTBOX_ENTRY} WHERE d.payload->>'type' IN ('digest', 'notice', 'notification')
+      ${OUTBOX_ENTRY} WHERE ${isDeliveredRow()}
         ${filter.schoolSlug === undefined ? Prisma.empty : Prisma.sql`AND s.slug = ${filter.schoolSlug}`}
         ${filter.failedOnly ? Prisma.sql`AND d.status = 'failed'` : Prisma.empty}
       ORDER BY d.created_at DESC, d.key LIMIT ${filter.limit ?? 200}`;
@@ -307,7 +307,7 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
       const rows = await tx.$queryRaw<{ id: string; key: string; kind: OutboxKind }[]>`
         WITH row AS (
           UPDATE nudge_outbox d SET status = 'pending', attempts = 0, last_error = NULL, updated_at = now()
-          WHERE d.status = 'failed' AND d.payload->>'type' IN ('digest', 'notice', 'notification') ${chosen}
+          WHERE d.status = 'failed' AND ${isDeliveredRow()} ${chosen}
           RETURNING d.id, d.key, d.payload
         ), carried AS (
           UPDATE nudge_outbox r SET status = 'pending', last_error = NULL, updated_at = now()
