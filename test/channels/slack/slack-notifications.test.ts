@@ -28,8 +28,10 @@ beforeAll(async () => {
   school = await seedSchool(db.prisma, 'whmat', [
     { key: 'head', fullName: 'Hugh Head', role: 'headteacher' },
     { key: 'amy', fullName: 'Amy Teacher', role: 'teacher', lineManager: 'head' },
+    { key: 'ben', fullName: 'Ben Teacher', role: 'teacher', lineManager: 'head' },
   ]);
   await addObligation(db.prisma, school.cycles.amy!, school.ids.amy!, 'upr-application', '2026-10-23');
+  await addObligation(db.prisma, school.cycles.ben!, school.ids.ben!, 'upr-application', '2026-10-23');
   world = await startSlackWorld(db, fixedClock('2026-10-05T09:00:00Z'));
 });
 afterAll(async () => {
@@ -75,5 +77,31 @@ describe('a turn’s notification through the job queue (004 §8.2: the head is 
     expect(await makeWaitingJobsDue(db.prisma)).toBe(0);
     await runJobs();
     expect(accepted()).toHaveLength(1);
+  });
+
+  it('004 §8.2: a notification nobody can reach is a dead letter the head is told about, listed by `trellis outbox`, and delivered once when re-sent', async () => {
+    // Ben applies, and the head's notification is queued as above.
+    const ben = new SlackUser(world, 'UBEN', await emailOf('ben'));
+    const { ts } = await ben.say('threshold');
+    for (const answer of [...EVIDENCE, 'submit']) expect((await ben.say(answer, ts)).post.status).toBe(200);
+    await settle(world);
+    const row = await db.prisma.nudgeOutbox.findFirstOrThrow({ where: { recipientId: school.ids.head!, key: { startsWith: 'notify:slack:' }, status: 'pending' } });
+    // Now the head leaves Slack: no channel can reach them, which retrying cannot fix.
+    world.fake.users.delete('UHEAD');
+    await db.prisma.platformIdentity.deleteMany({ where: { personId: school.ids.head! } });
+    await runJobs();
+    expect(await db.prisma.nudgeOutbox.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/^no channel can reach them/) });
+    const failed = await world.app.services.outbox.list({ schoolSlug: (await db.prisma.school.findUniqueOrThrow({ where: { id: school.schoolId } })).slug, failedOnly: true });
+    expect(failed.map((entry) => [entry.kind, entry.key])).toEqual([['notification', row.key]]);
+    // The dead-letter notice is queued for the head (ten minutes later); it counts the notification.
+    expect(await db.prisma.nudgeOutbox.count({ where: { key: { startsWith: 'notice:dead-letters:' }, recipientId: school.ids.head! } })).toBe(1);
+
+    // Back on Slack, the failed notification is re-sent by hand and delivered once.
+    new SlackUser(world, 'UHEAD', await emailOf('head'));
+    const before = accepted().length;
+    expect((await world.app.services.outbox.resend({ ids: [row.key] })).map((entry) => entry.status)).toEqual(['pending']);
+    await runJobs();
+    expect(accepted().slice(before).map(textOf)).toEqual(['Ben Teacher has applied to cross the threshold to the upper pay range (004 §8.2).']);
+    expect(await db.prisma.nudgeOutbox.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: 'sent' });
   });
 });
