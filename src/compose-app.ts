@@ -154,7 +154,6 @@ export async function composeChannels(config: Config, services: Services, clock:
     records: new PersonalRecordsRequests(services.records, { store: services.retention, findSchool: (slug) => services.schools.findSchool(slug), clock }),
     clock,
     notifier: router,
-    notifications,
     access: new AccessRequests({ facts: new PrismaPeopleFacts(services.database.prisma), store: new PrismaAccessRequestStore(services.database.prisma), guard: access.guard, reads: reportReads }),
     threads: new PrismaActiveThreads(services.database.prisma),
     metrics,

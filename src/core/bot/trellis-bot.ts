@@ -10,7 +10,6 @@ import type { ActiveThreads } from './active-threads.ts';
 import type { Actor, BotReports, HomeView, IdentityStore, KnownPerson, PlatformAccount, ReminderActionOutcome, ReminderActions, StoredAccount } from './bot-ports.ts';
 import type { RecordsRequests } from '../records/my-records.ts';
 import { type Metrics, noMetrics, type TurnKind } from '../metrics/metrics.ts';
-import { keyNotifications, type NotificationQueue } from '../notifications/notification-queue.ts';
 import type { GovernorsRequests } from '../reports/governors-requests.ts';
 import { type GrowthCommand, growthHelp, parseGrowthCommand } from './growth-command.ts';
 import { SEE_WHO_ACTION } from '../reminders/compose-digest.ts';
@@ -27,8 +26,6 @@ export interface TrellisBotDeps {
   records?: RecordsRequests | undefined;
   /** Reaches one particular account of a person's (a second account was linked). */
   notifier?: Notifier | undefined;
-  /** Where messages to people other than the one acting are queued (access requests decided). */
-  notifications?: NotificationQueue | undefined;
   /** Access on request (002 §18); without it those commands say they are not available. */
   access?: AccessRequests | undefined;
   /** `report governors` and `moderate` (002 §36–39, §8); without it they say they are not available. */
@@ -170,7 +167,7 @@ export class TrellisBot {
       case 'access-requests':
       case 'decide-access':
       case 'see-plan':
-        return { kind: 'reply', messages: await this.#access(actor, command, messageId, now) };
+        return { kind: 'reply', messages: await this.#access(actor, command, now) };
       case 'summary':
       case 'overdue': {
         if (!isLeader(actor.person)) return { kind: 'reply', messages: [say(LEADERS_ONLY)] };
@@ -206,8 +203,8 @@ export class TrellisBot {
     return governors.moderate(actor.person, command.size);
   }
 
-  async #access(actor: Actor, command: GrowthCommand, messageId: string, now: Date): Promise<OutgoingMessage[]> {
-    const { access, notifications } = this.#deps;
+  async #access(actor: Actor, command: GrowthCommand, now: Date): Promise<OutgoingMessage[]> {
+    const { access } = this.#deps;
     if (access === undefined) return [say('Access on request is not set up here.')];
     const outcome =
       command.kind === 'request-access'
@@ -218,9 +215,7 @@ export class TrellisBot {
             ? await access.decide(actor.person, command.decision, command.code, command.rest, now)
             : command.kind === 'see-plan'
               ? await access.seePlan(actor.person, command.name, now)
-              : { messages: [], notifications: [] };
-    // Queued for the job engine to deliver; keyed by the message, so a repeated request queues nothing twice.
-    await notifications?.queue(keyNotifications(`access:${actor.account.platform}:${actor.account.tenant}:${messageId}`, outcome.notifications), now);
+              : { messages: [] };
     return outcome.messages;
   }
 

@@ -14,7 +14,6 @@ import { PrismaPeopleFacts, prismaAccess } from '../../../src/storage/prisma/pri
 import { PrismaAccessRequestStore } from '../../../src/storage/prisma/prisma-access-requests.ts';
 import { PrismaConversationStore } from '../../../src/storage/prisma/prisma-conversation-store.ts';
 import { PrismaIdentityStore } from '../../../src/storage/prisma/prisma-identity-store.ts';
-import { PrismaNotificationQueue } from '../../../src/storage/prisma/prisma-notification-queue.ts';
 import { PrismaReminderActionsStore } from '../../../src/storage/prisma/prisma-reminder-actions-store.ts';
 import { PrismaReportReads } from '../../../src/storage/prisma/prisma-report-reads.ts';
 import { type SeededSchool, seedSchool } from '../../support/seed-school.ts';
@@ -61,7 +60,6 @@ beforeAll(async () => {
     reports: new CycleReports(reads, access),
     actions: new ObligationReminderActions(new PrismaReminderActionsStore(db.prisma)),
     clock,
-    notifications: new PrismaNotificationQueue(db.prisma),
     access: new AccessRequests({ facts: new PrismaPeopleFacts(db.prisma), store: new PrismaAccessRequestStore(db.prisma), guard: access.guard, reads }),
   });
   for (const key of Object.keys(s.ids)) people[key] = await knownPerson(db.prisma, s.ids[key]!);
