@@ -88,13 +88,21 @@ export async function deliverQueuedNotice(deps: DeliveryDeps, job: QueuedJob, at
     .join('\n');
   const count = digests.length;
   const text = [
-    `Trellis could not deliver ${count} reminder ${count === 1 ? 'digest' : 'digests'}${notifications === 0 ? '' : ` and ${notifications} ${notifications === 1 ? 'notification' : 'notifications'}`} for ${notice.schoolSlug}.`,
+    `Trellis could not deliver ${undelivered(count, notifications)} for ${notice.schoolSlug}.`,
     examples,
     `Run \`trellis outbox --school ${notice.schoolSlug} --failed\` to see them and \`trellis outbox resend --all-failed --school ${notice.schoolSlug}\` once the cause is fixed.`,
   ]
     .filter(Boolean)
     .join('\n');
   return deliverRow(deps, attempt, notice, false, (recipient) => deps.messenger.sendMessages(recipient, [say(text)], notice.key));
+}
+
+/** "3 reminder digests", "1 notification", "2 reminder digests and 1 notification". */
+function undelivered(digests: number, notifications: number): string {
+  const ofDigests = `${digests} reminder ${digests === 1 ? 'digest' : 'digests'}`;
+  const ofNotifications = `${notifications} ${notifications === 1 ? 'notification' : 'notifications'}`;
+  if (notifications === 0) return ofDigests;
+  return digests === 0 ? ofNotifications : `${ofDigests} and ${ofNotifications}`;
 }
 
 /** An outbox row claimed for delivery, whatever it carries. */
