@@ -123,7 +123,7 @@ function jobDeps(services: Services, outbox: DigestOutbox, sent: { count: number
   };
   return {
     sweep: { reminders: services.reminders, clock: fixedClock(at), findSchool },
-    delivery: { outbox, reminders: services.reminders, deliverer: quiet, notices: { sendNotice: () => Promise.resolve({ ok: true }) }, clock: fixedClock(at), findSchool, access: prismaAccess(services.database.prisma).guard },
+    delivery: { outbox, reminders: services.reminders, deliverer: quiet, messenger: { sendMessages: () => Promise.resolve({ ok: true }) }, clock: fixedClock(at), findSchool, access: prismaAccess(services.database.prisma).guard },
     listSchoolSlugs: () => services.reminders.listSchoolSlugs(),
     log: silentLogger,
   };

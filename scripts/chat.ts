@@ -15,6 +15,7 @@ import { ALL_DIALOGS } from '../src/core/conversations/dialogs/all-dialogs.ts';
 import type { TurnInput } from '../src/core/conversations/engine/inbound-turn.ts';
 import { type Choice, messageText, type OutgoingMessage } from '../src/core/conversations/engine/outgoing-message.ts';
 import { ConversationEngine } from '../src/core/conversations/engine/run-turn.ts';
+import { turnCause } from '../src/core/notifications/notification-queue.ts';
 import { FlagSchema, RoleSchema } from '../src/core/people/person.ts';
 import { getPreset, PRESET_NAMES } from '../src/core/policy/presets/index.ts';
 import { type Clock, currentAcademicYear, fixedClock, systemClock } from '../src/core/time/clock.ts';
@@ -69,10 +70,13 @@ try {
     }
     const picked = /^\d+$/.test(line) ? lastChoices[Number(line) - 1] : undefined;
     const input: TurnInput = picked ? { kind: 'choice', value: picked.value } : { kind: 'text', text: line };
-    const result = await engine.handle({ tenant: 'local', platform: 'local', threadKey: `playground:${speaker}`, personId: speaker, messageId: randomUUID(), input });
+    const turn = { tenant: 'local', platform: 'local' as const, threadKey: `playground:${speaker}`, personId: speaker, messageId: randomUUID() };
+    const result = await engine.handle({ ...turn, input });
     print(result.messages);
     lastChoices = [...result.messages].reverse().find((m) => m.type === 'choices')?.choices ?? [];
-    for (const note of result.notifications) print(note.messages, `  [to ${names.get(note.personId) ?? note.personId}] `);
+    // What the turn queued for other people (a server's job engine would deliver it): shown here, left in the outbox.
+    const queued = await db.prisma.nudgeOutbox.findMany({ where: { key: { startsWith: `notify:${turnCause(turn)}:` } }, orderBy: { key: 'asc' } });
+    for (const note of queued) print((note.payload as unknown as { messages: OutgoingMessage[] }).messages, `  [to ${names.get(note.recipientId) ?? note.recipientId}] `);
     prompt();
   }
   rl.close();

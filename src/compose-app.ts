@@ -8,7 +8,6 @@ import type { Config } from './config/load-config.ts';
 import { AccessRequests } from './core/access/access-requests.ts';
 import { TrellisBot } from './core/bot/trellis-bot.ts';
 import { ALL_DIALOGS } from './core/conversations/dialogs/all-dialogs.ts';
-import { say } from './core/conversations/engine/outgoing-message.ts';
 import { ConversationEngine } from './core/conversations/engine/run-turn.ts';
 import { PersonalRecordsRequests } from './core/records/my-records.ts';
 import { GovernorsRequests } from './core/reports/governors-requests.ts';
@@ -27,6 +26,7 @@ import { guardProcess } from './server/process-guard.ts';
 import { checkReadiness, type ReadinessCheck } from './server/readiness.ts';
 import { defaultMigrationsDir, readMigrationFiles } from './storage/db/migration-files.ts';
 import { PrismaOperations } from './storage/prisma/prisma-operations.ts';
+import { PrismaNotificationQueue } from './storage/prisma/prisma-notification-queue.ts';
 import { PrismaConversationStore } from './storage/prisma/prisma-conversation-store.ts';
 import { PrismaIdentityStore } from './storage/prisma/prisma-identity-store.ts';
 import { PrismaSlackInstallations } from './storage/prisma/prisma-slack-installations.ts';
@@ -156,6 +156,7 @@ export async function composeChannels(config: Config, services: Services, clock:
   const identities = new PrismaIdentityStore(services.database.prisma);
   const engine = new ConversationEngine({ store: new PrismaConversationStore(services.database.prisma), clock, dialogs: ALL_DIALOGS });
   const router = new ChannelRouter();
+  const notifications = new PrismaNotificationQueue(services.database.prisma);
   const reportReads = new PrismaReportReads(services.database.prisma);
   const access = prismaAccess(services.database.prisma);
   const operations = new PrismaOperations(services.database.prisma);
@@ -182,14 +183,14 @@ export async function composeChannels(config: Config, services: Services, clock:
       outbox: services.outbox,
       reminders: services.reminders,
       deliverer: router,
-      notices: { sendNotice: (recipient, text, key) => router.sendTo(recipient.id, [say(text)], key) },
+      messenger: router,
       clock,
       findSchool,
       access: access.guard,
     },
     listSchoolSlugs: () => services.reminders.listSchoolSlugs(),
     retention: async () => {
-      await dailyRetention({ store: services.retention, findSchool, clock, notifier: router, listSchoolSlugs: () => services.reminders.listSchoolSlugs() });
+      await dailyRetention({ store: services.retention, findSchool, clock, notifications, listSchoolSlugs: () => services.reminders.listSchoolSlugs() });
     },
     log,
     metrics,

@@ -1,14 +1,14 @@
 import type { PlatformAccount } from '../core/bot/bot-ports.ts';
 import type { OutgoingMessage } from '../core/conversations/engine/outgoing-message.ts';
-import type { Deliverer, DeliveryResult, DigestDelivery } from '../core/reminders/reminder-ports.ts';
+import type { Deliverer, DeliveryLookup, DeliveryResult, DigestDelivery, DigestRecipient, MessageSender } from '../core/reminders/reminder-ports.ts';
 import type { Channel, ChannelDelivery, PersonMessenger } from './channel.ts';
 
 /**
  * Sends to a person over the first channel that can reach them, in the order the channels were
- * added (Slack and Teams before the playground). The reminder sweep delivers through it, and so do
- * channels telling someone else about a turn (a plan sent for agreement).
+ * added (Slack and Teams before the playground). The job engine delivers through it: digests,
+ * the head's notices and the notifications turns queue (a plan sent for agreement).
  */
-export class ChannelRouter implements Deliverer, PersonMessenger {
+export class ChannelRouter implements Deliverer, PersonMessenger, MessageSender {
   readonly #channels: Channel[] = [];
 
   add(channel: Channel): void {
@@ -28,7 +28,7 @@ export class ChannelRouter implements Deliverer, PersonMessenger {
    * asked in order, one that does not reach them passes, and one that cannot look messages up
    * (Teams, the playground) means "cannot tell", so the digest is sent again.
    */
-  async wasDelivered(delivery: DigestDelivery, since: Date): Promise<boolean | undefined> {
+  async wasDelivered(delivery: DeliveryLookup, since: Date): Promise<boolean | undefined> {
     for (const channel of this.#channels) {
       if (channel.wasDelivered === undefined) return undefined;
       const found = await channel.wasDelivered(delivery, since);
@@ -39,6 +39,11 @@ export class ChannelRouter implements Deliverer, PersonMessenger {
 
   sendTo(personId: string, messages: readonly OutgoingMessage[], key: string): Promise<DeliveryResult> {
     return this.#first((channel) => channel.sendTo(personId, messages, key));
+  }
+
+  /** The job engine's notices and notifications: the same as `sendTo`, by the recipient's id. */
+  sendMessages(recipient: DigestRecipient, messages: readonly OutgoingMessage[], key: string): Promise<DeliveryResult> {
+    return this.sendTo(recipient.id, messages, key);
   }
 
   /** Sends over the channel of the account's platform (Slack, Teams, or the playground for local accounts). */

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PlatformAccount } from '../core/bot/bot-ports.ts';
 import type { OutgoingMessage } from '../core/conversations/engine/outgoing-message.ts';
-import type { DeliveryResult, DigestDelivery } from '../core/reminders/reminder-ports.ts';
+import type { DeliveryLookup, DeliveryResult, DigestDelivery } from '../core/reminders/reminder-ports.ts';
 
 /** One HTTP endpoint a channel serves on Trellis's server (`POST /slack/events`, `POST /api/messages`). */
 export interface Route {
@@ -28,11 +28,11 @@ export interface Channel {
   /** One day's reminder digest, with its buttons. */
   deliverDigest(delivery: DigestDelivery): Promise<ChannelDelivery>;
   /**
-   * Whether this digest is already in the person's chat (a retry after an attempt that died
+   * Whether this digest or notification (by its key) is already in the person's chat (a retry after an attempt that died
    * mid-send, begun at `since`): undefined when this channel does not reach them. A channel that
    * cannot look messages up leaves it out, and the digest is sent again.
    */
-  wasDelivered?(delivery: DigestDelivery, since: Date): Promise<boolean | undefined>;
+  wasDelivered?(delivery: DeliveryLookup, since: Date): Promise<boolean | undefined>;
   start?(): Promise<void>;
   stop?(): Promise<void>;
 }

@@ -1,10 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { DeliveryOutcome, Metrics, TurnKind } from '../core/metrics/metrics.ts';
+import type { OutboxKind } from '../core/reminders/reminder-ports.ts';
 
 /** Read when `/metrics` is scraped: numbers that live in the database rather than in this process. */
 export interface MetricReaders {
-  /** Digests and notices that could not be delivered (`failed` outbox rows). */
+  /** Digests, notices and notifications that could not be delivered (`failed` outbox rows). */
   deadLetters?: () => Promise<number>;
   /** Jobs due and waiting for a worker. */
   queueDepth?: () => Promise<number>;
@@ -43,7 +44,7 @@ export class PrometheusMetrics implements Metrics {
       labelNames: ['kind', 'outcome'],
       registers,
     });
-    gauge('trellis_dead_letters', 'Digests and notices that could not be delivered and wait for `trellis outbox resend`.', readers.deadLetters, registers);
+    gauge('trellis_dead_letters', 'Digests, notices and notifications that could not be delivered and wait for `trellis outbox resend`.', readers.deadLetters, registers);
     gauge('trellis_queue_depth', 'Jobs due now and not yet taken by a worker.', readers.queueDepth, registers);
   }
 
@@ -65,7 +66,7 @@ export class PrometheusMetrics implements Metrics {
     }
   }
 
-  delivery(kind: 'digest' | 'notice', outcome: DeliveryOutcome): void {
+  delivery(kind: OutboxKind, outcome: DeliveryOutcome): void {
     this.#deliveries.inc({ kind, outcome });
   }
 

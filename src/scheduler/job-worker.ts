@@ -1,8 +1,9 @@
 import { type JobHelpers, Logger as JobLogger, run, runOnce, type Task, type TaskList } from 'graphile-worker';
 import pg, { type Pool } from 'pg';
 import { z } from 'zod';
-import { type Attempt, DELIVERY_MAX_ATTEMPTS, type DeliveryDeps, type DeliveryStep, deliverQueuedDigest, deliverQueuedNotice, type QueuedJob } from '../core/reminders/deliver-digest.ts';
+import { type Attempt, DELIVERY_MAX_ATTEMPTS, type DeliveryDeps, type DeliveryStep, deliverQueuedDigest, deliverQueuedNotice, deliverQueuedNotification, type QueuedJob } from '../core/reminders/deliver-digest.ts';
 import { type SweepDeps, sweepSchool } from '../core/reminders/run-sweep.ts';
+import type { OutboxKind } from '../core/reminders/reminder-ports.ts';
 import type { School } from '../core/schools/school.ts';
 import type { Clock } from '../core/time/clock.ts';
 import type { Metrics } from '../core/metrics/metrics.ts';
@@ -41,14 +42,14 @@ const DeliveryPayload = z.object({ id: z.uuid(), school: z.string().min(1), spen
 const SweepPayload = z.object({ slug: z.string().min(1) });
 
 /**
- * The job engine's tasks: delivering a digest or a notice, sweeping a school, and the cron tick,
+ * The job engine's tasks: delivering a digest, a notice or a notification, sweeping a school, and the cron tick,
  * which first runs `onTick` (the worker releases dead workers' jobs there).
  */
 export function jobTasks(deps: JobDeps, onTick?: () => Promise<void>): TaskList {
   // Thousands of deliveries a tick read the same few schools: each is read once a minute at most.
   const delivering = { ...deps.delivery, findSchool: recentSchools(deps.delivery.findSchool, deps.delivery.clock) };
   const delivery =
-    (kind: 'digest' | 'notice', deliver: (deps: DeliveryDeps, job: QueuedJob, attempt: Attempt) => Promise<DeliveryStep>): Task =>
+    (kind: OutboxKind, deliver: (deps: DeliveryDeps, job: QueuedJob, attempt: Attempt) => Promise<DeliveryStep>): Task =>
     async (payload, helpers) => {
       const { id, school, spent } = DeliveryPayload.parse(payload);
       // Attempts the engine counts on this job, plus those spent before a Retry-After re-queued it.
@@ -64,6 +65,7 @@ export function jobTasks(deps: JobDeps, onTick?: () => Promise<void>): TaskList 
   return {
     [JOB.deliverDigest]: delivery('digest', deliverQueuedDigest),
     [JOB.deliverNotice]: delivery('notice', deliverQueuedNotice),
+    [JOB.deliverNotification]: delivery('notification', deliverQueuedNotification),
     [JOB.sweepSchool]: async (payload) => {
       const { slug } = SweepPayload.parse(payload);
       const school = await deps.sweep.findSchool(slug);

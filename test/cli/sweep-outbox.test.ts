@@ -4,12 +4,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCalendarDays } from '../../src/core/calendar/iso-date.ts';
 import { planReminders } from '../../src/core/reminders/plan-reminders.ts';
-import type { DeliveryResult, DigestDelivery, NoticeSender } from '../../src/core/reminders/reminder-ports.ts';
+import type { DeliveryResult, DigestDelivery, MessageSender } from '../../src/core/reminders/reminder-ports.ts';
+import { messageText, say } from '../../src/core/conversations/engine/outgoing-message.ts';
+import { keyNotifications } from '../../src/core/notifications/notification-queue.ts';
 import { sweepSchool } from '../../src/core/reminders/run-sweep.ts';
 import { calendarOf, type School } from '../../src/core/schools/school.ts';
 import { type Clock, fixedClock } from '../../src/core/time/clock.ts';
 import { runDueJobs } from '../../src/scheduler/job-worker.ts';
 import { createPrismaClient } from '../../src/storage/db/create-prisma-client.ts';
+import { PrismaNotificationQueue } from '../../src/storage/prisma/prisma-notification-queue.ts';
 import { PrismaReminderStore } from '../../src/storage/prisma/prisma-reminder-store.ts';
 import { PrismaSchoolRepository } from '../../src/storage/prisma/prisma-school-repository.ts';
 import { at } from '../core/reminders/reminder-fixtures.ts';
@@ -45,13 +48,13 @@ async function jobsFor(keys: readonly string[]) {
     SELECT key, run_at, attempts, extract(epoch FROM run_at - now())::int AS waits FROM graphile_worker.jobs WHERE key = ANY(${[...keys]}::text[])`;
 }
 
-function recordingNotices(): { notices: NoticeSender; sent: { email: string; text: string; key: string }[] } {
+function recordingNotices(): { notices: MessageSender; sent: { email: string; text: string; key: string }[] } {
   const sent: { email: string; text: string; key: string }[] = [];
   return {
     sent,
     notices: {
-      sendNotice(recipient, text, key) {
-        sent.push({ email: recipient.email, text, key });
+      sendMessages(recipient, messages, key) {
+        sent.push({ email: recipient.email, text: messages.map(messageText).join('\n'), key });
         return Promise.resolve({ ok: true });
       },
     },
@@ -224,6 +227,28 @@ describe('exactly once through the job queue', () => {
     await makeWaitingJobsDue(db.prisma);
     await runDueJobs(db.url, jobDepsFor(db.prisma, recorder.deliverer, minutesAfter(now, 10), notices));
     expect(sent.map((notice) => notice.email)).toEqual(['head@unreachable.example']);
+  });
+
+  it('a notification no channel can reach is a dead letter at its first attempt, and the head’s notice counts it', async () => {
+    await freshSchool('lost-note');
+    const now = at('2026-10-15', '15:30');
+    const t1 = await db.prisma.person.findFirstOrThrow({ where: { email: 't1@lost-note.example' } });
+    await new PrismaNotificationQueue(db.prisma).queue(keyNotifications('test:lost-note', [{ personId: t1.id, messages: [say('Your plan was agreed.')] }]), now);
+    const told: string[] = [];
+    const messenger: MessageSender = {
+      sendMessages: async (recipient, messages, key) => {
+        if (key.startsWith('notify:')) return { ok: false, error: 'no channel can reach them', permanent: true };
+        told.push(`${recipient.email}: ${messages.map(messageText).join('\n')}`);
+        return { ok: true };
+      },
+    };
+    const recorder = recordingDeliverer({ current: fixedClock(now) }, () => undefined);
+    await runDueJobs(db.url, jobDepsFor(db.prisma, recorder.deliverer, fixedClock(now), messenger));
+    expect(await db.prisma.nudgeOutbox.findUniqueOrThrow({ where: { key: 'notify:test:lost-note:0' } })).toMatchObject({ status: 'failed', attempts: 1, lastError: 'no channel can reach them' });
+    await makeWaitingJobsDue(db.prisma);
+    await runDueJobs(db.url, jobDepsFor(db.prisma, recorder.deliverer, minutesAfter(now, 10), messenger));
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatch(/^head@lost-note\.example: Trellis could not deliver 1 notification for lost-note\./);
   });
 
   it('a delivery whose turn comes outside the sending window waits for the next school day’s window (WHMAT 15:30–17:00)', async () => {

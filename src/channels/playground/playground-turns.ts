@@ -7,7 +7,6 @@ import { digestActions } from '../../core/reminders/compose-digest.ts';
 import { isReminderAction } from '../../core/reminders/reminder-actions.ts';
 import type { Clock } from '../../core/time/clock.ts';
 import type { Logger } from '../../logging/logger.ts';
-import type { PersonMessenger } from '../channel.ts';
 import type { PlaygroundState } from './playground-state.ts';
 
 export const LOCAL_TENANT = 'local';
@@ -15,7 +14,6 @@ export const LOCAL_TENANT = 'local';
 export interface PlaygroundTurnDeps {
   bot: TrellisBot;
   state: PlaygroundState;
-  messenger: PersonMessenger;
   clock: Clock;
   log: Logger;
   /** The roster person's e-mail, to link the local account on first use. */
@@ -125,24 +123,20 @@ export class PlaygroundTurns {
     const personId = actor.person.id;
     const thread = this.#deps.state.openThread(personId, title, this.#deps.clock.now());
     const result = await this.#deps.bot.startDialog(actor, { threadKey: threadKey(personId, thread.id), messageId }, { trigger, target });
-    await this.#record(actor, thread.id, messageId, result);
+    this.#record(actor, thread.id, result);
     return { openThread: thread.id };
   }
 
   async #turn(actor: Actor, threadId: string, messageId: string, input: TurnInput): Promise<TurnOutcome> {
     const result = await this.#deps.bot.handleMessage(actor, { threadKey: threadKey(actor.person.id, threadId), messageId }, input);
-    await this.#record(actor, threadId, messageId, result);
+    this.#record(actor, threadId, result);
     return {};
   }
 
-  async #record(actor: Actor, threadId: string, messageId: string, result: TurnResult): Promise<void> {
+  #record(actor: Actor, threadId: string, result: TurnResult): void {
     // A retried request (same message id) was applied once already; its replies are on the page.
     if (result.duplicate) return;
     this.#botSays(actor.person.id, threadId, result.messages);
-    for (const [i, note] of result.notifications.entries()) {
-      const sent = await this.#deps.messenger.sendTo(note.personId, note.messages, `${messageId}:note:${i}`);
-      if (!sent.ok) this.#deps.log.warn('playground notification not delivered', { personId: note.personId, error: sent.error });
-    }
   }
 
   #botSays(personId: string, threadId: string, messages: readonly OutgoingMessage[]): void {

@@ -8,7 +8,7 @@ import { type DialogTarget, NOT_ON_ROSTER } from '../../core/bot/trellis-bot.ts'
 import { NOT_SET_UP, workspaceIsSetUp } from '../../core/bot/workspace-binding.ts';
 import { type Attachment, attachmentBytes, type OutgoingMessage } from '../../core/conversations/engine/outgoing-message.ts';
 import type { TurnResult } from '../../core/conversations/engine/run-turn.ts';
-import type { DigestDelivery } from '../../core/reminders/reminder-ports.ts';
+import type { DeliveryLookup, DigestDelivery } from '../../core/reminders/reminder-ports.ts';
 import { canMessageAccount } from '../../core/reach/reach.ts';
 import type { Channel, ChannelDelivery, Route } from '../channel.ts';
 import { renderMessages, type SlackMessage } from './block-kit.ts';
@@ -267,14 +267,10 @@ export class SlackChannel implements Channel {
     await client.files.uploadV2(threadTs === undefined ? { channel_id: channel, ...file } : { channel_id: channel, thread_ts: threadTs, ...file });
   }
 
-  /** What a turn says goes into its thread; what it tells other people goes through the router. */
-  async deliverTurn(channel: string, threadTs: string, result: TurnResult, messageId: string): Promise<void> {
+  /** What a turn says goes into its thread (what it tells other people was queued by the core and is delivered by the job engine). */
+  async deliverTurn(channel: string, threadTs: string, result: TurnResult): Promise<void> {
     if (result.duplicate) return;
     await this.post(channel, threadTs, renderMessages(result.messages));
-    for (const [i, notification] of result.notifications.entries()) {
-      const sent = await this.parts.router.sendTo(notification.personId, notification.messages, `${messageId}:notify:${i}`);
-      if (!sent.ok) this.parts.log.warn('notification not delivered', { personId: notification.personId, error: sent.error });
-    }
   }
 
   /** Opens a DM thread titled for the dialog and starts it there (its replies follow the ack); returns the DM channel. */
@@ -283,12 +279,17 @@ export class SlackChannel implements Channel {
     const parentTs = await this.post(channel, undefined, renderMessages([{ type: 'text', text: start.title }]));
     if (parentTs === undefined) throw new Error('Slack returned no ts for the thread');
     const result = await this.parts.bot.startDialog(actor, { threadKey: `${channel}:${parentTs}`, messageId }, { trigger: start.trigger, target: start.target });
-    this.later('dialog replies', () => this.deliverTurn(channel, parentTs, result, messageId));
+    this.later('dialog replies', () => this.deliverTurn(channel, parentTs, result));
     return channel;
   }
 
+  /**
+   * A queued notification or notice, from the job engine: sent like a digest, by the client that
+   * never re-posts by itself and hands a 429 back for the queue to wait out, with the lookup when
+   * the answer is lost, so the engine's retry is the only retry and cannot make a second copy.
+   */
   sendTo(personId: string, messages: readonly OutgoingMessage[], key: string): Promise<ChannelDelivery> {
-    return this.#deliver('replies', personId, undefined, renderMessages(messages), key);
+    return this.#deliver('digests', personId, undefined, renderMessages(messages), key, true);
   }
 
   async sendToAccount(_personId: string, account: PlatformAccount, messages: readonly OutgoingMessage[], key: string): Promise<ChannelDelivery> {
@@ -314,7 +315,7 @@ export class SlackChannel implements Channel {
    * The patient client is used: a 429 or a 5xx here waits and retries rather than risking a
    * second copy; a lookup that still fails throws, and the digest is sent again.
    */
-  wasDelivered(delivery: DigestDelivery, since: Date): Promise<boolean | undefined> {
+  wasDelivered(delivery: DeliveryLookup, since: Date): Promise<boolean | undefined> {
     return this.#lookUp(delivery.recipient.id, delivery.recipient.email, delivery.key, since);
   }
 

@@ -83,7 +83,7 @@ async function applyMessage(slack: SlackChannel, envelope: MessageEnvelope): Pro
     // repeats it, and the engine applies it once.
     const threadTs = event.thread_ts;
     const result = await slack.parts.bot.handleMessage(actor, { threadKey: `${event.channel}:${threadTs}`, messageId: eventId }, { kind: 'text', text: event.text });
-    slack.later('thread replies', () => slack.deliverTurn(event.channel, threadTs, result, eventId));
+    slack.later('thread replies', () => slack.deliverTurn(event.channel, threadTs, result));
     return;
   }
   // Words typed in the DM work like /growth. A dialog starts in the thread of the person's own
@@ -98,7 +98,7 @@ async function applyMessage(slack: SlackChannel, envelope: MessageEnvelope): Pro
   if (result.duplicate) return;
   slack.later('dialog replies', async () => {
     await slack.post(event.channel, event.ts, renderMessages([{ type: 'text', text: outcome.title }]));
-    await slack.deliverTurn(event.channel, event.ts, result, eventId);
+    await slack.deliverTurn(event.channel, event.ts, result);
   });
 }
 
@@ -205,7 +205,7 @@ async function onChoice(slack: SlackChannel, actor: Actor, payload: BlockActions
     const chosen = action.text?.text ?? action.value;
     const answered = [...message.blocks.filter((b) => b.type !== 'actions'), { type: 'context', elements: [{ type: 'mrkdwn', text: `You chose: *${escapeMrkdwn(chosen)}*` }] }];
     await slack.client.chat.update({ channel, ts: message.ts, text: `You chose: ${escapeMrkdwn(chosen)}`, blocks: answered as never });
-    await slack.deliverTurn(channel, threadTs, result, messageId);
+    await slack.deliverTurn(channel, threadTs, result);
   });
 }
 
@@ -323,7 +323,7 @@ async function applySubmission(slack: SlackChannel, submission: ViewSubmissionPa
   const { channel, threadTs } = meta.data;
   if (channel === undefined || threadTs === undefined) return nothing;
   const result = await slack.parts.bot.handleMessage(actor, { threadKey: `${channel}:${threadTs}`, messageId }, { kind: 'form', values });
-  return () => slack.deliverTurn(channel, threadTs, result, messageId);
+  return () => slack.deliverTurn(channel, threadTs, result);
 }
 
 function parseJson(text: string): unknown {

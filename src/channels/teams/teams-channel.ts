@@ -46,7 +46,7 @@ export class TeamsChannel implements Channel {
       onActivity: (activity) => inbound!.handle(activity),
     });
     this.#connector = new BotConnector({ token: () => this.#host.botToken(), pacer: new SendPacer(realPacerTime), wait: realPacerTime.wait });
-    inbound = new TeamsInbound({ homeTenant: teams.tenantId, bot: parts.bot, identities: parts.identities, threads: deps.threads, connector: this.#connector, messenger: parts.router, clock: parts.clock, log: parts.log });
+    inbound = new TeamsInbound({ homeTenant: teams.tenantId, bot: parts.bot, identities: parts.identities, threads: deps.threads, connector: this.#connector, clock: parts.clock, log: parts.log });
     this.routes = [this.#host.route];
   }
 

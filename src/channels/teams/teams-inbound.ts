@@ -9,7 +9,6 @@ import type { TurnResult } from '../../core/conversations/engine/run-turn.ts';
 import { isReminderAction } from '../../core/reminders/reminder-actions.ts';
 import type { Clock } from '../../core/time/clock.ts';
 import type { Logger } from '../../logging/logger.ts';
-import type { PersonMessenger } from '../channel.ts';
 import { ADAPTIVE_CARD, FIELD_PREFIX, answeredCard, answeredFormCard, attachCard, formCard, renderMessages } from './adaptive-cards.ts';
 import { type BotConnector, ConnectorError, type OutboundActivity, type TeamsConversationRef } from './bot-connector.ts';
 import { homeCard } from './home-card.ts';
@@ -23,7 +22,6 @@ export interface TeamsInboundDeps {
   threads: ActiveThreads;
   connector: BotConnector;
   /** Reaches people other than the one speaking (a reviewer told a plan awaits them). */
-  messenger: PersonMessenger;
   clock: Clock;
   log: Logger;
 }
@@ -246,10 +244,6 @@ export class TeamsInbound {
   async #deliver(activity: InboundActivity, turn: TurnResult, run: string): Promise<void> {
     if (turn.duplicate) return;
     await this.#sendActivities(activity, renderMessages(turn.messages, run));
-    for (const [i, notification] of turn.notifications.entries()) {
-      const result = await this.#deps.messenger.sendTo(notification.personId, notification.messages, `teams:${activity.id}:${i}`);
-      if (!result.ok) this.#deps.log.warn('teams: a notification could not be delivered', { personId: notification.personId, error: result.error });
-    }
   }
 
   #send(activity: InboundActivity, messages: readonly OutgoingMessage[]): Promise<void> {

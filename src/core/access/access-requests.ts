@@ -1,6 +1,7 @@
 import type { KnownPerson } from '../bot/bot-ports.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import { type OutgoingMessage, say } from '../conversations/engine/outgoing-message.ts';
+import { keyNotifications } from '../notifications/notification-queue.ts';
 import { readableDate } from '../reports/readable-date.ts';
 import type { ReportReads } from '../reports/report-ports.ts';
 import { academicYearOf } from '../time/clock.ts';
@@ -8,10 +9,9 @@ import type { AccessGuard } from './access-guard.ts';
 import type { AccessRequestRecord, AccessRequestStore, PeopleFacts } from './access-ports.ts';
 import { relationshipsOn, type SubjectFacts } from './relationships.ts';
 
+/** What the person asking is told; the messages for other people (the head asked to decide, the requester and reviewee told) are queued with the change. */
 export interface AccessOutcome {
   messages: OutgoingMessage[];
-  /** Messages for other people: the head asked to decide, the requester and the reviewee told. */
-  notifications: { personId: string; messages: OutgoingMessage[] }[];
 }
 
 /** How long a grant lasts unless the head says otherwise, and the longest it may be. */
@@ -19,7 +19,7 @@ export const DEFAULT_GRANT_DAYS = 30;
 const MAX_GRANT_DAYS = 365;
 const DAY_MS = 86_400_000;
 
-const reply = (text: string): AccessOutcome => ({ messages: [say(text)], notifications: [] });
+const reply = (text: string): AccessOutcome => ({ messages: [say(text)] });
 
 /** The short code a head types to decide a request: the end of its id. */
 export function requestCode(request: Pick<AccessRequestRecord, 'id'>): string {
@@ -66,14 +66,19 @@ export class AccessRequests {
     if (relationships.reviewer?.id === requester.id) return reply(`You are ${subject.person.fullName}’s reviewer, so you can already see their plan — say \`agree\` when they send it.`);
     const deciders = [relationships.headId, ...relationships.deputyIds].filter((id): id is string => id !== undefined && id !== requester.id && id !== subject.person.id);
     if (deciders.length === 0) return reply('Your school has no headteacher on the staff list to decide this, so I can’t send the request. Please ask your Trellis administrator.');
-    const request = await this.#store.create({ requesterId: requester.id, subjectId: subject.person.id, reason, at: now });
-    const code = requestCode(request);
-    const ask = say(
-      `${requester.fullName} (line manager) asks to see ${subject.person.fullName}’s growth plan, because: “${reason}” (${rule}). Say \`grant ${code}\` to grant it for ${DEFAULT_GRANT_DAYS} days (or \`grant ${code} 10\` for 10), or \`refuse ${code} REASON\`. ${subject.person.fullName} will be told either way.`,
-    );
+    const ask = (code: string) =>
+      say(
+        `${requester.fullName} (line manager) asks to see ${subject.person.fullName}’s growth plan, because: “${reason}” (${rule}). Say \`grant ${code}\` to grant it for ${DEFAULT_GRANT_DAYS} days (or \`grant ${code} 10\` for 10), or \`refuse ${code} REASON\`. ${subject.person.fullName} will be told either way.`,
+      );
+    await this.#store.create({
+      requesterId: requester.id,
+      subjectId: subject.person.id,
+      reason,
+      at: now,
+      notify: (request) => keyNotifications(`access:${request.id}:asked`, deciders.map((personId) => ({ personId, messages: [ask(requestCode(request))] }))),
+    });
     return {
       messages: [say(`Your request to see ${subject.person.fullName}’s plan has gone to the head to decide (${rule}). ${subject.person.fullName} will be told who asked and what was decided.`)],
-      notifications: deciders.map((personId) => ({ personId, messages: [ask] })),
     };
   }
 
@@ -102,8 +107,6 @@ export class AccessRequests {
       note = rest.trim();
       if (note === '') return reply(`Please give the reason for refusing, e.g. \`refuse ${code} the reviewer can share what is needed\`; the line manager is told it.`);
     }
-    const decided = await this.#store.decide(request.id, { status: decision, decidedById: decider.id, at: now, expiresAt, note });
-    if (!decided) return reply('That request was decided a moment ago by someone else; nothing was changed.');
     const until = expiresAt === undefined ? '' : readableDate(londonDateOf(expiresAt), today);
     const toRequester =
       decision === 'granted'
@@ -113,13 +116,14 @@ export class AccessRequests {
       decision === 'granted'
         ? `${request.requesterName}, your line manager, asked to see your growth plan, because: “${request.reason}”. ${decider.fullName} granted it until ${until} (${rule}). You can see every time it is read with \`who-has-seen\`.`
         : `${request.requesterName}, your line manager, asked to see your growth plan, because: “${request.reason}”. ${decider.fullName} refused it (${rule}).`;
-    const notifications = [{ personId: request.requesterId, messages: [say(toRequester)] }];
-    if (subject.confidentiality?.tellRevieweeWhoWasGrantedAccess === true) {
-      notifications.push({ personId: request.subjectId, messages: [say(toReviewee)] });
-      await this.#store.markNotified(request.id, now);
-    }
+    const tellReviewee = subject.confidentiality?.tellRevieweeWhoWasGrantedAccess === true;
+    const notifications = [{ personId: request.requesterId, messages: [say(toRequester)] }, ...(tellReviewee ? [{ personId: request.subjectId, messages: [say(toReviewee)] }] : [])];
+    const notify = keyNotifications(`access:${request.id}:${decision}`, notifications);
+    const decided = await this.#store.decide(request.id, { status: decision, decidedById: decider.id, at: now, expiresAt, note, notify });
+    if (!decided) return reply('That request was decided a moment ago by someone else; nothing was changed.');
+    if (tellReviewee) await this.#store.markNotified(request.id, now);
     const done = decision === 'granted' ? `Granted until ${until}.` : 'Refused.';
-    return { messages: [say(`${done} ${request.requesterName} and ${request.subjectName} have been told.`)], notifications };
+    return { messages: [say(`${done} ${request.requesterName} and ${request.subjectName} have been told.`)] };
   }
 
   /** `see-plan NAME`: a colleague's plan, read through the access rule (a grant, or as reviewer, head, PM deputy…) and logged. */
@@ -132,7 +136,6 @@ export class AccessRequests {
     if (cycle?.plan === undefined) return reply(`${subject.person.fullName} has no growth plan this year yet.`);
     return {
       messages: [{ type: 'summary', title: `${subject.person.fullName}’s growth plan (${cycle.plan.status.replace(/-/g, ' ')})`, items: cycle.plan.goals.map((goal, i) => ({ label: `Goal ${i + 1}`, value: goal })) }, say('This read is recorded in their “who has seen my records” log.')],
-      notifications: [],
     };
   }
 

@@ -124,11 +124,8 @@ export interface ReminderActions {
 }
 
 export type ReminderActionOutcome =
-  /**
-   * `notifications`: messages for other people (the reviewer told an item was marked not
-   * applicable); channels send them with `router.sendTo(personId, messages, key)`.
-   */
-  | { kind: 'reply'; messages: OutgoingMessage[]; notifications?: { personId: string; messages: OutgoingMessage[] }[] | undefined }
+  /** What to tell the person who pressed it; anyone else told (the reviewer, of an item marked not applicable) was queued with the change. */
+  | { kind: 'reply'; messages: OutgoingMessage[] }
   /**
    * `start:<key>`: the channel opens a thread and starts this dialog in it. `targetPersonId`: the
    * colleague the dialog is about (a reviewer's feedback conversation), passed to `startDialog` as `{ personId }`.

@@ -24,7 +24,7 @@ export interface TrellisBotDeps {
   clock: Clock;
   /** `my-records` and `delete-expired` (002 §44); without it the bot says they are not available. */
   records?: RecordsRequests | undefined;
-  /** Reaches people other than the one acting (the reviewer told an item was set aside). */
+  /** Reaches one particular account of a person's (a second account was linked). */
   notifier?: Notifier | undefined;
   /** Access on request (002 §18); without it those commands say they are not available. */
   access?: AccessRequests | undefined;
@@ -39,7 +39,6 @@ export interface TrellisBotDeps {
 }
 
 export interface Notifier {
-  sendTo(personId: string, messages: readonly OutgoingMessage[], key: string): Promise<{ ok: boolean }>;
   /** Reaches the person on one particular account of theirs (not whichever channel comes first). */
   sendToAccount?(personId: string, account: PlatformAccount, messages: readonly OutgoingMessage[], key: string): Promise<{ ok: boolean }>;
 }
@@ -168,7 +167,7 @@ export class TrellisBot {
       case 'access-requests':
       case 'decide-access':
       case 'see-plan':
-        return { kind: 'reply', messages: await this.#access(actor, command, messageId, now) };
+        return { kind: 'reply', messages: await this.#access(actor, command, now) };
       case 'summary':
       case 'overdue': {
         if (!isLeader(actor.person)) return { kind: 'reply', messages: [say(LEADERS_ONLY)] };
@@ -204,8 +203,8 @@ export class TrellisBot {
     return governors.moderate(actor.person, command.size);
   }
 
-  async #access(actor: Actor, command: GrowthCommand, messageId: string, now: Date): Promise<OutgoingMessage[]> {
-    const { access, notifier } = this.#deps;
+  async #access(actor: Actor, command: GrowthCommand, now: Date): Promise<OutgoingMessage[]> {
+    const { access } = this.#deps;
     if (access === undefined) return [say('Access on request is not set up here.')];
     const outcome =
       command.kind === 'request-access'
@@ -216,8 +215,7 @@ export class TrellisBot {
             ? await access.decide(actor.person, command.decision, command.code, command.rest, now)
             : command.kind === 'see-plan'
               ? await access.seePlan(actor.person, command.name, now)
-              : { messages: [], notifications: [] };
-    for (const [i, note] of outcome.notifications.entries()) await notifier?.sendTo(note.personId, note.messages, `access:${messageId}:${i}`);
+              : { messages: [] };
     return outcome.messages;
   }
 
@@ -234,8 +232,6 @@ export class TrellisBot {
     if (active.length === 1) {
       const thread = active[0]!;
       const turn = await this.#handle(actor, { threadKey: thread.threadKey, messageId }, { kind: 'text', text });
-      const { notifier } = this.#deps;
-      for (const [i, note] of turn.notifications.entries()) await notifier?.sendTo(note.personId, note.messages, `${messageId}:dm-reply:${i}`);
       if (turn.duplicate) return [];
       return [say(`_Taken as your answer in your ${title(thread.dialogId)} (its thread has the whole conversation):_`), ...turn.messages];
     }
@@ -279,12 +275,8 @@ export class TrellisBot {
       const outcome = await this.#run(actor, { kind: 'overdue' }, `act:${actor.person.id}:${value}`, {});
       return { kind: 'reply', messages: outcome.kind === 'reply' ? outcome.messages : [] };
     }
-    const outcome = await this.#deps.actions.act(actor, value, this.#deps.clock.now(), detail);
-    if (outcome.kind !== 'reply' || outcome.notifications === undefined) return outcome;
-    // Told here rather than by each channel, so nobody is left unaware whichever channel the action came from.
-    const { notifier } = this.#deps;
-    for (const [i, note] of outcome.notifications.entries()) await notifier?.sendTo(note.personId, note.messages, `act:${actor.person.id}:${value}:${i}`);
-    return { kind: 'reply', messages: outcome.messages };
+    // Anyone else to tell was queued with the change itself, whichever channel the action came from.
+    return this.#deps.actions.act(actor, value, this.#deps.clock.now(), detail);
   }
 
   home(person: KnownPerson): Promise<HomeView> {

@@ -1,4 +1,5 @@
 import type { AccessPurpose, RecordKind } from '../access/access-rule.ts';
+import type { NotificationQueue } from '../notifications/notification-queue.ts';
 import type { Relationships } from '../access/relationships.ts';
 import type { IsoDate } from '../calendar/iso-date.ts';
 import type { DeadlineObligation } from '../deadlines/deadline-obligation.ts';
@@ -50,6 +51,8 @@ export interface ConversationTransaction {
   findLiveDrafts(thread: ThreadRef): Promise<{ threadKey: string; conversation: StoredConversation }[]>;
   readonly reads: DialogReads;
   readonly records: RecordsWriter;
+  /** Messages to other people, queued for delivery in this transaction: they exist exactly when the turn committed. */
+  readonly notifications: NotificationQueue;
 }
 
 export interface DialogPerson {

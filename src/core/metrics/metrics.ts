@@ -1,3 +1,5 @@
+import type { OutboxKind } from '../reminders/reminder-ports.ts';
+
 /** What a turn was: a message in a dialog's thread, a dialog started, a command, a reminder's button. */
 export type TurnKind = 'message' | 'start-dialog' | 'command' | 'action';
 
@@ -14,7 +16,7 @@ export interface Metrics {
   /** Runs one school's reminder sweep and records how long it took. */
   timeSweep<T>(sweep: () => Promise<T>): Promise<T>;
   /** Counts one run of a delivery job by how it ended. */
-  delivery(kind: 'digest' | 'notice', outcome: DeliveryOutcome): void;
+  delivery(kind: OutboxKind, outcome: DeliveryOutcome): void;
 }
 
 export const noMetrics: Metrics = {

@@ -3,16 +3,18 @@ import type { IsoDate } from '../calendar/iso-date.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import { calendarOf, type School } from '../schools/school.ts';
 import type { Clock } from '../time/clock.ts';
+import { say } from '../conversations/engine/outgoing-message.ts';
 import { composeDigest, type DigestMessage, peopleNamedIn } from './compose-digest.ts';
-import type { Deliverer, DeliveryResult, DigestDelivery, DigestOutbox, NoticeSender, ReminderStore } from './reminder-ports.ts';
-import type { Reminder } from './reminder-types.ts';
+import type { Deliverer, DeliveryLookup, DeliveryResult, DigestOutbox, DigestRecipient, MessageSender, ReminderStore } from './reminder-ports.ts';
+import type { Reminder, ReminderPerson } from './reminder-types.ts';
 import { secondsUntilWindow } from './sending-window.ts';
 
 export interface DeliveryDeps {
   outbox: DigestOutbox;
   reminders: Pick<ReminderStore, 'loadHead'>;
   deliverer: Deliverer;
-  notices: NoticeSender;
+  /** Sends the head's notices and the notifications of turns (over the same router as the digests). */
+  messenger: MessageSender;
   clock: Clock;
   findSchool(slug: string): Promise<School | undefined>;
   /** The one access rule: a digest naming someone else is a read of their records, decided and logged there. */
@@ -61,30 +63,27 @@ export async function deliverQueuedDigest(deps: DeliveryDeps, job: QueuedJob, at
   if (closed !== undefined) return closed;
   const digest = await deps.outbox.claimDigest(job.id, now);
   if (digest === undefined || digest.status !== 'pending') return { step: 'done', outcome: 'not-pending' };
-  const recipient = digest.recipient;
-  if (recipient === undefined || !recipient.active) {
-    // Nothing anyone can fix: the person has left. Recorded as failed, nobody is told.
-    await deps.outbox.markFailed(digest.id, attempt.number, 'the recipient is no longer on the school roster');
-    return { step: 'done', outcome: 'dead-letter' };
-  }
-  const { message, reads } = await readableDigest(deps.access, digest.recipientId, digest.date, digest.reminders, now);
+  // Items about other people pass the access rule on the day it goes out; a recipient who has left is deliverRow's dead letter.
+  const { message, reads } = digest.recipient?.active === true ? await readableDigest(deps.access, digest.recipientId, digest.date, digest.reminders, now) : { message: composeDigest(digest.recipientId, digest.date, digest.reminders), reads: [] };
   if (message === undefined) {
     // Everything in it was about people the recipient may no longer read (a reviewer changed since the sweep).
     await deps.outbox.markFailed(digest.id, attempt.number, 'nothing left in it that the recipient may read');
     return { step: 'done', outcome: 'dead-letter' };
   }
-  const delivery = { key: digest.key, recipient: { id: recipient.id, email: recipient.email, fullName: recipient.fullName }, message };
   // The digest is read once the channel has it: only then are the people it names told who saw what.
   const logReads = () => deps.access.log(digest.recipientId, reads, 'obligations', now, 'digest');
-  // An earlier attempt died between sending and recording it: ask the platform before sending again.
-  if (digest.sendingSince !== undefined && (await alreadyDelivered(deps.deliverer, delivery, digest.sendingSince))) {
-    await logReads();
-    const marked = await deps.outbox.markSent(digest.id, now);
-    return { step: 'done', outcome: marked ? 'sent' : 'not-pending' };
-  }
-  const result = await attemptSafely(() => deps.deliverer.deliver(delivery));
-  if (result.ok) await logReads();
-  return settle(deps, { id: digest.id, schoolId: digest.schoolId }, attempt, result, true);
+  return deliverRow(deps, attempt, digest, true, (recipient) => deps.deliverer.deliver({ key: digest.key, recipient, message }), logReads);
+}
+
+/**
+ * Delivers one notification a turn queued (a reviewer told a plan awaits them): the digest's
+ * rules, except that it goes at once rather than waiting for the school's reminder window, since
+ * it answers something a colleague has just done.
+ */
+export async function deliverQueuedNotification(deps: DeliveryDeps, job: QueuedJob, attempt: Attempt): Promise<DeliveryStep> {
+  const notification = await deps.outbox.claimNotification(job.id, deps.clock.now());
+  if (notification === undefined || notification.status !== 'pending') return { step: 'done', outcome: 'not-pending' };
+  return deliverRow(deps, attempt, notification, true, (recipient) => deps.messenger.sendMessages(recipient, notification.messages, notification.key));
 }
 
 /**
@@ -116,31 +115,75 @@ export async function deliverQueuedNotice(deps: DeliveryDeps, job: QueuedJob, at
   if (closed !== undefined) return closed;
   const notice = await deps.outbox.loadNotice(job.id);
   if (notice === undefined || notice.status !== 'pending') return { step: 'done', outcome: 'not-pending' };
-  const recipient = notice.recipient;
-  if (recipient === undefined || !recipient.active) {
-    await deps.outbox.markFailed(notice.id, attempt.number, 'the recipient is no longer on the school roster');
-    return { step: 'done', outcome: 'dead-letter' };
-  }
   const failed = await deps.outbox.list({ schoolSlug: notice.schoolSlug, failedOnly: true, limit: 1000 });
   const digests = failed.filter((entry) => entry.kind === 'digest');
+  const notifications = failed.filter((entry) => entry.kind === 'notification').length;
   const examples = digests
     .slice(0, 5)
     .map((entry) => `• ${entry.recipientEmail} (${entry.date}): ${entry.lastError ?? 'unknown error'}`)
     .join('\n');
   const count = digests.length;
   const text = [
-    `Trellis could not deliver ${count} reminder ${count === 1 ? 'digest' : 'digests'} for ${notice.schoolSlug}.`,
+    `Trellis could not deliver ${undelivered(count, notifications)} for ${notice.schoolSlug}.`,
     examples,
     `Run \`trellis outbox --school ${notice.schoolSlug} --failed\` to see them and \`trellis outbox resend --all-failed --school ${notice.schoolSlug}\` once the cause is fixed.`,
   ]
     .filter(Boolean)
     .join('\n');
-  const result = await attemptSafely(() => deps.notices.sendNotice({ id: recipient.id, email: recipient.email, fullName: recipient.fullName }, text, notice.key));
-  return settle(deps, { id: notice.id, schoolId: notice.schoolId }, attempt, result, false);
+  return deliverRow(deps, attempt, notice, false, (recipient) => deps.messenger.sendMessages(recipient, [say(text)], notice.key));
+}
+
+/** "3 reminder digests", "1 notification", "2 reminder digests and 1 notification". */
+function undelivered(digests: number, notifications: number): string {
+  const ofDigests = `${digests} reminder ${digests === 1 ? 'digest' : 'digests'}`;
+  const ofNotifications = `${notifications} ${notifications === 1 ? 'notification' : 'notifications'}`;
+  if (notifications === 0) return ofDigests;
+  return digests === 0 ? ofNotifications : `${ofDigests} and ${ofNotifications}`;
+}
+
+/** An outbox row claimed for delivery, whatever it carries. */
+interface ClaimedRow {
+  id: string;
+  key: string;
+  schoolId: string;
+  recipient?: ReminderPerson | undefined;
+  sendingSince?: Date | undefined;
+}
+
+/**
+ * The one set of delivery rules for every kind of outbox row: a recipient who has left is a dead
+ * letter nobody is told about; a row an earlier attempt died sending is looked up on the platform
+ * before it is sent again; then one attempt, settled (sent, retry with back-off, wait for
+ * Retry-After, or dead letter, telling the head when `tellHead`).
+ */
+async function deliverRow(
+  deps: DeliveryDeps,
+  attempt: Attempt,
+  row: ClaimedRow,
+  tellHead: boolean,
+  send: (recipient: DigestRecipient) => Promise<DeliveryResult>,
+  onDelivered?: () => Promise<void>,
+): Promise<DeliveryStep> {
+  const person = row.recipient;
+  if (person === undefined || !person.active) {
+    // Nothing anyone can fix: the person has left. Recorded as failed, nobody is told.
+    await deps.outbox.markFailed(row.id, attempt.number, 'the recipient is no longer on the school roster');
+    return { step: 'done', outcome: 'dead-letter' };
+  }
+  const recipient = { id: person.id, email: person.email, fullName: person.fullName };
+  // An earlier attempt died between sending and recording it: ask the platform before sending again.
+  if (row.sendingSince !== undefined && (await alreadyDelivered(deps.deliverer, { key: row.key, recipient }, row.sendingSince))) {
+    await onDelivered?.();
+    const marked = await deps.outbox.markSent(row.id, deps.clock.now());
+    return { step: 'done', outcome: marked ? 'sent' : 'not-pending' };
+  }
+  const result = await attemptSafely(() => send(recipient));
+  if (result.ok) await onDelivered?.();
+  return settle(deps, row, attempt, result, tellHead);
 }
 
 /** The channel's lookup, when it has one; a lookup that fails counts as "not delivered" (send again, at least once). */
-async function alreadyDelivered(deliverer: Deliverer, delivery: DigestDelivery, since: Date): Promise<boolean> {
+async function alreadyDelivered(deliverer: Deliverer, delivery: DeliveryLookup, since: Date): Promise<boolean> {
   if (deliverer.wasDelivered === undefined) return false;
   try {
     return (await deliverer.wasDelivered(delivery, since)) === true;

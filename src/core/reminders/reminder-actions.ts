@@ -2,6 +2,7 @@ import type { Actor, ReminderActionOutcome, ReminderActions } from '../bot/bot-p
 import { addCalendarDays, type IsoDate, isIsoDate } from '../calendar/iso-date.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import { type OutgoingMessage, say } from '../conversations/engine/outgoing-message.ts';
+import { keyNotifications, type QueuedNotification } from '../notifications/notification-queue.ts';
 import { dialogForObligation, isAdjustableKind, kindInfo } from '../obligations/obligation-kinds.ts';
 import { readableDate } from '../reports/readable-date.ts';
 
@@ -43,7 +44,8 @@ export interface ReminderActionStore {
   markDone(change: ChangeBase): Promise<boolean>;
   /** Also false when it is already snoozed until that same day. */
   snooze(change: ChangeBase & { until: IsoDate }): Promise<boolean>;
-  markNotApplicable(change: ChangeBase & { reason: string }): Promise<boolean>;
+  /** `notify`: messages to other people, queued in the same transaction as the change, and only if it changed something. */
+  markNotApplicable(change: ChangeBase & { reason: string; notify: readonly QueuedNotification[] }): Promise<boolean>;
 }
 
 /** How far past its due date a reminder may be put off: long enough for a short absence, short enough that it is not forgotten. */
@@ -142,16 +144,16 @@ export class ObligationReminderActions implements ReminderActions {
         message: { type: 'form', title: `Why doesn’t “${obligation.label}” apply? (${actor.person.id === obligation.personId ? 'your reviewer' : obligation.personName} will see this)`, fields: [{ id: 'reason', label: 'Reason', kind: 'long-text', required: true }] },
       };
     }
-    const changed = await this.#store.markNotApplicable({ ...change, reason: why });
-    if (!changed) return reply(`${describe(obligation)} is already marked not applicable.`);
     // The other side of the review is told, so an item never quietly disappears from a cycle.
     const other = actor.person.id === obligation.personId ? obligation.reviewer : { id: obligation.personId, fullName: obligation.personName };
     const tell = other !== undefined && other.id !== actor.person.id ? other : undefined;
     const notice = `${actor.person.fullName} marked “${obligation.label}”${actor.person.id === obligation.personId ? '' : ` for ${obligation.personName}`} (due ${readableDate(obligation.dueOn, today)}) as not applicable. Reason: ${why}`;
+    const notify = keyNotifications(`act:${change.obligationId}:not-applicable:${change.at.getTime()}`, tell === undefined ? [] : [{ personId: tell.id, messages: [say(notice)] }]);
+    const changed = await this.#store.markNotApplicable({ ...change, reason: why, notify });
+    if (!changed) return reply(`${describe(obligation)} is already marked not applicable.`);
     return {
       kind: 'reply',
       messages: [say(`Marked not applicable: ${describe(obligation)}.${tell === undefined ? '' : ` I’ve let ${tell.fullName} know.`}`)],
-      notifications: tell === undefined ? [] : [{ personId: tell.id, messages: [say(notice)] }],
     };
   }
 }

@@ -1,3 +1,4 @@
+import type { OutgoingMessage } from '../conversations/engine/outgoing-message.ts';
 import type { IsoDate } from '../calendar/iso-date.ts';
 import type { DeadlineObligation } from '../deadlines/deadline-obligation.ts';
 import type { DigestMessage } from './compose-digest.ts';
@@ -57,11 +58,27 @@ export interface QueuedNotice {
   status: OutboxStatus;
 }
 
+/** A notification to someone about another person's turn, read for delivering it (see NotificationQueue). */
+export interface QueuedNotificationRow {
+  id: string;
+  key: string;
+  recipient?: ReminderPerson | undefined;
+  schoolId: string;
+  schoolSlug: string;
+  status: OutboxStatus;
+  /** As for a digest: an attempt that died mid-send, and may have delivered it. */
+  sendingSince?: Date | undefined;
+  messages: OutgoingMessage[];
+}
+
+/** What an outbox row delivers: a day's digest, the head's dead-letter notice, or a notification from a turn. */
+export type OutboxKind = 'digest' | 'notice' | 'notification';
+
 /** One row of `trellis outbox`. */
 export interface OutboxEntry {
   id: string;
   key: string;
-  kind: 'digest' | 'notice';
+  kind: OutboxKind;
   schoolSlug: string;
   recipientEmail: string;
   date: IsoDate;
@@ -84,6 +101,8 @@ export interface DigestOutbox {
    */
   claimDigest(id: string, now: Date): Promise<QueuedDigest | undefined>;
   loadNotice(id: string): Promise<QueuedNotice | undefined>;
+  /** Reads a notification for delivering it and marks an attempt as starting, as `claimDigest` does. */
+  claimNotification(id: string, now: Date): Promise<QueuedNotificationRow | undefined>;
   /** pending → sent; false when the row was not pending (another run got there first). */
   markSent(id: string, now: Date): Promise<boolean>;
   /** The failed attempt's error and the attempts so far, for `trellis outbox`; the row stays pending. */
@@ -94,7 +113,7 @@ export interface DigestOutbox {
   queueDeadLetterNotice(schoolId: string, recipientId: string, today: IsoDate, now: Date): Promise<boolean>;
   /** Queues a delivery job for every pending row that has none (rows from before the job engine); returns how many. */
   queueMissingJobs(): Promise<number>;
-  /** Digests and notices, newest first; only failed ones with `failedOnly`. */
+  /** Digests, notices and notifications, newest first; only failed ones with `failedOnly`. */
   list(filter: { schoolSlug?: string | undefined; failedOnly?: boolean | undefined; limit?: number | undefined }): Promise<OutboxEntry[]>;
   /** Failed rows back to pending with a fresh delivery job; `ids` by id or key prefix, or every failed one. Returns those re-queued. */
   resend(which: { ids: readonly string[] } | { allFailed: true; schoolSlug?: string | undefined }): Promise<OutboxEntry[]>;
@@ -144,6 +163,12 @@ export interface DigestRecipient {
   fullName: string;
 }
 
+/** What a channel needs to look a delivery up in the person's chat: its key and its recipient. */
+export interface DeliveryLookup {
+  key: string;
+  recipient: DigestRecipient;
+}
+
 export interface DigestDelivery {
   /** `digest:<recipientId>:<date>`: stable, so a channel may use it as an idempotency key. */
   key: string;
@@ -167,10 +192,13 @@ export interface Deliverer {
    * message older than that cannot be it, so the lookup reads no further back. Optional: only
    * channels that can look it up implement it.
    */
-  wasDelivered?(delivery: DigestDelivery, since: Date): Promise<boolean | undefined>;
+  wasDelivered?(delivery: DeliveryLookup, since: Date): Promise<boolean | undefined>;
 }
 
-/** Sends a plain message to one person (the head's dead-letter notice) over the same channels. */
-export interface NoticeSender {
-  sendNotice(recipient: DigestRecipient, text: string, key: string): Promise<DeliveryResult>;
+/**
+ * Sends messages to one person over the same channels, carrying `key` as a digest does (so the
+ * lookup finds them): the head's dead-letter notice and the notifications of turns.
+ */
+export interface MessageSender {
+  sendMessages(recipient: DigestRecipient, messages: readonly OutgoingMessage[], key: string): Promise<DeliveryResult>;
 }

@@ -1,6 +1,6 @@
 import { londonDateOf } from '../calendar/london-time.ts';
 import { academicYearLabel } from '../calendar/term-dates.ts';
-import type { Notifier } from '../bot/trellis-bot.ts';
+import { keyNotifications, type NotificationQueue } from '../notifications/notification-queue.ts';
 import { say } from '../conversations/engine/outgoing-message.ts';
 import type { Policy } from '../policy/policy-schema.ts';
 import { recordTableTitle } from '../records/record-tables.ts';
@@ -106,12 +106,15 @@ export function retentionMessage(input: { schoolName: string; expiredThroughYear
  * The daily job: one retention run over every school, each head sent what went. The schedule
  * calls it once a day (a retried day sends nothing twice: the message key carries the date).
  */
-export async function dailyRetention(deps: RetentionDeps & { notifier: Notifier; listSchoolSlugs(): Promise<string[]> }): Promise<RetentionResult[]> {
+export async function dailyRetention(deps: RetentionDeps & { notifications: NotificationQueue; listSchoolSlugs(): Promise<string[]> }): Promise<RetentionResult[]> {
   const results = await runRetention(deps, await deps.listSchoolSlugs(), { dryRun: false });
-  const today = londonDateOf(deps.clock.now());
+  const now = deps.clock.now();
+  const today = londonDateOf(now);
   for (const result of results) {
-    if (result.message === undefined) continue;
-    for (const head of result.tell) await deps.notifier.sendTo(head.id, [say(result.message)], `retention:${result.school}:${today}:${head.id}`);
+    const message = result.message;
+    if (message === undefined) continue;
+    // Queued for the job engine to deliver like any notification; the key carries the date.
+    await deps.notifications.queue(keyNotifications(`retention:${result.school}:${today}`, result.tell.map((head) => ({ personId: head.id, messages: [say(message)] }))), now);
   }
   return results;
 }

@@ -1,14 +1,25 @@
 import { DELIVERY_MAX_ATTEMPTS } from '../../core/reminders/deliver-digest.ts';
+import type { OutboxKind } from '../../core/reminders/reminder-ports.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 
 /** The job engine's task names: one place, for the SQL that queues jobs and the worker that runs them. */
 export const JOB = {
   deliverDigest: 'deliver-digest',
   deliverNotice: 'deliver-notice',
+  deliverNotification: 'deliver-notification',
   sweepSchool: 'sweep-school',
   sweepAll: 'sweep-all',
   retention: 'retention',
 } as const;
+
+/** Which task delivers each kind of outbox row. */
+export const DELIVERY_TASK: Record<OutboxKind, string> = { digest: JOB.deliverDigest, notice: JOB.deliverNotice, notification: JOB.deliverNotification };
+
+/** An outbox row's `payload.type` is one of these when it is delivered (rather than carried, as a reminder is carried by its digest). */
+export function isDeliveredRow(alias: 'd' | 'none' = 'd'): Prisma.Sql {
+  const column = alias === 'd' ? Prisma.sql`d.payload->>'type'` : Prisma.sql`payload->>'type'`;
+  return Prisma.sql`${column} = ANY(${Object.keys(DELIVERY_TASK)}::text[])`;
+}
 
 /** The flag every job about one school carries, so a run can be kept to some schools (`trellis sweep --school`). */
 export function schoolFlag(slug: string): string {
@@ -31,8 +42,8 @@ export type JobKeyMode = 'new' | 'resend';
  * creates (or re-sends) the rows: the job exists exactly when the row does. The row's key is the
  * job key, so the same row never has two jobs waiting.
  */
-export function queueDeliveryJobs(rows: readonly { id: string; key: string; kind: 'digest' | 'notice' }[], mode: JobKeyMode, delaySeconds = 0): Prisma.Sql {
-  const task = rows.map((row) => (row.kind === 'digest' ? JOB.deliverDigest : JOB.deliverNotice));
+export function queueDeliveryJobs(rows: readonly { id: string; key: string; kind: OutboxKind }[], mode: JobKeyMode, delaySeconds = 0): Prisma.Sql {
+  const task = rows.map((row) => DELIVERY_TASK[row.kind]);
   // The job carries the row's school, so a delivery can wait for the school's window before reading the row.
   return Prisma.sql`
     SELECT count(graphile_worker.add_job(r.task, json_build_object('id', r.id, 'school', s.slug), job_key := r.key,

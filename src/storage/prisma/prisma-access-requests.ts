@@ -1,5 +1,7 @@
 import type { AccessRequestRecord, AccessRequestStatus, AccessRequestStore } from '../../core/access/access-ports.ts';
+import type { QueuedNotification } from '../../core/notifications/notification-queue.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
+import { queueNotificationRows } from './prisma-notification-queue.ts';
 
 const STATUSES: readonly AccessRequestStatus[] = ['requested', 'granted', 'refused'];
 
@@ -55,12 +57,16 @@ export class PrismaAccessRequestStore implements AccessRequestStore {
     this.#prisma = prisma;
   }
 
-  async create(input: { requesterId: string; subjectId: string; reason: string; at: Date }): Promise<AccessRequestRecord> {
-    const row = await this.#prisma.accessGrant.create({
-      data: { requesterId: input.requesterId, subjectId: input.subjectId, reason: input.reason, status: 'requested', requestedAt: input.at },
-      select: SELECT,
+  create(input: { requesterId: string; subjectId: string; reason: string; at: Date; notify: (request: AccessRequestRecord) => QueuedNotification[] }): Promise<AccessRequestRecord> {
+    return this.#prisma.$transaction(async (tx) => {
+      const row = await tx.accessGrant.create({
+        data: { requesterId: input.requesterId, subjectId: input.subjectId, reason: input.reason, status: 'requested', requestedAt: input.at },
+        select: SELECT,
+      });
+      const request = toRecord(row);
+      await queueNotificationRows(tx, input.notify(request), input.at);
+      return request;
     });
-    return toRecord(row);
   }
 
   async pending(schoolId: string): Promise<AccessRequestRecord[]> {
@@ -68,13 +74,20 @@ export class PrismaAccessRequestStore implements AccessRequestStore {
     return rows.map(toRecord);
   }
 
-  async decide(id: string, d: { status: 'granted' | 'refused'; decidedById: string; at: Date; expiresAt?: Date | undefined; note?: string | undefined }): Promise<boolean> {
-    // Only a waiting request changes: two heads deciding at once cannot both win.
-    const { count } = await this.#prisma.accessGrant.updateMany({
-      where: { id, status: 'requested' },
-      data: { status: d.status, grantedById: d.decidedById, grantedAt: d.status === 'granted' ? d.at : null, expiresAt: d.expiresAt ?? null, decisionNote: d.note ?? null },
+  decide(
+    id: string,
+    d: { status: 'granted' | 'refused'; decidedById: string; at: Date; expiresAt?: Date | undefined; note?: string | undefined; notify: readonly QueuedNotification[] },
+  ): Promise<boolean> {
+    return this.#prisma.$transaction(async (tx) => {
+      // Only a waiting request changes: two heads deciding at once cannot both win, nor both tell anyone.
+      const { count } = await tx.accessGrant.updateMany({
+        where: { id, status: 'requested' },
+        data: { status: d.status, grantedById: d.decidedById, grantedAt: d.status === 'granted' ? d.at : null, expiresAt: d.expiresAt ?? null, decisionNote: d.note ?? null },
+      });
+      if (count !== 1) return false;
+      await queueNotificationRows(tx, d.notify, d.at);
+      return true;
     });
-    return count === 1;
   }
 
   async markNotified(id: string, at: Date): Promise<void> {

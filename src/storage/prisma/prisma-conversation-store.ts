@@ -20,6 +20,7 @@ import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { fromDbDate, toDbDate } from './db-date.ts';
 import { PrismaAccessLogStore, PrismaPeopleFacts } from './prisma-access-relationships.ts';
 import { PrismaDialogRecords, PrismaRecordReads } from './prisma-dialog-records.ts';
+import { PrismaTransactionNotificationQueue } from './prisma-notification-queue.ts';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
@@ -45,11 +46,13 @@ class PrismaConversationTransaction implements ConversationTransaction {
   readonly #tx: Tx;
   readonly reads: DialogReads;
   readonly records: PrismaDialogRecords;
+  readonly notifications: PrismaTransactionNotificationQueue;
 
   constructor(tx: Tx) {
     this.#tx = tx;
     this.reads = new PrismaDialogReads(tx);
     this.records = new PrismaDialogRecords(tx);
+    this.notifications = new PrismaTransactionNotificationQueue(tx);
   }
 
   async claimInbound(tenant: string, platform: string, messageId: string): Promise<boolean> {

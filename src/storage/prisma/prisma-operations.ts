@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../db/create-prisma-client.ts';
-import { JOB_SCHEMA } from '../jobs/delivery-jobs.ts';
+import { isDeliveredRow, JOB_SCHEMA } from '../jobs/delivery-jobs.ts';
 
 /**
  * What `/readyz` and `/metrics` read from the database: cheap counting queries, each one round
@@ -25,10 +25,10 @@ export class PrismaOperations {
     return expected.filter((name) => !applied.has(name));
   }
 
-  /** Digests and notices that could not be delivered (dead letters), as `trellis outbox --failed` lists them; not the reminders they carried. */
+  /** Digests, notices and notifications that could not be delivered (dead letters), as `trellis outbox --failed` lists them; not the reminders they carried. */
   async countDeadLetters(): Promise<number> {
     const [row] = await this.#prisma.$queryRaw<{ failed: number }[]>`
-      SELECT count(*)::int AS failed FROM nudge_outbox WHERE status = 'failed' AND payload->>'type' IN ('digest', 'notice')`;
+      SELECT count(*)::int AS failed FROM nudge_outbox WHERE status = 'failed' AND ${isDeliveredRow('none')}`;
     return row?.failed ?? 0;
   }
 

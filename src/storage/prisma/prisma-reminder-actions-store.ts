@@ -1,9 +1,11 @@
 import type { IsoDate } from '../../core/calendar/iso-date.ts';
 import { relationshipsOn } from '../../core/access/relationships.ts';
 import type { ActionableObligation, ReminderActionStore } from '../../core/reminders/reminder-actions.ts';
+import type { QueuedNotification } from '../../core/notifications/notification-queue.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { toDbDate } from './db-date.ts';
 import { PrismaPeopleFacts } from './prisma-access-relationships.ts';
+import { queueNotificationRows } from './prisma-notification-queue.ts';
 
 interface ChangeBase {
   obligationId: string;
@@ -75,12 +77,17 @@ export class PrismaReminderActionsStore implements ReminderActionStore {
     );
   }
 
-  markNotApplicable(change: ChangeBase & { reason: string }): Promise<boolean> {
-    return this.#changeAndAudit(change, 'obligation.not-applicable', { reason: change.reason }, (tx) =>
-      tx.obligation.updateMany({
-        where: { id: change.obligationId, status: { in: ['open', 'snoozed'] } },
-        data: { status: 'not-applicable', note: change.reason, snoozedUntil: null },
-      }),
+  markNotApplicable(change: ChangeBase & { reason: string; notify: readonly QueuedNotification[] }): Promise<boolean> {
+    return this.#changeAndAudit(
+      change,
+      'obligation.not-applicable',
+      { reason: change.reason },
+      (tx) =>
+        tx.obligation.updateMany({
+          where: { id: change.obligationId, status: { in: ['open', 'snoozed'] } },
+          data: { status: 'not-applicable', note: change.reason, snoozedUntil: null },
+        }),
+      change.notify,
     );
   }
 
@@ -89,6 +96,7 @@ export class PrismaReminderActionsStore implements ReminderActionStore {
     action: string,
     details: Record<string, string>,
     update: (tx: Transaction) => Promise<{ count: number }>,
+    notify: readonly QueuedNotification[] = [],
   ): Promise<boolean> {
     return this.#prisma.$transaction(async (tx) => {
       const { count } = await update(tx);
@@ -96,6 +104,7 @@ export class PrismaReminderActionsStore implements ReminderActionStore {
       await tx.auditEvent.create({
         data: { schoolId: change.schoolId, actorId: change.actorId, action, subjectType: 'obligation', subjectId: change.obligationId, at: change.at, details },
       });
+      await queueNotificationRows(tx, notify, change.at);
       return true;
     });
   }

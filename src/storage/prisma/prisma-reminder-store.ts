@@ -2,12 +2,25 @@ import { z } from 'zod';
 import type { IsoDate } from '../../core/calendar/iso-date.ts';
 import type { DeadlineObligation } from '../../core/deadlines/deadline-obligation.ts';
 import { DEADLINE_KINDS } from '../../core/deadlines/event-deadlines.ts';
-import type { DigestOutbox, HeldMeeting, OutboxEntry, OutboxStatus, QueuedDigest, QueuedNotice, ReminderStore, SweepInputs, SweepPage } from '../../core/reminders/reminder-ports.ts';
+import type { OutgoingMessage } from '../../core/conversations/engine/outgoing-message.ts';
+import type {
+  DigestOutbox,
+  HeldMeeting,
+  OutboxEntry,
+  OutboxKind,
+  OutboxStatus,
+  QueuedDigest,
+  QueuedNotice,
+  QueuedNotificationRow,
+  ReminderStore,
+  SweepInputs,
+  SweepPage,
+} from '../../core/reminders/reminder-ports.ts';
 import type { Reminder, ReminderObligation, ReminderPerson, ReminderPoint } from '../../core/reminders/reminder-types.ts';
 import type { SweepCandidates } from '../../core/reminders/sweep-candidates.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
-import { NOTICE_GATHER_SECONDS, queueDeliveryJobs } from '../jobs/delivery-jobs.ts';
+import { isDeliveredRow, NOTICE_GATHER_SECONDS, queueDeliveryJobs } from '../jobs/delivery-jobs.ts';
 import { toDbDate } from './db-date.ts';
 
 /**
@@ -21,6 +34,7 @@ import { toDbDate } from './db-date.ts';
  *   `payload.digestKey` is set once a digest carries it.
  * - `digest`: `digest:<recipient>:<date>`, the day's one message, listing the reminder keys it carries.
  * - `notice`: `notice:dead-letters:<school>:<date>`, the head's one message a day about dead letters.
+ * - `notification`: `notify:<cause>:<i>`, a message to someone about another person's turn (see prisma-notification-queue.ts).
  * Status runs pending → sent, or failed (a dead letter); the job engine holds when to try next.
  */
 export class PrismaReminderStore implements ReminderStore, DigestOutbox {
@@ -198,6 +212,28 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
     return { id: row.id, key: row.key, recipient: toPerson(row.recipient), schoolId: row.school_id, schoolSlug: row.school_slug, date: payload.date, status: toStatus(row.status) };
   }
 
+  async claimNotification(id: string, now: Date): Promise<QueuedNotificationRow | undefined> {
+    const [row] = await this.#prisma.$queryRaw<(QueuedRow & { previous: Date | null })[]>`
+      WITH target AS (
+        SELECT id, sending_since AS previous FROM nudge_outbox WHERE id = ${id}::uuid AND payload->>'type' = 'notification' FOR UPDATE
+      ), claimed AS (
+        UPDATE nudge_outbox d SET sending_since = ${now} FROM target t WHERE d.id = t.id AND d.status = 'pending' RETURNING d.id
+      )
+      ${queuedRows({ columns: Prisma.sql`, t.previous`, joins: Prisma.sql`JOIN target t ON t.id = d.id` })}`;
+    if (row === undefined) return undefined;
+    const payload = NotificationPayloadSchema.parse(row.payload);
+    return {
+      id: row.id,
+      key: row.key,
+      recipient: toPerson(row.recipient),
+      schoolId: row.school_id,
+      schoolSlug: row.school_slug,
+      status: toStatus(row.status),
+      sendingSince: row.previous ?? undefined,
+      messages: payload.messages as OutgoingMessage[],
+    };
+  }
+
   async markSent(id: string, now: Date): Promise<boolean> {
     return (await this.#settle(id, Prisma.sql`status = 'sent', sent_at = ${now}, last_error = NULL`)) > 0;
   }
@@ -241,9 +277,9 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
   }
 
   async queueMissingJobs(): Promise<number> {
-    const rows = await this.#prisma.$queryRaw<{ id: string; key: string; kind: 'digest' | 'notice' }[]>`
+    const rows = await this.#prisma.$queryRaw<{ id: string; key: string; kind: OutboxKind }[]>`
       SELECT d.id::text AS id, d.key, d.payload->>'type' AS kind FROM nudge_outbox d
-      WHERE d.status = 'pending' AND d.payload->>'type' IN ('digest', 'notice')
+      WHERE d.status = 'pending' AND ${isDeliveredRow()}
         AND NOT EXISTS (SELECT 1 FROM graphile_worker._private_jobs j WHERE j.key = d.key)`;
     if (rows.length === 0) return 0;
     // 'new' mode leaves any job that appeared meanwhile alone, so this never doubles one.
@@ -253,7 +289,7 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
 
   async list(filter: { schoolSlug?: string | undefined; failedOnly?: boolean | undefined; limit?: number | undefined }): Promise<OutboxEntry[]> {
     const rows = await this.#prisma.$queryRaw<EntryRow[]>`
-      ${OUTBOX_ENTRY} WHERE d.payload->>'type' IN ('digest', 'notice')
+      ${OUTBOX_ENTRY} WHERE ${isDeliveredRow()}
         ${filter.schoolSlug === undefined ? Prisma.empty : Prisma.sql`AND s.slug = ${filter.schoolSlug}`}
         ${filter.failedOnly ? Prisma.sql`AND d.status = 'failed'` : Prisma.empty}
       ORDER BY d.created_at DESC, d.key LIMIT ${filter.limit ?? 200}`;
@@ -268,10 +304,10 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
           ? Prisma.empty
           : Prisma.sql`AND d.recipient_id IN (SELECT p.id FROM people p JOIN schools s ON s.id = p.school_id WHERE s.slug = ${which.schoolSlug})`;
     return this.#prisma.$transaction(async (tx) => {
-      const rows = await tx.$queryRaw<{ id: string; key: string; kind: 'digest' | 'notice' }[]>`
+      const rows = await tx.$queryRaw<{ id: string; key: string; kind: OutboxKind }[]>`
         WITH row AS (
           UPDATE nudge_outbox d SET status = 'pending', attempts = 0, last_error = NULL, updated_at = now()
-          WHERE d.status = 'failed' AND d.payload->>'type' IN ('digest', 'notice') ${chosen}
+          WHERE d.status = 'failed' AND ${isDeliveredRow()} ${chosen}
           RETURNING d.id, d.key, d.payload
         ), carried AS (
           UPDATE nudge_outbox r SET status = 'pending', last_error = NULL, updated_at = now()
@@ -326,7 +362,7 @@ function toEntry(row: EntryRow): OutboxEntry {
   return {
     id: row.id,
     key: row.key,
-    kind: row.kind === 'notice' ? 'notice' : 'digest',
+    kind: row.kind === 'notice' || row.kind === 'notification' ? row.kind : 'digest',
     schoolSlug: row.school_slug,
     recipientEmail: row.email,
     date: row.date,
@@ -441,6 +477,8 @@ function toObligation(row: ObligationRow): ReminderObligation {
 
 const DigestPayloadSchema = z.object({ type: z.literal('digest'), date: z.string(), reminderKeys: z.array(z.string()) });
 const NoticePayloadSchema = z.object({ type: z.literal('notice'), date: z.string() });
+// The messages were written by the core from its own OutgoingMessage values; their shape is checked as far as the type tag.
+const NotificationPayloadSchema = z.object({ type: z.literal('notification'), date: z.string(), messages: z.array(z.looseObject({ type: z.enum(['text', 'choices', 'form', 'summary']) })) });
 
 // Stored rows are read back, not trusted: a payload written by an older version fails loudly here.
 const ReminderPayloadSchema = z.object({

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe as group, expect, it } from 'vitest';
 import type { RunningApp } from '../../../src/compose-app.ts';
 import { fixedClock } from '../../../src/core/time/clock.ts';
 import { attachmentBytes } from '../../../src/core/conversations/engine/outgoing-message.ts';
+import { runDueJobs } from '../../../src/scheduler/job-worker.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { pdfText } from '../../core/reports/governors-year.ts';
 import { dmText, KINGSMEAD_PLAN_ANSWERS, newDataDir, PlaygroundClient, startPlayground } from './playground-client.ts';
@@ -52,6 +53,9 @@ group('the playground JSON API on the real app', () => {
     const transcript = await client.finishDialog(tom, threadId, ['Relationships with pupils', 'Adaptive teaching', 'Questioning'], /self-reflection is saved/);
     expect(transcript).toMatch(/let’s reflect on Teachers’ Standards/);
     expect(transcript).toMatch(/Your self-reflection: Teachers’ Standards/);
+    // Mo is told by the job worker delivering what the turn queued, through the router to the playground.
+    expect(dmText(await client.threads(mo))).not.toMatch(/Tom Baker has completed their self-reflection\./);
+    await runDueJobs(db.url, app.jobs);
     expect(dmText(await client.threads(mo))).toMatch(/Tom Baker has completed their self-reflection\./);
     const obligation = await db.prisma.obligation.findFirstOrThrow({ where: { personId: tom, kind: 'self-reflection' } });
     expect(obligation.status).toBe('done');
@@ -69,11 +73,13 @@ group('the playground JSON API on the real app', () => {
     const mo = await client.personId('Mo Ahmed');
     const plan = await client.say(tom, 'dm', '/growth plan');
     await client.finishDialog(tom, plan.openThread!, KINGSMEAD_PLAN_ANSWERS, /submitted to Mo for agreement/);
+    await runDueJobs(db.url, app.jobs);
     expect(dmText(await client.threads(mo))).toMatch(/Tom Baker has submitted their growth plan/);
 
     const agree = await client.say(mo, 'dm', 'agree');
     const transcript = await client.finishDialog(mo, agree.openThread!, ['Great plan'], /Agreed — I’ve told Tom/);
     expect(transcript).toMatch(/Tom Baker’s growth plan/);
+    await runDueJobs(db.url, app.jobs);
     expect(dmText(await client.threads(tom))).toMatch(/Mo has agreed your growth plan\./);
     const saved = await db.prisma.growthPlan.findFirstOrThrow({ where: { personId: tom } });
     expect(saved).toMatchObject({ status: 'agreed', agreedById: mo });

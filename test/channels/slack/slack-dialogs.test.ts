@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../../src/core/time/clock.ts';
 import { seedSchool, type SeededSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
-import { buttonsOf, nextReplies, type SlackUser as User, SlackUser, type SlackWorld, settle, startSlackWorld, textOf, threadMessages } from './support/slack-harness.ts';
+import { buttonsOf, deliverQueued, nextReplies, type SlackUser as User, SlackUser, type SlackWorld, settle, startSlackWorld, textOf, threadMessages } from './support/slack-harness.ts';
 
 let db: TestDatabase;
 let world: SlackWorld;
@@ -72,7 +72,9 @@ describe('a self-reflection in a Slack DM thread (001 Kingsmead: three levels pe
     const entries = saved.entries as { kind: string; rating?: string; nextSteps?: string }[];
     expect(entries.filter((e) => e.kind === 'standard')).toHaveLength(HEADINGS);
     expect(entries[0]).toMatchObject({ rating: 'mostly', nextSteps: 'Next step 1' });
-    // Lena is told in her own DM, found by her roster e-mail.
+    // Lena is told in her own DM, found by her roster e-mail, by the job worker delivering what the turn queued.
+    expect(world.fake.callsOf('chat.postMessage').some((c) => c.body.channel === 'DULENA')).toBe(false);
+    await deliverQueued(world);
     await world.fake.until(() => world.fake.callsOf('chat.postMessage').some((c) => c.body.channel === 'DULENA'));
     expect(world.fake.callsOf('users.lookupByEmail').map((c) => c.body.email)).toContain(`lm@${slug}.example`);
     expect(textOf(world.fake.callsOf('chat.postMessage').find((c) => c.body.channel === 'DULENA'))).toBe('Tom Teacher has completed their self-reflection.');

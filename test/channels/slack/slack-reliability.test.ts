@@ -5,7 +5,7 @@ import { fixedClock } from '../../../src/core/time/clock.ts';
 import { seedSchool, type SeededSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { fixture, postEvent, postInteraction, postSigned } from './support/signed-requests.ts';
-import { nextReplies, SlackUser, type SlackWorld, settle, startSlackWorld, TEAM, textOf, threadMessages } from './support/slack-harness.ts';
+import { deliverQueued, nextReplies, SlackUser, type SlackWorld, settle, startSlackWorld, TEAM, textOf, threadMessages } from './support/slack-harness.ts';
 
 let db: TestDatabase;
 let world: SlackWorld;
@@ -271,8 +271,11 @@ describe('reminder digest buttons', () => {
     await world.fake.until(() => postsSince().some((call) => call.body.channel === 'DUSAM'));
     const closed = await db.prisma.obligation.findUniqueOrThrow({ where: { key: obligation.key } });
     expect(closed.status).toBe('not-applicable');
-    // The reviewer sees the reason (issue 6), then Sam gets the confirmation.
-    expect(postsSince().map((call) => call.body.channel)).toEqual(['DUHEAD', 'DUSAM']);
-    expect(JSON.stringify(postsSince()[0]!.body)).toMatch(/I have no TLR this year/);
+    // Sam gets the confirmation; the reviewer's message with the reason (issue 6) was queued with
+    // the change, and the job worker delivers it.
+    expect(postsSince().map((call) => call.body.channel)).toEqual(['DUSAM']);
+    await deliverQueued(world);
+    expect(postsSince().map((call) => call.body.channel)).toEqual(['DUSAM', 'DUHEAD']);
+    expect(JSON.stringify(postsSince()[1]!.body)).toMatch(/I have no TLR this year/);
   });
 });

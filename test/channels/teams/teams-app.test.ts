@@ -5,6 +5,7 @@ import { NOT_ON_ROSTER } from '../../../src/core/bot/trellis-bot.ts';
 import type { DigestMessage } from '../../../src/core/reminders/compose-digest.ts';
 import { fixedClock } from '../../../src/core/time/clock.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';
+import { runDueJobs } from '../../../src/scheduler/job-worker.ts';
 import { type SeededSchool, seedSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { cardProblems } from './support/card-validation.ts';
@@ -138,7 +139,9 @@ describe('Teams personal chat (issue 7)', () => {
     const entries = saved.entries as { kind: string; standard?: string; rating?: string; nextSteps?: string }[];
     expect(entries.filter((e) => e.kind === 'standard').map((e) => [e.standard, e.rating])).toEqual(headings.map((h, i) => [h, i === 2 ? 'fully' : i % 2 === 0 ? 'mostly' : 'fully']));
     expect(entries[8]).toMatchObject({ nextSteps: 'Next step for part-two' });
-    // The line manager hears through her own stored reference (a turn's notification).
+    // The line manager hears through her own stored reference (a turn's notification), once the job worker delivers what the turn queued.
+    expect(textsTo(users.lm)).not.toContain('Tom Teacher has completed their self-reflection.');
+    await runDueJobs(db.url, app.jobs);
     expect(textsTo(users.lm)).toContain('Tom Teacher has completed their self-reflection.');
   });
 

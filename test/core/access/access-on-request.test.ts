@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessRequests } from '../../../src/core/access/access-requests.ts';
 import type { Actor, KnownPerson } from '../../../src/core/bot/bot-ports.ts';
 import { growthHelp, parseGrowthCommand } from '../../../src/core/bot/growth-command.ts';
-import { type Notifier, TrellisBot } from '../../../src/core/bot/trellis-bot.ts';
+import { TrellisBot } from '../../../src/core/bot/trellis-bot.ts';
 import { ALL_DIALOGS } from '../../../src/core/conversations/dialogs/all-dialogs.ts';
 import { messageText, type OutgoingMessage } from '../../../src/core/conversations/engine/outgoing-message.ts';
 import { ConversationEngine } from '../../../src/core/conversations/engine/run-turn.ts';
 import { ObligationReminderActions } from '../../../src/core/reminders/reminder-actions.ts';
+import type { Deliverer, DigestRecipient, MessageSender } from '../../../src/core/reminders/reminder-ports.ts';
 import { CycleReports } from '../../../src/core/reports/cycle-reports.ts';
 import type { Clock } from '../../../src/core/time/clock.ts';
 import { PrismaPeopleFacts, prismaAccess } from '../../../src/storage/prisma/prisma-access-relationships.ts';
@@ -17,6 +18,8 @@ import { PrismaReminderActionsStore } from '../../../src/storage/prisma/prisma-r
 import { PrismaReportReads } from '../../../src/storage/prisma/prisma-report-reads.ts';
 import { type SeededSchool, seedSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
+import { runDueJobs } from '../../../src/scheduler/job-worker.ts';
+import { jobDepsFor } from '../reminders/support/job-runs.ts';
 import { knownPerson } from '../reports/report-fixture.ts';
 
 let db: TestDatabase;
@@ -25,12 +28,14 @@ let bot: TrellisBot;
 let current = new Date('2026-11-23T10:00:00Z');
 const clock: Clock = { now: () => new Date(current) };
 const sent: { personId: string; text: string }[] = [];
-const notifier: Notifier = {
-  sendTo: async (personId: string, messages: readonly OutgoingMessage[]) => {
-    sent.push({ personId, text: messages.map(messageText).join('\n') });
+/** The job engine's end of the router: what each queued notification delivered said, and to whom. */
+const messenger: MessageSender = {
+  sendMessages: async (recipient: DigestRecipient, messages: readonly OutgoingMessage[]) => {
+    sent.push({ personId: recipient.id, text: messages.map(messageText).join('\n') });
     return { ok: true };
   },
 };
+const nothingElse: Deliverer = { deliver: () => Promise.reject(new Error('no digests in these tests')) };
 const people: Record<string, KnownPerson> = {};
 
 beforeAll(async () => {
@@ -55,7 +60,6 @@ beforeAll(async () => {
     reports: new CycleReports(reads, access),
     actions: new ObligationReminderActions(new PrismaReminderActionsStore(db.prisma)),
     clock,
-    notifier,
     access: new AccessRequests({ facts: new PrismaPeopleFacts(db.prisma), store: new PrismaAccessRequestStore(db.prisma), guard: access.guard, reads }),
   });
   for (const key of Object.keys(s.ids)) people[key] = await knownPerson(db.prisma, s.ids[key]!);
@@ -66,6 +70,8 @@ let turn = 0;
 async function say(who: string, text: string): Promise<string> {
   const actor: Actor = { person: people[who]!, account: { platform: 'local', tenant: 'local', userId: people[who]!.id } };
   const outcome = await bot.command(actor, text, `m-${turn++}`);
+  // What the server's job worker does next: deliver whatever the command queued for other people.
+  await runDueJobs(db.url, jobDepsFor(db.prisma, nothingElse, clock, messenger));
   return outcome.kind === 'reply' ? outcome.messages.map(messageText).join('\n') : `(dialog ${outcome.dialogId})`;
 }
 

@@ -8,6 +8,7 @@ import { PrismaReminderActionsStore } from '../../../src/storage/prisma/prisma-r
 import type { SeededSchool } from '../../support/seed-school.ts';
 import { seedSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
+import { asNotifications, queuedNotifications } from '../../support/queued-notifications.ts';
 import { knownPerson } from '../reports/report-fixture.ts';
 
 /** Monday 23 November 2026, 10:00 London. */
@@ -179,16 +180,18 @@ describe('na: not applicable', () => {
     });
   });
 
-  it('records the reason, tells the reviewer, audits it; repeating it is harmless', async () => {
+  it('records the reason, queues the reviewer’s notification with the change, audits it; repeating it is harmless', async () => {
     const outcome = await act('tia', 'na', 'Peer observation', { reason: 'Part-time this term: agreed to skip' });
     expect(outcome).toEqual({
       kind: 'reply',
       messages: [{ type: 'text', text: 'Marked not applicable: “Peer observation” (Tia Teacher). I’ve let Mo Manager know.' }],
-      notifications: [{ personId: s.ids.mo, messages: [{ type: 'text', text: 'Tia Teacher marked “Peer observation” (due Fri 12 Feb 2027) as not applicable. Reason: Part-time this term: agreed to skip' }] }],
     });
     const row = await rowOf('Peer observation');
     expect([row.status, row.note]).toEqual(['not-applicable', 'Part-time this term: agreed to skip']);
+    const told = [{ personId: s.ids.mo, messages: [{ type: 'text', text: 'Tia Teacher marked “Peer observation” (due Fri 12 Feb 2027) as not applicable. Reason: Part-time this term: agreed to skip' }] }];
+    expect(asNotifications(await queuedNotifications(db.prisma, `notify:act:${row.id}:`))).toEqual(told);
     const again = await act('tia', 'na', 'Peer observation', { reason: 'again' });
+    expect(asNotifications(await queuedNotifications(db.prisma, `notify:act:${row.id}:`))).toEqual(told);
     expect(again).toEqual({ kind: 'reply', messages: [{ type: 'text', text: '“Peer observation” (Tia Teacher) is already marked not applicable.' }] });
     expect((await rowOf('Peer observation')).note).toBe('Part-time this term: agreed to skip');
     expect((await auditsOf('Peer observation')).map((a) => [a.action, a.actorId])).toEqual([['obligation.not-applicable', s.ids.tia]]);
@@ -217,8 +220,9 @@ describe('who may act', () => {
   });
 
   it('the reviewer marking an item not applicable tells the reviewee', async () => {
-    const outcome = await act('mo', 'na', 'Interim review', { reason: 'Covered by the capability process' });
-    expect(outcome.kind === 'reply' && outcome.notifications?.map((n) => [n.personId, messageText(n.messages[0]!)])).toEqual([
+    await act('mo', 'na', 'Interim review', { reason: 'Covered by the capability process' });
+    const queued = await queuedNotifications(db.prisma, `notify:act:${(await rowOf('Interim review')).id}:`);
+    expect(queued.map((n) => [n.personId, messageText(n.messages[0]!)])).toEqual([
       [s.ids.tia, 'Mo Manager marked “Interim review” for Tia Teacher (due Fri 26 Mar 2027) as not applicable. Reason: Covered by the capability process'],
     ]);
   });

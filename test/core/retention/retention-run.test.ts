@@ -9,9 +9,11 @@ import { getPreset } from '../../../src/core/policy/presets/index.ts';
 import { RECORD_TABLES } from '../../../src/core/records/record-tables.ts';
 import { dailyRetention, deleteMyExpiredRecords, expiredThroughYear, retentionYearsOf, type RetentionDeps, retentionMessage, runRetention } from '../../../src/core/retention/retention.ts';
 import { fixedClock } from '../../../src/core/time/clock.ts';
-import { messageText, type OutgoingMessage } from '../../../src/core/conversations/engine/outgoing-message.ts';
+import { messageText } from '../../../src/core/conversations/engine/outgoing-message.ts';
 import { PrismaRetentionStore } from '../../../src/storage/prisma/prisma-retention-store.ts';
+import { PrismaNotificationQueue } from '../../../src/storage/prisma/prisma-notification-queue.ts';
 import { PrismaSchoolRepository } from '../../../src/storage/prisma/prisma-school-repository.ts';
+import { queuedNotifications } from '../../support/queued-notifications.ts';
 import { runTrellisWith } from '../../support/run-cli.ts';
 import { type SeededRecords, seedEveryRecord } from '../../support/seed-every-record.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
@@ -187,22 +189,19 @@ describe('retention (003 §14.3, 004 §11.2)', () => {
   });
 
   it('003 §14.3: the daily job tells each head what went, once, and nobody when nothing went', async () => {
-    const sent: { personId: string; text: string; key: string }[] = [];
-    const notifier = {
-      sendTo: async (personId: string, messages: readonly OutgoingMessage[], key: string) => {
-        for (const m of messages) sent.push({ personId, text: messageText(m), key });
-        return { ok: true };
-      },
-    };
     const elsewhere = await db.prisma.school.findUniqueOrThrow({ where: { slug: 'elsewhere' } });
     await db.prisma.cycle.create({
       data: { schoolId: elsewhere.id, personId: ids.other, academicYear: 2018, startsOn: new Date('2018-09-01'), endsOn: new Date('2019-08-31') },
     });
-    const results = await dailyRetention({ ...deps, notifier, listSchoolSlugs: async () => ['penwith', 'elsewhere'] });
+    const notifications = new PrismaNotificationQueue(db.prisma);
+    const results = await dailyRetention({ ...deps, notifications, listSchoolSlugs: async () => ['penwith', 'elsewhere'] });
     expect(results.map((r) => r.destroyed.total)).toEqual([0, expect.any(Number)]);
+    // Queued for the job engine like any notification, keyed by school and day: a second run the same day queues nothing more.
+    await dailyRetention({ ...deps, notifications, listSchoolSlugs: async () => ['penwith', 'elsewhere'] });
+    const sent = await queuedNotifications(db.prisma, 'notify:retention:');
     expect(sent).toHaveLength(1);
-    expect(sent[0]?.text).toMatch(/^elsewhere Academy: 1 record from 2019\/20 and earlier was destroyed, belonging to 1 person\./);
-    expect(sent[0]?.key).toMatch(/^retention:elsewhere:2026-11-30:/);
+    expect(messageText(sent[0]!.messages[0]!)).toMatch(/^elsewhere Academy: 1 record from 2019\/20 and earlier was destroyed, belonging to 1 person\./);
+    expect(sent[0]?.key).toMatch(/^notify:retention:elsewhere:2026-11-30:/);
   });
 
   it('003 §14.3: the head’s message counts records by kind and says the log keeps no content', () => {

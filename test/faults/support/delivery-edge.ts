@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface EdgeDelivery {
-  kind: 'digest' | 'notice';
+  kind: 'digest' | 'notice' | 'notification';
   key: string;
   email: string;
   /** Which worker process sent it. */
@@ -82,6 +82,10 @@ export class DeliveryEdge {
 
   digests(): EdgeDelivery[] {
     return this.accepted.filter((d) => d.kind === 'digest');
+  }
+
+  notifications(): EdgeDelivery[] {
+    return this.accepted.filter((d) => d.kind === 'notification');
   }
 
   notices(): EdgeDelivery[] {

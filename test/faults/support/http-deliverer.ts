@@ -1,4 +1,4 @@
-import type { Deliverer, DeliveryResult, DigestRecipient, NoticeSender } from '../../../src/core/reminders/reminder-ports.ts';
+import type { Deliverer, DeliveryResult, DigestRecipient, MessageSender } from '../../../src/core/reminders/reminder-ports.ts';
 
 /**
  * A channel at its HTTP edge, as Slack's and Teams' are: posts each digest and notice to the
@@ -6,8 +6,8 @@ import type { Deliverer, DeliveryResult, DigestRecipient, NoticeSender } from '.
  * retry, 404 nobody to deliver to). `lookup` turns on the "was it delivered?" check a retry
  * makes after a crash mid-send.
  */
-export function httpDeliverer(edgeUrl: string, worker: string, options: { lookup: boolean }): Deliverer & NoticeSender {
-  const post = async (kind: 'digest' | 'notice', key: string, recipient: DigestRecipient): Promise<DeliveryResult> => {
+export function httpDeliverer(edgeUrl: string, worker: string, options: { lookup: boolean }): Deliverer & MessageSender {
+  const post = async (kind: 'digest' | 'notice' | 'notification', key: string, recipient: DigestRecipient): Promise<DeliveryResult> => {
     const response = await fetch(`${edgeUrl}/deliver`, { method: 'POST', body: JSON.stringify({ kind, key, email: recipient.email, worker }) });
     const body = (await response.json()) as { ok: boolean; error?: string };
     if (response.ok) return { ok: true };
@@ -16,9 +16,9 @@ export function httpDeliverer(edgeUrl: string, worker: string, options: { lookup
     if (response.status === 404) return { ok: false, error, permanent: true };
     return { ok: false, error };
   };
-  const deliverer: Deliverer & NoticeSender = {
+  const deliverer: Deliverer & MessageSender = {
     deliver: (delivery) => post('digest', delivery.key, delivery.recipient),
-    sendNotice: (recipient, _text, key) => post('notice', key, recipient),
+    sendMessages: (recipient, _messages, key) => post(key.startsWith('notify:') ? 'notification' : 'notice', key, recipient),
   };
   if (options.lookup) {
     deliverer.wasDelivered = async (delivery) => {

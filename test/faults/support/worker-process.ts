@@ -25,7 +25,7 @@ function depsAt(iso: string): JobDeps {
   const findSchool = (slug: string) => schools.findSchool(slug);
   return {
     sweep: { reminders: store, clock, findSchool },
-    delivery: { outbox: store, reminders: store, deliverer: channel, notices: channel, clock, findSchool, access: prismaAccess(prisma).guard },
+    delivery: { outbox: store, reminders: store, deliverer: channel, messenger: channel, clock, findSchool, access: prismaAccess(prisma).guard },
     listSchoolSlugs: () => store.listSchoolSlugs(),
     log: silentLogger,
   };

@@ -5,11 +5,9 @@ import type { Values } from './json-value.ts';
 import type { OutgoingMessage } from './outgoing-message.ts';
 import type { Step } from './step.ts';
 
-/** A message for someone other than the sender (the reviewer told a plan awaits them). */
-export interface Notification {
-  personId: string;
-  messages: OutgoingMessage[];
-}
+import type { Notification } from '../../notifications/notification-queue.ts';
+
+export type { Notification };
 
 export interface DialogEnv {
   person: DialogPerson;

@@ -2,6 +2,7 @@ import { londonDateOf } from '../../calendar/london-time.ts';
 import { type Policy, PolicySchema } from '../../policy/policy-schema.ts';
 import type { Clock } from '../../time/clock.ts';
 import type { ConversationStore, ConversationTransaction, DialogPerson, ThreadRef } from '../conversation-ports.ts';
+import { keyNotifications, turnCause } from '../../notifications/notification-queue.ts';
 import { type Command, inputText, parseCommand } from './commands.ts';
 import type { DialogDefinition, DialogEnv, Notification, OpenDialog } from './define-dialog.ts';
 import { type DialogState, type DiscardAction, parseDialogState, resolveStep, SUMMARY_STEP } from './dialog-state.ts';
@@ -9,9 +10,13 @@ import { type InboundTurn, InboundTurnSchema, type TurnInput } from './inbound-t
 import { type OutgoingMessage, ask, say } from './outgoing-message.ts';
 import type { Step } from './step.ts';
 
+/**
+ * What a turn gives back to the channel in front of the person: only what to show them. What it
+ * tells other people was queued in the turn's transaction (`ConversationTransaction.notifications`)
+ * and is delivered by the job engine, so channels never see it.
+ */
 export interface TurnResult {
   messages: OutgoingMessage[];
-  notifications: Notification[];
   /** True when this message id was already handled: nothing was changed and nothing should be sent. */
   duplicate: boolean;
   /** Where the thread stands after the turn, for logs and channels that show progress. */
@@ -74,14 +79,14 @@ export class ConversationEngine {
     const turnInput = InboundTurnSchema.parse(inbound);
     return this.#store.transaction(async (tx) => {
       const claimed = await tx.claimInbound(turnInput.tenant, turnInput.platform, turnInput.messageId);
-      if (!claimed) return { messages: [], notifications: [], duplicate: true };
+      if (!claimed) return { messages: [], duplicate: true };
       const person = await tx.reads.person(turnInput.personId);
       if (person === undefined) {
-        return { messages: [say('I can’t find you on your school’s staff list yet. Please ask your Trellis administrator to add you.')], notifications: [], duplicate: false };
+        return { messages: [say('I can’t find you on your school’s staff list yet. Please ask your Trellis administrator to add you.')], duplicate: false };
       }
       const policy = this.#policyOf(person);
       if (policy === undefined) {
-        return { messages: [say('Your school’s growth policy can’t be read at the moment, so I can’t start anything. Please tell your Trellis administrator.')], notifications: [], duplicate: false };
+        return { messages: [say('Your school’s growth policy can’t be read at the moment, so I can’t start anything. Please tell your Trellis administrator.')], duplicate: false };
       }
       const now = this.#clock.now();
       const turn: Turn = {
@@ -96,7 +101,7 @@ export class ConversationEngine {
       const row = await tx.loadConversation(turnInput.tenant, turnInput.threadKey);
       // A thread belongs to whoever opened it: a forged thread key, or a button naming someone
       // else's thread, is answered and changes nothing (the state is not even re-saved).
-      if (row?.personId !== undefined && row.personId !== turnInput.personId) return { messages: [say(NOT_YOUR_THREAD)], notifications: [], duplicate: false };
+      if (row?.personId !== undefined && row.personId !== turnInput.personId) return { messages: [say(NOT_YOUR_THREAD)], duplicate: false };
       const stored = row === undefined ? undefined : parseDialogState(row);
       const live = stored !== undefined && (stored.status === 'active' || stored.status === 'paused') ? stored : undefined;
       const dialog = live === undefined ? undefined : this.#dialogs.get(live.dialogId);
@@ -104,14 +109,15 @@ export class ConversationEngine {
       if (movedAway !== undefined) {
         const title = this.#dialogs.get(movedAway.dialogId)?.title.toLowerCase() ?? 'conversation';
         turn.out.push(say(`Your ${title} carries on in the thread where you last started it — reply there. (Type \`${this.#dialogs.get(movedAway.dialogId)?.triggers[0] ?? 'help'}\` here to bring it back to this thread.)`));
-        return { messages: turn.out, notifications: [], duplicate: false, conversation: undefined };
+        return { messages: turn.out, duplicate: false, conversation: undefined };
       }
       const state = live !== undefined && dialog !== undefined ? await this.#continue(turn, dialog, live) : await this.#idle(turn);
       if (state !== undefined) await tx.saveConversation(turn.thread, state);
       if (state !== undefined && state.status !== 'cancelled') await turn.opened?.shown?.(state.values);
+      // Keyed by the inbound message: a turn delivered again was claimed above and queues nothing twice.
+      await tx.notifications.queue(keyNotifications(turnCause(turnInput), turn.notifications), now);
       return {
         messages: turn.out,
-        notifications: turn.notifications,
         duplicate: false,
         conversation: state === undefined ? undefined : { dialogId: state.dialogId, step: state.step, status: state.status },
       };

@@ -60,6 +60,8 @@ export class FakeSlack {
   #held: (() => void)[] = [];
   /** While it returns true for a call, that call is recorded (Slack did it) and its connection cut: the answer is lost. */
   dropWhen: ((call: RecordedCall) => boolean) | undefined;
+  /** While it returns true for a call, Slack answers it 500 and does not do it (an outage). */
+  failWhen: ((call: RecordedCall) => boolean) | undefined;
   /** Called on every Web API call as it arrives (the benchmark times replies with it). */
   onCall: ((call: RecordedCall) => void) | undefined;
 
@@ -148,6 +150,11 @@ export class FakeSlack {
       return { status: 200, payload: { ok: true } };
     }
     const method = path.replace(/^\/api\//, '').split('?')[0]!;
+    if (this.failWhen?.({ method, body, response: {}, at: performance.now() }) === true) {
+      const failed = { method, body, response: { ok: false, error: 'internal_error' }, at: performance.now() };
+      this.calls.push(failed);
+      return { status: 500, payload: failed.response };
+    }
     const token = authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length) : undefined;
     const answer = method === 'oauth.v2.access' ? this.#exchange(body, authorization) : this.#answerMethod(method, body, token === undefined ? undefined : this.installs.get(token));
     const call = { method, body, response: answer.payload as Record<string, unknown>, at: performance.now(), token };

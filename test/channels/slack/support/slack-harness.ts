@@ -1,6 +1,7 @@
 import { SlackChannel } from '../../../../src/channels/slack/slack-channel.ts';
 import { type RunningApp, startApp } from '../../../../src/compose-app.ts';
 import { loadConfig } from '../../../../src/config/load-config.ts';
+import { runDueJobs } from '../../../../src/scheduler/job-worker.ts';
 import type { Clock } from '../../../../src/core/time/clock.ts';
 import { consoleLogger, type Logger, silentLogger } from '../../../../src/logging/logger.ts';
 import type { TestDatabase } from '../../../support/test-database.ts';
@@ -161,6 +162,15 @@ export async function nextReplies(world: SlackWorld, threadTs: string, before: n
   await settle(world);
   await world.fake.until(() => threadMessages(world.fake, threadTs).length > before);
   return threadMessages(world.fake, threadTs).slice(before);
+}
+
+/**
+ * What the server's job worker does next (the tests run the app without it): once every request
+ * so far is finished, runs each job that is due, so what turns queued for other people is delivered.
+ */
+export async function deliverQueued(world: SlackWorld): Promise<void> {
+  await settle(world);
+  await runDueJobs(world.app.services.database.url, world.app.jobs);
 }
 
 /** Waits until the app has finished every request sent so far (Slack is answered before the work is done). */

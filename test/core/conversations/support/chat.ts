@@ -3,16 +3,31 @@ import { ALL_DIALOGS } from '../../../../src/core/conversations/dialogs/all-dial
 import type { TurnInput } from '../../../../src/core/conversations/engine/inbound-turn.ts';
 import { messageText, type OutgoingMessage } from '../../../../src/core/conversations/engine/outgoing-message.ts';
 import { ConversationEngine, type TurnResult } from '../../../../src/core/conversations/engine/run-turn.ts';
+import { type Notification, turnCause } from '../../../../src/core/notifications/notification-queue.ts';
 import { type Clock, fixedClock } from '../../../../src/core/time/clock.ts';
 import type { PrismaClient } from '../../../../src/storage/db/create-prisma-client.ts';
 import { PrismaConversationStore } from '../../../../src/storage/prisma/prisma-conversation-store.ts';
+import { asNotifications, queuedNotifications } from '../../../support/queued-notifications.ts';
 
 /** Monday 5 October 2026, 10:00 London: early in the 2026/27 cycle, when reflections are due. */
 export const OCTOBER = fixedClock('2026-10-05T09:00:00Z');
 
-export function newEngine(prisma: PrismaClient, clock: Clock = OCTOBER): ConversationEngine {
-  return new ConversationEngine({ store: new PrismaConversationStore(prisma), clock, dialogs: ALL_DIALOGS });
+/** The real engine over a real database, remembering the database so a Chat can read back what a turn queued. */
+export class TestEngine extends ConversationEngine {
+  readonly prisma: PrismaClient;
+
+  constructor(prisma: PrismaClient, clock: Clock) {
+    super({ store: new PrismaConversationStore(prisma), clock, dialogs: ALL_DIALOGS });
+    this.prisma = prisma;
+  }
 }
+
+export function newEngine(prisma: PrismaClient, clock: Clock = OCTOBER): TestEngine {
+  return new TestEngine(prisma, clock);
+}
+
+/** A turn with the notifications it queued for other people, read back from the outbox. */
+export type ChatTurn = TurnResult & { notifications: Notification[] };
 
 /**
  * A transcript driver: `await chat.user('reflect'); expect(chat.lastBot()).toMatch(/Standard 1/)`.
@@ -20,29 +35,29 @@ export function newEngine(prisma: PrismaClient, clock: Clock = OCTOBER): Convers
  * a real database.
  */
 export class Chat {
-  engine: ConversationEngine;
+  engine: TestEngine;
   readonly personId: string;
   readonly threadKey: string;
   readonly tenant: string;
-  last: TurnResult | undefined;
+  last: ChatTurn | undefined;
   readonly transcript: string[] = [];
 
   /**
    * Each chat is its own workspace unless `tenant` says otherwise, so one test's unfinished draft
    * never resumes in the next test that starts the same dialog for the same person.
    */
-  constructor(engine: ConversationEngine, personId: string, threadKey = `thread-${randomUUID()}`, tenant = `T-${randomUUID()}`) {
+  constructor(engine: TestEngine, personId: string, threadKey = `thread-${randomUUID()}`, tenant = `T-${randomUUID()}`) {
     this.engine = engine;
     this.personId = personId;
     this.threadKey = threadKey;
     this.tenant = tenant;
   }
 
-  user(text: string, messageId: string = randomUUID()): Promise<TurnResult> {
+  user(text: string, messageId: string = randomUUID()): Promise<ChatTurn> {
     return this.send({ kind: 'text', text }, messageId);
   }
 
-  press(value: string): Promise<TurnResult> {
+  press(value: string): Promise<ChatTurn> {
     return this.send({ kind: 'choice', value });
   }
 
@@ -58,9 +73,12 @@ export class Chat {
     }
   }
 
-  async send(input: TurnInput, messageId: string = randomUUID()): Promise<TurnResult> {
+  async send(input: TurnInput, messageId: string = randomUUID()): Promise<ChatTurn> {
     this.transcript.push(`> ${input.kind === 'text' ? input.text : input.kind === 'choice' ? `[${input.value}]` : JSON.stringify(input.values)}`);
-    this.last = await this.engine.handle({ tenant: this.tenant, platform: 'local', threadKey: this.threadKey, personId: this.personId, messageId, input });
+    const turn = { tenant: this.tenant, platform: 'local' as const, threadKey: this.threadKey, personId: this.personId, messageId };
+    const result = await this.engine.handle({ ...turn, input });
+    const notifications = asNotifications(await queuedNotifications(this.engine.prisma, `notify:${turnCause(turn)}:`));
+    this.last = { ...result, notifications };
     this.transcript.push(...this.last.messages.map(messageText));
     return this.last;
   }

@@ -1,4 +1,4 @@
-import type { Deliverer, NoticeSender } from '../../../../src/core/reminders/reminder-ports.ts';
+import type { Deliverer, MessageSender } from '../../../../src/core/reminders/reminder-ports.ts';
 import { type SweepOptions, type SweepResult, sweepSchool } from '../../../../src/core/reminders/run-sweep.ts';
 import type { School } from '../../../../src/core/schools/school.ts';
 import type { Clock } from '../../../../src/core/time/clock.ts';
@@ -9,16 +9,16 @@ import { prismaAccess } from '../../../../src/storage/prisma/prisma-access-relat
 import { PrismaReminderStore } from '../../../../src/storage/prisma/prisma-reminder-store.ts';
 import { PrismaSchoolRepository } from '../../../../src/storage/prisma/prisma-school-repository.ts';
 
-const noNotices: NoticeSender = { sendNotice: () => Promise.resolve({ ok: true }) };
+const noMessages: MessageSender = { sendMessages: () => Promise.resolve({ ok: true }) };
 
 /** The job engine's dependencies over real storage, as compose-app wires them, with a test's deliverer and clock. */
-export function jobDepsFor(prisma: PrismaClient, deliverer: Deliverer, clock: Clock, notices: NoticeSender = noNotices): JobDeps {
+export function jobDepsFor(prisma: PrismaClient, deliverer: Deliverer, clock: Clock, messenger: MessageSender = noMessages): JobDeps {
   const store = new PrismaReminderStore(prisma);
   const schools = new PrismaSchoolRepository(prisma);
   const findSchool = (slug: string) => schools.findSchool(slug);
   return {
     sweep: { reminders: store, clock, findSchool },
-    delivery: { outbox: store, reminders: store, deliverer, notices, clock, findSchool, access: prismaAccess(prisma).guard },
+    delivery: { outbox: store, reminders: store, deliverer, messenger, clock, findSchool, access: prismaAccess(prisma).guard },
     listSchoolSlugs: () => store.listSchoolSlugs(),
     log: silentLogger,
   };
