@@ -67,8 +67,10 @@ export interface HeartbeatOptions {
 
 /**
  * The heartbeats of this process's worker pools. `events` is handed to graphile-worker (`run`,
- * `runOnce`): each pool it creates is recorded under its id — the `locked_by` of the jobs it takes —
- * and beaten every `every` ms until the pool is released, when its row goes.
+ * `runOnce`): each pool it creates is tracked under its id — the `locked_by` of the jobs it takes —
+ * and recorded at every beat (every `every` ms, or `beat()`) until the pool is released, when its
+ * row goes. A one-off run over before its first beat writes nothing: a run killed that early holds
+ * locks with no heartbeat, which `releaseDeadWorkers` frees once they are `DEAD_AFTER_SECONDS` old.
  */
 export class WorkerHeartbeats {
   readonly events: WorkerEvents = new EventEmitter() as WorkerEvents;
@@ -76,8 +78,8 @@ export class WorkerHeartbeats {
   readonly #timer: BeatTimer;
   readonly #onError: (error: unknown) => void;
   readonly #alive = new Set<string>();
-  /** Every pool this process created, so stopping removes their rows even if a release event comes late. */
-  readonly #created = new Set<string>();
+  /** Pools whose row has been written, so their release or stopping removes it. */
+  readonly #written = new Set<string>();
   #stopped = false;
   readonly #handle: unknown;
   /** Writes run one after another, so a pool's row is never written back after its removal. */
@@ -88,13 +90,11 @@ export class WorkerHeartbeats {
     this.#timer = options.timer ?? realTimer;
     this.#onError = options.onError;
     this.events.on('pool:create', ({ workerPool }) => {
-      if (this.#stopped) return;
-      this.#alive.add(workerPool.id);
-      this.#created.add(workerPool.id);
-      void this.#write(() => this.#beat([workerPool.id]));
+      if (!this.#stopped) this.#alive.add(workerPool.id);
     });
     this.events.on('pool:release', ({ workerPool }) => {
-      if (this.#stopped || !this.#alive.delete(workerPool.id)) return;
+      this.#alive.delete(workerPool.id);
+      if (this.#stopped || !this.#written.delete(workerPool.id)) return;
       void this.#write(() => this.#pool.query('DELETE FROM job_worker_heartbeats WHERE worker_id = $1', [workerPool.id]));
     });
     this.#handle = this.#timer.setInterval(() => this.beat(), options.every ?? HEARTBEAT_EVERY_MS);
@@ -108,18 +108,22 @@ export class WorkerHeartbeats {
   /** Records every live pool's beat now (the timer calls this). */
   beat(): Promise<void> {
     return this.#write(async () => {
-      if (this.#alive.size > 0) await this.#beat([...this.#alive]);
+      const ids = [...this.#alive];
+      if (ids.length === 0) return;
+      for (const id of ids) this.#written.add(id);
+      await this.#beat(ids);
     });
   }
 
-  /** Stops beating and removes the rows of every pool this process created (they have all stopped by now). */
+  /** Stops beating and removes the rows this process wrote (its pools have all stopped by now). */
   async stop(): Promise<void> {
     if (this.#stopped) return this.#writes;
     this.#stopped = true;
     this.#timer.clearInterval(this.#handle);
     this.#alive.clear();
-    const created = [...this.#created];
-    if (created.length > 0) void this.#write(() => this.#pool.query('DELETE FROM job_worker_heartbeats WHERE worker_id = ANY($1::text[])', [created]));
+    const written = [...this.#written];
+    this.#written.clear();
+    if (written.length > 0) void this.#write(() => this.#pool.query('DELETE FROM job_worker_heartbeats WHERE worker_id = ANY($1::text[])', [written]));
     await this.#writes;
   }
 
