@@ -1,5 +1,5 @@
 import { CsvError, parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 
 /**
  * A roster file once read, whatever its format: the header's cells and each non-empty row's cells,
@@ -62,7 +62,9 @@ function lineOf(error: CsvError): number {
  * links, rich text and formulas give the text they show.
  */
 export async function readRosterXlsx(bytes: Uint8Array): Promise<TableRead> {
-  const workbook = new ExcelJS.Workbook();
+  // Loaded on first use: the server, which never reads a spreadsheet, does not carry it.
+  const { default: Excel } = await import('exceljs');
+  const workbook = new Excel.Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer);
   } catch (error) {
