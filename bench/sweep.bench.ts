@@ -68,6 +68,8 @@ await withBenchServices(fixedClock(at), async (services) => {
     for (let run = 0; run < RUNS; run++) {
       await prisma.$executeRaw`DELETE FROM nudge_outbox o USING people p WHERE p.id = o.recipient_id AND p.school_id = ${school.id}::uuid`;
       await prisma.$executeRaw`DELETE FROM graphile_worker._private_jobs`;
+      // Each run starts as the day's first tick: no mark from the run before.
+      await prisma.$executeRaw`DELETE FROM sweep_marks WHERE school_id = ${school.id}::uuid`;
       const counted = counting(services.reminders);
       started = performance.now();
       const result = await sweepSchool({ reminders: counted.store, clock: fixedClock(at) }, school);
@@ -137,19 +139,22 @@ async function generateSchool(prisma: PrismaClient, schoolId: string, staff: num
     INSERT INTO people (id, school_id, email, full_name, role, start_date, updated_at)
     SELECT (${prefix} || lpad(to_hex(n), 12, '0'))::uuid, ${schoolId}::uuid, 'staff' || n || '@bench.example', 'Staff ' || n,
       CASE WHEN n = 0 THEN 'headteacher' WHEN n <= ${managers} THEN 'leader' WHEN n % 4 = 0 THEN 'teaching-assistant' ELSE 'teacher' END,
-      DATE '2018-09-01', now()
+      DATE '2018-09-01', now() - interval '1 day'
     FROM generate_series(0, ${staff - 1}) AS n`;
   await prisma.$executeRaw`
     UPDATE people SET line_manager_id = (${prefix} || lpad(to_hex(CASE WHEN n <= ${managers} THEN 0 ELSE 1 + n % ${managers} END), 12, '0'))::uuid
     FROM (SELECT id, ('x' || lpad(right(id::text, 12), 16, '0'))::bit(64)::bigint AS n FROM people WHERE school_id = ${schoolId}::uuid) AS v
     WHERE people.id = v.id AND v.n > 0`;
+  // Written a day ago, as a roster is long before a sweep: the idle tick reads only what changed since its last tick.
+  await prisma.$executeRaw`UPDATE people SET updated_at = now() - interval '1 day' WHERE school_id = ${schoolId}::uuid`;
+  await prisma.$executeRaw`UPDATE schools SET updated_at = now() - interval '1 day' WHERE id = ${schoolId}::uuid`;
   await prisma.$executeRaw`
     INSERT INTO cycles (id, school_id, person_id, academic_year, starts_on, ends_on, updated_at)
     SELECT gen_random_uuid(), ${schoolId}::uuid, id, 2026, DATE '2026-10-01', DATE '2027-09-30', now() FROM people WHERE school_id = ${schoolId}::uuid`;
   await prisma.$executeRaw`
     INSERT INTO obligations (id, key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, updated_at)
     SELECT gen_random_uuid(), c.person_id || ':2026:' || t.id, c.id, c.person_id, t.kind, t.label, t.optional, t.opens, t.due, t.owner,
-      CASE WHEN t.owner = 'reviewee' THEN c.person_id ELSE p.line_manager_id END, t.rule, now()
+      CASE WHEN t.owner = 'reviewee' THEN c.person_id ELSE p.line_manager_id END, t.rule, now() - interval '1 day'
     FROM cycles c JOIN people p ON p.id = c.person_id
     CROSS JOIN (VALUES
       ('self-reflection', 'self-reflection', 'Self-reflection', false, DATE '2026-09-01', DATE '2026-10-15', 'reviewee', '004 §4.2'),

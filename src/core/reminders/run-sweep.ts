@@ -69,17 +69,24 @@ async function sweepOnce(deps: SweepDeps, school: School, options: SweepOptions)
   result.followUps = await createFollowUps(deps, school, calendar, today);
   const days = schoolDaysOf(calendar);
   const candidates = sweepCandidates(school.policy.reminders, days, today, catchUpStart(days, today, options.catchUpSchoolDays), dueSince);
+  // A later tick of the same day reads only obligations changed since the last complete one:
+  // everything else has had today's reminders queued already (issue 16: work proportional to change).
+  const mark = await deps.reminders.beginSweep(school.id, today);
   const head = await deps.reminders.loadHead(school.id);
   let after: string | undefined;
   do {
-    const page = await deps.reminders.loadSweepPage(school.id, candidates, { after, limit: options.pageSize ?? 20_000 });
+    const page = await deps.reminders.loadSweepPage(school.id, candidates, { after, limit: options.pageSize ?? 20_000, changedSince: mark.changedSince });
     const reminders = planReminders({ school, calendar, obligations: page.obligations, people: page.people, head, now, catchUpSchoolDays: options.catchUpSchoolDays });
     result.planned += reminders.length;
     result.queuedReminders += await deps.reminders.queueReminders(now, reminders);
     after = page.next;
   } while (after !== undefined);
   // Once, after every page is queued: a recipient's reminders from several pages make one digest.
-  result.queuedDigests = await deps.reminders.assembleDigests(school.id, today, now);
+  // A full read always assembles (it heals a sweep that died before this step); an incremental
+  // one when it planned anything (queued now, or by a sweep that died before assembling), as the
+  // tick it follows finished this step.
+  if (mark.changedSince === undefined || result.planned > 0) result.queuedDigests = await deps.reminders.assembleDigests(school.id, today, now);
+  await deps.reminders.finishSweep(school.id, today, mark);
   return result;
 }
 
