@@ -134,6 +134,8 @@ try {
       { bench: `delivering every digest (worker, ${WORKERS} at once, fake Slack)`, scale, samples: delivering, peakRssMiB: peaks.delivering, statements: statements.delivering, baselineName: 'one UPDATE + one postMessage per digest', baseline: bareDeliver },
       { bench: 'idle tick five minutes later', scale, samples: idle, peakRssMiB: peaks.idle, statements: statements.idle, baselineName: 'SELECT 1', baseline: bareIdle },
     );
+    // Each scale's rows as soon as they are measured; all of them again at the end.
+    printRows(rows.slice(-3));
   }
 } finally {
   await app.close();
