@@ -258,6 +258,10 @@ describe('every model round-trips through the Prisma client', () => {
     covered.add('SchoolChatWorkspace');
     expect(await p.schoolChatWorkspace.findUniqueOrThrow({ where: { schoolId_platform_tenantId: { schoolId: teacher.schoolId, platform: 'slack', tenantId: 'T0123456' } } })).toMatchObject({ tenantId: 'T0123456' });
 
+    await p.sweepMark.create({ data: { schoolId: school.id, sweptOn: day('2026-10-15'), sweptAt: new Date('2026-10-15T14:55:00.123456Z') } });
+    covered.add('SweepMark');
+    expect(await p.sweepMark.findUniqueOrThrow({ where: { schoolId: school.id } })).toMatchObject({ sweptOn: day('2026-10-15') });
+
     await p.deletionLog.create({
       data: { schoolId: school.id, kind: 'check_ins', recordId: teacher.id, subjectPersonId: teacher.id, cycleYear: 2019, reason: 'retention', rule: '6 years (003 §14.3)', deletedAt: new Date('2026-11-30T02:00:00Z') },
     });
