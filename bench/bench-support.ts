@@ -35,3 +35,66 @@ export async function withBenchServices<T>(clock: Clock, use: (services: Service
 export function peakMemoryMiB(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
+
+/**
+ * The staff counts asked for with `npm run bench -- --scale 1k,10k` (run-bench passes them in
+ * BENCH_SCALE), else `fallback`. "1k" is 1,000, "100k" 100,000; plain numbers are taken as they are.
+ */
+export function benchScales(fallback: readonly number[]): number[] {
+  const given = process.env.BENCH_SCALE;
+  if (given === undefined || given.trim() === '') return [...fallback];
+  return given.split(',').map((part) => {
+    const match = /^\s*(\d+(?:\.\d+)?)\s*(k|m)?\s*$/i.exec(part);
+    if (match === null) throw new Error(`--scale: "${part}" is not a size such as 1k, 10k or 2500`);
+    const unit = match[2]?.toLowerCase() === 'm' ? 1_000_000 : match[2]?.toLowerCase() === 'k' ? 1_000 : 1;
+    return Math.round(Number(match[1]) * unit);
+  });
+}
+
+export function scaleName(staff: number): string {
+  return staff % 1000 === 0 ? `${staff / 1000}k` : String(staff);
+}
+
+/** Runs `work` while sampling the process's resident memory; returns its time and the peak seen. */
+export async function measured<T>(work: () => Promise<T>): Promise<{ value: T; ms: number; peakRssMiB: number }> {
+  let peak = process.memoryUsage.rss();
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 5);
+  const started = performance.now();
+  try {
+    const value = await work();
+    const elapsed = performance.now() - started;
+    peak = Math.max(peak, process.memoryUsage.rss());
+    return { value, ms: elapsed, peakRssMiB: peak / 1024 / 1024 };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+/** One line of a bench's table: what Trellis took and the bare baseline measured in the same run. */
+export interface BenchRow {
+  bench: string;
+  scale: string;
+  /** Milliseconds per run (or per turn). */
+  samples: readonly number[];
+  /** Peak resident memory of this process while the measured work ran. */
+  peakRssMiB: number;
+  /** SQL statements per run (per turn), counted at the Prisma client. */
+  statements: number | string;
+  baselineName: string;
+  baseline: readonly number[];
+}
+
+export function printRows(rows: readonly BenchRow[]): void {
+  console.log('| bench | scale | median | p99 | peak RSS | statements | bare baseline | baseline median | ratio |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const row of rows) {
+    const trellis = summarise(row.samples);
+    const bare = summarise(row.baseline);
+    const ratio = bare.median > 0 ? `${(trellis.median / bare.median).toFixed(1)}×` : '–';
+    console.log(
+      `| ${row.bench} | ${row.scale} | ${ms(trellis.median)} | ${ms(trellis.p99)} | ${row.peakRssMiB.toFixed(0)} MiB | ${row.statements} | ${row.baselineName} | ${ms(bare.median)} | ${ratio} |`,
+    );
+  }
+}

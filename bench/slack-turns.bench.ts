@@ -8,6 +8,7 @@ import { App, HTTPReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { startApp } from '../src/compose-app.ts';
 import { loadConfig } from '../src/config/load-config.ts';
+import type { PrismaClient } from '../src/storage/db/create-prisma-client.ts';
 import { fixedClock } from '../src/core/time/clock.ts';
 import { silentLogger } from '../src/logging/logger.ts';
 import { FakeSlack } from '../test/channels/slack/support/fake-slack.ts';
@@ -18,7 +19,8 @@ import { ms, summarise } from './bench-support.ts';
  * Slack issue figure: server-side time from a signed request arriving to its ack (the HTTP
  * response finishing) and to the reply being sent (the fake Web API receiving chat.postMessage),
  * with 50 conversations in flight at once, each answering a self-reflection in its DM thread.
- * Next to it, a bare Bolt app with the same receiver setup that only echoes, in the same run.
+ * Next to it, in the same run, a bare Bolt app with the same receiver setup that does one INSERT
+ * and echoes. A turn is timed to the last post it makes (see whenPosts).
  */
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 50);
 const REPLIES = Number(process.env.BENCH_REPLIES ?? 10);
@@ -61,15 +63,31 @@ function messageEnvelope(user: string, text: string, ts: string, eventId: string
   };
 }
 
-/** Drives one conversation: a DM that starts the dialog, then thread replies, each after the bot's answer. */
-async function converse(url: string, user: string, script: readonly string[]): Promise<void> {
+/**
+ * Posts seen per DM channel (each person has one, and their conversation is one message at a time),
+ * and waits for a channel to reach a count. A turn may post more than once (an answer, then the
+ * next question; a first message's reply goes to the DM itself), so a turn is over when its
+ * channel has every post that turn makes, not at the first post after the request: that could be
+ * the previous turn's last one arriving late, which made thread replies look ~12 ms.
+ */
+const posts = new Map<string, number>();
+const waiters = new Map<string, { count: number; resolve: (at: number) => void }>();
+
+function whenPosts(thread: string, count: number): Promise<number> {
+  return new Promise((resolve) => waiters.set(thread, { count, resolve }));
+}
+
+/** Drives one conversation: a DM that starts the dialog, then thread replies, each after all of the bot's posts for the one before. */
+async function converse(url: string, user: string, script: readonly string[], postsPerTurn: readonly number[]): Promise<void> {
   let threadTs: string | undefined;
-  for (const text of script) {
+  let expected = 0;
+  for (const [i, text] of script.entries()) {
     const n = ++counter;
     const ts = `${1_800_000_000 + n}.000001`;
     const eventId = `EvBench${n}`;
     const thread = threadTs ?? ts;
-    const replied = new Promise<number>((resolve) => waiters.set(`D${user}:${thread}`, resolve));
+    expected += postsPerTurn[i] ?? 1;
+    const replied = whenPosts(`D${user}`, expected);
     await postEvent(url, messageEnvelope(user, text, ts, eventId, threadTs), { headers: { 'x-bench-id': eventId } });
     const at = await replied;
     (threadTs === undefined ? current.firstReply : current.reply).push(at - arrived.get(eventId)!);
@@ -77,35 +95,69 @@ async function converse(url: string, user: string, script: readonly string[]): P
   }
 }
 
-const waiters = new Map<string, (at: number) => void>();
+/**
+ * How many posts each message of the script gets, learnt from one conversation run a
+ * message at a time, each settled when its thread has been quiet for half a second (a bench may
+ * wait on time; tests never do). The dialog is the same for everyone, so the counts are too.
+ */
+async function learnPostsPerTurn(url: string, user: string, script: readonly string[]): Promise<number[]> {
+  const counts: number[] = [];
+  let threadTs: string | undefined;
+  for (const text of script) {
+    const n = ++counter;
+    const ts = `${1_800_000_000 + n}.000001`;
+    const thread = threadTs ?? ts;
+    const key = `D${user}`;
+    const before = posts.get(key) ?? 0;
+    await postEvent(url, messageEnvelope(user, text, ts, `EvLearn${n}`, threadTs), { headers: { 'x-bench-id': `EvLearn${n}` } });
+    let seen = before;
+    let quiet = 0;
+    for (let waited = 0; waited < 40 && (seen === before || quiet === 0); waited++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const now = posts.get(key) ?? 0;
+      quiet = now === seen ? quiet + 1 : 0;
+      seen = now;
+    }
+    counts.push(seen - before);
+    threadTs = thread;
+  }
+  return counts;
+}
 
 function listenForReplies(fake: FakeSlack): void {
   fake.onCall = (call) => {
-    if (call.method !== 'chat.postMessage' || typeof call.body.thread_ts !== 'string') return;
-    const key = `${String(call.body.channel)}:${call.body.thread_ts}`;
-    const resolve = waiters.get(key);
-    if (resolve === undefined) return;
+    if (call.method !== 'chat.postMessage') return;
+    const key = String(call.body.channel);
+    const count = (posts.get(key) ?? 0) + 1;
+    posts.set(key, count);
+    const waiter = waiters.get(key);
+    if (waiter === undefined || count < waiter.count) return;
     waiters.delete(key);
-    resolve(call.at);
+    waiter.resolve(call.at);
   };
 }
 
 /** All conversations at once; returns their timings and the wall-clock seconds taken. */
-async function runLoad(url: string, users: readonly string[], script: readonly string[]): Promise<{ timings: Timings; seconds: number }> {
+async function runLoad(url: string, users: readonly string[], script: readonly string[], postsPerTurn: readonly number[]): Promise<{ timings: Timings; seconds: number }> {
   current = { ack: [], reply: [], firstReply: [] };
   const timings = current;
   const started = performance.now();
-  await Promise.all(users.map((user) => converse(url, user, script)));
+  await Promise.all(users.map((user) => converse(url, user, script, postsPerTurn)));
   return { timings, seconds: (performance.now() - started) / 1000 };
 }
 
-/** The bare Bolt app: the same HTTPReceiver mounted on a plain server, echoing each DM into its thread. */
-async function startEchoApp(apiUrl: string): Promise<{ url: string; server: Server; close: () => Promise<void> }> {
+/**
+ * The bare Bolt app: the same HTTPReceiver mounted on a plain server, writing each message to the
+ * same PostgreSQL in one INSERT and echoing it into its thread: the least a chat turn can do.
+ */
+async function startEchoApp(apiUrl: string, prisma: PrismaClient): Promise<{ url: string; server: Server; close: () => Promise<void> }> {
+  await prisma.$executeRaw`CREATE TABLE IF NOT EXISTS bench_bare_turns (id bigserial PRIMARY KEY, channel text NOT NULL, text text, at timestamptz NOT NULL DEFAULT now())`;
   const receiver = new HTTPReceiver({ signingSecret: SIGNING_SECRET, endpoints: '/slack/events' });
   const client = new WebClient('xoxb-echo', { slackApiUrl: apiUrl });
   const app = new App({ receiver, authorize: async () => ({ botToken: 'xoxb-echo', botId: 'BECHO', botUserId: 'UECHO' }), clientOptions: { slackApiUrl: apiUrl } });
   app.event('message', async ({ event }) => {
     const message = event as { channel: string; ts: string; thread_ts?: string; text?: string };
+    await prisma.$executeRaw`INSERT INTO bench_bare_turns (channel, text) VALUES (${message.channel}, ${message.text ?? null})`;
     await client.chat.postMessage({ channel: message.channel, thread_ts: message.thread_ts ?? message.ts, text: `echo: ${message.text ?? ''}` });
   });
   const server = createServer((request, response) => receiver.requestListener(request, response));
@@ -120,7 +172,7 @@ listenForReplies(fake);
 const env: Record<string, string> = { TRELLIS_DATA_DIR: dataDir, PORT: '0', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: `${fake.url}/api/`, LOG_LEVEL: 'silent' };
 if (process.env.BENCH_DATABASE_URL) env.DATABASE_URL = process.env.BENCH_DATABASE_URL;
 const app = await startApp(loadConfig(env), fixedClock('2026-10-05T09:00:00Z'), silentLogger, { scheduler: false });
-const echo = await startEchoApp(`${fake.url}/api/`);
+const echo = await startEchoApp(`${fake.url}/api/`, app.services.database.prisma);
 try {
   const prisma = app.services.database.prisma;
   const school = await prisma.school.create({ data: { slug: `bench-slack-${Date.now()}`, name: 'Bench', policy: (await import('../src/core/policy/presets/index.ts')).getPreset('whmat')!, policySource: 'preset:whmat', termDates: {} } });
@@ -138,12 +190,16 @@ try {
   timeRequests(echo.server);
 
   // Warm-up outside the measurement: the connection pool, the JIT, the policy cache, auth.test.
-  await runLoad(app.server.url, trellisUsers.slice(0, 5), script.slice(0, 3));
-  await runLoad(echo.url, ['EWARM'], script.slice(0, 3));
+  const trellisPosts = await learnPostsPerTurn(app.server.url, trellisUsers[0]!, script);
+  const barePosts = await learnPostsPerTurn(echo.url, 'ELEARN', script);
+  console.log(`posts per message, learnt from one conversation: Trellis ${trellisPosts.join(',')}; bare ${barePosts.join(',')}`);
+  await prisma.conversation.deleteMany({});
+  await runLoad(app.server.url, trellisUsers.slice(0, 5), script.slice(0, 3), trellisPosts);
+  await runLoad(echo.url, ['EWARM'], script.slice(0, 3), barePosts);
   // The warm-up conversations are open: start the measured ones afresh with a new dialog.
   await prisma.conversation.deleteMany({});
-  const trellis = await runLoad(app.server.url, trellisUsers, script);
-  const bare = await runLoad(echo.url, trellisUsers.map((u) => `E${u}`), script);
+  const trellis = await runLoad(app.server.url, trellisUsers, script, trellisPosts);
+  const bare = await runLoad(echo.url, trellisUsers.map((u) => `E${u}`), script, barePosts);
 
   const row = (name: string, { timings, seconds }: { timings: Timings; seconds: number }) => {
     const ack = summarise(timings.ack);
@@ -157,7 +213,11 @@ try {
   console.log('| app | requests | ack median | ack p99 | reply sent median | reply sent p99 | first message: median / p99 | thread replies: median / p99 | throughput |');
   console.log('|---|---|---|---|---|---|---|---|---|');
   console.log(row('Trellis (Bolt + TrellisBot + PostgreSQL)', trellis));
-  console.log(row('bare Bolt echo', bare));
+  console.log(row('bare Bolt echo + one INSERT', bare));
+  const ratio = (a: readonly number[], b: readonly number[]) => (summarise(a).median / summarise(b).median).toFixed(1);
+  console.log(
+    `Trellis ÷ bare, same run: thread reply median ${ratio(trellis.timings.reply, bare.timings.reply)}×, first message median ${ratio(trellis.timings.firstReply, bare.timings.firstReply)}×, throughput ${((100 * bare.seconds) / trellis.seconds).toFixed(0)}% of the bare app's; a first contact is ${ratio(trellis.timings.firstReply, trellis.timings.reply)}× a later turn`,
+  );
 } finally {
   await echo.close();
   await app.close();

@@ -1,108 +1,188 @@
 import { readFileSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseTermDates } from '../src/core/calendar/term-dates.ts';
+import { WebClient } from '@slack/web-api';
+import { startApp } from '../src/compose-app.ts';
+import { loadConfig } from '../src/config/load-config.ts';
 import { londonInstant } from '../src/core/calendar/london-time.ts';
+import { parseTermDates } from '../src/core/calendar/term-dates.ts';
 import { getPreset } from '../src/core/policy/presets/index.ts';
-import type { Services } from '../src/compose-services.ts';
-import type { Deliverer, DigestOutbox } from '../src/core/reminders/reminder-ports.ts';
-import { silentLogger } from '../src/logging/logger.ts';
-import { type JobDeps, startJobWorker } from '../src/scheduler/job-worker.ts';
 import { sweepSchool } from '../src/core/reminders/run-sweep.ts';
 import { setSchool } from '../src/core/schools/set-school.ts';
-import type { PrismaClient } from '../src/storage/db/create-prisma-client.ts';
-import { prismaAccess } from '../src/storage/prisma/prisma-access-relationships.ts';
 import { fixedClock } from '../src/core/time/clock.ts';
-import { ms, peakMemoryMiB, summarise, withBenchServices } from './bench-support.ts';
+import { silentLogger } from '../src/logging/logger.ts';
+import { startJobWorker } from '../src/scheduler/job-worker.ts';
+import type { PrismaClient } from '../src/storage/db/create-prisma-client.ts';
+import { PrismaReminderStore } from '../src/storage/prisma/prisma-reminder-store.ts';
+import { FakeSlack } from '../test/channels/slack/support/fake-slack.ts';
+import { countingClient } from '../test/support/counting-client.ts';
+import { type BenchRow, benchScales, measured, ms, printRows, scaleName } from './bench-support.ts';
 
 /**
- * Nudges issue figures: one reminder sweep over a school of 10,000 and of 100,000 staff with a
- * WHMAT-shaped year of obligations, on Thu 15 Oct 2026 at 16:00 (self-reflection due for
- * everyone, 004 §4.2: the heaviest kind of day, one digest per person), and the idle tick five
- * minutes later that finds everything already queued and sent. People and obligations are
- * generated with bulk SQL; the deliverer does nothing, so the figures are Trellis's own cost.
- * Each store call is one SQL statement (two for a non-empty page or claim: the rows, then the
- * people they name), so the round trips printed are the statements a tick costs.
+ * Nudges issue figures: one reminder sweep over a school of each scale (`--scale`, default 1k and
+ * 10k staff) with a WHMAT-shaped year of obligations, on Thu 15 Oct 2026 at 16:00 (self-reflection
+ * due for everyone, 004 §4.2: the heaviest kind of day, one digest per person); the job engine
+ * delivering every digest through the real delivery path (the channel router and the Slack
+ * channel, users looked up by e-mail, DMs opened and posted) to a fake Slack Web API on loopback;
+ * and the idle tick five minutes later that finds everything already queued. People and
+ * obligations are generated with bulk SQL, written a day before, as a roster is.
+ *
+ * Statements are counted at the Prisma client the reminder store uses. The bare baselines, in the
+ * same run and database: for the busy sweep, one INSERT … SELECT writing the same number of rows
+ * into a copy of nudge_outbox (the write no sweep can avoid); for delivering, one claim-and-mark
+ * UPDATE per digest with a chat.postMessage to the same fake Slack; for the idle tick, one
+ * `SELECT 1` round trip.
  */
-const SIZES = (process.env.BENCH_SWEEP_STAFF ?? '10000,100000').split(',').map(Number);
+const SIZES = benchScales((process.env.BENCH_SWEEP_STAFF ?? '1000,10000').split(',').map(Number));
+/** The workspace the fake Slack's auth.test names: users are linked only from the school's own workspace. */
+const FAKE_SLACK_TEAM = 'T123ABC456';
 const RUNS = Number(process.env.BENCH_SWEEP_RUNS ?? 3);
 /** Jobs at once in the worker, as the server runs them (its default concurrency). */
 const WORKERS = Number(process.env.BENCH_SWEEP_WORKERS ?? 4);
 const at = londonInstant('2026-10-15', '16:00');
 const terms = parseTermDates(readFileSync(new URL('../config/terms/england-2026-28.yaml', import.meta.url), 'utf8'), 'england-2026-28.yaml');
 if (!terms.ok) throw new Error('bad bench terms');
-/** A store with every call counted by method, to show a tick's round trips don't grow per person. */
-function counting<T extends object>(store: T): { store: T; calls: Map<string, number> } {
-  const calls = new Map<string, number>();
-  const proxy = new Proxy(store, {
-    get(target, name, receiver) {
-      const value = Reflect.get(target, name, receiver);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        calls.set(String(name), (calls.get(String(name)) ?? 0) + 1);
-        return value.apply(target, args);
-      };
-    },
-  });
-  return { store: proxy, calls };
-}
 
-const callsOf = (calls: Map<string, number>) => [...calls].map(([name, n]) => `${name}×${n}`).join(' ');
-
-await withBenchServices(fixedClock(at), async (services) => {
+const dataDir = await mkdtemp(join(tmpdir(), 'trellis-bench-'));
+await chmod(dataDir, 0o755);
+const fake = await FakeSlack.start();
+const env: Record<string, string> = { TRELLIS_DATA_DIR: dataDir, PORT: '0', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 'bench-secret', SLACK_API_URL: `${fake.url}/api/`, LOG_LEVEL: 'silent' };
+if (process.env.BENCH_DATABASE_URL) env.DATABASE_URL = process.env.BENCH_DATABASE_URL;
+const app = await startApp(loadConfig(env), fixedClock(at), silentLogger, { scheduler: false, channelsOnly: true });
+const rows: BenchRow[] = [];
+try {
+  const services = app.services;
   const prisma = services.database.prisma;
+  const { client, counter } = countingClient(prisma);
+  const reminders = new PrismaReminderStore(client);
+  await prisma.$executeRaw`CREATE TABLE bench_bare_outbox (LIKE nudge_outbox INCLUDING ALL)`;
   for (const staff of SIZES) {
     const slug = `sweep-${staff}`;
     const { school } = await setSchool(services, { slug, policy: getPreset('whmat')!, policySource: 'preset:whmat', termDates: terms.value });
     let started = performance.now();
     await generateSchool(prisma, school.id, staff);
+    for (let n = 0; n < staff; n++) fake.addUser({ id: `U${staff}x${n}`, email: `staff${n}@bench.example`, teamId: FAKE_SLACK_TEAM });
     const obligations = await prisma.obligation.count({ where: { person: { schoolId: school.id } } });
     console.log(`${staff} staff: generated ${obligations} obligations in ${ms(performance.now() - started)}`);
 
     const busy: number[] = [];
     const delivering: number[] = [];
     const idle: number[] = [];
-    let rows = 0;
-    let delivered = 0;
-    let busyCalls = '';
-    let deliveryCalls = '';
+    const bareInsert: number[] = [];
+    const bareDeliver: number[] = [];
+    const bareIdle: number[] = [];
+    const peaks = { busy: 0, delivering: 0, idle: 0 };
+    const statements = { busy: 0, delivering: 0, idle: 0 };
+    let outboxRows = 0;
     let idleCalls = '';
+    let delivered = 0;
     for (let run = 0; run < RUNS; run++) {
       await prisma.$executeRaw`DELETE FROM nudge_outbox o USING people p WHERE p.id = o.recipient_id AND p.school_id = ${school.id}::uuid`;
       await prisma.$executeRaw`DELETE FROM graphile_worker._private_jobs`;
-      const counted = counting(services.reminders);
+      // Each run starts as the day's first tick: no mark from the run before.
+      await prisma.$executeRaw`DELETE FROM sweep_marks WHERE school_id = ${school.id}::uuid`;
+      fake.calls.length = 0;
+
+      let before = counter.statements;
+      const swept = await measured(() => sweepSchool({ reminders, clock: fixedClock(at) }, school));
+      busy.push(swept.ms);
+      peaks.busy = Math.max(peaks.busy, swept.peakRssMiB);
+      statements.busy = counter.statements - before;
+      outboxRows = swept.value.queuedReminders + swept.value.queuedDigests;
+
+      // The server's worker, as it runs: WORKERS jobs at once, each digest delivered through the router to Slack.
+      before = counter.statements;
+      const delivery = await measured(async () => {
+        const worker = await startJobWorker({ databaseUrl: services.database.url, deps: { ...app.jobs, delivery: { ...app.jobs.delivery, outbox: reminders, reminders } }, concurrency: WORKERS, cron: false });
+        while ((await pendingDigests(prisma, school.id)) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+        await worker.stop();
+      });
+      delivering.push(delivery.ms);
+      peaks.delivering = Math.max(peaks.delivering, delivery.peakRssMiB);
+      statements.delivering = counter.statements - before;
+      delivered = fake.callsOf('chat.postMessage').length;
+
+      before = counter.statements;
+      const timed = timedStore(reminders);
+      const quiet = await measured(() => sweepSchool({ reminders: timed.store, clock: fixedClock(new Date(at.getTime() + 5 * 60_000)) }, school));
+      idleCalls = timed.report();
+      idle.push(quiet.ms);
+      peaks.idle = Math.max(peaks.idle, quiet.peakRssMiB);
+      statements.idle = counter.statements - before;
+
+      await prisma.$executeRaw`TRUNCATE bench_bare_outbox`;
       started = performance.now();
-      const result = await sweepSchool({ reminders: counted.store, clock: fixedClock(at) }, school);
-      busy.push(performance.now() - started);
-      busyCalls = callsOf(counted.calls);
-      rows = result.queuedReminders + result.queuedDigests;
-      // Then the job engine delivers each digest as its own job, marked sent one at a time.
-      const sent = { count: 0 };
-      const outbox = counting(services.outbox);
+      await prisma.$executeRaw`
+        INSERT INTO bench_bare_outbox (id, key, recipient_id, payload, status, attempts, not_before, created_at, updated_at)
+        SELECT gen_random_uuid(), 'bare:' || p.id || ':' || k, p.id, jsonb_build_object('type', 'reminder', 'label', 'Self-reflection', 'dueOn', '2026-10-15'), 'pending', 0, now(), now(), now()
+        FROM people p CROSS JOIN generate_series(1, ${Math.max(1, Math.round(outboxRows / staff))}) AS k WHERE p.school_id = ${school.id}::uuid`;
+      bareInsert.push(performance.now() - started);
       started = performance.now();
-      // The server's worker, as it runs: WORKERS jobs at once, jobs taken and completed in batches.
-      const worker = await startJobWorker({ databaseUrl: services.database.url, deps: jobDeps(services, outbox.store, sent), concurrency: WORKERS, cron: false });
-      while ((await pendingDigests(prisma, school.id)) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
-      await worker.stop();
-      delivering.push(performance.now() - started);
-      deliveryCalls = callsOf(outbox.calls);
-      delivered = sent.count;
-      const idleCounted = counting(services.reminders);
+      await bareDelivery(prisma, school.id, WORKERS);
+      bareDeliver.push(performance.now() - started);
       started = performance.now();
-      await sweepSchool({ reminders: idleCounted.store, clock: fixedClock(new Date(at.getTime() + 5 * 60_000)) }, school);
-      idle.push(performance.now() - started);
-      idleCalls = callsOf(idleCounted.calls);
+      await prisma.$queryRaw`SELECT 1`;
+      bareIdle.push(performance.now() - started);
     }
-    const b = summarise(busy);
-    const d = summarise(delivering);
-    const i = summarise(idle);
-    console.log(
-      `${staff} staff, ${RUNS} runs: busy sweep median ${ms(b.median)} (max ${ms(b.max)}), ${rows} outbox rows; delivering ${delivered} digests median ${ms(d.median)} (max ${ms(d.max)}, one job each, the server's worker running ${WORKERS} at once); idle tick median ${ms(i.median)}; peak RSS ${peakMemoryMiB().toFixed(0)} MiB`,
+    const scale = scaleName(staff);
+    console.log(`${staff} staff, ${RUNS} runs: ${outboxRows} outbox rows; ${delivered} digests posted to the fake Slack in the last run`);
+    console.log(`  idle tick, store calls in the last run: ${idleCalls}`);
+    rows.push(
+      { bench: 'busy sweep (everyone due a digest)', scale, samples: busy, peakRssMiB: peaks.busy, statements: statements.busy, baselineName: 'one INSERT … SELECT of the same rows', baseline: bareInsert },
+      { bench: `delivering every digest (worker, ${WORKERS} at once, fake Slack)`, scale, samples: delivering, peakRssMiB: peaks.delivering, statements: statements.delivering, baselineName: 'one UPDATE + one postMessage per digest', baseline: bareDeliver },
+      { bench: 'idle tick five minutes later', scale, samples: idle, peakRssMiB: peaks.idle, statements: statements.idle, baselineName: 'SELECT 1', baseline: bareIdle },
     );
-    console.log(`  store calls, busy tick: ${busyCalls}`);
-    console.log(`  outbox calls, delivering: ${deliveryCalls}`);
-    console.log(`  store calls, idle tick: ${idleCalls}`);
+    // Each scale's rows as soon as they are measured; all of them again at the end.
+    printRows(rows.slice(-3));
   }
-});
+} finally {
+  await app.close();
+  await fake.close();
+  await rm(dataDir, { recursive: true, force: true });
+}
+printRows(rows);
+console.log('Peak RSS is this process (Trellis, the job worker and the fake Slack), sampled every 5 ms while the work ran; PostgreSQL runs in its own process.');
+
+/** The store with each call timed, to show where a tick's time goes. */
+function timedStore(store: PrismaReminderStore): { store: PrismaReminderStore; report: () => string } {
+  const spent = new Map<string, number>();
+  const proxy = new Proxy(store, {
+    get(target, name) {
+      const value = Reflect.get(target, name, target);
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        const started = performance.now();
+        try {
+          return await value.apply(target, args);
+        } finally {
+          spent.set(String(name), (spent.get(String(name)) ?? 0) + performance.now() - started);
+        }
+      };
+    },
+  });
+  return { store: proxy, report: () => [...spent].map(([name, time]) => `${name} ${ms(time)}`).join(', ') };
+}
+
+/**
+ * The least a delivery can do: per digest, mark it sent in one statement and post it to the same
+ * fake Slack, `workers` at a time.
+ */
+async function bareDelivery(prisma: PrismaClient, schoolId: string, workers: number): Promise<void> {
+  const ids = (await prisma.$queryRaw<{ id: string }[]>`SELECT b.id::text AS id FROM bench_bare_outbox b JOIN people p ON p.id = b.recipient_id WHERE p.school_id = ${schoolId}::uuid`).map((row) => row.id);
+  const slack = new WebClient('xoxb-bench', { slackApiUrl: `${fake.url}/api/` });
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (next < ids.length) {
+        const id = ids[next++]!;
+        await prisma.$executeRaw`UPDATE bench_bare_outbox SET status = 'sent', updated_at = now() WHERE id = ${id}::uuid AND status = 'pending'`;
+        await slack.chat.postMessage({ channel: 'DBARE', text: 'bare' });
+      }
+    }),
+  );
+}
 
 /** Digests of the school not yet sent: the bench watches the worker drain them (a bench may poll; tests never do). */
 async function pendingDigests(prisma: PrismaClient, schoolId: string): Promise<number> {
@@ -110,23 +190,6 @@ async function pendingDigests(prisma: PrismaClient, schoolId: string): Promise<n
     SELECT count(*)::int AS n FROM nudge_outbox o JOIN people p ON p.id = o.recipient_id
     WHERE p.school_id = ${schoolId}::uuid AND o.status = 'pending' AND o.payload->>'type' = 'digest'`;
   return row?.n ?? 0;
-}
-
-/** The job engine's dependencies with a deliverer that only counts, so the figures are Trellis's own cost. */
-function jobDeps(services: Services, outbox: DigestOutbox, sent: { count: number }): JobDeps {
-  const findSchool = (slug: string) => services.schools.findSchool(slug);
-  const quiet: Deliverer = {
-    deliver: () => {
-      sent.count++;
-      return Promise.resolve({ ok: true });
-    },
-  };
-  return {
-    sweep: { reminders: services.reminders, clock: fixedClock(at), findSchool },
-    delivery: { outbox, reminders: services.reminders, deliverer: quiet, messenger: { sendMessages: () => Promise.resolve({ ok: true }) }, clock: fixedClock(at), findSchool, access: prismaAccess(services.database.prisma).guard },
-    listSchoolSlugs: () => services.reminders.listSchoolSlugs(),
-    log: silentLogger,
-  };
 }
 
 /** People under 1 head and 1 manager per 20 staff; five WHMAT-like obligations each. */
@@ -138,19 +201,22 @@ async function generateSchool(prisma: PrismaClient, schoolId: string, staff: num
     INSERT INTO people (id, school_id, email, full_name, role, start_date, updated_at)
     SELECT (${prefix} || lpad(to_hex(n), 12, '0'))::uuid, ${schoolId}::uuid, 'staff' || n || '@bench.example', 'Staff ' || n,
       CASE WHEN n = 0 THEN 'headteacher' WHEN n <= ${managers} THEN 'leader' WHEN n % 4 = 0 THEN 'teaching-assistant' ELSE 'teacher' END,
-      DATE '2018-09-01', now()
+      DATE '2018-09-01', now() - interval '1 day'
     FROM generate_series(0, ${staff - 1}) AS n`;
   await prisma.$executeRaw`
     UPDATE people SET line_manager_id = (${prefix} || lpad(to_hex(CASE WHEN n <= ${managers} THEN 0 ELSE 1 + n % ${managers} END), 12, '0'))::uuid
     FROM (SELECT id, ('x' || lpad(right(id::text, 12), 16, '0'))::bit(64)::bigint AS n FROM people WHERE school_id = ${schoolId}::uuid) AS v
     WHERE people.id = v.id AND v.n > 0`;
+  // Written a day ago, as a roster is long before a sweep: the idle tick reads only what changed since its last tick.
+  await prisma.$executeRaw`UPDATE people SET updated_at = now() - interval '1 day' WHERE school_id = ${schoolId}::uuid`;
+  await prisma.$executeRaw`UPDATE schools SET updated_at = now() - interval '1 day' WHERE id = ${schoolId}::uuid`;
   await prisma.$executeRaw`
     INSERT INTO cycles (id, school_id, person_id, academic_year, starts_on, ends_on, updated_at)
     SELECT gen_random_uuid(), ${schoolId}::uuid, id, 2026, DATE '2026-10-01', DATE '2027-09-30', now() FROM people WHERE school_id = ${schoolId}::uuid`;
   await prisma.$executeRaw`
     INSERT INTO obligations (id, key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, updated_at)
     SELECT gen_random_uuid(), c.person_id || ':2026:' || t.id, c.id, c.person_id, t.kind, t.label, t.optional, t.opens, t.due, t.owner,
-      CASE WHEN t.owner = 'reviewee' THEN c.person_id ELSE p.line_manager_id END, t.rule, now()
+      CASE WHEN t.owner = 'reviewee' THEN c.person_id ELSE p.line_manager_id END, t.rule, now() - interval '1 day'
     FROM cycles c JOIN people p ON p.id = c.person_id
     CROSS JOIN (VALUES
       ('self-reflection', 'self-reflection', 'Self-reflection', false, DATE '2026-09-01', DATE '2026-10-15', 'reviewee', '004 §4.2'),

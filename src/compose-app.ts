@@ -3,6 +3,7 @@ import { ChannelRouter } from './channels/channel-router.ts';
 import { PlaygroundChannel, playgroundOwnsClock, playgroundWillRun } from './channels/playground/playground-channel.ts';
 import { SlackChannel } from './channels/slack/slack-channel.ts';
 import { TeamsChannel } from './channels/teams/teams-channel.ts';
+import type { PacerLimits } from './channels/teams/send-pacer.ts';
 import { type Services, openServices } from './compose-services.ts';
 import type { Config } from './config/load-config.ts';
 import { AccessRequests } from './core/access/access-requests.ts';
@@ -49,6 +50,8 @@ export interface AppOptions {
   channelsOnly?: boolean;
   /** An extra `/readyz` check (undefined when ready, else what is not), beside the database and migrations. */
   ready?: ReadinessCheck;
+  /** Teams' send limits for the connector's pacer; a benchmark lifts them to measure Trellis rather than the pacer. */
+  teamsSendLimits?: PacerLimits | undefined;
 }
 
 /** What channels are built from: the bot they translate for and the router that reaches people. */
@@ -216,7 +219,7 @@ async function createChannels(parts: ChannelParts, options: AppOptions): Promise
   }
   if (parts.config.teams) {
     const lookups = new PrismaActiveThreads(parts.services.database.prisma);
-    channels.push(new TeamsChannel(parts, parts.config.teams, { threads: lookups, managers: lookups }));
+    channels.push(new TeamsChannel(parts, parts.config.teams, { threads: lookups, managers: lookups, sendLimits: options.teamsSendLimits }));
   }
   if (!options.channelsOnly && playgroundWillRun(parts.config, options)) channels.push(new PlaygroundChannel(parts, options));
   void options;

@@ -262,6 +262,10 @@ describe('every model round-trips through the Prisma client', () => {
     covered.add('SlackInstallation');
     expect(await p.slackInstallation.findUniqueOrThrow({ where: { installKey: 'E0GRID' } })).toMatchObject({ teamId: null, isEnterpriseInstall: true, secret: 'v1.nonce.tag.ciphertext' });
 
+    await p.sweepMark.create({ data: { schoolId: school.id, sweptOn: day('2026-10-15'), sweptAt: new Date('2026-10-15T14:55:00.123456Z') } });
+    covered.add('SweepMark');
+    expect(await p.sweepMark.findUniqueOrThrow({ where: { schoolId: school.id } })).toMatchObject({ sweptOn: day('2026-10-15') });
+
     await p.deletionLog.create({
       data: { schoolId: school.id, kind: 'check_ins', recordId: teacher.id, subjectPersonId: teacher.id, cycleYear: 2019, reason: 'retention', rule: '6 years (003 §14.3)', deletedAt: new Date('2026-11-30T02:00:00Z') },
     });

@@ -4,6 +4,7 @@ import { CycleReports } from '../../src/core/reports/cycle-reports.ts';
 import type { PrismaClient } from '../../src/storage/db/create-prisma-client.ts';
 import { PrismaReportReads } from '../../src/storage/prisma/prisma-report-reads.ts';
 import { prismaAccess } from '../../src/storage/prisma/prisma-access-relationships.ts';
+import { countingClient } from '../support/counting-client.ts';
 import { seedSchool } from '../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
@@ -15,20 +16,6 @@ const DEPARTMENTS = ['Science', 'Maths', 'English', 'Humanities'] as const;
 let db: TestDatabase;
 let counted: { statements: number };
 let reports: CycleReports;
-
-/** A Prisma client that counts every statement it sends (model calls and raw SQL alike). */
-function countingClient(prisma: PrismaClient): { client: PrismaClient; counter: { statements: number } } {
-  const counter = { statements: 0 };
-  const client = prisma.$extends({
-    query: {
-      async $allOperations({ args, query }) {
-        counter.statements++;
-        return query(args);
-      },
-    },
-  }) as unknown as PrismaClient;
-  return { client, counter };
-}
 
 /** `size` teachers under one manager, with a mix of done, open and overdue items, bulk-inserted. */
 async function seedStaff(prisma: PrismaClient, size: number): Promise<{ leader: KnownPerson; manager: KnownPerson }> {

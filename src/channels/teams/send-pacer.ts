@@ -18,6 +18,9 @@ export interface PacerLimits {
 
 export const TEAMS_LIMITS: PacerLimits = { perConversationPerSecond: 7, perTenantPerSecond: 50 };
 
+/** Limits no send reaches (a finite number keeps the bucket arithmetic finite): for benchmarks of Trellis's own cost. */
+export const NO_SEND_LIMITS: PacerLimits = { perConversationPerSecond: 1e9, perTenantPerSecond: 1e9 };
+
 interface Bucket {
   tokens: number;
   updatedAt: number;

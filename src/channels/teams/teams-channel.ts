@@ -8,7 +8,7 @@ import type { TeamsConfig } from '../../config/load-config.ts';
 import type { Channel, ChannelDelivery, Route } from '../channel.ts';
 import { attachCard, digestCards, renderMessages } from './adaptive-cards.ts';
 import { BotConnector, ConnectorError, type OutboundActivity } from './bot-connector.ts';
-import { realPacerTime, SendPacer } from './send-pacer.ts';
+import { type PacerLimits, realPacerTime, SendPacer } from './send-pacer.ts';
 import { parseStoredRef } from './teams-activity.ts';
 import { TeamsInbound } from './teams-inbound.ts';
 import { createTeamsHost, type TeamsHost } from './teams-sdk-host.ts';
@@ -16,6 +16,8 @@ import { createTeamsHost, type TeamsHost } from './teams-sdk-host.ts';
 export interface TeamsChannelDeps {
   threads: ActiveThreads;
   managers: LineManagers;
+  /** Teams' send limits, which the connector paces sends to; TEAMS_LIMITS unless a benchmark lifts them. */
+  sendLimits?: PacerLimits | undefined;
 }
 
 /**
@@ -45,7 +47,7 @@ export class TeamsChannel implements Channel {
       log: parts.log,
       onActivity: (activity) => inbound!.handle(activity),
     });
-    this.#connector = new BotConnector({ token: () => this.#host.botToken(), pacer: new SendPacer(realPacerTime), wait: realPacerTime.wait });
+    this.#connector = new BotConnector({ token: () => this.#host.botToken(), pacer: new SendPacer(realPacerTime, deps.sendLimits), wait: realPacerTime.wait });
     inbound = new TeamsInbound({ homeTenant: teams.tenantId, bot: parts.bot, identities: parts.identities, threads: deps.threads, connector: this.#connector, clock: parts.clock, log: parts.log });
     this.routes = [this.#host.route];
   }

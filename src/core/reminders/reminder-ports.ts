@@ -17,6 +17,12 @@ export interface SweepPage extends SweepInputs {
   next?: string | undefined;
 }
 
+/** Where a school's sweep of a day starts from (see ReminderStore.beginSweep). */
+export interface SweepMark {
+  startedAt: Date;
+  changedSince?: Date | undefined;
+}
+
 /** An appeal meeting marked held whose written outcome (002 §17) has no deadline yet. */
 export interface HeldMeeting {
   key: string;
@@ -137,7 +143,15 @@ export interface ReminderStore {
    * Up to `limit` open or snoozed candidate obligations (see SweepCandidates) after the cursor,
    * in a stable order, with the people they name. A fixed number of statements per page.
    */
-  loadSweepPage(schoolId: string, candidates: SweepCandidates, page: { after?: string | undefined; limit: number }): Promise<SweepPage>;
+  loadSweepPage(schoolId: string, candidates: SweepCandidates, page: { after?: string | undefined; limit: number; changedSince?: Date | undefined }): Promise<SweepPage>;
+  /**
+   * Starts a sweep of `today`: `startedAt` is the database's moment, and `changedSince` is set when
+   * an earlier sweep of the same day finished and nothing about the school's people, reviewers or
+   * policy has changed since it: then only obligations changed since are worth reading.
+   */
+  beginSweep(schoolId: string, today: IsoDate): Promise<SweepMark>;
+  /** Records that the sweep begun with `mark` queued everything it read for `today`. */
+  finishSweep(schoolId: string, today: IsoDate, mark: SweepMark): Promise<void>;
   /** Which of these reminder keys are in the outbox already (for a dry run). */
   queuedKeys(keys: readonly string[]): Promise<Set<string>>;
   /** Queues each reminder once: a key seen before is left alone. Returns how many were new. */

@@ -10,7 +10,7 @@ import type { DigestDelivery, DigestRecipient, ReminderStore } from './reminder-
 import type { Reminder } from './reminder-types.ts';
 import { schoolDaysOf } from './school-days.ts';
 import { sendingMoment } from './sending-window.ts';
-import { sweepCandidates } from './sweep-candidates.ts';
+import { type SweepCandidates, sweepCandidates } from './sweep-candidates.ts';
 
 export interface SweepDeps {
   reminders: ReminderStore;
@@ -67,27 +67,53 @@ async function sweepOnce(deps: SweepDeps, school: School, options: SweepOptions)
 
   if (options.dryRun) return { ...result, wouldSend: await wouldSend(deps, school, today, now, options) };
   result.followUps = await createFollowUps(deps, school, calendar, today);
-  const days = schoolDaysOf(calendar);
-  const candidates = sweepCandidates(school.policy.reminders, days, today, catchUpStart(days, today, options.catchUpSchoolDays), dueSince);
+  const candidates = candidatesOf(school, calendar, today, dueSince, options.catchUpSchoolDays);
+  // A later tick of the same day reads only obligations changed since the last complete one:
+  // everything else has had today's reminders queued already (issue 16: work proportional to change).
+  const mark = await deps.reminders.beginSweep(school.id, today);
   const head = await deps.reminders.loadHead(school.id);
   let after: string | undefined;
   do {
-    const page = await deps.reminders.loadSweepPage(school.id, candidates, { after, limit: options.pageSize ?? 20_000 });
+    const page = await deps.reminders.loadSweepPage(school.id, candidates, { after, limit: options.pageSize ?? 20_000, changedSince: mark.changedSince });
     const reminders = planReminders({ school, calendar, obligations: page.obligations, people: page.people, head, now, catchUpSchoolDays: options.catchUpSchoolDays });
     result.planned += reminders.length;
     result.queuedReminders += await deps.reminders.queueReminders(now, reminders);
     after = page.next;
   } while (after !== undefined);
   // Once, after every page is queued: a recipient's reminders from several pages make one digest.
-  result.queuedDigests = await deps.reminders.assembleDigests(school.id, today, now);
+  // A full read always assembles (it heals a sweep that died before this step); an incremental
+  // one when it planned anything (queued now, or by a sweep that died before assembling), as the
+  // tick it follows finished this step.
+  if (mark.changedSince === undefined || result.planned > 0) result.queuedDigests = await deps.reminders.assembleDigests(school.id, today, now);
+  await deps.reminders.finishSweep(school.id, today, mark);
   return result;
+}
+
+/**
+ * The sweep's candidate dates, remembered per process: they depend only on the cadence, the
+ * calendar and the day, and working them out tries every due date of the year against the
+ * cadence (hundreds of milliseconds of date arithmetic), which a tick every five minutes would
+ * otherwise repeat all day. Keyed by what they are made from, so a changed policy or calendar
+ * is a new key; a few days of schools are kept.
+ */
+const rememberedCandidates = new Map<string, SweepCandidates>();
+const REMEMBERED_CANDIDATES = 256;
+
+function candidatesOf(school: School, calendar: SchoolCalendar, today: IsoDate, dueSince: IsoDate, catchUpSchoolDays: number | undefined): SweepCandidates {
+  const key = JSON.stringify([school.id, school.region, school.termDates, school.policy.calendar, school.policy.reminders, today, dueSince, catchUpSchoolDays ?? null]);
+  const known = rememberedCandidates.get(key);
+  if (known !== undefined) return known;
+  const days = schoolDaysOf(calendar);
+  const candidates = sweepCandidates(school.policy.reminders, days, today, catchUpStart(days, today, catchUpSchoolDays), dueSince);
+  if (rememberedCandidates.size >= REMEMBERED_CANDIDATES) rememberedCandidates.delete(rememberedCandidates.keys().next().value!);
+  rememberedCandidates.set(key, candidates);
+  return candidates;
 }
 
 /** The dry run: the same plan, less what is already queued, grouped into the digests it would make. */
 async function wouldSend(deps: SweepDeps, school: School, today: IsoDate, now: Date, options: SweepOptions): Promise<DigestDelivery[]> {
   const calendar = calendarOf(school);
-  const days = schoolDaysOf(calendar);
-  const candidates = sweepCandidates(school.policy.reminders, days, today, catchUpStart(days, today, options.catchUpSchoolDays), addCalendarDays(today, -OVERDUE_HORIZON_DAYS));
+  const candidates = candidatesOf(school, calendar, today, addCalendarDays(today, -OVERDUE_HORIZON_DAYS), options.catchUpSchoolDays);
   const head = await deps.reminders.loadHead(school.id);
   const byRecipient = new Map<string, Reminder[]>();
   const recipients = new Map<string, DigestRecipient>();

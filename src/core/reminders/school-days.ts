@@ -22,7 +22,19 @@ export function schoolDaysOf(calendar: SchoolCalendar): SchoolDays {
     }
     return value;
   };
+  // Remembered too: chases step through the year K school days at a time from every due date,
+  // and those steps meet on the same dates, so most are asked again and again.
+  const sums = new Map<string, IsoDate>();
   const add = (date: IsoDate, n: number) => {
+    const key = `${date}${n}`;
+    let sum = sums.get(key);
+    if (sum === undefined) {
+      sum = count(date, n);
+      sums.set(key, sum);
+    }
+    return sum;
+  };
+  const count = (date: IsoDate, n: number) => {
     const step = n > 0 ? 1 : -1;
     let day = date;
     for (let counted = 0, steps = 0; counted < Math.abs(n); steps++) {

@@ -3,6 +3,7 @@ import type { ObligationChanges, ObligationRepository } from '../../core/ports.t
 import type { PlannedCycle, PlannedObligation } from '../../core/timeline/plan-obligations.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { fromDbDate, toDbDate } from './db-date.ts';
+import { LONGEST_TRANSACTION_MS } from '../db/transaction-limits.ts';
 
 /**
  * Cycles and obligations in PostgreSQL. Syncing is idempotent: rows are matched on their
@@ -67,7 +68,7 @@ export class PrismaObligationRepository implements ObligationRepository {
         if (stale.length > 0) changes.removed = (await tx.obligation.deleteMany({ where: { id: { in: stale } } })).count;
         return changes;
       },
-      { timeout: 300_000, maxWait: 10_000 },
+      { timeout: LONGEST_TRANSACTION_MS, maxWait: 10_000 },
     );
   }
 }

@@ -14,6 +14,7 @@ import type {
   QueuedNotificationRow,
   ReminderStore,
   SweepInputs,
+  SweepMark,
   SweepPage,
 } from '../../core/reminders/reminder-ports.ts';
 import type { Reminder, ReminderObligation, ReminderPerson, ReminderPoint } from '../../core/reminders/reminder-types.ts';
@@ -21,6 +22,7 @@ import type { SweepCandidates } from '../../core/reminders/sweep-candidates.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { isDeliveredRow, NOTICE_GATHER_SECONDS, queueDeliveryJobs } from '../jobs/delivery-jobs.ts';
+import { LONGEST_TRANSACTION_MS } from '../db/transaction-limits.ts';
 import { toDbDate } from './db-date.ts';
 
 /**
@@ -66,7 +68,31 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
     return head === undefined ? undefined : toPerson(head);
   }
 
-  async loadSweepPage(schoolId: string, candidates: SweepCandidates, page: { after?: string | undefined; limit: number }): Promise<SweepPage> {
+  async beginSweep(schoolId: string, today: IsoDate): Promise<SweepMark> {
+    // The mark holds only if nothing the plan reads besides obligations changed since it: the
+    // school (policy, calendar), its people (line managers, leavers) and reviewer assignments.
+    const [row] = await this.#prisma.$queryRaw<{ started_at: Date; changed_since: Date | null }[]>`
+      SELECT clock_timestamp() AS started_at,
+        (SELECT m.swept_at FROM sweep_marks m
+          WHERE m.school_id = ${schoolId}::uuid AND m.swept_on = ${today}::date
+            AND NOT EXISTS (SELECT 1 FROM schools s WHERE s.id = m.school_id AND s.updated_at >= m.swept_at)
+            AND NOT EXISTS (SELECT 1 FROM people p WHERE p.school_id = m.school_id AND p.updated_at >= m.swept_at)
+            AND NOT EXISTS (SELECT 1 FROM reviewer_assignments a JOIN people p ON p.id = a.reviewee_id
+              WHERE a.created_at >= m.swept_at AND p.school_id = m.school_id)) AS changed_since`;
+    return { startedAt: row!.started_at, changedSince: row!.changed_since ?? undefined };
+  }
+
+  async finishSweep(schoolId: string, today: IsoDate, mark: SweepMark): Promise<void> {
+    // Set back by the longest a transaction may stay open: a change made before the sweep began
+    // but committed after it read is still newer than the mark, so the next tick reads it.
+    const sweptAt = new Date(mark.startedAt.getTime() - LONGEST_TRANSACTION_MS);
+    await this.#prisma.$executeRaw`
+      INSERT INTO sweep_marks (school_id, swept_on, swept_at) VALUES (${schoolId}::uuid, ${today}::date, ${sweptAt})
+      ON CONFLICT (school_id) DO UPDATE SET swept_on = excluded.swept_on,
+        swept_at = CASE WHEN sweep_marks.swept_on = excluded.swept_on THEN GREATEST(sweep_marks.swept_at, excluded.swept_at) ELSE excluded.swept_at END`;
+  }
+
+  async loadSweepPage(schoolId: string, candidates: SweepCandidates, page: { after?: string | undefined; limit: number; changedSince?: Date | undefined }): Promise<SweepPage> {
     const { today, dueSince, opensAfter, dueOn, wakesAfter } = candidates;
     // Keyset paging on the obligation id: each page is an index range, and memory stays at one
     // page whatever the school's size. The date conditions are the core's candidates.
@@ -74,6 +100,7 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
       ${liveObligationsOf(schoolId, today, dueSince)}
         AND (o.opens_on > ${opensAfter}::date OR o.due_on = ANY(${dueOn}::date[])
           OR (o.status = 'snoozed' AND o.snoozed_until > ${wakesAfter}::date AND o.snoozed_until <= ${today}::date))
+        ${page.changedSince === undefined ? Prisma.empty : Prisma.sql`AND o.updated_at >= ${page.changedSince}`}
         AND o.id > ${page.after ?? '00000000-0000-0000-0000-000000000000'}::uuid
       ORDER BY o.id LIMIT ${page.limit}`;
     const ids = [...new Set(rows.flatMap((row) => (row.owner_person_id === null ? [row.person_id] : [row.person_id, row.owner_person_id])))];

@@ -76,18 +76,33 @@ export function tooLongMessage(text: string, limit: number = MAX_ANSWER_LENGTH):
   return `That answer is ${text.trim().length.toLocaleString('en-GB')} characters; the limit is ${limit.toLocaleString('en-GB')}. Please shorten it and send it again — it began:\n> ${start.replace(/\n/g, '\n> ')}`;
 }
 
-/** A free-text answer; `validate` adds a rule (e.g. "must contain a number") as a zod refinement. */
+/**
+ * A trimmed text of at least `min` characters. Built once per length and kept: dialogs rebuild
+ * their step lists on every turn, and building a zod schema each time was a measurable part of a turn.
+ */
+const textSchemas = new Map<number, z.ZodType<string, string>>();
+function textSchema(min: number): z.ZodType<string, string> {
+  let schema = textSchemas.get(min);
+  if (schema === undefined) {
+    schema = z.string().trim().min(min, min <= 2 ? 'Please write a few words.' : `Please write at least ${min} characters.`);
+    textSchemas.set(min, schema);
+  }
+  return schema;
+}
+
+/** A free-text answer; `validate` adds a rule (e.g. "must contain a number") checked on the trimmed text. */
 export function textStep(base: StepBase & { minLength?: number; validate?: { test: (text: string) => boolean; message: string } }): Step {
   const min = base.minLength ?? 2;
-  let schema: z.ZodType<string, string> = z.string().trim().min(min, min <= 2 ? 'Please write a few words.' : `Please write at least ${min} characters.`);
-  if (base.validate) schema = schema.refine(base.validate.test, base.validate.message);
+  const { validate } = base;
   return {
     ...identity(base),
     ask: (values) => [...(base.preamble?.(values) ?? []), say(question(base))],
     accept: (input) => {
       const text = rawText(input, base.name) ?? '';
       if (text.trim().length > MAX_ANSWER_LENGTH) return { ok: false, error: tooLongMessage(text) };
-      return fromZod(schema.safeParse(text));
+      const accepted = fromZod(textSchema(min).safeParse(text));
+      if (!accepted.ok || validate === undefined || validate.test(String(accepted.value))) return accepted;
+      return { ok: false, error: validate.message };
     },
     show: showText,
   };

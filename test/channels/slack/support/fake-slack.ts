@@ -44,6 +44,8 @@ export class FakeSlack {
   readonly installs = new Map<string, FakeInstall>();
   /** OAuth codes waiting to be exchanged (oauth.v2.access), each once. */
   readonly #codes = new Map<string, FakeInstall>();
+  /** users by e-mail, so a lookup stays cheap with a benchmark's thousands of users. */
+  readonly #byEmail = new Map<string, FakeSlackUser>();
   /** Files uploaded (files.uploadV2's second step), with their content. */
   readonly uploads: { fileId: string; content: string }[] = [];
   #files = 0;
@@ -98,6 +100,8 @@ export class FakeSlack {
 
   addUser(user: FakeSlackUser): void {
     this.users.set(user.id, user);
+    // The first user with an address answers for it, as a search of the users in order would.
+    if (!this.#byEmail.has(user.email)) this.#byEmail.set(user.email, user);
   }
 
   /** Slack's consent screen said "Allow": the code the redirect will carry, exchanged for this install. */
