@@ -236,8 +236,16 @@ export const PolicySchema = z.strictObject({
     maxRevieweesPerReviewer: z.number().int().min(1).optional(),
     /** Reviewers with one of these flags may review more (002 §25: the leadership scale). */
     maxExemptFlags: z.array(FlagSchema).default([]),
+    /** 002 §27, 004 §3.10: a reviewee may ask in writing, with reasons, for another reviewer; the head or nominated officer decides. */
     revieweeMayRequestChange: z.boolean(),
-    changingReviewerRestartsCycle: z.boolean(),
+    /**
+     * 002 §29: "A performance management cycle will not begin again in the event of the reviewer
+     * being changed." No policy restarts a cycle on a change of reviewer, so Trellis has no
+     * restart: the new reviewer takes over what is still open and everything done stays.
+     */
+    changingReviewerRestartsCycle: z.literal(false, {
+      error: 'Trellis never restarts a cycle when the reviewer changes (002 §29: "a performance management cycle will not begin again"); set it to false',
+    }),
     rule: RuleRef,
   }),
   confidentiality: z.strictObject({

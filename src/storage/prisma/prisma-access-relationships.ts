@@ -53,7 +53,7 @@ export class PrismaPeopleFacts implements PeopleFacts {
     const rows = await this.#db.$queryRaw<FactRow[]>`
       WITH subj AS (
         SELECT p.id, p.full_name, p.email, p.school_id, s.trust_id, p.role, p.flags, p.department, p.line_manager_id, p.active,
-          coalesce(s.policy->'reviewers'->>'defaultReviewer', 'line-manager') AS default_reviewer, s.policy->'confidentiality' AS confidentiality
+          coalesce(s.policy->'reviewers'->>'defaultReviewer', 'line-manager') AS default_reviewer, s.policy->'confidentiality' AS confidentiality, s.policy->'reviewers' AS reviewers
         FROM people p JOIN schools s ON s.id = p.school_id
         WHERE ${condition}),
       sch AS (SELECT DISTINCT school_id, trust_id FROM subj),
@@ -72,7 +72,7 @@ export class PrismaPeopleFacts implements PeopleFacts {
             'endsOn', to_char(a.ends_on, 'YYYY-MM-DD'), 'reason', a.reason) ORDER BY a.starts_on, a.created_at) AS list
         FROM reviewer_assignments a WHERE a.reviewee_id IN (SELECT id FROM subj) GROUP BY a.reviewee_id)
       SELECT subj.id::text AS id, subj.full_name, subj.email, subj.school_id::text AS school_id, subj.trust_id::text AS trust_id, subj.role, subj.flags, subj.department,
-        subj.line_manager_id::text AS line_manager_id, subj.active, subj.default_reviewer, subj.confidentiality,
+        subj.line_manager_id::text AS line_manager_id, subj.active, subj.default_reviewer, subj.confidentiality, subj.reviewers,
         coalesce(asg.list, '[]'::json) AS assignments, coalesce(heads.ids, '{}') AS head_ids, coalesce(deputies.ids, '{}') AS deputy_ids,
         coalesce(leaders.ids, '{}') AS trust_leader_ids
       FROM subj
@@ -106,6 +106,7 @@ export class PrismaPeopleFacts implements PeopleFacts {
           deputyIds: row.deputy_ids,
           trustLeaderIds: row.trust_leader_ids,
           confidentiality: confidentialityOf(row.confidentiality),
+          reviewerChanges: reviewerChangesOf(row.reviewers),
         },
       ];
     });
@@ -154,6 +155,13 @@ function confidentialityOf(value: unknown): SubjectFacts['confidentiality'] {
   return { lineManagerAccessOnRequest: c.lineManagerAccessOnRequest === true, tellRevieweeWhoWasGrantedAccess: c.tellRevieweeWhoWasGrantedAccess === true, rule: typeof c.rule === 'string' ? c.rule : '' };
 }
 
+/** The policy's reviewer-change rules as stored (the policy was validated when the school was set). */
+function reviewerChangesOf(value: unknown): SubjectFacts['reviewerChanges'] {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const r = value as Record<string, unknown>;
+  return { revieweeMayRequestChange: r.revieweeMayRequestChange === true, changingReviewerRestartsCycle: false, rule: typeof r.rule === 'string' ? r.rule : '' };
+}
+
 interface FactRow {
   id: string;
   full_name: string;
@@ -167,6 +175,7 @@ interface FactRow {
   active: boolean;
   default_reviewer: string;
   confidentiality: unknown;
+  reviewers: unknown;
   assignments: { kind: string; personId: string; startsOn: string; endsOn: string | null; reason: string | null }[];
   head_ids: string[];
   deputy_ids: string[];
