@@ -248,6 +248,19 @@ export const PolicySchema = z.strictObject({
     }),
     rule: RuleRef,
   }),
+  /**
+   * A move to a new post part-way through a cycle, seen when a roster import changes someone's line
+   * manager or role (002 §35, 003 §7.4, 004 §4.4). Absent: the policy says nothing (001).
+   */
+  roleTransfer: z
+    .strictObject({
+      /** 003 §7.4, 004 §4.4: the original reviewer (coach, appraiser) holds a check-in before the new post starts, and the goals are reviewed for the new role. */
+      originalReviewerChecksIn: z.boolean(),
+      /** 002 §35: the head (the governing body, for the head) decides whether the cycle begins again and whether to change the reviewer. */
+      headDecidesRestartAndReviewer: z.boolean(),
+      rule: RuleRef,
+    })
+    .optional(),
   confidentiality: z.strictObject({
     lineManagerAccessOnRequest: z.boolean(),
     tellRevieweeWhoWasGrantedAccess: z.boolean(),

@@ -90,6 +90,7 @@ export const thomasAlleyne: PolicyInput = {
     changingReviewerRestartsCycle: false,
     rule: '002 §25–29',
   },
+  roleTransfer: { originalReviewerChecksIn: false, headDecidesRestartAndReviewer: true, rule: '002 §35' },
   confidentiality: {
     lineManagerAccessOnRequest: true,
     tellRevieweeWhoWasGrantedAccess: true,

@@ -52,6 +52,7 @@ export const tpat: PolicyInput = {
     changingReviewerRestartsCycle: false,
     rule: '003 §6.1–6.5 (a coach might not be the line manager)',
   },
+  roleTransfer: { originalReviewerChecksIn: true, headDecidesRestartAndReviewer: false, rule: '003 §7.4 (the original coach checks in before the new post; goals reviewed for the new role)' },
   confidentiality: {
     lineManagerAccessOnRequest: false,
     tellRevieweeWhoWasGrantedAccess: true,

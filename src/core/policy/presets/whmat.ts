@@ -79,6 +79,7 @@ export const whmat: PolicyInput = {
     changingReviewerRestartsCycle: false,
     rule: '004 §3.9–3.10',
   },
+  roleTransfer: { originalReviewerChecksIn: true, headDecidesRestartAndReviewer: false, rule: '004 §4.4 (the original appraiser checks in before the new post; a new appraiser or amended expectations agreed jointly)' },
   confidentiality: {
     lineManagerAccessOnRequest: false,
     tellRevieweeWhoWasGrantedAccess: true,
