@@ -19,6 +19,8 @@ export interface PersonFacts {
   trustId?: string | undefined;
   role: Role;
   flags: readonly Flag[];
+  /** The roster's full-time equivalent, when it gives one (002 Annex 1 §3, 004 §5.9). */
+  fte?: number | undefined;
   department?: string | undefined;
   lineManagerId?: string | undefined;
   active: boolean;

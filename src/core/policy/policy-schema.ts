@@ -206,6 +206,23 @@ export const PolicySchema = z.strictObject({
     rule: RuleRef,
   }),
   /**
+   * Part-time staff (002 Annex 1 §2–3, 003 §7.3, 004 §5.9), pro-rated by the roster's `fte`
+   * (`src/core/people/part-time.ts`). Absent: the policy says nothing about part-time staff (001).
+   */
+  partTime: z
+    .strictObject({
+      /** 002 Annex 1 §2–3: the observation cap is pro-rated by FTE. */
+      observationCapProRata: z.boolean(),
+      /** 004 §5.9: the plan's most expectations (goals, targets) is pro-rated by FTE, rounded up, at least one. */
+      planMaxProRata: z.boolean(),
+      /** What the plan dialog tells someone part time. */
+      planPrompt: z.string().min(1),
+      rule: RuleRef,
+      /** How Trellis reads the seed here, and why; printed in docs/policies. */
+      interpretation: z.string().min(1).optional(),
+    })
+    .optional(),
+  /**
    * 002 §1, §14, §16: the reviewer's final report — an assessment against each target and, where
    * the policy has one, a pay recommendation. Issuing it is what opens the appeal window.
    */

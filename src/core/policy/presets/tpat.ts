@@ -46,6 +46,12 @@ export const tpat: PolicyInput = {
     rule: '003 §5.6, §10.1',
   },
   observation: { teacherMayAppendComments: true, rule: '003 §9.1' },
+  partTime: {
+    observationCapProRata: false,
+    planMaxProRata: false,
+    planPrompt: 'As you work part time, make your goals realistic for the time you have.',
+    rule: '003 §7.3 (part-time employees’ goals should be realistic)',
+  },
   reviewers: {
     defaultReviewer: 'coach',
     revieweeMayRequestChange: false,
