@@ -7,6 +7,7 @@ import type { PacerLimits } from './channels/teams/send-pacer.ts';
 import { type Services, openServices } from './compose-services.ts';
 import type { Config } from './config/load-config.ts';
 import { AccessRequests } from './core/access/access-requests.ts';
+import { ReviewerChanges } from './core/access/reviewer-changes.ts';
 import { TrellisBot } from './core/bot/trellis-bot.ts';
 import { ALL_DIALOGS } from './core/conversations/dialogs/all-dialogs.ts';
 import { ConversationEngine } from './core/conversations/engine/run-turn.ts';
@@ -36,6 +37,7 @@ import { PrismaActiveThreads } from './storage/prisma/prisma-active-threads.ts';
 import { PrismaReportReads } from './storage/prisma/prisma-report-reads.ts';
 import { PrismaPeopleFacts, prismaAccess } from './storage/prisma/prisma-access-relationships.ts';
 import { PrismaAccessRequestStore } from './storage/prisma/prisma-access-requests.ts';
+import { PrismaReviewerChangeStore } from './storage/prisma/prisma-reviewer-changes.ts';
 
 export interface AppOptions {
   /** Run the playground even when Slack or Teams is configured (it runs anyway when neither is). */
@@ -174,6 +176,7 @@ export async function composeChannels(config: Config, services: Services, clock:
     clock,
     notifier: router,
     access: new AccessRequests({ facts: new PrismaPeopleFacts(services.database.prisma), store: new PrismaAccessRequestStore(services.database.prisma), guard: access.guard, reads: reportReads }),
+    reviewerChanges: new ReviewerChanges({ facts: new PrismaPeopleFacts(services.database.prisma), store: new PrismaReviewerChangeStore(services.database.prisma) }),
     threads: new PrismaActiveThreads(services.database.prisma),
     metrics,
     onIdentified: (person) => addLogContext({ school: person.schoolId }),

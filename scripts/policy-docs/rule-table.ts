@@ -2,6 +2,7 @@ import { kindInfo } from '../../src/core/obligations/obligation-kinds.ts';
 import type { DateRule } from '../../src/core/policy/date-rule.ts';
 import type { AppliesTo, ObligationRule, Owner, Policy } from '../../src/core/policy/policy-schema.ts';
 import { citationsIn, type NamedTest, testsCiting } from './citations.ts';
+import { TRANSFER_CHECK_IN_SCHOOL_DAYS } from '../../src/core/roster/role-transfer.ts';
 
 /**
  * One preset as a Markdown table of its rules: the seed paragraph each cites, what Trellis does
@@ -173,8 +174,10 @@ function otherRules(policy: Policy): OtherRule[] {
     [
       'Reviewers',
       reviewers.rule,
-      `${reviewers.maxRevieweesPerReviewer === undefined ? '' : `\`import roster\` names anyone reviewing more than ${reviewers.maxRevieweesPerReviewer} people${reviewers.maxExemptFlags.length > 0 ? ` (not those flagged ${reviewers.maxExemptFlags.join(' or ')})` : ''}. `}Default reviewer: the ${reviewers.defaultReviewer.replace(/-/g, ' ')}; ${reviewers.revieweeMayRequestChange ? 'a reviewee may ask for another reviewer' : 'no request for another reviewer'}; ${reviewers.changingReviewerRestartsCycle ? 'a new reviewer restarts the cycle' : 'a new reviewer does not restart the cycle'} (these three are not yet read by Trellis).`,
+      `${reviewers.maxRevieweesPerReviewer === undefined ? '' : `\`import roster\` names anyone reviewing more than ${reviewers.maxRevieweesPerReviewer} people${reviewers.maxExemptFlags.length > 0 ? ` (not those flagged ${reviewers.maxExemptFlags.join(' or ')})` : ''}. `}Default reviewer: the ${reviewers.defaultReviewer.replace(/-/g, ' ')}; ${reviewers.revieweeMayRequestChange ? 'a reviewee may ask in writing, with reasons, for another reviewer (`change-reviewer`); the head or the PM deputy names a replacement (`replace-reviewer`) or declines with a reason the reviewee is told (`keep-reviewer`)' : 'the policy provides no request for another reviewer'}; ${reviewers.changingReviewerRestartsCycle ? 'a new reviewer restarts the cycle' : 'a change of reviewer never restarts the cycle: what is open passes to the new reviewer and what is done stays'}.`,
     ],
+    roleTransferRow(policy),
+    ...partTimeRows(policy),
     ['Confidentiality', policy.confidentiality.rule, `Records kept ${policy.confidentiality.retentionYears} years after the end of their academic year, then destroyed by the daily retention run; the deletion log keeps no content.`],
     ['Governance', policy.governance.rule, policy.governance.annualGovernorsReport ? 'An annual report to governors: `report governors` (head, PM deputy) and `trellis report governors` give it as PDF, HTML and CSV, nobody named.' : 'No report to governors is named; the same report is available for the governing body or trust board to use.'],
     [
@@ -217,4 +220,26 @@ function observationText(observation: Policy['observation']): string {
     observation.teacherMayAppendComments ? 'the teacher may append comments' : '',
   ];
   return `${parts.filter((part) => part !== '').join('; ')}.`;
+}
+
+/** 002 §35, 003 §7.4, 004 §4.4: a move to a new post part-way through a cycle, as the roster import applies it (`src/core/roster/role-transfer.ts`). */
+function roleTransferRow(policy: Policy): OtherRule {
+  const transfer = policy.roleTransfer;
+  const seen = 'A roster import that changes someone’s line manager or role after their cycle has begun names the move; the new reviewer takes over what is open and what is done stays.';
+  if (transfer === undefined) return ['Moving post mid-cycle', undefined, `${seen} The policy says nothing more, so the cycle carries on.`];
+  const parts = [seen];
+  if (transfer.originalReviewerChecksIn) parts.push(`The reviewer before the move owes a check-in with them within ${TRANSFER_CHECK_IN_SCHOOL_DAYS} school days of the import (the roster carries no date for the move), reminded like any deadline, so feedback is up to date before the new post.`);
+  if (transfer.headDecidesRestartAndReviewer) parts.push('The import tells whoever ran it that the head (the governing body, for the head) decides whether the cycle begins again and whether to change the reviewer; Trellis carries the cycle on until the roster or a reviewer change says otherwise.');
+  return ['Moving post mid-cycle', transfer.rule, parts.join(' ')];
+}
+
+/** 002 Annex 1 §2–3, 003 §7.3, 004 §5.9: part-time staff, pro-rated by the roster's `fte` (`src/core/people/part-time.ts`). */
+function partTimeRows(policy: Policy): OtherRule[] {
+  const partTime = policy.partTime;
+  if (partTime === undefined) return [];
+  const parts = [`Someone flagged \`part-time\` or with an \`fte\` under 1 in the roster is told, when writing their plan: “${partTime.planPrompt}”.`];
+  if (partTime.observationCapProRata) parts.push('The observation cap is pro-rated by their FTE, rounded up (the plan’s agreed amount and the observation dialog both use it).');
+  if (partTime.planMaxProRata) parts.push('The most expectations their plan holds is pro-rated by their FTE, rounded up, never below one.');
+  if (partTime.interpretation !== undefined) parts.push(`**Interpretation:** ${partTime.interpretation}`);
+  return [['Part-time staff', partTime.rule, parts.join(' ')]];
 }

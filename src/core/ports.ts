@@ -1,3 +1,4 @@
+import type { DeadlineObligation } from './deadlines/deadline-obligation.ts';
 import type { StaffMember } from './people/staff-member.ts';
 import type { ColumnMapping } from './roster/column-mapping.ts';
 import type { RosterRow } from './roster/parse-roster-csv.ts';
@@ -74,4 +75,8 @@ export interface ObligationChanges {
 export interface ObligationRepository {
   /** Stores planned cycles idempotently: open obligations follow the plan; finished ones stay. */
   syncCycles(schoolId: string, cycles: readonly PlannedCycle[]): Promise<ObligationChanges>;
+  /** The stored cycle of each of these people for the year, by person id. */
+  cycleIdsOf(personIds: readonly string[], academicYear: number): Promise<Map<string, string>>;
+  /** Stores deadlines an event started (a move to a new post); one whose key exists is left as it is. Returns how many were added. */
+  addDeadlines(deadlines: readonly DeadlineObligation[]): Promise<number>;
 }

@@ -234,6 +234,10 @@ describe('every model round-trips through the Prisma client', () => {
     covered.add('AccessGrant');
     expect(await p.accessGrant.findUniqueOrThrow({ where: { id: grant.id } })).toMatchObject({ notifiedAt: null });
 
+    const change = await p.reviewerChangeRequest.create({ data: { revieweeId: teacher.id, reviewerId: head.id, reason: 'We teach different key stages', requestedAt: new Date('2026-11-23T10:00:00Z') } });
+    covered.add('ReviewerChangeRequest');
+    expect(await p.reviewerChangeRequest.findUniqueOrThrow({ where: { id: change.id } })).toMatchObject({ status: 'requested', newReviewerId: null });
+
     await p.accessLog.create({ data: { viewerId: head.id, subjectId: teacher.id, grantId: grant.id, resource: 'growth-plan', reason: 'review' } });
     covered.add('AccessLog');
     expect(await p.accessLog.findFirstOrThrow({ where: { subjectId: teacher.id } })).toMatchObject({ resource: 'growth-plan' });

@@ -40,7 +40,7 @@ function expectedType(field: DmmfField): string {
           ? `timestamp(${args[0] ?? 6}) with time zone`
           : native
             ? `unmapped native type ${native}`
-            : ({ String: 'text', Int: 'integer', Boolean: 'boolean', Json: 'jsonb', DateTime: 'timestamp(3) without time zone' }[
+            : ({ String: 'text', Int: 'integer', Float: 'double precision', Boolean: 'boolean', Json: 'jsonb', DateTime: 'timestamp(3) without time zone' }[
                 field.type
               ] ?? `unmapped type ${field.type}`);
   return field.isList ? `${base}[]` : base;

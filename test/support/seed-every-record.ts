@@ -77,6 +77,10 @@ export async function seedEveryRecord(prisma: PrismaClient, options: { schoolId:
   add('conversations', conversation.id);
   const grant = await prisma.accessGrant.create({ data: { requesterId: otherId, subjectId: personId, grantedById: otherId, reason: text, grantedAt: at('01-10'), expiresAt: at('02-10') } });
   add('access_grants', grant.id);
+  add(
+    'reviewer_change_requests',
+    (await prisma.reviewerChangeRequest.create({ data: { revieweeId: personId, reviewerId: otherId, reason: text, status: 'declined', requestedAt: at('01-12'), decidedById: otherId, decidedAt: at('01-13'), decisionNote: text } })).id,
+  );
   add('access_logs', (await prisma.accessLog.create({ data: { viewerId: otherId, subjectId: personId, grantId: grant.id, resource: 'growth-plan', reason: 'grant', at: at('01-11') } })).id);
   add('audit_events', (await prisma.auditEvent.create({ data: { schoolId, actorId: personId, action: 'plan.submitted', subjectType: 'growth-plan', subjectId: plan.id, at: at('10-01'), details: { text } } })).id);
 

@@ -61,6 +61,9 @@ export async function runImportCommand(args: string[], context: CommandContext):
     for (const warning of result.reviewLoad) {
       context.output.out(`Note: ${warning.reviewer} reviews ${warning.reviewees.length} people (${warning.reviewees.join(', ')}); the policy expects at most ${warning.max} (${warning.rule}). Ask the head to confirm the exception or to name another reviewer.`);
     }
+    for (const transfer of result.transfers) {
+      context.output.out(`Moved to a new post part-way through the cycle: ${transfer.fullName} <${transfer.email}>. ${transfer.consequences.join(' ')}`);
+    }
     if (result.problems.length > 0) {
       const lines = result.problems.map((p) => `  ${result.unit} ${p.line}${p.email === undefined ? '' : ` (${p.email})`}: ${p.message}`);
       throw new CliError(`${result.problems.length} ${result.unit}${result.problems.length > 1 ? 's were' : ' was'} not loaded:\n${lines.join('\n')}`);

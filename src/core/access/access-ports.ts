@@ -68,3 +68,36 @@ export interface AccessRequestStore {
   /** The reviewee was told (002 §18: “Reviewees will be told who has requested and has been granted access”). */
   markNotified(id: string, at: Date): Promise<void>;
 }
+
+export type ReviewerChangeStatus = 'requested' | 'granted' | 'declined';
+
+/** A reviewee's written request for another reviewer, with reasons (002 §27, 004 §3.10), and what was decided. */
+export interface ReviewerChangeRecord {
+  id: string;
+  revieweeId: string;
+  revieweeName: string;
+  /** The reviewer the request is about. */
+  reviewerId?: string | undefined;
+  reviewerName?: string | undefined;
+  reason: string;
+  status: ReviewerChangeStatus;
+  requestedAt: Date;
+}
+
+/** `reviewer_change_requests`, and the replacement reviewer assignment a grant makes. */
+export interface ReviewerChangeStore {
+  /** `notify`: who is asked to decide, made from the new request and queued in the transaction that saves it. */
+  create(input: { revieweeId: string; reviewerId?: string | undefined; reason: string; at: Date; notify: (request: ReviewerChangeRecord) => QueuedNotification[] }): Promise<ReviewerChangeRecord>;
+  /** Requests from people of this school still waiting for a decision, oldest first. */
+  pending(schoolId: string): Promise<ReviewerChangeRecord[]>;
+  /**
+   * In one transaction, if the request is still waiting: records the grant; ends the reviewee's
+   * earlier delegated or replacement reviewer assignment and starts one for the new reviewer on
+   * `on` with `reason` (the one mechanism `relationshipsOn` reads, which roster imports keep);
+   * and hands the reviewee's open obligations owed by their reviewer to the new reviewer, leaving
+   * everything done as it is. False when the request was decided already.
+   */
+  grant(id: string, grant: { decidedById: string; newReviewerId: string; at: Date; on: string; reason: string; notify: readonly QueuedNotification[] }): Promise<boolean>;
+  /** Records a refusal with its reason if the request is still waiting, queueing `notify` with it; false when it was decided already. */
+  decline(id: string, decline: { decidedById: string; at: Date; note: string; notify: readonly QueuedNotification[] }): Promise<boolean>;
+}

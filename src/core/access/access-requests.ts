@@ -153,7 +153,8 @@ export class AccessRequests {
   }
 }
 
-function pickOne(people: readonly SubjectFacts[], name: string): SubjectFacts | undefined {
+/** The one colleague among `people` whose full or first name is `name`; none when it names nobody or several. */
+export function pickOne(people: readonly SubjectFacts[], name: string): SubjectFacts | undefined {
   const matches = [...new Map(people.filter((f) => matchesName(f.person.fullName, name)).map((f) => [f.person.id, f])).values()];
   return matches.length === 1 ? matches[0] : undefined;
 }

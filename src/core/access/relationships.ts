@@ -19,6 +19,8 @@ export interface PersonFacts {
   trustId?: string | undefined;
   role: Role;
   flags: readonly Flag[];
+  /** The roster's full-time equivalent, when it gives one (002 Annex 1 §3, 004 §5.9). */
+  fte?: number | undefined;
   department?: string | undefined;
   lineManagerId?: string | undefined;
   active: boolean;
@@ -48,6 +50,8 @@ export interface SubjectFacts {
   trustLeaderIds: readonly string[];
   /** The school policy's access-on-request rules (002 §18); absent means the policy has none. */
   confidentiality?: Pick<Policy['confidentiality'], 'lineManagerAccessOnRequest' | 'tellRevieweeWhoWasGrantedAccess' | 'rule'> | undefined;
+  /** The school policy's rules on changing reviewer (002 §27–29, 004 §3.10); absent means the policy has none. */
+  reviewerChanges?: Pick<Policy['reviewers'], 'revieweeMayRequestChange' | 'changingReviewerRestartsCycle' | 'rule'> | undefined;
 }
 
 export type ReviewerBasis =

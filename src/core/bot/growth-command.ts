@@ -17,6 +17,10 @@ export type GrowthCommand =
   | { kind: 'access-requests' }
   | { kind: 'decide-access'; decision: 'granted' | 'refused'; code: string; rest: string }
   | { kind: 'see-plan'; name: string }
+  /** Asking for another reviewer (002 §27, 004 §3.10): the reviewee asks with reasons, the head or PM deputy names a replacement or declines. */
+  | { kind: 'change-reviewer'; reason: string }
+  | { kind: 'reviewer-requests' }
+  | { kind: 'decide-reviewer'; decision: 'replace' | 'keep'; code: string; rest: string }
   /** Everything held about you, as files (002 §44); delete your time-expired records, once confirmed. */
   | { kind: 'my-records' }
   | { kind: 'delete-expired'; confirmed: boolean }
@@ -72,6 +76,11 @@ export function parseGrowthCommand(raw: string): GrowthCommand {
   if ((word === 'grant' || word === 'refuse') && restWords[0] !== undefined) {
     return { kind: 'decide-access', decision: word === 'grant' ? 'granted' : 'refused', code: restWords[0], rest: restWords.slice(1).join(' ') };
   }
+  if (word === 'change-reviewer') return { kind: 'change-reviewer', reason: rest };
+  if (word === 'reviewer-requests') return { kind: 'reviewer-requests' };
+  if ((word === 'replace-reviewer' || word === 'keep-reviewer') && restWords[0] !== undefined) {
+    return { kind: 'decide-reviewer', decision: word === 'replace-reviewer' ? 'replace' : 'keep', code: restWords[0], rest: restWords.slice(1).join(' ') };
+  }
   if (word === 'see-plan' && rest !== '') return { kind: 'see-plan', name: rest };
   if (word === 'my-records' || (word === 'my' && rest.toLowerCase() === 'records')) return { kind: 'my-records' };
   if (word === 'delete-expired') return { kind: 'delete-expired', confirmed: rest.toLowerCase() === 'yes' };
@@ -102,6 +111,7 @@ export function growthHelp(prefix: string, options: { leader: boolean; inThreadN
     `• \`${prefix}who-has-seen\` — who has looked at your records, when and why`,
     `• \`${prefix}request-access NAME: REASON\` — as a line manager who is not the reviewer, ask the head to see a plan (002 §18)`,
     `• \`${prefix}see-plan NAME\` — a colleague's plan, if you review them, are their head, or were granted access`,
+    `• \`${prefix}change-reviewer REASONS\` — ask the head for a different reviewer, with your reasons, where your policy allows it`,
     `• \`${prefix}my-records\` — everything Trellis holds about you, as a document and a data file`,
     `• \`${prefix}delete-expired\` — delete your records whose retention period has run out`,
   ];
@@ -110,6 +120,7 @@ export function growthHelp(prefix: string, options: { leader: boolean; inThreadN
     lines.push(`• \`${prefix}overdue [department]\` — who is overdue for what (names for the head and the PM deputy)`);
     lines.push(`• \`${prefix}report governors [year]\` — the annual report to governors, as PDF, web page and CSV (head, PM deputy; 002 §37)`);
     lines.push(`• \`${prefix}moderate [n]\` — a random sample of n planning statements, without names (head; 002 §8)`);
+    lines.push(`• \`${prefix}reviewer-requests\`, \`${prefix}replace-reviewer CODE NAME\`, \`${prefix}keep-reviewer CODE REASON\` — decide requests for a different reviewer (head, PM deputy)`);
     lines.push(`• \`${prefix}access-requests\`, \`${prefix}grant CODE [days]\`, \`${prefix}refuse CODE REASON\` — decide requests to see a plan (head, PM deputy)`);
   }
   lines.push(`• \`${prefix}help\` — this list`);

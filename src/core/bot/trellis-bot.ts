@@ -1,4 +1,5 @@
 import type { AccessRequests } from '../access/access-requests.ts';
+import type { ReviewerChanges } from '../access/reviewer-changes.ts';
 import { reportAudience } from '../access/report-audience.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import type { DialogDefinition } from '../conversations/engine/define-dialog.ts';
@@ -28,6 +29,8 @@ export interface TrellisBotDeps {
   notifier?: Notifier | undefined;
   /** Access on request (002 §18); without it those commands say they are not available. */
   access?: AccessRequests | undefined;
+  /** Asking for another reviewer (002 §27, 004 §3.10); without it those commands say they are not available. */
+  reviewerChanges?: ReviewerChanges | undefined;
   /** `report governors` and `moderate` (002 §36–39, §8); without it they say they are not available. */
   governors?: Pick<GovernorsRequests, 'report' | 'moderate'> | undefined;
   /** The person's dialogs in progress, so words typed outside a thread find the one waiting. */
@@ -168,6 +171,10 @@ export class TrellisBot {
       case 'decide-access':
       case 'see-plan':
         return { kind: 'reply', messages: await this.#access(actor, command, now) };
+      case 'change-reviewer':
+      case 'reviewer-requests':
+      case 'decide-reviewer':
+        return { kind: 'reply', messages: await this.#reviewerChange(actor, command, now) };
       case 'summary':
       case 'overdue': {
         if (!isLeader(actor.person)) return { kind: 'reply', messages: [say(LEADERS_ONLY)] };
@@ -216,6 +223,20 @@ export class TrellisBot {
             : command.kind === 'see-plan'
               ? await access.seePlan(actor.person, command.name, now)
               : { messages: [] };
+    return outcome.messages;
+  }
+
+  async #reviewerChange(actor: Actor, command: Extract<GrowthCommand, { kind: 'change-reviewer' | 'reviewer-requests' | 'decide-reviewer' }>, now: Date): Promise<OutgoingMessage[]> {
+    const { reviewerChanges } = this.#deps;
+    if (reviewerChanges === undefined) return [say('Asking for a different reviewer is not set up here: please talk to your head.')];
+    const outcome =
+      command.kind === 'change-reviewer'
+        ? await reviewerChanges.request(actor.person, command.reason, now)
+        : command.kind === 'reviewer-requests'
+          ? await reviewerChanges.pending(actor.person, now)
+          : command.decision === 'replace'
+            ? await reviewerChanges.grant(actor.person, command.code, command.rest, now)
+            : await reviewerChanges.decline(actor.person, command.code, command.rest, now);
     return outcome.messages;
   }
 

@@ -61,6 +61,8 @@ export interface DialogPerson {
   fullName: string;
   role: Role;
   flags: readonly Flag[];
+  /** The roster's full-time equivalent, when it gives one (002 Annex 1 §3, 004 §5.9). */
+  fte?: number | undefined;
   /** The school's policy document as stored; the core validates it. */
   policy: unknown;
   /** Changes whenever the school row does, so a parsed policy can be cached against it. */
@@ -136,6 +138,8 @@ export interface Colleague extends PersonRef {
   email?: string | undefined;
   role: Role;
   flags: readonly Flag[];
+  /** The roster's full-time equivalent, when it gives one (002 Annex 1 §3). */
+  fte?: number | undefined;
   /** `reviewer`: the person reviews them (reviewer powers); `coach`: coaches them without reviewing (feedback only). */
   relation?: 'reviewer' | 'coach' | undefined;
 }

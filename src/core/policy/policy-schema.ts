@@ -206,6 +206,23 @@ export const PolicySchema = z.strictObject({
     rule: RuleRef,
   }),
   /**
+   * Part-time staff (002 Annex 1 §2–3, 003 §7.3, 004 §5.9), pro-rated by the roster's `fte`
+   * (`src/core/people/part-time.ts`). Absent: the policy says nothing about part-time staff (001).
+   */
+  partTime: z
+    .strictObject({
+      /** 002 Annex 1 §2–3: the observation cap is pro-rated by FTE. */
+      observationCapProRata: z.boolean(),
+      /** 004 §5.9: the plan's most expectations (goals, targets) is pro-rated by FTE, rounded up, at least one. */
+      planMaxProRata: z.boolean(),
+      /** What the plan dialog tells someone part time. */
+      planPrompt: z.string().min(1),
+      rule: RuleRef,
+      /** How Trellis reads the seed here, and why; printed in docs/policies. */
+      interpretation: z.string().min(1).optional(),
+    })
+    .optional(),
+  /**
    * 002 §1, §14, §16: the reviewer's final report — an assessment against each target and, where
    * the policy has one, a pay recommendation. Issuing it is what opens the appeal window.
    */
@@ -236,10 +253,31 @@ export const PolicySchema = z.strictObject({
     maxRevieweesPerReviewer: z.number().int().min(1).optional(),
     /** Reviewers with one of these flags may review more (002 §25: the leadership scale). */
     maxExemptFlags: z.array(FlagSchema).default([]),
+    /** 002 §27, 004 §3.10: a reviewee may ask in writing, with reasons, for another reviewer; the head or nominated officer decides. */
     revieweeMayRequestChange: z.boolean(),
-    changingReviewerRestartsCycle: z.boolean(),
+    /**
+     * 002 §29: "A performance management cycle will not begin again in the event of the reviewer
+     * being changed." No policy restarts a cycle on a change of reviewer, so Trellis has no
+     * restart: the new reviewer takes over what is still open and everything done stays.
+     */
+    changingReviewerRestartsCycle: z.literal(false, {
+      error: 'Trellis never restarts a cycle when the reviewer changes (002 §29: "a performance management cycle will not begin again"); set it to false',
+    }),
     rule: RuleRef,
   }),
+  /**
+   * A move to a new post part-way through a cycle, seen when a roster import changes someone's line
+   * manager or role (002 §35, 003 §7.4, 004 §4.4). Absent: the policy says nothing (001).
+   */
+  roleTransfer: z
+    .strictObject({
+      /** 003 §7.4, 004 §4.4: the original reviewer (coach, appraiser) holds a check-in before the new post starts, and the goals are reviewed for the new role. */
+      originalReviewerChecksIn: z.boolean(),
+      /** 002 §35: the head (the governing body, for the head) decides whether the cycle begins again and whether to change the reviewer. */
+      headDecidesRestartAndReviewer: z.boolean(),
+      rule: RuleRef,
+    })
+    .optional(),
   confidentiality: z.strictObject({
     lineManagerAccessOnRequest: z.boolean(),
     tellRevieweeWhoWasGrantedAccess: z.boolean(),

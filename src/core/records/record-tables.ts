@@ -45,6 +45,7 @@ export const RECORD_TABLES: readonly RecordTable[] = [
   { table: 'nudge_outbox', title: 'Reminders sent to you', about: 'Every reminder Trellis queued or sent you.', personColumns: ['recipient_id'] },
   { table: 'access_logs', title: 'Who read your records', about: 'Each time someone read your records, and records you read.', personColumns: ['subject_id', 'viewer_id'] },
   { table: 'access_grants', title: 'Access granted on request', about: 'Access to your plan asked for and granted (002 §18), and grants you asked for or gave.', personColumns: ['subject_id', 'requester_id', 'granted_by_id'] },
+  { table: 'reviewer_change_requests', title: 'Requests for a different reviewer', about: 'Your requests for another reviewer and what was decided (002 §27, 004 §3.10), and requests you were named in or decided.', personColumns: ['reviewee_id', 'reviewer_id', 'decided_by_id', 'new_reviewer_id'] },
   { table: 'audit_events', title: 'Things you did', about: 'Actions Trellis recorded you taking.', personColumns: ['actor_id'] },
   { table: 'deletion_log', title: 'Records destroyed', about: 'Records of yours destroyed when their retention period ended; the log keeps what kind of record it was and when, never its content.', personColumns: ['subject_person_id'] },
 ];

@@ -6,7 +6,9 @@ import { planObligations } from '../timeline/plan-obligations.ts';
 import { type ColumnMapping, resolveColumns, type UsedMapping } from './column-mapping.ts';
 import { checkRosterReferences, parseRosterTable, type RowProblem } from './parse-roster-csv.ts';
 import { type RosterTable, readRosterCsv } from './roster-table.ts';
+import { calendarOf } from '../schools/school.ts';
 import { type ReviewLoadWarning, reviewLoadWarnings } from './review-load.ts';
+import { type RoleTransfer, roleTransfers, transferCheckInDeadline } from './role-transfer.ts';
 
 export type RosterImportResult =
   | { ok: false; fileProblem: string }
@@ -22,6 +24,8 @@ export type RosterImportResult =
       obligations: ObligationChanges;
       academicYear: number;
       reviewLoad: ReviewLoadWarning[];
+      /** People moved to a new post part-way through their cycle, and what the policy asks (002 §35, 003 §7.4, 004 §4.4). */
+      transfers: RoleTransfer[];
     };
 
 export interface RosterImportDeps {
@@ -68,8 +72,18 @@ export async function importRoster(
   const problems = [...parsed.problems, ...checked.problems].sort((a, b) => a.line - b.line);
   const today = londonDateOf(deps.clock.now());
   const alsoInFile = problems.flatMap((problem) => (problem.email === undefined ? [] : [problem.email]));
+  const before = await deps.roster.findStaff(school.id, today);
   const changes = await deps.roster.applyRoster(school.id, checked.rows, today, { leavers: request.leavers, leftOn: request.leftOn ?? today, alsoInFile });
   const staff = await deps.roster.findStaff(school.id, today);
-  const obligations = await deps.obligations.syncCycles(school.id, planObligations(school, staff, academicYear));
-  return { ok: true, loaded: checked.rows.length, problems, unit: read.table.unit, mapping: columns.mapping, changes, obligations, academicYear, reviewLoad: reviewLoadWarnings(school.policy, staff) };
+  const cycles = planObligations(school, staff, academicYear);
+  const obligations = await deps.obligations.syncCycles(school.id, cycles);
+  const transfers = roleTransfers({ policy: school.policy, calendar: calendarOf(school), before, after: staff, cycles, today });
+  const cycleIds = await deps.obligations.cycleIdsOf(transfers.flatMap((t) => (t.checkIn === undefined ? [] : [t.personId])), academicYear);
+  const checkIns = transfers.flatMap((t) => {
+    const cycleId = cycleIds.get(t.personId);
+    const deadline = cycleId === undefined ? undefined : transferCheckInDeadline(t, cycleId);
+    return deadline === undefined ? [] : [deadline];
+  });
+  await deps.obligations.addDeadlines(checkIns);
+  return { ok: true, loaded: checked.rows.length, problems, unit: read.table.unit, mapping: columns.mapping, changes, obligations, academicYear, reviewLoad: reviewLoadWarnings(school.policy, staff), transfers };
 }

@@ -17,6 +17,8 @@ export interface RosterRow {
   contract: Contract;
   contractEnd?: string | undefined;
   flags: Flag[];
+  /** Full-time equivalent, 0 < fte ≤ 1 (002 Annex 1 §3, 004 §5.9); absent when the file gives none. */
+  fte?: number | undefined;
 }
 
 export interface RowProblem {
@@ -99,7 +101,10 @@ function parseRow(record: Record<string, string>, line: number): RosterRow | Row
   if (contract === 'fixed-term' && contractEnd === undefined) return fail('a fixed-term contract needs a contract_end');
   const { flags, unknown } = parseFlagList(cell('flags'));
   if (unknown.length > 0) return fail(`flags: ${unknown.map((f) => `"${f}"`).join(', ')} not known (use ect, ups, upr, tlr, part-time, capability, …)`);
-  return { line, email: rawEmail, fullName, role: role as Role, lineManagerEmail, department: cell('department'), coachEmail, startDate, contract, contractEnd, flags };
+  const fteText = cell('fte');
+  const fte = fteText === undefined ? undefined : Number(fteText);
+  if (fte !== undefined && (!/^\d*\.?\d+$/.test(fteText ?? '') || fte <= 0 || fte > 1)) return fail(`fte "${fteText}" should be the full-time equivalent, more than 0 and at most 1 (e.g. 0.6 for three days a week)`);
+  return { line, email: rawEmail, fullName, role: role as Role, lineManagerEmail, department: cell('department'), coachEmail, startDate, contract, contractEnd, flags, fte };
 }
 
 /** A role or contract as a spreadsheet may write it: "Teaching Assistant", "Fixed Term" → teaching-assistant, fixed-term. */

@@ -52,8 +52,8 @@ export class PrismaPeopleFacts implements PeopleFacts {
     // person, so the query costs the same few scans for one person as for a school of 600.
     const rows = await this.#db.$queryRaw<FactRow[]>`
       WITH subj AS (
-        SELECT p.id, p.full_name, p.email, p.school_id, s.trust_id, p.role, p.flags, p.department, p.line_manager_id, p.active,
-          coalesce(s.policy->'reviewers'->>'defaultReviewer', 'line-manager') AS default_reviewer, s.policy->'confidentiality' AS confidentiality
+        SELECT p.id, p.full_name, p.email, p.school_id, s.trust_id, p.role, p.flags, p.fte, p.department, p.line_manager_id, p.active,
+          coalesce(s.policy->'reviewers'->>'defaultReviewer', 'line-manager') AS default_reviewer, s.policy->'confidentiality' AS confidentiality, s.policy->'reviewers' AS reviewers
         FROM people p JOIN schools s ON s.id = p.school_id
         WHERE ${condition}),
       sch AS (SELECT DISTINCT school_id, trust_id FROM subj),
@@ -71,8 +71,8 @@ export class PrismaPeopleFacts implements PeopleFacts {
         SELECT a.reviewee_id, json_agg(json_build_object('kind', a.kind, 'personId', a.reviewer_id::text, 'startsOn', to_char(a.starts_on, 'YYYY-MM-DD'),
             'endsOn', to_char(a.ends_on, 'YYYY-MM-DD'), 'reason', a.reason) ORDER BY a.starts_on, a.created_at) AS list
         FROM reviewer_assignments a WHERE a.reviewee_id IN (SELECT id FROM subj) GROUP BY a.reviewee_id)
-      SELECT subj.id::text AS id, subj.full_name, subj.email, subj.school_id::text AS school_id, subj.trust_id::text AS trust_id, subj.role, subj.flags, subj.department,
-        subj.line_manager_id::text AS line_manager_id, subj.active, subj.default_reviewer, subj.confidentiality,
+      SELECT subj.id::text AS id, subj.full_name, subj.email, subj.school_id::text AS school_id, subj.trust_id::text AS trust_id, subj.role, subj.flags, subj.fte, subj.department,
+        subj.line_manager_id::text AS line_manager_id, subj.active, subj.default_reviewer, subj.confidentiality, subj.reviewers,
         coalesce(asg.list, '[]'::json) AS assignments, coalesce(heads.ids, '{}') AS head_ids, coalesce(deputies.ids, '{}') AS deputy_ids,
         coalesce(leaders.ids, '{}') AS trust_leader_ids
       FROM subj
@@ -94,6 +94,7 @@ export class PrismaPeopleFacts implements PeopleFacts {
             trustId: row.trust_id ?? undefined,
             role: role.data,
             flags: knownFlags(row.flags),
+            fte: row.fte ?? undefined,
             department: row.department ?? undefined,
             lineManagerId: row.line_manager_id ?? undefined,
             active: row.active,
@@ -106,6 +107,7 @@ export class PrismaPeopleFacts implements PeopleFacts {
           deputyIds: row.deputy_ids,
           trustLeaderIds: row.trust_leader_ids,
           confidentiality: confidentialityOf(row.confidentiality),
+          reviewerChanges: reviewerChangesOf(row.reviewers),
         },
       ];
     });
@@ -156,6 +158,13 @@ function confidentialityOf(value: unknown): SubjectFacts['confidentiality'] {
   return { lineManagerAccessOnRequest: c.lineManagerAccessOnRequest === true, tellRevieweeWhoWasGrantedAccess: c.tellRevieweeWhoWasGrantedAccess === true, rule: typeof c.rule === 'string' ? c.rule : '' };
 }
 
+/** The policy's reviewer-change rules as stored (the policy was validated when the school was set). */
+function reviewerChangesOf(value: unknown): SubjectFacts['reviewerChanges'] {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const r = value as Record<string, unknown>;
+  return { revieweeMayRequestChange: r.revieweeMayRequestChange === true, changingReviewerRestartsCycle: false, rule: typeof r.rule === 'string' ? r.rule : '' };
+}
+
 interface FactRow {
   id: string;
   full_name: string;
@@ -164,11 +173,13 @@ interface FactRow {
   trust_id: string | null;
   role: string;
   flags: string[];
+  fte: number | null;
   department: string | null;
   line_manager_id: string | null;
   active: boolean;
   default_reviewer: string;
   confidentiality: unknown;
+  reviewers: unknown;
   assignments: { kind: string; personId: string; startsOn: string; endsOn: string | null; reason: string | null }[];
   head_ids: string[];
   deputy_ids: string[];

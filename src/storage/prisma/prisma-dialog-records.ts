@@ -288,12 +288,12 @@ export class PrismaDialogRecords implements RecordsWriter {
 }
 
 /** People rows as colleagues; a role or flag this version does not know is left out, not guessed. */
-function colleaguesOf(rows: readonly { id: string; fullName: string; role: string; flags: string[] }[]): Colleague[] {
+function colleaguesOf(rows: readonly { id: string; fullName: string; role: string; flags: string[]; fte?: number | null }[]): Colleague[] {
   return rows.flatMap((row) => {
     const role = RoleSchema.safeParse(row.role);
     if (!role.success) return [];
     const flags = knownFlags(row.flags);
-    return [{ id: row.id, fullName: row.fullName, role: role.data, flags }];
+    return [{ id: row.id, fullName: row.fullName, role: role.data, flags, fte: row.fte ?? undefined }];
   });
 }
 
@@ -322,8 +322,8 @@ export class PrismaRecordReads {
       const relationships = relationshipsOn(facts, today);
       const relation = hasReviewerPowers(reviewerId, relationships) ? 'reviewer' : relationships.coachId === reviewerId ? 'coach' : undefined;
       if (relation === undefined) continue;
-      const { id, fullName, email, role, flags } = facts.person;
-      colleagues.push({ id, fullName, email, role, flags, relation });
+      const { id, fullName, email, role, flags, fte } = facts.person;
+      colleagues.push({ id, fullName, email, role, flags, fte, relation });
     }
     return colleagues.sort((x, y) => x.fullName.localeCompare(y.fullName) || x.id.localeCompare(y.id));
   }
@@ -347,7 +347,7 @@ export class PrismaRecordReads {
   async colleaguesInSchool(schoolId: string, exceptId: string): Promise<Colleague[]> {
     const rows = await this.#tx.person.findMany({
       where: { schoolId, active: true, id: { not: exceptId } },
-      select: { id: true, fullName: true, role: true, flags: true },
+      select: { id: true, fullName: true, role: true, flags: true, fte: true },
       orderBy: { fullName: 'asc' },
     });
     return colleaguesOf(rows);

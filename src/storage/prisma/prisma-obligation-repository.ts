@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { DeadlineObligation } from '../../core/deadlines/deadline-obligation.ts';
 import type { ObligationChanges, ObligationRepository } from '../../core/ports.ts';
 import type { PlannedCycle, PlannedObligation } from '../../core/timeline/plan-obligations.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { fromDbDate, toDbDate } from './db-date.ts';
 import { LONGEST_TRANSACTION_MS } from '../db/transaction-limits.ts';
+import { saveDeadlineObligations } from './prisma-reminder-store.ts';
 
 /**
  * Cycles and obligations in PostgreSQL. Syncing is idempotent: rows are matched on their
@@ -70,6 +72,16 @@ export class PrismaObligationRepository implements ObligationRepository {
       },
       { timeout: LONGEST_TRANSACTION_MS, maxWait: 10_000 },
     );
+  }
+
+  async cycleIdsOf(personIds: readonly string[], academicYear: number): Promise<Map<string, string>> {
+    if (personIds.length === 0) return new Map();
+    const cycles = await this.#prisma.cycle.findMany({ where: { personId: { in: [...personIds] }, academicYear }, select: { id: true, personId: true } });
+    return new Map(cycles.map((cycle) => [cycle.personId, cycle.id]));
+  }
+
+  addDeadlines(deadlines: readonly DeadlineObligation[]): Promise<number> {
+    return saveDeadlineObligations(this.#prisma, deadlines);
   }
 }
 

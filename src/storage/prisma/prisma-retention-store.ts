@@ -45,6 +45,7 @@ export const LEAVER_ROWS: readonly { table: string; columns: readonly string[]; 
   { table: 'access_logs', columns: ['subject_id', 'viewer_id'], subject: 'subject_id' },
   { table: 'access_grants', columns: ['subject_id', 'requester_id', 'granted_by_id'], subject: 'subject_id' },
   { table: 'reviewer_assignments', columns: ['reviewee_id', 'reviewer_id'], subject: 'reviewee_id' },
+  { table: 'reviewer_change_requests', columns: ['reviewee_id', 'reviewer_id', 'decided_by_id', 'new_reviewer_id'], subject: 'reviewee_id' },
 ];
 
 class DryRun extends Error {
@@ -151,6 +152,7 @@ async function destroyIn(tx: Tx, request: DestroyRequest): Promise<DestroyedReco
   await dated('access_logs', 'subject_id', Prisma.sql`t.subject_id`, london('at'));
   await dated('access_grants', 'subject_id', Prisma.sql`t.subject_id`, Prisma.sql`(COALESCE(t.revoked_at, t.expires_at, t.granted_at) AT TIME ZONE 'Europe/London')`);
   await dated('conversations', 'person_id', Prisma.sql`t.person_id`, london('updated_at'));
+  await dated('reviewer_change_requests', 'reviewee_id', Prisma.sql`t.reviewee_id`, Prisma.sql`(COALESCE(t.decided_at, t.requested_at) AT TIME ZONE 'Europe/London')`);
   await dated('reviewer_assignments', 'reviewee_id', Prisma.sql`t.reviewee_id`, Prisma.sql`t.ends_on`, Prisma.sql`t.ends_on IS NOT NULL`);
   const auditYear = academicYear(london('at'));
   await log(

@@ -23,6 +23,7 @@ interface ExistingPerson {
   contract: string;
   contractEnd: Date | null;
   flags: string[];
+  fte: number | null;
   lineManagerId: string | null;
   active: boolean;
   leftOn: Date | null;
@@ -170,6 +171,7 @@ function personFields(row: RosterRow) {
     contract: row.contract,
     contractEnd: row.contractEnd === undefined ? null : toDbDate(row.contractEnd),
     flags: [...row.flags].sort(),
+    fte: row.fte ?? null,
     active: true,
     leftOn: null,
   };
@@ -184,6 +186,7 @@ function samePerson(before: ExistingPerson, row: RosterRow): boolean {
     before.contract === row.contract &&
     fromOptionalDbDate(before.contractEnd) === row.contractEnd &&
     before.flags.join(';') === [...row.flags].sort().join(';') &&
+    before.fte === (row.fte ?? null) &&
     before.active
   );
 }

@@ -83,7 +83,7 @@ describe('Thomas Alleyne SMART targets (002 §10–12)', () => {
     // 002 §50, Annex 1 §4: the observation arrangements are agreed in the plan, the amount within the 3-hour cap (§47).
     expect(chat.lastBot()).toMatch(/^Classroom observation arrangements \(002 §50, Annex 1 §4.*\)\. How much observation in total this cycle, in minutes\? Proportionate to need, and at most 180\./);
     await chat.user('240');
-    expect(chat.lastBot()).toMatch(/^Please give the minutes as a number no more than 180 \(002 §47/);
+    expect(chat.lastBot()).toMatch(/^Please give the minutes as a number no more than 180, the cap on observation this cycle \(002 §47–51, Annex 1\)/);
     await chat.answers('100', 'Progress of 11X on the pupil-progress target', 'Questioning and modelling', '2 × 50 minutes', 'October (graded) and March (progress review)', 'Olly Observer, Head of Maths');
     expect(chat.lastBot()).toMatch(/Leadership target — improvement plan area: SIP 4: curriculum/);
     expect(chat.lastBot()).toMatch(/Observation — amount \(minutes this cycle\): 100\n[\s\S]*Observation — observer: Olly Observer, Head of Maths/);

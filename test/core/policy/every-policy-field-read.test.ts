@@ -22,7 +22,7 @@ const REMINDERS = 'src/core/reminders/plan-reminders.ts';
 const PAY = 'src/core/conversations/dialogs/pay-threshold.dialog.ts';
 const ACCESS_REQUESTS = 'src/core/access/access-requests.ts';
 const APPLIES_TO = 'src/core/conversations/dialogs/dialog-helpers.ts';
-const RELATIONSHIPS = { pending: 'the people-and-relationships model (002 §25–29, 004 §3.10)' };
+const REVIEWER_CHANGES = 'src/core/access/reviewer-changes.ts';
 
 const READERS: Record<string, readonly string[] | { pending: string }> = {
   format: ['src/core/policy/policy-schema.ts'],
@@ -84,6 +84,11 @@ const READERS: Record<string, readonly string[] | { pending: string }> = {
   'observation.othersMayObserve.rule': ['src/core/conversations/dialogs/observation.dialog.ts'],
   'observation.arrangementsInPlan.rule': ['src/core/conversations/dialogs/plan/smart-targets-shape.ts'],
   'observation.rule': [DEADLINES],
+  'partTime.observationCapProRata': ['src/core/people/part-time.ts', RULE_TABLES],
+  'partTime.planMaxProRata': ['src/core/people/part-time.ts', RULE_TABLES],
+  'partTime.planPrompt': ['src/core/people/part-time.ts'],
+  'partTime.rule': ['src/core/people/part-time.ts', RULE_TABLES],
+  'partTime.interpretation': [RULE_TABLES],
   'finalReport.payRecommendation': ['src/core/conversations/dialogs/final-report.dialog.ts'],
   'finalReport.rule': ['src/core/conversations/dialogs/final-report.dialog.ts'],
   'appeals.windowWorkingDays': [DEADLINES],
@@ -107,9 +112,12 @@ const READERS: Record<string, readonly string[] | { pending: string }> = {
   'reviewers.defaultReviewer': ['src/core/access/relationships.ts'],
   'reviewers.maxRevieweesPerReviewer': ['src/core/roster/review-load.ts'],
   'reviewers.maxExemptFlags': ['src/core/roster/review-load.ts'],
-  'reviewers.revieweeMayRequestChange': RELATIONSHIPS,
-  'reviewers.changingReviewerRestartsCycle': RELATIONSHIPS,
+  'reviewers.revieweeMayRequestChange': [REVIEWER_CHANGES, RULE_TABLES],
+  'reviewers.changingReviewerRestartsCycle': [REVIEWER_CHANGES, RULE_TABLES],
   'reviewers.rule': [RULE_TABLES],
+  'roleTransfer.originalReviewerChecksIn': ['src/core/roster/role-transfer.ts', RULE_TABLES],
+  'roleTransfer.headDecidesRestartAndReviewer': ['src/core/roster/role-transfer.ts', RULE_TABLES],
+  'roleTransfer.rule': ['src/core/roster/role-transfer.ts', RULE_TABLES],
   'confidentiality.lineManagerAccessOnRequest': [ACCESS_REQUESTS],
   'confidentiality.tellRevieweeWhoWasGrantedAccess': [ACCESS_REQUESTS],
   'confidentiality.retentionYears': ['src/core/retention/retention.ts'],
@@ -166,11 +174,8 @@ describe('every policy setting is read by some code', () => {
     expect(missing).toEqual([]);
   });
 
-  it('leaves unread only the reviewer-change settings (002 §27, §29) that other work will wire up', () => {
+  it('leaves no setting unread: the reviewer-change settings (002 §27, §29, 004 §3.10) are read too', () => {
     const pending = Object.entries(READERS).filter(([, readers]) => !Array.isArray(readers)).map(([path]) => path);
-    expect(pending).toEqual([
-      'reviewers.revieweeMayRequestChange',
-      'reviewers.changingReviewerRestartsCycle',
-    ]);
+    expect(pending).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { observationCapFor, partTimePlanNote, planMaxFor } from '../../people/part-time.ts';
 import type { Policy } from '../../policy/policy-schema.ts';
 import type { PlanGoalRecord, StoredPlan } from '../conversation-ports.ts';
 import { type DialogEnv, defineDialog } from '../engine/define-dialog.ts';
@@ -18,11 +19,13 @@ function shapeFor(policy: Policy, env: DialogEnv): PlanShapeSteps {
     case 'grow-plan':
       return growPlanShape(plan);
     case 'smart-targets':
-      return smartTargetsShape(plan, env.person, policy.observation);
+      // 002 Annex 1 §2–3: the observation agreed in the plan stays within the person's cap, pro-rated for part-time working.
+      return smartTargetsShape(plan, env.person, { ...policy.observation, capMinutesPerCycle: observationCapFor(policy, env.person) });
+    // 004 §5.9: a part-timer's plan holds a pro-rated number of expectations where the policy says so.
     case 'expectations':
-      return expectationsShape(plan, env.person);
+      return expectationsShape({ ...plan, max: planMaxFor(policy, plan.max, env.person) }, env.person);
     case 'goals':
-      return goalsShape(plan);
+      return goalsShape({ ...plan, max: planMaxFor(policy, plan.max, env.person) });
   }
 }
 
@@ -52,8 +55,9 @@ export const growthPlanDialog = defineDialog({
       return { unavailable: 'Your growth plan has been agreed and this policy doesn’t allow it to be changed here.' };
     }
     const allSteps = (values: Values) => [...shape.steps(values), ...leadershipSteps];
+    const partTime = partTimePlanNote(policy, env.person);
     return {
-      intro: [say(`${shape.intro}${leadership ? ` Then your leadership goal (${leadership.rule}).` : ''} Say \`help\` for the commands.`)],
+      intro: [say(`${shape.intro}${leadership ? ` Then your leadership goal (${leadership.rule}).` : ''}${partTime === undefined ? '' : ` ${partTime}.`} Say \`help\` for the commands.`)],
       confirm: true,
       summaryTitle: 'Your growth plan',
       help: `Your growth plan follows ${policy.plan.rule}.`,

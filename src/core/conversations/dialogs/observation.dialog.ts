@@ -1,6 +1,6 @@
 import { isAfter, isBefore } from '../../calendar/iso-date.ts';
 import { observationFeedbackDeadlines } from '../../deadlines/event-deadlines.ts';
-import type { ObservationKind, StoredObservation } from '../conversation-ports.ts';
+import type { Colleague, ObservationKind, StoredObservation } from '../conversation-ports.ts';
 import { defineDialog } from '../engine/define-dialog.ts';
 import { optionalText, textOf, type Values } from '../engine/json-value.ts';
 import { say } from '../engine/outgoing-message.ts';
@@ -10,6 +10,7 @@ import { anyColleagueStep, chosenColleague } from './colleague-step.ts';
 import { calendarFor } from './dialog-calendar.ts';
 import { firstName } from './dialog-helpers.ts';
 import { capApplies, minutesTowardCap, PERFORMANCE_MANAGEMENT } from './observation-cap.ts';
+import { observationCapFor } from '../../people/part-time.ts';
 
 const KINDS: readonly { label: string; value: ObservationKind }[] = [
   { label: 'Performance management', value: 'performance-management' },
@@ -60,7 +61,7 @@ export const observationDialog = defineDialog({
     };
     const overCap = (values: Values): boolean => {
       const colleague = chosenColleague(colleagues, values);
-      const cap = observation.capMinutesPerCycle;
+      const cap = colleague === undefined ? undefined : observationCapFor(env.policy, colleague);
       return colleague !== undefined && cap !== undefined && capApplies(env.policy, colleague.flags, textOf(values, 'kind')) && usedBy(values) + minutesOf(values) > cap;
     };
     const base: Step[] = [
@@ -95,6 +96,12 @@ export const observationDialog = defineDialog({
     });
     const asksGrade = (values: Values): boolean => gradedAtStart && textOf(values, 'kind') === PERFORMANCE_MANAGEMENT && !alreadyGraded(values);
     // 002 Annex 1 §5: beyond the cap only for a concern about their teaching, after a revision meeting.
+    // 002 Annex 1 §2–3: a part-timer's cap is pro-rated by FTE where the policy says so.
+    const capText = (colleague: Colleague | undefined): string => {
+      const cap = colleague === undefined ? observation.capMinutesPerCycle : observationCapFor(env.policy, colleague);
+      const partOfIt = cap !== observation.capMinutesPerCycle;
+      return `${cap ?? 0}-minute cap${partOfIt ? `, pro-rated for part-time working (${env.policy.partTime?.rule})` : ''}`;
+    };
     const capSteps = (values: Values): Step[] => {
       const colleague = chosenColleague(colleagues, values);
       const total = usedBy(values) + minutesOf(values);
@@ -102,7 +109,7 @@ export const observationDialog = defineDialog({
         dateStep({
           name: 'revision-meeting-on',
           label: 'Revision meeting (over the cap)',
-          question: `This would bring ${colleague?.fullName ?? 'their'}’s performance-management observation this cycle to ${total} minutes, over the ${observation.capMinutesPerCycle ?? 0}-minute cap (${observation.rule}). Observation beyond it is only for a concern about their teaching, after a revision meeting (002 Annex 1 §5). When was the revision meeting held?`,
+          question: `This would bring ${colleague?.fullName ?? 'their'}’s performance-management observation this cycle to ${total} minutes, over the ${capText(colleague)} (${observation.rule}). Observation beyond it is only for a concern about their teaching, after a revision meeting (002 Annex 1 §5). When was the revision meeting held?`,
           required: 'Observation beyond the cap needs a revision meeting first (002 Annex 1 §5). If none was held, say `cancel` — or `edit kind` if it was not for performance management.',
           check: (date, _env, vals) => {
             const seen = textOf(vals, 'observed-on');

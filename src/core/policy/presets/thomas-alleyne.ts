@@ -61,6 +61,14 @@ export const thomasAlleyne: PolicyInput = {
     arrangementsInPlan: { rule: '002 §50, Annex 1 §4 (amount, purpose, aspects assessed, duration, timing and observer agreed in the plan)' },
     rule: '002 §47–51, Annex 1',
   },
+  partTime: {
+    observationCapProRata: true,
+    planMaxProRata: false,
+    planPrompt: 'As you work part time, the classroom observation agreed in your plan is proportionate to your hours as well as your needs and targets.',
+    rule: '002 Annex 1 §2–3 (observation proportionate to need, taking account of full- or part-time working)',
+    interpretation:
+      'Annex 1 §3 leaves the amount to the planning discussion, taking account of whether the teacher works full or part time; Trellis pro-rates the three-hour cap by the roster’s FTE (0.6 → 108 minutes), so observation beyond a part-timer’s share needs the revision meeting Annex 1 §5 asks for. Without an FTE the full cap stands.',
+  },
   finalReport: {
     payRecommendation: true,
     rule: '002 §1, §14, §16 (the reviewer assesses performance against each target and makes the pay recommendation in the final report, from which the appeal window runs)',
@@ -90,6 +98,7 @@ export const thomasAlleyne: PolicyInput = {
     changingReviewerRestartsCycle: false,
     rule: '002 §25–29',
   },
+  roleTransfer: { originalReviewerChecksIn: false, headDecidesRestartAndReviewer: true, rule: '002 §35' },
   confidentiality: {
     lineManagerAccessOnRequest: true,
     tellRevieweeWhoWasGrantedAccess: true,

@@ -46,12 +46,19 @@ export const tpat: PolicyInput = {
     rule: '003 §5.6, §10.1',
   },
   observation: { teacherMayAppendComments: true, rule: '003 §9.1' },
+  partTime: {
+    observationCapProRata: false,
+    planMaxProRata: false,
+    planPrompt: 'As you work part time, make your goals realistic for the time you have.',
+    rule: '003 §7.3 (part-time employees’ goals should be realistic)',
+  },
   reviewers: {
     defaultReviewer: 'coach',
     revieweeMayRequestChange: false,
     changingReviewerRestartsCycle: false,
     rule: '003 §6.1–6.5 (a coach might not be the line manager)',
   },
+  roleTransfer: { originalReviewerChecksIn: true, headDecidesRestartAndReviewer: false, rule: '003 §7.4 (the original coach checks in before the new post; goals reviewed for the new role)' },
   confidentiality: {
     lineManagerAccessOnRequest: false,
     tellRevieweeWhoWasGrantedAccess: true,

@@ -61,6 +61,14 @@ export const whmat: PolicyInput = {
     teacherMayAppendComments: true,
     rule: '004 §7.4–7.5',
   },
+  partTime: {
+    observationCapProRata: false,
+    planMaxProRata: true,
+    planPrompt: 'As you work part time, agree a pro-rated and realistic amount of performance expectations with your appraiser.',
+    rule: '004 §5.9 (part-time colleagues agree a pro-rated and realistic amount of performance expectations)',
+    interpretation:
+      'The policy asks for a pro-rated amount without a formula; Trellis pro-rates the plan’s three expectations by the roster’s FTE, rounding up and never below one (0.5 → 2, 0.2 → 1). Without an FTE the part-time flag brings the reminder only.',
+  },
   payThreshold: {
     window: {
       kind: 'deadline',
@@ -79,6 +87,7 @@ export const whmat: PolicyInput = {
     changingReviewerRestartsCycle: false,
     rule: '004 §3.9–3.10',
   },
+  roleTransfer: { originalReviewerChecksIn: true, headDecidesRestartAndReviewer: false, rule: '004 §4.4 (the original appraiser checks in before the new post; a new appraiser or amended expectations agreed jointly)' },
   confidentiality: {
     lineManagerAccessOnRequest: false,
     tellRevieweeWhoWasGrantedAccess: true,

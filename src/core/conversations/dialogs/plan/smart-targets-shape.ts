@@ -31,7 +31,7 @@ function observationArrangementSteps(observation: Observation, person: { flags: 
       label: 'Observation — amount (minutes this cycle)',
       question: `Classroom observation arrangements (${rule}). How much observation in total this cycle, in minutes? Proportionate to need${capped ? `, and at most ${cap}` : ''}.`,
       minLength: 1,
-      validate: { test: within, message: capped ? `Please give the minutes as a number no more than ${cap} (002 §47: at most three hours a cycle).` : 'Please give the minutes as a number, e.g. `90`.' },
+      validate: { test: within, message: capped ? `Please give the minutes as a number no more than ${cap}, the cap on observation this cycle (${observation.rule}).` : 'Please give the minutes as a number, e.g. `90`.' },
     }),
     textStep({ name: 'observation-purpose', label: 'Observation — primary purpose', question: 'What is its primary purpose?' }),
     textStep({ name: 'observation-aspects', label: 'Observation — aspects assessed', question: 'Which aspects of your teaching will be assessed?' }),

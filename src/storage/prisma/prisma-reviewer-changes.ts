@@ -1,0 +1,105 @@
+import type { ReviewerChangeRecord, ReviewerChangeStatus, ReviewerChangeStore } from '../../core/access/access-ports.ts';
+import type { QueuedNotification } from '../../core/notifications/notification-queue.ts';
+import type { PrismaClient } from '../db/create-prisma-client.ts';
+import { toDbDate } from './db-date.ts';
+import { queueNotificationRows } from './prisma-notification-queue.ts';
+
+const STATUSES: readonly ReviewerChangeStatus[] = ['requested', 'granted', 'declined'];
+
+const SELECT = {
+  id: true,
+  revieweeId: true,
+  reviewerId: true,
+  reason: true,
+  status: true,
+  requestedAt: true,
+  reviewee: { select: { fullName: true } },
+  reviewer: { select: { fullName: true } },
+} as const;
+
+type Row = {
+  id: string;
+  revieweeId: string;
+  reviewerId: string | null;
+  reason: string;
+  status: string;
+  requestedAt: Date;
+  reviewee: { fullName: string };
+  reviewer: { fullName: string } | null;
+};
+
+function toRecord(row: Row): ReviewerChangeRecord {
+  return {
+    id: row.id,
+    revieweeId: row.revieweeId,
+    revieweeName: row.reviewee.fullName,
+    reviewerId: row.reviewerId ?? undefined,
+    reviewerName: row.reviewer?.fullName,
+    reason: row.reason,
+    status: STATUSES.find((s) => s === row.status) ?? 'requested',
+    requestedAt: row.requestedAt,
+  };
+}
+
+/** Requests for another reviewer (002 §27, 004 §3.10) in `reviewer_change_requests`; a grant is a replacement `reviewer_assignments` row. */
+export class PrismaReviewerChangeStore implements ReviewerChangeStore {
+  readonly #prisma: PrismaClient;
+
+  constructor(prisma: PrismaClient) {
+    this.#prisma = prisma;
+  }
+
+  create(input: { revieweeId: string; reviewerId?: string | undefined; reason: string; at: Date; notify: (request: ReviewerChangeRecord) => QueuedNotification[] }): Promise<ReviewerChangeRecord> {
+    return this.#prisma.$transaction(async (tx) => {
+      const row = await tx.reviewerChangeRequest.create({
+        data: { revieweeId: input.revieweeId, reviewerId: input.reviewerId ?? null, reason: input.reason, status: 'requested', requestedAt: input.at },
+        select: SELECT,
+      });
+      const request = toRecord(row);
+      await queueNotificationRows(tx, input.notify(request), input.at);
+      return request;
+    });
+  }
+
+  async pending(schoolId: string): Promise<ReviewerChangeRecord[]> {
+    const rows = await this.#prisma.reviewerChangeRequest.findMany({ where: { status: 'requested', reviewee: { schoolId, active: true } }, orderBy: { requestedAt: 'asc' }, select: SELECT });
+    return rows.map(toRecord);
+  }
+
+  grant(id: string, grant: { decidedById: string; newReviewerId: string; at: Date; on: string; reason: string; notify: readonly QueuedNotification[] }): Promise<boolean> {
+    return this.#prisma.$transaction(async (tx) => {
+      // Only a waiting request changes: two heads deciding at once cannot both win.
+      const { count } = await tx.reviewerChangeRequest.updateMany({
+        where: { id, status: 'requested' },
+        data: { status: 'granted', decidedById: grant.decidedById, decidedAt: grant.at, newReviewerId: grant.newReviewerId },
+      });
+      if (count !== 1) return false;
+      const request = await tx.reviewerChangeRequest.findUniqueOrThrow({ where: { id }, select: { revieweeId: true } });
+      const day = toDbDate(grant.on);
+      // An earlier delegated or replacement reviewer ends the day the new one starts; the roster's own row stays, outranked.
+      await tx.reviewerAssignment.updateMany({
+        where: { revieweeId: request.revieweeId, kind: 'reviewer', endsOn: null, NOT: { reason: 'roster' }, reason: { not: null } },
+        data: { endsOn: day },
+      });
+      await tx.reviewerAssignment.create({ data: { revieweeId: request.revieweeId, reviewerId: grant.newReviewerId, kind: 'reviewer', startsOn: day, reason: grant.reason } });
+      await tx.obligation.updateMany({
+        where: { personId: request.revieweeId, ownerRole: 'reviewer', status: { in: ['open', 'snoozed'] } },
+        data: { ownerPersonId: grant.newReviewerId },
+      });
+      await queueNotificationRows(tx, grant.notify, grant.at);
+      return true;
+    });
+  }
+
+  decline(id: string, decline: { decidedById: string; at: Date; note: string; notify: readonly QueuedNotification[] }): Promise<boolean> {
+    return this.#prisma.$transaction(async (tx) => {
+      const { count } = await tx.reviewerChangeRequest.updateMany({
+        where: { id, status: 'requested' },
+        data: { status: 'declined', decidedById: decline.decidedById, decidedAt: decline.at, decisionNote: decline.note },
+      });
+      if (count !== 1) return false;
+      await queueNotificationRows(tx, decline.notify, decline.at);
+      return true;
+    });
+  }
+}
