@@ -15,7 +15,8 @@ describe('a dialog turn’s statements do not grow with the conversation', () =>
   it('004 §4.2 self-reflection: every free-text answer costs the same statements, the twelfth message as the second', async () => {
     const s = await seedSchool(db.prisma, 'whmat', [{ key: 'tara', fullName: 'Tara Teacher', role: 'teacher' }]);
     const { client, counter } = countingClient(db.prisma);
-    const chat = new Chat(newEngine(client, fixedClock('2026-10-05T09:00:00Z')), s.ids.tara!);
+    // The chat reads back what each turn queued through the uncounted client: only the turn's own statements count.
+    const chat = new Chat(newEngine(client, fixedClock('2026-10-05T09:00:00Z'), db.prisma), s.ids.tara!);
     await chat.user('reflect');
     const perTurn: number[] = [];
     for (let i = 1; i <= 5; i++) {

@@ -16,14 +16,15 @@ export const OCTOBER = fixedClock('2026-10-05T09:00:00Z');
 export class TestEngine extends ConversationEngine {
   readonly prisma: PrismaClient;
 
-  constructor(prisma: PrismaClient, clock: Clock) {
+  /** `readBack`: the client a Chat reads queued notifications through, when it is not the one under test (a statement count). */
+  constructor(prisma: PrismaClient, clock: Clock, readBack: PrismaClient = prisma) {
     super({ store: new PrismaConversationStore(prisma), clock, dialogs: ALL_DIALOGS });
-    this.prisma = prisma;
+    this.prisma = readBack;
   }
 }
 
-export function newEngine(prisma: PrismaClient, clock: Clock = OCTOBER): TestEngine {
-  return new TestEngine(prisma, clock);
+export function newEngine(prisma: PrismaClient, clock: Clock = OCTOBER, readBack: PrismaClient = prisma): TestEngine {
+  return new TestEngine(prisma, clock, readBack);
 }
 
 /** A turn with the notifications it queued for other people, read back from the outbox. */
