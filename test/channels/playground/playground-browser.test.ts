@@ -86,6 +86,7 @@ it('a visitor reflects and plans as a teacher, agrees the plan as the line manag
     // Each move sweeps the school and runs every due job (the digests, and at first the notifications to Tom queued since): over a second on a busy machine.
     await expect.poll(() => page.locator('#status').textContent(), { timeout: 15_000 }).toMatch(/^Next deadline: Reflection on the Teachers’ Standards, due 2026-10-1\d\.$/);
     await expect.poll(() => page.locator('#dm-messages').textContent()).toMatch(/Reflection on the Teachers’ Standardsdue today/);
+    await idle(page);
     for (let day = 0; day < 6 && !(await page.locator('#dm-messages .state-overdue').count()); day++) {
       await page.getByRole('button', { name: 'Next school day' }).click();
       await expect.poll(() => page.locator('#status').textContent(), { timeout: 15_000 }).toMatch(/^Next school day: /);
