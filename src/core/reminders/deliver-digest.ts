@@ -87,9 +87,9 @@ export async function deliverQueuedNotification(deps: DeliveryDeps, job: QueuedJ
 }
 
 /**
- * The digest as the recipient may read it now: items about other people pass the access rule on
- * the day it goes out (whatever was true when it was queued), and the reads to log are those of
- * the people it names. Undefined when nothing is left.
+ * The digest and the reads it makes: each person it names other than the recipient, decided by the
+ * access rule on the day it goes out, to be logged once it is delivered. (The digest itself is not
+ * cut down here: the reminder planner and the access rule can still disagree about who reviews whom.)
  */
 async function readableDigest(
   access: DeliveryDeps['access'],
@@ -98,15 +98,10 @@ async function readableDigest(
   reminders: readonly Reminder[],
   at: Date,
 ): Promise<{ message: DigestMessage | undefined; reads: GuardedRead[] }> {
-  const others = [...new Set(reminders.flatMap((r) => (r.about.personId === recipientId ? [] : [r.about.personId])))];
-  if (others.length === 0) return { message: composeDigest(recipientId, date, reminders), reads: [] };
-  const decided = await access.check(recipientId, others, 'obligations', at);
-  const allowed = new Set(decided.filter((read) => read.decision.allowed).map((read) => read.subjectId));
-  const kept = reminders.filter((r) => r.about.personId === recipientId || allowed.has(r.about.personId));
-  if (kept.length === 0) return { message: undefined, reads: [] };
-  const message = composeDigest(recipientId, date, kept);
-  const named = new Set(peopleNamedIn(message));
-  return { message, reads: decided.filter((read) => named.has(read.subjectId)) };
+  const message = composeDigest(recipientId, date, reminders);
+  const named = peopleNamedIn(message);
+  if (named.length === 0) return { message, reads: [] };
+  return { message, reads: await access.check(recipientId, named, 'obligations', at) };
 }
 
 /** Sends the head's dead-letter notice: the same rules as a digest, except that a failed notice tells nobody. */
