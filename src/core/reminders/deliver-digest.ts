@@ -1,12 +1,11 @@
-import type { AccessGuard, GuardedRead } from '../access/access-guard.ts';
-import type { IsoDate } from '../calendar/iso-date.ts';
+import type { AccessGuard, } from '../access/access-guard.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import { calendarOf, type School } from '../schools/school.ts';
 import type { Clock } from '../time/clock.ts';
 import { say } from '../conversations/engine/outgoing-message.ts';
 import { composeDigest, type DigestMessage, peopleNamedIn } from './compose-digest.ts';
 import type { Deliverer, DeliveryLookup, DeliveryResult, DigestOutbox, DigestRecipient, MessageSender, ReminderStore } from './reminder-ports.ts';
-import type { Reminder, ReminderPerson } from './reminder-types.ts';
+import type { ReminderPerson } from './reminder-types.ts';
 import { secondsUntilWindow } from './sending-window.ts';
 
 export interface DeliveryDeps {
@@ -63,15 +62,9 @@ export async function deliverQueuedDigest(deps: DeliveryDeps, job: QueuedJob, at
   if (closed !== undefined) return closed;
   const digest = await deps.outbox.claimDigest(job.id, now);
   if (digest === undefined || digest.status !== 'pending') return { step: 'done', outcome: 'not-pending' };
-  // Items about other people pass the access rule on the day it goes out; a recipient who has left is deliverRow's dead letter.
-  const { message, reads } = digest.recipient?.active === true ? await readableDigest(deps.access, digest.recipientId, digest.date, digest.reminders, now) : { message: composeDigest(digest.recipientId, digest.date, digest.reminders), reads: [] };
-  if (message === undefined) {
-    // Everything in it was about people the recipient may no longer read (a reviewer changed since the sweep).
-    await deps.outbox.markFailed(digest.id, attempt.number, 'nothing left in it that the recipient may read');
-    return { step: 'done', outcome: 'dead-letter' };
-  }
-  // The digest is read once the channel has it: only then are the people it names told who saw what.
-  const logReads = () => deps.access.log(digest.recipientId, reads, 'obligations', now, 'digest');
+  const message = composeDigest(digest.recipientId, digest.date, digest.reminders);
+  // The digest is read once the channel has it: only then are the people it names logged, with what the access rule says of each.
+  const logReads = () => logDigestReads(deps.access, digest.recipientId, message, now);
   return deliverRow(deps, attempt, digest, true, (recipient) => deps.deliverer.deliver({ key: digest.key, recipient, message }), logReads);
 }
 
@@ -86,22 +79,11 @@ export async function deliverQueuedNotification(deps: DeliveryDeps, job: QueuedJ
   return deliverRow(deps, attempt, notification, true, (recipient) => deps.messenger.sendMessages(recipient, notification.messages, notification.key));
 }
 
-/**
- * The digest and the reads it makes: each person it names other than the recipient, decided by the
- * access rule on the day it goes out, to be logged once it is delivered. (The digest itself is not
- * cut down here: the reminder planner and the access rule can still disagree about who reviews whom.)
- */
-async function readableDigest(
-  access: DeliveryDeps['access'],
-  recipientId: string,
-  date: IsoDate,
-  reminders: readonly Reminder[],
-  at: Date,
-): Promise<{ message: DigestMessage | undefined; reads: GuardedRead[] }> {
-  const message = composeDigest(recipientId, date, reminders);
+/** Logs the reads of the people a delivered digest names (002 §18: every read by someone else is logged). */
+async function logDigestReads(access: DeliveryDeps['access'], recipientId: string, message: DigestMessage, at: Date): Promise<void> {
   const named = peopleNamedIn(message);
-  if (named.length === 0) return { message, reads: [] };
-  return { message, reads: await access.check(recipientId, named, 'obligations', at) };
+  if (named.length === 0) return;
+  await access.log(recipientId, await access.check(recipientId, named, 'obligations', at), 'obligations', at, 'digest');
 }
 
 /** Sends the head's dead-letter notice: the same rules as a digest, except that a failed notice tells nobody. */
