@@ -2,11 +2,11 @@ import { londonDateOf } from '../../calendar/london-time.ts';
 import { type Policy, PolicySchema } from '../../policy/policy-schema.ts';
 import type { Clock } from '../../time/clock.ts';
 import type { ConversationStore, ConversationTransaction, DialogPerson, ThreadRef } from '../conversation-ports.ts';
-import { type Command, inputText, parseCommand } from './commands.ts';
+import { type Command, FORM_CHOICE, inputText, parseCommand } from './commands.ts';
 import type { DialogDefinition, DialogEnv, Notification, OpenDialog } from './define-dialog.ts';
 import { type DialogState, type DiscardAction, parseDialogState, resolveStep, SUMMARY_STEP } from './dialog-state.ts';
 import { type InboundTurn, InboundTurnSchema, type TurnInput } from './inbound-turn.ts';
-import { type OutgoingMessage, ask, say } from './outgoing-message.ts';
+import { type FormField, type OutgoingMessage, ask, say } from './outgoing-message.ts';
 import type { Step } from './step.ts';
 
 export interface TurnResult {
@@ -16,6 +16,8 @@ export interface TurnResult {
   duplicate: boolean;
   /** Where the thread stands after the turn, for logs and channels that show progress. */
   conversation?: { dialogId: string; step: string; status: DialogState['status'] } | undefined;
+  /** A submitted form's refused fields: field id → why. The rest of the form was saved. */
+  fieldErrors?: Record<string, string> | undefined;
 }
 
 export interface EngineOptions {
@@ -46,6 +48,7 @@ interface Turn {
   target: string | undefined;
   out: OutgoingMessage[];
   notifications: Notification[];
+  fieldErrors?: Record<string, string> | undefined;
 }
 
 export const NOT_YOUR_THREAD = 'That conversation isn’t yours, so I’ve left it as it was. Type `help` to see what you can start.';
@@ -111,6 +114,7 @@ export class ConversationEngine {
         notifications: turn.notifications,
         duplicate: false,
         conversation: state === undefined ? undefined : { dialogId: state.dialogId, step: state.step, status: state.status },
+        ...(turn.fieldErrors === undefined ? {} : { fieldErrors: turn.fieldErrors }),
       };
     });
   }
@@ -159,7 +163,7 @@ export class ConversationEngine {
     state.step = first.name;
     if (match.rest !== '') return this.#answer(turn, opened, state, first, { kind: 'text', text: match.rest });
     if (turn.target !== undefined) return this.#answer(turn, opened, state, first, { kind: 'choice', value: turn.target });
-    turn.out.push(...first.ask(state.values));
+    this.#reask(turn, opened, state);
     return state;
   }
 
@@ -200,7 +204,7 @@ export class ConversationEngine {
       // Typing `reflect` inside the reflection: where was I?
       const resumed: DialogState = { ...state, status: 'active' };
       turn.out.push(say(this.#whereYouWere(dialog, opened, resumed)));
-      this.#reask(turn, opened, resumed);
+      this.#reask(turn, opened, resumed, true);
       return resumed;
     }
     const command = parseCommand(turn.input);
@@ -216,7 +220,10 @@ export class ConversationEngine {
         turn.out.push(say(`Paused — your answers so far are saved. Say \`resume\` in this thread when you’re ready to carry on with your ${dialog.title.toLowerCase()}.`));
         return { ...state, status: 'paused' };
       case 'resume':
-        this.#reask(turn, opened, state);
+        this.#reask(turn, opened, state, true);
+        return state;
+      case 'form':
+        this.#sendForm(turn, opened, state, step);
         return state;
       case 'back':
         return this.#back(turn, opened, state);
@@ -240,6 +247,7 @@ export class ConversationEngine {
       case undefined:
         break;
     }
+    if (turn.input.kind === 'form') return this.#applyForm(turn, opened, state, turn.input.values);
     if (step === undefined) {
       if (/^(yes|y|send( it)?)$/i.test(inputText(turn.input))) return this.#finish(turn, opened, state);
       turn.out.push(say('Say `submit` to send it, `edit <step>` to change an answer, or `cancel`.'));
@@ -252,7 +260,7 @@ export class ConversationEngine {
     if (command === 'resume') {
       const resumed: DialogState = { ...state, status: 'active' };
       turn.out.push(say(`Welcome back — carrying on with your ${dialog.title.toLowerCase()}.`));
-      this.#reask(turn, opened, resumed);
+      this.#reask(turn, opened, resumed, true);
       return resumed;
     }
     turn.out.push(say(`Your ${dialog.title.toLowerCase()} is paused in this thread. Say \`resume\` to carry on, or \`cancel\` to discard it.`));
@@ -312,7 +320,7 @@ export class ConversationEngine {
       step: resolveStep(draft.step, steps.map((s) => s.name), draft.values, dialog.formerStepNames ?? {}),
     };
     turn.out.push(say(this.#whereYouWere(dialog, opened, state)));
-    this.#reask(turn, opened, state);
+    this.#reask(turn, opened, state, true);
     return state;
   }
 
@@ -386,10 +394,10 @@ export class ConversationEngine {
     return this.#goTo(turn, opened, { ...state, values, trail }, next?.name ?? SUMMARY_STEP);
   }
 
-  async #goTo(turn: Turn, opened: OpenDialog, state: DialogState, step: string): Promise<DialogState | undefined> {
+  async #goTo(turn: Turn, opened: OpenDialog, state: DialogState, step: string, offerForm = false): Promise<DialogState | undefined> {
     if (step === SUMMARY_STEP && !opened.confirm) return this.#finish(turn, opened, state);
     const moved = { ...state, step };
-    this.#reask(turn, opened, moved);
+    this.#reask(turn, opened, moved, offerForm);
     return moved;
   }
 
@@ -428,8 +436,89 @@ export class ConversationEngine {
     return moved;
   }
 
+  /**
+   * The current step's section as one form: every question of the section, answered ones filled
+   * in. `typed` and `errors` carry a refused submission back, so nothing typed is lost.
+   */
+  #sectionForm(opened: OpenDialog, values: DialogState['values'], step: Step, typed: Record<string, string> = {}, errors: Record<string, string> = {}): OutgoingMessage | undefined {
+    const section = step.section;
+    if (section === undefined) return undefined;
+    const fields: FormField[] = opened.steps(values).flatMap((s) => {
+      if (s.section?.id !== section.id || s.field === undefined) return [];
+      const stored = values[s.name];
+      const value = typed[s.name] ?? (stored === undefined || stored === null ? undefined : s.field.prefill(stored));
+      return [{ id: s.name, label: s.field.label, kind: s.field.kind, required: !s.optional, choices: s.field.choices, hint: s.field.hint, maxLength: s.field.maxLength, value, error: errors[s.name] }];
+    });
+    return fields.length === 0 ? undefined : { type: 'form', title: section.title, fields, section: section.id };
+  }
+
+  #sendForm(turn: Turn, opened: OpenDialog, state: DialogState, step: Step | undefined): void {
+    const form = step === undefined ? undefined : this.#sectionForm(opened, state.values, step);
+    if (form === undefined) {
+      turn.out.push(say('This question is answered here in the chat.'));
+      this.#reask(turn, opened, state);
+      return;
+    }
+    turn.out.push(form);
+  }
+
+  /**
+   * A section form submitted: each field is answered as if typed, in the dialog's order, through
+   * the step's own validation. Accepted answers are saved; refused ones come back on the form
+   * with what was typed, so nothing is lost and nothing is half-recorded.
+   */
+  #applyForm(turn: Turn, opened: OpenDialog, state: DialogState, submitted: Record<string, string>): Promise<DialogState | undefined> | DialogState {
+    let values = { ...state.values };
+    let trail = [...state.trail];
+    const errors: Record<string, string> = {};
+    const seen = new Set<string>();
+    let firstStep: Step | undefined;
+    for (;;) {
+      const step = opened.steps(values).find((s) => s.name in submitted && !seen.has(s.name) && s.field !== undefined);
+      if (step === undefined) break;
+      seen.add(step.name);
+      firstStep ??= step;
+      const raw = submitted[step.name] ?? '';
+      let answer: DialogState['values'][string];
+      if (raw.trim() === '') {
+        if (!step.optional) {
+          errors[step.name] = step.required ?? 'Please fill this in.';
+          continue;
+        }
+        answer = null;
+      } else {
+        const accepted = step.accept({ kind: 'text', text: raw }, values, { today: turn.env.today });
+        if (!accepted.ok) {
+          errors[step.name] = accepted.error;
+          continue;
+        }
+        answer = accepted.value;
+      }
+      values = { ...values, [step.name]: answer };
+      trail = [...trail.filter((n) => n !== step.name), step.name];
+    }
+    if (firstStep === undefined) {
+      turn.out.push(say('That form doesn’t match where this conversation is any more, so nothing was saved from it.'));
+      this.#reask(turn, opened, state);
+      return state;
+    }
+    const next = opened.steps(values).find((s) => !(s.name in values))?.name ?? SUMMARY_STEP;
+    const saved = seen.size - Object.keys(errors).length;
+    if (Object.keys(errors).length > 0) {
+      turn.fieldErrors = errors;
+      const count = Object.keys(errors).length;
+      turn.out.push(say(`${count === 1 ? 'One answer needs' : `${count} answers need`} another look${saved > 0 ? ` — the other ${saved} ${saved === 1 ? 'is' : 'are'} saved` : ''}.`));
+      const form = this.#sectionForm(opened, values, firstStep, submitted, errors);
+      if (form !== undefined) turn.out.push(form);
+      return { ...state, values, trail, step: next };
+    }
+    turn.out.push(say(`Saved ${saved === 1 ? 'your answer' : `all ${saved} answers`} from the form.`));
+    // A section that grew ("add another goal? yes") is offered as a form again.
+    return this.#goTo(turn, opened, { ...state, values, trail }, next, true);
+  }
+
   /** Asks the current step again (showing the answer being changed), or shows the summary. */
-  #reask(turn: Turn, opened: OpenDialog, state: DialogState): void {
+  #reask(turn: Turn, opened: OpenDialog, state: DialogState, offerForm = false): void {
     const steps = opened.steps(state.values);
     const step = steps.find((s) => s.name === state.step);
     if (step === undefined) {
@@ -445,6 +534,17 @@ export class ConversationEngine {
     const current = state.values[step.name];
     if (current !== undefined) turn.out.push(say(`Your answer so far: ${current === null ? '(skipped)' : step.show(current)}`));
     turn.out.push(...step.ask(state.values));
+    const section = step.section;
+    if (section === undefined) return;
+    const inSection = steps.filter((s) => s.section?.id === section.id);
+    // Offered on entering a section, and again whenever someone comes back to one.
+    if (inSection.length < 2 || (inSection[0]?.name !== step.name && !offerForm)) return;
+    const answered = inSection.filter((s) => s.name in state.values).length;
+    turn.out.push(
+      ask(`Or answer ${answered > 0 ? 'the rest of ' : ''}“${section.title}” (${inSection.length} questions) in one form${answered > 0 ? ' — what you’ve answered is filled in' : ''}.`, [
+        { label: 'Answer in a form', value: FORM_CHOICE },
+      ]),
+    );
   }
 
   async #finish(turn: Turn, opened: OpenDialog, state: DialogState): Promise<DialogState> {
