@@ -20,13 +20,22 @@ function formOf(messages: readonly OutgoingMessage[]): Extract<OutgoingMessage, 
   return form;
 }
 
+function offerOf(messages: readonly OutgoingMessage[]): OutgoingMessage | undefined {
+  return messages.find((m) => m.type === 'choices' && m.choices.some((c) => c.value === FORM_CHOICE));
+}
+
 describe('section forms: a section of a dialog answered in one form, through the same steps', () => {
   it('offers the 001 Appendix A standards as one form, saves the valid answers of a refused submission and gives the refused one back with what was typed', async () => {
     const s = await seedSchool(db.prisma, 'kingsmead', [{ key: 'tom', fullName: 'Tom Teacher', role: 'teacher' }]);
     const chat = new Chat(newEngine(db.prisma), s.ids.tom!);
     await chat.user('reflect');
-    const offer = chat.lastMessages().at(-1);
-    expect(offer).toEqual({ type: 'choices', text: expect.stringMatching(/^Or answer “Reflection: the standards” \(18 questions\) in one form\.$/), choices: [{ label: 'Answer in a form', value: FORM_CHOICE }] });
+    expect(offerOf(chat.lastMessages())).toEqual({
+      type: 'choices',
+      text: 'You can answer “Reflection: the standards” (18 questions) in one form, or one at a time here.',
+      choices: [{ label: 'Answer in a form', value: FORM_CHOICE }],
+    });
+    // The question itself still comes last, for those who prefer the chat.
+    expect(chat.lastMessages().at(-1)).toMatchObject({ type: 'choices', text: 'Where are you with this one?' });
 
     await chat.press(FORM_CHOICE);
     const form = formOf(chat.lastMessages());
@@ -80,7 +89,7 @@ describe('section forms: a section of a dialog answered in one form, through the
     await chat.answers('mostly', 'Cold calling');
     await chat.user('pause');
     await chat.user('resume');
-    expect(chat.lastMessages().at(-1)).toMatchObject({ type: 'choices', text: expect.stringMatching(/^Or answer the rest of “Reflection: the standards” \(18 questions\) in one form — what you’ve answered is filled in\.$/) });
+    expect(offerOf(chat.lastMessages())).toMatchObject({ text: 'You can answer the rest of “Reflection: the standards” (18 questions) in one form — what you’ve answered is filled in, or one at a time here.' });
     await chat.user('form');
     const form = formOf(chat.lastMessages());
     expect(form.fields.slice(0, 3).map((f) => f.value)).toEqual(['mostly', 'Cold calling', undefined]);

@@ -533,17 +533,24 @@ export class ConversationEngine {
     }
     const current = state.values[step.name];
     if (current !== undefined) turn.out.push(say(`Your answer so far: ${current === null ? '(skipped)' : step.show(current)}`));
+    const offer = this.#formOffer(state, step, steps, offerForm);
+    if (offer !== undefined) turn.out.push(offer);
     turn.out.push(...step.ask(state.values));
+  }
+
+  /**
+   * "Answer in a form", offered before the question on entering a section of two or more
+   * questions, and again whenever someone comes back to one; the question follows, for chat.
+   */
+  #formOffer(state: DialogState, step: Step, steps: readonly Step[], always: boolean): OutgoingMessage | undefined {
     const section = step.section;
-    if (section === undefined) return;
+    if (section === undefined) return undefined;
     const inSection = steps.filter((s) => s.section?.id === section.id);
-    // Offered on entering a section, and again whenever someone comes back to one.
-    if (inSection.length < 2 || (inSection[0]?.name !== step.name && !offerForm)) return;
+    if (inSection.length < 2 || (inSection[0]?.name !== step.name && !always)) return undefined;
     const answered = inSection.filter((s) => s.name in state.values).length;
-    turn.out.push(
-      ask(`Or answer ${answered > 0 ? 'the rest of ' : ''}“${section.title}” (${inSection.length} questions) in one form${answered > 0 ? ' — what you’ve answered is filled in' : ''}.`, [
-        { label: 'Answer in a form', value: FORM_CHOICE },
-      ]),
+    return ask(
+      `You can answer ${answered > 0 ? 'the rest of ' : ''}“${section.title}” (${inSection.length} questions) in one form${answered > 0 ? ' — what you’ve answered is filled in' : ''}, or one at a time here.`,
+      [{ label: 'Answer in a form', value: FORM_CHOICE }],
     );
   }
 
