@@ -166,7 +166,8 @@ async function finishThread(page: Page, answers: readonly string[], done: RegExp
       const submit = buttons.filter({ hasText: /^Submit/ });
       await ((await submit.count()) > 0 ? submit.first() : buttons.first()).click();
     } else {
-      await type(page, 'Reply in thread', queue.shift() ?? 'Working on it this term');
+      // Each filler answer differs: the same words again at once would be a double send.
+      await type(page, 'Reply in thread', queue.shift() ?? `Working on it this term (${turn + 1})`);
     }
     await expect.poll(() => thread.locator('> li').count()).toBeGreaterThan(before);
   }

@@ -7,6 +7,7 @@ import type { DialogDefinition, DialogEnv, Notification, OpenDialog } from './de
 import { type DialogState, type DiscardAction, parseDialogState, resolveStep, SUMMARY_STEP } from './dialog-state.ts';
 import { type InboundTurn, InboundTurnSchema, type TurnInput } from './inbound-turn.ts';
 import { type FormField, type OutgoingMessage, ask, say } from './outgoing-message.ts';
+import { isQuickRepeat, rememberAnswer } from './quick-repeat.ts';
 import type { Step } from './step.ts';
 
 export interface TurnResult {
@@ -174,8 +175,11 @@ export class ConversationEngine {
       return { ...stored, status: 'cancelled' };
     }
     const steps = opened.steps(stored.values);
+    const previous = stored.lastAnswer;
     const state: DialogState = {
       ...stored,
+      // Remembered for one message only: whatever comes next replaces or forgets it.
+      lastAnswer: undefined,
       version: dialog.version,
       step: resolveStep(stored.step, steps.map((s) => s.name), stored.values, dialog.formerStepNames ?? {}),
     };
@@ -252,6 +256,11 @@ export class ConversationEngine {
       if (/^(yes|y|send( it)?)$/i.test(inputText(turn.input))) return this.#finish(turn, opened, state);
       turn.out.push(say('Say `submit` to send it, `edit <step>` to change an answer, or `cancel`.'));
       return state;
+    }
+    if (turn.input.kind === 'text' && isQuickRepeat(previous, turn.input.text, turn.env.now)) {
+      turn.out.push(say('Got it already — that was the same as your last answer, so I haven’t recorded it twice.'));
+      // Still remembered, so a third copy in the window is caught too.
+      return { ...state, lastAnswer: previous };
     }
     return this.#answer(turn, opened, state, step, turn.input);
   }
@@ -373,7 +382,9 @@ export class ConversationEngine {
       turn.out.push(...step.ask(state.values));
       return state;
     }
-    return this.#record(turn, opened, state, step.name, accepted.value);
+    const next = await this.#record(turn, opened, state, step.name, accepted.value);
+    if (next === undefined || input.kind !== 'text') return next;
+    return { ...next, lastAnswer: rememberAnswer(step, input.text, turn.env.now) };
   }
 
   /**
