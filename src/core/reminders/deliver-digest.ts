@@ -1,4 +1,5 @@
 import { londonDateOf } from '../calendar/london-time.ts';
+import { holidayLookupOf } from './holiday-ahead.ts';
 import { calendarOf, type School } from '../schools/school.ts';
 import type { Clock } from '../time/clock.ts';
 import { composeDigest } from './compose-digest.ts';
@@ -62,7 +63,9 @@ export async function deliverQueuedDigest(deps: DeliveryDeps, job: QueuedJob, at
     await deps.outbox.markFailed(digest.id, attempt.number, 'the recipient is no longer on the school roster');
     return { step: 'done', outcome: 'dead-letter' };
   }
-  const delivery = { key: digest.key, recipient: { id: recipient.id, email: recipient.email, fullName: recipient.fullName }, message: composeDigest(digest.recipientId, digest.date, digest.reminders) };
+  const school = await deps.findSchool(job.schoolSlug);
+  const holidays = school === undefined ? undefined : holidayLookupOf(calendarOf(school));
+  const delivery = { key: digest.key, recipient: { id: recipient.id, email: recipient.email, fullName: recipient.fullName }, message: composeDigest(digest.recipientId, digest.date, digest.reminders, holidays) };
   // An earlier attempt died between sending and recording it: ask the platform before sending again.
   if (digest.sendingSince !== undefined && (await alreadyDelivered(deps.deliverer, delivery, digest.sendingSince))) {
     const marked = await deps.outbox.markSent(digest.id, now);
