@@ -51,7 +51,24 @@ it('a visitor reflects and plans as a teacher, agrees the plan as the line manag
     await actAs(page, 'Tom Baker');
     await type(page, 'Message Trellis', 'reflect');
     await expect.poll(() => page.locator('#side-title').textContent()).toMatch(/^Self-reflection/);
-    await finishThread(page, ['Relationships with pupils', 'Adaptive teaching', 'Questioning'], /self-reflection is saved/);
+    // The standards, then the closing questions, each answered in one form; the summary is submitted in the chat.
+    await page.locator('#thread-messages').getByRole('button', { name: 'Answer in a form' }).last().click();
+    await idle(page);
+    const standards = page.locator('#thread-messages form').last();
+    for (const select of await standards.locator('select').all()) await select.selectOption('mostly');
+    await standards.getByLabel('Standard 1: next step').fill('Cold calling in every lesson');
+    await standards.getByRole('button', { name: 'Send' }).click();
+    await idle(page);
+    await expect.poll(() => page.locator('#thread-messages').textContent()).toMatch(/Saved all 18 answers from the form\./);
+    await page.locator('#thread-messages').getByRole('button', { name: 'Answer in a form' }).last().click();
+    await idle(page);
+    const closing = page.locator('#thread-messages form').last();
+    for (const [i, box] of (await closing.locator('textarea').all()).entries()) await box.fill(['Relationships with pupils', 'Adaptive teaching', 'Questioning'][i] ?? 'More to say');
+    await closing.getByRole('button', { name: 'Send' }).click();
+    await idle(page);
+    await finishThread(page, [], /self-reflection is saved/);
+    const reflection = await db.prisma.selfReflection.findFirstOrThrow({ where: { person: { fullName: 'Tom Baker' } } });
+    expect(reflection).toMatchObject({ strengths: 'Relationships with pupils', areasForGrowth: 'Adaptive teaching' });
 
     // Start the plan, answer once, pause, then type `plan` again: the draft carries on where it was.
     await type(page, 'Message Trellis', '/growth plan');
