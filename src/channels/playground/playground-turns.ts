@@ -81,7 +81,9 @@ export class PlaygroundTurns {
     if (entry === undefined || entry.kind !== 'bot' || entry.message.type !== 'form') throw new PlaygroundInputError('That form is no longer here; reload the page.');
     const { message } = entry;
     const filled = Object.fromEntries(message.fields.filter((f) => (values[f.id] ?? '').trim() !== '').map((f) => [f.id, values[f.id]!.trim()]));
-    const missing = message.fields.filter((f) => f.required && filled[f.id] === undefined);
+    // A dialog's section form goes to the engine whole (an empty optional field is a skip); what it
+    // refuses comes back as a new form with everything typed. Other forms are checked here.
+    const missing = message.section === undefined ? message.fields.filter((f) => f.required && filled[f.id] === undefined) : [];
     if (missing.length > 0) throw new PlaygroundInputError(`Please fill in ${missing.map((f) => f.label).join(', ')}.`);
     entry.answered = 'sent';
     const shown = message.fields.filter((f) => filled[f.id] !== undefined).map((f) => `${f.label}: ${filled[f.id]}`);
@@ -90,7 +92,8 @@ export class PlaygroundTurns {
       const outcome = await this.#deps.bot.act(actor, entry.act, { reason: filled.reason, until: filled.until });
       return this.#afterAct(actor, entry.act, outcome, messageId);
     }
-    return this.#turn(actor, threadId, messageId, { kind: 'form', values: filled });
+    const submitted = message.section === undefined ? filled : Object.fromEntries(message.fields.map((f) => [f.id, filled[f.id] ?? '']));
+    return this.#turn(actor, threadId, messageId, { kind: 'form', values: submitted });
   }
 
   /** A button on the "my cycle" panel: a growth command word, or a reminder action. */

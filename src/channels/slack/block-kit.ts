@@ -1,4 +1,5 @@
 import type { Attachment, Choice, OutgoingMessage, SummaryItem } from '../../core/conversations/engine/outgoing-message.ts';
+import { FORM_CHOICE } from '../../core/conversations/engine/commands.ts';
 import { escapeMrkdwn } from './escape-mrkdwn.ts';
 
 /** Block Kit's limits (docs.slack.dev/reference/block-kit/blocks), kept here so every renderer obeys them. */
@@ -47,6 +48,8 @@ export function blocksOf(message: OutgoingMessage): Block[] {
     case 'choices':
       return [...sections(message.text), ...buttonRows(message.choices, CHOICE_ACTION)];
     case 'form':
+      // A dialog's section form is fetched again when the button is pressed (it may be long and prefilled).
+      if (message.section !== undefined) return [...sections(`*${message.title}*`), { type: 'actions', elements: [button('Answer in a form', `${CHOICE_ACTION}form`, FORM_CHOICE)] }];
       return [...sections(`*${message.title}*`), { type: 'actions', elements: [button('Fill in the form', FORM_ACTION, JSON.stringify({ title: message.title, fields: message.fields }))] }];
     case 'summary':
       return [...sections(`*${message.title}*`), ...summarySections(message.items)];

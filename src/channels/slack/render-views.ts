@@ -74,20 +74,36 @@ export function renderModal(title: string, fields: readonly FormField[], callbac
     title: { type: 'plain_text', text: shortTitle(title) },
     submit: { type: 'plain_text', text: 'Save' },
     close: { type: 'plain_text', text: 'Cancel' },
-    blocks: fields.map((field) => ({ type: 'input', block_id: field.id, optional: !field.required, label: { type: 'plain_text', text: chunkText(field.label, 2000)[0] }, element: inputElement(field) })),
+    blocks: fields.slice(0, LIMITS.blocksPerView).map((field) => ({
+      type: 'input',
+      block_id: field.id,
+      optional: !field.required,
+      label: { type: 'plain_text', text: chunkText(field.label, 2000)[0] },
+      ...(field.hint === undefined ? {} : { hint: { type: 'plain_text', text: chunkText(field.hint, 2000)[0] } }),
+      element: inputElement(field),
+    })),
   };
 }
 
+/** Slack's longest plain-text input. */
+const MODAL_TEXT_LIMIT = 3000;
+
+/** A field's input, holding its prefill (an earlier answer, or what was typed before a refusal). */
 function inputElement(field: FormField): Record<string, unknown> {
+  const value = field.value === undefined || field.value === '' ? undefined : field.value;
   switch (field.kind) {
     case 'date':
-      return { type: 'datepicker', action_id: 'value' };
-    case 'choice':
-      return { type: 'static_select', action_id: 'value', options: (field.choices ?? []).slice(0, 100).map((c) => ({ text: { type: 'plain_text', text: c.label.slice(0, 75) }, value: c.value })) };
+      return { type: 'datepicker', action_id: 'value', ...(value !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(value) ? { initial_date: value } : {}) };
+    case 'choice': {
+      const options = (field.choices ?? []).slice(0, 100).map((c) => ({ text: { type: 'plain_text', text: c.label.slice(0, 75) }, value: c.value }));
+      const initial = options.find((o) => o.value === value);
+      return { type: 'static_select', action_id: 'value', options, ...(initial === undefined ? {} : { initial_option: initial }) };
+    }
     case 'long-text':
-      return { type: 'plain_text_input', action_id: 'value', multiline: true };
-    case 'text':
-      return { type: 'plain_text_input', action_id: 'value' };
+    case 'text': {
+      const max = Math.min(field.maxLength ?? MODAL_TEXT_LIMIT, MODAL_TEXT_LIMIT);
+      return { type: 'plain_text_input', action_id: 'value', ...(field.kind === 'long-text' ? { multiline: true } : {}), max_length: max, ...(value === undefined ? {} : { initial_value: value.slice(0, max) }) };
+    }
   }
 }
 

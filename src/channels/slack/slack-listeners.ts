@@ -1,8 +1,10 @@
 import type { App } from '@slack/bolt';
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Actor, ReminderActionOutcome } from '../../core/bot/bot-ports.ts';
 import { type CommandOutcome, NOT_SAVED } from '../../core/bot/trellis-bot.ts';
-import type { FormField, OutgoingMessage } from '../../core/conversations/engine/outgoing-message.ts';
+import { FORM_CHOICE } from '../../core/conversations/engine/commands.ts';
+import { type FormField, messageText, type OutgoingMessage } from '../../core/conversations/engine/outgoing-message.ts';
 import { isReminderAction } from '../../core/reminders/reminder-actions.ts';
 import { CHOICE_ACTION, FORM_ACTION, renderMessages, sections } from './block-kit.ts';
 import { escapeMrkdwn } from './escape-mrkdwn.ts';
@@ -177,6 +179,10 @@ async function onAction(slack: SlackChannel, body: unknown): Promise<void> {
     await openFormModal(slack, payload, action.value);
     return;
   }
+  if (action.action_id.startsWith(CHOICE_ACTION) && action.value === FORM_CHOICE) {
+    await openSectionForm(slack, payload);
+    return;
+  }
   const actor = await slack.identify(tenantOf(payload.user.team_id ?? payload.team?.id, payload.enterprise?.id), payload.user.id);
   if ('refusal' in actor) {
     slack.later('refusal reply', async () => {
@@ -259,6 +265,32 @@ async function openFormModal(slack: SlackChannel, payload: BlockActionsPayload, 
   await slack.client.views.open({ trigger_id: payload.trigger_id, view: renderModal(form.data.title, form.data.fields as FormField[], FORM_CALLBACK, meta) as never });
 }
 
+const LOADING_VIEW = { type: 'modal', title: { type: 'plain_text', text: 'Trellis' }, close: { type: 'plain_text', text: 'Close' }, blocks: sections('Getting your form…') };
+
+/**
+ * "Answer in a form" in a dialog's thread: the modal opens at once on a placeholder (trigger_id
+ * lives 3 seconds), the engine builds the section's form from the thread's state, and the modal
+ * becomes that form; if the thread has moved on, it says so instead.
+ */
+async function openSectionForm(slack: SlackChannel, payload: BlockActionsPayload): Promise<void> {
+  const channel = payload.channel?.id;
+  const message = payload.message;
+  if (channel === undefined || message === undefined) return;
+  const opened = await slack.client.views.open({ trigger_id: payload.trigger_id, view: LOADING_VIEW as never });
+  const viewId = opened.view?.id;
+  const actor = await slack.identify(tenantOf(payload.user.team_id ?? payload.team?.id, payload.enterprise?.id), payload.user.id);
+  const threadTs = message.thread_ts ?? message.ts;
+  const result =
+    'refusal' in actor ? undefined : await slack.parts.bot.handleMessage(actor, { threadKey: `${channel}:${threadTs}`, messageId: `form:${payload.trigger_id}` }, { kind: 'choice', value: FORM_CHOICE });
+  const form = result?.messages.find((m) => m.type === 'form');
+  if (viewId === undefined) return;
+  const view =
+    form?.type === 'form'
+      ? renderModal(form.title, form.fields, FORM_CALLBACK, JSON.stringify({ channel, threadTs }))
+      : { ...LOADING_VIEW, blocks: sections('refusal' in actor ? actor.refusal : (result?.messages ?? []).map(messageText).join('\n') || 'There’s no form for this question any more.') };
+  await slack.client.views.update({ view_id: viewId, view: view as never });
+}
+
 type ViewAck = (response?: { response_action: 'errors'; errors: Record<string, string> }) => Promise<void>;
 
 const ViewMetaSchema = z.object({ channel: z.string().optional(), threadTs: z.string().optional(), value: z.string().optional() });
@@ -282,13 +314,14 @@ async function onViewSubmission(slack: SlackChannel, body: unknown, ack: ViewAck
     const blockId = block.block_id!;
     const value = inputValue(view.state.values[blockId]?.value);
     if (value === '' && block.optional !== true) errors[blockId] = 'Please fill this in.';
-    if (value !== '') values[blockId] = value;
+    // An optional field left empty is sent as empty: in a section form it means "skip".
+    values[blockId] = value;
   }
   if (Object.keys(errors).length > 0) {
     await ack({ response_action: 'errors', errors });
     return;
   }
-  let replies: () => Promise<void>;
+  let replies: (() => Promise<void>) | { errors: Record<string, string> };
   try {
     replies = await applySubmission(slack, parsed.data, values);
   } catch (error) {
@@ -299,19 +332,25 @@ async function onViewSubmission(slack: SlackChannel, body: unknown, ack: ViewAck
     await ack({ response_action: 'errors', errors: { [first]: FORM_NOT_SAVED } });
     return;
   }
+  if (typeof replies !== 'function') {
+    // Refused answers are shown on their fields; the modal stays open with everything typed.
+    await ack({ response_action: 'errors', errors: replies.errors });
+    return;
+  }
   await ack();
   slack.later('form replies', replies);
 }
 
 /** Saves a submitted modal and returns what to post once Slack has its answer. */
-async function applySubmission(slack: SlackChannel, submission: ViewSubmissionPayload, values: Record<string, string>): Promise<() => Promise<void>> {
+async function applySubmission(slack: SlackChannel, submission: ViewSubmissionPayload, values: Record<string, string>): Promise<(() => Promise<void>) | { errors: Record<string, string> }> {
   const { view, user } = submission;
   const nothing = async () => undefined;
   const actor = await slack.identify(tenantOf(user.team_id ?? submission.team?.id, submission.enterprise?.id), user.id);
   if ('refusal' in actor) return nothing;
   const meta = ViewMetaSchema.safeParse(parseJson(view.private_metadata || '{}'));
   if (!meta.success) return nothing;
-  const messageId = `view:${view.id}`;
+  // The same modal may be submitted again after a refused field: what was submitted is part of the id.
+  const messageId = `view:${view.id}:${createHash('sha256').update(JSON.stringify(values)).digest('hex').slice(0, 16)}`;
   if (view.callback_id === ACT_CALLBACK && meta.data.value !== undefined) {
     const outcome = await slack.parts.bot.act(actor, meta.data.value, { reason: values.reason, until: values.until });
     return async () => {
@@ -323,6 +362,7 @@ async function applySubmission(slack: SlackChannel, submission: ViewSubmissionPa
   const { channel, threadTs } = meta.data;
   if (channel === undefined || threadTs === undefined) return nothing;
   const result = await slack.parts.bot.handleMessage(actor, { threadKey: `${channel}:${threadTs}`, messageId }, { kind: 'form', values });
+  if (result.fieldErrors !== undefined) return { errors: result.fieldErrors };
   return () => slack.deliverTurn(channel, threadTs, result);
 }
 

@@ -15,6 +15,7 @@ export const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   'chat.postEphemeral': ['chat:write'],
   'files.uploadV2': ['files:write'],
   'views.open': [],
+  'views.update': [],
   'views.publish': [],
 };
 

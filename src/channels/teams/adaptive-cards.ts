@@ -104,17 +104,20 @@ function choicesCard(question: string, choices: readonly { label: string; value:
 }
 
 export function formCard(title: string, fields: readonly FormField[], data: CardData): IAdaptiveCard {
-  const inputs: CardElement[] = fields.map((field) => {
-    const common = { id: `${FIELD_PREFIX}${field.id}`, label: field.label, isRequired: field.required, ...(field.required ? { errorMessage: `${field.label} is needed.` } : {}) };
+  const inputs: CardElement[] = fields.flatMap((field): CardElement[] => {
+    // A prefilled value: an earlier answer, or what was typed when the form came back refused.
+    const value = field.value === undefined || field.value === '' ? {} : { value: field.value };
+    const common = { id: `${FIELD_PREFIX}${field.id}`, label: field.label, isRequired: field.required, ...value, ...(field.required ? { errorMessage: `${field.label} is needed.` } : {}) };
+    const notes: CardElement[] = [...(field.hint === undefined ? [] : [text(field.hint, { isSubtle: true })]), ...(field.error === undefined ? [] : [text(field.error, { color: 'Attention' })])];
     switch (field.kind) {
       case 'date':
-        return { type: 'Input.Date', ...common };
+        return [{ type: 'Input.Date', ...common }, ...notes];
       case 'choice':
-        return { type: 'Input.ChoiceSet', ...common, style: 'compact', choices: (field.choices ?? []).map((c) => ({ title: c.label, value: c.value })) };
+        return [{ type: 'Input.ChoiceSet', ...common, style: 'compact', choices: (field.choices ?? []).map((c) => ({ title: c.label, value: c.value })) }, ...notes];
       case 'long-text':
-        return { type: 'Input.Text', ...common, isMultiline: true, maxLength: 4000 };
+        return [{ type: 'Input.Text', ...common, isMultiline: true, maxLength: field.maxLength ?? 4000 }, ...notes];
       default:
-        return { type: 'Input.Text', ...common, maxLength: 500 };
+        return [{ type: 'Input.Text', ...common, maxLength: field.maxLength ?? 500 }, ...notes];
     }
   });
   const verb = data.trellis === 'ask' ? VERB.ask : VERB.form;

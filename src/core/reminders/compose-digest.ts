@@ -1,5 +1,6 @@
 import { compareDates, type IsoDate } from '../calendar/iso-date.ts';
 import { dueText, readableDate } from '../reports/readable-date.ts';
+import { type HolidayLookup, holidayText } from './holiday-ahead.ts';
 import type { Reminder, ReminderAudience, ReminderPoint } from './reminder-types.ts';
 
 /** At most this many items carry buttons in one digest; the rest are counted ("and 3 more — say `status`"). */
@@ -95,9 +96,10 @@ export function moreText(digest: Pick<DigestMessage, 'more'>): string | undefine
  * flood). Several points of one obligation become one item. What is overdue comes first, then
  * today's, then what is due soon, then what opens now; only the first `MAX_DIGEST_ITEMS` carry
  * buttons and the rest are counted. Escalations of other people's items are summarised, one line
- * per thing, not one line per person.
+ * per thing, not one line per person. With the school's `holidays`, an item due on the last school
+ * day before a holiday says so ("due Fri 23 Oct — half term starts after that, 4 school days away").
  */
-export function composeDigest(recipientId: string, date: IsoDate, reminders: readonly Reminder[]): DigestMessage {
+export function composeDigest(recipientId: string, date: IsoDate, reminders: readonly Reminder[], holidays?: HolidayLookup): DigestMessage {
   const byObligation = new Map<string, Reminder>();
   for (const reminder of reminders) {
     if (reminder.recipientId !== recipientId) continue;
@@ -105,7 +107,7 @@ export function composeDigest(recipientId: string, date: IsoDate, reminders: rea
     if (seen === undefined || urgency(reminder.point) > urgency(seen.point)) byObligation.set(reminder.obligationKey, reminder);
   }
   const chosen = [...byObligation.values()];
-  const items = chosen.filter((reminder) => reminder.audience === 'owner').map((reminder) => itemOf(reminder, recipientId, date));
+  const items = chosen.filter((reminder) => reminder.audience === 'owner').map((reminder) => itemOf(reminder, recipientId, date, holidays));
   items.sort((a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || compareDates(a.dueOn, b.dueOn) || a.obligationKey.localeCompare(b.obligationKey));
   const escalations = summarise(
     chosen.filter((reminder) => reminder.audience !== 'owner'),
@@ -168,7 +170,7 @@ function stateOf(point: ReminderPoint): DigestItemState {
   return 'opened';
 }
 
-function itemOf(reminder: Reminder, recipientId: string, today: IsoDate): DigestItem {
+function itemOf(reminder: Reminder, recipientId: string, today: IsoDate, holidays?: HolidayLookup): DigestItem {
   const own = reminder.audience === 'owner';
   const actions: DigestAction[] = [];
   // Only the person who owes something can start it or close it; someone it was escalated to is
@@ -183,13 +185,17 @@ function itemOf(reminder: Reminder, recipientId: string, today: IsoDate): Digest
     obligationKey: reminder.obligationKey,
     label: reminder.label,
     dueOn: reminder.dueOn,
-    dueText: dueText(reminder.dueOn, today),
+    dueText: withHoliday(dueText(reminder.dueOn, today), holidays?.(reminder.dueOn, today)),
     rule: reminder.rule,
     state: stateOf(reminder.point),
     point: reminder.point,
     about: reminder.about.personId === recipientId ? undefined : reminder.about,
     actions,
   };
+}
+
+function withHoliday(text: string, holiday: ReturnType<HolidayLookup>): string {
+  return holiday === undefined ? text : `${text} — ${holidayText(holiday)}`;
 }
 
 function titleOf(items: readonly DigestItem[], escalations: readonly EscalationSummary[]): string {

@@ -1,5 +1,6 @@
 import type { AccessGuard, } from '../access/access-guard.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
+import { holidayLookupOf } from './holiday-ahead.ts';
 import { calendarOf, type School } from '../schools/school.ts';
 import type { Clock } from '../time/clock.ts';
 import { say } from '../conversations/engine/outgoing-message.ts';
@@ -62,7 +63,9 @@ export async function deliverQueuedDigest(deps: DeliveryDeps, job: QueuedJob, at
   if (closed !== undefined) return closed;
   const digest = await deps.outbox.claimDigest(job.id, now);
   if (digest === undefined || digest.status !== 'pending') return { step: 'done', outcome: 'not-pending' };
-  const message = composeDigest(digest.recipientId, digest.date, digest.reminders);
+  const school = await deps.findSchool(job.schoolSlug);
+  const holidays = school === undefined ? undefined : holidayLookupOf(calendarOf(school));
+  const message = composeDigest(digest.recipientId, digest.date, digest.reminders, holidays);
   // The digest is read once the channel has it: only then are the people it names logged, with what the access rule says of each.
   const logReads = () => logDigestReads(deps.access, digest.recipientId, message, now);
   return deliverRow(deps, attempt, digest, true, (recipient) => deps.deliverer.deliver({ key: digest.key, recipient, message }), logReads);

@@ -4,6 +4,7 @@ import { appealOutcomeDeadline } from '../deadlines/event-deadlines.ts';
 import { calendarOf, type School } from '../schools/school.ts';
 import type { Clock } from '../time/clock.ts';
 import { type Metrics, noMetrics } from '../metrics/metrics.ts';
+import { holidayLookupOf } from './holiday-ahead.ts';
 import { composeDigest } from './compose-digest.ts';
 import { catchUpStart, planReminders } from './plan-reminders.ts';
 import type { DigestDelivery, DigestRecipient, ReminderStore } from './reminder-ports.ts';
@@ -132,7 +133,7 @@ async function wouldSend(deps: SweepDeps, school: School, today: IsoDate, now: D
   return [...byRecipient].map(([recipientId, reminders]) => ({
     key: `digest:${recipientId}:${today}`,
     recipient: recipients.get(recipientId) ?? { id: recipientId, email: recipientId, fullName: recipientId },
-    message: composeDigest(recipientId, today, reminders),
+    message: composeDigest(recipientId, today, reminders, holidayLookupOf(calendar)),
   }));
 }
 

@@ -13,7 +13,7 @@ import type {
   StoredPlan,
   ThreadRef,
 } from '../../core/conversations/conversation-ports.ts';
-import type { DialogState } from '../../core/conversations/engine/dialog-state.ts';
+import { type DialogState, storedDataOf } from '../../core/conversations/engine/dialog-state.ts';
 import { knownFlags, RoleSchema } from '../../core/people/person.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
@@ -98,7 +98,7 @@ class PrismaConversationTransaction implements ConversationTransaction {
       dialogVersion: state.version,
       step: state.step,
       status: state.status,
-      values: { values: state.values, trail: state.trail, ...(state.confirming === undefined ? {} : { confirming: state.confirming }) } as Prisma.InputJsonValue,
+      values: storedDataOf(state) as Prisma.InputJsonValue,
     };
     await this.#tx.conversation.upsert({
       where: { tenant_threadKey: { tenant: thread.tenant, threadKey: thread.threadKey } },

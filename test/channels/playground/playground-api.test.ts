@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe as group, expect, it } from 'vitest';
 import type { RunningApp } from '../../../src/compose-app.ts';
 import { fixedClock } from '../../../src/core/time/clock.ts';
@@ -5,7 +6,7 @@ import { attachmentBytes } from '../../../src/core/conversations/engine/outgoing
 import { runDueJobs } from '../../../src/scheduler/job-worker.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { pdfText } from '../../core/reports/governors-year.ts';
-import { dmText, KINGSMEAD_PLAN_ANSWERS, newDataDir, PlaygroundClient, startPlayground } from './playground-client.ts';
+import { describe, dmText, KINGSMEAD_PLAN_ANSWERS, newDataDir, PlaygroundClient, startPlayground } from './playground-client.ts';
 
 let db: TestDatabase;
 let app: RunningApp;
@@ -83,6 +84,32 @@ group('the playground JSON API on the real app', () => {
     expect(dmText(await client.threads(tom))).toMatch(/Mo has agreed your growth plan\./);
     const saved = await db.prisma.growthPlan.findFirstOrThrow({ where: { personId: tom } });
     expect(saved).toMatchObject({ status: 'agreed', agreedById: mo });
+  });
+
+  it('answers the 001 Appendix A standards as one form from “Answer in a form”, and a refused field comes back with what was typed', async () => {
+    const { schools } = await client.people();
+    const teacher = schools[0]!.people.find((p) => p.role === 'teacher' && p.fullName !== 'Tom Baker')!;
+    const opened = await client.say(teacher.id, 'dm', 'reflect');
+    const threadId = opened.openThread!;
+    const offer = (await client.thread(teacher.id, threadId)).entries.find((e) => e.kind === 'bot' && e.message.type === 'choices' && e.message.choices.some((c) => c.value === 'form'))!;
+    await client.press(teacher.id, threadId, offer.id, 'form');
+    const formEntry = (await client.thread(teacher.id, threadId)).entries.at(-1)!;
+    if (formEntry.kind !== 'bot' || formEntry.message.type !== 'form') throw new Error('no form after “Answer in a form”');
+    expect(formEntry.message).toMatchObject({ title: 'Reflection: the standards', section: 'standards' });
+    const values = Object.fromEntries(formEntry.message.fields.map((f) => [f.id, f.kind === 'choice' ? 'mostly' : '']));
+    values['ts1-next'] = 'Cold calling every lesson';
+    values['ts2-rating'] = 'pretty good';
+    await client.post('submit', { person: teacher.id, thread: threadId, entry: formEntry.id, values, messageId: randomUUID() });
+    const back = (await client.thread(teacher.id, threadId)).entries.at(-1)!;
+    if (back.kind !== 'bot' || back.message.type !== 'form') throw new Error('the refused form did not come back');
+    expect(back.message.fields.find((f) => f.id === 'ts2-rating')).toMatchObject({ value: 'pretty good', error: expect.stringMatching(/couldn’t match/) });
+    expect(back.message.fields.find((f) => f.id === 'ts1-next')).toMatchObject({ value: 'Cold calling every lesson' });
+
+    await client.post('submit', { person: teacher.id, thread: threadId, entry: back.id, values: { ...values, 'ts2-rating': 'fully' }, messageId: randomUUID() });
+    const text = (await client.thread(teacher.id, threadId)).entries.map(describe).join('\n');
+    expect(text).toMatch(/Saved all 18 answers from the form\.\nYou can answer “Reflection: closing questions” \(3 questions\) in one form/);
+    const row = await db.prisma.conversation.findFirstOrThrow({ where: { personId: teacher.id, dialogId: 'self-reflection' } });
+    expect((row.values as { values: Record<string, unknown> }).values).toMatchObject({ 'ts1-next': 'Cold calling every lesson', 'ts2-rating': 'fully', 'ts3-next': null });
   });
 
   it('moves the clock to the next deadline and past it, and the sweep delivers reminder digests into DMs', async () => {

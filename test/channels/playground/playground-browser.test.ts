@@ -52,7 +52,24 @@ it('a visitor reflects and plans as a teacher, agrees the plan as the line manag
     await actAs(page, 'Tom Baker');
     await type(page, 'Message Trellis', 'reflect');
     await expect.poll(() => page.locator('#side-title').textContent()).toMatch(/^Self-reflection/);
-    await finishThread(page, ['Relationships with pupils', 'Adaptive teaching', 'Questioning'], /self-reflection is saved/);
+    // The standards, then the closing questions, each answered in one form; the summary is submitted in the chat.
+    await page.locator('#thread-messages').getByRole('button', { name: 'Answer in a form' }).last().click();
+    await idle(page);
+    const standards = page.locator('#thread-messages form').last();
+    for (const select of await standards.locator('select').all()) await select.selectOption('mostly');
+    await standards.getByLabel('Standard 1: next step').fill('Cold calling in every lesson');
+    await standards.getByRole('button', { name: 'Send' }).click();
+    await idle(page);
+    await expect.poll(() => page.locator('#thread-messages').textContent()).toMatch(/Saved all 18 answers from the form\./);
+    await page.locator('#thread-messages').getByRole('button', { name: 'Answer in a form' }).last().click();
+    await idle(page);
+    const closing = page.locator('#thread-messages form').last();
+    for (const [i, box] of (await closing.locator('textarea').all()).entries()) await box.fill(['Relationships with pupils', 'Adaptive teaching', 'Questioning'][i] ?? 'More to say');
+    await closing.getByRole('button', { name: 'Send' }).click();
+    await idle(page);
+    await finishThread(page, [], /self-reflection is saved/);
+    const reflection = await db.prisma.selfReflection.findFirstOrThrow({ where: { person: { fullName: 'Tom Baker' } } });
+    expect(reflection).toMatchObject({ strengths: 'Relationships with pupils', areasForGrowth: 'Adaptive teaching' });
 
     // Start the plan, answer once, pause, then type `plan` again: the draft carries on where it was.
     await type(page, 'Message Trellis', '/growth plan');
@@ -85,7 +102,7 @@ it('a visitor reflects and plans as a teacher, agrees the plan as the line manag
     await page.getByRole('button', { name: 'Jump to next deadline' }).click();
     // Each move sweeps the school and runs every due job (the digests, and at first the notifications to Tom queued since): over a second on a busy machine.
     await expect.poll(() => page.locator('#status').textContent(), { timeout: 15_000 }).toMatch(/^Next deadline: Reflection on the Teachers’ Standards, due 2026-10-1\d\.$/);
-    await expect.poll(() => page.locator('#dm-messages').textContent()).toMatch(/Reflection on the Teachers’ Standardsdue today/);
+    await expect.poll(() => page.locator('#dm-messages').textContent(), { timeout: 15_000 }).toMatch(/Reflection on the Teachers’ Standardsdue today/);
     await idle(page);
     for (let day = 0; day < 6 && !(await page.locator('#dm-messages .state-overdue').count()); day++) {
       await page.getByRole('button', { name: 'Next school day' }).click();
@@ -171,7 +188,8 @@ async function finishThread(page: Page, answers: readonly string[], done: RegExp
       const submit = buttons.filter({ hasText: /^Submit/ });
       await ((await submit.count()) > 0 ? submit.first() : buttons.first()).click();
     } else {
-      await type(page, 'Reply in thread', queue.shift() ?? 'Working on it this term');
+      // Each filler answer differs: the same words again at once would be a double send.
+      await type(page, 'Reply in thread', queue.shift() ?? `Working on it this term (${turn + 1})`);
     }
     await expect.poll(() => thread.locator('> li').count()).toBeGreaterThan(before);
   }

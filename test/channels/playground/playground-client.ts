@@ -90,7 +90,8 @@ export class PlaygroundClient {
         const choice = last.message.choices.find((c) => c.value === 'submit') ?? last.message.choices[0]!;
         await this.press(person, threadId, last.id, choice.value);
       } else {
-        await this.say(person, threadId, queue.shift() ?? 'Working on it this term');
+        // Each filler answer differs: the same words again at once would be a double send.
+        await this.say(person, threadId, queue.shift() ?? `Working on it this term (${turn + 1})`);
       }
     }
     throw new Error(`the dialog did not finish:\n${(await this.thread(person, threadId)).entries.map(describe).join('\n')}`);

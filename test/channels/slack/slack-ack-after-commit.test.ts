@@ -100,7 +100,8 @@ describe('Slack is acknowledged only for what is saved (processBeforeResponse)',
     const started = await sam.say('reflect');
     await nextReplies(world, started.ts, 0);
     await settle(world);
-    const asked = threadMessages(world.fake, started.ts).find((m) => ((m.body.blocks ?? []) as { type: string }[]).some((b) => b.type === 'actions'));
+    // The question is the last message with buttons (an offer of the section's form comes before it).
+    const asked = threadMessages(world.fake, started.ts).findLast((m) => ((m.body.blocks ?? []) as { type: string }[]).some((b) => b.type === 'actions'));
     expect(asked).toBeDefined();
     const conversations = await db.prisma.conversation.findFirstOrThrow({ where: { threadKey: `${sam.dm}:${started.ts}` } });
 
@@ -143,12 +144,12 @@ describe('Slack is acknowledged only for what is saved (processBeforeResponse)',
     await outage.restore();
     expect(failed.status).toBe(200);
     expect(JSON.parse(failed.text)).toEqual({ response_action: 'errors', errors: { note: 'Trellis couldn’t save this just now. Please press Save again in a moment.' } });
-    expect(await db.prisma.processedInbound.count({ where: { messageId: 'view:VOUTAGE1' } })).toBe(0);
+    expect(await db.prisma.processedInbound.count({ where: { messageId: { startsWith: 'view:VOUTAGE1:' } } })).toBe(0);
 
     const saved = await postInteraction(world.app.server.url, submission('VOUTAGE1'));
     await settle(world);
     expect(saved.status).toBe(200);
     expect(saved.text).toBe('');
-    expect(await db.prisma.processedInbound.count({ where: { messageId: 'view:VOUTAGE1' } })).toBe(1);
+    expect(await db.prisma.processedInbound.count({ where: { messageId: { startsWith: 'view:VOUTAGE1:' } } })).toBe(1);
   });
 });

@@ -37,6 +37,22 @@ describe('Adaptive Cards for every message shape (issue 7)', () => {
     expectClean(cards);
   });
 
+  it('renders a dialog’s section form with its answers prefilled, hints, and a refused field’s reason, valid by the adaptivecards library', () => {
+    const cards = cardsOf({
+      type: 'form',
+      title: 'Reflection: the standards',
+      section: 'standards',
+      fields: [
+        { id: 'ts1-rating', label: '1 Set high expectations', kind: 'choice', required: true, choices: [{ label: 'Mostly', value: 'mostly' }], value: 'mostly' },
+        { id: 'ts1-next', label: 'Standard 1: next step', kind: 'long-text', required: false, hint: 'What might you do next?', maxLength: 4000, value: 'Cold calling', error: 'Please write a few words.' },
+      ],
+    });
+    const card = cards[0] as { body: { type: string; id?: string; value?: string; text?: string; color?: string }[] };
+    expect(card.body.filter((e) => e.type.startsWith('Input.')).map((e) => e.value)).toEqual(['mostly', 'Cold calling']);
+    expect(card.body.find((e) => e.color === 'Attention')?.text).toBe('Please write a few words.');
+    expectClean(cards);
+  });
+
   it('renders a form with text, long text, date and choice inputs, each labelled and required where asked', () => {
     const cards = cardsOf({
       type: 'form',

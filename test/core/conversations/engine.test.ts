@@ -103,7 +103,7 @@ describe('the engine', () => {
     await chat.user('plan');
     expect(chat.lastBot()).toBe('Your self-reflection is paused in this thread. Say `resume` to carry on, or `cancel` to discard it.');
     await chat.user('resume');
-    expect(chat.lastBot()).toMatch(/^Welcome back — carrying on with your self-reflection\.\nWhat might you do next/);
+    expect(chat.lastBot()).toMatch(/^Welcome back — carrying on with your self-reflection\.\nYou can answer the rest of “Reflection: the standards” \(18 questions\) in one form[^\n]*\n {2}1\. Answer in a form\nWhat might you do next/);
     expect(chat.step()).toBe('ts1-next');
     // a trigger word typed mid-dialog is an answer, not a second dialog
     await chat.user('plan');

@@ -100,12 +100,23 @@ function formCard(entry, threadId) {
   const done = entry.answered !== undefined;
   const fields = m.fields.map((f) => {
     const id = `f-${entry.id}-${f.id}`;
-    const attrs = { id, name: f.id, required: f.required, disabled: done };
+    const hintId = f.hint ? `${id}-hint` : undefined;
+    const errorId = f.error ? `${id}-error` : undefined;
+    const described = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+    const attrs = { id, name: f.id, required: f.required, disabled: done, maxlength: f.maxLength, 'aria-describedby': described, 'aria-invalid': f.error ? 'true' : undefined };
     let input;
-    if (f.kind === 'long-text') input = el('textarea', { ...attrs, rows: 3 });
-    else if (f.kind === 'choice') input = el('select', attrs, el('option', { value: '' }, '—'), (f.choices ?? []).map((c) => el('option', { value: c.value }, c.label)));
-    else input = el('input', { ...attrs, type: f.kind === 'date' ? 'date' : 'text' });
-    return [el('label', { for: id }, f.required ? f.label : `${f.label} (optional)`), input];
+    if (f.kind === 'long-text') {
+      input = el('textarea', { ...attrs, rows: 3 });
+      input.value = f.value ?? '';
+    } else if (f.kind === 'choice') {
+      input = el('select', attrs, el('option', { value: '' }, '—'), (f.choices ?? []).map((c) => el('option', { value: c.value, selected: c.value === f.value }, c.label)));
+    } else input = el('input', { ...attrs, type: f.kind === 'date' ? 'date' : 'text', value: f.value });
+    return [
+      el('label', { for: id }, f.required ? f.label : `${f.label} (optional)`),
+      hintId ? el('p', { id: hintId, class: 'muted hint' }, f.hint) : null,
+      input,
+      errorId ? el('p', { id: errorId, class: 'field-error', role: 'alert' }, f.error) : null,
+    ];
   });
   const form = el('form', { 'aria-label': m.title }, fields, el('button', { type: 'submit', class: 'primary', disabled: done }, done ? 'Sent' : 'Send'));
   form.addEventListener('submit', (event) => {

@@ -5,7 +5,7 @@ import type { ReflectionEntry, ReflectionRecord } from '../conversation-ports.ts
 import { defineDialog } from '../engine/define-dialog.ts';
 import { listOf, optionalText, textOf, type Values } from '../engine/json-value.ts';
 import { say } from '../engine/outgoing-message.ts';
-import { choiceStep, listStep, type Step, textStep } from '../engine/step.ts';
+import { choiceStep, inSection, listStep, type Step, textStep } from '../engine/step.ts';
 import { cycleOrExplain, firstName } from './dialog-helpers.ts';
 
 const FRAMEWORK_COLUMN: Record<string, ReflectionRecord['framework']> = {
@@ -58,7 +58,12 @@ export const selfReflectionDialog = defineDialog({
       confirm: true,
       summaryTitle: `Your self-reflection: ${title}`,
       help: `You’re reflecting on ${title}, the standards your role is held to (${policy.standards.rule}), one heading at a time (${policy.reflection.rule}).`,
-      steps: (values) => [...(fixed ? [] : [jobDescriptionStep()]), ...standardsOf(values).flatMap((s) => standardSteps(s, policy)), ...closingSteps(policy)],
+      // Each part may be answered in one form instead of question by question (the same steps).
+      steps: (values) => [
+        ...(fixed ? [] : [jobDescriptionStep()]),
+        ...inSection({ id: 'standards', title: `Reflection: ${fixed ? 'the standards' : 'your job'}` }, standardsOf(values).flatMap((s) => standardSteps(s, policy))),
+        ...inSection({ id: 'closing', title: 'Reflection: closing questions' }, closingSteps(policy)),
+      ],
       async complete(values, records) {
         const entries: ReflectionEntry[] = standardsOf(values).map((s) => ({
           kind: 'standard',
@@ -109,12 +114,14 @@ function standardSteps(standard: Standard, policy: Policy): Step[] {
           question: 'Where are you with this one?',
           choices: scale.levels.map((level) => ({ label: level.label, value: level.value })),
           preamble,
+          formLabel: standard.heading,
         })
       : textStep({
           name: `${standard.id}-reflection`,
           label: `${standard.short} — reflection`,
           question: 'How well do you think you’re doing against this?',
           preamble,
+          formLabel: standard.heading,
         });
   if (!policy.reflection.nextStepsPerStandard) return [first];
   return [
@@ -124,6 +131,7 @@ function standardSteps(standard: Standard, policy: Policy): Step[] {
       label: `${standard.short} — next step`,
       question: 'What might you do next to become even better here? (or `skip`)',
       optional: true,
+      formLabel: `${standard.short}: next step`,
     }),
   ];
 }

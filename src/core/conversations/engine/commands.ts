@@ -1,7 +1,7 @@
 import type { TurnInput } from './inbound-turn.ts';
 
 export type Command =
-  | { kind: 'back' | 'skip' | 'pause' | 'resume' | 'cancel' | 'restart' | 'help' | 'submit' }
+  | { kind: 'back' | 'skip' | 'pause' | 'resume' | 'cancel' | 'restart' | 'help' | 'submit' | 'form' }
   | { kind: 'edit'; target: string };
 
 const SIMPLE: Record<string, Command['kind']> = {
@@ -17,7 +17,12 @@ const SIMPLE: Record<string, Command['kind']> = {
   '?': 'help',
   submit: 'submit',
   confirm: 'submit',
+  form: 'form',
+  'answer in a form': 'form',
 };
+
+/** The button (or word) that asks for the current section of a dialog as one form. */
+export const FORM_CHOICE = 'form';
 
 /**
  * A command is the whole message, in any case ("Back", "SKIP."), or a button carrying it. A

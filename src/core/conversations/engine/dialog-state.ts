@@ -17,7 +17,20 @@ export const StoredDataSchema = z.strictObject({
   trail: z.array(z.string()),
   /** Set while the engine waits for a yes before discarding the answers. */
   confirming: z.enum(DISCARD_ACTIONS).optional(),
+  /** The last typed free-text answer (a digest of it, never the words), to recognise a quick double send. */
+  lastAnswer: z.strictObject({ step: z.string(), digest: z.string(), at: z.iso.datetime() }).optional(),
 });
+export type StoredData = z.infer<typeof StoredDataSchema>;
+
+/** What the conversation row's JSON holds for a state: the answers and the engine's bookkeeping. */
+export function storedDataOf(state: DialogState): StoredData {
+  return {
+    values: state.values,
+    trail: state.trail,
+    ...(state.confirming === undefined ? {} : { confirming: state.confirming }),
+    ...(state.lastAnswer === undefined ? {} : { lastAnswer: state.lastAnswer }),
+  };
+}
 
 /** A dialog in progress: which dialog, which version, which named step, and the answers so far. */
 export interface DialogState {
@@ -28,6 +41,7 @@ export interface DialogState {
   trail: string[];
   status: (typeof CONVERSATION_STATUSES)[number];
   confirming?: DiscardAction | undefined;
+  lastAnswer?: StoredData['lastAnswer'] | undefined;
 }
 
 export const DialogHeaderSchema = z.object({

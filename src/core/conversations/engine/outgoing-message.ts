@@ -14,6 +14,14 @@ export interface FormField {
   kind: 'text' | 'long-text' | 'date' | 'choice';
   required: boolean;
   choices?: readonly Choice[] | undefined;
+  /** What the field says under its label (the question, a heading's wording). */
+  hint?: string | undefined;
+  /** Filled in already: an answer given before, or what was typed when the form came back with an error. */
+  value?: string | undefined;
+  /** The longest answer the field takes, in characters. */
+  maxLength?: number | undefined;
+  /** Why the value typed here was refused, shown on the field. */
+  error?: string | undefined;
 }
 
 export interface SummaryItem {
@@ -41,7 +49,11 @@ export type OutgoingMessage =
   /** `attachment`: channels that can send files attach it; others offer it as a download or say it is on its way. */
   | { type: 'text'; text: string; attachment?: Attachment | undefined }
   | { type: 'choices'; text: string; choices: readonly Choice[] }
-  | { type: 'form'; title: string; fields: readonly FormField[] }
+  /**
+   * `section`: a dialog's section form (several questions answered at once). A channel that
+   * cannot show the form inline offers a button carrying `FORM_CHOICE`, which asks the thread for it again.
+   */
+  | { type: 'form'; title: string; fields: readonly FormField[]; section?: string | undefined }
   | { type: 'summary'; title: string; items: readonly SummaryItem[] };
 
 export const say = (text: string): OutgoingMessage => ({ type: 'text', text });

@@ -3,11 +3,12 @@ import { type Policy, PolicySchema } from '../../policy/policy-schema.ts';
 import type { Clock } from '../../time/clock.ts';
 import type { ConversationStore, ConversationTransaction, DialogPerson, ThreadRef } from '../conversation-ports.ts';
 import { keyNotifications, turnCause } from '../../notifications/notification-queue.ts';
-import { type Command, inputText, parseCommand } from './commands.ts';
+import { type Command, FORM_CHOICE, inputText, parseCommand } from './commands.ts';
 import type { DialogDefinition, DialogEnv, Notification, OpenDialog } from './define-dialog.ts';
 import { type DialogState, type DiscardAction, parseDialogState, resolveStep, SUMMARY_STEP } from './dialog-state.ts';
 import { type InboundTurn, InboundTurnSchema, type TurnInput } from './inbound-turn.ts';
-import { type OutgoingMessage, ask, say } from './outgoing-message.ts';
+import { type FormField, type OutgoingMessage, ask, say } from './outgoing-message.ts';
+import { isQuickRepeat, rememberAnswer } from './quick-repeat.ts';
 import type { Step } from './step.ts';
 
 /**
@@ -21,6 +22,8 @@ export interface TurnResult {
   duplicate: boolean;
   /** Where the thread stands after the turn, for logs and channels that show progress. */
   conversation?: { dialogId: string; step: string; status: DialogState['status'] } | undefined;
+  /** A submitted form's refused fields: field id → why. The rest of the form was saved. */
+  fieldErrors?: Record<string, string> | undefined;
 }
 
 export interface EngineOptions {
@@ -53,6 +56,7 @@ interface Turn {
   notifications: Notification[];
   /** The dialog opened on this turn, whose `shown` logs what its questions showed. */
   opened?: OpenDialog | undefined;
+  fieldErrors?: Record<string, string> | undefined;
 }
 
 export const NOT_YOUR_THREAD = 'That conversation isn’t yours, so I’ve left it as it was. Type `help` to see what you can start.';
@@ -120,6 +124,7 @@ export class ConversationEngine {
         messages: turn.out,
         duplicate: false,
         conversation: state === undefined ? undefined : { dialogId: state.dialogId, step: state.step, status: state.status },
+        ...(turn.fieldErrors === undefined ? {} : { fieldErrors: turn.fieldErrors }),
       };
     });
   }
@@ -169,7 +174,7 @@ export class ConversationEngine {
     state.step = first.name;
     if (match.rest !== '') return this.#answer(turn, opened, state, first, { kind: 'text', text: match.rest });
     if (turn.target !== undefined) return this.#answer(turn, opened, state, first, { kind: 'choice', value: turn.target });
-    turn.out.push(...first.ask(state.values));
+    this.#reask(turn, opened, state);
     return state;
   }
 
@@ -181,8 +186,11 @@ export class ConversationEngine {
     }
     turn.opened = opened;
     const steps = opened.steps(stored.values);
+    const previous = stored.lastAnswer;
     const state: DialogState = {
       ...stored,
+      // Remembered for one message only: whatever comes next replaces or forgets it.
+      lastAnswer: undefined,
       version: dialog.version,
       step: resolveStep(stored.step, steps.map((s) => s.name), stored.values, dialog.formerStepNames ?? {}),
     };
@@ -211,7 +219,7 @@ export class ConversationEngine {
       // Typing `reflect` inside the reflection: where was I?
       const resumed: DialogState = { ...state, status: 'active' };
       turn.out.push(say(this.#whereYouWere(dialog, opened, resumed)));
-      this.#reask(turn, opened, resumed);
+      this.#reask(turn, opened, resumed, true);
       return resumed;
     }
     const command = parseCommand(turn.input);
@@ -227,7 +235,10 @@ export class ConversationEngine {
         turn.out.push(say(`Paused — your answers so far are saved. Say \`resume\` in this thread when you’re ready to carry on with your ${dialog.title.toLowerCase()}.`));
         return { ...state, status: 'paused' };
       case 'resume':
-        this.#reask(turn, opened, state);
+        this.#reask(turn, opened, state, true);
+        return state;
+      case 'form':
+        this.#sendForm(turn, opened, state, step);
         return state;
       case 'back':
         return this.#back(turn, opened, state);
@@ -251,10 +262,16 @@ export class ConversationEngine {
       case undefined:
         break;
     }
+    if (turn.input.kind === 'form') return this.#applyForm(turn, opened, state, turn.input.values);
     if (step === undefined) {
       if (/^(yes|y|send( it)?)$/i.test(inputText(turn.input))) return this.#finish(turn, opened, state);
       turn.out.push(say('Say `submit` to send it, `edit <step>` to change an answer, or `cancel`.'));
       return state;
+    }
+    if (turn.input.kind === 'text' && isQuickRepeat(previous, turn.input.text, turn.env.now)) {
+      turn.out.push(say('Got it already — that was the same as your last answer, so I haven’t recorded it twice.'));
+      // Still remembered, so a third copy in the window is caught too.
+      return { ...state, lastAnswer: previous };
     }
     return this.#answer(turn, opened, state, step, turn.input);
   }
@@ -263,7 +280,7 @@ export class ConversationEngine {
     if (command === 'resume') {
       const resumed: DialogState = { ...state, status: 'active' };
       turn.out.push(say(`Welcome back — carrying on with your ${dialog.title.toLowerCase()}.`));
-      this.#reask(turn, opened, resumed);
+      this.#reask(turn, opened, resumed, true);
       return resumed;
     }
     turn.out.push(say(`Your ${dialog.title.toLowerCase()} is paused in this thread. Say \`resume\` to carry on, or \`cancel\` to discard it.`));
@@ -323,7 +340,7 @@ export class ConversationEngine {
       step: resolveStep(draft.step, steps.map((s) => s.name), draft.values, dialog.formerStepNames ?? {}),
     };
     turn.out.push(say(this.#whereYouWere(dialog, opened, state)));
-    this.#reask(turn, opened, state);
+    this.#reask(turn, opened, state, true);
     return state;
   }
 
@@ -376,7 +393,9 @@ export class ConversationEngine {
       turn.out.push(...step.ask(state.values));
       return state;
     }
-    return this.#record(turn, opened, state, step.name, accepted.value);
+    const next = await this.#record(turn, opened, state, step.name, accepted.value);
+    if (next === undefined || input.kind !== 'text') return next;
+    return { ...next, lastAnswer: rememberAnswer(step, input.text, turn.env.now) };
   }
 
   /**
@@ -397,10 +416,10 @@ export class ConversationEngine {
     return this.#goTo(turn, opened, { ...state, values, trail }, next?.name ?? SUMMARY_STEP);
   }
 
-  async #goTo(turn: Turn, opened: OpenDialog, state: DialogState, step: string): Promise<DialogState | undefined> {
+  async #goTo(turn: Turn, opened: OpenDialog, state: DialogState, step: string, offerForm = false): Promise<DialogState | undefined> {
     if (step === SUMMARY_STEP && !opened.confirm) return this.#finish(turn, opened, state);
     const moved = { ...state, step };
-    this.#reask(turn, opened, moved);
+    this.#reask(turn, opened, moved, offerForm);
     return moved;
   }
 
@@ -439,8 +458,89 @@ export class ConversationEngine {
     return moved;
   }
 
+  /**
+   * The current step's section as one form: every question of the section, answered ones filled
+   * in. `typed` and `errors` carry a refused submission back, so nothing typed is lost.
+   */
+  #sectionForm(opened: OpenDialog, values: DialogState['values'], step: Step, typed: Record<string, string> = {}, errors: Record<string, string> = {}): OutgoingMessage | undefined {
+    const section = step.section;
+    if (section === undefined) return undefined;
+    const fields: FormField[] = opened.steps(values).flatMap((s) => {
+      if (s.section?.id !== section.id || s.field === undefined) return [];
+      const stored = values[s.name];
+      const value = typed[s.name] ?? (stored === undefined || stored === null ? undefined : s.field.prefill(stored));
+      return [{ id: s.name, label: s.field.label, kind: s.field.kind, required: !s.optional, choices: s.field.choices, hint: s.field.hint, maxLength: s.field.maxLength, value, error: errors[s.name] }];
+    });
+    return fields.length === 0 ? undefined : { type: 'form', title: section.title, fields, section: section.id };
+  }
+
+  #sendForm(turn: Turn, opened: OpenDialog, state: DialogState, step: Step | undefined): void {
+    const form = step === undefined ? undefined : this.#sectionForm(opened, state.values, step);
+    if (form === undefined) {
+      turn.out.push(say('This question is answered here in the chat.'));
+      this.#reask(turn, opened, state);
+      return;
+    }
+    turn.out.push(form);
+  }
+
+  /**
+   * A section form submitted: each field is answered as if typed, in the dialog's order, through
+   * the step's own validation. Accepted answers are saved; refused ones come back on the form
+   * with what was typed, so nothing is lost and nothing is half-recorded.
+   */
+  #applyForm(turn: Turn, opened: OpenDialog, state: DialogState, submitted: Record<string, string>): Promise<DialogState | undefined> | DialogState {
+    let values = { ...state.values };
+    let trail = [...state.trail];
+    const errors: Record<string, string> = {};
+    const seen = new Set<string>();
+    let firstStep: Step | undefined;
+    for (;;) {
+      const step = opened.steps(values).find((s) => s.name in submitted && !seen.has(s.name) && s.field !== undefined);
+      if (step === undefined) break;
+      seen.add(step.name);
+      firstStep ??= step;
+      const raw = submitted[step.name] ?? '';
+      let answer: DialogState['values'][string];
+      if (raw.trim() === '') {
+        if (!step.optional) {
+          errors[step.name] = step.required ?? 'Please fill this in.';
+          continue;
+        }
+        answer = null;
+      } else {
+        const accepted = step.accept({ kind: 'text', text: raw }, values, { today: turn.env.today });
+        if (!accepted.ok) {
+          errors[step.name] = accepted.error;
+          continue;
+        }
+        answer = accepted.value;
+      }
+      values = { ...values, [step.name]: answer };
+      trail = [...trail.filter((n) => n !== step.name), step.name];
+    }
+    if (firstStep === undefined) {
+      turn.out.push(say('That form doesn’t match where this conversation is any more, so nothing was saved from it.'));
+      this.#reask(turn, opened, state);
+      return state;
+    }
+    const next = opened.steps(values).find((s) => !(s.name in values))?.name ?? SUMMARY_STEP;
+    const saved = seen.size - Object.keys(errors).length;
+    if (Object.keys(errors).length > 0) {
+      turn.fieldErrors = errors;
+      const count = Object.keys(errors).length;
+      turn.out.push(say(`${count === 1 ? 'One answer needs' : `${count} answers need`} another look${saved > 0 ? ` — the other ${saved} ${saved === 1 ? 'is' : 'are'} saved` : ''}.`));
+      const form = this.#sectionForm(opened, values, firstStep, submitted, errors);
+      if (form !== undefined) turn.out.push(form);
+      return { ...state, values, trail, step: next };
+    }
+    turn.out.push(say(`Saved ${saved === 1 ? 'your answer' : `all ${saved} answers`} from the form.`));
+    // A section that grew ("add another goal? yes") is offered as a form again.
+    return this.#goTo(turn, opened, { ...state, values, trail }, next, true);
+  }
+
   /** Asks the current step again (showing the answer being changed), or shows the summary. */
-  #reask(turn: Turn, opened: OpenDialog, state: DialogState): void {
+  #reask(turn: Turn, opened: OpenDialog, state: DialogState, offerForm = false): void {
     const steps = opened.steps(state.values);
     const step = steps.find((s) => s.name === state.step);
     if (step === undefined) {
@@ -455,7 +555,25 @@ export class ConversationEngine {
     }
     const current = state.values[step.name];
     if (current !== undefined) turn.out.push(say(`Your answer so far: ${current === null ? '(skipped)' : step.show(current)}`));
+    const offer = this.#formOffer(state, step, steps, offerForm);
+    if (offer !== undefined) turn.out.push(offer);
     turn.out.push(...step.ask(state.values));
+  }
+
+  /**
+   * "Answer in a form", offered before the question on entering a section of two or more
+   * questions, and again whenever someone comes back to one; the question follows, for chat.
+   */
+  #formOffer(state: DialogState, step: Step, steps: readonly Step[], always: boolean): OutgoingMessage | undefined {
+    const section = step.section;
+    if (section === undefined) return undefined;
+    const inSection = steps.filter((s) => s.section?.id === section.id);
+    if (inSection.length < 2 || (inSection[0]?.name !== step.name && !always)) return undefined;
+    const answered = inSection.filter((s) => s.name in state.values).length;
+    return ask(
+      `You can answer ${answered > 0 ? 'the rest of ' : ''}“${section.title}” (${inSection.length} questions) in one form${answered > 0 ? ' — what you’ve answered is filled in' : ''}, or one at a time here.`,
+      [{ label: 'Answer in a form', value: FORM_CHOICE }],
+    );
   }
 
   async #finish(turn: Turn, opened: OpenDialog, state: DialogState): Promise<DialogState> {

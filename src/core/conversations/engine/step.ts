@@ -2,13 +2,30 @@ import { z } from 'zod';
 import type { IsoDate } from '../../calendar/iso-date.ts';
 import type { TurnInput } from './inbound-turn.ts';
 import type { JsonValue, Values } from './json-value.ts';
-import { type Choice, type OutgoingMessage, ask, say } from './outgoing-message.ts';
+import { type Choice, type FormField, type OutgoingMessage, ask, say } from './outgoing-message.ts';
 import { parseDate, showDate } from './parse-date.ts';
 
 export type Accepted = { ok: true; value: JsonValue } | { ok: false; error: string };
 
 export interface StepEnv {
   today: IsoDate;
+}
+
+/** A group of steps that can be answered in one form (a section of the reflection, a target of the plan). */
+export interface FormSection {
+  id: string;
+  title: string;
+}
+
+/** How a step appears as a form field: the same step, so the same validation, whichever way it is answered. */
+export interface StepField {
+  kind: FormField['kind'];
+  label: string;
+  hint?: string | undefined;
+  choices?: readonly Choice[] | undefined;
+  maxLength?: number | undefined;
+  /** A stored answer as the text that would give it again (the field's prefill). */
+  prefill(value: JsonValue): string;
 }
 
 /**
@@ -26,6 +43,10 @@ export interface Step {
   accept(input: TurnInput, values: Values, env: StepEnv): Accepted;
   /** How the answer reads in the summary. */
   show(value: JsonValue): string;
+  /** How it reads as a form field; steps without one (picking a colleague, a slot) are only asked in chat. */
+  field?: StepField | undefined;
+  /** Set for steps that may be answered together in one form. */
+  section?: FormSection | undefined;
 }
 
 interface StepBase {
@@ -38,6 +59,8 @@ interface StepBase {
   required?: string | undefined;
   /** Extra messages before the question (e.g. the standard's sub-points). */
   preamble?: ((values: Values) => OutgoingMessage[]) | undefined;
+  /** The label in a form, when the summary's label would not say enough on its own. */
+  formLabel?: string | undefined;
 }
 
 /** Raw text of an input: typed text, a button value, or the form field named after the step. */
@@ -62,6 +85,20 @@ function identity(base: StepBase): Pick<Step, 'name' | 'label' | 'optional' | 'r
 }
 
 const showText = (value: JsonValue): string => (typeof value === 'string' ? value : JSON.stringify(value));
+
+/** The form field of a step: labelled as in forms, with the question as its hint. */
+function fieldOf(base: StepBase, kind: FormField['kind'], prefill: (value: JsonValue) => string, extra: Partial<StepField> = {}): StepField {
+  const label = base.formLabel ?? base.label;
+  // The chat's words about typing (`skip`, code marks) mean nothing on a form.
+  const question = base.question === label ? undefined : base.question.replace(/\s*\(or `skip`\)/, '').replace(/`/g, '');
+  const hint = [question, base.hint].filter((h) => h !== undefined).join(' ');
+  return { kind, label, hint: hint === '' ? undefined : hint, prefill, ...extra };
+}
+
+/** These steps, answerable together in one form. */
+export function inSection(section: FormSection, steps: readonly Step[]): Step[] {
+  return steps.map((step) => ({ ...step, section }));
+}
 
 /** The longest answer a text question takes, in characters. */
 export const MAX_ANSWER_LENGTH = 4000;
@@ -105,6 +142,7 @@ export function textStep(base: StepBase & { minLength?: number; validate?: { tes
       return { ok: false, error: validate.message };
     },
     show: showText,
+    field: fieldOf(base, 'long-text', showText, { maxLength: MAX_ANSWER_LENGTH }),
   };
 }
 
@@ -150,6 +188,7 @@ export function choiceStep(base: StepBase & { choices: readonly Choice[] }): Ste
       return { ok: false, error: `I couldn’t match “${typed.trim().slice(0, 80)}” to one of the choices. ${choiceHelp(base.choices)}` };
     },
     show: (value) => base.choices.find((c) => c.value === value)?.label ?? showText(value),
+    field: fieldOf(base, 'choice', showText, { choices: base.choices }),
   };
 }
 
@@ -176,6 +215,7 @@ export function dateStep(base: StepBase & { check?: (date: IsoDate, env: StepEnv
       return fromZod(schema.safeParse(rawText(input, base.name) ?? ''));
     },
     show: (value) => (typeof value === 'string' ? showDate(value) : showText(value)),
+    field: fieldOf(base, 'date', showText),
   };
 }
 
@@ -206,6 +246,7 @@ export function dateListStep(base: StepBase & { max: number; check?: (date: IsoD
       return fromZod(schema.safeParse(rawText(input, base.name) ?? ''));
     },
     show: (value) => (Array.isArray(value) ? value.map((date) => (typeof date === 'string' ? showDate(date) : '')).join(', ') : showText(value)),
+    field: fieldOf(base, 'text', (value) => (Array.isArray(value) ? value.join(', ') : showText(value))),
   };
 }
 
@@ -221,5 +262,6 @@ export function listStep(base: StepBase & { min: number; max: number }): Step {
     ask: (values) => [...(base.preamble?.(values) ?? []), say(question(base))],
     accept: (input) => fromZod(schema.safeParse(rawText(input, base.name) ?? '')),
     show: (value) => (Array.isArray(value) ? value.join('; ') : showText(value)),
+    field: fieldOf(base, 'long-text', (value) => (Array.isArray(value) ? value.join('\n') : showText(value))),
   };
 }

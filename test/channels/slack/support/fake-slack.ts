@@ -233,6 +233,7 @@ export class FakeSlack {
       case 'files.completeUploadExternal':
         return ok({ files: (body.files as { id: string }[] | undefined) ?? [] });
       case 'views.open':
+      case 'views.update':
       case 'views.publish':
         return ok({ view: { id: 'V1' } });
       default:
