@@ -7,7 +7,7 @@ import type { ReportReads } from '../reports/report-ports.ts';
 import { academicYearOf } from '../time/clock.ts';
 import type { AccessGuard } from './access-guard.ts';
 import type { AccessRequestRecord, AccessRequestStore, PeopleFacts } from './access-ports.ts';
-import { relationshipsOn, type SubjectFacts } from './relationships.ts';
+import { decidesRequestsAbout, relationshipsOn, type SubjectFacts } from './relationships.ts';
 
 /** What the person asking is told; the messages for other people (the head asked to decide, the requester and reviewee told) are queued with the change. */
 export interface AccessOutcome {
@@ -147,8 +147,7 @@ export class AccessRequests {
     return waiting.flatMap((request) => {
       const subject = facts.get(request.subjectId);
       if (subject === undefined || request.requesterId === decider.id || request.subjectId === decider.id) return [];
-      const relationships = relationshipsOn(subject, today);
-      return relationships.headId === decider.id || relationships.deputyIds.includes(decider.id) ? [{ request, subject }] : [];
+      return decidesRequestsAbout(decider.id, relationshipsOn(subject, today)) ? [{ request, subject }] : [];
     });
   }
 }

@@ -119,6 +119,14 @@ export function relationshipsOn(facts: SubjectFacts, on: IsoDate): Relationships
   };
 }
 
+/**
+ * Who decides a request about this person (access to their plan, 002 §18; another reviewer, 002
+ * §27, 004 §3.10): the head of their school or the deputy the head named for performance management.
+ */
+export function decidesRequestsAbout(deciderId: string, relationships: Relationships): boolean {
+  return relationships.headId === deciderId || relationships.deputyIds.includes(deciderId);
+}
+
 /** Reviewer powers (reading and agreeing plans, observations that count towards the cap): the reviewer only, so a coach only where the policy makes the coach the reviewer (003 §6.1). */
 export function hasReviewerPowers(viewerId: string, relationships: Relationships): boolean {
   return relationships.reviewer?.id === viewerId;

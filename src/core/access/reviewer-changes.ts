@@ -4,7 +4,7 @@ import { say } from '../conversations/engine/outgoing-message.ts';
 import { readableDate } from '../reports/readable-date.ts';
 import type { PeopleFacts, ReviewerChangeRecord, ReviewerChangeStore } from './access-ports.ts';
 import { type AccessOutcome, pickOne, requestCode } from './access-requests.ts';
-import { relationshipsOn, type SubjectFacts } from './relationships.ts';
+import { decidesRequestsAbout, relationshipsOn, type SubjectFacts } from './relationships.ts';
 import { keyNotifications } from '../notifications/notification-queue.ts';
 
 const reply = (text: string): AccessOutcome => ({ messages: [say(text)] });
@@ -117,8 +117,7 @@ export class ReviewerChanges {
     return waiting.flatMap((request) => {
       const subject = facts.get(request.revieweeId);
       if (subject === undefined || request.revieweeId === decider.id || request.reviewerId === decider.id) return [];
-      const relationships = relationshipsOn(subject, today);
-      return relationships.headId === decider.id || relationships.deputyIds.includes(decider.id) ? [{ request, subject }] : [];
+      return decidesRequestsAbout(decider.id, relationshipsOn(subject, today)) ? [{ request, subject }] : [];
     });
   }
 }
