@@ -1,4 +1,5 @@
 import PDFDocument from 'pdfkit';
+import { pdfBytes } from '../reports/pdf-bytes.ts';
 import type { PersonRecords } from './records-ports.ts';
 import { recordsDocument } from './records-document.ts';
 
@@ -14,12 +15,7 @@ const RULE = '#cccccc';
 export function renderRecordsPdf(records: PersonRecords, generatedAt: Date): Promise<Buffer> {
   const content = recordsDocument(records, generatedAt);
   const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `${content.title} — ${records.subject.fullName}`, Author: 'Trellis' } });
-  const chunks: Buffer[] = [];
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+  const done = pdfBytes(doc);
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
   const labelWidth = 150;

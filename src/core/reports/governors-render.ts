@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import PDFDocument from 'pdfkit';
+import { pdfBytes } from './pdf-bytes.ts';
 import SVGtoPDF from 'svg-to-pdfkit';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
@@ -148,12 +149,7 @@ ${countTable(report.observations.rows, 'Staff', 'Number')}
 
 async function renderPdf(report: GovernorsReport, charts: { stages?: string | undefined; themes?: string | undefined }): Promise<Buffer> {
   const doc = new PDFDocument({ size: 'A4', margin: 56, info: { Title: `Performance management: annual report to governors, ${report.yearLabel}`, Author: report.schoolName } });
-  const chunks: Buffer[] = [];
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+  const done = pdfBytes(doc);
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
   const ink = '#1d2733';
