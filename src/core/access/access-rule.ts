@@ -6,7 +6,13 @@ export const RECORD_KINDS = ['growth-plan', 'self-reflection', 'check-ins', 'obs
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 /** Why a read by someone else was allowed; each is written to the access log. */
-export type AccessReason = 'reviewer' | 'head' | 'pm-deputy' | 'trust-leader' | 'coach' | 'access-grant';
+/**
+ * Why someone other than the person may see their records. `escalation` is never given by
+ * `mayRead`: it is the reminder cadence's own disclosure (an overdue item someone else owes about
+ * the person is escalated to that owner's manager, `policy.reminders`), logged as such.
+ */
+export const ACCESS_REASONS = ['reviewer', 'head', 'pm-deputy', 'trust-leader', 'coach', 'access-grant', 'escalation'] as const;
+export type AccessReason = (typeof ACCESS_REASONS)[number];
 
 export type AccessDecision =
   | { allowed: true; reason: 'self' }
@@ -79,6 +85,8 @@ export function reasonInWords(reason: AccessReason): string {
       return 'as your coach';
     case 'access-grant':
       return 'with access the head granted on request';
+    case 'escalation':
+      return 'because an overdue item of your cycle that someone else owes was escalated to them, as your school’s reminder rules say';
   }
 }
 

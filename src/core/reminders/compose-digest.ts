@@ -75,6 +75,16 @@ export function peopleNamedIn(digest: Pick<DigestMessage, 'items' | 'escalations
   return [...new Set(named.flatMap((item) => (item.about === undefined ? [] : [item.about.personId])))];
 }
 
+/**
+ * The people a digest names only because an overdue item someone else owes about them is escalated
+ * to the recipient (a reviewer's escalation summary): the reminder cadence's disclosure, which the
+ * access log records as an `escalation` read when the access rule would not otherwise allow it.
+ */
+export function peopleEscalatedIn(digest: Pick<DigestMessage, 'escalations'>): string[] {
+  const items = (digest.escalations ?? []).filter((summary) => summary.audience === 'reviewer').flatMap((summary) => summary.items);
+  return [...new Set(items.flatMap((item) => (item.about === undefined ? [] : [item.about.personId])))];
+}
+
 /** Every button a digest carries, so a channel can check a pressed value was on it. */
 export function digestActions(digest: Pick<DigestMessage, 'items' | 'escalations'>): DigestAction[] {
   return [...digest.items.flatMap((item) => item.actions), ...(digest.escalations ?? []).flatMap((summary) => summary.actions)];

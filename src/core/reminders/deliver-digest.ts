@@ -4,7 +4,7 @@ import { holidayLookupOf } from './holiday-ahead.ts';
 import { calendarOf, type School } from '../schools/school.ts';
 import type { Clock } from '../time/clock.ts';
 import { say } from '../conversations/engine/outgoing-message.ts';
-import { composeDigest, type DigestMessage, peopleNamedIn } from './compose-digest.ts';
+import { composeDigest, type DigestMessage, peopleEscalatedIn, peopleNamedIn } from './compose-digest.ts';
 import type { Deliverer, DeliveryLookup, DeliveryResult, DigestOutbox, DigestRecipient, MessageSender, ReminderStore } from './reminder-ports.ts';
 import type { ReminderPerson } from './reminder-types.ts';
 import { secondsUntilWindow } from './sending-window.ts';
@@ -82,11 +82,19 @@ export async function deliverQueuedNotification(deps: DeliveryDeps, job: QueuedJ
   return deliverRow(deps, attempt, notification, true, (recipient) => deps.messenger.sendMessages(recipient, notification.messages, notification.key));
 }
 
-/** Logs the reads of the people a delivered digest names (002 §18: every read by someone else is logged). */
+/**
+ * Logs the reads of the people a delivered digest names (002 §18: every read by someone else is
+ * logged): by the access rule's reason, or as an `escalation` for someone named only because the
+ * reminder cadence escalated an item another person owes about them to the recipient.
+ */
 async function logDigestReads(access: DeliveryDeps['access'], recipientId: string, message: DigestMessage, at: Date): Promise<void> {
   const named = peopleNamedIn(message);
   if (named.length === 0) return;
-  await access.log(recipientId, await access.check(recipientId, named, 'obligations', at), 'obligations', at, 'digest');
+  const escalated = new Set(peopleEscalatedIn(message));
+  const reads = (await access.check(recipientId, named, 'obligations', at)).map((read) =>
+    read.decision.allowed || !escalated.has(read.subjectId) ? read : { subjectId: read.subjectId, decision: { allowed: true as const, reason: 'escalation' as const } },
+  );
+  await access.log(recipientId, reads, 'obligations', at, 'digest');
 }
 
 /** Sends the head's dead-letter notice: the same rules as a digest, except that a failed notice tells nobody. */

@@ -1,10 +1,10 @@
-import { purposeInWords, reasonInWords, recordKindInWords } from '../access/access-rule.ts';
+import { ACCESS_REASONS, purposeInWords, reasonInWords, recordKindInWords } from '../access/access-rule.ts';
 import type { SeenRow } from '../access/access-ports.ts';
 import type { IsoDate } from '../calendar/iso-date.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import { readableDate } from './readable-date.ts';
 
-const REASONS = new Set(['reviewer', 'head', 'pm-deputy', 'trust-leader', 'coach', 'access-grant']);
+const REASONS: ReadonlySet<string> = new Set(ACCESS_REASONS);
 
 /** The access log in plain words: “Mo Manager saw your growth plan as your reviewer”, “… as your reviewer, in their reminder digest”. */
 export function seenByLines(rows: readonly SeenRow[], today: IsoDate): { when: string; text: string }[] {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { londonDateOf } from '../../../src/core/calendar/london-time.ts';
-import { peopleNamedIn } from '../../../src/core/reminders/compose-digest.ts';
+import { peopleEscalatedIn, peopleNamedIn } from '../../../src/core/reminders/compose-digest.ts';
 import { sweepSchool } from '../../../src/core/reminders/run-sweep.ts';
 import { seenByLines } from '../../../src/core/reports/who-has-seen.ts';
 import { fixedClock } from '../../../src/core/time/clock.ts';
@@ -34,12 +34,13 @@ async function purposeRows(purpose: string) {
 }
 
 describe('a line manager’s digest that names their reviewees is a read of their records (002 §18)', () => {
-  it('002 §18: every person a delivered digest names whom the access rule lets the reader see is logged once per reader, person and day with the purpose “digest”, nobody else is, and the person sees it in “who has seen”', async () => {
+  it('002 §18: every person a delivered digest names is logged once per reader, person and day with the purpose “digest” — by the access rule’s reason, or as an escalation the reminder cadence made — and the person sees it in “who has seen”', async () => {
     await setUpSchool(db.url, dir, 'digest-reads', 'whmat');
     const school = (await new PrismaSchoolRepository(db.prisma).findSchool('digest-reads'))!;
     const people = await db.prisma.person.findMany({ where: { schoolId: school.id }, select: { id: true, email: true, fullName: true } });
     const byEmail = new Map(people.map((p) => [p.email, p]));
     let named = 0;
+    let escalations = 0;
     const reasons = new Set<string>();
     // Days of the autumn term when self-reflections fall due and then overdue (004 §4.2), so managers' digests name their teams.
     for (const day of ['2026-10-15', '2026-10-20', '2026-11-03', '2026-11-10']) {
@@ -52,8 +53,15 @@ describe('a line manager’s digest that names their reviewees is a read of thei
       const expected: { viewerId: string; subjectId: string }[] = [];
       for (const delivery of recorder.deliveries) {
         const viewerId = byEmail.get(delivery.email)!.id;
+        const escalated = new Set(peopleEscalatedIn(delivery.message));
         const reads = await prismaAccess(db.prisma).guard.check(viewerId, peopleNamedIn(delivery.message), 'obligations', at(day));
-        expected.push(...reads.filter((r) => r.decision.allowed).map((r) => ({ viewerId, subjectId: r.subjectId })));
+        for (const read of reads) {
+          if (read.decision.allowed) expected.push({ viewerId, subjectId: read.subjectId });
+          else if (escalated.has(read.subjectId)) {
+            expected.push({ viewerId, subjectId: read.subjectId });
+            escalations++;
+          }
+        }
       }
       named += expected.length;
       const key = (r: { viewerId: string; subjectId: string }) => `${r.viewerId}>${r.subjectId}`;
@@ -61,8 +69,10 @@ describe('a line manager’s digest that names their reviewees is a read of thei
       for (const row of logged) reasons.add(`${row.resource} ${row.reason}`);
     }
     expect(named).toBeGreaterThan(0);
-    // Managers name their reviewees, the head the people they review or escalate, a coach their coachee's feedback: each by the rule that allowed it.
-    expect(reasons).toEqual(new Set(['obligations reviewer', 'obligations head', 'obligations coach']));
+    // Managers name their reviewees, the head the people they review or escalate, a coach their coachee's feedback: each by the rule that allowed it;
+    // a reviewer's late agreement escalated to their own manager names the reviewee as an escalation.
+    expect(escalations).toBeGreaterThan(0);
+    expect(reasons).toEqual(new Set(['obligations reviewer', 'obligations head', 'obligations coach', 'obligations escalation']));
 
     // One row per reader, person, purpose and day: reading the same again that day adds nothing.
     const [first] = await purposeRows('digest');
