@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KnownPerson } from '../../src/core/bot/bot-ports.ts';
+import { messageText, type OutgoingMessage } from '../../src/core/conversations/engine/outgoing-message.ts';
+import { compareKinds } from '../../src/core/obligations/obligation-kinds.ts';
 import { CycleReports } from '../../src/core/reports/cycle-reports.ts';
+import { OVERDUE_PAGE } from '../../src/core/reports/leader-reports.ts';
 import type { PrismaClient } from '../../src/storage/db/create-prisma-client.ts';
 import { PrismaReportReads } from '../../src/storage/prisma/prisma-report-reads.ts';
 import { prismaAccess } from '../../src/storage/prisma/prisma-access-relationships.ts';
@@ -79,19 +82,63 @@ describe('report reads at scale (issue 5: aggregate in SQL, not a query per pers
       summary: await statementsFor(() => reports.summary(who.leader, undefined, NOW)),
       department: await statementsFor(() => reports.summary(who.leader, 'maths', NOW)),
       overdue: await statementsFor(() => reports.overdue(who.leader, undefined, NOW)),
+      overduePage2: await statementsFor(() => reports.overdue(who.leader, undefined, NOW, 2)),
       home: await statementsFor(() => reports.home(who.manager, NOW)),
     });
     const a = await measure(small);
     const b = await measure(large);
-    for (const key of ['summary', 'department', 'overdue', 'home'] as const) expect(b[key].statements, key).toBe(a[key].statements);
+    for (const key of ['summary', 'department', 'overdue', 'overduePage2', 'home'] as const) expect(b[key].statements, key).toBe(a[key].statements);
     // Overdue and home also ask the access rule (the people's facts, the viewer's grants) and write
-    // the access log in one statement each (002 §18), whatever the number of people.
-    expect([b.summary.statements, b.department.statements, b.overdue.statements, b.home.statements]).toEqual([3, 4, 5, 10]);
+    // the access log in one statement each (002 §18), whatever the number of people; overdue finds
+    // the overdue people, then reads one page and its totals in one statement.
+    expect([b.summary.statements, b.department.statements, b.overdue.statements, b.overduePage2.statements, b.home.statements]).toEqual([3, 4, 6, 6, 10]);
     const home = await reports.home(large.manager, NOW);
     expect(home.reviewees).toHaveLength(600);
     // 600 × 3 overdue items (reflection, plan, autumn check-in) less the 200 people × 2 done.
     const [overdue] = await reports.overdue(large.leader, undefined, NOW);
     expect(overdue?.type === 'summary' && overdue.title).toBe('Overdue — the whole school: 1400 items for 600 people (days are calendar days)');
-    console.info(`report reads, 600 staff × 6 items: summary ${b.summary.ms} ms, department ${b.department.ms} ms, overdue ${b.overdue.ms} ms, manager home ${b.home.ms} ms`);
+    console.info(`report reads, 600 staff × 6 items: summary ${b.summary.ms} ms, department ${b.department.ms} ms, overdue ${b.overdue.ms} ms, overdue page 2 ${b.overduePage2.ms} ms, manager home ${b.home.ms} ms`);
+  });
+});
+
+describe('overdue a page at a time (issue 16; every name shown is logged, and only those, 002 §18)', () => {
+  const itemsOf = (messages: readonly OutgoingMessage[]) => {
+    const summary = messages[0];
+    return summary?.type === 'summary' ? summary.items.map((i) => `${i.label}: ${i.value}`) : [];
+  };
+  const titleOf = (messages: readonly OutgoingMessage[]) => (messages[0]?.type === 'summary' ? messages[0].title : messageText(messages[0]!));
+
+  it('pages 1 and 2 of a 60-person school list different people, in the order the whole list was sorted in, under the same counts line (002 §18)', async () => {
+    const { leader } = await seedStaff(db.prisma, 60);
+    // Every overdue item the seed made, sorted as the list always was: oldest due, then name, then cycle order.
+    const all = Array.from({ length: 60 }, (_, i) => i).flatMap((i) =>
+      KINDS.flatMap((kind, k) => (DUE[k]! < '2026-11-23' && !(k < 2 && i % 3 === 0) ? [{ name: `Teacher ${i}`, kind, due: DUE[k]! }] : [])),
+    );
+    all.sort((x, y) => x.due.localeCompare(y.due) || x.name.localeCompare(y.name) || compareKinds(x.kind, y.kind));
+    const [first, second] = [await reports.overdue(leader, undefined, NOW), await reports.overdue(leader, undefined, NOW, 2)];
+    const listed = (messages: readonly OutgoingMessage[]) => itemsOf(messages).filter((line) => line.startsWith('Teacher ')).map((line) => line.slice(0, line.indexOf(':')));
+    const expected = all.map((row) => `${row.name} — ${row.kind}`);
+    expect(listed(first)).toEqual(expected.slice(0, OVERDUE_PAGE));
+    expect(listed(second)).toEqual(expected.slice(OVERDUE_PAGE, 2 * OVERDUE_PAGE));
+    const people = (messages: readonly OutgoingMessage[]) => new Set(listed(messages).map((line) => line.split(' — ')[0]));
+    expect([...people(first)].filter((name) => people(second).has(name))).toEqual([]);
+    // The counts line is the whole list's, whichever page is shown: 60 × 3 items less 20 people × 2 done.
+    for (const page of [first, second]) expect(titleOf(page)).toBe('Overdue — the whole school: 140 items for 60 people (days are calendar days)');
+    expect(itemsOf(first).at(-1)).toBe(`And: ${140 - OVERDUE_PAGE} more items — say \`overdue page 2\``);
+    expect(itemsOf(second).slice(-2)).toEqual(['Page: 2 of 7', `And: ${140 - 2 * OVERDUE_PAGE} more items — say \`overdue page 3\``]);
+    const last = await reports.overdue(leader, undefined, NOW, 7);
+    expect(listed(last)).toEqual(expected.slice(6 * OVERDUE_PAGE));
+    expect(itemsOf(last).at(-1)).toBe('Page: 7 of 7');
+    expect(messageText((await reports.overdue(leader, undefined, NOW, 8))[0]!)).toBe('The overdue list for the whole school has 7 pages. Say `overdue` for the first.');
+  });
+
+  it('only the people on the page shown get a row in their access log (002 §18)', async () => {
+    const { leader } = await seedStaff(db.prisma, 60);
+    await reports.overdue(leader, undefined, NOW);
+    const logged = await db.prisma.accessLog.findMany({ where: { viewerId: leader.id }, select: { subject: { select: { fullName: true } }, resource: true, reason: true } });
+    // Page 1 is the first 20 reflections due 15 Oct, of the 40 people who have not done theirs, by name.
+    const onPage = Array.from({ length: 60 }, (_, i) => `Teacher ${i}`).filter((_, i) => i % 3 !== 0).sort((x, y) => x.localeCompare(y)).slice(0, OVERDUE_PAGE);
+    expect(logged.map((row) => row.subject.fullName).sort()).toEqual([...onPage].sort());
+    expect(new Set(logged.map((row) => `${row.resource}/${row.reason}`))).toEqual(new Set(['obligations/head']));
   });
 });

@@ -71,8 +71,8 @@ export interface BotReports {
   home(person: KnownPerson, now: Date): Promise<HomeView>;
   /** `summary [department]`: counts per stage; leaders only (the bot checks before calling). */
   summary(person: KnownPerson, department: string | undefined, now: Date): Promise<OutgoingMessage[]>;
-  /** `overdue [department]`: who is overdue for what; leaders only. */
-  overdue(person: KnownPerson, department: string | undefined, now: Date): Promise<OutgoingMessage[]>;
+  /** `overdue [department] [page N]`: who is overdue for what, a page at a time (page 1 when not given); leaders only. */
+  overdue(person: KnownPerson, department: string | undefined, now: Date, page?: number): Promise<OutgoingMessage[]>;
   /** `why`: the policy paragraph behind the person's next item, which messages otherwise leave out. */
   why(person: KnownPerson, now: Date): Promise<OutgoingMessage[]>;
   /** `who-has-seen`: the person's own access log in plain words (002 §18). */

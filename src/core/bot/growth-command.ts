@@ -8,7 +8,8 @@ export type GrowthCommand =
   /** The policy paragraph behind the next item: the one place messages name paragraphs. */
   | { kind: 'why' }
   | { kind: 'summary'; department?: string | undefined }
-  | { kind: 'overdue'; department?: string | undefined }
+  /** `page` counts from 1; the list is shown a page at a time. */
+  | { kind: 'overdue'; department?: string | undefined; page?: number | undefined }
   | { kind: 'log'; text: string }
   /** The person's own access log: who has read their records and why (002 §18). */
   | { kind: 'who-has-seen' }
@@ -69,7 +70,7 @@ export function parseGrowthCommand(raw: string): GrowthCommand {
   if (word === 'status' || word === 'me') return { kind: 'status' };
   if (word === 'why' || word === 'why?') return { kind: 'why' };
   if (word === 'summary') return { kind: 'summary', department: rest || undefined };
-  if (word === 'overdue') return { kind: 'overdue', department: rest || undefined };
+  if (word === 'overdue') return overdueCommand(rest);
   if (word === 'who-has-seen' || word === 'seen' || /^who\s+has\s+seen(\s+my\s+records)?\??$/i.test(text)) return { kind: 'who-has-seen' };
   if (word === 'request-access') return { kind: 'request-access', text: rest };
   if (word === 'access-requests') return { kind: 'access-requests' };
@@ -100,6 +101,13 @@ function reportGovernors(rest: string): GrowthCommand {
   return year === null ? { kind: 'report-governors', bad: rest } : { kind: 'report-governors', year: Number(year[1]) };
 }
 
+/** `overdue [department] [page N]`: a trailing `page N` picks the page; the rest names the department. */
+function overdueCommand(rest: string): GrowthCommand {
+  const paged = /^(.*?)\s*\bpage\s+(\d{1,6})$/i.exec(rest);
+  if (paged === null) return { kind: 'overdue', department: rest || undefined };
+  return { kind: 'overdue', department: paged[1] || undefined, page: Math.max(1, Number(paged[2])) };
+}
+
 /** The help text every channel shows; `prefix` is `/growth ` in Slack and empty where commands are typed. */
 export function growthHelp(prefix: string, options: { leader: boolean; inThreadNote?: string | undefined }): string {
   const lines = [
@@ -117,7 +125,7 @@ export function growthHelp(prefix: string, options: { leader: boolean; inThreadN
   ];
   if (options.leader) {
     lines.push(`• \`${prefix}summary [department]\` — how many staff have completed each stage (counts only)`);
-    lines.push(`• \`${prefix}overdue [department]\` — who is overdue for what (names for the head and the PM deputy)`);
+    lines.push(`• \`${prefix}overdue [department] [page N]\` — who is overdue for what, a page at a time (names for the head and the PM deputy)`);
     lines.push(`• \`${prefix}report governors [year]\` — the annual report to governors, as PDF, web page and CSV (head, PM deputy; 002 §37)`);
     lines.push(`• \`${prefix}moderate [n]\` — a random sample of n planning statements, without names (head; 002 §8)`);
     lines.push(`• \`${prefix}reviewer-requests\`, \`${prefix}replace-reviewer CODE NAME\`, \`${prefix}keep-reviewer CODE REASON\` — decide requests for a different reviewer (head, PM deputy)`);

@@ -178,7 +178,7 @@ export class TrellisBot {
       case 'summary':
       case 'overdue': {
         if (!isLeader(actor.person)) return { kind: 'reply', messages: [say(LEADERS_ONLY)] };
-        const messages = command.kind === 'summary' ? await reports.summary(actor.person, command.department, now) : await reports.overdue(actor.person, command.department, now);
+        const messages = command.kind === 'summary' ? await reports.summary(actor.person, command.department, now) : await reports.overdue(actor.person, command.department, now, command.page);
         return { kind: 'reply', messages };
       }
       case 'log': {

@@ -119,8 +119,8 @@ export class CycleReports implements BotReports {
     return summaryReport(this.#reads, person, department, londonDateOf(now));
   }
 
-  overdue(person: KnownPerson, department: string | undefined, now: Date): Promise<OutgoingMessage[]> {
-    return overdueReport(this.#reads, this.#guard, person, department, now);
+  overdue(person: KnownPerson, department: string | undefined, now: Date, page = 1): Promise<OutgoingMessage[]> {
+    return overdueReport(this.#reads, this.#guard, person, department, now, page);
   }
 }
 

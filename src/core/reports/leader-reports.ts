@@ -11,8 +11,8 @@ import { type PublishedTable, suppressTable } from './published-counts.ts';
 import { compareKinds, kindInfo, phaseOf } from '../obligations/obligation-kinds.ts';
 import { countText, groupIsReportable, type ShownCount, SMALL_NUMBER_THRESHOLD, SUPPRESSION_NOTE } from './suppression.ts';
 
-/** A long overdue list is cut here, with a count of the rest, so a chat message stays readable. */
-const OVERDUE_LINES = 40;
+/** The overdue list is shown this many items at a time, with a count of the rest, so a chat message stays readable. */
+export const OVERDUE_PAGE = 20;
 
 const NOT_A_LEADER = 'Summaries are for senior leaders and the head. If you think you should see them, please ask your Trellis administrator.';
 
@@ -157,31 +157,43 @@ function summaryItems(figures: SchoolFigures, department: string | undefined): S
 }
 
 /**
- * `overdue [department]`: who is overdue for what, longest first — to the head and the PM deputy
- * (002 §18), each name read through the access rule and logged; to other leaders, overdue counts
- * per stage with small numbers suppressed. Names and items, never contents.
+ * `overdue [department] [page N]`: who is overdue for what, longest first, a page at a time — to
+ * the head and the PM deputy (002 §18); to other leaders, overdue counts per stage with small
+ * numbers suppressed. The access rule decides whom the list may name; the database pages over only
+ * those people, and only the people on the page shown are read and logged (002 §18). Names and
+ * items, never contents.
  */
-export async function overdueReport(reads: ReportReads, guard: AccessGuard, person: KnownPerson, department: string | undefined, now: Date): Promise<OutgoingMessage[]> {
+export async function overdueReport(reads: ReportReads, guard: AccessGuard, person: KnownPerson, department: string | undefined, now: Date, page = 1): Promise<OutgoingMessage[]> {
   const today = londonDateOf(now);
   const found = await leaderScope(reads, person, department);
   if ('messages' in found) return found.messages;
   const year = academicYearOf(today);
   if (found.audience === 'counts') return overdueCounts(reads, found.scope, found.where, year, today);
-  // The storage query is already limited to the school; rows from anywhere else are dropped
+  // The storage query is already limited to the school; people from anywhere else are dropped
   // here too, so a storage bug cannot leak another school's names.
-  const inSchool = (await reads.overdueItems(found.scope, year, today)).filter((row) => row.schoolId === found.scope.schoolId);
+  const overduePeople = (await reads.overduePeople(found.scope, year, today)).filter((p) => p.schoolId === found.scope.schoolId).map((p) => p.personId);
   // The deputy does not see the head's own items: the head's review is the governors' (002 §22).
-  const readable = await guard.readable(person.id, [...new Set(inSchool.map((row) => row.personId))], 'obligations', now);
-  const rows = inSchool.filter((row) => readable.has(row.personId));
-  if (rows.length === 0) return [say(`Nothing is overdue for ${found.where} as of ${readableDate(today, today)}.`)];
-  const people = new Set(rows.map((row) => row.personId)).size;
-  const sorted = [...rows].sort((a, b) => a.dueOn.localeCompare(b.dueOn) || a.fullName.localeCompare(b.fullName) || compareKinds(a.kind, b.kind));
-  const items: SummaryItem[] = sorted.slice(0, OVERDUE_LINES).map((row) => ({
+  const decisions = await guard.check(person.id, overduePeople, 'obligations', now);
+  const allowed = decisions.filter((d) => d.decision.allowed).map((d) => d.subjectId);
+  const offset = (page - 1) * OVERDUE_PAGE;
+  const list = await reads.overduePage(found.scope, year, today, allowed, { offset, limit: OVERDUE_PAGE });
+  const rows = list.items.filter((row) => row.schoolId === found.scope.schoolId);
+  if (list.totalItems === 0) return [say(`Nothing is overdue for ${found.where} as of ${readableDate(today, today)}.`)];
+  const pages = Math.ceil(list.totalItems / OVERDUE_PAGE);
+  const again = `overdue${found.scope.department === undefined ? '' : ` ${found.scope.department}`}`;
+  if (rows.length === 0) return [say(`The overdue list for ${found.where} has ${plural(pages, 'page')}. Say \`${again}\` for the first.`)];
+  // Only the people on this page have been shown, so only they are logged as read (002 §18).
+  const shown = new Set(rows.map((row) => row.personId));
+  await guard.log(person.id, decisions.filter((d) => shown.has(d.subjectId)), 'obligations', now);
+  const items: SummaryItem[] = rows.map((row) => ({
     label: `${row.fullName} — ${row.label}`,
     value: `due ${readableDate(row.dueOn, today)}, ${plural(daysBetween(row.dueOn, today), 'calendar day')} overdue`,
   }));
-  if (sorted.length > OVERDUE_LINES) items.push({ label: 'And', value: `${plural(sorted.length - OVERDUE_LINES, 'more item')}` });
-  const title = `Overdue — ${found.where}: ${plural(rows.length, 'item')} for ${people === 1 ? '1 person' : `${people} people`} (days are calendar days)`;
+  const after = list.totalItems - offset - rows.length;
+  if (page > 1) items.push({ label: 'Page', value: `${page} of ${pages}` });
+  if (after > 0) items.push({ label: 'And', value: `${plural(after, 'more item')} — say \`${again} page ${page + 1}\`` });
+  const people = list.totalPeople;
+  const title = `Overdue — ${found.where}: ${plural(list.totalItems, 'item')} for ${people === 1 ? '1 person' : `${people} people`} (days are calendar days)`;
   return [{ type: 'summary', title, items }, say('Each name you see here is recorded in that person’s “who has seen my records” log (002 §18).')];
 }
 

@@ -107,5 +107,18 @@ export interface ReportReads {
    * of the staff with none (`department` undefined), in the same two statements whatever their number.
    */
   countsByDepartment(schoolId: string, academicYear: number, today: IsoDate): Promise<{ department?: string | undefined; counts: ScopeCounts }[]>;
-  overdueItems(scope: LeaderScope, academicYear: number, today: IsoDate): Promise<OverdueItem[]>;
+  /** The people in scope with at least one overdue item (each once), for the access rule to decide on. */
+  overduePeople(scope: LeaderScope, academicYear: number, today: IsoDate): Promise<{ personId: string; schoolId: string }[]>;
+  /**
+   * One page of the overdue items of `personIds` in scope — oldest due first, then by name, then
+   * in cycle order — and the totals over all of them, in one statement whatever their number.
+   */
+  overduePage(scope: LeaderScope, academicYear: number, today: IsoDate, personIds: readonly string[], page: { offset: number; limit: number }): Promise<OverduePage>;
+}
+
+export interface OverduePage {
+  items: OverdueItem[];
+  /** Every overdue item of the people asked about, and how many people they belong to. */
+  totalItems: number;
+  totalPeople: number;
 }

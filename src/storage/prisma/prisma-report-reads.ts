@@ -2,14 +2,14 @@ import type { IsoDate } from '../../core/calendar/iso-date.ts';
 import type {
   DialogInProgress,
   LeaderScope,
-  OverdueItem,
+  OverduePage,
   PersonCycleView,
   ReportObligation,
   ReportReads,
   RevieweeGlance,
   ScopeCounts,
 } from '../../core/reports/report-ports.ts';
-import { LAPSING_KINDS } from '../../core/obligations/obligation-kinds.ts';
+import { ALL_OBLIGATION_KINDS, LAPSING_KINDS } from '../../core/obligations/obligation-kinds.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 
@@ -141,25 +141,38 @@ export class PrismaReportReads implements ReportReads {
     }));
   }
 
-  async overdueItems(scope: LeaderScope, academicYear: number, today: IsoDate): Promise<OverdueItem[]> {
-    const department = scope.department ?? null;
-    const rows = await this.#prisma.$queryRaw<OverdueRow[]>`
-      SELECT p.id::text AS person_id, p.school_id::text AS school_id, p.full_name, p.department, o.kind, o.label,
-        to_char(o.due_on, 'YYYY-MM-DD') AS due_on
+  async overduePeople(scope: LeaderScope, academicYear: number, today: IsoDate): Promise<{ personId: string; schoolId: string }[]> {
+    const rows = await this.#prisma.$queryRaw<{ person_id: string; school_id: string }[]>`
+      SELECT DISTINCT p.id::text AS person_id, p.school_id::text AS school_id
       FROM obligations o JOIN cycles c ON c.id = o.cycle_id JOIN people p ON p.id = o.person_id
-      WHERE p.school_id = ${scope.schoolId}::uuid AND p.active AND c.academic_year = ${academicYear} AND c.status <> 'excluded'
-        AND o.status IN ('open', 'snoozed') AND NOT o.optional AND o.kind <> ALL(${NEVER_OVERDUE}::text[]) AND o.due_on < ${today}::date
-        AND (${department}::text IS NULL OR lower(p.department) = lower(${department}::text))
-      ORDER BY o.due_on, p.full_name, o.key`;
-    return rows.map((row) => ({
-      personId: row.person_id,
-      schoolId: row.school_id,
-      fullName: row.full_name,
-      department: row.department ?? undefined,
-      kind: row.kind,
-      label: row.label,
-      dueOn: row.due_on,
-    }));
+      WHERE ${overdueIn(scope, academicYear, today)}`;
+    return rows.map((row) => ({ personId: row.person_id, schoolId: row.school_id }));
+  }
+
+  async overduePage(scope: LeaderScope, academicYear: number, today: IsoDate, personIds: readonly string[], page: { offset: number; limit: number }): Promise<OverduePage> {
+    if (personIds.length === 0) return { items: [], totalItems: 0, totalPeople: 0 };
+    // The totals ride along with the page (a grouped count over the same rows), so the page and
+    // its counts come from one statement and one snapshot.
+    const rows = await this.#prisma.$queryRaw<OverdueRow[]>`
+      WITH due AS (
+        SELECT p.id AS pid, p.school_id, p.full_name, p.department, o.kind, o.label, o.due_on, o.key
+        FROM obligations o JOIN cycles c ON c.id = o.cycle_id JOIN people p ON p.id = o.person_id
+        WHERE ${overdueIn(scope, academicYear, today)} AND p.id = ANY(${[...personIds]}::uuid[])
+      ), totals AS (SELECT count(*)::int AS total_items, count(DISTINCT pid)::int AS total_people FROM due)
+      SELECT shown.*, totals.total_items, totals.total_people FROM totals LEFT JOIN LATERAL (
+        SELECT pid::text AS person_id, school_id::text AS school_id, full_name, department, kind, label, to_char(due_on, 'YYYY-MM-DD') AS due_on
+        FROM due
+        ORDER BY due_on, full_name, array_position(${KIND_ORDER}::text[], kind) NULLS LAST, kind, key
+        OFFSET ${page.offset} LIMIT ${page.limit}
+      ) shown ON true`;
+    const first = rows[0];
+    return {
+      items: rows.flatMap((row) =>
+        row.person_id === null ? [] : [{ personId: row.person_id, schoolId: row.school_id, fullName: row.full_name, department: row.department ?? undefined, kind: row.kind, label: row.label, dueOn: row.due_on }],
+      ),
+      totalItems: first?.total_items ?? 0,
+      totalPeople: first?.total_people ?? 0,
+    };
   }
 
   /** Obligations matching a WHERE fragment over `o` (obligations), `c` (cycles) and `p` (the reviewee). */
@@ -187,6 +200,17 @@ export class PrismaReportReads implements ReportReads {
   }
 }
 
+/** The WHERE of an overdue item in a leader's scope, over `o` (obligations), `c` (cycles) and `p` (the reviewee). */
+function overdueIn(scope: LeaderScope, academicYear: number, today: IsoDate): Prisma.Sql {
+  const department = scope.department ?? null;
+  return Prisma.sql`p.school_id = ${scope.schoolId}::uuid AND p.active AND c.academic_year = ${academicYear} AND c.status <> 'excluded'
+    AND o.status IN ('open', 'snoozed') AND NOT o.optional AND o.kind <> ALL(${NEVER_OVERDUE}::text[]) AND o.due_on < ${today}::date
+    AND (${department}::text IS NULL OR lower(p.department) = lower(${department}::text))`;
+}
+
+/** Kinds in cycle order, so items due the same day for the same person list as `compareKinds` sorts them. */
+const KIND_ORDER: string[] = [...ALL_OBLIGATION_KINDS];
+
 /** Kinds never counted as overdue (a right such as an appeal window lapses; it is not late). */
 const NEVER_OVERDUE: string[] = [...LAPSING_KINDS];
 
@@ -213,15 +237,11 @@ interface StageRow {
   not_applicable: number;
 }
 
-interface OverdueRow {
-  person_id: string;
-  school_id: string;
-  full_name: string;
-  department: string | null;
-  kind: string;
-  label: string;
-  due_on: string;
-}
+/** A row of the page with the totals beside it; the item's columns are null on the totals-only row of a page past the end. */
+type OverdueRow = { total_items: number; total_people: number } & (
+  | { person_id: string; school_id: string; full_name: string; department: string | null; kind: string; label: string; due_on: string }
+  | { person_id: null }
+);
 
 interface ObligationRow {
   key: string;

@@ -14,6 +14,10 @@ describe('parseGrowthCommand', () => {
     ['summary  Modern Languages ', { kind: 'summary', department: 'Modern Languages' }],
     ['overdue', { kind: 'overdue', department: undefined }],
     ['Overdue maths', { kind: 'overdue', department: 'maths' }],
+    ['overdue page 2', { kind: 'overdue', department: undefined, page: 2 }],
+    ['overdue Modern Languages PAGE 3', { kind: 'overdue', department: 'Modern Languages', page: 3 }],
+    ['overdue page 0', { kind: 'overdue', department: undefined, page: 1 }],
+    ['overdue pages', { kind: 'overdue', department: 'pages' }],
     ['log Tried think-pair-share with 9X', { kind: 'log', text: 'Tried think-pair-share with 9X' }],
     ['diary', { kind: 'dialog', dialogId: 'growth-diary', trigger: 'log' }],
     ['reflect', { kind: 'dialog', dialogId: 'self-reflection', trigger: 'reflect', target: undefined }],
@@ -45,7 +49,7 @@ describe('growthHelp', () => {
     expect(staff).toContain('• `/growth status` — where you are in the cycle and what is due next');
     expect(staff).not.toContain('summary');
     expect(leader).toContain('• `/growth summary [department]` — how many staff have completed each stage (counts only)');
-    expect(leader).toContain('• `/growth overdue [department]` — who is overdue for what');
+    expect(leader).toContain('• `/growth overdue [department] [page N]` — who is overdue for what, a page at a time');
     expect(leader.split('\n').at(-1)).toBe('Reply in the thread.');
     expect(growthHelp('', { leader: false })).toContain('• `checkin [@person]` — record your check-in, or one with someone you review');
   });
