@@ -6,7 +6,7 @@ import { planReminders } from '../../src/core/reminders/plan-reminders.ts';
 import type { ReminderPerson } from '../../src/core/reminders/reminder-types.ts';
 import { at, calendar, HEAD, MANAGER, obligation, people, school, TEACHER } from '../core/reminders/reminder-fixtures.ts';
 
-const team: ReminderPerson[] = Array.from({ length: 13 }, (_, i) => ({ id: `00000000-0000-7000-8000-0000000008${String(i).padStart(2, '0')}`, email: `x${i}@school.example`, fullName: `Colleague ${i}`, role: 'teacher', lineManagerId: MANAGER, active: true }));
+const team: ReminderPerson[] = Array.from({ length: 13 }, (_, i) => ({ id: `00000000-0000-7000-8000-0000000008${String(i).padStart(2, '0')}`, email: `x${i}@school.example`, fullName: `Colleague ${i}`, role: 'teacher', lineManagerId: MANAGER, reviewerId: MANAGER, active: true }));
 
 /** Tara's year opening at once (eight items), as in the first digest of a cycle (004 §4.2, §5.1). */
 function teacherDigest() {

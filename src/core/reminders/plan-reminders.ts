@@ -267,10 +267,11 @@ function ownerToRemind(obligation: ReminderObligation): string | undefined {
 }
 
 /**
- * Whom an overdue obligation is escalated to first: the reviewee's appraiser when the reviewee
- * owes it (004 §3.9: usually the line manager), otherwise the owner's own line manager.
+ * Whom an overdue obligation is escalated to first: the reviewee's reviewer when the reviewee
+ * owes it (as `relationshipsOn` decides, see `reminderPersonOf`: usually the line manager, 004 §3.9;
+ * the coach under 003 §6.1), otherwise the owner's own line manager.
  */
 function escalationManager(person: ReminderPerson, owner: ReminderPerson): string | undefined {
-  if (owner.id === person.id) return person.reviewerId ?? person.lineManagerId;
+  if (owner.id === person.id) return person.reviewerId;
   return owner.lineManagerId;
 }

@@ -26,7 +26,7 @@ export interface ReminderPerson {
   fullName: string;
   role: string;
   lineManagerId?: string | undefined;
-  /** The current appraiser when an assignment names one; otherwise the line manager reviews (004 §3.9). */
+  /** The reviewer on the sweep's day, as `relationshipsOn` decides (`reminderPersonOf`); absent when nobody reviews them. */
   reviewerId?: string | undefined;
   active: boolean;
 }

@@ -18,11 +18,13 @@ import type {
   SweepPage,
 } from '../../core/reminders/reminder-ports.ts';
 import type { Reminder, ReminderObligation, ReminderPerson, ReminderPoint } from '../../core/reminders/reminder-types.ts';
+import { reminderPersonOf } from '../../core/reminders/reminder-person.ts';
 import type { SweepCandidates } from '../../core/reminders/sweep-candidates.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { isDeliveredRow, NOTICE_GATHER_SECONDS, queueDeliveryJobs } from '../jobs/delivery-jobs.ts';
 import { LONGEST_TRANSACTION_MS } from '../db/transaction-limits.ts';
+import { PrismaPeopleFacts } from './prisma-access-relationships.ts';
 import { toDbDate } from './db-date.ts';
 
 /**
@@ -53,11 +55,13 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
   async loadSweepInputs(schoolId: string, today: IsoDate, dueSince: IsoDate): Promise<SweepInputs> {
     const obligations = await this.#prisma.$queryRaw<ObligationRow[]>`
       ${liveObligationsOf(schoolId, today, dueSince)}`;
-    const people = await this.#prisma.$queryRaw<PersonRow[]>`
-      ${PERSON_WITH_REVIEWER} WHERE p.school_id = ${schoolId}::uuid`;
+    const ids = await this.#prisma.$queryRaw<{ id: string }[]>`SELECT p.id::text AS id FROM people p WHERE p.school_id = ${schoolId}::uuid`;
     return {
       obligations: obligations.map(toObligation),
-      people: people.map(toPerson),
+      people: await this.#peopleOn(
+        ids.map((row) => row.id),
+        today,
+      ),
     };
   }
 
@@ -104,12 +108,14 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
         AND o.id > ${page.after ?? '00000000-0000-0000-0000-000000000000'}::uuid
       ORDER BY o.id LIMIT ${page.limit}`;
     const ids = [...new Set(rows.flatMap((row) => (row.owner_person_id === null ? [row.person_id] : [row.person_id, row.owner_person_id])))];
-    const people =
-      ids.length === 0
-        ? []
-        : await this.#prisma.$queryRaw<PersonRow[]>`
-      ${PERSON_WITH_REVIEWER} WHERE p.id = ANY(${ids}::uuid[])`;
-    return { obligations: rows.map(toObligation), people: people.map(toPerson), next: rows.length === page.limit ? rows[rows.length - 1]!.id : undefined };
+    const people = await this.#peopleOn(ids, today);
+    return { obligations: rows.map(toObligation), people, next: rows.length === page.limit ? rows[rows.length - 1]!.id : undefined };
+  }
+
+  /** The people with their reviewer on `today`, decided by the one model of who is who (`relationshipsOn`) from the facts every adapter loads. */
+  async #peopleOn(ids: readonly string[], today: IsoDate): Promise<ReminderPerson[]> {
+    const facts = await new PrismaPeopleFacts(this.#prisma).factsOf(ids);
+    return facts.map((subject) => reminderPersonOf(subject, today));
   }
 
   async heldMeetingsWithoutOutcome(schoolId: string, dueSince: IsoDate): Promise<HeldMeeting[]> {
@@ -428,12 +434,6 @@ function liveObligationsOf(schoolId: string, today: IsoDate, dueSince: IsoDate):
       WHERE p.school_id = ${schoolId}::uuid AND o.status IN ('open', 'snoozed')
         AND o.opens_on <= ${today}::date AND o.due_on >= ${dueSince}::date`;
 }
-
-/** People as PersonRow, with their current appraiser (an assignment names one; else the line manager reviews). */
-const PERSON_WITH_REVIEWER = Prisma.sql`SELECT p.id::text AS id, p.email, p.full_name, p.role, p.line_manager_id::text AS line_manager_id, p.active,
-        (SELECT a.reviewer_id::text FROM reviewer_assignments a
-          WHERE a.reviewee_id = p.id AND a.kind = 'reviewer' AND a.ends_on IS NULL ORDER BY a.starts_on DESC LIMIT 1) AS reviewer_id
-      FROM people p`;
 
 interface PersonRow {
   id: string;

@@ -11,6 +11,7 @@ const team: ReminderPerson[] = Array.from({ length: 14 }, (_, i) => ({
   fullName: `Teacher ${i + 2}`,
   role: 'teacher',
   lineManagerId: MANAGER,
+  reviewerId: MANAGER,
   active: true,
 }));
 const everyone = [...people, ...team];

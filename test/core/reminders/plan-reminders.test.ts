@@ -36,6 +36,12 @@ describe('the reminder cadence (policy.reminders; Brief "Stages and deadlines")'
     });
   });
 
+  it('003 §6.1: a reviewee’s own overdue item is escalated to their reviewer (here their coach, the head), not to their line manager', () => {
+    const coached = people.map((p) => (p.id === TEACHER ? { ...p, reviewerId: HEAD } : p));
+    const due = planReminders({ school, calendar, obligations: [obligation()], people: coached, now: at('2026-10-19'), catchUpSchoolDays: 0 });
+    expect(due.map((r) => [r.point, r.recipientId])).toEqual([['escalated-reviewer', HEAD]]);
+  });
+
   it('keys each reminder by obligation, point and recipient, so it is the same however often it is planned', () => {
     const o = obligation();
     const first = plan([o], at('2026-10-08', '15:31'));

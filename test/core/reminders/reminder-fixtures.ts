@@ -14,8 +14,8 @@ export const TEACHER = '00000000-0000-7000-8000-000000000003';
 
 export const people: ReminderPerson[] = [
   { id: HEAD, email: 'head@school.example', fullName: 'Helen Head', role: 'headteacher', active: true },
-  { id: MANAGER, email: 'hod@school.example', fullName: 'Mo Maths', role: 'teacher', lineManagerId: HEAD, active: true },
-  { id: TEACHER, email: 't1@school.example', fullName: 'Tara One', role: 'teacher', lineManagerId: MANAGER, active: true },
+  { id: MANAGER, email: 'hod@school.example', fullName: 'Mo Maths', role: 'teacher', lineManagerId: HEAD, reviewerId: HEAD, active: true },
+  { id: TEACHER, email: 't1@school.example', fullName: 'Tara One', role: 'teacher', lineManagerId: MANAGER, reviewerId: MANAGER, active: true },
 ];
 
 let next = 100;
