@@ -46,13 +46,17 @@ export class ChannelRouter implements Deliverer, PersonMessenger, MessageSender 
     return this.sendTo(recipient.id, messages, key);
   }
 
-  /** Sends over the channel of the account's platform (Slack, Teams, or the playground for local accounts). */
+  /**
+   * Sends over the channel of the account's platform (Slack, Teams, or the playground for local
+   * accounts). An account no channel can reach is a dead letter now: retrying cannot reach it.
+   */
   async sendToAccount(personId: string, account: PlatformAccount, messages: readonly OutgoingMessage[], key: string): Promise<DeliveryResult> {
     const name = account.platform === 'local' ? 'playground' : account.platform;
     const channel = this.#channels.find((c) => c.name === name);
     if (channel === undefined) return { ok: false, error: `${name} is not running here` };
     const result = channel.sendToAccount === undefined ? await channel.sendTo(personId, messages, key) : await channel.sendToAccount(personId, account, messages, key);
-    return result.ok ? result : { ok: false, error: result.error };
+    if (result.ok || !('unreachable' in result)) return result;
+    return { ok: false, error: result.error, permanent: true };
   }
 
   async #first(send: (channel: Channel) => Promise<ChannelDelivery>): Promise<DeliveryResult> {

@@ -74,12 +74,16 @@ export async function deliverQueuedDigest(deps: DeliveryDeps, job: QueuedJob, at
 /**
  * Delivers one notification a turn queued (a reviewer told a plan awaits them): the digest's
  * rules, except that it goes at once rather than waiting for the school's reminder window, since
- * it answers something a colleague has just done.
+ * it answers something a colleague has just done. One queued for a particular account (the note
+ * to someone's earlier account that a second was linked) goes over that account only.
  */
 export async function deliverQueuedNotification(deps: DeliveryDeps, job: QueuedJob, attempt: Attempt): Promise<DeliveryStep> {
   const notification = await deps.outbox.claimNotification(job.id, deps.clock.now());
   if (notification === undefined || notification.status !== 'pending') return { step: 'done', outcome: 'not-pending' };
-  return deliverRow(deps, attempt, notification, true, (recipient) => deps.messenger.sendMessages(recipient, notification.messages, notification.key));
+  const { account, messages, key } = notification;
+  return deliverRow(deps, attempt, notification, true, (recipient) =>
+    account === undefined ? deps.messenger.sendMessages(recipient, messages, key) : deps.messenger.sendToAccount(recipient.id, account, messages, key),
+  );
 }
 
 /**
