@@ -110,6 +110,8 @@ describe('a person gaining a second linked account is told on the first', () => 
     world.fake.failWhen = undefined;
     expect(await db.prisma.nudgeOutbox.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: 'pending', attempts: 1, lastError: expect.any(String) });
     expect(accepted()).toEqual([]);
+    // The job engine's retry is the only retry: Slack's client did not post it again by itself.
+    expect(world.fake.callsOf('chat.postMessage').filter((call) => toSam(call) && call.response.ok !== true)).toHaveLength(1);
 
     // Time passing for the job engine: the back-off is over.
     expect(await makeWaitingJobsDue(db.prisma)).toBe(1);
