@@ -320,7 +320,12 @@ export class SlackChannel implements Channel {
    * The patient client is used: a 429 or a 5xx here waits and retries rather than risking a
    * second copy; a lookup that still fails throws, and the digest is sent again.
    */
-  wasDelivered(delivery: DeliveryLookup, since: Date): Promise<boolean | undefined> {
+  async wasDelivered(delivery: DeliveryLookup, since: Date): Promise<boolean | undefined> {
+    const { account } = delivery;
+    if (account !== undefined) {
+      const clients = await this.#workspaces.clientsFor(account.tenant);
+      return clients === undefined ? undefined : this.#lookUpIn({ userId: account.userId, clients }, delivery.key, since);
+    }
     return this.#lookUp(delivery.recipient.id, delivery.recipient.email, delivery.key, since);
   }
 

@@ -1,4 +1,5 @@
 import type { AccessGuard, } from '../access/access-guard.ts';
+import type { PlatformAccount } from '../bot/bot-ports.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import { holidayLookupOf } from './holiday-ahead.ts';
 import { calendarOf, type School } from '../schools/school.ts';
@@ -140,6 +141,8 @@ interface ClaimedRow {
   schoolId: string;
   recipient?: ReminderPerson | undefined;
   sendingSince?: Date | undefined;
+  /** The one account it goes to, when it was queued for one. */
+  account?: PlatformAccount | undefined;
 }
 
 /**
@@ -164,7 +167,7 @@ async function deliverRow(
   }
   const recipient = { id: person.id, email: person.email, fullName: person.fullName };
   // An earlier attempt died between sending and recording it: ask the platform before sending again.
-  if (row.sendingSince !== undefined && (await alreadyDelivered(deps.deliverer, { key: row.key, recipient }, row.sendingSince))) {
+  if (row.sendingSince !== undefined && (await alreadyDelivered(deps.deliverer, { key: row.key, recipient, account: row.account }, row.sendingSince))) {
     await onDelivered?.();
     const marked = await deps.outbox.markSent(row.id, deps.clock.now());
     return { step: 'done', outcome: marked ? 'sent' : 'not-pending' };

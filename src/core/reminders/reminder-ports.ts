@@ -184,6 +184,8 @@ export interface DigestRecipient {
 export interface DeliveryLookup {
   key: string;
   recipient: DigestRecipient;
+  /** The one account it was sent to, when it was queued for one (see Notification): looked up there. */
+  account?: PlatformAccount | undefined;
 }
 
 export interface DigestDelivery {

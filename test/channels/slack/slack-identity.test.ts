@@ -124,6 +124,29 @@ describe('a person gaining a second linked account is told on the first', () => 
   });
 });
 
+describe('a lost answer on the note for the earlier account', () => {
+  it('Slack posting the note but its answer being lost: the note is looked up in that account’s DM and counted sent, not posted again', async () => {
+    // Ola's link from the other workspace is gone: UOLA5 is the one account she had.
+    await db.prisma.platformIdentity.deleteMany({ where: { personId: school.ids.ola! } });
+    // Slack's ts is its own clock: from the test's moment on, so the lookup's window finds the post.
+    world.fake.startTsAt(clock.now());
+    const ola = new SlackUser(world, 'UOLA5', `ola@${slug}.example`);
+    await ola.say('status');
+    await settle(world);
+    await new SlackUser(world, 'UOLA6', `ola@${slug}.example`).say('status');
+    await settle(world);
+    const row = await db.prisma.nudgeOutbox.findUniqueOrThrow({ where: { key: `second-account:${school.ids.ola!}:slack:${TEAM}:UOLA6` } });
+    expect(row.payload).toMatchObject({ account: { platform: 'slack', tenant: TEAM, userId: 'UOLA5' } });
+    const toOla = (call: RecordedCall) => call.method === 'chat.postMessage' && call.body.channel === ola.dm && /just linked/.test(textOf(call));
+    world.fake.dropWhen = toOla;
+    await deliverQueued(world);
+    world.fake.dropWhen = undefined;
+    await deliverQueued(world);
+    expect(world.fake.callsOf('chat.postMessage').filter(toOla)).toHaveLength(1);
+    expect(await db.prisma.nudgeOutbox.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: 'sent', attempts: 0 });
+  });
+});
+
 describe('a thread belongs to the person who opened it', () => {
   it('a reply carrying someone else’s thread key (a forged event) changes nothing in their dialog', async () => {
     const ola = new SlackUser(world, 'UOLA3', `ola@${slug}.example`);
