@@ -174,7 +174,6 @@ export async function composeChannels(config: Config, services: Services, clock:
     actions: new ObligationReminderActions(new PrismaReminderActionsStore(services.database.prisma)),
     records: new PersonalRecordsRequests(services.records, { store: services.retention, findSchool: (slug) => services.schools.findSchool(slug), clock }),
     clock,
-    notifier: router,
     access: new AccessRequests({ facts: new PrismaPeopleFacts(services.database.prisma), store: new PrismaAccessRequestStore(services.database.prisma), guard: access.guard, reads: reportReads }),
     reviewerChanges: new ReviewerChanges({ facts: new PrismaPeopleFacts(services.database.prisma), store: new PrismaReviewerChangeStore(services.database.prisma) }),
     threads: new PrismaActiveThreads(services.database.prisma),

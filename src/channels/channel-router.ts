@@ -29,6 +29,8 @@ export class ChannelRouter implements Deliverer, PersonMessenger, MessageSender 
    * (Teams, the playground) means "cannot tell", so the digest is sent again.
    */
   async wasDelivered(delivery: DeliveryLookup, since: Date): Promise<boolean | undefined> {
+    // Sent to one account: only that account's channel can say.
+    if (delivery.account !== undefined) return this.#channelOf(delivery.account)?.wasDelivered?.(delivery, since);
     for (const channel of this.#channels) {
       if (channel.wasDelivered === undefined) return undefined;
       const found = await channel.wasDelivered(delivery, since);
@@ -46,13 +48,21 @@ export class ChannelRouter implements Deliverer, PersonMessenger, MessageSender 
     return this.sendTo(recipient.id, messages, key);
   }
 
-  /** Sends over the channel of the account's platform (Slack, Teams, or the playground for local accounts). */
+  /**
+   * Sends over the channel of the account's platform (Slack, Teams, or the playground for local
+   * accounts). An account no channel can reach is a dead letter now: retrying cannot reach it.
+   */
   async sendToAccount(personId: string, account: PlatformAccount, messages: readonly OutgoingMessage[], key: string): Promise<DeliveryResult> {
-    const name = account.platform === 'local' ? 'playground' : account.platform;
-    const channel = this.#channels.find((c) => c.name === name);
-    if (channel === undefined) return { ok: false, error: `${name} is not running here` };
+    const channel = this.#channelOf(account);
+    if (channel === undefined) return { ok: false, error: `${account.platform} is not running here` };
     const result = channel.sendToAccount === undefined ? await channel.sendTo(personId, messages, key) : await channel.sendToAccount(personId, account, messages, key);
-    return result.ok ? result : { ok: false, error: result.error };
+    if (result.ok || !('unreachable' in result)) return result;
+    return { ok: false, error: result.error, permanent: true };
+  }
+
+  #channelOf(account: PlatformAccount): Channel | undefined {
+    const name = account.platform === 'local' ? 'playground' : account.platform;
+    return this.#channels.find((c) => c.name === name);
   }
 
   async #first(send: (channel: Channel) => Promise<ChannelDelivery>): Promise<DeliveryResult> {

@@ -57,6 +57,9 @@ function recordingNotices(): { notices: MessageSender; sent: { email: string; te
         sent.push({ email: recipient.email, text: messages.map(messageText).join('\n'), key });
         return Promise.resolve({ ok: true });
       },
+      sendToAccount() {
+        return Promise.resolve({ ok: false, error: 'no notice goes to one account', permanent: true });
+      },
     },
   };
 }
@@ -241,6 +244,7 @@ describe('exactly once through the job queue', () => {
         told.push(`${recipient.email}: ${messages.map(messageText).join('\n')}`);
         return { ok: true };
       },
+      sendToAccount: async () => ({ ok: false, error: 'no channel can reach that account', permanent: true }),
     };
     const recorder = recordingDeliverer({ current: fixedClock(now) }, () => undefined);
     await runDueJobs(db.url, jobDepsFor(db.prisma, recorder.deliverer, fixedClock(now), messenger));

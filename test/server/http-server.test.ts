@@ -99,4 +99,32 @@ describe('ChannelRouter', () => {
     router.add(channel('teams', { ok: false, unreachable: true, error: 'removed the app' }, []));
     expect(await router.deliver(delivery)).toEqual({ ok: false, error: 'no channel can reach them (teams: removed the app)', permanent: true });
   });
+
+  it('sends to one named account over its own platform only, passing a rate limit back and making an unreachable account a dead letter at once', async () => {
+    const calls: string[] = [];
+    const router = new ChannelRouter();
+    router.add(channel('slack', { ok: false, error: 'ratelimited', retryAfterSeconds: 30 }, calls));
+    router.add(channel('teams', { ok: false, unreachable: true, error: 'removed the app' }, calls));
+    router.add(channel('playground', { ok: true }, calls));
+    expect(await router.sendToAccount('p1', { platform: 'slack', tenant: 'T1', userId: 'U1' }, [], 'k')).toEqual({ ok: false, error: 'ratelimited', retryAfterSeconds: 30 });
+    expect(await router.sendToAccount('p1', { platform: 'teams', tenant: 'tenant-1', userId: 'aad-1' }, [], 'k')).toEqual({ ok: false, error: 'removed the app', permanent: true });
+    expect(calls).toEqual(['slack', 'teams']);
+  });
+
+  it('asks only the named account’s channel whether a note for that account was already delivered', async () => {
+    const asked: string[] = [];
+    const router = new ChannelRouter();
+    for (const [name, found] of [['slack', false], ['teams', true]] as const) {
+      router.add({ ...channel(name, { ok: true }, []), wasDelivered: async () => {
+          asked.push(name);
+          return found;
+        },
+      });
+    }
+    const lookup = { key: 'second-account:p1:teams:tenant-1:aad-2', recipient: delivery.recipient };
+    expect(await router.wasDelivered({ ...lookup, account: { platform: 'teams', tenant: 'tenant-1', userId: 'aad-1' } }, new Date(0))).toBe(true);
+    expect(asked).toEqual(['teams']);
+    expect(await router.wasDelivered(lookup, new Date(0))).toBe(false);
+    expect(asked).toEqual(['teams', 'slack']);
+  });
 });

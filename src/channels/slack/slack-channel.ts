@@ -292,13 +292,18 @@ export class SlackChannel implements Channel {
     return this.#deliver('digests', personId, undefined, renderMessages(messages), key, true);
   }
 
+  /** A queued notification for one account of theirs (the one they had before a second was linked): sent as `sendTo` sends, to that account's DM. */
   async sendToAccount(_personId: string, account: PlatformAccount, messages: readonly OutgoingMessage[], key: string): Promise<ChannelDelivery> {
+    const started = this.parts.clock.now();
+    let clients: SlackClients | undefined;
     try {
-      const clients = await this.#workspaces.clientsFor(account.tenant);
+      clients = await this.#workspaces.clientsFor(account.tenant);
       if (clients === undefined) return notInstalled(account.tenant);
-      await this.post(await this.dmChannel(clients.replies, account.userId), undefined, renderMessages(messages), clients.replies, key);
+      await this.post(await this.dmChannel(clients.digests, account.userId), undefined, renderMessages(messages), clients.digests, key);
       return { ok: true };
     } catch (error) {
+      const reach = clients === undefined ? undefined : { userId: account.userId, clients };
+      if (reach !== undefined && answerLost(error) && (await this.#lookUpIn(reach, key, started).catch(() => false)) === true) return { ok: true };
       return deliveryFailure(error);
     }
   }
@@ -315,7 +320,12 @@ export class SlackChannel implements Channel {
    * The patient client is used: a 429 or a 5xx here waits and retries rather than risking a
    * second copy; a lookup that still fails throws, and the digest is sent again.
    */
-  wasDelivered(delivery: DeliveryLookup, since: Date): Promise<boolean | undefined> {
+  async wasDelivered(delivery: DeliveryLookup, since: Date): Promise<boolean | undefined> {
+    const { account } = delivery;
+    if (account !== undefined) {
+      const clients = await this.#workspaces.clientsFor(account.tenant);
+      return clients === undefined ? undefined : this.#lookUpIn({ userId: account.userId, clients }, delivery.key, since);
+    }
     return this.#lookUp(delivery.recipient.id, delivery.recipient.email, delivery.key, since);
   }
 
@@ -328,6 +338,11 @@ export class SlackChannel implements Channel {
       throw error;
     }
     if ('unreachable' in reach) return undefined;
+    return this.#lookUpIn(reach, key, since);
+  }
+
+  /** The lookup in one account's DM, with the patient client. */
+  async #lookUpIn(reach: { userId: string; clients: SlackClients }, key: string, since: Date): Promise<boolean | undefined> {
     const client = reach.clients.replies;
     const channel = await this.dmChannel(client, reach.userId);
     const oldest = ((since.getTime() - LOOKUP_MARGIN_MS) / 1000).toFixed(6);

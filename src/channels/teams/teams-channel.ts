@@ -87,16 +87,15 @@ export class TeamsChannel implements Channel {
   }
 
   /**
-   * Only the change from reachable to unreachable tells the manager: later sends skip this
-   * account, so the manager hears once, not with every day's digest.
+   * Only the change from reachable to unreachable tells the manager (queued with the change, in
+   * its transaction, keyed by the account): later sends skip this account, so the manager hears
+   * once, not with every day's digest.
    */
   async #markRemoved(personId: string, account: StoredAccount): Promise<void> {
-    const { identities, router, clock, log } = this.#parts;
-    await identities.markUnreachable(account, clock.now());
+    const { identities, clock } = this.#parts;
     const [person, manager] = await Promise.all([identities.personById(personId), this.#deps.managers.lineManagerOf(personId)]);
-    if (person === undefined || manager === undefined) return;
-    const note = say(`${person.fullName} has removed Trellis from Teams (or blocked it), so their growth-cycle reminders can’t reach them. Please ask them to add the Trellis app again.`);
-    const result = await router.sendTo(manager.id, [note], `unreachable:${personId}`);
-    if (!result.ok) log.warn('teams: could not tell a line manager about an unreachable colleague', { personId, managerId: manager.id, error: result.error });
+    const note = person === undefined ? undefined : say(`${person.fullName} has removed Trellis from Teams (or blocked it), so their growth-cycle reminders can’t reach them. Please ask them to add the Trellis app again.`);
+    const notify = manager === undefined || note === undefined ? [] : [{ personId: manager.id, messages: [note], key: `unreachable:${account.platform}:${account.tenant}:${account.userId}` }];
+    await identities.markUnreachable(account, clock.now(), notify);
   }
 }

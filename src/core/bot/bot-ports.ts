@@ -1,5 +1,6 @@
 import type { OutgoingMessage } from '../conversations/engine/outgoing-message.ts';
 import type { Role } from '../people/person.ts';
+import type { QueuedNotification } from '../notifications/notification-queue.ts';
 
 export type ChatPlatform = 'slack' | 'teams' | 'local';
 
@@ -44,8 +45,11 @@ export interface IdentityStore {
   findByAccount(account: PlatformAccount): Promise<KnownPerson | undefined>;
   /** The active roster person with this e-mail (lower-cased); undefined if none. */
   findActiveByEmail(email: string): Promise<KnownPerson | undefined>;
-  /** Links the account to the person (or moves it to them), reachable. */
-  link(account: PlatformAccount, personId: string, now: Date): Promise<void>;
+  /**
+   * Links the account to the person (or moves it to them), reachable, and queues `notify` (the
+   * note to their earlier account) in the same transaction, so it exists exactly when the link does.
+   */
+  link(account: PlatformAccount, personId: string, now: Date, notify?: readonly QueuedNotification[]): Promise<void>;
   /** The Slack workspaces or Teams tenants recorded for the school and the other schools of its trust. */
   workspacesOf(schoolId: string, platform: ChatPlatform): Promise<string[]>;
   /** Every workspace or tenant recorded for any school on this platform. */
@@ -54,8 +58,11 @@ export interface IdentityStore {
   unlink(account: PlatformAccount): Promise<void>;
   /** Records where to reach the account (Teams' conversation reference) and that it is reachable again. */
   saveConversationRef(account: PlatformAccount, ref: unknown, now: Date): Promise<void>;
-  /** The app was removed (Teams 403, Slack `account_inactive`): messages can't reach them here. */
-  markUnreachable(account: PlatformAccount, now: Date): Promise<void>;
+  /**
+   * The app was removed (Teams 403, Slack `account_inactive`): messages can't reach them here.
+   * Only the change from reachable queues `notify` (the line manager's note), in the same transaction.
+   */
+  markUnreachable(account: PlatformAccount, now: Date, notify?: readonly QueuedNotification[]): Promise<void>;
   accountsOf(personId: string): Promise<StoredAccount[]>;
   personById(personId: string): Promise<KnownPerson | undefined>;
 }

@@ -8,13 +8,14 @@ import { type OutgoingMessage, say } from '../conversations/engine/outgoing-mess
 import type { ConversationEngine, TurnResult } from '../conversations/engine/run-turn.ts';
 import { academicYearOf, type Clock } from '../time/clock.ts';
 import type { ActiveThreads } from './active-threads.ts';
-import type { Actor, BotReports, HomeView, IdentityStore, KnownPerson, PlatformAccount, ReminderActionOutcome, ReminderActions, StoredAccount } from './bot-ports.ts';
+import type { Actor, BotReports, HomeView, IdentityStore, KnownPerson, PlatformAccount, ReminderActionOutcome, ReminderActions } from './bot-ports.ts';
 import type { RecordsRequests } from '../records/my-records.ts';
 import { type Metrics, noMetrics, type TurnKind } from '../metrics/metrics.ts';
 import type { GovernorsRequests } from '../reports/governors-requests.ts';
 import { type GrowthCommand, growthHelp, parseGrowthCommand } from './growth-command.ts';
 import { SEE_WHO_ACTION } from '../reminders/compose-digest.ts';
 import { mayActFor } from './workspace-binding.ts';
+import type { QueuedNotification } from '../notifications/notification-queue.ts';
 
 export interface TrellisBotDeps {
   engine: ConversationEngine;
@@ -25,8 +26,6 @@ export interface TrellisBotDeps {
   clock: Clock;
   /** `my-records` and `delete-expired` (002 §44); without it the bot says they are not available. */
   records?: RecordsRequests | undefined;
-  /** Reaches one particular account of a person's (a second account was linked). */
-  notifier?: Notifier | undefined;
   /** Access on request (002 §18); without it those commands say they are not available. */
   access?: AccessRequests | undefined;
   /** Asking for another reviewer (002 §27, 004 §3.10); without it those commands say they are not available. */
@@ -41,9 +40,17 @@ export interface TrellisBotDeps {
   onIdentified?: ((person: KnownPerson) => void) | undefined;
 }
 
-export interface Notifier {
-  /** Reaches the person on one particular account of theirs (not whichever channel comes first). */
-  sendToAccount?(personId: string, account: PlatformAccount, messages: readonly OutgoingMessage[], key: string): Promise<{ ok: boolean }>;
+/**
+ * The note to the account they had before (most recently seen) that another was linked, so a
+ * borrowed identity does not go unnoticed: queued for that account only, keyed by the new link.
+ */
+function noteOfNewAccount(person: KnownPerson, account: PlatformAccount, earlier: PlatformAccount): QueuedNotification {
+  const where = { slack: 'Slack', teams: 'Microsoft Teams', local: 'the Trellis playground' }[account.platform];
+  const note = say(
+    `A ${where} account was just linked to your Trellis growth records (${where} ${account.platform === 'local' ? '' : `workspace ${account.tenant}, `}user ${account.userId}). If that was you, there is nothing to do. If not, please tell your Trellis administrator straight away.`,
+  );
+  const target = { platform: earlier.platform, tenant: earlier.tenant, userId: earlier.userId };
+  return { personId: person.id, account: target, messages: [note], key: `second-account:${person.id}:${account.platform}:${account.tenant}:${account.userId}` };
 }
 
 const sameAccount = (a: PlatformAccount, b: PlatformAccount) => a.platform === b.platform && a.tenant === b.tenant && a.userId === b.userId;
@@ -106,24 +113,13 @@ export class TrellisBot {
     const person = await identities.findActiveByEmail(email.trim().toLowerCase());
     if (person === undefined || !(await this.#belongs(account, person, homeTenant))) return undefined;
     const earlier = (await identities.accountsOf(person.id)).filter((a) => !sameAccount(a, account));
-    await identities.link(account, person.id, clock.now());
-    if (earlier.length > 0) await this.#tellOfNewAccount(person, account, earlier);
+    await identities.link(account, person.id, clock.now(), earlier.length > 0 ? [noteOfNewAccount(person, account, earlier[0]!)] : []);
     return person;
   }
 
   async #belongs(account: PlatformAccount, person: KnownPerson, homeTenant: string | undefined | null): Promise<boolean> {
     if (account.platform === 'local') return true;
     return mayActFor(account, await this.#deps.identities.workspacesOf(person.schoolId, account.platform), homeTenant);
-  }
-
-  /** A message to the account they had before (most recently seen), so a borrowed identity does not go unnoticed. */
-  async #tellOfNewAccount(person: KnownPerson, account: PlatformAccount, earlier: readonly StoredAccount[]): Promise<void> {
-    const first = earlier[0]!;
-    const where = { slack: 'Slack', teams: 'Microsoft Teams', local: 'the Trellis playground' }[account.platform];
-    const note = say(
-      `A ${where} account was just linked to your Trellis growth records (${where} ${account.platform === 'local' ? '' : `workspace ${account.tenant}, `}user ${account.userId}). If that was you, there is nothing to do. If not, please tell your Trellis administrator straight away.`,
-    );
-    await this.#deps.notifier?.sendToAccount?.(person.id, first, [note], `second-account:${person.id}:${account.platform}:${account.tenant}:${account.userId}`);
   }
 
   /** A message or button press in a dialog's thread. */

@@ -1,9 +1,15 @@
+import type { PlatformAccount } from '../bot/bot-ports.ts';
 import type { OutgoingMessage } from '../conversations/engine/outgoing-message.ts';
 
 /** A message for someone other than the person acting (the reviewer told a plan awaits them). */
 export interface Notification {
   personId: string;
   messages: OutgoingMessage[];
+  /**
+   * The one account of theirs it must reach (the account they had before a second was linked);
+   * without it, the first channel that reaches the person carries it.
+   */
+  account?: PlatformAccount | undefined;
 }
 
 /** A notification with its delivery key: the same cause always gives the same key, so it is queued once. */

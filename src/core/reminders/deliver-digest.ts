@@ -1,4 +1,5 @@
 import type { AccessGuard, } from '../access/access-guard.ts';
+import type { PlatformAccount } from '../bot/bot-ports.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import { holidayLookupOf } from './holiday-ahead.ts';
 import { calendarOf, type School } from '../schools/school.ts';
@@ -74,12 +75,16 @@ export async function deliverQueuedDigest(deps: DeliveryDeps, job: QueuedJob, at
 /**
  * Delivers one notification a turn queued (a reviewer told a plan awaits them): the digest's
  * rules, except that it goes at once rather than waiting for the school's reminder window, since
- * it answers something a colleague has just done.
+ * it answers something a colleague has just done. One queued for a particular account (the note
+ * to someone's earlier account that a second was linked) goes over that account only.
  */
 export async function deliverQueuedNotification(deps: DeliveryDeps, job: QueuedJob, attempt: Attempt): Promise<DeliveryStep> {
   const notification = await deps.outbox.claimNotification(job.id, deps.clock.now());
   if (notification === undefined || notification.status !== 'pending') return { step: 'done', outcome: 'not-pending' };
-  return deliverRow(deps, attempt, notification, true, (recipient) => deps.messenger.sendMessages(recipient, notification.messages, notification.key));
+  const { account, messages, key } = notification;
+  return deliverRow(deps, attempt, notification, true, (recipient) =>
+    account === undefined ? deps.messenger.sendMessages(recipient, messages, key) : deps.messenger.sendToAccount(recipient.id, account, messages, key),
+  );
 }
 
 /**
@@ -136,6 +141,8 @@ interface ClaimedRow {
   schoolId: string;
   recipient?: ReminderPerson | undefined;
   sendingSince?: Date | undefined;
+  /** The one account it goes to, when it was queued for one. */
+  account?: PlatformAccount | undefined;
 }
 
 /**
@@ -160,7 +167,7 @@ async function deliverRow(
   }
   const recipient = { id: person.id, email: person.email, fullName: person.fullName };
   // An earlier attempt died between sending and recording it: ask the platform before sending again.
-  if (row.sendingSince !== undefined && (await alreadyDelivered(deps.deliverer, { key: row.key, recipient }, row.sendingSince))) {
+  if (row.sendingSince !== undefined && (await alreadyDelivered(deps.deliverer, { key: row.key, recipient, account: row.account }, row.sendingSince))) {
     await onDelivered?.();
     const marked = await deps.outbox.markSent(row.id, deps.clock.now());
     return { step: 'done', outcome: marked ? 'sent' : 'not-pending' };

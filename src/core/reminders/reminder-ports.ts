@@ -1,3 +1,4 @@
+import type { PlatformAccount } from '../bot/bot-ports.ts';
 import type { OutgoingMessage } from '../conversations/engine/outgoing-message.ts';
 import type { IsoDate } from '../calendar/iso-date.ts';
 import type { DeadlineObligation } from '../deadlines/deadline-obligation.ts';
@@ -75,6 +76,8 @@ export interface QueuedNotificationRow {
   /** As for a digest: an attempt that died mid-send, and may have delivered it. */
   sendingSince?: Date | undefined;
   messages: OutgoingMessage[];
+  /** The one account it must reach, when it was queued for one (see Notification). */
+  account?: PlatformAccount | undefined;
 }
 
 /** What an outbox row delivers: a day's digest, the head's dead-letter notice, or a notification from a turn. */
@@ -181,6 +184,8 @@ export interface DigestRecipient {
 export interface DeliveryLookup {
   key: string;
   recipient: DigestRecipient;
+  /** The one account it was sent to, when it was queued for one (see Notification): looked up there. */
+  account?: PlatformAccount | undefined;
 }
 
 export interface DigestDelivery {
@@ -215,4 +220,6 @@ export interface Deliverer {
  */
 export interface MessageSender {
   sendMessages(recipient: DigestRecipient, messages: readonly OutgoingMessage[], key: string): Promise<DeliveryResult>;
+  /** The same, over that one account of theirs only (not whichever channel reaches them first). */
+  sendToAccount(personId: string, account: PlatformAccount, messages: readonly OutgoingMessage[], key: string): Promise<DeliveryResult>;
 }

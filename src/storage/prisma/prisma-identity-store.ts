@@ -1,7 +1,9 @@
+import type { QueuedNotification } from '../../core/notifications/notification-queue.ts';
 import type { ChatPlatform, IdentityStore, KnownPerson, PlatformAccount, StoredAccount } from '../../core/bot/bot-ports.ts';
 import { RoleSchema } from '../../core/people/person.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
+import { queueNotificationRows } from './prisma-notification-queue.ts';
 
 const PERSON_FIELDS = { id: true, schoolId: true, fullName: true, email: true, role: true, department: true, active: true } as const;
 
@@ -33,11 +35,14 @@ export class PrismaIdentityStore implements IdentityStore {
     return person === null ? undefined : toKnownPerson(person);
   }
 
-  async link(account: PlatformAccount, personId: string, now: Date): Promise<void> {
-    await this.#prisma.platformIdentity.upsert({
-      where: accountKey(account),
-      create: { personId, platform: account.platform, tenantId: account.tenant, platformUserId: account.userId, lastSeenAt: now },
-      update: { personId, reachable: true, lastSeenAt: now },
+  async link(account: PlatformAccount, personId: string, now: Date, notify: readonly QueuedNotification[] = []): Promise<void> {
+    await this.#prisma.$transaction(async (tx) => {
+      await tx.platformIdentity.upsert({
+        where: accountKey(account),
+        create: { personId, platform: account.platform, tenantId: account.tenant, platformUserId: account.userId, lastSeenAt: now },
+        update: { personId, reachable: true, lastSeenAt: now },
+      });
+      await queueNotificationRows(tx, notify, now);
     });
   }
 
@@ -81,8 +86,12 @@ export class PrismaIdentityStore implements IdentityStore {
     });
   }
 
-  async markUnreachable(account: PlatformAccount, now: Date): Promise<void> {
-    await this.#prisma.platformIdentity.updateMany({ where: { platform: account.platform, tenantId: account.tenant, platformUserId: account.userId }, data: { reachable: false, updatedAt: now } });
+  async markUnreachable(account: PlatformAccount, now: Date, notify: readonly QueuedNotification[] = []): Promise<void> {
+    await this.#prisma.$transaction(async (tx) => {
+      const where = { platform: account.platform, tenantId: account.tenant, platformUserId: account.userId };
+      const changed = await tx.platformIdentity.updateMany({ where: { ...where, reachable: true }, data: { reachable: false, updatedAt: now } });
+      if (changed.count > 0) await queueNotificationRows(tx, notify, now);
+    });
   }
 
   async accountsOf(personId: string): Promise<StoredAccount[]> {

@@ -7,7 +7,7 @@ type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
 /**
  * Notifications as `nudge_outbox` rows of type `notification` (`notify:<cause>:<i>`, the messages
- * in the payload), each with its delivery job, written in the caller's transaction: a key already
+ * in the payload, and the account it must reach when it has one), each with its delivery job, written in the caller's transaction: a key already
  * there is left alone and gets no second job. Returns how many rows were new.
  */
 export async function queueNotificationRows(tx: Tx, notifications: readonly QueuedNotification[], now: Date): Promise<number> {
@@ -17,7 +17,7 @@ export async function queueNotificationRows(tx: Tx, notifications: readonly Queu
     INSERT INTO nudge_outbox (id, key, recipient_id, payload, status, attempts, not_before, created_at, updated_at)
     SELECT gen_random_uuid(), v.key, v.recipient_id::uuid, v.payload::jsonb, 'pending', 0, ${now}, now(), now()
     FROM unnest(${notifications.map((n) => n.key)}::text[], ${notifications.map((n) => n.personId)}::text[],
-      ${notifications.map((n) => JSON.stringify({ type: 'notification', date, messages: n.messages }))}::text[]) WITH ORDINALITY AS v(key, recipient_id, payload, n)
+      ${notifications.map((n) => JSON.stringify({ type: 'notification', date, messages: n.messages, ...(n.account === undefined ? {} : { account: n.account }) }))}::text[]) WITH ORDINALITY AS v(key, recipient_id, payload, n)
     ORDER BY v.n
     ON CONFLICT (key) DO NOTHING RETURNING id::text AS id, key`;
   if (created.length > 0) await tx.$queryRaw(queueDeliveryJobs(created.map((row) => ({ ...row, kind: 'notification' as const })), 'new'));

@@ -264,6 +264,7 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
       status: toStatus(row.status),
       sendingSince: row.previous ?? undefined,
       messages: payload.messages as OutgoingMessage[],
+      account: payload.account,
     };
   }
 
@@ -505,7 +506,12 @@ function toObligation(row: ObligationRow): ReminderObligation {
 const DigestPayloadSchema = z.object({ type: z.literal('digest'), date: z.string(), reminderKeys: z.array(z.string()) });
 const NoticePayloadSchema = z.object({ type: z.literal('notice'), date: z.string() });
 // The messages were written by the core from its own OutgoingMessage values; their shape is checked as far as the type tag.
-const NotificationPayloadSchema = z.object({ type: z.literal('notification'), date: z.string(), messages: z.array(z.looseObject({ type: z.enum(['text', 'choices', 'form', 'summary']) })) });
+const NotificationPayloadSchema = z.object({
+  type: z.literal('notification'),
+  date: z.string(),
+  messages: z.array(z.looseObject({ type: z.enum(['text', 'choices', 'form', 'summary']) })),
+  account: z.object({ platform: z.enum(['slack', 'teams', 'local']), tenant: z.string(), userId: z.string() }).optional(),
+});
 
 // Stored rows are read back, not trusted: a payload written by an older version fails loudly here.
 const ReminderPayloadSchema = z.object({

@@ -3,9 +3,11 @@ import { NOT_ON_ROSTER } from '../../../src/core/bot/trellis-bot.ts';
 import { NOT_YOUR_THREAD } from '../../../src/core/conversations/engine/run-turn.ts';
 import { fixedClock } from '../../../src/core/time/clock.ts';
 import { PrismaIdentityStore } from '../../../src/storage/prisma/prisma-identity-store.ts';
+import { makeWaitingJobsDue } from '../../core/reminders/support/job-runs.ts';
 import { type SeededSchool, seedSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
-import { nextReplies, SlackUser, type SlackWorld, settle, startSlackWorld, TEAM, textOf, threadMessages } from './support/slack-harness.ts';
+import type { RecordedCall } from './support/fake-slack.ts';
+import { deliverQueued, nextReplies, SlackUser, type SlackWorld, settle, startSlackWorld, TEAM, textOf, threadMessages } from './support/slack-harness.ts';
 
 let db: TestDatabase;
 let world: SlackWorld;
@@ -66,7 +68,7 @@ describe('a Slack account is linked to a person only from their school’s works
 });
 
 describe('a person gaining a second linked account is told on the first', () => {
-  it('links the second account and sends a message to the first account’s DM, once', async () => {
+  it('links the second account and queues one message, with the link, that the job engine delivers to the first account’s DM, once', async () => {
     const head = new SlackUser(world, 'UHEAD', `head@${slug}.example`);
     await head.say('status');
     await settle(world);
@@ -77,11 +79,71 @@ describe('a person gaining a second linked account is told on the first', () => 
     await second.say('help');
     await settle(world);
     expect((await linksOf(school.ids.head!)).map((l) => l.platformUserId).sort()).toEqual(['UHEAD', 'UHEAD2']);
-    const told = postsTo(head.dm).slice(before).map(textOf);
+    // Queued with the link, not sent by the turn.
+    expect(postsTo(head.dm).slice(before).map(textOf).join('\n')).not.toMatch(/just linked/);
+    const row = await db.prisma.nudgeOutbox.findUniqueOrThrow({ where: { key: `second-account:${school.ids.head!}:slack:${TEAM}:UHEAD2` } });
+    expect(row).toMatchObject({ recipientId: school.ids.head!, status: 'pending', payload: { account: { platform: 'slack', tenant: TEAM, userId: 'UHEAD' } } });
+
+    await deliverQueued(world);
+    await deliverQueued(world);
+    const told = postsTo(head.dm).slice(before).map(textOf).filter((text) => /just linked/.test(text));
     expect(told).toHaveLength(1);
     expect(told[0]).toMatch(/A Slack account was just linked to your Trellis growth records \(Slack workspace T123ABC456, user UHEAD2\)/);
+    expect(await db.prisma.nudgeOutbox.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: 'sent' });
     // The new account hears nothing about it; it simply works.
     expect(postsTo(second.dm).map(textOf).join('\n')).not.toMatch(/just linked/);
+  });
+
+  it('Slack answering 500 to the note for the earlier account: it is retried and reaches that account exactly once', async () => {
+    const sam = new SlackUser(world, 'USAM2', `sam@${slug}.example`);
+    await sam.say('status');
+    await settle(world);
+    const second = new SlackUser(world, 'USAM3', `sam@${slug}.example`);
+    await second.say('status');
+    await settle(world);
+    const row = await db.prisma.nudgeOutbox.findUniqueOrThrow({ where: { key: `second-account:${school.ids.sam!}:slack:${TEAM}:USAM3` } });
+
+    const toSam = (call: RecordedCall) => call.method === 'chat.postMessage' && call.body.channel === sam.dm;
+    const accepted = () => world.fake.callsOf('chat.postMessage').filter((call) => toSam(call) && call.response.ok === true && /just linked/.test(textOf(call)));
+    world.fake.failWhen = toSam;
+    await deliverQueued(world);
+    world.fake.failWhen = undefined;
+    expect(await db.prisma.nudgeOutbox.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: 'pending', attempts: 1, lastError: expect.any(String) });
+    expect(accepted()).toEqual([]);
+    // The job engine's retry is the only retry: Slack's client did not post it again by itself.
+    expect(world.fake.callsOf('chat.postMessage').filter((call) => toSam(call) && call.response.ok !== true)).toHaveLength(1);
+
+    // Time passing for the job engine: the back-off is over.
+    expect(await makeWaitingJobsDue(db.prisma)).toBe(1);
+    await deliverQueued(world);
+    await deliverQueued(world);
+    expect(accepted()).toHaveLength(1);
+    expect(textOf(accepted()[0])).toMatch(/user USAM3\)/);
+    expect(await db.prisma.nudgeOutbox.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: 'sent' });
+    expect(postsTo(second.dm).map(textOf).join('\n')).not.toMatch(/just linked/);
+  });
+});
+
+describe('a lost answer on the note for the earlier account', () => {
+  it('Slack posting the note but its answer being lost: the note is looked up in that account’s DM and counted sent, not posted again', async () => {
+    // Ola's link from the other workspace is gone: UOLA5 is the one account she had.
+    await db.prisma.platformIdentity.deleteMany({ where: { personId: school.ids.ola! } });
+    // Slack's ts is its own clock: from the test's moment on, so the lookup's window finds the post.
+    world.fake.startTsAt(clock.now());
+    const ola = new SlackUser(world, 'UOLA5', `ola@${slug}.example`);
+    await ola.say('status');
+    await settle(world);
+    await new SlackUser(world, 'UOLA6', `ola@${slug}.example`).say('status');
+    await settle(world);
+    const row = await db.prisma.nudgeOutbox.findUniqueOrThrow({ where: { key: `second-account:${school.ids.ola!}:slack:${TEAM}:UOLA6` } });
+    expect(row.payload).toMatchObject({ account: { platform: 'slack', tenant: TEAM, userId: 'UOLA5' } });
+    const toOla = (call: RecordedCall) => call.method === 'chat.postMessage' && call.body.channel === ola.dm && /just linked/.test(textOf(call));
+    world.fake.dropWhen = toOla;
+    await deliverQueued(world);
+    world.fake.dropWhen = undefined;
+    await deliverQueued(world);
+    expect(world.fake.callsOf('chat.postMessage').filter(toOla)).toHaveLength(1);
+    expect(await db.prisma.nudgeOutbox.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: 'sent', attempts: 0 });
   });
 });
 

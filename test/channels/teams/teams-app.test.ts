@@ -176,18 +176,24 @@ describe('Teams personal chat (issue 7)', () => {
     expect(connector.throttle.get(users.ana.conversationId)).toBe(0);
   });
 
-  it('marks someone who removed the app (403) unreachable and tells their line manager once', async () => {
+  it('marks someone who removed the app (403) unreachable and queues one note to their line manager with the change, which the job engine delivers once', async () => {
     connector.blocked.add(users.ana.conversationId);
     const before = textsTo(users.lm).length;
     const first = await app.router.sendTo(school.ids.ana!, [{ type: 'text', text: 'Your plan meeting is next week' }], 'k-403');
     expect(first.ok).toBe(false);
     const identity = await db.prisma.platformIdentity.findFirstOrThrow({ where: { personId: school.ids.ana! } });
     expect(identity.reachable).toBe(false);
-    const told = textsTo(users.lm).slice(before);
-    expect(told).toEqual(['Ana Teacher has removed Trellis from Teams (or blocked it), so their growth-cycle reminders can’t reach them. Please ask them to add the Trellis app again.']);
+    // Queued with the change, keyed by the account, not sent by the channel.
+    expect(textsTo(users.lm).slice(before)).toEqual([]);
+    const row = await db.prisma.nudgeOutbox.findUniqueOrThrow({ where: { key: `unreachable:teams:${TENANT}:${users.ana.aadObjectId}` } });
+    expect(row).toMatchObject({ recipientId: school.ids.lm!, status: 'pending' });
     const again = await app.router.sendTo(school.ids.ana!, [{ type: 'text', text: 'Another reminder' }], 'k-403b');
     expect(again.ok).toBe(false);
-    expect(textsTo(users.lm).slice(before)).toHaveLength(1);
+    await runDueJobs(db.url, app.jobs);
+    await runDueJobs(db.url, app.jobs);
+    expect(textsTo(users.lm).slice(before)).toEqual(['Ana Teacher has removed Trellis from Teams (or blocked it), so their growth-cycle reminders can’t reach them. Please ask them to add the Trellis app again.']);
+    expect(await db.prisma.nudgeOutbox.count({ where: { key: { startsWith: 'unreachable:' } } })).toBe(1);
+    expect(await db.prisma.nudgeOutbox.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: 'sent' });
   });
 
   it('makes someone reachable again when they reinstall, and refreshes the serviceUrl from their messages', async () => {

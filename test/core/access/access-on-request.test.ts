@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessRequests } from '../../../src/core/access/access-requests.ts';
-import type { Actor, KnownPerson } from '../../../src/core/bot/bot-ports.ts';
+import type { Actor, KnownPerson, PlatformAccount } from '../../../src/core/bot/bot-ports.ts';
 import { growthHelp, parseGrowthCommand } from '../../../src/core/bot/growth-command.ts';
 import { TrellisBot } from '../../../src/core/bot/trellis-bot.ts';
 import { ALL_DIALOGS } from '../../../src/core/conversations/dialogs/all-dialogs.ts';
@@ -32,6 +32,10 @@ const sent: { personId: string; text: string }[] = [];
 const messenger: MessageSender = {
   sendMessages: async (recipient: DigestRecipient, messages: readonly OutgoingMessage[]) => {
     sent.push({ personId: recipient.id, text: messages.map(messageText).join('\n') });
+    return { ok: true };
+  },
+  sendToAccount: async (personId: string, _account: PlatformAccount, messages: readonly OutgoingMessage[]) => {
+    sent.push({ personId, text: messages.map(messageText).join('\n') });
     return { ok: true };
   },
 };

@@ -103,3 +103,30 @@ describe('TrellisBot.identify', () => {
     expect(await identitiesOf(account)).toEqual([]);
   });
 });
+
+describe('the notes an account change queues, in the change’s own transaction', () => {
+  const note = (personId: string, key: string) => [{ personId, messages: [{ type: 'text' as const, text: 'Tia has removed Trellis.' }], key }];
+
+  it('marking an account unreachable queues the line manager’s note only when it changes it, and once per account even after a reinstall', async () => {
+    const identities = new PrismaIdentityStore(db.prisma);
+    const account: PlatformAccount = { platform: 'teams', tenant: 'tenant-1', userId: 'aad-tia' };
+    await identities.link(account, s.ids.tia!, NOW);
+    const key = 'unreachable:teams:tenant-1:aad-tia';
+    await identities.markUnreachable(account, NOW, note(s.ids.sam!, key));
+    await identities.markUnreachable(account, NOW, note(s.ids.sam!, key));
+    expect((await identitiesOf(account)).map((r) => r.reachable)).toEqual([false]);
+    expect(await db.prisma.nudgeOutbox.findMany({ where: { key }, select: { recipientId: true, status: true } })).toEqual([{ recipientId: s.ids.sam!, status: 'pending' }]);
+    await identities.saveConversationRef(account, { conversation: { id: 'a:1' } }, NOW);
+    await identities.markUnreachable(account, NOW, note(s.ids.sam!, key));
+    expect(await db.prisma.nudgeOutbox.count({ where: { key } })).toBe(1);
+  });
+
+  it('a note that cannot be queued leaves no link either: the link and its note are one transaction', async () => {
+    const identities = new PrismaIdentityStore(db.prisma);
+    const account: PlatformAccount = { platform: 'slack', tenant: 'T1', userId: 'U-TIA-2' };
+    const key = 'second-account:tia:slack:T1:U-TIA-2';
+    await expect(identities.link(account, s.ids.tia!, NOW, note('00000000-0000-4000-8000-000000000000', key))).rejects.toThrow();
+    expect(await db.prisma.nudgeOutbox.count({ where: { key } })).toBe(0);
+    expect(await identitiesOf(account)).toEqual([]);
+  });
+});

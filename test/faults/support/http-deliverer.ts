@@ -19,6 +19,7 @@ export function httpDeliverer(edgeUrl: string, worker: string, options: { lookup
   const deliverer: Deliverer & MessageSender = {
     deliver: (delivery) => post('digest', delivery.key, delivery.recipient),
     sendMessages: (recipient, _messages, key) => post(key.startsWith('notify:') ? 'notification' : 'notice', key, recipient),
+    sendToAccount: (personId, _account, _messages, key) => post('notification', key, { id: personId, email: personId, fullName: personId }),
   };
   if (options.lookup) {
     deliverer.wasDelivered = async (delivery) => {

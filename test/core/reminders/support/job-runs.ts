@@ -9,7 +9,7 @@ import { prismaAccess } from '../../../../src/storage/prisma/prisma-access-relat
 import { PrismaReminderStore } from '../../../../src/storage/prisma/prisma-reminder-store.ts';
 import { PrismaSchoolRepository } from '../../../../src/storage/prisma/prisma-school-repository.ts';
 
-const noMessages: MessageSender = { sendMessages: () => Promise.resolve({ ok: true }) };
+const noMessages: MessageSender = { sendMessages: () => Promise.resolve({ ok: true }), sendToAccount: () => Promise.resolve({ ok: true }) };
 
 /** The job engine's dependencies over real storage, as compose-app wires them, with a test's deliverer and clock. */
 export function jobDepsFor(prisma: PrismaClient, deliverer: Deliverer, clock: Clock, messenger: MessageSender = noMessages): JobDeps {
