@@ -15,6 +15,8 @@ import type { GovernorsReportReads } from './core/reports/governors-ports.ts';
 import { PrismaGovernorsReads } from './storage/prisma/prisma-governors-reads.ts';
 import type { ReachReads } from './core/reach/reach.ts';
 import { PrismaReachReads } from './storage/prisma/prisma-reach-reads.ts';
+import { PrismaSlackInstallDirectory } from './storage/prisma/prisma-slack-install-directory.ts';
+import type { InstallationDirectory } from './core/bot/installation-ports.ts';
 
 /** Everything the core needs, wired to real storage. The one place that picks implementations. */
 export interface Services {
@@ -34,6 +36,8 @@ export interface Services {
   outbox: DigestOutbox;
   /** Who can be reached on which chat platform (`trellis reach`). */
   reach: ReachReads;
+  /** The Slack workspaces Trellis was installed in through "Add to Slack" (`trellis slack installs`). */
+  slackInstalls: InstallationDirectory;
   close(): Promise<void>;
 }
 
@@ -52,6 +56,7 @@ export async function openServices(config: Pick<Config, 'databaseUrl' | 'dataDir
     retention: new PrismaRetentionStore(database.prisma),
     governors: new PrismaGovernorsReads(database.prisma),
     reach: new PrismaReachReads(database.prisma),
+    slackInstalls: new PrismaSlackInstallDirectory(database.prisma),
     close: () => database.close(),
   };
 }

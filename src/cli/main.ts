@@ -10,6 +10,7 @@ import { runSweepCommand, SWEEP_USAGE } from './commands/sweep-command.ts';
 import { OUTBOX_USAGE, runOutboxCommand } from './commands/outbox-command.ts';
 import { REACH_USAGE, runReachCommand } from './commands/reach-command.ts';
 import { runSchoolCommand, SCHOOL_USAGE } from './commands/school-command.ts';
+import { runSlackCommand, SLACK_USAGE } from './commands/slack-command.ts';
 import { POLICY_USAGE, runPolicyCommand } from './commands/policy-command.ts';
 import { TIMELINE_USAGE, runTimelineCommand } from './commands/timeline-command.ts';
 import type { CommandContext } from './command-context.ts';
@@ -32,7 +33,8 @@ Usage:
   ${RETENTION_USAGE}
   ${REPORT_USAGE}
   ${OUTBOX_USAGE}
-  ${REACH_USAGE}`;
+  ${REACH_USAGE}
+  ${SLACK_USAGE}`;
 
 type Command = (args: string[], context: CommandContext) => Promise<void>;
 
@@ -51,6 +53,7 @@ const COMMANDS: Record<string, Command> = {
   report: runReportCommand,
   outbox: runOutboxCommand,
   reach: runReachCommand,
+  slack: runSlackCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code. Known mistakes print plain words, not stacks. */

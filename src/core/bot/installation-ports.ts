@@ -25,3 +25,21 @@ export interface WorkspaceInstallations {
   /** Forgets the install (uninstalled, or its bot token revoked); true if there was one. */
   remove(key: string): Promise<boolean>;
 }
+
+/** An install as an administrator sees it: where it is, since when, and which schools it serves; never its tokens. */
+export interface InstallationSummary {
+  key: string;
+  teamId?: string | undefined;
+  enterpriseId?: string | undefined;
+  orgWide: boolean;
+  installedAt: Date;
+  /** The schools that record this workspace or org (`trellis school set --slack-team`); none means it is not set up. */
+  schools: string[];
+}
+
+/** What `trellis slack installs` reads and removes: no token is opened, so no encryption key is needed. */
+export interface InstallationDirectory {
+  list(): Promise<InstallationSummary[]>;
+  /** Forgets the install; true if there was one. */
+  remove(key: string): Promise<boolean>;
+}

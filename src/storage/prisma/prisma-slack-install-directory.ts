@@ -1,0 +1,30 @@
+import type { InstallationDirectory, InstallationSummary } from '../../core/bot/installation-ports.ts';
+import type { PrismaClient } from '../db/create-prisma-client.ts';
+
+/** The Slack installs in `slack_installations`, listed with the schools that record them; the sealed tokens are never read. */
+export class PrismaSlackInstallDirectory implements InstallationDirectory {
+  readonly #prisma: PrismaClient;
+
+  constructor(prisma: PrismaClient) {
+    this.#prisma = prisma;
+  }
+
+  async list(): Promise<InstallationSummary[]> {
+    const rows = await this.#prisma.slackInstallation.findMany({
+      select: { installKey: true, teamId: true, enterpriseId: true, isEnterpriseInstall: true, installedAt: true },
+      orderBy: { installedAt: 'asc' },
+    });
+    const tenants = [...new Set(rows.flatMap((row) => [row.teamId, row.enterpriseId, row.installKey].filter((id): id is string => id !== null)))];
+    const bindings = await this.#prisma.schoolChatWorkspace.findMany({ where: { platform: 'slack', tenantId: { in: tenants } }, select: { tenantId: true, school: { select: { slug: true } } } });
+    return rows.map((row) => {
+      const ids = new Set([row.installKey, row.teamId, row.enterpriseId]);
+      const schools = [...new Set(bindings.filter((b) => ids.has(b.tenantId)).map((b) => b.school.slug))].sort();
+      return { key: row.installKey, teamId: row.teamId ?? undefined, enterpriseId: row.enterpriseId ?? undefined, orgWide: row.isEnterpriseInstall, installedAt: row.installedAt, schools };
+    });
+  }
+
+  async remove(key: string): Promise<boolean> {
+    const { count } = await this.#prisma.slackInstallation.deleteMany({ where: { installKey: key } });
+    return count > 0;
+  }
+}
