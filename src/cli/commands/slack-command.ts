@@ -44,7 +44,7 @@ export async function runSlackCommand(args: string[], context: CommandContext): 
 
 function describe(install: InstallationSummary): string {
   const where = install.orgWide ? `Enterprise Grid org ${install.key} (org-wide)` : `workspace ${install.key}${install.enterpriseId === undefined ? '' : ` in org ${install.enterpriseId}`}`;
-  const serves = install.schools.length === 0 ? 'not set up: no school records it (trellis school set SCHOOL --slack-team ' + install.key + ')' : `serves ${install.schools.join(', ')}`;
+  const serves = install.schools.length === 0 ? `not set up: no school records it (trellis school set SCHOOL --slack-team ${install.key})` : `serves ${install.schools.join(', ')}`;
   return `${where}, installed ${install.installedAt.toISOString().slice(0, 10)}; ${serves}`;
 }
 
