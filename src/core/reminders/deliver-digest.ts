@@ -1,6 +1,7 @@
 import type { AccessGuard, } from '../access/access-guard.ts';
 import type { PlatformAccount } from '../bot/bot-ports.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
+import type { SchoolCalendar } from '../calendar/school-calendar.ts';
 import { holidayLookupOf } from './holiday-ahead.ts';
 import { calendarOf, type School } from '../schools/school.ts';
 import type { Clock } from '../time/clock.ts';
@@ -60,12 +61,11 @@ export const DELIVERY_MAX_ATTEMPTS = 12;
  */
 export async function deliverQueuedDigest(deps: DeliveryDeps, job: QueuedJob, attempt: Attempt): Promise<DeliveryStep> {
   const now = deps.clock.now();
-  const closed = await windowClosed(deps, job.schoolSlug, now);
+  const { closed, calendar } = await schoolWindow(deps, job.schoolSlug, now);
   if (closed !== undefined) return closed;
   const digest = await deps.outbox.claimDigest(job.id, now);
   if (digest === undefined || digest.status !== 'pending') return { step: 'done', outcome: 'not-pending' };
-  const school = await deps.findSchool(job.schoolSlug);
-  const holidays = school === undefined ? undefined : holidayLookupOf(calendarOf(school));
+  const holidays = calendar === undefined ? undefined : holidayLookupOf(calendar);
   const message = composeDigest(digest.recipientId, digest.date, digest.reminders, holidays);
   // The digest is read once the channel has it: only then are the people it names logged, with what the access rule says of each.
   const logReads = () => logDigestReads(deps.access, digest.recipientId, message, now);
@@ -104,7 +104,7 @@ async function logDigestReads(access: DeliveryDeps['access'], recipientId: strin
 
 /** Sends the head's dead-letter notice: the same rules as a digest, except that a failed notice tells nobody. */
 export async function deliverQueuedNotice(deps: DeliveryDeps, job: QueuedJob, attempt: Attempt): Promise<DeliveryStep> {
-  const closed = await windowClosed(deps, job.schoolSlug, deps.clock.now());
+  const { closed } = await schoolWindow(deps, job.schoolSlug, deps.clock.now());
   if (closed !== undefined) return closed;
   const notice = await deps.outbox.loadNotice(job.id);
   if (notice === undefined || notice.status !== 'pending') return { step: 'done', outcome: 'not-pending' };
@@ -188,12 +188,13 @@ async function alreadyDelivered(deliverer: Deliverer, delivery: DeliveryLookup, 
   }
 }
 
-/** Outside the school's sending window (evenings, weekends, holidays) a delivery waits for it to open. */
-async function windowClosed(deps: DeliveryDeps, schoolSlug: string, now: Date): Promise<DeliveryStep | undefined> {
+/** The school's calendar, read once per delivery, and whether its sending window is closed (evenings, weekends, holidays): a delivery then waits for it to open. */
+async function schoolWindow(deps: DeliveryDeps, schoolSlug: string, now: Date): Promise<{ closed?: DeliveryStep | undefined; calendar?: SchoolCalendar | undefined }> {
   const school = await deps.findSchool(schoolSlug);
-  if (school === undefined) return undefined;
-  const seconds = secondsUntilWindow(school.policy, calendarOf(school), now);
-  return seconds > 0 ? { step: 'wait', seconds, reason: 'outside the school’s reminder window' } : undefined;
+  if (school === undefined) return {};
+  const calendar = calendarOf(school);
+  const seconds = secondsUntilWindow(school.policy, calendar, now);
+  return { closed: seconds > 0 ? { step: 'wait', seconds, reason: 'outside the school’s reminder window' } : undefined, calendar };
 }
 
 async function attemptSafely(send: () => Promise<DeliveryResult>): Promise<DeliveryResult> {
