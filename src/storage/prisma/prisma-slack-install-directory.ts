@@ -1,5 +1,6 @@
 import type { InstallationDirectory, InstallationSummary } from '../../core/bot/installation-ports.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
+import { removeSlackInstallation } from './prisma-slack-installations.ts';
 
 /** The Slack installs in `slack_installations`, listed with the schools that record them; the sealed tokens are never read. */
 export class PrismaSlackInstallDirectory implements InstallationDirectory {
@@ -23,8 +24,7 @@ export class PrismaSlackInstallDirectory implements InstallationDirectory {
     });
   }
 
-  async remove(key: string): Promise<boolean> {
-    const { count } = await this.#prisma.slackInstallation.deleteMany({ where: { installKey: key } });
-    return count > 0;
+  remove(key: string): Promise<boolean> {
+    return removeSlackInstallation(this.#prisma, key);
   }
 }

@@ -40,9 +40,8 @@ export class PrismaSlackInstallations implements WorkspaceInstallations {
     return inOrg === null ? undefined : this.#open(inOrg);
   }
 
-  async remove(key: string): Promise<boolean> {
-    const { count } = await this.#prisma.slackInstallation.deleteMany({ where: { installKey: key } });
-    return count > 0;
+  remove(key: string): Promise<boolean> {
+    return removeSlackInstallation(this.#prisma, key);
   }
 
   #open(row: Row): WorkspaceInstallation {
@@ -54,4 +53,10 @@ export class PrismaSlackInstallations implements WorkspaceInstallations {
       secret: openSecret(this.#key, row.secret, row.installKey),
     };
   }
+}
+
+/** Forgets a Slack install (uninstalled, revoked, or removed by `trellis slack installs --remove`); true if there was one. */
+export async function removeSlackInstallation(prisma: PrismaClient, key: string): Promise<boolean> {
+  const { count } = await prisma.slackInstallation.deleteMany({ where: { installKey: key } });
+  return count > 0;
 }
