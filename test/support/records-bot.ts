@@ -1,4 +1,4 @@
-import { TrellisBot } from '../../src/core/bot/trellis-bot.ts';
+import { TrellisBot, type TrellisBotDeps } from '../../src/core/bot/trellis-bot.ts';
 import { ALL_DIALOGS } from '../../src/core/conversations/dialogs/all-dialogs.ts';
 import { ConversationEngine } from '../../src/core/conversations/engine/run-turn.ts';
 import { PersonalRecordsRequests } from '../../src/core/records/my-records.ts';
@@ -15,19 +15,26 @@ import { PrismaReportReads } from '../../src/storage/prisma/prisma-report-reads.
 import { PrismaRetentionStore } from '../../src/storage/prisma/prisma-retention-store.ts';
 import { PrismaSchoolRepository } from '../../src/storage/prisma/prisma-school-repository.ts';
 
-/** The bot over real storage with `my-records` and `delete-expired` wired, as the app has them. */
-export function recordsBot(prisma: PrismaClient, clock: Clock): TrellisBot {
+/** The bot over real storage as the app builds it, with whatever else a test wires in (`extra`). */
+export function storageBot(prisma: PrismaClient, clock: Clock, extra: Partial<TrellisBotDeps> = {}): TrellisBot {
   return new TrellisBot({
     engine: new ConversationEngine({ store: new PrismaConversationStore(prisma), clock, dialogs: ALL_DIALOGS }),
     dialogs: ALL_DIALOGS,
     identities: new PrismaIdentityStore(prisma),
     reports: new CycleReports(new PrismaReportReads(prisma), prismaAccess(prisma)),
     actions: new ObligationReminderActions(new PrismaReminderActionsStore(prisma)),
+    clock,
+    ...extra,
+  });
+}
+
+/** The bot over real storage with `my-records` and `delete-expired` wired, as the app has them. */
+export function recordsBot(prisma: PrismaClient, clock: Clock): TrellisBot {
+  return storageBot(prisma, clock, {
     records: new PersonalRecordsRequests(new PrismaRecordsStore(prisma), {
       store: new PrismaRetentionStore(prisma),
       findSchool: (slug) => new PrismaSchoolRepository(prisma).findSchool(slug),
       clock,
     }),
-    clock,
   });
 }

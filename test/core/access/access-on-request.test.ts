@@ -2,22 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessRequests } from '../../../src/core/access/access-requests.ts';
 import type { Actor, KnownPerson, PlatformAccount } from '../../../src/core/bot/bot-ports.ts';
 import { growthHelp, parseGrowthCommand } from '../../../src/core/bot/growth-command.ts';
-import { TrellisBot } from '../../../src/core/bot/trellis-bot.ts';
-import { ALL_DIALOGS } from '../../../src/core/conversations/dialogs/all-dialogs.ts';
+import type { TrellisBot } from '../../../src/core/bot/trellis-bot.ts';
 import { messageText, type OutgoingMessage } from '../../../src/core/conversations/engine/outgoing-message.ts';
-import { ConversationEngine } from '../../../src/core/conversations/engine/run-turn.ts';
-import { ObligationReminderActions } from '../../../src/core/reminders/reminder-actions.ts';
 import type { Deliverer, DigestRecipient, MessageSender } from '../../../src/core/reminders/reminder-ports.ts';
-import { CycleReports } from '../../../src/core/reports/cycle-reports.ts';
 import type { Clock } from '../../../src/core/time/clock.ts';
 import { PrismaPeopleFacts, prismaAccess } from '../../../src/storage/prisma/prisma-access-relationships.ts';
 import { PrismaAccessRequestStore } from '../../../src/storage/prisma/prisma-access-requests.ts';
-import { PrismaConversationStore } from '../../../src/storage/prisma/prisma-conversation-store.ts';
-import { PrismaIdentityStore } from '../../../src/storage/prisma/prisma-identity-store.ts';
-import { PrismaReminderActionsStore } from '../../../src/storage/prisma/prisma-reminder-actions-store.ts';
 import { PrismaReportReads } from '../../../src/storage/prisma/prisma-report-reads.ts';
 import { type SeededSchool, seedSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
+import { storageBot } from '../../support/records-bot.ts';
 import { runDueJobs } from '../../../src/scheduler/job-worker.ts';
 import { jobDepsFor } from '../reminders/support/job-runs.ts';
 import { knownPerson } from '../reports/report-fixture.ts';
@@ -57,15 +51,7 @@ beforeAll(async () => {
   await db.prisma.planGoal.create({ data: { planId: plan.id, position: 0, kind: 'smart-target', title: 'Raise Year 9 practical scores' } });
   const reads = new PrismaReportReads(db.prisma);
   const access = prismaAccess(db.prisma);
-  bot = new TrellisBot({
-    engine: new ConversationEngine({ store: new PrismaConversationStore(db.prisma), clock, dialogs: ALL_DIALOGS }),
-    dialogs: ALL_DIALOGS,
-    identities: new PrismaIdentityStore(db.prisma),
-    reports: new CycleReports(reads, access),
-    actions: new ObligationReminderActions(new PrismaReminderActionsStore(db.prisma)),
-    clock,
-    access: new AccessRequests({ facts: new PrismaPeopleFacts(db.prisma), store: new PrismaAccessRequestStore(db.prisma), guard: access.guard, reads }),
-  });
+  bot = storageBot(db.prisma, clock, { access: new AccessRequests({ facts: new PrismaPeopleFacts(db.prisma), store: new PrismaAccessRequestStore(db.prisma), guard: access.guard, reads }) });
   for (const key of Object.keys(s.ids)) people[key] = await knownPerson(db.prisma, s.ids[key]!);
 });
 afterAll(() => db.drop());

@@ -3,22 +3,16 @@ import { relationshipsOn } from '../../../src/core/access/relationships.ts';
 import { ReviewerChanges } from '../../../src/core/access/reviewer-changes.ts';
 import type { Actor, KnownPerson } from '../../../src/core/bot/bot-ports.ts';
 import { growthHelp, parseGrowthCommand } from '../../../src/core/bot/growth-command.ts';
-import { TrellisBot } from '../../../src/core/bot/trellis-bot.ts';
-import { ALL_DIALOGS } from '../../../src/core/conversations/dialogs/all-dialogs.ts';
+import type { TrellisBot } from '../../../src/core/bot/trellis-bot.ts';
 import { messageText } from '../../../src/core/conversations/engine/outgoing-message.ts';
-import { ConversationEngine } from '../../../src/core/conversations/engine/run-turn.ts';
 import { PolicySchema } from '../../../src/core/policy/policy-schema.ts';
 import { getPreset } from '../../../src/core/policy/presets/index.ts';
-import { ObligationReminderActions } from '../../../src/core/reminders/reminder-actions.ts';
-import { CycleReports } from '../../../src/core/reports/cycle-reports.ts';
 import type { Clock } from '../../../src/core/time/clock.ts';
 import { PrismaPeopleFacts, prismaAccess } from '../../../src/storage/prisma/prisma-access-relationships.ts';
-import { PrismaConversationStore } from '../../../src/storage/prisma/prisma-conversation-store.ts';
-import { PrismaIdentityStore } from '../../../src/storage/prisma/prisma-identity-store.ts';
-import { PrismaReminderActionsStore } from '../../../src/storage/prisma/prisma-reminder-actions-store.ts';
 import { PrismaReportReads } from '../../../src/storage/prisma/prisma-report-reads.ts';
 import { PrismaReviewerChangeStore } from '../../../src/storage/prisma/prisma-reviewer-changes.ts';
 import { queuedNotifications } from '../../support/queued-notifications.ts';
+import { storageBot } from '../../support/records-bot.ts';
 import { seedSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { knownPerson } from '../reports/report-fixture.ts';
@@ -66,17 +60,9 @@ beforeAll(async () => {
   await seed('whmat', 'W');
   await seed('kingsmead', 'K');
   await seed('thomas-alleyne', 'H', true);
-  const reads = new PrismaReportReads(db.prisma);
-  const access = prismaAccess(db.prisma);
-  bot = new TrellisBot({
-    engine: new ConversationEngine({ store: new PrismaConversationStore(db.prisma), clock, dialogs: ALL_DIALOGS }),
-    dialogs: ALL_DIALOGS,
-    identities: new PrismaIdentityStore(db.prisma),
-    reports: new CycleReports(reads, access),
-    actions: new ObligationReminderActions(new PrismaReminderActionsStore(db.prisma)),
-    clock,
-    reviewerChanges: new ReviewerChanges({ facts: new PrismaPeopleFacts(db.prisma), store: new PrismaReviewerChangeStore(db.prisma) }),
-  });
+  const _reads = new PrismaReportReads(db.prisma);
+  const _access = prismaAccess(db.prisma);
+  bot = storageBot(db.prisma, clock, { reviewerChanges: new ReviewerChanges({ facts: new PrismaPeopleFacts(db.prisma), store: new PrismaReviewerChangeStore(db.prisma) }) });
 });
 afterAll(() => db.drop());
 
