@@ -78,6 +78,17 @@ describe('trellis teams', () => {
     expect(lineOf('t2@school.example')).toMatch(/Teams: no, Microsoft Graph could not find them or the app \(404.*no user with the e-mail t2@school\.example in the tenant\.$/);
   });
 
+  it('the people installed then get their reminder digest from the sweep, in the chat Graph gave, through the Bot Connector', async () => {
+    const swept = await runTrellisWith({ databaseUrl: db.url, env }, 'sweep', '--at', '2026-10-15T16:00:00+01:00', '--school', 'washwood');
+    expect(swept.code).toBe(0);
+    expect(swept.stdout).toContain('2026-10-15 head@school.example: 1 item — Your growth cycle: 1 thing');
+    expect(swept.stdout).toContain('2026-10-15 deputy@school.example: 1 item — Your growth cycle: 1 thing');
+    expect(swept.stdout).toMatch(/t1@school\.example: not sent \(no channel can reach them/);
+    // Each digest went to the one-on-one chat Graph named, as an Adaptive Card.
+    expect(connector.sent.map((sent) => sent.conversationId).sort()).toEqual([FakeGraph.chatIdOf('aad-deputy'), FakeGraph.chatIdOf('aad-head')]);
+    for (const sent of connector.sent) expect(JSON.stringify(sent.activity.attachments)).toContain('Your growth cycle: 1 thing');
+  });
+
   it('a dry run lists who would be installed and calls nothing', async () => {
     const before = graph.requests.length;
     const { code, stdout } = await trellis('teams', 'install', '--school', 'washwood', '--dry-run');
