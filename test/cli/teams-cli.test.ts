@@ -47,7 +47,10 @@ describe('trellis teams', () => {
     expect(unknown).toMatchObject({ code: 1, stderr: expect.stringMatching(/There is no school "nowhere"/) });
     const noSchool = await trellis('teams', 'install');
     expect(noSchool).toMatchObject({ code: 1, stderr: expect.stringMatching(/Give the school with --school/) });
-    expect(`${bad.stderr}${badApp.stderr}${unknown.stderr}`).not.toMatch(/at .*\.(ts|js)/);
+    // Chats made through Graph get our Bot Framework token: only Microsoft's connector may be named.
+    const elsewhere = await runTrellisWith({ databaseUrl: db.url, env: { ...env, TEAMS_ALLOW_LOOPBACK_SERVICE_URL: 'false', TEAMS_SERVICE_URL: 'https://connector.evil.example/' } }, 'teams', 'install', '--school', 'washwood');
+    expect(elsewhere).toMatchObject({ code: 1, stderr: expect.stringMatching(/^TEAMS_SERVICE_URL must be a Bot Framework host/) });
+    expect(`${bad.stderr}${badApp.stderr}${unknown.stderr}${elsewhere.stderr}`).not.toMatch(/at .*\.(ts|js)/);
   });
 
   it('says what to do when the school has no tenant with Graph set up', async () => {
