@@ -113,4 +113,20 @@ describe('trellis teams', () => {
     const again = await trellis('teams', 'tenants', 'remove', '--school', 'washwood', SCHOOL_TENANT);
     expect(again).toMatchObject({ code: 1, stderr: expect.stringMatching(/is not registered for "washwood"/) });
   });
+
+  it('registers a tenant for a whole trust (each of its schools) and removes it the same way', async () => {
+    const TRUST_TENANT = '7a6b5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c5d';
+    for (const slug of ['alum-rock', 'ward-end']) expect((await trellis('school', 'set', slug, '--policy', 'whmat', '--terms', TERMS, '--trust', 'acme')).code).toBe(0);
+    const added = await trellis('teams', 'tenants', 'add', '--trust', 'acme', TRUST_TENANT);
+    expect(added.stdout).toContain(`Registered Teams tenant ${TRUST_TENANT} for "alum-rock"`);
+    expect(added.stdout).toContain(`Registered Teams tenant ${TRUST_TENANT} for "ward-end"`);
+    expect((await trellis('teams', 'tenants')).stdout).toContain(`${TRUST_TENANT}: serves alum-rock, ward-end; no Graph install`);
+    const both = await trellis('teams', 'tenants', 'add', '--trust', 'acme', '--school', 'alum-rock', TRUST_TENANT);
+    expect(both).toMatchObject({ code: 1, stderr: expect.stringMatching(/Give the school with --school, or the trust with --trust/) });
+    const nowhere = await trellis('teams', 'tenants', 'add', '--trust', 'nowhere', TRUST_TENANT);
+    expect(nowhere).toMatchObject({ code: 1, stderr: expect.stringMatching(/There is no trust "nowhere" with schools/) });
+    const removed = await trellis('teams', 'tenants', 'remove', '--trust', 'acme', TRUST_TENANT);
+    expect(removed.stdout.trim().split('\n')).toHaveLength(2);
+    expect(await db.prisma.schoolChatWorkspace.count({ where: { tenantId: TRUST_TENANT } })).toBe(0);
+  });
 });

@@ -10,8 +10,8 @@ import { loadCliConfig, withServices } from '../with-services.ts';
 
 export const TEAMS_USAGE = [
   'trellis teams tenants [--json]',
-  'trellis teams tenants add --school SCHOOL TENANT-ID [--catalog-app-id APP-ID]',
-  'trellis teams tenants remove --school SCHOOL TENANT-ID',
+  'trellis teams tenants add --school SCHOOL|--trust TRUST TENANT-ID [--catalog-app-id APP-ID]',
+  'trellis teams tenants remove --school SCHOOL|--trust TRUST TENANT-ID',
   'trellis teams install --school SCHOOL [--dry-run]',
 ].join('\n');
 
@@ -36,13 +36,22 @@ export async function runTeamsCommand(args: string[], context: CommandContext): 
   if (what === 'tenants' && (verb === undefined || verb === 'list') && rest.length === 0) return listTenants(context, values.json === true);
   if (what === 'tenants' && (verb === 'add' || verb === 'remove') && rest.length === 1) {
     const tenant = rest[0]!.trim().toLowerCase();
-    const school = requireSchool(values.school);
+    const where = schoolOrTrust(values.school, values.trust);
     if (!GUID.test(tenant)) throw new CliError(`The tenant must be a Microsoft Entra tenant id (a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47): got ${rest[0]}.`);
     const catalogAppId = values['catalog-app-id']?.trim().toLowerCase();
     if (catalogAppId !== undefined && (verb === 'remove' || !GUID.test(catalogAppId))) {
       throw new CliError(verb === 'remove' ? '--catalog-app-id goes with add.' : `--catalog-app-id must be the app's id in the tenant's app catalogue (a GUID; Teams admin centre → Manage apps → Trellis → App ID): got ${values['catalog-app-id']}.`);
     }
-    return verb === 'add' ? addTenant(context, school, tenant, catalogAppId) : removeTenant(context, school, tenant);
+    return withServices(context, async (services) => {
+      const schools = await schoolsOf(services, where);
+      if (verb === 'add') {
+        for (const school of schools) await addTenant(context, services, school, tenant, catalogAppId);
+        return;
+      }
+      let removed = 0;
+      for (const school of schools) removed += (await removeTenant(context, services, school, tenant)) ? 1 : 0;
+      if (removed === 0) throw new CliError(`Teams tenant ${tenant} is not registered for ${'school' in where ? `"${where.school}"` : `any school of "${where.trust}"`}. Run trellis teams tenants to see them.`);
+    });
   }
   if (what === 'install' && verb === undefined) return install(context, requireSchool(values.school), values['dry-run'] === true);
   throw new CliError(`Usage:\n${TEAMS_USAGE}`);
@@ -53,27 +62,41 @@ function requireSchool(school: string | undefined): string {
   return school;
 }
 
+type Where = { school: string } | { trust: string };
+
+function schoolOrTrust(school: string | undefined, trust: string | undefined): Where {
+  if ((school === undefined) === (trust === undefined)) throw new CliError(`Give the school with --school, or the trust with --trust (its schools share the tenant).\n\nUsage:\n${TEAMS_USAGE}`);
+  return school === undefined ? { trust: trust! } : { school };
+}
+
+/** The school, or every school of the trust: a tenant registered for a trust is registered for each of its schools. */
+async function schoolsOf(services: Services, where: Where): Promise<{ id: string; slug: string }[]> {
+  if ('school' in where) return [{ id: await schoolId(services, where.school), slug: where.school }];
+  const schools = await services.teamsTenants.trustSchools(where.trust);
+  if (schools === undefined || schools.length === 0) throw new CliError(`There is no trust "${where.trust}" with schools: give a school its trust with trellis school set SCHOOL --trust ${where.trust} ….`);
+  return schools;
+}
+
 async function schoolId(services: Services, slug: string): Promise<string> {
   const school = await services.schools.findSchool(slug);
   if (school === undefined) throw new CliError(`There is no school "${slug}" yet: create it first with trellis school set ${slug} --policy … --terms ….`);
   return school.id;
 }
 
-async function addTenant(context: CommandContext, slug: string, tenant: string, catalogAppId: string | undefined): Promise<void> {
-  await withServices(context, async (services) => {
-    const { added, unlinked } = await services.teamsTenants.register(await schoolId(services, slug), tenant, catalogAppId);
-    context.output.out(added ? `Registered Teams tenant ${tenant} for "${slug}": Trellis answers it, and links its people from it (and their trust's other registered tenants) only.` : `Teams tenant ${tenant} was already registered for "${slug}".`);
-    if (catalogAppId !== undefined) context.output.out(`Trellis installs itself there for staff through Microsoft Graph with the catalogue app ${catalogAppId}: trellis teams install --school ${slug}.`);
-    if (unlinked > 0) context.output.out(`Unlinked ${unlinked} Teams account(s) of its people in other tenants: they link again from a registered one.`);
-  });
+async function addTenant(context: CommandContext, services: Services, school: { id: string; slug: string }, tenant: string, catalogAppId: string | undefined): Promise<void> {
+  const { added, unlinked } = await services.teamsTenants.register(school.id, tenant, catalogAppId);
+  const slug = school.slug;
+  context.output.out(added ? `Registered Teams tenant ${tenant} for "${slug}": Trellis answers it, and links its people from it (and their trust's other registered tenants) only.` : `Teams tenant ${tenant} was already registered for "${slug}".`);
+  if (catalogAppId !== undefined) context.output.out(`Trellis installs itself there for staff through Microsoft Graph with the catalogue app ${catalogAppId}: trellis teams install --school ${slug}.`);
+  if (unlinked > 0) context.output.out(`Unlinked ${unlinked} Teams account(s) of its people in other tenants: they link again from a registered one.`);
 }
 
-async function removeTenant(context: CommandContext, slug: string, tenant: string): Promise<void> {
-  await withServices(context, async (services) => {
-    const { removed, unlinked } = await services.teamsTenants.unregister(await schoolId(services, slug), tenant);
-    if (!removed) throw new CliError(`Teams tenant ${tenant} is not registered for "${slug}". Run trellis teams tenants to see them.`);
-    context.output.out(`Removed Teams tenant ${tenant} from "${slug}"${unlinked > 0 ? `; unlinked ${unlinked} account(s) of its people there` : ''}. Unless another school registers it (or it is TEAMS_TENANT_ID), Trellis now refuses its activities.`);
-  });
+/** Whether it was registered there. */
+async function removeTenant(context: CommandContext, services: Services, school: { id: string; slug: string }, tenant: string): Promise<boolean> {
+  const { removed, unlinked } = await services.teamsTenants.unregister(school.id, tenant);
+  if (!removed) return false;
+  context.output.out(`Removed Teams tenant ${tenant} from "${school.slug}"${unlinked > 0 ? `; unlinked ${unlinked} account(s) of its people there` : ''}. Unless another school registers it (or it is TEAMS_TENANT_ID), Trellis now refuses its activities.`);
+  return true;
 }
 
 async function listTenants(context: CommandContext, json: boolean): Promise<void> {
@@ -180,5 +203,5 @@ function summary(report: InstallReport): string {
 }
 
 function parse(args: string[]) {
-  return parseArgs({ args, strict: true, allowPositionals: true, options: { school: { type: 'string' }, 'catalog-app-id': { type: 'string' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } } });
+  return parseArgs({ args, strict: true, allowPositionals: true, options: { school: { type: 'string' }, trust: { type: 'string' }, 'catalog-app-id': { type: 'string' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } } });
 }

@@ -40,6 +40,8 @@ export interface TeamsTenantStore {
   /** Unregisters it: accounts of the school's people in it that no other registration covers are unlinked. */
   unregister(schoolId: string, tenantId: string): Promise<{ removed: boolean; unlinked: number }>;
   list(): Promise<TeamsTenantEntry[]>;
+  /** The schools of a trust (id and slug), to register a tenant for the whole trust; undefined when there is no such trust. */
+  trustSchools(trustSlug: string): Promise<{ id: string; slug: string }[] | undefined>;
   /** The tenants registered for the school or its trust that have a catalogue id. */
   graphTenantsOf(schoolId: string): Promise<GraphTenant[]>;
   recordFailure(personId: string, failure: TeamsInstallFailure): Promise<void>;

@@ -51,6 +51,11 @@ export class PrismaTeamsTenants implements TeamsTenantStore {
     return [...tenants.values()];
   }
 
+  async trustSchools(trustSlug: string): Promise<{ id: string; slug: string }[] | undefined> {
+    const trust = await this.#prisma.trust.findUnique({ where: { slug: trustSlug }, select: { schools: { select: { id: true, slug: true }, orderBy: { slug: 'asc' } } } });
+    return trust?.schools;
+  }
+
   async graphTenantsOf(schoolId: string): Promise<GraphTenant[]> {
     const tenants = await new PrismaIdentityStore(this.#prisma).workspacesOf(schoolId, 'teams');
     const rows = await this.#prisma.teamsTenant.findMany({ where: { tenantId: { in: tenants }, catalogAppId: { not: null } }, orderBy: { tenantId: 'asc' } });
