@@ -26,6 +26,9 @@ beforeAll(async () => {
   graph.users.set(`${SCHOOL_TENANT}:head@school.example`, 'aad-head');
   graph.users.set(`${SCHOOL_TENANT}:deputy@school.example`, 'aad-deputy');
   graph.users.set(`${SCHOOL_TENANT}:t1@school.example`, 'aad-t1');
+  // Ta1's sign-in name differs from her school address: Graph finds her by mail.
+  graph.users.set(`${SCHOOL_TENANT}:ta1@school.example`, 'aad-ta1');
+  graph.mailOnly.add(`${SCHOOL_TENANT}:ta1@school.example`);
   graph.installed.add(`${SCHOOL_TENANT}:aad-deputy`);
   graph.forbidden.add('aad-t1');
   env = { ...teamsTestEnv(db.url), TEAMS_GRAPH_LOGIN_URL: graph.loginUrl, TEAMS_GRAPH_URL: graph.graphUrl, TEAMS_SERVICE_URL: connector.url };
@@ -71,12 +74,13 @@ describe('trellis teams', () => {
   it('a roster import installs the app through Graph for the new staff, and trellis reach then gives the reasons for those it could not', async () => {
     const imported = await trellis('import', 'roster', ROSTER, '--school', 'washwood');
     expect(imported.stderr).toBe('');
-    expect(imported.stdout).toMatch(/^Teams: 1 installed, 1 already had it, 7 could not be reached \(trellis reach says why\)\.$/m);
-    expect(graph.requests.filter((r) => r.startsWith('POST /v1.0/users/')).sort()).toEqual(['POST /v1.0/users/aad-deputy/teamwork/installedApps', 'POST /v1.0/users/aad-head/teamwork/installedApps', 'POST /v1.0/users/aad-t1/teamwork/installedApps']);
+    expect(imported.stdout).toMatch(/^Teams: 2 installed, 1 already had it, 6 could not be reached \(trellis reach says why\)\.$/m);
+    expect(graph.requests.filter((r) => r.startsWith('POST /v1.0/users/')).sort()).toEqual(['deputy', 'head', 't1', 'ta1'].map((key) => `POST /v1.0/users/aad-${key}/teamwork/installedApps`));
     const reach = await trellis('reach', '--school', 'washwood');
     const lineOf = (email: string) => reach.stdout.split('\n').find((line) => line.includes(`<${email}>`));
     expect(lineOf('head@school.example')).toMatch(/Teams: yes\.$/);
     expect(lineOf('deputy@school.example')).toMatch(/Teams: yes\.$/);
+    expect(lineOf('ta1@school.example')).toMatch(/Teams: yes\.$/);
     expect(lineOf('t1@school.example')).toMatch(/Teams: no, Microsoft Graph refused to install Trellis for them \(403.*tenant 5f1c2b3a-4d5e-4f60-8a7b-9c0d1e2f3a4b, Graph answered 403 \(Forbidden\)/);
     expect(lineOf('t2@school.example')).toMatch(/Teams: no, Microsoft Graph could not find them or the app \(404.*no user with the e-mail t2@school\.example in the tenant\.$/);
   });
@@ -88,7 +92,8 @@ describe('trellis teams', () => {
     expect(swept.stdout).toContain('2026-10-15 deputy@school.example: 1 item — Your growth cycle: 1 thing');
     expect(swept.stdout).toMatch(/t1@school\.example: not sent \(no channel can reach them/);
     // Each digest went to the one-on-one chat Graph named, as an Adaptive Card.
-    expect(connector.sent.map((sent) => sent.conversationId).sort()).toEqual([FakeGraph.chatIdOf('aad-deputy'), FakeGraph.chatIdOf('aad-head')]);
+    expect(swept.stdout).toContain('2026-10-15 ta1@school.example: 1 item');
+    expect(connector.sent.map((sent) => sent.conversationId).sort()).toEqual([FakeGraph.chatIdOf('aad-deputy'), FakeGraph.chatIdOf('aad-head'), FakeGraph.chatIdOf('aad-ta1')]);
     for (const sent of connector.sent) expect(JSON.stringify(sent.activity.attachments)).toContain('Your growth cycle: 1 thing');
   });
 
@@ -99,14 +104,14 @@ describe('trellis teams', () => {
     expect(stdout).toContain(`Would install Trellis in Teams for the staff of "washwood" whom Teams cannot reach yet (tenants ${SCHOOL_TENANT}):`);
     expect(stdout).toMatch(/ <t1@school\.example>: would be installed\./);
     expect(stdout).not.toContain('<head@school.example>');
-    expect(stdout).toMatch(/^7 to install, 2 already reachable\.$/m);
+    expect(stdout).toMatch(/^6 to install, 3 already reachable\.$/m);
     expect(graph.requests.length).toBe(before);
   });
 
   it('removes a registration: its people are unlinked there and its Graph set-up goes', async () => {
-    expect(await db.prisma.platformIdentity.count({ where: { tenantId: SCHOOL_TENANT } })).toBe(2);
+    expect(await db.prisma.platformIdentity.count({ where: { tenantId: SCHOOL_TENANT } })).toBe(3);
     const removed = await trellis('teams', 'tenants', 'remove', '--school', 'washwood', SCHOOL_TENANT);
-    expect(removed.stdout).toContain(`Removed Teams tenant ${SCHOOL_TENANT} from "washwood"; unlinked 2 account(s) of its people there.`);
+    expect(removed.stdout).toContain(`Removed Teams tenant ${SCHOOL_TENANT} from "washwood"; unlinked 3 account(s) of its people there.`);
     expect(await db.prisma.platformIdentity.count({ where: { tenantId: SCHOOL_TENANT } })).toBe(0);
     expect(await db.prisma.teamsTenant.count()).toBe(0);
     expect((await trellis('teams', 'tenants')).stdout).toMatch(/No Teams tenant is registered for a school/);

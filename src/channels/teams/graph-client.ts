@@ -40,6 +40,7 @@ const RETRYABLE = new Set([429, 503, 504]);
 const TokenResponse = z.object({ access_token: z.string().min(1), expires_in: z.coerce.number().positive() });
 const UserResponse = z.looseObject({ id: z.string().min(1) });
 const InstallationList = z.looseObject({ value: z.array(z.looseObject({ id: z.string().min(1) })) });
+const UserList = InstallationList;
 const ChatResponse = z.looseObject({ id: z.string().min(1) });
 
 /**
@@ -57,15 +58,21 @@ export class GraphClient {
     this.#options = { attempts: 6, maxWaitMs: 5 * 60_000, ...options };
   }
 
-  /** The person's Entra object id in the tenant; undefined when no user has that e-mail (404). */
+  /**
+   * The person's Entra object id in the tenant: the user whose sign-in name (UPN) is the roster
+   * e-mail, else the one whose primary mail address is (a UPN can differ from the address staff
+   * use); undefined when neither exists.
+   */
   async userId(tenant: string, email: string): Promise<string | undefined> {
     try {
       const body = await this.#call(tenant, 'GET', `/users/${encodeURIComponent(email)}?$select=id`);
       return UserResponse.parse(body).id;
     } catch (error) {
-      if (error instanceof GraphError && error.status === 404) return undefined;
-      throw error;
+      if (!(error instanceof GraphError && error.status === 404)) throw error;
     }
+    const filter = encodeURIComponent(`mail eq '${email.replace(/'/g, "''")}'`);
+    const found = UserList.parse(await this.#call(tenant, 'GET', `/users?$filter=${filter}&$select=id`)).value;
+    return found.length === 1 ? found[0]!.id : undefined;
   }
 
   /** Installs the catalogue app for the user: `installed`, or `already-installed` on 409. */

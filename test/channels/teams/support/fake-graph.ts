@@ -19,6 +19,8 @@ export class FakeGraph {
   readonly consented = new Set<string>();
   /** `tenant:email` → the user's Entra object id. */
   readonly users = new Map<string, string>();
+  /** `tenant:email` of users whose sign-in name (UPN) is something else: found only by their mail address. */
+  readonly mailOnly = new Set<string>();
   /** `tenant:userId` of people who already have the app (POST answers 409). */
   readonly installed = new Set<string>();
   /** User ids for whom installing is refused (403, as an app permission policy does). */
@@ -87,9 +89,15 @@ export class FakeGraph {
   }
 
   #graph(tenant: string, method: string, path: string, query: URLSearchParams, text: string): Reply {
+    if (method === 'GET' && path === '/users') {
+      const mail = /^mail eq '([^']+)'$/.exec(query.get('$filter') ?? '')?.[1]?.toLowerCase();
+      const id = mail === undefined ? undefined : this.users.get(`${tenant}:${mail}`);
+      return { status: 200, body: { value: id === undefined ? [] : [{ id }] } };
+    }
     const user = /^\/users\/([^/]+)$/.exec(path);
     if (method === 'GET' && user) {
-      const id = this.users.get(`${tenant}:${user[1]!.toLowerCase()}`);
+      const key = `${tenant}:${user[1]!.toLowerCase()}`;
+      const id = this.mailOnly.has(key) ? undefined : this.users.get(key);
       return id === undefined ? { status: 404, body: { error: { code: 'Request_ResourceNotFound' } } } : { status: 200, body: { id } };
     }
     const installs = /^\/users\/([^/]+)\/teamwork\/installedApps$/.exec(path);
