@@ -104,11 +104,13 @@ export class GraphClient {
     const { attempts, wait, maxWaitMs, graphUrl } = this.#options;
     for (let attempt = 1; ; attempt++) {
       const token = await this.#token(tenant);
-      const response = await fetch(`${graphUrl.replace(/\/+$/, '')}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? null : JSON.stringify(body),
-      });
+      const response = await reach(`Microsoft Graph (${method} ${path.split('?')[0]})`, 'graph', () =>
+        fetch(`${graphUrl.replace(/\/+$/, '')}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          body: body === undefined ? null : JSON.stringify(body),
+        }),
+      );
       const text = await response.text();
       if (response.ok) return text === '' ? {} : JSON.parse(text);
       const code = graphErrorCode(text);
@@ -130,11 +132,13 @@ export class GraphClient {
     const { clock, loginUrl, clientId, clientSecret } = this.#options;
     const cached = this.#tokens.get(tenant);
     if (cached !== undefined && clock.now().getTime() < cached.expiresAt) return cached.token;
-    const response = await fetch(`${loginUrl.replace(/\/+$/, '')}/${encodeURIComponent(tenant)}/oauth2/v2.0/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ client_id: clientId, client_secret: clientSecret, scope: 'https://graph.microsoft.com/.default', grant_type: 'client_credentials' }),
-    });
+    const response = await reach(`Microsoft sign-in for tenant ${tenant}`, 'sign-in', () =>
+      fetch(`${loginUrl.replace(/\/+$/, '')}/${encodeURIComponent(tenant)}/oauth2/v2.0/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ client_id: clientId, client_secret: clientSecret, scope: 'https://graph.microsoft.com/.default', grant_type: 'client_credentials' }),
+      }),
+    );
     const text = await response.text();
     if (!response.ok) {
       const code = signInErrorCode(text);
@@ -143,6 +147,16 @@ export class GraphClient {
     const parsed = TokenResponse.parse(JSON.parse(text));
     this.#tokens.set(tenant, { token: parsed.access_token, expiresAt: clock.now().getTime() + (parsed.expires_in - 60) * 1000 });
     return parsed.access_token;
+  }
+}
+
+/** A request that could not be made at all (no network, DNS, refused) as a GraphError with status 0. */
+async function reach(what: string, stage: 'sign-in' | 'graph', request: () => Promise<Response>): Promise<Response> {
+  try {
+    return await request();
+  } catch (error) {
+    const cause = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    throw new GraphError(`could not reach ${what}: ${cause}`, 0, undefined, stage);
   }
 }
 

@@ -212,4 +212,9 @@ describe('the Graph client', () => {
     expect(paused).toEqual([]);
     graph.retryAfterSeconds = 7;
   });
+
+  it('turns a Graph it cannot reach into a plain failure for this run, not a crash', async () => {
+    const client = new GraphClient({ clientId: 'c', clientSecret: 's', loginUrl: 'http://127.0.0.1:9', graphUrl: graph.graphUrl, clock: fixedClock('2026-10-05T09:00:00Z'), wait: async () => {} });
+    await expect(client.userId(ALLEYNE_TENANT, 'nia@example.org')).rejects.toMatchObject({ name: 'GraphError', status: 0, stage: 'sign-in', message: expect.stringMatching(/^could not reach Microsoft sign-in for tenant /) });
+  });
 });
