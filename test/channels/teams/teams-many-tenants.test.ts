@@ -170,7 +170,7 @@ describe('installing the app through Microsoft Graph for staff who never opened 
       recipientId: alleyne.ids.nia!,
       date: '2026-10-05',
       title: 'Your growth cycle: 1 thing',
-      items: [{ obligationKey: 'ob-nia', label: 'Self-reflection', dueOn: '2026-10-16', rule: '002 §10', state: 'due-soon', point: 'due-in-10', actions: [{ label: 'Start', value: 'start:ob-nia' }] }],
+      items: [{ obligationKey: 'ob-nia', label: 'Self-reflection', dueOn: '2026-10-16', rule: 'test', state: 'due-soon', point: 'due-in-10', actions: [{ label: 'Start', value: 'start:ob-nia' }] }],
     };
     const result = await app.router.deliver({ key: 'digest:nia:2026-10-05', recipient: { id: alleyne.ids.nia!, email: emailOf('alleyne', 'nia'), fullName: 'Nia New' }, message });
     expect(result).toEqual({ ok: true });
