@@ -11,6 +11,7 @@ import { OUTBOX_USAGE, runOutboxCommand } from './commands/outbox-command.ts';
 import { REACH_USAGE, runReachCommand } from './commands/reach-command.ts';
 import { runSchoolCommand, SCHOOL_USAGE } from './commands/school-command.ts';
 import { runSlackCommand, SLACK_USAGE } from './commands/slack-command.ts';
+import { runTeamsCommand, TEAMS_USAGE } from './commands/teams-command.ts';
 import { POLICY_USAGE, runPolicyCommand } from './commands/policy-command.ts';
 import { TIMELINE_USAGE, runTimelineCommand } from './commands/timeline-command.ts';
 import type { CommandContext } from './command-context.ts';
@@ -34,7 +35,8 @@ Usage:
   ${REPORT_USAGE}
   ${OUTBOX_USAGE}
   ${REACH_USAGE}
-  ${SLACK_USAGE}`;
+  ${SLACK_USAGE}
+  ${TEAMS_USAGE.split('\n').join('\n  ')}`;
 
 type Command = (args: string[], context: CommandContext) => Promise<void>;
 
@@ -54,6 +56,7 @@ const COMMANDS: Record<string, Command> = {
   outbox: runOutboxCommand,
   reach: runReachCommand,
   slack: runSlackCommand,
+  teams: runTeamsCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code. Known mistakes print plain words, not stacks. */

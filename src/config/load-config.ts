@@ -37,6 +37,17 @@ export interface TeamsConfig {
   clientId: string;
   clientSecret: string;
   tenantId: string;
+  /** Installing the app for staff through Microsoft Graph (`trellis teams install`). */
+  graph: TeamsGraphConfig;
+}
+
+export interface TeamsGraphConfig {
+  /** Where app-only Graph tokens come from, per tenant: https://login.microsoftonline.com (a fake in tests). */
+  loginUrl: string;
+  /** https://graph.microsoft.com/v1.0 (a fake in tests). */
+  graphUrl: string;
+  /** The Bot Connector a chat made through Graph is reached at until its first activity names its own: https://smba.trafficmanager.net/teams/. */
+  serviceUrl: string;
 }
 
 export interface Config {
@@ -94,6 +105,9 @@ const envSchema = z.object({
   TEAMS_SKIP_AUTH: flag.default(false),
   TEAMS_ALLOW_LOOPBACK_SERVICE_URL: flag.default(false),
   TEAMS_LOGIN_URL: url.optional(),
+  TEAMS_GRAPH_LOGIN_URL: url.default('https://login.microsoftonline.com'),
+  TEAMS_GRAPH_URL: url.default('https://graph.microsoft.com/v1.0'),
+  TEAMS_SERVICE_URL: url.default('https://smba.trafficmanager.net/teams/'),
 });
 type EnvName = keyof typeof envSchema.shape;
 
@@ -121,6 +135,9 @@ const expectations: Record<EnvName, string> = {
   TEAMS_SKIP_AUTH: 'must be true or false',
   TEAMS_ALLOW_LOOPBACK_SERVICE_URL: 'must be true or false',
   TEAMS_LOGIN_URL: 'must be a URL',
+  TEAMS_GRAPH_LOGIN_URL: 'must be an http(s) URL (Microsoft\'s sign-in service, https://login.microsoftonline.com)',
+  TEAMS_GRAPH_URL: 'must be an http(s) URL (Microsoft Graph, https://graph.microsoft.com/v1.0)',
+  TEAMS_SERVICE_URL: 'must be an http(s) URL (the Bot Connector, https://smba.trafficmanager.net/teams/)',
 };
 const names = Object.keys(envSchema.shape) as EnvName[];
 
@@ -173,7 +190,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (config.slack && v.SLACK_API_URL) config.slack.apiUrl = v.SLACK_API_URL;
   if (v.TEAMS_CLIENT_ID && v.TEAMS_CLIENT_SECRET && v.TEAMS_TENANT_ID) {
-    config.teams = { clientId: v.TEAMS_CLIENT_ID, clientSecret: v.TEAMS_CLIENT_SECRET, tenantId: v.TEAMS_TENANT_ID };
+    const graph = { loginUrl: v.TEAMS_GRAPH_LOGIN_URL, graphUrl: v.TEAMS_GRAPH_URL, serviceUrl: v.TEAMS_SERVICE_URL };
+    config.teams = { clientId: v.TEAMS_CLIENT_ID, clientSecret: v.TEAMS_CLIENT_SECRET, tenantId: v.TEAMS_TENANT_ID, graph };
   }
   return config;
 }
@@ -212,6 +230,9 @@ function findCombinationProblems(raw: Partial<Record<EnvName, string>>): string[
   }
   if (raw.NODE_ENV === 'production' && ['true', '1', 'yes'].includes(raw.TEAMS_ALLOW_LOOPBACK_SERVICE_URL ?? '')) {
     problems.push('TEAMS_ALLOW_LOOPBACK_SERVICE_URL is refused when NODE_ENV=production: it is for tests against a fake Bot Connector on this machine.');
+  }
+  for (const name of ['TEAMS_GRAPH_LOGIN_URL', 'TEAMS_GRAPH_URL'] as const) {
+    if (raw.NODE_ENV === 'production' && raw[name]?.startsWith('http:')) problems.push(`${name} must be https when NODE_ENV=production: app-only Graph tokens travel to it.`);
   }
   if (raw.NODE_ENV === 'production' && raw.TEAMS_LOGIN_URL) {
     problems.push('TEAMS_LOGIN_URL is refused when NODE_ENV=production: token signing keys come only from Microsoft (login.botframework.com).');

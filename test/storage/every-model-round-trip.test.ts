@@ -266,6 +266,14 @@ describe('every model round-trips through the Prisma client', () => {
     covered.add('SlackInstallation');
     expect(await p.slackInstallation.findUniqueOrThrow({ where: { installKey: 'E0GRID' } })).toMatchObject({ teamId: null, isEnterpriseInstall: true, secret: 'v1.nonce.tag.ciphertext' });
 
+    await p.teamsTenant.create({ data: { tenantId: 'tenant-guid', catalogAppId: 'catalog-app-guid' } });
+    covered.add('TeamsTenant');
+    expect(await p.teamsTenant.findUniqueOrThrow({ where: { tenantId: 'tenant-guid' } })).toMatchObject({ catalogAppId: 'catalog-app-guid' });
+
+    await p.teamsInstallFailure.create({ data: { personId: teacher.id, tenantId: 'tenant-guid', outcome: 'forbidden', detail: 'Graph answered 403 (Forbidden)', attemptedAt: new Date('2026-11-30T18:00:00Z') } });
+    covered.add('TeamsInstallFailure');
+    expect(await p.teamsInstallFailure.findUniqueOrThrow({ where: { personId: teacher.id } })).toMatchObject({ outcome: 'forbidden', attemptedAt: new Date('2026-11-30T18:00:00Z') });
+
     await p.sweepMark.create({ data: { schoolId: school.id, sweptOn: day('2026-10-15'), sweptAt: new Date('2026-10-15T14:55:00.123456Z') } });
     covered.add('SweepMark');
     expect(await p.sweepMark.findUniqueOrThrow({ where: { schoolId: school.id } })).toMatchObject({ sweptOn: day('2026-10-15') });

@@ -48,7 +48,12 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       nodeEnv: 'production',
       slack: { botToken: 'xoxb-1-2-abc', signingSecret: 'shh', appToken: 'xapp-1-abc', apiUrl: 'http://127.0.0.1:9999/api/' },
-      teams: { clientId: 'client', clientSecret: 'secret', tenantId: 'tenant' },
+      teams: {
+        clientId: 'client',
+        clientSecret: 'secret',
+        tenantId: 'tenant',
+        graph: { loginUrl: 'https://login.microsoftonline.com', graphUrl: 'https://graph.microsoft.com/v1.0', serviceUrl: 'https://smba.trafficmanager.net/teams/' },
+      },
       teamsSkipAuth: false,
       teamsAllowLoopbackServiceUrl: false,
     });

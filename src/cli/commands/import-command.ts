@@ -8,6 +8,7 @@ import type { LeaversChoice, NamedPerson, RosterChanges } from '../../core/ports
 import type { CommandContext } from '../command-context.ts';
 import { readBinaryFile, readTextFile, requireInteger, requireIsoDate } from '../read-arguments.ts';
 import { withServices } from '../with-services.ts';
+import { installAfterImport } from './teams-command.ts';
 
 export const IMPORT_USAGE = 'trellis import roster FILE.csv|FILE.xlsx --school SCHOOL [--map "field=Column,…" | --mapping FILE.json] [--academic-year YYYY] [--leavers mark|keep] [--left-on YYYY-MM-DD]';
 
@@ -64,6 +65,8 @@ export async function runImportCommand(args: string[], context: CommandContext):
     for (const transfer of result.transfers) {
       context.output.out(`Moved to a new post part-way through the cycle: ${transfer.fullName} <${transfer.email}>. ${transfer.consequences.join(' ')}`);
     }
+    // Staff who never opened Trellis in Teams get it installed, where the school has Graph set up.
+    await installAfterImport(context, services, school);
     if (result.problems.length > 0) {
       const lines = result.problems.map((p) => `  ${result.unit} ${p.line}${p.email === undefined ? '' : ` (${p.email})`}: ${p.message}`);
       throw new CliError(`${result.problems.length} ${result.unit}${result.problems.length > 1 ? 's were' : ' was'} not loaded:\n${lines.join('\n')}`);

@@ -1,4 +1,5 @@
 import type { Role } from '../people/person.ts';
+import type { TeamsInstallFailure } from './teams-install-ports.ts';
 
 /** What storage knows about one of a person's chat accounts. */
 export interface ChatAccountFacts {
@@ -11,10 +12,13 @@ export interface ChatAccountFacts {
 
 /** An active person on a school's roster, with their chat accounts. */
 export interface PersonReachFacts {
+  id: string;
   email: string;
   fullName: string;
   role: Role;
   accounts: ChatAccountFacts[];
+  /** Why installing the Teams app for them through Graph last failed, if it did and has not worked since. */
+  teamsInstallFailure?: TeamsInstallFailure | undefined;
 }
 
 /** The storage side of `trellis reach`. */
@@ -26,6 +30,7 @@ export interface ReachReads {
 export type ChannelReach = { reachable: true; how: string } | { reachable: false; reason: string };
 
 export interface PersonReach {
+  id: string;
   email: string;
   fullName: string;
   role: Role;
@@ -43,10 +48,11 @@ export interface ReachReport {
  * reach` reports. Slack needs a linked account not refused since; without one, Trellis can only
  * try their roster e-mail in the workspace when it first writes, so they count as not reached
  * yet. Teams needs a personal chat with the app (a stored conversation reference) that has not
- * been refused since (a 403 marks the account).
+ * been refused since (a 403 marks the account); without one, a failed install through Graph
+ * (`trellis teams install`) is the reason given.
  */
 export function reachOf(person: PersonReachFacts): PersonReach {
-  return { email: person.email, fullName: person.fullName, role: person.role, slack: slackReach(person.accounts), teams: teamsReach(person.accounts) };
+  return { id: person.id, email: person.email, fullName: person.fullName, role: person.role, slack: slackReach(person.accounts), teams: teamsReach(person.accounts, person.teamsInstallFailure) };
 }
 
 /**
@@ -66,12 +72,22 @@ function slackReach(accounts: readonly ChatAccountFacts[]): ChannelReach {
   return { reachable: false, reason: 'no Slack account linked yet: they have not used Trellis in Slack (Trellis looks their e-mail up in the workspace when it first writes)' };
 }
 
-function teamsReach(accounts: readonly ChatAccountFacts[]): ChannelReach {
+function teamsReach(accounts: readonly ChatAccountFacts[], failure: TeamsInstallFailure | undefined): ChannelReach {
   const teams = accounts.filter((account) => account.platform === 'teams');
   if (teams.some(canMessageAccount)) return { reachable: true, how: 'personal chat with Trellis in Teams' };
+  if (failure !== undefined) return { reachable: false, reason: installFailureReason(failure) };
   if (teams.some((account) => account.reachable)) return { reachable: false, reason: 'known in Teams but has no personal chat with Trellis (only written in a channel or group chat)' };
   if (teams.length > 0) return { reachable: false, reason: 'removed or blocked Trellis in Teams (Teams refused a message)' };
   return { reachable: false, reason: 'never opened Trellis in Teams (the app is not installed for them)' };
+}
+
+/** A failed Graph install in words: what it means for the person and what to do. */
+export function installFailureReason(failure: TeamsInstallFailure): string {
+  const what =
+    failure.outcome === 'forbidden'
+      ? 'Microsoft Graph refused to install Trellis for them (403: an app permission policy blocks it for them, or the tenant has not granted TeamsAppInstallation.ReadWriteForUser.All)'
+      : 'Microsoft Graph could not find them or the app (404: no Teams account with their e-mail in the tenant, or Trellis is not in its app catalogue)';
+  return `${what}; tenant ${failure.tenant}, ${failure.detail}`;
 }
 
 /** Every active person's reach and the totals. */

@@ -1,8 +1,9 @@
 import { RoleSchema } from '../../core/people/person.ts';
 import type { ChatAccountFacts, PersonReachFacts, ReachReads } from '../../core/reach/reach.ts';
+import type { TeamsInstallFailure } from '../../core/reach/teams-install-ports.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 
-/** `trellis reach`'s facts: active people and their `platform_identities` rows, in one query. */
+/** `trellis reach`'s facts: active people, their `platform_identities` rows and any failed Teams install, in one query. */
 export class PrismaReachReads implements ReachReads {
   readonly #prisma: PrismaClient;
 
@@ -14,15 +15,28 @@ export class PrismaReachReads implements ReachReads {
     const rows = await this.#prisma.person.findMany({
       where: { schoolId, active: true, releasedEmail: null },
       orderBy: [{ fullName: 'asc' }, { email: 'asc' }],
-      select: { email: true, fullName: true, role: true, platformIdentities: { select: { platform: true, reachable: true, conversationRef: true } } },
+      select: {
+        id: true,
+        email: true,
+        fullName: true,
+        role: true,
+        platformIdentities: { select: { platform: true, reachable: true, conversationRef: true } },
+        teamsInstallFailure: { select: { tenantId: true, outcome: true, detail: true, attemptedAt: true } },
+      },
     });
     return rows.map((row) => ({
+      id: row.id,
       email: row.email,
       fullName: row.fullName,
       role: RoleSchema.catch('support').parse(row.role),
       accounts: row.platformIdentities.map(
         (account): ChatAccountFacts => ({ platform: account.platform as ChatAccountFacts['platform'], reachable: account.reachable, hasConversationRef: account.conversationRef !== null }),
       ),
+      teamsInstallFailure: row.teamsInstallFailure === null ? undefined : failureOf(row.teamsInstallFailure),
     }));
   }
+}
+
+function failureOf(row: { tenantId: string; outcome: string; detail: string; attemptedAt: Date }): TeamsInstallFailure {
+  return { tenant: row.tenantId, outcome: row.outcome === 'forbidden' ? 'forbidden' : 'not-found', detail: row.detail, at: row.attemptedAt };
 }

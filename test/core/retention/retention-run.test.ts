@@ -71,12 +71,13 @@ beforeAll(async () => {
   recent = [await seedEveryRecord(db.prisma, { schoolId: school.id, personId: teacher.id, otherId: head.id, year: 2021, text: text(2021) })];
   await seedEveryRecord(db.prisma, { schoolId: elsewhere.school.id, personId: other.id, otherId: otherHead.id, year: 2019, text: text(2019) });
   await db.prisma.platformIdentity.create({ data: { personId: leaver.id, platform: 'slack', tenantId: 'T1', platformUserId: 'ULEE' } });
+  await db.prisma.teamsInstallFailure.create({ data: { personId: leaver.id, tenantId: 'tenant-1', outcome: 'not-found', detail: 'no user with their e-mail', attemptedAt: new Date('2019-09-01T00:00:00Z') } });
   await db.prisma.platformIdentity.create({ data: { personId: teacher.id, platform: 'slack', tenantId: 'T1', platformUserId: 'UTOM' } });
 });
 afterAll(() => db.drop());
 
 function expectedGone(): Record<string, number> {
-  const gone: Record<string, number> = { people: 1, platform_identities: 1 };
+  const gone: Record<string, number> = { people: 1, platform_identities: 1, teams_install_failures: 1 };
   for (const seeded of old) for (const [table, rows] of Object.entries(seeded)) gone[table] = (gone[table] ?? 0) + rows.length;
   return gone;
 }
@@ -160,7 +161,7 @@ describe('retention (003 §14.3, 004 §11.2)', () => {
       expect(row.cycleYear).toBeLessThanOrEqual(2019);
       expect(row.reason).toBe('retention');
       expect(row.deletedAt).toEqual(new Date(NOW));
-      expect(oldIds.has(row.recordId) || row.kind === 'people' || row.kind === 'platform_identities').toBe(true);
+      expect(oldIds.has(row.recordId) || ['people', 'platform_identities', 'teams_install_failures'].includes(row.kind)).toBe(true);
     }
     const everything = JSON.stringify(log);
     expect(everything).not.toContain('Confidential notes');
