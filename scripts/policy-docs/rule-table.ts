@@ -176,6 +176,7 @@ function otherRules(policy: Policy): OtherRule[] {
       reviewers.rule,
       `${reviewers.maxRevieweesPerReviewer === undefined ? '' : `\`import roster\` names anyone reviewing more than ${reviewers.maxRevieweesPerReviewer} people${reviewers.maxExemptFlags.length > 0 ? ` (not those flagged ${reviewers.maxExemptFlags.join(' or ')})` : ''}. `}Default reviewer: the ${reviewers.defaultReviewer.replace(/-/g, ' ')}; ${reviewers.revieweeMayRequestChange ? 'a reviewee may ask in writing, with reasons, for another reviewer (`change-reviewer`); the head or the PM deputy names a replacement (`replace-reviewer`) or declines with a reason the reviewee is told (`keep-reviewer`)' : 'the policy provides no request for another reviewer'}; ${reviewers.changingReviewerRestartsCycle ? 'a new reviewer restarts the cycle' : 'a change of reviewer never restarts the cycle: what is open passes to the new reviewer and what is done stays'}.`,
     ],
+    ...replacementStatusRows(policy),
     roleTransferRow(policy),
     ...partTimeRows(policy),
     ['Confidentiality', policy.confidentiality.rule, `Records kept ${policy.confidentiality.retentionYears} years after the end of their academic year, then destroyed by the daily retention run; the deletion log keeps no content.`],
@@ -242,4 +243,12 @@ function partTimeRows(policy: Policy): OtherRule[] {
   if (partTime.planMaxProRata) parts.push('The most expectations their plan holds is pro-rated by their FTE, rounded up, never below one.');
   if (partTime.interpretation !== undefined) parts.push(`**Interpretation:** ${partTime.interpretation}`);
   return [['Part-time staff', partTime.rule, parts.join(' ')]];
+}
+
+/** 002 §28: a replacement reviewer's status in the staffing structure (`src/core/people/staffing-status.ts`). */
+function replacementStatusRows(policy: Policy): OtherRule[] {
+  const status = policy.reviewers.replacementStatusAtLeastLineManager;
+  if (status === undefined) return [];
+  const text = `\`replace-reviewer\` refuses, plainly and storing nothing, a replacement who is not the reviewee’s line manager and whose status in the staffing structure is below the line manager’s.${status.interpretation === undefined ? '' : ` **Interpretation:** ${status.interpretation}`}`;
+  return [['Replacement reviewer’s status', status.rule, text]];
 }

@@ -51,7 +51,7 @@ export interface SubjectFacts {
   /** The school policy's access-on-request rules (002 §18); absent means the policy has none. */
   confidentiality?: Pick<Policy['confidentiality'], 'lineManagerAccessOnRequest' | 'tellRevieweeWhoWasGrantedAccess' | 'rule'> | undefined;
   /** The school policy's rules on changing reviewer (002 §27–29, 004 §3.10); absent means the policy has none. */
-  reviewerChanges?: Pick<Policy['reviewers'], 'revieweeMayRequestChange' | 'changingReviewerRestartsCycle' | 'rule'> | undefined;
+  reviewerChanges?: Pick<Policy['reviewers'], 'revieweeMayRequestChange' | 'changingReviewerRestartsCycle' | 'replacementStatusAtLeastLineManager' | 'rule'> | undefined;
 }
 
 export type ReviewerBasis =

@@ -263,6 +263,12 @@ export const PolicySchema = z.strictObject({
     changingReviewerRestartsCycle: z.literal(false, {
       error: 'Trellis never restarts a cycle when the reviewer changes (002 §29: "a performance management cycle will not begin again"); set it to false',
     }),
+    /**
+     * 002 §28: a replacement reviewer who is not the reviewee's line manager has an equivalent or
+     * higher status in the staffing structure than that line manager; `replace-reviewer` refuses
+     * anyone lower (status as `staffingStatus` reads it from the roster). Absent: no such rule.
+     */
+    replacementStatusAtLeastLineManager: z.strictObject({ rule: RuleRef, interpretation: z.string().min(1).optional() }).optional(),
     rule: RuleRef,
   }),
   /**

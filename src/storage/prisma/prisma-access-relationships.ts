@@ -162,7 +162,9 @@ function confidentialityOf(value: unknown): SubjectFacts['confidentiality'] {
 function reviewerChangesOf(value: unknown): SubjectFacts['reviewerChanges'] {
   if (typeof value !== 'object' || value === null) return undefined;
   const r = value as Record<string, unknown>;
-  return { revieweeMayRequestChange: r.revieweeMayRequestChange === true, changingReviewerRestartsCycle: false, rule: typeof r.rule === 'string' ? r.rule : '' };
+  const status = r.replacementStatusAtLeastLineManager as Record<string, unknown> | undefined;
+  const replacementStatusAtLeastLineManager = typeof status === 'object' && status !== null && typeof status.rule === 'string' ? { rule: status.rule } : undefined;
+  return { revieweeMayRequestChange: r.revieweeMayRequestChange === true, changingReviewerRestartsCycle: false, replacementStatusAtLeastLineManager, rule: typeof r.rule === 'string' ? r.rule : '' };
 }
 
 interface FactRow {

@@ -114,6 +114,8 @@ const READERS: Record<string, readonly string[] | { pending: string }> = {
   'reviewers.maxExemptFlags': ['src/core/roster/review-load.ts'],
   'reviewers.revieweeMayRequestChange': [REVIEWER_CHANGES, RULE_TABLES],
   'reviewers.changingReviewerRestartsCycle': [REVIEWER_CHANGES, RULE_TABLES],
+  'reviewers.replacementStatusAtLeastLineManager.rule': [REVIEWER_CHANGES, RULE_TABLES],
+  'reviewers.replacementStatusAtLeastLineManager.interpretation': [RULE_TABLES],
   'reviewers.rule': [RULE_TABLES],
   'roleTransfer.originalReviewerChecksIn': ['src/core/roster/role-transfer.ts', RULE_TABLES],
   'roleTransfer.headDecidesRestartAndReviewer': ['src/core/roster/role-transfer.ts', RULE_TABLES],
