@@ -242,7 +242,15 @@ function partTimeRows(policy: Policy): OtherRule[] {
   if (partTime.observationCapProRata) parts.push('The observation cap is pro-rated by their FTE, rounded up (the plan’s agreed amount and the observation dialog both use it).');
   if (partTime.planMaxProRata) parts.push('The most expectations their plan holds is pro-rated by their FTE, rounded up, never below one.');
   if (partTime.interpretation !== undefined) parts.push(`**Interpretation:** ${partTime.interpretation}`);
-  return [['Part-time staff', partTime.rule, parts.join(' ')]];
+  const rows: OtherRule[] = [['Part-time staff', partTime.rule, parts.join(' ')]];
+  const late = partTime.lateStarters;
+  if (late !== undefined) {
+    const lateParts = [`Someone whose roster \`start_date\` falls after the cycle began is told, when writing their plan: “${late.prompt}”.`];
+    if (late.planMaxProRata) lateParts.push('The most expectations their plan holds is pro-rated by the share of the cycle left from their first day (times any FTE), rounded up, never below one.');
+    if (late.interpretation !== undefined) lateParts.push(`**Interpretation:** ${late.interpretation}`);
+    rows.push(['Starting part-way through the year', late.rule, lateParts.join(' ')]);
+  }
+  return rows;
 }
 
 /** 002 §28: a replacement reviewer's status in the staffing structure (`src/core/people/staffing-status.ts`). */

@@ -220,6 +220,14 @@ export const PolicySchema = z.strictObject({
       rule: RuleRef,
       /** How Trellis reads the seed here, and why; printed in docs/policies. */
       interpretation: z.string().min(1).optional(),
+      /**
+       * Someone who starts part-way through the year (003 §7.3, 004 §5.9): `planMaxProRata` scales
+       * the plan's most expectations by the share of the cycle left from their first day (times
+       * their FTE), and `prompt` is what the plan dialog tells them. Absent: nothing is said.
+       */
+      lateStarters: z
+        .strictObject({ planMaxProRata: z.boolean(), prompt: z.string().min(1), rule: RuleRef, interpretation: z.string().min(1).optional() })
+        .optional(),
     })
     .optional(),
   /**

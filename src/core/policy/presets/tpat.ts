@@ -51,6 +51,11 @@ export const tpat: PolicyInput = {
     planMaxProRata: false,
     planPrompt: 'As you work part time, make your goals realistic for the time you have.',
     rule: '003 §7.3 (part-time employees’ goals should be realistic)',
+    lateStarters: {
+      planMaxProRata: false,
+      prompt: 'As you started part way through the year, make your goals realistic for the time left in it.',
+      rule: '003 §7.3 (goals of someone who starts part way through an academic year should be realistic)',
+    },
   },
   reviewers: {
     defaultReviewer: 'coach',
