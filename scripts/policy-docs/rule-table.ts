@@ -226,7 +226,8 @@ function observationText(observation: Policy['observation']): string {
 /** 002 §35, 003 §7.4, 004 §4.4: a move to a new post part-way through a cycle, as the roster import applies it (`src/core/roster/role-transfer.ts`). */
 function roleTransferRow(policy: Policy): OtherRule {
   const transfer = policy.roleTransfer;
-  const seen = 'A roster import that changes someone’s line manager or role after their cycle has begun names the move; the new reviewer takes over what is open and what is done stays.';
+  const seen =
+    'A roster import that changes someone’s line manager or role after their cycle has begun names the move; the new reviewer takes over what is open and what is done stays. The person and their reviewers before and after the move (and the head, where the head decides) are messaged through the durable queue, in the import’s transaction, once.';
   if (transfer === undefined) return ['Moving post mid-cycle', undefined, `${seen} The policy says nothing more, so the cycle carries on.`];
   const parts = [seen];
   if (transfer.originalReviewerChecksIn) parts.push(`The reviewer before the move owes a check-in with them within ${TRANSFER_CHECK_IN_SCHOOL_DAYS} school days of the import (the roster carries no date for the move), reminded like any deadline, so feedback is up to date before the new post.`);
