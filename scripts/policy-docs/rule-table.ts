@@ -154,6 +154,14 @@ function otherRules(policy: Policy): OtherRule[] {
     ['Plan agreement', policy.planAgreement.rule, `${policy.planAgreement.requiredBeforeSubmission ? 'The reviewer agrees the plan before it counts' : 'The plan counts once saved'}${policy.planAgreement.amendableByAgreement ? '; an agreed plan can be changed, and goes back for agreement' : '; an agreed plan cannot be changed'}.`],
   );
   if (policy.leadershipGoal !== undefined) rules.push(['Leadership goal', policy.leadershipGoal.rule, `Added to the plan, ${policy.leadershipGoal.fields.length} questions, for ${appliesToText(policy.leadershipGoal.appliesTo, policy.coverage.roles)}.`]);
+  const senior = policy.leadershipGoal?.seniorLeaders;
+  if (senior !== undefined) {
+    rules.push([
+      'Senior leaders’ leadership goal',
+      senior.rule,
+      `Added to the plan instead, ${senior.fields.length} questions linked to the whole-school strategic priorities, for ${appliesToText(senior.appliesTo, policy.coverage.roles)}: ${senior.fields.map((f) => `“${f.question}”`).join(' ')}`,
+    ]);
+  }
   rules.push([
     'Check-ins',
     checkIns.rule,

@@ -182,7 +182,17 @@ export const PolicySchema = z.strictObject({
   plan: PlanSchema,
   planAgreement: z.strictObject({ requiredBeforeSubmission: z.boolean(), amendableByAgreement: z.boolean(), rule: RuleRef }),
   leadershipGoal: z
-    .strictObject({ appliesTo: AppliesToSchema, fields: z.array(PlanFieldSchema).min(1), rule: RuleRef })
+    .strictObject({
+      appliesTo: AppliesToSchema,
+      fields: z.array(PlanFieldSchema).min(1),
+      rule: RuleRef,
+      /**
+       * 001 "Evaluating your process": senior leaders' goals are linked to the whole-school
+       * strategic priorities. Those it applies to are asked these questions instead (and take
+       * precedence over `appliesTo`); absent: everyone with a leadership goal is asked `fields`.
+       */
+      seniorLeaders: z.strictObject({ appliesTo: AppliesToSchema, fields: z.array(PlanFieldSchema).min(1), rule: RuleRef }).optional(),
+    })
     .optional(),
   checkIns: z.strictObject({
     typicalMinutes: z.number().int().min(5).max(120),

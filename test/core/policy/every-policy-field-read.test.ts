@@ -71,6 +71,7 @@ const READERS: Record<string, readonly string[] | { pending: string }> = {
   'planAgreement.amendableByAgreement': [PLAN],
   'planAgreement.rule': ['src/core/conversations/dialogs/plan-agreement.dialog.ts'],
   'leadershipGoal.rule': [PLAN],
+  'leadershipGoal.seniorLeaders.rule': [APPLIES_TO, RULE_TABLES],
   'checkIns.typicalMinutes': ['src/core/conversations/dialogs/schedule/meeting-steps.ts'],
   'checkIns.wellbeingCheck': [CHECK_IN],
   'checkIns.avoid': ['src/core/scheduling/time-warnings.ts'],
@@ -155,7 +156,7 @@ function shared(path: string): string {
   return path
     .replace(/^(obligations\[\]\.(opens|due)|payThreshold\.window\.due)\./, '<date rule>.')
     .replace(/^.*\.appliesTo\.|^plan\.widerImpactRequiredFor\./, '<applies to>.')
-    .replace(/^(reflection\.closingPrompts|plan\.fields|leadershipGoal\.fields)\[\]\./, '<question>.');
+    .replace(/^(reflection\.closingPrompts|plan\.fields|leadershipGoal\.fields|leadershipGoal\.seniorLeaders\.fields)\[\]\./, '<question>.');
 }
 
 /** The settings themselves, not the groups they sit in. */

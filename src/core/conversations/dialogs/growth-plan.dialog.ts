@@ -6,7 +6,7 @@ import { type DialogEnv, defineDialog } from '../engine/define-dialog.ts';
 import { type JsonValue, textOf, type Values } from '../engine/json-value.ts';
 import { type OutgoingMessage, say } from '../engine/outgoing-message.ts';
 import { inSection, type Step, textStep } from '../engine/step.ts';
-import { appliesToPerson, cycleOrExplain, firstName } from './dialog-helpers.ts';
+import { cycleOrExplain, firstName, leadershipGoalFor } from './dialog-helpers.ts';
 import { expectationsShape } from './plan/expectations-shape.ts';
 import { goalsShape } from './plan/goals-shape.ts';
 import { growPlanShape } from './plan/grow-plan-shape.ts';
@@ -47,7 +47,7 @@ export const growthPlanDialog = defineDialog({
     const { policy } = env;
     const span = cycleDates(policy, cycle.academicYear);
     const shape = shapeFor(policy, env, span);
-    const leadership = policy.leadershipGoal !== undefined && appliesToPerson(policy.leadershipGoal.appliesTo, env.person) ? policy.leadershipGoal : undefined;
+    const leadership = leadershipGoalFor(policy, env.person);
     const leadershipSteps: Step[] = (leadership?.fields ?? []).map((field) =>
       textStep({ name: `leadership-${field.id}`, label: `Leadership goal — ${field.question}`, question: `Leadership goal: ${field.question}`, hint: field.hint }),
     );
