@@ -17,6 +17,8 @@ import type { ReachReads } from './core/reach/reach.ts';
 import { PrismaReachReads } from './storage/prisma/prisma-reach-reads.ts';
 import { PrismaSlackInstallDirectory } from './storage/prisma/prisma-slack-install-directory.ts';
 import type { InstallationDirectory } from './core/bot/installation-ports.ts';
+import type { PeopleFacts } from './core/access/access-ports.ts';
+import { PrismaPeopleFacts } from './storage/prisma/prisma-access-relationships.ts';
 
 /** Everything the core needs, wired to real storage. The one place that picks implementations. */
 export interface Services {
@@ -38,6 +40,8 @@ export interface Services {
   reach: ReachReads;
   /** The Slack workspaces Trellis was installed in through "Add to Slack" (`trellis slack installs`). */
   slackInstalls: InstallationDirectory;
+  /** The facts behind who is who (`relationshipsOn`), for `trellis timeline --school … --email …`. */
+  people: PeopleFacts;
   close(): Promise<void>;
 }
 
@@ -57,6 +61,7 @@ export async function openServices(config: Pick<Config, 'databaseUrl' | 'dataDir
     governors: new PrismaGovernorsReads(database.prisma),
     reach: new PrismaReachReads(database.prisma),
     slackInstalls: new PrismaSlackInstallDirectory(database.prisma),
+    people: new PrismaPeopleFacts(database.prisma),
     close: () => database.close(),
   };
 }

@@ -1,3 +1,4 @@
+import { HEAD_REVIEWER_NAMES } from '../../src/core/access/relationships.ts';
 import { kindInfo } from '../../src/core/obligations/obligation-kinds.ts';
 import type { DateRule } from '../../src/core/policy/date-rule.ts';
 import type { AppliesTo, ObligationRule, Owner, Policy } from '../../src/core/policy/policy-schema.ts';
@@ -185,6 +186,7 @@ function otherRules(policy: Policy): OtherRule[] {
       `${reviewers.maxRevieweesPerReviewer === undefined ? '' : `\`import roster\` names anyone reviewing more than ${reviewers.maxRevieweesPerReviewer} people${reviewers.maxExemptFlags.length > 0 ? ` (not those flagged ${reviewers.maxExemptFlags.join(' or ')})` : ''}. `}Default reviewer: the ${reviewers.defaultReviewer.replace(/-/g, ' ')}; ${reviewers.revieweeMayRequestChange ? 'a reviewee may ask in writing, with reasons, for another reviewer (`change-reviewer`); the head or the PM deputy names a replacement (`replace-reviewer`) or declines with a reason the reviewee is told (`keep-reviewer`)' : 'the policy provides no request for another reviewer'}; ${reviewers.changingReviewerRestartsCycle ? 'a new reviewer restarts the cycle' : 'a change of reviewer never restarts the cycle: what is open passes to the new reviewer and what is done stays'}.`,
     ],
     ...replacementStatusRows(policy),
+    ...headReviewerRows(policy),
     roleTransferRow(policy),
     ...partTimeRows(policy),
     ['Confidentiality', policy.confidentiality.rule, `Records kept ${policy.confidentiality.retentionYears} years after the end of their academic year, then destroyed by the daily retention run; the deletion log keeps no content.`],
@@ -268,4 +270,18 @@ function replacementStatusRows(policy: Policy): OtherRule[] {
   if (status === undefined) return [];
   const text = `\`replace-reviewer\` refuses, plainly and storing nothing, a replacement who is not the reviewee’s line manager and whose status in the staffing structure is below the line manager’s.${status.interpretation === undefined ? '' : ` **Interpretation:** ${status.interpretation}`}`;
   return [['Replacement reviewer’s status', status.rule, text]];
+}
+
+/** 002 §22–24, 003 §6.3, 004 §9.1: who reviews the head (`headReviewersOf` in `src/core/access/relationships.ts`). */
+function headReviewerRows(policy: Policy): OtherRule[] {
+  const panel = policy.headReviewers;
+  if (panel === undefined) return [];
+  const who = panel.members.map((member) => `${HEAD_REVIEWER_NAMES[member]}${panel.chair === member ? ' (chairing)' : ''}`).join(' and ');
+  return [
+    [
+      'Who reviews the head',
+      panel.rule,
+      `The head is reviewed by ${who}. The trust’s CEO is the roster’s trust leader; governors and an external adviser are the school’s named contacts (\`trellis school contact\`), or the body itself when none is named. \`trellis timeline --school … --email …\` shows them for the head’s items; what they owe with the head is reminded to the head, who takes part, since they are not on the roster.`,
+    ],
+  ];
 }

@@ -1,3 +1,4 @@
+import type { HeadReviewerContact } from './access/relationships.ts';
 import type { DeadlineObligation } from './deadlines/deadline-obligation.ts';
 import type { QueuedNotification } from './notifications/notification-queue.ts';
 import type { StaffMember } from './people/staff-member.ts';
@@ -14,6 +15,9 @@ export interface SchoolRepository {
   /** Creates or updates a school by slug; a trust slug creates the trust if needed. */
   saveSchool(input: Omit<School, 'id'> & { trustName?: string | undefined }): Promise<{ school: School; created: boolean }>;
   findSchool(slug: string): Promise<School | undefined>;
+  /** The head's reviewers the school named who are not on the roster (002 §22–24, 003 §6.3, 004 §9.1). */
+  headReviewerContacts(schoolId: string): Promise<HeadReviewerContact[]>;
+  setHeadReviewerContacts(schoolId: string, contacts: readonly HeadReviewerContact[]): Promise<void>;
 }
 
 /** Someone the roster import names in its output. */

@@ -17,6 +17,9 @@ export type { ObligationKind } from '../obligations/obligation-kinds.ts';
 /** Who owes an obligation, resolved to a person later from the roster and assignments. */
 export const OWNERS = ['reviewee', 'reviewer', 'coach', 'head', 'governors'] as const;
 export const OwnerSchema = z.enum(OWNERS);
+
+/** Who can review the head: the trust's CEO (a `trust-leader` on the roster), the chair of the (local) governing body, a panel of governors, an external adviser. */
+export const HEAD_REVIEWER_MEMBERS = ['trust-ceo', 'chair-of-governors', 'governors-panel', 'external-adviser'] as const;
 export type Owner = z.infer<typeof OwnerSchema>;
 
 const AppliesToSchema = z
@@ -302,6 +305,20 @@ export const PolicySchema = z.strictObject({
       rule: RuleRef,
     })
     .optional(),
+  /**
+   * Who reviews the head (002 §22–24: three governors, the trust's CEO chairing; 003 §6.3: the CEO
+   * and the Chair of the LGB; 004 §9.1: an external school improvement partner), resolved by
+   * `headReviewersOf` to the roster's trust leader, a named contact of the school, or the body.
+   * Absent: the policy does not say (001), and the head's reviewer is their line manager.
+   */
+  headReviewers: z
+    .strictObject({
+      members: z.array(z.enum(HEAD_REVIEWER_MEMBERS)).min(1),
+      /** The member who chairs the head's meetings (002 §24: the CEO). */
+      chair: z.enum(HEAD_REVIEWER_MEMBERS).optional(),
+      rule: RuleRef,
+    })
+    .optional(),
   confidentiality: z.strictObject({
     lineManagerAccessOnRequest: z.boolean(),
     tellRevieweeWhoWasGrantedAccess: z.boolean(),
@@ -315,6 +332,7 @@ export const PolicySchema = z.strictObject({
 });
 
 export type Policy = z.infer<typeof PolicySchema>;
+export type HeadReviewerMember = (typeof HEAD_REVIEWER_MEMBERS)[number];
 export type PolicyInput = z.input<typeof PolicySchema>;
 export type PlanShape = Policy['plan']['shape'];
 export type AppliesTo = z.infer<typeof AppliesToSchema>;

@@ -104,6 +104,7 @@ export const thomasAlleyne: PolicyInput = {
     rule: '002 §25–29',
   },
   roleTransfer: { originalReviewerChecksIn: false, headDecidesRestartAndReviewer: true, rule: '002 §35' },
+  headReviewers: { members: ['governors-panel', 'trust-ceo'], chair: 'trust-ceo', rule: '002 §22–24 (three governors appointed by the governing body; the CEO of the MAT chairs the head’s meetings)' },
   confidentiality: {
     lineManagerAccessOnRequest: true,
     tellRevieweeWhoWasGrantedAccess: true,

@@ -64,6 +64,7 @@ export const tpat: PolicyInput = {
     rule: '003 §6.1–6.5 (a coach might not be the line manager)',
   },
   roleTransfer: { originalReviewerChecksIn: true, headDecidesRestartAndReviewer: false, rule: '003 §7.4 (the original coach checks in before the new post; goals reviewed for the new role)' },
+  headReviewers: { members: ['trust-ceo', 'chair-of-governors'], rule: '003 §6.3 (the CEO and the Chair of the LGB)' },
   confidentiality: {
     lineManagerAccessOnRequest: false,
     tellRevieweeWhoWasGrantedAccess: true,

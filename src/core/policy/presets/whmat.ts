@@ -95,6 +95,7 @@ export const whmat: PolicyInput = {
     rule: '004 §3.9–3.10',
   },
   roleTransfer: { originalReviewerChecksIn: true, headDecidesRestartAndReviewer: false, rule: '004 §4.4 (the original appraiser checks in before the new post; a new appraiser or amended expectations agreed jointly)' },
+  headReviewers: { members: ['external-adviser'], rule: '004 §9.1 (an external school improvement partner who is suitably qualified)' },
   confidentiality: {
     lineManagerAccessOnRequest: false,
     tellRevieweeWhoWasGrantedAccess: true,
