@@ -19,6 +19,8 @@ import { PrismaSlackInstallDirectory } from './storage/prisma/prisma-slack-insta
 import type { InstallationDirectory } from './core/bot/installation-ports.ts';
 import type { TeamsTenantStore } from './core/reach/teams-install-ports.ts';
 import { PrismaTeamsTenants } from './storage/prisma/prisma-teams-tenants.ts';
+import type { PeopleFacts } from './core/access/access-ports.ts';
+import { PrismaPeopleFacts } from './storage/prisma/prisma-access-relationships.ts';
 
 /** Everything the core needs, wired to real storage. The one place that picks implementations. */
 export interface Services {
@@ -42,6 +44,8 @@ export interface Services {
   slackInstalls: InstallationDirectory;
   /** The Teams tenants each school registered, their Graph set-up, and failed installs (`trellis teams`). */
   teamsTenants: TeamsTenantStore;
+  /** The facts behind who is who (`relationshipsOn`), for `trellis timeline --school … --email …`. */
+  people: PeopleFacts;
   close(): Promise<void>;
 }
 
@@ -62,6 +66,7 @@ export async function openServices(config: Pick<Config, 'databaseUrl' | 'dataDir
     reach: new PrismaReachReads(database.prisma),
     slackInstalls: new PrismaSlackInstallDirectory(database.prisma),
     teamsTenants: new PrismaTeamsTenants(database.prisma),
+    people: new PrismaPeopleFacts(database.prisma),
     close: () => database.close(),
   };
 }

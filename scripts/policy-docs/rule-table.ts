@@ -1,3 +1,4 @@
+import { HEAD_REVIEWER_NAMES } from '../../src/core/access/relationships.ts';
 import { kindInfo } from '../../src/core/obligations/obligation-kinds.ts';
 import type { DateRule } from '../../src/core/policy/date-rule.ts';
 import type { AppliesTo, ObligationRule, Owner, Policy } from '../../src/core/policy/policy-schema.ts';
@@ -154,6 +155,14 @@ function otherRules(policy: Policy): OtherRule[] {
     ['Plan agreement', policy.planAgreement.rule, `${policy.planAgreement.requiredBeforeSubmission ? 'The reviewer agrees the plan before it counts' : 'The plan counts once saved'}${policy.planAgreement.amendableByAgreement ? '; an agreed plan can be changed, and goes back for agreement' : '; an agreed plan cannot be changed'}.`],
   );
   if (policy.leadershipGoal !== undefined) rules.push(['Leadership goal', policy.leadershipGoal.rule, `Added to the plan, ${policy.leadershipGoal.fields.length} questions, for ${appliesToText(policy.leadershipGoal.appliesTo, policy.coverage.roles)}.`]);
+  const senior = policy.leadershipGoal?.seniorLeaders;
+  if (senior !== undefined) {
+    rules.push([
+      'Senior leaders’ leadership goal',
+      senior.rule,
+      `Added to the plan instead, ${senior.fields.length} questions linked to the whole-school strategic priorities, for ${appliesToText(senior.appliesTo, policy.coverage.roles)}: ${senior.fields.map((f) => `“${f.question}”`).join(' ')}`,
+    ]);
+  }
   rules.push([
     'Check-ins',
     checkIns.rule,
@@ -176,6 +185,8 @@ function otherRules(policy: Policy): OtherRule[] {
       reviewers.rule,
       `${reviewers.maxRevieweesPerReviewer === undefined ? '' : `\`import roster\` names anyone reviewing more than ${reviewers.maxRevieweesPerReviewer} people${reviewers.maxExemptFlags.length > 0 ? ` (not those flagged ${reviewers.maxExemptFlags.join(' or ')})` : ''}. `}Default reviewer: the ${reviewers.defaultReviewer.replace(/-/g, ' ')}; ${reviewers.revieweeMayRequestChange ? 'a reviewee may ask in writing, with reasons, for another reviewer (`change-reviewer`); the head or the PM deputy names a replacement (`replace-reviewer`) or declines with a reason the reviewee is told (`keep-reviewer`)' : 'the policy provides no request for another reviewer'}; ${reviewers.changingReviewerRestartsCycle ? 'a new reviewer restarts the cycle' : 'a change of reviewer never restarts the cycle: what is open passes to the new reviewer and what is done stays'}.`,
     ],
+    ...replacementStatusRows(policy),
+    ...headReviewerRows(policy),
     roleTransferRow(policy),
     ...partTimeRows(policy),
     ['Confidentiality', policy.confidentiality.rule, `Records kept ${policy.confidentiality.retentionYears} years after the end of their academic year, then destroyed by the daily retention run; the deletion log keeps no content.`],
@@ -225,7 +236,8 @@ function observationText(observation: Policy['observation']): string {
 /** 002 §35, 003 §7.4, 004 §4.4: a move to a new post part-way through a cycle, as the roster import applies it (`src/core/roster/role-transfer.ts`). */
 function roleTransferRow(policy: Policy): OtherRule {
   const transfer = policy.roleTransfer;
-  const seen = 'A roster import that changes someone’s line manager or role after their cycle has begun names the move; the new reviewer takes over what is open and what is done stays.';
+  const seen =
+    'A roster import that changes someone’s line manager or role after their cycle has begun names the move; the new reviewer takes over what is open and what is done stays. The person and their reviewers before and after the move (and the head, where the head decides) are messaged through the durable queue, in the import’s transaction, once.';
   if (transfer === undefined) return ['Moving post mid-cycle', undefined, `${seen} The policy says nothing more, so the cycle carries on.`];
   const parts = [seen];
   if (transfer.originalReviewerChecksIn) parts.push(`The reviewer before the move owes a check-in with them within ${TRANSFER_CHECK_IN_SCHOOL_DAYS} school days of the import (the roster carries no date for the move), reminded like any deadline, so feedback is up to date before the new post.`);
@@ -241,5 +253,35 @@ function partTimeRows(policy: Policy): OtherRule[] {
   if (partTime.observationCapProRata) parts.push('The observation cap is pro-rated by their FTE, rounded up (the plan’s agreed amount and the observation dialog both use it).');
   if (partTime.planMaxProRata) parts.push('The most expectations their plan holds is pro-rated by their FTE, rounded up, never below one.');
   if (partTime.interpretation !== undefined) parts.push(`**Interpretation:** ${partTime.interpretation}`);
-  return [['Part-time staff', partTime.rule, parts.join(' ')]];
+  const rows: OtherRule[] = [['Part-time staff', partTime.rule, parts.join(' ')]];
+  const late = partTime.lateStarters;
+  if (late !== undefined) {
+    const lateParts = [`Someone whose roster \`start_date\` falls after the cycle began is told, when writing their plan: “${late.prompt}”.`];
+    if (late.planMaxProRata) lateParts.push('The most expectations their plan holds is pro-rated by the share of the cycle left from their first day (times any FTE), rounded up, never below one.');
+    if (late.interpretation !== undefined) lateParts.push(`**Interpretation:** ${late.interpretation}`);
+    rows.push(['Starting part-way through the year', late.rule, lateParts.join(' ')]);
+  }
+  return rows;
+}
+
+/** 002 §28: a replacement reviewer's status in the staffing structure (`src/core/people/staffing-status.ts`). */
+function replacementStatusRows(policy: Policy): OtherRule[] {
+  const status = policy.reviewers.replacementStatusAtLeastLineManager;
+  if (status === undefined) return [];
+  const text = `\`replace-reviewer\` refuses, plainly and storing nothing, a replacement who is not the reviewee’s line manager and whose status in the staffing structure is below the line manager’s.${status.interpretation === undefined ? '' : ` **Interpretation:** ${status.interpretation}`}`;
+  return [['Replacement reviewer’s status', status.rule, text]];
+}
+
+/** 002 §22–24, 003 §6.3, 004 §9.1: who reviews the head (`headReviewersOf` in `src/core/access/relationships.ts`). */
+function headReviewerRows(policy: Policy): OtherRule[] {
+  const panel = policy.headReviewers;
+  if (panel === undefined) return [];
+  const who = panel.members.map((member) => `${HEAD_REVIEWER_NAMES[member]}${panel.chair === member ? ' (chairing)' : ''}`).join(' and ');
+  return [
+    [
+      'Who reviews the head',
+      panel.rule,
+      `The head is reviewed by ${who}. The trust’s CEO is the roster’s trust leader; governors and an external adviser are the school’s named contacts (\`trellis school contact\`), or the body itself when none is named. \`trellis timeline --school … --email …\` shows them for the head’s items; what they owe with the head is reminded to the head, who takes part, since they are not on the roster.`,
+    ],
+  ];
 }

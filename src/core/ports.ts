@@ -1,4 +1,6 @@
+import type { HeadReviewerContact } from './access/relationships.ts';
 import type { DeadlineObligation } from './deadlines/deadline-obligation.ts';
+import type { QueuedNotification } from './notifications/notification-queue.ts';
 import type { StaffMember } from './people/staff-member.ts';
 import type { ColumnMapping } from './roster/column-mapping.ts';
 import type { RosterRow } from './roster/parse-roster-csv.ts';
@@ -13,6 +15,9 @@ export interface SchoolRepository {
   /** Creates or updates a school by slug; a trust slug creates the trust if needed. */
   saveSchool(input: Omit<School, 'id'> & { trustName?: string | undefined }): Promise<{ school: School; created: boolean }>;
   findSchool(slug: string): Promise<School | undefined>;
+  /** The head's reviewers the school named who are not on the roster (002 §22–24, 003 §6.3, 004 §9.1). */
+  headReviewerContacts(schoolId: string): Promise<HeadReviewerContact[]>;
+  setHeadReviewerContacts(schoolId: string, contacts: readonly HeadReviewerContact[]): Promise<void>;
 }
 
 /** Someone the roster import names in its output. */
@@ -31,6 +36,13 @@ export interface RosterOptions {
   leftOn: string;
   /** E-mails of the file's bad lines: those people are in the file, so never taken for leavers. */
   alsoInFile: readonly string[];
+  /**
+   * What to tell people about the change, decided by the core from the school's staff as they were
+   * before the rows were written and as they are after (both on `today`, read in the transaction);
+   * the notifications are queued in that same transaction, so they exist exactly when the import
+   * committed (role transfers, 002 §35, 003 §7.4, 004 §4.4).
+   */
+  tell?: { at: Date; decide: (staff: { before: readonly StaffMember[]; after: readonly StaffMember[] }) => readonly QueuedNotification[] } | undefined;
 }
 
 export interface RosterChanges {

@@ -2,6 +2,8 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messageText } from '../../src/core/conversations/engine/outgoing-message.ts';
+import { queuedNotifications } from '../support/queued-notifications.ts';
 import { runTrellisWith } from '../support/run-cli.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
@@ -36,6 +38,14 @@ async function moveTara(slug: string, policy: string): Promise<{ stdout: string;
   return { stdout, file };
 }
 
+/** Who was told about a move, by e-mail, and what, read back from the durable queue. */
+async function toldAbout(slug: string): Promise<{ to: string; text: string }[]> {
+  const tara = await personId(`t1@${slug}.example`);
+  const people = await db.prisma.person.findMany({ where: { email: { endsWith: `@${slug}.example` } }, select: { id: true, email: true } });
+  const emailOf = new Map(people.map((p) => [p.id, p.email]));
+  return (await queuedNotifications(db.prisma, `notify:role-transfer:${tara}:`)).map((n) => ({ to: emailOf.get(n.personId) ?? n.personId, text: n.messages.map(messageText).join('\n') }));
+}
+
 describe('trellis import roster: a move to a new post part-way through the cycle', () => {
   it('004 §4.4: the original appraiser is asked for a check-in before the new post; the new appraiser takes over the open items; importing again adds nothing', async () => {
     const { stdout, file } = await moveTara('washwood', 'whmat');
@@ -54,9 +64,32 @@ describe('trellis import roster: a move to a new post part-way through the cycle
     expect(await db.prisma.obligation.count({ where: { personId: tara, key: { contains: ':transfer-check-in:' } } })).toBe(1);
   });
 
+  it('004 §4.4: the person, their appraiser before the move and the new one are told through the durable queue, once, and the head is not asked to decide', async () => {
+    const told = await toldAbout('washwood');
+    expect(told.map((n) => n.to).sort()).toEqual(['deputy@washwood.example', 'hod.maths@washwood.example', 't1@washwood.example']);
+    expect(told.find((n) => n.to === 't1@washwood.example')?.text).toBe(
+      'The staff list now records your move to a new post (line manager now Dev Deputy), from Thu 11 Feb. Dev Deputy reviews you from today: what was still open passes to them and what is done stays. Mo Maths, your reviewer before the move, is asked to hold a check-in with you by Wed 24 Feb, so feedback is up to date before the new post (004 §4.4 (the original appraiser checks in before the new post; a new appraiser or amended expectations agreed jointly); within 5 school days of the move being recorded).',
+    );
+    expect(told.find((n) => n.to === 'hod.maths@washwood.example')?.text).toMatch(/^Tara One has moved to a new post \(line manager now Dev Deputy\)\. As their reviewer before the move, please hold a check-in with them by Wed 24 Feb, so feedback is up to date/);
+    expect(told.find((n) => n.to === 'deputy@washwood.example')?.text).toMatch(/^Tara One has moved to a new post \(line manager now Dev Deputy\) and you review them from today/);
+    // Queued in the import's transaction: one row each, with its delivery job; the import run again queued nothing more.
+    const rows = await db.prisma.nudgeOutbox.findMany({ where: { key: { startsWith: `notify:role-transfer:${await personId('t1@washwood.example')}:` } } });
+    expect(rows.map((r) => r.status)).toEqual(['pending', 'pending', 'pending']);
+  });
+
   it('002 §35: the import says the head decides whether the cycle begins again and whether to change the reviewer, and asks for no check-in', async () => {
     const { stdout } = await moveTara('alleyne', 'thomas-alleyne');
     expect(stdout).toContain('The head decides whether their cycle begins again and whether to change the reviewer (002 §35); until then the cycle carries on, reviewed by Dev Deputy.');
     expect(await db.prisma.obligation.count({ where: { personId: await personId('t1@alleyne.example'), key: { contains: ':transfer-check-in:' } } })).toBe(0);
+  });
+
+  it('002 §35: the head, who decides whether the cycle begins again, is told with the person and their old and new reviewer', async () => {
+    const told = await toldAbout('alleyne');
+    expect(told.map((n) => n.to).sort()).toEqual(['deputy@alleyne.example', 'head@alleyne.example', 'hod.maths@alleyne.example', 't1@alleyne.example']);
+    expect(told.find((n) => n.to === 'head@alleyne.example')?.text).toBe(
+      'Tara One has moved to a new post part-way through the cycle (line manager now Dev Deputy). You decide whether their cycle begins again and whether to change their reviewer (002 §35); until then it carries on, reviewed by Dev Deputy.',
+    );
+    expect(told.find((n) => n.to === 't1@alleyne.example')?.text).toMatch(/The head decides whether your cycle begins again and whether to change your reviewer \(002 §35\); until then it carries on\.$/);
+    expect(told.find((n) => n.to === 'hod.maths@alleyne.example')?.text).toBe('Tara One has moved to a new post (line manager now Dev Deputy); Dev Deputy reviews them from today, and what you still had open for them has passed to Dev Deputy.');
   });
 });

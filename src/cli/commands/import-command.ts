@@ -63,7 +63,7 @@ export async function runImportCommand(args: string[], context: CommandContext):
       context.output.out(`Note: ${warning.reviewer} reviews ${warning.reviewees.length} people (${warning.reviewees.join(', ')}); the policy expects at most ${warning.max} (${warning.rule}). Ask the head to confirm the exception or to name another reviewer.`);
     }
     for (const transfer of result.transfers) {
-      context.output.out(`Moved to a new post part-way through the cycle: ${transfer.fullName} <${transfer.email}>. ${transfer.consequences.join(' ')}`);
+      context.output.out(`Moved to a new post part-way through the cycle: ${transfer.fullName} <${transfer.email}>. ${transfer.consequences.join(' ')} They, their reviewers before and after the move${transfer.decides?.by === 'head' ? ' and the head' : ''} are told in Trellis.`);
     }
     // Staff who never opened Trellis in Teams get it installed, where the school has Graph set up.
     await installAfterImport(context, services, school);

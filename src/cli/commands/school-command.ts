@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { parseReminderWindow, type ReminderWindow, withReminderWindow } from '../../core/reminders/reminder-window.ts';
+import { HEAD_REVIEWER_NAMES } from '../../core/access/relationships.ts';
+import { addHeadReviewerContact, removeHeadReviewerContact } from '../../core/schools/head-reviewer-contacts.ts';
 import { InvalidSlugError, setSchool } from '../../core/schools/set-school.ts';
 import { CliError } from '../cli-error.ts';
 import type { CommandContext } from '../command-context.ts';
@@ -13,11 +15,13 @@ export const SCHOOL_USAGE = [
   'trellis school set SCHOOL --policy PRESET|FILE --terms FILE [--name NAME] [--trust TRUST] [--reminder-window HH:MM-HH:MM]',
   'trellis school set SCHOOL --reminder-window HH:MM-HH:MM   (an existing school: only its reminder window changes)',
   'trellis school set SCHOOL [--slack-team T…]… [--teams-tenant TENANT-ID]…   (the Slack workspaces and Teams tenants its staff use)',
+  'trellis school contact SCHOOL [--as MEMBER --name NAME [--email EMAIL] | --remove NAME]   (the head’s reviewers not on the roster: governors, an external adviser)',
 ].join('\n');
 
 /** `trellis school set`: create or update a school with its policy and term dates. */
 export async function runSchoolCommand(args: string[], context: CommandContext): Promise<void> {
   const [verb, ...rest] = args;
+  if (verb === 'contact') return runContactCommand(rest, context);
   if (verb !== 'set') throw new CliError(`Unknown school command "${verb ?? ''}".\n\nUsage:\n${SCHOOL_USAGE}`);
   let parsed: ReturnType<typeof parse>;
   try {
@@ -124,4 +128,44 @@ function parse(args: string[]) {
       'teams-tenant': { type: 'string', multiple: true },
     },
   });
+}
+
+/**
+ * `trellis school contact`: names the head's reviewers who are not on the roster (002 §22–24: the
+ * governors; 003 §6.3: the Chair of the LGB; 004 §9.1: the external adviser), so the one model of
+ * who is who shows a person rather than a body; with no options, lists them.
+ */
+async function runContactCommand(args: string[], context: CommandContext): Promise<void> {
+  let parsed: ReturnType<typeof parseContact>;
+  try {
+    parsed = parseContact(args);
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\n\nUsage:\n${SCHOOL_USAGE}`);
+  }
+  const [slug, ...extra] = parsed.positionals;
+  const { values } = parsed;
+  if (slug === undefined || extra.length > 0) throw new CliError(`Give exactly one school id.\n\nUsage:\n${SCHOOL_USAGE}`);
+  await withServices(context, async (services) => {
+    const school = await services.schools.findSchool(slug);
+    if (school === undefined) throw new CliError(`There is no school "${slug}".`);
+    const contacts = await services.schools.headReviewerContacts(school.id);
+    const adding = values.as !== undefined || values.name !== undefined || values.email !== undefined;
+    if (adding && values.remove !== undefined) throw new CliError('Either name a contact (--as, --name, --email) or --remove one, not both.');
+    if (!adding && values.remove === undefined) {
+      const panel = school.policy.headReviewers;
+      context.output.out(panel === undefined ? `${school.policy.organisation}'s policy does not say who reviews the head.` : `The head is reviewed by ${panel.members.map((m) => HEAD_REVIEWER_NAMES[m]).join(' and ')} (${panel.rule}).`);
+      if (contacts.length === 0) context.output.out('No one is named yet.');
+      for (const c of contacts) context.output.out(`  ${c.fullName}${c.email === undefined ? '' : ` <${c.email}>`}: ${HEAD_REVIEWER_NAMES[c.member]}`);
+      return;
+    }
+    const change =
+      values.remove !== undefined ? removeHeadReviewerContact(contacts, values.remove) : addHeadReviewerContact(school.policy, contacts, { member: values.as ?? '', fullName: values.name ?? '', email: values.email });
+    if (!change.ok) throw new CliError(change.error);
+    await services.schools.setHeadReviewerContacts(school.id, change.contacts);
+    context.output.out(change.said);
+  });
+}
+
+function parseContact(args: string[]) {
+  return parseArgs({ args, strict: true, allowPositionals: true, options: { as: { type: 'string' }, name: { type: 'string' }, email: { type: 'string' }, remove: { type: 'string' } } });
 }

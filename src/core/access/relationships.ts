@@ -1,6 +1,6 @@
 import type { IsoDate } from '../calendar/iso-date.ts';
 import type { Flag, Role } from '../people/person.ts';
-import type { Policy } from '../policy/policy-schema.ts';
+import type { HeadReviewerMember, Policy } from '../policy/policy-schema.ts';
 
 /**
  * One model of who is who. Storage returns the plain facts about a person (one SQL query in
@@ -50,8 +50,10 @@ export interface SubjectFacts {
   trustLeaderIds: readonly string[];
   /** The school policy's access-on-request rules (002 §18); absent means the policy has none. */
   confidentiality?: Pick<Policy['confidentiality'], 'lineManagerAccessOnRequest' | 'tellRevieweeWhoWasGrantedAccess' | 'rule'> | undefined;
+  /** The head's reviewers the school named who are not on the roster (governors, an external adviser); none when absent. */
+  headReviewerContacts?: readonly HeadReviewerContact[] | undefined;
   /** The school policy's rules on changing reviewer (002 §27–29, 004 §3.10); absent means the policy has none. */
-  reviewerChanges?: Pick<Policy['reviewers'], 'revieweeMayRequestChange' | 'changingReviewerRestartsCycle' | 'rule'> | undefined;
+  reviewerChanges?: Pick<Policy['reviewers'], 'revieweeMayRequestChange' | 'changingReviewerRestartsCycle' | 'replacementStatusAtLeastLineManager' | 'rule'> | undefined;
 }
 
 export type ReviewerBasis =
@@ -152,4 +154,41 @@ export function appealManagerOf(relationships: Relationships, appeals: NonNullab
 /** The people (among candidates) a viewer reviews on a day, by the one rule above. */
 export function revieweesAmong(viewerId: string, candidates: readonly SubjectFacts[], on: IsoDate): SubjectFacts[] {
   return candidates.filter((facts) => facts.person.active && hasReviewerPowers(viewerId, relationshipsOn(facts, on)));
+}
+
+/** What each kind of head's reviewer is called in a message. */
+export const HEAD_REVIEWER_NAMES: Record<HeadReviewerMember, string> = {
+  'trust-ceo': 'the trust’s CEO',
+  'chair-of-governors': 'the chair of the local governing body',
+  'governors-panel': 'the governors appointed to review the head',
+  'external-adviser': 'the external school improvement partner',
+};
+
+/** A head's reviewer who is not on the roster, named by the school so they can be told and shown (governors, an external adviser). */
+export interface HeadReviewerContact {
+  member: HeadReviewerMember;
+  fullName: string;
+  email?: string | undefined;
+}
+
+/** One of the head's reviewers: someone on the roster, a named contact, or only the body the policy names. */
+export type HeadReviewer = { member: HeadReviewerMember; chairs: boolean } & ({ kind: 'person'; id: string } | { kind: 'contact'; fullName: string; email?: string | undefined } | { kind: 'body' });
+
+/**
+ * Who reviews the head (002 §22–24, 003 §6.3, 004 §9.1), in the policy's order: the trust's CEO is
+ * the roster's trust leader (or a named contact); governors and an external adviser are the
+ * school's named contacts, or the body the policy names when the school has named no one. Empty
+ * when the policy does not say (001): the head's reviewer is then their line manager, as anyone's.
+ */
+export function headReviewersOf(relationships: Relationships, policy: Pick<Policy, 'headReviewers'>, contacts: readonly HeadReviewerContact[] = []): HeadReviewer[] {
+  const panel = policy.headReviewers;
+  if (panel === undefined) return [];
+  return panel.members.flatMap((member): HeadReviewer[] => {
+    const chairs = panel.chair === member;
+    const ceo = member === 'trust-ceo' ? relationships.trustLeaderIds[0] : undefined;
+    if (ceo !== undefined) return [{ member, chairs, kind: 'person', id: ceo }];
+    const named = contacts.filter((contact) => contact.member === member);
+    if (named.length > 0) return named.map((contact) => ({ member, chairs, kind: 'contact', fullName: contact.fullName, email: contact.email }));
+    return [{ member, chairs, kind: 'body' }];
+  });
 }

@@ -1,6 +1,7 @@
 import type { KnownPerson } from '../bot/bot-ports.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import { say } from '../conversations/engine/outgoing-message.ts';
+import { staffingStatus } from '../people/staffing-status.ts';
 import { readableDate } from '../reports/readable-date.ts';
 import type { PeopleFacts, ReviewerChangeRecord, ReviewerChangeStore } from './access-ports.ts';
 import { type AccessOutcome, pickOne, requestCode } from './access-requests.ts';
@@ -79,6 +80,8 @@ export class ReviewerChanges {
     const rules = subject.reviewerChanges;
     const rule = rules?.rule ?? '002 §27–29';
     const today = londonDateOf(now);
+    const tooJunior = await this.#belowRequiredStatus(subject, request, chosen);
+    if (tooJunior !== undefined) return reply(tooJunior);
     // The policy's changingReviewerRestartsCycle is false in every policy the format accepts
     // (002 §29): the grant hands over what is open and leaves the cycle and its records as they are.
     const carriesOn = 'The cycle carries on: nothing already done is redone, and what was still open passes to the new reviewer';
@@ -107,6 +110,26 @@ export class ReviewerChanges {
     const declined = await this.#store.decline(found.request.id, { decidedById: decider.id, at: now, note, notify });
     if (!declined) return reply('That request was decided a moment ago by someone else; nothing was changed.');
     return { messages: [say(`Declined. ${found.request.revieweeName} has been told your reason.`)] };
+  }
+
+  /**
+   * 002 §28: a replacement who is not the reviewee's line manager must have an equivalent or higher
+   * status in the staffing structure than the line manager (with none on the roster, than the
+   * reviewer being replaced). The plain refusal, or undefined when the choice stands.
+   */
+  async #belowRequiredStatus(subject: SubjectFacts, request: ReviewerChangeRecord, chosen: SubjectFacts): Promise<string | undefined> {
+    const required = subject.reviewerChanges?.replacementStatusAtLeastLineManager;
+    const lineManagerId = subject.person.lineManagerId;
+    if (required === undefined || chosen.person.id === lineManagerId || chosen.person.id === subject.headIds[0]) return undefined;
+    const measureId = lineManagerId ?? request.reviewerId;
+    if (measureId === undefined) return undefined;
+    const [measure] = await this.#facts.factsOf([measureId]);
+    if (measure === undefined) return undefined;
+    const theirs = staffingStatus(chosen.person);
+    const needed = staffingStatus(measure.person);
+    if (theirs.rank >= needed.rank) return undefined;
+    const whose = measureId === lineManagerId ? `${request.revieweeName}’s line manager, ${measure.person.fullName}` : `the reviewer being replaced, ${measure.person.fullName}`;
+    return `${chosen.person.fullName} can’t be ${request.revieweeName}’s reviewer: a replacement reviewer must have an equivalent or higher status in the staffing structure than ${whose} (${needed.name}), and the staff list has ${chosen.person.fullName} as ${theirs.name} (${required.rule}). Please name someone of at least that status, the line manager, or the head.`;
   }
 
   /** Waiting requests the person may decide: as the head of the reviewee's school or the PM deputy, never their own nor one about them. */

@@ -63,6 +63,8 @@ export interface DialogPerson {
   flags: readonly Flag[];
   /** The roster's full-time equivalent, when it gives one (002 Annex 1 §3, 004 §5.9). */
   fte?: number | undefined;
+  /** The roster's start date, their first day at the school (003 §7.3, 004 §5.9); absent when it gives none. */
+  startDate?: IsoDate | undefined;
   /** The school's policy document as stored; the core validates it. */
   policy: unknown;
   /** Changes whenever the school row does, so a parsed policy can be cached against it. */

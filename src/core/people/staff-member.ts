@@ -11,5 +11,7 @@ export interface StaffMember extends PersonProfile {
   reviewerId?: string | undefined;
   /** The current coach, where the policy has one that may differ from the line manager (003 §6.1). */
   coachId?: string | undefined;
+  /** The head of their own school on the day, as `relationshipsOn` decides it. */
+  headId?: string | undefined;
   active: boolean;
 }

@@ -17,6 +17,9 @@ export type { ObligationKind } from '../obligations/obligation-kinds.ts';
 /** Who owes an obligation, resolved to a person later from the roster and assignments. */
 export const OWNERS = ['reviewee', 'reviewer', 'coach', 'head', 'governors'] as const;
 export const OwnerSchema = z.enum(OWNERS);
+
+/** Who can review the head: the trust's CEO (a `trust-leader` on the roster), the chair of the (local) governing body, a panel of governors, an external adviser. */
+export const HEAD_REVIEWER_MEMBERS = ['trust-ceo', 'chair-of-governors', 'governors-panel', 'external-adviser'] as const;
 export type Owner = z.infer<typeof OwnerSchema>;
 
 const AppliesToSchema = z
@@ -182,7 +185,17 @@ export const PolicySchema = z.strictObject({
   plan: PlanSchema,
   planAgreement: z.strictObject({ requiredBeforeSubmission: z.boolean(), amendableByAgreement: z.boolean(), rule: RuleRef }),
   leadershipGoal: z
-    .strictObject({ appliesTo: AppliesToSchema, fields: z.array(PlanFieldSchema).min(1), rule: RuleRef })
+    .strictObject({
+      appliesTo: AppliesToSchema,
+      fields: z.array(PlanFieldSchema).min(1),
+      rule: RuleRef,
+      /**
+       * 001 "Evaluating your process": senior leaders' goals are linked to the whole-school
+       * strategic priorities. Those it applies to are asked these questions instead (and take
+       * precedence over `appliesTo`); absent: everyone with a leadership goal is asked `fields`.
+       */
+      seniorLeaders: z.strictObject({ appliesTo: AppliesToSchema, fields: z.array(PlanFieldSchema).min(1), rule: RuleRef }).optional(),
+    })
     .optional(),
   checkIns: z.strictObject({
     typicalMinutes: z.number().int().min(5).max(120),
@@ -220,6 +233,14 @@ export const PolicySchema = z.strictObject({
       rule: RuleRef,
       /** How Trellis reads the seed here, and why; printed in docs/policies. */
       interpretation: z.string().min(1).optional(),
+      /**
+       * Someone who starts part-way through the year (003 §7.3, 004 §5.9): `planMaxProRata` scales
+       * the plan's most expectations by the share of the cycle left from their first day (times
+       * their FTE), and `prompt` is what the plan dialog tells them. Absent: nothing is said.
+       */
+      lateStarters: z
+        .strictObject({ planMaxProRata: z.boolean(), prompt: z.string().min(1), rule: RuleRef, interpretation: z.string().min(1).optional() })
+        .optional(),
     })
     .optional(),
   /**
@@ -263,6 +284,12 @@ export const PolicySchema = z.strictObject({
     changingReviewerRestartsCycle: z.literal(false, {
       error: 'Trellis never restarts a cycle when the reviewer changes (002 §29: "a performance management cycle will not begin again"); set it to false',
     }),
+    /**
+     * 002 §28: a replacement reviewer who is not the reviewee's line manager has an equivalent or
+     * higher status in the staffing structure than that line manager; `replace-reviewer` refuses
+     * anyone lower (status as `staffingStatus` reads it from the roster). Absent: no such rule.
+     */
+    replacementStatusAtLeastLineManager: z.strictObject({ rule: RuleRef, interpretation: z.string().min(1).optional() }).optional(),
     rule: RuleRef,
   }),
   /**
@@ -275,6 +302,20 @@ export const PolicySchema = z.strictObject({
       originalReviewerChecksIn: z.boolean(),
       /** 002 §35: the head (the governing body, for the head) decides whether the cycle begins again and whether to change the reviewer. */
       headDecidesRestartAndReviewer: z.boolean(),
+      rule: RuleRef,
+    })
+    .optional(),
+  /**
+   * Who reviews the head (002 §22–24: three governors, the trust's CEO chairing; 003 §6.3: the CEO
+   * and the Chair of the LGB; 004 §9.1: an external school improvement partner), resolved by
+   * `headReviewersOf` to the roster's trust leader, a named contact of the school, or the body.
+   * Absent: the policy does not say (001), and the head's reviewer is their line manager.
+   */
+  headReviewers: z
+    .strictObject({
+      members: z.array(z.enum(HEAD_REVIEWER_MEMBERS)).min(1),
+      /** The member who chairs the head's meetings (002 §24: the CEO). */
+      chair: z.enum(HEAD_REVIEWER_MEMBERS).optional(),
       rule: RuleRef,
     })
     .optional(),
@@ -291,6 +332,7 @@ export const PolicySchema = z.strictObject({
 });
 
 export type Policy = z.infer<typeof PolicySchema>;
+export type HeadReviewerMember = (typeof HEAD_REVIEWER_MEMBERS)[number];
 export type PolicyInput = z.input<typeof PolicySchema>;
 export type PlanShape = Policy['plan']['shape'];
 export type AppliesTo = z.infer<typeof AppliesToSchema>;

@@ -261,7 +261,7 @@ export function weeklyChaseDay(date: IsoDate): IsoDate {
  * owe with the head (the head's planning by 31 December and review, 002 §22, §31) is the head's
  * to be reminded of, as the person who takes part. Nobody else is, since the head has no manager.
  */
-function ownerToRemind(obligation: ReminderObligation): string | undefined {
+export function ownerToRemind(obligation: Pick<ReminderObligation, 'ownerPersonId' | 'ownerRole' | 'personId'>): string | undefined {
   if (obligation.ownerPersonId !== undefined) return obligation.ownerPersonId;
   return obligation.ownerRole === 'governors' ? obligation.personId : undefined;
 }

@@ -16,6 +16,8 @@ export interface GovernorsObligation {
 export interface GovernorsPerson {
   id: string;
   flags: readonly string[];
+  /** The roster's full-time equivalent, when it gives one: the observation cap is pro-rated by it where the policy says so (002 Annex 1 §3). */
+  fte?: number | undefined;
   /** Texts of their plan and review where development needs are recorded: read for themes only, never shown. */
   developmentTexts: readonly string[];
   /** Minutes of performance-management observation that count towards the cap (002 §47–51). */

@@ -1,10 +1,12 @@
 import type { IsoDate } from '../calendar/iso-date.ts';
 import { academicYearLabel } from '../calendar/term-dates.ts';
 import { compareKinds, kindInfo, lapses } from '../obligations/obligation-kinds.ts';
+import { observationCapFor } from '../people/part-time.ts';
+import { knownFlags } from '../people/person.ts';
 import { calendarOf, type School } from '../schools/school.ts';
 import { academicYearOf } from '../time/clock.ts';
 import { CPD_THEMES, OTHER_THEME, themesOf } from './cpd-themes.ts';
-import type { GovernorsFigures } from './governors-ports.ts';
+import type { GovernorsFigures, GovernorsPerson } from './governors-ports.ts';
 import { countText, groupIsReportable, type ShownCount, SMALL_NUMBER_THRESHOLD, SUPPRESSION_NOTE, suppressAgainstTotal, suppressCounts } from './suppression.ts';
 
 /** How the stages of one kind (or one term) went: done by the due date, done after it, not done. */
@@ -101,17 +103,21 @@ export function buildGovernorsReport(school: Pick<School, 'name' | 'policy' | 'r
 
   const { capMinutesPerCycle: cap, capExemptFlags } = school.policy.observation;
   const exempt = (flags: readonly string[]) => flags.some((f) => (capExemptFlags as readonly string[]).includes(f));
+  // 002 Annex 1 §3: each person is measured against their own cap, pro-rated for part-time working where the policy says so.
+  const over = (p: GovernorsPerson) => p.observedMinutes > (observationCapFor(school.policy, { flags: knownFlags(p.flags), fte: p.fte }) ?? Number.POSITIVE_INFINITY);
   const observed = figures.inCycle.filter((p) => p.observedMinutes > 0);
   const observationRows: [string, number][] =
     cap === undefined
       ? [['Staff observed for performance management', observed.length]]
       : [
-          ['Within the cap', figures.inCycle.filter((p) => !exempt(p.flags) && p.observedMinutes <= cap).length],
-          ['Over the cap', figures.inCycle.filter((p) => !exempt(p.flags) && p.observedMinutes > cap).length],
+          ['Within the cap', figures.inCycle.filter((p) => !exempt(p.flags) && !over(p)).length],
+          ['Over the cap', figures.inCycle.filter((p) => !exempt(p.flags) && over(p)).length],
           ['Not subject to the cap (e.g. support plans)', figures.inCycle.filter((p) => exempt(p.flags)).length],
         ];
+  const partTime = school.policy.partTime;
+  const proRata = partTime?.observationCapProRata === true ? `, pro-rated for part-time staff by their FTE (${partTime.rule})` : '';
   const observations = {
-    cap: cap === undefined ? 'The policy sets no cap on observation.' : `The policy caps performance-management observation at ${hours(cap)} a cycle (${school.policy.observation.rule}).`,
+    cap: cap === undefined ? 'The policy sets no cap on observation.' : `The policy caps performance-management observation at ${hours(cap)} a cycle${proRata} (${school.policy.observation.rule}).`,
     rows: shownRows(observationRows, true),
   };
 

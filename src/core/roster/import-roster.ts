@@ -8,7 +8,8 @@ import { checkRosterReferences, parseRosterTable, type RowProblem } from './pars
 import { type RosterTable, readRosterCsv } from './roster-table.ts';
 import { calendarOf } from '../schools/school.ts';
 import { type ReviewLoadWarning, reviewLoadWarnings } from './review-load.ts';
-import { type RoleTransfer, roleTransfers, transferCheckInDeadline } from './role-transfer.ts';
+import { type RoleTransfer, roleTransfers, transferCheckInDeadline, transferNotifications } from './role-transfer.ts';
+import type { StaffMember } from '../people/staff-member.ts';
 
 export type RosterImportResult =
   | { ok: false; fileProblem: string }
@@ -72,12 +73,20 @@ export async function importRoster(
   const problems = [...parsed.problems, ...checked.problems].sort((a, b) => a.line - b.line);
   const today = londonDateOf(deps.clock.now());
   const alsoInFile = problems.flatMap((problem) => (problem.email === undefined ? [] : [problem.email]));
-  const before = await deps.roster.findStaff(school.id, today);
-  const changes = await deps.roster.applyRoster(school.id, checked.rows, today, { leavers: request.leavers, leftOn: request.leftOn ?? today, alsoInFile });
+  // Moves to a new post are found from the staff before and after the rows are written, in the
+  // import's transaction, and the people concerned are told in it (002 §35, 003 §7.4, 004 §4.4).
+  let transfers: RoleTransfer[] = [];
+  const tell = {
+    at: deps.clock.now(),
+    decide: ({ before, after }: { before: readonly StaffMember[]; after: readonly StaffMember[] }) => {
+      transfers = roleTransfers({ policy: school.policy, calendar: calendarOf(school), before, after, cycles: planObligations(school, after, academicYear), today });
+      return transferNotifications(transfers, new Map([...before, ...after].map((person) => [person.id, person.fullName])));
+    },
+  };
+  const changes = await deps.roster.applyRoster(school.id, checked.rows, today, { leavers: request.leavers, leftOn: request.leftOn ?? today, alsoInFile, tell });
   const staff = await deps.roster.findStaff(school.id, today);
   const cycles = planObligations(school, staff, academicYear);
   const obligations = await deps.obligations.syncCycles(school.id, cycles);
-  const transfers = roleTransfers({ policy: school.policy, calendar: calendarOf(school), before, after: staff, cycles, today });
   const cycleIds = await deps.obligations.cycleIdsOf(transfers.flatMap((t) => (t.checkIn === undefined ? [] : [t.personId])), academicYear);
   const checkIns = transfers.flatMap((t) => {
     const cycleId = cycleIds.get(t.personId);

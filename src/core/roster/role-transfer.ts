@@ -1,4 +1,7 @@
 import type { IsoDate } from '../calendar/iso-date.ts';
+import { say } from '../conversations/engine/outgoing-message.ts';
+import { keyNotifications, type QueuedNotification } from '../notifications/notification-queue.ts';
+import { readableDate } from '../reports/readable-date.ts';
 import type { SchoolCalendar } from '../calendar/school-calendar.ts';
 import type { DeadlineObligation } from '../deadlines/deadline-obligation.ts';
 import type { StaffMember } from '../people/staff-member.ts';
@@ -24,6 +27,12 @@ export interface RoleTransfer {
   consequences: string[];
   /** 003 §7.4, 004 §4.4: the check-in the original reviewer owes before the new post. */
   checkIn?: { ownerPersonId: string; opensOn: IsoDate; dueOn: IsoDate; label: string; rule: string } | undefined;
+  /** 002 §35: who decides whether the cycle begins again and whether to change the reviewer — the head (by id), or the governing body when the head moves. */
+  decides?: { by: 'head'; headId?: string | undefined; rule: string } | { by: 'governing body'; rule: string } | undefined;
+  /** What changed, in words: “line manager now Max Manager; role now leader”. */
+  change: string;
+  /** The day the import recorded it. */
+  on: IsoDate;
 }
 
 /**
@@ -62,6 +71,7 @@ export function roleTransfers(input: {
       consequences.push(`${nameOf.get(newReviewerId)} reviews them from today: what was still open passes to them and what is done stays.`);
     }
     let checkIn: RoleTransfer['checkIn'];
+    let decides: RoleTransfer['decides'];
     if (transfer === undefined) {
       consequences.push('The policy says nothing about moving post part-way through a cycle, so the cycle carries on.');
     } else {
@@ -80,10 +90,15 @@ export function roleTransfers(input: {
       }
       if (transfer.headDecidesRestartAndReviewer) {
         const decider = person.role === 'headteacher' ? 'The governing body' : 'The head';
+        decides = person.role === 'headteacher' ? { by: 'governing body', rule: transfer.rule } : { by: 'head', headId: person.headId === person.id ? undefined : person.headId, rule: transfer.rule };
         consequences.push(`${decider} decides whether their cycle begins again and whether to change the reviewer (${transfer.rule}); until then the cycle carries on, reviewed by ${newReviewerId === undefined ? 'no one yet' : nameOf.get(newReviewerId)}.`);
       }
     }
-    transfers.push({ personId: person.id, fullName: person.fullName, email: person.email, originalReviewerId, newReviewerId, consequences, checkIn });
+    const changed = [
+      managerChanged && person.lineManagerId !== undefined ? `line manager now ${nameOf.get(person.lineManagerId)}` : undefined,
+      was.role !== person.role ? `role now ${person.role.replace(/-/g, ' ')}` : undefined,
+    ].filter((part): part is string => part !== undefined);
+    transfers.push({ personId: person.id, fullName: person.fullName, email: person.email, originalReviewerId, newReviewerId, consequences, checkIn, decides, change: changed.join('; '), on: today });
   }
   return transfers;
 }
@@ -104,4 +119,43 @@ export function transferCheckInDeadline(transfer: RoleTransfer, cycleId: string)
     ownerPersonId: checkIn.ownerPersonId,
     rule: checkIn.rule,
   };
+}
+
+/**
+ * Who is told about each move, and what (002 §35, 003 §7.4, 004 §4.4): the person, their reviewer
+ * before the move and the new one, and the head where the policy gives the head the decision
+ * (002 §35). Each person gets one message however many of those parts they play. Keyed by the
+ * person, the day and the change, so the same move is queued at most once.
+ */
+export function transferNotifications(transfers: readonly RoleTransfer[], names: ReadonlyMap<string, string>): QueuedNotification[] {
+  return transfers.flatMap((t) => {
+    const lines = new Map<string, string[]>();
+    const tell = (personId: string | undefined, line: string) => {
+      if (personId === undefined) return;
+      lines.set(personId, [...(lines.get(personId) ?? []), line]);
+    };
+    const nameOf = (id: string | undefined) => (id === undefined ? 'no one' : (names.get(id) ?? 'a colleague'));
+    const day = readableDate(t.on, t.on);
+    const reviewerChanged = t.newReviewerId !== undefined && t.newReviewerId !== t.originalReviewerId;
+    const due = t.checkIn === undefined ? undefined : readableDate(t.checkIn.dueOn, t.on);
+
+    const mine = [`The staff list now records your move to a new post (${t.change}), from ${day}.`];
+    if (reviewerChanged) mine.push(`${nameOf(t.newReviewerId)} reviews you from today: what was still open passes to them and what is done stays.`);
+    if (t.checkIn !== undefined) mine.push(`${nameOf(t.checkIn.ownerPersonId)}, your reviewer before the move, is asked to hold a check-in with you by ${due}, so feedback is up to date before the new post (${t.checkIn.rule}).`);
+    if (t.decides?.by === 'head') mine.push(`The head decides whether your cycle begins again and whether to change your reviewer (${t.decides.rule}); until then it carries on.`);
+    if (t.decides?.by === 'governing body') mine.push(`The governing body decides whether your cycle begins again and whether to change your reviewer (${t.decides.rule}); until then it carries on.`);
+    tell(t.personId, mine.join(' '));
+
+    if (t.checkIn !== undefined) {
+      tell(t.checkIn.ownerPersonId, `${t.fullName} has moved to a new post (${t.change}). As their reviewer before the move, please hold a check-in with them by ${due}, so feedback is up to date and their goals can be reviewed for the new role (${t.checkIn.rule}).`);
+    } else if (reviewerChanged) {
+      tell(t.originalReviewerId, `${t.fullName} has moved to a new post (${t.change}); ${nameOf(t.newReviewerId)} reviews them from today, and what you still had open for them has passed to ${nameOf(t.newReviewerId)}.`);
+    }
+    if (reviewerChanged) tell(t.newReviewerId, `${t.fullName} has moved to a new post (${t.change}) and you review them from today: what was still open passes to you and what is done stays. Say \`status\` to see what is due.`);
+    if (t.decides?.by === 'head') {
+      tell(t.decides.headId, `${t.fullName} has moved to a new post part-way through the cycle (${t.change}). You decide whether their cycle begins again and whether to change their reviewer (${t.decides.rule}); until then it carries on, reviewed by ${nameOf(t.newReviewerId ?? t.originalReviewerId)}.`);
+    }
+    const told = [...lines.entries()].map(([personId, parts]) => ({ personId, messages: [say(parts.join('\n'))] }));
+    return keyNotifications(`role-transfer:${t.personId}:${t.on}:${t.change}`, told);
+  });
 }

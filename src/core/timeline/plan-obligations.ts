@@ -68,7 +68,8 @@ function resolveOwner(owner: Owner, person: StaffMember, head: StaffMember | und
     case 'coach':
       return person.coachId ?? person.reviewerId ?? person.lineManagerId;
     case 'head':
-      return head?.id;
+      // The head of their own school as the one model decides it (`relationshipsOn`), when the staff list carries it.
+      return person.headId ?? head?.id;
     case 'governors':
       return undefined;
   }

@@ -3,6 +3,7 @@ import type { AccessLogStore, PeopleFacts, SeenRow } from '../../core/access/acc
 import type { AccessLogEntry, GrantFact } from '../../core/access/access-rule.ts';
 import type { AssignmentFact, SubjectFacts } from '../../core/access/relationships.ts';
 import { knownFlags, RoleSchema } from '../../core/people/person.ts';
+import { storedHeadReviewerContacts } from '../../core/schools/head-reviewer-contacts.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 
@@ -53,7 +54,7 @@ export class PrismaPeopleFacts implements PeopleFacts {
     const rows = await this.#db.$queryRaw<FactRow[]>`
       WITH subj AS (
         SELECT p.id, p.full_name, p.email, p.school_id, s.trust_id, p.role, p.flags, p.fte, p.department, p.line_manager_id, p.active,
-          coalesce(s.policy->'reviewers'->>'defaultReviewer', 'line-manager') AS default_reviewer, s.policy->'confidentiality' AS confidentiality, s.policy->'reviewers' AS reviewers
+          coalesce(s.policy->'reviewers'->>'defaultReviewer', 'line-manager') AS default_reviewer, s.policy->'confidentiality' AS confidentiality, s.policy->'reviewers' AS reviewers, s.head_reviewer_contacts
         FROM people p JOIN schools s ON s.id = p.school_id
         WHERE ${condition}),
       sch AS (SELECT DISTINCT school_id, trust_id FROM subj),
@@ -72,7 +73,7 @@ export class PrismaPeopleFacts implements PeopleFacts {
             'endsOn', to_char(a.ends_on, 'YYYY-MM-DD'), 'reason', a.reason) ORDER BY a.starts_on, a.created_at) AS list
         FROM reviewer_assignments a WHERE a.reviewee_id IN (SELECT id FROM subj) GROUP BY a.reviewee_id)
       SELECT subj.id::text AS id, subj.full_name, subj.email, subj.school_id::text AS school_id, subj.trust_id::text AS trust_id, subj.role, subj.flags, subj.fte, subj.department,
-        subj.line_manager_id::text AS line_manager_id, subj.active, subj.default_reviewer, subj.confidentiality, subj.reviewers,
+        subj.line_manager_id::text AS line_manager_id, subj.active, subj.default_reviewer, subj.confidentiality, subj.reviewers, subj.head_reviewer_contacts,
         coalesce(asg.list, '[]'::json) AS assignments, coalesce(heads.ids, '{}') AS head_ids, coalesce(deputies.ids, '{}') AS deputy_ids,
         coalesce(leaders.ids, '{}') AS trust_leader_ids
       FROM subj
@@ -108,6 +109,7 @@ export class PrismaPeopleFacts implements PeopleFacts {
           trustLeaderIds: row.trust_leader_ids,
           confidentiality: confidentialityOf(row.confidentiality),
           reviewerChanges: reviewerChangesOf(row.reviewers),
+          headReviewerContacts: storedHeadReviewerContacts(row.head_reviewer_contacts),
         },
       ];
     });
@@ -162,7 +164,9 @@ function confidentialityOf(value: unknown): SubjectFacts['confidentiality'] {
 function reviewerChangesOf(value: unknown): SubjectFacts['reviewerChanges'] {
   if (typeof value !== 'object' || value === null) return undefined;
   const r = value as Record<string, unknown>;
-  return { revieweeMayRequestChange: r.revieweeMayRequestChange === true, changingReviewerRestartsCycle: false, rule: typeof r.rule === 'string' ? r.rule : '' };
+  const status = r.replacementStatusAtLeastLineManager as Record<string, unknown> | undefined;
+  const replacementStatusAtLeastLineManager = typeof status === 'object' && status !== null && typeof status.rule === 'string' ? { rule: status.rule } : undefined;
+  return { revieweeMayRequestChange: r.revieweeMayRequestChange === true, changingReviewerRestartsCycle: false, replacementStatusAtLeastLineManager, rule: typeof r.rule === 'string' ? r.rule : '' };
 }
 
 interface FactRow {
@@ -180,6 +184,7 @@ interface FactRow {
   default_reviewer: string;
   confidentiality: unknown;
   reviewers: unknown;
+  head_reviewer_contacts: unknown;
   assignments: { kind: string; personId: string; startsOn: string; endsOn: string | null; reason: string | null }[];
   head_ids: string[];
   deputy_ids: string[];

@@ -126,7 +126,7 @@ class PrismaDialogReads extends PrismaRecordReads implements DialogReads {
   async person(personId: string): Promise<DialogPerson | undefined> {
     const row = await this.#tx.person.findUnique({
       where: { id: personId },
-      select: { id: true, schoolId: true, fullName: true, role: true, flags: true, fte: true, active: true, school: { select: { policy: true, updatedAt: true } } },
+      select: { id: true, schoolId: true, fullName: true, role: true, flags: true, fte: true, startDate: true, active: true, school: { select: { policy: true, updatedAt: true } } },
     });
     const role = RoleSchema.safeParse(row?.role);
     if (row === null || !row.active || !role.success) return undefined;
@@ -137,6 +137,7 @@ class PrismaDialogReads extends PrismaRecordReads implements DialogReads {
       role: role.data,
       flags: knownFlags(row.flags),
       fte: row.fte ?? undefined,
+      startDate: row.startDate === null ? undefined : fromDbDate(row.startDate),
       policy: row.school.policy,
       policyStamp: row.school.updatedAt.toISOString(),
     };

@@ -24,7 +24,7 @@ export class PrismaGovernorsReads implements GovernorsReportReads {
         select: {
           id: true,
           status: true,
-          person: { select: { flags: true } },
+          person: { select: { flags: true, fte: true } },
           growthPlan: { select: { summary: true, details: true, goals: { select: { title: true, detail: true, successCriteria: true } } } },
           endOfCycleReview: { select: { recommendations: true, details: true } },
           observations: { where: { countsTowardCap: true }, select: { minutes: true } },
@@ -39,6 +39,7 @@ export class PrismaGovernorsReads implements GovernorsReportReads {
         .map((c) => ({
           id: c.id,
           flags: c.person.flags,
+          fte: c.person.fte ?? undefined,
           developmentTexts: [
             c.growthPlan?.summary,
             ...textsIn(c.growthPlan?.details),

@@ -10,6 +10,7 @@ import { isNewPersonForReusedEmail, type PersonUnderEmail } from '../../core/ros
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { fromOptionalDbDate, toDbDate } from './db-date.ts';
 import { PrismaPeopleFacts } from './prisma-access-relationships.ts';
+import { queueNotificationRows } from './prisma-notification-queue.ts';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
@@ -50,7 +51,17 @@ export class PrismaRosterRepository implements RosterRepository {
   }
 
   applyRoster(schoolId: string, rows: readonly RosterRow[], today: string, options: RosterOptions): Promise<RosterChanges> {
-    return this.#prisma.$transaction(async (tx) => this.#apply(tx, schoolId, rows, today, options), { timeout: 120_000, maxWait: 10_000 });
+    return this.#prisma.$transaction(
+      async (tx) => {
+        const tell = options.tell;
+        const before = tell === undefined ? [] : await staffOf(tx, schoolId, today);
+        const changes = await this.#apply(tx, schoolId, rows, today, options);
+        // What the core says people are to be told about the change is queued with it (at most once: keyed by its cause).
+        if (tell !== undefined) await queueNotificationRows(tx, tell.decide({ before, after: await staffOf(tx, schoolId, today) }), tell.at);
+        return changes;
+      },
+      { timeout: 120_000, maxWait: 10_000 },
+    );
   }
 
   async #apply(tx: Tx, schoolId: string, rows: readonly RosterRow[], today: string, options: RosterOptions): Promise<RosterChanges> {
@@ -138,27 +149,33 @@ export class PrismaRosterRepository implements RosterRepository {
     };
   }
 
-  async findStaff(schoolId: string, on: IsoDate): Promise<StaffMember[]> {
-    const people = await this.#prisma.person.findMany({ where: { schoolId }, orderBy: { email: 'asc' } });
-    // Reviewer and coach on the day come from the one relationships model (delegated reviewers first, 002 §25–28).
-    const facts = await new PrismaPeopleFacts(this.#prisma).factsOf(people.map((p) => p.id));
-    const relationships = new Map(facts.map((f) => [f.person.id, relationshipsOn(f, on)]));
-    return people.map((person) => ({
-      id: person.id,
-      email: person.email,
-      fullName: person.fullName,
-      role: person.role as Role,
-      department: person.department ?? undefined,
-      startDate: fromOptionalDbDate(person.startDate),
-      contract: person.contract as Contract,
-      contractEnd: fromOptionalDbDate(person.contractEnd),
-      flags: person.flags as Flag[],
-      lineManagerId: person.lineManagerId ?? undefined,
-      reviewerId: relationships.get(person.id)?.reviewer?.id,
-      coachId: relationships.get(person.id)?.coachId,
-      active: person.active,
-    }));
+  findStaff(schoolId: string, on: IsoDate): Promise<StaffMember[]> {
+    return staffOf(this.#prisma, schoolId, on);
   }
+}
+
+/** The school's staff on a day, in the client or a transaction. */
+async function staffOf(db: Tx, schoolId: string, on: IsoDate): Promise<StaffMember[]> {
+  const people = await db.person.findMany({ where: { schoolId }, orderBy: { email: 'asc' } });
+  // Reviewer, coach and head on the day come from the one relationships model (delegated reviewers first, 002 §25–28).
+  const facts = await new PrismaPeopleFacts(db).factsOf(people.map((p) => p.id));
+  const relationships = new Map(facts.map((f) => [f.person.id, relationshipsOn(f, on)]));
+  return people.map((person) => ({
+    id: person.id,
+    email: person.email,
+    fullName: person.fullName,
+    role: person.role as Role,
+    department: person.department ?? undefined,
+    startDate: fromOptionalDbDate(person.startDate),
+    contract: person.contract as Contract,
+    contractEnd: fromOptionalDbDate(person.contractEnd),
+    flags: person.flags as Flag[],
+    lineManagerId: person.lineManagerId ?? undefined,
+    reviewerId: relationships.get(person.id)?.reviewer?.id,
+    coachId: relationships.get(person.id)?.coachId,
+    headId: relationships.get(person.id)?.headId,
+    active: person.active,
+  }));
 }
 
 function personFields(row: RosterRow) {

@@ -1,7 +1,9 @@
 import { TermDatesSchema } from '../../core/calendar/term-dates.ts';
 import type { Region } from '../../core/calendar/region.ts';
 import { parsePolicy } from '../../core/policy/load-policy.ts';
+import type { HeadReviewerContact } from '../../core/access/relationships.ts';
 import type { SchoolRepository } from '../../core/ports.ts';
+import { storedHeadReviewerContacts } from '../../core/schools/head-reviewer-contacts.ts';
 import type { School } from '../../core/schools/school.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 
@@ -40,6 +42,18 @@ export class PrismaSchoolRepository implements SchoolRepository {
       });
       return { school: { ...input, id: row.id }, created: existing === null };
     });
+  }
+
+  async headReviewerContacts(schoolId: string): Promise<HeadReviewerContact[]> {
+    const row = await this.#prisma.school.findUnique({ where: { id: schoolId }, select: { headReviewerContacts: true } });
+    return storedHeadReviewerContacts(row?.headReviewerContacts);
+  }
+
+  async setHeadReviewerContacts(schoolId: string, contacts: readonly HeadReviewerContact[]): Promise<void> {
+    await this.#prisma.$transaction([
+      this.#prisma.school.update({ where: { id: schoolId }, data: { headReviewerContacts: contacts.map((c) => ({ member: c.member, fullName: c.fullName, ...(c.email === undefined ? {} : { email: c.email }) })) } }),
+      this.#prisma.auditEvent.create({ data: { schoolId, action: 'school.head-reviewer-contacts', subjectType: 'school', subjectId: schoolId, details: { count: contacts.length } } }),
+    ]);
   }
 
   async findSchool(slug: string): Promise<School | undefined> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isLive, mayRead } from '../../../src/core/access/access-rule.ts';
 import { reportAudience } from '../../../src/core/access/report-audience.ts';
-import { appealManagerOf, hasReviewerPowers, type PersonFacts, relationshipsOn, type SubjectFacts } from '../../../src/core/access/relationships.ts';
+import { appealManagerOf, hasReviewerPowers, headReviewersOf, type PersonFacts, relationshipsOn, type SubjectFacts } from '../../../src/core/access/relationships.ts';
 import { getPreset } from '../../../src/core/policy/presets/index.ts';
 import { countText, groupIsReportable, suppressCounts } from '../../../src/core/reports/suppression.ts';
 
@@ -136,5 +136,39 @@ describe('small-number suppression (issue 13)', () => {
 
   it('a group of 1 to 4 people is not reported at all', () => {
     expect([0, 1, 4, 5].map(groupIsReportable)).toEqual([true, false, false, true]);
+  });
+});
+
+describe('who reviews the head (002 §22–24, 003 §6.3, 004 §9.1)', () => {
+  const head = facts({ person: person('hana', { role: 'headteacher' }) });
+  const policy = (id: string) => ({ headReviewers: getPreset(id)!.headReviewers });
+
+  it('003 §6.3: the CEO (the roster’s trust leader) and the Chair of the LGB, named by the school or else the body', () => {
+    const on = relationshipsOn(head, '2026-11-23');
+    expect(headReviewersOf(on, policy('tpat'))).toEqual([
+      { member: 'trust-ceo', chairs: false, kind: 'person', id: 'trish' },
+      { member: 'chair-of-governors', chairs: false, kind: 'body' },
+    ]);
+    expect(headReviewersOf(on, policy('tpat'), [{ member: 'chair-of-governors', fullName: 'Cy Chair', email: 'cy@lgb.example' }])[1]).toEqual({
+      member: 'chair-of-governors',
+      chairs: false,
+      kind: 'contact',
+      fullName: 'Cy Chair',
+      email: 'cy@lgb.example',
+    });
+  });
+
+  it('002 §22–24: three governors and the CEO, who chairs; without a trust leader on the roster the CEO is the body', () => {
+    const on = relationshipsOn(facts({ person: person('hana', { role: 'headteacher' }), trustLeaderIds: [] }), '2026-11-23');
+    expect(headReviewersOf(on, policy('thomas-alleyne'))).toEqual([
+      { member: 'governors-panel', chairs: false, kind: 'body' },
+      { member: 'trust-ceo', chairs: true, kind: 'body' },
+    ]);
+  });
+
+  it('004 §9.1: an external adviser; 001 does not say, so nobody beyond the line manager', () => {
+    const on = relationshipsOn(head, '2026-11-23');
+    expect(headReviewersOf(on, policy('whmat'))).toEqual([{ member: 'external-adviser', chairs: false, kind: 'body' }]);
+    expect(headReviewersOf(on, policy('kingsmead'))).toEqual([]);
   });
 });

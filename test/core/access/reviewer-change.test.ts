@@ -5,6 +5,7 @@ import type { Actor, KnownPerson } from '../../../src/core/bot/bot-ports.ts';
 import { growthHelp, parseGrowthCommand } from '../../../src/core/bot/growth-command.ts';
 import type { TrellisBot } from '../../../src/core/bot/trellis-bot.ts';
 import { messageText } from '../../../src/core/conversations/engine/outgoing-message.ts';
+import { staffingStatus } from '../../../src/core/people/staffing-status.ts';
 import { PolicySchema } from '../../../src/core/policy/policy-schema.ts';
 import { getPreset } from '../../../src/core/policy/presets/index.ts';
 import type { Clock } from '../../../src/core/time/clock.ts';
@@ -33,6 +34,7 @@ async function seed(preset: string, prefix: string, withReviewerHead = false): P
     { key: `${prefix}dev`, fullName: `${prefix} Dev Deputy`, role: 'leader', flags: ['pm-deputy'], lineManager: `${prefix}hana`, obligations: [] },
     { key: `${prefix}max`, fullName: `${prefix} Max Manager`, role: 'leader', lineManager: `${prefix}hana`, obligations: [] },
     { key: `${prefix}rita`, fullName: `${prefix} Rita Reviewer`, role: 'leader', lineManager: `${prefix}hana`, obligations: [] },
+    { key: `${prefix}tom`, fullName: `${prefix} Tom Tlr`, role: 'teacher', flags: ['tlr'], lineManager: `${prefix}max`, obligations: [] },
     {
       key: `${prefix}tess`,
       fullName: `${prefix} Tess Teacher`,
@@ -60,6 +62,8 @@ beforeAll(async () => {
   await seed('whmat', 'W');
   await seed('kingsmead', 'K');
   await seed('thomas-alleyne', 'H', true);
+  await seed('thomas-alleyne', 'S');
+  await seed('whmat', 'V');
   const _reads = new PrismaReportReads(db.prisma);
   const _access = prismaAccess(db.prisma);
   bot = storageBot(db.prisma, clock, { reviewerChanges: new ReviewerChanges({ facts: new PrismaPeopleFacts(db.prisma), store: new PrismaReviewerChangeStore(db.prisma) }) });
@@ -148,6 +152,51 @@ describe('asking for another reviewer (002 §27–29, 004 §3.10)', () => {
     await say('Htess', 'change-reviewer we have a conflict of interest');
     expect(sent.map((n) => n.personId)).toEqual([ids.Hdev]);
     expect(await say('Hhana', 'reviewer-requests')).toBe('No requests for a different reviewer are waiting for you.');
+  });
+
+  it('002 §28: a replacement who is not the line manager must have an equivalent or higher status than the line manager; a TLR holder under a senior-leader line manager is refused plainly, a senior leader is accepted', async () => {
+    sent.length = 0;
+    await say('Stess', 'change-reviewer we teach different key stages');
+    const code = codeIn(sent[0]!.text);
+    expect(await say('Shana', `replace-reviewer ${code} S Tom Tlr`)).toBe(
+      'S Tom Tlr can’t be S Tess Teacher’s reviewer: a replacement reviewer must have an equivalent or higher status in the staffing structure than S Tess Teacher’s line manager, S Max Manager (a senior leader), and the staff list has S Tom Tlr as a TLR holder (002 §28 (a replacement who is not the line manager has an equivalent or higher status in the staffing structure)). Please name someone of at least that status, the line manager, or the head.',
+    );
+    // Refused before anything is stored: the request still waits and the reviewer is unchanged.
+    expect(await reviewerOf('Stess')).toEqual({ id: ids.Smax, basis: 'line-manager' });
+    expect(await say('Shana', 'reviewer-requests')).toContain(`\`${code}\``);
+    expect(await say('Shana', `replace-reviewer ${code} S Rita Reviewer`)).toMatch(/^Done: S Rita Reviewer reviews S Tess Teacher from today/);
+    expect(await reviewerOf('Stess')).toEqual({ id: ids.Srita, basis: 'delegated' });
+  });
+
+  it('004 §3.10 has no status rule (unlike 002 §28): the nominated officer may name a TLR holder', async () => {
+    sent.length = 0;
+    await say('Vtess', 'change-reviewer we teach different key stages');
+    const code = codeIn(sent[0]!.text);
+    expect(await say('Vdev', `replace-reviewer ${code} V Tom Tlr`)).toMatch(/^Done: V Tom Tlr reviews V Tess Teacher from today/);
+    expect(await reviewerOf('Vtess')).toEqual({ id: ids.Vtom, basis: 'delegated' });
+  });
+
+  it('002 §28: status in the staffing structure is read from the roster’s role and flags, support staff lowest and trust leaders highest', () => {
+    const ranks = [
+      staffingStatus({ role: 'support', flags: [] }),
+      staffingStatus({ role: 'teaching-assistant', flags: [] }),
+      staffingStatus({ role: 'teacher', flags: [] }),
+      staffingStatus({ role: 'teacher', flags: ['tlr'] }),
+      staffingStatus({ role: 'teacher', flags: ['leadership-scale'] }),
+      staffingStatus({ role: 'leader', flags: [] }),
+      staffingStatus({ role: 'headteacher', flags: [] }),
+      staffingStatus({ role: 'trust-leader', flags: [] }),
+    ];
+    expect(ranks.map((s) => [s.rank, s.name])).toEqual([
+      [0, 'support staff'],
+      [0, 'support staff'],
+      [1, 'a teacher'],
+      [2, 'a TLR holder'],
+      [3, 'a senior leader'],
+      [3, 'a senior leader'],
+      [4, 'the head'],
+      [5, 'a trust leader'],
+    ]);
   });
 
   it('001 makes no provision for asking for another reviewer, so the request is refused plainly and nothing is stored', async () => {

@@ -63,6 +63,49 @@ describe('Kingsmead growth plan (001 Appendix B) and agreement', () => {
   });
 });
 
+describe('Kingsmead senior leaders’ leadership goal (001 "Evaluating your process", Appendix E)', () => {
+  it('001 "Evaluating your process": a senior leader with no UPS or TLR flag is asked the leadership goal linked to the Whole School Strategic Priorities, and agreeing the plan completes it', async () => {
+    const s = await seedSchool(db.prisma, 'kingsmead', [
+      { key: 'hana', fullName: 'Hana Head', role: 'headteacher' },
+      { key: 'sal', fullName: 'Sal Senior', role: 'leader', lineManager: 'hana' },
+    ]);
+    const sal = new Chat(newEngine(db.prisma), s.ids.sal!);
+    await sal.user('plan');
+    expect(sal.lastBot()).toMatch(/Then your leadership goal \(001 "Evaluating your process" \(Senior Leadership Teams have goals linked to Whole School Strategic Priorities\); Appendix E\)/);
+    await sal.answers('Clarity', 'Delegation', 'Year 11 revision habits', 'Year 11 revise weekly', 'Positive behaviour for learning', 'Mock results', 'Some tutors already do it', 'Coaching tutors');
+    await sal.user('By May I am coaching every Year 11 tutor so that students revise weekly');
+    expect(sal.lastBot()).toMatch(/Leadership goal: What do you see as your strengths as a leader\?/);
+    await sal.user('Building teams');
+    await sal.user('Every tutor runs a weekly revision check');
+    expect(sal.lastBot()).toMatch(/Leadership goal: Which of the Whole School Strategic Priorities does this goal serve, and how\?\n_Senior leaders’ goals are linked to the Whole School Strategic Priorities, not a department plan\._/);
+    while (sal.step()?.startsWith('leadership-')) await sal.user(`Answer for ${sal.step()}`);
+    await sal.press('submit');
+    expect((await goalsOf(s.cycles.sal!)).map((g) => g.kind)).toEqual(['goal', 'leadership-goal']);
+
+    const hana = new Chat(newEngine(db.prisma), s.ids.hana!);
+    await hana.user('review plans');
+    await hana.user('1');
+    await hana.press('agreed');
+    await hana.user('skip');
+    await hana.press('submit');
+    expect((await obligation(s.ids.sal!, 'leadership-goal')).status).toBe('done');
+  });
+
+  it('001 "Evaluating your process": a TLR holder keeps the department-or-whole-school questions, and a teacher with neither is asked no leadership goal', async () => {
+    const s = await seedSchool(db.prisma, 'kingsmead', [
+      { key: 'lm', fullName: 'Lena Manager', role: 'leader' },
+      { key: 'tia', fullName: 'Tia Tlr', role: 'teacher', flags: ['tlr'], lineManager: 'lm' },
+      { key: 'ted', fullName: 'Ted Teacher', role: 'teacher', lineManager: 'lm' },
+    ]);
+    const tia = new Chat(newEngine(db.prisma), s.ids.tia!);
+    await tia.user('plan');
+    expect(tia.lastBot()).toMatch(/Then your leadership goal \(001 "Evaluating your process"; Appendix E \(leadership goal plan\)\)/);
+    const ted = new Chat(newEngine(db.prisma), s.ids.ted!);
+    await ted.user('plan');
+    expect(ted.lastBot()).not.toMatch(/leadership goal/);
+  });
+});
+
 describe('Thomas Alleyne SMART targets (002 §10–12)', () => {
   it('requires a number in the pupil-progress target, an improvement-plan area for each, a leadership target for TLR holders, and the observation arrangements (002 §50, Annex 1 §4)', async () => {
     const s = await seedSchool(db.prisma, 'thomas-alleyne', [{ key: 'tlr', fullName: 'Tia Leader', role: 'teacher', flags: ['tlr'] }]);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../../src/core/time/clock.ts';
 import { seedSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { Chat, newEngine } from './support/chat.ts';
@@ -46,5 +47,18 @@ describe('part-time staff in the dialogs (002 Annex 1 §2–3, 004 §5.9)', () =
     expect(chat.lastBot()).toMatch(/Would you like to add another expectation\? \(at most 2\)/);
     await chat.answers('yes', 'Lead a CPD session on feedback', 'Colleagues use it', '01/06/2027');
     expect(chat.lastBot()).not.toMatch(/add another expectation/);
+  });
+
+  it('004 §5.9: a colleague who started on 1 February 2027 plans at most two expectations, and is told why', async () => {
+    const s = await seedSchool(db.prisma, 'whmat', [
+      { key: 'head', fullName: 'Hana Head', role: 'leader' },
+      { key: 'nia', fullName: 'Nia New', role: 'teacher', lineManager: 'head' },
+    ]);
+    await db.prisma.person.update({ where: { id: s.ids.nia! }, data: { startDate: new Date('2027-02-01T00:00:00Z') } });
+    const chat = new Chat(newEngine(db.prisma, fixedClock('2027-02-10T10:00:00Z')), s.ids.nia!);
+    await chat.user('plan');
+    expect(chat.lastBot()).toMatch(/up to 2, each with the detail/);
+    expect(chat.lastBot()).toMatch(/As you started part way through the year, agree a pro-rated and realistic amount of performance expectations with your appraiser\. \(004 §5\.9/);
+    expect(chat.lastBot()).not.toMatch(/As you work part time/);
   });
 });

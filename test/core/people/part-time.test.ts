@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isPartTime, observationCapFor, partTimePlanNote, planMaxFor, proRated } from '../../../src/core/people/part-time.ts';
 import { type Policy, PolicySchema } from '../../../src/core/policy/policy-schema.ts';
 import { getPreset } from '../../../src/core/policy/presets/index.ts';
+import { cycleDates } from '../../../src/core/timeline/compute-timeline.ts';
 import { parseRosterCsv } from '../../../src/core/roster/parse-roster-csv.ts';
 
 const policy = (id: string): Policy => PolicySchema.parse(getPreset(id));
@@ -29,6 +30,32 @@ describe('part-time staff (002 Annex 1 §2–3, 003 §7.3, 004 §5.9)', () => {
     expect(planMaxFor(policy('tpat'), 3, { flags: [], fte: 0.5 })).toBe(3);
   });
 
+  it('004 §5.9: a colleague who starts part way through the year agrees a pro-rated number of expectations — three scaled by the share of the October–September cycle left, times any FTE', () => {
+    const whmat = policy('whmat');
+    const cycle = cycleDates(whmat, 2026);
+    expect(cycle).toEqual({ start: '2026-10-01', end: '2027-09-30' });
+    expect(planMaxFor(whmat, 3, { flags: [], startDate: '2026-09-01' }, cycle)).toBe(3);
+    expect(planMaxFor(whmat, 3, { flags: [], startDate: '2026-11-02' }, cycle)).toBe(3);
+    expect(planMaxFor(whmat, 3, { flags: [], startDate: '2027-02-01' }, cycle)).toBe(2);
+    expect(planMaxFor(whmat, 3, { flags: [], startDate: '2027-07-01' }, cycle)).toBe(1);
+    expect(planMaxFor(whmat, 3, { flags: [], fte: 0.5, startDate: '2027-02-01' }, cycle)).toBe(1);
+    // 003 §7.3 asks only for realistic goals; 002 pro-rates observation, never targets, by start date.
+    expect(planMaxFor(policy('tpat'), 3, { flags: [], startDate: '2027-02-01' }, cycleDates(policy('tpat'), 2026))).toBe(3);
+    expect(planMaxFor(policy('thomas-alleyne'), 3, { flags: [], startDate: '2027-02-01' }, cycleDates(policy('thomas-alleyne'), 2026))).toBe(3);
+  });
+
+  it('003 §7.3, 004 §5.9: the plan tells someone who started part way through the year what their policy says, and a late part-timer both things', () => {
+    const whmat = policy('whmat');
+    const cycle = cycleDates(whmat, 2026);
+    expect(partTimePlanNote(whmat, { flags: [], startDate: '2027-02-01' }, cycle)).toMatch(/^As you started part way through the year, agree a pro-rated and realistic amount of performance expectations with your appraiser\. \(004 §5\.9 \(colleagues who start employment part way/);
+    expect(partTimePlanNote(whmat, { flags: [], fte: 0.5, startDate: '2027-02-01' }, cycle)).toMatch(/^As you work part time, .*\(004 §5\.9 .*\)\. As you started part way through the year/);
+    expect(partTimePlanNote(policy('tpat'), { flags: [], startDate: '2027-01-04' }, cycleDates(policy('tpat'), 2026))).toBe(
+      'As you started part way through the year, make your goals realistic for the time left in it. (003 §7.3 (goals of someone who starts part way through an academic year should be realistic))',
+    );
+    expect(partTimePlanNote(whmat, { flags: [], startDate: '2026-09-01' }, cycle)).toBeUndefined();
+    expect(partTimePlanNote(policy('kingsmead'), { flags: [], startDate: '2027-02-01' }, cycleDates(policy('kingsmead'), 2026))).toBeUndefined();
+  });
+
   it('003 §7.3, 004 §5.9, 002 Annex 1 §3: the plan tells a part-timer what their policy says; 001 says nothing about part-time staff', () => {
     expect(partTimePlanNote(policy('tpat'), { flags: ['part-time'] })).toBe('As you work part time, make your goals realistic for the time you have. (003 §7.3 (part-time employees’ goals should be realistic))');
     expect(partTimePlanNote(policy('whmat'), { flags: [], fte: 0.4 })).toMatch(/^As you work part time, agree a pro-rated and realistic amount of performance expectations with your appraiser\. \(004 §5\.9/);
@@ -41,8 +68,9 @@ describe('part-time staff (002 Annex 1 §2–3, 003 §7.3, 004 §5.9)', () => {
     expect(isPartTime({ flags: ['part-time'] })).toBe(true);
     expect(isPartTime({ flags: [], fte: 0.9 })).toBe(true);
     expect(isPartTime({ flags: [], fte: 1 })).toBe(false);
-    expect(proRated(180, { flags: ['part-time'] }, true)).toBe(180);
-    expect(proRated(180, { flags: [], fte: 0.6 }, false)).toBe(180);
+    expect(proRated(180, 1)).toBe(180);
+    expect(proRated(180, 0.6, 0)).toBe(108);
+    expect(observationCapFor(policy('thomas-alleyne'), { flags: ['part-time'] })).toBe(180);
   });
 
   it('the roster carries an optional fte column; a bad one is a plain line problem', () => {

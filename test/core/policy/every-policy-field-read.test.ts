@@ -71,6 +71,7 @@ const READERS: Record<string, readonly string[] | { pending: string }> = {
   'planAgreement.amendableByAgreement': [PLAN],
   'planAgreement.rule': ['src/core/conversations/dialogs/plan-agreement.dialog.ts'],
   'leadershipGoal.rule': [PLAN],
+  'leadershipGoal.seniorLeaders.rule': [APPLIES_TO, RULE_TABLES],
   'checkIns.typicalMinutes': ['src/core/conversations/dialogs/schedule/meeting-steps.ts'],
   'checkIns.wellbeingCheck': [CHECK_IN],
   'checkIns.avoid': ['src/core/scheduling/time-warnings.ts'],
@@ -89,6 +90,10 @@ const READERS: Record<string, readonly string[] | { pending: string }> = {
   'partTime.planPrompt': ['src/core/people/part-time.ts'],
   'partTime.rule': ['src/core/people/part-time.ts', RULE_TABLES],
   'partTime.interpretation': [RULE_TABLES],
+  'partTime.lateStarters.planMaxProRata': ['src/core/people/part-time.ts', RULE_TABLES],
+  'partTime.lateStarters.prompt': ['src/core/people/part-time.ts', RULE_TABLES],
+  'partTime.lateStarters.rule': ['src/core/people/part-time.ts', RULE_TABLES],
+  'partTime.lateStarters.interpretation': [RULE_TABLES],
   'finalReport.payRecommendation': ['src/core/conversations/dialogs/final-report.dialog.ts'],
   'finalReport.rule': ['src/core/conversations/dialogs/final-report.dialog.ts'],
   'appeals.windowWorkingDays': [DEADLINES],
@@ -114,10 +119,15 @@ const READERS: Record<string, readonly string[] | { pending: string }> = {
   'reviewers.maxExemptFlags': ['src/core/roster/review-load.ts'],
   'reviewers.revieweeMayRequestChange': [REVIEWER_CHANGES, RULE_TABLES],
   'reviewers.changingReviewerRestartsCycle': [REVIEWER_CHANGES, RULE_TABLES],
+  'reviewers.replacementStatusAtLeastLineManager.rule': [REVIEWER_CHANGES, RULE_TABLES],
+  'reviewers.replacementStatusAtLeastLineManager.interpretation': [RULE_TABLES],
   'reviewers.rule': [RULE_TABLES],
   'roleTransfer.originalReviewerChecksIn': ['src/core/roster/role-transfer.ts', RULE_TABLES],
   'roleTransfer.headDecidesRestartAndReviewer': ['src/core/roster/role-transfer.ts', RULE_TABLES],
   'roleTransfer.rule': ['src/core/roster/role-transfer.ts', RULE_TABLES],
+  'headReviewers.members': ['src/core/access/relationships.ts', RULE_TABLES],
+  'headReviewers.chair': ['src/core/access/relationships.ts', RULE_TABLES],
+  'headReviewers.rule': [RULE_TABLES],
   'confidentiality.lineManagerAccessOnRequest': [ACCESS_REQUESTS],
   'confidentiality.tellRevieweeWhoWasGrantedAccess': [ACCESS_REQUESTS],
   'confidentiality.retentionYears': ['src/core/retention/retention.ts'],
@@ -149,7 +159,7 @@ function shared(path: string): string {
   return path
     .replace(/^(obligations\[\]\.(opens|due)|payThreshold\.window\.due)\./, '<date rule>.')
     .replace(/^.*\.appliesTo\.|^plan\.widerImpactRequiredFor\./, '<applies to>.')
-    .replace(/^(reflection\.closingPrompts|plan\.fields|leadershipGoal\.fields)\[\]\./, '<question>.');
+    .replace(/^(reflection\.closingPrompts|plan\.fields|leadershipGoal\.fields|leadershipGoal\.seniorLeaders\.fields)\[\]\./, '<question>.');
 }
 
 /** The settings themselves, not the groups they sit in. */

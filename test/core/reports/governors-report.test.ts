@@ -72,9 +72,21 @@ describe('the governors’ report’s figures (002 §36–39)', () => {
   it('002 §47–51: staff within and over the 180-minute cap are counted, with the cap-exempt apart and a second figure hidden when one is', () => {
     const inCycle = [...Array.from({ length: 7 }, (_, i) => person(i, [], 120)), ...Array.from({ length: 5 }, (_, i) => person(10 + i, [], 200)), { ...person(20, [], 400), flags: ['support-plan'] }];
     const report = buildGovernorsReport(school, 2026, figures({ inCycle }), '2027-08-31');
-    expect(report.observations.cap).toBe('The policy caps performance-management observation at 180 minutes a cycle (002 §47–51, Annex 1).');
+    expect(report.observations.cap).toMatch(/^The policy caps performance-management observation at 180 minutes a cycle, pro-rated for part-time staff by their FTE \(002 Annex 1 §2–3 .*\) \(002 §47–51, Annex 1\)\.$/);
     // The rows add up to the staff in the cycle, which is shown: one hidden row would be worked out, so the next smallest is hidden too.
     expect(report.observations.rows.map((r) => r.count)).toEqual([{ shown: 7 }, { hidden: 'complement' }, { hidden: 'small' }]);
+  });
+});
+
+describe('the governors’ report against each person’s own cap (002 Annex 1 §2–3)', () => {
+  it('002 Annex 1 §2–3: a 0.6 FTE teacher observed for 120 minutes is over their pro-rated 108-minute cap, not within the full 180', () => {
+    const inCycle = [...Array.from({ length: 7 }, (_, i) => person(i, [], 120)), ...Array.from({ length: 6 }, (_, i) => ({ ...person(10 + i, [], 120), flags: ['part-time'], fte: 0.6 }))];
+    const report = buildGovernorsReport(school, 2026, figures({ inCycle }), '2027-08-31');
+    expect(report.observations.rows.map((r) => [r.name, r.count])).toEqual([
+      ['Within the cap', { shown: 7 }],
+      ['Over the cap', { shown: 6 }],
+      ['Not subject to the cap (e.g. support plans)', { shown: 0 }],
+    ]);
   });
 });
 

@@ -4,7 +4,8 @@ import { parseTermDates, SchoolCalendar } from '../../../src/core/calendar/index
 import type { StaffMember } from '../../../src/core/people/staff-member.ts';
 import { PolicySchema } from '../../../src/core/policy/policy-schema.ts';
 import { getPreset } from '../../../src/core/policy/presets/index.ts';
-import { roleTransfers, transferCheckInDeadline } from '../../../src/core/roster/role-transfer.ts';
+import { messageText } from '../../../src/core/conversations/engine/outgoing-message.ts';
+import { roleTransfers, transferCheckInDeadline, transferNotifications } from '../../../src/core/roster/role-transfer.ts';
 import type { PlannedCycle } from '../../../src/core/timeline/plan-obligations.ts';
 
 const terms = parseTermDates(readFileSync(new URL('../../../config/terms/england-2026-27.yaml', import.meta.url), 'utf8'), 'england-2026-27.yaml');
@@ -28,6 +29,40 @@ function move(preset: string, beforeOver: Partial<StaffMember> = {}, afterOver: 
   const after = [head, oldManager, newManager, coach, staff('tara', 'Tara One', { lineManagerId: 'new', reviewerId: 'new', ...afterOver })];
   return roleTransfers({ policy, calendar, before, after, cycles, today });
 }
+
+describe('who is told about a move (002 §35, 003 §7.4, 004 §4.4)', () => {
+  const names = new Map([head, oldManager, newManager, coach, staff('tara', 'Tara One')].map((p) => [p.id, p.fullName]));
+
+  it('002 §35: a head who was the reviewer before the move and decides whether the cycle begins again gets one message with both; the keys are the same for the same move', () => {
+    const transfers = move('thomas-alleyne', { lineManagerId: 'head', reviewerId: 'head', headId: 'head' }, { headId: 'head' });
+    const told = transferNotifications(transfers, names);
+    expect(told.map((n) => [n.key, n.personId])).toEqual([
+      ['notify:role-transfer:tara:2027-02-11:line manager now Nia New:0', 'tara'],
+      ['notify:role-transfer:tara:2027-02-11:line manager now Nia New:1', 'head'],
+      ['notify:role-transfer:tara:2027-02-11:line manager now Nia New:2', 'new'],
+    ]);
+    expect(messageText(told[1]!.messages[0]!)).toBe(
+      'Tara One has moved to a new post (line manager now Nia New); Nia New reviews them from today, and what you still had open for them has passed to Nia New.\nTara One has moved to a new post part-way through the cycle (line manager now Nia New). You decide whether their cycle begins again and whether to change their reviewer (002 §35); until then it carries on, reviewed by Nia New.',
+    );
+    expect(transferNotifications(move('thomas-alleyne', { lineManagerId: 'head', reviewerId: 'head', headId: 'head' }, { headId: 'head' }), names).map((n) => n.key)).toEqual(told.map((n) => n.key));
+  });
+
+  it('002 §35: when the teacher is the head, the governing body decides; the head is told so and no one on the staff list is asked in its place', () => {
+    const policy = PolicySchema.parse(getPreset('thomas-alleyne'));
+    const before = [staff('ceo', 'Cas Ceo', { role: 'trust-leader' }), staff('h', 'Hal Head', { role: 'leader', lineManagerId: 'ceo', headId: 'h' })];
+    const after = [before[0]!, staff('h', 'Hal Head', { role: 'headteacher', lineManagerId: 'ceo', headId: 'h' })];
+    const told = transferNotifications(roleTransfers({ policy, calendar, before, after, cycles: [cycle('h')], today: '2027-02-11' }), new Map([['ceo', 'Cas Ceo'], ['h', 'Hal Head']]));
+    expect(told.map((n) => n.personId)).toEqual(['h']);
+    expect(messageText(told[0]!.messages[0]!)).toBe(
+      'The staff list now records your move to a new post (role now headteacher), from Thu 11 Feb. The governing body decides whether your cycle begins again and whether to change your reviewer (002 §35); until then it carries on.',
+    );
+  });
+
+  it('001 says nothing about moving post: the person and the new reviewer are told the cycle carries on with them, and the old reviewer that it has passed', () => {
+    const told = transferNotifications(move('kingsmead'), names);
+    expect(told.map((n) => n.personId)).toEqual(['tara', 'old', 'new']);
+  });
+});
 
 describe('moving to a new post part-way through a cycle (002 §35, 003 §7.4, 004 §4.4)', () => {
   it('004 §4.4: the original appraiser owes a check-in before the new post, within five school days that skip February half term', () => {

@@ -1,5 +1,5 @@
 import type { Flag, Role } from '../../people/person.ts';
-import type { AppliesTo } from '../../policy/policy-schema.ts';
+import type { AppliesTo, Policy } from '../../policy/policy-schema.ts';
 import type { CycleRef } from '../conversation-ports.ts';
 import type { DialogEnv } from '../engine/define-dialog.ts';
 
@@ -18,6 +18,18 @@ export function appliesToPerson(appliesTo: AppliesTo, person: { role: Role; flag
   if (appliesTo.anyFlags !== undefined && !appliesTo.anyFlags.some((flag) => person.flags.includes(flag))) return false;
   if (appliesTo.noFlags?.some((flag) => person.flags.includes(flag))) return false;
   return true;
+}
+
+/**
+ * The leadership goal this person's plan asks for (001 "Evaluating your process", Appendix E), or
+ * undefined: senior leaders get the questions linked to whole-school strategic priorities where the
+ * policy has them; UPS teachers, TLR holders and others it names get the general ones.
+ */
+export function leadershipGoalFor(policy: Policy, person: { role: Role; flags: readonly Flag[] }): { fields: NonNullable<Policy['leadershipGoal']>['fields']; rule: string } | undefined {
+  const goal = policy.leadershipGoal;
+  if (goal === undefined) return undefined;
+  if (goal.seniorLeaders !== undefined && appliesToPerson(goal.seniorLeaders.appliesTo, person)) return goal.seniorLeaders;
+  return appliesToPerson(goal.appliesTo, person) ? goal : undefined;
 }
 
 export function firstName(fullName: string): string {

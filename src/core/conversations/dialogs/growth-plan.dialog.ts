@@ -1,11 +1,12 @@
-import { observationCapFor, partTimePlanNote, planMaxFor } from '../../people/part-time.ts';
+import { type CycleSpan, observationCapFor, partTimePlanNote, planMaxFor } from '../../people/part-time.ts';
 import type { Policy } from '../../policy/policy-schema.ts';
+import { cycleDates } from '../../timeline/compute-timeline.ts';
 import type { PlanGoalRecord, StoredPlan } from '../conversation-ports.ts';
 import { type DialogEnv, defineDialog } from '../engine/define-dialog.ts';
 import { type JsonValue, textOf, type Values } from '../engine/json-value.ts';
 import { type OutgoingMessage, say } from '../engine/outgoing-message.ts';
 import { inSection, type Step, textStep } from '../engine/step.ts';
-import { appliesToPerson, cycleOrExplain, firstName } from './dialog-helpers.ts';
+import { cycleOrExplain, firstName, leadershipGoalFor } from './dialog-helpers.ts';
 import { expectationsShape } from './plan/expectations-shape.ts';
 import { goalsShape } from './plan/goals-shape.ts';
 import { growPlanShape } from './plan/grow-plan-shape.ts';
@@ -13,7 +14,7 @@ import type { PlanShapeSteps } from './plan/plan-shape.ts';
 import { readPlanDetails } from './plan/plan-details.ts';
 import { smartTargetsShape } from './plan/smart-targets-shape.ts';
 
-function shapeFor(policy: Policy, env: DialogEnv): PlanShapeSteps {
+function shapeFor(policy: Policy, env: DialogEnv, cycle: CycleSpan): PlanShapeSteps {
   const plan = policy.plan;
   switch (plan.shape) {
     case 'grow-plan':
@@ -21,11 +22,11 @@ function shapeFor(policy: Policy, env: DialogEnv): PlanShapeSteps {
     case 'smart-targets':
       // 002 Annex 1 §2–3: the observation agreed in the plan stays within the person's cap, pro-rated for part-time working.
       return smartTargetsShape(plan, env.person, { ...policy.observation, capMinutesPerCycle: observationCapFor(policy, env.person) });
-    // 004 §5.9: a part-timer's plan holds a pro-rated number of expectations where the policy says so.
+    // 004 §5.9: a part-timer's plan, or a late starter's, holds a pro-rated number of expectations where the policy says so.
     case 'expectations':
-      return expectationsShape({ ...plan, max: planMaxFor(policy, plan.max, env.person) }, env.person);
+      return expectationsShape({ ...plan, max: planMaxFor(policy, plan.max, env.person, cycle) }, env.person);
     case 'goals':
-      return goalsShape({ ...plan, max: planMaxFor(policy, plan.max, env.person) });
+      return goalsShape({ ...plan, max: planMaxFor(policy, plan.max, env.person, cycle) });
   }
 }
 
@@ -44,8 +45,9 @@ export const growthPlanDialog = defineDialog({
     const cycle = await cycleOrExplain(env);
     if ('unavailable' in cycle) return cycle;
     const { policy } = env;
-    const shape = shapeFor(policy, env);
-    const leadership = policy.leadershipGoal !== undefined && appliesToPerson(policy.leadershipGoal.appliesTo, env.person) ? policy.leadershipGoal : undefined;
+    const span = cycleDates(policy, cycle.academicYear);
+    const shape = shapeFor(policy, env, span);
+    const leadership = leadershipGoalFor(policy, env.person);
     const leadershipSteps: Step[] = (leadership?.fields ?? []).map((field) =>
       textStep({ name: `leadership-${field.id}`, label: `Leadership goal — ${field.question}`, question: `Leadership goal: ${field.question}`, hint: field.hint }),
     );
@@ -56,7 +58,7 @@ export const growthPlanDialog = defineDialog({
     }
     // The plan, and the leadership goal, may each be answered in one form (the same steps).
     const allSteps = (values: Values) => [...inSection({ id: 'plan', title: 'Growth plan' }, shape.steps(values)), ...inSection({ id: 'leadership', title: 'Leadership goal' }, leadershipSteps)];
-    const partTime = partTimePlanNote(policy, env.person);
+    const partTime = partTimePlanNote(policy, env.person, span);
     return {
       intro: [say(`${shape.intro}${leadership ? ` Then your leadership goal (${leadership.rule}).` : ''}${partTime === undefined ? '' : ` ${partTime}.`} Say \`help\` for the commands.`)],
       confirm: true,

@@ -66,6 +66,24 @@ export const kingsmead: PolicyInput = {
       { id: 'first-steps', question: 'What are your first steps, and how will you monitor your progress?' },
     ],
     rule: '001 "Evaluating your process"; Appendix E (leadership goal plan)',
+    seniorLeaders: {
+      appliesTo: { roles: ['leader', 'headteacher'] },
+      fields: [
+        { id: 'strengths', question: 'What do you see as your strengths as a leader?' },
+        { id: 'goal', question: 'What specifically do you want to achieve? What difference will it make to you and your students?' },
+        {
+          id: 'link',
+          question: 'Which of the Whole School Strategic Priorities does this goal serve, and how?',
+          hint: 'Senior leaders’ goals are linked to the Whole School Strategic Priorities, not a department plan.',
+        },
+        { id: 'success', question: 'How will you know you have been successful? What specifically would be happening?' },
+        { id: 'reality', question: 'What is working already? What might get in the way, and how will you overcome it?' },
+        { id: 'options', question: 'What are your options for achieving this goal? And what else?' },
+        { id: 'summary', question: 'By… I am… so that…' },
+        { id: 'first-steps', question: 'What are your first steps, and how will you monitor your progress, evaluate impact and identify further development?' },
+      ],
+      rule: '001 "Evaluating your process" (Senior Leadership Teams have goals linked to Whole School Strategic Priorities); Appendix E',
+    },
   },
   checkIns: { typicalMinutes: 20, wellbeingCheck: false, avoid: [], arrangedBy: 'reviewer', rule: '001 "Professional support"' },
   observation: {

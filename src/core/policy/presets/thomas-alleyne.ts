@@ -96,9 +96,15 @@ export const thomasAlleyne: PolicyInput = {
     maxExemptFlags: ['leadership-scale'],
     revieweeMayRequestChange: true,
     changingReviewerRestartsCycle: false,
+    replacementStatusAtLeastLineManager: {
+      rule: '002 §28 (a replacement who is not the line manager has an equivalent or higher status in the staffing structure)',
+      interpretation:
+        'The roster records no pay points, so status is read from its role and flags: support staff and teaching assistants, then teachers, TLR holders (`tlr`), senior leaders (`leader` or `leadership-scale`), the head, trust leaders. A replacement ranked below the reviewee’s line manager is refused; the line manager and the head themselves always may (§28: the head may perform the duties). With no line manager on the roster, the reviewer being replaced is the measure.',
+    },
     rule: '002 §25–29',
   },
   roleTransfer: { originalReviewerChecksIn: false, headDecidesRestartAndReviewer: true, rule: '002 §35' },
+  headReviewers: { members: ['governors-panel', 'trust-ceo'], chair: 'trust-ceo', rule: '002 §22–24 (three governors appointed by the governing body; the CEO of the MAT chairs the head’s meetings)' },
   confidentiality: {
     lineManagerAccessOnRequest: true,
     tellRevieweeWhoWasGrantedAccess: true,

@@ -51,6 +51,11 @@ export const tpat: PolicyInput = {
     planMaxProRata: false,
     planPrompt: 'As you work part time, make your goals realistic for the time you have.',
     rule: '003 §7.3 (part-time employees’ goals should be realistic)',
+    lateStarters: {
+      planMaxProRata: false,
+      prompt: 'As you started part way through the year, make your goals realistic for the time left in it.',
+      rule: '003 §7.3 (goals of someone who starts part way through an academic year should be realistic)',
+    },
   },
   reviewers: {
     defaultReviewer: 'coach',
@@ -59,6 +64,7 @@ export const tpat: PolicyInput = {
     rule: '003 §6.1–6.5 (a coach might not be the line manager)',
   },
   roleTransfer: { originalReviewerChecksIn: true, headDecidesRestartAndReviewer: false, rule: '003 §7.4 (the original coach checks in before the new post; goals reviewed for the new role)' },
+  headReviewers: { members: ['trust-ceo', 'chair-of-governors'], rule: '003 §6.3 (the CEO and the Chair of the LGB)' },
   confidentiality: {
     lineManagerAccessOnRequest: false,
     tellRevieweeWhoWasGrantedAccess: true,

@@ -68,6 +68,13 @@ export const whmat: PolicyInput = {
     rule: '004 §5.9 (part-time colleagues agree a pro-rated and realistic amount of performance expectations)',
     interpretation:
       'The policy asks for a pro-rated amount without a formula; Trellis pro-rates the plan’s three expectations by the roster’s FTE, rounding up and never below one (0.5 → 2, 0.2 → 1). Without an FTE the part-time flag brings the reminder only.',
+    lateStarters: {
+      planMaxProRata: true,
+      prompt: 'As you started part way through the year, agree a pro-rated and realistic amount of performance expectations with your appraiser.',
+      rule: '004 §5.9 (colleagues who start employment part way through an academic year agree a pro-rated and realistic amount of performance expectations)',
+      interpretation:
+        'Trellis pro-rates the plan’s three expectations by the share of the cycle (1 October to 30 September) left from the roster’s start date, in calendar days, times any FTE, rounding up and never below one: a 1 February starter keeps 2, a 1 July starter 1.',
+    },
   },
   payThreshold: {
     window: {
@@ -88,6 +95,7 @@ export const whmat: PolicyInput = {
     rule: '004 §3.9–3.10',
   },
   roleTransfer: { originalReviewerChecksIn: true, headDecidesRestartAndReviewer: false, rule: '004 §4.4 (the original appraiser checks in before the new post; a new appraiser or amended expectations agreed jointly)' },
+  headReviewers: { members: ['external-adviser'], rule: '004 §9.1 (an external school improvement partner who is suitably qualified)' },
   confidentiality: {
     lineManagerAccessOnRequest: false,
     tellRevieweeWhoWasGrantedAccess: true,
