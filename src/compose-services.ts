@@ -17,6 +17,7 @@ import type { ReachReads } from './core/reach/reach.ts';
 import { PrismaReachReads } from './storage/prisma/prisma-reach-reads.ts';
 import { PrismaSlackInstallDirectory } from './storage/prisma/prisma-slack-install-directory.ts';
 import type { InstallationDirectory } from './core/bot/installation-ports.ts';
+import { PrismaAdminDirectory } from './storage/prisma/prisma-admin-directory.ts';
 
 /** Everything the core needs, wired to real storage. The one place that picks implementations. */
 export interface Services {
@@ -38,6 +39,8 @@ export interface Services {
   reach: ReachReads;
   /** The Slack workspaces Trellis was installed in through "Add to Slack" (`trellis slack installs`). */
   slackInstalls: InstallationDirectory;
+  /** Who may use the admin console, and its audit events (`trellis admins`, `/admin`). */
+  admins: PrismaAdminDirectory;
   close(): Promise<void>;
 }
 
@@ -57,6 +60,7 @@ export async function openServices(config: Pick<Config, 'databaseUrl' | 'dataDir
     governors: new PrismaGovernorsReads(database.prisma),
     reach: new PrismaReachReads(database.prisma),
     slackInstalls: new PrismaSlackInstallDirectory(database.prisma),
+    admins: new PrismaAdminDirectory(database.prisma),
     close: () => database.close(),
   };
 }

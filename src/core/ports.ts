@@ -11,8 +11,14 @@ import type { PlannedCycle } from './timeline/plan-obligations.ts';
  */
 export interface SchoolRepository {
   /** Creates or updates a school by slug; a trust slug creates the trust if needed. */
-  saveSchool(input: Omit<School, 'id'> & { trustName?: string | undefined }): Promise<{ school: School; created: boolean }>;
+  saveSchool(input: Omit<School, 'id'> & { trustName?: string | undefined; audit?: SchoolChangeAudit | undefined }): Promise<{ school: School; created: boolean }>;
   findSchool(slug: string): Promise<School | undefined>;
+}
+
+/** Who changed a school and what, for its audit event (the admin console's changes); absent for the command line. */
+export interface SchoolChangeAudit {
+  by: string;
+  details: Record<string, string>;
 }
 
 /** Someone the roster import names in its output. */
@@ -31,6 +37,8 @@ export interface RosterOptions {
   leftOn: string;
   /** E-mails of the file's bad lines: those people are in the file, so never taken for leavers. */
   alsoInFile: readonly string[];
+  /** Who made the change, recorded in the audit trail; absent for the command line. */
+  by?: string | undefined;
 }
 
 export interface RosterChanges {
