@@ -39,6 +39,18 @@ export interface TeamsConfig {
   tenantId: string;
 }
 
+/** The admin console's sign-in (OpenID Connect) and session; without it `/admin` says it is not configured. */
+export interface AdminConsoleConfig {
+  /** The identity provider's issuer URL (its discovery document is under /.well-known/openid-configuration). */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Registered with the provider as the redirect URI: `https://trellis.example.org/admin/callback`. */
+  redirectUrl: string;
+  /** Signs the console's cookies (session, sign-in in progress) and CSRF tokens. */
+  sessionSecret: string;
+}
+
 export interface Config {
   /** External PostgreSQL; when absent Trellis runs an embedded one under `dataDir`. */
   databaseUrl?: string;
@@ -62,6 +74,8 @@ export interface Config {
    * loopback): tests only, refused in production.
    */
   teamsLoginUrl?: string;
+  /** Present only when the admin console's OpenID Connect sign-in is configured. */
+  admin?: AdminConsoleConfig;
 }
 
 const url = z.url({ protocol: /^https?$/ });
@@ -94,6 +108,11 @@ const envSchema = z.object({
   TEAMS_SKIP_AUTH: flag.default(false),
   TEAMS_ALLOW_LOOPBACK_SERVICE_URL: flag.default(false),
   TEAMS_LOGIN_URL: url.optional(),
+  ADMIN_OIDC_ISSUER: url.optional(),
+  ADMIN_OIDC_CLIENT_ID: z.string().optional(),
+  ADMIN_OIDC_CLIENT_SECRET: z.string().optional(),
+  ADMIN_OIDC_REDIRECT_URL: url.refine((text) => new URL(text).pathname === '/admin/callback').optional(),
+  ADMIN_SESSION_SECRET: z.string().min(32).optional(),
 });
 type EnvName = keyof typeof envSchema.shape;
 
@@ -121,6 +140,11 @@ const expectations: Record<EnvName, string> = {
   TEAMS_SKIP_AUTH: 'must be true or false',
   TEAMS_ALLOW_LOOPBACK_SERVICE_URL: 'must be true or false',
   TEAMS_LOGIN_URL: 'must be a URL',
+  ADMIN_OIDC_ISSUER: 'must be the identity provider\'s issuer URL, such as https://login.microsoftonline.com/TENANT_ID/v2.0',
+  ADMIN_OIDC_CLIENT_ID: 'must be the client id the identity provider gave the console',
+  ADMIN_OIDC_CLIENT_SECRET: 'must be the client secret the identity provider gave the console',
+  ADMIN_OIDC_REDIRECT_URL: 'must be the console\'s callback URL as registered with the identity provider, ending in /admin/callback (for example https://trellis.example.org/admin/callback)',
+  ADMIN_SESSION_SECRET: 'must be a random secret of at least 32 characters (for example `openssl rand -hex 32`)',
 };
 const names = Object.keys(envSchema.shape) as EnvName[];
 
@@ -175,7 +199,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (v.TEAMS_CLIENT_ID && v.TEAMS_CLIENT_SECRET && v.TEAMS_TENANT_ID) {
     config.teams = { clientId: v.TEAMS_CLIENT_ID, clientSecret: v.TEAMS_CLIENT_SECRET, tenantId: v.TEAMS_TENANT_ID };
   }
+  if (v.ADMIN_OIDC_ISSUER && v.ADMIN_OIDC_CLIENT_ID && v.ADMIN_OIDC_CLIENT_SECRET && v.ADMIN_OIDC_REDIRECT_URL && v.ADMIN_SESSION_SECRET) {
+    config.admin = { issuer: v.ADMIN_OIDC_ISSUER, clientId: v.ADMIN_OIDC_CLIENT_ID, clientSecret: v.ADMIN_OIDC_CLIENT_SECRET, redirectUrl: v.ADMIN_OIDC_REDIRECT_URL, sessionSecret: v.ADMIN_SESSION_SECRET };
+  }
   return config;
+}
+
+/** A plain-http URL is accepted only on this machine (a test's fake identity provider, a console tried locally). */
+function isLoopbackHttp(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  } catch (error) {
+    if (error instanceof TypeError) return true; // reported by the variable's own check
+    throw error;
+  }
 }
 
 function findCombinationProblems(raw: Partial<Record<EnvName, string>>): string[] {
@@ -205,6 +243,11 @@ function findCombinationProblems(raw: Partial<Record<EnvName, string>>): string[
     allOrNothing('Slack', ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'], ['SLACK_APP_TOKEN']);
   }
   allOrNothing('Teams', ['TEAMS_CLIENT_ID', 'TEAMS_CLIENT_SECRET', 'TEAMS_TENANT_ID'], []);
+  allOrNothing('The admin console', ['ADMIN_OIDC_ISSUER', 'ADMIN_OIDC_CLIENT_ID', 'ADMIN_OIDC_CLIENT_SECRET', 'ADMIN_OIDC_REDIRECT_URL', 'ADMIN_SESSION_SECRET'], []);
+  for (const name of ['ADMIN_OIDC_ISSUER', 'ADMIN_OIDC_REDIRECT_URL'] as const) {
+    const value = raw[name];
+    if (value && !isLoopbackHttp(value)) problems.push(`${name} must use https: sign-in codes and session cookies must not cross the network in the clear (plain http is accepted only for localhost).`);
+  }
   if (raw.NODE_ENV === 'production' && ['true', '1', 'yes'].includes(raw.TEAMS_SKIP_AUTH ?? '')) {
     problems.push(
       'TEAMS_SKIP_AUTH is refused when NODE_ENV=production: it would accept unauthenticated requests from anyone.',
