@@ -48,6 +48,8 @@ table { border-collapse: collapse; margin: 1rem 0; }
 th, td { text-align: left; padding: 0.3rem 0.6rem; border-bottom: 1px solid #ddd; vertical-align: top; }
 caption { text-align: left; font-weight: 600; padding: 0.3rem 0; }
 label { display: block; font-weight: 600; margin-top: 1rem; }
+label.inline { display: inline; margin-left: 0.3rem; }
+fieldset { margin-top: 1rem; }
 .hint { color: #4b5563; margin: 0.1rem 0 0.3rem; }
 .error { color: #b91c1c; font-weight: 600; }
 input[type=text], input[type=file] { font: inherit; padding: 0.3rem; border: 2px solid #4b5563; border-radius: 4px; min-width: 20rem; }
@@ -63,7 +65,8 @@ dd { margin: 0; }
 .weekend { background: #f3f4f6; color: #6b7280; }
 .bank-holiday { background: #fde68a; }
 .closure { background: #fecaca; }
-.half-term, .holiday { background: #dbeafe; }
+.half-term { background: #bfdbfe; }
+.holiday { background: #ede9fe; }
 .legend { display: flex; flex-wrap: wrap; gap: 1rem; list-style: none; padding: 0; }
 .legend span { display: inline-block; width: 1rem; height: 1rem; border: 1px solid #999; vertical-align: middle; margin-right: 0.3rem; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
@@ -178,7 +181,7 @@ export function rosterUploadPage(viewer: Viewer, school: AdminSchoolRef, problem
   });
 }
 
-const OUTCOME = { new: 'Added as new', 'on-roster': 'Updated (already on the roster)', problem: 'Not loaded' } as const;
+const OUTCOME = { new: 'Added as new', 'on-roster': 'Already on the roster (its details are taken from this line)', problem: 'Not loaded' } as const;
 
 export function rosterPreviewPage(viewer: Viewer, school: AdminSchoolRef, preview: RosterPreview & { ok: true }, file: { name: string; base64: string }, mapping: string): string {
   const t = preview.totals;
@@ -199,8 +202,8 @@ ${
   preview.notInFile.length === 0
     ? html`<input type="hidden" name="leavers" value="list">`
     : html`<fieldset><legend>The people not in the file</legend>
-<div><input type="radio" id="leavers-list" name="leavers" value="list" checked><label for="leavers-list" style="display:inline">Keep them on the roster</label></div>
-<div><input type="radio" id="leavers-mark" name="leavers" value="mark"><label for="leavers-mark" style="display:inline">Mark them as leavers from today (their records are kept)</label></div></fieldset>`
+<div><input type="radio" id="leavers-list" name="leavers" value="list" checked><label for="leavers-list" class="inline">Keep them on the roster</label></div>
+<div><input type="radio" id="leavers-mark" name="leavers" value="mark"><label for="leavers-mark" class="inline">Mark them as leavers from today (their records are kept)</label></div></fieldset>`
 }
 <p><button type="submit">Apply this roster</button> <a href="${schoolPath(school, '/roster')}">Choose another file</a></p></form>`,
   });
