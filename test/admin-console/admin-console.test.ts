@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminRoutes, NOT_CONFIGURED } from '../../src/admin-console/admin-routes.ts';
 import type { AdminConsole } from '../../src/core/admin/admin-console.ts';
@@ -149,6 +150,17 @@ describe('who sees which school', () => {
     expect((await betaAdmin.get('/admin/schools/alpha/reach')).status).toBe(404);
   });
 
+  it('an administrator removed with trellis admins remove loses the school at their next page', async () => {
+    const cli = (...argv: string[]) => runTrellisWith({ databaseUrl: db.url, at: NOW }, ...argv);
+    expect((await cli('admins', 'add', 'temp@alpha.example', '--school', 'alpha')).code).toBe(0);
+    const client = new ConsoleClient(world.url);
+    await client.signedIn(world.provider, { sub: 'temp', email: 'temp@alpha.example' });
+    expect((await client.get('/admin/schools/alpha/reach')).status).toBe(200);
+    expect((await cli('admins', 'remove', 'temp@alpha.example', '--school', 'alpha')).code).toBe(0);
+    expect((await client.get('/admin/schools/alpha/reach')).status).toBe(404);
+    expect((await client.get('/admin')).status).toBe(403);
+  });
+
   it('a trust administrator sees every school of the trust and none of another trust', async () => {
     const client = new ConsoleClient(world.url);
     const home = await client.signedIn(world.provider, TRUST_ADMIN);
@@ -197,6 +209,45 @@ describe('changes made in the console', () => {
     expect(await db.prisma.person.count({ where: { school: { slug: 'alpha' }, active: true } })).toBe(9);
     const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'roster.imported', school: { slug: 'alpha' } }, orderBy: { at: 'desc' } });
     expect(audit.details).toMatchObject({ created: 5, leavers: 1, by: 'ops@alpha.example' });
+  });
+
+  it('an Excel workbook with its own column names is previewed through a mapping, problems numbered by Excel row, and the mapping is only remembered once applied', async () => {
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('Staff');
+    sheet.addRow(['Work Email', 'Forename', 'Surname', 'Job Title', 'Manager Email']);
+    sheet.addRow(['boss@gamma.example', 'Bea', 'Boss', 'headteacher', '']);
+    sheet.addRow(['teach@gamma.example', 'Tej', 'Teacher', 'teacher', 'boss@gamma.example']);
+    sheet.addRow(['lost@gamma.example', 'Lou', 'Lost', 'teacher', 'nobody@gamma.example']);
+    const bytes = Buffer.from(await book.xlsx.writeBuffer());
+    const client = new ConsoleClient(world.url);
+    await client.signedIn(world.provider, TRUST_ADMIN);
+    const mapping = 'email=Work Email,full_name=Forename+Surname,role=Job Title,line_manager_email=Manager Email';
+    const form = new FormData();
+    form.set('csrf', await client.csrf('/admin/schools/gamma/roster'));
+    form.set('file', new File([bytes], 'staff.xlsx'));
+    form.set('mapping', mapping);
+    const preview = await (await client.post('/admin/schools/gamma/roster/preview', form)).text();
+    expect(preview).toMatch(/staff\.xlsx: 2 of 3 rows can be loaded \(2 new\), 1 has a problem\./);
+    expect(preview).toMatch(/<tr><td>3<\/td><td>teach@gamma\.example<\/td><td>Tej Teacher<\/td><td>Added as new<\/td><\/tr>/);
+    expect(preview).toMatch(/<tr><td>4<\/td><td>lost@gamma\.example<\/td><td><\/td><td class="error">Not loaded: line_manager_email nobody@gamma\.example is not a valid row of this file<\/td><\/tr>/);
+    const gamma = await db.prisma.school.findUniqueOrThrow({ where: { slug: 'gamma' } });
+    expect(gamma.rosterColumnMap).toBeNull();
+
+    const apply = new URLSearchParams({ csrf: /name="csrf" value="([^"]+)"/.exec(preview)![1]!, file: bytes.toString('base64'), name: 'staff.xlsx', mapping, leavers: 'list' });
+    expect(await (await client.post('/admin/schools/gamma/roster/apply', apply)).text()).toMatch(/Loaded 2 staff: 2 new, 0 changed, 0 unchanged\./);
+    expect((await db.prisma.school.findUniqueOrThrow({ where: { slug: 'gamma' } })).rosterColumnMap).not.toBeNull();
+    expect(await db.prisma.person.findFirstOrThrow({ where: { email: 'teach@gamma.example' }, include: { lineManager: true } })).toMatchObject({ fullName: 'Tej Teacher', lineManager: { email: 'boss@gamma.example' } });
+  });
+
+  it('a file that is not a roster is refused on the upload page with the reason, and nothing changes', async () => {
+    const client = new ConsoleClient(world.url);
+    await client.signedIn(world.provider, ALPHA_ADMIN);
+    const form = new FormData();
+    form.set('csrf', await client.csrf('/admin/schools/alpha/roster'));
+    form.set('file', new File([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0, 0, 0, 0])], 'old.xls'));
+    const refused = await client.post('/admin/schools/alpha/roster/preview', form);
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toMatch(/<p class="problem" role="alert" id="file-problem">old\.xls: This is an old-style Excel file \(\.xls\)\. .* Nothing was loaded\.<\/p>/);
   });
 
   it('a failed delivery is re-sent through the outbox resend and audited; another school’s dead letter is left alone', async () => {
