@@ -1,5 +1,7 @@
 import type { AdminSchoolRef } from '../core/admin/admin-access.ts';
-import type { SchoolOverview, WaitingAccessRequest } from '../core/admin/admin-console.ts';
+import type { PolicyCheck, PolicyView, SchoolOverview, WaitingAccessRequest } from '../core/admin/admin-console.ts';
+import type { PolicyChange } from '../core/policy/policy-diff.ts';
+import type { ObligationChanges } from '../core/ports.ts';
 import type { CalendarMonth, DayKind } from '../core/calendar/year-calendar.ts';
 import type { ChannelReach, ReachReport } from '../core/reach/reach.ts';
 import type { OutboxEntry } from '../core/reminders/reminder-ports.ts';
@@ -23,10 +25,11 @@ export const SCHOOL_PAGES = [
   { path: '/roster', title: 'Roster' },
   { path: '/reminders', title: 'Reminder window' },
   { path: '/terms', title: 'Term dates' },
+  { path: '/policy', title: 'Policy' },
 ] as const;
 export type SchoolPage = (typeof SCHOOL_PAGES)[number]['path'];
 
-export const schoolPath = (school: Pick<AdminSchoolRef, 'slug'>, page: SchoolPage | '/roster/preview' | '/roster/apply' = '') => `/admin/schools/${encodeURIComponent(school.slug)}${page}`;
+export const schoolPath = (school: Pick<AdminSchoolRef, 'slug'>, page: SchoolPage | '/roster/preview' | '/roster/apply' | '/policy/check' | '/policy/apply' = '') => `/admin/schools/${encodeURIComponent(school.slug)}${page}`;
 
 export const STYLESHEET = `
 :root { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #1b1b1b; background: #fff; line-height: 1.5; }
@@ -266,4 +269,69 @@ function monthTable(month: CalendarMonth): Html {
   for (let i = 0; i < cells.length; i += 7) weeks.push(cells.slice(i, i + 7));
   const name = new Date(`${month.month}-01T12:00:00Z`).toLocaleDateString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
   return html`<table class="month"><caption>${name}: ${month.schoolDays} school days</caption><thead><tr>${WEEKDAYS.map((d) => html`<th scope="col">${d}</th>`)}</tr></thead><tbody>${weeks.map((week) => html`<tr>${week.map((cell) => cell ?? html`<td></td>`)}${Array.from({ length: 7 - week.length }, () => html`<td></td>`)}</tr>`)}</tbody></table>`;
+}
+
+function changesTable(changes: readonly PolicyChange[], caption: string, before: string, after: string): Html {
+  if (changes.length === 0) return html`<p>No differences.</p>`;
+  return html`<table><caption>${caption}</caption><thead><tr><th scope="col">Setting</th><th scope="col">${before}</th><th scope="col">${after}</th></tr></thead>
+<tbody>${changes.map((c) => html`<tr><th scope="row"><code>${c.path}</code></th><td>${c.before ?? '(not set)'}</td><td>${c.after ?? '(not set)'}</td></tr>`)}</tbody></table>`;
+}
+
+export function policyPage(viewer: Viewer, view: PolicyView, problem?: string): string {
+  const { school } = view;
+  return page({
+    title: 'Policy',
+    viewer,
+    school,
+    current: '/policy',
+    body: html`${problem === undefined ? '' : html`<p class="problem" role="alert" id="policy-problem">${problem}</p>`}
+<p>This school runs <strong>${view.source}</strong>${view.preset === undefined ? ', which is not based on a preset.' : html`, based on the preset <strong>${view.preset}</strong>.`}</p>
+${view.preset === undefined ? '' : html`<h2>Where it differs from the preset</h2>${changesTable(view.changes, `Settings that differ from the preset ${view.preset}`, 'Preset', 'This school')}`}
+<h2>Change the policy</h2>
+<p>Nothing changes until you have checked the policy and confirmed it. The school's reminder window is kept.</p>
+<form method="post" action="${schoolPath(school, '/policy/check')}" enctype="multipart/form-data">${csrfField(viewer)}<input type="hidden" name="kind" value="preset">
+<label for="preset">A preset</label><select id="preset" name="preset">${view.presets.map((p) => html`<option value="${p.name}"${p.name === view.preset ? new Html(' selected') : ''}>${p.name} — ${p.title}</option>`)}</select>
+<p><button type="submit">Check this preset</button></p></form>
+<form method="post" action="${schoolPath(school, '/policy/check')}" enctype="multipart/form-data">${csrfField(viewer)}<input type="hidden" name="kind" value="file">
+<label for="policy-file">Or your own policy file (YAML or JSON)</label><p class="hint" id="policy-file-hint">Start from a preset with <code>trellis policy show PRESET</code> and change it.</p>
+<input type="file" id="policy-file" name="file" accept=".yaml,.yml,.json" required aria-describedby="policy-file-hint${problem === undefined ? '' : ' policy-problem'}">
+<p><button type="submit">Check this file</button></p></form>`,
+  });
+}
+
+export function policyCheckPage(viewer: Viewer, school: AdminSchoolRef, check: PolicyCheck, carry: { preset: string } | { base64: string; name: string }): string {
+  if (!check.ok) {
+    return page({
+      title: 'Policy: problems to fix',
+      viewer,
+      school,
+      current: '/policy',
+      body: html`<p class="problem" role="alert">${'name' in carry ? carry.name : carry.preset} has ${check.problems.length} ${check.problems.length === 1 ? 'problem' : 'problems'}; nothing was changed.</p>
+<table><caption>Each problem at its field</caption><thead><tr><th scope="col">Field</th><th scope="col">Problem</th></tr></thead>
+<tbody>${check.problems.map((p) => html`<tr><th scope="row"><code>${p.path}</code></th><td>${p.message}</td></tr>`)}</tbody></table>
+<p><a href="${schoolPath(school, '/policy')}">Back to the policy</a></p>`,
+    });
+  }
+  const hidden = 'preset' in carry ? html`<input type="hidden" name="preset" value="${carry.preset}">` : html`<input type="hidden" name="file" value="${carry.base64}"><input type="hidden" name="name" value="${carry.name}">`;
+  return page({
+    title: 'Policy: check before using',
+    viewer,
+    school,
+    current: '/policy',
+    body: html`<p class="status" role="status">"${check.policy.name}" for ${check.policy.organisation} is a valid policy with ${check.policy.obligations.length} obligation rules. Nothing has changed yet.</p>
+<h2>Compared with the school's policy now</h2>${changesTable(check.fromCurrent, 'Settings that would change', 'Now', 'After')}
+${check.preset === undefined ? html`<p>It is not based on a preset.</p>` : html`<h2>Compared with the preset it came from (${check.preset})</h2>${changesTable(check.fromPreset, `Settings that differ from the preset ${check.preset}`, 'Preset', 'This policy')}`}
+<form method="post" action="${schoolPath(school, '/policy/apply')}">${csrfField(viewer)}${hidden}
+<p><button type="submit">Use this policy</button> <a href="${schoolPath(school, '/policy')}">Cancel</a></p></form>`,
+  });
+}
+
+export function policyAppliedPage(viewer: Viewer, school: AdminSchoolRef, source: string, o: ObligationChanges): string {
+  return page({
+    title: 'Policy changed',
+    viewer,
+    school,
+    current: '/policy',
+    body: html`<p class="status" role="status">The school now runs ${source}. Everyone's obligations were recomputed: ${o.created} added, ${o.updated} moved, ${o.removed} removed, ${o.unchanged} unchanged; anything already done stays as it is.</p><p><a href="${schoolPath(school, '/policy')}">Back to the policy</a></p>`,
+  });
 }

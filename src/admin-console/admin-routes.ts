@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Route } from '../channels/channel.ts';
 import type { AdminConsoleConfig } from '../config/load-config.ts';
 import { verifiedEmailOf } from '../core/admin/admin-access.ts';
-import { type AdminConsole, NotAdministeredError } from '../core/admin/admin-console.ts';
+import { type AdminConsole, NotAdministeredError, type PolicyChoice } from '../core/admin/admin-console.ts';
 import type { Clock } from '../core/time/clock.ts';
 import { addLogContext, type Logger } from '../logging/logger.ts';
 import { readBody } from '../server/read-body.ts';
@@ -11,6 +11,9 @@ import {
   deliveriesPage,
   messagePage,
   overviewPage,
+  policyAppliedPage,
+  policyCheckPage,
+  policyPage,
   reachPage,
   reminderWindowPage,
   rosterAppliedPage,
@@ -31,6 +34,8 @@ export const NOT_CONFIGURED = 'The Trellis admin console is not configured on th
 /** A roster file as uploaded (5 MB is far more than a trust's staff list), and as carried, base64, to the apply step. */
 const ROSTER_LIMIT = 5 * 1024 * 1024;
 const FORM_LIMIT = 64 * 1024;
+/** The pages that take a file, and so a larger body. */
+const UPLOADS = new Set(['/roster/preview', '/roster/apply', '/policy/check', '/policy/apply']);
 
 const SECURITY_HEADERS = {
   'content-security-policy': "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
@@ -156,6 +161,8 @@ class AdminHandler {
           const { school, window } = await this.#console.reminderWindow(email, slug);
           return sendPage(response, 200, reminderWindowPage(viewer, school, window));
         }
+        case '/policy':
+          return sendPage(response, 200, policyPage(viewer, await this.#console.policy(email, slug)));
         case '/terms': {
           const asked = url.searchParams.get('year');
           const year = asked !== null && /^20\d\d$/.test(asked) ? Number(asked) : undefined;
@@ -165,7 +172,7 @@ class AdminHandler {
       }
     }
     if (method === 'POST') {
-      const form = await this.#form(request, response, session, page === '/roster/preview' || page === '/roster/apply' ? Math.ceil(ROSTER_LIMIT * 1.4) : FORM_LIMIT);
+      const form = await this.#form(request, response, session, UPLOADS.has(page) ? Math.ceil(ROSTER_LIMIT * 1.4) : FORM_LIMIT);
       if (form === undefined) return;
       switch (page) {
         case '/deliveries': {
@@ -196,6 +203,19 @@ class AdminHandler {
           const { school, preview } = await this.#console.previewRoster(email, slug, bytes, mapping);
           if (!preview.ok) return sendPage(response, 400, rosterUploadPage(viewer, school, `${file.name}: ${preview.fileProblem} Nothing was loaded.`, mapping));
           return sendPage(response, 200, rosterPreviewPage(viewer, school, preview, { name: file.name, base64: Buffer.from(bytes).toString('base64') }, mapping));
+        }
+        case '/policy/check': {
+          const choice = await policyChoiceOf(form);
+          if (choice === undefined) return sendPage(response, 400, policyPage(viewer, await this.#console.policy(email, slug), 'Choose a preset or a policy file to check.'));
+          const { school, check } = await this.#console.checkPolicy(email, slug, choice.choice);
+          return sendPage(response, check.ok ? 200 : 400, policyCheckPage(viewer, school, check, choice.carry));
+        }
+        case '/policy/apply': {
+          const preset = form.get('preset');
+          const choice: PolicyChoice = typeof preset === 'string' ? { preset } : { text: Buffer.from(String(form.get('file') ?? ''), 'base64').toString('utf8'), fileName: String(form.get('name') ?? 'policy') };
+          const { school, result } = await this.#console.applyPolicy(email, slug, choice);
+          if (!result.ok) return sendPage(response, 400, policyPage(viewer, await this.#console.policy(email, slug), result.problem));
+          return sendPage(response, 200, policyAppliedPage(viewer, school, result.value.source, result.value.obligations));
         }
         case '/roster/apply': {
           const bytes = Buffer.from(String(form.get('file') ?? ''), 'base64');
@@ -287,6 +307,16 @@ class AdminHandler {
     }
     return form;
   }
+}
+
+/** The policy chosen on the policy page's forms, and what the confirmation form carries to the second step. */
+async function policyChoiceOf(form: FormData): Promise<{ choice: PolicyChoice; carry: { preset: string } | { base64: string; name: string } } | undefined> {
+  const preset = form.get('preset');
+  if (form.get('kind') === 'preset' && typeof preset === 'string') return { choice: { preset }, carry: { preset } };
+  const file = form.get('file');
+  if (!(file instanceof File) || file.size === 0) return undefined;
+  const bytes = Buffer.from(await file.arrayBuffer());
+  return { choice: { text: bytes.toString('utf8'), fileName: file.name }, carry: { base64: bytes.toString('base64'), name: file.name } };
 }
 
 function notAdministrator(email: string, viewer?: Viewer): string {

@@ -35,7 +35,7 @@ it('an administrator signs in with the keyboard and visits every page of the con
     console.warn(`\n*** The admin console BROWSER test did NOT run: there is no Chromium at ${CHROMIUM}. Fetching the pages without a browser instead. ***\n`);
     const client = new ConsoleClient(world.url);
     await client.signedIn(world.provider, ADMIN);
-    for (const path of ['', '/reach', '/deliveries', '/access-requests', '/roster', '/reminders', '/terms']) expect((await client.get(`/admin/schools/alpha${path}`)).status).toBe(200);
+    for (const path of ['', '/reach', '/deliveries', '/access-requests', '/roster', '/reminders', '/terms', '/policy']) expect((await client.get(`/admin/schools/alpha${path}`)).status).toBe(200);
     return;
   }
   const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
@@ -83,6 +83,11 @@ it('an administrator signs in with the keyboard and visits every page of the con
     expect(await page.content()).not.toContain('confidential concern');
     await visit('Term dates', /^Term dates 2026\/27$/);
     await page.screenshot({ path: join(DOCS, 'admin-terms.png'), fullPage: true });
+    await visit('Policy', /^Policy$/);
+    await page.getByLabel('A preset').selectOption('tpat');
+    await page.getByRole('button', { name: 'Check this preset' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Policy: check before using');
+    expect(await page.getByRole('table', { name: 'Settings that would change' }).getByRole('row').count()).toBeGreaterThan(10);
     await visit('Reminder window', /^Reminder window$/);
     await page.getByLabel('Daily window (24-hour, London time)').fill('15:45-17:15');
     await page.keyboard.press('Enter');

@@ -1,4 +1,7 @@
 import ExcelJS from 'exceljs';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { policyToYaml } from '../../src/core/policy/load-policy.ts';
+import { PRESET_INPUTS } from '../../src/core/policy/presets/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminRoutes, NOT_CONFIGURED } from '../../src/admin-console/admin-routes.ts';
 import type { AdminConsole } from '../../src/core/admin/admin-console.ts';
@@ -129,7 +132,7 @@ describe('who sees which school', () => {
   it('an administrator of school A cannot see school B, on any page', async () => {
     const client = new ConsoleClient(world.url);
     await client.signedIn(world.provider, ALPHA_ADMIN);
-    for (const page of ['', '/reach', '/deliveries', '/access-requests', '/roster', '/reminders', '/terms']) {
+    for (const page of ['', '/reach', '/deliveries', '/access-requests', '/roster', '/reminders', '/terms', '/policy']) {
       const response = await client.get(`/admin/schools/beta${page}`);
       expect(response.status).toBe(404);
       const text = await response.text();
@@ -314,6 +317,49 @@ describe('changes made in the console', () => {
     expect((alpha.policy as { reminders: { window: unknown } }).reminders.window).toEqual({ start: '16:00', end: '17:30' });
     const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'school.updated', schoolId: alpha.id }, orderBy: { at: 'desc' } });
     expect(audit.details).toMatchObject({ by: 'ops@alpha.example', change: 'reminder window', reminderWindow: '16:00-17:30' });
+  });
+
+  it('the policy page shows the preset a school runs and where it differs; a chosen file is checked with each problem at its field, compared with its preset, and used only once confirmed', async () => {
+    const client = new ConsoleClient(world.url);
+    await client.signedIn(world.provider, TRUST_ADMIN);
+    const view = await (await client.get('/admin/schools/gamma/policy')).text();
+    expect(view).toMatch(/This school runs <strong>preset:whmat<\/strong>, based on the preset <strong>whmat<\/strong>\./);
+    expect(view).toMatch(/Where it differs from the preset<\/h2><p>No differences\.<\/p>/);
+
+    const whmat = parseYaml(policyToYaml(PRESET_INPUTS.whmat!)) as { reminders?: Record<string, unknown> };
+    const upload = async (name: string, document: unknown) => {
+      const form = new FormData();
+      form.set('csrf', await client.csrf('/admin/schools/gamma/policy'));
+      form.set('kind', 'file');
+      form.set('file', new File([toYaml(document)], name));
+      return client.post('/admin/schools/gamma/policy/check', form);
+    };
+    const bad = await upload('broken.yaml', { ...whmat, colour: 'green', reminders: { ...whmat.reminders, overdueEverySchoolDays: 0 } });
+    expect(bad.status).toBe(400);
+    const problems = await bad.text();
+    expect(problems).toMatch(/broken\.yaml has 2 problems; nothing was changed\./);
+    expect(problems).toMatch(/<tr><th scope="row"><code>colour<\/code><\/th><td>[^<]+<\/td><\/tr>/);
+    expect(problems).toMatch(/<tr><th scope="row"><code>reminders\.overdueEverySchoolDays<\/code><\/th><td>[^<]+<\/td><\/tr>/);
+
+    const good = await upload('gamma.yaml', { ...whmat, reminders: { ...whmat.reminders, overdueEverySchoolDays: 3 } });
+    expect(good.status).toBe(200);
+    const checked = await good.text();
+    expect(checked).toMatch(/is a valid policy with \d+ obligation rules\. Nothing has changed yet\./);
+    expect(checked).toMatch(/Settings that would change<\/caption>.*<tr><th scope="row"><code>reminders\.overdueEverySchoolDays<\/code><\/th><td>5<\/td><td>3<\/td><\/tr><\/tbody>/s);
+    expect(checked).toMatch(/Compared with the preset it came from \(whmat\)/);
+    expect((await db.prisma.school.findUniqueOrThrow({ where: { slug: 'gamma' } })).policySource).toBe('preset:whmat');
+
+    const confirm = new URLSearchParams({ csrf: /name="csrf" value="([^"]+)"/.exec(checked)![1]!, file: /name="file" value="([^"]+)"/.exec(checked)![1]!, name: 'gamma.yaml' });
+    const applied = await client.post('/admin/schools/gamma/policy/apply', confirm);
+    expect(applied.status).toBe(200);
+    expect(await applied.text()).toMatch(/The school now runs upload:gamma\.yaml\. Everyone's obligations were recomputed/);
+    const gamma = await db.prisma.school.findUniqueOrThrow({ where: { slug: 'gamma' } });
+    expect(gamma.policySource).toBe('upload:gamma.yaml');
+    expect((gamma.policy as { reminders: { overdueEverySchoolDays: number } }).reminders.overdueEverySchoolDays).toBe(3);
+    const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'school.updated', schoolId: gamma.id }, orderBy: { at: 'desc' } });
+    expect(audit.details).toMatchObject({ by: 'it@north.example', change: 'policy', settingsChanged: '1', policySource: 'upload:gamma.yaml' });
+    const after = await (await client.get('/admin/schools/gamma/policy')).text();
+    expect(after).toMatch(/<tr><th scope="row"><code>reminders\.overdueEverySchoolDays<\/code><\/th><td>5<\/td><td>3<\/td><\/tr>/);
   });
 
   it('term dates show the year as the school calendar counts it: school days per month, half terms and holidays', async () => {

@@ -1,7 +1,12 @@
 import type { AccessRequestStore } from '../access/access-ports.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import { type CalendarMonth, yearCalendar } from '../calendar/year-calendar.ts';
-import type { ObligationRepository, RosterRepository, SchoolRepository } from '../ports.ts';
+import { parsePolicyText } from '../policy/load-policy.ts';
+import { type PolicyChange, policyDiff, presetOf } from '../policy/policy-diff.ts';
+import type { Policy } from '../policy/policy-schema.ts';
+import { getPreset, PRESET_NAMES } from '../policy/presets/index.ts';
+import type { ObligationChanges, ObligationRepository, RosterRepository, SchoolRepository } from '../ports.ts';
+import type { Problem } from '../validation/problems.ts';
 import { type ReachReads, type ReachReport, reachReport } from '../reach/reach.ts';
 import type { DigestOutbox, OutboxEntry } from '../reminders/reminder-ports.ts';
 import { parseReminderWindow, type ReminderWindow, withReminderWindow } from '../reminders/reminder-window.ts';
@@ -49,6 +54,23 @@ export interface WaitingAccessRequest {
   subjectName: string;
   requestedAt: Date;
 }
+
+/** A policy an administrator picks: a preset by name, or a file of their own (YAML or JSON). */
+export type PolicyChoice = { preset: string } | { text: string; fileName: string };
+
+export interface PolicyView {
+  school: AdminSchoolRef;
+  source: string;
+  /** The preset the school's policy came from, and where it differs from it. */
+  preset?: string | undefined;
+  changes: PolicyChange[];
+  presets: { name: string; title: string }[];
+}
+
+/** A chosen policy checked: every problem at its field, or what it is and how it differs from its preset and from the school's policy now. */
+export type PolicyCheck =
+  | { ok: false; problems: Problem[] }
+  | { ok: true; policy: Policy; source: string; preset?: string | undefined; fromPreset: PolicyChange[]; fromCurrent: PolicyChange[] };
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; problem: string };
 
@@ -155,6 +177,46 @@ export class AdminConsole {
     return { ok: true, value: window };
   }
 
+  async policy(email: string, slug: string): Promise<PolicyView> {
+    const { ref, school } = await this.#school(email, slug);
+    const preset = presetOf(school.policy, school.policySource);
+    const base = preset === undefined ? undefined : getPreset(preset);
+    return {
+      school: ref,
+      source: school.policySource,
+      preset,
+      changes: base === undefined ? [] : policyDiff(base, school.policy),
+      presets: PRESET_NAMES.map((name) => ({ name, title: `${getPreset(name)!.organisation}: ${getPreset(name)!.name}` })),
+    };
+  }
+
+  /** The first step of changing the policy: validated, compared, nothing written. */
+  async checkPolicy(email: string, slug: string, choice: PolicyChoice): Promise<{ school: AdminSchoolRef; check: PolicyCheck }> {
+    const { ref, school } = await this.#school(email, slug);
+    return { school: ref, check: checkChoice(choice, school) };
+  }
+
+  /**
+   * The second step: the same choice checked again and saved, the school's reminder window kept
+   * (it is the school's, set on its own page), everyone's obligations recomputed, and the change
+   * recorded in the audit trail.
+   */
+  async applyPolicy(email: string, slug: string, choice: PolicyChoice): Promise<{ school: AdminSchoolRef; result: Outcome<{ source: string; obligations: ObligationChanges }> }> {
+    const { ref, school } = await this.#school(email, slug);
+    const check = checkChoice(choice, school);
+    if (!check.ok) return { school: ref, result: { ok: false, problem: `The policy has ${check.problems.length} problem(s); nothing was changed.` } };
+    const saved = await setSchool(this.#deps, {
+      slug: school.slug,
+      name: school.name,
+      trustSlug: school.trustSlug,
+      policy: withReminderWindow(check.policy, school.policy.reminders.window),
+      policySource: check.source,
+      termDates: school.termDates,
+      audit: { by: email, details: { change: 'policy', settingsChanged: String(check.fromCurrent.length) } },
+    });
+    return { school: ref, result: { ok: true, value: { source: check.source, obligations: saved.obligations } } };
+  }
+
   /** The academic year's days as the school's calendar counts them (this year when none is asked for). */
   async calendar(email: string, slug: string, academicYear?: number): Promise<{ school: AdminSchoolRef; academicYear: number; months: CalendarMonth[] }> {
     const { ref, school } = await this.#school(email, slug);
@@ -168,6 +230,26 @@ export class AdminConsole {
     if (ref === undefined || school === undefined) throw new NotAdministeredError(`${email} does not administer a school "${slug}".`);
     return { ref, school };
   }
+}
+
+function checkChoice(choice: PolicyChoice, school: School): PolicyCheck {
+  let policy: Policy;
+  let source: string;
+  if ('preset' in choice) {
+    const preset = getPreset(choice.preset);
+    if (preset === undefined) return { ok: false, problems: [{ path: 'preset', message: `should be one of ${PRESET_NAMES.join(', ')}` }] };
+    policy = preset;
+    source = `preset:${choice.preset}`;
+  } else {
+    const parsed = parsePolicyText(choice.text);
+    if (!parsed.ok) return parsed;
+    policy = parsed.value;
+    source = `upload:${choice.fileName}`;
+  }
+  const kept = withReminderWindow(policy, school.policy.reminders.window);
+  const preset = presetOf(policy, source);
+  const base = preset === undefined ? undefined : getPreset(preset);
+  return { ok: true, policy, source, preset, fromPreset: base === undefined ? [] : policyDiff(base, kept), fromCurrent: policyDiff(school.policy, kept) };
 }
 
 function readMapping(text: string): Outcome<ColumnMapping | undefined> {
