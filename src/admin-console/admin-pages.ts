@@ -1,5 +1,5 @@
 import type { AdminSchoolRef } from '../core/admin/admin-access.ts';
-import type { PolicyCheck, PolicyView, SchoolOverview, WaitingAccessRequest } from '../core/admin/admin-console.ts';
+import type { PolicyCheck, PolicyView, SchoolOverview, TermDatesCheck, WaitingAccessRequest } from '../core/admin/admin-console.ts';
 import type { PolicyChange } from '../core/policy/policy-diff.ts';
 import type { ObligationChanges } from '../core/ports.ts';
 import type { CalendarMonth, DayKind } from '../core/calendar/year-calendar.ts';
@@ -29,7 +29,7 @@ export const SCHOOL_PAGES = [
 ] as const;
 export type SchoolPage = (typeof SCHOOL_PAGES)[number]['path'];
 
-export const schoolPath = (school: Pick<AdminSchoolRef, 'slug'>, page: SchoolPage | '/roster/preview' | '/roster/apply' | '/policy/check' | '/policy/apply' = '') => `/admin/schools/${encodeURIComponent(school.slug)}${page}`;
+export const schoolPath = (school: Pick<AdminSchoolRef, 'slug'>, page: SchoolPage | '/roster/preview' | '/roster/apply' | '/policy/check' | '/policy/apply' | '/terms/check' | '/terms/apply' = '') => `/admin/schools/${encodeURIComponent(school.slug)}${page}`;
 
 export const STYLESHEET = `
 :root { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #1b1b1b; background: #fff; line-height: 1.5; }
@@ -247,17 +247,64 @@ ${problem === undefined ? '' : html`<p class="error" id="window-problem">${probl
 const KIND_NAMES: Record<DayKind, string> = { 'school-day': 'school day', weekend: 'weekend', 'bank-holiday': 'bank holiday', closure: 'closure day', 'half-term': 'half term', holiday: 'holiday' };
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
-export function termDatesPage(viewer: Viewer, school: AdminSchoolRef, academicYear: number, months: readonly CalendarMonth[]): string {
+const academicYearText = (year: number) => `${year}/${String((year + 1) % 100).padStart(2, '0')}`;
+
+function calendarBody(months: readonly CalendarMonth[]): Html {
+  return html`<ul class="legend" aria-label="Key">${(Object.keys(KIND_NAMES) as DayKind[]).map((k) => html`<li><span class="${k}"></span>${KIND_NAMES[k]}</li>`)}</ul>
+<div class="months">${months.map(monthTable)}</div>`;
+}
+
+export function termDatesPage(viewer: Viewer, school: AdminSchoolRef, academicYear: number, months: readonly CalendarMonth[], problem?: string): string {
   const total = months.reduce((sum, month) => sum + month.schoolDays, 0);
-  const year = `${academicYear}/${String((academicYear + 1) % 100).padStart(2, '0')}`;
+  const year = academicYearText(academicYear);
   return page({
     title: `Term dates ${year}`,
     viewer,
     school,
     current: '/terms',
-    body: html`<p>${total} school days in ${year}, as Trellis counts them for every deadline. <a href="${schoolPath(school, '/terms')}?year=${academicYear - 1}">Previous year</a> · <a href="${schoolPath(school, '/terms')}?year=${academicYear + 1}">Next year</a></p>
-<ul class="legend" aria-label="Key">${(Object.keys(KIND_NAMES) as DayKind[]).filter((k) => k !== 'holiday').map((k) => html`<li><span class="${k}"></span>${KIND_NAMES[k]}</li>`)}<li><span class="holiday"></span>holiday</li></ul>
-<div class="months">${months.map(monthTable)}</div>`,
+    body: html`${problem === undefined ? '' : html`<p class="problem" role="alert" id="terms-problem">${problem}</p>`}<p>${total} school days in ${year}, as Trellis counts them for every deadline. <a href="${schoolPath(school, '/terms')}?year=${academicYear - 1}">Previous year</a> · <a href="${schoolPath(school, '/terms')}?year=${academicYear + 1}">Next year</a></p>
+${calendarBody(months)}
+<h2>New term dates</h2>
+<form method="post" action="${schoolPath(school, '/terms/check')}" enctype="multipart/form-data">${csrfField(viewer)}
+<label for="terms-file">Term dates file (YAML or JSON)</label><p class="hint" id="terms-file-hint">As <code>trellis school set --terms</code> reads it: region, terms with half terms, closure days. Nothing changes until you have seen the calendar it makes and confirmed it.</p>
+<input type="file" id="terms-file" name="file" accept=".yaml,.yml,.json" required aria-describedby="terms-file-hint${problem === undefined ? '' : ' terms-problem'}">
+<p><button type="submit">Check this file</button></p></form>`,
+  });
+}
+
+export function termDatesCheckPage(viewer: Viewer, school: AdminSchoolRef, check: TermDatesCheck, file: { name: string; base64: string }): string {
+  if (!check.ok) {
+    return page({
+      title: 'Term dates: problems to fix',
+      viewer,
+      school,
+      current: '/terms',
+      body: html`<p class="problem" role="alert">${file.name} has ${check.problems.length} ${check.problems.length === 1 ? 'problem' : 'problems'}; nothing was changed.</p>
+<table><caption>Each problem at its field</caption><thead><tr><th scope="col">Field</th><th scope="col">Problem</th></tr></thead>
+<tbody>${check.problems.map((p) => html`<tr><th scope="row"><code>${p.path}</code></th><td>${p.message}</td></tr>`)}</tbody></table>
+<p><a href="${schoolPath(school, '/terms')}">Back to the term dates</a></p>`,
+    });
+  }
+  const year = academicYearText(check.academicYear);
+  return page({
+    title: 'Term dates: check before using',
+    viewer,
+    school,
+    current: '/terms',
+    body: html`<p class="status" role="status">${file.name}: ${check.schoolDaysAfter} school days in ${year} (now ${check.schoolDaysNow}). Nothing has changed yet.</p>
+<form method="post" action="${schoolPath(school, '/terms/apply')}">${csrfField(viewer)}<input type="hidden" name="file" value="${file.base64}"><input type="hidden" name="name" value="${file.name}">
+<p><button type="submit">Use these term dates</button> <a href="${schoolPath(school, '/terms')}">Cancel</a></p></form>
+${calendarBody(check.months)}`,
+  });
+}
+
+export function termDatesAppliedPage(viewer: Viewer, school: AdminSchoolRef, name: string, o: ObligationChanges): string {
+  return page({
+    title: 'Term dates changed',
+    viewer,
+    school,
+    current: '/terms',
+    body: html`<p class="status" role="status">The school's term dates are now those of ${name}. Everyone's obligations were recomputed: ${o.created} added, ${o.updated} moved, ${o.removed} removed, ${o.unchanged} unchanged; anything already done stays as it is.</p><p><a href="${schoolPath(school, '/terms')}">See the calendar</a></p>`,
   });
 }
 

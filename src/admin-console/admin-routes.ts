@@ -22,6 +22,8 @@ import {
   STYLESHEET,
   schoolsPage,
   signInPage,
+  termDatesAppliedPage,
+  termDatesCheckPage,
   termDatesPage,
   type Viewer,
 } from './admin-pages.ts';
@@ -35,7 +37,7 @@ export const NOT_CONFIGURED = 'The Trellis admin console is not configured on th
 const ROSTER_LIMIT = 5 * 1024 * 1024;
 const FORM_LIMIT = 64 * 1024;
 /** The pages that take a file, and so a larger body. */
-const UPLOADS = new Set(['/roster/preview', '/roster/apply', '/policy/check', '/policy/apply']);
+const UPLOADS = new Set(['/roster/preview', '/roster/apply', '/policy/check', '/policy/apply', '/terms/check', '/terms/apply']);
 
 const SECURITY_HEADERS = {
   'content-security-policy': "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
@@ -154,7 +156,7 @@ class AdminHandler {
           return sendPage(response, 200, accessRequestsPage(viewer, school, waiting));
         }
         case '/roster': {
-          const { school } = await this.#console.reminderWindow(email, slug);
+          const school = await this.#console.school(email, slug);
           return sendPage(response, 200, rosterUploadPage(viewer, school));
         }
         case '/reminders': {
@@ -192,12 +194,12 @@ class AdminHandler {
           const file = form.get('file');
           const mapping = String(form.get('mapping') ?? '');
           if (!(file instanceof File) || file.size === 0) {
-            const { school } = await this.#console.reminderWindow(email, slug);
+            const school = await this.#console.school(email, slug);
             return sendPage(response, 400, rosterUploadPage(viewer, school, 'Choose a roster file (CSV or .xlsx) to upload.', mapping));
           }
           const bytes = new Uint8Array(await file.arrayBuffer());
           if (bytes.length > ROSTER_LIMIT) {
-            const { school } = await this.#console.reminderWindow(email, slug);
+            const school = await this.#console.school(email, slug);
             return sendPage(response, 413, rosterUploadPage(viewer, school, 'The file is larger than 5 MB: a staff list is far smaller. Check it is the right file.', mapping));
           }
           const { school, preview } = await this.#console.previewRoster(email, slug, bytes, mapping);
@@ -216,6 +218,25 @@ class AdminHandler {
           const { school, result } = await this.#console.applyPolicy(email, slug, choice);
           if (!result.ok) return sendPage(response, 400, policyPage(viewer, await this.#console.policy(email, slug), result.problem));
           return sendPage(response, 200, policyAppliedPage(viewer, school, result.value.source, result.value.obligations));
+        }
+        case '/terms/check': {
+          const file = form.get('file');
+          if (!(file instanceof File) || file.size === 0) {
+            const { school, academicYear, months } = await this.#console.calendar(email, slug);
+            return sendPage(response, 400, termDatesPage(viewer, school, academicYear, months, 'Choose a term dates file to check.'));
+          }
+          const bytes = Buffer.from(await file.arrayBuffer());
+          const { school, check } = await this.#console.checkTermDates(email, slug, bytes.toString('utf8'), file.name);
+          return sendPage(response, check.ok ? 200 : 400, termDatesCheckPage(viewer, school, check, { name: file.name, base64: bytes.toString('base64') }));
+        }
+        case '/terms/apply': {
+          const name = String(form.get('name') ?? 'terms');
+          const { school, result } = await this.#console.applyTermDates(email, slug, Buffer.from(String(form.get('file') ?? ''), 'base64').toString('utf8'), name);
+          if (!result.ok) {
+            const { academicYear, months } = await this.#console.calendar(email, slug);
+            return sendPage(response, 400, termDatesPage(viewer, school, academicYear, months, result.problem));
+          }
+          return sendPage(response, 200, termDatesAppliedPage(viewer, school, name, result.value));
         }
         case '/roster/apply': {
           const bytes = Buffer.from(String(form.get('file') ?? ''), 'base64');

@@ -13,7 +13,8 @@ import { startHttpServer } from '../../src/server/http-server.ts';
 import { PrismaNotificationQueue } from '../../src/storage/prisma/prisma-notification-queue.ts';
 import { runTrellisWith } from '../support/run-cli.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
-import { type AdminWorld, ConsoleClient, rosterCsv, seedSchools, startAdminWorld } from './support/admin-world.ts';
+import { readFile } from 'node:fs/promises';
+import { type AdminWorld, ConsoleClient, rosterCsv, seedSchools, startAdminWorld, TERMS } from './support/admin-world.ts';
 
 const NOW = '2026-11-23T10:00:00Z';
 const ALPHA_ADMIN = { sub: 'alpha-admin', email: 'Ops@Alpha.example' };
@@ -360,6 +361,40 @@ describe('changes made in the console', () => {
     expect(audit.details).toMatchObject({ by: 'it@north.example', change: 'policy', settingsChanged: '1', policySource: 'upload:gamma.yaml' });
     const after = await (await client.get('/admin/schools/gamma/policy')).text();
     expect(after).toMatch(/<tr><th scope="row"><code>reminders\.overdueEverySchoolDays<\/code><\/th><td>5<\/td><td>3<\/td><\/tr>/);
+  });
+
+  it('new term dates are checked with each problem at its field, shown as the calendar they make, then used once confirmed, obligations recomputed and the change audited', async () => {
+    const client = new ConsoleClient(world.url);
+    await client.signedIn(world.provider, BETA_ADMIN);
+    const upload = async (name: string, text: string) => {
+      const form = new FormData();
+      form.set('csrf', await client.csrf('/admin/schools/beta/terms'));
+      form.set('file', new File([text], name));
+      return client.post('/admin/schools/beta/terms/check', form);
+    };
+    const original = await readFile(TERMS, 'utf8');
+    const bad = await upload('bad.yaml', original.replace('end: 2026-12-18', 'end: 2026-08-18'));
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toMatch(/<tr><th scope="row"><code>terms\[0\]\.end<\/code><\/th><td>2026-08-18 is before the term&#39;s start 2026-09-02<\/td><\/tr>/);
+
+    // One more closure day, on a Monday in term: one school day fewer.
+    const good = await upload('terms-2026.yaml', original.replace('closures: [2026-09-01,', 'closures: [2026-09-01, 2026-12-14,'));
+    expect(good.status).toBe(200);
+    const checked = await good.text();
+    expect(checked).toMatch(/terms-2026\.yaml: 192 school days in 2026\/27 \(now 193\)\. Nothing has changed yet\./);
+    expect(checked).toMatch(/<td class="closure">14<span class="visually-hidden">, closure day<\/span><\/td>/);
+    const beta = await db.prisma.school.findUniqueOrThrow({ where: { slug: 'beta' } });
+    expect((beta.termDates as { closures: string[] }).closures).not.toContain('2026-12-14');
+
+    const confirm = new URLSearchParams({ csrf: /name="csrf" value="([^"]+)"/.exec(checked)![1]!, file: /name="file" value="([^"]+)"/.exec(checked)![1]!, name: 'terms-2026.yaml' });
+    const applied = await client.post('/admin/schools/beta/terms/apply', confirm);
+    expect(applied.status).toBe(200);
+    expect(await applied.text()).toMatch(/The school's term dates are now those of terms-2026\.yaml\. Everyone's obligations were recomputed/);
+    const after = await db.prisma.school.findUniqueOrThrow({ where: { slug: 'beta' } });
+    expect((after.termDates as { closures: string[] }).closures).toContain('2026-12-14');
+    const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'school.updated', schoolId: beta.id }, orderBy: { at: 'desc' } });
+    expect(audit.details).toMatchObject({ by: 'office@beta.example', change: 'term dates', file: 'terms-2026.yaml' });
+    expect(await (await client.get('/admin/schools/beta/terms?year=2026')).text()).toMatch(/192 school days in 2026\/27/);
   });
 
   it('term dates show the year as the school calendar counts it: school days per month, half terms and holidays', async () => {

@@ -1,5 +1,6 @@
 import type { AccessRequestStore } from '../access/access-ports.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
+import { parseTermDates, type TermDates } from '../calendar/term-dates.ts';
 import { type CalendarMonth, yearCalendar } from '../calendar/year-calendar.ts';
 import { parsePolicyText } from '../policy/load-policy.ts';
 import { type PolicyChange, policyDiff, presetOf } from '../policy/policy-diff.ts';
@@ -72,6 +73,9 @@ export type PolicyCheck =
   | { ok: false; problems: Problem[] }
   | { ok: true; policy: Policy; source: string; preset?: string | undefined; fromPreset: PolicyChange[]; fromCurrent: PolicyChange[] };
 
+/** Uploaded term dates checked: every problem at its field, or the year as they would make it. */
+export type TermDatesCheck = { ok: false; problems: Problem[] } | { ok: true; termDates: TermDates; academicYear: number; months: CalendarMonth[]; schoolDaysNow: number; schoolDaysAfter: number };
+
 export type Outcome<T> = { ok: true; value: T } | { ok: false; problem: string };
 
 /**
@@ -92,6 +96,11 @@ export class AdminConsole {
     const grants = await this.#deps.directory.grantsOf(email);
     if (grants.length === 0) return [];
     return (await this.#deps.directory.schoolsOf(grants)).filter((school) => administers(grants, school));
+  }
+
+  /** The school as the console names it, for a page that shows nothing else of it (the roster upload). */
+  async school(email: string, slug: string): Promise<AdminSchoolRef> {
+    return (await this.#school(email, slug)).ref;
   }
 
   async overview(email: string, slug: string): Promise<SchoolOverview> {
@@ -222,6 +231,38 @@ export class AdminConsole {
     const { ref, school } = await this.#school(email, slug);
     const year = academicYear ?? currentAcademicYear(this.#deps.clock);
     return { school: ref, academicYear: year, months: yearCalendar(calendarOf(school), year) };
+  }
+
+  /** The first step of new term dates: checked, and this academic year shown as they would make it; nothing written. */
+  async checkTermDates(email: string, slug: string, text: string, fileName: string): Promise<{ school: AdminSchoolRef; check: TermDatesCheck }> {
+    const { ref, school } = await this.#school(email, slug);
+    return { school: ref, check: this.#checkTermDates(school, text, fileName) };
+  }
+
+  /** The second step: the same file checked again and saved, everyone's obligations recomputed (a deadline may move), and audited. */
+  async applyTermDates(email: string, slug: string, text: string, fileName: string): Promise<{ school: AdminSchoolRef; result: Outcome<ObligationChanges> }> {
+    const { ref, school } = await this.#school(email, slug);
+    const check = this.#checkTermDates(school, text, fileName);
+    if (!check.ok) return { school: ref, result: { ok: false, problem: `${fileName} has ${check.problems.length} problem(s); nothing was changed.` } };
+    const saved = await setSchool(this.#deps, {
+      slug: school.slug,
+      name: school.name,
+      trustSlug: school.trustSlug,
+      policy: school.policy,
+      policySource: school.policySource,
+      termDates: check.termDates,
+      audit: { by: email, details: { change: 'term dates', file: fileName } },
+    });
+    return { school: ref, result: { ok: true, value: saved.obligations } };
+  }
+
+  #checkTermDates(school: School, text: string, fileName: string): TermDatesCheck {
+    const parsed = parseTermDates(text, fileName);
+    if (!parsed.ok) return parsed;
+    const year = currentAcademicYear(this.#deps.clock);
+    const count = (months: readonly CalendarMonth[]) => months.reduce((sum, month) => sum + month.schoolDays, 0);
+    const months = yearCalendar(calendarOf({ policy: school.policy, termDates: parsed.value, region: parsed.value.region }), year);
+    return { ok: true, termDates: parsed.value, academicYear: year, months, schoolDaysNow: count(yearCalendar(calendarOf(school), year)), schoolDaysAfter: count(months) };
   }
 
   async #school(email: string, slug: string): Promise<{ ref: AdminSchoolRef; school: School }> {
