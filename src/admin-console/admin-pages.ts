@@ -2,6 +2,7 @@ import type { AdminSchoolRef } from '../core/admin/admin-access.ts';
 import type { PolicyCheck, PolicyView, SchoolOverview, TermDatesCheck, WaitingAccessRequest } from '../core/admin/admin-console.ts';
 import type { PolicyChange } from '../core/policy/policy-diff.ts';
 import type { ObligationChanges } from '../core/ports.ts';
+import type { Problem } from '../core/validation/problems.ts';
 import type { CalendarMonth, DayKind } from '../core/calendar/year-calendar.ts';
 import type { ChannelReach, ReachReport } from '../core/reach/reach.ts';
 import type { OutboxEntry } from '../core/reminders/reminder-ports.ts';
@@ -247,6 +248,20 @@ ${problem === undefined ? '' : html`<p class="error" id="window-problem">${probl
 const KIND_NAMES: Record<DayKind, string> = { 'school-day': 'school day', weekend: 'weekend', 'bank-holiday': 'bank holiday', closure: 'closure day', 'half-term': 'half term', holiday: 'holiday' };
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
+/** A file refused: each problem at its field (`terms[0].end`, `reminders.window`), and nothing changed. */
+function problemsPage(viewer: Viewer, school: AdminSchoolRef, current: '/terms' | '/policy', o: { title: string; what: string; problems: readonly Problem[]; back: string }): string {
+  return page({
+    title: o.title,
+    viewer,
+    school,
+    current,
+    body: html`<p class="problem" role="alert">${o.what} has ${o.problems.length} ${o.problems.length === 1 ? 'problem' : 'problems'}; nothing was changed.</p>
+<table><caption>Each problem at its field</caption><thead><tr><th scope="col">Field</th><th scope="col">Problem</th></tr></thead>
+<tbody>${o.problems.map((p) => html`<tr><th scope="row"><code>${p.path}</code></th><td>${p.message}</td></tr>`)}</tbody></table>
+<p><a href="${schoolPath(school, current)}">${o.back}</a></p>`,
+  });
+}
+
 const academicYearText = (year: number) => `${year}/${String((year + 1) % 100).padStart(2, '0')}`;
 
 function calendarBody(months: readonly CalendarMonth[]): Html {
@@ -273,18 +288,7 @@ ${calendarBody(months)}
 }
 
 export function termDatesCheckPage(viewer: Viewer, school: AdminSchoolRef, check: TermDatesCheck, file: { name: string; base64: string }): string {
-  if (!check.ok) {
-    return page({
-      title: 'Term dates: problems to fix',
-      viewer,
-      school,
-      current: '/terms',
-      body: html`<p class="problem" role="alert">${file.name} has ${check.problems.length} ${check.problems.length === 1 ? 'problem' : 'problems'}; nothing was changed.</p>
-<table><caption>Each problem at its field</caption><thead><tr><th scope="col">Field</th><th scope="col">Problem</th></tr></thead>
-<tbody>${check.problems.map((p) => html`<tr><th scope="row"><code>${p.path}</code></th><td>${p.message}</td></tr>`)}</tbody></table>
-<p><a href="${schoolPath(school, '/terms')}">Back to the term dates</a></p>`,
-    });
-  }
+  if (!check.ok) return problemsPage(viewer, school, '/terms', { title: 'Term dates: problems to fix', what: file.name, problems: check.problems, back: 'Back to the term dates' });
   const year = academicYearText(check.academicYear);
   return page({
     title: 'Term dates: check before using',
@@ -347,18 +351,7 @@ ${view.preset === undefined ? '' : html`<h2>Where it differs from the preset</h2
 }
 
 export function policyCheckPage(viewer: Viewer, school: AdminSchoolRef, check: PolicyCheck, carry: { preset: string } | { base64: string; name: string }): string {
-  if (!check.ok) {
-    return page({
-      title: 'Policy: problems to fix',
-      viewer,
-      school,
-      current: '/policy',
-      body: html`<p class="problem" role="alert">${'name' in carry ? carry.name : carry.preset} has ${check.problems.length} ${check.problems.length === 1 ? 'problem' : 'problems'}; nothing was changed.</p>
-<table><caption>Each problem at its field</caption><thead><tr><th scope="col">Field</th><th scope="col">Problem</th></tr></thead>
-<tbody>${check.problems.map((p) => html`<tr><th scope="row"><code>${p.path}</code></th><td>${p.message}</td></tr>`)}</tbody></table>
-<p><a href="${schoolPath(school, '/policy')}">Back to the policy</a></p>`,
-    });
-  }
+  if (!check.ok) return problemsPage(viewer, school, '/policy', { title: 'Policy: problems to fix', what: 'name' in carry ? carry.name : carry.preset, problems: check.problems, back: 'Back to the policy' });
   const hidden = 'preset' in carry ? html`<input type="hidden" name="preset" value="${carry.preset}">` : html`<input type="hidden" name="file" value="${carry.base64}"><input type="hidden" name="name" value="${carry.name}">`;
   return page({
     title: 'Policy: check before using',

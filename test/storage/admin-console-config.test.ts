@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config/load-config.ts';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { configProblems } from '../support/config-problems.ts';
 
 const ADMIN = {
   ADMIN_OIDC_ISSUER: 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0',
@@ -9,15 +10,7 @@ const ADMIN = {
   ADMIN_SESSION_SECRET: '0123456789abcdef0123456789abcdef',
 };
 
-function problemsOf(env: NodeJS.ProcessEnv): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problemsOf = configProblems;
 
 describe('the admin console’s configuration', () => {
   it('is read when all five variables are set, and absent (the console says it is not configured) when none is', () => {
