@@ -133,9 +133,10 @@ class AdminHandler {
       if (schools.length === 0) return sendPage(response, 403, notAdministrator(session.email, viewer));
       return sendPage(response, 200, schoolsPage(viewer, schools));
     }
-    const match = /^\/admin\/schools\/([^/]+)(\/[a-z-]+(?:\/[a-z]+)?)?$/.exec(path);
+    // A school's slug is lower-case letters, digits and dashes (SLUG_PATTERN), so nothing needs decoding.
+    const match = /^\/admin\/schools\/([a-z0-9][a-z0-9-]{0,62})(\/[a-z-]+(?:\/[a-z]+)?)?$/.exec(path);
     if (match === null) return sendPage(response, 404, messagePage('Not found', 'There is no such page in the admin console.', viewer));
-    const slug = decodeURIComponent(match[1]!);
+    const slug = match[1]!;
     const page = match[2] ?? '';
     const email = session.email;
     addLogContext({ school: slug });

@@ -141,6 +141,11 @@ describe('who sees which school', () => {
       expect(text).not.toContain('Beta School');
       expect(text).not.toContain('beta.example');
     }
+    for (const odd of ['/admin/schools/%zz/reach', '/admin/schools/ALPHA', '/admin/schools/alpha/nothing-here', '/admin/elsewhere']) {
+      const response = await client.get(odd);
+      expect(response.status).toBe(404);
+      expect(await response.text()).toMatch(/There is no such page in the admin console\./);
+    }
     const post = await client.post('/admin/schools/beta/reminders', new URLSearchParams({ csrf: await client.csrf('/admin/schools/alpha/reminders'), window: '08:00-09:00' }));
     expect(post.status).toBe(404);
     const beta = await db.prisma.school.findUniqueOrThrow({ where: { slug: 'beta' } });
