@@ -266,6 +266,12 @@ describe('every model round-trips through the Prisma client', () => {
     covered.add('SlackInstallation');
     expect(await p.slackInstallation.findUniqueOrThrow({ where: { installKey: 'E0GRID' } })).toMatchObject({ teamId: null, isEnterpriseInstall: true, secret: 'v1.nonce.tag.ciphertext' });
 
+    await p.adminGrant.create({ data: { email: 'office@school.example', schoolId: school.id } });
+    covered.add('AdminGrant');
+    expect(await p.adminGrant.findFirstOrThrow({ where: { email: 'office@school.example' } })).toMatchObject({ schoolId: school.id, trustId: null });
+    // Exactly one of school and trust: a grant naming neither is refused by the database.
+    await expect(p.adminGrant.create({ data: { email: 'nobody@school.example' } })).rejects.toThrow(/admin_grants_one_scope/);
+
     await p.sweepMark.create({ data: { schoolId: school.id, sweptOn: day('2026-10-15'), sweptAt: new Date('2026-10-15T14:55:00.123456Z') } });
     covered.add('SweepMark');
     expect(await p.sweepMark.findUniqueOrThrow({ where: { schoolId: school.id } })).toMatchObject({ sweptOn: day('2026-10-15') });
