@@ -1,3 +1,4 @@
+import { adminRoutes } from './admin-console/admin-routes.ts';
 import type { Channel } from './channels/channel.ts';
 import { ChannelRouter } from './channels/channel-router.ts';
 import { PlaygroundChannel, playgroundOwnsClock, playgroundWillRun } from './channels/playground/playground-channel.ts';
@@ -7,6 +8,7 @@ import type { PacerLimits } from './channels/teams/send-pacer.ts';
 import { type Services, openServices } from './compose-services.ts';
 import type { Config } from './config/load-config.ts';
 import { AccessRequests } from './core/access/access-requests.ts';
+import { AdminConsole } from './core/admin/admin-console.ts';
 import { ReviewerChanges } from './core/access/reviewer-changes.ts';
 import { TrellisBot } from './core/bot/trellis-bot.ts';
 import { ALL_DIALOGS } from './core/conversations/dialogs/all-dialogs.ts';
@@ -119,7 +121,7 @@ export async function startApp(config: Config, givenClock: Clock, log: Logger, o
     const server = await startHttpServer({
       host: config.host,
       port: config.port,
-      routes: parts.router.channels.flatMap((channel) => channel.routes),
+      routes: [...parts.router.channels.flatMap((channel) => channel.routes), ...adminRoutes({ console: adminConsoleOf(services, clock), config: config.admin, clock, log })],
       healthy: async () => {
         await operations.ping();
         return true;
@@ -227,6 +229,21 @@ async function createChannels(parts: ChannelParts, options: AppOptions): Promise
   void options;
   void parts;
   return channels;
+}
+
+/** The admin console's reads and changes over storage (`/admin`). */
+function adminConsoleOf(services: Services, clock: Clock): AdminConsole {
+  return new AdminConsole({
+    directory: services.admins,
+    audit: services.admins,
+    schools: services.schools,
+    roster: services.roster,
+    obligations: services.obligations,
+    reach: services.reach,
+    outbox: services.outbox,
+    accessRequests: new PrismaAccessRequestStore(services.database.prisma),
+    clock,
+  });
 }
 
 async function closeAll(closers: readonly (() => Promise<void>)[]): Promise<void> {

@@ -21,6 +21,7 @@ import type { TeamsTenantStore } from './core/reach/teams-install-ports.ts';
 import { PrismaTeamsTenants } from './storage/prisma/prisma-teams-tenants.ts';
 import type { PeopleFacts } from './core/access/access-ports.ts';
 import { PrismaPeopleFacts } from './storage/prisma/prisma-access-relationships.ts';
+import { PrismaAdminDirectory } from './storage/prisma/prisma-admin-directory.ts';
 
 /** Everything the core needs, wired to real storage. The one place that picks implementations. */
 export interface Services {
@@ -46,6 +47,8 @@ export interface Services {
   teamsTenants: TeamsTenantStore;
   /** The facts behind who is who (`relationshipsOn`), for `trellis timeline --school … --email …`. */
   people: PeopleFacts;
+  /** Who may use the admin console, and its audit events (`trellis admins`, `/admin`). */
+  admins: PrismaAdminDirectory;
   close(): Promise<void>;
 }
 
@@ -67,6 +70,7 @@ export async function openServices(config: Pick<Config, 'databaseUrl' | 'dataDir
     slackInstalls: new PrismaSlackInstallDirectory(database.prisma),
     teamsTenants: new PrismaTeamsTenants(database.prisma),
     people: new PrismaPeopleFacts(database.prisma),
+    admins: new PrismaAdminDirectory(database.prisma),
     close: () => database.close(),
   };
 }

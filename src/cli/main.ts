@@ -1,4 +1,5 @@
 import { CliError } from './cli-error.ts';
+import { ADMINS_USAGE, runAdminsCommand } from './commands/admins-command.ts';
 import { CALENDAR_USAGE, runCalendarCommand } from './commands/calendar-command.ts';
 import { EXPORT_USAGE, runExportCommand, runRecordsCommand } from './commands/export-command.ts';
 import { IMPORT_USAGE, runImportCommand } from './commands/import-command.ts';
@@ -36,7 +37,8 @@ Usage:
   ${OUTBOX_USAGE}
   ${REACH_USAGE}
   ${SLACK_USAGE}
-  ${TEAMS_USAGE.split('\n').join('\n  ')}`;
+  ${TEAMS_USAGE.split('\n').join('\n  ')}
+  ${ADMINS_USAGE.split('\n').join('\n  ')}`;
 
 type Command = (args: string[], context: CommandContext) => Promise<void>;
 
@@ -57,6 +59,7 @@ const COMMANDS: Record<string, Command> = {
   reach: runReachCommand,
   slack: runSlackCommand,
   teams: runTeamsCommand,
+  admins: runAdminsCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code. Known mistakes print plain words, not stacks. */

@@ -50,6 +50,18 @@ export interface TeamsGraphConfig {
   serviceUrl: string;
 }
 
+/** The admin console's sign-in (OpenID Connect) and session; without it `/admin` says it is not configured. */
+export interface AdminConsoleConfig {
+  /** The identity provider's issuer URL (its discovery document is under /.well-known/openid-configuration). */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Registered with the provider as the redirect URI: `https://trellis.example.org/admin/callback`. */
+  redirectUrl: string;
+  /** Signs the console's cookies (session, sign-in in progress) and CSRF tokens. */
+  sessionSecret: string;
+}
+
 export interface Config {
   /** External PostgreSQL; when absent Trellis runs an embedded one under `dataDir`. */
   databaseUrl?: string;
@@ -73,6 +85,8 @@ export interface Config {
    * loopback): tests only, refused in production.
    */
   teamsLoginUrl?: string;
+  /** Present only when the admin console's OpenID Connect sign-in is configured. */
+  admin?: AdminConsoleConfig;
 }
 
 const url = z.url({ protocol: /^https?$/ });
@@ -108,6 +122,11 @@ const envSchema = z.object({
   TEAMS_GRAPH_LOGIN_URL: url.default('https://login.microsoftonline.com'),
   TEAMS_GRAPH_URL: url.default('https://graph.microsoft.com/v1.0'),
   TEAMS_SERVICE_URL: url.default('https://smba.trafficmanager.net/teams/'),
+  ADMIN_OIDC_ISSUER: url.optional(),
+  ADMIN_OIDC_CLIENT_ID: z.string().optional(),
+  ADMIN_OIDC_CLIENT_SECRET: z.string().optional(),
+  ADMIN_OIDC_REDIRECT_URL: url.refine((text) => new URL(text).pathname === '/admin/callback').optional(),
+  ADMIN_SESSION_SECRET: z.string().min(32).optional(),
 });
 type EnvName = keyof typeof envSchema.shape;
 
@@ -138,6 +157,11 @@ const expectations: Record<EnvName, string> = {
   TEAMS_GRAPH_LOGIN_URL: 'must be an http(s) URL (Microsoft\'s sign-in service, https://login.microsoftonline.com)',
   TEAMS_GRAPH_URL: 'must be an http(s) URL (Microsoft Graph, https://graph.microsoft.com/v1.0)',
   TEAMS_SERVICE_URL: 'must be an http(s) URL (the Bot Connector, https://smba.trafficmanager.net/teams/)',
+  ADMIN_OIDC_ISSUER: 'must be the identity provider\'s issuer URL, such as https://login.microsoftonline.com/TENANT_ID/v2.0',
+  ADMIN_OIDC_CLIENT_ID: 'must be the client id the identity provider gave the console',
+  ADMIN_OIDC_CLIENT_SECRET: 'must be the client secret the identity provider gave the console',
+  ADMIN_OIDC_REDIRECT_URL: 'must be the console\'s callback URL as registered with the identity provider, ending in /admin/callback (for example https://trellis.example.org/admin/callback)',
+  ADMIN_SESSION_SECRET: 'must be a random secret of at least 32 characters (for example `openssl rand -hex 32`)',
 };
 const names = Object.keys(envSchema.shape) as EnvName[];
 
@@ -193,7 +217,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const graph = { loginUrl: v.TEAMS_GRAPH_LOGIN_URL, graphUrl: v.TEAMS_GRAPH_URL, serviceUrl: v.TEAMS_SERVICE_URL };
     config.teams = { clientId: v.TEAMS_CLIENT_ID, clientSecret: v.TEAMS_CLIENT_SECRET, tenantId: v.TEAMS_TENANT_ID, graph };
   }
+  if (v.ADMIN_OIDC_ISSUER && v.ADMIN_OIDC_CLIENT_ID && v.ADMIN_OIDC_CLIENT_SECRET && v.ADMIN_OIDC_REDIRECT_URL && v.ADMIN_SESSION_SECRET) {
+    config.admin = { issuer: v.ADMIN_OIDC_ISSUER, clientId: v.ADMIN_OIDC_CLIENT_ID, clientSecret: v.ADMIN_OIDC_CLIENT_SECRET, redirectUrl: v.ADMIN_OIDC_REDIRECT_URL, sessionSecret: v.ADMIN_SESSION_SECRET };
+  }
   return config;
+}
+
+/** A plain-http URL is accepted only on this machine (a test's fake identity provider, a console tried locally). */
+function isLoopbackHttp(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  } catch (error) {
+    if (error instanceof TypeError) return true; // reported by the variable's own check
+    throw error;
+  }
 }
 
 function findCombinationProblems(raw: Partial<Record<EnvName, string>>): string[] {
@@ -223,6 +261,11 @@ function findCombinationProblems(raw: Partial<Record<EnvName, string>>): string[
     allOrNothing('Slack', ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'], ['SLACK_APP_TOKEN']);
   }
   allOrNothing('Teams', ['TEAMS_CLIENT_ID', 'TEAMS_CLIENT_SECRET', 'TEAMS_TENANT_ID'], []);
+  allOrNothing('The admin console', ['ADMIN_OIDC_ISSUER', 'ADMIN_OIDC_CLIENT_ID', 'ADMIN_OIDC_CLIENT_SECRET', 'ADMIN_OIDC_REDIRECT_URL', 'ADMIN_SESSION_SECRET'], []);
+  for (const name of ['ADMIN_OIDC_ISSUER', 'ADMIN_OIDC_REDIRECT_URL'] as const) {
+    const value = raw[name];
+    if (value && !isLoopbackHttp(value)) problems.push(`${name} must use https: sign-in codes and session cookies must not cross the network in the clear (plain http is accepted only for localhost).`);
+  }
   if (raw.NODE_ENV === 'production' && ['true', '1', 'yes'].includes(raw.TEAMS_SKIP_AUTH ?? '')) {
     problems.push(
       'TEAMS_SKIP_AUTH is refused when NODE_ENV=production: it would accept unauthenticated requests from anyone.',

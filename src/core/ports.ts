@@ -13,11 +13,17 @@ import type { PlannedCycle } from './timeline/plan-obligations.ts';
  */
 export interface SchoolRepository {
   /** Creates or updates a school by slug; a trust slug creates the trust if needed. */
-  saveSchool(input: Omit<School, 'id'> & { trustName?: string | undefined }): Promise<{ school: School; created: boolean }>;
+  saveSchool(input: Omit<School, 'id'> & { trustName?: string | undefined; audit?: SchoolChangeAudit | undefined }): Promise<{ school: School; created: boolean }>;
   findSchool(slug: string): Promise<School | undefined>;
   /** The head's reviewers the school named who are not on the roster (002 §22–24, 003 §6.3, 004 §9.1). */
   headReviewerContacts(schoolId: string): Promise<HeadReviewerContact[]>;
   setHeadReviewerContacts(schoolId: string, contacts: readonly HeadReviewerContact[]): Promise<void>;
+}
+
+/** Who changed a school and what, for its audit event (the admin console's changes); absent for the command line. */
+export interface SchoolChangeAudit {
+  by: string;
+  details: Record<string, string>;
 }
 
 /** Someone the roster import names in its output. */
@@ -43,6 +49,8 @@ export interface RosterOptions {
    * committed (role transfers, 002 §35, 003 §7.4, 004 §4.4).
    */
   tell?: { at: Date; decide: (staff: { before: readonly StaffMember[]; after: readonly StaffMember[] }) => readonly QueuedNotification[] } | undefined;
+  /** Who made the change, recorded in the audit trail; absent for the command line. */
+  by?: string | undefined;
 }
 
 export interface RosterChanges {

@@ -273,6 +273,11 @@ describe('every model round-trips through the Prisma client', () => {
     await p.teamsInstallFailure.create({ data: { personId: teacher.id, tenantId: 'tenant-guid', outcome: 'forbidden', detail: 'Graph answered 403 (Forbidden)', attemptedAt: new Date('2026-11-30T18:00:00Z') } });
     covered.add('TeamsInstallFailure');
     expect(await p.teamsInstallFailure.findUniqueOrThrow({ where: { personId: teacher.id } })).toMatchObject({ outcome: 'forbidden', attemptedAt: new Date('2026-11-30T18:00:00Z') });
+    await p.adminGrant.create({ data: { email: 'office@school.example', schoolId: school.id } });
+    covered.add('AdminGrant');
+    expect(await p.adminGrant.findFirstOrThrow({ where: { email: 'office@school.example' } })).toMatchObject({ schoolId: school.id, trustId: null });
+    // Exactly one of school and trust: a grant naming neither is refused by the database.
+    await expect(p.adminGrant.create({ data: { email: 'nobody@school.example' } })).rejects.toThrow(/admin_grants_one_scope/);
 
     await p.sweepMark.create({ data: { schoolId: school.id, sweptOn: day('2026-10-15'), sweptAt: new Date('2026-10-15T14:55:00.123456Z') } });
     covered.add('SweepMark');

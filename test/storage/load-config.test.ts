@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config/load-config.ts';
+import { type ConfigError, loadConfig } from '../../src/config/load-config.ts';
+import { configProblems } from '../support/config-problems.ts';
 
-function problemsOf(env: NodeJS.ProcessEnv): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problemsOf = configProblems;
 
 describe('loadConfig', () => {
   it('gives working defaults for an empty environment (embedded database, no platforms)', () => {

@@ -1,20 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config/load-config.ts';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { configProblems } from '../support/config-problems.ts';
 import { openSecret, sealSecret } from '../../src/storage/crypto/secret-box.ts';
 
 const OAUTH = { SLACK_CLIENT_ID: '123.456', SLACK_CLIENT_SECRET: 'client-secret', SLACK_STATE_SECRET: 'a-state-secret-long-enough', SLACK_SIGNING_SECRET: 'signing' };
 const KEY_HEX = randomBytes(32).toString('hex');
 
-function problemsOf(env: NodeJS.ProcessEnv): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problemsOf = configProblems;
 
 describe('configuration for Slack installed in many workspaces', () => {
   it('with the OAuth variables and a key, Slack runs from installs (no bot token); the key is read from hex or base64', () => {

@@ -4,7 +4,7 @@ import type { LeaversChoice, ObligationChanges, ObligationRepository, RosterChan
 import { type Clock, currentAcademicYear } from '../time/clock.ts';
 import { planObligations } from '../timeline/plan-obligations.ts';
 import { type ColumnMapping, resolveColumns, type UsedMapping } from './column-mapping.ts';
-import { checkRosterReferences, parseRosterTable, type RowProblem } from './parse-roster-csv.ts';
+import { checkRosterReferences, parseRosterTable, type RosterRow, type RowProblem } from './parse-roster-csv.ts';
 import { type RosterTable, readRosterCsv } from './roster-table.ts';
 import { calendarOf } from '../schools/school.ts';
 import { type ReviewLoadWarning, reviewLoadWarnings } from './review-load.ts';
@@ -44,6 +44,26 @@ export interface LeaversRequest {
   leftOn?: IsoDate | undefined;
   /** The file's columns for Trellis's fields, when its headers are not Trellis's own; remembered for the school. */
   mapping?: ColumnMapping | undefined;
+  /** Who made the change, for the audit trail (an administrator's e-mail in the admin console); absent for the command line. */
+  by?: string | undefined;
+}
+
+export type RosterLines = { ok: true; rows: RosterRow[]; problems: RowProblem[]; alsoInFile: string[]; mapping: UsedMapping | undefined } | { ok: false; fileProblem: string };
+
+/**
+ * A roster table read through the column mapping given or remembered for the school, validated
+ * and cross-checked: the good rows, the numbered problems, and the e-mails of the bad lines (those
+ * people are in the file, so never taken for leavers). Writes nothing: the import and the admin
+ * console's preview both start here.
+ */
+export async function readRosterLines(roster: Pick<RosterRepository, 'columnMapping'>, schoolId: string, table: RosterTable, given: ColumnMapping | undefined): Promise<RosterLines> {
+  const columns = resolveColumns(table, given, await roster.columnMapping(schoolId));
+  if (!columns.ok) return columns;
+  const parsed = parseRosterTable(columns.table);
+  const checked = checkRosterReferences(parsed.rows);
+  const problems = [...parsed.problems, ...checked.problems].sort((a, b) => a.line - b.line);
+  const alsoInFile = problems.flatMap((problem) => (problem.email === undefined ? [] : [problem.email]));
+  return { ok: true, rows: checked.rows, problems, alsoInFile, mapping: columns.mapping };
 }
 
 /**
@@ -64,15 +84,11 @@ export async function importRoster(
   if (school === undefined) throw new UnknownSchoolError(`There is no school "${schoolSlug}" yet: create it first with trellis school set ${schoolSlug} --policy … --terms …`);
   const read = typeof source === 'string' ? readRosterCsv(source) : { ok: true as const, table: source };
   if (!read.ok) return read;
-  const remembered = await deps.roster.columnMapping(school.id);
-  const columns = resolveColumns(read.table, request.mapping, remembered);
-  if (!columns.ok) return columns;
-  const parsed = parseRosterTable(columns.table);
-  if (columns.mapping?.used === 'given') await deps.roster.rememberColumnMapping(school.id, columns.mapping.columns);
-  const checked = checkRosterReferences(parsed.rows);
-  const problems = [...parsed.problems, ...checked.problems].sort((a, b) => a.line - b.line);
+  const lines = await readRosterLines(deps.roster, school.id, read.table, request.mapping);
+  if (!lines.ok) return lines;
+  const { rows, problems, alsoInFile, mapping } = lines;
+  if (mapping?.used === 'given') await deps.roster.rememberColumnMapping(school.id, mapping.columns);
   const today = londonDateOf(deps.clock.now());
-  const alsoInFile = problems.flatMap((problem) => (problem.email === undefined ? [] : [problem.email]));
   // Moves to a new post are found from the staff before and after the rows are written, in the
   // import's transaction, and the people concerned are told in it (002 §35, 003 §7.4, 004 §4.4).
   let transfers: RoleTransfer[] = [];
@@ -83,7 +99,7 @@ export async function importRoster(
       return transferNotifications(transfers, new Map([...before, ...after].map((person) => [person.id, person.fullName])));
     },
   };
-  const changes = await deps.roster.applyRoster(school.id, checked.rows, today, { leavers: request.leavers, leftOn: request.leftOn ?? today, alsoInFile, tell });
+  const changes = await deps.roster.applyRoster(school.id, rows, today, { leavers: request.leavers, leftOn: request.leftOn ?? today, alsoInFile, tell, by: request.by });
   const staff = await deps.roster.findStaff(school.id, today);
   const cycles = planObligations(school, staff, academicYear);
   const obligations = await deps.obligations.syncCycles(school.id, cycles);
@@ -94,5 +110,5 @@ export async function importRoster(
     return deadline === undefined ? [] : [deadline];
   });
   await deps.obligations.addDeadlines(checkIns);
-  return { ok: true, loaded: checked.rows.length, problems, unit: read.table.unit, mapping: columns.mapping, changes, obligations, academicYear, reviewLoad: reviewLoadWarnings(school.policy, staff), transfers };
+  return { ok: true, loaded: rows.length, problems, unit: read.table.unit, mapping, changes, obligations, academicYear, reviewLoad: reviewLoadWarnings(school.policy, staff), transfers };
 }

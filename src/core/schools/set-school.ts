@@ -1,7 +1,7 @@
 import { londonDateOf } from '../calendar/london-time.ts';
 import type { TermDates } from '../calendar/term-dates.ts';
 import type { Policy } from '../policy/policy-schema.ts';
-import type { ObligationChanges, ObligationRepository, RosterRepository, SchoolRepository } from '../ports.ts';
+import type { ObligationChanges, ObligationRepository, RosterRepository, SchoolChangeAudit, SchoolRepository } from '../ports.ts';
 import { type Clock, currentAcademicYear } from '../time/clock.ts';
 import { planObligations } from '../timeline/plan-obligations.ts';
 import type { School } from './school.ts';
@@ -15,6 +15,8 @@ export interface SetSchoolInput {
   policy: Policy;
   policySource: string;
   termDates: TermDates;
+  /** Who made the change and what, for its audit event (the admin console); absent for the command line. */
+  audit?: SchoolChangeAudit | undefined;
 }
 
 export class InvalidSlugError extends Error {}
@@ -41,6 +43,7 @@ export async function setSchool(
     policySource: input.policySource,
     termDates: input.termDates,
     region: input.termDates.region,
+    audit: input.audit,
   });
   const staff = await deps.roster.findStaff(school.id, londonDateOf(deps.clock.now()));
   const obligations = await deps.obligations.syncCycles(school.id, planObligations(school, staff, currentAcademicYear(deps.clock)));

@@ -133,7 +133,7 @@ export class PrismaRosterRepository implements RosterRepository {
 
     if (creates.length + updated + leavers.length + released.length > 0) {
       await tx.auditEvent.create({
-        data: { schoolId, action: 'roster.imported', subjectType: 'school', subjectId: schoolId, details: { created: creates.length, updated, rows: rows.length, leavers: leavers.length, reusedEmails: released.length } },
+        data: { schoolId, action: 'roster.imported', subjectType: 'school', subjectId: schoolId, details: { created: creates.length, updated, rows: rows.length, leavers: leavers.length, reusedEmails: released.length, ...(options.by === undefined ? {} : { by: options.by }) } },
       });
     }
     return {

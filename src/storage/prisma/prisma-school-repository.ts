@@ -2,7 +2,7 @@ import { TermDatesSchema } from '../../core/calendar/term-dates.ts';
 import type { Region } from '../../core/calendar/region.ts';
 import { parsePolicy } from '../../core/policy/load-policy.ts';
 import type { HeadReviewerContact } from '../../core/access/relationships.ts';
-import type { SchoolRepository } from '../../core/ports.ts';
+import type { SchoolChangeAudit, SchoolRepository } from '../../core/ports.ts';
 import { storedHeadReviewerContacts } from '../../core/schools/head-reviewer-contacts.ts';
 import type { School } from '../../core/schools/school.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
@@ -15,7 +15,7 @@ export class PrismaSchoolRepository implements SchoolRepository {
     this.#prisma = prisma;
   }
 
-  async saveSchool(input: Omit<School, 'id'> & { trustName?: string | undefined }): Promise<{ school: School; created: boolean }> {
+  async saveSchool(input: Omit<School, 'id'> & { trustName?: string | undefined; audit?: SchoolChangeAudit | undefined }): Promise<{ school: School; created: boolean }> {
     return this.#prisma.$transaction(async (tx) => {
       const trust =
         input.trustSlug === undefined
@@ -38,7 +38,7 @@ export class PrismaSchoolRepository implements SchoolRepository {
         ? await tx.school.update({ where: { id: existing.id }, data })
         : await tx.school.create({ data: { slug: input.slug, ...data } });
       await tx.auditEvent.create({
-        data: { schoolId: row.id, action: existing ? 'school.updated' : 'school.created', subjectType: 'school', subjectId: row.id, details: { policySource: input.policySource } },
+        data: { schoolId: row.id, action: existing ? 'school.updated' : 'school.created', subjectType: 'school', subjectId: row.id, details: { policySource: input.policySource, ...(input.audit === undefined ? {} : { by: input.audit.by, ...input.audit.details }) } },
       });
       return { school: { ...input, id: row.id }, created: existing === null };
     });

@@ -1,0 +1,360 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Route } from '../channels/channel.ts';
+import type { AdminConsoleConfig } from '../config/load-config.ts';
+import { verifiedEmailOf } from '../core/admin/admin-access.ts';
+import { type AdminConsole, NotAdministeredError, type PolicyChoice } from '../core/admin/admin-console.ts';
+import type { Clock } from '../core/time/clock.ts';
+import { addLogContext, type Logger } from '../logging/logger.ts';
+import { readBody } from '../server/read-body.ts';
+import {
+  accessRequestsPage,
+  deliveriesPage,
+  messagePage,
+  overviewPage,
+  policyAppliedPage,
+  policyCheckPage,
+  policyPage,
+  reachPage,
+  reminderWindowPage,
+  rosterAppliedPage,
+  rosterPreviewPage,
+  rosterUploadPage,
+  STYLESHEET,
+  schoolsPage,
+  signInPage,
+  termDatesAppliedPage,
+  termDatesCheckPage,
+  termDatesPage,
+  type Viewer,
+} from './admin-pages.ts';
+import { OidcSignIn, SignInFailed } from './oidc-sign-in.ts';
+import { type AdminSession, CookieSigner, isPendingSignIn, isSession, newSessionId, SESSION_COOKIE, SESSION_SECONDS, SIGN_IN_COOKIE } from './signed-cookie.ts';
+
+/** What `/admin` answers when its sign-in is not configured: one sentence. */
+export const NOT_CONFIGURED = 'The Trellis admin console is not configured on this server: set ADMIN_OIDC_ISSUER, ADMIN_OIDC_CLIENT_ID, ADMIN_OIDC_CLIENT_SECRET, ADMIN_OIDC_REDIRECT_URL and ADMIN_SESSION_SECRET (see docs/admin.md).';
+
+/** A roster file as uploaded (5 MB is far more than a trust's staff list), and as carried, base64, to the apply step. */
+const ROSTER_LIMIT = 5 * 1024 * 1024;
+const FORM_LIMIT = 64 * 1024;
+/** The pages that take a file, and so a larger body. */
+const UPLOADS = new Set(['/roster/preview', '/roster/apply', '/policy/check', '/policy/apply', '/terms/check', '/terms/apply']);
+
+const SECURITY_HEADERS = {
+  'content-security-policy': "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+  'cache-control': 'no-store',
+};
+
+export interface AdminRoutesOptions {
+  console: AdminConsole;
+  config: AdminConsoleConfig | undefined;
+  clock: Clock;
+  log: Logger;
+}
+
+/**
+ * The admin console at `/admin`: server-rendered pages and plain forms (no script), signed in
+ * through OpenID Connect. A channel-like edge: it reads requests and renders what `AdminConsole`
+ * returns; who may see which school is decided there. Every POST must come from the console's own
+ * origin and carry the session's CSRF token.
+ */
+export function adminRoutes(options: AdminRoutesOptions): Route[] {
+  const { config } = options;
+  if (config === undefined) {
+    const handle = (_request: IncomingMessage, response: ServerResponse) => {
+      response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end(`${NOT_CONFIGURED}\n`);
+    };
+    return [{ method: 'ANY', path: '/admin/*', handle }];
+  }
+  const handler = new AdminHandler(options, config);
+  return [{ method: 'ANY', path: '/admin/*', handle: (request, response) => handler.handle(request, response) }];
+}
+
+class AdminHandler {
+  readonly #console: AdminConsole;
+  readonly #config: AdminConsoleConfig;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #cookies: CookieSigner;
+  readonly #oidc: OidcSignIn;
+  readonly #origin: string;
+
+  constructor(options: AdminRoutesOptions, config: AdminConsoleConfig) {
+    this.#console = options.console;
+    this.#config = config;
+    this.#clock = options.clock;
+    this.#log = options.log;
+    const redirect = new URL(config.redirectUrl);
+    this.#origin = redirect.origin;
+    this.#cookies = new CookieSigner(config.sessionSecret, redirect.protocol === 'https:');
+    this.#oidc = new OidcSignIn(config);
+  }
+
+  #now(): number {
+    return Math.floor(this.#clock.now().getTime() / 1000);
+  }
+
+  async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/admin', this.#origin);
+    const path = url.pathname.replace(/\/+$/, '') || '/admin';
+    const method = request.method ?? 'GET';
+    if (method === 'GET' && path === '/admin/admin.css') return send(response, 200, STYLESHEET, 'text/css; charset=utf-8');
+    if (method === 'GET' && path === '/admin/sign-in') return this.#beginSignIn(response);
+    if (method === 'GET' && path === '/admin/callback') return this.#finishSignIn(request, response, url);
+    const session = this.#cookies.read(request, SESSION_COOKIE, this.#now(), isSession);
+    if (method === 'POST') {
+      const refused = this.#crossSite(request);
+      if (refused !== undefined || session === undefined) return sendPage(response, 403, messagePage('Not allowed', refused ?? 'You are not signed in (or your session has ended): sign in again, then repeat what you were doing.'));
+    }
+    if (session === undefined) {
+      if (method === 'GET' && path === '/admin') return sendPage(response, 200, signInPage(url.searchParams.has('signed-out') ? 'You are signed out.' : undefined));
+      return redirect(response, '/admin');
+    }
+    const viewer: Viewer = { email: session.email, csrf: this.#cookies.csrfToken(session) };
+    try {
+      await this.#signedIn(request, response, method, path, url, session, viewer);
+    } catch (error) {
+      if (error instanceof NotAdministeredError) return sendPage(response, 404, messagePage('Not found', 'There is no such school among the schools you administer.', viewer));
+      throw error;
+    }
+  }
+
+  async #signedIn(request: IncomingMessage, response: ServerResponse, method: string, path: string, url: URL, session: AdminSession, viewer: Viewer): Promise<void> {
+    if (method === 'POST' && path === '/admin/sign-out') {
+      const form = await this.#form(request, response, session, FORM_LIMIT);
+      if (form === undefined) return;
+      response.setHeader('set-cookie', this.#cookies.clear(SESSION_COOKIE));
+      return redirect(response, '/admin?signed-out');
+    }
+    if (method === 'GET' && path === '/admin') {
+      const schools = await this.#console.schoolsFor(session.email);
+      if (schools.length === 0) return sendPage(response, 403, notAdministrator(session.email, viewer));
+      return sendPage(response, 200, schoolsPage(viewer, schools));
+    }
+    // A school's slug is lower-case letters, digits and dashes (SLUG_PATTERN), so nothing needs decoding.
+    const match = /^\/admin\/schools\/([a-z0-9][a-z0-9-]{0,62})(\/[a-z-]+(?:\/[a-z]+)?)?$/.exec(path);
+    if (match === null) return sendPage(response, 404, messagePage('Not found', 'There is no such page in the admin console.', viewer));
+    const slug = match[1]!;
+    const page = match[2] ?? '';
+    const email = session.email;
+    addLogContext({ school: slug });
+    if (method === 'GET') {
+      switch (page) {
+        case '':
+          return sendPage(response, 200, overviewPage(viewer, await this.#console.overview(email, slug)));
+        case '/reach': {
+          const { school, report } = await this.#console.reach(email, slug);
+          return sendPage(response, 200, reachPage(viewer, school, report));
+        }
+        case '/deliveries': {
+          const { school, entries } = await this.#console.deadLetters(email, slug);
+          return sendPage(response, 200, deliveriesPage(viewer, school, entries));
+        }
+        case '/access-requests': {
+          const { school, waiting } = await this.#console.accessRequests(email, slug);
+          return sendPage(response, 200, accessRequestsPage(viewer, school, waiting));
+        }
+        case '/roster': {
+          const school = await this.#console.school(email, slug);
+          return sendPage(response, 200, rosterUploadPage(viewer, school));
+        }
+        case '/reminders': {
+          const { school, window } = await this.#console.reminderWindow(email, slug);
+          return sendPage(response, 200, reminderWindowPage(viewer, school, window));
+        }
+        case '/policy':
+          return sendPage(response, 200, policyPage(viewer, await this.#console.policy(email, slug)));
+        case '/terms': {
+          const asked = url.searchParams.get('year');
+          const year = asked !== null && /^20\d\d$/.test(asked) ? Number(asked) : undefined;
+          const { school, academicYear, months } = await this.#console.calendar(email, slug, year);
+          return sendPage(response, 200, termDatesPage(viewer, school, academicYear, months));
+        }
+      }
+    }
+    if (method === 'POST') {
+      const form = await this.#form(request, response, session, UPLOADS.has(page) ? Math.ceil(ROSTER_LIMIT * 1.4) : FORM_LIMIT);
+      if (form === undefined) return;
+      switch (page) {
+        case '/deliveries': {
+          const ids = form.getAll('id').filter((id): id is string => typeof id === 'string');
+          const resent = await this.#console.resend(email, slug, ids);
+          const { school, entries } = await this.#console.deadLetters(email, slug);
+          const status = ids.length === 0 ? 'Tick the deliveries to resend first.' : `${resent.length} ${resent.length === 1 ? 'delivery was' : 'deliveries were'} queued again; Trellis sends ${resent.length === 1 ? 'it' : 'them'} within moments.`;
+          return sendPage(response, 200, deliveriesPage(viewer, school, entries, status));
+        }
+        case '/reminders': {
+          const typed = String(form.get('window') ?? '');
+          const outcome = await this.#console.setReminderWindow(email, slug, typed);
+          const { school, window } = await this.#console.reminderWindow(email, slug);
+          return sendPage(response, outcome.ok ? 200 : 400, reminderWindowPage(viewer, school, window, outcome.ok ? { saved: true } : { problem: outcome.problem, typed }));
+        }
+        case '/roster/preview': {
+          const file = form.get('file');
+          const mapping = String(form.get('mapping') ?? '');
+          if (!(file instanceof File) || file.size === 0) {
+            const school = await this.#console.school(email, slug);
+            return sendPage(response, 400, rosterUploadPage(viewer, school, 'Choose a roster file (CSV or .xlsx) to upload.', mapping));
+          }
+          const bytes = new Uint8Array(await file.arrayBuffer());
+          if (bytes.length > ROSTER_LIMIT) {
+            const school = await this.#console.school(email, slug);
+            return sendPage(response, 413, rosterUploadPage(viewer, school, 'The file is larger than 5 MB: a staff list is far smaller. Check it is the right file.', mapping));
+          }
+          const { school, preview } = await this.#console.previewRoster(email, slug, bytes, mapping);
+          if (!preview.ok) return sendPage(response, 400, rosterUploadPage(viewer, school, `${file.name}: ${preview.fileProblem} Nothing was loaded.`, mapping));
+          return sendPage(response, 200, rosterPreviewPage(viewer, school, preview, { name: file.name, base64: Buffer.from(bytes).toString('base64') }, mapping));
+        }
+        case '/policy/check': {
+          const choice = await policyChoiceOf(form);
+          if (choice === undefined) return sendPage(response, 400, policyPage(viewer, await this.#console.policy(email, slug), 'Choose a preset or a policy file to check.'));
+          const { school, check } = await this.#console.checkPolicy(email, slug, choice.choice);
+          return sendPage(response, check.ok ? 200 : 400, policyCheckPage(viewer, school, check, choice.carry));
+        }
+        case '/policy/apply': {
+          const preset = form.get('preset');
+          const choice: PolicyChoice = typeof preset === 'string' ? { preset } : { text: Buffer.from(String(form.get('file') ?? ''), 'base64').toString('utf8'), fileName: String(form.get('name') ?? 'policy') };
+          const { school, result } = await this.#console.applyPolicy(email, slug, choice);
+          if (!result.ok) return sendPage(response, 400, policyPage(viewer, await this.#console.policy(email, slug), result.problem));
+          return sendPage(response, 200, policyAppliedPage(viewer, school, result.value.source, result.value.obligations));
+        }
+        case '/terms/check': {
+          const file = form.get('file');
+          if (!(file instanceof File) || file.size === 0) {
+            const { school, academicYear, months } = await this.#console.calendar(email, slug);
+            return sendPage(response, 400, termDatesPage(viewer, school, academicYear, months, 'Choose a term dates file to check.'));
+          }
+          const bytes = Buffer.from(await file.arrayBuffer());
+          const { school, check } = await this.#console.checkTermDates(email, slug, bytes.toString('utf8'), file.name);
+          return sendPage(response, check.ok ? 200 : 400, termDatesCheckPage(viewer, school, check, { name: file.name, base64: bytes.toString('base64') }));
+        }
+        case '/terms/apply': {
+          const name = String(form.get('name') ?? 'terms');
+          const { school, result } = await this.#console.applyTermDates(email, slug, Buffer.from(String(form.get('file') ?? ''), 'base64').toString('utf8'), name);
+          if (!result.ok) {
+            const { academicYear, months } = await this.#console.calendar(email, slug);
+            return sendPage(response, 400, termDatesPage(viewer, school, academicYear, months, result.problem));
+          }
+          return sendPage(response, 200, termDatesAppliedPage(viewer, school, name, result.value));
+        }
+        case '/roster/apply': {
+          const bytes = Buffer.from(String(form.get('file') ?? ''), 'base64');
+          const mapping = String(form.get('mapping') ?? '');
+          const leavers = form.get('leavers') === 'mark' ? 'mark' : 'list';
+          const { school, result } = await this.#console.applyRoster(email, slug, bytes, mapping, leavers);
+          if (!result.ok) return sendPage(response, 400, rosterUploadPage(viewer, school, `${String(form.get('name') ?? 'The file')}: ${result.fileProblem} Nothing was loaded.`, mapping));
+          this.#log.info('admin console: roster applied', { loaded: result.loaded, problems: result.problems.length });
+          return sendPage(response, 200, rosterAppliedPage(viewer, school, result));
+        }
+      }
+    }
+    return sendPage(response, 404, messagePage('Not found', 'There is no such page in the admin console.', viewer));
+  }
+
+  async #beginSignIn(response: ServerResponse): Promise<void> {
+    let begun: Awaited<ReturnType<OidcSignIn['begin']>>;
+    try {
+      begun = await this.#oidc.begin(this.#now());
+    } catch (error) {
+      this.#log.warn('admin console: the identity provider could not be reached', { error: error instanceof Error ? error.message : String(error) });
+      return sendPage(response, 502, messagePage('Sign-in is unavailable', 'Trellis could not reach your identity provider to sign you in. Try again in a minute; if it persists, tell whoever runs Trellis.'));
+    }
+    response.setHeader('set-cookie', this.#cookies.cookie(SIGN_IN_COOKIE, begun.pending, this.#now()));
+    return redirect(response, begun.url.href);
+  }
+
+  async #finishSignIn(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    const pending = this.#cookies.read(request, SIGN_IN_COOKIE, this.#now(), isPendingSignIn);
+    const clearPending = this.#cookies.clear(SIGN_IN_COOKIE);
+    if (pending === undefined) {
+      response.setHeader('set-cookie', clearPending);
+      return sendPage(response, 400, messagePage('Sign-in failed', 'This sign-in was not started here or has expired: start again from the sign-in page.'));
+    }
+    let claims: Record<string, unknown>;
+    try {
+      claims = await this.#oidc.finish(new URL(`${this.#config.redirectUrl}${url.search}`), pending);
+    } catch (error) {
+      if (!(error instanceof SignInFailed)) throw error;
+      this.#log.warn('admin console: sign-in refused', { reason: error.message });
+      response.setHeader('set-cookie', clearPending);
+      return sendPage(response, 400, messagePage('Sign-in failed', 'The sign-in could not be checked (it may have been tampered with or have expired): start again from the sign-in page.'));
+    }
+    const email = verifiedEmailOf(claims);
+    if (email === undefined) {
+      response.setHeader('set-cookie', clearPending);
+      return sendPage(response, 403, messagePage('Not allowed', 'Your identity provider did not confirm a verified e-mail address for you, which is how Trellis knows its administrators.'));
+    }
+    const schools = await this.#console.schoolsFor(email);
+    if (schools.length === 0) {
+      this.#log.warn('admin console: sign-in by someone who administers no school');
+      response.setHeader('set-cookie', clearPending);
+      return sendPage(response, 403, notAdministrator(email));
+    }
+    const session: AdminSession = { email, expires: this.#now() + SESSION_SECONDS, id: newSessionId() };
+    response.setHeader('set-cookie', [clearPending, this.#cookies.cookie(SESSION_COOKIE, session, this.#now())]);
+    this.#log.info('admin console: signed in', { schools: schools.length });
+    return redirect(response, '/admin');
+  }
+
+  /** Why a POST is refused as cross-site, or undefined: its Origin (when sent) must be the console's own. */
+  #crossSite(request: IncomingMessage): string | undefined {
+    const origin = request.headers.origin;
+    if (origin !== undefined && origin !== this.#origin) return 'This form was sent from another site, so Trellis did not act on it.';
+    const site = request.headers['sec-fetch-site'];
+    if (origin === undefined && site !== undefined && site !== 'same-origin' && site !== 'none') return 'This form was sent from another site, so Trellis did not act on it.';
+    return undefined;
+  }
+
+  /** The POST's form (urlencoded or multipart), when its CSRF token is the session's; otherwise the refusal is sent and undefined returned. */
+  async #form(request: IncomingMessage, response: ServerResponse, session: AdminSession, limit: number): Promise<FormData | undefined> {
+    const body = await readBody(request, limit);
+    if (body === undefined) {
+      sendPage(response, 413, messagePage('Too large', 'What was sent is too large.'));
+      return undefined;
+    }
+    let form: FormData;
+    try {
+      form = await new Response(body, { headers: { 'content-type': request.headers['content-type'] ?? 'application/x-www-form-urlencoded' } }).formData();
+    } catch (error) {
+      if (!(error instanceof TypeError)) throw error;
+      sendPage(response, 400, messagePage('Not understood', 'The form could not be read: send it again from its page.'));
+      return undefined;
+    }
+    const token = form.get('csrf');
+    if (!this.#cookies.checkCsrf(session, typeof token === 'string' ? token : undefined)) {
+      sendPage(response, 403, messagePage('Not allowed', 'This form has expired or did not come from the admin console: open the page again and repeat what you were doing.'));
+      return undefined;
+    }
+    return form;
+  }
+}
+
+/** The policy chosen on the policy page's forms, and what the confirmation form carries to the second step. */
+async function policyChoiceOf(form: FormData): Promise<{ choice: PolicyChoice; carry: { preset: string } | { base64: string; name: string } } | undefined> {
+  const preset = form.get('preset');
+  if (form.get('kind') === 'preset' && typeof preset === 'string') return { choice: { preset }, carry: { preset } };
+  const file = form.get('file');
+  if (!(file instanceof File) || file.size === 0) return undefined;
+  const bytes = Buffer.from(await file.arrayBuffer());
+  return { choice: { text: bytes.toString('utf8'), fileName: file.name }, carry: { base64: bytes.toString('base64'), name: file.name } };
+}
+
+function notAdministrator(email: string, viewer?: Viewer): string {
+  return messagePage('Not an administrator', `You are signed in as ${email}, who is not an administrator of any school in Trellis. Ask whoever runs Trellis to add you (trellis admins add ${email} --school SCHOOL).`, viewer);
+}
+
+function sendPage(response: ServerResponse, status: number, body: string): void {
+  send(response, status, body, 'text/html; charset=utf-8');
+}
+
+function send(response: ServerResponse, status: number, body: string, contentType: string): void {
+  response.writeHead(status, { ...SECURITY_HEADERS, 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+  response.end(body);
+}
+
+function redirect(response: ServerResponse, location: string): void {
+  response.writeHead(303, { ...SECURITY_HEADERS, location });
+  response.end();
+}

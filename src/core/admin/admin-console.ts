@@ -1,0 +1,300 @@
+import type { AccessRequestStore } from '../access/access-ports.ts';
+import { londonDateOf } from '../calendar/london-time.ts';
+import { parseTermDates, type TermDates } from '../calendar/term-dates.ts';
+import { type CalendarMonth, yearCalendar } from '../calendar/year-calendar.ts';
+import { parsePolicyText } from '../policy/load-policy.ts';
+import { type PolicyChange, policyDiff, presetOf } from '../policy/policy-diff.ts';
+import type { Policy } from '../policy/policy-schema.ts';
+import { getPreset, PRESET_NAMES } from '../policy/presets/index.ts';
+import type { ObligationChanges, ObligationRepository, RosterRepository, SchoolRepository } from '../ports.ts';
+import type { Problem } from '../validation/problems.ts';
+import { type ReachReads, type ReachReport, reachReport } from '../reach/reach.ts';
+import type { DigestOutbox, OutboxEntry } from '../reminders/reminder-ports.ts';
+import { parseReminderWindow, type ReminderWindow, withReminderWindow } from '../reminders/reminder-window.ts';
+import { type ColumnMapping, parseMappingOption } from '../roster/column-mapping.ts';
+import { importRoster, type RosterImportResult } from '../roster/import-roster.ts';
+import { previewRoster, type RosterPreview } from '../roster/preview-roster.ts';
+import { readRosterFile } from '../roster/roster-table.ts';
+import { calendarOf, type School } from '../schools/school.ts';
+import { setSchool } from '../schools/set-school.ts';
+import { type Clock, currentAcademicYear } from '../time/clock.ts';
+import { type AdminSchoolRef, administers } from './admin-access.ts';
+import type { AdminAudit, AdminDirectory } from './admin-ports.ts';
+
+/** The school is not one this administrator may see (or does not exist: the two are not told apart). */
+export class NotAdministeredError extends Error {}
+
+export interface AdminConsoleDeps {
+  directory: AdminDirectory;
+  schools: SchoolRepository;
+  roster: RosterRepository;
+  obligations: ObligationRepository;
+  reach: ReachReads;
+  outbox: Pick<DigestOutbox, 'list' | 'resend'>;
+  accessRequests: Pick<AccessRequestStore, 'pending'>;
+  audit: AdminAudit;
+  clock: Clock;
+}
+
+export interface SchoolOverview {
+  school: AdminSchoolRef;
+  policySource: string;
+  reminderWindow: ReminderWindow;
+  reach: ReachReport['totals'];
+  deadLetters: number;
+  accessRequestsWaiting: number;
+  /** Today's term, or undefined in a holiday. */
+  term?: string | undefined;
+  today: string;
+}
+
+/** An access request awaiting a decision: who asked about whom and when, never the reason or any record. */
+export interface WaitingAccessRequest {
+  id: string;
+  requesterName: string;
+  subjectName: string;
+  requestedAt: Date;
+}
+
+/** A policy an administrator picks: a preset by name, or a file of their own (YAML or JSON). */
+export type PolicyChoice = { preset: string } | { text: string; fileName: string };
+
+export interface PolicyView {
+  school: AdminSchoolRef;
+  source: string;
+  /** The preset the school's policy came from, and where it differs from it. */
+  preset?: string | undefined;
+  changes: PolicyChange[];
+  presets: { name: string; title: string }[];
+}
+
+/** A chosen policy checked: every problem at its field, or what it is and how it differs from its preset and from the school's policy now. */
+export type PolicyCheck =
+  | { ok: false; problems: Problem[] }
+  | { ok: true; policy: Policy; source: string; preset?: string | undefined; fromPreset: PolicyChange[]; fromCurrent: PolicyChange[] };
+
+/** Uploaded term dates checked: every problem at its field, or the year as they would make it. */
+export type TermDatesCheck = { ok: false; problems: Problem[] } | { ok: true; termDates: TermDates; academicYear: number; months: CalendarMonth[]; schoolDaysNow: number; schoolDaysAfter: number };
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+/**
+ * What the admin console can read and change, each call for one administrator (their verified
+ * e-mail) and one school. Every call starts with `#school`, the one check that the e-mail
+ * administers the school (`administers`); every change is written to the audit trail with who
+ * made it. Nothing here returns the content of anyone's records.
+ */
+export class AdminConsole {
+  readonly #deps: AdminConsoleDeps;
+
+  constructor(deps: AdminConsoleDeps) {
+    this.#deps = deps;
+  }
+
+  /** The schools this e-mail administers; empty for someone who administers none. */
+  async schoolsFor(email: string): Promise<AdminSchoolRef[]> {
+    const grants = await this.#deps.directory.grantsOf(email);
+    if (grants.length === 0) return [];
+    return (await this.#deps.directory.schoolsOf(grants)).filter((school) => administers(grants, school));
+  }
+
+  /** The school as the console names it, for a page that shows nothing else of it (the roster upload). */
+  async school(email: string, slug: string): Promise<AdminSchoolRef> {
+    return (await this.#school(email, slug)).ref;
+  }
+
+  async overview(email: string, slug: string): Promise<SchoolOverview> {
+    const { ref, school } = await this.#school(email, slug);
+    const [report, deadLetters, waiting] = await Promise.all([
+      reachReport(this.#deps.reach, school.id),
+      this.#deps.outbox.list({ schoolSlug: school.slug, failedOnly: true }),
+      this.#deps.accessRequests.pending(school.id),
+    ]);
+    const today = londonDateOf(this.#deps.clock.now());
+    const term = calendarOf(school).termOn(today);
+    return { school: ref, policySource: school.policySource, reminderWindow: school.policy.reminders.window, reach: report.totals, deadLetters: deadLetters.length, accessRequestsWaiting: waiting.length, term: term?.name, today };
+  }
+
+  async reach(email: string, slug: string): Promise<{ school: AdminSchoolRef; report: ReachReport }> {
+    const { ref, school } = await this.#school(email, slug);
+    return { school: ref, report: await reachReport(this.#deps.reach, school.id) };
+  }
+
+  async deadLetters(email: string, slug: string): Promise<{ school: AdminSchoolRef; entries: OutboxEntry[] }> {
+    const { ref, school } = await this.#school(email, slug);
+    return { school: ref, entries: await this.#deps.outbox.list({ schoolSlug: school.slug, failedOnly: true }) };
+  }
+
+  /** Re-queues failed deliveries of this school only (an id of another school's is left alone), and records it. */
+  async resend(email: string, slug: string, ids: readonly string[]): Promise<OutboxEntry[]> {
+    const { school } = await this.#school(email, slug);
+    const failed = await this.#deps.outbox.list({ schoolSlug: school.slug, failedOnly: true });
+    const ours = ids.filter((id) => failed.some((entry) => entry.id === id));
+    if (ours.length === 0) return [];
+    const resent = await this.#deps.outbox.resend({ ids: ours });
+    await this.#deps.audit.record({ schoolId: school.id, action: 'outbox.resent', by: email, details: { outbox: resent.map((entry) => entry.id) } });
+    return resent;
+  }
+
+  async accessRequests(email: string, slug: string): Promise<{ school: AdminSchoolRef; waiting: WaitingAccessRequest[] }> {
+    const { ref, school } = await this.#school(email, slug);
+    const pending = await this.#deps.accessRequests.pending(school.id);
+    return { school: ref, waiting: pending.map((r) => ({ id: r.id, requesterName: r.requesterName, subjectName: r.subjectName, requestedAt: r.requestedAt })) };
+  }
+
+  /** The first step of a roster upload: what the file would do, writing nothing. */
+  async previewRoster(email: string, slug: string, file: Uint8Array, mappingText: string): Promise<{ school: AdminSchoolRef; preview: RosterPreview }> {
+    const { ref, school } = await this.#school(email, slug);
+    const mapping = readMapping(mappingText);
+    if (!mapping.ok) return { school: ref, preview: { ok: false, fileProblem: mapping.problem } };
+    const read = await readRosterFile(file);
+    if (!read.ok) return { school: ref, preview: read };
+    return { school: ref, preview: await previewRoster(this.#deps, school, read.table, mapping.value) };
+  }
+
+  /** The second step: the same file imported through the roster import, recorded in the audit trail as this administrator's. */
+  async applyRoster(email: string, slug: string, file: Uint8Array, mappingText: string, leavers: 'list' | 'mark'): Promise<{ school: AdminSchoolRef; result: RosterImportResult }> {
+    const { ref, school } = await this.#school(email, slug);
+    const mapping = readMapping(mappingText);
+    if (!mapping.ok) return { school: ref, result: { ok: false, fileProblem: mapping.problem } };
+    const read = await readRosterFile(file);
+    if (!read.ok) return { school: ref, result: read };
+    const result = await importRoster(this.#deps, school.slug, read.table, currentAcademicYear(this.#deps.clock), { leavers, mapping: mapping.value, by: email });
+    return { school: ref, result };
+  }
+
+  async reminderWindow(email: string, slug: string): Promise<{ school: AdminSchoolRef; window: ReminderWindow }> {
+    const { ref, school } = await this.#school(email, slug);
+    return { school: ref, window: school.policy.reminders.window };
+  }
+
+  /** A new daily reminder window (`HH:MM-HH:MM`); the policy and term dates are kept, so no deadline moves. */
+  async setReminderWindow(email: string, slug: string, text: string): Promise<Outcome<ReminderWindow>> {
+    const { school } = await this.#school(email, slug);
+    const parsed = parseReminderWindow(text);
+    if (!parsed.ok) return { ok: false, problem: parsed.error.replace(/^--reminder-window should be/, 'The reminder window should be') };
+    const window = parsed.window;
+    await setSchool(this.#deps, {
+      slug: school.slug,
+      name: school.name,
+      trustSlug: school.trustSlug,
+      policy: withReminderWindow(school.policy, window),
+      policySource: school.policySource,
+      termDates: school.termDates,
+      audit: { by: email, details: { change: 'reminder window', reminderWindow: `${window.start}-${window.end}` } },
+    });
+    return { ok: true, value: window };
+  }
+
+  async policy(email: string, slug: string): Promise<PolicyView> {
+    const { ref, school } = await this.#school(email, slug);
+    const preset = presetOf(school.policy, school.policySource);
+    const base = preset === undefined ? undefined : getPreset(preset);
+    return {
+      school: ref,
+      source: school.policySource,
+      preset,
+      changes: base === undefined ? [] : policyDiff(base, school.policy),
+      presets: PRESET_NAMES.map((name) => ({ name, title: `${getPreset(name)!.organisation}: ${getPreset(name)!.name}` })),
+    };
+  }
+
+  /** The first step of changing the policy: validated, compared, nothing written. */
+  async checkPolicy(email: string, slug: string, choice: PolicyChoice): Promise<{ school: AdminSchoolRef; check: PolicyCheck }> {
+    const { ref, school } = await this.#school(email, slug);
+    return { school: ref, check: checkChoice(choice, school) };
+  }
+
+  /**
+   * The second step: the same choice checked again and saved, the school's reminder window kept
+   * (it is the school's, set on its own page), everyone's obligations recomputed, and the change
+   * recorded in the audit trail.
+   */
+  async applyPolicy(email: string, slug: string, choice: PolicyChoice): Promise<{ school: AdminSchoolRef; result: Outcome<{ source: string; obligations: ObligationChanges }> }> {
+    const { ref, school } = await this.#school(email, slug);
+    const check = checkChoice(choice, school);
+    if (!check.ok) return { school: ref, result: { ok: false, problem: `The policy has ${check.problems.length} problem(s); nothing was changed.` } };
+    const saved = await setSchool(this.#deps, {
+      slug: school.slug,
+      name: school.name,
+      trustSlug: school.trustSlug,
+      policy: withReminderWindow(check.policy, school.policy.reminders.window),
+      policySource: check.source,
+      termDates: school.termDates,
+      audit: { by: email, details: { change: 'policy', settingsChanged: String(check.fromCurrent.length) } },
+    });
+    return { school: ref, result: { ok: true, value: { source: check.source, obligations: saved.obligations } } };
+  }
+
+  /** The academic year's days as the school's calendar counts them (this year when none is asked for). */
+  async calendar(email: string, slug: string, academicYear?: number): Promise<{ school: AdminSchoolRef; academicYear: number; months: CalendarMonth[] }> {
+    const { ref, school } = await this.#school(email, slug);
+    const year = academicYear ?? currentAcademicYear(this.#deps.clock);
+    return { school: ref, academicYear: year, months: yearCalendar(calendarOf(school), year) };
+  }
+
+  /** The first step of new term dates: checked, and this academic year shown as they would make it; nothing written. */
+  async checkTermDates(email: string, slug: string, text: string, fileName: string): Promise<{ school: AdminSchoolRef; check: TermDatesCheck }> {
+    const { ref, school } = await this.#school(email, slug);
+    return { school: ref, check: this.#checkTermDates(school, text, fileName) };
+  }
+
+  /** The second step: the same file checked again and saved, everyone's obligations recomputed (a deadline may move), and audited. */
+  async applyTermDates(email: string, slug: string, text: string, fileName: string): Promise<{ school: AdminSchoolRef; result: Outcome<ObligationChanges> }> {
+    const { ref, school } = await this.#school(email, slug);
+    const check = this.#checkTermDates(school, text, fileName);
+    if (!check.ok) return { school: ref, result: { ok: false, problem: `${fileName} has ${check.problems.length} problem(s); nothing was changed.` } };
+    const saved = await setSchool(this.#deps, {
+      slug: school.slug,
+      name: school.name,
+      trustSlug: school.trustSlug,
+      policy: school.policy,
+      policySource: school.policySource,
+      termDates: check.termDates,
+      audit: { by: email, details: { change: 'term dates', file: fileName } },
+    });
+    return { school: ref, result: { ok: true, value: saved.obligations } };
+  }
+
+  #checkTermDates(school: School, text: string, fileName: string): TermDatesCheck {
+    const parsed = parseTermDates(text, fileName);
+    if (!parsed.ok) return parsed;
+    const year = currentAcademicYear(this.#deps.clock);
+    const count = (months: readonly CalendarMonth[]) => months.reduce((sum, month) => sum + month.schoolDays, 0);
+    const months = yearCalendar(calendarOf({ policy: school.policy, termDates: parsed.value, region: parsed.value.region }), year);
+    return { ok: true, termDates: parsed.value, academicYear: year, months, schoolDaysNow: count(yearCalendar(calendarOf(school), year)), schoolDaysAfter: count(months) };
+  }
+
+  async #school(email: string, slug: string): Promise<{ ref: AdminSchoolRef; school: School }> {
+    const ref = (await this.schoolsFor(email)).find((school) => school.slug === slug);
+    const school = ref === undefined ? undefined : await this.#deps.schools.findSchool(slug);
+    if (ref === undefined || school === undefined) throw new NotAdministeredError(`${email} does not administer a school "${slug}".`);
+    return { ref, school };
+  }
+}
+
+function checkChoice(choice: PolicyChoice, school: School): PolicyCheck {
+  let policy: Policy;
+  let source: string;
+  if ('preset' in choice) {
+    const preset = getPreset(choice.preset);
+    if (preset === undefined) return { ok: false, problems: [{ path: 'preset', message: `should be one of ${PRESET_NAMES.join(', ')}` }] };
+    policy = preset;
+    source = `preset:${choice.preset}`;
+  } else {
+    const parsed = parsePolicyText(choice.text);
+    if (!parsed.ok) return parsed;
+    policy = parsed.value;
+    source = `upload:${choice.fileName}`;
+  }
+  const kept = withReminderWindow(policy, school.policy.reminders.window);
+  const preset = presetOf(policy, source);
+  const base = preset === undefined ? undefined : getPreset(preset);
+  return { ok: true, policy, source, preset, fromPreset: base === undefined ? [] : policyDiff(base, kept), fromCurrent: policyDiff(school.policy, kept) };
+}
+
+function readMapping(text: string): Outcome<ColumnMapping | undefined> {
+  if (text.trim() === '') return { ok: true, value: undefined };
+  const read = parseMappingOption(text);
+  return read.ok ? { ok: true, value: read.mapping } : { ok: false, problem: read.problem };
+}
