@@ -1,4 +1,7 @@
 import type { IsoDate } from '../../core/calendar/iso-date.ts';
+import type { Region } from '../../core/calendar/region.ts';
+import { TermDatesSchema } from '../../core/calendar/term-dates.ts';
+import { parsePolicy } from '../../core/policy/load-policy.ts';
 import type {
   DialogInProgress,
   LeaderScope,
@@ -12,6 +15,7 @@ import type {
 import { ALL_OBLIGATION_KINDS, LAPSING_KINDS } from '../../core/obligations/obligation-kinds.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
+import { PrismaGovernorsReads } from './prisma-governors-reads.ts';
 
 /**
  * The read side in PostgreSQL. Counts are aggregated in SQL (GROUP BY / FILTER), so a summary is
@@ -139,6 +143,16 @@ export class PrismaReportReads implements ReportReads {
           .map((stage) => ({ kind: stage.kind, done: stage.done, open: stage.open, overdue: stage.overdue, notApplicable: stage.not_applicable })),
       },
     }));
+  }
+
+  async yearFigures(schoolId: string, academicYear: number) {
+    const row = await this.#prisma.school.findUnique({ where: { id: schoolId }, select: { name: true, policy: true, termDates: true, region: true } });
+    const policy = row === null ? undefined : parsePolicy(row.policy);
+    const termDates = TermDatesSchema.safeParse(row?.termDates);
+    // A school whose policy or term dates do not validate cannot have a governors' report, so there is none to agree with.
+    if (row === null || policy === undefined || !policy.ok || !termDates.success) return undefined;
+    const school = { name: row.name, policy: policy.value, termDates: termDates.data, region: row.region as Region };
+    return { school, figures: await new PrismaGovernorsReads(this.#prisma).figures(schoolId, academicYear) };
   }
 
   async overduePeople(scope: LeaderScope, academicYear: number, today: IsoDate): Promise<{ personId: string; schoolId: string }[]> {
