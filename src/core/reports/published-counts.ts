@@ -106,37 +106,51 @@ export function publishSchool(summary: SummaryTables | undefined, outcomes: Outc
     tableCells('staff', summary.staff, cells, relations);
     for (const [kind, table] of summary.stages) tableCells(`stage.${kind}`, table, cells, relations);
   }
+  // A figure the report shares with the summary, where nothing (no leaver, no optional item) sets
+  // them apart, is one cell: both outputs show it from the same decision.
+  const same = new Map<string, string>();
+  const link = summary === undefined ? undefined : outcomes?.link;
+  const [done, overdue] = [STAGE_MEASURES.indexOf('done'), STAGE_MEASURES.indexOf('overdue')];
+  if (summary !== undefined && outcomes !== undefined && link !== undefined) {
+    if (link.leavers.inCycle === 0) same.set('outcome.inCycle', cellId('staff', 'total', 0));
+    if (link.leavers.excluded === 0) same.set('outcome.excluded', cellId('staff', 'total', 1));
+    for (const [row, { kind }] of outcomes.byKind.entries()) {
+      if (summary.stages.has(kind) && (link.kinds.get(kind)?.leaverNotDone ?? 0) === 0) same.set(cellId('kind', row, 2), cellId(`stage.${kind}`, 'total', overdue));
+    }
+  }
+  const the = (id: string) => same.get(id) ?? id;
   if (outcomes !== undefined) {
     const hidden = !outcomes.reportable;
+    const outcomeCell = (id: string, value: number) => {
+      if (!same.has(id)) cells.set(id, { value, rank: RANK.outcome, hidden });
+    };
     for (const [name, rows] of [['kind', outcomes.byKind], ['term', outcomes.byTerm]] as const) {
-      for (const [row, { cells: values }] of rows.entries()) for (const [column, value] of values.entries()) cells.set(cellId(name, row, column), { value, rank: RANK.outcome, hidden });
+      for (const [row, { cells: values }] of rows.entries()) for (const [column, value] of values.entries()) outcomeCell(cellId(name, row, column), value);
       // Both tables break down the same stages, so either reveals the other's column totals: each column's total counts as known.
-      for (let column = 0; column < 3; column++) relations.push({ parts: rows.map((_, row) => cellId(name, row, column)) });
+      for (let column = 0; column < 3; column++) relations.push({ parts: rows.map((_, row) => the(cellId(name, row, column))) });
     }
-    cells.set('outcome.inCycle', { value: outcomes.staff.inCycle, rank: RANK.outcome });
-    cells.set('outcome.excluded', { value: outcomes.staff.excluded, rank: RANK.outcome });
+    if (!same.has('outcome.inCycle')) cells.set('outcome.inCycle', { value: outcomes.staff.inCycle, rank: RANK.outcome });
+    if (!same.has('outcome.excluded')) cells.set('outcome.excluded', { value: outcomes.staff.excluded, rank: RANK.outcome });
     // Leaders' `summary` shows the school's staff total, which these two make up.
-    relations.push({ parts: ['outcome.inCycle', 'outcome.excluded'] });
-    const link = outcomes.link;
+    relations.push({ parts: [the('outcome.inCycle'), the('outcome.excluded')] });
     if (summary !== undefined && link !== undefined) {
       const unpublished = (id: string, value: number) => {
         cells.set(id, { value, rank: RANK.outcome, unpublished: true });
         return id;
       };
-      relations.push({ parts: ['outcome.inCycle'], total: [cellId('staff', 'total', 0), unpublished('leavers.inCycle', link.leavers.inCycle)] });
-      relations.push({ parts: ['outcome.excluded'], total: [cellId('staff', 'total', 1), unpublished('leavers.excluded', link.leavers.excluded)] });
-      const [done, overdue] = [STAGE_MEASURES.indexOf('done'), STAGE_MEASURES.indexOf('overdue')];
+      relations.push({ parts: [the('outcome.inCycle')], total: [cellId('staff', 'total', 0), unpublished('leavers.inCycle', link.leavers.inCycle)] });
+      relations.push({ parts: [the('outcome.excluded')], total: [cellId('staff', 'total', 1), unpublished('leavers.excluded', link.leavers.excluded)] });
       for (const [row, { kind }] of outcomes.byKind.entries()) {
         const other = link.kinds.get(kind) ?? { leaverDone: 0, optionalDone: 0, leaverNotDone: 0 };
         const inSummary = summary.stages.has(kind);
         const summaryCell = (column: number) => (inSummary ? [cellId(`stage.${kind}`, 'total', column)] : []);
         relations.push({ parts: [cellId('kind', row, 0), cellId('kind', row, 1), unpublished(`optional.${kind}`, other.optionalDone)], total: [...summaryCell(done), unpublished(`leavers.done.${kind}`, other.leaverDone)] });
-        relations.push({ parts: [cellId('kind', row, 2)], total: [...summaryCell(overdue), unpublished(`leavers.notDone.${kind}`, other.leaverNotDone)] });
+        relations.push({ parts: [the(cellId('kind', row, 2))], total: [...summaryCell(overdue), unpublished(`leavers.notDone.${kind}`, other.leaverNotDone)] });
       }
     }
   }
   const shown = suppressLinked(cells, relations);
-  const at = (id: string): ShownCount => shown.get(id) ?? { hidden: 'small' };
+  const at = (id: string): ShownCount => shown.get(the(id)) ?? { hidden: 'small' };
   return {
     ...(summary === undefined
       ? {}
