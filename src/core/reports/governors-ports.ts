@@ -13,6 +13,18 @@ export interface GovernorsObligation {
   doneOn?: IsoDate | undefined;
   /** Whether its person has left (is no longer on the roster): leaders' `summary` counts only staff on the roster. */
   leaver?: boolean | undefined;
+  /** How many items alike this row stands for (a grouped read); 1 when absent. */
+  count?: number | undefined;
+}
+
+/** What the report's stage and staff figures are counted from: the year's items (possibly grouped) and its staff counts. */
+export interface StageFigures {
+  inCycle: number;
+  /** Of `inCycle`, how many have left. */
+  inCycleLeavers: number;
+  excluded: number;
+  excludedLeavers: number;
+  obligations: GovernorsObligation[];
 }
 
 /** A person in the year's cycle, by an opaque id; nothing that names them. */

@@ -4,7 +4,7 @@ import { compareKinds, kindInfo, lapses } from '../obligations/obligation-kinds.
 import { calendarOf, type School } from '../schools/school.ts';
 import { academicYearOf } from '../time/clock.ts';
 import { CPD_THEMES, OTHER_THEME, themesOf } from './cpd-themes.ts';
-import type { GovernorsFigures, GovernorsObligation } from './governors-ports.ts';
+import type { GovernorsFigures, GovernorsObligation, StageFigures } from './governors-ports.ts';
 import { type OutcomeTables, publishSchool, type SummaryTables } from './published-counts.ts';
 import { countText, groupIsReportable, type ShownCount, SMALL_NUMBER_THRESHOLD, SUPPRESSION_NOTE, suppressAgainstTotal, suppressCounts } from './suppression.ts';
 
@@ -66,7 +66,7 @@ type ReportSchool = Pick<School, 'name' | 'policy' | 'region' | 'termDates'>;
  * is of the same day as leaders' summary), also how they differ from the summary's (leavers,
  * optional items), so `publishSchool` can decide both outputs' cells at once.
  */
-export function outcomeTablesOf(school: ReportSchool, academicYear: number, figures: GovernorsFigures, asOf: IsoDate, linked: boolean): OutcomeTables {
+export function outcomeTablesOf(school: ReportSchool, academicYear: number, figures: StageFigures, asOf: IsoDate, linked: boolean): OutcomeTables {
   const counted = figures.obligations.filter((o) => !o.optional && o.status !== 'not-applicable' && !lapses(o.kind));
   const outcome = (o: GovernorsObligation): 'onTime' | 'late' | 'notDone' | undefined => {
     if (o.status === 'done') return o.doneOn === undefined || o.doneOn <= o.dueOn ? 'onTime' : 'late';
@@ -86,7 +86,8 @@ export function outcomeTablesOf(school: ReportSchool, academicYear: number, figu
       if (result === undefined) continue;
       const name = groupOf(o);
       const [onTime, late, notDone] = groups.get(name) ?? [0, 0, 0];
-      groups.set(name, [onTime + (result === 'onTime' ? 1 : 0), late + (result === 'late' ? 1 : 0), notDone + (result === 'notDone' ? 1 : 0)]);
+      const n = o.count ?? 1;
+      groups.set(name, [onTime + (result === 'onTime' ? n : 0), late + (result === 'late' ? n : 0), notDone + (result === 'notDone' ? n : 0)]);
     }
     return [...groups.entries()].filter(([, r]) => r[0] + r[1] + r[2] > 0);
   };
@@ -95,18 +96,19 @@ export function outcomeTablesOf(school: ReportSchool, academicYear: number, figu
   for (const o of figures.obligations) {
     if (lapses(o.kind)) continue;
     const row = kindsOut.get(o.kind) ?? { leaverDone: 0, optionalDone: 0, leaverNotDone: 0 };
-    if (o.status === 'done' && o.leaver === true) row.leaverDone += 1;
-    if (o.status === 'done' && o.optional) row.optionalDone += 1;
-    if (o.leaver === true && !o.optional && o.status !== 'done' && o.status !== 'not-applicable' && o.dueOn < asOf) row.leaverNotDone += 1;
+    const n = o.count ?? 1;
+    if (o.status === 'done' && o.leaver === true) row.leaverDone += n;
+    if (o.status === 'done' && o.optional) row.optionalDone += n;
+    if (o.leaver === true && !o.optional && o.status !== 'done' && o.status !== 'not-applicable' && o.dueOn < asOf) row.leaverNotDone += n;
     kindsOut.set(o.kind, row);
   }
   return {
     byKind: tally((o) => o.kind, kinds).map(([kind, cells]) => ({ kind, cells })),
     byTerm: tally((o) => termOf(o.dueOn), TERM_ORDER).map(([term, cells]) => ({ term, cells })),
-    staff: { inCycle: figures.inCycle.length, excluded: figures.excluded },
+    staff: { inCycle: figures.inCycle, excluded: figures.excluded },
     // A school with fewer than five staff in the cycle is not broken down at all: any figure could identify someone.
-    reportable: groupIsReportable(figures.inCycle.length),
-    link: linked ? { leavers: { inCycle: figures.inCycle.filter((p) => p.leaver === true).length, excluded: figures.excludedLeavers ?? 0 }, kinds: kindsOut } : undefined,
+    reportable: groupIsReportable(figures.inCycle),
+    link: linked ? { leavers: { inCycle: figures.inCycleLeavers, excluded: figures.excludedLeavers }, kinds: kindsOut } : undefined,
   };
 }
 
@@ -117,7 +119,7 @@ export function outcomeTablesOf(school: ReportSchool, academicYear: number, figu
  * gives away what the other hides.
  */
 export function buildGovernorsReport(school: ReportSchool, academicYear: number, figures: GovernorsFigures, asOf: IsoDate, summary?: SummaryTables): GovernorsReport {
-  const tables = outcomeTablesOf(school, academicYear, figures, asOf, summary !== undefined);
+  const tables = outcomeTablesOf(school, academicYear, stageFiguresOf(figures), asOf, summary !== undefined);
   const published = publishSchool(summary, tables).outcomes;
   const rowsOf = (rows: readonly { cells: readonly number[] }[], shown: ShownCount[][] | undefined, name: (i: number) => string): StageRow[] =>
     rows.map((_, i) => {
@@ -189,6 +191,17 @@ export function appealOutcome(appeal: { status: string; outcome?: string | undef
 }
 
 const HIDDEN: ShownCount = { hidden: 'small' };
+
+/** The stage and staff figures of a year's full figures. */
+export function stageFiguresOf(figures: GovernorsFigures): StageFigures {
+  return {
+    inCycle: figures.inCycle.length,
+    inCycleLeavers: figures.inCycle.filter((p) => p.leaver === true).length,
+    excluded: figures.excluded,
+    excludedLeavers: figures.excludedLeavers ?? 0,
+    obligations: figures.obligations,
+  };
+}
 
 function shownRows(rows: readonly [string, number][], totalShown: boolean): CountRow[] {
   const cells = rows.map(([, n]) => n);

@@ -81,7 +81,7 @@ interface SchoolFigures {
 async function schoolFigures(reads: ReportReads, schoolId: string, year: number, today: IsoDate): Promise<SchoolFigures> {
   const [groups, governors] = await Promise.all([reads.countsByDepartment(schoolId, year, today), reads.yearFigures(schoolId, year)]);
   const { school, departments, kinds, tables } = summaryTablesOf(groups);
-  const outcomes = governors === undefined ? undefined : outcomeTablesOf(governors.school, year, governors.figures, today, true);
+  const outcomes = governors === undefined ? undefined : outcomeTablesOf(governors.school, year, governors.stages, today, true);
   const published = publishSchool(tables, outcomes).summary ?? { staff: { total: [], groups: [] }, stages: new Map() };
   return { school, departments, kinds, staff: published.staff, stages: published.stages };
 }

@@ -15,7 +15,6 @@ import type {
 import { ALL_OBLIGATION_KINDS, LAPSING_KINDS } from '../../core/obligations/obligation-kinds.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
-import { PrismaGovernorsReads } from './prisma-governors-reads.ts';
 
 /**
  * The read side in PostgreSQL. Counts are aggregated in SQL (GROUP BY / FILTER), so a summary is
@@ -152,7 +151,30 @@ export class PrismaReportReads implements ReportReads {
     // A school whose policy or term dates do not validate cannot have a governors' report, so there is none to agree with.
     if (row === null || policy === undefined || !policy.ok || !termDates.success) return undefined;
     const school = { name: row.name, policy: policy.value, termDates: termDates.data, region: row.region as Region };
-    return { school, figures: await new PrismaGovernorsReads(this.#prisma).figures(schoolId, academicYear) };
+    const [staff] = await this.#prisma.$queryRaw<{ in_cycle: number; in_cycle_leavers: number; excluded: number; excluded_leavers: number }[]>`
+      SELECT count(*) FILTER (WHERE c.status <> 'excluded')::int AS in_cycle,
+        count(*) FILTER (WHERE c.status <> 'excluded' AND NOT p.active)::int AS in_cycle_leavers,
+        count(*) FILTER (WHERE c.status = 'excluded')::int AS excluded,
+        count(*) FILTER (WHERE c.status = 'excluded' AND NOT p.active)::int AS excluded_leavers
+      FROM cycles c JOIN people p ON p.id = c.person_id
+      WHERE c.school_id = ${schoolId}::uuid AND c.academic_year = ${academicYear}`;
+    // Items alike are one row: by kind, due date, status, the London day done and whether their person has left.
+    const items = await this.#prisma.$queryRaw<{ kind: string; optional: boolean; due_on: string; status: string; done_on: string | null; active: boolean; n: number }[]>`
+      SELECT o.kind, o.optional, to_char(o.due_on, 'YYYY-MM-DD') AS due_on, o.status,
+        to_char((o.completed_at AT TIME ZONE 'Europe/London')::date, 'YYYY-MM-DD') AS done_on, p.active, count(*)::int AS n
+      FROM obligations o JOIN cycles c ON c.id = o.cycle_id JOIN people p ON p.id = o.person_id
+      WHERE c.school_id = ${schoolId}::uuid AND c.academic_year = ${academicYear} AND c.status <> 'excluded'
+      GROUP BY 1, 2, 3, 4, 5, 6`;
+    return {
+      school,
+      stages: {
+        inCycle: staff?.in_cycle ?? 0,
+        inCycleLeavers: staff?.in_cycle_leavers ?? 0,
+        excluded: staff?.excluded ?? 0,
+        excludedLeavers: staff?.excluded_leavers ?? 0,
+        obligations: items.map((i) => ({ kind: i.kind, optional: i.optional, dueOn: i.due_on, status: i.status, doneOn: i.done_on ?? undefined, leaver: !i.active, count: i.n })),
+      },
+    };
   }
 
   async overduePeople(scope: LeaderScope, academicYear: number, today: IsoDate): Promise<{ personId: string; schoolId: string }[]> {
