@@ -25,7 +25,8 @@ export interface CountRow {
  * The annual report to the governing body on the operation of the performance management policy
  * (002 §36–39): how the policy operated, the training and development needs identified (002 §19),
  * appeals and representations on grounds of discrimination, and observation against the cap. It
- * holds no name, e-mail or free text, and every count has been through `suppressCounts`: "The
+ * holds no name, e-mail or free text, and every count has been suppressed (the stages and staff by
+ * `publishSchool`, with leaders' summary when of the same day; the rest by `suppressCounts`): "The
  * report will not contain any information which would enable any individual to be identified"
  * (002 §37).
  */

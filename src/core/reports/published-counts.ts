@@ -50,17 +50,6 @@ function publishedOf(name: string, table: CountTable, shown: ReadonlyMap<string,
   return { total: table.total.cells.map((_, column) => at('total', column)), groups: table.groups.map((group, row) => group.cells.map((_, column) => at(row, column))) };
 }
 
-/**
- * Small-number suppression across outputs (issue 13: school total minus a department must not
- * reveal a group under 5). Counts from 1 to 4 are hidden; a group too small to report, or one no
- * output shows, is hidden whole; then every relation a reader knows (each column adds up to the
- * school's figure, each row to its staff count) that would let them work out a hidden cell has one
- * more cell hidden (`suppressLinked`).
- */
-export function suppressTable(table: CountTable): PublishedTable {
-  return publishSchool({ staff: table, stages: new Map() }, undefined).summary?.staff ?? { total: [], groups: [] };
-}
-
 /** The measures of a summary's stage table, in column order. */
 export const STAGE_MEASURES = ['done', 'open', 'overdue', 'notApplicable'] as const;
 
