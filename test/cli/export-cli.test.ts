@@ -4,6 +4,8 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMINISTRATOR_EXPORT, seenByLines } from '../../src/core/reports/who-has-seen.ts';
+import { PrismaAccessLogStore } from '../../src/storage/prisma/prisma-access-relationships.ts';
 import { runTrellisWith } from '../support/run-cli.ts';
 import { seedEveryRecord } from '../support/seed-every-record.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
@@ -41,6 +43,14 @@ describe('trellis export person (002 §44)', () => {
     expect(await db.prisma.auditEvent.findMany({ where: { action: 'records.exported' }, select: { actorId: true, subjectId: true, details: true } })).toEqual([
       { actorId: null, subjectId: sam.id, details: { via: 'cli' } },
     ]);
+  });
+
+  it('002 §18, §44: the person sees the administrator’s export in “who has seen my records”, and their own `my-records` is not listed', async () => {
+    const sam = await db.prisma.person.findFirstOrThrow({ where: { email: 'sam@trust.example', school: { slug: 'north' } } });
+    await db.prisma.auditEvent.create({ data: { actorId: sam.id, action: 'records.exported', subjectType: 'person', subjectId: sam.id, at: new Date('2026-11-30T13:00:00Z'), details: { via: 'chat' } } });
+    const lines = seenByLines(await new PrismaAccessLogStore(db.prisma).seenBy(sam.id, 50), '2026-11-30');
+    expect(lines.filter((line) => line.text === ADMINISTRATOR_EXPORT)).toEqual([{ when: 'Mon 30 Nov', text: ADMINISTRATOR_EXPORT }]);
+    expect(lines.filter((line) => line.text.includes('exported'))).toHaveLength(1);
   });
 
   it('002 §44: `trellis records export --person EMAIL --format pdf` writes only the PDF, and an unknown format is named plainly', async () => {

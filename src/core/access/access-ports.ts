@@ -28,12 +28,14 @@ export interface SeenRow {
   /** `digest`, `scheduling`, or undefined for a direct read. */
   purpose?: string | undefined;
   at: Date;
+  /** An administrator's export of everything held about the person (`trellis export person`), not a read through the access rule. */
+  administratorExport?: boolean | undefined;
 }
 
 export interface AccessLogStore {
   /** Writes rows; a row for the same viewer, person, record, reason and purpose on the same London day is kept once. */
   record(entries: readonly AccessLogEntry[]): Promise<void>;
-  /** The person's log, newest first. */
+  /** The person's log, newest first, with every export of their records an administrator made (a subject access request). */
   seenBy(subjectId: string, limit: number): Promise<SeenRow[]>;
 }
 

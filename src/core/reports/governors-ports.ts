@@ -1,5 +1,6 @@
 import type { IsoDate } from '../calendar/iso-date.ts';
 import type { School } from '../schools/school.ts';
+import type { ScopeCounts } from './report-ports.ts';
 
 /** One obligation of the year as the governors' report counts it: what kind, when due, when done. */
 export interface GovernorsObligation {
@@ -10,6 +11,20 @@ export interface GovernorsObligation {
   status: string;
   /** The London date it was done, when it was. */
   doneOn?: IsoDate | undefined;
+  /** Whether its person has left (is no longer on the roster): leaders' `summary` counts only staff on the roster. */
+  leaver?: boolean | undefined;
+  /** How many items alike this row stands for (a grouped read); 1 when absent. */
+  count?: number | undefined;
+}
+
+/** What the report's stage and staff figures are counted from: the year's items (possibly grouped) and its staff counts. */
+export interface StageFigures {
+  inCycle: number;
+  /** Of `inCycle`, how many have left. */
+  inCycleLeavers: number;
+  excluded: number;
+  excludedLeavers: number;
+  obligations: GovernorsObligation[];
 }
 
 /** A person in the year's cycle, by an opaque id; nothing that names them. */
@@ -22,6 +37,8 @@ export interface GovernorsPerson {
   developmentTexts: readonly string[];
   /** Minutes of performance-management observation that count towards the cap (002 §47–51). */
   observedMinutes: number;
+  /** Whether they have left (are no longer on the roster). */
+  leaver?: boolean | undefined;
 }
 
 /** The raw figures of one school's year; the core turns them into the report and suppresses small numbers. */
@@ -30,6 +47,8 @@ export interface GovernorsFigures {
   inCycle: GovernorsPerson[];
   /** Staff whose cycle this year is excluded from the policy. */
   excluded: number;
+  /** Of `excluded`, how many have left. */
+  excludedLeavers?: number | undefined;
   obligations: GovernorsObligation[];
   /** Appeals of the year: status and the outcome as recorded (free text, read for a category only). */
   appeals: { status: string; outcome?: string | undefined }[];
@@ -47,6 +66,8 @@ export interface PlanStatement {
 /** What the governors' report and moderation read from storage. */
 export interface GovernorsReportReads {
   figures(schoolId: string, academicYear: number): Promise<GovernorsFigures>;
+  /** Leaders' summary counts of the year as of a day (`ReportReads.countsByDepartment`), which a report of the same day must agree with. */
+  countsByDepartment(schoolId: string, academicYear: number, today: IsoDate): Promise<{ department?: string | undefined; counts: ScopeCounts }[]>;
   /** Plans of the school's year that have been written down (submitted or agreed). */
   planStatements(schoolId: string, academicYear: number): Promise<PlanStatement[]>;
 }

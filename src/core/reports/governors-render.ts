@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import PDFDocument from 'pdfkit';
 import { pdfBytes } from './pdf-bytes.ts';
+import { PDF_FONT, useTrellisFonts } from './pdf-fonts.ts';
 import SVGtoPDF from 'svg-to-pdfkit';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
@@ -150,24 +151,25 @@ ${countTable(report.observations.rows, 'Staff', 'Number')}
 async function renderPdf(report: GovernorsReport, charts: { stages?: string | undefined; themes?: string | undefined }): Promise<Buffer> {
   const doc = new PDFDocument({ size: 'A4', margin: 56, info: { Title: `Performance management: annual report to governors, ${report.yearLabel}`, Author: report.schoolName } });
   const done = pdfBytes(doc);
+  useTrellisFonts(doc);
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
   const ink = '#1d2733';
   const accent = '#1f3a5a';
   const muted = '#4a5866';
   doc.rect(0, 0, doc.page.width, 8).fill(accent);
-  doc.fillColor(accent).font('Helvetica-Bold').fontSize(20).text('Performance management', left, 56);
-  doc.fontSize(14).font('Helvetica').text(`Annual report to governors, ${report.yearLabel}`);
-  doc.moveDown(0.3).fontSize(11).fillColor(ink).font('Helvetica-Bold').text(report.schoolName, { continued: true }).font('Helvetica').text(` — figures as of ${longDate(report.asOf)}`);
+  doc.fillColor(accent).font(PDF_FONT.bold).fontSize(20).text('Performance management', left, 56);
+  doc.fontSize(14).font(PDF_FONT.regular).text(`Annual report to governors, ${report.yearLabel}`);
+  doc.moveDown(0.3).fontSize(11).fillColor(ink).font(PDF_FONT.bold).text(report.schoolName, { continued: true }).font(PDF_FONT.regular).text(` — figures as of ${longDate(report.asOf)}`);
   doc.moveDown(0.5).fontSize(9.5).fillColor(muted).text(`${report.requiredBy} The report contains no information that would enable any individual to be identified.`, { width });
   doc.moveDown(0.6).fontSize(10.5).fillColor(ink).text(`Staff in the cycle: ${shownText(report.staff.inCycle)}.   Staff outside the cycle this year: ${shownText(report.staff.excluded)}.`);
 
   const heading = (text: string) => {
     if (doc.y > doc.page.height - 160) doc.addPage();
-    doc.moveDown(0.9).fillColor(accent).font('Helvetica-Bold').fontSize(13).text(text, left);
+    doc.moveDown(0.9).fillColor(accent).font(PDF_FONT.bold).fontSize(13).text(text, left);
     const y = doc.y + 2;
     doc.moveTo(left, y).lineTo(left + width, y).lineWidth(0.6).strokeColor('#c8d3df').stroke();
-    doc.moveDown(0.5).font('Helvetica').fontSize(10).fillColor(ink);
+    doc.moveDown(0.5).font(PDF_FONT.regular).fontSize(10).fillColor(ink);
   };
   const table = (head: readonly string[], rows: readonly (readonly string[])[], firstWidth: number) => {
     const rest = (width - firstWidth) / Math.max(1, head.length - 1);
@@ -175,7 +177,7 @@ async function renderPdf(report: GovernorsReport, charts: { stages?: string | un
       if (doc.y > doc.page.height - 80) doc.addPage();
       const y = doc.y;
       if (shade) doc.rect(left, y - 2, width, 16).fill('#eef3f8');
-      doc.fillColor(ink).font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(9.5);
+      doc.fillColor(ink).font(bold ? PDF_FONT.bold : PDF_FONT.regular).fontSize(9.5);
       cells.forEach((cell, i) => {
         const x = i === 0 ? left + 4 : left + firstWidth + rest * (i - 1);
         doc.text(cell, x, y, { width: i === 0 ? firstWidth - 8 : rest - 6, align: i === 0 ? 'left' : 'right', lineBreak: false, ellipsis: true });

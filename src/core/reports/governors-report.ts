@@ -6,7 +6,8 @@ import { knownFlags } from '../people/person.ts';
 import { calendarOf, type School } from '../schools/school.ts';
 import { academicYearOf } from '../time/clock.ts';
 import { CPD_THEMES, OTHER_THEME, themesOf } from './cpd-themes.ts';
-import type { GovernorsFigures, GovernorsPerson } from './governors-ports.ts';
+import type { GovernorsFigures, GovernorsObligation, GovernorsPerson, StageFigures } from './governors-ports.ts';
+import { type OutcomeTables, publishSchool, type SummaryTables } from './published-counts.ts';
 import { countText, groupIsReportable, type ShownCount, SMALL_NUMBER_THRESHOLD, SUPPRESSION_NOTE, suppressAgainstTotal, suppressCounts } from './suppression.ts';
 
 /** How the stages of one kind (or one term) went: done by the due date, done after it, not done. */
@@ -26,7 +27,8 @@ export interface CountRow {
  * The annual report to the governing body on the operation of the performance management policy
  * (002 §36–39): how the policy operated, the training and development needs identified (002 §19),
  * appeals and representations on grounds of discrimination, and observation against the cap. It
- * holds no name, e-mail or free text, and every count has been through `suppressCounts`: "The
+ * holds no name, e-mail or free text, and every count has been suppressed (the stages and staff by
+ * `publishSchool`, with leaders' summary when of the same day; the rest by `suppressCounts`): "The
  * report will not contain any information which would enable any individual to be identified"
  * (002 §37).
  */
@@ -59,10 +61,17 @@ export const THEMES_NOTE =
 
 const TERM_ORDER = ['autumn', 'spring', 'summer'] as const;
 
-/** Builds the report for a school's academic year from the raw figures, as of a date. */
-export function buildGovernorsReport(school: Pick<School, 'name' | 'policy' | 'region' | 'termDates'>, academicYear: number, figures: GovernorsFigures, asOf: IsoDate): GovernorsReport {
+type ReportSchool = Pick<School, 'name' | 'policy' | 'region' | 'termDates'>;
+
+/**
+ * The report's stage and staff figures before suppression: each required item that fell due by
+ * `asOf` (or was done) as on time, late or not done, by kind and by term. With `linked` (the report
+ * is of the same day as leaders' summary), also how they differ from the summary's (leavers,
+ * optional items), so `publishSchool` can decide both outputs' cells at once.
+ */
+export function outcomeTablesOf(school: ReportSchool, academicYear: number, figures: StageFigures, asOf: IsoDate, linked: boolean): OutcomeTables {
   const counted = figures.obligations.filter((o) => !o.optional && o.status !== 'not-applicable' && !lapses(o.kind));
-  const outcome = (o: (typeof counted)[number]): 'onTime' | 'late' | 'notDone' | undefined => {
+  const outcome = (o: GovernorsObligation): 'onTime' | 'late' | 'notDone' | undefined => {
     if (o.status === 'done') return o.doneOn === undefined || o.doneOn <= o.dueOn ? 'onTime' : 'late';
     return o.dueOn < asOf ? 'notDone' : undefined;
   };
@@ -73,21 +82,55 @@ export function buildGovernorsReport(school: Pick<School, 'name' | 'policy' | 'r
     const name = calendar.termOn(dueOn)?.name ?? termBefore(calendar.termsOfAcademicYear(year), dueOn);
     return year === academicYear ? name : `${name} ${academicYearLabel(year)}`;
   };
-  const tally = (groupOf: (o: (typeof counted)[number]) => string, order: readonly string[]) => {
-    const groups = new Map<string, { onTime: number; late: number; notDone: number }>(order.map((name) => [name, { onTime: 0, late: 0, notDone: 0 }]));
+  const tally = (groupOf: (o: GovernorsObligation) => string, order: readonly string[]) => {
+    const groups = new Map<string, [number, number, number]>(order.map((name) => [name, [0, 0, 0]]));
     for (const o of counted) {
       const result = outcome(o);
       if (result === undefined) continue;
       const name = groupOf(o);
-      const row = groups.get(name) ?? { onTime: 0, late: 0, notDone: 0 };
-      row[result] += 1;
-      groups.set(name, row);
+      const [onTime, late, notDone] = groups.get(name) ?? [0, 0, 0];
+      const n = o.count ?? 1;
+      groups.set(name, [onTime + (result === 'onTime' ? n : 0), late + (result === 'late' ? n : 0), notDone + (result === 'notDone' ? n : 0)]);
     }
-    return [...groups.entries()].filter(([, r]) => r.onTime + r.late + r.notDone > 0);
+    return [...groups.entries()].filter(([, r]) => r[0] + r[1] + r[2] > 0);
   };
   const kinds = [...new Set(counted.map((o) => o.kind))].sort(compareKinds);
-  const byKind = suppressRows(tally((o) => o.kind, kinds).map(([kind, r]) => ({ name: kindInfo(kind).label, ...r })));
-  const byTerm = suppressRows(tally((o) => termOf(o.dueOn), TERM_ORDER).map(([term, r]) => ({ name: termName(term), ...r })));
+  const kindsOut = new Map<string, { leaverDone: number; optionalDone: number; leaverNotDone: number }>();
+  for (const o of figures.obligations) {
+    if (lapses(o.kind)) continue;
+    const row = kindsOut.get(o.kind) ?? { leaverDone: 0, optionalDone: 0, leaverNotDone: 0 };
+    const n = o.count ?? 1;
+    if (o.status === 'done' && o.leaver === true) row.leaverDone += n;
+    if (o.status === 'done' && o.optional) row.optionalDone += n;
+    if (o.leaver === true && !o.optional && o.status !== 'done' && o.status !== 'not-applicable' && o.dueOn < asOf) row.leaverNotDone += n;
+    kindsOut.set(o.kind, row);
+  }
+  return {
+    byKind: tally((o) => o.kind, kinds).map(([kind, cells]) => ({ kind, cells })),
+    byTerm: tally((o) => termOf(o.dueOn), TERM_ORDER).map(([term, cells]) => ({ term, cells })),
+    staff: { inCycle: figures.inCycle, excluded: figures.excluded },
+    // A school with fewer than five staff in the cycle is not broken down at all: any figure could identify someone.
+    reportable: groupIsReportable(figures.inCycle),
+    link: linked ? { leavers: { inCycle: figures.inCycleLeavers, excluded: figures.excludedLeavers }, kinds: kindsOut } : undefined,
+  };
+}
+
+/**
+ * Builds the report for a school's academic year from the raw figures, as of a date. `summary`,
+ * leaders' summary tables of the same day, is given when the report is of the current year: the
+ * two are then suppressed as one (`publishSchool`), so every figure they share agrees and neither
+ * gives away what the other hides.
+ */
+export function buildGovernorsReport(school: ReportSchool, academicYear: number, figures: GovernorsFigures, asOf: IsoDate, summary?: SummaryTables): GovernorsReport {
+  const tables = outcomeTablesOf(school, academicYear, stageFiguresOf(figures), asOf, summary !== undefined);
+  const published = publishSchool(summary, tables).outcomes;
+  const rowsOf = (rows: readonly { cells: readonly number[] }[], shown: ShownCount[][] | undefined, name: (i: number) => string): StageRow[] =>
+    rows.map((_, i) => {
+      const [onTime = HIDDEN, late = HIDDEN, notDone = HIDDEN] = shown?.[i] ?? [];
+      return { name: name(i), onTime, late, notDone };
+    });
+  const byKind = rowsOf(tables.byKind, published?.byKind, (i) => kindInfo(tables.byKind[i]?.kind ?? '').label);
+  const byTerm = rowsOf(tables.byTerm, published?.byTerm, (i) => termName(tables.byTerm[i]?.term ?? ''));
 
   const themeCounts = new Map<string, number>([...CPD_THEMES.map((t): [string, number] => [t.name, 0]), [OTHER_THEME, 0]]);
   for (const person of figures.inCycle) {
@@ -121,16 +164,13 @@ export function buildGovernorsReport(school: Pick<School, 'name' | 'policy' | 'r
     rows: shownRows(observationRows, true),
   };
 
-  // Leaders' `summary` shows the school's staff total, which these two make up: one hidden figure hides the other too.
-  const [inCycle = { shown: 0 }, excluded = { shown: 0 }] = suppressAgainstTotal([figures.inCycle.length, figures.excluded]);
-  // A school with fewer than five staff in the cycle is not broken down at all: any figure could identify someone.
-  const tooFew = !groupIsReportable(figures.inCycle.length);
+  const tooFew = !tables.reportable;
   return {
     schoolName: school.name,
     academicYear,
     yearLabel: academicYearLabel(academicYear),
     asOf,
-    staff: { inCycle, excluded },
+    staff: published?.staff ?? { inCycle: HIDDEN, excluded: HIDDEN },
     byKind: tooFew ? [] : byKind,
     byTerm: tooFew ? [] : byTerm,
     themes: tooFew ? [] : themes,
@@ -157,14 +197,17 @@ export function appealOutcome(appeal: { status: string; outcome?: string | undef
   return 'Decided (outcome not categorised)';
 }
 
-/**
- * Two tables (by kind, by term) break down the same stages, so either reveals the column totals
- * of the other: each column is suppressed as if its total were shown.
- */
-function suppressRows(rows: { name: string; onTime: number; late: number; notDone: number }[]): StageRow[] {
-  const column = (key: 'onTime' | 'late' | 'notDone') => suppressCounts(rows.map((r) => r[key]), { totalShown: true });
-  const [onTime, late, notDone] = [column('onTime'), column('late'), column('notDone')];
-  return rows.map((r, i) => ({ name: r.name, onTime: onTime[i] ?? { hidden: 'small' }, late: late[i] ?? { hidden: 'small' }, notDone: notDone[i] ?? { hidden: 'small' } }));
+const HIDDEN: ShownCount = { hidden: 'small' };
+
+/** The stage and staff figures of a year's full figures. */
+export function stageFiguresOf(figures: GovernorsFigures): StageFigures {
+  return {
+    inCycle: figures.inCycle.length,
+    inCycleLeavers: figures.inCycle.filter((p) => p.leaver === true).length,
+    excluded: figures.excluded,
+    excludedLeavers: figures.excludedLeavers ?? 0,
+    obligations: figures.obligations,
+  };
 }
 
 function shownRows(rows: readonly [string, number][], totalShown: boolean): CountRow[] {

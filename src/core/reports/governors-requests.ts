@@ -10,6 +10,7 @@ import { academicYearOf, type Clock } from '../time/clock.ts';
 import type { GovernorsReportReads, GovernorsSchools, PlanStatement } from './governors-ports.ts';
 import { buildGovernorsReport, type GovernorsReport } from './governors-report.ts';
 import { type GovernorsReportFiles, governorsReportFiles } from './governors-render.ts';
+import { summaryTablesOf } from './published-counts.ts';
 import type { ReportReads } from './report-ports.ts';
 
 export interface GovernorsDeps {
@@ -30,7 +31,9 @@ export const MODERATION_SAMPLE = { default: 5, max: 20 } as const;
 
 /** One school's report and its files: what the CLI writes and the bot sends. */
 export async function governorsReportOf(reads: GovernorsReportReads, school: School, academicYear: number, today: IsoDate): Promise<{ report: GovernorsReport; files: GovernorsReportFiles }> {
-  const report = buildGovernorsReport(school, academicYear, await reads.figures(school.id, academicYear), today);
+  // Of the current year, the report is of the same day as leaders' summary and is suppressed with it as one.
+  const summary = academicYear === academicYearOf(today) ? summaryTablesOf(await reads.countsByDepartment(school.id, academicYear, today)).tables : undefined;
+  const report = buildGovernorsReport(school, academicYear, await reads.figures(school.id, academicYear), today, summary);
   return { report, files: await governorsReportFiles(report, school.slug) };
 }
 

@@ -6,9 +6,10 @@ import { londonDateOf } from '../calendar/london-time.ts';
 import { type OutgoingMessage, type SummaryItem, say } from '../conversations/engine/outgoing-message.ts';
 import { academicYearOf } from '../time/clock.ts';
 import { plural, readableDate } from './readable-date.ts';
-import type { LeaderScope, ReportReads, ScopeCounts, StageCount } from './report-ports.ts';
-import { type PublishedTable, suppressTable } from './published-counts.ts';
-import { compareKinds, kindInfo, phaseOf } from '../obligations/obligation-kinds.ts';
+import type { LeaderScope, ReportReads, ScopeCounts } from './report-ports.ts';
+import { outcomeTablesOf } from './governors-report.ts';
+import { type PublishedTable, publishSchool, STAGE_MEASURES, summaryTablesOf } from './published-counts.ts';
+import { kindInfo, phaseOf } from '../obligations/obligation-kinds.ts';
 import { countText, groupIsReportable, type ShownCount, SMALL_NUMBER_THRESHOLD, SUPPRESSION_NOTE } from './suppression.ts';
 
 /** The overdue list is shown this many items at a time, with a count of the rest, so a chat message stays readable. */
@@ -65,9 +66,9 @@ export async function summaryReport(reads: ReportReads, person: KnownPerson, dep
 /**
  * A school's counts for every group a leader can ask about (each department, and the staff with
  * none, whom no output shows) and for the whole school, with one suppression decision for all of
- * them (`suppressTable`): `summary`, `summary DEPARTMENT`, the counts of `overdue` and a trust
- * leader's view all show the same cells the same way, so no two of them can be subtracted to
- * reveal a group under 5.
+ * them and for the governors' report of the same day (`publishSchool`): `summary`, `summary
+ * DEPARTMENT`, the counts of `overdue`, a trust leader's view and the governors' report all show
+ * the same cells the same way, so no two of them can be combined to reveal a group under 5.
  */
 interface SchoolFigures {
   school: ScopeCounts;
@@ -77,32 +78,12 @@ interface SchoolFigures {
   stages: Map<string, PublishedTable>;
 }
 
-const STAGE_MEASURES = ['done', 'open', 'overdue', 'notApplicable'] as const;
-
 async function schoolFigures(reads: ReportReads, schoolId: string, year: number, today: IsoDate): Promise<SchoolFigures> {
-  const groups = await reads.countsByDepartment(schoolId, year, today);
-  const departments = groups.flatMap((g) => (g.department === undefined ? [] : [{ name: g.department, counts: g.counts }]));
-  // The staff with no department: a group no output shows, but part of the school's figures.
-  const rest = groups.find((g) => g.department === undefined)?.counts ?? { staff: 0, excluded: 0, withoutCycle: 0, stages: [] };
-  const all = [...departments.map((d) => d.counts), rest];
-  const kinds = [...new Set(all.flatMap((c) => c.stages.map((s) => s.kind)))].sort(compareKinds);
-  const stageOf = (counts: ScopeCounts, kind: string): Omit<StageCount, 'kind'> => counts.stages.find((s) => s.kind === kind) ?? { done: 0, open: 0, overdue: 0, notApplicable: 0 };
-  const sum = (pick: (c: ScopeCounts) => number) => all.reduce((n, c) => n + pick(c), 0);
-  const school: ScopeCounts = {
-    staff: sum((c) => c.staff),
-    excluded: sum((c) => c.excluded),
-    withoutCycle: sum((c) => c.withoutCycle),
-    stages: kinds.map((kind) => ({ kind, ...Object.fromEntries(STAGE_MEASURES.map((m) => [m, sum((c) => stageOf(c, kind)[m])])) }) as StageCount),
-  };
-  const staffCells = (c: ScopeCounts) => [c.staff - c.excluded - c.withoutCycle, c.excluded, c.withoutCycle];
-  const table = (cells: (c: ScopeCounts) => number[], rowTotalsKnown: boolean) =>
-    suppressTable({
-      total: { staff: school.staff, cells: cells(school) },
-      groups: [...departments.map((d) => ({ staff: d.counts.staff, cells: cells(d.counts), published: true })), { staff: rest.staff, cells: cells(rest), published: false }],
-      rowTotalsKnown,
-    });
-  const stages = new Map(kinds.map((kind) => [kind, table((c) => STAGE_MEASURES.map((m) => stageOf(c, kind)[m]), false)]));
-  return { school, departments, kinds, staff: table(staffCells, true), stages };
+  const [groups, governors] = await Promise.all([reads.countsByDepartment(schoolId, year, today), reads.yearFigures(schoolId, year)]);
+  const { school, departments, kinds, tables } = summaryTablesOf(groups);
+  const outcomes = governors === undefined ? undefined : outcomeTablesOf(governors.school, year, governors.stages, today, true);
+  const published = publishSchool(tables, outcomes).summary ?? { staff: { total: [], groups: [] }, stages: new Map() };
+  return { school, departments, kinds, staff: published.staff, stages: published.stages };
 }
 
 /** The counts of the school, or of one of its departments. */

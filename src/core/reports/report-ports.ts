@@ -1,3 +1,5 @@
+import type { School } from '../schools/school.ts';
+import type { StageFigures } from './governors-ports.ts';
 import type { IsoDate } from '../calendar/iso-date.ts';
 
 /** One obligation as the read side shows it: what, whose, by when and where it stands. */
@@ -107,6 +109,12 @@ export interface ReportReads {
    * of the staff with none (`department` undefined), in the same two statements whatever their number.
    */
   countsByDepartment(schoolId: string, academicYear: number, today: IsoDate): Promise<{ department?: string | undefined; counts: ScopeCounts }[]>;
+  /**
+   * The school and the stage and staff figures of its governors' report for the year (items
+   * grouped, in two statements whatever the school's size), which the summary's counts must agree
+   * with (`publishSchool`).
+   */
+  yearFigures(schoolId: string, academicYear: number): Promise<{ school: Pick<School, 'name' | 'policy' | 'region' | 'termDates'>; stages: StageFigures } | undefined>;
   /** The people in scope with at least one overdue item (each once), for the access rule to decide on. */
   overduePeople(scope: LeaderScope, academicYear: number, today: IsoDate): Promise<{ personId: string; schoolId: string }[]>;
   /**

@@ -143,13 +143,26 @@ export class PrismaAccessLogStore implements AccessLogStore {
   }
 
   async seenBy(subjectId: string, limit: number): Promise<SeenRow[]> {
-    const rows = await this.#db.accessLog.findMany({
-      where: { subjectId, viewerId: { not: subjectId } },
-      orderBy: { at: 'desc' },
-      take: limit,
-      select: { resource: true, reason: true, purpose: true, at: true, viewer: { select: { fullName: true } } },
-    });
-    return rows.map((row) => ({ viewerName: row.viewer.fullName, resource: row.resource, reason: row.reason, purpose: row.purpose ?? undefined, at: row.at }));
+    const [rows, exports] = await Promise.all([
+      this.#db.accessLog.findMany({
+        where: { subjectId, viewerId: { not: subjectId } },
+        orderBy: { at: 'desc' },
+        take: limit,
+        select: { resource: true, reason: true, purpose: true, at: true, viewer: { select: { fullName: true } } },
+      }),
+      // An administrator's export from the command line is a read by someone else too; the person's own `my-records` (via chat) is not.
+      this.#db.auditEvent.findMany({
+        where: { action: 'records.exported', subjectType: 'person', subjectId, details: { path: ['via'], equals: 'cli' } },
+        orderBy: { at: 'desc' },
+        take: limit,
+        select: { at: true },
+      }),
+    ]);
+    const seen: SeenRow[] = [
+      ...rows.map((row) => ({ viewerName: row.viewer.fullName, resource: row.resource, reason: row.reason, purpose: row.purpose ?? undefined, at: row.at })),
+      ...exports.map((row) => ({ viewerName: 'An administrator', resource: 'all', reason: 'subject-access-request', at: row.at, administratorExport: true })),
+    ];
+    return seen.sort((a, b) => b.at.getTime() - a.at.getTime()).slice(0, limit);
   }
 }
 

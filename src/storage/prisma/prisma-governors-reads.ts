@@ -1,7 +1,9 @@
+import type { IsoDate } from '../../core/calendar/iso-date.ts';
 import { londonDateOf } from '../../core/calendar/london-time.ts';
 import type { GovernorsFigures, GovernorsReportReads, GovernorsSchools, PlanStatement } from '../../core/reports/governors-ports.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { fromDbDate } from './db-date.ts';
+import { PrismaReportReads } from './prisma-report-reads.ts';
 import { PrismaSchoolRepository } from './prisma-school-repository.ts';
 
 /**
@@ -24,13 +26,13 @@ export class PrismaGovernorsReads implements GovernorsReportReads {
         select: {
           id: true,
           status: true,
-          person: { select: { flags: true, fte: true } },
+          person: { select: { flags: true, fte: true, active: true } },
           growthPlan: { select: { summary: true, details: true, goals: { select: { title: true, detail: true, successCriteria: true } } } },
           endOfCycleReview: { select: { recommendations: true, details: true } },
           observations: { where: { countsTowardCap: true }, select: { minutes: true } },
         },
       }),
-      this.#prisma.obligation.findMany({ where: { cycle: where }, select: { kind: true, optional: true, dueOn: true, status: true, completedAt: true } }),
+      this.#prisma.obligation.findMany({ where: { cycle: { ...where, status: { not: 'excluded' } } }, select: { kind: true, optional: true, dueOn: true, status: true, completedAt: true, person: { select: { active: true } } } }),
       this.#prisma.appeal.findMany({ where: { cycle: where }, select: { status: true, outcome: true } }),
     ]);
     return {
@@ -48,11 +50,24 @@ export class PrismaGovernorsReads implements GovernorsReportReads {
             ...textsIn(c.endOfCycleReview?.details),
           ].filter((t): t is string => typeof t === 'string' && t.trim() !== ''),
           observedMinutes: c.observations.reduce((sum, o) => sum + o.minutes, 0),
+          leaver: !c.person.active,
         })),
       excluded: cycles.filter((c) => c.status === 'excluded').length,
-      obligations: obligations.map((o) => ({ kind: o.kind, optional: o.optional, dueOn: fromDbDate(o.dueOn), status: o.status, doneOn: o.completedAt === null ? undefined : londonDateOf(o.completedAt) })),
+      excludedLeavers: cycles.filter((c) => c.status === 'excluded' && !c.person.active).length,
+      obligations: obligations.map((o) => ({
+        kind: o.kind,
+        optional: o.optional,
+        dueOn: fromDbDate(o.dueOn),
+        status: o.status,
+        doneOn: o.completedAt === null ? undefined : londonDateOf(o.completedAt),
+        leaver: !o.person.active,
+      })),
       appeals: appeals.map((a) => ({ status: a.status, outcome: a.outcome ?? undefined })),
     };
+  }
+
+  countsByDepartment(schoolId: string, academicYear: number, today: IsoDate) {
+    return new PrismaReportReads(this.#prisma).countsByDepartment(schoolId, academicYear, today);
   }
 
   async planStatements(schoolId: string, academicYear: number): Promise<PlanStatement[]> {

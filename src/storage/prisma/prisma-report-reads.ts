@@ -1,4 +1,7 @@
 import type { IsoDate } from '../../core/calendar/iso-date.ts';
+import type { Region } from '../../core/calendar/region.ts';
+import { TermDatesSchema } from '../../core/calendar/term-dates.ts';
+import { parsePolicy } from '../../core/policy/load-policy.ts';
 import type {
   DialogInProgress,
   LeaderScope,
@@ -139,6 +142,39 @@ export class PrismaReportReads implements ReportReads {
           .map((stage) => ({ kind: stage.kind, done: stage.done, open: stage.open, overdue: stage.overdue, notApplicable: stage.not_applicable })),
       },
     }));
+  }
+
+  async yearFigures(schoolId: string, academicYear: number) {
+    const row = await this.#prisma.school.findUnique({ where: { id: schoolId }, select: { name: true, policy: true, termDates: true, region: true } });
+    const policy = row === null ? undefined : parsePolicy(row.policy);
+    const termDates = TermDatesSchema.safeParse(row?.termDates);
+    // A school whose policy or term dates do not validate cannot have a governors' report, so there is none to agree with.
+    if (row === null || policy === undefined || !policy.ok || !termDates.success) return undefined;
+    const school = { name: row.name, policy: policy.value, termDates: termDates.data, region: row.region as Region };
+    const [staff] = await this.#prisma.$queryRaw<{ in_cycle: number; in_cycle_leavers: number; excluded: number; excluded_leavers: number }[]>`
+      SELECT count(*) FILTER (WHERE c.status <> 'excluded')::int AS in_cycle,
+        count(*) FILTER (WHERE c.status <> 'excluded' AND NOT p.active)::int AS in_cycle_leavers,
+        count(*) FILTER (WHERE c.status = 'excluded')::int AS excluded,
+        count(*) FILTER (WHERE c.status = 'excluded' AND NOT p.active)::int AS excluded_leavers
+      FROM cycles c JOIN people p ON p.id = c.person_id
+      WHERE c.school_id = ${schoolId}::uuid AND c.academic_year = ${academicYear}`;
+    // Items alike are one row: by kind, due date, status, the London day done and whether their person has left.
+    const items = await this.#prisma.$queryRaw<{ kind: string; optional: boolean; due_on: string; status: string; done_on: string | null; active: boolean; n: number }[]>`
+      SELECT o.kind, o.optional, to_char(o.due_on, 'YYYY-MM-DD') AS due_on, o.status,
+        to_char((o.completed_at AT TIME ZONE 'Europe/London')::date, 'YYYY-MM-DD') AS done_on, p.active, count(*)::int AS n
+      FROM obligations o JOIN cycles c ON c.id = o.cycle_id JOIN people p ON p.id = o.person_id
+      WHERE c.school_id = ${schoolId}::uuid AND c.academic_year = ${academicYear} AND c.status <> 'excluded'
+      GROUP BY 1, 2, 3, 4, 5, 6`;
+    return {
+      school,
+      stages: {
+        inCycle: staff?.in_cycle ?? 0,
+        inCycleLeavers: staff?.in_cycle_leavers ?? 0,
+        excluded: staff?.excluded ?? 0,
+        excludedLeavers: staff?.excluded_leavers ?? 0,
+        obligations: items.map((i) => ({ kind: i.kind, optional: i.optional, dueOn: i.due_on, status: i.status, doneOn: i.done_on ?? undefined, leaver: !i.active, count: i.n })),
+      },
+    };
   }
 
   async overduePeople(scope: LeaderScope, academicYear: number, today: IsoDate): Promise<{ personId: string; schoolId: string }[]> {
