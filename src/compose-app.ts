@@ -28,7 +28,7 @@ import { guardProcess } from './server/process-guard.ts';
 import { checkReadiness, type ReadinessCheck } from './server/readiness.ts';
 import { defaultMigrationsDir, readMigrationFiles } from './storage/db/migration-files.ts';
 import { PrismaOperations } from './storage/prisma/prisma-operations.ts';
-import { PrismaNotificationQueue } from './storage/prisma/prisma-notification-queue.ts';
+import { PrismaNotificationQueue, PrismaSentReplies } from './storage/prisma/prisma-notification-queue.ts';
 import { PrismaConversationStore } from './storage/prisma/prisma-conversation-store.ts';
 import { PrismaIdentityStore } from './storage/prisma/prisma-identity-store.ts';
 import { PrismaSlackInstallations } from './storage/prisma/prisma-slack-installations.ts';
@@ -177,6 +177,7 @@ export async function composeChannels(config: Config, services: Services, clock:
     access: new AccessRequests({ facts: new PrismaPeopleFacts(services.database.prisma), store: new PrismaAccessRequestStore(services.database.prisma), guard: access.guard, reads: reportReads }),
     reviewerChanges: new ReviewerChanges({ facts: new PrismaPeopleFacts(services.database.prisma), store: new PrismaReviewerChangeStore(services.database.prisma) }),
     threads: new PrismaActiveThreads(services.database.prisma),
+    replies: new PrismaSentReplies(services.database.prisma),
     metrics,
     onIdentified: (person) => addLogContext({ school: person.schoolId }),
     governors: new GovernorsRequests({ reads: services.governors, schools: new PrismaGovernorsSchools(services.database.prisma), people: reportReads, guard: access.guard, clock }),

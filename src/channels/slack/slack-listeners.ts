@@ -9,7 +9,7 @@ import { isReminderAction } from '../../core/reminders/reminder-actions.ts';
 import { CHOICE_ACTION, FORM_ACTION, renderMessages, sections } from './block-kit.ts';
 import { escapeMrkdwn } from './escape-mrkdwn.ts';
 import { ACT_CALLBACK, DIGEST_ACTION, FORM_CALLBACK, HOME_ACTION, renderHome, renderModal } from './render-views.ts';
-import type { SlackChannel } from './slack-channel.ts';
+import { type SlackChannel, threadPlace } from './slack-channel.ts';
 import { installKeyOf } from './slack-installations.ts';
 import { BlockActionsSchema, type BlockActionsPayload, type CommandPayload, CommandSchema, HomeOpenedSchema, inputValue, type MessageEnvelope, MessageEnvelopeSchema, type ViewSubmissionPayload, ViewSubmissionSchema } from './slack-payloads.ts';
 
@@ -84,7 +84,7 @@ async function applyMessage(slack: SlackChannel, envelope: MessageEnvelope): Pro
     // A reply in a dialog's thread. The event id is the turn's message id: a retried delivery
     // repeats it, and the engine applies it once.
     const threadTs = event.thread_ts;
-    const result = await slack.parts.bot.handleMessage(actor, { threadKey: `${event.channel}:${threadTs}`, messageId: eventId }, { kind: 'text', text: event.text });
+    const result = await slack.parts.bot.handleMessage(actor, threadPlace(event.channel, threadTs, eventId), { kind: 'text', text: event.text });
     slack.later('thread replies', () => slack.deliverTurn(event.channel, threadTs, result));
     return;
   }
@@ -96,7 +96,7 @@ async function applyMessage(slack: SlackChannel, envelope: MessageEnvelope): Pro
     return;
   }
   const target = await slack.targetOf(actor.account.tenant, outcome.target);
-  const result = await slack.parts.bot.startDialog(actor, { threadKey: `${event.channel}:${event.ts}`, messageId: eventId }, { trigger: outcome.trigger, target });
+  const result = await slack.parts.bot.startDialog(actor, threadPlace(event.channel, event.ts, eventId), { trigger: outcome.trigger, target });
   if (result.duplicate) return;
   slack.later('dialog replies', async () => {
     await slack.post(event.channel, event.ts, renderMessages([{ type: 'text', text: outcome.title }]));
@@ -205,7 +205,7 @@ async function onChoice(slack: SlackChannel, actor: Actor, payload: BlockActions
   // One answer per question message: a double click, or a press on a question already answered,
   // repeats this id and the engine ignores it.
   const messageId = `choice:${channel}:${message.ts}`;
-  const result = await slack.parts.bot.handleMessage(actor, { threadKey: `${channel}:${threadTs}`, messageId }, { kind: 'choice', value: action.value });
+  const result = await slack.parts.bot.handleMessage(actor, threadPlace(channel, threadTs, messageId), { kind: 'choice', value: action.value });
   if (result.duplicate) return;
   slack.later('choice replies', async () => {
     const chosen = action.text?.text ?? action.value;
@@ -361,7 +361,7 @@ async function applySubmission(slack: SlackChannel, submission: ViewSubmissionPa
   }
   const { channel, threadTs } = meta.data;
   if (channel === undefined || threadTs === undefined) return nothing;
-  const result = await slack.parts.bot.handleMessage(actor, { threadKey: `${channel}:${threadTs}`, messageId }, { kind: 'form', values });
+  const result = await slack.parts.bot.handleMessage(actor, threadPlace(channel, threadTs, messageId), { kind: 'form', values });
   if (result.fieldErrors !== undefined) return { errors: result.fieldErrors };
   return () => slack.deliverTurn(channel, threadTs, result);
 }

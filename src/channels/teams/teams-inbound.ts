@@ -2,7 +2,7 @@ import type { AdaptiveCardActionResponse } from '@microsoft/teams.api';
 import type { IAdaptiveCard } from '@microsoft/teams.cards';
 import type { ActiveThreads } from '../../core/bot/active-threads.ts';
 import type { Actor, IdentityStore, PlatformAccount } from '../../core/bot/bot-ports.ts';
-import { type DialogTarget, NOT_ON_ROSTER, NOT_SAVED, type TrellisBot } from '../../core/bot/trellis-bot.ts';
+import { type DialogTarget, NOT_ON_ROSTER, NOT_SAVED, type ThreadPlace, type TrellisBot } from '../../core/bot/trellis-bot.ts';
 import type { TurnInput } from '../../core/conversations/engine/inbound-turn.ts';
 import { type OutgoingMessage, say } from '../../core/conversations/engine/outgoing-message.ts';
 import type { TurnResult } from '../../core/conversations/engine/run-turn.ts';
@@ -166,8 +166,9 @@ export class TeamsInbound {
     const open = await this.#deps.threads.latestOpen(actor.account.tenant, 'teams', actor.person.id, `${activity.conversation.id}:`);
     const toDialog = open !== undefined && !ALWAYS_COMMANDS.test(text) && (open.status === 'active' || /^resume\b/i.test(text));
     if (toDialog) {
-      const turn = await this.#deps.bot.handleMessage(actor, { threadKey: open.threadKey, messageId: activity.id }, { kind: 'text', text });
-      await this.#deliver(activity, turn, runOf(activity, open.threadKey));
+      const run = runOf(activity, open.threadKey);
+      const turn = await this.#deps.bot.handleMessage(actor, placeOf(activity, run), { kind: 'text', text });
+      await this.#deliver(activity, turn, run);
       return;
     }
     const outcome = await this.#deps.bot.command(actor, text, activity.id, { prefix: '' });
@@ -219,8 +220,7 @@ export class TeamsInbound {
 
   async #turn(actor: Actor, activity: InboundActivity, run: string, input: TurnInput): Promise<void> {
     // The run comes from the card; the conversation from the activity, so a card can only reach the presser's own chat.
-    const threadKey = `${activity.conversation.id}:${run}`;
-    const turn = await this.#deps.bot.handleMessage(actor, { threadKey, messageId: activity.id }, input);
+    const turn = await this.#deps.bot.handleMessage(actor, placeOf(activity, run), input);
     await this.#deliver(activity, turn, run);
   }
 
@@ -234,16 +234,17 @@ export class TeamsInbound {
 
   async #startDialog(actor: Actor, activity: InboundActivity, dialogId: string, trigger: string, target: DialogTarget | undefined): Promise<void> {
     const run = `${dialogId}:${activity.id}`;
-    const place = { threadKey: `${activity.conversation.id}:${run}`, messageId: activity.id };
-    const turn = await this.#deps.bot.startDialog(actor, place, { trigger, target });
+    const turn = await this.#deps.bot.startDialog(actor, placeOf(activity, run), { trigger, target });
     const title = this.#deps.bot.dialogTitle(dialogId) ?? 'Trellis';
     if (!turn.duplicate) await this.#send(activity, [say(`**${title}** — answer with the buttons or just type your reply.`)]);
     await this.#deliver(activity, turn, run);
   }
 
+  /** A turn's reply, then reported sent: if the process dies first, the job engine sends the reply the turn saved (Teams does not redeliver). */
   async #deliver(activity: InboundActivity, turn: TurnResult, run: string): Promise<void> {
     if (turn.duplicate) return;
     await this.#sendActivities(activity, renderMessages(turn.messages, run));
+    await this.#deps.bot.replied(turn);
   }
 
   #send(activity: InboundActivity, messages: readonly OutgoingMessage[]): Promise<void> {
@@ -254,6 +255,14 @@ export class TeamsInbound {
     const ref: TeamsConversationRef = referenceOf(activity);
     for (const outbound of activities) await this.#deps.connector.send(ref, outbound);
   }
+}
+
+/**
+ * A dialog's run in the person's chat as the core knows it: its thread key, and where its reply
+ * goes (the conversation, and the run its buttons carry), saved with the turn.
+ */
+function placeOf(activity: InboundActivity, run: string): ThreadPlace {
+  return { threadKey: `${activity.conversation.id}:${run}`, messageId: activity.id, replyTo: { conversation: activity.conversation.id, thread: run } };
 }
 
 function runOf(activity: InboundActivity, threadKey: string): string {

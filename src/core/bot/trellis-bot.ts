@@ -3,12 +3,12 @@ import type { ReviewerChanges } from '../access/reviewer-changes.ts';
 import { reportAudience } from '../access/report-audience.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import type { DialogDefinition } from '../conversations/engine/define-dialog.ts';
-import type { TurnInput } from '../conversations/engine/inbound-turn.ts';
+import type { InboundTurn, TurnInput } from '../conversations/engine/inbound-turn.ts';
 import { type OutgoingMessage, say } from '../conversations/engine/outgoing-message.ts';
 import type { ConversationEngine, TurnResult } from '../conversations/engine/run-turn.ts';
 import { academicYearOf, type Clock } from '../time/clock.ts';
 import type { ActiveThreads } from './active-threads.ts';
-import type { Actor, BotReports, HomeView, IdentityStore, KnownPerson, PlatformAccount, ReminderActionOutcome, ReminderActions } from './bot-ports.ts';
+import type { Actor, BotReports, HomeView, IdentityStore, KnownPerson, PlatformAccount, ReminderActionOutcome, ReminderActions, SentReplies } from './bot-ports.ts';
 import type { RecordsRequests } from '../records/my-records.ts';
 import { type Metrics, noMetrics, type TurnKind } from '../metrics/metrics.ts';
 import type { GovernorsRequests } from '../reports/governors-requests.ts';
@@ -38,6 +38,8 @@ export interface TrellisBotDeps {
   metrics?: Metrics | undefined;
   /** Told whom a turn is from once the roster knows them (the log lines of the request name their school). */
   onIdentified?: ((person: KnownPerson) => void) | undefined;
+  /** Where a channel reports a turn's reply sent (`replied`); without it the job engine's look-up settles each. */
+  replies?: SentReplies | undefined;
 }
 
 /**
@@ -60,6 +62,17 @@ export interface ThreadPlace {
   threadKey: string;
   /** The platform's id for the message that caused this turn; a retried delivery repeats it. */
   messageId: string;
+  /**
+   * Where the channel will post the reply (a Slack DM and thread): given, the reply is saved in the
+   * turn's transaction and the job engine sends it if the channel never reports it sent (`replied`).
+   */
+  replyTo?: { conversation: string; thread?: string | undefined } | undefined;
+}
+
+/** The turn's reply place for the engine: the account that spoke and where the channel replies. */
+function replyToOf(actor: Actor, place: ThreadPlace): InboundTurn['replyTo'] {
+  if (place.replyTo === undefined) return undefined;
+  return { userId: actor.account.userId, conversation: place.replyTo.conversation, ...(place.replyTo.thread === undefined ? {} : { thread: place.replyTo.thread }) };
 }
 
 export type CommandOutcome =
@@ -128,7 +141,25 @@ export class TrellisBot {
   }
 
   #handle(actor: Actor, place: ThreadPlace, input: TurnInput): Promise<TurnResult> {
-    return this.#deps.engine.handle({ tenant: actor.account.tenant, platform: actor.account.platform, threadKey: place.threadKey, personId: actor.person.id, messageId: place.messageId, input });
+    return this.#deps.engine.handle({
+      tenant: actor.account.tenant,
+      platform: actor.account.platform,
+      threadKey: place.threadKey,
+      personId: actor.person.id,
+      messageId: place.messageId,
+      input,
+      replyTo: replyToOf(actor, place),
+    });
+  }
+
+  /**
+   * The channel has posted a turn's reply (`TurnResult.replyKey`): it is settled, and the job that
+   * would have sent it is withdrawn. A failure here is only logged by the caller: the job then
+   * finds the reply on the platform and sends nothing.
+   */
+  async replied(result: Pick<TurnResult, 'replyKey'>): Promise<void> {
+    if (result.replyKey === undefined) return;
+    await this.#deps.replies?.markSent(result.replyKey, this.#deps.clock.now());
   }
 
   /** `/growth …` (or the same words typed): an answer now, or a dialog to start in a new thread. */
@@ -278,6 +309,7 @@ export class TrellisBot {
       messageId: place.messageId,
       input: { kind: 'text', text: start.trigger },
       target: target?.trim() === '' ? undefined : target,
+      replyTo: replyToOf(actor, place),
     });
   }
 
