@@ -28,7 +28,7 @@ import { guardProcess } from './server/process-guard.ts';
 import { checkReadiness, type ReadinessCheck } from './server/readiness.ts';
 import { defaultMigrationsDir, readMigrationFiles } from './storage/db/migration-files.ts';
 import { PrismaOperations } from './storage/prisma/prisma-operations.ts';
-import { PrismaNotificationQueue, PrismaSentReplies } from './storage/prisma/prisma-notification-queue.ts';
+import { PrismaSentReplies } from './storage/prisma/prisma-notification-queue.ts';
 import { PrismaConversationStore } from './storage/prisma/prisma-conversation-store.ts';
 import { PrismaIdentityStore } from './storage/prisma/prisma-identity-store.ts';
 import { PrismaSlackInstallations } from './storage/prisma/prisma-slack-installations.ts';
@@ -161,7 +161,6 @@ export async function composeChannels(config: Config, services: Services, clock:
   const identities = new PrismaIdentityStore(services.database.prisma);
   const engine = new ConversationEngine({ store: new PrismaConversationStore(services.database.prisma), clock, dialogs: ALL_DIALOGS });
   const router = new ChannelRouter();
-  const notifications = new PrismaNotificationQueue(services.database.prisma);
   const reportReads = new PrismaReportReads(services.database.prisma);
   const access = prismaAccess(services.database.prisma);
   const operations = new PrismaOperations(services.database.prisma);
@@ -196,7 +195,7 @@ export async function composeChannels(config: Config, services: Services, clock:
     },
     listSchoolSlugs: () => services.reminders.listSchoolSlugs(),
     retention: async () => {
-      await dailyRetention({ store: services.retention, findSchool, clock, notifications, listSchoolSlugs: () => services.reminders.listSchoolSlugs() });
+      await dailyRetention({ store: services.retention, findSchool, clock, listSchoolSlugs: () => services.reminders.listSchoolSlugs() });
     },
     log,
     metrics,
