@@ -5,9 +5,9 @@ import type { ChannelParts } from '../../compose-app.ts';
 import type { Actor, PlatformAccount } from '../../core/bot/bot-ports.ts';
 import type { WorkspaceInstallations } from '../../core/bot/installation-ports.ts';
 import { type DialogTarget, NOT_ON_ROSTER, type ThreadPlace } from '../../core/bot/trellis-bot.ts';
+import type { EffectRenderer, ThreadOpener } from '../../core/bot/turn-flow.ts';
 import { NOT_SET_UP, workspaceIsSetUp } from '../../core/bot/workspace-binding.ts';
 import { type Attachment, attachmentBytes, type OutgoingMessage } from '../../core/conversations/engine/outgoing-message.ts';
-import type { TurnResult } from '../../core/conversations/engine/run-turn.ts';
 import type { DeliveryLookup, DigestDelivery } from '../../core/reminders/reminder-ports.ts';
 import type { ReplyPlace } from '../../core/notifications/notification-queue.ts';
 import { canMessageAccount } from '../../core/reach/reach.ts';
@@ -274,25 +274,43 @@ export class SlackChannel implements Channel {
   }
 
   /**
-   * What a turn says goes into its thread (what it tells other people was queued by the core and
-   * is delivered by the job engine). A reply the turn saved (`replyKey`) carries its key, so the
-   * job engine's look-up finds it, and is reported sent; if this never completes, the job engine
-   * sends it.
+   * Where a dialog started from a slash command or a button goes: a new thread in the person's DM
+   * with Trellis, whose parent message is its title. Colleagues named with a mention are people.
    */
-  async deliverTurn(channel: string, threadTs: string, result: TurnResult): Promise<void> {
-    if (result.duplicate) return;
-    await this.post(channel, threadTs, renderMessages(result.messages), this.client, result.replyKey);
-    await this.parts.bot.replied(result);
+  dmThreads(actor: Actor): ThreadOpener {
+    return {
+      openThread: async ({ title, messageId }) => {
+        const channel = await this.dmChannel(this.client, actor.account.userId);
+        const parentTs = await this.post(channel, undefined, renderMessages([{ type: 'text', text: title }]));
+        if (parentTs === undefined) throw new Error('Slack returned no ts for the thread');
+        return threadPlace(channel, parentTs, messageId);
+      },
+      targetOf: (text) => this.targetOf(actor.account.tenant, text),
+    };
   }
 
-  /** Opens a DM thread titled for the dialog and starts it there (its replies follow the ack); returns the DM channel. */
-  async openDialogThread(actor: Actor, start: { dialogId: string; trigger: string; title: string; target?: DialogTarget | undefined }, messageId: string): Promise<string> {
-    const channel = await this.dmChannel(this.client, actor.account.userId);
-    const parentTs = await this.post(channel, undefined, renderMessages([{ type: 'text', text: start.title }]));
-    if (parentTs === undefined) throw new Error('Slack returned no ts for the thread');
-    const result = await this.parts.bot.startDialog(actor, threadPlace(channel, parentTs, messageId), { trigger: start.trigger, target: start.target });
-    this.later('dialog replies', () => this.deliverTurn(channel, parentTs, result));
-    return channel;
+  /**
+   * Renders the core's effects in Slack. A reply goes to its dialog's thread (`place`), carrying its
+   * saved key so the job engine's look-up finds it, or where the person spoke (`here`, by default in
+   * its thread); what the rest look like depends on where the request came from, so `also` renders
+   * them (a slash command answers ephemerally; a reminder's form is a modal).
+   */
+  renderer(here: () => Promise<{ channel: string; threadTs?: string | undefined }>, also: Partial<Pick<EffectRenderer, 'render'>> & { reply?: (messages: readonly OutgoingMessage[]) => Promise<void> } = {}): EffectRenderer {
+    return {
+      render: async (effect) => {
+        if (effect.kind === 'reply') {
+          const place = effect.place?.replyTo;
+          if (place !== undefined) await this.post(place.conversation, place.thread, renderMessages(effect.messages), this.client, effect.replyKey);
+          else if (also.reply !== undefined) await also.reply(effect.messages);
+          else {
+            const { channel, threadTs } = await here();
+            await this.post(channel, threadTs, renderMessages(effect.messages), this.client, effect.replyKey);
+          }
+          return;
+        }
+        await also.render?.(effect);
+      },
+    };
   }
 
   /**

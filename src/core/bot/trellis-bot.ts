@@ -15,6 +15,8 @@ import type { GovernorsRequests } from '../reports/governors-requests.ts';
 import { type GrowthCommand, growthHelp, parseGrowthCommand } from './growth-command.ts';
 import { SEE_WHO_ACTION } from '../reminders/compose-digest.ts';
 import { mayActFor } from './workspace-binding.ts';
+import { type Effect, type EffectRenderer, renderEffects, type ThreadOpener, turnEffects } from './turn-flow.ts';
+import { isReminderAction } from '../reminders/reminder-actions.ts';
 import type { QueuedNotification } from '../notifications/notification-queue.ts';
 
 export interface TrellisBotDeps {
@@ -328,6 +330,53 @@ export class TrellisBot {
     return this.#deps.actions.act(actor, value, this.#deps.clock.now(), detail);
   }
 
+  /**
+   * The one turn flow for what someone says or presses outside a dialog's thread, in every channel:
+   * `/growth …` or the same words typed. An answer now is a reply; a dialog is started in a thread
+   * the channel opens for it (`opener`), in one turn, whose reply follows. Returns the effects for
+   * the channel to render (`render`), which it may do after answering the platform.
+   */
+  async commandFlow(actor: Actor, text: string, messageId: string, opener: ThreadOpener, options: { prefix?: string; inThreadNote?: string } = {}): Promise<Effect[]> {
+    const outcome = await this.command(actor, text, messageId, options);
+    if (outcome.kind === 'reply') return replyEffects(outcome.messages);
+    const target = outcome.target === undefined ? undefined : ((await opener.targetOf?.(outcome.target)) ?? { text: outcome.target.replace(/^@/, '') });
+    return this.#startFlow(actor, { dialogId: outcome.dialogId, trigger: outcome.trigger, title: outcome.title, target }, messageId, opener);
+  }
+
+  /**
+   * The same flow for a reminder's or home button (`act`'s values, or a command word such as
+   * `overdue`): an answer, a form to ask first (`ask-form`, answered back through `act` with
+   * `detail`), or a dialog started in a thread the channel opens.
+   */
+  async actFlow(actor: Actor, value: string, messageId: string, opener: ThreadOpener, detail?: { reason?: string | undefined; until?: string | undefined }): Promise<Effect[]> {
+    if (!isReminderAction(value)) return this.commandFlow(actor, value, messageId, opener, { prefix: '/growth ' });
+    const outcome = await this.act(actor, value, detail);
+    if (outcome.kind === 'reply') return replyEffects(outcome.messages);
+    if (outcome.kind === 'ask') return [{ kind: 'ask-form', message: outcome.message, value }];
+    const target = outcome.targetPersonId === undefined ? undefined : { personId: outcome.targetPersonId };
+    return this.#startFlow(actor, { dialogId: outcome.dialogId, trigger: outcome.trigger, title: this.threadTitle(outcome.dialogId), target }, messageId, opener);
+  }
+
+  /** A message, button or form in a dialog's thread: the turn, and its reply as an effect in that thread. */
+  async messageFlow(actor: Actor, place: ThreadPlace, input: TurnInput): Promise<{ effects: Effect[]; result: TurnResult }> {
+    const result = await this.handleMessage(actor, place, input);
+    return { effects: turnEffects(result, place), result };
+  }
+
+  /** Shows the effects through the channel in order, reporting each saved reply sent once it is shown. */
+  render(effects: readonly Effect[], renderer: EffectRenderer): Promise<void> {
+    return renderEffects(effects, renderer, (reply) => this.replied(reply));
+  }
+
+  /** Opens the dialog's thread through the channel, starts the dialog there and returns what to show. */
+  async #startFlow(actor: Actor, start: { dialogId: string; trigger: string; title: string; target?: DialogTarget | undefined }, messageId: string, opener: ThreadOpener): Promise<Effect[]> {
+    const place = await opener.openThread({ dialogId: start.dialogId, title: start.title, messageId });
+    const result = await this.startDialog(actor, place, { trigger: start.trigger, target: start.target });
+    // A retried request started it already, and its thread has its replies.
+    if (result.duplicate) return [];
+    return [{ kind: 'dialog-started', dialogId: start.dialogId, title: start.title, place }, ...turnEffects(result, place)];
+  }
+
   home(person: KnownPerson): Promise<HomeView> {
     return this.#deps.reports.home(person, this.#deps.clock.now());
   }
@@ -343,6 +392,8 @@ export class TrellisBot {
     return this.#dialogs.get(dialogId)?.title;
   }
 }
+
+const replyEffects = (messages: readonly OutgoingMessage[]): Effect[] => (messages.length === 0 ? [] : [{ kind: 'reply', messages }]);
 
 const LEADERS_ONLY = 'Summaries are for senior leaders and the head. If you think you should see them, please ask your Trellis administrator.';
 
