@@ -239,7 +239,18 @@ export class TeamsInbound {
    * has it (if the process dies first, the job engine sends the reply the turn saved: Teams does
    * not redeliver).
    */
-  #show(activity: InboundActivity, effects: readonly Effect[]): Promise<void> {
+  async #show(activity: InboundActivity, effects: readonly Effect[]): Promise<void> {
+    try {
+      await this.#render(activity, effects);
+    } catch (error) {
+      // The turn is saved and so is its reply, which the job engine will send: the person is not
+      // told their message was lost, as they would be if the turn itself had failed.
+      if (!effects.some((effect) => effect.kind === 'reply' && effect.replyKey !== undefined)) throw error;
+      this.#deps.log.warn('teams: the reply could not be sent now; the job engine will send it', { error });
+    }
+  }
+
+  #render(activity: InboundActivity, effects: readonly Effect[]): Promise<void> {
     return this.#deps.bot.render(effects, {
       render: async (effect) => {
         if (effect.kind === 'reply') await this.#sendActivities(activity, renderMessages(effect.messages, effect.place?.replyTo?.thread));
