@@ -30,7 +30,7 @@ import { guardProcess } from './server/process-guard.ts';
 import { checkReadiness, type ReadinessCheck } from './server/readiness.ts';
 import { defaultMigrationsDir, readMigrationFiles } from './storage/db/migration-files.ts';
 import { PrismaOperations } from './storage/prisma/prisma-operations.ts';
-import { PrismaNotificationQueue } from './storage/prisma/prisma-notification-queue.ts';
+import { PrismaSentReplies } from './storage/prisma/prisma-notification-queue.ts';
 import { PrismaConversationStore } from './storage/prisma/prisma-conversation-store.ts';
 import { PrismaIdentityStore } from './storage/prisma/prisma-identity-store.ts';
 import { PrismaSlackInstallations } from './storage/prisma/prisma-slack-installations.ts';
@@ -163,7 +163,6 @@ export async function composeChannels(config: Config, services: Services, clock:
   const identities = new PrismaIdentityStore(services.database.prisma);
   const engine = new ConversationEngine({ store: new PrismaConversationStore(services.database.prisma), clock, dialogs: ALL_DIALOGS });
   const router = new ChannelRouter();
-  const notifications = new PrismaNotificationQueue(services.database.prisma);
   const reportReads = new PrismaReportReads(services.database.prisma);
   const access = prismaAccess(services.database.prisma);
   const operations = new PrismaOperations(services.database.prisma);
@@ -179,6 +178,7 @@ export async function composeChannels(config: Config, services: Services, clock:
     access: new AccessRequests({ facts: new PrismaPeopleFacts(services.database.prisma), store: new PrismaAccessRequestStore(services.database.prisma), guard: access.guard, reads: reportReads }),
     reviewerChanges: new ReviewerChanges({ facts: new PrismaPeopleFacts(services.database.prisma), store: new PrismaReviewerChangeStore(services.database.prisma) }),
     threads: new PrismaActiveThreads(services.database.prisma),
+    replies: new PrismaSentReplies(services.database.prisma),
     metrics,
     onIdentified: (person) => addLogContext({ school: person.schoolId }),
     governors: new GovernorsRequests({ reads: services.governors, schools: new PrismaGovernorsSchools(services.database.prisma), people: reportReads, guard: access.guard, clock }),
@@ -197,7 +197,7 @@ export async function composeChannels(config: Config, services: Services, clock:
     },
     listSchoolSlugs: () => services.reminders.listSchoolSlugs(),
     retention: async () => {
-      await dailyRetention({ store: services.retention, findSchool, clock, notifications, listSchoolSlugs: () => services.reminders.listSchoolSlugs() });
+      await dailyRetention({ store: services.retention, findSchool, clock, listSchoolSlugs: () => services.reminders.listSchoolSlugs() });
     },
     log,
     metrics,

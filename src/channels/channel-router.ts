@@ -1,5 +1,6 @@
 import type { PlatformAccount } from '../core/bot/bot-ports.ts';
 import type { OutgoingMessage } from '../core/conversations/engine/outgoing-message.ts';
+import type { ReplyPlace } from '../core/notifications/notification-queue.ts';
 import type { Deliverer, DeliveryLookup, DeliveryResult, DigestDelivery, DigestRecipient, MessageSender } from '../core/reminders/reminder-ports.ts';
 import type { Channel, ChannelDelivery, PersonMessenger } from './channel.ts';
 
@@ -52,10 +53,10 @@ export class ChannelRouter implements Deliverer, PersonMessenger, MessageSender 
    * Sends over the channel of the account's platform (Slack, Teams, or the playground for local
    * accounts). An account no channel can reach is a dead letter now: retrying cannot reach it.
    */
-  async sendToAccount(personId: string, account: PlatformAccount, messages: readonly OutgoingMessage[], key: string): Promise<DeliveryResult> {
+  async sendToAccount(personId: string, account: PlatformAccount, messages: readonly OutgoingMessage[], key: string, place?: ReplyPlace): Promise<DeliveryResult> {
     const channel = this.#channelOf(account);
     if (channel === undefined) return { ok: false, error: `${account.platform} is not running here` };
-    const result = channel.sendToAccount === undefined ? await channel.sendTo(personId, messages, key) : await channel.sendToAccount(personId, account, messages, key);
+    const result = channel.sendToAccount === undefined ? await channel.sendTo(personId, messages, key) : await channel.sendToAccount(personId, account, messages, key, place);
     if (result.ok || !('unreachable' in result)) return result;
     return { ok: false, error: result.error, permanent: true };
   }

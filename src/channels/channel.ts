@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PlatformAccount } from '../core/bot/bot-ports.ts';
 import type { OutgoingMessage } from '../core/conversations/engine/outgoing-message.ts';
+import type { ReplyPlace } from '../core/notifications/notification-queue.ts';
 import type { DeliveryLookup, DeliveryResult, DigestDelivery } from '../core/reminders/reminder-ports.ts';
 
 /** One HTTP endpoint a channel serves on Trellis's server (`POST /slack/events`, `POST /api/messages`). */
@@ -24,7 +25,7 @@ export interface Channel {
   /** A message for someone who did not just speak (a reviewer told a plan awaits them). */
   sendTo(personId: string, messages: readonly OutgoingMessage[], key: string): Promise<ChannelDelivery>;
   /** A message to one particular account of the person's on this channel's platform (a new account was linked). */
-  sendToAccount?(personId: string, account: PlatformAccount, messages: readonly OutgoingMessage[], key: string): Promise<ChannelDelivery>;
+  sendToAccount?(personId: string, account: PlatformAccount, messages: readonly OutgoingMessage[], key: string, place?: ReplyPlace): Promise<ChannelDelivery>;
   /** One day's reminder digest, with its buttons. */
   deliverDigest(delivery: DigestDelivery): Promise<ChannelDelivery>;
   /**

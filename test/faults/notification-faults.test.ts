@@ -1,22 +1,22 @@
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/time/clock.ts';
 import { runDueJobs } from '../../src/scheduler/job-worker.ts';
 import { FakeSlack, type RecordedCall } from '../channels/slack/support/fake-slack.ts';
-import { fixture, postEvent } from '../channels/slack/support/signed-requests.ts';
+import { postEvent } from '../channels/slack/support/signed-requests.ts';
 import { addObligation } from '../core/conversations/support/extra-obligations.ts';
 import { makeWaitingJobsDue } from '../core/reminders/support/job-runs.ts';
 import { type SeedPerson, seedSchool } from '../support/seed-school.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 import { countFaults, type EdgeDelivery } from './support/delivery-edge.ts';
 import { type FaultRow, printFaultTable } from './support/fault-table.ts';
+import { dmEvent as dmEventOf, Signal, startAppProcess } from './support/slack-app-events.ts';
 import { addEveryoneToSlack, startSlackApp } from './support/slack-world.ts';
-import { ageKilledWorkersHeartbeats, seededRandom, WorkerProcess } from './support/worker-processes.ts';
+import { ageKilledWorkersHeartbeats, seededRandom, type WorkerProcess } from './support/worker-processes.ts';
 
-const APP = join(import.meta.dirname, 'support', 'slack-app-process.ts');
+const dmEvent = (userId: string, text: string, threadTs?: string) => dmEventOf('EvNotify', userId, text, threadTs);
+
 /** Monday 5 October 2026: WHMAT's upper pay range business cases are due by October half term (004 §8.2). */
 const MOMENT = '2026-10-05T09:00:00Z';
-const TEAM = 'T123ABC456';
 const TEACHERS = 8;
 const EVIDENCE = [
   'Observations, work scrutiny and pupil voice all show consistently strong teaching across the standards.',
@@ -27,49 +27,11 @@ const EVIDENCE = [
 const rows: FaultRow[] = [];
 afterAll(() => printFaultTable('Notifications from turns: the app killed mid-turn and mid-delivery, Slack’s retries replayed (real app in a child process, fake Slack on loopback)', rows));
 
-/** Resolves waiters whenever something they wait for may have changed. */
-class Signal {
-  readonly #waiters: { test: () => boolean; resolve: () => void }[] = [];
-
-  until(test: () => boolean): Promise<void> {
-    if (test()) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push({ test, resolve }));
-  }
-
-  changed(): void {
-    for (const waiter of [...this.#waiters]) {
-      if (!waiter.test()) continue;
-      this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
-      waiter.resolve();
-    }
-  }
-}
-
 /** The app process serving Slack now; `ready` is pending while it is being replaced. */
 interface Serving {
   process: WorkerProcess;
   url: string;
   ready: Promise<void>;
-}
-
-async function startAppProcess(name: string, env: Record<string, string>): Promise<{ process: WorkerProcess; url: string }> {
-  const process = new WorkerProcess(name, env, APP);
-  const line = await process.nextLine();
-  expect(line).toMatch(/^ready http:/);
-  return { process, url: line.slice('ready '.length) };
-}
-
-let messages = 0;
-
-/** A direct message to the bot as Slack's Events API sends it (in a thread when `threadTs` is given). */
-function dmEvent(userId: string, text: string, threadTs?: string): { envelope: Record<string, unknown>; ts: string } {
-  const envelope = fixture<{ event: Record<string, unknown>; event_id: string; team_id: string; authorizations: { user_id: string }[] }>(threadTs === undefined ? 'slack_event_message_im.json' : 'slack_event_message_im_thread_reply.COMPOSED.json');
-  const ts = `${1_800_000_000 + ++messages}.${String(messages).padStart(6, '0')}`;
-  envelope.team_id = TEAM;
-  envelope.event_id = `EvNotify${messages}`;
-  envelope.authorizations[0]!.user_id = 'UBOT';
-  envelope.event = { ...envelope.event, channel: `D${userId}`, user: userId, text, ts, event_ts: ts, ...(threadTs === undefined ? {} : { thread_ts: threadTs, parent_user_id: 'UBOT' }) };
-  return { envelope, ts };
 }
 
 /** Each notification Slack accepted into the head's DM, by its delivery key (the first message of each). */

@@ -1,8 +1,8 @@
-import type { Actor, ReminderActionOutcome } from '../../core/bot/bot-ports.ts';
-import type { CommandOutcome, DialogTarget, TrellisBot } from '../../core/bot/trellis-bot.ts';
+import type { Actor } from '../../core/bot/bot-ports.ts';
+import type { TrellisBot } from '../../core/bot/trellis-bot.ts';
+import type { Effect, ThreadOpener } from '../../core/bot/turn-flow.ts';
 import type { TurnInput } from '../../core/conversations/engine/inbound-turn.ts';
 import type { OutgoingMessage } from '../../core/conversations/engine/outgoing-message.ts';
-import type { TurnResult } from '../../core/conversations/engine/run-turn.ts';
 import { digestActions } from '../../core/reminders/compose-digest.ts';
 import { isReminderAction } from '../../core/reminders/reminder-actions.ts';
 import type { Clock } from '../../core/time/clock.ts';
@@ -53,9 +53,7 @@ export class PlaygroundTurns {
     const { state, bot, clock } = this.#deps;
     state.append(personId, threadId, clock.now(), { kind: 'typed', text });
     // In the DM everything is a command, as Slack's /growth is; in a thread only /growth is.
-    if (threadId === 'dm' || /^\/growth\b/i.test(text.trim())) {
-      return this.#afterCommand(actor, threadId, await bot.command(actor, text, messageId), messageId);
-    }
+    if (threadId === 'dm' || /^\/growth\b/i.test(text.trim())) return this.#show(actor, threadId, await bot.commandFlow(actor, text, messageId, this.#opener(actor)));
     return this.#turn(actor, threadId, messageId, { kind: 'text', text });
   }
 
@@ -65,7 +63,7 @@ export class PlaygroundTurns {
     if (entry === undefined) throw new PlaygroundInputError('That message is no longer here; reload the page.');
     if (entry.kind === 'digest') {
       if (!digestActions(entry.digest).some((a) => a.value === value)) throw new PlaygroundInputError('That button is not on this reminder.');
-      return this.#afterAct(actor, value, await this.#deps.bot.act(actor, value), messageId);
+      return this.#show(actor, 'dm', await this.#deps.bot.actFlow(actor, value, messageId, this.#opener(actor)));
     }
     if (entry.kind !== 'bot' || entry.message.type !== 'choices') throw new PlaygroundInputError('That message has no buttons.');
     const choice = entry.message.choices.find((c) => c.value === value);
@@ -88,10 +86,7 @@ export class PlaygroundTurns {
     entry.answered = 'sent';
     const shown = message.fields.filter((f) => filled[f.id] !== undefined).map((f) => `${f.label}: ${filled[f.id]}`);
     this.#deps.state.append(personId, threadId, this.#deps.clock.now(), { kind: 'typed', text: shown.join('\n') || '(nothing filled in)' });
-    if (entry.act !== undefined) {
-      const outcome = await this.#deps.bot.act(actor, entry.act, { reason: filled.reason, until: filled.until });
-      return this.#afterAct(actor, entry.act, outcome, messageId);
-    }
+    if (entry.act !== undefined) return this.#show(actor, 'dm', await this.#deps.bot.actFlow(actor, entry.act, messageId, this.#opener(actor), { reason: filled.reason, until: filled.until }));
     const submitted = message.section === undefined ? filled : Object.fromEntries(message.fields.map((f) => [f.id, filled[f.id] ?? '']));
     return this.#turn(actor, threadId, messageId, { kind: 'form', values: submitted });
   }
@@ -99,47 +94,41 @@ export class PlaygroundTurns {
   /** A button on the "my cycle" panel: a growth command word, or a reminder action. */
   async homeAction(personId: string, value: string, messageId: string): Promise<TurnOutcome> {
     const actor = await this.#actor(personId);
-    if (isReminderAction(value)) return this.#afterAct(actor, value, await this.#deps.bot.act(actor, value), messageId);
-    this.#deps.state.append(personId, 'dm', this.#deps.clock.now(), { kind: 'typed', text: value });
-    return this.#afterCommand(actor, 'dm', await this.#deps.bot.command(actor, value, messageId), messageId);
+    if (!isReminderAction(value)) this.#deps.state.append(personId, 'dm', this.#deps.clock.now(), { kind: 'typed', text: value });
+    return this.#show(actor, 'dm', await this.#deps.bot.actFlow(actor, value, messageId, this.#opener(actor)));
   }
 
-  async #afterCommand(actor: Actor, threadId: string, outcome: CommandOutcome, messageId: string): Promise<TurnOutcome> {
-    if (outcome.kind === 'reply') {
-      this.#botSays(actor.person.id, threadId, outcome.messages);
-      return {};
-    }
-    const target = outcome.target === undefined ? undefined : { text: outcome.target.replace(/^@/, '') };
-    return this.#startDialog(actor, outcome.title, outcome.trigger, target, messageId);
-  }
-
-  async #afterAct(actor: Actor, value: string, outcome: ReminderActionOutcome, messageId: string): Promise<TurnOutcome> {
-    const personId = actor.person.id;
-    const now = this.#deps.clock.now();
-    if (outcome.kind === 'reply') this.#botSays(personId, 'dm', outcome.messages);
-    else if (outcome.kind === 'ask') this.#deps.state.append(personId, 'dm', now, { kind: 'bot', message: outcome.message, act: value });
-    else return this.#startDialog(actor, this.#deps.bot.threadTitle(outcome.dialogId), outcome.trigger, outcome.targetPersonId === undefined ? undefined : { personId: outcome.targetPersonId }, messageId);
-    return {};
-  }
-
-  async #startDialog(actor: Actor, title: string, trigger: string, target: DialogTarget | undefined, messageId: string): Promise<TurnOutcome> {
-    const personId = actor.person.id;
-    const thread = this.#deps.state.openThread(personId, title, this.#deps.clock.now());
-    const result = await this.#deps.bot.startDialog(actor, { threadKey: threadKey(personId, thread.id), messageId }, { trigger, target });
-    this.#record(actor, thread.id, result);
-    return { openThread: thread.id };
+  /** A new dialog's thread: added to the person's transcript under its title. */
+  #opener(actor: Actor): ThreadOpener {
+    return {
+      openThread: async ({ title, messageId }) => {
+        const thread = this.#deps.state.openThread(actor.person.id, title, this.#deps.clock.now());
+        return { threadKey: threadKey(actor.person.id, thread.id), messageId };
+      },
+    };
   }
 
   async #turn(actor: Actor, threadId: string, messageId: string, input: TurnInput): Promise<TurnOutcome> {
-    const result = await this.#deps.bot.handleMessage(actor, { threadKey: threadKey(actor.person.id, threadId), messageId }, input);
-    this.#record(actor, threadId, result);
-    return {};
+    const { effects } = await this.#deps.bot.messageFlow(actor, { threadKey: threadKey(actor.person.id, threadId), messageId }, input);
+    return this.#show(actor, threadId, effects);
   }
 
-  #record(actor: Actor, threadId: string, result: TurnResult): void {
-    // A retried request (same message id) was applied once already; its replies are on the page.
-    if (result.duplicate) return;
-    this.#botSays(actor.person.id, threadId, result.messages);
+  /**
+   * Renders the core's effects into the transcript: replies where the person spoke (`here`) or in
+   * the dialog's thread, a form to answer in the DM; a dialog started tells the page to open its thread.
+   */
+  async #show(actor: Actor, here: string, effects: readonly Effect[]): Promise<TurnOutcome> {
+    const personId = actor.person.id;
+    const outcome: TurnOutcome = {};
+    await this.#deps.bot.render(effects, {
+      render: async (effect) => {
+        const now = this.#deps.clock.now();
+        if (effect.kind === 'reply') this.#botSays(personId, effect.place === undefined ? here : threadIdOf(personId, effect.place.threadKey), effect.messages);
+        else if (effect.kind === 'ask-form') this.#deps.state.append(personId, 'dm', now, { kind: 'bot', message: effect.message, act: effect.value });
+        else outcome.openThread = threadIdOf(personId, effect.place.threadKey);
+      },
+    });
+    return outcome;
   }
 
   #botSays(personId: string, threadId: string, messages: readonly OutgoingMessage[]): void {
@@ -161,4 +150,9 @@ export class PlaygroundTurns {
 
 export function threadKey(personId: string, threadId: string): string {
   return `playground:${personId}:${threadId}`;
+}
+
+/** The transcript thread a thread key names (the inverse of `threadKey`). */
+function threadIdOf(personId: string, key: string): string {
+  return key.slice(threadKey(personId, '').length);
 }

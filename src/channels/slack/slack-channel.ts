@@ -4,11 +4,12 @@ import type { WebClient } from '@slack/web-api';
 import type { ChannelParts } from '../../compose-app.ts';
 import type { Actor, PlatformAccount } from '../../core/bot/bot-ports.ts';
 import type { WorkspaceInstallations } from '../../core/bot/installation-ports.ts';
-import { type DialogTarget, NOT_ON_ROSTER } from '../../core/bot/trellis-bot.ts';
+import { type DialogTarget, NOT_ON_ROSTER, type ThreadPlace } from '../../core/bot/trellis-bot.ts';
+import type { EffectRenderer, ThreadOpener } from '../../core/bot/turn-flow.ts';
 import { NOT_SET_UP, workspaceIsSetUp } from '../../core/bot/workspace-binding.ts';
 import { type Attachment, attachmentBytes, type OutgoingMessage } from '../../core/conversations/engine/outgoing-message.ts';
-import type { TurnResult } from '../../core/conversations/engine/run-turn.ts';
 import type { DeliveryLookup, DigestDelivery } from '../../core/reminders/reminder-ports.ts';
+import type { ReplyPlace } from '../../core/notifications/notification-queue.ts';
 import { canMessageAccount } from '../../core/reach/reach.ts';
 import type { Channel, ChannelDelivery, Route } from '../channel.ts';
 import { renderMessages, type SlackMessage } from './block-kit.ts';
@@ -27,16 +28,19 @@ export const DELIVERY_EVENT_TYPE = 'trellis_delivery';
 const LOOKUP_MARGIN_MS = 5 * 60_000;
 const LOOKUP_PAGE_SIZE = 20;
 const LOOKUP_MAX_PAGES = 5;
+/** A dialog's thread is read whole, oldest first (Slack's order for replies): up to 1,000 messages. */
+const THREAD_PAGE_SIZE = 200;
 
 /** Part `part` of `of` of the delivery `key`, as Slack message metadata. */
 export function deliveryMetadata(key: string, part: number, of: number): { event_type: string; event_payload: { key: string; part: number; of: number } } {
   return { event_type: DELIVERY_EVENT_TYPE, event_payload: { key, part, of } };
 }
 
-/** Whether a message's metadata marks it as the last message of the delivery `key` (posted in order, so all of it). */
-function isLastPart(metadata: { event_type?: string; event_payload?: Record<string, unknown> } | undefined, key: string): boolean {
+/** Which part of the delivery `key` a message's metadata marks it as (0 when it is not one), and of how many. */
+function partOf(metadata: { event_type?: string; event_payload?: Record<string, unknown> } | undefined, key: string): { part: number; of: number } {
   const payload = metadata?.event_payload;
-  return metadata?.event_type === DELIVERY_EVENT_TYPE && payload?.key === key && typeof payload.part === 'number' && payload.part === payload.of;
+  if (metadata?.event_type !== DELIVERY_EVENT_TYPE || payload?.key !== key || typeof payload.part !== 'number' || typeof payload.of !== 'number') return { part: 0, of: 0 };
+  return { part: payload.part, of: payload.of };
 }
 
 /**
@@ -248,11 +252,13 @@ export class SlackChannel implements Channel {
   /**
    * Posts Slack messages in order (in a thread when `threadTs` is given); returns the last ts.
    * With a delivery `key`, each message carries it as metadata (see deliveryMetadata), so a retry
-   * can find it in the conversation's history.
+   * can find it in the conversation's history; `from` skips the parts already there.
    */
-  async post(channel: string, threadTs: string | undefined, messages: readonly SlackMessage[], client: WebClient = this.client, key?: string): Promise<string | undefined> {
+  async post(channel: string, threadTs: string | undefined, messages: readonly SlackMessage[], client: WebClient = this.client, key?: string, from = 0): Promise<string | undefined> {
     let ts: string | undefined;
     for (const [i, message] of messages.entries()) {
+      // Parts before `from` are in the conversation already (a send cut off part-way).
+      if (i < from) continue;
       const metadata = key === undefined ? {} : { metadata: deliveryMetadata(key, i + 1, messages.length) };
       const sent = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks as never, ...metadata, ...(threadTs === undefined ? {} : { thread_ts: threadTs }) });
       ts = sent.ts;
@@ -267,20 +273,44 @@ export class SlackChannel implements Channel {
     await client.files.uploadV2(threadTs === undefined ? { channel_id: channel, ...file } : { channel_id: channel, thread_ts: threadTs, ...file });
   }
 
-  /** What a turn says goes into its thread (what it tells other people was queued by the core and is delivered by the job engine). */
-  async deliverTurn(channel: string, threadTs: string, result: TurnResult): Promise<void> {
-    if (result.duplicate) return;
-    await this.post(channel, threadTs, renderMessages(result.messages));
+  /**
+   * Where a dialog started from a slash command or a button goes: a new thread in the person's DM
+   * with Trellis, whose parent message is its title. Colleagues named with a mention are people.
+   */
+  dmThreads(actor: Actor): ThreadOpener {
+    return {
+      openThread: async ({ title, messageId }) => {
+        const channel = await this.dmChannel(this.client, actor.account.userId);
+        const parentTs = await this.post(channel, undefined, renderMessages([{ type: 'text', text: title }]));
+        if (parentTs === undefined) throw new Error('Slack returned no ts for the thread');
+        return threadPlace(channel, parentTs, messageId);
+      },
+      targetOf: (text) => this.targetOf(actor.account.tenant, text),
+    };
   }
 
-  /** Opens a DM thread titled for the dialog and starts it there (its replies follow the ack); returns the DM channel. */
-  async openDialogThread(actor: Actor, start: { dialogId: string; trigger: string; title: string; target?: DialogTarget | undefined }, messageId: string): Promise<string> {
-    const channel = await this.dmChannel(this.client, actor.account.userId);
-    const parentTs = await this.post(channel, undefined, renderMessages([{ type: 'text', text: start.title }]));
-    if (parentTs === undefined) throw new Error('Slack returned no ts for the thread');
-    const result = await this.parts.bot.startDialog(actor, { threadKey: `${channel}:${parentTs}`, messageId }, { trigger: start.trigger, target: start.target });
-    this.later('dialog replies', () => this.deliverTurn(channel, parentTs, result));
-    return channel;
+  /**
+   * Renders the core's effects in Slack. A reply goes to its dialog's thread (`place`), carrying its
+   * saved key so the job engine's look-up finds it, or where the person spoke (`here`, by default in
+   * its thread); what the rest look like depends on where the request came from, so `also` renders
+   * them (a slash command answers ephemerally; a reminder's form is a modal).
+   */
+  renderer(here: () => Promise<{ channel: string; threadTs?: string | undefined }>, also: Partial<Pick<EffectRenderer, 'render'>> & { reply?: (messages: readonly OutgoingMessage[]) => Promise<void> } = {}): EffectRenderer {
+    return {
+      render: async (effect) => {
+        if (effect.kind === 'reply') {
+          const place = effect.place?.replyTo;
+          if (place !== undefined) await this.post(place.conversation, place.thread, renderMessages(effect.messages), this.client, effect.replyKey);
+          else if (also.reply !== undefined) await also.reply(effect.messages);
+          else {
+            const { channel, threadTs } = await here();
+            await this.post(channel, threadTs, renderMessages(effect.messages), this.client, effect.replyKey);
+          }
+          return;
+        }
+        await also.render?.(effect);
+      },
+    };
   }
 
   /**
@@ -292,17 +322,26 @@ export class SlackChannel implements Channel {
     return this.#deliver('digests', personId, undefined, renderMessages(messages), key, true);
   }
 
-  /** A queued notification for one account of theirs (the one they had before a second was linked): sent as `sendTo` sends, to that account's DM. */
-  async sendToAccount(_personId: string, account: PlatformAccount, messages: readonly OutgoingMessage[], key: string): Promise<ChannelDelivery> {
+  /**
+   * A queued notification for one account of theirs (the one they had before a second was
+   * linked), or a turn's reply the job engine is sending because the channel's own send never
+   * completed: sent as `sendTo` sends, to that account's DM, or to the reply's `place` (its DM
+   * thread).
+   */
+  async sendToAccount(_personId: string, account: PlatformAccount, messages: readonly OutgoingMessage[], key: string, place?: ReplyPlace): Promise<ChannelDelivery> {
     const started = this.parts.clock.now();
     let clients: SlackClients | undefined;
     try {
       clients = await this.#workspaces.clientsFor(account.tenant);
       if (clients === undefined) return notInstalled(account.tenant);
-      await this.post(await this.dmChannel(clients.digests, account.userId), undefined, renderMessages(messages), clients.digests, key);
+      const channel = place?.conversation ?? (await this.dmChannel(clients.digests, account.userId));
+      const rendered = renderMessages(messages);
+      // A reply the channel began sending itself may be in its thread in part: only the rest is sent.
+      const there = place === undefined ? 0 : ((await this.#partsIn({ userId: account.userId, clients, place }, key, started)) ?? 0);
+      await this.post(channel, place?.thread, rendered, clients.digests, key, Math.min(there, rendered.length));
       return { ok: true };
     } catch (error) {
-      const reach = clients === undefined ? undefined : { userId: account.userId, clients };
+      const reach = clients === undefined ? undefined : { userId: account.userId, clients, place };
       if (reach !== undefined && answerLost(error) && (await this.#lookUpIn(reach, key, started).catch(() => false)) === true) return { ok: true };
       return deliveryFailure(error);
     }
@@ -324,7 +363,7 @@ export class SlackChannel implements Channel {
     const { account } = delivery;
     if (account !== undefined) {
       const clients = await this.#workspaces.clientsFor(account.tenant);
-      return clients === undefined ? undefined : this.#lookUpIn({ userId: account.userId, clients }, delivery.key, since);
+      return clients === undefined ? undefined : this.#lookUpIn({ userId: account.userId, clients, place: delivery.place }, delivery.key, since);
     }
     return this.#lookUp(delivery.recipient.id, delivery.recipient.email, delivery.key, since);
   }
@@ -341,17 +380,36 @@ export class SlackChannel implements Channel {
     return this.#lookUpIn(reach, key, since);
   }
 
-  /** The lookup in one account's DM, with the patient client. */
-  async #lookUpIn(reach: { userId: string; clients: SlackClients }, key: string, since: Date): Promise<boolean | undefined> {
+  /** The lookup in one account's DM (or the reply's thread there): delivered only if its last part is there. */
+  async #lookUpIn(reach: LookupReach, key: string, since: Date): Promise<boolean | undefined> {
+    const found = await this.#partsIn(reach, key, since, true);
+    return found === undefined ? undefined : found > 0;
+  }
+
+  /**
+   * How many parts of the delivery `key` are in the account's DM since `since` (or in the reply's
+   * thread there, from its start: `conversations.replies`), with the patient client: posted in order, so the
+   * highest part found. With `lastOnly`, 1 when the last part is there and 0 otherwise.
+   * Undefined when more of the conversation has passed than a few pages.
+   */
+  async #partsIn(reach: LookupReach, key: string, since: Date, lastOnly = false): Promise<number | undefined> {
     const client = reach.clients.replies;
-    const channel = await this.dmChannel(client, reach.userId);
+    const channel = reach.place?.conversation ?? (await this.dmChannel(client, reach.userId));
+    const thread = reach.place?.thread;
     const oldest = ((since.getTime() - LOOKUP_MARGIN_MS) / 1000).toFixed(6);
+    let highest = 0;
     let cursor: string | undefined;
     for (let page = 0; page < LOOKUP_MAX_PAGES; page++) {
-      const history = await client.conversations.history({ channel, oldest, include_all_metadata: true, limit: LOOKUP_PAGE_SIZE, ...(cursor === undefined ? {} : { cursor }) });
-      if ((history.messages ?? []).some((message) => isLastPart(message.metadata, key))) return true;
+      // A thread is read from its start (a dialog's thread is short); a DM only since the attempt.
+      const query = { channel, include_all_metadata: true, ...(thread === undefined ? { oldest, limit: LOOKUP_PAGE_SIZE } : { limit: THREAD_PAGE_SIZE }), ...(cursor === undefined ? {} : { cursor }) };
+      const history = thread === undefined ? await client.conversations.history(query) : await client.conversations.replies({ ...query, ts: thread });
+      for (const message of history.messages ?? []) {
+        const { part, of } = partOf(message.metadata, key);
+        if (part > 0 && part === of) return lastOnly ? 1 : part;
+        if (!lastOnly) highest = Math.max(highest, part);
+      }
       cursor = history.response_metadata?.next_cursor || undefined;
-      if (!history.has_more || cursor === undefined) return false;
+      if (!history.has_more || cursor === undefined) return highest;
     }
     // More of the DM since the attempt than a few pages: cannot tell, so it is sent again.
     return undefined;
@@ -454,10 +512,18 @@ export class SlackChannel implements Channel {
   }
 }
 
+/** A dialog's DM thread as the core knows it: its key, and where its reply goes (saved with the turn). */
+export function threadPlace(channel: string, threadTs: string, messageId: string): ThreadPlace {
+  return { threadKey: `${channel}:${threadTs}`, messageId, replyTo: { conversation: channel, thread: threadTs } };
+}
+
 /** What Slack-side identification tells someone it cannot serve (not on a roster, or a workspace not set up). */
 export type Refusal = { refusal: string };
 
 type Reach = { userId: string; clients: SlackClients } | { unreachable: string };
+
+/** Where a delivery is looked up: the account's DM, or a reply's thread. */
+type LookupReach = { userId: string; clients: SlackClients; place?: ReplyPlace | undefined };
 
 function notInstalled(tenant: string): { ok: false; unreachable: true; error: string } {
   return { ok: false, unreachable: true, error: `Slack: Trellis is not installed in workspace ${tenant}` };

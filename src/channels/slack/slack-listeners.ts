@@ -1,15 +1,15 @@
 import type { App } from '@slack/bolt';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { Actor, ReminderActionOutcome } from '../../core/bot/bot-ports.ts';
-import { type CommandOutcome, NOT_SAVED } from '../../core/bot/trellis-bot.ts';
+import type { Actor } from '../../core/bot/bot-ports.ts';
+import { NOT_SAVED } from '../../core/bot/trellis-bot.ts';
+import type { Effect, ThreadOpener } from '../../core/bot/turn-flow.ts';
 import { FORM_CHOICE } from '../../core/conversations/engine/commands.ts';
-import { type FormField, messageText, type OutgoingMessage } from '../../core/conversations/engine/outgoing-message.ts';
-import { isReminderAction } from '../../core/reminders/reminder-actions.ts';
+import { type FormField, messageText, type OutgoingMessage, say } from '../../core/conversations/engine/outgoing-message.ts';
 import { CHOICE_ACTION, FORM_ACTION, renderMessages, sections } from './block-kit.ts';
 import { escapeMrkdwn } from './escape-mrkdwn.ts';
 import { ACT_CALLBACK, DIGEST_ACTION, FORM_CALLBACK, HOME_ACTION, renderHome, renderModal } from './render-views.ts';
-import type { SlackChannel } from './slack-channel.ts';
+import { type SlackChannel, threadPlace } from './slack-channel.ts';
 import { installKeyOf } from './slack-installations.ts';
 import { BlockActionsSchema, type BlockActionsPayload, type CommandPayload, CommandSchema, HomeOpenedSchema, inputValue, type MessageEnvelope, MessageEnvelopeSchema, type ViewSubmissionPayload, ViewSubmissionSchema } from './slack-payloads.ts';
 
@@ -80,28 +80,24 @@ async function applyMessage(slack: SlackChannel, envelope: MessageEnvelope): Pro
     slack.later('refusal reply', () => slack.post(event.channel, event.thread_ts, renderMessages([{ type: 'text', text: actor.refusal }])).then(() => undefined));
     return;
   }
+  const { bot } = slack.parts;
   if (event.thread_ts !== undefined) {
     // A reply in a dialog's thread. The event id is the turn's message id: a retried delivery
     // repeats it, and the engine applies it once.
-    const threadTs = event.thread_ts;
-    const result = await slack.parts.bot.handleMessage(actor, { threadKey: `${event.channel}:${threadTs}`, messageId: eventId }, { kind: 'text', text: event.text });
-    slack.later('thread replies', () => slack.deliverTurn(event.channel, threadTs, result));
+    const { effects } = await bot.messageFlow(actor, threadPlace(event.channel, event.thread_ts, eventId), { kind: 'text', text: event.text });
+    slack.later('thread replies', () => bot.render(effects, slack.renderer(async () => ({ channel: event.channel, threadTs: event.thread_ts }))));
     return;
   }
   // Words typed in the DM work like /growth. A dialog starts in the thread of the person's own
-  // message, so a retried event maps to the same thread and the engine's dedupe covers it.
-  const outcome = await slack.parts.bot.command(actor, event.text, eventId, { prefix: '' });
-  if (outcome.kind === 'reply') {
-    slack.later('reply', () => slack.post(event.channel, event.ts, renderMessages(outcome.messages)).then(() => undefined));
-    return;
-  }
-  const target = await slack.targetOf(actor.account.tenant, outcome.target);
-  const result = await slack.parts.bot.startDialog(actor, { threadKey: `${event.channel}:${event.ts}`, messageId: eventId }, { trigger: outcome.trigger, target });
-  if (result.duplicate) return;
-  slack.later('dialog replies', async () => {
-    await slack.post(event.channel, event.ts, renderMessages([{ type: 'text', text: outcome.title }]));
-    await slack.deliverTurn(event.channel, event.ts, result);
-  });
+  // message (its title posted there first), so a retried event maps to the same thread and the
+  // engine's dedupe covers it.
+  const inOwnThread: ThreadOpener = {
+    openThread: async ({ messageId }) => threadPlace(event.channel, event.ts, messageId),
+    targetOf: (text) => slack.targetOf(actor.account.tenant, text),
+  };
+  const effects = await bot.commandFlow(actor, event.text, eventId, inOwnThread, { prefix: '' });
+  const titled = { render: async (effect: Effect) => void (effect.kind === 'dialog-started' && (await slack.post(event.channel, event.ts, renderMessages([say(effect.title)])))) };
+  slack.later('replies', () => bot.render(effects, slack.renderer(async () => ({ channel: event.channel, threadTs: event.ts }), titled)));
 }
 
 type Respond = (message: { response_type: 'ephemeral'; text: string; blocks?: Record<string, unknown>[] }) => Promise<unknown>;
@@ -113,7 +109,7 @@ async function onCommand(slack: SlackChannel, body: unknown, respond: Respond): 
     return;
   }
   const command = parsed.data;
-  const reply = (messages: OutgoingMessage[]) => replyEphemerally(slack, respond, command.channel_id, command.user_id, messages);
+  const reply = (messages: readonly OutgoingMessage[]) => replyEphemerally(slack, respond, command.channel_id, command.user_id, messages);
   try {
     await applyCommand(slack, command, reply);
   } catch (error) {
@@ -123,28 +119,23 @@ async function onCommand(slack: SlackChannel, body: unknown, respond: Respond): 
   }
 }
 
-async function applyCommand(slack: SlackChannel, command: CommandPayload, reply: (messages: OutgoingMessage[]) => Promise<void>): Promise<void> {
+async function applyCommand(slack: SlackChannel, command: CommandPayload, reply: (messages: readonly OutgoingMessage[]) => Promise<void>): Promise<void> {
   const actor = await slack.identify(tenantOf(command.team_id, command.enterprise_id), command.user_id);
   if ('refusal' in actor) {
     await reply([{ type: 'text', text: actor.refusal }]);
     return;
   }
-  const outcome = await slack.parts.bot.command(actor, command.text, `command:${command.trigger_id}`, { prefix: `${GROWTH_COMMAND} `, inThreadNote: IN_THREAD_NOTE });
-  if (outcome.kind === 'reply') {
-    await reply(outcome.messages);
-    return;
-  }
-  await startFromOutcome(slack, actor, outcome, `command:${command.trigger_id}`);
-  await reply([{ type: 'text', text: `I’ve started your ${slack.parts.bot.dialogTitle(outcome.dialogId)?.toLowerCase() ?? 'conversation'} in a thread in our direct messages (Trellis → Messages).` }]);
-}
-
-async function startFromOutcome(slack: SlackChannel, actor: Actor, outcome: Extract<CommandOutcome, { kind: 'start-dialog' }>, messageId: string): Promise<void> {
-  const target = await slack.targetOf(actor.account.tenant, outcome.target);
-  await slack.openDialogThread(actor, { ...outcome, target }, messageId);
+  const { bot } = slack.parts;
+  const effects = await bot.commandFlow(actor, command.text, `command:${command.trigger_id}`, slack.dmThreads(actor), { prefix: `${GROWTH_COMMAND} `, inThreadNote: IN_THREAD_NOTE });
+  // An answer is ephemeral, where the command was typed; a dialog's replies go to its DM thread.
+  const started = async (effect: Effect) => {
+    if (effect.kind === 'dialog-started') await reply([say(`I’ve started your ${bot.dialogTitle(effect.dialogId)?.toLowerCase() ?? 'conversation'} in a thread in our direct messages (Trellis → Messages).`)]);
+  };
+  await bot.render(effects, slack.renderer(async () => ({ channel: command.channel_id }), { reply, render: started }));
 }
 
 /** Ephemeral replies go through response_url; if it has expired, chat.postEphemeral instead. */
-async function replyEphemerally(slack: SlackChannel, respond: Respond, channel: string, user: string, messages: OutgoingMessage[]): Promise<void> {
+async function replyEphemerally(slack: SlackChannel, respond: Respond, channel: string, user: string, messages: readonly OutgoingMessage[]): Promise<void> {
   for (const message of renderMessages(messages)) {
     try {
       await respond({ response_type: 'ephemeral', text: message.text, blocks: message.blocks });
@@ -205,42 +196,28 @@ async function onChoice(slack: SlackChannel, actor: Actor, payload: BlockActions
   // One answer per question message: a double click, or a press on a question already answered,
   // repeats this id and the engine ignores it.
   const messageId = `choice:${channel}:${message.ts}`;
-  const result = await slack.parts.bot.handleMessage(actor, { threadKey: `${channel}:${threadTs}`, messageId }, { kind: 'choice', value: action.value });
+  const { effects, result } = await slack.parts.bot.messageFlow(actor, threadPlace(channel, threadTs, messageId), { kind: 'choice', value: action.value });
   if (result.duplicate) return;
   slack.later('choice replies', async () => {
     const chosen = action.text?.text ?? action.value;
     const answered = [...message.blocks.filter((b) => b.type !== 'actions'), { type: 'context', elements: [{ type: 'mrkdwn', text: `You chose: *${escapeMrkdwn(chosen)}*` }] }];
     await slack.client.chat.update({ channel, ts: message.ts, text: `You chose: ${escapeMrkdwn(chosen)}`, blocks: answered as never });
-    await slack.deliverTurn(channel, threadTs, result);
+    await slack.parts.bot.render(effects, slack.renderer(async () => ({ channel, threadTs })));
   });
 }
 
 /** A digest or App Home button: a reminder action (`start:`, `done:`…) or a /growth word. */
 async function onShortcut(slack: SlackChannel, actor: Actor, payload: BlockActionsPayload, value: string): Promise<void> {
-  const messageId = `action:${payload.trigger_id}`;
-  const channelOf = async () => payload.channel?.id ?? (await slack.dmChannel(slack.client, actor.account.userId));
-  if (!isReminderAction(value)) {
-    const outcome = await slack.parts.bot.command(actor, value, messageId, { prefix: `${GROWTH_COMMAND} ` });
-    if (outcome.kind === 'reply') slack.later('reply', async () => void (await slack.post(await channelOf(), undefined, renderMessages(outcome.messages))));
-    else await startFromOutcome(slack, actor, outcome, messageId);
-    return;
-  }
-  const outcome = await slack.parts.bot.act(actor, value);
-  if (outcome.kind === 'ask') {
-    const fields = askFields(outcome.message);
-    const view = renderModal(outcome.message.type === 'form' ? outcome.message.title : 'A little more', fields, ACT_CALLBACK, JSON.stringify({ value }));
+  const { bot } = slack.parts;
+  const effects = await bot.actFlow(actor, value, `action:${payload.trigger_id}`, slack.dmThreads(actor));
+  const here = async () => ({ channel: payload.channel?.id ?? (await slack.dmChannel(slack.client, actor.account.userId)) });
+  // trigger_id lives 3 seconds: a form to ask first opens as a modal straight after the ack.
+  const modal = async (effect: Effect) => {
+    if (effect.kind !== 'ask-form') return;
+    const view = renderModal(effect.message.type === 'form' ? effect.message.title : 'A little more', askFields(effect.message), ACT_CALLBACK, JSON.stringify({ value: effect.value }));
     await slack.client.views.open({ trigger_id: payload.trigger_id, view: view as never });
-    return;
-  }
-  await applyOutcome(slack, actor, outcome, await channelOf(), messageId);
-}
-
-async function applyOutcome(slack: SlackChannel, actor: Actor, outcome: Exclude<ReminderActionOutcome, { kind: 'ask' }>, channel: string, messageId: string): Promise<void> {
-  if (outcome.kind === 'reply') slack.later('reply', async () => void (await slack.post(channel, undefined, renderMessages(outcome.messages))));
-  else {
-    const target = outcome.targetPersonId === undefined ? undefined : { personId: outcome.targetPersonId };
-    await slack.openDialogThread(actor, { dialogId: outcome.dialogId, trigger: outcome.trigger, title: slack.parts.bot.threadTitle(outcome.dialogId), target }, messageId);
-  }
+  };
+  slack.later('button replies', () => bot.render(effects, slack.renderer(here, { render: modal })));
 }
 
 /** The fields a reminder action asks for; a plain question becomes one "reason" box. */
@@ -351,19 +328,21 @@ async function applySubmission(slack: SlackChannel, submission: ViewSubmissionPa
   if (!meta.success) return nothing;
   // The same modal may be submitted again after a refused field: what was submitted is part of the id.
   const messageId = `view:${view.id}:${createHash('sha256').update(JSON.stringify(values)).digest('hex').slice(0, 16)}`;
+  const { bot } = slack.parts;
   if (view.callback_id === ACT_CALLBACK && meta.data.value !== undefined) {
-    const outcome = await slack.parts.bot.act(actor, meta.data.value, { reason: values.reason, until: values.until });
-    return async () => {
-      const channel = await slack.dmChannel(slack.client, user.id);
-      if (outcome.kind === 'ask') await slack.post(channel, undefined, renderMessages([outcome.message]));
-      else await applyOutcome(slack, actor, outcome, channel, messageId);
+    const effects = await bot.actFlow(actor, meta.data.value, messageId, slack.dmThreads(actor), { reason: values.reason, until: values.until });
+    const dm = async () => ({ channel: await slack.dmChannel(slack.client, user.id) });
+    // Still short of what it needs: asked again in the DM (the modal has closed).
+    const askAgain = async (effect: Effect) => {
+      if (effect.kind === 'ask-form') await slack.post((await dm()).channel, undefined, renderMessages([effect.message]));
     };
+    return () => bot.render(effects, slack.renderer(dm, { render: askAgain }));
   }
   const { channel, threadTs } = meta.data;
   if (channel === undefined || threadTs === undefined) return nothing;
-  const result = await slack.parts.bot.handleMessage(actor, { threadKey: `${channel}:${threadTs}`, messageId }, { kind: 'form', values });
+  const { effects, result } = await bot.messageFlow(actor, threadPlace(channel, threadTs, messageId), { kind: 'form', values });
   if (result.fieldErrors !== undefined) return { errors: result.fieldErrors };
-  return () => slack.deliverTurn(channel, threadTs, result);
+  return () => bot.render(effects, slack.renderer(async () => ({ channel, threadTs })));
 }
 
 function parseJson(text: string): unknown {

@@ -10,6 +10,8 @@ export const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   'conversations.open': ['im:write'],
   // The retry after a crash mid-send looks for a digest's key in the DM (SlackChannel.wasDelivered).
   'conversations.history': ['im:history'],
+  // … and a turn's reply in its DM thread, before the job engine sends it (a part already there is not sent again).
+  'conversations.replies': ['im:history'],
   'chat.postMessage': ['chat:write'],
   'chat.update': ['chat:write'],
   'chat.postEphemeral': ['chat:write'],

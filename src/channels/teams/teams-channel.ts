@@ -1,5 +1,6 @@
 import type { ActiveThreads, LineManagers } from '../../core/bot/active-threads.ts';
 import type { PlatformAccount, StoredAccount } from '../../core/bot/bot-ports.ts';
+import type { ReplyPlace } from '../../core/notifications/notification-queue.ts';
 import { type OutgoingMessage, say } from '../../core/conversations/engine/outgoing-message.ts';
 import type { DigestDelivery } from '../../core/reminders/reminder-ports.ts';
 import { canMessageAccount } from '../../core/reach/reach.ts';
@@ -60,8 +61,13 @@ export class TeamsChannel implements Channel {
     return this.#deliver(personId, renderMessages(messages, undefined));
   }
 
-  sendToAccount(personId: string, account: PlatformAccount, messages: readonly OutgoingMessage[], _key: string): Promise<ChannelDelivery> {
-    return this.#deliver(personId, renderMessages(messages, undefined), (a) => a.tenant === account.tenant && a.userId === account.userId);
+  /**
+   * To that one account's personal chat; a turn's reply (`place`) with its buttons carrying the
+   * dialog's run, as the reply sent in the request would have. Teams cannot look a message up,
+   * so a reply whose send completed but was never reported is sent again (see ARCHITECTURE.md).
+   */
+  sendToAccount(personId: string, account: PlatformAccount, messages: readonly OutgoingMessage[], _key: string, place?: ReplyPlace): Promise<ChannelDelivery> {
+    return this.#deliver(personId, renderMessages(messages, place?.thread), (a) => a.tenant === account.tenant && a.userId === account.userId);
   }
 
   deliverDigest(delivery: DigestDelivery): Promise<ChannelDelivery> {

@@ -2,10 +2,10 @@ import type { AdaptiveCardActionResponse } from '@microsoft/teams.api';
 import type { IAdaptiveCard } from '@microsoft/teams.cards';
 import type { ActiveThreads } from '../../core/bot/active-threads.ts';
 import type { Actor, IdentityStore, PlatformAccount } from '../../core/bot/bot-ports.ts';
-import { type DialogTarget, NOT_ON_ROSTER, NOT_SAVED, type TrellisBot } from '../../core/bot/trellis-bot.ts';
+import { NOT_ON_ROSTER, NOT_SAVED, type ThreadPlace, type TrellisBot } from '../../core/bot/trellis-bot.ts';
+import type { Effect, ThreadOpener } from '../../core/bot/turn-flow.ts';
 import type { TurnInput } from '../../core/conversations/engine/inbound-turn.ts';
 import { type OutgoingMessage, say } from '../../core/conversations/engine/outgoing-message.ts';
-import type { TurnResult } from '../../core/conversations/engine/run-turn.ts';
 import { isReminderAction } from '../../core/reminders/reminder-actions.ts';
 import type { Clock } from '../../core/time/clock.ts';
 import type { Logger } from '../../logging/logger.ts';
@@ -145,9 +145,7 @@ export class TeamsInbound {
   /** A home card button: a reminder action (`start:<key>`) or a growth command word, as on Slack's App Home. */
   async #homeAction(actor: Actor, activity: InboundActivity, value: string): Promise<void> {
     if (isReminderAction(value)) return this.#digestAction(actor, activity, value, undefined);
-    const outcome = await this.#deps.bot.command(actor, value, activity.id, { prefix: '' });
-    if (outcome.kind === 'reply') await this.#send(activity, outcome.messages);
-    else await this.#startDialog(actor, activity, outcome.dialogId, outcome.trigger, outcome.target === undefined ? undefined : { text: outcome.target });
+    await this.#show(activity, await this.#deps.bot.commandFlow(actor, value, activity.id, this.#runs(activity), { prefix: '' }));
   }
 
   async #message(activity: InboundActivity): Promise<void> {
@@ -166,13 +164,11 @@ export class TeamsInbound {
     const open = await this.#deps.threads.latestOpen(actor.account.tenant, 'teams', actor.person.id, `${activity.conversation.id}:`);
     const toDialog = open !== undefined && !ALWAYS_COMMANDS.test(text) && (open.status === 'active' || /^resume\b/i.test(text));
     if (toDialog) {
-      const turn = await this.#deps.bot.handleMessage(actor, { threadKey: open.threadKey, messageId: activity.id }, { kind: 'text', text });
-      await this.#deliver(activity, turn, runOf(activity, open.threadKey));
+      const { effects } = await this.#deps.bot.messageFlow(actor, placeOf(activity, runOf(activity, open.threadKey)), { kind: 'text', text });
+      await this.#show(activity, effects);
       return;
     }
-    const outcome = await this.#deps.bot.command(actor, text, activity.id, { prefix: '' });
-    if (outcome.kind === 'reply') await this.#send(activity, outcome.messages);
-    else await this.#startDialog(actor, activity, outcome.dialogId, outcome.trigger, outcome.target === undefined ? undefined : { text: outcome.target });
+    await this.#show(activity, await this.#deps.bot.commandFlow(actor, text, activity.id, this.#runs(activity), { prefix: '' }));
   }
 
   async #cardAction(activity: InboundActivity): Promise<AdaptiveCardActionResponse> {
@@ -219,31 +215,50 @@ export class TeamsInbound {
 
   async #turn(actor: Actor, activity: InboundActivity, run: string, input: TurnInput): Promise<void> {
     // The run comes from the card; the conversation from the activity, so a card can only reach the presser's own chat.
-    const threadKey = `${activity.conversation.id}:${run}`;
-    const turn = await this.#deps.bot.handleMessage(actor, { threadKey, messageId: activity.id }, input);
-    await this.#deliver(activity, turn, run);
+    const { effects } = await this.#deps.bot.messageFlow(actor, placeOf(activity, run), input);
+    await this.#show(activity, effects);
   }
 
   async #digestAction(actor: Actor, activity: InboundActivity, value: string, detail: { reason?: string | undefined; until?: string | undefined } | undefined): Promise<void> {
-    const outcome = await this.#deps.bot.act(actor, value, detail);
-    if (outcome.kind === 'reply') await this.#send(activity, outcome.messages);
-    else if (outcome.kind === 'start-dialog') await this.#startDialog(actor, activity, outcome.dialogId, outcome.trigger, outcome.targetPersonId === undefined ? undefined : { personId: outcome.targetPersonId });
-    else if (outcome.message.type === 'form') await this.#sendActivities(activity, [attachCard(formCard(outcome.message.title, outcome.message.fields, { trellis: 'ask', value, title: outcome.message.title }))]);
-    else await this.#send(activity, [outcome.message]);
+    await this.#show(activity, await this.#deps.bot.actFlow(actor, value, activity.id, this.#runs(activity), detail));
   }
 
-  async #startDialog(actor: Actor, activity: InboundActivity, dialogId: string, trigger: string, target: DialogTarget | undefined): Promise<void> {
-    const run = `${dialogId}:${activity.id}`;
-    const place = { threadKey: `${activity.conversation.id}:${run}`, messageId: activity.id };
-    const turn = await this.#deps.bot.startDialog(actor, place, { trigger, target });
-    const title = this.#deps.bot.dialogTitle(dialogId) ?? 'Trellis';
-    if (!turn.duplicate) await this.#send(activity, [say(`**${title}** — answer with the buttons or just type your reply.`)]);
-    await this.#deliver(activity, turn, run);
+  /**
+   * Personal chat is flat, so a dialog's "thread" is a run of it: keyed by the conversation and the
+   * dialog begun by this activity, its buttons carrying the run. Nothing is sent to open one.
+   */
+  #runs(activity: InboundActivity): ThreadOpener {
+    return {
+      openThread: async ({ dialogId }) => placeOf(activity, `${dialogId}:${activity.id}`),
+      targetOf: async (text) => ({ text }),
+    };
   }
 
-  async #deliver(activity: InboundActivity, turn: TurnResult, run: string): Promise<void> {
-    if (turn.duplicate) return;
-    await this.#sendActivities(activity, renderMessages(turn.messages, run));
+  /**
+   * Renders the core's effects in the chat, in order; a saved reply is reported sent once Teams
+   * has it (if the process dies first, the job engine sends the reply the turn saved: Teams does
+   * not redeliver).
+   */
+  async #show(activity: InboundActivity, effects: readonly Effect[]): Promise<void> {
+    try {
+      await this.#render(activity, effects);
+    } catch (error) {
+      // The turn is saved and so is its reply, which the job engine will send: the person is not
+      // told their message was lost, as they would be if the turn itself had failed.
+      if (!effects.some((effect) => effect.kind === 'reply' && effect.replyKey !== undefined)) throw error;
+      this.#deps.log.warn('teams: the reply could not be sent now; the job engine will send it', { error });
+    }
+  }
+
+  #render(activity: InboundActivity, effects: readonly Effect[]): Promise<void> {
+    return this.#deps.bot.render(effects, {
+      render: async (effect) => {
+        if (effect.kind === 'reply') await this.#sendActivities(activity, renderMessages(effect.messages, effect.place?.replyTo?.thread));
+        else if (effect.kind === 'dialog-started') await this.#send(activity, [say(`**${this.#deps.bot.dialogTitle(effect.dialogId) ?? 'Trellis'}** — answer with the buttons or just type your reply.`)]);
+        else if (effect.message.type === 'form') await this.#sendActivities(activity, [attachCard(formCard(effect.message.title, effect.message.fields, { trellis: 'ask', value: effect.value, title: effect.message.title }))]);
+        else await this.#send(activity, [effect.message]);
+      },
+    });
   }
 
   #send(activity: InboundActivity, messages: readonly OutgoingMessage[]): Promise<void> {
@@ -254,6 +269,14 @@ export class TeamsInbound {
     const ref: TeamsConversationRef = referenceOf(activity);
     for (const outbound of activities) await this.#deps.connector.send(ref, outbound);
   }
+}
+
+/**
+ * A dialog's run in the person's chat as the core knows it: its thread key, and where its reply
+ * goes (the conversation, and the run its buttons carry), saved with the turn.
+ */
+function placeOf(activity: InboundActivity, run: string): ThreadPlace {
+  return { threadKey: `${activity.conversation.id}:${run}`, messageId: activity.id, replyTo: { conversation: activity.conversation.id, thread: run } };
 }
 
 function runOf(activity: InboundActivity, threadKey: string): string {

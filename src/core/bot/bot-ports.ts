@@ -140,3 +140,9 @@ export type ReminderActionOutcome =
   | { kind: 'start-dialog'; dialogId: string; trigger: string; targetPersonId?: string | undefined }
   /** `snooze:` or `na:` needs a date or a reason first: the channel asks with this form. */
   | { kind: 'ask'; message: OutgoingMessage };
+
+/** Replies a channel has posted, settled so the job engine does not send them again. */
+export interface SentReplies {
+  /** The reply queued under `key` is sent (if it is still pending) and its delivery job withdrawn. */
+  markSent(key: string, at: Date): Promise<void>;
+}

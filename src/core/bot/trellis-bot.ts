@@ -3,18 +3,20 @@ import type { ReviewerChanges } from '../access/reviewer-changes.ts';
 import { reportAudience } from '../access/report-audience.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import type { DialogDefinition } from '../conversations/engine/define-dialog.ts';
-import type { TurnInput } from '../conversations/engine/inbound-turn.ts';
+import type { InboundTurn, TurnInput } from '../conversations/engine/inbound-turn.ts';
 import { type OutgoingMessage, say } from '../conversations/engine/outgoing-message.ts';
 import type { ConversationEngine, TurnResult } from '../conversations/engine/run-turn.ts';
 import { academicYearOf, type Clock } from '../time/clock.ts';
 import type { ActiveThreads } from './active-threads.ts';
-import type { Actor, BotReports, HomeView, IdentityStore, KnownPerson, PlatformAccount, ReminderActionOutcome, ReminderActions } from './bot-ports.ts';
+import type { Actor, BotReports, HomeView, IdentityStore, KnownPerson, PlatformAccount, ReminderActionOutcome, ReminderActions, SentReplies } from './bot-ports.ts';
 import type { RecordsRequests } from '../records/my-records.ts';
 import { type Metrics, noMetrics, type TurnKind } from '../metrics/metrics.ts';
 import type { GovernorsRequests } from '../reports/governors-requests.ts';
 import { type GrowthCommand, growthHelp, parseGrowthCommand } from './growth-command.ts';
 import { SEE_WHO_ACTION } from '../reminders/compose-digest.ts';
 import { mayActFor } from './workspace-binding.ts';
+import { type Effect, type EffectRenderer, renderEffects, type ThreadOpener, turnEffects } from './turn-flow.ts';
+import { isReminderAction } from '../reminders/reminder-actions.ts';
 import type { QueuedNotification } from '../notifications/notification-queue.ts';
 
 export interface TrellisBotDeps {
@@ -38,6 +40,8 @@ export interface TrellisBotDeps {
   metrics?: Metrics | undefined;
   /** Told whom a turn is from once the roster knows them (the log lines of the request name their school). */
   onIdentified?: ((person: KnownPerson) => void) | undefined;
+  /** Where a channel reports a turn's reply sent (`replied`); without it the job engine's look-up settles each. */
+  replies?: SentReplies | undefined;
 }
 
 /**
@@ -60,6 +64,17 @@ export interface ThreadPlace {
   threadKey: string;
   /** The platform's id for the message that caused this turn; a retried delivery repeats it. */
   messageId: string;
+  /**
+   * Where the channel will post the reply (a Slack DM and thread): given, the reply is saved in the
+   * turn's transaction and the job engine sends it if the channel never reports it sent (`replied`).
+   */
+  replyTo?: { conversation: string; thread?: string | undefined } | undefined;
+}
+
+/** The turn's reply place for the engine: the account that spoke and where the channel replies. */
+function replyToOf(actor: Actor, place: ThreadPlace): InboundTurn['replyTo'] {
+  if (place.replyTo === undefined) return undefined;
+  return { userId: actor.account.userId, conversation: place.replyTo.conversation, ...(place.replyTo.thread === undefined ? {} : { thread: place.replyTo.thread }) };
 }
 
 export type CommandOutcome =
@@ -128,7 +143,25 @@ export class TrellisBot {
   }
 
   #handle(actor: Actor, place: ThreadPlace, input: TurnInput): Promise<TurnResult> {
-    return this.#deps.engine.handle({ tenant: actor.account.tenant, platform: actor.account.platform, threadKey: place.threadKey, personId: actor.person.id, messageId: place.messageId, input });
+    return this.#deps.engine.handle({
+      tenant: actor.account.tenant,
+      platform: actor.account.platform,
+      threadKey: place.threadKey,
+      personId: actor.person.id,
+      messageId: place.messageId,
+      input,
+      replyTo: replyToOf(actor, place),
+    });
+  }
+
+  /**
+   * The channel has posted a turn's reply (`TurnResult.replyKey`): it is settled, and the job that
+   * would have sent it is withdrawn. A failure here is only logged by the caller: the job then
+   * finds the reply on the platform and sends nothing.
+   */
+  async replied(result: Pick<TurnResult, 'replyKey'>): Promise<void> {
+    if (result.replyKey === undefined) return;
+    await this.#deps.replies?.markSent(result.replyKey, this.#deps.clock.now());
   }
 
   /** `/growth …` (or the same words typed): an answer now, or a dialog to start in a new thread. */
@@ -278,6 +311,7 @@ export class TrellisBot {
       messageId: place.messageId,
       input: { kind: 'text', text: start.trigger },
       target: target?.trim() === '' ? undefined : target,
+      replyTo: replyToOf(actor, place),
     });
   }
 
@@ -296,6 +330,53 @@ export class TrellisBot {
     return this.#deps.actions.act(actor, value, this.#deps.clock.now(), detail);
   }
 
+  /**
+   * The one turn flow for what someone says or presses outside a dialog's thread, in every channel:
+   * `/growth …` or the same words typed. An answer now is a reply; a dialog is started in a thread
+   * the channel opens for it (`opener`), in one turn, whose reply follows. Returns the effects for
+   * the channel to render (`render`), which it may do after answering the platform.
+   */
+  async commandFlow(actor: Actor, text: string, messageId: string, opener: ThreadOpener, options: { prefix?: string; inThreadNote?: string } = {}): Promise<Effect[]> {
+    const outcome = await this.command(actor, text, messageId, options);
+    if (outcome.kind === 'reply') return replyEffects(outcome.messages);
+    const target = outcome.target === undefined ? undefined : ((await opener.targetOf?.(outcome.target)) ?? { text: outcome.target.replace(/^@/, '') });
+    return this.#startFlow(actor, { dialogId: outcome.dialogId, trigger: outcome.trigger, title: outcome.title, target }, messageId, opener);
+  }
+
+  /**
+   * The same flow for a reminder's or home button (`act`'s values, or a command word such as
+   * `overdue`): an answer, a form to ask first (`ask-form`, answered back through `act` with
+   * `detail`), or a dialog started in a thread the channel opens.
+   */
+  async actFlow(actor: Actor, value: string, messageId: string, opener: ThreadOpener, detail?: { reason?: string | undefined; until?: string | undefined }): Promise<Effect[]> {
+    if (!isReminderAction(value)) return this.commandFlow(actor, value, messageId, opener, { prefix: '/growth ' });
+    const outcome = await this.act(actor, value, detail);
+    if (outcome.kind === 'reply') return replyEffects(outcome.messages);
+    if (outcome.kind === 'ask') return [{ kind: 'ask-form', message: outcome.message, value }];
+    const target = outcome.targetPersonId === undefined ? undefined : { personId: outcome.targetPersonId };
+    return this.#startFlow(actor, { dialogId: outcome.dialogId, trigger: outcome.trigger, title: this.threadTitle(outcome.dialogId), target }, messageId, opener);
+  }
+
+  /** A message, button or form in a dialog's thread: the turn, and its reply as an effect in that thread. */
+  async messageFlow(actor: Actor, place: ThreadPlace, input: TurnInput): Promise<{ effects: Effect[]; result: TurnResult }> {
+    const result = await this.handleMessage(actor, place, input);
+    return { effects: turnEffects(result, place), result };
+  }
+
+  /** Shows the effects through the channel in order, reporting each saved reply sent once it is shown. */
+  render(effects: readonly Effect[], renderer: EffectRenderer): Promise<void> {
+    return renderEffects(effects, renderer, (reply) => this.replied(reply));
+  }
+
+  /** Opens the dialog's thread through the channel, starts the dialog there and returns what to show. */
+  async #startFlow(actor: Actor, start: { dialogId: string; trigger: string; title: string; target?: DialogTarget | undefined }, messageId: string, opener: ThreadOpener): Promise<Effect[]> {
+    const place = await opener.openThread({ dialogId: start.dialogId, title: start.title, messageId });
+    const result = await this.startDialog(actor, place, { trigger: start.trigger, target: start.target });
+    // A retried request started it already, and its thread has its replies.
+    if (result.duplicate) return [];
+    return [{ kind: 'dialog-started', dialogId: start.dialogId, title: start.title, place }, ...turnEffects(result, place)];
+  }
+
   home(person: KnownPerson): Promise<HomeView> {
     return this.#deps.reports.home(person, this.#deps.clock.now());
   }
@@ -311,6 +392,8 @@ export class TrellisBot {
     return this.#dialogs.get(dialogId)?.title;
   }
 }
+
+const replyEffects = (messages: readonly OutgoingMessage[]): Effect[] => (messages.length === 0 ? [] : [{ kind: 'reply', messages }]);
 
 const LEADERS_ONLY = 'Summaries are for senior leaders and the head. If you think you should see them, please ask your Trellis administrator.';
 

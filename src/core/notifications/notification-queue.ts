@@ -10,6 +10,17 @@ export interface Notification {
    * without it, the first channel that reaches the person carries it.
    */
   account?: PlatformAccount | undefined;
+  /**
+   * Where in that account's chat it goes, when not their direct messages with the bot: the
+   * conversation and thread a reply to their own message belongs in (a Slack DM thread).
+   */
+  place?: ReplyPlace | undefined;
+}
+
+/** A conversation (and thread in it) on the account's platform: where a reply to a person's message goes. */
+export interface ReplyPlace {
+  conversation: string;
+  thread?: string | undefined;
 }
 
 /** A notification with its delivery key: the same cause always gives the same key, so it is queued once. */
@@ -31,6 +42,18 @@ export function turnCause(turn: { platform: string; tenant: string; messageId: s
   return `${turn.platform}:${turn.tenant}:${turn.messageId}`;
 }
 
+/** The one key of the reply to an inbound message: `reply:<cause>`, so a retried turn queues no second reply. */
+export function replyKey(cause: string): string {
+  return `reply:${cause}`;
+}
+
+/**
+ * How long the job engine leaves a reply to the channel that is sending it now before it looks
+ * for it on the platform and sends it itself: longer than the patient Slack client's own retries
+ * (about a minute), so a reply still being sent is not sent twice.
+ */
+export const REPLY_GRACE_SECONDS = 120;
+
 /**
  * Where notifications go instead of being sent: each becomes a queued delivery (an outbox row and
  * its delivery job) that the job engine sends through the channel router with the digests' retry,
@@ -39,4 +62,12 @@ export function turnCause(turn: { platform: string; tenant: string; messageId: s
  */
 export interface NotificationQueue {
   queue(notifications: readonly QueuedNotification[], now: Date): Promise<number>;
+  /**
+   * The reply to the person in front of the bot, in the turn's transaction, as one statement: a
+   * queued delivery already marked as being sent (the channel sends it straight after the commit)
+   * whose job waits `REPLY_GRACE_SECONDS`. If the channel's send completes it marks the row sent
+   * (`SentReplies`); if not (the process died, Slack failed), the job looks it up on the platform
+   * and sends it then, so it arrives once. A key already queued is left alone; returns whether it was new.
+   */
+  queueReply(reply: QueuedNotification & { account: PlatformAccount }, now: Date): Promise<boolean>;
 }

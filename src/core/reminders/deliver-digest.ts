@@ -1,3 +1,4 @@
+import type { ReplyPlace } from '../notifications/notification-queue.ts';
 import type { AccessGuard, } from '../access/access-guard.ts';
 import type { PlatformAccount } from '../bot/bot-ports.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
@@ -81,9 +82,9 @@ export async function deliverQueuedDigest(deps: DeliveryDeps, job: QueuedJob, at
 export async function deliverQueuedNotification(deps: DeliveryDeps, job: QueuedJob, attempt: Attempt): Promise<DeliveryStep> {
   const notification = await deps.outbox.claimNotification(job.id, deps.clock.now());
   if (notification === undefined || notification.status !== 'pending') return { step: 'done', outcome: 'not-pending' };
-  const { account, messages, key } = notification;
+  const { account, place, messages, key } = notification;
   return deliverRow(deps, attempt, notification, true, (recipient) =>
-    account === undefined ? deps.messenger.sendMessages(recipient, messages, key) : deps.messenger.sendToAccount(recipient.id, account, messages, key),
+    account === undefined ? deps.messenger.sendMessages(recipient, messages, key) : deps.messenger.sendToAccount(recipient.id, account, messages, key, place),
   );
 }
 
@@ -143,6 +144,8 @@ interface ClaimedRow {
   sendingSince?: Date | undefined;
   /** The one account it goes to, when it was queued for one. */
   account?: PlatformAccount | undefined;
+  /** Where in that account's chat (a reply's thread). */
+  place?: ReplyPlace | undefined;
 }
 
 /**
@@ -167,7 +170,7 @@ async function deliverRow(
   }
   const recipient = { id: person.id, email: person.email, fullName: person.fullName };
   // An earlier attempt died between sending and recording it: ask the platform before sending again.
-  if (row.sendingSince !== undefined && (await alreadyDelivered(deps.deliverer, { key: row.key, recipient, account: row.account }, row.sendingSince))) {
+  if (row.sendingSince !== undefined && (await alreadyDelivered(deps.deliverer, { key: row.key, recipient, account: row.account, place: row.place }, row.sendingSince))) {
     await onDelivered?.();
     const marked = await deps.outbox.markSent(row.id, deps.clock.now());
     return { step: 'done', outcome: marked ? 'sent' : 'not-pending' };

@@ -1,3 +1,4 @@
+import type { ReplyPlace } from '../notifications/notification-queue.ts';
 import type { PlatformAccount } from '../bot/bot-ports.ts';
 import type { OutgoingMessage } from '../conversations/engine/outgoing-message.ts';
 import type { IsoDate } from '../calendar/iso-date.ts';
@@ -78,6 +79,8 @@ export interface QueuedNotificationRow {
   messages: OutgoingMessage[];
   /** The one account it must reach, when it was queued for one (see Notification). */
   account?: PlatformAccount | undefined;
+  /** Where in that account's chat (a reply's conversation and thread). */
+  place?: ReplyPlace | undefined;
 }
 
 /** What an outbox row delivers: a day's digest, the head's dead-letter notice, or a notification from a turn. */
@@ -186,6 +189,8 @@ export interface DeliveryLookup {
   recipient: DigestRecipient;
   /** The one account it was sent to, when it was queued for one (see Notification): looked up there. */
   account?: PlatformAccount | undefined;
+  /** And where in that account's chat (a reply's thread): looked up there. */
+  place?: ReplyPlace | undefined;
 }
 
 export interface DigestDelivery {
@@ -221,5 +226,5 @@ export interface Deliverer {
 export interface MessageSender {
   sendMessages(recipient: DigestRecipient, messages: readonly OutgoingMessage[], key: string): Promise<DeliveryResult>;
   /** The same, over that one account of theirs only (not whichever channel reaches them first). */
-  sendToAccount(personId: string, account: PlatformAccount, messages: readonly OutgoingMessage[], key: string): Promise<DeliveryResult>;
+  sendToAccount(personId: string, account: PlatformAccount, messages: readonly OutgoingMessage[], key: string, place?: ReplyPlace): Promise<DeliveryResult>;
 }

@@ -1,3 +1,5 @@
+import type { OutgoingMessage } from '../conversations/engine/outgoing-message.ts';
+
 /** Why a record was destroyed: its retention period ran out (003 §14.3, 004 §11.2), or its person asked (002 §44). */
 export type DestroyReason = 'retention' | 'request';
 
@@ -13,6 +15,18 @@ export interface DestroyRequest {
   /** Work out what would go and change nothing. */
   dryRun: boolean;
   now: Date;
+  /**
+   * A real run's message to the school's active heads when anything went: queued as notifications
+   * under `cause` in the deletion's own transaction, so the records go exactly when the heads'
+   * summary is queued (a cause queued before, on a second run the same day, is left alone).
+   */
+  tellHeads?: { cause: string; message(destroyed: DestroyedRecords): OutgoingMessage[] } | undefined;
+}
+
+/** What a destroying run did: the records that went, and the heads it queued the summary for. */
+export interface DestroyOutcome {
+  destroyed: DestroyedRecords;
+  told: { id: string; fullName: string }[];
 }
 
 export interface DestroyedRecords {
@@ -30,7 +44,5 @@ export interface DestroyedRecords {
  * record without its content, in one transaction (src/storage/prisma/prisma-retention-store.ts).
  */
 export interface RetentionStore {
-  destroyExpired(request: DestroyRequest): Promise<DestroyedRecords>;
-  /** The school's active heads, who are told what was destroyed. */
-  headsOf(schoolId: string): Promise<{ id: string; fullName: string }[]>;
+  destroyExpired(request: DestroyRequest): Promise<DestroyOutcome>;
 }

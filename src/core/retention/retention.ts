@@ -1,6 +1,5 @@
 import { londonDateOf } from '../calendar/london-time.ts';
 import { academicYearLabel } from '../calendar/term-dates.ts';
-import { keyNotifications, type NotificationQueue } from '../notifications/notification-queue.ts';
 import { say } from '../conversations/engine/outgoing-message.ts';
 import type { Policy } from '../policy/policy-schema.ts';
 import { recordTableTitle } from '../records/record-tables.ts';
@@ -47,7 +46,7 @@ export interface RetentionResult {
   destroyed: DestroyedRecords;
   /** What the head is told, or undefined when nothing went (nobody is messaged about nothing). */
   message?: string | undefined;
-  /** Who should be sent `message`: the school's heads. */
+  /** The school's heads, sent `message` (queued with the deletions); none for a dry run, a person's own request, or nothing gone. */
   tell: { id: string; fullName: string }[];
 }
 
@@ -74,8 +73,13 @@ async function destroyFor(deps: RetentionDeps, school: School, options: { dryRun
   const now = deps.clock.now();
   const through = expiredThroughYear(londonDateOf(now), retentionYearsOf(school.policy));
   const rule = retentionRule(school.policy);
-  const destroyed = await deps.store.destroyExpired({ schoolId: school.id, expiredThroughYear: through, rule, reason: options.reason, personId: options.personId, dryRun: options.dryRun, now });
-  const tell = destroyed.total === 0 || options.dryRun || options.reason === 'request' ? [] : await deps.store.headsOf(school.id);
+  // The heads hear of a school's retention run (not of one person's own request), queued with the
+  // deletions; the key carries the day, so a second run that day queues nothing more.
+  const tellHeads =
+    options.reason === 'retention'
+      ? { cause: `retention:${school.slug}:${londonDateOf(now)}`, message: (destroyed: DestroyedRecords) => [say(retentionMessage({ schoolName: school.name, expiredThroughYear: through, rule, dryRun: false, destroyed }))] }
+      : undefined;
+  const { destroyed, told: tell } = await deps.store.destroyExpired({ schoolId: school.id, expiredThroughYear: through, rule, reason: options.reason, personId: options.personId, dryRun: options.dryRun, now, tellHeads });
   return {
     school: school.slug,
     schoolName: school.name,
@@ -103,18 +107,9 @@ export function retentionMessage(input: { schoolName: string; expiredThroughYear
 }
 
 /**
- * The daily job: one retention run over every school, each head sent what went. The schedule
- * calls it once a day (a retried day sends nothing twice: the message key carries the date).
+ * The daily job: one retention run over every school, each head told what went (queued in the
+ * deletion's transaction; a retried day queues nothing twice, since the message key carries the date).
  */
-export async function dailyRetention(deps: RetentionDeps & { notifications: NotificationQueue; listSchoolSlugs(): Promise<string[]> }): Promise<RetentionResult[]> {
-  const results = await runRetention(deps, await deps.listSchoolSlugs(), { dryRun: false });
-  const now = deps.clock.now();
-  const today = londonDateOf(now);
-  for (const result of results) {
-    const message = result.message;
-    if (message === undefined) continue;
-    // Queued for the job engine to deliver like any notification; the key carries the date.
-    await deps.notifications.queue(keyNotifications(`retention:${result.school}:${today}`, result.tell.map((head) => ({ personId: head.id, messages: [say(message)] }))), now);
-  }
-  return results;
+export async function dailyRetention(deps: RetentionDeps & { listSchoolSlugs(): Promise<string[]> }): Promise<RetentionResult[]> {
+  return runRetention(deps, await deps.listSchoolSlugs(), { dryRun: false });
 }

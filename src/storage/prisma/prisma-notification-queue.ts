@@ -1,7 +1,10 @@
 import { londonDateOf } from '../../core/calendar/london-time.ts';
-import type { NotificationQueue, QueuedNotification } from '../../core/notifications/notification-queue.ts';
+import type { PlatformAccount } from '../../core/bot/bot-ports.ts';
+import type { SentReplies } from '../../core/bot/bot-ports.ts';
+import { type NotificationQueue, type QueuedNotification, REPLY_GRACE_SECONDS } from '../../core/notifications/notification-queue.ts';
+import { DELIVERY_MAX_ATTEMPTS } from '../../core/reminders/deliver-digest.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
-import { queueDeliveryJobs } from '../jobs/delivery-jobs.ts';
+import { JOB, queueDeliveryJobs } from '../jobs/delivery-jobs.ts';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
@@ -24,6 +27,27 @@ export async function queueNotificationRows(tx: Tx, notifications: readonly Queu
   return created.length;
 }
 
+/**
+ * A turn's reply as one statement in the turn's transaction: the `notification` row (its place
+ * in the payload), already marked as being sent (`sending_since`, since the channel sends it
+ * straight after the commit, so any later attempt looks it up on the platform first), and its
+ * delivery job, due after the grace period. A key already there is left alone. True when new.
+ */
+export async function queueReplyRow(tx: Tx, reply: QueuedNotification & { account: PlatformAccount }, now: Date): Promise<boolean> {
+  const payload = JSON.stringify({ type: 'notification', date: londonDateOf(now), messages: reply.messages, account: reply.account, ...(reply.place === undefined ? {} : { place: reply.place }) });
+  const [queued] = await tx.$queryRaw<{ jobs: number }[]>`
+    WITH created AS (
+      INSERT INTO nudge_outbox (id, key, recipient_id, payload, status, attempts, not_before, sending_since, created_at, updated_at)
+      VALUES (gen_random_uuid(), ${reply.key}, ${reply.personId}::uuid, ${payload}::jsonb, 'pending', 0, ${now}, ${now}, now(), now())
+      ON CONFLICT (key) DO NOTHING RETURNING id, key, recipient_id
+    )
+    SELECT count(graphile_worker.add_job(${JOB.deliverNotification}, json_build_object('id', c.id, 'school', s.slug), job_key := c.key,
+      run_at := now() + make_interval(secs => ${REPLY_GRACE_SECONDS}::int), flags := ARRAY['school:' || s.slug],
+      max_attempts := ${DELIVERY_MAX_ATTEMPTS}::int, job_key_mode := 'unsafe_dedupe'))::int AS jobs
+    FROM created c JOIN people p ON p.id = c.recipient_id JOIN schools s ON s.id = p.school_id`;
+  return (queued?.jobs ?? 0) > 0;
+}
+
 /** The queue inside a transaction someone else opened (a conversation turn's). */
 export class PrismaTransactionNotificationQueue implements NotificationQueue {
   readonly #tx: Tx;
@@ -34,6 +58,10 @@ export class PrismaTransactionNotificationQueue implements NotificationQueue {
 
   queue(notifications: readonly QueuedNotification[], now: Date): Promise<number> {
     return queueNotificationRows(this.#tx, notifications, now);
+  }
+
+  queueReply(reply: QueuedNotification & { account: PlatformAccount }, now: Date): Promise<boolean> {
+    return queueReplyRow(this.#tx, reply, now);
   }
 }
 
@@ -48,5 +76,30 @@ export class PrismaNotificationQueue implements NotificationQueue {
   queue(notifications: readonly QueuedNotification[], now: Date): Promise<number> {
     if (notifications.length === 0) return Promise.resolve(0);
     return this.#prisma.$transaction((tx) => queueNotificationRows(tx, notifications, now));
+  }
+
+  queueReply(reply: QueuedNotification & { account: PlatformAccount }, now: Date): Promise<boolean> {
+    return this.#prisma.$transaction((tx) => queueReplyRow(tx, reply, now));
+  }
+}
+
+/**
+ * A reply the channel has posted: its row sent and its waiting job removed, in one statement, off
+ * the person's path (after the reply is in their chat). A job already running finds the row sent.
+ */
+export class PrismaSentReplies implements SentReplies {
+  readonly #prisma: PrismaClient;
+
+  constructor(prisma: PrismaClient) {
+    this.#prisma = prisma;
+  }
+
+  async markSent(key: string, at: Date): Promise<void> {
+    await this.#prisma.$queryRaw`
+      WITH sent AS (
+        UPDATE nudge_outbox SET status = 'sent', sent_at = ${at}, sending_since = NULL, last_error = NULL, updated_at = now()
+        WHERE key = ${key} AND status = 'pending' RETURNING key
+      )
+      SELECT count(graphile_worker.remove_job(sent.key))::int AS removed FROM sent`;
   }
 }

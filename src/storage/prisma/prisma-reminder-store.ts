@@ -265,6 +265,7 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
       sendingSince: row.previous ?? undefined,
       messages: payload.messages as OutgoingMessage[],
       account: payload.account,
+      place: payload.place,
     };
   }
 
@@ -511,6 +512,7 @@ const NotificationPayloadSchema = z.object({
   date: z.string(),
   messages: z.array(z.looseObject({ type: z.enum(['text', 'choices', 'form', 'summary']) })),
   account: z.object({ platform: z.enum(['slack', 'teams', 'local']), tenant: z.string(), userId: z.string() }).optional(),
+  place: z.object({ conversation: z.string(), thread: z.string().optional() }).optional(),
 });
 
 // Stored rows are read back, not trusted: a payload written by an older version fails loudly here.

@@ -1,6 +1,8 @@
-import type { DestroyedRecords, DestroyRequest, RetentionStore } from '../../core/retention/retention-ports.ts';
+import { keyNotifications } from '../../core/notifications/notification-queue.ts';
+import type { DestroyedRecords, DestroyOutcome, DestroyRequest, RetentionStore } from '../../core/retention/retention-ports.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
+import { queueNotificationRows } from './prisma-notification-queue.ts';
 import { identifier } from './prisma-records-store.ts';
 
 type Tx = Prisma.TransactionClient;
@@ -68,22 +70,24 @@ export class PrismaRetentionStore implements RetentionStore {
     this.#prisma = prisma;
   }
 
-  async headsOf(schoolId: string): Promise<{ id: string; fullName: string }[]> {
-    return this.#prisma.person.findMany({ where: { schoolId, role: 'headteacher', active: true }, select: { id: true, fullName: true }, orderBy: { fullName: 'asc' } });
-  }
-
-  async destroyExpired(request: DestroyRequest): Promise<DestroyedRecords> {
+  async destroyExpired(request: DestroyRequest): Promise<DestroyOutcome> {
     try {
       return await this.#prisma.$transaction(
         async (tx) => {
           const destroyed = await destroyIn(tx, request);
           if (request.dryRun) throw new DryRun(destroyed);
-          return destroyed;
+          const { tellHeads } = request;
+          if (tellHeads === undefined || destroyed.total === 0) return { destroyed, told: [] };
+          // The heads' summary is queued in this transaction: it exists exactly when the records are gone.
+          const told = await tx.person.findMany({ where: { schoolId: request.schoolId, role: 'headteacher', active: true }, select: { id: true, fullName: true }, orderBy: { fullName: 'asc' } });
+          const messages = tellHeads.message(destroyed);
+          await queueNotificationRows(tx, keyNotifications(tellHeads.cause, told.map((head) => ({ personId: head.id, messages }))), request.now);
+          return { destroyed, told };
         },
         { timeout: 120_000 },
       );
     } catch (error) {
-      if (error instanceof DryRun) return error.destroyed;
+      if (error instanceof DryRun) return { destroyed: error.destroyed, told: [] };
       throw error;
     }
   }

@@ -11,7 +11,6 @@ import { dailyRetention, deleteMyExpiredRecords, expiredThroughYear, retentionYe
 import { fixedClock } from '../../../src/core/time/clock.ts';
 import { messageText } from '../../../src/core/conversations/engine/outgoing-message.ts';
 import { PrismaRetentionStore } from '../../../src/storage/prisma/prisma-retention-store.ts';
-import { PrismaNotificationQueue } from '../../../src/storage/prisma/prisma-notification-queue.ts';
 import { PrismaSchoolRepository } from '../../../src/storage/prisma/prisma-school-repository.ts';
 import { queuedNotifications } from '../../support/queued-notifications.ts';
 import { runTrellisWith } from '../../support/run-cli.ts';
@@ -112,7 +111,7 @@ describe('retention (003 §14.3, 004 §11.2)', () => {
     expect(result?.tell).toEqual([]);
   });
 
-  it('003 §14.3, 004 §11.2: records 7 years old are deleted for real, records 5 years old and other schools’ records stay, and nothing else changes', async () => {
+  it('003 §14.3, 004 §11.2: records 7 years old are deleted for real, records 5 years old and other schools’ records stay, the head’s summary is queued in the deleting transaction, and nothing else changes', async () => {
     const before = await countEveryTable();
     const [result] = await runRetention(deps, ['penwith'], { dryRun: false });
     const after = await countEveryTable();
@@ -123,7 +122,14 @@ describe('retention (003 §14.3, 004 §11.2)', () => {
       if (delta !== 0) changed[table] = delta;
     }
     const logged = Object.values(gone).reduce((a, b) => a + b, 0);
-    expect(changed).toEqual({ ...gone, deletion_log: -logged });
+    // One outbox row more than went: the head's summary, queued with the deletions.
+    expect(changed).toEqual({ ...gone, nudge_outbox: (gone.nudge_outbox ?? 0) - 1, deletion_log: -logged });
+    // Written by the very transaction that deleted the records (one PostgreSQL transaction id for both).
+    const [writers] = await db.prisma.$queryRaw<{ log: string[]; summary: string[] }[]>`
+      SELECT (SELECT array_agg(DISTINCT xmin::text) FROM deletion_log WHERE school_id = ${ids.school}::uuid) AS log,
+        (SELECT array_agg(DISTINCT xmin::text) FROM nudge_outbox WHERE key LIKE 'notify:retention:penwith:%') AS summary`;
+    expect(writers?.summary).toHaveLength(1);
+    expect(writers?.log).toEqual(writers?.summary);
     for (const seeded of recent) {
       for (const [table, rows] of Object.entries(seeded)) {
         const [row] = await db.prisma.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM "${table}" WHERE id = ANY($1::uuid[])`, rows);
@@ -194,12 +200,11 @@ describe('retention (003 §14.3, 004 §11.2)', () => {
     await db.prisma.cycle.create({
       data: { schoolId: elsewhere.id, personId: ids.other, academicYear: 2018, startsOn: new Date('2018-09-01'), endsOn: new Date('2019-08-31') },
     });
-    const notifications = new PrismaNotificationQueue(db.prisma);
-    const results = await dailyRetention({ ...deps, notifications, listSchoolSlugs: async () => ['penwith', 'elsewhere'] });
+    const results = await dailyRetention({ ...deps, listSchoolSlugs: async () => ['penwith', 'elsewhere'] });
     expect(results.map((r) => r.destroyed.total)).toEqual([0, expect.any(Number)]);
     // Queued for the job engine like any notification, keyed by school and day: a second run the same day queues nothing more.
-    await dailyRetention({ ...deps, notifications, listSchoolSlugs: async () => ['penwith', 'elsewhere'] });
-    const sent = await queuedNotifications(db.prisma, 'notify:retention:');
+    await dailyRetention({ ...deps, listSchoolSlugs: async () => ['penwith', 'elsewhere'] });
+    const sent = await queuedNotifications(db.prisma, 'notify:retention:elsewhere:');
     expect(sent).toHaveLength(1);
     expect(messageText(sent[0]!.messages[0]!)).toMatch(/^elsewhere Academy: 1 record from 2019\/20 and earlier was destroyed, belonging to 1 person\./);
     expect(sent[0]?.key).toMatch(/^notify:retention:elsewhere:2026-11-30:/);

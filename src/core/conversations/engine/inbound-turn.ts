@@ -29,5 +29,11 @@ export const InboundTurnSchema = z.strictObject({
    * or e-mail typed. It answers the dialog's "whose…?" question in the same turn.
    */
   target: z.string().trim().min(1).optional(),
+  /**
+   * Where the channel posts the turn's reply (the person's chat account, and the conversation and
+   * thread): given, the reply is queued durably in the turn's transaction (`TurnResult.replyKey`),
+   * so a process that dies between the commit and the send still delivers it, once.
+   */
+  replyTo: z.strictObject({ userId: z.string().min(1), conversation: z.string().min(1), thread: z.string().min(1).optional() }).optional(),
 });
 export type InboundTurn = z.infer<typeof InboundTurnSchema>;

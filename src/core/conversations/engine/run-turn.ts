@@ -2,7 +2,7 @@ import { londonDateOf } from '../../calendar/london-time.ts';
 import { type Policy, PolicySchema } from '../../policy/policy-schema.ts';
 import type { Clock } from '../../time/clock.ts';
 import type { ConversationStore, ConversationTransaction, DialogPerson, ThreadRef } from '../conversation-ports.ts';
-import { keyNotifications, turnCause } from '../../notifications/notification-queue.ts';
+import { keyNotifications, replyKey, turnCause } from '../../notifications/notification-queue.ts';
 import { type Command, FORM_CHOICE, inputText, parseCommand } from './commands.ts';
 import type { DialogDefinition, DialogEnv, Notification, OpenDialog } from './define-dialog.ts';
 import { type DialogState, type DiscardAction, parseDialogState, resolveStep, SUMMARY_STEP } from './dialog-state.ts';
@@ -24,6 +24,12 @@ export interface TurnResult {
   conversation?: { dialogId: string; step: string; status: DialogState['status'] } | undefined;
   /** A submitted form's refused fields: field id → why. The rest of the form was saved. */
   fieldErrors?: Record<string, string> | undefined;
+  /**
+   * The key of the reply queued in the turn's transaction (when the turn said where to reply):
+   * the channel sends `messages` carrying it and then reports them sent (`TrellisBot.replied`);
+   * if it never does, the job engine delivers them.
+   */
+  replyKey?: string | undefined;
 }
 
 export interface EngineOptions {
@@ -84,49 +90,60 @@ export class ConversationEngine {
     return this.#store.transaction(async (tx) => {
       const claimed = await tx.claimInbound(turnInput.tenant, turnInput.platform, turnInput.messageId);
       if (!claimed) return { messages: [], duplicate: true };
-      const person = await tx.reads.person(turnInput.personId);
-      if (person === undefined) {
-        return { messages: [say('I can’t find you on your school’s staff list yet. Please ask your Trellis administrator to add you.')], duplicate: false };
-      }
-      const policy = this.#policyOf(person);
-      if (policy === undefined) {
-        return { messages: [say('Your school’s growth policy can’t be read at the moment, so I can’t start anything. Please tell your Trellis administrator.')], duplicate: false };
-      }
-      const now = this.#clock.now();
-      const turn: Turn = {
-        tx,
-        thread: { tenant: turnInput.tenant, threadKey: turnInput.threadKey, platform: turnInput.platform, personId: turnInput.personId },
-        env: { person, policy, today: londonDateOf(now), now, reads: tx.reads },
-        input: turnInput.input,
-        target: turnInput.target,
-        out: [],
-        notifications: [],
-      };
-      const row = await tx.loadConversation(turnInput.tenant, turnInput.threadKey);
-      // A thread belongs to whoever opened it: a forged thread key, or a button naming someone
-      // else's thread, is answered and changes nothing (the state is not even re-saved).
-      if (row?.personId !== undefined && row.personId !== turnInput.personId) return { messages: [say(NOT_YOUR_THREAD)], duplicate: false };
-      const stored = row === undefined ? undefined : parseDialogState(row);
-      const live = stored !== undefined && (stored.status === 'active' || stored.status === 'paused') ? stored : undefined;
-      const dialog = live === undefined ? undefined : this.#dialogs.get(live.dialogId);
-      const movedAway = stored?.status === 'moved' && this.#findTrigger(inputText(turn.input)) === undefined ? stored : undefined;
-      if (movedAway !== undefined) {
-        const title = this.#dialogs.get(movedAway.dialogId)?.title.toLowerCase() ?? 'conversation';
-        turn.out.push(say(`Your ${title} carries on in the thread where you last started it — reply there. (Type \`${this.#dialogs.get(movedAway.dialogId)?.triggers[0] ?? 'help'}\` here to bring it back to this thread.)`));
-        return { messages: turn.out, duplicate: false, conversation: undefined };
-      }
-      const state = live !== undefined && dialog !== undefined ? await this.#continue(turn, dialog, live) : await this.#idle(turn);
-      if (state !== undefined) await tx.saveConversation(turn.thread, state);
-      if (state !== undefined && state.status !== 'cancelled') await turn.opened?.shown?.(state.values);
-      // Keyed by the inbound message: a turn delivered again was claimed above and queues nothing twice.
-      await tx.notifications.queue(keyNotifications(turnCause(turnInput), turn.notifications), now);
-      return {
-        messages: turn.out,
-        duplicate: false,
-        conversation: state === undefined ? undefined : { dialogId: state.dialogId, step: state.step, status: state.status },
-        ...(turn.fieldErrors === undefined ? {} : { fieldErrors: turn.fieldErrors }),
-      };
+      const result = await this.#apply(tx, turnInput);
+      const { replyTo } = turnInput;
+      if (replyTo === undefined || result.messages.length === 0) return result;
+      // The reply is saved with the turn: whatever happens to the send after the commit, it is not lost.
+      const key = replyKey(turnCause(turnInput));
+      const account = { platform: turnInput.platform, tenant: turnInput.tenant, userId: replyTo.userId };
+      await tx.notifications.queueReply({ key, personId: turnInput.personId, account, place: { conversation: replyTo.conversation, thread: replyTo.thread }, messages: result.messages }, this.#clock.now());
+      return { ...result, replyKey: key };
     });
+  }
+
+  async #apply(tx: ConversationTransaction, turnInput: InboundTurn): Promise<TurnResult> {
+    const person = await tx.reads.person(turnInput.personId);
+    if (person === undefined) {
+      return { messages: [say('I can’t find you on your school’s staff list yet. Please ask your Trellis administrator to add you.')], duplicate: false };
+    }
+    const policy = this.#policyOf(person);
+    if (policy === undefined) {
+      return { messages: [say('Your school’s growth policy can’t be read at the moment, so I can’t start anything. Please tell your Trellis administrator.')], duplicate: false };
+    }
+    const now = this.#clock.now();
+    const turn: Turn = {
+      tx,
+      thread: { tenant: turnInput.tenant, threadKey: turnInput.threadKey, platform: turnInput.platform, personId: turnInput.personId },
+      env: { person, policy, today: londonDateOf(now), now, reads: tx.reads },
+      input: turnInput.input,
+      target: turnInput.target,
+      out: [],
+      notifications: [],
+    };
+    const row = await tx.loadConversation(turnInput.tenant, turnInput.threadKey);
+    // A thread belongs to whoever opened it: a forged thread key, or a button naming someone
+    // else's thread, is answered and changes nothing (the state is not even re-saved).
+    if (row?.personId !== undefined && row.personId !== turnInput.personId) return { messages: [say(NOT_YOUR_THREAD)], duplicate: false };
+    const stored = row === undefined ? undefined : parseDialogState(row);
+    const live = stored !== undefined && (stored.status === 'active' || stored.status === 'paused') ? stored : undefined;
+    const dialog = live === undefined ? undefined : this.#dialogs.get(live.dialogId);
+    const movedAway = stored?.status === 'moved' && this.#findTrigger(inputText(turn.input)) === undefined ? stored : undefined;
+    if (movedAway !== undefined) {
+      const title = this.#dialogs.get(movedAway.dialogId)?.title.toLowerCase() ?? 'conversation';
+      turn.out.push(say(`Your ${title} carries on in the thread where you last started it — reply there. (Type \`${this.#dialogs.get(movedAway.dialogId)?.triggers[0] ?? 'help'}\` here to bring it back to this thread.)`));
+      return { messages: turn.out, duplicate: false, conversation: undefined };
+    }
+    const state = live !== undefined && dialog !== undefined ? await this.#continue(turn, dialog, live) : await this.#idle(turn);
+    if (state !== undefined) await tx.saveConversation(turn.thread, state);
+    if (state !== undefined && state.status !== 'cancelled') await turn.opened?.shown?.(state.values);
+    // Keyed by the inbound message: a turn delivered again was claimed above and queues nothing twice.
+    await tx.notifications.queue(keyNotifications(turnCause(turnInput), turn.notifications), now);
+    return {
+      messages: turn.out,
+      duplicate: false,
+      conversation: state === undefined ? undefined : { dialogId: state.dialogId, step: state.step, status: state.status },
+      ...(turn.fieldErrors === undefined ? {} : { fieldErrors: turn.fieldErrors }),
+    };
   }
 
   /** Nothing active in the thread: start a dialog, or explain what can be started. */

@@ -222,6 +222,8 @@ export class FakeSlack {
         return ok({ channel: body.channel, ts: this.#nextTs() });
       case 'conversations.history':
         return this.#history(body);
+      case 'conversations.replies':
+        return this.#history(body, String(body.ts));
       case 'chat.update':
         return ok({ channel: body.channel, ts: body.ts });
       case 'chat.postEphemeral':
@@ -242,13 +244,13 @@ export class FakeSlack {
   }
 
   /**
-   * A channel's top-level messages newest first, from what was posted to it: those after `oldest`,
+   * A channel's top-level messages (or, for conversations.replies, one thread's replies) newest first, from what was posted to it: those after `oldest`,
    * `limit` a page with a cursor, and their metadata only with `include_all_metadata` (as Slack does).
    */
-  #history(body: Record<string, unknown>): { status: number; payload: unknown } {
+  #history(body: Record<string, unknown>, thread?: string): { status: number; payload: unknown } {
     const oldest = Number(body.oldest ?? 0);
     const posted = this.calls
-      .filter((call) => call.method === 'chat.postMessage' && call.response.ok === true && call.body.channel === body.channel && call.body.thread_ts === undefined && Number(call.response.ts) > oldest)
+      .filter((call) => call.method === 'chat.postMessage' && call.response.ok === true && call.body.channel === body.channel && call.body.thread_ts === thread && Number(call.response.ts) > oldest)
       .reverse();
     const start = Number(body.cursor ?? 0);
     const limit = Number(body.limit ?? 100);

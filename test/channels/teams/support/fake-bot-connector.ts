@@ -25,6 +25,8 @@ export class FakeBotConnector {
   readonly members = new Map<string, string>();
   /** Conversations whose user removed the app: every send answers 403 MessageWritesBlocked. */
   readonly blocked = new Set<string>();
+  /** Conversations whose sends answer 500 and are not done (the Bot Connector having an outage). */
+  readonly failing = new Set<string>();
   /** Conversation → how many sends to refuse with 429 before accepting. */
   readonly throttle = new Map<string, number>();
   url = '';
@@ -79,6 +81,7 @@ export class FakeBotConnector {
     if (request.method === 'POST' && send) {
       const conversationId = send[1]!;
       if (this.blocked.has(conversationId)) return { status: 403, body: { error: { code: 'MessageWritesBlocked', message: 'Thread is blocked' } } };
+      if (this.failing.has(conversationId)) return { status: 500, body: { error: { code: 'ServiceError' } } };
       const refusals = this.throttle.get(conversationId) ?? 0;
       if (refusals > 0) {
         this.throttle.set(conversationId, refusals - 1);
