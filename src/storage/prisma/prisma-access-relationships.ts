@@ -31,6 +31,14 @@ export class PrismaPeopleFacts implements PeopleFacts {
       OR EXISTS (SELECT 1 FROM reviewer_assignments x WHERE x.reviewee_id = p.id AND x.reviewer_id = ${viewerId}::uuid))`);
   }
 
+  closeToViewer(viewerId: string, schoolId: string): Promise<SubjectFacts[]> {
+    return this.#facts(Prisma.sql`(p.id = ${viewerId}::uuid OR (p.school_id = ${schoolId}::uuid AND (
+      p.line_manager_id = ${viewerId}::uuid OR p.role = 'headteacher'
+      OR EXISTS (SELECT 1 FROM reviewer_assignments x WHERE x.reviewee_id = p.id AND x.reviewer_id = ${viewerId}::uuid)
+      OR EXISTS (SELECT 1 FROM access_grants g WHERE g.subject_id = p.id AND g.requester_id = ${viewerId}::uuid)
+      OR p.id = (SELECT o.id FROM people o WHERE o.school_id = ${schoolId}::uuid ORDER BY o.id LIMIT 1))))`);
+  }
+
   namedInSchoolOf(viewerId: string, name: string): Promise<SubjectFacts[]> {
     const wanted = name.trim().replace(/^@/, '').toLowerCase();
     if (wanted === '') return Promise.resolve([]);
