@@ -91,6 +91,10 @@ describe('a sweep’s statements and rows read do not grow with the staff (set-b
     expect(busy.map((t) => t.result.queuedDigests)).toEqual([20, 200]);
     expect(busy.map((t) => t.obligationsRead)).toEqual([20, 200]);
     expect(busy[1]!.statements).toBe(busy[0]!.statements);
+    // Held appeal meetings (002 §17), the mark, the head, one page (obligations, then the people’s facts),
+    // one insert of every reminder, then digest assembly: the digests, the reminders they carry
+    // marked by key, and every digest's delivery job in one batch; then the mark is written.
+    expect(busy.map((t) => t.statements)).toEqual([10, 10]);
     // Five minutes later nothing has changed: held appeal meetings (002 §17), one statement to see
     // that nothing else changed, the head, one empty page, the mark.
     expect(idle.map((t) => t.obligationsRead)).toEqual([0, 0]);
