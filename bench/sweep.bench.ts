@@ -41,6 +41,8 @@ const FAKE_SLACK_TEAM = 'T123ABC456';
 const RUNS = Number(process.env.BENCH_SWEEP_RUNS ?? 3);
 /** Jobs at once in the worker, as the server runs them (its default concurrency). */
 const WORKERS = Number(process.env.BENCH_SWEEP_WORKERS ?? 4);
+/** BENCH_SWEEP_DELIVER=0 leaves delivery out (minutes at 10k), to measure the sweep alone. */
+const DELIVER = process.env.BENCH_SWEEP_DELIVER !== '0';
 const at = londonInstant('2026-10-15', '16:00');
 const terms = parseTermDates(readFileSync(new URL('../config/terms/england-2026-28.yaml', import.meta.url), 'utf8'), 'england-2026-28.yaml');
 if (!terms.ok) throw new Error('bad bench terms');
@@ -77,6 +79,7 @@ try {
     const statements = { busy: 0, delivering: 0, idle: 0 };
     let outboxRows = 0;
     let idleCalls = '';
+    let busyCalls = '';
     let delivered = 0;
     for (let run = 0; run < RUNS; run++) {
       await prisma.$executeRaw`DELETE FROM nudge_outbox o USING people p WHERE p.id = o.recipient_id AND p.school_id = ${school.id}::uuid`;
@@ -86,7 +89,9 @@ try {
       fake.calls.length = 0;
 
       let before = counter.statements;
-      const swept = await measured(() => sweepSchool({ reminders, clock: fixedClock(at) }, school));
+      const timedBusy = timedStore(reminders);
+      const swept = await measured(() => sweepSchool({ reminders: timedBusy.store, clock: fixedClock(at) }, school));
+      busyCalls = timedBusy.report();
       busy.push(swept.ms);
       peaks.busy = Math.max(peaks.busy, swept.peakRssMiB);
       statements.busy = counter.statements - before;
@@ -95,6 +100,7 @@ try {
       // The server's worker, as it runs: WORKERS jobs at once, each digest delivered through the router to Slack.
       before = counter.statements;
       const delivery = await measured(async () => {
+        if (!DELIVER) return;
         const worker = await startJobWorker({ databaseUrl: services.database.url, deps: { ...app.jobs, delivery: { ...app.jobs.delivery, outbox: reminders, reminders } }, concurrency: WORKERS, cron: false });
         while ((await pendingDigests(prisma, school.id)) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
         await worker.stop();
@@ -120,7 +126,7 @@ try {
         FROM people p CROSS JOIN generate_series(1, ${Math.max(1, Math.round(outboxRows / staff))}) AS k WHERE p.school_id = ${school.id}::uuid`;
       bareInsert.push(performance.now() - started);
       started = performance.now();
-      await bareDelivery(prisma, school.id, WORKERS);
+      if (DELIVER) await bareDelivery(prisma, school.id, WORKERS);
       bareDeliver.push(performance.now() - started);
       started = performance.now();
       await prisma.$queryRaw`SELECT 1`;
@@ -128,6 +134,7 @@ try {
     }
     const scale = scaleName(staff);
     console.log(`${staff} staff, ${RUNS} runs: ${outboxRows} outbox rows; ${delivered} digests posted to the fake Slack in the last run`);
+    console.log(`  busy sweep, store calls in the last run: ${busyCalls}`);
     console.log(`  idle tick, store calls in the last run: ${idleCalls}`);
     rows.push(
       { bench: 'busy sweep (everyone due a digest)', scale, samples: busy, peakRssMiB: peaks.busy, statements: statements.busy, baselineName: 'one INSERT … SELECT of the same rows', baseline: bareInsert },

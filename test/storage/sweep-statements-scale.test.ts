@@ -91,11 +91,45 @@ describe('a sweep’s statements and rows read do not grow with the staff (set-b
     expect(busy.map((t) => t.result.queuedDigests)).toEqual([20, 200]);
     expect(busy.map((t) => t.obligationsRead)).toEqual([20, 200]);
     expect(busy[1]!.statements).toBe(busy[0]!.statements);
+    // Held appeal meetings (002 §17), the mark, the head, one page (obligations, then the people’s facts),
+    // one insert of every reminder, then digest assembly: the digests, the reminders they carry
+    // marked by key, and every digest's delivery job in one batch; then the mark is written.
+    expect(busy.map((t) => t.statements)).toEqual([10, 10]);
     // Five minutes later nothing has changed: held appeal meetings (002 §17), one statement to see
     // that nothing else changed, the head, one empty page, the mark.
     expect(idle.map((t) => t.obligationsRead)).toEqual([0, 0]);
     expect(idle.map((t) => t.result.queuedReminders + t.result.queuedDigests)).toEqual([0, 0]);
     expect(idle.map((t) => t.statements)).toEqual([5, 5]);
+  });
+
+  it('a queued reminder refers to its obligation and keeps only what the plan decided, so its row is the same small size for any label, and its digest still reads it whole', async () => {
+    const { school, teacherIds } = await seedStaff(5);
+    await db.prisma.obligation.updateMany({ where: { personId: teacherIds[0]!, kind: 'self-reflection' }, data: { label: `Self-reflection ${'with a long label '.repeat(40)}` } });
+    await tick(school, BUSY);
+    const rows = await db.prisma.$queryRaw<{ key: string; obligation_id: string | null; payload: Record<string, unknown>; bytes: number }[]>`
+      SELECT r.key, r.obligation_id::text AS obligation_id, r.payload, pg_column_size(r.payload) AS bytes FROM nudge_outbox r JOIN people p ON p.id = r.recipient_id
+      WHERE p.school_id = ${school.id}::uuid AND r.payload->>'type' = 'reminder'`;
+    expect(rows).toHaveLength(5);
+    for (const row of rows) {
+      expect(row.obligation_id).not.toBeNull();
+      expect(Object.keys(row.payload).sort()).toEqual(['audience', 'digestKey', 'dueOn', 'point', 'scheduledOn', 'sendOn', 'type']);
+      expect(row.bytes).toBeLessThan(250);
+    }
+    const [digest] = await db.prisma.$queryRaw<{ id: string }[]>`SELECT d.id::text AS id FROM nudge_outbox d WHERE d.key = ${`digest:${teacherIds[0]}:${TODAY}`}`;
+    const claimed = await new PrismaReminderStore(db.prisma).claimDigest(digest!.id, BUSY);
+    expect(claimed?.reminders.map((r) => [r.label.slice(0, 20), r.kind, r.point, r.dueOn, r.about.fullName, r.mutable])).toEqual([['Self-reflection with', 'self-reflection', 'due-today', TODAY, 'Teacher 0', true]]);
+  });
+
+  it('a reminder queued before reminders referred to their obligation (a whole copy in its payload) is still read by its digest', async () => {
+    const { school, teacherIds } = await seedStaff(2);
+    await tick(school, BUSY);
+    const [digest] = await db.prisma.$queryRaw<{ id: string }[]>`SELECT d.id::text AS id FROM nudge_outbox d WHERE d.key = ${`digest:${teacherIds[0]}:${TODAY}`}`;
+    const store = new PrismaReminderStore(db.prisma);
+    const [fresh] = (await store.claimDigest(digest!.id, BUSY))!.reminders;
+    // As an older version wrote it: the reminder copied whole, with a label the obligation no longer has.
+    const copy = { ...fresh!, label: 'Self-reflection (as queued)' };
+    await db.prisma.$executeRaw`UPDATE nudge_outbox SET payload = ${JSON.stringify({ type: 'reminder', reminder: copy, digestKey: `digest:${teacherIds[0]}:${TODAY}` })}::jsonb WHERE key = ${fresh!.key}`;
+    expect((await store.claimDigest(digest!.id, BUSY))!.reminders).toEqual([copy]);
   });
 
   it('a tick after one obligation changes reads that one; a change to a person reads the school again', async () => {

@@ -7,6 +7,23 @@ import { type Relationships, relationshipsOn, revieweesAmong, type SubjectFacts 
 export type GuardedRead = { subjectId: string; decision: AccessDecision };
 
 /**
+ * The rule's decisions for a whole school at once: exact ones for the people whose relationships
+ * may name the viewer (`listed`), and one decision that holds for every other person of the school.
+ */
+export interface SchoolAccess {
+  listed: GuardedRead[];
+  everyoneElse: AccessDecision;
+}
+
+/** A school's decisions (AccessGuard.checkSchool) for one person of it. */
+export function decisionFor(access: SchoolAccess, subjectId: string): GuardedRead {
+  return access.listed.find((read) => read.subjectId === subjectId) ?? { subjectId, decision: access.everyoneElse };
+}
+
+/** Stands for "any other person of the school" when the rule is asked about them; never a stored id. */
+const ANYONE_ELSE = 'anyone-else-in-the-school';
+
+/**
  * Applies the one access rule to a read and writes the access log for every read by someone
  * other than the person. Constructed over a transaction's ports where the read runs in one, so
  * the log row commits (or not) with the read.
@@ -58,6 +75,31 @@ export class AccessGuard {
       if (viewer === undefined || subject === undefined) return { subjectId, decision: { allowed: false, why: 'I can’t find that person on your school’s staff list' } };
       return { subjectId, decision: mayRead(viewer, relationshipsOn(subject, on), kind, at, grants) };
     });
+  }
+
+  /**
+   * The rule's decision about every person of a school, without reading every person's facts:
+   * the rule looks at a subject's reviewer, coach, head, deputies, trust leaders, grants and
+   * whether they are the viewer or a head. Only the people storage names as close to the viewer
+   * (`PeopleFacts.closeToViewer`) can have any of those name the viewer or differ from the
+   * school's; for everyone else the same rule is asked once, about a person of the school with
+   * no line manager, no assignments and no grant, and its answer holds for all of them. Logs
+   * nothing; log what is shown with `log` (`decisionFor` gives anyone's decision).
+   */
+  async checkSchool(viewerId: string, schoolId: string, kind: RecordKind, at: Date): Promise<SchoolAccess> {
+    const on = londonDateOf(at);
+    const [facts, grants] = await Promise.all([this.#facts.closeToViewer(viewerId, schoolId), this.#facts.grantsHeldBy(viewerId)]);
+    const viewer = facts.find((f) => f.person.id === viewerId)?.person;
+    const inSchool = facts.filter((f) => f.person.schoolId === schoolId);
+    const decide = (subject: SubjectFacts): AccessDecision =>
+      viewer === undefined ? { allowed: false, why: 'I can’t find that person on your school’s staff list' } : mayRead(viewer, relationshipsOn(subject, on), kind, at, grants);
+    const sample = inSchool[0];
+    const anyoneElse: SubjectFacts | undefined =
+      sample === undefined ? undefined : { ...sample, person: { ...sample.person, id: ANYONE_ELSE, role: 'teacher', flags: [], lineManagerId: undefined }, assignments: [] };
+    return {
+      listed: inSchool.map((subject) => ({ subjectId: subject.person.id, decision: decide(subject) })),
+      everyoneElse: anyoneElse === undefined ? { allowed: false, why: 'nobody is on that school’s staff list' } : decide(anyoneElse),
+    };
   }
 
   /** Writes the access log for the allowed reads by someone else among `reads` (the person's own are not logged). */

@@ -14,6 +14,15 @@ export interface PeopleFacts {
    * assigned to review or coach. The core decides which of them they review on a day.
    */
   candidatesFor(viewerId: string): Promise<SubjectFacts[]>;
+  /**
+   * The people of a school whose relationships may name the viewer, so the rule must look at each
+   * of them: the viewer (wherever they are), those they line-manage, those with an assignment
+   * naming them (reviewer or coach, any date), those they hold a grant about, the school's
+   * headteachers, and one other person of the school (so the school's own facts come back even
+   * when there is nobody else). Every other person of the school stands where that other person
+   * would with no line manager and no assignment (see AccessGuard.checkSchool).
+   */
+  closeToViewer(viewerId: string, schoolId: string): Promise<SubjectFacts[]>;
   /** Active people of the viewer's own school whose full or first name is `name` (any case). */
   namedInSchoolOf(viewerId: string, name: string): Promise<SubjectFacts[]>;
   /** Grants the viewer holds (expired and revoked ones too; the rule decides). */

@@ -20,13 +20,24 @@ export function looksLikeIsoDate(text: string): boolean {
   return ISO_DATE_PATTERN.test(text);
 }
 
+/**
+ * Real dates already checked: every calendar function checks what it is given, and a sweep of
+ * 10,000 staff checks the same few hundred dates hundreds of thousands of times. Bounded: cleared
+ * when full.
+ */
+const CHECKED_DATES = new Set<string>();
+const CHECKED_DATES_LIMIT = 4096;
+
 /** True when `text` is written `YYYY-MM-DD` and names a day that exists (no 31 April, no 29 February 2027). */
 export function isIsoDate(text: string): boolean {
+  if (CHECKED_DATES.has(text)) return true;
   const match = ISO_DATE_PATTERN.exec(text);
   if (!match) return false;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (month < 1 || month > 12 || day < 1) return false;
-  return day <= daysInMonth(year, month);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return false;
+  if (CHECKED_DATES.size >= CHECKED_DATES_LIMIT) CHECKED_DATES.clear();
+  CHECKED_DATES.add(text);
+  return true;
 }
 
 /** Throws unless `text` is a real ISO date: the calendar's functions call this on what they are given. */

@@ -1,4 +1,4 @@
-import type { AccessGuard } from '../access/access-guard.ts';
+import { type AccessGuard, decisionFor } from '../access/access-guard.ts';
 import { NAMES_ARE_FOR_HEAD_AND_DEPUTY, type ReportAudience, reportAudience } from '../access/report-audience.ts';
 import type { KnownPerson } from '../bot/bot-ports.ts';
 import { daysBetween, type IsoDate } from '../calendar/iso-date.ts';
@@ -150,22 +150,29 @@ export async function overdueReport(reads: ReportReads, guard: AccessGuard, pers
   if ('messages' in found) return found.messages;
   const year = academicYearOf(today);
   if (found.audience === 'counts') return overdueCounts(reads, found.scope, found.where, year, today);
+  // The rule decides about the whole school in one read: the people close to the viewer one by
+  // one, everyone else at once (the deputy does not see the head's own items: the head's review
+  // is the governors', 002 §22).
+  const access = await guard.checkSchool(person.id, found.scope.schoolId, 'obligations', now);
+  const allowed = access.listed.filter((d) => d.decision.allowed).map((d) => d.subjectId);
+  const decided = access.listed.map((d) => d.subjectId);
+  const offset = (page - 1) * OVERDUE_PAGE;
+  const list = await reads.overduePage(found.scope, year, today, { allowed, decided, everyoneElse: access.everyoneElse.allowed }, { offset, limit: OVERDUE_PAGE });
   // The storage query is already limited to the school; people from anywhere else are dropped
   // here too, so a storage bug cannot leak another school's names.
-  const overduePeople = (await reads.overduePeople(found.scope, year, today)).filter((p) => p.schoolId === found.scope.schoolId).map((p) => p.personId);
-  // The deputy does not see the head's own items: the head's review is the governors' (002 §22).
-  const decisions = await guard.check(person.id, overduePeople, 'obligations', now);
-  const allowed = decisions.filter((d) => d.decision.allowed).map((d) => d.subjectId);
-  const offset = (page - 1) * OVERDUE_PAGE;
-  const list = await reads.overduePage(found.scope, year, today, allowed, { offset, limit: OVERDUE_PAGE });
   const rows = list.items.filter((row) => row.schoolId === found.scope.schoolId);
   if (list.totalItems === 0) return [say(`Nothing is overdue for ${found.where} as of ${readableDate(today, today)}.`)];
   const pages = Math.ceil(list.totalItems / OVERDUE_PAGE);
   const again = `overdue${found.scope.department === undefined ? '' : ` ${found.scope.department}`}`;
   if (rows.length === 0) return [say(`The overdue list for ${found.where} has ${plural(pages, 'page')}. Say \`${again}\` for the first.`)];
   // Only the people on this page have been shown, so only they are logged as read (002 §18).
-  const shown = new Set(rows.map((row) => row.personId));
-  await guard.log(person.id, decisions.filter((d) => shown.has(d.subjectId)), 'obligations', now);
+  const shown = [...new Set(rows.map((row) => row.personId))];
+  await guard.log(
+    person.id,
+    shown.map((id) => decisionFor(access, id)),
+    'obligations',
+    now,
+  );
   const items: SummaryItem[] = rows.map((row) => ({
     label: `${row.fullName} — ${row.label}`,
     value: `due ${readableDate(row.dueOn, today)}, ${plural(daysBetween(row.dueOn, today), 'calendar day')} overdue`,

@@ -115,13 +115,22 @@ export interface ReportReads {
    * with (`publishSchool`).
    */
   yearFigures(schoolId: string, academicYear: number): Promise<{ school: Pick<School, 'name' | 'policy' | 'region' | 'termDates'>; stages: StageFigures } | undefined>;
-  /** The people in scope with at least one overdue item (each once), for the access rule to decide on. */
-  overduePeople(scope: LeaderScope, academicYear: number, today: IsoDate): Promise<{ personId: string; schoolId: string }[]>;
   /**
-   * One page of the overdue items of `personIds` in scope — oldest due first, then by name, then
-   * in cycle order — and the totals over all of them, in one statement whatever their number.
+   * One page of the overdue items in scope of the people `who` names — oldest due first, then by
+   * name, then in cycle order — and the totals over all of them, in one statement whatever their
+   * number.
    */
-  overduePage(scope: LeaderScope, academicYear: number, today: IsoDate, personIds: readonly string[], page: { offset: number; limit: number }): Promise<OverduePage>;
+  overduePage(scope: LeaderScope, academicYear: number, today: IsoDate, who: OverdueAudience, page: { offset: number; limit: number }): Promise<OverduePage>;
+}
+
+/** Whose items a list may show, as the access rule decided it for a school (AccessGuard.checkSchool). */
+export interface OverdueAudience {
+  /** People decided one by one and allowed. */
+  allowed: readonly string[];
+  /** Everyone decided one by one, allowed or not. */
+  decided: readonly string[];
+  /** Whether everyone else of the school may be shown. */
+  everyoneElse: boolean;
 }
 
 export interface OverduePage {

@@ -32,7 +32,7 @@ export const JOB_SCHEMA = 'graphile_worker';
 /**
  * How a delivery job is keyed against jobs already there:
  * - `new`: the row was just created, so any job with its key is one already delivering it: leave
- *   it (graphile-worker's `unsafe_dedupe`, which never touches an existing job, running or not);
+ *   it (never touched, running or not, as graphile-worker's `unsafe_dedupe` would);
  * - `resend`: a failed row re-queued by hand: replace whatever job is left for it.
  */
 export type JobKeyMode = 'new' | 'resend';
@@ -44,13 +44,27 @@ export type JobKeyMode = 'new' | 'resend';
  */
 export function queueDeliveryJobs(rows: readonly { id: string; key: string; kind: OutboxKind }[], mode: JobKeyMode, delaySeconds = 0): Prisma.Sql {
   const task = rows.map((row) => DELIVERY_TASK[row.kind]);
+  const unnested = Prisma.sql`unnest(${task}::text[], ${rows.map((row) => row.id)}::text[], ${rows.map((row) => row.key)}::text[]) AS r(task, id, key)
+      JOIN nudge_outbox d ON d.id = r.id::uuid JOIN people p ON p.id = d.recipient_id JOIN schools s ON s.id = p.school_id`;
+  if (mode === 'new') {
+    // One call for every row (graphile-worker's batch `add_jobs`, one wake-up notification), not
+    // one `add_job` each: a busy sweep queues thousands. Rows whose key has a job already are
+    // left out, so an existing job is never touched, as `unsafe_dedupe` would leave it.
+    return Prisma.sql`
+      SELECT count(j.*)::int AS jobs FROM (SELECT ARRAY(
+          SELECT ROW(r.task, json_build_object('id', r.id, 'school', s.slug), NULL, now() + make_interval(secs => ${delaySeconds}::int),
+            ${DELIVERY_MAX_ATTEMPTS}::smallint, r.key, 0::smallint, ARRAY['school:' || s.slug])::graphile_worker.job_spec
+          FROM ${unnested}
+          WHERE NOT EXISTS (SELECT 1 FROM graphile_worker._private_jobs j WHERE j.key = r.key)) AS specs) AS x
+        CROSS JOIN LATERAL graphile_worker.add_jobs(x.specs) AS j
+      WHERE cardinality(x.specs) > 0`;
+  }
   // The job carries the row's school, so a delivery can wait for the school's window before reading the row.
   return Prisma.sql`
     SELECT count(graphile_worker.add_job(r.task, json_build_object('id', r.id, 'school', s.slug), job_key := r.key,
       run_at := now() + make_interval(secs => ${delaySeconds}::int), flags := ARRAY['school:' || s.slug],
-      max_attempts := ${DELIVERY_MAX_ATTEMPTS}::int, job_key_mode := ${mode === 'new' ? 'unsafe_dedupe' : 'replace'}))::int AS jobs
-    FROM unnest(${task}::text[], ${rows.map((row) => row.id)}::text[], ${rows.map((row) => row.key)}::text[]) AS r(task, id, key)
-      JOIN nudge_outbox d ON d.id = r.id::uuid JOIN people p ON p.id = d.recipient_id JOIN schools s ON s.id = p.school_id`;
+      max_attempts := ${DELIVERY_MAX_ATTEMPTS}::int, job_key_mode := 'replace'))::int AS jobs
+    FROM ${unnested}`;
 }
 
 /**

@@ -32,6 +32,14 @@ export class PrismaPeopleFacts implements PeopleFacts {
       OR EXISTS (SELECT 1 FROM reviewer_assignments x WHERE x.reviewee_id = p.id AND x.reviewer_id = ${viewerId}::uuid))`);
   }
 
+  closeToViewer(viewerId: string, schoolId: string): Promise<SubjectFacts[]> {
+    return this.#facts(Prisma.sql`(p.id = ${viewerId}::uuid OR (p.school_id = ${schoolId}::uuid AND (
+      p.line_manager_id = ${viewerId}::uuid OR p.role = 'headteacher'
+      OR EXISTS (SELECT 1 FROM reviewer_assignments x WHERE x.reviewee_id = p.id AND x.reviewer_id = ${viewerId}::uuid)
+      OR EXISTS (SELECT 1 FROM access_grants g WHERE g.subject_id = p.id AND g.requester_id = ${viewerId}::uuid)
+      OR p.id = (SELECT o.id FROM people o WHERE o.school_id = ${schoolId}::uuid ORDER BY o.id LIMIT 1))))`);
+  }
+
   namedInSchoolOf(viewerId: string, name: string): Promise<SubjectFacts[]> {
     const wanted = name.trim().replace(/^@/, '').toLowerCase();
     if (wanted === '') return Promise.resolve([]);
@@ -53,11 +61,16 @@ export class PrismaPeopleFacts implements PeopleFacts {
     // person, so the query costs the same few scans for one person as for a school of 600.
     const rows = await this.#db.$queryRaw<FactRow[]>`
       WITH subj AS (
-        SELECT p.id, p.full_name, p.email, p.school_id, s.trust_id, p.role, p.flags, p.fte, p.department, p.line_manager_id, p.active,
-          coalesce(s.policy->'reviewers'->>'defaultReviewer', 'line-manager') AS default_reviewer, s.policy->'confidentiality' AS confidentiality, s.policy->'reviewers' AS reviewers, s.head_reviewer_contacts
+        SELECT p.id, p.full_name, p.email, p.school_id, s.trust_id, p.role, p.flags, p.fte, p.department, p.line_manager_id, p.active
         FROM people p JOIN schools s ON s.id = p.school_id
         WHERE ${condition}),
       sch AS (SELECT DISTINCT school_id, trust_id FROM subj),
+      -- The policy is read once per school, not once per person: it is a large document, and
+      -- taking parts of it on every row would unpack it thousands of times for a school.
+      pol AS MATERIALIZED (
+        SELECT s.id AS school_id, coalesce(s.policy->'reviewers'->>'defaultReviewer', 'line-manager') AS default_reviewer,
+          s.policy->'confidentiality' AS confidentiality, s.policy->'reviewers' AS reviewers, s.head_reviewer_contacts
+        FROM schools s WHERE s.id IN (SELECT school_id FROM sch)),
       heads AS (
         SELECT h.school_id, array_agg(h.id::text ORDER BY h.created_at, h.id) AS ids FROM people h
         WHERE h.school_id IN (SELECT school_id FROM sch) AND h.role = 'headteacher' AND h.active GROUP BY h.school_id),
@@ -73,10 +86,11 @@ export class PrismaPeopleFacts implements PeopleFacts {
             'endsOn', to_char(a.ends_on, 'YYYY-MM-DD'), 'reason', a.reason) ORDER BY a.starts_on, a.created_at) AS list
         FROM reviewer_assignments a WHERE a.reviewee_id IN (SELECT id FROM subj) GROUP BY a.reviewee_id)
       SELECT subj.id::text AS id, subj.full_name, subj.email, subj.school_id::text AS school_id, subj.trust_id::text AS trust_id, subj.role, subj.flags, subj.fte, subj.department,
-        subj.line_manager_id::text AS line_manager_id, subj.active, subj.default_reviewer, subj.confidentiality, subj.reviewers, subj.head_reviewer_contacts,
+        subj.line_manager_id::text AS line_manager_id, subj.active, pol.default_reviewer, pol.confidentiality, pol.reviewers, pol.head_reviewer_contacts,
         coalesce(asg.list, '[]'::json) AS assignments, coalesce(heads.ids, '{}') AS head_ids, coalesce(deputies.ids, '{}') AS deputy_ids,
         coalesce(leaders.ids, '{}') AS trust_leader_ids
       FROM subj
+      JOIN pol ON pol.school_id = subj.school_id
       LEFT JOIN asg ON asg.reviewee_id = subj.id
       LEFT JOIN heads ON heads.school_id = subj.school_id
       LEFT JOIN deputies ON deputies.school_id = subj.school_id

@@ -19,6 +19,7 @@ import type {
 } from '../../core/reminders/reminder-ports.ts';
 import type { Reminder, ReminderObligation, ReminderPerson, ReminderPoint } from '../../core/reminders/reminder-types.ts';
 import { reminderPersonOf } from '../../core/reminders/reminder-person.ts';
+import { isAdjustableKind } from '../../core/obligations/obligation-kinds.ts';
 import type { SweepCandidates } from '../../core/reminders/sweep-candidates.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
@@ -155,13 +156,14 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
   async queueReminders(now: Date, reminders: readonly Reminder[]): Promise<number> {
     if (reminders.length === 0) return 0;
     // Keys go in sorted so two sweeps inserting the same rows lock them in the same order and
-    // one simply waits for the other instead of deadlocking.
+    // one simply waits for the other instead of deadlocking. A row refers to its obligation and
+    // keeps only what the plan decided (see reminderPayload), not a copy of the obligation.
     const rows = [...reminders].sort((a, b) => a.key.localeCompare(b.key));
     return this.#prisma.$executeRaw`
       INSERT INTO nudge_outbox (id, key, recipient_id, obligation_id, payload, status, attempts, not_before, created_at, updated_at)
       SELECT gen_random_uuid(), v.key, v.recipient_id, v.obligation_id, v.payload::jsonb, 'pending', 0, ${now}, now(), now()
       FROM unnest(${rows.map((r) => r.key)}::text[], ${rows.map((r) => r.recipientId)}::uuid[], ${rows.map((r) => r.obligationId)}::uuid[],
-        ${rows.map((r) => JSON.stringify({ type: 'reminder', reminder: r }))}::text[]) WITH ORDINALITY AS v(key, recipient_id, obligation_id, payload, n)
+        ${rows.map(reminderPayload)}::text[]) WITH ORDINALITY AS v(key, recipient_id, obligation_id, payload, n)
       ORDER BY v.n
       ON CONFLICT (key) DO NOTHING`;
   }
@@ -179,7 +181,7 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
     // queued in the same transaction: a digest exists exactly when its job does.
     return this.#prisma.$transaction(
       async (tx) => {
-        const digests = await tx.$queryRaw<{ id: string; key: string }[]>`
+        const digests = await tx.$queryRaw<{ id: string; key: string; reminder_keys: string[] }[]>`
           WITH uncarried AS (
             SELECT r.recipient_id, r.key FROM nudge_outbox r JOIN people p ON p.id = r.recipient_id
             WHERE p.school_id = ${schoolId}::uuid AND r.status = 'pending' AND r.payload->>'type' = 'reminder' AND r.payload->'digestKey' IS NULL
@@ -190,14 +192,19 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
             FROM uncarried u GROUP BY u.recipient_id ORDER BY u.recipient_id
             ON CONFLICT (key) DO NOTHING
             RETURNING id, key, payload
-          ), carried AS (
-            UPDATE nudge_outbox r SET payload = r.payload || jsonb_build_object('digestKey', d.key), updated_at = now()
-            FROM digests d CROSS JOIN LATERAL jsonb_array_elements_text(d.payload->'reminderKeys') AS c(key)
-            WHERE r.key = c.key
-            RETURNING r.id
           )
-          SELECT id::text AS id, key FROM digests ORDER BY key`;
-        if (digests.length > 0) await tx.$queryRaw(queueDeliveryJobs(digests.map((d) => ({ ...d, kind: 'digest' as const })), 'new'));
+          SELECT id::text AS id, key, ARRAY(SELECT jsonb_array_elements_text(payload->'reminderKeys')) AS reminder_keys FROM digests ORDER BY key`;
+        if (digests.length === 0) return 0;
+        // The reminders each new digest lists are marked as carried by it, by key, in a second
+        // statement given the keys as arrays: the planner then knows how many there are. Joined to
+        // the digests inside the first statement, it had to guess (one), and could scan the
+        // outbox once per digest — minutes at 10,000 staff.
+        const carried = digests.flatMap((d) => d.reminder_keys.map((key) => ({ key, digestKey: d.key })));
+        await tx.$executeRaw`
+          UPDATE nudge_outbox r SET payload = r.payload || jsonb_build_object('digestKey', c.digest_key), updated_at = now()
+          FROM unnest(${carried.map((c) => c.key)}::text[], ${carried.map((c) => c.digestKey)}::text[]) AS c(key, digest_key)
+          WHERE r.key = c.key`;
+        await tx.$queryRaw(queueDeliveryJobs(digests.map((d) => ({ id: d.id, key: d.key, kind: 'digest' as const })), 'new'));
         return digests.length;
       },
       { timeout: 120_000, maxWait: 30_000 },
@@ -215,14 +222,18 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
       )
       ${queuedRows({
         columns: Prisma.sql`, t.previous,
-          (SELECT json_agg(r.payload) FROM nudge_outbox r WHERE r.key IN (SELECT jsonb_array_elements_text(d.payload->'reminderKeys'))) AS reminders`,
+          (SELECT json_agg(json_build_object('key', r.key, 'recipientId', r.recipient_id::text, 'obligationId', r.obligation_id::text, 'payload', r.payload,
+              'obligation', CASE WHEN o.id IS NULL THEN NULL ELSE json_build_object('key', o.key, 'kind', o.kind, 'label', o.label, 'rule', o.rule,
+                'personId', o.person_id::text, 'fullName', op.full_name) END))
+            FROM nudge_outbox r LEFT JOIN obligations o ON o.id = r.obligation_id LEFT JOIN people op ON op.id = o.person_id
+            WHERE r.key IN (SELECT jsonb_array_elements_text(d.payload->'reminderKeys'))) AS reminders`,
         joins: Prisma.sql`JOIN target t ON t.id = d.id`,
       })}`;
     if (row === undefined) return undefined;
     const payload = DigestPayloadSchema.parse(row.payload);
-    const reminderOf = new Map((row.reminders ?? []).map((carried) => {
-      const reminder = ReminderPayloadSchema.parse(carried).reminder as Reminder;
-      return [reminder.key, reminder] as const;
+    const reminderOf = new Map((row.reminders ?? []).flatMap((carried) => {
+      const reminder = carriedReminder(CarriedReminderSchema.parse(carried));
+      return reminder === undefined ? [] : [[reminder.key, reminder] as const];
     }));
     return {
       id: row.id,
@@ -515,8 +526,55 @@ const NotificationPayloadSchema = z.object({
   place: z.object({ conversation: z.string(), thread: z.string().optional() }).optional(),
 });
 
+/**
+ * A reminder row's payload: what the plan decided (the point, who for, its days and the due date
+ * it was planned against). The rest (the obligation's key, kind, label, rule, whose it is) is read
+ * from the obligation the row refers to when its digest is delivered, so a busy sweep writes
+ * about a fifth of the bytes it wrote when each row carried a copy of it.
+ */
+function reminderPayload(reminder: Reminder): string {
+  return JSON.stringify({ type: 'reminder', point: reminder.point, audience: reminder.audience, scheduledOn: reminder.scheduledOn, sendOn: reminder.sendOn, dueOn: reminder.dueOn });
+}
+
+/**
+ * A carried reminder as the digest reads it back: its own row, and the obligation it refers to
+ * (undefined once the obligation was deleted: there is nothing left to remind about). Rows
+ * written before reminders referred to their obligation carry the whole reminder; both are read.
+ */
+function carriedReminder(carried: z.infer<typeof CarriedReminderSchema>): Reminder | undefined {
+  const payload = carried.payload;
+  if ('reminder' in payload) return payload.reminder as Reminder;
+  const obligation = carried.obligation;
+  if (obligation === null || carried.obligationId === null) return undefined;
+  return {
+    key: carried.key,
+    recipientId: carried.recipientId,
+    obligationId: carried.obligationId,
+    obligationKey: obligation.key,
+    point: payload.point as ReminderPoint,
+    audience: payload.audience,
+    scheduledOn: payload.scheduledOn,
+    sendOn: payload.sendOn,
+    kind: obligation.kind,
+    label: obligation.label,
+    dueOn: payload.dueOn,
+    rule: obligation.rule,
+    about: { personId: obligation.personId, fullName: obligation.fullName },
+    mutable: isAdjustableKind(obligation.kind),
+  };
+}
+
+const PlannedReminderSchema = z.object({
+  type: z.literal('reminder'),
+  point: z.string(),
+  audience: z.enum(['owner', 'reviewer', 'head']),
+  scheduledOn: z.string(),
+  sendOn: z.string(),
+  dueOn: z.string(),
+});
+
 // Stored rows are read back, not trusted: a payload written by an older version fails loudly here.
-const ReminderPayloadSchema = z.object({
+const CopiedReminderSchema = z.object({
   type: z.literal('reminder'),
   reminder: z.object({
     key: z.string(),
@@ -534,4 +592,12 @@ const ReminderPayloadSchema = z.object({
     about: z.object({ personId: z.string(), fullName: z.string() }),
     mutable: z.boolean(),
   }),
+});
+
+const CarriedReminderSchema = z.object({
+  key: z.string(),
+  recipientId: z.string(),
+  obligationId: z.string().nullable(),
+  payload: z.union([CopiedReminderSchema, PlannedReminderSchema]),
+  obligation: z.object({ key: z.string(), kind: z.string(), label: z.string(), rule: z.string(), personId: z.string(), fullName: z.string() }).nullable(),
 });

@@ -5,6 +5,7 @@ import { parsePolicy } from '../../core/policy/load-policy.ts';
 import type {
   DialogInProgress,
   LeaderScope,
+  OverdueAudience,
   OverduePage,
   PersonCycleView,
   ReportObligation,
@@ -177,23 +178,18 @@ export class PrismaReportReads implements ReportReads {
     };
   }
 
-  async overduePeople(scope: LeaderScope, academicYear: number, today: IsoDate): Promise<{ personId: string; schoolId: string }[]> {
-    const rows = await this.#prisma.$queryRaw<{ person_id: string; school_id: string }[]>`
-      SELECT DISTINCT p.id::text AS person_id, p.school_id::text AS school_id
-      FROM obligations o JOIN cycles c ON c.id = o.cycle_id JOIN people p ON p.id = o.person_id
-      WHERE ${overdueIn(scope, academicYear, today)}`;
-    return rows.map((row) => ({ personId: row.person_id, schoolId: row.school_id }));
-  }
-
-  async overduePage(scope: LeaderScope, academicYear: number, today: IsoDate, personIds: readonly string[], page: { offset: number; limit: number }): Promise<OverduePage> {
-    if (personIds.length === 0) return { items: [], totalItems: 0, totalPeople: 0 };
+  async overduePage(scope: LeaderScope, academicYear: number, today: IsoDate, who: OverdueAudience, page: { offset: number; limit: number }): Promise<OverduePage> {
+    if (who.allowed.length === 0 && !who.everyoneElse) return { items: [], totalItems: 0, totalPeople: 0 };
+    const shown = who.everyoneElse
+      ? Prisma.sql`(p.id = ANY(${[...who.allowed]}::uuid[]) OR p.id <> ALL(${[...who.decided]}::uuid[]))`
+      : Prisma.sql`p.id = ANY(${[...who.allowed]}::uuid[])`;
     // The totals ride along with the page (a grouped count over the same rows), so the page and
     // its counts come from one statement and one snapshot.
     const rows = await this.#prisma.$queryRaw<OverdueRow[]>`
       WITH due AS (
         SELECT p.id AS pid, p.school_id, p.full_name, p.department, o.kind, o.label, o.due_on, o.key
         FROM obligations o JOIN cycles c ON c.id = o.cycle_id JOIN people p ON p.id = o.person_id
-        WHERE ${overdueIn(scope, academicYear, today)} AND p.id = ANY(${[...personIds]}::uuid[])
+        WHERE ${overdueIn(scope, academicYear, today)} AND ${shown}
       ), totals AS (SELECT count(*)::int AS total_items, count(DISTINCT pid)::int AS total_people FROM due)
       SELECT shown.*, totals.total_items, totals.total_people FROM totals LEFT JOIN LATERAL (
         SELECT pid::text AS person_id, school_id::text AS school_id, full_name, department, kind, label, to_char(due_on, 'YYYY-MM-DD') AS due_on

@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import type { KnownPerson } from '../src/core/bot/bot-ports.ts';
+import { parseTermDates } from '../src/core/calendar/term-dates.ts';
+import { getPreset } from '../src/core/policy/presets/index.ts';
+import { CycleReports } from '../src/core/reports/cycle-reports.ts';
+import { OVERDUE_PAGE } from '../src/core/reports/leader-reports.ts';
+import { setSchool } from '../src/core/schools/set-school.ts';
+import { fixedClock } from '../src/core/time/clock.ts';
+import type { PrismaClient } from '../src/storage/db/create-prisma-client.ts';
+import { prismaAccess } from '../src/storage/prisma/prisma-access-relationships.ts';
+import { PrismaReportReads } from '../src/storage/prisma/prisma-report-reads.ts';
+import { countingClient } from '../test/support/counting-client.ts';
+import { type BenchRow, benchScales, measured, printRows, scaleName, withBenchServices } from './bench-support.ts';
+
+/**
+ * Issue 16's `overdue` figure: the head asks `overdue` for a school of each scale (`--scale`,
+ * default 600 and 10,000 staff), six items each, about half of them overdue, as
+ * `test/storage/report-reads-scale.test.ts` seeds it. Three ways, in the same run and database:
+ * - `overdue` as Trellis runs it: the access rule decided for the whole school at once
+ *   (`AccessGuard.checkSchool`), then one page with its totals;
+ * - the way it ran before: every overdue person found, their facts loaded and the rule asked
+ *   about each of them (`AccessGuard.check`), then the same page for the allowed ids;
+ * - the bare baseline: the page query alone, with no access decision.
+ */
+const SIZES = benchScales([600, 10_000]);
+const RUNS = Number(process.env.BENCH_OVERDUE_RUNS ?? 7);
+const NOW = new Date('2026-11-23T10:00:00Z');
+const terms = parseTermDates(readFileSync(new URL('../config/terms/england-2026-28.yaml', import.meta.url), 'utf8'), 'england-2026-28.yaml');
+if (!terms.ok) throw new Error('bad bench terms');
+
+const rows: BenchRow[] = [];
+await withBenchServices(fixedClock(NOW), async (services) => {
+  const prisma = services.database.prisma;
+  const { client, counter } = countingClient(prisma);
+  const reads = new PrismaReportReads(client);
+  const access = prismaAccess(client);
+  const reports = new CycleReports(reads, access);
+  for (const staff of SIZES) {
+    const { school } = await setSchool(services, { slug: `overdue-${staff}`, policy: getPreset('thomas-alleyne')!, policySource: 'preset:thomas-alleyne', termDates: terms.value });
+    const headId = await generateSchool(prisma, school.id, staff);
+    const head: KnownPerson = { id: headId, schoolId: school.id, fullName: 'Head', email: '', role: 'headteacher', active: true };
+    const scope = { schoolId: school.id };
+
+    const now = { samples: [] as number[], statements: 0, peak: 0 };
+    const before = { samples: [] as number[], statements: 0, peak: 0 };
+    const bare: number[] = [];
+    let title = '';
+    for (let run = 0; run < RUNS; run++) {
+      let counted = counter.statements;
+      const shown = await measured(() => reports.overdue(head, undefined, NOW));
+      now.samples.push(shown.ms);
+      now.statements = counter.statements - counted;
+      now.peak = Math.max(now.peak, shown.peakRssMiB);
+      const first = shown.value[0];
+      title = first?.type === 'summary' ? first.title : '';
+
+      counted = counter.statements;
+      const old = await measured(async () => {
+        const people = await client.$queryRaw<{ id: string }[]>`
+          SELECT DISTINCT p.id::text AS id FROM obligations o JOIN cycles c ON c.id = o.cycle_id JOIN people p ON p.id = o.person_id
+          WHERE p.school_id = ${school.id}::uuid AND p.active AND c.academic_year = 2026 AND c.status <> 'excluded'
+            AND o.status IN ('open', 'snoozed') AND NOT o.optional AND o.due_on < DATE '2026-11-23'`;
+        const decisions = await access.guard.check(headId, people.map((p) => p.id), 'obligations', NOW);
+        const allowed = decisions.filter((d) => d.decision.allowed).map((d) => d.subjectId);
+        const page = await reads.overduePage(scope, 2026, '2026-11-23', { allowed, decided: allowed, everyoneElse: false }, { offset: 0, limit: OVERDUE_PAGE });
+        await access.guard.log(headId, decisions.filter((d) => page.items.some((item) => item.personId === d.subjectId)), 'obligations', NOW);
+      });
+      before.samples.push(old.ms);
+      before.statements = counter.statements - counted;
+      before.peak = Math.max(before.peak, old.peakRssMiB);
+
+      const started = performance.now();
+      await reads.overduePage(scope, 2026, '2026-11-23', { allowed: [], decided: [], everyoneElse: true }, { offset: 0, limit: OVERDUE_PAGE });
+      bare.push(performance.now() - started);
+    }
+    console.log(`${staff} staff: ${title}`);
+    const scale = scaleName(staff);
+    rows.push(
+      { bench: '`overdue` page 1, the rule decided for the school at once', scale, samples: now.samples, peakRssMiB: now.peak, statements: now.statements, baselineName: 'the page query alone', baseline: bare },
+      { bench: '`overdue` page 1, the rule asked person by person (before)', scale, samples: before.samples, peakRssMiB: before.peak, statements: before.statements, baselineName: 'the page query alone', baseline: bare },
+    );
+    printRows(rows.slice(-2));
+  }
+});
+printRows(rows);
+
+/** A head, 1 manager per 20 staff, teachers in four departments; six items each, every third person done with the first two. */
+async function generateSchool(prisma: PrismaClient, schoolId: string, staff: number): Promise<string> {
+  const managers = Math.max(1, Math.floor(staff / 20));
+  const prefix = `${staff.toString(16).padStart(8, '0')}-0000-7000-9000-`;
+  const idOf = (n: number) => `${prefix}${n.toString(16).padStart(12, '0')}`;
+  await prisma.$executeRaw`
+    INSERT INTO people (id, school_id, email, full_name, role, department, line_manager_id, start_date, updated_at)
+    SELECT (${prefix} || lpad(to_hex(n), 12, '0'))::uuid, ${schoolId}::uuid, 'o' || ${staff} || '.' || n || '@bench.example', 'Teacher ' || n,
+      CASE WHEN n = 0 THEN 'headteacher' WHEN n <= ${managers} THEN 'leader' ELSE 'teacher' END,
+      (ARRAY['Science', 'Maths', 'English', 'Humanities'])[1 + n % 4],
+      CASE WHEN n = 0 THEN NULL WHEN n <= ${managers} THEN (${prefix} || lpad('0', 12, '0'))::uuid ELSE (${prefix} || lpad(to_hex(1 + n % ${managers}), 12, '0'))::uuid END,
+      DATE '2018-09-01', now()
+    FROM generate_series(0, ${staff - 1}) AS n`;
+  await prisma.$executeRaw`
+    INSERT INTO cycles (id, school_id, person_id, academic_year, starts_on, ends_on, updated_at)
+    SELECT gen_random_uuid(), ${schoolId}::uuid, id, 2026, DATE '2026-09-01', DATE '2027-08-31', now() FROM people WHERE school_id = ${schoolId}::uuid`;
+  await prisma.$executeRaw`
+    INSERT INTO obligations (id, key, cycle_id, person_id, kind, label, opens_on, due_on, owner_role, rule, status, updated_at)
+    SELECT gen_random_uuid(), c.id || ':' || t.k, c.id, c.person_id, t.kind, t.kind, DATE '2026-09-01', t.due, 'reviewee', 'bench',
+      CASE WHEN t.k < 2 AND ('x' || right(c.person_id::text, 8))::bit(32)::int % 3 = 0 THEN 'done' ELSE 'open' END, now()
+    FROM cycles c CROSS JOIN (VALUES
+      (0, 'self-reflection', DATE '2026-10-15'), (1, 'plan-agreed', DATE '2026-10-30'), (2, 'check-in', DATE '2026-11-20'),
+      (3, 'check-in', DATE '2027-02-12'), (4, 'interim-review', DATE '2027-03-26'), (5, 'end-of-cycle-review', DATE '2027-10-31')
+    ) AS t(k, kind, due)
+    WHERE c.school_id = ${schoolId}::uuid`;
+  await prisma.$executeRaw`ANALYZE`;
+  return idOf(0);
+}
