@@ -199,7 +199,12 @@ export class TeamsInbound {
       case 'form': {
         const run = str('run');
         if (run === undefined) return undefined;
-        await this.#turn(actor, activity, run, { kind: 'form', values: fields });
+        const turn = await this.#apply(actor, activity, run, { kind: 'form', values: fields });
+        // Refused answers come back on the same card, in place, with what was typed and why; the
+        // rest of the turn (what was saved) follows as usual.
+        const refused = turn.fieldErrors === undefined ? undefined : turn.messages.find((m) => m.type === 'form');
+        await this.#deliver(activity, refused === undefined ? turn : { ...turn, messages: turn.messages.filter((m) => m !== refused) }, run);
+        if (refused?.type === 'form') return formCard(refused.title, refused.fields, { trellis: 'form', run, title: refused.title });
         return answeredFormCard(str('title') ?? 'Sent', fields);
       }
       case 'digest':
@@ -218,10 +223,12 @@ export class TeamsInbound {
   }
 
   async #turn(actor: Actor, activity: InboundActivity, run: string, input: TurnInput): Promise<void> {
+    await this.#deliver(activity, await this.#apply(actor, activity, run, input), run);
+  }
+
+  #apply(actor: Actor, activity: InboundActivity, run: string, input: TurnInput): Promise<TurnResult> {
     // The run comes from the card; the conversation from the activity, so a card can only reach the presser's own chat.
-    const threadKey = `${activity.conversation.id}:${run}`;
-    const turn = await this.#deps.bot.handleMessage(actor, { threadKey, messageId: activity.id }, input);
-    await this.#deliver(activity, turn, run);
+    return this.#deps.bot.handleMessage(actor, { threadKey: `${activity.conversation.id}:${run}`, messageId: activity.id }, input);
   }
 
   async #digestAction(actor: Actor, activity: InboundActivity, value: string, detail: { reason?: string | undefined; until?: string | undefined } | undefined): Promise<void> {
