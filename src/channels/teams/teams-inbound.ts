@@ -195,7 +195,12 @@ export class TeamsInbound {
       case 'form': {
         const run = str('run');
         if (run === undefined) return undefined;
-        await this.#turn(actor, activity, run, { kind: 'form', values: fields });
+        const { effects, result } = await this.#deps.bot.messageFlow(actor, placeOf(activity, run), { kind: 'form', values: fields });
+        // Refused answers come back on the same card, in place, with what was typed and why; the
+        // rest of the turn (what was saved) follows as usual.
+        const refused = result.fieldErrors === undefined ? undefined : result.messages.find((m) => m.type === 'form');
+        await this.#show(activity, refused === undefined ? effects : effects.map((effect) => (effect.kind === 'reply' ? { ...effect, messages: effect.messages.filter((m) => m !== refused) } : effect)));
+        if (refused?.type === 'form') return formCard(refused.title, refused.fields, { trellis: 'form', run, title: refused.title });
         return answeredFormCard(str('title') ?? 'Sent', fields);
       }
       case 'digest':

@@ -22,7 +22,10 @@ export interface TeamsHostOptions {
   log: Logger;
   /** Accept activities whose serviceUrl is on loopback (tests against a fake connector; refused in production by loadConfig). */
   allowLoopbackServiceUrl: boolean;
-  /** A fake Microsoft sign-in service serving the token signing keys (tests; refused in production by loadConfig). */
+  /**
+   * A fake Microsoft sign-in service serving the token signing keys and this app's own tokens
+   * (tests; refused in production by loadConfig).
+   */
   loginUrl?: string | undefined;
   /** Whether activities from this Entra tenant are accepted (the configured one, and those recorded for a school). */
   acceptsTenant: (tenant: string) => Promise<boolean>;
@@ -49,7 +52,9 @@ export function createTeamsHost(options: TeamsHostOptions): TeamsHost {
   const app = new App({
     cloud,
     clientId: options.clientId,
-    clientSecret: options.clientSecret,
+    // MSAL takes only https sign-in authorities, so against a fake on loopback the app's token is
+    // asked for directly (the same client-credentials grant), and Microsoft's real one is MSAL's.
+    ...(options.loginUrl === undefined ? { clientSecret: options.clientSecret } : { token: fakeLoginToken(options.loginUrl, options) }),
     tenantId: options.tenantId,
     httpServerAdapter: adapter,
     dangerouslyAllowUnauthenticatedRequests: options.skipAuth,
@@ -164,6 +169,17 @@ function parseJson(text: string): unknown {
 function fakeLoginCloud(loginUrl: string): CloudEnvironment {
   const base = loginUrl.replace(/\/$/, '');
   return withOverrides(PUBLIC, { loginEndpoint: base, openIdMetadataUrl: `${base}/v1/.well-known/openidconfiguration` });
+}
+
+/** A client-credentials grant at the fake sign-in service's token endpoint, as MSAL would make it at Microsoft's. */
+function fakeLoginToken(loginUrl: string, options: Pick<TeamsHostOptions, 'clientId' | 'clientSecret' | 'tenantId'>) {
+  return async (scope: string | string[], tenantId?: string): Promise<string> => {
+    const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: options.clientId, client_secret: options.clientSecret, scope: [scope].flat().join(' ') });
+    const response = await fetch(`${loginUrl.replace(/\/$/, '')}/${tenantId ?? options.tenantId}/oauth2/v2.0/token`, { method: 'POST', body });
+    const token = z.object({ access_token: z.string().min(1) }).safeParse(await response.json());
+    if (!response.ok || !token.success) throw new Error(`the sign-in service at ${loginUrl} gave no token (${response.status})`);
+    return token.data.access_token;
+  };
 }
 
 const BOT_FRAMEWORK_HOSTS = [/^([a-z0-9-]+\.)*botframework\.com$/, /^smba\.trafficmanager\.net$/];

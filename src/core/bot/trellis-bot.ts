@@ -192,7 +192,7 @@ export class TrellisBot {
       case 'status':
         return { kind: 'reply', messages: await reports.status(actor.person, now) };
       case 'why':
-        return { kind: 'reply', messages: await reports.why(actor.person, now) };
+        return { kind: 'reply', messages: (await this.#whyOfWaitingDialog(actor, messageId)) ?? (await reports.why(actor.person, now)) };
       case 'who-has-seen':
         return { kind: 'reply', messages: await reports.whoHasSeen(actor.person, now) };
       case 'request-access':
@@ -290,6 +290,22 @@ export class TrellisBot {
       return [say(`You have ${names.length} conversations waiting (${names.join(', ')}) — please reply in the thread of the one you mean, or type \`help\` for what I can do.`)];
     }
     return [say(`Your ${title(open[0]!.dialogId)} is paused in its thread — say \`resume\` there to carry on, or type \`help\` for what I can do.`)];
+  }
+
+  /**
+   * `why` outside any thread while exactly one dialog waits for an answer: the paragraph behind
+   * the question it waits on (the dialog's own `why`), which is what the person is most likely
+   * puzzling over. Undefined otherwise, and `why` explains their next item as before.
+   */
+  async #whyOfWaitingDialog(actor: Actor, messageId: string): Promise<OutgoingMessage[] | undefined> {
+    const open = (await this.#deps.threads?.openThreads(actor.account.tenant, actor.account.platform, actor.person.id)) ?? [];
+    const active = open.filter((thread) => thread.status === 'active');
+    if (active.length !== 1) return undefined;
+    const thread = active[0]!;
+    const turn = await this.#handle(actor, { threadKey: thread.threadKey, messageId }, { kind: 'text', text: 'why' });
+    if (turn.duplicate) return [];
+    const title = this.#dialogs.get(thread.dialogId)?.title.toLowerCase() ?? 'conversation';
+    return [say(`_About the question your ${title} waits on (its thread has the whole conversation):_`), ...turn.messages];
   }
 
   /**

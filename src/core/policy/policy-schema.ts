@@ -329,6 +329,13 @@ export const PolicySchema = z.strictObject({
   governance: z.strictObject({ annualGovernorsReport: z.boolean(), rule: RuleRef }),
   reminders: ReminderCadenceSchema.default(ReminderCadenceSchema.parse({})),
   obligations: z.array(ObligationRuleSchema).min(1),
+  /**
+   * The seed's own words for paragraphs the dialogs cite, keyed by the citation as a rule writes
+   * it ("004 §4.2", "001 Appendix B"), so `why` in a dialog can quote the paragraph behind the
+   * question (see policy-paragraphs.ts). A rule cites a key when it names the same seed and
+   * contains the key's paragraph ("004 §5.2, §5.5" cites "004 §5.5").
+   */
+  paragraphs: z.record(z.string().regex(/^\d{3} \S/, 'start with the seed number, e.g. "004 §4.2"'), z.string().min(1)).default({}),
 });
 
 export type Policy = z.infer<typeof PolicySchema>;

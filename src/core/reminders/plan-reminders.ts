@@ -34,6 +34,11 @@ interface CadencePoint {
   scheduledOn: IsoDate;
   /** The school day on or after scheduledOn: a point on a weekend, bank holiday, holiday or closure is held, never dropped. */
   heldTo: IsoDate;
+  /**
+   * A "coming up" nudge (due in N) may go out early, from this school day on, in a digest the
+   * owner gets anyway (see `bringForwardFrom`); absent when it may not.
+   */
+  earliestWith?: IsoDate | undefined;
 }
 
 /**
@@ -56,6 +61,12 @@ interface CadencePoint {
  * - A look-ahead nudge (opened, due in N school days) is not sent when the same item was nudged
  *   within the last `nudgeGapSchoolDays` school days: nobody hears about one item on consecutive
  *   days unless it became due or overdue, which is always said.
+ * - A "coming up" nudge (due in N school days) due to go out within the next
+ *   `nudgeGapSchoolDays` school days goes out today instead when its owner gets a digest
+ *   today anyway, so items falling due close together are announced in one message, not on
+ *   consecutive days. Only ever earlier, never before the item opens and never sooner than
+ *   `nudgeGapSchoolDays` after the item's previous nudge; a point already sent is not sent again
+ *   (the outbox key), so the later day stays quiet.
  * - When points of one obligation for one recipient pile up (after a snooze or an outage), the
  *   latest day's points are sent and older unsent ones are superseded: one current state, not a
  *   backlog of stale nudges.
@@ -82,13 +93,23 @@ export function planReminders(input: PlanRemindersInput): Reminder[] {
     let points = schedules.get(id);
     if (points === undefined) {
       const held = cadencePoints({ ...obligation, chase }, cadence, days, today).map((p) => ({ ...p, heldTo: holdPoint(p.scheduledOn, obligation, chase, days) }));
-      points = spaceLookAheadNudges(held, nudgeGapSchoolDays(cadence), days);
+      const gap = nudgeGapSchoolDays(cadence);
+      points = bringForwardFrom(spaceLookAheadNudges(held, gap, days), obligation.opensOn, gap, days);
       schedules.set(id, points);
     }
     return points;
   };
 
   const byRecipientAndObligation = new Map<string, Reminder[]>();
+  const add = (reminder: Reminder) => {
+    const group = `${reminder.recipientId}|${reminder.obligationId}`;
+    const list = byRecipientAndObligation.get(group);
+    if (list === undefined) byRecipientAndObligation.set(group, [reminder]);
+    else list.push(reminder);
+  };
+  // Coming-up nudges that may join a digest their owner gets today (sent only if one is).
+  const comingUp: Reminder[] = [];
+  const messagedToday = new Set<string>();
   for (const obligation of input.obligations) {
     if (obligation.status !== 'open' && obligation.status !== 'snoozed') continue;
     const ownerId = ownerToRemind(obligation);
@@ -103,33 +124,22 @@ export function planReminders(input: PlanRemindersInput): Reminder[] {
     const manager = escalationManager(person, owner);
     for (const point of scheduleOf(obligation)) {
       const sendOn = wakesOn !== undefined && compareDates(point.heldTo, wakesOn) < 0 ? wakesOn : point.heldTo;
+      const early = obligation.status === 'open' && point.earliestWith !== undefined && compareDates(point.earliestWith, today) <= 0 && compareDates(today, sendOn) < 0;
+      if (early) {
+        comingUp.push({ ...reminderOf(obligation, point, owner.id, person, mutable), sendOn: today });
+        continue;
+      }
       if (compareDates(sendOn, earliest) < 0 || compareDates(sendOn, today) > 0) continue;
       if (looksAhead(point.point) && compareDates(today, obligation.dueOn) > 0) continue;
       const recipientId = point.audience === 'owner' ? owner.id : point.audience === 'reviewer' ? manager : head?.id;
       if (recipientId === undefined || (point.audience !== 'owner' && recipientId === owner.id)) continue;
       if (point.audience === 'head' && recipientId === manager) continue;
-      const group = `${recipientId}|${obligation.id}`;
-      const reminder: Reminder = {
-        key: reminderKey(obligation.key, point.point, recipientId),
-        recipientId,
-        obligationId: obligation.id,
-        obligationKey: obligation.key,
-        point: point.point,
-        audience: point.audience,
-        scheduledOn: point.scheduledOn,
-        sendOn,
-        kind: obligation.kind,
-        label: obligation.label,
-        dueOn: obligation.dueOn,
-        rule: obligation.rule,
-        about: { personId: person.id, fullName: person.fullName },
-        mutable,
-      };
-      const list = byRecipientAndObligation.get(group);
-      if (list === undefined) byRecipientAndObligation.set(group, [reminder]);
-      else list.push(reminder);
+      add({ ...reminderOf(obligation, point, recipientId, person, mutable), sendOn });
+      // A nudge that may have gone out early already (then the outbox holds it) does not make a digest today.
+      if (sendOn === today && point.earliestWith === undefined) messagedToday.add(recipientId);
     }
   }
+  for (const reminder of comingUp) if (messagedToday.has(reminder.recipientId)) add(reminder);
 
   const due: Reminder[] = [];
   for (const list of byRecipientAndObligation.values()) {
@@ -137,6 +147,46 @@ export function planReminders(input: PlanRemindersInput): Reminder[] {
     for (const reminder of list) if (reminder.sendOn === latest) due.push(reminder);
   }
   return due.sort((a, b) => a.recipientId.localeCompare(b.recipientId) || a.key.localeCompare(b.key));
+}
+
+function reminderOf(obligation: ReminderObligation, point: CadencePoint, recipientId: string, person: ReminderPerson, mutable: boolean): Omit<Reminder, 'sendOn'> {
+  return {
+    key: reminderKey(obligation.key, point.point, recipientId),
+    recipientId,
+    obligationId: obligation.id,
+    obligationKey: obligation.key,
+    point: point.point,
+    audience: point.audience,
+    scheduledOn: point.scheduledOn,
+    kind: obligation.kind,
+    label: obligation.label,
+    dueOn: obligation.dueOn,
+    rule: obligation.rule,
+    about: { personId: person.id, fullName: person.fullName },
+    mutable,
+  };
+}
+
+/**
+ * Marks each owner's "due in N" point with the first school day it may go out early on
+ * (`earliestWith`): at most `gap` school days before its own day, not before the item
+ * opens, and not sooner than `gap` school days after the item's previous nudge to its owner, so
+ * bringing it forward never makes a repeat on consecutive days. Only ever earlier: nothing waits.
+ */
+export function bringForwardFrom<P extends { point: ReminderPoint; audience: ReminderAudience; heldTo: IsoDate }>(points: readonly P[], opensOn: IsoDate, gap: number, days: SchoolDays): (P & { earliestWith?: IsoDate | undefined })[] {
+  const order = [...points].sort((a, b) => compareDates(a.heldTo, b.heldTo));
+  const from = new Map<P, IsoDate>();
+  let last: IsoDate | undefined;
+  for (const point of order) {
+    if (point.audience !== 'owner') continue;
+    if (point.point.startsWith('due-in-')) {
+      const floors = [days.add(point.heldTo, -gap), days.onOrAfter(opensOn), ...(last === undefined ? [] : [days.add(last, 2)])];
+      const earliest = floors.reduce((max, date) => (compareDates(date, max) > 0 ? date : max));
+      if (compareDates(earliest, point.heldTo) < 0) from.set(point, earliest);
+    }
+    last = point.heldTo;
+  }
+  return points.map((point) => (from.has(point) ? { ...point, earliestWith: from.get(point) } : point));
 }
 
 /**

@@ -1,13 +1,14 @@
 import { addCalendarDays, compareDates, type IsoDate } from '../calendar/iso-date.ts';
 import type { Policy } from '../policy/policy-schema.ts';
-import { cadencePoints } from './plan-reminders.ts';
+import { cadencePoints, nudgeGapSchoolDays } from './plan-reminders.ts';
 import type { SchoolDays } from './school-days.ts';
 
 /**
  * Which obligations a sweep needs to read: only those that can have a cadence point to send
  * today. Worked out in the core from the cadence and the calendar, so storage can ask for them
  * by date (`opens_on` in a range, `due_on = ANY(…)`) instead of reading a school's whole year.
- * It is a superset of what `planReminders` sends; the planner still decides exactly.
+ * It is a superset of what `planReminders` sends, including the coming-up nudges of the next
+ * `nudgeGapSchoolDays` school days that may join today's digest; the planner still decides exactly.
  */
 export interface SweepCandidates {
   today: IsoDate;
@@ -15,7 +16,7 @@ export interface SweepCandidates {
   dueSince: IsoDate;
   /** Open obligations whose opening day is held to a day in the catch-up window: `opens_on` in (opensAfter, today]. */
   opensAfter: IsoDate;
-  /** Due dates with a due-soon, due-today, overdue or escalation point in the catch-up window. */
+  /** Due dates with a due-soon, due-today, overdue or escalation point in the catch-up window, or a due-soon point just after it. */
   dueOn: IsoDate[];
   /** Snoozed obligations that wake in the window: `snoozed_until` in (wakesAfter, today]. */
   wakesAfter: IsoDate;
@@ -32,12 +33,16 @@ export function sweepCandidates(cadence: Policy['reminders'], days: SchoolDays, 
   const within = (held: IsoDate) => compareDates(held, earliest) >= 0 && compareDates(held, today) <= 0;
   // Held forward as usual, or back for a lapsing right (see holdPoint): either may land in the window.
   const inWindow = (date: IsoDate) => within(days.onOrAfter(date)) || within(days.onOrBefore(date));
-  const furthest = days.add(today, Math.max(0, ...cadence.schoolDaysBefore));
+  // A coming-up nudge due to go out in the next few school days may join a digest sent today (planReminders).
+  const ahead = days.add(today, nudgeGapSchoolDays(cadence));
+  const soon = (held: IsoDate) => compareDates(held, today) > 0 && compareDates(held, ahead) <= 0;
+  const comingUp = (date: IsoDate) => soon(days.onOrAfter(date)) || soon(days.onOrBefore(date));
+  const furthest = days.add(ahead, Math.max(0, ...cadence.schoolDaysBefore));
   const dueOn: IsoDate[] = [];
   for (let due = dueSince; compareDates(due, furthest) <= 0; due = addCalendarDays(due, 1)) {
     // Opened long ago, so every due-soon point counts; the opened point is the opens_on range's.
     const points = cadencePoints({ opensOn: dueSince, dueOn: due, chase: 'after-due' }, cadence, days, today);
-    if (points.some((point) => point.point !== 'opened' && inWindow(point.scheduledOn))) dueOn.push(due);
+    if (points.some((point) => point.point !== 'opened' && (inWindow(point.scheduledOn) || (point.point.startsWith('due-in-') && comingUp(point.scheduledOn))))) dueOn.push(due);
   }
   return { today, dueSince, opensAfter: before, dueOn, wakesAfter: before };
 }

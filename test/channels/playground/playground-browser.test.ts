@@ -11,6 +11,8 @@ import { dmText, KINGSMEAD_PLAN_ANSWERS, newDataDir, PlaygroundClient, startPlay
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = join(import.meta.dirname, '../../../docs/playground.png');
+/** The reflection's two section forms as a teacher fills them in (issue 14: screenshots of the form in docs/). */
+const FORM_SHOTS = { standards: 'playground-reflection-form.png', closing: 'playground-reflection-closing-form.png' } as const;
 
 let db: TestDatabase;
 let app: RunningApp;
@@ -58,6 +60,7 @@ it('a visitor reflects and plans as a teacher, agrees the plan as the line manag
     const standards = page.locator('#thread-messages form').last();
     for (const select of await standards.locator('select').all()) await select.selectOption('mostly');
     await standards.getByLabel('Standard 1: next step').fill('Cold calling in every lesson');
+    await shoot(page, standards, FORM_SHOTS.standards);
     await standards.getByRole('button', { name: 'Send' }).click();
     await idle(page);
     await expect.poll(() => page.locator('#thread-messages').textContent()).toMatch(/Saved all 18 answers from the form\./);
@@ -65,6 +68,7 @@ it('a visitor reflects and plans as a teacher, agrees the plan as the line manag
     await idle(page);
     const closing = page.locator('#thread-messages form').last();
     for (const [i, box] of (await closing.locator('textarea').all()).entries()) await box.fill(['Relationships with pupils', 'Adaptive teaching', 'Questioning'][i] ?? 'More to say');
+    await shoot(page, closing, FORM_SHOTS.closing);
     await closing.getByRole('button', { name: 'Send' }).click();
     await idle(page);
     await finishThread(page, [], /self-reflection is saved/);
@@ -207,4 +211,11 @@ async function scenarioThroughApi(client: PlaygroundClient): Promise<void> {
   await client.clock({ action: 'next-deadline' });
   for (let day = 0; day < 6 && !/\(overdue, due /.test(dmText(await client.threads(sam))); day++) await client.clock({ action: 'next-school-day' });
   expect(dmText(await client.threads(sam))).toMatch(/Reflection on the Teachers’ Standards \(overdue, due 2026-10-1\d\)/);
+}
+
+/** The page as the visitor sees it with `part` scrolled to the top of its panel, kept in the data folder and copied to docs/. */
+async function shoot(page: Page, part: ReturnType<Page['locator']>, name: string): Promise<void> {
+  await part.evaluate((element) => element.scrollIntoView({ block: 'start' }));
+  await page.screenshot({ path: join(dataDir, name) });
+  await copyFile(join(dataDir, name), join(import.meta.dirname, '../../../docs', name));
 }

@@ -44,6 +44,16 @@ async function startIn(actor: Actor, trigger: string): Promise<string> {
 }
 
 describe('typing in the DM while a dialog waits in a thread', () => {
+  it('001 Appendix A: `why` in the DM with the reflection waiting explains the question it waits on, quoting the seed, and answers nothing', async () => {
+    const actor = tom();
+    const threadKey = await startIn(actor, 'reflect');
+    const reply = await typedInDm(actor, 'why');
+    expect(reply).toMatch(/^_About the question your self-reflection waits on \(its thread has the whole conversation\):_\nYou’re on “Standard 1 — rating” in your self-reflection\./);
+    expect(reply).toContain('This is not a graded scale but just simply a mechanism to personally reflect on your strengths');
+    const row = await db.prisma.conversation.findFirstOrThrow({ where: { threadKey } });
+    expect(row.step).toBe('ts1-rating');
+  });
+
   it('with nothing waiting, unknown words get the help as before', async () => {
     expect(await typedInDm(tom(), 'fully')).toMatch(/^I don’t know “fully”\. Here’s what I can do:/);
   });

@@ -152,6 +152,7 @@ const READERS: Record<string, readonly string[] | { pending: string }> = {
   'obligations[].whenOverdue': [REMINDERS],
   'obligations[].rule': [TIMELINE],
   'obligations[].interpretation': [RULE_TABLES],
+  paragraphs: ['src/core/policy/policy-paragraphs.ts'],
 };
 
 /** Date rules, `appliesTo` and questions have the same fields wherever they appear: each is listed once. */

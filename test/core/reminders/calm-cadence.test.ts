@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { nudgeGapSchoolDays, planReminders } from '../../../src/core/reminders/plan-reminders.ts';
 import type { ReminderObligation } from '../../../src/core/reminders/reminder-types.ts';
 import { at, calendar, obligation, people, school, TEACHER } from './reminder-fixtures.ts';
+import { notYetQueued } from './support/school-year.ts';
 
-/** The school days in [from, to] on which Tara is sent anything, with which points. */
+/** The school days in [from, to] on which Tara is sent anything, with which points (less what the outbox already holds). */
 function teacherDays(obligations: ReminderObligation[], from: string, to: string) {
   const days: Record<string, string[]> = {};
+  const queued = new Set<string>();
   for (let date = from; date <= to; date = calendar.addCalendarDays(date, 1)) {
-    const due = planReminders({ school, calendar, obligations, people, now: at(date), catchUpSchoolDays: 0 }).filter((r) => r.recipientId === TEACHER);
+    const planned = planReminders({ school, calendar, obligations, people, now: at(date), catchUpSchoolDays: 0 });
+    const due = notYetQueued(planned, queued).filter((r) => r.recipientId === TEACHER);
     if (due.length > 0) days[date] = due.map((r) => r.point);
   }
   return days;
@@ -53,5 +56,35 @@ describe('repeat chases of overdue items go out together on one day a week (poli
       '2026-11-16': ['overdue-15', 'overdue-10'],
       '2026-11-23': ['overdue-20', 'overdue-15'],
     });
+  });
+});
+
+describe('coming-up nudges about different items due close together go in one digest (policy.reminders cadence)', () => {
+  it('004 §4.2 and §5.1: with the self-reflection due Tue 10 Nov and the plan due Thu 12 Nov, the plan\'s "due in 1" (Wed 11 Nov) joins the reflection\'s due-day digest, so Tara has five message days, not six; each due day is still said on its day', () => {
+    const reflection = obligation({ opensOn: '2026-10-01', dueOn: '2026-11-10' });
+    const plan = obligation({ opensOn: '2026-10-01', dueOn: '2026-11-12', kind: 'plan-agreed', label: 'Professional growth plan agreed', rule: '004 §5.1' });
+    const days = teacherDays([reflection, plan], '2026-11-02', '2026-11-13');
+    expect(days).toEqual({
+      '2026-11-03': ['due-in-5'],
+      '2026-11-05': ['due-in-5'],
+      '2026-11-09': ['due-in-1'],
+      '2026-11-10': ['due-today', 'due-in-1'],
+      '2026-11-12': ['due-today'],
+    });
+  });
+
+  it('004 §4.2: a coming-up nudge is never brought forward onto the school day after the same item\'s previous nudge, nor when its owner gets nothing else that day', () => {
+    // The reflection is due Tue 10 Nov: due in 5 on Tue 3 Nov, due in 1 on Mon 9 Nov. The plan due
+    // Wed 4 Nov makes a digest that day, but "due in 1" would then follow "due in 5" the next day.
+    const reflection = obligation({ opensOn: '2026-10-01', dueOn: '2026-11-10' });
+    const plan = obligation({ opensOn: '2026-10-01', dueOn: '2026-11-04', kind: 'plan-agreed', label: 'Professional growth plan agreed', rule: '004 §5.1' });
+    expect(teacherDays([reflection, plan], '2026-11-02', '2026-11-10')).toEqual({
+      '2026-11-03': ['due-in-5', 'due-in-1'],
+      '2026-11-04': ['due-today'],
+      '2026-11-09': ['due-in-1'],
+      '2026-11-10': ['due-today'],
+    });
+    const alone = obligation({ opensOn: '2026-10-01', dueOn: '2026-11-10' });
+    expect(teacherDays([alone], '2026-11-02', '2026-11-10')).toEqual({ '2026-11-03': ['due-in-5'], '2026-11-09': ['due-in-1'], '2026-11-10': ['due-today'] });
   });
 });

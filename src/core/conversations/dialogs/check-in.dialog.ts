@@ -3,7 +3,7 @@ import { defineDialog } from '../engine/define-dialog.ts';
 import { optionalText, textOf } from '../engine/json-value.ts';
 import { say } from '../engine/outgoing-message.ts';
 import { showDate } from '../engine/parse-date.ts';
-import { dateStep, type Step, textStep } from '../engine/step.ts';
+import { citing, dateStep, type Step, textStep } from '../engine/step.ts';
 import type { Values } from '../engine/json-value.ts';
 import { chosenColleague, colleagueStep } from './colleague-step.ts';
 import { firstName, NO_CYCLE } from './dialog-helpers.ts';
@@ -75,7 +75,7 @@ export const checkInDialog = defineDialog({
       confirm: true,
       summaryTitle: 'Check-in record',
       help: `Recording a check-in (${policy.checkIns.rule}).`,
-      steps: (values) => [...whoseStep, ...restSteps(values)],
+      steps: (values) => [...whoseStep, ...citing(policy.checkIns.rule, restSteps(values))],
       async complete(values, records) {
         const colleague = colleagueOf(values);
         const personId = colleague?.id ?? env.person.id;

@@ -5,7 +5,7 @@ import type { PlanGoalRecord, StoredPlan } from '../conversation-ports.ts';
 import { type DialogEnv, defineDialog } from '../engine/define-dialog.ts';
 import { type JsonValue, textOf, type Values } from '../engine/json-value.ts';
 import { type OutgoingMessage, say } from '../engine/outgoing-message.ts';
-import { inSection, type Step, textStep } from '../engine/step.ts';
+import { citing, inSection, type Step, textStep } from '../engine/step.ts';
 import { cycleOrExplain, firstName, leadershipGoalFor } from './dialog-helpers.ts';
 import { expectationsShape } from './plan/expectations-shape.ts';
 import { goalsShape } from './plan/goals-shape.ts';
@@ -57,7 +57,10 @@ export const growthPlanDialog = defineDialog({
       return { unavailable: 'Your growth plan has been agreed and this policy doesn’t allow it to be changed here.' };
     }
     // The plan, and the leadership goal, may each be answered in one form (the same steps).
-    const allSteps = (values: Values) => [...inSection({ id: 'plan', title: 'Growth plan' }, shape.steps(values)), ...inSection({ id: 'leadership', title: 'Leadership goal' }, leadershipSteps)];
+    const allSteps = (values: Values) => [
+      ...citing(policy.plan.rule, inSection({ id: 'plan', title: 'Growth plan' }, shape.steps(values))),
+      ...(leadership === undefined ? [] : citing(leadership.rule, inSection({ id: 'leadership', title: 'Leadership goal' }, leadershipSteps))),
+    ];
     const partTime = partTimePlanNote(policy, env.person, span);
     return {
       intro: [say(`${shape.intro}${leadership ? ` Then your leadership goal (${leadership.rule}).` : ''}${partTime === undefined ? '' : ` ${partTime}.`} Say \`help\` for the commands.`)],

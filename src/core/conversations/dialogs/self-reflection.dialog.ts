@@ -5,7 +5,7 @@ import type { ReflectionEntry, ReflectionRecord } from '../conversation-ports.ts
 import { defineDialog } from '../engine/define-dialog.ts';
 import { listOf, optionalText, textOf, type Values } from '../engine/json-value.ts';
 import { say } from '../engine/outgoing-message.ts';
-import { choiceStep, inSection, listStep, type Step, textStep } from '../engine/step.ts';
+import { choiceStep, citing, inSection, listStep, type Step, textStep } from '../engine/step.ts';
 import { cycleOrExplain, firstName } from './dialog-helpers.ts';
 
 const FRAMEWORK_COLUMN: Record<string, ReflectionRecord['framework']> = {
@@ -59,11 +59,12 @@ export const selfReflectionDialog = defineDialog({
       summaryTitle: `Your self-reflection: ${title}`,
       help: `You’re reflecting on ${title}, the standards your role is held to (${policy.standards.rule}), one heading at a time (${policy.reflection.rule}).`,
       // Each part may be answered in one form instead of question by question (the same steps).
-      steps: (values) => [
-        ...(fixed ? [] : [jobDescriptionStep()]),
-        ...inSection({ id: 'standards', title: `Reflection: ${fixed ? 'the standards' : 'your job'}` }, standardsOf(values).flatMap((s) => standardSteps(s, policy))),
-        ...inSection({ id: 'closing', title: 'Reflection: closing questions' }, closingSteps(policy)),
-      ],
+      steps: (values) =>
+        citing(policy.reflection.rule, [
+          ...(fixed ? [] : [jobDescriptionStep()]),
+          ...inSection({ id: 'standards', title: `Reflection: ${fixed ? 'the standards' : 'your job'}` }, standardsOf(values).flatMap((s) => standardSteps(s, policy))),
+          ...inSection({ id: 'closing', title: 'Reflection: closing questions' }, closingSteps(policy)),
+        ]),
       async complete(values, records) {
         const entries: ReflectionEntry[] = standardsOf(values).map((s) => ({
           kind: 'standard',

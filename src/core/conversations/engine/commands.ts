@@ -1,7 +1,7 @@
 import type { TurnInput } from './inbound-turn.ts';
 
 export type Command =
-  | { kind: 'back' | 'skip' | 'pause' | 'resume' | 'cancel' | 'restart' | 'help' | 'submit' | 'form' }
+  | { kind: 'back' | 'skip' | 'pause' | 'resume' | 'cancel' | 'restart' | 'help' | 'submit' | 'form' | 'why' }
   | { kind: 'edit'; target: string };
 
 const SIMPLE: Record<string, Command['kind']> = {
@@ -19,6 +19,10 @@ const SIMPLE: Record<string, Command['kind']> = {
   confirm: 'submit',
   form: 'form',
   'answer in a form': 'form',
+  why: 'why',
+  'why?': 'why',
+  'why this question': 'why',
+  'why this question?': 'why',
 };
 
 /** The button (or word) that asks for the current section of a dialog as one form. */

@@ -9,6 +9,7 @@ import { type DialogState, type DiscardAction, parseDialogState, resolveStep, SU
 import { type InboundTurn, InboundTurnSchema, type TurnInput } from './inbound-turn.ts';
 import { type FormField, type OutgoingMessage, ask, say } from './outgoing-message.ts';
 import { isQuickRepeat, rememberAnswer } from './quick-repeat.ts';
+import { whyThisQuestion } from './why-this-question.ts';
 import type { Step } from './step.ts';
 
 /**
@@ -241,8 +242,14 @@ export class ConversationEngine {
     }
     const command = parseCommand(turn.input);
     if (command?.kind === 'cancel' || command?.kind === 'restart') return this.#askBeforeDiscarding(turn, dialog, opened, state, command.kind);
-    if (state.status === 'paused') return this.#whilePaused(turn, dialog, opened, state, command?.kind);
     const step = steps.find((s) => s.name === state.step);
+    if (command?.kind === 'why') {
+      turn.out.push(say(whyThisQuestion(turn.env.policy, dialog, opened, step)));
+      if (state.status === 'paused') turn.out.push(say(`Say \`resume\` when you’re ready to carry on with your ${dialog.title.toLowerCase()}.`));
+      else this.#reask(turn, opened, state);
+      return state;
+    }
+    if (state.status === 'paused') return this.#whilePaused(turn, dialog, opened, state, command?.kind);
     switch (command?.kind) {
       case 'help':
         turn.out.push(say(`${opened.help}\n${COMMANDS_HELP}`));
@@ -293,13 +300,17 @@ export class ConversationEngine {
     return this.#answer(turn, opened, state, step, turn.input);
   }
 
-  async #whilePaused(turn: Turn, dialog: DialogDefinition, opened: OpenDialog, state: DialogState, command: string | undefined): Promise<DialogState> {
+  async #whilePaused(turn: Turn, dialog: DialogDefinition, opened: OpenDialog, state: DialogState, command: string | undefined): Promise<DialogState | undefined> {
     if (command === 'resume') {
       const resumed: DialogState = { ...state, status: 'active' };
       turn.out.push(say(`Welcome back — carrying on with your ${dialog.title.toLowerCase()}.`));
       this.#reask(turn, opened, resumed, true);
       return resumed;
     }
+    // A form (a card or modal opened before the pause, or still open in the playground) carries
+    // its answers: they are applied as they would be in an active dialog, which carries on. Had
+    // the policy closed the dialog since, `dialog.open` said so plainly before we got here.
+    if (turn.input.kind === 'form') return this.#applyForm(turn, opened, { ...state, status: 'active' }, turn.input.values);
     turn.out.push(say(`Your ${dialog.title.toLowerCase()} is paused in this thread. Say \`resume\` to carry on, or \`cancel\` to discard it.`));
     return state;
   }

@@ -47,6 +47,8 @@ export interface Step {
   field?: StepField | undefined;
   /** Set for steps that may be answered together in one form. */
   section?: FormSection | undefined;
+  /** The policy paragraph that asks this question ("004 §4.2"), which `why` quotes. */
+  rule?: string | undefined;
 }
 
 interface StepBase {
@@ -98,6 +100,11 @@ function fieldOf(base: StepBase, kind: FormField['kind'], prefill: (value: JsonV
 /** These steps, answerable together in one form. */
 export function inSection(section: FormSection, steps: readonly Step[]): Step[] {
   return steps.map((step) => ({ ...step, section }));
+}
+
+/** These steps, asked because of the policy paragraph `rule` (what `why` explains). */
+export function citing(rule: string, steps: readonly Step[]): Step[] {
+  return steps.map((step) => ({ ...step, rule }));
 }
 
 /** The longest answer a text question takes, in characters. */

@@ -113,6 +113,12 @@ export const kingsmead: PolicyInput = {
     rule: '001 (shared with the line manager and head of department only); retention as trust default',
   },
   governance: { annualGovernorsReport: false, rule: '001 (no governors’ report named)' },
+  // The seed's own words for the paragraphs the dialogs cite, quoted by `why` (shortened with …).
+  paragraphs: {
+    '001 Appendix A': 'Use the scale next to each standard to reflect on how well you feel you are doing against each standard and, most importantly, what you might do next to become even better. This is not a graded scale but just simply a mechanism to personally reflect on your strengths and help identify any potential next steps (+1s).',
+    '001 Appendix B': 'Each teacher formulates a ‘professional growth plan’ (Appendix B). This requires each teacher to reflect on current practice and subsequently build their expertise through sustained focused inquiry and frequent purposeful practice. … This individual and unique plan will identify what we hope we will learn or do differently, and the approaches to achieve this.',
+    '001 "Professional support"': 'Professional support will be available for all of our teachers so that they can continue to grow and develop. This support can take many forms; dialogue, conversations and co-planning, mentoring and coaching, analysis, feedback and observation.',
+  },
   obligations: [
     {
       id: 'self-reflection',

@@ -112,6 +112,12 @@ export const thomasAlleyne: PolicyInput = {
     rule: '002 §18, §44',
   },
   governance: { annualGovernorsReport: true, rule: '002 §19, §36–39' },
+  // The seed's own words for the paragraphs the dialogs cite, quoted by `why` (shortened with …).
+  paragraphs: {
+    '002 §10': 'The targets set for each employee will be Specific, Measurable, Achievable, Realistic and Time-bound and will be appropriate to the person’s role and level of experience, having at least one quantitative target for pupil progress, and having an explicit leadership target for those with a TLR (or equivalent) positions.',
+    '002 §14': 'At the end of the cycle assessment of performance against a target will be on the basis of the performance criteria set at the beginning of the cycle. Good progress towards the achievement of a challenging target, even if the performance criteria have not been met in full, will be assessed favourably. An interim review of progress will be conducted in the second half of the spring term.',
+    '002 §19': 'The school’s CPD programme will be informed by the training and development needs identified in planning and review meetings.',
+  },
   obligations: [
     {
       id: 'self-reflection',

@@ -72,6 +72,12 @@ export const tpat: PolicyInput = {
     rule: '003 §14.2–14.3',
   },
   governance: { annualGovernorsReport: false, rule: '003 §4.1' },
+  // The seed's own words for the paragraphs the dialogs cite, quoted by `why` (shortened with …).
+  paragraphs: {
+    '003 §7.2.1': 'Coachees will receive the Growing Great People (GGP) Toolkit to assist them to carefully reflect on their current context, standards and practice to establish the most beneficial focus for professional growth. This self-reflection will enable individuals to summarise what they are best at, what their strengths are and what future growth areas are and their development needs.',
+    '003 §7.2.2': 'A focus for growth will be discussed at this meeting. Challenging goal(s), with clear timescales and robust success criteria will be agreed at this meeting.',
+    '003 §10.1': 'Progress ‘check ins’ are frequent, light-touch meetings between an employee and their coach with a focus on learning, development and progress. … They typically last approximately 15 minutes and do not need to be formal.',
+  },
   obligations: [
     {
       id: 'self-reflection',

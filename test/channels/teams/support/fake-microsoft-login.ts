@@ -16,7 +16,8 @@ function signingKey(kid: string): SigningKey {
 /**
  * Microsoft's sign-in services on loopback, as the Teams SDK reads them: the Bot Framework's
  * OpenID metadata and keys (`/v1/.well-known/…`, login.botframework.com) and any Entra tenant's
- * keys (`/<tenant>/discovery/v2.0/keys`, login.microsoftonline.com), each with its own RSA key.
+ * keys (`/<tenant>/discovery/v2.0/keys`, login.microsoftonline.com), each with its own RSA key,
+ * and the token endpoint (`/<tenant>/oauth2/v2.0/token`) that gives this app its own token.
  * `token` signs JWTs with either, or with a key neither publishes.
  */
 export class FakeMicrosoftLogin {
@@ -32,6 +33,12 @@ export class FakeMicrosoftLogin {
     this.#server = createServer((request, response) => {
       const path = (request.url ?? '/').split('?')[0]!;
       this.fetched.push(path);
+      if (request.method === 'POST' && /^\/[^/]+\/oauth2\/v2\.0\/token$/.test(path)) {
+        // This app's own token (client credentials), for its calls to the Bot Connector.
+        const token = this.token({ iss: 'https://api.botframework.com', aud: 'https://api.botframework.com', exp: Math.floor(Date.now() / 1000) + 3600 }, 'bot-framework');
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token_type: 'Bearer', expires_in: 3600, access_token: token }));
+        return;
+      }
       const body =
         path === '/v1/.well-known/openidconfiguration'
           ? { issuer: 'https://api.botframework.com', jwks_uri: `${this.url}/v1/.well-known/keys` }

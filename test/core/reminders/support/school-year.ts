@@ -73,3 +73,14 @@ export function recordingDeliverer(clock: { current: Clock }, fail?: (delivery: 
     },
   };
 }
+
+/**
+ * What the outbox lets through of a day's plan: a reminder whose key was queued on an earlier
+ * day is not queued again (so a coming-up nudge brought forward into an earlier digest stays
+ * quiet on its own day). Adds today's keys to `queued`.
+ */
+export function notYetQueued<R extends { key: string }>(planned: readonly R[], queued: Set<string>): R[] {
+  const fresh = planned.filter((reminder) => !queued.has(reminder.key));
+  for (const reminder of fresh) queued.add(reminder.key);
+  return fresh;
+}
