@@ -88,13 +88,14 @@ describe('trellis teams', () => {
   it('the people installed then get their reminder digest from the sweep, in the chat Graph gave, through the Bot Connector', async () => {
     const swept = await runTrellisWith({ databaseUrl: db.url, env }, 'sweep', '--at', '2026-10-15T16:00:00+01:00', '--school', 'washwood');
     expect(swept.code).toBe(0);
-    expect(swept.stdout).toContain('2026-10-15 head@school.example: 1 item — Your growth cycle: 1 thing');
-    expect(swept.stdout).toContain('2026-10-15 deputy@school.example: 1 item — Your growth cycle: 1 thing');
+    // How many items each digest carries is the reminder planner's business (calm-cadence tests);
+    // here: everyone installed gets theirs, and the two Graph could not install do not.
+    const digestOf = (email: string) => swept.stdout.split('\n').find((line) => line.startsWith(`2026-10-15 ${email}: `));
+    for (const email of ['head@school.example', 'deputy@school.example', 'ta1@school.example']) expect(digestOf(email)).toMatch(/: \d+ items? — Your growth cycle/);
     expect(swept.stdout).toMatch(/t1@school\.example: not sent \(no channel can reach them/);
     // Each digest went to the one-on-one chat Graph named, as an Adaptive Card.
-    expect(swept.stdout).toContain('2026-10-15 ta1@school.example: 1 item');
     expect(connector.sent.map((sent) => sent.conversationId).sort()).toEqual([FakeGraph.chatIdOf('aad-deputy'), FakeGraph.chatIdOf('aad-head'), FakeGraph.chatIdOf('aad-ta1')]);
-    for (const sent of connector.sent) expect(JSON.stringify(sent.activity.attachments)).toContain('Your growth cycle: 1 thing');
+    for (const sent of connector.sent) expect(JSON.stringify(sent.activity.attachments)).toContain('Your growth cycle');
   });
 
   it('a dry run lists who would be installed and calls nothing', async () => {
