@@ -7,7 +7,7 @@ import { fixedClock } from '../../../src/core/time/clock.ts';
 import { runTrellisWith } from '../../support/run-cli.ts';
 import { type SeededSchool, seedSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
-import { type SlackWorld, startSlackWorld, TEAM } from './support/slack-harness.ts';
+import { SlackUser, type SlackWorld, settle, startSlackWorld, TEAM } from './support/slack-harness.ts';
 
 let db: TestDatabase;
 let world: SlackWorld;
@@ -23,6 +23,7 @@ beforeAll(async () => {
     { key: 'nia', fullName: 'Nia Nowhere', role: 'teacher', lineManager: 'head' },
     { key: 'dev', fullName: 'Dev Deactivated', role: 'teacher', lineManager: 'head' },
     { key: 'ina', fullName: 'Ina Inactive', role: 'teacher', lineManager: 'head' },
+    { key: 'ola', fullName: 'Ola Owens', role: 'teacher', lineManager: 'head' },
   ]);
   // `trellis reach` reads the school as the CLI does, term dates and all.
   const terms = parseTermDates(readFileSync(join(import.meta.dirname, '../../../config/terms/england-2026-28.yaml'), 'utf8'), 'england-2026-28.yaml');
@@ -91,7 +92,18 @@ describe('reach from what Slack said', () => {
     expect(await refusalOf('nia')).toBeNull();
     const { stdout } = await reach();
     expect(lineOf(stdout, 'nia')).toContain('Slack: yes.');
-    expect(stdout.trim().split('\n').at(-1)).toBe('Slack reaches 2 of 4, Teams 0 of 4; 2 by at least one, 2 by neither.');
+    expect(stdout.trim().split('\n').at(-1)).toBe('Slack reaches 2 of 5, Teams 0 of 5; 2 by at least one, 3 by neither.');
+  });
+
+  it('someone recorded as not in the workspace who then writes to Trellis from Slack is linked, and the refusal is cleared', async () => {
+    await slack().sendTo(school.ids.ola!, hello, 'reach:ola:1');
+    expect(await refusalOf('ola')).toMatchObject({ outcome: 'not-in-workspace' });
+    const ola = new SlackUser(world, 'UOLA', `ola@${slug}.example`);
+    await ola.say('status');
+    await settle(world);
+    expect(await db.prisma.platformIdentity.count({ where: { personId: school.ids.ola! } })).toBe(1);
+    expect(await refusalOf('ola')).toBeNull();
+    expect(lineOf((await reach()).stdout, 'ola')).toContain('Slack: yes.');
   });
 
   it('a deactivated user reactivated in Slack is linked at the next send, and the refusal is cleared', async () => {
