@@ -85,6 +85,19 @@ describe('reach from what Slack said', () => {
     expect(lineOf((await reach()).stdout, 'ina')).toContain('Slack: yes.');
   });
 
+  it('a message to one account of theirs that Slack refuses with channel_not_found is recorded as refused, and the next that works clears it', async () => {
+    const account = { platform: 'slack' as const, tenant: TEAM, userId: 'UINA' };
+    world.fake.refuseWhen = (call) => (call.method === 'chat.postMessage' && call.body.channel === 'DUINA' ? 'channel_not_found' : undefined);
+    const refused = await slack().sendToAccount(school.ids.ina!, account, hello, 'reach:ina:account:1');
+    world.fake.refuseWhen = undefined;
+    expect(refused).toMatchObject({ ok: false, error: 'Slack: channel_not_found' });
+    expect(await refusalOf('ina')).toMatchObject({ outcome: 'refused', workspace: TEAM, detail: 'Slack answered channel_not_found to a message' });
+    expect(lineOf((await reach()).stdout, 'ina')).toContain(`Slack: no, Slack refused messages to them; workspace ${TEAM}, Slack answered channel_not_found to a message.`);
+
+    expect(await slack().sendToAccount(school.ids.ina!, account, hello, 'reach:ina:account:2')).toEqual({ ok: true });
+    expect(await refusalOf('ina')).toBeNull();
+  });
+
   it('someone not in the workspace who joins later is linked at the next send, and the refusal is cleared', async () => {
     expect(await refusalOf('nia')).not.toBeNull();
     world.fake.addUser({ id: 'UNIA', email: `nia@${slug}.example`, teamId: TEAM });
