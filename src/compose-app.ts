@@ -7,6 +7,7 @@ import { TeamsChannel } from './channels/teams/teams-channel.ts';
 import type { PacerLimits } from './channels/teams/send-pacer.ts';
 import { type Services, openServices } from './compose-services.ts';
 import type { Config } from './config/load-config.ts';
+import type { SlackRefusalStore } from './core/reach/slack-refusals.ts';
 import { AccessRequests } from './core/access/access-requests.ts';
 import { AdminConsole } from './core/admin/admin-console.ts';
 import { ReviewerChanges } from './core/access/reviewer-changes.ts';
@@ -34,6 +35,7 @@ import { PrismaSentReplies } from './storage/prisma/prisma-notification-queue.ts
 import { PrismaConversationStore } from './storage/prisma/prisma-conversation-store.ts';
 import { PrismaIdentityStore } from './storage/prisma/prisma-identity-store.ts';
 import { PrismaSlackInstallations } from './storage/prisma/prisma-slack-installations.ts';
+import { PrismaSlackRefusals } from './storage/prisma/prisma-slack-refusals.ts';
 import { PrismaReminderActionsStore } from './storage/prisma/prisma-reminder-actions-store.ts';
 import { PrismaActiveThreads } from './storage/prisma/prisma-active-threads.ts';
 import { PrismaReportReads } from './storage/prisma/prisma-report-reads.ts';
@@ -64,6 +66,8 @@ export interface ChannelParts {
   services: Services;
   bot: TrellisBot;
   identities: PrismaIdentityStore;
+  /** What Slack last refused for a person (not in the workspace, deactivated), kept for `trellis reach`. */
+  slackRefusals: SlackRefusalStore;
   router: ChannelRouter;
   clock: Clock;
   log: Logger;
@@ -206,7 +210,8 @@ export async function composeChannels(config: Config, services: Services, clock:
     await sweepSchools(jobs.sweep, await services.reminders.listSchoolSlugs());
     await runDueJobs(services.database.url, jobs);
   };
-  const parts: ChannelParts = { config, services, bot, identities, router, clock, log, sweep, jobs, metrics };
+  const slackRefusals = new PrismaSlackRefusals(services.database.prisma);
+  const parts: ChannelParts = { config, services, bot, identities, slackRefusals, router, clock, log, sweep, jobs, metrics };
   for (const channel of await createChannels(parts, options)) router.add(channel);
   return parts;
 }

@@ -186,6 +186,13 @@ describe('who sees which school', () => {
     const text = await (await client.get('/admin/schools/alpha/reach')).text();
     expect(text).toMatch(/Slack reaches 0 of 5, Teams 0 of 5; 0 by at least one, 5 by neither\./);
     expect(text).toMatch(/<th scope="row">Teacher T1<\/th><td>t1@alpha\.example<\/td><td>teacher<\/td><td>No: [^<]+<\/td><td>No: [^<]+<\/td>/);
+
+    // What Slack last refused for someone is the reason the page gives.
+    const t2 = await db.prisma.person.findFirstOrThrow({ where: { email: 't2@alpha.example' } });
+    await db.prisma.slackReachFailure.create({ data: { personId: t2.id, workspace: 'T123ABC456', outcome: 'deactivated', detail: 'Slack answered account_inactive to a message', attemptedAt: new Date('2026-11-30T19:00:00Z') } });
+    const after = await (await client.get('/admin/schools/alpha/reach')).text();
+    await db.prisma.slackReachFailure.deleteMany({ where: { personId: t2.id } });
+    expect(after).toMatch(/<th scope="row">Teacher T2<\/th><td>t2@alpha\.example<\/td><td>teacher<\/td><td>No: Slack account deactivated; workspace T123ABC456, Slack answered account_inactive to a message<\/td>/);
   });
 });
 

@@ -273,6 +273,10 @@ describe('every model round-trips through the Prisma client', () => {
     await p.teamsInstallFailure.create({ data: { personId: teacher.id, tenantId: 'tenant-guid', outcome: 'forbidden', detail: 'Graph answered 403 (Forbidden)', attemptedAt: new Date('2026-11-30T18:00:00Z') } });
     covered.add('TeamsInstallFailure');
     expect(await p.teamsInstallFailure.findUniqueOrThrow({ where: { personId: teacher.id } })).toMatchObject({ outcome: 'forbidden', attemptedAt: new Date('2026-11-30T18:00:00Z') });
+
+    await p.slackReachFailure.create({ data: { personId: teacher.id, workspace: 'T123ABC456', outcome: 'deactivated', detail: 'Slack answered account_inactive to a message', attemptedAt: new Date('2026-11-30T19:00:00Z') } });
+    covered.add('SlackReachFailure');
+    expect(await p.slackReachFailure.findUniqueOrThrow({ where: { personId: teacher.id } })).toMatchObject({ workspace: 'T123ABC456', outcome: 'deactivated', attemptedAt: new Date('2026-11-30T19:00:00Z') });
     await p.adminGrant.create({ data: { email: 'office@school.example', schoolId: school.id } });
     covered.add('AdminGrant');
     expect(await p.adminGrant.findFirstOrThrow({ where: { email: 'office@school.example' } })).toMatchObject({ schoolId: school.id, trustId: null });

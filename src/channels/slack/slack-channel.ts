@@ -13,7 +13,8 @@ import type { ReplyPlace } from '../../core/notifications/notification-queue.ts'
 import { canMessageAccount } from '../../core/reach/reach.ts';
 import type { Channel, ChannelDelivery, Route } from '../channel.ts';
 import { renderMessages, type SlackMessage } from './block-kit.ts';
-import { answerLost, boltLogger, deliveryFailure, webClientOptions } from './slack-client.ts';
+import type { SlackRefusal } from '../../core/reach/slack-refusals.ts';
+import { answerLost, boltLogger, deliveryFailure, refusalOf, webClientOptions } from './slack-client.ts';
 import { installedWorkspaces, oauthInstaller, SLACK_INSTALL_PATH, SLACK_REDIRECT_PATH, type SlackClients, type SlackWorkspaces, singleWorkspace } from './slack-installations.ts';
 import { registerListeners } from './slack-listeners.ts';
 import { mentionedUser } from './slack-payloads.ts';
@@ -328,7 +329,7 @@ export class SlackChannel implements Channel {
    * completed: sent as `sendTo` sends, to that account's DM, or to the reply's `place` (its DM
    * thread).
    */
-  async sendToAccount(_personId: string, account: PlatformAccount, messages: readonly OutgoingMessage[], key: string, place?: ReplyPlace): Promise<ChannelDelivery> {
+  async sendToAccount(personId: string, account: PlatformAccount, messages: readonly OutgoingMessage[], key: string, place?: ReplyPlace): Promise<ChannelDelivery> {
     const started = this.parts.clock.now();
     let clients: SlackClients | undefined;
     try {
@@ -339,12 +340,13 @@ export class SlackChannel implements Channel {
       // A reply the channel began sending itself may be in its thread in part: only the rest is sent.
       const there = place === undefined ? 0 : ((await this.#partsIn({ userId: account.userId, clients, place }, key, started)) ?? 0);
       await this.post(channel, place?.thread, rendered, clients.digests, key, Math.min(there, rendered.length));
-      return { ok: true };
     } catch (error) {
       const reach = clients === undefined ? undefined : { userId: account.userId, clients, place };
-      if (reach !== undefined && answerLost(error) && (await this.#lookUpIn(reach, key, started).catch(() => false)) === true) return { ok: true };
+      if (reach !== undefined && answerLost(error) && (await this.#lookUpIn(reach, key, started).catch(() => false)) === true) return this.#worked(personId);
+      await this.#refused(personId, account.tenant, refusalOf('a message', error));
       return deliveryFailure(error);
     }
+    return this.#worked(personId);
   }
 
   deliverDigest(delivery: DigestDelivery): Promise<ChannelDelivery> {
@@ -422,16 +424,33 @@ export class SlackChannel implements Channel {
    */
   async #deliver(kind: keyof SlackClients, personId: string, email: string | undefined, messages: SlackMessage[], key: string, checkLost = false): Promise<ChannelDelivery> {
     const started = this.parts.clock.now();
+    let tenant: string | undefined;
     try {
       const reach = await this.#reach(kind, personId, email);
       if ('unreachable' in reach) return { ok: false, unreachable: true, error: reach.unreachable };
+      tenant = reach.tenant;
       const client = reach.clients[kind];
       await this.post(await this.dmChannel(client, reach.userId), undefined, messages, client, key);
-      return { ok: true };
     } catch (error) {
-      if (checkLost && answerLost(error) && (await this.#lookUp(personId, email, key, started).catch(() => false)) === true) return { ok: true };
+      if (checkLost && answerLost(error) && (await this.#lookUp(personId, email, key, started).catch(() => false)) === true) return this.#worked(personId);
+      await this.#refused(personId, tenant, refusalOf('a message', error));
       return deliveryFailure(error);
     }
+    return this.#worked(personId);
+  }
+
+  /** A message reached them: any refusal Slack gave before is forgotten (a failure to forget is logged, never a failed send). */
+  async #worked(personId: string): Promise<ChannelDelivery> {
+    await this.parts.slackRefusals.clear(personId).catch((error: unknown) => this.parts.log.warn(`slack: could not clear a refusal: ${error instanceof Error ? error.message : String(error)}`));
+    return { ok: true };
+  }
+
+  /** Slack refused the person (not in the workspace, deactivated, a send refused): kept for `trellis reach`, logged if it cannot be. */
+  async #refused(personId: string, workspace: string | undefined, refusal: Omit<SlackRefusal, 'at' | 'workspace'> | undefined): Promise<void> {
+    if (refusal === undefined) return;
+    await this.parts.slackRefusals
+      .record(personId, { ...refusal, workspace, at: this.parts.clock.now() })
+      .catch((error: unknown) => this.parts.log.warn(`slack: could not record a refusal: ${error instanceof Error ? error.message : String(error)}`));
   }
 
   /**
@@ -446,48 +465,60 @@ export class SlackChannel implements Channel {
     const linked = (await identities.accountsOf(personId)).find((a) => a.platform === 'slack' && canMessageAccount({ platform: 'slack', reachable: a.reachable, hasConversationRef: a.conversationRef !== undefined }));
     if (linked !== undefined) {
       const clients = await this.#workspaces.clientsFor(linked.tenant);
-      return clients === undefined ? { unreachable: notInstalled(linked.tenant).error } : { userId: linked.userId, clients };
+      return clients === undefined ? { unreachable: notInstalled(linked.tenant).error } : { userId: linked.userId, clients, tenant: linked.tenant };
     }
     const person = email === undefined || this.#workspaces.installed ? await identities.personById(personId) : undefined;
     const address = email ?? person?.email;
     if (address === undefined) return { unreachable: 'no Slack account for them' };
-    const candidates = this.#single !== undefined ? [this.#single] : await this.#installedClientsOf(person?.schoolId);
+    const candidates = this.#single !== undefined ? [{ clients: this.#single, tenant: undefined }] : await this.#installedClientsOf(person?.schoolId);
     let reason = 'Slack: Trellis is not installed in a workspace recorded for their school';
-    for (const clients of candidates) {
+    // What Slack refused, kept for `trellis reach`: a deactivated account over "no such user" in another workspace.
+    let refusal: { outcome: SlackRefusal['outcome']; detail: string; workspace: string | undefined } | undefined;
+    for (const { clients, tenant } of candidates) {
       try {
-        const userId = await this.#linkByEmail(clients[kind], personId, address);
-        if (userId !== undefined) return { userId, clients };
-        reason = 'no Slack account for them';
+        const found = await this.#linkByEmail(clients[kind], personId, address);
+        if ('userId' in found) return { userId: found.userId, clients, tenant: found.tenant ?? tenant };
+        if (found.deactivated) {
+          reason = 'Slack: their account is deactivated';
+          refusal = { outcome: 'deactivated', detail: 'Slack answered users.lookupByEmail with their user marked deleted (deactivated)', workspace: found.tenant ?? tenant };
+        } else reason = 'no Slack account for them';
       } catch (error) {
         const failure = deliveryFailure(error);
         if (!('unreachable' in failure)) throw error;
         reason = failure.error;
+        const refused = refusalOf('users.lookupByEmail', error);
+        if (refused !== undefined && refusal?.outcome !== 'deactivated') refusal = { ...refused, workspace: tenant };
       }
     }
+    if (refusal !== undefined) await this.#refused(personId, refusal.workspace, refusal);
     return { unreachable: reason };
   }
 
   /** The clients of each workspace recorded for the school (and its trust) that Trellis is installed in. */
-  async #installedClientsOf(schoolId: string | undefined): Promise<SlackClients[]> {
+  async #installedClientsOf(schoolId: string | undefined): Promise<{ clients: SlackClients; tenant: string }[]> {
     if (schoolId === undefined) return [];
-    const found: SlackClients[] = [];
+    const found: { clients: SlackClients; tenant: string }[] = [];
     for (const tenant of await this.parts.identities.workspacesOf(schoolId, 'slack')) {
       const clients = await this.#workspaces.clientsFor(tenant);
-      if (clients !== undefined && !found.includes(clients)) found.push(clients);
+      if (clients !== undefined && !found.some((entry) => entry.clients === clients)) found.push({ clients, tenant });
     }
     return found;
   }
 
-  /** The workspace user with this e-mail, linked to the person through the same rule as someone who writes in. */
-  async #linkByEmail(client: WebClient, personId: string, address: string): Promise<string | undefined> {
+  /**
+   * The workspace user with this e-mail, linked to the person through the same rule as someone who
+   * writes in; a user Slack marks `deleted` (deactivated) is not linked.
+   */
+  async #linkByEmail(client: WebClient, personId: string, address: string): Promise<{ userId: string; tenant: string | undefined } | { deactivated: boolean; tenant?: string | undefined }> {
     const found = (await client.users.lookupByEmail({ email: address })).user;
-    if (found?.id === undefined) return undefined;
+    if (found?.id === undefined) return { deactivated: false };
     // Enterprise Grid users carry their org id, which is the tenant their events arrive under.
     const tenant = (found as { enterprise_user?: { enterprise_id?: string } }).enterprise_user?.enterprise_id ?? found.team_id;
-    if (tenant === undefined) return found.id;
+    if (found.deleted === true) return { deactivated: true, tenant };
+    if (tenant === undefined) return { userId: found.id, tenant };
     // Linked through the same rule as someone who writes in: only from their school's workspace.
     const person = await this.parts.bot.identify({ platform: 'slack', tenant, userId: found.id }, async () => address, { homeTenant: await this.#homeTenant() });
-    return person?.id === personId ? found.id : undefined;
+    return person?.id === personId ? { userId: found.id, tenant } : { deactivated: false, tenant };
   }
 
   /**
@@ -520,7 +551,7 @@ export function threadPlace(channel: string, threadTs: string, messageId: string
 /** What Slack-side identification tells someone it cannot serve (not on a roster, or a workspace not set up). */
 export type Refusal = { refusal: string };
 
-type Reach = { userId: string; clients: SlackClients } | { unreachable: string };
+type Reach = { userId: string; clients: SlackClients; tenant?: string | undefined } | { unreachable: string };
 
 /** Where a delivery is looked up: the account's DM, or a reply's thread. */
 type LookupReach = { userId: string; clients: SlackClients; place?: ReplyPlace | undefined };

@@ -2,6 +2,7 @@ import { LogLevel as BoltLogLevel, type Logger as BoltLogger } from '@slack/bolt
 import { ErrorCode, WebClient, type WebClientOptions } from '@slack/web-api';
 import type { SlackConfig } from '../../config/load-config.ts';
 import type { Logger } from '../../logging/logger.ts';
+import type { SlackRefusalKind } from '../../core/reach/slack-refusals.ts';
 import type { ChannelDelivery } from '../channel.ts';
 
 /**
@@ -37,6 +38,23 @@ export function apiUrlOf(config: SlackConfig): string {
 
 /** Slack's answer to "who is this e-mail": gone, or never here, means another channel should try. */
 const UNREACHABLE = new Set(['users_not_found', 'user_not_found', 'account_inactive', 'user_disabled', 'cannot_dm_bot', 'not_allowed_token_type']);
+
+/** Slack's refusals that say why a person cannot be reached there, as `trellis reach` reports them. */
+const REFUSALS: Readonly<Record<string, SlackRefusalKind>> = {
+  users_not_found: 'not-in-workspace',
+  user_not_found: 'not-in-workspace',
+  account_inactive: 'deactivated',
+  user_disabled: 'deactivated',
+  channel_not_found: 'refused',
+  cannot_dm_bot: 'refused',
+};
+
+/** What a failed Slack call says about reaching the person, if it says anything: its kind and a sentence. */
+export function refusalOf(what: string, error: unknown): { outcome: SlackRefusalKind; detail: string } | undefined {
+  const code = platformErrorOf(error);
+  const outcome = code === undefined ? undefined : REFUSALS[code];
+  return outcome === undefined ? undefined : { outcome, detail: `Slack answered ${code} to ${what}` };
+}
 
 export function platformErrorOf(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null || !('code' in error) || error.code !== ErrorCode.PlatformError) return undefined;

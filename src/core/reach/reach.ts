@@ -1,4 +1,5 @@
 import type { Role } from '../people/person.ts';
+import { type SlackRefusal, slackRefusalReason } from './slack-refusals.ts';
 import type { TeamsInstallFailure } from './teams-install-ports.ts';
 
 /** What storage knows about one of a person's chat accounts. */
@@ -19,6 +20,8 @@ export interface PersonReachFacts {
   accounts: ChatAccountFacts[];
   /** Why installing the Teams app for them through Graph last failed, if it did and has not worked since. */
   teamsInstallFailure?: TeamsInstallFailure | undefined;
+  /** What Slack last refused for them (not in the workspace, deactivated), if it has not worked since. */
+  slackRefusal?: SlackRefusal | undefined;
 }
 
 /** The storage side of `trellis reach`. */
@@ -45,14 +48,15 @@ export interface ReachReport {
 
 /**
  * Whether Slack and Teams can reach a person, with the reason when not: the one rule `trellis
- * reach` reports. Slack needs a linked account not refused since; without one, Trellis can only
- * try their roster e-mail in the workspace when it first writes, so they count as not reached
- * yet. Teams needs a personal chat with the app (a stored conversation reference) that has not
+ * reach` reports. Slack needs a linked account not refused since: Slack's last refusal (no user
+ * with their e-mail in the workspace, a deactivated account, a send refused) is the reason until a
+ * lookup or send works again; without a linked account, Trellis can only try their roster e-mail in
+ * the workspace when it first writes, so they count as not reached yet. Teams needs a personal chat with the app (a stored conversation reference) that has not
  * been refused since (a 403 marks the account); without one, a failed install through Graph
  * (`trellis teams install`) is the reason given.
  */
 export function reachOf(person: PersonReachFacts): PersonReach {
-  return { id: person.id, email: person.email, fullName: person.fullName, role: person.role, slack: slackReach(person.accounts), teams: teamsReach(person.accounts, person.teamsInstallFailure) };
+  return { id: person.id, email: person.email, fullName: person.fullName, role: person.role, slack: slackReach(person.accounts, person.slackRefusal), teams: teamsReach(person.accounts, person.teamsInstallFailure) };
 }
 
 /**
@@ -65,7 +69,8 @@ export function canMessageAccount(account: ChatAccountFacts): boolean {
   return account.platform !== 'teams' || account.hasConversationRef;
 }
 
-function slackReach(accounts: readonly ChatAccountFacts[]): ChannelReach {
+function slackReach(accounts: readonly ChatAccountFacts[], refusal: SlackRefusal | undefined): ChannelReach {
+  if (refusal !== undefined) return { reachable: false, reason: slackRefusalReason(refusal) };
   const slack = accounts.filter((account) => account.platform === 'slack');
   if (slack.some(canMessageAccount)) return { reachable: true, how: 'linked Slack account' };
   if (slack.length > 0) return { reachable: false, reason: 'Slack refused messages to their account (deactivated, or the app cannot message them)' };

@@ -21,6 +21,7 @@ export const RECORD_TABLES: readonly RecordTable[] = [
   { table: 'people', title: 'You on the staff list', about: 'Your row in the school’s roster: name, e-mail, role, department, contract and flags.', personColumns: ['id'] },
   { table: 'platform_identities', title: 'Chat accounts', about: 'The Slack or Teams accounts linked to you, so Trellis can message you.', personColumns: ['person_id'] },
   { table: 'teams_install_failures', title: 'Teams app not installed', about: 'Why Trellis could not add its Teams app for you (what Microsoft Graph answered), until it can.', personColumns: ['person_id'] },
+  { table: 'slack_reach_failures', title: 'Slack could not reach you', about: 'What Slack last answered when Trellis could not find or message you there (not in the workspace, account deactivated), until it can.', personColumns: ['person_id'] },
   { table: 'reviewer_assignments', title: 'Reviewers and coaches', about: 'Who reviews or coaches you, and whom you review or coach, with dates.', personColumns: ['reviewee_id', 'reviewer_id'] },
   { table: 'cycles', title: 'Growth cycles', about: 'One row per academic year you were in the cycle (or why you were not).', personColumns: ['person_id'] },
   { table: 'obligations', title: 'Deadlines', about: 'What you (or someone about you) had to do, by when, and whether it was done.', personColumns: ['person_id', 'owner_person_id'] },

@@ -42,6 +42,8 @@ export class PrismaIdentityStore implements IdentityStore {
         create: { personId, platform: account.platform, tenantId: account.tenant, platformUserId: account.userId, lastSeenAt: now },
         update: { personId, reachable: true, lastSeenAt: now },
       });
+      // A Slack account now linked to them (they wrote in, or a lookup found them): whatever Slack refused before no longer holds.
+      if (account.platform === 'slack') await tx.slackReachFailure.deleteMany({ where: { personId } });
       await queueNotificationRows(tx, notify, now);
     });
   }

@@ -1,9 +1,10 @@
 import { RoleSchema } from '../../core/people/person.ts';
 import type { ChatAccountFacts, PersonReachFacts, ReachReads } from '../../core/reach/reach.ts';
+import type { SlackRefusal } from '../../core/reach/slack-refusals.ts';
 import type { TeamsInstallFailure } from '../../core/reach/teams-install-ports.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 
-/** `trellis reach`'s facts: active people, their `platform_identities` rows and any failed Teams install, in one query. */
+/** `trellis reach`'s facts: active people, their `platform_identities` rows and any failed Teams install or Slack refusal, in one query. */
 export class PrismaReachReads implements ReachReads {
   readonly #prisma: PrismaClient;
 
@@ -22,6 +23,7 @@ export class PrismaReachReads implements ReachReads {
         role: true,
         platformIdentities: { select: { platform: true, reachable: true, conversationRef: true } },
         teamsInstallFailure: { select: { tenantId: true, outcome: true, detail: true, attemptedAt: true } },
+        slackReachFailure: { select: { workspace: true, outcome: true, detail: true, attemptedAt: true } },
       },
     });
     return rows.map((row) => ({
@@ -33,10 +35,16 @@ export class PrismaReachReads implements ReachReads {
         (account): ChatAccountFacts => ({ platform: account.platform as ChatAccountFacts['platform'], reachable: account.reachable, hasConversationRef: account.conversationRef !== null }),
       ),
       teamsInstallFailure: row.teamsInstallFailure === null ? undefined : failureOf(row.teamsInstallFailure),
+      slackRefusal: row.slackReachFailure === null ? undefined : refusalOf(row.slackReachFailure),
     }));
   }
 }
 
 function failureOf(row: { tenantId: string; outcome: string; detail: string; attemptedAt: Date }): TeamsInstallFailure {
   return { tenant: row.tenantId, outcome: row.outcome === 'forbidden' ? 'forbidden' : 'not-found', detail: row.detail, at: row.attemptedAt };
+}
+
+function refusalOf(row: { workspace: string | null; outcome: string; detail: string; attemptedAt: Date }): SlackRefusal {
+  const outcome = row.outcome === 'not-in-workspace' || row.outcome === 'deactivated' ? row.outcome : 'refused';
+  return { workspace: row.workspace ?? undefined, outcome, detail: row.detail, at: row.attemptedAt };
 }

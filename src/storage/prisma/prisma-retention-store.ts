@@ -43,6 +43,7 @@ export const CYCLE_CHILDREN: readonly { table: string; subject: string }[] = [
 export const LEAVER_ROWS: readonly { table: string; columns: readonly string[]; subject: string }[] = [
   { table: 'platform_identities', columns: ['person_id'], subject: 'person_id' },
   { table: 'teams_install_failures', columns: ['person_id'], subject: 'person_id' },
+  { table: 'slack_reach_failures', columns: ['person_id'], subject: 'person_id' },
   { table: 'conversations', columns: ['person_id'], subject: 'person_id' },
   { table: 'nudge_outbox', columns: ['recipient_id'], subject: 'recipient_id' },
   { table: 'access_logs', columns: ['subject_id', 'viewer_id'], subject: 'subject_id' },

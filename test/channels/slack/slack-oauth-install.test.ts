@@ -174,6 +174,14 @@ describe('one process serves several workspaces, each with its own token', () =>
     expect(lookups.map((c) => c.token)).toEqual(['xoxb-alleyne-token']);
     expect((await linksOf(bo.id)).map((l) => [l.tenantId, l.platformUserId])).toEqual([[TEAM_B, 'UBO']]);
   });
+
+  it('someone their school’s workspace has no user for is recorded as not in that workspace, for trellis reach', async () => {
+    const slack = world.app.channels.find((c) => c.name === 'slack')!;
+    const head = { id: alleyne.ids.head!, email: await emailOf(alleyne, 'head') };
+    expect(await slack.deliverDigest(digestFor(head, '2026-10-05'))).toMatchObject({ ok: false, unreachable: true });
+    expect(world.fake.callsOf('users.lookupByEmail').filter((c) => c.body.email === head.email).map((c) => c.token)).toEqual(['xoxb-alleyne-token']);
+    expect(await db.prisma.slackReachFailure.findUnique({ where: { personId: head.id } })).toMatchObject({ workspace: TEAM_B, outcome: 'not-in-workspace', detail: 'Slack answered users_not_found to users.lookupByEmail' });
+  });
 });
 
 describe('a workspace that is installed but bound to no school', () => {

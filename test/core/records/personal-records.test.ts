@@ -28,6 +28,7 @@ beforeAll(async () => {
   await seedEveryRecord(p, { schoolId: school.id, personId: colleague.id, otherId: head.id, year: 2025, text: 'Cat’s private notes' });
   await p.platformIdentity.create({ data: { personId: teacher.id, platform: 'slack', tenantId: 'T1', platformUserId: 'U1' } });
   await p.teamsInstallFailure.create({ data: { personId: teacher.id, tenantId: 'tenant-1', outcome: 'forbidden', detail: 'Graph answered 403 (Forbidden)', attemptedAt: generatedAt } });
+  await p.slackReachFailure.create({ data: { personId: teacher.id, workspace: 'T1', outcome: 'deactivated', detail: 'Slack answered account_inactive to a message', attemptedAt: generatedAt } });
   await p.deletionLog.create({
     data: { schoolId: school.id, kind: 'check_ins', recordId: teacher.id, subjectPersonId: teacher.id, cycleYear: 2018, reason: 'retention', rule: '6 years', deletedAt: generatedAt },
   });

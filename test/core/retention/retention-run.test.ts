@@ -71,12 +71,13 @@ beforeAll(async () => {
   await seedEveryRecord(db.prisma, { schoolId: elsewhere.school.id, personId: other.id, otherId: otherHead.id, year: 2019, text: text(2019) });
   await db.prisma.platformIdentity.create({ data: { personId: leaver.id, platform: 'slack', tenantId: 'T1', platformUserId: 'ULEE' } });
   await db.prisma.teamsInstallFailure.create({ data: { personId: leaver.id, tenantId: 'tenant-1', outcome: 'not-found', detail: 'no user with their e-mail', attemptedAt: new Date('2019-09-01T00:00:00Z') } });
+  await db.prisma.slackReachFailure.create({ data: { personId: leaver.id, workspace: 'T1', outcome: 'not-in-workspace', detail: 'Slack answered users_not_found to users.lookupByEmail', attemptedAt: new Date('2019-09-01T00:00:00Z') } });
   await db.prisma.platformIdentity.create({ data: { personId: teacher.id, platform: 'slack', tenantId: 'T1', platformUserId: 'UTOM' } });
 });
 afterAll(() => db.drop());
 
 function expectedGone(): Record<string, number> {
-  const gone: Record<string, number> = { people: 1, platform_identities: 1, teams_install_failures: 1 };
+  const gone: Record<string, number> = { people: 1, platform_identities: 1, teams_install_failures: 1, slack_reach_failures: 1 };
   for (const seeded of old) for (const [table, rows] of Object.entries(seeded)) gone[table] = (gone[table] ?? 0) + rows.length;
   return gone;
 }
@@ -167,7 +168,7 @@ describe('retention (003 §14.3, 004 §11.2)', () => {
       expect(row.cycleYear).toBeLessThanOrEqual(2019);
       expect(row.reason).toBe('retention');
       expect(row.deletedAt).toEqual(new Date(NOW));
-      expect(oldIds.has(row.recordId) || ['people', 'platform_identities', 'teams_install_failures'].includes(row.kind)).toBe(true);
+      expect(oldIds.has(row.recordId) || ['people', 'platform_identities', 'teams_install_failures', 'slack_reach_failures'].includes(row.kind)).toBe(true);
     }
     const everything = JSON.stringify(log);
     expect(everything).not.toContain('Confidential notes');

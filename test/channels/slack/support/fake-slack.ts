@@ -16,6 +16,8 @@ export interface FakeSlackUser {
   id: string;
   email: string;
   teamId: string;
+  /** Deactivated: users.lookupByEmail and users.info answer with `deleted: true`, conversations.open with user_disabled. */
+  deleted?: boolean;
 }
 
 /** A workspace (or Grid org) the fake can install the app in: what oauth.v2.access hands over for a code. */
@@ -64,6 +66,8 @@ export class FakeSlack {
   dropWhen: ((call: RecordedCall) => boolean) | undefined;
   /** While it returns true for a call, Slack answers it 500 and does not do it (an outage). */
   failWhen: ((call: RecordedCall) => boolean) | undefined;
+  /** While it returns an error code for a call, Slack refuses it with that code (HTTP 200, `ok: false`) and does not do it. */
+  refuseWhen: ((call: RecordedCall) => string | undefined) | undefined;
   /** Called on every Web API call as it arrives (the benchmark times replies with it). */
   onCall: ((call: RecordedCall) => void) | undefined;
 
@@ -159,6 +163,12 @@ export class FakeSlack {
       this.calls.push(failed);
       return { status: 500, payload: failed.response };
     }
+    const refusal = this.refuseWhen?.({ method, body, response: {}, at: performance.now() });
+    if (refusal !== undefined) {
+      const refused = { method, body, response: { ok: false, error: refusal }, at: performance.now() };
+      this.calls.push(refused);
+      return { status: 200, payload: refused.response };
+    }
     const token = authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length) : undefined;
     const answer = method === 'oauth.v2.access' ? this.#exchange(body, authorization) : this.#answerMethod(method, body, token === undefined ? undefined : this.installs.get(token));
     const call = { method, body, response: answer.payload as Record<string, unknown>, at: performance.now(), token };
@@ -210,14 +220,14 @@ export class FakeSlack {
         return install === undefined ? ok({ user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T123ABC456' }) : ok({ user_id: install.botUserId, bot_id: `B${install.botUserId}`, team_id: install.teamId, enterprise_id: install.enterpriseId });
       case 'users.info': {
         const user = this.users.get(String(body.user));
-        return user === undefined || !visible(user) ? fail('user_not_found') : ok({ user: { id: user.id, team_id: user.teamId, profile: { email: user.email } } });
+        return user === undefined || !visible(user) ? fail('user_not_found') : ok({ user: userOf(user) });
       }
       case 'users.lookupByEmail': {
         const user = [...this.users.values()].find((u) => u.email === body.email && visible(u));
-        return user === undefined ? fail('users_not_found') : ok({ user: { id: user.id, team_id: user.teamId, profile: { email: user.email } } });
+        return user === undefined ? fail('users_not_found') : ok({ user: userOf(user) });
       }
       case 'conversations.open':
-        return ok({ channel: { id: `D${String(body.users)}` } });
+        return this.users.get(String(body.users))?.deleted === true ? fail('user_disabled') : ok({ channel: { id: `D${String(body.users)}` } });
       case 'chat.postMessage':
         return ok({ channel: body.channel, ts: this.#nextTs() });
       case 'conversations.history':
@@ -273,6 +283,11 @@ export class FakeSlack {
 }
 
 const ok = (payload: Record<string, unknown>) => ({ status: 200, payload: { ok: true, ...payload } });
+/** A user as users.info and users.lookupByEmail give one. */
+function userOf(user: FakeSlackUser): Record<string, unknown> {
+  return { id: user.id, team_id: user.teamId, deleted: user.deleted === true, profile: { email: user.email } };
+}
+
 const fail = (error: string) => ({ status: 200, payload: { ok: false, error } });
 
 /** The Web API client posts form-encoded fields, some of them JSON (blocks, view); decode both. */
