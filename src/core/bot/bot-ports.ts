@@ -163,4 +163,6 @@ export interface SentReplies {
    * there (a retried webhook), and then it is not answered again.
    */
   saveOnce(reply: QueuedNotification & { account: PlatformAccount }, claim: { platform: string; tenant: string; messageId: string }, now: Date): Promise<boolean>;
+  /** Whether a reply is saved under `key` (the message it answers was applied). */
+  isSaved(key: string): Promise<boolean>;
 }

@@ -168,7 +168,22 @@ export class TrellisBot {
   /** `/growth …` (or the same words typed): an answer now, or a dialog to start in a new thread. */
   async command(actor: Actor, text: string, messageId: string, options: CommandOptions = {}): Promise<CommandOutcome> {
     const command = parseGrowthCommand(text);
-    return this.#timed(actor, 'command', () => this.#run(actor, command, messageId, options));
+    return this.#timed(actor, 'command', async () => {
+      if (await this.#appliedAlready(actor, command, messageId, options.replyTo)) return { kind: 'reply', messages: [], duplicate: true };
+      return this.#run(actor, command, messageId, options);
+    });
+  }
+
+  /**
+   * A command that changes something in a transaction of its own (an access or reviewer request or
+   * decision, deleting expired records), delivered again after its reply was saved: it was applied,
+   * so it is not applied twice. Its reply is saved just after its change, so a retry that comes
+   * between the two still applies it again.
+   */
+  async #appliedAlready(actor: Actor, command: GrowthCommand, messageId: string, replyTo: ReplyPlace | undefined): Promise<boolean> {
+    if (!CHANGES_ON_ITS_OWN.has(command.kind)) return false;
+    const saved = this.#replyContext(actor, messageId, replyTo);
+    return saved !== undefined && ((await this.#deps.replies?.isSaved(saved.key)) ?? false);
   }
 
   /** Every turn through the facade is timed here, once: the channels need not. */
@@ -444,6 +459,9 @@ export class TrellisBot {
     return this.#dialogs.get(dialogId)?.title;
   }
 }
+
+/** Commands whose change is its own transaction, not a conversation turn's (see `#appliedAlready`). */
+const CHANGES_ON_ITS_OWN: ReadonlySet<GrowthCommand['kind']> = new Set(['request-access', 'decide-access', 'change-reviewer', 'decide-reviewer', 'delete-expired']);
 
 /**
  * How a command is asked: `prefix` and `inThreadNote` shape the help; `replyTo` is where the

@@ -117,6 +117,10 @@ export class PrismaSentReplies implements SentReplies {
     return queueReplyRow(this.#prisma, reply, now, claim);
   }
 
+  async isSaved(key: string): Promise<boolean> {
+    return (await this.#prisma.nudgeOutbox.count({ where: { key } })) > 0;
+  }
+
   async markSent(key: string, at: Date): Promise<void> {
     await this.#prisma.$queryRaw`
       WITH sent AS (

@@ -5,7 +5,10 @@ import type { TrellisBot } from '../../../src/core/bot/trellis-bot.ts';
 import type { Effect, ThreadOpener } from '../../../src/core/bot/turn-flow.ts';
 import { messageText, say } from '../../../src/core/conversations/engine/outgoing-message.ts';
 import { fixedClock } from '../../../src/core/time/clock.ts';
+import { ReviewerChanges } from '../../../src/core/access/reviewer-changes.ts';
+import { PrismaPeopleFacts } from '../../../src/storage/prisma/prisma-access-relationships.ts';
 import { PrismaSentReplies } from '../../../src/storage/prisma/prisma-notification-queue.ts';
+import { PrismaReviewerChangeStore } from '../../../src/storage/prisma/prisma-reviewer-changes.ts';
 import { PrismaReminderActionsStore } from '../../../src/storage/prisma/prisma-reminder-actions-store.ts';
 import { storageBot } from '../../support/records-bot.ts';
 import { type SeededSchool, seedSchool } from '../../support/seed-school.ts';
@@ -45,7 +48,10 @@ beforeAll(async () => {
       ],
     },
   ]);
-  bot = storageBot(db.prisma, fixedClock(NOW), { replies: new PrismaSentReplies(db.prisma) });
+  bot = storageBot(db.prisma, fixedClock(NOW), {
+    replies: new PrismaSentReplies(db.prisma),
+    reviewerChanges: new ReviewerChanges({ facts: new PrismaPeopleFacts(db.prisma), store: new PrismaReviewerChangeStore(db.prisma) }),
+  });
   mo = { person: await knownPerson(db.prisma, s.ids.mo!), account: { platform: 'slack', tenant: 'T1', userId: 'U-mo' } };
   tia = { person: await knownPerson(db.prisma, s.ids.tia!), account: { platform: 'slack', tenant: 'T1', userId: 'U-tia' } };
 });
@@ -114,6 +120,17 @@ describe('replies to commands outside a dialog’s thread are saved and sent onc
     expect(await saved(reply.replyKey!)).toMatchObject({ place: DM, status: 'pending', jobs: 1 });
     expect(await bot.commandFlow(tia, 'log Tried think-pair-share with 9X', messageId, noThreads, { prefix: '', replyTo: DM })).toEqual([]);
     expect(await db.prisma.nudgeOutbox.count({ where: { key: reply.replyKey! } })).toBe(1);
+  });
+});
+
+describe('a command that changes something in a transaction of its own', () => {
+  it('002 §27: `change-reviewer` delivered again after its reply was saved is not applied again: one request, one reply', async () => {
+    const messageId = randomUUID();
+    const text = 'change-reviewer we teach different key stages';
+    const reply = onlyReply(await bot.commandFlow(tia, text, messageId, noThreads, { prefix: '', replyTo: DM }));
+    expect((await saved(reply.replyKey!))?.text).toMatch(/^Your request for a different reviewer has gone to the head to decide/);
+    expect(await bot.commandFlow(tia, text, messageId, noThreads, { prefix: '', replyTo: DM })).toEqual([]);
+    expect(await db.prisma.reviewerChangeRequest.count({ where: { revieweeId: s.ids.tia! } })).toBe(1);
   });
 });
 
