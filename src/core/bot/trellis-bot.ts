@@ -215,7 +215,8 @@ export class TrellisBot {
       case 'access-requests':
       case 'decide-access':
       case 'see-plan':
-        return { kind: 'reply', messages: await this.#access(actor, command, now) };
+        // A request or a decision saves its reply in its own transaction, when the channel said where it answers.
+        return { kind: 'reply', ...(await this.#access(actor, command, now, this.#replyContext(actor, messageId, options.replyTo))) };
       case 'change-reviewer':
       case 'reviewer-requests':
       case 'decide-reviewer':
@@ -257,20 +258,18 @@ export class TrellisBot {
     return governors.moderate(actor.person, command.size);
   }
 
-  async #access(actor: Actor, command: GrowthCommand, now: Date): Promise<OutgoingMessage[]> {
+  async #access(actor: Actor, command: GrowthCommand, now: Date, saved: ReplyContext | undefined): Promise<{ messages: OutgoingMessage[]; replyKey?: string | undefined }> {
     const { access } = this.#deps;
-    if (access === undefined) return [say('Access on request is not set up here.')];
-    const outcome =
-      command.kind === 'request-access'
-        ? await access.request(actor.person, command.text, now)
-        : command.kind === 'access-requests'
-          ? await access.pending(actor.person, now)
-          : command.kind === 'decide-access'
-            ? await access.decide(actor.person, command.decision, command.code, command.rest, now)
-            : command.kind === 'see-plan'
-              ? await access.seePlan(actor.person, command.name, now)
-              : { messages: [] };
-    return outcome.messages;
+    if (access === undefined) return { messages: [say('Access on request is not set up here.')] };
+    return command.kind === 'request-access'
+      ? access.request(actor.person, command.text, now, saved)
+      : command.kind === 'access-requests'
+        ? access.pending(actor.person, now)
+        : command.kind === 'decide-access'
+          ? access.decide(actor.person, command.decision, command.code, command.rest, now, saved)
+          : command.kind === 'see-plan'
+            ? access.seePlan(actor.person, command.name, now)
+            : { messages: [] };
   }
 
   async #reviewerChange(actor: Actor, command: Extract<GrowthCommand, { kind: 'change-reviewer' | 'reviewer-requests' | 'decide-reviewer' }>, now: Date): Promise<OutgoingMessage[]> {

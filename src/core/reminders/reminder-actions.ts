@@ -1,8 +1,8 @@
-import type { Actor, PlatformAccount, ReminderActionOutcome, ReminderActions, ReplyContext } from '../bot/bot-ports.ts';
+import type { Actor, ReminderActionOutcome, ReminderActions, ReplyContext } from '../bot/bot-ports.ts';
 import { addCalendarDays, type IsoDate, isIsoDate } from '../calendar/iso-date.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import { type OutgoingMessage, say } from '../conversations/engine/outgoing-message.ts';
-import { keyNotifications, type QueuedNotification } from '../notifications/notification-queue.ts';
+import { keyNotifications, type QueuedNotification, type SavedReply, savedReplyOf } from '../notifications/notification-queue.ts';
 import { dialogForObligation, isAdjustableKind, kindInfo } from '../obligations/obligation-kinds.ts';
 import { readableDate } from '../reports/readable-date.ts';
 
@@ -39,9 +39,6 @@ interface ChangeBase {
    */
   reply?: SavedReply | undefined;
 }
-
-/** A reply saved with what it answers: the queued row, for the account that pressed and where the channel answers. */
-export type SavedReply = QueuedNotification & { account: PlatformAccount };
 
 /**
  * Storage for acting on reminders. Each change is conditional on the obligation still being
@@ -111,7 +108,7 @@ export class ObligationReminderActions implements ReminderActions {
     const { done } = kindInfo(obligation.kind);
     if (!done.honest && (done.by === 'anyone' || change.actorId === obligation.personId)) return reply(done.why);
     const marked = [say(`Marked done: ${describe(obligation)}. Thank you.`)];
-    const changed = await this.#store.markDone({ ...change, reply: savedReply(saved, marked) });
+    const changed = await this.#store.markDone({ ...change, reply: savedReplyOf(saved, marked) });
     return changed ? savedOutcome(saved, marked) : reply(`${describe(obligation)} is already done — nothing to change.`);
   }
 
@@ -139,7 +136,7 @@ export class ObligationReminderActions implements ReminderActions {
       );
     }
     const snoozed = [say(`Snoozed until ${readableDate(day, today)}: ${describe(obligation)}. I’ll remind you again then.`)];
-    const changed = await this.#store.snooze({ ...change, until: day, reply: savedReply(saved, snoozed) });
+    const changed = await this.#store.snooze({ ...change, until: day, reply: savedReplyOf(saved, snoozed) });
     return changed ? savedOutcome(saved, snoozed) : reply(`${describe(obligation)} is already snoozed until ${readableDate(day, today)}.`);
   }
 
@@ -161,7 +158,7 @@ export class ObligationReminderActions implements ReminderActions {
     const notice = `${actor.person.fullName} marked “${obligation.label}”${actor.person.id === obligation.personId ? '' : ` for ${obligation.personName}`} (due ${readableDate(obligation.dueOn, today)}) as not applicable. Reason: ${why}`;
     const notify = keyNotifications(`act:${change.obligationId}:not-applicable:${change.at.getTime()}`, tell === undefined ? [] : [{ personId: tell.id, messages: [say(notice)] }]);
     const marked = [say(`Marked not applicable: ${describe(obligation)}.${tell === undefined ? '' : ` I’ve let ${tell.fullName} know.`}`)];
-    const changed = await this.#store.markNotApplicable({ ...change, reason: why, notify, reply: savedReply(saved, marked) });
+    const changed = await this.#store.markNotApplicable({ ...change, reason: why, notify, reply: savedReplyOf(saved, marked) });
     if (!changed) return reply(`${describe(obligation)} is already marked not applicable.`);
     return savedOutcome(saved, marked);
   }
@@ -195,11 +192,6 @@ function settledText(obligation: ActionableObligation): string | undefined {
 
 function describe(obligation: ActionableObligation): string {
   return `“${obligation.label}” (${obligation.personName})`;
-}
-
-/** The reply to save with a change, when the channel said where it answers. */
-function savedReply(saved: ReplyContext | undefined, messages: OutgoingMessage[]): SavedReply | undefined {
-  return saved === undefined ? undefined : { key: saved.key, personId: saved.personId, account: saved.account, place: saved.place, messages };
 }
 
 /** The reply to a change that happened: saved with it (its key) when the channel said where it answers. */

@@ -1,7 +1,7 @@
 import type { IsoDate } from '../../core/calendar/iso-date.ts';
 import { relationshipsOn } from '../../core/access/relationships.ts';
-import type { ActionableObligation, ReminderActionStore, SavedReply } from '../../core/reminders/reminder-actions.ts';
-import type { QueuedNotification } from '../../core/notifications/notification-queue.ts';
+import type { ActionableObligation, ReminderActionStore } from '../../core/reminders/reminder-actions.ts';
+import type { QueuedNotification, SavedReply } from '../../core/notifications/notification-queue.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { toDbDate } from './db-date.ts';
 import { PrismaPeopleFacts } from './prisma-access-relationships.ts';

@@ -7,6 +7,7 @@ import { messageText, say } from '../../../src/core/conversations/engine/outgoin
 import { fixedClock } from '../../../src/core/time/clock.ts';
 import { ReviewerChanges } from '../../../src/core/access/reviewer-changes.ts';
 import { PrismaPeopleFacts } from '../../../src/storage/prisma/prisma-access-relationships.ts';
+import { PrismaAccessRequestStore } from '../../../src/storage/prisma/prisma-access-requests.ts';
 import { PrismaSentReplies } from '../../../src/storage/prisma/prisma-notification-queue.ts';
 import { PrismaReviewerChangeStore } from '../../../src/storage/prisma/prisma-reviewer-changes.ts';
 import { PrismaReminderActionsStore } from '../../../src/storage/prisma/prisma-reminder-actions-store.ts';
@@ -131,6 +132,19 @@ describe('a command that changes something in a transaction of its own', () => {
     expect((await saved(reply.replyKey!))?.text).toMatch(/^Your request for a different reviewer has gone to the head to decide/);
     expect(await bot.commandFlow(tia, text, messageId, noThreads, { prefix: '', replyTo: DM })).toEqual([]);
     expect(await db.prisma.reviewerChangeRequest.count({ where: { revieweeId: s.ids.tia! } })).toBe(1);
+  });
+});
+
+describe('an access request (002 §18) saves its reply in the transaction that saves it', () => {
+  it('002 §18: a request whose reply cannot be saved is not saved either', async () => {
+    const store = new PrismaAccessRequestStore(db.prisma);
+    const broken = { key: `reply:slack:T1:${randomUUID()}`, personId: 'not-a-person', account: mo.account, place: { conversation: 'DMO' }, messages: [say('Your request has gone to the head.')] };
+    await expect(store.create({ requesterId: s.ids.mo!, subjectId: s.ids.tia!, reason: 'timetable support', at: NOW, notify: () => [], reply: broken })).rejects.toThrow();
+    expect(await db.prisma.accessGrant.count({ where: { subjectId: s.ids.tia! } })).toBe(0);
+    const reply = { ...broken, personId: s.ids.mo! };
+    await store.create({ requesterId: s.ids.mo!, subjectId: s.ids.tia!, reason: 'timetable support', at: NOW, notify: () => [], reply });
+    expect(await db.prisma.accessGrant.count({ where: { subjectId: s.ids.tia! } })).toBe(1);
+    expect(await saved(reply.key)).toMatchObject({ text: 'Your request has gone to the head.', status: 'pending', jobs: 1 });
   });
 });
 
