@@ -101,7 +101,15 @@ export interface ReviewerChangeRecord {
 /** `reviewer_change_requests`, and the replacement reviewer assignment a grant makes. */
 export interface ReviewerChangeStore {
   /** `notify`: who is asked to decide, made from the new request and queued in the transaction that saves it. */
-  create(input: { revieweeId: string; reviewerId?: string | undefined; reason: string; at: Date; notify: (request: ReviewerChangeRecord) => QueuedNotification[] }): Promise<ReviewerChangeRecord>;
+  create(input: {
+    revieweeId: string;
+    reviewerId?: string | undefined;
+    reason: string;
+    at: Date;
+    notify: (request: ReviewerChangeRecord) => QueuedNotification[];
+    /** The answer to the reviewee, made from the new request and saved in the same transaction. */
+    reply?: ((request: ReviewerChangeRecord) => SavedReply | undefined) | undefined;
+  }): Promise<ReviewerChangeRecord>;
   /** Requests from people of this school still waiting for a decision, oldest first. */
   pending(schoolId: string): Promise<ReviewerChangeRecord[]>;
   /**
@@ -111,7 +119,7 @@ export interface ReviewerChangeStore {
    * and hands the reviewee's open obligations owed by their reviewer to the new reviewer, leaving
    * everything done as it is. False when the request was decided already.
    */
-  grant(id: string, grant: { decidedById: string; newReviewerId: string; at: Date; on: string; reason: string; notify: readonly QueuedNotification[] }): Promise<boolean>;
+  grant(id: string, grant: { decidedById: string; newReviewerId: string; at: Date; on: string; reason: string; notify: readonly QueuedNotification[]; reply?: SavedReply | undefined }): Promise<boolean>;
   /** Records a refusal with its reason if the request is still waiting, queueing `notify` with it; false when it was decided already. */
-  decline(id: string, decline: { decidedById: string; at: Date; note: string; notify: readonly QueuedNotification[] }): Promise<boolean>;
+  decline(id: string, decline: { decidedById: string; at: Date; note: string; notify: readonly QueuedNotification[]; reply?: SavedReply | undefined }): Promise<boolean>;
 }

@@ -215,12 +215,12 @@ export class TrellisBot {
       case 'access-requests':
       case 'decide-access':
       case 'see-plan':
-        // A request or a decision saves its reply in its own transaction, when the channel said where it answers.
+        // A request or a decision saves its reply in its transaction, when the channel said where it answers.
         return { kind: 'reply', ...(await this.#access(actor, command, now, this.#replyContext(actor, messageId, options.replyTo))) };
       case 'change-reviewer':
       case 'reviewer-requests':
       case 'decide-reviewer':
-        return { kind: 'reply', messages: await this.#reviewerChange(actor, command, now) };
+        return { kind: 'reply', ...(await this.#reviewerChange(actor, command, now, this.#replyContext(actor, messageId, options.replyTo))) };
       case 'summary':
       case 'overdue': {
         if (!isLeader(actor.person)) return { kind: 'reply', messages: [say(LEADERS_ONLY)] };
@@ -272,18 +272,21 @@ export class TrellisBot {
             : { messages: [] };
   }
 
-  async #reviewerChange(actor: Actor, command: Extract<GrowthCommand, { kind: 'change-reviewer' | 'reviewer-requests' | 'decide-reviewer' }>, now: Date): Promise<OutgoingMessage[]> {
+  async #reviewerChange(
+    actor: Actor,
+    command: Extract<GrowthCommand, { kind: 'change-reviewer' | 'reviewer-requests' | 'decide-reviewer' }>,
+    now: Date,
+    saved: ReplyContext | undefined,
+  ): Promise<{ messages: OutgoingMessage[]; replyKey?: string | undefined }> {
     const { reviewerChanges } = this.#deps;
-    if (reviewerChanges === undefined) return [say('Asking for a different reviewer is not set up here: please talk to your head.')];
-    const outcome =
-      command.kind === 'change-reviewer'
-        ? await reviewerChanges.request(actor.person, command.reason, now)
-        : command.kind === 'reviewer-requests'
-          ? await reviewerChanges.pending(actor.person, now)
-          : command.decision === 'replace'
-            ? await reviewerChanges.grant(actor.person, command.code, command.rest, now)
-            : await reviewerChanges.decline(actor.person, command.code, command.rest, now);
-    return outcome.messages;
+    if (reviewerChanges === undefined) return { messages: [say('Asking for a different reviewer is not set up here: please talk to your head.')] };
+    return command.kind === 'change-reviewer'
+      ? reviewerChanges.request(actor.person, command.reason, now, saved)
+      : command.kind === 'reviewer-requests'
+        ? reviewerChanges.pending(actor.person, now)
+        : command.decision === 'replace'
+          ? reviewerChanges.grant(actor.person, command.code, command.rest, now, saved)
+          : reviewerChanges.decline(actor.person, command.code, command.rest, now, saved);
   }
 
   /**

@@ -148,6 +148,16 @@ describe('an access request (002 §18) saves its reply in the transaction that s
   });
 });
 
+describe('a request for another reviewer (002 §27) saves its reply in the transaction that saves it', () => {
+  it('002 §27: a request whose reply cannot be saved is not saved either', async () => {
+    const store = new PrismaReviewerChangeStore(db.prisma);
+    const before = await db.prisma.reviewerChangeRequest.count();
+    const broken = { key: `reply:slack:T1:${randomUUID()}`, personId: 'not-a-person', account: tia.account, place: DM, messages: [say('Your request has gone to the head.')] };
+    await expect(store.create({ revieweeId: s.ids.tia!, reason: 'different key stages', at: NOW, notify: () => [], reply: () => broken })).rejects.toThrow();
+    expect(await db.prisma.reviewerChangeRequest.count()).toBe(before);
+  });
+});
+
 describe('replies to reminder buttons are saved with the change they answer', () => {
   it('Done on a check-in: the obligation is marked and the reply saved together; the same press again shows nothing and changes nothing', async () => {
     const messageId = `action:${randomUUID()}`;
