@@ -175,10 +175,10 @@ export class TrellisBot {
   }
 
   /**
-   * A command that changes something in a transaction of its own (an access or reviewer request or
+   * A command that changes something outside a conversation turn (an access or reviewer request or
    * decision, deleting expired records), delivered again after its reply was saved: it was applied,
-   * so it is not applied twice. Its reply is saved just after its change, so a retry that comes
-   * between the two still applies it again.
+   * so it is not applied twice. A request or decision saves its reply in its own transaction, so
+   * the reply is there exactly when the change is; `delete-expired` saves it just after.
    */
   async #appliedAlready(actor: Actor, command: GrowthCommand, messageId: string, replyTo: ReplyPlace | undefined): Promise<boolean> {
     if (!CHANGES_ON_ITS_OWN.has(command.kind)) return false;
