@@ -95,7 +95,8 @@ async function applyMessage(slack: SlackChannel, envelope: MessageEnvelope): Pro
     openThread: async ({ messageId }) => threadPlace(event.channel, event.ts, messageId),
     targetOf: (text) => slack.targetOf(actor.account.tenant, text),
   };
-  const effects = await bot.commandFlow(actor, event.text, eventId, inOwnThread, { prefix: '' });
+  // The answer goes in the thread of the person's message, where the job engine can look it up: saved with it.
+  const effects = await bot.commandFlow(actor, event.text, eventId, inOwnThread, { prefix: '', replyTo: { conversation: event.channel, thread: event.ts } });
   const titled = { render: async (effect: Effect) => void (effect.kind === 'dialog-started' && (await slack.post(event.channel, event.ts, renderMessages([say(effect.title)])))) };
   slack.later('replies', () => bot.render(effects, slack.renderer(async () => ({ channel: event.channel, threadTs: event.ts }), titled)));
 }
@@ -209,8 +210,10 @@ async function onChoice(slack: SlackChannel, actor: Actor, payload: BlockActions
 /** A digest or App Home button: a reminder action (`start:`, `done:`…) or a /growth word. */
 async function onShortcut(slack: SlackChannel, actor: Actor, payload: BlockActionsPayload, value: string): Promise<void> {
   const { bot } = slack.parts;
-  const effects = await bot.actFlow(actor, value, `action:${payload.trigger_id}`, slack.dmThreads(actor));
-  const here = async () => ({ channel: payload.channel?.id ?? (await slack.dmChannel(slack.client, actor.account.userId)) });
+  // The answer goes where the button was (the DM with the reminder), saved with the press; from App Home, which has no conversation, it is only shown.
+  const pressedIn = payload.channel?.id;
+  const effects = await bot.actFlow(actor, value, `action:${payload.trigger_id}`, slack.dmThreads(actor), undefined, pressedIn === undefined ? undefined : { conversation: pressedIn });
+  const here = async () => ({ channel: pressedIn ?? (await slack.dmChannel(slack.client, actor.account.userId)) });
   // trigger_id lives 3 seconds: a form to ask first opens as a modal straight after the ack.
   const modal = async (effect: Effect) => {
     if (effect.kind !== 'ask-form') return;
@@ -330,8 +333,10 @@ async function applySubmission(slack: SlackChannel, submission: ViewSubmissionPa
   const messageId = `view:${view.id}:${createHash('sha256').update(JSON.stringify(values)).digest('hex').slice(0, 16)}`;
   const { bot } = slack.parts;
   if (view.callback_id === ACT_CALLBACK && meta.data.value !== undefined) {
-    const effects = await bot.actFlow(actor, meta.data.value, messageId, slack.dmThreads(actor), { reason: values.reason, until: values.until });
-    const dm = async () => ({ channel: await slack.dmChannel(slack.client, user.id) });
+    // The answer goes to the DM (the modal has closed), saved with the change it answers.
+    const dmChannel = await slack.dmChannel(slack.client, user.id);
+    const effects = await bot.actFlow(actor, meta.data.value, messageId, slack.dmThreads(actor), { reason: values.reason, until: values.until }, { conversation: dmChannel });
+    const dm = async () => ({ channel: dmChannel });
     // Still short of what it needs: asked again in the DM (the modal has closed).
     const askAgain = async (effect: Effect) => {
       if (effect.kind === 'ask-form') await slack.post((await dm()).channel, undefined, renderMessages([effect.message]));

@@ -4,6 +4,7 @@ import type { ActiveThreads } from '../../core/bot/active-threads.ts';
 import type { Actor, IdentityStore, PlatformAccount } from '../../core/bot/bot-ports.ts';
 import { NOT_ON_ROSTER, NOT_SAVED, type ThreadPlace, type TrellisBot } from '../../core/bot/trellis-bot.ts';
 import type { Effect, ThreadOpener } from '../../core/bot/turn-flow.ts';
+import type { ReplyPlace } from '../../core/notifications/notification-queue.ts';
 import type { TurnInput } from '../../core/conversations/engine/inbound-turn.ts';
 import { type OutgoingMessage, say } from '../../core/conversations/engine/outgoing-message.ts';
 import { isReminderAction } from '../../core/reminders/reminder-actions.ts';
@@ -145,7 +146,7 @@ export class TeamsInbound {
   /** A home card button: a reminder action (`start:<key>`) or a growth command word, as on Slack's App Home. */
   async #homeAction(actor: Actor, activity: InboundActivity, value: string): Promise<void> {
     if (isReminderAction(value)) return this.#digestAction(actor, activity, value, undefined);
-    await this.#show(activity, await this.#deps.bot.commandFlow(actor, value, activity.id, this.#runs(activity), { prefix: '' }));
+    await this.#show(activity, await this.#deps.bot.commandFlow(actor, value, activity.id, this.#runs(activity), { prefix: '', replyTo: chatOf(activity) }));
   }
 
   async #message(activity: InboundActivity): Promise<void> {
@@ -168,7 +169,7 @@ export class TeamsInbound {
       await this.#show(activity, effects);
       return;
     }
-    await this.#show(activity, await this.#deps.bot.commandFlow(actor, text, activity.id, this.#runs(activity), { prefix: '' }));
+    await this.#show(activity, await this.#deps.bot.commandFlow(actor, text, activity.id, this.#runs(activity), { prefix: '', replyTo: chatOf(activity) }));
   }
 
   async #cardAction(activity: InboundActivity): Promise<AdaptiveCardActionResponse> {
@@ -225,7 +226,7 @@ export class TeamsInbound {
   }
 
   async #digestAction(actor: Actor, activity: InboundActivity, value: string, detail: { reason?: string | undefined; until?: string | undefined } | undefined): Promise<void> {
-    await this.#show(activity, await this.#deps.bot.actFlow(actor, value, activity.id, this.#runs(activity), detail));
+    await this.#show(activity, await this.#deps.bot.actFlow(actor, value, activity.id, this.#runs(activity), detail, chatOf(activity)));
   }
 
   /**
@@ -282,6 +283,11 @@ export class TeamsInbound {
  */
 function placeOf(activity: InboundActivity, run: string): ThreadPlace {
   return { threadKey: `${activity.conversation.id}:${run}`, messageId: activity.id, replyTo: { conversation: activity.conversation.id, thread: run } };
+}
+
+/** Where a command's or reminder button's answer goes: the person's chat, outside any dialog's run; saved with what it answers. */
+function chatOf(activity: InboundActivity): ReplyPlace {
+  return { conversation: activity.conversation.id };
 }
 
 function runOf(activity: InboundActivity, threadKey: string): string {

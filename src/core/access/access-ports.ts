@@ -1,4 +1,4 @@
-import type { QueuedNotification } from '../notifications/notification-queue.ts';
+import type { QueuedNotification, SavedReply } from '../notifications/notification-queue.ts';
 import type { AccessLogEntry, GrantFact } from './access-rule.ts';
 import type { SubjectFacts } from './relationships.ts';
 
@@ -68,13 +68,16 @@ export interface AccessRequestRecord {
 /** `access_grants` as requests and grants. */
 export interface AccessRequestStore {
   /** `notify`: who is asked to decide, made from the new request and queued in the transaction that saves it. */
-  create(input: { requesterId: string; subjectId: string; reason: string; at: Date; notify: (request: AccessRequestRecord) => QueuedNotification[] }): Promise<AccessRequestRecord>;
+  create(input: { requesterId: string; subjectId: string; reason: string; at: Date; notify: (request: AccessRequestRecord) => QueuedNotification[]; reply?: SavedReply | undefined }): Promise<AccessRequestRecord>;
   /** Requests about people of this school still waiting for a decision, oldest first. */
   pending(schoolId: string): Promise<AccessRequestRecord[]>;
-  /** Records a decision if the request is still waiting; false when it was decided already. */
+  /**
+   * Records a decision if the request is still waiting; false when it was decided already.
+   * `reply` (and `create`'s): the answer to the person who asked, saved in the same transaction.
+   */
   decide(
     id: string,
-    decision: { status: 'granted' | 'refused'; decidedById: string; at: Date; expiresAt?: Date | undefined; note?: string | undefined; notify: readonly QueuedNotification[] },
+    decision: { status: 'granted' | 'refused'; decidedById: string; at: Date; expiresAt?: Date | undefined; note?: string | undefined; notify: readonly QueuedNotification[]; reply?: SavedReply | undefined },
   ): Promise<boolean>;
   /** The reviewee was told (002 §18: “Reviewees will be told who has requested and has been granted access”). */
   markNotified(id: string, at: Date): Promise<void>;
@@ -98,7 +101,15 @@ export interface ReviewerChangeRecord {
 /** `reviewer_change_requests`, and the replacement reviewer assignment a grant makes. */
 export interface ReviewerChangeStore {
   /** `notify`: who is asked to decide, made from the new request and queued in the transaction that saves it. */
-  create(input: { revieweeId: string; reviewerId?: string | undefined; reason: string; at: Date; notify: (request: ReviewerChangeRecord) => QueuedNotification[] }): Promise<ReviewerChangeRecord>;
+  create(input: {
+    revieweeId: string;
+    reviewerId?: string | undefined;
+    reason: string;
+    at: Date;
+    notify: (request: ReviewerChangeRecord) => QueuedNotification[];
+    /** The answer to the reviewee, made from the new request and saved in the same transaction. */
+    reply?: ((request: ReviewerChangeRecord) => SavedReply | undefined) | undefined;
+  }): Promise<ReviewerChangeRecord>;
   /** Requests from people of this school still waiting for a decision, oldest first. */
   pending(schoolId: string): Promise<ReviewerChangeRecord[]>;
   /**
@@ -108,7 +119,7 @@ export interface ReviewerChangeStore {
    * and hands the reviewee's open obligations owed by their reviewer to the new reviewer, leaving
    * everything done as it is. False when the request was decided already.
    */
-  grant(id: string, grant: { decidedById: string; newReviewerId: string; at: Date; on: string; reason: string; notify: readonly QueuedNotification[] }): Promise<boolean>;
+  grant(id: string, grant: { decidedById: string; newReviewerId: string; at: Date; on: string; reason: string; notify: readonly QueuedNotification[]; reply?: SavedReply | undefined }): Promise<boolean>;
   /** Records a refusal with its reason if the request is still waiting, queueing `notify` with it; false when it was decided already. */
-  decline(id: string, decline: { decidedById: string; at: Date; note: string; notify: readonly QueuedNotification[] }): Promise<boolean>;
+  decline(id: string, decline: { decidedById: string; at: Date; note: string; notify: readonly QueuedNotification[]; reply?: SavedReply | undefined }): Promise<boolean>;
 }

@@ -1,7 +1,7 @@
-import type { KnownPerson } from '../bot/bot-ports.ts';
+import type { KnownPerson, ReplyContext } from '../bot/bot-ports.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import { type OutgoingMessage, say } from '../conversations/engine/outgoing-message.ts';
-import { keyNotifications } from '../notifications/notification-queue.ts';
+import { keyNotifications, savedReplyOf } from '../notifications/notification-queue.ts';
 import { readableDate } from '../reports/readable-date.ts';
 import type { ReportReads } from '../reports/report-ports.ts';
 import { academicYearOf } from '../time/clock.ts';
@@ -12,6 +12,8 @@ import { decidesRequestsAbout, relationshipsOn, type SubjectFacts } from './rela
 /** What the person asking is told; the messages for other people (the head asked to decide, the requester and reviewee told) are queued with the change. */
 export interface AccessOutcome {
   messages: OutgoingMessage[];
+  /** The reply was saved with the change (given `saved`): its key. */
+  replyKey?: string | undefined;
 }
 
 /** How long a grant lasts unless the head says otherwise, and the longest it may be. */
@@ -52,7 +54,7 @@ export class AccessRequests {
   }
 
   /** `request-access NAME: REASON`. */
-  async request(requester: KnownPerson, text: string, now: Date): Promise<AccessOutcome> {
+  async request(requester: KnownPerson, text: string, now: Date, saved?: ReplyContext): Promise<AccessOutcome> {
     const [name = '', ...rest] = text.split(':');
     const reason = rest.join(':').trim();
     if (name.trim() === '' || reason === '') return reply('Please say whose plan and why, e.g. `request-access Tess Teacher: to plan her timetable support` (002 §18 asks for the reason).');
@@ -70,16 +72,16 @@ export class AccessRequests {
       say(
         `${requester.fullName} (line manager) asks to see ${subject.person.fullName}’s growth plan, because: “${reason}” (${rule}). Say \`grant ${code}\` to grant it for ${DEFAULT_GRANT_DAYS} days (or \`grant ${code} 10\` for 10), or \`refuse ${code} REASON\`. ${subject.person.fullName} will be told either way.`,
       );
+    const messages = [say(`Your request to see ${subject.person.fullName}’s plan has gone to the head to decide (${rule}). ${subject.person.fullName} will be told who asked and what was decided.`)];
     await this.#store.create({
       requesterId: requester.id,
       subjectId: subject.person.id,
       reason,
       at: now,
       notify: (request) => keyNotifications(`access:${request.id}:asked`, deciders.map((personId) => ({ personId, messages: [ask(requestCode(request))] }))),
+      reply: savedReplyOf(saved, messages),
     });
-    return {
-      messages: [say(`Your request to see ${subject.person.fullName}’s plan has gone to the head to decide (${rule}). ${subject.person.fullName} will be told who asked and what was decided.`)],
-    };
+    return { messages, replyKey: saved?.key };
   }
 
   /** `access-requests`: what is waiting for the head or PM deputy. */
@@ -91,7 +93,7 @@ export class AccessRequests {
   }
 
   /** `grant CODE [DAYS]` or `refuse CODE REASON`. */
-  async decide(decider: KnownPerson, decision: 'granted' | 'refused', code: string, rest: string, now: Date): Promise<AccessOutcome> {
+  async decide(decider: KnownPerson, decision: 'granted' | 'refused', code: string, rest: string, now: Date, saved?: ReplyContext): Promise<AccessOutcome> {
     const found = (await this.#decidable(decider, now)).find(({ request }) => requestCode(request) === code.trim().toUpperCase());
     if (found === undefined) return reply(`There is no request \`${code}\` waiting for you. Say \`access-requests\` to see those that are.`);
     const { request, subject } = found;
@@ -119,11 +121,12 @@ export class AccessRequests {
     const tellReviewee = subject.confidentiality?.tellRevieweeWhoWasGrantedAccess === true;
     const notifications = [{ personId: request.requesterId, messages: [say(toRequester)] }, ...(tellReviewee ? [{ personId: request.subjectId, messages: [say(toReviewee)] }] : [])];
     const notify = keyNotifications(`access:${request.id}:${decision}`, notifications);
-    const decided = await this.#store.decide(request.id, { status: decision, decidedById: decider.id, at: now, expiresAt, note, notify });
+    const done = decision === 'granted' ? `Granted until ${until}.` : 'Refused.';
+    const messages = [say(`${done} ${request.requesterName} and ${request.subjectName} have been told.`)];
+    const decided = await this.#store.decide(request.id, { status: decision, decidedById: decider.id, at: now, expiresAt, note, notify, reply: savedReplyOf(saved, messages) });
     if (!decided) return reply('That request was decided a moment ago by someone else; nothing was changed.');
     if (tellReviewee) await this.#store.markNotified(request.id, now);
-    const done = decision === 'granted' ? `Granted until ${until}.` : 'Refused.';
-    return { messages: [say(`${done} ${request.requesterName} and ${request.subjectName} have been told.`)] };
+    return { messages, replyKey: saved?.key };
   }
 
   /** `see-plan NAME`: a colleague's plan, read through the access rule (a grant, or as reviewer, head, PM deputy…) and logged. */

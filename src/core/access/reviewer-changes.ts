@@ -1,4 +1,4 @@
-import type { KnownPerson } from '../bot/bot-ports.ts';
+import type { KnownPerson, ReplyContext } from '../bot/bot-ports.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import { say } from '../conversations/engine/outgoing-message.ts';
 import { staffingStatus } from '../people/staffing-status.ts';
@@ -6,7 +6,7 @@ import { readableDate } from '../reports/readable-date.ts';
 import type { PeopleFacts, ReviewerChangeRecord, ReviewerChangeStore } from './access-ports.ts';
 import { type AccessOutcome, pickOne, requestCode } from './access-requests.ts';
 import { decidesRequestsAbout, relationshipsOn, type SubjectFacts } from './relationships.ts';
-import { keyNotifications } from '../notifications/notification-queue.ts';
+import { keyNotifications, savedReplyOf } from '../notifications/notification-queue.ts';
 
 const reply = (text: string): AccessOutcome => ({ messages: [say(text)] });
 
@@ -32,7 +32,7 @@ export class ReviewerChanges {
   }
 
   /** `change-reviewer REASON`. */
-  async request(reviewee: KnownPerson, text: string, now: Date): Promise<AccessOutcome> {
+  async request(reviewee: KnownPerson, text: string, now: Date, saved?: ReplyContext): Promise<AccessOutcome> {
     const [facts] = await this.#facts.factsOf([reviewee.id]);
     const rules = facts?.reviewerChanges;
     if (facts === undefined || rules?.revieweeMayRequestChange !== true) return reply('Your school’s policy does not provide for asking for a different reviewer, so there is nothing to ask for. Please talk to your line manager.');
@@ -52,10 +52,11 @@ export class ReviewerChanges {
     };
     // The deciders are asked in the transaction that saves the request, through the durable queue.
     const notify = (request: ReviewerChangeRecord) => keyNotifications(`reviewer-change:${request.id}:asked`, deciders.map((personId) => ({ personId, messages: [ask(request)] })));
-    const request = await this.#store.create({ revieweeId: reviewee.id, reviewerId, reason, at: now, notify });
-    return {
-      messages: [say(`Your request for a different reviewer has gone to the head to decide (${rules.rule}). You will be told what is decided, and why if it is declined. ${request.reviewerName ?? 'Your reviewer'} is not told your reasons.`)],
-    };
+    const answer = (request: ReviewerChangeRecord) => [
+      say(`Your request for a different reviewer has gone to the head to decide (${rules.rule}). You will be told what is decided, and why if it is declined. ${request.reviewerName ?? 'Your reviewer'} is not told your reasons.`),
+    ];
+    const request = await this.#store.create({ revieweeId: reviewee.id, reviewerId, reason, at: now, notify, reply: (made) => savedReplyOf(saved, answer(made)) });
+    return { messages: answer(request), replyKey: saved?.key };
   }
 
   /** `reviewer-requests`: what is waiting for the head or the PM deputy. */
@@ -68,7 +69,7 @@ export class ReviewerChanges {
   }
 
   /** `replace-reviewer CODE NAME`: grants the request, naming the new reviewer. */
-  async grant(decider: KnownPerson, code: string, name: string, now: Date): Promise<AccessOutcome> {
+  async grant(decider: KnownPerson, code: string, name: string, now: Date, saved?: ReplyContext): Promise<AccessOutcome> {
     const found = (await this.#decidable(decider, now)).find(({ request }) => requestCode(request) === code.trim().toUpperCase());
     if (found === undefined) return reply(`There is no request \`${code}\` waiting for you. Say \`reviewer-requests\` to see those that are.`);
     const { request, subject } = found;
@@ -92,13 +93,14 @@ export class ReviewerChanges {
     ];
     if (request.reviewerId !== undefined) notifications.push({ personId: request.reviewerId, messages: [say(`${newName} is ${request.revieweeName}’s reviewer from ${readableDate(today, today)}; what you still had open for them has passed to ${newName}.`)] });
     const notify = keyNotifications(`reviewer-change:${request.id}:granted`, notifications);
-    const granted = await this.#store.grant(request.id, { decidedById: decider.id, newReviewerId: chosen.person.id, at: now, on: today, reason: `${REPLACEMENT_REASON} (${rule})`, notify });
+    const messages = [say(`Done: ${newName} reviews ${request.revieweeName} from today. ${carriesOn} (${rule}). Everyone concerned has been told.`)];
+    const granted = await this.#store.grant(request.id, { decidedById: decider.id, newReviewerId: chosen.person.id, at: now, on: today, reason: `${REPLACEMENT_REASON} (${rule})`, notify, reply: savedReplyOf(saved, messages) });
     if (!granted) return reply('That request was decided a moment ago by someone else; nothing was changed.');
-    return { messages: [say(`Done: ${newName} reviews ${request.revieweeName} from today. ${carriesOn} (${rule}). Everyone concerned has been told.`)] };
+    return { messages, replyKey: saved?.key };
   }
 
   /** `keep-reviewer CODE REASON`: declines the request; the reviewee is told the reason in writing (004 §3.10). */
-  async decline(decider: KnownPerson, code: string, reason: string, now: Date): Promise<AccessOutcome> {
+  async decline(decider: KnownPerson, code: string, reason: string, now: Date, saved?: ReplyContext): Promise<AccessOutcome> {
     const found = (await this.#decidable(decider, now)).find(({ request }) => requestCode(request) === code.trim().toUpperCase());
     if (found === undefined) return reply(`There is no request \`${code}\` waiting for you. Say \`reviewer-requests\` to see those that are.`);
     const note = reason.trim();
@@ -107,9 +109,10 @@ export class ReviewerChanges {
     const notify = keyNotifications(`reviewer-change:${found.request.id}:declined`, [
       { personId: found.request.revieweeId, messages: [say(`${decider.fullName} considered your request for a different reviewer and did not uphold it, because: “${note}” (${rule}).`)] },
     ]);
-    const declined = await this.#store.decline(found.request.id, { decidedById: decider.id, at: now, note, notify });
+    const messages = [say(`Declined. ${found.request.revieweeName} has been told your reason.`)];
+    const declined = await this.#store.decline(found.request.id, { decidedById: decider.id, at: now, note, notify, reply: savedReplyOf(saved, messages) });
     if (!declined) return reply('That request was decided a moment ago by someone else; nothing was changed.');
-    return { messages: [say(`Declined. ${found.request.revieweeName} has been told your reason.`)] };
+    return { messages, replyKey: saved?.key };
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { OutgoingMessage } from '../conversations/engine/outgoing-message.ts';
 import type { Role } from '../people/person.ts';
-import type { QueuedNotification } from '../notifications/notification-queue.ts';
+import type { QueuedNotification, ReplyPlace } from '../notifications/notification-queue.ts';
 
 export type ChatPlatform = 'slack' | 'teams' | 'local';
 
@@ -127,12 +127,24 @@ export interface HomeDeadline {
 
 /** Acting on a reminder's buttons: start, done, snooze, not applicable (issue: "act from the reminder"). */
 export interface ReminderActions {
-  act(actor: Actor, value: string, now: Date, detail?: { reason?: string | undefined; until?: string | undefined }): Promise<ReminderActionOutcome>;
+  /** `saved`: where the reply goes, so a change saves it in its own transaction (the outcome's `replyKey`). */
+  act(actor: Actor, value: string, now: Date, detail?: { reason?: string | undefined; until?: string | undefined }, saved?: ReplyContext): Promise<ReminderActionOutcome>;
+}
+
+/** The reply to one inbound message, to save with what it answers: its key, whose it is, the account and where the channel answers. */
+export interface ReplyContext {
+  key: string;
+  personId: string;
+  account: PlatformAccount;
+  place: ReplyPlace;
 }
 
 export type ReminderActionOutcome =
-  /** What to tell the person who pressed it; anyone else told (the reviewer, of an item marked not applicable) was queued with the change. */
-  | { kind: 'reply'; messages: OutgoingMessage[] }
+  /**
+   * What to tell the person who pressed it; anyone else told (the reviewer, of an item marked not
+   * applicable) was queued with the change. `replyKey`: the reply was saved with the change.
+   */
+  | { kind: 'reply'; messages: OutgoingMessage[]; replyKey?: string | undefined }
   /**
    * `start:<key>`: the channel opens a thread and starts this dialog in it. `targetPersonId`: the
    * colleague the dialog is about (a reviewer's feedback conversation), passed to `startDialog` as `{ personId }`.
@@ -145,4 +157,12 @@ export type ReminderActionOutcome =
 export interface SentReplies {
   /** The reply queued under `key` is sent (if it is still pending) and its delivery job withdrawn. */
   markSent(key: string, at: Date): Promise<void>;
+  /**
+   * A reply to an inbound message that changed nothing (`status`, `help`), saved on its own in one
+   * statement that also claims the message in `processed_inbound`: false when its key is already
+   * there (a retried webhook), and then it is not answered again.
+   */
+  saveOnce(reply: QueuedNotification & { account: PlatformAccount }, claim: { platform: string; tenant: string; messageId: string }, now: Date): Promise<boolean>;
+  /** Whether a reply is saved under `key` (the message it answers was applied). */
+  isSaved(key: string): Promise<boolean>;
 }

@@ -8,7 +8,7 @@ import { type OutgoingMessage, say } from '../conversations/engine/outgoing-mess
 import type { ConversationEngine, TurnResult } from '../conversations/engine/run-turn.ts';
 import { academicYearOf, type Clock } from '../time/clock.ts';
 import type { ActiveThreads } from './active-threads.ts';
-import type { Actor, BotReports, HomeView, IdentityStore, KnownPerson, PlatformAccount, ReminderActionOutcome, ReminderActions, SentReplies } from './bot-ports.ts';
+import type { Actor, BotReports, HomeView, IdentityStore, KnownPerson, PlatformAccount, ReminderActionOutcome, ReminderActions, ReplyContext, SentReplies } from './bot-ports.ts';
 import type { RecordsRequests } from '../records/my-records.ts';
 import { type Metrics, noMetrics, type TurnKind } from '../metrics/metrics.ts';
 import type { GovernorsRequests } from '../reports/governors-requests.ts';
@@ -17,7 +17,7 @@ import { SEE_WHO_ACTION } from '../reminders/compose-digest.ts';
 import { mayActFor } from './workspace-binding.ts';
 import { type Effect, type EffectRenderer, renderEffects, type ThreadOpener, turnEffects } from './turn-flow.ts';
 import { isReminderAction } from '../reminders/reminder-actions.ts';
-import type { QueuedNotification } from '../notifications/notification-queue.ts';
+import { type QueuedNotification, type ReplyPlace, replyKey, turnCause } from '../notifications/notification-queue.ts';
 
 export interface TrellisBotDeps {
   engine: ConversationEngine;
@@ -78,7 +78,8 @@ function replyToOf(actor: Actor, place: ThreadPlace): InboundTurn['replyTo'] {
 }
 
 export type CommandOutcome =
-  | { kind: 'reply'; messages: OutgoingMessage[] }
+  /** `replyKey`: saved with the change it answers (a diary line's turn); `duplicate`: a retried message, already answered. */
+  | { kind: 'reply'; messages: OutgoingMessage[]; replyKey?: string | undefined; duplicate?: boolean | undefined }
   /** Open a thread titled `title`, then call `startDialog` with its key. */
   | { kind: 'start-dialog'; dialogId: string; trigger: string; title: string; target?: string | undefined };
 
@@ -165,9 +166,24 @@ export class TrellisBot {
   }
 
   /** `/growth …` (or the same words typed): an answer now, or a dialog to start in a new thread. */
-  async command(actor: Actor, text: string, messageId: string, options: { prefix?: string; inThreadNote?: string } = {}): Promise<CommandOutcome> {
+  async command(actor: Actor, text: string, messageId: string, options: CommandOptions = {}): Promise<CommandOutcome> {
     const command = parseGrowthCommand(text);
-    return this.#timed(actor, 'command', () => this.#run(actor, command, messageId, options));
+    return this.#timed(actor, 'command', async () => {
+      if (await this.#appliedAlready(actor, command, messageId, options.replyTo)) return { kind: 'reply', messages: [], duplicate: true };
+      return this.#run(actor, command, messageId, options);
+    });
+  }
+
+  /**
+   * A command that changes something outside a conversation turn (an access or reviewer request or
+   * decision, deleting expired records), delivered again after its reply was saved: it was applied,
+   * so it is not applied twice. A request or decision saves its reply in its own transaction, so
+   * the reply is there exactly when the change is; `delete-expired` saves it just after.
+   */
+  async #appliedAlready(actor: Actor, command: GrowthCommand, messageId: string, replyTo: ReplyPlace | undefined): Promise<boolean> {
+    if (!CHANGES_ON_ITS_OWN.has(command.kind)) return false;
+    const saved = this.#replyContext(actor, messageId, replyTo);
+    return saved !== undefined && ((await this.#deps.replies?.isSaved(saved.key)) ?? false);
   }
 
   /** Every turn through the facade is timed here, once: the channels need not. */
@@ -175,7 +191,7 @@ export class TrellisBot {
     return (this.#deps.metrics ?? noMetrics).timeTurn(actor.account.platform, kind, turn);
   }
 
-  async #run(actor: Actor, command: GrowthCommand, messageId: string, options: { prefix?: string; inThreadNote?: string }): Promise<CommandOutcome> {
+  async #run(actor: Actor, command: GrowthCommand, messageId: string, options: CommandOptions): Promise<CommandOutcome> {
     const now = this.#deps.clock.now();
     const { reports } = this.#deps;
     switch (command.kind) {
@@ -199,11 +215,12 @@ export class TrellisBot {
       case 'access-requests':
       case 'decide-access':
       case 'see-plan':
-        return { kind: 'reply', messages: await this.#access(actor, command, now) };
+        // A request or a decision saves its reply in its transaction, when the channel said where it answers.
+        return { kind: 'reply', ...(await this.#access(actor, command, now, this.#replyContext(actor, messageId, options.replyTo))) };
       case 'change-reviewer':
       case 'reviewer-requests':
       case 'decide-reviewer':
-        return { kind: 'reply', messages: await this.#reviewerChange(actor, command, now) };
+        return { kind: 'reply', ...(await this.#reviewerChange(actor, command, now, this.#replyContext(actor, messageId, options.replyTo))) };
       case 'summary':
       case 'overdue': {
         if (!isLeader(actor.person)) return { kind: 'reply', messages: [say(LEADERS_ONLY)] };
@@ -211,8 +228,10 @@ export class TrellisBot {
         return { kind: 'reply', messages };
       }
       case 'log': {
-        const result = await this.#handle(actor, { threadKey: `log:${actor.person.id}`, messageId }, { kind: 'text', text: `log ${command.text}` });
-        return { kind: 'reply', messages: result.messages };
+        // The diary line and its reply are saved in one turn, when the channel said where it answers.
+        const replyTo = options.replyTo === undefined ? {} : { replyTo: options.replyTo };
+        const result = await this.#handle(actor, { threadKey: `log:${actor.person.id}`, messageId, ...replyTo }, { kind: 'text', text: `log ${command.text}` });
+        return { kind: 'reply', messages: result.messages, replyKey: result.replyKey, duplicate: result.duplicate };
       }
       case 'my-records':
       case 'delete-expired': {
@@ -239,34 +258,35 @@ export class TrellisBot {
     return governors.moderate(actor.person, command.size);
   }
 
-  async #access(actor: Actor, command: GrowthCommand, now: Date): Promise<OutgoingMessage[]> {
+  async #access(actor: Actor, command: GrowthCommand, now: Date, saved: ReplyContext | undefined): Promise<{ messages: OutgoingMessage[]; replyKey?: string | undefined }> {
     const { access } = this.#deps;
-    if (access === undefined) return [say('Access on request is not set up here.')];
-    const outcome =
-      command.kind === 'request-access'
-        ? await access.request(actor.person, command.text, now)
-        : command.kind === 'access-requests'
-          ? await access.pending(actor.person, now)
-          : command.kind === 'decide-access'
-            ? await access.decide(actor.person, command.decision, command.code, command.rest, now)
-            : command.kind === 'see-plan'
-              ? await access.seePlan(actor.person, command.name, now)
-              : { messages: [] };
-    return outcome.messages;
+    if (access === undefined) return { messages: [say('Access on request is not set up here.')] };
+    return command.kind === 'request-access'
+      ? access.request(actor.person, command.text, now, saved)
+      : command.kind === 'access-requests'
+        ? access.pending(actor.person, now)
+        : command.kind === 'decide-access'
+          ? access.decide(actor.person, command.decision, command.code, command.rest, now, saved)
+          : command.kind === 'see-plan'
+            ? access.seePlan(actor.person, command.name, now)
+            : { messages: [] };
   }
 
-  async #reviewerChange(actor: Actor, command: Extract<GrowthCommand, { kind: 'change-reviewer' | 'reviewer-requests' | 'decide-reviewer' }>, now: Date): Promise<OutgoingMessage[]> {
+  async #reviewerChange(
+    actor: Actor,
+    command: Extract<GrowthCommand, { kind: 'change-reviewer' | 'reviewer-requests' | 'decide-reviewer' }>,
+    now: Date,
+    saved: ReplyContext | undefined,
+  ): Promise<{ messages: OutgoingMessage[]; replyKey?: string | undefined }> {
     const { reviewerChanges } = this.#deps;
-    if (reviewerChanges === undefined) return [say('Asking for a different reviewer is not set up here: please talk to your head.')];
-    const outcome =
-      command.kind === 'change-reviewer'
-        ? await reviewerChanges.request(actor.person, command.reason, now)
-        : command.kind === 'reviewer-requests'
-          ? await reviewerChanges.pending(actor.person, now)
-          : command.decision === 'replace'
-            ? await reviewerChanges.grant(actor.person, command.code, command.rest, now)
-            : await reviewerChanges.decline(actor.person, command.code, command.rest, now);
-    return outcome.messages;
+    if (reviewerChanges === undefined) return { messages: [say('Asking for a different reviewer is not set up here: please talk to your head.')] };
+    return command.kind === 'change-reviewer'
+      ? reviewerChanges.request(actor.person, command.reason, now, saved)
+      : command.kind === 'reviewer-requests'
+        ? reviewerChanges.pending(actor.person, now)
+        : command.decision === 'replace'
+          ? reviewerChanges.grant(actor.person, command.code, command.rest, now, saved)
+          : reviewerChanges.decline(actor.person, command.code, command.rest, now, saved);
   }
 
   /**
@@ -332,18 +352,44 @@ export class TrellisBot {
   }
 
   /** A reminder's button (`start:<key>`, `done:<key>`, `snooze:<key>`, `na:<key>`, or an escalation summary's `overdue`). */
-  act(actor: Actor, value: string, detail?: { reason?: string | undefined; until?: string | undefined }): Promise<ReminderActionOutcome> {
-    return this.#timed(actor, 'action', () => this.#act(actor, value, detail));
+  act(actor: Actor, value: string, detail?: { reason?: string | undefined; until?: string | undefined }, saved?: ReplyContext): Promise<ReminderActionOutcome> {
+    return this.#timed(actor, 'action', () => this.#act(actor, value, detail, saved));
   }
 
-  async #act(actor: Actor, value: string, detail?: { reason?: string | undefined; until?: string | undefined }): Promise<ReminderActionOutcome> {
+  async #act(actor: Actor, value: string, detail?: { reason?: string | undefined; until?: string | undefined }, saved?: ReplyContext): Promise<ReminderActionOutcome> {
     if (value === SEE_WHO_ACTION) {
       // "See who" on an escalation summary is the `overdue` command, which names people only to those entitled.
       const outcome = await this.#run(actor, { kind: 'overdue' }, `act:${actor.person.id}:${value}`, {});
       return { kind: 'reply', messages: outcome.kind === 'reply' ? outcome.messages : [] };
     }
-    // Anyone else to tell was queued with the change itself, whichever channel the action came from.
-    return this.#deps.actions.act(actor, value, this.#deps.clock.now(), detail);
+    // Anyone else to tell was queued with the change itself, whichever channel the action came from,
+    // and so is the reply when the channel said where it answers (`saved`).
+    return this.#deps.actions.act(actor, value, this.#deps.clock.now(), detail, saved);
+  }
+
+  /** The reply to an inbound message, to save with what it answers, when the channel said where it will answer. */
+  #replyContext(actor: Actor, messageId: string, replyTo: ReplyPlace | undefined): ReplyContext | undefined {
+    if (replyTo === undefined || this.#deps.replies === undefined) return undefined;
+    const cause = turnCause({ platform: actor.account.platform, tenant: actor.account.tenant, messageId });
+    return { key: replyKey(cause), personId: actor.person.id, account: actor.account, place: replyTo };
+  }
+
+  /**
+   * The reply effect of a command or button, in one place for both flows: a reply saved with its
+   * change keeps its key; any other, when the channel said where it answers, is saved on its own
+   * with the message's claim (`SentReplies.saveOnce`), and a retried message already answered
+   * shows nothing, the job engine settling the first answer. Without a place (a Slack slash
+   * command's ephemeral answer, which cannot be looked up), it is shown only.
+   */
+  async #replyOf(actor: Actor, messageId: string, reply: { messages: readonly OutgoingMessage[]; replyKey?: string | undefined; duplicate?: boolean | undefined }, replyTo: ReplyPlace | undefined): Promise<Effect[]> {
+    if (reply.duplicate === true || reply.messages.length === 0) return [];
+    if (reply.replyKey !== undefined) return [{ kind: 'reply', messages: reply.messages, replyKey: reply.replyKey }];
+    const saved = this.#replyContext(actor, messageId, replyTo);
+    const { replies } = this.#deps;
+    if (saved === undefined || replies === undefined) return replyEffects(reply.messages);
+    const claim = { platform: actor.account.platform, tenant: actor.account.tenant, messageId };
+    const fresh = await replies.saveOnce({ ...saved, messages: [...reply.messages] }, claim, this.#deps.clock.now());
+    return fresh ? [{ kind: 'reply', messages: reply.messages, replyKey: saved.key }] : [];
   }
 
   /**
@@ -352,9 +398,9 @@ export class TrellisBot {
    * the channel opens for it (`opener`), in one turn, whose reply follows. Returns the effects for
    * the channel to render (`render`), which it may do after answering the platform.
    */
-  async commandFlow(actor: Actor, text: string, messageId: string, opener: ThreadOpener, options: { prefix?: string; inThreadNote?: string } = {}): Promise<Effect[]> {
+  async commandFlow(actor: Actor, text: string, messageId: string, opener: ThreadOpener, options: CommandOptions = {}): Promise<Effect[]> {
     const outcome = await this.command(actor, text, messageId, options);
-    if (outcome.kind === 'reply') return replyEffects(outcome.messages);
+    if (outcome.kind === 'reply') return this.#replyOf(actor, messageId, outcome, options.replyTo);
     const target = outcome.target === undefined ? undefined : ((await opener.targetOf?.(outcome.target)) ?? { text: outcome.target.replace(/^@/, '') });
     return this.#startFlow(actor, { dialogId: outcome.dialogId, trigger: outcome.trigger, title: outcome.title, target }, messageId, opener);
   }
@@ -364,10 +410,17 @@ export class TrellisBot {
    * `overdue`): an answer, a form to ask first (`ask-form`, answered back through `act` with
    * `detail`), or a dialog started in a thread the channel opens.
    */
-  async actFlow(actor: Actor, value: string, messageId: string, opener: ThreadOpener, detail?: { reason?: string | undefined; until?: string | undefined }): Promise<Effect[]> {
-    if (!isReminderAction(value)) return this.commandFlow(actor, value, messageId, opener, { prefix: '/growth ' });
-    const outcome = await this.act(actor, value, detail);
-    if (outcome.kind === 'reply') return replyEffects(outcome.messages);
+  async actFlow(
+    actor: Actor,
+    value: string,
+    messageId: string,
+    opener: ThreadOpener,
+    detail?: { reason?: string | undefined; until?: string | undefined },
+    replyTo?: ReplyPlace | undefined,
+  ): Promise<Effect[]> {
+    if (!isReminderAction(value)) return this.commandFlow(actor, value, messageId, opener, { prefix: '/growth ', replyTo });
+    const outcome = await this.act(actor, value, detail, this.#replyContext(actor, messageId, replyTo));
+    if (outcome.kind === 'reply') return this.#replyOf(actor, messageId, outcome, replyTo);
     if (outcome.kind === 'ask') return [{ kind: 'ask-form', message: outcome.message, value }];
     const target = outcome.targetPersonId === undefined ? undefined : { personId: outcome.targetPersonId };
     return this.#startFlow(actor, { dialogId: outcome.dialogId, trigger: outcome.trigger, title: this.threadTitle(outcome.dialogId), target }, messageId, opener);
@@ -407,6 +460,20 @@ export class TrellisBot {
   dialogTitle(dialogId: string): string | undefined {
     return this.#dialogs.get(dialogId)?.title;
   }
+}
+
+/** Commands whose change is its own transaction, not a conversation turn's (see `#appliedAlready`). */
+const CHANGES_ON_ITS_OWN: ReadonlySet<GrowthCommand['kind']> = new Set(['request-access', 'decide-access', 'change-reviewer', 'decide-reviewer', 'delete-expired']);
+
+/**
+ * How a command is asked: `prefix` and `inThreadNote` shape the help; `replyTo` is where the
+ * channel will answer (a Slack DM, in the thread of the person's message), given when the answer
+ * can be looked up there, so the reply is saved with what it answers (see `#replyOf`).
+ */
+export interface CommandOptions {
+  prefix?: string;
+  inThreadNote?: string;
+  replyTo?: ReplyPlace | undefined;
 }
 
 const replyEffects = (messages: readonly OutgoingMessage[]): Effect[] => (messages.length === 0 ? [] : [{ kind: 'reply', messages }]);

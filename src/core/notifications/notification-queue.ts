@@ -1,4 +1,4 @@
-import type { PlatformAccount } from '../bot/bot-ports.ts';
+import type { PlatformAccount, ReplyContext } from '../bot/bot-ports.ts';
 import type { OutgoingMessage } from '../conversations/engine/outgoing-message.ts';
 
 /** A message for someone other than the person acting (the reviewer told a plan awaits them). */
@@ -26,6 +26,14 @@ export interface ReplyPlace {
 /** A notification with its delivery key: the same cause always gives the same key, so it is queued once. */
 export interface QueuedNotification extends Notification {
   key: string;
+}
+
+/** A reply saved with what it answers: the queued row, for the account that spoke and where the channel answers. */
+export type SavedReply = QueuedNotification & { account: PlatformAccount };
+
+/** The reply to save with a change, when the channel said where it answers (`ReplyContext`); undefined otherwise. */
+export function savedReplyOf(saved: ReplyContext | undefined, messages: OutgoingMessage[]): SavedReply | undefined {
+  return saved === undefined ? undefined : { key: saved.key, personId: saved.personId, account: saved.account, place: saved.place, messages };
 }
 
 /**

@@ -1,8 +1,8 @@
-import type { Actor, ReminderActionOutcome, ReminderActions } from '../bot/bot-ports.ts';
+import type { Actor, ReminderActionOutcome, ReminderActions, ReplyContext } from '../bot/bot-ports.ts';
 import { addCalendarDays, type IsoDate, isIsoDate } from '../calendar/iso-date.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import { type OutgoingMessage, say } from '../conversations/engine/outgoing-message.ts';
-import { keyNotifications, type QueuedNotification } from '../notifications/notification-queue.ts';
+import { keyNotifications, type QueuedNotification, type SavedReply, savedReplyOf } from '../notifications/notification-queue.ts';
 import { dialogForObligation, isAdjustableKind, kindInfo } from '../obligations/obligation-kinds.ts';
 import { readableDate } from '../reports/readable-date.ts';
 
@@ -32,6 +32,12 @@ interface ChangeBase {
   schoolId: string;
   actorId: string;
   at: Date;
+  /**
+   * The reply to the person who pressed, saved in the same transaction as the change and only if
+   * it changed something (`reply:<platform>:<tenant>:<message id>`, see `SavedReply`), so the job
+   * engine sends it if the channel never reports it sent.
+   */
+  reply?: SavedReply | undefined;
 }
 
 /**
@@ -74,7 +80,7 @@ export class ObligationReminderActions implements ReminderActions {
     this.#store = store;
   }
 
-  async act(actor: Actor, value: string, now: Date, detail: { reason?: string | undefined; until?: string | undefined } = {}): Promise<ReminderActionOutcome> {
+  async act(actor: Actor, value: string, now: Date, detail: { reason?: string | undefined; until?: string | undefined } = {}, saved?: ReplyContext): Promise<ReminderActionOutcome> {
     const match = REMINDER_ACTION.exec(value.trim());
     if (match === null) return reply(`I don’t recognise that button (“${value}”). Try \`status\` to see what is due.`);
     const [, verb, key] = match as unknown as [string, 'start' | 'done' | 'snooze' | 'na', string];
@@ -87,25 +93,26 @@ export class ObligationReminderActions implements ReminderActions {
     const change = { obligationId: obligation.id, schoolId: obligation.schoolId, actorId: actor.person.id, at: now };
     switch (verb) {
       case 'done':
-        return this.#done(obligation, change);
+        return this.#done(obligation, change, saved);
       case 'snooze':
-        return this.#snooze(obligation, change, today, detail.until);
+        return this.#snooze(obligation, change, today, detail.until, saved);
       case 'na':
-        return this.#notApplicable(actor, obligation, change, today, detail.reason);
+        return this.#notApplicable(actor, obligation, change, today, detail.reason, saved);
     }
   }
 
-  async #done(obligation: ActionableObligation, change: ChangeBase): Promise<ReminderActionOutcome> {
+  async #done(obligation: ActionableObligation, change: ChangeBase, saved: ReplyContext | undefined): Promise<ReminderActionOutcome> {
     const settled = settledText(obligation);
     if (settled !== undefined) return reply(settled);
     // Where the record is written in a dialog, Done would tick off something with no record.
     const { done } = kindInfo(obligation.kind);
     if (!done.honest && (done.by === 'anyone' || change.actorId === obligation.personId)) return reply(done.why);
-    const changed = await this.#store.markDone(change);
-    return reply(changed ? `Marked done: ${describe(obligation)}. Thank you.` : `${describe(obligation)} is already done — nothing to change.`);
+    const marked = [say(`Marked done: ${describe(obligation)}. Thank you.`)];
+    const changed = await this.#store.markDone({ ...change, reply: savedReplyOf(saved, marked) });
+    return changed ? savedOutcome(saved, marked) : reply(`${describe(obligation)} is already done — nothing to change.`);
   }
 
-  async #snooze(obligation: ActionableObligation, change: ChangeBase, today: IsoDate, until: string | undefined): Promise<ReminderActionOutcome> {
+  async #snooze(obligation: ActionableObligation, change: ChangeBase, today: IsoDate, until: string | undefined, saved: ReplyContext | undefined): Promise<ReminderActionOutcome> {
     if (!isAdjustableKind(obligation.kind)) {
       return reply(`Reminders for “${obligation.label}” can’t be snoozed: the deadline is fixed by the appeal procedure, and missing it loses the right to appeal.`);
     }
@@ -128,11 +135,12 @@ export class ObligationReminderActions implements ReminderActions {
           : `That is too far off: reminders can be put off to ${readableDate(latest, today)} at the latest, ${SNOOZE_DAYS_PAST_DUE} days after it is due.`,
       );
     }
-    const changed = await this.#store.snooze({ ...change, until: day });
-    return reply(changed ? `Snoozed until ${readableDate(day, today)}: ${describe(obligation)}. I’ll remind you again then.` : `${describe(obligation)} is already snoozed until ${readableDate(day, today)}.`);
+    const snoozed = [say(`Snoozed until ${readableDate(day, today)}: ${describe(obligation)}. I’ll remind you again then.`)];
+    const changed = await this.#store.snooze({ ...change, until: day, reply: savedReplyOf(saved, snoozed) });
+    return changed ? savedOutcome(saved, snoozed) : reply(`${describe(obligation)} is already snoozed until ${readableDate(day, today)}.`);
   }
 
-  async #notApplicable(actor: Actor, obligation: ActionableObligation, change: ChangeBase, today: IsoDate, reason: string | undefined): Promise<ReminderActionOutcome> {
+  async #notApplicable(actor: Actor, obligation: ActionableObligation, change: ChangeBase, today: IsoDate, reason: string | undefined, saved: ReplyContext | undefined): Promise<ReminderActionOutcome> {
     if (!isAdjustableKind(obligation.kind)) return reply(`“${obligation.label}” can’t be set aside: appeal deadlines are fixed by the appeal procedure.`);
     if (obligation.status === 'not-applicable') return reply(`${describe(obligation)} is already marked not applicable.`);
     const settled = settledText(obligation);
@@ -149,12 +157,10 @@ export class ObligationReminderActions implements ReminderActions {
     const tell = other !== undefined && other.id !== actor.person.id ? other : undefined;
     const notice = `${actor.person.fullName} marked “${obligation.label}”${actor.person.id === obligation.personId ? '' : ` for ${obligation.personName}`} (due ${readableDate(obligation.dueOn, today)}) as not applicable. Reason: ${why}`;
     const notify = keyNotifications(`act:${change.obligationId}:not-applicable:${change.at.getTime()}`, tell === undefined ? [] : [{ personId: tell.id, messages: [say(notice)] }]);
-    const changed = await this.#store.markNotApplicable({ ...change, reason: why, notify });
+    const marked = [say(`Marked not applicable: ${describe(obligation)}.${tell === undefined ? '' : ` I’ve let ${tell.fullName} know.`}`)];
+    const changed = await this.#store.markNotApplicable({ ...change, reason: why, notify, reply: savedReplyOf(saved, marked) });
     if (!changed) return reply(`${describe(obligation)} is already marked not applicable.`);
-    return {
-      kind: 'reply',
-      messages: [say(`Marked not applicable: ${describe(obligation)}.${tell === undefined ? '' : ` I’ve let ${tell.fullName} know.`}`)],
-    };
+    return savedOutcome(saved, marked);
   }
 }
 
@@ -186,6 +192,11 @@ function settledText(obligation: ActionableObligation): string | undefined {
 
 function describe(obligation: ActionableObligation): string {
   return `“${obligation.label}” (${obligation.personName})`;
+}
+
+/** The reply to a change that happened: saved with it (its key) when the channel said where it answers. */
+function savedOutcome(saved: ReplyContext | undefined, messages: OutgoingMessage[]): ReminderActionOutcome {
+  return { kind: 'reply', messages, ...(saved === undefined ? {} : { replyKey: saved.key }) };
 }
 
 function reply(text: string): ReminderActionOutcome {

@@ -1,7 +1,7 @@
 import type { AccessRequestRecord, AccessRequestStatus, AccessRequestStore } from '../../core/access/access-ports.ts';
-import type { QueuedNotification } from '../../core/notifications/notification-queue.ts';
+import type { QueuedNotification, SavedReply } from '../../core/notifications/notification-queue.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
-import { queueNotificationRows } from './prisma-notification-queue.ts';
+import { queueNotificationRows, queueReplyRow } from './prisma-notification-queue.ts';
 
 const STATUSES: readonly AccessRequestStatus[] = ['requested', 'granted', 'refused'];
 
@@ -57,7 +57,7 @@ export class PrismaAccessRequestStore implements AccessRequestStore {
     this.#prisma = prisma;
   }
 
-  create(input: { requesterId: string; subjectId: string; reason: string; at: Date; notify: (request: AccessRequestRecord) => QueuedNotification[] }): Promise<AccessRequestRecord> {
+  create(input: { requesterId: string; subjectId: string; reason: string; at: Date; notify: (request: AccessRequestRecord) => QueuedNotification[]; reply?: SavedReply | undefined }): Promise<AccessRequestRecord> {
     return this.#prisma.$transaction(async (tx) => {
       const row = await tx.accessGrant.create({
         data: { requesterId: input.requesterId, subjectId: input.subjectId, reason: input.reason, status: 'requested', requestedAt: input.at },
@@ -65,6 +65,7 @@ export class PrismaAccessRequestStore implements AccessRequestStore {
       });
       const request = toRecord(row);
       await queueNotificationRows(tx, input.notify(request), input.at);
+      if (input.reply !== undefined) await queueReplyRow(tx, input.reply, input.at);
       return request;
     });
   }
@@ -76,7 +77,7 @@ export class PrismaAccessRequestStore implements AccessRequestStore {
 
   decide(
     id: string,
-    d: { status: 'granted' | 'refused'; decidedById: string; at: Date; expiresAt?: Date | undefined; note?: string | undefined; notify: readonly QueuedNotification[] },
+    d: { status: 'granted' | 'refused'; decidedById: string; at: Date; expiresAt?: Date | undefined; note?: string | undefined; notify: readonly QueuedNotification[]; reply?: SavedReply | undefined },
   ): Promise<boolean> {
     return this.#prisma.$transaction(async (tx) => {
       // Only a waiting request changes: two heads deciding at once cannot both win, nor both tell anyone.
@@ -86,6 +87,7 @@ export class PrismaAccessRequestStore implements AccessRequestStore {
       });
       if (count !== 1) return false;
       await queueNotificationRows(tx, d.notify, d.at);
+      if (d.reply !== undefined) await queueReplyRow(tx, d.reply, d.at);
       return true;
     });
   }

@@ -3,6 +3,7 @@ import type { PlatformAccount } from '../../core/bot/bot-ports.ts';
 import type { SentReplies } from '../../core/bot/bot-ports.ts';
 import { type NotificationQueue, type QueuedNotification, REPLY_GRACE_SECONDS } from '../../core/notifications/notification-queue.ts';
 import { DELIVERY_MAX_ATTEMPTS } from '../../core/reminders/deliver-digest.ts';
+import { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { JOB, queueDeliveryJobs } from '../jobs/delivery-jobs.ts';
 
@@ -32,11 +33,25 @@ export async function queueNotificationRows(tx: Tx, notifications: readonly Queu
  * in the payload), already marked as being sent (`sending_since`, since the channel sends it
  * straight after the commit, so any later attempt looks it up on the platform first), and its
  * delivery job, due after the grace period. A key already there is left alone. True when new.
+ * With `claim`, the same statement also claims the inbound message in `processed_inbound`.
  */
-export async function queueReplyRow(tx: Tx, reply: QueuedNotification & { account: PlatformAccount }, now: Date): Promise<boolean> {
+export async function queueReplyRow(
+  tx: Pick<Tx, '$queryRaw'>,
+  reply: QueuedNotification & { account: PlatformAccount },
+  now: Date,
+  claim?: { platform: string; tenant: string; messageId: string },
+): Promise<boolean> {
   const payload = JSON.stringify({ type: 'notification', date: londonDateOf(now), messages: reply.messages, account: reply.account, ...(reply.place === undefined ? {} : { place: reply.place }) });
+  // A reply saved on its own (a command that changed nothing) claims its message as a turn would.
+  const claimed =
+    claim === undefined
+      ? Prisma.empty
+      : Prisma.sql`claimed AS (
+      INSERT INTO processed_inbound (id, tenant, platform, message_id, received_at) VALUES (gen_random_uuid(), ${claim.tenant}, ${claim.platform}, ${claim.messageId}, now())
+      ON CONFLICT DO NOTHING
+    ),`;
   const [queued] = await tx.$queryRaw<{ jobs: number }[]>`
-    WITH created AS (
+    WITH ${claimed} created AS (
       INSERT INTO nudge_outbox (id, key, recipient_id, payload, status, attempts, not_before, sending_since, created_at, updated_at)
       VALUES (gen_random_uuid(), ${reply.key}, ${reply.personId}::uuid, ${payload}::jsonb, 'pending', 0, ${now}, ${now}, now(), now())
       ON CONFLICT (key) DO NOTHING RETURNING id, key, recipient_id
@@ -92,6 +107,18 @@ export class PrismaSentReplies implements SentReplies {
 
   constructor(prisma: PrismaClient) {
     this.#prisma = prisma;
+  }
+
+  /**
+   * One statement: the message claimed in `processed_inbound` (if a turn has not already) and the
+   * reply row with its job (`queueReplyRow`), the answer new only if the reply's key was not there.
+   */
+  saveOnce(reply: QueuedNotification & { account: PlatformAccount }, claim: { platform: string; tenant: string; messageId: string }, now: Date): Promise<boolean> {
+    return queueReplyRow(this.#prisma, reply, now, claim);
+  }
+
+  async isSaved(key: string): Promise<boolean> {
+    return (await this.#prisma.nudgeOutbox.count({ where: { key } })) > 0;
   }
 
   async markSent(key: string, at: Date): Promise<void> {

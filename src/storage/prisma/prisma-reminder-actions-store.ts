@@ -1,23 +1,25 @@
 import type { IsoDate } from '../../core/calendar/iso-date.ts';
 import { relationshipsOn } from '../../core/access/relationships.ts';
 import type { ActionableObligation, ReminderActionStore } from '../../core/reminders/reminder-actions.ts';
-import type { QueuedNotification } from '../../core/notifications/notification-queue.ts';
+import type { QueuedNotification, SavedReply } from '../../core/notifications/notification-queue.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { toDbDate } from './db-date.ts';
 import { PrismaPeopleFacts } from './prisma-access-relationships.ts';
-import { queueNotificationRows } from './prisma-notification-queue.ts';
+import { queueNotificationRows, queueReplyRow } from './prisma-notification-queue.ts';
 
 interface ChangeBase {
   obligationId: string;
   schoolId: string;
   actorId: string;
   at: Date;
+  reply?: SavedReply | undefined;
 }
 
 /**
  * Acting on reminders in PostgreSQL. Each change is one conditional UPDATE (only an open or
  * snoozed obligation changes) and, when it changed a row, its AuditEvent, in one transaction:
- * a double press or two people pressing at once change it once and audit it once.
+ * a double press or two people pressing at once change it once and audit it once. The reply to
+ * the press, when given, is saved in that transaction too (`queueReplyRow`), only if it changed.
  */
 export class PrismaReminderActionsStore implements ReminderActionStore {
   readonly #prisma: PrismaClient;
@@ -105,6 +107,7 @@ export class PrismaReminderActionsStore implements ReminderActionStore {
         data: { schoolId: change.schoolId, actorId: change.actorId, action, subjectType: 'obligation', subjectId: change.obligationId, at: change.at, details },
       });
       await queueNotificationRows(tx, notify, change.at);
+      if (change.reply !== undefined) await queueReplyRow(tx, change.reply, change.at);
       return true;
     });
   }

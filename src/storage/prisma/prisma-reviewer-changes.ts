@@ -1,8 +1,8 @@
 import type { ReviewerChangeRecord, ReviewerChangeStatus, ReviewerChangeStore } from '../../core/access/access-ports.ts';
-import type { QueuedNotification } from '../../core/notifications/notification-queue.ts';
+import type { QueuedNotification, SavedReply } from '../../core/notifications/notification-queue.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { toDbDate } from './db-date.ts';
-import { queueNotificationRows } from './prisma-notification-queue.ts';
+import { queueNotificationRows, queueReplyRow } from './prisma-notification-queue.ts';
 
 const STATUSES: readonly ReviewerChangeStatus[] = ['requested', 'granted', 'declined'];
 
@@ -49,7 +49,14 @@ export class PrismaReviewerChangeStore implements ReviewerChangeStore {
     this.#prisma = prisma;
   }
 
-  create(input: { revieweeId: string; reviewerId?: string | undefined; reason: string; at: Date; notify: (request: ReviewerChangeRecord) => QueuedNotification[] }): Promise<ReviewerChangeRecord> {
+  create(input: {
+    revieweeId: string;
+    reviewerId?: string | undefined;
+    reason: string;
+    at: Date;
+    notify: (request: ReviewerChangeRecord) => QueuedNotification[];
+    reply?: ((request: ReviewerChangeRecord) => SavedReply | undefined) | undefined;
+  }): Promise<ReviewerChangeRecord> {
     return this.#prisma.$transaction(async (tx) => {
       const row = await tx.reviewerChangeRequest.create({
         data: { revieweeId: input.revieweeId, reviewerId: input.reviewerId ?? null, reason: input.reason, status: 'requested', requestedAt: input.at },
@@ -57,6 +64,8 @@ export class PrismaReviewerChangeStore implements ReviewerChangeStore {
       });
       const request = toRecord(row);
       await queueNotificationRows(tx, input.notify(request), input.at);
+      const reply = input.reply?.(request);
+      if (reply !== undefined) await queueReplyRow(tx, reply, input.at);
       return request;
     });
   }
@@ -66,7 +75,7 @@ export class PrismaReviewerChangeStore implements ReviewerChangeStore {
     return rows.map(toRecord);
   }
 
-  grant(id: string, grant: { decidedById: string; newReviewerId: string; at: Date; on: string; reason: string; notify: readonly QueuedNotification[] }): Promise<boolean> {
+  grant(id: string, grant: { decidedById: string; newReviewerId: string; at: Date; on: string; reason: string; notify: readonly QueuedNotification[]; reply?: SavedReply | undefined }): Promise<boolean> {
     return this.#prisma.$transaction(async (tx) => {
       // Only a waiting request changes: two heads deciding at once cannot both win.
       const { count } = await tx.reviewerChangeRequest.updateMany({
@@ -87,11 +96,12 @@ export class PrismaReviewerChangeStore implements ReviewerChangeStore {
         data: { ownerPersonId: grant.newReviewerId },
       });
       await queueNotificationRows(tx, grant.notify, grant.at);
+      if (grant.reply !== undefined) await queueReplyRow(tx, grant.reply, grant.at);
       return true;
     });
   }
 
-  decline(id: string, decline: { decidedById: string; at: Date; note: string; notify: readonly QueuedNotification[] }): Promise<boolean> {
+  decline(id: string, decline: { decidedById: string; at: Date; note: string; notify: readonly QueuedNotification[]; reply?: SavedReply | undefined }): Promise<boolean> {
     return this.#prisma.$transaction(async (tx) => {
       const { count } = await tx.reviewerChangeRequest.updateMany({
         where: { id, status: 'requested' },
@@ -99,6 +109,7 @@ export class PrismaReviewerChangeStore implements ReviewerChangeStore {
       });
       if (count !== 1) return false;
       await queueNotificationRows(tx, decline.notify, decline.at);
+      if (decline.reply !== undefined) await queueReplyRow(tx, decline.reply, decline.at);
       return true;
     });
   }

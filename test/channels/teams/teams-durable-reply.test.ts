@@ -78,4 +78,23 @@ describe('Teams: a reply the Bot Connector would not take is sent later by the j
     const after = await db.prisma.conversation.findFirstOrThrow({ where: { personId: school.ids.tom! } });
     expect(after.step).not.toBe(before.step);
   });
+
+  it('`status` typed while the Bot Connector fails every send: its reply is saved with the message, sent once by the job engine, and the same activity again is not answered twice', async () => {
+    connector.failing.add(tom.conversationId);
+    const before = connector.to(tom.conversationId).length;
+    expect(await post(messageActivity(tom, TENANT, connector.url, 'durable-status', 'status'))).toBe(200);
+    const row = await db.prisma.nudgeOutbox.findUniqueOrThrow({ where: { key: `reply:teams:${TENANT}:durable-status` } });
+    expect(row.status).toBe('pending');
+    connector.failing.delete(tom.conversationId);
+    // Teams posting the same activity again: nothing said now, nothing saved twice.
+    expect(await post(messageActivity(tom, TENANT, connector.url, 'durable-status', 'status'))).toBe(200);
+    expect(connector.to(tom.conversationId)).toHaveLength(before);
+    await makeWaitingJobsDue(db.prisma);
+    await runDueJobs(db.url, app.jobs);
+    const delivered = connector.to(tom.conversationId).slice(before);
+    expect(delivered.length).toBeGreaterThan(0);
+    expect((await db.prisma.nudgeOutbox.findUniqueOrThrow({ where: { id: row.id } })).status).toBe('sent');
+    await runDueJobs(db.url, app.jobs);
+    expect(connector.to(tom.conversationId).slice(before)).toHaveLength(delivered.length);
+  });
 });

@@ -1,0 +1,251 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { DIGEST_ACTION } from '../../src/channels/slack/render-views.ts';
+import { fixedClock } from '../../src/core/time/clock.ts';
+import { runDueJobs } from '../../src/scheduler/job-worker.ts';
+import { FakeSlack, type RecordedCall } from '../channels/slack/support/fake-slack.ts';
+import { postEvent, postInteraction } from '../channels/slack/support/signed-requests.ts';
+import { makeWaitingJobsDue } from '../core/reminders/support/job-runs.ts';
+import { type SeedPerson, seedSchool } from '../support/seed-school.ts';
+import { createTestDatabase } from '../support/test-database.ts';
+import { type FaultRow, printFaultTable } from './support/fault-table.ts';
+import { dmEvent, FAULT_TEAM, Signal, startAppProcess } from './support/slack-app-events.ts';
+import { addEveryoneToSlack, startSlackApp } from './support/slack-world.ts';
+import { ageKilledWorkersHeartbeats, type WorkerProcess } from './support/worker-processes.ts';
+
+/** Monday 23 November 2026, 10:00 London. */
+const MOMENT = '2026-11-23T10:00:00Z';
+const TEACHERS = 6;
+/** `status` typed by each teacher this many times; the head presses Done once on each teacher's check-in. */
+const STATUS_EACH = 2;
+const KILLS = 4;
+
+const rows: FaultRow[] = [];
+afterAll(() => printFaultTable('Replies to commands and reminder buttons: the app killed between the commit and the reply (real app in a child process, fake Slack on loopback)', rows));
+
+interface ReplyPart {
+  key: string;
+  part: number;
+  of: number;
+}
+
+/** A post of a saved reply (its `reply:` key in the message metadata), whatever Slack answered. */
+function replyPartOf(call: RecordedCall): ReplyPart | undefined {
+  if (call.method !== 'chat.postMessage') return undefined;
+  const metadata = call.body.metadata as { event_type?: string; event_payload?: { key?: unknown; part?: unknown; of?: unknown } } | undefined;
+  const payload = metadata?.event_payload;
+  if (metadata?.event_type !== 'trellis_delivery' || typeof payload?.key !== 'string' || !payload.key.startsWith('reply:')) return undefined;
+  return { key: payload.key, part: Number(payload.part), of: Number(payload.of) };
+}
+
+interface Serving {
+  process: WorkerProcess;
+  url: string;
+  ready: Promise<void>;
+}
+
+let presses = 0;
+
+/** A press of a digest's Done button in the person's DM, as Slack posts it (block_actions). */
+function donePress(userId: string, value: string): { payload: Record<string, unknown>; triggerId: string } {
+  const triggerId = `trig.${userId}.${++presses}`;
+  return {
+    triggerId,
+    payload: {
+      type: 'block_actions',
+      user: { id: userId, team_id: FAULT_TEAM },
+      team: { id: FAULT_TEAM },
+      enterprise: null,
+      trigger_id: triggerId,
+      channel: { id: `D${userId}`, name: 'directmessage' },
+      message: { type: 'message', ts: '1800000000.000001', text: 'Your reminders', blocks: [] },
+      actions: [{ action_id: `${DIGEST_ACTION}done`, block_id: 'b1', text: { type: 'plain_text', text: 'Done' }, value, type: 'button', action_ts: '1800000000.1' }],
+    },
+  };
+}
+
+describe('replies to commands and reminder buttons survive the app being killed after the commit', () => {
+  it('the app SIGKILLed 4× between a committed `status` or Done and its reply (before Slack had it, after Slack took it, unanswered): every reply arrives, and exactly once', async () => {
+    const db = await createTestDatabase();
+    const fake = await FakeSlack.start();
+    const running: WorkerProcess[] = [];
+    try {
+      const staff: SeedPerson[] = [{ key: 'head', fullName: 'Hugh Head', role: 'headteacher', obligations: [] }];
+      for (let i = 1; i <= TEACHERS; i++) {
+        staff.push({ key: `t${i}`, fullName: `Teacher ${i}`, role: 'teacher', lineManager: 'head', obligations: [{ kind: 'check-in', label: 'Autumn check-in', dueOn: '2026-12-11', ownerRole: 'reviewer' }] });
+      }
+      const school = await seedSchool(db.prisma, 'thomas-alleyne', staff);
+      fake.startTsAt(new Date(MOMENT));
+      await addEveryoneToSlack(db.prisma, fake);
+      const slackIdOf = async (key: string) => {
+        const email = (await db.prisma.person.findUniqueOrThrow({ where: { id: school.ids[key]! } })).email;
+        return [...fake.users.values()].find((user) => user.email === email)!.id;
+      };
+      const env = { DATABASE_URL: db.url, SLACK_URL: fake.url, CLOCK_AT: MOMENT };
+
+      const first = await startAppProcess('app-1', env);
+      running.push(first.process);
+      const serving: Serving = { ...first, ready: Promise.resolve() };
+      const signal = new Signal();
+      /** The saved reply each acknowledged request must have: `reply:slack:<team>:<message id>`. */
+      const answered: string[] = [];
+      let repressed = 0;
+      let driving = true;
+
+      /** Posts one event until the app acknowledges it, as Slack retries an event not answered 200. */
+      const deliver = async (envelope: Record<string, unknown>): Promise<void> => {
+        for (let attempt = 0; attempt < 10; attempt++) {
+          await serving.ready;
+          const headers: Record<string, string> = attempt === 0 ? {} : { 'x-slack-retry-num': String(attempt), 'x-slack-retry-reason': 'http_error' };
+          const status = await postEvent(serving.url, envelope, { headers }).then(
+            (post) => post.status,
+            () => 0,
+          );
+          if (status === 200) {
+            answered.push(`reply:slack:${FAULT_TEAM}:${String(envelope.event_id)}`);
+            signal.changed();
+            return;
+          }
+        }
+        throw new Error('an event was never acknowledged');
+      };
+
+      /** Slack does not retry a button press: a press that fails is pressed again by the person (a new trigger). */
+      const press = async (userId: string, value: string): Promise<void> => {
+        for (let attempt = 0; attempt < 10; attempt++) {
+          await serving.ready;
+          const { payload, triggerId } = donePress(userId, value);
+          const status = await postInteraction(serving.url, payload).then(
+            (post) => post.status,
+            () => 0,
+          );
+          if (status === 200) {
+            answered.push(`reply:slack:${FAULT_TEAM}:action:${triggerId}`);
+            signal.changed();
+            return;
+          }
+          repressed++;
+        }
+        throw new Error('a press was never acknowledged');
+      };
+
+      const statuses = (async () => {
+        for (let round = 0; round < STATUS_EACH; round++) for (let i = 1; i <= TEACHERS; i++) await deliver(dmEvent('EvStatus', await slackIdOf(`t${i}`), 'status').envelope);
+      })();
+      const dones = (async () => {
+        const head = await slackIdOf('head');
+        for (let i = 1; i <= TEACHERS; i++) {
+          const key = (await db.prisma.obligation.findFirstOrThrow({ where: { personId: school.ids[`t${i}`]!, kind: 'check-in' } })).key;
+          await press(head, `done:${key}`);
+        }
+      })();
+      const driven = Promise.all([statuses, dones]).finally(() => {
+        driving = false;
+        signal.changed();
+        fake.release();
+      });
+
+      let kills = 0;
+      let beforeSlack = 0;
+      let afterSlack = 0;
+      while (driving && kills < KILLS) {
+        const seen = fake.calls.length;
+        const before = kills % 2 === 0;
+        if (before) {
+          // Killed before Slack has the reply: Slack answers its post 500, and the app dies while its client waits to retry.
+          fake.failWhen = (call) => replyPartOf(call) !== undefined;
+          await new Promise<void>((resolve) => {
+            void fake.until(() => !driving || fake.calls.slice(seen).some((call) => replyPartOf(call) !== undefined && call.response.ok !== true), 120_000).then(resolve, resolve);
+            void signal.until(() => !driving).then(resolve);
+          });
+        } else {
+          // Killed after Slack took the whole reply, before the app heard back.
+          fake.holdWhen = (call) => {
+            const part = replyPartOf(call);
+            return part !== undefined && part.part === part.of;
+          };
+          await new Promise<void>((resolve) => {
+            void fake.until(() => !driving || fake.heldCount > 0, 120_000).then(resolve, resolve);
+            void signal.until(() => !driving).then(resolve);
+          });
+        }
+        if (!driving) break;
+        let restarted: () => void = () => {};
+        serving.ready = new Promise((resolve) => {
+          restarted = resolve;
+        });
+        await serving.process.kill();
+        if (before) beforeSlack++;
+        else afterSlack++;
+        fake.failWhen = undefined;
+        fake.holdWhen = undefined;
+        fake.release();
+        kills++;
+        const next = await startAppProcess(`app-${kills + 1}`, env);
+        running.push(next.process);
+        serving.process = next.process;
+        serving.url = next.url;
+        restarted();
+      }
+      await driven;
+      await serving.process.kill();
+      fake.failWhen = undefined;
+      fake.holdWhen = undefined;
+
+      const completeBefore = new Set(
+        fake.calls.flatMap((call) => {
+          const part = call.response.ok === true ? replyPartOf(call) : undefined;
+          return part !== undefined && part.part === part.of ? [part.key] : [];
+        }),
+      );
+      // The grace period passing, and the killed processes' heartbeats aged: a fresh app's worker sends what is left.
+      await ageKilledWorkersHeartbeats(db.prisma);
+      await makeWaitingJobsDue(db.prisma);
+      const app = await startSlackApp(db.url, fake, fixedClock(MOMENT));
+      try {
+        await runDueJobs(db.url, app.jobs);
+      } finally {
+        await app.close();
+      }
+
+      const queued = await db.prisma.nudgeOutbox.findMany({ where: { key: { startsWith: 'reply:' } }, orderBy: { key: 'asc' } });
+      const accepted = fake.calls.filter((call) => call.response.ok === true).flatMap((call) => replyPartOf(call) ?? []);
+      const copies = new Map<string, number>();
+      for (const part of accepted) copies.set(`${part.key}#${part.part}`, (copies.get(`${part.key}#${part.part}`) ?? 0) + 1);
+      const completeKeys = new Set(
+        queued
+          .filter((row) => {
+            const of = accepted.find((part) => part.key === row.key)?.of ?? 0;
+            return of > 0 && Array.from({ length: of }, (_, i) => i + 1).every((n) => copies.has(`${row.key}#${n}`));
+          })
+          .map((row) => row.key),
+      );
+      const lost = answered.filter((key) => !completeKeys.has(key));
+      const duplicated = queued.filter((row) => [...copies.entries()].some(([part, count]) => part.startsWith(`${row.key}#`) && count > 1));
+      const recovered = queued.filter((row) => !completeBefore.has(row.key)).length;
+      rows.push({
+        scenario: `app SIGKILLed ${kills}× after a commit (${beforeSlack} before Slack had the reply, ${afterSlack} after Slack took it): \`status\` typed ${TEACHERS * STATUS_EACH}×, Done pressed on ${TEACHERS} check-ins`,
+        digests: answered.length,
+        delivered: answered.length - lost.length,
+        lost: lost.length,
+        duplicated: duplicated.length,
+        note: `replies; ${recovered} completed by the job engine after the kills (lost without saving them); ${repressed} presses pressed again`,
+      });
+      expect([beforeSlack, afterSlack]).toEqual([2, 2]);
+      expect(recovered).toBeGreaterThanOrEqual(beforeSlack);
+      // Every acknowledged command and press answered, once; every saved reply settled.
+      expect(answered.length).toBe(TEACHERS * STATUS_EACH + TEACHERS);
+      expect(lost).toEqual([]);
+      expect(duplicated).toEqual([]);
+      expect(queued.every((row) => row.status === 'sent')).toBe(true);
+      expect(completeKeys.size).toBe(queued.length);
+      // Each check-in marked done once, whichever press did it.
+      const checkIns = await db.prisma.obligation.findMany({ where: { kind: 'check-in', personId: { in: Object.values(school.ids) } } });
+      expect(checkIns.map((row) => row.status)).toEqual(Array.from({ length: TEACHERS }, () => 'done'));
+      expect(await db.prisma.auditEvent.count({ where: { action: 'obligation.done' } })).toBe(TEACHERS);
+    } finally {
+      for (const process of running) await process.kill();
+      await fake.close();
+      await db.drop();
+    }
+  }, 300_000);
+});
