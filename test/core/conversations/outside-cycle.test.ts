@@ -83,6 +83,27 @@ describe('colleagues the policy leaves outside the cycle (004 §2.1–2.2)', () 
     expect((await db.prisma.obligation.findFirstOrThrow({ where: { personId: s.ids.sam!, kind: 'check-in' } })).status).toBe('done');
   });
 
+  it('004 §2.2: the line manager records a feedback conversation with a colleague outside the cycle; it is kept on their excluded cycle and they are told', async () => {
+    const s = await whmatAgencyWorker();
+    const chat = new Chat(newEngine(db.prisma), s.ids.head!);
+    await chat.user('feedback');
+    expect(chat.lastBot()).toMatch(/Who did you have the feedback conversation with\?\n {2}1\. Sam Supply/);
+    await chat.answers(
+      '1',
+      'The class settled quickly at the start of the lesson',
+      'What made the start work so well?',
+      'Use the same routine after break time',
+      '2',
+      'In Tuesday’s lesson with 8Y, the same entry routine',
+      'By next week I am starting every lesson the same way so that the students settle at once',
+    );
+    await chat.press('submit');
+    expect(chat.lastBot()).toMatch(/^Saved your feedback conversation with Sam\./);
+    expect(chat.last?.notifications.map((n) => n.personId)).toEqual([s.ids.sam]);
+    const saved = await db.prisma.feedbackRecord.findFirstOrThrow({ where: { personId: s.ids.sam! } });
+    expect(saved).toMatchObject({ cycleId: s.cycles.sam, givenById: s.ids.head });
+  });
+
   it('004 §2.1.1, §2.2: `why` says which paragraph leaves an agency worker outside the cycle, then the one behind the check-in they still get', async () => {
     const s = await whmatAgencyWorker();
     const rule = '004 §2.2 (colleagues not covered are still managed through regular check-ins and feedback; their manager is reminded, never chased)';

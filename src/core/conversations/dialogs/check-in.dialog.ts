@@ -6,9 +6,7 @@ import { showDate } from '../engine/parse-date.ts';
 import { citing, dateStep, type Step, textStep } from '../engine/step.ts';
 import type { Values } from '../engine/json-value.ts';
 import { chosenColleague, colleagueStep } from './colleague-step.ts';
-import { cycleOrExplain, excludedGetCheckIns, firstName, NO_CYCLE } from './dialog-helpers.ts';
-import type { CycleRef } from '../conversation-ports.ts';
-import type { DialogEnv } from '../engine/define-dialog.ts';
+import { cycleOrExplain, excludedGetCheckIns, firstName, NO_CYCLE, recordableCycleOf } from './dialog-helpers.ts';
 
 /** The check-in's "whose?" choice for a reviewer recording their own. */
 const MINE = 'mine';
@@ -28,7 +26,7 @@ export const checkInDialog = defineDialog({
   async open(env) {
     const { policy } = env;
     const colleagues = await env.reads.revieweesOf(env.person.id, env.today);
-    const own = await checkInCycleOf(env, env.person.id);
+    const own = await recordableCycleOf(env, env.person.id);
     if (own === undefined && colleagues.length === 0) {
       const explained = await cycleOrExplain(env);
       return 'unavailable' in explained ? explained : { unavailable: NO_CYCLE };
@@ -37,7 +35,7 @@ export const checkInDialog = defineDialog({
     // Colleagues the policy leaves outside the cycle (004 §2.2): their check-in has no growth diary.
     const outsideIds = new Set<string>();
     if (offered !== undefined) {
-      for (const colleague of colleagues) if ((await checkInCycleOf(env, colleague.id))?.outside) outsideIds.add(colleague.id);
+      for (const colleague of colleagues) if ((await recordableCycleOf(env, colleague.id))?.outside) outsideIds.add(colleague.id);
     }
     const reviewer = await env.reads.reviewerOf(env.person.id, env.today);
     const colleagueOf = (values: Values) => chosenColleague(colleagues, values);
@@ -99,7 +97,7 @@ export const checkInDialog = defineDialog({
       async complete(values, records) {
         const colleague = colleagueOf(values);
         const personId = colleague?.id ?? env.person.id;
-        const cycle = colleague === undefined ? own?.cycle : (await checkInCycleOf(env, colleague.id))?.cycle;
+        const cycle = colleague === undefined ? own?.cycle : (await recordableCycleOf(env, colleague.id))?.cycle;
         if (cycle === undefined) return { messages: [say('They don’t have an active growth cycle, so there’s nowhere to save this. Nothing was saved.')] };
         const heldOn = textOf(values, 'held-on');
         const diaryNote = optionalText(values, 'diary-note');
@@ -134,15 +132,3 @@ export const checkInDialog = defineDialog({
   },
 });
 
-/**
- * Where a check-in with the person is recorded: their active cycle, or — when the policy leaves
- * them outside the cycle but still gives them regular check-ins and feedback (004 §2.2) — this
- * year's excluded cycle, whose check-ins their manager is reminded of.
- */
-async function checkInCycleOf(env: DialogEnv, personId: string): Promise<{ cycle: CycleRef; outside: boolean } | undefined> {
-  const active = await env.reads.activeCycle(personId, env.today);
-  if (active !== undefined) return { cycle: active, outside: false };
-  if (excludedGetCheckIns(env.policy) === undefined) return undefined;
-  const excluded = await env.reads.excludedCycle(personId, env.today);
-  return excluded === undefined ? undefined : { cycle: excluded, outside: true };
-}

@@ -71,3 +71,16 @@ export function firstName(fullName: string): string {
 export function clip(text: string, max = 60): string {
   return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
 }
+
+/**
+ * Where a check-in or feedback with the person is recorded: their active cycle, or — when the policy leaves
+ * them outside the cycle but still gives them regular check-ins and feedback (004 §2.2) — this
+ * year's excluded cycle, whose check-ins their manager is reminded of. Undefined: nowhere.
+ */
+export async function recordableCycleOf(env: DialogEnv, personId: string): Promise<{ cycle: CycleRef; outside: boolean } | undefined> {
+  const active = await env.reads.activeCycle(personId, env.today);
+  if (active !== undefined) return { cycle: active, outside: false };
+  if (excludedGetCheckIns(env.policy) === undefined) return undefined;
+  const excluded = await env.reads.excludedCycle(personId, env.today);
+  return excluded === undefined ? undefined : { cycle: excluded, outside: true };
+}
