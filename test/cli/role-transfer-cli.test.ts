@@ -6,6 +6,9 @@ import { messageText } from '../../src/core/conversations/engine/outgoing-messag
 import { queuedNotifications } from '../support/queued-notifications.ts';
 import { runTrellisWith } from '../support/run-cli.ts';
 import { CycleRestarts } from '../../src/core/roster/cycle-restart.ts';
+import { TrellisBot, type TrellisBotDeps } from '../../src/core/bot/trellis-bot.ts';
+import { ALL_DIALOGS } from '../../src/core/conversations/dialogs/all-dialogs.ts';
+import { fixedClock } from '../../src/core/time/clock.ts';
 import { PrismaPeopleFacts } from '../../src/storage/prisma/prisma-access-relationships.ts';
 import { PrismaCycleRestarts } from '../../src/storage/prisma/prisma-cycle-restarts.ts';
 import { knownPerson } from '../core/reports/report-fixture.ts';
@@ -148,7 +151,11 @@ describe('trellis import roster: a move to a new post part-way through the cycle
   it('002 §35: under WHMAT, where the head does not decide, `restart-cycle` changes nothing and says so', async () => {
     const restarts = new CycleRestarts({ facts: new PrismaPeopleFacts(db.prisma), store: new PrismaCycleRestarts(db.prisma) });
     const head = await knownPerson(db.prisma, await personId('head@washwood.example'));
-    const outcome = await restarts.decide(head, 'restart', 'Tara One', new Date('2027-02-12T10:00:00Z'));
+    // Typed as a command, through the bot, as in any channel.
+    const bot = new TrellisBot({ cycleRestarts: restarts, dialogs: ALL_DIALOGS, clock: fixedClock('2027-02-12T10:00:00Z') } as unknown as TrellisBotDeps);
+    const outcome = await bot.command({ person: head, account: { platform: 'local', tenant: 'T-restart', userId: 'head' } }, 'restart-cycle Tara One', 'restart-1');
+    expect(outcome.kind).toBe('reply');
+    if (outcome.kind !== 'reply') return;
     expect(outcome.messages.map(messageText)).toEqual([
       'Your school’s policy does not ask the head to decide whether a cycle begins again after a move to a new post, so there is nothing to decide: the cycle carries on.',
     ]);
