@@ -11,6 +11,7 @@ import type { SlackRefusalStore } from './core/reach/slack-refusals.ts';
 import { AccessRequests } from './core/access/access-requests.ts';
 import { AdminConsole } from './core/admin/admin-console.ts';
 import { ReviewerChanges } from './core/access/reviewer-changes.ts';
+import { CycleRestarts } from './core/roster/cycle-restart.ts';
 import { TrellisBot } from './core/bot/trellis-bot.ts';
 import { ALL_DIALOGS } from './core/conversations/dialogs/all-dialogs.ts';
 import { ConversationEngine } from './core/conversations/engine/run-turn.ts';
@@ -42,6 +43,7 @@ import { PrismaReportReads } from './storage/prisma/prisma-report-reads.ts';
 import { PrismaPeopleFacts, prismaAccess } from './storage/prisma/prisma-access-relationships.ts';
 import { PrismaAccessRequestStore } from './storage/prisma/prisma-access-requests.ts';
 import { PrismaReviewerChangeStore } from './storage/prisma/prisma-reviewer-changes.ts';
+import { PrismaCycleRestarts } from './storage/prisma/prisma-cycle-restarts.ts';
 
 export interface AppOptions {
   /** Run the playground even when Slack or Teams is configured (it runs anyway when neither is). */
@@ -181,6 +183,7 @@ export async function composeChannels(config: Config, services: Services, clock:
     clock,
     access: new AccessRequests({ facts: new PrismaPeopleFacts(services.database.prisma), store: new PrismaAccessRequestStore(services.database.prisma), guard: access.guard, reads: reportReads }),
     reviewerChanges: new ReviewerChanges({ facts: new PrismaPeopleFacts(services.database.prisma), store: new PrismaReviewerChangeStore(services.database.prisma) }),
+    cycleRestarts: new CycleRestarts({ facts: new PrismaPeopleFacts(services.database.prisma), store: new PrismaCycleRestarts(services.database.prisma) }),
     threads: new PrismaActiveThreads(services.database.prisma),
     replies: new PrismaSentReplies(services.database.prisma),
     metrics,

@@ -5,6 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageText } from '../../src/core/conversations/engine/outgoing-message.ts';
 import { queuedNotifications } from '../support/queued-notifications.ts';
 import { runTrellisWith } from '../support/run-cli.ts';
+import { CycleRestarts } from '../../src/core/roster/cycle-restart.ts';
+import { TrellisBot, type TrellisBotDeps } from '../../src/core/bot/trellis-bot.ts';
+import { ALL_DIALOGS } from '../../src/core/conversations/dialogs/all-dialogs.ts';
+import { fixedClock } from '../../src/core/time/clock.ts';
+import { PrismaPeopleFacts } from '../../src/storage/prisma/prisma-access-relationships.ts';
+import { PrismaCycleRestarts } from '../../src/storage/prisma/prisma-cycle-restarts.ts';
+import { knownPerson } from '../core/reports/report-fixture.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 const ROSTER = join(import.meta.dirname, '../fixtures/rosters/small-school.csv');
@@ -87,9 +94,71 @@ describe('trellis import roster: a move to a new post part-way through the cycle
     const told = await toldAbout('alleyne');
     expect(told.map((n) => n.to).sort()).toEqual(['deputy@alleyne.example', 'head@alleyne.example', 'hod.maths@alleyne.example', 't1@alleyne.example']);
     expect(told.find((n) => n.to === 'head@alleyne.example')?.text).toBe(
-      'Tara One has moved to a new post part-way through the cycle (line manager now Dev Deputy). You decide whether their cycle begins again and whether to change their reviewer (002 §35); until then it carries on, reviewed by Dev Deputy.',
+      'Tara One has moved to a new post part-way through the cycle (line manager now Dev Deputy). You decide whether their cycle begins again and whether to change their reviewer (002 §35); until then it carries on, reviewed by Dev Deputy. Say `restart-cycle Tara One` to begin it again from the day you decide, or `keep-cycle Tara One` to record that it carries on.',
     );
     expect(told.find((n) => n.to === 't1@alleyne.example')?.text).toMatch(/The head decides whether your cycle begins again and whether to change your reviewer \(002 §35\); until then it carries on\.$/);
     expect(told.find((n) => n.to === 'hod.maths@alleyne.example')?.text).toBe('Tara One has moved to a new post (line manager now Dev Deputy); Dev Deputy reviews them from today, and what you still had open for them has passed to Dev Deputy.');
+  });
+
+  it('002 §35: a head who is not Tara’s head, and the deputy, cannot decide; the head’s `keep-cycle` is audited and changes nothing', async () => {
+    const restarts = new CycleRestarts({ facts: new PrismaPeopleFacts(db.prisma), store: new PrismaCycleRestarts(db.prisma) });
+    const tara = await personId('t1@alleyne.example');
+    const deputy = await knownPerson(db.prisma, await personId('deputy@alleyne.example'));
+    const refused = await restarts.decide(deputy, 'restart', 'Tara One', new Date('2027-02-12T10:00:00Z'));
+    expect(refused.messages.map(messageText)).toEqual(['Only the head of Tara One’s school decides whether their cycle begins again (002 §35).']);
+    const head = await knownPerson(db.prisma, await personId('head@alleyne.example'));
+    const unknown = await restarts.decide(head, 'keep', 'Nobody Here', new Date('2027-02-12T10:00:00Z'));
+    expect(unknown.messages.map(messageText)).toEqual(['I can’t find one colleague called “Nobody Here” at your school. Please give their full name.']);
+    const before = await db.prisma.obligation.findMany({ where: { personId: tara }, orderBy: { key: 'asc' } });
+    const kept = await restarts.decide(head, 'keep', 'Tara One', new Date('2027-02-12T10:00:00Z'));
+    expect(kept.messages.map(messageText)).toEqual(['Recorded: Tara One’s cycle carries on as it is (002 §35). They have been told.']);
+    expect(await db.prisma.obligation.findMany({ where: { personId: tara }, orderBy: { key: 'asc' } })).toEqual(before);
+    expect((await db.prisma.person.findUniqueOrThrow({ where: { id: tara } })).cycleRestartedOn).toBeNull();
+    const audit = await db.prisma.auditEvent.findMany({ where: { subjectId: tara, action: { startsWith: 'cycle.' } } });
+    expect(audit.map((a) => [a.action, a.actorId, a.details])).toEqual([['cycle.kept', head.id, { decision: 'keep', on: '2027-02-12', rule: '002 §35' }]]);
+    const told = await queuedNotifications(db.prisma, `notify:cycle-restart:${tara}:2027-02-12:keep`);
+    expect(told.map((n) => [n.personId, n.messages.map(messageText).join('\n')])).toEqual([[tara, 'Helen Head has decided that, after your move to a new post, your growth cycle carries on as it is (002 §35).']]);
+  });
+
+  it('002 §35, §34: the head’s `restart-cycle` begins Tara’s cycle again from the decision date — planned as a new starter’s by the one planner, audited, and Tara told through the queue', async () => {
+    const restarts = new CycleRestarts({ facts: new PrismaPeopleFacts(db.prisma), store: new PrismaCycleRestarts(db.prisma) });
+    const tara = await personId('t1@alleyne.example');
+    const openKeys = async () => (await db.prisma.obligation.findMany({ where: { personId: tara, status: 'open' }, orderBy: { dueOn: 'asc' } })).map((o) => o.key.split(':').slice(2).join(':'));
+    expect(await openKeys()).toContain('plan-agreed');
+    const head = await knownPerson(db.prisma, await personId('head@alleyne.example'));
+    const decided = await restarts.decide(head, 'restart', 'tara one', new Date('2027-02-12T10:00:00Z'));
+    expect(decided.messages.map(messageText)).toEqual([
+      'Recorded: Tara One’s cycle begins again from Fri 12 Feb (002 §35), planned as a new starter’s from that day; what they have done stays on their record. They have been told.',
+    ]);
+    expect((await db.prisma.person.findUniqueOrThrow({ where: { id: tara } })).cycleRestartedOn?.toISOString().slice(0, 10)).toBe('2027-02-12');
+    const open = await db.prisma.obligation.findMany({ where: { personId: tara, status: 'open' } });
+    const restartedPlan = open.find((o) => o.key.endsWith(':new-starter-plan-agreed'));
+    expect(restartedPlan?.opensOn.toISOString().slice(0, 10)).toBe('2027-02-12');
+    expect(await openKeys()).not.toContain('plan-agreed');
+    expect(open.every((o) => o.opensOn.toISOString().slice(0, 10) >= '2027-02-12' || o.dueOn.toISOString().slice(0, 10) >= '2027-02-12')).toBe(true);
+    const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { subjectId: tara, action: 'cycle.restarted' } });
+    expect([audit.actorId, audit.details]).toEqual([head.id, { decision: 'restart', on: '2027-02-12', rule: '002 §35' }]);
+    const told = await queuedNotifications(db.prisma, `notify:cycle-restart:${tara}:2027-02-12:restart`);
+    expect(told.map((n) => n.personId)).toEqual([tara]);
+    expect(told[0]?.messages.map(messageText).join('\n')).toMatch(/^Helen Head has decided that, after your move to a new post, your growth cycle begins again from Fri 12 Feb \(002 §35\)\./);
+    // A later roster import plans the restarted year the same way: nothing moves back.
+    const { code } = await trellis('2027-02-15T09:00:00Z', 'import', 'roster', join(dir, 'alleyne-2.csv'), '--school', 'alleyne');
+    expect(code).toBe(0);
+    expect(await openKeys()).not.toContain('plan-agreed');
+    expect(await openKeys()).toContain('new-starter-plan-agreed');
+  });
+
+  it('002 §35: under WHMAT, where the head does not decide, `restart-cycle` changes nothing and says so', async () => {
+    const restarts = new CycleRestarts({ facts: new PrismaPeopleFacts(db.prisma), store: new PrismaCycleRestarts(db.prisma) });
+    const head = await knownPerson(db.prisma, await personId('head@washwood.example'));
+    // Typed as a command, through the bot, as in any channel.
+    const bot = new TrellisBot({ cycleRestarts: restarts, dialogs: ALL_DIALOGS, clock: fixedClock('2027-02-12T10:00:00Z') } as unknown as TrellisBotDeps);
+    const outcome = await bot.command({ person: head, account: { platform: 'local', tenant: 'T-restart', userId: 'head' } }, 'restart-cycle Tara One', 'restart-1');
+    expect(outcome.kind).toBe('reply');
+    if (outcome.kind !== 'reply') return;
+    expect(outcome.messages.map(messageText)).toEqual([
+      'Your school’s policy does not ask the head to decide whether a cycle begins again after a move to a new post, so there is nothing to decide: the cycle carries on.',
+    ]);
+    expect((await db.prisma.person.findUniqueOrThrow({ where: { id: await personId('t1@washwood.example') } })).cycleRestartedOn).toBeNull();
   });
 });

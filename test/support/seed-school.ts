@@ -12,7 +12,7 @@ export interface SeedPerson {
   department?: string;
   /** Defaults to active; a leaver (false) keeps their rows. */
   active?: boolean;
-  /** Cycle excluded from the policy this year, with this reason: no obligations are written. */
+  /** Cycle excluded from the policy this year, with this reason: no obligations are written unless `obligations` are given (004 §2.2). */
   excludedBecause?: string;
   /**
    * Replaces the default obligations. Reviewee-owned items are owed by the person, reviewer-owned
@@ -86,7 +86,7 @@ export async function seedSchool(prisma: PrismaClient, preset: string, people: r
       },
     });
     cycles[person.key] = cycle.id;
-    if (person.excludedBecause !== undefined) continue;
+    if (person.excludedBecause !== undefined && person.obligations === undefined) continue;
     if (person.obligations !== undefined) {
       const managerId = person.lineManager === undefined ? null : ids[person.lineManager]!;
       await prisma.obligation.createMany({

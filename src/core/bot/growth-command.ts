@@ -22,6 +22,8 @@ export type GrowthCommand =
   | { kind: 'change-reviewer'; reason: string }
   | { kind: 'reviewer-requests' }
   | { kind: 'decide-reviewer'; decision: 'replace' | 'keep'; code: string; rest: string }
+  /** The head's decision after a move to a new post (002 §35): whether the named colleague's cycle begins again. */
+  | { kind: 'decide-cycle'; decision: 'restart' | 'keep'; name: string }
   /** Everything held about you, as files (002 §44); delete your time-expired records, once confirmed. */
   | { kind: 'my-records' }
   | { kind: 'delete-expired'; confirmed: boolean }
@@ -82,6 +84,7 @@ export function parseGrowthCommand(raw: string): GrowthCommand {
   if ((word === 'replace-reviewer' || word === 'keep-reviewer') && restWords[0] !== undefined) {
     return { kind: 'decide-reviewer', decision: word === 'replace-reviewer' ? 'replace' : 'keep', code: restWords[0], rest: restWords.slice(1).join(' ') };
   }
+  if (word === 'restart-cycle' || word === 'keep-cycle') return { kind: 'decide-cycle', decision: word === 'restart-cycle' ? 'restart' : 'keep', name: rest };
   if (word === 'see-plan' && rest !== '') return { kind: 'see-plan', name: rest };
   if (word === 'my-records' || (word === 'my' && rest.toLowerCase() === 'records')) return { kind: 'my-records' };
   if (word === 'delete-expired') return { kind: 'delete-expired', confirmed: rest.toLowerCase() === 'yes' };
@@ -129,6 +132,7 @@ export function growthHelp(prefix: string, options: { leader: boolean; inThreadN
     lines.push(`• \`${prefix}report governors [year]\` — the annual report to governors, as PDF, web page and CSV (head, PM deputy; 002 §37)`);
     lines.push(`• \`${prefix}moderate [n]\` — a random sample of n planning statements, without names (head; 002 §8)`);
     lines.push(`• \`${prefix}reviewer-requests\`, \`${prefix}replace-reviewer CODE NAME\`, \`${prefix}keep-reviewer CODE REASON\` — decide requests for a different reviewer (head, PM deputy)`);
+    lines.push(`• \`${prefix}restart-cycle NAME\`, \`${prefix}keep-cycle NAME\` — after a move to a new post, decide whether the colleague’s cycle begins again (head; 002 §35)`);
     lines.push(`• \`${prefix}access-requests\`, \`${prefix}grant CODE [days]\`, \`${prefix}refuse CODE REASON\` — decide requests to see a plan (head, PM deputy)`);
   }
   lines.push(`• \`${prefix}help\` — this list`);

@@ -1,5 +1,6 @@
 import type { AccessRequests } from '../access/access-requests.ts';
 import type { ReviewerChanges } from '../access/reviewer-changes.ts';
+import type { CycleRestarts } from '../roster/cycle-restart.ts';
 import { reportAudience } from '../access/report-audience.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import type { DialogDefinition } from '../conversations/engine/define-dialog.ts';
@@ -32,6 +33,8 @@ export interface TrellisBotDeps {
   access?: AccessRequests | undefined;
   /** Asking for another reviewer (002 §27, 004 §3.10); without it those commands say they are not available. */
   reviewerChanges?: ReviewerChanges | undefined;
+  /** The head's decision whether a cycle begins again after a move to a new post (002 §35). */
+  cycleRestarts?: CycleRestarts | undefined;
   /** `report governors` and `moderate` (002 §36–39, §8); without it they say they are not available. */
   governors?: Pick<GovernorsRequests, 'report' | 'moderate'> | undefined;
   /** The person's dialogs in progress, so words typed outside a thread find the one waiting. */
@@ -221,6 +224,11 @@ export class TrellisBot {
       case 'reviewer-requests':
       case 'decide-reviewer':
         return { kind: 'reply', ...(await this.#reviewerChange(actor, command, now, this.#replyContext(actor, messageId, options.replyTo))) };
+      case 'decide-cycle': {
+        const { cycleRestarts } = this.#deps;
+        if (cycleRestarts === undefined) return { kind: 'reply', messages: [say('Deciding whether a cycle begins again is not set up here.')] };
+        return { kind: 'reply', messages: (await cycleRestarts.decide(actor.person, command.decision, command.name, now)).messages };
+      }
       case 'summary':
       case 'overdue': {
         if (!isLeader(actor.person)) return { kind: 'reply', messages: [say(LEADERS_ONLY)] };

@@ -99,6 +99,11 @@ export interface DialogReads {
   person(personId: string): Promise<DialogPerson | undefined>;
   /** The person's cycle that is active on `today` (or the latest active one). */
   activeCycle(personId: string, today: IsoDate): Promise<CycleRef | undefined>;
+  /**
+   * The person's cycle on `today` when the policy leaves them outside the growth cycle (004 §2.1),
+   * with the stored reason: where what the policy still offers them (004 §2.2) is recorded.
+   */
+  excludedCycle(personId: string, today: IsoDate): Promise<(CycleRef & { reason: string }) | undefined>;
   /** Current reviewer or coach assignment, else the line manager (002 §25, 004 §3.9). */
   reviewerOf(personId: string, today: IsoDate): Promise<PersonRef | undefined>;
   planForCycle(cycleId: string): Promise<StoredPlan | undefined>;

@@ -56,6 +56,11 @@ export interface PersonProfile {
   /** Last day of a fixed-term contract, ISO date. */
   contractEnd?: string | undefined;
   flags: readonly Flag[];
+  /**
+   * The day the head decided, after a move to a new post, that the person's cycle begins again
+   * (002 §35): the cycle it falls in is planned as if they started that day.
+   */
+  cycleRestartedOn?: string | undefined;
 }
 
 /** Flags that mean statutory induction, in either year (003 §4.2, 004 §2.1.3). */

@@ -70,8 +70,10 @@ export class CycleReports implements BotReports {
     const year = academicYearOf(today);
     const [cycle, owed] = await Promise.all([this.#reads.cycleOf(person.id, year), this.#owedForOthers(person, year, now)]);
     const next = deadlinesOf(person.id, cycle, owed, today)[0];
-    if (next === undefined) return [say('Nothing is waiting for you right now, so there is nothing to explain. Say `status` to see your cycle.')];
-    return [say(whyText(next, today))];
+    // Someone the policy leaves outside the cycle is told why, with the paragraph (004 §2.1, 002 introduction, 003 §4.2).
+    const outside = cycle?.status === 'excluded' ? [say(`You’re not in this year’s growth cycle. Why: ${cycle.exclusionReason ?? 'your school’s growth policy does not cover you this year'}.`)] : [];
+    if (next === undefined) return [...outside, say('Nothing is waiting for you right now, so there is nothing to explain. Say `status` to see your cycle.')];
+    return [...outside, say(whyText(next, today))];
   }
 
   async home(person: KnownPerson, now: Date): Promise<HomeView> {

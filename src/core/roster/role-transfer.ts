@@ -153,7 +153,10 @@ export function transferNotifications(transfers: readonly RoleTransfer[], names:
     }
     if (reviewerChanged) tell(t.newReviewerId, `${t.fullName} has moved to a new post (${t.change}) and you review them from today: what was still open passes to you and what is done stays. Say \`status\` to see what is due.`);
     if (t.decides?.by === 'head') {
-      tell(t.decides.headId, `${t.fullName} has moved to a new post part-way through the cycle (${t.change}). You decide whether their cycle begins again and whether to change their reviewer (${t.decides.rule}); until then it carries on, reviewed by ${nameOf(t.newReviewerId ?? t.originalReviewerId)}.`);
+      tell(
+        t.decides.headId,
+        `${t.fullName} has moved to a new post part-way through the cycle (${t.change}). You decide whether their cycle begins again and whether to change their reviewer (${t.decides.rule}); until then it carries on, reviewed by ${nameOf(t.newReviewerId ?? t.originalReviewerId)}. Say \`restart-cycle ${t.fullName}\` to begin it again from the day you decide, or \`keep-cycle ${t.fullName}\` to record that it carries on.`,
+      );
     }
     const told = [...lines.entries()].map(([personId, parts]) => ({ personId, messages: [say(parts.join('\n'))] }));
     return keyNotifications(`role-transfer:${t.personId}:${t.on}:${t.change}`, told);

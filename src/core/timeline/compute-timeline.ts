@@ -33,10 +33,11 @@ type Group = 'in-post' | 'new-starter' | 'excluded';
  * before a person starts or after their contract ends, a review never opens before the reflection
  * and plan it reviews, and a new starter's first check-in is their check-in for that term.
  */
-export function computeTimeline(policy: Policy, calendar: TimelineCalendar, person: PersonProfile, academicYear: number): Timeline {
+export function computeTimeline(policy: Policy, calendar: TimelineCalendar, profile: PersonProfile, academicYear: number): Timeline {
   const terms = termsByName(calendar.termsOfAcademicYear(academicYear), academicYear);
   const nextYear = termsByName(calendar.termsOfAcademicYear(academicYear + 1), academicYear + 1);
   const cycle = cycleDates(policy, academicYear);
+  const person = restartedIn(profile, cycle);
   const context: DateContext = { calendar, academicYear, cycleStart: cycle.start, cycleEnd: cycle.end, terms, startDate: person.startDate };
   const exclusion = decideCoverage(policy, person, Object.values(terms), cycle, calendar, nextYear.autumn.start);
   if (exclusion !== undefined) {
@@ -50,6 +51,18 @@ export function computeTimeline(policy: Policy, calendar: TimelineCalendar, pers
   if (tooLate !== undefined) return { ...tooLate, obligations: [] };
   const coherent = reviewsAfterPlans(newStarter ? firstCheckInIsTheTermsCheckIn(policy, obligations, terms) : obligations);
   return { excluded: false, cycle, obligations: sorted(coherent) };
+}
+
+/**
+ * 002 §35: a cycle the head decided begins again, on a day inside this cycle, is this person's
+ * cycle as if they had started that day — the one planner, as for any new starter (002 §34). Other
+ * years, and a restart before they started, change nothing.
+ */
+function restartedIn(person: PersonProfile, cycle: { start: string; end: string }): PersonProfile {
+  const restart = person.cycleRestartedOn;
+  if (restart === undefined || restart <= cycle.start || restart > cycle.end) return person;
+  if (person.startDate !== undefined && person.startDate >= restart) return person;
+  return { ...person, startDate: restart };
 }
 
 function sorted(obligations: Obligation[]): Obligation[] {

@@ -151,6 +151,14 @@ class PrismaDialogReads extends PrismaRecordReads implements DialogReads {
     return cycle === null ? undefined : { id: cycle.id, academicYear: cycle.academicYear, startsOn: fromDbDate(cycle.startsOn), endsOn: fromDbDate(cycle.endsOn) };
   }
 
+  async excludedCycle(personId: string, today: IsoDate): Promise<(CycleRef & { reason: string }) | undefined> {
+    const day = toDbDate(today);
+    const cycle = await this.#tx.cycle.findFirst({ where: { personId, status: 'excluded', startsOn: { lte: day }, endsOn: { gte: day } }, orderBy: { startsOn: 'desc' } });
+    if (cycle === null) return undefined;
+    const reason = cycle.exclusionReason ?? 'The policy does not cover you this year';
+    return { id: cycle.id, academicYear: cycle.academicYear, startsOn: fromDbDate(cycle.startsOn), endsOn: fromDbDate(cycle.endsOn), reason };
+  }
+
   async reviewerOf(personId: string, today: IsoDate): Promise<PersonRef | undefined> {
     const [facts] = await new PrismaPeopleFacts(this.#tx).factsOf([personId]);
     const reviewerId = facts === undefined ? undefined : relationshipsOn(facts, today).reviewer?.id;

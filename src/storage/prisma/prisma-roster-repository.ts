@@ -169,6 +169,7 @@ async function staffOf(db: Tx, schoolId: string, on: IsoDate): Promise<StaffMemb
     startDate: fromOptionalDbDate(person.startDate),
     contract: person.contract as Contract,
     contractEnd: fromOptionalDbDate(person.contractEnd),
+    cycleRestartedOn: fromOptionalDbDate(person.cycleRestartedOn),
     flags: person.flags as Flag[],
     lineManagerId: person.lineManagerId ?? undefined,
     reviewerId: relationships.get(person.id)?.reviewer?.id,

@@ -8,6 +8,8 @@ describe('parseGrowthCommand', () => {
     ['help', { kind: 'help' }],
     ['?', { kind: 'help' }],
     ['status', { kind: 'status' }],
+    ['restart-cycle Tara One', { kind: 'decide-cycle', decision: 'restart', name: 'Tara One' }],
+    ['keep-cycle  Tara One', { kind: 'decide-cycle', decision: 'keep', name: 'Tara One' }],
     ['  /growth   ME ', { kind: 'status' }],
     ['summary', { kind: 'summary', department: undefined }],
     ['summary Science', { kind: 'summary', department: 'Science' }],

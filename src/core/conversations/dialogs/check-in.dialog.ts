@@ -6,7 +6,7 @@ import { showDate } from '../engine/parse-date.ts';
 import { citing, dateStep, type Step, textStep } from '../engine/step.ts';
 import type { Values } from '../engine/json-value.ts';
 import { chosenColleague, colleagueStep } from './colleague-step.ts';
-import { firstName, NO_CYCLE } from './dialog-helpers.ts';
+import { cycleOrExplain, excludedGetCheckIns, firstName, NO_CYCLE, recordableCycleOf } from './dialog-helpers.ts';
 
 /** The check-in's "whose?" choice for a reviewer recording their own. */
 const MINE = 'mine';
@@ -26,10 +26,23 @@ export const checkInDialog = defineDialog({
   async open(env) {
     const { policy } = env;
     const colleagues = await env.reads.revieweesOf(env.person.id, env.today);
-    const ownCycle = await env.reads.activeCycle(env.person.id, env.today);
-    if (ownCycle === undefined && colleagues.length === 0) return { unavailable: NO_CYCLE };
+    const own = await recordableCycleOf(env, env.person.id);
+    if (own === undefined && colleagues.length === 0) {
+      const explained = await cycleOrExplain(env);
+      return 'unavailable' in explained ? explained : { unavailable: NO_CYCLE };
+    }
+    const offered = excludedGetCheckIns(policy);
+    // Colleagues the policy leaves outside the cycle (004 §2.2): their check-in has no growth diary.
+    const outsideIds = new Set<string>();
+    if (offered !== undefined) {
+      for (const colleague of colleagues) if ((await recordableCycleOf(env, colleague.id))?.outside) outsideIds.add(colleague.id);
+    }
     const reviewer = await env.reads.reviewerOf(env.person.id, env.today);
     const colleagueOf = (values: Values) => chosenColleague(colleagues, values);
+    const isOutside = (values: Values) => {
+      const colleague = colleagueOf(values);
+      return colleague === undefined ? own?.outside === true : outsideIds.has(colleague.id);
+    };
     const whose = (values: Values, yours: string) => {
       const colleague = colleagueOf(values);
       return colleague === undefined ? yours : `${firstName(colleague.fullName)}’s`;
@@ -56,7 +69,9 @@ export const checkInDialog = defineDialog({
             }),
           ]
         : []),
-      textStep({ name: 'diary-note', label: 'Growth diary note', question: `Anything to add to ${whose(values, 'your')} growth diary from this check-in? (or \`skip\`)`, optional: true }),
+      ...(isOutside(values)
+        ? []
+        : [textStep({ name: 'diary-note', label: 'Growth diary note', question: `Anything to add to ${whose(values, 'your')} growth diary from this check-in? (or \`skip\`)`, optional: true })]),
       dateStep({
         name: 'next-on',
         label: 'Next check-in',
@@ -68,18 +83,21 @@ export const checkInDialog = defineDialog({
         },
       }),
     ];
-    const ownChoice = ownCycle === undefined ? [] : [{ label: 'My own check-in', value: MINE }];
+    const ownChoice = own === undefined ? [] : [{ label: 'My own check-in', value: MINE }];
     const whoseStep = colleagues.length === 0 ? [] : [colleagueStep(colleagues, 'Whose check-in is this?', ownChoice)];
+    // 004 §2.2: someone outside the cycle still has check-ins; the questions cite that paragraph.
+    const ruleOf = (values: Values) => (isOutside(values) && offered !== undefined ? offered.rule : policy.checkIns.rule);
+    const outsideIntro = colleagues.length === 0 && own?.outside === true ? 'You’re not in this year’s growth cycle, but your school still gives you regular check-ins and feedback. ' : '';
     return {
-      intro: [say(colleagues.length > 0 ? 'Let’s record a check-in. It takes a minute.' : `Let’s record your check-in${reviewer ? ` with ${firstName(reviewer.fullName)}` : ''}. It takes a minute.`)],
+      intro: [say(colleagues.length > 0 ? 'Let’s record a check-in. It takes a minute.' : `${outsideIntro}Let’s record your check-in${reviewer ? ` with ${firstName(reviewer.fullName)}` : ''}. It takes a minute.`)],
       confirm: true,
       summaryTitle: 'Check-in record',
-      help: `Recording a check-in (${policy.checkIns.rule}).`,
-      steps: (values) => [...whoseStep, ...citing(policy.checkIns.rule, restSteps(values))],
+      help: `Recording a check-in (${policy.checkIns.rule}${offered === undefined ? '' : `; for colleagues outside the growth cycle, ${offered.rule}`}).`,
+      steps: (values) => [...whoseStep, ...citing(ruleOf(values), restSteps(values))],
       async complete(values, records) {
         const colleague = colleagueOf(values);
         const personId = colleague?.id ?? env.person.id;
-        const cycle = colleague === undefined ? ownCycle : await env.reads.activeCycle(colleague.id, env.today);
+        const cycle = colleague === undefined ? own?.cycle : (await recordableCycleOf(env, colleague.id))?.cycle;
         if (cycle === undefined) return { messages: [say('They don’t have an active growth cycle, so there’s nowhere to save this. Nothing was saved.')] };
         const heldOn = textOf(values, 'held-on');
         const diaryNote = optionalText(values, 'diary-note');
@@ -113,3 +131,4 @@ export const checkInDialog = defineDialog({
     };
   },
 });
+

@@ -6,10 +6,41 @@ import type { DialogEnv } from '../engine/define-dialog.ts';
 export const NO_CYCLE =
   'You don’t have an active growth cycle yet, so there’s nowhere to save this. Your Trellis administrator sets cycles up from the school’s policy and roster.';
 
-/** The person's active cycle, or the sentence to say when there is none. */
+/**
+ * The person's active cycle, or the sentence to say when there is none: for someone the policy
+ * leaves outside the cycle (004 §2.1, 002 introduction, 003 §4.2), why, and what the policy still
+ * gives them instead (004 §2.2).
+ */
 export async function cycleOrExplain(env: DialogEnv): Promise<CycleRef | { unavailable: string }> {
   const cycle = await env.reads.activeCycle(env.person.id, env.today);
-  return cycle ?? { unavailable: NO_CYCLE };
+  if (cycle !== undefined) return cycle;
+  const excluded = await env.reads.excludedCycle(env.person.id, env.today);
+  return { unavailable: excluded === undefined ? NO_CYCLE : outsideCycleText(env.policy, excluded.reason) };
+}
+
+/** Whether the policy still offers people it leaves outside the cycle regular check-ins and feedback (004 §2.2). */
+export function excludedGetCheckIns(policy: Pick<Policy, 'coverage'>): { rule: string } | undefined {
+  const still = policy.coverage.excludedStillGetCheckIns;
+  return still?.value === true ? { rule: still.rule } : undefined;
+}
+
+/**
+ * What `reflect`, `plan` and the other cycle dialogs answer someone the policy leaves outside the
+ * cycle, in plain words (the paragraphs are for `why`): the reason, that there is nothing of the
+ * cycle for them to write, and what they get instead — a check-in with their line manager where
+ * the policy offers one (004 §2.2), otherwise the programme that applies to them.
+ */
+export function outsideCycleText(policy: Pick<Policy, 'coverage'>, reason: string): string {
+  const opening = `You’re not in this year’s growth cycle: ${withoutCitation(reason)}. So there is no self-reflection, growth plan or review for you to write here this year.`;
+  if (excludedGetCheckIns(policy) !== undefined) {
+    return `${opening} Your school still gives you regular check-ins and feedback with your line manager: say \`checkin\` to record one. Say \`why\` for what the policy says.`;
+  }
+  return `${opening} Please talk to your line manager about the programme that applies to you instead. Say \`why\` for what the policy says.`;
+}
+
+/** A stored exclusion reason without the paragraph it ends with ("… policy (004 §2.1.1)"). */
+function withoutCitation(reason: string): string {
+  return reason.replace(/\s*\(\d{3} [^)]*\)\s*$/, '');
 }
 
 /** A policy `appliesTo` against a person's role and flags (the core's one rule, without a full profile). */
@@ -39,4 +70,17 @@ export function firstName(fullName: string): string {
 /** Shortens a long answer for a button label or a list. */
 export function clip(text: string, max = 60): string {
   return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
+}
+
+/**
+ * Where a check-in or feedback with the person is recorded: their active cycle, or — when the policy leaves
+ * them outside the cycle but still gives them regular check-ins and feedback (004 §2.2) — this
+ * year's excluded cycle, whose check-ins their manager is reminded of. Undefined: nowhere.
+ */
+export async function recordableCycleOf(env: DialogEnv, personId: string): Promise<{ cycle: CycleRef; outside: boolean } | undefined> {
+  const active = await env.reads.activeCycle(personId, env.today);
+  if (active !== undefined) return { cycle: active, outside: false };
+  if (excludedGetCheckIns(env.policy) === undefined) return undefined;
+  const excluded = await env.reads.excludedCycle(personId, env.today);
+  return excluded === undefined ? undefined : { cycle: excluded, outside: true };
 }

@@ -4,7 +4,7 @@ import { type OutgoingMessage, say } from '../engine/outgoing-message.ts';
 import { showDate } from '../engine/parse-date.ts';
 import { choiceStep, type Step, textStep } from '../engine/step.ts';
 import { chosenColleague, colleagueStep, hasByIAmSoThat } from './colleague-step.ts';
-import { firstName } from './dialog-helpers.ts';
+import { firstName, recordableCycleOf } from './dialog-helpers.ts';
 
 /** 001 Appendix F's four levels of support, in the seed's words (least to most support). */
 export const SUPPORT_LEVELS = [
@@ -80,7 +80,8 @@ export const feedbackConversationDialog = defineDialog({
       steps: () => steps,
       async complete(values, records) {
         const colleague = chosenColleague(colleagues, values);
-        const cycle = colleague === undefined ? undefined : await env.reads.activeCycle(colleague.id, env.today);
+        // 004 §2.2: a colleague outside the growth cycle still gets feedback, kept on this year's excluded cycle.
+        const cycle = colleague === undefined ? undefined : (await recordableCycleOf(env, colleague.id))?.cycle;
         if (colleague === undefined || cycle === undefined) return { messages: [say('They don’t have an active growth cycle, so there’s nowhere to save this. Nothing was saved.')] };
         // Their previous action step was shown: that read of their feedback records is logged (002 §18).
         if (!(await env.reads.readAbout(env.person.id, colleague.id, 'feedback', env.now))) return { messages: [say('You can no longer record feedback for them. Nothing was saved.')] };

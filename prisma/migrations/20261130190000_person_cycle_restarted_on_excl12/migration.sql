@@ -1,0 +1,1 @@
+ALTER TABLE "people" ADD COLUMN "cycle_restarted_on" DATE;
