@@ -1,16 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DIGEST_ACTION } from '../../src/channels/slack/render-views.ts';
-import { fixedClock } from '../../src/core/time/clock.ts';
-import { runDueJobs } from '../../src/scheduler/job-worker.ts';
-import { FakeSlack, type RecordedCall } from '../channels/slack/support/fake-slack.ts';
-import { postEvent, postInteraction } from '../channels/slack/support/signed-requests.ts';
-import { makeWaitingJobsDue } from '../core/reminders/support/job-runs.ts';
+import { FakeSlack } from '../channels/slack/support/fake-slack.ts';
+import { postInteraction } from '../channels/slack/support/signed-requests.ts';
 import { type SeedPerson, seedSchool } from '../support/seed-school.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 import { type FaultRow, printFaultTable } from './support/fault-table.ts';
+import { awaitKillPoint, completeInSlack, deliverUntilAcked, disarm, finishWithJobEngine, replaceKilledApp, type Serving, tallyReplies } from './support/reply-kills.ts';
 import { dmEvent, FAULT_TEAM, Signal, startAppProcess } from './support/slack-app-events.ts';
-import { addEveryoneToSlack, startSlackApp } from './support/slack-world.ts';
-import { ageKilledWorkersHeartbeats, type WorkerProcess } from './support/worker-processes.ts';
+import { addEveryoneToSlack } from './support/slack-world.ts';
+import type { WorkerProcess } from './support/worker-processes.ts';
 
 /** Monday 23 November 2026, 10:00 London. */
 const MOMENT = '2026-11-23T10:00:00Z';
@@ -21,27 +19,6 @@ const KILLS = 4;
 
 const rows: FaultRow[] = [];
 afterAll(() => printFaultTable('Replies to commands and reminder buttons: the app killed between the commit and the reply (real app in a child process, fake Slack on loopback)', rows));
-
-interface ReplyPart {
-  key: string;
-  part: number;
-  of: number;
-}
-
-/** A post of a saved reply (its `reply:` key in the message metadata), whatever Slack answered. */
-function replyPartOf(call: RecordedCall): ReplyPart | undefined {
-  if (call.method !== 'chat.postMessage') return undefined;
-  const metadata = call.body.metadata as { event_type?: string; event_payload?: { key?: unknown; part?: unknown; of?: unknown } } | undefined;
-  const payload = metadata?.event_payload;
-  if (metadata?.event_type !== 'trellis_delivery' || typeof payload?.key !== 'string' || !payload.key.startsWith('reply:')) return undefined;
-  return { key: payload.key, part: Number(payload.part), of: Number(payload.of) };
-}
-
-interface Serving {
-  process: WorkerProcess;
-  url: string;
-  ready: Promise<void>;
-}
 
 let presses = 0;
 
@@ -91,23 +68,11 @@ describe('replies to commands and reminder buttons survive the app being killed 
       let repressed = 0;
       let driving = true;
 
-      /** Posts one event until the app acknowledges it, as Slack retries an event not answered 200. */
-      const deliver = async (envelope: Record<string, unknown>): Promise<void> => {
-        for (let attempt = 0; attempt < 10; attempt++) {
-          await serving.ready;
-          const headers: Record<string, string> = attempt === 0 ? {} : { 'x-slack-retry-num': String(attempt), 'x-slack-retry-reason': 'http_error' };
-          const status = await postEvent(serving.url, envelope, { headers }).then(
-            (post) => post.status,
-            () => 0,
-          );
-          if (status === 200) {
-            answered.push(`reply:slack:${FAULT_TEAM}:${String(envelope.event_id)}`);
-            signal.changed();
-            return;
-          }
-        }
-        throw new Error('an event was never acknowledged');
-      };
+      const deliver = (envelope: Record<string, unknown>): Promise<void> =>
+        deliverUntilAcked(serving, envelope, () => {
+          answered.push(`reply:slack:${FAULT_TEAM}:${String(envelope.event_id)}`);
+          signal.changed();
+        });
 
       /** Slack does not retry a button press: a press that fails is pressed again by the person (a new trigger). */
       const press = async (userId: string, value: string): Promise<void> => {
@@ -148,79 +113,28 @@ describe('replies to commands and reminder buttons survive the app being killed 
       let beforeSlack = 0;
       let afterSlack = 0;
       while (driving && kills < KILLS) {
-        const seen = fake.calls.length;
         const before = kills % 2 === 0;
-        if (before) {
-          // Killed before Slack has the reply: Slack answers its post 500, and the app dies while its client waits to retry.
-          fake.failWhen = (call) => replyPartOf(call) !== undefined;
-          await new Promise<void>((resolve) => {
-            void fake.until(() => !driving || fake.calls.slice(seen).some((call) => replyPartOf(call) !== undefined && call.response.ok !== true), 120_000).then(resolve, resolve);
-            void signal.until(() => !driving).then(resolve);
-          });
-        } else {
-          // Killed after Slack took the whole reply, before the app heard back.
-          fake.holdWhen = (call) => {
-            const part = replyPartOf(call);
-            return part !== undefined && part.part === part.of;
-          };
-          await new Promise<void>((resolve) => {
-            void fake.until(() => !driving || fake.heldCount > 0, 120_000).then(resolve, resolve);
-            void signal.until(() => !driving).then(resolve);
-          });
-        }
+        await awaitKillPoint(fake, signal, () => driving, before ? 'before' : 'after');
         if (!driving) break;
-        let restarted: () => void = () => {};
-        serving.ready = new Promise((resolve) => {
-          restarted = resolve;
-        });
-        await serving.process.kill();
         if (before) beforeSlack++;
         else afterSlack++;
-        fake.failWhen = undefined;
-        fake.holdWhen = undefined;
-        fake.release();
         kills++;
-        const next = await startAppProcess(`app-${kills + 1}`, env);
-        running.push(next.process);
-        serving.process = next.process;
-        serving.url = next.url;
-        restarted();
+        await replaceKilledApp(serving, fake, running, `app-${kills + 1}`, env);
       }
       await driven;
       await serving.process.kill();
-      fake.failWhen = undefined;
-      fake.holdWhen = undefined;
+      disarm(fake);
 
-      const completeBefore = new Set(
-        fake.calls.flatMap((call) => {
-          const part = call.response.ok === true ? replyPartOf(call) : undefined;
-          return part !== undefined && part.part === part.of ? [part.key] : [];
-        }),
-      );
-      // The grace period passing, and the killed processes' heartbeats aged: a fresh app's worker sends what is left.
-      await ageKilledWorkersHeartbeats(db.prisma);
-      await makeWaitingJobsDue(db.prisma);
-      const app = await startSlackApp(db.url, fake, fixedClock(MOMENT));
-      try {
-        await runDueJobs(db.url, app.jobs);
-      } finally {
-        await app.close();
-      }
+      const completeBefore = completeInSlack(fake);
+      await finishWithJobEngine(db, fake, MOMENT);
 
       const queued = await db.prisma.nudgeOutbox.findMany({ where: { key: { startsWith: 'reply:' } }, orderBy: { key: 'asc' } });
-      const accepted = fake.calls.filter((call) => call.response.ok === true).flatMap((call) => replyPartOf(call) ?? []);
-      const copies = new Map<string, number>();
-      for (const part of accepted) copies.set(`${part.key}#${part.part}`, (copies.get(`${part.key}#${part.part}`) ?? 0) + 1);
-      const completeKeys = new Set(
-        queued
-          .filter((row) => {
-            const of = accepted.find((part) => part.key === row.key)?.of ?? 0;
-            return of > 0 && Array.from({ length: of }, (_, i) => i + 1).every((n) => copies.has(`${row.key}#${n}`));
-          })
-          .map((row) => row.key),
+      const { complete: completeKeys, duplicated: duplicatedKeys } = tallyReplies(
+        fake,
+        queued.map((row) => row.key),
       );
       const lost = answered.filter((key) => !completeKeys.has(key));
-      const duplicated = queued.filter((row) => [...copies.entries()].some(([part, count]) => part.startsWith(`${row.key}#`) && count > 1));
+      const duplicated = duplicatedKeys;
       const recovered = queued.filter((row) => !completeBefore.has(row.key)).length;
       rows.push({
         scenario: `app SIGKILLed ${kills}× after a commit (${beforeSlack} before Slack had the reply, ${afterSlack} after Slack took it): \`status\` typed ${TEACHERS * STATUS_EACH}×, Done pressed on ${TEACHERS} check-ins`,
