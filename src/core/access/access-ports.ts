@@ -99,17 +99,20 @@ export interface ReviewerChangeRecord {
 }
 
 /** `reviewer_change_requests`, and the replacement reviewer assignment a grant makes. */
+/** A new request for another reviewer, as `ReviewerChangeStore.create` takes it. */
+export interface NewReviewerChange {
+  revieweeId: string;
+  reviewerId?: string | undefined;
+  reason: string;
+  at: Date;
+  /** Who is asked to decide, made from the new request and queued in the transaction that saves it. */
+  notify: (request: ReviewerChangeRecord) => QueuedNotification[];
+  /** The answer to the reviewee, made from the new request and saved in the same transaction. */
+  reply?: ((request: ReviewerChangeRecord) => SavedReply | undefined) | undefined;
+}
+
 export interface ReviewerChangeStore {
-  /** `notify`: who is asked to decide, made from the new request and queued in the transaction that saves it. */
-  create(input: {
-    revieweeId: string;
-    reviewerId?: string | undefined;
-    reason: string;
-    at: Date;
-    notify: (request: ReviewerChangeRecord) => QueuedNotification[];
-    /** The answer to the reviewee, made from the new request and saved in the same transaction. */
-    reply?: ((request: ReviewerChangeRecord) => SavedReply | undefined) | undefined;
-  }): Promise<ReviewerChangeRecord>;
+  create(input: NewReviewerChange): Promise<ReviewerChangeRecord>;
   /** Requests from people of this school still waiting for a decision, oldest first. */
   pending(schoolId: string): Promise<ReviewerChangeRecord[]>;
   /**

@@ -147,15 +147,7 @@ export class TrellisBot {
   }
 
   #handle(actor: Actor, place: ThreadPlace, input: TurnInput): Promise<TurnResult> {
-    return this.#deps.engine.handle({
-      tenant: actor.account.tenant,
-      platform: actor.account.platform,
-      threadKey: place.threadKey,
-      personId: actor.person.id,
-      messageId: place.messageId,
-      input,
-      replyTo: replyToOf(actor, place),
-    });
+    return this.#deps.engine.handle({ ...turnAt(actor, place), input });
   }
 
   /**
@@ -347,16 +339,7 @@ export class TrellisBot {
 
   #start(actor: Actor, place: ThreadPlace, start: { trigger: string; target?: DialogTarget | undefined }): Promise<TurnResult> {
     const target = start.target === undefined ? undefined : 'personId' in start.target ? start.target.personId : start.target.text;
-    return this.#deps.engine.handle({
-      tenant: actor.account.tenant,
-      platform: actor.account.platform,
-      threadKey: place.threadKey,
-      personId: actor.person.id,
-      messageId: place.messageId,
-      input: { kind: 'text', text: start.trigger },
-      target: target?.trim() === '' ? undefined : target,
-      replyTo: replyToOf(actor, place),
-    });
+    return this.#deps.engine.handle({ ...turnAt(actor, place), input: { kind: 'text', text: start.trigger }, target: target?.trim() === '' ? undefined : target });
   }
 
   /** A reminder's button (`start:<key>`, `done:<key>`, `snooze:<key>`, `na:<key>`, or an escalation summary's `overdue`). */
@@ -483,6 +466,16 @@ export interface CommandOptions {
   inThreadNote?: string;
   replyTo?: ReplyPlace | undefined;
 }
+
+/** Who speaks where, and where the turn's reply goes: what every turn the engine handles starts from. */
+const turnAt = (actor: Actor, place: ThreadPlace) => ({
+  tenant: actor.account.tenant,
+  platform: actor.account.platform,
+  threadKey: place.threadKey,
+  personId: actor.person.id,
+  messageId: place.messageId,
+  replyTo: replyToOf(actor, place),
+});
 
 const replyEffects = (messages: readonly OutgoingMessage[]): Effect[] => (messages.length === 0 ? [] : [{ kind: 'reply', messages }]);
 

@@ -1,4 +1,4 @@
-import type { ReviewerChangeRecord, ReviewerChangeStatus, ReviewerChangeStore } from '../../core/access/access-ports.ts';
+import type { NewReviewerChange, ReviewerChangeRecord, ReviewerChangeStatus, ReviewerChangeStore } from '../../core/access/access-ports.ts';
 import type { QueuedNotification, SavedReply } from '../../core/notifications/notification-queue.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { toDbDate } from './db-date.ts';
@@ -49,14 +49,7 @@ export class PrismaReviewerChangeStore implements ReviewerChangeStore {
     this.#prisma = prisma;
   }
 
-  create(input: {
-    revieweeId: string;
-    reviewerId?: string | undefined;
-    reason: string;
-    at: Date;
-    notify: (request: ReviewerChangeRecord) => QueuedNotification[];
-    reply?: ((request: ReviewerChangeRecord) => SavedReply | undefined) | undefined;
-  }): Promise<ReviewerChangeRecord> {
+  create(input: NewReviewerChange): Promise<ReviewerChangeRecord> {
     return this.#prisma.$transaction(async (tx) => {
       const row = await tx.reviewerChangeRequest.create({
         data: { revieweeId: input.revieweeId, reviewerId: input.reviewerId ?? null, reason: input.reason, status: 'requested', requestedAt: input.at },
