@@ -40,7 +40,7 @@ export type RosterPreview =
  * (`readRosterLines`); the review load counts the file's own line managers, since a delegated
  * reviewer is not in a roster file.
  */
-export async function previewRoster(deps: { roster: Pick<RosterRepository, 'columnMapping' | 'findStaff'>; clock: Clock }, school: School, table: RosterTable, mapping: ColumnMapping | undefined): Promise<RosterPreview> {
+export async function previewRoster(deps: { roster: Pick<RosterRepository, 'columnMapping' | 'findStaff' | 'reviewLoadExceptions'>; clock: Clock }, school: School, table: RosterTable, mapping: ColumnMapping | undefined): Promise<RosterPreview> {
   const read = await readRosterLines(deps.roster, school.id, table, mapping);
   if (!read.ok) return read;
   const staff = await deps.roster.findStaff(school.id, londonDateOf(deps.clock.now()));
@@ -57,7 +57,7 @@ export async function previewRoster(deps: { roster: Pick<RosterRepository, 'colu
     mapping: read.mapping,
     lines,
     notInFile,
-    reviewLoad: reviewLoadWarnings(school.policy, read.rows.map(asStaff)),
+    reviewLoad: reviewLoadWarnings(school.policy, read.rows.map(asStaff), await deps.roster.reviewLoadExceptions(school.id)),
     totals: { lines: lines.length, loadable: read.rows.length, problems: read.problems.length, new: lines.filter((line) => line.outcome === 'new').length },
   };
 }
