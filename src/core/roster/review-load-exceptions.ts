@@ -39,10 +39,10 @@ export class ReviewLoadExceptions {
   async confirm(decider: KnownPerson, name: string, reason: string | undefined, now: Date): Promise<AccessOutcome> {
     const school = await this.#store.school(decider.schoolId);
     const policy = school?.policy;
-    if (school === undefined || policy?.reviewers.maxRevieweesPerReviewer === undefined) {
+    const rule = policy?.reviewers.revieweeLimit?.rule;
+    if (school === undefined || policy === undefined || rule === undefined) {
       return reply('Your school’s policy sets no limit on how many people one line manager reviews, so there is no exception to confirm.');
     }
-    const rule = policy.reviewers.rule;
     if (name.trim() === '') return reply('Please name the line manager, e.g. `allow-reviewees Mo Maths: a large department this year`.');
     const chosen = pickOne(await this.#facts.namedInSchoolOf(decider.id, name), name);
     if (chosen === undefined) return reply(`I can’t find one colleague called “${name.trim()}” at your school. Please give their full name.`);
@@ -52,7 +52,8 @@ export class ReviewLoadExceptions {
     const staff = await this.#store.staff(school.id, today);
     const reviewer = staff.find((member) => member.id === person.id);
     const load = reviewer === undefined ? undefined : reviewLoadOf(policy, staff, reviewer);
-    if (reviewer === undefined || load === undefined) return reply(`${person.fullName} may review any number of people under your policy (${rule}: the leadership scale aside), so there is no exception to confirm.`);
+    if (reviewer === undefined) return reply(`${person.fullName} is not on your school’s staff list today, so there is no exception to confirm.`);
+    if (load === undefined) return reply(`${person.fullName} may review any number of people under your policy (${rule}: those flagged ${policy.reviewers.revieweeLimit?.exemptFlags.join(' or ')} are not held to the limit), so there is no exception to confirm.`);
     if (load.count <= load.max) return reply(`${person.fullName} reviews ${load.count} ${load.count === 1 ? 'person' : 'people'}, within the policy’s ${load.max} (${rule}), so there is no exception to confirm.`);
     await this.#store.record({ schoolId: school.id, reviewerId: person.id, reviewerEmail: reviewer.email, deciderId: decider.id, count: load.count, max: load.max, reason, at: now, rule });
     return reply(`Recorded: ${person.fullName} may review ${load.count} people this cycle, more than the policy’s ${load.max} (${rule}). Roster imports now say you confirmed it, and say so again if the number grows.`);

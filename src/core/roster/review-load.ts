@@ -44,18 +44,19 @@ function revieweesByReviewer(policy: Policy, staff: readonly StaffMember[]): Map
  * 002 §25: "with the exception of those teachers on the leadership scale, the maximum number of
  * reviews that any line manager will be expected to undertake per cycle is 5". Counts, for each
  * active reviewer (the current reviewer, else the line manager), the active staff of the roles
- * the policy covers whom they review; a reviewer with one of `maxExemptFlags` may review more.
+ * the policy covers whom they review; a reviewer with one of its `exemptFlags` may review more.
  * A warning, not a refusal: the head decides whether the exception stands (`allow-reviewees`),
  * and the head's latest confirmation for the reviewer (from `exceptions`) is attached to it.
  */
 export function reviewLoadWarnings(policy: Policy, staff: readonly StaffMember[], exceptions: readonly ReviewLoadException[] = []): ReviewLoadWarning[] {
-  const { maxRevieweesPerReviewer: max, maxExemptFlags, rule } = policy.reviewers;
-  if (max === undefined) return [];
+  const limit = policy.reviewers.revieweeLimit;
+  if (limit === undefined) return [];
+  const { max, exemptFlags, rule } = limit;
   const byId = new Map(staff.map((person) => [person.id, person]));
   const warnings: ReviewLoadWarning[] = [];
   for (const [reviewerId, names] of revieweesByReviewer(policy, staff)) {
     const reviewer = byId.get(reviewerId);
-    if (reviewer === undefined || names.length <= max || hasAnyFlag(reviewer, maxExemptFlags)) continue;
+    if (reviewer === undefined || names.length <= max || hasAnyFlag(reviewer, exemptFlags)) continue;
     const confirmed = latestException(exceptions, reviewer.email);
     warnings.push({ reviewer: reviewer.fullName, reviewerEmail: reviewer.email, reviewees: [...names].sort(), max, rule, ...(confirmed === undefined ? {} : { confirmed }) });
   }
@@ -64,9 +65,9 @@ export function reviewLoadWarnings(policy: Policy, staff: readonly StaffMember[]
 
 /** How many people this reviewer reviews, and whether the policy's limit applies to them (absent: no limit for them). */
 export function reviewLoadOf(policy: Policy, staff: readonly StaffMember[], reviewer: StaffMember): { count: number; max: number } | undefined {
-  const { maxRevieweesPerReviewer: max, maxExemptFlags } = policy.reviewers;
-  if (max === undefined || hasAnyFlag(reviewer, maxExemptFlags)) return undefined;
-  return { count: revieweesByReviewer(policy, staff).get(reviewer.id)?.length ?? 0, max };
+  const limit = policy.reviewers.revieweeLimit;
+  if (limit === undefined || hasAnyFlag(reviewer, limit.exemptFlags)) return undefined;
+  return { count: revieweesByReviewer(policy, staff).get(reviewer.id)?.length ?? 0, max: limit.max };
 }
 
 function latestException(exceptions: readonly ReviewLoadException[], email: string): ReviewLoadException | undefined {
