@@ -274,7 +274,7 @@ function revieweeLimitRows(policy: Policy): OtherRule[] {
     [
       'Reviewees per reviewer',
       limit.rule,
-      `\`import roster\` and the admin console's preview name anyone reviewing more than ${limit.max} people${exempt}, with their reviewees. The head of their school (not the PM deputy) may confirm an exception with \`allow-reviewees NAME[: REASON]\`, recorded in the audit trail with who, when, for whom and the number at the time; the warning then says who confirmed it and when, and asks again once the number grows past it.`,
+      `\`import roster\` and the admin console's preview name anyone reviewing more than ${limit.max} people${exempt}, with their reviewees. The head of their school (not the PM deputy) may confirm an exception with \`allow-reviewees NAME[: REASON]\`, recorded in the audit trail with who, when, for whom and the number at the time; for the rest of that academic year (the limit is per cycle) the warning says who confirmed it and when, and asks again once the number grows past it.`,
     ],
   ];
 }

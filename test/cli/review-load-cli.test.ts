@@ -120,6 +120,14 @@ describe('import roster: how many people one reviewer reviews', () => {
     ]);
   });
 
+  it('002 §25: an exception is confirmed per cycle — the first import of the next academic year asks the head again', async () => {
+    const { code, stdout } = await trellisAt('2027-09-13T09:00:00Z', 'import', 'roster', join(dir, 'staff-7.csv'), '--school', 'alleyne');
+    expect(code).toBe(0);
+    expect(stdout.split('\n').filter((line) => line.startsWith('Note:'))).toEqual([
+      'Note: Mo Maths reviews 7 people (Maths Teacher 1, Maths Teacher 2, Maths Teacher 3, Maths Teacher 4, Maths Teacher 5, Maths Teacher 6, Maths Teacher 7); the policy expects at most 5 (002 §25). Ask the head to confirm the exception or to name another reviewer.',
+    ]);
+  });
+
   it('004 §3.9, 002 §25: under a policy with no limit on reviewees, `allow-reviewees` is refused plainly and nothing is recorded', async () => {
     const before = await db.prisma.auditEvent.count({ where: { action: 'review-load.exception-confirmed' } });
     const head = await person('washwood', 'head@s.example');

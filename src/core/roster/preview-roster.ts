@@ -2,7 +2,7 @@ import { londonDateOf } from '../calendar/london-time.ts';
 import type { StaffMember } from '../people/staff-member.ts';
 import type { NamedPerson, RosterRepository } from '../ports.ts';
 import type { School } from '../schools/school.ts';
-import type { Clock } from '../time/clock.ts';
+import { type Clock, currentAcademicYear } from '../time/clock.ts';
 import type { ColumnMapping, UsedMapping } from './column-mapping.ts';
 import { readRosterLines } from './import-roster.ts';
 import type { RosterRow } from './parse-roster-csv.ts';
@@ -57,7 +57,7 @@ export async function previewRoster(deps: { roster: Pick<RosterRepository, 'colu
     mapping: read.mapping,
     lines,
     notInFile,
-    reviewLoad: reviewLoadWarnings(school.policy, read.rows.map(asStaff), await deps.roster.reviewLoadExceptions(school.id)),
+    reviewLoad: reviewLoadWarnings(school.policy, read.rows.map(asStaff), { exceptions: await deps.roster.reviewLoadExceptions(school.id), academicYear: currentAcademicYear(deps.clock) }),
     totals: { lines: lines.length, loadable: read.rows.length, problems: read.problems.length, new: lines.filter((line) => line.outcome === 'new').length },
   };
 }

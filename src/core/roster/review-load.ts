@@ -3,6 +3,7 @@ import type { StaffMember } from '../people/staff-member.ts';
 import type { Policy } from '../policy/policy-schema.ts';
 import { readableDate } from '../reports/readable-date.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
+import { academicYearOf } from '../time/clock.ts';
 
 /**
  * The head's confirmation (002 §25) that a line manager may review more people than the policy
@@ -24,7 +25,7 @@ export interface ReviewLoadWarning {
   reviewees: string[];
   max: number;
   rule: string;
-  /** The head's latest confirmation for this reviewer, if any; it covers the load while `reviewees.length` is at most its count. */
+  /** The head's latest confirmation for this reviewer in this academic year, if any; it covers the load while `reviewees.length` is at most its count. */
   confirmed?: ReviewLoadException | undefined;
 }
 
@@ -46,9 +47,10 @@ function revieweesByReviewer(policy: Policy, staff: readonly StaffMember[]): Map
  * active reviewer (the current reviewer, else the line manager), the active staff of the roles
  * the policy covers whom they review; a reviewer with one of its `exemptFlags` may review more.
  * A warning, not a refusal: the head decides whether the exception stands (`allow-reviewees`),
- * and the head's latest confirmation for the reviewer (from `exceptions`) is attached to it.
+ * and the head's latest confirmation for the reviewer in `confirmed.academicYear` is attached to it
+ * ("per cycle": a confirmation from an earlier year does not carry over).
  */
-export function reviewLoadWarnings(policy: Policy, staff: readonly StaffMember[], exceptions: readonly ReviewLoadException[] = []): ReviewLoadWarning[] {
+export function reviewLoadWarnings(policy: Policy, staff: readonly StaffMember[], confirmed?: { exceptions: readonly ReviewLoadException[]; academicYear: number }): ReviewLoadWarning[] {
   const limit = policy.reviewers.revieweeLimit;
   if (limit === undefined) return [];
   const { max, exemptFlags, rule } = limit;
@@ -57,8 +59,8 @@ export function reviewLoadWarnings(policy: Policy, staff: readonly StaffMember[]
   for (const [reviewerId, names] of revieweesByReviewer(policy, staff)) {
     const reviewer = byId.get(reviewerId);
     if (reviewer === undefined || names.length <= max || hasAnyFlag(reviewer, exemptFlags)) continue;
-    const confirmed = latestException(exceptions, reviewer.email);
-    warnings.push({ reviewer: reviewer.fullName, reviewerEmail: reviewer.email, reviewees: [...names].sort(), max, rule, ...(confirmed === undefined ? {} : { confirmed }) });
+    const exception = confirmed === undefined ? undefined : latestException(confirmed.exceptions, reviewer.email, confirmed.academicYear);
+    warnings.push({ reviewer: reviewer.fullName, reviewerEmail: reviewer.email, reviewees: [...names].sort(), max, rule, ...(exception === undefined ? {} : { confirmed: exception }) });
   }
   return warnings.sort((a, b) => a.reviewer.localeCompare(b.reviewer));
 }
@@ -70,8 +72,8 @@ export function reviewLoadOf(policy: Policy, staff: readonly StaffMember[], revi
   return { count: revieweesByReviewer(policy, staff).get(reviewer.id)?.length ?? 0, max: limit.max };
 }
 
-function latestException(exceptions: readonly ReviewLoadException[], email: string): ReviewLoadException | undefined {
-  return exceptions.filter((e) => e.reviewerEmail === email).sort((a, b) => b.at.getTime() - a.at.getTime())[0];
+function latestException(exceptions: readonly ReviewLoadException[], email: string, academicYear: number): ReviewLoadException | undefined {
+  return exceptions.filter((e) => e.reviewerEmail === email && academicYearOf(londonDateOf(e.at)) === academicYear).sort((a, b) => b.at.getTime() - a.at.getTime())[0];
 }
 
 /**
