@@ -12,6 +12,7 @@ import { AccessRequests } from './core/access/access-requests.ts';
 import { AdminConsole } from './core/admin/admin-console.ts';
 import { ReviewerChanges } from './core/access/reviewer-changes.ts';
 import { CycleRestarts } from './core/roster/cycle-restart.ts';
+import { ReviewLoadExceptions } from './core/roster/review-load-exceptions.ts';
 import { TrellisBot } from './core/bot/trellis-bot.ts';
 import { ALL_DIALOGS } from './core/conversations/dialogs/all-dialogs.ts';
 import { ConversationEngine } from './core/conversations/engine/run-turn.ts';
@@ -44,6 +45,7 @@ import { PrismaPeopleFacts, prismaAccess } from './storage/prisma/prisma-access-
 import { PrismaAccessRequestStore } from './storage/prisma/prisma-access-requests.ts';
 import { PrismaReviewerChangeStore } from './storage/prisma/prisma-reviewer-changes.ts';
 import { PrismaCycleRestarts } from './storage/prisma/prisma-cycle-restarts.ts';
+import { PrismaReviewLoadExceptions } from './storage/prisma/prisma-review-load-exceptions.ts';
 
 export interface AppOptions {
   /** Run the playground even when Slack or Teams is configured (it runs anyway when neither is). */
@@ -184,6 +186,7 @@ export async function composeChannels(config: Config, services: Services, clock:
     access: new AccessRequests({ facts: new PrismaPeopleFacts(services.database.prisma), store: new PrismaAccessRequestStore(services.database.prisma), guard: access.guard, reads: reportReads }),
     reviewerChanges: new ReviewerChanges({ facts: new PrismaPeopleFacts(services.database.prisma), store: new PrismaReviewerChangeStore(services.database.prisma) }),
     cycleRestarts: new CycleRestarts({ facts: new PrismaPeopleFacts(services.database.prisma), store: new PrismaCycleRestarts(services.database.prisma) }),
+    reviewLoadExceptions: new ReviewLoadExceptions({ facts: new PrismaPeopleFacts(services.database.prisma), store: new PrismaReviewLoadExceptions(services.database.prisma) }),
     threads: new PrismaActiveThreads(services.database.prisma),
     replies: new PrismaSentReplies(services.database.prisma),
     metrics,

@@ -183,8 +183,9 @@ function otherRules(policy: Policy): OtherRule[] {
     [
       'Reviewers',
       reviewers.rule,
-      `${reviewers.maxRevieweesPerReviewer === undefined ? '' : `\`import roster\` names anyone reviewing more than ${reviewers.maxRevieweesPerReviewer} people${reviewers.maxExemptFlags.length > 0 ? ` (not those flagged ${reviewers.maxExemptFlags.join(' or ')})` : ''}. `}Default reviewer: the ${reviewers.defaultReviewer.replace(/-/g, ' ')}; ${reviewers.revieweeMayRequestChange ? 'a reviewee may ask in writing, with reasons, for another reviewer (`change-reviewer`); the head or the PM deputy names a replacement (`replace-reviewer`) or declines with a reason the reviewee is told (`keep-reviewer`)' : 'the policy provides no request for another reviewer'}; ${reviewers.changingReviewerRestartsCycle ? 'a new reviewer restarts the cycle' : 'a change of reviewer never restarts the cycle: what is open passes to the new reviewer and what is done stays'}.`,
+      `Default reviewer: the ${reviewers.defaultReviewer.replace(/-/g, ' ')}; ${reviewers.revieweeMayRequestChange ? 'a reviewee may ask in writing, with reasons, for another reviewer (`change-reviewer`); the head or the PM deputy names a replacement (`replace-reviewer`) or declines with a reason the reviewee is told (`keep-reviewer`)' : 'the policy provides no request for another reviewer'}; ${reviewers.changingReviewerRestartsCycle ? 'a new reviewer restarts the cycle' : 'a change of reviewer never restarts the cycle: what is open passes to the new reviewer and what is done stays'}.`,
     ],
+    ...revieweeLimitRows(policy),
     ...replacementStatusRows(policy),
     ...headReviewerRows(policy),
     roleTransferRow(policy),
@@ -262,6 +263,20 @@ function partTimeRows(policy: Policy): OtherRule[] {
     rows.push(['Starting part-way through the year', late.rule, lateParts.join(' ')]);
   }
   return rows;
+}
+
+/** 002 §25: the limit on reviewees, and the head's confirmation of an exception. */
+function revieweeLimitRows(policy: Policy): OtherRule[] {
+  const limit = policy.reviewers.revieweeLimit;
+  if (limit === undefined) return [];
+  const exempt = limit.exemptFlags.length > 0 ? ` (not those flagged ${limit.exemptFlags.join(' or ')})` : '';
+  return [
+    [
+      'Reviewees per reviewer',
+      limit.rule,
+      `\`import roster\` and the admin console's preview name anyone reviewing more than ${limit.max} people${exempt}, with their reviewees. The head of their school (not the PM deputy) may confirm an exception with \`allow-reviewees NAME[: REASON]\`, recorded in the audit trail with who, when, for whom and the number at the time; for the rest of that academic year (the limit is per cycle) the warning says who confirmed it and when, and asks again once the number grows past it.`,
+    ],
+  ];
 }
 
 /** 002 §28: a replacement reviewer's status in the staffing structure (`src/core/people/staffing-status.ts`). */

@@ -9,6 +9,7 @@ import type { OutboxEntry } from '../core/reminders/reminder-ports.ts';
 import type { ReminderWindow } from '../core/reminders/reminder-window.ts';
 import type { RosterImportResult } from '../core/roster/import-roster.ts';
 import type { RosterPreview } from '../core/roster/preview-roster.ts';
+import { describeReviewLoadWarning } from '../core/roster/review-load.ts';
 import { Html, html } from './html.ts';
 
 /** Who is signed in, and the token their forms carry. */
@@ -199,7 +200,7 @@ export function rosterPreviewPage(viewer: Viewer, school: AdminSchoolRef, previe
 <table><caption>What each ${preview.unit} of the file would do</caption><thead><tr><th scope="col">${unit}</th><th scope="col">E-mail</th><th scope="col">Name</th><th scope="col">What happens</th></tr></thead>
 <tbody>${preview.lines.map((l) => html`<tr><td>${l.line}</td><td>${l.email ?? ''}</td><td>${l.fullName ?? ''}</td><td${l.outcome === 'problem' ? new Html(' class="error"') : ''}>${OUTCOME[l.outcome]}${l.message === undefined ? '' : `: ${l.message}`}</td></tr>`)}</tbody></table>
 <h2>Not in this file</h2>${preview.notInFile.length === 0 ? html`<p>Everyone on the roster is in the file.</p>` : html`<p>${preview.notInFile.length} ${preview.notInFile.length === 1 ? 'person on the roster is' : 'people on the roster are'} not in the file:</p><ul>${preview.notInFile.map((p) => html`<li>${p.fullName} (${p.email})</li>`)}</ul>`}
-<h2>Warnings</h2>${preview.reviewLoad.length === 0 ? html`<p>None.</p>` : html`<ul>${preview.reviewLoad.map((w) => html`<li>${w.reviewer} would review ${w.reviewees.length} people (${w.reviewees.join(', ')}); the policy expects at most ${w.max} (${w.rule}). Ask the head to confirm the exception or name another reviewer.</li>`)}</ul>`}
+<h2>Warnings</h2>${preview.reviewLoad.length === 0 ? html`<p>None.</p>` : html`<ul>${preview.reviewLoad.map((w) => html`<li>${describeReviewLoadWarning(w, 'would review')}</li>`)}</ul>`}
 <form method="post" action="${schoolPath(school, '/roster/apply')}">${csrfField(viewer)}
 <input type="hidden" name="file" value="${file.base64}"><input type="hidden" name="name" value="${file.name}"><input type="hidden" name="mapping" value="${mapping}">
 ${

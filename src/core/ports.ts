@@ -1,3 +1,4 @@
+import type { ReviewLoadException } from './roster/review-load.ts';
 import type { HeadReviewerContact } from './access/relationships.ts';
 import type { DeadlineObligation } from './deadlines/deadline-obligation.ts';
 import type { QueuedNotification } from './notifications/notification-queue.ts';
@@ -83,6 +84,8 @@ export interface RosterRepository {
   /** The column mapping remembered from the school's last import that gave one. */
   columnMapping(schoolId: string): Promise<ColumnMapping | undefined>;
   rememberColumnMapping(schoolId: string, mapping: ColumnMapping): Promise<void>;
+  /** The head's confirmed exceptions to the limit on reviewees (002 §25), from the audit trail. */
+  reviewLoadExceptions(schoolId: string): Promise<ReviewLoadException[]>;
 }
 
 export interface ObligationChanges {

@@ -3,6 +3,7 @@ import { londonDateOf } from '../../core/calendar/london-time.ts';
 import { type ColumnMapping, describeMapping, parseMappingJson, parseMappingOption } from '../../core/roster/column-mapping.ts';
 import { importRoster, UnknownSchoolError } from '../../core/roster/import-roster.ts';
 import { readRosterFile } from '../../core/roster/roster-table.ts';
+import { describeReviewLoadWarning } from '../../core/roster/review-load.ts';
 import { CliError } from '../cli-error.ts';
 import type { LeaversChoice, NamedPerson, RosterChanges } from '../../core/ports.ts';
 import type { CommandContext } from '../command-context.ts';
@@ -60,7 +61,7 @@ export async function runImportCommand(args: string[], context: CommandContext):
     const o = result.obligations;
     context.output.out(`Obligations for ${result.academicYear}/${String((result.academicYear + 1) % 100).padStart(2, '0')}: ${o.created} added, ${o.updated} moved, ${o.removed} removed, ${o.unchanged} unchanged.`);
     for (const warning of result.reviewLoad) {
-      context.output.out(`Note: ${warning.reviewer} reviews ${warning.reviewees.length} people (${warning.reviewees.join(', ')}); the policy expects at most ${warning.max} (${warning.rule}). Ask the head to confirm the exception or to name another reviewer.`);
+      context.output.out(`Note: ${describeReviewLoadWarning(warning, 'reviews')}`);
     }
     for (const transfer of result.transfers) {
       context.output.out(`Moved to a new post part-way through the cycle: ${transfer.fullName} <${transfer.email}>. ${transfer.consequences.join(' ')} They, their reviewers before and after the move${transfer.decides?.by === 'head' ? ' and the head' : ''} are told in Trellis.`);

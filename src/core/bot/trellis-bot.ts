@@ -1,6 +1,7 @@
 import type { AccessRequests } from '../access/access-requests.ts';
 import type { ReviewerChanges } from '../access/reviewer-changes.ts';
 import type { CycleRestarts } from '../roster/cycle-restart.ts';
+import type { ReviewLoadExceptions } from '../roster/review-load-exceptions.ts';
 import { reportAudience } from '../access/report-audience.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import type { DialogDefinition } from '../conversations/engine/define-dialog.ts';
@@ -35,6 +36,8 @@ export interface TrellisBotDeps {
   reviewerChanges?: ReviewerChanges | undefined;
   /** The head's decision whether a cycle begins again after a move to a new post (002 §35). */
   cycleRestarts?: CycleRestarts | undefined;
+  /** The head's exceptions to the limit on reviewees (002 §25). */
+  reviewLoadExceptions?: ReviewLoadExceptions | undefined;
   /** `report governors` and `moderate` (002 §36–39, §8); without it they say they are not available. */
   governors?: Pick<GovernorsRequests, 'report' | 'moderate'> | undefined;
   /** The person's dialogs in progress, so words typed outside a thread find the one waiting. */
@@ -220,6 +223,11 @@ export class TrellisBot {
         const { cycleRestarts } = this.#deps;
         if (cycleRestarts === undefined) return { kind: 'reply', messages: [say('Deciding whether a cycle begins again is not set up here.')] };
         return { kind: 'reply', messages: (await cycleRestarts.decide(actor.person, command.decision, command.name, now)).messages };
+      }
+      case 'allow-reviewees': {
+        const { reviewLoadExceptions } = this.#deps;
+        if (reviewLoadExceptions === undefined) return { kind: 'reply', messages: [say('Confirming an exception to the number of reviewees is not set up here.')] };
+        return { kind: 'reply', messages: (await reviewLoadExceptions.confirm(actor.person, command.name, command.reason, now)).messages };
       }
       case 'summary':
       case 'overdue': {

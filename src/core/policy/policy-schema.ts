@@ -270,10 +270,19 @@ export const PolicySchema = z.strictObject({
     .optional(),
   reviewers: z.strictObject({
     defaultReviewer: z.enum(['line-manager', 'coach']),
-    /** 002 §25: how many people one reviewer is expected to review at most; `import roster` names anyone over it. */
-    maxRevieweesPerReviewer: z.number().int().min(1).optional(),
-    /** Reviewers with one of these flags may review more (002 §25: the leadership scale). */
-    maxExemptFlags: z.array(FlagSchema).default([]),
+    /**
+     * 002 §25: how many people one reviewer is expected to review at most. `import roster` and the
+     * admin console's preview name anyone over it; the head may confirm an exception
+     * (`allow-reviewees`), recorded in the audit trail. Absent: no limit.
+     */
+    revieweeLimit: z
+      .strictObject({
+        max: z.number().int().min(1),
+        /** Reviewers with one of these flags may review more (002 §25: the leadership scale). */
+        exemptFlags: z.array(FlagSchema).default([]),
+        rule: RuleRef,
+      })
+      .optional(),
     /** 002 §27, 004 §3.10: a reviewee may ask in writing, with reasons, for another reviewer; the head or nominated officer decides. */
     revieweeMayRequestChange: z.boolean(),
     /**

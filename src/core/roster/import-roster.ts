@@ -110,5 +110,5 @@ export async function importRoster(
     return deadline === undefined ? [] : [deadline];
   });
   await deps.obligations.addDeadlines(checkIns);
-  return { ok: true, loaded: rows.length, problems, unit: read.table.unit, mapping, changes, obligations, academicYear, reviewLoad: reviewLoadWarnings(school.policy, staff), transfers };
+  return { ok: true, loaded: rows.length, problems, unit: read.table.unit, mapping, changes, obligations, academicYear, reviewLoad: reviewLoadWarnings(school.policy, staff, { exceptions: await deps.roster.reviewLoadExceptions(school.id), academicYear }), transfers };
 }

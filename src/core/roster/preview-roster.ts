@@ -2,7 +2,7 @@ import { londonDateOf } from '../calendar/london-time.ts';
 import type { StaffMember } from '../people/staff-member.ts';
 import type { NamedPerson, RosterRepository } from '../ports.ts';
 import type { School } from '../schools/school.ts';
-import type { Clock } from '../time/clock.ts';
+import { type Clock, currentAcademicYear } from '../time/clock.ts';
 import type { ColumnMapping, UsedMapping } from './column-mapping.ts';
 import { readRosterLines } from './import-roster.ts';
 import type { RosterRow } from './parse-roster-csv.ts';
@@ -40,7 +40,7 @@ export type RosterPreview =
  * (`readRosterLines`); the review load counts the file's own line managers, since a delegated
  * reviewer is not in a roster file.
  */
-export async function previewRoster(deps: { roster: Pick<RosterRepository, 'columnMapping' | 'findStaff'>; clock: Clock }, school: School, table: RosterTable, mapping: ColumnMapping | undefined): Promise<RosterPreview> {
+export async function previewRoster(deps: { roster: Pick<RosterRepository, 'columnMapping' | 'findStaff' | 'reviewLoadExceptions'>; clock: Clock }, school: School, table: RosterTable, mapping: ColumnMapping | undefined): Promise<RosterPreview> {
   const read = await readRosterLines(deps.roster, school.id, table, mapping);
   if (!read.ok) return read;
   const staff = await deps.roster.findStaff(school.id, londonDateOf(deps.clock.now()));
@@ -57,7 +57,7 @@ export async function previewRoster(deps: { roster: Pick<RosterRepository, 'colu
     mapping: read.mapping,
     lines,
     notInFile,
-    reviewLoad: reviewLoadWarnings(school.policy, read.rows.map(asStaff)),
+    reviewLoad: reviewLoadWarnings(school.policy, read.rows.map(asStaff), { exceptions: await deps.roster.reviewLoadExceptions(school.id), academicYear: currentAcademicYear(deps.clock) }),
     totals: { lines: lines.length, loadable: read.rows.length, problems: read.problems.length, new: lines.filter((line) => line.outcome === 'new').length },
   };
 }

@@ -1,3 +1,5 @@
+import type { ReviewLoadException } from '../../core/roster/review-load.ts';
+import { reviewLoadExceptionsOf } from './prisma-review-load-exceptions.ts';
 import { randomUUID } from 'node:crypto';
 import { relationshipsOn } from '../../core/access/relationships.ts';
 import type { IsoDate } from '../../core/calendar/iso-date.ts';
@@ -48,6 +50,10 @@ export class PrismaRosterRepository implements RosterRepository {
 
   async rememberColumnMapping(schoolId: string, mapping: ColumnMapping): Promise<void> {
     await this.#prisma.school.update({ where: { id: schoolId }, data: { rosterColumnMap: mapping } });
+  }
+
+  reviewLoadExceptions(schoolId: string): Promise<ReviewLoadException[]> {
+    return reviewLoadExceptionsOf(this.#prisma, schoolId);
   }
 
   applyRoster(schoolId: string, rows: readonly RosterRow[], today: string, options: RosterOptions): Promise<RosterChanges> {

@@ -45,6 +45,14 @@ describe('parseGrowthCommand', () => {
 });
 
 describe('growthHelp', () => {
+  it('002 §25: `allow-reviewees NAME[: REASON]` names the line manager before the colon and the head’s reason after it', () => {
+    expect(parseGrowthCommand('allow-reviewees Mo Maths')).toEqual({ kind: 'allow-reviewees', name: 'Mo Maths' });
+    expect(parseGrowthCommand('/growth allow-reviewees  Mo Maths : a large department this year ')).toEqual({ kind: 'allow-reviewees', name: 'Mo Maths', reason: 'a large department this year' });
+    expect(parseGrowthCommand('allow-reviewees Mo Maths:')).toEqual({ kind: 'allow-reviewees', name: 'Mo Maths', reason: undefined });
+    expect(growthHelp('/growth ', { leader: true })).toContain('`/growth allow-reviewees NAME[: REASON]` — confirm that a line manager may review more people than the policy’s limit (head; 002 §25)');
+    expect(growthHelp('/growth ', { leader: false })).not.toContain('allow-reviewees');
+  });
+
   it('shows summary and overdue to leaders only, with the channel’s prefix', () => {
     const staff = growthHelp('/growth ', { leader: false });
     const leader = growthHelp('/growth ', { leader: true, inThreadNote: 'Reply in the thread.' });

@@ -32,7 +32,8 @@ describe('policy presets', () => {
     const policy = getPreset('thomas-alleyne')!;
     expect(policy.appeals).toMatchObject({ windowWorkingDays: 10, meetingWithinWorkingDays: 20, outcomeWithinWorkingDays: 5 });
     expect(policy.observation).toMatchObject({ capMinutesPerCycle: 180, oralFeedbackWithinWorkingDays: 1, writtenFeedbackWithinWorkingDays: 5 });
-    expect(policy.reviewers.maxRevieweesPerReviewer).toBe(5);
+    expect(policy.reviewers.revieweeLimit).toMatchObject({ max: 5, exemptFlags: ['leadership-scale'] });
+    expect(policy.reviewers.revieweeLimit?.rule).toMatch(/^002 §25\b/);
   });
 
   it('round-trips a preset through YAML, as a school copying it would', () => {

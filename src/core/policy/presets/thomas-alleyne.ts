@@ -92,8 +92,11 @@ export const thomasAlleyne: PolicyInput = {
   },
   reviewers: {
     defaultReviewer: 'line-manager',
-    maxRevieweesPerReviewer: 5,
-    maxExemptFlags: ['leadership-scale'],
+    revieweeLimit: {
+      max: 5,
+      exemptFlags: ['leadership-scale'],
+      rule: '002 §25',
+    },
     revieweeMayRequestChange: true,
     changingReviewerRestartsCycle: false,
     replacementStatusAtLeastLineManager: {
