@@ -7,17 +7,14 @@ import type { IsoDate } from '../calendar/iso-date.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import { say } from '../conversations/engine/outgoing-message.ts';
 import { keyNotifications, type QueuedNotification } from '../notifications/notification-queue.ts';
-import type { StaffMember } from '../people/staff-member.ts';
 import { readableDate } from '../reports/readable-date.ts';
-import type { School } from '../schools/school.ts';
 import { type PlannedCycle, planObligations } from '../timeline/plan-obligations.ts';
+import type { SchoolStaffReads } from './school-staff-reads.ts';
 
 export type RestartDecision = 'restart' | 'keep';
 
 /** What deciding a restart needs from storage: the school and its staff, and one transaction that records the decision. */
-export interface CycleRestartStore {
-  school(schoolId: string): Promise<School | undefined>;
-  staff(schoolId: string, on: IsoDate): Promise<StaffMember[]>;
+export interface CycleRestartStore extends SchoolStaffReads {
   /**
    * In one transaction: on a restart, the person's `cycleRestartedOn` set to `on`; the decision
    * in the audit trail (who, whom, what, the rule); and `notify` on the durable queue.

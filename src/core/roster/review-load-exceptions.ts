@@ -2,17 +2,13 @@ import type { PeopleFacts } from '../access/access-ports.ts';
 import { type AccessOutcome, pickOne } from '../access/access-requests.ts';
 import { relationshipsOn } from '../access/relationships.ts';
 import type { KnownPerson } from '../bot/bot-ports.ts';
-import type { IsoDate } from '../calendar/iso-date.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import { say } from '../conversations/engine/outgoing-message.ts';
-import type { StaffMember } from '../people/staff-member.ts';
-import type { School } from '../schools/school.ts';
 import { reviewLoadOf } from './review-load.ts';
+import type { SchoolStaffReads } from './school-staff-reads.ts';
 
 /** What confirming an exception needs from storage: the school, its staff, and the audit trail. */
-export interface ReviewLoadExceptionStore {
-  school(schoolId: string): Promise<School | undefined>;
-  staff(schoolId: string, on: IsoDate): Promise<StaffMember[]>;
+export interface ReviewLoadExceptionStore extends SchoolStaffReads {
   /** The confirmation in the audit trail: who confirmed it and when, for whom, the count at the time, the reason and the rule. */
   record(input: { schoolId: string; reviewerId: string; reviewerEmail: string; deciderId: string; count: number; max: number; reason: string | undefined; at: Date; rule: string }): Promise<void>;
 }

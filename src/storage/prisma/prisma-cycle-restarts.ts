@@ -1,35 +1,16 @@
 import type { IsoDate } from '../../core/calendar/iso-date.ts';
 import type { QueuedNotification } from '../../core/notifications/notification-queue.ts';
-import type { StaffMember } from '../../core/people/staff-member.ts';
 import type { CycleRestartStore, RestartDecision } from '../../core/roster/cycle-restart.ts';
-import type { School } from '../../core/schools/school.ts';
 import type { PlannedCycle } from '../../core/timeline/plan-obligations.ts';
-import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { toDbDate } from './db-date.ts';
 import { queueNotificationRows } from './prisma-notification-queue.ts';
 import { PrismaObligationRepository } from './prisma-obligation-repository.ts';
-import { PrismaRosterRepository } from './prisma-roster-repository.ts';
-import { PrismaSchoolRepository } from './prisma-school-repository.ts';
+import { PrismaSchoolStaffReads } from './prisma-school-staff-reads.ts';
 
 /** The head's restart decisions (002 §35), over the school, roster and obligation repositories the roster import uses. */
-export class PrismaCycleRestarts implements CycleRestartStore {
-  readonly #prisma: PrismaClient;
-
-  constructor(prisma: PrismaClient) {
-    this.#prisma = prisma;
-  }
-
-  async school(schoolId: string): Promise<School | undefined> {
-    const row = await this.#prisma.school.findUnique({ where: { id: schoolId }, select: { slug: true } });
-    return row === null ? undefined : new PrismaSchoolRepository(this.#prisma).findSchool(row.slug);
-  }
-
-  staff(schoolId: string, on: IsoDate): Promise<StaffMember[]> {
-    return new PrismaRosterRepository(this.#prisma).findStaff(schoolId, on);
-  }
-
+export class PrismaCycleRestarts extends PrismaSchoolStaffReads implements CycleRestartStore {
   async record(input: { schoolId: string; personId: string; deciderId: string; decision: RestartDecision; on: IsoDate; at: Date; rule: string; notify: readonly QueuedNotification[] }): Promise<void> {
-    await this.#prisma.$transaction(async (tx) => {
+    await this.prisma.$transaction(async (tx) => {
       if (input.decision === 'restart') await tx.person.update({ where: { id: input.personId }, data: { cycleRestartedOn: toDbDate(input.on) } });
       await tx.auditEvent.create({
         data: {
@@ -47,6 +28,6 @@ export class PrismaCycleRestarts implements CycleRestartStore {
   }
 
   syncCycles(schoolId: string, cycles: readonly PlannedCycle[]): Promise<unknown> {
-    return new PrismaObligationRepository(this.#prisma).syncCycles(schoolId, cycles);
+    return new PrismaObligationRepository(this.prisma).syncCycles(schoolId, cycles);
   }
 }

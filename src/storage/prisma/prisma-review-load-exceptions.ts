@@ -1,34 +1,16 @@
-import type { IsoDate } from '../../core/calendar/iso-date.ts';
-import type { StaffMember } from '../../core/people/staff-member.ts';
+
 import type { ReviewLoadException } from '../../core/roster/review-load.ts';
 import type { ReviewLoadExceptionStore } from '../../core/roster/review-load-exceptions.ts';
-import type { School } from '../../core/schools/school.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
-import { PrismaRosterRepository } from './prisma-roster-repository.ts';
-import { PrismaSchoolRepository } from './prisma-school-repository.ts';
+import { PrismaSchoolStaffReads } from './prisma-school-staff-reads.ts';
 
 /** The audit action of a head's confirmation of an exception to the number of reviewees (002 §25). */
 export const REVIEW_LOAD_EXCEPTION_ACTION = 'review-load.exception-confirmed';
 
 /** The head's exceptions to the limit on reviewees (002 §25), kept in the audit trail. */
-export class PrismaReviewLoadExceptions implements ReviewLoadExceptionStore {
-  readonly #prisma: PrismaClient;
-
-  constructor(prisma: PrismaClient) {
-    this.#prisma = prisma;
-  }
-
-  async school(schoolId: string): Promise<School | undefined> {
-    const row = await this.#prisma.school.findUnique({ where: { id: schoolId }, select: { slug: true } });
-    return row === null ? undefined : new PrismaSchoolRepository(this.#prisma).findSchool(row.slug);
-  }
-
-  staff(schoolId: string, on: IsoDate): Promise<StaffMember[]> {
-    return new PrismaRosterRepository(this.#prisma).findStaff(schoolId, on);
-  }
-
+export class PrismaReviewLoadExceptions extends PrismaSchoolStaffReads implements ReviewLoadExceptionStore {
   async record(input: { schoolId: string; reviewerId: string; reviewerEmail: string; deciderId: string; count: number; max: number; reason: string | undefined; at: Date; rule: string }): Promise<void> {
-    await this.#prisma.auditEvent.create({
+    await this.prisma.auditEvent.create({
       data: {
         schoolId: input.schoolId,
         actorId: input.deciderId,

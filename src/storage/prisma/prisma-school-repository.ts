@@ -56,9 +56,19 @@ export class PrismaSchoolRepository implements SchoolRepository {
     ]);
   }
 
-  async findSchool(slug: string): Promise<School | undefined> {
-    const row = await this.#prisma.school.findUnique({ where: { slug }, include: { trust: true } });
+  findSchool(slug: string): Promise<School | undefined> {
+    return this.#find({ slug });
+  }
+
+  /** A school by its id, read the same way as by its slug. */
+  findSchoolById(id: string): Promise<School | undefined> {
+    return this.#find({ id });
+  }
+
+  async #find(where: { slug: string } | { id: string }): Promise<School | undefined> {
+    const row = await this.#prisma.school.findUnique({ where, include: { trust: true } });
     if (row === null) return undefined;
+    const slug = row.slug;
     const policy = parsePolicy(row.policy);
     if (!policy.ok) throw new Error(`The stored policy of school "${slug}" no longer validates: ${policy.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
     return {
