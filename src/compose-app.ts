@@ -9,6 +9,7 @@ import { type Services, openServices } from './compose-services.ts';
 import type { Config } from './config/load-config.ts';
 import type { SlackRefusalStore } from './core/reach/slack-refusals.ts';
 import { AccessRequests } from './core/access/access-requests.ts';
+import { ShippedTermDateFiles } from './config/shipped-term-dates.ts';
 import { AdminConsole } from './core/admin/admin-console.ts';
 import { ReviewerChanges } from './core/access/reviewer-changes.ts';
 import { CycleRestarts } from './core/roster/cycle-restart.ts';
@@ -253,6 +254,7 @@ function adminConsoleOf(services: Services, clock: Clock): AdminConsole {
     reach: services.reach,
     outbox: services.outbox,
     accessRequests: new PrismaAccessRequestStore(services.database.prisma),
+    shippedTermDates: new ShippedTermDateFiles(),
     clock,
   });
 }

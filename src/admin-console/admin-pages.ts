@@ -270,7 +270,7 @@ function calendarBody(months: readonly CalendarMonth[]): Html {
 <div class="months">${months.map(monthTable)}</div>`;
 }
 
-export function termDatesPage(viewer: Viewer, school: AdminSchoolRef, academicYear: number, months: readonly CalendarMonth[], problem?: string): string {
+export function termDatesPage(viewer: Viewer, school: AdminSchoolRef, academicYear: number, months: readonly CalendarMonth[], shipped: readonly string[], problem?: string): string {
   const total = months.reduce((sum, month) => sum + month.schoolDays, 0);
   const year = academicYearText(academicYear);
   return page({
@@ -281,23 +281,37 @@ export function termDatesPage(viewer: Viewer, school: AdminSchoolRef, academicYe
     body: html`${problem === undefined ? '' : html`<p class="problem" role="alert" id="terms-problem">${problem}</p>`}<p>${total} school days in ${year}, as Trellis counts them for every deadline. <a href="${schoolPath(school, '/terms')}?year=${academicYear - 1}">Previous year</a> · <a href="${schoolPath(school, '/terms')}?year=${academicYear + 1}">Next year</a></p>
 ${calendarBody(months)}
 <h2>New term dates</h2>
-<form method="post" action="${schoolPath(school, '/terms/check')}" enctype="multipart/form-data">${csrfField(viewer)}
-<label for="terms-file">Term dates file (YAML or JSON)</label><p class="hint" id="terms-file-hint">As <code>trellis school set --terms</code> reads it: region, terms with half terms, closure days. Nothing changes until you have seen the calendar it makes and confirmed it.</p>
+<p>Nothing changes until you have seen the calendar they make and confirmed it.</p>
+${
+  shipped.length === 0
+    ? ''
+    : html`<form method="post" action="${schoolPath(school, '/terms/check')}" enctype="multipart/form-data">${csrfField(viewer)}<input type="hidden" name="kind" value="shipped">
+<label for="terms-shipped">Term dates shipped with Trellis</label><p class="hint" id="terms-shipped-hint">Files in Trellis's <code>config/terms</code> folder, as <code>trellis school set --terms config/terms/…</code> uses them.</p>
+<select id="terms-shipped" name="shipped" aria-describedby="terms-shipped-hint">${shipped.map((name) => html`<option value="${name}">${name}</option>`)}</select>
+<p><button type="submit">Check these term dates</button></p></form>`
+}
+<form method="post" action="${schoolPath(school, '/terms/check')}" enctype="multipart/form-data">${csrfField(viewer)}<input type="hidden" name="kind" value="file">
+<label for="terms-file">${shipped.length === 0 ? 'Term dates file' : 'Or your own term dates file'} (YAML or JSON)</label><p class="hint" id="terms-file-hint">As <code>trellis school set --terms</code> reads it: region, terms with half terms, closure days.</p>
 <input type="file" id="terms-file" name="file" accept=".yaml,.yml,.json" required aria-describedby="terms-file-hint${problem === undefined ? '' : ' terms-problem'}">
 <p><button type="submit">Check this file</button></p></form>`,
   });
 }
 
-export function termDatesCheckPage(viewer: Viewer, school: AdminSchoolRef, check: TermDatesCheck, file: { name: string; base64: string }): string {
-  if (!check.ok) return problemsPage(viewer, school, '/terms', { title: 'Term dates: problems to fix', what: file.name, problems: check.problems, back: 'Back to the term dates' });
+/** What the term dates check carries to its confirmation: a shipped file's name, or the uploaded file itself. */
+export type TermDatesCarry = { shipped: string } | { name: string; base64: string };
+
+export function termDatesCheckPage(viewer: Viewer, school: AdminSchoolRef, check: TermDatesCheck, carry: TermDatesCarry): string {
+  const name = 'shipped' in carry ? `config/terms/${carry.shipped}` : carry.name;
+  if (!check.ok) return problemsPage(viewer, school, '/terms', { title: 'Term dates: problems to fix', what: name, problems: check.problems, back: 'Back to the term dates' });
   const year = academicYearText(check.academicYear);
+  const hidden = 'shipped' in carry ? html`<input type="hidden" name="shipped" value="${carry.shipped}">` : html`<input type="hidden" name="file" value="${carry.base64}"><input type="hidden" name="name" value="${carry.name}">`;
   return page({
     title: 'Term dates: check before using',
     viewer,
     school,
     current: '/terms',
-    body: html`<p class="status" role="status">${file.name}: ${check.schoolDaysAfter} school days in ${year} (now ${check.schoolDaysNow}). Nothing has changed yet.</p>
-<form method="post" action="${schoolPath(school, '/terms/apply')}">${csrfField(viewer)}<input type="hidden" name="file" value="${file.base64}"><input type="hidden" name="name" value="${file.name}">
+    body: html`<p class="status" role="status">${name}: ${check.schoolDaysAfter} school days in ${year} (now ${check.schoolDaysNow}). Nothing has changed yet.</p>
+<form method="post" action="${schoolPath(school, '/terms/apply')}">${csrfField(viewer)}${hidden}
 <p><button type="submit">Use these term dates</button> <a href="${schoolPath(school, '/terms')}">Cancel</a></p></form>
 ${calendarBody(check.months)}`,
   });

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Route } from '../channels/channel.ts';
 import type { AdminConsoleConfig } from '../config/load-config.ts';
 import { verifiedEmailOf } from '../core/admin/admin-access.ts';
-import { type AdminConsole, NotAdministeredError, type PolicyChoice } from '../core/admin/admin-console.ts';
+import { type AdminConsole, NotAdministeredError, type PolicyChoice, type TermDatesSource, termDatesFileName } from '../core/admin/admin-console.ts';
 import type { Clock } from '../core/time/clock.ts';
 import { addLogContext, type Logger } from '../logging/logger.ts';
 import { readBody } from '../server/read-body.ts';
@@ -25,6 +25,7 @@ import {
   termDatesAppliedPage,
   termDatesCheckPage,
   termDatesPage,
+  type TermDatesCarry,
   type Viewer,
 } from './admin-pages.ts';
 import { OidcSignIn, SignInFailed } from './oidc-sign-in.ts';
@@ -169,8 +170,8 @@ class AdminHandler {
         case '/terms': {
           const asked = url.searchParams.get('year');
           const year = asked !== null && /^20\d\d$/.test(asked) ? Number(asked) : undefined;
-          const { school, academicYear, months } = await this.#console.calendar(email, slug, year);
-          return sendPage(response, 200, termDatesPage(viewer, school, academicYear, months));
+          const { school, academicYear, months, shipped } = await this.#console.calendar(email, slug, year);
+          return sendPage(response, 200, termDatesPage(viewer, school, academicYear, months, shipped));
         }
       }
     }
@@ -221,23 +222,23 @@ class AdminHandler {
           return sendPage(response, 200, policyAppliedPage(viewer, school, result.value.source, result.value.obligations));
         }
         case '/terms/check': {
-          const file = form.get('file');
-          if (!(file instanceof File) || file.size === 0) {
-            const { school, academicYear, months } = await this.#console.calendar(email, slug);
-            return sendPage(response, 400, termDatesPage(viewer, school, academicYear, months, 'Choose a term dates file to check.'));
+          const source = await termDatesSourceOf(form);
+          if (source === undefined) {
+            const { school, academicYear, months, shipped } = await this.#console.calendar(email, slug);
+            return sendPage(response, 400, termDatesPage(viewer, school, academicYear, months, shipped, 'Choose a term dates file to check.'));
           }
-          const bytes = Buffer.from(await file.arrayBuffer());
-          const { school, check } = await this.#console.checkTermDates(email, slug, bytes.toString('utf8'), file.name);
-          return sendPage(response, check.ok ? 200 : 400, termDatesCheckPage(viewer, school, check, { name: file.name, base64: bytes.toString('base64') }));
+          const { school, check } = await this.#console.checkTermDates(email, slug, source.source);
+          return sendPage(response, check.ok ? 200 : 400, termDatesCheckPage(viewer, school, check, source.carry));
         }
         case '/terms/apply': {
-          const name = String(form.get('name') ?? 'terms');
-          const { school, result } = await this.#console.applyTermDates(email, slug, Buffer.from(String(form.get('file') ?? ''), 'base64').toString('utf8'), name);
+          const shippedName = form.get('shipped');
+          const source: TermDatesSource = typeof shippedName === 'string' ? { shipped: shippedName } : { text: Buffer.from(String(form.get('file') ?? ''), 'base64').toString('utf8'), fileName: String(form.get('name') ?? 'terms') };
+          const { school, result } = await this.#console.applyTermDates(email, slug, source);
           if (!result.ok) {
-            const { academicYear, months } = await this.#console.calendar(email, slug);
-            return sendPage(response, 400, termDatesPage(viewer, school, academicYear, months, result.problem));
+            const { academicYear, months, shipped } = await this.#console.calendar(email, slug);
+            return sendPage(response, 400, termDatesPage(viewer, school, academicYear, months, shipped, result.problem));
           }
-          return sendPage(response, 200, termDatesAppliedPage(viewer, school, name, result.value));
+          return sendPage(response, 200, termDatesAppliedPage(viewer, school, termDatesFileName(source), result.value));
         }
         case '/roster/apply': {
           const bytes = Buffer.from(String(form.get('file') ?? ''), 'base64');
@@ -339,6 +340,16 @@ async function policyChoiceOf(form: FormData): Promise<{ choice: PolicyChoice; c
   if (!(file instanceof File) || file.size === 0) return undefined;
   const bytes = Buffer.from(await file.arrayBuffer());
   return { choice: { text: bytes.toString('utf8'), fileName: file.name }, carry: { base64: bytes.toString('base64'), name: file.name } };
+}
+
+/** The term dates chosen on the term dates page (a shipped file by name, or an upload), and what the confirmation form carries. */
+async function termDatesSourceOf(form: FormData): Promise<{ source: TermDatesSource; carry: TermDatesCarry } | undefined> {
+  const shipped = form.get('shipped');
+  if (form.get('kind') === 'shipped' && typeof shipped === 'string') return { source: { shipped }, carry: { shipped } };
+  const file = form.get('file');
+  if (!(file instanceof File) || file.size === 0) return undefined;
+  const bytes = Buffer.from(await file.arrayBuffer());
+  return { source: { text: bytes.toString('utf8'), fileName: file.name }, carry: { name: file.name, base64: bytes.toString('base64') } };
 }
 
 function notAdministrator(email: string, viewer?: Viewer): string {

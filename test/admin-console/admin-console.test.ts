@@ -409,6 +409,39 @@ describe('changes made in the console', () => {
     expect(await (await client.get('/admin/schools/beta/terms?year=2026')).text()).toMatch(/192 school days in 2026\/27/);
   });
 
+  it('term dates can be picked from the files shipped with Trellis: checked and shown first, used once confirmed, the shipped file named in the audit trail; a name not shipped is refused on its field', async () => {
+    const client = new ConsoleClient(world.url);
+    await client.signedIn(world.provider, TRUST_ADMIN);
+    const page = await (await client.get('/admin/schools/gamma/terms')).text();
+    expect(page).toMatch(/<select id="terms-shipped" name="shipped"[^>]*><option value="england-2026-27\.yaml">england-2026-27\.yaml<\/option><option value="england-2026-28\.yaml">england-2026-28\.yaml<\/option><option value="scotland-2026-27\.yaml">scotland-2026-27\.yaml<\/option><\/select>/);
+    const check = async (shipped: string) => {
+      const form = new FormData();
+      form.set('csrf', await client.csrf('/admin/schools/gamma/terms'));
+      form.set('kind', 'shipped');
+      form.set('shipped', shipped);
+      return client.post('/admin/schools/gamma/terms/check', form);
+    };
+    const missing = await check('../../package.json');
+    expect(missing.status).toBe(400);
+    expect(await missing.text()).toMatch(/<tr><th scope="row"><code>shipped<\/code><\/th><td>should be one of the term-date files shipped with Trellis \(england-2026-27\.yaml, england-2026-28\.yaml, scotland-2026-27\.yaml\)<\/td><\/tr>/);
+
+    const checked = await check('scotland-2026-27.yaml');
+    expect(checked.status).toBe(200);
+    const text = await checked.text();
+    expect(text).toMatch(/config\/terms\/scotland-2026-27\.yaml: \d+ school days in 2026\/27 \(now 193\)\. Nothing has changed yet\./);
+    const gamma = await db.prisma.school.findUniqueOrThrow({ where: { slug: 'gamma' } });
+    expect((gamma.termDates as { region: string }).region).toBe('england-and-wales');
+
+    const confirm = new URLSearchParams({ csrf: /name="csrf" value="([^"]+)"/.exec(text)![1]!, shipped: /name="shipped" value="([^"]+)"/.exec(text)![1]! });
+    const applied = await client.post('/admin/schools/gamma/terms/apply', confirm);
+    expect(applied.status).toBe(200);
+    expect(await applied.text()).toMatch(/The school's term dates are now those of config\/terms\/scotland-2026-27\.yaml\./);
+    const after = await db.prisma.school.findUniqueOrThrow({ where: { slug: 'gamma' } });
+    expect((after.termDates as { region: string }).region).toBe('scotland');
+    const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'school.updated', schoolId: gamma.id }, orderBy: { at: 'desc' } });
+    expect(audit.details).toMatchObject({ by: 'it@north.example', change: 'term dates', file: 'config/terms/scotland-2026-27.yaml' });
+  });
+
   it('term dates show the year as the school calendar counts it: school days per month, half terms and holidays', async () => {
     const client = new ConsoleClient(world.url);
     await client.signedIn(world.provider, ALPHA_ADMIN);

@@ -19,7 +19,7 @@ import { calendarOf, type School } from '../schools/school.ts';
 import { setSchool } from '../schools/set-school.ts';
 import { type Clock, currentAcademicYear } from '../time/clock.ts';
 import { type AdminSchoolRef, administers } from './admin-access.ts';
-import type { AdminAudit, AdminDirectory } from './admin-ports.ts';
+import type { AdminAudit, AdminDirectory, ShippedTermDates } from './admin-ports.ts';
 
 /** The school is not one this administrator may see (or does not exist: the two are not told apart). */
 export class NotAdministeredError extends Error {}
@@ -33,6 +33,7 @@ export interface AdminConsoleDeps {
   outbox: Pick<DigestOutbox, 'list' | 'resend'>;
   accessRequests: Pick<AccessRequestStore, 'pending'>;
   audit: AdminAudit;
+  shippedTermDates: ShippedTermDates;
   clock: Clock;
 }
 
@@ -75,6 +76,9 @@ export type PolicyCheck =
 
 /** Uploaded term dates checked: every problem at its field, or the year as they would make it. */
 export type TermDatesCheck = { ok: false; problems: Problem[] } | { ok: true; termDates: TermDates; academicYear: number; months: CalendarMonth[]; schoolDaysNow: number; schoolDaysAfter: number };
+
+/** Term dates an administrator gives: a file they upload, or one of the files shipped with Trellis by name. */
+export type TermDatesSource = { text: string; fileName: string } | { shipped: string };
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; problem: string };
 
@@ -226,24 +230,25 @@ export class AdminConsole {
     return { school: ref, result: { ok: true, value: { source: check.source, obligations: saved.obligations } } };
   }
 
-  /** The academic year's days as the school's calendar counts them (this year when none is asked for). */
-  async calendar(email: string, slug: string, academicYear?: number): Promise<{ school: AdminSchoolRef; academicYear: number; months: CalendarMonth[] }> {
+  /** The academic year's days as the school's calendar counts them (this year when none is asked for), and the term-date files shipped to pick from. */
+  async calendar(email: string, slug: string, academicYear?: number): Promise<{ school: AdminSchoolRef; academicYear: number; months: CalendarMonth[]; shipped: string[] }> {
     const { ref, school } = await this.#school(email, slug);
     const year = academicYear ?? currentAcademicYear(this.#deps.clock);
-    return { school: ref, academicYear: year, months: yearCalendar(calendarOf(school), year) };
+    return { school: ref, academicYear: year, months: yearCalendar(calendarOf(school), year), shipped: await this.#deps.shippedTermDates.names() };
   }
 
-  /** The first step of new term dates: checked, and this academic year shown as they would make it; nothing written. */
-  async checkTermDates(email: string, slug: string, text: string, fileName: string): Promise<{ school: AdminSchoolRef; check: TermDatesCheck }> {
+  /** The first step of new term dates (uploaded or shipped): checked, and this academic year shown as they would make it; nothing written. */
+  async checkTermDates(email: string, slug: string, source: TermDatesSource): Promise<{ school: AdminSchoolRef; check: TermDatesCheck }> {
     const { ref, school } = await this.#school(email, slug);
-    return { school: ref, check: this.#checkTermDates(school, text, fileName) };
+    return { school: ref, check: await this.#checkTermDates(school, source) };
   }
 
-  /** The second step: the same file checked again and saved, everyone's obligations recomputed (a deadline may move), and audited. */
-  async applyTermDates(email: string, slug: string, text: string, fileName: string): Promise<{ school: AdminSchoolRef; result: Outcome<ObligationChanges> }> {
+  /** The second step: the same file checked again and saved, everyone's obligations recomputed (a deadline may move), and audited with the file it came from. */
+  async applyTermDates(email: string, slug: string, source: TermDatesSource): Promise<{ school: AdminSchoolRef; result: Outcome<ObligationChanges> }> {
     const { ref, school } = await this.#school(email, slug);
-    const check = this.#checkTermDates(school, text, fileName);
-    if (!check.ok) return { school: ref, result: { ok: false, problem: `${fileName} has ${check.problems.length} problem(s); nothing was changed.` } };
+    const check = await this.#checkTermDates(school, source);
+    const file = termDatesFileName(source);
+    if (!check.ok) return { school: ref, result: { ok: false, problem: `${file} has ${check.problems.length} problem(s); nothing was changed.` } };
     const saved = await setSchool(this.#deps, {
       slug: school.slug,
       name: school.name,
@@ -251,13 +256,21 @@ export class AdminConsole {
       policy: school.policy,
       policySource: school.policySource,
       termDates: check.termDates,
-      audit: { by: email, details: { change: 'term dates', file: fileName } },
+      audit: { by: email, details: { change: 'term dates', file } },
     });
     return { school: ref, result: { ok: true, value: saved.obligations } };
   }
 
-  #checkTermDates(school: School, text: string, fileName: string): TermDatesCheck {
-    const parsed = parseTermDates(text, fileName);
+  async #checkTermDates(school: School, source: TermDatesSource): Promise<TermDatesCheck> {
+    let text: string;
+    if ('shipped' in source) {
+      const shipped = await this.#deps.shippedTermDates.read(source.shipped);
+      if (shipped === undefined) return { ok: false, problems: [{ path: 'shipped', message: `should be one of the term-date files shipped with Trellis (${(await this.#deps.shippedTermDates.names()).join(', ')})` }] };
+      text = shipped;
+    } else {
+      text = source.text;
+    }
+    const parsed = parseTermDates(text, termDatesFileName(source));
     if (!parsed.ok) return parsed;
     const year = currentAcademicYear(this.#deps.clock);
     const count = (months: readonly CalendarMonth[]) => months.reduce((sum, month) => sum + month.schoolDays, 0);
@@ -291,6 +304,11 @@ function checkChoice(choice: PolicyChoice, school: School): PolicyCheck {
   const preset = presetOf(policy, source);
   const base = preset === undefined ? undefined : getPreset(preset);
   return { ok: true, policy, source, preset, fromPreset: base === undefined ? [] : policyDiff(base, kept), fromCurrent: policyDiff(school.policy, kept) };
+}
+
+/** How term dates are named to the administrator and in the audit trail: a shipped file by its place in Trellis. */
+export function termDatesFileName(source: TermDatesSource): string {
+  return 'shipped' in source ? `config/terms/${source.shipped}` : source.fileName;
 }
 
 function readMapping(text: string): Outcome<ColumnMapping | undefined> {

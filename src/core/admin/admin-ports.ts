@@ -22,3 +22,11 @@ export interface AdminAuditEntry {
 export interface AdminAudit {
   record(entry: AdminAuditEntry): Promise<void>;
 }
+
+/** The term-date files shipped with Trellis (`config/terms`), which an administrator may pick instead of uploading one. */
+export interface ShippedTermDates {
+  /** The files' names, e.g. `england-2026-28.yaml`, in order. */
+  names(): Promise<string[]>;
+  /** A file's text, or undefined when no shipped file has that name. */
+  read(name: string): Promise<string | undefined>;
+}
