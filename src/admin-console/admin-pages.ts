@@ -1,4 +1,5 @@
 import type { AdminSchoolRef } from '../core/admin/admin-access.ts';
+import type { AdminSessionRecord } from '../core/admin/admin-ports.ts';
 import type { PolicyCheck, PolicyView, SchoolOverview, TermDatesCheck, WaitingAccessRequest } from '../core/admin/admin-console.ts';
 import type { PolicyChange } from '../core/policy/policy-diff.ts';
 import type { ObligationChanges } from '../core/ports.ts';
@@ -87,7 +88,7 @@ export function page(options: { title: string; viewer?: Viewer | undefined; scho
   const who =
     viewer === undefined
       ? ''
-      : html`<p>Signed in as ${viewer.email} · <a href="/admin">Your schools</a></p><form method="post" action="/admin/sign-out">${csrfField(viewer)}<button type="submit" class="secondary">Sign out</button></form>`;
+      : html`<p>Signed in as ${viewer.email} · <a href="/admin">Your schools</a> · <a href="/admin/sessions">Your sessions</a></p><form method="post" action="/admin/sign-out">${csrfField(viewer)}<button type="submit" class="secondary">Sign out</button></form>`;
   return `<!doctype html>${html`<html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}${school === undefined ? '' : ` — ${school.name}`} — Trellis admin</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/admin/admin.css"></head><body><a class="skip" href="#main">Skip to main content</a><header><p class="brand">Trellis admin${school === undefined ? '' : ` · ${school.name}`}</p>${who}</header>${nav}<main id="main" tabindex="-1"><h1>${title}</h1>${body}</main></body></html>`}`;
 }
 
@@ -110,6 +111,27 @@ export function schoolsPage(viewer: Viewer, schools: readonly AdminSchoolRef[]):
     title: 'Your schools',
     viewer,
     body: html`<ul>${schools.map((school) => html`<li><a href="${schoolPath(school)}">${school.name}</a>${school.trustName === undefined ? '' : ` (${school.trustName})`}</li>`)}</ul>`,
+  });
+}
+
+/** When, in London time, to the minute: for the sessions page. */
+const londonMinute = (at: Date) => at.toLocaleString('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+/** The administrator's live sessions (this one marked), each other one with a button that ends it. */
+export function sessionsPage(viewer: Viewer, currentId: string, sessions: readonly AdminSessionRecord[], status?: string): string {
+  return page({
+    title: 'Your sessions',
+    viewer,
+    body: html`${status === undefined ? '' : html`<p class="status" role="status">${status}</p>`}<p>Where you are signed in to the Trellis admin console. End a session you do not recognise, or one on a computer you no longer use: that browser is signed out at once.</p>
+<table><caption>Signed-in sessions of ${viewer.email}</caption><thead><tr><th scope="col">Signed in</th><th scope="col">Until</th><th scope="col">Browser</th><th scope="col">End it</th></tr></thead>
+<tbody>${sessions.map(
+      (s) =>
+        html`<tr><td>${londonMinute(s.createdAt)}</td><td>${londonMinute(s.expiresAt)}</td><td>${s.userAgent ?? 'not known'}</td><td>${
+          s.id === currentId
+            ? html`This session (use Sign out)`
+            : html`<form method="post" action="/admin/sessions">${csrfField(viewer)}<input type="hidden" name="id" value="${s.id}"><button type="submit" class="secondary" aria-label="End the session signed in ${londonMinute(s.createdAt)}">End this session</button></form>`
+        }</td></tr>`,
+    )}</tbody></table>`,
   });
 }
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Route } from '../channels/channel.ts';
 import type { AdminConsoleConfig } from '../config/load-config.ts';
+import type { AdminSessions, AttemptLimiter } from '../core/admin/admin-ports.ts';
 import { verifiedEmailOf } from '../core/admin/admin-access.ts';
 import { type AdminConsole, NotAdministeredError, type PolicyChoice, type TermDatesSource, termDatesFileName } from '../core/admin/admin-console.ts';
 import type { Clock } from '../core/time/clock.ts';
@@ -21,6 +22,7 @@ import {
   rosterUploadPage,
   STYLESHEET,
   schoolsPage,
+  sessionsPage,
   signInPage,
   termDatesAppliedPage,
   termDatesCheckPage,
@@ -50,9 +52,17 @@ const SECURITY_HEADERS = {
 export interface AdminRoutesOptions {
   console: AdminConsole;
   config: AdminConsoleConfig | undefined;
+  /** The live sessions the signed cookies name. */
+  sessions: AdminSessions;
+  /** Sign-in starts and callbacks per client address (SIGN_IN_LIMIT a window). */
+  limiter: AttemptLimiter;
   clock: Clock;
   log: Logger;
 }
+
+/** Sign-in starts, and callbacks, each allowed per client address in a window: far above a person signing in, far below a script guessing. */
+export const SIGN_IN_LIMIT = 20;
+export const SIGN_IN_WINDOW_SECONDS = 10 * 60;
 
 /**
  * The admin console at `/admin`: server-rendered pages and plain forms (no script), signed in
@@ -81,9 +91,13 @@ class AdminHandler {
   readonly #cookies: CookieSigner;
   readonly #oidc: OidcSignIn;
   readonly #origin: string;
+  readonly #sessions: AdminSessions;
+  readonly #limiter: AttemptLimiter;
 
   constructor(options: AdminRoutesOptions, config: AdminConsoleConfig) {
     this.#console = options.console;
+    this.#sessions = options.sessions;
+    this.#limiter = options.limiter;
     this.#config = config;
     this.#clock = options.clock;
     this.#log = options.log;
@@ -102,9 +116,17 @@ class AdminHandler {
     const path = url.pathname.replace(/\/+$/, '') || '/admin';
     const method = request.method ?? 'GET';
     if (method === 'GET' && path === '/admin/admin.css') return send(response, 200, STYLESHEET, 'text/css; charset=utf-8');
-    if (method === 'GET' && path === '/admin/sign-in') return this.#beginSignIn(response);
-    if (method === 'GET' && path === '/admin/callback') return this.#finishSignIn(request, response, url);
-    const session = this.#cookies.read(request, SESSION_COOKIE, this.#now(), isSession);
+    if (method === 'GET' && (path === '/admin/sign-in' || path === '/admin/callback')) {
+      const step = path === '/admin/sign-in' ? 'sign-in' : 'callback';
+      const outcome = await this.#limiter.attempt(`${step}:${clientAddress(request, this.#config.trustedProxies)}`, this.#clock.now());
+      if (!outcome.allowed) {
+        this.#log.warn('admin console: sign-in rate limit reached', { step });
+        response.setHeader('retry-after', String(outcome.retryAfterSeconds));
+        return sendPage(response, 429, messagePage('Too many sign-in attempts', `There have been too many sign-in attempts from your network. Wait ${Math.ceil(outcome.retryAfterSeconds / 60)} minute(s), then try again.`));
+      }
+      return step === 'sign-in' ? this.#beginSignIn(response) : this.#finishSignIn(request, response, url);
+    }
+    const session = await this.#liveSession(request, response);
     if (method === 'POST') {
       const refused = this.#crossSite(request);
       if (refused !== undefined || session === undefined) return sendPage(response, 403, messagePage('Not allowed', refused ?? 'You are not signed in (or your session has ended): sign in again, then repeat what you were doing.'));
@@ -126,8 +148,24 @@ class AdminHandler {
     if (method === 'POST' && path === '/admin/sign-out') {
       const form = await this.#form(request, response, session, FORM_LIMIT);
       if (form === undefined) return;
+      await this.#sessions.end(session.id, session.email, this.#clock.now());
       response.setHeader('set-cookie', this.#cookies.clear(SESSION_COOKIE));
       return redirect(response, '/admin?signed-out');
+    }
+    if (path === '/admin/sessions' && (method === 'GET' || method === 'POST')) {
+      let status: string | undefined;
+      if (method === 'POST') {
+        const form = await this.#form(request, response, session, FORM_LIMIT);
+        if (form === undefined) return;
+        const id = String(form.get('id') ?? '');
+        if (id === session.id) {
+          await this.#sessions.end(session.id, session.email, this.#clock.now());
+          response.setHeader('set-cookie', this.#cookies.clear(SESSION_COOKIE));
+          return redirect(response, '/admin?signed-out');
+        }
+        status = (await this.#sessions.end(id, session.email, this.#clock.now())) ? 'That session has ended: the browser it was in is signed out.' : 'That session had already ended.';
+      }
+      return sendPage(response, 200, sessionsPage(viewer, session.id, await this.#sessions.liveFor(session.email, this.#clock.now()), status));
     }
     if (method === 'GET' && path === '/admin') {
       const schools = await this.#console.schoolsFor(session.email);
@@ -294,9 +332,20 @@ class AdminHandler {
       return sendPage(response, 403, notAdministrator(email));
     }
     const session: AdminSession = { email, expires: this.#now() + SESSION_SECONDS, id: newSessionId() };
+    const agent = request.headers['user-agent'];
+    await this.#sessions.start({ id: session.id, email, createdAt: this.#clock.now(), expiresAt: new Date(session.expires * 1000), userAgent: agent === undefined ? undefined : agent.slice(0, 200) });
     response.setHeader('set-cookie', [clearPending, this.#cookies.cookie(SESSION_COOKIE, session, this.#now())]);
     this.#log.info('admin console: signed in', { schools: schools.length });
     return redirect(response, '/admin');
+  }
+
+  /** The session the signed cookie names, while it is live in `admin_sessions` (signing out or a removed grant ends it); a dead one's cookie is cleared. */
+  async #liveSession(request: IncomingMessage, response: ServerResponse): Promise<AdminSession | undefined> {
+    const session = this.#cookies.read(request, SESSION_COOKIE, this.#now(), isSession);
+    if (session === undefined) return undefined;
+    if ((await this.#sessions.live(session.id, this.#clock.now())) !== undefined) return session;
+    response.setHeader('set-cookie', this.#cookies.clear(SESSION_COOKIE));
+    return undefined;
   }
 
   /** Why a POST is refused as cross-site, or undefined: its Origin (when sent) must be the console's own. */
@@ -350,6 +399,18 @@ async function termDatesSourceOf(form: FormData): Promise<{ source: TermDatesSou
   if (!(file instanceof File) || file.size === 0) return undefined;
   const bytes = Buffer.from(await file.arrayBuffer());
   return { source: { text: bytes.toString('utf8'), fileName: file.name }, carry: { name: file.name, base64: bytes.toString('base64') } };
+}
+
+/**
+ * The client's address for rate limiting: the connection's, or with `trustedProxies` proxies in
+ * front (each appending to X-Forwarded-For), the address the outermost trusted one saw.
+ */
+export function clientAddress(request: IncomingMessage, trustedProxies: number): string {
+  const own = request.socket.remoteAddress ?? 'unknown';
+  if (trustedProxies === 0) return own;
+  const header = request.headers['x-forwarded-for'];
+  const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((hop) => hop.trim()).filter((hop) => hop !== '');
+  return hops[hops.length - trustedProxies] ?? hops[0] ?? own;
 }
 
 function notAdministrator(email: string, viewer?: Viewer): string {

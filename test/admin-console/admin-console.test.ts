@@ -3,8 +3,9 @@ import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { policyToYaml } from '../../src/core/policy/load-policy.ts';
 import { PRESET_INPUTS } from '../../src/core/policy/presets/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminRoutes, NOT_CONFIGURED } from '../../src/admin-console/admin-routes.ts';
+import { adminRoutes, NOT_CONFIGURED, SIGN_IN_LIMIT } from '../../src/admin-console/admin-routes.ts';
 import type { AdminConsole } from '../../src/core/admin/admin-console.ts';
+import type { AdminSessions, AttemptLimiter } from '../../src/core/admin/admin-ports.ts';
 import { keyNotifications } from '../../src/core/notifications/notification-queue.ts';
 import { say } from '../../src/core/conversations/engine/outgoing-message.ts';
 import { fixedClock } from '../../src/core/time/clock.ts';
@@ -44,7 +45,7 @@ afterAll(async () => {
 
 describe('signing in to the admin console', () => {
   it('without its OpenID Connect settings, /admin answers with one sentence saying it is not configured', async () => {
-    const server = await startHttpServer({ host: '127.0.0.1', port: 0, routes: adminRoutes({ console: {} as AdminConsole, config: undefined, clock: fixedClock(NOW), log: silentLogger }), healthy: async () => true });
+    const server = await startHttpServer({ host: '127.0.0.1', port: 0, routes: adminRoutes({ console: {} as AdminConsole, config: undefined, sessions: {} as AdminSessions, limiter: {} as AttemptLimiter, clock: fixedClock(NOW), log: silentLogger }), healthy: async () => true });
     try {
       for (const path of ['/admin', '/admin/sign-in', '/admin/schools/alpha']) {
         const response = await fetch(`${server.url}${path}`);
@@ -82,10 +83,18 @@ describe('signing in to the admin console', () => {
     expect(session).toMatch(/; Path=\/admin; Max-Age=28800; HttpOnly; SameSite=Lax$/);
 
     await client.signedIn(world.provider, ALPHA_ADMIN);
+    const copied = client.cookie('trellis_admin')!;
     const out = await client.post('/admin/sign-out', new URLSearchParams({ csrf: await client.csrf('/admin') }));
     expect(out.status).toBe(303);
     expect(client.hasSession()).toBe(false);
     expect(await (await client.get('/admin/schools/alpha')).status).toBe(303);
+    // The session is ended on the server: a copy of the cookie taken before signing out no longer works.
+    const thief = new ConsoleClient(world.url);
+    thief.setCookie('trellis_admin', copied);
+    const stolen = await thief.get('/admin/schools/alpha');
+    expect(stolen.status).toBe(303);
+    expect(stolen.headers.get('location')).toBe('/admin');
+    expect(thief.hasSession()).toBe(false);
   });
 
   it('a forged state is refused and no session is made', async () => {
@@ -166,8 +175,53 @@ describe('who sees which school', () => {
     await client.signedIn(world.provider, { sub: 'temp', email: 'temp@alpha.example' });
     expect((await client.get('/admin/schools/alpha/reach')).status).toBe(200);
     expect((await cli('admins', 'remove', 'temp@alpha.example', '--school', 'alpha')).code).toBe(0);
-    expect((await client.get('/admin/schools/alpha/reach')).status).toBe(404);
-    expect((await client.get('/admin')).status).toBe(403);
+    // The removal ended their session at once: the next page asks them to sign in.
+    const next = await client.get('/admin/schools/alpha/reach');
+    expect(next.status).toBe(303);
+    expect(next.headers.get('location')).toBe('/admin');
+    expect(await (await client.get('/admin')).text()).toMatch(/<h1>Sign in<\/h1>/);
+    expect(await db.prisma.adminSession.count({ where: { email: 'temp@alpha.example', endedAt: null } })).toBe(0);
+  });
+
+  it('an administrator sees their own sessions and ends another of them at once; another person\'s session cannot be ended from theirs', async () => {
+    const office = new ConsoleClient(world.url);
+    const laptop = new ConsoleClient(world.url);
+    const other = new ConsoleClient(world.url);
+    await office.signedIn(world.provider, { ...BETA_ADMIN, sub: 'beta-office' });
+    await laptop.signedIn(world.provider, BETA_ADMIN);
+    await other.signedIn(world.provider, TRUST_ADMIN);
+    const page = await (await office.get('/admin/sessions')).text();
+    expect(page).toMatch(/<h1>Your sessions<\/h1>/);
+    expect(page).toContain('This session (use Sign out)');
+    const ids = [...page.matchAll(/name="id" value="([^"]+)"/g)].map((m) => m[1]!);
+    expect(ids.length).toBeGreaterThanOrEqual(1);
+    const otherSession = (await db.prisma.adminSession.findFirstOrThrow({ where: { email: 'it@north.example', endedAt: null }, orderBy: { createdAt: 'desc' } })).id;
+    expect(ids).not.toContain(otherSession);
+
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page)![1]!;
+    const foreign = await office.post('/admin/sessions', new URLSearchParams({ csrf, id: otherSession }));
+    expect(await foreign.text()).toContain('That session had already ended.');
+    expect((await other.get('/admin/schools/alpha')).status).toBe(200);
+
+    for (const id of ids) expect((await office.post('/admin/sessions', new URLSearchParams({ csrf, id }))).status).toBe(200);
+    const ended = await laptop.get('/admin/schools/beta');
+    expect(ended.status).toBe(303);
+    expect((await office.get('/admin/schools/beta')).status).toBe(200);
+  });
+
+  it('sign-in starts and callbacks are limited per client address (a plain 429 page with Retry-After), counted apart for each address', async () => {
+    const noisy = new ConsoleClient(world.url);
+    for (let i = 0; i < SIGN_IN_LIMIT; i++) expect((await noisy.get('/admin/sign-in')).status).toBe(303);
+    const refused = await noisy.get('/admin/sign-in');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    const text = await refused.text();
+    expect(text).toMatch(/<h1>Too many sign-in attempts<\/h1>/);
+    expect(text).not.toMatch(/at .*\.(ts|js)/);
+    for (let i = 0; i < SIGN_IN_LIMIT; i++) expect((await noisy.get('/admin/callback?code=x&state=y')).status).toBe(400);
+    expect((await noisy.get('/admin/callback?code=x&state=y')).status).toBe(429);
+    // Someone else (another address) still signs in.
+    await new ConsoleClient(world.url).signedIn(world.provider, ALPHA_ADMIN);
   });
 
   it('a trust administrator sees every school of the trust and none of another trust', async () => {
