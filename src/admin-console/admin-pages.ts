@@ -1,6 +1,8 @@
 import type { AdminSchoolRef } from '../core/admin/admin-access.ts';
 import type { AdminSessionRecord } from '../core/admin/admin-ports.ts';
-import type { PolicyCheck, PolicyView, SchoolOverview, TermDatesCheck, WaitingAccessRequest } from '../core/admin/admin-console.ts';
+import type { GivenMapping, PolicyCheck, PolicyView, RosterColumns, SchoolOverview, TermDatesCheck, WaitingAccessRequest } from '../core/admin/admin-console.ts';
+import { ROSTER_FIELDS, type RosterField } from '../core/roster/column-mapping.ts';
+import { REQUIRED_COLUMNS } from '../core/roster/roster-columns.ts';
 import type { PolicyChange } from '../core/policy/policy-diff.ts';
 import type { ObligationChanges } from '../core/ports.ts';
 import type { Problem } from '../core/validation/problems.ts';
@@ -192,25 +194,79 @@ export function accessRequestsPage(viewer: Viewer, school: AdminSchoolRef, waiti
   return page({ title: 'Access requests', viewer, school, current: '/access-requests', body });
 }
 
-export function rosterUploadPage(viewer: Viewer, school: AdminSchoolRef, problem?: string, mapping = ''): string {
+export function rosterUploadPage(viewer: Viewer, school: AdminSchoolRef, problem?: string): string {
   const error = problem === undefined ? '' : html`<p class="problem" role="alert" id="file-problem">${problem}</p>`;
   return page({
     title: 'Roster',
     viewer,
     school,
     current: '/roster',
-    body: html`${error}<p>Upload the staff list as CSV or as an Excel workbook (.xlsx). Nothing changes yet: you will see what each line would do, then apply it.</p>
+    body: html`${error}<p>Upload the staff list as CSV or as an Excel workbook (.xlsx). Nothing changes yet: you will see what each line would do, then apply it. When the file's columns are not Trellis's own (a staff export from your MIS), you choose which column is which after uploading; the choice is remembered for the next file of the same shape.</p>
 <form method="post" action="${schoolPath(school, '/roster/preview')}" enctype="multipart/form-data">${csrfField(viewer)}
 <label for="roster-file">Roster file (CSV or .xlsx)</label><input type="file" id="roster-file" name="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required${problem === undefined ? '' : new Html(' aria-invalid="true" aria-describedby="file-problem"')}>
-<label for="mapping">Column mapping (optional)</label><p class="hint" id="mapping-hint">When the file's columns are not Trellis's own, say which is which, e.g. <code>email=Work Email,full_name=Forename+Surname,role=Job</code>. The last mapping used is remembered.</p>
-<input type="text" id="mapping" name="mapping" value="${mapping}" aria-describedby="mapping-hint">
 <p><button type="submit">Check the file</button></p></form>`,
+  });
+}
+
+/** What a roster preview carries to its next step: the file itself, and the mapping that was given with it (none: the remembered one or the file's own headers). */
+export interface RosterCarry {
+  name: string;
+  base64: string;
+  given: GivenMapping;
+}
+
+/** Trellis's roster fields as the column picker names them. */
+const FIELD_LABELS: Record<RosterField, string> = {
+  email: 'E-mail address',
+  full_name: 'Full name',
+  role: 'Role',
+  line_manager_email: "Line manager's e-mail address",
+  department: 'Department',
+  coach_email: "Coach's e-mail address",
+  start_date: 'Start date',
+  contract: 'Contract',
+  contract_end: 'Contract end date',
+  flags: 'Flags',
+  fte: 'FTE (full-time equivalent)',
+};
+const REQUIRED = new Set<string>(REQUIRED_COLUMNS);
+
+function givenFields(given: GivenMapping): Html {
+  if (given === undefined) return html``;
+  if ('text' in given) return html`<input type="hidden" name="mapping" value="${given.text}">`;
+  return html`${ROSTER_FIELDS.flatMap((field) => (given.columns[field] ?? []).map((column, at) => html`<input type="hidden" name="column-${field}${at === 0 ? '' : '-2'}" value="${column}">`))}`;
+}
+
+function columnSelect(id: string, label: string, hint: string | undefined, header: readonly string[], chosen: string | undefined): Html {
+  return html`<label for="${id}">${label}</label>${hint === undefined ? '' : html`<p class="hint" id="${id}-hint">${hint}</p>`}<select id="${id}" name="${id}"${hint === undefined ? '' : new Html(` aria-describedby="${id}-hint"`)}><option value="">Not in the file</option>${header.map((column) => html`<option value="${column}"${column === chosen ? new Html(' selected') : ''}>${column}</option>`)}</select>`;
+}
+
+/** The column picker: the file's header row, and per Trellis field a select of its columns; posts the file back to the preview. */
+function columnPicker(viewer: Viewer, school: AdminSchoolRef, carry: RosterCarry, columns: RosterColumns, button: string): Html {
+  return html`<p>The file's first row names ${columns.header.length} column(s): ${columns.header.map((column, at) => html`${at === 0 ? '' : ', '}<strong>${column}</strong>`)}.</p>
+<form method="post" action="${schoolPath(school, '/roster/preview')}">${csrfField(viewer)}<input type="hidden" name="file" value="${carry.base64}"><input type="hidden" name="name" value="${carry.name}">
+<fieldset><legend>Which column holds each of Trellis's fields</legend>
+${ROSTER_FIELDS.map((field) => html`${columnSelect(`column-${field}`, `${FIELD_LABELS[field]}${REQUIRED.has(field) ? ' (required)' : ''}`, field === 'full_name' ? 'Where the name is in two columns, choose the first here and the second below: they are joined with a space.' : undefined, columns.header, columns.chosen[field]?.[0])}${field === 'full_name' ? columnSelect('column-full_name-2', 'Full name, second part (optional, such as the surname)', undefined, columns.header, columns.chosen.full_name?.[1]) : ''}`)}
+</fieldset>
+<p><button type="submit">${button}</button></p></form>`;
+}
+
+/** The file could be read but not with these columns: the problem, and the picker to say which is which. */
+export function rosterColumnsPage(viewer: Viewer, school: AdminSchoolRef, carry: RosterCarry, columns: RosterColumns, problem: string): string {
+  return page({
+    title: "Roster: choose the file's columns",
+    viewer,
+    school,
+    current: '/roster',
+    body: html`<p class="problem" role="alert">${problem} Nothing was loaded.</p>
+${columnPicker(viewer, school, carry, columns, 'Check the file with these columns')}
+<p><a href="${schoolPath(school, '/roster')}">Choose another file</a></p>`,
   });
 }
 
 const OUTCOME = { new: 'Added as new', 'on-roster': 'Already on the roster (its details are taken from this line)', problem: 'Not loaded' } as const;
 
-export function rosterPreviewPage(viewer: Viewer, school: AdminSchoolRef, preview: RosterPreview & { ok: true }, file: { name: string; base64: string }, mapping: string): string {
+export function rosterPreviewPage(viewer: Viewer, school: AdminSchoolRef, preview: RosterPreview & { ok: true }, file: RosterCarry, columns: RosterColumns): string {
   const t = preview.totals;
   const unit = preview.unit === 'row' ? 'Row' : 'Line';
   return page({
@@ -224,7 +280,7 @@ export function rosterPreviewPage(viewer: Viewer, school: AdminSchoolRef, previe
 <h2>Not in this file</h2>${preview.notInFile.length === 0 ? html`<p>Everyone on the roster is in the file.</p>` : html`<p>${preview.notInFile.length} ${preview.notInFile.length === 1 ? 'person on the roster is' : 'people on the roster are'} not in the file:</p><ul>${preview.notInFile.map((p) => html`<li>${p.fullName} (${p.email})</li>`)}</ul>`}
 <h2>Warnings</h2>${preview.reviewLoad.length === 0 ? html`<p>None.</p>` : html`<ul>${preview.reviewLoad.map((w) => html`<li>${describeReviewLoadWarning(w, 'would review')}</li>`)}</ul>`}
 <form method="post" action="${schoolPath(school, '/roster/apply')}">${csrfField(viewer)}
-<input type="hidden" name="file" value="${file.base64}"><input type="hidden" name="name" value="${file.name}"><input type="hidden" name="mapping" value="${mapping}">
+<input type="hidden" name="file" value="${file.base64}"><input type="hidden" name="name" value="${file.name}">${givenFields(file.given)}
 ${
   preview.notInFile.length === 0
     ? html`<input type="hidden" name="leavers" value="list">`
@@ -232,7 +288,9 @@ ${
 <div><input type="radio" id="leavers-list" name="leavers" value="list" checked><label for="leavers-list" class="inline">Keep them on the roster</label></div>
 <div><input type="radio" id="leavers-mark" name="leavers" value="mark"><label for="leavers-mark" class="inline">Mark them as leavers from today (their records are kept)</label></div></fieldset>`
 }
-<p><button type="submit">Apply this roster</button> <a href="${schoolPath(school, '/roster')}">Choose another file</a></p></form>`,
+<p><button type="submit">Apply this roster</button> <a href="${schoolPath(school, '/roster')}">Choose another file</a></p></form>
+<h2>Columns</h2>${preview.mapping === undefined ? html`<p>The file was read by its own column names, which are Trellis's.</p>` : html`<p>The file was read with ${preview.mapping.used === 'given' ? 'the columns chosen' : "the columns remembered for this school from its last import"}.</p>`}
+${columnPicker(viewer, school, file, columns, 'Check the file again with these columns')}`,
   });
 }
 

@@ -3,7 +3,8 @@ import type { Route } from '../channels/channel.ts';
 import type { AdminConsoleConfig } from '../config/load-config.ts';
 import type { AdminSessions, AttemptLimiter } from '../core/admin/admin-ports.ts';
 import { verifiedEmailOf } from '../core/admin/admin-access.ts';
-import { type AdminConsole, NotAdministeredError, type PolicyChoice, type TermDatesSource, termDatesFileName } from '../core/admin/admin-console.ts';
+import { type AdminConsole, type GivenMapping, NotAdministeredError, type PolicyChoice, type TermDatesSource, termDatesFileName } from '../core/admin/admin-console.ts';
+import { ROSTER_FIELDS, type RosterField } from '../core/roster/column-mapping.ts';
 import type { Clock } from '../core/time/clock.ts';
 import { addLogContext, type Logger } from '../logging/logger.ts';
 import { readBody } from '../server/read-body.ts';
@@ -18,6 +19,7 @@ import {
   reachPage,
   reminderWindowPage,
   rosterAppliedPage,
+  rosterColumnsPage,
   rosterPreviewPage,
   rosterUploadPage,
   STYLESHEET,
@@ -231,20 +233,23 @@ class AdminHandler {
           return sendPage(response, outcome.ok ? 200 : 400, reminderWindowPage(viewer, school, window, outcome.ok ? { saved: true } : { problem: outcome.problem, typed }));
         }
         case '/roster/preview': {
-          const file = form.get('file');
-          const mapping = String(form.get('mapping') ?? '');
-          if (!(file instanceof File) || file.size === 0) {
+          const given = givenMappingOf(form);
+          const upload = await rosterFileOf(form);
+          if (upload === undefined) {
             const school = await this.#console.school(email, slug);
-            return sendPage(response, 400, rosterUploadPage(viewer, school, 'Choose a roster file (CSV or .xlsx) to upload.', mapping));
+            return sendPage(response, 400, rosterUploadPage(viewer, school, 'Choose a roster file (CSV or .xlsx) to upload.'));
           }
-          const bytes = new Uint8Array(await file.arrayBuffer());
-          if (bytes.length > ROSTER_LIMIT) {
+          if (upload.bytes.length > ROSTER_LIMIT) {
             const school = await this.#console.school(email, slug);
-            return sendPage(response, 413, rosterUploadPage(viewer, school, 'The file is larger than 5 MB: a staff list is far smaller. Check it is the right file.', mapping));
+            return sendPage(response, 413, rosterUploadPage(viewer, school, 'The file is larger than 5 MB: a staff list is far smaller. Check it is the right file.'));
           }
-          const { school, preview } = await this.#console.previewRoster(email, slug, bytes, mapping);
-          if (!preview.ok) return sendPage(response, 400, rosterUploadPage(viewer, school, `${file.name}: ${preview.fileProblem} Nothing was loaded.`, mapping));
-          return sendPage(response, 200, rosterPreviewPage(viewer, school, preview, { name: file.name, base64: Buffer.from(bytes).toString('base64') }, mapping));
+          const { school, preview, columns } = await this.#console.previewRoster(email, slug, upload.bytes, given);
+          const carry = { name: upload.name, base64: Buffer.from(upload.bytes).toString('base64'), given };
+          if (!preview.ok) {
+            if (columns === undefined || columns.header.length === 0) return sendPage(response, 400, rosterUploadPage(viewer, school, `${upload.name}: ${preview.fileProblem} Nothing was loaded.`));
+            return sendPage(response, 400, rosterColumnsPage(viewer, school, carry, columns, `${upload.name}: ${preview.fileProblem}`));
+          }
+          return sendPage(response, 200, rosterPreviewPage(viewer, school, preview, carry, columns ?? { header: [], chosen: {} }));
         }
         case '/policy/check': {
           const choice = await policyChoiceOf(form);
@@ -280,10 +285,9 @@ class AdminHandler {
         }
         case '/roster/apply': {
           const bytes = Buffer.from(String(form.get('file') ?? ''), 'base64');
-          const mapping = String(form.get('mapping') ?? '');
           const leavers = form.get('leavers') === 'mark' ? 'mark' : 'list';
-          const { school, result } = await this.#console.applyRoster(email, slug, bytes, mapping, leavers);
-          if (!result.ok) return sendPage(response, 400, rosterUploadPage(viewer, school, `${String(form.get('name') ?? 'The file')}: ${result.fileProblem} Nothing was loaded.`, mapping));
+          const { school, result } = await this.#console.applyRoster(email, slug, bytes, givenMappingOf(form), leavers);
+          if (!result.ok) return sendPage(response, 400, rosterUploadPage(viewer, school, `${String(form.get('name') ?? 'The file')}: ${result.fileProblem} Nothing was loaded.`));
           this.#log.info('admin console: roster applied', { loaded: result.loaded, problems: result.problems.length });
           return sendPage(response, 200, rosterAppliedPage(viewer, school, result));
         }
@@ -389,6 +393,28 @@ async function policyChoiceOf(form: FormData): Promise<{ choice: PolicyChoice; c
   if (!(file instanceof File) || file.size === 0) return undefined;
   const bytes = Buffer.from(await file.arrayBuffer());
   return { choice: { text: bytes.toString('utf8'), fileName: file.name }, carry: { base64: bytes.toString('base64'), name: file.name } };
+}
+
+/** The roster file of a preview: uploaded, or carried (base64, with its name) from the column picker. */
+async function rosterFileOf(form: FormData): Promise<{ name: string; bytes: Uint8Array } | undefined> {
+  const file = form.get('file');
+  if (file instanceof File) return file.size === 0 ? undefined : { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
+  if (typeof file !== 'string' || file === '') return undefined;
+  return { name: String(form.get('name') ?? 'roster'), bytes: new Uint8Array(Buffer.from(file, 'base64')) };
+}
+
+/** The mapping given with a roster form: the column picker's selects (`column-FIELD`, and `column-full_name-2`), else a typed `mapping`, else none. */
+function givenMappingOf(form: FormData): GivenMapping {
+  if ([...form.keys()].some((key) => key.startsWith('column-'))) {
+    const columns: Partial<Record<RosterField, string[]>> = {};
+    for (const field of ROSTER_FIELDS) {
+      const picked = [form.get(`column-${field}`), form.get(`column-${field}-2`)].filter((value): value is string => typeof value === 'string' && value !== '');
+      if (picked.length > 0) columns[field] = picked;
+    }
+    return { columns };
+  }
+  const text = form.get('mapping');
+  return typeof text === 'string' && text.trim() !== '' ? { text } : undefined;
 }
 
 /** The term dates chosen on the term dates page (a shipped file by name, or an upload), and what the confirmation form carries. */

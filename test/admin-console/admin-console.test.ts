@@ -309,6 +309,58 @@ describe('changes made in the console', () => {
     expect(await db.prisma.person.findFirstOrThrow({ where: { email: 'teach@gamma.example' }, include: { lineManager: true } })).toMatchObject({ fullName: 'Tej Teacher', lineManager: { email: 'boss@gamma.example' } });
   });
 
+  it('a file whose columns are not Trellis\'s is shown with its header row and a column picker; the columns chosen preview it, travel to the apply step, and are remembered for the next file of that shape', async () => {
+    const csv = ['Email Address,First Name,Last Name,Post,Line Manager Email', 'pat@gamma.example,Pat,Principal,headteacher,', 'sam@gamma.example,Sam,Smith,teacher,pat@gamma.example'].join('\n');
+    const client = new ConsoleClient(world.url);
+    await client.signedIn(world.provider, TRUST_ADMIN);
+    const upload = new FormData();
+    upload.set('csrf', await client.csrf('/admin/schools/gamma/roster'));
+    upload.set('file', new File([csv], 'mis-staff.csv'));
+    const asked = await client.post('/admin/schools/gamma/roster/preview', upload);
+    expect(asked.status).toBe(400);
+    const picker = await asked.text();
+    expect(picker).toMatch(/<h1>Roster: choose the file&#39;s columns<\/h1>/);
+    expect(picker).toMatch(/The file's first row names 5 column\(s\): <strong>Email Address<\/strong>, <strong>First Name<\/strong>, <strong>Last Name<\/strong>, <strong>Post<\/strong>, <strong>Line Manager Email<\/strong>\./);
+    expect(picker).toMatch(/<label for="column-email">E-mail address \(required\)<\/label><select id="column-email" name="column-email"><option value="">Not in the file<\/option><option value="Email Address">Email Address<\/option>/);
+    expect(picker).toMatch(/<label for="column-full_name-2">Full name, second part/);
+
+    const chosen = new URLSearchParams({
+      csrf: /name="csrf" value="([^"]+)"/.exec(picker)![1]!,
+      file: /name="file" value="([^"]+)"/.exec(picker)![1]!,
+      name: 'mis-staff.csv',
+      'column-email': 'Email Address',
+      'column-full_name': 'First Name',
+      'column-full_name-2': 'Last Name',
+      'column-role': 'Post',
+      'column-line_manager_email': 'Line Manager Email',
+      'column-department': '',
+    });
+    const previewed = await client.post('/admin/schools/gamma/roster/preview', chosen);
+    expect(previewed.status).toBe(200);
+    const preview = await previewed.text();
+    expect(preview).toMatch(/mis-staff\.csv: 2 of 2 lines can be loaded \(2 new\), 0 have problems\./);
+    expect(preview).toMatch(/<tr><td>3<\/td><td>sam@gamma\.example<\/td><td>Sam Smith<\/td><td>Added as new<\/td><\/tr>/);
+    expect(preview).toMatch(/<option value="Post" selected>Post<\/option>/);
+    const before = (await db.prisma.school.findUniqueOrThrow({ where: { slug: 'gamma' } })).rosterColumnMap;
+
+    const applyForm = /<form method="post" action="\/admin\/schools\/gamma\/roster\/apply">([\s\S]*?)<\/form>/.exec(preview)![1]!;
+    const apply = new URLSearchParams([...applyForm.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!] as [string, string]));
+    expect(apply.get('column-full_name-2')).toBe('Last Name');
+    expect((await db.prisma.school.findUniqueOrThrow({ where: { slug: 'gamma' } })).rosterColumnMap).toEqual(before);
+    expect(await (await client.post('/admin/schools/gamma/roster/apply', apply)).text()).toMatch(/Loaded 2 staff: 2 new, 0 changed, 0 unchanged\./);
+    expect((await db.prisma.school.findUniqueOrThrow({ where: { slug: 'gamma' } })).rosterColumnMap).toEqual({ email: ['Email Address'], full_name: ['First Name', 'Last Name'], role: ['Post'], line_manager_email: ['Line Manager Email'] });
+
+    // The next file of that shape needs no choosing: the remembered columns are used and shown chosen.
+    const again = new FormData();
+    again.set('csrf', await client.csrf('/admin/schools/gamma/roster'));
+    again.set('file', new File([csv], 'mis-staff-december.csv'));
+    const remembered = await client.post('/admin/schools/gamma/roster/preview', again);
+    expect(remembered.status).toBe(200);
+    const text = await remembered.text();
+    expect(text).toMatch(/The file was read with the columns remembered for this school from its last import\./);
+    expect(text).toMatch(/<select id="column-full_name-2" name="column-full_name-2"><option value="">Not in the file<\/option>(<option value="[^"]+">[^<]+<\/option>)*<option value="Last Name" selected>Last Name<\/option>/);
+  });
+
   it('a file that is not a roster is refused on the upload page with the reason, and nothing changes', async () => {
     const client = new ConsoleClient(world.url);
     await client.signedIn(world.provider, ALPHA_ADMIN);

@@ -11,7 +11,7 @@ import type { Problem } from '../validation/problems.ts';
 import { type ReachReads, type ReachReport, reachReport } from '../reach/reach.ts';
 import type { DigestOutbox, OutboxEntry } from '../reminders/reminder-ports.ts';
 import { parseReminderWindow, type ReminderWindow, withReminderWindow } from '../reminders/reminder-window.ts';
-import { type ColumnMapping, parseMappingOption } from '../roster/column-mapping.ts';
+import { type ColumnMapping, normaliseHeader, parseMappingJson, parseMappingOption, ROSTER_FIELDS, type RosterField } from '../roster/column-mapping.ts';
 import { importRoster, type RosterImportResult } from '../roster/import-roster.ts';
 import { previewRoster, type RosterPreview } from '../roster/preview-roster.ts';
 import { readRosterFile } from '../roster/roster-table.ts';
@@ -80,6 +80,19 @@ export type TermDatesCheck = { ok: false; problems: Problem[] } | { ok: true; te
 /** Term dates an administrator gives: a file they upload, or one of the files shipped with Trellis by name. */
 export type TermDatesSource = { text: string; fileName: string } | { shipped: string };
 
+/**
+ * The column mapping given with a roster upload: typed in the `--map` form, or chosen in the column
+ * picker (field → the file's columns, several joined with a space); none leaves the remembered one
+ * or the file's own headers to apply, as the import decides.
+ */
+export type GivenMapping = { text: string } | { columns: Partial<Record<RosterField, string[]>> } | undefined;
+
+/** A roster file's header row and the column chosen for each Trellis field (the column picker's state). */
+export interface RosterColumns {
+  header: string[];
+  chosen: ColumnMapping;
+}
+
 export type Outcome<T> = { ok: true; value: T } | { ok: false; problem: string };
 
 /**
@@ -146,20 +159,29 @@ export class AdminConsole {
     return { school: ref, waiting: pending.map((r) => ({ id: r.id, requesterName: r.requesterName, subjectName: r.subjectName, requestedAt: r.requestedAt })) };
   }
 
-  /** The first step of a roster upload: what the file would do, writing nothing. */
-  async previewRoster(email: string, slug: string, file: Uint8Array, mappingText: string): Promise<{ school: AdminSchoolRef; preview: RosterPreview }> {
+  /**
+   * The first step of a roster upload: what the file would do, writing nothing. When the file could
+   * be read, also its header row and the column chosen for each Trellis field (the mapping given,
+   * else the one the preview used, else the one remembered, else the file's columns of Trellis's own
+   * names), for the column picker.
+   */
+  async previewRoster(email: string, slug: string, file: Uint8Array, given: GivenMapping): Promise<{ school: AdminSchoolRef; preview: RosterPreview; columns?: RosterColumns | undefined }> {
     const { ref, school } = await this.#school(email, slug);
-    const mapping = readMapping(mappingText);
-    if (!mapping.ok) return { school: ref, preview: { ok: false, fileProblem: mapping.problem } };
     const read = await readRosterFile(file);
     if (!read.ok) return { school: ref, preview: read };
-    return { school: ref, preview: await previewRoster(this.#deps, school, read.table, mapping.value) };
+    const mapping = readMapping(given);
+    const remembered = await this.#deps.roster.columnMapping(school.id);
+    const header = read.table.header.filter((column) => column.trim() !== '');
+    if (!mapping.ok) return { school: ref, preview: { ok: false, fileProblem: mapping.problem }, columns: { header, chosen: chosenColumns(header, remembered) } };
+    const preview = await previewRoster(this.#deps, school, read.table, mapping.value);
+    const used = mapping.value ?? (preview.ok ? preview.mapping?.columns : undefined) ?? remembered;
+    return { school: ref, preview, columns: { header, chosen: chosenColumns(header, used) } };
   }
 
   /** The second step: the same file imported through the roster import, recorded in the audit trail as this administrator's. */
-  async applyRoster(email: string, slug: string, file: Uint8Array, mappingText: string, leavers: 'list' | 'mark'): Promise<{ school: AdminSchoolRef; result: RosterImportResult }> {
+  async applyRoster(email: string, slug: string, file: Uint8Array, given: GivenMapping, leavers: 'list' | 'mark'): Promise<{ school: AdminSchoolRef; result: RosterImportResult }> {
     const { ref, school } = await this.#school(email, slug);
-    const mapping = readMapping(mappingText);
+    const mapping = readMapping(given);
     if (!mapping.ok) return { school: ref, result: { ok: false, fileProblem: mapping.problem } };
     const read = await readRosterFile(file);
     if (!read.ok) return { school: ref, result: read };
@@ -311,8 +333,32 @@ export function termDatesFileName(source: TermDatesSource): string {
   return 'shipped' in source ? `config/terms/${source.shipped}` : source.fileName;
 }
 
-function readMapping(text: string): Outcome<ColumnMapping | undefined> {
-  if (text.trim() === '') return { ok: true, value: undefined };
-  const read = parseMappingOption(text);
+function readMapping(given: GivenMapping): Outcome<ColumnMapping | undefined> {
+  if (given === undefined) return { ok: true, value: undefined };
+  if ('text' in given) {
+    if (given.text.trim() === '') return { ok: true, value: undefined };
+    const read = parseMappingOption(given.text);
+    return read.ok ? { ok: true, value: read.mapping } : { ok: false, problem: read.problem };
+  }
+  const picked: Record<string, string[]> = {};
+  for (const [field, columns] of Object.entries(given.columns)) {
+    const named = (columns ?? []).filter((column) => column.trim() !== '');
+    if (named.length > 0) picked[field] = named;
+  }
+  if (Object.keys(picked).length === 0) return { ok: true, value: undefined };
+  const read = parseMappingJson(JSON.stringify(picked));
   return read.ok ? { ok: true, value: read.mapping } : { ok: false, problem: read.problem };
+}
+
+/** For each Trellis field, the columns of this header the mapping names, else the header's column of the field's own name. */
+function chosenColumns(header: readonly string[], mapping: ColumnMapping | undefined): ColumnMapping {
+  const byName = new Map(header.map((column) => [normaliseHeader(column), column]));
+  const chosen: ColumnMapping = {};
+  for (const field of ROSTER_FIELDS) {
+    const named = (mapping?.[field] ?? []).map((column) => byName.get(normaliseHeader(column))).filter((column): column is string => column !== undefined);
+    const own = byName.get(field);
+    const columns = named.length > 0 ? named : own === undefined ? [] : [own];
+    if (columns.length > 0) chosen[field] = columns;
+  }
+  return chosen;
 }
