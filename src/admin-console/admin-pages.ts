@@ -258,7 +258,7 @@ export function rosterColumnsPage(viewer: Viewer, school: AdminSchoolRef, carry:
     viewer,
     school,
     current: '/roster',
-    body: html`<p class="problem" role="alert">${problem} Nothing was loaded.</p>
+    body: html`<p class="problem" role="alert">${problem} Nothing has been loaded yet.</p>
 ${columnPicker(viewer, school, carry, columns, 'Check the file with these columns')}
 <p><a href="${schoolPath(school, '/roster')}">Choose another file</a></p>`,
   });

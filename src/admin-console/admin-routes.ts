@@ -247,7 +247,10 @@ class AdminHandler {
           const carry = { name: upload.name, base64: Buffer.from(upload.bytes).toString('base64'), given };
           if (!preview.ok) {
             if (columns === undefined || columns.header.length === 0) return sendPage(response, 400, rosterUploadPage(viewer, school, `${upload.name}: ${preview.fileProblem} Nothing was loaded.`));
-            return sendPage(response, 400, rosterColumnsPage(viewer, school, carry, columns, `${upload.name}: ${preview.fileProblem}`));
+            // The file was read: choosing its columns is the next step of the upload, not a failed request.
+            // The import's message ends with the command line's advice (--map): here the picker below is the way.
+            const problem = preview.fileProblem.replace(/ (If they are there under other names, map them|Give its columns) with --map field=column,….$/, '');
+            return sendPage(response, 200, rosterColumnsPage(viewer, school, carry, columns, `${upload.name}: ${problem} Choose below which column holds each of Trellis's fields.`));
           }
           return sendPage(response, 200, rosterPreviewPage(viewer, school, preview, carry, columns ?? { header: [], chosen: {} }));
         }
