@@ -46,4 +46,14 @@ describe('admin sessions kept in PostgreSQL', () => {
     expect(await sessions.live('s2', at('2026-11-30T12:00:01Z'))).toBeUndefined();
     expect(await sessions.end('s2', 'office@school.example', at('2026-11-30T12:00:02Z'))).toBe(false);
   });
+
+  it('a new sign-in deletes sessions that expired more than a week before it, and keeps the rest', async () => {
+    const sessions = new PrismaAdminSessions(db.prisma);
+    await sessions.start({ id: 'old', email: 'office@school.example', createdAt: at('2026-11-01T09:00:00Z'), expiresAt: at('2026-11-01T17:00:00Z') });
+    await sessions.start({ id: 'recent', email: 'office@school.example', createdAt: at('2026-11-20T09:00:00Z'), expiresAt: at('2026-11-20T17:00:00Z') });
+    await sessions.start({ id: 'new', email: 'office@school.example', createdAt: at('2026-11-25T09:00:00Z'), expiresAt: at('2026-11-25T17:00:00Z') });
+    const left = (await db.prisma.adminSession.findMany({ select: { id: true } })).map((row) => row.id);
+    expect(left).not.toContain('old');
+    expect(left).toEqual(expect.arrayContaining(['recent', 'new']));
+  });
 });

@@ -9,8 +9,12 @@ export class PrismaAdminSessions implements AdminSessions {
     this.#prisma = prisma;
   }
 
+  /** Records a new session, and deletes sessions that expired more than a week before it (ended or not, they can count for nothing). */
   async start(session: AdminSessionRecord): Promise<void> {
-    await this.#prisma.adminSession.create({ data: { id: session.id, email: session.email, createdAt: session.createdAt, expiresAt: session.expiresAt, userAgent: session.userAgent ?? null } });
+    await this.#prisma.$transaction([
+      this.#prisma.adminSession.deleteMany({ where: { expiresAt: { lt: new Date(session.createdAt.getTime() - 7 * 24 * 60 * 60 * 1000) } } }),
+      this.#prisma.adminSession.create({ data: { id: session.id, email: session.email, createdAt: session.createdAt, expiresAt: session.expiresAt, userAgent: session.userAgent ?? null } }),
+    ]);
   }
 
   async live(id: string, now: Date): Promise<AdminSessionRecord | undefined> {
