@@ -33,6 +33,8 @@ COPY scripts ./scripts
 RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm cache clean --force
 COPY bin ./bin
 COPY prisma ./prisma
+# The term-date files an administrator may pick in the console.
+COPY config ./config
 COPY --from=build /app/dist ./dist
 # The official image's unprivileged user; it owns nothing it could overwrite but a scratch folder.
 RUN mkdir -p /app/data && chown node:node /app/data

@@ -3,7 +3,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { installForSchool, teamsInstallerOf } from '../src/channels/teams/proactive-install.ts';
+import { INSTALL_CONCURRENCY, installForSchool, teamsInstallerOf } from '../src/channels/teams/proactive-install.ts';
 import { startApp } from '../src/compose-app.ts';
 import { loadConfig } from '../src/config/load-config.ts';
 import { getPreset } from '../src/core/policy/presets/index.ts';
@@ -19,6 +19,9 @@ import { FakeGraph } from '../test/channels/teams/support/fake-graph.ts';
  * not Microsoft's latency or throttling). Prints the time per person and the Graph calls made.
  */
 const STAFF = Number(process.env.BENCH_STAFF ?? 300);
+/** People installed at once (`trellis teams install --concurrency`), and a round trip added to every fake Graph answer. */
+const CONCURRENCY = Number(process.env.BENCH_INSTALL_CONCURRENCY ?? INSTALL_CONCURRENCY);
+const LATENCY_MS = Number(process.env.BENCH_GRAPH_LATENCY_MS ?? 0);
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const CATALOG_APP = 'a1b2c3d4-0000-4000-8000-00000000cafe';
 
@@ -28,6 +31,7 @@ const connector = new FakeBotConnector();
 const graph = new FakeGraph();
 await Promise.all([connector.start(), graph.start()]);
 graph.consented.add(TENANT);
+graph.latencyMs = LATENCY_MS;
 const env = {
   TRELLIS_DATA_DIR: dataDir,
   DATABASE_URL: process.env.BENCH_DATABASE_URL,
@@ -51,14 +55,14 @@ try {
   const installer = teamsInstallerOf(app, app.services.teamsTenants)!;
 
   const started = performance.now();
-  const report = await installForSchool(installer, school.id);
+  const report = await installForSchool(installer, school.id, { concurrency: CONCURRENCY });
   const seconds = (performance.now() - started) / 1000;
   const installed = report.people.filter((p) => p.outcome.kind === 'installed').length;
   const graphCalls = graph.requests.filter((r) => r.includes('/v1.0/')).length;
   const again = performance.now();
-  await installForSchool(installer, school.id);
+  await installForSchool(installer, school.id, { concurrency: CONCURRENCY });
   const secondRun = (performance.now() - again) / 1000;
-  console.log(`teams install: ${STAFF} staff, none reachable at first, ${app.services.database.embedded ? 'embedded' : 'external'} PostgreSQL, fake Graph on loopback`);
+  console.log(`teams install: ${STAFF} staff, none reachable at first, ${CONCURRENCY} at once, Graph round trip ${LATENCY_MS} ms, ${app.services.database.embedded ? 'embedded' : 'external'} PostgreSQL, fake Graph on loopback`);
   console.log('| measured | value |');
   console.log('|---|---|');
   console.log(`| installed | ${installed} of ${STAFF} |`);

@@ -1,4 +1,4 @@
-import { adminRoutes } from './admin-console/admin-routes.ts';
+import { adminRoutes, SIGN_IN_LIMIT, SIGN_IN_WINDOW_SECONDS } from './admin-console/admin-routes.ts';
 import type { Channel } from './channels/channel.ts';
 import { ChannelRouter } from './channels/channel-router.ts';
 import { PlaygroundChannel, playgroundOwnsClock, playgroundWillRun } from './channels/playground/playground-channel.ts';
@@ -9,6 +9,7 @@ import { type Services, openServices } from './compose-services.ts';
 import type { Config } from './config/load-config.ts';
 import type { SlackRefusalStore } from './core/reach/slack-refusals.ts';
 import { AccessRequests } from './core/access/access-requests.ts';
+import { ShippedTermDateFiles } from './config/shipped-term-dates.ts';
 import { AdminConsole } from './core/admin/admin-console.ts';
 import { ReviewerChanges } from './core/access/reviewer-changes.ts';
 import { CycleRestarts } from './core/roster/cycle-restart.ts';
@@ -18,6 +19,7 @@ import { ALL_DIALOGS } from './core/conversations/dialogs/all-dialogs.ts';
 import { ConversationEngine } from './core/conversations/engine/run-turn.ts';
 import { PersonalRecordsRequests } from './core/records/my-records.ts';
 import { GovernorsRequests } from './core/reports/governors-requests.ts';
+import { PrismaAdminSessions, PrismaAttemptLimiter } from './storage/prisma/prisma-admin-sessions.ts';
 import { PrismaGovernorsSchools } from './storage/prisma/prisma-governors-reads.ts';
 import { dailyRetention } from './core/retention/retention.ts';
 import { ObligationReminderActions } from './core/reminders/reminder-actions.ts';
@@ -129,7 +131,7 @@ export async function startApp(config: Config, givenClock: Clock, log: Logger, o
     const server = await startHttpServer({
       host: config.host,
       port: config.port,
-      routes: [...parts.router.channels.flatMap((channel) => channel.routes), ...adminRoutes({ console: adminConsoleOf(services, clock), config: config.admin, clock, log })],
+      routes: [...parts.router.channels.flatMap((channel) => channel.routes), ...adminRoutes({ console: adminConsoleOf(services, clock), config: config.admin, sessions: new PrismaAdminSessions(services.database.prisma), limiter: new PrismaAttemptLimiter(services.database.prisma, SIGN_IN_LIMIT, SIGN_IN_WINDOW_SECONDS), clock, log })],
       healthy: async () => {
         await operations.ping();
         return true;
@@ -253,6 +255,7 @@ function adminConsoleOf(services: Services, clock: Clock): AdminConsole {
     reach: services.reach,
     outbox: services.outbox,
     accessRequests: new PrismaAccessRequestStore(services.database.prisma),
+    shippedTermDates: new ShippedTermDateFiles(),
     clock,
   });
 }

@@ -1,5 +1,8 @@
 import type { AdminSchoolRef } from '../core/admin/admin-access.ts';
-import type { PolicyCheck, PolicyView, SchoolOverview, TermDatesCheck, WaitingAccessRequest } from '../core/admin/admin-console.ts';
+import type { AdminSessionRecord } from '../core/admin/admin-ports.ts';
+import type { GivenMapping, PolicyCheck, PolicyView, RosterColumns, SchoolOverview, TermDatesCheck, WaitingAccessRequest } from '../core/admin/admin-console.ts';
+import { ROSTER_FIELDS, type RosterField } from '../core/roster/column-mapping.ts';
+import { REQUIRED_COLUMNS } from '../core/roster/roster-columns.ts';
 import type { PolicyChange } from '../core/policy/policy-diff.ts';
 import type { ObligationChanges } from '../core/ports.ts';
 import type { Problem } from '../core/validation/problems.ts';
@@ -87,7 +90,7 @@ export function page(options: { title: string; viewer?: Viewer | undefined; scho
   const who =
     viewer === undefined
       ? ''
-      : html`<p>Signed in as ${viewer.email} · <a href="/admin">Your schools</a></p><form method="post" action="/admin/sign-out">${csrfField(viewer)}<button type="submit" class="secondary">Sign out</button></form>`;
+      : html`<p>Signed in as ${viewer.email} · <a href="/admin">Your schools</a> · <a href="/admin/sessions">Your sessions</a></p><form method="post" action="/admin/sign-out">${csrfField(viewer)}<button type="submit" class="secondary">Sign out</button></form>`;
   return `<!doctype html>${html`<html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}${school === undefined ? '' : ` — ${school.name}`} — Trellis admin</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/admin/admin.css"></head><body><a class="skip" href="#main">Skip to main content</a><header><p class="brand">Trellis admin${school === undefined ? '' : ` · ${school.name}`}</p>${who}</header>${nav}<main id="main" tabindex="-1"><h1>${title}</h1>${body}</main></body></html>`}`;
 }
 
@@ -110,6 +113,27 @@ export function schoolsPage(viewer: Viewer, schools: readonly AdminSchoolRef[]):
     title: 'Your schools',
     viewer,
     body: html`<ul>${schools.map((school) => html`<li><a href="${schoolPath(school)}">${school.name}</a>${school.trustName === undefined ? '' : ` (${school.trustName})`}</li>`)}</ul>`,
+  });
+}
+
+/** When, in London time, to the minute: for the sessions page. */
+const londonMinute = (at: Date) => at.toLocaleString('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+/** The administrator's live sessions (this one marked), each other one with a button that ends it. */
+export function sessionsPage(viewer: Viewer, currentId: string, sessions: readonly AdminSessionRecord[], status?: string): string {
+  return page({
+    title: 'Your sessions',
+    viewer,
+    body: html`${status === undefined ? '' : html`<p class="status" role="status">${status}</p>`}<p>Where you are signed in to the Trellis admin console. End a session you do not recognise, or one on a computer you no longer use: that browser is signed out at once.</p>
+<table><caption>Signed-in sessions of ${viewer.email}</caption><thead><tr><th scope="col">Signed in</th><th scope="col">Until</th><th scope="col">Browser</th><th scope="col">End it</th></tr></thead>
+<tbody>${sessions.map(
+      (s) =>
+        html`<tr><td>${londonMinute(s.createdAt)}</td><td>${londonMinute(s.expiresAt)}</td><td>${s.userAgent ?? 'not known'}</td><td>${
+          s.id === currentId
+            ? html`This session (use Sign out)`
+            : html`<form method="post" action="/admin/sessions">${csrfField(viewer)}<input type="hidden" name="id" value="${s.id}"><button type="submit" class="secondary" aria-label="End the session signed in ${londonMinute(s.createdAt)}">End this session</button></form>`
+        }</td></tr>`,
+    )}</tbody></table>`,
   });
 }
 
@@ -170,25 +194,79 @@ export function accessRequestsPage(viewer: Viewer, school: AdminSchoolRef, waiti
   return page({ title: 'Access requests', viewer, school, current: '/access-requests', body });
 }
 
-export function rosterUploadPage(viewer: Viewer, school: AdminSchoolRef, problem?: string, mapping = ''): string {
+export function rosterUploadPage(viewer: Viewer, school: AdminSchoolRef, problem?: string): string {
   const error = problem === undefined ? '' : html`<p class="problem" role="alert" id="file-problem">${problem}</p>`;
   return page({
     title: 'Roster',
     viewer,
     school,
     current: '/roster',
-    body: html`${error}<p>Upload the staff list as CSV or as an Excel workbook (.xlsx). Nothing changes yet: you will see what each line would do, then apply it.</p>
+    body: html`${error}<p>Upload the staff list as CSV or as an Excel workbook (.xlsx). Nothing changes yet: you will see what each line would do, then apply it. When the file's columns are not Trellis's own (a staff export from your MIS), you choose which column is which after uploading; the choice is remembered for the next file of the same shape.</p>
 <form method="post" action="${schoolPath(school, '/roster/preview')}" enctype="multipart/form-data">${csrfField(viewer)}
 <label for="roster-file">Roster file (CSV or .xlsx)</label><input type="file" id="roster-file" name="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required${problem === undefined ? '' : new Html(' aria-invalid="true" aria-describedby="file-problem"')}>
-<label for="mapping">Column mapping (optional)</label><p class="hint" id="mapping-hint">When the file's columns are not Trellis's own, say which is which, e.g. <code>email=Work Email,full_name=Forename+Surname,role=Job</code>. The last mapping used is remembered.</p>
-<input type="text" id="mapping" name="mapping" value="${mapping}" aria-describedby="mapping-hint">
 <p><button type="submit">Check the file</button></p></form>`,
+  });
+}
+
+/** What a roster preview carries to its next step: the file itself, and the mapping that was given with it (none: the remembered one or the file's own headers). */
+export interface RosterCarry {
+  name: string;
+  base64: string;
+  given: GivenMapping;
+}
+
+/** Trellis's roster fields as the column picker names them. */
+const FIELD_LABELS: Record<RosterField, string> = {
+  email: 'E-mail address',
+  full_name: 'Full name',
+  role: 'Role',
+  line_manager_email: "Line manager's e-mail address",
+  department: 'Department',
+  coach_email: "Coach's e-mail address",
+  start_date: 'Start date',
+  contract: 'Contract',
+  contract_end: 'Contract end date',
+  flags: 'Flags',
+  fte: 'FTE (full-time equivalent)',
+};
+const REQUIRED = new Set<string>(REQUIRED_COLUMNS);
+
+function givenFields(given: GivenMapping): Html {
+  if (given === undefined) return html``;
+  if ('text' in given) return html`<input type="hidden" name="mapping" value="${given.text}">`;
+  return html`${ROSTER_FIELDS.flatMap((field) => (given.columns[field] ?? []).map((column, at) => html`<input type="hidden" name="column-${field}${at === 0 ? '' : '-2'}" value="${column}">`))}`;
+}
+
+function columnSelect(id: string, label: string, hint: string | undefined, header: readonly string[], chosen: string | undefined): Html {
+  return html`<label for="${id}">${label}</label>${hint === undefined ? '' : html`<p class="hint" id="${id}-hint">${hint}</p>`}<select id="${id}" name="${id}"${hint === undefined ? '' : new Html(` aria-describedby="${id}-hint"`)}><option value="">Not in the file</option>${header.map((column) => html`<option value="${column}"${column === chosen ? new Html(' selected') : ''}>${column}</option>`)}</select>`;
+}
+
+/** The column picker: the file's header row, and per Trellis field a select of its columns; posts the file back to the preview. */
+function columnPicker(viewer: Viewer, school: AdminSchoolRef, carry: RosterCarry, columns: RosterColumns, button: string): Html {
+  return html`<p>The file's first row names ${columns.header.length} column(s): ${columns.header.map((column, at) => html`${at === 0 ? '' : ', '}<strong>${column}</strong>`)}.</p>
+<form method="post" action="${schoolPath(school, '/roster/preview')}">${csrfField(viewer)}<input type="hidden" name="file" value="${carry.base64}"><input type="hidden" name="name" value="${carry.name}">
+<fieldset><legend>Which column holds each of Trellis's fields</legend>
+${ROSTER_FIELDS.map((field) => html`${columnSelect(`column-${field}`, `${FIELD_LABELS[field]}${REQUIRED.has(field) ? ' (required)' : ''}`, field === 'full_name' ? 'Where the name is in two columns, choose the first here and the second below: they are joined with a space.' : undefined, columns.header, columns.chosen[field]?.[0])}${field === 'full_name' ? columnSelect('column-full_name-2', 'Full name, second part (optional, such as the surname)', undefined, columns.header, columns.chosen.full_name?.[1]) : ''}`)}
+</fieldset>
+<p><button type="submit">${button}</button></p></form>`;
+}
+
+/** The file could be read but not with these columns: the problem, and the picker to say which is which. */
+export function rosterColumnsPage(viewer: Viewer, school: AdminSchoolRef, carry: RosterCarry, columns: RosterColumns, problem: string): string {
+  return page({
+    title: "Roster: choose the file's columns",
+    viewer,
+    school,
+    current: '/roster',
+    body: html`<p class="problem" role="alert">${problem} Nothing has been loaded yet.</p>
+${columnPicker(viewer, school, carry, columns, 'Check the file with these columns')}
+<p><a href="${schoolPath(school, '/roster')}">Choose another file</a></p>`,
   });
 }
 
 const OUTCOME = { new: 'Added as new', 'on-roster': 'Already on the roster (its details are taken from this line)', problem: 'Not loaded' } as const;
 
-export function rosterPreviewPage(viewer: Viewer, school: AdminSchoolRef, preview: RosterPreview & { ok: true }, file: { name: string; base64: string }, mapping: string): string {
+export function rosterPreviewPage(viewer: Viewer, school: AdminSchoolRef, preview: RosterPreview & { ok: true }, file: RosterCarry, columns: RosterColumns): string {
   const t = preview.totals;
   const unit = preview.unit === 'row' ? 'Row' : 'Line';
   return page({
@@ -202,7 +280,7 @@ export function rosterPreviewPage(viewer: Viewer, school: AdminSchoolRef, previe
 <h2>Not in this file</h2>${preview.notInFile.length === 0 ? html`<p>Everyone on the roster is in the file.</p>` : html`<p>${preview.notInFile.length} ${preview.notInFile.length === 1 ? 'person on the roster is' : 'people on the roster are'} not in the file:</p><ul>${preview.notInFile.map((p) => html`<li>${p.fullName} (${p.email})</li>`)}</ul>`}
 <h2>Warnings</h2>${preview.reviewLoad.length === 0 ? html`<p>None.</p>` : html`<ul>${preview.reviewLoad.map((w) => html`<li>${describeReviewLoadWarning(w, 'would review')}</li>`)}</ul>`}
 <form method="post" action="${schoolPath(school, '/roster/apply')}">${csrfField(viewer)}
-<input type="hidden" name="file" value="${file.base64}"><input type="hidden" name="name" value="${file.name}"><input type="hidden" name="mapping" value="${mapping}">
+<input type="hidden" name="file" value="${file.base64}"><input type="hidden" name="name" value="${file.name}">${givenFields(file.given)}
 ${
   preview.notInFile.length === 0
     ? html`<input type="hidden" name="leavers" value="list">`
@@ -210,7 +288,9 @@ ${
 <div><input type="radio" id="leavers-list" name="leavers" value="list" checked><label for="leavers-list" class="inline">Keep them on the roster</label></div>
 <div><input type="radio" id="leavers-mark" name="leavers" value="mark"><label for="leavers-mark" class="inline">Mark them as leavers from today (their records are kept)</label></div></fieldset>`
 }
-<p><button type="submit">Apply this roster</button> <a href="${schoolPath(school, '/roster')}">Choose another file</a></p></form>`,
+<p><button type="submit">Apply this roster</button> <a href="${schoolPath(school, '/roster')}">Choose another file</a></p></form>
+<h2>Columns</h2>${preview.mapping === undefined ? html`<p>The file was read by its own column names, which are Trellis's.</p>` : html`<p>The file was read with ${preview.mapping.used === 'given' ? 'the columns chosen' : "the columns remembered for this school from its last import"}.</p>`}
+${columnPicker(viewer, school, file, columns, 'Check the file again with these columns')}`,
   });
 }
 
@@ -270,7 +350,7 @@ function calendarBody(months: readonly CalendarMonth[]): Html {
 <div class="months">${months.map(monthTable)}</div>`;
 }
 
-export function termDatesPage(viewer: Viewer, school: AdminSchoolRef, academicYear: number, months: readonly CalendarMonth[], problem?: string): string {
+export function termDatesPage(viewer: Viewer, school: AdminSchoolRef, academicYear: number, months: readonly CalendarMonth[], shipped: readonly string[], problem?: string): string {
   const total = months.reduce((sum, month) => sum + month.schoolDays, 0);
   const year = academicYearText(academicYear);
   return page({
@@ -281,23 +361,37 @@ export function termDatesPage(viewer: Viewer, school: AdminSchoolRef, academicYe
     body: html`${problem === undefined ? '' : html`<p class="problem" role="alert" id="terms-problem">${problem}</p>`}<p>${total} school days in ${year}, as Trellis counts them for every deadline. <a href="${schoolPath(school, '/terms')}?year=${academicYear - 1}">Previous year</a> · <a href="${schoolPath(school, '/terms')}?year=${academicYear + 1}">Next year</a></p>
 ${calendarBody(months)}
 <h2>New term dates</h2>
-<form method="post" action="${schoolPath(school, '/terms/check')}" enctype="multipart/form-data">${csrfField(viewer)}
-<label for="terms-file">Term dates file (YAML or JSON)</label><p class="hint" id="terms-file-hint">As <code>trellis school set --terms</code> reads it: region, terms with half terms, closure days. Nothing changes until you have seen the calendar it makes and confirmed it.</p>
+<p>Nothing changes until you have seen the calendar they make and confirmed it.</p>
+${
+  shipped.length === 0
+    ? ''
+    : html`<form method="post" action="${schoolPath(school, '/terms/check')}" enctype="multipart/form-data">${csrfField(viewer)}<input type="hidden" name="kind" value="shipped">
+<label for="terms-shipped">Term dates shipped with Trellis</label><p class="hint" id="terms-shipped-hint">Files in Trellis's <code>config/terms</code> folder, as <code>trellis school set --terms config/terms/…</code> uses them.</p>
+<select id="terms-shipped" name="shipped" aria-describedby="terms-shipped-hint">${shipped.map((name) => html`<option value="${name}">${name}</option>`)}</select>
+<p><button type="submit">Check these term dates</button></p></form>`
+}
+<form method="post" action="${schoolPath(school, '/terms/check')}" enctype="multipart/form-data">${csrfField(viewer)}<input type="hidden" name="kind" value="file">
+<label for="terms-file">${shipped.length === 0 ? 'Term dates file' : 'Or your own term dates file'} (YAML or JSON)</label><p class="hint" id="terms-file-hint">As <code>trellis school set --terms</code> reads it: region, terms with half terms, closure days.</p>
 <input type="file" id="terms-file" name="file" accept=".yaml,.yml,.json" required aria-describedby="terms-file-hint${problem === undefined ? '' : ' terms-problem'}">
 <p><button type="submit">Check this file</button></p></form>`,
   });
 }
 
-export function termDatesCheckPage(viewer: Viewer, school: AdminSchoolRef, check: TermDatesCheck, file: { name: string; base64: string }): string {
-  if (!check.ok) return problemsPage(viewer, school, '/terms', { title: 'Term dates: problems to fix', what: file.name, problems: check.problems, back: 'Back to the term dates' });
+/** What the term dates check carries to its confirmation: a shipped file's name, or the uploaded file itself. */
+export type TermDatesCarry = { shipped: string } | { name: string; base64: string };
+
+export function termDatesCheckPage(viewer: Viewer, school: AdminSchoolRef, check: TermDatesCheck, carry: TermDatesCarry): string {
+  const name = 'shipped' in carry ? `config/terms/${carry.shipped}` : carry.name;
+  if (!check.ok) return problemsPage(viewer, school, '/terms', { title: 'Term dates: problems to fix', what: name, problems: check.problems, back: 'Back to the term dates' });
   const year = academicYearText(check.academicYear);
+  const hidden = 'shipped' in carry ? html`<input type="hidden" name="shipped" value="${carry.shipped}">` : html`<input type="hidden" name="file" value="${carry.base64}"><input type="hidden" name="name" value="${carry.name}">`;
   return page({
     title: 'Term dates: check before using',
     viewer,
     school,
     current: '/terms',
-    body: html`<p class="status" role="status">${file.name}: ${check.schoolDaysAfter} school days in ${year} (now ${check.schoolDaysNow}). Nothing has changed yet.</p>
-<form method="post" action="${schoolPath(school, '/terms/apply')}">${csrfField(viewer)}<input type="hidden" name="file" value="${file.base64}"><input type="hidden" name="name" value="${file.name}">
+    body: html`<p class="status" role="status">${name}: ${check.schoolDaysAfter} school days in ${year} (now ${check.schoolDaysNow}). Nothing has changed yet.</p>
+<form method="post" action="${schoolPath(school, '/terms/apply')}">${csrfField(viewer)}${hidden}
 <p><button type="submit">Use these term dates</button> <a href="${schoolPath(school, '/terms')}">Cancel</a></p></form>
 ${calendarBody(check.months)}`,
   });

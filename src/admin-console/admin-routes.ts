@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Route } from '../channels/channel.ts';
 import type { AdminConsoleConfig } from '../config/load-config.ts';
+import type { AdminSessions, AttemptLimiter } from '../core/admin/admin-ports.ts';
 import { verifiedEmailOf } from '../core/admin/admin-access.ts';
-import { type AdminConsole, NotAdministeredError, type PolicyChoice } from '../core/admin/admin-console.ts';
+import { type AdminConsole, type GivenMapping, NotAdministeredError, type PolicyChoice, type TermDatesSource, termDatesFileName } from '../core/admin/admin-console.ts';
+import { ROSTER_FIELDS, type RosterField } from '../core/roster/column-mapping.ts';
 import type { Clock } from '../core/time/clock.ts';
 import { addLogContext, type Logger } from '../logging/logger.ts';
 import { readBody } from '../server/read-body.ts';
@@ -17,14 +19,17 @@ import {
   reachPage,
   reminderWindowPage,
   rosterAppliedPage,
+  rosterColumnsPage,
   rosterPreviewPage,
   rosterUploadPage,
   STYLESHEET,
   schoolsPage,
+  sessionsPage,
   signInPage,
   termDatesAppliedPage,
   termDatesCheckPage,
   termDatesPage,
+  type TermDatesCarry,
   type Viewer,
 } from './admin-pages.ts';
 import { OidcSignIn, SignInFailed } from './oidc-sign-in.ts';
@@ -49,9 +54,17 @@ const SECURITY_HEADERS = {
 export interface AdminRoutesOptions {
   console: AdminConsole;
   config: AdminConsoleConfig | undefined;
+  /** The live sessions the signed cookies name. */
+  sessions: AdminSessions;
+  /** Sign-in starts and callbacks per client address (SIGN_IN_LIMIT a window). */
+  limiter: AttemptLimiter;
   clock: Clock;
   log: Logger;
 }
+
+/** Sign-in starts, and callbacks, each allowed per client address in a window: far above a person signing in, far below a script guessing. */
+export const SIGN_IN_LIMIT = 20;
+export const SIGN_IN_WINDOW_SECONDS = 10 * 60;
 
 /**
  * The admin console at `/admin`: server-rendered pages and plain forms (no script), signed in
@@ -80,9 +93,13 @@ class AdminHandler {
   readonly #cookies: CookieSigner;
   readonly #oidc: OidcSignIn;
   readonly #origin: string;
+  readonly #sessions: AdminSessions;
+  readonly #limiter: AttemptLimiter;
 
   constructor(options: AdminRoutesOptions, config: AdminConsoleConfig) {
     this.#console = options.console;
+    this.#sessions = options.sessions;
+    this.#limiter = options.limiter;
     this.#config = config;
     this.#clock = options.clock;
     this.#log = options.log;
@@ -101,9 +118,17 @@ class AdminHandler {
     const path = url.pathname.replace(/\/+$/, '') || '/admin';
     const method = request.method ?? 'GET';
     if (method === 'GET' && path === '/admin/admin.css') return send(response, 200, STYLESHEET, 'text/css; charset=utf-8');
-    if (method === 'GET' && path === '/admin/sign-in') return this.#beginSignIn(response);
-    if (method === 'GET' && path === '/admin/callback') return this.#finishSignIn(request, response, url);
-    const session = this.#cookies.read(request, SESSION_COOKIE, this.#now(), isSession);
+    if (method === 'GET' && (path === '/admin/sign-in' || path === '/admin/callback')) {
+      const step = path === '/admin/sign-in' ? 'sign-in' : 'callback';
+      const outcome = await this.#limiter.attempt(`${step}:${clientAddress(request, this.#config.trustedProxies)}`, this.#clock.now());
+      if (!outcome.allowed) {
+        this.#log.warn('admin console: sign-in rate limit reached', { step });
+        response.setHeader('retry-after', String(outcome.retryAfterSeconds));
+        return sendPage(response, 429, messagePage('Too many sign-in attempts', `There have been too many sign-in attempts from your network. Wait ${Math.ceil(outcome.retryAfterSeconds / 60)} minute(s), then try again.`));
+      }
+      return step === 'sign-in' ? this.#beginSignIn(response) : this.#finishSignIn(request, response, url);
+    }
+    const session = await this.#liveSession(request, response);
     if (method === 'POST') {
       const refused = this.#crossSite(request);
       if (refused !== undefined || session === undefined) return sendPage(response, 403, messagePage('Not allowed', refused ?? 'You are not signed in (or your session has ended): sign in again, then repeat what you were doing.'));
@@ -125,8 +150,24 @@ class AdminHandler {
     if (method === 'POST' && path === '/admin/sign-out') {
       const form = await this.#form(request, response, session, FORM_LIMIT);
       if (form === undefined) return;
+      await this.#sessions.end(session.id, session.email, this.#clock.now());
       response.setHeader('set-cookie', this.#cookies.clear(SESSION_COOKIE));
       return redirect(response, '/admin?signed-out');
+    }
+    if (path === '/admin/sessions' && (method === 'GET' || method === 'POST')) {
+      let status: string | undefined;
+      if (method === 'POST') {
+        const form = await this.#form(request, response, session, FORM_LIMIT);
+        if (form === undefined) return;
+        const id = String(form.get('id') ?? '');
+        if (id === session.id) {
+          await this.#sessions.end(session.id, session.email, this.#clock.now());
+          response.setHeader('set-cookie', this.#cookies.clear(SESSION_COOKIE));
+          return redirect(response, '/admin?signed-out');
+        }
+        status = (await this.#sessions.end(id, session.email, this.#clock.now())) ? 'That session has ended: the browser it was in is signed out.' : 'That session had already ended.';
+      }
+      return sendPage(response, 200, sessionsPage(viewer, session.id, await this.#sessions.liveFor(session.email, this.#clock.now()), status));
     }
     if (method === 'GET' && path === '/admin') {
       const schools = await this.#console.schoolsFor(session.email);
@@ -169,8 +210,8 @@ class AdminHandler {
         case '/terms': {
           const asked = url.searchParams.get('year');
           const year = asked !== null && /^20\d\d$/.test(asked) ? Number(asked) : undefined;
-          const { school, academicYear, months } = await this.#console.calendar(email, slug, year);
-          return sendPage(response, 200, termDatesPage(viewer, school, academicYear, months));
+          const { school, academicYear, months, shipped } = await this.#console.calendar(email, slug, year);
+          return sendPage(response, 200, termDatesPage(viewer, school, academicYear, months, shipped));
         }
       }
     }
@@ -192,20 +233,26 @@ class AdminHandler {
           return sendPage(response, outcome.ok ? 200 : 400, reminderWindowPage(viewer, school, window, outcome.ok ? { saved: true } : { problem: outcome.problem, typed }));
         }
         case '/roster/preview': {
-          const file = form.get('file');
-          const mapping = String(form.get('mapping') ?? '');
-          if (!(file instanceof File) || file.size === 0) {
+          const given = givenMappingOf(form);
+          const upload = await rosterFileOf(form);
+          if (upload === undefined) {
             const school = await this.#console.school(email, slug);
-            return sendPage(response, 400, rosterUploadPage(viewer, school, 'Choose a roster file (CSV or .xlsx) to upload.', mapping));
+            return sendPage(response, 400, rosterUploadPage(viewer, school, 'Choose a roster file (CSV or .xlsx) to upload.'));
           }
-          const bytes = new Uint8Array(await file.arrayBuffer());
-          if (bytes.length > ROSTER_LIMIT) {
+          if (upload.bytes.length > ROSTER_LIMIT) {
             const school = await this.#console.school(email, slug);
-            return sendPage(response, 413, rosterUploadPage(viewer, school, 'The file is larger than 5 MB: a staff list is far smaller. Check it is the right file.', mapping));
+            return sendPage(response, 413, rosterUploadPage(viewer, school, 'The file is larger than 5 MB: a staff list is far smaller. Check it is the right file.'));
           }
-          const { school, preview } = await this.#console.previewRoster(email, slug, bytes, mapping);
-          if (!preview.ok) return sendPage(response, 400, rosterUploadPage(viewer, school, `${file.name}: ${preview.fileProblem} Nothing was loaded.`, mapping));
-          return sendPage(response, 200, rosterPreviewPage(viewer, school, preview, { name: file.name, base64: Buffer.from(bytes).toString('base64') }, mapping));
+          const { school, preview, columns } = await this.#console.previewRoster(email, slug, upload.bytes, given);
+          const carry = { name: upload.name, base64: Buffer.from(upload.bytes).toString('base64'), given };
+          if (!preview.ok) {
+            if (columns === undefined || columns.header.length === 0) return sendPage(response, 400, rosterUploadPage(viewer, school, `${upload.name}: ${preview.fileProblem} Nothing was loaded.`));
+            // The file was read: choosing its columns is the next step of the upload, not a failed request.
+            // The import's message ends with the command line's advice (--map): here the picker below is the way.
+            const problem = preview.fileProblem.replace(/ (If they are there under other names, map them|Give its columns) with --map field=column,….$/, '');
+            return sendPage(response, 200, rosterColumnsPage(viewer, school, carry, columns, `${upload.name}: ${problem} Choose below which column holds each of Trellis's fields.`));
+          }
+          return sendPage(response, 200, rosterPreviewPage(viewer, school, preview, carry, columns ?? { header: [], chosen: {} }));
         }
         case '/policy/check': {
           const choice = await policyChoiceOf(form);
@@ -221,30 +268,29 @@ class AdminHandler {
           return sendPage(response, 200, policyAppliedPage(viewer, school, result.value.source, result.value.obligations));
         }
         case '/terms/check': {
-          const file = form.get('file');
-          if (!(file instanceof File) || file.size === 0) {
-            const { school, academicYear, months } = await this.#console.calendar(email, slug);
-            return sendPage(response, 400, termDatesPage(viewer, school, academicYear, months, 'Choose a term dates file to check.'));
+          const source = await termDatesSourceOf(form);
+          if (source === undefined) {
+            const { school, academicYear, months, shipped } = await this.#console.calendar(email, slug);
+            return sendPage(response, 400, termDatesPage(viewer, school, academicYear, months, shipped, 'Choose a term dates file to check.'));
           }
-          const bytes = Buffer.from(await file.arrayBuffer());
-          const { school, check } = await this.#console.checkTermDates(email, slug, bytes.toString('utf8'), file.name);
-          return sendPage(response, check.ok ? 200 : 400, termDatesCheckPage(viewer, school, check, { name: file.name, base64: bytes.toString('base64') }));
+          const { school, check } = await this.#console.checkTermDates(email, slug, source.source);
+          return sendPage(response, check.ok ? 200 : 400, termDatesCheckPage(viewer, school, check, source.carry));
         }
         case '/terms/apply': {
-          const name = String(form.get('name') ?? 'terms');
-          const { school, result } = await this.#console.applyTermDates(email, slug, Buffer.from(String(form.get('file') ?? ''), 'base64').toString('utf8'), name);
+          const shippedName = form.get('shipped');
+          const source: TermDatesSource = typeof shippedName === 'string' ? { shipped: shippedName } : { text: Buffer.from(String(form.get('file') ?? ''), 'base64').toString('utf8'), fileName: String(form.get('name') ?? 'terms') };
+          const { school, result } = await this.#console.applyTermDates(email, slug, source);
           if (!result.ok) {
-            const { academicYear, months } = await this.#console.calendar(email, slug);
-            return sendPage(response, 400, termDatesPage(viewer, school, academicYear, months, result.problem));
+            const { academicYear, months, shipped } = await this.#console.calendar(email, slug);
+            return sendPage(response, 400, termDatesPage(viewer, school, academicYear, months, shipped, result.problem));
           }
-          return sendPage(response, 200, termDatesAppliedPage(viewer, school, name, result.value));
+          return sendPage(response, 200, termDatesAppliedPage(viewer, school, termDatesFileName(source), result.value));
         }
         case '/roster/apply': {
           const bytes = Buffer.from(String(form.get('file') ?? ''), 'base64');
-          const mapping = String(form.get('mapping') ?? '');
           const leavers = form.get('leavers') === 'mark' ? 'mark' : 'list';
-          const { school, result } = await this.#console.applyRoster(email, slug, bytes, mapping, leavers);
-          if (!result.ok) return sendPage(response, 400, rosterUploadPage(viewer, school, `${String(form.get('name') ?? 'The file')}: ${result.fileProblem} Nothing was loaded.`, mapping));
+          const { school, result } = await this.#console.applyRoster(email, slug, bytes, givenMappingOf(form), leavers);
+          if (!result.ok) return sendPage(response, 400, rosterUploadPage(viewer, school, `${String(form.get('name') ?? 'The file')}: ${result.fileProblem} Nothing was loaded.`));
           this.#log.info('admin console: roster applied', { loaded: result.loaded, problems: result.problems.length });
           return sendPage(response, 200, rosterAppliedPage(viewer, school, result));
         }
@@ -293,9 +339,20 @@ class AdminHandler {
       return sendPage(response, 403, notAdministrator(email));
     }
     const session: AdminSession = { email, expires: this.#now() + SESSION_SECONDS, id: newSessionId() };
+    const agent = request.headers['user-agent'];
+    await this.#sessions.start({ id: session.id, email, createdAt: this.#clock.now(), expiresAt: new Date(session.expires * 1000), userAgent: agent === undefined ? undefined : agent.slice(0, 200) });
     response.setHeader('set-cookie', [clearPending, this.#cookies.cookie(SESSION_COOKIE, session, this.#now())]);
     this.#log.info('admin console: signed in', { schools: schools.length });
     return redirect(response, '/admin');
+  }
+
+  /** The session the signed cookie names, while it is live in `admin_sessions` (signing out or a removed grant ends it); a dead one's cookie is cleared. */
+  async #liveSession(request: IncomingMessage, response: ServerResponse): Promise<AdminSession | undefined> {
+    const session = this.#cookies.read(request, SESSION_COOKIE, this.#now(), isSession);
+    if (session === undefined) return undefined;
+    if ((await this.#sessions.live(session.id, this.#clock.now())) !== undefined) return session;
+    response.setHeader('set-cookie', this.#cookies.clear(SESSION_COOKIE));
+    return undefined;
   }
 
   /** Why a POST is refused as cross-site, or undefined: its Origin (when sent) must be the console's own. */
@@ -339,6 +396,50 @@ async function policyChoiceOf(form: FormData): Promise<{ choice: PolicyChoice; c
   if (!(file instanceof File) || file.size === 0) return undefined;
   const bytes = Buffer.from(await file.arrayBuffer());
   return { choice: { text: bytes.toString('utf8'), fileName: file.name }, carry: { base64: bytes.toString('base64'), name: file.name } };
+}
+
+/** The roster file of a preview: uploaded, or carried (base64, with its name) from the column picker. */
+async function rosterFileOf(form: FormData): Promise<{ name: string; bytes: Uint8Array } | undefined> {
+  const file = form.get('file');
+  if (file instanceof File) return file.size === 0 ? undefined : { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
+  if (typeof file !== 'string' || file === '') return undefined;
+  return { name: String(form.get('name') ?? 'roster'), bytes: new Uint8Array(Buffer.from(file, 'base64')) };
+}
+
+/** The mapping given with a roster form: the column picker's selects (`column-FIELD`, and `column-full_name-2`), else a typed `mapping`, else none. */
+function givenMappingOf(form: FormData): GivenMapping {
+  if ([...form.keys()].some((key) => key.startsWith('column-'))) {
+    const columns: Partial<Record<RosterField, string[]>> = {};
+    for (const field of ROSTER_FIELDS) {
+      const picked = [form.get(`column-${field}`), form.get(`column-${field}-2`)].filter((value): value is string => typeof value === 'string' && value !== '');
+      if (picked.length > 0) columns[field] = picked;
+    }
+    return { columns };
+  }
+  const text = form.get('mapping');
+  return typeof text === 'string' && text.trim() !== '' ? { text } : undefined;
+}
+
+/** The term dates chosen on the term dates page (a shipped file by name, or an upload), and what the confirmation form carries. */
+async function termDatesSourceOf(form: FormData): Promise<{ source: TermDatesSource; carry: TermDatesCarry } | undefined> {
+  const shipped = form.get('shipped');
+  if (form.get('kind') === 'shipped' && typeof shipped === 'string') return { source: { shipped }, carry: { shipped } };
+  const file = form.get('file');
+  if (!(file instanceof File) || file.size === 0) return undefined;
+  const bytes = Buffer.from(await file.arrayBuffer());
+  return { source: { text: bytes.toString('utf8'), fileName: file.name }, carry: { name: file.name, base64: bytes.toString('base64') } };
+}
+
+/**
+ * The client's address for rate limiting: the connection's, or with `trustedProxies` proxies in
+ * front (each appending to X-Forwarded-For), the address the outermost trusted one saw.
+ */
+export function clientAddress(request: IncomingMessage, trustedProxies: number): string {
+  const own = request.socket.remoteAddress ?? 'unknown';
+  if (trustedProxies === 0) return own;
+  const header = request.headers['x-forwarded-for'];
+  const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((hop) => hop.trim()).filter((hop) => hop !== '');
+  return hops[hops.length - trustedProxies] ?? hops[0] ?? own;
 }
 
 function notAdministrator(email: string, viewer?: Viewer): string {

@@ -60,6 +60,11 @@ export interface AdminConsoleConfig {
   redirectUrl: string;
   /** Signs the console's cookies (session, sign-in in progress) and CSRF tokens. */
   sessionSecret: string;
+  /**
+   * Proxies in front of Trellis that append the client's address to X-Forwarded-For (a load
+   * balancer: 1); 0 takes the connection's own address. Sign-in is rate-limited per client address.
+   */
+  trustedProxies: number;
 }
 
 export interface Config {
@@ -127,6 +132,7 @@ const envSchema = z.object({
   ADMIN_OIDC_CLIENT_SECRET: z.string().optional(),
   ADMIN_OIDC_REDIRECT_URL: url.refine((text) => new URL(text).pathname === '/admin/callback').optional(),
   ADMIN_SESSION_SECRET: z.string().min(32).optional(),
+  ADMIN_TRUSTED_PROXIES: z.string().regex(/^\d$/).transform(Number).default(0),
 });
 type EnvName = keyof typeof envSchema.shape;
 
@@ -162,6 +168,7 @@ const expectations: Record<EnvName, string> = {
   ADMIN_OIDC_CLIENT_SECRET: 'must be the client secret the identity provider gave the console',
   ADMIN_OIDC_REDIRECT_URL: 'must be the console\'s callback URL as registered with the identity provider, ending in /admin/callback (for example https://trellis.example.org/admin/callback)',
   ADMIN_SESSION_SECRET: 'must be a random secret of at least 32 characters (for example `openssl rand -hex 32`)',
+  ADMIN_TRUSTED_PROXIES: 'must be the number of proxies in front of Trellis that add to X-Forwarded-For, from 0 to 9 (a load balancer: 1)',
 };
 const names = Object.keys(envSchema.shape) as EnvName[];
 
@@ -218,7 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     config.teams = { clientId: v.TEAMS_CLIENT_ID, clientSecret: v.TEAMS_CLIENT_SECRET, tenantId: v.TEAMS_TENANT_ID, graph };
   }
   if (v.ADMIN_OIDC_ISSUER && v.ADMIN_OIDC_CLIENT_ID && v.ADMIN_OIDC_CLIENT_SECRET && v.ADMIN_OIDC_REDIRECT_URL && v.ADMIN_SESSION_SECRET) {
-    config.admin = { issuer: v.ADMIN_OIDC_ISSUER, clientId: v.ADMIN_OIDC_CLIENT_ID, clientSecret: v.ADMIN_OIDC_CLIENT_SECRET, redirectUrl: v.ADMIN_OIDC_REDIRECT_URL, sessionSecret: v.ADMIN_SESSION_SECRET };
+    config.admin = { issuer: v.ADMIN_OIDC_ISSUER, clientId: v.ADMIN_OIDC_CLIENT_ID, clientSecret: v.ADMIN_OIDC_CLIENT_SECRET, redirectUrl: v.ADMIN_OIDC_REDIRECT_URL, sessionSecret: v.ADMIN_SESSION_SECRET, trustedProxies: v.ADMIN_TRUSTED_PROXIES };
   }
   return config;
 }

@@ -63,16 +63,19 @@ it('an administrator signs in with the keyboard and visits every page of the con
     await page.getByRole('link', { name: 'Alpha Academy' }).click();
     await expect.poll(() => page.locator('h1').textContent()).toBe('Overview');
 
-    const visit = async (link: string, heading: RegExp) => {
-      await page.getByRole('navigation', { name: 'Alpha Academy' }).getByRole('link', { name: link }).click();
-      await expect.poll(() => page.locator('h1').textContent()).toMatch(heading);
-      expect(await page.getByRole('link', { name: link }).getAttribute('aria-current')).toBe('page');
-      // One h1, and every form control has a label.
+    // One h1, and every form control has a label.
+    const accessible = async () => {
       expect(await page.locator('h1').count()).toBe(1);
       const unlabelled = await page.evaluate(
         "[...document.querySelectorAll('input:not([type=hidden]), select, textarea')].filter((el) => el.labels.length === 0 && !el.getAttribute('aria-label')).map((el) => el.outerHTML)",
       );
       expect(unlabelled).toEqual([]);
+    };
+    const visit = async (link: string, heading: RegExp) => {
+      await page.getByRole('navigation', { name: 'Alpha Academy' }).getByRole('link', { name: link }).click();
+      await expect.poll(() => page.locator('h1').textContent()).toMatch(heading);
+      expect(await page.getByRole('link', { name: link }).getAttribute('aria-current')).toBe('page');
+      await accessible();
     };
     await visit('Who can be reached', /^Who can be reached$/);
     await expect.poll(() => page.getByRole('row', { name: /Teacher T1/ }).textContent()).toMatch(/t1@alpha\.exampleteacherNo: /);
@@ -83,6 +86,13 @@ it('an administrator signs in with the keyboard and visits every page of the con
     expect(await page.content()).not.toContain('confidential concern');
     await visit('Term dates', /^Term dates 2026\/27$/);
     await page.screenshot({ path: join(DOCS, 'admin-terms.png'), fullPage: true });
+    // A term-dates file shipped with Trellis, picked from the list and checked before use.
+    await page.getByLabel('Term dates shipped with Trellis').selectOption('england-2026-27.yaml');
+    await page.getByRole('button', { name: 'Check these term dates' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Term dates: check before using');
+    expect(await page.getByRole('status').textContent()).toMatch(/^config\/terms\/england-2026-27\.yaml: \d+ school days in 2026\/27 \(now \d+\)\. Nothing has changed yet\.$/);
+    await page.getByRole('link', { name: 'Cancel' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Term dates 2026/27');
     await visit('Policy', /^Policy$/);
     await page.getByLabel('A preset').selectOption('tpat');
     await page.getByRole('button', { name: 'Check this preset' }).click();
@@ -94,6 +104,27 @@ it('an administrator signs in with the keyboard and visits every page of the con
     await expect.poll(() => page.getByRole('status').textContent()).toMatch(/between 15:45 and 17:15/);
 
     await visit('Roster', /^Roster$/);
+    // A staff export with its own column names: the picker, every select labelled, then the preview.
+    const mis = ['Email Address,Forename,Surname,Post,Line Manager Email', ...rosterCsv('alpha', ['t1']).split('\n').slice(1).map((line) => {
+      const [email, name, role, manager] = line.split(',');
+      const [first, ...rest] = name!.split(' ');
+      return [email, first, rest.join(' '), role, manager].join(',');
+    })].join('\n');
+    await page.getByLabel('Roster file (CSV or .xlsx)').setInputFiles({ name: 'mis-export.csv', mimeType: 'text/csv', buffer: Buffer.from(mis) });
+    await page.getByRole('button', { name: 'Check the file' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe("Roster: choose the file's columns");
+    await accessible();
+    await page.getByLabel('E-mail address (required)', { exact: true }).selectOption('Email Address');
+    await page.getByLabel('Full name (required)', { exact: true }).selectOption('Forename');
+    await page.getByLabel('Full name, second part (optional, such as the surname)').selectOption('Surname');
+    await page.getByLabel('Role (required)', { exact: true }).selectOption('Post');
+    await page.screenshot({ path: join(DOCS, 'admin-roster-columns.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Check the file with these columns' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Roster: check before applying');
+    expect(await page.getByRole('status').textContent()).toMatch(/mis-export\.csv: 3 of 3 lines can be loaded \(0 new\)/);
+    await accessible();
+    await page.getByRole('link', { name: 'Choose another file' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Roster');
     await page.getByLabel('Roster file (CSV or .xlsx)').setInputFiles({ name: 'staff.csv', mimeType: 'text/csv', buffer: Buffer.from(rosterCsv('alpha', ['t1', 't2', 't3', 'new1'], ['oops@alpha.example,Oops,teacher,nobody@alpha.example,,,2020-09-01,permanent,,'])) });
     await page.getByRole('button', { name: 'Check the file' }).click();
     await expect.poll(() => page.locator('h1').textContent()).toBe('Roster: check before applying');
@@ -102,6 +133,12 @@ it('an administrator signs in with the keyboard and visits every page of the con
     await page.getByRole('button', { name: 'Apply this roster' }).click();
     await expect.poll(() => page.locator('h1').textContent()).toBe('Roster applied');
     expect(await page.getByRole('status').textContent()).toMatch(/Loaded 6 staff: 1 new/);
+
+    // Your sessions: this one is listed, and says to use Sign out.
+    await page.getByRole('link', { name: 'Your sessions' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Your sessions');
+    await accessible();
+    expect(await page.getByRole('table').textContent()).toContain('This session (use Sign out)');
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toBe('You are signed out.');

@@ -3,8 +3,9 @@ import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { policyToYaml } from '../../src/core/policy/load-policy.ts';
 import { PRESET_INPUTS } from '../../src/core/policy/presets/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminRoutes, NOT_CONFIGURED } from '../../src/admin-console/admin-routes.ts';
+import { adminRoutes, NOT_CONFIGURED, SIGN_IN_LIMIT } from '../../src/admin-console/admin-routes.ts';
 import type { AdminConsole } from '../../src/core/admin/admin-console.ts';
+import type { AdminSessions, AttemptLimiter } from '../../src/core/admin/admin-ports.ts';
 import { keyNotifications } from '../../src/core/notifications/notification-queue.ts';
 import { say } from '../../src/core/conversations/engine/outgoing-message.ts';
 import { fixedClock } from '../../src/core/time/clock.ts';
@@ -44,7 +45,7 @@ afterAll(async () => {
 
 describe('signing in to the admin console', () => {
   it('without its OpenID Connect settings, /admin answers with one sentence saying it is not configured', async () => {
-    const server = await startHttpServer({ host: '127.0.0.1', port: 0, routes: adminRoutes({ console: {} as AdminConsole, config: undefined, clock: fixedClock(NOW), log: silentLogger }), healthy: async () => true });
+    const server = await startHttpServer({ host: '127.0.0.1', port: 0, routes: adminRoutes({ console: {} as AdminConsole, config: undefined, sessions: {} as AdminSessions, limiter: {} as AttemptLimiter, clock: fixedClock(NOW), log: silentLogger }), healthy: async () => true });
     try {
       for (const path of ['/admin', '/admin/sign-in', '/admin/schools/alpha']) {
         const response = await fetch(`${server.url}${path}`);
@@ -82,10 +83,18 @@ describe('signing in to the admin console', () => {
     expect(session).toMatch(/; Path=\/admin; Max-Age=28800; HttpOnly; SameSite=Lax$/);
 
     await client.signedIn(world.provider, ALPHA_ADMIN);
+    const copied = client.cookie('trellis_admin')!;
     const out = await client.post('/admin/sign-out', new URLSearchParams({ csrf: await client.csrf('/admin') }));
     expect(out.status).toBe(303);
     expect(client.hasSession()).toBe(false);
     expect(await (await client.get('/admin/schools/alpha')).status).toBe(303);
+    // The session is ended on the server: a copy of the cookie taken before signing out no longer works.
+    const thief = new ConsoleClient(world.url);
+    thief.setCookie('trellis_admin', copied);
+    const stolen = await thief.get('/admin/schools/alpha');
+    expect(stolen.status).toBe(303);
+    expect(stolen.headers.get('location')).toBe('/admin');
+    expect(thief.hasSession()).toBe(false);
   });
 
   it('a forged state is refused and no session is made', async () => {
@@ -166,8 +175,53 @@ describe('who sees which school', () => {
     await client.signedIn(world.provider, { sub: 'temp', email: 'temp@alpha.example' });
     expect((await client.get('/admin/schools/alpha/reach')).status).toBe(200);
     expect((await cli('admins', 'remove', 'temp@alpha.example', '--school', 'alpha')).code).toBe(0);
-    expect((await client.get('/admin/schools/alpha/reach')).status).toBe(404);
-    expect((await client.get('/admin')).status).toBe(403);
+    // The removal ended their session at once: the next page asks them to sign in.
+    const next = await client.get('/admin/schools/alpha/reach');
+    expect(next.status).toBe(303);
+    expect(next.headers.get('location')).toBe('/admin');
+    expect(await (await client.get('/admin')).text()).toMatch(/<h1>Sign in<\/h1>/);
+    expect(await db.prisma.adminSession.count({ where: { email: 'temp@alpha.example', endedAt: null } })).toBe(0);
+  });
+
+  it('an administrator sees their own sessions and ends another of them at once; another person\'s session cannot be ended from theirs', async () => {
+    const office = new ConsoleClient(world.url);
+    const laptop = new ConsoleClient(world.url);
+    const other = new ConsoleClient(world.url);
+    await office.signedIn(world.provider, { ...BETA_ADMIN, sub: 'beta-office' });
+    await laptop.signedIn(world.provider, BETA_ADMIN);
+    await other.signedIn(world.provider, TRUST_ADMIN);
+    const page = await (await office.get('/admin/sessions')).text();
+    expect(page).toMatch(/<h1>Your sessions<\/h1>/);
+    expect(page).toContain('This session (use Sign out)');
+    const ids = [...page.matchAll(/name="id" value="([^"]+)"/g)].map((m) => m[1]!);
+    expect(ids.length).toBeGreaterThanOrEqual(1);
+    const otherSession = (await db.prisma.adminSession.findFirstOrThrow({ where: { email: 'it@north.example', endedAt: null }, orderBy: { createdAt: 'desc' } })).id;
+    expect(ids).not.toContain(otherSession);
+
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page)![1]!;
+    const foreign = await office.post('/admin/sessions', new URLSearchParams({ csrf, id: otherSession }));
+    expect(await foreign.text()).toContain('That session had already ended.');
+    expect((await other.get('/admin/schools/alpha')).status).toBe(200);
+
+    for (const id of ids) expect((await office.post('/admin/sessions', new URLSearchParams({ csrf, id }))).status).toBe(200);
+    const ended = await laptop.get('/admin/schools/beta');
+    expect(ended.status).toBe(303);
+    expect((await office.get('/admin/schools/beta')).status).toBe(200);
+  });
+
+  it('sign-in starts and callbacks are limited per client address (a plain 429 page with Retry-After), counted apart for each address', async () => {
+    const noisy = new ConsoleClient(world.url);
+    for (let i = 0; i < SIGN_IN_LIMIT; i++) expect((await noisy.get('/admin/sign-in')).status).toBe(303);
+    const refused = await noisy.get('/admin/sign-in');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    const text = await refused.text();
+    expect(text).toMatch(/<h1>Too many sign-in attempts<\/h1>/);
+    expect(text).not.toMatch(/at .*\.(ts|js)/);
+    for (let i = 0; i < SIGN_IN_LIMIT; i++) expect((await noisy.get('/admin/callback?code=x&state=y')).status).toBe(400);
+    expect((await noisy.get('/admin/callback?code=x&state=y')).status).toBe(429);
+    // Someone else (another address) still signs in.
+    await new ConsoleClient(world.url).signedIn(world.provider, ALPHA_ADMIN);
   });
 
   it('a trust administrator sees every school of the trust and none of another trust', async () => {
@@ -253,6 +307,58 @@ describe('changes made in the console', () => {
     expect(await (await client.post('/admin/schools/gamma/roster/apply', apply)).text()).toMatch(/Loaded 2 staff: 2 new, 0 changed, 0 unchanged\./);
     expect((await db.prisma.school.findUniqueOrThrow({ where: { slug: 'gamma' } })).rosterColumnMap).not.toBeNull();
     expect(await db.prisma.person.findFirstOrThrow({ where: { email: 'teach@gamma.example' }, include: { lineManager: true } })).toMatchObject({ fullName: 'Tej Teacher', lineManager: { email: 'boss@gamma.example' } });
+  });
+
+  it('a file whose columns are not Trellis\'s is shown with its header row and a column picker; the columns chosen preview it, travel to the apply step, and are remembered for the next file of that shape', async () => {
+    const csv = ['Email Address,First Name,Last Name,Post,Line Manager Email', 'pat@gamma.example,Pat,Principal,headteacher,', 'sam@gamma.example,Sam,Smith,teacher,pat@gamma.example'].join('\n');
+    const client = new ConsoleClient(world.url);
+    await client.signedIn(world.provider, TRUST_ADMIN);
+    const upload = new FormData();
+    upload.set('csrf', await client.csrf('/admin/schools/gamma/roster'));
+    upload.set('file', new File([csv], 'mis-staff.csv'));
+    const asked = await client.post('/admin/schools/gamma/roster/preview', upload);
+    expect(asked.status).toBe(200);
+    const picker = await asked.text();
+    expect(picker).toMatch(/<h1>Roster: choose the file&#39;s columns<\/h1>/);
+    expect(picker).toMatch(/The file's first row names 5 column\(s\): <strong>Email Address<\/strong>, <strong>First Name<\/strong>, <strong>Last Name<\/strong>, <strong>Post<\/strong>, <strong>Line Manager Email<\/strong>\./);
+    expect(picker).toMatch(/<label for="column-email">E-mail address \(required\)<\/label><select id="column-email" name="column-email"><option value="">Not in the file<\/option><option value="Email Address">Email Address<\/option>/);
+    expect(picker).toMatch(/<label for="column-full_name-2">Full name, second part/);
+
+    const chosen = new URLSearchParams({
+      csrf: /name="csrf" value="([^"]+)"/.exec(picker)![1]!,
+      file: /name="file" value="([^"]+)"/.exec(picker)![1]!,
+      name: 'mis-staff.csv',
+      'column-email': 'Email Address',
+      'column-full_name': 'First Name',
+      'column-full_name-2': 'Last Name',
+      'column-role': 'Post',
+      'column-line_manager_email': 'Line Manager Email',
+      'column-department': '',
+    });
+    const previewed = await client.post('/admin/schools/gamma/roster/preview', chosen);
+    expect(previewed.status).toBe(200);
+    const preview = await previewed.text();
+    expect(preview).toMatch(/mis-staff\.csv: 2 of 2 lines can be loaded \(2 new\), 0 have problems\./);
+    expect(preview).toMatch(/<tr><td>3<\/td><td>sam@gamma\.example<\/td><td>Sam Smith<\/td><td>Added as new<\/td><\/tr>/);
+    expect(preview).toMatch(/<option value="Post" selected>Post<\/option>/);
+    const before = (await db.prisma.school.findUniqueOrThrow({ where: { slug: 'gamma' } })).rosterColumnMap;
+
+    const applyForm = /<form method="post" action="\/admin\/schools\/gamma\/roster\/apply">([\s\S]*?)<\/form>/.exec(preview)![1]!;
+    const apply = new URLSearchParams([...applyForm.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!] as [string, string]));
+    expect(apply.get('column-full_name-2')).toBe('Last Name');
+    expect((await db.prisma.school.findUniqueOrThrow({ where: { slug: 'gamma' } })).rosterColumnMap).toEqual(before);
+    expect(await (await client.post('/admin/schools/gamma/roster/apply', apply)).text()).toMatch(/Loaded 2 staff: 2 new, 0 changed, 0 unchanged\./);
+    expect((await db.prisma.school.findUniqueOrThrow({ where: { slug: 'gamma' } })).rosterColumnMap).toEqual({ email: ['Email Address'], full_name: ['First Name', 'Last Name'], role: ['Post'], line_manager_email: ['Line Manager Email'] });
+
+    // The next file of that shape needs no choosing: the remembered columns are used and shown chosen.
+    const again = new FormData();
+    again.set('csrf', await client.csrf('/admin/schools/gamma/roster'));
+    again.set('file', new File([csv], 'mis-staff-december.csv'));
+    const remembered = await client.post('/admin/schools/gamma/roster/preview', again);
+    expect(remembered.status).toBe(200);
+    const text = await remembered.text();
+    expect(text).toMatch(/The file was read with the columns remembered for this school from its last import\./);
+    expect(text).toMatch(/<select id="column-full_name-2" name="column-full_name-2"><option value="">Not in the file<\/option>(<option value="[^"]+">[^<]+<\/option>)*<option value="Last Name" selected>Last Name<\/option>/);
   });
 
   it('a file that is not a roster is refused on the upload page with the reason, and nothing changes', async () => {
@@ -407,6 +513,41 @@ describe('changes made in the console', () => {
     const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'school.updated', schoolId: beta.id }, orderBy: { at: 'desc' } });
     expect(audit.details).toMatchObject({ by: 'office@beta.example', change: 'term dates', file: 'terms-2026.yaml' });
     expect(await (await client.get('/admin/schools/beta/terms?year=2026')).text()).toMatch(/192 school days in 2026\/27/);
+  });
+
+  it('term dates can be picked from the files shipped with Trellis: checked and shown first, used once confirmed, the shipped file named in the audit trail; a name not shipped is refused on its field', async () => {
+    const client = new ConsoleClient(world.url);
+    await client.signedIn(world.provider, TRUST_ADMIN);
+    const page = await (await client.get('/admin/schools/gamma/terms')).text();
+    // Every file in config/terms is offered (more may be added there: these three are shipped today).
+    for (const name of ['england-2026-27.yaml', 'england-2026-28.yaml', 'scotland-2026-27.yaml']) expect(page).toContain(`<option value="${name}">${name}</option>`);
+    expect(page).toMatch(/<label for="terms-shipped">Term dates shipped with Trellis<\/label>/);
+    const check = async (shipped: string) => {
+      const form = new FormData();
+      form.set('csrf', await client.csrf('/admin/schools/gamma/terms'));
+      form.set('kind', 'shipped');
+      form.set('shipped', shipped);
+      return client.post('/admin/schools/gamma/terms/check', form);
+    };
+    const missing = await check('../../package.json');
+    expect(missing.status).toBe(400);
+    expect(await missing.text()).toMatch(/<tr><th scope="row"><code>shipped<\/code><\/th><td>should be one of the term-date files shipped with Trellis \([^)]*scotland-2026-27\.yaml[^)]*\)<\/td><\/tr>/);
+
+    const checked = await check('scotland-2026-27.yaml');
+    expect(checked.status).toBe(200);
+    const text = await checked.text();
+    expect(text).toMatch(/config\/terms\/scotland-2026-27\.yaml: \d+ school days in 2026\/27 \(now 193\)\. Nothing has changed yet\./);
+    const gamma = await db.prisma.school.findUniqueOrThrow({ where: { slug: 'gamma' } });
+    expect((gamma.termDates as { region: string }).region).toBe('england-and-wales');
+
+    const confirm = new URLSearchParams({ csrf: /name="csrf" value="([^"]+)"/.exec(text)![1]!, shipped: /name="shipped" value="([^"]+)"/.exec(text)![1]! });
+    const applied = await client.post('/admin/schools/gamma/terms/apply', confirm);
+    expect(applied.status).toBe(200);
+    expect(await applied.text()).toMatch(/The school's term dates are now those of config\/terms\/scotland-2026-27\.yaml\./);
+    const after = await db.prisma.school.findUniqueOrThrow({ where: { slug: 'gamma' } });
+    expect((after.termDates as { region: string }).region).toBe('scotland');
+    const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'school.updated', schoolId: gamma.id }, orderBy: { at: 'desc' } });
+    expect(audit.details).toMatchObject({ by: 'it@north.example', change: 'term dates', file: 'config/terms/scotland-2026-27.yaml' });
   });
 
   it('term dates show the year as the school calendar counts it: school days per month, half terms and holidays', async () => {

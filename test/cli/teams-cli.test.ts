@@ -50,6 +50,8 @@ describe('trellis teams', () => {
     expect(unknown).toMatchObject({ code: 1, stderr: expect.stringMatching(/There is no school "nowhere"/) });
     const noSchool = await trellis('teams', 'install');
     expect(noSchool).toMatchObject({ code: 1, stderr: expect.stringMatching(/Give the school with --school/) });
+    const tooMany = await trellis('teams', 'install', '--school', 'washwood', '--concurrency', '50');
+    expect(tooMany).toMatchObject({ code: 1, stderr: expect.stringMatching(/^--concurrency should be a whole number from 1 to 8 \(people installed at once\): got 50\./) });
     // Chats made through Graph get our Bot Framework token: only Microsoft's connector may be named.
     const elsewhere = await runTrellisWith({ databaseUrl: db.url, env: { ...env, TEAMS_ALLOW_LOOPBACK_SERVICE_URL: 'false', TEAMS_SERVICE_URL: 'https://connector.evil.example/' } }, 'teams', 'install', '--school', 'washwood');
     expect(elsewhere).toMatchObject({ code: 1, stderr: expect.stringMatching(/^TEAMS_SERVICE_URL must be a Bot Framework host/) });

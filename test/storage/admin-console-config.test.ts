@@ -14,8 +14,13 @@ const problemsOf = configProblems;
 
 describe('the admin console’s configuration', () => {
   it('is read when all five variables are set, and absent (the console says it is not configured) when none is', () => {
-    expect(loadConfig(ADMIN).admin).toEqual({ issuer: ADMIN.ADMIN_OIDC_ISSUER, clientId: 'console-client', clientSecret: 'console-secret', redirectUrl: ADMIN.ADMIN_OIDC_REDIRECT_URL, sessionSecret: ADMIN.ADMIN_SESSION_SECRET });
+    expect(loadConfig(ADMIN).admin).toEqual({ issuer: ADMIN.ADMIN_OIDC_ISSUER, clientId: 'console-client', clientSecret: 'console-secret', redirectUrl: ADMIN.ADMIN_OIDC_REDIRECT_URL, sessionSecret: ADMIN.ADMIN_SESSION_SECRET, trustedProxies: 0 });
     expect(loadConfig({}).admin).toBeUndefined();
+  });
+
+  it('takes the number of proxies in front of Trellis for sign-in rate limiting (ADMIN_TRUSTED_PROXIES), and refuses what is not 0 to 9', () => {
+    expect(loadConfig({ ...ADMIN, ADMIN_TRUSTED_PROXIES: '1' }).admin?.trustedProxies).toBe(1);
+    expect(problemsOf({ ...ADMIN, ADMIN_TRUSTED_PROXIES: 'yes' })).toEqual(['ADMIN_TRUSTED_PROXIES must be the number of proxies in front of Trellis that add to X-Forwarded-For, from 0 to 9 (a load balancer: 1) (got "yes").']);
   });
 
   it('names what is missing when only part is set', () => {

@@ -277,6 +277,12 @@ describe('every model round-trips through the Prisma client', () => {
     await p.slackReachFailure.create({ data: { personId: teacher.id, workspace: 'T123ABC456', outcome: 'deactivated', detail: 'Slack answered account_inactive to a message', attemptedAt: new Date('2026-11-30T19:00:00Z') } });
     covered.add('SlackReachFailure');
     expect(await p.slackReachFailure.findUniqueOrThrow({ where: { personId: teacher.id } })).toMatchObject({ workspace: 'T123ABC456', outcome: 'deactivated', attemptedAt: new Date('2026-11-30T19:00:00Z') });
+    await p.adminSession.create({ data: { id: 'session-id', email: 'office@school.example', createdAt: new Date('2026-11-30T20:00:00Z'), expiresAt: new Date('2026-12-01T04:00:00Z'), userAgent: 'Firefox' } });
+    covered.add('AdminSession');
+    expect(await p.adminSession.findUniqueOrThrow({ where: { id: 'session-id' } })).toMatchObject({ email: 'office@school.example', endedAt: null, expiresAt: new Date('2026-12-01T04:00:00Z') });
+    await p.adminSignInAttempt.create({ data: { key: 'sign-in:127.0.0.1', windowStart: new Date('2026-11-30T20:00:00Z'), count: 3 } });
+    covered.add('AdminSignInAttempt');
+    expect(await p.adminSignInAttempt.findFirstOrThrow({ where: { key: 'sign-in:127.0.0.1' } })).toMatchObject({ count: 3 });
     await p.adminGrant.create({ data: { email: 'office@school.example', schoolId: school.id } });
     covered.add('AdminGrant');
     expect(await p.adminGrant.findFirstOrThrow({ where: { email: 'office@school.example' } })).toMatchObject({ schoolId: school.id, trustId: null });

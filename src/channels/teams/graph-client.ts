@@ -49,10 +49,18 @@ const ChatResponse = z.looseObject({ id: z.string().min(1) });
  * from the tenant's catalogue (`POST /users/{id}/teamwork/installedApps`, 409 when it already is),
  * find the installation, and read the chat between them and the app, whose id the Bot Connector
  * takes as a conversation id. Throttling (429 with Retry-After) is waited out through `wait`.
+ *
+ * Several installs may run at once. Graph throttles per app and tenant, so when one call is told to
+ * wait, every call to that tenant waits the same pause before its next request (Graph's throttling
+ * guidance: honour Retry-After and do not send more while throttled), and concurrent calls share
+ * one token request per tenant.
  */
 export class GraphClient {
   readonly #options: Required<GraphClientOptions>;
   readonly #tokens = new Map<string, { token: string; expiresAt: number }>();
+  readonly #tokenRequests = new Map<string, Promise<string>>();
+  /** Per tenant, the pause every call waits out after Graph throttled one of them. */
+  readonly #pauses = new Map<string, Promise<void>>();
 
   constructor(options: GraphClientOptions) {
     this.#options = { attempts: 6, maxWaitMs: 5 * 60_000, ...options };
@@ -103,6 +111,7 @@ export class GraphClient {
   async #call(tenant: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
     const { attempts, wait, maxWaitMs, graphUrl } = this.#options;
     for (let attempt = 1; ; attempt++) {
+      await this.#pauses.get(tenant);
       const token = await this.#token(tenant);
       const response = await reach(`Microsoft Graph (${method} ${path.split('?')[0]})`, 'graph', () =>
         fetch(`${graphUrl.replace(/\/+$/, '')}${path}`, {
@@ -123,15 +132,32 @@ export class GraphClient {
       if (!RETRYABLE.has(response.status)) throw new GraphError(detail, response.status, code);
       const pause = retryAfterMs(response.headers.get('retry-after'), this.#options.clock) ?? Math.min(maxWaitMs, 1000 * 2 ** (attempt - 1));
       if (attempt >= attempts || pause > maxWaitMs) throw new GraphError(`${detail}, still throttled after ${attempt} attempt(s)`, response.status, code);
-      await wait(pause);
+      await this.#pause(tenant, pause, wait);
     }
   }
 
-  /** An app-only token for the tenant, kept until a minute before it expires. */
+  /** Waits out a throttle on the tenant: the pause already under way if another call was throttled first, else a new one every call then waits for. */
+  #pause(tenant: string, ms: number, wait: (ms: number) => Promise<void>): Promise<void> {
+    const current = this.#pauses.get(tenant);
+    if (current !== undefined) return current;
+    const pause = wait(ms).finally(() => this.#pauses.delete(tenant));
+    this.#pauses.set(tenant, pause);
+    return pause;
+  }
+
+  /** An app-only token for the tenant, kept until a minute before it expires; calls made meanwhile share one request for it. */
   async #token(tenant: string): Promise<string> {
-    const { clock, loginUrl, clientId, clientSecret } = this.#options;
     const cached = this.#tokens.get(tenant);
-    if (cached !== undefined && clock.now().getTime() < cached.expiresAt) return cached.token;
+    if (cached !== undefined && this.#options.clock.now().getTime() < cached.expiresAt) return cached.token;
+    const pending = this.#tokenRequests.get(tenant);
+    if (pending !== undefined) return pending;
+    const request = this.#requestToken(tenant).finally(() => this.#tokenRequests.delete(tenant));
+    this.#tokenRequests.set(tenant, request);
+    return request;
+  }
+
+  async #requestToken(tenant: string): Promise<string> {
+    const { clock, loginUrl, clientId, clientSecret } = this.#options;
     const response = await reach(`Microsoft sign-in for tenant ${tenant}`, 'sign-in', () =>
       fetch(`${loginUrl.replace(/\/+$/, '')}/${encodeURIComponent(tenant)}/oauth2/v2.0/token`, {
         method: 'POST',

@@ -47,6 +47,17 @@ export interface ProactiveInstallDeps {
   clock: Clock;
 }
 
+/** How many people are installed at once by default: enough to be quick for a large school, few enough to stay within Graph's limits. */
+export const INSTALL_CONCURRENCY = 4;
+/** The most a run may use (`--concurrency`). */
+export const MAX_INSTALL_CONCURRENCY = 8;
+
+export interface InstallOptions {
+  dryRun?: boolean | undefined;
+  /** People installed at once (1 to MAX_INSTALL_CONCURRENCY); INSTALL_CONCURRENCY when not given. */
+  concurrency?: number | undefined;
+}
+
 /**
  * Installs Trellis in Teams for the school's active staff whom Teams cannot reach yet, so that
  * people who never opened the app still get their reminders: for each, in the school's (and its
@@ -55,17 +66,31 @@ export interface ProactiveInstallDeps {
  * same rule a message would, and store the chat as their conversation reference, which every
  * proactive message uses. A 403 or 404 is kept as the reason they cannot be reached (`trellis
  * reach`). Someone who removed the app themselves is left alone. A dry run calls nothing.
+ * Several people are installed at once (`concurrency`); the report lists them in roster order.
  */
-export async function installForSchool(deps: ProactiveInstallDeps, schoolId: string, options: { dryRun?: boolean } = {}): Promise<InstallReport> {
+export async function installForSchool(deps: ProactiveInstallDeps, schoolId: string, options: InstallOptions = {}): Promise<InstallReport> {
   const tenants = await deps.tenants.graphTenantsOf(schoolId);
   const staff = await deps.reach.activeStaffAccounts(schoolId);
   const report: InstallReport = { tenants, people: [], tenantProblems: [] };
   const usable = [...tenants];
-  for (const person of staff) {
-    const outcome = await installFor(deps, person, usable, report, options.dryRun === true);
-    report.people.push({ id: person.id, fullName: person.fullName, email: person.email, outcome });
-  }
+  const concurrency = Math.min(MAX_INSTALL_CONCURRENCY, Math.max(1, Math.floor(options.concurrency ?? INSTALL_CONCURRENCY)));
+  const outcomes = await mapBounded(staff, concurrency, (person) => installFor(deps, person, usable, report, options.dryRun === true));
+  report.people = staff.map((person, at) => ({ id: person.id, fullName: person.fullName, email: person.email, outcome: outcomes[at]! }));
   return report;
+}
+
+/** `work` for every item, at most `limit` at a time, the results in the items' order. */
+async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const at = next++;
+      results[at] = await work(items[at]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 async function installFor(deps: ProactiveInstallDeps, person: PersonReachFacts, tenants: GraphTenant[], report: InstallReport, dryRun: boolean): Promise<InstallOutcome> {
@@ -84,9 +109,12 @@ async function installFor(deps: ProactiveInstallDeps, person: PersonReachFacts, 
     } catch (error) {
       if (!(error instanceof GraphError)) throw error;
       if (error.stage === 'sign-in') {
-        // The tenant gives Trellis no token: say so once and try nobody else there.
-        report.tenantProblems.push({ tenant: tenant.tenantId, detail: error.message });
-        tenants.splice(tenants.indexOf(tenant), 1);
+        // The tenant gives Trellis no token: say so once (installs running alongside may learn it too) and try nobody else there.
+        const at = tenants.indexOf(tenant);
+        if (at >= 0) {
+          report.tenantProblems.push({ tenant: tenant.tenantId, detail: error.message });
+          tenants.splice(at, 1);
+        }
         continue;
       }
       return failure(deps, person, tenant.tenantId, error);

@@ -43,8 +43,8 @@ export async function runAdminsCommand(args: string[], context: CommandContext):
       context.output.out(added ? `${address} can now use the admin console for ${what}.` : `${address} could already use the admin console for ${what}.`);
       return;
     }
-    const removed = await services.admins.remove(address, scope);
-    context.output.out(removed > 0 ? `${address} can no longer use the admin console for ${what}; a session already signed in ends at its next page.` : `${address} was not an administrator of ${what}: nothing changed.`);
+    const removed = await services.admins.remove(address, scope, context.clock.now());
+    context.output.out(removed > 0 ? `${address} can no longer use the admin console for ${what}; their console sessions have ended (they sign in again for any school they still administer).` : `${address} was not an administrator of ${what}: nothing changed.`);
   });
 }
 

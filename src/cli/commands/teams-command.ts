@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { type InstallOutcome, type InstallReport, installForSchool, teamsInstallerOf } from '../../channels/teams/proactive-install.ts';
+import { INSTALL_CONCURRENCY, type InstallOutcome, type InstallReport, installForSchool, MAX_INSTALL_CONCURRENCY, teamsInstallerOf } from '../../channels/teams/proactive-install.ts';
 import { composeChannels } from '../../compose-app.ts';
 import type { Services } from '../../compose-services.ts';
 import type { TeamsTenantEntry } from '../../core/reach/teams-install-ports.ts';
@@ -12,7 +12,7 @@ export const TEAMS_USAGE = [
   'trellis teams tenants [--json]',
   'trellis teams tenants add --school SCHOOL|--trust TRUST TENANT-ID [--catalog-app-id APP-ID]',
   'trellis teams tenants remove --school SCHOOL|--trust TRUST TENANT-ID',
-  'trellis teams install --school SCHOOL [--dry-run]',
+  'trellis teams install --school SCHOOL [--dry-run] [--concurrency N]',
 ].join('\n');
 
 /** A Microsoft Entra tenant id, and the id an app gets in a tenant's app catalogue: both GUIDs. */
@@ -53,8 +53,16 @@ export async function runTeamsCommand(args: string[], context: CommandContext): 
       if (removed === 0) throw new CliError(`Teams tenant ${tenant} is not registered for ${'school' in where ? `"${where.school}"` : `any school of "${where.trust}"`}. Run trellis teams tenants to see them.`);
     });
   }
-  if (what === 'install' && verb === undefined) return install(context, requireSchool(values.school), values['dry-run'] === true);
+  if (what === 'install' && verb === undefined) return install(context, requireSchool(values.school), values['dry-run'] === true, concurrencyOf(values.concurrency));
   throw new CliError(`Usage:\n${TEAMS_USAGE}`);
+}
+
+/** `--concurrency N`: people installed at once, 1 to MAX_INSTALL_CONCURRENCY. */
+function concurrencyOf(text: string | undefined): number {
+  if (text === undefined) return INSTALL_CONCURRENCY;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_INSTALL_CONCURRENCY) throw new CliError(`--concurrency should be a whole number from 1 to ${MAX_INSTALL_CONCURRENCY} (people installed at once): got ${text}.`);
+  return n;
 }
 
 function requireSchool(school: string | undefined): string {
@@ -120,10 +128,10 @@ function describeTenant(tenant: TeamsTenantEntry): string {
   return `${tenant.tenantId}: serves ${tenant.schools.join(', ')}; ${graph}`;
 }
 
-async function install(context: CommandContext, slug: string, dryRun: boolean): Promise<void> {
+async function install(context: CommandContext, slug: string, dryRun: boolean, concurrency: number): Promise<void> {
   await withServices(context, async (services) => {
     const id = await schoolId(services, slug);
-    const report = await runInstall(context, services, id, dryRun);
+    const report = await runInstall(context, services, id, dryRun, concurrency);
     if (report === undefined) throw new CliError('Teams is not configured: set TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID (docs/teams.md).');
     if (report.tenants.length === 0) throw new CliError(`No Teams tenant of "${slug}" has Graph install set up: trellis teams tenants add --school ${slug} TENANT-ID --catalog-app-id APP-ID (docs/teams.md).`);
     for (const line of describeInstall(slug, report, dryRun)) context.output.out(line);
@@ -143,7 +151,7 @@ export async function installAfterImport(context: CommandContext, services: Serv
   if (report !== undefined) context.output.out(`Teams: ${summary(report)}`);
 }
 
-async function runInstall(context: CommandContext, services: Services, schoolId: string, dryRun: boolean): Promise<InstallReport | undefined> {
+async function runInstall(context: CommandContext, services: Services, schoolId: string, dryRun: boolean, concurrency = INSTALL_CONCURRENCY): Promise<InstallReport | undefined> {
   const config = loadCliConfig(context);
   if (config.teams === undefined) return undefined;
   const parts = await composeChannels(config, services, context.clock, consoleLogger(config.logLevel, undefined, config.logFormat), { channelsOnly: true });
@@ -153,7 +161,7 @@ async function runInstall(context: CommandContext, services: Services, schoolId:
   } catch (error) {
     throw new CliError((error as Error).message);
   }
-  return installer === undefined ? undefined : installForSchool(installer, schoolId, { dryRun });
+  return installer === undefined ? undefined : installForSchool(installer, schoolId, { dryRun, concurrency });
 }
 
 function describeInstall(slug: string, report: InstallReport, dryRun: boolean): string[] {
@@ -203,5 +211,5 @@ function summary(report: InstallReport): string {
 }
 
 function parse(args: string[]) {
-  return parseArgs({ args, strict: true, allowPositionals: true, options: { school: { type: 'string' }, trust: { type: 'string' }, 'catalog-app-id': { type: 'string' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } } });
+  return parseArgs({ args, strict: true, allowPositionals: true, options: { school: { type: 'string' }, trust: { type: 'string' }, 'catalog-app-id': { type: 'string' }, 'dry-run': { type: 'boolean' }, concurrency: { type: 'string' }, json: { type: 'boolean' } } });
 }

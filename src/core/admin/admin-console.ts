@@ -11,7 +11,7 @@ import type { Problem } from '../validation/problems.ts';
 import { type ReachReads, type ReachReport, reachReport } from '../reach/reach.ts';
 import type { DigestOutbox, OutboxEntry } from '../reminders/reminder-ports.ts';
 import { parseReminderWindow, type ReminderWindow, withReminderWindow } from '../reminders/reminder-window.ts';
-import { type ColumnMapping, parseMappingOption } from '../roster/column-mapping.ts';
+import { type ColumnMapping, normaliseHeader, parseMappingJson, parseMappingOption, ROSTER_FIELDS, type RosterField } from '../roster/column-mapping.ts';
 import { importRoster, type RosterImportResult } from '../roster/import-roster.ts';
 import { previewRoster, type RosterPreview } from '../roster/preview-roster.ts';
 import { readRosterFile } from '../roster/roster-table.ts';
@@ -19,7 +19,7 @@ import { calendarOf, type School } from '../schools/school.ts';
 import { setSchool } from '../schools/set-school.ts';
 import { type Clock, currentAcademicYear } from '../time/clock.ts';
 import { type AdminSchoolRef, administers } from './admin-access.ts';
-import type { AdminAudit, AdminDirectory } from './admin-ports.ts';
+import type { AdminAudit, AdminDirectory, ShippedTermDates } from './admin-ports.ts';
 
 /** The school is not one this administrator may see (or does not exist: the two are not told apart). */
 export class NotAdministeredError extends Error {}
@@ -33,6 +33,7 @@ export interface AdminConsoleDeps {
   outbox: Pick<DigestOutbox, 'list' | 'resend'>;
   accessRequests: Pick<AccessRequestStore, 'pending'>;
   audit: AdminAudit;
+  shippedTermDates: ShippedTermDates;
   clock: Clock;
 }
 
@@ -75,6 +76,22 @@ export type PolicyCheck =
 
 /** Uploaded term dates checked: every problem at its field, or the year as they would make it. */
 export type TermDatesCheck = { ok: false; problems: Problem[] } | { ok: true; termDates: TermDates; academicYear: number; months: CalendarMonth[]; schoolDaysNow: number; schoolDaysAfter: number };
+
+/** Term dates an administrator gives: a file they upload, or one of the files shipped with Trellis by name. */
+export type TermDatesSource = { text: string; fileName: string } | { shipped: string };
+
+/**
+ * The column mapping given with a roster upload: typed in the `--map` form, or chosen in the column
+ * picker (field → the file's columns, several joined with a space); none leaves the remembered one
+ * or the file's own headers to apply, as the import decides.
+ */
+export type GivenMapping = { text: string } | { columns: Partial<Record<RosterField, string[]>> } | undefined;
+
+/** A roster file's header row and the column chosen for each Trellis field (the column picker's state). */
+export interface RosterColumns {
+  header: string[];
+  chosen: ColumnMapping;
+}
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; problem: string };
 
@@ -142,20 +159,29 @@ export class AdminConsole {
     return { school: ref, waiting: pending.map((r) => ({ id: r.id, requesterName: r.requesterName, subjectName: r.subjectName, requestedAt: r.requestedAt })) };
   }
 
-  /** The first step of a roster upload: what the file would do, writing nothing. */
-  async previewRoster(email: string, slug: string, file: Uint8Array, mappingText: string): Promise<{ school: AdminSchoolRef; preview: RosterPreview }> {
+  /**
+   * The first step of a roster upload: what the file would do, writing nothing. When the file could
+   * be read, also its header row and the column chosen for each Trellis field (the mapping given,
+   * else the one the preview used, else the one remembered, else the file's columns of Trellis's own
+   * names), for the column picker.
+   */
+  async previewRoster(email: string, slug: string, file: Uint8Array, given: GivenMapping): Promise<{ school: AdminSchoolRef; preview: RosterPreview; columns?: RosterColumns | undefined }> {
     const { ref, school } = await this.#school(email, slug);
-    const mapping = readMapping(mappingText);
-    if (!mapping.ok) return { school: ref, preview: { ok: false, fileProblem: mapping.problem } };
     const read = await readRosterFile(file);
     if (!read.ok) return { school: ref, preview: read };
-    return { school: ref, preview: await previewRoster(this.#deps, school, read.table, mapping.value) };
+    const mapping = readMapping(given);
+    const remembered = await this.#deps.roster.columnMapping(school.id);
+    const header = read.table.header.filter((column) => column.trim() !== '');
+    if (!mapping.ok) return { school: ref, preview: { ok: false, fileProblem: mapping.problem }, columns: { header, chosen: chosenColumns(header, remembered) } };
+    const preview = await previewRoster(this.#deps, school, read.table, mapping.value);
+    const used = mapping.value ?? (preview.ok ? preview.mapping?.columns : undefined) ?? remembered;
+    return { school: ref, preview, columns: { header, chosen: chosenColumns(header, used) } };
   }
 
   /** The second step: the same file imported through the roster import, recorded in the audit trail as this administrator's. */
-  async applyRoster(email: string, slug: string, file: Uint8Array, mappingText: string, leavers: 'list' | 'mark'): Promise<{ school: AdminSchoolRef; result: RosterImportResult }> {
+  async applyRoster(email: string, slug: string, file: Uint8Array, given: GivenMapping, leavers: 'list' | 'mark'): Promise<{ school: AdminSchoolRef; result: RosterImportResult }> {
     const { ref, school } = await this.#school(email, slug);
-    const mapping = readMapping(mappingText);
+    const mapping = readMapping(given);
     if (!mapping.ok) return { school: ref, result: { ok: false, fileProblem: mapping.problem } };
     const read = await readRosterFile(file);
     if (!read.ok) return { school: ref, result: read };
@@ -226,24 +252,25 @@ export class AdminConsole {
     return { school: ref, result: { ok: true, value: { source: check.source, obligations: saved.obligations } } };
   }
 
-  /** The academic year's days as the school's calendar counts them (this year when none is asked for). */
-  async calendar(email: string, slug: string, academicYear?: number): Promise<{ school: AdminSchoolRef; academicYear: number; months: CalendarMonth[] }> {
+  /** The academic year's days as the school's calendar counts them (this year when none is asked for), and the term-date files shipped to pick from. */
+  async calendar(email: string, slug: string, academicYear?: number): Promise<{ school: AdminSchoolRef; academicYear: number; months: CalendarMonth[]; shipped: string[] }> {
     const { ref, school } = await this.#school(email, slug);
     const year = academicYear ?? currentAcademicYear(this.#deps.clock);
-    return { school: ref, academicYear: year, months: yearCalendar(calendarOf(school), year) };
+    return { school: ref, academicYear: year, months: yearCalendar(calendarOf(school), year), shipped: await this.#deps.shippedTermDates.names() };
   }
 
-  /** The first step of new term dates: checked, and this academic year shown as they would make it; nothing written. */
-  async checkTermDates(email: string, slug: string, text: string, fileName: string): Promise<{ school: AdminSchoolRef; check: TermDatesCheck }> {
+  /** The first step of new term dates (uploaded or shipped): checked, and this academic year shown as they would make it; nothing written. */
+  async checkTermDates(email: string, slug: string, source: TermDatesSource): Promise<{ school: AdminSchoolRef; check: TermDatesCheck }> {
     const { ref, school } = await this.#school(email, slug);
-    return { school: ref, check: this.#checkTermDates(school, text, fileName) };
+    return { school: ref, check: await this.#checkTermDates(school, source) };
   }
 
-  /** The second step: the same file checked again and saved, everyone's obligations recomputed (a deadline may move), and audited. */
-  async applyTermDates(email: string, slug: string, text: string, fileName: string): Promise<{ school: AdminSchoolRef; result: Outcome<ObligationChanges> }> {
+  /** The second step: the same file checked again and saved, everyone's obligations recomputed (a deadline may move), and audited with the file it came from. */
+  async applyTermDates(email: string, slug: string, source: TermDatesSource): Promise<{ school: AdminSchoolRef; result: Outcome<ObligationChanges> }> {
     const { ref, school } = await this.#school(email, slug);
-    const check = this.#checkTermDates(school, text, fileName);
-    if (!check.ok) return { school: ref, result: { ok: false, problem: `${fileName} has ${check.problems.length} problem(s); nothing was changed.` } };
+    const check = await this.#checkTermDates(school, source);
+    const file = termDatesFileName(source);
+    if (!check.ok) return { school: ref, result: { ok: false, problem: `${file} has ${check.problems.length} problem(s); nothing was changed.` } };
     const saved = await setSchool(this.#deps, {
       slug: school.slug,
       name: school.name,
@@ -251,13 +278,21 @@ export class AdminConsole {
       policy: school.policy,
       policySource: school.policySource,
       termDates: check.termDates,
-      audit: { by: email, details: { change: 'term dates', file: fileName } },
+      audit: { by: email, details: { change: 'term dates', file } },
     });
     return { school: ref, result: { ok: true, value: saved.obligations } };
   }
 
-  #checkTermDates(school: School, text: string, fileName: string): TermDatesCheck {
-    const parsed = parseTermDates(text, fileName);
+  async #checkTermDates(school: School, source: TermDatesSource): Promise<TermDatesCheck> {
+    let text: string;
+    if ('shipped' in source) {
+      const shipped = await this.#deps.shippedTermDates.read(source.shipped);
+      if (shipped === undefined) return { ok: false, problems: [{ path: 'shipped', message: `should be one of the term-date files shipped with Trellis (${(await this.#deps.shippedTermDates.names()).join(', ')})` }] };
+      text = shipped;
+    } else {
+      text = source.text;
+    }
+    const parsed = parseTermDates(text, termDatesFileName(source));
     if (!parsed.ok) return parsed;
     const year = currentAcademicYear(this.#deps.clock);
     const count = (months: readonly CalendarMonth[]) => months.reduce((sum, month) => sum + month.schoolDays, 0);
@@ -293,8 +328,37 @@ function checkChoice(choice: PolicyChoice, school: School): PolicyCheck {
   return { ok: true, policy, source, preset, fromPreset: base === undefined ? [] : policyDiff(base, kept), fromCurrent: policyDiff(school.policy, kept) };
 }
 
-function readMapping(text: string): Outcome<ColumnMapping | undefined> {
-  if (text.trim() === '') return { ok: true, value: undefined };
-  const read = parseMappingOption(text);
+/** How term dates are named to the administrator and in the audit trail: a shipped file by its place in Trellis. */
+export function termDatesFileName(source: TermDatesSource): string {
+  return 'shipped' in source ? `config/terms/${source.shipped}` : source.fileName;
+}
+
+function readMapping(given: GivenMapping): Outcome<ColumnMapping | undefined> {
+  if (given === undefined) return { ok: true, value: undefined };
+  if ('text' in given) {
+    if (given.text.trim() === '') return { ok: true, value: undefined };
+    const read = parseMappingOption(given.text);
+    return read.ok ? { ok: true, value: read.mapping } : { ok: false, problem: read.problem };
+  }
+  const picked: Record<string, string[]> = {};
+  for (const [field, columns] of Object.entries(given.columns)) {
+    const named = (columns ?? []).filter((column) => column.trim() !== '');
+    if (named.length > 0) picked[field] = named;
+  }
+  if (Object.keys(picked).length === 0) return { ok: true, value: undefined };
+  const read = parseMappingJson(JSON.stringify(picked));
   return read.ok ? { ok: true, value: read.mapping } : { ok: false, problem: read.problem };
+}
+
+/** For each Trellis field, the columns of this header the mapping names, else the header's column of the field's own name. */
+function chosenColumns(header: readonly string[], mapping: ColumnMapping | undefined): ColumnMapping {
+  const byName = new Map(header.map((column) => [normaliseHeader(column), column]));
+  const chosen: ColumnMapping = {};
+  for (const field of ROSTER_FIELDS) {
+    const named = (mapping?.[field] ?? []).map((column) => byName.get(normaliseHeader(column))).filter((column): column is string => column !== undefined);
+    const own = byName.get(field);
+    const columns = named.length > 0 ? named : own === undefined ? [] : [own];
+    if (columns.length > 0) chosen[field] = columns;
+  }
+  return chosen;
 }

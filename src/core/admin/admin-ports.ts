@@ -22,3 +22,40 @@ export interface AdminAuditEntry {
 export interface AdminAudit {
   record(entry: AdminAuditEntry): Promise<void>;
 }
+
+/** The term-date files shipped with Trellis (`config/terms`), which an administrator may pick instead of uploading one. */
+export interface ShippedTermDates {
+  /** The files' names, e.g. `england-2026-28.yaml`, in order. */
+  names(): Promise<string[]>;
+  /** A file's text, or undefined when no shipped file has that name. */
+  read(name: string): Promise<string | undefined>;
+}
+
+/** A live admin console session, as its administrator sees it on the sessions page. */
+export interface AdminSessionRecord {
+  id: string;
+  email: string;
+  createdAt: Date;
+  expiresAt: Date;
+  userAgent?: string | undefined;
+}
+
+/**
+ * `admin_sessions`: the sessions the signed cookies name. A cookie counts only while its session is
+ * live here (not ended, not expired), so ending one takes effect at once on every replica.
+ */
+export interface AdminSessions {
+  start(session: AdminSessionRecord): Promise<void>;
+  /** The session when it is live at `now`; undefined when ended, expired or unknown. */
+  live(id: string, now: Date): Promise<AdminSessionRecord | undefined>;
+  /** This e-mail's live sessions, newest first. */
+  liveFor(email: string, now: Date): Promise<AdminSessionRecord[]>;
+  /** Ends one of this e-mail's sessions (another's is left alone); whether one was live. */
+  end(id: string, email: string, now: Date): Promise<boolean>;
+}
+
+/** A fixed-window count of attempts per key (a step of sign-in and a client address), shared by every replica. */
+export interface AttemptLimiter {
+  /** Counts one attempt; refused, with the seconds until the window ends, once the window's limit is used. */
+  attempt(key: string, now: Date): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }>;
+}

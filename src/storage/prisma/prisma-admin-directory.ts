@@ -51,13 +51,17 @@ export class PrismaAdminDirectory implements AdminDirectory, AdminAudit {
     });
   }
 
-  /** Removes an administrator's grant for a school or trust; how many were removed. */
-  async remove(email: string, scope: { school: string } | { trust: string }): Promise<number> {
+  /**
+   * Removes an administrator's grant for a school or trust, and ends their console sessions at once
+   * (in the same transaction: a copied cookie stops working too); how many grants were removed.
+   */
+  async remove(email: string, scope: { school: string } | { trust: string }, now: Date): Promise<number> {
     return this.#prisma.$transaction(async (tx) => {
       const where = 'school' in scope ? { email, school: { slug: scope.school } } : { email, trust: { slug: scope.trust } };
       const grants = await tx.adminGrant.findMany({ where, select: { id: true, schoolId: true, trustId: true } });
       if (grants.length === 0) return 0;
       await tx.adminGrant.deleteMany({ where: { id: { in: grants.map((grant) => grant.id) } } });
+      await tx.adminSession.updateMany({ where: { email, endedAt: null }, data: { endedAt: now } });
       for (const grant of grants) {
         await tx.auditEvent.create({ data: { schoolId: grant.schoolId, action: 'admin.removed', subjectType: grant.schoolId === null ? 'trust' : 'school', subjectId: grant.schoolId ?? grant.trustId, details: { email } } });
       }

@@ -40,6 +40,8 @@ export async function startAdminWorld(databaseUrl: string, clock: Clock): Promis
     ADMIN_OIDC_CLIENT_SECRET: provider.clientSecret,
     ADMIN_OIDC_REDIRECT_URL: `http://127.0.0.1:${port}/admin/callback`,
     ADMIN_SESSION_SECRET: 'a-test-session-secret-of-enough-length-0123456789',
+    // Each ConsoleClient is a client behind one proxy (its own X-Forwarded-For), so sign-in's rate limit counts each apart.
+    ADMIN_TRUSTED_PROXIES: '1',
   });
   const app = await startApp(config, clock, silentLogger, { scheduler: false });
   return {
@@ -95,6 +97,8 @@ export function rosterCsv(slug: string, teachers: readonly string[], extraLines:
   ].join('\n');
 }
 
+let nextClient = 1;
+
 /**
  * A browser without a browser: a cookie jar, redirects followed by hand (so each hop can be
  * checked), and the CSRF token read from the last page's forms.
@@ -102,9 +106,22 @@ export function rosterCsv(slug: string, teachers: readonly string[], extraLines:
 export class ConsoleClient {
   readonly #cookies = new Map<string, string>();
   readonly base: string;
+  /** The client's address as the proxy in front of Trellis reports it (X-Forwarded-For). */
+  readonly address: string;
 
-  constructor(base: string) {
+  constructor(base: string, address = `10.${nextClient >> 8}.${nextClient++ & 255}.7`) {
     this.base = base;
+    this.address = address;
+  }
+
+  /** A cookie the console set, as the browser holds it. */
+  cookie(name: string): string | undefined {
+    return this.#cookies.get(name);
+  }
+
+  /** Puts a cookie in the jar, as someone who copied it would. */
+  setCookie(name: string, value: string): void {
+    this.#cookies.set(name, value);
   }
 
   get(path: string, headers: Record<string, string> = {}): Promise<Response> {
@@ -149,7 +166,8 @@ export class ConsoleClient {
 
   async #send(url: URL, init: RequestInit & { headers: Record<string, string> }): Promise<Response> {
     const cookie = [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    const headers = url.origin === new URL(this.base).origin && cookie !== '' ? { ...init.headers, cookie } : init.headers;
+    const ours = url.origin === new URL(this.base).origin;
+    const headers = ours ? { ...init.headers, 'x-forwarded-for': this.address, ...(cookie === '' ? {} : { cookie }) } : init.headers;
     const response = await fetch(url, { ...init, headers, redirect: 'manual' });
     for (const line of response.headers.getSetCookie()) {
       const [pair, ...attributes] = line.split(';');

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GraphClient } from '../../../src/channels/teams/graph-client.ts';
 import { installForSchool, teamsInstallerOf } from '../../../src/channels/teams/proactive-install.ts';
 import { type RunningApp, startApp } from '../../../src/compose-app.ts';
@@ -191,6 +191,49 @@ describe('installing the app through Microsoft Graph for staff who never opened 
     expect(await db.prisma.teamsInstallFailure.findUnique({ where: { personId: alleyne.ids.bo! } })).toBeNull();
   });
 
+  it('installs for several people at once (at most the concurrency asked for), and in a 429 storm every call to the tenant waits out Retry-After: everyone installed once, nobody twice', async () => {
+    const STORM_TENANT = '7a7a7a7a-1234-4abc-8def-0123456789ab';
+    const staff = Array.from({ length: 24 }, (_, i) => ({ key: `s${i}`, fullName: `Storm Teacher ${i}`, role: 'teacher' as const, lineManager: 'sh' }));
+    const storm = await seedSchool(db.prisma, 'kingsmead', [{ key: 'sh', fullName: 'Sam Head', role: 'headteacher' }, ...staff]);
+    const slug = (await db.prisma.school.findUniqueOrThrow({ where: { id: storm.schoolId } })).slug;
+    graph.consented.add(STORM_TENANT);
+    for (const key of ['sh', ...staff.map((s) => s.key)]) graph.users.set(`${STORM_TENANT}:${key}@${slug}.example`, `aad-storm-${key}`);
+    await new PrismaTeamsTenants(db.prisma).register(storm.schoolId, STORM_TENANT, CATALOG_APP);
+    const accepted = graph.accepted.length;
+    const tokens = graph.tokenRequests.length;
+    graph.maxInFlight = 0;
+    // The first 6 installs are held until 6 are waiting at once; the 30 installs after them are told to wait (a storm).
+    graph.holdInstalls = 6;
+    graph.throttleInstalls = 30;
+    graph.retryAfterSeconds = 3;
+    const stormWaits: number[] = [];
+    const installer = teamsInstallerOf(app, new PrismaTeamsTenants(db.prisma), { wait: async (ms) => void stormWaits.push(ms) })!;
+
+    const report = await installForSchool(installer, storm.schoolId, { concurrency: 6 });
+
+    expect(report.people).toHaveLength(25);
+    expect(report.people.map((p) => p.fullName)).toEqual(['Sam Head', ...staff.map((s) => s.fullName)].sort((a, b) => a.localeCompare(b, 'en-GB')));
+    expect(report.people.every((p) => p.outcome.kind === 'installed')).toBe(true);
+    const installed = graph.accepted.slice(accepted);
+    expect(installed).toHaveLength(25);
+    expect(new Set(installed).size).toBe(25);
+    expect(graph.conflicts.filter((id) => id.startsWith('aad-storm-'))).toEqual([]);
+    // Six ran side by side (the hold released only once six were waiting), never more.
+    expect(graph.maxInFlight).toBe(6);
+    // Every wait was Graph's Retry-After (calls throttled together share one pause: the Graph client's test below).
+    expect(graph.throttleInstalls).toBe(0);
+    expect(stormWaits.length).toBeGreaterThan(0);
+    expect(stormWaits.length).toBeLessThanOrEqual(30);
+    expect(new Set(stormWaits)).toEqual(new Set([3000]));
+    graph.retryAfterSeconds = 7;
+    // One token for the tenant, shared by the six installs that asked for it at once.
+    expect(graph.tokenRequests.slice(tokens)).toHaveLength(1);
+    for (const person of report.people) {
+      const identity = await db.prisma.platformIdentity.findFirstOrThrow({ where: { personId: person.id } });
+      expect(identity).toMatchObject({ tenantId: STORM_TENANT, conversationRef: { conversationId: FakeGraph.chatIdOf(identity.platformUserId) } });
+    }
+  });
+
   it('names a tenant that gives Trellis no token (admin consent not granted) and tries nobody there', async () => {
     await new PrismaTeamsTenants(db.prisma).register(kingsmead.schoolId, TENANT, CATALOG_APP);
     const installer = teamsInstallerOf(app, new PrismaTeamsTenants(db.prisma))!;
@@ -211,6 +254,29 @@ describe('the Graph client', () => {
     await expect(client.install(ALLEYNE_TENANT, 'aad-nia', CATALOG_APP)).rejects.toMatchObject({ status: 429, message: expect.stringMatching(/still throttled after 1 attempt/) });
     expect(paused).toEqual([]);
     graph.retryAfterSeconds = 7;
+  });
+
+  it('while Graph has told one call to wait, other calls to that tenant wait out the same pause before sending anything, and add none of their own', async () => {
+    graph.throttleInstalls = 1;
+    const paused: number[] = [];
+    let release = () => {};
+    const wait = (ms: number) => {
+      paused.push(ms);
+      return new Promise<void>((resolve) => {
+        release = resolve;
+      });
+    };
+    const client = new GraphClient({ clientId: 'c', clientSecret: 's', loginUrl: graph.loginUrl, graphUrl: graph.graphUrl, clock: fixedClock('2026-10-05T09:00:00Z'), wait });
+    const installing = client.install(ALLEYNE_TENANT, 'aad-hana', CATALOG_APP);
+    await vi.waitFor(() => expect(paused).toEqual([7000]));
+    const before = graph.requests.length;
+    const looking = client.userId(ALLEYNE_TENANT, emailOf('alleyne', 'nia'));
+    for (let turn = 0; turn < 50; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(graph.requests.slice(before)).toEqual([]);
+    release();
+    await expect(installing).resolves.toBe('installed');
+    await expect(looking).resolves.toBe('aad-nia');
+    expect(paused).toEqual([7000]);
   });
 
   it('turns a Graph it cannot reach into a plain failure for this run, not a crash', async () => {

@@ -28,6 +28,17 @@ export class FakeGraph {
   /** How many install POSTs to answer 429 with `Retry-After: retryAfterSeconds` before accepting. */
   throttleInstalls = 0;
   retryAfterSeconds = 7;
+  /** Install POSTs held unanswered until this many wait at once, then all answered (0: none held): shows installs run side by side. */
+  holdInstalls = 0;
+  /** A delay before each Graph answer, standing in for Microsoft's round trip (benchmarks only; 0 in tests). */
+  latencyMs = 0;
+  /** Graph requests being answered now, and the most there were at once. */
+  inFlight = 0;
+  maxInFlight = 0;
+  /** The user id of every install Graph accepted (201) and of every one refused as already there (409). */
+  readonly accepted: string[] = [];
+  readonly conflicts: string[] = [];
+  readonly #held: (() => void)[] = [];
   /** Every request, `METHOD path` (Graph paths without the query). */
   readonly requests: string[] = [];
   readonly tokenRequests: { tenant: string; clientId: string; scope: string; grantType: string }[] = [];
@@ -77,7 +88,24 @@ export class FakeGraph {
     if (!path.startsWith('/v1.0/')) return { status: 404 };
     const tenant = this.#tokens.get((request.headers.authorization ?? '').replace(/^Bearer /, ''));
     if (tenant === undefined) return { status: 401, body: { error: { code: 'InvalidAuthenticationToken' } } };
-    return this.#graph(tenant, request.method ?? 'GET', path.slice('/v1.0'.length), url.searchParams, text);
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      if (request.method === 'POST' && path.endsWith('/teamwork/installedApps') && this.holdInstalls > 0) await this.#hold();
+      if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+      return this.#graph(tenant, request.method ?? 'GET', path.slice('/v1.0'.length), url.searchParams, text);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  #hold(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#held.push(resolve);
+      if (this.#held.length < this.holdInstalls) return;
+      this.holdInstalls = 0;
+      for (const release of this.#held.splice(0)) release();
+    });
   }
 
   #token(tenant: string, form: URLSearchParams): Reply {
@@ -111,8 +139,12 @@ export class FakeGraph {
         return { status: 429, body: { error: { code: 'TooManyRequests' } }, headers: { 'retry-after': String(this.retryAfterSeconds) } };
       }
       if (this.forbidden.has(userId)) return { status: 403, body: { error: { code: 'Forbidden', message: 'App is blocked by app permission policy' } } };
-      if (this.installed.has(`${tenant}:${userId}`)) return { status: 409, body: { error: { code: 'Conflict' } } };
+      if (this.installed.has(`${tenant}:${userId}`)) {
+        this.conflicts.push(userId);
+        return { status: 409, body: { error: { code: 'Conflict' } } };
+      }
       this.installed.add(`${tenant}:${userId}`);
+      this.accepted.push(userId);
       return { status: 201 };
     }
     if (method === 'GET' && installs) {
