@@ -36,6 +36,8 @@ interface Figures {
   daysMax: number;
   /** The most digests one person got in any run of 8 school days (the complaint: 6 in 8). */
   in8Max?: number;
+  /** The most digests one person got in any run of 5 school days (the target: at most 3). */
+  in5Max?: number;
 }
 
 /** Every button a digest carries: its items' and (where it has them) its summaries' actions. */
@@ -83,13 +85,22 @@ await withBenchServices(fixedClock(londonInstant('2026-09-01', '08:00')), async 
     const schoolDays: string[] = [];
     for (let date = '2026-09-01'; date <= '2027-08-31'; date = addDay(date)) if (calendar.isSchoolDay(date)) schoolDays.push(date);
     let in8Max = 0;
+    let in5Max = 0;
     let worst = '';
+    let worst5 = '';
     const perWeek: number[] = [];
     const days: number[] = [];
     for (const person of recipients) {
       const mine = digests.filter((d) => d.recipientId === person);
       const sent = new Set(mine.map((d) => d.date));
       days.push(sent.size);
+      for (let i = 0; i + 5 <= schoolDays.length; i++) {
+        const inWindow = schoolDays.slice(i, i + 5).filter((day) => sent.has(day)).length;
+        if (inWindow > in5Max) {
+          in5Max = inWindow;
+          worst5 = `${inputs.people.find((p) => p.id === person)?.email} from ${schoolDays[i]}`;
+        }
+      }
       for (let i = 0; i + 8 <= schoolDays.length; i++) {
         const inWindow = schoolDays.slice(i, i + 8).filter((day) => sent.has(day)).length;
         if (inWindow > in8Max) {
@@ -99,7 +110,7 @@ await withBenchServices(fixedClock(londonInstant('2026-09-01', '08:00')), async 
       }
       for (const week of schoolWeeks) perWeek.push(mine.filter((d) => weekOf(d.date) === week).length);
     }
-    if (process.env.CALM_TRACE !== undefined) for (const d of digests.filter((x) => inputs.people.find((p) => p.id === x.recipientId)?.email === process.env.CALM_TRACE)) console.log(d.date, [...d.items, ...(d.more ?? [])].map((i) => `${i.label.slice(0, 30)}=${i.state}${i.about ? `@${i.about.fullName}` : ""}`).join(" | "));
+    if (process.env.CALM_TRACE !== undefined) for (const d of digests.filter((x) => inputs.people.find((p) => p.id === x.recipientId)?.email === process.env.CALM_TRACE)) console.log(d.date, [...d.items, ...(d.more ?? [])].map((i) => `${i.label.slice(0, 30)}=${i.state}${i.about ? `@${i.about.fullName}` : ""}`).join(" | "), (d.escalations ?? []).map((e) => `ESC ${e.label.slice(0, 60)}`).join(" | "));
     results.set(preset, {
       people: recipients.length,
       digests: digests.length,
@@ -110,8 +121,9 @@ await withBenchServices(fixedClock(londonInstant('2026-09-01', '08:00')), async 
       daysMedian: median(days),
       daysMax: Math.max(...days),
       in8Max,
+      in5Max,
     });
-    console.log(preset, results.get(preset), `most in 8 school days: ${worst}`);
+    console.log(preset, results.get(preset), `most in 8 school days: ${worst}; in 5: ${worst5}`);
   }
 });
 
@@ -128,7 +140,7 @@ function renderDoc(before: Record<string, Figures>, after: Map<string, Figures>)
   const cell = (preset: string, pick: (f: Figures) => string) => `${before[preset] === undefined ? '—' : pick(before[preset])} → ${pick(after.get(preset)!)}`;
   const rows = PRESETS.map(
     (p) =>
-      `| ${p} | ${after.get(p)!.people} | ${cell(p, (f) => String(f.digests))} | ${cell(p, (f) => `${f.perWeekMedian} / ${f.perWeekMax}`)} | ${cell(p, (f) => String(f.in8Max ?? '—'))} | ${cell(p, (f) => String(f.buttonsMax))} | ${cell(p, (f) => String(f.itemsMax))} | ${cell(p, (f) => `${f.daysMedian} / ${f.daysMax}`)} |`,
+      `| ${p} | ${after.get(p)!.people} | ${cell(p, (f) => String(f.digests))} | ${cell(p, (f) => `${f.perWeekMedian} / ${f.perWeekMax}`)} | ${cell(p, (f) => String(f.in5Max ?? '—'))} | ${cell(p, (f) => String(f.in8Max ?? '—'))} | ${cell(p, (f) => String(f.buttonsMax))} | ${cell(p, (f) => String(f.itemsMax))} | ${cell(p, (f) => `${f.daysMedian} / ${f.daysMax}`)} |`,
   );
   return `# Calm reminders: figures over a simulated year
 
@@ -138,13 +150,19 @@ Each preset's school of 32 (the roster of the sweep-year tests: head, deputy, tw
 department, 16 teachers, 5 teaching assistants, 4 support staff, a January starter, an ECT and
 an agency teacher) is swept at 16:00 London on every calendar day of 2026/27 with nobody ever
 doing anything (the noisiest possible year). A reminder the outbox already holds is not sent
-again, as in the sweep. "Before" is the planner before coming-up nudges were brought forward into
-digests sent anyway (the figures saved in docs/calm-figures-before.json); "after" is today's.
-Figures are over the people who got at least one digest. Before calm digests at all, the same year
-had up to 116 buttons in one digest, 8 messages in 8 school days and, under WHMAT, 2088 digests.
+again, as in the sweep. "Before" is the planner before "due tomorrow" was folded into "due today"
+and escalations moved to the weekly chase day (the figures saved in docs/calm-figures-before.json);
+"after" is today's. Figures are over the people who got at least one digest. Earlier still, before
+coming-up nudges were brought forward, the year had 1036 / 763 / 1385 / 1554 digests and WHMAT 7
+messages in 8 school days; before calm digests at all, up to 116 buttons in one digest, 8 messages
+in 8 school days and, under WHMAT, 2088 digests.
 
-| preset | people | digests in the year | messages per person per school week (median / max) | most messages to one person in 8 school days | buttons per digest (max) | items with buttons per digest (max) | days with a message per person (median / max) |
-|---|---|---|---|---|---|---|---|
+The target, pinned in the sweep-year tests (\`test/core/reminders/support/school-year-suite.ts\`):
+nobody gets more than 3 messages in any 5 school days under any preset, and every open obligation
+due in the year is still announced to its owner on or before its due day.
+
+| preset | people | digests in the year | messages per person per school week (median / max) | most messages to one person in 5 school days | most messages to one person in 8 school days | buttons per digest (max) | items with buttons per digest (max) | days with a message per person (median / max) |
+|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
 What changed (see ARCHITECTURE.md, "Calm digests"):
@@ -166,8 +184,16 @@ What changed (see ARCHITECTURE.md, "Calm digests"):
   goes out early in a digest its owner gets that day anyway (a due day, an overdue chase, an
   escalation, an item opening), so items falling due close together are announced together; never
   later than its own day, never before the item opens, never on the school day after the same
-  item's previous nudge, and the outbox's key keeps its own day quiet. Under WHMAT a head of
-  department's February went from 7 messages in 8 school days to 6, and the busiest week from 4
-  messages to 3.
+  item's previous nudge, and the outbox's key keeps its own day quiet;
+- "due tomorrow" then "due today" is one message: a "due in 1" nudge on the school day before the
+  due-day nudge is dropped when an earlier "due in 5" was kept (items chased after their due day
+  only: a lapsing right such as an appeal window, an optional item and one the policy lets pass
+  keep their "due in 1"; so does an item whose only warning it is). Under WHMAT the deputy's
+  February went from 6 messages in 8 school days (due tomorrow, due today, Monday chase, a check-in
+  nudge, due today) to 4;
+- escalations to a reviewer or the head go out on the weekly chase day on or after the day the
+  cadence puts them (2 and 10 school days overdue), with that person's own repeat chases: a head
+  heard on Tue 3, Thu 5, Fri 6 and Mon 9 Nov and now on Fri 6 and Mon 9. An escalation can wait up
+  to four school days longer than before; none of the four seeds sets when escalation happens.
 `;
 }

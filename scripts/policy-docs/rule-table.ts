@@ -150,7 +150,18 @@ function otherRules(policy: Policy): OtherRule[] {
   if (coverage.fixedTermCycleEndsWithContract?.value) rules.push(['Fixed-term contracts', coverage.fixedTermCycleEndsWithContract.rule, 'For someone on a fixed-term contract the end-of-cycle review opens by the day the contract ends.']);
   rules.push(
     ['Standards', policy.standards.rule, `${Object.entries(policy.standards.byRole).map(([role, set]) => `${plural([role])} reflect against ${STANDARDS[set] ?? set}`).join('; ')}.`],
-    ['Self-reflection', policy.reflection.rule, `${policy.reflection.scale.kind === 'levels' ? `A ${policy.reflection.scale.levels.length}-level scale per standard` : 'No rating, a written reflection per standard'}${policy.reflection.nextStepsPerStandard ? ' with a next step for each' : ''}, then ${policy.reflection.closingPrompts.length} closing questions.`],
+    ['Self-reflection', policy.reflection.rule, `${policy.reflection.scale.kind === 'levels' ? `A ${policy.reflection.scale.levels.length}-level scale per standard` : policy.reflection.standardAnswerOptional?.value === true ? 'No rating, an optional note per standard' : 'No rating, a written reflection per standard'}${policy.reflection.nextStepsPerStandard ? ' with an optional next step for each' : ''}, then ${policy.reflection.closingPrompts.length} closing questions (required).`],
+    ...(policy.reflection.standardAnswerOptional === undefined
+      ? []
+      : [
+          [
+            'Self-reflection: a note per standard',
+            policy.reflection.standardAnswerOptional.rule,
+            policy.reflection.standardAnswerOptional.value
+              ? 'Optional: the teacher reflects with the standards and may leave each heading’s note empty; the closing summary is what is required.'
+              : 'Required for each standard heading (no rating is asked).',
+          ] as OtherRule,
+        ]),
     ['Plan', plan.rule, planText(plan)],
     ['Plan agreement', policy.planAgreement.rule, `${policy.planAgreement.requiredBeforeSubmission ? 'The reviewer agrees the plan before it counts' : 'The plan counts once saved'}${policy.planAgreement.amendableByAgreement ? '; an agreed plan can be changed, and goes back for agreement' : '; an agreed plan cannot be changed'}.`],
   );

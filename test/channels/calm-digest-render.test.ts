@@ -15,10 +15,10 @@ function teacherDigest() {
   return composeDigest(TEACHER, '2026-10-01', planReminders({ school, calendar, obligations: year, people, now: at('2026-10-01') }));
 }
 
-/** Fourteen overdue self-reflections reaching the head on Thu 5 Nov (004 §4.2, 10 school days overdue). */
+/** Fourteen overdue self-reflections reaching the head (004 §4.2, 10 school days overdue on Thu 5 Nov, told on the weekly chase day, Mon 9 Nov). */
 function headDigest() {
   const reflections = [TEACHER, ...team.map((p) => p.id)].map((personId) => obligation({ personId, ownerPersonId: personId, key: `${personId}:2026:reflection` }));
-  return composeDigest(HEAD, '2026-11-05', planReminders({ school, calendar, obligations: reflections, people: [...people, ...team], now: at('2026-11-05') }));
+  return composeDigest(HEAD, '2026-11-09', planReminders({ school, calendar, obligations: reflections, people: [...people, ...team], now: at('2026-11-09') }));
 }
 
 // A Teams button is an Action.Execute with an Action.Submit fallback: one button, counted once.

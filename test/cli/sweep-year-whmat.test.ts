@@ -18,19 +18,20 @@ describe('WHMAT specifics (004 §4.3, §6.3, Appendix A)', () => {
     expect(springOn('2027-01-05')).toEqual(inPost);
     // The January starter's first check-in by week 4 is their spring check-in: not asked for twice.
     expect(springOn('2027-01-11')).toEqual([]);
-    // The coming-up nudges (due in 5 on Fri 5 Feb, due in 1 on Thu 11 Feb) join the digests Mo gets
-    // anyway on Mon 1 Feb (weekly chase) and Tue 9 Feb (an escalation); the due day is said on its day.
-    for (const date of ['2027-02-01', '2027-02-09', '2027-02-12']) expect(springOn(date), date).toEqual(inPost);
-    for (const date of ['2027-02-05', '2027-02-11']) expect(springOn(date), date).toEqual([]);
+    // The "due in 5" nudge (Fri 5 Feb) joins the digest Mo gets anyway on Mon 1 Feb (weekly chase);
+    // "due in 1" (Thu 11 Feb) folds into Friday's "due today", which is said on its day.
+    for (const date of ['2027-02-01', '2027-02-12']) expect(springOn(date), date).toEqual(inPost);
+    for (const date of ['2027-02-05', '2027-02-09', '2027-02-11']) expect(springOn(date), date).toEqual([]);
   });
 
-  it('walks the January new starter through self-reflection within 2 working weeks (004 §4.3)', () => {
+  it('004 §4.3: walks the January new starter through self-reflection within 2 working weeks', () => {
     const jan = whmat().filter((d) => d.email === 'jan@whmat.example' && d.items.some((i) => i.label.startsWith('Self-reflection')));
     expect(jan.slice(0, 4).map((d) => `${d.deliveredOn} ${d.items.find((i) => i.label.startsWith('Self-reflection'))!.state}`)).toEqual([
       '2027-01-11 opened',
       '2027-01-15 due-soon',
-      '2027-01-21 due-soon',
+      // Thu 21 Jan's "due in 1" folds into Friday's "due today".
       '2027-01-22 due-today',
+      '2027-01-29 overdue',
     ]);
   });
 
@@ -50,10 +51,11 @@ describe('WHMAT deadlines beyond the core cycle (004 §4.3, §8.2, Appendix A)',
 
   it('004 §4.3: the January starter’s first check-in by week 4 is the line manager’s to arrange, reminded up to its day', () => {
     // Started Mon 11 Jan 2027; 19 school days on (week 4) is Fri 5 Feb. The "due in 5" nudge of Fri
-    // 29 Jan comes with the manager's weekly chase on Mon 25 Jan.
-    expect(itemsOf('hod.maths', 'First check-in (new starter)')).toEqual(
-      expect.arrayContaining(['2027-01-11 opened Jan Newstart', '2027-01-25 due-soon Jan Newstart', '2027-02-04 due-soon Jan Newstart', '2027-02-05 due-today Jan Newstart']),
-    );
+    // 29 Jan comes with the manager's weekly chase on Mon 25 Jan; Thu 4 Feb's "due in 1" folds into
+    // Friday's "due today".
+    const firstCheckIn = itemsOf('hod.maths', 'First check-in (new starter)');
+    expect(firstCheckIn).toEqual(expect.arrayContaining(['2027-01-11 opened Jan Newstart', '2027-01-25 due-soon Jan Newstart', '2027-02-05 due-today Jan Newstart']));
+    expect(firstCheckIn.filter((line) => line.startsWith('2027-02-04'))).toEqual([]);
   });
 
   it('004 §8.2: the UPR business case is offered when it opens and before October half term, never chased, and not to those already on UPR', () => {

@@ -5,7 +5,7 @@ import type { ReviewLoadExceptions } from '../roster/review-load-exceptions.ts';
 import { reportAudience } from '../access/report-audience.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import type { DialogDefinition } from '../conversations/engine/define-dialog.ts';
-import type { InboundTurn, TurnInput } from '../conversations/engine/inbound-turn.ts';
+import { type InboundTurn, platformName, type TurnInput } from '../conversations/engine/inbound-turn.ts';
 import { type OutgoingMessage, say } from '../conversations/engine/outgoing-message.ts';
 import type { ConversationEngine, TurnResult } from '../conversations/engine/run-turn.ts';
 import { academicYearOf, type Clock } from '../time/clock.ts';
@@ -55,7 +55,7 @@ export interface TrellisBotDeps {
  * borrowed identity does not go unnoticed: queued for that account only, keyed by the new link.
  */
 function noteOfNewAccount(person: KnownPerson, account: PlatformAccount, earlier: PlatformAccount): QueuedNotification {
-  const where = { slack: 'Slack', teams: 'Microsoft Teams', local: 'the Trellis playground' }[account.platform];
+  const where = platformName(account.platform);
   const note = say(
     `A ${where} account was just linked to your Trellis growth records (${where} ${account.platform === 'local' ? '' : `workspace ${account.tenant}, `}user ${account.userId}). If that was you, there is nothing to do. If not, please tell your Trellis administrator straight away.`,
   );

@@ -43,10 +43,11 @@ export interface ConversationTransaction {
   loadConversation(tenant: string, threadKey: string): Promise<StoredConversation | undefined>;
   saveConversation(thread: ThreadRef, state: DialogState): Promise<void>;
   /**
-   * The person's most recent active or paused `dialogId` in another thread of the same tenant and
-   * platform (locked like `loadConversation`); with `colleague`, only one about that colleague.
+   * The person's most recent active or paused `dialogId` in another thread of this workspace or on
+   * another platform they use (one live dialog of each kind per person: a draft begun in Slack
+   * resumes in Teams), locked like `loadConversation`; with `colleague`, only one about that colleague.
    */
-  findLiveDraft(thread: ThreadRef, dialogId: string, colleague?: string): Promise<{ threadKey: string; conversation: StoredConversation } | undefined>;
+  findLiveDraft(thread: ThreadRef, dialogId: string, colleague?: string): Promise<{ thread: ThreadRef; conversation: StoredConversation } | undefined>;
   /** All of the person's active or paused dialogs in other threads of this tenant and platform (locked), latest first. */
   findLiveDrafts(thread: ThreadRef): Promise<{ threadKey: string; conversation: StoredConversation }[]>;
   readonly reads: DialogReads;

@@ -177,6 +177,13 @@ export const PolicySchema = z.strictObject({
   }),
   reflection: z.strictObject({
     scale: ScaleSchema,
+    /**
+     * Whether a written answer per standard heading may be left out (where the scale is `none`):
+     * 003 §7.2.1 asks for a summary (best at, strengths, growth areas), not a note per standard;
+     * 004 §4.2 asks each colleague to reflect on how well they do against each standard. Absent:
+     * required.
+     */
+    standardAnswerOptional: z.strictObject({ value: z.boolean(), rule: RuleRef }).optional(),
     nextStepsPerStandard: z.boolean(),
     /** Closing prompts, e.g. 004 §4.2's successes, strengths and areas for further growth. */
     closingPrompts: z.array(PlanFieldSchema).min(1),

@@ -58,6 +58,11 @@ interface CadencePoint {
  *   chased or escalated afterwards.
  * - Nothing that looks ahead to a deadline (due soon, due today) is sent once the deadline has
  *   passed, whether its day was held past a closed due day or caught up after an outage.
+ * - A "due in N" nudge that would go out on the school day before (or the same day as) the item's
+ *   due-day nudge is folded into it when an earlier "due in N" was kept: "due tomorrow" then "due
+ *   today" is one message, not two (items chased after their due day only).
+ * - Escalations to a reviewer or the head go out on the weekly chase day on or after the day the
+ *   cadence puts them, with that person's own chases: a manager hears of their team once a week.
  * - A look-ahead nudge (opened, due in N school days) is not sent when the same item was nudged
  *   within the last `nudgeGapSchoolDays` school days: nobody hears about one item on consecutive
  *   days unless it became due or overdue, which is always said.
@@ -94,7 +99,7 @@ export function planReminders(input: PlanRemindersInput): Reminder[] {
     if (points === undefined) {
       const held = cadencePoints({ ...obligation, chase }, cadence, days, today).map((p) => ({ ...p, heldTo: holdPoint(p.scheduledOn, obligation, chase, days) }));
       const gap = nudgeGapSchoolDays(cadence);
-      points = bringForwardFrom(spaceLookAheadNudges(held, gap, days), obligation.opensOn, gap, days);
+      points = bringForwardFrom(chase === 'after-due' ? foldIntoDueDay(spaceLookAheadNudges(held, gap, days), obligation.dueOn, days) : spaceLookAheadNudges(held, gap, days), obligation.opensOn, gap, days);
       schedules.set(id, points);
     }
     return points;
@@ -187,6 +192,26 @@ export function bringForwardFrom<P extends { point: ReminderPoint; audience: Rem
     last = point.heldTo;
   }
   return points.map((point) => (from.has(point) ? { ...point, earliestWith: from.get(point) } : point));
+}
+
+/**
+ * Drops an owner's "due in N" point that would go out on the school day before the item's due-day
+ * point, or on the same day, when the owner has already had an earlier "due in N" nudge about it:
+ * the next day's "due today" says it, so a person hears "due tomorrow" then "due today" as one
+ * message. Only for items chased after their due day (the planner applies it to those alone: a
+ * lapsing right such as 002 §16's appeal window, an optional item or one the policy lets pass keeps
+ * its "due in 1", since after the day nothing follows) and only when the due-day point goes out by
+ * the deadline (a due day in a holiday would hold "due today" past it, and then it is not sent). The earlier nudge stays, so no item reaches its due day
+ * without a warning ahead of it. Applied to the points that survive `spaceLookAheadNudges`.
+ */
+export function foldIntoDueDay<P extends { point: ReminderPoint; audience: ReminderAudience; heldTo: IsoDate }>(points: readonly P[], dueOn: IsoDate, days: SchoolDays): P[] {
+  const dueDay = points.find((point) => point.point === 'due-today' && point.audience === 'owner');
+  if (dueDay === undefined || compareDates(dueDay.heldTo, dueOn) > 0) return [...points];
+  const dayBefore = days.add(dueDay.heldTo, -1);
+  const comingUp = (point: P) => point.audience === 'owner' && point.point.startsWith('due-in-');
+  const late = (point: P) => comingUp(point) && compareDates(point.heldTo, dayBefore) >= 0 && compareDates(point.heldTo, dueDay.heldTo) <= 0;
+  if (!points.some((point) => comingUp(point) && compareDates(point.heldTo, dayBefore) < 0)) return [...points];
+  return points.filter((point) => !late(point));
 }
 
 /**
@@ -285,10 +310,10 @@ export function cadencePoints(
   }
   // 0 turns an escalation off: "after 0 school days" would tell the manager before the owner had a chance.
   if (cadence.escalateToReviewerAfterSchoolDays > 0) {
-    points.push({ point: 'escalated-reviewer', audience: 'reviewer', scheduledOn: schoolDays.add(dueOn, cadence.escalateToReviewerAfterSchoolDays) });
+    points.push({ point: 'escalated-reviewer', audience: 'reviewer', scheduledOn: weeklyChaseDay(schoolDays.add(dueOn, cadence.escalateToReviewerAfterSchoolDays)) });
   }
   if (cadence.escalateToHeadAfterSchoolDays > 0) {
-    points.push({ point: 'escalated-head', audience: 'head', scheduledOn: schoolDays.add(dueOn, cadence.escalateToHeadAfterSchoolDays) });
+    points.push({ point: 'escalated-head', audience: 'head', scheduledOn: weeklyChaseDay(schoolDays.add(dueOn, cadence.escalateToHeadAfterSchoolDays)) });
   }
   return points;
 }

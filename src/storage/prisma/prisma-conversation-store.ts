@@ -69,16 +69,22 @@ class PrismaConversationTransaction implements ConversationTransaction {
     return row === undefined ? undefined : { personId: row.person_id ?? undefined, dialogId: row.dialog_id, version: row.dialog_version, step: row.step, status: row.status, data: row.values };
   }
 
-  async findLiveDraft(thread: ThreadRef, dialogId: string, colleague?: string): Promise<{ threadKey: string; conversation: StoredConversation } | undefined> {
-    const rows = await this.#tx.$queryRaw<{ thread_key: string; dialog_id: string; dialog_version: number; step: string; status: string; values: unknown }[]>`
-      SELECT thread_key, dialog_id, dialog_version, step, status, "values" FROM conversations
-      WHERE person_id = ${thread.personId}::uuid AND tenant = ${thread.tenant} AND platform = ${thread.platform}
-        AND dialog_id = ${dialogId} AND status IN ('active', 'paused') AND thread_key <> ${thread.threadKey}
+  async findLiveDraft(thread: ThreadRef, dialogId: string, colleague?: string): Promise<{ thread: ThreadRef; conversation: StoredConversation } | undefined> {
+    // By person: in this workspace, or on another platform they use (a draft started in Slack
+    // resumes when the same person starts it in Teams). Another workspace of the same platform is
+    // another installation and keeps its own drafts.
+    const rows = await this.#tx.$queryRaw<{ tenant: string; platform: string; thread_key: string; dialog_id: string; dialog_version: number; step: string; status: string; values: unknown }[]>`
+      SELECT tenant, platform, thread_key, dialog_id, dialog_version, step, status, "values" FROM conversations
+      WHERE person_id = ${thread.personId}::uuid AND dialog_id = ${dialogId} AND status IN ('active', 'paused')
+        AND ((tenant = ${thread.tenant} AND platform = ${thread.platform} AND thread_key <> ${thread.threadKey}) OR platform <> ${thread.platform})
         AND (${colleague ?? null}::text IS NULL OR "values"->'values'->>'colleague' = ${colleague ?? null}::text)
       ORDER BY updated_at DESC LIMIT 1 FOR UPDATE`;
     const row = rows[0];
     if (row === undefined) return undefined;
-    return { threadKey: row.thread_key, conversation: { dialogId: row.dialog_id, version: row.dialog_version, step: row.step, status: row.status, data: row.values } };
+    return {
+      thread: { tenant: row.tenant, platform: row.platform, threadKey: row.thread_key, personId: thread.personId },
+      conversation: { dialogId: row.dialog_id, version: row.dialog_version, step: row.step, status: row.status, data: row.values },
+    };
   }
 
   async findLiveDrafts(thread: ThreadRef): Promise<{ threadKey: string; conversation: StoredConversation }[]> {

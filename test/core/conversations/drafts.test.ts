@@ -14,6 +14,8 @@ beforeAll(async () => {
   s = await seedSchool(db.prisma, 'kingsmead', [
     { key: 'lm', fullName: 'Lena Manager', role: 'leader' },
     { key: 'tom', fullName: 'Tom Teacher', role: 'teacher', lineManager: 'lm' },
+    // Uses Slack and Teams (both linked); nobody else's drafts are on another platform.
+    { key: 'sam', fullName: 'Sam Both', role: 'teacher', lineManager: 'lm' },
   ]);
 });
 afterAll(() => db.drop());
@@ -51,6 +53,29 @@ describe('drafts that never get lost', () => {
 
     await second.user('Retrieval practice');
     expect(second.step()).toBe('ts3-rating');
+  });
+
+  it('a reflection begun in Slack and started again in Teams by the same (linked) person resumes there at the first unanswered question; the Slack thread points to it', async () => {
+    const engine = newEngine(db.prisma, fixedClock('2026-10-05T09:00:00Z'));
+    const slack = new Chat(engine, s.ids.sam!, `slack-${randomUUID()}`, `T-slack-${randomUUID()}`, 'slack');
+    const teams = new Chat(engine, s.ids.sam!, `teams-${randomUUID()}`, `tenant-${randomUUID()}`, 'teams');
+    await slack.user('reflect');
+    await slack.answers('fully', 'Cold calling', 'mostly');
+    expect(slack.step()).toBe('ts2-next');
+
+    await teams.user('reflect');
+    expect(teams.lastBot()).toMatch(/^_You started this self-reflection in Slack; it carries on here\._\nYou were on question 4 of \d+ of your self-reflection; your answers are kept/);
+    expect(teams.step()).toBe('ts2-next');
+    const live = await db.prisma.conversation.findMany({ where: { personId: s.ids.sam!, dialogId: 'self-reflection', status: { in: ['active', 'paused'] }, tenant: { in: [slack.tenant, teams.tenant] } }, select: { platform: true } });
+    expect(live).toEqual([{ platform: 'teams' }]);
+
+    await slack.user('Retrieval practice');
+    expect(slack.lastBot()).toMatch(/^Your self-reflection carries on in the thread where you last started it — reply there\./);
+    await teams.user('Retrieval practice');
+    expect(teams.step()).toBe('ts3-rating');
+    // The earlier answers came with it: the answer typed in Slack sits with the one typed in Teams.
+    const row = await db.prisma.conversation.findUnique({ where: { tenant_threadKey: { tenant: teams.tenant, threadKey: teams.threadKey } }, select: { values: true } });
+    expect((row?.values as { values?: Record<string, unknown> } | null)?.values).toMatchObject({ 'ts1-next': 'Cold calling', 'ts2-next': 'Retrieval practice' });
   });
 
   it('typing `plan` again after a pause carries on with the paused draft instead of starting over', async () => {

@@ -145,6 +145,47 @@ describe('self-reflection under WHMAT (004 §4.2: no rating; TA standards; job d
   });
 });
 
+describe('self-reflection under TPAT and WHMAT: a note per heading where the seed asks for one (003 §7.2.1, 004 §4.2)', () => {
+  it('003 §7.2.1: a TPAT teacher may skip every heading’s note, in chat or as empty boxes of the form, but not the summary of what they are best at, strengths and growth areas', async () => {
+    const s = await seedSchool(db.prisma, 'tpat', [{ key: 'tt', fullName: 'Tam Teacher', role: 'teacher' }]);
+    const chat = new Chat(newEngine(db.prisma), s.ids.tt!);
+    await chat.user('reflect');
+    expect(chat.lastBot()).toMatch(/a note on each heading is up to you/);
+    expect(chat.lastBot()).toMatch(/A few words if they help you think \(or `skip`\)/);
+    await chat.answers('skip', 'skip');
+    expect(chat.step()).toBe('ts2-reflection');
+    await chat.user('why');
+    expect(chat.lastBot()).toMatch(/003 §7\.2\.1/);
+    // The rest of the standards as one form, every box left empty.
+    await chat.press('form');
+    const form = chat.lastMessages().find((m) => m.type === 'form');
+    if (form?.type !== 'form') throw new Error('no form');
+    expect(form.fields.find((f) => f.id === 'ts2-reflection')).toMatchObject({ required: false, label: expect.stringMatching(/\(optional\)$/) });
+    await chat.send({ kind: 'form', values: Object.fromEntries(form.fields.map((f) => [f.id, ''])) });
+    expect(chat.last?.fieldErrors).toBeUndefined();
+    expect(chat.step()).toBe('closing-best-at');
+    await chat.user('skip');
+    expect(chat.lastBot()).toMatch(/can’t be skipped/);
+    await chat.answers('Explaining hard ideas', 'Questioning', 'Adaptive teaching');
+    await chat.user('submit');
+    const saved = await db.prisma.selfReflection.findUniqueOrThrow({ where: { cycleId: s.cycles.tt! } });
+    expect(saved).toMatchObject({ successes: 'Explaining hard ideas', strengths: 'Questioning', areasForGrowth: 'Adaptive teaching' });
+    expect((saved.entries as { kind: string; reflection?: string }[]).filter((e) => e.kind === 'standard' && e.reflection !== undefined)).toEqual([]);
+  });
+
+  it('004 §4.2: a WHMAT teacher cannot skip a heading’s reflection on how well they are doing (no rating is asked instead)', async () => {
+    const s = await seedSchool(db.prisma, 'whmat', [{ key: 'wt', fullName: 'Wren Teacher', role: 'teacher' }]);
+    const chat = new Chat(newEngine(db.prisma), s.ids.wt!);
+    await chat.user('reflect');
+    await chat.user('skip');
+    expect(chat.step()).toBe('ts1-reflection');
+    await chat.press('form');
+    const form = chat.lastMessages().find((m) => m.type === 'form');
+    if (form?.type !== 'form') throw new Error('no form');
+    expect(form.fields.filter((f) => f.id.endsWith('-reflection')).every((f) => f.required === true)).toBe(true);
+  });
+});
+
 describe('self-reflection under Thomas Alleyne (002)', () => {
   it('uses the preset’s scale and its two closing prompts', async () => {
     const s = await seedSchool(db.prisma, 'thomas-alleyne', [{ key: 't', fullName: 'Theo Teacher', role: 'teacher' }]);

@@ -48,6 +48,8 @@ const READERS: Record<string, readonly string[] | { pending: string }> = {
   'reflection.scale.kind': [REFLECTION],
   'reflection.scale.levels[].value': [REFLECTION],
   'reflection.scale.levels[].label': [REFLECTION],
+  'reflection.standardAnswerOptional.value': [REFLECTION],
+  'reflection.standardAnswerOptional.rule': [REFLECTION],
   'reflection.nextStepsPerStandard': [REFLECTION],
   'reflection.rule': [REFLECTION],
   '<question>.id': [REFLECTION, PLAN, 'src/core/conversations/dialogs/plan/grow-plan-shape.ts'],

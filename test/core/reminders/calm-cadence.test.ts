@@ -24,7 +24,7 @@ describe('no repeat nudge about one item on consecutive days unless it became du
     expect(nudgeGapSchoolDays({ schoolDaysBefore: [5], overdueEverySchoolDays: 3 })).toBe(3);
   });
 
-  it('004 §4.2 self-reflection opened on Wed 7 Oct and due Thu 15 Oct: the "due in 5" nudge on Thu 8 Oct is dropped as Tara heard of it the day before; due in 1 and due today still come', () => {
+  it('004 §4.2 self-reflection opened on Wed 7 Oct and due Thu 15 Oct: the "due in 5" nudge on Thu 8 Oct is dropped as Tara heard of it the day before; due in 1 (then her only warning ahead) and due today still come', () => {
     const reflection = obligation({ opensOn: '2026-10-07', dueOn: '2026-10-15' });
     expect(teacherDays([reflection], '2026-10-05', '2026-10-16')).toEqual({
       '2026-10-07': ['opened'],
@@ -59,32 +59,46 @@ describe('repeat chases of overdue items go out together on one day a week (poli
   });
 });
 
-describe('coming-up nudges about different items due close together go in one digest (policy.reminders cadence)', () => {
-  it('004 §4.2 and §5.1: with the self-reflection due Tue 10 Nov and the plan due Thu 12 Nov, the plan\'s "due in 1" (Wed 11 Nov) joins the reflection\'s due-day digest, so Tara has five message days, not six; each due day is still said on its day', () => {
+describe('"due tomorrow" then "due today" is one message (policy.reminders cadence)', () => {
+  it('004 §4.2 and §5.1: with the self-reflection due Tue 10 Nov and the plan due Thu 12 Nov, each is announced 5 school days ahead and on its due day, and neither gets a "due in 1" the day before its "due today": four message days, not six', () => {
     const reflection = obligation({ opensOn: '2026-10-01', dueOn: '2026-11-10' });
     const plan = obligation({ opensOn: '2026-10-01', dueOn: '2026-11-12', kind: 'plan-agreed', label: 'Professional growth plan agreed', rule: '004 §5.1' });
-    const days = teacherDays([reflection, plan], '2026-11-02', '2026-11-13');
-    expect(days).toEqual({
+    expect(teacherDays([reflection, plan], '2026-11-02', '2026-11-13')).toEqual({
       '2026-11-03': ['due-in-5'],
       '2026-11-05': ['due-in-5'],
-      '2026-11-09': ['due-in-1'],
-      '2026-11-10': ['due-today', 'due-in-1'],
+      '2026-11-10': ['due-today'],
       '2026-11-12': ['due-today'],
     });
   });
 
-  it('004 §4.2: a coming-up nudge is never brought forward onto the school day after the same item\'s previous nudge, nor when its owner gets nothing else that day', () => {
-    // The reflection is due Tue 10 Nov: due in 5 on Tue 3 Nov, due in 1 on Mon 9 Nov. The plan due
-    // Wed 4 Nov makes a digest that day, but "due in 1" would then follow "due in 5" the next day.
+  it('002 §16 and 004 §8.2: a lapsing right and an optional item keep "due in 1", since nothing follows their last day', () => {
+    const upr = obligation({ kind: 'upr-application', optional: true, opensOn: '2026-10-01', dueOn: '2026-11-12', label: 'Upper Pay Range business case', rule: '004 §8.2' });
+    expect(teacherDays([upr], '2026-11-02', '2026-11-13')).toEqual({ '2026-11-05': ['due-in-5'], '2026-11-11': ['due-in-1'] });
+  });
+});
+
+describe('coming-up nudges about different items due close together go in one digest (policy.reminders cadence)', () => {
+  it('004 §4.2 and §8.2: with the self-reflection due Tue 10 Nov and the optional UPR case due Thu 12 Nov, the case\'s "due in 1" (Wed 11 Nov) joins the reflection\'s due-day digest; each due day is still said on its day', () => {
     const reflection = obligation({ opensOn: '2026-10-01', dueOn: '2026-11-10' });
+    const upr = obligation({ kind: 'upr-application', optional: true, opensOn: '2026-10-01', dueOn: '2026-11-12', label: 'Upper Pay Range business case', rule: '004 §8.2' });
+    expect(teacherDays([reflection, upr], '2026-11-02', '2026-11-13')).toEqual({
+      '2026-11-03': ['due-in-5'],
+      '2026-11-05': ['due-in-5'],
+      '2026-11-10': ['due-today', 'due-in-1'],
+    });
+  });
+
+  it('004 §4.2 and §8.2: a coming-up nudge is never brought forward onto the school day after the same item\'s previous nudge, nor when its owner gets nothing else that day', () => {
+    // The UPR case is due Tue 10 Nov: due in 5 on Tue 3 Nov, due in 1 on Mon 9 Nov. The plan due
+    // Wed 4 Nov makes a digest that day, but "due in 1" would then follow "due in 5" the next day.
+    const upr = obligation({ kind: 'upr-application', optional: true, opensOn: '2026-10-01', dueOn: '2026-11-10', label: 'Upper Pay Range business case', rule: '004 §8.2' });
     const plan = obligation({ opensOn: '2026-10-01', dueOn: '2026-11-04', kind: 'plan-agreed', label: 'Professional growth plan agreed', rule: '004 §5.1' });
-    expect(teacherDays([reflection, plan], '2026-11-02', '2026-11-10')).toEqual({
-      '2026-11-03': ['due-in-5', 'due-in-1'],
+    expect(teacherDays([upr, plan], '2026-11-02', '2026-11-10')).toEqual({
+      '2026-11-03': ['due-in-5'],
       '2026-11-04': ['due-today'],
       '2026-11-09': ['due-in-1'],
-      '2026-11-10': ['due-today'],
     });
-    const alone = obligation({ opensOn: '2026-10-01', dueOn: '2026-11-10' });
-    expect(teacherDays([alone], '2026-11-02', '2026-11-10')).toEqual({ '2026-11-03': ['due-in-5'], '2026-11-09': ['due-in-1'], '2026-11-10': ['due-today'] });
+    const alone = obligation({ kind: 'upr-application', optional: true, opensOn: '2026-10-01', dueOn: '2026-11-10', label: 'Upper Pay Range business case', rule: '004 §8.2' });
+    expect(teacherDays([alone], '2026-11-02', '2026-11-10')).toEqual({ '2026-11-03': ['due-in-5'], '2026-11-09': ['due-in-1'] });
   });
 });

@@ -30,10 +30,11 @@ describe('calm digests (Brief "Who uses it": the few things that matter now)', (
     expect(digest.title).toBe('Your growth cycle: 8 things');
   });
 
-  it('004 §4.2 escalation to the head after 10 school days: fifteen overdue self-reflections on Thu 5 Nov are one line with one "See who" button (`overdue`), not fifteen', () => {
+  it('004 §4.2 escalation to the head after 10 school days (Thu 5 Nov, told on the weekly chase day, Mon 9 Nov): fifteen overdue self-reflections are one line with one "See who" button (`overdue`), not fifteen', () => {
     const reflections = [TEACHER, ...team.map((p) => p.id)].map((personId) => obligation({ personId, ownerPersonId: personId, key: `${personId}:2026:reflection` }));
-    const reminders = planReminders({ school, calendar, obligations: reflections, people: everyone, now: at('2026-11-05') });
-    const digest = composeDigest(HEAD, '2026-11-05', reminders);
+    expect(planReminders({ school, calendar, obligations: reflections, people: everyone, now: at('2026-11-05') }).filter((r) => r.recipientId === HEAD)).toEqual([]);
+    const reminders = planReminders({ school, calendar, obligations: reflections, people: everyone, now: at('2026-11-09') });
+    const digest = composeDigest(HEAD, '2026-11-09', reminders);
     expect(digest.items).toEqual([]);
     expect(digest.escalations?.map((s) => s.text)).toEqual(['15 people are overdue with “Self-reflection” (due Thu 15 Oct) and their manager has been told']);
     expect(digestActions(digest)).toEqual([{ label: 'See who', value: SEE_WHO_ACTION }]);

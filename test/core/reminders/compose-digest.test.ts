@@ -6,7 +6,7 @@ import { at, calendar, MANAGER, obligation, people, school, TEACHER } from './re
 describe('the daily digest (Brief "Who uses it": one digest, not a flood)', () => {
   it('gives a line manager their own items and their reviewees’, overdue first, with the rule and actions', () => {
     const reflection = obligation({ status: 'snoozed', snoozedUntil: '2026-10-20' });
-    const checkIn = obligation({ kind: 'check-in', ownerRole: 'reviewer', ownerPersonId: MANAGER, opensOn: '2026-10-01', dueOn: '2026-10-21', label: 'Autumn check-in: agree performance expectations', rule: '004 §5.1, §6.3' });
+    const checkIn = obligation({ kind: 'check-in', ownerRole: 'reviewer', ownerPersonId: MANAGER, opensOn: '2026-10-01', dueOn: '2026-11-03', label: 'Autumn check-in: agree performance expectations', rule: '004 §5.1, §6.3' });
     const reminders = planReminders({ school, calendar, obligations: [reflection, checkIn], people, now: at('2026-10-20') });
     const digest = composeDigest(MANAGER, '2026-10-20', reminders);
     expect(digest.title).toBe("Your growth cycle and your team's: 2 things (1 overdue)");
@@ -23,11 +23,11 @@ describe('the daily digest (Brief "Who uses it": one digest, not a flood)', () =
       {
         obligationKey: checkIn.key,
         label: 'Autumn check-in: agree performance expectations',
-        dueOn: '2026-10-21',
-        dueText: 'due Wed 21 Oct',
+        dueOn: '2026-11-03',
+        dueText: 'due Tue 3 Nov',
         rule: '004 §5.1, §6.3',
         state: 'due-soon',
-        point: 'due-in-1',
+        point: 'due-in-5',
         about: { personId: TEACHER, fullName: 'Tara One' },
         actions: ['start', 'done', 'snooze', 'na'].map((verb) => ({ label: expect.any(String), value: `${verb}:${checkIn.key}` })),
       },

@@ -19,20 +19,19 @@ function sentDays(obligations: ReminderObligation[], from: string, to: string) {
 }
 
 describe('the reminder cadence (policy.reminders; Brief "Stages and deadlines")', () => {
-  it('reminds when it opens, 5 and 1 school days before, on the day, 5 school days overdue then on the weekly chase day (Monday) at least 5 school days on, and escalates to the manager then the head', () => {
+  it('004 §4.2: reminds when it opens, 5 school days before, on the day ("due in 1" folds into it), 5 school days overdue then on the weekly chase day (Monday) at least 5 school days on, and escalates to the manager then the head on the weekly chase day', () => {
     const selfReflection = obligation(); // due Thu 15 Oct 2026 (004 §4.2, by mid-October)
     expect(sentDays([selfReflection], '2026-09-28', '2026-11-13')).toEqual({
       '2026-10-01': ['opened→teacher'],
       '2026-10-08': ['due-in-5→teacher'],
-      '2026-10-14': ['due-in-1→teacher'],
+      // Wed 14 Oct's "due in 1" is said by Thursday's "due today".
       '2026-10-15': ['due-today→teacher'],
-      // two school days overdue: Fri 16, Mon 19 October.
+      // two school days overdue: Fri 16, Mon 19 October, itself the weekly chase day.
       '2026-10-19': ['escalated-reviewer→manager'],
       '2026-10-22': ['overdue-5→teacher'],
-      // ten school days overdue skips October half term (26–30 Oct): Thu 5 November for the head;
-      // the repeat chase waits for the next Monday, 9 November; the one after for Mon 16 Nov.
-      '2026-11-05': ['escalated-head→head'],
-      '2026-11-09': ['overdue-10→teacher'],
+      // ten school days overdue skips October half term (26–30 Oct): Thu 5 November, which waits
+      // for the head's weekly chase day, Mon 9 November, as does the teacher's repeat chase.
+      '2026-11-09': ['escalated-head→head', 'overdue-10→teacher'],
     });
   });
 
@@ -49,18 +48,18 @@ describe('the reminder cadence (policy.reminders; Brief "Stages and deadlines")'
     expect(plan([o], at('2026-10-08', '16:55'))).toEqual(first);
   });
 
-  it('escalates a reviewer-owned check-in up the line: to the reviewer’s own line manager, then the head (004 §6.3, §6.4)', () => {
+  it('escalates a reviewer-owned check-in up the line on the weekly chase day: to the reviewer’s own line manager, then the head (004 §6.3, §6.4)', () => {
     const checkIn = obligation({ kind: 'check-in', ownerRole: 'reviewer', ownerPersonId: MANAGER, dueOn: '2027-02-12', opensOn: '2027-01-05', label: 'Spring check-in', rule: '004 §6.3' });
-    // Fri 12 Feb 2027, then February half term (15–19 Feb): 2 school days overdue is Tue 23 Feb.
+    // Fri 12 Feb 2027, then February half term (15–19 Feb): 2 school days overdue is Tue 23 Feb,
+    // told on the head's weekly chase day, Mon 1 Mar. "Due in 1" (Thu 11 Feb) folds into "due today".
     // The manager's own line manager is the head, so the head hears once, not a second time at 10 days.
     expect(sentDays([checkIn], '2027-01-04', '2027-03-12')).toEqual({
       '2027-01-05': ['opened→manager'],
       '2027-02-05': ['due-in-5→manager'],
-      '2027-02-11': ['due-in-1→manager'],
       '2027-02-12': ['due-today→manager'],
-      '2027-02-23': ['escalated-reviewer→head'],
       // School days after Fri 12 Feb, half term skipped: 22, 23, 24, 25, 26 Feb.
       '2027-02-26': ['overdue-5→manager'],
+      '2027-03-01': ['escalated-reviewer→head'],
       // Repeat chases on the weekly chase day: Fri 5 Mar → Mon 8 Mar; Fri 12 Mar → Mon 15 Mar.
       '2027-03-08': ['overdue-10→manager'],
     });

@@ -49,7 +49,9 @@ export const selfReflectionDialog = defineDialog({
         `Hi ${firstName(env.person.fullName)} — let’s reflect on ${title}${fixed ? ` (${fixed.length} headings)` : ''}.`,
         rated
           ? 'For each one, pick how well you feel you’re doing, then note a next step to become even better. It isn’t a graded scale — it’s a prompt for your conversation with your line manager.'
-          : 'No rating is needed: for each one, say how well you think you’re doing and what you might do next to become even better.',
+          : policy.reflection.standardAnswerOptional?.value === true
+            ? 'No rating is needed, and a note on each heading is up to you: use them to think, then sum up what you’re best at, your strengths and your growth areas at the end.'
+            : 'No rating is needed: for each one, say how well you think you’re doing and what you might do next to become even better.',
         'Say `help` at any point for the commands.',
       ].join('\n'),
     );
@@ -117,13 +119,25 @@ function standardSteps(standard: Standard, policy: Policy): Step[] {
           preamble,
           formLabel: standard.heading,
         })
-      : textStep({
-          name: `${standard.id}-reflection`,
-          label: `${standard.short} — reflection`,
-          question: 'How well do you think you’re doing against this?',
-          preamble,
-          formLabel: standard.heading,
-        });
+      : policy.reflection.standardAnswerOptional?.value === true
+        ? {
+            ...textStep({
+              name: `${standard.id}-reflection`,
+              label: `${standard.short} — reflection`,
+              question: 'How well do you think you’re doing against this? A few words if they help you think (or `skip`)',
+              optional: true,
+              preamble,
+              formLabel: `${standard.heading} (optional)`,
+            }),
+            rule: policy.reflection.standardAnswerOptional.rule,
+          }
+        : textStep({
+            name: `${standard.id}-reflection`,
+            label: `${standard.short} — reflection`,
+            question: 'How well do you think you’re doing against this?',
+            preamble,
+            formLabel: standard.heading,
+          });
   if (!policy.reflection.nextStepsPerStandard) return [first];
   return [
     first,

@@ -14,6 +14,11 @@ export const TurnInputSchema = z.discriminatedUnion('kind', [
 ]);
 export type TurnInput = z.infer<typeof TurnInputSchema>;
 
+/** A platform as people call it: "Slack", "Microsoft Teams", "the Trellis playground". */
+export function platformName(platform: string): string {
+  return ({ slack: 'Slack', teams: 'Microsoft Teams', local: 'the Trellis playground' } as Record<string, string>)[platform] ?? platform;
+}
+
 export const InboundTurnSchema = z.strictObject({
   /** Slack team / enterprise id, Teams tenant id, or "local" for the playground. */
   tenant: z.string().min(1),

@@ -6,7 +6,7 @@ import { keyNotifications, replyKey, turnCause } from '../../notifications/notif
 import { type Command, FORM_CHOICE, inputText, parseCommand } from './commands.ts';
 import type { DialogDefinition, DialogEnv, Notification, OpenDialog } from './define-dialog.ts';
 import { type DialogState, type DiscardAction, parseDialogState, resolveStep, SUMMARY_STEP } from './dialog-state.ts';
-import { type InboundTurn, InboundTurnSchema, type TurnInput } from './inbound-turn.ts';
+import { type InboundTurn, InboundTurnSchema, platformName, type TurnInput } from './inbound-turn.ts';
 import { type FormField, type OutgoingMessage, ask, say } from './outgoing-message.ts';
 import { isQuickRepeat, rememberAnswer } from './quick-repeat.ts';
 import { whyThisQuestion } from './why-this-question.ts';
@@ -346,15 +346,17 @@ export class ConversationEngine {
   }
 
   /**
-   * The person's live draft of this dialog in another thread, if any: it moves to this thread
-   * (the one they are looking at) and the old thread is marked `moved`, so there is only ever one
-   * live copy of each draft and starting again never throws answers away.
+   * The person's live draft of this dialog in another thread, if any, on any platform they use:
+   * it moves to this thread (the one they are looking at) and the old thread is marked `moved`,
+   * so there is only ever one live copy of each draft and starting again never throws answers
+   * away. A draft begun on another platform says where it came from.
    */
   async #takeDraft(turn: Turn, dialog: DialogDefinition, colleague?: string): Promise<DialogState | undefined> {
     const found = await turn.tx.findLiveDraft(turn.thread, dialog.id, colleague);
     const draft = found === undefined ? undefined : parseDialogState(found.conversation);
     if (found === undefined || draft === undefined) return undefined;
-    await turn.tx.saveConversation({ ...turn.thread, threadKey: found.threadKey }, { ...draft, status: 'moved', confirming: undefined });
+    await turn.tx.saveConversation(found.thread, { ...draft, status: 'moved', confirming: undefined });
+    if (found.thread.platform !== turn.thread.platform) turn.out.push(say(`_You started this ${dialog.title.toLowerCase()} in ${platformName(found.thread.platform)}; it carries on here._`));
     return draft;
   }
 

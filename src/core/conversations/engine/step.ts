@@ -102,9 +102,9 @@ export function inSection(section: FormSection, steps: readonly Step[]): Step[] 
   return steps.map((step) => ({ ...step, section }));
 }
 
-/** These steps, asked because of the policy paragraph `rule` (what `why` explains). */
+/** These steps, asked because of the policy paragraph `rule` (what `why` explains); a step that already cites a more particular rule keeps it. */
 export function citing(rule: string, steps: readonly Step[]): Step[] {
-  return steps.map((step) => ({ ...step, rule }));
+  return steps.map((step) => ({ ...step, rule: step.rule ?? rule }));
 }
 
 /** The longest answer a text question takes, in characters. */

@@ -28,6 +28,10 @@ export const tpat: PolicyInput = {
   },
   reflection: {
     scale: { kind: 'none' },
+    standardAnswerOptional: {
+      value: true,
+      rule: '003 §7.2.1 (the self-reflection summarises what they are best at, their strengths and growth areas; the standards are what they reflect with, and no note per standard is asked for)',
+    },
     nextStepsPerStandard: true,
     closingPrompts: [
       { id: 'best-at', question: 'What are you best at?' },

@@ -30,6 +30,7 @@ export const whmat: PolicyInput = {
   },
   reflection: {
     scale: { kind: 'none' },
+    standardAnswerOptional: { value: false, rule: '004 §4.2 (no rag-rating, but each colleague should reflect on how well they are doing against each standard)' },
     nextStepsPerStandard: true,
     closingPrompts: [
       { id: 'successes', question: 'What have been your successes this year?' },

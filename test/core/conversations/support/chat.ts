@@ -40,6 +40,7 @@ export class Chat {
   readonly personId: string;
   readonly threadKey: string;
   readonly tenant: string;
+  readonly platform: 'slack' | 'teams' | 'local';
   last: ChatTurn | undefined;
   readonly transcript: string[] = [];
 
@@ -47,8 +48,9 @@ export class Chat {
    * Each chat is its own workspace unless `tenant` says otherwise, so one test's unfinished draft
    * never resumes in the next test that starts the same dialog for the same person.
    */
-  constructor(engine: TestEngine, personId: string, threadKey = `thread-${randomUUID()}`, tenant = `T-${randomUUID()}`) {
+  constructor(engine: TestEngine, personId: string, threadKey = `thread-${randomUUID()}`, tenant = `T-${randomUUID()}`, platform: 'slack' | 'teams' | 'local' = 'local') {
     this.engine = engine;
+    this.platform = platform;
     this.personId = personId;
     this.threadKey = threadKey;
     this.tenant = tenant;
@@ -76,7 +78,7 @@ export class Chat {
 
   async send(input: TurnInput, messageId: string = randomUUID()): Promise<ChatTurn> {
     this.transcript.push(`> ${input.kind === 'text' ? input.text : input.kind === 'choice' ? `[${input.value}]` : JSON.stringify(input.values)}`);
-    const turn = { tenant: this.tenant, platform: 'local' as const, threadKey: this.threadKey, personId: this.personId, messageId };
+    const turn = { tenant: this.tenant, platform: this.platform, threadKey: this.threadKey, personId: this.personId, messageId };
     const result = await this.engine.handle({ ...turn, input });
     const notifications = asNotifications(await queuedNotifications(this.engine.prisma, `notify:${turnCause(turn)}:`));
     this.last = { ...result, notifications };

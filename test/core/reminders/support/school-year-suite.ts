@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allDigestItems, composeDigest, digestActions, MAX_DIGEST_ITEMS, SEE_WHO_ACTION } from '../../../../src/core/reminders/compose-digest.ts';
-import { planReminders } from '../../../../src/core/reminders/plan-reminders.ts';
+import { ownerToRemind, planReminders } from '../../../../src/core/reminders/plan-reminders.ts';
 import { sweepSchool } from '../../../../src/core/reminders/run-sweep.ts';
 import { runDueJobs } from '../../../../src/scheduler/job-worker.ts';
 import { jobDepsFor } from './job-runs.ts';
@@ -105,6 +105,41 @@ export function describeSchoolYear(preset: string): () => RecordedDelivery[] {
         }
       }
       expect(repeats).toEqual([]);
+    });
+
+    it('sends nobody more than 3 messages in any 5 school days ("due tomorrow" folds into "due today", escalations wait for the weekly chase day; policy.reminders cadence)', () => {
+      const calendar = calendarOf(schools.get(preset)!);
+      const schoolDays: string[] = [];
+      for (let date = '2026-09-01'; date <= '2027-08-31'; date = addDay(date)) if (calendar.isSchoolDay(date)) schoolDays.push(date);
+      const sentOn = new Map<string, Set<string>>();
+      for (const d of of(preset)) sentOn.set(d.email, (sentOn.get(d.email) ?? new Set()).add(d.deliveredOn));
+      const crowded: string[] = [];
+      for (const [email, sent] of sentOn) {
+        for (let i = 0; i + 5 <= schoolDays.length; i++) {
+          const count = schoolDays.slice(i, i + 5).filter((day) => sent.has(day)).length;
+          if (count > 3) crowded.push(`${email} ${count} from ${schoolDays[i]}`);
+        }
+      }
+      expect(crowded).toEqual([]);
+    });
+
+    it('still reminds the owner of every open obligation due this year on or before its due day, so calm never leaves one unannounced (policy.reminders cadence)', async () => {
+      const school = schools.get(preset)!;
+      const inputs = await new PrismaReminderStore(db.prisma).loadSweepInputs(school.id, '2027-12-31', '2000-01-01');
+      const people = new Map(inputs.people.map((p) => [p.id, p]));
+      const excluded = new Set((await db.prisma.cycle.findMany({ where: { status: 'excluded', school: { slug: preset } }, select: { personId: true } })).map((c) => c.personId));
+      const heard = new Set<string>();
+      for (const d of of(preset)) for (const item of d.items) if (d.deliveredOn <= item.dueOn) heard.add(`${d.email} ${item.obligationKey}`);
+      const due = inputs.obligations.filter((o) => o.status === 'open' && o.dueOn >= '2026-09-01' && o.dueOn <= '2027-08-31' && o.opensOn <= o.dueOn && !excluded.has(o.personId));
+      const unheard: string[] = [];
+      for (const o of due) {
+        const ownerId = ownerToRemind(o);
+        const owner = ownerId === undefined ? undefined : people.get(ownerId);
+        if (owner === undefined || !owner.active || people.get(o.personId)?.active !== true) continue;
+        if (!heard.has(`${owner.email} ${o.key}`)) unheard.push(`${owner.email} ${o.key} due ${o.dueOn}`);
+      }
+      expect(due.length).toBeGreaterThan(50);
+      expect(unheard).toEqual([]);
     });
 
     it('delivers exactly the digests the cadence plans, day by day, with the same items', async () => {
