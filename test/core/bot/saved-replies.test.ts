@@ -139,10 +139,10 @@ describe('an access request (002 §18) saves its reply in the transaction that s
   it('002 §18: a request whose reply cannot be saved is not saved either', async () => {
     const store = new PrismaAccessRequestStore(db.prisma);
     const broken = { key: `reply:slack:T1:${randomUUID()}`, personId: 'not-a-person', account: mo.account, place: { conversation: 'DMO' }, messages: [say('Your request has gone to the head.')] };
-    await expect(store.create({ requesterId: s.ids.mo!, subjectId: s.ids.tia!, reason: 'timetable support', at: NOW, notify: () => [], reply: broken })).rejects.toThrow();
+    await expect(store.create({ requesterId: s.ids.mo!, subjectId: s.ids.tia!, reason: 'timetable support', at: NOW, notify: () => [], reply: () => broken })).rejects.toThrow();
     expect(await db.prisma.accessGrant.count({ where: { subjectId: s.ids.tia! } })).toBe(0);
     const reply = { ...broken, personId: s.ids.mo! };
-    await store.create({ requesterId: s.ids.mo!, subjectId: s.ids.tia!, reason: 'timetable support', at: NOW, notify: () => [], reply });
+    await store.create({ requesterId: s.ids.mo!, subjectId: s.ids.tia!, reason: 'timetable support', at: NOW, notify: () => [], reply: () => reply });
     expect(await db.prisma.accessGrant.count({ where: { subjectId: s.ids.tia! } })).toBe(1);
     expect(await saved(reply.key)).toMatchObject({ text: 'Your request has gone to the head.', status: 'pending', jobs: 1 });
   });
