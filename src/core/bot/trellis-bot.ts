@@ -377,8 +377,8 @@ export class TrellisBot {
    * The reply effect of a command or button, in one place for both flows: a reply saved with its
    * change keeps its key; any other, when the channel said where it answers, is saved on its own
    * with the message's claim (`SentReplies.saveOnce`), and a retried message already answered
-   * shows nothing, the job engine settling the first answer. Without a place (a Slack slash
-   * command's ephemeral answer, which cannot be looked up), it is shown only.
+   * shows nothing, the job engine settling the first answer. Without a place (the playground,
+   * whose answer is its HTTP response), it is shown only.
    */
   async #replyOf(actor: Actor, messageId: string, reply: { messages: readonly OutgoingMessage[]; replyKey?: string | undefined; duplicate?: boolean | undefined }, replyTo: ReplyPlace | undefined): Promise<Effect[]> {
     if (reply.duplicate === true || reply.messages.length === 0) return [];
@@ -466,8 +466,9 @@ const CHANGES_ON_ITS_OWN: ReadonlySet<GrowthCommand['kind']> = new Set(['request
 
 /**
  * How a command is asked: `prefix` and `inThreadNote` shape the help; `replyTo` is where the
- * channel will answer (a Slack DM, in the thread of the person's message), given when the answer
- * can be looked up there, so the reply is saved with what it answers (see `#replyOf`).
+ * channel will answer (a Slack DM, in the thread of the person's message; a slash command's
+ * response_url, then the DM), given when the job engine can send it there later, so the reply is
+ * saved with what it answers (see `#replyOf`).
  */
 export interface CommandOptions {
   prefix?: string;

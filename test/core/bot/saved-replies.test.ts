@@ -106,9 +106,18 @@ describe('replies to commands outside a dialog’s thread are saved and sent onc
     expect(await saved(reply.replyKey!)).toMatchObject({ status: 'sent', sending: false, jobs: 0 });
   });
 
-  it('a Slack slash command’s ephemeral answer, which cannot be looked up, is shown only: nothing saved, nothing claimed', async () => {
+  it('a Slack slash command’s ephemeral answer is saved too, with its response_url as its place, and the command claimed', async () => {
     const messageId = `command:${randomUUID()}`;
-    const reply = onlyReply(await bot.commandFlow(tia, 'status', messageId, noThreads, { prefix: '/growth ' }));
+    const place = { conversation: 'C2147483705', ephemeral: { url: 'https://hooks.slack.com/commands/T1/1/abc', until: '2026-11-23T10:30:00.000Z' } };
+    const reply = onlyReply(await bot.commandFlow(tia, 'status', messageId, noThreads, { prefix: '/growth ', replyTo: place }));
+    expect(reply.replyKey).toBe(`reply:slack:T1:${messageId}`);
+    expect(await saved(reply.replyKey!)).toMatchObject({ place, status: 'pending', sending: true, jobs: 1 });
+    expect(await db.prisma.processedInbound.count({ where: { tenant: 'T1', messageId } })).toBe(1);
+  });
+
+  it('an answer with no place to be found again (the playground’s, which is its HTTP response) is shown only: nothing saved, nothing claimed', async () => {
+    const messageId = `command:${randomUUID()}`;
+    const reply = onlyReply(await bot.commandFlow(tia, 'status', messageId, noThreads, { prefix: '' }));
     expect(reply.replyKey).toBeUndefined();
     expect(await saved(`reply:slack:T1:${messageId}`)).toBeUndefined();
     expect(await db.prisma.processedInbound.count({ where: { tenant: 'T1', messageId } })).toBe(0);
