@@ -1,6 +1,9 @@
 import type { ReplyPlace } from '../../core/notifications/notification-queue.ts';
 import type { SlackMessage } from './block-kit.ts';
 
+/** Where Slack's response_urls point. */
+export const SLACK_HOOKS_ORIGIN = 'https://hooks.slack.com';
+
 /** How long Slack takes posts to a slash command's response_url (it also allows only five). */
 export const RESPONSE_URL_LIFETIME_MS = 30 * 60_000;
 

@@ -14,13 +14,13 @@ import { canMessageAccount } from '../../core/reach/reach.ts';
 import type { Channel, ChannelDelivery, Route } from '../channel.ts';
 import { renderMessages, type SlackMessage } from './block-kit.ts';
 import type { SlackRefusal } from '../../core/reach/slack-refusals.ts';
-import { answerLost, boltLogger, deliveryFailure, refusalOf, webClientOptions } from './slack-client.ts';
+import { answerLost, apiUrlOf, boltLogger, deliveryFailure, refusalOf, webClientOptions } from './slack-client.ts';
 import { installedWorkspaces, oauthInstaller, SLACK_INSTALL_PATH, SLACK_REDIRECT_PATH, type SlackClients, type SlackWorkspaces, singleWorkspace } from './slack-installations.ts';
 import { registerListeners } from './slack-listeners.ts';
 import { mentionedUser } from './slack-payloads.ts';
 import { gateSlackRequest } from './slack-request-gate.ts';
 import { renderDigest } from './render-views.ts';
-import { lookupPlaceOf, postToResponseUrl, RESPONSE_URL_LIFETIME_MS, ResponseUrlError } from './response-url.ts';
+import { lookupPlaceOf, postToResponseUrl, RESPONSE_URL_LIFETIME_MS, ResponseUrlError, SLACK_HOOKS_ORIGIN } from './response-url.ts';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -65,6 +65,8 @@ export class SlackChannel implements Channel {
   readonly #app: App;
   readonly #installations: WorkspaceInstallations | undefined;
   readonly #socketMode: boolean;
+  /** Where Slack's response_urls may point: its hooks host, or the configured Web API's (a test's fake). */
+  readonly #responseOrigins: ReadonlySet<string>;
   readonly #dmChannels = new Map<string, string>();
   /** Requests Slack has sent whose listeners, or the replies posted after their ack, are still running. */
   readonly #inFlight = new Set<Promise<void>>();
@@ -81,6 +83,7 @@ export class SlackChannel implements Channel {
     this.#installations = installations;
     const logger = boltLogger(parts.log);
     const clientOptions = webClientOptions(config, parts.log);
+    this.#responseOrigins = new Set([SLACK_HOOKS_ORIGIN, new URL(apiUrlOf(config)).origin]);
     // With OAuth, Bolt's installer: "Add to Slack" (GET /slack/install), Slack's redirect back, and
     // each request authorized from its workspace's stored install.
     let installer: ReturnType<typeof oauthInstaller> | undefined;
@@ -362,6 +365,11 @@ export class SlackChannel implements Channel {
    * before the reply was marked sent is shown again: the floor the fault test counts. A file goes
    * to the DM (an ephemeral message cannot carry one).
    */
+  /** A response_url the app will post to (and keep for the job engine): on Slack's hooks host, or the configured API's. */
+  trustsResponseUrl(url: string): boolean {
+    return URL.canParse(url) && this.#responseOrigins.has(new URL(url).origin);
+  }
+
   async answerEphemerally(account: PlatformAccount, ephemeral: NonNullable<ReplyPlace['ephemeral']>, messages: readonly OutgoingMessage[], key: string, given?: SlackClients): Promise<void> {
     const clients = given ?? (await this.#workspaces.clientsFor(account.tenant));
     if (clients === undefined) throw new Error(notInstalled(account.tenant).error);

@@ -123,6 +123,10 @@ async function applyCommand(slack: SlackChannel, body: unknown): Promise<(() => 
     return undefined;
   }
   const command = parsed.data;
+  if (!slack.trustsResponseUrl(command.response_url)) {
+    slack.parts.log.warn('slack command ignored: its response_url is not Slack’s');
+    return undefined;
+  }
   const shown = (messages: readonly OutgoingMessage[]) => postToResponseUrl(command.response_url, renderMessages(messages));
   const actor = await slack.identify(tenantOf(command.team_id, command.enterprise_id), command.user_id);
   if ('refusal' in actor) return () => shown([{ type: 'text', text: actor.refusal }]);

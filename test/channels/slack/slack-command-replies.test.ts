@@ -4,7 +4,7 @@ import { fixedClock } from '../../../src/core/time/clock.ts';
 import { makeWaitingJobsDue } from '../../core/reminders/support/job-runs.ts';
 import { seedSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
-import { postInteraction } from './support/signed-requests.ts';
+import { fixture, postForm, postInteraction } from './support/signed-requests.ts';
 import { deliverQueued, SlackUser, type SlackWorld, settle, startSlackWorld, TEAM, textOf } from './support/slack-harness.ts';
 
 let db: TestDatabase;
@@ -65,6 +65,18 @@ describe('a slash command’s answer is saved with its turn and shown once', () 
     const posts = dmPostsOf(key);
     expect(posts.length).toBeGreaterThan(0);
     expect(posts.every((call) => call.body.channel === sam.dm)).toBe(true);
+  });
+
+  it('a signed command whose response_url is not on Slack’s hooks host (nor the configured API’s) is not run: nothing saved, nothing posted there', async () => {
+    new SlackUser(world, 'USAM', `sam@${slug}.example`);
+    const body = fixture<Record<string, string>>('slack_slash_command.json');
+    delete body.enterprise_id;
+    delete body.enterprise_name;
+    const before = (await commandReplies()).length;
+    const post = await postForm(world.app.server.url, { ...body, team_id: TEAM, command: '/growth', text: 'status', user_id: 'USAM', channel_id: 'C2147483705', trigger_id: 'trig.elsewhere.1', response_url: 'https://attacker.example/collect' });
+    expect(post.status).toBe(200);
+    await settle(world);
+    expect(await commandReplies()).toHaveLength(before);
   });
 
   it('Slack failing the response_url and then expiring it: the job engine shows the answer in the DM instead, with its key, once', async () => {
