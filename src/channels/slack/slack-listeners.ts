@@ -147,8 +147,10 @@ async function onHomeOpened(slack: SlackChannel, body: unknown): Promise<void> {
   if (!parsed.success || parsed.data.event.tab !== 'home') return;
   const userId = parsed.data.event.user;
   const actor = await slack.identify(tenantOf(parsed.data.team_id, parsed.data.enterprise_id), userId);
-  const blocks = 'refusal' in actor ? sections(actor.refusal) : renderHome(await slack.parts.bot.home(actor.person));
-  await slack.client.views.publish({ user_id: userId, view: { type: 'home', blocks } as never });
+  const publish = (blocks: unknown[]) => slack.client.views.publish({ user_id: userId, view: { type: 'home', blocks } as never }).then(() => undefined);
+  if ('refusal' in actor) return publish(sections(actor.refusal));
+  // The core decides what the home holds; App Home is where Slack shows it.
+  await slack.parts.bot.render(await slack.parts.bot.homeFlow(actor), { render: async (effect) => void (effect.kind === 'home' && (await publish(renderHome(effect.view)))) });
 }
 
 async function onAction(slack: SlackChannel, body: unknown): Promise<void> {

@@ -449,6 +449,23 @@ export class TrellisBot {
     return this.#deps.reports.home(person, this.#deps.clock.now());
   }
 
+  /** `home` asked for where the channel has no home tab (Teams): the home, as an effect. */
+  async homeFlow(actor: Actor): Promise<Effect[]> {
+    return [{ kind: 'home', view: await this.home(actor.person) }];
+  }
+
+  /**
+   * What someone sees when they add Trellis (Teams' install): a greeting by first name, the help,
+   * then their home. Decided here, so a channel that welcomes only renders it; shown, not saved
+   * (the install event is not an answer to anything they wrote).
+   */
+  async welcomeFlow(actor: Actor, messageId: string): Promise<Effect[]> {
+    const help = await this.command(actor, 'help', messageId, { prefix: '' });
+    const first = actor.person.fullName.split(/\s+/)[0] ?? actor.person.fullName;
+    const hello = say(`Hello ${first}! I’m Trellis. I’ll remind you when something in your growth cycle is due, and you can reflect, plan and log your growth right here.`);
+    return [{ kind: 'reply', messages: [hello, ...(help.kind === 'reply' ? help.messages : [])] }, ...(await this.homeFlow(actor))];
+  }
+
   /** The parent message of a dialog's thread: "Self-reflection · 2026/27 — reply in this thread". */
   threadTitle(dialogId: string, now: Date = this.#deps.clock.now()): string {
     const title = this.#dialogs.get(dialogId)?.title ?? 'Trellis';
