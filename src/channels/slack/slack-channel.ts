@@ -357,6 +357,11 @@ export class SlackChannel implements Channel {
     return this.#worked(personId);
   }
 
+  /** A response_url the app will post to (and keep for the job engine): on Slack's hooks host, or the configured API's. */
+  trustsResponseUrl(url: string): boolean {
+    return URL.canParse(url) && this.#responseOrigins.has(new URL(url).origin);
+  }
+
   /**
    * A slash command's answer, by the channel after the ack and by the job engine alike: shown only
    * to the person through the command's response_url while Slack takes it (30 minutes, a few
@@ -365,11 +370,6 @@ export class SlackChannel implements Channel {
    * before the reply was marked sent is shown again: the floor the fault test counts. A file goes
    * to the DM (an ephemeral message cannot carry one).
    */
-  /** A response_url the app will post to (and keep for the job engine): on Slack's hooks host, or the configured API's. */
-  trustsResponseUrl(url: string): boolean {
-    return URL.canParse(url) && this.#responseOrigins.has(new URL(url).origin);
-  }
-
   async answerEphemerally(account: PlatformAccount, ephemeral: NonNullable<ReplyPlace['ephemeral']>, messages: readonly OutgoingMessage[], key: string, given?: SlackClients): Promise<void> {
     const clients = given ?? (await this.#workspaces.clientsFor(account.tenant));
     if (clients === undefined) throw new Error(notInstalled(account.tenant).error);
