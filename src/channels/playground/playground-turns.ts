@@ -125,7 +125,8 @@ export class PlaygroundTurns {
         const now = this.#deps.clock.now();
         if (effect.kind === 'reply') this.#botSays(personId, effect.place === undefined ? here : threadIdOf(personId, effect.place.threadKey), effect.messages);
         else if (effect.kind === 'ask-form') this.#deps.state.append(personId, 'dm', now, { kind: 'bot', message: effect.message, act: effect.value });
-        else outcome.openThread = threadIdOf(personId, effect.place.threadKey);
+        else if (effect.kind === 'dialog-started') outcome.openThread = threadIdOf(personId, effect.place.threadKey);
+        // `home`: the page's side panel is the home, and reads it itself.
       },
     });
     return outcome;

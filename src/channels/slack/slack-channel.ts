@@ -14,12 +14,13 @@ import { canMessageAccount } from '../../core/reach/reach.ts';
 import type { Channel, ChannelDelivery, Route } from '../channel.ts';
 import { renderMessages, type SlackMessage } from './block-kit.ts';
 import type { SlackRefusal } from '../../core/reach/slack-refusals.ts';
-import { answerLost, boltLogger, deliveryFailure, refusalOf, webClientOptions } from './slack-client.ts';
+import { answerLost, apiUrlOf, boltLogger, deliveryFailure, refusalOf, webClientOptions } from './slack-client.ts';
 import { installedWorkspaces, oauthInstaller, SLACK_INSTALL_PATH, SLACK_REDIRECT_PATH, type SlackClients, type SlackWorkspaces, singleWorkspace } from './slack-installations.ts';
 import { registerListeners } from './slack-listeners.ts';
 import { mentionedUser } from './slack-payloads.ts';
 import { gateSlackRequest } from './slack-request-gate.ts';
 import { renderDigest } from './render-views.ts';
+import { lookupPlaceOf, postToResponseUrl, RESPONSE_URL_LIFETIME_MS, ResponseUrlError, SLACK_HOOKS_ORIGIN } from './response-url.ts';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -64,6 +65,8 @@ export class SlackChannel implements Channel {
   readonly #app: App;
   readonly #installations: WorkspaceInstallations | undefined;
   readonly #socketMode: boolean;
+  /** Where Slack's response_urls may point: its hooks host, or the configured Web API's (a test's fake). */
+  readonly #responseOrigins: ReadonlySet<string>;
   readonly #dmChannels = new Map<string, string>();
   /** Requests Slack has sent whose listeners, or the replies posted after their ack, are still running. */
   readonly #inFlight = new Set<Promise<void>>();
@@ -80,6 +83,7 @@ export class SlackChannel implements Channel {
     this.#installations = installations;
     const logger = boltLogger(parts.log);
     const clientOptions = webClientOptions(config, parts.log);
+    this.#responseOrigins = new Set([SLACK_HOOKS_ORIGIN, new URL(apiUrlOf(config)).origin]);
     // With OAuth, Bolt's installer: "Add to Slack" (GET /slack/install), Slack's redirect back, and
     // each request authorized from its workspace's stored install.
     let installer: ReturnType<typeof oauthInstaller> | undefined;
@@ -296,13 +300,13 @@ export class SlackChannel implements Channel {
    * its thread); what the rest look like depends on where the request came from, so `also` renders
    * them (a slash command answers ephemerally; a reminder's form is a modal).
    */
-  renderer(here: () => Promise<{ channel: string; threadTs?: string | undefined }>, also: Partial<Pick<EffectRenderer, 'render'>> & { reply?: (messages: readonly OutgoingMessage[]) => Promise<void> } = {}): EffectRenderer {
+  renderer(here: () => Promise<{ channel: string; threadTs?: string | undefined }>, also: Partial<Pick<EffectRenderer, 'render'>> & { reply?: (messages: readonly OutgoingMessage[], replyKey: string | undefined) => Promise<void> } = {}): EffectRenderer {
     return {
       render: async (effect) => {
         if (effect.kind === 'reply') {
           const place = effect.place?.replyTo;
           if (place !== undefined) await this.post(place.conversation, place.thread, renderMessages(effect.messages), this.client, effect.replyKey);
-          else if (also.reply !== undefined) await also.reply(effect.messages);
+          else if (also.reply !== undefined) await also.reply(effect.messages, effect.replyKey);
           else {
             const { channel, threadTs } = await here();
             await this.post(channel, threadTs, renderMessages(effect.messages), this.client, effect.replyKey);
@@ -335,18 +339,54 @@ export class SlackChannel implements Channel {
     try {
       clients = await this.#workspaces.clientsFor(account.tenant);
       if (clients === undefined) return notInstalled(account.tenant);
+      if (place?.ephemeral !== undefined) {
+        await this.answerEphemerally(account, place.ephemeral, messages, key, clients);
+        return this.#worked(personId);
+      }
       const channel = place?.conversation ?? (await this.dmChannel(clients.digests, account.userId));
       const rendered = renderMessages(messages);
       // A reply the channel began sending itself may be in its thread in part: only the rest is sent.
       const there = place === undefined ? 0 : ((await this.#partsIn({ userId: account.userId, clients, place }, key, started)) ?? 0);
       await this.post(channel, place?.thread, rendered, clients.digests, key, Math.min(there, rendered.length));
     } catch (error) {
-      const reach = clients === undefined ? undefined : { userId: account.userId, clients, place };
+      const reach = clients === undefined ? undefined : { userId: account.userId, clients, place: lookupPlaceOf(place) };
       if (reach !== undefined && answerLost(error) && (await this.#lookUpIn(reach, key, started).catch(() => false)) === true) return this.#worked(personId);
       await this.#refused(personId, account.tenant, refusalOf('a message', error));
       return deliveryFailure(error);
     }
     return this.#worked(personId);
+  }
+
+  /** A response_url the app will post to (and keep for the job engine): on Slack's hooks host, or the configured API's. */
+  trustsResponseUrl(url: string): boolean {
+    return URL.canParse(url) && this.#responseOrigins.has(new URL(url).origin);
+  }
+
+  /**
+   * A slash command's answer, by the channel after the ack and by the job engine alike: shown only
+   * to the person through the command's response_url while Slack takes it (30 minutes, a few
+   * uses); once it has expired, in their DM, carrying the reply's key, and only the parts not there
+   * yet. An ephemeral message cannot be looked up, so an answer Slack took whose response was lost
+   * before the reply was marked sent is shown again: the floor the fault test counts. A file goes
+   * to the DM (an ephemeral message cannot carry one).
+   */
+  async answerEphemerally(account: PlatformAccount, ephemeral: NonNullable<ReplyPlace['ephemeral']>, messages: readonly OutgoingMessage[], key: string, given?: SlackClients): Promise<void> {
+    const clients = given ?? (await this.#workspaces.clientsFor(account.tenant));
+    if (clients === undefined) throw new Error(notInstalled(account.tenant).error);
+    const client = clients.digests;
+    const rendered = renderMessages(messages);
+    if (this.parts.clock.now().getTime() < Date.parse(ephemeral.until)) {
+      try {
+        await postToResponseUrl(ephemeral.url, rendered);
+        for (const message of rendered) if (message.file !== undefined) await this.upload(await this.dmChannel(client, account.userId), undefined, message.file, client);
+        return;
+      } catch (error) {
+        if (!(error instanceof ResponseUrlError && error.expired)) throw error;
+      }
+    }
+    const asked = new Date(Date.parse(ephemeral.until) - RESPONSE_URL_LIFETIME_MS);
+    const there = (await this.#partsIn({ userId: account.userId, clients }, key, asked)) ?? 0;
+    await this.post(await this.dmChannel(client, account.userId), undefined, rendered, client, key, Math.min(there, rendered.length));
   }
 
   deliverDigest(delivery: DigestDelivery): Promise<ChannelDelivery> {
@@ -365,7 +405,7 @@ export class SlackChannel implements Channel {
     const { account } = delivery;
     if (account !== undefined) {
       const clients = await this.#workspaces.clientsFor(account.tenant);
-      return clients === undefined ? undefined : this.#lookUpIn({ userId: account.userId, clients, place: delivery.place }, delivery.key, since);
+      return clients === undefined ? undefined : this.#lookUpIn({ userId: account.userId, clients, place: lookupPlaceOf(delivery.place) }, delivery.key, since);
     }
     return this.#lookUp(delivery.recipient.id, delivery.recipient.email, delivery.key, since);
   }

@@ -11,7 +11,8 @@ import { escapeMrkdwn } from './escape-mrkdwn.ts';
 import { ACT_CALLBACK, DIGEST_ACTION, FORM_CALLBACK, HOME_ACTION, renderHome, renderModal } from './render-views.ts';
 import { type SlackChannel, threadPlace } from './slack-channel.ts';
 import { installKeyOf } from './slack-installations.ts';
-import { BlockActionsSchema, type BlockActionsPayload, type CommandPayload, CommandSchema, HomeOpenedSchema, inputValue, type MessageEnvelope, MessageEnvelopeSchema, type ViewSubmissionPayload, ViewSubmissionSchema } from './slack-payloads.ts';
+import { ephemeralPlace, postToResponseUrl } from './response-url.ts';
+import { BlockActionsSchema, type BlockActionsPayload, CommandSchema, HomeOpenedSchema, inputValue, type MessageEnvelope, MessageEnvelopeSchema, type ViewSubmissionPayload, ViewSubmissionSchema } from './slack-payloads.ts';
 
 export const GROWTH_COMMAND = '/growth';
 const IN_THREAD_NOTE = 'Slash commands don’t work inside threads: reply in the thread, or use its buttons.';
@@ -26,17 +27,26 @@ const LAST_RETRY = 3;
  * runs, so for a message or a button press the listener does the turn (identify, the engine's
  * transaction) and returns: Slack gets its 200 once the turn has committed, or a 500 if it failed,
  * and retries (the engine applies a retry once). Replies are posted after the answer
- * (`slack.later`). Slash commands are the exception: Slack never retries them and shows an error
- * after 3 seconds, and their work can call Slack several times, so they are acknowledged first
- * and the person is told if the work then fails. A modal submission saves before its ack, and a
+ * (`slack.later`). A slash command too: its turn saves its answer and commits before the ack; Slack
+ * never retries one, so a turn that fails is acknowledged with a plain apology instead. A modal submission saves before its ack, and a
  * failure is shown on the form so the person can press Save again with their answers intact.
  */
 export function registerListeners(app: App, slack: SlackChannel): void {
   app.event('message', ({ body, context }) => onMessage(slack, body, context.retryNum));
   app.event('app_home_opened', async ({ body }) => slack.later('app home', () => onHomeOpened(slack, body)));
-  app.command(GROWTH_COMMAND, async ({ ack, body, respond }) => {
+  app.command(GROWTH_COMMAND, async ({ ack, body }) => {
+    // The turn, with its saved answer, commits before the ack; the answer is shown after it.
+    let answer: (() => Promise<void>) | undefined;
+    try {
+      answer = await applyCommand(slack, body);
+    } catch (error) {
+      // Slack never retries a slash command: the person hears at once that it did not work.
+      slack.parts.log.error('slack /growth failed', { error });
+      await ack({ response_type: 'ephemeral', text: COMMAND_FAILED });
+      return;
+    }
     await ack();
-    slack.later('/growth', () => onCommand(slack, body, respond));
+    if (answer !== undefined) slack.later('/growth', answer);
   });
   app.action(/^trellis_/, async ({ ack, body }) => {
     await ack();
@@ -101,52 +111,35 @@ async function applyMessage(slack: SlackChannel, envelope: MessageEnvelope): Pro
   slack.later('replies', () => bot.render(effects, slack.renderer(async () => ({ channel: event.channel, threadTs: event.ts }), titled)));
 }
 
-type Respond = (message: { response_type: 'ephemeral'; text: string; blocks?: Record<string, unknown>[] }) => Promise<unknown>;
-
-async function onCommand(slack: SlackChannel, body: unknown, respond: Respond): Promise<void> {
+/**
+ * Runs a slash command's turn and returns how to show its answer. The answer is saved in the turn
+ * (its place: the command's response_url while Slack takes it, then the person's DM), so a crash or
+ * a failed post after the ack leaves it to the job engine. A refusal, saved nowhere, is only shown.
+ */
+async function applyCommand(slack: SlackChannel, body: unknown): Promise<(() => Promise<void>) | undefined> {
   const parsed = CommandSchema.safeParse(body);
   if (!parsed.success) {
     slack.parts.log.warn('slack command ignored: unexpected payload', { issues: parsed.error.issues.map((i) => i.path.join('.')) });
-    return;
+    return undefined;
   }
   const command = parsed.data;
-  const reply = (messages: readonly OutgoingMessage[]) => replyEphemerally(slack, respond, command.channel_id, command.user_id, messages);
-  try {
-    await applyCommand(slack, command, reply);
-  } catch (error) {
-    // Acknowledged already and never retried by Slack: the person hears it did not work.
-    await reply([{ type: 'text', text: COMMAND_FAILED }]);
-    throw error;
+  if (!slack.trustsResponseUrl(command.response_url)) {
+    slack.parts.log.warn('slack command ignored: its response_url is not Slack’s');
+    return undefined;
   }
-}
-
-async function applyCommand(slack: SlackChannel, command: CommandPayload, reply: (messages: readonly OutgoingMessage[]) => Promise<void>): Promise<void> {
+  const shown = (messages: readonly OutgoingMessage[]) => postToResponseUrl(command.response_url, renderMessages(messages));
   const actor = await slack.identify(tenantOf(command.team_id, command.enterprise_id), command.user_id);
-  if ('refusal' in actor) {
-    await reply([{ type: 'text', text: actor.refusal }]);
-    return;
-  }
+  if ('refusal' in actor) return () => shown([{ type: 'text', text: actor.refusal }]);
   const { bot } = slack.parts;
-  const effects = await bot.commandFlow(actor, command.text, `command:${command.trigger_id}`, slack.dmThreads(actor), { prefix: `${GROWTH_COMMAND} `, inThreadNote: IN_THREAD_NOTE });
+  const place = ephemeralPlace(command.channel_id, command.response_url, slack.parts.clock.now());
+  const effects = await bot.commandFlow(actor, command.text, `command:${command.trigger_id}`, slack.dmThreads(actor), { prefix: `${GROWTH_COMMAND} `, inThreadNote: IN_THREAD_NOTE, replyTo: place });
   // An answer is ephemeral, where the command was typed; a dialog's replies go to its DM thread.
   const started = async (effect: Effect) => {
-    if (effect.kind === 'dialog-started') await reply([say(`I’ve started your ${bot.dialogTitle(effect.dialogId)?.toLowerCase() ?? 'conversation'} in a thread in our direct messages (Trellis → Messages).`)]);
+    if (effect.kind === 'dialog-started') await shown([say(`I’ve started your ${bot.dialogTitle(effect.dialogId)?.toLowerCase() ?? 'conversation'} in a thread in our direct messages (Trellis → Messages).`)]);
   };
-  await bot.render(effects, slack.renderer(async () => ({ channel: command.channel_id }), { reply, render: started }));
-}
-
-/** Ephemeral replies go through response_url; if it has expired, chat.postEphemeral instead. */
-async function replyEphemerally(slack: SlackChannel, respond: Respond, channel: string, user: string, messages: readonly OutgoingMessage[]): Promise<void> {
-  for (const message of renderMessages(messages)) {
-    try {
-      await respond({ response_type: 'ephemeral', text: message.text, blocks: message.blocks });
-    } catch (error) {
-      slack.parts.log.warn('slack response_url failed; posting ephemerally', { error });
-      await slack.client.chat.postEphemeral({ channel, user, text: message.text, blocks: message.blocks as never });
-    }
-    // A file cannot go in an ephemeral reply: it goes to the person's own DM with Trellis.
-    if (message.file !== undefined) await slack.upload(await slack.dmChannel(slack.client, user), undefined, message.file);
-  }
+  const reply = (messages: readonly OutgoingMessage[], replyKey: string | undefined) =>
+    replyKey === undefined || place.ephemeral === undefined ? shown(messages) : slack.answerEphemerally(actor.account, place.ephemeral, messages, replyKey);
+  return () => bot.render(effects, slack.renderer(async () => ({ channel: command.channel_id }), { reply, render: started }));
 }
 
 async function onHomeOpened(slack: SlackChannel, body: unknown): Promise<void> {
@@ -154,8 +147,10 @@ async function onHomeOpened(slack: SlackChannel, body: unknown): Promise<void> {
   if (!parsed.success || parsed.data.event.tab !== 'home') return;
   const userId = parsed.data.event.user;
   const actor = await slack.identify(tenantOf(parsed.data.team_id, parsed.data.enterprise_id), userId);
-  const blocks = 'refusal' in actor ? sections(actor.refusal) : renderHome(await slack.parts.bot.home(actor.person));
-  await slack.client.views.publish({ user_id: userId, view: { type: 'home', blocks } as never });
+  const publish = (blocks: unknown[]) => slack.client.views.publish({ user_id: userId, view: { type: 'home', blocks } as never }).then(() => undefined);
+  if ('refusal' in actor) return publish(sections(actor.refusal));
+  // The core decides what the home holds; App Home is where Slack shows it.
+  await slack.parts.bot.render(await slack.parts.bot.homeFlow(actor), { render: async (effect) => void (effect.kind === 'home' && (await publish(renderHome(effect.view)))) });
 }
 
 async function onAction(slack: SlackChannel, body: unknown): Promise<void> {
@@ -210,10 +205,10 @@ async function onChoice(slack: SlackChannel, actor: Actor, payload: BlockActions
 /** A digest or App Home button: a reminder action (`start:`, `done:`…) or a /growth word. */
 async function onShortcut(slack: SlackChannel, actor: Actor, payload: BlockActionsPayload, value: string): Promise<void> {
   const { bot } = slack.parts;
-  // The answer goes where the button was (the DM with the reminder), saved with the press; from App Home, which has no conversation, it is only shown.
-  const pressedIn = payload.channel?.id;
-  const effects = await bot.actFlow(actor, value, `action:${payload.trigger_id}`, slack.dmThreads(actor), undefined, pressedIn === undefined ? undefined : { conversation: pressedIn });
-  const here = async () => ({ channel: pressedIn ?? (await slack.dmChannel(slack.client, actor.account.userId)) });
+  // The answer goes where the button was (the DM with the reminder), or from App Home, which has no conversation, to the DM: saved with the press either way.
+  const pressedIn = payload.channel?.id ?? (await slack.dmChannel(slack.client, actor.account.userId));
+  const effects = await bot.actFlow(actor, value, `action:${payload.trigger_id}`, slack.dmThreads(actor), undefined, { conversation: pressedIn });
+  const here = async () => ({ channel: pressedIn });
   // trigger_id lives 3 seconds: a form to ask first opens as a modal straight after the ack.
   const modal = async (effect: Effect) => {
     if (effect.kind !== 'ask-form') return;

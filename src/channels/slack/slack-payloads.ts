@@ -36,6 +36,7 @@ export const CommandSchema = z.object({
   channel_id: z.string().min(1),
   text: z.string().default(''),
   trigger_id: z.string().min(1),
+  response_url: z.string().min(1),
 });
 export type CommandPayload = z.infer<typeof CommandSchema>;
 

@@ -14,7 +14,6 @@ export const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   'conversations.replies': ['im:history'],
   'chat.postMessage': ['chat:write'],
   'chat.update': ['chat:write'],
-  'chat.postEphemeral': ['chat:write'],
   'files.uploadV2': ['files:write'],
   'views.open': [],
   'views.update': [],

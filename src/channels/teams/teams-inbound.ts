@@ -131,16 +131,12 @@ export class TeamsInbound {
   async #welcome(activity: InboundActivity): Promise<void> {
     const actor = await this.#actor(activity, { installing: true });
     if (actor === undefined) return;
-    const help = await this.#deps.bot.command(actor, 'help', `${activity.id}:welcome`, { prefix: '' });
-    const first = actor.person.fullName.split(/\s+/)[0] ?? actor.person.fullName;
-    const hello = say(`Hello ${first}! I’m Trellis. I’ll remind you when something in your growth cycle is due, and you can reflect, plan and log your growth right here.`);
-    await this.#send(activity, [hello, ...(help.kind === 'reply' ? help.messages : [])]);
-    await this.#home(actor, activity);
+    await this.#render(activity, await this.#deps.bot.welcomeFlow(actor, `${activity.id}:welcome`));
   }
 
   /** The home card: what Slack shows in App Home, in the chat. */
   async #home(actor: Actor, activity: InboundActivity): Promise<void> {
-    await this.#sendActivities(activity, [attachCard(homeCard(await this.#deps.bot.home(actor.person)))]);
+    await this.#render(activity, await this.#deps.bot.homeFlow(actor));
   }
 
   /** A home card button: a reminder action (`start:<key>`) or a growth command word, as on Slack's App Home. */
@@ -261,6 +257,7 @@ export class TeamsInbound {
       render: async (effect) => {
         if (effect.kind === 'reply') await this.#sendActivities(activity, renderMessages(effect.messages, effect.place?.replyTo?.thread));
         else if (effect.kind === 'dialog-started') await this.#send(activity, [say(`**${this.#deps.bot.dialogTitle(effect.dialogId) ?? 'Trellis'}** — answer with the buttons or just type your reply.`)]);
+        else if (effect.kind === 'home') await this.#sendActivities(activity, [attachCard(homeCard(effect.view))]);
         else if (effect.message.type === 'form') await this.#sendActivities(activity, [attachCard(formCard(effect.message.title, effect.message.fields, { trellis: 'ask', value: effect.value, title: effect.message.title }))]);
         else await this.#send(activity, [effect.message]);
       },

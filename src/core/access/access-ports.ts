@@ -65,10 +65,32 @@ export interface AccessRequestRecord {
   decisionNote?: string | undefined;
 }
 
+/** A request as `create` left it: saved now, or the same person's request already waiting (`waitingAlready`), which stands. */
+export interface Requested<R> {
+  request: R;
+  waitingAlready: boolean;
+}
+
+/** A new request to see a plan (002 §18), as `AccessRequestStore.create` takes it. */
+export interface NewAccessRequest {
+  requesterId: string;
+  subjectId: string;
+  reason: string;
+  at: Date;
+  notify: (request: AccessRequestRecord) => QueuedNotification[];
+  /** The answer to the person asking, made from the request that stands and saved in the same transaction. */
+  reply?: ((requested: Requested<AccessRequestRecord>) => SavedReply | undefined) | undefined;
+}
+
 /** `access_grants` as requests and grants. */
 export interface AccessRequestStore {
-  /** `notify`: who is asked to decide, made from the new request and queued in the transaction that saves it. */
-  create(input: { requesterId: string; subjectId: string; reason: string; at: Date; notify: (request: AccessRequestRecord) => QueuedNotification[]; reply?: SavedReply | undefined }): Promise<AccessRequestRecord>;
+  /**
+   * Saves the request unless one from the same line manager about the same colleague is already
+   * waiting: then that one stands, nobody is asked again, and only `reply` is saved (two copies of
+   * the message arriving at once make one request). `notify`: who is asked to decide, made from the
+   * new request and queued in the transaction that saves it.
+   */
+  create(input: NewAccessRequest): Promise<Requested<AccessRequestRecord>>;
   /** Requests about people of this school still waiting for a decision, oldest first. */
   pending(schoolId: string): Promise<AccessRequestRecord[]>;
   /**
@@ -107,12 +129,13 @@ export interface NewReviewerChange {
   at: Date;
   /** Who is asked to decide, made from the new request and queued in the transaction that saves it. */
   notify: (request: ReviewerChangeRecord) => QueuedNotification[];
-  /** The answer to the reviewee, made from the new request and saved in the same transaction. */
-  reply?: ((request: ReviewerChangeRecord) => SavedReply | undefined) | undefined;
+  /** The answer to the reviewee, made from the request that stands and saved in the same transaction. */
+  reply?: ((requested: Requested<ReviewerChangeRecord>) => SavedReply | undefined) | undefined;
 }
 
 export interface ReviewerChangeStore {
-  create(input: NewReviewerChange): Promise<ReviewerChangeRecord>;
+  /** Saves the request unless the reviewee already has one waiting: then that one stands, nobody is asked again, and only `reply` is saved. */
+  create(input: NewReviewerChange): Promise<Requested<ReviewerChangeRecord>>;
   /** Requests from people of this school still waiting for a decision, oldest first. */
   pending(schoolId: string): Promise<ReviewerChangeRecord[]>;
   /**

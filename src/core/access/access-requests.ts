@@ -6,7 +6,7 @@ import { readableDate } from '../reports/readable-date.ts';
 import type { ReportReads } from '../reports/report-ports.ts';
 import { academicYearOf } from '../time/clock.ts';
 import type { AccessGuard } from './access-guard.ts';
-import type { AccessRequestRecord, AccessRequestStore, PeopleFacts } from './access-ports.ts';
+import type { AccessRequestRecord, AccessRequestStore, PeopleFacts, Requested } from './access-ports.ts';
 import { decidesRequestsAbout, relationshipsOn, type SubjectFacts } from './relationships.ts';
 
 /** What the person asking is told; the messages for other people (the head asked to decide, the requester and reviewee told) are queued with the change. */
@@ -72,16 +72,23 @@ export class AccessRequests {
       say(
         `${requester.fullName} (line manager) asks to see ${subject.person.fullName}’s growth plan, because: “${reason}” (${rule}). Say \`grant ${code}\` to grant it for ${DEFAULT_GRANT_DAYS} days (or \`grant ${code} 10\` for 10), or \`refuse ${code} REASON\`. ${subject.person.fullName} will be told either way.`,
       );
-    const messages = [say(`Your request to see ${subject.person.fullName}’s plan has gone to the head to decide (${rule}). ${subject.person.fullName} will be told who asked and what was decided.`)];
-    await this.#store.create({
+    // Two copies of the request arriving together make one request: the second is answered like the first.
+    const answer = ({ request, waitingAlready }: Requested<AccessRequestRecord>) => [
+      say(
+        waitingAlready
+          ? `Your request to see ${subject.person.fullName}’s plan, made ${readableDate(londonDateOf(request.requestedAt), today)}, is with the head to decide (${rule}); I haven’t sent it again. ${subject.person.fullName} will be told who asked and what was decided.`
+          : `Your request to see ${subject.person.fullName}’s plan has gone to the head to decide (${rule}). ${subject.person.fullName} will be told who asked and what was decided.`,
+      ),
+    ];
+    const requested = await this.#store.create({
       requesterId: requester.id,
       subjectId: subject.person.id,
       reason,
       at: now,
       notify: (request) => keyNotifications(`access:${request.id}:asked`, deciders.map((personId) => ({ personId, messages: [ask(requestCode(request))] }))),
-      reply: savedReplyOf(saved, messages),
+      reply: (made) => savedReplyOf(saved, answer(made)),
     });
-    return { messages, replyKey: saved?.key };
+    return { messages: answer(requested), replyKey: saved?.key };
   }
 
   /** `access-requests`: what is waiting for the head or PM deputy. */

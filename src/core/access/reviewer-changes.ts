@@ -3,7 +3,7 @@ import { londonDateOf } from '../calendar/london-time.ts';
 import { say } from '../conversations/engine/outgoing-message.ts';
 import { staffingStatus } from '../people/staffing-status.ts';
 import { readableDate } from '../reports/readable-date.ts';
-import type { PeopleFacts, ReviewerChangeRecord, ReviewerChangeStore } from './access-ports.ts';
+import type { PeopleFacts, Requested, ReviewerChangeRecord, ReviewerChangeStore } from './access-ports.ts';
 import { type AccessOutcome, pickOne, requestCode } from './access-requests.ts';
 import { decidesRequestsAbout, relationshipsOn, type SubjectFacts } from './relationships.ts';
 import { keyNotifications, savedReplyOf } from '../notifications/notification-queue.ts';
@@ -52,11 +52,16 @@ export class ReviewerChanges {
     };
     // The deciders are asked in the transaction that saves the request, through the durable queue.
     const notify = (request: ReviewerChangeRecord) => keyNotifications(`reviewer-change:${request.id}:asked`, deciders.map((personId) => ({ personId, messages: [ask(request)] })));
-    const answer = (request: ReviewerChangeRecord) => [
-      say(`Your request for a different reviewer has gone to the head to decide (${rules.rule}). You will be told what is decided, and why if it is declined. ${request.reviewerName ?? 'Your reviewer'} is not told your reasons.`),
+    // Two copies of the request arriving together make one request: the second is answered like the first.
+    const answer = ({ request, waitingAlready }: Requested<ReviewerChangeRecord>) => [
+      say(
+        waitingAlready
+          ? `Your request for a different reviewer, made ${readableDate(londonDateOf(request.requestedAt), today)}, is with the head to decide (${rules.rule}); I haven’t sent it again. You will be told what is decided, and why if it is declined.`
+          : `Your request for a different reviewer has gone to the head to decide (${rules.rule}). You will be told what is decided, and why if it is declined. ${request.reviewerName ?? 'Your reviewer'} is not told your reasons.`,
+      ),
     ];
-    const request = await this.#store.create({ revieweeId: reviewee.id, reviewerId, reason, at: now, notify, reply: (made) => savedReplyOf(saved, answer(made)) });
-    return { messages: answer(request), replyKey: saved?.key };
+    const requested = await this.#store.create({ revieweeId: reviewee.id, reviewerId, reason, at: now, notify, reply: (made) => savedReplyOf(saved, answer(made)) });
+    return { messages: answer(requested), replyKey: saved?.key };
   }
 
   /** `reviewer-requests`: what is waiting for the head or the PM deputy. */

@@ -377,8 +377,8 @@ export class TrellisBot {
    * The reply effect of a command or button, in one place for both flows: a reply saved with its
    * change keeps its key; any other, when the channel said where it answers, is saved on its own
    * with the message's claim (`SentReplies.saveOnce`), and a retried message already answered
-   * shows nothing, the job engine settling the first answer. Without a place (a Slack slash
-   * command's ephemeral answer, which cannot be looked up), it is shown only.
+   * shows nothing, the job engine settling the first answer. Without a place (the playground,
+   * whose answer is its HTTP response), it is shown only.
    */
   async #replyOf(actor: Actor, messageId: string, reply: { messages: readonly OutgoingMessage[]; replyKey?: string | undefined; duplicate?: boolean | undefined }, replyTo: ReplyPlace | undefined): Promise<Effect[]> {
     if (reply.duplicate === true || reply.messages.length === 0) return [];
@@ -449,6 +449,23 @@ export class TrellisBot {
     return this.#deps.reports.home(person, this.#deps.clock.now());
   }
 
+  /** `home` asked for where the channel has no home tab (Teams): the home, as an effect. */
+  async homeFlow(actor: Actor): Promise<Effect[]> {
+    return [{ kind: 'home', view: await this.home(actor.person) }];
+  }
+
+  /**
+   * What someone sees when they add Trellis (Teams' install): a greeting by first name, the help,
+   * then their home. Decided here, so a channel that welcomes only renders it; shown, not saved
+   * (the install event is not an answer to anything they wrote).
+   */
+  async welcomeFlow(actor: Actor, messageId: string): Promise<Effect[]> {
+    const help = await this.command(actor, 'help', messageId, { prefix: '' });
+    const first = actor.person.fullName.split(/\s+/)[0] ?? actor.person.fullName;
+    const hello = say(`Hello ${first}! I’m Trellis. I’ll remind you when something in your growth cycle is due, and you can reflect, plan and log your growth right here.`);
+    return [{ kind: 'reply', messages: [hello, ...(help.kind === 'reply' ? help.messages : [])] }, ...(await this.homeFlow(actor))];
+  }
+
   /** The parent message of a dialog's thread: "Self-reflection · 2026/27 — reply in this thread". */
   threadTitle(dialogId: string, now: Date = this.#deps.clock.now()): string {
     const title = this.#dialogs.get(dialogId)?.title ?? 'Trellis';
@@ -466,8 +483,9 @@ const CHANGES_ON_ITS_OWN: ReadonlySet<GrowthCommand['kind']> = new Set(['request
 
 /**
  * How a command is asked: `prefix` and `inThreadNote` shape the help; `replyTo` is where the
- * channel will answer (a Slack DM, in the thread of the person's message), given when the answer
- * can be looked up there, so the reply is saved with what it answers (see `#replyOf`).
+ * channel will answer (a Slack DM, in the thread of the person's message; a slash command's
+ * response_url, then the DM), given when the job engine can send it there later, so the reply is
+ * saved with what it answers (see `#replyOf`).
  */
 export interface CommandOptions {
   prefix?: string;

@@ -1,5 +1,6 @@
 import type { OutgoingMessage } from '../conversations/engine/outgoing-message.ts';
 import type { TurnResult } from '../conversations/engine/run-turn.ts';
+import type { HomeView } from './bot-ports.ts';
 import type { DialogTarget, ThreadPlace } from './trellis-bot.ts';
 
 /**
@@ -10,14 +11,17 @@ import type { DialogTarget, ThreadPlace } from './trellis-bot.ts';
  * - `dialog-started`: a dialog has just begun in the thread the channel opened for it (Teams shows
  *   its title, a Slack slash command says where it is);
  * - `ask-form`: a reminder action needs a few words first (a reason, a date): the form to show,
- *   whose answer comes back to `act` with `value`.
+ *   whose answer comes back to `act` with `value`;
+ * - `home`: the person's home (stage, what to start, deadlines) where they are: Slack's App Home
+ *   tab, Teams' home card in the chat.
  * Messages to anyone else are never effects: the core queued them in the turn's transaction and
  * the job engine delivers them.
  */
 export type Effect =
   | { kind: 'reply'; messages: readonly OutgoingMessage[]; place?: ThreadPlace | undefined; replyKey?: string | undefined }
   | { kind: 'dialog-started'; dialogId: string; title: string; place: ThreadPlace }
-  | { kind: 'ask-form'; message: OutgoingMessage; value: string };
+  | { kind: 'ask-form'; message: OutgoingMessage; value: string }
+  | { kind: 'home'; view: HomeView };
 
 /** A dialog about to start, for the channel to open a thread for. */
 export interface ThreadToOpen {

@@ -21,6 +21,11 @@ export interface Notification {
 export interface ReplyPlace {
   conversation: string;
   thread?: string | undefined;
+  /**
+   * An answer shown only to the person where they typed (a Slack slash command's): through `url`
+   * (the command's response_url) until `until` (ISO), and after that in their direct messages.
+   */
+  ephemeral?: { url: string; until: string } | undefined;
 }
 
 /** A notification with its delivery key: the same cause always gives the same key, so it is queued once. */

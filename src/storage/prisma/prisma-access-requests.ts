@@ -1,7 +1,8 @@
-import type { AccessRequestRecord, AccessRequestStatus, AccessRequestStore } from '../../core/access/access-ports.ts';
+import type { AccessRequestRecord, AccessRequestStatus, AccessRequestStore, NewAccessRequest, Requested } from '../../core/access/access-ports.ts';
 import type { QueuedNotification, SavedReply } from '../../core/notifications/notification-queue.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { queueNotificationRows, queueReplyRow } from './prisma-notification-queue.ts';
+import { lockRequest } from './request-lock.ts';
 
 const STATUSES: readonly AccessRequestStatus[] = ['requested', 'granted', 'refused'];
 
@@ -57,16 +58,15 @@ export class PrismaAccessRequestStore implements AccessRequestStore {
     this.#prisma = prisma;
   }
 
-  create(input: { requesterId: string; subjectId: string; reason: string; at: Date; notify: (request: AccessRequestRecord) => QueuedNotification[]; reply?: SavedReply | undefined }): Promise<AccessRequestRecord> {
+  create(input: NewAccessRequest): Promise<Requested<AccessRequestRecord>> {
     return this.#prisma.$transaction(async (tx) => {
-      const row = await tx.accessGrant.create({
-        data: { requesterId: input.requesterId, subjectId: input.subjectId, reason: input.reason, status: 'requested', requestedAt: input.at },
-        select: SELECT,
-      });
-      const request = toRecord(row);
-      await queueNotificationRows(tx, input.notify(request), input.at);
-      if (input.reply !== undefined) await queueReplyRow(tx, input.reply, input.at);
-      return request;
+      await lockRequest(tx, `access-request:${input.requesterId}:${input.subjectId}`);
+      const waiting = await tx.accessGrant.findFirst({ where: { requesterId: input.requesterId, subjectId: input.subjectId, status: 'requested' }, orderBy: { requestedAt: 'asc' }, select: SELECT });
+      const requested = waiting !== null ? { request: toRecord(waiting), waitingAlready: true } : { request: toRecord(await tx.accessGrant.create({ data: { requesterId: input.requesterId, subjectId: input.subjectId, reason: input.reason, status: 'requested', requestedAt: input.at }, select: SELECT })), waitingAlready: false };
+      if (!requested.waitingAlready) await queueNotificationRows(tx, input.notify(requested.request), input.at);
+      const reply = input.reply?.(requested);
+      if (reply !== undefined) await queueReplyRow(tx, reply, input.at);
+      return requested;
     });
   }
 

@@ -523,7 +523,7 @@ const NotificationPayloadSchema = z.object({
   date: z.string(),
   messages: z.array(z.looseObject({ type: z.enum(['text', 'choices', 'form', 'summary']) })),
   account: z.object({ platform: z.enum(['slack', 'teams', 'local']), tenant: z.string(), userId: z.string() }).optional(),
-  place: z.object({ conversation: z.string(), thread: z.string().optional() }).optional(),
+  place: z.object({ conversation: z.string(), thread: z.string().optional(), ephemeral: z.object({ url: z.string(), until: z.string() }).optional() }).optional(),
 });
 
 /**

@@ -1,8 +1,9 @@
-import type { NewReviewerChange, ReviewerChangeRecord, ReviewerChangeStatus, ReviewerChangeStore } from '../../core/access/access-ports.ts';
+import type { NewReviewerChange, Requested, ReviewerChangeRecord, ReviewerChangeStatus, ReviewerChangeStore } from '../../core/access/access-ports.ts';
 import type { QueuedNotification, SavedReply } from '../../core/notifications/notification-queue.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { toDbDate } from './db-date.ts';
 import { queueNotificationRows, queueReplyRow } from './prisma-notification-queue.ts';
+import { lockRequest } from './request-lock.ts';
 
 const STATUSES: readonly ReviewerChangeStatus[] = ['requested', 'granted', 'declined'];
 
@@ -49,17 +50,23 @@ export class PrismaReviewerChangeStore implements ReviewerChangeStore {
     this.#prisma = prisma;
   }
 
-  create(input: NewReviewerChange): Promise<ReviewerChangeRecord> {
+  create(input: NewReviewerChange): Promise<Requested<ReviewerChangeRecord>> {
     return this.#prisma.$transaction(async (tx) => {
-      const row = await tx.reviewerChangeRequest.create({
-        data: { revieweeId: input.revieweeId, reviewerId: input.reviewerId ?? null, reason: input.reason, status: 'requested', requestedAt: input.at },
-        select: SELECT,
-      });
-      const request = toRecord(row);
-      await queueNotificationRows(tx, input.notify(request), input.at);
-      const reply = input.reply?.(request);
+      await lockRequest(tx, `reviewer-change:${input.revieweeId}`);
+      const waiting = await tx.reviewerChangeRequest.findFirst({ where: { revieweeId: input.revieweeId, status: 'requested' }, orderBy: { requestedAt: 'asc' }, select: SELECT });
+      const requested =
+        waiting !== null
+          ? { request: toRecord(waiting), waitingAlready: true }
+          : {
+              request: toRecord(
+                await tx.reviewerChangeRequest.create({ data: { revieweeId: input.revieweeId, reviewerId: input.reviewerId ?? null, reason: input.reason, status: 'requested', requestedAt: input.at }, select: SELECT }),
+              ),
+              waitingAlready: false,
+            };
+      if (!requested.waitingAlready) await queueNotificationRows(tx, input.notify(requested.request), input.at);
+      const reply = input.reply?.(requested);
       if (reply !== undefined) await queueReplyRow(tx, reply, input.at);
-      return request;
+      return requested;
     });
   }
 

@@ -97,4 +97,24 @@ describe('Teams: a reply the Bot Connector would not take is sent later by the j
     await runDueJobs(db.url, app.jobs);
     expect(connector.to(tom.conversationId).slice(before)).toHaveLength(delivered.length);
   });
+
+  it('Teams took each reply but its answer was lost: the Bot Connector cannot be asked whether it has an activity, so the job engine sends it again — measured, every lost answer is one reply shown twice (the floor)', async () => {
+    const LOST = 5;
+    const before = connector.to(tom.conversationId).length;
+    connector.losing.add(tom.conversationId);
+    for (let i = 0; i < LOST; i++) expect(await post(messageActivity(tom, TENANT, connector.url, `lost-answer-${i}`, 'status'))).toBe(200);
+    connector.losing.delete(tom.conversationId);
+    const taken = connector.to(tom.conversationId).length - before;
+    expect(taken).toBeGreaterThanOrEqual(LOST);
+    await makeWaitingJobsDue(db.prisma);
+    await runDueJobs(db.url, app.jobs);
+    const keys = Array.from({ length: LOST }, (_, i) => `reply:teams:${TENANT}:lost-answer-${i}`);
+    const rows = await db.prisma.nudgeOutbox.findMany({ where: { key: { in: keys } } });
+    expect(rows.map((row) => row.status)).toEqual(keys.map(() => 'sent'));
+    // Each status reply is one activity here, so every activity beyond the first LOST is a second copy.
+    const shown = connector.to(tom.conversationId).slice(before);
+    const duplicated = shown.length - taken;
+    console.log(`Teams, answer lost after the Bot Connector took the reply: ${LOST} replies, ${taken} activities taken, ${duplicated} sent again by the job engine`);
+    expect(duplicated).toBe(taken);
+  });
 });

@@ -106,9 +106,18 @@ describe('replies to commands outside a dialog’s thread are saved and sent onc
     expect(await saved(reply.replyKey!)).toMatchObject({ status: 'sent', sending: false, jobs: 0 });
   });
 
-  it('a Slack slash command’s ephemeral answer, which cannot be looked up, is shown only: nothing saved, nothing claimed', async () => {
+  it('a Slack slash command’s ephemeral answer is saved too, with its response_url as its place, and the command claimed', async () => {
     const messageId = `command:${randomUUID()}`;
-    const reply = onlyReply(await bot.commandFlow(tia, 'status', messageId, noThreads, { prefix: '/growth ' }));
+    const place = { conversation: 'C2147483705', ephemeral: { url: 'https://hooks.slack.com/commands/T1/1/abc', until: '2026-11-23T10:30:00.000Z' } };
+    const reply = onlyReply(await bot.commandFlow(tia, 'status', messageId, noThreads, { prefix: '/growth ', replyTo: place }));
+    expect(reply.replyKey).toBe(`reply:slack:T1:${messageId}`);
+    expect(await saved(reply.replyKey!)).toMatchObject({ place, status: 'pending', sending: true, jobs: 1 });
+    expect(await db.prisma.processedInbound.count({ where: { tenant: 'T1', messageId } })).toBe(1);
+  });
+
+  it('an answer with no place to be found again (the playground’s, which is its HTTP response) is shown only: nothing saved, nothing claimed', async () => {
+    const messageId = `command:${randomUUID()}`;
+    const reply = onlyReply(await bot.commandFlow(tia, 'status', messageId, noThreads, { prefix: '' }));
     expect(reply.replyKey).toBeUndefined();
     expect(await saved(`reply:slack:T1:${messageId}`)).toBeUndefined();
     expect(await db.prisma.processedInbound.count({ where: { tenant: 'T1', messageId } })).toBe(0);
@@ -139,10 +148,10 @@ describe('an access request (002 §18) saves its reply in the transaction that s
   it('002 §18: a request whose reply cannot be saved is not saved either', async () => {
     const store = new PrismaAccessRequestStore(db.prisma);
     const broken = { key: `reply:slack:T1:${randomUUID()}`, personId: 'not-a-person', account: mo.account, place: { conversation: 'DMO' }, messages: [say('Your request has gone to the head.')] };
-    await expect(store.create({ requesterId: s.ids.mo!, subjectId: s.ids.tia!, reason: 'timetable support', at: NOW, notify: () => [], reply: broken })).rejects.toThrow();
+    await expect(store.create({ requesterId: s.ids.mo!, subjectId: s.ids.tia!, reason: 'timetable support', at: NOW, notify: () => [], reply: () => broken })).rejects.toThrow();
     expect(await db.prisma.accessGrant.count({ where: { subjectId: s.ids.tia! } })).toBe(0);
     const reply = { ...broken, personId: s.ids.mo! };
-    await store.create({ requesterId: s.ids.mo!, subjectId: s.ids.tia!, reason: 'timetable support', at: NOW, notify: () => [], reply });
+    await store.create({ requesterId: s.ids.mo!, subjectId: s.ids.tia!, reason: 'timetable support', at: NOW, notify: () => [], reply: () => reply });
     expect(await db.prisma.accessGrant.count({ where: { subjectId: s.ids.tia! } })).toBe(1);
     expect(await saved(reply.key)).toMatchObject({ text: 'Your request has gone to the head.', status: 'pending', jobs: 1 });
   });

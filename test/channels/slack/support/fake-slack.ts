@@ -31,6 +31,9 @@ export interface FakeInstall {
   botUserId: string;
 }
 
+/** Slack takes at most this many posts to one response_url. */
+const RESPONSE_URL_USES = 5;
+
 export const FAKE_CLIENT_ID = '1234567890.0987654321';
 export const FAKE_CLIENT_SECRET = 'fake-client-secret';
 
@@ -41,6 +44,8 @@ export const FAKE_CLIENT_SECRET = 'fake-client-secret';
 export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   readonly responses: RecordedCall[] = [];
+  /** Every post to a response_url, with what Slack answered (method `response_url`, the path as `body.url`). */
+  readonly responseCalls: RecordedCall[] = [];
   readonly users = new Map<string, FakeSlackUser>();
   /** Installs by bot token: a known token's calls see only its workspace (users.lookupByEmail, auth.test). */
   readonly installs = new Map<string, FakeInstall>();
@@ -55,6 +60,7 @@ export class FakeSlack {
   #ts = 1_790_000_000;
   #rateLimited: { method: string; remaining: number; retryAfter: number } | undefined;
   #waiters: { test: () => boolean; resolve: () => void }[] = [];
+  #expiredUrls = false;
   url = '';
   /**
    * While it returns true for a call, that call is recorded (Slack has it) but not answered until
@@ -153,10 +159,7 @@ export class FakeSlack {
   }
 
   #answer(path: string, body: Record<string, unknown>, authorization: string | undefined): { status: number; headers?: Record<string, string>; payload: unknown; hold?: boolean; drop?: boolean } {
-    if (path.startsWith('/respond/')) {
-      this.responses.push({ method: path, body, response: { ok: true }, at: performance.now() });
-      return { status: 200, payload: { ok: true } };
-    }
+    if (path.startsWith('/respond/')) return this.#respond(path, body);
     const method = path.replace(/^\/api\//, '').split('?')[0]!;
     if (this.failWhen?.({ method, body, response: {}, at: performance.now() }) === true) {
       const failed = { method, body, response: { ok: false, error: 'internal_error' }, at: performance.now() };
@@ -175,6 +178,33 @@ export class FakeSlack {
     this.calls.push(call);
     this.onCall?.(call);
     return { ...answer, hold: this.holdWhen?.(call) ?? false, drop: this.dropWhen?.(call) ?? false };
+  }
+
+  /**
+   * A post to a response_url (in `responseCalls`, as method `response_url`, its path as `url`): refused 404
+   * once the URL is expired (`expireResponseUrls`) or used five times, as Slack does; `failWhen`,
+   * `holdWhen` and `dropWhen` apply as to Web API calls. `responses` keeps those Slack showed.
+   */
+  #respond(path: string, body: Record<string, unknown>): { status: number; payload: unknown; hold?: boolean; drop?: boolean } {
+    const call: RecordedCall = { method: 'response_url', body: { ...body, url: path }, response: {}, at: performance.now() };
+    const uses = this.responses.filter((shown) => shown.method === path).length;
+    if (this.#expiredUrls || uses >= RESPONSE_URL_USES) {
+      this.responseCalls.push({ ...call, response: { ok: false, error: 'expired_url' } });
+      return { status: 404, payload: 'expired_url' };
+    }
+    if (this.failWhen?.(call) === true) {
+      this.responseCalls.push({ ...call, response: { ok: false, error: 'internal_error' } });
+      return { status: 500, payload: 'internal_error' };
+    }
+    const shown = { ...call, response: { ok: true } };
+    this.responseCalls.push(shown);
+    this.responses.push({ method: path, body, response: { ok: true }, at: shown.at });
+    return { status: 200, payload: 'ok', hold: this.holdWhen?.(shown) ?? false, drop: this.dropWhen?.(shown) ?? false };
+  }
+
+  /** Every response_url given so far is past Slack's 30 minutes from now on. */
+  expireResponseUrls(): void {
+    this.#expiredUrls = true;
   }
 
   /** Answers every held call. */

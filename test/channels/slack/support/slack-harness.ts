@@ -65,6 +65,8 @@ export async function startSlackOAuthWorld(db: TestDatabase, clock: Clock, log?:
 
 /** Slack's ts values are unique per channel; these are unique per run, so no two threads share one. */
 let messageCount = 0;
+/** Every command and press gets a trigger id and a response_url of its own, as from Slack (a URL takes five posts). */
+let responseUrls = 0;
 
 type Block = { type: string; elements?: { action_id: string; value: string; text: { text: string } }[]; text?: { text: string } };
 
@@ -94,7 +96,7 @@ export class SlackUser {
     const body = fixture<Record<string, string>>('slack_slash_command.json');
     delete body.enterprise_id;
     delete body.enterprise_name;
-    return postForm(this.#world.app.server.url, { ...body, team_id: this.team, command: '/growth', text, user_id: this.id, channel_id: 'C2147483705', trigger_id: `trig.${this.id}.${++this.#event}`, response_url: `${this.#world.fake.url}/respond/${this.id}/${this.#event}` });
+    return postForm(this.#world.app.server.url, { ...body, team_id: this.team, command: '/growth', text, user_id: this.id, channel_id: 'C2147483705', trigger_id: `trig.${this.id}.${++responseUrls}`, response_url: `${this.#world.fake.url}/respond/${this.id}/${responseUrls}` });
   }
 
   /** A message in the app DM; in a thread when `threadTs` is given. Returns the event id used. */
@@ -128,14 +130,14 @@ export class SlackUser {
       api_app_id: 'A123ABC456',
       token: 'verification-token',
       container: { type: 'message', message_ts: ts, channel_id: message.body.channel, is_ephemeral: false },
-      trigger_id: `trig.${this.id}.${++this.#event}`,
+      trigger_id: `trig.${this.id}.${++responseUrls}`,
       team: { id: this.team, domain: 'example' },
       enterprise: null,
       is_enterprise_install: false,
       channel: { id: message.body.channel, name: 'directmessage' },
       message: { type: 'message', user: 'UBOT', bot_id: 'BBOT', ts, ...(message.body.thread_ts === undefined ? {} : { thread_ts: message.body.thread_ts }), text: message.body.text, blocks },
       state: { values: {} },
-      response_url: `${this.#world.fake.url}/respond/${this.id}/${this.#event}`,
+      response_url: `${this.#world.fake.url}/respond/${this.id}/${responseUrls}`,
       actions: [{ action_id: button.action_id, block_id: 'b1', text: { type: 'plain_text', text: button.text.text }, value, type: 'button', action_ts: `${Date.now() / 1000}` }],
     });
   }

@@ -27,6 +27,8 @@ export class FakeBotConnector {
   readonly blocked = new Set<string>();
   /** Conversations whose sends answer 500 and are not done (the Bot Connector having an outage). */
   readonly failing = new Set<string>();
+  /** Conversations whose sends are done but whose answers are lost (the connection cut after Teams took the activity). */
+  readonly losing = new Set<string>();
   /** Conversation → how many sends to refuse with 429 before accepting. */
   readonly throttle = new Map<string, number>();
   url = '';
@@ -37,7 +39,11 @@ export class FakeBotConnector {
 
   async start(): Promise<void> {
     this.#server = createServer((request, response) => {
-      void this.#handle(request).then(({ status, body, headers }) => {
+      void this.#handle(request).then(({ status, body, headers, lost }) => {
+        if (lost === true) {
+          response.socket?.destroy();
+          return;
+        }
         response.writeHead(status, { 'content-type': 'application/json', ...headers });
         response.end(JSON.stringify(body));
       });
@@ -58,7 +64,7 @@ export class FakeBotConnector {
     return this.sent.filter((s) => s.conversationId === conversationId);
   }
 
-  async #handle(request: IncomingMessage): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
+  async #handle(request: IncomingMessage): Promise<{ status: number; body: unknown; headers?: Record<string, string>; lost?: boolean }> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
@@ -91,7 +97,7 @@ export class FakeBotConnector {
       const sent = { id, conversationId, activity: JSON.parse(text), authorization };
       this.sent.push(sent);
       this.onSent?.(sent);
-      return { status: 201, body: { id } };
+      return { status: 201, body: { id }, lost: this.losing.has(conversationId) };
     }
     return { status: 404, body: { error: { code: 'NotFound' } } };
   }
