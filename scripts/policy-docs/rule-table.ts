@@ -242,7 +242,7 @@ function roleTransferRow(policy: Policy): OtherRule {
   if (transfer === undefined) return ['Moving post mid-cycle', undefined, `${seen} The policy says nothing more, so the cycle carries on.`];
   const parts = [seen];
   if (transfer.originalReviewerChecksIn) parts.push(`The reviewer before the move owes a check-in with them within ${TRANSFER_CHECK_IN_SCHOOL_DAYS} school days of the import (the roster carries no date for the move), reminded like any deadline, so feedback is up to date before the new post.`);
-  if (transfer.headDecidesRestartAndReviewer) parts.push('The import tells whoever ran it that the head (the governing body, for the head) decides whether the cycle begins again and whether to change the reviewer; Trellis carries the cycle on until the roster or a reviewer change says otherwise.');
+  if (transfer.headDecidesRestartAndReviewer) parts.push('The import tells whoever ran it that the head (the governing body, for the head) decides whether the cycle begins again and whether to change the reviewer; the head answers with `restart-cycle NAME` or `keep-cycle NAME`, and changes the reviewer with `reassign-reviewer NAME: NEW REVIEWER` (the same 002 §28 status check as a request; the old assignment ended, audited, the person and both reviewers told). Until the head decides, the cycle carries on.');
   return ['Moving post mid-cycle', transfer.rule, parts.join(' ')];
 }
 
