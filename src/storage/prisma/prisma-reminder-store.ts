@@ -277,6 +277,7 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
       messages: payload.messages as OutgoingMessage[],
       account: payload.account,
       place: payload.place,
+      email: payload.email,
     };
   }
 
@@ -524,6 +525,7 @@ const NotificationPayloadSchema = z.object({
   messages: z.array(z.looseObject({ type: z.enum(['text', 'choices', 'form', 'summary']) })),
   account: z.object({ platform: z.enum(['slack', 'teams', 'local']), tenant: z.string(), userId: z.string() }).optional(),
   place: z.object({ conversation: z.string(), thread: z.string().optional() }).optional(),
+  email: z.object({ address: z.string(), name: z.string() }).optional(),
 });
 
 /**
