@@ -36,17 +36,21 @@ export function headReviewerReach(input: {
 }): HeadReviewerReach {
   const owed = input.reminders.filter((reminder) => {
     const obligation = input.obligations.get(reminder.obligationId);
-    return reminder.audience === 'owner' && reminder.recipientId === input.head.id && obligation?.ownerRole === 'governors' && obligation.ownerPersonId === undefined && obligation.personId === input.head.id;
+    if (reminder.audience !== 'owner' || obligation === undefined || obligation.personId !== input.head.id) return false;
+    // 002: the governors' items, reminded to the head. 003 §6.3, 004 §9.1: the head's reviewer's (or coach's) items, reminded to whoever the roster makes it.
+    if (obligation.ownerRole === 'governors') return obligation.ownerPersonId === undefined && reminder.recipientId === input.head.id;
+    return (obligation.ownerRole === 'reviewer' || obligation.ownerRole === 'coach') && reminder.recipientId === obligation.ownerPersonId && reminder.recipientId !== input.head.id;
   });
   const chat: Reminder[] = [];
   const email: QueuedNotification[] = [];
   for (const reminder of owed) {
     for (const reviewer of input.reviewers) {
-      if (reviewer.kind === 'person' && reviewer.id !== input.head.id) {
+      if (reviewer.kind === 'person' && reviewer.id !== input.head.id && reviewer.id !== reminder.recipientId) {
         chat.push({ ...reminder, recipientId: reviewer.id, key: reminderKey(reminder.obligationKey, reminder.point, reviewer.id) });
       } else if (reviewer.kind === 'contact' && reviewer.email !== undefined && input.emailEnabled) {
         const cause = reminderKey(reminder.obligationKey, reminder.point, `email:${reviewer.email.toLowerCase()}`);
         const messages = [say(subjectOf(reminder, input.head, input.today)), ...bodyOf(reminder, reviewer, input.head, input.school, input.today).map((text) => say(text))];
+        // The head's own row carries it: the e-mail is about the head, and the head is active while it matters.
         email.push(...keyNotifications(cause, [{ personId: input.head.id, email: { address: reviewer.email, name: reviewer.fullName }, messages }]));
       }
     }
@@ -71,7 +75,7 @@ function bodyOf(reminder: Reminder, reviewer: Extract<HeadReviewer, { kind: 'con
   return [
     `Dear ${reviewer.fullName},`,
     `${school.name} names you as one of the head teacher’s reviewers (${as}). For ${head.fullName}, “${reminder.label}” ${whenOf(reminder, today)}. The school’s policy: ${reminder.rule}.`,
-    `Please arrange it with ${head.fullName}, who is reminded too. This message says only what is due and when; nothing from anyone’s records is sent by e-mail.`,
+    `Please arrange it with ${head.fullName}. This message says only what is due and when; nothing from anyone’s records is sent by e-mail.`,
     'Trellis, for the school’s professional growth cycle',
   ];
 }

@@ -79,23 +79,30 @@ const trellis = (at: string, ...argv: string[]) => runTrellisWith({ databaseUrl:
 
 /** A Thomas Alleyne school with the small roster, the trust's CEO on it, and the head's planning already done, so only the annual review is open of the head's items. */
 async function school(slug: string): Promise<void> {
-  expect((await trellis('2026-09-07T09:00:00Z', 'school', 'set', slug, '--policy', 'thomas-alleyne', '--terms', TERMS)).stderr).toBe('');
-  const roster = `${(await readFile(ROSTER, 'utf8')).replaceAll('@school.example', `@${slug}.example`).trimEnd()}\nceo@${slug}.example,Cas Ceo,trust-leader,,Trust,,2015-09-01,permanent,,\n`;
-  const file = join(dir, `${slug}.csv`);
-  await writeFile(file, roster);
-  expect((await trellis('2026-09-07T09:00:00Z', 'import', 'roster', file, '--school', slug)).code).toBe(0);
+  await rosteredSchool(slug, 'thomas-alleyne');
   expect((await trellis('2026-09-07T09:00:00Z', 'school', 'contact', slug, '--as', 'governors-panel', '--name', 'Gill Governor', '--email', 'gill@governors.example')).code).toBe(0);
   expect((await trellis('2026-09-07T09:00:00Z', 'school', 'contact', slug, '--as', 'governors-panel', '--name', 'Gus Governor')).code).toBe(0);
   const head = await db.prisma.person.findFirstOrThrow({ where: { email: `head@${slug}.example` } });
   await db.prisma.obligation.updateMany({ where: { personId: head.id, key: { endsWith: ':head-plan-agreed' } }, data: { status: 'done', completedAt: new Date('2026-12-10T12:00:00Z') } });
 }
 
-async function sweep(slug: string, emailEnabled: boolean) {
+/** The small roster on a preset with the trust's CEO on it; with `ceoManagesHead`, the CEO is the head's line manager. */
+async function rosteredSchool(slug: string, policy: string, ceoManagesHead = false): Promise<void> {
+  expect((await trellis('2026-09-07T09:00:00Z', 'school', 'set', slug, '--policy', policy, '--terms', TERMS)).stderr).toBe('');
+  let staff = (await readFile(ROSTER, 'utf8')).replaceAll('@school.example', `@${slug}.example`).trimEnd();
+  if (ceoManagesHead) staff = staff.replace(`head@${slug}.example,Helen Head,headteacher,,`, `head@${slug}.example,Helen Head,headteacher,ceo@${slug}.example,`);
+  const roster = `${staff}\nceo@${slug}.example,Cas Ceo,trust-leader,,Trust,,2015-09-01,permanent,,\n`;
+  const file = join(dir, `${slug}.csv`);
+  await writeFile(file, roster);
+  expect((await trellis('2026-09-07T09:00:00Z', 'import', 'roster', file, '--school', slug)).code).toBe(0);
+}
+
+async function sweep(slug: string, emailEnabled: boolean, at = OPENS) {
   const found = await new PrismaSchoolRepository(db.prisma).findSchool(slug);
   if (found === undefined) throw new Error(`no school ${slug}`);
   const reminders = new PrismaReminderStore(db.prisma);
   const headReviewers = { facts: new PrismaPeopleFacts(db.prisma), queue: new PrismaNotificationQueue(db.prisma), emailEnabled };
-  return sweepSchool({ reminders, clock: fixedClock(OPENS), headReviewers }, found);
+  return sweepSchool({ reminders, clock: fixedClock(at), headReviewers }, found);
 }
 
 function deliveryDeps(router: ChannelRouter): DeliveryDeps {
@@ -158,12 +165,12 @@ describe('the head’s own reviewers are reached (002 §22–24, 003 §6.3, 004 
       [
         'Dear Gill Governor,',
         'alleyne names you as one of the head teacher’s reviewers (the governors appointed to review the head). For Helen Head, “Head teacher’s annual review” is due by Fri 17 Dec. The school’s policy: 002 §31 (head teachers by 31 December).',
-        'Please arrange it with Helen Head, who is reminded too. This message says only what is due and when; nothing from anyone’s records is sent by e-mail.',
+        'Please arrange it with Helen Head. This message says only what is due and when; nothing from anyone’s records is sent by e-mail.',
         'Trellis, for the school’s professional growth cycle',
       ].join('\r\n\r\n'),
     );
     expect(html).toBe(
-      '<!doctype html><html><body><p>Dear Gill Governor,</p><p>alleyne names you as one of the head teacher’s reviewers (the governors appointed to review the head). For Helen Head, “Head teacher’s annual review” is due by Fri 17 Dec. The school’s policy: 002 §31 (head teachers by 31 December).</p><p>Please arrange it with Helen Head, who is reminded too. This message says only what is due and when; nothing from anyone’s records is sent by e-mail.</p><p>Trellis, for the school’s professional growth cycle</p></body></html>',
+      '<!doctype html><html><body><p>Dear Gill Governor,</p><p>alleyne names you as one of the head teacher’s reviewers (the governors appointed to review the head). For Helen Head, “Head teacher’s annual review” is due by Fri 17 Dec. The school’s policy: 002 §31 (head teachers by 31 December).</p><p>Please arrange it with Helen Head. This message says only what is due and when; nothing from anyone’s records is sent by e-mail.</p><p>Trellis, for the school’s professional growth cycle</p></body></html>',
     );
     expect(text).not.toContain('Gus');
     expect((await db.prisma.nudgeOutbox.findUniqueOrThrow({ where: { id: row!.id } })).status).toBe('sent');
@@ -210,5 +217,36 @@ describe('the head’s own reviewers are reached (002 §22–24, 003 §6.3, 004 
     expect(stdout).toContain('Gus Governor (the governors appointed to review the head): no e-mail address named (`trellis school contact --email`), so the head is reminded instead');
     const configured = await runTrellisWith({ databaseUrl: db.url, at: OPENS, env: { SMTP_URL: smtpUrl, SMTP_FROM: 'trellis@alleyne.example' } }, 'reach', '--school', 'alleyne-nosmtp');
     expect(configured.stdout).toContain('Gill Governor <gill@governors.example> (the governors appointed to review the head): by e-mail');
+  });
+
+  it('004 §9.1, §6: a WHMAT head’s spring check-in, owed by their appraiser on the roster (the CEO), is e-mailed once to the external school improvement partner when it opens', async () => {
+    await rosteredSchool('washwood', 'whmat', true);
+    expect((await trellis('2026-09-07T09:00:00Z', 'school', 'contact', 'washwood', '--as', 'external-adviser', '--name', 'Sam Sip', '--email', 'sam@sip.example')).code).toBe(0);
+    const head = await db.prisma.person.findFirstOrThrow({ where: { email: 'head@washwood.example' } });
+    const ceo = await db.prisma.person.findFirstOrThrow({ where: { email: 'ceo@washwood.example' } });
+    // Tue 5 January 2027, 16:00: the spring term starts and the head's spring check-in opens.
+    await sweep('washwood', true, '2027-01-05T16:00:00Z');
+    const spring = (await db.prisma.obligation.findMany({ where: { personId: head.id, key: { contains: ':spring-check-in' } } }))[0];
+    expect(spring?.ownerPersonId).toBe(ceo.id);
+    const rows = (await emailRows()).filter((row) => row.key.includes(':email:sam@sip.example:'));
+    expect(rows.filter((row) => row.key.includes(':spring-check-in:opened:')).map((row) => row.recipientId)).toEqual([head.id]);
+    // The CEO is reminded as the head's appraiser, once: no second copy as a member of the panel.
+    expect(await db.prisma.nudgeOutbox.count({ where: { key: { startsWith: `${spring!.key}:opened:` }, NOT: { key: { startsWith: 'notify:' } } } })).toBe(1);
+    expect((await sweep('washwood', true, '2027-01-05T16:00:00Z')).queuedEmails ?? 0).toBe(0);
+  });
+
+  it('003 §6.3: a TPAT head’s items owed by their coach on the roster (the CEO) are e-mailed to the Chair of the LGB as they open, once each', async () => {
+    await rosteredSchool('tpat-school', 'tpat', true);
+    expect((await trellis('2026-09-07T09:00:00Z', 'school', 'contact', 'tpat-school', '--as', 'chair-of-governors', '--name', 'Cleo Chair', '--email', 'cleo@lgb.example')).code).toBe(0);
+    const head = await db.prisma.person.findFirstOrThrow({ where: { email: 'head@tpat-school.example' } });
+    // Wed 2 September 2026, 15:45 in London: the first school day, when the cycle's items open.
+    await sweep('tpat-school', true, '2026-09-02T14:45:00Z');
+    const owed = await db.prisma.obligation.findMany({ where: { personId: head.id, ownerRole: { in: ['coach', 'reviewer'] } } });
+    const emailed = (await emailRows()).filter((row) => row.key.includes(':email:cleo@lgb.example:'));
+    expect(emailed.length).toBeGreaterThan(0);
+    const keys = emailed.map((row) => row.key.replace(/^notify:/, '').replace(/:email:.*$/, ''));
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const key of keys) expect(owed.some((o) => key.startsWith(`${o.key}:`))).toBe(true);
+    expect(emailed.every((row) => row.recipientId === head.id)).toBe(true);
   });
 });
