@@ -296,7 +296,7 @@ function headReviewerRows(policy: Policy): OtherRule[] {
     [
       'Who reviews the head',
       panel.rule,
-      `The head is reviewed by ${who}. The trust’s CEO is the roster’s trust leader; governors and an external adviser are the school’s named contacts (\`trellis school contact\`), or the body itself when none is named. \`trellis timeline --school … --email …\` shows them for the head’s items; what they owe with the head is reminded as before (to the head, or to the head’s reviewer on the roster) and reaches them too: the CEO on the roster in their chat digest, a named contact with an address by e-mail when SMTP is configured (what is due and when, nothing from any record); \`trellis reach\` says how each is reached or why not.`,
+      `The head is reviewed by ${who}. The trust’s CEO is the roster’s trust leader; governors and an external adviser are the school’s named contacts (\`trellis school contact\`), or the body itself when none is named. \`trellis timeline --school … --email …\` shows them for the head’s items; what they owe with the head is reminded to the head’s reviewer on the roster, or to the head when the roster puts no one over them, and reaches them too: the CEO on the roster in their chat digest, a named contact with an address by e-mail when SMTP is configured (what is due and when, nothing from any record); \`trellis reach\` says how each is reached or why not.`,
     ],
   ];
 }

@@ -39,7 +39,7 @@ export function headReviewerReach(input: {
     if (reminder.audience !== 'owner' || obligation === undefined || obligation.personId !== input.head.id) return false;
     // 002: the governors' items, reminded to the head. 003 §6.3, 004 §9.1: the head's reviewer's (or coach's) items, reminded to whoever the roster makes it.
     if (obligation.ownerRole === 'governors') return obligation.ownerPersonId === undefined && reminder.recipientId === input.head.id;
-    return (obligation.ownerRole === 'reviewer' || obligation.ownerRole === 'coach') && reminder.recipientId === obligation.ownerPersonId && reminder.recipientId !== input.head.id;
+    return (obligation.ownerRole === 'reviewer' || obligation.ownerRole === 'coach') && reminder.recipientId === (obligation.ownerPersonId ?? input.head.id);
   });
   const chat: Reminder[] = [];
   const email: QueuedNotification[] = [];

@@ -77,13 +77,14 @@ let smtp: FakeSmtp;
 let smtpUrl: string;
 const trellis = (at: string, ...argv: string[]) => runTrellisWith({ databaseUrl: db.url, at }, ...argv);
 
-/** A Thomas Alleyne school with the small roster, the trust's CEO on it, and the head's planning already done, so only the annual review is open of the head's items. */
+/** A Thomas Alleyne school with the small roster, the trust's CEO on it, and everything of the head's done but the annual review. */
 async function school(slug: string): Promise<void> {
   await rosteredSchool(slug, 'thomas-alleyne');
   expect((await trellis('2026-09-07T09:00:00Z', 'school', 'contact', slug, '--as', 'governors-panel', '--name', 'Gill Governor', '--email', 'gill@governors.example')).code).toBe(0);
   expect((await trellis('2026-09-07T09:00:00Z', 'school', 'contact', slug, '--as', 'governors-panel', '--name', 'Gus Governor')).code).toBe(0);
   const head = await db.prisma.person.findFirstOrThrow({ where: { email: `head@${slug}.example` } });
-  await db.prisma.obligation.updateMany({ where: { personId: head.id, key: { endsWith: ':head-plan-agreed' } }, data: { status: 'done', completedAt: new Date('2026-12-10T12:00:00Z') } });
+  // Everything else of the head's is done, so the annual review is the one open item the governors share with the head.
+  await db.prisma.obligation.updateMany({ where: { personId: head.id, NOT: { key: { endsWith: ':head-end-of-cycle-review' } } }, data: { status: 'done', completedAt: new Date('2026-12-10T12:00:00Z') } });
 }
 
 /** The small roster on a preset with the trust's CEO on it; with `ceoManagesHead`, the CEO is the head's line manager. */
@@ -248,5 +249,18 @@ describe('the head’s own reviewers are reached (002 §22–24, 003 §6.3, 004 
     expect(new Set(keys).size).toBe(keys.length);
     for (const key of keys) expect(owed.some((o) => key.startsWith(`${o.key}:`))).toBe(true);
     expect(emailed.every((row) => row.recipientId === head.id)).toBe(true);
+  });
+
+  it('004 §9.1: a WHMAT head with no one over them on the roster is reminded of their spring check-in themselves, and the school improvement partner is e-mailed once', async () => {
+    await rosteredSchool('washwood-alone', 'whmat');
+    expect((await trellis('2026-09-07T09:00:00Z', 'school', 'contact', 'washwood-alone', '--as', 'external-adviser', '--name', 'Sam Sip', '--email', 'sip@washwood-alone.example')).code).toBe(0);
+    const head = await db.prisma.person.findFirstOrThrow({ where: { email: 'head@washwood-alone.example' } });
+    await sweep('washwood-alone', true, '2027-01-05T16:00:00Z');
+    const spring = await db.prisma.obligation.findFirstOrThrow({ where: { personId: head.id, key: { contains: ':spring-check-in' } } });
+    expect(spring.ownerPersonId).toBeNull();
+    const reminded = await db.prisma.nudgeOutbox.findMany({ where: { key: { startsWith: `${spring.key}:opened:` } } });
+    expect(reminded.map((r) => r.recipientId)).toEqual([head.id]);
+    const emailed = (await emailRows()).filter((row) => row.key.startsWith(`notify:${spring.key}:opened:email:sip@washwood-alone.example:`));
+    expect(emailed.map((row) => row.recipientId)).toEqual([head.id]);
   });
 });
