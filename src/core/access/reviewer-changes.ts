@@ -10,6 +10,9 @@ import { keyNotifications, savedReplyOf } from '../notifications/notification-qu
 
 const reply = (text: string): AccessOutcome => ({ messages: [say(text)] });
 
+/** What everyone concerned is told when a reviewer is replaced (002 §29): the cycle carries on. */
+export const CYCLE_CARRIES_ON = 'The cycle carries on: nothing already done is redone, and what was still open passes to the new reviewer';
+
 /** The reason a replacement reviewer assignment carries; anything but `roster` outranks the roster's reviewer and survives re-imports. */
 export const REPLACEMENT_REASON = 'replacement on request';
 
@@ -85,7 +88,7 @@ export class ReviewerChanges {
     if (tooJunior !== undefined) return reply(tooJunior);
     // The policy's changingReviewerRestartsCycle is false in every policy the format accepts
     // (002 §29): the grant hands over what is open and leaves the cycle and its records as they are.
-    const carriesOn = 'The cycle carries on: nothing already done is redone, and what was still open passes to the new reviewer';
+    const carriesOn = CYCLE_CARRIES_ON;
     const newName = chosen.person.fullName;
     const notifications = [
       { personId: request.revieweeId, messages: [say(`${decider.fullName} agreed to your request: ${newName} is your reviewer from ${readableDate(today, today)} (${rule}). ${carriesOn}.`)] },

@@ -1,6 +1,6 @@
 import type { PeopleFacts } from '../access/access-ports.ts';
 import { type AccessOutcome, pickOne } from '../access/access-requests.ts';
-import { replacementBelowRequiredStatus } from '../access/reviewer-changes.ts';
+import { CYCLE_CARRIES_ON, replacementBelowRequiredStatus } from '../access/reviewer-changes.ts';
 import type { SubjectFacts } from '../access/relationships.ts';
 import { relationshipsOn } from '../access/relationships.ts';
 import type { KnownPerson } from '../bot/bot-ports.ts';
@@ -113,7 +113,7 @@ export class CycleRestarts {
     if (tooJunior !== undefined) return reply(tooJunior);
     const day = readableDate(today, today);
     const newReviewer = chosen.person.fullName;
-    const carriesOn = 'The cycle carries on: nothing already done is redone, and what was still open passes to the new reviewer';
+    const carriesOn = CYCLE_CARRIES_ON;
     const told = [
       { personId: person.id, messages: [say(`${decider.fullName} has decided that, after your move to a new post, ${newReviewer} is your reviewer from ${day} (${rule}). ${carriesOn}.`)] },
       { personId: chosen.person.id, messages: [say(`${decider.fullName} has made you ${person.fullName}’s reviewer from ${day}, after their move to a new post, in place of ${old?.person.fullName ?? 'no one'} (${rule}). ${carriesOn}: say \`status\` to see what is due.`)] },
