@@ -389,7 +389,8 @@ interface QueuedRow {
   recipient: PersonRow;
 }
 
-const OUTBOX_ENTRY = Prisma.sql`SELECT d.id::text AS id, d.key, d.payload->>'type' AS kind, s.slug AS school_slug, p.email, d.payload->>'date' AS date,
+// An e-mail to a contact who is not on the roster is listed under its address, not the head's it is about.
+const OUTBOX_ENTRY = Prisma.sql`SELECT d.id::text AS id, d.key, d.payload->>'type' AS kind, s.slug AS school_slug, COALESCE(d.payload->'email'->>'address', p.email) AS email, d.payload->>'date' AS date,
       d.status, d.attempts, d.last_error
     FROM nudge_outbox d JOIN people p ON p.id = d.recipient_id JOIN schools s ON s.id = p.school_id`;
 

@@ -201,6 +201,9 @@ describe('the head’s own reviewers are reached (002 §22–24, 003 §6.3, 004 
     // A third run of the job (a duplicate of it) finds the row sent and sends nothing.
     expect(await deliverQueuedNotification(deps, job, { number: 3, max: 12 })).toEqual({ step: 'done', outcome: 'not-pending' });
     expect(smtp.received.slice(before).map((m) => m.to)).toEqual([['gill@governors.example']]);
+    // `trellis outbox` lists it under the governor's address, not the head's.
+    const listed = await new PrismaReminderStore(db.prisma).list({ schoolSlug: 'alleyne-retry', limit: 100 });
+    expect(listed.filter((entry) => entry.key === rows[0]!.key).map((entry) => [entry.kind, entry.recipientEmail, entry.status, entry.attempts])).toEqual([['notification', 'gill@governors.example', 'sent', 1]]);
   });
 
   it('002 §22–24: without SMTP configured nothing is e-mailed or lost — the head and the CEO are reminded as before — and `trellis reach` says why the governors are not reached', async () => {
