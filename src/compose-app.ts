@@ -35,7 +35,8 @@ import { guardProcess } from './server/process-guard.ts';
 import { checkReadiness, type ReadinessCheck } from './server/readiness.ts';
 import { defaultMigrationsDir, readMigrationFiles } from './storage/db/migration-files.ts';
 import { PrismaOperations } from './storage/prisma/prisma-operations.ts';
-import { PrismaSentReplies } from './storage/prisma/prisma-notification-queue.ts';
+import { PrismaNotificationQueue, PrismaSentReplies } from './storage/prisma/prisma-notification-queue.ts';
+import { EmailChannel } from './channels/email/email-channel.ts';
 import { PrismaConversationStore } from './storage/prisma/prisma-conversation-store.ts';
 import { PrismaIdentityStore } from './storage/prisma/prisma-identity-store.ts';
 import { PrismaSlackInstallations } from './storage/prisma/prisma-slack-installations.ts';
@@ -115,6 +116,8 @@ export async function startApp(config: Config, givenClock: Clock, log: Logger, o
       await channel.start?.();
       if (channel.stop) closers.unshift(() => channel.stop!());
     }
+    const email = parts.router.email;
+    if (email?.stop) closers.unshift(() => email.stop!());
     const operations = new PrismaOperations(services.database.prisma);
     const migrations = readMigrationFiles(defaultMigrationsDir).map((migration) => migration.name);
     const readiness: Record<string, ReadinessCheck> = {
@@ -197,7 +200,14 @@ export async function composeChannels(config: Config, services: Services, clock:
   });
   const findSchool = (slug: string) => services.schools.findSchool(slug);
   const jobs: JobDeps = {
-    sweep: { reminders: services.reminders, clock, findSchool, metrics },
+    sweep: {
+      reminders: services.reminders,
+      clock,
+      findSchool,
+      metrics,
+      // The head's reviewers are reached too (002 §22–24, 003 §6.3, 004 §9.1): in chat on the roster, by e-mail when SMTP is configured.
+      headReviewers: { facts: new PrismaPeopleFacts(services.database.prisma), queue: new PrismaNotificationQueue(services.database.prisma), emailEnabled: config.smtp !== undefined },
+    },
     delivery: {
       outbox: services.outbox,
       reminders: services.reminders,
@@ -221,6 +231,7 @@ export async function composeChannels(config: Config, services: Services, clock:
   const slackRefusals = new PrismaSlackRefusals(services.database.prisma);
   const parts: ChannelParts = { config, services, bot, identities, slackRefusals, router, clock, log, sweep, jobs, metrics };
   for (const channel of await createChannels(parts, options)) router.add(channel);
+  if (config.smtp !== undefined) router.addEmail(new EmailChannel(config.smtp));
   return parts;
 }
 

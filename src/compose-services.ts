@@ -52,7 +52,7 @@ export interface Services {
   close(): Promise<void>;
 }
 
-export async function openServices(config: Pick<Config, 'databaseUrl' | 'dataDir'>, clock: Clock = systemClock): Promise<Services> {
+export async function openServices(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'smtp'>, clock: Clock = systemClock): Promise<Services> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const reminders = new PrismaReminderStore(database.prisma);
   return {
@@ -66,7 +66,7 @@ export async function openServices(config: Pick<Config, 'databaseUrl' | 'dataDir
     records: new PrismaRecordsStore(database.prisma),
     retention: new PrismaRetentionStore(database.prisma),
     governors: new PrismaGovernorsReads(database.prisma),
-    reach: new PrismaReachReads(database.prisma),
+    reach: new PrismaReachReads(database.prisma, { emailConfigured: config.smtp !== undefined }),
     slackInstalls: new PrismaSlackInstallDirectory(database.prisma),
     teamsTenants: new PrismaTeamsTenants(database.prisma),
     people: new PrismaPeopleFacts(database.prisma),

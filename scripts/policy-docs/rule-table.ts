@@ -253,7 +253,7 @@ function roleTransferRow(policy: Policy): OtherRule {
   if (transfer === undefined) return ['Moving post mid-cycle', undefined, `${seen} The policy says nothing more, so the cycle carries on.`];
   const parts = [seen];
   if (transfer.originalReviewerChecksIn) parts.push(`The reviewer before the move owes a check-in with them within ${TRANSFER_CHECK_IN_SCHOOL_DAYS} school days of the import (the roster carries no date for the move), reminded like any deadline, so feedback is up to date before the new post.`);
-  if (transfer.headDecidesRestartAndReviewer) parts.push('The import tells whoever ran it that the head (the governing body, for the head) decides whether the cycle begins again and whether to change the reviewer; Trellis carries the cycle on until the roster or a reviewer change says otherwise.');
+  if (transfer.headDecidesRestartAndReviewer) parts.push('The import tells whoever ran it that the head (the governing body, for the head) decides whether the cycle begins again and whether to change the reviewer; the head answers with `restart-cycle NAME` or `keep-cycle NAME`, and changes the reviewer with `reassign-reviewer NAME: NEW REVIEWER` (the same 002 §28 status check as a request; the old assignment ended, audited, the person and both reviewers told). Until the head decides, the cycle carries on.');
   return ['Moving post mid-cycle', transfer.rule, parts.join(' ')];
 }
 
@@ -307,7 +307,7 @@ function headReviewerRows(policy: Policy): OtherRule[] {
     [
       'Who reviews the head',
       panel.rule,
-      `The head is reviewed by ${who}. The trust’s CEO is the roster’s trust leader; governors and an external adviser are the school’s named contacts (\`trellis school contact\`), or the body itself when none is named. \`trellis timeline --school … --email …\` shows them for the head’s items; what they owe with the head is reminded to the head, who takes part, since they are not on the roster.`,
+      `The head is reviewed by ${who}. The trust’s CEO is the roster’s trust leader; governors and an external adviser are the school’s named contacts (\`trellis school contact\`), or the body itself when none is named. \`trellis timeline --school … --email …\` shows them for the head’s items; what they owe with the head is reminded to the head’s reviewer on the roster, or to the head when the roster puts no one over them, and reaches them too: the CEO on the roster in their chat digest, a named contact with an address by e-mail when SMTP is configured (what is due and when, nothing from any record); \`trellis reach\` says how each is reached or why not.`,
     ],
   ];
 }

@@ -1,8 +1,8 @@
 import type { PlatformAccount } from '../core/bot/bot-ports.ts';
 import type { OutgoingMessage } from '../core/conversations/engine/outgoing-message.ts';
-import type { ReplyPlace } from '../core/notifications/notification-queue.ts';
+import type { EmailAddressee, ReplyPlace } from '../core/notifications/notification-queue.ts';
 import type { Deliverer, DeliveryLookup, DeliveryResult, DigestDelivery, DigestRecipient, MessageSender } from '../core/reminders/reminder-ports.ts';
-import type { Channel, ChannelDelivery, PersonMessenger } from './channel.ts';
+import type { Channel, ChannelDelivery, EmailSender, PersonMessenger } from './channel.ts';
 
 /**
  * Sends to a person over the first channel that can reach them, in the order the channels were
@@ -11,9 +11,26 @@ import type { Channel, ChannelDelivery, PersonMessenger } from './channel.ts';
  */
 export class ChannelRouter implements Deliverer, PersonMessenger, MessageSender {
   readonly #channels: Channel[] = [];
+  #email: EmailSender | undefined;
 
   add(channel: Channel): void {
     this.#channels.push(channel);
+  }
+
+  /** The e-mail channel, for contacts who are not on the roster (`SMTP_URL`); it reaches no rostered person, so it is never asked for one. */
+  addEmail(email: EmailSender): void {
+    this.#email = email;
+  }
+
+  /** Whether an e-mail channel is registered. */
+  get email(): EmailSender | undefined {
+    return this.#email;
+  }
+
+  /** By e-mail to a contact who is not on the roster. Without an e-mail channel it cannot succeed; it fails as retryable so nothing is lost if one is configured before the row gives up. */
+  sendEmail(to: EmailAddressee, messages: readonly OutgoingMessage[], key: string): Promise<DeliveryResult> {
+    if (this.#email === undefined) return Promise.resolve({ ok: false, error: 'e-mail is not configured here (SMTP_URL is not set)' });
+    return this.#email.sendEmail(to, messages, key);
   }
 
   get channels(): readonly Channel[] {

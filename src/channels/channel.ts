@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PlatformAccount } from '../core/bot/bot-ports.ts';
 import type { OutgoingMessage } from '../core/conversations/engine/outgoing-message.ts';
-import type { ReplyPlace } from '../core/notifications/notification-queue.ts';
+import type { EmailAddressee, ReplyPlace } from '../core/notifications/notification-queue.ts';
 import type { DeliveryLookup, DeliveryResult, DigestDelivery } from '../core/reminders/reminder-ports.ts';
 
 /** One HTTP endpoint a channel serves on Trellis's server (`POST /slack/events`, `POST /api/messages`). */
@@ -41,4 +41,11 @@ export interface Channel {
 /** How a channel reaches other people: the composition root routes to whichever channel has them. */
 export interface PersonMessenger {
   sendTo(personId: string, messages: readonly OutgoingMessage[], key: string): Promise<DeliveryResult>;
+}
+
+/** The e-mail channel as the router sees it: it sends to an address, never to a rostered person's chat. */
+export interface EmailSender {
+  readonly name: 'email';
+  sendEmail(to: EmailAddressee, messages: readonly OutgoingMessage[], key: string): Promise<DeliveryResult>;
+  stop?(): Promise<void>;
 }

@@ -92,6 +92,15 @@ export interface Config {
   teamsLoginUrl?: string;
   /** Present only when the admin console's OpenID Connect sign-in is configured. */
   admin?: AdminConsoleConfig;
+  /** Present only when SMTP is configured: e-mail to the head's reviewers who are not on the roster (002 §22–24, 004 §9.1). */
+  smtp?: SmtpConfig;
+}
+
+export interface SmtpConfig {
+  /** `smtp://user:pass@host:587` or `smtps://…:465`, as nodemailer reads it. */
+  url: string;
+  /** The From address, e.g. `Trellis <trellis@school.example>`. */
+  from: string;
 }
 
 const url = z.url({ protocol: /^https?$/ });
@@ -133,6 +142,8 @@ const envSchema = z.object({
   ADMIN_OIDC_REDIRECT_URL: url.refine((text) => new URL(text).pathname === '/admin/callback').optional(),
   ADMIN_SESSION_SECRET: z.string().min(32).optional(),
   ADMIN_TRUSTED_PROXIES: z.string().regex(/^\d$/).transform(Number).default(0),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  SMTP_FROM: z.string().regex(/^(?:[^<>]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/).optional(),
 });
 type EnvName = keyof typeof envSchema.shape;
 
@@ -169,6 +180,8 @@ const expectations: Record<EnvName, string> = {
   ADMIN_OIDC_REDIRECT_URL: 'must be the console\'s callback URL as registered with the identity provider, ending in /admin/callback (for example https://trellis.example.org/admin/callback)',
   ADMIN_SESSION_SECRET: 'must be a random secret of at least 32 characters (for example `openssl rand -hex 32`)',
   ADMIN_TRUSTED_PROXIES: 'must be the number of proxies in front of Trellis that add to X-Forwarded-For, from 0 to 9 (a load balancer: 1)',
+  SMTP_URL: 'must be an SMTP server URL such as smtp://user:password@smtp.example.org:587 or smtps://smtp.example.org:465',
+  SMTP_FROM: 'must be the address e-mail is sent from, such as trellis@school.example or "Trellis <trellis@school.example>"',
 };
 const names = Object.keys(envSchema.shape) as EnvName[];
 
@@ -189,7 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const bad = new Set(parsed.error.issues.map((issue) => issue.path[0] as EnvName));
     for (const name of names.filter((n) => bad.has(n))) {
-      const shown = name.includes('SECRET') || name.includes('TOKEN') || name.includes('KEY') ? '' : ` (got "${raw[name]}")`;
+      const shown = name.includes('SECRET') || name.includes('TOKEN') || name.includes('KEY') || name === 'SMTP_URL' ? '' : ` (got "${raw[name]}")`;
       problems.push(`${name} ${expectations[name]}${shown}.`);
     }
   }
@@ -227,6 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (v.ADMIN_OIDC_ISSUER && v.ADMIN_OIDC_CLIENT_ID && v.ADMIN_OIDC_CLIENT_SECRET && v.ADMIN_OIDC_REDIRECT_URL && v.ADMIN_SESSION_SECRET) {
     config.admin = { issuer: v.ADMIN_OIDC_ISSUER, clientId: v.ADMIN_OIDC_CLIENT_ID, clientSecret: v.ADMIN_OIDC_CLIENT_SECRET, redirectUrl: v.ADMIN_OIDC_REDIRECT_URL, sessionSecret: v.ADMIN_SESSION_SECRET, trustedProxies: v.ADMIN_TRUSTED_PROXIES };
   }
+  if (v.SMTP_URL && v.SMTP_FROM) config.smtp = { url: v.SMTP_URL, from: v.SMTP_FROM };
   return config;
 }
 
@@ -268,6 +282,7 @@ function findCombinationProblems(raw: Partial<Record<EnvName, string>>): string[
     allOrNothing('Slack', ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'], ['SLACK_APP_TOKEN']);
   }
   allOrNothing('Teams', ['TEAMS_CLIENT_ID', 'TEAMS_CLIENT_SECRET', 'TEAMS_TENANT_ID'], []);
+  allOrNothing('E-mail', ['SMTP_URL', 'SMTP_FROM'], []);
   allOrNothing('The admin console', ['ADMIN_OIDC_ISSUER', 'ADMIN_OIDC_CLIENT_ID', 'ADMIN_OIDC_CLIENT_SECRET', 'ADMIN_OIDC_REDIRECT_URL', 'ADMIN_SESSION_SECRET'], []);
   for (const name of ['ADMIN_OIDC_ISSUER', 'ADMIN_OIDC_REDIRECT_URL'] as const) {
     const value = raw[name];

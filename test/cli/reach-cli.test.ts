@@ -38,7 +38,7 @@ beforeAll(async () => {
 afterAll(() => db.drop());
 
 describe('trellis reach', () => {
-  it('lists every active person with whether Slack and Teams reach them, the reason when not, and the totals', async () => {
+  it('lists every active person with whether Slack and Teams reach them, the reason when not, the totals, and how the head’s own reviewer is reached (004 §9.1)', async () => {
     const { code, stdout, stderr } = await trellis('reach', '--school', 'washwood');
     expect(stderr).toBe('');
     expect(code).toBe(0);
@@ -51,7 +51,12 @@ describe('trellis reach', () => {
     expect(lineOf('t1@school.example')).toMatch(/Teams: no, known in Teams but has no personal chat with Trellis/);
     expect(lineOf('t2@school.example')).toMatch(/Teams: yes\.$/);
     expect(lineOf('agency@school.example')).toBeUndefined();
-    expect(lines.at(-1)).toBe('Slack reaches 1 of 8, Teams 2 of 8; 2 by at least one, 6 by neither.');
+    expect(lines.at(-3)).toBe('Slack reaches 1 of 8, Teams 2 of 8; 2 by at least one, 6 by neither.');
+    // 004 §9.1: the head's own reviewer, not on the roster and not named yet, so the head is reminded instead.
+    expect(lines.slice(-2)).toEqual([
+      'The head’s own reviewers:',
+      '  No one named (the external school improvement partner): not reached until the school names them (`trellis school contact`), so the head is reminded instead (004 §9.1 (an external school improvement partner who is suitably qualified)).',
+    ]);
   });
 
   it('gives the same facts as JSON with --json', async () => {

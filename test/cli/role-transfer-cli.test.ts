@@ -32,9 +32,9 @@ async function personId(email: string): Promise<string> {
   return (await db.prisma.person.findFirstOrThrow({ where: { email } })).id;
 }
 
-async function moveTara(slug: string, policy: string): Promise<{ stdout: string; file: string }> {
+async function moveTara(slug: string, policy: string, extraRows = ''): Promise<{ stdout: string; file: string }> {
   expect((await trellis('2026-09-07T09:00:00Z', 'school', 'set', slug, '--policy', policy, '--terms', TERMS)).stderr).toBe('');
-  const roster = (await readFile(ROSTER, 'utf8')).replaceAll('@school.example', `@${slug}.example`);
+  const roster = ((await readFile(ROSTER, 'utf8')) + extraRows).replaceAll('@school.example', `@${slug}.example`);
   const first = join(dir, `${slug}-1.csv`);
   await writeFile(first, roster);
   expect((await trellis('2026-09-07T09:00:00Z', 'import', 'roster', first, '--school', slug)).code).toBe(0);
@@ -94,7 +94,7 @@ describe('trellis import roster: a move to a new post part-way through the cycle
     const told = await toldAbout('alleyne');
     expect(told.map((n) => n.to).sort()).toEqual(['deputy@alleyne.example', 'head@alleyne.example', 'hod.maths@alleyne.example', 't1@alleyne.example']);
     expect(told.find((n) => n.to === 'head@alleyne.example')?.text).toBe(
-      'Tara One has moved to a new post part-way through the cycle (line manager now Dev Deputy). You decide whether their cycle begins again and whether to change their reviewer (002 §35); until then it carries on, reviewed by Dev Deputy. Say `restart-cycle Tara One` to begin it again from the day you decide, or `keep-cycle Tara One` to record that it carries on.',
+      'Tara One has moved to a new post part-way through the cycle (line manager now Dev Deputy). You decide whether their cycle begins again and whether to change their reviewer (002 §35); until then it carries on, reviewed by Dev Deputy. Say `restart-cycle Tara One` to begin it again from the day you decide, or `keep-cycle Tara One` to record that it carries on; to change their reviewer, say `reassign-reviewer Tara One: NAME`.',
     );
     expect(told.find((n) => n.to === 't1@alleyne.example')?.text).toMatch(/The head decides whether your cycle begins again and whether to change your reviewer \(002 §35\); until then it carries on\.$/);
     expect(told.find((n) => n.to === 'hod.maths@alleyne.example')?.text).toBe('Tara One has moved to a new post (line manager now Dev Deputy); Dev Deputy reviews them from today, and what you still had open for them has passed to Dev Deputy.');
@@ -160,5 +160,69 @@ describe('trellis import roster: a move to a new post part-way through the cycle
       'Your school’s policy does not ask the head to decide whether a cycle begins again after a move to a new post, so there is nothing to decide: the cycle carries on.',
     ]);
     expect((await db.prisma.person.findUniqueOrThrow({ where: { id: await personId('t1@washwood.example') } })).cycleRestartedOn).toBeNull();
+  });
+
+  it('002 §35, §28: the head’s `reassign-reviewer` checks the new reviewer’s status like a request, refuses anyone but the head of the school and the head’s own reviewers, then changes the reviewer in one transaction: history kept, audited, the person and the old and new reviewer told', async () => {
+    // A second senior leader, so the head can name someone of the line manager's status (002 §28).
+    await moveTara('alleyne-lee', 'thomas-alleyne', 'lee@school.example,Lee Leader,leader,head@school.example,SLT,,2017-09-01,permanent,,leadership-scale\n');
+    const restarts = new CycleRestarts({ facts: new PrismaPeopleFacts(db.prisma), store: new PrismaCycleRestarts(db.prisma) });
+    const at = new Date('2027-02-12T10:00:00Z');
+    const [tara, dev, lee, mo] = await Promise.all(['t1', 'deputy', 'lee', 'hod.maths'].map((who) => personId(`${who}@alleyne-lee.example`)));
+    const head = await knownPerson(db.prisma, await personId('head@alleyne-lee.example'));
+    const deputy = await knownPerson(db.prisma, dev!);
+    const said = async (who: typeof head, name: string, reviewer: string) => (await restarts.changeReviewer(who, name, reviewer, at)).messages.map(messageText);
+
+    expect(await said(deputy, 'Tara One', 'Lee Leader')).toEqual(['Only the head of Tara One’s school decides whether to change their reviewer (002 §35).']);
+    expect(await said(head, 'Helen Head', 'Lee Leader')).toEqual(['Whether to change the head’s own reviewers is for the governing body to decide (002 §35), not in Trellis.']);
+    expect(await said(head, 'Tara One', '')).toEqual(['Please name the colleague and their new reviewer, e.g. `reassign-reviewer Tara One: Rita Reviewer`.']);
+    expect(await said(head, 'Tara One', 'Dev Deputy')).toEqual(['Dev Deputy already reviews Tara One; nothing to change.']);
+    // The same 002 §28 check as a granted request: Mo holds a TLR, below Tara's new line manager.
+    expect(await said(head, 'Tara One', 'Mo Maths')).toEqual([
+      'Mo Maths can’t be Tara One’s reviewer: a replacement reviewer must have an equivalent or higher status in the staffing structure than Tara One’s line manager, Dev Deputy (a senior leader), and the staff list has Mo Maths as a TLR holder (002 §28 (a replacement who is not the line manager has an equivalent or higher status in the staffing structure)). Please name someone of at least that status, the line manager, or the head.',
+    ]);
+    expect(await db.prisma.auditEvent.count({ where: { subjectId: tara!, action: 'reviewer.changed-by-head' } })).toBe(0);
+    const assignmentsBefore = await db.prisma.reviewerAssignment.findMany({ where: { revieweeId: tara!, kind: 'reviewer' }, orderBy: { startsOn: 'asc' } });
+
+    expect(await said(head, 'tara one', 'Lee Leader')).toEqual([
+      'Recorded: Lee Leader reviews Tara One from Fri 12 Feb (002 §35). The cycle carries on: nothing already done is redone, and what was still open passes to the new reviewer. They have been told, and so has Dev Deputy.',
+    ]);
+    // History kept: every earlier assignment row is still there as it was; the new one starts today.
+    const assignments = await db.prisma.reviewerAssignment.findMany({ where: { revieweeId: tara!, kind: 'reviewer' }, orderBy: { startsOn: 'asc' } });
+    expect(assignments.slice(0, assignmentsBefore.length)).toEqual(assignmentsBefore);
+    expect(assignments.slice(assignmentsBefore.length).map((a) => [a.reviewerId, a.startsOn.toISOString().slice(0, 10), a.endsOn, a.reason])).toEqual([
+      [lee, '2027-02-12', null, 'decided by the head after a move to a new post (002 §35)'],
+    ]);
+    const reviewerOwned = await db.prisma.obligation.findMany({ where: { personId: tara!, ownerRole: 'reviewer', status: 'open' } });
+    expect(reviewerOwned.length).toBeGreaterThan(0);
+    expect(new Set(reviewerOwned.map((o) => o.ownerPersonId))).toEqual(new Set([lee]));
+    const audit = await db.prisma.auditEvent.findMany({ where: { subjectId: tara!, action: 'reviewer.changed-by-head' } });
+    expect(audit.map((a) => [a.actorId, a.details])).toEqual([[head.id, { from: dev, to: lee, on: '2027-02-12', rule: '002 §35' }]]);
+    const told = await queuedNotifications(db.prisma, `notify:reviewer-change:head:${tara}:2027-02-12:${lee}`);
+    expect(told.map((n) => [n.personId, n.messages.map(messageText).join('\n')])).toEqual([
+      [tara, 'Helen Head has decided that, after your move to a new post, Lee Leader is your reviewer from Fri 12 Feb (002 §35). The cycle carries on: nothing already done is redone, and what was still open passes to the new reviewer.'],
+      [lee, 'Helen Head has made you Tara One’s reviewer from Fri 12 Feb, after their move to a new post, in place of Dev Deputy (002 §35). The cycle carries on: nothing already done is redone, and what was still open passes to the new reviewer: say `status` to see what is due.'],
+      [dev, 'Helen Head has decided that Lee Leader reviews Tara One from Fri 12 Feb (002 §35); what you still had open for them has passed to Lee Leader.'],
+    ]);
+    expect(told.map((n) => n.personId)).not.toContain(mo);
+    // A later import keeps the head's choice: the roster's line manager is outranked, not restored.
+    const { code } = await trellis('2027-02-15T09:00:00Z', 'import', 'roster', join(dir, 'alleyne-lee-2.csv'), '--school', 'alleyne-lee');
+    expect(code).toBe(0);
+    const afterImport = await db.prisma.obligation.findMany({ where: { personId: tara!, ownerRole: 'reviewer', status: 'open' } });
+    expect(new Set(afterImport.map((o) => o.ownerPersonId))).toEqual(new Set([lee]));
+  });
+
+  it('002 §35 (003 §7.4, 004 §4.4): typed under WHMAT, where a change of appraiser after a move is agreed jointly, `reassign-reviewer` changes nothing and points to the staff list and the written request (004 §3.10)', async () => {
+    const restarts = new CycleRestarts({ facts: new PrismaPeopleFacts(db.prisma), store: new PrismaCycleRestarts(db.prisma) });
+    const head = await knownPerson(db.prisma, await personId('head@washwood.example'));
+    const tara = await personId('t1@washwood.example');
+    const before = await db.prisma.reviewerAssignment.findMany({ where: { revieweeId: tara }, orderBy: { startsOn: 'asc' } });
+    const bot = new TrellisBot({ cycleRestarts: restarts, dialogs: ALL_DIALOGS, clock: fixedClock('2027-02-12T10:00:00Z') } as unknown as TrellisBotDeps);
+    const outcome = await bot.command({ person: head, account: { platform: 'local', tenant: 'T-restart', userId: 'head' } }, 'reassign-reviewer Tara One: Mo Maths', 'reassign-1');
+    expect(outcome.kind).toBe('reply');
+    if (outcome.kind !== 'reply') return;
+    expect(outcome.messages.map(messageText)).toEqual([
+      'Your school’s policy does not give the head the decision to change a colleague’s reviewer after a move to a new post (it says: 004 §4.4 (the original appraiser checks in before the new post; a new appraiser or amended expectations agreed jointly)). A new reviewer comes from the staff list, or from the colleague’s own written request (`change-reviewer REASON`, 004 §3.9–3.10).',
+    ]);
+    expect(await db.prisma.reviewerAssignment.findMany({ where: { revieweeId: tara }, orderBy: { startsOn: 'asc' } })).toEqual(before);
   });
 });

@@ -5,6 +5,15 @@ import { configProblems } from '../support/config-problems.ts';
 const problemsOf = configProblems;
 
 describe('loadConfig', () => {
+  it('reads SMTP for e-mail to the head’s reviewers not on the roster (002 §22–24), both or neither, and never prints the URL, which may hold a password', () => {
+    expect(loadConfig({ SMTP_URL: 'smtp://user:pw@smtp.example.org:587', SMTP_FROM: 'Trellis <trellis@school.example>' }).smtp).toEqual({ url: 'smtp://user:pw@smtp.example.org:587', from: 'Trellis <trellis@school.example>' });
+    expect(problemsOf({ SMTP_URL: 'smtp://smtp.example.org' })).toEqual(['E-mail is only partly configured: SMTP_URL and SMTP_FROM must be set together (missing SMTP_FROM).']);
+    expect(problemsOf({ SMTP_URL: 'http://user:secret@smtp.example.org', SMTP_FROM: 'not an address' })).toEqual([
+      'SMTP_URL must be an SMTP server URL such as smtp://user:password@smtp.example.org:587 or smtps://smtp.example.org:465.',
+      'SMTP_FROM must be the address e-mail is sent from, such as trellis@school.example or "Trellis <trellis@school.example>" (got "not an address").',
+    ]);
+  });
+
   it('gives working defaults for an empty environment (embedded database, no platforms)', () => {
     expect(loadConfig({})).toEqual({
       dataDir: './data',

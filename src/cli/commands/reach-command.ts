@@ -33,7 +33,9 @@ export async function runReachCommand(args: string[], context: CommandContext): 
 
 function jsonOf(report: ReachReport) {
   const channel = (reach: ChannelReach) => (reach.reachable ? { reachable: true, how: reach.how } : { reachable: false, reason: reach.reason });
-  return { people: report.people.map((person) => ({ email: person.email, fullName: person.fullName, role: person.role, slack: channel(person.slack), teams: channel(person.teams) })), totals: report.totals };
+  const people = report.people.map((person) => ({ email: person.email, fullName: person.fullName, role: person.role, slack: channel(person.slack), teams: channel(person.teams) }));
+  const headReviewers = report.headReviewers?.map((r) => ({ name: r.name, email: r.email ?? null, as: r.as, rule: r.rule, ...channel(r.reach) }));
+  return { people, ...(headReviewers === undefined ? {} : { headReviewers }), totals: report.totals };
 }
 
 function describeReach(slug: string, report: ReachReport): string[] {
@@ -44,6 +46,16 @@ function describeReach(slug: string, report: ReachReport): string[] {
     `Who Trellis can reach at "${slug}" (${totals.people} active staff):`,
     ...report.people.map((person) => `  ${person.fullName} <${person.email}>, ${person.role}. ${said('Slack', person.slack)}. ${said('Teams', person.teams)}.`),
     `Slack reaches ${totals.slack} of ${totals.people}, Teams ${totals.teams} of ${totals.people}; ${totals.either} by at least one, ${totals.neither} by neither.`,
+    ...headReviewerLines(report),
+  ];
+}
+
+/** The head's own reviewers (002 §22–24, 003 §6.3, 004 §9.1): how each is reached, or why the head is reminded instead. */
+function headReviewerLines(report: ReachReport): string[] {
+  if (report.headReviewers === undefined || report.headReviewers.length === 0) return [];
+  return [
+    'The head’s own reviewers:',
+    ...report.headReviewers.map((r) => `  ${r.name}${r.email === undefined ? '' : ` <${r.email}>`} (${r.as}): ${r.reach.reachable ? r.reach.how : r.reach.reason} (${r.rule}).`),
   ];
 }
 

@@ -10,6 +10,9 @@ import { keyNotifications, savedReplyOf } from '../notifications/notification-qu
 
 const reply = (text: string): AccessOutcome => ({ messages: [say(text)] });
 
+/** What everyone concerned is told when a reviewer is replaced (002 §29): the cycle carries on. */
+export const CYCLE_CARRIES_ON = 'The cycle carries on: nothing already done is redone, and what was still open passes to the new reviewer';
+
 /** The reason a replacement reviewer assignment carries; anything but `roster` outranks the roster's reviewer and survives re-imports. */
 export const REPLACEMENT_REASON = 'replacement on request';
 
@@ -86,11 +89,11 @@ export class ReviewerChanges {
     const rules = subject.reviewerChanges;
     const rule = rules?.rule ?? '002 §27–29';
     const today = londonDateOf(now);
-    const tooJunior = await this.#belowRequiredStatus(subject, request, chosen);
+    const tooJunior = await replacementBelowRequiredStatus(this.#facts, subject, request, chosen);
     if (tooJunior !== undefined) return reply(tooJunior);
     // The policy's changingReviewerRestartsCycle is false in every policy the format accepts
     // (002 §29): the grant hands over what is open and leaves the cycle and its records as they are.
-    const carriesOn = 'The cycle carries on: nothing already done is redone, and what was still open passes to the new reviewer';
+    const carriesOn = CYCLE_CARRIES_ON;
     const newName = chosen.person.fullName;
     const notifications = [
       { personId: request.revieweeId, messages: [say(`${decider.fullName} agreed to your request: ${newName} is your reviewer from ${readableDate(today, today)} (${rule}). ${carriesOn}.`)] },
@@ -120,26 +123,6 @@ export class ReviewerChanges {
     return { messages, replyKey: saved?.key };
   }
 
-  /**
-   * 002 §28: a replacement who is not the reviewee's line manager must have an equivalent or higher
-   * status in the staffing structure than the line manager (with none on the roster, than the
-   * reviewer being replaced). The plain refusal, or undefined when the choice stands.
-   */
-  async #belowRequiredStatus(subject: SubjectFacts, request: ReviewerChangeRecord, chosen: SubjectFacts): Promise<string | undefined> {
-    const required = subject.reviewerChanges?.replacementStatusAtLeastLineManager;
-    const lineManagerId = subject.person.lineManagerId;
-    if (required === undefined || chosen.person.id === lineManagerId || chosen.person.id === subject.headIds[0]) return undefined;
-    const measureId = lineManagerId ?? request.reviewerId;
-    if (measureId === undefined) return undefined;
-    const [measure] = await this.#facts.factsOf([measureId]);
-    if (measure === undefined) return undefined;
-    const theirs = staffingStatus(chosen.person);
-    const needed = staffingStatus(measure.person);
-    if (theirs.rank >= needed.rank) return undefined;
-    const whose = measureId === lineManagerId ? `${request.revieweeName}’s line manager, ${measure.person.fullName}` : `the reviewer being replaced, ${measure.person.fullName}`;
-    return `${chosen.person.fullName} can’t be ${request.revieweeName}’s reviewer: a replacement reviewer must have an equivalent or higher status in the staffing structure than ${whose} (${needed.name}), and the staff list has ${chosen.person.fullName} as ${theirs.name} (${required.rule}). Please name someone of at least that status, the line manager, or the head.`;
-  }
-
   /** Waiting requests the person may decide: as the head of the reviewee's school or the PM deputy, never their own nor one about them. */
   async #decidable(decider: KnownPerson, now: Date): Promise<{ request: ReviewerChangeRecord; subject: SubjectFacts }[]> {
     const waiting = await this.#store.pending(decider.schoolId);
@@ -151,4 +134,30 @@ export class ReviewerChanges {
       return decidesRequestsAbout(decider.id, relationshipsOn(subject, today)) ? [{ request, subject }] : [];
     });
   }
+}
+
+/**
+ * 002 §28: a replacement who is not the reviewee's line manager must have an equivalent or higher
+ * status in the staffing structure than the line manager (with none on the roster, than the
+ * reviewer being replaced). The plain refusal, or undefined when the choice stands. The one check,
+ * for a granted request (002 §27) and for the head's own decision after a move (002 §35).
+ */
+export async function replacementBelowRequiredStatus(
+  facts: PeopleFacts,
+  subject: SubjectFacts,
+  request: Pick<ReviewerChangeRecord, 'revieweeName' | 'reviewerId'>,
+  chosen: SubjectFacts,
+): Promise<string | undefined> {
+  const required = subject.reviewerChanges?.replacementStatusAtLeastLineManager;
+  const lineManagerId = subject.person.lineManagerId;
+  if (required === undefined || chosen.person.id === lineManagerId || chosen.person.id === subject.headIds[0]) return undefined;
+  const measureId = lineManagerId ?? request.reviewerId;
+  if (measureId === undefined) return undefined;
+  const [measure] = await facts.factsOf([measureId]);
+  if (measure === undefined) return undefined;
+  const theirs = staffingStatus(chosen.person);
+  const needed = staffingStatus(measure.person);
+  if (theirs.rank >= needed.rank) return undefined;
+  const whose = measureId === lineManagerId ? `${request.revieweeName}’s line manager, ${measure.person.fullName}` : `the reviewer being replaced, ${measure.person.fullName}`;
+  return `${chosen.person.fullName} can’t be ${request.revieweeName}’s reviewer: a replacement reviewer must have an equivalent or higher status in the staffing structure than ${whose} (${needed.name}), and the staff list has ${chosen.person.fullName} as ${theirs.name} (${required.rule}). Please name someone of at least that status, the line manager, or the head.`;
 }

@@ -24,6 +24,8 @@ export type GrowthCommand =
   | { kind: 'decide-reviewer'; decision: 'replace' | 'keep'; code: string; rest: string }
   /** The head's decision after a move to a new post (002 §35): whether the named colleague's cycle begins again. */
   | { kind: 'decide-cycle'; decision: 'restart' | 'keep'; name: string }
+  /** The head's decision to change a colleague's reviewer after a move to a new post (002 §35): `NAME: NEW REVIEWER`. */
+  | { kind: 'reassign-reviewer'; name: string; newReviewer: string }
   /** The head's confirmation that a line manager may review more people than the policy's limit (002 §25): `NAME[: REASON]`. */
   | { kind: 'allow-reviewees'; name: string; reason?: string | undefined }
   /** Everything held about you, as files (002 §44); delete your time-expired records, once confirmed. */
@@ -87,6 +89,7 @@ export function parseGrowthCommand(raw: string): GrowthCommand {
     return { kind: 'decide-reviewer', decision: word === 'replace-reviewer' ? 'replace' : 'keep', code: restWords[0], rest: restWords.slice(1).join(' ') };
   }
   if (word === 'restart-cycle' || word === 'keep-cycle') return { kind: 'decide-cycle', decision: word === 'restart-cycle' ? 'restart' : 'keep', name: rest };
+  if (word === 'reassign-reviewer') return reassignReviewer(rest);
   if (word === 'allow-reviewees') return allowReviewees(rest);
   if (word === 'see-plan' && rest !== '') return { kind: 'see-plan', name: rest };
   if (word === 'my-records' || (word === 'my' && rest.toLowerCase() === 'records')) return { kind: 'my-records' };
@@ -105,6 +108,13 @@ function reportGovernors(rest: string): GrowthCommand {
   if (rest === '') return { kind: 'report-governors' };
   const year = /^(20\d\d)(?:\/\d\d)?$/.exec(rest);
   return year === null ? { kind: 'report-governors', bad: rest } : { kind: 'report-governors', year: Number(year[1]) };
+}
+
+/** `reassign-reviewer NAME: NEW REVIEWER`: the colleague before the first colon, the new reviewer after it (empty when missing: the head is asked for both). */
+function reassignReviewer(rest: string): GrowthCommand {
+  const colon = rest.indexOf(':');
+  if (colon < 0) return { kind: 'reassign-reviewer', name: rest, newReviewer: '' };
+  return { kind: 'reassign-reviewer', name: rest.slice(0, colon).trim(), newReviewer: rest.slice(colon + 1).trim() };
 }
 
 /** `allow-reviewees NAME[: REASON]`: the name before the first colon, the reason after it. */
@@ -144,6 +154,7 @@ export function growthHelp(prefix: string, options: { leader: boolean; inThreadN
     lines.push(`• \`${prefix}moderate [n]\` — a random sample of n planning statements, without names (head; 002 §8)`);
     lines.push(`• \`${prefix}reviewer-requests\`, \`${prefix}replace-reviewer CODE NAME\`, \`${prefix}keep-reviewer CODE REASON\` — decide requests for a different reviewer (head, PM deputy)`);
     lines.push(`• \`${prefix}restart-cycle NAME\`, \`${prefix}keep-cycle NAME\` — after a move to a new post, decide whether the colleague’s cycle begins again (head; 002 §35)`);
+    lines.push(`• \`${prefix}reassign-reviewer NAME: NEW REVIEWER\` — after a move to a new post, change the colleague’s reviewer (head; 002 §35)`);
     lines.push(`• \`${prefix}allow-reviewees NAME[: REASON]\` — confirm that a line manager may review more people than the policy’s limit (head; 002 §25)`);
     lines.push(`• \`${prefix}access-requests\`, \`${prefix}grant CODE [days]\`, \`${prefix}refuse CODE REASON\` — decide requests to see a plan (head, PM deputy)`);
   }

@@ -224,6 +224,11 @@ export class TrellisBot {
         if (cycleRestarts === undefined) return { kind: 'reply', messages: [say('Deciding whether a cycle begins again is not set up here.')] };
         return { kind: 'reply', messages: (await cycleRestarts.decide(actor.person, command.decision, command.name, now)).messages };
       }
+      case 'reassign-reviewer': {
+        const { cycleRestarts } = this.#deps;
+        if (cycleRestarts === undefined) return { kind: 'reply', messages: [say('Changing a colleague’s reviewer after a move is not set up here.')] };
+        return { kind: 'reply', messages: (await cycleRestarts.changeReviewer(actor.person, command.name, command.newReviewer, now)).messages };
+      }
       case 'allow-reviewees': {
         const { reviewLoadExceptions } = this.#deps;
         if (reviewLoadExceptions === undefined) return { kind: 'reply', messages: [say('Confirming an exception to the number of reviewees is not set up here.')] };

@@ -15,6 +15,18 @@ export interface Notification {
    * conversation and thread a reply to their own message belongs in (a Slack DM thread).
    */
   place?: ReplyPlace | undefined;
+  /**
+   * Someone who is not on the roster, reached by e-mail instead of chat (a governor or an external
+   * adviser reviewing the head, 002 §22–24, 004 §9.1). `personId` is then the rostered person the
+   * message is about (the head), whose row it is; the e-mail goes to this address only.
+   */
+  email?: EmailAddressee | undefined;
+}
+
+/** An e-mail recipient who is not on the roster: a named contact of the school. */
+export interface EmailAddressee {
+  address: string;
+  name: string;
 }
 
 /** A conversation (and thread in it) on the account's platform: where a reply to a person's message goes. */

@@ -1,4 +1,7 @@
+import { HEAD_REVIEWER_NAMES, headReviewersOf, relationshipsOn, type SubjectFacts } from '../access/relationships.ts';
+import type { IsoDate } from '../calendar/iso-date.ts';
 import type { Role } from '../people/person.ts';
+import type { Policy } from '../policy/policy-schema.ts';
 import { type SlackRefusal, slackRefusalReason } from './slack-refusals.ts';
 import type { TeamsInstallFailure } from './teams-install-ports.ts';
 
@@ -28,6 +31,18 @@ export interface PersonReachFacts {
 export interface ReachReads {
   /** The school's active staff (leavers and released addresses left out) with their chat accounts, by name. */
   activeStaffAccounts(schoolId: string): Promise<PersonReachFacts[]>;
+  /** The head's facts and the policy's head reviewers, and whether e-mail is configured (`SMTP_URL`); undefined without a head. */
+  headReviewerFacts?(schoolId: string): Promise<{ head: SubjectFacts; policy: Pick<Policy, 'headReviewers'>; emailConfigured: boolean } | undefined>;
+}
+
+/** How one of the head's own reviewers is reached (002 §22–24, 003 §6.3, 004 §9.1), or why not. */
+export interface HeadReviewerReachLine {
+  name: string;
+  email?: string | undefined;
+  /** What the policy calls them: “the trust’s CEO, chairing”. */
+  as: string;
+  reach: ChannelReach;
+  rule: string;
 }
 
 export type ChannelReach = { reachable: true; how: string } | { reachable: false; reason: string };
@@ -43,6 +58,8 @@ export interface PersonReach {
 
 export interface ReachReport {
   people: PersonReach[];
+  /** The head's own reviewers and how each is reached; absent when the policy names none (001). */
+  headReviewers?: HeadReviewerReachLine[] | undefined;
   totals: { people: number; slack: number; teams: number; either: number; neither: number };
 }
 
@@ -101,5 +118,31 @@ export async function reachReport(reads: ReachReads, schoolId: string): Promise<
   const slack = people.filter((person) => person.slack.reachable).length;
   const teams = people.filter((person) => person.teams.reachable).length;
   const either = people.filter((person) => person.slack.reachable || person.teams.reachable).length;
-  return { people, totals: { people: people.length, slack, teams, either, neither: people.length - either } };
+  const headReviewers = await headReviewerReach(reads, schoolId, people);
+  return { people, ...(headReviewers === undefined ? {} : { headReviewers }), totals: { people: people.length, slack, teams, either, neither: people.length - either } };
+}
+
+/**
+ * How the head's reviewers are reached (`headReviewerReach` in the sweep is the sending side): one
+ * on the roster (the CEO) in their chat digest; a named contact by e-mail when SMTP is configured
+ * and an address is named; otherwise the head is reminded instead, and this says why.
+ */
+async function headReviewerReach(reads: ReachReads, schoolId: string, people: readonly PersonReach[]): Promise<HeadReviewerReachLine[] | undefined> {
+  const found = await reads.headReviewerFacts?.(schoolId);
+  const rule = found?.policy.headReviewers?.rule;
+  if (found === undefined || rule === undefined) return undefined;
+  // The panel is the trust leaders and named contacts as they are now, whatever the day: no assignment history is read.
+  const today: IsoDate = '9999-12-31';
+  const instead = 'so the head is reminded instead';
+  return headReviewersOf(relationshipsOn(found.head, today), found.policy, found.head.headReviewerContacts ?? []).map((reviewer): HeadReviewerReachLine => {
+    const as = `${HEAD_REVIEWER_NAMES[reviewer.member]}${reviewer.chairs ? ', chairing' : ''}`;
+    if (reviewer.kind === 'person') {
+      const person = people.find((p) => p.id === reviewer.id);
+      return { name: person?.fullName ?? HEAD_REVIEWER_NAMES[reviewer.member], email: person?.email, as, rule, reach: { reachable: true, how: 'in chat, in their reminder digest (on the roster)' } };
+    }
+    if (reviewer.kind === 'body') return { name: 'No one named', as, rule, reach: { reachable: false, reason: `not reached until the school names them (\`trellis school contact\`), ${instead}` } };
+    if (reviewer.email === undefined) return { name: reviewer.fullName, as, rule, reach: { reachable: false, reason: `no e-mail address named (\`trellis school contact --email\`), ${instead}` } };
+    const reach: ChannelReach = found.emailConfigured ? { reachable: true, how: 'by e-mail' } : { reachable: false, reason: `not e-mailed: SMTP_URL and SMTP_FROM are not set, ${instead}` };
+    return { name: reviewer.fullName, email: reviewer.email, as, rule, reach };
+  });
 }

@@ -82,10 +82,12 @@ export async function deliverQueuedDigest(deps: DeliveryDeps, job: QueuedJob, at
 export async function deliverQueuedNotification(deps: DeliveryDeps, job: QueuedJob, attempt: Attempt): Promise<DeliveryStep> {
   const notification = await deps.outbox.claimNotification(job.id, deps.clock.now());
   if (notification === undefined || notification.status !== 'pending') return { step: 'done', outcome: 'not-pending' };
-  const { account, place, messages, key } = notification;
-  return deliverRow(deps, attempt, notification, true, (recipient) =>
-    account === undefined ? deps.messenger.sendMessages(recipient, messages, key) : deps.messenger.sendToAccount(recipient.id, account, messages, key, place),
-  );
+  const { account, place, messages, key, email } = notification;
+  return deliverRow(deps, attempt, notification, true, (recipient) => {
+    // A contact who is not on the roster: by e-mail to them only; the row's person is whom it is about.
+    if (email !== undefined) return deps.messenger.sendEmail?.(email, messages, key) ?? Promise.resolve({ ok: false, error: 'e-mail is not configured here (SMTP_URL is not set)' });
+    return account === undefined ? deps.messenger.sendMessages(recipient, messages, key) : deps.messenger.sendToAccount(recipient.id, account, messages, key, place);
+  });
 }
 
 /**

@@ -8,7 +8,7 @@ import { type SchoolDays, schoolDaysOf } from './school-days.ts';
 import { sendingMoment } from './sending-window.ts';
 
 export interface PlanRemindersInput {
-  school: { policy: Pick<Policy, 'reminders' | 'obligations'> };
+  school: { policy: Pick<Policy, 'reminders' | 'obligations' | 'headReviewers'> };
   calendar: SchoolCalendar;
   obligations: readonly ReminderObligation[];
   people: readonly ReminderPerson[];
@@ -87,6 +87,7 @@ export function planReminders(input: PlanRemindersInput): Reminder[] {
   const people = new Map(input.people.map((person) => [person.id, person]));
   const head = input.head ?? input.people.find((person) => person.active && person.role === 'headteacher');
   const held = (date: IsoDate) => days.onOrAfter(date);
+  const namesHeadReviewers = input.school.policy.headReviewers !== undefined;
   const letPass = new Set(input.school.policy.obligations.filter((rule) => rule.whenOverdue === 'let-pass').map((rule) => rule.id));
   const schedules = new Map<string, CadencePoint[]>();
 
@@ -117,9 +118,9 @@ export function planReminders(input: PlanRemindersInput): Reminder[] {
   const messagedToday = new Set<string>();
   for (const obligation of input.obligations) {
     if (obligation.status !== 'open' && obligation.status !== 'snoozed') continue;
-    const ownerId = ownerToRemind(obligation);
-    if (ownerId === undefined) continue;
     const person = people.get(obligation.personId);
+    const ownerId = ownerToRemind(obligation, person?.role === 'headteacher' && namesHeadReviewers);
+    if (ownerId === undefined) continue;
     const owner = people.get(ownerId);
     if (person === undefined || !person.active || owner === undefined || !owner.active) continue;
     const mutable = isAdjustableKind(obligation.kind);
@@ -334,11 +335,15 @@ export function weeklyChaseDay(date: IsoDate): IsoDate {
 /**
  * Who is reminded of an obligation: its owner; but governors are not on the roster, so what they
  * owe with the head (the head's planning by 31 December and review, 002 §22, §31) is the head's
- * to be reminded of, as the person who takes part. Nobody else is, since the head has no manager.
+ * to be reminded of, as the person who takes part. Likewise a head with no one over them on the
+ * roster, under a policy that names the head's own reviewers (003 §6.3: the CEO and the Chair of
+ * the LGB; 004 §9.1: an external adviser): what their reviewer or coach owes with them is the
+ * head's to be reminded of. The reviewers hear of it too (`headReviewerReach`).
  */
-export function ownerToRemind(obligation: Pick<ReminderObligation, 'ownerPersonId' | 'ownerRole' | 'personId'>): string | undefined {
+export function ownerToRemind(obligation: Pick<ReminderObligation, 'ownerPersonId' | 'ownerRole' | 'personId'>, headWithNamedReviewers = false): string | undefined {
   if (obligation.ownerPersonId !== undefined) return obligation.ownerPersonId;
-  return obligation.ownerRole === 'governors' ? obligation.personId : undefined;
+  if (obligation.ownerRole === 'governors') return obligation.personId;
+  return headWithNamedReviewers && (obligation.ownerRole === 'reviewer' || obligation.ownerRole === 'coach') ? obligation.personId : undefined;
 }
 
 /**

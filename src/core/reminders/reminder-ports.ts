@@ -1,4 +1,4 @@
-import type { ReplyPlace } from '../notifications/notification-queue.ts';
+import type { EmailAddressee, ReplyPlace } from '../notifications/notification-queue.ts';
 import type { PlatformAccount } from '../bot/bot-ports.ts';
 import type { OutgoingMessage } from '../conversations/engine/outgoing-message.ts';
 import type { IsoDate } from '../calendar/iso-date.ts';
@@ -81,6 +81,8 @@ export interface QueuedNotificationRow {
   account?: PlatformAccount | undefined;
   /** Where in that account's chat (a reply's conversation and thread). */
   place?: ReplyPlace | undefined;
+  /** The e-mail addressee, when it goes to a contact who is not on the roster instead of the row's person. */
+  email?: EmailAddressee | undefined;
 }
 
 /** What an outbox row delivers: a day's digest, the head's dead-letter notice, or a notification from a turn. */
@@ -227,4 +229,6 @@ export interface MessageSender {
   sendMessages(recipient: DigestRecipient, messages: readonly OutgoingMessage[], key: string): Promise<DeliveryResult>;
   /** The same, over that one account of theirs only (not whichever channel reaches them first). */
   sendToAccount(personId: string, account: PlatformAccount, messages: readonly OutgoingMessage[], key: string, place?: ReplyPlace): Promise<DeliveryResult>;
+  /** By e-mail to someone who is not on the roster; absent (or failing) when no e-mail is configured. */
+  sendEmail?(to: EmailAddressee, messages: readonly OutgoingMessage[], key: string): Promise<DeliveryResult>;
 }

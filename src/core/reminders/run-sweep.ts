@@ -1,9 +1,13 @@
+import type { PeopleFacts } from '../access/access-ports.ts';
+import { type HeadReviewer, headReviewersOf, relationshipsOn } from '../access/relationships.ts';
 import { addCalendarDays, type IsoDate } from '../calendar/iso-date.ts';
+import type { NotificationQueue } from '../notifications/notification-queue.ts';
 import type { SchoolCalendar } from '../calendar/school-calendar.ts';
 import { appealOutcomeDeadline } from '../deadlines/event-deadlines.ts';
 import { calendarOf, type School } from '../schools/school.ts';
 import type { Clock } from '../time/clock.ts';
 import { type Metrics, noMetrics } from '../metrics/metrics.ts';
+import { headReviewerReach } from './head-reviewer-reminders.ts';
 import { holidayLookupOf } from './holiday-ahead.ts';
 import { composeDigest } from './compose-digest.ts';
 import { catchUpStart, planReminders } from './plan-reminders.ts';
@@ -18,6 +22,12 @@ export interface SweepDeps {
   clock: Clock;
   /** Where each school's sweep duration is recorded (`/metrics`). */
   metrics?: Metrics | undefined;
+  /**
+   * Reaching the head's own reviewers (002 §22–24, 003 §6.3, 004 §9.1; `headReviewerReach`): who
+   * they are, the queue their e-mails go on, and whether e-mail is configured (`SMTP_URL`). Without
+   * it only the head is reminded of what they owe together.
+   */
+  headReviewers?: { facts: Pick<PeopleFacts, 'factsOf'>; queue: NotificationQueue; emailEnabled: boolean } | undefined;
 }
 
 export interface SweepOptions {
@@ -41,6 +51,8 @@ export interface SweepResult {
   queuedReminders: number;
   /** Digests queued, each with its delivery job (the job engine delivers them). */
   queuedDigests: number;
+  /** E-mails queued for the head's reviewers who are not on the roster. */
+  queuedEmails?: number | undefined;
   /** With `dryRun`: the digests that would be queued now, one per recipient. */
   wouldSend?: DigestDelivery[] | undefined;
 }
@@ -73,10 +85,18 @@ async function sweepOnce(deps: SweepDeps, school: School, options: SweepOptions)
   // everything else has had today's reminders queued already (issue 16: work proportional to change).
   const mark = await deps.reminders.beginSweep(school.id, today);
   const head = await deps.reminders.loadHead(school.id);
+  const panel = await headPanel(deps, school, head, today);
   let after: string | undefined;
   do {
     const page = await deps.reminders.loadSweepPage(school.id, candidates, { after, limit: options.pageSize ?? 20_000, changedSince: mark.changedSince });
-    const reminders = planReminders({ school, calendar, obligations: page.obligations, people: page.people, head, now, catchUpSchoolDays: options.catchUpSchoolDays });
+    let reminders = planReminders({ school, calendar, obligations: page.obligations, people: page.people, head, now, catchUpSchoolDays: options.catchUpSchoolDays });
+    if (panel !== undefined && head !== undefined && deps.headReviewers !== undefined) {
+      const { emailEnabled, queue } = deps.headReviewers;
+      const obligations = new Map(page.obligations.map((o) => [o.id, o]));
+      const reach = headReviewerReach({ school, head, reviewers: panel, obligations, reminders, emailEnabled, today });
+      reminders = [...reminders, ...reach.chat];
+      if (reach.email.length > 0) result.queuedEmails = (result.queuedEmails ?? 0) + (await queue.queue(reach.email, now));
+    }
     result.planned += reminders.length;
     result.queuedReminders += await deps.reminders.queueReminders(now, reminders);
     after = page.next;
@@ -88,6 +108,15 @@ async function sweepOnce(deps: SweepDeps, school: School, options: SweepOptions)
   if (mark.changedSince === undefined || result.planned > 0) result.queuedDigests = await deps.reminders.assembleDigests(school.id, today, now);
   await deps.reminders.finishSweep(school.id, today, mark);
   return result;
+}
+
+/** The head's reviewers on `today`, when the sweep reaches them and the policy names any (001 does not). */
+async function headPanel(deps: SweepDeps, school: School, head: { id: string } | undefined, today: IsoDate): Promise<HeadReviewer[] | undefined> {
+  if (deps.headReviewers === undefined || head === undefined || school.policy.headReviewers === undefined) return undefined;
+  const [facts] = await deps.headReviewers.facts.factsOf([head.id]);
+  if (facts === undefined) return undefined;
+  const panel = headReviewersOf(relationshipsOn(facts, today), school.policy, facts.headReviewerContacts ?? []);
+  return panel.some((reviewer) => reviewer.kind !== 'body') ? panel : undefined;
 }
 
 /**

@@ -155,7 +155,7 @@ export function transferNotifications(transfers: readonly RoleTransfer[], names:
     if (t.decides?.by === 'head') {
       tell(
         t.decides.headId,
-        `${t.fullName} has moved to a new post part-way through the cycle (${t.change}). You decide whether their cycle begins again and whether to change their reviewer (${t.decides.rule}); until then it carries on, reviewed by ${nameOf(t.newReviewerId ?? t.originalReviewerId)}. Say \`restart-cycle ${t.fullName}\` to begin it again from the day you decide, or \`keep-cycle ${t.fullName}\` to record that it carries on.`,
+        `${t.fullName} has moved to a new post part-way through the cycle (${t.change}). You decide whether their cycle begins again and whether to change their reviewer (${t.decides.rule}); until then it carries on, reviewed by ${nameOf(t.newReviewerId ?? t.originalReviewerId)}. Say \`restart-cycle ${t.fullName}\` to begin it again from the day you decide, or \`keep-cycle ${t.fullName}\` to record that it carries on; to change their reviewer, say \`reassign-reviewer ${t.fullName}: NAME\`.`,
       );
     }
     const told = [...lines.entries()].map(([personId, parts]) => ({ personId, messages: [say(parts.join('\n'))] }));

@@ -63,8 +63,10 @@ export function resolvedYear(input: {
   const panel = isHead ? headReviewersOf(relationshipsOn(facts, input.today), school.policy, facts.headReviewerContacts ?? []).map((r) => reviewerAsOwner(r, named)) : [];
   const items = (cycle?.obligations ?? []).map((o: PlannedObligation): ResolvedItem => {
     const owner = named(o.ownerPersonId);
-    const owners = owner !== undefined ? [owner] : o.owner === 'governors' ? (panel.length > 0 ? panel : [{ body: 'the governing body' }]) : [];
-    const reminded = named(ownerToRemind({ ownerPersonId: o.ownerPersonId, ownerRole: o.owner, personId: person.id }));
+    // The head's own reviewers owe what governors owe (002 §22), and what a head with no one over them on the roster owes with their reviewer (003 §6.3, 004 §9.1).
+    const panelOwes = o.owner === 'governors' || (isHead && panel.length > 0 && (o.owner === 'reviewer' || o.owner === 'coach'));
+    const owners = owner !== undefined ? [owner] : panelOwes ? (panel.length > 0 ? panel : [{ body: 'the governing body' }]) : [];
+    const reminded = named(ownerToRemind({ ownerPersonId: o.ownerPersonId, ownerRole: o.owner, personId: person.id }, isHead && school.policy.headReviewers !== undefined));
     return { id: o.id, kind: o.kind, label: o.label, opens: o.opens, due: o.due, rule: o.rule, optional: o.optional, ownerRole: o.owner, owners, reminded };
   });
   return { excluded: cycle?.exclusion === undefined ? undefined : { reason: cycle.exclusion.reason, rule: cycle.exclusion.rule }, headReviewers: panel, items };

@@ -21,7 +21,7 @@ export async function queueNotificationRows(tx: Tx, notifications: readonly Queu
     INSERT INTO nudge_outbox (id, key, recipient_id, payload, status, attempts, not_before, created_at, updated_at)
     SELECT gen_random_uuid(), v.key, v.recipient_id::uuid, v.payload::jsonb, 'pending', 0, ${now}, now(), now()
     FROM unnest(${notifications.map((n) => n.key)}::text[], ${notifications.map((n) => n.personId)}::text[],
-      ${notifications.map((n) => JSON.stringify({ type: 'notification', date, messages: n.messages, ...(n.account === undefined ? {} : { account: n.account }) }))}::text[]) WITH ORDINALITY AS v(key, recipient_id, payload, n)
+      ${notifications.map((n) => JSON.stringify({ type: 'notification', date, messages: n.messages, ...(n.account === undefined ? {} : { account: n.account }), ...(n.email === undefined ? {} : { email: n.email }) }))}::text[]) WITH ORDINALITY AS v(key, recipient_id, payload, n)
     ORDER BY v.n
     ON CONFLICT (key) DO NOTHING RETURNING id::text AS id, key`;
   if (created.length > 0) await tx.$queryRaw(queueDeliveryJobs(created.map((row) => ({ ...row, kind: 'notification' as const })), 'new'));

@@ -2,14 +2,29 @@ import { RoleSchema } from '../../core/people/person.ts';
 import type { ChatAccountFacts, PersonReachFacts, ReachReads } from '../../core/reach/reach.ts';
 import type { SlackRefusal } from '../../core/reach/slack-refusals.ts';
 import type { TeamsInstallFailure } from '../../core/reach/teams-install-ports.ts';
+import type { SubjectFacts } from '../../core/access/relationships.ts';
+import type { Policy } from '../../core/policy/policy-schema.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
+import { PrismaPeopleFacts } from './prisma-access-relationships.ts';
+import { PrismaSchoolRepository } from './prisma-school-repository.ts';
 
 /** `trellis reach`'s facts: active people, their `platform_identities` rows and any failed Teams install or Slack refusal, in one query. */
 export class PrismaReachReads implements ReachReads {
   readonly #prisma: PrismaClient;
+  readonly #emailConfigured: boolean;
 
-  constructor(prisma: PrismaClient) {
+  /** `emailConfigured`: whether SMTP is set up here (`SMTP_URL`, `SMTP_FROM`), which decides whether the head's named contacts are e-mailed. */
+  constructor(prisma: PrismaClient, options: { emailConfigured?: boolean } = {}) {
     this.#prisma = prisma;
+    this.#emailConfigured = options.emailConfigured ?? false;
+  }
+
+  async headReviewerFacts(schoolId: string): Promise<{ head: SubjectFacts; policy: Pick<Policy, 'headReviewers'>; emailConfigured: boolean } | undefined> {
+    const school = await new PrismaSchoolRepository(this.#prisma).findSchoolById(schoolId);
+    const head = await this.#prisma.person.findFirst({ where: { schoolId, role: 'headteacher', active: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: { id: true } });
+    if (school === undefined || head === null) return undefined;
+    const [facts] = await new PrismaPeopleFacts(this.#prisma).factsOf([head.id]);
+    return facts === undefined ? undefined : { head: facts, policy: school.policy, emailConfigured: this.#emailConfigured };
   }
 
   async activeStaffAccounts(schoolId: string): Promise<PersonReachFacts[]> {

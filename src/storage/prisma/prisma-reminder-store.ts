@@ -277,6 +277,7 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
       messages: payload.messages as OutgoingMessage[],
       account: payload.account,
       place: payload.place,
+      email: payload.email,
     };
   }
 
@@ -388,7 +389,8 @@ interface QueuedRow {
   recipient: PersonRow;
 }
 
-const OUTBOX_ENTRY = Prisma.sql`SELECT d.id::text AS id, d.key, d.payload->>'type' AS kind, s.slug AS school_slug, p.email, d.payload->>'date' AS date,
+// An e-mail to a contact who is not on the roster is listed under its address, not the head's it is about.
+const OUTBOX_ENTRY = Prisma.sql`SELECT d.id::text AS id, d.key, d.payload->>'type' AS kind, s.slug AS school_slug, COALESCE(d.payload->'email'->>'address', p.email) AS email, d.payload->>'date' AS date,
       d.status, d.attempts, d.last_error
     FROM nudge_outbox d JOIN people p ON p.id = d.recipient_id JOIN schools s ON s.id = p.school_id`;
 
@@ -524,6 +526,7 @@ const NotificationPayloadSchema = z.object({
   messages: z.array(z.looseObject({ type: z.enum(['text', 'choices', 'form', 'summary']) })),
   account: z.object({ platform: z.enum(['slack', 'teams', 'local']), tenant: z.string(), userId: z.string() }).optional(),
   place: z.object({ conversation: z.string(), thread: z.string().optional(), ephemeral: z.object({ url: z.string(), until: z.string() }).optional() }).optional(),
+  email: z.object({ address: z.string(), name: z.string() }).optional(),
 });
 
 /**

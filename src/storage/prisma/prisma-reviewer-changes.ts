@@ -42,6 +42,30 @@ function toRecord(row: Row): ReviewerChangeRecord {
   };
 }
 
+type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+/**
+ * Makes `newReviewerId` the reviewee's reviewer from `on`, inside the caller's transaction: an
+ * earlier delegated or replacement reviewer assignment ends that day (ended, never rewritten: the
+ * history stays), the new one starts with `reason` (which `relationshipsOn` ranks above the
+ * roster's and re-imports keep), and what the reviewer still owed for the reviewee passes to the
+ * new one; everything done stays as it is. The one way a reviewer is replaced, for a granted
+ * request (002 §27) and the head's decision after a move (002 §35).
+ */
+export async function replaceReviewerIn(tx: Tx, change: { revieweeId: string; newReviewerId: string; on: string; reason: string }): Promise<void> {
+  const day = toDbDate(change.on);
+  // The roster's own row stays, outranked.
+  await tx.reviewerAssignment.updateMany({
+    where: { revieweeId: change.revieweeId, kind: 'reviewer', endsOn: null, NOT: { reason: 'roster' }, reason: { not: null } },
+    data: { endsOn: day },
+  });
+  await tx.reviewerAssignment.create({ data: { revieweeId: change.revieweeId, reviewerId: change.newReviewerId, kind: 'reviewer', startsOn: day, reason: change.reason } });
+  await tx.obligation.updateMany({
+    where: { personId: change.revieweeId, ownerRole: 'reviewer', status: { in: ['open', 'snoozed'] } },
+    data: { ownerPersonId: change.newReviewerId },
+  });
+}
+
 /** Requests for another reviewer (002 §27, 004 §3.10) in `reviewer_change_requests`; a grant is a replacement `reviewer_assignments` row. */
 export class PrismaReviewerChangeStore implements ReviewerChangeStore {
   readonly #prisma: PrismaClient;
@@ -84,17 +108,7 @@ export class PrismaReviewerChangeStore implements ReviewerChangeStore {
       });
       if (count !== 1) return false;
       const request = await tx.reviewerChangeRequest.findUniqueOrThrow({ where: { id }, select: { revieweeId: true } });
-      const day = toDbDate(grant.on);
-      // An earlier delegated or replacement reviewer ends the day the new one starts; the roster's own row stays, outranked.
-      await tx.reviewerAssignment.updateMany({
-        where: { revieweeId: request.revieweeId, kind: 'reviewer', endsOn: null, NOT: { reason: 'roster' }, reason: { not: null } },
-        data: { endsOn: day },
-      });
-      await tx.reviewerAssignment.create({ data: { revieweeId: request.revieweeId, reviewerId: grant.newReviewerId, kind: 'reviewer', startsOn: day, reason: grant.reason } });
-      await tx.obligation.updateMany({
-        where: { personId: request.revieweeId, ownerRole: 'reviewer', status: { in: ['open', 'snoozed'] } },
-        data: { ownerPersonId: grant.newReviewerId },
-      });
+      await replaceReviewerIn(tx, { revieweeId: request.revieweeId, newReviewerId: grant.newReviewerId, on: grant.on, reason: grant.reason });
       await queueNotificationRows(tx, grant.notify, grant.at);
       if (grant.reply !== undefined) await queueReplyRow(tx, grant.reply, grant.at);
       return true;

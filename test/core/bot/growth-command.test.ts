@@ -10,6 +10,8 @@ describe('parseGrowthCommand', () => {
     ['status', { kind: 'status' }],
     ['restart-cycle Tara One', { kind: 'decide-cycle', decision: 'restart', name: 'Tara One' }],
     ['keep-cycle  Tara One', { kind: 'decide-cycle', decision: 'keep', name: 'Tara One' }],
+    ['reassign-reviewer Tara One: Lee Leader', { kind: 'reassign-reviewer', name: 'Tara One', newReviewer: 'Lee Leader' }],
+    ['reassign-reviewer Tara One', { kind: 'reassign-reviewer', name: 'Tara One', newReviewer: '' }],
     ['  /growth   ME ', { kind: 'status' }],
     ['summary', { kind: 'summary', department: undefined }],
     ['summary Science', { kind: 'summary', department: 'Science' }],

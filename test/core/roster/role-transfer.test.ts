@@ -42,7 +42,7 @@ describe('who is told about a move (002 §35, 003 §7.4, 004 §4.4)', () => {
       ['notify:role-transfer:tara:2027-02-11:line manager now Nia New:2', 'new'],
     ]);
     expect(messageText(told[1]!.messages[0]!)).toBe(
-      'Tara One has moved to a new post (line manager now Nia New); Nia New reviews them from today, and what you still had open for them has passed to Nia New.\nTara One has moved to a new post part-way through the cycle (line manager now Nia New). You decide whether their cycle begins again and whether to change their reviewer (002 §35); until then it carries on, reviewed by Nia New. Say `restart-cycle Tara One` to begin it again from the day you decide, or `keep-cycle Tara One` to record that it carries on.',
+      'Tara One has moved to a new post (line manager now Nia New); Nia New reviews them from today, and what you still had open for them has passed to Nia New.\nTara One has moved to a new post part-way through the cycle (line manager now Nia New). You decide whether their cycle begins again and whether to change their reviewer (002 §35); until then it carries on, reviewed by Nia New. Say `restart-cycle Tara One` to begin it again from the day you decide, or `keep-cycle Tara One` to record that it carries on; to change their reviewer, say `reassign-reviewer Tara One: NAME`.',
     );
     expect(transferNotifications(move('thomas-alleyne', { lineManagerId: 'head', reviewerId: 'head', headId: 'head' }, { headId: 'head' }), names).map((n) => n.key)).toEqual(told.map((n) => n.key));
   });
