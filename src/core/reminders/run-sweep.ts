@@ -78,7 +78,7 @@ async function sweepOnce(deps: SweepDeps, school: School, options: SweepOptions)
     const page = await deps.reminders.loadSweepPage(school.id, candidates, { after, limit: options.pageSize ?? 20_000, changedSince: mark.changedSince });
     const reminders = planReminders({ school, calendar, obligations: page.obligations, people: page.people, head, now, catchUpSchoolDays: options.catchUpSchoolDays });
     result.planned += reminders.length;
-    result.queuedReminders += await deps.reminders.queueReminders(now, reminders);
+    result.queuedReminders += await deps.reminders.queueReminders(today, now, reminders);
     after = page.next;
   } while (after !== undefined);
   // Once, after every page is queued: a recipient's reminders from several pages make one digest.
