@@ -22,6 +22,7 @@ import { type BenchRow, benchScales, measured, printRows, scaleName, withBenchSe
  * - the way it ran before: every overdue person found, their facts loaded and the rule asked
  *   about each of them (`AccessGuard.check`), then the same page for the allowed ids;
  * - the bare baseline: the page query alone, with no access decision.
+ * And the head's `summary` of the same school (its grouped counts), against the same baseline.
  */
 const SIZES = benchScales([600, 10_000]);
 const RUNS = Number(process.env.BENCH_OVERDUE_RUNS ?? 7);
@@ -43,6 +44,7 @@ await withBenchServices(fixedClock(NOW), async (services) => {
     const scope = { schoolId: school.id };
 
     const now = { samples: [] as number[], statements: 0, peak: 0 };
+    const summary = { samples: [] as number[], statements: 0, peak: 0 };
     const before = { samples: [] as number[], statements: 0, peak: 0 };
     const bare: number[] = [];
     let title = '';
@@ -70,6 +72,12 @@ await withBenchServices(fixedClock(NOW), async (services) => {
       before.statements = counter.statements - counted;
       before.peak = Math.max(before.peak, old.peakRssMiB);
 
+      counted = counter.statements;
+      const summed = await measured(() => reports.summary(head, undefined, NOW));
+      summary.samples.push(summed.ms);
+      summary.statements = counter.statements - counted;
+      summary.peak = Math.max(summary.peak, summed.peakRssMiB);
+
       const started = performance.now();
       await reads.overduePage(scope, 2026, '2026-11-23', { allowed: [], decided: [], everyoneElse: true }, { offset: 0, limit: OVERDUE_PAGE });
       bare.push(performance.now() - started);
@@ -80,7 +88,8 @@ await withBenchServices(fixedClock(NOW), async (services) => {
       { bench: '`overdue` page 1, the rule decided for the school at once', scale, samples: now.samples, peakRssMiB: now.peak, statements: now.statements, baselineName: 'the page query alone', baseline: bare },
       { bench: '`overdue` page 1, the rule asked person by person (before)', scale, samples: before.samples, peakRssMiB: before.peak, statements: before.statements, baselineName: 'the page query alone', baseline: bare },
     );
-    printRows(rows.slice(-2));
+    rows.push({ bench: '`summary` for the school (the head)', scale, samples: summary.samples, peakRssMiB: summary.peak, statements: summary.statements, baselineName: 'the overdue page query alone', baseline: bare });
+    printRows(rows.slice(-3));
   }
 });
 printRows(rows);
