@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { getLogs } from '@prisma/debug';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { londonInstant } from '../../src/core/calendar/london-time.ts';
 import { parseTermDates } from '../../src/core/calendar/term-dates.ts';
@@ -186,5 +187,18 @@ describe('a sweep’s statements and rows read do not grow with the staff (set-b
     // And it is carried once: a later tick that day makes no digest for it again.
     const again = await tick(school, londonInstant('2026-10-19', '16:05'));
     expect(again.result.queuedDigests).toBe(0);
+  });
+
+  it('a busy sweep leaves none of its arrays in @prisma/debug’s history of query arguments, which the pg adapter fills whether or not DEBUG is set', async () => {
+    // The history does keep what a query was sent: a distinctive argument shows in it.
+    const marker = `marker-${crypto.randomUUID()}`;
+    await db.prisma.$queryRaw`SELECT ${marker}::text AS m`;
+    expect(getLogs(Number.MAX_SAFE_INTEGER)).toContain(marker);
+    const { school, teacherIds } = await seedStaff(30);
+    await tick(school, BUSY);
+    const history = getLogs(Number.MAX_SAFE_INTEGER);
+    // Neither the page's people, nor the reminders' keys and payloads, nor the digests' keys.
+    expect(teacherIds.filter((id) => history.includes(id))).toEqual([]);
+    expect(history).not.toContain('self-reflection');
   });
 });

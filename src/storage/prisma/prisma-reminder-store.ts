@@ -25,6 +25,7 @@ import { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { isDeliveredRow, NOTICE_GATHER_SECONDS, queueDeliveryJobs } from '../jobs/delivery-jobs.ts';
 import { LONGEST_TRANSACTION_MS } from '../db/transaction-limits.ts';
+import { forgetQueryArguments } from '../db/forget-query-arguments.ts';
 import { PrismaPeopleFacts } from './prisma-access-relationships.ts';
 import { toDbDate } from './db-date.ts';
 
@@ -110,6 +111,7 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
       ORDER BY o.id LIMIT ${page.limit}`;
     const ids = [...new Set(rows.flatMap((row) => (row.owner_person_id === null ? [row.person_id] : [row.person_id, row.owner_person_id])))];
     const people = await this.#peopleOn(ids, today);
+    forgetQueryArguments();
     return { obligations: rows.map(toObligation), people, next: rows.length === page.limit ? rows[rows.length - 1]!.id : undefined };
   }
 
@@ -161,7 +163,7 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
     // copy of the obligation, and names the digest it is meant for: today's for its recipient. It is carried only once that
     // digest lists it (see assembleDigests), so naming it here costs nothing if it must wait.
     const rows = [...reminders].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return this.#prisma.$executeRaw`
+    const queued = await this.#prisma.$executeRaw`
       INSERT INTO nudge_outbox (id, key, recipient_id, obligation_id, payload, status, attempts, not_before, created_at, updated_at)
       SELECT gen_random_uuid(), v.key, v.recipient_id, v.obligation_id,
         v.payload::jsonb || jsonb_build_object('digestKey', ${digestKeyOf(Prisma.sql`v.recipient_id`, today)}), 'pending', 0, ${now}, now(), now()
@@ -169,6 +171,8 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
         ${rows.map(reminderPayload)}::text[]) WITH ORDINALITY AS v(key, recipient_id, obligation_id, payload, n)
       ORDER BY v.n
       ON CONFLICT (key) DO NOTHING`;
+    forgetQueryArguments();
+    return queued;
   }
 
   async queuedKeys(keys: readonly string[]): Promise<Set<string>> {
@@ -226,7 +230,7 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
         return digests.length;
       },
       { timeout: 120_000, maxWait: 30_000 },
-    );
+    ).finally(forgetQueryArguments);
   }
 
   async claimDigest(id: string, now: Date): Promise<QueuedDigest | undefined> {
