@@ -3,8 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openServices, type Services } from '../src/compose-services.ts';
 import type { Clock } from '../src/core/time/clock.ts';
-import { Prisma } from '../src/generated/prisma/client.ts';
-import type { PrismaClient } from '../src/storage/db/create-prisma-client.ts';
 
 /** Median and 99th percentile of a list of milliseconds. */
 export function summarise(samples: readonly number[]): { median: number; p99: number; min: number; max: number } {
@@ -101,63 +99,3 @@ export function printRows(rows: readonly BenchRow[]): void {
   }
 }
 
-/** A statement's plan as PostgreSQL ran it (EXPLAIN ANALYZE, BUFFERS), with its SQL. */
-export interface ExplainedStatement {
-  sql: string;
-  plan: string;
-}
-
-/**
- * A Prisma client that, while `on.explain` is set, runs each raw statement first under
- * `EXPLAIN (ANALYZE, BUFFERS)` in a transaction it rolls back (so the real statement then finds
- * the database as it was), and keeps the plans of those whose run took `thresholdMs` or more.
- * For benches only: every statement runs twice. A statement inside an interactive transaction is
- * explained outside it, so it does not see that transaction's earlier writes.
- */
-export function explainingClient(prisma: PrismaClient, thresholdMs: number): { client: PrismaClient; on: { explain: boolean }; plans: ExplainedStatement[] } {
-  const on = { explain: false };
-  const plans: ExplainedStatement[] = [];
-  const client = prisma.$extends({
-    query: {
-      async $allOperations({ operation, args, query }) {
-        if (on.explain && (operation === '$queryRaw' || operation === '$executeRaw')) {
-          const sql = sqlOf(args);
-          if (sql !== undefined) {
-            const plan = await explained(prisma, sql);
-            if (plan.ms >= thresholdMs) plans.push({ sql: sql.text.replace(/\s+/g, ' ').slice(0, 300), plan: plan.text });
-          }
-        }
-        return query(args);
-      },
-    },
-  }) as unknown as PrismaClient;
-  return { client, on, plans };
-}
-
-function sqlOf(args: unknown): Prisma.Sql | undefined {
-  if (args instanceof Prisma.Sql) return args;
-  if (Array.isArray(args) && args[0] instanceof Prisma.Sql) return args[0];
-  if (Array.isArray(args) && Array.isArray(args[0]) && 'raw' in args[0]) return Prisma.sql(args[0] as unknown as TemplateStringsArray, ...args.slice(1));
-  return undefined;
-}
-
-class RolledBack extends Error {}
-
-async function explained(prisma: PrismaClient, sql: Prisma.Sql): Promise<{ ms: number; text: string }> {
-  let result = { ms: 0, text: '' };
-  try {
-    await prisma.$transaction(
-      async (tx) => {
-        const rows = await tx.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(`EXPLAIN (ANALYZE, BUFFERS) ${sql.text}`, ...sql.values);
-        const text = rows.map((row) => row['QUERY PLAN']).join('\n');
-        const total = /Execution Time: ([\d.]+) ms/.exec(text);
-        result = { ms: total === null ? 0 : Number(total[1]), text };
-        throw new RolledBack();
-      },
-      { timeout: 600_000 },
-    );
-  } catch (error) {
-    if (!(error instanceof RolledBack)) throw error;
-  }
-  return result;
-}

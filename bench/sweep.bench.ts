@@ -18,7 +18,8 @@ import type { PrismaClient } from '../src/storage/db/create-prisma-client.ts';
 import { PrismaReminderStore } from '../src/storage/prisma/prisma-reminder-store.ts';
 import { FakeSlack } from '../test/channels/slack/support/fake-slack.ts';
 import { countingClient } from '../test/support/counting-client.ts';
-import { type BenchRow, benchScales, explainingClient, measured, ms, printRows, scaleName } from './bench-support.ts';
+import { explainingClient } from '../test/support/explaining-client.ts';
+import { type BenchRow, benchScales, measured, ms, printRows, scaleName } from './bench-support.ts';
 
 /**
  * Nudges issue figures: one reminder sweep over a school of each scale (`--scale`, default 1k and
