@@ -11,6 +11,7 @@ import type { PrismaClient } from '../src/storage/db/create-prisma-client.ts';
 import { prismaAccess } from '../src/storage/prisma/prisma-access-relationships.ts';
 import { PrismaReportReads } from '../src/storage/prisma/prisma-report-reads.ts';
 import { countingClient } from '../test/support/counting-client.ts';
+import { explainingClient } from '../test/support/explaining-client.ts';
 import { type BenchRow, benchScales, measured, printRows, scaleName, withBenchServices } from './bench-support.ts';
 
 /**
@@ -26,6 +27,8 @@ import { type BenchRow, benchScales, measured, printRows, scaleName, withBenchSe
  */
 const SIZES = benchScales([600, 10_000]);
 const RUNS = Number(process.env.BENCH_OVERDUE_RUNS ?? 7);
+/** BENCH_OVERDUE_EXPLAIN=1: after the timed runs, `overdue` and `summary` once more with EXPLAIN (ANALYZE, BUFFERS) of their statements over 50 ms. */
+const EXPLAIN = process.env.BENCH_OVERDUE_EXPLAIN === '1';
 const NOW = new Date('2026-11-23T10:00:00Z');
 const terms = parseTermDates(readFileSync(new URL('../config/terms/england-2026-28.yaml', import.meta.url), 'utf8'), 'england-2026-28.yaml');
 if (!terms.ok) throw new Error('bad bench terms');
@@ -33,7 +36,8 @@ if (!terms.ok) throw new Error('bad bench terms');
 const rows: BenchRow[] = [];
 await withBenchServices(fixedClock(NOW), async (services) => {
   const prisma = services.database.prisma;
-  const { client, counter } = countingClient(prisma);
+  const explaining = explainingClient(prisma, 50);
+  const { client, counter } = countingClient(explaining.client);
   const reads = new PrismaReportReads(client);
   const access = prismaAccess(client);
   const reports = new CycleReports(reads, access);
@@ -83,6 +87,13 @@ await withBenchServices(fixedClock(NOW), async (services) => {
       bare.push(performance.now() - started);
     }
     console.log(`${staff} staff: ${title}`);
+    if (EXPLAIN) {
+      explaining.on.explain = true;
+      await reports.overdue(head, undefined, NOW);
+      await reports.summary(head, undefined, NOW);
+      explaining.on.explain = false;
+      for (const { sql, plan } of explaining.plans.splice(0)) console.log(`--- ${staff} staff: ${sql}\n${plan}`);
+    }
     const scale = scaleName(staff);
     rows.push(
       { bench: '`overdue` page 1, the rule decided for the school at once', scale, samples: now.samples, peakRssMiB: now.peak, statements: now.statements, baselineName: 'the page query alone', baseline: bare },
