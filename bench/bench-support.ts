@@ -98,4 +98,3 @@ export function printRows(rows: readonly BenchRow[]): void {
     );
   }
 }
-
