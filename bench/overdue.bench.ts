@@ -11,6 +11,7 @@ import type { PrismaClient } from '../src/storage/db/create-prisma-client.ts';
 import { prismaAccess } from '../src/storage/prisma/prisma-access-relationships.ts';
 import { PrismaReportReads } from '../src/storage/prisma/prisma-report-reads.ts';
 import { countingClient } from '../test/support/counting-client.ts';
+import { explainingClient } from '../test/support/explaining-client.ts';
 import { type BenchRow, benchScales, measured, printRows, scaleName, withBenchServices } from './bench-support.ts';
 
 /**
@@ -22,9 +23,12 @@ import { type BenchRow, benchScales, measured, printRows, scaleName, withBenchSe
  * - the way it ran before: every overdue person found, their facts loaded and the rule asked
  *   about each of them (`AccessGuard.check`), then the same page for the allowed ids;
  * - the bare baseline: the page query alone, with no access decision.
+ * And the head's `summary` of the same school (its grouped counts), against the same baseline.
  */
 const SIZES = benchScales([600, 10_000]);
 const RUNS = Number(process.env.BENCH_OVERDUE_RUNS ?? 7);
+/** BENCH_OVERDUE_EXPLAIN=1: after the timed runs, `overdue` and `summary` once more with EXPLAIN (ANALYZE, BUFFERS) of their statements over 50 ms. */
+const EXPLAIN = process.env.BENCH_OVERDUE_EXPLAIN === '1';
 const NOW = new Date('2026-11-23T10:00:00Z');
 const terms = parseTermDates(readFileSync(new URL('../config/terms/england-2026-28.yaml', import.meta.url), 'utf8'), 'england-2026-28.yaml');
 if (!terms.ok) throw new Error('bad bench terms');
@@ -32,7 +36,8 @@ if (!terms.ok) throw new Error('bad bench terms');
 const rows: BenchRow[] = [];
 await withBenchServices(fixedClock(NOW), async (services) => {
   const prisma = services.database.prisma;
-  const { client, counter } = countingClient(prisma);
+  const explaining = explainingClient(prisma, 50);
+  const { client, counter } = countingClient(explaining.client);
   const reads = new PrismaReportReads(client);
   const access = prismaAccess(client);
   const reports = new CycleReports(reads, access);
@@ -43,6 +48,7 @@ await withBenchServices(fixedClock(NOW), async (services) => {
     const scope = { schoolId: school.id };
 
     const now = { samples: [] as number[], statements: 0, peak: 0 };
+    const summary = { samples: [] as number[], statements: 0, peak: 0 };
     const before = { samples: [] as number[], statements: 0, peak: 0 };
     const bare: number[] = [];
     let title = '';
@@ -70,17 +76,31 @@ await withBenchServices(fixedClock(NOW), async (services) => {
       before.statements = counter.statements - counted;
       before.peak = Math.max(before.peak, old.peakRssMiB);
 
+      counted = counter.statements;
+      const summed = await measured(() => reports.summary(head, undefined, NOW));
+      summary.samples.push(summed.ms);
+      summary.statements = counter.statements - counted;
+      summary.peak = Math.max(summary.peak, summed.peakRssMiB);
+
       const started = performance.now();
       await reads.overduePage(scope, 2026, '2026-11-23', { allowed: [], decided: [], everyoneElse: true }, { offset: 0, limit: OVERDUE_PAGE });
       bare.push(performance.now() - started);
     }
     console.log(`${staff} staff: ${title}`);
+    if (EXPLAIN) {
+      explaining.on.explain = true;
+      await reports.overdue(head, undefined, NOW);
+      await reports.summary(head, undefined, NOW);
+      explaining.on.explain = false;
+      for (const { sql, plan } of explaining.plans.splice(0)) console.log(`--- ${staff} staff: ${sql}\n${plan}`);
+    }
     const scale = scaleName(staff);
     rows.push(
       { bench: '`overdue` page 1, the rule decided for the school at once', scale, samples: now.samples, peakRssMiB: now.peak, statements: now.statements, baselineName: 'the page query alone', baseline: bare },
       { bench: '`overdue` page 1, the rule asked person by person (before)', scale, samples: before.samples, peakRssMiB: before.peak, statements: before.statements, baselineName: 'the page query alone', baseline: bare },
     );
-    printRows(rows.slice(-2));
+    rows.push({ bench: '`summary` for the school (the head)', scale, samples: summary.samples, peakRssMiB: summary.peak, statements: summary.statements, baselineName: 'the overdue page query alone', baseline: bare });
+    printRows(rows.slice(-3));
   }
 });
 printRows(rows);

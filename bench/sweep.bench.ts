@@ -18,6 +18,7 @@ import type { PrismaClient } from '../src/storage/db/create-prisma-client.ts';
 import { PrismaReminderStore } from '../src/storage/prisma/prisma-reminder-store.ts';
 import { FakeSlack } from '../test/channels/slack/support/fake-slack.ts';
 import { countingClient } from '../test/support/counting-client.ts';
+import { explainingClient } from '../test/support/explaining-client.ts';
 import { type BenchRow, benchScales, measured, ms, printRows, scaleName } from './bench-support.ts';
 
 /**
@@ -43,6 +44,12 @@ const RUNS = Number(process.env.BENCH_SWEEP_RUNS ?? 3);
 const WORKERS = Number(process.env.BENCH_SWEEP_WORKERS ?? 4);
 /** BENCH_SWEEP_DELIVER=0 leaves delivery out (minutes at 10k), to measure the sweep alone. */
 const DELIVER = process.env.BENCH_SWEEP_DELIVER !== '0';
+/**
+ * BENCH_SWEEP_EXPLAIN=1 adds one more busy sweep per scale, after the timed runs, whose raw
+ * statements are each run first under EXPLAIN (ANALYZE, BUFFERS) and rolled back; the plans of
+ * those taking 50 ms or more are printed. Its time is not in the figures.
+ */
+const EXPLAIN = process.env.BENCH_SWEEP_EXPLAIN === '1';
 const at = londonInstant('2026-10-15', '16:00');
 const terms = parseTermDates(readFileSync(new URL('../config/terms/england-2026-28.yaml', import.meta.url), 'utf8'), 'england-2026-28.yaml');
 if (!terms.ok) throw new Error('bad bench terms');
@@ -57,7 +64,8 @@ const rows: BenchRow[] = [];
 try {
   const services = app.services;
   const prisma = services.database.prisma;
-  const { client, counter } = countingClient(prisma);
+  const explaining = explainingClient(prisma, 50);
+  const { client, counter } = countingClient(explaining.client);
   const reminders = new PrismaReminderStore(client);
   await prisma.$executeRaw`CREATE TABLE bench_bare_outbox (LIKE nudge_outbox INCLUDING ALL)`;
   for (const staff of SIZES) {
@@ -131,6 +139,15 @@ try {
       started = performance.now();
       await prisma.$queryRaw`SELECT 1`;
       bareIdle.push(performance.now() - started);
+    }
+    if (EXPLAIN) {
+      await prisma.$executeRaw`DELETE FROM nudge_outbox o USING people p WHERE p.id = o.recipient_id AND p.school_id = ${school.id}::uuid`;
+      await prisma.$executeRaw`DELETE FROM graphile_worker._private_jobs`;
+      await prisma.$executeRaw`DELETE FROM sweep_marks WHERE school_id = ${school.id}::uuid`;
+      explaining.on.explain = true;
+      await sweepSchool({ reminders, clock: fixedClock(at) }, school);
+      explaining.on.explain = false;
+      for (const { sql, plan } of explaining.plans.splice(0)) console.log(`--- ${staff} staff, busy sweep: ${sql}\n${plan}`);
     }
     const scale = scaleName(staff);
     console.log(`${staff} staff, ${RUNS} runs: ${outboxRows} outbox rows; ${delivered} digests posted to the fake Slack in the last run`);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { getLogs } from '@prisma/debug';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { londonInstant } from '../../src/core/calendar/london-time.ts';
 import { parseTermDates } from '../../src/core/calendar/term-dates.ts';
@@ -10,6 +11,7 @@ import { PrismaReminderStore } from '../../src/storage/prisma/prisma-reminder-st
 import { PrismaSchoolRepository } from '../../src/storage/prisma/prisma-school-repository.ts';
 import { TERMS } from '../core/reminders/support/school-year.ts';
 import { countingClient } from '../support/counting-client.ts';
+import { explainingClient, rowsScanned } from '../support/explaining-client.ts';
 import { seedSchool } from '../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
@@ -75,6 +77,14 @@ async function seedStaff(size: number): Promise<{ school: School; managerId: str
   return { school, managerId: s.ids.mo!, teacherIds: people.map((p) => p.id) };
 }
 
+/** Reminder rows of the school written again after they were queued (renamed to another digest). */
+async function rewrittenReminders(schoolId: string): Promise<number> {
+  const [row] = await db.prisma.$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM nudge_outbox r JOIN people p ON p.id = r.recipient_id
+    WHERE p.school_id = ${schoolId}::uuid AND r.payload->>'type' = 'reminder' AND r.updated_at > r.created_at`;
+  return row!.n;
+}
+
 async function tick(school: School, at: Date): Promise<{ result: SweepResult; statements: number; obligationsRead: number }> {
   const before = { statements: counted.statements, obligations: read.obligations };
   const result = await sweepSchool({ reminders, clock: fixedClock(at) }, school);
@@ -94,9 +104,11 @@ describe('a sweep’s statements and rows read do not grow with the staff (set-b
     expect(busy.map((t) => t.obligationsRead)).toEqual([40, 400]);
     expect(busy[1]!.statements).toBe(busy[0]!.statements);
     // Held appeal meetings (002 §17), the mark, the head, one page (obligations, then the people’s facts),
-    // one insert of every reminder, then digest assembly: the digests, the reminders they carry
-    // marked by key, and every digest's delivery job in one batch; then the mark is written.
-    expect(busy.map((t) => t.statements)).toEqual([10, 10]);
+    // one insert of every reminder (each naming today's digest), then digest assembly: the digests,
+    // and every digest's delivery job in one batch; then the mark is written. No reminder is
+    // written a second time to say which digest carries it.
+    expect(busy.map((t) => t.statements)).toEqual([9, 9]);
+    expect(await rewrittenReminders(large.school.id)).toBe(0);
     // Five minutes later nothing has changed: held appeal meetings (002 §17), one statement to see
     // that nothing else changed, the head, one empty page, the mark.
     expect(idle.map((t) => t.obligationsRead)).toEqual([0, 0]);
@@ -148,5 +160,69 @@ describe('a sweep’s statements and rows read do not grow with the staff (set-b
     const personChanged = await tick(school, londonInstant(TODAY, '16:10'));
     expect(personChanged.obligationsRead).toBe(100);
     expect(managerId).not.toBe(teacherIds[1]);
+  });
+
+  it('a reminder queued after its recipient’s digest of the day exists waits for the next school day’s digest, which lists it and which it then names', async () => {
+    const { school, teacherIds } = await seedStaff(3);
+    await tick(school, BUSY);
+    // A second item of the teacher's own, due today, appears after their digest of the day was made.
+    const [reflection] = await db.prisma.obligation.findMany({ where: { personId: teacherIds[0]!, kind: 'self-reflection' } });
+    const extra = await db.prisma.obligation.create({
+      data: { key: `${teacherIds[0]}:2026:extra-reflection`, cycleId: reflection!.cycleId, personId: teacherIds[0]!, kind: 'self-reflection', label: 'Self-reflection, second part', opensOn: new Date('2026-09-01'), dueOn: new Date(TODAY), ownerRole: 'reviewee', ownerPersonId: teacherIds[0]!, rule: '002 §10' },
+    });
+    const later = await tick(school, IDLE);
+    expect(later.result.queuedReminders).toBe(1);
+    expect(later.result.queuedDigests).toBe(0);
+    const late = (await db.prisma.nudgeOutbox.findMany({ where: { obligationId: extra.id } }))[0]!;
+    expect(late.recipientId).toBe(teacherIds[0]);
+    const todays = await db.prisma.nudgeOutbox.findMany({ where: { key: { startsWith: 'digest:' }, payload: { path: ['date'], equals: TODAY } } });
+    expect(todays.some((d) => (d.payload as { reminderKeys: string[] }).reminderKeys.includes(late.key))).toBe(false);
+    // Mon 19 Oct, the next school day: its digest carries the one that waited.
+    const next = await tick(school, londonInstant('2026-10-19', '16:00'));
+    expect(next.result.queuedDigests).toBeGreaterThan(0);
+    const carried = (await db.prisma.nudgeOutbox.findUnique({ where: { key: late.key } }))!;
+    const digestKey = (carried.payload as { digestKey: string }).digestKey;
+    expect(digestKey).toBe(`digest:${late.recipientId}:2026-10-19`);
+    const digest = (await db.prisma.nudgeOutbox.findUnique({ where: { key: digestKey } }))!;
+    expect((digest.payload as { reminderKeys: string[] }).reminderKeys).toContain(late.key);
+    // And it is carried once: a later tick that day makes no digest for it again.
+    const again = await tick(school, londonInstant('2026-10-19', '16:05'));
+    expect(again.result.queuedDigests).toBe(0);
+  });
+
+  it('a busy sweep leaves none of its arrays in @prisma/debug’s history of query arguments, which the pg adapter fills whether or not DEBUG is set', async () => {
+    // The history does keep what a query was sent: a distinctive argument shows in it.
+    const marker = `marker-${crypto.randomUUID()}`;
+    await db.prisma.$queryRaw`SELECT ${marker}::text AS m`;
+    expect(getLogs(Number.MAX_SAFE_INTEGER)).toContain(marker);
+    const { school, teacherIds } = await seedStaff(30);
+    await tick(school, BUSY);
+    const history = getLogs(Number.MAX_SAFE_INTEGER);
+    // Neither the page's people, nor the reminders' keys and payloads, nor the digests' keys.
+    expect(teacherIds.filter((id) => history.includes(id))).toEqual([]);
+    expect(history).not.toContain('self-reflection');
+  });
+
+  it('the idle tick’s statements read the same handful of rows in the database for 20 staff as for 200: nothing per staff member', async () => {
+    const small = await seedStaff(20);
+    const large = await seedStaff(200);
+    await tick(small.school, BUSY);
+    await tick(large.school, BUSY);
+    // With the statistics a running database keeps (autovacuum's ANALYZE), and planned with indexes
+    // preferred, as a large school's tables would be. Every statement of the tick is run under
+    // EXPLAIN ANALYZE first (rolled back), and its scans' rows counted.
+    await db.prisma.$executeRaw`ANALYZE`;
+    const explaining = explainingClient(db.prisma, 0, { preferIndexes: true });
+    const store = new PrismaReminderStore(explaining.client);
+    const scanned: number[] = [];
+    for (const { school } of [small, large]) {
+      explaining.on.explain = true;
+      await sweepSchool({ reminders: store, clock: fixedClock(IDLE) }, school);
+      explaining.on.explain = false;
+      scanned.push(explaining.plans.splice(0).reduce((sum, explained) => sum + rowsScanned(explained.plan), 0));
+    }
+    // The mark, the school, and the head (found by role, not among the staff); no obligation at all.
+    expect(scanned[1]).toBe(scanned[0]);
+    expect(scanned[0]).toBeLessThan(10);
   });
 });

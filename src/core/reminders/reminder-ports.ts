@@ -162,12 +162,17 @@ export interface ReminderStore {
   finishSweep(schoolId: string, today: IsoDate, mark: SweepMark): Promise<void>;
   /** Which of these reminder keys are in the outbox already (for a dry run). */
   queuedKeys(keys: readonly string[]): Promise<Set<string>>;
-  /** Queues each reminder once: a key seen before is left alone. Returns how many were new. */
-  queueReminders(now: Date, reminders: readonly Reminder[]): Promise<number>;
+  /**
+   * Queues each reminder once: a key seen before is left alone. Returns how many were new. Each
+   * new row names the digest it is meant for (its recipient's on `today`), so assembling that
+   * digest writes the digest alone, not every reminder a second time.
+   */
+  queueReminders(today: IsoDate, now: Date, reminders: readonly Reminder[]): Promise<number>;
   /**
    * One digest per recipient for `today` carrying every queued reminder of theirs not yet carried
-   * by a digest, each with its delivery job queued in the same transaction; a recipient whose
-   * digest for today exists already waits for the next school day.
+   * by a digest (a reminder is carried when the digest it names lists it), each with its delivery
+   * job queued in the same transaction; a recipient whose digest for today exists already waits
+   * for the next school day.
    */
   assembleDigests(schoolId: string, today: IsoDate, now: Date): Promise<number>;
   /** `queueReminders` then `assembleDigests`. */

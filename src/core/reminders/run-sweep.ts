@@ -98,7 +98,7 @@ async function sweepOnce(deps: SweepDeps, school: School, options: SweepOptions)
       if (reach.email.length > 0) result.queuedEmails = (result.queuedEmails ?? 0) + (await queue.queue(reach.email, now));
     }
     result.planned += reminders.length;
-    result.queuedReminders += await deps.reminders.queueReminders(now, reminders);
+    result.queuedReminders += await deps.reminders.queueReminders(today, now, reminders);
     after = page.next;
   } while (after !== undefined);
   // Once, after every page is queued: a recipient's reminders from several pages make one digest.

@@ -25,6 +25,7 @@ import { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { isDeliveredRow, NOTICE_GATHER_SECONDS, queueDeliveryJobs } from '../jobs/delivery-jobs.ts';
 import { LONGEST_TRANSACTION_MS } from '../db/transaction-limits.ts';
+import { forgetQueryArguments } from '../db/forget-query-arguments.ts';
 import { PrismaPeopleFacts } from './prisma-access-relationships.ts';
 import { toDbDate } from './db-date.ts';
 
@@ -110,6 +111,7 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
       ORDER BY o.id LIMIT ${page.limit}`;
     const ids = [...new Set(rows.flatMap((row) => (row.owner_person_id === null ? [row.person_id] : [row.person_id, row.owner_person_id])))];
     const people = await this.#peopleOn(ids, today);
+    forgetQueryArguments();
     return { obligations: rows.map(toObligation), people, next: rows.length === page.limit ? rows[rows.length - 1]!.id : undefined };
   }
 
@@ -144,28 +146,33 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
   }
 
   /**
-   * Two statements, deliberately not one transaction: the second carries *every* uncarried
-   * reminder of the school, so a crash between them is healed by the next sweep, and each is
-   * atomic on its own.
+   * Two steps, deliberately not one transaction: the second carries *every* uncarried reminder
+   * of the school, so a crash between them is healed by the next sweep, and each is atomic on its own.
    */
   async record(schoolId: string, today: IsoDate, now: Date, reminders: readonly Reminder[]): Promise<{ reminders: number; digests: number }> {
-    const queued = await this.queueReminders(now, reminders);
+    const queued = await this.queueReminders(today, now, reminders);
     return { reminders: queued, digests: await this.assembleDigests(schoolId, today, now) };
   }
 
-  async queueReminders(now: Date, reminders: readonly Reminder[]): Promise<number> {
+  async queueReminders(today: IsoDate, now: Date, reminders: readonly Reminder[]): Promise<number> {
     if (reminders.length === 0) return 0;
     // Keys go in sorted so two sweeps inserting the same rows lock them in the same order and
-    // one simply waits for the other instead of deadlocking. A row refers to its obligation and
-    // keeps only what the plan decided (see reminderPayload), not a copy of the obligation.
-    const rows = [...reminders].sort((a, b) => a.key.localeCompare(b.key));
-    return this.#prisma.$executeRaw`
+    // one simply waits for the other instead of deadlocking; any fixed order does, so it is the
+    // keys' code units, not a locale's collation (several times slower for 10,000s of keys). A row
+    // refers to its obligation and keeps only what the plan decided (see reminderPayload), not a
+    // copy of the obligation, and names the digest it is meant for: today's for its recipient. It is carried only once that
+    // digest lists it (see assembleDigests), so naming it here costs nothing if it must wait.
+    const rows = [...reminders].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const queued = await this.#prisma.$executeRaw`
       INSERT INTO nudge_outbox (id, key, recipient_id, obligation_id, payload, status, attempts, not_before, created_at, updated_at)
-      SELECT gen_random_uuid(), v.key, v.recipient_id, v.obligation_id, v.payload::jsonb, 'pending', 0, ${now}, now(), now()
+      SELECT gen_random_uuid(), v.key, v.recipient_id, v.obligation_id,
+        v.payload::jsonb || jsonb_build_object('digestKey', ${digestKeyOf(Prisma.sql`v.recipient_id`, today)}), 'pending', 0, ${now}, now(), now()
       FROM unnest(${rows.map((r) => r.key)}::text[], ${rows.map((r) => r.recipientId)}::uuid[], ${rows.map((r) => r.obligationId)}::uuid[],
         ${rows.map(reminderPayload)}::text[]) WITH ORDINALITY AS v(key, recipient_id, obligation_id, payload, n)
       ORDER BY v.n
       ON CONFLICT (key) DO NOTHING`;
+    forgetQueryArguments();
+    return queued;
   }
 
   async queuedKeys(keys: readonly string[]): Promise<Set<string>> {
@@ -179,36 +186,51 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
     // if today's digest already exists (sent at an earlier tick), the newcomers wait for the
     // next school day's, so nobody gets two messages in a day. The digests' delivery jobs are
     // queued in the same transaction: a digest exists exactly when its job does.
+    //
+    // A reminder is carried when the digest it names lists it. Queued reminders already name
+    // today's digest, so the usual busy sweep writes the digests and nothing else: only the
+    // reminders that named another digest (one that existed already, or an older row that names
+    // none) are renamed, by key, in a second statement. A reminder whose digest was written by
+    // another sweep that did not see it is not listed there, so it stays uncarried and the next
+    // day's digest takes it: never lost, never carried twice.
     return this.#prisma.$transaction(
       async (tx) => {
-        const digests = await tx.$queryRaw<{ id: string; key: string; reminder_keys: string[] }[]>`
+        // The digests come back from the insert alone, and the reminders to rename beside them:
+        // joining the two in SQL let the planner, guessing a handful of rows, loop over one for
+        // each row of the other (tens of seconds at 10,000 staff).
+        const rows = await tx.$queryRaw<{ kind: 'digest' | 'rename'; key: string; id: string | null; digest_key: string | null }[]>`
           WITH uncarried AS (
-            SELECT r.recipient_id, r.key FROM nudge_outbox r JOIN people p ON p.id = r.recipient_id
-            WHERE p.school_id = ${schoolId}::uuid AND r.status = 'pending' AND r.payload->>'type' = 'reminder' AND r.payload->'digestKey' IS NULL
+            SELECT r.recipient_id, r.key, r.payload->>'digestKey' AS named FROM nudge_outbox r JOIN people p ON p.id = r.recipient_id
+            WHERE p.school_id = ${schoolId}::uuid AND r.status = 'pending' AND r.payload->>'type' = 'reminder'
+              AND NOT EXISTS (SELECT 1 FROM nudge_outbox d WHERE d.key = r.payload->>'digestKey' AND jsonb_exists(d.payload->'reminderKeys', r.key))
           ), digests AS (
             INSERT INTO nudge_outbox (id, key, recipient_id, payload, status, attempts, not_before, created_at, updated_at)
-            SELECT gen_random_uuid(), 'digest:' || u.recipient_id::text || ':' || ${today}::text, u.recipient_id,
+            SELECT gen_random_uuid(), ${digestKeyOf(Prisma.sql`u.recipient_id`, today)}, u.recipient_id,
               jsonb_build_object('type', 'digest', 'date', ${today}::text, 'reminderKeys', jsonb_agg(u.key ORDER BY u.key)), 'pending', 0, ${now}, now(), now()
             FROM uncarried u GROUP BY u.recipient_id ORDER BY u.recipient_id
             ON CONFLICT (key) DO NOTHING
-            RETURNING id, key, payload
+            RETURNING id, key
           )
-          SELECT id::text AS id, key, ARRAY(SELECT jsonb_array_elements_text(payload->'reminderKeys')) AS reminder_keys FROM digests ORDER BY key`;
+          SELECT 'digest' AS kind, d.key, d.id::text AS id, NULL AS digest_key FROM digests d
+          UNION ALL
+          SELECT 'rename', u.key, NULL, ${digestKeyOf(Prisma.sql`u.recipient_id`, today)} FROM uncarried u
+          WHERE u.named IS DISTINCT FROM ${digestKeyOf(Prisma.sql`u.recipient_id`, today)}`;
+        const digests = rows.flatMap((row) => (row.kind === 'digest' && row.id !== null ? [{ id: row.id, key: row.key }] : []));
         if (digests.length === 0) return 0;
-        // The reminders each new digest lists are marked as carried by it, by key, in a second
-        // statement given the keys as arrays: the planner then knows how many there are. Joined to
-        // the digests inside the first statement, it had to guess (one), and could scan the
-        // outbox once per digest — minutes at 10,000 staff.
-        const carried = digests.flatMap((d) => d.reminder_keys.map((key) => ({ key, digestKey: d.key })));
-        await tx.$executeRaw`
-          UPDATE nudge_outbox r SET payload = r.payload || jsonb_build_object('digestKey', c.digest_key), updated_at = now()
-          FROM unnest(${carried.map((c) => c.key)}::text[], ${carried.map((c) => c.digestKey)}::text[]) AS c(key, digest_key)
-          WHERE r.key = c.key`;
+        // Only reminders a new digest lists are renamed to it; the rest keep waiting.
+        const made = new Set(digests.map((d) => d.key));
+        const renamed = rows.flatMap((row) => (row.kind === 'rename' && row.digest_key !== null && made.has(row.digest_key) ? [{ key: row.key, digestKey: row.digest_key }] : []));
+        if (renamed.length > 0) {
+          await tx.$executeRaw`
+            UPDATE nudge_outbox r SET payload = r.payload || jsonb_build_object('digestKey', c.digest_key), updated_at = now()
+            FROM unnest(${renamed.map((c) => c.key)}::text[], ${renamed.map((c) => c.digestKey)}::text[]) AS c(key, digest_key)
+            WHERE r.key = c.key`;
+        }
         await tx.$queryRaw(queueDeliveryJobs(digests.map((d) => ({ id: d.id, key: d.key, kind: 'digest' as const })), 'new'));
         return digests.length;
       },
       { timeout: 120_000, maxWait: 30_000 },
-    );
+    ).finally(forgetQueryArguments);
   }
 
   async claimDigest(id: string, now: Date): Promise<QueuedDigest | undefined> {
@@ -369,6 +391,11 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
       return entries.map(toEntry);
     });
   }
+}
+
+/** A recipient's digest key for a day, `digest:<recipient>:<date>`, from a uuid column or expression. */
+function digestKeyOf(recipient: Prisma.Sql, day: IsoDate): Prisma.Sql {
+  return Prisma.sql`'digest:' || ${recipient}::text || ':' || ${day}::text`;
 }
 
 /** Outbox rows with their recipient and school, as QueuedRow; `extra` adds columns and joins (aliases d, p, s). */

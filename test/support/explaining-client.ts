@@ -1,0 +1,95 @@
+import { Prisma } from '../../src/generated/prisma/client.ts';
+import type { PrismaClient } from '../../src/storage/db/create-prisma-client.ts';
+
+/** A statement's plan as PostgreSQL ran it (EXPLAIN ANALYZE, BUFFERS), with its SQL. */
+export interface ExplainedStatement {
+  sql: string;
+  plan: string;
+}
+
+/**
+ * A Prisma client that, while `on.explain` is set, runs each raw statement first under
+ * `EXPLAIN (ANALYZE, BUFFERS)` in a transaction it rolls back (so the real statement then finds
+ * the database as it was), and keeps the plans of those whose run took `thresholdMs` or more.
+ * For benches and for tests that count what the database read: every statement runs twice. A statement inside an interactive transaction is
+ * explained outside it, so it does not see that transaction's earlier writes.
+ */
+export function explainingClient(
+  prisma: PrismaClient,
+  thresholdMs: number,
+  options: { preferIndexes?: boolean } = {},
+): { client: PrismaClient; on: { explain: boolean }; plans: ExplainedStatement[] } {
+  const on = { explain: false };
+  const plans: ExplainedStatement[] = [];
+  const client = prisma.$extends({
+    query: {
+      async $allOperations({ operation, args, query }) {
+        if (on.explain && (operation === '$queryRaw' || operation === '$executeRaw')) {
+          const sql = sqlOf(args);
+          if (sql !== undefined) {
+            const plan = await explained(prisma, sql, options.preferIndexes ?? false);
+            if (plan.ms >= thresholdMs) plans.push({ sql: sql.text.replace(/\s+/g, ' ').slice(0, 300), plan: plan.text });
+          }
+        }
+        return query(args);
+      },
+    },
+  }) as unknown as PrismaClient;
+  return { client, on, plans };
+}
+
+function sqlOf(args: unknown): Prisma.Sql | undefined {
+  if (args instanceof Prisma.Sql) return args;
+  if (Array.isArray(args) && args[0] instanceof Prisma.Sql) return args[0];
+  if (Array.isArray(args) && Array.isArray(args[0]) && 'raw' in args[0]) return Prisma.sql(args[0] as unknown as TemplateStringsArray, ...args.slice(1));
+  return undefined;
+}
+
+class RolledBack extends Error {}
+
+/**
+ * `preferIndexes` turns sequential scans off for the statement (where an index can serve), so a
+ * test's small tables are planned as a large school's would be: a scan of every row is then one
+ * that no index can avoid.
+ */
+async function explained(prisma: PrismaClient, sql: Prisma.Sql, preferIndexes: boolean): Promise<{ ms: number; text: string }> {
+  let result = { ms: 0, text: '' };
+  try {
+    await prisma.$transaction(
+      async (tx) => {
+        if (preferIndexes) await tx.$executeRawUnsafe('SET LOCAL enable_seqscan = off');
+        const rows = await tx.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(`EXPLAIN (ANALYZE, BUFFERS) ${sql.text}`, ...sql.values);
+        const text = rows.map((row) => row['QUERY PLAN']).join('\n');
+        const total = /Execution Time: ([\d.]+) ms/.exec(text);
+        result = { ms: total === null ? 0 : Number(total[1]), text };
+        throw new RolledBack();
+      },
+      { timeout: 600_000 },
+    );
+  } catch (error) {
+    if (!(error instanceof RolledBack)) throw error;
+  }
+  return result;
+}
+
+/**
+ * Rows the scans of a plan (as `explainingClient` keeps it) read: what each scan node returned
+ * and what its filter removed, times its loops. Joins and aggregates read no table themselves, and
+ * a bitmap index scan's rows are read by the heap scan above it, so they are counted there.
+ */
+export function rowsScanned(plan: string): number {
+  let total = 0;
+  let loops = 0;
+  for (const line of plan.split('\n')) {
+    const scan = /(?:^|->)\s*(Seq Scan|Index Scan|Index Only Scan|Bitmap Heap Scan)\b.*\(actual time=[\d.]+\.\.[\d.]+ rows=([\d.]+) loops=(\d+)\)/.exec(line);
+    if (scan !== null) {
+      loops = Number(scan[3]);
+      total += Number(scan[2]) * loops;
+      continue;
+    }
+    if (/\(actual /.test(line)) loops = 0;
+    const removed = /Rows Removed by (?:Filter|Index Recheck): ([\d.]+)/.exec(line);
+    if (removed !== null) total += Number(removed[1]) * loops;
+  }
+  return Math.round(total);
+}
