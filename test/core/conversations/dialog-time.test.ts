@@ -43,6 +43,11 @@ describe('time a teacher spends on the reflection and the plan, by form and by c
     // 003 §7.2.1: TPAT's reflection asks for the summary, so the notes per standard are the
     // teacher's choice and the reflection fits in 3 minutes when they leave them empty.
     expect(handsMinutes(minimal.get('tpat reflection')!)).toBeLessThanOrEqual(3);
+    // The targets where the seeds allow them: the reflection in 3 minutes under 001 and 002 (optional
+    // next steps left empty), the plan in 5 under 001, 003 and 004 by form. 002's plan (three SMART
+    // targets and six observation arrangements, all required, 002 §10–12, §50) is 5.7: not met.
+    for (const preset of ['kingsmead', 'thomas-alleyne']) expect(handsMinutes(minimal.get(`${preset} reflection`)!), preset).toBeLessThanOrEqual(3);
+    for (const preset of ['kingsmead', 'tpat', 'whmat']) expect(handsMinutes(minimal.get(`${preset} plan`)!), preset).toBeLessThanOrEqual(5);
     // 004 §4.2: WHMAT asks each colleague to reflect on how well they do against each of the 8
     // headings, so those 8 sentences and the 3 closing ones stay required (11 × 95 characters).
     expect(minimal.get('whmat reflection')!.typed).toBeGreaterThanOrEqual(11 * SENTENCE.length);
