@@ -114,6 +114,8 @@ it('a visitor reflects and plans as a teacher, agrees the plan as the line manag
       await idle(page);
     }
     await expect.poll(() => page.locator('#dm-messages .card.digest').last().textContent()).toMatch(/\d overdue\)Reflection on the Teachers’ Standards.*overdue since (Mon|Tue|Wed|Thu|Fri) 1\d Oct/);
+    // Each message's time is written as the bot writes dates: "Wed 2 Sep, 15:30".
+    expect(await page.locator('#dm-messages time').first().textContent()).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) [1-9]\d? (Sep|Oct), \d{2}:\d{2}$/);
     // The date box follows the simulated clock.
     const today = (await page.locator('#clock-date').inputValue()) as string;
     expect(today).toMatch(/^2026-10-\d\d$/);

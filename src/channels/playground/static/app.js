@@ -1,7 +1,7 @@
 // The playground page: plain DOM, no framework. It renders the same channel-neutral messages
 // Slack and Teams render (text, choices, forms, summaries, reminder digests) from the JSON API.
 const $ = (id) => document.getElementById(id);
-const view = { person: localStorage.getItem('trellis.person'), thread: null, version: -1, threads: [], people: new Map(), busy: false };
+const view = { person: localStorage.getItem('trellis.person'), thread: null, version: -1, threads: [], people: new Map(), busy: false, clockDate: undefined };
 
 async function api(path, body) {
   const response = await fetch(`/playground/api/${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -55,9 +55,19 @@ async function act(path, body) {
   }
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const LONDON = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short', day: 'numeric', month: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/** "Fri 23 Oct, 15:30" in London, with the year when it is not the simulated clock's: dates as the bot's messages write them. */
+function messageTime(at) {
+  const part = Object.fromEntries(LONDON.formatToParts(new Date(at)).map((p) => [p.type, p.value]));
+  const thisYear = view.clockDate?.slice(0, 4) ?? String(new Date().getFullYear());
+  return `${part.weekday} ${Number(part.day)} ${MONTHS[Number(part.month) - 1]}${part.year === thisYear ? '' : ` ${part.year}`}, ${part.hour}:${part.minute}`;
+}
+
 function renderMessage(entry, threadId) {
   const who = entry.kind === 'typed' ? view.people.get(view.person)?.fullName ?? 'You' : 'Trellis';
-  const time = new Date(entry.at).toLocaleString('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
+  const time = messageTime(entry.at);
   const li = el('li', { class: entry.kind === 'typed' ? 'from-person' : 'from-bot' }, el('div', { class: 'who' }, who, el('time', { datetime: entry.at }, time)));
   if (entry.kind === 'typed') li.append(rich(entry.text));
   else if (entry.kind === 'thread') li.append(threadLink(entry));
@@ -198,6 +208,7 @@ function showClock(clock) {
   // Not while someone is choosing a date in it.
   if (document.activeElement !== box && box.value !== clock.date) box.value = clock.date;
   $('clock-weekday').textContent = clock.weekday;
+  view.clockDate = clock.date;
 }
 
 async function renderHome() {
