@@ -58,7 +58,10 @@ it('a visitor reflects and plans as a teacher, agrees the plan as the line manag
     await page.locator('#thread-messages').getByRole('button', { name: 'Answer in a form' }).last().click();
     await idle(page);
     const standards = page.locator('#thread-messages form').last();
-    for (const select of await standards.locator('select').all()) await select.selectOption('mostly');
+    // Each standard's three levels are radio buttons, read in full, chosen by their words.
+    const levels = await standards.locator('fieldset').all();
+    expect(levels).toHaveLength(9);
+    for (const level of levels) await level.getByRole('radio', { name: 'I am meeting this expectation most of the time' }).check();
     await standards.getByLabel('Standard 1: next step').fill('Cold calling in every lesson');
     await shoot(page, standards, FORM_SHOTS.standards);
     await standards.getByRole('button', { name: 'Send' }).click();

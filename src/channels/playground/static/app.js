@@ -105,6 +105,9 @@ function botMessage(entry, threadId) {
   return [formCard(entry, threadId)];
 }
 
+/** Up to this many choices are radio buttons in a form; more are a drop-down. */
+const RADIO_CHOICES = 5;
+
 function formCard(entry, threadId) {
   const m = entry.message;
   const done = entry.answered !== undefined;
@@ -118,6 +121,21 @@ function formCard(entry, threadId) {
     if (f.kind === 'long-text') {
       input = el('textarea', { ...attrs, rows: 3 });
       input.value = f.value ?? '';
+    } else if (f.kind === 'choice' && (f.choices ?? []).length <= RADIO_CHOICES) {
+      // A few choices as radio buttons, every label read in full (a select cuts long ones off in the side panel).
+      const options = (f.choices ?? []).map((c, i) =>
+        el('label', { class: 'choice' }, el('input', { type: 'radio', name: f.id, value: c.value, checked: c.value === f.value, required: f.required && i === 0, disabled: done }), ` ${c.label}`),
+      );
+      return [
+        el(
+          'fieldset',
+          { id, 'aria-describedby': described, 'aria-invalid': f.error ? 'true' : undefined },
+          el('legend', {}, f.required ? f.label : `${f.label} (optional)`),
+          hintId ? el('p', { id: hintId, class: 'muted hint' }, f.hint) : null,
+          options,
+          errorId ? el('p', { id: errorId, class: 'field-error', role: 'alert' }, f.error) : null,
+        ),
+      ];
     } else if (f.kind === 'choice') {
       input = el('select', attrs, el('option', { value: '' }, '—'), (f.choices ?? []).map((c) => el('option', { value: c.value, selected: c.value === f.value }, c.label)));
     } else input = el('input', { ...attrs, type: f.kind === 'date' ? 'date' : 'text', value: f.value });
