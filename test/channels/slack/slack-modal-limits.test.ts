@@ -19,7 +19,6 @@ type Json = Record<string, unknown>;
 /** Slack's documented limits for a modal view and its input blocks (Block Kit reference: views, input block, plain_text_input, static_select, option). */
 function blockKitProblems(view: Json): string[] {
   const problems: string[] = [];
-  const text = (value: unknown): string => String((value as Json | undefined)?.text ?? '');
   const over = (what: string, value: string, max: number) => {
     if (value.length > max) problems.push(`${what} is ${value.length} characters, over ${max}`);
   };
@@ -36,6 +35,11 @@ function blockKitProblems(view: Json): string[] {
     if (ids.has(id)) problems.push(`block_id ${id} twice`);
     ids.add(id);
     over(`block_id ${id}`, id, 255);
+    if (block.type === 'section') {
+      over(`${id} section text`, text(block.text), 3000);
+      continue;
+    }
+    if (block.type !== 'input') problems.push(`${id} is a ${String(block.type)} block`);
     over(`${id} label`, text(block.label), 2000);
     if (text(block.label) === '') problems.push(`${id} has no label`);
     if (block.hint !== undefined) over(`${id} hint`, text(block.hint), 2000);
@@ -77,9 +81,9 @@ describe('section forms as Slack modals keep within Block Kit limits', () => {
           const form = chat.lastMessages().find((m): m is Extract<OutgoingMessage, { type: 'form' }> => m.type === 'form');
           if (form === undefined) throw new Error(`${preset} ${trigger}: no form at ${chat.step()}`);
           const values = Object.fromEntries(form.fields.map((f) => [f.id, f.value ?? answerFor(f, ++n)]));
-          // Empty, and with every text box holding the longest answer a dialog takes (4,000 characters).
-          const full = form.fields.map((f) => ({ ...f, value: f.kind === 'long-text' || f.kind === 'text' ? 'x'.repeat(4000) : values[f.id] }));
-          for (const fields of [form.fields, full]) {
+          // Empty, full (3,000 characters, the most a Slack input holds) and longer (4,000, the most a dialog takes: shown as notes).
+          const filled = (length: number) => form.fields.map((f) => ({ ...f, value: f.kind === 'long-text' || f.kind === 'text' ? 'x'.repeat(length) : values[f.id] }));
+          for (const fields of [form.fields, filled(3000), filled(4000)]) {
             for (const problem of blockKitProblems(renderModal(form.title, fields, 'section_form', JSON.stringify({ channel: 'D0123456789', threadTs: '1700000000.000100' })))) problems.push(`${preset} ${trigger} “${form.title}”: ${problem}`);
             checked++;
           }
@@ -88,7 +92,30 @@ describe('section forms as Slack modals keep within Block Kit limits', () => {
         }
       }
     }
-    expect(checked).toBeGreaterThanOrEqual(PRESETS.length * 2 * 2);
+    expect(checked).toBeGreaterThanOrEqual(PRESETS.length * 2 * 3);
     expect(problems).toEqual([]);
   }, 120_000);
+
+  it('an earlier answer longer than a Slack input holds is shown as a note, not cut: only inputs are sent back, so saving leaves it as it is', () => {
+    const long = `${'Cold calling in every lesson. '.repeat(116)}The end.`;
+    expect(long.length).toBeGreaterThan(3000);
+    const view = renderModal(
+      'Reflection: the standards',
+      [
+        { id: 'ts1-next', label: 'Standard 1 — next step', kind: 'long-text', required: false, value: long },
+        { id: 'ts2-next', label: 'Standard 2 — next step', kind: 'long-text', required: false, value: 'Hinge questions' },
+      ],
+      'section_form',
+      '{}',
+    );
+    const [note, input] = view.blocks as Json[];
+    expect(note).toMatchObject({ type: 'section', block_id: 'ts1-next' });
+    expect(text(note!.text)).toBe(`*Standard 1 — next step*\nYour answer is ${long.length.toLocaleString('en-GB')} characters, more than a Slack form holds, so it stays as it is. To change it, say \`edit Standard 1 — next step\` in the thread.`);
+    expect(input).toMatchObject({ type: 'input', block_id: 'ts2-next', element: { initial_value: 'Hinge questions' } });
+    expect(blockKitProblems(view)).toEqual([]);
+  });
 });
+
+function text(value: unknown): string {
+  return String((value as Json | undefined)?.text ?? '');
+}
