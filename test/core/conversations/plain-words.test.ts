@@ -3,6 +3,7 @@ import { seedSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { Chat, newEngine } from './support/chat.ts';
 import { complete } from './support/complete-dialog.ts';
+import { SUMMARY_STEP } from '../../../src/core/conversations/engine/dialog-state.ts';
 
 let db: TestDatabase;
 
@@ -40,4 +41,38 @@ describe('dates and words people use in the reflection and the plan, message by 
     }
     expect(found).toEqual([]);
   }, 180_000);
+
+  it('no message of a check-in record under any preset shows a policy paragraph, an ISO date or a step name', async () => {
+    const found: string[] = [];
+    for (const preset of PRESETS) {
+      const s = await seedSchool(db.prisma, preset, [
+        { key: 'lm', fullName: 'Lena Manager', role: 'leader' },
+        { key: 't', fullName: 'Tess Teacher', role: 'teacher', lineManager: 'lm' },
+      ]);
+      const chat = new Chat(newEngine(db.prisma), s.ids.t!);
+      await chat.user('checkin');
+      let dates = 0;
+      for (let turn = 0; turn < 30 && chat.last?.conversation?.status === 'active'; turn++) {
+        const asked = chat.lastMessages().at(-1);
+        if (chat.step() === SUMMARY_STEP) await chat.press('submit');
+        else if (asked?.type === 'choices') await chat.press(asked.choices[0]!.value);
+        // The check-in's date, then the next one's (after it).
+        else if (/\bWhen\b|date/i.test(chat.lastBot())) await chat.user(dates++ === 0 ? '2 Oct' : '3/2/2027');
+        else {
+          // `skip` first, so a required question's refusal is read too; then an answer where it was refused.
+          const before = chat.step();
+          await chat.user('skip');
+          if (chat.step() === before) await chat.user(`Answer ${turn + 1} about the term so far`);
+        }
+      }
+      expect(chat.last?.conversation?.status, `${preset}: ${chat.lastBot()}`).toBe('completed');
+      for (const line of chat.transcript.filter((l) => !l.startsWith('> '))) {
+        for (const { what, pattern } of INTERNAL) {
+          const hit = pattern.exec(line);
+          if (hit !== null) found.push(`${preset} checkin: ${what} “${hit[0]}” in “${line.slice(Math.max(0, hit.index - 80), hit.index + 40)}”`);
+        }
+      }
+    }
+    expect(found).toEqual([]);
+  }, 120_000);
 });
