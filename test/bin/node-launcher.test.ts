@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cannotRelaunchMessage, isOlderThan, launchDecision } from '../../bin/node-launcher.js';
 
@@ -23,5 +26,35 @@ describe('the Node launcher behind npm start and npm test', () => {
     expect(message).toContain('this is Node 20.20.2');
     expect(message).toContain('install Node 24 LTS');
     expect(message.split('\n')).toHaveLength(1);
+  });
+
+  it('npm start, npm test and npm run trellis go through it before anything that needs a newer Node is loaded', () => {
+    const root = join(import.meta.dirname, '../..');
+    const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    for (const name of ['start', 'test', 'test:faults', 'trellis']) {
+      const script = /^node (bin\/[\w-]+\.js)\b/.exec(scripts[name] ?? '')?.[1];
+      expect(script, `npm ${name} runs a bin/ script`).toBeDefined();
+      const source = readFileSync(join(root, script!), 'utf8');
+      // Static imports are loaded before any code runs: only Node's own modules and the launcher.
+      const imports = [...source.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]);
+      expect(imports.every((from) => from!.startsWith('node:') || from === './node-launcher.js'), `${script} imports ${imports.join(', ')}`).toBe(true);
+      expect(source).toMatch(/^await ensureSupportedNode\(fileURLToPath\(import\.meta\.url\)\);$/m);
+    }
+  });
+
+  it('on Node 20 with no newer Node to be had, `trellis` stops with the one sentence and no stack trace', () => {
+    const oldNode = '/usr/bin/node';
+    const version = existsSync(oldNode) ? spawnSync(oldNode, ['--version'], { encoding: 'utf8' }).stdout.trim() : '';
+    if (!isOlderThan(version)) {
+      // Said plainly, not skipped: the sentence itself is checked above.
+      console.warn(`\n*** The Node 20 run did NOT happen: ${oldNode} is ${version || 'missing'}, not an old Node. ***\n`);
+      expect(cannotRelaunchMessage(version || '20.0.0')).toMatch(/^Trellis needs Node/);
+      return;
+    }
+    // As the relaunched process, it cannot fetch another Node and must give up.
+    const run = spawnSync(oldNode, [join(import.meta.dirname, '../../bin/trellis.js'), 'help'], { encoding: 'utf8', env: { ...process.env, TRELLIS_NODE_RELAUNCHED: '1' } });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toBe(cannotRelaunchMessage(version));
+    expect(run.stdout).toBe('');
   });
 });

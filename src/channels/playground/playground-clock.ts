@@ -1,5 +1,6 @@
-import { addCalendarDays, type IsoDate, isIsoDate } from '../../core/calendar/iso-date.ts';
+import { addCalendarDays, assertIsoDate, type IsoDate, isIsoDate } from '../../core/calendar/iso-date.ts';
 import { londonDateOf, londonInstant } from '../../core/calendar/london-time.ts';
+import { readableDate } from '../../core/reports/readable-date.ts';
 import { calendarOf, type School } from '../../core/schools/school.ts';
 import type { Clock } from '../../core/time/clock.ts';
 import { SimulatedClock } from '../../core/time/simulated-clock.ts';
@@ -46,7 +47,7 @@ export class PlaygroundClock {
   async setDate(date: string, schoolSlugs: readonly string[]): Promise<{ clock: ClockView; note: string }> {
     this.#movable();
     if (!isIsoDate(date)) throw new PlaygroundInputError(`"${date}" is not a date; pick one from the calendar (YYYY-MM-DD).`);
-    return this.#moveTo(date, await this.#schools(schoolSlugs), `Moved to ${date}.`);
+    return this.#moveTo(date, await this.#schools(schoolSlugs), `Moved to ${readableDate(date, this.view().date)}.`);
   }
 
   async nextSchoolDay(schoolSlugs: readonly string[]): Promise<{ clock: ClockView; note: string }> {
@@ -55,7 +56,7 @@ export class PlaygroundClock {
     const calendars = schools.map(calendarOf);
     let day = addCalendarDays(this.view().date, 1);
     for (let i = 0; i < 200 && !calendars.some((c) => c.isSchoolDay(day)); i++) day = addCalendarDays(day, 1);
-    return this.#moveTo(day, schools, `Next school day: ${day}.`);
+    return this.#moveTo(day, schools, `Next school day: ${readableDate(day, this.view().date)}.`);
   }
 
   /** To the day the next open obligation of these schools falls due, so its "due today" nudge arrives. */
@@ -68,8 +69,8 @@ export class PlaygroundClock {
       select: { dueOn: true, label: true },
     });
     if (next === null) return { clock: this.view(), note: 'Nothing else is due this year.' };
-    const date = next.dueOn.toISOString().slice(0, 10);
-    return this.#moveTo(date, await this.#schools(schoolSlugs), `Next deadline: ${next.label}, due ${date}.`);
+    const date = assertIsoDate(next.dueOn.toISOString().slice(0, 10));
+    return this.#moveTo(date, await this.#schools(schoolSlugs), `Next deadline: ${next.label}, due ${readableDate(date, today)}.`);
   }
 
   /** Lands at the opening of the schools' reminder window, so that day's nudges go out at once. */

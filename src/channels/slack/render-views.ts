@@ -74,7 +74,7 @@ export function renderModal(title: string, fields: readonly FormField[], callbac
     title: { type: 'plain_text', text: shortTitle(title) },
     submit: { type: 'plain_text', text: 'Save' },
     close: { type: 'plain_text', text: 'Cancel' },
-    blocks: fields.slice(0, LIMITS.blocksPerView).map((field) => ({
+    blocks: fields.slice(0, LIMITS.blocksPerView).map((field) => (tooLongForModal(field) ? keptAsItIs(field) : {
       type: 'input',
       block_id: field.id,
       optional: !field.required,
@@ -83,6 +83,21 @@ export function renderModal(title: string, fields: readonly FormField[], callbac
       element: inputElement(field),
     })),
   };
+}
+
+/** An earlier answer longer than a Slack text input holds (answers in the thread may be longer). */
+function tooLongForModal(field: FormField): boolean {
+  return (field.kind === 'long-text' || field.kind === 'text') && (field.value?.length ?? 0) > MODAL_TEXT_LIMIT;
+}
+
+/**
+ * Such an answer is shown as a note, not an input: only inputs are sent back, so saving the modal
+ * leaves it as it is rather than cutting it to what the input could hold.
+ */
+function keptAsItIs(field: FormField): Record<string, unknown> {
+  const length = (field.value ?? '').length.toLocaleString('en-GB');
+  const text = `*${escapeMrkdwn(field.label)}*\nYour answer is ${length} characters, more than a Slack form holds, so it stays as it is. To change it, say \`edit ${escapeMrkdwn(field.label)}\` in the thread.`;
+  return { type: 'section', block_id: field.id, text: { type: 'mrkdwn', text: chunkText(text, LIMITS.sectionText)[0] } };
 }
 
 /** Slack's longest plain-text input. */

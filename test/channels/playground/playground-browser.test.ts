@@ -58,7 +58,10 @@ it('a visitor reflects and plans as a teacher, agrees the plan as the line manag
     await page.locator('#thread-messages').getByRole('button', { name: 'Answer in a form' }).last().click();
     await idle(page);
     const standards = page.locator('#thread-messages form').last();
-    for (const select of await standards.locator('select').all()) await select.selectOption('mostly');
+    // Each standard's three levels are radio buttons, read in full, chosen by their words.
+    const levels = await standards.locator('fieldset').all();
+    expect(levels).toHaveLength(9);
+    for (const level of levels) await level.getByRole('radio', { name: 'I am meeting this expectation most of the time' }).check();
     await standards.getByLabel('Standard 1: next step').fill('Cold calling in every lesson');
     await shoot(page, standards, FORM_SHOTS.standards);
     await standards.getByRole('button', { name: 'Send' }).click();
@@ -105,15 +108,17 @@ it('a visitor reflects and plans as a teacher, agrees the plan as the line manag
     await actAs(page, 'Sam Lewis');
     await page.getByRole('button', { name: 'Jump to next deadline' }).click();
     // Each move sweeps the school and runs every due job (the digests, and at first the notifications to Tom queued since): over a second on a busy machine.
-    await expect.poll(() => page.locator('#status').textContent(), { timeout: 15_000 }).toMatch(/^Next deadline: Reflection on the Teachers’ Standards, due 2026-10-1\d\.$/);
+    await expect.poll(() => page.locator('#status').textContent(), { timeout: 15_000 }).toMatch(/^Next deadline: Reflection on the Teachers’ Standards, due (Mon|Tue|Wed|Thu|Fri) 1\d Oct\.$/);
     await expect.poll(() => page.locator('#dm-messages').textContent(), { timeout: 15_000 }).toMatch(/Reflection on the Teachers’ Standardsdue today/);
     await idle(page);
     for (let day = 0; day < 6 && !(await page.locator('#dm-messages .state-overdue').count()); day++) {
       await page.getByRole('button', { name: 'Next school day' }).click();
-      await expect.poll(() => page.locator('#status').textContent(), { timeout: 15_000 }).toMatch(/^Next school day: /);
+      await expect.poll(() => page.locator('#status').textContent(), { timeout: 15_000 }).toMatch(/^Next school day: (Mon|Tue|Wed|Thu|Fri) \d{1,2} [A-Z][a-z]{2}\.$/);
       await idle(page);
     }
     await expect.poll(() => page.locator('#dm-messages .card.digest').last().textContent()).toMatch(/\d overdue\)Reflection on the Teachers’ Standards.*overdue since (Mon|Tue|Wed|Thu|Fri) 1\d Oct/);
+    // Each message's time is written as the bot writes dates: "Wed 2 Sep, 15:30".
+    expect(await page.locator('#dm-messages time').first().textContent()).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) [1-9]\d? (Sep|Oct), \d{2}:\d{2}$/);
     // The date box follows the simulated clock.
     const today = (await page.locator('#clock-date').inputValue()) as string;
     expect(today).toMatch(/^2026-10-\d\d$/);

@@ -130,3 +130,22 @@ describe('/growth checkin @person', () => {
     expect(conversation.step).not.toBe('colleague');
   });
 });
+
+describe('an answer over the limit in Slack', () => {
+  it('is refused with the limit stated and its first lines quoted back in the thread, so the 10,000 characters are not lost, and the question stays open', async () => {
+    const lena = new SlackUser(world, 'ULENA', `lm@${slug}.example`);
+    const started = await lena.say('reflect');
+    expect(started.post.status).toBe(200);
+    await nextReplies(world, started.ts, 0);
+    await answer(lena, started.ts, 'mostly');
+    const long = `Cold calling in every lesson.\nHinge questions before practice.\n${'More detail. '.repeat(770)}`;
+    expect(long.length).toBeGreaterThan(10_000);
+    const refused = await answer(lena, started.ts, long);
+    // The first lines come back quoted, escaped for mrkdwn like every text Trellis sends to Slack.
+    expect(refused).toMatch(/^That answer is 10,\d{3} characters; the limit is 4,000\. Please shorten it and send it again — it began:\n&gt; Cold calling in every lesson\.\n&gt; Hinge questions before practice\./);
+    const conversation = await db.prisma.conversation.findFirstOrThrow({ where: { personId: school.ids.lm!, dialogId: 'self-reflection' } });
+    expect(conversation.step).toBe('ts1-next');
+    await answer(lena, started.ts, long.slice(0, 4000));
+    expect((await db.prisma.conversation.findUniqueOrThrow({ where: { id: conversation.id } })).step).toBe('ts2-rating');
+  });
+});

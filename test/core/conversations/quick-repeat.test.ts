@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUICK_REPEAT_SECONDS } from '../../../src/core/conversations/engine/quick-repeat.ts';
 import type { Clock } from '../../../src/core/time/clock.ts';
@@ -62,5 +63,20 @@ describe('quick double sends', () => {
     await chat.user('Retrieval practice');
     expect(chat.step()).toBe('ts3-rating');
     expect(await valuesOf(chat.threadKey)).toMatchObject({ 'ts1-next': 'Retrieval practice', 'ts2-rating': 'mostly', 'ts2-next': 'Retrieval practice' });
+  });
+
+  it('two different answers sent at once (a second message before the first is answered) are both kept, one per question in turn', async () => {
+    const s = await seedSchool(db.prisma, 'kingsmead', [{ key: 'una', fullName: 'Una Teacher', role: 'teacher' }]);
+    const chat = new Chat(newEngine(db.prisma), s.ids.una!);
+    await chat.user('plan');
+    const first = chat.step();
+    const send = (text: string) => ({ tenant: chat.tenant, platform: 'slack' as const, threadKey: chat.threadKey, personId: chat.personId, messageId: randomUUID(), input: { kind: 'text' as const, text } });
+    // Two engines, as two requests on two servers would be.
+    const results = await Promise.all([chat.engine.handle(send('Relationships with pupils')), newEngine(db.prisma).handle(send('Questioning in Year 9'))]);
+    expect(results.filter((r) => r.duplicate)).toHaveLength(0);
+    const values = await valuesOf(chat.threadKey);
+    const answered = Object.entries(values).filter(([, value]) => typeof value === 'string');
+    expect(answered.map(([, value]) => value).sort()).toEqual(['Questioning in Year 9', 'Relationships with pupils']);
+    expect(answered.map(([step]) => step)).toContain(first);
   });
 });

@@ -1,7 +1,7 @@
 // The playground page: plain DOM, no framework. It renders the same channel-neutral messages
 // Slack and Teams render (text, choices, forms, summaries, reminder digests) from the JSON API.
 const $ = (id) => document.getElementById(id);
-const view = { person: localStorage.getItem('trellis.person'), thread: null, version: -1, threads: [], people: new Map(), busy: false };
+const view = { person: localStorage.getItem('trellis.person'), thread: null, version: -1, threads: [], people: new Map(), busy: false, clockDate: undefined };
 
 async function api(path, body) {
   const response = await fetch(`/playground/api/${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -55,9 +55,19 @@ async function act(path, body) {
   }
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const LONDON = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short', day: 'numeric', month: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/** "Fri 23 Oct, 15:30" in London, with the year when it is not the simulated clock's: dates as the bot's messages write them. */
+function messageTime(at) {
+  const part = Object.fromEntries(LONDON.formatToParts(new Date(at)).map((p) => [p.type, p.value]));
+  const thisYear = view.clockDate?.slice(0, 4) ?? String(new Date().getFullYear());
+  return `${part.weekday} ${Number(part.day)} ${MONTHS[Number(part.month) - 1]}${part.year === thisYear ? '' : ` ${part.year}`}, ${part.hour}:${part.minute}`;
+}
+
 function renderMessage(entry, threadId) {
   const who = entry.kind === 'typed' ? view.people.get(view.person)?.fullName ?? 'You' : 'Trellis';
-  const time = new Date(entry.at).toLocaleString('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
+  const time = messageTime(entry.at);
   const li = el('li', { class: entry.kind === 'typed' ? 'from-person' : 'from-bot' }, el('div', { class: 'who' }, who, el('time', { datetime: entry.at }, time)));
   if (entry.kind === 'typed') li.append(rich(entry.text));
   else if (entry.kind === 'thread') li.append(threadLink(entry));
@@ -95,6 +105,9 @@ function botMessage(entry, threadId) {
   return [formCard(entry, threadId)];
 }
 
+/** Up to this many choices are radio buttons in a form; more are a drop-down. */
+const RADIO_CHOICES = 5;
+
 function formCard(entry, threadId) {
   const m = entry.message;
   const done = entry.answered !== undefined;
@@ -108,6 +121,21 @@ function formCard(entry, threadId) {
     if (f.kind === 'long-text') {
       input = el('textarea', { ...attrs, rows: 3 });
       input.value = f.value ?? '';
+    } else if (f.kind === 'choice' && (f.choices ?? []).length <= RADIO_CHOICES) {
+      // A few choices as radio buttons, every label read in full (a select cuts long ones off in the side panel).
+      const options = (f.choices ?? []).map((c, i) =>
+        el('label', { class: 'choice' }, el('input', { type: 'radio', name: f.id, value: c.value, checked: c.value === f.value, required: f.required && i === 0, disabled: done }), ` ${c.label}`),
+      );
+      return [
+        el(
+          'fieldset',
+          { id, 'aria-describedby': described, 'aria-invalid': f.error ? 'true' : undefined },
+          el('legend', {}, f.required ? f.label : `${f.label} (optional)`),
+          hintId ? el('p', { id: hintId, class: 'muted hint' }, f.hint) : null,
+          options,
+          errorId ? el('p', { id: errorId, class: 'field-error', role: 'alert' }, f.error) : null,
+        ),
+      ];
     } else if (f.kind === 'choice') {
       input = el('select', attrs, el('option', { value: '' }, '—'), (f.choices ?? []).map((c) => el('option', { value: c.value, selected: c.value === f.value }, c.label)));
     } else input = el('input', { ...attrs, type: f.kind === 'date' ? 'date' : 'text', value: f.value });
@@ -198,6 +226,7 @@ function showClock(clock) {
   // Not while someone is choosing a date in it.
   if (document.activeElement !== box && box.value !== clock.date) box.value = clock.date;
   $('clock-weekday').textContent = clock.weekday;
+  view.clockDate = clock.date;
 }
 
 async function renderHome() {

@@ -65,7 +65,7 @@ export const checkInDialog = defineDialog({
                 colleagueOf(values) === undefined
                   ? 'Wellbeing check: how are you doing — workload, wellbeing, anything the school could help with?'
                   : `Wellbeing check: how is ${firstName(colleagueOf(values)!.fullName)} doing — workload, wellbeing, anything the school could help with?`,
-              required: `Every check-in includes a wellbeing check (${policy.checkIns.rule}) — a word or two is fine.`,
+              required: 'Every check-in includes a wellbeing check — a word or two is fine.',
             }),
           ]
         : []),

@@ -63,7 +63,7 @@ export const growthPlanDialog = defineDialog({
     ];
     const partTime = partTimePlanNote(policy, env.person, span);
     return {
-      intro: [say(`${shape.intro}${leadership ? ` Then your leadership goal (${leadership.rule}).` : ''}${partTime === undefined ? '' : ` ${partTime}.`} Say \`help\` for the commands.`)],
+      intro: [say(`${shape.intro}${leadership ? ` Then your leadership goal.` : ''}${partTime === undefined ? '' : ` ${partTime}.`} Say \`help\` for the commands.`)],
       confirm: true,
       summaryTitle: 'Your growth plan',
       help: `Your growth plan follows ${policy.plan.rule}.`,
@@ -109,12 +109,12 @@ function resumeFrom(existing: StoredPlan | undefined, reviewerName: string | und
   if (details === undefined) return undefined;
   const who = reviewerName ? firstName(reviewerName) : 'Your reviewer';
   const note: Record<StoredPlan['status'], string> = {
-    'changes-requested': `${who} asked for changes${details.review?.comment ? `: “${details.review.comment}”.` : '.'} Change what you need with \`edit <step>\`, then submit again.`,
+    'changes-requested': `${who} asked for changes${details.review?.comment ? `: “${details.review.comment}”.` : '.'} Change what you need with \`edit\` and the answer’s name, then submit again.`,
     submitted: `Your plan is waiting for ${who === 'Your reviewer' ? 'your reviewer' : who}’s agreement. You can still change it here and submit again.`,
     // 003 §5.5: a continuous cycle is reviewed when its goal is achieved, and a new one may begin within the year.
     agreed: cycle.continuous
-      ? `Your plan has been agreed. Growth here is continuous (${cycle.rule}): once a goal is achieved, review it and set your next one with \`edit <step>\`, without waiting for next year; it goes back for agreement.`
-      : 'Your plan has been agreed. It’s a live document: change what you need with `edit <step>` and it goes back for agreement.',
+      ? `Your plan has been agreed. Growth here is continuous: once a goal is achieved, review it and set your next one with \`edit\` and the answer’s name, without waiting for next year; it goes back for agreement.`
+      : 'Your plan has been agreed. It’s a live document: change what you need with `edit` and the answer’s name and it goes back for agreement.',
     draft: 'Here’s your draft plan.',
   };
   return { values: details.answers, messages: [say(note[existing.status])] };

@@ -5,7 +5,7 @@ import { defineDialog } from '../engine/define-dialog.ts';
 import { optionalText, textOf, type Values } from '../engine/json-value.ts';
 import { say } from '../engine/outgoing-message.ts';
 import { showDate } from '../engine/parse-date.ts';
-import { choiceStep, dateStep, type Step, textStep } from '../engine/step.ts';
+import { choiceStep, citing, dateStep, type Step, textStep } from '../engine/step.ts';
 import { anyColleagueStep, chosenColleague } from './colleague-step.ts';
 import { calendarFor } from './dialog-calendar.ts';
 import { firstName } from './dialog-helpers.ts';
@@ -42,7 +42,7 @@ export const observationDialog = defineDialog({
     const { observation } = env.policy;
     const others = observation.othersMayObserve;
     if (others !== undefined && !TEACHING_ROLES.includes(env.person.role)) {
-      return { unavailable: `Classroom observations are undertaken by colleagues with QTS (002 Annex 1 §8), so I can’t record one from you.` };
+      return { unavailable: `Classroom observations are undertaken by colleagues with QTS, so I can’t record one from you.` };
     }
     // 002 §48: observations by someone other than the reviewer count too, so any teaching colleague may be observed.
     // Elsewhere, observations that count towards the cap are a reviewer's power: a coach has it only where the policy makes the coach the reviewer (003 §6.1).
@@ -91,7 +91,7 @@ export const observationDialog = defineDialog({
     const gradeStep = textStep({
       name: 'grade',
       label: 'Grade (graded observation)',
-      question: 'Is this their one graded observation at the start of the cycle (002 §48)? Give the grade, or `skip` if it is a later, ungraded one.',
+      question: 'Is this their one graded observation at the start of the cycle? Give the grade, or `skip` if it is a later, ungraded one.',
       optional: true,
     });
     const asksGrade = (values: Values): boolean => gradedAtStart && textOf(values, 'kind') === PERFORMANCE_MANAGEMENT && !alreadyGraded(values);
@@ -100,7 +100,7 @@ export const observationDialog = defineDialog({
     const capText = (colleague: Colleague | undefined): string => {
       const cap = colleague === undefined ? observation.capMinutesPerCycle : observationCapFor(env.policy, colleague);
       const partOfIt = cap !== observation.capMinutesPerCycle;
-      return `${cap ?? 0}-minute cap${partOfIt ? `, pro-rated for part-time working (${env.policy.partTime?.rule})` : ''}`;
+      return `${cap ?? 0}-minute cap${partOfIt ? `, pro-rated for part-time working` : ''}`;
     };
     const capSteps = (values: Values): Step[] => {
       const colleague = chosenColleague(colleagues, values);
@@ -109,8 +109,8 @@ export const observationDialog = defineDialog({
         dateStep({
           name: 'revision-meeting-on',
           label: 'Revision meeting (over the cap)',
-          question: `This would bring ${colleague?.fullName ?? 'their'}’s performance-management observation this cycle to ${total} minutes, over the ${capText(colleague)} (${observation.rule}). Observation beyond it is only for a concern about their teaching, after a revision meeting (002 Annex 1 §5). When was the revision meeting held?`,
-          required: 'Observation beyond the cap needs a revision meeting first (002 Annex 1 §5). If none was held, say `cancel` — or `edit kind` if it was not for performance management.',
+          question: `This would bring ${colleague?.fullName ?? 'their'}’s performance-management observation this cycle to ${total} minutes, over the ${capText(colleague)}. Observation beyond it is only for a concern about their teaching, after a revision meeting. When was the revision meeting held?`,
+          required: 'Observation beyond the cap needs a revision meeting first. If none was held, say `cancel` — or `edit kind` if it was not for performance management.',
           check: (date, _env, vals) => {
             const seen = textOf(vals, 'observed-on');
             return seen !== '' && isAfter(date, seen) ? `The revision meeting has to come before the extra observation (${showDate(seen)}).` : undefined;
@@ -131,11 +131,12 @@ export const observationDialog = defineDialog({
       },
     });
     return {
-      intro: [say(`Let’s record the observation (${observation.rule}).`)],
+      intro: [say('Let’s record the observation.')],
       confirm: true,
       summaryTitle: 'Observation record',
       help: `Recording an observation under ${observation.rule}.`,
-      steps: (values) => [...base, ...(asksGrade(values) ? [gradeStep] : []), ...(overCap(values) ? capSteps(values) : []), oralStep],
+      // The questions name no paragraph; `why` quotes the policy's.
+      steps: (values) => citing(observation.rule, [...base, ...(asksGrade(values) ? [gradeStep] : []), ...(overCap(values) ? capSteps(values) : []), oralStep]),
       async complete(values, records) {
         const colleague = chosenColleague(colleagues, values);
         const cycle = colleague === undefined ? undefined : cycles.get(colleague.id);
@@ -176,7 +177,7 @@ export const observationDialog = defineDialog({
         });
         await records.saveDeadlines({ create: feedback, at: env.now });
         const notes = [`Saved the observation of ${firstName(colleague.fullName)} (${textOf(values, 'class')}, ${showDate(observedOn)}, ${minutesOf(values)} minutes).`];
-        if (graded) notes.push('It is their graded observation for the cycle (002 §48).');
+        if (graded) notes.push('It is their graded observation for the cycle.');
         // 002 Annex 1: oral feedback by the end of the next working day, written within 5 working days.
         if (observation.oralFeedbackWithinWorkingDays !== undefined) {
           const due = calendar.addWorkingDays(observedOn, observation.oralFeedbackWithinWorkingDays);

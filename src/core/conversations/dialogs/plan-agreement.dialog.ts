@@ -1,7 +1,7 @@
 import { defineDialog } from '../engine/define-dialog.ts';
 import { optionalText, textOf, type Values } from '../engine/json-value.ts';
 import { type OutgoingMessage, say } from '../engine/outgoing-message.ts';
-import { choiceStep, type Step, textStep } from '../engine/step.ts';
+import { choiceStep, citing, type Step, textStep } from '../engine/step.ts';
 import { firstName } from './dialog-helpers.ts';
 import { readPlanDetails } from './plan/plan-details.ts';
 
@@ -35,7 +35,7 @@ export const planAgreementDialog = defineDialog({
       choiceStep({
         name: 'decision',
         label: 'Decision',
-        question: `Do you agree this plan? (${env.policy.planAgreement.rule})`,
+        question: 'Do you agree this plan?',
         choices: [
           { label: 'Agree', value: 'agreed' },
           { label: 'Ask for changes', value: 'changes-requested' },
@@ -52,7 +52,8 @@ export const planAgreementDialog = defineDialog({
       confirm: true,
       summaryTitle: 'Your decision',
       help: 'Agree a colleague’s growth plan, or ask for changes. Appraisees own their plans; agreement is a conversation.',
-      steps: (values) => [...steps, commentStep(values)],
+      // `why` quotes the policy on agreeing a plan; the question names no paragraph.
+      steps: (values) => citing(env.policy.planAgreement.rule, [...steps, commentStep(values)]),
       async complete(values, records) {
         const plan = chosen(values);
         if (plan === undefined) return { messages: [say('That plan is no longer waiting for agreement — nothing was changed.')] };

@@ -40,7 +40,7 @@ export interface EngineOptions {
 }
 
 const COMMANDS_HELP =
-  'Any time: `back` (previous question), `skip` (where allowed), `edit <step>`, `pause` (carry on later with `resume`), `restart`, `cancel`, `help`. `log <note>` adds to your growth diary.';
+  'Any time: `back` (previous question), `skip` (where allowed), `edit <answer>`, `pause` (carry on later with `resume`), `restart`, `cancel`, `help`. `log <note>` adds to your growth diary.';
 
 /** A dialog about a colleague starts by naming them; drafts are one per colleague, not one per dialog. */
 const COLLEAGUE_STEP = 'colleague';
@@ -289,7 +289,7 @@ export class ConversationEngine {
     if (turn.input.kind === 'form') return this.#applyForm(turn, opened, state, turn.input.values);
     if (step === undefined) {
       if (/^(yes|y|send( it)?)$/i.test(inputText(turn.input))) return this.#finish(turn, opened, state);
-      turn.out.push(say('Say `submit` to send it, `edit <step>` to change an answer, or `cancel`.'));
+      turn.out.push(say('Say `submit` to send it, `edit` and an answer’s name to change it, or `cancel`.'));
       return state;
     }
     if (turn.input.kind === 'text' && isQuickRepeat(previous, turn.input.text, turn.env.now)) {
@@ -478,7 +478,7 @@ export class ConversationEngine {
           reached.find((s) => s.label.toLowerCase().startsWith(wanted) || s.name.startsWith(wanted.replace(/\s+/g, '-'))) ??
           reached.find((s) => s.label.toLowerCase().includes(wanted)));
     if (found === undefined) {
-      const names = reached.map((s) => `\`${s.name}\``).join(', ');
+      const names = reached.map((s) => `“${s.label}”`).join(', ');
       turn.out.push(say(wanted === '' ? `Which answer? You can edit: ${names}.` : `I can’t find “${target}” among your answers. You can edit: ${names}.`));
       this.#reask(turn, opened, state);
       return state;
@@ -576,7 +576,7 @@ export class ConversationEngine {
     if (step === undefined) {
       turn.out.push({ type: 'summary', title: opened.summaryTitle, items: summaryItems(steps, state) });
       turn.out.push(
-        ask(`Is this ready to submit? To change an answer say \`edit <step>\`, e.g. \`edit ${steps[0]?.name ?? 'step'}\`.`, [
+        ask(`Is this ready to submit? To change an answer say \`edit\` and its name from the list, e.g. \`edit ${steps[0]?.label ?? 'answer'}\`.`, [
           { label: 'Submit', value: 'submit' },
           { label: 'Cancel', value: 'cancel' },
         ]),

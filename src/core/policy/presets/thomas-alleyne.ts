@@ -34,7 +34,7 @@ export const thomasAlleyne: PolicyInput = {
     nextStepsPerStandard: true,
     closingPrompts: [
       { id: 'strengths', question: 'What are your strengths this year?' },
-      { id: 'development-needs', question: 'What training and development do you need? (002 §19)' },
+      { id: 'development-needs', question: 'What training and development do you need?' },
     ],
     rule: '002 §10, §19 (Trellis uses the three-level scale for the planning discussion)',
   },

@@ -45,7 +45,7 @@ export const whmat: PolicyInput = {
     widerImpactRequiredFor: { anyFlags: ['upr', 'ups', 'grade6plus'] },
     cpdIdeas: {
       question: 'What are your ideas for CPD or professional support this year?',
-      hint: 'Read WHMAT’s Career Pledge for your career stage: mentoring, coaching, co-planning, shadowing, networking, research, training, feedback, observations or learning walks (004 §7.1–7.2).',
+      hint: 'Read WHMAT’s Career Pledge for your career stage: mentoring, coaching, co-planning, shadowing, networking, research, training, feedback, observations or learning walks.',
       rule: '004 §7.1 (ideas for CPD/professional support recorded in the Professional Growth Plan)',
     },
     rule: '004 §5.2, §5.5',
@@ -109,6 +109,7 @@ export const whmat: PolicyInput = {
     '004 §4.2': 'By mid-October each year, all colleagues will complete the self-reflection form … This will enable them to identify a) successes; b) strengths and c) areas for further growth. … No rag-rating is required but each colleague should reflect on how well they are doing against each standard/point/competency, and reflect on what they might do next to become even better.',
     '004 §5.2': 'Performance expectations are set … and colleagues are required to state a) the detail of the expectations, b) what success looks like and c) the proposed date for completion.',
     '004 §2.2': 'Where a colleague is not covered by this Policy as per 2.1, their performance should still be managed through regular check-ins and feedback.',
+    '004 §7.1': 'To ensure that Professional Growth is continuous, all colleagues are expected to read WHMAT’s Career Pledge … insofar as it is relevant to their career stage and to consider what opportunities are available for them … A colleague’s ideas for CPD/professional support should be recorded in their online Professional Growth Plan.',
     '004 §6.2': 'Check-in meetings are obligatory for all colleagues but colleagues should take personal responsibility for the areas that they wish to focus on. Typically, check-ins will last about 30 minutes.',
   },
   obligations: [

@@ -3,7 +3,7 @@ import type { Flag, Role } from '../../../people/person.ts';
 import type { Policy } from '../../../policy/policy-schema.ts';
 import type { PlanGoalRecord } from '../../conversation-ports.ts';
 import { optionalText, textOf, type Values } from '../../engine/json-value.ts';
-import { choiceStep, dateStep, textStep } from '../../engine/step.ts';
+import { choiceStep, citing, dateStep, textStep } from '../../engine/step.ts';
 import { appliesToPerson, clip } from '../dialog-helpers.ts';
 import { type PlanShapeSteps, repeatedCount, repeatedSteps } from './plan-shape.ts';
 
@@ -23,7 +23,7 @@ export function expectationsShape(plan: Expectations, person: { role: Role; flag
   const widerImpact = appliesToPerson(plan.widerImpactRequiredFor, person);
   const count = (values: Values) => repeatedCount(values, PREFIX, plan.max);
   return {
-    intro: `Let’s set your performance expectations: up to ${plan.max}, each with the detail, what success looks like and a completion date (${plan.rule}).${widerImpact ? ' As you’re on UPR / grade 6+, one of them should reach beyond your own role to the wider academy or trust.' : ''}`,
+    intro: `Let’s set your performance expectations: up to ${plan.max}, each with the detail, what success looks like and a completion date.${widerImpact ? ' As you’re on UPR / grade 6+, one of them should reach beyond your own role to the wider academy or trust.' : ''}`,
     steps: (values) => {
       const steps = repeatedSteps(values, PREFIX, 'expectation', plan.max, (n) => [
         textStep({ name: `${PREFIX}-${n}-detail`, label: `Expectation ${n}`, question: `Expectation ${n}: what is it? Give the detail.` }),
@@ -40,7 +40,9 @@ export function expectationsShape(plan: Expectations, person: { role: Role; flag
         steps.push(choiceStep({ name: 'wider-impact', label: 'Wider impact', question: 'Which expectation has an impact on the wider academy or trust?', choices, required: 'One expectation must reach the wider academy or trust.' }));
       }
       if (plan.cpdIdeas !== undefined) {
+        // `why` here quotes the CPD paragraph rather than the plan's.
         steps.push(
+          ...citing(plan.cpdIdeas.rule, [
           textStep({
             name: CPD_IDEAS,
             label: 'CPD and professional support ideas',
@@ -48,6 +50,7 @@ export function expectationsShape(plan: Expectations, person: { role: Role; flag
             hint: plan.cpdIdeas.hint,
             required: `Your ideas for CPD or professional support belong in your plan — “none yet” is fine (say \`why\` for the policy behind it).`,
           }),
+          ]),
         );
       }
       return steps;

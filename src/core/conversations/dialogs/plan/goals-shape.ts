@@ -16,7 +16,7 @@ const PREFIX = 'goal';
  */
 export function goalsShape(plan: Goals): PlanShapeSteps {
   return {
-    intro: `Let’s set your growth goal${plan.max > 1 ? `s (up to ${plan.max})` : ''}: the commitment, what success looks like, how you’ll learn, and your check-in dates (${plan.rule}).`,
+    intro: `Let’s set your growth goal${plan.max > 1 ? `s (up to ${plan.max})` : ''}: the commitment, what success looks like, how you’ll learn, and your check-in dates.`,
     steps: (values) =>
       repeatedSteps(values, PREFIX, 'goal', plan.max, (n) => [
         textStep({ name: `${PREFIX}-${n}-commitment`, label: `Goal ${n}`, question: `Goal ${n}: what is your commitment to grow?` }),

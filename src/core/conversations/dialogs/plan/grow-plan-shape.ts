@@ -13,7 +13,7 @@ const SUMMARY_FIELD = 'summary';
  */
 export function growPlanShape(plan: GrowPlan): PlanShapeSteps {
   return {
-    intro: `Your professional growth plan has ${plan.fields.length} short questions (${plan.rule}).`,
+    intro: `Your professional growth plan has ${plan.fields.length} short questions.`,
     steps: () =>
       plan.fields.map((field) =>
         textStep({

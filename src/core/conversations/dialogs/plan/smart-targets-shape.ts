@@ -3,7 +3,7 @@ import type { Flag, Role } from '../../../people/person.ts';
 import type { Policy } from '../../../policy/policy-schema.ts';
 import type { PlanGoalRecord } from '../../conversation-ports.ts';
 import { optionalText, textOf } from '../../engine/json-value.ts';
-import { dateStep, type Step, textStep } from '../../engine/step.ts';
+import { citing, dateStep, type Step, textStep } from '../../engine/step.ts';
 import { appliesToPerson } from '../dialog-helpers.ts';
 import type { PlanShapeSteps } from './plan-shape.ts';
 
@@ -25,20 +25,21 @@ function observationArrangementSteps(observation: Observation, person: { flags: 
     const minutes = MINUTES.exec(text)?.[1];
     return minutes !== undefined && (!capped || Number(minutes) <= cap);
   };
-  return [
+  // `why` on any of them quotes the paragraph; the questions themselves say no paragraph numbers.
+  return citing(rule, [
     textStep({
       name: 'observation-amount',
       label: 'Observation — amount (minutes this cycle)',
-      question: `Classroom observation arrangements (${rule}). How much observation in total this cycle, in minutes? Proportionate to need${capped ? `, and at most ${cap}` : ''}.`,
+      question: `Classroom observation arrangements. How much observation in total this cycle, in minutes? Proportionate to need${capped ? `, and at most ${cap}` : ''}.`,
       minLength: 1,
-      validate: { test: within, message: capped ? `Please give the minutes as a number no more than ${cap}, the cap on observation this cycle (${observation.rule}).` : 'Please give the minutes as a number, e.g. `90`.' },
+      validate: { test: within, message: capped ? `Please give the minutes as a number no more than ${cap}, the cap on observation this cycle.` : 'Please give the minutes as a number, e.g. `90`.' },
     }),
     textStep({ name: 'observation-purpose', label: 'Observation — primary purpose', question: 'What is its primary purpose?' }),
     textStep({ name: 'observation-aspects', label: 'Observation — aspects assessed', question: 'Which aspects of your teaching will be assessed?' }),
     textStep({ name: 'observation-duration', label: 'Observation — duration', question: 'How long will each observation be? (e.g. `2 × 50 minutes`)' }),
-    textStep({ name: 'observation-timing', label: 'Observation — when', question: 'When in the cycle will they take place? (002 §48: one graded observation at the start of the cycle, a second reviewing progress)' }),
-    textStep({ name: 'observation-observer', label: 'Observation — observer', question: 'Who will conduct them? (someone other than your reviewer may, 002 §48)' }),
-  ];
+    textStep({ name: 'observation-timing', label: 'Observation — when', question: 'When in the cycle will they take place? (one graded observation at the start of the cycle, a second reviewing progress)' }),
+    textStep({ name: 'observation-observer', label: 'Observation — observer', question: 'Who will conduct them? (someone other than your reviewer may)' }),
+  ]);
 }
 
 interface TargetSlot {
@@ -89,7 +90,7 @@ export function smartTargetsShape(plan: SmartTargets, person: { role: Role; flag
   ];
   const arrangements = observation?.arrangementsInPlan === undefined ? [] : observationArrangementSteps(observation, person);
   return {
-    intro: `Your plan is ${chosen.length} SMART targets (${plan.rule}): ${chosen.map((s) => s.label.toLowerCase()).join('; ')}.${arrangements.length > 0 ? ' Then the classroom observation arrangements you agree.' : ''}`,
+    intro: `Your plan is ${chosen.length} SMART targets: ${chosen.map((s) => s.label.toLowerCase()).join('; ')}.${arrangements.length > 0 ? ' Then the classroom observation arrangements you agree.' : ''}`,
     steps: () => [...chosen.flatMap(stepsFor), ...arrangements],
     goals: (values) =>
       chosen.map(
