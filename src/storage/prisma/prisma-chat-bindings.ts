@@ -1,0 +1,44 @@
+import type { ChatBinding, ChatBindings } from '../../core/admin/admin-ports.ts';
+import type { PrismaClient } from '../db/create-prisma-client.ts';
+
+/**
+ * The Slack workspaces / Grid orgs and Teams tenants recorded for a school (`school_chat_workspaces`),
+ * with their Slack installs (`slack_installations`, tokens never read) and Teams registrations (`teams_tenants`).
+ */
+export class PrismaChatBindings implements ChatBindings {
+  readonly #prisma: PrismaClient;
+
+  constructor(prisma: PrismaClient) {
+    this.#prisma = prisma;
+  }
+
+  async boundTo(schoolId: string): Promise<ChatBinding[]> {
+    const rows = await this.#prisma.schoolChatWorkspace.findMany({ where: { schoolId }, orderBy: [{ platform: 'asc' }, { createdAt: 'asc' }] });
+    const slackIds = rows.filter((row) => row.platform === 'slack').map((row) => row.tenantId);
+    const teamsIds = rows.filter((row) => row.platform === 'teams').map((row) => row.tenantId);
+    const [installs, tenants] = await Promise.all([
+      slackIds.length === 0
+        ? []
+        : this.#prisma.slackInstallation.findMany({
+            where: { OR: [{ installKey: { in: slackIds } }, { enterpriseId: { in: slackIds } }] },
+            select: { installKey: true, teamId: true, enterpriseId: true, isEnterpriseInstall: true, installedAt: true },
+            orderBy: [{ isEnterpriseInstall: 'desc' }, { installedAt: 'asc' }],
+          }),
+      teamsIds.length === 0 ? [] : this.#prisma.teamsTenant.findMany({ where: { tenantId: { in: teamsIds } } }),
+    ]);
+    return rows.map((row): ChatBinding => {
+      if (row.platform === 'teams') {
+        const tenant = tenants.find((t) => t.tenantId === row.tenantId);
+        return { platform: 'teams', tenantId: row.tenantId, recordedAt: row.createdAt, teamsTenant: tenant === undefined ? undefined : { registeredAt: tenant.createdAt, graphInstalls: tenant.catalogAppId !== null } };
+      }
+      // The install that serves it, as the Slack channel finds one: by its key, else the org-wide install of that org, else one in it.
+      const install = installs.find((i) => i.installKey === row.tenantId) ?? installs.find((i) => i.enterpriseId === row.tenantId);
+      return {
+        platform: 'slack',
+        tenantId: row.tenantId,
+        recordedAt: row.createdAt,
+        slackInstall: install === undefined ? undefined : { key: install.installKey, teamId: install.teamId ?? undefined, enterpriseId: install.enterpriseId ?? undefined, orgWide: install.isEnterpriseInstall, installedAt: install.installedAt },
+      };
+    });
+  }
+}
