@@ -498,9 +498,9 @@ export function chatWorkspacesPage(viewer: Viewer, school: AdminSchoolRef, bindi
   const table = (platform: 'slack' | 'teams') => {
     const rows = bindings.filter((b) => b.platform === platform);
     const caption = platform === 'slack' ? 'Slack workspaces and Enterprise Grid orgs' : 'Microsoft Teams tenants';
-    if (rows.length === 0) return html`<h2>${caption}</h2><p>None recorded for this school.</p>`;
-    return html`<h2>${caption}</h2><table><caption class="visually-hidden">${caption} bound to ${school.name}</caption><thead><tr><th scope="col">${platform === 'slack' ? 'Workspace or org id' : 'Tenant id'}</th><th scope="col">Recorded for the school</th><th scope="col">${platform === 'slack' ? 'Install' : 'Registration'}</th></tr></thead>
-<tbody>${rows.map((b) => html`<tr><td><code>${b.tenantId}</code></td><td>${londonDay(b.recordedAt)}</td><td>${platform === 'slack' ? slackInstallText(b) : teamsTenantText(b)}</td></tr>`)}</tbody></table>`;
+    if (rows.length === 0) return html`<h2>${caption}</h2><p>None recorded for this school or its trust.</p>`;
+    return html`<h2>${caption}</h2><table><caption class="visually-hidden">${caption} bound to ${school.name}</caption><thead><tr><th scope="col">${platform === 'slack' ? 'Workspace or org id' : 'Tenant id'}</th><th scope="col">Recorded</th><th scope="col">${platform === 'slack' ? 'Install' : 'Registration'}</th></tr></thead>
+<tbody>${rows.map((b) => html`<tr><td><code>${b.tenantId}</code></td><td>${londonDay(b.recordedAt)}${b.recordedFor === school.name ? '' : `, for ${b.recordedFor} (same trust)`}</td><td>${platform === 'slack' ? slackInstallText(b) : teamsTenantText(b)}</td></tr>`)}</tbody></table>`;
   };
   const install =
     slackInstallUrl === undefined

@@ -173,11 +173,17 @@ describe('the chat workspaces page', () => {
     expect(page).toContain('href="/slack/install"');
     expect(page).not.toContain('xoxb');
     expect(page).not.toContain('sealed');
-    // Gamma (same trust) has none of alpha's.
+    // Gamma shares alpha's trust, so alpha's workspaces serve it too, and say so; beta (another trust) has none.
     const lead = new ConsoleClient(world.url);
     await lead.signedIn(world.provider, TRUST_ADMIN);
     const gamma = await (await lead.get('/admin/schools/gamma/chat')).text();
-    expect(gamma).not.toContain('TALPHAWS01');
-    expect(gamma).toContain('None recorded for this school.');
+    expect(gamma).toContain('TALPHAWS01');
+    expect(gamma).toContain('for Alpha Academy (same trust)');
+    const beta = new ConsoleClient(world.url);
+    // Beta's administrator named in the last-administrator test above.
+    await beta.signedIn(world.provider, { sub: 'beta-head', email: 'head@beta.example' });
+    const betaPage = await (await beta.get('/admin/schools/beta/chat')).text();
+    expect(betaPage).not.toContain('TALPHAWS01');
+    expect(betaPage).toContain('None recorded for this school or its trust.');
   });
 });

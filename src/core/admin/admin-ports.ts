@@ -84,15 +84,16 @@ export interface AdminGrants {
 export interface ChatBinding {
   platform: 'slack' | 'teams';
   tenantId: string;
-  /** When it was recorded for the school (`trellis school set --slack-team/--teams-tenant`). */
+  /** When it was recorded (`trellis school set --slack-team/--teams-tenant`), and for which school: this one or another of its trust. */
   recordedAt: Date;
+  recordedFor: string;
   /** Slack, installed through "Add to Slack": the install that serves it. */
   slackInstall?: { key: string; teamId?: string | undefined; enterpriseId?: string | undefined; orgWide: boolean; installedAt: Date } | undefined;
   /** Teams: registered in `teams_tenants`; whether Graph installs are set up (a catalogue app id). */
   teamsTenant?: { registeredAt: Date; graphInstalls: boolean } | undefined;
 }
 
-/** The chat workspaces and tenants bound to a school, read for the console. */
+/** The chat workspaces and tenants bound to a school (recorded for it, or for another school of its trust, which serves it too), read for the console. */
 export interface ChatBindings {
   boundTo(schoolId: string): Promise<ChatBinding[]>;
 }

@@ -13,7 +13,11 @@ export class PrismaChatBindings implements ChatBindings {
   }
 
   async boundTo(schoolId: string): Promise<ChatBinding[]> {
-    const rows = await this.#prisma.schoolChatWorkspace.findMany({ where: { schoolId }, orderBy: [{ platform: 'asc' }, { createdAt: 'asc' }] });
+    const school = await this.#prisma.school.findUnique({ where: { id: schoolId }, select: { trustId: true } });
+    if (school === null) return [];
+    // As the identity store counts them: recorded for this school, or for any school of its trust.
+    const schools = school.trustId === null ? { id: schoolId } : { OR: [{ id: schoolId }, { trustId: school.trustId }] };
+    const rows = await this.#prisma.schoolChatWorkspace.findMany({ where: { school: schools }, include: { school: { select: { name: true } } }, orderBy: [{ platform: 'asc' }, { createdAt: 'asc' }] });
     const slackIds = rows.filter((row) => row.platform === 'slack').map((row) => row.tenantId);
     const teamsIds = rows.filter((row) => row.platform === 'teams').map((row) => row.tenantId);
     const [installs, tenants] = await Promise.all([
@@ -29,7 +33,7 @@ export class PrismaChatBindings implements ChatBindings {
     return rows.map((row): ChatBinding => {
       if (row.platform === 'teams') {
         const tenant = tenants.find((t) => t.tenantId === row.tenantId);
-        return { platform: 'teams', tenantId: row.tenantId, recordedAt: row.createdAt, teamsTenant: tenant === undefined ? undefined : { registeredAt: tenant.createdAt, graphInstalls: tenant.catalogAppId !== null } };
+        return { platform: 'teams', tenantId: row.tenantId, recordedAt: row.createdAt, recordedFor: row.school.name, teamsTenant: tenant === undefined ? undefined : { registeredAt: tenant.createdAt, graphInstalls: tenant.catalogAppId !== null } };
       }
       // The install that serves it, as the Slack channel finds one: by its key, else the org-wide install of that org, else one in it.
       const install = installs.find((i) => i.installKey === row.tenantId) ?? installs.find((i) => i.enterpriseId === row.tenantId);
@@ -37,6 +41,7 @@ export class PrismaChatBindings implements ChatBindings {
         platform: 'slack',
         tenantId: row.tenantId,
         recordedAt: row.createdAt,
+        recordedFor: row.school.name,
         slackInstall: install === undefined ? undefined : { key: install.installKey, teamId: install.teamId ?? undefined, enterpriseId: install.enterpriseId ?? undefined, orgWide: install.isEnterpriseInstall, installedAt: install.installedAt },
       };
     });
