@@ -484,9 +484,10 @@ function slackInstallText(binding: ChatBinding): string {
 }
 
 function teamsTenantText(binding: ChatBinding): string {
+  // Recorded is what lets its people in; a catalogue app id is what lets Trellis install its app for them.
   const tenant = binding.teamsTenant;
-  if (tenant === undefined) return 'Not registered with trellis teams tenants add: activities from it are refused';
-  return `Registered on ${londonDay(tenant.registeredAt)}; ${tenant.graphInstalls ? 'Trellis installs its app for staff through Microsoft Graph' : 'Graph installs not set up (no catalogue app id)'}`;
+  if (tenant?.graphInstalls === true) return `Trellis installs its app for staff through Microsoft Graph (set up on ${londonDay(tenant.registeredAt)})`;
+  return 'Graph installs not set up (no catalogue app id: trellis teams tenants add … --catalog-app-id): staff get reminders once they have opened Trellis in Teams';
 }
 
 /**

@@ -89,7 +89,7 @@ export interface ChatBinding {
   recordedFor: string;
   /** Slack, installed through "Add to Slack": the install that serves it. */
   slackInstall?: { key: string; teamId?: string | undefined; enterpriseId?: string | undefined; orgWide: boolean; installedAt: Date } | undefined;
-  /** Teams: registered in `teams_tenants`; whether Graph installs are set up (a catalogue app id). */
+  /** Teams: its `teams_tenants` row, if any: whether Graph installs are set up (a catalogue app id). Being recorded is what admits its people. */
   teamsTenant?: { registeredAt: Date; graphInstalls: boolean } | undefined;
 }
 
