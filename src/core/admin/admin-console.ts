@@ -348,7 +348,8 @@ export class AdminConsole {
   }
 
   async #managesTrust(email: string, school: AdminSchoolRef): Promise<boolean> {
-    return school.trustId !== undefined && (await this.#deps.directory.grantsOf(email)).some((grant) => grant.trustId === school.trustId);
+    // A trust administrator: their trust grants alone, by the one rule, administer this school.
+    return administers((await this.#deps.directory.grantsOf(email)).filter((grant) => grant.trustId !== undefined), school);
   }
 
   /** Where a grant would apply: the school itself, or its trust for a trust administrator; undefined when not allowed. */
