@@ -480,7 +480,8 @@ function slackInstallText(binding: ChatBinding): string {
   const install = binding.slackInstall;
   if (install === undefined) return 'Not installed through “Add to Slack” (served by the server’s own bot token, if it has one for this workspace)';
   const where = install.orgWide ? `org-wide in Enterprise Grid org ${install.key}` : install.enterpriseId === undefined ? `in workspace ${install.key}` : `in workspace ${install.key} of Enterprise Grid org ${install.enterpriseId}`;
-  return `Installed ${where} on ${londonDay(install.installedAt)}`;
+  const by = install.installedBy === undefined ? '' : ` by ${install.installedBy.name === undefined ? `Slack user ${install.installedBy.userId}` : `${install.installedBy.name} (${install.installedBy.userId})`}`;
+  return `Installed ${where} on ${londonDay(install.installedAt)}${by}`;
 }
 
 function teamsTenantText(binding: ChatBinding): string {
@@ -492,8 +493,8 @@ function teamsTenantText(binding: ChatBinding): string {
 
 /**
  * The Slack workspaces / Grid orgs and Teams tenants the school is bound to, when each was recorded
- * and installed. Who installed it is not shown: Slack's install is kept sealed with its token, which
- * this page never opens. `slackInstallUrl`: the "Add to Slack" link, when Slack's OAuth is configured.
+ * and installed, and who installed a Slack app through "Add to Slack" (from the audit trail; the
+ * sealed install is never opened). `slackInstallUrl`: the "Add to Slack" link, when Slack's OAuth is configured.
  */
 export function chatWorkspacesPage(viewer: Viewer, school: AdminSchoolRef, bindings: readonly ChatBinding[], slackInstallUrl: string | undefined): string {
   const table = (platform: 'slack' | 'teams') => {
@@ -512,7 +513,7 @@ export function chatWorkspacesPage(viewer: Viewer, school: AdminSchoolRef, bindi
     viewer,
     school,
     current: '/chat',
-    body: html`<p>Where staff of ${school.name} can use Trellis. Only people in these workspaces and tenants are linked to the roster. Who installed each app is not shown here.</p>${table('slack')}${install}${table('teams')}`,
+    body: html`<p>Where staff of ${school.name} can use Trellis. Only people in these workspaces and tenants are linked to the roster.</p>${table('slack')}${install}${table('teams')}`,
   });
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/time/clock.ts';
 import { PrismaIdentityStore } from '../../src/storage/prisma/prisma-identity-store.ts';
+import { PrismaSlackInstallations } from '../../src/storage/prisma/prisma-slack-installations.ts';
 import { runTrellisWith } from '../support/run-cli.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { type AdminWorld, ConsoleClient, seedSchools, startAdminWorld } from './support/admin-world.ts';
@@ -156,7 +157,11 @@ describe('the chat workspaces page', () => {
     await identities.recordWorkspace(alpha.id, 'slack', 'TALPHAWS01');
     await identities.recordWorkspace(alpha.id, 'slack', 'E0GRIDORG9');
     await identities.recordWorkspace(alpha.id, 'teams', '11111111-2222-3333-4444-555555555555');
-    await db.prisma.slackInstallation.create({ data: { installKey: 'TALPHAWS01', teamId: 'TALPHAWS01', enterpriseId: 'E0OTHERORG', isEnterpriseInstall: false, secret: 'v1.sealed-xoxb-never-shown', installedAt: new Date('2026-11-02T10:00:00Z') } });
+    // Installed through Add to Slack by someone whose Slack account is linked to alpha's head.
+    const sealed = new PrismaSlackInstallations(db.prisma, Buffer.from('a3f1c2d4e5b60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90', 'hex'));
+    await sealed.save({ key: 'TALPHAWS01', teamId: 'TALPHAWS01', enterpriseId: 'E0OTHERORG', orgWide: false, secret: JSON.stringify({ bot: { token: 'xoxb-never-shown' } }), installedBy: 'UINSTALLER' });
+    const head = await db.prisma.person.findFirstOrThrow({ where: { email: 'head@alpha.example' } });
+    await db.prisma.platformIdentity.create({ data: { personId: head.id, platform: 'slack', tenantId: 'TALPHAWS01', platformUserId: 'UINSTALLER' } });
     await db.prisma.teamsTenant.create({ data: { tenantId: '11111111-2222-3333-4444-555555555555', catalogAppId: 'catalog-app' } });
 
     const client = new ConsoleClient(world.url);
@@ -165,7 +170,7 @@ describe('the chat workspaces page', () => {
     expect(response.status).toBe(200);
     const page = await response.text();
     expect(page).toContain('TALPHAWS01');
-    expect(page).toContain('Installed in workspace TALPHAWS01 of Enterprise Grid org E0OTHERORG on 2 Nov 2026');
+    expect(page).toMatch(/Installed in workspace TALPHAWS01 of Enterprise Grid org E0OTHERORG on \d{1,2} [A-Z][a-z]{2} 20\d\d by Head of alpha \(UINSTALLER\)/);
     expect(page).toContain('E0GRIDORG9');
     expect(page).toContain('Not installed through “Add to Slack”');
     expect(page).toContain('11111111-2222-3333-4444-555555555555');

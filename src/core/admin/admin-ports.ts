@@ -88,9 +88,15 @@ export interface ChatBinding {
   recordedAt: Date;
   recordedFor: string;
   /** Slack, installed through "Add to Slack": the install that serves it. */
-  slackInstall?: { key: string; teamId?: string | undefined; enterpriseId?: string | undefined; orgWide: boolean; installedAt: Date } | undefined;
+  slackInstall?: { key: string; teamId?: string | undefined; enterpriseId?: string | undefined; orgWide: boolean; installedAt: Date; installedBy?: InstalledBy | undefined } | undefined;
   /** Teams: its `teams_tenants` row, if any: whether Graph installs are set up (a catalogue app id). Being recorded is what admits its people. */
   teamsTenant?: { registeredAt: Date; graphInstalls: boolean } | undefined;
+}
+
+/** Who installed an app: the platform's user id, and their name when that account is linked to someone on a roster. */
+export interface InstalledBy {
+  userId: string;
+  name?: string | undefined;
 }
 
 /** The chat workspaces and tenants bound to a school (recorded for it, or for another school of its trust, which serves it too), read for the console. */

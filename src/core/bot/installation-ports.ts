@@ -10,6 +10,8 @@ export interface WorkspaceInstallation {
   enterpriseId?: string | undefined;
   orgWide: boolean;
   secret: string;
+  /** The platform's id of the user who installed it (Slack's `authed_user`), when it says. */
+  installedBy?: string | undefined;
 }
 
 /** Where installs are kept (`slack_installations`). */

@@ -1,5 +1,6 @@
-import type { ChatBinding, ChatBindings } from '../../core/admin/admin-ports.ts';
+import type { ChatBinding, ChatBindings, InstalledBy } from '../../core/admin/admin-ports.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
+import { SLACK_INSTALLED } from './prisma-slack-installations.ts';
 
 /**
  * The Slack workspaces / Grid orgs and Teams tenants recorded for a school (`school_chat_workspaces`),
@@ -30,6 +31,7 @@ export class PrismaChatBindings implements ChatBindings {
           }),
       teamsIds.length === 0 ? [] : this.#prisma.teamsTenant.findMany({ where: { tenantId: { in: teamsIds } } }),
     ]);
+    const installers = await this.#installers(installs.map((i) => i.installKey));
     return rows.map((row): ChatBinding => {
       if (row.platform === 'teams') {
         const tenant = tenants.find((t) => t.tenantId === row.tenantId);
@@ -42,8 +44,26 @@ export class PrismaChatBindings implements ChatBindings {
         tenantId: row.tenantId,
         recordedAt: row.createdAt,
         recordedFor: row.school.name,
-        slackInstall: install === undefined ? undefined : { key: install.installKey, teamId: install.teamId ?? undefined, enterpriseId: install.enterpriseId ?? undefined, orgWide: install.isEnterpriseInstall, installedAt: install.installedAt },
+        slackInstall: install === undefined ? undefined : { key: install.installKey, teamId: install.teamId ?? undefined, enterpriseId: install.enterpriseId ?? undefined, orgWide: install.isEnterpriseInstall, installedAt: install.installedAt, installedBy: installers.get(install.installKey) },
       };
     });
+  }
+
+  /** Who last installed each install (its latest `slack.installed` event), named when their Slack account is linked to a roster person. */
+  async #installers(keys: readonly string[]): Promise<Map<string, InstalledBy>> {
+    if (keys.length === 0) return new Map();
+    const events = await this.#prisma.auditEvent.findMany({ where: { action: SLACK_INSTALLED, subjectId: { in: [...keys] } }, orderBy: { at: 'desc' }, select: { subjectId: true, details: true } });
+    const latest = new Map<string, string>();
+    for (const event of events) {
+      const by = (event.details as { installedBy?: unknown } | null)?.installedBy;
+      if (event.subjectId !== null && !latest.has(event.subjectId) && typeof by === 'string') latest.set(event.subjectId, by);
+    }
+    const linked = await this.#prisma.platformIdentity.findMany({
+      where: { platform: 'slack', OR: [...latest].map(([key, userId]) => ({ tenantId: key, platformUserId: userId })) },
+      select: { tenantId: true, platformUserId: true, person: { select: { fullName: true } } },
+    });
+    return new Map(
+      [...latest].map(([key, userId]) => [key, { userId, name: linked.find((l) => l.tenantId === key && l.platformUserId === userId)?.person.fullName }]),
+    );
   }
 }

@@ -2,6 +2,9 @@ import type { WorkspaceInstallation, WorkspaceInstallations } from '../../core/b
 import { openSecret, sealSecret } from '../crypto/secret-box.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 
+/** The audit event of an install (or reinstall) through "Add to Slack", naming who installed it. */
+export const SLACK_INSTALLED = 'slack.installed';
+
 type Row = { installKey: string; teamId: string | null; enterpriseId: string | null; isEnterpriseInstall: boolean; secret: string };
 
 /**
@@ -25,7 +28,12 @@ export class PrismaSlackInstallations implements WorkspaceInstallations {
       isEnterpriseInstall: installation.orgWide,
       secret: sealSecret(this.#key, installation.secret, installation.key),
     };
-    await this.#prisma.slackInstallation.upsert({ where: { installKey: installation.key }, create: { installKey: installation.key, ...fields }, update: fields });
+    // Who installed it is kept beside the sealed install, in the audit trail, so the console can say so without opening it.
+    const installed = { action: SLACK_INSTALLED, subjectType: 'slack-install', subjectId: installation.key, details: { installedBy: installation.installedBy ?? null } };
+    await this.#prisma.$transaction([
+      this.#prisma.slackInstallation.upsert({ where: { installKey: installation.key }, create: { installKey: installation.key, ...fields }, update: fields }),
+      this.#prisma.auditEvent.create({ data: installed }),
+    ]);
   }
 
   async find(key: string): Promise<WorkspaceInstallation | undefined> {
