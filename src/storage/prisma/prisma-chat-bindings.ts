@@ -25,9 +25,8 @@ export class PrismaChatBindings implements ChatBindings {
       slackIds.length === 0
         ? []
         : this.#prisma.slackInstallation.findMany({
-            where: { OR: [{ installKey: { in: slackIds } }, { enterpriseId: { in: slackIds } }] },
+            where: { installKey: { in: slackIds } },
             select: { installKey: true, teamId: true, enterpriseId: true, isEnterpriseInstall: true, installedAt: true },
-            orderBy: [{ isEnterpriseInstall: 'desc' }, { installedAt: 'asc' }],
           }),
       teamsIds.length === 0 ? [] : this.#prisma.teamsTenant.findMany({ where: { tenantId: { in: teamsIds } } }),
     ]);
@@ -37,8 +36,8 @@ export class PrismaChatBindings implements ChatBindings {
         const tenant = tenants.find((t) => t.tenantId === row.tenantId);
         return { platform: 'teams', tenantId: row.tenantId, recordedAt: row.createdAt, recordedFor: row.school.name, teamsTenant: tenant === undefined ? undefined : { registeredAt: tenant.createdAt, graphInstalls: tenant.catalogAppId !== null } };
       }
-      // The install that serves it, as the Slack channel finds one: by its key, else the org-wide install of that org, else one in it.
-      const install = installs.find((i) => i.installKey === row.tenantId) ?? installs.find((i) => i.enterpriseId === row.tenantId);
+      // The install that serves it: the one with its key (WorkspaceInstallations.forTenant).
+      const install = installs.find((i) => i.installKey === row.tenantId);
       return {
         platform: 'slack',
         tenantId: row.tenantId,

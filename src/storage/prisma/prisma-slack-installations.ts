@@ -41,11 +41,11 @@ export class PrismaSlackInstallations implements WorkspaceInstallations {
     return row === null ? undefined : this.#open(row);
   }
 
-  async forTenant(tenant: string): Promise<WorkspaceInstallation | undefined> {
-    const exact = await this.find(tenant);
-    if (exact !== undefined) return exact;
-    const inOrg = await this.#prisma.slackInstallation.findFirst({ where: { enterpriseId: tenant }, orderBy: [{ isEnterpriseInstall: 'desc' }, { installedAt: 'asc' }] });
-    return inOrg === null ? undefined : this.#open(inOrg);
+  forTenant(tenant: string): Promise<WorkspaceInstallation | undefined> {
+    // Only the install with that key: an org id is served by its org-wide install alone, never
+    // borrowed from a workspace of the org installed on its own (whose people's requests arrive
+    // under that workspace's id, so they could not answer a link made under the org's).
+    return this.find(tenant);
   }
 
   remove(key: string): Promise<boolean> {

@@ -16,6 +16,7 @@ let world: SlackWorld;
 let north: SeededSchool;
 let south: SeededSchool;
 let west: SeededSchool;
+let east: SeededSchool;
 const clock = fixedClock('2026-10-05T09:00:00Z');
 
 const GRID_A = 'E0GRIDAAAA';
@@ -76,11 +77,14 @@ beforeAll(async () => {
     { key: 'head', fullName: 'Wyn Head', role: 'headteacher' },
     { key: 'wil', fullName: 'Wil Teacher', role: 'teacher', lineManager: 'head' },
   ]);
+  east = await seedSchool(db.prisma, 'tpat', [{ key: 'head', fullName: 'Eve Head', role: 'headteacher' }]);
   const identities = new PrismaIdentityStore(db.prisma);
   // What each install's page tells the administrator to record: the workspace, or the org for an org-wide install.
   await identities.recordWorkspace(north.schoolId, 'slack', TEAM_NORTH);
   await identities.recordWorkspace(south.schoolId, 'slack', TEAM_SOUTH);
   await identities.recordWorkspace(west.schoolId, 'slack', GRID_B);
+  // Against the install pages' advice: the org's id, where the org has no org-wide install.
+  await identities.recordWorkspace(east.schoolId, 'slack', GRID_A);
   world = await startSlackOAuthWorld(db, clock);
 });
 afterAll(async () => {
@@ -147,6 +151,15 @@ describe('Enterprise Grid: workspaces of one org installed on their own, beside 
     expect(world.fake.callsOf('users.lookupByEmail').filter((c) => c.body.email === sam.email).map((c) => c.token)).toEqual(['xoxb-south']);
     expect(postsTo('DWSAMHEAD').at(-1)!.token).toBe('xoxb-south');
     expect(await linksOf(sam.id)).toEqual([[TEAM_SOUTH, 'WSAMHEAD']]);
+  });
+
+  it('a school that recorded the org’s id, where only workspaces of the org installed on their own, borrows neither workspace’s token', async () => {
+    world.fake.addUser({ id: 'WEVE', email: await emailOf(east, 'head'), teamId: TEAM_NORTH, enterpriseId: GRID_A });
+    const eve = { id: east.ids.head!, email: await emailOf(east, 'head') };
+    const slack = world.app.channels.find((c) => c.name === 'slack')!;
+    expect(await slack.deliverDigest(digestFor(eve, '2026-10-05'))).toMatchObject({ ok: false, unreachable: true });
+    expect(world.fake.callsOf('users.lookupByEmail').filter((c) => c.body.email === eve.email)).toEqual([]);
+    expect(await linksOf(eve.id)).toEqual([]);
   });
 
   it('app_uninstalled from one workspace of the org forgets that install only: the other workspace and the other org are still served', async () => {
