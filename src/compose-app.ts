@@ -39,12 +39,14 @@ import { PrismaNotificationQueue, PrismaSentReplies } from './storage/prisma/pri
 import { EmailChannel } from './channels/email/email-channel.ts';
 import { PrismaConversationStore } from './storage/prisma/prisma-conversation-store.ts';
 import { PrismaIdentityStore } from './storage/prisma/prisma-identity-store.ts';
+import { SLACK_INSTALL_PATH } from './channels/slack/slack-installations.ts';
 import { PrismaSlackInstallations } from './storage/prisma/prisma-slack-installations.ts';
 import { PrismaSlackRefusals } from './storage/prisma/prisma-slack-refusals.ts';
 import { PrismaReminderActionsStore } from './storage/prisma/prisma-reminder-actions-store.ts';
 import { PrismaActiveThreads } from './storage/prisma/prisma-active-threads.ts';
 import { PrismaReportReads } from './storage/prisma/prisma-report-reads.ts';
 import { PrismaPeopleFacts, prismaAccess } from './storage/prisma/prisma-access-relationships.ts';
+import { PrismaChatBindings } from './storage/prisma/prisma-chat-bindings.ts';
 import { PrismaAccessRequestStore } from './storage/prisma/prisma-access-requests.ts';
 import { PrismaReviewerChangeStore } from './storage/prisma/prisma-reviewer-changes.ts';
 import { PrismaCycleRestarts } from './storage/prisma/prisma-cycle-restarts.ts';
@@ -134,7 +136,7 @@ export async function startApp(config: Config, givenClock: Clock, log: Logger, o
     const server = await startHttpServer({
       host: config.host,
       port: config.port,
-      routes: [...parts.router.channels.flatMap((channel) => channel.routes), ...adminRoutes({ console: adminConsoleOf(services, clock), config: config.admin, sessions: new PrismaAdminSessions(services.database.prisma), limiter: new PrismaAttemptLimiter(services.database.prisma, SIGN_IN_LIMIT, SIGN_IN_WINDOW_SECONDS), clock, log })],
+      routes: [...parts.router.channels.flatMap((channel) => channel.routes), ...adminRoutes({ console: adminConsoleOf(services, clock), config: config.admin, sessions: new PrismaAdminSessions(services.database.prisma), limiter: new PrismaAttemptLimiter(services.database.prisma, SIGN_IN_LIMIT, SIGN_IN_WINDOW_SECONDS), clock, log, slackInstallUrl: config.slack?.oauth === undefined ? undefined : SLACK_INSTALL_PATH })],
       healthy: async () => {
         await operations.ping();
         return true;
@@ -260,6 +262,8 @@ function adminConsoleOf(services: Services, clock: Clock): AdminConsole {
   return new AdminConsole({
     directory: services.admins,
     audit: services.admins,
+    grants: services.admins,
+    chat: new PrismaChatBindings(services.database.prisma),
     schools: services.schools,
     roster: services.roster,
     obligations: services.obligations,

@@ -1,5 +1,5 @@
 import type { AdminSchoolRef } from '../core/admin/admin-access.ts';
-import type { AdminSessionRecord } from '../core/admin/admin-ports.ts';
+import type { AdminSessionRecord, ChatBinding, SchoolAdministrator } from '../core/admin/admin-ports.ts';
 import type { GivenMapping, PolicyCheck, PolicyView, RosterColumns, SchoolOverview, TermDatesCheck, WaitingAccessRequest } from '../core/admin/admin-console.ts';
 import { ROSTER_FIELDS, type RosterField } from '../core/roster/column-mapping.ts';
 import { REQUIRED_COLUMNS } from '../core/roster/roster-columns.ts';
@@ -31,6 +31,8 @@ export const SCHOOL_PAGES = [
   { path: '/reminders', title: 'Reminder window' },
   { path: '/terms', title: 'Term dates' },
   { path: '/policy', title: 'Policy' },
+  { path: '/chat', title: 'Chat workspaces' },
+  { path: '/admins', title: 'Administrators' },
 ] as const;
 export type SchoolPage = (typeof SCHOOL_PAGES)[number]['path'];
 
@@ -468,5 +470,87 @@ export function policyAppliedPage(viewer: Viewer, school: AdminSchoolRef, source
     school,
     current: '/policy',
     body: html`<p class="status" role="status">The school now runs ${source}. Everyone's obligations were recomputed: ${o.created} added, ${o.updated} moved, ${o.removed} removed, ${o.unchanged} unchanged; anything already done stays as it is.</p><p><a href="${schoolPath(school, '/policy')}">Back to the policy</a></p>`,
+  });
+}
+
+/** When, in London time, to the day. */
+const londonDay = (at: Date) => at.toLocaleDateString('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'short', year: 'numeric' });
+
+function slackInstallText(binding: ChatBinding): string {
+  const install = binding.slackInstall;
+  if (install === undefined) return 'Not installed through “Add to Slack” (served by the server’s own bot token, if it has one for this workspace)';
+  const where = install.orgWide ? `org-wide in Enterprise Grid org ${install.key}` : install.enterpriseId === undefined ? `in workspace ${install.key}` : `in workspace ${install.key} of Enterprise Grid org ${install.enterpriseId}`;
+  const by = install.installedBy === undefined ? '' : ` by ${install.installedBy.name === undefined ? `Slack user ${install.installedBy.userId}` : `${install.installedBy.name} (${install.installedBy.userId})`}`;
+  return `Installed ${where} on ${londonDay(install.installedAt)}${by}`;
+}
+
+function teamsTenantText(binding: ChatBinding): string {
+  // Recorded is what lets its people in; a catalogue app id is what lets Trellis install its app for them.
+  const tenant = binding.teamsTenant;
+  if (tenant?.graphInstalls === true) return `Trellis installs its app for staff through Microsoft Graph (set up on ${londonDay(tenant.registeredAt)})`;
+  return 'Graph installs not set up (no catalogue app id: trellis teams tenants add … --catalog-app-id): staff get reminders once they have opened Trellis in Teams';
+}
+
+/**
+ * The Slack workspaces / Grid orgs and Teams tenants the school is bound to, when each was recorded
+ * and installed, and who installed a Slack app through "Add to Slack" (from the audit trail; the
+ * sealed install is never opened). `slackInstallUrl`: the "Add to Slack" link, when Slack's OAuth is configured.
+ */
+export function chatWorkspacesPage(viewer: Viewer, school: AdminSchoolRef, bindings: readonly ChatBinding[], slackInstallUrl: string | undefined): string {
+  const table = (platform: 'slack' | 'teams') => {
+    const rows = bindings.filter((b) => b.platform === platform);
+    const caption = platform === 'slack' ? 'Slack workspaces and Enterprise Grid orgs' : 'Microsoft Teams tenants';
+    if (rows.length === 0) return html`<h2>${caption}</h2><p>None recorded for this school or its trust.</p>`;
+    return html`<h2>${caption}</h2><table><caption class="visually-hidden">${caption} bound to ${school.name}</caption><thead><tr><th scope="col">${platform === 'slack' ? 'Workspace or org id' : 'Tenant id'}</th><th scope="col">Recorded</th><th scope="col">${platform === 'slack' ? 'Install' : 'Registration'}</th></tr></thead>
+<tbody>${rows.map((b) => html`<tr><td><code>${b.tenantId}</code></td><td>${londonDay(b.recordedAt)}${b.recordedFor === school.name ? '' : `, for ${b.recordedFor} (same trust)`}</td><td>${platform === 'slack' ? slackInstallText(b) : teamsTenantText(b)}</td></tr>`)}</tbody></table>`;
+  };
+  const install =
+    slackInstallUrl === undefined
+      ? html`<p>“Add to Slack” is not configured on this server (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET).</p>`
+      : html`<p><a class="button" href="${slackInstallUrl}">Add Trellis to a Slack workspace</a></p><p class="hint">After installing, record the workspace (or org) id the install page shows for this school with <code>trellis school set ${school.slug} --slack-team ID</code>.</p>`;
+  return page({
+    title: 'Chat workspaces',
+    viewer,
+    school,
+    current: '/chat',
+    body: html`<p>Where staff of ${school.name} can use Trellis. Only people in these workspaces and tenants are linked to the roster.</p>${table('slack')}${install}${table('teams')}`,
+  });
+}
+
+/** The school's administrators: name one by e-mail, remove one (a trust administrator also the trust's). */
+export function administratorsPage(
+  viewer: Viewer,
+  school: AdminSchoolRef,
+  administrators: readonly SchoolAdministrator[],
+  managesTrust: boolean,
+  outcome?: { status: string } | { problem: string; typed?: string },
+): string {
+  const trust = school.trustName ?? 'the trust';
+  const removable = (a: SchoolAdministrator) => a.scope === 'school' || managesTrust;
+  const rows = administrators.map(
+    (a) =>
+      html`<tr><td>${a.email}${a.email === viewer.email ? ' (you)' : ''}</td><td>${a.scope === 'school' ? 'This school' : `Every school of ${trust}`}</td><td>${londonDay(a.since)}</td><td>${
+        removable(a)
+          ? html`<form method="post" action="${schoolPath(school, '/admins')}">${csrfField(viewer)}<input type="hidden" name="action" value="remove"><input type="hidden" name="email" value="${a.email}"><input type="hidden" name="level" value="${a.scope}"><button type="submit" class="secondary" aria-label="Remove ${a.email} as administrator of ${a.scope === 'school' ? school.name : trust}">Remove</button></form>`
+          : 'A trust administrator can remove this'
+      }</td></tr>`,
+  );
+  const problem = outcome !== undefined && 'problem' in outcome ? outcome.problem : undefined;
+  const typed = outcome !== undefined && 'problem' in outcome ? (outcome.typed ?? '') : '';
+  const level = managesTrust
+    ? html`<fieldset><legend>For</legend><input type="radio" id="level-school" name="level" value="school" checked><label class="inline" for="level-school">${school.name} only</label><br><input type="radio" id="level-trust" name="level" value="trust"><label class="inline" for="level-trust">Every school of ${trust}</label></fieldset>`
+    : html`<input type="hidden" name="level" value="school">`;
+  return page({
+    title: 'Administrators',
+    viewer,
+    school,
+    current: '/admins',
+    body: html`${outcome !== undefined && 'status' in outcome ? html`<p class="status" role="status">${outcome.status}</p>` : ''}${problem === undefined ? '' : html`<p class="problem" role="alert" id="email-problem">${problem}</p>`}
+<p>Who can use the admin console for ${school.name}. They sign in with the e-mail named here (their Microsoft or Slack account's verified e-mail). Removing someone ends their console sessions at once. Every change is in the audit trail.</p>
+<table><caption>Administrators of ${school.name}</caption><thead><tr><th scope="col">E-mail</th><th scope="col">For</th><th scope="col">Since</th><th scope="col">Remove</th></tr></thead><tbody>${rows}</tbody></table>
+<h2>Name an administrator</h2>
+<form method="post" action="${schoolPath(school, '/admins')}">${csrfField(viewer)}<input type="hidden" name="action" value="add">
+<label for="admin-email">E-mail address</label><input type="text" id="admin-email" name="email" inputmode="email" autocomplete="off" value="${typed}"${problem === undefined ? '' : new Html(' aria-invalid="true" aria-describedby="email-problem"')}>
+${level}<p><button type="submit">Name administrator</button></p></form>`,
   });
 }

@@ -10,6 +10,8 @@ import { addLogContext, type Logger } from '../logging/logger.ts';
 import { readBody } from '../server/read-body.ts';
 import {
   accessRequestsPage,
+  administratorsPage,
+  chatWorkspacesPage,
   deliveriesPage,
   messagePage,
   overviewPage,
@@ -60,6 +62,8 @@ export interface AdminRoutesOptions {
   limiter: AttemptLimiter;
   clock: Clock;
   log: Logger;
+  /** The "Add to Slack" link, when Slack's OAuth install is configured. */
+  slackInstallUrl?: string | undefined;
 }
 
 /** Sign-in starts, and callbacks, each allowed per client address in a window: far above a person signing in, far below a script guessing. */
@@ -95,11 +99,13 @@ class AdminHandler {
   readonly #origin: string;
   readonly #sessions: AdminSessions;
   readonly #limiter: AttemptLimiter;
+  readonly #slackInstallUrl: string | undefined;
 
   constructor(options: AdminRoutesOptions, config: AdminConsoleConfig) {
     this.#console = options.console;
     this.#sessions = options.sessions;
     this.#limiter = options.limiter;
+    this.#slackInstallUrl = options.slackInstallUrl;
     this.#config = config;
     this.#clock = options.clock;
     this.#log = options.log;
@@ -207,6 +213,14 @@ class AdminHandler {
         }
         case '/policy':
           return sendPage(response, 200, policyPage(viewer, await this.#console.policy(email, slug)));
+        case '/chat': {
+          const { school, bindings } = await this.#console.chatWorkspaces(email, slug);
+          return sendPage(response, 200, chatWorkspacesPage(viewer, school, bindings, this.#slackInstallUrl));
+        }
+        case '/admins': {
+          const { school, administrators, managesTrust } = await this.#console.administrators(email, slug);
+          return sendPage(response, 200, administratorsPage(viewer, school, administrators, managesTrust));
+        }
         case '/terms': {
           const asked = url.searchParams.get('year');
           const year = asked !== null && /^20\d\d$/.test(asked) ? Number(asked) : undefined;
@@ -219,6 +233,25 @@ class AdminHandler {
       const form = await this.#form(request, response, session, UPLOADS.has(page) ? Math.ceil(ROSTER_LIMIT * 1.4) : FORM_LIMIT);
       if (form === undefined) return;
       switch (page) {
+        case '/admins': {
+          const typed = String(form.get('email') ?? '');
+          const level = form.get('level') === 'trust' ? 'trust' : 'school';
+          let outcome: { status: string } | { problem: string; typed?: string };
+          if (form.get('action') === 'remove') {
+            const removed = await this.#console.removeAdministrator(email, slug, typed, level);
+            if (removed.ok && removed.value.self) {
+              // Their own sessions ended with the grant: this browser is signed out too.
+              response.setHeader('set-cookie', this.#cookies.clear(SESSION_COOKIE));
+              return redirect(response, '/admin?signed-out');
+            }
+            outcome = removed.ok ? { status: removed.value.message } : { problem: removed.problem };
+          } else {
+            const added = await this.#console.addAdministrator(email, slug, typed, level);
+            outcome = added.ok ? { status: added.value } : { problem: added.problem, typed };
+          }
+          const { school, administrators, managesTrust } = await this.#console.administrators(email, slug);
+          return sendPage(response, 'problem' in outcome ? 400 : 200, administratorsPage(viewer, school, administrators, managesTrust, outcome));
+        }
         case '/deliveries': {
           const ids = form.getAll('id').filter((id): id is string => typeof id === 'string');
           const resent = await this.#console.resend(email, slug, ids);

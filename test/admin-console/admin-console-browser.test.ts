@@ -22,6 +22,9 @@ beforeAll(async () => {
   // An access request waiting for the head, whose reason the console must not show.
   const [hod, t1] = await Promise.all(['hod@alpha.example', 't1@alpha.example'].map((email) => db.prisma.person.findFirstOrThrow({ where: { email } })));
   await db.prisma.accessGrant.create({ data: { requesterId: hod!.id, subjectId: t1!.id, reason: 'A confidential concern', status: 'requested', requestedAt: new Date('2026-11-20T09:00:00Z') } });
+  // A Slack workspace and a Teams tenant recorded for alpha, for the chat workspaces page.
+  const alpha = await db.prisma.school.findUniqueOrThrow({ where: { slug: 'alpha' } });
+  await db.prisma.schoolChatWorkspace.createMany({ data: [{ schoolId: alpha.id, platform: 'slack', tenantId: 'T0ALPHA001' }, { schoolId: alpha.id, platform: 'teams', tenantId: '0a1b2c3d-1111-2222-3333-444455556666' }] });
   world = await startAdminWorld(db.url, fixedClock(NOW));
 });
 afterAll(async () => {
@@ -35,7 +38,7 @@ it('an administrator signs in with the keyboard and visits every page of the con
     console.warn(`\n*** The admin console BROWSER test did NOT run: there is no Chromium at ${CHROMIUM}. Fetching the pages without a browser instead. ***\n`);
     const client = new ConsoleClient(world.url);
     await client.signedIn(world.provider, ADMIN);
-    for (const path of ['', '/reach', '/deliveries', '/access-requests', '/roster', '/reminders', '/terms', '/policy']) expect((await client.get(`/admin/schools/alpha${path}`)).status).toBe(200);
+    for (const path of ['', '/reach', '/deliveries', '/access-requests', '/roster', '/reminders', '/terms', '/policy', '/chat', '/admins']) expect((await client.get(`/admin/schools/alpha${path}`)).status).toBe(200);
     return;
   }
   const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
@@ -133,6 +136,22 @@ it('an administrator signs in with the keyboard and visits every page of the con
     await page.getByRole('button', { name: 'Apply this roster' }).click();
     await expect.poll(() => page.locator('h1').textContent()).toBe('Roster applied');
     expect(await page.getByRole('status').textContent()).toMatch(/Loaded 6 staff: 1 new/);
+
+    await visit('Chat workspaces', /^Chat workspaces$/);
+    expect(await page.getByRole('table', { name: /Slack workspaces and Enterprise Grid orgs bound to Alpha Academy/ }).textContent()).toContain('T0ALPHA001');
+    expect(await page.getByRole('table', { name: /Microsoft Teams tenants bound to Alpha Academy/ }).textContent()).toContain('0a1b2c3d-1111-2222-3333-444455556666');
+    await page.screenshot({ path: join(DOCS, 'admin-chat.png'), fullPage: true });
+
+    // Administrators: name one with the keyboard, then remove them with their own labelled button.
+    await visit('Administrators', /^Administrators$/);
+    await page.getByLabel('E-mail address').fill('bursar@alpha.example');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('bursar@alpha.example can now use the admin console for Alpha Academy.');
+    await accessible();
+    await page.screenshot({ path: join(DOCS, 'admin-administrators.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Remove bursar@alpha.example as administrator of Alpha Academy' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^bursar@alpha\.example can no longer use the admin console for Alpha Academy/);
+    expect(await page.getByRole('table', { name: 'Administrators of Alpha Academy' }).textContent()).not.toContain('bursar@');
 
     // Your sessions: this one is listed, and says to use Sign out.
     await page.getByRole('link', { name: 'Your sessions' }).click();

@@ -142,7 +142,7 @@ describe('who sees which school', () => {
   it('an administrator of school A cannot see school B, on any page', async () => {
     const client = new ConsoleClient(world.url);
     await client.signedIn(world.provider, ALPHA_ADMIN);
-    for (const page of ['', '/reach', '/deliveries', '/access-requests', '/roster', '/reminders', '/terms', '/policy']) {
+    for (const page of ['', '/reach', '/deliveries', '/access-requests', '/roster', '/reminders', '/terms', '/policy', '/chat', '/admins']) {
       const response = await client.get(`/admin/schools/beta${page}`);
       expect(response.status).toBe(404);
       const text = await response.text();

@@ -516,7 +516,7 @@ export class SlackChannel implements Channel {
     let refusal: { outcome: SlackRefusal['outcome']; detail: string; workspace: string | undefined } | undefined;
     for (const { clients, tenant } of candidates) {
       try {
-        const found = await this.#linkByEmail(clients[kind], personId, address);
+        const found = await this.#linkByEmail(clients[kind], personId, address, tenant);
         if ('userId' in found) return { userId: found.userId, clients, tenant: found.tenant ?? tenant };
         if (found.deactivated) {
           reason = 'Slack: their account is deactivated';
@@ -549,11 +549,13 @@ export class SlackChannel implements Channel {
    * The workspace user with this e-mail, linked to the person through the same rule as someone who
    * writes in; a user Slack marks `deleted` (deactivated) is not linked.
    */
-  async #linkByEmail(client: WebClient, personId: string, address: string): Promise<{ userId: string; tenant: string | undefined } | { deactivated: boolean; tenant?: string | undefined }> {
+  async #linkByEmail(client: WebClient, personId: string, address: string, installTenant: string | undefined): Promise<{ userId: string; tenant: string | undefined } | { deactivated: boolean; tenant?: string | undefined }> {
     const found = (await client.users.lookupByEmail({ email: address })).user;
     if (found?.id === undefined) return { deactivated: false };
-    // Enterprise Grid users carry their org id, which is the tenant their events arrive under.
-    const tenant = (found as { enterprise_user?: { enterprise_id?: string } }).enterprise_user?.enterprise_id ?? found.team_id;
+    // Installed in many: the tenant of the install that found them, which their requests arrive
+    // under (a Grid workspace installed on its own is its team, not its org). One bot token:
+    // Enterprise Grid users carry their org id, the tenant their events arrive under.
+    const tenant = installTenant ?? (found as { enterprise_user?: { enterprise_id?: string } }).enterprise_user?.enterprise_id ?? found.team_id;
     if (found.deleted === true) return { deactivated: true, tenant };
     if (tenant === undefined) return { userId: found.id, tenant };
     // Linked through the same rule as someone who writes in: only from their school's workspace.

@@ -44,7 +44,7 @@ function toStored(installation: Installation): WorkspaceInstallation {
   const orgWide = installation.isEnterpriseInstall === true;
   const key = installKeyOf(orgWide, installation.team?.id, installation.enterprise?.id);
   if (key === undefined) throw new Error('Slack returned an installation with neither a team nor an enterprise id');
-  return { key, teamId: installation.team?.id, enterpriseId: installation.enterprise?.id, orgWide, secret: JSON.stringify(installation) };
+  return { key, teamId: installation.team?.id, enterpriseId: installation.enterprise?.id, orgWide, secret: JSON.stringify(installation), installedBy: installation.user?.id };
 }
 
 const StoredInstallationSchema = z.looseObject({ bot: z.looseObject({ token: z.string() }).optional() });

@@ -32,13 +32,13 @@ const LAST_RETRY = 3;
  * failure is shown on the form so the person can press Save again with their answers intact.
  */
 export function registerListeners(app: App, slack: SlackChannel): void {
-  app.event('message', ({ body, context }) => onMessage(slack, body, context.retryNum));
-  app.event('app_home_opened', async ({ body }) => slack.later('app home', () => onHomeOpened(slack, body)));
-  app.command(GROWTH_COMMAND, async ({ ack, body }) => {
+  app.event('message', ({ body, context }) => onMessage(slack, body, context.retryNum, context.isEnterpriseInstall));
+  app.event('app_home_opened', async ({ body, context }) => slack.later('app home', () => onHomeOpened(slack, body, context.isEnterpriseInstall)));
+  app.command(GROWTH_COMMAND, async ({ ack, body, context }) => {
     // The turn, with its saved answer, commits before the ack; the answer is shown after it.
     let answer: (() => Promise<void>) | undefined;
     try {
-      answer = await applyCommand(slack, body);
+      answer = await applyCommand(slack, body, context.isEnterpriseInstall);
     } catch (error) {
       // Slack never retries a slash command: the person hears at once that it did not work.
       slack.parts.log.error('slack /growth failed', { error });
@@ -48,12 +48,12 @@ export function registerListeners(app: App, slack: SlackChannel): void {
     await ack();
     if (answer !== undefined) slack.later('/growth', answer);
   });
-  app.action(/^trellis_/, async ({ ack, body }) => {
+  app.action(/^trellis_/, async ({ ack, body, context }) => {
     await ack();
-    await onAction(slack, body);
+    await onAction(slack, body, context.isEnterpriseInstall);
   });
-  app.view(FORM_CALLBACK, ({ ack, body }) => onViewSubmission(slack, body, ack as ViewAck));
-  app.view(ACT_CALLBACK, ({ ack, body }) => onViewSubmission(slack, body, ack as ViewAck));
+  app.view(FORM_CALLBACK, ({ ack, body, context }) => onViewSubmission(slack, body, ack as ViewAck, context.isEnterpriseInstall));
+  app.view(ACT_CALLBACK, ({ ack, body, context }) => onViewSubmission(slack, body, ack as ViewAck, context.isEnterpriseInstall));
   if (slack.installedInMany) {
     // Slack sends these even though the install is gone, so Bolt does not authorize them.
     const keyOf = (context: { isEnterpriseInstall?: boolean; teamId?: string; enterpriseId?: string }) => installKeyOf(context.isEnterpriseInstall === true, context.teamId, context.enterpriseId);
@@ -65,9 +65,19 @@ export function registerListeners(app: App, slack: SlackChannel): void {
   }
 }
 
-const tenantOf = (team: string | undefined, enterprise: string | null | undefined): string => enterprise ?? team ?? 'unknown';
+/**
+ * The tenant a request is from, as accounts and installs record it. Installed through "Add to
+ * Slack", it is the key of the install that serves the request (Bolt says which kind from the
+ * request): the Grid org for an org-wide install, else the workspace, so a workspace of a Grid org
+ * installed on its own is its team id even though its requests carry the org's id too. With one
+ * bot token it is the org when there is one, as the token's own home tenant is.
+ */
+function tenantOf(slack: SlackChannel, orgWide: boolean | undefined, team: string | undefined, enterprise: string | null | undefined): string {
+  if (slack.installedInMany) return installKeyOf(orgWide === true, team, enterprise) ?? 'unknown';
+  return enterprise ?? team ?? 'unknown';
+}
 
-async function onMessage(slack: SlackChannel, body: unknown, retryNum: number | undefined): Promise<void> {
+async function onMessage(slack: SlackChannel, body: unknown, retryNum: number | undefined, orgWide: boolean | undefined): Promise<void> {
   const parsed = MessageEnvelopeSchema.safeParse(body);
   if (!parsed.success) {
     slack.parts.log.debug('slack message ignored (not a person’s direct message)', { issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
@@ -75,7 +85,7 @@ async function onMessage(slack: SlackChannel, body: unknown, retryNum: number | 
   }
   const { event } = parsed.data;
   try {
-    await applyMessage(slack, parsed.data);
+    await applyMessage(slack, parsed.data, orgWide);
   } catch (error) {
     // Slack will not send it again: say so, rather than let what they wrote vanish.
     if ((retryNum ?? 0) >= LAST_RETRY) slack.later('not-saved notice', () => slack.post(event.channel, event.thread_ts, renderMessages([{ type: 'text', text: NOT_SAVED }])).then(() => undefined));
@@ -83,9 +93,9 @@ async function onMessage(slack: SlackChannel, body: unknown, retryNum: number | 
   }
 }
 
-async function applyMessage(slack: SlackChannel, envelope: MessageEnvelope): Promise<void> {
+async function applyMessage(slack: SlackChannel, envelope: MessageEnvelope, orgWide: boolean | undefined): Promise<void> {
   const { event, event_id: eventId } = envelope;
-  const actor = await slack.identify(tenantOf(envelope.team_id, envelope.enterprise_id), event.user);
+  const actor = await slack.identify(tenantOf(slack, orgWide, envelope.team_id, envelope.enterprise_id), event.user);
   if ('refusal' in actor) {
     slack.later('refusal reply', () => slack.post(event.channel, event.thread_ts, renderMessages([{ type: 'text', text: actor.refusal }])).then(() => undefined));
     return;
@@ -116,7 +126,7 @@ async function applyMessage(slack: SlackChannel, envelope: MessageEnvelope): Pro
  * (its place: the command's response_url while Slack takes it, then the person's DM), so a crash or
  * a failed post after the ack leaves it to the job engine. A refusal, saved nowhere, is only shown.
  */
-async function applyCommand(slack: SlackChannel, body: unknown): Promise<(() => Promise<void>) | undefined> {
+async function applyCommand(slack: SlackChannel, body: unknown, orgWide: boolean | undefined): Promise<(() => Promise<void>) | undefined> {
   const parsed = CommandSchema.safeParse(body);
   if (!parsed.success) {
     slack.parts.log.warn('slack command ignored: unexpected payload', { issues: parsed.error.issues.map((i) => i.path.join('.')) });
@@ -128,7 +138,7 @@ async function applyCommand(slack: SlackChannel, body: unknown): Promise<(() => 
     return undefined;
   }
   const shown = (messages: readonly OutgoingMessage[]) => postToResponseUrl(command.response_url, renderMessages(messages));
-  const actor = await slack.identify(tenantOf(command.team_id, command.enterprise_id), command.user_id);
+  const actor = await slack.identify(tenantOf(slack, orgWide, command.team_id, command.enterprise_id), command.user_id);
   if ('refusal' in actor) return () => shown([{ type: 'text', text: actor.refusal }]);
   const { bot } = slack.parts;
   const place = ephemeralPlace(command.channel_id, command.response_url, slack.parts.clock.now());
@@ -142,18 +152,18 @@ async function applyCommand(slack: SlackChannel, body: unknown): Promise<(() => 
   return () => bot.render(effects, slack.renderer(async () => ({ channel: command.channel_id }), { reply, render: started }));
 }
 
-async function onHomeOpened(slack: SlackChannel, body: unknown): Promise<void> {
+async function onHomeOpened(slack: SlackChannel, body: unknown, orgWide: boolean | undefined): Promise<void> {
   const parsed = HomeOpenedSchema.safeParse(body);
   if (!parsed.success || parsed.data.event.tab !== 'home') return;
   const userId = parsed.data.event.user;
-  const actor = await slack.identify(tenantOf(parsed.data.team_id, parsed.data.enterprise_id), userId);
+  const actor = await slack.identify(tenantOf(slack, orgWide, parsed.data.team_id, parsed.data.enterprise_id), userId);
   const publish = (blocks: unknown[]) => slack.client.views.publish({ user_id: userId, view: { type: 'home', blocks } as never }).then(() => undefined);
   if ('refusal' in actor) return publish(sections(actor.refusal));
   // The core decides what the home holds; App Home is where Slack shows it.
   await slack.parts.bot.render(await slack.parts.bot.homeFlow(actor), { render: async (effect) => void (effect.kind === 'home' && (await publish(renderHome(effect.view)))) });
 }
 
-async function onAction(slack: SlackChannel, body: unknown): Promise<void> {
+async function onAction(slack: SlackChannel, body: unknown, orgWide: boolean | undefined): Promise<void> {
   const parsed = BlockActionsSchema.safeParse(body);
   if (!parsed.success) {
     slack.parts.log.warn('slack action ignored: unexpected payload', { issues: parsed.error.issues.map((i) => i.path.join('.')) });
@@ -167,10 +177,10 @@ async function onAction(slack: SlackChannel, body: unknown): Promise<void> {
     return;
   }
   if (action.action_id.startsWith(CHOICE_ACTION) && action.value === FORM_CHOICE) {
-    await openSectionForm(slack, payload);
+    await openSectionForm(slack, payload, orgWide);
     return;
   }
-  const actor = await slack.identify(tenantOf(payload.user.team_id ?? payload.team?.id, payload.enterprise?.id), payload.user.id);
+  const actor = await slack.identify(tenantOf(slack, orgWide, payload.user.team_id ?? payload.team?.id, payload.enterprise?.id), payload.user.id);
   if ('refusal' in actor) {
     slack.later('refusal reply', async () => {
       const channel = payload.channel?.id ?? (await slack.dmChannel(slack.client, payload.user.id));
@@ -247,13 +257,13 @@ const LOADING_VIEW = { type: 'modal', title: { type: 'plain_text', text: 'Trelli
  * lives 3 seconds), the engine builds the section's form from the thread's state, and the modal
  * becomes that form; if the thread has moved on, it says so instead.
  */
-async function openSectionForm(slack: SlackChannel, payload: BlockActionsPayload): Promise<void> {
+async function openSectionForm(slack: SlackChannel, payload: BlockActionsPayload, orgWide: boolean | undefined): Promise<void> {
   const channel = payload.channel?.id;
   const message = payload.message;
   if (channel === undefined || message === undefined) return;
   const opened = await slack.client.views.open({ trigger_id: payload.trigger_id, view: LOADING_VIEW as never });
   const viewId = opened.view?.id;
-  const actor = await slack.identify(tenantOf(payload.user.team_id ?? payload.team?.id, payload.enterprise?.id), payload.user.id);
+  const actor = await slack.identify(tenantOf(slack, orgWide, payload.user.team_id ?? payload.team?.id, payload.enterprise?.id), payload.user.id);
   const threadTs = message.thread_ts ?? message.ts;
   const result =
     'refusal' in actor ? undefined : await slack.parts.bot.handleMessage(actor, { threadKey: `${channel}:${threadTs}`, messageId: `form:${payload.trigger_id}` }, { kind: 'choice', value: FORM_CHOICE });
@@ -274,7 +284,7 @@ const ViewMetaSchema = z.object({ channel: z.string().optional(), threadTs: z.st
  * Modal submissions: required fields are checked, then the answer is saved, before the ack; a
  * failure to save is shown on the form (Slack keeps the modal open with what was typed).
  */
-async function onViewSubmission(slack: SlackChannel, body: unknown, ack: ViewAck): Promise<void> {
+async function onViewSubmission(slack: SlackChannel, body: unknown, ack: ViewAck, orgWide: boolean | undefined): Promise<void> {
   const parsed = ViewSubmissionSchema.safeParse(body);
   if (!parsed.success) {
     await ack();
@@ -298,7 +308,7 @@ async function onViewSubmission(slack: SlackChannel, body: unknown, ack: ViewAck
   }
   let replies: (() => Promise<void>) | { errors: Record<string, string> };
   try {
-    replies = await applySubmission(slack, parsed.data, values);
+    replies = await applySubmission(slack, parsed.data, values, orgWide);
   } catch (error) {
     const first = inputs[0]?.block_id;
     // With no field to show it on, the error goes to Slack, which tells the person it failed.
@@ -317,10 +327,10 @@ async function onViewSubmission(slack: SlackChannel, body: unknown, ack: ViewAck
 }
 
 /** Saves a submitted modal and returns what to post once Slack has its answer. */
-async function applySubmission(slack: SlackChannel, submission: ViewSubmissionPayload, values: Record<string, string>): Promise<(() => Promise<void>) | { errors: Record<string, string> }> {
+async function applySubmission(slack: SlackChannel, submission: ViewSubmissionPayload, values: Record<string, string>, orgWide: boolean | undefined): Promise<(() => Promise<void>) | { errors: Record<string, string> }> {
   const { view, user } = submission;
   const nothing = async () => undefined;
-  const actor = await slack.identify(tenantOf(user.team_id ?? submission.team?.id, submission.enterprise?.id), user.id);
+  const actor = await slack.identify(tenantOf(slack, orgWide, user.team_id ?? submission.team?.id, submission.enterprise?.id), user.id);
   if ('refusal' in actor) return nothing;
   const meta = ViewMetaSchema.safeParse(parseJson(view.private_metadata || '{}'));
   if (!meta.success) return nothing;

@@ -17,6 +17,7 @@ export interface AdminSchoolRef {
   name: string;
   trustId?: string | undefined;
   trustName?: string | undefined;
+  trustSlug?: string | undefined;
 }
 
 /** Whether these grants make their holder an administrator of the school: named for it, or for its trust. */

@@ -18,8 +18,8 @@ import { readRosterFile } from '../roster/roster-table.ts';
 import { calendarOf, type School } from '../schools/school.ts';
 import { setSchool } from '../schools/set-school.ts';
 import { type Clock, currentAcademicYear } from '../time/clock.ts';
-import { type AdminSchoolRef, administers } from './admin-access.ts';
-import type { AdminAudit, AdminDirectory, ShippedTermDates } from './admin-ports.ts';
+import { type AdminSchoolRef, administers, looksLikeEmail, normaliseAdminEmail } from './admin-access.ts';
+import type { AdminAudit, AdminDirectory, AdminGrants, AdminScope, ChatBinding, ChatBindings, SchoolAdministrator, ShippedTermDates } from './admin-ports.ts';
 
 /** The school is not one this administrator may see (or does not exist: the two are not told apart). */
 export class NotAdministeredError extends Error {}
@@ -33,6 +33,8 @@ export interface AdminConsoleDeps {
   outbox: Pick<DigestOutbox, 'list' | 'resend'>;
   accessRequests: Pick<AccessRequestStore, 'pending'>;
   audit: AdminAudit;
+  grants: AdminGrants;
+  chat: ChatBindings;
   shippedTermDates: ShippedTermDates;
   clock: Clock;
 }
@@ -298,6 +300,62 @@ export class AdminConsole {
     const count = (months: readonly CalendarMonth[]) => months.reduce((sum, month) => sum + month.schoolDays, 0);
     const months = yearCalendar(calendarOf({ policy: school.policy, termDates: parsed.value, region: parsed.value.region }), year);
     return { ok: true, termDates: parsed.value, academicYear: year, months, schoolDaysNow: count(yearCalendar(calendarOf(school), year)), schoolDaysAfter: count(months) };
+  }
+
+  /** The Slack workspaces / Grid orgs and Teams tenants bound to the school, with their installs; never a token. */
+  async chatWorkspaces(email: string, slug: string): Promise<{ school: AdminSchoolRef; bindings: ChatBinding[] }> {
+    const { ref } = await this.#school(email, slug);
+    return { school: ref, bindings: await this.#deps.chat.boundTo(ref.id) };
+  }
+
+  /** The school's administrators, and whether this one may also name and remove its trust's (a trust administrator). */
+  async administrators(email: string, slug: string): Promise<{ school: AdminSchoolRef; administrators: SchoolAdministrator[]; managesTrust: boolean }> {
+    const { ref } = await this.#school(email, slug);
+    return { school: ref, administrators: await this.#deps.grants.administratorsOf(ref), managesTrust: await this.#managesTrust(email, ref) };
+  }
+
+  /** Names an administrator of the school, or (a trust administrator only) of its trust; audited with who did it. */
+  async addAdministrator(email: string, slug: string, typed: string, level: 'school' | 'trust'): Promise<Outcome<string>> {
+    const { ref } = await this.#school(email, slug);
+    if (!looksLikeEmail(typed)) return { ok: false, problem: `“${typed.trim()}” is not an e-mail address.` };
+    const scope = await this.#scope(email, ref, level);
+    if (scope === undefined) return { ok: false, problem: 'Only an administrator of the trust can name administrators for the whole trust.' };
+    const who = normaliseAdminEmail(typed);
+    const { added } = await this.#deps.grants.add(who, scope, email);
+    const what = 'trust' in scope ? `every school of ${ref.trustName ?? 'the trust'}` : ref.name;
+    return { ok: true, value: added ? `${who} can now use the admin console for ${what}.` : `${who} could already use the admin console for ${what}.` };
+  }
+
+  /**
+   * Removes an administrator of the school, or (a trust administrator only) of its trust, and ends
+   * their console sessions; audited with who did it. Nobody removes themselves when they are the
+   * last administrator there: the school (or trust) would be left with nobody to run it.
+   */
+  async removeAdministrator(email: string, slug: string, typed: string, level: 'school' | 'trust'): Promise<Outcome<{ message: string; self: boolean }>> {
+    const { ref } = await this.#school(email, slug);
+    const scope = await this.#scope(email, ref, level);
+    if (scope === undefined) return { ok: false, problem: 'Only an administrator of the trust can remove an administrator of the whole trust.' };
+    const who = normaliseAdminEmail(typed);
+    const self = who === email;
+    if (self) {
+      const administrators = await this.#deps.grants.administratorsOf(ref);
+      const others = administrators.filter((a) => a.email !== who && (level === 'school' || a.scope === 'trust'));
+      if (others.length === 0) return { ok: false, problem: `You are the last administrator of ${level === 'school' ? ref.name : (ref.trustName ?? 'the trust')}: name another administrator before removing yourself.` };
+    }
+    const removed = await this.#deps.grants.remove(who, scope, this.#deps.clock.now(), email);
+    const what = 'trust' in scope ? `every school of ${ref.trustName ?? 'the trust'}` : ref.name;
+    return { ok: true, value: { self: self && removed > 0, message: removed > 0 ? `${who} can no longer use the admin console for ${what}; their console sessions have ended.` : `${who} was not an administrator of ${what}: nothing changed.` } };
+  }
+
+  async #managesTrust(email: string, school: AdminSchoolRef): Promise<boolean> {
+    // A trust administrator: their trust grants alone, by the one rule, administer this school.
+    return administers((await this.#deps.directory.grantsOf(email)).filter((grant) => grant.trustId !== undefined), school);
+  }
+
+  /** Where a grant would apply: the school itself, or its trust for a trust administrator; undefined when not allowed. */
+  async #scope(email: string, school: AdminSchoolRef, level: 'school' | 'trust'): Promise<AdminScope | undefined> {
+    if (level === 'school') return { school: school.slug };
+    return school.trustSlug !== undefined && (await this.#managesTrust(email, school)) ? { trust: school.trustSlug } : undefined;
   }
 
   async #school(email: string, slug: string): Promise<{ ref: AdminSchoolRef; school: School }> {

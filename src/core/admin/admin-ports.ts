@@ -59,3 +59,47 @@ export interface AttemptLimiter {
   /** Counts one attempt; refused, with the seconds until the window ends, once the window's limit is used. */
   attempt(key: string, now: Date): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }>;
 }
+
+/** Where an administrator's grant applies: one school, or every school of a trust (each by its slug). */
+export type AdminScope = { school: string } | { trust: string };
+
+/** An administrator of a school as the console lists them: named for the school, or for its trust. */
+export interface SchoolAdministrator {
+  email: string;
+  scope: 'school' | 'trust';
+  since: Date;
+}
+
+/** Naming and removing administrators (`admin_grants`), audited as `trellis admins add|remove` is. */
+export interface AdminGrants {
+  /** Everyone who administers the school: its own grants and its trust's. */
+  administratorsOf(school: { id: string; trustId?: string | undefined }): Promise<SchoolAdministrator[]>;
+  /** Names an administrator; `by` is who did it, when it was done in the console. */
+  add(email: string, scope: AdminScope, by?: string): Promise<{ found: boolean; added: boolean }>;
+  /** Removes the grant and ends that person's console sessions; how many grants were removed. */
+  remove(email: string, scope: AdminScope, now: Date, by?: string): Promise<number>;
+}
+
+/** A Slack workspace / Grid org or Teams tenant recorded for a school, with what Trellis knows of its install; never a token. */
+export interface ChatBinding {
+  platform: 'slack' | 'teams';
+  tenantId: string;
+  /** When it was recorded (`trellis school set --slack-team/--teams-tenant`), and for which school: this one or another of its trust. */
+  recordedAt: Date;
+  recordedFor: string;
+  /** Slack, installed through "Add to Slack": the install that serves it. */
+  slackInstall?: { key: string; teamId?: string | undefined; enterpriseId?: string | undefined; orgWide: boolean; installedAt: Date; installedBy?: InstalledBy | undefined } | undefined;
+  /** Teams: its `teams_tenants` row, if any: whether Graph installs are set up (a catalogue app id). Being recorded is what admits its people. */
+  teamsTenant?: { registeredAt: Date; graphInstalls: boolean } | undefined;
+}
+
+/** Who installed an app: the platform's user id, and their name when that account is linked to someone on a roster. */
+export interface InstalledBy {
+  userId: string;
+  name?: string | undefined;
+}
+
+/** The chat workspaces and tenants bound to a school (recorded for it, or for another school of its trust, which serves it too), read for the console. */
+export interface ChatBindings {
+  boundTo(schoolId: string): Promise<ChatBinding[]>;
+}

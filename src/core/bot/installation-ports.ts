@@ -10,6 +10,8 @@ export interface WorkspaceInstallation {
   enterpriseId?: string | undefined;
   orgWide: boolean;
   secret: string;
+  /** The platform's id of the user who installed it (Slack's `authed_user`), when it says. */
+  installedBy?: string | undefined;
 }
 
 /** Where installs are kept (`slack_installations`). */
@@ -19,7 +21,8 @@ export interface WorkspaceInstallations {
   find(key: string): Promise<WorkspaceInstallation | undefined>;
   /**
    * The install that serves a tenant as accounts record it (a team id, or an Enterprise Grid org
-   * id): the install with that key, else the org-wide one of that org, else any install in it.
+   * id): the install with that key (an org id's is its org-wide install; a workspace of a Grid org
+   * installed on its own serves its own team id only).
    */
   forTenant(tenant: string): Promise<WorkspaceInstallation | undefined>;
   /** Forgets the install (uninstalled, or its bot token revoked); true if there was one. */

@@ -15,11 +15,11 @@ export class PrismaSlackInstallDirectory implements InstallationDirectory {
       select: { installKey: true, teamId: true, enterpriseId: true, isEnterpriseInstall: true, installedAt: true },
       orderBy: { installedAt: 'asc' },
     });
-    const tenants = [...new Set(rows.flatMap((row) => [row.teamId, row.enterpriseId, row.installKey].filter((id): id is string => id !== null)))];
+    const tenants = rows.map((row) => row.installKey);
     const bindings = await this.#prisma.schoolChatWorkspace.findMany({ where: { platform: 'slack', tenantId: { in: tenants } }, select: { tenantId: true, school: { select: { slug: true } } } });
     return rows.map((row) => {
-      const ids = new Set([row.installKey, row.teamId, row.enterpriseId]);
-      const schools = [...new Set(bindings.filter((b) => ids.has(b.tenantId)).map((b) => b.school.slug))].sort();
+      // An install serves the tenant of its key only (forTenant): a Grid workspace's own install does not serve its org's id.
+      const schools = [...new Set(bindings.filter((b) => b.tenantId === row.installKey).map((b) => b.school.slug))].sort();
       return { key: row.installKey, teamId: row.teamId ?? undefined, enterpriseId: row.enterpriseId ?? undefined, orgWide: row.isEnterpriseInstall, installedAt: row.installedAt, schools };
     });
   }

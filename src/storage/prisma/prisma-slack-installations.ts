@@ -2,6 +2,9 @@ import type { WorkspaceInstallation, WorkspaceInstallations } from '../../core/b
 import { openSecret, sealSecret } from '../crypto/secret-box.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 
+/** The audit event of an install (or reinstall) through "Add to Slack", naming who installed it. */
+export const SLACK_INSTALLED = 'slack.installed';
+
 type Row = { installKey: string; teamId: string | null; enterpriseId: string | null; isEnterpriseInstall: boolean; secret: string };
 
 /**
@@ -25,7 +28,12 @@ export class PrismaSlackInstallations implements WorkspaceInstallations {
       isEnterpriseInstall: installation.orgWide,
       secret: sealSecret(this.#key, installation.secret, installation.key),
     };
-    await this.#prisma.slackInstallation.upsert({ where: { installKey: installation.key }, create: { installKey: installation.key, ...fields }, update: fields });
+    // Who installed it is kept beside the sealed install, in the audit trail, so the console can say so without opening it.
+    const installed = { action: SLACK_INSTALLED, subjectType: 'slack-install', subjectId: installation.key, details: { installedBy: installation.installedBy ?? null } };
+    await this.#prisma.$transaction([
+      this.#prisma.slackInstallation.upsert({ where: { installKey: installation.key }, create: { installKey: installation.key, ...fields }, update: fields }),
+      this.#prisma.auditEvent.create({ data: installed }),
+    ]);
   }
 
   async find(key: string): Promise<WorkspaceInstallation | undefined> {
@@ -33,11 +41,11 @@ export class PrismaSlackInstallations implements WorkspaceInstallations {
     return row === null ? undefined : this.#open(row);
   }
 
-  async forTenant(tenant: string): Promise<WorkspaceInstallation | undefined> {
-    const exact = await this.find(tenant);
-    if (exact !== undefined) return exact;
-    const inOrg = await this.#prisma.slackInstallation.findFirst({ where: { enterpriseId: tenant }, orderBy: [{ isEnterpriseInstall: 'desc' }, { installedAt: 'asc' }] });
-    return inOrg === null ? undefined : this.#open(inOrg);
+  forTenant(tenant: string): Promise<WorkspaceInstallation | undefined> {
+    // Only the install with that key: an org id is served by its org-wide install alone, never
+    // borrowed from a workspace of the org installed on its own (whose people's requests arrive
+    // under that workspace's id, so they could not answer a link made under the org's).
+    return this.find(tenant);
   }
 
   remove(key: string): Promise<boolean> {

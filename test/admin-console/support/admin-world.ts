@@ -24,7 +24,7 @@ export interface AdminWorld {
  * The real app on a real port with the admin console configured against a fake OpenID Connect
  * provider on loopback (Slack in single-token mode towards a closed port, so no playground runs).
  */
-export async function startAdminWorld(databaseUrl: string, clock: Clock): Promise<AdminWorld> {
+export async function startAdminWorld(databaseUrl: string, clock: Clock, options: { slackOAuth?: boolean } = {}): Promise<AdminWorld> {
   const provider = await startFakeOidcProvider();
   const port = await freePort();
   const config = loadConfig({
@@ -32,7 +32,10 @@ export async function startAdminWorld(databaseUrl: string, clock: Clock): Promis
     HOST: '127.0.0.1',
     PORT: String(port),
     LOG_LEVEL: 'silent',
-    SLACK_BOT_TOKEN: 'xoxb-test',
+    // "Add to Slack" configured (no Slack request is made in these tests), or one bot token.
+    ...(options.slackOAuth === true
+      ? { SLACK_CLIENT_ID: '1234567890.0987654321', SLACK_CLIENT_SECRET: 'not-used', SLACK_STATE_SECRET: 'a-state-secret-of-some-length', TRELLIS_ENCRYPTION_KEY: 'a3f1c2d4e5b60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90' }
+      : { SLACK_BOT_TOKEN: 'xoxb-test' }),
     SLACK_SIGNING_SECRET: 'not-used-in-these-tests',
     SLACK_API_URL: 'http://127.0.0.1:9/api/',
     ADMIN_OIDC_ISSUER: provider.issuer,

@@ -106,6 +106,9 @@ describe('Add to Slack installs Trellis in a workspace through OAuth v2', () => 
     expect(stored[0]!.text).not.toContain('xoxb-kingsmead-token');
     expect(stored[0]!.text).not.toContain('kingsmead-token');
     expect(rows[0]!.secret).toMatch(/^v1\./);
+    // Who installed it is in the audit trail beside the sealed row, for the console's chat workspaces page.
+    const installed = await db.prisma.auditEvent.findMany({ where: { action: 'slack.installed', subjectId: TEAM_A } });
+    expect(installed.map((e) => e.details)).toEqual([{ installedBy: 'UINSTALLER' }]);
   });
 
   it('a redirect whose state was not issued to this browser installs nothing and shows a plain page', async () => {

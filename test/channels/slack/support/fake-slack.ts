@@ -16,6 +16,8 @@ export interface FakeSlackUser {
   id: string;
   email: string;
   teamId: string;
+  /** Their Enterprise Grid org, for a user of a Grid workspace (users.info gives it as `enterprise_user`). */
+  enterpriseId?: string;
   /** Deactivated: users.lookupByEmail and users.info answer with `deleted: true`, conversations.open with user_disabled. */
   deleted?: boolean;
 }
@@ -239,7 +241,7 @@ export class FakeSlack {
 
   #answerMethod(method: string, body: Record<string, unknown>, install: FakeInstall | undefined): { status: number; headers?: Record<string, string>; payload: unknown } {
     // An installed token sees only its own workspace's (or org's) people.
-    const visible = (user: FakeSlackUser) => install === undefined || user.teamId === install.teamId || user.teamId === install.enterpriseId;
+    const visible = (user: FakeSlackUser) => install === undefined || user.teamId === install.teamId || user.teamId === install.enterpriseId || (install.isEnterpriseInstall === true && user.enterpriseId === install.enterpriseId);
     const limited = this.#rateLimited;
     if (limited !== undefined && limited.method === method && limited.remaining > 0) {
       limited.remaining -= 1;
@@ -315,7 +317,7 @@ export class FakeSlack {
 const ok = (payload: Record<string, unknown>) => ({ status: 200, payload: { ok: true, ...payload } });
 /** A user as users.info and users.lookupByEmail give one. */
 function userOf(user: FakeSlackUser): Record<string, unknown> {
-  return { id: user.id, team_id: user.teamId, deleted: user.deleted === true, profile: { email: user.email } };
+  return { id: user.id, team_id: user.teamId, deleted: user.deleted === true, profile: { email: user.email }, ...(user.enterpriseId === undefined ? {} : { enterprise_user: { enterprise_id: user.enterpriseId } }) };
 }
 
 const fail = (error: string) => ({ status: 200, payload: { ok: false, error } });

@@ -76,16 +76,19 @@ export class SlackUser {
   readonly id: string;
   /** The workspace they are in (the bot's own, TEAM, unless said otherwise). */
   readonly team: string;
-  /** Their Enterprise Grid org, when the app is installed org-wide there. */
+  /** Their Enterprise Grid org, when their workspace is in one. */
   readonly enterprise: string | undefined;
+  /** Whether the app is installed org-wide in their Grid org (else in their workspace on its own). */
+  readonly orgWide: boolean;
   #event = 0;
 
-  constructor(world: SlackWorld, id: string, email: string, team = TEAM, enterprise?: string) {
+  constructor(world: SlackWorld, id: string, email: string, team = TEAM, enterprise?: string, orgWide = true) {
     this.#world = world;
     this.id = id;
     this.team = team;
     this.enterprise = enterprise;
-    world.fake.addUser({ id, email, teamId: enterprise ?? team });
+    this.orgWide = enterprise !== undefined && orgWide;
+    world.fake.addUser(this.orgWide || enterprise === undefined ? { id, email, teamId: enterprise ?? team } : { id, email, teamId: team, enterpriseId: enterprise });
   }
 
   get dm(): string {
@@ -96,7 +99,8 @@ export class SlackUser {
     const body = fixture<Record<string, string>>('slack_slash_command.json');
     delete body.enterprise_id;
     delete body.enterprise_name;
-    return postForm(this.#world.app.server.url, { ...body, team_id: this.team, command: '/growth', text, user_id: this.id, channel_id: 'C2147483705', trigger_id: `trig.${this.id}.${++responseUrls}`, response_url: `${this.#world.fake.url}/respond/${this.id}/${responseUrls}` });
+    const grid: Record<string, string> = this.enterprise === undefined ? {} : { enterprise_id: this.enterprise, is_enterprise_install: String(this.orgWide) };
+    return postForm(this.#world.app.server.url, { ...body, ...grid, team_id: this.team, command: '/growth', text, user_id: this.id, channel_id: 'C2147483705', trigger_id: `trig.${this.id}.${++responseUrls}`, response_url: `${this.#world.fake.url}/respond/${this.id}/${responseUrls}` });
   }
 
   /** A message in the app DM; in a thread when `threadTs` is given. Returns the event id used. */
@@ -110,7 +114,7 @@ export class SlackUser {
     if (this.enterprise !== undefined) {
       envelope.enterprise_id = this.enterprise;
       envelope.authorizations[0]!.enterprise_id = this.enterprise;
-      envelope.authorizations[0]!.is_enterprise_install = true;
+      envelope.authorizations[0]!.is_enterprise_install = this.orgWide;
     }
     envelope.event = { ...envelope.event, channel: options.channel ?? this.dm, user: this.id, text, ts, event_ts: ts, ...(threadTs === undefined ? {} : { thread_ts: threadTs, parent_user_id: 'UBOT' }) };
     const post = await postEvent(this.#world.app.server.url, envelope, { headers: options.headers ?? {} });
