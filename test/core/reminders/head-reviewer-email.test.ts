@@ -235,7 +235,7 @@ describe('the head’s own reviewers are reached (002 §22–24, 003 §6.3, 004 
     expect(emailed.map((row) => row.recipientId)).toEqual([head.id]);
   });
 
-  it('002 §22–24, §31: `trellis sweep` with Slack and SMTP configured e-mails the governor through the same router as the server, prints the e-mail, and a second run sends nothing again', async () => {
+  it('002 §22–24, §31: `trellis sweep` with SMTP but no chat channel leaves the governor’s e-mail queued and says so; with Slack and SMTP configured it e-mails the governor through the same router as the server, prints the e-mail, and a second run sends nothing again', async () => {
     await school('alleyne-cli');
     const slack = await FakeSlack.start();
     try {
@@ -243,10 +243,18 @@ describe('the head’s own reviewers are reached (002 §22–24, 003 §6.3, 004 
       for (const [i, person] of people.entries()) slack.addUser({ id: `U${String(i).padStart(6, '0')}`, email: person.email, teamId: 'T123ABC456' });
       const env = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: `${slack.url}/api/`, LOG_LEVEL: 'silent', SMTP_URL: smtpUrl, SMTP_FROM: 'Trellis <trellis@alleyne-cli.example>' };
       const before = smtp.received.length;
+      // With SMTP but no chat channel, the e-mail is queued and stays queued with the digests, for the server to send.
+      const mailOnly = { LOG_LEVEL: 'silent', SMTP_URL: smtpUrl, SMTP_FROM: 'Trellis <trellis@alleyne-cli.example>' };
+      const queued = await runTrellisWith({ databaseUrl: db.url, env: mailOnly }, 'sweep', '--at', OPENS, '--school', 'alleyne-cli');
+      expect(queued.code).toBe(0);
+      expect(queued.stdout).toMatch(/alleyne-cli: \d+ reminders queued, \d+ digests? queued, 1 e-mail queued to the head's reviewers\./);
+      expect(queued.stdout).toContain('No chat channel is configured (Slack or Teams): the digests and e-mails stay queued, and the server sends them once one is.');
+      expect(smtp.received.length).toBe(before);
+
       const first = await runTrellisWith({ databaseUrl: db.url, env }, 'sweep', '--at', OPENS, '--school', 'alleyne-cli');
       expect(first.stderr).toBe('');
       expect(first.code).toBe(0);
-      expect(first.stdout).toMatch(/alleyne-cli: \d+ reminders queued, \d+ digests? queued, 1 e-mail queued to the head's reviewers\./);
+      expect(first.stdout).toMatch(/alleyne-cli: 0 reminders queued, 0 digests queued\./);
       expect(first.stdout).toContain('e-mail to Gill Governor <gill@governors.example>: Head teacher’s annual review for Helen Head, due Fri 17 Dec');
       expect(first.stdout).toContain("1 e-mail sent to the head's reviewers.");
       expect(smtp.received.slice(before).map((m) => m.to)).toEqual([['gill@governors.example']]);
