@@ -170,7 +170,18 @@ export function reachPage(viewer: Viewer, school: AdminSchoolRef, report: ReachR
       : html`<p>Slack reaches ${t.slack} of ${t.people}, Teams ${t.teams} of ${t.people}; ${t.either} by at least one, ${t.neither} by neither.</p>
 <table><caption>Active staff and whether Trellis can message them</caption><thead><tr><th scope="col">Name</th><th scope="col">E-mail</th><th scope="col">Role</th><th scope="col">Slack</th><th scope="col">Teams</th></tr></thead>
 <tbody>${report.people.map((p) => html`<tr><th scope="row">${p.fullName}</th><td>${p.email}</td><td>${p.role}</td><td>${said(p.slack)}</td><td>${said(p.teams)}</td></tr>`)}</tbody></table>`;
-  return page({ title: 'Who can be reached', viewer, school, current: '/reach', body });
+  return page({ title: 'Who can be reached', viewer, school, current: '/reach', body: html`${body}${headReviewersSection(report)}` });
+}
+
+/** The head's own reviewers (002 §22–24, 003 §6.3, 004 §9.1) and how each is reached, or why not, as `reachReport` says. */
+function headReviewersSection(report: ReachReport) {
+  const lines = report.headReviewers ?? [];
+  const rule = lines[0]?.rule;
+  if (rule === undefined) return '';
+  return html`<h2>The head’s own reviewers</h2>
+<p>Who the policy says reviews the head (${rule}). Anyone Trellis cannot reach is not lost: the head is reminded instead. Name contacts with <code>trellis school contact</code>.</p>
+<table><caption>The head’s reviewers and how Trellis reaches them</caption><thead><tr><th scope="col">Name</th><th scope="col">E-mail</th><th scope="col">Reviews the head as</th><th scope="col">Reached</th></tr></thead>
+<tbody>${lines.map((r) => html`<tr><th scope="row">${r.name}</th><td>${r.email ?? ''}</td><td>${r.as}</td><td>${said(r.reach)}</td></tr>`)}</tbody></table>`;
 }
 
 export function deliveriesPage(viewer: Viewer, school: AdminSchoolRef, entries: readonly OutboxEntry[], status?: string): string {

@@ -82,6 +82,9 @@ it('an administrator signs in with the keyboard and visits every page of the con
     };
     await visit('Who can be reached', /^Who can be reached$/);
     await expect.poll(() => page.getByRole('row', { name: /Teacher T1/ }).textContent()).toMatch(/t1@alpha\.exampleteacherNo: /);
+    // The head's own reviewers (002 §22–24), each with how Trellis reaches them or why not.
+    expect(await page.getByRole('heading', { level: 2, name: 'The head’s own reviewers' }).count()).toBe(1);
+    expect(await page.getByRole('table', { name: 'The head’s reviewers and how Trellis reaches them' }).getByRole('row', { name: /the governors appointed to review the head/ }).textContent()).toMatch(/No: not reached until the school names them/);
     await page.screenshot({ path: join(DOCS, 'admin-reach.png'), fullPage: true });
     await visit('Failed deliveries', /^Failed deliveries$/);
     await visit('Access requests', /^Access requests$/);

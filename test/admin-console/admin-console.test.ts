@@ -248,6 +248,21 @@ describe('who sees which school', () => {
     await db.prisma.slackReachFailure.deleteMany({ where: { personId: t2.id } });
     expect(after).toMatch(/<th scope="row">Teacher T2<\/th><td>t2@alpha\.example<\/td><td>teacher<\/td><td>No: Slack account deactivated; workspace T123ABC456, Slack answered account_inactive to a message<\/td>/);
   });
+
+  it('002 §22–24: who can be reached shows the head’s own reviewers, how each is reached or why not, from the same report as trellis reach', async () => {
+    const client = new ConsoleClient(world.url);
+    await client.signedIn(world.provider, ALPHA_ADMIN);
+    const before = await (await client.get('/admin/schools/alpha/reach')).text();
+    expect(before).toContain('<h2>The head’s own reviewers</h2>');
+    expect(before).toMatch(/Who the policy says reviews the head \(002 §22–24 [^)]*\)\)\./);
+    expect(before).toMatch(/<tr><th scope="row">No one named<\/th><td><\/td><td>the governors appointed to review the head<\/td><td>No: not reached until the school names them \(`trellis school contact`\), so the head is reminded instead<\/td><\/tr>/);
+
+    expect((await runTrellisWith({ databaseUrl: db.url, at: NOW }, 'school', 'contact', 'alpha', '--as', 'governors-panel', '--name', 'Gill Governor', '--email', 'gill@governors.example')).code).toBe(0);
+    const named = await (await client.get('/admin/schools/alpha/reach')).text();
+    expect((await runTrellisWith({ databaseUrl: db.url, at: NOW }, 'school', 'contact', 'alpha', '--remove', 'Gill Governor')).code).toBe(0);
+    // The console here runs without SMTP: the governor is named but not e-mailed, and the page says so.
+    expect(named).toMatch(/<tr><th scope="row">Gill Governor<\/th><td>gill@governors\.example<\/td><td>the governors appointed to review the head<\/td><td>No: not e-mailed: SMTP_URL and SMTP_FROM are not set, so the head is reminded instead<\/td><\/tr>/);
+  });
 });
 
 describe('changes made in the console', () => {

@@ -41,7 +41,7 @@ describe('trellis timeline --school --email: who owes each item and who is remin
     expect(json.items.find((i) => i.id === 'plan-agreed')).toMatchObject({ owners: ['Mo Maths <hod.maths@alleyne.example>'], reminded: 'Mo Maths <hod.maths@alleyne.example>' });
   });
 
-  it('002 §22–24: the head’s items are owed by the governors named as contacts and the trust’s CEO, who chairs, and reminded to the head, who takes part', async () => {
+  it('002 §22–24: the head’s items are owed by the governors named as contacts and the trust’s CEO, who chairs, and reminded to the head, who takes part, to the CEO in their digest and to a governor with an address by e-mail when SMTP is configured', async () => {
     const before = await trellis('timeline', '--school', 'alleyne', '--email', 'head@alleyne.example');
     expect(before.stdout).toContain('Reviewed by: the governors appointed to review the head (no one named: `trellis school contact`); Cas Ceo <ceo@alleyne.example> (the trust’s CEO, chairing) (002 §22–24');
 
@@ -58,17 +58,36 @@ describe('trellis timeline --school --email: who owes each item and who is remin
     expect(stdout).toContain(
       'Reviewed by: Gill Governor <gill@governors.example> (the governors appointed to review the head); Gus Governor (the governors appointed to review the head); Cas Ceo <ceo@alleyne.example> (the trust’s CEO, chairing)',
     );
-    expect(stdout).toMatch(/Head teacher’s performance planning: owed by Gill Governor <gill@governors\.example> \(the governors appointed to review the head\); Gus Governor .*; Cas Ceo <ceo@alleyne\.example> \(the trust’s CEO, chairing\); reminded: Helen Head <head@alleyne\.example> {2}\[002 §31/);
+    // Without SMTP configured the governors are not e-mailed: the head is reminded, and the CEO gets a copy in their digest.
+    expect(stdout).toMatch(
+      /Head teacher’s performance planning: owed by Gill Governor <gill@governors\.example> \(the governors appointed to review the head\); Gus Governor .*; Cas Ceo <ceo@alleyne\.example> \(the trust’s CEO, chairing\); reminded: Helen Head <head@alleyne\.example>; Cas Ceo <ceo@alleyne\.example> \(the trust’s CEO, chairing, in their digest\) {2}\[002 §31/,
+    );
+    // With SMTP configured, the governor with an address is e-mailed too; the one without is not.
+    const smtp = { SMTP_URL: 'smtp://127.0.0.1:2525', SMTP_FROM: 'trellis@alleyne.example' };
+    const emailed = await runTrellisWith({ databaseUrl: db.url, at: AT, env: smtp }, 'timeline', '--school', 'alleyne', '--email', 'head@alleyne.example');
+    expect(emailed.stdout).toMatch(
+      /Head teacher’s annual review: owed by .*; reminded: Helen Head <head@alleyne\.example>; Gill Governor <gill@governors\.example> \(the governors appointed to review the head, by e-mail\); Cas Ceo <ceo@alleyne\.example> \(the trust’s CEO, chairing, in their digest\) {2}\[002 §31/,
+    );
+    expect(emailed.stdout).not.toMatch(/reminded: [^[]*Gus Governor/);
+    const json = JSON.parse((await runTrellisWith({ databaseUrl: db.url, at: AT, env: smtp }, 'timeline', '--school', 'alleyne', '--email', 'head@alleyne.example', '--json')).stdout) as { items: { id: string; reminded: string | null }[] };
+    expect(json.items.find((i) => i.id === 'head-end-of-cycle-review')?.reminded).toBe(
+      'Helen Head <head@alleyne.example>; Gill Governor <gill@governors.example> (the governors appointed to review the head, by e-mail); Cas Ceo <ceo@alleyne.example> (the trust’s CEO, chairing, in their digest)',
+    );
 
     expect((await trellis('school', 'contact', 'alleyne', '--remove', 'Gus Governor')).stdout).toContain('Gus Governor is no longer named');
     expect((await trellis('school', 'contact', 'alleyne', '--remove', 'Nobody')).stderr).toContain('No contact called "Nobody" is named for this school.');
   });
 
-  it('004 §9.1: a WHMAT head is reviewed by the external school improvement partner, shown as the body until the school names them', async () => {
+  it('004 §9.1: a WHMAT head is reviewed by the external school improvement partner, shown as the body until the school names them, then e-mailed what the head is reminded of when SMTP is configured', async () => {
     const { stdout } = await trellis('timeline', '--school', 'washwood', '--email', 'head@washwood.example');
     expect(stdout).toContain('Reviewed by: the external school improvement partner (no one named: `trellis school contact`) (004 §9.1');
     await trellis('school', 'contact', 'washwood', '--as', 'external-adviser', '--name', 'Sam Sip', '--email', 'sam@sip.example');
     expect((await trellis('timeline', '--school', 'washwood', '--email', 'head@washwood.example')).stdout).toContain('Reviewed by: Sam Sip <sam@sip.example> (the external school improvement partner) (004 §9.1');
+    // The head has no one over them on the roster, so they are reminded of their appraiser's spring check-in themselves, and the partner is e-mailed when SMTP is configured; the CEO, whom 004 does not name, gets no copy.
+    const smtp = { SMTP_URL: 'smtp://127.0.0.1:2525', SMTP_FROM: 'trellis@washwood.example' };
+    const emailed = (await runTrellisWith({ databaseUrl: db.url, at: AT, env: smtp }, 'timeline', '--school', 'washwood', '--email', 'head@washwood.example')).stdout;
+    expect(emailed).toMatch(/Spring check-in[^\n]*reminded: Helen Head <head@washwood\.example>; Sam Sip <sam@sip\.example> \(the external school improvement partner, by e-mail\) {2}\[004/);
+    expect(emailed).not.toContain('Cas Ceo');
   });
 
   it('refuses plainly an unknown school or e-mail, and --school mixed with --policy', async () => {

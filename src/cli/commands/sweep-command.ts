@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { composeChannels } from '../../compose-app.ts';
-import type { Deliverer, DigestDelivery } from '../../core/reminders/reminder-ports.ts';
+import { emailContentOf } from '../../channels/email/email-channel.ts';
+import type { Deliverer, DigestDelivery, MessageSender } from '../../core/reminders/reminder-ports.ts';
 import { allDigestItems } from '../../core/reminders/compose-digest.ts';
 import { type SweepResult, sweepSchools } from '../../core/reminders/run-sweep.ts';
 import { type Clock, fixedClock } from '../../core/time/clock.ts';
@@ -20,8 +21,10 @@ const ISO_DATETIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d
 /**
  * `trellis sweep`: one reminder sweep, as the scheduler runs every five minutes, optionally as if
  * it were another moment, then every delivery that is due, through the chat channels the server
- * would use (the same composition), printing each digest sent. With no channel configured the
- * digests stay queued for the server; `--dry-run` prints what would be queued and writes nothing.
+ * would use (the same composition), printing each digest sent; with SMTP configured, the e-mails to
+ * the head's own reviewers who are not on the roster (002 §22–24, 003 §6.3, 004 §9.1) go through
+ * the same router and are printed too. With no chat channel configured the digests and e-mails stay
+ * queued for the server; `--dry-run` prints what would be queued and writes nothing.
  */
 export async function runSweepCommand(args: string[], context: CommandContext): Promise<void> {
   let parsed: ReturnType<typeof parse>;
@@ -55,11 +58,13 @@ export async function runSweepCommand(args: string[], context: CommandContext): 
     const results = await sweepSchools(parts.jobs.sweep, slugs);
     for (const result of results) out(summary(result));
     if (results.every((result) => result.skipped !== undefined)) return;
+    const email = parts.router.email;
     if (parts.router.channels.length === 0) {
-      out('No chat channel is configured (Slack or Teams): the digests stay queued, and the server sends them once one is.');
+      out(`No chat channel is configured (Slack or Teams): the digests${email === undefined ? '' : ' and e-mails'} stay queued, and the server sends them once one is.`);
+      await email?.stop?.();
       return;
     }
-    const sent = { ok: 0, notNow: 0 };
+    const sent = { ok: 0, notNow: 0, emails: 0, emailsNotNow: 0 };
     const printing: Deliverer = {
       async deliver(delivery) {
         const result = await parts.router.deliver(delivery);
@@ -73,14 +78,36 @@ export async function runSweepCommand(args: string[], context: CommandContext): 
         return result;
       },
     };
-    for (const channel of parts.router.channels) await channel.start?.();
+    // The same router the server's worker sends through; only e-mails are printed as they go.
+    const router = parts.router;
+    const messenger: MessageSender = {
+      sendMessages: (recipient, messages, key) => router.sendMessages(recipient, messages, key),
+      sendToAccount: (personId, account, messages, key, place) => router.sendToAccount(personId, account, messages, key, place),
+      async sendEmail(to, messages, key) {
+        const result = await router.sendEmail(to, messages, key);
+        const line = `e-mail to ${to.name} <${to.address}>: ${emailContentOf(messages).subject}`;
+        if (result.ok) {
+          sent.emails++;
+          out(line);
+        } else {
+          sent.emailsNotNow++;
+          out(`${line}: not sent (${result.error})`);
+        }
+        return result;
+      },
+    };
+    for (const channel of router.channels) await channel.start?.();
     try {
       const only = parsed.values.school === undefined ? undefined : { schools: slugs };
-      await runDueJobs(services.database.url, { ...parts.jobs, delivery: { ...parts.jobs.delivery, deliverer: printing } }, DELIVERY_WORKERS, only);
+      await runDueJobs(services.database.url, { ...parts.jobs, delivery: { ...parts.jobs.delivery, deliverer: printing, messenger } }, DELIVERY_WORKERS, only);
     } finally {
-      for (const channel of parts.router.channels) await channel.stop?.();
+      for (const channel of router.channels) await channel.stop?.();
+      await email?.stop?.();
     }
     out(`${sent.ok} ${sent.ok === 1 ? 'digest' : 'digests'} sent${sent.notNow > 0 ? `, ${sent.notNow} not sent now (retried later; see trellis outbox)` : ''}.`);
+    if (email !== undefined || sent.emails + sent.emailsNotNow > 0) {
+      out(`${sent.emails} ${sent.emails === 1 ? 'e-mail' : 'e-mails'} sent to the head's reviewers${sent.emailsNotNow > 0 ? `, ${sent.emailsNotNow} not sent now (retried later; see trellis outbox)` : ''}${email === undefined ? ' (SMTP_URL and SMTP_FROM are not set)' : ''}.`);
+    }
   });
 }
 
@@ -108,7 +135,8 @@ function summary(result: SweepResult): string {
   const skipped = skippedLine(result);
   if (skipped !== undefined) return skipped;
   const followUps = result.followUps > 0 ? `, ${result.followUps} ${result.followUps === 1 ? 'deadline' : 'deadlines'} added (appeal outcome, 002 §17)` : '';
-  return `${result.school}: ${result.queuedReminders} reminders queued, ${result.queuedDigests} ${result.queuedDigests === 1 ? 'digest' : 'digests'} queued${followUps}.`;
+  const emails = (result.queuedEmails ?? 0) > 0 ? `, ${result.queuedEmails} ${result.queuedEmails === 1 ? 'e-mail' : 'e-mails'} queued to the head's reviewers` : '';
+  return `${result.school}: ${result.queuedReminders} reminders queued, ${result.queuedDigests} ${result.queuedDigests === 1 ? 'digest' : 'digests'} queued${emails}${followUps}.`;
 }
 
 function dryRunSummary(result: SweepResult): string {

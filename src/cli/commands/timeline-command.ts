@@ -4,7 +4,7 @@ import { londonDateOf } from '../../core/calendar/london-time.ts';
 import { currentAcademicYear } from '../../core/time/clock.ts';
 import { computeTimeline } from '../../core/timeline/compute-timeline.ts';
 import { ownerText, resolvedYear } from '../../core/timeline/resolved-owners.ts';
-import { withServices } from '../with-services.ts';
+import { loadCliConfig, withServices } from '../with-services.ts';
 import { CliError } from '../cli-error.ts';
 import type { CommandContext } from '../command-context.ts';
 import { readPolicyArgument, requireInteger, requireIsoDate } from '../read-arguments.ts';
@@ -113,9 +113,10 @@ async function runRosterTimeline(values: ReturnType<typeof parseCommandArgs>['va
     const people = new Map<string, { fullName: string; email?: string | undefined }>(staff.map((p) => [p.id, { fullName: p.fullName, email: p.email }]));
     const elsewhere = facts.trustLeaderIds.filter((id) => !people.has(id));
     for (const leader of await services.people.factsOf(elsewhere)) people.set(leader.person.id, { fullName: leader.person.fullName, email: leader.person.email });
-    const year = resolvedYear({ school, staff, person, facts, people, academicYear, today });
+    const emailEnabled = loadCliConfig(context).smtp !== undefined;
+    const year = resolvedYear({ school, staff, person, facts, people, academicYear, today, emailEnabled });
     if (values.json === true) {
-      output.out(JSON.stringify({ person: { fullName: person.fullName, email: person.email }, academicYear, excluded: year.excluded, headReviewers: year.headReviewers.map(ownerText), items: year.items.map((item) => ({ ...item, owners: item.owners.map(ownerText), reminded: item.reminded === undefined ? null : ownerText(item.reminded) })) }, null, 2));
+      output.out(JSON.stringify({ person: { fullName: person.fullName, email: person.email }, academicYear, excluded: year.excluded, headReviewers: year.headReviewers.map(ownerText), items: year.items.map((item) => ({ ...item, owners: item.owners.map(ownerText), reminded: item.reminded.length === 0 ? null : item.reminded.map(ownerText).join('; ') })) }, null, 2));
       return;
     }
     output.out(`${person.fullName} <${person.email}>, ${school.name}, ${academicYear}/${String((academicYear + 1) % 100).padStart(2, '0')}`);
@@ -123,7 +124,7 @@ async function runRosterTimeline(values: ReturnType<typeof parseCommandArgs>['va
     if (year.headReviewers.length > 0) output.out(`Reviewed by: ${year.headReviewers.map(ownerText).join('; ')}${school.policy.headReviewers === undefined ? '' : ` (${school.policy.headReviewers.rule})`}.`);
     for (const item of year.items) {
       const owners = item.owners.length === 0 ? `no one (${item.ownerRole}: none on the staff list)` : item.owners.map(ownerText).join('; ');
-      const reminded = item.reminded === undefined ? 'nobody is reminded' : `reminded: ${ownerText(item.reminded)}`;
+      const reminded = item.reminded.length === 0 ? 'nobody is reminded' : `reminded: ${item.reminded.map(ownerText).join('; ')}`;
       output.out(`${item.opens} → ${item.due}  ${item.label}${item.optional ? ' (optional)' : ''}: owed by ${owners}; ${reminded}  [${item.rule}]`);
     }
   });

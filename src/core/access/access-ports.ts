@@ -11,7 +11,9 @@ export interface PeopleFacts {
   factsOf(personIds: readonly string[]): Promise<SubjectFacts[]>;
   /**
    * Everyone whose relationships might name this person: those they line-manage or are (or were)
-   * assigned to review or coach. The core decides which of them they review on a day.
+   * assigned to review or coach, and for a trust leader the heads of the trust's schools (whom
+   * the policy may have them review, 002 §22–24, 003 §6.3). The core decides which of them they
+   * review on a day.
    */
   candidatesFor(viewerId: string): Promise<SubjectFacts[]>;
   /**

@@ -50,6 +50,8 @@ export interface SubjectFacts {
   trustLeaderIds: readonly string[];
   /** The school policy's access-on-request rules (002 §18); absent means the policy has none. */
   confidentiality?: Pick<Policy['confidentiality'], 'lineManagerAccessOnRequest' | 'tellRevieweeWhoWasGrantedAccess' | 'rule'> | undefined;
+  /** The school policy's head's reviewers (002 §22–24, 003 §6.3, 004 §9.1); absent when the policy does not say (001). */
+  headReviewers?: Policy['headReviewers'] | undefined;
   /** The head's reviewers the school named who are not on the roster (governors, an external adviser); none when absent. */
   headReviewerContacts?: readonly HeadReviewerContact[] | undefined;
   /** The school policy's rules on changing reviewer (002 §27–29, 004 §3.10); absent means the policy has none. */
@@ -76,6 +78,13 @@ export interface Relationships {
   headId?: string | undefined;
   deputyIds: readonly string[];
   trustLeaderIds: readonly string[];
+  /**
+   * For the head only: the people on the roster the policy names as the head's own reviewers
+   * (002 §22–24: the CEO chairing the governors' panel; 003 §6.3: the CEO), who have reviewer
+   * powers over the head. Empty for anyone else, and under 004 §9.1 (an external adviser, not on
+   * the roster: the head's line manager, if any, is their reviewer as anyone's).
+   */
+  headReviewerIds?: readonly string[] | undefined;
 }
 
 function inForce(assignment: AssignmentFact, on: IsoDate): boolean {
@@ -107,7 +116,7 @@ export function relationshipsOn(facts: SubjectFacts, on: IsoDate): Relationships
   else if (facts.defaultReviewer === 'coach' && coach !== undefined) reviewer = { id: coach.personId, basis: 'coach' };
   else if (rostered !== undefined) reviewer = { id: rostered.personId, basis: 'line-manager' };
   else if (person.lineManagerId !== undefined) reviewer = { id: person.lineManagerId, basis: 'line-manager' };
-  return {
+  const relationships: Relationships = {
     personId: person.id,
     schoolId: person.schoolId,
     trustId: person.trustId,
@@ -119,6 +128,9 @@ export function relationshipsOn(facts: SubjectFacts, on: IsoDate): Relationships
     deputyIds: facts.deputyIds.filter((id) => id !== person.id),
     trustLeaderIds: facts.trustLeaderIds,
   };
+  if (relationships.headId !== person.id || facts.headReviewers === undefined) return relationships;
+  const onRoster = headReviewersOf(relationships, { headReviewers: facts.headReviewers }).flatMap((r) => (r.kind === 'person' && r.id !== person.id ? [r.id] : []));
+  return { ...relationships, headReviewerIds: onRoster };
 }
 
 /**
@@ -129,9 +141,14 @@ export function decidesRequestsAbout(deciderId: string, relationships: Relations
   return relationships.headId === deciderId || relationships.deputyIds.includes(deciderId);
 }
 
-/** Reviewer powers (reading and agreeing plans, observations that count towards the cap): the reviewer only, so a coach only where the policy makes the coach the reviewer (003 §6.1). */
-export function hasReviewerPowers(viewerId: string, relationships: Relationships): boolean {
-  return relationships.reviewer?.id === viewerId;
+/**
+ * Reviewer powers (reading and agreeing plans, observations that count towards the cap, acting on
+ * reminders): the reviewer only, so a coach only where the policy makes the coach the reviewer
+ * (003 §6.1); for the head, also the head's own reviewer on the roster the policy names (002
+ * §22–24: the CEO chairing the panel; 003 §6.3: the CEO).
+ */
+export function hasReviewerPowers(viewerId: string, relationships: { reviewer?: { id: string } | undefined; headReviewerIds?: readonly string[] | undefined }): boolean {
+  return relationships.reviewer?.id === viewerId || (relationships.headReviewerIds?.includes(viewerId) ?? false);
 }
 
 export type AppealManager = { kind: 'person'; id: string; because: string } | { kind: 'body'; name: string; because: string };

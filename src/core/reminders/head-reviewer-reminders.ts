@@ -34,20 +34,15 @@ export function headReviewerReach(input: {
   emailEnabled: boolean;
   today: IsoDate;
 }): HeadReviewerReach {
-  const owed = input.reminders.filter((reminder) => {
-    const obligation = input.obligations.get(reminder.obligationId);
-    if (reminder.audience !== 'owner' || obligation === undefined || obligation.personId !== input.head.id) return false;
-    // 002: the governors' items, reminded to the head. 003 §6.3, 004 §9.1: the head's reviewer's (or coach's) items, reminded to whoever the roster makes it.
-    if (obligation.ownerRole === 'governors') return obligation.ownerPersonId === undefined && reminder.recipientId === input.head.id;
-    return (obligation.ownerRole === 'reviewer' || obligation.ownerRole === 'coach') && reminder.recipientId === (obligation.ownerPersonId ?? input.head.id);
-  });
   const chat: Reminder[] = [];
   const email: QueuedNotification[] = [];
-  for (const reminder of owed) {
-    for (const reviewer of input.reviewers) {
-      if (reviewer.kind === 'person' && reviewer.id !== input.head.id && reviewer.id !== reminder.recipientId) {
+  for (const reminder of input.reminders) {
+    const obligation = input.obligations.get(reminder.obligationId);
+    if (reminder.audience !== 'owner' || obligation === undefined) continue;
+    for (const reviewer of headReviewerCopies(obligation, reminder.recipientId, input.head.id, input.reviewers, input.emailEnabled)) {
+      if (reviewer.kind === 'person') {
         chat.push({ ...reminder, recipientId: reviewer.id, key: reminderKey(reminder.obligationKey, reminder.point, reviewer.id) });
-      } else if (reviewer.kind === 'contact' && reviewer.email !== undefined && input.emailEnabled) {
+      } else {
         const cause = reminderKey(reminder.obligationKey, reminder.point, `email:${reviewer.email.toLowerCase()}`);
         const messages = [say(subjectOf(reminder, input.head, input.today)), ...bodyOf(reminder, reviewer, input.head, input.school, input.today).map((text) => say(text))];
         // The head's own row carries it: the e-mail is about the head, and the head is active while it matters.
@@ -56,6 +51,38 @@ export function headReviewerReach(input: {
     }
   }
   return { chat, email };
+}
+
+/** A head's reviewer who gets a copy: on the roster (in their digest), or a named contact with an address (by e-mail). */
+export type HeadReviewerCopy = Extract<HeadReviewer, { kind: 'person' }> | (Extract<HeadReviewer, { kind: 'contact' }> & { email: string });
+
+/**
+ * The one rule for who besides `recipientId` is told of a point of one of the head's items the
+ * head's reviewers owe (used by the sweep and by `trellis timeline`): 002's governors' items
+ * reminded to the head, and 003 §6.3 / 004 §9.1's reviewer's or coach's items reminded to
+ * whoever the roster makes it. A reviewer on the roster other than the head and the recipient
+ * gets a copy in their digest; a named contact with an address is e-mailed when e-mail is
+ * configured. Empty for anything else.
+ */
+export function headReviewerCopies(
+  obligation: Pick<ReminderObligation, 'ownerRole' | 'ownerPersonId' | 'personId'>,
+  recipientId: string,
+  headId: string,
+  reviewers: readonly HeadReviewer[],
+  emailEnabled: boolean,
+): HeadReviewerCopy[] {
+  if (obligation.personId !== headId) return [];
+  // 002: the governors' items, reminded to the head. 003 §6.3, 004 §9.1: the head's reviewer's (or coach's) items, reminded to whoever the roster makes it.
+  const owed =
+    obligation.ownerRole === 'governors'
+      ? obligation.ownerPersonId === undefined && recipientId === headId
+      : (obligation.ownerRole === 'reviewer' || obligation.ownerRole === 'coach') && recipientId === (obligation.ownerPersonId ?? headId);
+  if (!owed) return [];
+  return reviewers.flatMap((reviewer): HeadReviewerCopy[] => {
+    if (reviewer.kind === 'person') return reviewer.id !== headId && reviewer.id !== recipientId ? [reviewer] : [];
+    if (reviewer.kind === 'contact' && reviewer.email !== undefined && emailEnabled) return [{ ...reviewer, email: reviewer.email }];
+    return [];
+  });
 }
 
 function whenOf(reminder: Reminder, today: IsoDate): string {

@@ -1,4 +1,5 @@
 import type { Actor, ReminderActionOutcome, ReminderActions, ReplyContext } from '../bot/bot-ports.ts';
+import { hasReviewerPowers } from '../access/relationships.ts';
 import { addCalendarDays, type IsoDate, isIsoDate } from '../calendar/iso-date.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import { type OutgoingMessage, say } from '../conversations/engine/outgoing-message.ts';
@@ -24,6 +25,8 @@ export interface ActionableObligation {
   personName: string;
   /** The reviewee's reviewer on the day, by the one relationships rule (`src/core/access/relationships.ts`). */
   reviewer?: { id: string; fullName: string } | undefined;
+  /** Where the item is the head's: the head's own reviewers on the roster the policy names (002 §22–24, 003 §6.3), who act on it as the reviewer does. */
+  headReviewerIds?: readonly string[] | undefined;
   lineManagerId?: string | undefined;
 }
 
@@ -165,12 +168,14 @@ export class ObligationReminderActions implements ReminderActions {
 }
 
 /**
- * The owner (or the reviewee, for their own items) and the reviewee's reviewer — the line manager
- * only while they are the reviewer, so one a reviewer was delegated past (002 §25–28) or a 003
- * coach replaces cannot act with a forged button.
+ * The owner (or the reviewee, for their own items) and whoever has reviewer powers over the
+ * reviewee (the one rule, `hasReviewerPowers`): the reviewer — the line manager only while they
+ * are the reviewer, so one a reviewer was delegated past (002 §25–28) or a 003 coach replaces
+ * cannot act with a forged button — and, for the head, the head's own reviewer on the roster the
+ * policy names (002 §22–24, 003 §6.3), who receives the head's items in their digest.
  */
 function mayChange(personId: string, obligation: ActionableObligation): boolean {
-  return personId === obligation.ownerPersonId || (obligation.ownerRole === 'reviewee' && personId === obligation.personId) || personId === obligation.reviewer?.id;
+  return personId === obligation.ownerPersonId || (obligation.ownerRole === 'reviewee' && personId === obligation.personId) || hasReviewerPowers(personId, obligation);
 }
 
 /** Starting changes nothing, so the reviewee may start anything in their own cycle too. */

@@ -3,6 +3,7 @@ import type { AccessLogStore, PeopleFacts, SeenRow } from '../../core/access/acc
 import type { AccessLogEntry, GrantFact } from '../../core/access/access-rule.ts';
 import type { AssignmentFact, SubjectFacts } from '../../core/access/relationships.ts';
 import { knownFlags, RoleSchema } from '../../core/people/person.ts';
+import { HEAD_REVIEWER_MEMBERS, type HeadReviewerMember } from '../../core/policy/policy-schema.ts';
 import { storedHeadReviewerContacts } from '../../core/schools/head-reviewer-contacts.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
@@ -28,8 +29,11 @@ export class PrismaPeopleFacts implements PeopleFacts {
   }
 
   candidatesFor(viewerId: string): Promise<SubjectFacts[]> {
+    // The heads of a trust leader's schools too: the policy may name the CEO as the head's reviewer (002 §22–24, 003 §6.3).
     return this.#facts(Prisma.sql`(p.line_manager_id = ${viewerId}::uuid
-      OR EXISTS (SELECT 1 FROM reviewer_assignments x WHERE x.reviewee_id = p.id AND x.reviewer_id = ${viewerId}::uuid))`);
+      OR EXISTS (SELECT 1 FROM reviewer_assignments x WHERE x.reviewee_id = p.id AND x.reviewer_id = ${viewerId}::uuid)
+      OR (p.role = 'headteacher' AND EXISTS (SELECT 1 FROM people v JOIN schools vs ON vs.id = v.school_id
+        WHERE v.id = ${viewerId}::uuid AND v.role = 'trust-leader' AND v.active AND (v.school_id = p.school_id OR vs.trust_id = s.trust_id))))`);
   }
 
   closeToViewer(viewerId: string, schoolId: string): Promise<SubjectFacts[]> {
@@ -69,7 +73,7 @@ export class PrismaPeopleFacts implements PeopleFacts {
       -- taking parts of it on every row would unpack it thousands of times for a school.
       pol AS MATERIALIZED (
         SELECT s.id AS school_id, coalesce(s.policy->'reviewers'->>'defaultReviewer', 'line-manager') AS default_reviewer,
-          s.policy->'confidentiality' AS confidentiality, s.policy->'reviewers' AS reviewers, s.head_reviewer_contacts
+          s.policy->'confidentiality' AS confidentiality, s.policy->'reviewers' AS reviewers, s.policy->'headReviewers' AS head_reviewers, s.head_reviewer_contacts
         FROM schools s WHERE s.id IN (SELECT school_id FROM sch)),
       heads AS (
         SELECT h.school_id, array_agg(h.id::text ORDER BY h.created_at, h.id) AS ids FROM people h
@@ -86,7 +90,7 @@ export class PrismaPeopleFacts implements PeopleFacts {
             'endsOn', to_char(a.ends_on, 'YYYY-MM-DD'), 'reason', a.reason) ORDER BY a.starts_on, a.created_at) AS list
         FROM reviewer_assignments a WHERE a.reviewee_id IN (SELECT id FROM subj) GROUP BY a.reviewee_id)
       SELECT subj.id::text AS id, subj.full_name, subj.email, subj.school_id::text AS school_id, subj.trust_id::text AS trust_id, subj.role, subj.flags, subj.fte, subj.department,
-        subj.line_manager_id::text AS line_manager_id, subj.active, pol.default_reviewer, pol.confidentiality, pol.reviewers, pol.head_reviewer_contacts,
+        subj.line_manager_id::text AS line_manager_id, subj.active, pol.default_reviewer, pol.confidentiality, pol.reviewers, pol.head_reviewers, pol.head_reviewer_contacts,
         coalesce(asg.list, '[]'::json) AS assignments, coalesce(heads.ids, '{}') AS head_ids, coalesce(deputies.ids, '{}') AS deputy_ids,
         coalesce(leaders.ids, '{}') AS trust_leader_ids
       FROM subj
@@ -123,6 +127,7 @@ export class PrismaPeopleFacts implements PeopleFacts {
           trustLeaderIds: row.trust_leader_ids,
           confidentiality: confidentialityOf(row.confidentiality),
           reviewerChanges: reviewerChangesOf(row.reviewers),
+          headReviewers: headReviewersPolicyOf(row.head_reviewers),
           headReviewerContacts: storedHeadReviewerContacts(row.head_reviewer_contacts),
         },
       ];
@@ -196,6 +201,16 @@ function reviewerChangesOf(value: unknown): SubjectFacts['reviewerChanges'] {
   return { revieweeMayRequestChange: r.revieweeMayRequestChange === true, changingReviewerRestartsCycle: false, replacementStatusAtLeastLineManager, rule: typeof r.rule === 'string' ? r.rule : '' };
 }
 
+/** The policy's head's reviewers as stored (002 §22–24, 003 §6.3, 004 §9.1); members this version does not know are left out. */
+function headReviewersPolicyOf(value: unknown): SubjectFacts['headReviewers'] {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const h = value as Record<string, unknown>;
+  const isMember = (m: unknown): m is HeadReviewerMember => (HEAD_REVIEWER_MEMBERS as readonly unknown[]).includes(m);
+  const members = Array.isArray(h.members) ? h.members.filter(isMember) : [];
+  if (members.length === 0) return undefined;
+  return { members, ...(isMember(h.chair) ? { chair: h.chair } : {}), rule: typeof h.rule === 'string' ? h.rule : '' };
+}
+
 interface FactRow {
   id: string;
   full_name: string;
@@ -211,6 +226,7 @@ interface FactRow {
   default_reviewer: string;
   confidentiality: unknown;
   reviewers: unknown;
+  head_reviewers: unknown;
   head_reviewer_contacts: unknown;
   assignments: { kind: string; personId: string; startsOn: string; endsOn: string | null; reason: string | null }[];
   head_ids: string[];

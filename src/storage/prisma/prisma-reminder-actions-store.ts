@@ -39,7 +39,8 @@ export class PrismaReminderActionsStore implements ReminderActionStore {
     if (row === undefined) return undefined;
     // Who reviews the person is the one relationships model's to say (a delegated reviewer, or the coach under 003 §6.1).
     const [facts] = await new PrismaPeopleFacts(this.#prisma).factsOf([row.person_id]);
-    const reviewerId = facts === undefined ? undefined : relationshipsOn(facts, today).reviewer?.id;
+    const relationships = facts === undefined ? undefined : relationshipsOn(facts, today);
+    const reviewerId = relationships?.reviewer?.id;
     const reviewer = reviewerId === undefined ? null : await this.#prisma.person.findUnique({ where: { id: reviewerId }, select: { id: true, fullName: true } });
     return {
       id: row.id,
@@ -55,6 +56,7 @@ export class PrismaReminderActionsStore implements ReminderActionStore {
       personId: row.person_id,
       personName: row.person_name,
       reviewer: reviewer ?? undefined,
+      headReviewerIds: relationships?.headReviewerIds,
       lineManagerId: row.line_manager_id ?? undefined,
     };
   }

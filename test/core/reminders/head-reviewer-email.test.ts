@@ -1,8 +1,6 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmailChannel } from '../../../src/channels/email/email-channel.ts';
 import { ChannelRouter } from '../../../src/channels/channel-router.ts';
@@ -13,6 +11,9 @@ import { PrismaPeopleFacts, prismaAccess } from '../../../src/storage/prisma/pri
 import { PrismaNotificationQueue } from '../../../src/storage/prisma/prisma-notification-queue.ts';
 import { PrismaReminderStore } from '../../../src/storage/prisma/prisma-reminder-store.ts';
 import { PrismaSchoolRepository } from '../../../src/storage/prisma/prisma-school-repository.ts';
+import { FakeSlack } from '../../channels/slack/support/fake-slack.ts';
+import { SIGNING_SECRET } from '../../channels/slack/support/signed-requests.ts';
+import { FakeSmtp } from '../../support/fake-smtp.ts';
 import { runTrellisWith } from '../../support/run-cli.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 
@@ -20,39 +21,6 @@ const ROSTER = join(import.meta.dirname, '../../fixtures/rosters/small-school.cs
 const TERMS = join(import.meta.dirname, '../../../config/terms/england-2026-28.yaml');
 /** Mon 7 June 2027, 16:00 in London, inside the reminder window: the head's annual review opens (002 §31, after the summer half term). */
 const OPENS = '2027-06-07T15:00:00Z';
-
-/** A mail server on loopback that records what it is given, and refuses the next `refuse` messages with 451 (try again later). */
-class FakeSmtp {
-  readonly received: { to: string[]; raw: string }[] = [];
-  refuse = 0;
-  readonly #server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData: (stream, session, callback) => {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        if (this.refuse > 0) {
-          this.refuse--;
-          callback(Object.assign(new Error('Mailbox busy, try again later'), { responseCode: 451 }));
-          return;
-        }
-        this.received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-        callback();
-      });
-    },
-  });
-
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
-    return `smtp://127.0.0.1:${(this.#server.server.address() as AddressInfo).port}`;
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.#server.close(() => resolve()));
-  }
-}
 
 /** The decoded Subject header (RFC 2047 encoded words, folded over lines). */
 function subjectOf(raw: string): string {
@@ -265,5 +233,40 @@ describe('the head’s own reviewers are reached (002 §22–24, 003 §6.3, 004 
     expect(reminded.map((r) => r.recipientId)).toEqual([head.id]);
     const emailed = (await emailRows()).filter((row) => row.key.startsWith(`notify:${spring.key}:opened:email:sip@washwood-alone.example:`));
     expect(emailed.map((row) => row.recipientId)).toEqual([head.id]);
+  });
+
+  it('002 §22–24, §31: `trellis sweep` with SMTP but no chat channel leaves the governor’s e-mail queued and says so; with Slack and SMTP configured it e-mails the governor through the same router as the server, prints the e-mail, and a second run sends nothing again', async () => {
+    await school('alleyne-cli');
+    const slack = await FakeSlack.start();
+    try {
+      const people = await db.prisma.person.findMany({ where: { school: { slug: 'alleyne-cli' } } });
+      for (const [i, person] of people.entries()) slack.addUser({ id: `U${String(i).padStart(6, '0')}`, email: person.email, teamId: 'T123ABC456' });
+      const env = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: `${slack.url}/api/`, LOG_LEVEL: 'silent', SMTP_URL: smtpUrl, SMTP_FROM: 'Trellis <trellis@alleyne-cli.example>' };
+      const before = smtp.received.length;
+      // With SMTP but no chat channel, the e-mail is queued and stays queued with the digests, for the server to send.
+      const mailOnly = { LOG_LEVEL: 'silent', SMTP_URL: smtpUrl, SMTP_FROM: 'Trellis <trellis@alleyne-cli.example>' };
+      const queued = await runTrellisWith({ databaseUrl: db.url, env: mailOnly }, 'sweep', '--at', OPENS, '--school', 'alleyne-cli');
+      expect(queued.code).toBe(0);
+      expect(queued.stdout).toMatch(/alleyne-cli: \d+ reminders queued, \d+ digests? queued, 1 e-mail queued to the head's reviewers\./);
+      expect(queued.stdout).toContain('No chat channel is configured (Slack or Teams): the digests and e-mails stay queued, and the server sends them once one is.');
+      expect(smtp.received.length).toBe(before);
+
+      const first = await runTrellisWith({ databaseUrl: db.url, env }, 'sweep', '--at', OPENS, '--school', 'alleyne-cli');
+      expect(first.stderr).toBe('');
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(/alleyne-cli: 0 reminders queued, 0 digests queued\./);
+      expect(first.stdout).toContain('e-mail to Gill Governor <gill@governors.example>: Head teacher’s annual review for Helen Head, due Fri 17 Dec');
+      expect(first.stdout).toContain("1 e-mail sent to the head's reviewers.");
+      expect(smtp.received.slice(before).map((m) => m.to)).toEqual([['gill@governors.example']]);
+      const [row] = (await emailRows()).filter((r) => r.key.includes(':email:gill@governors.example:') && r.recipientId === people.find((p) => p.email === 'head@alleyne-cli.example')?.id);
+      expect(row?.status).toBe('sent');
+
+      const again = await runTrellisWith({ databaseUrl: db.url, env }, 'sweep', '--at', OPENS, '--school', 'alleyne-cli');
+      expect(again.code).toBe(0);
+      expect(again.stdout).toContain("0 e-mails sent to the head's reviewers.");
+      expect(smtp.received.length).toBe(before + 1);
+    } finally {
+      await slack.close();
+    }
   });
 });
