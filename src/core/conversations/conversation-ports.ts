@@ -36,11 +36,26 @@ export interface StoredConversation {
   data: unknown;
 }
 
+/** Where a turn's first statement starts from: the platform's message id, the thread and who speaks. */
+export interface TurnOpening {
+  tenant: string;
+  platform: string;
+  messageId: string;
+  threadKey: string;
+  personId: string;
+}
+
+/**
+ * What a turn's first statement found. `claimed: false` when the message id was already handled
+ * (a retried delivery): nothing was read or locked. Otherwise the speaker (undefined when not an
+ * active roster person) and the thread's conversation, locked until the transaction ends so two
+ * turns never interleave.
+ */
+export type OpenedTurn = { claimed: false } | { claimed: true; person: DialogPerson | undefined; conversation: StoredConversation | undefined };
+
 export interface ConversationTransaction {
-  /** Records the platform's message id; false when it was already handled (a retried delivery). */
-  claimInbound(tenant: string, platform: string, messageId: string): Promise<boolean>;
-  /** The thread's conversation, locked until the transaction ends so two turns never interleave. */
-  loadConversation(tenant: string, threadKey: string): Promise<StoredConversation | undefined>;
+  /** Claims the message id, reads the speaker with their school's policy and locks the thread's conversation: one round trip. */
+  openTurn(turn: TurnOpening): Promise<OpenedTurn>;
   saveConversation(thread: ThreadRef, state: DialogState): Promise<void>;
   /**
    * The person's most recent active or paused `dialogId` in another thread of the same tenant and
@@ -96,7 +111,6 @@ export interface StoredPlan {
 }
 
 export interface DialogReads {
-  person(personId: string): Promise<DialogPerson | undefined>;
   /** The person's cycle that is active on `today` (or the latest active one). */
   activeCycle(personId: string, today: IsoDate): Promise<CycleRef | undefined>;
   /**

@@ -1,7 +1,7 @@
 import { londonDateOf } from '../../calendar/london-time.ts';
 import { type Policy, PolicySchema } from '../../policy/policy-schema.ts';
 import type { Clock } from '../../time/clock.ts';
-import type { ConversationStore, ConversationTransaction, DialogPerson, ThreadRef } from '../conversation-ports.ts';
+import type { ConversationStore, ConversationTransaction, DialogPerson, StoredConversation, ThreadRef } from '../conversation-ports.ts';
 import { keyNotifications, replyKey, turnCause } from '../../notifications/notification-queue.ts';
 import { type Command, FORM_CHOICE, inputText, parseCommand } from './commands.ts';
 import type { DialogDefinition, DialogEnv, Notification, OpenDialog } from './define-dialog.ts';
@@ -89,9 +89,9 @@ export class ConversationEngine {
   handle(inbound: InboundTurn): Promise<TurnResult> {
     const turnInput = InboundTurnSchema.parse(inbound);
     return this.#store.transaction(async (tx) => {
-      const claimed = await tx.claimInbound(turnInput.tenant, turnInput.platform, turnInput.messageId);
-      if (!claimed) return { messages: [], duplicate: true };
-      const result = await this.#apply(tx, turnInput);
+      const opened = await tx.openTurn(turnInput);
+      if (!opened.claimed) return { messages: [], duplicate: true };
+      const result = await this.#apply(tx, turnInput, opened.person, opened.conversation);
       const { replyTo } = turnInput;
       if (replyTo === undefined || result.messages.length === 0) return result;
       // The reply is saved with the turn: whatever happens to the send after the commit, it is not lost.
@@ -102,8 +102,7 @@ export class ConversationEngine {
     });
   }
 
-  async #apply(tx: ConversationTransaction, turnInput: InboundTurn): Promise<TurnResult> {
-    const person = await tx.reads.person(turnInput.personId);
+  async #apply(tx: ConversationTransaction, turnInput: InboundTurn, person: DialogPerson | undefined, row: StoredConversation | undefined): Promise<TurnResult> {
     if (person === undefined) {
       return { messages: [say('I can’t find you on your school’s staff list yet. Please ask your Trellis administrator to add you.')], duplicate: false };
     }
@@ -121,7 +120,6 @@ export class ConversationEngine {
       out: [],
       notifications: [],
     };
-    const row = await tx.loadConversation(turnInput.tenant, turnInput.threadKey);
     // A thread belongs to whoever opened it: a forged thread key, or a button naming someone
     // else's thread, is answered and changes nothing (the state is not even re-saved).
     if (row?.personId !== undefined && row.personId !== turnInput.personId) return { messages: [say(NOT_YOUR_THREAD)], duplicate: false };
