@@ -32,4 +32,37 @@ describe('a dialog turn’s statements do not grow with the conversation', () =>
     // the claim, the speaker with their school's stamp and the locked thread in one; the cycle; the state.
     expect(perTurn[0]).toBe(3);
   });
+
+  it('004 §4.2 self-reflection in a Slack thread: the state and the reply saved with it are one statement, so a turn that replies costs no more', async () => {
+    const s = await seedSchool(db.prisma, 'whmat', [{ key: 'rey', fullName: 'Rey Replied', role: 'teacher' }]);
+    const { client, counter } = countingClient(db.prisma);
+    const engine = newEngine(client, fixedClock('2026-10-05T09:00:00Z'), db.prisma);
+    const turn = (text: string, n: number) =>
+      engine.handle({
+        tenant: 'T-REPLY',
+        platform: 'slack',
+        threadKey: 'D1:100.1',
+        personId: s.ids.rey!,
+        messageId: `Ev${n}`,
+        input: { kind: 'text', text },
+        replyTo: { userId: 'U-REY', conversation: 'D1', thread: '100.1' },
+      });
+    await turn('reflect', 0);
+    const perTurn: number[] = [];
+    const keys: string[] = [];
+    for (let i = 1; i <= 6; i++) {
+      const before = counter.statements;
+      const result = await turn(`Answer ${i}: pupils explain their reasoning and I model it live`, i);
+      perTurn.push(counter.statements - before);
+      keys.push(result.replyKey ?? '');
+    }
+    expect(new Set(perTurn).size, `statements per turn: ${perTurn.join(', ')}`).toBe(1);
+    // The claim with the speaker and the locked thread; the cycle; the state with the reply and its job.
+    expect(perTurn[0]).toBe(3);
+    const saved = await db.prisma.nudgeOutbox.findMany({ where: { key: { in: keys } }, select: { sendingSince: true } });
+    expect(saved).toHaveLength(6);
+    expect(saved.every((row) => row.sendingSince !== null)).toBe(true);
+    const thread = await db.prisma.conversation.findUniqueOrThrow({ where: { tenant_threadKey: { tenant: 'T-REPLY', threadKey: 'D1:100.1' } } });
+    expect(thread.status).toBe('active');
+  });
 });

@@ -1,5 +1,6 @@
 import type { AccessPurpose, RecordKind } from '../access/access-rule.ts';
-import type { NotificationQueue } from '../notifications/notification-queue.ts';
+import type { PlatformAccount } from '../bot/bot-ports.ts';
+import type { NotificationQueue, QueuedNotification } from '../notifications/notification-queue.ts';
 import type { Relationships } from '../access/relationships.ts';
 import type { IsoDate } from '../calendar/iso-date.ts';
 import type { DeadlineObligation } from '../deadlines/deadline-obligation.ts';
@@ -57,6 +58,12 @@ export interface ConversationTransaction {
   /** Claims the message id, reads the speaker with their school's policy and locks the thread's conversation: one round trip. */
   openTurn(turn: TurnOpening): Promise<OpenedTurn>;
   saveConversation(thread: ThreadRef, state: DialogState): Promise<void>;
+  /**
+   * The end of a turn: the thread's new state (none when the turn left it as it was) and the reply
+   * to the person (`NotificationQueue.queueReply`, none when the channel gave no place), written
+   * together in one statement.
+   */
+  saveTurn(thread: ThreadRef, state: DialogState | undefined, reply: (QueuedNotification & { account: PlatformAccount }) | undefined, now: Date): Promise<void>;
   /**
    * The person's most recent active or paused `dialogId` in another thread of the same tenant and
    * platform (locked like `loadConversation`); with `colleague`, only one about that colleague.

@@ -1,4 +1,6 @@
 import { AccessGuard } from '../../core/access/access-guard.ts';
+import type { PlatformAccount } from '../../core/bot/bot-ports.ts';
+import type { QueuedNotification } from '../../core/notifications/notification-queue.ts';
 import { relationshipsOn } from '../../core/access/relationships.ts';
 import type { IsoDate } from '../../core/calendar/iso-date.ts';
 import type {
@@ -17,12 +19,12 @@ import type {
 } from '../../core/conversations/conversation-ports.ts';
 import { type DialogState, storedDataOf } from '../../core/conversations/engine/dialog-state.ts';
 import { knownFlags, RoleSchema } from '../../core/people/person.ts';
-import type { Prisma } from '../../generated/prisma/client.ts';
+import { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { fromDbDate, toDbDate } from './db-date.ts';
 import { PrismaAccessLogStore, PrismaPeopleFacts } from './prisma-access-relationships.ts';
 import { PrismaDialogRecords, PrismaRecordReads } from './prisma-dialog-records.ts';
-import { PrismaTransactionNotificationQueue } from './prisma-notification-queue.ts';
+import { PrismaTransactionNotificationQueue, queueReplyRow } from './prisma-notification-queue.ts';
 import { type CachedSchool, SchoolTurnCache } from './school-turn-cache.ts';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
@@ -176,21 +178,26 @@ class PrismaConversationTransaction implements ConversationTransaction {
   }
 
   async saveConversation(thread: ThreadRef, state: DialogState): Promise<void> {
-    const fields = {
-      platform: thread.platform,
-      personId: thread.personId,
-      dialogId: state.dialogId,
-      dialogVersion: state.version,
-      step: state.step,
-      status: state.status,
-      values: storedDataOf(state) as Prisma.InputJsonValue,
-    };
-    await this.#tx.conversation.upsert({
-      where: { tenant_threadKey: { tenant: thread.tenant, threadKey: thread.threadKey } },
-      create: { tenant: thread.tenant, threadKey: thread.threadKey, ...fields },
-      update: fields,
-    });
+    await this.#tx.$executeRaw(upsertConversation(thread, state));
   }
+
+  async saveTurn(thread: ThreadRef, state: DialogState | undefined, reply: (QueuedNotification & { account: PlatformAccount }) | undefined, now: Date): Promise<void> {
+    if (reply === undefined) {
+      if (state !== undefined) await this.saveConversation(thread, state);
+      return;
+    }
+    await queueReplyRow(this.#tx, reply, now, undefined, state === undefined ? Prisma.empty : Prisma.sql`saved AS (${upsertConversation(thread, state)}),`);
+  }
+}
+
+/** The thread's state, inserted or replacing what was there: one statement, or a CTE of one. */
+function upsertConversation(thread: ThreadRef, state: DialogState): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO conversations (id, tenant, thread_key, platform, person_id, dialog_id, dialog_version, step, status, "values", created_at, updated_at)
+    VALUES (gen_random_uuid(), ${thread.tenant}, ${thread.threadKey}, ${thread.platform}, ${thread.personId}::uuid, ${state.dialogId}, ${state.version}::int,
+      ${state.step}, ${state.status}, ${JSON.stringify(storedDataOf(state))}::jsonb, now(), now())
+    ON CONFLICT (tenant, thread_key) DO UPDATE SET platform = EXCLUDED.platform, person_id = EXCLUDED.person_id, dialog_id = EXCLUDED.dialog_id,
+      dialog_version = EXCLUDED.dialog_version, step = EXCLUDED.step, status = EXCLUDED.status, "values" = EXCLUDED."values", updated_at = now()`;
 }
 
 const PLAN_STATUSES: readonly PlanStatus[] = ['draft', 'submitted', 'agreed', 'changes-requested'];
