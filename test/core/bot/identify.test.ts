@@ -162,4 +162,25 @@ describe('a linked account on every message', () => {
     expect(await identitiesOf(elsewhere)).toEqual([]);
     expect((await identitiesOf(inSister)).map((r) => r.personId)).toEqual([home.ids.wyn]);
   });
+
+  it('a first contact is found by e-mail and linked in five statements (the link and the forgotten Slack refusals in one), with the refusal gone', async () => {
+    const first = await seedSchool(db.prisma, 'whmat', [{ key: 'fay', fullName: 'Fay First', role: 'teacher' }]);
+    const slugOf = (await db.prisma.school.findUniqueOrThrow({ where: { id: first.schoolId } })).slug;
+    await db.prisma.slackReachFailure.create({ data: { personId: first.ids.fay!, outcome: 'not-in-workspace', detail: 'users.lookupByEmail users_not_found', attemptedAt: NOW } });
+    const { client, counter } = countingClient(db.prisma);
+    const counted = new TrellisBot({
+      engine: new ConversationEngine({ store: new PrismaConversationStore(db.prisma), clock: fixedClock(NOW), dialogs: ALL_DIALOGS }),
+      dialogs: ALL_DIALOGS,
+      identities: new PrismaIdentityStore(client),
+      reports: new CycleReports(new PrismaReportReads(db.prisma), prismaAccess(db.prisma)),
+      actions: new ObligationReminderActions(new PrismaReminderActionsStore(db.prisma)),
+      clock: fixedClock(NOW),
+    });
+    const account: PlatformAccount = { platform: 'slack', tenant: 'T-FIRST', userId: 'U-FAY' };
+    expect((await counted.identify(account, lookup(`fay@${slugOf}.example`).fn))?.id).toBe(first.ids.fay);
+    // The link (none), the e-mail, the school's workspaces, the person's other accounts, the link.
+    expect(counter.statements).toBe(5);
+    expect((await identitiesOf(account)).map((r) => [r.personId, r.reachable, r.lastSeenAt?.toISOString()])).toEqual([[first.ids.fay, true, NOW.toISOString()]]);
+    expect(await db.prisma.slackReachFailure.count({ where: { personId: first.ids.fay! } })).toBe(0);
+  });
 });
