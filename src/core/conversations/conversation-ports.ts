@@ -44,6 +44,8 @@ export interface TurnOpening {
   messageId: string;
   threadKey: string;
   personId: string;
+  /** The turn's London day: the speaker's active cycle on it is read in the same statement (`DialogReads.activeCycle`). */
+  today: IsoDate;
 }
 
 /**
@@ -55,7 +57,7 @@ export interface TurnOpening {
 export type OpenedTurn = { claimed: false } | { claimed: true; person: DialogPerson | undefined; conversation: StoredConversation | undefined };
 
 export interface ConversationTransaction {
-  /** Claims the message id, reads the speaker with their school's policy and locks the thread's conversation: one round trip. */
+  /** Claims the message id, reads the speaker with their school's policy and cycle, and locks the thread's conversation: one round trip. */
   openTurn(turn: TurnOpening): Promise<OpenedTurn>;
   saveConversation(thread: ThreadRef, state: DialogState): Promise<void>;
   /**

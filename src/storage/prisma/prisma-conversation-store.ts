@@ -66,6 +66,7 @@ interface OpenedRow {
     policy: unknown;
     term_dates: unknown;
     region: string | null;
+    cycle: CycleRow | null;
   } | null;
 }
 
@@ -105,6 +106,7 @@ class PrismaConversationTransaction implements ConversationTransaction {
         FOR UPDATE
       ), speaker AS (
         SELECT p.id::text AS id, p.school_id::text AS school_id, p.full_name, p.role, p.flags, p.fte, p.start_date, p.active, stamp.ms AS stamp,
+          ${activeCycleOf(Prisma.sql`p.id`, turn.today)} AS cycle,
           CASE WHEN fresh THEN NULL ELSE s.policy END AS policy,
           CASE WHEN fresh THEN NULL ELSE s.term_dates END AS term_dates,
           CASE WHEN fresh THEN NULL ELSE s.region END AS region
@@ -120,7 +122,7 @@ class PrismaConversationTransaction implements ConversationTransaction {
     const conversation = row.conversation;
     return {
       claimed: true,
-      person: row.person === null ? undefined : await this.#speaker(turn.personId, row.person),
+      person: row.person === null ? undefined : await this.#speaker(turn, row.person),
       conversation:
         conversation === null
           ? undefined
@@ -128,7 +130,8 @@ class PrismaConversationTransaction implements ConversationTransaction {
     };
   }
 
-  async #speaker(personId: string, row: NonNullable<OpenedRow['person']>): Promise<DialogPerson | undefined> {
+  async #speaker({ personId, today }: TurnOpening, row: NonNullable<OpenedRow['person']>): Promise<DialogPerson | undefined> {
+    this.reads.useSpeakerCycle(personId, today, cycleRef(row.cycle));
     const stamp = Number(row.stamp);
     let school = row.policy === null ? this.#schools.get(row.school_id, stamp) : { schoolId: row.school_id, stamp, policy: row.policy, termDates: row.term_dates, region: row.region ?? '' };
     // Offered as current but no longer kept (the cache was emptied meanwhile): read it again.
@@ -190,6 +193,28 @@ class PrismaConversationTransaction implements ConversationTransaction {
   }
 }
 
+interface CycleRow {
+  id: string;
+  academic_year: number;
+  starts_on: string;
+  ends_on: string;
+}
+
+/**
+ * The person's active cycle on `today`, else their latest active one, as a JSON value (null when
+ * none): a scalar subquery, so the turn's first statement and `activeCycle` read it the same way.
+ */
+function activeCycleOf(person: Prisma.Sql, today: IsoDate): Prisma.Sql {
+  return Prisma.sql`(SELECT json_build_object('id', c.id::text, 'academic_year', c.academic_year, 'starts_on', c.starts_on, 'ends_on', c.ends_on)
+    FROM cycles c, LATERAL (SELECT c.starts_on <= ${today}::date AND c.ends_on >= ${today}::date AS current) d
+    WHERE c.person_id = ${person} AND c.status = 'active'
+    ORDER BY d.current DESC, CASE WHEN d.current THEN c.starts_on END DESC NULLS LAST, c.academic_year DESC LIMIT 1)`;
+}
+
+function cycleRef(row: CycleRow | null): CycleRef | undefined {
+  return row === null ? undefined : { id: row.id, academicYear: row.academic_year, startsOn: row.starts_on as IsoDate, endsOn: row.ends_on as IsoDate };
+}
+
 /** The thread's state, inserted or replacing what was there: one statement, or a CTE of one. */
 function upsertConversation(thread: ThreadRef, state: DialogState): Prisma.Sql {
   return Prisma.sql`
@@ -216,10 +241,16 @@ class PrismaDialogReads extends PrismaRecordReads implements DialogReads {
   }
 
   #school: CachedSchool | undefined;
+  #speakerCycle: { personId: string; today: IsoDate; cycle: CycleRef | undefined } | undefined;
 
   /** The turn's school as its first statement confirmed it: its term dates are read from here, not again. */
   useSchool(school: CachedSchool): void {
     this.#school = school;
+  }
+
+  /** The speaker's active cycle on the turn's day, read by the first statement (no turn changes a cycle's dates or status). */
+  useSpeakerCycle(personId: string, today: IsoDate, cycle: CycleRef | undefined): void {
+    this.#speakerCycle = { personId, today, cycle };
   }
 
   override async calendarSource(schoolId: string): Promise<{ region: string; termDates: unknown }> {
@@ -229,11 +260,10 @@ class PrismaDialogReads extends PrismaRecordReads implements DialogReads {
   }
 
   async activeCycle(personId: string, today: IsoDate): Promise<CycleRef | undefined> {
-    const day = toDbDate(today);
-    const cycle =
-      (await this.#tx.cycle.findFirst({ where: { personId, status: 'active', startsOn: { lte: day }, endsOn: { gte: day } }, orderBy: { startsOn: 'desc' } })) ??
-      (await this.#tx.cycle.findFirst({ where: { personId, status: 'active' }, orderBy: { academicYear: 'desc' } }));
-    return cycle === null ? undefined : { id: cycle.id, academicYear: cycle.academicYear, startsOn: fromDbDate(cycle.startsOn), endsOn: fromDbDate(cycle.endsOn) };
+    const known = this.#speakerCycle;
+    if (known?.personId === personId && known.today === today) return known.cycle;
+    const [row] = await this.#tx.$queryRaw<{ cycle: CycleRow | null }[]>`SELECT ${activeCycleOf(Prisma.sql`${personId}::uuid`, today)} AS cycle`;
+    return cycleRef(row?.cycle ?? null);
   }
 
   async excludedCycle(personId: string, today: IsoDate): Promise<(CycleRef & { reason: string }) | undefined> {

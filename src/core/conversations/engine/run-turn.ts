@@ -89,10 +89,11 @@ export class ConversationEngine {
   handle(inbound: InboundTurn): Promise<TurnResult> {
     const turnInput = InboundTurnSchema.parse(inbound);
     return this.#store.transaction(async (tx) => {
-      const opened = await tx.openTurn(turnInput);
+      const now = this.#clock.now();
+      const opened = await tx.openTurn({ ...turnInput, today: londonDateOf(now) });
       if (!opened.claimed) return { messages: [], duplicate: true };
       const thread: ThreadRef = { tenant: turnInput.tenant, threadKey: turnInput.threadKey, platform: turnInput.platform, personId: turnInput.personId };
-      const { result, state } = await this.#apply(tx, turnInput, thread, opened.person, opened.conversation);
+      const { result, state } = await this.#apply(tx, turnInput, thread, now, opened.person, opened.conversation);
       const { replyTo } = turnInput;
       // The reply is saved with the turn (and in the same statement as its state): whatever happens to the send after the commit, it is not lost.
       const key = replyTo === undefined || result.messages.length === 0 ? undefined : replyKey(turnCause(turnInput));
@@ -110,6 +111,7 @@ export class ConversationEngine {
     tx: ConversationTransaction,
     turnInput: InboundTurn,
     thread: ThreadRef,
+    now: Date,
     person: DialogPerson | undefined,
     row: StoredConversation | undefined,
   ): Promise<{ result: TurnResult; state?: DialogState | undefined }> {
@@ -120,7 +122,6 @@ export class ConversationEngine {
     if (policy === undefined) {
       return { result: { messages: [say('Your school’s growth policy can’t be read at the moment, so I can’t start anything. Please tell your Trellis administrator.')], duplicate: false } };
     }
-    const now = this.#clock.now();
     const turn: Turn = {
       tx,
       thread,
