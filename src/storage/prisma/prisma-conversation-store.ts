@@ -215,14 +215,18 @@ function cycleRef(row: CycleRow | null): CycleRef | undefined {
   return row === null ? undefined : { id: row.id, academicYear: row.academic_year, startsOn: row.starts_on as IsoDate, endsOn: row.ends_on as IsoDate };
 }
 
-/** The thread's state, inserted or replacing what was there: one statement, or a CTE of one. */
+/**
+ * The thread's state, inserted or replacing what was there: one statement, or a CTE of one. Stamped
+ * with the time of the write (not the transaction's start), as Prisma's `@updatedAt` was: the most
+ * recently active thread is the latest `updated_at`.
+ */
 function upsertConversation(thread: ThreadRef, state: DialogState): Prisma.Sql {
   return Prisma.sql`
     INSERT INTO conversations (id, tenant, thread_key, platform, person_id, dialog_id, dialog_version, step, status, "values", created_at, updated_at)
     VALUES (gen_random_uuid(), ${thread.tenant}, ${thread.threadKey}, ${thread.platform}, ${thread.personId}::uuid, ${state.dialogId}, ${state.version}::int,
-      ${state.step}, ${state.status}, ${JSON.stringify(storedDataOf(state))}::jsonb, now(), now())
+      ${state.step}, ${state.status}, ${JSON.stringify(storedDataOf(state))}::jsonb, clock_timestamp(), clock_timestamp())
     ON CONFLICT (tenant, thread_key) DO UPDATE SET platform = EXCLUDED.platform, person_id = EXCLUDED.person_id, dialog_id = EXCLUDED.dialog_id,
-      dialog_version = EXCLUDED.dialog_version, step = EXCLUDED.step, status = EXCLUDED.status, "values" = EXCLUDED."values", updated_at = now()`;
+      dialog_version = EXCLUDED.dialog_version, step = EXCLUDED.step, status = EXCLUDED.status, "values" = EXCLUDED."values", updated_at = clock_timestamp()`;
 }
 
 const PLAN_STATUSES: readonly PlanStatus[] = ['draft', 'submitted', 'agreed', 'changes-requested'];
