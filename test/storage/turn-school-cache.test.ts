@@ -34,7 +34,7 @@ async function openingOn(engine: ReturnType<typeof newEngine>): Promise<string> 
 const freshOpening = () => openingOn(newEngine(db.prisma, OCTOBER));
 
 describe('the school’s policy kept per process for turns', () => {
-  it('a policy applied with `trellis school set` (004 §4.2 → 003 §5) is seen by the very next turn in two processes that had both cached the old one', async () => {
+  it('a policy applied with `trellis school set` (WHMAT → TPAT) is seen by the very next turn in two processes that had both cached the old one', async () => {
     const replicaA = newEngine(db.prisma, OCTOBER);
     const replicaB = newEngine(db.prisma, OCTOBER);
     const whmat = await freshOpening();

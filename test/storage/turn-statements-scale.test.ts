@@ -35,7 +35,7 @@ describe('a dialog turn’s statements do not grow with the conversation', () =>
     expect(perTurn[0]).toBe(2);
   });
 
-  it('004 §4.2 self-reflection in a Slack thread: the state and the reply saved with it are one statement, so a turn that replies costs no more', async () => {
+  it('a self-reflection in a Slack thread: the state and the reply saved with it are one statement, so a turn that replies costs no more', async () => {
     const s = await seedSchool(db.prisma, 'whmat', [{ key: 'rey', fullName: 'Rey Replied', role: 'teacher' }]);
     const { client, counter } = countingClient(db.prisma);
     const engine = newEngine(client, fixedClock('2026-10-05T09:00:00Z'), db.prisma);
@@ -70,7 +70,7 @@ describe('a dialog turn’s statements do not grow with the conversation', () =>
 });
 
 describe('the speaker’s active cycle, read with the turn’s opening', () => {
-  it('is the cycle covering the day, else the latest active one, never an excluded one (004 §2.1), the same whether read with the opening or on its own', async () => {
+  it('is the cycle covering the day, else the latest active one, never an excluded one, the same whether read with the opening or on its own', async () => {
     const s = await seedSchool(db.prisma, 'whmat', [{ key: 'cy', fullName: 'Cy Cycles', role: 'teacher' }]);
     const personId = s.ids.cy!;
     await db.prisma.cycle.deleteMany({ where: { personId } });
