@@ -177,7 +177,10 @@ try {
   const prisma = app.services.database.prisma;
   const school = await prisma.school.create({ data: { slug: `bench-slack-${Date.now()}`, name: 'Bench', policy: (await import('../src/core/policy/presets/index.ts')).getPreset('whmat')!, policySource: 'preset:whmat', termDates: {} } });
   const trellisUsers = Array.from({ length: CONVERSATIONS }, (_, i) => `UB${i}`);
-  for (const [i, user] of trellisUsers.entries()) {
+  // The warm-up talks as other people, so every measured conversation's first message is a first
+  // contact: the account looked up by e-mail (users.info) and linked, as for someone new.
+  const warmUsers = Array.from({ length: 6 }, (_, i) => `UW${i}`);
+  for (const [i, user] of [...trellisUsers, ...warmUsers].entries()) {
     const email = `p${i}@bench-slack.example`;
     const person = await prisma.person.create({ data: { schoolId: school.id, email, fullName: `Person ${i}`, role: 'teacher' } });
     await prisma.cycle.create({ data: { schoolId: school.id, personId: person.id, academicYear: 2026, startsOn: new Date('2026-09-01T00:00:00Z'), endsOn: new Date('2027-08-31T00:00:00Z') } });
@@ -190,11 +193,11 @@ try {
   timeRequests(echo.server);
 
   // Warm-up outside the measurement: the connection pool, the JIT, the policy cache, auth.test.
-  const trellisPosts = await learnPostsPerTurn(app.server.url, trellisUsers[0]!, script);
+  const trellisPosts = await learnPostsPerTurn(app.server.url, warmUsers[0]!, script);
   const barePosts = await learnPostsPerTurn(echo.url, 'ELEARN', script);
   console.log(`posts per message, learnt from one conversation: Trellis ${trellisPosts.join(',')}; bare ${barePosts.join(',')}`);
   await prisma.conversation.deleteMany({});
-  await runLoad(app.server.url, trellisUsers.slice(0, 5), script.slice(0, 3), trellisPosts);
+  await runLoad(app.server.url, warmUsers.slice(1), script.slice(0, 3), trellisPosts);
   await runLoad(echo.url, ['EWARM'], script.slice(0, 3), barePosts);
   // The warm-up conversations are open: start the measured ones afresh with a new dialog.
   await prisma.conversation.deleteMany({});

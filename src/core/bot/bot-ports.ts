@@ -41,8 +41,15 @@ export interface StoredAccount extends PlatformAccount {
  * Links chat accounts to roster people (the `platform_identities` table). An account is linked
  * once by e-mail and looked up by id afterwards; nothing is stored for someone not on a roster.
  */
+/** A linked account's person, with the workspaces or tenants recorded for their school and trust on the account's platform. */
+export interface LinkedPerson {
+  person: KnownPerson;
+  workspaces: string[];
+}
+
 export interface IdentityStore {
-  findByAccount(account: PlatformAccount): Promise<KnownPerson | undefined>;
+  /** The person linked to the account and where they may act from, read together (every message asks). */
+  findByAccount(account: PlatformAccount): Promise<LinkedPerson | undefined>;
   /** The active roster person with this e-mail (lower-cased); undefined if none. */
   findActiveByEmail(email: string): Promise<KnownPerson | undefined>;
   /**

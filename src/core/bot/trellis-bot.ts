@@ -128,7 +128,7 @@ export class TrellisBot {
   async #identify(account: PlatformAccount, lookupEmail: () => Promise<string | undefined>, homeTenant: string | undefined | null): Promise<KnownPerson | undefined> {
     const { identities, clock } = this.#deps;
     const linked = await identities.findByAccount(account);
-    if (linked?.active && (await this.#belongs(account, linked, homeTenant))) return linked;
+    if (linked?.person.active && mayActFor(account, linked.workspaces, homeTenant)) return linked.person;
     if (linked !== undefined) await identities.unlink(account);
     const email = await lookupEmail();
     if (email === undefined || email.trim() === '') return undefined;

@@ -1,5 +1,6 @@
 import type { AccessPurpose, RecordKind } from '../access/access-rule.ts';
-import type { NotificationQueue } from '../notifications/notification-queue.ts';
+import type { PlatformAccount } from '../bot/bot-ports.ts';
+import type { NotificationQueue, QueuedNotification } from '../notifications/notification-queue.ts';
 import type { Relationships } from '../access/relationships.ts';
 import type { IsoDate } from '../calendar/iso-date.ts';
 import type { DeadlineObligation } from '../deadlines/deadline-obligation.ts';
@@ -36,16 +37,39 @@ export interface StoredConversation {
   data: unknown;
 }
 
+/** Where a turn's first statement starts from: the platform's message id, the thread and who speaks. */
+export interface TurnOpening {
+  tenant: string;
+  platform: string;
+  messageId: string;
+  threadKey: string;
+  personId: string;
+  /** The turn's London day: the speaker's active cycle on it is read in the same statement (`DialogReads.activeCycle`). */
+  today: IsoDate;
+}
+
+/**
+ * What a turn's first statement found. `claimed: false` when the message id was already handled
+ * (a retried delivery): nothing was read or locked. Otherwise the speaker (undefined when not an
+ * active roster person) and the thread's conversation, locked until the transaction ends so two
+ * turns never interleave.
+ */
+export type OpenedTurn = { claimed: false } | { claimed: true; person: DialogPerson | undefined; conversation: StoredConversation | undefined };
+
 export interface ConversationTransaction {
-  /** Records the platform's message id; false when it was already handled (a retried delivery). */
-  claimInbound(tenant: string, platform: string, messageId: string): Promise<boolean>;
-  /** The thread's conversation, locked until the transaction ends so two turns never interleave. */
-  loadConversation(tenant: string, threadKey: string): Promise<StoredConversation | undefined>;
+  /** Claims the message id, reads the speaker with their school's policy and cycle, and locks the thread's conversation: one round trip. */
+  openTurn(turn: TurnOpening): Promise<OpenedTurn>;
   saveConversation(thread: ThreadRef, state: DialogState): Promise<void>;
+  /**
+   * The end of a turn: the thread's new state (none when the turn left it as it was) and the reply
+   * to the person (`NotificationQueue.queueReply`, none when the channel gave no place), written
+   * together in one statement.
+   */
+  saveTurn(thread: ThreadRef, state: DialogState | undefined, reply: (QueuedNotification & { account: PlatformAccount }) | undefined, now: Date): Promise<void>;
   /**
    * The person's most recent active or paused `dialogId` in another thread of this workspace or on
    * another platform they use (one live dialog of each kind per person: a draft begun in Slack
-   * resumes in Teams), locked like `loadConversation`; with `colleague`, only one about that colleague.
+   * resumes in Teams), locked like the conversation `openTurn` reads; with `colleague`, only one about that colleague.
    */
   findLiveDraft(thread: ThreadRef, dialogId: string, colleague?: string): Promise<{ thread: ThreadRef; conversation: StoredConversation } | undefined>;
   /** All of the person's active or paused dialogs in other threads of this tenant and platform (locked), latest first. */
@@ -97,7 +121,6 @@ export interface StoredPlan {
 }
 
 export interface DialogReads {
-  person(personId: string): Promise<DialogPerson | undefined>;
   /** The person's cycle that is active on `today` (or the latest active one). */
   activeCycle(personId: string, today: IsoDate): Promise<CycleRef | undefined>;
   /**

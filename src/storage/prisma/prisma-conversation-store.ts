@@ -1,4 +1,6 @@
 import { AccessGuard } from '../../core/access/access-guard.ts';
+import type { PlatformAccount } from '../../core/bot/bot-ports.ts';
+import type { QueuedNotification } from '../../core/notifications/notification-queue.ts';
 import { relationshipsOn } from '../../core/access/relationships.ts';
 import type { IsoDate } from '../../core/calendar/iso-date.ts';
 import type {
@@ -7,20 +9,23 @@ import type {
   CycleRef,
   DialogPerson,
   DialogReads,
+  OpenedTurn,
   PersonRef,
   PlanStatus,
   StoredConversation,
   StoredPlan,
   ThreadRef,
+  TurnOpening,
 } from '../../core/conversations/conversation-ports.ts';
 import { type DialogState, storedDataOf } from '../../core/conversations/engine/dialog-state.ts';
 import { knownFlags, RoleSchema } from '../../core/people/person.ts';
-import type { Prisma } from '../../generated/prisma/client.ts';
+import { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { fromDbDate, toDbDate } from './db-date.ts';
 import { PrismaAccessLogStore, PrismaPeopleFacts } from './prisma-access-relationships.ts';
 import { PrismaDialogRecords, PrismaRecordReads } from './prisma-dialog-records.ts';
-import { PrismaTransactionNotificationQueue } from './prisma-notification-queue.ts';
+import { PrismaTransactionNotificationQueue, queueReplyRow } from './prisma-notification-queue.ts';
+import { type CachedSchool, SchoolTurnCache } from './school-turn-cache.ts';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
@@ -32,41 +37,126 @@ type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
  */
 export class PrismaConversationStore implements ConversationStore {
   readonly #prisma: PrismaClient;
+  /** Per process: the schools' policies and term dates, checked against `updated_at` by every turn. */
+  readonly #schools = new SchoolTurnCache();
 
   constructor(prisma: PrismaClient) {
     this.#prisma = prisma;
   }
 
   transaction<T>(work: (tx: ConversationTransaction) => Promise<T>): Promise<T> {
-    return this.#prisma.$transaction((tx) => work(new PrismaConversationTransaction(tx)), { maxWait: 10_000, timeout: 30_000 });
+    return this.#prisma.$transaction((tx) => work(new PrismaConversationTransaction(tx, this.#schools)), { maxWait: 10_000, timeout: 30_000 });
   }
+}
+
+interface OpenedRow {
+  claimed: number;
+  conversation: { person_id: string | null; dialog_id: string; dialog_version: number; step: string; status: string; values: unknown } | null;
+  person: {
+    id: string;
+    school_id: string;
+    full_name: string;
+    role: string;
+    flags: string[];
+    fte: number | null;
+    start_date: string | null;
+    active: boolean;
+    stamp: number;
+    /** Null when the school's stamp is the one this process offered: the cached copy is current. */
+    policy: unknown;
+    term_dates: unknown;
+    region: string | null;
+    cycle: CycleRow | null;
+  } | null;
 }
 
 class PrismaConversationTransaction implements ConversationTransaction {
   readonly #tx: Tx;
-  readonly reads: DialogReads;
+  readonly #schools: SchoolTurnCache;
+  readonly reads: PrismaDialogReads;
   readonly records: PrismaDialogRecords;
   readonly notifications: PrismaTransactionNotificationQueue;
 
-  constructor(tx: Tx) {
+  constructor(tx: Tx, schools: SchoolTurnCache) {
     this.#tx = tx;
+    this.#schools = schools;
     this.reads = new PrismaDialogReads(tx);
     this.records = new PrismaDialogRecords(tx);
     this.notifications = new PrismaTransactionNotificationQueue(tx);
   }
 
-  async claimInbound(tenant: string, platform: string, messageId: string): Promise<boolean> {
-    // ON CONFLICT DO NOTHING: a concurrent duplicate waits for the first to commit, then sees 0 rows.
-    const { count } = await this.#tx.processedInbound.createMany({ data: [{ tenant, platform, messageId }], skipDuplicates: true });
-    return count === 1;
+  /**
+   * One statement. The claim comes first (ON CONFLICT DO NOTHING: a concurrent duplicate waits for
+   * the first to commit, then claims nothing); the person and the conversation are read only when
+   * it claimed (the `EXISTS` is evaluated once, before the scan), so the row lock is always taken
+   * after the claim, as when they were separate statements, and a duplicate locks nothing. The
+   * school's policy and term dates come back only when its `updated_at` is not the stamp this
+   * process already holds.
+   */
+  async openTurn(turn: TurnOpening): Promise<OpenedTurn> {
+    const known = this.#schools.knownFor(turn.personId);
+    const [row] = await this.#tx.$queryRaw<OpenedRow[]>`
+      WITH claim AS (
+        INSERT INTO processed_inbound (id, tenant, platform, message_id, received_at)
+        VALUES (gen_random_uuid(), ${turn.tenant}, ${turn.platform}, ${turn.messageId}, now())
+        ON CONFLICT DO NOTHING RETURNING 1
+      ), conversation AS (
+        SELECT person_id::text AS person_id, dialog_id, dialog_version, step, status, "values" FROM conversations
+        WHERE tenant = ${turn.tenant} AND thread_key = ${turn.threadKey} AND EXISTS (SELECT 1 FROM claim)
+        FOR UPDATE
+      ), speaker AS (
+        SELECT p.id::text AS id, p.school_id::text AS school_id, p.full_name, p.role, p.flags, p.fte, p.start_date, p.active, stamp.ms AS stamp,
+          ${activeCycleOf(Prisma.sql`p.id`, turn.today)} AS cycle,
+          CASE WHEN fresh THEN NULL ELSE s.policy END AS policy,
+          CASE WHEN fresh THEN NULL ELSE s.term_dates END AS term_dates,
+          CASE WHEN fresh THEN NULL ELSE s.region END AS region
+        FROM people p JOIN schools s ON s.id = p.school_id
+          CROSS JOIN LATERAL (SELECT (extract(epoch FROM s.updated_at) * 1000)::bigint AS ms) stamp
+          CROSS JOIN LATERAL (SELECT s.id = ${known?.schoolId ?? null}::uuid AND stamp.ms = ${known?.stamp ?? null}::bigint AS fresh) cached
+        WHERE p.id = ${turn.personId}::uuid AND EXISTS (SELECT 1 FROM claim)
+      )
+      SELECT (SELECT count(*) FROM claim)::int AS claimed,
+        (SELECT row_to_json(conversation) FROM conversation) AS conversation,
+        (SELECT row_to_json(speaker) FROM speaker) AS person`;
+    if (row === undefined || row.claimed !== 1) return { claimed: false };
+    const conversation = row.conversation;
+    return {
+      claimed: true,
+      person: row.person === null ? undefined : await this.#speaker(turn, row.person),
+      conversation:
+        conversation === null
+          ? undefined
+          : { personId: conversation.person_id ?? undefined, dialogId: conversation.dialog_id, version: conversation.dialog_version, step: conversation.step, status: conversation.status, data: conversation.values },
+    };
   }
 
-  async loadConversation(tenant: string, threadKey: string): Promise<StoredConversation | undefined> {
-    const rows = await this.#tx.$queryRaw<{ person_id: string | null; dialog_id: string; dialog_version: number; step: string; status: string; values: unknown }[]>`
-      SELECT person_id::text AS person_id, dialog_id, dialog_version, step, status, "values" FROM conversations
-      WHERE tenant = ${tenant} AND thread_key = ${threadKey} FOR UPDATE`;
-    const row = rows[0];
-    return row === undefined ? undefined : { personId: row.person_id ?? undefined, dialogId: row.dialog_id, version: row.dialog_version, step: row.step, status: row.status, data: row.values };
+  async #speaker({ personId, today }: TurnOpening, row: NonNullable<OpenedRow['person']>): Promise<DialogPerson | undefined> {
+    this.reads.useSpeakerCycle(personId, today, cycleRef(row.cycle));
+    const stamp = Number(row.stamp);
+    let school = row.policy === null ? this.#schools.get(row.school_id, stamp) : { schoolId: row.school_id, stamp, policy: row.policy, termDates: row.term_dates, region: row.region ?? '' };
+    // Offered as current but no longer kept (the cache was emptied meanwhile): read it again.
+    school ??= await this.#readSchool(row.school_id);
+    if (school === undefined) return undefined;
+    this.#schools.remember(personId, school);
+    this.reads.useSchool(school);
+    const role = RoleSchema.safeParse(row.role);
+    if (!row.active || !role.success) return undefined;
+    return {
+      id: row.id,
+      schoolId: row.school_id,
+      fullName: row.full_name,
+      role: role.data,
+      flags: knownFlags(row.flags),
+      fte: row.fte ?? undefined,
+      startDate: row.start_date === null ? undefined : (row.start_date as IsoDate),
+      policy: school.policy,
+      policyStamp: String(school.stamp),
+    };
+  }
+
+  async #readSchool(schoolId: string): Promise<CachedSchool | undefined> {
+    const school = await this.#tx.school.findUnique({ where: { id: schoolId }, select: { policy: true, termDates: true, region: true, updatedAt: true } });
+    return school === null ? undefined : { schoolId, stamp: school.updatedAt.getTime(), policy: school.policy, termDates: school.termDates, region: school.region };
   }
 
   async findLiveDraft(thread: ThreadRef, dialogId: string, colleague?: string): Promise<{ thread: ThreadRef; conversation: StoredConversation } | undefined> {
@@ -97,21 +187,52 @@ class PrismaConversationTransaction implements ConversationTransaction {
   }
 
   async saveConversation(thread: ThreadRef, state: DialogState): Promise<void> {
-    const fields = {
-      platform: thread.platform,
-      personId: thread.personId,
-      dialogId: state.dialogId,
-      dialogVersion: state.version,
-      step: state.step,
-      status: state.status,
-      values: storedDataOf(state) as Prisma.InputJsonValue,
-    };
-    await this.#tx.conversation.upsert({
-      where: { tenant_threadKey: { tenant: thread.tenant, threadKey: thread.threadKey } },
-      create: { tenant: thread.tenant, threadKey: thread.threadKey, ...fields },
-      update: fields,
-    });
+    await this.#tx.$executeRaw(upsertConversation(thread, state));
   }
+
+  async saveTurn(thread: ThreadRef, state: DialogState | undefined, reply: (QueuedNotification & { account: PlatformAccount }) | undefined, now: Date): Promise<void> {
+    if (reply === undefined) {
+      if (state !== undefined) await this.saveConversation(thread, state);
+      return;
+    }
+    await queueReplyRow(this.#tx, reply, now, undefined, state === undefined ? Prisma.empty : Prisma.sql`saved AS (${upsertConversation(thread, state)}),`);
+  }
+}
+
+interface CycleRow {
+  id: string;
+  academic_year: number;
+  starts_on: string;
+  ends_on: string;
+}
+
+/**
+ * The person's active cycle on `today`, else their latest active one, as a JSON value (null when
+ * none): a scalar subquery, so the turn's first statement and `activeCycle` read it the same way.
+ */
+function activeCycleOf(person: Prisma.Sql, today: IsoDate): Prisma.Sql {
+  return Prisma.sql`(SELECT json_build_object('id', c.id::text, 'academic_year', c.academic_year, 'starts_on', c.starts_on, 'ends_on', c.ends_on)
+    FROM cycles c, LATERAL (SELECT c.starts_on <= ${today}::date AND c.ends_on >= ${today}::date AS current) d
+    WHERE c.person_id = ${person} AND c.status = 'active'
+    ORDER BY d.current DESC, CASE WHEN d.current THEN c.starts_on END DESC NULLS LAST, c.academic_year DESC LIMIT 1)`;
+}
+
+function cycleRef(row: CycleRow | null): CycleRef | undefined {
+  return row === null ? undefined : { id: row.id, academicYear: row.academic_year, startsOn: row.starts_on as IsoDate, endsOn: row.ends_on as IsoDate };
+}
+
+/**
+ * The thread's state, inserted or replacing what was there: one statement, or a CTE of one. Stamped
+ * with the time of the write (not the transaction's start), as Prisma's `@updatedAt` was: the most
+ * recently active thread is the latest `updated_at`.
+ */
+function upsertConversation(thread: ThreadRef, state: DialogState): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO conversations (id, tenant, thread_key, platform, person_id, dialog_id, dialog_version, step, status, "values", created_at, updated_at)
+    VALUES (gen_random_uuid(), ${thread.tenant}, ${thread.threadKey}, ${thread.platform}, ${thread.personId}::uuid, ${state.dialogId}, ${state.version}::int,
+      ${state.step}, ${state.status}, ${JSON.stringify(storedDataOf(state))}::jsonb, clock_timestamp(), clock_timestamp())
+    ON CONFLICT (tenant, thread_key) DO UPDATE SET platform = EXCLUDED.platform, person_id = EXCLUDED.person_id, dialog_id = EXCLUDED.dialog_id,
+      dialog_version = EXCLUDED.dialog_version, step = EXCLUDED.step, status = EXCLUDED.status, "values" = EXCLUDED."values", updated_at = clock_timestamp()`;
 }
 
 const PLAN_STATUSES: readonly PlanStatus[] = ['draft', 'submitted', 'agreed', 'changes-requested'];
@@ -129,32 +250,30 @@ class PrismaDialogReads extends PrismaRecordReads implements DialogReads {
     this.#tx = tx;
   }
 
-  async person(personId: string): Promise<DialogPerson | undefined> {
-    const row = await this.#tx.person.findUnique({
-      where: { id: personId },
-      select: { id: true, schoolId: true, fullName: true, role: true, flags: true, fte: true, startDate: true, active: true, school: { select: { policy: true, updatedAt: true } } },
-    });
-    const role = RoleSchema.safeParse(row?.role);
-    if (row === null || !row.active || !role.success) return undefined;
-    return {
-      id: row.id,
-      schoolId: row.schoolId,
-      fullName: row.fullName,
-      role: role.data,
-      flags: knownFlags(row.flags),
-      fte: row.fte ?? undefined,
-      startDate: row.startDate === null ? undefined : fromDbDate(row.startDate),
-      policy: row.school.policy,
-      policyStamp: row.school.updatedAt.toISOString(),
-    };
+  #school: CachedSchool | undefined;
+  #speakerCycle: { personId: string; today: IsoDate; cycle: CycleRef | undefined } | undefined;
+
+  /** The turn's school as its first statement confirmed it: its term dates are read from here, not again. */
+  useSchool(school: CachedSchool): void {
+    this.#school = school;
+  }
+
+  /** The speaker's active cycle on the turn's day, read by the first statement (no turn changes a cycle's dates or status). */
+  useSpeakerCycle(personId: string, today: IsoDate, cycle: CycleRef | undefined): void {
+    this.#speakerCycle = { personId, today, cycle };
+  }
+
+  override async calendarSource(schoolId: string): Promise<{ region: string; termDates: unknown }> {
+    const school = this.#school;
+    if (school?.schoolId !== schoolId) return super.calendarSource(schoolId);
+    return { region: school.region, termDates: school.termDates };
   }
 
   async activeCycle(personId: string, today: IsoDate): Promise<CycleRef | undefined> {
-    const day = toDbDate(today);
-    const cycle =
-      (await this.#tx.cycle.findFirst({ where: { personId, status: 'active', startsOn: { lte: day }, endsOn: { gte: day } }, orderBy: { startsOn: 'desc' } })) ??
-      (await this.#tx.cycle.findFirst({ where: { personId, status: 'active' }, orderBy: { academicYear: 'desc' } }));
-    return cycle === null ? undefined : { id: cycle.id, academicYear: cycle.academicYear, startsOn: fromDbDate(cycle.startsOn), endsOn: fromDbDate(cycle.endsOn) };
+    const known = this.#speakerCycle;
+    if (known?.personId === personId && known.today === today) return known.cycle;
+    const [row] = await this.#tx.$queryRaw<{ cycle: CycleRow | null }[]>`SELECT ${activeCycleOf(Prisma.sql`${personId}::uuid`, today)} AS cycle`;
+    return cycleRef(row?.cycle ?? null);
   }
 
   async excludedCycle(personId: string, today: IsoDate): Promise<(CycleRef & { reason: string }) | undefined> {

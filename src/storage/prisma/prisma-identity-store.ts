@@ -1,7 +1,7 @@
 import type { QueuedNotification } from '../../core/notifications/notification-queue.ts';
-import type { ChatPlatform, IdentityStore, KnownPerson, PlatformAccount, StoredAccount } from '../../core/bot/bot-ports.ts';
+import type { ChatPlatform, IdentityStore, KnownPerson, LinkedPerson, PlatformAccount, StoredAccount } from '../../core/bot/bot-ports.ts';
 import { RoleSchema } from '../../core/people/person.ts';
-import type { Prisma } from '../../generated/prisma/client.ts';
+import { Prisma } from '../../generated/prisma/client.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { queueNotificationRows } from './prisma-notification-queue.ts';
 
@@ -13,7 +13,27 @@ function toKnownPerson(row: PersonRow): KnownPerson {
   return { id: row.id, schoolId: row.schoolId, fullName: row.fullName, email: row.email, role: RoleSchema.catch('support').parse(row.role), department: row.department ?? undefined, active: row.active };
 }
 
-const accountKey = (account: PlatformAccount) => ({ platform_tenantId_platformUserId: { platform: account.platform, tenantId: account.tenant, platformUserId: account.userId } });
+
+/** The workspaces or tenants recorded on `platform` for the school row `s` and the other schools of its trust. */
+function recordedWorkspaces(platform: string): Prisma.Sql {
+  return Prisma.sql`ARRAY(SELECT DISTINCT w.tenant_id FROM school_chat_workspaces w JOIN schools ws ON ws.id = w.school_id
+    WHERE w.platform = ${platform} AND (ws.id = s.id OR ws.trust_id = s.trust_id))`;
+}
+
+/**
+ * The account linked to the person (or moved to them), reachable and seen now; for a Slack account,
+ * whatever Slack refused before about this person no longer holds. One statement.
+ */
+function linkStatement(account: PlatformAccount, personId: string, now: Date): Prisma.Sql {
+  return Prisma.sql`
+    WITH linked AS (
+      INSERT INTO platform_identities (id, person_id, platform, tenant_id, platform_user_id, reachable, last_seen_at, created_at, updated_at)
+      VALUES (gen_random_uuid(), ${personId}::uuid, ${account.platform}, ${account.tenant}, ${account.userId}, true, ${now}, now(), now())
+      ON CONFLICT (platform, tenant_id, platform_user_id) DO UPDATE SET person_id = EXCLUDED.person_id, reachable = true, last_seen_at = EXCLUDED.last_seen_at, updated_at = now()
+      RETURNING person_id
+    )
+    DELETE FROM slack_reach_failures f USING linked WHERE ${account.platform}::text = 'slack' AND f.person_id = linked.person_id`;
+}
 
 /** Chat accounts ↔ roster people, in `platform_identities`. */
 export class PrismaIdentityStore implements IdentityStore {
@@ -23,37 +43,41 @@ export class PrismaIdentityStore implements IdentityStore {
     this.#prisma = prisma;
   }
 
-  async findByAccount(account: PlatformAccount): Promise<KnownPerson | undefined> {
-    const row = await this.#prisma.platformIdentity.findUnique({ where: accountKey(account), select: { person: { select: PERSON_FIELDS } } });
-    return row === null ? undefined : toKnownPerson(row.person);
+  async findByAccount(account: PlatformAccount): Promise<LinkedPerson | undefined> {
+    // One statement for every message: the link, its person, and the workspaces their school and
+    // trust recorded on this platform (what `workspacesOf` reads), instead of four round trips.
+    const rows = await this.#prisma.$queryRaw<(Omit<PersonRow, 'schoolId'> & { school_id: string; workspaces: string[] })[]>`
+      SELECT p.id::text AS id, p.school_id::text AS school_id, p.full_name AS "fullName", p.email, p.role, p.department, p.active,
+        ${recordedWorkspaces(account.platform)} AS workspaces
+      FROM platform_identities i JOIN people p ON p.id = i.person_id JOIN schools s ON s.id = p.school_id
+      WHERE i.platform = ${account.platform} AND i.tenant_id = ${account.tenant} AND i.platform_user_id = ${account.userId}`;
+    const row = rows[0];
+    return row === undefined ? undefined : { person: toKnownPerson({ ...row, schoolId: row.school_id }), workspaces: row.workspaces };
   }
 
   async findActiveByEmail(email: string): Promise<KnownPerson | undefined> {
     // One e-mail may be on two schools' rosters (someone who works across a trust); the most
-    // recently updated active row is the one they are working from.
+    // recently updated active row is the one they are working from. `people_email_idx` finds it:
+    // e-mails are stored lower-cased (the roster parser), so no expression index is needed.
     const person = await this.#prisma.person.findFirst({ where: { email: email.toLowerCase(), active: true }, orderBy: { updatedAt: 'desc' }, select: PERSON_FIELDS });
     return person === null ? undefined : toKnownPerson(person);
   }
 
   async link(account: PlatformAccount, personId: string, now: Date, notify: readonly QueuedNotification[] = []): Promise<void> {
+    // A first contact's link is one statement; only a note to an earlier account needs a transaction around it.
+    if (notify.length === 0) {
+      await this.#prisma.$executeRaw(linkStatement(account, personId, now));
+      return;
+    }
     await this.#prisma.$transaction(async (tx) => {
-      await tx.platformIdentity.upsert({
-        where: accountKey(account),
-        create: { personId, platform: account.platform, tenantId: account.tenant, platformUserId: account.userId, lastSeenAt: now },
-        update: { personId, reachable: true, lastSeenAt: now },
-      });
-      // A Slack account now linked to them (they wrote in, or a lookup found them): whatever Slack refused before no longer holds.
-      if (account.platform === 'slack') await tx.slackReachFailure.deleteMany({ where: { personId } });
+      await tx.$executeRaw(linkStatement(account, personId, now));
       await queueNotificationRows(tx, notify, now);
     });
   }
 
   async workspacesOf(schoolId: string, platform: ChatPlatform): Promise<string[]> {
-    const school = await this.#prisma.school.findUnique({ where: { id: schoolId }, select: { trustId: true } });
-    if (school === null) return [];
-    const schools = school.trustId === null ? { id: schoolId } : { OR: [{ id: schoolId }, { trustId: school.trustId }] };
-    const rows = await this.#prisma.schoolChatWorkspace.findMany({ where: { platform, school: schools }, select: { tenantId: true }, distinct: ['tenantId'] });
-    return rows.map((row) => row.tenantId);
+    const rows = await this.#prisma.$queryRaw<{ workspaces: string[] }[]>`SELECT ${recordedWorkspaces(platform)} AS workspaces FROM schools s WHERE s.id = ${schoolId}::uuid`;
+    return rows[0]?.workspaces ?? [];
   }
 
   async recordedWorkspaces(platform: ChatPlatform): Promise<string[]> {

@@ -33,13 +33,15 @@ export async function queueNotificationRows(tx: Tx, notifications: readonly Queu
  * in the payload), already marked as being sent (`sending_since`, since the channel sends it
  * straight after the commit, so any later attempt looks it up on the platform first), and its
  * delivery job, due after the grace period. A key already there is left alone. True when new.
- * With `claim`, the same statement also claims the inbound message in `processed_inbound`.
+ * With `claim`, the same statement also claims the inbound message in `processed_inbound`; with
+ * `alongside` (a data-modifying CTE ending in a comma: a turn's state), it writes that too.
  */
 export async function queueReplyRow(
   tx: Pick<Tx, '$queryRaw'>,
   reply: QueuedNotification & { account: PlatformAccount },
   now: Date,
   claim?: { platform: string; tenant: string; messageId: string },
+  alongside: Prisma.Sql = Prisma.empty,
 ): Promise<boolean> {
   const payload = JSON.stringify({ type: 'notification', date: londonDateOf(now), messages: reply.messages, account: reply.account, ...(reply.place === undefined ? {} : { place: reply.place }) });
   // A reply saved on its own (a command that changed nothing) claims its message as a turn would.
@@ -51,7 +53,7 @@ export async function queueReplyRow(
       ON CONFLICT DO NOTHING
     ),`;
   const [queued] = await tx.$queryRaw<{ jobs: number }[]>`
-    WITH ${claimed} created AS (
+    WITH ${claimed} ${alongside} created AS (
       INSERT INTO nudge_outbox (id, key, recipient_id, payload, status, attempts, not_before, sending_since, created_at, updated_at)
       VALUES (gen_random_uuid(), ${reply.key}, ${reply.personId}::uuid, ${payload}::jsonb, 'pending', 0, ${now}, ${now}, now(), now())
       ON CONFLICT (key) DO NOTHING RETURNING id, key, recipient_id

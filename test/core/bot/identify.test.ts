@@ -12,6 +12,7 @@ import { PrismaReminderActionsStore } from '../../../src/storage/prisma/prisma-r
 import { PrismaReportReads } from '../../../src/storage/prisma/prisma-report-reads.ts';
 import { prismaAccess } from '../../../src/storage/prisma/prisma-access-relationships.ts';
 import { type SeededSchool, seedSchool } from '../../support/seed-school.ts';
+import { countingClient } from '../../support/counting-client.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
@@ -128,5 +129,58 @@ describe('the notes an account change queues, in the change’s own transaction'
     await expect(identities.link(account, s.ids.tia!, NOW, note('00000000-0000-4000-8000-000000000000', key))).rejects.toThrow();
     expect(await db.prisma.nudgeOutbox.count({ where: { key } })).toBe(0);
     expect(await identitiesOf(account)).toEqual([]);
+  });
+});
+
+describe('a linked account on every message', () => {
+  it('is recognised in one statement that also reads the workspaces its school and trust recorded: a sister school’s workspace admits it, an unrecorded one unlinks it', async () => {
+    const trust = await db.prisma.trust.create({ data: { slug: `trust-${NOW.getTime()}`, name: 'A trust' } });
+    const home = await seedSchool(db.prisma, 'whmat', [{ key: 'wyn', fullName: 'Wyn Worker', role: 'teacher' }]);
+    const sister = await seedSchool(db.prisma, 'whmat', []);
+    await db.prisma.school.updateMany({ where: { id: { in: [home.schoolId, sister.schoolId] } }, data: { trustId: trust.id } });
+    await db.prisma.schoolChatWorkspace.createMany({ data: [{ schoolId: sister.schoolId, platform: 'slack', tenantId: 'T-SISTER' }] });
+    const identities = new PrismaIdentityStore(db.prisma);
+    const inSister: PlatformAccount = { platform: 'slack', tenant: 'T-SISTER', userId: 'U-WYN' };
+    const elsewhere: PlatformAccount = { platform: 'slack', tenant: 'T-OTHER', userId: 'U-WYN' };
+    await identities.link(inSister, home.ids.wyn!, NOW);
+    await identities.link(elsewhere, home.ids.wyn!, NOW);
+
+    const { client, counter } = countingClient(db.prisma);
+    const counted = new TrellisBot({
+      engine: new ConversationEngine({ store: new PrismaConversationStore(db.prisma), clock: fixedClock(NOW), dialogs: ALL_DIALOGS }),
+      dialogs: ALL_DIALOGS,
+      identities: new PrismaIdentityStore(client),
+      reports: new CycleReports(new PrismaReportReads(db.prisma), prismaAccess(db.prisma)),
+      actions: new ObligationReminderActions(new PrismaReminderActionsStore(db.prisma)),
+      clock: fixedClock(NOW),
+    });
+    const never = lookup(undefined);
+    expect((await counted.identify(inSister, never.fn))?.id).toBe(home.ids.wyn);
+    expect(counter.statements).toBe(1);
+    expect(never.calls.count).toBe(0);
+    expect(await counted.identify(elsewhere, never.fn)).toBeUndefined();
+    expect(await identitiesOf(elsewhere)).toEqual([]);
+    expect((await identitiesOf(inSister)).map((r) => r.personId)).toEqual([home.ids.wyn]);
+  });
+
+  it('a first contact is found by e-mail and linked in five statements (the link and the forgotten Slack refusals in one), with the refusal gone', async () => {
+    const first = await seedSchool(db.prisma, 'whmat', [{ key: 'fay', fullName: 'Fay First', role: 'teacher' }]);
+    const slugOf = (await db.prisma.school.findUniqueOrThrow({ where: { id: first.schoolId } })).slug;
+    await db.prisma.slackReachFailure.create({ data: { personId: first.ids.fay!, outcome: 'not-in-workspace', detail: 'users.lookupByEmail users_not_found', attemptedAt: NOW } });
+    const { client, counter } = countingClient(db.prisma);
+    const counted = new TrellisBot({
+      engine: new ConversationEngine({ store: new PrismaConversationStore(db.prisma), clock: fixedClock(NOW), dialogs: ALL_DIALOGS }),
+      dialogs: ALL_DIALOGS,
+      identities: new PrismaIdentityStore(client),
+      reports: new CycleReports(new PrismaReportReads(db.prisma), prismaAccess(db.prisma)),
+      actions: new ObligationReminderActions(new PrismaReminderActionsStore(db.prisma)),
+      clock: fixedClock(NOW),
+    });
+    const account: PlatformAccount = { platform: 'slack', tenant: 'T-FIRST', userId: 'U-FAY' };
+    expect((await counted.identify(account, lookup(`fay@${slugOf}.example`).fn))?.id).toBe(first.ids.fay);
+    // The link (none), the e-mail, the school's workspaces, the person's other accounts, the link.
+    expect(counter.statements).toBe(5);
+    expect((await identitiesOf(account)).map((r) => [r.personId, r.reachable, r.lastSeenAt?.toISOString()])).toEqual([[first.ids.fay, true, NOW.toISOString()]]);
+    expect(await db.prisma.slackReachFailure.count({ where: { personId: first.ids.fay! } })).toBe(0);
   });
 });

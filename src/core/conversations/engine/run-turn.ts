@@ -1,7 +1,7 @@
 import { londonDateOf } from '../../calendar/london-time.ts';
 import { type Policy, PolicySchema } from '../../policy/policy-schema.ts';
 import type { Clock } from '../../time/clock.ts';
-import type { ConversationStore, ConversationTransaction, DialogPerson, ThreadRef } from '../conversation-ports.ts';
+import type { ConversationStore, ConversationTransaction, DialogPerson, StoredConversation, ThreadRef } from '../conversation-ports.ts';
 import { keyNotifications, replyKey, turnCause } from '../../notifications/notification-queue.ts';
 import { type Command, FORM_CHOICE, inputText, parseCommand } from './commands.ts';
 import type { DialogDefinition, DialogEnv, Notification, OpenDialog } from './define-dialog.ts';
@@ -89,42 +89,51 @@ export class ConversationEngine {
   handle(inbound: InboundTurn): Promise<TurnResult> {
     const turnInput = InboundTurnSchema.parse(inbound);
     return this.#store.transaction(async (tx) => {
-      const claimed = await tx.claimInbound(turnInput.tenant, turnInput.platform, turnInput.messageId);
-      if (!claimed) return { messages: [], duplicate: true };
-      const result = await this.#apply(tx, turnInput);
+      const now = this.#clock.now();
+      const opened = await tx.openTurn({ ...turnInput, today: londonDateOf(now) });
+      if (!opened.claimed) return { messages: [], duplicate: true };
+      const thread: ThreadRef = { tenant: turnInput.tenant, threadKey: turnInput.threadKey, platform: turnInput.platform, personId: turnInput.personId };
+      const { result, state } = await this.#apply(tx, turnInput, thread, now, opened.person, opened.conversation);
       const { replyTo } = turnInput;
-      if (replyTo === undefined || result.messages.length === 0) return result;
-      // The reply is saved with the turn: whatever happens to the send after the commit, it is not lost.
-      const key = replyKey(turnCause(turnInput));
-      const account = { platform: turnInput.platform, tenant: turnInput.tenant, userId: replyTo.userId };
-      await tx.notifications.queueReply({ key, personId: turnInput.personId, account, place: { conversation: replyTo.conversation, thread: replyTo.thread }, messages: result.messages }, this.#clock.now());
-      return { ...result, replyKey: key };
+      // The reply is saved with the turn (and in the same statement as its state): whatever happens to the send after the commit, it is not lost.
+      const key = replyTo === undefined || result.messages.length === 0 ? undefined : replyKey(turnCause(turnInput));
+      const reply =
+        replyTo === undefined || key === undefined
+          ? undefined
+          : { key, personId: turnInput.personId, account: { platform: turnInput.platform, tenant: turnInput.tenant, userId: replyTo.userId }, place: { conversation: replyTo.conversation, thread: replyTo.thread }, messages: result.messages };
+      await tx.saveTurn(thread, state, reply, this.#clock.now());
+      return key === undefined ? result : { ...result, replyKey: key };
     });
   }
 
-  async #apply(tx: ConversationTransaction, turnInput: InboundTurn): Promise<TurnResult> {
-    const person = await tx.reads.person(turnInput.personId);
+  /** Applies the turn; the thread's new state (if any) is returned for `saveTurn` to write with the reply. */
+  async #apply(
+    tx: ConversationTransaction,
+    turnInput: InboundTurn,
+    thread: ThreadRef,
+    now: Date,
+    person: DialogPerson | undefined,
+    row: StoredConversation | undefined,
+  ): Promise<{ result: TurnResult; state?: DialogState | undefined }> {
     if (person === undefined) {
-      return { messages: [say('I can’t find you on your school’s staff list yet. Please ask your Trellis administrator to add you.')], duplicate: false };
+      return { result: { messages: [say('I can’t find you on your school’s staff list yet. Please ask your Trellis administrator to add you.')], duplicate: false } };
     }
     const policy = this.#policyOf(person);
     if (policy === undefined) {
-      return { messages: [say('Your school’s growth policy can’t be read at the moment, so I can’t start anything. Please tell your Trellis administrator.')], duplicate: false };
+      return { result: { messages: [say('Your school’s growth policy can’t be read at the moment, so I can’t start anything. Please tell your Trellis administrator.')], duplicate: false } };
     }
-    const now = this.#clock.now();
     const turn: Turn = {
       tx,
-      thread: { tenant: turnInput.tenant, threadKey: turnInput.threadKey, platform: turnInput.platform, personId: turnInput.personId },
+      thread,
       env: { person, policy, today: londonDateOf(now), now, reads: tx.reads },
       input: turnInput.input,
       target: turnInput.target,
       out: [],
       notifications: [],
     };
-    const row = await tx.loadConversation(turnInput.tenant, turnInput.threadKey);
     // A thread belongs to whoever opened it: a forged thread key, or a button naming someone
     // else's thread, is answered and changes nothing (the state is not even re-saved).
-    if (row?.personId !== undefined && row.personId !== turnInput.personId) return { messages: [say(NOT_YOUR_THREAD)], duplicate: false };
+    if (row?.personId !== undefined && row.personId !== turnInput.personId) return { result: { messages: [say(NOT_YOUR_THREAD)], duplicate: false } };
     const stored = row === undefined ? undefined : parseDialogState(row);
     const live = stored !== undefined && (stored.status === 'active' || stored.status === 'paused') ? stored : undefined;
     const dialog = live === undefined ? undefined : this.#dialogs.get(live.dialogId);
@@ -132,18 +141,20 @@ export class ConversationEngine {
     if (movedAway !== undefined) {
       const title = this.#dialogs.get(movedAway.dialogId)?.title.toLowerCase() ?? 'conversation';
       turn.out.push(say(`Your ${title} carries on in the thread where you last started it — reply there. (Type \`${this.#dialogs.get(movedAway.dialogId)?.triggers[0] ?? 'help'}\` here to bring it back to this thread.)`));
-      return { messages: turn.out, duplicate: false, conversation: undefined };
+      return { result: { messages: turn.out, duplicate: false, conversation: undefined } };
     }
     const state = live !== undefined && dialog !== undefined ? await this.#continue(turn, dialog, live) : await this.#idle(turn);
-    if (state !== undefined) await tx.saveConversation(turn.thread, state);
     if (state !== undefined && state.status !== 'cancelled') await turn.opened?.shown?.(state.values);
     // Keyed by the inbound message: a turn delivered again was claimed above and queues nothing twice.
     await tx.notifications.queue(keyNotifications(turnCause(turnInput), turn.notifications), now);
     return {
-      messages: turn.out,
-      duplicate: false,
-      conversation: state === undefined ? undefined : { dialogId: state.dialogId, step: state.step, status: state.status },
-      ...(turn.fieldErrors === undefined ? {} : { fieldErrors: turn.fieldErrors }),
+      result: {
+        messages: turn.out,
+        duplicate: false,
+        conversation: state === undefined ? undefined : { dialogId: state.dialogId, step: state.step, status: state.status },
+        ...(turn.fieldErrors === undefined ? {} : { fieldErrors: turn.fieldErrors }),
+      },
+      state,
     };
   }
 

@@ -209,17 +209,12 @@ export function dateStep(base: StepBase & { check?: (date: IsoDate, env: StepEnv
   return {
     ...identity(base),
     ask: (values) => [...(base.preamble?.(values) ?? []), say(question(base))],
+    // Plain checks rather than a zod schema: the schema would close over this turn's day and values, so it was rebuilt on every answer.
     accept: (input, values, env) => {
-      const schema = z
-        .string()
-        .transform((text) => parseDate(text, env.today))
-        .refine((date) => date !== undefined, 'I couldn’t read that as a date. Try e.g. 20/11/2026, 20 Nov or today.')
-        .transform((date) => date as IsoDate)
-        .superRefine((date, ctx) => {
-          const problem = base.check?.(date, env, values);
-          if (problem) ctx.addIssue({ code: 'custom', message: problem });
-        });
-      return fromZod(schema.safeParse(rawText(input, base.name) ?? ''));
+      const date = parseDate(rawText(input, base.name) ?? '', env.today);
+      if (date === undefined) return { ok: false, error: 'I couldn’t read that as a date. Try e.g. 20/11/2026, 20 Nov or today.' };
+      const problem = base.check?.(date, env, values);
+      return problem ? { ok: false, error: problem } : { ok: true, value: date };
     },
     show: (value) => (typeof value === 'string' ? showDate(value) : showText(value)),
     field: fieldOf(base, 'date', showText),
@@ -232,25 +227,21 @@ export function dateListStep(base: StepBase & { max: number; check?: (date: IsoD
     ...identity(base),
     ask: (values) => [...(base.preamble?.(values) ?? []), say(question(base))],
     accept: (input, values, env) => {
-      const schema = z
-        .string()
-        .transform((text) => text.split(/,|;|\band\b/).map((part) => part.trim()).filter((part) => part !== ''))
-        .refine((parts) => parts.length >= 1, 'Please give at least one date.')
-        .refine((parts) => parts.length <= base.max, `Please give at most ${base.max} dates.`)
-        .transform((parts, ctx) => {
-          const dates: IsoDate[] = [];
-          for (const part of parts) {
-            const date = parseDate(part, env.today);
-            const problem = date === undefined ? `I couldn’t read “${part}” as a date. Try e.g. 20/11/2026 or 20 Nov.` : base.check?.(date, env, values);
-            if (problem) {
-              ctx.addIssue({ code: 'custom', message: problem });
-              return z.NEVER;
-            }
-            dates.push(date!);
-          }
-          return [...new Set(dates)].sort();
-        });
-      return fromZod(schema.safeParse(rawText(input, base.name) ?? ''));
+      const parts = (rawText(input, base.name) ?? '')
+        .split(/,|;|\band\b/)
+        .map((part) => part.trim())
+        .filter((part) => part !== '');
+      if (parts.length < 1) return { ok: false, error: 'Please give at least one date.' };
+      if (parts.length > base.max) return { ok: false, error: `Please give at most ${base.max} dates.` };
+      const dates: IsoDate[] = [];
+      for (const part of parts) {
+        const date = parseDate(part, env.today);
+        if (date === undefined) return { ok: false, error: `I couldn’t read “${part}” as a date. Try e.g. 20/11/2026 or 20 Nov.` };
+        const problem = base.check?.(date, env, values);
+        if (problem) return { ok: false, error: problem };
+        dates.push(date);
+      }
+      return { ok: true, value: [...new Set(dates)].sort() };
     },
     show: (value) => (Array.isArray(value) ? value.map((date) => (typeof date === 'string' ? showDate(date) : '')).join(', ') : showText(value)),
     field: fieldOf(base, 'text', (value) => (Array.isArray(value) ? value.join(', ') : showText(value))),
@@ -258,12 +249,24 @@ export function dateListStep(base: StepBase & { max: number; check?: (date: IsoD
 }
 
 /** A short list typed one item per line (or separated by semicolons). */
+const listSchemas = new Map<string, z.ZodType<string[], string>>();
+/** Built once per bounds and kept, like `textSchema`: step lists are rebuilt on every turn. */
+function listSchema(min: number, max: number): z.ZodType<string[], string> {
+  const key = `${min}:${max}`;
+  let schema = listSchemas.get(key);
+  if (schema === undefined) {
+    schema = z
+      .string()
+      .transform((text) => text.split(/\n|;/).map((line) => line.replace(/^\s*(?:[-*•]|\d+[.)])\s*/, '').trim()).filter((line) => line.length > 0))
+      .refine((items) => items.length >= min, `Please list at least ${min}, one per line or separated by semicolons.`)
+      .refine((items) => items.length <= max, `Please keep it to ${max} or fewer — the main points are enough.`);
+    listSchemas.set(key, schema);
+  }
+  return schema;
+}
+
 export function listStep(base: StepBase & { min: number; max: number }): Step {
-  const schema = z
-    .string()
-    .transform((text) => text.split(/\n|;/).map((line) => line.replace(/^\s*(?:[-*•]|\d+[.)])\s*/, '').trim()).filter((line) => line.length > 0))
-    .refine((items) => items.length >= base.min, `Please list at least ${base.min}, one per line or separated by semicolons.`)
-    .refine((items) => items.length <= base.max, `Please keep it to ${base.max} or fewer — the main points are enough.`);
+  const schema = listSchema(base.min, base.max);
   return {
     ...identity(base),
     ask: (values) => [...(base.preamble?.(values) ?? []), say(question(base))],
