@@ -12,7 +12,7 @@ import { fixedClock } from '../src/core/time/clock.ts';
 import { PrismaObligationRepository } from '../src/storage/prisma/prisma-obligation-repository.ts';
 import { PrismaRosterRepository } from '../src/storage/prisma/prisma-roster-repository.ts';
 import { countingClient } from '../test/support/counting-client.ts';
-import { type BenchRow, benchScales, measured, ms, printRows, scaleName, withBenchServices } from './bench-support.ts';
+import { type BenchRow, benchScales, measured, printRows, scaleName, withBenchServices } from './bench-support.ts';
 
 /**
  * Streaming imports (issue 16): `trellis import roster` of a generated CSV of each scale
