@@ -122,7 +122,7 @@ export class PrismaRosterRepository implements RosterRepository {
     const tell = options.tell;
     const moved = tell === undefined ? [] : rows.flatMap((row) => {
       const before = byEmail.get(row.email);
-      return before !== undefined && before.active && (before.role !== row.role || before.lineManagerId !== managerIdOf(row)) ? [before] : [];
+      return before?.active && (before.role !== row.role || before.lineManagerId !== managerIdOf(row)) ? [before] : [];
     });
     const movedIds = [...new Set(moved.flatMap((person) => [person.id, ...(person.lineManagerId === null ? [] : [person.lineManagerId])]))];
     const staffBefore = moved.length === 0 ? [] : await staffAround(tx, schoolId, movedIds, today);
