@@ -1,12 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createReadStream, readFileSync } from 'node:fs';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseTermDates } from '../src/core/calendar/term-dates.ts';
 import { getPreset } from '../src/core/policy/presets/index.ts';
 import { importRoster } from '../src/core/roster/import-roster.ts';
-import { readRosterFile } from '../src/core/roster/roster-table.ts';
+import { readRosterStream } from '../src/core/roster/roster-table.ts';
 import { setSchool } from '../src/core/schools/set-school.ts';
 import { fixedClock } from '../src/core/time/clock.ts';
 import { PrismaObligationRepository } from '../src/storage/prisma/prisma-obligation-repository.ts';
@@ -58,7 +58,7 @@ try {
     const deps = { schools: services.schools, roster: new PrismaRosterRepository(client), obligations: new PrismaObligationRepository(client), clock };
     /** The command line's path: read the file, then import it. */
     const importFile = async (slug: string, path: string) => {
-      const read = await readRosterFile(await readFile(path));
+      const read = await readRosterStream(() => createReadStream(path));
       if (!read.ok) throw new Error(read.fileProblem);
       const result = await importRoster(deps, slug, read.table);
       if (!result.ok) throw new Error(result.fileProblem);
