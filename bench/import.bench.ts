@@ -1,6 +1,6 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseTermDates } from '../src/core/calendar/term-dates.ts';
@@ -86,7 +86,7 @@ try {
         first.push(loaded.ms);
         peaks.first = Math.max(peaks.first, loaded.peakRssMiB);
         statements.first = counter.statements - before;
-        summary = `${loaded.value.changes.created} people, ${loaded.value.obligations.created} obligations`;
+        if (run === 0) summary = `${loaded.value.changes.created} people, ${loaded.value.obligations.created} obligations`;
 
         before = counter.statements;
         const again = await measured(() => importFile(slug, path));
@@ -109,7 +109,7 @@ try {
         await prisma.$executeRawUnsafe(`COPY bench_bare_roster FROM '${path}' WITH (FORMAT csv, HEADER true)`);
         bare.push(performance.now() - started);
       }
-      console.log(`${staff} staff: ${summary}`);
+      console.log(`${staff} staff: ${summary}; first-load runs ${first.map((value) => value.toFixed(0)).join(', ')} ms; load average ${loadavg()[0]!.toFixed(1)}`);
       const baselineName = 'COPY of the same file into a table of text columns';
       rows.push(
         { bench: 'import roster, first load', scale, samples: first, peakRssMiB: peaks.first, statements: statements.first, baselineName, baseline: bare },
@@ -122,4 +122,4 @@ try {
   await rm(fileDir, { recursive: true, force: true });
 }
 printRows(rows);
-console.log(`${RUNS} runs each; peak RSS is the whole bench process while the import ran. Load average at the end: ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(`${RUNS} runs each; peak RSS is the whole bench process while the import ran. Load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { DeadlineObligation } from '../../core/deadlines/deadline-obligation.ts';
 import type { ObligationChanges, ObligationRepository } from '../../core/ports.ts';
 import type { PlannedCycle, PlannedObligation } from '../../core/timeline/plan-obligations.ts';
@@ -6,6 +5,7 @@ import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { fromDbDate, toDbDate } from './db-date.ts';
 import { LONGEST_TRANSACTION_MS } from '../db/transaction-limits.ts';
 import { saveDeadlineObligations } from './prisma-reminder-store.ts';
+import { timeOrderedId } from './time-ordered-id.ts';
 
 /**
  * Cycles and obligations in PostgreSQL. Syncing is idempotent: rows are matched on their
@@ -28,7 +28,7 @@ export class PrismaObligationRepository implements ObligationRepository {
         const existingCycles = await tx.cycle.findMany({ where: { personId: { in: personIds }, academicYear: { in: years } } });
         const cycleIdOf = new Map(existingCycles.map((c) => [`${c.personId}:${c.academicYear}`, c.id]));
         const newCycles = cycles.filter((c) => !cycleIdOf.has(`${c.personId}:${c.academicYear}`));
-        for (const cycle of newCycles) cycleIdOf.set(`${cycle.personId}:${cycle.academicYear}`, randomUUID());
+        for (const cycle of newCycles) cycleIdOf.set(`${cycle.personId}:${cycle.academicYear}`, timeOrderedId());
         await insertCycles(tx, schoolId, newCycles.map((c) => ({ id: cycleIdOf.get(`${c.personId}:${c.academicYear}`)!, ...cycleFields(c) })));
         const plannedOf = new Map(cycles.map((c) => [`${c.personId}:${c.academicYear}`, c]));
         const cycleUpdates = existingCycles.flatMap((cycle) => {
@@ -117,7 +117,7 @@ async function insertCycles(tx: Tx, schoolId: string, rows: (ReturnType<typeof c
 async function insertObligations(tx: Tx, rows: (ReturnType<typeof obligationFields> & { cycleId: string; personId: string })[]): Promise<void> {
   if (rows.length === 0) return;
   await tx.$executeRaw`INSERT INTO obligations (id, key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, status, created_at, updated_at)
-    SELECT gen_random_uuid(), key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, 'open', now(), now()
+    SELECT uuidv7(), key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, 'open', now(), now()
     FROM unnest(${rows.map((r) => r.key)}::text[], ${rows.map((r) => r.cycleId)}::uuid[], ${rows.map((r) => r.personId)}::uuid[],
       ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => r.label)}::text[], ${rows.map((r) => r.optional)}::boolean[],
       ${rows.map((r) => r.opensOn)}::date[], ${rows.map((r) => r.dueOn)}::date[], ${rows.map((r) => r.ownerRole)}::text[],

@@ -1,6 +1,5 @@
 import type { ReviewLoadException } from '../../core/roster/review-load.ts';
 import { reviewLoadExceptionsOf } from './prisma-review-load-exceptions.ts';
-import { randomUUID } from 'node:crypto';
 import { relationshipsOn } from '../../core/access/relationships.ts';
 import type { IsoDate } from '../../core/calendar/iso-date.ts';
 import type { Contract, Flag, Role } from '../../core/people/person.ts';
@@ -13,6 +12,7 @@ import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { fromOptionalDbDate, toDbDate } from './db-date.ts';
 import { PrismaPeopleFacts } from './prisma-access-relationships.ts';
 import { queueNotificationRows } from './prisma-notification-queue.ts';
+import { timeOrderedId } from './time-ordered-id.ts';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
@@ -114,7 +114,7 @@ export class PrismaRosterRepository implements RosterRepository {
     }
 
     const idOf = new Map<string, string>([...byEmail.values()].map((person) => [person.email, person.id]));
-    for (const row of rows) if (!idOf.has(row.email)) idOf.set(row.email, randomUUID());
+    for (const row of rows) if (!idOf.has(row.email)) idOf.set(row.email, timeOrderedId());
     const managerIdOf = (row: RosterRow) => (row.lineManagerEmail === undefined ? null : idOf.get(row.lineManagerEmail)!);
 
     // Moves to a new post are looked for only among people whose role or line manager the file
@@ -253,8 +253,10 @@ async function existingByEmail(db: Tx, schoolId: string, emails: readonly string
 
 /** Active people of the school whose e-mail is none of these: the leavers, if the import marks them. */
 function activeNotIn(db: Tx, schoolId: string, emails: readonly string[]): Promise<{ id: string; email: string; fullName: string; active: boolean }[]> {
-  return db.$queryRaw`SELECT id::text AS id, email, full_name AS "fullName", active FROM people
-    WHERE school_id = ${schoolId}::uuid AND released_email IS NULL AND active AND NOT (email = ANY(${[...emails]}::text[])) ORDER BY email`;
+  // An anti-join against the file's e-mails (hashed once), not `<> ALL`, which compares every person with every e-mail.
+  return db.$queryRaw`SELECT p.id::text AS id, p.email, p.full_name AS "fullName", p.active FROM people p
+    LEFT JOIN unnest(${[...emails]}::text[]) AS f(email) ON f.email = p.email
+    WHERE p.school_id = ${schoolId}::uuid AND p.released_email IS NULL AND p.active AND f.email IS NULL ORDER BY p.email`;
 }
 
 /** Staff on a day for these people, a page at a time. */
@@ -318,10 +320,12 @@ function samePerson(before: ExistingPerson, row: RosterRow): boolean {
  */
 async function syncAssignments(tx: Tx, rows: readonly RosterRow[], idOf: Map<string, string>, today: string): Promise<string[]> {
   const revieweeIds = rows.map((row) => idOf.get(row.email)!);
-  const current = await tx.reviewerAssignment.findMany({ where: { revieweeId: { in: revieweeIds }, endsOn: null } });
+  const current = await tx.$queryRaw<{ id: string; revieweeId: string; reviewerId: string; kind: string; reason: string | null }[]>`
+    SELECT id::text AS id, reviewee_id::text AS "revieweeId", reviewer_id::text AS "reviewerId", kind, reason
+    FROM reviewer_assignments WHERE reviewee_id = ANY(${revieweeIds}::uuid[]) AND ends_on IS NULL`;
   const currentOf = new Map(current.map((a) => [`${a.revieweeId}:${a.kind}`, a]));
   const toEnd: string[] = [];
-  const toStart: { revieweeId: string; reviewerId: string; kind: string; startsOn: Date; reason: string }[] = [];
+  const toStart: { revieweeId: string; reviewerId: string; kind: string }[] = [];
   const changedFor: string[] = [];
   for (const row of rows) {
     const revieweeId = idOf.get(row.email)!;
@@ -334,12 +338,16 @@ async function syncAssignments(tx: Tx, rows: readonly RosterRow[], idOf: Map<str
       if (now?.reviewerId === reviewerId) continue;
       if (now !== undefined && kind === 'reviewer' && now.reason !== 'roster' && now.reason !== null) continue;
       if (now !== undefined) toEnd.push(now.id);
-      if (reviewerId !== undefined) toStart.push({ revieweeId, reviewerId, kind, startsOn: toDbDate(today), reason: 'roster' });
+      if (reviewerId !== undefined) toStart.push({ revieweeId, reviewerId, kind });
       changedFor.push(revieweeId);
     }
   }
-  if (toEnd.length > 0) await tx.reviewerAssignment.updateMany({ where: { id: { in: toEnd } }, data: { endsOn: toDbDate(today) } });
-  if (toStart.length > 0) await tx.reviewerAssignment.createMany({ data: toStart });
+  if (toEnd.length > 0) await tx.$executeRaw`UPDATE reviewer_assignments SET ends_on = ${toDbDate(today)}::date WHERE id = ANY(${toEnd}::uuid[])`;
+  if (toStart.length > 0) {
+    await tx.$executeRaw`INSERT INTO reviewer_assignments (id, reviewee_id, reviewer_id, kind, starts_on, reason, created_at)
+      SELECT uuidv7(), reviewee_id, reviewer_id, kind, ${toDbDate(today)}::date, 'roster', now()
+      FROM unnest(${toStart.map((a) => a.revieweeId)}::uuid[], ${toStart.map((a) => a.reviewerId)}::uuid[], ${toStart.map((a) => a.kind)}::text[]) AS v(reviewee_id, reviewer_id, kind)`;
+  }
   return changedFor;
 }
 
