@@ -40,8 +40,8 @@ export class PrismaObligationRepository implements ObligationRepository {
         });
         await updateCycles(tx, cycleUpdates);
 
-        const cycleIds = [...cycleIdOf.values()];
-        const existing = await tx.obligation.findMany({ where: { cycleId: { in: cycleIds } } });
+        // Cycles made just now have no obligations yet: a first load reads none.
+        const existing = existingCycles.length === 0 ? [] : await tx.obligation.findMany({ where: { cycleId: { in: existingCycles.map((c) => c.id) } } });
         const byKey = new Map(existing.map((o) => [o.key, o]));
         const plannedKeys = new Set<string>();
         const creates = [];

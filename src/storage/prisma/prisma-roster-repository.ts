@@ -127,13 +127,25 @@ export class PrismaRosterRepository implements RosterRepository {
     const movedIds = [...new Set(moved.flatMap((person) => [person.id, ...(person.lineManagerId === null ? [] : [person.lineManagerId])]))];
     const staffBefore = moved.length === 0 ? [] : await staffAround(tx, schoolId, movedIds, today);
 
-    const creates = rows.filter((row) => !byEmail.has(row.email));
+    // New people go in with their line manager already set wherever that manager exists by then
+    // (on the roster, or new and written in this page or an earlier one: `managersFirst`).
+    const creates = managersFirst(rows.filter((row) => !byEmail.has(row.email)));
+    const writtenBy = new Map(creates.map((row, at) => [row.email, Math.floor(at / ROSTER_PAGE)]));
+    const managerAtInsert = (row: RosterRow): string | null => {
+      const manager = row.lineManagerEmail;
+      if (manager === undefined) return null;
+      const page = writtenBy.get(manager);
+      return page === undefined || page <= writtenBy.get(row.email)! ? idOf.get(manager)! : null;
+    };
     const changed = rows.filter((row) => {
       const before = byEmail.get(row.email);
       return before !== undefined && !samePerson(before, row);
     });
-    const managerChanges = rows.filter((row) => byEmail.get(row.email)?.lineManagerId !== managerIdOf(row) && !(byEmail.get(row.email) === undefined && managerIdOf(row) === null));
-    for (const page of pages(creates)) await insertPeople(tx, schoolId, page, idOf);
+    const managerChanges = rows.filter((row) => {
+      const before = byEmail.get(row.email);
+      return before === undefined ? managerAtInsert(row) !== managerIdOf(row) : before.lineManagerId !== managerIdOf(row);
+    });
+    for (const page of pages(creates)) await insertPeople(tx, schoolId, page, idOf, page.map(managerAtInsert));
     for (const page of pages(changed)) await updatePeople(tx, page, idOf);
     // Line managers after everyone exists, so a manager on a later page is there to point at.
     for (const page of pages(managerChanges)) {
@@ -282,12 +294,35 @@ function columnsOf(rows: readonly RosterRow[], idOf: ReadonlyMap<string, string>
   };
 }
 
-async function insertPeople(tx: Tx, schoolId: string, rows: readonly RosterRow[], idOf: ReadonlyMap<string, string>): Promise<void> {
+async function insertPeople(tx: Tx, schoolId: string, rows: readonly RosterRow[], idOf: ReadonlyMap<string, string>, managers: readonly (string | null)[]): Promise<void> {
   const c = columnsOf(rows, idOf);
-  await tx.$executeRaw`INSERT INTO people (id, school_id, email, full_name, role, department, start_date, contract, contract_end, flags, fte, active, created_at, updated_at)
-    SELECT id, ${schoolId}::uuid, email, full_name, role, department, start_date, contract, contract_end, coalesce(string_to_array(nullif(flags, ''), ';'), '{}'), fte, true, now(), now()
+  await tx.$executeRaw`INSERT INTO people (id, school_id, email, full_name, role, department, start_date, contract, contract_end, flags, fte, line_manager_id, active, created_at, updated_at)
+    SELECT id, ${schoolId}::uuid, email, full_name, role, department, start_date, contract, contract_end, coalesce(string_to_array(nullif(flags, ''), ';'), '{}'), fte, manager, true, now(), now()
     FROM unnest(${c.ids}::uuid[], ${c.emails}::text[], ${c.names}::text[], ${c.roles}::text[], ${c.departments}::text[], ${c.starts}::date[], ${c.contracts}::text[],
-      ${c.ends}::date[], ${c.flags}::text[], ${c.ftes}::float8[]) AS v(id, email, full_name, role, department, start_date, contract, contract_end, flags, fte)`;
+      ${c.ends}::date[], ${c.flags}::text[], ${c.ftes}::float8[], ${[...managers]}::uuid[]) AS v(id, email, full_name, role, department, start_date, contract, contract_end, flags, fte, manager)`;
+}
+
+/**
+ * New people ordered so that a new line manager comes before the people they manage (a loop of
+ * managers, which the file may hold, keeps its last link for the update after the inserts).
+ */
+function managersFirst(creates: readonly RosterRow[]): RosterRow[] {
+  const byEmail = new Map(creates.map((row) => [row.email, row]));
+  const placed = new Set<string>();
+  const ordered: RosterRow[] = [];
+  for (const row of creates) {
+    const chain: RosterRow[] = [];
+    const seen = new Set<string>();
+    for (let at: RosterRow | undefined = row; at !== undefined && !placed.has(at.email) && !seen.has(at.email); at = at.lineManagerEmail === undefined ? undefined : byEmail.get(at.lineManagerEmail)) {
+      chain.push(at);
+      seen.add(at.email);
+    }
+    for (const link of chain.reverse()) {
+      placed.add(link.email);
+      ordered.push(link);
+    }
+  }
+  return ordered;
 }
 
 async function updatePeople(tx: Tx, rows: readonly RosterRow[], idOf: ReadonlyMap<string, string>): Promise<void> {
