@@ -117,12 +117,12 @@ async function insertCycles(tx: Tx, schoolId: string, rows: (ReturnType<typeof c
 async function insertObligations(tx: Tx, rows: (ReturnType<typeof obligationFields> & { cycleId: string; personId: string })[]): Promise<void> {
   if (rows.length === 0) return;
   await tx.$executeRaw`INSERT INTO obligations (id, key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, status, created_at, updated_at)
-    SELECT uuidv7(), key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, 'open', now(), now()
-    FROM unnest(${rows.map((r) => r.key)}::text[], ${rows.map((r) => r.cycleId)}::uuid[], ${rows.map((r) => r.personId)}::uuid[],
+    SELECT id, key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, 'open', now(), now()
+    FROM unnest(${rows.map(() => timeOrderedId())}::uuid[], ${rows.map((r) => r.key)}::text[], ${rows.map((r) => r.cycleId)}::uuid[], ${rows.map((r) => r.personId)}::uuid[],
       ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => r.label)}::text[], ${rows.map((r) => r.optional)}::boolean[],
       ${rows.map((r) => r.opensOn)}::date[], ${rows.map((r) => r.dueOn)}::date[], ${rows.map((r) => r.ownerRole)}::text[],
       ${rows.map((r) => r.ownerPersonId)}::uuid[], ${rows.map((r) => r.rule)}::text[])
-      AS v(key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule)`;
+      AS v(id, key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule)`;
 }
 
 /** Cycles whose dates or exclusion the plan changed, in one statement. */

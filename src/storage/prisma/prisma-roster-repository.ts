@@ -380,8 +380,9 @@ async function syncAssignments(tx: Tx, rows: readonly RosterRow[], idOf: Map<str
   if (toEnd.length > 0) await tx.$executeRaw`UPDATE reviewer_assignments SET ends_on = ${toDbDate(today)}::date WHERE id = ANY(${toEnd}::uuid[])`;
   if (toStart.length > 0) {
     await tx.$executeRaw`INSERT INTO reviewer_assignments (id, reviewee_id, reviewer_id, kind, starts_on, reason, created_at)
-      SELECT uuidv7(), reviewee_id, reviewer_id, kind, ${toDbDate(today)}::date, 'roster', now()
-      FROM unnest(${toStart.map((a) => a.revieweeId)}::uuid[], ${toStart.map((a) => a.reviewerId)}::uuid[], ${toStart.map((a) => a.kind)}::text[]) AS v(reviewee_id, reviewer_id, kind)`;
+      SELECT id, reviewee_id, reviewer_id, kind, ${toDbDate(today)}::date, 'roster', now()
+      FROM unnest(${toStart.map(() => timeOrderedId())}::uuid[], ${toStart.map((a) => a.revieweeId)}::uuid[], ${toStart.map((a) => a.reviewerId)}::uuid[], ${toStart.map((a) => a.kind)}::text[])
+        AS v(id, reviewee_id, reviewer_id, kind)`;
   }
   return changedFor;
 }

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 
 /**
- * A time-ordered id (UUID version 7, as the schema's own default): a page of new people (or cycles) gets
- * ids that sort together, so their rows, and the obligations' keys that start with a person's id,
- * go into the indexes side by side instead of all over them.
+ * A time-ordered id (UUID version 7, as the schema's own default; made here rather than by
+ * PostgreSQL 18's `uuidv7()`, so an older server given as DATABASE_URL works too): a page of new
+ * rows gets ids that sort together, so they, and the obligations' keys that start with a
+ * person's id, go into the indexes side by side instead of all over them.
  */
 export function timeOrderedId(): string {
   const bytes = randomBytes(16);
