@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { open, readFile, stat } from 'node:fs/promises';
 import { isIsoDate } from '../core/calendar/iso-date.ts';
 import { REGIONS, type Region } from '../core/calendar/region.ts';
 import { type TermDates, parseTermDates } from '../core/calendar/term-dates.ts';
@@ -13,16 +14,34 @@ export async function readTextFile(path: string, what: string): Promise<string> 
   return new TextDecoder('utf-8').decode(await readBinaryFile(path, what));
 }
 
+/**
+ * A file to read as a stream, checked first so a missing file or a folder gets the same plain
+ * words as `readBinaryFile`; the function returned opens it from the start each time it is called.
+ */
+export async function openFileStream(path: string, what: string): Promise<() => AsyncIterable<Uint8Array>> {
+  try {
+    if ((await stat(path)).isDirectory()) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
+    await (await open(path)).close();
+  } catch (error) {
+    throw fileError(error, path, what);
+  }
+  return () => createReadStream(path);
+}
+
 /** The same, as bytes (a spreadsheet). */
 export async function readBinaryFile(path: string, what: string): Promise<Uint8Array> {
   try {
     return await readFile(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new CliError(`Cannot find the ${what} file "${path}".`);
-    if (code === 'EISDIR') throw new CliError(`"${path}" is a folder; give the path of a ${what} file.`);
-    throw new CliError(`Cannot read the ${what} file "${path}": ${(error as Error).message}`);
+    throw fileError(error, path, what);
   }
+}
+
+function fileError(error: unknown, path: string, what: string): CliError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new CliError(`Cannot find the ${what} file "${path}".`);
+  if (code === 'EISDIR') return new CliError(`"${path}" is a folder; give the path of a ${what} file.`);
+  return new CliError(`Cannot read the ${what} file "${path}": ${(error as Error).message}`);
 }
 
 export async function readPolicyFile(path: string): Promise<Policy> {

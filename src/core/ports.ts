@@ -72,15 +72,35 @@ export interface RosterChanges {
   managerLeft: NamedPerson[];
 }
 
+/** Whose obligations an import may have changed: these people, or everyone in the school. */
+export type RosterTouched = readonly string[] | 'everyone';
+
+export interface AppliedRoster extends RosterChanges {
+  /** Whose plan to refresh: a re-import that changes nothing touches no one. */
+  touched: RosterTouched;
+}
+
+/** A file's e-mails against the roster, without writing: who is already on it, and the active people it leaves out. */
+export interface RosterComparison {
+  onRoster: ReadonlySet<string>;
+  notInFile: NamedPerson[];
+}
+
 export interface RosterRepository {
   /**
    * Writes the rows in one transaction: people created or updated by e-mail, line managers,
    * reviewer and coach assignments (ended and started, never rewritten, so history stays), and,
    * when asked, the people missing from the file marked as leavers.
    */
-  applyRoster(schoolId: string, rows: readonly RosterRow[], today: string, options: RosterOptions): Promise<RosterChanges>;
-  /** The school's staff with their reviewer and coach on the day (`src/core/access/relationships.ts`). */
-  findStaff(schoolId: string, on: string): Promise<StaffMember[]>;
+  applyRoster(schoolId: string, rows: readonly RosterRow[], today: string, options: RosterOptions): Promise<AppliedRoster>;
+  /** The same reads the import's diff makes (the file's people by e-mail, a page at a time, and who it leaves out), for a preview. */
+  compareRoster(schoolId: string, emails: readonly string[]): Promise<RosterComparison>;
+  /** The school's staff with their reviewer and coach on the day (`src/core/access/relationships.ts`); only those of `ids` when given. */
+  findStaff(schoolId: string, on: string, ids?: readonly string[]): Promise<StaffMember[]>;
+  /** The ids of the school's active people. */
+  activeStaffIds(schoolId: string): Promise<string[]>;
+  /** The staff who can matter to the reviewee limit (002 §25): reviewers of more than `max` people by line or assignment, and those people. */
+  reviewLoadStaff(schoolId: string, on: string, max: number): Promise<StaffMember[]>;
   /** The column mapping remembered from the school's last import that gave one. */
   columnMapping(schoolId: string): Promise<ColumnMapping | undefined>;
   rememberColumnMapping(schoolId: string, mapping: ColumnMapping): Promise<void>;
@@ -98,6 +118,10 @@ export interface ObligationChanges {
 export interface ObligationRepository {
   /** Stores planned cycles idempotently: open obligations follow the plan; finished ones stay. */
   syncCycles(schoolId: string, cycles: readonly PlannedCycle[]): Promise<ObligationChanges>;
+  /** How many obligations the year's plan holds for the school's active people (deadlines events started aside). */
+  plannedCount(schoolId: string, academicYear: number): Promise<number>;
+  /** Active people of the school with no cycle stored for the year: a first load, or a new year. */
+  unplanned(schoolId: string, academicYear: number): Promise<string[]>;
   /** The stored cycle of each of these people for the year, by person id. */
   cycleIdsOf(personIds: readonly string[], academicYear: number): Promise<Map<string, string>>;
   /** Stores deadlines an event started (a move to a new post); one whose key exists is left as it is. Returns how many were added. */

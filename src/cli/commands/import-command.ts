@@ -2,12 +2,12 @@ import { parseArgs } from 'node:util';
 import { londonDateOf } from '../../core/calendar/london-time.ts';
 import { type ColumnMapping, describeMapping, parseMappingJson, parseMappingOption } from '../../core/roster/column-mapping.ts';
 import { importRoster, UnknownSchoolError } from '../../core/roster/import-roster.ts';
-import { readRosterFile } from '../../core/roster/roster-table.ts';
+import { readRosterStream } from '../../core/roster/roster-table.ts';
 import { describeReviewLoadWarning } from '../../core/roster/review-load.ts';
 import { CliError } from '../cli-error.ts';
 import type { LeaversChoice, NamedPerson, RosterChanges } from '../../core/ports.ts';
 import type { CommandContext } from '../command-context.ts';
-import { readBinaryFile, readTextFile, requireInteger, requireIsoDate } from '../read-arguments.ts';
+import { openFileStream, readTextFile, requireInteger, requireIsoDate } from '../read-arguments.ts';
 import { withServices } from '../with-services.ts';
 import { installAfterImport } from './teams-command.ts';
 
@@ -38,7 +38,7 @@ export async function runImportCommand(args: string[], context: CommandContext):
   if (leftOn !== undefined && leftOn > londonDateOf(context.clock.now())) throw new CliError(`--left-on ${leftOn} is after today: mark leavers once they have left.`);
   if (parsed.values.map !== undefined && parsed.values.mapping !== undefined) throw new CliError('Give the column mapping with --map or with --mapping FILE.json, not both.');
   const mapping = await readMapping(parsed.values.map, parsed.values.mapping);
-  const read = await readRosterFile(await readBinaryFile(file, 'roster'));
+  const read = await readRosterStream(await openFileStream(file, 'roster'));
   if (!read.ok) throw new CliError(`${file}: ${read.fileProblem} Nothing was loaded.`);
   const school = parsed.values.school;
   await withServices(context, async (services) => {

@@ -1,12 +1,12 @@
 import { londonDateOf } from '../calendar/london-time.ts';
 import type { IsoDate } from '../calendar/iso-date.ts';
-import type { LeaversChoice, ObligationChanges, ObligationRepository, RosterChanges, RosterRepository, SchoolRepository } from '../ports.ts';
+import type { LeaversChoice, ObligationChanges, ObligationRepository, RosterChanges, RosterRepository, RosterTouched, SchoolRepository } from '../ports.ts';
 import { type Clock, currentAcademicYear } from '../time/clock.ts';
 import { planObligations } from '../timeline/plan-obligations.ts';
 import { type ColumnMapping, resolveColumns, type UsedMapping } from './column-mapping.ts';
 import { checkRosterReferences, parseRosterTable, type RosterRow, type RowProblem } from './parse-roster-csv.ts';
 import { type RosterTable, readRosterCsv } from './roster-table.ts';
-import { calendarOf } from '../schools/school.ts';
+import { calendarOf, type School } from '../schools/school.ts';
 import { type ReviewLoadWarning, reviewLoadWarnings } from './review-load.ts';
 import { type RoleTransfer, roleTransfers, transferCheckInDeadline, transferNotifications } from './role-transfer.ts';
 import type { StaffMember } from '../people/staff-member.ts';
@@ -99,10 +99,8 @@ export async function importRoster(
       return transferNotifications(transfers, new Map([...before, ...after].map((person) => [person.id, person.fullName])));
     },
   };
-  const changes = await deps.roster.applyRoster(school.id, rows, today, { leavers: request.leavers, leftOn: request.leftOn ?? today, alsoInFile, tell, by: request.by });
-  const staff = await deps.roster.findStaff(school.id, today);
-  const cycles = planObligations(school, staff, academicYear);
-  const obligations = await deps.obligations.syncCycles(school.id, cycles);
+  const { touched, ...changes } = await deps.roster.applyRoster(school.id, rows, today, { leavers: request.leavers, leftOn: request.leftOn ?? today, alsoInFile, tell, by: request.by });
+  const obligations = await planPeople(deps, school, today, academicYear, touched);
   const cycleIds = await deps.obligations.cycleIdsOf(transfers.flatMap((t) => (t.checkIn === undefined ? [] : [t.personId])), academicYear);
   const checkIns = transfers.flatMap((t) => {
     const cycleId = cycleIds.get(t.personId);
@@ -110,5 +108,36 @@ export async function importRoster(
     return deadline === undefined ? [] : [deadline];
   });
   await deps.obligations.addDeadlines(checkIns);
-  return { ok: true, loaded: rows.length, problems, unit: read.table.unit, mapping, changes, obligations, academicYear, reviewLoad: reviewLoadWarnings(school.policy, staff, { exceptions: await deps.roster.reviewLoadExceptions(school.id), academicYear }), transfers };
+  const reviewLoad = await reviewLoadAfter(deps.roster, school, today, academicYear);
+  return { ok: true, loaded: rows.length, problems, unit: read.table.unit, mapping, changes, obligations, academicYear, reviewLoad, transfers };
+}
+
+/** People planned and stored at once: every page is a few set-based statements, whatever the school's size. */
+export const PLAN_PAGE = 1000;
+
+/**
+ * Plans and stores the year's obligations of the people the import touched and of anyone active
+ * with no cycle for the year yet (a first load, a new year), a page at a time: a re-import that
+ * changes no one plans no one.
+ */
+async function planPeople(deps: RosterImportDeps, school: School, today: IsoDate, academicYear: number, touched: RosterTouched): Promise<ObligationChanges> {
+  const ids = touched === 'everyone' ? await deps.roster.activeStaffIds(school.id) : [...new Set([...touched, ...(await deps.obligations.unplanned(school.id, academicYear))])];
+  const total: ObligationChanges = { created: 0, updated: 0, removed: 0, unchanged: 0 };
+  for (let at = 0; at < ids.length; at += PLAN_PAGE) {
+    const staff = await deps.roster.findStaff(school.id, today, ids.slice(at, at + PLAN_PAGE));
+    const page = await deps.obligations.syncCycles(school.id, planObligations(school, staff, academicYear));
+    total.created += page.created;
+    total.updated += page.updated;
+    total.removed += page.removed;
+  }
+  // Everyone else's plan stands as stored: unchanged is what the year holds beyond this import's writes.
+  total.unchanged = (await deps.obligations.plannedCount(school.id, academicYear)) - total.created - total.updated;
+  return total;
+}
+
+/** The reviewee-limit warnings (002 §25) over the staff who could be over it, by the one rule. */
+async function reviewLoadAfter(roster: RosterRepository, school: School, today: IsoDate, academicYear: number): Promise<ReviewLoadWarning[]> {
+  const limit = school.policy.reviewers.revieweeLimit;
+  if (limit === undefined) return [];
+  return reviewLoadWarnings(school.policy, await roster.reviewLoadStaff(school.id, today, limit.max), { exceptions: await roster.reviewLoadExceptions(school.id), academicYear });
 }

@@ -1,4 +1,3 @@
-import { londonDateOf } from '../calendar/london-time.ts';
 import type { StaffMember } from '../people/staff-member.ts';
 import type { NamedPerson, RosterRepository } from '../ports.ts';
 import type { School } from '../schools/school.ts';
@@ -40,17 +39,15 @@ export type RosterPreview =
  * (`readRosterLines`); the review load counts the file's own line managers, since a delegated
  * reviewer is not in a roster file.
  */
-export async function previewRoster(deps: { roster: Pick<RosterRepository, 'columnMapping' | 'findStaff' | 'reviewLoadExceptions'>; clock: Clock }, school: School, table: RosterTable, mapping: ColumnMapping | undefined): Promise<RosterPreview> {
+export async function previewRoster(deps: { roster: Pick<RosterRepository, 'columnMapping' | 'compareRoster' | 'reviewLoadExceptions'>; clock: Clock }, school: School, table: RosterTable, mapping: ColumnMapping | undefined): Promise<RosterPreview> {
   const read = await readRosterLines(deps.roster, school.id, table, mapping);
   if (!read.ok) return read;
-  const staff = await deps.roster.findStaff(school.id, londonDateOf(deps.clock.now()));
-  const known = new Set(staff.map((person) => person.email));
+  // The import's own reads: the file's people by e-mail a page at a time, and who it leaves out.
+  const { onRoster, notInFile } = await deps.roster.compareRoster(school.id, [...new Set([...read.rows.map((row) => row.email), ...read.alsoInFile])]);
   const lines: PreviewLine[] = [
-    ...read.rows.map((row) => ({ line: row.line, email: row.email, fullName: row.fullName, outcome: known.has(row.email) ? ('on-roster' as const) : ('new' as const) })),
+    ...read.rows.map((row) => ({ line: row.line, email: row.email, fullName: row.fullName, outcome: onRoster.has(row.email) ? ('on-roster' as const) : ('new' as const) })),
     ...read.problems.map((problem) => ({ line: problem.line, email: problem.email, outcome: 'problem' as const, message: problem.message })),
   ].sort((a, b) => a.line - b.line);
-  const inFile = new Set([...read.rows.map((row) => row.email), ...read.alsoInFile]);
-  const notInFile = staff.filter((person) => person.active && !inFile.has(person.email)).map((person) => ({ email: person.email, fullName: person.fullName }));
   return {
     ok: true,
     unit: table.unit,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { DeadlineObligation } from '../../core/deadlines/deadline-obligation.ts';
 import type { ObligationChanges, ObligationRepository } from '../../core/ports.ts';
 import type { PlannedCycle, PlannedObligation } from '../../core/timeline/plan-obligations.ts';
@@ -6,6 +5,7 @@ import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { fromDbDate, toDbDate } from './db-date.ts';
 import { LONGEST_TRANSACTION_MS } from '../db/transaction-limits.ts';
 import { saveDeadlineObligations } from './prisma-reminder-store.ts';
+import { timeOrderedId } from './time-ordered-id.ts';
 
 /**
  * Cycles and obligations in PostgreSQL. Syncing is idempotent: rows are matched on their
@@ -28,23 +28,24 @@ export class PrismaObligationRepository implements ObligationRepository {
         const existingCycles = await tx.cycle.findMany({ where: { personId: { in: personIds }, academicYear: { in: years } } });
         const cycleIdOf = new Map(existingCycles.map((c) => [`${c.personId}:${c.academicYear}`, c.id]));
         const newCycles = cycles.filter((c) => !cycleIdOf.has(`${c.personId}:${c.academicYear}`));
-        for (const cycle of newCycles) cycleIdOf.set(`${cycle.personId}:${cycle.academicYear}`, randomUUID());
+        for (const cycle of newCycles) cycleIdOf.set(`${cycle.personId}:${cycle.academicYear}`, timeOrderedId());
         await insertCycles(tx, schoolId, newCycles.map((c) => ({ id: cycleIdOf.get(`${c.personId}:${c.academicYear}`)!, ...cycleFields(c) })));
         const plannedOf = new Map(cycles.map((c) => [`${c.personId}:${c.academicYear}`, c]));
-        for (const cycle of existingCycles) {
+        const cycleUpdates = existingCycles.flatMap((cycle) => {
           const planned = plannedOf.get(`${cycle.personId}:${cycle.academicYear}`);
-          if (planned === undefined) continue;
+          if (planned === undefined) return [];
           const fields = cycleFields(planned);
-          if (cycle.status !== 'closed' && (cycle.status !== fields.status || cycle.exclusionReason !== fields.exclusionReason || fromDbDate(cycle.startsOn) !== planned.start || fromDbDate(cycle.endsOn) !== planned.end)) {
-            await tx.cycle.update({ where: { id: cycle.id }, data: fields });
-          }
-        }
+          const differs = cycle.status !== fields.status || cycle.exclusionReason !== fields.exclusionReason || fromDbDate(cycle.startsOn) !== planned.start || fromDbDate(cycle.endsOn) !== planned.end;
+          return cycle.status !== 'closed' && differs ? [{ id: cycle.id, ...fields }] : [];
+        });
+        await updateCycles(tx, cycleUpdates);
 
-        const cycleIds = [...cycleIdOf.values()];
-        const existing = await tx.obligation.findMany({ where: { cycleId: { in: cycleIds } } });
+        // Cycles made just now have no obligations yet: a first load reads none.
+        const existing = existingCycles.length === 0 ? [] : await tx.obligation.findMany({ where: { cycleId: { in: existingCycles.map((c) => c.id) } } });
         const byKey = new Map(existing.map((o) => [o.key, o]));
         const plannedKeys = new Set<string>();
         const creates = [];
+        const updates: (ReturnType<typeof obligationFields> & { id: string })[] = [];
         for (const cycle of cycles) {
           const cycleId = cycleIdOf.get(`${cycle.personId}:${cycle.academicYear}`)!;
           for (const planned of cycle.obligations) {
@@ -55,13 +56,14 @@ export class PrismaObligationRepository implements ObligationRepository {
             } else if (before.status !== 'open' || sameObligation(before, planned)) {
               changes.unchanged++;
             } else {
-              await tx.obligation.update({ where: { id: before.id }, data: obligationFields(planned) });
-              changes.updated++;
+              updates.push({ id: before.id, ...obligationFields(planned) });
             }
           }
         }
         await insertObligations(tx, creates);
+        await updateObligations(tx, updates);
         changes.created = creates.length;
+        changes.updated = updates.length;
         // Only obligations the plan itself made (keys `<person>:<year>:…`) can go stale: deadlines
         // started by events (an appeal window, a booked check-in) are not in the plan and must stay.
         const plannedPrefixes = new Set(cycles.map((c) => `${c.personId}:${c.academicYear}:`));
@@ -72,6 +74,18 @@ export class PrismaObligationRepository implements ObligationRepository {
       },
       { timeout: LONGEST_TRANSACTION_MS, maxWait: 10_000 },
     );
+  }
+
+  async plannedCount(schoolId: string, academicYear: number): Promise<number> {
+    const [row] = await this.#prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM obligations o JOIN people p ON p.id = o.person_id
+      WHERE p.school_id = ${schoolId}::uuid AND p.active AND o.key LIKE p.id::text || ':' || ${String(academicYear)} || ':%'`;
+    return row?.n ?? 0;
+  }
+
+  async unplanned(schoolId: string, academicYear: number): Promise<string[]> {
+    const rows = await this.#prisma.$queryRaw<{ id: string }[]>`SELECT p.id::text AS id FROM people p
+      WHERE p.school_id = ${schoolId}::uuid AND p.active AND NOT EXISTS (SELECT 1 FROM cycles c WHERE c.person_id = p.id AND c.academic_year = ${academicYear})`;
+    return rows.map((row) => row.id);
   }
 
   async cycleIdsOf(personIds: readonly string[], academicYear: number): Promise<Map<string, string>> {
@@ -103,12 +117,33 @@ async function insertCycles(tx: Tx, schoolId: string, rows: (ReturnType<typeof c
 async function insertObligations(tx: Tx, rows: (ReturnType<typeof obligationFields> & { cycleId: string; personId: string })[]): Promise<void> {
   if (rows.length === 0) return;
   await tx.$executeRaw`INSERT INTO obligations (id, key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, status, created_at, updated_at)
-    SELECT gen_random_uuid(), key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, 'open', now(), now()
-    FROM unnest(${rows.map((r) => r.key)}::text[], ${rows.map((r) => r.cycleId)}::uuid[], ${rows.map((r) => r.personId)}::uuid[],
+    SELECT id, key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, 'open', now(), now()
+    FROM unnest(${rows.map(() => timeOrderedId())}::uuid[], ${rows.map((r) => r.key)}::text[], ${rows.map((r) => r.cycleId)}::uuid[], ${rows.map((r) => r.personId)}::uuid[],
       ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => r.label)}::text[], ${rows.map((r) => r.optional)}::boolean[],
       ${rows.map((r) => r.opensOn)}::date[], ${rows.map((r) => r.dueOn)}::date[], ${rows.map((r) => r.ownerRole)}::text[],
       ${rows.map((r) => r.ownerPersonId)}::uuid[], ${rows.map((r) => r.rule)}::text[])
-      AS v(key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule)`;
+      AS v(id, key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule)`;
+}
+
+/** Cycles whose dates or exclusion the plan changed, in one statement. */
+async function updateCycles(tx: Tx, rows: (ReturnType<typeof cycleFields> & { id: string })[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.$executeRaw`UPDATE cycles AS c SET starts_on = v.starts_on, ends_on = v.ends_on, status = v.status, exclusion_reason = v.exclusion_reason, updated_at = now()
+    FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.startsOn)}::date[], ${rows.map((r) => r.endsOn)}::date[], ${rows.map((r) => r.status)}::text[],
+      ${rows.map((r) => r.exclusionReason)}::text[]) AS v(id, starts_on, ends_on, status, exclusion_reason)
+    WHERE c.id = v.id`;
+}
+
+/** Open obligations the plan moved or reassigned, in one statement. */
+async function updateObligations(tx: Tx, rows: (ReturnType<typeof obligationFields> & { id: string })[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.$executeRaw`UPDATE obligations AS o SET kind = v.kind, label = v.label, optional = v.optional, opens_on = v.opens_on, due_on = v.due_on,
+      owner_role = v.owner_role, owner_person_id = v.owner_person_id, rule = v.rule, updated_at = now()
+    FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => r.label)}::text[], ${rows.map((r) => r.optional)}::boolean[],
+      ${rows.map((r) => r.opensOn)}::date[], ${rows.map((r) => r.dueOn)}::date[], ${rows.map((r) => r.ownerRole)}::text[],
+      ${rows.map((r) => r.ownerPersonId)}::uuid[], ${rows.map((r) => r.rule)}::text[])
+      AS v(id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule)
+    WHERE o.id = v.id`;
 }
 
 function cycleFields(cycle: PlannedCycle) {
