@@ -209,9 +209,11 @@ export class PrismaReportReads implements ReportReads {
       SELECT shown.*, totals.total_items, totals.total_people FROM totals LEFT JOIN LATERAL (
         SELECT p.id::text AS person_id, p.school_id::text AS school_id, p.full_name, p.department, o.kind, o.label, to_char(o.due_on, 'YYYY-MM-DD') AS due_on
         FROM reached JOIN people p ON p.id = reached.pid CROSS JOIN LATERAL (
-          -- Per person reached, by the person's own items (a join here is planned for every row of the list).
-          SELECT o.kind, o.label, o.due_on, o.key FROM obligations o JOIN cycles c ON c.id = o.cycle_id
-          WHERE o.person_id = p.id AND ${overdueIn(scope, academicYear, today)}
+          -- Per person reached, by the person's own items. OFFSET 0 keeps this a per-person read:
+          -- without it the planner folds it into one join over every overdue item again.
+          SELECT item.kind, item.label, item.due_on, item.key FROM obligations item JOIN cycles c ON c.id = item.cycle_id
+          WHERE item.person_id = p.id AND ${overdueIn(scope, academicYear, today, 'item')}
+          OFFSET 0
         ) o
         ORDER BY o.due_on, p.full_name, array_position(${KIND_ORDER}::text[], o.kind) NULLS LAST, o.kind, o.key
         OFFSET ${page.offset} LIMIT ${page.limit}
@@ -251,11 +253,12 @@ export class PrismaReportReads implements ReportReads {
   }
 }
 
-/** The WHERE of an overdue item in a leader's scope, over `o` (obligations), `c` (cycles) and `p` (the reviewee). */
-function overdueIn(scope: LeaderScope, academicYear: number, today: IsoDate): Prisma.Sql {
+/** The WHERE of an overdue item in a leader's scope, over `o` (obligations, or `item`), `c` (cycles) and `p` (the reviewee). */
+function overdueIn(scope: LeaderScope, academicYear: number, today: IsoDate, obligation: 'o' | 'item' = 'o'): Prisma.Sql {
   const department = scope.department ?? null;
+  const o = Prisma.raw(obligation);
   return Prisma.sql`p.school_id = ${scope.schoolId}::uuid AND p.active AND c.academic_year = ${academicYear} AND c.status <> 'excluded'
-    AND o.status IN ('open', 'snoozed') AND NOT o.optional AND o.kind <> ALL(${NEVER_OVERDUE}::text[]) AND o.due_on < ${today}::date
+    AND ${o}.status IN ('open', 'snoozed') AND NOT ${o}.optional AND ${o}.kind <> ALL(${NEVER_OVERDUE}::text[]) AND ${o}.due_on < ${today}::date
     AND (${department}::text IS NULL OR lower(p.department) = lower(${department}::text))`;
 }
 
