@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTermDates } from '../../src/core/calendar/term-dates.ts';
 import type { KnownPerson } from '../../src/core/bot/bot-ports.ts';
 import { messageText, type OutgoingMessage } from '../../src/core/conversations/engine/outgoing-message.ts';
-import { compareKinds } from '../../src/core/obligations/obligation-kinds.ts';
+import { ALL_OBLIGATION_KINDS, compareKinds } from '../../src/core/obligations/obligation-kinds.ts';
 import { CycleReports } from '../../src/core/reports/cycle-reports.ts';
 import { OVERDUE_PAGE } from '../../src/core/reports/leader-reports.ts';
 import type { PrismaClient } from '../../src/storage/db/create-prisma-client.ts';
@@ -152,6 +152,30 @@ describe('what overdue reads grows with what it counts, not with the school (iss
       SELECT count(*) FILTER (WHERE status IN ('open', 'snoozed') AND due_on < ${NOW}::date)::int AS open, count(*)::int AS all FROM obligations`) as [{ open: number; all: number }];
     for (const r of read) expect(r.totals).toBeLessThanOrEqual(open);
     expect(open).toBeLessThan(all / 2);
+  });
+});
+
+describe('overdue pages people who share a name and a first overdue date (issue 16)', () => {
+  it('every page lists the items the whole sorted list has in its place, when a page ends inside a group of 30 people with the same name and first overdue date (002 §18)', async () => {
+    const { leader } = await seedStaff(db.prisma, 45);
+    // Everyone is "Sam Same": the 30 whose reflection (15 Oct) is overdue tie on (first overdue date,
+    // name), and page 1 ends after 20 of their reflections, ordered by key, not by person.
+    await db.prisma.$executeRaw`UPDATE people SET full_name = 'Sam Same' WHERE school_id = ${leader.schoolId}::uuid AND role = 'teacher' AND id <> ${leader.id}::uuid AND email LIKE 't%'`;
+    const reads = new PrismaReportReads(db.prisma);
+    const whole = await db.prisma.$queryRaw<{ person_id: string; kind: string; due_on: string }[]>`
+      SELECT p.id::text AS person_id, o.kind, to_char(o.due_on, 'YYYY-MM-DD') AS due_on
+      FROM obligations o JOIN people p ON p.id = o.person_id
+      WHERE p.school_id = ${leader.schoolId}::uuid AND o.status = 'open' AND o.due_on < DATE '2026-11-23'
+      ORDER BY o.due_on, p.full_name, array_position(${[...ALL_OBLIGATION_KINDS]}::text[], o.kind) NULLS LAST, o.kind, o.key`;
+    const listed = [];
+    for (let offset = 0; offset < whole.length; offset += OVERDUE_PAGE) {
+      const page = await reads.overduePage({ schoolId: leader.schoolId }, 2026, '2026-11-23', { allowed: [], decided: [], everyoneElse: true }, { offset, limit: OVERDUE_PAGE });
+      expect(page.totalItems).toBe(whole.length);
+      listed.push(...page.items.map((item) => ({ person_id: item.personId, kind: item.kind, due_on: item.dueOn })));
+    }
+    // 45 × 3 items less 15 people × 2 done.
+    expect(whole).toHaveLength(105);
+    expect(listed).toEqual(whole);
   });
 });
 
