@@ -9,7 +9,7 @@ import { readPolicyArgument, readTermDatesFile } from '../read-arguments.ts';
 import type { Services } from '../../compose-services.ts';
 import { PrismaIdentityStore } from '../../storage/prisma/prisma-identity-store.ts';
 import { withServices } from '../with-services.ts';
-import { GUID } from './teams-command.ts';
+import { GUID, normaliseSlackWorkspaceId, normaliseTenantId, SLACK_WORKSPACE_ID, SLACK_WORKSPACE_ID_RULE, TENANT_ID_RULE } from '../../core/bot/chat-workspace-ids.ts';
 
 export const SCHOOL_USAGE = [
   'trellis school set SCHOOL --policy PRESET|FILE --terms FILE [--name NAME] [--trust TRUST] [--reminder-window HH:MM-HH:MM]',
@@ -83,16 +83,14 @@ async function setReminderWindowOnly(slug: string, window: ReminderWindow, value
 
 type ChatWorkspace = { platform: 'slack' | 'teams'; tenant: string };
 
-const SLACK_TEAM = /^[TE][A-Z0-9]{2,}$/;
-
 /** `--slack-team` (a workspace T… or an Enterprise Grid org E… id) and `--teams-tenant` (an Entra tenant id), checked. */
 function chatWorkspaces(values: ReturnType<typeof parse>['values']): ChatWorkspace[] {
-  const slack = (values['slack-team'] ?? []).map((tenant) => tenant.trim());
-  const teams = (values['teams-tenant'] ?? []).map((tenant) => tenant.trim().toLowerCase());
-  const badSlack = slack.filter((t) => !SLACK_TEAM.test(t));
-  if (badSlack.length > 0) throw new CliError(`--slack-team must be a Slack workspace id (T…) or Enterprise Grid org id (E…), as in the workspace's URL or auth.test: got ${badSlack.join(', ')}.`);
+  const slack = (values['slack-team'] ?? []).map(normaliseSlackWorkspaceId);
+  const teams = (values['teams-tenant'] ?? []).map(normaliseTenantId);
+  const badSlack = slack.filter((t) => !SLACK_WORKSPACE_ID.test(t));
+  if (badSlack.length > 0) throw new CliError(`--slack-team must be ${SLACK_WORKSPACE_ID_RULE}: got ${badSlack.join(', ')}.`);
   const badTeams = teams.filter((t) => !GUID.test(t));
-  if (badTeams.length > 0) throw new CliError(`--teams-tenant must be a Microsoft Entra tenant id (a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47): got ${badTeams.join(', ')}.`);
+  if (badTeams.length > 0) throw new CliError(`--teams-tenant must be ${TENANT_ID_RULE}: got ${badTeams.join(', ')}.`);
   return [...slack.map((tenant) => ({ platform: 'slack' as const, tenant })), ...teams.map((tenant) => ({ platform: 'teams' as const, tenant }))];
 }
 
