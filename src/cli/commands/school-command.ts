@@ -15,6 +15,7 @@ export const SCHOOL_USAGE = [
   'trellis school set SCHOOL --policy PRESET|FILE --terms FILE [--name NAME] [--trust TRUST] [--reminder-window HH:MM-HH:MM]',
   'trellis school set SCHOOL --reminder-window HH:MM-HH:MM   (an existing school: only its reminder window changes)',
   'trellis school set SCHOOL [--slack-team T…]… [--teams-tenant TENANT-ID]…   (the Slack workspaces and Teams tenants its staff use)',
+  'trellis school forget SCHOOL [--slack-team T…]… [--teams-tenant TENANT-ID]…   (a workspace or tenant its staff no longer use)',
   'trellis school contact SCHOOL [--as MEMBER --name NAME [--email EMAIL] | --remove NAME]   (the head’s reviewers not on the roster: governors, an external adviser)',
 ].join('\n');
 
@@ -22,6 +23,7 @@ export const SCHOOL_USAGE = [
 export async function runSchoolCommand(args: string[], context: CommandContext): Promise<void> {
   const [verb, ...rest] = args;
   if (verb === 'contact') return runContactCommand(rest, context);
+  if (verb === 'forget') return runForgetCommand(rest, context);
   if (verb !== 'set') throw new CliError(`Unknown school command "${verb ?? ''}".\n\nUsage:\n${SCHOOL_USAGE}`);
   let parsed: ReturnType<typeof parse>;
   try {
@@ -109,6 +111,36 @@ async function recordWorkspacesWith(services: Services, slug: string, workspaces
     context.output.out(added ? `Recorded ${what} for "${slug}": its people link from it (and from their trust's other recorded workspaces) only.` : `${what} was already recorded for "${slug}".`);
     if (unlinked > 0) context.output.out(`Unlinked ${unlinked} ${platform === 'slack' ? 'Slack' : 'Teams'} account(s) of its people from elsewhere: they can link again from a recorded one.`);
   }
+}
+
+/**
+ * `trellis school forget`: the school's staff no longer use these workspaces or tenants. Its people's
+ * accounts there are unlinked unless another school of the trust still records it (the call
+ * `trellis teams tenants remove` and the console's chat workspaces page make).
+ */
+async function runForgetCommand(args: string[], context: CommandContext): Promise<void> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(args);
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\n\nUsage:\n${SCHOOL_USAGE}`);
+  }
+  const [slug, ...extra] = parsed.positionals;
+  const workspaces = chatWorkspaces(parsed.values);
+  if (slug === undefined || extra.length > 0 || workspaces.length === 0) throw new CliError(`Give one school id and the --slack-team or --teams-tenant ids to forget.\n\nUsage:\n${SCHOOL_USAGE}`);
+  await withServices(context, async (services) => {
+    const school = await services.schools.findSchool(slug);
+    if (school === undefined) throw new CliError(`There is no school "${slug}".`);
+    const identities = new PrismaIdentityStore(services.database.prisma);
+    const missing: string[] = [];
+    for (const { platform, tenant } of workspaces) {
+      const what = platform === 'slack' ? `Slack workspace ${tenant}` : `Teams tenant ${tenant}`;
+      const { removed, unlinked } = await identities.forgetWorkspace(school.id, platform, tenant);
+      if (!removed) missing.push(what);
+      else context.output.out(`${what} is no longer recorded for "${slug}"${unlinked > 0 ? `; unlinked ${unlinked} account(s) of its people there` : ''}.`);
+    }
+    if (missing.length > 0) throw new CliError(`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not recorded for "${slug}" (a trust's other school may record it).`);
+  });
 }
 
 function parse(args: string[]) {
