@@ -537,9 +537,7 @@ export function chatWorkspacesPage(viewer: Viewer, school: AdminSchoolRef, bindi
     slackInstallUrl === undefined
       ? html`<p>“Add to Slack” is not configured on this server (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET).</p>`
       : html`<p><a class="button" href="${slackInstallUrl}">Add Trellis to a Slack workspace</a></p><p class="hint">After installing, record below the workspace (or org) id the install page shows.</p>`;
-  const level = managesTrust
-    ? html`<fieldset><legend>For</legend><input type="radio" id="teams-level-school" name="level" value="school" checked><label class="inline" for="teams-level-school">${school.name} only</label><br><input type="radio" id="teams-level-trust" name="level" value="trust"><label class="inline" for="teams-level-trust">Every school of ${trust}</label></fieldset>`
-    : html`<input type="hidden" name="level" value="school">`;
+  const level = levelChoice('teams-level', school.name, trust, managesTrust);
   return page({
     title: 'Chat workspaces',
     viewer,
@@ -555,6 +553,13 @@ ${table('teams')}
 ${idField('teams', 'Microsoft Entra tenant id', 'A GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47: Microsoft Entra admin centre → Overview → Tenant ID.')}
 ${level}<p><button type="submit">Register Teams tenant</button></p></form>`,
   });
+}
+
+/** This school only, or every school of the trust: offered to a trust administrator only (others act for the school). */
+function levelChoice(id: string, schoolName: string, trust: string, managesTrust: boolean): Html {
+  return managesTrust
+    ? html`<fieldset><legend>For</legend><input type="radio" id="${id}-school" name="level" value="school" checked><label class="inline" for="${id}-school">${schoolName} only</label><br><input type="radio" id="${id}-trust" name="level" value="trust"><label class="inline" for="${id}-trust">Every school of ${trust}</label></fieldset>`
+    : html`<input type="hidden" name="level" value="school">`;
 }
 
 /** The school's administrators: name one by e-mail, remove one (a trust administrator also the trust's). */
@@ -577,9 +582,7 @@ export function administratorsPage(
   );
   const problem = outcome !== undefined && 'problem' in outcome ? outcome.problem : undefined;
   const typed = outcome !== undefined && 'problem' in outcome ? (outcome.typed ?? '') : '';
-  const level = managesTrust
-    ? html`<fieldset><legend>For</legend><input type="radio" id="level-school" name="level" value="school" checked><label class="inline" for="level-school">${school.name} only</label><br><input type="radio" id="level-trust" name="level" value="trust"><label class="inline" for="level-trust">Every school of ${trust}</label></fieldset>`
-    : html`<input type="hidden" name="level" value="school">`;
+  const level = levelChoice('level', school.name, trust, managesTrust);
   return page({
     title: 'Administrators',
     viewer,
