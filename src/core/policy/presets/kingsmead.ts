@@ -43,7 +43,8 @@ export const kingsmead: PolicyInput = {
       {
         id: 'whole-school-priority',
         question: 'Which whole-school priority does my goal support, and how?',
-        hint: 'Connect your goal to whole-school priorities (001 "Professional Growth Plan"); this year’s is on the plan (Appendix B: "Positive behaviour for Learning" in the first year).',
+        // 001 "Professional Growth Plan" and Appendix B; `why` quotes them through the plan's rule.
+        hint: 'Connect your goal to whole-school priorities; this year’s is on the plan (“Positive behaviour for Learning” in the first year).',
       },
       { id: 'success', question: 'How will I know that I have been successful?', hint: 'What will be different? What will the students be able to do? What evidence of impact can I collect?' },
       { id: 'reality', question: 'How close to achieving this goal am I and what do I do already that helps?', hint: 'What’s working? What have I tried already? What might get in the way?' },
