@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { Chat, newEngine } from './support/chat.ts';
+import { INTERNAL, internalIn } from './support/plain-words.ts';
 import { complete } from './support/complete-dialog.ts';
 import { SUMMARY_STEP } from '../../../src/core/conversations/engine/dialog-state.ts';
 import { messageText } from '../../../src/core/conversations/engine/outgoing-message.ts';
@@ -16,12 +17,6 @@ afterAll(() => db.drop());
 
 const PRESETS = ['kingsmead', 'thomas-alleyne', 'tpat', 'whmat'] as const;
 
-/** What must not reach a person unless they ask `why`: a policy paragraph, an ISO date, a step's internal name. */
-const INTERNAL = [
-  { what: 'a policy paragraph', pattern: /§|\b00[1-4] (Appendix|Annex|“|")/ },
-  { what: 'an ISO date', pattern: /\b\d{4}-\d{2}-\d{2}\b/ },
-  { what: 'a step name', pattern: /\b(ts\d+|hs\d+)-[a-z]+\b|\$summary/ },
-];
 
 describe('dates and words people use in the reflection and the plan, message by message', () => {
   it('no message of the self-reflection or the growth plan under any preset shows a policy paragraph, an ISO date or a step name', async () => {
@@ -78,18 +73,6 @@ describe('dates and words people use in the reflection and the plan, message by 
     expect(found).toEqual([]);
   }, 120_000);
 });
-
-/** What the bot said in `chat` that a person should not see: each as “preset dialog: what “hit” in “context””. */
-function internalIn(said: readonly string[], where: string): string[] {
-  const found: string[] = [];
-  for (const line of said) {
-    for (const { what, pattern } of INTERNAL) {
-      const hit = pattern.exec(line);
-      if (hit !== null) found.push(`${where}: ${what} “${hit[0]}” in “${line.slice(Math.max(0, hit.index - 80), hit.index + 40).replace(/\n/g, ' ⏎ ')}”`);
-    }
-  }
-  return found;
-}
 
 /** Long enough for the appeal's grounds in detail (150 characters), and shaped as 001 Appendix C asks a GROW summary to be. */
 const LONG_ANSWER = 'By July I am modelling extended answers live in every Year 9 lesson so that all of 9X write a full page; the evidence is the department’s moderated work samples from the spring';
