@@ -43,7 +43,7 @@ describe('the appeal’s outcome (002 §17)', () => {
     expect(hugh.lastBot()).toMatch(/^What is the outcome\?\n {2}1\. The entries in the review are upheld\n {2}2\. The appeal is upheld/);
     // The paragraph is not in the choices; `why` names it.
     await hugh.user('why');
-    expect(hugh.lastBot()).toMatch(/^You’re on “Outcome” in your appeal outcome\. Your school’s growth policy asks for it.*002 §16–17/);
+    expect(hugh.lastBot()).toMatch(/^You’re on “Outcome” in your appeal outcome\. Your school’s growth policy asks for it \(002 §16–17\)\. It says:\n> At specified points in the performance management process.*\(002 §16\)\n/s);
     await hugh.answers('2', 'The final assessment data shows the target was met; the mock data should not have been used.');
     await hugh.press('submit');
     expect(hugh.lastBot()).toBe('Recorded: The appeal is upheld: the reviewer’s decision is overturned and the disputed entries go back to the reviewer. I’ve told Amy and their reviewer.');

@@ -51,6 +51,9 @@ describe('appeal (002 §16–17)', () => {
     expect(chat.lastBot()).toMatch(/^Please write at least 150 characters\.\nSet out the grounds of your appeal in detail/);
     await chat.user('skip');
     expect(chat.lastBot()).toMatch(/^The grounds must be set out in detail\./);
+    // The paragraph is not in what it says; `why` quotes it.
+    await chat.user('why');
+    expect(chat.lastBot()).toMatch(/^You’re on “Grounds” in your appeal\. Your school’s growth policy asks for it \(002 §16–17.*\n> .*The appeal letter must set out the grounds of the appeal in detail\. \(002 §16\)\n/s);
     await chat.user(GROUNDS);
     expect(chat.lastBot()).toMatch(/companion or union representative/);
     await chat.user('back');

@@ -33,7 +33,7 @@ describe('peer observation (001 "Observation", 004 §7.5: observe a colleague on
     expect(chat.lastBot()).toMatch(/^The visit is there to identify your next steps — one is enough\./);
     // The paragraph is not in the refusal; `why` names it.
     await chat.user('why');
-    expect(chat.lastBot()).toMatch(/^You’re on “My next step” in your peer observation\. Your school’s growth policy asks for it.*001 “Observation”, 004 §7\.5/);
+    expect(chat.lastBot()).toMatch(/^You’re on “My next step” in your peer observation\. Your school’s growth policy asks for it \(001 "Observation".*\n> All teachers are expected to support and learn from colleagues\..*\(001 "Observation"\)\n/s);
     await chat.user('Use whiteboards for hinge questions in 8Y');
     expect(chat.lastBot()).toMatch(/Peer observation\n {2}• Colleague: Sam Science\n {2}• Date: Fri 2 Oct 2026\n {2}• Lesson: Year 9 science/);
     await chat.press('submit');

@@ -77,6 +77,10 @@ describe('booking a check-in (issue 6)', () => {
     await chat.user('back');
     await chat.press(slots[0]!.value);
     expect(chat.lastBot()).not.toMatch(/Before you book/);
+    // How long a check-in takes, without the paragraph number; `why` quotes it (004 §6.2).
+    expect(chat.lastBot()).toMatch(/How long\? Check-ins usually take about 30 minutes\.\n/);
+    await chat.user('why');
+    expect(chat.lastBot()).toMatch(/^You’re on “Length” in your .*\. Your school’s growth policy asks for it \(004 §3\.11, §6\.2–6\.8\)\. It says:\n> Check-in meetings are obligatory for all colleagues.*\(004 §6\.2\)/s);
     await chat.user('30 min');
     expect(chat.lastBot()).toMatch(/Check-in to book\n {2}• Colleague: Sam Teacher\n {2}• When: Tue 6 Oct 2026, 15:45\n {2}• Length: 30 min/);
     await chat.press('submit');

@@ -15,7 +15,7 @@ import { cycleOrExplain, firstName } from './dialog-helpers.ts';
  * colleague's teaching is judged or counted towards an observation cap. Recording it completes the
  * observer's peer observation for the year.
  */
-/** Where the policies ask for a visit to learn from a colleague, which `why` quotes. */
+/** Where the policies ask for a visit to learn from a colleague, when the policy's own peer observation does not say. */
 const PEER_OBSERVATION_RULE = '001 “Observation”, 004 §7.5';
 
 export const peerObservationDialog = defineDialog({
@@ -51,7 +51,7 @@ export const peerObservationDialog = defineDialog({
       confirm: true,
       summaryTitle: 'Peer observation',
       help: 'Records a visit you made to any colleague’s lesson to learn from them, and the next step you take from it. It is your record; nothing about their teaching is judged.',
-      steps: () => citing(PEER_OBSERVATION_RULE, steps),
+      steps: () => citing(env.policy.obligations.find((o) => o.kind === 'peer-observation')?.rule ?? PEER_OBSERVATION_RULE, steps),
       async complete(values, records) {
         const colleague = chosenColleague(colleagues, values);
         if (colleague === undefined) return { messages: [say('I couldn’t find that colleague any more, so nothing was saved. Please start again.')] };
