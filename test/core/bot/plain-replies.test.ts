@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessRequests } from '../../../src/core/access/access-requests.ts';
+import { ReviewerChanges } from '../../../src/core/access/reviewer-changes.ts';
 import type { Actor } from '../../../src/core/bot/bot-ports.ts';
 import type { TrellisBot } from '../../../src/core/bot/trellis-bot.ts';
 import { messageText } from '../../../src/core/conversations/engine/outgoing-message.ts';
@@ -8,6 +9,7 @@ import { fixedClock } from '../../../src/core/time/clock.ts';
 import { PrismaPeopleFacts, prismaAccess } from '../../../src/storage/prisma/prisma-access-relationships.ts';
 import { PrismaAccessRequestStore } from '../../../src/storage/prisma/prisma-access-requests.ts';
 import { PrismaReportReads } from '../../../src/storage/prisma/prisma-report-reads.ts';
+import { PrismaReviewerChangeStore } from '../../../src/storage/prisma/prisma-reviewer-changes.ts';
 import { storageBot } from '../../support/records-bot.ts';
 import type { SeededSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
@@ -24,6 +26,7 @@ beforeAll(async () => {
   const access = prismaAccess(db.prisma);
   bot = storageBot(db.prisma, fixedClock(NOW), {
     access: new AccessRequests({ facts: new PrismaPeopleFacts(db.prisma), store: new PrismaAccessRequestStore(db.prisma), guard: access.guard, reads: new PrismaReportReads(db.prisma) }),
+    reviewerChanges: new ReviewerChanges({ facts: new PrismaPeopleFacts(db.prisma), store: new PrismaReviewerChangeStore(db.prisma) }),
   });
 });
 afterAll(() => db.drop());
@@ -39,7 +42,7 @@ async function replyTo(key: string, text: string): Promise<string> {
 }
 
 describe('dates and words people use in the report replies and common refusals (002 §18)', () => {
-  it('no reply to status, overdue, summary, request-access or a refusal shows a policy paragraph, an ISO date or a step name', async () => {
+  it('no reply to status, overdue, summary, request-access, change-reviewer or a refusal shows a policy paragraph, an ISO date or a step name', async () => {
     const typed: [string, string][] = [
       ['tia', 'status'],
       ['mo', 'status'],
@@ -56,6 +59,10 @@ describe('dates and words people use in the report replies and common refusals (
       ['head', 'access-requests'],
       ['tia', 'see-plan Sam Scholar'],
       ['tia', 'grant ZZZZ'],
+      ['tia', 'change-reviewer'],
+      ['tia', 'change-reviewer we teach different key stages'],
+      ['tia', 'change-reviewer we teach different key stages'],
+      ['head', 'keep-reviewer ZZZZ the reasons were heard'],
     ];
     const found: string[] = [];
     let replies = 0;
