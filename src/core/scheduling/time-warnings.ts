@@ -47,7 +47,8 @@ function citation(policy: Pick<Policy, 'checkIns'>): string {
 function policyReason(policy: Pick<Policy, 'checkIns'>): string {
   const cite = citation(policy);
   const quote = AVOID_QUOTES[cite];
-  return quote === undefined ? `(${cite})` : `— ${cite}: “${quote}”`;
+  // The policy's words without its paragraph number, which `why` gives.
+  return quote === undefined ? '(your school’s policy)' : `— your school’s policy: “${quote}”`;
 }
 
 /**
@@ -66,10 +67,10 @@ export function meetingTimeWarnings(input: WarningInput): string[] {
     warnings.push(`${showDate(at.date)} isn’t a school day (${why}).`);
   }
   if (window !== undefined && compareDates(at.date, window.opensOn) < 0) {
-    warnings.push(`That’s before the window for ${first}’s ${window.label.toLowerCase()} opens (${showDate(window.opensOn)}, ${window.rule}).`);
+    warnings.push(`That’s before the window for ${first}’s ${window.label.toLowerCase()} opens (${showDate(window.opensOn)}).`);
   }
   if (window !== undefined && compareDates(at.date, window.dueOn) > 0) {
-    warnings.push(`That’s after ${first}’s ${window.label.toLowerCase()} is due (${showDate(window.dueOn)}, ${window.rule}).`);
+    warnings.push(`That’s after ${first}’s ${window.label.toLowerCase()} is due (${showDate(window.dueOn)}).`);
   }
   const end = addMinutes(at.time, minutes);
   if (toMinutes(at.time) < toMinutes(WORKING_DAY.start) || toMinutes(end) > toMinutes(WORKING_DAY.end)) {

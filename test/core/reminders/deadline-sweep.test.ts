@@ -80,7 +80,7 @@ describe('event deadlines reach the sweep (002 §16–17, Annex 1)', () => {
     const chat = new Chat(newEngine(db.prisma, fixedClock('2026-11-09T10:00:00Z')), s.ids.lm!);
     await issueReportAs(chat);
     expect(chat.lastBot()).toBe('Issued Amy’s final review report on Mon 9 Nov 2026 and sent it to them. Their appeal window runs until Mon 23 Nov 2026.');
-    expect(chat.last?.notifications[0]).toMatchObject({ personId: s.ids.amy, messages: [{ text: expect.stringMatching(/you may appeal until Mon 23 Nov 2026 \(10 working days, 002 §16–17\)/) }] });
+    expect(chat.last?.notifications[0]).toMatchObject({ personId: s.ids.amy, messages: [{ text: expect.stringMatching(/you may appeal until Mon 23 Nov 2026 \(10 working days\)/) }] });
     // Issuing it again the next day (a correction) names the same window, and the report keeps its first date.
     await issueReportAs(new Chat(newEngine(db.prisma, fixedClock('2026-11-10T10:00:00Z')), s.ids.lm!));
     expect((await db.prisma.endOfCycleReview.findUniqueOrThrow({ where: { cycleId: s.cycles.amy! } })).finalReportIssuedOn?.toISOString().slice(0, 10)).toBe('2026-11-09');

@@ -63,7 +63,7 @@ describe('booking a check-in (issue 6)', () => {
     expect(chat.lastBot()).toMatch(/^Let’s book a check-in\. I’ll send you both a calendar invitation and a reminder the day before\.\nWhose check-in would you like to book\?\n {2}1\. Sam Teacher$/);
     await chat.press(s.ids.sam!);
     // The earliest open check-in is due 30 Oct; October half term (26–30 Oct) is not school days.
-    expect(chat.lastBot()).toMatch(/^Sam’s check-in is due by Fri 30 Oct 2026 \(test\)\. Some after-school times in that window:/);
+    expect(chat.lastBot()).toMatch(/^Sam’s check-in is due by Fri 30 Oct 2026\. Some after-school times in that window:/);
     const slots = buttonsOf(chat.lastMessages());
     expect(slots.map((c) => c.value)).toEqual(['2026-10-06T15:45', '2026-10-09T15:45', '2026-10-15T15:45', '2026-10-20T15:45', '2026-10-23T15:45']);
     expect(slots.every((c) => calendar.isSchoolDay(c.value.slice(0, 10)))).toBe(true);
@@ -73,10 +73,14 @@ describe('booking a check-in (issue 6)', () => {
     await chat.user('whenever');
     expect(chat.lastBot()).toMatch(/^I couldn’t read that as a day and time\./);
     await chat.user('thursday 12:30');
-    expect(chat.lastBot()).toMatch(/^⚠️ Before you book:\n• 12:30–13:00 runs into a typical lunch break \(12:00–13:30\) — 004 §3\.11: “all meetings will take place within directed time \(teachers\) and during contractual working hours \(support staff\), rather than during a lunch break and\/or during PPA time \(teachers\)\.”\nYou can still book it — or say `back` to pick another time\.\nHow long\? Check-ins usually take about 30 minutes/);
+    expect(chat.lastBot()).toMatch(/^⚠️ Before you book:\n• 12:30–13:00 runs into a typical lunch break \(12:00–13:30\) — your school’s policy: “all meetings will take place within directed time \(teachers\) and during contractual working hours \(support staff\), rather than during a lunch break and\/or during PPA time \(teachers\)\.”\nYou can still book it — or say `back` to pick another time\.\nHow long\? Check-ins usually take about 30 minutes/);
     await chat.user('back');
     await chat.press(slots[0]!.value);
     expect(chat.lastBot()).not.toMatch(/Before you book/);
+    // How long a check-in takes, without the paragraph number; `why` quotes it (004 §6.2).
+    expect(chat.lastBot()).toMatch(/How long\? Check-ins usually take about 30 minutes\.\n/);
+    await chat.user('why');
+    expect(chat.lastBot()).toMatch(/^You’re on “Length” in your .*\. Your school’s growth policy asks for it \(004 §3\.11, §6\.2–6\.8\)\. It says:\n> Check-in meetings are obligatory for all colleagues.*\(004 §6\.2\)/s);
     await chat.user('30 min');
     expect(chat.lastBot()).toMatch(/Check-in to book\n {2}• Colleague: Sam Teacher\n {2}• When: Tue 6 Oct 2026, 15:45\n {2}• Length: 30 min/);
     await chat.press('submit');

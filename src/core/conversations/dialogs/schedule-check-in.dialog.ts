@@ -55,7 +55,7 @@ export const scheduleCheckInDialog = defineDialog({
           const name = firstName(colleagueOf(values)?.fullName ?? 'them');
           const window = windowOf(values);
           if (window === undefined) return `When would you like to meet ${name}? Here are some after-school times:`;
-          return `${name}’s ${window.label.toLowerCase()} is due by ${showDate(window.dueOn)} (${window.rule}). Some after-school times in that window:`;
+          return `${name}’s ${window.label.toLowerCase()} is due by ${showDate(window.dueOn)}. Some after-school times in that window:`;
         },
       }),
       durationStep({ typicalMinutes: policy.checkIns.typicalMinutes, rule: policy.checkIns.rule, preamble: (values) => warningMessages(warnings, values) }),

@@ -59,8 +59,9 @@ export function durationStep(options: { typicalMinutes: number; rule: string; pr
   return {
     name: 'duration',
     label: 'Length',
+    rule: options.rule,
     optional: false,
-    ask: (values) => [...(options.preamble?.(values) ?? []), ask(`How long? Check-ins usually take about ${options.typicalMinutes} minutes (${options.rule}).`, choices)],
+    ask: (values) => [...(options.preamble?.(values) ?? []), ask(`How long? Check-ins usually take about ${options.typicalMinutes} minutes.`, choices)],
     accept: (input) => {
       const text = rawText(input, 'duration').trim().toLowerCase();
       const byNumber = /^\d$/.test(text) ? lengths[Number(text) - 1] : undefined;
