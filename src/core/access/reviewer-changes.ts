@@ -158,5 +158,5 @@ export async function replacementBelowRequiredStatus(
   const needed = staffingStatus(measure.person);
   if (theirs.rank >= needed.rank) return undefined;
   const whose = measureId === lineManagerId ? `${request.revieweeName}’s line manager, ${measure.person.fullName}` : `the reviewer being replaced, ${measure.person.fullName}`;
-  return `${chosen.person.fullName} can’t be ${request.revieweeName}’s reviewer: a replacement reviewer must have an equivalent or higher status in the staffing structure than ${whose} (${needed.name}), and the staff list has ${chosen.person.fullName} as ${theirs.name} (${required.rule}). Please name someone of at least that status, the line manager, or the head.`;
+  return `${chosen.person.fullName} can’t be ${request.revieweeName}’s reviewer: a replacement reviewer must have an equivalent or higher status in the staffing structure than ${whose} (${needed.name}), and the staff list has ${chosen.person.fullName} as ${theirs.name}. Please name someone of at least that status, the line manager, or the head.`;
 }

@@ -159,7 +159,7 @@ describe('asking for another reviewer (002 §27–29, 004 §3.10)', () => {
     await say('Stess', 'change-reviewer we teach different key stages');
     const code = codeIn(sent[0]!.text);
     expect(await say('Shana', `replace-reviewer ${code} S Tom Tlr`)).toBe(
-      'S Tom Tlr can’t be S Tess Teacher’s reviewer: a replacement reviewer must have an equivalent or higher status in the staffing structure than S Tess Teacher’s line manager, S Max Manager (a senior leader), and the staff list has S Tom Tlr as a TLR holder (002 §28 (a replacement who is not the line manager has an equivalent or higher status in the staffing structure)). Please name someone of at least that status, the line manager, or the head.',
+      'S Tom Tlr can’t be S Tess Teacher’s reviewer: a replacement reviewer must have an equivalent or higher status in the staffing structure than S Tess Teacher’s line manager, S Max Manager (a senior leader), and the staff list has S Tom Tlr as a TLR holder. Please name someone of at least that status, the line manager, or the head.',
     );
     // Refused before anything is stored: the request still waits and the reviewer is unchanged.
     expect(await reviewerOf('Stess')).toEqual({ id: ids.Smax, basis: 'line-manager' });

@@ -161,3 +161,36 @@ describe('dates and words people use in the other dialogs, message by message', 
     });
   }, 300_000);
 });
+
+describe('the year in a date: only when it is not this year', () => {
+  it('002 §16: a final report issued on Fri 18 Dec 2026 says the day without its year and the appeal window’s last day, in 2027, with it — to the reviewer and to the reviewee', async () => {
+    const s = await seedSchool(db.prisma, 'thomas-alleyne', TEAM);
+    await planWithTargets(s.cycles.amy!, s.ids.amy!);
+    const chat = new Chat(newEngine(db.prisma, fixedClock('2026-12-18T10:00:00Z')), s.ids.lm!);
+    await chat.user('final report');
+    await chat.user('1');
+    await chat.answers('Met: the target was reached in full', 'Largely met: two of three teachers use it', 'Good progress: two units rewritten', 'A strong year with good progress on every target', 'progress', 'Targets met or good progress on all three');
+    await chat.press('submit');
+    // 10 working days after Fri 18 Dec, past Christmas Day, Boxing Day (Mon 28 Dec) and New Year’s Day.
+    expect(chat.lastBot()).toBe('Issued Amy’s final review report on Fri 18 Dec and sent it to them. Their appeal window runs until Wed 6 Jan 2027.');
+    const told = chat.last?.notifications[0]?.messages[0];
+    expect(told === undefined ? '' : messageText(told)).toMatch(/^Lena Manager has issued your final review report \(Fri 18 Dec\):\n[\s\S]*you may appeal until Wed 6 Jan 2027 \(10 working days\)/);
+  });
+
+  it('a check-in recorded on Mon 4 Jan 2027 for one held on Fri 18 Dec 2026 gives that day its year; one held this year does not', async () => {
+    const s = await seedSchool(db.prisma, 'whmat', TEAM);
+    const chat = new Chat(newEngine(db.prisma, fixedClock('2027-01-04T10:00:00Z')), s.ids.amy!);
+    await chat.user('checkin');
+    await chat.user('18 Dec');
+    expect(chat.lastBot()).not.toMatch(/couldn’t read/);
+    for (let turn = 0; turn < 20 && chat.last?.conversation?.status === 'active'; turn++) {
+      const asked = chat.lastMessages().at(-1);
+      if (chat.step() === SUMMARY_STEP) await chat.press('submit');
+      else if (asked?.type === 'choices') await chat.press(asked.choices[0]!.value);
+      else if (/\bWhen\b|date/i.test(chat.lastBot())) await chat.user('3/2/2027');
+      else await chat.user(`Went well, point ${turn + 1} of our talk`);
+    }
+    expect(chat.lastBot()).toBe('Saved your check-in of Fri 18 Dec 2026.');
+    expect(chat.transcript.join('\n')).toMatch(/Wed 3 Feb(?! 2027)/);
+  });
+});

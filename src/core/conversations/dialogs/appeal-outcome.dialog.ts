@@ -39,7 +39,7 @@ export const appealOutcomeDialog = defineDialog({
         name: 'appeal',
         label: 'Appeal',
         question: 'Which appeal are you recording the outcome of?',
-        choices: waiting.map((appeal) => ({ label: `${appeal.personName} — lodged ${showDate(appeal.lodgedOn)}`, value: appeal.id })),
+        choices: waiting.map((appeal) => ({ label: `${appeal.personName} — lodged ${showDate(appeal.lodgedOn, env.today)}`, value: appeal.id })),
       }),
       dateStep({
         name: 'meeting-on',
@@ -48,7 +48,7 @@ export const appealOutcomeDialog = defineDialog({
         check: (date, stepEnv, values) => {
           if (isAfter(date, stepEnv.today)) return 'That date is still to come — record the outcome once the meeting has been held.';
           const lodged = chosen(values.appeal)?.lodgedOn;
-          return lodged !== undefined && isBefore(date, lodged) ? `The meeting can’t come before the appeal was lodged (${showDate(lodged)}).` : undefined;
+          return lodged !== undefined && isBefore(date, lodged) ? `The meeting can’t come before the appeal was lodged (${showDate(lodged, env.today)}).` : undefined;
         },
       }),
       choiceStep({ name: 'outcome', label: 'Outcome', question: 'What is the outcome?', choices: APPEAL_OUTCOMES }),
@@ -78,14 +78,14 @@ export const appealOutcomeDialog = defineDialog({
           calendar,
         });
         await records.saveDeadlines({ create: [writtenBy], close: [keys.meeting, keys.outcome], at: env.now });
-        const late = isAfter(env.today, writtenBy.dueOn) ? ` The outcome was due in writing by ${showDate(writtenBy.dueOn)} (${appeals.outcomeWithinWorkingDays} working days after the meeting), so please send the letter today.` : '';
+        const late = isAfter(env.today, writtenBy.dueOn) ? ` The outcome was due in writing by ${showDate(writtenBy.dueOn, env.today)} (${appeals.outcomeWithinWorkingDays} working days after the meeting), so please send the letter today.` : '';
         const referredBack = outcome.value === 'overturned-referred-back';
         const notifications: { personId: string; messages: OutgoingMessage[] }[] = [
           {
             personId: appeal.personId,
             messages: [
               say(
-                `${env.person.fullName} has decided your appeal (meeting ${showDate(meetingOn)}): ${outcome.label}. Reasons: ${reasons}${referredBack ? ' The disputed entries go back to your reviewer for reconsideration.' : ''} The decision is final.`,
+                `${env.person.fullName} has decided your appeal (meeting ${showDate(meetingOn, env.today)}): ${outcome.label}. Reasons: ${reasons}${referredBack ? ' The disputed entries go back to your reviewer for reconsideration.' : ''} The decision is final.`,
               ),
             ],
           },

@@ -97,15 +97,15 @@ export const finalReportDialog = defineDialog({
         const appealNote =
           window === undefined || appeals === undefined
             ? ''
-            : ` If you disagree with any entry, you may appeal until ${showDate(window.dueOn)} (${appeals.windowWorkingDays} working days) — say \`appeal\`. I’ll remind you before then.`;
+            : ` If you disagree with any entry, you may appeal until ${showDate(window.dueOn, env.today)} (${appeals.windowWorkingDays} working days) — say \`appeal\`. I’ll remind you before then.`;
         const lines = [
           ...targets.map((target, i) => `• ${clip(target.title, 80)}: ${textOf(values, `target-${i + 1}`)}`),
           `• Overall: ${textOf(values, 'overall')}`,
           ...(pay === undefined ? [] : [`• Pay recommendation: ${pay.label} — ${textOf(values, 'pay-reasons')}`]),
         ];
         return {
-          messages: [say(`Issued ${them}’s final review report on ${showDate(env.today)} and sent it to them.${window === undefined ? '' : ` Their appeal window runs until ${showDate(window.dueOn)}.`}`)],
-          notifications: [{ personId: colleague.id, messages: [say(`${env.person.fullName} has issued your final review report (${showDate(env.today)}):\n${lines.join('\n')}\n${appealNote.trim()}`.trim())] }],
+          messages: [say(`Issued ${them}’s final review report on ${showDate(env.today, env.today)} and sent it to them.${window === undefined ? '' : ` Their appeal window runs until ${showDate(window.dueOn, env.today)}.`}`)],
+          notifications: [{ personId: colleague.id, messages: [say(`${env.person.fullName} has issued your final review report (${showDate(env.today, env.today)}):\n${lines.join('\n')}\n${appealNote.trim()}`.trim())] }],
         };
       },
     };

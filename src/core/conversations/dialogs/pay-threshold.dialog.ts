@@ -38,7 +38,7 @@ export const payThresholdDialog = defineDialog({
     if (pay.window.kind === 'deadline') {
       const deadline = deadlineOf(pay.window.due, await calendarFor(env), academicYear, cycle);
       if (isAfter(env.today, deadline)) {
-        return { unavailable: `The deadline for upper pay range applications this year was ${showDate(deadline)}, so applications are closed until next year.` };
+        return { unavailable: `The deadline for upper pay range applications this year was ${showDate(deadline, env.today)}, so applications are closed until next year.` };
       }
     }
     const steps = pay.criteria.map((criterion, i) => ({

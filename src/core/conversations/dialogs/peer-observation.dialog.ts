@@ -66,7 +66,7 @@ export const peerObservationDialog = defineDialog({
           nextSteps: textOf(values, 'next-steps'),
         });
         const completed = await records.completeObligation({ personId: env.person.id, cycleId: cycle.id, kind: 'peer-observation', on: observedOn, at: env.now });
-        const saved = `Saved your visit to ${firstName(colleague.fullName)}’s lesson (${textOf(values, 'lesson')}, ${showDate(observedOn)}).`;
+        const saved = `Saved your visit to ${firstName(colleague.fullName)}’s lesson (${textOf(values, 'lesson')}, ${showDate(observedOn, env.today)}).`;
         return { messages: [say(completed ? `${saved} That is your peer observation for the year done.` : saved)] };
       },
     };
