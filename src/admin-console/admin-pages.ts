@@ -101,7 +101,7 @@ const csrfField = (viewer: Viewer) => html`<input type="hidden" name="csrf" valu
 export function signInPage(message?: string): string {
   return page({
     title: 'Sign in',
-    body: html`${message === undefined ? '' : html`<p class="status" role="status">${message}</p>`}<p>The Trellis admin console is for the administrators of a school or trust. Sign in with your school account.</p><p><a class="button" href="/admin/sign-in">Sign in</a></p>`,
+    body: html`${statusNote(message)}<p>The Trellis admin console is for the administrators of a school or trust. Sign in with your school account.</p><p><a class="button" href="/admin/sign-in">Sign in</a></p>`,
   });
 }
 
@@ -126,7 +126,7 @@ export function sessionsPage(viewer: Viewer, currentId: string, sessions: readon
   return page({
     title: 'Your sessions',
     viewer,
-    body: html`${status === undefined ? '' : html`<p class="status" role="status">${status}</p>`}<p>Where you are signed in to the Trellis admin console. End a session you do not recognise, or one on a computer you no longer use: that browser is signed out at once.</p>
+    body: html`${statusNote(status)}<p>Where you are signed in to the Trellis admin console. End a session you do not recognise, or one on a computer you no longer use: that browser is signed out at once.</p>
 <table><caption>Signed-in sessions of ${viewer.email}</caption><thead><tr><th scope="col">Signed in</th><th scope="col">Until</th><th scope="col">Browser</th><th scope="col">End it</th></tr></thead>
 <tbody>${sessions.map(
       (s) =>
@@ -185,7 +185,7 @@ function headReviewersSection(report: ReachReport) {
 }
 
 export function deliveriesPage(viewer: Viewer, school: AdminSchoolRef, entries: readonly OutboxEntry[], status?: string): string {
-  const note = status === undefined ? '' : html`<p class="status" role="status">${status}</p>`;
+  const note = statusNote(status);
   const body =
     entries.length === 0
       ? html`${note}<p>Nothing has failed.</p>`
@@ -543,7 +543,7 @@ export function chatWorkspacesPage(viewer: Viewer, school: AdminSchoolRef, bindi
     viewer,
     school,
     current: '/chat',
-    body: html`${outcome !== undefined && 'status' in outcome ? html`<p class="status" role="status">${outcome.status}</p>` : ''}
+    body: html`${statusNote(outcome !== undefined && 'status' in outcome ? outcome.status : undefined)}
 <p>Where staff of ${school.name} can use Trellis. Only people in these workspaces and tenants are linked to the roster. Every change is in the audit trail.</p>${table('slack')}${install}
 <form method="post" action="${schoolPath(school, '/chat')}">${csrfField(viewer)}<input type="hidden" name="action" value="add"><input type="hidden" name="platform" value="slack">
 ${idField('slack', 'Slack workspace or Enterprise Grid org id', 'A workspace id starts with T, an Enterprise Grid org id with E (e.g. T0123ABCD), as the install page or auth.test shows.')}
@@ -553,6 +553,11 @@ ${table('teams')}
 ${idField('teams', 'Microsoft Entra tenant id', 'A GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47: Microsoft Entra admin centre → Overview → Tenant ID.')}
 ${level}<p><button type="submit">Register Teams tenant</button></p></form>`,
   });
+}
+
+/** A one-line outcome announced to screen readers, or nothing. */
+function statusNote(text: string | undefined): Html | '' {
+  return text === undefined ? '' : html`<p class="status" role="status">${text}</p>`;
 }
 
 /** This school only, or every school of the trust: offered to a trust administrator only (others act for the school). */
@@ -588,7 +593,7 @@ export function administratorsPage(
     viewer,
     school,
     current: '/admins',
-    body: html`${outcome !== undefined && 'status' in outcome ? html`<p class="status" role="status">${outcome.status}</p>` : ''}${problem === undefined ? '' : html`<p class="problem" role="alert" id="email-problem">${problem}</p>`}
+    body: html`${statusNote(outcome !== undefined && 'status' in outcome ? outcome.status : undefined)}${problem === undefined ? '' : html`<p class="problem" role="alert" id="email-problem">${problem}</p>`}
 <p>Who can use the admin console for ${school.name}. They sign in with the e-mail named here (their Microsoft or Slack account's verified e-mail). Removing someone ends their console sessions at once. Every change is in the audit trail.</p>
 <table><caption>Administrators of ${school.name}</caption><thead><tr><th scope="col">E-mail</th><th scope="col">For</th><th scope="col">Since</th><th scope="col">Remove</th></tr></thead><tbody>${rows}</tbody></table>
 <h2>Name an administrator</h2>
