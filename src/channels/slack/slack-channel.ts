@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { App, ErrorCode, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import { App, ErrorCode, HTTPReceiver, type ReceiverEvent, SocketModeReceiver } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { ChannelParts } from '../../compose-app.ts';
 import type { Actor, PlatformAccount } from '../../core/bot/bot-ports.ts';
@@ -23,6 +23,30 @@ import { renderDigest } from './render-views.ts';
 import { lookupPlaceOf, postToResponseUrl, RESPONSE_URL_LIFETIME_MS, ResponseUrlError, SLACK_HOOKS_ORIGIN } from './response-url.ts';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
+
+/**
+ * Socket Mode's receiver has no `processBeforeResponse`, and Bolt's App acknowledges an Events API
+ * envelope before any listener runs. Handing the App an event whose `ack` only remembers the call,
+ * and acknowledging to Slack once processing has finished, gives Socket Mode what the Request URL
+ * has: a message is acknowledged after its turn committed, and one whose turn failed is not, so
+ * Slack sends it again (its event id makes a second delivery a no-op once one has committed).
+ * Commands, buttons and forms already call `ack` themselves after their commit.
+ */
+export function ackEventsAfterProcessing(processEvent: (event: ReceiverEvent) => Promise<void>): (event: ReceiverEvent) => Promise<void> {
+  return async (event) => {
+    if (event.body.type !== 'event_callback') return processEvent(event);
+    let asked = false;
+    let answer: unknown;
+    await processEvent({
+      ...event,
+      ack: async (response?: unknown) => {
+        asked = true;
+        answer = response;
+      },
+    });
+    if (asked) await event.ack(answer);
+  };
+}
 
 /** The Slack message metadata event type that carries a delivery's key. */
 export const DELIVERY_EVENT_TYPE = 'trellis_delivery';
@@ -140,7 +164,7 @@ export class SlackChannel implements Channel {
     }
     // Tracking processEvent (and the replies posted after it) lets stop() drain turns in progress
     // before the database closes, and tests wait on idle().
-    const processEvent = this.#app.processEvent.bind(this.#app);
+    const processEvent = this.#socketMode ? ackEventsAfterProcessing(this.#app.processEvent.bind(this.#app)) : this.#app.processEvent.bind(this.#app);
     this.#app.processEvent = (event) => this.#track(processEvent(event));
     // Rethrown so the receiver answers 500 and Slack retries: the turn did not commit.
     this.#app.error(async (error) => {
