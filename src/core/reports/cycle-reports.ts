@@ -126,8 +126,9 @@ export class CycleReports implements BotReports {
   }
 }
 
+/** Under `who-has-seen`, in plain words; the rule that lets each reader (002 §18) is in `help` and the access log. */
 const WHO_HAS_SEEN_NOTE =
-  'Everyone other than you who reads your records — your plan, reflection, check-ins, observations, reviews, appeal, or what is due in your cycle — is recorded here, with the rule that let them (002 §18). The same reader on the same day is listed once.';
+  'Everyone other than you who reads your records — your plan, reflection, check-ins, observations, reviews, appeal, or what is due in your cycle — is recorded here, with the reason they were allowed to. The same reader on the same day is listed once.';
 
 export function yearLabel(year: number): string {
   return `${year}/${String((year + 1) % 100).padStart(2, '0')}`;
