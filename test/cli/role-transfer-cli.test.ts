@@ -75,7 +75,7 @@ describe('trellis import roster: a move to a new post part-way through the cycle
     const told = await toldAbout('washwood');
     expect(told.map((n) => n.to).sort()).toEqual(['deputy@washwood.example', 'hod.maths@washwood.example', 't1@washwood.example']);
     expect(told.find((n) => n.to === 't1@washwood.example')?.text).toBe(
-      'The staff list now records your move to a new post (line manager now Dev Deputy), from Thu 11 Feb. Dev Deputy reviews you from today: what was still open passes to them and what is done stays. Mo Maths, your reviewer before the move, is asked to hold a check-in with you by Wed 24 Feb, so feedback is up to date before the new post (004 §4.4 (the original appraiser checks in before the new post; a new appraiser or amended expectations agreed jointly); within 5 school days of the move being recorded).',
+      'The staff list now records your move to a new post (line manager now Dev Deputy), from Thu 11 Feb. Dev Deputy reviews you from today: what was still open passes to them and what is done stays. Mo Maths, your reviewer before the move, is asked to hold a check-in with you by Wed 24 Feb, so feedback is up to date before the new post.',
     );
     expect(told.find((n) => n.to === 'hod.maths@washwood.example')?.text).toMatch(/^Tara One has moved to a new post \(line manager now Dev Deputy\)\. As their reviewer before the move, please hold a check-in with them by Wed 24 Feb, so feedback is up to date/);
     expect(told.find((n) => n.to === 'deputy@washwood.example')?.text).toMatch(/^Tara One has moved to a new post \(line manager now Dev Deputy\) and you review them from today/);
@@ -94,9 +94,9 @@ describe('trellis import roster: a move to a new post part-way through the cycle
     const told = await toldAbout('alleyne');
     expect(told.map((n) => n.to).sort()).toEqual(['deputy@alleyne.example', 'head@alleyne.example', 'hod.maths@alleyne.example', 't1@alleyne.example']);
     expect(told.find((n) => n.to === 'head@alleyne.example')?.text).toBe(
-      'Tara One has moved to a new post part-way through the cycle (line manager now Dev Deputy). You decide whether their cycle begins again and whether to change their reviewer (002 §35); until then it carries on, reviewed by Dev Deputy. Say `restart-cycle Tara One` to begin it again from the day you decide, or `keep-cycle Tara One` to record that it carries on; to change their reviewer, say `reassign-reviewer Tara One: NAME`.',
+      'Tara One has moved to a new post part-way through the cycle (line manager now Dev Deputy). You decide whether their cycle begins again and whether to change their reviewer; until then it carries on, reviewed by Dev Deputy. Say `restart-cycle Tara One` to begin it again from the day you decide, or `keep-cycle Tara One` to record that it carries on; to change their reviewer, say `reassign-reviewer Tara One: NAME`.',
     );
-    expect(told.find((n) => n.to === 't1@alleyne.example')?.text).toMatch(/The head decides whether your cycle begins again and whether to change your reviewer \(002 §35\); until then it carries on\.$/);
+    expect(told.find((n) => n.to === 't1@alleyne.example')?.text).toMatch(/The head decides whether your cycle begins again and whether to change your reviewer; until then it carries on\.$/);
     expect(told.find((n) => n.to === 'hod.maths@alleyne.example')?.text).toBe('Tara One has moved to a new post (line manager now Dev Deputy); Dev Deputy reviews them from today, and what you still had open for them has passed to Dev Deputy.');
   });
 

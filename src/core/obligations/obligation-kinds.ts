@@ -137,7 +137,7 @@ const KINDS = {
     madeBy: 'policy',
     label: 'Growth diary entries',
     stage: 'In year',
-    dialogs: { reviewee: DIARY, otherwise: 'The growth diary is written by the colleague themself (004 Appendix A).' },
+    dialogs: { reviewee: DIARY, otherwise: 'The growth diary is written by the colleague themself.' },
     done: { honest: false, by: 'anyone', why: 'A diary entry is done by writing it, so there is a record of it. Press Start, or say `log` and a line.' },
     ...DUTY,
   },
@@ -146,7 +146,7 @@ const KINDS = {
     label: 'Graded observation',
     stage: 'In year',
     dialogs: { reviewer: OBSERVE, otherwise: 'The graded observation is recorded by the observer with `observe`.' },
-    done: { honest: false, by: 'anyone', why: 'The graded observation is done by recording it with `observe`, so its grade is kept and its minutes count towards the cap (002 §47–48). Press Start.' },
+    done: { honest: false, by: 'anyone', why: 'The graded observation is done by recording it with `observe`, so its grade is kept and its minutes count towards the cap. Press Start.' },
     ...DUTY,
   },
   'interim-review': {

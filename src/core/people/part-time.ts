@@ -67,13 +67,18 @@ export function planMaxFor(policy: Policy, max: number, person: WorkingPattern, 
   return proRated(max, byFte * byStart);
 }
 
-/** 002 Annex 1 §3, 003 §7.3, 004 §5.9: what the plan dialog tells someone part time or who started part-way, with the paragraph; undefined for everyone else. */
-export function partTimePlanNote(policy: Policy, person: WorkingPattern, cycle?: CycleSpan): string | undefined {
+/**
+ * 002 Annex 1 §3, 003 §7.3, 004 §5.9: what the plan dialog tells someone part time or who started
+ * part-way, in plain words (`note`), and the paragraphs it comes from (`rules`), which the plan's
+ * `help` names; undefined for everyone else.
+ */
+export function partTimePlanNote(policy: Policy, person: WorkingPattern, cycle?: CycleSpan): { note: string; rules: string[] } | undefined {
   const partTime = policy.partTime;
   if (partTime === undefined) return undefined;
-  const notes: string[] = [];
-  if (isPartTime(person)) notes.push(`${partTime.planPrompt} (${partTime.rule})`);
+  const parts: { prompt: string; rule: string }[] = [];
+  if (isPartTime(person)) parts.push({ prompt: partTime.planPrompt, rule: partTime.rule });
   const late = partTime.lateStarters;
-  if (late !== undefined && startedPartWay(person, cycle)) notes.push(`${late.prompt} (${late.rule})`);
-  return notes.length === 0 ? undefined : notes.join('. ');
+  if (late !== undefined && startedPartWay(person, cycle)) parts.push({ prompt: late.prompt, rule: late.rule });
+  if (parts.length === 0) return undefined;
+  return { note: parts.map((p) => (/[.!?]$/.test(p.prompt) ? p.prompt : `${p.prompt}.`)).join(' '), rules: [...new Set(parts.map((p) => p.rule))] };
 }

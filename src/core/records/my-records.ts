@@ -47,9 +47,9 @@ export class PersonalRecordsRequests implements RecordsRequests {
     const school = await this.#schoolOf(person.id);
     if (school === undefined) return [say('I can’t find your school’s policy: please ask your Trellis administrator.')];
     const result = await deleteMyExpiredRecords(this.#retention, school, person.id, { dryRun: !confirmed });
-    if (result.destroyed.total === 0) return [say(`None of your records has run out its retention period (${result.rule}), so there is nothing to delete.`)];
+    if (result.destroyed.total === 0) return [say(`None of your records has run out its retention period of ${result.period}, so there is nothing to delete.`)];
     const kinds = result.destroyed.byKind.map((k) => `${k.count} × ${recordTableTitle(k.kind)}`).join(', ');
-    if (!confirmed) return [say(`${result.destroyed.total} of your records have run out their retention period (${result.rule}): ${kinds}. Type \`delete-expired yes\` to delete them for good.`)];
+    if (!confirmed) return [say(`${result.destroyed.total} of your records have run out their retention period of ${result.period}: ${kinds}. Type \`delete-expired yes\` to delete them for good.`)];
     return [say(`Deleted ${result.destroyed.total} of your time-expired records (${kinds}). A log keeps what kind of record each was and when it went, never what it said.`)];
   }
 

@@ -3,6 +3,7 @@ import type { AccessLogStore } from '../access/access-ports.ts';
 import type { BotReports, HomeDeadline, HomeView, KnownPerson } from '../bot/bot-ports.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import { ALL_DIALOGS } from '../conversations/dialogs/all-dialogs.ts';
+import { exclusionInWords } from '../conversations/dialogs/dialog-helpers.ts';
 import { type OutgoingMessage, type SummaryItem, say } from '../conversations/engine/outgoing-message.ts';
 import { academicYearOf } from '../time/clock.ts';
 import { overdueReport, summaryReport } from './leader-reports.ts';
@@ -92,7 +93,8 @@ export class CycleReports implements BotReports {
       person: { id: person.id, fullName: person.fullName, role: person.role },
       academicYear: year,
       stage: stageText(cycle, today),
-      exclusion: cycle?.status === 'excluded' ? (cycle.exclusionReason ?? 'Not covered by the policy this year') : undefined,
+      // In plain words: the paragraph the stored reason ends with is for `why`.
+      exclusion: cycle?.status === 'excluded' ? exclusionInWords(cycle.exclusionReason ?? 'Not covered by the policy this year', today) : undefined,
       deadlines: deadlines.slice(0, HOME_DEADLINES),
       plan: cycle?.plan,
       reviewees: reviewees.map((r) => ({
@@ -126,8 +128,9 @@ export class CycleReports implements BotReports {
   }
 }
 
+/** Under `who-has-seen`, in plain words; the rule that lets each reader (002 §18) is in `help` and the access log. */
 const WHO_HAS_SEEN_NOTE =
-  'Everyone other than you who reads your records — your plan, reflection, check-ins, observations, reviews, appeal, or what is due in your cycle — is recorded here, with the rule that let them (002 §18). The same reader on the same day is listed once.';
+  'Everyone other than you who reads your records — your plan, reflection, check-ins, observations, reviews, appeal, or what is due in your cycle — is recorded here, with the reason they were allowed to. The same reader on the same day is listed once.';
 
 export function yearLabel(year: number): string {
   return `${year}/${String((year + 1) % 100).padStart(2, '0')}`;

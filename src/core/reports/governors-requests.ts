@@ -23,8 +23,9 @@ export interface GovernorsDeps {
   random?: (() => number) | undefined;
 }
 
-export const GOVERNORS_REPORT_REFUSED = 'The governors’ report is for the head teacher and the deputy the head delegated performance management to (002 §37, §18); a trust leader gets each school’s. If you think you should have it, please ask your Trellis administrator.';
-export const MODERATION_REFUSED = 'Moderating a sample of planning statements is for the head teacher (002 §8).';
+/** Refusals in plain words; the paragraphs (002 §37, §18 the report, 002 §8 moderation) stay in `help` and in the report itself. */
+export const GOVERNORS_REPORT_REFUSED = 'The governors’ report is for the head teacher and the deputy the head delegated performance management to; a trust leader gets each school’s. If you think you should have it, please ask your Trellis administrator.';
+export const MODERATION_REFUSED = 'Moderating a sample of planning statements is for the head teacher.';
 
 /** The default and the largest sample `moderate` draws. */
 export const MODERATION_SAMPLE = { default: 5, max: 20 } as const;
@@ -66,7 +67,7 @@ export class GovernorsRequests {
       if (school === undefined) continue;
       const { files } = await governorsReportOf(reads, school, academicYear, today);
       messages.push(
-        { type: 'text', text: `${school.name}: the annual report to governors on performance management, ${academicYearLabel(academicYear)} (002 §36–39), as a PDF to circulate. It names nobody, and figures from 1 to 4 are not shown.`, attachment: files.pdf },
+        { type: 'text', text: `${school.name}: the annual report to governors on performance management, ${academicYearLabel(academicYear)}, as a PDF to circulate. It names nobody, and figures from 1 to 4 are not shown.`, attachment: files.pdf },
         { type: 'text', text: 'The same report as a web page.', attachment: files.html },
         { type: 'text', text: 'Its figures as a spreadsheet (CSV).', attachment: files.csv },
       );
@@ -86,7 +87,7 @@ export class GovernorsRequests {
     const sample = sampleOf(plans, size, this.#deps.random ?? Math.random);
     const readable = await guard.readable(person.id, sample.map((p) => p.personId), 'growth-plan', now);
     const shown = sample.filter((p) => readable.has(p.personId));
-    const intro = `A random sample of ${shown.length} of the ${plans.length} planning statements written down for ${academicYearLabel(academicYear)}, without names, to check they are consistent between colleagues with similar experience and responsibility and comply with the policy (002 §8). Each one you see is recorded in its owner’s access log.`;
+    const intro = `A random sample of ${shown.length} of the ${plans.length} planning statements written down for ${academicYearLabel(academicYear)}, without names, to check they are consistent between colleagues with similar experience and responsibility and comply with the policy. Each one you see is recorded in its owner’s access log.`;
     return [say(intro), ...shown.map((plan, i) => say(statementText(plan, i)))];
   }
 }

@@ -6,8 +6,8 @@ import { readableDate } from './readable-date.ts';
 
 const REASONS: ReadonlySet<string> = new Set(ACCESS_REASONS);
 
-/** An administrator's `trellis export person`, in the person's log. */
-export const ADMINISTRATOR_EXPORT = 'An administrator exported everything Trellis holds about you, from the command line — to answer a subject access request (002 §44)';
+/** An administrator's `trellis export person` (002 §44), in the person's log, in plain words. */
+export const ADMINISTRATOR_EXPORT = 'An administrator exported everything Trellis holds about you, from the command line, to answer a subject access request';
 
 /** The access log in plain words: “Mo Manager saw your growth plan as your reviewer”, “… as your reviewer, in their reminder digest”. */
 export function seenByLines(rows: readonly SeenRow[], today: IsoDate): { when: string; text: string }[] {

@@ -26,9 +26,14 @@ export function retentionYearsOf(policy: Pick<Policy, 'confidentiality'>): numbe
   return policy.confidentiality.retentionYears;
 }
 
+/** How long records are kept, in plain words for chat: “6 years after the end of the academic year”. */
+export function retentionPeriod(policy: Pick<Policy, 'confidentiality'>): string {
+  return `${retentionYearsOf(policy)} years after the end of the academic year`;
+}
+
 /** The rule written on each deletion-log row, citing the policy's seed paragraph. */
 export function retentionRule(policy: Pick<Policy, 'confidentiality'>): string {
-  return `${retentionYearsOf(policy)} years after the end of the academic year (${policy.confidentiality.rule})`;
+  return `${retentionPeriod(policy)} (${policy.confidentiality.rule})`;
 }
 
 export interface RetentionDeps {
@@ -42,6 +47,8 @@ export interface RetentionResult {
   schoolName: string;
   expiredThroughYear: number;
   rule: string;
+  /** The same period without its citation, for what a person is told in chat. */
+  period: string;
   dryRun: boolean;
   destroyed: DestroyedRecords;
   /** What the head is told, or undefined when nothing went (nobody is messaged about nothing). */
@@ -74,10 +81,11 @@ async function destroyFor(deps: RetentionDeps, school: School, options: { dryRun
   const through = expiredThroughYear(londonDateOf(now), retentionYearsOf(school.policy));
   const rule = retentionRule(school.policy);
   // The heads hear of a school's retention run (not of one person's own request), queued with the
-  // deletions; the key carries the day, so a second run that day queues nothing more.
+  // deletions; the key carries the day, so a second run that day queues nothing more. In chat the
+  // period is in plain words; the deletion log and `trellis retention` keep its paragraph.
   const tellHeads =
     options.reason === 'retention'
-      ? { cause: `retention:${school.slug}:${londonDateOf(now)}`, message: (destroyed: DestroyedRecords) => [say(retentionMessage({ schoolName: school.name, expiredThroughYear: through, rule, dryRun: false, destroyed }))] }
+      ? { cause: `retention:${school.slug}:${londonDateOf(now)}`, message: (destroyed: DestroyedRecords) => [say(retentionMessage({ schoolName: school.name, expiredThroughYear: through, rule: retentionPeriod(school.policy), dryRun: false, destroyed }))] }
       : undefined;
   const { destroyed, told: tell } = await deps.store.destroyExpired({ schoolId: school.id, expiredThroughYear: through, rule, reason: options.reason, personId: options.personId, dryRun: options.dryRun, now, tellHeads });
   return {
@@ -85,6 +93,7 @@ async function destroyFor(deps: RetentionDeps, school: School, options: { dryRun
     schoolName: school.name,
     expiredThroughYear: through,
     rule,
+    period: retentionPeriod(school.policy),
     dryRun: options.dryRun,
     destroyed,
     message: destroyed.total === 0 ? undefined : retentionMessage({ schoolName: school.name, expiredThroughYear: through, rule, dryRun: options.dryRun, destroyed }),

@@ -125,7 +125,9 @@ export function transferCheckInDeadline(transfer: RoleTransfer, cycleId: string)
  * Who is told about each move, and what (002 §35, 003 §7.4, 004 §4.4): the person, their reviewer
  * before the move and the new one, and the head where the policy gives the head the decision
  * (002 §35). Each person gets one message however many of those parts they play. Keyed by the
- * person, the day and the change, so the same move is queued at most once.
+ * person, the day and the change, so the same move is queued at most once. The messages are in
+ * plain words: the paragraph stays in the preset's rule, in the stored check-in's rule (which
+ * `why` quotes) and in what the import prints for whoever ran it.
  */
 export function transferNotifications(transfers: readonly RoleTransfer[], names: ReadonlyMap<string, string>): QueuedNotification[] {
   return transfers.flatMap((t) => {
@@ -141,13 +143,13 @@ export function transferNotifications(transfers: readonly RoleTransfer[], names:
 
     const mine = [`The staff list now records your move to a new post (${t.change}), from ${day}.`];
     if (reviewerChanged) mine.push(`${nameOf(t.newReviewerId)} reviews you from today: what was still open passes to them and what is done stays.`);
-    if (t.checkIn !== undefined) mine.push(`${nameOf(t.checkIn.ownerPersonId)}, your reviewer before the move, is asked to hold a check-in with you by ${due}, so feedback is up to date before the new post (${t.checkIn.rule}).`);
-    if (t.decides?.by === 'head') mine.push(`The head decides whether your cycle begins again and whether to change your reviewer (${t.decides.rule}); until then it carries on.`);
-    if (t.decides?.by === 'governing body') mine.push(`The governing body decides whether your cycle begins again and whether to change your reviewer (${t.decides.rule}); until then it carries on.`);
+    if (t.checkIn !== undefined) mine.push(`${nameOf(t.checkIn.ownerPersonId)}, your reviewer before the move, is asked to hold a check-in with you by ${due}, so feedback is up to date before the new post.`);
+    if (t.decides?.by === 'head') mine.push(`The head decides whether your cycle begins again and whether to change your reviewer; until then it carries on.`);
+    if (t.decides?.by === 'governing body') mine.push(`The governing body decides whether your cycle begins again and whether to change your reviewer; until then it carries on.`);
     tell(t.personId, mine.join(' '));
 
     if (t.checkIn !== undefined) {
-      tell(t.checkIn.ownerPersonId, `${t.fullName} has moved to a new post (${t.change}). As their reviewer before the move, please hold a check-in with them by ${due}, so feedback is up to date and their goals can be reviewed for the new role (${t.checkIn.rule}).`);
+      tell(t.checkIn.ownerPersonId, `${t.fullName} has moved to a new post (${t.change}). As their reviewer before the move, please hold a check-in with them by ${due}, so feedback is up to date and their goals can be reviewed for the new role.`);
     } else if (reviewerChanged) {
       tell(t.originalReviewerId, `${t.fullName} has moved to a new post (${t.change}); ${nameOf(t.newReviewerId)} reviews them from today, and what you still had open for them has passed to ${nameOf(t.newReviewerId)}.`);
     }
@@ -155,7 +157,7 @@ export function transferNotifications(transfers: readonly RoleTransfer[], names:
     if (t.decides?.by === 'head') {
       tell(
         t.decides.headId,
-        `${t.fullName} has moved to a new post part-way through the cycle (${t.change}). You decide whether their cycle begins again and whether to change their reviewer (${t.decides.rule}); until then it carries on, reviewed by ${nameOf(t.newReviewerId ?? t.originalReviewerId)}. Say \`restart-cycle ${t.fullName}\` to begin it again from the day you decide, or \`keep-cycle ${t.fullName}\` to record that it carries on; to change their reviewer, say \`reassign-reviewer ${t.fullName}: NAME\`.`,
+        `${t.fullName} has moved to a new post part-way through the cycle (${t.change}). You decide whether their cycle begins again and whether to change their reviewer; until then it carries on, reviewed by ${nameOf(t.newReviewerId ?? t.originalReviewerId)}. Say \`restart-cycle ${t.fullName}\` to begin it again from the day you decide, or \`keep-cycle ${t.fullName}\` to record that it carries on; to change their reviewer, say \`reassign-reviewer ${t.fullName}: NAME\`.`,
       );
     }
     const told = [...lines.entries()].map(([personId, parts]) => ({ personId, messages: [say(parts.join('\n'))] }));

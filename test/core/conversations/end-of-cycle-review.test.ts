@@ -21,7 +21,10 @@ describe('end-of-cycle review (001 "Professional growth plan: review")', () => {
     await addObligation(db.prisma, s.cycles.amy!, s.ids.amy!, 'end-of-cycle-review', '2027-07-21');
     const chat = new Chat(newEngine(db.prisma, fixedClock('2027-07-01T09:00:00Z')), s.ids.amy!);
     await chat.user('review');
-    expect(chat.lastBot()).toMatch(/^Your end-of-cycle review \(001 “Professional growth plan: review”\)\..*\nWhat did you intend to achieve this year\?$/);
+    expect(chat.lastBot()).toMatch(/^Your end-of-cycle review\. Four questions.*\nWhat did you intend to achieve this year\?$/);
+    // The paragraph is for `why`, which names it.
+    await chat.user('why');
+    expect(chat.lastBot()).toMatch(/001 “Professional growth plan: review”/);
     await chat.answers('Better extended writing in 9X', 'Modelled a paragraph live every lesson');
     expect(chat.lastBot()).toMatch(/^IMPACT: what has the impact been of this work on the students’ learning, and how did you measure your success\?/);
     await chat.user('They got much better at writing, I think');

@@ -23,7 +23,10 @@ describe('feedback conversation (001 Appendix F "Feedback conversations")', () =
     });
     const chat = new Chat(newEngine(db.prisma), s.ids.coach!);
     await chat.user('feedback');
-    expect(chat.lastBot()).toMatch(/^Let’s record your feedback conversation \(001 Appendix F\)/);
+    expect(chat.lastBot()).toMatch(/^Let’s record your feedback conversation: praise, probe, next action step, plan ahead, lock it in\.\n/);
+    // The paragraph is for `why`, which names it.
+    await chat.user('why');
+    expect(chat.lastBot()).toMatch(/001 Appendix F/);
     await chat.press(s.ids.amy!);
     expect(chat.lastBot()).toMatch(/^Their previous action step \(Mon 21 Sep\): “By next week I am cold-calling so that the students all think”\nPRAISE:/);
     await chat.user('The students were really focused during your cold-calling — great to see it sustained.');

@@ -3,6 +3,7 @@ import { fixedClock } from '../../../src/core/time/clock.ts';
 import { seedSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { Chat, newEngine } from './support/chat.ts';
+import { internalIn } from './support/plain-words.ts';
 
 let db: TestDatabase;
 
@@ -11,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-describe('part-time staff in the dialogs (002 Annex 1 §2–3, 004 §5.9)', () => {
+describe('part-time staff in the dialogs, in plain words (002 Annex 1 §2–3, 004 §5.9)', () => {
   it('002 Annex 1 §2–3: observing a 0.6 FTE teacher past 108 minutes — the cap pro-rated — needs the revision meeting, and their plan says observation is proportionate to their hours', async () => {
     const s = await seedSchool(db.prisma, 'thomas-alleyne', [
       { key: 'lm', fullName: 'Lena Manager', role: 'leader' },
@@ -30,7 +31,11 @@ describe('part-time staff in the dialogs (002 Annex 1 §2–3, 004 §5.9)', () =
 
     const pat = new Chat(newEngine(db.prisma), s.ids.pat!);
     await pat.user('plan');
-    expect(pat.lastBot()).toMatch(/As you work part time, the classroom observation agreed in your plan is proportionate to your hours as well as your needs and targets\. \(002 Annex 1 §2–3/);
+    expect(pat.lastBot()).toMatch(/As you work part time, the classroom observation agreed in your plan is proportionate to your hours as well as your needs and targets\. Say `help`/);
+    // In plain words; the paragraph is for `help` (and `why`).
+    expect(internalIn([pat.lastBot()], 'the plan’s opening')).toEqual([]);
+    await pat.user('help');
+    expect(pat.lastBot()).toMatch(/what it says about your hours or start date, 002 Annex 1 §2–3/);
   });
 
   it('004 §5.9: a 0.5 FTE colleague’s plan holds at most two expectations, and they are told why', async () => {
@@ -42,7 +47,8 @@ describe('part-time staff in the dialogs (002 Annex 1 §2–3, 004 §5.9)', () =
     const chat = new Chat(newEngine(db.prisma), s.ids.pip!);
     await chat.user('plan');
     expect(chat.lastBot()).toMatch(/up to 2, each with the detail/);
-    expect(chat.lastBot()).toMatch(/As you work part time, agree a pro-rated and realistic amount of performance expectations with your appraiser\. \(004 §5\.9/);
+    expect(chat.lastBot()).toMatch(/As you work part time, agree a pro-rated and realistic amount of performance expectations with your appraiser\. Say `help`/);
+    expect(internalIn([chat.lastBot()], 'the plan’s opening')).toEqual([]);
     await chat.answers('Embed retrieval practice in Year 8', 'Quizzes every lesson; scores up 10%', '20 July 2027');
     expect(chat.lastBot()).toMatch(/Would you like to add another expectation\? \(at most 2\)/);
     await chat.answers('yes', 'Lead a CPD session on feedback', 'Colleagues use it', '01/06/2027');
@@ -58,7 +64,10 @@ describe('part-time staff in the dialogs (002 Annex 1 §2–3, 004 §5.9)', () =
     const chat = new Chat(newEngine(db.prisma, fixedClock('2027-02-10T10:00:00Z')), s.ids.nia!);
     await chat.user('plan');
     expect(chat.lastBot()).toMatch(/up to 2, each with the detail/);
-    expect(chat.lastBot()).toMatch(/As you started part way through the year, agree a pro-rated and realistic amount of performance expectations with your appraiser\. \(004 §5\.9/);
+    expect(chat.lastBot()).toMatch(/As you started part way through the year, agree a pro-rated and realistic amount of performance expectations with your appraiser\. Say `help`/);
     expect(chat.lastBot()).not.toMatch(/As you work part time/);
+    expect(internalIn([chat.lastBot()], 'the plan’s opening')).toEqual([]);
+    await chat.user('help');
+    expect(chat.lastBot()).toMatch(/what it says about your hours or start date, 004 §5\.9/);
   });
 });

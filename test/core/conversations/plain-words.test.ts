@@ -79,8 +79,8 @@ const LONG_ANSWER = 'By July I am modelling extended answers live in every Year 
 
 /**
  * Walks a dialog to its end as a person would: the first button, the first of a numbered list,
- * a date where one is asked for, `skip` first (so a required question's refusal is read too),
- * then an answer; `submit` at the summary. Returns what the bot said, to the person and to anyone
+ * a date where one is asked for, 45 where minutes are, `skip` first (so a required question's
+ * refusal is read too), then an answer (and, refused, one in the shape asked for); `submit` at the summary. Returns what the bot said, to the person and to anyone
  * it told (the colleague, the head, the reviewer).
  */
 async function walk(chat: Chat, trigger: string, date: string): Promise<string[]> {
@@ -95,10 +95,13 @@ async function walk(chat: Chat, trigger: string, date: string): Promise<string[]
     else if (asked?.type === 'choices') await chat.press(asked.choices[0]!.value);
     else if (/\n {2}1\. /.test(text)) await chat.user('1');
     else if (/\bwhen\b|date|day/i.test(asked === undefined ? '' : messageText(asked))) await chat.user(date);
+    else if (/\bminutes\b/i.test(asked === undefined ? '' : messageText(asked))) await chat.user('45');
     else {
       const before = chat.step();
       await chat.user('skip');
-      if (chat.step() === before) await chat.user(`${LONG_ANSWER} (${turn + 1})`);
+      // Refused, the answer in the shape asked for: a question (001 Appendix F's probe), “By next week I am … so that the students …” (its lock-in).
+      const shaped = [`${LONG_ANSWER} (${turn + 1})`, `What was the impact of your modelling on the students’ work (${turn + 1})?`, `By next week I am using hinge questions so that the students explain their thinking (${turn + 1})`];
+      for (const answer of shaped) if (chat.step() === before) await chat.user(answer);
     }
     keep();
   }
@@ -159,6 +162,37 @@ describe('dates and words people use in the other dialogs, message by message', 
       tpat: ['peer', 'schedule'],
       whmat: ['peer', 'threshold', 'schedule'],
     });
+  }, 300_000);
+});
+
+describe('dates and words people use in the remaining dialogs, message by message', () => {
+  it('001 Appendix F, 001 “Observation”, 001 “Professional growth plan: review”, 004 Appendix A: no message of the feedback conversation, observation (and its refusal to someone who observes nobody), observation comment, end-of-cycle review or growth diary under any preset shows a policy paragraph, an ISO date or a step name', async () => {
+    const found: string[] = [];
+    const completed: Record<string, string[]> = {};
+    for (const preset of PRESETS) {
+      completed[preset] = [];
+      const s = await seedSchool(db.prisma, preset, TEAM);
+      const at = (iso: string) => newEngine(db.prisma, fixedClock(iso));
+      const runs: { who: string; trigger: string; clock: string; date: string }[] = [
+        { who: 'lm', trigger: 'feedback', clock: '2026-10-05T09:00:00Z', date: '2 Oct' },
+        { who: 'lm', trigger: 'observe', clock: '2026-10-05T09:00:00Z', date: '2 Oct' },
+        { who: 'sam', trigger: 'observe', clock: '2026-10-05T09:00:00Z', date: '2 Oct' },
+        { who: 'amy', trigger: 'observation comment', clock: '2026-10-06T09:00:00Z', date: '6 Oct' },
+        { who: 'amy', trigger: 'log', clock: '2026-10-06T09:00:00Z', date: '6 Oct' },
+        { who: 'amy', trigger: 'review', clock: '2027-06-21T09:00:00Z', date: '21 Jun' },
+      ];
+      for (const run of runs) {
+        const chat = new Chat(at(run.clock), s.ids[run.who]!);
+        const said = await walk(chat, run.trigger, run.date);
+        expect(said.length).toBeGreaterThan(0);
+        found.push(...internalIn(said, `${preset} ${run.who} ${run.trigger}`));
+        if (chat.last?.conversation?.status === 'completed') completed[preset]!.push(`${run.who} ${run.trigger}`);
+      }
+    }
+    expect(found).toEqual([]);
+    // Each was walked to its end, but for Sam, who reviews nobody: only under 002 §48 does any teaching colleague observe (the others were told plainly why not, and that was read too).
+    const walked = ['lm feedback', 'lm observe', 'amy observation comment', 'amy log', 'amy review'];
+    expect(completed).toEqual({ kingsmead: walked, 'thomas-alleyne': ['lm feedback', 'lm observe', 'sam observe', 'amy observation comment', 'amy log', 'amy review'], tpat: walked, whmat: walked });
   }, 300_000);
 });
 

@@ -4,6 +4,7 @@ import { ALL_DIALOGS } from '../../../src/core/conversations/dialogs/all-dialogs
 import { ALL_OBLIGATION_KINDS, compareKinds, dialogForObligation, isAdjustableKind, isKnownKind, kindInfo, lapses, OBLIGATION_KINDS } from '../../../src/core/obligations/obligation-kinds.ts';
 import { PRESET_NAMES, getPreset } from '../../../src/core/policy/presets/index.ts';
 import { CHECK_IN_MEETING_KIND } from '../../../src/core/scheduling/meeting-reminders.ts';
+import { internalIn } from '../conversations/support/plain-words.ts';
 
 describe('the obligation kind registry', () => {
   it('knows every kind a preset names and every kind an event makes', () => {
@@ -37,5 +38,16 @@ describe('the obligation kind registry', () => {
     expect(kindInfo('mentor-meeting')).toMatchObject({ label: 'Mentor meeting', stage: 'In year', done: { honest: true }, adjustable: true, lapses: false });
     expect(dialogForObligation('mentor-meeting', true)).toEqual({ none: expect.stringMatching(/no chat form/) });
     expect(['mentor-meeting', 'appeal-outcome', 'self-reflection'].sort(compareKinds)).toEqual(['self-reflection', 'appeal-outcome', 'mentor-meeting']);
+  });
+});
+
+describe('what the Start and Done buttons say, in plain words (002 §47–48, 004 Appendix A)', () => {
+  it('002 §47–48, 004 Appendix A: no kind’s “no dialog for you” or “done by doing it” answer names a policy paragraph — `why` names it', () => {
+    const said = ALL_OBLIGATION_KINDS.flatMap((kind) => {
+      const info = kindInfo(kind);
+      return [`${kind} (start): ${info.dialogs.otherwise}`, ...(info.done.honest ? [] : [`${kind} (done): ${info.done.why}`])];
+    });
+    expect(said.length).toBeGreaterThan(ALL_OBLIGATION_KINDS.length);
+    expect(said.flatMap((line) => internalIn([line], line.slice(0, line.indexOf(':'))))).toEqual([]);
   });
 });

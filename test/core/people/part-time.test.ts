@@ -47,19 +47,27 @@ describe('part-time staff (002 Annex 1 §2–3, 003 §7.3, 004 §5.9)', () => {
   it('003 §7.3, 004 §5.9: the plan tells someone who started part way through the year what their policy says, and a late part-timer both things', () => {
     const whmat = policy('whmat');
     const cycle = cycleDates(whmat, 2026);
-    expect(partTimePlanNote(whmat, { flags: [], startDate: '2027-02-01' }, cycle)).toMatch(/^As you started part way through the year, agree a pro-rated and realistic amount of performance expectations with your appraiser\. \(004 §5\.9 \(colleagues who start employment part way/);
-    expect(partTimePlanNote(whmat, { flags: [], fte: 0.5, startDate: '2027-02-01' }, cycle)).toMatch(/^As you work part time, .*\(004 §5\.9 .*\)\. As you started part way through the year/);
-    expect(partTimePlanNote(policy('tpat'), { flags: [], startDate: '2027-01-04' }, cycleDates(policy('tpat'), 2026))).toBe(
-      'As you started part way through the year, make your goals realistic for the time left in it. (003 §7.3 (goals of someone who starts part way through an academic year should be realistic))',
-    );
+    const late = partTimePlanNote(whmat, { flags: [], startDate: '2027-02-01' }, cycle);
+    expect(late?.note).toBe('As you started part way through the year, agree a pro-rated and realistic amount of performance expectations with your appraiser.');
+    expect(late?.rules).toEqual([expect.stringMatching(/^004 §5\.9 \(colleagues who start employment part way/)]);
+    const both = partTimePlanNote(whmat, { flags: [], fte: 0.5, startDate: '2027-02-01' }, cycle);
+    expect(both?.note).toMatch(/^As you work part time, agree .* with your appraiser\. As you started part way through the year, agree .* with your appraiser\.$/);
+    expect(both?.rules).toHaveLength(2);
+    expect(partTimePlanNote(policy('tpat'), { flags: [], startDate: '2027-01-04' }, cycleDates(policy('tpat'), 2026))).toEqual({
+      note: 'As you started part way through the year, make your goals realistic for the time left in it.',
+      rules: ['003 §7.3 (goals of someone who starts part way through an academic year should be realistic)'],
+    });
     expect(partTimePlanNote(whmat, { flags: [], startDate: '2026-09-01' }, cycle)).toBeUndefined();
     expect(partTimePlanNote(policy('kingsmead'), { flags: [], startDate: '2027-02-01' }, cycleDates(policy('kingsmead'), 2026))).toBeUndefined();
   });
 
   it('003 §7.3, 004 §5.9, 002 Annex 1 §3: the plan tells a part-timer what their policy says; 001 says nothing about part-time staff', () => {
-    expect(partTimePlanNote(policy('tpat'), { flags: ['part-time'] })).toBe('As you work part time, make your goals realistic for the time you have. (003 §7.3 (part-time employees’ goals should be realistic))');
-    expect(partTimePlanNote(policy('whmat'), { flags: [], fte: 0.4 })).toMatch(/^As you work part time, agree a pro-rated and realistic amount of performance expectations with your appraiser\. \(004 §5\.9/);
-    expect(partTimePlanNote(policy('thomas-alleyne'), { flags: ['part-time'] })).toMatch(/proportionate to your hours as well as your needs and targets\. \(002 Annex 1 §2–3/);
+    expect(partTimePlanNote(policy('tpat'), { flags: ['part-time'] })).toEqual({ note: 'As you work part time, make your goals realistic for the time you have.', rules: ['003 §7.3 (part-time employees’ goals should be realistic)'] });
+    expect(partTimePlanNote(policy('whmat'), { flags: [], fte: 0.4 })).toEqual({ note: 'As you work part time, agree a pro-rated and realistic amount of performance expectations with your appraiser.', rules: [expect.stringMatching(/^004 §5\.9/)] });
+    expect(partTimePlanNote(policy('thomas-alleyne'), { flags: ['part-time'] })).toEqual({
+      note: 'As you work part time, the classroom observation agreed in your plan is proportionate to your hours as well as your needs and targets.',
+      rules: [expect.stringMatching(/^002 Annex 1 §2–3/)],
+    });
     expect(partTimePlanNote(policy('whmat'), { flags: [] })).toBeUndefined();
     expect(partTimePlanNote(policy('kingsmead'), { flags: ['part-time'], fte: 0.5 })).toBeUndefined();
   });

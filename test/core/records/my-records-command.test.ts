@@ -66,7 +66,7 @@ describe('/growth my-records and delete-expired (002 §44)', () => {
 
   it('002 §44: delete-expired first says what would go and changes nothing, then deletes only the expired records once confirmed', async () => {
     const asked = replies(await bot.command(actor, 'delete-expired', 'm2'));
-    expect(asked[0]?.type === 'text' && asked[0].text).toMatch(/^\d+ of your records have run out their retention period \(6 years after the end of the academic year \(002 §18, §44\)\): .*Type `delete-expired yes`/);
+    expect(asked[0]?.type === 'text' && asked[0].text).toMatch(/^\d+ of your records have run out their retention period of 6 years after the end of the academic year: .*Type `delete-expired yes`/);
     expect(await db.prisma.cycle.count({ where: { personId: actor.person.id } })).toBe(2);
     const done = replies(await bot.command(actor, 'delete-expired yes', 'm3'));
     expect(done[0]?.type === 'text' && done[0].text).toMatch(/^Deleted \d+ of your time-expired records/);

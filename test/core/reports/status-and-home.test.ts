@@ -131,4 +131,22 @@ describe('home', () => {
     expect(home.exclusion).toBe('agency');
     expect(home.deadlines).toEqual([]);
   });
+
+  it('002 introduction, 001 introduction, 004 §2.1.1: says it in plain words — the paragraph the planner stores with the reason is for `why`, and a date reads “Wed 1 Sep 2027”', async () => {
+    const cycle = { personId: a.ids.ava!, status: 'excluded' };
+    const stored: [string, string][] = [
+      ['Agency workers are not covered by this policy (004 §2.1.1)', 'Agency workers are not covered by this policy'],
+      ['Agency workers are not covered by this policy (002 introduction (teachers employed by the school))', 'Agency workers are not covered by this policy'],
+      ['This policy does not cover this role (001 introduction ("Growing great teachers": the policy is for teachers))', 'This policy does not cover this role'],
+      ["Starts on 2027-09-01, in the next academic year: their first cycle is that year's", "Starts on Wed 1 Sep 2027, in the next academic year: their first cycle is that year's"],
+    ];
+    try {
+      for (const [reason, shown] of stored) {
+        await db.prisma.cycle.updateMany({ where: cycle, data: { exclusionReason: reason } });
+        expect((await reports.home(await knownPerson(db.prisma, a.ids.ava!), NOW)).exclusion).toBe(shown);
+      }
+    } finally {
+      await db.prisma.cycle.updateMany({ where: cycle, data: { exclusionReason: 'agency' } });
+    }
+  });
 });

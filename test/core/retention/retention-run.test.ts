@@ -16,6 +16,7 @@ import { queuedNotifications } from '../../support/queued-notifications.ts';
 import { runTrellisWith } from '../../support/run-cli.ts';
 import { type SeededRecords, seedEveryRecord } from '../../support/seed-every-record.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
+import { internalIn } from '../conversations/support/plain-words.ts';
 
 const TERMS = join(import.meta.dirname, '../../../config/terms/england-2026-28.yaml');
 const NOW = '2026-11-30T02:00:00Z';
@@ -196,7 +197,7 @@ describe('retention (003 §14.3, 004 §11.2)', () => {
     expect(new Set(log.map((r) => r.subjectPersonId))).toEqual(new Set([ids.other]));
   });
 
-  it('003 §14.3: the daily job tells each head what went, once, and nobody when nothing went', async () => {
+  it('003 §14.3: the daily job tells each head what went, once, in plain words, and nobody when nothing went', async () => {
     const elsewhere = await db.prisma.school.findUniqueOrThrow({ where: { slug: 'elsewhere' } });
     await db.prisma.cycle.create({
       data: { schoolId: elsewhere.id, personId: ids.other, academicYear: 2018, startsOn: new Date('2018-09-01'), endsOn: new Date('2019-08-31') },
@@ -207,7 +208,9 @@ describe('retention (003 §14.3, 004 §11.2)', () => {
     await dailyRetention({ ...deps, listSchoolSlugs: async () => ['penwith', 'elsewhere'] });
     const sent = await queuedNotifications(db.prisma, 'notify:retention:elsewhere:');
     expect(sent).toHaveLength(1);
-    expect(messageText(sent[0]!.messages[0]!)).toMatch(/^elsewhere Academy: 1 record from 2019\/20 and earlier was destroyed, belonging to 1 person\./);
+    // 003 §14.3 in plain words in chat: the deletion log and `trellis retention` keep the paragraph.
+    expect(messageText(sent[0]!.messages[0]!)).toMatch(/^elsewhere Academy: 1 record from 2019\/20 and earlier was destroyed, belonging to 1 person\. Rule: 6 years after the end of the academic year\.\n/);
+    expect(internalIn([messageText(sent[0]!.messages[0]!)], 'the head’s retention message')).toEqual([]);
     expect(sent[0]?.key).toMatch(/^notify:retention:elsewhere:2026-11-30:/);
   });
 

@@ -7,6 +7,7 @@ import { getPreset } from '../../../src/core/policy/presets/index.ts';
 import { messageText } from '../../../src/core/conversations/engine/outgoing-message.ts';
 import { roleTransfers, transferCheckInDeadline, transferNotifications } from '../../../src/core/roster/role-transfer.ts';
 import type { PlannedCycle } from '../../../src/core/timeline/plan-obligations.ts';
+import { internalIn } from '../conversations/support/plain-words.ts';
 
 const terms = parseTermDates(readFileSync(new URL('../../../config/terms/england-2026-27.yaml', import.meta.url), 'utf8'), 'england-2026-27.yaml');
 if (!terms.ok) throw new Error('term dates');
@@ -42,7 +43,7 @@ describe('who is told about a move (002 §35, 003 §7.4, 004 §4.4)', () => {
       ['notify:role-transfer:tara:2027-02-11:line manager now Nia New:2', 'new'],
     ]);
     expect(messageText(told[1]!.messages[0]!)).toBe(
-      'Tara One has moved to a new post (line manager now Nia New); Nia New reviews them from today, and what you still had open for them has passed to Nia New.\nTara One has moved to a new post part-way through the cycle (line manager now Nia New). You decide whether their cycle begins again and whether to change their reviewer (002 §35); until then it carries on, reviewed by Nia New. Say `restart-cycle Tara One` to begin it again from the day you decide, or `keep-cycle Tara One` to record that it carries on; to change their reviewer, say `reassign-reviewer Tara One: NAME`.',
+      'Tara One has moved to a new post (line manager now Nia New); Nia New reviews them from today, and what you still had open for them has passed to Nia New.\nTara One has moved to a new post part-way through the cycle (line manager now Nia New). You decide whether their cycle begins again and whether to change their reviewer; until then it carries on, reviewed by Nia New. Say `restart-cycle Tara One` to begin it again from the day you decide, or `keep-cycle Tara One` to record that it carries on; to change their reviewer, say `reassign-reviewer Tara One: NAME`.',
     );
     expect(transferNotifications(move('thomas-alleyne', { lineManagerId: 'head', reviewerId: 'head', headId: 'head' }, { headId: 'head' }), names).map((n) => n.key)).toEqual(told.map((n) => n.key));
   });
@@ -54,7 +55,7 @@ describe('who is told about a move (002 §35, 003 §7.4, 004 §4.4)', () => {
     const told = transferNotifications(roleTransfers({ policy, calendar, before, after, cycles: [cycle('h')], today: '2027-02-11' }), new Map([['ceo', 'Cas Ceo'], ['h', 'Hal Head']]));
     expect(told.map((n) => n.personId)).toEqual(['h']);
     expect(messageText(told[0]!.messages[0]!)).toBe(
-      'The staff list now records your move to a new post (role now headteacher), from Thu 11 Feb. The governing body decides whether your cycle begins again and whether to change your reviewer (002 §35); until then it carries on.',
+      'The staff list now records your move to a new post (role now headteacher), from Thu 11 Feb. The governing body decides whether your cycle begins again and whether to change your reviewer; until then it carries on.',
     );
   });
 
@@ -131,5 +132,45 @@ describe('moving to a new post part-way through a cycle (002 §35, 003 §7.4, 00
     expect(roleTransfers({ policy, calendar, before: [], after: [staff('tara', 'Tara One', { lineManagerId: 'new' })], cycles: [cycle('tara')], today: '2027-02-11' })).toEqual([]);
     // A new role under the same manager is a new post too.
     expect(move('whmat', {}, { lineManagerId: 'old', reviewerId: 'old', role: 'leader' })).toHaveLength(1);
+  });
+});
+
+describe('what the people affected by a move are told, in plain words (002 §35, 003 §7.4, 004 §4.4)', () => {
+  const names = new Map([head, oldManager, newManager, coach, staff('tara', 'Tara One')].map((p) => [p.id, p.fullName]));
+
+  it('002 §35, 003 §7.4, 004 §4.4: no message to the person, either reviewer or the head shows a policy paragraph, an ISO date or a step name, under every preset', () => {
+    const found: string[] = [];
+    const told: string[] = [];
+    for (const preset of ['kingsmead', 'thomas-alleyne', 'tpat', 'whmat']) {
+      const moves = [
+        move(preset, { headId: 'head' }, { headId: 'head' }),
+        move(preset, { lineManagerId: 'head', reviewerId: 'head', headId: 'head' }, { headId: 'head' }),
+        move(preset, { reviewerId: 'coach', coachId: 'coach', headId: 'head' }, { reviewerId: 'coach', coachId: 'coach', headId: 'head' }),
+        move(preset, { role: 'leader' }, { role: 'headteacher' }),
+      ];
+      for (const transfers of moves) {
+        for (const notification of transferNotifications(transfers, names)) {
+          const text = notification.messages.map(messageText).join('\n');
+          told.push(`${preset} → ${notification.personId}`);
+          found.push(...internalIn([text], `${preset} → ${notification.personId}`));
+        }
+      }
+    }
+    // Every preset told someone: the person under each, the head under 002, the old reviewer under 003 and 004.
+    expect(new Set(told.map((t) => t.split(' → ')[0]))).toEqual(new Set(['kingsmead', 'thomas-alleyne', 'tpat', 'whmat']));
+    expect(told).toEqual(expect.arrayContaining(['thomas-alleyne → head', 'tpat → coach', 'whmat → old', 'whmat → tara']));
+    expect(found).toEqual([]);
+  });
+
+  it('003 §7.4, 004 §4.4: the citation stays where `why` reads it — the stored check-in’s rule — not in the message', () => {
+    const [transfer] = move('tpat', { reviewerId: 'coach', coachId: 'coach' }, { reviewerId: 'coach', coachId: 'coach' });
+    const [toTara, toCoach] = transferNotifications([transfer!], names);
+    expect(messageText(toCoach!.messages[0]!)).toBe(
+      'Tara One has moved to a new post (line manager now Nia New). As their reviewer before the move, please hold a check-in with them by Wed 24 Feb, so feedback is up to date and their goals can be reviewed for the new role.',
+    );
+    expect(messageText(toTara!.messages[0]!)).toBe(
+      'The staff list now records your move to a new post (line manager now Nia New), from Thu 11 Feb. Cai Coach, your reviewer before the move, is asked to hold a check-in with you by Wed 24 Feb, so feedback is up to date before the new post.',
+    );
+    expect(transferCheckInDeadline(transfer!, 'cycle-1')?.rule).toMatch(/^003 §7\.4 \(the original coach checks in before the new post; goals reviewed for the new role\); within 5 school days/);
   });
 });

@@ -1,4 +1,6 @@
+import type { IsoDate } from '../../calendar/iso-date.ts';
 import type { Flag, Role } from '../../people/person.ts';
+import { readableDate } from '../../reports/readable-date.ts';
 import type { AppliesTo, Policy } from '../../policy/policy-schema.ts';
 import type { CycleRef } from '../conversation-ports.ts';
 import type { DialogEnv } from '../engine/define-dialog.ts';
@@ -15,7 +17,7 @@ export async function cycleOrExplain(env: DialogEnv): Promise<CycleRef | { unava
   const cycle = await env.reads.activeCycle(env.person.id, env.today);
   if (cycle !== undefined) return cycle;
   const excluded = await env.reads.excludedCycle(env.person.id, env.today);
-  return { unavailable: excluded === undefined ? NO_CYCLE : outsideCycleText(env.policy, excluded.reason) };
+  return { unavailable: excluded === undefined ? NO_CYCLE : outsideCycleText(env.policy, exclusionInWords(excluded.reason, env.today)) };
 }
 
 /** Whether the policy still offers people it leaves outside the cycle regular check-ins and feedback (004 §2.2). */
@@ -38,14 +40,26 @@ export function outsideCycleText(policy: Pick<Policy, 'coverage'>, reason: strin
   return `${opening} Please talk to your line manager about the programme that applies to you instead. Say \`why\` for what the policy says.`;
 }
 
+/** A citation a text ends with, in brackets, which may hold one bracketed aside: “(004 §2.1.1)”, “(002 introduction (teachers employed by the school))”. */
+const TRAILING_CITATION = /\s*\((\d{3} (?:[^()]|\([^()]*\))*)\)\s*$/;
+
 /** A stored exclusion reason without the paragraph it ends with ("… policy (004 §2.1.1)"). */
 export function withoutCitation(reason: string): string {
-  return reason.replace(/\s*\(\d{3} [^)]*\)\s*$/, '');
+  return reason.replace(TRAILING_CITATION, '');
 }
 
 /** The paragraph a text ends with ("004 §8.2.1" out of "… strategies (004 §8.2.1)"), which `why` quotes instead. */
 export function citationOf(text: string): string | undefined {
-  return /\((\d{3} [^)]*)\)\s*$/.exec(text)?.[1];
+  return TRAILING_CITATION.exec(text)?.[1];
+}
+
+/**
+ * Why the policy leaves someone outside the cycle, as the planner stored it, in plain words for
+ * chat: without the paragraph it ends with (which `why` gives) and with its dates as “Wed 1 Sep
+ * 2027” (“Starts on 2027-09-01, …”).
+ */
+export function exclusionInWords(reason: string, today: IsoDate): string {
+  return withoutCitation(reason).replace(/\b\d{4}-\d{2}-\d{2}\b/g, (date) => readableDate(date as IsoDate, today));
 }
 
 /** A policy `appliesTo` against a person's role and flags (the core's one rule, without a full profile). */

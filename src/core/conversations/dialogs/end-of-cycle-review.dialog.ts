@@ -1,7 +1,7 @@
 import { defineDialog } from '../engine/define-dialog.ts';
 import { textOf } from '../engine/json-value.ts';
 import { say } from '../engine/outgoing-message.ts';
-import { type Step, textStep } from '../engine/step.ts';
+import { citing, type Step, textStep } from '../engine/step.ts';
 import { cycleOrExplain, firstName } from './dialog-helpers.ts';
 
 /**
@@ -38,11 +38,12 @@ export const endOfCycleReviewDialog = defineDialog({
       }),
     ];
     return {
-      intro: [say('Your end-of-cycle review (001 “Professional growth plan: review”). Four questions — the challenge is to always improve, to always get better.')],
+      intro: [say('Your end-of-cycle review. Four questions — the challenge is to always improve, to always get better.')],
       confirm: true,
       summaryTitle: 'End-of-cycle review',
-      help: 'The 001 review form: intention, action, impact and how measured, recommendations for colleagues.',
-      steps: () => steps,
+      help: 'The 001 review form (001 “Professional growth plan: review”): intention, action, impact and how measured, recommendations for colleagues.',
+      // In plain words when asked; `why` names the paragraph.
+      steps: () => citing('001 “Professional growth plan: review”', steps),
       async complete(values, records) {
         await records.saveEndOfCycleReview({
           cycleId: cycle.id,

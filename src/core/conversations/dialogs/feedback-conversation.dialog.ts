@@ -2,7 +2,7 @@ import { defineDialog } from '../engine/define-dialog.ts';
 import { textOf } from '../engine/json-value.ts';
 import { type OutgoingMessage, say } from '../engine/outgoing-message.ts';
 import { showDate } from '../engine/parse-date.ts';
-import { choiceStep, type Step, textStep } from '../engine/step.ts';
+import { choiceStep, citing, type Step, textStep } from '../engine/step.ts';
 import { chosenColleague, colleagueStep, hasByIAmSoThat } from './colleague-step.ts';
 import { firstName, recordableCycleOf } from './dialog-helpers.ts';
 
@@ -73,11 +73,12 @@ export const feedbackConversationDialog = defineDialog({
       }),
     ];
     return {
-      intro: [say('Let’s record your feedback conversation (001 Appendix F): praise, probe, next action step, plan ahead, lock it in.')],
+      intro: [say('Let’s record your feedback conversation: praise, probe, next action step, plan ahead, lock it in.')],
       confirm: true,
       summaryTitle: 'Feedback conversation',
-      help: 'Records a feedback conversation in 001’s structure. Both of you can see the record.',
-      steps: () => steps,
+      help: 'Records a feedback conversation in 001’s structure (001 Appendix F). Both of you can see the record.',
+      // In plain words when asked; `why` names the paragraph.
+      steps: () => citing('001 Appendix F', steps),
       async complete(values, records) {
         const colleague = chosenColleague(colleagues, values);
         // 004 §2.2: a colleague outside the growth cycle still gets feedback, kept on this year's excluded cycle.

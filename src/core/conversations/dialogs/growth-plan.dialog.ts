@@ -63,10 +63,10 @@ export const growthPlanDialog = defineDialog({
     ];
     const partTime = partTimePlanNote(policy, env.person, span);
     return {
-      intro: [say(`${shape.intro}${leadership ? ` Then your leadership goal.` : ''}${partTime === undefined ? '' : ` ${partTime}.`} Say \`help\` for the commands.`)],
+      intro: [say(`${shape.intro}${leadership ? ` Then your leadership goal.` : ''}${partTime === undefined ? '' : ` ${partTime.note}`} Say \`help\` for the commands.`)],
       confirm: true,
       summaryTitle: 'Your growth plan',
-      help: `Your growth plan follows ${policy.plan.rule}.`,
+      help: `Your growth plan follows ${policy.plan.rule}${partTime === undefined ? '' : `; what it says about your hours or start date, ${partTime.rules.join(' and ')}`}.`,
       resume: resumeFrom(existing, reviewer?.fullName, policy.cycle),
       steps: allSteps,
       async complete(values, records) {

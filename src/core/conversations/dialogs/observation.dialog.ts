@@ -49,7 +49,7 @@ export const observationDialog = defineDialog({
     const reviewees = (await env.reads.revieweesOf(env.person.id, env.today)).filter((c) => c.relation !== 'coach');
     const reviewing = new Set(reviewees.map((c) => c.id));
     const colleagues = others === undefined ? reviewees : (await env.reads.colleaguesInSchool(env.person.schoolId, env.person.id)).filter((c) => TEACHING_ROLES.includes(c.role));
-    if (colleagues.length === 0) return { unavailable: 'Observations are recorded by the observer, usually the line manager (001 “Observation”), and I can’t find anyone you line-manage or review.' };
+    if (colleagues.length === 0) return { unavailable: 'Observations are recorded by the observer, usually the line manager, and I can’t find anyone you line-manage or review.' };
     const gradedAtStart = env.policy.obligations.some((rule) => rule.kind === 'graded-observation');
     const calendar = await calendarFor(env);
     const cycles = new Map(await Promise.all(colleagues.map(async (c) => [c.id, await env.reads.activeCycle(c.id, env.today)] as const)));

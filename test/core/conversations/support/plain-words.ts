@@ -1,6 +1,6 @@
 /** What must not reach a person unless they ask `why`: a policy paragraph, an ISO date, a step's internal name. */
 export const INTERNAL = [
-  { what: 'a policy paragraph', pattern: /§|\b00[1-4] (Appendix|Annex|“|")/ },
+  { what: 'a policy paragraph', pattern: /§|\b00[1-4] (Appendix|Annex|introduction|“|")/ },
   { what: 'an ISO date', pattern: /\b\d{4}-\d{2}-\d{2}\b/ },
   { what: 'a step name', pattern: /\b(ts\d+|hs\d+)-[a-z]+\b|\$summary/ },
 ];
