@@ -32,6 +32,11 @@ export function renderMessages(messages: readonly OutgoingMessage[]): SlackMessa
   });
 }
 
+/** A file shown as text (`postedAsText`): its name, then its content as code. */
+export function fileAsText(attachment: Attachment): Block[] {
+  return [...sections(`*${attachment.filename}*`), ...codeSections(attachment.content)];
+}
+
 /** A calendar file is short and shown as text (no files:write needed for it); any other file is uploaded. */
 export function postedAsText(attachment: Attachment): boolean {
   return attachment.contentType.startsWith('text/calendar');
@@ -42,7 +47,7 @@ export function blocksOf(message: OutgoingMessage): Block[] {
     case 'text': {
       const blocks = sections(message.text);
       // A calendar file is short, so it is shown as text; other files are uploaded (renderMessages).
-      if (message.attachment !== undefined && postedAsText(message.attachment)) blocks.push(...sections(`*${message.attachment.filename}*`), ...codeSections(message.attachment.content));
+      if (message.attachment !== undefined && postedAsText(message.attachment)) blocks.push(...fileAsText(message.attachment));
       return blocks;
     }
     case 'choices':

@@ -12,7 +12,7 @@ import type { DeliveryLookup, DigestDelivery } from '../../core/reminders/remind
 import type { ReplyPlace } from '../../core/notifications/notification-queue.ts';
 import { canMessageAccount } from '../../core/reach/reach.ts';
 import type { Channel, ChannelDelivery, Route } from '../channel.ts';
-import { renderMessages, type SlackMessage } from './block-kit.ts';
+import { fileAsText, postedAsText, renderMessages, type SlackMessage } from './block-kit.ts';
 import type { SlackRefusal } from '../../core/reach/slack-refusals.ts';
 import { answerLost, apiUrlOf, boltLogger, deliveryFailure, refusalOf, webClientOptions } from './slack-client.ts';
 import { installedWorkspaces, oauthInstaller, SLACK_INSTALL_PATH, SLACK_REDIRECT_PATH, type SlackClients, type SlackWorkspaces, singleWorkspace } from './slack-installations.ts';
@@ -279,6 +279,15 @@ export class SlackChannel implements Channel {
   }
 
   /**
+   * A file on its own (the core's `file` effect): a calendar file as a message showing it as text,
+   * any other uploaded (files.uploadV2) — the same bytes a message carrying it gets (`post`).
+   */
+  async sendFile(channel: string, threadTs: string | undefined, attachment: Attachment, client: WebClient = this.client): Promise<void> {
+    if (postedAsText(attachment)) await this.post(channel, threadTs, [{ text: attachment.filename, blocks: fileAsText(attachment) }], client);
+    else await this.upload(channel, threadTs, attachment, client);
+  }
+
+  /**
    * Where a dialog started from a slash command or a button goes: a new thread in the person's DM
    * with Trellis, whose parent message is its title. Colleagues named with a mention are people.
    */
@@ -298,11 +307,25 @@ export class SlackChannel implements Channel {
    * Renders the core's effects in Slack. A reply goes to its dialog's thread (`place`), carrying its
    * saved key so the job engine's look-up finds it, or where the person spoke (`here`, by default in
    * its thread); what the rest look like depends on where the request came from, so `also` renders
-   * them (a slash command answers ephemerally; a reminder's form is a modal).
+   * them (a slash command answers ephemerally; a reminder's form is a modal). A file goes where its
+   * reply went, or (`file`) where the request's renderer says: a slash command's to the DM.
    */
-  renderer(here: () => Promise<{ channel: string; threadTs?: string | undefined }>, also: Partial<Pick<EffectRenderer, 'render'>> & { reply?: (messages: readonly OutgoingMessage[], replyKey: string | undefined) => Promise<void> } = {}): EffectRenderer {
+  renderer(
+    here: () => Promise<{ channel: string; threadTs?: string | undefined }>,
+    also: Partial<Pick<EffectRenderer, 'render'>> & { reply?: (messages: readonly OutgoingMessage[], replyKey: string | undefined) => Promise<void>; file?: (file: Attachment) => Promise<void> } = {},
+  ): EffectRenderer {
     return {
       render: async (effect) => {
+        if (effect.kind === 'file') {
+          const place = effect.place?.replyTo;
+          if (place !== undefined) await this.sendFile(place.conversation, place.thread, effect.file);
+          else if (also.file !== undefined) await also.file(effect.file);
+          else {
+            const { channel, threadTs } = await here();
+            await this.sendFile(channel, threadTs, effect.file);
+          }
+          return;
+        }
         if (effect.kind === 'reply') {
           const place = effect.place?.replyTo;
           if (place !== undefined) await this.post(place.conversation, place.thread, renderMessages(effect.messages), this.client, effect.replyKey);

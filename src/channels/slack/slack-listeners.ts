@@ -5,7 +5,7 @@ import type { Actor } from '../../core/bot/bot-ports.ts';
 import { NOT_SAVED } from '../../core/bot/trellis-bot.ts';
 import type { Effect, ThreadOpener } from '../../core/bot/turn-flow.ts';
 import { FORM_CHOICE } from '../../core/conversations/engine/commands.ts';
-import { type FormField, messageText, type OutgoingMessage, say } from '../../core/conversations/engine/outgoing-message.ts';
+import { type Attachment, type FormField, messageText, type OutgoingMessage, say } from '../../core/conversations/engine/outgoing-message.ts';
 import { CHOICE_ACTION, FORM_ACTION, renderMessages, sections } from './block-kit.ts';
 import { escapeMrkdwn } from './escape-mrkdwn.ts';
 import { ACT_CALLBACK, DIGEST_ACTION, FORM_CALLBACK, HOME_ACTION, renderHome, renderModal } from './render-views.ts';
@@ -149,7 +149,9 @@ async function applyCommand(slack: SlackChannel, body: unknown, orgWide: boolean
   };
   const reply = (messages: readonly OutgoingMessage[], replyKey: string | undefined) =>
     replyKey === undefined || place.ephemeral === undefined ? shown(messages) : slack.answerEphemerally(actor.account, place.ephemeral, messages, replyKey);
-  return () => bot.render(effects, slack.renderer(async () => ({ channel: command.channel_id }), { reply, render: started }));
+  // An ephemeral answer cannot carry a file: it goes to their DM with Trellis.
+  const file = async (attachment: Attachment) => slack.sendFile(await slack.dmChannel(slack.client, actor.account.userId), undefined, attachment);
+  return () => bot.render(effects, slack.renderer(async () => ({ channel: command.channel_id }), { reply, render: started, file }));
 }
 
 async function onHomeOpened(slack: SlackChannel, body: unknown, orgWide: boolean | undefined): Promise<void> {

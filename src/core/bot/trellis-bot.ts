@@ -17,9 +17,9 @@ import type { GovernorsRequests } from '../reports/governors-requests.ts';
 import { type GrowthCommand, growthHelp, parseGrowthCommand } from './growth-command.ts';
 import { SEE_WHO_ACTION } from '../reminders/compose-digest.ts';
 import { mayActFor } from './workspace-binding.ts';
-import { type Effect, type EffectRenderer, renderEffects, type ThreadOpener, turnEffects } from './turn-flow.ts';
+import { type Effect, type EffectRenderer, notifiedEffects, renderEffects, replyEffects, type ThreadOpener, turnEffects } from './turn-flow.ts';
 import { isReminderAction } from '../reminders/reminder-actions.ts';
-import { type QueuedNotification, type ReplyPlace, replyKey, turnCause } from '../notifications/notification-queue.ts';
+import { type QueuedNotification, type ReplyPlace, replyKey, type Told, turnCause } from '../notifications/notification-queue.ts';
 
 export interface TrellisBotDeps {
   engine: ConversationEngine;
@@ -385,15 +385,21 @@ export class TrellisBot {
    * shows nothing, the job engine settling the first answer. Without a place (the playground,
    * whose answer is its HTTP response), it is shown only.
    */
-  async #replyOf(actor: Actor, messageId: string, reply: { messages: readonly OutgoingMessage[]; replyKey?: string | undefined; duplicate?: boolean | undefined }, replyTo: ReplyPlace | undefined): Promise<Effect[]> {
+  async #replyOf(
+    actor: Actor,
+    messageId: string,
+    reply: { messages: readonly OutgoingMessage[]; replyKey?: string | undefined; duplicate?: boolean | undefined; notified?: readonly Told[] | undefined },
+    replyTo: ReplyPlace | undefined,
+  ): Promise<Effect[]> {
     if (reply.duplicate === true || reply.messages.length === 0) return [];
-    if (reply.replyKey !== undefined) return [{ kind: 'reply', messages: reply.messages, replyKey: reply.replyKey }];
+    const told = notifiedEffects(reply.notified, actor.person.id);
+    if (reply.replyKey !== undefined) return [...replyEffects(reply.messages, undefined, reply.replyKey), ...told];
     const saved = this.#replyContext(actor, messageId, replyTo);
     const { replies } = this.#deps;
-    if (saved === undefined || replies === undefined) return replyEffects(reply.messages);
+    if (saved === undefined || replies === undefined) return [...replyEffects(reply.messages), ...told];
     const claim = { platform: actor.account.platform, tenant: actor.account.tenant, messageId };
     const fresh = await replies.saveOnce({ ...saved, messages: [...reply.messages] }, claim, this.#deps.clock.now());
-    return fresh ? [{ kind: 'reply', messages: reply.messages, replyKey: saved.key }] : [];
+    return fresh ? [...replyEffects(reply.messages, undefined, saved.key), ...told] : [];
   }
 
   /**
@@ -433,7 +439,7 @@ export class TrellisBot {
   /** A message, button or form in a dialog's thread: the turn, and its reply as an effect in that thread. */
   async messageFlow(actor: Actor, place: ThreadPlace, input: TurnInput): Promise<{ effects: Effect[]; result: TurnResult }> {
     const result = await this.handleMessage(actor, place, input);
-    return { effects: turnEffects(result, place), result };
+    return { effects: turnEffects(result, place, actor.person.id), result };
   }
 
   /** Shows the effects through the channel in order, reporting each saved reply sent once it is shown. */
@@ -447,7 +453,7 @@ export class TrellisBot {
     const result = await this.startDialog(actor, place, { trigger: start.trigger, target: start.target });
     // A retried request started it already, and its thread has its replies.
     if (result.duplicate) return [];
-    return [{ kind: 'dialog-started', dialogId: start.dialogId, title: start.title, place }, ...turnEffects(result, place)];
+    return [{ kind: 'dialog-started', dialogId: start.dialogId, title: start.title, place }, ...turnEffects(result, place, actor.person.id)];
   }
 
   home(person: KnownPerson): Promise<HomeView> {
@@ -468,7 +474,7 @@ export class TrellisBot {
     const help = await this.command(actor, 'help', messageId, { prefix: '' });
     const first = actor.person.fullName.split(/\s+/)[0] ?? actor.person.fullName;
     const hello = say(`Hello ${first}! I’m Trellis. I’ll remind you when something in your growth cycle is due, and you can reflect, plan and log your growth right here.`);
-    return [{ kind: 'reply', messages: [hello, ...(help.kind === 'reply' ? help.messages : [])] }, ...(await this.homeFlow(actor))];
+    return [...replyEffects([hello, ...(help.kind === 'reply' ? help.messages : [])]), ...(await this.homeFlow(actor))];
   }
 
   /** The parent message of a dialog's thread: "Self-reflection · 2026/27 — reply in this thread". */
@@ -507,8 +513,6 @@ const turnAt = (actor: Actor, place: ThreadPlace) => ({
   messageId: place.messageId,
   replyTo: replyToOf(actor, place),
 });
-
-const replyEffects = (messages: readonly OutgoingMessage[]): Effect[] => (messages.length === 0 ? [] : [{ kind: 'reply', messages }]);
 
 const LEADERS_ONLY = 'Summaries are for senior leaders and the head. If you think you should see them, please ask your Trellis administrator.';
 
