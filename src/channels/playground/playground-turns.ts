@@ -132,6 +132,7 @@ export class PlaygroundTurns {
         if (effect.kind === 'reply') this.#botSays(personId, where(effect.place), effect.messages);
         else if (effect.kind === 'file') this.#botSays(personId, where(effect.place), [{ type: 'text', text: `📎 ${effect.file.filename}`, attachment: effect.file }]);
         else if (effect.kind === 'notified') this.#botSays(personId, here, [say(`${await this.#nameOf(effect)} has been told.`)]);
+        else if (effect.kind === 'ask-form' && effect.place !== undefined) this.#botSays(personId, where(effect.place), [effect.message]);
         else if (effect.kind === 'ask-form') this.#deps.state.append(personId, 'dm', now, { kind: 'bot', message: effect.message, act: effect.value });
         else if (effect.kind === 'dialog-started') outcome.openThread = threadIdOf(personId, effect.place.threadKey);
         // `home`: the page's side panel is the home, and reads it itself.

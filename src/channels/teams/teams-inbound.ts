@@ -261,6 +261,8 @@ export class TeamsInbound {
         else if (effect.kind === 'file') await this.#sendActivities(activity, renderFile(effect.file));
         // Someone else told: their message is on its way through the job engine; nothing to show here.
         else if (effect.kind === 'notified') return;
+        // A dialog's section form is a card in its run, like the form a turn replies with.
+        else if (effect.place !== undefined) await this.#sendActivities(activity, renderMessages([effect.message], effect.place.replyTo?.thread));
         else if (effect.message.type === 'form') await this.#sendActivities(activity, [attachCard(formCard(effect.message.title, effect.message.fields, { trellis: 'ask', value: effect.value, title: effect.message.title }))]);
         else await this.#send(activity, [effect.message]);
       },

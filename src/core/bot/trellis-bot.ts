@@ -5,6 +5,7 @@ import type { ReviewLoadExceptions } from '../roster/review-load-exceptions.ts';
 import { reportAudience } from '../access/report-audience.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import type { DialogDefinition } from '../conversations/engine/define-dialog.ts';
+import { FORM_CHOICE } from '../conversations/engine/commands.ts';
 import { type InboundTurn, platformName, type TurnInput } from '../conversations/engine/inbound-turn.ts';
 import { type OutgoingMessage, say } from '../conversations/engine/outgoing-message.ts';
 import type { ConversationEngine, TurnResult } from '../conversations/engine/run-turn.ts';
@@ -440,6 +441,21 @@ export class TrellisBot {
   async messageFlow(actor: Actor, place: ThreadPlace, input: TurnInput): Promise<{ effects: Effect[]; result: TurnResult }> {
     const result = await this.handleMessage(actor, place, input);
     return { effects: turnEffects(result, place, actor.person.id), result };
+  }
+
+  /**
+   * "Answer in a form" pressed where a channel shows a dialog's section form apart from its thread
+   * (Slack's modal): the thread's turn says which form, prefilled with what was answered, as an
+   * `ask-form` whose answers go back to the thread; if the thread has moved on, a reply says so
+   * instead (for the channel to show where the form would have been). Nothing is saved to send
+   * later: the form is shown at once or not at all.
+   */
+  async formFlow(actor: Actor, place: ThreadPlace): Promise<Effect[]> {
+    const result = await this.handleMessage(actor, place, { kind: 'choice', value: FORM_CHOICE });
+    if (result.duplicate) return [];
+    const form = result.messages.find((message) => message.type === 'form');
+    if (form?.type === 'form') return [{ kind: 'ask-form', message: form, place }];
+    return replyEffects(result.messages.length > 0 ? result.messages : [say('There’s no form for this question any more.')], place);
   }
 
   /** Shows the effects through the channel in order, reporting each saved reply sent once it is shown. */

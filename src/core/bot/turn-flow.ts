@@ -11,8 +11,10 @@ import type { DialogTarget, ThreadPlace } from './trellis-bot.ts';
  *   its turn carries `replyKey`, and is reported sent once rendered (see `renderEffects`);
  * - `dialog-started`: a dialog has just begun in the thread the channel opened for it (Teams shows
  *   its title, a Slack slash command says where it is);
- * - `ask-form`: a reminder action needs a few words first (a reason, a date): the form to show,
- *   whose answer comes back to `act` with `value`;
+ * - `ask-form`: a form to show apart from the conversation: a reminder action needs a few words
+ *   first (a reason, a date), whose answer comes back to `act` with `value`; or (with `place`) a
+ *   dialog's section form asked for with "Answer in a form", whose answer comes back to that
+ *   thread (`messageFlow` with the form's values);
  * - `file`: a file for the person (an export, a governors' report, a check-in's calendar
  *   invitation), straight after the reply it goes with and in the same place: Slack uploads it
  *   (a calendar file is shown as text), Teams says how to get it, the playground offers a download;
@@ -26,7 +28,8 @@ import type { DialogTarget, ThreadPlace } from './trellis-bot.ts';
 export type Effect =
   | { kind: 'reply'; messages: readonly OutgoingMessage[]; place?: ThreadPlace | undefined; replyKey?: string | undefined }
   | { kind: 'dialog-started'; dialogId: string; title: string; place: ThreadPlace }
-  | { kind: 'ask-form'; message: OutgoingMessage; value: string }
+  | { kind: 'ask-form'; message: OutgoingMessage; value: string; place?: undefined }
+  | { kind: 'ask-form'; message: Extract<OutgoingMessage, { type: 'form' }>; place: ThreadPlace; value?: undefined }
   | { kind: 'file'; file: Attachment; place?: ThreadPlace | undefined; replyKey?: string | undefined }
   | ({ kind: 'notified' } & Told)
   | { kind: 'home'; view: HomeView };

@@ -4,6 +4,7 @@ import type { Actor } from '../../../src/core/bot/bot-ports.ts';
 import { type ThreadPlace, TrellisBot, type TrellisBotDeps } from '../../../src/core/bot/trellis-bot.ts';
 import { type Effect, replyEffects, type ThreadOpener, type ThreadToOpen, turnEffects } from '../../../src/core/bot/turn-flow.ts';
 import { ALL_DIALOGS } from '../../../src/core/conversations/dialogs/all-dialogs.ts';
+import { FORM_CHOICE } from '../../../src/core/conversations/engine/commands.ts';
 import { messageText, say } from '../../../src/core/conversations/engine/outgoing-message.ts';
 import { PrismaActiveThreads } from '../../../src/storage/prisma/prisma-active-threads.ts';
 import { PrismaSentReplies } from '../../../src/storage/prisma/prisma-notification-queue.ts';
@@ -121,6 +122,18 @@ describe('one turn flow in the core: the channel opens threads and renders effec
     await bot.render(withFiles, { render: async (effect) => void statuses.push(`${effect.kind}:${(await replyRow(reply.replyKey!)).status}`) });
     expect(statuses).toEqual(['dialog-started:pending', 'reply:pending', 'file:pending', 'file:pending']);
     expect(await replyRow(reply.replyKey!)).toEqual({ status: 'sent', sending: false, jobs: 0 });
+  });
+
+  it('“Answer in a form” is decided in the core: the section form comes back as an `ask-form` for the thread it answers, and a thread with no form says so as a reply', async () => {
+    const actor = tom();
+    const effects = await bot.commandFlow(actor, 'plan', randomUUID(), recordingOpener());
+    const place = (effects.find((e) => e.kind === 'dialog-started') as { place: ThreadPlace }).place;
+    const replies = effects.flatMap((e) => (e.kind === 'reply' ? e.messages : []));
+    expect(replies.some((m) => m.type === 'choices' && m.choices.some((c) => c.value === FORM_CHOICE))).toBe(true);
+    const asked = await bot.formFlow(actor, { ...place, messageId: randomUUID() });
+    expect(asked).toEqual([{ kind: 'ask-form', message: expect.objectContaining({ type: 'form', section: expect.any(String) }), place: expect.objectContaining({ threadKey: place.threadKey }) }]);
+    const none = await bot.formFlow(actor, { threadKey: `DTOM:none-${randomUUID()}`, messageId: randomUUID() });
+    expect(none.map((e) => e.kind)).toEqual(['reply']);
   });
 
   it('who else a turn told is a `notified` effect after its reply, once each and never the person themself', () => {
