@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { LIMITS, renderMessages } from '../../../src/channels/slack/block-kit.ts';
+import { fileAsText, LIMITS, postedAsText, renderMessages } from '../../../src/channels/slack/block-kit.ts';
 import { renderHome } from '../../../src/channels/slack/render-views.ts';
 import { METHOD_SCOPES, requiredScopes } from '../../../src/channels/slack/slack-scopes.ts';
 import { GROWTH_COMMAND } from '../../../src/channels/slack/slack-listeners.ts';
@@ -77,6 +77,14 @@ describe('Block Kit limits: long content is split, never truncated', () => {
   it('a calendar attachment is posted as text in the thread (no files:write scope needed)', () => {
     const [message] = renderMessages([{ type: 'text', text: 'Check-in booked.', attachment: { filename: 'check-in.ics', contentType: 'text/calendar', content: 'BEGIN:VCALENDAR\nEND:VCALENDAR' } }]);
     expect(sectionTexts(message!.blocks)).toEqual(['Check-in booked.', '*check-in.ics*', '```\nBEGIN:VCALENDAR\nEND:VCALENDAR```']);
+  });
+
+  it('a calendar file sent as the turn flow’s file effect shows the same blocks as when a message carries it, after the message', () => {
+    const invitation = { filename: 'check-in.ics', contentType: 'text/calendar', content: 'BEGIN:VCALENDAR\nEND:VCALENDAR' };
+    const [carried] = renderMessages([{ type: 'text', text: 'Check-in booked.', attachment: invitation }]);
+    expect(fileAsText(invitation)).toEqual(carried!.blocks.slice(1));
+    expect(postedAsText(invitation)).toBe(true);
+    expect(postedAsText({ filename: 'records.pdf', contentType: 'application/pdf', content: 'JVBERi0=', encoding: 'base64' })).toBe(false);
   });
 
   it('App Home lists forty reviewees within a view’s 100 blocks', () => {
