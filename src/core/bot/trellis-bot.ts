@@ -85,8 +85,11 @@ function replyToOf(actor: Actor, place: ThreadPlace): InboundTurn['replyTo'] {
 }
 
 export type CommandOutcome =
-  /** `replyKey`: saved with the change it answers (a diary line's turn); `duplicate`: a retried message, already answered. */
-  | { kind: 'reply'; messages: OutgoingMessage[]; replyKey?: string | undefined; duplicate?: boolean | undefined }
+  /**
+   * `replyKey`: saved with the change it answers (a diary line's turn); `duplicate`: a retried
+   * message, already answered; `notified`: who else it told (an answer typed to a waiting dialog).
+   */
+  | { kind: 'reply'; messages: OutgoingMessage[]; replyKey?: string | undefined; duplicate?: boolean | undefined; notified?: readonly Told[] | undefined }
   /** Open a thread titled `title`, then call `startDialog` with its key. */
   | { kind: 'start-dialog'; dialogId: string; trigger: string; title: string; target?: string | undefined };
 
@@ -198,7 +201,7 @@ export class TrellisBot {
         // Typed words only (no `/growth ` prefix): a slash command is always a command.
         if (command.unknown !== undefined && (options.prefix ?? '') === '') {
           const waiting = await this.#replyToWaitingDialog(actor, command.unknown, messageId);
-          if (waiting !== undefined) return { kind: 'reply', messages: waiting };
+          if (waiting !== undefined) return { kind: 'reply', ...waiting };
         }
         const help = growthHelp(options.prefix ?? '', { leader: isLeader(actor.person), inThreadNote: options.inThreadNote });
         const intro = command.unknown === undefined ? [] : [say(`I don’t know “${command.unknown}”. Here’s what I can do:`)];
@@ -308,7 +311,7 @@ export class TrellisBot {
    * dialog waiting for an answer they are its answer (as in Teams' flat chat); otherwise one line
    * says where the dialogs are. Undefined when nothing waits, and the help is shown as before.
    */
-  async #replyToWaitingDialog(actor: Actor, text: string, messageId: string): Promise<OutgoingMessage[] | undefined> {
+  async #replyToWaitingDialog(actor: Actor, text: string, messageId: string): Promise<{ messages: OutgoingMessage[]; notified?: readonly Told[] | undefined } | undefined> {
     const open = (await this.#deps.threads?.openThreads(actor.account.tenant, actor.account.platform, actor.person.id)) ?? [];
     if (open.length === 0) return undefined;
     const active = open.filter((thread) => thread.status === 'active');
@@ -316,14 +319,14 @@ export class TrellisBot {
     if (active.length === 1) {
       const thread = active[0]!;
       const turn = await this.#handle(actor, { threadKey: thread.threadKey, messageId }, { kind: 'text', text });
-      if (turn.duplicate) return [];
-      return [say(`_Taken as your answer in your ${title(thread.dialogId)} (its thread has the whole conversation):_`), ...turn.messages];
+      if (turn.duplicate) return { messages: [] };
+      return { messages: [say(`_Taken as your answer in your ${title(thread.dialogId)} (its thread has the whole conversation):_`), ...turn.messages], notified: turn.notified };
     }
     if (active.length > 1) {
       const names = active.map((thread) => title(thread.dialogId));
-      return [say(`You have ${names.length} conversations waiting (${names.join(', ')}) — please reply in the thread of the one you mean, or type \`help\` for what I can do.`)];
+      return { messages: [say(`You have ${names.length} conversations waiting (${names.join(', ')}) — please reply in the thread of the one you mean, or type \`help\` for what I can do.`)] };
     }
-    return [say(`Your ${title(open[0]!.dialogId)} is paused in its thread — say \`resume\` there to carry on, or type \`help\` for what I can do.`)];
+    return { messages: [say(`Your ${title(open[0]!.dialogId)} is paused in its thread — say \`resume\` there to carry on, or type \`help\` for what I can do.`)] };
   }
 
   /**
