@@ -101,7 +101,7 @@ const csrfField = (viewer: Viewer) => html`<input type="hidden" name="csrf" valu
 export function signInPage(message?: string): string {
   return page({
     title: 'Sign in',
-    body: html`${message === undefined ? '' : html`<p class="status" role="status">${message}</p>`}<p>The Trellis admin console is for the administrators of a school or trust. Sign in with your school account.</p><p><a class="button" href="/admin/sign-in">Sign in</a></p>`,
+    body: html`${statusNote(message)}<p>The Trellis admin console is for the administrators of a school or trust. Sign in with your school account.</p><p><a class="button" href="/admin/sign-in">Sign in</a></p>`,
   });
 }
 
@@ -126,7 +126,7 @@ export function sessionsPage(viewer: Viewer, currentId: string, sessions: readon
   return page({
     title: 'Your sessions',
     viewer,
-    body: html`${status === undefined ? '' : html`<p class="status" role="status">${status}</p>`}<p>Where you are signed in to the Trellis admin console. End a session you do not recognise, or one on a computer you no longer use: that browser is signed out at once.</p>
+    body: html`${statusNote(status)}<p>Where you are signed in to the Trellis admin console. End a session you do not recognise, or one on a computer you no longer use: that browser is signed out at once.</p>
 <table><caption>Signed-in sessions of ${viewer.email}</caption><thead><tr><th scope="col">Signed in</th><th scope="col">Until</th><th scope="col">Browser</th><th scope="col">End it</th></tr></thead>
 <tbody>${sessions.map(
       (s) =>
@@ -185,7 +185,7 @@ function headReviewersSection(report: ReachReport) {
 }
 
 export function deliveriesPage(viewer: Viewer, school: AdminSchoolRef, entries: readonly OutboxEntry[], status?: string): string {
-  const note = status === undefined ? '' : html`<p class="status" role="status">${status}</p>`;
+  const note = statusNote(status);
   const body =
     entries.length === 0
       ? html`${note}<p>Nothing has failed.</p>`
@@ -502,30 +502,69 @@ function teamsTenantText(binding: ChatBinding): string {
   return 'Graph installs not set up (no catalogue app id: trellis teams tenants add … --catalog-app-id): staff get reminders once they have opened Trellis in Teams';
 }
 
+/** What the chat workspaces page says after a change: what was done, or the problem on the Slack or Teams form with what was typed. */
+export type ChatPageOutcome = { status: string } | { problem: string; field: 'slack' | 'teams'; typed: string };
+
 /**
  * The Slack workspaces / Grid orgs and Teams tenants the school is bound to, when each was recorded
  * and installed, and who installed a Slack app through "Add to Slack" (from the audit trail; the
- * sealed install is never opened). `slackInstallUrl`: the "Add to Slack" link, when Slack's OAuth is configured.
+ * sealed install is never opened); a form to record a Slack id and one to register a Teams tenant
+ * (for the whole trust too, for a trust administrator), and a Remove button on each recorded for
+ * this school. `slackInstallUrl`: the "Add to Slack" link, when Slack's OAuth is configured.
  */
-export function chatWorkspacesPage(viewer: Viewer, school: AdminSchoolRef, bindings: readonly ChatBinding[], slackInstallUrl: string | undefined): string {
+export function chatWorkspacesPage(viewer: Viewer, school: AdminSchoolRef, bindings: readonly ChatBinding[], managesTrust: boolean, slackInstallUrl: string | undefined, outcome?: ChatPageOutcome): string {
+  const trust = school.trustName ?? 'the trust';
+  const removeButton = (b: ChatBinding, level: 'school' | 'trust') =>
+    html`<form method="post" action="${schoolPath(school, '/chat')}">${csrfField(viewer)}<input type="hidden" name="action" value="remove"><input type="hidden" name="platform" value="${b.platform}"><input type="hidden" name="id" value="${b.tenantId}"><input type="hidden" name="level" value="${level}"><button type="submit" class="secondary" aria-label="Remove ${b.tenantId} from ${level === 'school' ? school.name : `every school of ${trust}`}">${level === 'school' ? 'Remove' : 'Remove from the trust'}</button></form>`;
+  const removal = (b: ChatBinding) => {
+    const here = b.recordedForSchoolId === school.id ? removeButton(b, 'school') : '';
+    const trustWide = b.platform === 'teams' && managesTrust ? removeButton(b, 'trust') : '';
+    return here === '' && trustWide === '' ? html`Recorded for ${b.recordedFor}: remove it there` : html`${here}${trustWide}`;
+  };
   const table = (platform: 'slack' | 'teams') => {
     const rows = bindings.filter((b) => b.platform === platform);
     const caption = platform === 'slack' ? 'Slack workspaces and Enterprise Grid orgs' : 'Microsoft Teams tenants';
     if (rows.length === 0) return html`<h2>${caption}</h2><p>None recorded for this school or its trust.</p>`;
-    return html`<h2>${caption}</h2><table><caption class="visually-hidden">${caption} bound to ${school.name}</caption><thead><tr><th scope="col">${platform === 'slack' ? 'Workspace or org id' : 'Tenant id'}</th><th scope="col">Recorded</th><th scope="col">${platform === 'slack' ? 'Install' : 'Registration'}</th></tr></thead>
-<tbody>${rows.map((b) => html`<tr><td><code>${b.tenantId}</code></td><td>${londonDay(b.recordedAt)}${b.recordedFor === school.name ? '' : `, for ${b.recordedFor} (same trust)`}</td><td>${platform === 'slack' ? slackInstallText(b) : teamsTenantText(b)}</td></tr>`)}</tbody></table>`;
+    return html`<h2>${caption}</h2><table><caption class="visually-hidden">${caption} bound to ${school.name}</caption><thead><tr><th scope="col">${platform === 'slack' ? 'Workspace or org id' : 'Tenant id'}</th><th scope="col">Recorded</th><th scope="col">${platform === 'slack' ? 'Install' : 'Registration'}</th><th scope="col">Remove</th></tr></thead>
+<tbody>${rows.map((b) => html`<tr><td><code>${b.tenantId}</code></td><td>${londonDay(b.recordedAt)}${b.recordedForSchoolId === school.id ? '' : `, for ${b.recordedFor} (same trust)`}</td><td>${platform === 'slack' ? slackInstallText(b) : teamsTenantText(b)}</td><td>${removal(b)}</td></tr>`)}</tbody></table>`;
+  };
+  const problemOn = (field: 'slack' | 'teams') => (outcome !== undefined && 'problem' in outcome && outcome.field === field ? outcome : undefined);
+  const idField = (field: 'slack' | 'teams', label: string, hint: string) => {
+    const problem = problemOn(field);
+    return html`${problem === undefined ? '' : html`<p class="problem" role="alert" id="${field}-problem">${problem.problem}</p>`}<label for="${field}-id">${label}</label><p class="hint" id="${field}-hint">${hint}</p><input type="text" id="${field}-id" name="id" autocomplete="off" spellcheck="false" value="${problem?.typed ?? ''}" aria-describedby="${field}-hint${problem === undefined ? '' : ` ${field}-problem`}"${problem === undefined ? '' : new Html(' aria-invalid="true"')}>`;
   };
   const install =
     slackInstallUrl === undefined
       ? html`<p>“Add to Slack” is not configured on this server (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET).</p>`
-      : html`<p><a class="button" href="${slackInstallUrl}">Add Trellis to a Slack workspace</a></p><p class="hint">After installing, record the workspace (or org) id the install page shows for this school with <code>trellis school set ${school.slug} --slack-team ID</code>.</p>`;
+      : html`<p><a class="button" href="${slackInstallUrl}">Add Trellis to a Slack workspace</a></p><p class="hint">After installing, record below the workspace (or org) id the install page shows.</p>`;
+  const level = levelChoice('teams-level', school.name, trust, managesTrust);
   return page({
     title: 'Chat workspaces',
     viewer,
     school,
     current: '/chat',
-    body: html`<p>Where staff of ${school.name} can use Trellis. Only people in these workspaces and tenants are linked to the roster.</p>${table('slack')}${install}${table('teams')}`,
+    body: html`${statusNote(outcome !== undefined && 'status' in outcome ? outcome.status : undefined)}
+<p>Where staff of ${school.name} can use Trellis. Only people in these workspaces and tenants are linked to the roster. Every change is in the audit trail.</p>${table('slack')}${install}
+<form method="post" action="${schoolPath(school, '/chat')}">${csrfField(viewer)}<input type="hidden" name="action" value="add"><input type="hidden" name="platform" value="slack">
+${idField('slack', 'Slack workspace or Enterprise Grid org id', 'A workspace id starts with T, an Enterprise Grid org id with E (e.g. T0123ABCD), as the install page or auth.test shows.')}
+<p><button type="submit">Record Slack workspace</button></p></form>
+${table('teams')}
+<form method="post" action="${schoolPath(school, '/chat')}">${csrfField(viewer)}<input type="hidden" name="action" value="add"><input type="hidden" name="platform" value="teams">
+${idField('teams', 'Microsoft Entra tenant id', 'A GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47: Microsoft Entra admin centre → Overview → Tenant ID.')}
+${level}<p><button type="submit">Register Teams tenant</button></p></form>`,
   });
+}
+
+/** A one-line outcome announced to screen readers, or nothing. */
+function statusNote(text: string | undefined): Html | '' {
+  return text === undefined ? '' : html`<p class="status" role="status">${text}</p>`;
+}
+
+/** This school only, or every school of the trust: offered to a trust administrator only (others act for the school). */
+function levelChoice(id: string, schoolName: string, trust: string, managesTrust: boolean): Html {
+  return managesTrust
+    ? html`<fieldset><legend>For</legend><input type="radio" id="${id}-school" name="level" value="school" checked><label class="inline" for="${id}-school">${schoolName} only</label><br><input type="radio" id="${id}-trust" name="level" value="trust"><label class="inline" for="${id}-trust">Every school of ${trust}</label></fieldset>`
+    : html`<input type="hidden" name="level" value="school">`;
 }
 
 /** The school's administrators: name one by e-mail, remove one (a trust administrator also the trust's). */
@@ -548,15 +587,13 @@ export function administratorsPage(
   );
   const problem = outcome !== undefined && 'problem' in outcome ? outcome.problem : undefined;
   const typed = outcome !== undefined && 'problem' in outcome ? (outcome.typed ?? '') : '';
-  const level = managesTrust
-    ? html`<fieldset><legend>For</legend><input type="radio" id="level-school" name="level" value="school" checked><label class="inline" for="level-school">${school.name} only</label><br><input type="radio" id="level-trust" name="level" value="trust"><label class="inline" for="level-trust">Every school of ${trust}</label></fieldset>`
-    : html`<input type="hidden" name="level" value="school">`;
+  const level = levelChoice('level', school.name, trust, managesTrust);
   return page({
     title: 'Administrators',
     viewer,
     school,
     current: '/admins',
-    body: html`${outcome !== undefined && 'status' in outcome ? html`<p class="status" role="status">${outcome.status}</p>` : ''}${problem === undefined ? '' : html`<p class="problem" role="alert" id="email-problem">${problem}</p>`}
+    body: html`${statusNote(outcome !== undefined && 'status' in outcome ? outcome.status : undefined)}${problem === undefined ? '' : html`<p class="problem" role="alert" id="email-problem">${problem}</p>`}
 <p>Who can use the admin console for ${school.name}. They sign in with the e-mail named here (their Microsoft or Slack account's verified e-mail). Removing someone ends their console sessions at once. Every change is in the audit trail.</p>
 <table><caption>Administrators of ${school.name}</caption><thead><tr><th scope="col">E-mail</th><th scope="col">For</th><th scope="col">Since</th><th scope="col">Remove</th></tr></thead><tbody>${rows}</tbody></table>
 <h2>Name an administrator</h2>

@@ -214,8 +214,8 @@ class AdminHandler {
         case '/policy':
           return sendPage(response, 200, policyPage(viewer, await this.#console.policy(email, slug)));
         case '/chat': {
-          const { school, bindings } = await this.#console.chatWorkspaces(email, slug);
-          return sendPage(response, 200, chatWorkspacesPage(viewer, school, bindings, this.#slackInstallUrl));
+          const { school, bindings, managesTrust } = await this.#console.chatWorkspaces(email, slug);
+          return sendPage(response, 200, chatWorkspacesPage(viewer, school, bindings, managesTrust, this.#slackInstallUrl));
         }
         case '/admins': {
           const { school, administrators, managesTrust } = await this.#console.administrators(email, slug);
@@ -251,6 +251,16 @@ class AdminHandler {
           }
           const { school, administrators, managesTrust } = await this.#console.administrators(email, slug);
           return sendPage(response, 'problem' in outcome ? 400 : 200, administratorsPage(viewer, school, administrators, managesTrust, outcome));
+        }
+        case '/chat': {
+          const platform = form.get('platform') === 'teams' ? 'teams' : 'slack';
+          const typed = String(form.get('id') ?? '');
+          const level = form.get('level') === 'trust' ? 'trust' : 'school';
+          const outcome =
+            form.get('action') === 'remove' ? await this.#console.removeChatWorkspace(email, slug, platform, typed, level) : await this.#console.recordChatWorkspace(email, slug, platform, typed, level);
+          const { school, bindings, managesTrust } = await this.#console.chatWorkspaces(email, slug);
+          const shown = outcome.ok ? { status: outcome.value } : { problem: outcome.problem, field: outcome.field, typed: form.get('action') === 'remove' ? '' : typed };
+          return sendPage(response, outcome.ok ? 200 : 400, chatWorkspacesPage(viewer, school, bindings, managesTrust, this.#slackInstallUrl, shown));
         }
         case '/deliveries': {
           const ids = form.getAll('id').filter((id): id is string => typeof id === 'string');

@@ -192,3 +192,100 @@ describe('the chat workspaces page', () => {
     expect(betaPage).toContain('None recorded for this school or its trust.');
   });
 });
+
+describe('recording chat workspaces in the console', () => {
+  const TENANT = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
+  const recorded = async (platform: string, tenantId: string) =>
+    (await db.prisma.schoolChatWorkspace.findMany({ where: { platform, tenantId }, include: { school: { select: { slug: true } } } })).map((w) => w.school.slug).sort();
+  const auditFor = (action: string, tenant: string) => db.prisma.auditEvent.findMany({ where: { action, details: { path: ['tenant'], equals: tenant } }, orderBy: { at: 'asc' } });
+  const postChat = async (client: ConsoleClient, slug: string, fields: Record<string, string>) =>
+    client.post(`/admin/schools/${slug}/chat`, new URLSearchParams({ csrf: await client.csrf(`/admin/schools/${slug}/chat`), ...fields }));
+
+  it('a school administrator records a Slack workspace id for the school and removes it, each through the command line’s storage calls and audited with who did it', async () => {
+    const client = new ConsoleClient(world.url);
+    await client.signedIn(world.provider, ALPHA_ADMIN);
+    const added = await postChat(client, 'alpha', { action: 'add', platform: 'slack', id: ' TALPHANEW7 ' });
+    expect(added.status).toBe(200);
+    const page = await added.text();
+    expect(page).toContain('Slack workspace TALPHANEW7 is now recorded for Alpha Academy');
+    expect(page).toContain('<code>TALPHANEW7</code>');
+    expect(await recorded('slack', 'TALPHANEW7')).toEqual(['alpha']);
+    const again = await postChat(client, 'alpha', { action: 'add', platform: 'slack', id: 'TALPHANEW7' });
+    expect(await again.text()).toContain('was already recorded for Alpha Academy');
+    const alpha = await db.prisma.school.findUniqueOrThrow({ where: { slug: 'alpha' } });
+    expect((await auditFor('chat-workspace.recorded', 'TALPHANEW7')).map((a) => [a.schoolId, a.details])).toEqual([[alpha.id, { platform: 'slack', tenant: 'TALPHANEW7', by: ALPHA_ADMIN.email }]]);
+
+    const removed = await postChat(client, 'alpha', { action: 'remove', platform: 'slack', id: 'TALPHANEW7', level: 'school' });
+    expect(removed.status).toBe(200);
+    expect(await removed.text()).toContain('Slack workspace TALPHANEW7 is no longer recorded for Alpha Academy');
+    expect(await recorded('slack', 'TALPHANEW7')).toEqual([]);
+    expect((await auditFor('chat-workspace.removed', 'TALPHANEW7')).map((a) => a.details)).toEqual([{ platform: 'slack', tenant: 'TALPHANEW7', by: ALPHA_ADMIN.email }]);
+    // The command line's record writes the same event, without a console administrator.
+    expect((await runTrellisWith({ databaseUrl: db.url, at: NOW }, 'school', 'set', 'alpha', '--slack-team', 'TALPHACLI8')).code).toBe(0);
+    expect((await auditFor('chat-workspace.recorded', 'TALPHACLI8')).map((a) => a.details)).toEqual([{ platform: 'slack', tenant: 'TALPHACLI8' }]);
+  });
+
+  it('a trust administrator registers a Teams tenant for every school of the trust and removes it; a school administrator may only for their school', async () => {
+    const alphaAdmin = new ConsoleClient(world.url);
+    await alphaAdmin.signedIn(world.provider, ALPHA_ADMIN);
+    expect(await (await alphaAdmin.get('/admin/schools/alpha/chat')).text()).not.toContain('name="level" value="trust"');
+    const refused = await postChat(alphaAdmin, 'alpha', { action: 'add', platform: 'teams', id: TENANT, level: 'trust' });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('Only an administrator of the trust can record a Teams tenant for the whole trust.');
+    expect(await recorded('teams', TENANT)).toEqual([]);
+
+    const lead = new ConsoleClient(world.url);
+    await lead.signedIn(world.provider, TRUST_ADMIN);
+    const added = await postChat(lead, 'gamma', { action: 'add', platform: 'teams', id: TENANT.toUpperCase(), level: 'trust' });
+    expect(added.status).toBe(200);
+    expect(await added.text()).toContain(`Teams tenant ${TENANT} is now recorded for every school of`);
+    expect(await recorded('teams', TENANT)).toEqual(['alpha', 'gamma']);
+    expect((await auditFor('chat-workspace.recorded', TENANT)).map((a) => (a.details as { by?: string }).by)).toEqual([TRUST_ADMIN.email, TRUST_ADMIN.email]);
+    // As trellis teams tenants lists it: registered for both schools.
+    const listed = await runTrellisWith({ databaseUrl: db.url, at: NOW }, 'teams', 'tenants', '--json');
+    expect(JSON.parse(listed.stdout).find((t: { tenantId: string }) => t.tenantId === TENANT)?.schools).toEqual(['alpha', 'gamma']);
+
+    const removed = await postChat(lead, 'gamma', { action: 'remove', platform: 'teams', id: TENANT, level: 'trust' });
+    expect(removed.status).toBe(200);
+    expect(await recorded('teams', TENANT)).toEqual([]);
+    expect(await auditFor('chat-workspace.removed', TENANT)).toHaveLength(2);
+  });
+
+  it('an id that is not a Slack T…/E… id or a Teams tenant GUID is shown on its own field, and nothing is written', async () => {
+    const client = new ConsoleClient(world.url);
+    await client.signedIn(world.provider, ALPHA_ADMIN);
+    const before = await db.prisma.schoolChatWorkspace.count();
+    const slack = await postChat(client, 'alpha', { action: 'add', platform: 'slack', id: 'https://alpha.slack.com' });
+    expect(slack.status).toBe(400);
+    const slackPage = await slack.text();
+    expect(slackPage).toContain('<p class="problem" role="alert" id="slack-problem">“https://alpha.slack.com” is not a Slack workspace id (T…) or Enterprise Grid org id (E…)');
+    expect(slackPage).toMatch(/id="slack-id"[^>]*value="https:\/\/alpha.slack.com"[^>]*aria-describedby="slack-hint slack-problem" aria-invalid="true"/);
+    expect(slackPage).not.toContain('id="teams-problem"');
+    const teams = await postChat(client, 'alpha', { action: 'add', platform: 'teams', id: 'contoso.onmicrosoft.com' });
+    expect(teams.status).toBe(400);
+    const teamsPage = await teams.text();
+    expect(teamsPage).toContain('id="teams-problem">“contoso.onmicrosoft.com” is not a Microsoft Entra tenant id (a GUID');
+    expect(teamsPage).toMatch(/id="teams-id"[^>]*aria-invalid="true"/);
+    expect(teamsPage).not.toContain('id="slack-problem"');
+    expect(await db.prisma.schoolChatWorkspace.count()).toBe(before);
+  });
+
+  it('school A’s administrator gets 404 recording or removing a workspace for school B, and a POST without the CSRF token or from another origin records nothing', async () => {
+    const beta = await db.prisma.school.findUniqueOrThrow({ where: { slug: 'beta' } });
+    await new PrismaIdentityStore(db.prisma).recordWorkspace(beta.id, 'slack', 'TBETAWS001');
+    const client = new ConsoleClient(world.url);
+    await client.signedIn(world.provider, ALPHA_ADMIN);
+    const csrf = await client.csrf('/admin/schools/alpha/chat');
+    const add = await client.post('/admin/schools/beta/chat', new URLSearchParams({ csrf, action: 'add', platform: 'slack', id: 'TMOLE00001' }));
+    expect(add.status).toBe(404);
+    const remove = await client.post('/admin/schools/beta/chat', new URLSearchParams({ csrf, action: 'remove', platform: 'slack', id: 'TBETAWS001', level: 'school' }));
+    expect(remove.status).toBe(404);
+    expect(await recorded('slack', 'TMOLE00001')).toEqual([]);
+    expect(await recorded('slack', 'TBETAWS001')).toEqual(['beta']);
+    const guessed = await client.post('/admin/schools/alpha/chat', new URLSearchParams({ csrf: 'guessed', action: 'add', platform: 'slack', id: 'TMOLE00002' }));
+    expect(guessed.status).toBe(403);
+    const crossSite = await client.post('/admin/schools/alpha/chat', new URLSearchParams({ csrf, action: 'add', platform: 'slack', id: 'TMOLE00002' }), { origin: 'https://evil.example' });
+    expect(crossSite.status).toBe(403);
+    expect(await recorded('slack', 'TMOLE00002')).toEqual([]);
+  });
+});

@@ -143,7 +143,15 @@ it('an administrator signs in with the keyboard and visits every page of the con
     await visit('Chat workspaces', /^Chat workspaces$/);
     expect(await page.getByRole('table', { name: /Slack workspaces and Enterprise Grid orgs bound to Alpha Academy/ }).textContent()).toContain('T0ALPHA001');
     expect(await page.getByRole('table', { name: /Microsoft Teams tenants bound to Alpha Academy/ }).textContent()).toContain('0a1b2c3d-1111-2222-3333-444455556666');
+    // Record a Slack workspace with the keyboard, then remove it with its own labelled button.
+    await page.getByLabel('Slack workspace or Enterprise Grid org id').fill('T0ALPHA002');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^Slack workspace T0ALPHA002 is now recorded for Alpha Academy/);
+    await accessible();
     await page.screenshot({ path: join(DOCS, 'admin-chat.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Remove T0ALPHA002 from Alpha Academy' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Slack workspace T0ALPHA002 is no longer recorded for Alpha Academy.');
+    expect(await page.getByRole('table', { name: /Slack workspaces and Enterprise Grid orgs bound to Alpha Academy/ }).textContent()).not.toContain('T0ALPHA002');
 
     // Administrators: name one with the keyboard, then remove them with their own labelled button.
     await visit('Administrators', /^Administrators$/);

@@ -45,4 +45,21 @@ describe('trellis school set --slack-team / --teams-tenant', () => {
     expect(missing.stderr).toMatch(/There is no school "nowhere" yet/);
     expect(badSlack.stderr + badTeams.stderr + missing.stderr).not.toMatch(/\bat .*\.ts:\d+/);
   });
+
+  it('trellis school forget removes a workspace or tenant the school no longer uses, audited as the console’s removal is, and says when one was not recorded', async () => {
+    const forgot = await trellis('school', 'forget', 'washwood', '--slack-team', 'E0GRIDORG', '--teams-tenant', TENANT);
+    expect(forgot.stderr).toBe('');
+    expect(forgot.stdout).toContain('Slack workspace E0GRIDORG is no longer recorded for "washwood".');
+    expect(forgot.stdout).toContain(`Teams tenant ${TENANT} is no longer recorded for "washwood".`);
+    expect(await recorded()).toEqual([['washwood', 'slack', 'T0WASHWOOD']]);
+    const audit = await db.prisma.auditEvent.findMany({ where: { action: 'chat-workspace.removed' }, orderBy: { at: 'asc' } });
+    expect(audit.map((a) => a.details)).toEqual([
+      { platform: 'slack', tenant: 'E0GRIDORG' },
+      { platform: 'teams', tenant: TENANT },
+    ]);
+    const again = await trellis('school', 'forget', 'washwood', '--slack-team', 'E0GRIDORG');
+    expect(again).toMatchObject({ code: 1, stderr: expect.stringMatching(/^Slack workspace E0GRIDORG is not recorded for "washwood"/) });
+    const nothing = await trellis('school', 'forget', 'washwood');
+    expect(nothing).toMatchObject({ code: 1, stderr: expect.stringMatching(/^Give one school id and the --slack-team or --teams-tenant ids to forget/) });
+  });
 });

@@ -210,6 +210,9 @@ describe('exactly once through the job queue', () => {
     expect(sent[0]!.email).toBe('head@broken.example');
     expect(sent[0]!.text).toMatch(/could not deliver 2 reminder digests for broken/);
     expect(sent[0]!.text).toContain('t2@broken.example');
+    // Each failed digest's day as people write it (“Mon 5 Oct”), never an ISO date.
+    expect(sent[0]!.text).toMatch(/t2@broken\.example \((Mon|Tue|Wed|Thu|Fri) \d{1,2} [A-Z][a-z]{2}\): /);
+    expect(sent[0]!.text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
     expect(sent[0]!.text).toContain('trellis outbox --school broken --failed');
     const notice = await db.prisma.nudgeOutbox.findFirstOrThrow({ where: { key: { startsWith: 'notice:dead-letters:' } } });
     expect(notice.status).toBe('sent');

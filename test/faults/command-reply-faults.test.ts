@@ -5,9 +5,8 @@ import { postInteraction } from '../channels/slack/support/signed-requests.ts';
 import { type SeedPerson, seedSchool } from '../support/seed-school.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 import { type FaultRow, printFaultTable } from './support/fault-table.ts';
-import { awaitKillPoint, completeInSlack, deliverUntilAcked, disarm, finishWithJobEngine, replaceKilledApp, type Serving, tallyReplies } from './support/reply-kills.ts';
-import { dmEvent, FAULT_TEAM, Signal, startAppProcess } from './support/slack-app-events.ts';
-import { addEveryoneToSlack } from './support/slack-world.ts';
+import { awaitKillPoint, completeInSlack, deliverUntilAcked, disarm, finishWithJobEngine, replaceKilledApp, serveFirstApp, slackUsersOf, tallyReplies } from './support/reply-kills.ts';
+import { dmEvent, FAULT_TEAM, Signal } from './support/slack-app-events.ts';
 import type { WorkerProcess } from './support/worker-processes.ts';
 
 /** Monday 23 November 2026, 10:00 London. */
@@ -52,16 +51,10 @@ describe('replies to commands and reminder buttons survive the app being killed 
       }
       const school = await seedSchool(db.prisma, 'thomas-alleyne', staff);
       fake.startTsAt(new Date(MOMENT));
-      await addEveryoneToSlack(db.prisma, fake);
-      const slackIdOf = async (key: string) => {
-        const email = (await db.prisma.person.findUniqueOrThrow({ where: { id: school.ids[key]! } })).email;
-        return [...fake.users.values()].find((user) => user.email === email)!.id;
-      };
+      const slackIdOf = await slackUsersOf(db, fake, school.ids);
       const env = { DATABASE_URL: db.url, SLACK_URL: fake.url, CLOCK_AT: MOMENT };
 
-      const first = await startAppProcess('app-1', env);
-      running.push(first.process);
-      const serving: Serving = { ...first, ready: Promise.resolve() };
+      const serving = await serveFirstApp(running, env);
       const signal = new Signal();
       /** The saved reply each acknowledged request must have: `reply:slack:<team>:<message id>`. */
       const answered: string[] = [];

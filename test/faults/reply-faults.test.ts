@@ -4,9 +4,8 @@ import { addObligation } from '../core/conversations/support/extra-obligations.t
 import { type SeedPerson, seedSchool } from '../support/seed-school.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 import { type FaultRow, printFaultTable } from './support/fault-table.ts';
-import { awaitKillPoint, completeInSlack, deliverUntilAcked, disarm, finishWithJobEngine, replaceKilledApp, type Serving, tallyReplies } from './support/reply-kills.ts';
-import { dmEvent, Signal, startAppProcess } from './support/slack-app-events.ts';
-import { addEveryoneToSlack } from './support/slack-world.ts';
+import { awaitKillPoint, completeInSlack, deliverUntilAcked, disarm, finishWithJobEngine, replaceKilledApp, serveFirstApp, slackUsersOf, tallyReplies } from './support/reply-kills.ts';
+import { dmEvent, Signal } from './support/slack-app-events.ts';
 import type { WorkerProcess } from './support/worker-processes.ts';
 
 /** Monday 5 October 2026: WHMAT's upper pay range business cases are due by October half term (004 §8.2). */
@@ -35,16 +34,10 @@ describe('replies to the person in front of the bot survive the app being killed
       const school = await seedSchool(db.prisma, 'whmat', staff);
       for (let i = 1; i <= TEACHERS; i++) await addObligation(db.prisma, school.cycles[`t${i}`]!, school.ids[`t${i}`]!, 'upr-application', '2026-10-23');
       fake.startTsAt(new Date(MOMENT));
-      await addEveryoneToSlack(db.prisma, fake);
-      const slackIdOf = async (key: string) => {
-        const email = (await db.prisma.person.findUniqueOrThrow({ where: { id: school.ids[key]! } })).email;
-        return [...fake.users.values()].find((user) => user.email === email)!.id;
-      };
+      const slackIdOf = await slackUsersOf(db, fake, school.ids);
       const env = { DATABASE_URL: db.url, SLACK_URL: fake.url, CLOCK_AT: MOMENT };
 
-      const first = await startAppProcess('app-1', env);
-      running.push(first.process);
-      const serving: Serving = { ...first, ready: Promise.resolve() };
+      const serving = await serveFirstApp(running, env);
       const signal = new Signal();
       let acked = 0;
       let driving = true;

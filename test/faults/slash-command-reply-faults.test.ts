@@ -4,9 +4,8 @@ import { fixture, postForm } from '../channels/slack/support/signed-requests.ts'
 import { seedSchool, type SeedPerson } from '../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { type FaultRow, printFaultTable } from './support/fault-table.ts';
-import { disarm, finishWithJobEngine, replaceKilledApp, replyPartOf, type Serving } from './support/reply-kills.ts';
-import { FAULT_TEAM, Signal, startAppProcess } from './support/slack-app-events.ts';
-import { addEveryoneToSlack } from './support/slack-world.ts';
+import { disarm, finishWithJobEngine, replaceKilledApp, serveFirstApp, slackUsersOf, replyPartOf } from './support/reply-kills.ts';
+import { FAULT_TEAM, Signal } from './support/slack-app-events.ts';
 import type { WorkerProcess } from './support/worker-processes.ts';
 
 /** Monday 23 November 2026, 10:00 London. */
@@ -62,15 +61,9 @@ async function run(point: 'before' | 'after', kills: number, storm: number): Pro
     for (let i = 1; i <= TEACHERS; i++) staff.push({ key: `t${i}`, fullName: `Teacher ${i}`, role: 'teacher', lineManager: 'head', obligations: [{ kind: 'check-in', label: 'Autumn check-in', dueOn: '2026-12-11', ownerRole: 'reviewer' }] });
     const school = await seedSchool(db.prisma, 'thomas-alleyne', staff);
     fake.startTsAt(new Date(MOMENT));
-    await addEveryoneToSlack(db.prisma, fake);
-    const slackIdOf = async (key: string) => {
-      const email = (await db.prisma.person.findUniqueOrThrow({ where: { id: school.ids[key]! } })).email;
-      return [...fake.users.values()].find((user) => user.email === email)!.id;
-    };
+    const slackIdOf = await slackUsersOf(db, fake, school.ids);
     const env = { DATABASE_URL: db.url, SLACK_URL: fake.url, CLOCK_AT: MOMENT };
-    const first = await startAppProcess('app-1', env);
-    running.push(first.process);
-    const serving: Serving = { ...first, ready: Promise.resolve() };
+    const serving = await serveFirstApp(running, env);
     const signal = new Signal();
     /** The saved answer each acknowledged command must have: `reply:slack:<team>:command:<trigger id>`. */
     const answered: string[] = [];

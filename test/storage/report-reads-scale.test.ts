@@ -3,13 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTermDates } from '../../src/core/calendar/term-dates.ts';
 import type { KnownPerson } from '../../src/core/bot/bot-ports.ts';
 import { messageText, type OutgoingMessage } from '../../src/core/conversations/engine/outgoing-message.ts';
-import { compareKinds } from '../../src/core/obligations/obligation-kinds.ts';
+import { ALL_OBLIGATION_KINDS, compareKinds } from '../../src/core/obligations/obligation-kinds.ts';
 import { CycleReports } from '../../src/core/reports/cycle-reports.ts';
 import { OVERDUE_PAGE } from '../../src/core/reports/leader-reports.ts';
 import type { PrismaClient } from '../../src/storage/db/create-prisma-client.ts';
 import { PrismaReportReads } from '../../src/storage/prisma/prisma-report-reads.ts';
 import { prismaAccess } from '../../src/storage/prisma/prisma-access-relationships.ts';
 import { countingClient } from '../support/counting-client.ts';
+import { explainingClient, rowsScanned } from '../support/explaining-client.ts';
 import { seedSchool } from '../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { TERMS } from '../core/reminders/support/school-year.ts';
@@ -109,6 +110,72 @@ describe('report reads at scale (issue 5: aggregate in SQL, not a query per pers
     const [overdue] = await reports.overdue(large.leader, undefined, NOW);
     expect(overdue?.type === 'summary' && overdue.title).toBe('Overdue — the whole school: 1400 items for 600 people (days are calendar days)');
     console.info(`report reads, 600 staff × 6 items: summary ${b.summary.ms} ms, department ${b.department.ms} ms, overdue ${b.overdue.ms} ms, overdue page 2 ${b.overduePage2.ms} ms, manager home ${b.home.ms} ms`);
+  });
+});
+
+describe('what overdue reads grows with what it counts, not with the school (issue 16)', () => {
+  it('the page reads the items of only the 20 people it can show, for 20 staff as for 600; the totals read only the open items due before today', async () => {
+    const small = await seedStaff(db.prisma, 20);
+    const large = await seedStaff(db.prisma, 600);
+    // Sequential scans off where an index can serve, so these small tables are planned as a large
+    // school's are; every statement of `overdue` runs under EXPLAIN ANALYZE first (rolled back).
+    // Vacuumed as autovacuum leaves a settled table, so the index-only scan is open to the planner.
+    await db.prisma.$executeRaw`VACUUM ANALYZE obligations, cycles, people`;
+    const explaining = explainingClient(db.prisma, 0, { preferIndexes: true });
+    const explained = new CycleReports(new PrismaReportReads(explaining.client), prismaAccess(explaining.client));
+    const onObligations = / on obligations\b/;
+    const pageRead = / on obligations item\b/;
+    const read = [];
+    for (const { leader } of [small, large]) {
+      explaining.on.explain = true;
+      const [shown] = await explained.overdue(leader, undefined, NOW);
+      explaining.on.explain = false;
+      const plan = explaining.plans.splice(0).find((statement) => statement.sql.includes('per_person'))?.plan ?? '';
+      read.push({
+        title: shown?.type === 'summary' ? shown.title : '',
+        page: rowsScanned(plan, (line) => pageRead.test(line)),
+        totals: rowsScanned(plan, (line) => onObligations.test(line) && !pageRead.test(line)),
+      });
+    }
+    // 20 × 3 overdue items less 7 people × 2 done; 600 × 3 less 200 × 2.
+    expect(read.map((r) => r.title)).toEqual([
+      'Overdue — the whole school: 46 items for 20 people (days are calendar days)',
+      'Overdue — the whole school: 1400 items for 600 people (days are calendar days)',
+    ]);
+    // The page reads the open items of the 20 people it can show, and no more, in either school
+    // (some of the small school's 20 have done two of theirs; the large school's first 20 have not).
+    expect(read.map((r) => r.page)).toEqual([20 * KINDS.length - 7 * 2, 20 * KINDS.length]);
+    expect(OVERDUE_PAGE).toBe(20);
+    // The totals read the open items due before today (every school's in this database: the
+    // indexes are by due date, not by school), never the done or not-yet-due ones.
+    const [{ open, all }] = (await db.prisma.$queryRaw<{ open: number; all: number }[]>`
+      SELECT count(*) FILTER (WHERE status IN ('open', 'snoozed') AND due_on < ${NOW}::date)::int AS open, count(*)::int AS all FROM obligations`) as [{ open: number; all: number }];
+    for (const r of read) expect(r.totals).toBeLessThanOrEqual(open);
+    expect(open).toBeLessThan(all / 2);
+  });
+});
+
+describe('overdue pages people who share a name and a first overdue date (issue 16)', () => {
+  it('every page lists the items the whole sorted list has in its place, when a page ends inside a group of 30 people with the same name and first overdue date (002 §18)', async () => {
+    const { leader } = await seedStaff(db.prisma, 45);
+    // Everyone is "Sam Same": the 30 whose reflection (15 Oct) is overdue tie on (first overdue date,
+    // name), and page 1 ends after 20 of their reflections, ordered by key, not by person.
+    await db.prisma.$executeRaw`UPDATE people SET full_name = 'Sam Same' WHERE school_id = ${leader.schoolId}::uuid AND role = 'teacher' AND id <> ${leader.id}::uuid AND email LIKE 't%'`;
+    const reads = new PrismaReportReads(db.prisma);
+    const whole = await db.prisma.$queryRaw<{ person_id: string; kind: string; due_on: string }[]>`
+      SELECT p.id::text AS person_id, o.kind, to_char(o.due_on, 'YYYY-MM-DD') AS due_on
+      FROM obligations o JOIN people p ON p.id = o.person_id
+      WHERE p.school_id = ${leader.schoolId}::uuid AND o.status = 'open' AND o.due_on < DATE '2026-11-23'
+      ORDER BY o.due_on, p.full_name, array_position(${[...ALL_OBLIGATION_KINDS]}::text[], o.kind) NULLS LAST, o.kind, o.key`;
+    const listed = [];
+    for (let offset = 0; offset < whole.length; offset += OVERDUE_PAGE) {
+      const page = await reads.overduePage({ schoolId: leader.schoolId }, 2026, '2026-11-23', { allowed: [], decided: [], everyoneElse: true }, { offset, limit: OVERDUE_PAGE });
+      expect(page.totalItems).toBe(whole.length);
+      listed.push(...page.items.map((item) => ({ person_id: item.personId, kind: item.kind, due_on: item.dueOn })));
+    }
+    // 45 × 3 items less 15 people × 2 done.
+    expect(whole).toHaveLength(105);
+    expect(listed).toEqual(whole);
   });
 });
 

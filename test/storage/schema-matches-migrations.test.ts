@@ -29,6 +29,7 @@ afterAll(async () => {
  */
 const RAW_SQL_INDEXES = [
   `CREATE INDEX nudge_outbox_pending_reminders_idx ON public.nudge_outbox USING btree (recipient_id) WHERE ((status = 'pending'::text) AND ((payload ->> 'type'::text) = 'reminder'::text))`,
+  `CREATE INDEX obligations_open_by_due_idx ON public.obligations USING btree (due_on) INCLUDE (cycle_id, person_id, kind) WHERE ((status = ANY (ARRAY['open'::text, 'snoozed'::text])) AND (NOT optional))`,
 ];
 
 const tableOf = (model: DmmfModel): string => model.dbName ?? model.name;

@@ -76,14 +76,15 @@ async function explained(prisma: PrismaClient, sql: Prisma.Sql, preferIndexes: b
  * Rows the scans of a plan (as `explainingClient` keeps it) read: what each scan node returned
  * and what its filter removed, times its loops. Joins and aggregates read no table themselves, and
  * a bitmap index scan's rows are read by the heap scan above it, so they are counted there.
+ * `counted` picks the scans to count by their plan line (e.g. those of one table).
  */
-export function rowsScanned(plan: string): number {
+export function rowsScanned(plan: string, counted: (scanLine: string) => boolean = () => true): number {
   let total = 0;
   let loops = 0;
   for (const line of plan.split('\n')) {
     const scan = /(?:^|->)\s*(Seq Scan|Index Scan|Index Only Scan|Bitmap Heap Scan)\b.*\(actual time=[\d.]+\.\.[\d.]+ rows=([\d.]+) loops=(\d+)\)/.exec(line);
     if (scan !== null) {
-      loops = Number(scan[3]);
+      loops = counted(line) ? Number(scan[3]) : 0;
       total += Number(scan[2]) * loops;
       continue;
     }

@@ -502,7 +502,7 @@ export class SlackChannel implements Channel {
     return this.#worked(personId);
   }
 
-  /** A message reached them: any refusal Slack gave before is forgotten (a failure to forget is logged, never a failed send). */
+  /** A message reached them, so a refusal Slack gave before is forgotten (a failure to forget is logged, never a failed send). */
   async #worked(personId: string): Promise<ChannelDelivery> {
     await this.parts.slackRefusals.clear(personId).catch((error: unknown) => this.parts.log.warn(`slack: could not clear a refusal: ${error instanceof Error ? error.message : String(error)}`));
     return { ok: true };

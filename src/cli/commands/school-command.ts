@@ -9,12 +9,13 @@ import { readPolicyArgument, readTermDatesFile } from '../read-arguments.ts';
 import type { Services } from '../../compose-services.ts';
 import { PrismaIdentityStore } from '../../storage/prisma/prisma-identity-store.ts';
 import { withServices } from '../with-services.ts';
-import { GUID } from './teams-command.ts';
+import { GUID, normaliseSlackWorkspaceId, normaliseTenantId, SLACK_WORKSPACE_ID, SLACK_WORKSPACE_ID_RULE, TENANT_ID_RULE } from '../../core/bot/chat-workspace-ids.ts';
 
 export const SCHOOL_USAGE = [
   'trellis school set SCHOOL --policy PRESET|FILE --terms FILE [--name NAME] [--trust TRUST] [--reminder-window HH:MM-HH:MM]',
   'trellis school set SCHOOL --reminder-window HH:MM-HH:MM   (an existing school: only its reminder window changes)',
   'trellis school set SCHOOL [--slack-team T…]… [--teams-tenant TENANT-ID]…   (the Slack workspaces and Teams tenants its staff use)',
+  'trellis school forget SCHOOL [--slack-team T…]… [--teams-tenant TENANT-ID]…   (a workspace or tenant its staff no longer use)',
   'trellis school contact SCHOOL [--as MEMBER --name NAME [--email EMAIL] | --remove NAME]   (the head’s reviewers not on the roster: governors, an external adviser)',
 ].join('\n');
 
@@ -22,6 +23,7 @@ export const SCHOOL_USAGE = [
 export async function runSchoolCommand(args: string[], context: CommandContext): Promise<void> {
   const [verb, ...rest] = args;
   if (verb === 'contact') return runContactCommand(rest, context);
+  if (verb === 'forget') return runForgetCommand(rest, context);
   if (verb !== 'set') throw new CliError(`Unknown school command "${verb ?? ''}".\n\nUsage:\n${SCHOOL_USAGE}`);
   let parsed: ReturnType<typeof parse>;
   try {
@@ -83,16 +85,14 @@ async function setReminderWindowOnly(slug: string, window: ReminderWindow, value
 
 type ChatWorkspace = { platform: 'slack' | 'teams'; tenant: string };
 
-const SLACK_TEAM = /^[TE][A-Z0-9]{2,}$/;
-
 /** `--slack-team` (a workspace T… or an Enterprise Grid org E… id) and `--teams-tenant` (an Entra tenant id), checked. */
 function chatWorkspaces(values: ReturnType<typeof parse>['values']): ChatWorkspace[] {
-  const slack = (values['slack-team'] ?? []).map((tenant) => tenant.trim());
-  const teams = (values['teams-tenant'] ?? []).map((tenant) => tenant.trim().toLowerCase());
-  const badSlack = slack.filter((t) => !SLACK_TEAM.test(t));
-  if (badSlack.length > 0) throw new CliError(`--slack-team must be a Slack workspace id (T…) or Enterprise Grid org id (E…), as in the workspace's URL or auth.test: got ${badSlack.join(', ')}.`);
+  const slack = (values['slack-team'] ?? []).map(normaliseSlackWorkspaceId);
+  const teams = (values['teams-tenant'] ?? []).map(normaliseTenantId);
+  const badSlack = slack.filter((t) => !SLACK_WORKSPACE_ID.test(t));
+  if (badSlack.length > 0) throw new CliError(`--slack-team must be ${SLACK_WORKSPACE_ID_RULE}: got ${badSlack.join(', ')}.`);
   const badTeams = teams.filter((t) => !GUID.test(t));
-  if (badTeams.length > 0) throw new CliError(`--teams-tenant must be a Microsoft Entra tenant id (a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47): got ${badTeams.join(', ')}.`);
+  if (badTeams.length > 0) throw new CliError(`--teams-tenant must be ${TENANT_ID_RULE}: got ${badTeams.join(', ')}.`);
   return [...slack.map((tenant) => ({ platform: 'slack' as const, tenant })), ...teams.map((tenant) => ({ platform: 'teams' as const, tenant }))];
 }
 
@@ -111,6 +111,36 @@ async function recordWorkspacesWith(services: Services, slug: string, workspaces
     context.output.out(added ? `Recorded ${what} for "${slug}": its people link from it (and from their trust's other recorded workspaces) only.` : `${what} was already recorded for "${slug}".`);
     if (unlinked > 0) context.output.out(`Unlinked ${unlinked} ${platform === 'slack' ? 'Slack' : 'Teams'} account(s) of its people from elsewhere: they can link again from a recorded one.`);
   }
+}
+
+/**
+ * `trellis school forget`: the school's staff no longer use these workspaces or tenants. Its people's
+ * accounts there are unlinked unless another school of the trust still records it (the call
+ * `trellis teams tenants remove` and the console's chat workspaces page make).
+ */
+async function runForgetCommand(args: string[], context: CommandContext): Promise<void> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(args);
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\n\nUsage:\n${SCHOOL_USAGE}`);
+  }
+  const [slug, ...extra] = parsed.positionals;
+  const workspaces = chatWorkspaces(parsed.values);
+  if (slug === undefined || extra.length > 0 || workspaces.length === 0) throw new CliError(`Give one school id and the --slack-team or --teams-tenant ids to forget.\n\nUsage:\n${SCHOOL_USAGE}`);
+  await withServices(context, async (services) => {
+    const school = await services.schools.findSchool(slug);
+    if (school === undefined) throw new CliError(`There is no school "${slug}".`);
+    const identities = new PrismaIdentityStore(services.database.prisma);
+    const missing: string[] = [];
+    for (const { platform, tenant } of workspaces) {
+      const what = platform === 'slack' ? `Slack workspace ${tenant}` : `Teams tenant ${tenant}`;
+      const { removed, unlinked } = await identities.forgetWorkspace(school.id, platform, tenant);
+      if (!removed) missing.push(what);
+      else context.output.out(`${what} is no longer recorded for "${slug}"${unlinked > 0 ? `; unlinked ${unlinked} account(s) of its people there` : ''}.`);
+    }
+    if (missing.length > 0) throw new CliError(`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not recorded for "${slug}" (a trust's other school may record it).`);
+  });
 }
 
 function parse(args: string[]) {

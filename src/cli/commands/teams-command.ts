@@ -4,6 +4,7 @@ import { composeChannels } from '../../compose-app.ts';
 import type { Services } from '../../compose-services.ts';
 import type { TeamsTenantEntry } from '../../core/reach/teams-install-ports.ts';
 import { consoleLogger } from '../../logging/logger.ts';
+import { GUID, normaliseTenantId, TENANT_ID_RULE } from '../../core/bot/chat-workspace-ids.ts';
 import { CliError } from '../cli-error.ts';
 import type { CommandContext } from '../command-context.ts';
 import { loadCliConfig, withServices } from '../with-services.ts';
@@ -15,8 +16,6 @@ export const TEAMS_USAGE = [
   'trellis teams install --school SCHOOL [--dry-run] [--concurrency N]',
 ].join('\n');
 
-/** A Microsoft Entra tenant id, and the id an app gets in a tenant's app catalogue: both GUIDs. */
-export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * `trellis teams`: the Microsoft Entra tenants Trellis serves in Teams, each registered to a school
@@ -35,9 +34,9 @@ export async function runTeamsCommand(args: string[], context: CommandContext): 
   const { values } = parsed;
   if (what === 'tenants' && (verb === undefined || verb === 'list') && rest.length === 0) return listTenants(context, values.json === true);
   if (what === 'tenants' && (verb === 'add' || verb === 'remove') && rest.length === 1) {
-    const tenant = rest[0]!.trim().toLowerCase();
+    const tenant = normaliseTenantId(rest[0]!);
     const where = schoolOrTrust(values.school, values.trust);
-    if (!GUID.test(tenant)) throw new CliError(`The tenant must be a Microsoft Entra tenant id (a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47): got ${rest[0]}.`);
+    if (!GUID.test(tenant)) throw new CliError(`The tenant must be ${TENANT_ID_RULE}: got ${rest[0]}.`);
     const catalogAppId = values['catalog-app-id']?.trim().toLowerCase();
     if (catalogAppId !== undefined && (verb === 'remove' || !GUID.test(catalogAppId))) {
       throw new CliError(verb === 'remove' ? '--catalog-app-id goes with add.' : `--catalog-app-id must be the app's id in the tenant's app catalogue (a GUID; Teams admin centre → Manage apps → Trellis → App ID): got ${values['catalog-app-id']}.`);

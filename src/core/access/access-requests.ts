@@ -57,27 +57,26 @@ export class AccessRequests {
   async request(requester: KnownPerson, text: string, now: Date, saved?: ReplyContext): Promise<AccessOutcome> {
     const [name = '', ...rest] = text.split(':');
     const reason = rest.join(':').trim();
-    if (name.trim() === '' || reason === '') return reply('Please say whose plan and why, e.g. `request-access Tess Teacher: to plan her timetable support` (002 §18 asks for the reason).');
+    if (name.trim() === '' || reason === '') return reply('Please say whose plan and why, e.g. `request-access Tess Teacher: to plan her timetable support`: the head is told the reason.');
     const today = londonDateOf(now);
     const managed = (await this.#facts.candidatesFor(requester.id)).filter((f) => f.person.active && f.person.lineManagerId === requester.id);
     const subject = pickOne(managed, name);
-    if (subject === undefined) return reply(`I can’t find “${name.trim()}” among the people you line-manage. Only a line manager may ask to see a plan (002 §18).`);
+    if (subject === undefined) return reply(`I can’t find “${name.trim()}” among the people you line-manage. Only a line manager may ask to see a plan.`);
     const relationships = relationshipsOn(subject, today);
-    const rule = subject.confidentiality?.rule ?? '002 §18';
     if (subject.confidentiality?.lineManagerAccessOnRequest !== true) return reply(`Your school’s policy does not provide for line managers to see plans on request, so there is nothing to ask for.`);
     if (relationships.reviewer?.id === requester.id) return reply(`You are ${subject.person.fullName}’s reviewer, so you can already see their plan — say \`agree\` when they send it.`);
     const deciders = [relationships.headId, ...relationships.deputyIds].filter((id): id is string => id !== undefined && id !== requester.id && id !== subject.person.id);
     if (deciders.length === 0) return reply('Your school has no headteacher on the staff list to decide this, so I can’t send the request. Please ask your Trellis administrator.');
     const ask = (code: string) =>
       say(
-        `${requester.fullName} (line manager) asks to see ${subject.person.fullName}’s growth plan, because: “${reason}” (${rule}). Say \`grant ${code}\` to grant it for ${DEFAULT_GRANT_DAYS} days (or \`grant ${code} 10\` for 10), or \`refuse ${code} REASON\`. ${subject.person.fullName} will be told either way.`,
+        `${requester.fullName} (line manager) asks to see ${subject.person.fullName}’s growth plan, because: “${reason}”. Say \`grant ${code}\` to grant it for ${DEFAULT_GRANT_DAYS} days (or \`grant ${code} 10\` for 10), or \`refuse ${code} REASON\`. ${subject.person.fullName} will be told either way.`,
       );
     // Two copies of the request arriving together make one request: the second is answered like the first.
     const answer = ({ request, waitingAlready }: Requested<AccessRequestRecord>) => [
       say(
         waitingAlready
-          ? `Your request to see ${subject.person.fullName}’s plan, made ${readableDate(londonDateOf(request.requestedAt), today)}, is with the head to decide (${rule}); I haven’t sent it again. ${subject.person.fullName} will be told who asked and what was decided.`
-          : `Your request to see ${subject.person.fullName}’s plan has gone to the head to decide (${rule}). ${subject.person.fullName} will be told who asked and what was decided.`,
+          ? `Your request to see ${subject.person.fullName}’s plan, made ${readableDate(londonDateOf(request.requestedAt), today)}, is with the head to decide; I haven’t sent it again. ${subject.person.fullName} will be told who asked and what was decided.`
+          : `Your request to see ${subject.person.fullName}’s plan has gone to the head to decide. ${subject.person.fullName} will be told who asked and what was decided.`,
       ),
     ];
     const requested = await this.#store.create({
@@ -96,7 +95,7 @@ export class AccessRequests {
     const mine = await this.#decidable(decider, now);
     if (mine.length === 0) return reply('No requests to see a plan are waiting for you.');
     const lines = mine.map(({ request }) => `• \`${requestCode(request)}\` — ${request.requesterName} asks to see ${request.subjectName}’s plan: “${request.reason}” (asked ${readableDate(londonDateOf(request.requestedAt), londonDateOf(now))})`);
-    return reply(`Requests to see a plan (002 §18):\n${lines.join('\n')}\nSay \`grant CODE [days]\` or \`refuse CODE REASON\`.`);
+    return reply(`Requests to see a plan:\n${lines.join('\n')}\nSay \`grant CODE [days]\` or \`refuse CODE REASON\`.`);
   }
 
   /** `grant CODE [DAYS]` or `refuse CODE REASON`. */
@@ -105,7 +104,6 @@ export class AccessRequests {
     if (found === undefined) return reply(`There is no request \`${code}\` waiting for you. Say \`access-requests\` to see those that are.`);
     const { request, subject } = found;
     const today = londonDateOf(now);
-    const rule = subject.confidentiality?.rule ?? '002 §18';
     let expiresAt: Date | undefined;
     let note: string | undefined;
     if (decision === 'granted') {
@@ -119,12 +117,12 @@ export class AccessRequests {
     const until = expiresAt === undefined ? '' : readableDate(londonDateOf(expiresAt), today);
     const toRequester =
       decision === 'granted'
-        ? `${decider.fullName} granted you access to ${request.subjectName}’s growth plan until ${until} (${rule}). Say \`see-plan ${request.subjectName}\` to read it; ${request.subjectName} has been told.`
+        ? `${decider.fullName} granted you access to ${request.subjectName}’s growth plan until ${until}. Say \`see-plan ${request.subjectName}\` to read it; ${request.subjectName} has been told.`
         : `${decider.fullName} refused your request to see ${request.subjectName}’s growth plan: “${note}”.`;
     const toReviewee =
       decision === 'granted'
-        ? `${request.requesterName}, your line manager, asked to see your growth plan, because: “${request.reason}”. ${decider.fullName} granted it until ${until} (${rule}). You can see every time it is read with \`who-has-seen\`.`
-        : `${request.requesterName}, your line manager, asked to see your growth plan, because: “${request.reason}”. ${decider.fullName} refused it (${rule}).`;
+        ? `${request.requesterName}, your line manager, asked to see your growth plan, because: “${request.reason}”. ${decider.fullName} granted it until ${until}. You can see every time it is read with \`who-has-seen\`.`
+        : `${request.requesterName}, your line manager, asked to see your growth plan, because: “${request.reason}”. ${decider.fullName} refused it.`;
     const tellReviewee = subject.confidentiality?.tellRevieweeWhoWasGrantedAccess === true;
     const notifications = [{ personId: request.requesterId, messages: [say(toRequester)] }, ...(tellReviewee ? [{ personId: request.subjectId, messages: [say(toReviewee)] }] : [])];
     const notify = keyNotifications(`access:${request.id}:${decision}`, notifications);

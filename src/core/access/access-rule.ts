@@ -59,7 +59,7 @@ export function mayRead(viewer: PersonFacts, subject: Relationships, kind: Recor
     const grant = grants.find((g) => g.requesterId === viewer.id && g.subjectId === subject.personId && isLive(g, at));
     if (grant !== undefined) return { allowed: true, reason: 'access-grant', grantId: grant.id };
   }
-  return refuse('only the person, their reviewer and the head (or the deputy the head delegated to) may see these records (002 §18)');
+  return refuse('only the person, their reviewer and the head (or the deputy the head delegated to) may see these records');
 }
 
 export function isLive(grant: GrantFact, at: Date): boolean {

@@ -17,4 +17,4 @@ export function reportAudience(person: { role: Role | string; flags?: readonly (
 }
 
 /** Why overdue lists come without names for someone who sees counts only. */
-export const NAMES_ARE_FOR_HEAD_AND_DEPUTY = 'Names are shown only to the head and the deputy head responsible for performance management (002 §18); you see counts.';
+export const NAMES_ARE_FOR_HEAD_AND_DEPUTY = 'Names are shown only to the head and the deputy head responsible for performance management; you see counts.';

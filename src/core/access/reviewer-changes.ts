@@ -40,7 +40,7 @@ export class ReviewerChanges {
     const rules = facts?.reviewerChanges;
     if (facts === undefined || rules?.revieweeMayRequestChange !== true) return reply('Your school’s policy does not provide for asking for a different reviewer, so there is nothing to ask for. Please talk to your line manager.');
     const reason = text.trim();
-    if (reason === '') return reply(`Please give your reasons, e.g. \`change-reviewer we work in different key stages\`: the policy asks for a written request stating them (${rules.rule}).`);
+    if (reason === '') return reply(`Please give your reasons, e.g. \`change-reviewer we work in different key stages\`: the policy asks for a written request stating them.`);
     const today = londonDateOf(now);
     const relationships = relationshipsOn(facts, today);
     const reviewerId = relationships.reviewer?.id;
@@ -50,7 +50,7 @@ export class ReviewerChanges {
       const code = requestCode(request);
       const about = request.reviewerName === undefined ? 'has no reviewer yet and asks for one' : `asks for their reviewer, ${request.reviewerName}, to be replaced`;
       return say(
-        `${reviewee.fullName} ${about}, because: “${reason}” (${rules.rule}). Say \`replace-reviewer ${code} NAME\` to name the new reviewer, or \`keep-reviewer ${code} REASON\` to decline; ${reviewee.fullName} will be told either way, with your reason if you decline.`,
+        `${reviewee.fullName} ${about}, because: “${reason}”. Say \`replace-reviewer ${code} NAME\` to name the new reviewer, or \`keep-reviewer ${code} REASON\` to decline; ${reviewee.fullName} will be told either way, with your reason if you decline.`,
       );
     };
     // The deciders are asked in the transaction that saves the request, through the durable queue.
@@ -59,8 +59,8 @@ export class ReviewerChanges {
     const answer = ({ request, waitingAlready }: Requested<ReviewerChangeRecord>) => [
       say(
         waitingAlready
-          ? `Your request for a different reviewer, made ${readableDate(londonDateOf(request.requestedAt), today)}, is with the head to decide (${rules.rule}); I haven’t sent it again. You will be told what is decided, and why if it is declined.`
-          : `Your request for a different reviewer has gone to the head to decide (${rules.rule}). You will be told what is decided, and why if it is declined. ${request.reviewerName ?? 'Your reviewer'} is not told your reasons.`,
+          ? `Your request for a different reviewer, made ${readableDate(londonDateOf(request.requestedAt), today)}, is with the head to decide; I haven’t sent it again. You will be told what is decided, and why if it is declined.`
+          : `Your request for a different reviewer has gone to the head to decide. You will be told what is decided, and why if it is declined. ${request.reviewerName ?? 'Your reviewer'} is not told your reasons.`,
       ),
     ];
     const requested = await this.#store.create({ revieweeId: reviewee.id, reviewerId, reason, at: now, notify, reply: (made) => savedReplyOf(saved, answer(made)) });
@@ -96,12 +96,12 @@ export class ReviewerChanges {
     const carriesOn = CYCLE_CARRIES_ON;
     const newName = chosen.person.fullName;
     const notifications = [
-      { personId: request.revieweeId, messages: [say(`${decider.fullName} agreed to your request: ${newName} is your reviewer from ${readableDate(today, today)} (${rule}). ${carriesOn}.`)] },
-      { personId: chosen.person.id, messages: [say(`${decider.fullName} has made you ${request.revieweeName}’s reviewer from ${readableDate(today, today)}, in place of ${request.reviewerName ?? 'no one'} (${rule}). ${carriesOn}: say \`status\` to see what is due.`)] },
+      { personId: request.revieweeId, messages: [say(`${decider.fullName} agreed to your request: ${newName} is your reviewer from ${readableDate(today, today)}. ${carriesOn}.`)] },
+      { personId: chosen.person.id, messages: [say(`${decider.fullName} has made you ${request.revieweeName}’s reviewer from ${readableDate(today, today)}, in place of ${request.reviewerName ?? 'no one'}. ${carriesOn}: say \`status\` to see what is due.`)] },
     ];
     if (request.reviewerId !== undefined) notifications.push({ personId: request.reviewerId, messages: [say(`${newName} is ${request.revieweeName}’s reviewer from ${readableDate(today, today)}; what you still had open for them has passed to ${newName}.`)] });
     const notify = keyNotifications(`reviewer-change:${request.id}:granted`, notifications);
-    const messages = [say(`Done: ${newName} reviews ${request.revieweeName} from today. ${carriesOn} (${rule}). Everyone concerned has been told.`)];
+    const messages = [say(`Done: ${newName} reviews ${request.revieweeName} from today. ${carriesOn}. Everyone concerned has been told.`)];
     const granted = await this.#store.grant(request.id, { decidedById: decider.id, newReviewerId: chosen.person.id, at: now, on: today, reason: `${REPLACEMENT_REASON} (${rule})`, notify, reply: savedReplyOf(saved, messages) });
     if (!granted) return reply('That request was decided a moment ago by someone else; nothing was changed.');
     return { messages, replyKey: saved?.key };
@@ -113,9 +113,8 @@ export class ReviewerChanges {
     if (found === undefined) return reply(`There is no request \`${code}\` waiting for you. Say \`reviewer-requests\` to see those that are.`);
     const note = reason.trim();
     if (note === '') return reply(`Please give the reason for declining, e.g. \`keep-reviewer ${code} the concern can be met by a second observer\`; ${found.request.revieweeName} is told it in writing.`);
-    const rule = found.subject.reviewerChanges?.rule ?? '002 §27';
     const notify = keyNotifications(`reviewer-change:${found.request.id}:declined`, [
-      { personId: found.request.revieweeId, messages: [say(`${decider.fullName} considered your request for a different reviewer and did not uphold it, because: “${note}” (${rule}).`)] },
+      { personId: found.request.revieweeId, messages: [say(`${decider.fullName} considered your request for a different reviewer and did not uphold it, because: “${note}”.`)] },
     ]);
     const messages = [say(`Declined. ${found.request.revieweeName} has been told your reason.`)];
     const declined = await this.#store.decline(found.request.id, { decidedById: decider.id, at: now, note, notify, reply: savedReplyOf(saved, messages) });
@@ -159,5 +158,5 @@ export async function replacementBelowRequiredStatus(
   const needed = staffingStatus(measure.person);
   if (theirs.rank >= needed.rank) return undefined;
   const whose = measureId === lineManagerId ? `${request.revieweeName}’s line manager, ${measure.person.fullName}` : `the reviewer being replaced, ${measure.person.fullName}`;
-  return `${chosen.person.fullName} can’t be ${request.revieweeName}’s reviewer: a replacement reviewer must have an equivalent or higher status in the staffing structure than ${whose} (${needed.name}), and the staff list has ${chosen.person.fullName} as ${theirs.name} (${required.rule}). Please name someone of at least that status, the line manager, or the head.`;
+  return `${chosen.person.fullName} can’t be ${request.revieweeName}’s reviewer: a replacement reviewer must have an equivalent or higher status in the staffing structure than ${whose} (${needed.name}), and the staff list has ${chosen.person.fullName} as ${theirs.name}. Please name someone of at least that status, the line manager, or the head.`;
 }

@@ -18,6 +18,7 @@ import { readRosterFile } from '../roster/roster-table.ts';
 import { calendarOf, type School } from '../schools/school.ts';
 import { setSchool } from '../schools/set-school.ts';
 import { type Clock, currentAcademicYear } from '../time/clock.ts';
+import { GUID, normaliseSlackWorkspaceId, normaliseTenantId, SLACK_WORKSPACE_ID, SLACK_WORKSPACE_ID_RULE, TENANT_ID_RULE } from '../bot/chat-workspace-ids.ts';
 import { type AdminSchoolRef, administers, looksLikeEmail, normaliseAdminEmail } from './admin-access.ts';
 import type { AdminAudit, AdminDirectory, AdminGrants, AdminScope, ChatBinding, ChatBindings, SchoolAdministrator, ShippedTermDates } from './admin-ports.ts';
 
@@ -302,10 +303,61 @@ export class AdminConsole {
     return { ok: true, termDates: parsed.value, academicYear: year, months, schoolDaysNow: count(yearCalendar(calendarOf(school), year)), schoolDaysAfter: count(months) };
   }
 
-  /** The Slack workspaces / Grid orgs and Teams tenants bound to the school, with their installs; never a token. */
-  async chatWorkspaces(email: string, slug: string): Promise<{ school: AdminSchoolRef; bindings: ChatBinding[] }> {
+  /** The Slack workspaces / Grid orgs and Teams tenants bound to the school with their installs (never a token), and whether this administrator may record a tenant for the whole trust. */
+  async chatWorkspaces(email: string, slug: string): Promise<{ school: AdminSchoolRef; bindings: ChatBinding[]; managesTrust: boolean }> {
     const { ref } = await this.#school(email, slug);
-    return { school: ref, bindings: await this.#deps.chat.boundTo(ref.id) };
+    return { school: ref, bindings: await this.#deps.chat.boundTo(ref.id), managesTrust: await this.#managesTrust(email, ref) };
+  }
+
+  /**
+   * Records a Slack workspace / Grid org id for the school, or a Teams tenant for the school or (a
+   * trust administrator only) every school of its trust, through the command line's own storage
+   * calls, audited with who did it. A malformed id is a problem on its field, and nothing is written.
+   */
+  async recordChatWorkspace(email: string, slug: string, platform: 'slack' | 'teams', typed: string, level: 'school' | 'trust'): Promise<ChatOutcome> {
+    const { ref } = await this.#school(email, slug);
+    const checked = checkChatId(platform, typed);
+    if (!checked.ok) return checked;
+    const schools = await this.#chatSchools(email, ref, platform, level);
+    if (schools === undefined) return { ok: false, field: platform, problem: 'Only an administrator of the trust can record a Teams tenant for the whole trust.' };
+    let added = 0;
+    let unlinked = 0;
+    for (const school of schools) {
+      const done = await this.#deps.chat.record(school.id, platform, checked.id, email);
+      added += done.added ? 1 : 0;
+      unlinked += done.unlinked;
+    }
+    const what = `${platform === 'slack' ? 'Slack workspace' : 'Teams tenant'} ${checked.id}`;
+    const where = level === 'trust' ? `every school of ${ref.trustName ?? 'the trust'}` : ref.name;
+    const said = added > 0 ? `${what} is now recorded for ${where}: its people link from it.` : `${what} was already recorded for ${where}.`;
+    return { ok: true, value: unlinked > 0 ? `${said} ${unlinked} account(s) of its people in other ${platform === 'slack' ? 'workspaces' : 'tenants'} were unlinked; they link again from a recorded one.` : said };
+  }
+
+  /** Forgets a workspace or tenant recorded for the school (or, a trust administrator, for every school of its trust), audited with who did it. */
+  async removeChatWorkspace(email: string, slug: string, platform: 'slack' | 'teams', typed: string, level: 'school' | 'trust'): Promise<ChatOutcome> {
+    const { ref } = await this.#school(email, slug);
+    const checked = checkChatId(platform, typed);
+    if (!checked.ok) return checked;
+    const schools = await this.#chatSchools(email, ref, platform, level);
+    if (schools === undefined) return { ok: false, field: platform, problem: 'Only an administrator of the trust can remove a Teams tenant from the whole trust.' };
+    let removed = 0;
+    let unlinked = 0;
+    for (const school of schools) {
+      const done = await this.#deps.chat.remove(school.id, platform, checked.id, email);
+      removed += done.removed ? 1 : 0;
+      unlinked += done.unlinked;
+    }
+    const what = `${platform === 'slack' ? 'Slack workspace' : 'Teams tenant'} ${checked.id}`;
+    const where = level === 'trust' ? `any school of ${ref.trustName ?? 'the trust'}` : ref.name;
+    if (removed === 0) return { ok: false, field: platform, problem: `${what} is not recorded for ${where}: nothing changed.` };
+    return { ok: true, value: `${what} is no longer recorded for ${level === 'trust' ? `the schools of ${ref.trustName ?? 'the trust'}` : ref.name}${unlinked > 0 ? `; ${unlinked} account(s) of its people there were unlinked` : ''}.` };
+  }
+
+  /** The schools a record applies to: the school itself, or its trust's schools for a Teams tenant and a trust administrator; undefined when not allowed. */
+  async #chatSchools(email: string, school: AdminSchoolRef, platform: 'slack' | 'teams', level: 'school' | 'trust'): Promise<{ id: string }[] | undefined> {
+    if (level === 'school') return [{ id: school.id }];
+    if (platform !== 'teams' || school.trustSlug === undefined || !(await this.#managesTrust(email, school))) return undefined;
+    return this.#deps.chat.trustSchools(school.trustSlug);
   }
 
   /** The school's administrators, and whether this one may also name and remove its trust's (a trust administrator). */
@@ -364,6 +416,17 @@ export class AdminConsole {
     if (ref === undefined || school === undefined) throw new NotAdministeredError(`${email} does not administer a school "${slug}".`);
     return { ref, school };
   }
+}
+
+/** A change on the chat workspaces page: what was done, or the problem and the field (the Slack or the Teams form) it belongs on. */
+export type ChatOutcome = { ok: true; value: string } | { ok: false; field: 'slack' | 'teams'; problem: string };
+
+/** The id as typed, checked by the one rule the command line uses. */
+function checkChatId(platform: 'slack' | 'teams', typed: string): { ok: true; id: string } | { ok: false; field: 'slack' | 'teams'; problem: string } {
+  const id = platform === 'slack' ? normaliseSlackWorkspaceId(typed) : normaliseTenantId(typed);
+  if (id === '') return { ok: false, field: platform, problem: `Give ${platform === 'slack' ? SLACK_WORKSPACE_ID_RULE : TENANT_ID_RULE}.` };
+  if (platform === 'slack' ? SLACK_WORKSPACE_ID.test(id) : GUID.test(id)) return { ok: true, id };
+  return { ok: false, field: platform, problem: `“${typed.trim()}” is not ${platform === 'slack' ? SLACK_WORKSPACE_ID_RULE : TENANT_ID_RULE}.` };
 }
 
 function checkChoice(choice: PolicyChoice, school: School): PolicyCheck {

@@ -87,6 +87,7 @@ export interface ChatBinding {
   /** When it was recorded (`trellis school set --slack-team/--teams-tenant`), and for which school: this one or another of its trust. */
   recordedAt: Date;
   recordedFor: string;
+  recordedForSchoolId: string;
   /** Slack, installed through "Add to Slack": the install that serves it. */
   slackInstall?: { key: string; teamId?: string | undefined; enterpriseId?: string | undefined; orgWide: boolean; installedAt: Date; installedBy?: InstalledBy | undefined } | undefined;
   /** Teams: its `teams_tenants` row, if any: whether Graph installs are set up (a catalogue app id). Being recorded is what admits its people. */
@@ -102,4 +103,13 @@ export interface InstalledBy {
 /** The chat workspaces and tenants bound to a school (recorded for it, or for another school of its trust, which serves it too), read for the console. */
 export interface ChatBindings {
   boundTo(schoolId: string): Promise<ChatBinding[]>;
+  /**
+   * Records a workspace / org or tenant for a school through the very calls `trellis school set
+   * --slack-team` and `trellis teams tenants add` make, audited (`chat-workspace.recorded`) with `by`.
+   */
+  record(schoolId: string, platform: 'slack' | 'teams', tenant: string, by: string): Promise<{ added: boolean; unlinked: number }>;
+  /** Forgets one recorded for the school as `trellis teams tenants remove` does, audited (`chat-workspace.removed`) with `by`. */
+  remove(schoolId: string, platform: 'slack' | 'teams', tenant: string, by: string): Promise<{ removed: boolean; unlinked: number }>;
+  /** The schools of a trust, to record a tenant for all of them. */
+  trustSchools(trustSlug: string): Promise<{ id: string; slug: string }[]>;
 }

@@ -36,9 +36,9 @@ export interface TeamsTenantStore {
    * registered tenants, only) and, when given, the app's catalogue id there. `unlinked`: the
    * school's and trust's Teams accounts from tenants no longer theirs, dropped.
    */
-  register(schoolId: string, tenantId: string, catalogAppId: string | undefined): Promise<{ added: boolean; unlinked: number }>;
+  register(schoolId: string, tenantId: string, catalogAppId: string | undefined, by?: string): Promise<{ added: boolean; unlinked: number }>;
   /** Unregisters it: accounts of the school's people in it that no other registration covers are unlinked. */
-  unregister(schoolId: string, tenantId: string): Promise<{ removed: boolean; unlinked: number }>;
+  unregister(schoolId: string, tenantId: string, by?: string): Promise<{ removed: boolean; unlinked: number }>;
   list(): Promise<TeamsTenantEntry[]>;
   /** The schools of a trust (id and slug), to register a tenant for the whole trust; undefined when there is no such trust. */
   trustSchools(trustSlug: string): Promise<{ id: string; slug: string }[] | undefined>;

@@ -10,6 +10,7 @@ import { say } from '../conversations/engine/outgoing-message.ts';
 import { composeDigest, type DigestMessage, peopleEscalatedIn, peopleNamedIn } from './compose-digest.ts';
 import type { Deliverer, DeliveryLookup, DeliveryResult, DigestOutbox, DigestRecipient, MessageSender, ReminderStore } from './reminder-ports.ts';
 import type { ReminderPerson } from './reminder-types.ts';
+import { readableDate } from '../reports/readable-date.ts';
 import { secondsUntilWindow } from './sending-window.ts';
 
 export interface DeliveryDeps {
@@ -114,9 +115,10 @@ export async function deliverQueuedNotice(deps: DeliveryDeps, job: QueuedJob, at
   const failed = await deps.outbox.list({ schoolSlug: notice.schoolSlug, failedOnly: true, limit: 1000 });
   const digests = failed.filter((entry) => entry.kind === 'digest');
   const notifications = failed.filter((entry) => entry.kind === 'notification').length;
+  const today = londonDateOf(deps.clock.now());
   const examples = digests
     .slice(0, 5)
-    .map((entry) => `• ${entry.recipientEmail} (${entry.date}): ${entry.lastError ?? 'unknown error'}`)
+    .map((entry) => `• ${entry.recipientEmail} (${readableDate(entry.date, today)}): ${entry.lastError ?? 'unknown error'}`)
     .join('\n');
   const count = digests.length;
   const text = [

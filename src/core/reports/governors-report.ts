@@ -109,7 +109,7 @@ export function outcomeTablesOf(school: ReportSchool, academicYear: number, figu
     byKind: tally((o) => o.kind, kinds).map(([kind, cells]) => ({ kind, cells })),
     byTerm: tally((o) => termOf(o.dueOn), TERM_ORDER).map(([term, cells]) => ({ term, cells })),
     staff: { inCycle: figures.inCycle, excluded: figures.excluded },
-    // A school with fewer than five staff in the cycle is not broken down at all: any figure could identify someone.
+    // A school with fewer than five staff in the cycle is not broken down at all, since every figure could identify someone.
     reportable: groupIsReportable(figures.inCycle),
     link: linked ? { leavers: { inCycle: figures.inCycleLeavers, excluded: figures.excludedLeavers }, kinds: kindsOut } : undefined,
   };

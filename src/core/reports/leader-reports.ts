@@ -182,7 +182,7 @@ export async function overdueReport(reads: ReportReads, guard: AccessGuard, pers
   if (after > 0) items.push({ label: 'And', value: `${plural(after, 'more item')} — say \`${again} page ${page + 1}\`` });
   const people = list.totalPeople;
   const title = `Overdue — ${found.where}: ${plural(list.totalItems, 'item')} for ${people === 1 ? '1 person' : `${people} people`} (days are calendar days)`;
-  return [{ type: 'summary', title, items }, say('Each name you see here is recorded in that person’s “who has seen my records” log (002 §18).')];
+  return [{ type: 'summary', title, items }, say('Each name you see here is recorded in that person’s “who has seen my records” log.')];
 }
 
 async function overdueCounts(reads: ReportReads, scope: LeaderScope, where: string, year: number, today: IsoDate): Promise<OutgoingMessage[]> {

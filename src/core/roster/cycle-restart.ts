@@ -64,22 +64,22 @@ export class CycleRestarts {
     if (school === undefined || rule === undefined) {
       return reply('Your school’s policy does not ask the head to decide whether a cycle begins again after a move to a new post, so there is nothing to decide: the cycle carries on.');
     }
-    const found = await this.#headsColleague(decider, name, now, rule, { theirs: 'whether their cycle begins again', heads: 'Whether the head’s own cycle begins again' });
+    const found = await this.#headsColleague(decider, name, now, { theirs: 'whether their cycle begins again', heads: 'Whether the head’s own cycle begins again' });
     if ('messages' in found) return found;
     const { person, today } = found;
     const day = readableDate(today, today);
     const told =
       decision === 'restart'
-        ? `${decider.fullName} has decided that, after your move to a new post, your growth cycle begins again from ${day} (${rule}). What you have already done stays on your record; what the new cycle asks of you, and by when, is in \`status\`.`
-        : `${decider.fullName} has decided that, after your move to a new post, your growth cycle carries on as it is (${rule}).`;
+        ? `${decider.fullName} has decided that, after your move to a new post, your growth cycle begins again from ${day}. What you have already done stays on your record; what the new cycle asks of you, and by when, is in \`status\`.`
+        : `${decider.fullName} has decided that, after your move to a new post, your growth cycle carries on as it is.`;
     const notify = keyNotifications(`cycle-restart:${person.id}:${today}:${decision}`, [{ personId: person.id, messages: [say(told)] }]);
     await this.#store.record({ schoolId: school.id, personId: person.id, deciderId: decider.id, decision, on: today, at: now, rule, notify });
-    if (decision === 'keep') return reply(`Recorded: ${person.fullName}’s cycle carries on as it is (${rule}). They have been told.`);
+    if (decision === 'keep') return reply(`Recorded: ${person.fullName}’s cycle carries on as it is. They have been told.`);
     // The one planner, over the staff as stored now (the restart included), for this person only.
     const staff = await this.#store.staff(school.id, today);
     const cycles = planObligations(school, staff, academicYearOf(today)).filter((cycle) => cycle.personId === person.id);
     await this.#store.syncCycles(school.id, cycles);
-    return reply(`Recorded: ${person.fullName}’s cycle begins again from ${day} (${rule}), planned as a new starter’s from that day; what they have done stays on their record. They have been told.`);
+    return reply(`Recorded: ${person.fullName}’s cycle begins again from ${day}, planned as a new starter’s from that day; what they have done stays on their record. They have been told.`);
   }
 
   /**
@@ -95,12 +95,11 @@ export class CycleRestarts {
     const school = await this.#store.school(decider.schoolId);
     const transfer = school?.policy.roleTransfer;
     if (school === undefined || transfer?.headDecidesRestartAndReviewer !== true) {
-      const why = transfer === undefined ? '' : ` (it says: ${transfer.rule})`;
-      const ask = school?.policy.reviewers.revieweeMayRequestChange === true ? `, or from the colleague’s own written request (\`change-reviewer REASON\`, ${school.policy.reviewers.rule})` : '';
-      return reply(`Your school’s policy does not give the head the decision to change a colleague’s reviewer after a move to a new post${why}. A new reviewer comes from the staff list${ask}.`);
+      const ask = school?.policy.reviewers.revieweeMayRequestChange === true ? `, or from the colleague’s own written request (\`change-reviewer REASON\`)` : '';
+      return reply(`Your school’s policy does not give the head the decision to change a colleague’s reviewer after a move to a new post. A new reviewer comes from the staff list${ask}.`);
     }
     const rule = transfer.rule;
-    const found = await this.#headsColleague(decider, name, now, rule, { theirs: 'whether to change their reviewer', heads: 'Whether to change the head’s own reviewers' });
+    const found = await this.#headsColleague(decider, name, now, { theirs: 'whether to change their reviewer', heads: 'Whether to change the head’s own reviewers' });
     if ('messages' in found) return found;
     const { person, subject, today } = found;
     const chosen = pickOne(await this.#facts.namedInSchoolOf(decider.id, newName), newName);
@@ -115,11 +114,11 @@ export class CycleRestarts {
     const newReviewer = chosen.person.fullName;
     const carriesOn = CYCLE_CARRIES_ON;
     const told = [
-      { personId: person.id, messages: [say(`${decider.fullName} has decided that, after your move to a new post, ${newReviewer} is your reviewer from ${day} (${rule}). ${carriesOn}.`)] },
-      { personId: chosen.person.id, messages: [say(`${decider.fullName} has made you ${person.fullName}’s reviewer from ${day}, after their move to a new post, in place of ${old?.person.fullName ?? 'no one'} (${rule}). ${carriesOn}: say \`status\` to see what is due.`)] },
+      { personId: person.id, messages: [say(`${decider.fullName} has decided that, after your move to a new post, ${newReviewer} is your reviewer from ${day}. ${carriesOn}.`)] },
+      { personId: chosen.person.id, messages: [say(`${decider.fullName} has made you ${person.fullName}’s reviewer from ${day}, after their move to a new post, in place of ${old?.person.fullName ?? 'no one'}. ${carriesOn}: say \`status\` to see what is due.`)] },
     ];
     if (old !== undefined && old.person.id !== decider.id) {
-      told.push({ personId: old.person.id, messages: [say(`${decider.fullName} has decided that ${newReviewer} reviews ${person.fullName} from ${day} (${rule}); what you still had open for them has passed to ${newReviewer}.`)] });
+      told.push({ personId: old.person.id, messages: [say(`${decider.fullName} has decided that ${newReviewer} reviews ${person.fullName} from ${day}; what you still had open for them has passed to ${newReviewer}.`)] });
     }
     const notify = keyNotifications(`reviewer-change:head:${person.id}:${today}:${chosen.person.id}`, told);
     await this.#store.changeReviewer({
@@ -134,7 +133,7 @@ export class CycleRestarts {
       reason: `${HEAD_DECIDED_REASON} (${rule})`,
       notify,
     });
-    return reply(`Recorded: ${newReviewer} reviews ${person.fullName} from ${day} (${rule}). ${carriesOn}. They have been told, and so has ${old?.person.fullName ?? 'no one else'}.`);
+    return reply(`Recorded: ${newReviewer} reviews ${person.fullName} from ${day}. ${carriesOn}. They have been told, and so has ${old?.person.fullName ?? 'no one else'}.`);
   }
 
   /** The colleague the head names, when the decider is the head of their school and they are not the head themselves; otherwise the plain refusal. */
@@ -142,15 +141,14 @@ export class CycleRestarts {
     decider: KnownPerson,
     name: string,
     now: Date,
-    rule: string,
     what: { theirs: string; heads: string },
   ): Promise<AccessOutcome | { person: SubjectFacts['person']; subject: SubjectFacts; today: IsoDate }> {
     const chosen = pickOne(await this.#facts.namedInSchoolOf(decider.id, name), name);
     if (chosen === undefined) return reply(`I can’t find one colleague called “${name.trim()}” at your school. Please give their full name.`);
     const today = londonDateOf(now);
     const person = chosen.person;
-    if (person.role === 'headteacher') return reply(`${what.heads} is for the governing body to decide (${rule}), not in Trellis.`);
-    if (relationshipsOn(chosen, today).headId !== decider.id) return reply(`Only the head of ${person.fullName}’s school decides ${what.theirs} (${rule}).`);
+    if (person.role === 'headteacher') return reply(`${what.heads} is for the governing body to decide, not in Trellis.`);
+    if (relationshipsOn(chosen, today).headId !== decider.id) return reply(`Only the head of ${person.fullName}’s school decides ${what.theirs}.`);
     return { person, subject: chosen, today };
   }
 }

@@ -44,14 +44,14 @@ export class ReviewLoadExceptions {
     if (chosen === undefined) return reply(`I can’t find one colleague called “${name.trim()}” at your school. Please give their full name.`);
     const today = londonDateOf(now);
     const person = chosen.person;
-    if (relationshipsOn(chosen, today).headId !== decider.id) return reply(`Only the head of ${person.fullName}’s school confirms an exception to the number of reviewees (${rule}).`);
+    if (relationshipsOn(chosen, today).headId !== decider.id) return reply(`Only the head of ${person.fullName}’s school confirms an exception to the number of reviewees.`);
     const staff = await this.#store.staff(school.id, today);
     const reviewer = staff.find((member) => member.id === person.id);
     const load = reviewer === undefined ? undefined : reviewLoadOf(policy, staff, reviewer);
     if (reviewer === undefined) return reply(`${person.fullName} is not on your school’s staff list today, so there is no exception to confirm.`);
-    if (load === undefined) return reply(`${person.fullName} may review any number of people under your policy (${rule}: those flagged ${policy.reviewers.revieweeLimit?.exemptFlags.join(' or ')} are not held to the limit), so there is no exception to confirm.`);
-    if (load.count <= load.max) return reply(`${person.fullName} reviews ${load.count} ${load.count === 1 ? 'person' : 'people'}, within the policy’s ${load.max} (${rule}), so there is no exception to confirm.`);
+    if (load === undefined) return reply(`${person.fullName} may review any number of people under your policy (those flagged ${policy.reviewers.revieweeLimit?.exemptFlags.join(' or ')} are not held to the limit), so there is no exception to confirm.`);
+    if (load.count <= load.max) return reply(`${person.fullName} reviews ${load.count} ${load.count === 1 ? 'person' : 'people'}, within the policy’s ${load.max}, so there is no exception to confirm.`);
     await this.#store.record({ schoolId: school.id, reviewerId: person.id, reviewerEmail: reviewer.email, deciderId: decider.id, count: load.count, max: load.max, reason, at: now, rule });
-    return reply(`Recorded: ${person.fullName} may review ${load.count} people this cycle, more than the policy’s ${load.max} (${rule}). Roster imports now say you confirmed it, and say so again if the number grows.`);
+    return reply(`Recorded: ${person.fullName} may review ${load.count} people this cycle, more than the policy’s ${load.max}. Roster imports now say you confirmed it, and say so again if the number grows.`);
   }
 }

@@ -84,7 +84,7 @@ export function roleTransfers(input: {
           label: `Check-in with ${person.fullName} before their new post, so feedback is up to date and their goals can be reviewed for the new role`,
           rule: `${transfer.rule}; within ${TRANSFER_CHECK_IN_SCHOOL_DAYS} school days of the move being recorded`,
         };
-        consequences.push(`${nameOf.get(originalReviewerId)}, their reviewer before the move, is asked to hold a check-in with them by ${dueOn}, so feedback is up to date; their goals are then reviewed for the new role (${transfer.rule}).`);
+        consequences.push(`${nameOf.get(originalReviewerId)}, their reviewer before the move, is asked to hold a check-in with them by ${readableDate(dueOn, today)}, so feedback is up to date; their goals are then reviewed for the new role (${transfer.rule}).`);
       } else if (transfer.originalReviewerChecksIn) {
         consequences.push(`They had no reviewer before the move, so no check-in before the new post is asked for (${transfer.rule}).`);
       }

@@ -1,5 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
+import type { IsoDate } from '../calendar/iso-date.ts';
 import { LONDON, londonDateOf } from '../calendar/london-time.ts';
 import type { Attachment } from '../conversations/engine/outgoing-message.ts';
 import { showDate } from '../conversations/engine/parse-date.ts';
@@ -29,19 +30,19 @@ const LONDON_VTIMEZONE = [
   'END:VTIMEZONE',
 ].join('\r\n');
 
-/** "Tue 3 Nov 2026, 15:45" in London time, whatever zone the server runs in. */
-export function formatLondonTime(instant: Date): string {
+/** "Tue 3 Nov, 15:45" in London time, whatever zone the server runs in (the year only when it is not `today`'s). */
+export function formatLondonTime(instant: Date, today: IsoDate): string {
   const local = new TZDate(instant.getTime(), LONDON);
-  return `${showDate(londonDateOf(instant))}, ${String(local.getHours()).padStart(2, '0')}:${String(local.getMinutes()).padStart(2, '0')}`;
+  return `${showDate(londonDateOf(instant), today)}, ${String(local.getHours()).padStart(2, '0')}:${String(local.getMinutes()).padStart(2, '0')}`;
 }
 
 /** "15:45–16:15". */
-export function formatLondonSpan(startsAt: Date, minutes: number): string {
+export function formatLondonSpan(startsAt: Date, minutes: number, today: IsoDate): string {
   const hhmm = (instant: Date) => {
     const local = new TZDate(instant.getTime(), LONDON);
     return `${String(local.getHours()).padStart(2, '0')}:${String(local.getMinutes()).padStart(2, '0')}`;
   };
-  return `${formatLondonTime(startsAt)}–${hhmm(new Date(startsAt.getTime() + minutes * 60_000))}`;
+  return `${formatLondonTime(startsAt, today)}–${hhmm(new Date(startsAt.getTime() + minutes * 60_000))}`;
 }
 
 /**

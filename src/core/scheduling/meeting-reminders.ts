@@ -36,7 +36,7 @@ export function meetingReminders(meeting: ScheduledMeeting, calendar: SchoolCale
   if (meeting.status !== 'scheduled' || meeting.organizer === undefined) return [];
   const day = londonDateOf(meeting.startsAt);
   const opensOn = schoolDayBefore(calendar, day, today);
-  const when = `${formatLondonTime(meeting.startsAt)}`;
+  const when = `${formatLondonTime(meeting.startsAt, today)}`;
   const base = { cycleId: meeting.cycleId, personId: meeting.reviewee.id, kind: CHECK_IN_MEETING_KIND, opensOn, dueOn: day, rule };
   const prefix = `${meetingKeyPrefix(meeting.id)}${day}`;
   return [

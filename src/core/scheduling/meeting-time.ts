@@ -24,9 +24,9 @@ export function instantOf(at: LocalTime): Date {
   return londonInstant(at.date, at.time);
 }
 
-/** "Tue 3 Nov 2026, 15:45". */
-export function showLocalTime(at: LocalTime): string {
-  return `${showDate(at.date)}, ${at.time}`;
+/** "Tue 3 Nov, 15:45" (the year only when it is not `today`'s). */
+export function showLocalTime(at: LocalTime, today: IsoDate): string {
+  return `${showDate(at.date, today)}, ${at.time}`;
 }
 
 /** "15:45" plus `minutes`, as a wall-clock time (meetings never run past midnight here). */

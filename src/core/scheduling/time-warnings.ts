@@ -1,4 +1,4 @@
-import { compareDates } from '../calendar/iso-date.ts';
+import { compareDates, type IsoDate } from '../calendar/iso-date.ts';
 import type { SchoolCalendar } from '../calendar/school-calendar.ts';
 import { showDate } from '../conversations/engine/parse-date.ts';
 import type { Role } from '../people/person.ts';
@@ -32,6 +32,8 @@ export interface WarningInput {
   minutes: number;
   reviewee: { fullName: string; role: Role };
   window?: CheckInWindow | undefined;
+  /** The turn's day: a date in its year is written without the year. */
+  today: IsoDate;
 }
 
 function overlaps(at: LocalTime, minutes: number, slot: { start: string; end: string }): boolean {
@@ -47,7 +49,8 @@ function citation(policy: Pick<Policy, 'checkIns'>): string {
 function policyReason(policy: Pick<Policy, 'checkIns'>): string {
   const cite = citation(policy);
   const quote = AVOID_QUOTES[cite];
-  return quote === undefined ? `(${cite})` : `— ${cite}: “${quote}”`;
+  // The policy's words without its paragraph number, which `why` gives.
+  return quote === undefined ? '(your school’s policy)' : `— your school’s policy: “${quote}”`;
 }
 
 /**
@@ -57,19 +60,19 @@ function policyReason(policy: Pick<Policy, 'checkIns'>): string {
  * ("as agreed", 003 §5.6).
  */
 export function meetingTimeWarnings(input: WarningInput): string[] {
-  const { policy, calendar, at, minutes, reviewee, window } = input;
+  const { policy, calendar, at, minutes, reviewee, window, today } = input;
   const warnings: string[] = [];
   const avoid = new Set(policy.checkIns.avoid);
   const first = reviewee.fullName.split(/\s+/)[0] ?? reviewee.fullName;
   if (!calendar.isSchoolDay(at.date)) {
     const why = calendar.isWeekend(at.date) ? 'a weekend' : calendar.isBankHoliday(at.date) ? 'a bank holiday' : 'outside term time or a closure day';
-    warnings.push(`${showDate(at.date)} isn’t a school day (${why}).`);
+    warnings.push(`${showDate(at.date, today)} isn’t a school day (${why}).`);
   }
   if (window !== undefined && compareDates(at.date, window.opensOn) < 0) {
-    warnings.push(`That’s before the window for ${first}’s ${window.label.toLowerCase()} opens (${showDate(window.opensOn)}, ${window.rule}).`);
+    warnings.push(`That’s before the window for ${first}’s ${window.label.toLowerCase()} opens (${showDate(window.opensOn, today)}).`);
   }
   if (window !== undefined && compareDates(at.date, window.dueOn) > 0) {
-    warnings.push(`That’s after ${first}’s ${window.label.toLowerCase()} is due (${showDate(window.dueOn)}, ${window.rule}).`);
+    warnings.push(`That’s after ${first}’s ${window.label.toLowerCase()} is due (${showDate(window.dueOn, today)}).`);
   }
   const end = addMinutes(at.time, minutes);
   if (toMinutes(at.time) < toMinutes(WORKING_DAY.start) || toMinutes(end) > toMinutes(WORKING_DAY.end)) {

@@ -90,14 +90,37 @@ export class PrismaIdentityStore implements IdentityStore {
    * --slack-team/--teams-tenant`), and drops the links of the school's and its trust's people
    * from any workspace on that platform no longer theirs, so nothing more is sent there.
    */
-  async recordWorkspace(schoolId: string, platform: Exclude<ChatPlatform, 'local'>, tenant: string): Promise<{ added: boolean; unlinked: number }> {
+  async recordWorkspace(schoolId: string, platform: Exclude<ChatPlatform, 'local'>, tenant: string, by?: string): Promise<{ added: boolean; unlinked: number }> {
     return this.#prisma.$transaction(async (tx) => {
       const created = await tx.schoolChatWorkspace.createMany({ data: [{ schoolId, platform, tenantId: tenant }], skipDuplicates: true });
+      if (created.count > 0) await tx.auditEvent.create({ data: workspaceAudit(CHAT_WORKSPACE_RECORDED, schoolId, platform, tenant, by) });
       const school = await tx.school.findUniqueOrThrow({ where: { id: schoolId }, select: { trustId: true } });
       const schools = school.trustId === null ? [schoolId] : (await tx.school.findMany({ where: { trustId: school.trustId }, select: { id: true } })).map((s) => s.id);
       const recorded = (await tx.schoolChatWorkspace.findMany({ where: { platform, schoolId: { in: schools } }, select: { tenantId: true } })).map((w) => w.tenantId);
       const dropped = await tx.platformIdentity.deleteMany({ where: { platform, tenantId: { notIn: recorded }, person: { schoolId: { in: schools } } } });
       return { added: created.count > 0, unlinked: dropped.count };
+    });
+  }
+
+  /**
+   * Forgets that a school's staff use this workspace or tenant (`trellis teams tenants remove`, the
+   * console's chat workspaces page): accounts of the school's and its trust's people there are
+   * unlinked unless another school of the trust still records it, and a Teams tenant nobody records
+   * any more loses its Graph set-up (`teams_tenants`).
+   */
+  async forgetWorkspace(schoolId: string, platform: Exclude<ChatPlatform, 'local'>, tenant: string, by?: string): Promise<{ removed: boolean; unlinked: number }> {
+    return this.#prisma.$transaction(async (tx) => {
+      const removed = await tx.schoolChatWorkspace.deleteMany({ where: { schoolId, platform, tenantId: tenant } });
+      if (removed.count === 0) return { removed: false, unlinked: 0 };
+      await tx.auditEvent.create({ data: workspaceAudit(CHAT_WORKSPACE_REMOVED, schoolId, platform, tenant, by) });
+      const school = await tx.school.findUniqueOrThrow({ where: { id: schoolId }, select: { trustId: true } });
+      const schools = school.trustId === null ? [schoolId] : (await tx.school.findMany({ where: { trustId: school.trustId }, select: { id: true } })).map((s) => s.id);
+      const stillServed = (await tx.schoolChatWorkspace.count({ where: { platform, tenantId: tenant, schoolId: { in: schools } } })) > 0;
+      if (stillServed) return { removed: true, unlinked: 0 };
+      const dropped = await tx.platformIdentity.deleteMany({ where: { platform, tenantId: tenant, person: { schoolId: { in: schools } } } });
+      // Nobody registers the tenant any more: its Graph set-up goes with it.
+      if (platform === 'teams' && (await tx.schoolChatWorkspace.count({ where: { platform, tenantId: tenant } })) === 0) await tx.teamsTenant.deleteMany({ where: { tenantId: tenant } });
+      return { removed: true, unlinked: dropped.count };
     });
   }
 
@@ -135,4 +158,13 @@ export class PrismaIdentityStore implements IdentityStore {
     const row = await this.#prisma.person.findUnique({ where: { id: personId }, select: PERSON_FIELDS });
     return row === null ? undefined : toKnownPerson(row);
   }
+}
+
+/** The audit actions of a workspace or tenant recorded for a school, and forgotten. */
+export const CHAT_WORKSPACE_RECORDED = 'chat-workspace.recorded';
+export const CHAT_WORKSPACE_REMOVED = 'chat-workspace.removed';
+
+/** `by`: the administrator who did it in the console (absent from the command line). */
+function workspaceAudit(action: string, schoolId: string, platform: string, tenant: string, by: string | undefined) {
+  return { schoolId, action, subjectType: 'school', subjectId: schoolId, details: { platform, tenant, ...(by === undefined ? {} : { by }) } };
 }

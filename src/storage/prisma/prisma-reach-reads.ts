@@ -6,7 +6,7 @@ import type { SubjectFacts } from '../../core/access/relationships.ts';
 import type { Policy } from '../../core/policy/policy-schema.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { PrismaPeopleFacts } from './prisma-access-relationships.ts';
-import { PrismaSchoolRepository } from './prisma-school-repository.ts';
+import { storedPolicy } from './prisma-school-repository.ts';
 
 /** `trellis reach`'s facts: active people, their `platform_identities` rows and any failed Teams install or Slack refusal, in one query. */
 export class PrismaReachReads implements ReachReads {
@@ -20,11 +20,12 @@ export class PrismaReachReads implements ReachReads {
   }
 
   async headReviewerFacts(schoolId: string): Promise<{ head: SubjectFacts; policy: Pick<Policy, 'headReviewers'>; emailConfigured: boolean } | undefined> {
-    const school = await new PrismaSchoolRepository(this.#prisma).findSchoolById(schoolId);
+    // Only the policy is needed: who the head's reviewers are (the term dates play no part in reach).
+    const school = await this.#prisma.school.findUnique({ where: { id: schoolId }, select: { slug: true, policy: true } });
     const head = await this.#prisma.person.findFirst({ where: { schoolId, role: 'headteacher', active: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: { id: true } });
-    if (school === undefined || head === null) return undefined;
+    if (school === null || head === null) return undefined;
     const [facts] = await new PrismaPeopleFacts(this.#prisma).factsOf([head.id]);
-    return facts === undefined ? undefined : { head: facts, policy: school.policy, emailConfigured: this.#emailConfigured };
+    return facts === undefined ? undefined : { head: facts, policy: storedPolicy(school.slug, school.policy), emailConfigured: this.#emailConfigured };
   }
 
   async activeStaffAccounts(schoolId: string): Promise<PersonReachFacts[]> {

@@ -183,18 +183,39 @@ export class PrismaReportReads implements ReportReads {
     const shown = who.everyoneElse
       ? Prisma.sql`(p.id = ANY(${[...who.allowed]}::uuid[]) OR p.id <> ALL(${[...who.decided]}::uuid[]))`
       : Prisma.sql`p.id = ANY(${[...who.allowed]}::uuid[])`;
-    // The totals ride along with the page (a grouped count over the same rows), so the page and
-    // its counts come from one statement and one snapshot.
+    // The totals ride along with the page, so the page and its counts come from one statement and
+    // one snapshot. The overdue items are joined to their people once and folded at once into one
+    // row a person (issue 16: at 100,000 staff the 233,000 overdue rows themselves were kept,
+    // spilled 30 MB to disk and were sorted twice). The totals add those rows up. The page needs
+    // only the people who can be on it: an item's place is (due date, name, …), so every person
+    // ranked before someone on the page by (earliest overdue date, name) has an item before theirs
+    // on it too, and the first `offset + limit` people so ranked (with anyone tied with the last)
+    // hold every item of the page. Only their items are read again and sorted.
+    const reach = page.offset + page.limit;
     const rows = await this.#prisma.$queryRaw<OverdueRow[]>`
-      WITH due AS (
-        SELECT p.id AS pid, p.school_id, p.full_name, p.department, o.kind, o.label, o.due_on, o.key
+      WITH per_person AS MATERIALIZED (
+        SELECT p.id AS pid, p.full_name, min(o.due_on) AS first_due, count(*) AS n
         FROM obligations o JOIN cycles c ON c.id = o.cycle_id JOIN people p ON p.id = o.person_id
         WHERE ${overdueIn(scope, academicYear, today)} AND ${shown}
-      ), totals AS (SELECT count(*)::int AS total_items, count(DISTINCT pid)::int AS total_people FROM due)
+        GROUP BY p.id, p.full_name
+      ), totals AS (
+        SELECT coalesce(sum(n), 0)::int AS total_items, count(*)::int AS total_people FROM per_person
+      ), last_reached AS (
+        SELECT first_due, full_name FROM per_person ORDER BY first_due, full_name OFFSET ${reach - 1} LIMIT 1
+      ), reached AS (
+        SELECT pid FROM per_person
+        WHERE NOT EXISTS (SELECT 1 FROM last_reached) OR (first_due, full_name) <= (SELECT first_due, full_name FROM last_reached)
+      )
       SELECT shown.*, totals.total_items, totals.total_people FROM totals LEFT JOIN LATERAL (
-        SELECT pid::text AS person_id, school_id::text AS school_id, full_name, department, kind, label, to_char(due_on, 'YYYY-MM-DD') AS due_on
-        FROM due
-        ORDER BY due_on, full_name, array_position(${KIND_ORDER}::text[], kind) NULLS LAST, kind, key
+        SELECT p.id::text AS person_id, p.school_id::text AS school_id, p.full_name, p.department, o.kind, o.label, to_char(o.due_on, 'YYYY-MM-DD') AS due_on
+        FROM reached JOIN people p ON p.id = reached.pid CROSS JOIN LATERAL (
+          -- Per person reached, by the person's own items. OFFSET 0 keeps this a per-person read:
+          -- without it the planner folds it into one join over every overdue item again.
+          SELECT item.kind, item.label, item.due_on, item.key FROM obligations item JOIN cycles c ON c.id = item.cycle_id
+          WHERE item.person_id = p.id AND ${overdueIn(scope, academicYear, today, 'item')}
+          OFFSET 0
+        ) o
+        ORDER BY o.due_on, p.full_name, array_position(${KIND_ORDER}::text[], o.kind) NULLS LAST, o.kind, o.key
         OFFSET ${page.offset} LIMIT ${page.limit}
       ) shown ON true`;
     const first = rows[0];
@@ -232,11 +253,12 @@ export class PrismaReportReads implements ReportReads {
   }
 }
 
-/** The WHERE of an overdue item in a leader's scope, over `o` (obligations), `c` (cycles) and `p` (the reviewee). */
-function overdueIn(scope: LeaderScope, academicYear: number, today: IsoDate): Prisma.Sql {
+/** The WHERE of an overdue item in a leader's scope, over `o` (obligations, or `item`), `c` (cycles) and `p` (the reviewee). */
+function overdueIn(scope: LeaderScope, academicYear: number, today: IsoDate, obligation: 'o' | 'item' = 'o'): Prisma.Sql {
   const department = scope.department ?? null;
+  const o = Prisma.raw(obligation);
   return Prisma.sql`p.school_id = ${scope.schoolId}::uuid AND p.active AND c.academic_year = ${academicYear} AND c.status <> 'excluded'
-    AND o.status IN ('open', 'snoozed') AND NOT o.optional AND o.kind <> ALL(${NEVER_OVERDUE}::text[]) AND o.due_on < ${today}::date
+    AND ${o}.status IN ('open', 'snoozed') AND NOT ${o}.optional AND ${o}.kind <> ALL(${NEVER_OVERDUE}::text[]) AND ${o}.due_on < ${today}::date
     AND (${department}::text IS NULL OR lower(p.department) = lower(${department}::text))`;
 }
 

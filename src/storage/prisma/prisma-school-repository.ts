@@ -1,6 +1,7 @@
 import { TermDatesSchema } from '../../core/calendar/term-dates.ts';
 import type { Region } from '../../core/calendar/region.ts';
 import { parsePolicy } from '../../core/policy/load-policy.ts';
+import type { Policy } from '../../core/policy/policy-schema.ts';
 import type { HeadReviewerContact } from '../../core/access/relationships.ts';
 import type { SchoolChangeAudit, SchoolRepository } from '../../core/ports.ts';
 import { storedHeadReviewerContacts } from '../../core/schools/head-reviewer-contacts.ts';
@@ -69,17 +70,22 @@ export class PrismaSchoolRepository implements SchoolRepository {
     const row = await this.#prisma.school.findUnique({ where, include: { trust: true } });
     if (row === null) return undefined;
     const slug = row.slug;
-    const policy = parsePolicy(row.policy);
-    if (!policy.ok) throw new Error(`The stored policy of school "${slug}" no longer validates: ${policy.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
     return {
       id: row.id,
       slug: row.slug,
       name: row.name,
       trustSlug: row.trust?.slug,
-      policy: policy.value,
+      policy: storedPolicy(slug, row.policy),
       policySource: row.policySource,
       termDates: TermDatesSchema.parse(row.termDates),
       region: row.region as Region,
     };
   }
+}
+
+/** A school's stored policy, parsed; a policy that no longer validates is an error naming the school. */
+export function storedPolicy(slug: string, stored: unknown): Policy {
+  const policy = parsePolicy(stored);
+  if (!policy.ok) throw new Error(`The stored policy of school "${slug}" no longer validates: ${policy.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+  return policy.value;
 }

@@ -14,26 +14,15 @@ export class PrismaTeamsTenants implements TeamsTenantStore {
     this.#prisma = prisma;
   }
 
-  async register(schoolId: string, tenantId: string, catalogAppId: string | undefined): Promise<{ added: boolean; unlinked: number }> {
+  async register(schoolId: string, tenantId: string, catalogAppId: string | undefined, by?: string): Promise<{ added: boolean; unlinked: number }> {
     if (catalogAppId !== undefined) {
       await this.#prisma.teamsTenant.upsert({ where: { tenantId }, create: { tenantId, catalogAppId }, update: { catalogAppId } });
     }
-    return new PrismaIdentityStore(this.#prisma).recordWorkspace(schoolId, 'teams', tenantId);
+    return new PrismaIdentityStore(this.#prisma).recordWorkspace(schoolId, 'teams', tenantId, by);
   }
 
-  async unregister(schoolId: string, tenantId: string): Promise<{ removed: boolean; unlinked: number }> {
-    return this.#prisma.$transaction(async (tx) => {
-      const removed = await tx.schoolChatWorkspace.deleteMany({ where: { schoolId, platform: 'teams', tenantId } });
-      if (removed.count === 0) return { removed: false, unlinked: 0 };
-      const school = await tx.school.findUniqueOrThrow({ where: { id: schoolId }, select: { trustId: true } });
-      const schools = school.trustId === null ? [schoolId] : (await tx.school.findMany({ where: { trustId: school.trustId }, select: { id: true } })).map((s) => s.id);
-      const stillServed = (await tx.schoolChatWorkspace.count({ where: { platform: 'teams', tenantId, schoolId: { in: schools } } })) > 0;
-      if (stillServed) return { removed: true, unlinked: 0 };
-      const dropped = await tx.platformIdentity.deleteMany({ where: { platform: 'teams', tenantId, person: { schoolId: { in: schools } } } });
-      // Nobody registers it any more: its Graph set-up goes with it.
-      if ((await tx.schoolChatWorkspace.count({ where: { platform: 'teams', tenantId } })) === 0) await tx.teamsTenant.deleteMany({ where: { tenantId } });
-      return { removed: true, unlinked: dropped.count };
-    });
+  async unregister(schoolId: string, tenantId: string, by?: string): Promise<{ removed: boolean; unlinked: number }> {
+    return new PrismaIdentityStore(this.#prisma).forgetWorkspace(schoolId, 'teams', tenantId, by);
   }
 
   async list(): Promise<TeamsTenantEntry[]> {

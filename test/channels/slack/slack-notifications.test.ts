@@ -70,7 +70,7 @@ describe('a turn’s notification through the job queue (004 §8.2: the head is 
     world.fake.failWhen = undefined;
     await runJobs();
     expect(accepted()).toHaveLength(1);
-    expect(textOf(accepted()[0])).toBe('Amy Teacher has applied to cross the threshold to the upper pay range (004 §8.2).');
+    expect(textOf(accepted()[0])).toBe('Amy Teacher has applied to cross the threshold to the upper pay range.');
     expect(accepted()[0]!.body.metadata).toMatchObject({ event_type: 'trellis_delivery', event_payload: { key: row.key } });
     expect(await db.prisma.nudgeOutbox.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: 'sent', sendingSince: null });
     // Nothing is left to run, and running again sends nothing.
@@ -101,7 +101,7 @@ describe('a turn’s notification through the job queue (004 §8.2: the head is 
     const before = accepted().length;
     expect((await world.app.services.outbox.resend({ ids: [row.key] })).map((entry) => entry.status)).toEqual(['pending']);
     await runJobs();
-    expect(accepted().slice(before).map(textOf)).toEqual(['Ben Teacher has applied to cross the threshold to the upper pay range (004 §8.2).']);
+    expect(accepted().slice(before).map(textOf)).toEqual(['Ben Teacher has applied to cross the threshold to the upper pay range.']);
     expect(await db.prisma.nudgeOutbox.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: 'sent' });
   });
 });

@@ -61,7 +61,7 @@ describe('colleague targets: `checkin @person` and friends act on the named coll
     for (const answer of ['2 Oct', 'Her behaviour plan for 9X', 'Try a seating plan', 'skip', 'skip']) await say(answer);
     const submitted = randomUUID();
     const done = await say('submit', submitted);
-    expect(done.messages.map(messageText).join('\n')).toBe('Saved your check-in with Chloe of Fri 2 Oct 2026.');
+    expect(done.messages.map(messageText).join('\n')).toBe('Saved your check-in with Chloe of Fri 2 Oct.');
     const queued = await queuedNotifications(db.prisma, `notify:${turnCause({ ...lena.account, messageId: submitted })}:`);
     expect(queued.map((n) => n.personId)).toEqual([s.ids.chloe]);
     const saved = await db.prisma.checkIn.findFirstOrThrow({ where: { personId: s.ids.chloe! } });

@@ -25,7 +25,7 @@ describe('feedback conversation (001 Appendix F "Feedback conversations")', () =
     await chat.user('feedback');
     expect(chat.lastBot()).toMatch(/^Let’s record your feedback conversation \(001 Appendix F\)/);
     await chat.press(s.ids.amy!);
-    expect(chat.lastBot()).toMatch(/^Their previous action step \(Mon 21 Sep 2026\): “By next week I am cold-calling so that the students all think”\nPRAISE:/);
+    expect(chat.lastBot()).toMatch(/^Their previous action step \(Mon 21 Sep\): “By next week I am cold-calling so that the students all think”\nPRAISE:/);
     await chat.user('The students were really focused during your cold-calling — great to see it sustained.');
     expect(chat.lastBot()).toMatch(/^PROBE:/);
     await chat.user('Talk about modelling');

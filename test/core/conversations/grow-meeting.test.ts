@@ -20,8 +20,8 @@ describe('GROW planning meeting (001 Appendix C "Establishing a challenging focu
     ]);
     const chat = new Chat(newEngine(db.prisma), s.ids.lm!);
     await chat.user('grow');
-    expect(chat.lastBot()).toMatch(/^Let’s run the GROW conversation \(001 “Establishing a challenging focus”\)/);
-    expect(chat.lastBot()).toMatch(/Whose growth focus are you establishing\? \(001 Appendix C\)\n {2}1\. Amy Teacher\n {2}2\. Ben Teacher/);
+    expect(chat.lastBot()).toMatch(/^Let’s run the GROW conversation, to establish a challenging focus\./);
+    expect(chat.lastBot()).toMatch(/Whose growth focus are you establishing\?\n {2}1\. Amy Teacher\n {2}2\. Ben Teacher/);
     await chat.user('Carl');
     expect(chat.lastBot()).toMatch(/^“Carl” isn’t someone you review, coach or line-manage, so I can’t do this for them\. You can choose from: Amy Teacher, Ben Teacher\./);
     await chat.user('amy teacher');
@@ -50,7 +50,10 @@ describe('GROW planning meeting (001 Appendix C "Establishing a challenging focu
     await chat.user('Improve extended writing');
     expect(chat.lastBot()).toMatch(/^Please use the shape “By … I am … so that …”/);
     await chat.user('By July I am modelling extended answers live so that all of 9X write a full page');
-    expect(chat.lastBot()).toMatch(/Did you both agree their growth plan in this meeting\? \(001/);
+    expect(chat.lastBot()).toMatch(/Did you both agree their growth plan in this meeting\?\n/);
+    // The paragraph is not in the question; `why` names it.
+    await chat.user('why');
+    expect(chat.lastBot()).toMatch(/^You’re on “Plan agreed in the meeting” in your grow planning meeting\. Your school’s growth policy asks for it.*001 "Professional growth plan"/s);
     await chat.user('yes');
     expect(chat.lastBot()).toMatch(/GROW meeting\n {2}• Colleague: Amy Teacher\n {2}• Goal — at your best: Clear explanations\n[\s\S]*• Goal — whole-school priorities: Literacy across the curriculum\n[\s\S]*• What next — a good start: Half the class/);
     await chat.user('submit');

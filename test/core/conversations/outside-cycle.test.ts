@@ -59,7 +59,7 @@ describe('colleagues the policy leaves outside the cycle (004 §2.1–2.2)', () 
     await chat.user('skip');
     expect(chat.lastBot()).not.toMatch(/Growth diary/);
     await chat.press('submit');
-    expect(chat.lastBot()).toBe('Saved your check-in of Fri 2 Oct 2026.');
+    expect(chat.lastBot()).toBe('Saved your check-in of Fri 2 Oct.');
     expect(chat.last?.notifications.map((n) => n.personId)).toEqual([s.ids.head]);
     const saved = await db.prisma.checkIn.findFirstOrThrow({ where: { personId: s.ids.sam! } });
     expect(saved).toMatchObject({ cycleId: s.cycles.sam, conductedById: s.ids.head, agreedActions: 'Shadow the Year 9 lead', diaryNote: null });
@@ -78,7 +78,7 @@ describe('colleagues the policy leaves outside the cycle (004 §2.1–2.2)', () 
     expect(chat.lastBot()).toMatch(/^When is the next check-in\?/);
     await chat.user('skip');
     await chat.press('submit');
-    expect(chat.lastBot()).toBe('Saved your check-in with Sam of Fri 2 Oct 2026.');
+    expect(chat.lastBot()).toBe('Saved your check-in with Sam of Fri 2 Oct.');
     expect(chat.last?.notifications.map((n) => n.personId)).toEqual([s.ids.sam]);
     expect((await db.prisma.obligation.findFirstOrThrow({ where: { personId: s.ids.sam!, kind: 'check-in' } })).status).toBe('done');
   });

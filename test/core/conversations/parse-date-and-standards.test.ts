@@ -26,8 +26,10 @@ describe('parseDate', () => {
     expect(parseDate(text, today)).toBeUndefined();
   });
 
-  it('writes dates back unambiguously', () => {
-    expect(showDate('2026-11-20')).toBe('Fri 20 Nov 2026');
+  it('writes dates back with the year only when it is not this year', () => {
+    expect(showDate('2026-11-20', today)).toBe('Fri 20 Nov');
+    expect(showDate('2027-03-03', today)).toBe('Wed 3 Mar 2027');
+    expect(showDate('2025-09-30', today)).toBe('Tue 30 Sep 2025');
   });
 });
 

@@ -31,7 +31,10 @@ describe('pay-threshold application under WHMAT (004 §8: business case by Octob
     await addObligation(db.prisma, s.cycles.amy!, s.ids.amy!, 'upr-application', '2026-10-23');
     const chat = new Chat(newEngine(db.prisma), s.ids.amy!);
     await chat.user('threshold');
-    expect(chat.lastBot()).toMatch(/^Your business case for the upper pay range \(004 §8\.2\).*\nCriterion 1 of 3: Highly competent in all aspects of the Teachers’ Standards.*\(004 §8\.2\.1\)\nWhat is your evidence\?$/);
+    expect(chat.lastBot()).toMatch(/^Your business case for the upper pay range: one answer.*\nCriterion 1 of 3: Highly competent in all aspects of the Teachers’ Standards[^§]*\nWhat is your evidence\?$/);
+    // The paragraph is not in the question; `why` names it.
+    await chat.user('why');
+    expect(chat.lastBot()).toMatch(/^You’re on “Highly competent in all aspects of the Teachers’ Standards.*” in your .*\. Your school’s growth policy asks for it.*004 §8\.2\.1/);
     await chat.user('I am good.');
     expect(chat.lastBot()).toMatch(/^Please write at least 40 characters\.\nCriterion 1 of 3/);
     await chat.user('skip');
@@ -55,14 +58,14 @@ describe('pay-threshold application under WHMAT (004 §8: business case by Octob
     expect(await obligationStatus(db.prisma, s.ids.amy!, 'upr-application')).toEqual(['done']);
 
     await chat.user('threshold');
-    expect(chat.lastBot()).toBe('You’ve already applied this academic year (status: submitted). Applications are once a year (004 §8.2).');
+    expect(chat.lastBot()).toBe('You’ve already applied this academic year (status: submitted). Applications are once a year.');
   });
 
   it('refuses after the deadline (the day before October half term, Fri 23 Oct 2026), giving the date', async () => {
     const s = await seedSchool(db.prisma, 'whmat', whmatStaff);
     const chat = new Chat(newEngine(db.prisma, fixedClock('2026-11-02T10:00:00Z')), s.ids.amy!);
     await chat.user('threshold');
-    expect(chat.lastBot()).toBe('The deadline for upper pay range applications this year was Fri 23 Oct 2026 (004 §8.2), so applications are closed until next year.');
+    expect(chat.lastBot()).toBe('The deadline for upper pay range applications this year was Fri 23 Oct, so applications are closed until next year.');
   });
 
   it('is only for teachers not already on the upper pay scale (001 Upper Pay Scale, 002 Annex 4)', async () => {

@@ -77,7 +77,7 @@ describe('moving to a new post part-way through a cycle (002 §35, 003 §7.4, 00
     });
     expect(transfer!.consequences).toEqual([
       'Nia New reviews them from today: what was still open passes to them and what is done stays.',
-      'Olu Old, their reviewer before the move, is asked to hold a check-in with them by 2027-02-24, so feedback is up to date; their goals are then reviewed for the new role (004 §4.4 (the original appraiser checks in before the new post; a new appraiser or amended expectations agreed jointly)).',
+      'Olu Old, their reviewer before the move, is asked to hold a check-in with them by Wed 24 Feb, so feedback is up to date; their goals are then reviewed for the new role (004 §4.4 (the original appraiser checks in before the new post; a new appraiser or amended expectations agreed jointly)).',
     ]);
     expect(transferCheckInDeadline(transfer!, 'cycle-1')).toEqual({
       key: 'tara:cycle-1:transfer-check-in:2027-02-11',
@@ -96,7 +96,7 @@ describe('moving to a new post part-way through a cycle (002 §35, 003 §7.4, 00
   it('003 §7.4: the original coach — the reviewer under TPAT — checks in before the new post, even when the coach stays the same', () => {
     const [transfer] = move('tpat', { reviewerId: 'coach', coachId: 'coach' }, { reviewerId: 'coach', coachId: 'coach' });
     expect(transfer!.checkIn).toMatchObject({ ownerPersonId: 'coach', dueOn: '2027-02-24' });
-    expect(transfer!.consequences).toEqual([expect.stringMatching(/^Cai Coach, their reviewer before the move, is asked to hold a check-in with them by 2027-02-24.*\(003 §7\.4/)]);
+    expect(transfer!.consequences).toEqual([expect.stringMatching(/^Cai Coach, their reviewer before the move, is asked to hold a check-in with them by Wed 24 Feb.*\(003 §7\.4/)]);
   });
 
   it('002 §35: no check-in is asked for; the head decides whether the cycle begins again and whether to change the reviewer', () => {

@@ -59,8 +59,8 @@ describe('the day-before reminder of a booked check-in', () => {
     expect(saturday.skipped).toBe('not-a-school-day');
     // One item each, on Friday: the cadence's "1 school day before" point (the opened point falls on the same day and folds into it).
     expect(meetingItems().sort((a, b) => a.label.localeCompare(b.label))).toEqual([
-      { to: s.ids.sam, date: '2026-10-09', state: 'due-soon', label: 'Check-in with Jo Manager, Mon 12 Oct 2026, 15:45 (30 min) — record it afterwards' },
-      { to: s.ids.jo, date: '2026-10-09', state: 'due-soon', label: 'Check-in with Sam Teacher, Mon 12 Oct 2026, 15:45 (30 min)' },
+      { to: s.ids.sam, date: '2026-10-09', state: 'due-soon', label: 'Check-in with Jo Manager, Mon 12 Oct, 15:45 (30 min) — record it afterwards' },
+      { to: s.ids.jo, date: '2026-10-09', state: 'due-soon', label: 'Check-in with Sam Teacher, Mon 12 Oct, 15:45 (30 min)' },
     ]);
 
     await sweepAt('2026-10-12', '09:00');

@@ -63,22 +63,26 @@ describe('booking a check-in (issue 6)', () => {
     expect(chat.lastBot()).toMatch(/^Let’s book a check-in\. I’ll send you both a calendar invitation and a reminder the day before\.\nWhose check-in would you like to book\?\n {2}1\. Sam Teacher$/);
     await chat.press(s.ids.sam!);
     // The earliest open check-in is due 30 Oct; October half term (26–30 Oct) is not school days.
-    expect(chat.lastBot()).toMatch(/^Sam’s check-in is due by Fri 30 Oct 2026 \(test\)\. Some after-school times in that window:/);
+    expect(chat.lastBot()).toMatch(/^Sam’s check-in is due by Fri 30 Oct\. Some after-school times in that window:/);
     const slots = buttonsOf(chat.lastMessages());
     expect(slots.map((c) => c.value)).toEqual(['2026-10-06T15:45', '2026-10-09T15:45', '2026-10-15T15:45', '2026-10-20T15:45', '2026-10-23T15:45']);
     expect(slots.every((c) => calendar.isSchoolDay(c.value.slice(0, 10)))).toBe(true);
 
     await chat.user('yesterday 4pm');
-    expect(chat.lastBot()).toMatch(/^Sun 4 Oct 2026, 16:00 has already passed/);
+    expect(chat.lastBot()).toMatch(/^Sun 4 Oct, 16:00 has already passed/);
     await chat.user('whenever');
     expect(chat.lastBot()).toMatch(/^I couldn’t read that as a day and time\./);
     await chat.user('thursday 12:30');
-    expect(chat.lastBot()).toMatch(/^⚠️ Before you book:\n• 12:30–13:00 runs into a typical lunch break \(12:00–13:30\) — 004 §3\.11: “all meetings will take place within directed time \(teachers\) and during contractual working hours \(support staff\), rather than during a lunch break and\/or during PPA time \(teachers\)\.”\nYou can still book it — or say `back` to pick another time\.\nHow long\? Check-ins usually take about 30 minutes/);
+    expect(chat.lastBot()).toMatch(/^⚠️ Before you book:\n• 12:30–13:00 runs into a typical lunch break \(12:00–13:30\) — your school’s policy: “all meetings will take place within directed time \(teachers\) and during contractual working hours \(support staff\), rather than during a lunch break and\/or during PPA time \(teachers\)\.”\nYou can still book it — or say `back` to pick another time\.\nHow long\? Check-ins usually take about 30 minutes/);
     await chat.user('back');
     await chat.press(slots[0]!.value);
     expect(chat.lastBot()).not.toMatch(/Before you book/);
+    // How long a check-in takes, without the paragraph number; `why` quotes it (004 §6.2).
+    expect(chat.lastBot()).toMatch(/How long\? Check-ins usually take about 30 minutes\.\n/);
+    await chat.user('why');
+    expect(chat.lastBot()).toMatch(/^You’re on “Length” in your .*\. Your school’s growth policy asks for it \(004 §3\.11, §6\.2–6\.8\)\. It says:\n> Check-in meetings are obligatory for all colleagues.*\(004 §6\.2\)/s);
     await chat.user('30 min');
-    expect(chat.lastBot()).toMatch(/Check-in to book\n {2}• Colleague: Sam Teacher\n {2}• When: Tue 6 Oct 2026, 15:45\n {2}• Length: 30 min/);
+    expect(chat.lastBot()).toMatch(/Check-in to book\n {2}• Colleague: Sam Teacher\n {2}• When: Tue 6 Oct, 15:45\n {2}• Length: 30 min/);
     await chat.press('submit');
 
     const meeting = await db.prisma.checkInMeeting.findFirstOrThrow({ where: { personId: s.ids.sam! } });
@@ -86,7 +90,7 @@ describe('booking a check-in (issue 6)', () => {
     expect(meeting.startsAt.toISOString()).toBe(londonInstant('2026-10-06', '15:45').toISOString());
 
     const mine = invitationOf(chat.lastMessages());
-    expect(mine.text).toBe('Booked your check-in with Sam Teacher: Tue 6 Oct 2026, 15:45–16:15 (30 min). I’ve sent Sam Teacher the invitation; yours is attached. You’ll both get a reminder the day before.');
+    expect(mine.text).toBe('Booked your check-in with Sam Teacher: Tue 6 Oct, 15:45–16:15 (30 min). I’ve sent Sam Teacher the invitation; yours is attached. You’ll both get a reminder the day before.');
     expect(buttonsOf(chat.lastMessages())).toEqual([
       { label: 'Reschedule', value: `reschedule check-in ${meeting.id}` },
       { label: 'Cancel', value: `cancel check-in ${meeting.id}` },
@@ -94,7 +98,7 @@ describe('booking a check-in (issue 6)', () => {
     const notifications = chat.last!.notifications;
     expect(notifications.map((n) => n.personId)).toEqual([s.ids.sam]);
     const theirs = invitationOf(notifications[0]!.messages);
-    expect(theirs.text).toMatch(/^Jo Manager has booked a check-in with you: Tue 6 Oct 2026, 15:45–16:15 \(30 min\)\. The calendar invitation is attached\./);
+    expect(theirs.text).toMatch(/^Jo Manager has booked a check-in with you: Tue 6 Oct, 15:45–16:15 \(30 min\)\. The calendar invitation is attached\./);
     expect(buttonsOf(notifications[0]!.messages).map((b) => b.label)).toEqual(['Reschedule', 'Cancel']);
     for (const ics of [mine, theirs]) {
       expect(ics.contentType).toBe('text/calendar; method=REQUEST');
@@ -109,7 +113,7 @@ describe('booking a check-in (issue 6)', () => {
     const second = new Chat(newEngine(db.prisma), s.ids.jo!);
     await second.user('schedule');
     await second.press(s.ids.sam!);
-    expect(second.lastBot()).toMatch(/^You already have a check-in with Sam booked for Tue 6 Oct 2026, 15:45\. To move it, use its Reschedule button/);
+    expect(second.lastBot()).toMatch(/^You already have a check-in with Sam booked for Tue 6 Oct, 15:45\. To move it, use its Reschedule button/);
     // The day-before reminders: opened on Mon 5 Oct (the school day before), due on the day.
     expect(await meetingReminderRows(meeting.id)).toEqual([
       { key: `${meeting.id}:2026-10-06:reviewee`, owner: s.ids.sam, status: 'open', opensOn: '2026-10-05', dueOn: '2026-10-06' },
@@ -146,7 +150,7 @@ describe('booking a check-in (issue 6)', () => {
       { key: `${meeting.id}:2026-10-12:reviewee`, owner: s.ids.sam, status: 'open', opensOn: '2026-10-09', dueOn: '2026-10-12' },
       { key: `${meeting.id}:2026-10-12:reviewer`, owner: s.ids.jo, status: 'open', opensOn: '2026-10-09', dueOn: '2026-10-12' },
     ]);
-    expect(invitationOf(sam.lastMessages()).text).toBe('Your check-in with Jo Manager has moved to Mon 12 Oct 2026, 15:45–16:30 (45 min). The updated invitation is attached.');
+    expect(invitationOf(sam.lastMessages()).text).toBe('Your check-in with Jo Manager has moved to Mon 12 Oct, 15:45–16:30 (45 min). The updated invitation is attached.');
     const notice = sam.last!.notifications;
     expect(notice.map((n) => n.personId)).toEqual([s.ids.jo]);
     const ics = invitationOf(notice[0]!.messages);
@@ -168,12 +172,12 @@ describe('booking a check-in (issue 6)', () => {
     await hanaBooks.press('submit');
     const hana = new Chat(newEngine(db.prisma), s.ids.hana!);
     await hana.press(`cancel check-in ${meeting.id}`);
-    expect(hana.lastBot()).toMatch(/^That check-in isn’t booked any more \(it may have been moved, cancelled or recorded\), or it isn’t one of yours\.\nWhich check-in would you like to cancel\?\n {2}1\. Jo Manager — Wed 7 Oct 2026, 15:45$/);
+    expect(hana.lastBot()).toMatch(/^That check-in isn’t booked any more \(it may have been moved, cancelled or recorded\), or it isn’t one of yours\.\nWhich check-in would you like to cancel\?\n {2}1\. Jo Manager — Wed 7 Oct, 15:45$/);
     expect(hana.lastBot()).not.toMatch(/Sam/);
 
     const jo = new Chat(newEngine(db.prisma), s.ids.jo!);
     await jo.press(`cancel check-in ${meeting.id}`);
-    expect(jo.lastBot()).toMatch(/Cancel this check-in\?.*\n {2}• Check-in: Sam Teacher — Tue 6 Oct 2026, 15:45/);
+    expect(jo.lastBot()).toMatch(/Cancel this check-in\?.*\n {2}• Check-in: Sam Teacher — Tue 6 Oct, 15:45/);
     expect((await db.prisma.checkInMeeting.findUniqueOrThrow({ where: { id: meeting.id } })).status).toBe('scheduled');
     await jo.press('submit');
 
@@ -181,7 +185,7 @@ describe('booking a check-in (issue 6)', () => {
     expect(cancelled).toMatchObject({ status: 'cancelled', sequence: 1 });
     expect(await meetingReminderRows(meeting.id)).toEqual([]);
     const mine = invitationOf(jo.lastMessages());
-    expect(mine.text).toBe('Cancelled your check-in with Sam Teacher on Tue 6 Oct 2026, 15:45–16:15. Sam Teacher has been told; the attached file removes it from your calendar.');
+    expect(mine.text).toBe('Cancelled your check-in with Sam Teacher on Tue 6 Oct, 15:45–16:15. Sam Teacher has been told; the attached file removes it from your calendar.');
     expect(buttonsOf(jo.lastMessages())).toEqual([]);
     const theirs = invitationOf(jo.last!.notifications[0]!.messages);
     expect(jo.last!.notifications[0]!.personId).toBe(s.ids.sam);
@@ -208,7 +212,7 @@ describe('booking a check-in (issue 6)', () => {
     await sam.user('check-in');
     await sam.answers('6 Oct', 'Expectations for the year', 'Book a CPD place', 'Fine, thanks', 'skip', 'skip');
     await sam.press('submit');
-    expect(sam.lastBot()).toBe('Saved your check-in of Tue 6 Oct 2026.');
+    expect(sam.lastBot()).toBe('Saved your check-in of Tue 6 Oct.');
     const held = await db.prisma.checkInMeeting.findUniqueOrThrow({ where: { id: meeting.id } });
     const record = await db.prisma.checkIn.findFirstOrThrow({ where: { personId: s.ids.sam! } });
     expect(held).toMatchObject({ status: 'held', checkInId: record.id });

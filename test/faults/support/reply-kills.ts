@@ -5,7 +5,7 @@ import { postEvent } from '../../channels/slack/support/signed-requests.ts';
 import { makeWaitingJobsDue } from '../../core/reminders/support/job-runs.ts';
 import type { TestDatabase } from '../../support/test-database.ts';
 import { type Signal, startAppProcess } from './slack-app-events.ts';
-import { startSlackApp } from './slack-world.ts';
+import { addEveryoneToSlack, startSlackApp } from './slack-world.ts';
 import { ageKilledWorkersHeartbeats, type WorkerProcess } from './worker-processes.ts';
 
 /**
@@ -135,4 +135,20 @@ export function tallyReplies(fake: FakeSlack, keys: readonly string[]): { comple
   );
   const duplicated = keys.filter((key) => [...copies.entries()].some(([part, count]) => part.startsWith(`${key}#`) && count > 1));
   return { complete, duplicated };
+}
+
+/** Adds everyone of the school to the fake Slack; returns a person's Slack user id by their seed key. */
+export async function slackUsersOf(db: TestDatabase, fake: FakeSlack, ids: Readonly<Record<string, string>>): Promise<(key: string) => Promise<string>> {
+  await addEveryoneToSlack(db.prisma, fake);
+  return async (key) => {
+    const email = (await db.prisma.person.findUniqueOrThrow({ where: { id: ids[key]! } })).email;
+    return [...fake.users.values()].find((user) => user.email === email)!.id;
+  };
+}
+
+/** The first app process, serving at once; it is added to `running` so the test's cleanup stops it. */
+export async function serveFirstApp(running: WorkerProcess[], env: Record<string, string>): Promise<Serving> {
+  const first = await startAppProcess('app-1', env);
+  running.push(first.process);
+  return { ...first, ready: Promise.resolve() };
 }

@@ -5,7 +5,7 @@ import { defineDialog } from '../engine/define-dialog.ts';
 import { listOf, optionalText, textOf } from '../engine/json-value.ts';
 import { say } from '../engine/outgoing-message.ts';
 import { showDate } from '../engine/parse-date.ts';
-import { dateStep, listStep, type Step, textStep } from '../engine/step.ts';
+import { citing, dateStep, listStep, type Step, textStep } from '../engine/step.ts';
 import { calendarFor } from './dialog-calendar.ts';
 import { cycleOrExplain, firstName } from './dialog-helpers.ts';
 
@@ -47,13 +47,13 @@ export const appealDialog = defineDialog({
         name: 'received-on',
         label: 'Final report received',
         question: 'On what date did you receive your final review report?',
-        hint: issuedOn === undefined ? undefined : `Your reviewer issued it to you here on ${showDate(issuedOn)}.`,
+        hint: issuedOn === undefined ? undefined : `Your reviewer issued it to you here on ${showDate(issuedOn, env.today)}.`,
         check: (date, stepEnv) => {
           if (isAfter(date, stepEnv.today)) return 'That date is still to come — you can appeal once you have received the final report.';
-          if (issuedOn !== undefined && isBefore(date, issuedOn)) return `Your final report was issued on ${showDate(issuedOn)}, so it can’t have been received before then.`;
+          if (issuedOn !== undefined && isBefore(date, issuedOn)) return `Your final report was issued on ${showDate(issuedOn, env.today)}, so it can’t have been received before then.`;
           const lastDay = calendar.addWorkingDays(date, appeals.windowWorkingDays);
           return isAfter(stepEnv.today, lastDay)
-            ? `I’m sorry — an appeal has to be lodged within ${appeals.windowWorkingDays} working days of receiving the final report (${appeals.rule}). For a report received ${showDate(date)} the last day was ${showDate(lastDay)}, so the window has closed. If the date is wrong, give the right one; otherwise say \`cancel\` and talk to the headteacher.`
+            ? `I’m sorry — an appeal has to be lodged within ${appeals.windowWorkingDays} working days of receiving the final report. For a report received ${showDate(date, env.today)} the last day was ${showDate(lastDay, env.today)}, so the window has closed. If the date is wrong, give the right one; otherwise say \`cancel\` and talk to the headteacher.`
             : undefined;
         },
       }),
@@ -70,15 +70,15 @@ export const appealDialog = defineDialog({
         : []),
     ];
     return {
-      intro: [say(`An appeal against your final review (${appeals.rule}). It is lodged within ${appeals.windowWorkingDays} working days of receiving the final report.`)],
+      intro: [say(`An appeal against your final review. It is lodged within ${appeals.windowWorkingDays} working days of receiving the final report.`)],
       confirm: true,
       summaryTitle: 'Your appeal',
       help: `Lodging an appeal under ${appeals.rule}.`,
-      steps: () => steps,
+      steps: () => citing(appeals.rule, steps),
       async complete(values, records) {
         // Checked again here: a paused appeal may be submitted after the window has closed.
         const lastDay = calendar.addWorkingDays(textOf(values, 'received-on'), appeals.windowWorkingDays);
-        if (isAfter(env.today, lastDay)) return { messages: [say(`The window for this appeal closed on ${showDate(lastDay)} (${appeals.rule}), so it can’t be lodged. Nothing was saved.`)] };
+        if (isAfter(env.today, lastDay)) return { messages: [say(`The window for this appeal closed on ${showDate(lastDay, env.today)}, so it can’t be lodged. Nothing was saved.`)] };
         // 002 §16: the head hears it unless they took part in the review being appealed (or it is the head's own), then the CEO — decided by the one model of who is who.
         const relationships = await env.reads.relationshipsOf(env.person.id, env.today);
         const headTookPart = relationships?.headId !== undefined && (relationships.reviewer?.id === relationships.headId || relationships.headId === env.person.id);
@@ -109,7 +109,7 @@ export const appealDialog = defineDialog({
           calendar,
         });
         await records.saveDeadlines({ create: [meeting], close: [appealWindowKey(env.person.id, cycle.id)], at: env.now });
-        const hearing = `The appeal meeting should normally be held by ${showDate(meetingBy)} (${appeals.meetingWithinWorkingDays} working days).`;
+        const hearing = `The appeal meeting should normally be held by ${showDate(meetingBy, env.today)} (${appeals.meetingWithinWorkingDays} working days).`;
         if (manager === undefined) {
           const who = routedTo === 'head' ? 'the headteacher' : WHO[routedTo];
           const why = BECAUSE[relationships?.headId === undefined ? 'no-head' : relationships.headId === env.person.id ? 'head-appeals' : headTookPart ? 'head-took-part' : 'no-head'];
@@ -120,7 +120,7 @@ export const appealDialog = defineDialog({
           notifications: [
             {
               personId: manager.id,
-              messages: [say(`${env.person.fullName} has lodged an appeal against ${entries.length === 1 ? 'an entry' : `${entries.length} entries`} in their final review (${appeals.rule}). The appeal meeting should normally be held by ${showDate(meetingBy)}. Once it has been held, say \`outcome\` to record the decision.`)],
+              messages: [say(`${env.person.fullName} has lodged an appeal against ${entries.length === 1 ? 'an entry' : `${entries.length} entries`} in their final review. The appeal meeting should normally be held by ${showDate(meetingBy, env.today)}. Once it has been held, say \`outcome\` to record the decision.`)],
             },
           ],
         };

@@ -79,7 +79,7 @@ export const checkInDialog = defineDialog({
         optional: true,
         check: (date, _env, values) => {
           const held = textOf(values, 'held-on');
-          return held !== '' && !isAfter(date, held) ? `The next check-in has to be after this one (${showDate(held)}).` : undefined;
+          return held !== '' && !isAfter(date, held) ? `The next check-in has to be after this one (${showDate(held, env.today)}).` : undefined;
         },
       }),
     ];
@@ -119,13 +119,13 @@ export const checkInDialog = defineDialog({
         const agreed = textOf(values, 'agreed-actions');
         if (colleague !== undefined) {
           return {
-            messages: [say(`Saved your check-in with ${firstName(colleague.fullName)} of ${showDate(heldOn)}.`)],
-            notifications: [{ personId: colleague.id, messages: [say(`${env.person.fullName} recorded your check-in of ${showDate(heldOn)}. Agreed actions: ${agreed}`)] }],
+            messages: [say(`Saved your check-in with ${firstName(colleague.fullName)} of ${showDate(heldOn, env.today)}.`)],
+            notifications: [{ personId: colleague.id, messages: [say(`${env.person.fullName} recorded your check-in of ${showDate(heldOn, env.today)}. Agreed actions: ${agreed}`)] }],
           };
         }
         return {
-          messages: [say(`Saved your check-in of ${showDate(heldOn)}.`)],
-          notifications: reviewer ? [{ personId: reviewer.id, messages: [say(`${env.person.fullName} recorded your check-in of ${showDate(heldOn)}. Agreed actions: ${agreed}`)] }] : [],
+          messages: [say(`Saved your check-in of ${showDate(heldOn, env.today)}.`)],
+          notifications: reviewer ? [{ personId: reviewer.id, messages: [say(`${env.person.fullName} recorded your check-in of ${showDate(heldOn, env.today)}. Agreed actions: ${agreed}`)] }] : [],
         };
       },
     };

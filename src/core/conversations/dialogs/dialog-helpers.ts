@@ -39,8 +39,13 @@ export function outsideCycleText(policy: Pick<Policy, 'coverage'>, reason: strin
 }
 
 /** A stored exclusion reason without the paragraph it ends with ("… policy (004 §2.1.1)"). */
-function withoutCitation(reason: string): string {
+export function withoutCitation(reason: string): string {
   return reason.replace(/\s*\(\d{3} [^)]*\)\s*$/, '');
+}
+
+/** The paragraph a text ends with ("004 §8.2.1" out of "… strategies (004 §8.2.1)"), which `why` quotes instead. */
+export function citationOf(text: string): string | undefined {
+  return /\((\d{3} [^)]*)\)\s*$/.exec(text)?.[1];
 }
 
 /** A policy `appliesTo` against a person's role and flags (the core's one rule, without a full profile). */

@@ -35,7 +35,7 @@ export const feedbackConversationDialog = defineDialog({
     const lastStep = (colleagueId: unknown): OutgoingMessage[] => {
       const last = typeof colleagueId === 'string' ? previous.get(colleagueId) : undefined;
       const step = last?.lockIn ?? last?.actionStep;
-      return last === undefined || step === undefined ? [] : [say(`Their previous action step (${showDate(last.givenOn)}): “${step}”`)];
+      return last === undefined || step === undefined ? [] : [say(`Their previous action step (${showDate(last.givenOn, env.today)}): “${step}”`)];
     };
     const steps: Step[] = [
       colleagueStep(colleagues, 'Who did you have the feedback conversation with?'),
@@ -104,7 +104,7 @@ export const feedbackConversationDialog = defineDialog({
           notifications: [
             {
               personId: colleague.id,
-              messages: [say(`${env.person.fullName} recorded your feedback conversation of ${showDate(env.today)}. Next action step: ${textOf(values, 'action-step')}. You locked it in as: “${lockIn}”`)],
+              messages: [say(`${env.person.fullName} recorded your feedback conversation of ${showDate(env.today, env.today)}. Next action step: ${textOf(values, 'action-step')}. You locked it in as: “${lockIn}”`)],
             },
           ],
         };

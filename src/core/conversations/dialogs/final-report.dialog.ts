@@ -3,7 +3,7 @@ import { defineDialog } from '../engine/define-dialog.ts';
 import { type JsonValue, optionalText, textOf, type Values } from '../engine/json-value.ts';
 import { say } from '../engine/outgoing-message.ts';
 import { showDate } from '../engine/parse-date.ts';
-import { choiceStep, type Step, textStep } from '../engine/step.ts';
+import { choiceStep, citing, type Step, textStep } from '../engine/step.ts';
 import { chosenColleague, colleagueStep } from './colleague-step.ts';
 import { calendarFor } from './dialog-calendar.ts';
 import { clip, firstName } from './dialog-helpers.ts';
@@ -40,13 +40,13 @@ export const finalReportDialog = defineDialog({
     const targetsOf = (values: Values) => goals.get(textOf(values, 'colleague')) ?? [];
     const steps = (values: Values): Step[] => {
       const targets = targetsOf(values);
-      return [
+      return citing(finalReport.rule, [
         colleagueStep(colleagues, 'Whose final report are you issuing?'),
         ...targets.map((target, i) =>
           textStep({
             name: `target-${i + 1}`,
             label: `Target ${i + 1}: ${clip(target.title)}`,
-            question: `Target ${i + 1}: “${target.title}”. Your assessment against it, on the performance criteria set at the start of the cycle. Good progress towards a challenging target is assessed favourably (002 §14).`,
+            question: `Target ${i + 1}: “${target.title}”. Your assessment against it, on the performance criteria set at the start of the cycle. Good progress towards a challenging target is assessed favourably.`,
             minLength: 10,
           }),
         ),
@@ -56,19 +56,19 @@ export const finalReportDialog = defineDialog({
           question:
             targets.length === 0
               ? 'I can’t find targets in their plan, so give your assessment of their performance over the cycle, against each target you set.'
-              : 'Your overall assessment of their performance this cycle. Aspects of their role not covered by the targets are assumed to have been carried out satisfactorily (002 §13).',
+              : 'Your overall assessment of their performance this cycle. Aspects of their role not covered by the targets are assumed to have been carried out satisfactorily.',
           minLength: 10,
         }),
         ...(finalReport.payRecommendation
           ? [
-              choiceStep({ name: 'pay', label: 'Pay recommendation', question: 'Your pay recommendation (002 §1: the assessment is the basis of the recommendation the reviewer makes).', choices: PAY_RECOMMENDATIONS }),
+              choiceStep({ name: 'pay', label: 'Pay recommendation', question: 'Your pay recommendation: your assessment is the basis of it.', choices: PAY_RECOMMENDATIONS }),
               textStep({ name: 'pay-reasons', label: 'Reasons for the recommendation', question: 'The reasons for your recommendation, from the assessment above.', minLength: 10 }),
             ]
           : []),
-      ];
+      ]);
     };
     return {
-      intro: [say(`Let’s write the final review report (${finalReport.rule}). Once issued, your colleague receives it and may appeal within the policy’s window.`)],
+      intro: [say(`Let’s write the final review report. Once issued, your colleague receives it and may appeal within the policy’s window.`)],
       confirm: true,
       summaryTitle: 'Final review report',
       help: `The reviewer’s final report under ${finalReport.rule}: an assessment against each target${finalReport.payRecommendation ? ' and the pay recommendation' : ''}.`,
@@ -97,15 +97,15 @@ export const finalReportDialog = defineDialog({
         const appealNote =
           window === undefined || appeals === undefined
             ? ''
-            : ` If you disagree with any entry, you may appeal until ${showDate(window.dueOn)} (${appeals.windowWorkingDays} working days, ${appeals.rule}) — say \`appeal\`. I’ll remind you before then.`;
+            : ` If you disagree with any entry, you may appeal until ${showDate(window.dueOn, env.today)} (${appeals.windowWorkingDays} working days) — say \`appeal\`. I’ll remind you before then.`;
         const lines = [
           ...targets.map((target, i) => `• ${clip(target.title, 80)}: ${textOf(values, `target-${i + 1}`)}`),
           `• Overall: ${textOf(values, 'overall')}`,
           ...(pay === undefined ? [] : [`• Pay recommendation: ${pay.label} — ${textOf(values, 'pay-reasons')}`]),
         ];
         return {
-          messages: [say(`Issued ${them}’s final review report on ${showDate(env.today)} and sent it to them.${window === undefined ? '' : ` Their appeal window runs until ${showDate(window.dueOn)}.`}`)],
-          notifications: [{ personId: colleague.id, messages: [say(`${env.person.fullName} has issued your final review report (${showDate(env.today)}):\n${lines.join('\n')}\n${appealNote.trim()}`.trim())] }],
+          messages: [say(`Issued ${them}’s final review report on ${showDate(env.today, env.today)} and sent it to them.${window === undefined ? '' : ` Their appeal window runs until ${showDate(window.dueOn, env.today)}.`}`)],
+          notifications: [{ personId: colleague.id, messages: [say(`${env.person.fullName} has issued your final review report (${showDate(env.today, env.today)}):\n${lines.join('\n')}\n${appealNote.trim()}`.trim())] }],
         };
       },
     };

@@ -3,7 +3,7 @@ import type { StoredPlan } from '../conversation-ports.ts';
 import { defineDialog } from '../engine/define-dialog.ts';
 import { type JsonValue, textOf, type Values } from '../engine/json-value.ts';
 import { say } from '../engine/outgoing-message.ts';
-import { choiceStep, type Step, textStep, YES_NO } from '../engine/step.ts';
+import { choiceStep, citing, type Step, textStep, YES_NO } from '../engine/step.ts';
 import { chosenColleague, colleagueStep, hasByIAmSoThat } from './colleague-step.ts';
 import { firstName } from './dialog-helpers.ts';
 import { readPlanDetails } from './plan/plan-details.ts';
@@ -101,7 +101,7 @@ export const growMeetingDialog = defineDialog({
     const colleagues = (await env.reads.revieweesOf(env.person.id, env.today)).filter((c) => c.relation !== 'coach');
     if (colleagues.length === 0) return { unavailable: 'The GROW planning meeting is for line managers, and I can’t find anyone you line-manage or review.' };
     const steps: Step[] = [
-      colleagueStep(colleagues, 'Whose growth focus are you establishing? (001 Appendix C)'),
+      colleagueStep(colleagues, 'Whose growth focus are you establishing?'),
       ...SCRIPT.map((item) => textStep({ name: item.name, label: item.label, question: item.question, hint: 'Note their answer in their words.' })),
       textStep({
         name: SUMMARY_FIELD,
@@ -109,14 +109,14 @@ export const growMeetingDialog = defineDialog({
         question: 'Confirm and summarise the goal: By… I am… so that…',
         validate: { test: (text) => hasByIAmSoThat(text), message: 'Please use the shape “By … I am … so that …”, e.g. “By July I am modelling answers live so that all of 9X write extended answers.”' },
       }),
-      choiceStep({ name: 'agree', label: 'Plan agreed in the meeting', question: `Did you both agree their growth plan in this meeting? (${env.policy.planAgreement.rule})`, choices: YES_NO }),
+      { ...choiceStep({ name: 'agree', label: 'Plan agreed in the meeting', question: 'Did you both agree their growth plan in this meeting?', choices: YES_NO }), rule: env.policy.planAgreement.rule },
     ];
     return {
-      intro: [say('Let’s run the GROW conversation (001 “Establishing a challenging focus”). I’ll ask each part of the script; type their answers. `back` and `edit <step>` work as usual.')],
+      intro: [say('Let’s run the GROW conversation, to establish a challenging focus. I’ll ask each part of the script; type their answers. `back` and `edit <step>` work as usual.')],
       confirm: true,
       summaryTitle: 'GROW meeting',
       help: 'The GROW script from 001 Appendix C, every question of it: Goal, Reality, Options, What next, ending “By… I am… so that…”.',
-      steps: () => steps,
+      steps: () => citing('001 Appendix C', steps),
       async complete(values, records) {
         const colleague = chosenColleague(colleagues, values);
         const cycle = colleague === undefined ? undefined : await env.reads.activeCycle(colleague.id, env.today);

@@ -41,7 +41,7 @@ export const growthDiaryDialog = defineDialog({
         await records.addDiaryEntry({ cycleId: cycle.id, personId: env.person.id, writtenOn: env.today, body, tags });
         // 004 Appendix A: an entry written in the term completes that term's "add to your diary before the check-in".
         await records.completeObligation({ personId: env.person.id, cycleId: cycle.id, kind: 'diary-entry', on: env.today, at: env.now });
-        return { messages: [say(`Noted in your growth diary for ${showDate(env.today)}: “${body}”`)] };
+        return { messages: [say(`Noted in your growth diary for ${showDate(env.today, env.today)}: “${body}”`)] };
       },
     };
   },

@@ -31,14 +31,14 @@ export const observationCommentDialog = defineDialog({
         { label: 'Focus', value: o.focus ?? '(none given)' },
         ...(o.teacherComment === undefined ? [] : [{ label: 'Your comments so far', value: o.teacherComment }]),
       ];
-      return [{ type: 'summary', title: `Observation of ${showDate(o.observedOn)}`, items }];
+      return [{ type: 'summary', title: `Observation of ${showDate(o.observedOn, env.today)}`, items }];
     };
     const steps = [
       choiceStep({
         name: 'observation',
         label: 'Observation',
         question: 'Which observation would you like to comment on?',
-        choices: observations.map((o) => ({ label: `${showDate(o.observedOn)} — ${o.className}`, value: o.id })),
+        choices: observations.map((o) => ({ label: `${showDate(o.observedOn, env.today)} — ${o.className}`, value: o.id })),
       }),
       textStep({ name: 'comment', label: 'Your comments', question: 'What would you like to add to the record? It is appended in your words.', minLength: 5, preamble: record }),
     ];
@@ -53,8 +53,8 @@ export const observationCommentDialog = defineDialog({
         const saved = o !== undefined && (await records.appendObservationComment({ observationId: o.id, personId: env.person.id, comment: textOf(values, 'comment') }));
         if (!saved || o === undefined) return { messages: [say('That observation record is no longer there — nothing was saved.')] };
         return {
-          messages: [say(`Your comments are added to the observation of ${showDate(o.observedOn)}.`)],
-          notifications: o.observerId === undefined ? [] : [{ personId: o.observerId, messages: [say(`${env.person.fullName} added comments to your observation of ${showDate(o.observedOn)} (${o.className}).`)] }],
+          messages: [say(`Your comments are added to the observation of ${showDate(o.observedOn, env.today)}.`)],
+          notifications: o.observerId === undefined ? [] : [{ personId: o.observerId, messages: [say(`${env.person.fullName} added comments to your observation of ${showDate(o.observedOn, env.today)} (${o.className}).`)] }],
         };
       },
     };

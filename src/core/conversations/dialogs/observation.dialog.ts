@@ -113,7 +113,7 @@ export const observationDialog = defineDialog({
           required: 'Observation beyond the cap needs a revision meeting first. If none was held, say `cancel` — or `edit kind` if it was not for performance management.',
           check: (date, _env, vals) => {
             const seen = textOf(vals, 'observed-on');
-            return seen !== '' && isAfter(date, seen) ? `The revision meeting has to come before the extra observation (${showDate(seen)}).` : undefined;
+            return seen !== '' && isAfter(date, seen) ? `The revision meeting has to come before the extra observation (${showDate(seen, env.today)}).` : undefined;
           },
         }),
         textStep({ name: 'concern', label: 'Concern (over the cap)', question: 'What is the concern about their teaching that the extra observation addresses?', minLength: 10 }),
@@ -127,7 +127,7 @@ export const observationDialog = defineDialog({
       check: (date, stepEnv, values) => {
         if (isAfter(date, stepEnv.today)) return 'That date is still to come — `skip` it for now.';
         const seen = textOf(values, 'observed-on');
-        return seen !== '' && isBefore(date, seen) ? `Feedback can’t come before the observation (${showDate(seen)}).` : undefined;
+        return seen !== '' && isBefore(date, seen) ? `Feedback can’t come before the observation (${showDate(seen, env.today)}).` : undefined;
       },
     });
     return {
@@ -176,21 +176,21 @@ export const observationDialog = defineDialog({
           calendar,
         });
         await records.saveDeadlines({ create: feedback, at: env.now });
-        const notes = [`Saved the observation of ${firstName(colleague.fullName)} (${textOf(values, 'class')}, ${showDate(observedOn)}, ${minutesOf(values)} minutes).`];
+        const notes = [`Saved the observation of ${firstName(colleague.fullName)} (${textOf(values, 'class')}, ${showDate(observedOn, env.today)}, ${minutesOf(values)} minutes).`];
         if (graded) notes.push('It is their graded observation for the cycle.');
         // 002 Annex 1: oral feedback by the end of the next working day, written within 5 working days.
         if (observation.oralFeedbackWithinWorkingDays !== undefined) {
           const due = calendar.addWorkingDays(observedOn, observation.oralFeedbackWithinWorkingDays);
-          if (oralOn === undefined) notes.push(`Oral feedback is due by the end of ${showDate(due)}.`);
-          else if (isAfter(oralOn, due)) notes.push(`Oral feedback was due by the end of ${showDate(due)}, so this was late.`);
+          if (oralOn === undefined) notes.push(`Oral feedback is due by the end of ${showDate(due, env.today)}.`);
+          else if (isAfter(oralOn, due)) notes.push(`Oral feedback was due by the end of ${showDate(due, env.today)}, so this was late.`);
         }
         if (observation.writtenFeedbackWithinWorkingDays !== undefined) {
-          notes.push(`Written feedback is due by ${showDate(calendar.addWorkingDays(observedOn, observation.writtenFeedbackWithinWorkingDays))}.`);
+          notes.push(`Written feedback is due by ${showDate(calendar.addWorkingDays(observedOn, observation.writtenFeedbackWithinWorkingDays), env.today)}.`);
         }
         const comment = observation.teacherMayAppendComments ? ' Say `observation comment` to add your comments to the record.' : '';
         return {
           messages: [say(notes.join(' '))],
-          notifications: [{ personId: colleague.id, messages: [say(`${env.person.fullName} recorded an observation of your lesson (${textOf(values, 'class')}, ${showDate(observedOn)}). Please read it.${comment}`)] }],
+          notifications: [{ personId: colleague.id, messages: [say(`${env.person.fullName} recorded an observation of your lesson (${textOf(values, 'class')}, ${showDate(observedOn, env.today)}). Please read it.${comment}`)] }],
         };
       },
     };

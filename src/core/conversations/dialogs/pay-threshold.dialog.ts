@@ -9,9 +9,9 @@ import { defineDialog } from '../engine/define-dialog.ts';
 import { textOf } from '../engine/json-value.ts';
 import { say } from '../engine/outgoing-message.ts';
 import { showDate } from '../engine/parse-date.ts';
-import { textStep } from '../engine/step.ts';
+import { citing, textStep } from '../engine/step.ts';
 import { calendarFor } from './dialog-calendar.ts';
-import { firstName } from './dialog-helpers.ts';
+import { citationOf, firstName, withoutCitation } from './dialog-helpers.ts';
 
 const ELIGIBLE_ROLES = ['teacher', 'leader'];
 
@@ -29,33 +29,34 @@ export const payThresholdDialog = defineDialog({
     const pay = env.policy.payThreshold;
     if (pay === undefined) return { unavailable: `Your school’s policy (${env.policy.name}) has no pay-threshold application process.` };
     const { person } = env;
-    if (!ELIGIBLE_ROLES.includes(person.role)) return { unavailable: `The upper pay range is for teachers (${pay.rule}), so there’s no application to make here.` };
+    if (!ELIGIBLE_ROLES.includes(person.role)) return { unavailable: 'The upper pay range is for teachers, so there’s no application to make here.' };
     if (person.flags.includes('ups') || person.flags.includes('upr')) return { unavailable: 'You’re already on the upper pay scale/range, so there’s no threshold application to make.' };
     const academicYear = academicYearOf(env.today);
     const existing = await env.reads.payThresholdApplicationFor(person.id, academicYear);
-    if (existing !== undefined) return { unavailable: `You’ve already applied this academic year (status: ${existing.status}). Applications are once a year (${pay.rule}).` };
+    if (existing !== undefined) return { unavailable: `You’ve already applied this academic year (status: ${existing.status}). Applications are once a year.` };
     const cycle = await env.reads.activeCycle(person.id, env.today);
     if (pay.window.kind === 'deadline') {
       const deadline = deadlineOf(pay.window.due, await calendarFor(env), academicYear, cycle);
       if (isAfter(env.today, deadline)) {
-        return { unavailable: `The deadline for upper pay range applications this year was ${showDate(deadline)} (${pay.rule}), so applications are closed until next year.` };
+        return { unavailable: `The deadline for upper pay range applications this year was ${showDate(deadline, env.today)}, so applications are closed until next year.` };
       }
     }
-    const steps = pay.criteria.map((criterion, i) =>
-      textStep({
+    const steps = pay.criteria.map((criterion, i) => ({
+      ...textStep({
         name: `criterion-${i + 1}`,
-        label: criterion,
-        question: `Criterion ${i + 1} of ${pay.criteria.length}: ${criterion}\nWhat is your evidence?`,
+        label: withoutCitation(criterion),
+        question: `Criterion ${i + 1} of ${pay.criteria.length}: ${withoutCitation(criterion)}\nWhat is your evidence?`,
         minLength: 40,
         required: 'The business case answers every criterion.',
       }),
-    );
+      rule: citationOf(criterion),
+    }));
     return {
-      intro: [say(`Your business case for the upper pay range (${pay.rule}): one answer per criterion, with the evidence for it.`)],
+      intro: [say(`Your business case for the upper pay range: one answer per criterion, with the evidence for it.`)],
       confirm: true,
       summaryTitle: 'Upper pay range business case',
       help: `Applying for the upper pay range under ${pay.rule}. Once an academic year.`,
-      steps: () => steps,
+      steps: () => citing(pay.rule, steps),
       async complete(values, records) {
         const evidence = pay.criteria.map((criterion, i) => ({ criterion, evidence: textOf(values, `criterion-${i + 1}`) }));
         await records.savePayThresholdApplication({
@@ -71,7 +72,7 @@ export const payThresholdDialog = defineDialog({
         if (head === undefined) return { messages: [say('Your application is saved. I couldn’t find the headteacher on the staff list, so please send it to them yourself.')] };
         return {
           messages: [say(`Your application is submitted to ${firstName(head.fullName)}.`)],
-          notifications: [{ personId: head.id, messages: [say(`${person.fullName} has applied to cross the threshold to the upper pay range (${pay.rule}).`)] }],
+          notifications: [{ personId: head.id, messages: [say(`${person.fullName} has applied to cross the threshold to the upper pay range.`)] }],
         };
       },
     };

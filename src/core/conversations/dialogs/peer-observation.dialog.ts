@@ -3,7 +3,7 @@ import { defineDialog } from '../engine/define-dialog.ts';
 import { textOf } from '../engine/json-value.ts';
 import { say } from '../engine/outgoing-message.ts';
 import { showDate } from '../engine/parse-date.ts';
-import { dateStep, textStep } from '../engine/step.ts';
+import { citing, dateStep, textStep } from '../engine/step.ts';
 import { anyColleagueStep, chosenColleague } from './colleague-step.ts';
 import { cycleOrExplain, firstName } from './dialog-helpers.ts';
 
@@ -15,6 +15,9 @@ import { cycleOrExplain, firstName } from './dialog-helpers.ts';
  * colleague's teaching is judged or counted towards an observation cap. Recording it completes the
  * observer's peer observation for the year.
  */
+/** Where the policies ask for a visit to learn from a colleague, when the policy's own peer observation does not say. */
+const PEER_OBSERVATION_RULE = '001 “Observation”, 004 §7.5';
+
 export const peerObservationDialog = defineDialog({
   id: 'peer-observation',
   version: 1,
@@ -40,15 +43,15 @@ export const peerObservationDialog = defineDialog({
         label: 'My next step',
         question: 'What next step in your own development will you take from it?',
         minLength: 10,
-        required: 'The visit is there to identify your next steps (001 “Observation”, 004 §7.5) — one is enough.',
+        required: 'The visit is there to identify your next steps — one is enough.',
       }),
     ];
     return {
-      intro: [say('Let’s record your peer observation: a visit to a colleague’s lesson with the sole focus of learning from them (001 “Observation”, 004 §7.5).')],
+      intro: [say('Let’s record your peer observation: a visit to a colleague’s lesson with the sole focus of learning from them.')],
       confirm: true,
       summaryTitle: 'Peer observation',
       help: 'Records a visit you made to any colleague’s lesson to learn from them, and the next step you take from it. It is your record; nothing about their teaching is judged.',
-      steps: () => steps,
+      steps: () => citing(env.policy.obligations.find((o) => o.kind === 'peer-observation')?.rule ?? PEER_OBSERVATION_RULE, steps),
       async complete(values, records) {
         const colleague = chosenColleague(colleagues, values);
         if (colleague === undefined) return { messages: [say('I couldn’t find that colleague any more, so nothing was saved. Please start again.')] };
@@ -63,7 +66,7 @@ export const peerObservationDialog = defineDialog({
           nextSteps: textOf(values, 'next-steps'),
         });
         const completed = await records.completeObligation({ personId: env.person.id, cycleId: cycle.id, kind: 'peer-observation', on: observedOn, at: env.now });
-        const saved = `Saved your visit to ${firstName(colleague.fullName)}’s lesson (${textOf(values, 'lesson')}, ${showDate(observedOn)}).`;
+        const saved = `Saved your visit to ${firstName(colleague.fullName)}’s lesson (${textOf(values, 'lesson')}, ${showDate(observedOn, env.today)}).`;
         return { messages: [say(completed ? `${saved} That is your peer observation for the year done.` : saved)] };
       },
     };

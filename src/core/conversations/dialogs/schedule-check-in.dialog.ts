@@ -37,13 +37,13 @@ export const scheduleCheckInDialog = defineDialog({
       const colleague = colleagueOf(values);
       return colleague === undefined ? undefined : windows.get(colleague.id);
     };
-    const warnings = { policy, calendar, reviewee: colleagueOf, window: windowOf };
+    const warnings = { policy, calendar, reviewee: colleagueOf, window: windowOf, today: env.today };
     const booked = await env.reads.checkInMeetings.scheduledMeetingsOf(env.person.id, env.now);
     // Booking twice by mistake is easy when the first invitation is buried in a thread, so say so.
     const alreadyBooked = (values: Parameters<typeof chosenColleague>[1]) => {
       const meeting = booked.find((m) => m.reviewee.id === colleagueOf(values)?.id);
       if (meeting === undefined) return [];
-      return [say(`You already have a check-in with ${firstName(meeting.reviewee.fullName)} booked for ${formatLondonTime(meeting.startsAt)}. To move it, use its Reschedule button (or say \`reschedule check-in\`); carry on here to book another.`)];
+      return [say(`You already have a check-in with ${firstName(meeting.reviewee.fullName)} booked for ${formatLondonTime(meeting.startsAt, env.today)}. To move it, use its Reschedule button (or say \`reschedule check-in\`); carry on here to book another.`)];
     };
     const steps: Step[] = [
       colleagueStep(colleagues, 'Whose check-in would you like to book?'),
@@ -55,7 +55,7 @@ export const scheduleCheckInDialog = defineDialog({
           const name = firstName(colleagueOf(values)?.fullName ?? 'them');
           const window = windowOf(values);
           if (window === undefined) return `When would you like to meet ${name}? Here are some after-school times:`;
-          return `${name}’s ${window.label.toLowerCase()} is due by ${showDate(window.dueOn)} (${window.rule}). Some after-school times in that window:`;
+          return `${name}’s ${window.label.toLowerCase()} is due by ${showDate(window.dueOn, env.today)}. Some after-school times in that window:`;
         },
       }),
       durationStep({ typicalMinutes: policy.checkIns.typicalMinutes, rule: policy.checkIns.rule, preamble: (values) => warningMessages(warnings, values) }),

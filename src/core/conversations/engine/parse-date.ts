@@ -48,7 +48,11 @@ function valid(year: number, month: number, day: number): IsoDate | undefined {
   return isIsoDate(date) ? date : undefined;
 }
 
-/** "Fri 20 Nov 2026": how the bot writes a date back, so a misread one is easy to spot (`readableDate` with the year). */
-export function showDate(date: IsoDate): string {
-  return readableDate(date);
+/**
+ * "Fri 20 Nov": how the bot writes a date into a message, with the year only when it is not the
+ * year of `today` (the turn's or sweep's day) — `readableDate`'s one rule. A date typed without a
+ * year that lands in another year ("3 March" typed in October) is written back with it.
+ */
+export function showDate(date: IsoDate, today: IsoDate): string {
+  return readableDate(date, today);
 }

@@ -1,4 +1,5 @@
 import { londonDateOf } from '../../calendar/london-time.ts';
+import type { IsoDate } from '../../calendar/iso-date.ts';
 import { type Policy, PolicySchema } from '../../policy/policy-schema.ts';
 import type { Clock } from '../../time/clock.ts';
 import type { ConversationStore, ConversationTransaction, DialogPerson, StoredConversation, ThreadRef } from '../conversation-ports.ts';
@@ -588,7 +589,7 @@ export class ConversationEngine {
     const steps = opened.steps(state.values);
     const step = steps.find((s) => s.name === state.step);
     if (step === undefined) {
-      turn.out.push({ type: 'summary', title: opened.summaryTitle, items: summaryItems(steps, state) });
+      turn.out.push({ type: 'summary', title: opened.summaryTitle, items: summaryItems(steps, state, turn.env.today) });
       turn.out.push(
         ask(`Is this ready to submit? To change an answer say \`edit\` and its name from the list, e.g. \`edit ${steps[0]?.label ?? 'answer'}\`.`, [
           { label: 'Submit', value: 'submit' },
@@ -598,7 +599,7 @@ export class ConversationEngine {
       return;
     }
     const current = state.values[step.name];
-    if (current !== undefined) turn.out.push(say(`Your answer so far: ${current === null ? '(skipped)' : step.show(current)}`));
+    if (current !== undefined) turn.out.push(say(`Your answer so far: ${current === null ? '(skipped)' : step.show(current, turn.env.today)}`));
     const offer = this.#formOffer(state, step, steps, offerForm);
     if (offer !== undefined) turn.out.push(offer);
     turn.out.push(...step.ask(state.values));
@@ -676,12 +677,12 @@ export class ConversationEngine {
   }
 }
 
-function summaryItems(steps: readonly Step[], state: DialogState) {
+function summaryItems(steps: readonly Step[], state: DialogState, today: IsoDate) {
   return steps
     .filter((step) => step.name in state.values)
     .map((step) => {
       const value = state.values[step.name];
-      return { label: step.label, value: value === null || value === undefined ? '(skipped)' : step.show(value) };
+      return { label: step.label, value: value === null || value === undefined ? '(skipped)' : step.show(value, today) };
     });
 }
 

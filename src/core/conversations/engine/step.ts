@@ -3,7 +3,8 @@ import type { IsoDate } from '../../calendar/iso-date.ts';
 import type { TurnInput } from './inbound-turn.ts';
 import type { JsonValue, Values } from './json-value.ts';
 import { type Choice, type FormField, type OutgoingMessage, ask, say } from './outgoing-message.ts';
-import { parseDate, showDate } from './parse-date.ts';
+import { readableDate } from '../../reports/readable-date.ts';
+import { parseDate } from './parse-date.ts';
 
 export type Accepted = { ok: true; value: JsonValue } | { ok: false; error: string };
 
@@ -41,8 +42,11 @@ export interface Step {
   required?: string | undefined;
   ask(values: Values): OutgoingMessage[];
   accept(input: TurnInput, values: Values, env: StepEnv): Accepted;
-  /** How the answer reads in the summary. */
-  show(value: JsonValue): string;
+  /**
+   * How the answer reads in the summary. Given `today`, a date drops the year when it is this
+   * year's; without it (an answer written into a stored record) the year is kept.
+   */
+  show(value: JsonValue, today?: IsoDate): string;
   /** How it reads as a form field; steps without one (picking a colleague, a slot) are only asked in chat. */
   field?: StepField | undefined;
   /** Set for steps that may be answered together in one form. */
@@ -216,7 +220,7 @@ export function dateStep(base: StepBase & { check?: (date: IsoDate, env: StepEnv
       const problem = base.check?.(date, env, values);
       return problem ? { ok: false, error: problem } : { ok: true, value: date };
     },
-    show: (value) => (typeof value === 'string' ? showDate(value) : showText(value)),
+    show: (value, today) => (typeof value === 'string' ? readableDate(value, today) : showText(value)),
     field: fieldOf(base, 'date', showText),
   };
 }
@@ -243,7 +247,7 @@ export function dateListStep(base: StepBase & { max: number; check?: (date: IsoD
       }
       return { ok: true, value: [...new Set(dates)].sort() };
     },
-    show: (value) => (Array.isArray(value) ? value.map((date) => (typeof date === 'string' ? showDate(date) : '')).join(', ') : showText(value)),
+    show: (value, today) => (Array.isArray(value) ? value.map((date) => (typeof date === 'string' ? readableDate(date, today) : '')).join(', ') : showText(value)),
     field: fieldOf(base, 'text', (value) => (Array.isArray(value) ? value.join(', ') : showText(value))),
   };
 }

@@ -43,7 +43,8 @@ export const kingsmead: PolicyInput = {
       {
         id: 'whole-school-priority',
         question: 'Which whole-school priority does my goal support, and how?',
-        hint: 'Connect your goal to whole-school priorities (001 "Professional Growth Plan"); this year’s is on the plan (Appendix B: "Positive behaviour for Learning" in the first year).',
+        // 001 "Professional Growth Plan" and Appendix B; `why` quotes them through the plan's rule.
+        hint: 'Connect your goal to whole-school priorities; this year’s is on the plan (“Positive behaviour for Learning” in the first year).',
       },
       { id: 'success', question: 'How will I know that I have been successful?', hint: 'What will be different? What will the students be able to do? What evidence of impact can I collect?' },
       { id: 'reality', question: 'How close to achieving this goal am I and what do I do already that helps?', hint: 'What’s working? What have I tried already? What might get in the way?' },
@@ -115,6 +116,7 @@ export const kingsmead: PolicyInput = {
   governance: { annualGovernorsReport: false, rule: '001 (no governors’ report named)' },
   // The seed's own words for the paragraphs the dialogs cite, quoted by `why` (shortened with …).
   paragraphs: {
+    '001 "Observation"': 'All teachers are expected to support and learn from colleagues. Therefore, during the course of the year, each teacher is expected to observe a colleague with the sole focus of going to learn from them. This visit will enable each teacher to identify possible next steps in their development based on the learning gained from their colleague.',
     '001 Appendix A': 'Use the scale next to each standard to reflect on how well you feel you are doing against each standard and, most importantly, what you might do next to become even better. This is not a graded scale but just simply a mechanism to personally reflect on your strengths and help identify any potential next steps (+1s).',
     '001 Appendix B': 'Each teacher formulates a ‘professional growth plan’ (Appendix B). This requires each teacher to reflect on current practice and subsequently build their expertise through sustained focused inquiry and frequent purposeful practice. … This individual and unique plan will identify what we hope we will learn or do differently, and the approaches to achieve this.',
     '001 "Professional support"': 'Professional support will be available for all of our teachers so that they can continue to grow and develop. This support can take many forms; dialogue, conversations and co-planning, mentoring and coaching, analysis, feedback and observation.',

@@ -106,6 +106,7 @@ export const whmat: PolicyInput = {
   governance: { annualGovernorsReport: false, rule: '004 §11.1' },
   // The seed's own words for the paragraphs the dialogs cite, quoted by `why` (shortened with …).
   paragraphs: {
+    '004 §7.5': 'Teaching colleagues, during the course of the year, are expected to observe a colleague with the sole focus of going to learn from them, with time provided for this. This visit will enable the identification of possible next steps in their development based on the learning gained from that colleague.',
     '004 §4.2': 'By mid-October each year, all colleagues will complete the self-reflection form … This will enable them to identify a) successes; b) strengths and c) areas for further growth. … No rag-rating is required but each colleague should reflect on how well they are doing against each standard/point/competency, and reflect on what they might do next to become even better.',
     '004 §5.2': 'Performance expectations are set … and colleagues are required to state a) the detail of the expectations, b) what success looks like and c) the proposed date for completion.',
     '004 §2.2': 'Where a colleague is not covered by this Policy as per 2.1, their performance should still be managed through regular check-ins and feedback.',

@@ -17,7 +17,7 @@ export const cancelCheckInDialog = defineDialog({
   async open(env) {
     const meetings = await changeableMeetings(env);
     if (meetings.length === 0) return { unavailable: 'You have no booked check-ins to cancel. (It may already have been cancelled or recorded.)' };
-    const steps = [meetingStep(meetings, env.person.id, 'Which check-in would you like to cancel?')];
+    const steps = [meetingStep(meetings, env.person.id, 'Which check-in would you like to cancel?', env.today)];
     return {
       intro: [],
       confirm: true,

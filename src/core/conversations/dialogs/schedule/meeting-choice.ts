@@ -1,3 +1,4 @@
+import type { IsoDate } from '../../../calendar/iso-date.ts';
 import { formatLondonTime } from '../../../scheduling/check-in-invitation.ts';
 import type { ScheduledMeeting } from '../../../scheduling/scheduling-ports.ts';
 import type { DialogEnv } from '../../engine/define-dialog.ts';
@@ -20,12 +21,12 @@ export function otherParty(meeting: ScheduledMeeting, personId: string): string 
 }
 
 /** "Which check-in?": answered by the id a Reschedule / Cancel button carries after its trigger. */
-export function meetingStep(meetings: readonly ScheduledMeeting[], personId: string, question: string): Step {
+export function meetingStep(meetings: readonly ScheduledMeeting[], personId: string, question: string, today: IsoDate): Step {
   const step = choiceStep({
     name: 'meeting',
     label: 'Check-in',
     question,
-    choices: meetings.map((meeting) => ({ label: `${otherParty(meeting, personId)} — ${formatLondonTime(meeting.startsAt)}`, value: meeting.id })),
+    choices: meetings.map((meeting) => ({ label: `${otherParty(meeting, personId)} — ${formatLondonTime(meeting.startsAt, today)}`, value: meeting.id })),
   });
   return {
     ...step,

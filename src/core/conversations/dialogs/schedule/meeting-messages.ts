@@ -1,3 +1,5 @@
+import type { IsoDate } from '../../../calendar/iso-date.ts';
+import { londonDateOf } from '../../../calendar/london-time.ts';
 import { checkInInvitation, formatLondonSpan } from '../../../scheduling/check-in-invitation.ts';
 import type { ScheduledMeeting } from '../../../scheduling/scheduling-ports.ts';
 import type { Notification } from '../../engine/define-dialog.ts';
@@ -13,8 +15,8 @@ export function meetingButtons(meetingId: string): Choice[] {
 
 export type MeetingChange = 'booked' | 'moved' | 'cancelled';
 
-function invitationText(meeting: ScheduledMeeting, change: MeetingChange, forReviewee: boolean): string {
-  const when = `${formatLondonSpan(meeting.startsAt, meeting.durationMinutes)} (${meeting.durationMinutes} min)`;
+function invitationText(meeting: ScheduledMeeting, change: MeetingChange, forReviewee: boolean, today: IsoDate): string {
+  const when = `${formatLondonSpan(meeting.startsAt, meeting.durationMinutes, today)} (${meeting.durationMinutes} min)`;
   const other = forReviewee ? (meeting.organizer?.fullName ?? 'your reviewer') : meeting.reviewee.fullName;
   switch (change) {
     case 'booked':
@@ -27,15 +29,15 @@ function invitationText(meeting: ScheduledMeeting, change: MeetingChange, forRev
         : `Moved your check-in with ${other} to ${when}. The updated invitation is attached; ${other} has been sent it too.`;
     case 'cancelled':
       return forReviewee
-        ? `Your check-in with ${other} on ${formatLondonSpan(meeting.startsAt, meeting.durationMinutes)} has been cancelled. The attached file removes it from your calendar.`
-        : `Cancelled your check-in with ${other} on ${formatLondonSpan(meeting.startsAt, meeting.durationMinutes)}. ${other} has been told; the attached file removes it from your calendar.`;
+        ? `Your check-in with ${other} on ${formatLondonSpan(meeting.startsAt, meeting.durationMinutes, today)} has been cancelled. The attached file removes it from your calendar.`
+        : `Cancelled your check-in with ${other} on ${formatLondonSpan(meeting.startsAt, meeting.durationMinutes, today)}. ${other} has been told; the attached file removes it from your calendar.`;
   }
 }
 
 /** What one party sees: the news with the `.ics` attached, then Reschedule / Cancel while it stands. */
 function messagesFor(meeting: ScheduledMeeting, change: MeetingChange, forReviewee: boolean, stamp: Date): OutgoingMessage[] {
   const attachment = checkInInvitation(meeting, change === 'cancelled' ? 'cancel' : 'request', stamp);
-  const messages: OutgoingMessage[] = [{ type: 'text', text: invitationText(meeting, change, forReviewee), attachment }];
+  const messages: OutgoingMessage[] = [{ type: 'text', text: invitationText(meeting, change, forReviewee, londonDateOf(stamp)), attachment }];
   if (change !== 'cancelled') messages.push(ask('Need to change it?', meetingButtons(meeting.id)));
   return messages;
 }

@@ -1,3 +1,5 @@
+import type { IsoDate } from '../../../calendar/iso-date.ts';
+import { londonDateOf } from '../../../calendar/london-time.ts';
 import type { JsonValue, Values } from '../../engine/json-value.ts';
 import { ask, type Choice, type OutgoingMessage, say } from '../../engine/outgoing-message.ts';
 import type { Step } from '../../engine/step.ts';
@@ -32,7 +34,7 @@ export function whenStep(options: { question: (values: Values) => string; slots:
     label: 'When',
     optional: false,
     ask: (values) => {
-      const choices: Choice[] = options.slots(values).map((slot) => ({ label: showLocalTime(slot), value: localTimeValue(slot) }));
+      const choices: Choice[] = options.slots(values).map((slot) => ({ label: showLocalTime(slot, londonDateOf(options.now)), value: localTimeValue(slot) }));
       const question = `${options.question(values)}\n_Or type a day and time, e.g. \`Tue 3 Nov 15:45\` or \`tomorrow 4pm\`._`;
       return [...(options.preamble?.(values) ?? []), choices.length > 0 ? ask(question, choices) : say(question)];
     },
@@ -42,12 +44,12 @@ export function whenStep(options: { question: (values: Values) => string; slots:
       const byNumber = /^\d$/.test(text) ? slots[Number(text) - 1] : undefined;
       const at = byNumber ?? parseLocalTimeValue(text) ?? parseMeetingTime(text, env.today);
       if (at === undefined) return { ok: false, error: 'I couldn’t read that as a day and time. Try e.g. `Tue 3 Nov 15:45`, `3/11 3.45pm` or `tomorrow 4pm`.' };
-      if (instantOf(at).getTime() <= options.now.getTime()) return { ok: false, error: `${showLocalTime(at)} has already passed — please pick a time still to come.` };
+      if (instantOf(at).getTime() <= options.now.getTime()) return { ok: false, error: `${showLocalTime(at, env.today)} has already passed — please pick a time still to come.` };
       return { ok: true, value: localTimeValue(at) };
     },
-    show: (value: JsonValue) => {
+    show: (value: JsonValue, today?: IsoDate) => {
       const at = typeof value === 'string' ? parseLocalTimeValue(value) : undefined;
-      return at === undefined ? String(value) : showLocalTime(at);
+      return at === undefined ? String(value) : showLocalTime(at, today ?? londonDateOf(options.now));
     },
   };
 }
@@ -59,8 +61,9 @@ export function durationStep(options: { typicalMinutes: number; rule: string; pr
   return {
     name: 'duration',
     label: 'Length',
+    rule: options.rule,
     optional: false,
-    ask: (values) => [...(options.preamble?.(values) ?? []), ask(`How long? Check-ins usually take about ${options.typicalMinutes} minutes (${options.rule}).`, choices)],
+    ask: (values) => [...(options.preamble?.(values) ?? []), ask(`How long? Check-ins usually take about ${options.typicalMinutes} minutes.`, choices)],
     accept: (input) => {
       const text = rawText(input, 'duration').trim().toLowerCase();
       const byNumber = /^\d$/.test(text) ? lengths[Number(text) - 1] : undefined;

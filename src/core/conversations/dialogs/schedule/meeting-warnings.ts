@@ -1,3 +1,4 @@
+import type { IsoDate } from '../../../calendar/iso-date.ts';
 import type { SchoolCalendar } from '../../../calendar/school-calendar.ts';
 import type { Role } from '../../../people/person.ts';
 import type { Policy } from '../../../policy/policy-schema.ts';
@@ -12,6 +13,8 @@ export interface WarningContext {
   calendar: SchoolCalendar;
   reviewee: (values: Values) => { fullName: string; role: Role } | undefined;
   window: (values: Values) => CheckInWindow | undefined;
+  /** The turn's day, so a date in this year is written without its year. */
+  today: IsoDate;
 }
 
 /** The warnings about the chosen time, as one message ("say `back` to pick another"), or nothing. */
@@ -20,7 +23,7 @@ export function warningMessages(context: WarningContext, values: Values): Outgoi
   const reviewee = context.reviewee(values);
   if (at === undefined || reviewee === undefined) return [];
   const minutes = chosenMinutes(values, context.policy.checkIns.typicalMinutes);
-  const warnings = meetingTimeWarnings({ policy: context.policy, calendar: context.calendar, at, minutes, reviewee, window: context.window(values) });
+  const warnings = meetingTimeWarnings({ policy: context.policy, calendar: context.calendar, at, minutes, reviewee, window: context.window(values), today: context.today });
   if (warnings.length === 0) return [];
   return [say(`⚠️ Before you book:\n${warnings.map((w) => `• ${w}`).join('\n')}\nYou can still book it — or say \`back\` to pick another time.`)];
 }

@@ -43,7 +43,7 @@ export const rescheduleCheckInDialog = defineDialog({
       return { fullName: meeting.reviewee.fullName, role };
     };
     const steps: Step[] = [
-      meetingStep(meetings, env.person.id, 'Which check-in would you like to move?'),
+      meetingStep(meetings, env.person.id, 'Which check-in would you like to move?', env.today),
       whenStep({
         now: env.now,
         slots: (values) => suggestSlots(calendar, env.today, windowOf(values)),
@@ -55,7 +55,7 @@ export const rescheduleCheckInDialog = defineDialog({
       durationStep({
         typicalMinutes: policy.checkIns.typicalMinutes,
         rule: policy.checkIns.rule,
-        preamble: (values) => warningMessages({ policy, calendar, reviewee: revieweeOf, window: windowOf }, values),
+        preamble: (values) => warningMessages({ policy, calendar, reviewee: revieweeOf, window: windowOf, today: env.today }, values),
       }),
     ];
     return {
