@@ -1,4 +1,5 @@
 import type { Attachment, Choice, OutgoingMessage, SummaryItem } from '../../core/conversations/engine/outgoing-message.ts';
+import { wordsAndFiles } from '../../core/bot/turn-flow.ts';
 import { FORM_CHOICE } from '../../core/conversations/engine/commands.ts';
 import { escapeMrkdwn } from './escape-mrkdwn.ts';
 
@@ -30,6 +31,49 @@ export function renderMessages(messages: readonly OutgoingMessage[]): SlackMessa
     if (message.type === 'text' && message.attachment !== undefined && !postedAsText(message.attachment) && last !== undefined) last.file = message.attachment;
     return rendered;
   });
+}
+
+/**
+ * One part of a Slack delivery, in the order it is sent: a message, the `number`th of the
+ * delivery's `of` messages (marked so in its metadata, so a retry can look it up), or a file
+ * uploaded after the message before it (`after` messages precede it; files.uploadV2 takes no
+ * metadata, so an upload cannot be looked up).
+ */
+export type DeliveryPart = { message: SlackMessage; number: number; of: number } | { upload: Attachment; after: number };
+
+/** Slack messages as the parts of one delivery: each message, then the file it carries (`file`). */
+export function partsOf(messages: readonly SlackMessage[]): DeliveryPart[] {
+  return messages.flatMap((message, i): DeliveryPart[] => [{ message, number: i + 1, of: messages.length }, ...(message.file === undefined ? [] : [{ upload: message.file, after: i + 1 }])]);
+}
+
+/**
+ * A reply's words and files as the parts of one delivery: the words' messages, then each file in
+ * order, a calendar file as a message of its own showing it as text (so it is numbered: a reply
+ * of N messages and one calendar file is parts 1..N+1 of N+1), any other uploaded. The same for
+ * the channel sending the turn's effects (`words` and `files` as the reply effect holds them) and
+ * for the job engine sending the saved reply (split by `wordsAndFiles`), so the engine's look-up
+ * after a crash counts the same parts and sends only the missing ones, the file included.
+ */
+export function deliveryParts(words: readonly OutgoingMessage[], files: readonly Attachment[]): DeliveryPart[] {
+  const rendered = renderMessages(words);
+  const shown = files.filter(postedAsText);
+  const of = rendered.length + shown.length;
+  let number = rendered.length;
+  return [
+    ...rendered.map((message, i): DeliveryPart => ({ message, number: i + 1, of })),
+    ...files.map((file): DeliveryPart => (postedAsText(file) ? { message: fileMessage(file), number: ++number, of } : { upload: file, after: number })),
+  ];
+}
+
+/** A reply's saved messages (files on the messages carrying them) as the parts of its delivery. */
+export function savedReplyParts(messages: readonly OutgoingMessage[]): DeliveryPart[] {
+  const { words, files } = wordsAndFiles(messages);
+  return deliveryParts(words, files);
+}
+
+/** A file shown as text in a message of its own: its name as the notification fallback. */
+export function fileMessage(attachment: Attachment): SlackMessage {
+  return { text: attachment.filename, blocks: fileAsText(attachment) };
 }
 
 /** A file shown as text (`postedAsText`): its name, then its content as code. */

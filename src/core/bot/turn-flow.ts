@@ -8,7 +8,10 @@ import type { DialogTarget, ThreadPlace } from './trellis-bot.ts';
  * What the core asks a channel to do in front of the person, in order. Every channel renders each
  * kind its own way (Block Kit, Adaptive Cards, the playground's transcript) and decides nothing:
  * - `reply`: messages where the person spoke, or in a dialog's thread (`place`); a reply saved with
- *   its turn carries `replyKey`, and is reported sent once rendered (see `renderEffects`);
+ *   its turn carries `replyKey`, and is reported sent once rendered with its files (see
+ *   `renderEffects`); `files` are the files that follow it as `file` effects, so a channel that
+ *   sends them as parts of the reply's delivery (Slack: a calendar file is the delivery's last
+ *   message) can number every part before sending the first;
  * - `dialog-started`: a dialog has just begun in the thread the channel opened for it (Teams shows
  *   its title, a Slack slash command says where it is);
  * - `ask-form`: a form to show apart from the conversation: a reminder action needs a few words
@@ -26,7 +29,7 @@ import type { DialogTarget, ThreadPlace } from './trellis-bot.ts';
  * them in the turn's transaction and the job engine delivers them (`notified` only says so).
  */
 export type Effect =
-  | { kind: 'reply'; messages: readonly OutgoingMessage[]; place?: ThreadPlace | undefined; replyKey?: string | undefined }
+  | { kind: 'reply'; messages: readonly OutgoingMessage[]; place?: ThreadPlace | undefined; replyKey?: string | undefined; files?: readonly Attachment[] | undefined }
   | { kind: 'dialog-started'; dialogId: string; title: string; place: ThreadPlace }
   | { kind: 'ask-form'; message: OutgoingMessage; value: string; place?: undefined }
   | { kind: 'ask-form'; message: Extract<OutgoingMessage, { type: 'form' }>; place: ThreadPlace; value?: undefined }
@@ -61,16 +64,26 @@ export interface EffectRenderer {
 }
 
 /**
+ * A reply's words and the files its messages carry, in order: the message keeps its words and
+ * the file is sent on its own. The one place a reply is split so, for the turn flow and for a
+ * channel sending a saved reply again (the job engine), so both send the same parts.
+ */
+export function wordsAndFiles(messages: readonly OutgoingMessage[]): { words: OutgoingMessage[]; files: Attachment[] } {
+  const files = messages.flatMap((message) => (message.type === 'text' && message.attachment !== undefined ? [message.attachment] : []));
+  const words = messages.map((message) => (message.type === 'text' && message.attachment !== undefined ? { type: 'text' as const, text: message.text } : message));
+  return { words, files };
+}
+
+/**
  * A reply's effects: its messages, then each file they carry as a `file` effect in the same place
- * and under the same key (the message keeps its words; the file is sent on its own). The one place
- * a reply becomes effects, so every file reaches every channel the same way. The saved reply keeps
- * its files on its messages, which is how the job engine sends them if the channel never does.
+ * and under the same key. The one place a reply becomes effects, so every file reaches every
+ * channel the same way. The saved reply keeps its files on its messages, which is how the job
+ * engine sends them if the channel never does (split again by `wordsAndFiles`).
  */
 export function replyEffects(messages: readonly OutgoingMessage[], place?: ThreadPlace, replyKey?: string): Effect[] {
   if (messages.length === 0) return [];
-  const files = messages.flatMap((message) => (message.type === 'text' && message.attachment !== undefined ? [message.attachment] : []));
-  const words = messages.map((message) => (message.type === 'text' && message.attachment !== undefined ? { type: 'text' as const, text: message.text } : message));
-  return [{ kind: 'reply', messages: words, place, replyKey }, ...files.map((file): Effect => ({ kind: 'file', file, place, replyKey }))];
+  const { words, files } = wordsAndFiles(messages);
+  return [{ kind: 'reply', messages: words, place, replyKey, ...(files.length === 0 ? {} : { files }) }, ...files.map((file): Effect => ({ kind: 'file', file, place, replyKey }))];
 }
 
 /** Who else was told, once each, in the order they were queued (never the person themself). */

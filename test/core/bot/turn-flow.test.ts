@@ -101,12 +101,12 @@ describe('one turn flow in the core: the channel opens threads and renders effec
     expect(typed).toEqual([{ kind: 'reply', messages: [expect.objectContaining({ type: 'text' }), expect.objectContaining({ type: 'text' })] }]);
   });
 
-  it('a file carried by a reply is a `file` effect of its own after it, in the same place and under the same key, with the very same bytes', () => {
+  it('a file carried by a reply is a `file` effect of its own after it, in the same place and under the same key, with the very same bytes; the reply names the files that follow it', () => {
     const invitation = { filename: 'check-in.ics', contentType: 'text/calendar; method=REQUEST', content: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n' };
     const place: ThreadPlace = { threadKey: 'DTOM:1.0001', messageId: 'm', replyTo: { conversation: 'DTOM', thread: '1.0001' } };
     const effects = replyEffects([say('Booked: Tue 10 Nov, 15:30.'), { type: 'text', text: 'Add it to your calendar.', attachment: invitation }, say('Anything else?')], place, 'reply:k');
     expect(effects).toEqual([
-      { kind: 'reply', messages: [say('Booked: Tue 10 Nov, 15:30.'), say('Add it to your calendar.'), say('Anything else?')], place, replyKey: 'reply:k' },
+      { kind: 'reply', messages: [say('Booked: Tue 10 Nov, 15:30.'), say('Add it to your calendar.'), say('Anything else?')], place, replyKey: 'reply:k', files: [invitation] },
       { kind: 'file', file: invitation, place, replyKey: 'reply:k' },
     ]);
     expect((effects[1] as Extract<Effect, { kind: 'file' }>).file).toBe(invitation);
