@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { fileAsText, LIMITS, postedAsText, renderMessages } from '../../../src/channels/slack/block-kit.ts';
+import { deliveryParts, fileAsText, LIMITS, postedAsText, renderMessages, savedReplyParts } from '../../../src/channels/slack/block-kit.ts';
+import { replyEffects } from '../../../src/core/bot/turn-flow.ts';
 import { renderHome } from '../../../src/channels/slack/render-views.ts';
 import { METHOD_SCOPES, requiredScopes } from '../../../src/channels/slack/slack-scopes.ts';
 import { GROWTH_COMMAND } from '../../../src/channels/slack/slack-listeners.ts';
@@ -85,6 +86,17 @@ describe('Block Kit limits: long content is split, never truncated', () => {
     expect(fileAsText(invitation)).toEqual(carried!.blocks.slice(1));
     expect(postedAsText(invitation)).toBe(true);
     expect(postedAsText({ filename: 'records.pdf', contentType: 'application/pdf', content: 'JVBERi0=', encoding: 'base64' })).toBe(false);
+  });
+
+  it('a reply’s calendar file is a numbered part of its delivery after the reply’s messages, an upload sits between them unnumbered, and the saved reply gives the same parts as its effects', () => {
+    const invitation = { filename: 'check-in.ics', contentType: 'text/calendar', content: 'BEGIN:VCALENDAR\nEND:VCALENDAR' };
+    const pdf = { filename: 'records.pdf', contentType: 'application/pdf', content: 'JVBERi0=', encoding: 'base64' as const };
+    const saved = [{ type: 'text' as const, text: 'Booked.', attachment: pdf }, { type: 'text' as const, text: 'Add it to your calendar.', attachment: invitation }, { type: 'choices' as const, text: 'Need to change it?', choices: [{ label: 'Cancel', value: 'cancel' }] }];
+    const parts = savedReplyParts(saved);
+    expect(parts.map((part) => ('upload' in part ? `upload ${part.upload.filename} after ${part.after}` : `${part.number}/${part.of} ${part.message.text}`))).toEqual(['1/4 Booked.', '2/4 Add it to your calendar.', '3/4 Need to change it?', 'upload records.pdf after 3', '4/4 check-in.ics']);
+    const [reply] = replyEffects(saved, undefined, 'reply:k');
+    if (reply?.kind !== 'reply') throw new Error('no reply effect');
+    expect(deliveryParts(reply.messages, reply.files ?? [])).toEqual(parts);
   });
 
   it('App Home lists forty reviewees within a view’s 100 blocks', () => {
