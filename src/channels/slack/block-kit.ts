@@ -47,28 +47,24 @@ export function partsOf(messages: readonly SlackMessage[]): DeliveryPart[] {
 }
 
 /**
- * A reply's words and files as the parts of one delivery: the words' messages, then each file in
- * order, a calendar file as a message of its own showing it as text (so it is numbered: a reply
- * of N messages and one calendar file is parts 1..N+1 of N+1), any other uploaded. The same for
- * the channel sending the turn's effects (`words` and `files` as the reply effect holds them) and
- * for the job engine sending the saved reply (split by `wordsAndFiles`), so the engine's look-up
- * after a crash counts the same parts and sends only the missing ones, the file included.
+ * A reply as the parts of one delivery: its messages' words, then each file in order (those the
+ * messages carry, then `following`), a calendar file as a message of its own showing it as text
+ * (so it is numbered: a reply of N messages and one calendar file is parts 1..N+1 of N+1), any
+ * other uploaded. The same for the channel sending the turn's effects (the reply effect's words,
+ * its `files` following) and for the job engine sending the saved reply (files on its messages),
+ * so the engine's look-up after a crash counts the same parts and sends only the missing ones,
+ * the file included.
  */
-export function deliveryParts(words: readonly OutgoingMessage[], files: readonly Attachment[]): DeliveryPart[] {
+export function deliveryParts(messages: readonly OutgoingMessage[], following: readonly Attachment[] = []): DeliveryPart[] {
+  const { words, files: carried } = wordsAndFiles(messages);
+  const files = [...carried, ...following];
   const rendered = renderMessages(words);
-  const shown = files.filter(postedAsText);
-  const of = rendered.length + shown.length;
+  const of = rendered.length + files.filter(postedAsText).length;
   let number = rendered.length;
   return [
     ...rendered.map((message, i): DeliveryPart => ({ message, number: i + 1, of })),
     ...files.map((file): DeliveryPart => (postedAsText(file) ? { message: fileMessage(file), number: ++number, of } : { upload: file, after: number })),
   ];
-}
-
-/** A reply's saved messages (files on the messages carrying them) as the parts of its delivery. */
-export function savedReplyParts(messages: readonly OutgoingMessage[]): DeliveryPart[] {
-  const { words, files } = wordsAndFiles(messages);
-  return deliveryParts(words, files);
 }
 
 /** A file shown as text in a message of its own: its name as the notification fallback. */

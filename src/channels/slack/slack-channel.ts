@@ -12,7 +12,7 @@ import type { DeliveryLookup, DigestDelivery } from '../../core/reminders/remind
 import type { ReplyPlace } from '../../core/notifications/notification-queue.ts';
 import { canMessageAccount } from '../../core/reach/reach.ts';
 import type { Channel, ChannelDelivery, Route } from '../channel.ts';
-import { type DeliveryPart, deliveryParts, fileMessage, partsOf, postedAsText, renderMessages, type SlackMessage, savedReplyParts } from './block-kit.ts';
+import { type DeliveryPart, deliveryParts, fileMessage, partsOf, postedAsText, renderMessages, type SlackMessage } from './block-kit.ts';
 import type { SlackRefusal } from '../../core/reach/slack-refusals.ts';
 import { answerLost, apiUrlOf, boltLogger, deliveryFailure, refusalOf, webClientOptions } from './slack-client.ts';
 import { installedWorkspaces, oauthInstaller, SLACK_INSTALL_PATH, SLACK_REDIRECT_PATH, type SlackClients, type SlackWorkspaces, singleWorkspace } from './slack-installations.ts';
@@ -335,8 +335,8 @@ export class SlackChannel implements Channel {
         await this.post(channel, threadTs, renderMessages(effect.messages));
         return;
       }
-      const parts = deliveryParts(effect.messages, effect.files ?? []);
-      // Each file is one part, after the words' messages.
+      const parts = deliveryParts(effect.messages, effect.files);
+      // Each file is one part, after the words' messages (a reply effect's messages carry none).
       const words = parts.length - (effect.files?.length ?? 0);
       begun.set(effect.replyKey, { channel, threadTs, parts, next: words });
       await this.sendParts(channel, threadTs, parts.slice(0, words), this.client, effect.replyKey);
@@ -382,7 +382,7 @@ export class SlackChannel implements Channel {
    * the answer is lost, so the engine's retry is the only retry and cannot make a second copy.
    */
   sendTo(personId: string, messages: readonly OutgoingMessage[], key: string): Promise<ChannelDelivery> {
-    return this.#deliver('digests', personId, undefined, savedReplyParts(messages), key, true);
+    return this.#deliver('digests', personId, undefined, deliveryParts(messages), key, true);
   }
 
   /**
@@ -404,7 +404,7 @@ export class SlackChannel implements Channel {
       const channel = place?.conversation ?? (await this.dmChannel(clients.digests, account.userId));
       // A reply the channel began sending itself may be in its thread in part (its file not yet, say): only the rest is sent.
       const there = place === undefined ? 0 : ((await this.#partsIn({ userId: account.userId, clients, place }, key, started)) ?? 0);
-      await this.sendParts(channel, place?.thread, savedReplyParts(messages), clients.digests, key, there);
+      await this.sendParts(channel, place?.thread, deliveryParts(messages), clients.digests, key, there);
     } catch (error) {
       const reach = clients === undefined ? undefined : { userId: account.userId, clients, place: lookupPlaceOf(place) };
       if (reach !== undefined && answerLost(error) && (await this.#lookUpIn(reach, key, started).catch(() => false)) === true) return this.#worked(personId);
@@ -443,7 +443,7 @@ export class SlackChannel implements Channel {
     }
     const asked = new Date(Date.parse(ephemeral.until) - RESPONSE_URL_LIFETIME_MS);
     const there = (await this.#partsIn({ userId: account.userId, clients }, key, asked)) ?? 0;
-    await this.sendParts(await this.dmChannel(client, account.userId), undefined, savedReplyParts(messages), client, key, there);
+    await this.sendParts(await this.dmChannel(client, account.userId), undefined, deliveryParts(messages), client, key, there);
   }
 
   deliverDigest(delivery: DigestDelivery): Promise<ChannelDelivery> {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { deliveryParts, fileAsText, LIMITS, postedAsText, renderMessages, savedReplyParts } from '../../../src/channels/slack/block-kit.ts';
+import { deliveryParts, fileAsText, LIMITS, postedAsText, renderMessages } from '../../../src/channels/slack/block-kit.ts';
 import { replyEffects } from '../../../src/core/bot/turn-flow.ts';
 import { renderHome } from '../../../src/channels/slack/render-views.ts';
 import { METHOD_SCOPES, requiredScopes } from '../../../src/channels/slack/slack-scopes.ts';
@@ -92,11 +92,11 @@ describe('Block Kit limits: long content is split, never truncated', () => {
     const invitation = { filename: 'check-in.ics', contentType: 'text/calendar', content: 'BEGIN:VCALENDAR\nEND:VCALENDAR' };
     const pdf = { filename: 'records.pdf', contentType: 'application/pdf', content: 'JVBERi0=', encoding: 'base64' as const };
     const saved = [{ type: 'text' as const, text: 'Booked.', attachment: pdf }, { type: 'text' as const, text: 'Add it to your calendar.', attachment: invitation }, { type: 'choices' as const, text: 'Need to change it?', choices: [{ label: 'Cancel', value: 'cancel' }] }];
-    const parts = savedReplyParts(saved);
+    const parts = deliveryParts(saved);
     expect(parts.map((part) => ('upload' in part ? `upload ${part.upload.filename} after ${part.after}` : `${part.number}/${part.of} ${part.message.text}`))).toEqual(['1/4 Booked.', '2/4 Add it to your calendar.', '3/4 Need to change it?', 'upload records.pdf after 3', '4/4 check-in.ics']);
     const [reply] = replyEffects(saved, undefined, 'reply:k');
     if (reply?.kind !== 'reply') throw new Error('no reply effect');
-    expect(deliveryParts(reply.messages, reply.files ?? [])).toEqual(parts);
+    expect(deliveryParts(reply.messages, reply.files)).toEqual(parts);
   });
 
   it('App Home lists forty reviewees within a view’s 100 blocks', () => {
