@@ -45,7 +45,9 @@ export class PlaygroundChannel implements Channel {
     this.state = new PlaygroundState(parts.config.dataDir);
     const prisma = parts.services.database.prisma;
     this.#people = new PlaygroundPeople(prisma, parts.identities, { demoOnly: this.#besideRealChannels });
-    const turns = new PlaygroundTurns({ bot: parts.bot, state: this.state, clock: parts.clock, log: parts.log, emailOf: async (id) => (await this.#people.find(id))?.email });
+    const turns = new PlaygroundTurns({ bot: parts.bot, state: this.state, clock: parts.clock, log: parts.log, emailOf: async (id) => (await this.#people.find(id))?.email,
+      nameOf: async (id) => (await this.#people.find(id))?.fullName,
+    });
     const clock = new PlaygroundClock({ clock: parts.clock, state: this.state, prisma, schools: parts.services.schools, sweep: parts.sweep });
     const api = new PlaygroundApi({ turns, state: this.state, clock, people: this.#people, home: (person) => parts.bot.home(person) });
     const apiName = (url: string | undefined) => (url ?? '').split('?')[0]!.slice('/playground/api/'.length);

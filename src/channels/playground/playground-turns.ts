@@ -1,8 +1,10 @@
 import type { Actor } from '../../core/bot/bot-ports.ts';
 import type { TrellisBot } from '../../core/bot/trellis-bot.ts';
+import type { ThreadPlace } from '../../core/bot/trellis-bot.ts';
 import type { Effect, ThreadOpener } from '../../core/bot/turn-flow.ts';
 import type { TurnInput } from '../../core/conversations/engine/inbound-turn.ts';
-import type { OutgoingMessage } from '../../core/conversations/engine/outgoing-message.ts';
+import { type OutgoingMessage, say } from '../../core/conversations/engine/outgoing-message.ts';
+import type { Told } from '../../core/notifications/notification-queue.ts';
 import { digestActions } from '../../core/reminders/compose-digest.ts';
 import { isReminderAction } from '../../core/reminders/reminder-actions.ts';
 import type { Clock } from '../../core/time/clock.ts';
@@ -18,6 +20,8 @@ export interface PlaygroundTurnDeps {
   log: Logger;
   /** The roster person's e-mail, to link the local account on first use. */
   emailOf: (personId: string) => Promise<string | undefined>;
+  /** A roster person's name, to say who was told (`notified`); without it, "a colleague". */
+  nameOf?: ((personId: string) => Promise<string | undefined>) | undefined;
 }
 
 /** What the page should do next: usually nothing; open a thread when a dialog was started. */
@@ -115,7 +119,8 @@ export class PlaygroundTurns {
 
   /**
    * Renders the core's effects into the transcript: replies where the person spoke (`here`) or in
-   * the dialog's thread, a form to answer in the DM; a dialog started tells the page to open its thread.
+   * the dialog's thread, each file after its reply as a download, who else was told as a line of
+   * its own, a form to answer in the DM; a dialog started tells the page to open its thread.
    */
   async #show(actor: Actor, here: string, effects: readonly Effect[]): Promise<TurnOutcome> {
     const personId = actor.person.id;
@@ -123,13 +128,22 @@ export class PlaygroundTurns {
     await this.#deps.bot.render(effects, {
       render: async (effect) => {
         const now = this.#deps.clock.now();
-        if (effect.kind === 'reply') this.#botSays(personId, effect.place === undefined ? here : threadIdOf(personId, effect.place.threadKey), effect.messages);
+        const where = (place: ThreadPlace | undefined) => (place === undefined ? here : threadIdOf(personId, place.threadKey));
+        if (effect.kind === 'reply') this.#botSays(personId, where(effect.place), effect.messages);
+        else if (effect.kind === 'file') this.#botSays(personId, where(effect.place), [{ type: 'text', text: `📎 ${effect.file.filename}`, attachment: effect.file }]);
+        else if (effect.kind === 'notified') this.#botSays(personId, here, [say(`${await this.#nameOf(effect)} has been told.`)]);
+        else if (effect.kind === 'ask-form' && effect.place !== undefined) this.#botSays(personId, where(effect.place), [effect.message]);
         else if (effect.kind === 'ask-form') this.#deps.state.append(personId, 'dm', now, { kind: 'bot', message: effect.message, act: effect.value });
         else if (effect.kind === 'dialog-started') outcome.openThread = threadIdOf(personId, effect.place.threadKey);
         // `home`: the page's side panel is the home, and reads it itself.
       },
     });
     return outcome;
+  }
+
+  async #nameOf(told: Told): Promise<string> {
+    if (told.personId === undefined) return `${told.name} (by e-mail)`;
+    return (await this.#deps.nameOf?.(told.personId)) ?? 'A colleague';
   }
 
   #botSays(personId: string, threadId: string, messages: readonly OutgoingMessage[]): void {

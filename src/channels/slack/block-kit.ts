@@ -1,4 +1,5 @@
 import type { Attachment, Choice, OutgoingMessage, SummaryItem } from '../../core/conversations/engine/outgoing-message.ts';
+import { wordsAndFiles } from '../../core/bot/turn-flow.ts';
 import { FORM_CHOICE } from '../../core/conversations/engine/commands.ts';
 import { escapeMrkdwn } from './escape-mrkdwn.ts';
 
@@ -32,6 +33,50 @@ export function renderMessages(messages: readonly OutgoingMessage[]): SlackMessa
   });
 }
 
+/**
+ * One part of a Slack delivery, in the order it is sent: a message, the `number`th of the
+ * delivery's `of` messages (marked so in its metadata, so a retry can look it up), or a file
+ * uploaded after the message before it (`after` messages precede it; files.uploadV2 takes no
+ * metadata, so an upload cannot be looked up).
+ */
+export type DeliveryPart = { message: SlackMessage; number: number; of: number } | { upload: Attachment; after: number };
+
+/** Slack messages as the parts of one delivery: each message, then the file it carries (`file`). */
+export function partsOf(messages: readonly SlackMessage[]): DeliveryPart[] {
+  return messages.flatMap((message, i): DeliveryPart[] => [{ message, number: i + 1, of: messages.length }, ...(message.file === undefined ? [] : [{ upload: message.file, after: i + 1 }])]);
+}
+
+/**
+ * A reply as the parts of one delivery: its messages' words, then each file in order (those the
+ * messages carry, then `following`), a calendar file as a message of its own showing it as text
+ * (so it is numbered: a reply of N messages and one calendar file is parts 1..N+1 of N+1), any
+ * other uploaded. The same for the channel sending the turn's effects (the reply effect's words,
+ * its `files` following) and for the job engine sending the saved reply (files on its messages),
+ * so the engine's look-up after a crash counts the same parts and sends only the missing ones,
+ * the file included.
+ */
+export function deliveryParts(messages: readonly OutgoingMessage[], following: readonly Attachment[] = []): DeliveryPart[] {
+  const { words, files: carried } = wordsAndFiles(messages);
+  const files = [...carried, ...following];
+  const rendered = renderMessages(words);
+  const of = rendered.length + files.filter(postedAsText).length;
+  let number = rendered.length;
+  return [
+    ...rendered.map((message, i): DeliveryPart => ({ message, number: i + 1, of })),
+    ...files.map((file): DeliveryPart => (postedAsText(file) ? { message: fileMessage(file), number: ++number, of } : { upload: file, after: number })),
+  ];
+}
+
+/** A file shown as text in a message of its own: its name as the notification fallback. */
+export function fileMessage(attachment: Attachment): SlackMessage {
+  return { text: attachment.filename, blocks: fileAsText(attachment) };
+}
+
+/** A file shown as text (`postedAsText`): its name, then its content as code. */
+export function fileAsText(attachment: Attachment): Block[] {
+  return [...sections(`*${attachment.filename}*`), ...codeSections(attachment.content)];
+}
+
 /** A calendar file is short and shown as text (no files:write needed for it); any other file is uploaded. */
 export function postedAsText(attachment: Attachment): boolean {
   return attachment.contentType.startsWith('text/calendar');
@@ -42,7 +87,7 @@ export function blocksOf(message: OutgoingMessage): Block[] {
     case 'text': {
       const blocks = sections(message.text);
       // A calendar file is short, so it is shown as text; other files are uploaded (renderMessages).
-      if (message.attachment !== undefined && postedAsText(message.attachment)) blocks.push(...sections(`*${message.attachment.filename}*`), ...codeSections(message.attachment.content));
+      if (message.attachment !== undefined && postedAsText(message.attachment)) blocks.push(...fileAsText(message.attachment));
       return blocks;
     }
     case 'choices':

@@ -5,14 +5,14 @@ import type { ChannelParts } from '../../compose-app.ts';
 import type { Actor, PlatformAccount } from '../../core/bot/bot-ports.ts';
 import type { WorkspaceInstallations } from '../../core/bot/installation-ports.ts';
 import { type DialogTarget, NOT_ON_ROSTER, type ThreadPlace } from '../../core/bot/trellis-bot.ts';
-import type { EffectRenderer, ThreadOpener } from '../../core/bot/turn-flow.ts';
+import type { Effect, EffectRenderer, ThreadOpener } from '../../core/bot/turn-flow.ts';
 import { NOT_SET_UP, workspaceIsSetUp } from '../../core/bot/workspace-binding.ts';
 import { type Attachment, attachmentBytes, type OutgoingMessage } from '../../core/conversations/engine/outgoing-message.ts';
 import type { DeliveryLookup, DigestDelivery } from '../../core/reminders/reminder-ports.ts';
 import type { ReplyPlace } from '../../core/notifications/notification-queue.ts';
 import { canMessageAccount } from '../../core/reach/reach.ts';
 import type { Channel, ChannelDelivery, Route } from '../channel.ts';
-import { renderMessages, type SlackMessage } from './block-kit.ts';
+import { type DeliveryPart, deliveryParts, fileMessage, partsOf, postedAsText, renderMessages, type SlackMessage } from './block-kit.ts';
 import type { SlackRefusal } from '../../core/reach/slack-refusals.ts';
 import { answerLost, apiUrlOf, boltLogger, deliveryFailure, refusalOf, webClientOptions } from './slack-client.ts';
 import { installedWorkspaces, oauthInstaller, SLACK_INSTALL_PATH, SLACK_REDIRECT_PATH, type SlackClients, type SlackWorkspaces, singleWorkspace } from './slack-installations.ts';
@@ -278,20 +278,31 @@ export class SlackChannel implements Channel {
     return channel;
   }
 
+  /** Posts Slack messages in order (in a thread when `threadTs` is given), each followed by its file; returns the last ts. */
+  post(channel: string, threadTs: string | undefined, messages: readonly SlackMessage[], client: WebClient = this.client): Promise<string | undefined> {
+    return this.sendParts(channel, threadTs, partsOf(messages), client);
+  }
+
   /**
-   * Posts Slack messages in order (in a thread when `threadTs` is given); returns the last ts.
-   * With a delivery `key`, each message carries it as metadata (see deliveryMetadata), so a retry
-   * can find it in the conversation's history; `from` skips the parts already there.
+   * Sends a delivery's parts in order (in a thread when `threadTs` is given); returns the last
+   * message's ts. With a delivery `key`, each message carries it as metadata, numbered (see
+   * deliveryMetadata), so a retry can find it in the conversation's history; `there` is the
+   * highest part a look-up found there already (a send cut off part-way): those messages are not
+   * sent again, nor an upload before one of them (an upload after it may have been cut off, and
+   * cannot be looked up, so it is sent again).
    */
-  async post(channel: string, threadTs: string | undefined, messages: readonly SlackMessage[], client: WebClient = this.client, key?: string, from = 0): Promise<string | undefined> {
+  async sendParts(channel: string, threadTs: string | undefined, parts: readonly DeliveryPart[], client: WebClient = this.client, key?: string, there = 0): Promise<string | undefined> {
     let ts: string | undefined;
-    for (const [i, message] of messages.entries()) {
-      // Parts before `from` are in the conversation already (a send cut off part-way).
-      if (i < from) continue;
-      const metadata = key === undefined ? {} : { metadata: deliveryMetadata(key, i + 1, messages.length) };
+    for (const part of parts) {
+      if ('upload' in part) {
+        if (part.after >= there) await this.upload(channel, threadTs, part.upload, client);
+        continue;
+      }
+      if (part.number <= there) continue;
+      const metadata = key === undefined ? {} : { metadata: deliveryMetadata(key, part.number, part.of) };
+      const { message } = part;
       const sent = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks as never, ...metadata, ...(threadTs === undefined ? {} : { thread_ts: threadTs }) });
       ts = sent.ts;
-      if (message.file !== undefined) await this.upload(channel, threadTs, message.file, client);
     }
     return ts;
   }
@@ -300,6 +311,15 @@ export class SlackChannel implements Channel {
   async upload(channel: string, threadTs: string | undefined, attachment: Attachment, client: WebClient = this.client): Promise<void> {
     const file = { filename: attachment.filename, title: attachment.filename, file: attachmentBytes(attachment) };
     await client.files.uploadV2(threadTs === undefined ? { channel_id: channel, ...file } : { channel_id: channel, thread_ts: threadTs, ...file });
+  }
+
+  /**
+   * A file on its own (the core's `file` effect): a calendar file as a message showing it as text,
+   * any other uploaded (files.uploadV2) — the same bytes a message carrying it gets (`post`).
+   */
+  async sendFile(channel: string, threadTs: string | undefined, attachment: Attachment, client: WebClient = this.client): Promise<void> {
+    if (postedAsText(attachment)) await this.post(channel, threadTs, [fileMessage(attachment)], client);
+    else await this.upload(channel, threadTs, attachment, client);
   }
 
   /**
@@ -322,18 +342,56 @@ export class SlackChannel implements Channel {
    * Renders the core's effects in Slack. A reply goes to its dialog's thread (`place`), carrying its
    * saved key so the job engine's look-up finds it, or where the person spoke (`here`, by default in
    * its thread); what the rest look like depends on where the request came from, so `also` renders
-   * them (a slash command answers ephemerally; a reminder's form is a modal).
+   * them (a slash command answers ephemerally; a reminder's form is a modal). A file goes where its
+   * reply went, or (`file`) where the request's renderer says: a slash command's to the DM.
+   * A saved reply and the files after it are the parts of one delivery (`deliveryParts`: a
+   * calendar file is a numbered message after the reply's), so a crash between the reply and its
+   * file leaves the file for the job engine's look-up to find missing and send.
    */
-  renderer(here: () => Promise<{ channel: string; threadTs?: string | undefined }>, also: Partial<Pick<EffectRenderer, 'render'>> & { reply?: (messages: readonly OutgoingMessage[], replyKey: string | undefined) => Promise<void> } = {}): EffectRenderer {
+  renderer(
+    here: () => Promise<{ channel: string; threadTs?: string | undefined }>,
+    also: Partial<Pick<EffectRenderer, 'render'>> & { reply?: (messages: readonly OutgoingMessage[], replyKey: string | undefined) => Promise<void>; file?: (file: Attachment) => Promise<void> } = {},
+  ): EffectRenderer {
+    // The saved replies sent so far in this request, with the parts their file effects send.
+    const begun = new Map<string, { channel: string; threadTs?: string | undefined; parts: readonly DeliveryPart[]; next: number }>();
+    const sendReply = async (channel: string, threadTs: string | undefined, effect: Extract<Effect, { kind: 'reply' }>) => {
+      if (effect.replyKey === undefined) {
+        await this.post(channel, threadTs, renderMessages(effect.messages));
+        return;
+      }
+      const parts = deliveryParts(effect.messages, effect.files);
+      // Each file is one part, after the words' messages (a reply effect's messages carry none).
+      const words = parts.length - (effect.files?.length ?? 0);
+      begun.set(effect.replyKey, { channel, threadTs, parts, next: words });
+      await this.sendParts(channel, threadTs, parts.slice(0, words), this.client, effect.replyKey);
+    };
     return {
       render: async (effect) => {
+        if (effect.kind === 'file') {
+          const key = effect.replyKey;
+          const reply = key === undefined ? undefined : begun.get(key);
+          if (reply !== undefined) {
+            // The file's own part of its reply's delivery, where the reply went.
+            const part = reply.parts[reply.next++];
+            if (part !== undefined) await this.sendParts(reply.channel, reply.threadTs, [part], this.client, key);
+            return;
+          }
+          const place = effect.place?.replyTo;
+          if (place !== undefined) await this.sendFile(place.conversation, place.thread, effect.file);
+          else if (also.file !== undefined) await also.file(effect.file);
+          else {
+            const { channel, threadTs } = await here();
+            await this.sendFile(channel, threadTs, effect.file);
+          }
+          return;
+        }
         if (effect.kind === 'reply') {
           const place = effect.place?.replyTo;
-          if (place !== undefined) await this.post(place.conversation, place.thread, renderMessages(effect.messages), this.client, effect.replyKey);
+          if (place !== undefined) await sendReply(place.conversation, place.thread, effect);
           else if (also.reply !== undefined) await also.reply(effect.messages, effect.replyKey);
           else {
             const { channel, threadTs } = await here();
-            await this.post(channel, threadTs, renderMessages(effect.messages), this.client, effect.replyKey);
+            await sendReply(channel, threadTs, effect);
           }
           return;
         }
@@ -348,7 +406,7 @@ export class SlackChannel implements Channel {
    * the answer is lost, so the engine's retry is the only retry and cannot make a second copy.
    */
   sendTo(personId: string, messages: readonly OutgoingMessage[], key: string): Promise<ChannelDelivery> {
-    return this.#deliver('digests', personId, undefined, renderMessages(messages), key, true);
+    return this.#deliver('digests', personId, undefined, deliveryParts(messages), key, true);
   }
 
   /**
@@ -368,10 +426,9 @@ export class SlackChannel implements Channel {
         return this.#worked(personId);
       }
       const channel = place?.conversation ?? (await this.dmChannel(clients.digests, account.userId));
-      const rendered = renderMessages(messages);
-      // A reply the channel began sending itself may be in its thread in part: only the rest is sent.
+      // A reply the channel began sending itself may be in its thread in part (its file not yet, say): only the rest is sent.
       const there = place === undefined ? 0 : ((await this.#partsIn({ userId: account.userId, clients, place }, key, started)) ?? 0);
-      await this.post(channel, place?.thread, rendered, clients.digests, key, Math.min(there, rendered.length));
+      await this.sendParts(channel, place?.thread, deliveryParts(messages), clients.digests, key, there);
     } catch (error) {
       const reach = clients === undefined ? undefined : { userId: account.userId, clients, place: lookupPlaceOf(place) };
       if (reach !== undefined && answerLost(error) && (await this.#lookUpIn(reach, key, started).catch(() => false)) === true) return this.#worked(personId);
@@ -410,11 +467,11 @@ export class SlackChannel implements Channel {
     }
     const asked = new Date(Date.parse(ephemeral.until) - RESPONSE_URL_LIFETIME_MS);
     const there = (await this.#partsIn({ userId: account.userId, clients }, key, asked)) ?? 0;
-    await this.post(await this.dmChannel(client, account.userId), undefined, rendered, client, key, Math.min(there, rendered.length));
+    await this.sendParts(await this.dmChannel(client, account.userId), undefined, deliveryParts(messages), client, key, there);
   }
 
   deliverDigest(delivery: DigestDelivery): Promise<ChannelDelivery> {
-    return this.#deliver('digests', delivery.recipient.id, delivery.recipient.email, renderDigest(delivery.message), delivery.key, true);
+    return this.#deliver('digests', delivery.recipient.id, delivery.recipient.email, partsOf(renderDigest(delivery.message)), delivery.key, true);
   }
 
   /**
@@ -486,7 +543,7 @@ export class SlackChannel implements Channel {
    * Slack may have the message: look its key up before calling it a failure, since the retry
    * would post it again (the digest client itself never re-posts).
    */
-  async #deliver(kind: keyof SlackClients, personId: string, email: string | undefined, messages: SlackMessage[], key: string, checkLost = false): Promise<ChannelDelivery> {
+  async #deliver(kind: keyof SlackClients, personId: string, email: string | undefined, parts: readonly DeliveryPart[], key: string, checkLost = false): Promise<ChannelDelivery> {
     const started = this.parts.clock.now();
     let tenant: string | undefined;
     try {
@@ -494,7 +551,7 @@ export class SlackChannel implements Channel {
       if ('unreachable' in reach) return { ok: false, unreachable: true, error: reach.unreachable };
       tenant = reach.tenant;
       const client = reach.clients[kind];
-      await this.post(await this.dmChannel(client, reach.userId), undefined, messages, client, key);
+      await this.sendParts(await this.dmChannel(client, reach.userId), undefined, parts, client, key);
     } catch (error) {
       if (checkLost && answerLost(error) && (await this.#lookUp(personId, email, key, started).catch(() => false)) === true) return this.#worked(personId);
       await this.#refused(personId, tenant, refusalOf('a message', error));

@@ -5,7 +5,7 @@ import type { Actor } from '../../core/bot/bot-ports.ts';
 import { NOT_SAVED } from '../../core/bot/trellis-bot.ts';
 import type { Effect, ThreadOpener } from '../../core/bot/turn-flow.ts';
 import { FORM_CHOICE } from '../../core/conversations/engine/commands.ts';
-import { type FormField, messageText, type OutgoingMessage, say } from '../../core/conversations/engine/outgoing-message.ts';
+import { type Attachment, type FormField, messageText, type OutgoingMessage, say } from '../../core/conversations/engine/outgoing-message.ts';
 import { CHOICE_ACTION, FORM_ACTION, renderMessages, sections } from './block-kit.ts';
 import { escapeMrkdwn } from './escape-mrkdwn.ts';
 import { ACT_CALLBACK, DIGEST_ACTION, FORM_CALLBACK, HOME_ACTION, renderHome, renderModal } from './render-views.ts';
@@ -149,7 +149,9 @@ async function applyCommand(slack: SlackChannel, body: unknown, orgWide: boolean
   };
   const reply = (messages: readonly OutgoingMessage[], replyKey: string | undefined) =>
     replyKey === undefined || place.ephemeral === undefined ? shown(messages) : slack.answerEphemerally(actor.account, place.ephemeral, messages, replyKey);
-  return () => bot.render(effects, slack.renderer(async () => ({ channel: command.channel_id }), { reply, render: started }));
+  // An ephemeral answer cannot carry a file: it goes to their DM with Trellis.
+  const file = async (attachment: Attachment) => slack.sendFile(await slack.dmChannel(slack.client, actor.account.userId), undefined, attachment);
+  return () => bot.render(effects, slack.renderer(async () => ({ channel: command.channel_id }), { reply, render: started, file }));
 }
 
 async function onHomeOpened(slack: SlackChannel, body: unknown, orgWide: boolean | undefined): Promise<void> {
@@ -254,8 +256,8 @@ const LOADING_VIEW = { type: 'modal', title: { type: 'plain_text', text: 'Trelli
 
 /**
  * "Answer in a form" in a dialog's thread: the modal opens at once on a placeholder (trigger_id
- * lives 3 seconds), the engine builds the section's form from the thread's state, and the modal
- * becomes that form; if the thread has moved on, it says so instead.
+ * lives 3 seconds), the core's `formFlow` says which form (from the thread's state), and the
+ * modal becomes that form (`ask-form`); if the thread has moved on, it shows the reply instead.
  */
 async function openSectionForm(slack: SlackChannel, payload: BlockActionsPayload, orgWide: boolean | undefined): Promise<void> {
   const channel = payload.channel?.id;
@@ -265,15 +267,22 @@ async function openSectionForm(slack: SlackChannel, payload: BlockActionsPayload
   const viewId = opened.view?.id;
   const actor = await slack.identify(tenantOf(slack, orgWide, payload.user.team_id ?? payload.team?.id, payload.enterprise?.id), payload.user.id);
   const threadTs = message.thread_ts ?? message.ts;
-  const result =
-    'refusal' in actor ? undefined : await slack.parts.bot.handleMessage(actor, { threadKey: `${channel}:${threadTs}`, messageId: `form:${payload.trigger_id}` }, { kind: 'choice', value: FORM_CHOICE });
-  const form = result?.messages.find((m) => m.type === 'form');
+  if ('refusal' in actor) {
+    if (viewId !== undefined) await slack.client.views.update({ view_id: viewId, view: { ...LOADING_VIEW, blocks: sections(actor.refusal) } as never });
+    return;
+  }
+  const effects = await slack.parts.bot.formFlow(actor, { threadKey: `${channel}:${threadTs}`, messageId: `form:${payload.trigger_id}` });
   if (viewId === undefined) return;
-  const view =
-    form?.type === 'form'
-      ? renderModal(form.title, form.fields, FORM_CALLBACK, JSON.stringify({ channel, threadTs }))
-      : { ...LOADING_VIEW, blocks: sections('refusal' in actor ? actor.refusal : (result?.messages ?? []).map(messageText).join('\n') || 'There’s no form for this question any more.') };
-  await slack.client.views.update({ view_id: viewId, view: view as never });
+  // The modal is where this answer is shown: the form, or what the thread says instead.
+  await slack.parts.bot.render(effects, {
+    render: async (effect) => {
+      if (effect.kind === 'ask-form' && effect.message.type === 'form') {
+        await slack.client.views.update({ view_id: viewId, view: renderModal(effect.message.title, effect.message.fields, FORM_CALLBACK, JSON.stringify({ channel, threadTs })) as never });
+      } else if (effect.kind === 'reply') {
+        await slack.client.views.update({ view_id: viewId, view: { ...LOADING_VIEW, blocks: sections(effect.messages.map(messageText).join('\n')) } as never });
+      }
+    },
+  });
 }
 
 type ViewAck = (response?: { response_action: 'errors'; errors: Record<string, string> }) => Promise<void>;

@@ -66,6 +66,11 @@ function attachmentNote(attachment: Attachment): string {
   return `\n\n📎 ${attachment.filename}: Teams can’t take a file from a bot without asking you first. Your Trellis administrator can give you the same file (\`${attachment.fromCli ?? 'trellis export person'}\`).`;
 }
 
+/** A file on its own (the core's `file` effect): what it was and how to get it, as Teams says it after a message. */
+export function renderFile(attachment: Attachment): OutboundActivity[] {
+  return splitText(escapeTeamsText(attachmentNote(attachment).trim())).map((part) => ({ type: 'message', text: part, textFormat: 'markdown' }));
+}
+
 /** One engine message as Teams activities: plain text, or a card for questions, forms and summaries. */
 export function renderMessage(message: OutgoingMessage, run: string | undefined): OutboundActivity[] {
   switch (message.type) {

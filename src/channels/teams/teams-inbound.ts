@@ -10,7 +10,7 @@ import { type OutgoingMessage, say } from '../../core/conversations/engine/outgo
 import { isReminderAction } from '../../core/reminders/reminder-actions.ts';
 import type { Clock } from '../../core/time/clock.ts';
 import type { Logger } from '../../logging/logger.ts';
-import { ADAPTIVE_CARD, FIELD_PREFIX, answeredCard, answeredFormCard, attachCard, formCard, renderMessages } from './adaptive-cards.ts';
+import { ADAPTIVE_CARD, FIELD_PREFIX, answeredCard, answeredFormCard, attachCard, formCard, renderFile, renderMessages } from './adaptive-cards.ts';
 import { type BotConnector, ConnectorError, type OutboundActivity, type TeamsConversationRef } from './bot-connector.ts';
 import { homeCard } from './home-card.ts';
 import { type InboundActivity, InboundActivitySchema, accountOf, cardDataOf, referenceOf, typedText } from './teams-activity.ts';
@@ -258,6 +258,11 @@ export class TeamsInbound {
         if (effect.kind === 'reply') await this.#sendActivities(activity, renderMessages(effect.messages, effect.place?.replyTo?.thread));
         else if (effect.kind === 'dialog-started') await this.#send(activity, [say(`**${this.#deps.bot.dialogTitle(effect.dialogId) ?? 'Trellis'}** — answer with the buttons or just type your reply.`)]);
         else if (effect.kind === 'home') await this.#sendActivities(activity, [attachCard(homeCard(effect.view))]);
+        else if (effect.kind === 'file') await this.#sendActivities(activity, renderFile(effect.file));
+        // Someone else told: their message is on its way through the job engine; nothing to show here.
+        else if (effect.kind === 'notified') return;
+        // A dialog's section form is a card in its run, like the form a turn replies with.
+        else if (effect.place !== undefined) await this.#sendActivities(activity, renderMessages([effect.message], effect.place.replyTo?.thread));
         else if (effect.message.type === 'form') await this.#sendActivities(activity, [attachCard(formCard(effect.message.title, effect.message.fields, { trellis: 'ask', value: effect.value, title: effect.message.title }))]);
         else await this.#send(activity, [effect.message]);
       },

@@ -1,6 +1,6 @@
 import type { OutgoingMessage } from '../conversations/engine/outgoing-message.ts';
 import type { Role } from '../people/person.ts';
-import type { QueuedNotification, ReplyPlace } from '../notifications/notification-queue.ts';
+import type { QueuedNotification, ReplyPlace, Told } from '../notifications/notification-queue.ts';
 
 export type ChatPlatform = 'slack' | 'teams' | 'local';
 
@@ -151,7 +151,7 @@ export type ReminderActionOutcome =
    * What to tell the person who pressed it; anyone else told (the reviewer, of an item marked not
    * applicable) was queued with the change. `replyKey`: the reply was saved with the change.
    */
-  | { kind: 'reply'; messages: OutgoingMessage[]; replyKey?: string | undefined }
+  | { kind: 'reply'; messages: OutgoingMessage[]; replyKey?: string | undefined; notified?: readonly Told[] | undefined }
   /**
    * `start:<key>`: the channel opens a thread and starts this dialog in it. `targetPersonId`: the
    * colleague the dialog is about (a reviewer's feedback conversation), passed to `startDialog` as `{ personId }`.

@@ -5,6 +5,7 @@ import type { ReviewLoadExceptions } from '../roster/review-load-exceptions.ts';
 import { reportAudience } from '../access/report-audience.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
 import type { DialogDefinition } from '../conversations/engine/define-dialog.ts';
+import { FORM_CHOICE } from '../conversations/engine/commands.ts';
 import { type InboundTurn, platformName, type TurnInput } from '../conversations/engine/inbound-turn.ts';
 import { type OutgoingMessage, say } from '../conversations/engine/outgoing-message.ts';
 import type { ConversationEngine, TurnResult } from '../conversations/engine/run-turn.ts';
@@ -17,9 +18,9 @@ import type { GovernorsRequests } from '../reports/governors-requests.ts';
 import { type GrowthCommand, growthHelp, parseGrowthCommand } from './growth-command.ts';
 import { SEE_WHO_ACTION } from '../reminders/compose-digest.ts';
 import { mayActFor } from './workspace-binding.ts';
-import { type Effect, type EffectRenderer, renderEffects, type ThreadOpener, turnEffects } from './turn-flow.ts';
+import { type Effect, type EffectRenderer, notifiedEffects, renderEffects, replyEffects, type ThreadOpener, turnEffects } from './turn-flow.ts';
 import { isReminderAction } from '../reminders/reminder-actions.ts';
-import { type QueuedNotification, type ReplyPlace, replyKey, turnCause } from '../notifications/notification-queue.ts';
+import { type QueuedNotification, type ReplyPlace, replyKey, type Told, turnCause } from '../notifications/notification-queue.ts';
 
 export interface TrellisBotDeps {
   engine: ConversationEngine;
@@ -84,8 +85,11 @@ function replyToOf(actor: Actor, place: ThreadPlace): InboundTurn['replyTo'] {
 }
 
 export type CommandOutcome =
-  /** `replyKey`: saved with the change it answers (a diary line's turn); `duplicate`: a retried message, already answered. */
-  | { kind: 'reply'; messages: OutgoingMessage[]; replyKey?: string | undefined; duplicate?: boolean | undefined }
+  /**
+   * `replyKey`: saved with the change it answers (a diary line's turn); `duplicate`: a retried
+   * message, already answered; `notified`: who else it told (an answer typed to a waiting dialog).
+   */
+  | { kind: 'reply'; messages: OutgoingMessage[]; replyKey?: string | undefined; duplicate?: boolean | undefined; notified?: readonly Told[] | undefined }
   /** Open a thread titled `title`, then call `startDialog` with its key. */
   | { kind: 'start-dialog'; dialogId: string; trigger: string; title: string; target?: string | undefined };
 
@@ -197,7 +201,7 @@ export class TrellisBot {
         // Typed words only (no `/growth ` prefix): a slash command is always a command.
         if (command.unknown !== undefined && (options.prefix ?? '') === '') {
           const waiting = await this.#replyToWaitingDialog(actor, command.unknown, messageId);
-          if (waiting !== undefined) return { kind: 'reply', messages: waiting };
+          if (waiting !== undefined) return { kind: 'reply', ...waiting };
         }
         const help = growthHelp(options.prefix ?? '', { leader: isLeader(actor.person), inThreadNote: options.inThreadNote });
         const intro = command.unknown === undefined ? [] : [say(`I don’t know “${command.unknown}”. Here’s what I can do:`)];
@@ -307,7 +311,7 @@ export class TrellisBot {
    * dialog waiting for an answer they are its answer (as in Teams' flat chat); otherwise one line
    * says where the dialogs are. Undefined when nothing waits, and the help is shown as before.
    */
-  async #replyToWaitingDialog(actor: Actor, text: string, messageId: string): Promise<OutgoingMessage[] | undefined> {
+  async #replyToWaitingDialog(actor: Actor, text: string, messageId: string): Promise<{ messages: OutgoingMessage[]; notified?: readonly Told[] | undefined } | undefined> {
     const open = (await this.#deps.threads?.openThreads(actor.account.tenant, actor.account.platform, actor.person.id)) ?? [];
     if (open.length === 0) return undefined;
     const active = open.filter((thread) => thread.status === 'active');
@@ -315,14 +319,14 @@ export class TrellisBot {
     if (active.length === 1) {
       const thread = active[0]!;
       const turn = await this.#handle(actor, { threadKey: thread.threadKey, messageId }, { kind: 'text', text });
-      if (turn.duplicate) return [];
-      return [say(`_Taken as your answer in your ${title(thread.dialogId)} (its thread has the whole conversation):_`), ...turn.messages];
+      if (turn.duplicate) return { messages: [] };
+      return { messages: [say(`_Taken as your answer in your ${title(thread.dialogId)} (its thread has the whole conversation):_`), ...turn.messages], notified: turn.notified };
     }
     if (active.length > 1) {
       const names = active.map((thread) => title(thread.dialogId));
-      return [say(`You have ${names.length} conversations waiting (${names.join(', ')}) — please reply in the thread of the one you mean, or type \`help\` for what I can do.`)];
+      return { messages: [say(`You have ${names.length} conversations waiting (${names.join(', ')}) — please reply in the thread of the one you mean, or type \`help\` for what I can do.`)] };
     }
-    return [say(`Your ${title(open[0]!.dialogId)} is paused in its thread — say \`resume\` there to carry on, or type \`help\` for what I can do.`)];
+    return { messages: [say(`Your ${title(open[0]!.dialogId)} is paused in its thread — say \`resume\` there to carry on, or type \`help\` for what I can do.`)] };
   }
 
   /**
@@ -385,15 +389,21 @@ export class TrellisBot {
    * shows nothing, the job engine settling the first answer. Without a place (the playground,
    * whose answer is its HTTP response), it is shown only.
    */
-  async #replyOf(actor: Actor, messageId: string, reply: { messages: readonly OutgoingMessage[]; replyKey?: string | undefined; duplicate?: boolean | undefined }, replyTo: ReplyPlace | undefined): Promise<Effect[]> {
+  async #replyOf(
+    actor: Actor,
+    messageId: string,
+    reply: { messages: readonly OutgoingMessage[]; replyKey?: string | undefined; duplicate?: boolean | undefined; notified?: readonly Told[] | undefined },
+    replyTo: ReplyPlace | undefined,
+  ): Promise<Effect[]> {
     if (reply.duplicate === true || reply.messages.length === 0) return [];
-    if (reply.replyKey !== undefined) return [{ kind: 'reply', messages: reply.messages, replyKey: reply.replyKey }];
+    const told = notifiedEffects(reply.notified, actor.person.id);
+    if (reply.replyKey !== undefined) return [...replyEffects(reply.messages, undefined, reply.replyKey), ...told];
     const saved = this.#replyContext(actor, messageId, replyTo);
     const { replies } = this.#deps;
-    if (saved === undefined || replies === undefined) return replyEffects(reply.messages);
+    if (saved === undefined || replies === undefined) return [...replyEffects(reply.messages), ...told];
     const claim = { platform: actor.account.platform, tenant: actor.account.tenant, messageId };
     const fresh = await replies.saveOnce({ ...saved, messages: [...reply.messages] }, claim, this.#deps.clock.now());
-    return fresh ? [{ kind: 'reply', messages: reply.messages, replyKey: saved.key }] : [];
+    return fresh ? [...replyEffects(reply.messages, undefined, saved.key), ...told] : [];
   }
 
   /**
@@ -433,7 +443,22 @@ export class TrellisBot {
   /** A message, button or form in a dialog's thread: the turn, and its reply as an effect in that thread. */
   async messageFlow(actor: Actor, place: ThreadPlace, input: TurnInput): Promise<{ effects: Effect[]; result: TurnResult }> {
     const result = await this.handleMessage(actor, place, input);
-    return { effects: turnEffects(result, place), result };
+    return { effects: turnEffects(result, place, actor.person.id), result };
+  }
+
+  /**
+   * "Answer in a form" pressed where a channel shows a dialog's section form apart from its thread
+   * (Slack's modal): the thread's turn says which form, prefilled with what was answered, as an
+   * `ask-form` whose answers go back to the thread; if the thread has moved on, a reply says so
+   * instead (for the channel to show where the form would have been). Nothing is saved to send
+   * later: the form is shown at once or not at all.
+   */
+  async formFlow(actor: Actor, place: ThreadPlace): Promise<Effect[]> {
+    const result = await this.handleMessage(actor, place, { kind: 'choice', value: FORM_CHOICE });
+    if (result.duplicate) return [];
+    const form = result.messages.find((message) => message.type === 'form');
+    if (form?.type === 'form') return [{ kind: 'ask-form', message: form, place }];
+    return replyEffects(result.messages.length > 0 ? result.messages : [say('There’s no form for this question any more.')], place);
   }
 
   /** Shows the effects through the channel in order, reporting each saved reply sent once it is shown. */
@@ -447,7 +472,7 @@ export class TrellisBot {
     const result = await this.startDialog(actor, place, { trigger: start.trigger, target: start.target });
     // A retried request started it already, and its thread has its replies.
     if (result.duplicate) return [];
-    return [{ kind: 'dialog-started', dialogId: start.dialogId, title: start.title, place }, ...turnEffects(result, place)];
+    return [{ kind: 'dialog-started', dialogId: start.dialogId, title: start.title, place }, ...turnEffects(result, place, actor.person.id)];
   }
 
   home(person: KnownPerson): Promise<HomeView> {
@@ -468,7 +493,7 @@ export class TrellisBot {
     const help = await this.command(actor, 'help', messageId, { prefix: '' });
     const first = actor.person.fullName.split(/\s+/)[0] ?? actor.person.fullName;
     const hello = say(`Hello ${first}! I’m Trellis. I’ll remind you when something in your growth cycle is due, and you can reflect, plan and log your growth right here.`);
-    return [{ kind: 'reply', messages: [hello, ...(help.kind === 'reply' ? help.messages : [])] }, ...(await this.homeFlow(actor))];
+    return [...replyEffects([hello, ...(help.kind === 'reply' ? help.messages : [])]), ...(await this.homeFlow(actor))];
   }
 
   /** The parent message of a dialog's thread: "Self-reflection · 2026/27 — reply in this thread". */
@@ -507,8 +532,6 @@ const turnAt = (actor: Actor, place: ThreadPlace) => ({
   messageId: place.messageId,
   replyTo: replyToOf(actor, place),
 });
-
-const replyEffects = (messages: readonly OutgoingMessage[]): Effect[] => (messages.length === 0 ? [] : [{ kind: 'reply', messages }]);
 
 const LEADERS_ONLY = 'Summaries are for senior leaders and the head. If you think you should see them, please ask your Trellis administrator.';
 

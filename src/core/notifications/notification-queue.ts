@@ -23,6 +23,14 @@ export interface Notification {
   email?: EmailAddressee | undefined;
 }
 
+/** Someone told: a colleague on the roster, or a contact reached by e-mail (`name`; a governor, 002 §22–24). */
+export type Told = { personId: string; name?: undefined } | { personId?: undefined; name: string };
+
+/** Who was told of a queued notification: its person, or the e-mail contact it went to instead. */
+export function toldOf(notification: { personId: string; email?: { name: string } | undefined }): Told {
+  return notification.email === undefined ? { personId: notification.personId } : { name: notification.email.name };
+}
+
 /** An e-mail recipient who is not on the roster: a named contact of the school. */
 export interface EmailAddressee {
   address: string;

@@ -163,7 +163,7 @@ export class ObligationReminderActions implements ReminderActions {
     const marked = [say(`Marked not applicable: ${describe(obligation)}.${tell === undefined ? '' : ` I’ve let ${tell.fullName} know.`}`)];
     const changed = await this.#store.markNotApplicable({ ...change, reason: why, notify, reply: savedReplyOf(saved, marked) });
     if (!changed) return reply(`${describe(obligation)} is already marked not applicable.`);
-    return savedOutcome(saved, marked);
+    return { ...savedOutcome(saved, marked), ...(tell === undefined ? {} : { notified: [{ personId: tell.id }] }) };
   }
 }
 

@@ -54,6 +54,8 @@ group('the playground JSON API on the real app', () => {
     const transcript = await client.finishDialog(tom, threadId, ['Relationships with pupils', 'Adaptive teaching', 'Questioning'], /self-reflection is saved/);
     expect(transcript).toMatch(/let’s reflect on Teachers’ Standards/);
     expect(transcript).toMatch(/Your self-reflection: Teachers’ Standards/);
+    // The turn's notification is an effect too: the playground says who was told, after the reply.
+    expect(transcript).toMatch(/self-reflection is saved[\s\S]*\nMo Ahmed has been told\./);
     // Mo is told by the job worker delivering what the turn queued, through the router to the playground.
     expect(dmText(await client.threads(mo))).not.toMatch(/Tom Baker has completed their self-reflection\./);
     await runDueJobs(db.url, app.jobs);

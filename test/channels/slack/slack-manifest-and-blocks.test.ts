@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { LIMITS, renderMessages } from '../../../src/channels/slack/block-kit.ts';
+import { deliveryParts, fileAsText, LIMITS, postedAsText, renderMessages } from '../../../src/channels/slack/block-kit.ts';
+import { replyEffects } from '../../../src/core/bot/turn-flow.ts';
 import { renderHome } from '../../../src/channels/slack/render-views.ts';
 import { METHOD_SCOPES, requiredScopes } from '../../../src/channels/slack/slack-scopes.ts';
 import { GROWTH_COMMAND } from '../../../src/channels/slack/slack-listeners.ts';
@@ -77,6 +78,25 @@ describe('Block Kit limits: long content is split, never truncated', () => {
   it('a calendar attachment is posted as text in the thread (no files:write scope needed)', () => {
     const [message] = renderMessages([{ type: 'text', text: 'Check-in booked.', attachment: { filename: 'check-in.ics', contentType: 'text/calendar', content: 'BEGIN:VCALENDAR\nEND:VCALENDAR' } }]);
     expect(sectionTexts(message!.blocks)).toEqual(['Check-in booked.', '*check-in.ics*', '```\nBEGIN:VCALENDAR\nEND:VCALENDAR```']);
+  });
+
+  it('a calendar file sent as the turn flow’s file effect shows the same blocks as when a message carries it, after the message', () => {
+    const invitation = { filename: 'check-in.ics', contentType: 'text/calendar', content: 'BEGIN:VCALENDAR\nEND:VCALENDAR' };
+    const [carried] = renderMessages([{ type: 'text', text: 'Check-in booked.', attachment: invitation }]);
+    expect(fileAsText(invitation)).toEqual(carried!.blocks.slice(1));
+    expect(postedAsText(invitation)).toBe(true);
+    expect(postedAsText({ filename: 'records.pdf', contentType: 'application/pdf', content: 'JVBERi0=', encoding: 'base64' })).toBe(false);
+  });
+
+  it('a reply’s calendar file is a numbered part of its delivery after the reply’s messages, an upload sits between them unnumbered, and the saved reply gives the same parts as its effects', () => {
+    const invitation = { filename: 'check-in.ics', contentType: 'text/calendar', content: 'BEGIN:VCALENDAR\nEND:VCALENDAR' };
+    const pdf = { filename: 'records.pdf', contentType: 'application/pdf', content: 'JVBERi0=', encoding: 'base64' as const };
+    const saved = [{ type: 'text' as const, text: 'Booked.', attachment: pdf }, { type: 'text' as const, text: 'Add it to your calendar.', attachment: invitation }, { type: 'choices' as const, text: 'Need to change it?', choices: [{ label: 'Cancel', value: 'cancel' }] }];
+    const parts = deliveryParts(saved);
+    expect(parts.map((part) => ('upload' in part ? `upload ${part.upload.filename} after ${part.after}` : `${part.number}/${part.of} ${part.message.text}`))).toEqual(['1/4 Booked.', '2/4 Add it to your calendar.', '3/4 Need to change it?', 'upload records.pdf after 3', '4/4 check-in.ics']);
+    const [reply] = replyEffects(saved, undefined, 'reply:k');
+    if (reply?.kind !== 'reply') throw new Error('no reply effect');
+    expect(deliveryParts(reply.messages, reply.files)).toEqual(parts);
   });
 
   it('App Home lists forty reviewees within a view’s 100 blocks', () => {

@@ -185,6 +185,7 @@ describe('na: not applicable', () => {
     expect(outcome).toEqual({
       kind: 'reply',
       messages: [{ type: 'text', text: 'Marked not applicable: “Peer observation” (Tia Teacher). I’ve let Mo Manager know.' }],
+      notified: [{ personId: s.ids.mo }],
     });
     const row = await rowOf('Peer observation');
     expect([row.status, row.note]).toEqual(['not-applicable', 'Part-time this term: agreed to skip']);

@@ -192,7 +192,10 @@ describe('replies to reminder buttons are saved with the change they answer', ()
     const snooze = onlyReply(await bot.actFlow(mo, `snooze:${await keyOf('Feedback conversation')}`, `view:${randomUUID()}`, noThreads, { until: '2026-12-01' }, { conversation: 'DMO' }));
     expect(await statusOf('Feedback conversation')).toBe('snoozed');
     expect((await saved(snooze.replyKey!))?.text).toMatch(/^Snoozed until .*“Feedback conversation” \(Tia Teacher\)/);
-    const na = onlyReply(await bot.actFlow(mo, `na:${await keyOf('Interim review')}`, `view:${randomUUID()}`, noThreads, { reason: 'Long-term absence' }, { conversation: 'DMO' }));
+    const naEffects = await bot.actFlow(mo, `na:${await keyOf('Interim review')}`, `view:${randomUUID()}`, noThreads, { reason: 'Long-term absence' }, { conversation: 'DMO' });
+    // Tia is told through the queue; the flow says so after the reply.
+    expect(naEffects.slice(1)).toEqual([{ kind: 'notified', personId: s.ids.tia }]);
+    const na = onlyReply(naEffects.slice(0, 1));
     expect(await statusOf('Interim review')).toBe('not-applicable');
     expect((await saved(na.replyKey!))?.text).toBe('Marked not applicable: “Interim review” (Tia Teacher). I’ve let Tia Teacher know.');
   });

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../../src/core/bot/bot-ports.ts';
 import { type ThreadPlace, TrellisBot, type TrellisBotDeps } from '../../../src/core/bot/trellis-bot.ts';
-import type { Effect, ThreadOpener, ThreadToOpen } from '../../../src/core/bot/turn-flow.ts';
+import { type Effect, replyEffects, type ThreadOpener, type ThreadToOpen, turnEffects } from '../../../src/core/bot/turn-flow.ts';
 import { ALL_DIALOGS } from '../../../src/core/conversations/dialogs/all-dialogs.ts';
-import { messageText } from '../../../src/core/conversations/engine/outgoing-message.ts';
+import { FORM_CHOICE } from '../../../src/core/conversations/engine/commands.ts';
+import { messageText, say } from '../../../src/core/conversations/engine/outgoing-message.ts';
 import { PrismaActiveThreads } from '../../../src/storage/prisma/prisma-active-threads.ts';
 import { PrismaSentReplies } from '../../../src/storage/prisma/prisma-notification-queue.ts';
 import { type SeededSchool, seedSchool } from '../../support/seed-school.ts';
@@ -98,5 +99,50 @@ describe('one turn flow in the core: the channel opens threads and renders effec
     expect(answer.effects).toEqual([{ kind: 'reply', messages: answer.result.messages, place: { ...place, messageId: expect.stringMatching(/\S/) }, replyKey: answer.result.replyKey }]);
     const typed = await bot.commandFlow(tom(), 'fully', randomUUID(), recordingOpener());
     expect(typed).toEqual([{ kind: 'reply', messages: [expect.objectContaining({ type: 'text' }), expect.objectContaining({ type: 'text' })] }]);
+  });
+
+  it('a file carried by a reply is a `file` effect of its own after it, in the same place and under the same key, with the very same bytes; the reply names the files that follow it', () => {
+    const invitation = { filename: 'check-in.ics', contentType: 'text/calendar; method=REQUEST', content: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n' };
+    const place: ThreadPlace = { threadKey: 'DTOM:1.0001', messageId: 'm', replyTo: { conversation: 'DTOM', thread: '1.0001' } };
+    const effects = replyEffects([say('Booked: Tue 10 Nov, 15:30.'), { type: 'text', text: 'Add it to your calendar.', attachment: invitation }, say('Anything else?')], place, 'reply:k');
+    expect(effects).toEqual([
+      { kind: 'reply', messages: [say('Booked: Tue 10 Nov, 15:30.'), say('Add it to your calendar.'), say('Anything else?')], place, replyKey: 'reply:k', files: [invitation] },
+      { kind: 'file', file: invitation, place, replyKey: 'reply:k' },
+    ]);
+    expect((effects[1] as Extract<Effect, { kind: 'file' }>).file).toBe(invitation);
+    expect(replyEffects([])).toEqual([]);
+  });
+
+  it('a saved reply with files is reported sent only once its last file is shown, so a file cut off is still the job engine’s to send', async () => {
+    const effects = await bot.commandFlow(tom(), 'reflect', randomUUID(), recordingOpener());
+    const reply = effects.find((e) => e.kind === 'reply') as Extract<Effect, { kind: 'reply' }>;
+    const file = { filename: 'a.pdf', contentType: 'application/pdf', content: 'JVBERi0=', encoding: 'base64' as const };
+    const withFiles: Effect[] = [...effects, { kind: 'file', file, place: reply.place, replyKey: reply.replyKey }, { kind: 'file', file, place: reply.place, replyKey: reply.replyKey }];
+    const statuses: string[] = [];
+    await bot.render(withFiles, { render: async (effect) => void statuses.push(`${effect.kind}:${(await replyRow(reply.replyKey!)).status}`) });
+    expect(statuses).toEqual(['dialog-started:pending', 'reply:pending', 'file:pending', 'file:pending']);
+    expect(await replyRow(reply.replyKey!)).toEqual({ status: 'sent', sending: false, jobs: 0 });
+  });
+
+  it('“Answer in a form” is decided in the core: the section form comes back as an `ask-form` for the thread it answers, and a thread with no form says so as a reply', async () => {
+    const actor = tom();
+    const effects = await bot.commandFlow(actor, 'plan', randomUUID(), recordingOpener());
+    const place = (effects.find((e) => e.kind === 'dialog-started') as { place: ThreadPlace }).place;
+    const replies = effects.flatMap((e) => (e.kind === 'reply' ? e.messages : []));
+    expect(replies.some((m) => m.type === 'choices' && m.choices.some((c) => c.value === FORM_CHOICE))).toBe(true);
+    const asked = await bot.formFlow(actor, { ...place, messageId: randomUUID() });
+    expect(asked).toEqual([{ kind: 'ask-form', message: expect.objectContaining({ type: 'form', section: expect.any(String) }), place: expect.objectContaining({ threadKey: place.threadKey }) }]);
+    const none = await bot.formFlow(actor, { threadKey: `DTOM:none-${randomUUID()}`, messageId: randomUUID() });
+    expect(none.map((e) => e.kind)).toEqual(['reply']);
+  });
+
+  it('who else a turn told is a `notified` effect after its reply, once each and never the person themself', () => {
+    const effects = turnEffects({ messages: [say('Saved.')], duplicate: false, notified: [{ personId: 'lena' }, { personId: 'tom' }, { personId: 'lena' }, { name: 'Gill Governor' }] }, undefined, 'tom');
+    expect(effects).toEqual([
+      { kind: 'reply', messages: [say('Saved.')] },
+      { kind: 'notified', personId: 'lena' },
+      { kind: 'notified', name: 'Gill Governor' },
+    ]);
+    expect(turnEffects({ messages: [say('Saved.')], duplicate: true, notified: [{ personId: 'lena' }] })).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../../src/core/bot/bot-ports.ts';
 import { growthHelp, parseGrowthCommand } from '../../../src/core/bot/growth-command.ts';
 import type { CommandOutcome, TrellisBot } from '../../../src/core/bot/trellis-bot.ts';
+import type { Effect } from '../../../src/core/bot/turn-flow.ts';
 import { attachmentBytes, type OutgoingMessage } from '../../../src/core/conversations/engine/outgoing-message.ts';
 import { fixedClock } from '../../../src/core/time/clock.ts';
 import { runTrellisWith } from '../../support/run-cli.ts';
@@ -62,6 +63,22 @@ describe('/growth my-records and delete-expired (002 §44)', () => {
     const json = JSON.parse(files[2]?.content ?? '{}') as { subject: { id: string }; tables: { cycles: unknown[] } };
     expect(json.subject.id).toBe(actor.person.id);
     expect(json.tables.cycles).toHaveLength(2);
+  });
+
+  it('002 §44: in the turn flow each file of my-records is a `file` effect after the reply, carrying the same bytes, and the reply keeps its words', async () => {
+    const messages = replies(await bot.command(actor, 'my-records', 'm1-flow'));
+    const effects = await bot.commandFlow(actor, 'my-records', 'm1-flow-effects', { openThread: async () => ({ threadKey: 'unused', messageId: 'unused' }) });
+    expect(effects.map((e) => e.kind)).toEqual(['reply', 'file', 'file', 'file']);
+    const [reply, ...files] = effects as [Extract<Effect, { kind: 'reply' }>, ...Extract<Effect, { kind: 'file' }>[]];
+    expect(reply.messages.some((m) => m.type === 'text' && m.attachment !== undefined)).toBe(false);
+    // Each export is itself recorded (who read the records), so the first line's count moves on by one.
+    expect(reply.messages.slice(1).map((m) => m.type === 'text' && m.text)).toEqual(messages.slice(1).map((m) => m.type === 'text' && m.text));
+    const expected = messages.flatMap((m) => (m.type === 'text' && m.attachment !== undefined ? [m.attachment] : []));
+    expect(files.map((f) => f.file.filename)).toEqual(expected.map((f) => f.filename));
+    const json = JSON.parse(files[2]!.file.content) as { subject: { id: string }; tables: { cycles: unknown[] } };
+    expect([files[0]!.file.contentType, files[0]!.file.encoding, json.subject.id, json.tables.cycles.length]).toEqual(['application/pdf', 'base64', actor.person.id, 2]);
+    expect(await pdfText(new Uint8Array(attachmentBytes(files[0]!.file)))).toContain('this year’s diary');
+    expect(files[1]!.file.content).toContain('this year’s diary');
   });
 
   it('002 §44: delete-expired first says what would go and changes nothing, then deletes only the expired records once confirmed', async () => {

@@ -3,7 +3,7 @@ import type { IsoDate } from '../../calendar/iso-date.ts';
 import { type Policy, PolicySchema } from '../../policy/policy-schema.ts';
 import type { Clock } from '../../time/clock.ts';
 import type { ConversationStore, ConversationTransaction, DialogPerson, StoredConversation, ThreadRef } from '../conversation-ports.ts';
-import { keyNotifications, replyKey, turnCause } from '../../notifications/notification-queue.ts';
+import { keyNotifications, replyKey, type Told, toldOf, turnCause } from '../../notifications/notification-queue.ts';
 import { type Command, FORM_CHOICE, inputText, parseCommand } from './commands.ts';
 import type { DialogDefinition, DialogEnv, Notification, OpenDialog } from './define-dialog.ts';
 import { type DialogState, type DiscardAction, parseDialogState, resolveStep, SUMMARY_STEP } from './dialog-state.ts';
@@ -32,6 +32,8 @@ export interface TurnResult {
    * if it never does, the job engine delivers them.
    */
   replyKey?: string | undefined;
+  /** Who else the turn told (their messages queued in its transaction), for the channel to know of (`notified` effects). */
+  notified?: readonly Told[] | undefined;
 }
 
 export interface EngineOptions {
@@ -154,6 +156,7 @@ export class ConversationEngine {
         duplicate: false,
         conversation: state === undefined ? undefined : { dialogId: state.dialogId, step: state.step, status: state.status },
         ...(turn.fieldErrors === undefined ? {} : { fieldErrors: turn.fieldErrors }),
+        ...(turn.notifications.length === 0 ? {} : { notified: turn.notifications.map(toldOf) }),
       },
       state,
     };

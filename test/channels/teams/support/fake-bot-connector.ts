@@ -27,6 +27,8 @@ export class FakeBotConnector {
   readonly blocked = new Set<string>();
   /** Conversations whose sends answer 500 and are not done (the Bot Connector having an outage). */
   readonly failing = new Set<string>();
+  /** While it returns true for an activity sent to a conversation, that send answers 500 and is not done. */
+  failWhen: ((conversationId: string, activity: RecordedActivity['activity']) => boolean) | undefined;
   /** Conversations whose sends are done but whose answers are lost (the connection cut after Teams took the activity). */
   readonly losing = new Set<string>();
   /** Conversation → how many sends to refuse with 429 before accepting. */
@@ -87,7 +89,7 @@ export class FakeBotConnector {
     if (request.method === 'POST' && send) {
       const conversationId = send[1]!;
       if (this.blocked.has(conversationId)) return { status: 403, body: { error: { code: 'MessageWritesBlocked', message: 'Thread is blocked' } } };
-      if (this.failing.has(conversationId)) return { status: 500, body: { error: { code: 'ServiceError' } } };
+      if (this.failing.has(conversationId) || this.failWhen?.(conversationId, JSON.parse(text)) === true) return { status: 500, body: { error: { code: 'ServiceError' } } };
       const refusals = this.throttle.get(conversationId) ?? 0;
       if (refusals > 0) {
         this.throttle.set(conversationId, refusals - 1);
