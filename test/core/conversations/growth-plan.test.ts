@@ -126,12 +126,14 @@ describe('Thomas Alleyne SMART targets (002 §10–12)', () => {
     expect(chat.lastBot()).toMatch(/^A target’s date needs to be in the future\./);
     await chat.answers('1/7/2027', 'Moderate Year 9 assessments as a team', 'DIP 1: assessment', '31/03/2027', 'Lead the KS3 curriculum review', 'SIP 4: curriculum', '30 June 2027');
     // 002 §50, Annex 1 §4: the observation arrangements are agreed in the plan, the amount within the 3-hour cap (§47).
-    expect(chat.lastBot()).toMatch(/^Classroom observation arrangements\. How much observation in total this cycle, in minutes\? Proportionate to need, and at most 180\./);
+    expect(chat.lastBot()).toMatch(/^Classroom observation arrangements\. How much observation in total this cycle\? Proportionate to need, and at most 180 minutes — there is no need to use it all\./);
+    expect(chat.lastMessages().at(-1)).toMatchObject({ type: 'choices', choices: [{ value: '60' }, { value: '90' }, { value: '120' }, { label: '180 minutes (the most this cycle)', value: '180' }, { label: 'Another amount', value: 'other' }] });
+    await chat.user('another amount');
     await chat.user('240');
     expect(chat.lastBot()).toMatch(/^Please give the minutes as a number no more than 180, the cap on observation this cycle\./);
-    await chat.answers('100', 'Progress of 11X on the pupil-progress target', 'Questioning and modelling', '2 × 50 minutes', 'October (graded) and March (progress review)', 'Olly Observer, Head of Maths');
+    await chat.answers('100', 'Progress of 11X on the pupil-progress target', 'Questioning and modelling', 'another length', '2 × 50 minutes', 'at other times', 'October (graded) and March (progress review)', 'someone else', 'Olly Observer, Head of Maths');
     expect(chat.lastBot()).toMatch(/Leadership target — improvement plan area: SIP 4: curriculum/);
-    expect(chat.lastBot()).toMatch(/Observation — amount \(minutes this cycle\): 100\n[\s\S]*Observation — observer: Olly Observer, Head of Maths/);
+    expect(chat.lastBot()).toMatch(/• Observation — amount this cycle: Another amount\n {2}• Observation — another amount \(minutes\): 100 minutes\n[\s\S]*• Observation — observer: Someone else\n {2}• Observation — who else observes: Olly Observer, Head of Maths/);
     await chat.user('submit');
     const goals = await goalsOf(s.cycles.tlr!);
     expect(goals.map((g) => [g.kind, g.detail, g.quantitative, g.improvementPlanArea])).toEqual([
@@ -141,7 +143,16 @@ describe('Thomas Alleyne SMART targets (002 §10–12)', () => {
     ]);
     expect(goals[0]!.completionDate?.toISOString().slice(0, 10)).toBe('2027-07-01');
     const plan = await db.prisma.growthPlan.findUniqueOrThrow({ where: { cycleId: s.cycles.tlr! } });
-    expect(plan.details).toMatchObject({ answers: { 'observation-amount': '100', 'observation-timing': 'October (graded) and March (progress review)' } });
+    expect(plan.details).toMatchObject({ answers: { 'observation-amount': 'other', 'observation-amount-other': '100', 'observation-timing-other': 'October (graded) and March (progress review)' } });
+    // The stored plan names each of the six arrangements once, with the words typed where “something else” was chosen.
+    expect((plan.details as { sections: { label: string; value: string }[] }).sections.filter((x) => x.label.startsWith('Observation'))).toEqual([
+      { label: 'Observation — amount this cycle', value: '100 minutes' },
+      { label: 'Observation — primary purpose', value: 'Progress of 11X on the pupil-progress target' },
+      { label: 'Observation — aspects assessed', value: 'Questioning and modelling' },
+      { label: 'Observation — duration', value: '2 × 50 minutes' },
+      { label: 'Observation — when', value: 'October (graded) and March (progress review)' },
+      { label: 'Observation — observer', value: 'Olly Observer, Head of Maths' },
+    ]);
   });
 
   it('still sets three targets for a teacher without a TLR', async () => {
