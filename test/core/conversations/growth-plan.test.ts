@@ -109,7 +109,7 @@ describe('Kingsmead senior leaders’ leadership goal (001 "Evaluating your proc
 });
 
 describe('Thomas Alleyne SMART targets (002 §10–12)', () => {
-  it('requires a number in the pupil-progress target, an improvement-plan area for each, a leadership target for TLR holders, and the observation arrangements (002 §50, Annex 1 §4)', async () => {
+  it('requires a number in the pupil-progress target, an improvement-plan area for each, a leadership target for TLR holders, and the observation arrangements, each typed as “something else” here (002 §47, §50, Annex 1 §4)', async () => {
     const s = await seedSchool(db.prisma, 'thomas-alleyne', [{ key: 'tlr', fullName: 'Tia Leader', role: 'teacher', flags: ['tlr'] }]);
     const chat = new Chat(newEngine(db.prisma), s.ids.tlr!);
     await chat.user('plan');
@@ -153,6 +153,88 @@ describe('Thomas Alleyne SMART targets (002 §10–12)', () => {
       { label: 'Observation — when', value: 'October (graded) and March (progress review)' },
       { label: 'Observation — observer', value: 'Olly Observer, Head of Maths' },
     ]);
+  });
+
+  it('002 §48, §50, Annex 1 §4: the observation arrangements are quick — the usual amount, length, the seed’s own pattern and the reviewer are choices, the purpose and aspects typed — `why` quotes the paragraph, and the stored plan names all six in words', async () => {
+    const s = await seedSchool(db.prisma, 'thomas-alleyne', [
+      { key: 'rr', fullName: 'Rhea Reviewer', role: 'leader' },
+      { key: 't', fullName: 'Theo Teacher', role: 'teacher', lineManager: 'rr' },
+    ]);
+    const chat = new Chat(newEngine(db.prisma), s.ids.t!);
+    await chat.user('plan');
+    await chat.answers('80% of 11X reach grade 5+ in maths', 'SIP 2: outcomes', '1/7/2027', 'Moderate Year 9 assessments', 'DIP 1: assessment', '31/03/2027', 'Run a KS3 reading club', 'SIP 3: literacy', '30/06/2027');
+    // Each is a choice with the usual answers first and “something else” last; typed words match a choice (“60 minutes”, “60” as a value, a number as its place).
+    const choicesNow = () => {
+      const last = chat.lastMessages().at(-1);
+      return last?.type === 'choices' ? last.choices.map((c) => c.label) : [];
+    };
+    expect(choicesNow()).toEqual(['60 minutes', '90 minutes', '120 minutes', '180 minutes (the most this cycle)', 'Another amount']);
+    await chat.user('90');
+    expect(chat.step()).toBe('observation-purpose');
+    await chat.answers('Progress of 11X on the pupil-progress target', 'Questioning and modelling');
+    expect(chat.lastBot()).toMatch(/^How long will each observation be\?/);
+    expect(choicesNow()).toEqual(['30 minutes each', 'A whole lesson each', 'Another length']);
+    await chat.press('30-minutes');
+    // 002 §48's pattern is offered first, and `why` quotes it in the seed's words.
+    expect(chat.lastBot()).toMatch(/^When in the cycle will they take place\?/);
+    expect(choicesNow()).toEqual(['One graded at the start of the cycle, a second reviewing progress', 'At other times']);
+    await chat.user('why');
+    expect(chat.lastBot()).toMatch(/Staff will have one graded observation at the start of the cycle and the second observation will review progress towards action points/);
+    await chat.user('1');
+    expect(chat.lastBot()).toMatch(/^Who will conduct them\?/);
+    expect(choicesNow()).toEqual(['My reviewer, Rhea Reviewer', 'Someone else']);
+    await chat.user('why');
+    expect(chat.lastBot()).toMatch(/carried out by someone other than an individuals’ performance management reviewer can count/);
+    await chat.user('my reviewer');
+    expect(chat.lastBot()).toMatch(/• Observation — amount this cycle: 90 minutes\n {2}• Observation — primary purpose: Progress of 11X on the pupil-progress target\n {2}• Observation — aspects assessed: Questioning and modelling\n {2}• Observation — duration: 30 minutes each\n {2}• Observation — when: One graded at the start of the cycle, a second reviewing progress\n {2}• Observation — observer: My reviewer, Rhea Reviewer\nIs this ready/);
+    // Changing a choice to “something else” asks for the words, and they take the choice's place in the plan.
+    await chat.user('edit observation — observer');
+    await chat.answers('someone else', 'Olly Observer, Head of Maths');
+    expect(chat.lastBot()).toMatch(/• Observation — observer: Someone else\n {2}• Observation — who else observes: Olly Observer, Head of Maths/);
+    await chat.press('submit');
+    const plan = await db.prisma.growthPlan.findUniqueOrThrow({ where: { cycleId: s.cycles.t! } });
+    expect((plan.details as { sections: { label: string; value: string }[] }).sections.filter((x) => x.label.startsWith('Observation'))).toEqual([
+      { label: 'Observation — amount this cycle', value: '90 minutes' },
+      { label: 'Observation — primary purpose', value: 'Progress of 11X on the pupil-progress target' },
+      { label: 'Observation — aspects assessed', value: 'Questioning and modelling' },
+      { label: 'Observation — duration', value: '30 minutes each' },
+      { label: 'Observation — when', value: 'One graded at the start of the cycle, a second reviewing progress' },
+      { label: 'Observation — observer', value: 'Olly Observer, Head of Maths' },
+    ]);
+    // The reviewer reads the same six lines when asked to agree the plan.
+    const rhea = new Chat(newEngine(db.prisma), s.ids.rr!);
+    await rhea.user('review plans');
+    await rhea.user('1');
+    expect(rhea.lastBot()).toMatch(/Observation — when: One graded at the start of the cycle, a second reviewing progress\n {2}• Observation — observer: Olly Observer, Head of Maths/);
+  });
+
+  it('002 §47, Annex 1 §2–3: a 0.6 FTE teacher is offered amounts up to 108 minutes, the cap pro-rated, and a typed amount over it is refused; an ECT, outside the cap, may type more than 3 hours', async () => {
+    const s = await seedSchool(db.prisma, 'thomas-alleyne', [
+      { key: 'pat', fullName: 'Pat Part', role: 'teacher', flags: ['part-time'] },
+      { key: 'ed', fullName: 'Ed Early', role: 'teacher', flags: ['ect'] },
+    ]);
+    await db.prisma.person.update({ where: { id: s.ids.pat! }, data: { fte: 0.6 } });
+    const targets = ['80% of 11X reach grade 5+ in maths', 'SIP 2: outcomes', '1/7/2027', 'Moderate Year 9 assessments', 'DIP 1: assessment', '31/03/2027', 'Run a KS3 reading club', 'SIP 3: literacy', '30/06/2027'];
+    const pat = new Chat(newEngine(db.prisma), s.ids.pat!);
+    await pat.user('plan');
+    await pat.answers(...targets);
+    expect(pat.lastBot()).toMatch(/at most 108 minutes — there is no need to use it all\./);
+    const offered = pat.lastMessages().at(-1);
+    expect(offered?.type === 'choices' ? offered.choices.map((c) => c.label) : []).toEqual(['60 minutes', '90 minutes', '108 minutes (the most this cycle)', 'Another amount']);
+    await pat.user('120');
+    expect(pat.lastBot()).toMatch(/^I couldn’t match “120” to one of the choices\./);
+    await pat.user('another amount');
+    await pat.user('120');
+    expect(pat.lastBot()).toMatch(/^Please give the minutes as a number no more than 108, the cap on observation this cycle\./);
+    await pat.answers('100');
+    expect(pat.step()).toBe('observation-purpose');
+
+    const ed = new Chat(newEngine(db.prisma), s.ids.ed!);
+    await ed.user('plan');
+    await ed.answers(...targets);
+    expect(ed.lastBot()).toMatch(/How much observation in total this cycle\? Proportionate to need\./);
+    await ed.answers('another amount', '300 minutes');
+    expect(ed.step()).toBe('observation-purpose');
   });
 
   it('still sets three targets for a teacher without a TLR', async () => {
