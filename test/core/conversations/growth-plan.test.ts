@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { Chat, newEngine } from './support/chat.ts';
+import { gatherPersonRecords } from '../../../src/core/records/personal-records.ts';
+import { renderRecordsPdf } from '../../../src/core/records/render-records-pdf.ts';
+import { PrismaRecordsStore } from '../../../src/storage/prisma/prisma-records-store.ts';
+import { pdfText } from '../reports/governors-year.ts';
 import { seedSchool } from '../../support/seed-school.ts';
 
 let db: TestDatabase;
@@ -201,6 +205,10 @@ describe('Thomas Alleyne SMART targets (002 §10–12)', () => {
       { label: 'Observation — when', value: 'One graded at the start of the cycle, a second reviewing progress' },
       { label: 'Observation — observer', value: 'Olly Observer, Head of Maths' },
     ]);
+    // The records document (002 §44) carries the stored plan with the same lines.
+    const records = await gatherPersonRecords(new PrismaRecordsStore(db.prisma), s.ids.t!);
+    const pdf = (await pdfText(new Uint8Array(await renderRecordsPdf(records!, new Date('2026-11-30T12:00:00Z'))))).replace(/\s+/g, ' ');
+    for (const line of ['Observation — amount this cycle', '90 minutes', 'One graded at the start of the cycle, a second reviewing progress', 'Olly Observer, Head of Maths']) expect(pdf).toContain(line);
     // The reviewer reads the same six lines when asked to agree the plan.
     const rhea = new Chat(newEngine(db.prisma), s.ids.rr!);
     await rhea.user('review plans');
