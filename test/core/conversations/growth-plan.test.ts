@@ -230,7 +230,7 @@ describe('Thomas Alleyne SMART targets (002 §10–12)', () => {
     const offered = pat.lastMessages().at(-1);
     expect(offered?.type === 'choices' ? offered.choices.map((c) => c.label) : []).toEqual(['60 minutes', '90 minutes', '108 minutes (the most this cycle)', 'Another amount']);
     await pat.user('120');
-    expect(pat.lastBot()).toMatch(/^I couldn’t match “120” to one of the choices\./);
+    expect(pat.lastBot()).toMatch(/^I couldn’t match “120” to one of the choices\. .* For anything else, choose “Another amount” and type it\./);
     await pat.user('another amount');
     await pat.user('120');
     expect(pat.lastBot()).toMatch(/^Please give the minutes as a number no more than 108, the cap on observation this cycle\./);

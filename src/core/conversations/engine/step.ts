@@ -216,7 +216,15 @@ export const OTHER = 'other';
  * “something else” is — so a form holds both and the same checks apply either way.
  */
 export function choiceWithOther(base: StepBase & { choices: readonly Choice[]; otherLabel: string }, other: Step, values: Values): Step[] {
-  const choice = choiceStep({ ...base, choices: [...base.choices, { label: base.otherLabel, value: OTHER }] });
+  const plain = choiceStep({ ...base, choices: [...base.choices, { label: base.otherLabel, value: OTHER }] });
+  // A refused answer says where anything else goes (“Another amount”), since the examples name only the first choices.
+  const choice: Step = {
+    ...plain,
+    accept: (input, values, env) => {
+      const accepted = plain.accept(input, values, env);
+      return accepted.ok ? accepted : { ok: false, error: `${accepted.error} For anything else, choose “${base.otherLabel}” and type it.` };
+    },
+  };
   const picked = values[base.name];
   if (picked !== undefined && picked !== OTHER) return [choice];
   return [choice, { ...other, optional: picked === undefined, detailOf: base.name }];
