@@ -241,6 +241,9 @@ function observationText(observation: Policy['observation']): string {
     observation.oralFeedbackWithinWorkingDays === undefined ? '' : `oral feedback within ${observation.oralFeedbackWithinWorkingDays} working day(s)`,
     observation.writtenFeedbackWithinWorkingDays === undefined ? '' : `written feedback within ${observation.writtenFeedbackWithinWorkingDays} working days`,
     observation.teacherMayAppendComments ? 'the teacher may append comments' : '',
+    observation.arrangementsInPlan === undefined
+      ? ''
+      : `the plan records the arrangements — amount, purpose, aspects assessed, duration, when and who (the amount, duration${observation.arrangementsInPlan.usualTiming === undefined ? '' : `, when (“${observation.arrangementsInPlan.usualTiming.text}” first)`} and who are choices with anything else typed)`,
   ];
   return `${parts.filter((part) => part !== '').join('; ')}.`;
 }

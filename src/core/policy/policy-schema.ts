@@ -221,8 +221,12 @@ export const PolicySchema = z.strictObject({
     teacherMayAppendComments: z.boolean(),
     /** 002 §48: observations by someone other than the reviewer count as performance-management observations. */
     othersMayObserve: z.strictObject({ rule: RuleRef }).optional(),
-    /** 002 §50, Annex 1 §4: the plan records the observation arrangements agreed at the planning meeting. */
-    arrangementsInPlan: z.strictObject({ rule: RuleRef }).optional(),
+    /**
+     * 002 §50, Annex 1 §4: the plan records the observation arrangements agreed at the planning
+     * meeting. `usualTiming` is the pattern the policy itself sets (002 §48: one graded observation
+     * at the start of the cycle, a second reviewing progress), offered first when the plan asks when.
+     */
+    arrangementsInPlan: z.strictObject({ rule: RuleRef, usualTiming: z.strictObject({ text: z.string().min(1).max(75), rule: RuleRef }).optional() }).optional(),
     rule: RuleRef,
   }),
   /**

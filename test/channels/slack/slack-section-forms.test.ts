@@ -66,12 +66,12 @@ function submission(view: Modal, viewId: string, values: Record<string, string>)
 }
 
 describe('a section form as a Slack modal', () => {
-  it('opens the 002 §10–12 plan as one modal from “Answer in a form”, shows a refused target on its field (response_action: errors) and saves the corrected form', async () => {
+  it('opens the 002 §10–12 plan as one modal from “Answer in a form” with the 002 Annex 1 §4 observation arrangements as selects (the 002 §48 pattern first) and a box for something else, shows a refused target on its field (response_action: errors) and saves the corrected form', async () => {
     const theo = new SlackUser(world, 'UTHEO', `theo@${slug}.example`);
     const started = await theo.say('plan');
     const opening = await nextReplies(world, started.ts, 0);
     const offer = opening.find((m) => buttonsOf(m).includes(FORM_CHOICE))!;
-    expect(textOf(offer)).toMatch(/You can answer “Growth plan” \(15 questions\) in one form, or one at a time here\./);
+    expect(textOf(offer)).toMatch(/You can answer “Growth plan” \(19 questions\) in one form, or one at a time here\./);
 
     const opened = world.fake.callsOf('views.open').length;
     expect((await theo.press(offer, FORM_CHOICE)).status).toBe(200);
@@ -81,14 +81,23 @@ describe('a section form as a Slack modal', () => {
     const view = world.fake.callsOf('views.update').at(-1)!.body.view as Modal;
     expect(view.callback_id).toBe('trellis_form');
     expect(view.title.text).toBe('Growth plan');
-    expect(view.blocks).toHaveLength(15);
+    expect(view.blocks).toHaveLength(19);
+    const timing = view.blocks.find((b) => b.block_id === 'observation-timing')! as ModalBlock & { element: { options: { text: { text: string }; value: string }[] } };
+    expect(timing).toMatchObject({ optional: false, element: { type: 'static_select' } });
+    expect(timing.element.options.map((o) => o.text.text)).toEqual(['One graded at the start of the cycle, a second reviewing progress', 'At other times']);
+    expect(view.blocks.find((b) => b.block_id === 'observation-observer-other')).toMatchObject({ optional: true, element: { type: 'plain_text_input' } });
     const target = view.blocks[0]!;
     expect(target).toMatchObject({ type: 'input', optional: false, element: { type: 'plain_text_input', max_length: 3000 } });
     expect(target.hint?.text).toMatch(/what is the target\? Make it SMART/);
     expect(view.blocks.find((b) => b.block_id.endsWith('-by'))!.element.type).toBe('datepicker');
 
-    const values = Object.fromEntries(view.blocks.map((b) => [b.block_id, b.block_id.endsWith('-by') ? '2027-07-01' : b.block_id.endsWith('-area') ? 'SIP 2: outcomes' : 'Agreed at the meeting']));
+    const values = Object.fromEntries(
+      view.blocks.map((b) => [b.block_id, b.block_id.endsWith('-other') ? '' : b.element.type === 'static_select' ? 'other' : b.block_id.endsWith('-by') ? '2027-07-01' : b.block_id.endsWith('-area') ? 'SIP 2: outcomes' : 'Agreed at the meeting']),
+    );
     values['observation-amount'] = '90';
+    values['observation-timing'] = 'usual';
+    values['observation-duration'] = 'whole-lesson';
+    values['observation-observer-other'] = 'Olly Observer, Head of Maths';
     const refused = await postInteraction(world.app.server.url, submission(view, 'VPLAN1', values));
     await settle(world);
     expect(refused.status).toBe(200);
@@ -99,9 +108,9 @@ describe('a section form as a Slack modal', () => {
     expect(saved.status).toBe(200);
     expect(saved.text).toBe('');
     const replies = (await nextReplies(world, started.ts, before)).map(textOf).join('\n');
-    expect(replies).toMatch(/Saved all 15 answers from the form\./);
+    expect(replies).toMatch(/Saved all 16 answers from the form\./);
     expect(replies).toMatch(/Is this ready to submit\?/);
     const conversation = await db.prisma.conversation.findFirstOrThrow({ where: { personId: school.ids.theo!, dialogId: 'growth-plan' } });
-    expect((conversation.values as { values: Record<string, unknown> }).values).toMatchObject({ [target.block_id]: '80% of 11X reach grade 5+', 'observation-amount': '90' });
+    expect((conversation.values as { values: Record<string, unknown> }).values).toMatchObject({ [target.block_id]: '80% of 11X reach grade 5+', 'observation-amount': '90', 'observation-observer': 'other', 'observation-observer-other': 'Olly Observer, Head of Maths' });
   });
 });

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { Chat, newEngine } from './support/chat.ts';
+import { gatherPersonRecords } from '../../../src/core/records/personal-records.ts';
+import { renderRecordsPdf } from '../../../src/core/records/render-records-pdf.ts';
+import { PrismaRecordsStore } from '../../../src/storage/prisma/prisma-records-store.ts';
+import { pdfText } from '../reports/governors-year.ts';
 import { seedSchool } from '../../support/seed-school.ts';
 
 let db: TestDatabase;
@@ -109,7 +113,7 @@ describe('Kingsmead senior leaders’ leadership goal (001 "Evaluating your proc
 });
 
 describe('Thomas Alleyne SMART targets (002 §10–12)', () => {
-  it('requires a number in the pupil-progress target, an improvement-plan area for each, a leadership target for TLR holders, and the observation arrangements (002 §50, Annex 1 §4)', async () => {
+  it('requires a number in the pupil-progress target, an improvement-plan area for each, a leadership target for TLR holders, and the observation arrangements, each typed as “something else” here (002 §47, §50, Annex 1 §4)', async () => {
     const s = await seedSchool(db.prisma, 'thomas-alleyne', [{ key: 'tlr', fullName: 'Tia Leader', role: 'teacher', flags: ['tlr'] }]);
     const chat = new Chat(newEngine(db.prisma), s.ids.tlr!);
     await chat.user('plan');
@@ -126,12 +130,14 @@ describe('Thomas Alleyne SMART targets (002 §10–12)', () => {
     expect(chat.lastBot()).toMatch(/^A target’s date needs to be in the future\./);
     await chat.answers('1/7/2027', 'Moderate Year 9 assessments as a team', 'DIP 1: assessment', '31/03/2027', 'Lead the KS3 curriculum review', 'SIP 4: curriculum', '30 June 2027');
     // 002 §50, Annex 1 §4: the observation arrangements are agreed in the plan, the amount within the 3-hour cap (§47).
-    expect(chat.lastBot()).toMatch(/^Classroom observation arrangements\. How much observation in total this cycle, in minutes\? Proportionate to need, and at most 180\./);
+    expect(chat.lastBot()).toMatch(/^Classroom observation arrangements\. How much observation in total this cycle\? Proportionate to need, and at most 180 minutes — there is no need to use it all\./);
+    expect(chat.lastMessages().at(-1)).toMatchObject({ type: 'choices', choices: [{ value: '60' }, { value: '90' }, { value: '120' }, { label: '180 minutes (the most this cycle)', value: '180' }, { label: 'Another amount', value: 'other' }] });
+    await chat.user('another amount');
     await chat.user('240');
     expect(chat.lastBot()).toMatch(/^Please give the minutes as a number no more than 180, the cap on observation this cycle\./);
-    await chat.answers('100', 'Progress of 11X on the pupil-progress target', 'Questioning and modelling', '2 × 50 minutes', 'October (graded) and March (progress review)', 'Olly Observer, Head of Maths');
+    await chat.answers('100', 'Progress of 11X on the pupil-progress target', 'Questioning and modelling', 'another length', '2 × 50 minutes', 'at other times', 'October (graded) and March (progress review)', 'someone else', 'Olly Observer, Head of Maths');
     expect(chat.lastBot()).toMatch(/Leadership target — improvement plan area: SIP 4: curriculum/);
-    expect(chat.lastBot()).toMatch(/Observation — amount \(minutes this cycle\): 100\n[\s\S]*Observation — observer: Olly Observer, Head of Maths/);
+    expect(chat.lastBot()).toMatch(/• Observation — amount this cycle: Another amount\n {2}• Observation — another amount \(minutes\): 100 minutes\n[\s\S]*• Observation — observer: Someone else\n {2}• Observation — who else observes: Olly Observer, Head of Maths/);
     await chat.user('submit');
     const goals = await goalsOf(s.cycles.tlr!);
     expect(goals.map((g) => [g.kind, g.detail, g.quantitative, g.improvementPlanArea])).toEqual([
@@ -141,7 +147,102 @@ describe('Thomas Alleyne SMART targets (002 §10–12)', () => {
     ]);
     expect(goals[0]!.completionDate?.toISOString().slice(0, 10)).toBe('2027-07-01');
     const plan = await db.prisma.growthPlan.findUniqueOrThrow({ where: { cycleId: s.cycles.tlr! } });
-    expect(plan.details).toMatchObject({ answers: { 'observation-amount': '100', 'observation-timing': 'October (graded) and March (progress review)' } });
+    expect(plan.details).toMatchObject({ answers: { 'observation-amount': 'other', 'observation-amount-other': '100', 'observation-timing-other': 'October (graded) and March (progress review)' } });
+    // The stored plan names each of the six arrangements once, with the words typed where “something else” was chosen.
+    expect((plan.details as { sections: { label: string; value: string }[] }).sections.filter((x) => x.label.startsWith('Observation'))).toEqual([
+      { label: 'Observation — amount this cycle', value: '100 minutes' },
+      { label: 'Observation — primary purpose', value: 'Progress of 11X on the pupil-progress target' },
+      { label: 'Observation — aspects assessed', value: 'Questioning and modelling' },
+      { label: 'Observation — duration', value: '2 × 50 minutes' },
+      { label: 'Observation — when', value: 'October (graded) and March (progress review)' },
+      { label: 'Observation — observer', value: 'Olly Observer, Head of Maths' },
+    ]);
+  });
+
+  it('002 §48, §50, Annex 1 §4: the observation arrangements are quick — the usual amount, length, the seed’s own pattern and the reviewer are choices, the purpose and aspects typed — `why` quotes the paragraph, and the stored plan names all six in words', async () => {
+    const s = await seedSchool(db.prisma, 'thomas-alleyne', [
+      { key: 'rr', fullName: 'Rhea Reviewer', role: 'leader' },
+      { key: 't', fullName: 'Theo Teacher', role: 'teacher', lineManager: 'rr' },
+    ]);
+    const chat = new Chat(newEngine(db.prisma), s.ids.t!);
+    await chat.user('plan');
+    await chat.answers('80% of 11X reach grade 5+ in maths', 'SIP 2: outcomes', '1/7/2027', 'Moderate Year 9 assessments', 'DIP 1: assessment', '31/03/2027', 'Run a KS3 reading club', 'SIP 3: literacy', '30/06/2027');
+    // Each is a choice with the usual answers first and “something else” last; typed words match a choice (“60 minutes”, “60” as a value, a number as its place).
+    const choicesNow = () => {
+      const last = chat.lastMessages().at(-1);
+      return last?.type === 'choices' ? last.choices.map((c) => c.label) : [];
+    };
+    expect(choicesNow()).toEqual(['60 minutes', '90 minutes', '120 minutes', '180 minutes (the most this cycle)', 'Another amount']);
+    await chat.user('90');
+    expect(chat.step()).toBe('observation-purpose');
+    await chat.answers('Progress of 11X on the pupil-progress target', 'Questioning and modelling');
+    expect(chat.lastBot()).toMatch(/^How long will each observation be\?/);
+    expect(choicesNow()).toEqual(['30 minutes each', 'A whole lesson each', 'Another length']);
+    await chat.press('30-minutes');
+    // 002 §48's pattern is offered first, and `why` quotes it in the seed's words.
+    expect(chat.lastBot()).toMatch(/^When in the cycle will they take place\?/);
+    expect(choicesNow()).toEqual(['One graded at the start of the cycle, a second reviewing progress', 'At other times']);
+    await chat.user('why');
+    expect(chat.lastBot()).toMatch(/Staff will have one graded observation at the start of the cycle and the second observation will review progress towards action points/);
+    await chat.user('1');
+    expect(chat.lastBot()).toMatch(/^Who will conduct them\?/);
+    expect(choicesNow()).toEqual(['My reviewer, Rhea Reviewer', 'Someone else']);
+    await chat.user('why');
+    expect(chat.lastBot()).toMatch(/carried out by someone other than an individuals’ performance management reviewer can count/);
+    await chat.user('my reviewer');
+    expect(chat.lastBot()).toMatch(/• Observation — amount this cycle: 90 minutes\n {2}• Observation — primary purpose: Progress of 11X on the pupil-progress target\n {2}• Observation — aspects assessed: Questioning and modelling\n {2}• Observation — duration: 30 minutes each\n {2}• Observation — when: One graded at the start of the cycle, a second reviewing progress\n {2}• Observation — observer: My reviewer, Rhea Reviewer\nIs this ready/);
+    // Changing a choice to “something else” asks for the words, and they take the choice's place in the plan.
+    await chat.user('edit observation — observer');
+    await chat.answers('someone else', 'Olly Observer, Head of Maths');
+    expect(chat.lastBot()).toMatch(/• Observation — observer: Someone else\n {2}• Observation — who else observes: Olly Observer, Head of Maths/);
+    await chat.press('submit');
+    const plan = await db.prisma.growthPlan.findUniqueOrThrow({ where: { cycleId: s.cycles.t! } });
+    expect((plan.details as { sections: { label: string; value: string }[] }).sections.filter((x) => x.label.startsWith('Observation'))).toEqual([
+      { label: 'Observation — amount this cycle', value: '90 minutes' },
+      { label: 'Observation — primary purpose', value: 'Progress of 11X on the pupil-progress target' },
+      { label: 'Observation — aspects assessed', value: 'Questioning and modelling' },
+      { label: 'Observation — duration', value: '30 minutes each' },
+      { label: 'Observation — when', value: 'One graded at the start of the cycle, a second reviewing progress' },
+      { label: 'Observation — observer', value: 'Olly Observer, Head of Maths' },
+    ]);
+    // The records document (002 §44) carries the stored plan with the same lines.
+    const records = await gatherPersonRecords(new PrismaRecordsStore(db.prisma), s.ids.t!);
+    const pdf = (await pdfText(new Uint8Array(await renderRecordsPdf(records!, new Date('2026-11-30T12:00:00Z'))))).replace(/\s+/g, ' ');
+    for (const line of ['Observation — amount this cycle', '90 minutes', 'One graded at the start of the cycle, a second reviewing progress', 'Olly Observer, Head of Maths']) expect(pdf).toContain(line);
+    // The reviewer reads the same six lines when asked to agree the plan.
+    const rhea = new Chat(newEngine(db.prisma), s.ids.rr!);
+    await rhea.user('review plans');
+    await rhea.user('1');
+    expect(rhea.lastBot()).toMatch(/Observation — when: One graded at the start of the cycle, a second reviewing progress\n {2}• Observation — observer: Olly Observer, Head of Maths/);
+  });
+
+  it('002 §47, Annex 1 §2–3: a 0.6 FTE teacher is offered amounts up to 108 minutes, the cap pro-rated, and a typed amount over it is refused; an ECT, outside the cap, may type more than 3 hours', async () => {
+    const s = await seedSchool(db.prisma, 'thomas-alleyne', [
+      { key: 'pat', fullName: 'Pat Part', role: 'teacher', flags: ['part-time'] },
+      { key: 'ed', fullName: 'Ed Early', role: 'teacher', flags: ['ect'] },
+    ]);
+    await db.prisma.person.update({ where: { id: s.ids.pat! }, data: { fte: 0.6 } });
+    const targets = ['80% of 11X reach grade 5+ in maths', 'SIP 2: outcomes', '1/7/2027', 'Moderate Year 9 assessments', 'DIP 1: assessment', '31/03/2027', 'Run a KS3 reading club', 'SIP 3: literacy', '30/06/2027'];
+    const pat = new Chat(newEngine(db.prisma), s.ids.pat!);
+    await pat.user('plan');
+    await pat.answers(...targets);
+    expect(pat.lastBot()).toMatch(/at most 108 minutes — there is no need to use it all\./);
+    const offered = pat.lastMessages().at(-1);
+    expect(offered?.type === 'choices' ? offered.choices.map((c) => c.label) : []).toEqual(['60 minutes', '90 minutes', '108 minutes (the most this cycle)', 'Another amount']);
+    await pat.user('120');
+    expect(pat.lastBot()).toMatch(/^I couldn’t match “120” to one of the choices\. .* For anything else, choose “Another amount” and type it\./);
+    await pat.user('another amount');
+    await pat.user('120');
+    expect(pat.lastBot()).toMatch(/^Please give the minutes as a number no more than 108, the cap on observation this cycle\./);
+    await pat.answers('100');
+    expect(pat.step()).toBe('observation-purpose');
+
+    const ed = new Chat(newEngine(db.prisma), s.ids.ed!);
+    await ed.user('plan');
+    await ed.answers(...targets);
+    expect(ed.lastBot()).toMatch(/How much observation in total this cycle\? Proportionate to need\./);
+    await ed.answers('another amount', '300 minutes');
+    expect(ed.step()).toBe('observation-purpose');
   });
 
   it('still sets three targets for a teacher without a TLR', async () => {

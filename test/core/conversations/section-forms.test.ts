@@ -95,7 +95,7 @@ describe('section forms: a section of a dialog answered in one form, through the
     expect(form.fields.slice(0, 3).map((f) => f.value)).toEqual(['mostly', 'Cold calling', undefined]);
   });
 
-  it('takes the 002 §10–12 SMART targets and 002 §50 observation arrangements in one form, with the same checks as typed answers (a number in the pupil-progress target, the §47 cap)', async () => {
+  it('takes the 002 §10–12 SMART targets and the 002 §50, Annex 1 §4 observation arrangements in one form — choices as selects, each with a box for something else — with the same checks as typed answers (a number in the pupil-progress target, the §47 cap)', async () => {
     const s = await seedSchool(db.prisma, 'thomas-alleyne', [{ key: 't', fullName: 'Theo Teacher', role: 'teacher', flags: ['tlr'] }]);
     const chat = new Chat(newEngine(db.prisma), s.ids.t!);
     await chat.user('plan');
@@ -103,19 +103,37 @@ describe('section forms: a section of a dialog answered in one form, through the
     const form = formOf(chat.lastMessages());
     expect(form.title).toBe('Growth plan');
     const ids = form.fields.map((f) => f.id);
-    expect(ids).toHaveLength(15);
+    expect(ids.slice(9)).toEqual([
+      'observation-amount',
+      'observation-amount-other',
+      'observation-purpose',
+      'observation-aspects',
+      'observation-duration',
+      'observation-duration-other',
+      'observation-timing',
+      'observation-timing-other',
+      'observation-observer',
+      'observation-observer-other',
+    ]);
     expect(form.fields.find((f) => f.id.endsWith('-by'))).toMatchObject({ kind: 'date' });
-    const values = Object.fromEntries(ids.map((id) => [id, id.endsWith('-by') ? '2027-07-01' : id.endsWith('-area') ? 'SIP 2: outcomes' : 'Something agreed']));
+    // The usual answers are choices, the seed's own pattern first (002 §48); the box for something else is optional until it is chosen.
+    expect(form.fields.find((f) => f.id === 'observation-timing')).toMatchObject({ kind: 'choice', required: true, choices: [{ label: 'One graded at the start of the cycle, a second reviewing progress', value: 'usual' }, { label: 'At other times', value: 'other' }] });
+    expect(form.fields.find((f) => f.id === 'observation-observer-other')).toMatchObject({ kind: 'long-text', required: false });
+    const values = Object.fromEntries(form.fields.map((f) => [f.id, f.kind === 'choice' ? f.choices![0]!.value : f.id.endsWith('-other') ? '' : f.id.endsWith('-by') ? '2027-07-01' : f.id.endsWith('-area') ? 'SIP 2: outcomes' : 'Something agreed']));
     values[ids[0]!] = 'Improve maths outcomes';
-    values['observation-amount'] = '240';
+    values['observation-amount'] = 'other';
+    values['observation-amount-other'] = '240';
+    values['observation-observer'] = 'other';
     await chat.send({ kind: 'form', values });
-    expect(Object.keys(chat.last?.fieldErrors ?? {}).sort()).toEqual([ids[0], 'observation-amount'].sort());
-    expect(chat.last?.fieldErrors?.['observation-amount']).toMatch(/no more than 180, the cap on observation this cycle\.$/);
-    await chat.send({ kind: 'form', values: { ...values, [ids[0]!]: '80% of 11X reach grade 5+', 'observation-amount': '100' } });
-    expect(chat.lastBot()).toMatch(/^Saved all 15 answers from the form\./);
+    expect(Object.keys(chat.last?.fieldErrors ?? {}).sort()).toEqual([ids[0], 'observation-amount-other', 'observation-observer-other'].sort());
+    expect(chat.last?.fieldErrors?.['observation-amount-other']).toMatch(/no more than 180, the cap on observation this cycle\.$/);
+    expect(chat.last?.fieldErrors?.['observation-observer-other']).toBe('Please name who will observe, as you chose someone else.');
+    await chat.send({ kind: 'form', values: { ...values, [ids[0]!]: '80% of 11X reach grade 5+', 'observation-amount-other': '100', 'observation-observer-other': 'Olly Observer, Head of Maths' } });
+    expect(chat.lastBot()).toMatch(/^Saved all 17 answers from the form\./);
     expect(chat.lastBot()).toMatch(/Is this ready to submit\?/);
     await chat.user('submit');
     const plan = await db.prisma.growthPlan.findUniqueOrThrow({ where: { cycleId: s.cycles.t! } });
-    expect(plan.details).toMatchObject({ answers: { 'observation-amount': '100', [ids[0]!]: '80% of 11X reach grade 5+' } });
+    expect(plan.details).toMatchObject({ answers: { 'observation-amount': 'other', 'observation-amount-other': '100', 'observation-timing': 'usual', [ids[0]!]: '80% of 11X reach grade 5+' } });
+    expect(plan.details).toMatchObject({ sections: expect.arrayContaining([{ label: 'Observation — when', value: 'One graded at the start of the cycle, a second reviewing progress' }, { label: 'Observation — observer', value: 'Olly Observer, Head of Maths' }]) });
   });
 });

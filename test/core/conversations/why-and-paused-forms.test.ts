@@ -62,7 +62,7 @@ describe('`why` inside a dialog quotes the policy paragraph behind the question 
     // Every paragraph a preset quotes is cited by one of its rules, so none is dead text.
     for (const preset of ['kingsmead', 'thomas-alleyne', 'tpat', 'whmat']) {
       const p = getPreset(preset)!;
-      const rules = [p.reflection.rule, p.plan.rule, p.checkIns.rule, p.leadershipGoal?.rule ?? '', p.coverage.excludedStillGetCheckIns?.rule ?? '', p.plan.shape === 'expectations' ? (p.plan.cpdIdeas?.rule ?? '') : '', p.finalReport?.rule ?? '', p.appeals?.rule ?? '', ...p.obligations.filter((o) => o.kind === 'peer-observation').map((o) => o.rule)];
+      const rules = [p.reflection.rule, p.plan.rule, p.checkIns.rule, p.leadershipGoal?.rule ?? '', p.coverage.excludedStillGetCheckIns?.rule ?? '', p.plan.shape === 'expectations' ? (p.plan.cpdIdeas?.rule ?? '') : '', p.finalReport?.rule ?? '', p.appeals?.rule ?? '', ...p.obligations.filter((o) => o.kind === 'peer-observation').map((o) => o.rule), p.observation.rule, p.observation.arrangementsInPlan?.rule ?? '', p.observation.arrangementsInPlan?.usualTiming?.rule ?? '', p.observation.othersMayObserve?.rule ?? ''];
       for (const cite of Object.keys(p.paragraphs)) expect(rules.some((rule) => paragraphsCited({ paragraphs: { [cite]: 'x' } }, rule).length > 0), `${preset} ${cite}`).toBe(true);
     }
   });

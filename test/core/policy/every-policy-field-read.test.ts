@@ -86,6 +86,8 @@ const READERS: Record<string, readonly string[] | { pending: string }> = {
   'observation.teacherMayAppendComments': ['src/core/conversations/dialogs/observation-comment.dialog.ts'],
   'observation.othersMayObserve.rule': ['src/core/conversations/dialogs/observation.dialog.ts'],
   'observation.arrangementsInPlan.rule': ['src/core/conversations/dialogs/plan/smart-targets-shape.ts'],
+  'observation.arrangementsInPlan.usualTiming.text': [SMART, RULE_TABLES],
+  'observation.arrangementsInPlan.usualTiming.rule': [SMART],
   'observation.rule': [DEADLINES],
   'partTime.observationCapProRata': ['src/core/people/part-time.ts', RULE_TABLES],
   'partTime.planMaxProRata': ['src/core/people/part-time.ts', RULE_TABLES],

@@ -14,14 +14,14 @@ import type { PlanShapeSteps } from './plan/plan-shape.ts';
 import { readPlanDetails } from './plan/plan-details.ts';
 import { smartTargetsShape } from './plan/smart-targets-shape.ts';
 
-function shapeFor(policy: Policy, env: DialogEnv, cycle: CycleSpan): PlanShapeSteps {
+function shapeFor(policy: Policy, env: DialogEnv, cycle: CycleSpan, reviewerName: string | undefined): PlanShapeSteps {
   const plan = policy.plan;
   switch (plan.shape) {
     case 'grow-plan':
       return growPlanShape(plan);
     case 'smart-targets':
       // 002 Annex 1 §2–3: the observation agreed in the plan stays within the person's cap, pro-rated for part-time working.
-      return smartTargetsShape(plan, env.person, { ...policy.observation, capMinutesPerCycle: observationCapFor(policy, env.person) });
+      return smartTargetsShape(plan, env.person, { ...policy.observation, capMinutesPerCycle: observationCapFor(policy, env.person) }, reviewerName);
     // 004 §5.9: a part-timer's plan, or a late starter's, holds a pro-rated number of expectations where the policy says so.
     case 'expectations':
       return expectationsShape({ ...plan, max: planMaxFor(policy, plan.max, env.person, cycle) }, env.person);
@@ -46,12 +46,12 @@ export const growthPlanDialog = defineDialog({
     if ('unavailable' in cycle) return cycle;
     const { policy } = env;
     const span = cycleDates(policy, cycle.academicYear);
-    const shape = shapeFor(policy, env, span);
+    const reviewer = await env.reads.reviewerOf(env.person.id, env.today);
+    const shape = shapeFor(policy, env, span, reviewer?.fullName);
     const leadership = leadershipGoalFor(policy, env.person);
     const leadershipSteps: Step[] = (leadership?.fields ?? []).map((field) =>
       textStep({ name: `leadership-${field.id}`, label: `Leadership goal — ${field.question}`, question: `Leadership goal: ${field.question}`, hint: field.hint }),
     );
-    const reviewer = await env.reads.reviewerOf(env.person.id, env.today);
     const existing = await env.reads.planForCycle(cycle.id);
     if (existing?.status === 'agreed' && !policy.planAgreement.amendableByAgreement) {
       return { unavailable: 'Your growth plan has been agreed and this policy doesn’t allow it to be changed here.' };
@@ -71,9 +71,7 @@ export const growthPlanDialog = defineDialog({
       steps: allSteps,
       async complete(values, records) {
         const needsAgreement = policy.planAgreement.requiredBeforeSubmission;
-        const sections = allSteps(values)
-          .filter((step) => step.name in values && values[step.name] !== null)
-          .map((step) => ({ label: step.label, value: step.show(values[step.name]!) }));
+        const sections = planSections(allSteps(values), values);
         const goals: PlanGoalRecord[] = shape.goals(values);
         if (leadership) {
           goals.push({ kind: 'leadership-goal', title: textOf(values, 'leadership-goal') || 'Leadership goal', detail: leadershipSteps.map((s) => `${s.label}: ${textOf(values, s.name)}`).join('\n'), quantitative: false, widerImpact: false, checkInDates: [] });
@@ -102,6 +100,21 @@ export const growthPlanDialog = defineDialog({
     };
   },
 });
+
+/**
+ * The plan as a reader sees it: each answered question with its answer, and where “something else”
+ * was chosen, the words typed for it in the choice's place (002 Annex 1 §4: one line per arrangement).
+ */
+function planSections(steps: readonly Step[], values: Values): { label: string; value: string }[] {
+  const answered = steps.filter((step) => step.name in values && values[step.name] !== null);
+  const details = new Map(answered.filter((step) => step.detailOf !== undefined).map((step) => [step.detailOf, step]));
+  return answered
+    .filter((step) => step.detailOf === undefined)
+    .map((step) => {
+      const shown = details.get(step.name) ?? step;
+      return { label: step.label, value: shown.show(values[shown.name]!) };
+    });
+}
 
 function resumeFrom(existing: StoredPlan | undefined, reviewerName: string | undefined, cycle: Policy['cycle']): { values: Values; messages: OutgoingMessage[] } | undefined {
   if (existing === undefined) return undefined;

@@ -53,6 +53,8 @@ export interface Step {
   section?: FormSection | undefined;
   /** The policy paragraph that asks this question ("004 §4.2"), which `why` quotes. */
   rule?: string | undefined;
+  /** The choice this step spells out when “something else” was picked (`choiceWithOther`); a stored record shows its answer in the choice's place. */
+  detailOf?: string | undefined;
 }
 
 interface StepBase {
@@ -173,7 +175,8 @@ function words(text: string): string {
 export function matchChoice(choices: readonly Choice[], typed: string): Choice | undefined {
   const wanted = words(typed);
   if (wanted === '') return undefined;
-  if (/^\d+$/.test(wanted)) return choices[Number(wanted) - 1];
+  // A number is the choice's position, unless there is no such position and a choice's value is that number ("90" minutes).
+  if (/^\d+$/.test(wanted)) return choices[Number(wanted) - 1] ?? choices.find((c) => c.value === wanted);
   const exact = choices.find((c) => words(c.value) === wanted || words(c.label) === wanted);
   if (exact !== undefined) return exact;
   if (wanted.length < 3) return undefined;
@@ -201,6 +204,30 @@ export function choiceStep(base: StepBase & { choices: readonly Choice[] }): Ste
     show: (value) => base.choices.find((c) => c.value === value)?.label ?? showText(value),
     field: fieldOf(base, 'choice', showText, { choices: base.choices }),
   };
+}
+
+/** The value of the “something else” choice of `choiceWithOther`. */
+export const OTHER = 'other';
+
+/**
+ * A choice among the usual answers plus “something else”, which `other` then asks to be typed. In
+ * chat the typed question follows only that choice. On a form its box is there, optional, until a
+ * usual answer is picked (then it goes, and anything typed in it is not kept) and required once
+ * “something else” is — so a form holds both and the same checks apply either way.
+ */
+export function choiceWithOther(base: StepBase & { choices: readonly Choice[]; otherLabel: string }, other: Step, values: Values): Step[] {
+  const plain = choiceStep({ ...base, choices: [...base.choices, { label: base.otherLabel, value: OTHER }] });
+  // A refused answer says where anything else goes (“Another amount”), since the examples name only the first choices.
+  const choice: Step = {
+    ...plain,
+    accept: (input, values, env) => {
+      const accepted = plain.accept(input, values, env);
+      return accepted.ok ? accepted : { ok: false, error: `${accepted.error} For anything else, choose “${base.otherLabel}” and type it.` };
+    },
+  };
+  const picked = values[base.name];
+  if (picked !== undefined && picked !== OTHER) return [choice];
+  return [choice, { ...other, optional: picked === undefined, detailOf: base.name }];
 }
 
 export const YES_NO: readonly Choice[] = [

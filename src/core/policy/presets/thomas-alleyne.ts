@@ -58,7 +58,10 @@ export const thomasAlleyne: PolicyInput = {
     writtenFeedbackWithinWorkingDays: 5,
     teacherMayAppendComments: true,
     othersMayObserve: { rule: '002 §48 (observations by someone other than the reviewer count as performance-management observations)' },
-    arrangementsInPlan: { rule: '002 §50, Annex 1 §4 (amount, purpose, aspects assessed, duration, timing and observer agreed in the plan)' },
+    arrangementsInPlan: {
+      rule: '002 §50, Annex 1 §4 (amount, purpose, aspects assessed, duration, timing and observer agreed in the plan)',
+      usualTiming: { text: 'One graded at the start of the cycle, a second reviewing progress', rule: '002 §48 (one graded observation at the start of the cycle; the second reviews progress towards action points)' },
+    },
     rule: '002 §47–51, Annex 1',
   },
   partTime: {
@@ -121,6 +124,10 @@ export const thomasAlleyne: PolicyInput = {
     '002 §10': 'The targets set for each employee will be Specific, Measurable, Achievable, Realistic and Time-bound and will be appropriate to the person’s role and level of experience, having at least one quantitative target for pupil progress, and having an explicit leadership target for those with a TLR (or equivalent) positions.',
     '002 §14': 'At the end of the cycle assessment of performance against a target will be on the basis of the performance criteria set at the beginning of the cycle. Good progress towards the achievement of a challenging target, even if the performance criteria have not been met in full, will be assessed favourably. An interim review of progress will be conducted in the second half of the spring term.',
     '002 §19': 'The school’s CPD programme will be informed by the training and development needs identified in planning and review meetings.',
+    '002 §47': 'Classroom observations for the purpose of performance management should not exceed 3 hours within each performance management cycle. … The school may observe teachers more often where they are a) Early Career Teachers in Year 1(half-termly) or are on a support plan that identifies classroom practice … as an area of concern.',
+    '002 §48': 'Performance management observations carried out by someone other than an individuals’ performance management reviewer can count as performance management observations. Staff will have one graded observation at the start of the cycle and the second observation will review progress towards action points and forms a qualitative, supportive process to develop teaching and learning and help develop future targets.',
+    '002 §50': 'At the planning and review meeting the reviewee and reviewer should agree on the extent and pattern of classroom observations to be used for performance management purposes. Please see point 47.',
+    '002 Annex 1 §4': 'The arrangements for classroom observation will be included in the plan in the planning and review statement and will include the amount of observation, specify its primary purpose, any particular aspects of the teacher’s performance which will be assessed, the duration of the observation, when during the performance management cycle the observation will take place and who will conduct the observation.',
   },
   obligations: [
     {

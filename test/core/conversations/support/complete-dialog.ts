@@ -29,6 +29,8 @@ export type Path = 'chat' | 'form' | 'form, required only';
 export function answerFor(field: FormField, n: number, path: Path = 'form'): string {
   // Optional boxes left empty (a skip), as a teacher who uses them only to think would.
   if (path === 'form, required only' && field.required !== true && field.kind !== 'choice' && field.kind !== 'date') return '';
+  // The box for “something else” beside a choice is filled only by someone who picks that; the usual answer (the first choice) is picked here.
+  if (field.id.endsWith('-other') && field.required !== true) return '';
   if (field.kind === 'choice') return (field.choices ?? []).find((c) => c.value === 'no')?.value ?? field.choices![0]!.value;
   if (field.kind === 'date') return DATE;
   // The one short-text kind is a list of dates (check-in dates).

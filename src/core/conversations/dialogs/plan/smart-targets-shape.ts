@@ -2,8 +2,9 @@ import { isAfter } from '../../../calendar/iso-date.ts';
 import type { Flag, Role } from '../../../people/person.ts';
 import type { Policy } from '../../../policy/policy-schema.ts';
 import type { PlanGoalRecord } from '../../conversation-ports.ts';
-import { optionalText, textOf } from '../../engine/json-value.ts';
-import { citing, dateStep, type Step, textStep } from '../../engine/step.ts';
+import { optionalText, textOf, type Values } from '../../engine/json-value.ts';
+import type { Choice } from '../../engine/outgoing-message.ts';
+import { choiceWithOther, citing, dateStep, type Step, textStep } from '../../engine/step.ts';
 import { appliesToPerson } from '../dialog-helpers.ts';
 import type { PlanShapeSteps } from './plan-shape.ts';
 
@@ -12,33 +13,91 @@ type Observation = Policy['observation'];
 
 const MINUTES = /^\s*(\d{1,3})\s*(?:min(?:ute)?s?)?\s*$/i;
 
+/** Totals offered for the amount of observation, in minutes; those over the person's cap are left out and the cap itself offered. */
+const USUAL_AMOUNTS = [60, 90, 120, 180];
+
+/** The amounts to offer: the usual ones within the cap, and the cap itself (pro-rated for part-time working) as the most. */
+function amountChoices(cap: number | undefined): Choice[] {
+  const within = USUAL_AMOUNTS.filter((minutes) => cap === undefined || minutes < cap);
+  const amounts = cap === undefined ? within : [...within, cap];
+  return amounts.filter((minutes) => minutes > 0).map((minutes) => ({ label: `${minutes} minutes${minutes === cap ? ' (the most this cycle)' : ''}`, value: String(minutes) }));
+}
+
 /**
  * 002 §50, Annex 1 §4: the classroom observation arrangements agreed at the planning meeting — the
  * amount (within the cap unless the person is exempt, §47), its primary purpose, the aspects
- * assessed, the duration, when in the cycle, and who observes.
+ * assessed, the duration, when in the cycle (the usual pattern of §48 first), and who observes
+ * (the reviewer, or someone else, §48). Where an answer is mostly one of a few, it is a choice with
+ * “something else” to type; the purpose and the aspects are the substance and are typed.
  */
-function observationArrangementSteps(observation: Observation, person: { flags: readonly Flag[] }): Step[] {
-  const rule = observation.arrangementsInPlan?.rule ?? observation.rule;
+function observationArrangementSteps(observation: Observation, person: { flags: readonly Flag[] }, reviewerName: string | undefined, values: Values): Step[] {
+  const arrangements = observation.arrangementsInPlan;
+  const rule = arrangements?.rule ?? observation.rule;
   const cap = observation.capMinutesPerCycle;
   const capped = cap !== undefined && !observation.capExemptFlags.some((flag) => person.flags.includes(flag));
   const within = (text: string): boolean => {
     const minutes = MINUTES.exec(text)?.[1];
     return minutes !== undefined && (!capped || Number(minutes) <= cap);
   };
+  const usualTiming = arrangements?.usualTiming;
   // `why` on any of them quotes the paragraph; the questions themselves say no paragraph numbers.
   return citing(rule, [
-    textStep({
-      name: 'observation-amount',
-      label: 'Observation — amount (minutes this cycle)',
-      question: `Classroom observation arrangements. How much observation in total this cycle, in minutes? Proportionate to need${capped ? `, and at most ${cap}` : ''}.`,
-      minLength: 1,
-      validate: { test: within, message: capped ? `Please give the minutes as a number no more than ${cap}, the cap on observation this cycle.` : 'Please give the minutes as a number, e.g. `90`.' },
-    }),
+    ...choiceWithOther(
+      {
+        name: 'observation-amount',
+        label: 'Observation — amount this cycle',
+        question: `Classroom observation arrangements. How much observation in total this cycle? Proportionate to need${capped ? `, and at most ${cap} minutes — there is no need to use it all` : ''}.`,
+        choices: amountChoices(capped ? cap : undefined),
+        otherLabel: 'Another amount',
+      },
+      {
+        ...textStep({
+          name: 'observation-amount-other',
+          label: 'Observation — another amount (minutes)',
+          question: `How many minutes in total this cycle?${capped ? ` At most ${cap}.` : ''}`,
+          minLength: 1,
+          required: 'Please give the minutes, as you chose another amount.',
+          validate: { test: within, message: capped ? `Please give the minutes as a number no more than ${cap}, the cap on observation this cycle.` : 'Please give the minutes as a number, e.g. `90`.' },
+        }),
+        show: (value) => `${String(value).trim().replace(/\s*min(?:ute)?s?$/i, '')} minutes`,
+      },
+      values,
+    ).map((step) => ({ ...step, rule: capped ? observation.rule : rule })),
     textStep({ name: 'observation-purpose', label: 'Observation — primary purpose', question: 'What is its primary purpose?' }),
     textStep({ name: 'observation-aspects', label: 'Observation — aspects assessed', question: 'Which aspects of your teaching will be assessed?' }),
-    textStep({ name: 'observation-duration', label: 'Observation — duration', question: 'How long will each observation be? (e.g. `2 × 50 minutes`)' }),
-    textStep({ name: 'observation-timing', label: 'Observation — when', question: 'When in the cycle will they take place? (one graded observation at the start of the cycle, a second reviewing progress)' }),
-    textStep({ name: 'observation-observer', label: 'Observation — observer', question: 'Who will conduct them? (someone other than your reviewer may)' }),
+    ...choiceWithOther(
+      {
+        name: 'observation-duration',
+        label: 'Observation — duration',
+        question: 'How long will each observation be?',
+        choices: [
+          { label: '30 minutes each', value: '30-minutes' },
+          { label: 'A whole lesson each', value: 'whole-lesson' },
+        ],
+        otherLabel: 'Another length',
+      },
+      textStep({ name: 'observation-duration-other', label: 'Observation — another length', question: 'How long will each observation be? (e.g. `2 × 50 minutes`)', required: 'Please say how long, as you chose another length.' }),
+      values,
+    ),
+    // 002 §48's pattern first where the policy sets one; a policy without one asks when in words.
+    ...(usualTiming === undefined
+      ? [textStep({ name: 'observation-timing', label: 'Observation — when', question: 'When in the cycle will they take place?' })]
+      : choiceWithOther(
+          { name: 'observation-timing', label: 'Observation — when', question: 'When in the cycle will they take place?', choices: [{ label: usualTiming.text, value: 'usual' }], otherLabel: 'At other times' },
+          textStep({ name: 'observation-timing-other', label: 'Observation — when, in your words', question: 'When in the cycle will they take place? (e.g. `October, graded; March, reviewing progress`)', required: 'Please say when, as you chose other times.' }),
+          values,
+        ).map((step) => ({ ...step, rule: usualTiming.rule }))),
+    ...choiceWithOther(
+      {
+        name: 'observation-observer',
+        label: 'Observation — observer',
+        question: 'Who will conduct them?',
+        choices: [{ label: reviewerName === undefined ? 'My reviewer' : `My reviewer, ${reviewerName}`, value: 'reviewer' }],
+        otherLabel: 'Someone else',
+      },
+      textStep({ name: 'observation-observer-other', label: 'Observation — who else observes', question: 'Who will conduct them? Their name and role.', required: 'Please name who will observe, as you chose someone else.' }),
+      values,
+    ).map((step) => ({ ...step, rule: observation.othersMayObserve?.rule ?? rule })),
   ]);
 }
 
@@ -63,7 +122,7 @@ export function hasQuantity(text: string): boolean {
  * fewer target kinds apply still sets `count` targets (002 §12: "all teachers … will have 3").
  * Where the policy says so, the plan also records the observation arrangements (002 §50).
  */
-export function smartTargetsShape(plan: SmartTargets, person: { role: Role; flags: readonly Flag[] }, observation?: Observation): PlanShapeSteps {
+export function smartTargetsShape(plan: SmartTargets, person: { role: Role; flags: readonly Flag[] }, observation?: Observation, reviewerName?: string): PlanShapeSteps {
   const slots: TargetSlot[] = plan.targets
     .filter((target) => appliesToPerson(target.appliesTo, person))
     .map((target) => ({ id: target.kind, label: target.label, quantitative: target.mustBeQuantitative }));
@@ -88,10 +147,10 @@ export function smartTargetsShape(plan: SmartTargets, person: { role: Role; flag
       check: (date, env) => (isAfter(date, env.today) ? undefined : 'A target’s date needs to be in the future.'),
     }),
   ];
-  const arrangements = observation?.arrangementsInPlan === undefined ? [] : observationArrangementSteps(observation, person);
+  const arrangements = (values: Values): Step[] => (observation?.arrangementsInPlan === undefined ? [] : observationArrangementSteps(observation, person, reviewerName, values));
   return {
-    intro: `Your plan is ${chosen.length} SMART targets: ${chosen.map((s) => s.label.toLowerCase()).join('; ')}.${arrangements.length > 0 ? ' Then the classroom observation arrangements you agree.' : ''}`,
-    steps: () => [...chosen.flatMap(stepsFor), ...arrangements],
+    intro: `Your plan is ${chosen.length} SMART targets: ${chosen.map((s) => s.label.toLowerCase()).join('; ')}.${observation?.arrangementsInPlan === undefined ? '' : ' Then the classroom observation arrangements you agree.'}`,
+    steps: (values) => [...chosen.flatMap(stepsFor), ...arrangements(values)],
     goals: (values) =>
       chosen.map(
         (slot): PlanGoalRecord => ({
