@@ -1,5 +1,6 @@
-// The counts `summary` reads are kept by triggers as people, cycles and obligations change
-// (`report_tallies`, raw SQL migration `…_report_tallies_reports16`). After each kind of write the
+// The counts `summary` reads, and each cycle's earliest open item `overdue` counts people and
+// pages by, are kept by triggers as people, cycles and obligations change
+// (`report_tallies`, `cycle_first_dues`: raw SQL migrations `…_reports16`). After each kind of write the
 // product makes — planning and import, done, snoozed, not applicable, set open again, a move of
 // department, a leaver and their return, an excluded cycle, a deletion — the summary's reads must
 // equal the same figures counted afresh from the tables, the way they were counted before the
@@ -8,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IsoDate } from '../../src/core/calendar/iso-date.ts';
 import { parseTermDates } from '../../src/core/calendar/term-dates.ts';
-import { LAPSING_KINDS } from '../../src/core/obligations/obligation-kinds.ts';
+import { ALL_OBLIGATION_KINDS, LAPSING_KINDS } from '../../src/core/obligations/obligation-kinds.ts';
 import { getPreset } from '../../src/core/policy/presets/index.ts';
 import { importRoster, type RosterImportDeps } from '../../src/core/roster/import-roster.ts';
 import { setSchool } from '../../src/core/schools/set-school.ts';
@@ -44,14 +45,14 @@ beforeAll(async () => {
 afterAll(() => db.drop());
 
 /** 40 staff in three departments spelt two ways, an agency colleague (outside the cycle) and, unless left out, `extra`. */
-function roster(options: { leave?: string[]; moved?: string } = {}): string {
+function roster(options: { leave?: string[]; moved?: string; renamed?: string } = {}): string {
   const lines = ['email,full_name,role,line_manager_email,department,contract'];
   lines.push('head@t.example,Hana Head,headteacher,,,permanent');
   for (let i = 1; i <= 40; i++) {
     const email = `s${i}@t.example`;
     if (options.leave?.includes(email)) continue;
     const department = email === options.moved ? 'Art' : ['Science', 'science', 'Maths', ''][i % 4];
-    lines.push(`${email},Staff ${i},teacher,${i <= 4 ? 'head@t.example' : `s${1 + (i % 4)}@t.example`},${department},permanent`);
+    lines.push(`${email},${email === options.renamed ? 'Renamed Staff' : `Staff ${i}`},teacher,${i <= 4 ? 'head@t.example' : `s${1 + (i % 4)}@t.example`},${department},permanent`);
   }
   lines.push('agency@t.example,Ari Agency,teacher,head@t.example,Maths,agency');
   return `${lines.join('\n')}\n`;
@@ -126,9 +127,24 @@ async function talliedCounts() {
   };
 }
 
+/** Each cycle's earliest open required item that can be overdue, with its person, computed afresh and as kept (`cycle_first_dues`). */
+async function firstDues() {
+  const fresh = await db.prisma.$queryRaw<unknown[]>`
+    SELECT c.id::text AS cycle_id, p.id::text AS person_id, c.academic_year, c.status AS cycle_status, p.active, p.department, p.full_name, to_char(min(o.due_on), 'YYYY-MM-DD') AS first_due
+    FROM cycles c JOIN people p ON p.id = c.person_id JOIN obligations o ON o.cycle_id = c.id
+    WHERE p.school_id = ${schoolId}::uuid AND o.status IN ('open', 'snoozed') AND NOT o.optional AND o.kind <> ALL(${NEVER_OVERDUE}::text[])
+    GROUP BY c.id, p.id ORDER BY 1`;
+  const kept = await db.prisma.$queryRaw<unknown[]>`
+    SELECT cycle_id::text AS cycle_id, person_id::text AS person_id, academic_year, cycle_status, active, department, full_name, to_char(first_due, 'YYYY-MM-DD') AS first_due
+    FROM cycle_first_dues WHERE school_id = ${schoolId}::uuid ORDER BY 1`;
+  return { fresh, kept };
+}
+
 async function expectTalliesAgree(after: string): Promise<Awaited<ReturnType<typeof freshCounts>>> {
   const fresh = await freshCounts();
   expect(await talliedCounts(), after).toEqual(fresh);
+  const dues = await firstDues();
+  expect(dues.kept, `${after}: cycle_first_dues`).toEqual(dues.fresh);
   return fresh;
 }
 
@@ -138,6 +154,14 @@ async function obligationOf(email: string, kind: string): Promise<{ id: string; 
 
 const actions = () => new PrismaReminderActionsStore(db.prisma);
 const change = (obligationId: string, at = new Date('2026-10-20T14:00:00Z')) => ({ obligationId, schoolId, actorId: '', at });
+
+describe('the kinds that lapse', () => {
+  it('are the same in the database’s obligation_kind_lapses as in LAPSING_KINDS (002 §16: an unused appeal window lapses, it is not overdue)', async () => {
+    const rows = await db.prisma.$queryRaw<{ kind: string }[]>`SELECT kind FROM unnest(${[...ALL_OBLIGATION_KINDS, 'made-up-kind']}::text[]) AS kind WHERE obligation_kind_lapses(kind) ORDER BY kind`;
+    expect(rows.map((r) => r.kind)).toEqual([...LAPSING_KINDS].sort());
+    expect(LAPSING_KINDS.length).toBeGreaterThan(0);
+  });
+});
 
 describe('the summary’s counts kept as items change equal a fresh count (issue 16)', () => {
   it('after planning and import, done, snoozed, not applicable, set open again, a move, a leaver and their return, and deletions', async () => {
@@ -165,9 +189,10 @@ describe('the summary’s counts kept as items change equal a fresh count (issue
     await db.prisma.obligation.updateMany({ where: { id: reflection.id }, data: { status: 'open', completedAt: null } });
     await expectTalliesAgree('set open again');
 
-    const moved = await importRoster(deps, SLUG, roster({ moved: 's9@t.example' }));
-    expect(moved.ok && moved.changes.updated).toBe(1);
-    const afterMove = await expectTalliesAgree('a move of department');
+    const moved = await importRoster(deps, SLUG, roster({ moved: 's9@t.example', renamed: 's15@t.example' }));
+    expect(moved.ok && moved.changes.updated).toBe(2);
+    const afterMove = await expectTalliesAgree('a move of department and a new name');
+    expect((await firstDues()).kept).toContainEqual(expect.objectContaining({ full_name: 'Renamed Staff' }));
     expect(afterMove.departments.map((d) => d.department)).toContain('Art');
 
     const left = await importRoster(deps, SLUG, roster({ leave: ['s10@t.example', 's11@t.example'] }), undefined, { leavers: 'mark' });
