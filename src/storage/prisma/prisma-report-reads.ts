@@ -211,14 +211,13 @@ export class PrismaReportReads implements ReportReads {
     if (who.everyoneElse) return this.#overdueFromKeptCounts(scope, academicYear, today, who, page);
     if (who.allowed.length === 0) return { items: [], totalItems: 0, totalPeople: 0 };
     // Only the people allowed one by one (a list the rule drew up person by person): their items
-    // are counted where they are. The totals ride along with the page, so the page and its counts come from one statement and
-    // one snapshot. The overdue items are joined to their people once and folded at once into one
-    // row a person (issue 16: at 100,000 staff the 233,000 overdue rows themselves were kept,
-    // spilled 30 MB to disk and were sorted twice). The totals add those rows up. The page needs
-    // only the people who can be on it: an item's place is (due date, name, …), so every person
-    // ranked before someone on the page by (earliest overdue date, name) has an item before theirs
-    // on it too, and the first `offset + limit` people so ranked (with anyone tied with the last)
-    // hold every item of the page. Only their items are read again and sorted.
+    // are counted where they are. The totals ride along with the page, so the page and its counts
+    // come from one statement and one snapshot. The overdue items are joined to their people once
+    // and folded at once into one row a person, which the totals add up. The page needs only the
+    // people who can be on it: an item's place is (due date, name, …), so every person ranked
+    // before someone on the page by (earliest overdue date, name) has an item before theirs on it
+    // too, and the first `offset + limit` people so ranked (with anyone tied with the last) hold
+    // every item of the page. Only their items are read again and sorted.
     const reach = page.offset + page.limit;
     const rows = await this.#prisma.$queryRaw<OverdueRow[]>`
       WITH per_person AS MATERIALIZED (
