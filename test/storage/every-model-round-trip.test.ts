@@ -96,6 +96,15 @@ describe('every model round-trips through the Prisma client', () => {
       optional: false,
       dueOn: day('2026-10-31'),
     });
+    // The tallies are written by triggers as people, cycles and obligations are; one written by the client reads back too.
+    expect(await p.reportTally.findMany({ where: { schoolId: school.id, what: 'obligation' }, select: { kind: true, status: true, dueOn: true, department: true, active: true, n: true } })).toEqual([
+      { kind: 'growth-plan', status: 'open', dueOn: day('2026-10-31'), department: 'Maths', active: true, n: 1 },
+    ]);
+    expect(await p.cycleFirstDue.findUniqueOrThrow({ where: { cycleId: cycle.id } })).toMatchObject({ personId: teacher.id, firstDue: day('2026-10-31'), fullName: 'Tom Teacher', department: 'Maths', active: true });
+    covered.add('CycleFirstDue');
+    const tally = await p.reportTally.create({ data: { what: 'person', schoolId: school.id, department: 'Maths', active: true, n: 0 } });
+    covered.add('ReportTally');
+    expect(await p.reportTally.findUniqueOrThrow({ where: { id: tally.id } })).toMatchObject({ what: 'person', cycleSchoolId: null, n: 0 });
 
     await p.selfReflection.create({
       data: {
