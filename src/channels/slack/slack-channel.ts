@@ -57,16 +57,50 @@ const LOOKUP_MAX_PAGES = 5;
 /** A dialog's thread is read whole, oldest first (Slack's order for replies): up to 1,000 messages. */
 const THREAD_PAGE_SIZE = 200;
 
-/** Part `part` of `of` of the delivery `key`, as Slack message metadata. */
-export function deliveryMetadata(key: string, part: number, of: number): { event_type: string; event_payload: { key: string; part: number; of: number } } {
-  return { event_type: DELIVERY_EVENT_TYPE, event_payload: { key, part, of } };
+/**
+ * Part `part` of `of` of the delivery `key`, as Slack message metadata; `files` names the files
+ * uploaded straight after it (an upload carries no metadata, so the part before it says what follows).
+ */
+export function deliveryMetadata(key: string, part: number, of: number, files: readonly string[] = []): { event_type: string; event_payload: { key: string; part: number; of: number; files?: { name: string }[] } } {
+  return { event_type: DELIVERY_EVENT_TYPE, event_payload: { key, part, of, ...(files.length === 0 ? {} : { files: files.map((name) => ({ name })) }) } };
 }
 
-/** Which part of the delivery `key` a message's metadata marks it as (0 when it is not one), and of how many. */
-function partOf(metadata: { event_type?: string; event_payload?: Record<string, unknown> } | undefined, key: string): { part: number; of: number } {
+/** Which part of the delivery `key` a message's metadata marks it as (0 when it is not one), of how many, and the files uploaded after it. */
+function partOf(metadata: { event_type?: string; event_payload?: Record<string, unknown> } | undefined, key: string): { part: number; of: number; files: string[] } {
   const payload = metadata?.event_payload;
-  if (metadata?.event_type !== DELIVERY_EVENT_TYPE || payload?.key !== key || typeof payload.part !== 'number' || typeof payload.of !== 'number') return { part: 0, of: 0 };
-  return { part: payload.part, of: payload.of };
+  if (metadata?.event_type !== DELIVERY_EVENT_TYPE || payload?.key !== key || typeof payload.part !== 'number' || typeof payload.of !== 'number') return { part: 0, of: 0, files: [] };
+  const files = Array.isArray(payload.files) ? payload.files.flatMap((file: unknown) => (typeof file === 'object' && file !== null && 'name' in file && typeof file.name === 'string' ? [file.name] : [])) : [];
+  return { part: payload.part, of: payload.of, files };
+}
+
+/**
+ * How far a delivery got in a conversation, as a look-up found it: the highest numbered part there
+ * (0: none) of `of`, the files that part says are uploaded after it (`expected`), and the names of
+ * the files uploaded there after it by anyone but the person (`uploaded`: in a DM, the bot).
+ */
+export interface DeliveryProgress {
+  part: number;
+  of: number;
+  expected: readonly string[];
+  uploaded: readonly string[];
+}
+
+export const NOTHING_SENT: DeliveryProgress = { part: 0, of: 0, expected: [], uploaded: [] };
+
+/** The names in `names` not matched, one for one, by a name in `found`. */
+function missing(names: readonly string[], found: readonly string[]): string[] {
+  const left = [...found];
+  return names.filter((name) => {
+    const at = left.indexOf(name);
+    if (at < 0) return true;
+    left.splice(at, 1);
+    return false;
+  });
+}
+
+/** The whole delivery is there: its last numbered part, and every file uploaded after that part. */
+export function wholeDelivery(progress: DeliveryProgress): boolean {
+  return progress.part > 0 && progress.part === progress.of && missing(progress.expected, progress.uploaded).length === 0;
 }
 
 /**
@@ -285,21 +319,25 @@ export class SlackChannel implements Channel {
 
   /**
    * Sends a delivery's parts in order (in a thread when `threadTs` is given); returns the last
-   * message's ts. With a delivery `key`, each message carries it as metadata, numbered (see
-   * deliveryMetadata), so a retry can find it in the conversation's history; `there` is the
-   * highest part a look-up found there already (a send cut off part-way): those messages are not
-   * sent again, nor an upload before one of them (an upload after it may have been cut off, and
-   * cannot be looked up, so it is sent again).
+   * message's ts. With a delivery `key`, each message carries it as metadata, numbered, with the
+   * names of the files uploaded straight after it (see deliveryMetadata), so a retry can find it
+   * in the conversation's history; `there` is what a look-up found there already (a send cut off
+   * part-way): the messages up to its highest part are not sent again, nor an upload before that
+   * part, nor one after it whose file is already there (`there.uploaded`).
    */
-  async sendParts(channel: string, threadTs: string | undefined, parts: readonly DeliveryPart[], client: WebClient = this.client, key?: string, there = 0): Promise<string | undefined> {
+  async sendParts(channel: string, threadTs: string | undefined, parts: readonly DeliveryPart[], client: WebClient = this.client, key?: string, there: DeliveryProgress = NOTHING_SENT): Promise<string | undefined> {
     let ts: string | undefined;
+    // The files due after the highest part found that are not there yet, one for one by name.
+    const toUpload = missing(parts.flatMap((part) => ('upload' in part && part.after === there.part ? [part.upload.filename] : [])), there.part === 0 ? [] : there.uploaded);
     for (const part of parts) {
       if ('upload' in part) {
-        if (part.after >= there) await this.upload(channel, threadTs, part.upload, client);
+        const at = part.after === there.part ? toUpload.indexOf(part.upload.filename) : -1;
+        if (at >= 0) toUpload.splice(at, 1);
+        if (part.after > there.part || at >= 0) await this.upload(channel, threadTs, part.upload, client);
         continue;
       }
-      if (part.number <= there) continue;
-      const metadata = key === undefined ? {} : { metadata: deliveryMetadata(key, part.number, part.of) };
+      if (part.number <= there.part) continue;
+      const metadata = key === undefined ? {} : { metadata: deliveryMetadata(key, part.number, part.of, part.followedBy) };
       const { message } = part;
       const sent = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks as never, ...metadata, ...(threadTs === undefined ? {} : { thread_ts: threadTs }) });
       ts = sent.ts;
@@ -427,7 +465,7 @@ export class SlackChannel implements Channel {
       }
       const channel = place?.conversation ?? (await this.dmChannel(clients.digests, account.userId));
       // A reply the channel began sending itself may be in its thread in part (its file not yet, say): only the rest is sent.
-      const there = place === undefined ? 0 : ((await this.#partsIn({ userId: account.userId, clients, place }, key, started)) ?? 0);
+      const there = place === undefined ? NOTHING_SENT : ((await this.#partsIn({ userId: account.userId, clients, place }, key, started)) ?? NOTHING_SENT);
       await this.sendParts(channel, place?.thread, deliveryParts(messages), clients.digests, key, there);
     } catch (error) {
       const reach = clients === undefined ? undefined : { userId: account.userId, clients, place: lookupPlaceOf(place) };
@@ -466,7 +504,7 @@ export class SlackChannel implements Channel {
       }
     }
     const asked = new Date(Date.parse(ephemeral.until) - RESPONSE_URL_LIFETIME_MS);
-    const there = (await this.#partsIn({ userId: account.userId, clients }, key, asked)) ?? 0;
+    const there = (await this.#partsIn({ userId: account.userId, clients }, key, asked)) ?? NOTHING_SENT;
     await this.sendParts(await this.dmChannel(client, account.userId), undefined, deliveryParts(messages), client, key, there);
   }
 
@@ -503,38 +541,48 @@ export class SlackChannel implements Channel {
     return this.#lookUpIn(reach, key, since);
   }
 
-  /** The lookup in one account's DM (or the reply's thread there): delivered only if its last part is there. */
+  /** The lookup in one account's DM (or the reply's thread there): delivered only if its last part is there, and the files uploaded after it. */
   async #lookUpIn(reach: LookupReach, key: string, since: Date): Promise<boolean | undefined> {
-    const found = await this.#partsIn(reach, key, since, true);
-    return found === undefined ? undefined : found > 0;
+    const found = await this.#partsIn(reach, key, since);
+    return found === undefined ? undefined : wholeDelivery(found);
   }
 
   /**
-   * How many parts of the delivery `key` are in the account's DM since `since` (or in the reply's
-   * thread there, from its start: `conversations.replies`), with the patient client: posted in order, so the
-   * highest part found. With `lastOnly`, 1 when the last part is there and 0 otherwise.
+   * How far the delivery `key` got in the account's DM since `since` (or in the reply's thread
+   * there, from its start: `conversations.replies`), with the patient client: the highest part
+   * found (posted in order), and the files uploaded after it — a message with `files` not from the
+   * person, after that part, under the names that part lists (an upload carries no metadata).
    * Undefined when more of the conversation has passed than a few pages.
    */
-  async #partsIn(reach: LookupReach, key: string, since: Date, lastOnly = false): Promise<number | undefined> {
+  async #partsIn(reach: LookupReach, key: string, since: Date): Promise<DeliveryProgress | undefined> {
     const client = reach.clients.replies;
     const channel = reach.place?.conversation ?? (await this.dmChannel(client, reach.userId));
     const thread = reach.place?.thread;
     const oldest = ((since.getTime() - LOOKUP_MARGIN_MS) / 1000).toFixed(6);
-    let highest = 0;
+    let highest = { ...NOTHING_SENT, ts: 0 };
+    const shared: { ts: number; names: string[] }[] = [];
+    const progress = (): DeliveryProgress => {
+      const { ts, ...found } = highest;
+      const after = shared.filter((share) => found.part > 0 && share.ts > ts).sort((a, b) => a.ts - b.ts);
+      return { ...found, uploaded: after.flatMap((share) => share.names) };
+    };
     let cursor: string | undefined;
     for (let page = 0; page < LOOKUP_MAX_PAGES; page++) {
       // A thread is read from its start (a dialog's thread is short); a DM only since the attempt.
       const query = { channel, include_all_metadata: true, ...(thread === undefined ? { oldest, limit: LOOKUP_PAGE_SIZE } : { limit: THREAD_PAGE_SIZE }), ...(cursor === undefined ? {} : { cursor }) };
       const history = thread === undefined ? await client.conversations.history(query) : await client.conversations.replies({ ...query, ts: thread });
       for (const message of history.messages ?? []) {
-        const { part, of } = partOf(message.metadata, key);
-        if (part > 0 && part === of) return lastOnly ? 1 : part;
-        if (!lastOnly) highest = Math.max(highest, part);
+        const ts = Number(message.ts ?? 0);
+        if (message.files !== undefined && message.files.length > 0 && message.user !== reach.userId) shared.push({ ts, names: message.files.flatMap((file) => (file.name === undefined ? [] : [file.name])) });
+        const found = partOf(message.metadata, key);
+        if (found.part > highest.part) highest = { ...found, expected: found.files, uploaded: [], ts };
       }
+      // The last part, with no file due after it, settles it; files after it may be on a later page (a thread is read oldest first).
+      if (highest.part > 0 && highest.part === highest.of && highest.expected.length === 0) return progress();
       cursor = history.response_metadata?.next_cursor || undefined;
-      if (!history.has_more || cursor === undefined) return highest;
+      if (!history.has_more || cursor === undefined) return progress();
     }
-    // More of the DM since the attempt than a few pages: cannot tell, so it is sent again.
+    // More of the conversation since the attempt than a few pages: cannot tell, so it is sent again.
     return undefined;
   }
 
