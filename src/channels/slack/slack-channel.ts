@@ -87,11 +87,14 @@ export interface DeliveryProgress {
 
 export const NOTHING_SENT: DeliveryProgress = { part: 0, of: 0, expected: [], uploaded: [] };
 
-/** The names in `names` not matched, one for one, by a name in `found`. */
+/** A file found whose name Slack did not give (a file object without `name`): it stands for any one name. */
+const UNNAMED_FILE = '';
+
+/** The names in `names` not matched, one for one, by a name in `found` (or, failing that, by an unnamed file). */
 function missing(names: readonly string[], found: readonly string[]): string[] {
   const left = [...found];
   return names.filter((name) => {
-    const at = left.indexOf(name);
+    const at = left.indexOf(name) >= 0 ? left.indexOf(name) : left.indexOf(UNNAMED_FILE);
     if (at < 0) return true;
     left.splice(at, 1);
     return false;
@@ -573,7 +576,7 @@ export class SlackChannel implements Channel {
       const history = thread === undefined ? await client.conversations.history(query) : await client.conversations.replies({ ...query, ts: thread });
       for (const message of history.messages ?? []) {
         const ts = Number(message.ts ?? 0);
-        if (message.files !== undefined && message.files.length > 0 && message.user !== reach.userId) shared.push({ ts, names: message.files.flatMap((file) => (file.name === undefined ? [] : [file.name])) });
+        if (message.files !== undefined && message.files.length > 0 && message.user !== reach.userId) shared.push({ ts, names: message.files.map((file) => file.name ?? UNNAMED_FILE) });
         const found = partOf(message.metadata, key);
         if (found.part > highest.part) highest = { ...found, expected: found.files, uploaded: [], ts };
       }

@@ -24,6 +24,7 @@ beforeAll(async () => {
   school = await seedSchool(db.prisma, 'thomas-alleyne', [
     { key: 'lm', fullName: 'Lena Manager', role: 'leader' },
     { key: 'tom', fullName: 'Tom Teacher', role: 'teacher', lineManager: 'lm' },
+    { key: 'tia', fullName: 'Tia Teacher', role: 'teacher', lineManager: 'lm' },
   ]);
   world = await startSlackWorld(db, fixedClock(MOMENT));
   world.fake.startTsAt(new Date(MOMENT));
@@ -95,5 +96,29 @@ describe('a reply’s uploaded files are parts of its delivery in Slack (002 §4
     const again = world.fake.calls.length;
     await engineRun();
     expect(world.fake.calls.slice(again).filter((call) => call.method === 'chat.postMessage' || call.method.startsWith('files.'))).toEqual([]);
+  });
+
+  it('002 §44: when Slack gives the shared files without their names, each file after the reply’s last part counts for one: the PDF went, so a delivery run uploads the web page and the JSON file only', async () => {
+    const tia = new SlackUser(world, 'UTIA', await emailOf('tia'));
+    const names = FILES.map((name) => name.replace('tom-teacher', 'tia-teacher'));
+    world.fake.refuseWhen = (call) => (call.method === 'files.getUploadURLExternal' && String(call.body.filename).endsWith('.html') ? 'fatal_error' : undefined);
+    const before = world.fake.calls.length;
+    expect((await tia.say('my-records')).post.status).toBe(200);
+    await settle(world);
+    world.fake.refuseWhen = undefined;
+    expect(uploadedSince(before)).toEqual([names[0]]);
+
+    world.fake.hideFileNames = true;
+    try {
+      const engineFrom = world.fake.calls.length;
+      await engineRun();
+      expect(uploadedSince(engineFrom)).toEqual(names.slice(1));
+      expect(world.fake.sharedFiles.filter((share) => share.channel === tia.dm).flatMap((share) => share.files.map((file) => file.name))).toEqual(names);
+      const again = world.fake.calls.length;
+      await engineRun();
+      expect(world.fake.calls.slice(again).filter((call) => call.method === 'chat.postMessage' || call.method.startsWith('files.'))).toEqual([]);
+    } finally {
+      world.fake.hideFileNames = false;
+    }
   });
 });

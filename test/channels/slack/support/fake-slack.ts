@@ -63,6 +63,8 @@ export class FakeSlack {
    * with `files` and `upload: true` and no metadata (an upload cannot carry it).
    */
   readonly sharedFiles: { channel: string; threadTs?: string | undefined; ts: string; files: { id: string; name: string; title: string }[] }[] = [];
+  /** While true, history gives shared files without their names (as for a file the token cannot see the details of). */
+  hideFileNames = false;
   /** The name each file was asked for under (files.getUploadURLExternal's filename), by file id. */
   readonly #fileNames = new Map<string, string>();
   #files = 0;
@@ -317,7 +319,7 @@ export class FakeSlack {
       .map((call) => ({ type: 'message', user: 'UBOT', bot_id: 'BBOT', ts: String(call.response.ts), text: call.body.text, ...(withMetadata && call.body.metadata !== undefined ? { metadata: call.body.metadata } : {}) }));
     const shared = this.sharedFiles
       .filter((share) => share.channel === body.channel && share.threadTs === thread && Number(share.ts) > oldest)
-      .map((share) => ({ type: 'message', text: '', user: 'UBOT', bot_id: 'BBOT', upload: true, display_as_bot: false, ts: share.ts, files: share.files.map((file) => ({ ...file, user: 'UBOT', mimetype: 'application/octet-stream' })) }));
+      .map((share) => ({ type: 'message', text: '', user: 'UBOT', bot_id: 'BBOT', upload: true, display_as_bot: false, ts: share.ts, files: share.files.map((file) => (this.hideFileNames ? { id: file.id, user: 'UBOT' } : { ...file, user: 'UBOT', mimetype: 'application/octet-stream' })) }));
     const all = [...posted, ...shared].sort((a, b) => Number(b.ts) - Number(a.ts));
     const start = Number(body.cursor ?? 0);
     const limit = Number(body.limit ?? 100);
