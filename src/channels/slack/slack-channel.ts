@@ -76,7 +76,8 @@ function partOf(metadata: { event_type?: string; event_payload?: Record<string, 
 /**
  * How far a delivery got in a conversation, as a look-up found it: the highest numbered part there
  * (0: none) of `of`, the files that part says are uploaded after it (`expected`), and the names of
- * the files uploaded there after it by anyone but the person (`uploaded`: in a DM, the bot).
+ * the files uploaded there after it by anyone but the person (`uploaded`: in a DM, the bot; with no
+ * part, those shared since a slash command was asked, whose files come with no numbered part before them).
  */
 export interface DeliveryProgress {
   part: number;
@@ -326,17 +327,25 @@ export class SlackChannel implements Channel {
    * names of the files uploaded straight after it (see deliveryMetadata), so a retry can find it
    * in the conversation's history; `there` is what a look-up found there already (a send cut off
    * part-way): the messages up to its highest part are not sent again, nor an upload before that
-   * part, nor one after it whose file is already there (`there.uploaded`).
+   * part, nor one after it (with no part found, any upload) whose file is already there (`there.uploaded`).
    */
   async sendParts(channel: string, threadTs: string | undefined, parts: readonly DeliveryPart[], client: WebClient = this.client, key?: string, there: DeliveryProgress = NOTHING_SENT): Promise<string | undefined> {
     let ts: string | undefined;
-    // The files due after the highest part found that are not there yet, one for one by name.
-    const toUpload = missing(parts.flatMap((part) => ('upload' in part && part.after === there.part ? [part.upload.filename] : [])), there.part === 0 ? [] : there.uploaded);
+    // The uploads a look-up may have found (those after the highest part found; with no part found, any: a slash command's
+    // files go to the DM before any numbered part), less those it found, one for one by name.
+    const mayBeThere = (part: { after: number }) => there.part === 0 || part.after === there.part;
+    const toUpload = missing(
+      parts.flatMap((part) => ('upload' in part && mayBeThere(part) ? [part.upload.filename] : [])),
+      there.uploaded,
+    );
     for (const part of parts) {
       if ('upload' in part) {
-        const at = part.after === there.part ? toUpload.indexOf(part.upload.filename) : -1;
-        if (at >= 0) toUpload.splice(at, 1);
-        if (part.after > there.part || at >= 0) await this.upload(channel, threadTs, part.upload, client);
+        if (mayBeThere(part)) {
+          const at = toUpload.indexOf(part.upload.filename);
+          if (at < 0) continue;
+          toUpload.splice(at, 1);
+        } else if (part.after < there.part) continue;
+        await this.upload(channel, threadTs, part.upload, client);
         continue;
       }
       if (part.number <= there.part) continue;
@@ -463,7 +472,7 @@ export class SlackChannel implements Channel {
       clients = await this.#workspaces.clientsFor(account.tenant);
       if (clients === undefined) return notInstalled(account.tenant);
       if (place?.ephemeral !== undefined) {
-        await this.answerEphemerally(account, place.ephemeral, messages, key, clients);
+        await this.answerEphemerally(account, place.ephemeral, messages, key, clients, true);
         return this.#worked(personId);
       }
       const channel = place?.conversation ?? (await this.dmChannel(clients.digests, account.userId));
@@ -490,24 +499,29 @@ export class SlackChannel implements Channel {
    * uses); once it has expired, in their DM, carrying the reply's key, and only the parts not there
    * yet. An ephemeral message cannot be looked up, so an answer Slack took whose response was lost
    * before the reply was marked sent is shown again: the floor the fault test counts. A file goes
-   * to the DM (an ephemeral message cannot carry one).
+   * to the DM (an ephemeral message cannot carry one); sent `again` (by the job engine, after the
+   * channel's own send), only the files not shared into the DM since the command was asked.
    */
-  async answerEphemerally(account: PlatformAccount, ephemeral: NonNullable<ReplyPlace['ephemeral']>, messages: readonly OutgoingMessage[], key: string, given?: SlackClients): Promise<void> {
+  async answerEphemerally(account: PlatformAccount, ephemeral: NonNullable<ReplyPlace['ephemeral']>, messages: readonly OutgoingMessage[], key: string, given?: SlackClients, again = false): Promise<void> {
     const clients = given ?? (await this.#workspaces.clientsFor(account.tenant));
     if (clients === undefined) throw new Error(notInstalled(account.tenant).error);
     const client = clients.digests;
     const rendered = renderMessages(messages);
+    const asked = new Date(Date.parse(ephemeral.until) - RESPONSE_URL_LIFETIME_MS);
     if (this.parts.clock.now().getTime() < Date.parse(ephemeral.until)) {
       try {
         await postToResponseUrl(ephemeral.url, rendered);
-        for (const message of rendered) if (message.file !== undefined) await this.upload(await this.dmChannel(client, account.userId), undefined, message.file, client);
+        const uploads = partsOf(rendered).filter((part) => 'upload' in part);
+        const shared = again && uploads.length > 0 ? ((await this.#filesSharedSince({ userId: account.userId, clients }, asked)) ?? []) : [];
+        await this.sendParts(await this.dmChannel(client, account.userId), undefined, uploads, client, undefined, { ...NOTHING_SENT, uploaded: shared });
         return;
       } catch (error) {
         if (!(error instanceof ResponseUrlError && error.expired)) throw error;
       }
     }
-    const asked = new Date(Date.parse(ephemeral.until) - RESPONSE_URL_LIFETIME_MS);
-    const there = (await this.#partsIn({ userId: account.userId, clients }, key, asked)) ?? NOTHING_SENT;
+    const found = (await this.#partsIn({ userId: account.userId, clients }, key, asked)) ?? NOTHING_SENT;
+    // None of its words in the DM yet: its files may be, from the channel's own send before the response_url expired.
+    const there = again && found.part === 0 ? { ...found, uploaded: (await this.#filesSharedSince({ userId: account.userId, clients }, asked)) ?? [] } : found;
     await this.sendParts(await this.dmChannel(client, account.userId), undefined, deliveryParts(messages), client, key, there);
   }
 
@@ -558,17 +572,36 @@ export class SlackChannel implements Channel {
    * Undefined when more of the conversation has passed than a few pages.
    */
   async #partsIn(reach: LookupReach, key: string, since: Date): Promise<DeliveryProgress | undefined> {
+    const read = await this.#read(reach, key, since.getTime() - LOOKUP_MARGIN_MS);
+    if (read === undefined) return undefined;
+    const { ts, ...found } = read.highest;
+    const after = read.shared.filter((share) => found.part > 0 && share.ts > ts).sort((a, b) => a.ts - b.ts);
+    return { ...found, uploaded: after.flatMap((share) => share.names) };
+  }
+
+  /**
+   * The names of the files shared into the account's DM at or after `since` by anyone but the
+   * person (the bot): a slash command's files, which follow its ephemeral answer with no numbered
+   * part before them. Read with no margin, so a file of an earlier request is not taken for this
+   * one's; undefined when more has passed than a few pages.
+   */
+  async #filesSharedSince(reach: LookupReach, since: Date): Promise<string[] | undefined> {
+    const read = await this.#read(reach, undefined, since.getTime());
+    return read?.shared.filter((share) => share.ts * 1000 >= since.getTime()).flatMap((share) => share.names);
+  }
+
+  /**
+   * Reads the conversation a look-up reads (the reply's thread from its start, else the DM since
+   * `oldestMs`), a few pages at most: the highest part of the delivery `key` found, and every file
+   * shared there by anyone but the person. Stops early at the last part when no file is due after it.
+   */
+  async #read(reach: LookupReach, key: string | undefined, oldestMs: number): Promise<{ highest: DeliveryProgress & { ts: number }; shared: { ts: number; names: string[] }[] } | undefined> {
     const client = reach.clients.replies;
     const channel = reach.place?.conversation ?? (await this.dmChannel(client, reach.userId));
     const thread = reach.place?.thread;
-    const oldest = ((since.getTime() - LOOKUP_MARGIN_MS) / 1000).toFixed(6);
+    const oldest = (oldestMs / 1000).toFixed(6);
     let highest = { ...NOTHING_SENT, ts: 0 };
     const shared: { ts: number; names: string[] }[] = [];
-    const progress = (): DeliveryProgress => {
-      const { ts, ...found } = highest;
-      const after = shared.filter((share) => found.part > 0 && share.ts > ts).sort((a, b) => a.ts - b.ts);
-      return { ...found, uploaded: after.flatMap((share) => share.names) };
-    };
     let cursor: string | undefined;
     for (let page = 0; page < LOOKUP_MAX_PAGES; page++) {
       // A thread is read from its start (a dialog's thread is short); a DM only since the attempt.
@@ -577,13 +610,13 @@ export class SlackChannel implements Channel {
       for (const message of history.messages ?? []) {
         const ts = Number(message.ts ?? 0);
         if (message.files !== undefined && message.files.length > 0 && message.user !== reach.userId) shared.push({ ts, names: message.files.map((file) => file.name ?? UNNAMED_FILE) });
-        const found = partOf(message.metadata, key);
-        if (found.part > highest.part) highest = { ...found, expected: found.files, uploaded: [], ts };
+        const found = key === undefined ? undefined : partOf(message.metadata, key);
+        if (found !== undefined && found.part > highest.part) highest = { part: found.part, of: found.of, expected: found.files, uploaded: [], ts };
       }
       // The last part, with no file due after it, settles it; files after it may be on a later page (a thread is read oldest first).
-      if (highest.part > 0 && highest.part === highest.of && highest.expected.length === 0) return progress();
+      if (highest.part > 0 && highest.part === highest.of && highest.expected.length === 0) return { highest, shared };
       cursor = history.response_metadata?.next_cursor || undefined;
-      if (!history.has_more || cursor === undefined) return progress();
+      if (!history.has_more || cursor === undefined) return { highest, shared };
     }
     // More of the conversation since the attempt than a few pages: cannot tell, so it is sent again.
     return undefined;

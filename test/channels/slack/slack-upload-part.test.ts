@@ -25,6 +25,7 @@ beforeAll(async () => {
     { key: 'lm', fullName: 'Lena Manager', role: 'leader' },
     { key: 'tom', fullName: 'Tom Teacher', role: 'teacher', lineManager: 'lm' },
     { key: 'tia', fullName: 'Tia Teacher', role: 'teacher', lineManager: 'lm' },
+    { key: 'ann', fullName: 'Ann Teacher', role: 'teacher', lineManager: 'lm' },
   ]);
   world = await startSlackWorld(db, fixedClock(MOMENT));
   world.fake.startTsAt(new Date(MOMENT));
@@ -120,5 +121,31 @@ describe('a reply’s uploaded files are parts of its delivery in Slack (002 §4
     } finally {
       world.fake.hideFileNames = false;
     }
+  });
+
+  it('002 §44: `/growth my-records` whose web page Slack refuses once: the answer is ephemeral and the files go to the DM with no numbered part before them; a delivery run shows the answer again (the ephemeral floor, until Slack’s five posts to the response_url are used, then in the DM) and uploads only the web page and the JSON file, found missing from the DM since the command', async () => {
+    const ann = new SlackUser(world, 'UANN', await emailOf('ann'));
+    const names = FILES.map((name) => name.replace('tom-teacher', 'ann-teacher'));
+    world.fake.refuseWhen = (call) => (call.method === 'files.getUploadURLExternal' && String(call.body.filename).endsWith('.html') ? 'fatal_error' : undefined);
+    const before = world.fake.calls.length;
+    const answersBefore = world.fake.responses.length;
+    expect((await ann.command('my-records')).status).toBe(200);
+    await settle(world);
+    world.fake.refuseWhen = undefined;
+    expect(uploadedSince(before)).toEqual([names[0]]);
+    const row = await db.prisma.nudgeOutbox.findFirstOrThrow({ where: { key: { startsWith: 'reply:' }, recipientId: school.ids.ann! }, orderBy: { createdAt: 'desc' } });
+    expect(row.status).toBe('pending');
+
+    const engineFrom = world.fake.calls.length;
+    await engineRun();
+    expect(uploadedSince(engineFrom)).toEqual(names.slice(1));
+    expect(world.fake.sharedFiles.filter((share) => share.channel === ann.dm).flatMap((share) => share.files.map((file) => file.name))).toEqual(names);
+    // The ephemeral answer cannot be looked up: its first message shown once by the channel and once more by the job engine.
+    expect(world.fake.responses.slice(answersBefore).filter((shown) => String(shown.body.text).includes('everything Trellis holds about you'))).toHaveLength(2);
+    expect(await db.prisma.nudgeOutbox.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: 'sent' });
+
+    const again = world.fake.calls.length;
+    await engineRun();
+    expect(world.fake.calls.slice(again).filter((call) => call.method === 'chat.postMessage' || call.method.startsWith('files.'))).toEqual([]);
   });
 });
