@@ -35,36 +35,39 @@ export function renderMessages(messages: readonly OutgoingMessage[]): SlackMessa
 
 /**
  * One part of a Slack delivery, in the order it is sent: a message, the `number`th of the
- * delivery's `of` messages (marked so in its metadata, so a retry can look it up), or a file
- * uploaded after the message before it (`after` messages precede it; files.uploadV2 takes no
- * metadata, so an upload cannot be looked up).
+ * delivery's `of` messages (marked so in its metadata, so a retry can look it up), with the names
+ * of the files uploaded straight after it (`followedBy`, in its metadata too); or a file uploaded
+ * after the message before it (`after` messages precede it; files.uploadV2 takes no metadata, so
+ * an upload is looked up as a file after that message under its name).
  */
-export type DeliveryPart = { message: SlackMessage; number: number; of: number } | { upload: Attachment; after: number };
+export type DeliveryPart = { message: SlackMessage; number: number; of: number; followedBy: readonly string[] } | { upload: Attachment; after: number };
+
+/** Numbers the parts' messages 1..N of N as given and names on each message the uploads straight after it. */
+function numbered(parts: readonly ({ message: SlackMessage } | { upload: Attachment })[]): DeliveryPart[] {
+  const of = parts.filter((part) => 'message' in part).length;
+  let number = 0;
+  const sequence = parts.map((part): DeliveryPart => ('message' in part ? { message: part.message, number: ++number, of, followedBy: [] } : { upload: part.upload, after: number }));
+  return sequence.map((part) => ('upload' in part ? part : { ...part, followedBy: sequence.flatMap((next) => ('upload' in next && next.after === part.number ? [next.upload.filename] : [])) }));
+}
 
 /** Slack messages as the parts of one delivery: each message, then the file it carries (`file`). */
 export function partsOf(messages: readonly SlackMessage[]): DeliveryPart[] {
-  return messages.flatMap((message, i): DeliveryPart[] => [{ message, number: i + 1, of: messages.length }, ...(message.file === undefined ? [] : [{ upload: message.file, after: i + 1 }])]);
+  return numbered(messages.flatMap((message) => [{ message }, ...(message.file === undefined ? [] : [{ upload: message.file }])]));
 }
 
 /**
  * A reply as the parts of one delivery: its messages' words, then each file in order (those the
  * messages carry, then `following`), a calendar file as a message of its own showing it as text
  * (so it is numbered: a reply of N messages and one calendar file is parts 1..N+1 of N+1), any
- * other uploaded. The same for the channel sending the turn's effects (the reply effect's words,
+ * other uploaded after the message before it, which names it. The same for the channel sending the turn's effects (the reply effect's words,
  * its `files` following) and for the job engine sending the saved reply (files on its messages),
  * so the engine's look-up after a crash counts the same parts and sends only the missing ones,
- * the file included.
+ * the files included.
  */
 export function deliveryParts(messages: readonly OutgoingMessage[], following: readonly Attachment[] = []): DeliveryPart[] {
   const { words, files: carried } = wordsAndFiles(messages);
   const files = [...carried, ...following];
-  const rendered = renderMessages(words);
-  const of = rendered.length + files.filter(postedAsText).length;
-  let number = rendered.length;
-  return [
-    ...rendered.map((message, i): DeliveryPart => ({ message, number: i + 1, of })),
-    ...files.map((file): DeliveryPart => (postedAsText(file) ? { message: fileMessage(file), number: ++number, of } : { upload: file, after: number })),
-  ];
+  return numbered([...renderMessages(words).map((message) => ({ message })), ...files.map((file) => (postedAsText(file) ? { message: fileMessage(file) } : { upload: file }))]);
 }
 
 /** A file shown as text in a message of its own: its name as the notification fallback. */

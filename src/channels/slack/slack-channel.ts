@@ -57,16 +57,54 @@ const LOOKUP_MAX_PAGES = 5;
 /** A dialog's thread is read whole, oldest first (Slack's order for replies): up to 1,000 messages. */
 const THREAD_PAGE_SIZE = 200;
 
-/** Part `part` of `of` of the delivery `key`, as Slack message metadata. */
-export function deliveryMetadata(key: string, part: number, of: number): { event_type: string; event_payload: { key: string; part: number; of: number } } {
-  return { event_type: DELIVERY_EVENT_TYPE, event_payload: { key, part, of } };
+/**
+ * Part `part` of `of` of the delivery `key`, as Slack message metadata; `files` names the files
+ * uploaded straight after it (an upload carries no metadata, so the part before it says what follows).
+ */
+export function deliveryMetadata(key: string, part: number, of: number, files: readonly string[] = []): { event_type: string; event_payload: { key: string; part: number; of: number; files?: { name: string }[] } } {
+  return { event_type: DELIVERY_EVENT_TYPE, event_payload: { key, part, of, ...(files.length === 0 ? {} : { files: files.map((name) => ({ name })) }) } };
 }
 
-/** Which part of the delivery `key` a message's metadata marks it as (0 when it is not one), and of how many. */
-function partOf(metadata: { event_type?: string; event_payload?: Record<string, unknown> } | undefined, key: string): { part: number; of: number } {
+/** Which part of the delivery `key` a message's metadata marks it as (0 when it is not one), of how many, and the files uploaded after it. */
+function partOf(metadata: { event_type?: string; event_payload?: Record<string, unknown> } | undefined, key: string): { part: number; of: number; files: string[] } {
   const payload = metadata?.event_payload;
-  if (metadata?.event_type !== DELIVERY_EVENT_TYPE || payload?.key !== key || typeof payload.part !== 'number' || typeof payload.of !== 'number') return { part: 0, of: 0 };
-  return { part: payload.part, of: payload.of };
+  if (metadata?.event_type !== DELIVERY_EVENT_TYPE || payload?.key !== key || typeof payload.part !== 'number' || typeof payload.of !== 'number') return { part: 0, of: 0, files: [] };
+  const files = Array.isArray(payload.files) ? payload.files.flatMap((file: unknown) => (typeof file === 'object' && file !== null && 'name' in file && typeof file.name === 'string' ? [file.name] : [])) : [];
+  return { part: payload.part, of: payload.of, files };
+}
+
+/**
+ * How far a delivery got in a conversation, as a look-up found it: the highest numbered part there
+ * (0: none) of `of`, the files that part says are uploaded after it (`expected`), and the names of
+ * the files uploaded there after it by anyone but the person (`uploaded`: in a DM, the bot; with no
+ * part, those shared since a slash command was asked, whose files come with no numbered part before them).
+ */
+export interface DeliveryProgress {
+  part: number;
+  of: number;
+  expected: readonly string[];
+  uploaded: readonly string[];
+}
+
+export const NOTHING_SENT: DeliveryProgress = { part: 0, of: 0, expected: [], uploaded: [] };
+
+/** A file found whose name Slack did not give (a file object without `name`): it stands for any one name. */
+const UNNAMED_FILE = '';
+
+/** The names in `names` not matched, one for one, by a name in `found` (or, failing that, by an unnamed file). */
+function missing(names: readonly string[], found: readonly string[]): string[] {
+  const left = [...found];
+  return names.filter((name) => {
+    const at = left.indexOf(name) >= 0 ? left.indexOf(name) : left.indexOf(UNNAMED_FILE);
+    if (at < 0) return true;
+    left.splice(at, 1);
+    return false;
+  });
+}
+
+/** The whole delivery is there: its last numbered part, and every file uploaded after that part. */
+export function wholeDelivery(progress: DeliveryProgress): boolean {
+  return progress.part > 0 && progress.part === progress.of && missing(progress.expected, progress.uploaded).length === 0;
 }
 
 /**
@@ -285,21 +323,33 @@ export class SlackChannel implements Channel {
 
   /**
    * Sends a delivery's parts in order (in a thread when `threadTs` is given); returns the last
-   * message's ts. With a delivery `key`, each message carries it as metadata, numbered (see
-   * deliveryMetadata), so a retry can find it in the conversation's history; `there` is the
-   * highest part a look-up found there already (a send cut off part-way): those messages are not
-   * sent again, nor an upload before one of them (an upload after it may have been cut off, and
-   * cannot be looked up, so it is sent again).
+   * message's ts. With a delivery `key`, each message carries it as metadata, numbered, with the
+   * names of the files uploaded straight after it (see deliveryMetadata), so a retry can find it
+   * in the conversation's history; `there` is what a look-up found there already (a send cut off
+   * part-way): the messages up to its highest part are not sent again, nor an upload before that
+   * part, nor one after it (with no part found, any upload) whose file is already there (`there.uploaded`).
    */
-  async sendParts(channel: string, threadTs: string | undefined, parts: readonly DeliveryPart[], client: WebClient = this.client, key?: string, there = 0): Promise<string | undefined> {
+  async sendParts(channel: string, threadTs: string | undefined, parts: readonly DeliveryPart[], client: WebClient = this.client, key?: string, there: DeliveryProgress = NOTHING_SENT): Promise<string | undefined> {
     let ts: string | undefined;
+    // The uploads a look-up may have found (those after the highest part found; with no part found, any: a slash command's
+    // files go to the DM before any numbered part), less those it found, one for one by name.
+    const mayBeThere = (part: { after: number }) => there.part === 0 || part.after === there.part;
+    const toUpload = missing(
+      parts.flatMap((part) => ('upload' in part && mayBeThere(part) ? [part.upload.filename] : [])),
+      there.uploaded,
+    );
     for (const part of parts) {
       if ('upload' in part) {
-        if (part.after >= there) await this.upload(channel, threadTs, part.upload, client);
+        if (mayBeThere(part)) {
+          const at = toUpload.indexOf(part.upload.filename);
+          if (at < 0) continue;
+          toUpload.splice(at, 1);
+        } else if (part.after < there.part) continue;
+        await this.upload(channel, threadTs, part.upload, client);
         continue;
       }
-      if (part.number <= there) continue;
-      const metadata = key === undefined ? {} : { metadata: deliveryMetadata(key, part.number, part.of) };
+      if (part.number <= there.part) continue;
+      const metadata = key === undefined ? {} : { metadata: deliveryMetadata(key, part.number, part.of, part.followedBy) };
       const { message } = part;
       const sent = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks as never, ...metadata, ...(threadTs === undefined ? {} : { thread_ts: threadTs }) });
       ts = sent.ts;
@@ -422,12 +472,12 @@ export class SlackChannel implements Channel {
       clients = await this.#workspaces.clientsFor(account.tenant);
       if (clients === undefined) return notInstalled(account.tenant);
       if (place?.ephemeral !== undefined) {
-        await this.answerEphemerally(account, place.ephemeral, messages, key, clients);
+        await this.answerEphemerally(account, place.ephemeral, messages, key, clients, true);
         return this.#worked(personId);
       }
       const channel = place?.conversation ?? (await this.dmChannel(clients.digests, account.userId));
       // A reply the channel began sending itself may be in its thread in part (its file not yet, say): only the rest is sent.
-      const there = place === undefined ? 0 : ((await this.#partsIn({ userId: account.userId, clients, place }, key, started)) ?? 0);
+      const there = place === undefined ? NOTHING_SENT : ((await this.#partsIn({ userId: account.userId, clients, place }, key, started)) ?? NOTHING_SENT);
       await this.sendParts(channel, place?.thread, deliveryParts(messages), clients.digests, key, there);
     } catch (error) {
       const reach = clients === undefined ? undefined : { userId: account.userId, clients, place: lookupPlaceOf(place) };
@@ -449,24 +499,29 @@ export class SlackChannel implements Channel {
    * uses); once it has expired, in their DM, carrying the reply's key, and only the parts not there
    * yet. An ephemeral message cannot be looked up, so an answer Slack took whose response was lost
    * before the reply was marked sent is shown again: the floor the fault test counts. A file goes
-   * to the DM (an ephemeral message cannot carry one).
+   * to the DM (an ephemeral message cannot carry one); sent `again` (by the job engine, after the
+   * channel's own send), only the files not shared into the DM since the command was asked.
    */
-  async answerEphemerally(account: PlatformAccount, ephemeral: NonNullable<ReplyPlace['ephemeral']>, messages: readonly OutgoingMessage[], key: string, given?: SlackClients): Promise<void> {
+  async answerEphemerally(account: PlatformAccount, ephemeral: NonNullable<ReplyPlace['ephemeral']>, messages: readonly OutgoingMessage[], key: string, given?: SlackClients, again = false): Promise<void> {
     const clients = given ?? (await this.#workspaces.clientsFor(account.tenant));
     if (clients === undefined) throw new Error(notInstalled(account.tenant).error);
     const client = clients.digests;
     const rendered = renderMessages(messages);
+    const asked = new Date(Date.parse(ephemeral.until) - RESPONSE_URL_LIFETIME_MS);
     if (this.parts.clock.now().getTime() < Date.parse(ephemeral.until)) {
       try {
         await postToResponseUrl(ephemeral.url, rendered);
-        for (const message of rendered) if (message.file !== undefined) await this.upload(await this.dmChannel(client, account.userId), undefined, message.file, client);
+        const uploads = partsOf(rendered).filter((part) => 'upload' in part);
+        const shared = again && uploads.length > 0 ? ((await this.#filesSharedSince({ userId: account.userId, clients }, asked)) ?? []) : [];
+        await this.sendParts(await this.dmChannel(client, account.userId), undefined, uploads, client, undefined, { ...NOTHING_SENT, uploaded: shared });
         return;
       } catch (error) {
         if (!(error instanceof ResponseUrlError && error.expired)) throw error;
       }
     }
-    const asked = new Date(Date.parse(ephemeral.until) - RESPONSE_URL_LIFETIME_MS);
-    const there = (await this.#partsIn({ userId: account.userId, clients }, key, asked)) ?? 0;
+    const found = (await this.#partsIn({ userId: account.userId, clients }, key, asked)) ?? NOTHING_SENT;
+    // None of its words in the DM yet: its files may be, from the channel's own send before the response_url expired.
+    const there = again && found.part === 0 ? { ...found, uploaded: (await this.#filesSharedSince({ userId: account.userId, clients }, asked)) ?? [] } : found;
     await this.sendParts(await this.dmChannel(client, account.userId), undefined, deliveryParts(messages), client, key, there);
   }
 
@@ -503,38 +558,67 @@ export class SlackChannel implements Channel {
     return this.#lookUpIn(reach, key, since);
   }
 
-  /** The lookup in one account's DM (or the reply's thread there): delivered only if its last part is there. */
+  /** The lookup in one account's DM (or the reply's thread there): delivered only if its last part is there, and the files uploaded after it. */
   async #lookUpIn(reach: LookupReach, key: string, since: Date): Promise<boolean | undefined> {
-    const found = await this.#partsIn(reach, key, since, true);
-    return found === undefined ? undefined : found > 0;
+    const found = await this.#partsIn(reach, key, since);
+    return found === undefined ? undefined : wholeDelivery(found);
   }
 
   /**
-   * How many parts of the delivery `key` are in the account's DM since `since` (or in the reply's
-   * thread there, from its start: `conversations.replies`), with the patient client: posted in order, so the
-   * highest part found. With `lastOnly`, 1 when the last part is there and 0 otherwise.
+   * How far the delivery `key` got in the account's DM since `since` (or in the reply's thread
+   * there, from its start: `conversations.replies`), with the patient client: the highest part
+   * found (posted in order), and the files uploaded after it — a message with `files` not from the
+   * person, after that part, under the names that part lists (an upload carries no metadata).
    * Undefined when more of the conversation has passed than a few pages.
    */
-  async #partsIn(reach: LookupReach, key: string, since: Date, lastOnly = false): Promise<number | undefined> {
+  async #partsIn(reach: LookupReach, key: string, since: Date): Promise<DeliveryProgress | undefined> {
+    const read = await this.#read(reach, key, since.getTime() - LOOKUP_MARGIN_MS);
+    if (read === undefined) return undefined;
+    const { ts, ...found } = read.highest;
+    const after = read.shared.filter((share) => found.part > 0 && share.ts > ts).sort((a, b) => a.ts - b.ts);
+    return { ...found, uploaded: after.flatMap((share) => share.names) };
+  }
+
+  /**
+   * The names of the files shared into the account's DM at or after `since` by anyone but the
+   * person (the bot): a slash command's files, which follow its ephemeral answer with no numbered
+   * part before them. Read with no margin, so a file of an earlier request is not taken for this
+   * one's; undefined when more has passed than a few pages.
+   */
+  async #filesSharedSince(reach: LookupReach, since: Date): Promise<string[] | undefined> {
+    const read = await this.#read(reach, undefined, since.getTime());
+    return read?.shared.filter((share) => share.ts * 1000 >= since.getTime()).flatMap((share) => share.names);
+  }
+
+  /**
+   * Reads the conversation a look-up reads (the reply's thread from its start, else the DM since
+   * `oldestMs`), a few pages at most: the highest part of the delivery `key` found, and every file
+   * shared there by anyone but the person. Stops early at the last part when no file is due after it.
+   */
+  async #read(reach: LookupReach, key: string | undefined, oldestMs: number): Promise<{ highest: DeliveryProgress & { ts: number }; shared: { ts: number; names: string[] }[] } | undefined> {
     const client = reach.clients.replies;
     const channel = reach.place?.conversation ?? (await this.dmChannel(client, reach.userId));
     const thread = reach.place?.thread;
-    const oldest = ((since.getTime() - LOOKUP_MARGIN_MS) / 1000).toFixed(6);
-    let highest = 0;
+    const oldest = (oldestMs / 1000).toFixed(6);
+    let highest = { ...NOTHING_SENT, ts: 0 };
+    const shared: { ts: number; names: string[] }[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < LOOKUP_MAX_PAGES; page++) {
       // A thread is read from its start (a dialog's thread is short); a DM only since the attempt.
       const query = { channel, include_all_metadata: true, ...(thread === undefined ? { oldest, limit: LOOKUP_PAGE_SIZE } : { limit: THREAD_PAGE_SIZE }), ...(cursor === undefined ? {} : { cursor }) };
       const history = thread === undefined ? await client.conversations.history(query) : await client.conversations.replies({ ...query, ts: thread });
       for (const message of history.messages ?? []) {
-        const { part, of } = partOf(message.metadata, key);
-        if (part > 0 && part === of) return lastOnly ? 1 : part;
-        if (!lastOnly) highest = Math.max(highest, part);
+        const ts = Number(message.ts ?? 0);
+        if (message.files !== undefined && message.files.length > 0 && message.user !== reach.userId) shared.push({ ts, names: message.files.map((file) => file.name ?? UNNAMED_FILE) });
+        const found = key === undefined ? undefined : partOf(message.metadata, key);
+        if (found !== undefined && found.part > highest.part) highest = { part: found.part, of: found.of, expected: found.files, uploaded: [], ts };
       }
+      // The last part, with no file due after it, settles it; files after it may be on a later page (a thread is read oldest first).
+      if (highest.part > 0 && highest.part === highest.of && highest.expected.length === 0) return { highest, shared };
       cursor = history.response_metadata?.next_cursor || undefined;
-      if (!history.has_more || cursor === undefined) return highest;
+      if (!history.has_more || cursor === undefined) return { highest, shared };
     }
-    // More of the DM since the attempt than a few pages: cannot tell, so it is sent again.
+    // More of the conversation since the attempt than a few pages: cannot tell, so it is sent again.
     return undefined;
   }
 

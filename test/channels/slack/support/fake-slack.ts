@@ -57,6 +57,16 @@ export class FakeSlack {
   readonly #byEmail = new Map<string, FakeSlackUser>();
   /** Files uploaded (files.uploadV2's second step), with their content. */
   readonly uploads: { fileId: string; content: string }[] = [];
+  /**
+   * Files shared into a conversation (files.completeUploadExternal with a channel_id): Slack posts a
+   * message there carrying them, which conversations.history and .replies return as any message,
+   * with `files` and `upload: true` and no metadata (an upload cannot carry it).
+   */
+  readonly sharedFiles: { channel: string; threadTs?: string | undefined; ts: string; files: { id: string; name: string; title: string }[] }[] = [];
+  /** While true, history gives shared files without their names (as for a file the token cannot see the details of). */
+  hideFileNames = false;
+  /** The name each file was asked for under (files.getUploadURLExternal's filename), by file id. */
+  readonly #fileNames = new Map<string, string>();
   #files = 0;
   #server: Server | undefined;
   #ts = 1_790_000_000;
@@ -272,10 +282,11 @@ export class FakeSlack {
         return ok({ message_ts: this.#nextTs() });
       case 'files.getUploadURLExternal': {
         this.#files += 1;
+        this.#fileNames.set(`F${this.#files}`, String(body.filename));
         return ok({ upload_url: `${this.url}/upload/F${this.#files}`, file_id: `F${this.#files}` });
       }
       case 'files.completeUploadExternal':
-        return ok({ files: (body.files as { id: string }[] | undefined) ?? [] });
+        return ok({ files: this.#share(body) });
       case 'views.open':
       case 'views.update':
       case 'views.publish':
@@ -286,20 +297,34 @@ export class FakeSlack {
   }
 
   /**
-   * A channel's top-level messages (or, for conversations.replies, one thread's replies) newest first, from what was posted to it: those after `oldest`,
-   * `limit` a page with a cursor, and their metadata only with `include_all_metadata` (as Slack does).
+   * files.completeUploadExternal: the files, by id, with the names they were uploaded under; with a
+   * `channel_id` they are shared there (in `thread_ts`'s thread when given) as one message of the bot's.
+   */
+  #share(body: Record<string, unknown>): { id: string; name: string; title: string }[] {
+    const files = ((body.files as { id: string; title?: string }[] | undefined) ?? []).map((file) => ({ id: file.id, name: this.#fileNames.get(file.id) ?? file.id, title: file.title ?? this.#fileNames.get(file.id) ?? file.id }));
+    if (body.channel_id !== undefined) this.sharedFiles.push({ channel: String(body.channel_id), threadTs: body.thread_ts === undefined ? undefined : String(body.thread_ts), ts: this.#nextTs(), files });
+    return files;
+  }
+
+  /**
+   * A channel's top-level messages (or, for conversations.replies, one thread's replies) newest first, from what was posted and shared to it: those after `oldest`,
+   * `limit` a page with a cursor, and their metadata only with `include_all_metadata` (as Slack does). A shared file is
+   * the bot's message with `files` (each file's id, name, title and uploader) and `upload: true`, as Slack returns it.
    */
   #history(body: Record<string, unknown>, thread?: string): { status: number; payload: unknown } {
     const oldest = Number(body.oldest ?? 0);
+    const withMetadata = String(body.include_all_metadata) === 'true';
     const posted = this.calls
       .filter((call) => call.method === 'chat.postMessage' && call.response.ok === true && call.body.channel === body.channel && call.body.thread_ts === thread && Number(call.response.ts) > oldest)
-      .reverse();
+      .map((call) => ({ type: 'message', user: 'UBOT', bot_id: 'BBOT', ts: String(call.response.ts), text: call.body.text, ...(withMetadata && call.body.metadata !== undefined ? { metadata: call.body.metadata } : {}) }));
+    const shared = this.sharedFiles
+      .filter((share) => share.channel === body.channel && share.threadTs === thread && Number(share.ts) > oldest)
+      .map((share) => ({ type: 'message', text: '', user: 'UBOT', bot_id: 'BBOT', upload: true, display_as_bot: false, ts: share.ts, files: share.files.map((file) => (this.hideFileNames ? { id: file.id, user: 'UBOT' } : { ...file, user: 'UBOT', mimetype: 'application/octet-stream' })) }));
+    const all = [...posted, ...shared].sort((a, b) => Number(b.ts) - Number(a.ts));
     const start = Number(body.cursor ?? 0);
     const limit = Number(body.limit ?? 100);
-    const page = posted.slice(start, start + limit);
-    const withMetadata = String(body.include_all_metadata) === 'true';
-    const messages = page.map((call) => ({ type: 'message', user: 'UBOT', bot_id: 'BBOT', ts: call.response.ts, text: call.body.text, ...(withMetadata && call.body.metadata !== undefined ? { metadata: call.body.metadata } : {}) }));
-    const more = start + limit < posted.length;
+    const messages = all.slice(start, start + limit);
+    const more = start + limit < all.length;
     return ok({ messages, has_more: more, ...(more ? { response_metadata: { next_cursor: String(start + limit) } } : {}) });
   }
 
