@@ -86,21 +86,32 @@ async function sweepOnce(deps: SweepDeps, school: School, options: SweepOptions)
   const mark = await deps.reminders.beginSweep(school.id, today);
   const head = await deps.reminders.loadHead(school.id);
   const panel = await headPanel(deps, school, head, today);
-  let after: string | undefined;
-  do {
-    const page = await deps.reminders.loadSweepPage(school.id, candidates, { after, limit: options.pageSize ?? 20_000, changedSince: mark.changedSince });
-    let reminders = planReminders({ school, calendar, obligations: page.obligations, people: page.people, head, now, catchUpSchoolDays: options.catchUpSchoolDays });
-    if (panel !== undefined && head !== undefined && deps.headReviewers !== undefined) {
-      const { emailEnabled, queue } = deps.headReviewers;
-      const obligations = new Map(page.obligations.map((o) => [o.id, o]));
-      const reach = headReviewerReach({ school, head, reviewers: panel, obligations, reminders, emailEnabled, today });
-      reminders = [...reminders, ...reach.chat];
-      if (reach.email.length > 0) result.queuedEmails = (result.queuedEmails ?? 0) + (await queue.queue(reach.email, now));
-    }
-    result.planned += reminders.length;
-    result.queuedReminders += await deps.reminders.queueReminders(today, now, reminders);
-    after = page.next;
-  } while (after !== undefined);
+  // Pages overlap: while one page's reminders are written, the next is read and planned, so the
+  // database writes while Node plans (issue 16). One insert at a time, in page order, so two
+  // sweeps still lock the same keys in the same order; at most two pages are held at once.
+  const writing = new InsertsInOrder((reminders: readonly Reminder[]) => deps.reminders.queueReminders(today, now, reminders));
+  try {
+    let after: string | undefined;
+    do {
+      const page = await deps.reminders.loadSweepPage(school.id, candidates, { after, limit: options.pageSize ?? 20_000, changedSince: mark.changedSince });
+      let reminders = planReminders({ school, calendar, obligations: page.obligations, people: page.people, head, now, catchUpSchoolDays: options.catchUpSchoolDays });
+      if (panel !== undefined && head !== undefined && deps.headReviewers !== undefined) {
+        const { emailEnabled, queue } = deps.headReviewers;
+        const obligations = new Map(page.obligations.map((o) => [o.id, o]));
+        const reach = headReviewerReach({ school, head, reviewers: panel, obligations, reminders, emailEnabled, today });
+        reminders = [...reminders, ...reach.chat];
+        if (reach.email.length > 0) result.queuedEmails = (result.queuedEmails ?? 0) + (await queue.queue(reach.email, now));
+      }
+      result.planned += reminders.length;
+      result.queuedReminders += await writing.next(reminders);
+      after = page.next;
+    } while (after !== undefined);
+  } catch (error) {
+    // The sweep fails with its own error, once the insert in flight has finished either way.
+    await writing.settled();
+    throw error;
+  }
+  result.queuedReminders += await writing.last();
   // Once, after every page is queued: a recipient's reminders from several pages make one digest.
   // A full read always assembles (it heals a sweep that died before this step); an incremental
   // one when it planned anything (queued now, or by a sweep that died before assembling), as the
@@ -108,6 +119,42 @@ async function sweepOnce(deps: SweepDeps, school: School, options: SweepOptions)
   if (mark.changedSince === undefined || result.planned > 0) result.queuedDigests = await deps.reminders.assembleDigests(school.id, today, now);
   await deps.reminders.finishSweep(school.id, today, mark);
   return result;
+}
+
+/**
+ * Page inserts one after another, each started without waiting for it: `next` waits for the
+ * previous one (returning how many it queued) and starts the given one; `last` waits for the one
+ * in flight. A failed insert is reported where it is waited for, never as an unhandled rejection.
+ */
+class InsertsInOrder<T> {
+  readonly #insert: (rows: readonly T[]) => Promise<number>;
+  #inFlight: Promise<{ ok: true; count: number } | { ok: false; error: unknown }> | undefined;
+
+  constructor(insert: (rows: readonly T[]) => Promise<number>) {
+    this.#insert = insert;
+  }
+
+  async next(rows: readonly T[]): Promise<number> {
+    const done = await this.last();
+    this.#inFlight = this.#insert(rows).then(
+      (count) => ({ ok: true as const, count }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    return done;
+  }
+
+  async last(): Promise<number> {
+    const outcome = await this.#inFlight;
+    this.#inFlight = undefined;
+    if (outcome === undefined) return 0;
+    if (!outcome.ok) throw outcome.error;
+    return outcome.count;
+  }
+
+  async settled(): Promise<void> {
+    await this.#inFlight;
+    this.#inFlight = undefined;
+  }
 }
 
 /** The head's reviewers on `today`, when the sweep reaches them and the policy names any (001 does not). */
