@@ -146,6 +146,19 @@ describe('a sweep’s statements and rows read do not grow with the staff (set-b
     expect((await store.claimDigest(digest!.id, BUSY))!.reminders).toEqual([copy]);
   });
 
+  it('a reminder whose obligation is deleted after it was queued keeps its row but is left out of its digest (the reference has no foreign key)', async () => {
+    const { school, teacherIds } = await seedStaff(2);
+    await tick(school, BUSY);
+    const [reflection] = await db.prisma.obligation.findMany({ where: { personId: teacherIds[0]!, kind: 'self-reflection' } });
+    await db.prisma.obligation.delete({ where: { id: reflection!.id } });
+    // The row stays as it was written, still naming the obligation it was about.
+    const rows = await db.prisma.nudgeOutbox.findMany({ where: { obligationId: reflection!.id } });
+    expect(rows.map((row) => row.recipientId)).toEqual([teacherIds[0]]);
+    const [digest] = await db.prisma.$queryRaw<{ id: string }[]>`SELECT d.id::text AS id FROM nudge_outbox d WHERE d.key = ${`digest:${teacherIds[0]}:${TODAY}`}`;
+    const claimed = await new PrismaReminderStore(db.prisma).claimDigest(digest!.id, BUSY);
+    expect(claimed?.reminders).toEqual([]);
+  });
+
   it('a tick after one obligation changes reads that one; a change to a person reads the school again', async () => {
     const { school, teacherIds, managerId } = await seedStaff(50);
     await tick(school, BUSY);
