@@ -10,7 +10,7 @@ import { type Metrics, noMetrics } from '../metrics/metrics.ts';
 import { headReviewerReach } from './head-reviewer-reminders.ts';
 import { holidayLookupOf } from './holiday-ahead.ts';
 import { composeDigest } from './compose-digest.ts';
-import { catchUpStart, planReminderPage, type ReminderPagePlan, settleWaiting, type WaitingGroup } from './plan-reminders.ts';
+import { byRecipientThenKey, catchUpStart, planReminderPage, type ReminderPagePlan, settleWaiting, type WaitingGroup } from './plan-reminders.ts';
 import type { DigestDelivery, DigestRecipient, ReminderStore } from './reminder-ports.ts';
 import type { Reminder, ReminderObligation } from './reminder-types.ts';
 import { schoolDaysOf } from './school-days.ts';
@@ -228,7 +228,7 @@ async function wouldSend(deps: SweepDeps, school: School, today: IsoDate, now: D
   do {
     const page = await deps.reminders.loadSweepPage(school.id, candidates, { after, limit: options.pageSize ?? 20_000 });
     const plan = planReminderPage({ school, calendar, obligations: page.obligations, people: page.people, head, now, catchUpSchoolDays: options.catchUpSchoolDays });
-    const planned = [...plan.reminders, ...pages.add(plan, page.obligations, page.next === undefined).reminders];
+    const planned = [...plan.reminders, ...pages.add(plan, page.obligations, page.next === undefined).reminders].sort(byRecipientThenKey);
     const queued = await deps.reminders.queuedKeys(planned.map((reminder) => reminder.key));
     for (const person of [...page.people, ...(head === undefined ? [] : [head])]) recipients.set(person.id, { id: person.id, email: person.email, fullName: person.fullName });
     for (const reminder of planned) {
