@@ -104,10 +104,10 @@ describe('a sweep’s statements and rows read do not grow with the staff (set-b
     expect(busy.map((t) => t.obligationsRead)).toEqual([40, 400]);
     expect(busy[1]!.statements).toBe(busy[0]!.statements);
     // Held appeal meetings (002 §17), the mark, the head, one page (obligations, then the people’s facts),
-    // one insert of every reminder (each naming today's digest), then digest assembly: the digests,
-    // and every digest's delivery job in one batch; then the mark is written. No reminder is
-    // written a second time to say which digest carries it.
-    expect(busy.map((t) => t.statements)).toEqual([9, 9]);
+    // one insert of every reminder (each naming today's digest), then digest assembly: one
+    // statement inserting the digests and queueing every digest's delivery job in one batch; then
+    // the mark is written. No reminder is written a second time to say which digest carries it.
+    expect(busy.map((t) => t.statements)).toEqual([8, 8]);
     expect(await rewrittenReminders(large.school.id)).toBe(0);
     // Five minutes later nothing has changed: held appeal meetings (002 §17), one statement to see
     // that nothing else changed, the head, one empty page, the mark.
@@ -144,6 +144,49 @@ describe('a sweep’s statements and rows read do not grow with the staff (set-b
     const copy = { ...fresh!, label: 'Self-reflection (as queued)' };
     await db.prisma.$executeRaw`UPDATE nudge_outbox SET payload = ${JSON.stringify({ type: 'reminder', reminder: copy, digestKey: `digest:${teacherIds[0]}:${TODAY}` })}::jsonb WHERE key = ${fresh!.key}`;
     expect((await store.claimDigest(digest!.id, BUSY))!.reminders).toEqual([copy]);
+  });
+
+  it('a sweep read in pages of 3 obligations queues exactly the reminders one page queues, a coming-up nudge joining a digest its recipient gets from another page', async () => {
+    const { school, managerId } = await seedStaff(10);
+    // The manager's own self-reflection is due today, so the manager gets a digest today, and each
+    // teacher's autumn check-in (the manager's, due 30 Oct) may come early into it.
+    const managerCycle = (await db.prisma.cycle.findFirst({ where: { personId: managerId } }))!;
+    await db.prisma.obligation.create({
+      data: { key: `${managerId}:2026:self-reflection`, cycleId: managerCycle.id, personId: managerId, kind: 'self-reflection', label: 'Self-reflection', opensOn: new Date('2026-09-01'), dueOn: new Date(TODAY), ownerRole: 'reviewee', ownerPersonId: managerId, rule: '002 §10' },
+    });
+    // Written a day ago, like the rest of the school, so no later tick of another test reads it as changed.
+    await db.prisma.$executeRaw`UPDATE obligations SET updated_at = now() - interval '1 day' WHERE key = ${`${managerId}:2026:self-reflection`}`;
+    const queued = async (): Promise<string[]> =>
+      (
+        await db.prisma.$queryRaw<{ key: string }[]>`SELECT r.key FROM nudge_outbox r JOIN people p ON p.id = r.recipient_id WHERE p.school_id = ${school.id}::uuid ORDER BY r.key`
+      ).map((row) => row.key);
+    const clear = async (): Promise<void> => {
+      await db.prisma.$executeRaw`DELETE FROM nudge_outbox r USING people p WHERE p.id = r.recipient_id AND p.school_id = ${school.id}::uuid`;
+      await db.prisma.$executeRaw`DELETE FROM sweep_marks WHERE school_id = ${school.id}::uuid`;
+    };
+    await sweepSchool({ reminders, clock: fixedClock(BUSY) }, school);
+    const onePage = await queued();
+    await clear();
+    const paged = await sweepSchool({ reminders, clock: fixedClock(BUSY) }, school, { pageSize: 3 });
+    expect(await queued()).toEqual(onePage);
+    // The manager's digest carries the ten check-ins brought forward (each teacher's is on another page).
+    const managerDigest = onePage.filter((key) => key.startsWith(`digest:${managerId}:`));
+    expect(managerDigest).toHaveLength(1);
+    expect(onePage.filter((key) => key.endsWith(`:${managerId}`) && key.includes('autumn-check-in'))).toHaveLength(10);
+    expect(paged.queuedDigests).toBe(11);
+  });
+
+  it('a reminder whose obligation is deleted after it was queued keeps its row but is left out of its digest (the reference has no foreign key)', async () => {
+    const { school, teacherIds } = await seedStaff(2);
+    await tick(school, BUSY);
+    const [reflection] = await db.prisma.obligation.findMany({ where: { personId: teacherIds[0]!, kind: 'self-reflection' } });
+    await db.prisma.obligation.delete({ where: { id: reflection!.id } });
+    // The row stays as it was written, still naming the obligation it was about.
+    const rows = await db.prisma.nudgeOutbox.findMany({ where: { obligationId: reflection!.id } });
+    expect(rows.map((row) => row.recipientId)).toEqual([teacherIds[0]]);
+    const [digest] = await db.prisma.$queryRaw<{ id: string }[]>`SELECT d.id::text AS id FROM nudge_outbox d WHERE d.key = ${`digest:${teacherIds[0]}:${TODAY}`}`;
+    const claimed = await new PrismaReminderStore(db.prisma).claimDigest(digest!.id, BUSY);
+    expect(claimed?.reminders).toEqual([]);
   });
 
   it('a tick after one obligation changes reads that one; a change to a person reads the school again', async () => {

@@ -77,10 +77,55 @@ interface CadencePoint {
  *   backlog of stale nudges.
  */
 export function planReminders(input: PlanRemindersInput): Reminder[] {
+  const page = planReminderPage(input);
+  return [...page.reminders, ...settleWaiting(page.waiting, page.messagedToday)].sort(byRecipientThenKey);
+}
+
+/**
+ * A coming-up nudge's group (its recipient's reminders about one obligation) waiting to learn
+ * whether the recipient gets a digest today: only then does the nudge join it (see
+ * `bringForwardFrom`), and only then does it replace the group's older reminders.
+ */
+export interface WaitingGroup {
+  recipientId: string;
+  regular: Reminder[];
+  comingUp: Reminder[];
+}
+
+/**
+ * The plan of one page of obligations: the reminders it decides alone, the groups waiting on
+ * whether their recipient is messaged today (a sweep reads obligations a page at a time, and a
+ * recipient's message today may come from another page), and who this page messages today.
+ * `planReminders` is this over all the obligations at once.
+ */
+export interface ReminderPagePlan {
+  reminders: Reminder[];
+  waiting: WaitingGroup[];
+  messagedToday: ReadonlySet<string>;
+}
+
+/** The waiting groups' reminders once it is known who is messaged today: each group's latest. */
+export function settleWaiting(waiting: readonly WaitingGroup[], messagedToday: ReadonlySet<string>): Reminder[] {
+  return waiting.flatMap((group) => latestOf(messagedToday.has(group.recipientId) ? [...group.regular, ...group.comingUp] : group.regular));
+}
+
+/** A group's reminders sent on its latest day: an older catch-up one is dropped when a newer one goes. */
+function latestOf(list: readonly Reminder[]): Reminder[] {
+  if (list.length === 0) return [];
+  const latest = list.reduce((max, r) => (compareDates(r.sendOn, max) > 0 ? r.sendOn : max), list[0]!.sendOn);
+  return list.filter((reminder) => reminder.sendOn === latest);
+}
+
+/** The order `planReminders` answers in: by recipient, then key. */
+export function byRecipientThenKey(a: Reminder, b: Reminder): number {
+  return a.recipientId.localeCompare(b.recipientId) || a.key.localeCompare(b.key);
+}
+
+export function planReminderPage(input: PlanRemindersInput): ReminderPagePlan {
   const { calendar, now } = input;
   const cadence = input.school.policy.reminders;
   const moment = sendingMoment(input.school.policy, calendar, now);
-  if (!moment.ok) return [];
+  if (!moment.ok) return { reminders: [], waiting: [], messagedToday: new Set() };
   const today = moment.today;
   const days = schoolDaysOf(calendar);
   const earliest = catchUpStart(days, today, input.catchUpSchoolDays);
@@ -145,14 +190,25 @@ export function planReminders(input: PlanRemindersInput): Reminder[] {
       if (sendOn === today && point.earliestWith === undefined) messagedToday.add(recipientId);
     }
   }
-  for (const reminder of comingUp) if (messagedToday.has(reminder.recipientId)) add(reminder);
-
-  const due: Reminder[] = [];
-  for (const list of byRecipientAndObligation.values()) {
-    const latest = list.reduce((max, r) => (compareDates(r.sendOn, max) > 0 ? r.sendOn : max), list[0]!.sendOn);
-    for (const reminder of list) if (reminder.sendOn === latest) due.push(reminder);
+  // A coming-up nudge whose recipient this page messages today joins at once; the others wait,
+  // with their group, for the pages still to come (the whole plan, for `planReminders`).
+  const waitingFor = new Map<string, WaitingGroup>();
+  for (const reminder of comingUp) {
+    const group = `${reminder.recipientId}|${reminder.obligationId}`;
+    if (messagedToday.has(reminder.recipientId)) {
+      add(reminder);
+      continue;
+    }
+    const waiting = waitingFor.get(group) ?? { recipientId: reminder.recipientId, regular: byRecipientAndObligation.get(group) ?? [], comingUp: [] };
+    waiting.comingUp.push(reminder);
+    waitingFor.set(group, waiting);
   }
-  return due.sort((a, b) => a.recipientId.localeCompare(b.recipientId) || a.key.localeCompare(b.key));
+
+  const reminders: Reminder[] = [];
+  for (const [group, list] of byRecipientAndObligation) if (!waitingFor.has(group)) reminders.push(...latestOf(list));
+  // Unsorted: a sweep's page goes to an insert that orders its keys itself, and a locale-aware
+  // sort of 20,000 keys costs hundreds of milliseconds; `planReminders` sorts its answer.
+  return { reminders, waiting: [...waitingFor.values()], messagedToday };
 }
 
 function reminderOf(obligation: ReminderObligation, point: CadencePoint, recipientId: string, person: ReminderPerson, mutable: boolean): Omit<Reminder, 'sendOn'> {

@@ -10,9 +10,9 @@ import { type Metrics, noMetrics } from '../metrics/metrics.ts';
 import { headReviewerReach } from './head-reviewer-reminders.ts';
 import { holidayLookupOf } from './holiday-ahead.ts';
 import { composeDigest } from './compose-digest.ts';
-import { catchUpStart, planReminders } from './plan-reminders.ts';
+import { byRecipientThenKey, catchUpStart, planReminderPage, type ReminderPagePlan, settleWaiting, type WaitingGroup } from './plan-reminders.ts';
 import type { DigestDelivery, DigestRecipient, ReminderStore } from './reminder-ports.ts';
-import type { Reminder } from './reminder-types.ts';
+import type { Reminder, ReminderObligation } from './reminder-types.ts';
 import { schoolDaysOf } from './school-days.ts';
 import { sendingMoment } from './sending-window.ts';
 import { type SweepCandidates, sweepCandidates } from './sweep-candidates.ts';
@@ -86,21 +86,38 @@ async function sweepOnce(deps: SweepDeps, school: School, options: SweepOptions)
   const mark = await deps.reminders.beginSweep(school.id, today);
   const head = await deps.reminders.loadHead(school.id);
   const panel = await headPanel(deps, school, head, today);
-  let after: string | undefined;
-  do {
-    const page = await deps.reminders.loadSweepPage(school.id, candidates, { after, limit: options.pageSize ?? 20_000, changedSince: mark.changedSince });
-    let reminders = planReminders({ school, calendar, obligations: page.obligations, people: page.people, head, now, catchUpSchoolDays: options.catchUpSchoolDays });
-    if (panel !== undefined && head !== undefined && deps.headReviewers !== undefined) {
-      const { emailEnabled, queue } = deps.headReviewers;
-      const obligations = new Map(page.obligations.map((o) => [o.id, o]));
-      const reach = headReviewerReach({ school, head, reviewers: panel, obligations, reminders, emailEnabled, today });
-      reminders = [...reminders, ...reach.chat];
-      if (reach.email.length > 0) result.queuedEmails = (result.queuedEmails ?? 0) + (await queue.queue(reach.email, now));
-    }
-    result.planned += reminders.length;
-    result.queuedReminders += await deps.reminders.queueReminders(today, now, reminders);
-    after = page.next;
-  } while (after !== undefined);
+  // Pages overlap: while one page's reminders are written, the next is read and planned, so the
+  // database writes while Node plans (issue 16). One insert at a time, in page order, so two
+  // sweeps still lock the same keys in the same order; at most two pages are held at once.
+  const writing = new InsertsInOrder((reminders: readonly Reminder[]) => deps.reminders.queueReminders(today, now, reminders));
+  // Whether a coming-up nudge joins its recipient's digest today depends on every page, not its
+  // own: a recipient messaged on any page counts. Groups wait (with their obligation) until their
+  // recipient is messaged or the last page is planned, so a paged sweep plans what one pass would.
+  const pages = new PagesPlanned();
+  try {
+    let after: string | undefined;
+    do {
+      const page = await deps.reminders.loadSweepPage(school.id, candidates, { after, limit: options.pageSize ?? 20_000, changedSince: mark.changedSince });
+      const planned = planReminderPage({ school, calendar, obligations: page.obligations, people: page.people, head, now, catchUpSchoolDays: options.catchUpSchoolDays });
+      const settled = pages.add(planned, page.obligations, page.next === undefined);
+      let reminders = [...planned.reminders, ...settled.reminders];
+      if (panel !== undefined && head !== undefined && deps.headReviewers !== undefined) {
+        const { emailEnabled, queue } = deps.headReviewers;
+        const obligations = new Map([...page.obligations, ...settled.obligations].map((o) => [o.id, o]));
+        const reach = headReviewerReach({ school, head, reviewers: panel, obligations, reminders, emailEnabled, today });
+        reminders = [...reminders, ...reach.chat];
+        if (reach.email.length > 0) result.queuedEmails = (result.queuedEmails ?? 0) + (await queue.queue(reach.email, now));
+      }
+      result.planned += reminders.length;
+      result.queuedReminders += await writing.next(reminders);
+      after = page.next;
+    } while (after !== undefined);
+  } catch (error) {
+    // The sweep fails with its own error, once the insert in flight has finished either way.
+    await writing.settled();
+    throw error;
+  }
+  result.queuedReminders += await writing.last();
   // Once, after every page is queued: a recipient's reminders from several pages make one digest.
   // A full read always assembles (it heals a sweep that died before this step); an incremental
   // one when it planned anything (queued now, or by a sweep that died before assembling), as the
@@ -108,6 +125,65 @@ async function sweepOnce(deps: SweepDeps, school: School, options: SweepOptions)
   if (mark.changedSince === undefined || result.planned > 0) result.queuedDigests = await deps.reminders.assembleDigests(school.id, today, now);
   await deps.reminders.finishSweep(school.id, today, mark);
   return result;
+}
+
+/**
+ * What the pages planned so far say about coming-up nudges (`WaitingGroup`): who is messaged today
+ * on any page, and the groups still waiting. `add` takes a page's plan and returns the waiting
+ * groups it settles (their recipient is now messaged, or this is the last page), with the
+ * obligations they are about.
+ */
+class PagesPlanned {
+  readonly #messaged = new Set<string>();
+  #waiting: { group: WaitingGroup; obligation: ReminderObligation }[] = [];
+
+  add(plan: ReminderPagePlan, obligations: readonly ReminderObligation[], last: boolean): { reminders: Reminder[]; obligations: ReminderObligation[] } {
+    for (const id of plan.messagedToday) this.#messaged.add(id);
+    const byId = new Map(obligations.map((o) => [o.id, o]));
+    for (const group of plan.waiting) {
+      const obligation = byId.get(group.comingUp[0]!.obligationId);
+      if (obligation !== undefined) this.#waiting.push({ group, obligation });
+    }
+    const ready = last ? this.#waiting : this.#waiting.filter((w) => this.#messaged.has(w.group.recipientId));
+    this.#waiting = last ? [] : this.#waiting.filter((w) => !this.#messaged.has(w.group.recipientId));
+    return { reminders: settleWaiting(ready.map((w) => w.group), this.#messaged), obligations: ready.map((w) => w.obligation) };
+  }
+}
+
+/**
+ * Page inserts one after another, each started without waiting for it: `next` waits for the
+ * previous one (returning how many it queued) and starts the given one; `last` waits for the one
+ * in flight. A failed insert is reported where it is waited for, never as an unhandled rejection.
+ */
+class InsertsInOrder<T> {
+  readonly #insert: (rows: readonly T[]) => Promise<number>;
+  #inFlight: Promise<{ ok: true; count: number } | { ok: false; error: unknown }> | undefined;
+
+  constructor(insert: (rows: readonly T[]) => Promise<number>) {
+    this.#insert = insert;
+  }
+
+  async next(rows: readonly T[]): Promise<number> {
+    const done = await this.last();
+    this.#inFlight = this.#insert(rows).then(
+      (count) => ({ ok: true as const, count }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    return done;
+  }
+
+  async last(): Promise<number> {
+    const outcome = await this.#inFlight;
+    this.#inFlight = undefined;
+    if (outcome === undefined) return 0;
+    if (!outcome.ok) throw outcome.error;
+    return outcome.count;
+  }
+
+  async settled(): Promise<void> {
+    await this.#inFlight;
+    this.#inFlight = undefined;
+  }
 }
 
 /** The head's reviewers on `today`, when the sweep reaches them and the policy names any (001 does not). */
@@ -147,10 +223,12 @@ async function wouldSend(deps: SweepDeps, school: School, today: IsoDate, now: D
   const head = await deps.reminders.loadHead(school.id);
   const byRecipient = new Map<string, Reminder[]>();
   const recipients = new Map<string, DigestRecipient>();
+  const pages = new PagesPlanned();
   let after: string | undefined;
   do {
     const page = await deps.reminders.loadSweepPage(school.id, candidates, { after, limit: options.pageSize ?? 20_000 });
-    const planned = planReminders({ school, calendar, obligations: page.obligations, people: page.people, head, now, catchUpSchoolDays: options.catchUpSchoolDays });
+    const plan = planReminderPage({ school, calendar, obligations: page.obligations, people: page.people, head, now, catchUpSchoolDays: options.catchUpSchoolDays });
+    const planned = [...plan.reminders, ...pages.add(plan, page.obligations, page.next === undefined).reminders].sort(byRecipientThenKey);
     const queued = await deps.reminders.queuedKeys(planned.map((reminder) => reminder.key));
     for (const person of [...page.people, ...(head === undefined ? [] : [head])]) recipients.set(person.id, { id: person.id, email: person.email, fullName: person.fullName });
     for (const reminder of planned) {

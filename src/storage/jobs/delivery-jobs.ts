@@ -46,25 +46,34 @@ export function queueDeliveryJobs(rows: readonly { id: string; key: string; kind
   const task = rows.map((row) => DELIVERY_TASK[row.kind]);
   const unnested = Prisma.sql`unnest(${task}::text[], ${rows.map((row) => row.id)}::text[], ${rows.map((row) => row.key)}::text[]) AS r(task, id, key)
       JOIN nudge_outbox d ON d.id = r.id::uuid JOIN people p ON p.id = d.recipient_id JOIN schools s ON s.id = p.school_id`;
-  if (mode === 'new') {
-    // One call for every row (graphile-worker's batch `add_jobs`, one wake-up notification), not
-    // one `add_job` each: a busy sweep queues thousands. Rows whose key has a job already are
-    // left out, so an existing job is never touched, as `unsafe_dedupe` would leave it.
-    return Prisma.sql`
-      SELECT count(j.*)::int AS jobs FROM (SELECT ARRAY(
-          SELECT ROW(r.task, json_build_object('id', r.id, 'school', s.slug), NULL, now() + make_interval(secs => ${delaySeconds}::int),
-            ${DELIVERY_MAX_ATTEMPTS}::smallint, r.key, 0::smallint, ARRAY['school:' || s.slug])::graphile_worker.job_spec
-          FROM ${unnested}
-          WHERE NOT EXISTS (SELECT 1 FROM graphile_worker._private_jobs j WHERE j.key = r.key)) AS specs) AS x
-        CROSS JOIN LATERAL graphile_worker.add_jobs(x.specs) AS j
-      WHERE cardinality(x.specs) > 0`;
-  }
+  if (mode === 'new') return newDeliveryJobs(Prisma.sql`SELECT r.task, r.id, r.key, s.slug FROM ${unnested}`, delaySeconds);
   // The job carries the row's school, so a delivery can wait for the school's window before reading the row.
   return Prisma.sql`
     SELECT count(graphile_worker.add_job(r.task, json_build_object('id', r.id, 'school', s.slug), job_key := r.key,
       run_at := now() + make_interval(secs => ${delaySeconds}::int), flags := ARRAY['school:' || s.slug],
       max_attempts := ${DELIVERY_MAX_ATTEMPTS}::int, job_key_mode := 'replace'))::int AS jobs
     FROM ${unnested}`;
+}
+
+/**
+ * A SELECT queueing a delivery job for each row of `rows`, a query of (task, outbox row id as
+ * text, key, school slug), returning `jobs`, the number queued. One call for every row
+ * (graphile-worker's batch `add_jobs`, one wake-up notification), not one `add_job` each: a busy
+ * sweep queues thousands. Rows whose key has a job already are left out, so an existing job is
+ * never touched, as `unsafe_dedupe` would leave it. `rows` may read a data-modifying CTE of the
+ * same statement (the digests a sweep has just inserted). `OFFSET 0` keeps the array one
+ * subquery: pulled up, it was built twice, once for `add_jobs` and once for the emptiness test.
+ */
+export function newDeliveryJobs(rows: Prisma.Sql, delaySeconds = 0): Prisma.Sql {
+  // The job carries the row's school, so a delivery can wait for the school's window before reading the row.
+  return Prisma.sql`
+    SELECT count(j.*)::int AS jobs FROM (SELECT ARRAY(
+        SELECT ROW(r.task, json_build_object('id', r.id, 'school', r.school), NULL, now() + make_interval(secs => ${delaySeconds}::int),
+          ${DELIVERY_MAX_ATTEMPTS}::smallint, r.key, 0::smallint, ARRAY['school:' || r.school])::graphile_worker.job_spec
+        FROM (${rows}) AS r(task, id, key, school)
+        WHERE NOT EXISTS (SELECT 1 FROM graphile_worker._private_jobs j WHERE j.key = r.key)) AS specs OFFSET 0) AS x
+      CROSS JOIN LATERAL graphile_worker.add_jobs(x.specs) AS j
+    WHERE cardinality(x.specs) > 0`;
 }
 
 /**
