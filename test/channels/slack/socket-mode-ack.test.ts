@@ -31,23 +31,24 @@ function socketApp(deferAcks: boolean) {
   return { app, order, deliver, acks: () => acks };
 }
 
-function gate() {
+/** A message listener whose turn is held open until `open()`: it records starting and saving. */
+function heldTurn(app: App, order: string[]): { open: () => void } {
   let open!: () => void;
   const opened = new Promise<void>((resolve) => {
     open = resolve;
   });
-  return { opened, open };
+  app.message(async () => {
+    order.push('turn started');
+    await opened;
+    order.push('turn saved');
+  });
+  return { open };
 }
 
 describe('Slack Socket Mode: a message is acknowledged only after its turn is saved', () => {
   it('Bolt on its own acknowledges a message event before the listener has run (why Trellis wraps it)', async () => {
     const { app, order, deliver } = socketApp(false);
-    const turn = gate();
-    app.message(async () => {
-      order.push('turn started');
-      await turn.opened;
-      order.push('turn saved');
-    });
+    const turn = heldTurn(app, order);
     deliver(messageEnvelope);
     await expect.poll(() => order).toEqual(['acknowledged to Slack', 'turn started']);
     turn.open();
@@ -56,12 +57,7 @@ describe('Slack Socket Mode: a message is acknowledged only after its turn is sa
 
   it('with Trellis acknowledging after processing, the ack follows the saved turn, once', async () => {
     const { app, order, deliver, acks } = socketApp(true);
-    const turn = gate();
-    app.message(async () => {
-      order.push('turn started');
-      await turn.opened;
-      order.push('turn saved');
-    });
+    const turn = heldTurn(app, order);
     deliver(messageEnvelope);
     await expect.poll(() => order).toEqual(['turn started']);
     turn.open();

@@ -67,6 +67,17 @@ async function replyTo(key: string, text: string): Promise<string> {
   return outcome.kind === 'reply' ? outcome.messages.map(messageText).join('\n') : '';
 }
 
+/** Each typed command's reply matches its expected words, and none names a policy paragraph, an ISO date or a step name. */
+async function expectPlainReplies(typed: readonly [string, string, RegExp][]): Promise<void> {
+  const found: string[] = [];
+  for (const [key, text, expected] of typed) {
+    const reply = await replyTo(key, text);
+    expect(reply, `${key} “${text}”`).toMatch(expected);
+    found.push(...internalIn([reply], `${key} “${text}”`));
+  }
+  expect(found).toEqual([]);
+}
+
 describe('dates and words people use in the report replies and common refusals (002 §18)', () => {
   it('no reply to status, overdue, summary, request-access, change-reviewer or a refusal shows a policy paragraph, an ISO date or a step name', async () => {
     const typed: [string, string][] = [
@@ -118,13 +129,7 @@ describe('dates and words people use in the report replies and common refusals (
       ['mo', 'allow-reviewees Mo Manager', /^Only the head of Mo Manager’s school confirms an exception to the number of reviewees\.$/],
       ['head', 'allow-reviewees Mo Manager', /^Mo Manager reviews 2 people, within the policy’s 5, so there is no exception to confirm\.$/],
     ];
-    const found: string[] = [];
-    for (const [key, text, expected] of typed) {
-      const reply = await replyTo(key, text);
-      expect(reply, `${key} “${text}”`).toMatch(expected);
-      found.push(...internalIn([reply], `${key} “${text}”`));
-    }
-    expect(found).toEqual([]);
+    await expectPlainReplies(typed);
   });
 
   it('002 §18, §44, §36–39, §8: what a person is told of their own records and who read them, and the governors’ report and moderation as chat shows them, name no policy paragraph (the documents keep theirs)', async () => {
@@ -143,12 +148,6 @@ describe('dates and words people use in the report replies and common refusals (
       ['mo', 'moderate', /^Moderating a sample of planning statements is for the head teacher\.$/],
       ['head', 'moderate', /^A random sample of 1 of the 1 planning statements written down for 2026\/27, without names, to check they are consistent between colleagues with similar experience and responsibility and comply with the policy\. Each one you see is recorded in its owner’s access log\.\n\*Plan A\* \(teacher; submitted\)\n1\. Raise Year 9 practical scores — SECRET-REFLECTION-ANSWER\n2\. Lead the KS3 science club\n3\. Dropped idea$/],
     ];
-    const found: string[] = [];
-    for (const [key, text, expected] of typed) {
-      const reply = await replyTo(key, text);
-      expect(reply, `${key} “${text}”`).toMatch(expected);
-      found.push(...internalIn([reply], `${key} “${text}”`));
-    }
-    expect(found).toEqual([]);
+    await expectPlainReplies(typed);
   });
 });

@@ -18,6 +18,27 @@ afterAll(() => db.drop());
 const PRESETS = ['kingsmead', 'thomas-alleyne', 'tpat', 'whmat'] as const;
 
 
+/** One dialog walked to its end: who starts it, with what words, on which day, answering dates with `date`. */
+interface DialogRun {
+  who: string;
+  trigger: string;
+  clock: string;
+  date: string;
+}
+
+/** Walks each run's dialog, collecting anything internal it said (labelled `prefix` + its name) and the names of those that finished. */
+async function walkRuns(runs: readonly DialogRun[], ids: Record<string, string | undefined>, name: (run: DialogRun) => string, prefix: string, found: string[], completed: string[]): Promise<void> {
+  for (const run of runs) {
+    const id = ids[run.who];
+    if (id === undefined) throw new Error(`no ${run.who} in the seeded school`);
+    const chat = new Chat(newEngine(db.prisma, fixedClock(run.clock)), id);
+    const said = await walk(chat, run.trigger, run.date);
+    expect(said.length).toBeGreaterThan(0);
+    found.push(...internalIn(said, prefix + name(run)));
+    if (chat.last?.conversation?.status === 'completed') completed.push(name(run));
+  }
+}
+
 describe('dates and words people use in the reflection and the plan, message by message', () => {
   it('no message of the self-reflection or the growth plan under any preset shows a policy paragraph, an ISO date or a step name', async () => {
     const found: string[] = [];
@@ -136,8 +157,7 @@ describe('dates and words people use in the other dialogs, message by message', 
       completed[preset] = [];
       const s = await seedSchool(db.prisma, preset, TEAM);
       await planWithTargets(s.cycles.amy!, s.ids.amy!);
-      const at = (iso: string) => newEngine(db.prisma, fixedClock(iso));
-      const runs: { who: string; trigger: string; clock: string; date: string }[] = [
+      const runs: DialogRun[] = [
         { who: 'lm', trigger: 'final report', clock: '2026-11-09T10:00:00Z', date: '9/11/2026' },
         { who: 'amy', trigger: 'appeal', clock: '2026-11-17T10:00:00Z', date: '9/11/2026' },
         { who: 'head', trigger: 'outcome', clock: '2026-12-01T10:00:00Z', date: '30/11/2026' },
@@ -146,13 +166,7 @@ describe('dates and words people use in the other dialogs, message by message', 
         { who: 'amy', trigger: 'threshold', clock: '2026-10-05T09:00:00Z', date: '2 Oct' },
         { who: 'lm', trigger: 'schedule', clock: '2026-10-05T09:00:00Z', date: '2 Oct' },
       ];
-      for (const run of runs) {
-        const chat = new Chat(at(run.clock), s.ids[run.who]!);
-        const said = await walk(chat, run.trigger, run.date);
-        expect(said.length).toBeGreaterThan(0);
-        found.push(...internalIn(said, `${preset} ${run.trigger}`));
-        if (chat.last?.conversation?.status === 'completed') completed[preset]!.push(run.trigger);
-      }
+      await walkRuns(runs, s.ids, (run) => run.trigger, `${preset} `, found, completed[preset]!);
     }
     expect(found).toEqual([]);
     // Each dialog the policy has was walked to its end (the others said plainly why not, and were read too).
@@ -172,8 +186,7 @@ describe('dates and words people use in the remaining dialogs, message by messag
     for (const preset of PRESETS) {
       completed[preset] = [];
       const s = await seedSchool(db.prisma, preset, TEAM);
-      const at = (iso: string) => newEngine(db.prisma, fixedClock(iso));
-      const runs: { who: string; trigger: string; clock: string; date: string }[] = [
+      const runs: DialogRun[] = [
         { who: 'lm', trigger: 'feedback', clock: '2026-10-05T09:00:00Z', date: '2 Oct' },
         { who: 'lm', trigger: 'observe', clock: '2026-10-05T09:00:00Z', date: '2 Oct' },
         { who: 'sam', trigger: 'observe', clock: '2026-10-05T09:00:00Z', date: '2 Oct' },
@@ -181,13 +194,7 @@ describe('dates and words people use in the remaining dialogs, message by messag
         { who: 'amy', trigger: 'log', clock: '2026-10-06T09:00:00Z', date: '6 Oct' },
         { who: 'amy', trigger: 'review', clock: '2027-06-21T09:00:00Z', date: '21 Jun' },
       ];
-      for (const run of runs) {
-        const chat = new Chat(at(run.clock), s.ids[run.who]!);
-        const said = await walk(chat, run.trigger, run.date);
-        expect(said.length).toBeGreaterThan(0);
-        found.push(...internalIn(said, `${preset} ${run.who} ${run.trigger}`));
-        if (chat.last?.conversation?.status === 'completed') completed[preset]!.push(`${run.who} ${run.trigger}`);
-      }
+      await walkRuns(runs, s.ids, (run) => `${run.who} ${run.trigger}`, `${preset} `, found, completed[preset]!);
     }
     expect(found).toEqual([]);
     // Each was walked to its end, but for Sam, who reviews nobody: only under 002 §48 does any teaching colleague observe (the others were told plainly why not, and that was read too).
