@@ -1,0 +1,55 @@
+import type { School } from '../schools/school.ts';
+
+/** What one school's recount found wrong and put right in the counts the database keeps. */
+export interface KeptCountsCorrection {
+  /** Groups of `report_tallies` (the summary's counts) whose sum was not the fresh count. */
+  tallyGroupsOff: number;
+  /** Rows of `cycle_first_dues` (overdue's first items) missing, stale or left over. */
+  firstDuesOff: number;
+}
+
+/** Recounts the kept counts of one school from the tables, safely while other writes go on. */
+export interface KeptCountsStore {
+  recount(schoolId: string): Promise<KeptCountsCorrection>;
+}
+
+export interface KeptCountsRecount extends KeptCountsCorrection {
+  slug: string;
+  schoolName: string;
+}
+
+export interface RecountDeps {
+  store: KeptCountsStore;
+  findSchool(slug: string): Promise<School | undefined>;
+}
+
+/**
+ * The nightly repair of the counts `summary` and `overdue` read (issue 16): each school in turn, so
+ * writers wait for one school's recount at a time, never for the whole database's. A correction
+ * other than zero means two writes raced on the same person since the last recount.
+ */
+export async function recountKeptCounts(deps: RecountDeps, slugs: readonly string[]): Promise<KeptCountsRecount[]> {
+  const results: KeptCountsRecount[] = [];
+  for (const slug of slugs) {
+    const school = await deps.findSchool(slug);
+    if (school === undefined) continue;
+    const correction = await deps.store.recount(school.id);
+    results.push({ slug, schoolName: school.name, ...correction });
+  }
+  return results;
+}
+
+/** Whether a recount had anything to put right. */
+export function correctedAnything(result: KeptCountsCorrection): boolean {
+  return result.tallyGroupsOff > 0 || result.firstDuesOff > 0;
+}
+
+/** One line about a school's recount, for `trellis recount` and the nightly job's log. */
+export function describeRecount(result: KeptCountsRecount): string {
+  if (!correctedAnything(result)) return `${result.schoolName}: the kept counts agreed with a fresh count; nothing to correct.`;
+  return `${result.schoolName}: corrected ${plural(result.tallyGroupsOff, 'summary count group')} and ${plural(result.firstDuesOff, 'overdue first-item row')}.`;
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
