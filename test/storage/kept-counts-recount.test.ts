@@ -160,7 +160,7 @@ describe('recount_kept_counts repairs what racing writes leave (issue 16)', () =
     expect(broken.talliesOff.length).toBeGreaterThan(0);
     expect(broken.keptDues).not.toEqual(broken.freshDues);
 
-    const [result] = await recountKeptCounts({ store, findSchool: (slug) => deps.schools.findSchool(slug) }, [SLUG]);
+    const [result] = await recountKeptCounts(store, { slug: SLUG });
     // The bogus row's group, and the not-applicable items' groups (moved from open) both ways.
     expect(result!.tallyGroupsOff).toBe(broken.talliesOff.length);
     expect(result!.firstDuesOff).toBe(3);

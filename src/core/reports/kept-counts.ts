@@ -1,5 +1,3 @@
-import type { School } from '../schools/school.ts';
-
 /** What one school's recount found wrong and put right in the counts the database keeps. */
 export interface KeptCountsCorrection {
   /** Groups of `report_tallies` (the summary's counts) whose sum was not the fresh count. */
@@ -10,6 +8,8 @@ export interface KeptCountsCorrection {
 
 /** Recounts the kept counts of one school from the tables, safely while other writes go on. */
 export interface KeptCountsStore {
+  /** Every school, whether or not its policy still validates: its counts are kept all the same. */
+  schools(): Promise<{ id: string; slug: string; name: string }[]>;
   recount(schoolId: string): Promise<KeptCountsCorrection>;
 }
 
@@ -18,23 +18,16 @@ export interface KeptCountsRecount extends KeptCountsCorrection {
   schoolName: string;
 }
 
-export interface RecountDeps {
-  store: KeptCountsStore;
-  findSchool(slug: string): Promise<School | undefined>;
-}
-
 /**
  * The nightly repair of the counts `summary` and `overdue` read (issue 16): each school in turn, so
  * writers wait for one school's recount at a time, never for the whole database's. A correction
  * other than zero means two writes raced on the same person since the last recount.
  */
-export async function recountKeptCounts(deps: RecountDeps, slugs: readonly string[]): Promise<KeptCountsRecount[]> {
+export async function recountKeptCounts(store: KeptCountsStore, only?: { slug: string }): Promise<KeptCountsRecount[]> {
   const results: KeptCountsRecount[] = [];
-  for (const slug of slugs) {
-    const school = await deps.findSchool(slug);
-    if (school === undefined) continue;
-    const correction = await deps.store.recount(school.id);
-    results.push({ slug, schoolName: school.name, ...correction });
+  for (const school of await store.schools()) {
+    if (only !== undefined && school.slug !== only.slug) continue;
+    results.push({ slug: school.slug, schoolName: school.name, ...(await store.recount(school.id)) });
   }
   return results;
 }

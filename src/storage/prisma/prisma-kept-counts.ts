@@ -13,6 +13,10 @@ export class PrismaKeptCounts implements KeptCountsStore {
     this.#prisma = prisma;
   }
 
+  schools(): Promise<{ id: string; slug: string; name: string }[]> {
+    return this.#prisma.school.findMany({ orderBy: { slug: 'asc' }, select: { id: true, slug: true, name: true } });
+  }
+
   async recount(schoolId: string): Promise<KeptCountsCorrection> {
     const [row] = await this.#prisma.$queryRaw<{ tally_groups_off: number; first_dues_off: number }[]>`
       SELECT tally_groups_off, first_dues_off FROM recount_kept_counts(${schoolId}::uuid)`;
