@@ -122,19 +122,19 @@ async function waitingOnLock(client: pg.Client): Promise<boolean> {
   return row?.waiting === true;
 }
 
-/** Until the recount (on Prisma's pool) is waiting for a lock. */
+/** Until the recount (on Prisma's pool) is waiting for a lock, or pausing before it tries both again. */
 async function untilRecountWaits(): Promise<void> {
   const waiting = async () =>
     (
       await db.prisma.$queryRaw<{ pid: number }[]>`
-        SELECT pid FROM pg_stat_activity WHERE query LIKE '%FROM recount_kept_counts(%' AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`
+        SELECT pid FROM pg_stat_activity WHERE query LIKE '%FROM recount_kept_counts(%' AND (wait_event_type = 'Lock' OR wait_event = 'PgSleep') AND pid <> pg_backend_pid()`
     ).length > 0;
-  for (let i = 0; i < 500 && !(await waiting()); i++) await new Promise((resolve) => setImmediate(resolve));
+  for (let i = 0; i < 5000 && !(await waiting()); i++) await new Promise((resolve) => setImmediate(resolve));
   expect(await waiting()).toBe(true);
 }
 
 async function untilWaiting(client: pg.Client): Promise<void> {
-  for (let i = 0; i < 500 && !(await waitingOnLock(client)); i++) await new Promise((resolve) => setImmediate(resolve));
+  for (let i = 0; i < 5000 && !(await waitingOnLock(client)); i++) await new Promise((resolve) => setImmediate(resolve));
   expect(await waitingOnLock(client)).toBe(true);
 }
 
@@ -217,14 +217,18 @@ describe('recount_kept_counts repairs what racing writes leave (issue 16)', () =
     const writer = await connection();
     try {
       await writer.query('BEGIN');
-      // A new person first (the tallies' lock), then their cycle's items (the first dues' lock), as an import does.
-      await writer.query(`UPDATE people SET department = 'Music' WHERE email = 's5@r.example'`);
+      // A new person first (only the tallies' lock), then items (the first dues' lock): the other
+      // order from an item's own triggers, which a recount taking both one after the other would deadlock with.
+      await writer.query(
+        `INSERT INTO people (id, school_id, email, full_name, role, updated_at) VALUES (gen_random_uuid(), $1::uuid, 'new@r.example', 'New Person', 'teacher', now())`,
+        [schoolId],
+      );
       const recount = store.recount(schoolId);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await untilRecountWaits();
       await writer.query(`UPDATE obligations SET status = 'snoozed' WHERE id = $1`, [await openItem('s5@r.example')]);
       await writer.query('COMMIT');
       expect(await recount).toEqual({ tallyGroupsOff: 0, firstDuesOff: 0 });
-      await expectKeptEqualsFresh('a move and a snooze in one transaction beside a recount');
+      await expectKeptEqualsFresh('a new person and a snooze in one transaction beside a recount');
     } finally {
       await writer.end();
     }
