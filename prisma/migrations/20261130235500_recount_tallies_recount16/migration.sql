@@ -20,7 +20,9 @@
 --   - A writer whose statement has changed rows but whose trigger is waiting for us is invisible
 --     to our snapshot (not committed): the fresh count leaves its change out, and its trigger,
 --     once we commit, adds exactly that change (a delta from its own old and new rows) or
---     recomputes its cycles' first dues from the tables as they then are. Counted once.
+--     recomputes its cycles' first dues from the tables as they then are. Counted once. (A
+--     statement takes its table locks when it is planned and its snapshot after, so the waiting
+--     trigger's statements see the rows this recount wrote.)
 --   - Locks are taken one table at a time and never waited for while the other is held (the
 --     second is tried with NOWAIT; on failure the first is let go and both are tried again), so
 --     the recount cannot deadlock with a writer that takes the two in the other order (the
