@@ -146,11 +146,13 @@ describe('recount_kept_counts repairs what racing writes leave (issue 16)', () =
       INSERT INTO report_tallies (id, what, school_id, cycle_school_id, academic_year, department, active, cycle_status, kind, optional, due_on, status, done_on, n)
       SELECT gen_random_uuid(), what, school_id, cycle_school_id, academic_year, department, active, cycle_status, kind, optional, due_on, status, done_on, 1
       FROM report_tallies WHERE school_id = ${schoolId}::uuid AND what = 'obligation' LIMIT 1`;
-    const [stale, missing] = await db.prisma.$queryRaw<{ cycle_id: string }[]>`SELECT cycle_id::text FROM cycle_first_dues WHERE school_id = ${schoolId}::uuid ORDER BY cycle_id LIMIT 2`;
-    await db.prisma.$executeRaw`UPDATE cycle_first_dues SET first_due = first_due + 30 WHERE cycle_id = ${stale!.cycle_id}::uuid`;
-    await db.prisma.$executeRaw`DELETE FROM cycle_first_dues WHERE cycle_id = ${missing!.cycle_id}::uuid`;
     // A row left over: a cycle with nothing open any more still listed (its items closed by bare SQL with the triggers off).
     const leftOver = await db.prisma.cycle.findFirstOrThrow({ where: { person: { email: 's20@r.example' } }, select: { id: true } });
+    // Two other cycles: one's row made stale, one's taken away.
+    const [stale, missing] = await db.prisma.$queryRaw<{ cycle_id: string }[]>`
+      SELECT cycle_id::text FROM cycle_first_dues WHERE school_id = ${schoolId}::uuid AND cycle_id <> ${leftOver.id}::uuid ORDER BY cycle_id LIMIT 2`;
+    await db.prisma.$executeRaw`UPDATE cycle_first_dues SET first_due = first_due + 30 WHERE cycle_id = ${stale!.cycle_id}::uuid`;
+    await db.prisma.$executeRaw`DELETE FROM cycle_first_dues WHERE cycle_id = ${missing!.cycle_id}::uuid`;
     await db.prisma.$transaction([
       db.prisma.$executeRaw`SET LOCAL session_replication_role = replica`,
       db.prisma.$executeRaw`UPDATE obligations SET status = 'not-applicable' WHERE cycle_id = ${leftOver.id}::uuid`,
