@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import pg from 'pg';
 import { performance } from 'node:perf_hooks';
 import type { KnownPerson } from '../src/core/bot/bot-ports.ts';
 import { parseTermDates } from '../src/core/calendar/term-dates.ts';
@@ -12,6 +13,7 @@ import { prismaAccess } from '../src/storage/prisma/prisma-access-relationships.
 import { PrismaReportReads } from '../src/storage/prisma/prisma-report-reads.ts';
 import { countingClient } from '../test/support/counting-client.ts';
 import { explainingClient } from '../test/support/explaining-client.ts';
+import { PrismaKeptCounts } from '../src/storage/prisma/prisma-kept-counts.ts';
 import { type BenchRow, benchScales, measured, printRows, scaleName, withBenchServices } from './bench-support.ts';
 
 /**
@@ -29,6 +31,8 @@ const SIZES = benchScales([600, 10_000]);
 const RUNS = Number(process.env.BENCH_OVERDUE_RUNS ?? 7);
 /** BENCH_OVERDUE_EXPLAIN=1: after the timed runs, `overdue` and `summary` once more with EXPLAIN (ANALYZE, BUFFERS) of their statements over 50 ms. */
 const EXPLAIN = process.env.BENCH_OVERDUE_EXPLAIN === '1';
+/** BENCH_RECOUNT_EXPLAIN=1: the recount once more with the plan of each statement inside it (auto_explain). */
+const RECOUNT_EXPLAIN = process.env.BENCH_RECOUNT_EXPLAIN === '1';
 const NOW = new Date('2026-11-23T10:00:00Z');
 const terms = parseTermDates(readFileSync(new URL('../config/terms/england-2026-28.yaml', import.meta.url), 'utf8'), 'england-2026-28.yaml');
 if (!terms.ok) throw new Error('bad bench terms');
@@ -100,7 +104,28 @@ await withBenchServices(fixedClock(NOW), async (services) => {
       { bench: '`overdue` page 1, the rule asked person by person (before)', scale, samples: before.samples, peakRssMiB: before.peak, statements: before.statements, baselineName: 'the page query alone', baseline: bare },
     );
     rows.push({ bench: '`summary` for the school (the head)', scale, samples: summary.samples, peakRssMiB: summary.peak, statements: summary.statements, baselineName: 'the overdue page query alone', baseline: bare });
-    printRows(rows.slice(-3));
+    // The nightly recount of the kept counts (`recount_kept_counts`), against the fresh grouped
+    // count of the school's items alone (what it cannot do without): its locks and rewrite on top.
+    const keptCounts = new PrismaKeptCounts(client);
+    const recount = { samples: [] as number[], statements: 0, peak: 0 };
+    const freshCount: number[] = [];
+    for (let run = 0; run < Math.min(RUNS, 3); run++) {
+      const counted = counter.statements;
+      const recounted = await measured(() => keptCounts.recount(school.id));
+      recount.samples.push(recounted.ms);
+      if (run === 0) console.log(`${staff} staff: the first recount corrected ${JSON.stringify(recounted.value)}`);
+      recount.statements = counter.statements - counted;
+      recount.peak = Math.max(recount.peak, recounted.peakRssMiB);
+      const started = performance.now();
+      await client.$queryRaw`
+        SELECT c.school_id, c.academic_year, p.department, p.active, c.status, o.kind, o.optional, o.due_on, o.status, count(*)
+        FROM obligations o JOIN cycles c ON c.id = o.cycle_id JOIN people p ON p.id = o.person_id WHERE p.school_id = ${school.id}::uuid
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`;
+      freshCount.push(performance.now() - started);
+    }
+    if (RECOUNT_EXPLAIN) await explainRecount(services.database.url, school.id);
+    rows.push({ bench: 'the nightly recount of the kept counts (one school)', scale, samples: recount.samples, peakRssMiB: recount.peak, statements: recount.statements, baselineName: 'the items counted afresh alone', baseline: freshCount });
+    printRows(rows.slice(-4));
   }
 });
 printRows(rows);
@@ -134,4 +159,20 @@ async function generateSchool(prisma: PrismaClient, schoolId: string, staff: num
   // an index-only scan skip the table.
   await prisma.$executeRaw`VACUUM ANALYZE`;
   return idOf(0);
+}
+
+/** The recount's statements' plans, as auto_explain reports them to the client. */
+async function explainRecount(url: string, schoolId: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    client.on('notice', (notice) => console.log(notice.message));
+    await client.query(`LOAD 'auto_explain'`);
+    for (const setting of ['auto_explain.log_min_duration = 0', 'auto_explain.log_analyze = on', 'auto_explain.log_nested_statements = on', 'auto_explain.log_level = notice']) {
+      await client.query(`SET ${setting}`);
+    }
+    await client.query('SELECT * FROM recount_kept_counts($1::uuid)', [schoolId]);
+  } finally {
+    await client.end();
+  }
 }

@@ -22,6 +22,7 @@ import { GovernorsRequests } from './core/reports/governors-requests.ts';
 import { PrismaAdminSessions, PrismaAttemptLimiter } from './storage/prisma/prisma-admin-sessions.ts';
 import { PrismaGovernorsSchools } from './storage/prisma/prisma-governors-reads.ts';
 import { dailyRetention } from './core/retention/retention.ts';
+import { recountKeptCounts } from './core/reports/kept-counts.ts';
 import { ObligationReminderActions } from './core/reminders/reminder-actions.ts';
 import { sweepSchools } from './core/reminders/run-sweep.ts';
 import { CycleReports } from './core/reports/cycle-reports.ts';
@@ -223,6 +224,7 @@ export async function composeChannels(config: Config, services: Services, clock:
     retention: async () => {
       await dailyRetention({ store: services.retention, findSchool, clock, listSchoolSlugs: () => services.reminders.listSchoolSlugs() });
     },
+    recount: () => recountKeptCounts(services.keptCounts),
     log,
     metrics,
   };

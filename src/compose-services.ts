@@ -22,6 +22,8 @@ import { PrismaTeamsTenants } from './storage/prisma/prisma-teams-tenants.ts';
 import type { PeopleFacts } from './core/access/access-ports.ts';
 import { PrismaPeopleFacts } from './storage/prisma/prisma-access-relationships.ts';
 import { PrismaAdminDirectory } from './storage/prisma/prisma-admin-directory.ts';
+import type { KeptCountsStore } from './core/reports/kept-counts.ts';
+import { PrismaKeptCounts } from './storage/prisma/prisma-kept-counts.ts';
 
 /** Everything the core needs, wired to real storage. The one place that picks implementations. */
 export interface Services {
@@ -49,6 +51,8 @@ export interface Services {
   people: PeopleFacts;
   /** Who may use the admin console, and its audit events (`trellis admins`, `/admin`). */
   admins: PrismaAdminDirectory;
+  /** Recounts the counts the database keeps for `summary` and `overdue` (`trellis recount`, the nightly job). */
+  keptCounts: KeptCountsStore;
   close(): Promise<void>;
 }
 
@@ -71,6 +75,7 @@ export async function openServices(config: Pick<Config, 'databaseUrl' | 'dataDir
     teamsTenants: new PrismaTeamsTenants(database.prisma),
     people: new PrismaPeopleFacts(database.prisma),
     admins: new PrismaAdminDirectory(database.prisma),
+    keptCounts: new PrismaKeptCounts(database.prisma),
     close: () => database.close(),
   };
 }

@@ -4,6 +4,7 @@ import { CALENDAR_USAGE, runCalendarCommand } from './commands/calendar-command.
 import { EXPORT_USAGE, runExportCommand, runRecordsCommand } from './commands/export-command.ts';
 import { IMPORT_USAGE, runImportCommand } from './commands/import-command.ts';
 import { RETENTION_USAGE, runRetentionCommand } from './commands/retention-command.ts';
+import { RECOUNT_USAGE, runRecountCommand } from './commands/recount-command.ts';
 import { REPORT_USAGE, runReportCommand } from './commands/report-command.ts';
 import { runMigrateCommand } from './commands/migrate-command.ts';
 import { runStartCommand } from './commands/start-command.ts';
@@ -33,6 +34,7 @@ Usage:
   ${SWEEP_USAGE}
   ${EXPORT_USAGE}
   ${RETENTION_USAGE}
+  ${RECOUNT_USAGE}
   ${REPORT_USAGE}
   ${OUTBOX_USAGE}
   ${REACH_USAGE}
@@ -54,6 +56,7 @@ const COMMANDS: Record<string, Command> = {
   export: runExportCommand,
   records: runRecordsCommand,
   retention: runRetentionCommand,
+  recount: runRecountCommand,
   report: runReportCommand,
   outbox: runOutboxCommand,
   reach: runReachCommand,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { type Attempt, DELIVERY_MAX_ATTEMPTS, type DeliveryDeps, type DeliveryStep, deliverQueuedDigest, deliverQueuedNotice, deliverQueuedNotification, type QueuedJob } from '../core/reminders/deliver-digest.ts';
 import { type SweepDeps, sweepSchool } from '../core/reminders/run-sweep.ts';
 import type { OutboxKind } from '../core/reminders/reminder-ports.ts';
+import { correctedAnything, type KeptCountsRecount } from '../core/reports/kept-counts.ts';
 import type { School } from '../core/schools/school.ts';
 import type { Clock } from '../core/time/clock.ts';
 import type { Metrics } from '../core/metrics/metrics.ts';
@@ -18,6 +19,8 @@ export interface JobDeps {
   listSchoolSlugs(): Promise<string[]>;
   /** The daily retention run (003 §14.3, 004 §11.2): destroys expired records and tells each head. */
   retention?: (() => Promise<void>) | undefined;
+  /** The nightly recount of the counts `summary` and `overdue` read, school by school (issue 16). */
+  recount?: (() => Promise<KeptCountsRecount[]>) | undefined;
   log: Logger;
   /** Counts each delivery job's outcome (`/metrics`); the sweep's duration goes through `sweep.metrics`. */
   metrics?: Metrics | undefined;
@@ -33,9 +36,18 @@ export const SWEEP_CRONTAB = `*/5 * * * * ${JOB.sweepAll} ?id=trellis-sweep&max=
 /** Once a day at 02:00 (the server's time zone), once across all processes: the retention run. */
 export const RETENTION_CRONTAB = `0 2 * * * ${JOB.retention} ?id=trellis-retention&max=1`;
 
-/** The schedule this process registers: the sweep, and retention when the app provides it. */
+/**
+ * Once a day at 03:00, once across all processes, after retention has deleted what it deletes: the
+ * recount that repairs what two writes racing on one person left in the kept counts.
+ */
+export const RECOUNT_CRONTAB = `0 3 * * * ${JOB.recount} ?id=trellis-recount&max=1`;
+
+/** The schedule this process registers: the sweep, and retention and the recount when the app provides them. */
 export function crontabFor(deps: JobDeps): string {
-  return deps.retention === undefined ? SWEEP_CRONTAB : `${SWEEP_CRONTAB}\n${RETENTION_CRONTAB}`;
+  const lines = [SWEEP_CRONTAB];
+  if (deps.retention !== undefined) lines.push(RETENTION_CRONTAB);
+  if (deps.recount !== undefined) lines.push(RECOUNT_CRONTAB);
+  return lines.join('\n');
 }
 
 const DeliveryPayload = z.object({ id: z.uuid(), school: z.string().min(1), spent: z.number().int().min(0).optional() });
@@ -77,6 +89,18 @@ export function jobTasks(deps: JobDeps, onTick?: () => Promise<void>): TaskList 
     },
     [JOB.retention]: async () => {
       await deps.retention?.();
+    },
+    [JOB.recount]: async () => {
+      const results = (await deps.recount?.()) ?? [];
+      // Anything corrected is the sign two writes raced on one person since the last recount.
+      for (const result of results.filter(correctedAnything)) {
+        deps.log.warn('kept counts: the recount corrected counts that racing writes had left off', {
+          school: result.slug,
+          tallyGroupsOff: result.tallyGroupsOff,
+          firstDuesOff: result.firstDuesOff,
+        });
+      }
+      deps.log.info('kept counts: recounted', { schools: results.length, corrected: results.filter(correctedAnything).length });
     },
     [JOB.sweepAll]: async (_payload, helpers) => {
       await onTick?.();

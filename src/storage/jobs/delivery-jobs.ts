@@ -10,6 +10,7 @@ export const JOB = {
   sweepSchool: 'sweep-school',
   sweepAll: 'sweep-all',
   retention: 'retention',
+  recount: 'recount-kept-counts',
 } as const;
 
 /** Which task delivers each kind of outbox row. */

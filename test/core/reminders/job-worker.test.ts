@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../../src/core/time/clock.ts';
 import { runOnce } from 'graphile-worker';
 import { silentLogger } from '../../../src/logging/logger.ts';
-import { crontabFor, jobLogger, jobTasks, RETENTION_CRONTAB, runDueJobs, startJobWorker, SWEEP_CRONTAB } from '../../../src/scheduler/job-worker.ts';
+import { recountKeptCounts } from '../../../src/core/reports/kept-counts.ts';
+import { crontabFor, jobLogger, jobTasks, RECOUNT_CRONTAB, RETENTION_CRONTAB, runDueJobs, startJobWorker, SWEEP_CRONTAB } from '../../../src/scheduler/job-worker.ts';
+import { PrismaKeptCounts } from '../../../src/storage/prisma/prisma-kept-counts.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { at } from './reminder-fixtures.ts';
 import { jobDepsFor } from './support/job-runs.ts';
@@ -68,5 +70,26 @@ describe('the job worker and its schedule', () => {
     await db.prisma.$queryRaw`SELECT graphile_worker.add_job('retention', '{}'::json)`;
     await runOnce({ connectionString: db.url, noHandleSignals: true, logger: jobLogger(silentLogger) }, { retention: jobTasks(deps).retention! });
     expect(runs).toBe(1);
+  });
+
+  it('runs the recount of the kept report counts once a night at 03:00, and logs a warning naming the school when it corrected anything (issue 16)', async () => {
+    const clock = fixedClock(at('2026-10-15'));
+    const warnings: { message: string; details?: Record<string, unknown> | undefined }[] = [];
+    const log = { ...silentLogger, warn: (message: string, details?: Record<string, unknown>) => void warnings.push({ message, details }) };
+    const plain = { ...jobDepsFor(db.prisma, recordingDeliverer({ current: clock }).deliverer, clock), log };
+    const deps = { ...plain, retention: async () => {}, recount: () => recountKeptCounts(new PrismaKeptCounts(db.prisma)) };
+    expect(crontabFor(deps).split('\n')).toEqual([SWEEP_CRONTAB, RETENTION_CRONTAB, RECOUNT_CRONTAB]);
+    expect(crontabFor({ ...plain, recount: deps.recount }).split('\n')).toEqual([SWEEP_CRONTAB, RECOUNT_CRONTAB]);
+    expect(RECOUNT_CRONTAB).toBe('0 3 * * * recount-kept-counts ?id=trellis-recount&max=1');
+    // One school's people counted once too often, as two racing writes can leave them.
+    const school = await db.prisma.school.findFirstOrThrow({ orderBy: { slug: 'asc' }, select: { id: true, slug: true } });
+    await db.prisma.$executeRaw`INSERT INTO report_tallies (id, what, school_id, department, active, n) VALUES (gen_random_uuid(), 'person', ${school.id}::uuid, 'Nowhere', true, 1)`;
+    await db.prisma.$queryRaw`SELECT graphile_worker.add_job('recount-kept-counts', '{}'::json)`;
+    const task = jobTasks(deps)['recount-kept-counts']!;
+    await runOnce({ connectionString: db.url, noHandleSignals: true, logger: jobLogger(silentLogger) }, { 'recount-kept-counts': task });
+    expect(warnings).toEqual([
+      { message: 'kept counts: the recount corrected counts that racing writes had left off', details: { school: school.slug, tallyGroupsOff: 1, firstDuesOff: 0 } },
+    ]);
+    expect(await db.prisma.$queryRaw`SELECT sum(n)::int AS n FROM report_tallies WHERE department = 'Nowhere'`).toEqual([{ n: null }]);
   });
 });
