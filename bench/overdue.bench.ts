@@ -28,7 +28,7 @@ import { type BenchRow, benchScales, measured, printRows, scaleName, withBenchSe
  */
 const SIZES = benchScales([600, 10_000]);
 const RUNS = Number(process.env.BENCH_OVERDUE_RUNS ?? 7);
-/** BENCH_OVERDUE_EXPLAIN=1: after the timed runs, `overdue` and `summary` once more with EXPLAIN (ANALYZE, BUFFERS) of their statements over 50 ms. */
+/** BENCH_OVERDUE_EXPLAIN=1: after the timed runs, `overdue` and `summary` once more with EXPLAIN (ANALYZE, BUFFERS) of their statements over 50 ms (BENCH_OVERDUE_EXPLAIN_MS). */
 const EXPLAIN = process.env.BENCH_OVERDUE_EXPLAIN === '1';
 const NOW = new Date('2026-11-23T10:00:00Z');
 const terms = parseTermDates(readFileSync(new URL('../config/terms/england-2026-28.yaml', import.meta.url), 'utf8'), 'england-2026-28.yaml');
@@ -37,7 +37,7 @@ if (!terms.ok) throw new Error('bad bench terms');
 const rows: BenchRow[] = [];
 await withBenchServices(fixedClock(NOW), async (services) => {
   const prisma = services.database.prisma;
-  const explaining = explainingClient(prisma, 50);
+  const explaining = explainingClient(prisma, Number(process.env.BENCH_OVERDUE_EXPLAIN_MS ?? 50));
   const { client, counter } = countingClient(explaining.client);
   const reads = new PrismaReportReads(client);
   const access = prismaAccess(client);
