@@ -9,7 +9,7 @@ import { OVERDUE_PAGE } from '../src/core/reports/leader-reports.ts';
 import { setSchool } from '../src/core/schools/set-school.ts';
 import { fixedClock } from '../src/core/time/clock.ts';
 import type { PrismaClient } from '../src/storage/db/create-prisma-client.ts';
-import { prismaAccess } from '../src/storage/prisma/prisma-access-relationships.ts';
+import { PrismaPeopleFacts, prismaAccess } from '../src/storage/prisma/prisma-access-relationships.ts';
 import { PrismaReportReads } from '../src/storage/prisma/prisma-report-reads.ts';
 import { countingClient } from '../test/support/counting-client.ts';
 import { explainingClient } from '../test/support/explaining-client.ts';
@@ -25,11 +25,12 @@ import { type BenchRow, benchScales, measured, printRows, scaleName, withBenchSe
  * - the way it ran before: every overdue person found, their facts loaded and the rule asked
  *   about each of them (`AccessGuard.check`), then the same page for the allowed ids;
  * - the bare baseline: the page query alone, with no access decision.
- * And the head's `summary` of the same school (its grouped counts), against the same baseline.
+ * And the head's `summary` of the same school (its grouped counts), against the same baseline, and
+ * `overdue`'s parts alone: the access decision for the school and its facts read.
  */
 const SIZES = benchScales([600, 10_000]);
 const RUNS = Number(process.env.BENCH_OVERDUE_RUNS ?? 7);
-/** BENCH_OVERDUE_EXPLAIN=1: after the timed runs, `overdue` and `summary` once more with EXPLAIN (ANALYZE, BUFFERS) of their statements over 50 ms. */
+/** BENCH_OVERDUE_EXPLAIN=1: after the timed runs, `overdue` and `summary` once more with EXPLAIN (ANALYZE, BUFFERS) of their statements over 50 ms (BENCH_OVERDUE_EXPLAIN_MS). */
 const EXPLAIN = process.env.BENCH_OVERDUE_EXPLAIN === '1';
 /** BENCH_RECOUNT_EXPLAIN=1: the recount once more with the plan of each statement inside it (auto_explain). */
 const RECOUNT_EXPLAIN = process.env.BENCH_RECOUNT_EXPLAIN === '1';
@@ -40,10 +41,11 @@ if (!terms.ok) throw new Error('bad bench terms');
 const rows: BenchRow[] = [];
 await withBenchServices(fixedClock(NOW), async (services) => {
   const prisma = services.database.prisma;
-  const explaining = explainingClient(prisma, 50);
+  const explaining = explainingClient(prisma, Number(process.env.BENCH_OVERDUE_EXPLAIN_MS ?? 50));
   const { client, counter } = countingClient(explaining.client);
   const reads = new PrismaReportReads(client);
   const access = prismaAccess(client);
+  const facts = new PrismaPeopleFacts(client);
   const reports = new CycleReports(reads, access);
   for (const staff of SIZES) {
     const { school } = await setSchool(services, { slug: `overdue-${staff}`, policy: getPreset('thomas-alleyne')!, policySource: 'preset:thomas-alleyne', termDates: terms.value });
@@ -54,6 +56,8 @@ await withBenchServices(fixedClock(NOW), async (services) => {
     const now = { samples: [] as number[], statements: 0, peak: 0 };
     const summary = { samples: [] as number[], statements: 0, peak: 0 };
     const before = { samples: [] as number[], statements: 0, peak: 0 };
+    const decision = { samples: [] as number[], statements: 0, peak: 0 };
+    const factsRead = { samples: [] as number[], statements: 0, peak: 0 };
     const bare: number[] = [];
     let title = '';
     for (let run = 0; run < RUNS; run++) {
@@ -86,6 +90,18 @@ await withBenchServices(fixedClock(NOW), async (services) => {
       summary.statements = counter.statements - counted;
       summary.peak = Math.max(summary.peak, summed.peakRssMiB);
 
+      // `overdue`'s parts: the access decision for the school, and its facts read on its own.
+      counted = counter.statements;
+      const decided = await measured(() => access.guard.checkSchool(headId, school.id, 'obligations', NOW));
+      decision.samples.push(decided.ms);
+      decision.statements = counter.statements - counted;
+      decision.peak = Math.max(decision.peak, decided.peakRssMiB);
+      counted = counter.statements;
+      const read = await measured(() => facts.closeToViewer(headId, school.id));
+      factsRead.samples.push(read.ms);
+      factsRead.statements = counter.statements - counted;
+      factsRead.peak = Math.max(factsRead.peak, read.peakRssMiB);
+
       const started = performance.now();
       await reads.overduePage(scope, 2026, '2026-11-23', { allowed: [], decided: [], everyoneElse: true }, { offset: 0, limit: OVERDUE_PAGE });
       bare.push(performance.now() - started);
@@ -104,6 +120,10 @@ await withBenchServices(fixedClock(NOW), async (services) => {
       { bench: '`overdue` page 1, the rule asked person by person (before)', scale, samples: before.samples, peakRssMiB: before.peak, statements: before.statements, baselineName: 'the page query alone', baseline: bare },
     );
     rows.push({ bench: '`summary` for the school (the head)', scale, samples: summary.samples, peakRssMiB: summary.peak, statements: summary.statements, baselineName: 'the overdue page query alone', baseline: bare });
+    rows.push(
+      { bench: '`overdue`\'s access decision alone (`AccessGuard.checkSchool`)', scale, samples: decision.samples, peakRssMiB: decision.peak, statements: decision.statements, baselineName: 'the overdue page query alone', baseline: bare },
+      { bench: 'its facts read alone (`PeopleFacts.closeToViewer`)', scale, samples: factsRead.samples, peakRssMiB: factsRead.peak, statements: factsRead.statements, baselineName: 'the overdue page query alone', baseline: bare },
+    );
     // The nightly recount of the kept counts (`recount_kept_counts`), against the fresh grouped
     // count of the school's items alone (what it cannot do without): its locks and rewrite on top.
     const keptCounts = new PrismaKeptCounts(client);
@@ -125,7 +145,7 @@ await withBenchServices(fixedClock(NOW), async (services) => {
     }
     if (RECOUNT_EXPLAIN) await explainRecount(services.database.url, school.id);
     rows.push({ bench: 'the nightly recount of the kept counts (one school)', scale, samples: recount.samples, peakRssMiB: recount.peak, statements: recount.statements, baselineName: 'the items counted afresh alone', baseline: freshCount });
-    printRows(rows.slice(-4));
+    printRows(rows.slice(-6));
   }
 });
 printRows(rows);

@@ -8,7 +8,7 @@ import { CycleReports } from '../../src/core/reports/cycle-reports.ts';
 import { OVERDUE_PAGE } from '../../src/core/reports/leader-reports.ts';
 import type { PrismaClient } from '../../src/storage/db/create-prisma-client.ts';
 import { PrismaReportReads } from '../../src/storage/prisma/prisma-report-reads.ts';
-import { prismaAccess } from '../../src/storage/prisma/prisma-access-relationships.ts';
+import { PrismaPeopleFacts, prismaAccess } from '../../src/storage/prisma/prisma-access-relationships.ts';
 import { countingClient } from '../support/counting-client.ts';
 import { explainingClient, rowsScanned } from '../support/explaining-client.ts';
 import { seedSchool } from '../support/seed-school.ts';
@@ -155,6 +155,38 @@ describe('what overdue reads grows with what it counts, not with the school (iss
     expect(read.map((r) => r.otherItems)).toEqual([0, 0]);
     for (const r of read) expect(r.tallies).toBeLessThan(100);
     expect(read.map((r) => r.heads)).toEqual([20 + 20 + 20, 600 + 20 + 20]);
+  });
+});
+
+describe('the access decision’s facts come one row a school, however many people are close to the viewer (issue 16)', () => {
+  it('a manager of 20 and of 600 gets every report’s facts, by name, from one row carrying the school’s policy parts once (002 §18)', async () => {
+    const small = await seedStaff(db.prisma, 20);
+    const large = await seedStaff(db.prisma, 600);
+    const explaining = explainingClient(db.prisma, 0);
+    const facts = new PrismaPeopleFacts(explaining.client);
+    const read = [];
+    for (const { manager } of [small, large]) {
+      explaining.on.explain = true;
+      const close = await facts.closeToViewer(manager.id, manager.schoolId);
+      explaining.on.explain = false;
+      const plan = explaining.plans.splice(0).find((statement) => statement.sql.includes(') AS ord'))?.plan ?? '';
+      // The statement's own output: its first plan line's actual rows.
+      const returned = /actual time=[\d.]+\.\.[\d.]+ rows=(\d+)/.exec(plan.split('\n')[0] ?? '');
+      read.push({ close, rows: Number(returned?.[1] ?? -1) });
+    }
+    // The manager, their reports and the head: everyone in these schools, by name then id as PostgreSQL sorts them.
+    expect(read.map((r) => r.close.length)).toEqual([20 + 2, 600 + 2]);
+    for (const { close } of read) {
+      const sorted = await db.prisma.$queryRaw<{ id: string }[]>`SELECT id::text AS id FROM people WHERE id = ANY(${close.map((f) => f.person.id)}::uuid[]) ORDER BY full_name, id`;
+      expect(close.map((f) => f.person.id)).toEqual(sorted.map((row) => row.id));
+    }
+    expect(read.map((r) => r.rows)).toEqual([1, 1]);
+    // Every person of a school shares the school's parts, made once.
+    for (const { close } of read) {
+      expect(new Set(close.map((f) => f.confidentiality)).size).toBe(1);
+      expect(close[0]?.confidentiality?.lineManagerAccessOnRequest).toBe(true);
+      expect(close.every((f) => f.headIds.length === 1 && f.headIds === close[0]?.headIds)).toBe(true);
+    }
   });
 });
 
