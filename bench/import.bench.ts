@@ -12,6 +12,7 @@ import { fixedClock } from '../src/core/time/clock.ts';
 import { PrismaObligationRepository } from '../src/storage/prisma/prisma-obligation-repository.ts';
 import { PrismaRosterRepository } from '../src/storage/prisma/prisma-roster-repository.ts';
 import { countingClient } from '../test/support/counting-client.ts';
+import type { Services } from '../src/compose-services.ts';
 import { type BenchRow, benchScales, measured, printRows, scaleName, withBenchServices } from './bench-support.ts';
 
 /**
@@ -27,6 +28,8 @@ import { type BenchRow, benchScales, measured, printRows, scaleName, withBenchSe
  */
 const SIZES = benchScales([10_000, 50_000]);
 const RUNS = Number(process.env.BENCH_IMPORT_RUNS ?? 3);
+/** BENCH_IMPORT_EXPLAIN=1: after the first load, EXPLAIN ANALYZE one page of 10,000 obligations inserted again (rolled back). */
+const EXPLAIN = process.env.BENCH_IMPORT_EXPLAIN === '1';
 const clock = fixedClock('2026-09-07T09:00:00Z');
 const terms = parseTermDates(readFileSync(new URL('../config/terms/england-2026-28.yaml', import.meta.url), 'utf8'), 'england-2026-28.yaml');
 if (!terms.ok) throw new Error('bad bench terms');
@@ -47,6 +50,97 @@ function rosterCsv(count: number, tag = ''): string {
   return `${lines.join('\n')}\n`;
 }
 
+class RolledBack extends Error {}
+
+/** Times each statement, by model and operation or by the raw SQL's first words (BENCH_IMPORT_EXPLAIN). */
+function timedClient(prisma: Services['database']['prisma'], timings: Map<string, { ms: number; calls: number }>): Services['database']['prisma'] {
+  return prisma.$extends({
+    query: {
+      async $allOperations({ model, operation, args, query }) {
+        const raw = (args as { strings?: readonly string[] } | readonly { strings?: readonly string[] }[] | undefined) ?? {};
+        const sql = Array.isArray(raw) ? raw[0]?.strings?.[0] : (raw as { strings?: readonly string[] }).strings?.[0];
+        const label = model !== undefined ? `${model}.${operation}` : `${operation} ${(sql ?? '').replace(/\s+/g, ' ').trim().slice(0, 70)}`;
+        const started = performance.now();
+        try {
+          return await query(args);
+        } finally {
+          const entry = timings.get(label) ?? { ms: 0, calls: 0 };
+          entry.ms += performance.now() - started;
+          entry.calls++;
+          timings.set(label, entry);
+        }
+      },
+    },
+  }) as unknown as Services['database']['prisma'];
+}
+
+/**
+ * The insert of one page of obligations as the import writes it (`INSERT … SELECT FROM unnest`
+ * is the same plan as from a table): 10,000 of the school's obligations copied under new ids and
+ * keys, inserted under EXPLAIN ANALYZE in a transaction that is then rolled back. The plan lists
+ * the time of each foreign-key check and each statement trigger; the rest is the table and its indexes.
+ * Before that, the same rows are inserted (and rolled back) three rounds of four ways, timed at the
+ * client: `unnest` of parameters with dates as Dates, the same with dates as text, one JSON
+ * parameter, and from a table already in the database (what getting the parameters in costs).
+ */
+async function explainObligationsPage(prisma: Services['database']['prisma'], slug: string): Promise<void> {
+  await prisma
+    .$transaction(
+      async (tx) => {
+        await tx.$executeRaw`CREATE TEMP TABLE bench_page ON COMMIT DROP AS
+          SELECT o.* FROM obligations o JOIN cycles c ON c.id = o.cycle_id JOIN schools s ON s.id = c.school_id WHERE s.slug = ${slug} LIMIT 10000`;
+        const plan = await tx.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(`EXPLAIN (ANALYZE, BUFFERS) INSERT INTO obligations
+          (id, key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, status, created_at, updated_at)
+          SELECT gen_random_uuid(), key || ':again', cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, status, now(), now() FROM bench_page`);
+        const rows = await tx.$queryRaw<{ id: string; key: string; cycle_id: string; person_id: string; kind: string; label: string; optional: boolean; opens_on: Date; due_on: Date; owner_role: string; owner_person_id: string | null; rule: string }[]>`
+          SELECT gen_random_uuid()::text AS id, key || ':unnest' AS key, cycle_id::text AS cycle_id, person_id::text AS person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id::text AS owner_person_id, rule FROM bench_page`;
+        // Each way three times, interleaved, in the same transaction (rolled back).
+        const times: Record<'unnest' | 'strings' | 'json' | 'table', number[]> = { unnest: [], strings: [], json: [], table: [] };
+        for (let round = 0; round < 3; round++) {
+          let started = performance.now();
+          await tx.$executeRaw`INSERT INTO obligations (id, key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, status, created_at, updated_at)
+            SELECT gen_random_uuid(), key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, 'open', now(), now()
+            FROM unnest(${rows.map((r) => `${r.key}:u${round}`)}::text[], ${rows.map((r) => r.cycle_id)}::uuid[], ${rows.map((r) => r.person_id)}::uuid[],
+              ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => r.label)}::text[], ${rows.map((r) => r.optional)}::boolean[],
+              ${rows.map((r) => r.opens_on)}::date[], ${rows.map((r) => r.due_on)}::date[], ${rows.map((r) => r.owner_role)}::text[],
+              ${rows.map((r) => r.owner_person_id)}::uuid[], ${rows.map((r) => r.rule)}::text[])
+              AS v(key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule)`;
+          times.unnest.push(performance.now() - started);
+          started = performance.now();
+          const day = (date: Date) => date.toISOString().slice(0, 10);
+          await tx.$executeRaw`INSERT INTO obligations (id, key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, status, created_at, updated_at)
+            SELECT gen_random_uuid(), key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, 'open', now(), now()
+            FROM unnest(${rows.map((r) => `${r.key}:s${round}`)}::text[], ${rows.map((r) => r.cycle_id)}::uuid[], ${rows.map((r) => r.person_id)}::uuid[],
+              ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => r.label)}::text[], ${rows.map((r) => r.optional)}::boolean[],
+              ${rows.map((r) => day(r.opens_on))}::date[], ${rows.map((r) => day(r.due_on))}::date[], ${rows.map((r) => r.owner_role)}::text[],
+              ${rows.map((r) => r.owner_person_id)}::uuid[], ${rows.map((r) => r.rule)}::text[])
+              AS v(key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule)`;
+          times.strings.push(performance.now() - started);
+          started = performance.now();
+          const json = JSON.stringify(rows.map((r) => ({ ...r, key: `${r.key}:j${round}`, id: undefined })));
+          await tx.$executeRaw`INSERT INTO obligations (id, key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, status, created_at, updated_at)
+            SELECT gen_random_uuid(), key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, 'open', now(), now()
+            FROM json_to_recordset(${json}::json) AS v(key text, cycle_id uuid, person_id uuid, kind text, label text, optional boolean, opens_on date, due_on date, owner_role text, owner_person_id uuid, rule text)`;
+          times.json.push(performance.now() - started);
+          started = performance.now();
+          await tx.$executeRawUnsafe(`INSERT INTO obligations (id, key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, status, created_at, updated_at)
+            SELECT gen_random_uuid(), key || ':t${round}', cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, status, now(), now() FROM bench_page`);
+          times.table.push(performance.now() - started);
+        }
+        console.log(`the same 10,000 rows (3 rounds, ms): from unnest of parameters ${times.unnest.map((t) => t.toFixed(0)).join('/')}, the same with dates as text ${times.strings.map((t) => t.toFixed(0)).join('/')}, one JSON parameter ${times.json.map((t) => t.toFixed(0)).join('/')}, a table already in the database ${times.table.map((t) => t.toFixed(0)).join('/')}`);
+        console.log(`EXPLAIN ANALYZE, one page of 10,000 obligations:\n${plan.map((row) => row['QUERY PLAN']).join('\n')}`);
+        const indexes = await tx.$queryRaw<{ name: string; scans: number }[]>`SELECT indexrelname AS name, idx_scan::int AS scans FROM pg_stat_user_indexes
+          WHERE relname IN ('obligations', 'cycles', 'people') ORDER BY relname, indexrelname`;
+        console.log(`index scans so far: ${indexes.map((index) => `${index.name} ${index.scans}`).join(', ')}`);
+        throw new RolledBack();
+      },
+      { timeout: 300_000 },
+    )
+    .catch((error: unknown) => {
+      if (!(error instanceof RolledBack)) throw error;
+    });
+}
+
 const fileDir = await mkdtemp(join(tmpdir(), 'trellis-bench-import-'));
 // The embedded server reads the file for the COPY baseline as its own user.
 await chmod(fileDir, 0o755);
@@ -54,7 +148,9 @@ const rows: BenchRow[] = [];
 try {
   await withBenchServices(clock, async (services) => {
     const prisma = services.database.prisma;
-    const { client, counter } = countingClient(prisma);
+    const { client: counting, counter } = countingClient(prisma);
+    const timings = new Map<string, { ms: number; calls: number }>();
+    const client = EXPLAIN ? timedClient(counting, timings) : counting;
     const deps = { schools: services.schools, roster: new PrismaRosterRepository(client), obligations: new PrismaObligationRepository(client), clock };
     /** The command line's path: read the file, then import it. */
     const importFile = async (slug: string, path: string) => {
@@ -87,6 +183,11 @@ try {
         peaks.first = Math.max(peaks.first, loaded.peakRssMiB);
         statements.first = counter.statements - before;
         if (run === 0) summary = `${loaded.value.changes.created} people, ${loaded.value.obligations.created} obligations`;
+        if (run === 0 && EXPLAIN) {
+          const top = [...timings].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
+          console.log(`first load, statements by time:\n${top.map(([label, t]) => `  ${t.ms.toFixed(0)} ms, ${t.calls} calls: ${label}`).join('\n')}`);
+          await explainObligationsPage(prisma, slug);
+        }
 
         before = counter.statements;
         const again = await measured(() => importFile(slug, path));

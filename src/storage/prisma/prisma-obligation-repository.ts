@@ -2,7 +2,7 @@ import type { DeadlineObligation } from '../../core/deadlines/deadline-obligatio
 import type { ObligationChanges, ObligationRepository } from '../../core/ports.ts';
 import type { PlannedCycle, PlannedObligation } from '../../core/timeline/plan-obligations.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
-import { fromDbDate, toDbDate } from './db-date.ts';
+import { fromDbDate } from './db-date.ts';
 import { LONGEST_TRANSACTION_MS } from '../db/transaction-limits.ts';
 import { saveDeadlineObligations } from './prisma-reminder-store.ts';
 import { timeOrderedId } from './time-ordered-id.ts';
@@ -146,12 +146,18 @@ async function updateObligations(tx: Tx, rows: (ReturnType<typeof obligationFiel
     WHERE o.id = v.id`;
 }
 
+/**
+ * Dates go to the bulk statements as the core's ISO `YYYY-MM-DD` text, cast by `::date[]`: as
+ * JavaScript Dates each of a page's ~16,000 went through the client's date handling and came to
+ * the server as timestamps (about a tenth of an obligations page's insert, measured in
+ * `BENCH_IMPORT_EXPLAIN=1 npm run bench -- import`).
+ */
 function cycleFields(cycle: PlannedCycle) {
   return {
     personId: cycle.personId,
     academicYear: cycle.academicYear,
-    startsOn: toDbDate(cycle.start),
-    endsOn: toDbDate(cycle.end),
+    startsOn: cycle.start,
+    endsOn: cycle.end,
     status: cycle.exclusion === undefined ? 'active' : 'excluded',
     exclusionReason: cycle.exclusion?.reason ?? null,
   };
@@ -163,8 +169,8 @@ function obligationFields(o: PlannedObligation) {
     kind: o.kind,
     label: o.label,
     optional: o.optional,
-    opensOn: toDbDate(o.opens),
-    dueOn: toDbDate(o.due),
+    opensOn: o.opens,
+    dueOn: o.due,
     ownerRole: o.owner,
     ownerPersonId: o.ownerPersonId ?? null,
     rule: o.rule,
