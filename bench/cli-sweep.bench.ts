@@ -27,6 +27,9 @@ import { benchScales, measured, ms, scaleName, summarise, withBenchServices } fr
  * client. Between runs the school's outbox, jobs and sweep mark are cleared, so every run is the
  * day's first tick.
  *
+ * BENCH_CLI_SWEEP_NODE_OPTIONS is the child's NODE_OPTIONS (e.g. a heap cap); BENCH_CLI_SWEEP_BUILT=1
+ * runs the compiled build in dist/ (`npm run build` first) as production does, without tsx.
+ *
  * BENCH_CLI_SWEEP_DELIVER=1 also gives the child a fake Slack on loopback (every member looked up
  * by e-mail), so it delivers and prints every digest: minutes at 10k, so only when asked.
  */
@@ -34,6 +37,8 @@ const SIZES = benchScales([2_000, 10_000, 20_000]);
 const RUNS = Number(process.env.BENCH_CLI_SWEEP_RUNS ?? 1);
 const DELIVER = process.env.BENCH_CLI_SWEEP_DELIVER === '1';
 const AT = '2026-10-15T16:00:00+01:00';
+/** Two days later, a Saturday: the same command with nothing to sweep, its fixed cost. */
+const IDLE_AT = '2026-10-17T16:00:00+01:00';
 /** The workspace the fake Slack's auth.test names. */
 const FAKE_SLACK_TEAM = 'T123ABC456';
 const TIME = '/usr/bin/time';
@@ -52,6 +57,8 @@ interface Row {
   scale: string;
   cli: number[];
   cliPeak: number;
+  fixed: number[];
+  fixedPeak: number;
   inProcess: number[];
   inProcessPeak: number;
   statements: number;
@@ -73,7 +80,7 @@ try {
       await generateSchool(prisma, school.id, staff);
       if (fake !== undefined) for (let n = 0; n < staff; n++) fake.addUser({ id: `U${staff}x${n}`, email: `staff${n}@bench.example`, teamId: FAKE_SLACK_TEAM });
       console.log(`${staff} staff: school generated in ${ms(performance.now() - started)}`);
-      const row: Row = { scale: scaleName(staff), cli: [], cliPeak: 0, inProcess: [], inProcessPeak: 0, statements: 0, outboxRows: 0 };
+      const row: Row = { scale: scaleName(staff), cli: [], cliPeak: 0, fixed: [], fixedPeak: 0, inProcess: [], inProcessPeak: 0, statements: 0, outboxRows: 0 };
       for (let run = 0; run < RUNS; run++) {
         await clearDay(prisma, school.id);
         const before = counter.statements;
@@ -84,9 +91,13 @@ try {
         row.outboxRows = swept.value.queuedReminders + swept.value.queuedDigests;
 
         await clearDay(prisma, school.id);
-        const cli = await runCliSweep(services.database.url, slug);
+        const cli = await runCliSweep(services.database.url, slug, AT);
         row.cli.push(cli.ms);
         row.cliPeak = Math.max(row.cliPeak, cli.peakRssMiB ?? 0);
+        const saturday = await runCliSweep(services.database.url, slug, IDLE_AT);
+        row.fixed.push(saturday.ms);
+        row.fixedPeak = Math.max(row.fixedPeak, saturday.peakRssMiB ?? 0);
+        console.log(`  run ${run + 1}: cli on a Saturday ${ms(saturday.ms)}, ${saturday.peakRssMiB?.toFixed(0) ?? '–'} MiB: ${saturday.lastLines.at(-1)}`);
         console.log(`  run ${run + 1}: cli ${ms(cli.ms)}, ${cli.peakRssMiB?.toFixed(0) ?? '–'} MiB; in-process ${ms(swept.ms)}; the CLI said:\n    ${cli.lastLines.join('\n    ')}`);
       }
       rows.push(row);
@@ -96,12 +107,12 @@ try {
   await fake?.close();
 }
 
-console.log(`\n| scale | \`trellis sweep\` (child) median | child peak RSS | in-process sweep median | in-process statements | ratio | outbox rows |`);
-console.log('|---|---|---|---|---|---|---|');
+console.log(`\n| scale | \`trellis sweep\` (child) median | child peak RSS | same command on a Saturday | its peak RSS | in-process sweep median | in-process statements | ratio to in-process | outbox rows |`);
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) {
   const cli = summarise(row.cli).median;
   const inProcess = summarise(row.inProcess).median;
-  console.log(`| ${row.scale} | ${ms(cli)} | ${row.cliPeak.toFixed(0)} MiB | ${ms(inProcess)} | ${row.statements} | ${(cli / inProcess).toFixed(1)}× | ${row.outboxRows} |`);
+  console.log(`| ${row.scale} | ${ms(cli)} | ${row.cliPeak.toFixed(0)} MiB | ${ms(summarise(row.fixed).median)} | ${row.fixedPeak.toFixed(0)} MiB | ${ms(inProcess)} | ${row.statements} | ${(cli / inProcess).toFixed(1)}× | ${row.outboxRows} |`);
 }
 if (rows.length > 1) {
   const first = rows[0]!;
@@ -119,10 +130,12 @@ async function clearDay(prisma: PrismaClient, schoolId: string): Promise<void> {
 }
 
 /** `trellis sweep` as a child process under /usr/bin/time -v; its own environment has no chat channel unless DELIVER. */
-function runCliSweep(databaseUrl: string, slug: string): Promise<CliRun> {
+function runCliSweep(databaseUrl: string, slug: string, at: string): Promise<CliRun> {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: databaseUrl, LOG_LEVEL: 'error' };
+  if (process.env.BENCH_CLI_SWEEP_NODE_OPTIONS) env.NODE_OPTIONS = process.env.BENCH_CLI_SWEEP_NODE_OPTIONS;
+  if (process.env.BENCH_CLI_SWEEP_BUILT === '1') env.NODE_ENV = 'production';
   if (fake !== undefined) Object.assign(env, { SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 'bench-secret', SLACK_API_URL: `${fake.url}/api/` });
-  const command = [process.execPath, trellisBin, 'sweep', '--at', AT, '--school', slug];
+  const command = [process.execPath, trellisBin, 'sweep', '--at', at, '--school', slug];
   const timed = existsSync(TIME);
   const [file, ...args] = timed ? [TIME, '-v', ...command] : command;
   return new Promise((resolve, reject) => {
