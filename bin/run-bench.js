@@ -23,10 +23,11 @@ if (scaleAt >= 0) {
   args.splice(scaleAt, inline === undefined ? 2 : 1);
 }
 const filters = args;
-const files = readdirSync(benchDir)
-  .filter((file) => file.endsWith('.bench.ts'))
-  .filter((file) => filters.length === 0 || filters.some((filter) => file.includes(filter)))
-  .sort();
+const benches = readdirSync(benchDir).filter((file) => file.endsWith('.bench.ts'));
+// A name that is a bench's whole name picks that bench alone (`sweep` is not also `cli-sweep`);
+// any other picks every bench whose name contains it.
+const picks = (file, filter) => (benches.includes(`${filter}.bench.ts`) ? file === `${filter}.bench.ts` : file.includes(filter));
+const files = benches.filter((file) => filters.length === 0 || filters.some((filter) => picks(file, filter))).sort();
 for (const file of files) {
   console.log(`\n=== ${file} ===`);
   await import(pathToFileURL(join(benchDir, file)).href);
