@@ -59,7 +59,7 @@ export class FakeSlack {
   readonly uploads: { fileId: string; content: string }[] = [];
   /**
    * Files shared into a conversation (files.completeUploadExternal with a channel_id): Slack posts a
-   * message there carrying them, which conversations.history and .replies return as any message,
+   * message there carrying them, which conversations.history and .replies return like every other message,
    * with `files` and `upload: true` and no metadata (an upload cannot carry it).
    */
   readonly sharedFiles: { channel: string; threadTs?: string | undefined; ts: string; files: { id: string; name: string; title: string }[] }[] = [];
