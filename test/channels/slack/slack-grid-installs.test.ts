@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DigestDelivery } from '../../../src/core/reminders/reminder-ports.ts';
 import { NOT_SET_UP } from '../../../src/core/bot/workspace-binding.ts';
 import { fixedClock } from '../../../src/core/time/clock.ts';
 import { PrismaIdentityStore } from '../../../src/storage/prisma/prisma-identity-store.ts';
@@ -7,7 +6,7 @@ import { type SeededSchool, seedSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import type { FakeInstall } from './support/fake-slack.ts';
 import { SlackUser, type SlackWorld, settle, startSlackOAuthWorld, textOf } from './support/slack-harness.ts';
-import { postEvent } from './support/signed-requests.ts';
+import { addToSlack, digestFor, installEvent } from './support/install-flow.ts';
 
 // Enterprise Grid: one org (GRID_A) whose two workspaces each installed Trellis on their own, and
 // another org (GRID_B) that installed it org-wide. One process serves all three.
@@ -31,37 +30,6 @@ const emailOf = async (school: SeededSchool, key: string) => (await db.prisma.pe
 const postsTo = (channel: string) => world.fake.callsOf('chat.postMessage').filter((c) => c.body.channel === channel);
 const linksOf = async (personId: string) => (await db.prisma.platformIdentity.findMany({ where: { personId } })).map((l) => [l.tenantId, l.platformUserId]);
 const installKeys = async () => (await db.prisma.slackInstallation.findMany({ orderBy: { installKey: 'asc' } })).map((r) => [r.installKey, r.teamId, r.enterpriseId, r.isEnterpriseInstall]);
-
-async function install(code: string, granted: FakeInstall): Promise<Response> {
-  const start = await fetch(`${world.app.server.url}/slack/install`, { redirect: 'manual' });
-  const state = new URL(start.headers.get('location') ?? 'http://missing/').searchParams.get('state') ?? '';
-  const cookie = (start.headers.get('set-cookie') ?? '').split(';')[0]!;
-  world.fake.grant(code, granted);
-  return fetch(`${world.app.server.url}/slack/oauth_redirect?code=${code}&state=${encodeURIComponent(state)}`, { headers: { cookie }, redirect: 'manual' });
-}
-
-/** An event about the install itself (app_uninstalled, tokens_revoked) from a Grid workspace installed on its own, as Slack signs it. */
-function gridWorkspaceEvent(team: string, enterprise: string, event: Record<string, unknown>, eventId: string) {
-  return postEvent(world.app.server.url, {
-    token: 'verification-token',
-    team_id: team,
-    enterprise_id: enterprise,
-    api_app_id: 'A123ABC456',
-    event: { ...event, event_ts: '1801000000.000100' },
-    type: 'event_callback',
-    authorizations: [{ enterprise_id: enterprise, team_id: team, user_id: 'UBOTX', is_bot: true, is_enterprise_install: false }],
-    event_id: eventId,
-    event_time: 1_801_000_000,
-  });
-}
-
-function digestFor(person: { id: string; email: string }, date: string): DigestDelivery {
-  return {
-    key: `digest:${person.id}:${date}`,
-    recipient: { id: person.id, email: person.email, fullName: 'Someone' },
-    message: { recipientId: person.id, date, title: 'Your growth cycle: 1 thing', items: [{ obligationKey: 'k1', label: 'Self-reflection', dueOn: '2026-10-16', rule: '002 §12', state: 'due-soon', point: 'due-in-7', actions: [{ label: 'Start', value: 'start:k1' }] }] },
-  };
-}
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -94,7 +62,7 @@ afterAll(async () => {
 
 describe('Enterprise Grid: workspaces of one org installed on their own, beside another org installed org-wide', () => {
   it('each per-workspace install is stored under its team id and the org-wide one under its org id; each install page names the id to record', async () => {
-    const pages = [await install('code-north', NORTH), await install('code-south', SOUTH), await install('code-west', WEST_ORG)];
+    const pages = [(await addToSlack(world, 'code-north', NORTH)).finish, (await addToSlack(world, 'code-south', SOUTH)).finish, (await addToSlack(world, 'code-west', WEST_ORG)).finish];
     expect(pages.map((p) => p.status)).toEqual([200, 200, 200]);
     const texts = await Promise.all(pages.map((p) => p.text()));
     expect(texts[0]).toContain(`--slack-team ${TEAM_NORTH}`);
@@ -163,7 +131,7 @@ describe('Enterprise Grid: workspaces of one org installed on their own, beside 
   });
 
   it('app_uninstalled from one workspace of the org forgets that install only: the other workspace and the other org are still served', async () => {
-    const gone = await gridWorkspaceEvent(TEAM_NORTH, GRID_A, { type: 'app_uninstalled' }, 'EvUNINSTALLNORTH');
+    const gone = await installEvent(world, { team: TEAM_NORTH, enterprise: GRID_A }, { type: 'app_uninstalled' }, 'EvUNINSTALLNORTH');
     expect(gone.status).toBe(200);
     await settle(world);
     expect((await installKeys()).map((k) => k[0])).toEqual([GRID_B, TEAM_SOUTH]);
@@ -183,7 +151,7 @@ describe('Enterprise Grid: workspaces of one org installed on their own, beside 
   });
 
   it('tokens_revoked for the bot in the south workspace forgets that install only; the org-wide install of the other org stays', async () => {
-    const revoked = await gridWorkspaceEvent(TEAM_SOUTH, GRID_A, { type: 'tokens_revoked', tokens: { bot: ['UBOTS'] } }, 'EvREVOKESOUTH');
+    const revoked = await installEvent(world, { team: TEAM_SOUTH, enterprise: GRID_A }, { type: 'tokens_revoked', tokens: { bot: ['UBOTS'] } }, 'EvREVOKESOUTH');
     expect(revoked.status).toBe(200);
     await settle(world);
     expect((await installKeys()).map((k) => k[0])).toEqual([GRID_B]);

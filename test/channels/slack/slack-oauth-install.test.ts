@@ -2,14 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requiredScopes } from '../../../src/channels/slack/slack-scopes.ts';
 import { NOT_ON_ROSTER } from '../../../src/core/bot/trellis-bot.ts';
 import { NOT_SET_UP } from '../../../src/core/bot/workspace-binding.ts';
-import type { DigestDelivery } from '../../../src/core/reminders/reminder-ports.ts';
 import { fixedClock } from '../../../src/core/time/clock.ts';
 import { PrismaIdentityStore } from '../../../src/storage/prisma/prisma-identity-store.ts';
 import { type SeededSchool, seedSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { FAKE_CLIENT_ID, type FakeInstall } from './support/fake-slack.ts';
 import { SlackUser, type SlackWorld, settle, startSlackOAuthWorld, textOf } from './support/slack-harness.ts';
-import { postEvent } from './support/signed-requests.ts';
+import { addToSlack, digestFor, installEvent } from './support/install-flow.ts';
 
 let db: TestDatabase;
 let world: SlackWorld;
@@ -27,39 +26,6 @@ const INSTALL_B: FakeInstall = { teamId: TEAM_B, teamName: 'Thomas Alleyne staff
 const emailOf = async (school: SeededSchool, key: string) => (await db.prisma.person.findUniqueOrThrow({ where: { id: school.ids[key]! } })).email;
 const postsTo = (channel: string) => world.fake.callsOf('chat.postMessage').filter((c) => c.body.channel === channel);
 const linksOf = (personId: string) => db.prisma.platformIdentity.findMany({ where: { personId } });
-
-/** "Add to Slack" as an administrator's browser does it: the install link, Slack's consent (the fake grants a code), the redirect back. */
-async function install(code: string, granted: FakeInstall, options: { state?: string; cookie?: string } = {}): Promise<{ start: Response; finish: Response; state: string }> {
-  const start = await fetch(`${world.app.server.url}/slack/install`, { redirect: 'manual' });
-  const location = new URL(start.headers.get('location') ?? 'http://missing/');
-  const state = location.searchParams.get('state') ?? '';
-  const cookie = options.cookie ?? (start.headers.get('set-cookie') ?? '').split(';')[0]!;
-  world.fake.grant(code, granted);
-  const finish = await fetch(`${world.app.server.url}/slack/oauth_redirect?code=${code}&state=${encodeURIComponent(options.state ?? state)}`, { headers: { cookie }, redirect: 'manual' });
-  return { start, finish, state };
-}
-
-/** An Events API envelope from a workspace (app_uninstalled, tokens_revoked), signed. */
-function workspaceEvent(team: string, event: Record<string, unknown>, eventId: string) {
-  return postEvent(world.app.server.url, {
-    token: 'verification-token',
-    team_id: team,
-    api_app_id: 'A123ABC456',
-    event: { ...event, event_ts: '1801000000.000100' },
-    type: 'event_callback',
-    authorizations: [{ team_id: team, user_id: 'UBOTX', is_bot: true, is_enterprise_install: false }],
-    event_id: eventId,
-    event_time: 1_801_000_000,
-  });
-}
-
-function digestFor(person: { id: string; email: string }, date: string): DigestDelivery {
-  return {
-    key: `digest:${person.id}:${date}`,
-    recipient: { id: person.id, email: person.email, fullName: 'Someone' },
-    message: { recipientId: person.id, date, title: 'Your growth cycle: 1 thing', items: [{ obligationKey: 'k1', label: 'Self-reflection', dueOn: '2026-10-16', rule: '002 §12', state: 'due-soon', point: 'due-in-7', actions: [{ label: 'Start', value: 'start:k1' }] }] },
-  };
-}
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -84,7 +50,7 @@ afterAll(async () => {
 
 describe('Add to Slack installs Trellis in a workspace through OAuth v2', () => {
   it('/slack/install sends the administrator to Slack with exactly the scopes Trellis uses and a signed state; the redirect back stores the install with its token encrypted', async () => {
-    const { start, finish, state } = await install('code-a', INSTALL_A);
+    const { start, finish, state } = await addToSlack(world, 'code-a', INSTALL_A);
     expect(start.status).toBe(302);
     const consent = new URL(start.headers.get('location')!);
     expect(`${consent.origin}${consent.pathname}`).toBe(`${world.fake.url}/oauth/v2/authorize`);
@@ -113,7 +79,7 @@ describe('Add to Slack installs Trellis in a workspace through OAuth v2', () => 
 
   it('a redirect whose state was not issued to this browser installs nothing and shows a plain page', async () => {
     const before = await db.prisma.slackInstallation.count();
-    const forged = await install('code-forged', { teamId: 'TFORGED01', botToken: 'xoxb-forged', botUserId: 'UBOTF' }, { state: 'not-a-state-we-issued' });
+    const forged = await addToSlack(world, 'code-forged', { teamId: 'TFORGED01', botToken: 'xoxb-forged', botUserId: 'UBOTF' }, { state: 'not-a-state-we-issued' });
     expect(forged.finish.status).toBe(400);
     const page = await forged.finish.text();
     expect(page).toContain('Trellis was not installed');
@@ -122,7 +88,7 @@ describe('Add to Slack installs Trellis in a workspace through OAuth v2', () => 
   });
 
   it('an Enterprise Grid org-wide install is stored under the enterprise id, and its members are served with its token', async () => {
-    await install('code-grid', { enterpriseId: GRID, enterpriseName: 'Grid Trust', isEnterpriseInstall: true, botToken: 'xoxb-grid-token', botUserId: 'UBOTG' });
+    await addToSlack(world, 'code-grid', { enterpriseId: GRID, enterpriseName: 'Grid Trust', isEnterpriseInstall: true, botToken: 'xoxb-grid-token', botUserId: 'UBOTG' });
     const row = await db.prisma.slackInstallation.findUniqueOrThrow({ where: { installKey: GRID } });
     expect([row.teamId, row.enterpriseId, row.isEnterpriseInstall]).toEqual([null, GRID, true]);
     await new PrismaIdentityStore(db.prisma).recordWorkspace(kingsmead.schoolId, 'slack', GRID);
@@ -138,7 +104,7 @@ describe('Add to Slack installs Trellis in a workspace through OAuth v2', () => 
 
 describe('one process serves several workspaces, each with its own token', () => {
   it('people in two workspaces are answered with their own workspace’s token, and linked only to their own school', async () => {
-    await install('code-b', INSTALL_B);
+    await addToSlack(world, 'code-b', INSTALL_B);
     const kai = new SlackUser(world, 'UKAI', await emailOf(kingsmead, 'kai'), TEAM_A);
     const bea = new SlackUser(world, 'UBEA', await emailOf(alleyne, 'bea'), TEAM_B);
     expect((await kai.say('status')).post.status).toBe(200);
@@ -189,7 +155,7 @@ describe('one process serves several workspaces, each with its own token', () =>
 
 describe('a workspace that is installed but bound to no school', () => {
   it('gets a plain “not set up for Trellis yet” reply with its own token, and nobody is linked', async () => {
-    await install('code-unbound', { teamId: TEAM_UNBOUND, teamName: 'Somewhere else', botToken: 'xoxb-unbound-token', botUserId: 'UBOTU' });
+    await addToSlack(world, 'code-unbound', { teamId: TEAM_UNBOUND, teamName: 'Somewhere else', botToken: 'xoxb-unbound-token', botUserId: 'UBOTU' });
     // Their e-mail is a real Kingsmead person's: still nothing is linked from an unbound workspace.
     const stranger = new SlackUser(world, 'USTRANGER', await emailOf(kingsmead, 'head'), TEAM_UNBOUND);
     expect((await stranger.say('status')).post.status).toBe(200);
@@ -229,7 +195,7 @@ describe('requests from a workspace Trellis is not installed in are refused', ()
 describe('uninstalling', () => {
   it('app_uninstalled forgets the install: later requests from that workspace are refused and messages to its people fail for good', async () => {
     const bea = { id: alleyne.ids.bea!, email: await emailOf(alleyne, 'bea') };
-    const gone = await workspaceEvent(TEAM_B, { type: 'app_uninstalled' }, 'EvUNINSTALLB');
+    const gone = await installEvent(world, { team: TEAM_B }, { type: 'app_uninstalled' }, 'EvUNINSTALLB');
     expect(gone.status).toBe(200);
     await settle(world);
     expect(await db.prisma.slackInstallation.findUnique({ where: { installKey: TEAM_B } })).toBeNull();
@@ -249,12 +215,12 @@ describe('uninstalling', () => {
   });
 
   it('tokens_revoked for the bot forgets the install too; one for user tokens only changes nothing', async () => {
-    const userOnly = await workspaceEvent(TEAM_A, { type: 'tokens_revoked', tokens: { oauth: ['UINSTALLER'], bot: [] } }, 'EvREVOKEUSER');
+    const userOnly = await installEvent(world, { team: TEAM_A }, { type: 'tokens_revoked', tokens: { oauth: ['UINSTALLER'], bot: [] } }, 'EvREVOKEUSER');
     expect(userOnly.status).toBe(200);
     await settle(world);
     expect(await db.prisma.slackInstallation.findUnique({ where: { installKey: TEAM_A } })).not.toBeNull();
 
-    const bot = await workspaceEvent(TEAM_A, { type: 'tokens_revoked', tokens: { bot: ['UBOTA'] } }, 'EvREVOKEBOT');
+    const bot = await installEvent(world, { team: TEAM_A }, { type: 'tokens_revoked', tokens: { bot: ['UBOTA'] } }, 'EvREVOKEBOT');
     expect(bot.status).toBe(200);
     await settle(world);
     expect(await db.prisma.slackInstallation.findUnique({ where: { installKey: TEAM_A } })).toBeNull();
@@ -263,7 +229,7 @@ describe('uninstalling', () => {
   });
 
   it('installing again after an uninstall serves the workspace once more, with the new token', async () => {
-    await install('code-b-again', { ...INSTALL_B, botToken: 'xoxb-alleyne-second' });
+    await addToSlack(world, 'code-b-again', { ...INSTALL_B, botToken: 'xoxb-alleyne-second' });
     const bea = new SlackUser(world, 'UBEA', await emailOf(alleyne, 'bea'), TEAM_B);
     expect((await bea.say('status')).post.status).toBe(200);
     await settle(world);
