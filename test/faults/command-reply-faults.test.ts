@@ -2,10 +2,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DIGEST_ACTION } from '../../src/channels/slack/render-views.ts';
 import { FakeSlack } from '../channels/slack/support/fake-slack.ts';
 import { postInteraction } from '../channels/slack/support/signed-requests.ts';
-import { type SeedPerson, seedSchool } from '../support/seed-school.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 import { type FaultRow, printFaultTable } from './support/fault-table.ts';
-import { awaitKillPoint, completeInSlack, deliverUntilAcked, disarm, finishWithJobEngine, replaceKilledApp, serveFirstApp, slackUsersOf, tallyReplies } from './support/reply-kills.ts';
+import { awaitKillPoint, checkInSchool, completeInSlack, deliverUntilAcked, disarm, finishWithJobEngine, replaceKilledApp, serveFirstApp, tallyReplies } from './support/reply-kills.ts';
 import { dmEvent, FAULT_TEAM, Signal } from './support/slack-app-events.ts';
 import type { WorkerProcess } from './support/worker-processes.ts';
 
@@ -45,14 +44,7 @@ describe('replies to commands and reminder buttons survive the app being killed 
     const fake = await FakeSlack.start();
     const running: WorkerProcess[] = [];
     try {
-      const staff: SeedPerson[] = [{ key: 'head', fullName: 'Hugh Head', role: 'headteacher', obligations: [] }];
-      for (let i = 1; i <= TEACHERS; i++) {
-        staff.push({ key: `t${i}`, fullName: `Teacher ${i}`, role: 'teacher', lineManager: 'head', obligations: [{ kind: 'check-in', label: 'Autumn check-in', dueOn: '2026-12-11', ownerRole: 'reviewer' }] });
-      }
-      const school = await seedSchool(db.prisma, 'thomas-alleyne', staff);
-      fake.startTsAt(new Date(MOMENT));
-      const slackIdOf = await slackUsersOf(db, fake, school.ids);
-      const env = { DATABASE_URL: db.url, SLACK_URL: fake.url, CLOCK_AT: MOMENT };
+      const { school, slackIdOf, env } = await checkInSchool(db, fake, TEACHERS, MOMENT);
 
       const serving = await serveFirstApp(running, env);
       const signal = new Signal();

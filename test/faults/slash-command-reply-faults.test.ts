@@ -1,10 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { FakeSlack } from '../channels/slack/support/fake-slack.ts';
 import { fixture, postForm } from '../channels/slack/support/signed-requests.ts';
-import { seedSchool, type SeedPerson } from '../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { type FaultRow, printFaultTable } from './support/fault-table.ts';
-import { disarm, finishWithJobEngine, replaceKilledApp, serveFirstApp, slackUsersOf, replyPartOf } from './support/reply-kills.ts';
+import { checkInSchool, disarm, finishWithJobEngine, replaceKilledApp, replyPartOf, serveFirstApp } from './support/reply-kills.ts';
 import { FAULT_TEAM, Signal } from './support/slack-app-events.ts';
 import type { WorkerProcess } from './support/worker-processes.ts';
 
@@ -57,12 +56,7 @@ async function run(point: 'before' | 'after', kills: number, storm: number): Pro
   const fake = await FakeSlack.start();
   const running: WorkerProcess[] = [];
   try {
-    const staff: SeedPerson[] = [{ key: 'head', fullName: 'Hugh Head', role: 'headteacher', obligations: [] }];
-    for (let i = 1; i <= TEACHERS; i++) staff.push({ key: `t${i}`, fullName: `Teacher ${i}`, role: 'teacher', lineManager: 'head', obligations: [{ kind: 'check-in', label: 'Autumn check-in', dueOn: '2026-12-11', ownerRole: 'reviewer' }] });
-    const school = await seedSchool(db.prisma, 'thomas-alleyne', staff);
-    fake.startTsAt(new Date(MOMENT));
-    const slackIdOf = await slackUsersOf(db, fake, school.ids);
-    const env = { DATABASE_URL: db.url, SLACK_URL: fake.url, CLOCK_AT: MOMENT };
+    const { slackIdOf, env } = await checkInSchool(db, fake, TEACHERS, MOMENT);
     const serving = await serveFirstApp(running, env);
     const signal = new Signal();
     /** The saved answer each acknowledged command must have: `reply:slack:<team>:command:<trigger id>`. */

@@ -3,6 +3,7 @@ import { runDueJobs } from '../../../src/scheduler/job-worker.ts';
 import type { FakeSlack, RecordedCall } from '../../channels/slack/support/fake-slack.ts';
 import { postEvent } from '../../channels/slack/support/signed-requests.ts';
 import { makeWaitingJobsDue } from '../../core/reminders/support/job-runs.ts';
+import { type SeededSchool, type SeedPerson, seedSchool } from '../../support/seed-school.ts';
 import type { TestDatabase } from '../../support/test-database.ts';
 import { type Signal, startAppProcess } from './slack-app-events.ts';
 import { addEveryoneToSlack, startSlackApp } from './slack-world.ts';
@@ -135,6 +136,22 @@ export function tallyReplies(fake: FakeSlack, keys: readonly string[]): { comple
   );
   const duplicated = keys.filter((key) => [...copies.entries()].some(([part, count]) => part.startsWith(`${key}#`) && count > 1));
   return { complete, duplicated };
+}
+
+/**
+ * A Thomas Alleyne school of a head and `teachers` teachers (t1…tN), each with an autumn check-in
+ * their reviewer owns, everyone a member of the fake Slack from `moment`; and the environment that
+ * serves it from a child process.
+ */
+export async function checkInSchool(db: TestDatabase, fake: FakeSlack, teachers: number, moment: string): Promise<{ school: SeededSchool; slackIdOf: (key: string) => Promise<string>; env: Record<string, string> }> {
+  const staff: SeedPerson[] = [{ key: 'head', fullName: 'Hugh Head', role: 'headteacher', obligations: [] }];
+  for (let i = 1; i <= teachers; i++) {
+    staff.push({ key: `t${i}`, fullName: `Teacher ${i}`, role: 'teacher', lineManager: 'head', obligations: [{ kind: 'check-in', label: 'Autumn check-in', dueOn: '2026-12-11', ownerRole: 'reviewer' }] });
+  }
+  const school = await seedSchool(db.prisma, 'thomas-alleyne', staff);
+  fake.startTsAt(new Date(moment));
+  const slackIdOf = await slackUsersOf(db, fake, school.ids);
+  return { school, slackIdOf, env: { DATABASE_URL: db.url, SLACK_URL: fake.url, CLOCK_AT: moment } };
 }
 
 /** Adds everyone of the school to the fake Slack; returns a person's Slack user id by their seed key. */
