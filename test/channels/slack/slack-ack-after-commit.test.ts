@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOT_SAVED } from '../../../src/core/bot/trellis-bot.ts';
 import { fixedClock } from '../../../src/core/time/clock.ts';
-import { type SeededSchool, seedSchool } from '../../support/seed-school.ts';
+import type { SeededSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { takeDatabaseDown } from '../support/database-outage.ts';
 import { postInteraction } from './support/signed-requests.ts';
-import { nextReplies, SlackUser, type SlackWorld, settle, startSlackWorld, TEAM, textOf, threadMessages } from './support/slack-harness.ts';
+import { nextReplies, SlackUser, type SlackWorld, settle, startHeadAndSamWorld, TEAM, textOf, threadMessages } from './support/slack-harness.ts';
 
 let db: TestDatabase;
 let world: SlackWorld;
@@ -15,12 +15,7 @@ const clock = fixedClock('2026-10-05T09:00:00Z');
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  school = await seedSchool(db.prisma, 'thomas-alleyne', [
-    { key: 'head', fullName: 'Hana Head', role: 'headteacher' },
-    { key: 'sam', fullName: 'Sam Science', role: 'teacher', lineManager: 'head' },
-  ]);
-  slug = (await db.prisma.school.findUniqueOrThrow({ where: { id: school.schoolId } })).slug;
-  world = await startSlackWorld(db, clock);
+  ({ world, school, slug } = await startHeadAndSamWorld(db, clock));
 });
 afterAll(async () => {
   await world.close();

@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOME_ACTION } from '../../../src/channels/slack/render-views.ts';
 import { fixedClock } from '../../../src/core/time/clock.ts';
 import { makeWaitingJobsDue } from '../../core/reminders/support/job-runs.ts';
-import { seedSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { fixture, postForm, postInteraction } from './support/signed-requests.ts';
-import { deliverQueued, SlackUser, type SlackWorld, settle, startSlackWorld, TEAM, textOf } from './support/slack-harness.ts';
+import { deliverQueued, SlackUser, type SlackWorld, settle, startHeadAndSamWorld, TEAM, textOf } from './support/slack-harness.ts';
 
 let db: TestDatabase;
 let world: SlackWorld;
@@ -14,12 +13,7 @@ const clock = fixedClock('2026-10-05T09:00:00Z');
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const school = await seedSchool(db.prisma, 'thomas-alleyne', [
-    { key: 'head', fullName: 'Hana Head', role: 'headteacher' },
-    { key: 'sam', fullName: 'Sam Science', role: 'teacher', lineManager: 'head' },
-  ]);
-  slug = (await db.prisma.school.findUniqueOrThrow({ where: { id: school.schoolId } })).slug;
-  world = await startSlackWorld(db, clock);
+  ({ world, slug } = await startHeadAndSamWorld(db, clock));
 });
 afterAll(async () => {
   await world.close();

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METHOD_SCOPES } from '../../../src/channels/slack/slack-scopes.ts';
 import { NOT_ON_ROSTER } from '../../../src/core/bot/trellis-bot.ts';
 import { fixedClock } from '../../../src/core/time/clock.ts';
-import { seedSchool, type SeededSchool } from '../../support/seed-school.ts';
+import type { SeededSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { fixture, postEvent, postInteraction, postSigned } from './support/signed-requests.ts';
-import { deliverQueued, nextReplies, SlackUser, type SlackWorld, settle, startSlackWorld, TEAM, textOf, threadMessages } from './support/slack-harness.ts';
+import { deliverQueued, nextReplies, SlackUser, type SlackWorld, settle, startHeadAndSamWorld, startSlackWorld, TEAM, textOf, threadMessages } from './support/slack-harness.ts';
 
 let db: TestDatabase;
 let world: SlackWorld;
@@ -15,12 +15,7 @@ const clock = fixedClock('2026-10-05T09:00:00Z');
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  school = await seedSchool(db.prisma, 'thomas-alleyne', [
-    { key: 'head', fullName: 'Hana Head', role: 'headteacher' },
-    { key: 'sam', fullName: 'Sam Science', role: 'teacher', lineManager: 'head' },
-  ]);
-  slug = (await db.prisma.school.findUniqueOrThrow({ where: { id: school.schoolId } })).slug;
-  world = await startSlackWorld(db, clock);
+  ({ world, school, slug } = await startHeadAndSamWorld(db, clock));
 });
 afterAll(async () => {
   await world.close();

@@ -4,6 +4,7 @@ import { loadConfig } from '../../../../src/config/load-config.ts';
 import { runDueJobs } from '../../../../src/scheduler/job-worker.ts';
 import type { Clock } from '../../../../src/core/time/clock.ts';
 import { consoleLogger, type Logger, silentLogger } from '../../../../src/logging/logger.ts';
+import { type SeededSchool, seedSchool } from '../../../support/seed-school.ts';
 import type { TestDatabase } from '../../../support/test-database.ts';
 import { FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, FakeSlack, type RecordedCall } from './fake-slack.ts';
 import { fixture, postEvent, postForm, postInteraction, SIGNING_SECRET, type SlackPost } from './signed-requests.ts';
@@ -14,6 +15,16 @@ export interface SlackWorld {
   app: RunningApp;
   fake: FakeSlack;
   close(): Promise<void>;
+}
+
+/** A Thomas Alleyne school of Hana Head and Sam Science (who she line-manages), served by a Slack world: where the reliability tests start. */
+export async function startHeadAndSamWorld(db: TestDatabase, clock: Clock): Promise<{ world: SlackWorld; school: SeededSchool; slug: string }> {
+  const school = await seedSchool(db.prisma, 'thomas-alleyne', [
+    { key: 'head', fullName: 'Hana Head', role: 'headteacher' },
+    { key: 'sam', fullName: 'Sam Science', role: 'teacher', lineManager: 'head' },
+  ]);
+  const slug = (await db.prisma.school.findUniqueOrThrow({ where: { id: school.schoolId } })).slug;
+  return { world: await startSlackWorld(db, clock), school, slug };
 }
 
 /** The real app on a free port, its Web API pointed at a fake Slack on loopback. */
