@@ -30,17 +30,22 @@ beforeAll(async () => {
     { key: 'lee', fullName: 'Lee Leaver', role: 'teacher' },
   ]);
   slug = (await db.prisma.school.findUniqueOrThrow({ where: { id: s.schoolId } })).slug;
+  bot = botWithIdentities(new PrismaIdentityStore(db.prisma));
+});
+afterAll(() => db.drop());
+
+/** The bot at NOW over the test database, with `identities` as given (a counting client's, in the statement tests). */
+function botWithIdentities(identities: PrismaIdentityStore): TrellisBot {
   const clock = fixedClock(NOW);
-  bot = new TrellisBot({
+  return new TrellisBot({
     engine: new ConversationEngine({ store: new PrismaConversationStore(db.prisma), clock, dialogs: ALL_DIALOGS }),
     dialogs: ALL_DIALOGS,
-    identities: new PrismaIdentityStore(db.prisma),
+    identities,
     reports: new CycleReports(new PrismaReportReads(db.prisma), prismaAccess(db.prisma)),
     actions: new ObligationReminderActions(new PrismaReminderActionsStore(db.prisma)),
     clock,
   });
-});
-afterAll(() => db.drop());
+}
 
 /** The e-mail look-up a channel would make (Slack users.info, Teams member info), counting calls. */
 function lookup(email: string | undefined) {
@@ -146,14 +151,7 @@ describe('a linked account on every message', () => {
     await identities.link(elsewhere, home.ids.wyn!, NOW);
 
     const { client, counter } = countingClient(db.prisma);
-    const counted = new TrellisBot({
-      engine: new ConversationEngine({ store: new PrismaConversationStore(db.prisma), clock: fixedClock(NOW), dialogs: ALL_DIALOGS }),
-      dialogs: ALL_DIALOGS,
-      identities: new PrismaIdentityStore(client),
-      reports: new CycleReports(new PrismaReportReads(db.prisma), prismaAccess(db.prisma)),
-      actions: new ObligationReminderActions(new PrismaReminderActionsStore(db.prisma)),
-      clock: fixedClock(NOW),
-    });
+    const counted = botWithIdentities(new PrismaIdentityStore(client));
     const never = lookup(undefined);
     expect((await counted.identify(inSister, never.fn))?.id).toBe(home.ids.wyn);
     expect(counter.statements).toBe(1);
@@ -168,14 +166,7 @@ describe('a linked account on every message', () => {
     const slugOf = (await db.prisma.school.findUniqueOrThrow({ where: { id: first.schoolId } })).slug;
     await db.prisma.slackReachFailure.create({ data: { personId: first.ids.fay!, outcome: 'not-in-workspace', detail: 'users.lookupByEmail users_not_found', attemptedAt: NOW } });
     const { client, counter } = countingClient(db.prisma);
-    const counted = new TrellisBot({
-      engine: new ConversationEngine({ store: new PrismaConversationStore(db.prisma), clock: fixedClock(NOW), dialogs: ALL_DIALOGS }),
-      dialogs: ALL_DIALOGS,
-      identities: new PrismaIdentityStore(client),
-      reports: new CycleReports(new PrismaReportReads(db.prisma), prismaAccess(db.prisma)),
-      actions: new ObligationReminderActions(new PrismaReminderActionsStore(db.prisma)),
-      clock: fixedClock(NOW),
-    });
+    const counted = botWithIdentities(new PrismaIdentityStore(client));
     const account: PlatformAccount = { platform: 'slack', tenant: 'T-FIRST', userId: 'U-FAY' };
     expect((await counted.identify(account, lookup(`fay@${slugOf}.example`).fn))?.id).toBe(first.ids.fay);
     // The link (none), the e-mail, the school's workspaces, the person's other accounts, the link.
