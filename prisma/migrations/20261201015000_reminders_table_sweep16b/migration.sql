@@ -2,7 +2,7 @@
 -- carried by its recipient's digest, never delivered on its own; in nudge_outbox each paid for the
 -- outbox's uuid id, six indexes and a jsonb payload (~440 bytes a row), and a busy sweep writes
 -- four of them per person. Here a row is its key, who and what it is about, the plan's point and
--- dates, and where it stands: two indexes (the key; the recipient with the status, for digest
+-- dates, and where it stands: two indexes (the key; the status with the recipient, for digest
 -- assembly, a leaver's deletion and a person's export) and the recipient's foreign key. The outbox
 -- keeps what is delivered: digests, notices and notifications.
 CREATE TABLE "reminders" (
@@ -45,6 +45,9 @@ DROP INDEX "nudge_outbox_pending_reminders_idx";
 DROP INDEX "nudge_outbox_obligation_id_idx";
 ALTER TABLE "nudge_outbox" DROP COLUMN "obligation_id";
 
-CREATE INDEX "reminders_recipient_id_status_idx" ON "reminders"("recipient_id", "status");
+-- The status first: digest assembly reads the pending reminders only, never the sent history (as
+-- the outbox's partial index on pending reminders did); a look-up by recipient alone (a leaver's
+-- deletion, a person's export, the foreign key's cascade) skips through its few statuses.
+CREATE INDEX "reminders_status_recipient_id_idx" ON "reminders"("status", "recipient_id");
 
 ALTER TABLE "reminders" ADD CONSTRAINT "reminders_recipient_id_fkey" FOREIGN KEY ("recipient_id") REFERENCES "people"("id") ON DELETE CASCADE ON UPDATE CASCADE;
