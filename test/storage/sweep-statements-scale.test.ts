@@ -135,6 +135,23 @@ describe('a sweep’s statements and rows read do not grow with the staff (set-b
     expect(claimed?.reminders.map((r) => [r.label.slice(0, 20), r.kind, r.point, r.dueOn, r.about.fullName, r.mutable])).toEqual([['Self-reflection with', 'self-reflection', 'due-today', TODAY, 'Teacher 0', true]]);
   });
 
+  it('a busy sweep writes each reminder once, to the narrow reminders table (its key, one index and the recipient’s foreign key), and only the digests to the outbox', async () => {
+    const { school, teacherIds } = await seedStaff(4);
+    const busy = await tick(school, BUSY);
+    const [written] = await db.prisma.$queryRaw<{ reminders: number; outbox: number; digests: number }[]>`
+      SELECT (SELECT count(*) FROM reminders r JOIN people p ON p.id = r.recipient_id WHERE p.school_id = ${school.id}::uuid)::int AS reminders,
+        (SELECT count(*) FROM nudge_outbox d JOIN people p ON p.id = d.recipient_id WHERE p.school_id = ${school.id}::uuid)::int AS outbox,
+        (SELECT count(*) FROM nudge_outbox d JOIN people p ON p.id = d.recipient_id WHERE p.school_id = ${school.id}::uuid AND d.payload->>'type' = 'digest')::int AS digests`;
+    expect(written).toEqual({ reminders: busy.result.queuedReminders, outbox: busy.result.queuedDigests, digests: busy.result.queuedDigests });
+    expect(busy.result.queuedDigests).toBe(teacherIds.length);
+    // What every reminder row pays for on insert: the key, one index, one foreign key. Another
+    // index here is paid by four rows a person on a busy day.
+    const indexes = await db.prisma.$queryRaw<{ name: string }[]>`SELECT indexname AS name FROM pg_indexes WHERE tablename = 'reminders' ORDER BY indexname`;
+    expect(indexes.map((index) => index.name)).toEqual(['reminders_pkey', 'reminders_status_recipient_id_idx']);
+    const keys = await db.prisma.$queryRaw<{ name: string }[]>`SELECT conname AS name FROM pg_constraint WHERE conrelid = 'reminders'::regclass AND contype = 'f'`;
+    expect(keys.map((key) => key.name)).toEqual(['reminders_recipient_id_fkey']);
+  });
+
   it('a reminder queued before reminders referred to their obligation (a whole copy, kept by the migration) is still read by its digest', async () => {
     const { school, teacherIds } = await seedStaff(2);
     await tick(school, BUSY);
