@@ -165,9 +165,11 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
     // Keys go in sorted so two sweeps inserting the same rows lock them in the same order and
     // one simply waits for the other instead of deadlocking; any fixed order does, so it is the
     // keys' code units, not a locale's collation (several times slower for 10,000s of keys). A row
-    // refers to its obligation and keeps only what the plan decided (see reminderPayload), not a
-    // copy of the obligation, and names the digest it is meant for: today's for its recipient. It is carried only once that
-    // digest lists it (see assembleDigests), so naming it here costs nothing if it must wait.
+    // refers to its obligation and keeps only what the plan decided (the point, who for, its days
+    // and the due date planned against, as columns; the obligation's label, kind and rule are read
+    // when the digest is delivered), and names the digest it is meant for: today's for its
+    // recipient. It is carried only once that digest lists it (see assembleDigests), so naming it
+    // here costs nothing if it must wait.
     const rows = [...reminders].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const queued = await this.#prisma.$executeRaw`
       INSERT INTO reminders (key, recipient_id, obligation_id, digest_key, point, audience, scheduled_on, send_on, due_on, created_at, updated_at)
