@@ -92,6 +92,7 @@ try {
     let delivered = 0;
     for (let run = 0; run < RUNS; run++) {
       await prisma.$executeRaw`DELETE FROM nudge_outbox o USING people p WHERE p.id = o.recipient_id AND p.school_id = ${school.id}::uuid`;
+      await prisma.$executeRaw`DELETE FROM reminders r USING people p WHERE p.id = r.recipient_id AND p.school_id = ${school.id}::uuid`;
       await prisma.$executeRaw`DELETE FROM graphile_worker._private_jobs`;
       // Each run starts as the day's first tick: no mark from the run before.
       await prisma.$executeRaw`DELETE FROM sweep_marks WHERE school_id = ${school.id}::uuid`;
@@ -143,6 +144,7 @@ try {
     }
     if (EXPLAIN) {
       await prisma.$executeRaw`DELETE FROM nudge_outbox o USING people p WHERE p.id = o.recipient_id AND p.school_id = ${school.id}::uuid`;
+      await prisma.$executeRaw`DELETE FROM reminders r USING people p WHERE p.id = r.recipient_id AND p.school_id = ${school.id}::uuid`;
       await prisma.$executeRaw`DELETE FROM graphile_worker._private_jobs`;
       await prisma.$executeRaw`DELETE FROM sweep_marks WHERE school_id = ${school.id}::uuid`;
       explaining.on.explain = true;

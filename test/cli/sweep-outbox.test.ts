@@ -113,7 +113,8 @@ describe('exactly once through the job queue', () => {
     clock.current = minutesAfter(now, 10);
     await sweepAndDeliver(db, recorder.deliverer, clock.current, school);
     expect(recorder.deliveries).toHaveLength(recorded.digests);
-    const reminderRows = await db.prisma.nudgeOutbox.findMany({ where: { key: { in: planned.map((r) => r.key) } } });
+    const reminderRows = await db.prisma.queuedReminder.findMany({ where: { key: { in: planned.map((r) => r.key) } } });
+    expect(reminderRows.length).toBeGreaterThan(0);
     expect(reminderRows.every((row) => row.status === 'sent')).toBe(true);
     expect(await jobsFor(rows.map((row) => row.key))).toEqual([]);
   });

@@ -228,11 +228,32 @@ describe('every model round-trips through the Prisma client', () => {
       code: 'P2002',
     });
 
+    await p.queuedReminder.create({
+      data: {
+        key: `${obligation.id}:due-minus-7:${teacher.id}`,
+        recipientId: teacher.id,
+        obligationId: obligation.id,
+        digestKey: `digest:${teacher.id}:2026-10-08`,
+        point: 'due-minus-7',
+        audience: 'owner',
+        scheduledOn: day('2026-10-08'),
+        sendOn: day('2026-10-08'),
+        dueOn: day('2026-10-15'),
+      },
+    });
+    covered.add('QueuedReminder');
+    expect(await p.queuedReminder.findUniqueOrThrow({ where: { key: `${obligation.id}:due-minus-7:${teacher.id}` } })).toMatchObject({
+      status: 'pending',
+      copy: null,
+      sendOn: day('2026-10-08'),
+    });
+    expect((await p.queuedReminder.findUniqueOrThrow({ where: { key: `${obligation.id}:due-minus-7:${teacher.id}` } })).id).toMatch(/^[0-9a-f-]{36}$/);
+
     await p.nudgeOutbox.create({
-      data: { key: `${obligation.id}:due-minus-7:${teacher.id}`, recipientId: teacher.id, obligationId: obligation.id, payload: { text: 'Plan due soon' } },
+      data: { key: `digest:${teacher.id}:2026-10-08`, recipientId: teacher.id, payload: { type: 'digest', date: '2026-10-08', reminderKeys: [`${obligation.id}:due-minus-7:${teacher.id}`] } },
     });
     covered.add('NudgeOutbox');
-    expect(await p.nudgeOutbox.findUniqueOrThrow({ where: { key: `${obligation.id}:due-minus-7:${teacher.id}` } })).toMatchObject({
+    expect(await p.nudgeOutbox.findUniqueOrThrow({ where: { key: `digest:${teacher.id}:2026-10-08` } })).toMatchObject({
       status: 'pending',
       attempts: 0,
     });

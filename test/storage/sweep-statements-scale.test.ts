@@ -80,8 +80,8 @@ async function seedStaff(size: number): Promise<{ school: School; managerId: str
 /** Reminder rows of the school written again after they were queued (renamed to another digest). */
 async function rewrittenReminders(schoolId: string): Promise<number> {
   const [row] = await db.prisma.$queryRaw<{ n: number }[]>`
-    SELECT count(*)::int AS n FROM nudge_outbox r JOIN people p ON p.id = r.recipient_id
-    WHERE p.school_id = ${schoolId}::uuid AND r.payload->>'type' = 'reminder' AND r.updated_at > r.created_at`;
+    SELECT count(*)::int AS n FROM reminders r JOIN people p ON p.id = r.recipient_id
+    WHERE p.school_id = ${schoolId}::uuid AND r.updated_at > r.created_at`;
   return row!.n;
 }
 
@@ -120,21 +120,39 @@ describe('a sweep’s statements and rows read do not grow with the staff (set-b
     const { school, teacherIds } = await seedStaff(5);
     await db.prisma.obligation.updateMany({ where: { personId: teacherIds[0]!, kind: 'self-reflection' }, data: { label: `Self-reflection ${'with a long label '.repeat(40)}` } });
     await tick(school, BUSY);
-    const rows = await db.prisma.$queryRaw<{ key: string; obligation_id: string | null; payload: Record<string, unknown>; bytes: number }[]>`
-      SELECT r.key, r.obligation_id::text AS obligation_id, r.payload, pg_column_size(r.payload) AS bytes FROM nudge_outbox r JOIN people p ON p.id = r.recipient_id
-      WHERE p.school_id = ${school.id}::uuid AND r.payload->>'type' = 'reminder'`;
+    const rows = await db.prisma.$queryRaw<{ key: string; obligation_id: string | null; copy: unknown; bytes: number }[]>`
+      SELECT r.key, r.obligation_id::text AS obligation_id, r.copy, pg_column_size(r.*) AS bytes FROM reminders r JOIN people p ON p.id = r.recipient_id
+      WHERE p.school_id = ${school.id}::uuid`;
     expect(rows).toHaveLength(5);
     for (const row of rows) {
       expect(row.obligation_id).not.toBeNull();
-      expect(Object.keys(row.payload).sort()).toEqual(['audience', 'digestKey', 'dueOn', 'point', 'scheduledOn', 'sendOn', 'type']);
-      expect(row.bytes).toBeLessThan(250);
+      expect(row.copy).toBeNull();
+      // The whole row, key, digest key and dates included (an outbox row with a payload was ~440 bytes).
+      expect(row.bytes).toBeLessThan(300);
     }
     const [digest] = await db.prisma.$queryRaw<{ id: string }[]>`SELECT d.id::text AS id FROM nudge_outbox d WHERE d.key = ${`digest:${teacherIds[0]}:${TODAY}`}`;
     const claimed = await new PrismaReminderStore(db.prisma).claimDigest(digest!.id, BUSY);
     expect(claimed?.reminders.map((r) => [r.label.slice(0, 20), r.kind, r.point, r.dueOn, r.about.fullName, r.mutable])).toEqual([['Self-reflection with', 'self-reflection', 'due-today', TODAY, 'Teacher 0', true]]);
   });
 
-  it('a reminder queued before reminders referred to their obligation (a whole copy in its payload) is still read by its digest', async () => {
+  it('a busy sweep writes each reminder once, to the narrow reminders table (its key, one index and the recipient’s foreign key), and only the digests to the outbox', async () => {
+    const { school, teacherIds } = await seedStaff(4);
+    const busy = await tick(school, BUSY);
+    const [written] = await db.prisma.$queryRaw<{ reminders: number; outbox: number; digests: number }[]>`
+      SELECT (SELECT count(*) FROM reminders r JOIN people p ON p.id = r.recipient_id WHERE p.school_id = ${school.id}::uuid)::int AS reminders,
+        (SELECT count(*) FROM nudge_outbox d JOIN people p ON p.id = d.recipient_id WHERE p.school_id = ${school.id}::uuid)::int AS outbox,
+        (SELECT count(*) FROM nudge_outbox d JOIN people p ON p.id = d.recipient_id WHERE p.school_id = ${school.id}::uuid AND d.payload->>'type' = 'digest')::int AS digests`;
+    expect(written).toEqual({ reminders: busy.result.queuedReminders, outbox: busy.result.queuedDigests, digests: busy.result.queuedDigests });
+    expect(busy.result.queuedDigests).toBe(teacherIds.length);
+    // What every reminder row pays for on insert: the key, one index, one foreign key. Another
+    // index here is paid by four rows a person on a busy day.
+    const indexes = await db.prisma.$queryRaw<{ name: string }[]>`SELECT indexname AS name FROM pg_indexes WHERE tablename = 'reminders' ORDER BY indexname`;
+    expect(indexes.map((index) => index.name)).toEqual(['reminders_pkey', 'reminders_status_recipient_id_idx']);
+    const keys = await db.prisma.$queryRaw<{ name: string }[]>`SELECT conname AS name FROM pg_constraint WHERE conrelid = 'reminders'::regclass AND contype = 'f'`;
+    expect(keys.map((key) => key.name)).toEqual(['reminders_recipient_id_fkey']);
+  });
+
+  it('a reminder queued before reminders referred to their obligation (a whole copy, kept by the migration) is still read by its digest', async () => {
     const { school, teacherIds } = await seedStaff(2);
     await tick(school, BUSY);
     const [digest] = await db.prisma.$queryRaw<{ id: string }[]>`SELECT d.id::text AS id FROM nudge_outbox d WHERE d.key = ${`digest:${teacherIds[0]}:${TODAY}`}`;
@@ -142,7 +160,7 @@ describe('a sweep’s statements and rows read do not grow with the staff (set-b
     const [fresh] = (await store.claimDigest(digest!.id, BUSY))!.reminders;
     // As an older version wrote it: the reminder copied whole, with a label the obligation no longer has.
     const copy = { ...fresh!, label: 'Self-reflection (as queued)' };
-    await db.prisma.$executeRaw`UPDATE nudge_outbox SET payload = ${JSON.stringify({ type: 'reminder', reminder: copy, digestKey: `digest:${teacherIds[0]}:${TODAY}` })}::jsonb WHERE key = ${fresh!.key}`;
+    await db.prisma.$executeRaw`UPDATE reminders SET copy = ${JSON.stringify(copy)}::jsonb WHERE key = ${fresh!.key}`;
     expect((await store.claimDigest(digest!.id, BUSY))!.reminders).toEqual([copy]);
   });
 
@@ -158,10 +176,13 @@ describe('a sweep’s statements and rows read do not grow with the staff (set-b
     await db.prisma.$executeRaw`UPDATE obligations SET updated_at = now() - interval '1 day' WHERE key = ${`${managerId}:2026:self-reflection`}`;
     const queued = async (): Promise<string[]> =>
       (
-        await db.prisma.$queryRaw<{ key: string }[]>`SELECT r.key FROM nudge_outbox r JOIN people p ON p.id = r.recipient_id WHERE p.school_id = ${school.id}::uuid ORDER BY r.key`
+        await db.prisma.$queryRaw<{ key: string }[]>`
+          SELECT key FROM (SELECT r.key, r.recipient_id FROM nudge_outbox r UNION ALL SELECT r.key, r.recipient_id FROM reminders r) r
+          JOIN people p ON p.id = r.recipient_id WHERE p.school_id = ${school.id}::uuid ORDER BY r.key`
       ).map((row) => row.key);
     const clear = async (): Promise<void> => {
       await db.prisma.$executeRaw`DELETE FROM nudge_outbox r USING people p WHERE p.id = r.recipient_id AND p.school_id = ${school.id}::uuid`;
+      await db.prisma.$executeRaw`DELETE FROM reminders r USING people p WHERE p.id = r.recipient_id AND p.school_id = ${school.id}::uuid`;
       await db.prisma.$executeRaw`DELETE FROM sweep_marks WHERE school_id = ${school.id}::uuid`;
     };
     await sweepSchool({ reminders, clock: fixedClock(BUSY) }, school);
@@ -182,7 +203,7 @@ describe('a sweep’s statements and rows read do not grow with the staff (set-b
     const [reflection] = await db.prisma.obligation.findMany({ where: { personId: teacherIds[0]!, kind: 'self-reflection' } });
     await db.prisma.obligation.delete({ where: { id: reflection!.id } });
     // The row stays as it was written, still naming the obligation it was about.
-    const rows = await db.prisma.nudgeOutbox.findMany({ where: { obligationId: reflection!.id } });
+    const rows = await db.prisma.queuedReminder.findMany({ where: { obligationId: reflection!.id } });
     expect(rows.map((row) => row.recipientId)).toEqual([teacherIds[0]]);
     const [digest] = await db.prisma.$queryRaw<{ id: string }[]>`SELECT d.id::text AS id FROM nudge_outbox d WHERE d.key = ${`digest:${teacherIds[0]}:${TODAY}`}`;
     const claimed = await new PrismaReminderStore(db.prisma).claimDigest(digest!.id, BUSY);
@@ -216,15 +237,15 @@ describe('a sweep’s statements and rows read do not grow with the staff (set-b
     const later = await tick(school, IDLE);
     expect(later.result.queuedReminders).toBe(1);
     expect(later.result.queuedDigests).toBe(0);
-    const late = (await db.prisma.nudgeOutbox.findMany({ where: { obligationId: extra.id } }))[0]!;
+    const late = (await db.prisma.queuedReminder.findMany({ where: { obligationId: extra.id } }))[0]!;
     expect(late.recipientId).toBe(teacherIds[0]);
     const todays = await db.prisma.nudgeOutbox.findMany({ where: { key: { startsWith: 'digest:' }, payload: { path: ['date'], equals: TODAY } } });
     expect(todays.some((d) => (d.payload as { reminderKeys: string[] }).reminderKeys.includes(late.key))).toBe(false);
     // Mon 19 Oct, the next school day: its digest carries the one that waited.
     const next = await tick(school, londonInstant('2026-10-19', '16:00'));
     expect(next.result.queuedDigests).toBeGreaterThan(0);
-    const carried = (await db.prisma.nudgeOutbox.findUnique({ where: { key: late.key } }))!;
-    const digestKey = (carried.payload as { digestKey: string }).digestKey;
+    const carried = (await db.prisma.queuedReminder.findUnique({ where: { key: late.key } }))!;
+    const digestKey = carried.digestKey!;
     expect(digestKey).toBe(`digest:${late.recipientId}:2026-10-19`);
     const digest = (await db.prisma.nudgeOutbox.findUnique({ where: { key: digestKey } }))!;
     expect((digest.payload as { reminderKeys: string[] }).reminderKeys).toContain(late.key);

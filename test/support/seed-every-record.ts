@@ -69,7 +69,25 @@ export async function seedEveryRecord(prisma: PrismaClient, options: { schoolId:
     'reviewer_assignments',
     (await prisma.reviewerAssignment.create({ data: { revieweeId: personId, reviewerId: otherId, startsOn: day(inYear('09-01')), endsOn: day(inYear('08-31')), reason: 'line manager' } })).id,
   );
-  const nudge = await prisma.nudgeOutbox.create({ data: { key: `${obligation.id}:due:${personId}`, recipientId: personId, obligationId: obligation.id, payload: { text }, status: 'sent', sentAt: at('10-20') } });
+  const reminder = await prisma.queuedReminder.create({
+    data: {
+      key: `${obligation.id}:due:${personId}`,
+      recipientId: personId,
+      obligationId: obligation.id,
+      digestKey: `digest:${personId}:${inYear('10-20')}`,
+      point: 'due',
+      audience: 'owner',
+      scheduledOn: day(inYear('10-20')),
+      sendOn: day(inYear('10-20')),
+      dueOn: day(inYear('10-20')),
+      status: 'sent',
+      sentAt: at('10-20'),
+    },
+  });
+  add('reminders', reminder.id);
+  const nudge = await prisma.nudgeOutbox.create({
+    data: { key: `digest:${personId}:${inYear('10-20')}`, recipientId: personId, payload: { type: 'digest', date: inYear('10-20'), reminderKeys: [reminder.key], text }, status: 'sent', sentAt: at('10-20') },
+  });
   add('nudge_outbox', nudge.id);
   const conversation = await prisma.conversation.create({
     data: { tenant: 'T1', threadKey: `${personId}:${year}`, platform: 'slack', personId, dialogId: 'self-reflection', step: 'done', values: { note: text }, status: 'completed' },
@@ -87,5 +105,6 @@ export async function seedEveryRecord(prisma: PrismaClient, options: { schoolId:
   // Columns Prisma stamps with the present moment are moved back into the year.
   await prisma.$executeRaw`UPDATE conversations SET created_at = ${at('10-01')}, updated_at = ${at('10-02')} WHERE id = ${conversation.id}::uuid`;
   await prisma.$executeRaw`UPDATE nudge_outbox SET created_at = ${at('10-20')}, updated_at = ${at('10-20')} WHERE id = ${nudge.id}::uuid`;
+  await prisma.$executeRaw`UPDATE reminders SET created_at = ${at('10-20')}, updated_at = ${at('10-20')} WHERE key = ${reminder.key}`;
   return ids;
 }

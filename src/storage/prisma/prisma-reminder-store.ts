@@ -30,14 +30,15 @@ import { PrismaPeopleFacts } from './prisma-access-relationships.ts';
 import { toDbDate } from './db-date.ts';
 
 /**
- * The reminder outbox in `nudge_outbox`. A sweep does a bounded number of statements per school
- * whatever its size: two reads and one insert per page of candidate obligations (thousands per
- * page), and one transaction to assemble the day's digests and queue their delivery jobs.
- * Arrays go in through `unnest` or `ANY`, never one statement per person.
+ * Reminders in `reminders` and what is delivered in `nudge_outbox`. A sweep does a bounded number
+ * of statements per school whatever its size: two reads and one insert per page of candidate
+ * obligations (thousands per page), and one statement to assemble the day's digests and queue
+ * their delivery jobs. Arrays go in through `unnest` or `ANY`, never one statement per person.
  *
- * Rows are of two types, told apart by `payload.type`:
- * - `reminder`: one cadence point for one recipient, keyed `<obligation>:<point>:<recipient>`;
- *   `payload.digestKey` is set once a digest carries it.
+ * A reminder (a `reminders` row) is one cadence point for one recipient, keyed
+ * `<obligation>:<point>:<recipient>`, naming the digest meant to carry it (`digest_key`); it is
+ * never delivered on its own, and is sent or failed with the digest that lists it. Outbox rows
+ * are of three types, told apart by `payload.type`:
  * - `digest`: `digest:<recipient>:<date>`, the day's one message, listing the reminder keys it carries.
  * - `notice`: `notice:dead-letters:<school>:<date>`, the head's one message a day about dead letters.
  * - `notification`: `notify:<cause>:<i>`, a message to someone about another person's turn (see prisma-notification-queue.ts).
@@ -159,21 +160,25 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
     return { reminders: queued, digests: await this.assembleDigests(schoolId, today, now) };
   }
 
-  async queueReminders(today: IsoDate, now: Date, reminders: readonly Reminder[]): Promise<number> {
+  async queueReminders(today: IsoDate, _now: Date, reminders: readonly Reminder[]): Promise<number> {
     if (reminders.length === 0) return 0;
     // Keys go in sorted so two sweeps inserting the same rows lock them in the same order and
     // one simply waits for the other instead of deadlocking; any fixed order does, so it is the
     // keys' code units, not a locale's collation (several times slower for 10,000s of keys). A row
-    // refers to its obligation and keeps only what the plan decided (see reminderPayload), not a
-    // copy of the obligation, and names the digest it is meant for: today's for its recipient. It is carried only once that
-    // digest lists it (see assembleDigests), so naming it here costs nothing if it must wait.
+    // refers to its obligation and keeps only what the plan decided (the point, who for, its days
+    // and the due date planned against, as columns; the obligation's label, kind and rule are read
+    // when the digest is delivered), and names the digest it is meant for: today's for its
+    // recipient. It is carried only once that digest lists it (see assembleDigests), so naming it
+    // here costs nothing if it must wait.
     const rows = [...reminders].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const queued = await this.#prisma.$executeRaw`
-      INSERT INTO nudge_outbox (id, key, recipient_id, obligation_id, payload, status, attempts, not_before, created_at, updated_at)
-      SELECT gen_random_uuid(), v.key, v.recipient_id, v.obligation_id,
-        v.payload::jsonb || jsonb_build_object('digestKey', ${digestKeyOf(Prisma.sql`v.recipient_id`, today)}), 'pending', 0, ${now}, now(), now()
+      INSERT INTO reminders (key, recipient_id, obligation_id, digest_key, point, audience, scheduled_on, send_on, due_on, created_at, updated_at)
+      SELECT v.key, v.recipient_id, v.obligation_id, ${digestKeyOf(Prisma.sql`v.recipient_id`, today)}, v.point, v.audience,
+        v.scheduled_on, v.send_on, v.due_on, now(), now()
       FROM unnest(${rows.map((r) => r.key)}::text[], ${rows.map((r) => r.recipientId)}::uuid[], ${rows.map((r) => r.obligationId)}::uuid[],
-        ${rows.map(reminderPayload)}::text[]) WITH ORDINALITY AS v(key, recipient_id, obligation_id, payload, n)
+        ${rows.map((r) => r.point)}::text[], ${rows.map((r) => r.audience)}::text[], ${rows.map((r) => r.scheduledOn)}::date[],
+        ${rows.map((r) => r.sendOn)}::date[], ${rows.map((r) => r.dueOn)}::date[])
+        WITH ORDINALITY AS v(key, recipient_id, obligation_id, point, audience, scheduled_on, send_on, due_on, n)
       ORDER BY v.n
       ON CONFLICT (key) DO NOTHING`;
     forgetQueryArguments();
@@ -182,7 +187,7 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
 
   async queuedKeys(keys: readonly string[]): Promise<Set<string>> {
     if (keys.length === 0) return new Set();
-    const rows = await this.#prisma.$queryRaw<{ key: string }[]>`SELECT key FROM nudge_outbox WHERE key = ANY(${[...keys]}::text[])`;
+    const rows = await this.#prisma.$queryRaw<{ key: string }[]>`SELECT key FROM reminders WHERE key = ANY(${[...keys]}::text[])`;
     return new Set(rows.map((row) => row.key));
   }
 
@@ -200,15 +205,16 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
     // it is still uncarried and the next school day's digest takes it. Never lost, never carried twice.
     //
     // One statement, so no transaction is held open between round trips. The renamed reminders
-    // are found from `uncarried` by key, through the key's index; the digests are never joined
-    // back to the grouped reminders (guessing a handful of rows, the planner looped over one
-    // for each row of the other: tens of seconds at 10,000 staff).
+    // are found from `uncarried` as one array of keys, looked up through the key's index; nothing
+    // is joined back to a CTE (guessing a handful of rows, as on a first sweep when the table's
+    // statistics are empty, the planner looped over one for each row of the other: tens of
+    // seconds at 10,000 staff for the digests, eleven minutes for a rename joined to `reminders`).
     const todays = digestKeyOf(Prisma.sql`u.recipient_id`, today);
     const [row] = await this.#prisma.$queryRaw<{ digests: number }[]>`
       WITH uncarried AS (
-        SELECT r.recipient_id, r.key, r.payload->>'digestKey' AS named FROM nudge_outbox r JOIN people p ON p.id = r.recipient_id
-        WHERE p.school_id = ${schoolId}::uuid AND r.status = 'pending' AND r.payload->>'type' = 'reminder'
-          AND NOT EXISTS (SELECT 1 FROM nudge_outbox d WHERE d.key = r.payload->>'digestKey' AND jsonb_exists(d.payload->'reminderKeys', r.key))
+        SELECT r.recipient_id, r.key, r.digest_key AS named FROM reminders r JOIN people p ON p.id = r.recipient_id
+        WHERE p.school_id = ${schoolId}::uuid AND r.status = 'pending'
+          AND NOT EXISTS (SELECT 1 FROM nudge_outbox d WHERE d.key = r.digest_key AND jsonb_exists(d.payload->'reminderKeys', r.key))
       ), digests AS (
         INSERT INTO nudge_outbox (id, key, recipient_id, payload, status, attempts, not_before, created_at, updated_at)
         SELECT gen_random_uuid(), ${todays}, u.recipient_id,
@@ -217,8 +223,8 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
         ON CONFLICT (key) DO NOTHING
         RETURNING id, key
       ), renamed AS (
-        UPDATE nudge_outbox r SET payload = r.payload || jsonb_build_object('digestKey', ${todays}), updated_at = now()
-        FROM uncarried u WHERE r.key = u.key AND u.named IS DISTINCT FROM ${todays}
+        UPDATE reminders r SET digest_key = ${digestKeyOf(Prisma.sql`r.recipient_id`, today)}, updated_at = now()
+        WHERE r.key = ANY(ARRAY(SELECT u.key FROM uncarried u WHERE u.named IS DISTINCT FROM ${todays}))
       ), jobs AS (
         ${newDeliveryJobs(Prisma.sql`SELECT ${JOB.deliverDigest}::text, d.id::text, d.key, (SELECT s.slug FROM schools s WHERE s.id = ${schoolId}::uuid) FROM digests d`)}
       )
@@ -238,10 +244,12 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
       )
       ${queuedRows({
         columns: Prisma.sql`, t.previous,
-          (SELECT json_agg(json_build_object('key', r.key, 'recipientId', r.recipient_id::text, 'obligationId', r.obligation_id::text, 'payload', r.payload,
+          (SELECT json_agg(json_build_object('key', r.key, 'recipientId', r.recipient_id::text, 'obligationId', r.obligation_id::text, 'copy', r.copy,
+              'point', r.point, 'audience', r.audience, 'scheduledOn', to_char(r.scheduled_on, 'YYYY-MM-DD'), 'sendOn', to_char(r.send_on, 'YYYY-MM-DD'),
+              'dueOn', to_char(r.due_on, 'YYYY-MM-DD'),
               'obligation', CASE WHEN o.id IS NULL THEN NULL ELSE json_build_object('key', o.key, 'kind', o.kind, 'label', o.label, 'rule', o.rule,
                 'personId', o.person_id::text, 'fullName', op.full_name) END))
-            FROM nudge_outbox r LEFT JOIN obligations o ON o.id = r.obligation_id LEFT JOIN people op ON op.id = o.person_id
+            FROM reminders r LEFT JOIN obligations o ON o.id = r.obligation_id LEFT JOIN people op ON op.id = o.person_id
             WHERE r.key IN (SELECT jsonb_array_elements_text(d.payload->'reminderKeys'))) AS reminders`,
         joins: Prisma.sql`JOIN target t ON t.id = d.id`,
       })}`;
@@ -312,7 +320,7 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
         UPDATE nudge_outbox SET ${set}, sending_since = NULL, updated_at = now()
         WHERE id = ${id}::uuid AND status = 'pending' RETURNING payload, status, sent_at, last_error
       ), carried AS (
-        UPDATE nudge_outbox r SET status = row.status, sent_at = row.sent_at, last_error = row.last_error, updated_at = now()
+        UPDATE reminders r SET status = row.status, sent_at = row.sent_at, last_error = row.last_error, updated_at = now()
         FROM row CROSS JOIN LATERAL jsonb_array_elements_text(COALESCE(row.payload->'reminderKeys', '[]'::jsonb)) AS c(key)
         WHERE r.key = c.key
         RETURNING r.id
@@ -373,7 +381,7 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
           WHERE d.status = 'failed' AND ${isDeliveredRow()} ${chosen}
           RETURNING d.id, d.key, d.payload
         ), carried AS (
-          UPDATE nudge_outbox r SET status = 'pending', last_error = NULL, updated_at = now()
+          UPDATE reminders r SET status = 'pending', last_error = NULL, updated_at = now()
           FROM row CROSS JOIN LATERAL jsonb_array_elements_text(COALESCE(row.payload->'reminderKeys', '[]'::jsonb)) AS c(key)
           WHERE r.key = c.key
           RETURNING r.id
@@ -554,23 +562,13 @@ const NotificationPayloadSchema = z.object({
 });
 
 /**
- * A reminder row's payload: what the plan decided (the point, who for, its days and the due date
- * it was planned against). The rest (the obligation's key, kind, label, rule, whose it is) is read
- * from the obligation the row refers to when its digest is delivered, so a busy sweep writes
- * about a fifth of the bytes it wrote when each row carried a copy of it.
- */
-function reminderPayload(reminder: Reminder): string {
-  return JSON.stringify({ type: 'reminder', point: reminder.point, audience: reminder.audience, scheduledOn: reminder.scheduledOn, sendOn: reminder.sendOn, dueOn: reminder.dueOn });
-}
-
-/**
- * A carried reminder as the digest reads it back: its own row, and the obligation it refers to
- * (undefined once the obligation was deleted: there is nothing left to remind about). Rows
- * written before reminders referred to their obligation carry the whole reminder; both are read.
+ * A carried reminder as the digest reads it back: its own row (what the plan decided: the point,
+ * who for, its days and the due date it was planned against) and the obligation it refers to for
+ * the rest (undefined once the obligation was deleted: there is nothing left to remind about).
+ * Rows written before reminders referred to their obligation carry the whole reminder; both are read.
  */
 function carriedReminder(carried: z.infer<typeof CarriedReminderSchema>): Reminder | undefined {
-  const payload = carried.payload;
-  if ('reminder' in payload) return payload.reminder as Reminder;
+  if (carried.copy !== null) return carried.copy as Reminder;
   const obligation = carried.obligation;
   if (obligation === null || carried.obligationId === null) return undefined;
   return {
@@ -578,32 +576,21 @@ function carriedReminder(carried: z.infer<typeof CarriedReminderSchema>): Remind
     recipientId: carried.recipientId,
     obligationId: carried.obligationId,
     obligationKey: obligation.key,
-    point: payload.point as ReminderPoint,
-    audience: payload.audience,
-    scheduledOn: payload.scheduledOn,
-    sendOn: payload.sendOn,
+    point: carried.point as ReminderPoint,
+    audience: carried.audience,
+    scheduledOn: carried.scheduledOn,
+    sendOn: carried.sendOn,
     kind: obligation.kind,
     label: obligation.label,
-    dueOn: payload.dueOn,
+    dueOn: carried.dueOn,
     rule: obligation.rule,
     about: { personId: obligation.personId, fullName: obligation.fullName },
     mutable: isAdjustableKind(obligation.kind),
   };
 }
 
-const PlannedReminderSchema = z.object({
-  type: z.literal('reminder'),
-  point: z.string(),
-  audience: z.enum(['owner', 'reviewer', 'head']),
-  scheduledOn: z.string(),
-  sendOn: z.string(),
-  dueOn: z.string(),
-});
-
-// Stored rows are read back, not trusted: a payload written by an older version fails loudly here.
+// Stored rows are read back, not trusted: a copy written by an older version fails loudly here.
 const CopiedReminderSchema = z.object({
-  type: z.literal('reminder'),
-  reminder: z.object({
     key: z.string(),
     recipientId: z.string(),
     obligationId: z.string(),
@@ -618,13 +605,17 @@ const CopiedReminderSchema = z.object({
     rule: z.string(),
     about: z.object({ personId: z.string(), fullName: z.string() }),
     mutable: z.boolean(),
-  }),
 });
 
 const CarriedReminderSchema = z.object({
   key: z.string(),
   recipientId: z.string(),
   obligationId: z.string().nullable(),
-  payload: z.union([CopiedReminderSchema, PlannedReminderSchema]),
+  copy: CopiedReminderSchema.nullable(),
+  point: z.string(),
+  audience: z.enum(['owner', 'reviewer', 'head']),
+  scheduledOn: z.string(),
+  sendOn: z.string(),
+  dueOn: z.string(),
   obligation: z.object({ key: z.string(), kind: z.string(), label: z.string(), rule: z.string(), personId: z.string(), fullName: z.string() }).nullable(),
 });

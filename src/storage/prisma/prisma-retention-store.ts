@@ -46,6 +46,7 @@ export const LEAVER_ROWS: readonly { table: string; columns: readonly string[]; 
   { table: 'slack_reach_failures', columns: ['person_id'], subject: 'person_id' },
   { table: 'conversations', columns: ['person_id'], subject: 'person_id' },
   { table: 'nudge_outbox', columns: ['recipient_id'], subject: 'recipient_id' },
+  { table: 'reminders', columns: ['recipient_id'], subject: 'recipient_id' },
   { table: 'access_logs', columns: ['subject_id', 'viewer_id'], subject: 'subject_id' },
   { table: 'access_grants', columns: ['subject_id', 'requester_id', 'granted_by_id'], subject: 'subject_id' },
   { table: 'reviewer_assignments', columns: ['reviewee_id', 'reviewer_id'], subject: 'reviewee_id' },
@@ -123,8 +124,8 @@ async function destroyIn(tx: Tx, request: DestroyRequest): Promise<DestroyedReco
 
   // A cycle's records, children first: reminders about its deadlines, its plan's goals, then each table.
   await log(
-    'nudge_outbox',
-    Prisma.sql`DELETE FROM nudge_outbox t USING obligations o, cycles c WHERE t.obligation_id = o.id AND o.cycle_id = c.id AND ${expiredCycle}
+    'reminders',
+    Prisma.sql`DELETE FROM reminders t USING obligations o, cycles c WHERE t.obligation_id = o.id AND o.cycle_id = c.id AND ${expiredCycle}
       RETURNING t.id, t.recipient_id AS subject, c.academic_year AS year`,
   );
   await log(
@@ -154,6 +155,7 @@ async function destroyIn(tx: Tx, request: DestroyRequest): Promise<DestroyedReco
         AND ${extra} AND ${whose(Prisma.sql`t.${identifier(subject)}`)} RETURNING t.id, t.${identifier(subject)} AS subject, ${year} AS year`,
     );
   };
+  await dated('reminders', 'recipient_id', Prisma.sql`t.recipient_id`, london('created_at'));
   await dated('nudge_outbox', 'recipient_id', Prisma.sql`t.recipient_id`, london('created_at'));
   await dated('access_logs', 'subject_id', Prisma.sql`t.subject_id`, london('at'));
   await dated('access_grants', 'subject_id', Prisma.sql`t.subject_id`, Prisma.sql`(COALESCE(t.revoked_at, t.expires_at, t.granted_at) AT TIME ZONE 'Europe/London')`);

@@ -77,7 +77,7 @@ describe('the head’s reviewer on the roster acts on the head’s items from th
     const headReviewers = { facts: new PrismaPeopleFacts(db.prisma), queue: new PrismaNotificationQueue(db.prisma), emailEnabled: false };
     await sweepSchool({ reminders: new PrismaReminderStore(db.prisma), clock: fixedClock(OPENS), headReviewers }, found);
     const review = await headItem('alleyne', 'head-end-of-cycle-review');
-    const inCeoDigest = await db.prisma.nudgeOutbox.findMany({ where: { recipientId: ceo.person.id, key: { startsWith: `${review.key}:` } } });
+    const inCeoDigest = await db.prisma.queuedReminder.findMany({ where: { recipientId: ceo.person.id, key: { startsWith: `${review.key}:` } } });
     expect(inCeoDigest).toHaveLength(1);
 
     const refused = [head, ...(await Promise.all(['deputy@alleyne.example', 't1@alleyne.example', 'coo@alleyne.example'].map(actor)))];

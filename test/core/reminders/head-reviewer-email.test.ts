@@ -117,9 +117,9 @@ describe('the head’s own reviewers are reached (002 §22–24, 003 §6.3, 004 
     expect(row!.recipientId).toBe(head.id);
 
     // The head's own reminder and the CEO's copy, each carried by that person's digest for the day.
-    const reminders = await db.prisma.nudgeOutbox.findMany({ where: { key: { startsWith: `${head.id}:2026:head-end-of-cycle-review:opened:` } } });
+    const reminders = await db.prisma.queuedReminder.findMany({ where: { key: { startsWith: `${head.id}:2026:head-end-of-cycle-review:opened:` } } });
     expect(reminders.map((r) => r.recipientId).sort()).toEqual([head.id, ceo.id].sort());
-    for (const reminder of reminders) expect((reminder.payload as { digestKey?: string }).digestKey).toBe(`digest:${reminder.recipientId}:2027-06-07`);
+    for (const reminder of reminders) expect(reminder.digestKey).toBe(`digest:${reminder.recipientId}:2027-06-07`);
 
     const router = new ChannelRouter();
     router.addEmail(new EmailChannel({ url: smtpUrl, from: 'Trellis <trellis@alleyne.example>' }));
@@ -182,7 +182,7 @@ describe('the head’s own reviewers are reached (002 §22–24, 003 §6.3, 004 
     expect(await emailRows()).toHaveLength(before);
     const head = await db.prisma.person.findFirstOrThrow({ where: { email: 'head@alleyne-nosmtp.example' } });
     const ceo = await db.prisma.person.findFirstOrThrow({ where: { email: 'ceo@alleyne-nosmtp.example' } });
-    const reminded = await db.prisma.nudgeOutbox.findMany({ where: { key: { startsWith: `${head.id}:2026:head-end-of-cycle-review:opened:` } } });
+    const reminded = await db.prisma.queuedReminder.findMany({ where: { key: { startsWith: `${head.id}:2026:head-end-of-cycle-review:opened:` } } });
     expect(reminded.map((r) => r.recipientId).sort()).toEqual([head.id, ceo.id].sort());
     const { stdout } = await runTrellisWith({ databaseUrl: db.url, at: OPENS, env: { SMTP_URL: '', SMTP_FROM: '' } }, 'reach', '--school', 'alleyne-nosmtp');
     expect(stdout).toContain('Gill Governor <gill@governors.example> (the governors appointed to review the head): not e-mailed: SMTP_URL and SMTP_FROM are not set, so the head is reminded instead (002 §22–24');
@@ -203,7 +203,7 @@ describe('the head’s own reviewers are reached (002 §22–24, 003 §6.3, 004 
     const rows = (await emailRows()).filter((row) => row.key.includes(':email:sam@sip.example:'));
     expect(rows.filter((row) => row.key.includes(':spring-check-in:opened:')).map((row) => row.recipientId)).toEqual([head.id]);
     // The CEO is reminded as the head's appraiser, once: no second copy as a member of the panel.
-    expect(await db.prisma.nudgeOutbox.count({ where: { key: { startsWith: `${spring!.key}:opened:` }, NOT: { key: { startsWith: 'notify:' } } } })).toBe(1);
+    expect(await db.prisma.queuedReminder.count({ where: { key: { startsWith: `${spring!.key}:opened:` } } })).toBe(1);
     expect((await sweep('washwood', true, '2027-01-05T16:00:00Z')).queuedEmails ?? 0).toBe(0);
   });
 
@@ -229,7 +229,7 @@ describe('the head’s own reviewers are reached (002 §22–24, 003 §6.3, 004 
     await sweep('washwood-alone', true, '2027-01-05T16:00:00Z');
     const spring = await db.prisma.obligation.findFirstOrThrow({ where: { personId: head.id, key: { contains: ':spring-check-in' } } });
     expect(spring.ownerPersonId).toBeNull();
-    const reminded = await db.prisma.nudgeOutbox.findMany({ where: { key: { startsWith: `${spring.key}:opened:` } } });
+    const reminded = await db.prisma.queuedReminder.findMany({ where: { key: { startsWith: `${spring.key}:opened:` } } });
     expect(reminded.map((r) => r.recipientId)).toEqual([head.id]);
     const emailed = (await emailRows()).filter((row) => row.key.startsWith(`notify:${spring.key}:opened:email:sip@washwood-alone.example:`));
     expect(emailed.map((row) => row.recipientId)).toEqual([head.id]);
