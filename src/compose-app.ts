@@ -1,57 +1,29 @@
-import { adminRoutes, SIGN_IN_LIMIT, SIGN_IN_WINDOW_SECONDS } from './admin-console/admin-routes.ts';
 import type { Channel } from './channels/channel.ts';
 import { ChannelRouter } from './channels/channel-router.ts';
-import { PlaygroundChannel, playgroundOwnsClock, playgroundWillRun } from './channels/playground/playground-channel.ts';
-import { SlackChannel } from './channels/slack/slack-channel.ts';
-import { TeamsChannel } from './channels/teams/teams-channel.ts';
 import type { PacerLimits } from './channels/teams/send-pacer.ts';
 import { type Services, openServices } from './compose-services.ts';
 import type { Config } from './config/load-config.ts';
 import type { SlackRefusalStore } from './core/reach/slack-refusals.ts';
-import { AccessRequests } from './core/access/access-requests.ts';
-import { ShippedTermDateFiles } from './config/shipped-term-dates.ts';
-import { AdminConsole } from './core/admin/admin-console.ts';
-import { ReviewerChanges } from './core/access/reviewer-changes.ts';
-import { CycleRestarts } from './core/roster/cycle-restart.ts';
-import { ReviewLoadExceptions } from './core/roster/review-load-exceptions.ts';
-import { TrellisBot } from './core/bot/trellis-bot.ts';
-import { ALL_DIALOGS } from './core/conversations/dialogs/all-dialogs.ts';
-import { ConversationEngine } from './core/conversations/engine/run-turn.ts';
-import { PersonalRecordsRequests } from './core/records/my-records.ts';
-import { GovernorsRequests } from './core/reports/governors-requests.ts';
-import { PrismaAdminSessions, PrismaAttemptLimiter } from './storage/prisma/prisma-admin-sessions.ts';
-import { PrismaGovernorsSchools } from './storage/prisma/prisma-governors-reads.ts';
+import type { AdminConsole } from './core/admin/admin-console.ts';
+import type { TrellisBot } from './core/bot/trellis-bot.ts';
+import type { Metrics } from './core/metrics/metrics.ts';
 import { dailyRetention } from './core/retention/retention.ts';
 import { recountKeptCounts } from './core/reports/kept-counts.ts';
-import { ObligationReminderActions } from './core/reminders/reminder-actions.ts';
 import { sweepSchools } from './core/reminders/run-sweep.ts';
-import { CycleReports } from './core/reports/cycle-reports.ts';
 import type { Clock } from './core/time/clock.ts';
-import { SimulatedClock } from './core/time/simulated-clock.ts';
-import { addLogContext, type Logger } from './logging/logger.ts';
-import { PrometheusMetrics } from './metrics/prometheus-metrics.ts';
-import { type JobDeps, runDueJobs, startJobWorker } from './scheduler/job-worker.ts';
-import { type RunningServer, startHttpServer } from './server/http-server.ts';
-import { guardProcess } from './server/process-guard.ts';
-import { checkReadiness, type ReadinessCheck } from './server/readiness.ts';
-import { defaultMigrationsDir, readMigrationFiles } from './storage/db/migration-files.ts';
-import { PrismaOperations } from './storage/prisma/prisma-operations.ts';
-import { PrismaNotificationQueue, PrismaSentReplies } from './storage/prisma/prisma-notification-queue.ts';
-import { EmailChannel } from './channels/email/email-channel.ts';
-import { PrismaConversationStore } from './storage/prisma/prisma-conversation-store.ts';
-import { PrismaIdentityStore } from './storage/prisma/prisma-identity-store.ts';
-import { SLACK_INSTALL_PATH } from './channels/slack/slack-installations.ts';
-import { PrismaSlackInstallations } from './storage/prisma/prisma-slack-installations.ts';
-import { PrismaSlackRefusals } from './storage/prisma/prisma-slack-refusals.ts';
-import { PrismaReminderActionsStore } from './storage/prisma/prisma-reminder-actions-store.ts';
-import { PrismaActiveThreads } from './storage/prisma/prisma-active-threads.ts';
-import { PrismaReportReads } from './storage/prisma/prisma-report-reads.ts';
+import type { Logger } from './logging/logger.ts';
+import type { PrometheusMetrics } from './metrics/prometheus-metrics.ts';
+import type { JobDeps } from './scheduler/job-worker.ts';
+import type { RunningServer } from './server/http-server.ts';
+import type { ReadinessCheck } from './server/readiness.ts';
+import { PrismaNotificationQueue } from './storage/prisma/prisma-notification-queue.ts';
+import type { PrismaIdentityStore } from './storage/prisma/prisma-identity-store.ts';
 import { PrismaPeopleFacts, prismaAccess } from './storage/prisma/prisma-access-relationships.ts';
-import { PrismaChatBindings } from './storage/prisma/prisma-chat-bindings.ts';
-import { PrismaAccessRequestStore } from './storage/prisma/prisma-access-requests.ts';
-import { PrismaReviewerChangeStore } from './storage/prisma/prisma-reviewer-changes.ts';
-import { PrismaCycleRestarts } from './storage/prisma/prisma-cycle-restarts.ts';
-import { PrismaReviewLoadExceptions } from './storage/prisma/prisma-review-load-exceptions.ts';
+
+// Only what every composition needs is imported above. The bot and its dialogs, the channels and
+// their SDKs, the HTTP server, the admin console, PDF, spreadsheet and chart libraries and the job
+// engine are imported where they are built, so a command builds and loads only what it asks for
+// (`trellis sweep` with no chat channel configured loads none of them).
 
 export interface AppOptions {
   /** Run the playground even when Slack or Teams is configured (it runs anyway when neither is). */
@@ -108,6 +80,19 @@ export interface RunningApp extends ChannelParts {
 export async function startApp(config: Config, givenClock: Clock, log: Logger, options: AppOptions = {}): Promise<RunningApp> {
   // The playground moves time for everything (dialogs, reports, the sweep), so all share its clock;
   // next to real Slack or Teams it never does.
+  const [{ playgroundOwnsClock }, { SimulatedClock }, { adminRoutes, SIGN_IN_LIMIT, SIGN_IN_WINDOW_SECONDS }, { SLACK_INSTALL_PATH }, { PrismaAdminSessions, PrismaAttemptLimiter }, { startHttpServer }, { guardProcess }, { checkReadiness }, { defaultMigrationsDir, readMigrationFiles }, { PrismaOperations }, { startJobWorker }] = await Promise.all([
+    import('./channels/playground/playground-channel.ts'),
+    import('./core/time/simulated-clock.ts'),
+    import('./admin-console/admin-routes.ts'),
+    import('./channels/slack/slack-installations.ts'),
+    import('./storage/prisma/prisma-admin-sessions.ts'),
+    import('./server/http-server.ts'),
+    import('./server/process-guard.ts'),
+    import('./server/readiness.ts'),
+    import('./storage/db/migration-files.ts'),
+    import('./storage/prisma/prisma-operations.ts'),
+    import('./scheduler/job-worker.ts'),
+  ]);
   const clock = playgroundOwnsClock(config, options) ? new SimulatedClock(givenClock) : givenClock;
   const services = await openServices(config, clock);
   const closers: (() => Promise<void>)[] = [() => services.close()];
@@ -137,7 +122,7 @@ export async function startApp(config: Config, givenClock: Clock, log: Logger, o
     const server = await startHttpServer({
       host: config.host,
       port: config.port,
-      routes: [...parts.router.channels.flatMap((channel) => channel.routes), ...adminRoutes({ console: adminConsoleOf(services, clock), config: config.admin, sessions: new PrismaAdminSessions(services.database.prisma), limiter: new PrismaAttemptLimiter(services.database.prisma, SIGN_IN_LIMIT, SIGN_IN_WINDOW_SECONDS), clock, log, slackInstallUrl: config.slack?.oauth === undefined ? undefined : SLACK_INSTALL_PATH })],
+      routes: [...parts.router.channels.flatMap((channel) => channel.routes), ...adminRoutes({ console: await adminConsoleOf(services, clock), config: config.admin, sessions: new PrismaAdminSessions(services.database.prisma), limiter: new PrismaAttemptLimiter(services.database.prisma, SIGN_IN_LIMIT, SIGN_IN_WINDOW_SECONDS), clock, log, slackInstallUrl: config.slack?.oauth === undefined ? undefined : SLACK_INSTALL_PATH })],
       healthy: async () => {
         await operations.ping();
         return true;
@@ -170,12 +155,86 @@ export async function startApp(config: Config, givenClock: Clock, log: Logger, o
   }
 }
 
+/** What `trellis sweep` delivers through: the router over the configured channels, and the job engine's work. */
+export interface DeliveryParts {
+  router: ChannelRouter;
+  jobs: JobDeps;
+}
+
+/**
+ * What a delivery outside the server needs (`trellis sweep`): the configured chat channels (never
+ * the playground) and the job engine's work over them. With no chat channel configured nothing can
+ * be delivered, so neither the bot nor any channel is built (or loaded): only the sweep's work and,
+ * with SMTP configured, e-mail.
+ */
+export async function composeDelivery(config: Config, services: Services, clock: Clock, log: Logger): Promise<DeliveryParts> {
+  if (config.slack !== undefined || config.teams !== undefined) return composeChannels(config, services, clock, log, { channelsOnly: true });
+  const router = new ChannelRouter();
+  await addEmail(config, router);
+  return { router, jobs: jobsOf(config, services, clock, log, router, undefined) };
+}
+
 /**
  * The bot over the conversation engine and the channels the configuration asks for, behind one
  * `ChannelRouter`: what the server serves and what every delivery (the job worker's, `trellis
  * sweep`'s) goes through. Channels are built, not started.
  */
 export async function composeChannels(config: Config, services: Services, clock: Clock, log: Logger, options: AppOptions = {}): Promise<ChannelParts> {
+  const [
+    { addLogContext },
+    { PrometheusMetrics },
+    { PrismaOperations },
+    { TrellisBot },
+    { ALL_DIALOGS },
+    { ConversationEngine },
+    { CycleReports },
+    { ObligationReminderActions },
+    { PersonalRecordsRequests },
+    { AccessRequests },
+    { ReviewerChanges },
+    { CycleRestarts },
+    { ReviewLoadExceptions },
+    { GovernorsRequests },
+    { PrismaGovernorsSchools },
+    { PrismaIdentityStore },
+    { PrismaConversationStore },
+    { PrismaReportReads },
+    { PrismaReminderActionsStore },
+    { PrismaAccessRequestStore },
+    { PrismaReviewerChangeStore },
+    { PrismaCycleRestarts },
+    { PrismaReviewLoadExceptions },
+    { PrismaActiveThreads },
+    { PrismaSentReplies },
+    { PrismaSlackRefusals },
+  ] = await Promise.all([
+    import('./logging/logger.ts'),
+    import('./metrics/prometheus-metrics.ts'),
+    import('./storage/prisma/prisma-operations.ts'),
+    import('./core/bot/trellis-bot.ts'),
+    import('./core/conversations/dialogs/all-dialogs.ts'),
+    import('./core/conversations/engine/run-turn.ts'),
+    import('./core/reports/cycle-reports.ts'),
+    import('./core/reminders/reminder-actions.ts'),
+    import('./core/records/my-records.ts'),
+    import('./core/access/access-requests.ts'),
+    import('./core/access/reviewer-changes.ts'),
+    import('./core/roster/cycle-restart.ts'),
+    import('./core/roster/review-load-exceptions.ts'),
+    import('./core/reports/governors-requests.ts'),
+    import('./storage/prisma/prisma-governors-reads.ts'),
+    import('./storage/prisma/prisma-identity-store.ts'),
+    import('./storage/prisma/prisma-conversation-store.ts'),
+    import('./storage/prisma/prisma-report-reads.ts'),
+    import('./storage/prisma/prisma-reminder-actions-store.ts'),
+    import('./storage/prisma/prisma-access-requests.ts'),
+    import('./storage/prisma/prisma-reviewer-changes.ts'),
+    import('./storage/prisma/prisma-cycle-restarts.ts'),
+    import('./storage/prisma/prisma-review-load-exceptions.ts'),
+    import('./storage/prisma/prisma-active-threads.ts'),
+    import('./storage/prisma/prisma-notification-queue.ts'),
+    import('./storage/prisma/prisma-slack-refusals.ts'),
+  ]);
   const identities = new PrismaIdentityStore(services.database.prisma);
   const engine = new ConversationEngine({ store: new PrismaConversationStore(services.database.prisma), clock, dialogs: ALL_DIALOGS });
   const router = new ChannelRouter();
@@ -201,8 +260,23 @@ export async function composeChannels(config: Config, services: Services, clock:
     onIdentified: (person) => addLogContext({ school: person.schoolId }),
     governors: new GovernorsRequests({ reads: services.governors, schools: new PrismaGovernorsSchools(services.database.prisma), people: reportReads, guard: access.guard, clock }),
   });
+  const jobs = jobsOf(config, services, clock, log, router, metrics);
+  const sweep = async () => {
+    await sweepSchools(jobs.sweep, await services.reminders.listSchoolSlugs());
+    const { runDueJobs } = await import('./scheduler/job-worker.ts');
+    await runDueJobs(services.database.url, jobs);
+  };
+  const slackRefusals = new PrismaSlackRefusals(services.database.prisma);
+  const parts: ChannelParts = { config, services, bot, identities, slackRefusals, router, clock, log, sweep, jobs, metrics };
+  for (const channel of await createChannels(parts, options)) router.add(channel);
+  await addEmail(config, router);
+  return parts;
+}
+
+/** What the job engine's jobs run on: the sweep, and the deliveries through `router`. */
+function jobsOf(config: Config, services: Services, clock: Clock, log: Logger, router: ChannelRouter, metrics: Metrics | undefined): JobDeps {
   const findSchool = (slug: string) => services.schools.findSchool(slug);
-  const jobs: JobDeps = {
+  return {
     sweep: {
       reminders: services.reminders,
       clock,
@@ -218,7 +292,7 @@ export async function composeChannels(config: Config, services: Services, clock:
       messenger: router,
       clock,
       findSchool,
-      access: access.guard,
+      access: prismaAccess(services.database.prisma).guard,
     },
     listSchoolSlugs: () => services.reminders.listSchoolSlugs(),
     retention: async () => {
@@ -228,15 +302,13 @@ export async function composeChannels(config: Config, services: Services, clock:
     log,
     metrics,
   };
-  const sweep = async () => {
-    await sweepSchools(jobs.sweep, await services.reminders.listSchoolSlugs());
-    await runDueJobs(services.database.url, jobs);
-  };
-  const slackRefusals = new PrismaSlackRefusals(services.database.prisma);
-  const parts: ChannelParts = { config, services, bot, identities, slackRefusals, router, clock, log, sweep, jobs, metrics };
-  for (const channel of await createChannels(parts, options)) router.add(channel);
-  if (config.smtp !== undefined) router.addEmail(new EmailChannel(config.smtp));
-  return parts;
+}
+
+/** E-mail to the head's reviewers who are not on the roster, when SMTP is configured. */
+async function addEmail(config: Config, router: ChannelRouter): Promise<void> {
+  if (config.smtp === undefined) return;
+  const { EmailChannel } = await import('./channels/email/email-channel.ts');
+  router.addEmail(new EmailChannel(config.smtp));
 }
 
 /** The channels the configuration asks for: Slack and Teams when configured, else the playground. */
@@ -245,22 +317,33 @@ async function createChannels(parts: ChannelParts, options: AppOptions): Promise
   // Each channel adds itself here: Slack, then Teams, then the playground (the fallback).
   const slack = parts.config.slack;
   if (slack) {
+    const [{ SlackChannel }, { PrismaSlackInstallations }] = await Promise.all([import('./channels/slack/slack-channel.ts'), import('./storage/prisma/prisma-slack-installations.ts')]);
     // Installed in many workspaces, each install's token is kept encrypted in PostgreSQL.
     const installations = slack.oauth === undefined ? undefined : new PrismaSlackInstallations(parts.services.database.prisma, slack.oauth.encryptionKey);
     channels.push(new SlackChannel(parts, installations));
   }
   if (parts.config.teams) {
+    const [{ TeamsChannel }, { PrismaActiveThreads }] = await Promise.all([import('./channels/teams/teams-channel.ts'), import('./storage/prisma/prisma-active-threads.ts')]);
     const lookups = new PrismaActiveThreads(parts.services.database.prisma);
     channels.push(new TeamsChannel(parts, parts.config.teams, { threads: lookups, managers: lookups, sendLimits: options.teamsSendLimits }));
   }
-  if (!options.channelsOnly && playgroundWillRun(parts.config, options)) channels.push(new PlaygroundChannel(parts, options));
+  if (!options.channelsOnly) {
+    const { PlaygroundChannel, playgroundWillRun } = await import('./channels/playground/playground-channel.ts');
+    if (playgroundWillRun(parts.config, options)) channels.push(new PlaygroundChannel(parts, options));
+  }
   void options;
   void parts;
   return channels;
 }
 
 /** The admin console's reads and changes over storage (`/admin`). */
-function adminConsoleOf(services: Services, clock: Clock): AdminConsole {
+async function adminConsoleOf(services: Services, clock: Clock): Promise<AdminConsole> {
+  const [{ AdminConsole }, { PrismaChatBindings }, { PrismaAccessRequestStore }, { ShippedTermDateFiles }] = await Promise.all([
+    import('./core/admin/admin-console.ts'),
+    import('./storage/prisma/prisma-chat-bindings.ts'),
+    import('./storage/prisma/prisma-access-requests.ts'),
+    import('./config/shipped-term-dates.ts'),
+  ]);
   return new AdminConsole({
     directory: services.admins,
     audit: services.admins,

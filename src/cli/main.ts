@@ -1,27 +1,45 @@
 import { CliError } from './cli-error.ts';
-import { ADMINS_USAGE, runAdminsCommand } from './commands/admins-command.ts';
-import { CALENDAR_USAGE, runCalendarCommand } from './commands/calendar-command.ts';
-import { EXPORT_USAGE, runExportCommand, runRecordsCommand } from './commands/export-command.ts';
-import { IMPORT_USAGE, runImportCommand } from './commands/import-command.ts';
-import { RETENTION_USAGE, runRetentionCommand } from './commands/retention-command.ts';
-import { RECOUNT_USAGE, runRecountCommand } from './commands/recount-command.ts';
-import { REPORT_USAGE, runReportCommand } from './commands/report-command.ts';
-import { runMigrateCommand } from './commands/migrate-command.ts';
-import { runStartCommand } from './commands/start-command.ts';
-import { runSweepCommand, SWEEP_USAGE } from './commands/sweep-command.ts';
-import { OUTBOX_USAGE, runOutboxCommand } from './commands/outbox-command.ts';
-import { REACH_USAGE, runReachCommand } from './commands/reach-command.ts';
-import { runSchoolCommand, SCHOOL_USAGE } from './commands/school-command.ts';
-import { runSlackCommand, SLACK_USAGE } from './commands/slack-command.ts';
-import { runTeamsCommand, TEAMS_USAGE } from './commands/teams-command.ts';
-import { POLICY_USAGE, runPolicyCommand } from './commands/policy-command.ts';
-import { TIMELINE_USAGE, runTimelineCommand } from './commands/timeline-command.ts';
 import type { CommandContext } from './command-context.ts';
 import { type Output, processOutput } from './output.ts';
 import { type Clock, systemClock } from '../core/time/clock.ts';
 import { AlreadyRunningError } from '../storage/db/embedded-database.ts';
 
-const USAGE = `Trellis: the professional growth cycle, in chat.
+/** Every command's usage; loads every command module, so only for help and mistakes. */
+async function usage(): Promise<string> {
+  const [
+    { POLICY_USAGE },
+    { CALENDAR_USAGE },
+    { TIMELINE_USAGE },
+    { SCHOOL_USAGE },
+    { IMPORT_USAGE },
+    { SWEEP_USAGE },
+    { EXPORT_USAGE },
+    { RETENTION_USAGE },
+    { RECOUNT_USAGE },
+    { REPORT_USAGE },
+    { OUTBOX_USAGE },
+    { REACH_USAGE },
+    { SLACK_USAGE },
+    { TEAMS_USAGE },
+    { ADMINS_USAGE },
+  ] = await Promise.all([
+    import('./commands/policy-command.ts'),
+    import('./commands/calendar-command.ts'),
+    import('./commands/timeline-command.ts'),
+    import('./commands/school-command.ts'),
+    import('./commands/import-command.ts'),
+    import('./commands/sweep-command.ts'),
+    import('./commands/export-command.ts'),
+    import('./commands/retention-command.ts'),
+    import('./commands/recount-command.ts'),
+    import('./commands/report-command.ts'),
+    import('./commands/outbox-command.ts'),
+    import('./commands/reach-command.ts'),
+    import('./commands/slack-command.ts'),
+    import('./commands/teams-command.ts'),
+    import('./commands/admins-command.ts'),
+  ]);
+  return `Trellis: the professional growth cycle, in chat.
 
 Usage:
   trellis start [--playground] [--preset NAME] [--reset]
@@ -41,43 +59,49 @@ Usage:
   ${SLACK_USAGE}
   ${TEAMS_USAGE.split('\n').join('\n  ')}
   ${ADMINS_USAGE.split('\n').join('\n  ')}`;
+}
 
 type Command = (args: string[], context: CommandContext) => Promise<void>;
 
-const COMMANDS: Record<string, Command> = {
-  policy: runPolicyCommand,
-  calendar: runCalendarCommand,
-  timeline: runTimelineCommand,
-  migrate: runMigrateCommand,
-  start: runStartCommand,
-  school: runSchoolCommand,
-  import: runImportCommand,
-  sweep: runSweepCommand,
-  export: runExportCommand,
-  records: runRecordsCommand,
-  retention: runRetentionCommand,
-  recount: runRecountCommand,
-  report: runReportCommand,
-  outbox: runOutboxCommand,
-  reach: runReachCommand,
-  slack: runSlackCommand,
-  teams: runTeamsCommand,
-  admins: runAdminsCommand,
+/**
+ * Each command's module is loaded only when that command runs, so a command pays for its own
+ * libraries alone (`trellis sweep` loads no PDF, spreadsheet or chart library, no HTTP server).
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  policy: async () => (await import('./commands/policy-command.ts')).runPolicyCommand,
+  calendar: async () => (await import('./commands/calendar-command.ts')).runCalendarCommand,
+  timeline: async () => (await import('./commands/timeline-command.ts')).runTimelineCommand,
+  migrate: async () => (await import('./commands/migrate-command.ts')).runMigrateCommand,
+  start: async () => (await import('./commands/start-command.ts')).runStartCommand,
+  school: async () => (await import('./commands/school-command.ts')).runSchoolCommand,
+  import: async () => (await import('./commands/import-command.ts')).runImportCommand,
+  sweep: async () => (await import('./commands/sweep-command.ts')).runSweepCommand,
+  export: async () => (await import('./commands/export-command.ts')).runExportCommand,
+  records: async () => (await import('./commands/export-command.ts')).runRecordsCommand,
+  retention: async () => (await import('./commands/retention-command.ts')).runRetentionCommand,
+  recount: async () => (await import('./commands/recount-command.ts')).runRecountCommand,
+  report: async () => (await import('./commands/report-command.ts')).runReportCommand,
+  outbox: async () => (await import('./commands/outbox-command.ts')).runOutboxCommand,
+  reach: async () => (await import('./commands/reach-command.ts')).runReachCommand,
+  slack: async () => (await import('./commands/slack-command.ts')).runSlackCommand,
+  teams: async () => (await import('./commands/teams-command.ts')).runTeamsCommand,
+  admins: async () => (await import('./commands/admins-command.ts')).runAdminsCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code. Known mistakes print plain words, not stacks. */
 export async function runCli(argv: string[], output: Output = processOutput, env: NodeJS.ProcessEnv = process.env, clock: Clock = systemClock, stop?: AbortSignal): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    output.out(USAGE);
+    output.out(await usage());
     return name === undefined ? 1 : 0;
   }
-  const command = COMMANDS[name];
-  if (command === undefined) {
-    output.err(`Unknown command "${name}".\n\n${USAGE}`);
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (load === undefined) {
+    output.err(`Unknown command "${name}".\n\n${await usage()}`);
     return 1;
   }
   try {
+    const command = await load();
     await command(args, { output, env, clock, stop });
     return 0;
   } catch (error) {

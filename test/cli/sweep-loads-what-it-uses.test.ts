@@ -1,0 +1,60 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setUpSchool } from '../core/reminders/support/school-year.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+
+const TRELLIS = fileURLToPath(new URL('../../bin/trellis.js', import.meta.url));
+const RECORDER = fileURLToPath(new URL('../support/record-loaded-modules.mjs', import.meta.url));
+
+/**
+ * What a sweep with no chat channel has no use for: chat SDKs, the bot and its dialogs, the server,
+ * documents, e-mail, the job engine's worker (the sweep queues its jobs; the server delivers them).
+ */
+const UNUSED = ['/@slack/bolt/', '/@slack/web-api/', '/@microsoft/teams.', '/pdfkit/', '/exceljs/', '/vega/', '/vega-lite/', '/nodemailer/', '/src/scheduler/job-worker.ts', '/src/core/bot/trellis-bot.ts', '/src/core/conversations/dialogs/all-dialogs.ts', '/src/channels/slack/', '/src/channels/teams/', '/src/channels/playground/', '/src/server/', '/src/admin-console/'];
+
+let db: TestDatabase;
+let dir: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  dir = await mkdtemp(join(tmpdir(), 'trellis-sweep-loads-'));
+  await setUpSchool(db.url, dir, 'lean', 'whmat');
+});
+afterAll(() => db.drop());
+
+/** `trellis …` as a child process, as from a terminal, with the modules it loaded. */
+async function trellisLoading(...args: string[]): Promise<{ code: number | null; stdout: string; loaded: string[] }> {
+  const out = join(dir, `loaded-${args[0]}-${Date.now()}.txt`);
+  const child = spawn(process.execPath, ['--import', RECORDER, TRELLIS, ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir, DATABASE_URL: db.url, LOG_LEVEL: 'error', LOADED_MODULES_OUT: out },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, stdout, loaded: (await readFile(out, 'utf8')).split('\n') };
+}
+
+const unusedIn = (loaded: readonly string[]) => UNUSED.filter((part) => loaded.some((url) => url.includes(part)));
+
+describe('trellis sweep loads only what it uses', () => {
+  it('with no chat channel configured it sweeps and says the digests stay queued, without loading a chat SDK, the bot, the server, PDF, spreadsheet or chart libraries, e-mail or the job engine\'s worker', async () => {
+    const swept = await trellisLoading('sweep', '--at', '2026-10-15T16:00:00+01:00', '--school', 'lean');
+    expect(swept.code).toBe(0);
+    expect(swept.stdout).toMatch(/^lean: \d+ reminders queued, \d+ digests? queued/m);
+    expect(swept.stdout).toContain('No chat channel is configured (Slack or Teams): the digests stay queued');
+    expect(unusedIn(swept.loaded)).toEqual([]);
+  });
+
+  it('the check sees them when they load: help loads every command, and with them the Teams SDK, PDF and chart libraries', async () => {
+    const help = await trellisLoading('help');
+    expect(help.code).toBe(0);
+    expect(unusedIn(help.loaded)).toEqual(expect.arrayContaining(['/@microsoft/teams.', '/pdfkit/', '/vega/']));
+  });
+});
