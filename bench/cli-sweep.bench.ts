@@ -125,6 +125,7 @@ console.log(`The child's time includes starting Node and tsx, opening the databa
 /** The school's day as before its first tick: no outbox rows, jobs or sweep mark. */
 async function clearDay(prisma: PrismaClient, schoolId: string): Promise<void> {
   await prisma.$executeRaw`DELETE FROM nudge_outbox o USING people p WHERE p.id = o.recipient_id AND p.school_id = ${schoolId}::uuid`;
+  await prisma.$executeRaw`DELETE FROM reminders r USING people p WHERE p.id = r.recipient_id AND p.school_id = ${schoolId}::uuid`;
   await prisma.$executeRaw`DELETE FROM graphile_worker._private_jobs`;
   await prisma.$executeRaw`DELETE FROM sweep_marks WHERE school_id = ${schoolId}::uuid`;
 }
