@@ -118,14 +118,21 @@ export const PLAN_PAGE = 1000;
 /**
  * Plans and stores the year's obligations of the people the import touched and of anyone active
  * with no cycle for the year yet (a first load, a new year), a page at a time: a re-import that
- * changes no one plans no one.
+ * changes no one plans no one. The next page is read and planned while this one is written (a
+ * page's plan reads only its people and their relationships, never cycles or obligations), so
+ * planning in Node overlaps the database's writing instead of waiting for it.
  */
 async function planPeople(deps: RosterImportDeps, school: School, today: IsoDate, academicYear: number, touched: RosterTouched): Promise<ObligationChanges> {
   const ids = touched === 'everyone' ? await deps.roster.activeStaffIds(school.id) : [...new Set([...touched, ...(await deps.obligations.unplanned(school.id, academicYear))])];
   const total: ObligationChanges = { created: 0, updated: 0, removed: 0, unchanged: 0 };
-  for (let at = 0; at < ids.length; at += PLAN_PAGE) {
-    const staff = await deps.roster.findStaff(school.id, today, ids.slice(at, at + PLAN_PAGE));
-    const page = await deps.obligations.syncCycles(school.id, planObligations(school, staff, academicYear));
+  const pageIds: string[][] = [];
+  for (let at = 0; at < ids.length; at += PLAN_PAGE) pageIds.push(ids.slice(at, at + PLAN_PAGE));
+  const planPage = async (page: readonly string[]) => planObligations(school, await deps.roster.findStaff(school.id, today, page), academicYear);
+  let planned = pageIds.length === 0 ? [] : await planPage(pageIds[0]!);
+  for (let at = 0; at < pageIds.length; at++) {
+    const following = pageIds[at + 1];
+    const [page, next] = await Promise.all([deps.obligations.syncCycles(school.id, planned), following === undefined ? [] : planPage(following)]);
+    planned = next;
     total.created += page.created;
     total.updated += page.updated;
     total.removed += page.removed;
