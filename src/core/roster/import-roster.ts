@@ -114,22 +114,46 @@ export async function importRoster(
 
 /** People planned and stored at once: every page is a few set-based statements, whatever the school's size. */
 export const PLAN_PAGE = 1000;
+/**
+ * Pages planned and written at the same time. Each page is its own people (pages never share a
+ * cycle, an obligation key or a kept-count row to update: the counts' triggers only insert), so
+ * two pages' writes never wait on each other; with two, one page is planned in Node while the
+ * other is written, and the database can write two pages at once.
+ */
+export const PLAN_WRITERS = 2;
 
 /**
  * Plans and stores the year's obligations of the people the import touched and of anyone active
  * with no cycle for the year yet (a first load, a new year), a page at a time: a re-import that
- * changes no one plans no one.
+ * changes no one plans no one. A page's plan reads only its people and their relationships, never
+ * cycles or obligations, so `PLAN_WRITERS` pages are read, planned and written side by side.
  */
 async function planPeople(deps: RosterImportDeps, school: School, today: IsoDate, academicYear: number, touched: RosterTouched): Promise<ObligationChanges> {
   const ids = touched === 'everyone' ? await deps.roster.activeStaffIds(school.id) : [...new Set([...touched, ...(await deps.obligations.unplanned(school.id, academicYear))])];
   const total: ObligationChanges = { created: 0, updated: 0, removed: 0, unchanged: 0 };
-  for (let at = 0; at < ids.length; at += PLAN_PAGE) {
-    const staff = await deps.roster.findStaff(school.id, today, ids.slice(at, at + PLAN_PAGE));
-    const page = await deps.obligations.syncCycles(school.id, planObligations(school, staff, academicYear));
-    total.created += page.created;
-    total.updated += page.updated;
-    total.removed += page.removed;
-  }
+  const pageIds: string[][] = [];
+  for (let at = 0; at < ids.length; at += PLAN_PAGE) pageIds.push(ids.slice(at, at + PLAN_PAGE));
+  let nextPage = 0;
+  let failed = false;
+  const writer = async (): Promise<void> => {
+    while (!failed && nextPage < pageIds.length) {
+      const page = pageIds[nextPage++]!;
+      try {
+        const staff = await deps.roster.findStaff(school.id, today, page);
+        const written = await deps.obligations.syncCycles(school.id, planObligations(school, staff, academicYear));
+        total.created += written.created;
+        total.updated += written.updated;
+        total.removed += written.removed;
+      } catch (error) {
+        // The other writer starts no further page once one has failed.
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  const settled = await Promise.allSettled(Array.from({ length: PLAN_WRITERS }, writer));
+  const failure = settled.find((result) => result.status === 'rejected');
+  if (failure !== undefined) throw failure.reason;
   // Everyone else's plan stands as stored: unchanged is what the year holds beyond this import's writes.
   total.unchanged = (await deps.obligations.plannedCount(school.id, academicYear)) - total.created - total.updated;
   return total;
