@@ -1,12 +1,35 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from '../../generated/prisma/client.ts';
 
 export type { PrismaClient };
+
+/** What a hot path needs of the `pg` pool under a Prisma client: one parameterised statement at a time. */
+export interface SqlDriver {
+  query<R extends object>(text: string, values: readonly unknown[]): Promise<{ rows: R[] }>;
+}
+
+const pools = new WeakMap<PrismaClient, SqlDriver>();
 
 /**
  * A Prisma client over the `pg` driver adapter. Prisma 7 has no bundled query engine binary, so
  * the adapter is what actually talks to Postgres. Call `$disconnect()` to close its pool.
  */
 export function createPrismaClient(databaseUrl: string): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+  const pool = new pg.Pool({ connectionString: databaseUrl });
+  // An idle connection the server closed is dropped by the pool and the next query opens another;
+  // without a listener the pool's 'error' event would end the process before Prisma adds its own.
+  pool.on('error', (error) => void error);
+  // Prisma closes a pool it was handed only when told to: it is this client's alone.
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  pools.set(prisma, { query: (text, values) => pool.query(text, [...values]) });
+  return prisma;
+}
+
+/**
+ * The `pg` pool under a client `createPrismaClient` made (undefined for any other client, such as
+ * one wrapped by `$extends`): for the few hot statements that skip Prisma's query machinery.
+ */
+export function driverOf(prisma: PrismaClient): SqlDriver | undefined {
+  return pools.get(prisma);
 }

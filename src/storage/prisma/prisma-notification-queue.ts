@@ -43,7 +43,6 @@ export async function queueReplyRow(
   claim?: { platform: string; tenant: string; messageId: string },
   alongside: Prisma.Sql = Prisma.empty,
 ): Promise<boolean> {
-  const payload = JSON.stringify({ type: 'notification', date: londonDateOf(now), messages: reply.messages, account: reply.account, ...(reply.place === undefined ? {} : { place: reply.place }) });
   // A reply saved on its own (a command that changed nothing) claims its message as a turn would.
   const claimed =
     claim === undefined
@@ -52,17 +51,34 @@ export async function queueReplyRow(
       INSERT INTO processed_inbound (id, tenant, platform, message_id, received_at) VALUES (gen_random_uuid(), ${claim.tenant}, ${claim.platform}, ${claim.messageId}, now())
       ON CONFLICT DO NOTHING
     ),`;
-  const [queued] = await tx.$queryRaw<{ jobs: number }[]>`
-    WITH ${claimed} ${alongside} created AS (
+  const [queued] = await tx.$queryRaw<{ jobs: number }[]>(replyRowSql(reply, now, Prisma.sql`${claimed} ${alongside}`));
+  return (queued?.jobs ?? 0) > 0;
+}
+
+/**
+ * The statement `queueReplyRow` sends: `before` (data-modifying CTEs, each ending in a comma) are
+ * written with the reply; the reply's row is written only when `onlyIf` holds (it may read those
+ * CTEs), and `columns` (each ending in a comma) are returned before `jobs`.
+ */
+export function replyRowSql(
+  reply: QueuedNotification & { account: PlatformAccount },
+  now: Date,
+  before: Prisma.Sql,
+  onlyIf: Prisma.Sql = Prisma.sql`TRUE`,
+  columns: Prisma.Sql = Prisma.empty,
+): Prisma.Sql {
+  const payload = JSON.stringify({ type: 'notification', date: londonDateOf(now), messages: reply.messages, account: reply.account, ...(reply.place === undefined ? {} : { place: reply.place }) });
+  return Prisma.sql`
+    WITH ${before} created AS (
       INSERT INTO nudge_outbox (id, key, recipient_id, payload, status, attempts, not_before, sending_since, created_at, updated_at)
-      VALUES (gen_random_uuid(), ${reply.key}, ${reply.personId}::uuid, ${payload}::jsonb, 'pending', 0, ${now}, ${now}, now(), now())
+      SELECT gen_random_uuid(), ${reply.key}, ${reply.personId}::uuid, ${payload}::jsonb, 'pending', 0, ${now}::timestamptz, ${now}::timestamptz, now(), now()
+      WHERE ${onlyIf}
       ON CONFLICT (key) DO NOTHING RETURNING id, key, recipient_id
     )
-    SELECT count(graphile_worker.add_job(${JOB.deliverNotification}, json_build_object('id', c.id, 'school', s.slug), job_key := c.key,
+    SELECT ${columns} count(graphile_worker.add_job(${JOB.deliverNotification}, json_build_object('id', c.id, 'school', s.slug), job_key := c.key,
       run_at := now() + make_interval(secs => ${REPLY_GRACE_SECONDS}::int), flags := ARRAY['school:' || s.slug],
       max_attempts := ${DELIVERY_MAX_ATTEMPTS}::int, job_key_mode := 'unsafe_dedupe'))::int AS jobs
     FROM created c JOIN people p ON p.id = c.recipient_id JOIN schools s ON s.id = p.school_id`;
-  return (queued?.jobs ?? 0) > 0;
 }
 
 /** The queue inside a transaction someone else opened (a conversation turn's). */
