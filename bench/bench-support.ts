@@ -169,3 +169,36 @@ export async function cpuOf<T>(label: string, work: () => Promise<T>): Promise<{
   }
   return { value, cpuMs: (used.user + used.system) / 1000 };
 }
+
+/**
+ * CPU used so far, in milliseconds, by the embedded PostgreSQL whose data folder is `pgDataDir`:
+ * its postmaster, the backends alive now, and those it has already reaped. Read from /proc
+ * (Linux); undefined when the server is not found there (an external BENCH_DATABASE_URL).
+ */
+export async function postgresCpuMs(pgDataDir: string): Promise<number | undefined> {
+  const { readdir, readFile } = await import('node:fs/promises');
+  const TICKS_PER_SECOND = 100;
+  const stats = new Map<number, string[]>();
+  let postmaster: number | undefined;
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    try {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+      stats.set(pid, stat.slice(stat.lastIndexOf(')') + 2).split(' '));
+      if (postmaster === undefined) {
+        const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
+        if (args[0]?.endsWith('/postgres') && args[args.indexOf('-D') + 1] === pgDataDir) postmaster = pid;
+      }
+    } catch (error) {
+      // A process that ended while the folder was read is simply not counted.
+      if ((error as { code?: string }).code !== 'ENOENT' && (error as { code?: string }).code !== 'ESRCH') throw error;
+    }
+  }
+  if (postmaster === undefined) return undefined;
+  const ticks = (fields: string[] | undefined, from: number, to: number) => (fields === undefined ? 0 : fields.slice(from, to + 1).reduce((sum, field) => sum + Number(field), 0));
+  // Fields after the name: [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime.
+  let total = ticks(stats.get(postmaster), 11, 14);
+  for (const fields of stats.values()) if (Number(fields[1]) === postmaster) total += ticks(fields, 11, 12);
+  return (1000 * total) / TICKS_PER_SECOND;
+}

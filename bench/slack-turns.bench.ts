@@ -13,7 +13,7 @@ import { fixedClock } from '../src/core/time/clock.ts';
 import { silentLogger } from '../src/logging/logger.ts';
 import { FakeSlack } from '../test/channels/slack/support/fake-slack.ts';
 import { postEvent, SIGNING_SECRET } from '../test/channels/slack/support/signed-requests.ts';
-import { countPgRoundTrips, cpuOf, ms, summarise } from './bench-support.ts';
+import { countPgRoundTrips, cpuOf, ms, postgresCpuMs, summarise } from './bench-support.ts';
 
 /**
  * Slack issue figure: server-side time from a signed request arriving to its ack (the HTTP
@@ -160,6 +160,8 @@ interface Load {
   cpuMs: number;
   /** Queries sent through the `pg` driver over the window. */
   roundTrips: number;
+  /** CPU of the embedded PostgreSQL's processes over the window (both apps share it). */
+  postgresCpuMs: number | undefined;
   late: number;
 }
 
@@ -170,13 +172,16 @@ async function runLoad(label: string, url: string, users: readonly string[], scr
   const trips = await countPgRoundTrips();
   const tripsBefore = trips.count;
   trips.texts.clear();
+  const pgBefore = await postgresCpuMs(pgDataDir);
   const started = performance.now();
   const gap = rate === undefined ? 0 : (1000 * users.length) / rate;
   const { cpuMs } = await cpuOf(label, () =>
     Promise.all(users.map((user, u) => converse(url, user, script, postsPerTurn, rate === undefined ? undefined : (i) => started + (1000 * u) / rate + i * gap))),
   );
   if (process.env.BENCH_SQL_TRACE === '1') for (const [text, seen] of trips.texts) console.log(`${label}: ${seen.count} × ${(seen.ms / seen.count).toFixed(2)} ms (call to result) ${text}`);
-  return { timings, seconds: (performance.now() - started) / 1000, cpuMs, roundTrips: trips.count - tripsBefore, late };
+  const seconds = (performance.now() - started) / 1000;
+  const pgAfter = await postgresCpuMs(pgDataDir);
+  return { timings, seconds, cpuMs, roundTrips: trips.count - tripsBefore, postgresCpuMs: pgBefore === undefined || pgAfter === undefined ? undefined : pgAfter - pgBefore, late };
 }
 
 /**
@@ -199,6 +204,7 @@ async function startEchoApp(apiUrl: string, prisma: PrismaClient): Promise<{ url
 }
 
 const dataDir = await mkdtemp(join(tmpdir(), 'trellis-bench-'));
+const pgDataDir = join(dataDir, 'postgres');
 await chmod(dataDir, 0o755);
 const fake = await FakeSlack.start();
 listenForReplies(fake);
@@ -259,10 +265,11 @@ try {
   // Load-robust figures: CPU and round trips per message do not stretch when others load the machine.
   const perTurn = (name: string, load: Load) => {
     const turns = load.timings.ack.length;
-    return `| ${name} | ${turns} | ${(load.cpuMs / turns).toFixed(2)} ms | ${(load.roundTrips / turns).toFixed(2)} | ${load.late} |`;
+    const pg = load.postgresCpuMs === undefined ? '–' : `${(load.postgresCpuMs / turns).toFixed(2)} ms`;
+    return `| ${name} | ${turns} | ${(load.cpuMs / turns).toFixed(2)} ms | ${pg} | ${(load.roundTrips / turns).toFixed(2)} | ${load.late} |`;
   };
-  console.log('| app | messages | Node CPU per message (whole process: app, fake Slack, load generator) | pg round trips per message | sent late (open loop) |');
-  console.log('|---|---|---|---|---|');
+  console.log('| app | messages | Node CPU per message (whole process: app, fake Slack, load generator) | PostgreSQL CPU per message | pg round trips per message | sent late (open loop) |');
+  console.log('|---|---|---|---|---|---|');
   console.log(perTurn('Trellis', trellis));
   console.log(perTurn('bare Bolt + one INSERT', bare));
   console.log(`Trellis ÷ bare, Node CPU per message: ${(trellis.cpuMs / trellis.timings.ack.length / (bare.cpuMs / bare.timings.ack.length)).toFixed(1)}×`);
