@@ -1,6 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { PrismaClient } from '../../generated/prisma/client.ts';
+import { type Prisma, PrismaClient } from '../../generated/prisma/client.ts';
 
 export type { PrismaClient };
 
@@ -32,4 +32,13 @@ export function createPrismaClient(databaseUrl: string): PrismaClient {
  */
 export function driverOf(prisma: PrismaClient): SqlDriver | undefined {
   return pools.get(prisma);
+}
+
+/**
+ * The rows of one raw statement: through `driver` when there is one (skipping Prisma's query
+ * machinery, a fixed cost on every statement), else through Prisma. Only for statements whose
+ * columns read the same either way: text, int, boolean, arrays and JSON (not bigint or dates).
+ */
+export async function rawRows<R extends object>(prisma: PrismaClient, driver: SqlDriver | undefined, sql: Prisma.Sql): Promise<R[]> {
+  return driver === undefined ? prisma.$queryRaw<R[]>(sql) : (await driver.query<R>(sql.text, sql.values)).rows;
 }

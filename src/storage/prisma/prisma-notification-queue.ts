@@ -4,7 +4,7 @@ import type { SentReplies } from '../../core/bot/bot-ports.ts';
 import { type NotificationQueue, type QueuedNotification, REPLY_GRACE_SECONDS } from '../../core/notifications/notification-queue.ts';
 import { DELIVERY_MAX_ATTEMPTS } from '../../core/reminders/deliver-digest.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
-import { driverOf, type PrismaClient, type SqlDriver } from '../db/create-prisma-client.ts';
+import { driverOf, type PrismaClient, rawRows, type SqlDriver } from '../db/create-prisma-client.ts';
 import { JOB, queueDeliveryJobs } from '../jobs/delivery-jobs.ts';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
@@ -182,8 +182,7 @@ export class PrismaSentReplies implements SentReplies {
         WHERE o.key = v.key AND o.status = 'pending' RETURNING o.key
       )
       SELECT count(graphile_worker.remove_job(sent.key))::int AS removed FROM sent`;
-    if (this.#driver === undefined) await this.#prisma.$queryRaw(sql);
-    else await this.#driver.query(sql.text, sql.values);
+    await rawRows(this.#prisma, this.#driver, sql);
   }
 }
 
