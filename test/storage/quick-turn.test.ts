@@ -6,7 +6,7 @@ import { say } from '../../src/core/conversations/engine/outgoing-message.ts';
 import { ConversationEngine } from '../../src/core/conversations/engine/run-turn.ts';
 import { ALL_DIALOGS } from '../../src/core/conversations/dialogs/all-dialogs.ts';
 import { fixedClock } from '../../src/core/time/clock.ts';
-import { driverOf } from '../../src/storage/db/create-prisma-client.ts';
+import { createPrismaClient, driverOf } from '../../src/storage/db/create-prisma-client.ts';
 import { PrismaConversationStore } from '../../src/storage/prisma/prisma-conversation-store.ts';
 import { countingClient } from '../support/counting-client.ts';
 import { type SeededSchool, seedSchool } from '../support/seed-school.ts';
@@ -62,6 +62,22 @@ describe('a quick turn: an answer in a dialog under way, without a transaction',
     expect(await thread.trail()).toHaveLength(10);
     const saved = await db.prisma.nudgeOutbox.count({ where: { recipientId: s.ids.tara!, key: { startsWith: 'reply:' } } });
     expect(saved).toBe(11);
+  });
+
+  it('its two statements are prepared once on their connection and only run after that, not parsed and planned for every message', async () => {
+    const own = createPrismaClient(db.url);
+    try {
+      const thread = await reflectionThread('tara', new ConversationEngine({ store: new PrismaConversationStore(own), clock, dialogs: ALL_DIALOGS }));
+      for (let i = 1; i <= 4; i++) await thread.send(`Prepared answer ${i}: pupils explain their reasoning`);
+      // One turn at a time: the pool hands the same connection back, whose prepared statements these are.
+      const { rows } = await driverOf(own)!.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements ORDER BY prepare_time', []);
+      const prepared = rows.map((row) => row.statement.trim().replace(/\s+/g, ' '));
+      const read = prepared.filter((text) => text.startsWith('WITH conversation AS ( SELECT xmin'));
+      const write = prepared.filter((text) => text.startsWith('WITH saved AS ( UPDATE conversations'));
+      expect([read.length, write.length]).toEqual([1, 1]);
+    } finally {
+      await own.$disconnect();
+    }
   });
 
   it('twelve answers sent into one thread at once are each applied exactly once, each with its reply', async () => {
