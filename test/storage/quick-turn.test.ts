@@ -39,7 +39,7 @@ async function reflectionThread(personKey: string, engine = new ConversationEngi
 }
 
 describe('a quick turn: an answer in a dialog under way, without a transaction', () => {
-  it('004 §4.2 self-reflection: each answer is two statements on the driver (read, then state + claim + reply in one), no BEGIN or COMMIT, none through Prisma, the tenth as the first', async () => {
+  it('a self-reflection answer is two statements on the driver (read, then state + claim + reply in one), no BEGIN or COMMIT, none through Prisma, the tenth as the first', async () => {
     const driver = driverOf(db.prisma)!;
     const sent = { statements: 0 };
     const counted = {
