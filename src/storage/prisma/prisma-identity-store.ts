@@ -9,8 +9,11 @@ const PERSON_FIELDS = { id: true, schoolId: true, fullName: true, email: true, r
 
 type PersonRow = { id: string; schoolId: string; fullName: string; email: string; role: string; department: string | null; active: boolean };
 
+/** A role the roster no longer knows reads as support staff; built once (it is read on every message). */
+const ROLE_OR_SUPPORT = RoleSchema.catch('support');
+
 function toKnownPerson(row: PersonRow): KnownPerson {
-  return { id: row.id, schoolId: row.schoolId, fullName: row.fullName, email: row.email, role: RoleSchema.catch('support').parse(row.role), department: row.department ?? undefined, active: row.active };
+  return { id: row.id, schoolId: row.schoolId, fullName: row.fullName, email: row.email, role: ROLE_OR_SUPPORT.parse(row.role), department: row.department ?? undefined, active: row.active };
 }
 
 
