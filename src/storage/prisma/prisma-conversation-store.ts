@@ -195,14 +195,17 @@ class PrismaConversationTransaction implements ConversationTransaction {
   }
 }
 
-/** The speaker with their active cycle, their school's stamp and (unless `known` is current) its documents; read only when `gate` holds. */
-function speakerSql(turn: TurnOpening, known: CachedSchool | undefined, gate: Prisma.Sql): Prisma.Sql {
+/**
+ * The speaker with their active cycle, their school's stamp and (unless `known` is current, or
+ * `documents` does not hold) its documents; read only when `gate` holds.
+ */
+function speakerSql(turn: TurnOpening, known: CachedSchool | undefined, gate: Prisma.Sql, documents: Prisma.Sql = Prisma.sql`TRUE`): Prisma.Sql {
   return Prisma.sql`
         SELECT p.id::text AS id, p.school_id::text AS school_id, p.full_name, p.role, p.flags, p.fte, p.start_date, p.active, stamp.ms AS stamp,
           ${activeCycleOf(Prisma.sql`p.id`, turn.today)} AS cycle,
-          CASE WHEN fresh THEN NULL ELSE s.policy END AS policy,
-          CASE WHEN fresh THEN NULL ELSE s.term_dates END AS term_dates,
-          CASE WHEN fresh THEN NULL ELSE s.region END AS region
+          CASE WHEN fresh OR NOT (${documents}) THEN NULL ELSE s.policy END AS policy,
+          CASE WHEN fresh OR NOT (${documents}) THEN NULL ELSE s.term_dates END AS term_dates,
+          CASE WHEN fresh OR NOT (${documents}) THEN NULL ELSE s.region END AS region
         FROM people p JOIN schools s ON s.id = p.school_id
           CROSS JOIN LATERAL (SELECT (extract(epoch FROM s.updated_at) * 1000)::bigint AS ms) stamp
           CROSS JOIN LATERAL (SELECT s.id = ${known?.schoolId ?? null}::uuid AND stamp.ms = ${known?.stamp ?? null}::bigint AS fresh) cached
@@ -313,7 +316,7 @@ class QuickTurn implements ConversationTransaction {
       WITH conversation AS (
         SELECT xmin::text AS version, person_id::text AS person_id, dialog_id, dialog_version, step, status, "values" FROM conversations
         WHERE tenant = ${turn.tenant} AND thread_key = ${turn.threadKey}
-      ), speaker AS (${speakerSql(turn, known, Prisma.sql`TRUE`)})
+      ), speaker AS (${speakerSql(turn, known, Prisma.sql`TRUE`, Prisma.sql`EXISTS (SELECT 1 FROM conversation)`)})
       SELECT EXISTS (SELECT 1 FROM processed_inbound WHERE tenant = ${turn.tenant} AND message_id = ${turn.messageId}) AS claimed,
         (SELECT row_to_json(conversation) FROM conversation) AS conversation,
         (SELECT row_to_json(speaker) FROM speaker) AS person`);
@@ -321,7 +324,8 @@ class QuickTurn implements ConversationTransaction {
       this.#duplicate = true;
       return { claimed: false };
     }
-    // A new thread has no row version to check against: it is written under the lock.
+    // A new thread has no row version to check against: it is written under the lock (so the
+    // school's documents were not sent for it: the locked opening reads them).
     if (row?.conversation == null || row.person === null) this.#needsLock('start a thread');
     this.#opened = { turn, version: row.conversation.version };
     const person = await speakerOf(turn, row.person, this.#schools, this.reads, async () => this.#needsLock('read a school afresh'));
