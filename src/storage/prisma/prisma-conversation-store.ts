@@ -295,9 +295,9 @@ class QuickTurn implements ConversationTransaction {
     this.notifications = new PrismaTransactionNotificationQueue(tx);
   }
 
-  /** The quick turn is the whole turn: it wrote, or found the message already applied, and nothing needed the lock. */
+  /** The quick turn is the whole turn: it wrote (committed: never run again), or found the message already applied and nothing needed the lock. */
   finished(): boolean {
-    return !this.leftQuickPath && (this.wrote || this.#duplicate);
+    return this.wrote || (this.#duplicate && !this.leftQuickPath);
   }
 
   #needsLock(what: string): never {
