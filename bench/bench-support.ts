@@ -98,3 +98,107 @@ export function printRows(rows: readonly BenchRow[]): void {
     );
   }
 }
+
+/**
+ * Counts every query the `pg` driver sends from this process (Prisma's statements, its BEGIN and
+ * COMMIT, and anything sent to a pool directly): the round trips to PostgreSQL. Installed once;
+ * read the count before and after a window.
+ */
+export async function countPgRoundTrips(): Promise<{ readonly count: number; readonly texts: Map<string, { count: number; ms: number }> }> {
+  const pg = (await import('pg')).default;
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown; __benchCounted?: { count: number; texts: Map<string, { count: number; ms: number }> } };
+  if (proto.__benchCounted !== undefined) return proto.__benchCounted;
+  const counter = { count: 0, texts: new Map<string, { count: number; ms: number }>() };
+  const query = proto.query;
+  const trace = process.env.BENCH_SQL_TRACE === '1';
+  proto.query = function counted(this: unknown, ...args: unknown[]) {
+    counter.count++;
+    if (trace) {
+      const first = args[0];
+      const text = typeof first === 'string' ? first : String((first as { text?: unknown } | undefined)?.text ?? '?');
+      const key = text.replace(/\s+/g, ' ').slice(0, 90);
+      const seen = counter.texts.get(key) ?? { count: 0, ms: 0 };
+      counter.texts.set(key, seen);
+      seen.count++;
+      const started = performance.now();
+      const done = () => {
+        seen.ms += performance.now() - started;
+      };
+      const last = args.length - 1;
+      const callback = args[last];
+      if (typeof callback === 'function') {
+        args[last] = (...results: unknown[]) => {
+          done();
+          return callback(...results);
+        };
+        return query.apply(this, args);
+      }
+      const result = query.apply(this, args);
+      if (result instanceof Promise) result.then(done, done);
+      return result;
+    }
+    return query.apply(this, args);
+  };
+  proto.__benchCounted = counter;
+  return counter;
+}
+
+/**
+ * Node CPU (user + system) spent by this process while `work` ran, in milliseconds; and, when
+ * BENCH_CPU_PROFILE names a file, a V8 CPU profile of that window alone (open it in Chrome's
+ * DevTools or speedscope).
+ */
+export async function cpuOf<T>(label: string, work: () => Promise<T>): Promise<{ value: T; cpuMs: number }> {
+  const file = process.env.BENCH_CPU_PROFILE;
+  const { Session } = await import('node:inspector/promises');
+  const session = file ? new Session() : undefined;
+  if (session !== undefined) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 200 });
+    await session.post('Profiler.start');
+  }
+  const before = process.cpuUsage();
+  const value = await work();
+  const used = process.cpuUsage(before);
+  if (session !== undefined && file) {
+    const { profile } = await session.post('Profiler.stop');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(`${file}.${label}.cpuprofile`, JSON.stringify(profile));
+    session.disconnect();
+  }
+  return { value, cpuMs: (used.user + used.system) / 1000 };
+}
+
+/**
+ * CPU used so far, in milliseconds, by the embedded PostgreSQL whose data folder is `pgDataDir`:
+ * its postmaster, the backends alive now, and those it has already reaped. Read from /proc
+ * (Linux); undefined when the server is not found there (an external BENCH_DATABASE_URL).
+ */
+export async function postgresCpuMs(pgDataDir: string): Promise<number | undefined> {
+  const { readdir, readFile } = await import('node:fs/promises');
+  const TICKS_PER_SECOND = 100;
+  const stats = new Map<number, string[]>();
+  let postmaster: number | undefined;
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    try {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+      stats.set(pid, stat.slice(stat.lastIndexOf(')') + 2).split(' '));
+      if (postmaster === undefined) {
+        const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
+        if (args[0]?.endsWith('/postgres') && args[args.indexOf('-D') + 1] === pgDataDir) postmaster = pid;
+      }
+    } catch (error) {
+      // A process that ended while the folder was read is simply not counted.
+      if ((error as { code?: string }).code !== 'ENOENT' && (error as { code?: string }).code !== 'ESRCH') throw error;
+    }
+  }
+  if (postmaster === undefined) return undefined;
+  const ticks = (fields: string[] | undefined, from: number, to: number) => (fields === undefined ? 0 : fields.slice(from, to + 1).reduce((sum, field) => sum + Number(field), 0));
+  // Fields after the name: [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime.
+  let total = ticks(stats.get(postmaster), 11, 14);
+  for (const fields of stats.values()) if (Number(fields[1]) === postmaster) total += ticks(fields, 11, 12);
+  return (1000 * total) / TICKS_PER_SECOND;
+}

@@ -13,7 +13,7 @@ import { fixedClock } from '../src/core/time/clock.ts';
 import { silentLogger } from '../src/logging/logger.ts';
 import { FakeSlack } from '../test/channels/slack/support/fake-slack.ts';
 import { postEvent, SIGNING_SECRET } from '../test/channels/slack/support/signed-requests.ts';
-import { ms, summarise } from './bench-support.ts';
+import { countPgRoundTrips, cpuOf, ms, postgresCpuMs, summarise } from './bench-support.ts';
 
 /**
  * Slack issue figure: server-side time from a signed request arriving to its ack (the HTTP
@@ -24,6 +24,14 @@ import { ms, summarise } from './bench-support.ts';
  */
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 50);
 const REPLIES = Number(process.env.BENCH_REPLIES ?? 10);
+/**
+ * Open loop when set: messages per second across all conversations (50 ≈ fifty teachers each
+ * typing once a second), each conversation's next message sent at its own schedule rather than
+ * the moment its last reply lands, so latency is measured without a queue of our own making. A
+ * message whose previous reply is still outstanding at its time goes when that reply lands, and is
+ * counted as late.
+ */
+const RATE = process.env.BENCH_RATE === undefined ? undefined : Number(process.env.BENCH_RATE);
 const TEAM = 'TBENCH';
 
 interface Timings {
@@ -35,6 +43,7 @@ interface Timings {
 
 /** What is being measured now; warm-up runs write to a throwaway one. */
 let current: Timings = { ack: [], reply: [], firstReply: [] };
+let late = 0;
 const arrived = new Map<string, number>();
 let counter = 0;
 
@@ -78,10 +87,15 @@ function whenPosts(thread: string, count: number): Promise<number> {
 }
 
 /** Drives one conversation: a DM that starts the dialog, then thread replies, each after all of the bot's posts for the one before. */
-async function converse(url: string, user: string, script: readonly string[], postsPerTurn: readonly number[]): Promise<void> {
+async function converse(url: string, user: string, script: readonly string[], postsPerTurn: readonly number[], schedule?: (i: number) => number): Promise<void> {
   let threadTs: string | undefined;
   let expected = 0;
   for (const [i, text] of script.entries()) {
+    if (schedule !== undefined) {
+      const wait = schedule(i) - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      else if (wait < -5) late++;
+    }
     const n = ++counter;
     const ts = `${1_800_000_000 + n}.000001`;
     const eventId = `EvBench${n}`;
@@ -127,6 +141,7 @@ async function learnPostsPerTurn(url: string, user: string, script: readonly str
 function listenForReplies(fake: FakeSlack): void {
   fake.onCall = (call) => {
     if (call.method !== 'chat.postMessage') return;
+    if (process.env.BENCH_SHOW_REPLIES === '1') console.log(`${String(call.body.channel)}: ${String(call.body.text ?? '').slice(0, 100)}`);
     const key = String(call.body.channel);
     const count = (posts.get(key) ?? 0) + 1;
     posts.set(key, count);
@@ -138,12 +153,35 @@ function listenForReplies(fake: FakeSlack): void {
 }
 
 /** All conversations at once; returns their timings and the wall-clock seconds taken. */
-async function runLoad(url: string, users: readonly string[], script: readonly string[], postsPerTurn: readonly number[]): Promise<{ timings: Timings; seconds: number }> {
+interface Load {
+  timings: Timings;
+  seconds: number;
+  /** Node CPU of the whole process (app, fake Slack and load generator) over the window. */
+  cpuMs: number;
+  /** Queries sent through the `pg` driver over the window. */
+  roundTrips: number;
+  /** CPU of the embedded PostgreSQL's processes over the window (both apps share it). */
+  postgresCpuMs: number | undefined;
+  late: number;
+}
+
+async function runLoad(label: string, url: string, users: readonly string[], script: readonly string[], postsPerTurn: readonly number[], rate?: number): Promise<Load> {
   current = { ack: [], reply: [], firstReply: [] };
+  late = 0;
   const timings = current;
+  const trips = await countPgRoundTrips();
+  const tripsBefore = trips.count;
+  trips.texts.clear();
+  const pgBefore = await postgresCpuMs(pgDataDir);
   const started = performance.now();
-  await Promise.all(users.map((user) => converse(url, user, script, postsPerTurn)));
-  return { timings, seconds: (performance.now() - started) / 1000 };
+  const gap = rate === undefined ? 0 : (1000 * users.length) / rate;
+  const { cpuMs } = await cpuOf(label, () =>
+    Promise.all(users.map((user, u) => converse(url, user, script, postsPerTurn, rate === undefined ? undefined : (i) => started + (1000 * u) / rate + i * gap))),
+  );
+  if (process.env.BENCH_SQL_TRACE === '1') for (const [text, seen] of trips.texts) console.log(`${label}: ${seen.count} × ${(seen.ms / seen.count).toFixed(2)} ms (call to result) ${text}`);
+  const seconds = (performance.now() - started) / 1000;
+  const pgAfter = await postgresCpuMs(pgDataDir);
+  return { timings, seconds, cpuMs, roundTrips: trips.count - tripsBefore, postgresCpuMs: pgBefore === undefined || pgAfter === undefined ? undefined : pgAfter - pgBefore, late };
 }
 
 /**
@@ -166,6 +204,7 @@ async function startEchoApp(apiUrl: string, prisma: PrismaClient): Promise<{ url
 }
 
 const dataDir = await mkdtemp(join(tmpdir(), 'trellis-bench-'));
+const pgDataDir = join(dataDir, 'postgres');
 await chmod(dataDir, 0o755);
 const fake = await FakeSlack.start();
 listenForReplies(fake);
@@ -176,6 +215,9 @@ const echo = await startEchoApp(`${fake.url}/api/`, app.services.database.prisma
 try {
   const prisma = app.services.database.prisma;
   const school = await prisma.school.create({ data: { slug: `bench-slack-${Date.now()}`, name: 'Bench', policy: (await import('../src/core/policy/presets/index.ts')).getPreset('whmat')!, policySource: 'preset:whmat', termDates: {} } });
+  // The bench's workspace is the school's: without it every account is refused as being from
+  // elsewhere ("can't find you on your school's staff list") and the bench times only that refusal.
+  await prisma.schoolChatWorkspace.create({ data: { schoolId: school.id, platform: 'slack', tenantId: TEAM } });
   const trellisUsers = Array.from({ length: CONVERSATIONS }, (_, i) => `UB${i}`);
   // The warm-up talks as other people, so every measured conversation's first message is a first
   // contact: the account looked up by e-mail (users.info) and linked, as for someone new.
@@ -197,14 +239,14 @@ try {
   const barePosts = await learnPostsPerTurn(echo.url, 'ELEARN', script);
   console.log(`posts per message, learnt from one conversation: Trellis ${trellisPosts.join(',')}; bare ${barePosts.join(',')}`);
   await prisma.conversation.deleteMany({});
-  await runLoad(app.server.url, warmUsers.slice(1), script.slice(0, 3), trellisPosts);
-  await runLoad(echo.url, ['EWARM'], script.slice(0, 3), barePosts);
+  await runLoad('warm', app.server.url, warmUsers.slice(1), script.slice(0, 3), trellisPosts);
+  await runLoad('warm', echo.url, ['EWARM'], script.slice(0, 3), barePosts);
   // The warm-up conversations are open: start the measured ones afresh with a new dialog.
   await prisma.conversation.deleteMany({});
-  const trellis = await runLoad(app.server.url, trellisUsers, script, trellisPosts);
-  const bare = await runLoad(echo.url, trellisUsers.map((u) => `E${u}`), script, barePosts);
+  const trellis = await runLoad('trellis', app.server.url, trellisUsers, script, trellisPosts, RATE);
+  const bare = await runLoad('bare', echo.url, trellisUsers.map((u) => `E${u}`), script, barePosts, RATE);
 
-  const row = (name: string, { timings, seconds }: { timings: Timings; seconds: number }) => {
+  const row = (name: string, { timings, seconds }: Load) => {
     const ack = summarise(timings.ack);
     const reply = summarise([...timings.firstReply, ...timings.reply]);
     const first = summarise(timings.firstReply);
@@ -212,12 +254,25 @@ try {
     const requests = timings.ack.length;
     return `| ${name} | ${requests} | ${ms(ack.median)} | ${ms(ack.p99)} | ${ms(reply.median)} | ${ms(reply.p99)} | ${ms(first.median)} / ${ms(first.p99)} | ${ms(later.median)} / ${ms(later.p99)} | ${(requests / seconds).toFixed(0)}/s |`;
   };
-  console.log(`${CONVERSATIONS} concurrent conversations × ${script.length} messages (a DM starting a self-reflection, then thread replies)`);
+  console.log(
+    `${CONVERSATIONS} concurrent conversations × ${script.length} messages (a DM starting a self-reflection, then thread replies), ${RATE === undefined ? 'closed loop (each next message when its reply lands)' : `open loop at ${RATE} messages/s`}`,
+  );
   console.log('| app | requests | ack median | ack p99 | reply sent median | reply sent p99 | first message: median / p99 | thread replies: median / p99 | throughput |');
   console.log('|---|---|---|---|---|---|---|---|---|');
   console.log(row('Trellis (Bolt + TrellisBot + PostgreSQL)', trellis));
   console.log(row('bare Bolt echo + one INSERT', bare));
   const ratio = (a: readonly number[], b: readonly number[]) => (summarise(a).median / summarise(b).median).toFixed(1);
+  // Load-robust figures: CPU and round trips per message do not stretch when others load the machine.
+  const perTurn = (name: string, load: Load) => {
+    const turns = load.timings.ack.length;
+    const pg = load.postgresCpuMs === undefined ? '–' : `${(load.postgresCpuMs / turns).toFixed(2)} ms`;
+    return `| ${name} | ${turns} | ${(load.cpuMs / turns).toFixed(2)} ms | ${pg} | ${(load.roundTrips / turns).toFixed(2)} | ${load.late} |`;
+  };
+  console.log('| app | messages | Node CPU per message (whole process: app, fake Slack, load generator) | PostgreSQL CPU per message | pg round trips per message | sent late (open loop) |');
+  console.log('|---|---|---|---|---|---|');
+  console.log(perTurn('Trellis', trellis));
+  console.log(perTurn('bare Bolt + one INSERT', bare));
+  console.log(`Trellis ÷ bare, Node CPU per message: ${(trellis.cpuMs / trellis.timings.ack.length / (bare.cpuMs / bare.timings.ack.length)).toFixed(1)}×`);
   console.log(
     `Trellis ÷ bare, same run: thread reply median ${ratio(trellis.timings.reply, bare.timings.reply)}×, first message median ${ratio(trellis.timings.firstReply, bare.timings.firstReply)}×, throughput ${((100 * bare.seconds) / trellis.seconds).toFixed(0)}% of the bare app's; a first contact is ${ratio(trellis.timings.firstReply, trellis.timings.reply)}× a later turn`,
   );

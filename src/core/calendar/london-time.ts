@@ -11,11 +11,24 @@ export const LONDON = 'Europe/London';
 
 const HH_MM_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
-/** The London calendar date an instant falls on: 23:30 UTC on 30 June is already 1 July in BST. */
+const HOUR_MS = 3_600_000;
+/** The last hour asked about: every turn asks for today's date several times, and the time-zone arithmetic is the dear part. */
+let lastHour: { hour: number; date: IsoDate } | undefined;
+
+/**
+ * The London calendar date an instant falls on: 23:30 UTC on 30 June is already 1 July in BST.
+ * London is always a whole number of hours from UTC and its clocks change on the hour, so every
+ * instant of one UTC hour falls on the same London date: the last hour's answer is kept.
+ */
 export function londonDateOf(instant: Date): IsoDate {
-  if (Number.isNaN(instant.getTime())) throw new RangeError('cannot take the London date of an invalid Date');
-  const local = new TZDate(instant.getTime(), LONDON);
-  return isoDate(local.getFullYear(), local.getMonth() + 1, local.getDate());
+  const ms = instant.getTime();
+  if (Number.isNaN(ms)) throw new RangeError('cannot take the London date of an invalid Date');
+  const hour = Math.floor(ms / HOUR_MS);
+  if (lastHour?.hour === hour) return lastHour.date;
+  const local = new TZDate(ms, LONDON);
+  const date = isoDate(local.getFullYear(), local.getMonth() + 1, local.getDate());
+  lastHour = { hour, date };
+  return date;
 }
 
 /** True when `text` is a 24-hour wall-clock time written HH:MM, e.g. "08:30". */

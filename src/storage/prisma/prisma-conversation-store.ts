@@ -20,32 +20,66 @@ import type {
 import { type DialogState, storedDataOf } from '../../core/conversations/engine/dialog-state.ts';
 import { knownFlags, RoleSchema } from '../../core/people/person.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
-import type { PrismaClient } from '../db/create-prisma-client.ts';
+import { driverOf, type PrismaClient, type SqlDriver } from '../db/create-prisma-client.ts';
 import { fromDbDate, toDbDate } from './db-date.ts';
 import { PrismaAccessLogStore, PrismaPeopleFacts } from './prisma-access-relationships.ts';
 import { PrismaDialogRecords, PrismaRecordReads } from './prisma-dialog-records.ts';
-import { PrismaTransactionNotificationQueue, queueReplyRow } from './prisma-notification-queue.ts';
+import { PrismaTransactionNotificationQueue, queueReplyRow, replyRowSql } from './prisma-notification-queue.ts';
 import { type CachedSchool, SchoolTurnCache } from './school-turn-cache.ts';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
 /**
- * Conversation state in PostgreSQL. Each turn runs in one transaction: the processed_inbound
- * marker, the conversation row (locked FOR UPDATE so two turns in one thread queue up) and any
- * records a finished dialog writes commit together, so a crash or a retried delivery can never
- * apply half a turn or the same turn twice.
+ * Conversation state in PostgreSQL. Each turn is atomic: the processed_inbound marker, the
+ * conversation row and any records a finished dialog writes commit together, so a crash or a
+ * retried delivery can never apply half a turn or the same turn twice.
+ *
+ * Most turns are an answer in a dialog already under way, and touch nothing but the thread's row
+ * and the reply. Those go first as a **quick turn** on the `pg` pool under the Prisma client (no
+ * transaction): one read of the thread (with its row version, `xmin`) and the speaker, then one
+ * statement that writes the new state only if the row is still the version read, claims the
+ * message only if it did, and saves the reply only then — all or nothing, as one statement is.
+ * Anything else a turn does (a new thread, a record, a draft look-up, a notification, a school not
+ * in the cache) or a lost race (another turn in the thread, or the same message, got there first:
+ * nothing was written) runs the whole turn again in the locked transaction below, which claims,
+ * locks the thread FOR UPDATE and commits as before. The engine is unchanged: it cannot tell which
+ * of the two served it.
  */
 export class PrismaConversationStore implements ConversationStore {
   readonly #prisma: PrismaClient;
+  readonly #driver: SqlDriver | undefined;
   /** Per process: the schools' policies and term dates, checked against `updated_at` by every turn. */
   readonly #schools = new SchoolTurnCache();
 
-  constructor(prisma: PrismaClient) {
+  /** `driver`: where quick turns go (the client's own pool by default); none, and every turn takes the locked transaction. */
+  constructor(prisma: PrismaClient, driver: SqlDriver | undefined = driverOf(prisma)) {
     this.#prisma = prisma;
+    this.#driver = driver;
   }
 
-  transaction<T>(work: (tx: ConversationTransaction) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: ConversationTransaction) => Promise<T>): Promise<T> {
+    if (this.#driver !== undefined) {
+      const quick = new QuickTurn(this.#driver, this.#schools);
+      try {
+        const result = await work(quick);
+        if (quick.finished()) return result;
+      } catch (error) {
+        // Written is written: an error after the quick turn committed is the turn's to report.
+        if (quick.wrote || !(error instanceof NeedsLock || quick.leftQuickPath)) throw error;
+      }
+    }
+    return this.#locked(work);
+  }
+
+  #locked<T>(work: (tx: ConversationTransaction) => Promise<T>): Promise<T> {
     return this.#prisma.$transaction((tx) => work(new PrismaConversationTransaction(tx, this.#schools)), { maxWait: 10_000, timeout: 30_000 });
+  }
+}
+
+/** A quick turn met something only the locked transaction does: nothing was written; the turn runs again there. */
+class NeedsLock extends Error {
+  constructor(what: string) {
+    super(`a quick turn cannot ${what}: the turn runs in a transaction`);
   }
 }
 
@@ -104,53 +138,15 @@ class PrismaConversationTransaction implements ConversationTransaction {
         SELECT person_id::text AS person_id, dialog_id, dialog_version, step, status, "values" FROM conversations
         WHERE tenant = ${turn.tenant} AND thread_key = ${turn.threadKey} AND EXISTS (SELECT 1 FROM claim)
         FOR UPDATE
-      ), speaker AS (
-        SELECT p.id::text AS id, p.school_id::text AS school_id, p.full_name, p.role, p.flags, p.fte, p.start_date, p.active, stamp.ms AS stamp,
-          ${activeCycleOf(Prisma.sql`p.id`, turn.today)} AS cycle,
-          CASE WHEN fresh THEN NULL ELSE s.policy END AS policy,
-          CASE WHEN fresh THEN NULL ELSE s.term_dates END AS term_dates,
-          CASE WHEN fresh THEN NULL ELSE s.region END AS region
-        FROM people p JOIN schools s ON s.id = p.school_id
-          CROSS JOIN LATERAL (SELECT (extract(epoch FROM s.updated_at) * 1000)::bigint AS ms) stamp
-          CROSS JOIN LATERAL (SELECT s.id = ${known?.schoolId ?? null}::uuid AND stamp.ms = ${known?.stamp ?? null}::bigint AS fresh) cached
-        WHERE p.id = ${turn.personId}::uuid AND EXISTS (SELECT 1 FROM claim)
-      )
+      ), speaker AS (${speakerSql(turn, known, Prisma.sql`EXISTS (SELECT 1 FROM claim)`)})
       SELECT (SELECT count(*) FROM claim)::int AS claimed,
         (SELECT row_to_json(conversation) FROM conversation) AS conversation,
         (SELECT row_to_json(speaker) FROM speaker) AS person`;
     if (row === undefined || row.claimed !== 1) return { claimed: false };
-    const conversation = row.conversation;
     return {
       claimed: true,
-      person: row.person === null ? undefined : await this.#speaker(turn, row.person),
-      conversation:
-        conversation === null
-          ? undefined
-          : { personId: conversation.person_id ?? undefined, dialogId: conversation.dialog_id, version: conversation.dialog_version, step: conversation.step, status: conversation.status, data: conversation.values },
-    };
-  }
-
-  async #speaker({ personId, today }: TurnOpening, row: NonNullable<OpenedRow['person']>): Promise<DialogPerson | undefined> {
-    this.reads.useSpeakerCycle(personId, today, cycleRef(row.cycle));
-    const stamp = Number(row.stamp);
-    let school = row.policy === null ? this.#schools.get(row.school_id, stamp) : { schoolId: row.school_id, stamp, policy: row.policy, termDates: row.term_dates, region: row.region ?? '' };
-    // Offered as current but no longer kept (the cache was emptied meanwhile): read it again.
-    school ??= await this.#readSchool(row.school_id);
-    if (school === undefined) return undefined;
-    this.#schools.remember(personId, school);
-    this.reads.useSchool(school);
-    const role = RoleSchema.safeParse(row.role);
-    if (!row.active || !role.success) return undefined;
-    return {
-      id: row.id,
-      schoolId: row.school_id,
-      fullName: row.full_name,
-      role: role.data,
-      flags: knownFlags(row.flags),
-      fte: row.fte ?? undefined,
-      startDate: row.start_date === null ? undefined : (row.start_date as IsoDate),
-      policy: school.policy,
-      policyStamp: String(school.stamp),
+      person: row.person === null ? undefined : await speakerOf(turn, row.person, this.#schools, this.reads, (id) => this.#readSchool(id)),
+      conversation: storedOf(row.conversation),
     };
   }
 
@@ -196,6 +192,190 @@ class PrismaConversationTransaction implements ConversationTransaction {
       return;
     }
     await queueReplyRow(this.#tx, reply, now, undefined, state === undefined ? Prisma.empty : Prisma.sql`saved AS (${upsertConversation(thread, state)}),`);
+  }
+}
+
+/**
+ * The speaker with their active cycle, their school's stamp and (unless `known` is current, or
+ * `documents` does not hold) its documents; read only when `gate` holds.
+ */
+function speakerSql(turn: TurnOpening, known: CachedSchool | undefined, gate: Prisma.Sql, documents: Prisma.Sql = Prisma.sql`TRUE`): Prisma.Sql {
+  return Prisma.sql`
+        SELECT p.id::text AS id, p.school_id::text AS school_id, p.full_name, p.role, p.flags, p.fte, p.start_date, p.active, stamp.ms AS stamp,
+          ${activeCycleOf(Prisma.sql`p.id`, turn.today)} AS cycle,
+          CASE WHEN fresh OR NOT (${documents}) THEN NULL ELSE s.policy END AS policy,
+          CASE WHEN fresh OR NOT (${documents}) THEN NULL ELSE s.term_dates END AS term_dates,
+          CASE WHEN fresh OR NOT (${documents}) THEN NULL ELSE s.region END AS region
+        FROM people p JOIN schools s ON s.id = p.school_id
+          CROSS JOIN LATERAL (SELECT (extract(epoch FROM s.updated_at) * 1000)::bigint AS ms) stamp
+          CROSS JOIN LATERAL (SELECT s.id = ${known?.schoolId ?? null}::uuid AND stamp.ms = ${known?.stamp ?? null}::bigint AS fresh) cached
+        WHERE p.id = ${turn.personId}::uuid AND ${gate}`;
+}
+
+type ConversationRow = NonNullable<OpenedRow['conversation']>;
+
+function storedOf(conversation: ConversationRow | null): StoredConversation | undefined {
+  return conversation === null
+    ? undefined
+    : { personId: conversation.person_id ?? undefined, dialogId: conversation.dialog_id, version: conversation.dialog_version, step: conversation.step, status: conversation.status, data: conversation.values };
+}
+
+/** The speaker as the turn's first statement read them, their school from the row or the cache (`readSchool` when the cache lost it). */
+async function speakerOf(
+  { personId, today }: TurnOpening,
+  row: NonNullable<OpenedRow['person']>,
+  schools: SchoolTurnCache,
+  reads: PrismaDialogReads,
+  readSchool: (schoolId: string) => Promise<CachedSchool | undefined>,
+): Promise<DialogPerson | undefined> {
+  reads.useSpeakerCycle(personId, today, cycleRef(row.cycle));
+  const stamp = Number(row.stamp);
+  let school = row.policy === null ? schools.get(row.school_id, stamp) : { schoolId: row.school_id, stamp, policy: row.policy, termDates: row.term_dates, region: row.region ?? '' };
+  // Offered as current but no longer kept (the cache was emptied meanwhile): read it again.
+  school ??= await readSchool(row.school_id);
+  if (school === undefined) return undefined;
+  schools.remember(personId, school);
+  reads.useSchool(school);
+  const role = RoleSchema.safeParse(row.role);
+  if (!row.active || !role.success) return undefined;
+  return {
+    id: row.id,
+    schoolId: row.school_id,
+    fullName: row.full_name,
+    role: role.data,
+    flags: knownFlags(row.flags),
+    fte: row.fte ?? undefined,
+    startDate: row.start_date === null ? undefined : (row.start_date as IsoDate),
+    policy: school.policy,
+    policyStamp: String(school.stamp),
+  };
+}
+
+/**
+ * A client that lets nothing through: the reads, records and notifications a quick turn hands the
+ * engine are the transaction's classes over this, so whatever would send a statement of its own
+ * marks the turn as needing the lock instead (reads answered from what the first statement read —
+ * the school's term dates, the speaker's cycle — never reach it).
+ */
+function lockedOnly(onTouch: () => void): Tx {
+  return new Proxy(
+    {},
+    {
+      get(_target, property) {
+        onTouch();
+        throw new NeedsLock(`use ${String(property)}`);
+      },
+    },
+  ) as Tx;
+}
+
+/** The quick path of `PrismaConversationStore.transaction` (see there): one read, one all-or-nothing write. */
+class QuickTurn implements ConversationTransaction {
+  readonly #driver: SqlDriver;
+  readonly #schools: SchoolTurnCache;
+  readonly reads: PrismaDialogReads;
+  readonly records: PrismaDialogRecords;
+  readonly notifications: PrismaTransactionNotificationQueue;
+  /** The message id and the thread's row version the read saw, once it was read. */
+  #opened: { turn: TurnOpening; version: string } | undefined;
+  #duplicate = false;
+  /** The turn's write committed. */
+  wrote = false;
+  /** Something asked for what only the locked transaction does (even if the caller caught the error). */
+  leftQuickPath = false;
+
+  constructor(driver: SqlDriver, schools: SchoolTurnCache) {
+    this.#driver = driver;
+    this.#schools = schools;
+    const tx = lockedOnly(() => {
+      this.leftQuickPath = true;
+    });
+    this.reads = new PrismaDialogReads(tx);
+    this.records = new PrismaDialogRecords(tx);
+    this.notifications = new PrismaTransactionNotificationQueue(tx);
+  }
+
+  /** The quick turn is the whole turn: it wrote (committed: never run again), or found the message already applied and nothing needed the lock. */
+  finished(): boolean {
+    return this.wrote || (this.#duplicate && !this.leftQuickPath);
+  }
+
+  #needsLock(what: string): never {
+    this.leftQuickPath = true;
+    throw new NeedsLock(what);
+  }
+
+  async #query<R extends object>(sql: Prisma.Sql): Promise<R[]> {
+    return (await this.#driver.query<R>(sql.text, sql.values)).rows;
+  }
+
+  async openTurn(turn: TurnOpening): Promise<OpenedTurn> {
+    if (this.#opened !== undefined || this.#duplicate) this.#needsLock('open a second turn');
+    const known = this.#schools.knownFor(turn.personId);
+    const [row] = await this.#query<{ claimed: boolean; conversation: (ConversationRow & { version: string }) | null; person: OpenedRow['person'] }>(Prisma.sql`
+      WITH conversation AS (
+        SELECT xmin::text AS version, person_id::text AS person_id, dialog_id, dialog_version, step, status, "values" FROM conversations
+        WHERE tenant = ${turn.tenant} AND thread_key = ${turn.threadKey}
+      ), speaker AS (${speakerSql(turn, known, Prisma.sql`TRUE`, Prisma.sql`EXISTS (SELECT 1 FROM conversation)`)})
+      SELECT EXISTS (SELECT 1 FROM processed_inbound WHERE tenant = ${turn.tenant} AND message_id = ${turn.messageId}) AS claimed,
+        (SELECT row_to_json(conversation) FROM conversation) AS conversation,
+        (SELECT row_to_json(speaker) FROM speaker) AS person`);
+    if (row?.claimed === true) {
+      this.#duplicate = true;
+      return { claimed: false };
+    }
+    // A new thread has no row version to check against: it is written under the lock (so the
+    // school's documents were not sent for it: the locked opening reads them).
+    if (row?.conversation == null || row.person === null) this.#needsLock('start a thread');
+    this.#opened = { turn, version: row.conversation.version };
+    const person = await speakerOf(turn, row.person, this.#schools, this.reads, async () => this.#needsLock('read a school afresh'));
+    return { claimed: true, person, conversation: storedOf(row.conversation) };
+  }
+
+  async saveTurn(thread: ThreadRef, state: DialogState | undefined, reply: (QueuedNotification & { account: PlatformAccount }) | undefined, now: Date): Promise<void> {
+    const opened = this.#opened;
+    if (opened === undefined || state === undefined || this.leftQuickPath || thread.tenant !== opened.turn.tenant || thread.threadKey !== opened.turn.threadKey) {
+      this.#needsLock('save a turn it did not open, or one that leaves the thread as it was');
+    }
+    const { turn, version } = opened;
+    // The state only over the version read; the claim only with the state; the reply only then.
+    // Were the state written and the message found claimed (applied already without touching the
+    // thread), the division by zero aborts the whole statement, so nothing is ever half-written.
+    const before = Prisma.sql`saved AS (
+        UPDATE conversations SET platform = ${thread.platform}, person_id = ${thread.personId}::uuid, dialog_id = ${state.dialogId}, dialog_version = ${state.version}::int,
+          step = ${state.step}, status = ${state.status}, "values" = ${JSON.stringify(storedDataOf(state))}::jsonb, updated_at = clock_timestamp()
+        WHERE tenant = ${thread.tenant} AND thread_key = ${thread.threadKey} AND xmin::text = ${version}
+        RETURNING 1
+      ), claimed AS (
+        INSERT INTO processed_inbound (id, tenant, platform, message_id, received_at)
+        SELECT gen_random_uuid(), ${turn.tenant}, ${turn.platform}, ${turn.messageId}, now() WHERE EXISTS (SELECT 1 FROM saved)
+        ON CONFLICT DO NOTHING RETURNING 1
+      ),`;
+    const columns = Prisma.sql`(SELECT count(*) FROM saved)::int AS saved, 1 / (1 - abs((SELECT count(*) FROM saved) - (SELECT count(*) FROM claimed)))::int AS whole,`;
+    let saved: number;
+    try {
+      const [row] = await this.#query<{ saved: number }>(
+        reply === undefined ? Prisma.sql`WITH ${before} done AS (SELECT 1) SELECT ${columns} 0 AS jobs` : replyRowSql(reply, now, before, Prisma.sql`EXISTS (SELECT 1 FROM saved)`, columns),
+      );
+      saved = row?.saved ?? 0;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === '22012') this.#needsLock('apply a message already applied');
+      throw error;
+    }
+    if (saved !== 1) this.#needsLock('write over a thread another turn changed');
+    this.wrote = true;
+  }
+
+  saveConversation(): Promise<void> {
+    this.#needsLock('save a conversation on its own');
+  }
+
+  findLiveDraft(): Promise<undefined> {
+    this.#needsLock('look for drafts');
+  }
+
+  findLiveDrafts(): Promise<[]> {
+    this.#needsLock('look for drafts');
   }
 }
 

@@ -2,15 +2,18 @@ import type { QueuedNotification } from '../../core/notifications/notification-q
 import type { ChatPlatform, IdentityStore, KnownPerson, LinkedPerson, PlatformAccount, StoredAccount } from '../../core/bot/bot-ports.ts';
 import { RoleSchema } from '../../core/people/person.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
-import type { PrismaClient } from '../db/create-prisma-client.ts';
+import { driverOf, type PrismaClient, rawRows, type SqlDriver } from '../db/create-prisma-client.ts';
 import { queueNotificationRows } from './prisma-notification-queue.ts';
 
 const PERSON_FIELDS = { id: true, schoolId: true, fullName: true, email: true, role: true, department: true, active: true } as const;
 
 type PersonRow = { id: string; schoolId: string; fullName: string; email: string; role: string; department: string | null; active: boolean };
 
+/** A role the roster no longer knows reads as support staff; built once (it is read on every message). */
+const ROLE_OR_SUPPORT = RoleSchema.catch('support');
+
 function toKnownPerson(row: PersonRow): KnownPerson {
-  return { id: row.id, schoolId: row.schoolId, fullName: row.fullName, email: row.email, role: RoleSchema.catch('support').parse(row.role), department: row.department ?? undefined, active: row.active };
+  return { id: row.id, schoolId: row.schoolId, fullName: row.fullName, email: row.email, role: ROLE_OR_SUPPORT.parse(row.role), department: row.department ?? undefined, active: row.active };
 }
 
 
@@ -38,19 +41,22 @@ function linkStatement(account: PlatformAccount, personId: string, now: Date): P
 /** Chat accounts ↔ roster people, in `platform_identities`. */
 export class PrismaIdentityStore implements IdentityStore {
   readonly #prisma: PrismaClient;
+  readonly #driver: SqlDriver | undefined;
 
-  constructor(prisma: PrismaClient) {
+  /** `driver`: where the look-up every message makes goes (the client's own pool by default), else through Prisma. */
+  constructor(prisma: PrismaClient, driver: SqlDriver | undefined = driverOf(prisma)) {
     this.#prisma = prisma;
+    this.#driver = driver;
   }
 
   async findByAccount(account: PlatformAccount): Promise<LinkedPerson | undefined> {
     // One statement for every message: the link, its person, and the workspaces their school and
     // trust recorded on this platform (what `workspacesOf` reads), instead of four round trips.
-    const rows = await this.#prisma.$queryRaw<(Omit<PersonRow, 'schoolId'> & { school_id: string; workspaces: string[] })[]>`
+    const rows = await rawRows<Omit<PersonRow, 'schoolId'> & { school_id: string; workspaces: string[] }>(this.#prisma, this.#driver, Prisma.sql`
       SELECT p.id::text AS id, p.school_id::text AS school_id, p.full_name AS "fullName", p.email, p.role, p.department, p.active,
         ${recordedWorkspaces(account.platform)} AS workspaces
       FROM platform_identities i JOIN people p ON p.id = i.person_id JOIN schools s ON s.id = p.school_id
-      WHERE i.platform = ${account.platform} AND i.tenant_id = ${account.tenant} AND i.platform_user_id = ${account.userId}`;
+      WHERE i.platform = ${account.platform} AND i.tenant_id = ${account.tenant} AND i.platform_user_id = ${account.userId}`);
     const row = rows[0];
     return row === undefined ? undefined : { person: toKnownPerson({ ...row, schoolId: row.school_id }), workspaces: row.workspaces };
   }

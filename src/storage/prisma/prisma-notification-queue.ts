@@ -4,7 +4,7 @@ import type { SentReplies } from '../../core/bot/bot-ports.ts';
 import { type NotificationQueue, type QueuedNotification, REPLY_GRACE_SECONDS } from '../../core/notifications/notification-queue.ts';
 import { DELIVERY_MAX_ATTEMPTS } from '../../core/reminders/deliver-digest.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
-import type { PrismaClient } from '../db/create-prisma-client.ts';
+import { driverOf, type PrismaClient, rawRows, type SqlDriver } from '../db/create-prisma-client.ts';
 import { JOB, queueDeliveryJobs } from '../jobs/delivery-jobs.ts';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
@@ -43,7 +43,6 @@ export async function queueReplyRow(
   claim?: { platform: string; tenant: string; messageId: string },
   alongside: Prisma.Sql = Prisma.empty,
 ): Promise<boolean> {
-  const payload = JSON.stringify({ type: 'notification', date: londonDateOf(now), messages: reply.messages, account: reply.account, ...(reply.place === undefined ? {} : { place: reply.place }) });
   // A reply saved on its own (a command that changed nothing) claims its message as a turn would.
   const claimed =
     claim === undefined
@@ -52,17 +51,34 @@ export async function queueReplyRow(
       INSERT INTO processed_inbound (id, tenant, platform, message_id, received_at) VALUES (gen_random_uuid(), ${claim.tenant}, ${claim.platform}, ${claim.messageId}, now())
       ON CONFLICT DO NOTHING
     ),`;
-  const [queued] = await tx.$queryRaw<{ jobs: number }[]>`
-    WITH ${claimed} ${alongside} created AS (
+  const [queued] = await tx.$queryRaw<{ jobs: number }[]>(replyRowSql(reply, now, Prisma.sql`${claimed} ${alongside}`));
+  return (queued?.jobs ?? 0) > 0;
+}
+
+/**
+ * The statement `queueReplyRow` sends: `before` (data-modifying CTEs, each ending in a comma) are
+ * written with the reply; the reply's row is written only when `onlyIf` holds (it may read those
+ * CTEs), and `columns` (each ending in a comma) are returned before `jobs`.
+ */
+export function replyRowSql(
+  reply: QueuedNotification & { account: PlatformAccount },
+  now: Date,
+  before: Prisma.Sql,
+  onlyIf: Prisma.Sql = Prisma.sql`TRUE`,
+  columns: Prisma.Sql = Prisma.empty,
+): Prisma.Sql {
+  const payload = JSON.stringify({ type: 'notification', date: londonDateOf(now), messages: reply.messages, account: reply.account, ...(reply.place === undefined ? {} : { place: reply.place }) });
+  return Prisma.sql`
+    WITH ${before} created AS (
       INSERT INTO nudge_outbox (id, key, recipient_id, payload, status, attempts, not_before, sending_since, created_at, updated_at)
-      VALUES (gen_random_uuid(), ${reply.key}, ${reply.personId}::uuid, ${payload}::jsonb, 'pending', 0, ${now}, ${now}, now(), now())
+      SELECT gen_random_uuid(), ${reply.key}, ${reply.personId}::uuid, ${payload}::jsonb, 'pending', 0, ${now}::timestamptz, ${now}::timestamptz, now(), now()
+      WHERE ${onlyIf}
       ON CONFLICT (key) DO NOTHING RETURNING id, key, recipient_id
     )
-    SELECT count(graphile_worker.add_job(${JOB.deliverNotification}, json_build_object('id', c.id, 'school', s.slug), job_key := c.key,
+    SELECT ${columns} count(graphile_worker.add_job(${JOB.deliverNotification}, json_build_object('id', c.id, 'school', s.slug), job_key := c.key,
       run_at := now() + make_interval(secs => ${REPLY_GRACE_SECONDS}::int), flags := ARRAY['school:' || s.slug],
       max_attempts := ${DELIVERY_MAX_ATTEMPTS}::int, job_key_mode := 'unsafe_dedupe'))::int AS jobs
     FROM created c JOIN people p ON p.id = c.recipient_id JOIN schools s ON s.id = p.school_id`;
-  return (queued?.jobs ?? 0) > 0;
 }
 
 /** The queue inside a transaction someone else opened (a conversation turn's). */
@@ -103,12 +119,23 @@ export class PrismaNotificationQueue implements NotificationQueue {
 /**
  * A reply the channel has posted: its row sent and its waiting job removed, in one statement, off
  * the person's path (after the reply is in their chat). A job already running finds the row sent.
+ *
+ * Marks are grouped: the first goes at once; those that come while a statement is in flight go
+ * together in the next, one statement for all of them (at most `MARKS_PER_STATEMENT`). Under load,
+ * that is one round trip and one commit for many replies instead of one each; alone, it costs
+ * nothing. A mark is an optimisation, not a promise (a reply left unmarked is found on the
+ * platform by its job and not sent again), so a failed statement only fails its callers' marks.
  */
 export class PrismaSentReplies implements SentReplies {
   readonly #prisma: PrismaClient;
+  readonly #driver: SqlDriver | undefined;
+  readonly #waiting: { key: string; at: Date; settle: (error?: unknown) => void }[] = [];
+  #flushing = false;
 
-  constructor(prisma: PrismaClient) {
+  /** `driver`: where marks go (the client's own pool by default), else through Prisma. */
+  constructor(prisma: PrismaClient, driver: SqlDriver | undefined = driverOf(prisma)) {
     this.#prisma = prisma;
+    this.#driver = driver;
   }
 
   /**
@@ -123,12 +150,41 @@ export class PrismaSentReplies implements SentReplies {
     return (await this.#prisma.nudgeOutbox.count({ where: { key } })) > 0;
   }
 
-  async markSent(key: string, at: Date): Promise<void> {
-    await this.#prisma.$queryRaw`
+  markSent(key: string, at: Date): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ key, at, settle: (error) => (error === undefined ? resolve() : reject(error)) });
+      if (!this.#flushing) void this.#flush();
+    });
+  }
+
+  async #flush(): Promise<void> {
+    this.#flushing = true;
+    try {
+      while (this.#waiting.length > 0) {
+        const marks = this.#waiting.splice(0, MARKS_PER_STATEMENT);
+        try {
+          await this.#mark(marks);
+          for (const mark of marks) mark.settle();
+        } catch (error) {
+          for (const mark of marks) mark.settle(error ?? new Error('marking replies sent failed'));
+        }
+      }
+    } finally {
+      this.#flushing = false;
+    }
+  }
+
+  async #mark(marks: readonly { key: string; at: Date }[]): Promise<void> {
+    const sql = Prisma.sql`
       WITH sent AS (
-        UPDATE nudge_outbox SET status = 'sent', sent_at = ${at}, sending_since = NULL, last_error = NULL, updated_at = now()
-        WHERE key = ${key} AND status = 'pending' RETURNING key
+        UPDATE nudge_outbox o SET status = 'sent', sent_at = v.at, sending_since = NULL, last_error = NULL, updated_at = now()
+        FROM unnest(${marks.map((mark) => mark.key)}::text[], ${marks.map((mark) => mark.at.toISOString())}::timestamptz[]) AS v(key, at)
+        WHERE o.key = v.key AND o.status = 'pending' RETURNING o.key
       )
       SELECT count(graphile_worker.remove_job(sent.key))::int AS removed FROM sent`;
+    await rawRows(this.#prisma, this.#driver, sql);
   }
 }
+
+/** The most reply marks one statement carries. */
+const MARKS_PER_STATEMENT = 200;

@@ -13,6 +13,7 @@ import { PrismaReportReads } from '../../../src/storage/prisma/prisma-report-rea
 import { prismaAccess } from '../../../src/storage/prisma/prisma-access-relationships.ts';
 import { type SeededSchool, seedSchool } from '../../support/seed-school.ts';
 import { countingClient } from '../../support/counting-client.ts';
+import { driverOf } from '../../../src/storage/db/create-prisma-client.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
@@ -156,6 +157,20 @@ describe('a linked account on every message', () => {
     expect((await counted.identify(inSister, never.fn))?.id).toBe(home.ids.wyn);
     expect(counter.statements).toBe(1);
     expect(never.calls.count).toBe(0);
+    // The same look-up on the pg pool under the client, as the app makes it: one statement there, none through Prisma.
+    const driver = driverOf(db.prisma)!;
+    const pooled = { statements: 0 };
+    const onPool = botWithIdentities(
+      new PrismaIdentityStore(client, {
+        query<R extends object>(text: string, values: readonly unknown[]) {
+          pooled.statements++;
+          return driver.query<R>(text, values);
+        },
+      }),
+    );
+    const throughPrisma = counter.statements;
+    expect((await onPool.identify(inSister, never.fn))?.id).toBe(home.ids.wyn);
+    expect([pooled.statements, counter.statements - throughPrisma]).toEqual([1, 0]);
     expect(await counted.identify(elsewhere, never.fn)).toBeUndefined();
     expect(await identitiesOf(elsewhere)).toEqual([]);
     expect((await identitiesOf(inSister)).map((r) => r.personId)).toEqual([home.ids.wyn]);

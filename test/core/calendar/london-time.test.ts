@@ -42,6 +42,23 @@ describe('London dates and instants', () => {
     });
   }
 
+  it('the date kept for the last hour asked about is the date of every minute of that hour, through both 2026 clock changes and every midnight', () => {
+    // Against the time-zone arithmetic itself (Intl), minute by minute, each hour entered first at its end and then from its start.
+    const london = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
+    const mismatches: string[] = [];
+    for (const day of ['2026-03-28', '2026-03-29', '2026-06-30', '2026-10-24', '2026-10-25', '2026-12-31']) {
+      const start = Date.parse(`${day}T00:00:00Z`) - 2 * 3_600_000;
+      for (let hour = 0; hour < 28; hour++) {
+        const top = start + hour * 3_600_000;
+        for (const minute of [59, ...Array.from({ length: 60 }, (_, m) => m)]) {
+          const instant = new Date(top + minute * 60_000 + 59_999 * Number(minute === 59));
+          if (londonDateOf(instant) !== london.format(instant)) mismatches.push(instant.toISOString());
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
   it('rejects times not written HH:MM and invalid Dates', () => {
     expect(() => londonInstant('2026-10-26', '24:00')).toThrow(/HH:MM/);
     expect(() => londonInstant('2026-10-26', '8:30')).toThrow(/HH:MM/);
