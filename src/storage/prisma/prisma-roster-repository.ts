@@ -1,5 +1,5 @@
 import type { ReviewLoadException } from '../../core/roster/review-load.ts';
-import { reviewLoadExceptionsOf } from './prisma-review-load-exceptions.ts';
+import { reviewLoadExceptionsOf } from './review-load-exception-reads.ts';
 import { relationshipsOn } from '../../core/access/relationships.ts';
 import type { IsoDate } from '../../core/calendar/iso-date.ts';
 import type { Contract, Flag, Role } from '../../core/people/person.ts';
