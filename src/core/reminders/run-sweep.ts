@@ -12,7 +12,7 @@ import { holidayLookupOf } from './holiday-ahead.ts';
 import { composeDigest } from './compose-digest.ts';
 import { byRecipientThenKey, catchUpStart, planReminderPage, type ReminderPagePlan, settleWaiting, type WaitingGroup } from './plan-reminders.ts';
 import type { DigestDelivery, DigestRecipient, ReminderStore } from './reminder-ports.ts';
-import type { Reminder, ReminderObligation } from './reminder-types.ts';
+import type { Reminder, ReminderObligation, ReminderPerson } from './reminder-types.ts';
 import { schoolDaysOf } from './school-days.ts';
 import { sendingMoment } from './sending-window.ts';
 import { type SweepCandidates, sweepCandidates } from './sweep-candidates.ts';
@@ -128,7 +128,7 @@ async function sweepPage(page: {
   school: School;
   calendar: SchoolCalendar;
   candidates: SweepCandidates;
-  head: Awaited<ReturnType<ReminderStore['loadHead']>>;
+  head: ReminderPerson | undefined;
   panel: HeadReviewer[] | undefined;
   now: Date;
   today: IsoDate;
