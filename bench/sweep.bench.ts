@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { WebClient } from '@slack/web-api';
 import { startApp } from '../src/compose-app.ts';
 import { loadConfig } from '../src/config/load-config.ts';
@@ -51,6 +53,13 @@ const DELIVER = process.env.BENCH_SWEEP_DELIVER !== '0';
  * those taking 50 ms or more are printed. Its time is not in the figures.
  */
 const EXPLAIN = process.env.BENCH_SWEEP_EXPLAIN === '1';
+/**
+ * BENCH_SWEEP_CHILD=1 runs each busy sweep in a fresh process of its own (`sweep-child.ts`: only
+ * the sweep, a Prisma client and the reminder store), which prints its memory after each page;
+ * the row's time, statements and peak RSS are then that process's. BENCH_SWEEP_CHILD_NODE_OPTIONS
+ * are its Node options (e.g. `--max-old-space-size=128`).
+ */
+const CHILD = process.env.BENCH_SWEEP_CHILD === '1';
 const at = londonInstant('2026-10-15', '16:00');
 const terms = parseTermDates(readFileSync(new URL('../config/terms/england-2026-28.yaml', import.meta.url), 'utf8'), 'england-2026-28.yaml');
 if (!terms.ok) throw new Error('bad bench terms');
@@ -99,13 +108,21 @@ try {
       fake.calls.length = 0;
 
       let before = counter.statements;
-      const timedBusy = timedStore(reminders);
-      const swept = await measured(() => sweepSchool({ reminders: timedBusy.store, clock: fixedClock(at) }, school));
-      busyCalls = timedBusy.report();
-      busy.push(swept.ms);
-      peaks.busy = Math.max(peaks.busy, swept.peakRssMiB);
-      statements.busy = counter.statements - before;
-      outboxRows = swept.value.queuedReminders + swept.value.queuedDigests;
+      if (CHILD) {
+        const child = await sweepInChild(services.database.url, slug);
+        busy.push(child.ms);
+        peaks.busy = Math.max(peaks.busy, child.peakRssMiB);
+        statements.busy = child.statements;
+        outboxRows = child.queuedReminders + child.queuedDigests;
+      } else {
+        const timedBusy = timedStore(reminders);
+        const swept = await measured(() => sweepSchool({ reminders: timedBusy.store, clock: fixedClock(at) }, school));
+        busyCalls = timedBusy.report();
+        busy.push(swept.ms);
+        peaks.busy = Math.max(peaks.busy, swept.peakRssMiB);
+        statements.busy = counter.statements - before;
+        outboxRows = swept.value.queuedReminders + swept.value.queuedDigests;
+      }
 
       // The server's worker, as it runs: WORKERS jobs at once, each digest delivered through the router to Slack.
       before = counter.statements;
@@ -171,6 +188,32 @@ try {
 }
 printRows(rows);
 console.log('Peak RSS is this process (Trellis, the job worker and the fake Slack), sampled every 5 ms while the work ran; PostgreSQL runs in its own process.');
+
+interface ChildSweep {
+  ms: number;
+  statements: number;
+  peakRssMiB: number;
+  queuedReminders: number;
+  queuedDigests: number;
+}
+
+/** One busy sweep in a fresh process (`sweep-child.ts`); its per-page memory lines are passed through. */
+function sweepInChild(databaseUrl: string, slug: string): Promise<ChildSweep> {
+  const nodeOptions = process.env.BENCH_SWEEP_CHILD_NODE_OPTIONS?.split(' ').filter((option) => option !== '') ?? [];
+  const args = [...nodeOptions, '--import', 'tsx', fileURLToPath(new URL('./sweep-child.ts', import.meta.url)), databaseUrl, slug, at.toISOString()];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env: { ...process.env, LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`the sweep's process exited ${code}: ${stdout}`));
+      else resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as ChildSweep);
+    });
+  });
+}
 
 /** The store with each call timed, to show where a tick's time goes. */
 function timedStore(store: PrismaReminderStore): { store: PrismaReminderStore; report: () => string } {

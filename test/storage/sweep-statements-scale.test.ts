@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { getLogs } from '@prisma/debug';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { londonInstant } from '../../src/core/calendar/london-time.ts';
@@ -288,5 +290,34 @@ describe('a sweep’s statements and rows read do not grow with the staff (set-b
     // The mark, the school, and the head (found by role, not among the staff); no obligation at all.
     expect(scanned[1]).toBe(scanned[0]);
     expect(scanned[0]).toBeLessThan(10);
+  });
+
+  it('a page already planned and queued is let go before the next page is read, so a sweep holds about one page whatever the school’s size', async () => {
+    // The collector on demand, to see what is still referenced (a test may; the sweep never does).
+    setFlagsFromString('--expose-gc');
+    const collect = runInNewContext('gc') as () => void;
+    const { school } = await seedStaff(12);
+    const pages: WeakRef<object>[] = [];
+    const stillHeld: number[] = [];
+    const watched = new Proxy(reminders, {
+      get(target, name) {
+        const value = Reflect.get(target, name, target);
+        if (name !== 'loadSweepPage') return value;
+        return async (...args: Parameters<ReminderStore['loadSweepPage']>) => {
+          // The sweep is suspended at this read by now; the page before the one just planned is
+          // in no one's hands but the insert's (which holds its reminders, not its obligations).
+          await new Promise((resolve) => setImmediate(resolve));
+          collect();
+          stillHeld.push(pages.filter((page) => page.deref() !== undefined).length);
+          const page = await target.loadSweepPage(...args);
+          pages.push(new WeakRef(page.obligations));
+          return page;
+        };
+      },
+    });
+    const result = await sweepSchool({ reminders: watched, clock: fixedClock(BUSY) }, school, { pageSize: 4 });
+    expect(result.queuedDigests).toBeGreaterThan(0);
+    // Pages of 4 obligations over 24: seven reads (the last finds none), and at each none of the pages before it still held.
+    expect(stillHeld).toEqual([0, 0, 0, 0, 0, 0, 0]);
   });
 });

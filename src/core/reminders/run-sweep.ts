@@ -12,7 +12,7 @@ import { holidayLookupOf } from './holiday-ahead.ts';
 import { composeDigest } from './compose-digest.ts';
 import { byRecipientThenKey, catchUpStart, planReminderPage, type ReminderPagePlan, settleWaiting, type WaitingGroup } from './plan-reminders.ts';
 import type { DigestDelivery, DigestRecipient, ReminderStore } from './reminder-ports.ts';
-import type { Reminder, ReminderObligation } from './reminder-types.ts';
+import type { Reminder, ReminderObligation, ReminderPerson } from './reminder-types.ts';
 import { schoolDaysOf } from './school-days.ts';
 import { sendingMoment } from './sending-window.ts';
 import { type SweepCandidates, sweepCandidates } from './sweep-candidates.ts';
@@ -97,20 +97,11 @@ async function sweepOnce(deps: SweepDeps, school: School, options: SweepOptions)
   try {
     let after: string | undefined;
     do {
-      const page = await deps.reminders.loadSweepPage(school.id, candidates, { after, limit: options.pageSize ?? 20_000, changedSince: mark.changedSince });
-      const planned = planReminderPage({ school, calendar, obligations: page.obligations, people: page.people, head, now, catchUpSchoolDays: options.catchUpSchoolDays });
-      const settled = pages.add(planned, page.obligations, page.next === undefined);
-      let reminders = [...planned.reminders, ...settled.reminders];
-      if (panel !== undefined && head !== undefined && deps.headReviewers !== undefined) {
-        const { emailEnabled, queue } = deps.headReviewers;
-        const obligations = new Map([...page.obligations, ...settled.obligations].map((o) => [o.id, o]));
-        const reach = headReviewerReach({ school, head, reviewers: panel, obligations, reminders, emailEnabled, today });
-        reminders = [...reminders, ...reach.chat];
-        if (reach.email.length > 0) result.queuedEmails = (result.queuedEmails ?? 0) + (await queue.queue(reach.email, now));
-      }
-      result.planned += reminders.length;
-      result.queuedReminders += await writing.next(reminders);
-      after = page.next;
+      // Each page is read, planned and handed to the insert in a function of its own: a suspended
+      // async function keeps what its locals last held, so a page read in this loop would stay
+      // referenced while the next one is read, and two pages' obligations and people would be
+      // held besides the reminders being inserted.
+      after = await sweepPage({ deps, school, calendar, candidates, head, panel, now, today, options, changedSince: mark.changedSince, after, pages, writing, result });
     } while (after !== undefined);
   } catch (error) {
     // The sweep fails with its own error, once the insert in flight has finished either way.
@@ -125,6 +116,44 @@ async function sweepOnce(deps: SweepDeps, school: School, options: SweepOptions)
   if (mark.changedSince === undefined || result.planned > 0) result.queuedDigests = await deps.reminders.assembleDigests(school.id, today, now);
   await deps.reminders.finishSweep(school.id, today, mark);
   return result;
+}
+
+/**
+ * One page of the sweep: read after `after`, planned with the waiting groups it settles, its
+ * head's-reviewer reach, and its reminders handed to the insert; counts go into `result`. Returns
+ * where the next page starts, if any.
+ */
+async function sweepPage(page: {
+  deps: SweepDeps;
+  school: School;
+  calendar: SchoolCalendar;
+  candidates: SweepCandidates;
+  head: ReminderPerson | undefined;
+  panel: HeadReviewer[] | undefined;
+  now: Date;
+  today: IsoDate;
+  options: SweepOptions;
+  changedSince: Date | undefined;
+  after: string | undefined;
+  pages: PagesPlanned;
+  writing: InsertsInOrder<Reminder>;
+  result: SweepResult;
+}): Promise<string | undefined> {
+  const { deps, school, calendar, head, panel, now, today, options, pages, writing, result } = page;
+  const read = await deps.reminders.loadSweepPage(school.id, page.candidates, { after: page.after, limit: options.pageSize ?? 20_000, changedSince: page.changedSince });
+  const planned = planReminderPage({ school, calendar, obligations: read.obligations, people: read.people, head, now, catchUpSchoolDays: options.catchUpSchoolDays });
+  const settled = pages.add(planned, read.obligations, read.next === undefined);
+  let reminders = [...planned.reminders, ...settled.reminders];
+  if (panel !== undefined && head !== undefined && deps.headReviewers !== undefined) {
+    const { emailEnabled, queue } = deps.headReviewers;
+    const obligations = new Map([...read.obligations, ...settled.obligations].map((o) => [o.id, o]));
+    const reach = headReviewerReach({ school, head, reviewers: panel, obligations, reminders, emailEnabled, today });
+    reminders = [...reminders, ...reach.chat];
+    if (reach.email.length > 0) result.queuedEmails = (result.queuedEmails ?? 0) + (await queue.queue(reach.email, now));
+  }
+  result.planned += reminders.length;
+  result.queuedReminders += await writing.next(reminders);
+  return read.next;
 }
 
 /**

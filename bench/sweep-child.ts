@@ -1,0 +1,58 @@
+import { performance } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
+import { sweepSchool } from '../src/core/reminders/run-sweep.ts';
+import { fixedClock } from '../src/core/time/clock.ts';
+import { createPrismaClient } from '../src/storage/db/create-prisma-client.ts';
+import { PrismaReminderStore } from '../src/storage/prisma/prisma-reminder-store.ts';
+import { PrismaSchoolRepository } from '../src/storage/prisma/prisma-school-repository.ts';
+import { countingClient } from '../test/support/counting-client.ts';
+
+/**
+ * One busy sweep of one school in a process of its own, for `sweep.bench.ts` with
+ * BENCH_SWEEP_CHILD=1: only `sweepSchool`, a Prisma client and the reminder store, so its peak
+ * RSS is the sweep's, not the bench's generated school or the app. Prints `process.memoryUsage()`
+ * after each store call that carries a page (to stderr), and one JSON line of its result, time,
+ * statements and peak RSS (stdout). BENCH_SWEEP_SNAPSHOT_AT=N writes a heap snapshot after the
+ * Nth page is read; BENCH_SWEEP_PAGE sets the sweep's page size. Arguments: database URL, school slug, ISO instant.
+ */
+const [databaseUrl, slug, at] = process.argv.slice(2);
+if (databaseUrl === undefined || slug === undefined || at === undefined) throw new Error('usage: sweep-child.ts <database url> <school slug> <instant>');
+const snapshotAt = Number(process.env.BENCH_SWEEP_SNAPSHOT_AT ?? 0);
+const pageSize = process.env.BENCH_SWEEP_PAGE === undefined ? undefined : Number(process.env.BENCH_SWEEP_PAGE);
+const prisma = createPrismaClient(databaseUrl);
+const { client, counter } = countingClient(prisma);
+const school = await new PrismaSchoolRepository(prisma).findSchool(slug);
+if (school === undefined) throw new Error(`no school ${slug}`);
+const store = new PrismaReminderStore(client);
+let peak = process.memoryUsage.rss();
+const sampler = setInterval(() => {
+  peak = Math.max(peak, process.memoryUsage.rss());
+}, 5);
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)}`;
+let pages = 0;
+const traced = new Proxy(store, {
+  get(target, name) {
+    const value = Reflect.get(target, name, target);
+    if (typeof value !== 'function') return value;
+    return async (...args: unknown[]) => {
+      const out = await value.apply(target, args);
+      if (name === 'loadSweepPage' || name === 'queueReminders' || name === 'assembleDigests') {
+        if (name === 'loadSweepPage') pages++;
+        const m = process.memoryUsage();
+        peak = Math.max(peak, m.rss);
+        console.error(`  ${String(name)} (page ${pages}): rss ${mib(m.rss)} MiB, heapUsed ${mib(m.heapUsed)}, heapTotal ${mib(m.heapTotal)}, external ${mib(m.external)}, arrayBuffers ${mib(m.arrayBuffers)}`);
+        if (name === 'loadSweepPage' && pages === snapshotAt) console.error(`  heap snapshot: ${writeHeapSnapshot()}`);
+      }
+      return out;
+    };
+  },
+});
+const before = process.memoryUsage();
+console.error(`  before the sweep: rss ${mib(before.rss)} MiB, heapUsed ${mib(before.heapUsed)}`);
+const started = performance.now();
+const result = await sweepSchool({ reminders: traced, clock: fixedClock(new Date(at)) }, school, { pageSize });
+const elapsed = performance.now() - started;
+clearInterval(sampler);
+peak = Math.max(peak, process.memoryUsage.rss());
+console.log(JSON.stringify({ ms: elapsed, statements: counter.statements, peakRssMiB: peak / 1024 / 1024, queuedReminders: result.queuedReminders, queuedDigests: result.queuedDigests }));
+await prisma.$disconnect();
