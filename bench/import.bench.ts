@@ -190,7 +190,7 @@ async function compareObligationKeys(tx: Parameters<Parameters<Services['databas
 }
 
 /** `trellis import roster` as a child process under /usr/bin/time -v (its clock is the machine's: the same academic year as the bench's). */
-function runCliImport(databaseUrl: string, slug: string, path: string): Promise<{ ms: number; peakRssMiB: number | undefined; said: string; liveMiB: number | undefined }> {
+function runCliImport(databaseUrl: string, slug: string, path: string): Promise<{ ms: number; peakRssMiB: number | undefined; said: string; liveMiB: number | undefined; fullCollections: string[] }> {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: databaseUrl, LOG_LEVEL: 'error' };
   if (process.env.BENCH_IMPORT_CLI_NODE_OPTIONS) env.NODE_OPTIONS = process.env.BENCH_IMPORT_CLI_NODE_OPTIONS;
   const flags = (process.env.BENCH_IMPORT_CLI_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
@@ -204,13 +204,17 @@ function runCliImport(databaseUrl: string, slug: string, path: string): Promise<
     let stderr = '';
     // With --trace-gc the largest heap left after a full collection: what was live at the peak.
     let liveMiB: number | undefined;
+    const fullCollections: string[] = [];
     let partial = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       const lines = (partial + chunk).split('\n');
       partial = lines.pop() ?? '';
       for (const line of lines) {
         const after = /Mark-Compact[^\d]*[\d.]+ \([\d.]+\) -> ([\d.]+) \(/.exec(line)?.[1];
-        if (after !== undefined) liveMiB = Math.max(liveMiB ?? 0, Number(after));
+        if (after !== undefined) {
+          liveMiB = Math.max(liveMiB ?? 0, Number(after));
+          fullCollections.push(after);
+        }
         else stdout = `${stdout}${line}\n`.slice(-8_000);
       }
     });
@@ -225,7 +229,7 @@ function runCliImport(databaseUrl: string, slug: string, path: string): Promise<
         return;
       }
       const kib = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1];
-      resolve({ ms: elapsed, peakRssMiB: kib === undefined ? undefined : Number(kib) / 1024, said: `${stdout}${partial}`.trim().split('\n').slice(-3).join(' / '), liveMiB });
+      resolve({ ms: elapsed, peakRssMiB: kib === undefined ? undefined : Number(kib) / 1024, said: `${stdout}${partial}`.trim().split('\n').slice(-3).join(' / '), liveMiB, fullCollections });
     });
   });
 }
@@ -286,7 +290,7 @@ try {
           const child = await runCliImport(services.database.url, cliSlug, path);
           cli.push(child.ms);
           cliPeak = Math.max(cliPeak, child.peakRssMiB ?? 0);
-          console.log(`  run ${run + 1}: \`trellis import roster\` as a child ${child.ms.toFixed(0)} ms, peak RSS ${child.peakRssMiB?.toFixed(0) ?? '–'} MiB ${child.liveMiB === undefined ? '' : ` (largest heap after a full GC ${child.liveMiB.toFixed(0)} MB)`} (in this process ${loaded.ms.toFixed(0)} ms, ${loaded.peakRssMiB.toFixed(0)} MiB); load ${loadavg()[0]!.toFixed(1)}; it said: ${child.said}`);
+          console.log(`  run ${run + 1}: \`trellis import roster\` as a child ${child.ms.toFixed(0)} ms, peak RSS ${child.peakRssMiB?.toFixed(0) ?? '–'} MiB ${child.liveMiB === undefined ? '' : ` (largest heap after a full GC ${child.liveMiB.toFixed(0)} MB; after each: ${child.fullCollections.join(', ')} MB)`} (in this process ${loaded.ms.toFixed(0)} ms, ${loaded.peakRssMiB.toFixed(0)} MiB); load ${loadavg()[0]!.toFixed(1)}; it said: ${child.said}`);
         }
 
         before = counter.statements;
