@@ -1,8 +1,10 @@
-import { createReadStream, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { parseTermDates } from '../src/core/calendar/term-dates.ts';
 import { getPreset } from '../src/core/policy/presets/index.ts';
 import { importRoster } from '../src/core/roster/import-roster.ts';
@@ -30,6 +32,17 @@ const SIZES = benchScales([10_000, 50_000]);
 const RUNS = Number(process.env.BENCH_IMPORT_RUNS ?? 3);
 /** BENCH_IMPORT_EXPLAIN=1: after the first load, EXPLAIN ANALYZE one page of 10,000 obligations inserted again (rolled back). */
 const EXPLAIN = process.env.BENCH_IMPORT_EXPLAIN === '1';
+/**
+ * BENCH_IMPORT_CLI=1: after each in-process first load, the same file loaded by the command line
+ * as a child process (`node bin/trellis.js import roster FILE --school …`, into a new school of its
+ * own), its wall time and peak RSS from `/usr/bin/time -v`: the import's own memory, without this
+ * process's CSV, schools and state. BENCH_IMPORT_CLI_NODE_OPTIONS is the child's NODE_OPTIONS (a
+ * heap cap), BENCH_IMPORT_CLI_NODE_FLAGS more flags for its node (with `--trace-gc`, not allowed in
+ * NODE_OPTIONS, the largest heap left after a full collection is printed: the live set at the peak).
+ */
+const CLI = process.env.BENCH_IMPORT_CLI === '1';
+const TIME = '/usr/bin/time';
+const trellisBin = fileURLToPath(new URL('../bin/trellis.js', import.meta.url));
 const clock = fixedClock('2026-09-07T09:00:00Z');
 const terms = parseTermDates(readFileSync(new URL('../config/terms/england-2026-28.yaml', import.meta.url), 'utf8'), 'england-2026-28.yaml');
 if (!terms.ok) throw new Error('bad bench terms');
@@ -176,6 +189,51 @@ async function compareObligationKeys(tx: Parameters<Parameters<Services['databas
   console.log(`the page's cycle and person checks (3 rounds): one (cycle_id, person_id) key ${show(one)}; the two single-column keys ${show(two)}`);
 }
 
+/** `trellis import roster` as a child process under /usr/bin/time -v (its clock is the machine's: the same academic year as the bench's). */
+function runCliImport(databaseUrl: string, slug: string, path: string): Promise<{ ms: number; peakRssMiB: number | undefined; said: string; liveMiB: number | undefined; fullCollections: string[] }> {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: databaseUrl, LOG_LEVEL: 'error' };
+  if (process.env.BENCH_IMPORT_CLI_NODE_OPTIONS) env.NODE_OPTIONS = process.env.BENCH_IMPORT_CLI_NODE_OPTIONS;
+  const flags = (process.env.BENCH_IMPORT_CLI_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
+  const command = [process.execPath, ...flags, trellisBin, 'import', 'roster', path, '--school', slug];
+  const timed = existsSync(TIME);
+  const [file, ...args] = timed ? [TIME, '-v', ...command] : command;
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(file!, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    // With --trace-gc the largest heap left after a full collection: what was live at the peak.
+    let liveMiB: number | undefined;
+    const fullCollections: string[] = [];
+    let partial = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        const after = /Mark-Compact[^\d]*[\d.]+ \([\d.]+\) -> ([\d.]+) \(/.exec(line)?.[1];
+        if (after !== undefined) {
+          liveMiB = Math.max(liveMiB ?? 0, Number(after));
+          fullCollections.push(after);
+        }
+        else stdout = `${stdout}${line}\n`.slice(-8_000);
+      }
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-8_000);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const elapsed = performance.now() - started;
+      if (code !== 0) {
+        reject(new Error(`trellis import roster exited ${code}:\n${stdout}\n${stderr}`));
+        return;
+      }
+      const kib = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1];
+      resolve({ ms: elapsed, peakRssMiB: kib === undefined ? undefined : Number(kib) / 1024, said: `${stdout}${partial}`.trim().split('\n').slice(-3).join(' / '), liveMiB, fullCollections });
+    });
+  });
+}
+
 const fileDir = await mkdtemp(join(tmpdir(), 'trellis-bench-import-'));
 // The embedded server reads the file for the COPY baseline as its own user.
 await chmod(fileDir, 0o755);
@@ -205,6 +263,8 @@ try {
       const unchanged: number[] = [];
       const changed: number[] = [];
       const bare: number[] = [];
+      const cli: number[] = [];
+      let cliPeak = 0;
       const peaks = { first: 0, unchanged: 0, changed: 0 };
       const statements = { first: 0, unchanged: 0, changed: 0 };
       let summary = '';
@@ -222,6 +282,15 @@ try {
           const top = [...timings].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
           console.log(`first load, statements by time:\n${top.map(([label, t]) => `  ${t.ms.toFixed(0)} ms, ${t.calls} calls: ${label}`).join('\n')}`);
           await explainObligationsPage(prisma, slug);
+        }
+
+        if (CLI) {
+          const cliSlug = `import-cli-${scale}-${run}`;
+          await setSchool(services, { slug: cliSlug, policy: getPreset('whmat')!, policySource: 'preset:whmat', termDates: terms.value });
+          const child = await runCliImport(services.database.url, cliSlug, path);
+          cli.push(child.ms);
+          cliPeak = Math.max(cliPeak, child.peakRssMiB ?? 0);
+          console.log(`  run ${run + 1}: \`trellis import roster\` as a child ${child.ms.toFixed(0)} ms, peak RSS ${child.peakRssMiB?.toFixed(0) ?? '–'} MiB ${child.liveMiB === undefined ? '' : ` (largest heap after a full GC ${child.liveMiB.toFixed(0)} MB; after each: ${child.fullCollections.join(', ')} MB)`} (in this process ${loaded.ms.toFixed(0)} ms, ${loaded.peakRssMiB.toFixed(0)} MiB); load ${loadavg()[0]!.toFixed(1)}; it said: ${child.said}`);
         }
 
         before = counter.statements;
@@ -249,6 +318,7 @@ try {
       const baselineName = 'COPY of the same file into a table of text columns';
       rows.push(
         { bench: 'import roster, first load', scale, samples: first, peakRssMiB: peaks.first, statements: statements.first, baselineName, baseline: bare },
+        ...(CLI ? [{ bench: '`trellis import roster` as a child, first load', scale, samples: cli, peakRssMiB: cliPeak, statements: '–', baselineName, baseline: bare }] : []),
         { bench: 'import roster, unchanged re-import', scale, samples: unchanged, peakRssMiB: peaks.unchanged, statements: statements.unchanged, baselineName, baseline: bare },
         { bench: 'import roster, 1% of lines changed', scale, samples: changed, peakRssMiB: peaks.changed, statements: statements.changed, baselineName, baseline: bare },
       );

@@ -3,6 +3,7 @@ import type { ObligationChanges, ObligationRepository } from '../../core/ports.t
 import type { PlannedCycle, PlannedObligation } from '../../core/timeline/plan-obligations.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
 import { fromDbDate } from './db-date.ts';
+import { forgetQueryArguments } from '../db/forget-query-arguments.ts';
 import { LONGEST_TRANSACTION_MS } from '../db/transaction-limits.ts';
 import { saveDeadlineObligations } from './prisma-reminder-store.ts';
 import { timeOrderedId } from './time-ordered-id.ts';
@@ -19,7 +20,20 @@ export class PrismaObligationRepository implements ObligationRepository {
     this.#prisma = prisma;
   }
 
-  syncCycles(schoolId: string, cycles: readonly PlannedCycle[]): Promise<ObligationChanges> {
+  /**
+   * A page's cycles and obligations in one transaction. Afterwards Prisma's history of query
+   * arguments is emptied (`forgetQueryArguments`): it would otherwise keep the page's arrays of
+   * thousands of keys and labels for the next 100 statements, a dozen pages of a roster import.
+   */
+  async syncCycles(schoolId: string, cycles: readonly PlannedCycle[]): Promise<ObligationChanges> {
+    try {
+      return await this.#syncCycles(schoolId, cycles);
+    } finally {
+      forgetQueryArguments();
+    }
+  }
+
+  #syncCycles(schoolId: string, cycles: readonly PlannedCycle[]): Promise<ObligationChanges> {
     return this.#prisma.$transaction(
       async (tx) => {
         const changes: ObligationChanges = { created: 0, updated: 0, removed: 0, unchanged: 0 };

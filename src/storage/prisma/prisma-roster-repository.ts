@@ -9,6 +9,7 @@ import { type ColumnMapping, storedMapping } from '../../core/roster/column-mapp
 import type { RosterRow } from '../../core/roster/parse-roster-csv.ts';
 import { isNewPersonForReusedEmail, type PersonUnderEmail } from '../../core/roster/reused-email.ts';
 import type { PrismaClient } from '../db/create-prisma-client.ts';
+import { forgetQueryArguments } from '../db/forget-query-arguments.ts';
 import { fromOptionalDbDate, toDbDate } from './db-date.ts';
 import { PrismaPeopleFacts } from './prisma-access-relationships.ts';
 import { queueNotificationRows } from './prisma-notification-queue.ts';
@@ -58,8 +59,13 @@ export class PrismaRosterRepository implements RosterRepository {
     return reviewLoadExceptionsOf(this.#prisma, schoolId);
   }
 
-  applyRoster(schoolId: string, rows: readonly RosterRow[], today: string, options: RosterOptions): Promise<AppliedRoster> {
-    return this.#prisma.$transaction((tx) => this.#apply(tx, schoolId, rows, today, options), { timeout: 120_000, maxWait: 10_000 });
+  /** Prisma's history of query arguments (the file's pages of people) is emptied afterwards, as after each page of obligations. */
+  async applyRoster(schoolId: string, rows: readonly RosterRow[], today: string, options: RosterOptions): Promise<AppliedRoster> {
+    try {
+      return await this.#prisma.$transaction((tx) => this.#apply(tx, schoolId, rows, today, options), { timeout: 120_000, maxWait: 10_000 });
+    } finally {
+      forgetQueryArguments();
+    }
   }
 
   async compareRoster(schoolId: string, emails: readonly string[]): Promise<RosterComparison> {
