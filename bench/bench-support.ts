@@ -1,6 +1,9 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { openServices, type Services } from '../src/compose-services.ts';
 import type { Clock } from '../src/core/time/clock.ts';
 
@@ -201,4 +204,41 @@ export async function postgresCpuMs(pgDataDir: string): Promise<number | undefin
   let total = ticks(stats.get(postmaster), 11, 14);
   for (const fields of stats.values()) if (Number(fields[1]) === postmaster) total += ticks(fields, 11, 12);
   return (1000 * total) / TICKS_PER_SECOND;
+}
+
+/** A child's wall time, its peak RSS from `/usr/bin/time -v` (when the machine has it) and the tail of its stderr. */
+export interface TimedChild {
+  ms: number;
+  peakRssMiB: number | undefined;
+  stderr: string;
+}
+
+/** GNU time, which prints a child's peak RSS with -v. */
+export const TIME = '/usr/bin/time';
+
+/**
+ * Runs `command` as a child process, under `/usr/bin/time -v` where it exists, handing each chunk
+ * of its stdout to `onStdout`; rejects with what it said if it exits other than 0.
+ */
+export function runTimedChild(command: readonly string[], env: Record<string, string>, onStdout: (chunk: string) => void, said: () => string): Promise<TimedChild> {
+  const [file, ...args] = existsSync(TIME) ? [TIME, '-v', ...command] : command;
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(file!, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', onStdout);
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-8_000);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const elapsed = performance.now() - started;
+      if (code !== 0) {
+        reject(new Error(`${command.slice(1).join(' ')} exited ${code}:\n${said()}\n${stderr}`));
+        return;
+      }
+      const kib = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1];
+      resolve({ ms: elapsed, peakRssMiB: kib === undefined ? undefined : Number(kib) / 1024, stderr });
+    });
+  });
 }

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +11,7 @@ import { PrismaReminderStore } from '../src/storage/prisma/prisma-reminder-store
 import { FakeSlack } from '../test/channels/slack/support/fake-slack.ts';
 import { countingClient } from '../test/support/counting-client.ts';
 import { generateSchool } from './bench-school.ts';
-import { benchScales, measured, ms, scaleName, summarise, withBenchServices } from './bench-support.ts';
+import { benchScales, measured, ms, runTimedChild, scaleName, summarise, TIME, withBenchServices } from './bench-support.ts';
 
 /**
  * `trellis sweep` from the command line (issue figure: 2,000 → 20,000 staff grew 17×, 497 MB at
@@ -41,7 +40,6 @@ const AT = '2026-10-15T16:00:00+01:00';
 const IDLE_AT = '2026-10-17T16:00:00+01:00';
 /** The workspace the fake Slack's auth.test names. */
 const FAKE_SLACK_TEAM = 'T123ABC456';
-const TIME = '/usr/bin/time';
 const trellisBin = fileURLToPath(new URL('../bin/trellis.js', import.meta.url));
 const terms = parseTermDates(readFileSync(new URL('../config/terms/england-2026-28.yaml', import.meta.url), 'utf8'), 'england-2026-28.yaml');
 if (!terms.ok) throw new Error('bad bench terms');
@@ -131,37 +129,22 @@ async function clearDay(prisma: PrismaClient, schoolId: string): Promise<void> {
 }
 
 /** `trellis sweep` as a child process under /usr/bin/time -v; its own environment has no chat channel unless DELIVER. */
-function runCliSweep(databaseUrl: string, slug: string, at: string): Promise<CliRun> {
+async function runCliSweep(databaseUrl: string, slug: string, at: string): Promise<CliRun> {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: databaseUrl, LOG_LEVEL: 'error' };
   if (process.env.BENCH_CLI_SWEEP_NODE_OPTIONS) env.NODE_OPTIONS = process.env.BENCH_CLI_SWEEP_NODE_OPTIONS;
   if (process.env.BENCH_CLI_SWEEP_BUILT === '1') env.NODE_ENV = 'production';
   if (fake !== undefined) Object.assign(env, { SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 'bench-secret', SLACK_API_URL: `${fake.url}/api/` });
-  const command = [process.execPath, trellisBin, 'sweep', '--at', at, '--school', slug];
-  const timed = existsSync(TIME);
-  const [file, ...args] = timed ? [TIME, '-v', ...command] : command;
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(file!, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let lines = 0;
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+  let stdout = '';
+  let lines = 0;
+  const run = await runTimedChild(
+    [process.execPath, trellisBin, 'sweep', '--at', at, '--school', slug],
+    env,
+    (chunk) => {
       // Only the last lines are kept: a delivering sweep prints one line per digest.
       stdout = (stdout + chunk).slice(-4_000);
       lines += chunk.split('\n').length - 1;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr = (stderr + chunk).slice(-8_000);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const elapsed = performance.now() - started;
-      if (code !== 0) {
-        reject(new Error(`trellis sweep exited ${code}:\n${stdout}\n${stderr}`));
-        return;
-      }
-      const kib = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1];
-      resolve({ ms: elapsed, peakRssMiB: kib === undefined ? undefined : Number(kib) / 1024, lastLines: [`(${lines} lines)`, ...stdout.trim().split('\n').slice(-3)] });
-    });
-  });
+    },
+    () => stdout,
+  );
+  return { ms: run.ms, peakRssMiB: run.peakRssMiB, lastLines: [`(${lines} lines)`, ...stdout.trim().split('\n').slice(-3)] };
 }

@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +14,7 @@ import { PrismaObligationRepository } from '../src/storage/prisma/prisma-obligat
 import { PrismaRosterRepository } from '../src/storage/prisma/prisma-roster-repository.ts';
 import { countingClient } from '../test/support/counting-client.ts';
 import type { Services } from '../src/compose-services.ts';
-import { type BenchRow, benchScales, measured, printRows, scaleName, withBenchServices } from './bench-support.ts';
+import { type BenchRow, benchScales, measured, printRows, runTimedChild, scaleName, withBenchServices } from './bench-support.ts';
 
 /**
  * Streaming imports (issue 16): `trellis import roster` of a generated CSV of each scale
@@ -41,7 +40,6 @@ const EXPLAIN = process.env.BENCH_IMPORT_EXPLAIN === '1';
  * NODE_OPTIONS, the largest heap left after a full collection is printed: the live set at the peak).
  */
 const CLI = process.env.BENCH_IMPORT_CLI === '1';
-const TIME = '/usr/bin/time';
 const trellisBin = fileURLToPath(new URL('../bin/trellis.js', import.meta.url));
 const clock = fixedClock('2026-09-07T09:00:00Z');
 const terms = parseTermDates(readFileSync(new URL('../config/terms/england-2026-28.yaml', import.meta.url), 'utf8'), 'england-2026-28.yaml');
@@ -190,23 +188,19 @@ async function compareObligationKeys(tx: Parameters<Parameters<Services['databas
 }
 
 /** `trellis import roster` as a child process under /usr/bin/time -v (its clock is the machine's: the same academic year as the bench's). */
-function runCliImport(databaseUrl: string, slug: string, path: string): Promise<{ ms: number; peakRssMiB: number | undefined; said: string; liveMiB: number | undefined; fullCollections: string[] }> {
+async function runCliImport(databaseUrl: string, slug: string, path: string): Promise<{ ms: number; peakRssMiB: number | undefined; said: string; liveMiB: number | undefined; fullCollections: string[] }> {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: databaseUrl, LOG_LEVEL: 'error' };
   if (process.env.BENCH_IMPORT_CLI_NODE_OPTIONS) env.NODE_OPTIONS = process.env.BENCH_IMPORT_CLI_NODE_OPTIONS;
   const flags = (process.env.BENCH_IMPORT_CLI_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
-  const command = [process.execPath, ...flags, trellisBin, 'import', 'roster', path, '--school', slug];
-  const timed = existsSync(TIME);
-  const [file, ...args] = timed ? [TIME, '-v', ...command] : command;
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(file!, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    // With --trace-gc the largest heap left after a full collection: what was live at the peak.
-    let liveMiB: number | undefined;
-    const fullCollections: string[] = [];
-    let partial = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+  let stdout = '';
+  // With --trace-gc the largest heap left after a full collection: what was live at the peak.
+  let liveMiB: number | undefined;
+  const fullCollections: string[] = [];
+  let partial = '';
+  const run = await runTimedChild(
+    [process.execPath, ...flags, trellisBin, 'import', 'roster', path, '--school', slug],
+    env,
+    (chunk) => {
       const lines = (partial + chunk).split('\n');
       partial = lines.pop() ?? '';
       for (const line of lines) {
@@ -214,24 +208,12 @@ function runCliImport(databaseUrl: string, slug: string, path: string): Promise<
         if (after !== undefined) {
           liveMiB = Math.max(liveMiB ?? 0, Number(after));
           fullCollections.push(after);
-        }
-        else stdout = `${stdout}${line}\n`.slice(-8_000);
+        } else stdout = `${stdout}${line}\n`.slice(-8_000);
       }
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr = (stderr + chunk).slice(-8_000);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const elapsed = performance.now() - started;
-      if (code !== 0) {
-        reject(new Error(`trellis import roster exited ${code}:\n${stdout}\n${stderr}`));
-        return;
-      }
-      const kib = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1];
-      resolve({ ms: elapsed, peakRssMiB: kib === undefined ? undefined : Number(kib) / 1024, said: `${stdout}${partial}`.trim().split('\n').slice(-3).join(' / '), liveMiB, fullCollections });
-    });
-  });
+    },
+    () => stdout,
+  );
+  return { ms: run.ms, peakRssMiB: run.peakRssMiB, said: `${stdout}${partial}`.trim().split('\n').slice(-3).join(' / '), liveMiB, fullCollections };
 }
 
 const fileDir = await mkdtemp(join(tmpdir(), 'trellis-bench-import-'));
