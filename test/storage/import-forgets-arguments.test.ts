@@ -10,11 +10,9 @@ import { getPreset } from '../../src/core/policy/presets/index.ts';
 import { importRoster, type RosterImportDeps } from '../../src/core/roster/import-roster.ts';
 import { setSchool } from '../../src/core/schools/set-school.ts';
 import { fixedClock } from '../../src/core/time/clock.ts';
-import { PrismaObligationRepository } from '../../src/storage/prisma/prisma-obligation-repository.ts';
-import { PrismaRosterRepository } from '../../src/storage/prisma/prisma-roster-repository.ts';
-import { PrismaSchoolRepository } from '../../src/storage/prisma/prisma-school-repository.ts';
 import { TERMS } from '../core/reminders/support/school-year.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { rosterImportDeps } from '../support/roster-import-deps.ts';
 
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
@@ -25,7 +23,7 @@ let deps: RosterImportDeps;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  deps = { schools: new PrismaSchoolRepository(db.prisma), roster: new PrismaRosterRepository(db.prisma), obligations: new PrismaObligationRepository(db.prisma), clock };
+  deps = rosterImportDeps(db.prisma, clock);
 });
 afterAll(() => db.drop());
 

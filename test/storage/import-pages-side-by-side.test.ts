@@ -14,10 +14,9 @@ import { fixedClock } from '../../src/core/time/clock.ts';
 import { planObligations } from '../../src/core/timeline/plan-obligations.ts';
 import { PrismaKeptCounts } from '../../src/storage/prisma/prisma-kept-counts.ts';
 import { PrismaObligationRepository } from '../../src/storage/prisma/prisma-obligation-repository.ts';
-import { PrismaRosterRepository } from '../../src/storage/prisma/prisma-roster-repository.ts';
-import { PrismaSchoolRepository } from '../../src/storage/prisma/prisma-school-repository.ts';
 import { TERMS } from '../core/reminders/support/school-year.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { rosterImportDeps } from '../support/roster-import-deps.ts';
 
 /** Mon 7 Sep 2026, the start of the year. */
 const clock = fixedClock('2026-09-07T09:00:00Z');
@@ -29,7 +28,7 @@ let deps: RosterImportDeps;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  deps = { schools: new PrismaSchoolRepository(db.prisma), roster: new PrismaRosterRepository(db.prisma), obligations: new PrismaObligationRepository(db.prisma), clock };
+  deps = rosterImportDeps(db.prisma, clock);
 });
 afterAll(() => db.drop());
 

@@ -7,11 +7,10 @@ import { reviewLoadWarnings } from '../../src/core/roster/review-load.ts';
 import { setSchool } from '../../src/core/schools/set-school.ts';
 import { fixedClock } from '../../src/core/time/clock.ts';
 import type { PrismaClient } from '../../src/storage/db/create-prisma-client.ts';
-import { PrismaObligationRepository } from '../../src/storage/prisma/prisma-obligation-repository.ts';
-import { PrismaRosterRepository, ROSTER_PAGE } from '../../src/storage/prisma/prisma-roster-repository.ts';
-import { PrismaSchoolRepository } from '../../src/storage/prisma/prisma-school-repository.ts';
+import { ROSTER_PAGE } from '../../src/storage/prisma/prisma-roster-repository.ts';
 import { TERMS } from '../core/reminders/support/school-year.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { rosterImportDeps } from '../support/roster-import-deps.ts';
 
 /** Mon 7 Sep 2026, the start of the year. */
 const clock = fixedClock('2026-09-07T09:00:00Z');
@@ -33,7 +32,7 @@ beforeAll(async () => {
       },
     },
   }) as unknown as PrismaClient;
-  deps = { schools: new PrismaSchoolRepository(db.prisma), roster: new PrismaRosterRepository(client), obligations: new PrismaObligationRepository(client), clock };
+  deps = rosterImportDeps(db.prisma, clock, client);
 });
 afterAll(() => db.drop());
 

@@ -12,12 +12,10 @@ import { importRoster, type RosterImportDeps } from '../../src/core/roster/impor
 import { setSchool } from '../../src/core/schools/set-school.ts';
 import { fixedClock } from '../../src/core/time/clock.ts';
 import { PrismaKeptCounts } from '../../src/storage/prisma/prisma-kept-counts.ts';
-import { PrismaObligationRepository } from '../../src/storage/prisma/prisma-obligation-repository.ts';
 import { PrismaReminderActionsStore } from '../../src/storage/prisma/prisma-reminder-actions-store.ts';
-import { PrismaRosterRepository } from '../../src/storage/prisma/prisma-roster-repository.ts';
-import { PrismaSchoolRepository } from '../../src/storage/prisma/prisma-school-repository.ts';
 import { TERMS } from '../core/reminders/support/school-year.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { rosterImportDeps } from '../support/roster-import-deps.ts';
 
 const clock = fixedClock('2026-09-07T09:00:00Z');
 const SLUG = 'recounted';
@@ -31,7 +29,7 @@ let headId: string;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  deps = { schools: new PrismaSchoolRepository(db.prisma), roster: new PrismaRosterRepository(db.prisma), obligations: new PrismaObligationRepository(db.prisma), clock };
+  deps = rosterImportDeps(db.prisma, clock);
   store = new PrismaKeptCounts(db.prisma);
   const terms = parseTermDates(readFileSync(TERMS, 'utf8'), 'england-2026-28.yaml');
   if (!terms.ok) throw new Error('bad terms');

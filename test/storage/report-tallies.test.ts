@@ -14,13 +14,11 @@ import { getPreset } from '../../src/core/policy/presets/index.ts';
 import { importRoster, type RosterImportDeps } from '../../src/core/roster/import-roster.ts';
 import { setSchool } from '../../src/core/schools/set-school.ts';
 import { fixedClock } from '../../src/core/time/clock.ts';
-import { PrismaObligationRepository } from '../../src/storage/prisma/prisma-obligation-repository.ts';
 import { PrismaReminderActionsStore } from '../../src/storage/prisma/prisma-reminder-actions-store.ts';
 import { PrismaReportReads } from '../../src/storage/prisma/prisma-report-reads.ts';
-import { PrismaRosterRepository } from '../../src/storage/prisma/prisma-roster-repository.ts';
-import { PrismaSchoolRepository } from '../../src/storage/prisma/prisma-school-repository.ts';
 import { TERMS } from '../core/reminders/support/school-year.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { rosterImportDeps } from '../support/roster-import-deps.ts';
 
 const clock = fixedClock('2026-09-07T09:00:00Z');
 /** A day when the autumn items are overdue and the rest are not yet due. */
@@ -36,7 +34,7 @@ let schoolId: string;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  deps = { schools: new PrismaSchoolRepository(db.prisma), roster: new PrismaRosterRepository(db.prisma), obligations: new PrismaObligationRepository(db.prisma), clock };
+  deps = rosterImportDeps(db.prisma, clock);
   reads = new PrismaReportReads(db.prisma);
   const terms = parseTermDates(readFileSync(TERMS, 'utf8'), 'england-2026-28.yaml');
   if (!terms.ok) throw new Error('bad terms');
