@@ -15,7 +15,7 @@ import { importRoster, type RosterImportDeps } from '../../src/core/roster/impor
 import { setSchool } from '../../src/core/schools/set-school.ts';
 import { fixedClock } from '../../src/core/time/clock.ts';
 import { PrismaReminderActionsStore } from '../../src/storage/prisma/prisma-reminder-actions-store.ts';
-import { PrismaReportReads } from '../../src/storage/prisma/prisma-report-reads.ts';
+import { departmentCountsOf, PrismaReportReads } from '../../src/storage/prisma/prisma-report-reads.ts';
 import { TERMS } from '../core/reminders/support/school-year.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { rosterImportDeps } from '../support/roster-import-deps.ts';
@@ -89,17 +89,9 @@ async function freshCounts() {
     WHERE c.school_id = ${schoolId}::uuid AND c.academic_year = ${YEAR} AND c.status <> 'excluded'
     GROUP BY 1, 2, 3, 4, 5, 6`;
   return {
-    departments: staff.map((row) => ({
-      department: row.department_key === null ? undefined : (row.department ?? undefined),
-      counts: {
-        staff: row.staff,
-        excluded: row.excluded,
-        withoutCycle: row.without_cycle,
-        stages: stages
-          .filter((stage) => stage.department_key === row.department_key)
-          .map((stage) => ({ kind: stage.kind, done: stage.done, open: stage.open, overdue: stage.overdue, notApplicable: stage.not_applicable }))
-          .sort((a, b) => a.kind.localeCompare(b.kind)),
-      },
+    departments: departmentCountsOf(staff, stages).map(({ department, counts }) => ({
+      department,
+      counts: { ...counts, stages: counts.stages.sort((a, b) => a.kind.localeCompare(b.kind)) },
     })),
     staff: { inCycle: year?.in_cycle ?? 0, inCycleLeavers: year?.in_cycle_leavers ?? 0, excluded: year?.excluded ?? 0, excludedLeavers: year?.excluded_leavers ?? 0 },
     items: items

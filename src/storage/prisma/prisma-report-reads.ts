@@ -160,17 +160,7 @@ export class PrismaReportReads implements ReportReads {
       FROM report_tallies
       WHERE school_id = ${schoolId}::uuid AND academic_year = ${academicYear} AND what = 'obligation' AND active AND cycle_status <> 'excluded'
       GROUP BY 1, kind HAVING sum(n) > 0 ORDER BY 1 NULLS LAST, kind`;
-    return staff.map((row) => ({
-      department: row.department_key === null ? undefined : (row.department ?? undefined),
-      counts: {
-        staff: row.staff,
-        excluded: row.excluded,
-        withoutCycle: row.without_cycle,
-        stages: stages
-          .filter((stage) => stage.department_key === row.department_key)
-          .map((stage) => ({ kind: stage.kind, done: stage.done, open: stage.open, overdue: stage.overdue, notApplicable: stage.not_applicable })),
-      },
-    }));
+    return departmentCountsOf(staff, stages);
   }
 
   async yearFigures(schoolId: string, academicYear: number) {
@@ -381,6 +371,24 @@ interface StageRow {
   open: number;
   overdue: number;
   not_applicable: number;
+}
+
+/** Each department's staff with its stages, from rows keyed by the department's folded spelling (`department_key`). */
+export function departmentCountsOf(
+  staff: readonly (StaffRow & { department_key: string | null; department: string | null })[],
+  stages: readonly (StageRow & { department_key: string | null })[],
+): { department?: string | undefined; counts: ScopeCounts }[] {
+  return staff.map((row) => ({
+    department: row.department_key === null ? undefined : (row.department ?? undefined),
+    counts: {
+      staff: row.staff,
+      excluded: row.excluded,
+      withoutCycle: row.without_cycle,
+      stages: stages
+        .filter((stage) => stage.department_key === row.department_key)
+        .map((stage) => ({ kind: stage.kind, done: stage.done, open: stage.open, overdue: stage.overdue, notApplicable: stage.not_applicable })),
+    },
+  }));
 }
 
 /** A row of the page with the totals beside it; the item's columns are null on the totals-only row of a page past the end. */
