@@ -312,6 +312,12 @@ describe('a sweep’s statements and rows read do not grow with the staff (set-b
       await own.prisma.$executeRawUnsafe('ALTER TABLE people SET (autovacuum_enabled = off)');
       const small = await seedStaff(20, own.prisma);
       const large = await seedStaff(200, own.prisma);
+      // Each teacher's manager recorded as their reviewer a day ago, so the tick's look for new
+      // reviewer assignments has as many to pass over as a school has staff.
+      for (const { managerId, teacherIds } of [small, large]) {
+        await own.prisma.$executeRaw`INSERT INTO reviewer_assignments (id, reviewee_id, reviewer_id, kind, starts_on, created_at)
+          SELECT gen_random_uuid(), t, ${managerId}::uuid, 'reviewer', DATE '2026-09-01', now() - interval '1 day' FROM unnest(${teacherIds}::uuid[]) AS t`;
+      }
       const store = new PrismaReminderStore(own.prisma);
       for (const { school } of [small, large]) await sweepSchool({ reminders: store, clock: fixedClock(BUSY) }, school);
       // The school long after its roster was loaded: vacuumed, so the row versions the seeding
