@@ -100,8 +100,8 @@ export function rowsScanned(plan: string, counted: (scanLine: string) => boolean
  * database looked at and then dropped: every entry a bitmap index scan matched (a row version
  * no longer visible still matches, and is only dropped on the heap), what an index or sequential
  * scan returned and what its filter removed, the heap visits of an index-only scan, and the rows a
- * bitmap heap scan's recheck of lossy pages removed. `rowsScanned` counts what the scans kept;
- * this counts what they had to read to keep it.
+ * bitmap heap scan's recheck of lossy pages removed. `rowsScanned` counts the rows scans returned
+ * or filtered out; this also counts the entries they passed over as no longer visible.
  */
 export function entriesExamined(plan: string): number {
   let total = 0;
