@@ -50,7 +50,8 @@ const DELIVER = process.env.BENCH_SWEEP_DELIVER !== '0';
 /**
  * BENCH_SWEEP_EXPLAIN=1 adds one more busy sweep per scale, after the timed runs, whose raw
  * statements are each run first under EXPLAIN (ANALYZE, BUFFERS) and rolled back; the plans of
- * those taking 50 ms or more are printed. Its time is not in the figures.
+ * those taking 50 ms or more are printed, then every plan of an idle tick after it. Its time is not
+ * in the figures.
  */
 const EXPLAIN = process.env.BENCH_SWEEP_EXPLAIN === '1';
 /**
@@ -168,6 +169,11 @@ try {
       await sweepSchool({ reminders, clock: fixedClock(at) }, school);
       explaining.on.explain = false;
       for (const { sql, plan } of explaining.plans.splice(0)) console.log(`--- ${staff} staff, busy sweep: ${sql}\n${plan}`);
+      // And the idle tick after it, every statement however quick.
+      const explainingIdle = explainingClient(prisma, 0);
+      explainingIdle.on.explain = true;
+      await sweepSchool({ reminders: new PrismaReminderStore(explainingIdle.client), clock: fixedClock(new Date(at.getTime() + 5 * 60_000)) }, school);
+      for (const { sql, plan } of explainingIdle.plans.splice(0)) console.log(`--- ${staff} staff, idle tick: ${sql}\n${plan}`);
     }
     const scale = scaleName(staff);
     console.log(`${staff} staff, ${RUNS} runs: ${outboxRows} outbox rows; ${delivered} digests posted to the fake Slack in the last run`);

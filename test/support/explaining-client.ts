@@ -94,3 +94,32 @@ export function rowsScanned(plan: string, counted: (scanLine: string) => boolean
   }
   return Math.round(total);
 }
+
+/**
+ * Index entries and rows a plan's scans examined, times their loops, including those the
+ * database looked at and then dropped: every entry a bitmap index scan matched (a row version
+ * no longer visible still matches, and is only dropped on the heap), what an index or sequential
+ * scan returned and what its filter removed, the heap visits of an index-only scan, and the rows a
+ * bitmap heap scan's recheck of lossy pages removed. `rowsScanned` counts the rows scans returned
+ * or filtered out; this also counts the entries they passed over as no longer visible.
+ */
+export function entriesExamined(plan: string): number {
+  let total = 0;
+  let loops = 0;
+  let bitmapHeap = false;
+  for (const line of plan.split('\n')) {
+    const node = /(?:^|->)\s*(Seq Scan|Index Scan|Index Only Scan|Bitmap Index Scan|Bitmap Heap Scan)\b.*\(actual time=[\d.]+\.\.[\d.]+ rows=([\d.]+) loops=(\d+)\)/.exec(line);
+    if (node !== null) {
+      loops = Number(node[3]);
+      // A bitmap heap scan's rows, and those its filter removes, are entries its bitmap index
+      // scan already counted; only a lossy page's other rows are more.
+      bitmapHeap = node[1] === 'Bitmap Heap Scan';
+      if (!bitmapHeap) total += Number(node[2]) * loops;
+      continue;
+    }
+    if (/\(actual /.test(line)) loops = 0;
+    const dropped = (bitmapHeap ? /Rows Removed by Index Recheck: ([\d.]+)/ : /(?:Rows Removed by (?:Filter|Index Recheck)|Heap Fetches): ([\d.]+)/).exec(line);
+    if (dropped !== null) total += Number(dropped[1]) * loops;
+  }
+  return Math.round(total);
+}

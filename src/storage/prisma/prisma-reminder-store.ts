@@ -78,12 +78,18 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
   async beginSweep(schoolId: string, today: IsoDate): Promise<SweepMark> {
     // The mark holds only if nothing the plan reads besides obligations changed since it: the
     // school (policy, calendar), its people (line managers, leavers) and reviewer assignments.
+    // The people are judged by their newest write alone: `max` is always planned as a walk back
+    // from the top of the school's (school_id, updated_at) index to the first row anyone can see,
+    // and that index scan marks the versions it passes dead (a failed import's, a replaced row's)
+    // so the next tick steps over them. A `NOT EXISTS` over the range was left to the estimate,
+    // and was often a bitmap scan: that gathers every entry from the mark on and never marks one
+    // dead, so each tick examined every such version again until vacuum.
     const [row] = await this.#prisma.$queryRaw<{ started_at: Date; changed_since: Date | null }[]>`
       SELECT clock_timestamp() AS started_at,
         (SELECT m.swept_at FROM sweep_marks m
           WHERE m.school_id = ${schoolId}::uuid AND m.swept_on = ${today}::date
             AND NOT EXISTS (SELECT 1 FROM schools s WHERE s.id = m.school_id AND s.updated_at >= m.swept_at)
-            AND NOT EXISTS (SELECT 1 FROM people p WHERE p.school_id = m.school_id AND p.updated_at >= m.swept_at)
+            AND m.swept_at > COALESCE((SELECT max(p.updated_at) FROM people p WHERE p.school_id = ${schoolId}::uuid), '-infinity')
             AND NOT EXISTS (SELECT 1 FROM reviewer_assignments a JOIN people p ON p.id = a.reviewee_id
               WHERE a.created_at >= m.swept_at AND p.school_id = m.school_id)) AS changed_since`;
     return { startedAt: row!.started_at, changedSince: row!.changed_since ?? undefined };
