@@ -20,10 +20,10 @@ if (databaseUrl === undefined || slug === undefined || at === undefined) throw n
 const snapshotAt = Number(process.env.BENCH_SWEEP_SNAPSHOT_AT ?? 0);
 const pageSize = process.env.BENCH_SWEEP_PAGE === undefined ? undefined : Number(process.env.BENCH_SWEEP_PAGE);
 const prisma = createPrismaClient(databaseUrl);
-const { client, counter } = countingClient(prisma);
+const { client, counter, driver } = countingClient(prisma);
 const school = await new PrismaSchoolRepository(prisma).findSchool(slug);
 if (school === undefined) throw new Error(`no school ${slug}`);
-const store = new PrismaReminderStore(client);
+const store = new PrismaReminderStore(client, driver);
 let peak = process.memoryUsage.rss();
 const sampler = setInterval(() => {
   peak = Math.max(peak, process.memoryUsage.rss());
