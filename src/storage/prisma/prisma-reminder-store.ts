@@ -26,6 +26,7 @@ import { driverOf, type PrismaClient, rawCount, rawRows, type SqlDriver, type Sq
 import { isDeliveredRow, JOB, NOTICE_GATHER_SECONDS, newDeliveryJobs, queueDeliveryJobs } from '../jobs/delivery-jobs.ts';
 import { LONGEST_TRANSACTION_MS } from '../db/transaction-limits.ts';
 import { forgetQueryArguments } from '../db/forget-query-arguments.ts';
+import { arrayLiteral } from '../db/array-literal.ts';
 import { PrismaPeopleFacts } from './prisma-access-relationships.ts';
 import { toDbDate } from './db-date.ts';
 
@@ -191,9 +192,10 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
       INSERT INTO reminders (key, recipient_id, obligation_id, digest_key, point, audience, scheduled_on, send_on, due_on, created_at, updated_at)
       SELECT v.key, v.recipient_id, v.obligation_id, ${digestKeyOf(Prisma.sql`v.recipient_id`, today)}, v.point, v.audience,
         v.scheduled_on, v.send_on, v.due_on, now(), now()
-      FROM unnest(${rows.map((r) => r.key)}::text[], ${rows.map((r) => r.recipientId)}::uuid[], ${rows.map((r) => r.obligationId)}::uuid[],
-        ${rows.map((r) => r.point)}::text[], ${rows.map((r) => r.audience)}::text[], ${rows.map((r) => r.scheduledOn)}::date[],
-        ${rows.map((r) => r.sendOn)}::date[], ${rows.map((r) => r.dueOn)}::date[])
+      FROM unnest(${arrayLiteral(rows.map((r) => r.key))}::text[], ${arrayLiteral(rows.map((r) => r.recipientId))}::uuid[],
+        ${arrayLiteral(rows.map((r) => r.obligationId))}::uuid[], ${arrayLiteral(rows.map((r) => r.point))}::text[],
+        ${arrayLiteral(rows.map((r) => r.audience))}::text[], ${arrayLiteral(rows.map((r) => r.scheduledOn))}::date[],
+        ${arrayLiteral(rows.map((r) => r.sendOn))}::date[], ${arrayLiteral(rows.map((r) => r.dueOn))}::date[])
         WITH ORDINALITY AS v(key, recipient_id, obligation_id, point, audience, scheduled_on, send_on, due_on, n)
       ORDER BY v.n
       ON CONFLICT (key) DO NOTHING`,
