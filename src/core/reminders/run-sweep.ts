@@ -168,9 +168,10 @@ class PagesPlanned {
 
   add(plan: ReminderPagePlan, obligations: readonly ReminderObligation[], last: boolean): { reminders: Reminder[]; obligations: ReminderObligation[] } {
     for (const id of plan.messagedToday) this.#messaged.add(id);
-    const byId = new Map(obligations.map((o) => [o.id, o]));
+    // Looked up only for the page's waiting groups: no map of a page's 20,000 obligations when none wait.
+    const byId = plan.waiting.length === 0 ? undefined : new Map(obligations.map((o) => [o.id, o]));
     for (const group of plan.waiting) {
-      const obligation = byId.get(group.comingUp[0]!.obligationId);
+      const obligation = byId?.get(group.comingUp[0]!.obligationId);
       if (obligation !== undefined) this.#waiting.push({ group, obligation });
     }
     const ready = last ? this.#waiting : this.#waiting.filter((w) => this.#messaged.has(w.group.recipientId));
