@@ -324,4 +324,49 @@ describe('a sweep’s statements and rows read do not grow with the staff (set-b
     // Pages of 4 obligations over 24: seven reads (the last finds none), and at each none of the pages before it still held.
     expect(stillHeld).toEqual([0, 0, 0, 0, 0, 0, 0]);
   });
+
+  it('while a page waits for the page before it to be written, its obligations are no longer held, only its reminders', async () => {
+    setFlagsFromString('--expose-gc');
+    const collect = runInNewContext('gc') as () => void;
+    const { school } = await seedStaff(12);
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+    let reads = 0;
+    let lastRead = false;
+    let latest: WeakRef<object> | undefined;
+    const heldWhileWaiting: boolean[] = [];
+    const watched = new Proxy(reminders, {
+      get(target, name) {
+        const value = Reflect.get(target, name, target);
+        if (name === 'loadSweepPage') {
+          return async (...args: Parameters<ReminderStore['loadSweepPage']>) => {
+            const page = await target.loadSweepPage(...args);
+            latest = new WeakRef(page.obligations);
+            lastRead = page.next === undefined;
+            reads++;
+            return page;
+          };
+        }
+        if (name === 'queueReminders') {
+          return async (...args: Parameters<ReminderStore['queueReminders']>) => {
+            // This insert is slow: the next page is read and planned, and its reminders handed
+            // over, before it finishes (then the sweep waits for it).
+            if (!lastRead) {
+              const next = reads + 1;
+              while (reads < next) await tick();
+              await tick();
+              collect();
+              heldWhileWaiting.push(latest?.deref() !== undefined);
+            }
+            return target.queueReminders(...args);
+          };
+        }
+        return value;
+      },
+    });
+    const result = await sweepSchool({ reminders: watched, clock: fixedClock(BUSY) }, school, { pageSize: 4 });
+    expect(result.queuedDigests).toBeGreaterThan(0);
+    // Pages of 4 obligations over 24 and a last read that finds none: six inserts each waited on
+    // by the next page, which had let go of its obligations by then.
+    expect(heldWhileWaiting).toEqual([false, false, false, false, false, false]);
+  });
 });
