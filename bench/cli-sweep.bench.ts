@@ -69,8 +69,8 @@ const rows: Row[] = [];
 try {
   await withBenchServices(clock, async (services) => {
     const prisma = services.database.prisma;
-    const { client, counter } = countingClient(prisma);
-    const reminders = new PrismaReminderStore(client);
+    const { client, counter, driver } = countingClient(prisma);
+    const reminders = new PrismaReminderStore(client, driver);
     for (const staff of SIZES) {
       const slug = `cli-sweep-${staff}`;
       const { school } = await setSchool(services, { slug, policy: getPreset('whmat')!, policySource: 'preset:whmat', termDates: terms.value });

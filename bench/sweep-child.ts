@@ -6,6 +6,7 @@ import { createPrismaClient } from '../src/storage/db/create-prisma-client.ts';
 import { PrismaReminderStore } from '../src/storage/prisma/prisma-reminder-store.ts';
 import { PrismaSchoolRepository } from '../src/storage/prisma/prisma-school-repository.ts';
 import { countingClient } from '../test/support/counting-client.ts';
+import { allocationProfile } from './allocation-profile.ts';
 
 /**
  * One busy sweep of one school in a process of its own, for `sweep.bench.ts` with
@@ -13,17 +14,19 @@ import { countingClient } from '../test/support/counting-client.ts';
  * RSS is the sweep's, not the bench's generated school or the app. Prints `process.memoryUsage()`
  * after each store call that carries a page (to stderr), and one JSON line of its result, time,
  * statements and peak RSS (stdout). BENCH_SWEEP_SNAPSHOT_AT=N writes a heap snapshot after the
- * Nth page is read; BENCH_SWEEP_PAGE sets the sweep's page size. Arguments: database URL, school slug, ISO instant.
+ * Nth page is read; BENCH_SWEEP_PAGE sets the sweep's page size; BENCH_SWEEP_ALLOC_PROFILE=<file>
+ * records every allocation the sweep makes, garbage included, and prints where most was made.
+ * Prints the process's CPU time over the sweep, which the machine's load changes less than the wall clock. Arguments: database URL, school slug, ISO instant.
  */
 const [databaseUrl, slug, at] = process.argv.slice(2);
 if (databaseUrl === undefined || slug === undefined || at === undefined) throw new Error('usage: sweep-child.ts <database url> <school slug> <instant>');
 const snapshotAt = Number(process.env.BENCH_SWEEP_SNAPSHOT_AT ?? 0);
 const pageSize = process.env.BENCH_SWEEP_PAGE === undefined ? undefined : Number(process.env.BENCH_SWEEP_PAGE);
 const prisma = createPrismaClient(databaseUrl);
-const { client, counter } = countingClient(prisma);
+const { client, counter, driver } = countingClient(prisma);
 const school = await new PrismaSchoolRepository(prisma).findSchool(slug);
 if (school === undefined) throw new Error(`no school ${slug}`);
-const store = new PrismaReminderStore(client);
+const store = new PrismaReminderStore(client, driver);
 let peak = process.memoryUsage.rss();
 const sampler = setInterval(() => {
   peak = Math.max(peak, process.memoryUsage.rss());
@@ -49,9 +52,14 @@ const traced = new Proxy(store, {
 });
 const before = process.memoryUsage();
 console.error(`  before the sweep: rss ${mib(before.rss)} MiB, heapUsed ${mib(before.heapUsed)}`);
+const stopProfile = await allocationProfile(process.env.BENCH_SWEEP_ALLOC_PROFILE);
+const cpu = process.cpuUsage();
 const started = performance.now();
 const result = await sweepSchool({ reminders: traced, clock: fixedClock(new Date(at)) }, school, { pageSize });
 const elapsed = performance.now() - started;
+const used = process.cpuUsage(cpu);
+console.error(`  the sweep's process: CPU user ${(used.user / 1000).toFixed(0)} ms, system ${(used.system / 1000).toFixed(0)} ms over ${elapsed.toFixed(0)} ms`);
+await stopProfile();
 clearInterval(sampler);
 peak = Math.max(peak, process.memoryUsage.rss());
 console.log(JSON.stringify({ ms: elapsed, statements: counter.statements, peakRssMiB: peak / 1024 / 1024, queuedReminders: result.queuedReminders, queuedDigests: result.queuedDigests }));

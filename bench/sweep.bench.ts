@@ -76,8 +76,8 @@ try {
   const services = app.services;
   const prisma = services.database.prisma;
   const explaining = explainingClient(prisma, 50);
-  const { client, counter } = countingClient(explaining.client);
-  const reminders = new PrismaReminderStore(client);
+  const { client, counter, driver } = countingClient(explaining.client, { driver: explaining.driver });
+  const reminders = new PrismaReminderStore(client, driver);
   await prisma.$executeRaw`CREATE TABLE bench_bare_outbox (LIKE nudge_outbox INCLUDING ALL)`;
   for (const staff of SIZES) {
     const slug = `sweep-${staff}`;

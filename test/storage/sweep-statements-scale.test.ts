@@ -24,16 +24,17 @@ const BUSY = londonInstant(TODAY, '16:00');
 const IDLE = londonInstant(TODAY, '16:05');
 
 let db: TestDatabase;
-let counted: { statements: number };
+let counted: { statements: number; driver: number };
 let reminders: ReminderStore;
 /** Obligations the sweep read, page by page. */
 const read = { obligations: 0 };
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const { client, counter } = countingClient(db.prisma);
+  // Statements sent through Prisma and on its `pg` pool alike are counted.
+  const { client, counter, driver } = countingClient(db.prisma);
   counted = counter;
-  const store = new PrismaReminderStore(client);
+  const store = new PrismaReminderStore(client, driver);
   reminders = new Proxy(store, {
     get(target, name) {
       if (name !== 'loadSweepPage') {
@@ -91,10 +92,10 @@ async function rewrittenReminders(schoolId: string): Promise<number> {
   return row!.n;
 }
 
-async function tick(school: School, at: Date): Promise<{ result: SweepResult; statements: number; obligationsRead: number }> {
-  const before = { statements: counted.statements, obligations: read.obligations };
+async function tick(school: School, at: Date): Promise<{ result: SweepResult; statements: number; onDriver: number; obligationsRead: number }> {
+  const before = { statements: counted.statements, driver: counted.driver, obligations: read.obligations };
   const result = await sweepSchool({ reminders, clock: fixedClock(at) }, school);
-  return { result, statements: counted.statements - before.statements, obligationsRead: read.obligations - before.obligations };
+  return { result, statements: counted.statements - before.statements, onDriver: counted.driver - before.driver, obligationsRead: read.obligations - before.obligations };
 }
 
 describe('a sweep’s statements and rows read do not grow with the staff (set-based sweeps)', () => {
@@ -114,12 +115,15 @@ describe('a sweep’s statements and rows read do not grow with the staff (set-b
     // statement inserting the digests and queueing every digest's delivery job in one batch; then
     // the mark is written. No reminder is written a second time to say which digest carries it.
     expect(busy.map((t) => t.statements)).toEqual([8, 8]);
+    // The page's two reads and its insert go on the `pg` pool, not through Prisma (counted above too).
+    expect(busy.map((t) => t.onDriver)).toEqual([3, 3]);
     expect(await rewrittenReminders(large.school.id)).toBe(0);
     // Five minutes later nothing has changed: held appeal meetings (002 §17), one statement to see
     // that nothing else changed, the head, one empty page, the mark.
     expect(idle.map((t) => t.obligationsRead)).toEqual([0, 0]);
     expect(idle.map((t) => t.result.queuedReminders + t.result.queuedDigests)).toEqual([0, 0]);
     expect(idle.map((t) => t.statements)).toEqual([5, 5]);
+    expect(idle.map((t) => t.onDriver)).toEqual([1, 1]);
   });
 
   it('a queued reminder refers to its obligation and keeps only what the plan decided, so its row is the same small size for any label, and its digest still reads it whole', async () => {
@@ -340,7 +344,7 @@ describe('a sweep’s statements and rows read do not grow with the staff (set-b
       // see included.
       await own.prisma.$executeRaw`ANALYZE`;
       const explaining = explainingClient(own.prisma, 0, { preferIndexes: true });
-      const explained = new PrismaReminderStore(explaining.client);
+      const explained = new PrismaReminderStore(explaining.client, explaining.driver);
       const examined: { first: number; next: number }[] = [];
       for (const { school } of [small, large]) {
         const ticks: number[] = [];
@@ -365,5 +369,50 @@ describe('a sweep’s statements and rows read do not grow with the staff (set-b
     } finally {
       await own.drop();
     }
+  });
+
+  it('while a page waits for the page before it to be written, its obligations are no longer held, only its reminders', async () => {
+    setFlagsFromString('--expose-gc');
+    const collect = runInNewContext('gc') as () => void;
+    const { school } = await seedStaff(12);
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+    let reads = 0;
+    let lastRead = false;
+    let latest: WeakRef<object> | undefined;
+    const heldWhileWaiting: boolean[] = [];
+    const watched = new Proxy(reminders, {
+      get(target, name) {
+        const value = Reflect.get(target, name, target);
+        if (name === 'loadSweepPage') {
+          return async (...args: Parameters<ReminderStore['loadSweepPage']>) => {
+            const page = await target.loadSweepPage(...args);
+            latest = new WeakRef(page.obligations);
+            lastRead = page.next === undefined;
+            reads++;
+            return page;
+          };
+        }
+        if (name === 'queueReminders') {
+          return async (...args: Parameters<ReminderStore['queueReminders']>) => {
+            // This insert is slow: the next page is read and planned, and its reminders handed
+            // over, before it finishes (then the sweep waits for it).
+            if (!lastRead) {
+              const next = reads + 1;
+              while (reads < next) await tick();
+              await tick();
+              collect();
+              heldWhileWaiting.push(latest?.deref() !== undefined);
+            }
+            return target.queueReminders(...args);
+          };
+        }
+        return value;
+      },
+    });
+    const result = await sweepSchool({ reminders: watched, clock: fixedClock(BUSY) }, school, { pageSize: 4 });
+    expect(result.queuedDigests).toBeGreaterThan(0);
+    // Pages of 4 obligations over 24 and a last read that finds none: six inserts each waited on
+    // by the next page, which had let go of its obligations by then.
+    expect(heldWhileWaiting).toEqual([false, false, false, false, false, false]);
   });
 });

@@ -1,5 +1,5 @@
 import { Prisma } from '../../src/generated/prisma/client.ts';
-import type { PrismaClient } from '../../src/storage/db/create-prisma-client.ts';
+import { driverOf, type PrismaClient, type SqlDriver } from '../../src/storage/db/create-prisma-client.ts';
 
 /** A statement's plan as PostgreSQL ran it (EXPLAIN ANALYZE, BUFFERS), with its SQL. */
 export interface ExplainedStatement {
@@ -11,6 +11,7 @@ export interface ExplainedStatement {
  * A Prisma client that, while `on.explain` is set, runs each raw statement first under
  * `EXPLAIN (ANALYZE, BUFFERS)` in a transaction it rolls back (so the real statement then finds
  * the database as it was), and keeps the plans of those whose run took `thresholdMs` or more.
+ * `driver` does the same for statements sent on `prisma`'s `pg` pool (undefined when it has none).
  * For benches and for tests that count what the database read: every statement runs twice. A statement inside an interactive transaction is
  * explained outside it, so it does not see that transaction's earlier writes.
  */
@@ -18,7 +19,7 @@ export function explainingClient(
   prisma: PrismaClient,
   thresholdMs: number,
   options: { preferIndexes?: boolean } = {},
-): { client: PrismaClient; on: { explain: boolean }; plans: ExplainedStatement[] } {
+): { client: PrismaClient; driver: SqlDriver | undefined; on: { explain: boolean }; plans: ExplainedStatement[] } {
   const on = { explain: false };
   const plans: ExplainedStatement[] = [];
   const client = prisma.$extends({
@@ -35,7 +36,20 @@ export function explainingClient(
       },
     },
   }) as unknown as PrismaClient;
-  return { client, on, plans };
+  const pool = driverOf(prisma);
+  const driver: SqlDriver | undefined =
+    pool === undefined
+      ? undefined
+      : {
+          async query(text, values, queryOptions) {
+            if (on.explain) {
+              const plan = await explained(prisma, { text, values }, options.preferIndexes ?? false);
+              if (plan.ms >= thresholdMs) plans.push({ sql: text.replace(/\s+/g, ' ').slice(0, 300), plan: plan.text });
+            }
+            return pool.query(text, values, queryOptions);
+          },
+        };
+  return { client, driver, on, plans };
 }
 
 function sqlOf(args: unknown): Prisma.Sql | undefined {
@@ -52,7 +66,7 @@ class RolledBack extends Error {}
  * test's small tables are planned as a large school's would be: a scan of every row is then one
  * that no index can avoid.
  */
-async function explained(prisma: PrismaClient, sql: Prisma.Sql, preferIndexes: boolean): Promise<{ ms: number; text: string }> {
+async function explained(prisma: PrismaClient, sql: { text: string; values: readonly unknown[] }, preferIndexes: boolean): Promise<{ ms: number; text: string }> {
   let result = { ms: 0, text: '' };
   try {
     await prisma.$transaction(

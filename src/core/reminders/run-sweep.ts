@@ -118,12 +118,8 @@ async function sweepOnce(deps: SweepDeps, school: School, options: SweepOptions)
   return result;
 }
 
-/**
- * One page of the sweep: read after `after`, planned with the waiting groups it settles, its
- * head's-reviewer reach, and its reminders handed to the insert; counts go into `result`. Returns
- * where the next page starts, if any.
- */
-async function sweepPage(page: {
+/** What `sweepPage` is given: the sweep's state and where this page starts. */
+interface PageInput {
   deps: SweepDeps;
   school: School;
   calendar: SchoolCalendar;
@@ -138,8 +134,26 @@ async function sweepPage(page: {
   pages: PagesPlanned;
   writing: InsertsInOrder<Reminder>;
   result: SweepResult;
-}): Promise<string | undefined> {
-  const { deps, school, calendar, head, panel, now, today, options, pages, writing, result } = page;
+}
+
+/**
+ * One page of the sweep: read and planned (`planPage`), then its reminders handed to the insert;
+ * counts go into `result`. Returns where the next page starts, if any. Handing them over waits for
+ * the previous page's insert, so the page is planned in a function that has returned by then:
+ * while it waits, the page's obligations and people are no longer held, only its reminders.
+ */
+async function sweepPage(page: PageInput): Promise<string | undefined> {
+  const { reminders, next } = await planPage(page);
+  page.result.queuedReminders += await page.writing.next(reminders);
+  return next;
+}
+
+/**
+ * A page read after `after`, planned with the waiting groups it settles and its head's-reviewer
+ * reach (whose e-mails are queued here): the reminders to insert and where the next page starts.
+ */
+async function planPage(page: PageInput): Promise<{ reminders: Reminder[]; next: string | undefined }> {
+  const { deps, school, calendar, head, panel, now, today, options, pages, result } = page;
   const read = await deps.reminders.loadSweepPage(school.id, page.candidates, { after: page.after, limit: options.pageSize ?? 20_000, changedSince: page.changedSince });
   const planned = planReminderPage({ school, calendar, obligations: read.obligations, people: read.people, head, now, catchUpSchoolDays: options.catchUpSchoolDays });
   const settled = pages.add(planned, read.obligations, read.next === undefined);
@@ -152,8 +166,7 @@ async function sweepPage(page: {
     if (reach.email.length > 0) result.queuedEmails = (result.queuedEmails ?? 0) + (await queue.queue(reach.email, now));
   }
   result.planned += reminders.length;
-  result.queuedReminders += await writing.next(reminders);
-  return read.next;
+  return { reminders, next: read.next };
 }
 
 /**
@@ -168,9 +181,10 @@ class PagesPlanned {
 
   add(plan: ReminderPagePlan, obligations: readonly ReminderObligation[], last: boolean): { reminders: Reminder[]; obligations: ReminderObligation[] } {
     for (const id of plan.messagedToday) this.#messaged.add(id);
-    const byId = new Map(obligations.map((o) => [o.id, o]));
+    // Looked up only for the page's waiting groups: no map of a page's 20,000 obligations when none wait.
+    const byId = plan.waiting.length === 0 ? undefined : new Map(obligations.map((o) => [o.id, o]));
     for (const group of plan.waiting) {
-      const obligation = byId.get(group.comingUp[0]!.obligationId);
+      const obligation = byId?.get(group.comingUp[0]!.obligationId);
       if (obligation !== undefined) this.#waiting.push({ group, obligation });
     }
     const ready = last ? this.#waiting : this.#waiting.filter((w) => this.#messaged.has(w.group.recipientId));

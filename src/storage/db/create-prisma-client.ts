@@ -5,9 +5,21 @@ import { type Prisma, PrismaClient } from '../../generated/prisma/client.ts';
 
 export type { PrismaClient };
 
-/** What a hot path needs of the `pg` pool under a Prisma client: one parameterised statement at a time. */
+/**
+ * What a hot path needs of the `pg` pool under a Prisma client: one parameterised statement at a
+ * time. A statement is prepared on its connection unless `prepare` is false (see `preparedName`).
+ */
 export interface SqlDriver {
-  query<R extends object>(text: string, values: readonly unknown[]): Promise<{ rows: R[] }>;
+  query<R extends object>(text: string, values: readonly unknown[], options?: SqlOptions): Promise<{ rows: R[]; rowCount?: number | null }>;
+}
+
+export interface SqlOptions {
+  /**
+   * False for a statement run a few times a day on large, changing arrays (the sweep's pages):
+   * planned afresh for its values each time, never as a prepared statement's generic plan, which
+   * PostgreSQL may switch to after five runs on one connection.
+   */
+  prepare?: boolean;
 }
 
 const pools = new WeakMap<PrismaClient, SqlDriver>();
@@ -23,7 +35,9 @@ export function createPrismaClient(databaseUrl: string): PrismaClient {
   pool.on('error', (error) => void error);
   // Prisma closes a pool it was handed only when told to: it is this client's alone.
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
-  pools.set(prisma, { query: (text, values) => pool.query({ name: preparedName(text), text, values: [...values] }) });
+  pools.set(prisma, {
+    query: (text, values, options) => pool.query({ ...(options?.prepare === false ? {} : { name: preparedName(text) }), text, values: [...values] }),
+  });
   return prisma;
 }
 
@@ -52,6 +66,11 @@ export function driverOf(prisma: PrismaClient): SqlDriver | undefined {
  * machinery, a fixed cost on every statement), else through Prisma. Only for statements whose
  * columns read the same either way: text, int, boolean, arrays and JSON (not bigint or dates).
  */
-export async function rawRows<R extends object>(prisma: PrismaClient, driver: SqlDriver | undefined, sql: Prisma.Sql): Promise<R[]> {
-  return driver === undefined ? prisma.$queryRaw<R[]>(sql) : (await driver.query<R>(sql.text, sql.values)).rows;
+export async function rawRows<R extends object>(prisma: PrismaClient, driver: SqlDriver | undefined, sql: Prisma.Sql, options?: SqlOptions): Promise<R[]> {
+  return driver === undefined ? prisma.$queryRaw<R[]>(sql) : (await driver.query<R>(sql.text, sql.values, options)).rows;
+}
+
+/** How many rows one raw INSERT, UPDATE or DELETE changed: through `driver` when there is one, else through Prisma. */
+export async function rawCount(prisma: PrismaClient, driver: SqlDriver | undefined, sql: Prisma.Sql, options?: SqlOptions): Promise<number> {
+  return driver === undefined ? prisma.$executeRaw(sql) : ((await driver.query(sql.text, sql.values, options)).rowCount ?? 0);
 }

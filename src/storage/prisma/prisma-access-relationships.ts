@@ -6,7 +6,7 @@ import { knownFlags, RoleSchema } from '../../core/people/person.ts';
 import { HEAD_REVIEWER_MEMBERS, type HeadReviewerMember } from '../../core/policy/policy-schema.ts';
 import { storedHeadReviewerContacts } from '../../core/schools/head-reviewer-contacts.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
-import type { PrismaClient } from '../db/create-prisma-client.ts';
+import type { PrismaClient, SqlDriver, SqlOptions } from '../db/create-prisma-client.ts';
 
 /** The client or a transaction: the access log is written in the transaction of the read where there is one. */
 type Db = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
@@ -18,9 +18,12 @@ type Db = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
  */
 export class PrismaPeopleFacts implements PeopleFacts {
   readonly #db: Db;
+  readonly #driver: { driver: SqlDriver; options?: SqlOptions } | undefined;
 
-  constructor(db: Db) {
+  /** `driver`, for reads outside any transaction only (a sweep's pages): the facts are read on the `pg` pool, not through Prisma. */
+  constructor(db: Db, driver?: { driver: SqlDriver; options?: SqlOptions }) {
     this.#db = db;
+    this.#driver = driver;
   }
 
   factsOf(personIds: readonly string[]): Promise<SubjectFacts[]> {
@@ -73,7 +76,7 @@ export class PrismaPeopleFacts implements PeopleFacts {
     // staff 601-byte rows sorted on disk, and each row's policy parts were parsed again in Node).
     // Heads, deputies and trust leaders are gathered once per school, assignments once per person,
     // so the query costs the same few scans for one person as for a school of 600.
-    const rows = await this.#db.$queryRaw<SchoolFactRow[]>`
+    const sql = Prisma.sql`
       WITH subj AS MATERIALIZED (
         SELECT p.id, p.full_name, p.email, p.school_id, p.role, p.flags, p.fte, p.department, p.line_manager_id, p.active,
           row_number() OVER (ORDER BY p.full_name, p.id) AS ord
@@ -109,6 +112,8 @@ export class PrismaPeopleFacts implements PeopleFacts {
       LEFT JOIN heads ON heads.school_id = sch.school_id
       LEFT JOIN deputies ON deputies.school_id = sch.school_id
       LEFT JOIN leaders ON leaders.school_id = sch.school_id`;
+    const rows =
+      this.#driver === undefined ? await this.#db.$queryRaw<SchoolFactRow[]>(sql) : (await this.#driver.driver.query<SchoolFactRow>(sql.text, sql.values, this.#driver.options)).rows;
     const ordered: { ord: number; facts: SubjectFacts }[] = [];
     for (const school of rows) {
       // What is the same for every person of the school is made once and shared.

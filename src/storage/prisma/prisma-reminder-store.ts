@@ -22,10 +22,11 @@ import { reminderPersonOf } from '../../core/reminders/reminder-person.ts';
 import { isAdjustableKind } from '../../core/obligations/obligation-kinds.ts';
 import type { SweepCandidates } from '../../core/reminders/sweep-candidates.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
-import type { PrismaClient } from '../db/create-prisma-client.ts';
+import { driverOf, type PrismaClient, rawCount, rawRows, type SqlDriver, type SqlOptions } from '../db/create-prisma-client.ts';
 import { isDeliveredRow, JOB, NOTICE_GATHER_SECONDS, newDeliveryJobs, queueDeliveryJobs } from '../jobs/delivery-jobs.ts';
 import { LONGEST_TRANSACTION_MS } from '../db/transaction-limits.ts';
 import { forgetQueryArguments } from '../db/forget-query-arguments.ts';
+import { arrayLiteral } from '../db/array-literal.ts';
 import { PrismaPeopleFacts } from './prisma-access-relationships.ts';
 import { toDbDate } from './db-date.ts';
 
@@ -46,9 +47,17 @@ import { toDbDate } from './db-date.ts';
  */
 export class PrismaReminderStore implements ReminderStore, DigestOutbox {
   readonly #prisma: PrismaClient;
+  /**
+   * The `pg` pool under the client, when it has one: a sweep page's read, its people's facts and
+   * its reminder insert go straight to the driver (issue 16). Through Prisma each page's 20,000
+   * rows were copied into its result set and again into objects, and the insert's arrays became one
+   * JSON string of every parameter (4.8 MB a page) before pg wrote them as array literals.
+   */
+  readonly #driver: SqlDriver | undefined;
 
-  constructor(prisma: PrismaClient) {
+  constructor(prisma: PrismaClient, driver: SqlDriver | undefined = driverOf(prisma)) {
     this.#prisma = prisma;
+    this.#driver = driver;
   }
 
   async listSchoolSlugs(): Promise<string[]> {
@@ -113,13 +122,18 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
     // obligation to keep the school's (22,000 look-ups a page at 100,000 staff, 2–4× slower).
     // The date conditions are the core's candidates.
     const [afterPerson, afterId] = (page.after ?? `${NO_UUID}/${NO_UUID}`).split('/');
-    const rows = await this.#prisma.$queryRaw<ObligationRow[]>`
+    const rows = await rawRows<ObligationRow>(
+      this.#prisma,
+      this.#driver,
+      Prisma.sql`
       ${liveObligationsOf(schoolId, today, dueSince)}
         AND (o.opens_on > ${opensAfter}::date OR o.due_on = ANY(${dueOn}::date[])
           OR (o.status = 'snoozed' AND o.snoozed_until > ${wakesAfter}::date AND o.snoozed_until <= ${today}::date))
         ${page.changedSince === undefined ? Prisma.empty : Prisma.sql`AND o.updated_at >= ${page.changedSince}`}
         AND (o.person_id, o.id) > (${afterPerson}::uuid, ${afterId}::uuid)
-      ORDER BY o.person_id, o.id LIMIT ${page.limit}`;
+      ORDER BY o.person_id, o.id LIMIT ${page.limit}`,
+      ONCE,
+    );
     const ids = [...new Set(rows.flatMap((row) => (row.owner_person_id === null ? [row.person_id] : [row.person_id, row.owner_person_id])))];
     const people = await this.#peopleOn(ids, today);
     forgetQueryArguments();
@@ -129,7 +143,7 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
 
   /** The people with their reviewer on `today`, decided by the one model of who is who (`relationshipsOn`) from the facts every adapter loads. */
   async #peopleOn(ids: readonly string[], today: IsoDate): Promise<ReminderPerson[]> {
-    const facts = await new PrismaPeopleFacts(this.#prisma).factsOf(ids);
+    const facts = await new PrismaPeopleFacts(this.#prisma, this.#driver === undefined ? undefined : { driver: this.#driver, options: ONCE }).factsOf(ids);
     return facts.map((subject) => reminderPersonOf(subject, today));
   }
 
@@ -177,16 +191,22 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
     // recipient. It is carried only once that digest lists it (see assembleDigests), so naming it
     // here costs nothing if it must wait.
     const rows = [...reminders].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const queued = await this.#prisma.$executeRaw`
+    const queued = await rawCount(
+      this.#prisma,
+      this.#driver,
+      Prisma.sql`
       INSERT INTO reminders (key, recipient_id, obligation_id, digest_key, point, audience, scheduled_on, send_on, due_on, created_at, updated_at)
       SELECT v.key, v.recipient_id, v.obligation_id, ${digestKeyOf(Prisma.sql`v.recipient_id`, today)}, v.point, v.audience,
         v.scheduled_on, v.send_on, v.due_on, now(), now()
-      FROM unnest(${rows.map((r) => r.key)}::text[], ${rows.map((r) => r.recipientId)}::uuid[], ${rows.map((r) => r.obligationId)}::uuid[],
-        ${rows.map((r) => r.point)}::text[], ${rows.map((r) => r.audience)}::text[], ${rows.map((r) => r.scheduledOn)}::date[],
-        ${rows.map((r) => r.sendOn)}::date[], ${rows.map((r) => r.dueOn)}::date[])
+      FROM unnest(${arrayLiteral(rows.map((r) => r.key))}::text[], ${arrayLiteral(rows.map((r) => r.recipientId))}::uuid[],
+        ${arrayLiteral(rows.map((r) => r.obligationId))}::uuid[], ${arrayLiteral(rows.map((r) => r.point))}::text[],
+        ${arrayLiteral(rows.map((r) => r.audience))}::text[], ${arrayLiteral(rows.map((r) => r.scheduledOn))}::date[],
+        ${arrayLiteral(rows.map((r) => r.sendOn))}::date[], ${arrayLiteral(rows.map((r) => r.dueOn))}::date[])
         WITH ORDINALITY AS v(key, recipient_id, obligation_id, point, audience, scheduled_on, send_on, due_on, n)
       ORDER BY v.n
-      ON CONFLICT (key) DO NOTHING`;
+      ON CONFLICT (key) DO NOTHING`,
+      ONCE,
+    );
     forgetQueryArguments();
     return queued;
   }
@@ -400,6 +420,9 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
     });
   }
 }
+
+/** The sweep's page statements run a few times a day on large arrays: planned for their values each time, not prepared. */
+const ONCE: SqlOptions = { prepare: false };
 
 /** The least uuid: the sweep's first page starts after it. */
 const NO_UUID = '00000000-0000-0000-0000-000000000000';
