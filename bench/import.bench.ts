@@ -10,6 +10,7 @@ import { importRoster } from '../src/core/roster/import-roster.ts';
 import { readRosterStream } from '../src/core/roster/roster-table.ts';
 import { setSchool } from '../src/core/schools/set-school.ts';
 import { fixedClock } from '../src/core/time/clock.ts';
+import { type SqlTransactions, transactionsOf } from '../src/storage/db/create-prisma-client.ts';
 import { PrismaObligationRepository } from '../src/storage/prisma/prisma-obligation-repository.ts';
 import { PrismaRosterRepository } from '../src/storage/prisma/prisma-roster-repository.ts';
 import { countingClient } from '../test/support/counting-client.ts';
@@ -23,7 +24,8 @@ import { type BenchRow, benchScales, measured, printRows, runTimedChild, scaleNa
  * - first load, into a new school each run;
  * - an unchanged re-import of the same file;
  * - a re-import with 1% of the lines changed (a new department each run).
- * Statements are counted at the Prisma client the roster and obligation stores use. The bare
+ * Statements are counted at the Prisma client the roster and obligation stores use, and at the
+ * `pg` transactions a page of obligations runs in (its statements and its `COPY`). The bare
  * baseline, in the same run and database: PostgreSQL's own `COPY` of the same file into a scratch
  * table of text columns (the least any import of these rows can cost).
  */
@@ -83,6 +85,40 @@ function timedClient(prisma: Services['database']['prisma'], timings: Map<string
       },
     },
   }) as unknown as Services['database']['prisma'];
+}
+
+/**
+ * The `pg` transactions a page of cycles and obligations runs in, each statement counted (and,
+ * with `timings`, timed by its first words, as `timedClient` does Prisma's). BEGIN and COMMIT are
+ * not counted, as Prisma's transactions' are not.
+ */
+function countedTransactions(transactions: SqlTransactions, counter: { statements: number }, timings: Map<string, { ms: number; calls: number }> | undefined): SqlTransactions {
+  const timed = async <T>(text: string, work: () => Promise<T>): Promise<T> => {
+    counter.statements++;
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      if (timings !== undefined) {
+        const label = `pg ${text.replace(/\s+/g, ' ').trim().slice(0, 70)}`;
+        const entry = timings.get(label) ?? { ms: 0, calls: 0 };
+        entry.ms += performance.now() - started;
+        entry.calls++;
+        timings.set(label, entry);
+      }
+    }
+  };
+  return {
+    transaction: (work, options) =>
+      transactions.transaction(
+        (tx) =>
+          work({
+            query: (text, values) => timed(text, () => tx.query(text, values)),
+            copyIn: (copy, lines) => timed(copy, () => tx.copyIn(copy, lines)),
+          }),
+        options,
+      ),
+  };
 }
 
 /**
@@ -226,7 +262,9 @@ try {
     const { client: counting, counter } = countingClient(prisma);
     const timings = new Map<string, { ms: number; calls: number }>();
     const client = EXPLAIN ? timedClient(counting, timings) : counting;
-    const deps = { schools: services.schools, roster: new PrismaRosterRepository(client), obligations: new PrismaObligationRepository(client), clock };
+    // The counting client is wrapped by $extends, so the obligation store is handed the pool's transactions (COPY) itself.
+    const transactions = countedTransactions(transactionsOf(prisma)!, counter, EXPLAIN ? timings : undefined);
+    const deps = { schools: services.schools, roster: new PrismaRosterRepository(client), obligations: new PrismaObligationRepository(client, transactions), clock };
     /** The command line's path: read the file, then import it. */
     const importFile = async (slug: string, path: string) => {
       const read = await readRosterStream(() => createReadStream(path));
