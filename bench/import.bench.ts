@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseTermDates } from '../src/core/calendar/term-dates.ts';
 import { getPreset } from '../src/core/policy/presets/index.ts';
-import { importRoster } from '../src/core/roster/import-roster.ts';
+import { handOverTable, importRoster, type RosterTableSource } from '../src/core/roster/import-roster.ts';
 import { readRosterStream } from '../src/core/roster/roster-table.ts';
 import { setSchool } from '../src/core/schools/set-school.ts';
 import { fixedClock } from '../src/core/time/clock.ts';
@@ -64,6 +64,13 @@ function rosterCsv(count: number, tag = ''): string {
 }
 
 class RolledBack extends Error {}
+
+/** The file read and handed over, as the command line does: only the import holds its table. */
+async function handedOver(path: string): Promise<RosterTableSource> {
+  const read = await readRosterStream(() => createReadStream(path));
+  if (!read.ok) throw new Error(read.fileProblem);
+  return handOverTable(read.table);
+}
 
 /** Times each statement, by model and operation or by the raw SQL's first words (BENCH_IMPORT_EXPLAIN). */
 function timedClient(prisma: Services['database']['prisma'], timings: Map<string, { ms: number; calls: number }>): Services['database']['prisma'] {
@@ -267,9 +274,7 @@ try {
     const deps = { schools: services.schools, roster: new PrismaRosterRepository(client), obligations: new PrismaObligationRepository(client, transactions), clock };
     /** The command line's path: read the file, then import it. */
     const importFile = async (slug: string, path: string) => {
-      const read = await readRosterStream(() => createReadStream(path));
-      if (!read.ok) throw new Error(read.fileProblem);
-      const result = await importRoster(deps, slug, read.table);
+      const result = await importRoster(deps, slug, await handedOver(path));
       if (!result.ok) throw new Error(result.fileProblem);
       if (result.problems.length > 0) throw new Error(`bench roster had problems: ${result.problems[0]!.message}`);
       return result;
