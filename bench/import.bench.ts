@@ -11,7 +11,7 @@ import { readRosterStream } from '../src/core/roster/roster-table.ts';
 import { setSchool } from '../src/core/schools/set-school.ts';
 import { fixedClock } from '../src/core/time/clock.ts';
 import { type SqlTransactions, transactionsOf } from '../src/storage/db/create-prisma-client.ts';
-import { PrismaObligationRepository } from '../src/storage/prisma/prisma-obligation-repository.ts';
+import { copyText, PrismaObligationRepository } from '../src/storage/prisma/prisma-obligation-repository.ts';
 import { PrismaRosterRepository } from '../src/storage/prisma/prisma-roster-repository.ts';
 import { countingClient } from '../test/support/counting-client.ts';
 import type { Services } from '../src/compose-services.ts';
@@ -31,7 +31,7 @@ import { type BenchRow, benchScales, measured, printRows, runTimedChild, scaleNa
  */
 const SIZES = benchScales([10_000, 50_000]);
 const RUNS = Number(process.env.BENCH_IMPORT_RUNS ?? 3);
-/** BENCH_IMPORT_EXPLAIN=1: after the first load, EXPLAIN ANALYZE one page of 10,000 obligations inserted again (rolled back). */
+/** BENCH_IMPORT_EXPLAIN=1: after the first load, EXPLAIN ANALYZE one page of 10,000 obligations inserted again, and the same page by `unnest` against `COPY` (all rolled back). */
 const EXPLAIN = process.env.BENCH_IMPORT_EXPLAIN === '1';
 /**
  * BENCH_IMPORT_CLI=1: after each in-process first load, the same file loaded by the command line
@@ -197,6 +197,65 @@ async function explainObligationsPage(prisma: Services['database']['prisma'], sl
 }
 
 /**
+ * The same 10,000 of the school's obligations written again under new keys, three interleaved
+ * rounds of two ways on one connection of the client's own pool, timed at the client and all
+ * rolled back: the `unnest` insert a page used before (dates as text), and `COPY … FROM STDIN`
+ * as a page writes them now.
+ */
+async function compareCopyAndUnnest(prisma: Services['database']['prisma'], slug: string): Promise<void> {
+  type Row = { cycle_id: string; person_id: string; key: string; kind: string; label: string; optional: boolean; opens_on: string; due_on: string; owner_role: string; owner_person_id: string | null; rule: string };
+  const times: Record<'unnest' | 'copy', number[]> = { unnest: [], copy: [] };
+  await transactionsOf(prisma)!
+    .transaction(
+      async (tx) => {
+        const { rows } = await tx.query<Row>(
+          `SELECT o.cycle_id::text AS cycle_id, o.person_id::text AS person_id, o.key, o.kind, o.label, o.optional, o.opens_on::text AS opens_on, o.due_on::text AS due_on,
+            o.owner_role, o.owner_person_id::text AS owner_person_id, o.rule FROM obligations o JOIN cycles c ON c.id = o.cycle_id JOIN schools s ON s.id = c.school_id
+          WHERE s.slug = $1 LIMIT 10000`,
+          [slug],
+        );
+        const [{ now }] = (await tx.query<{ now: string }>('SELECT now()::text AS now', [])).rows as [{ now: string }];
+        for (let round = 0; round < 3; round++) {
+          let started = performance.now();
+          await tx.query(
+            `INSERT INTO obligations (id, key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, status, created_at, updated_at)
+            SELECT gen_random_uuid(), key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, 'open', now(), now()
+            FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::boolean[], $7::date[], $8::date[], $9::text[], $10::uuid[], $11::text[])
+              AS v(key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule)`,
+            [
+              rows.map((r) => `${r.key}:u${round}`),
+              rows.map((r) => r.cycle_id),
+              rows.map((r) => r.person_id),
+              rows.map((r) => r.kind),
+              rows.map((r) => r.label),
+              rows.map((r) => r.optional),
+              rows.map((r) => r.opens_on),
+              rows.map((r) => r.due_on),
+              rows.map((r) => r.owner_role),
+              rows.map((r) => r.owner_person_id),
+              rows.map((r) => r.rule),
+            ],
+          );
+          times.unnest.push(performance.now() - started);
+          started = performance.now();
+          const lines = rows.map(
+            (r) =>
+              `${[crypto.randomUUID(), copyText(`${r.key}:c${round}`), r.cycle_id, r.person_id, copyText(r.kind), copyText(r.label), r.optional ? 't' : 'f', r.opens_on, r.due_on, copyText(r.owner_role), r.owner_person_id ?? '\\N', copyText(r.rule), 'open', now, now].join('\t')}\n`,
+          );
+          await tx.copyIn('COPY obligations (id, key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, status, created_at, updated_at) FROM STDIN', lines);
+          times.copy.push(performance.now() - started);
+        }
+        throw new RolledBack();
+      },
+      { timeoutMs: 300_000 },
+    )
+    .catch((error: unknown) => {
+      if (!(error instanceof RolledBack)) throw error;
+    });
+  console.log(`the same 10,000 rows on one pool connection (3 rounds, ms): unnest with dates as text ${times.unnest.map((t) => t.toFixed(0)).join('/')}, COPY ${times.copy.map((t) => t.toFixed(0)).join('/')}`);
+}
+
+/**
  * The obligations page's foreign-key checks two ways in the same transaction, three interleaved
  * rounds under EXPLAIN ANALYZE: the one (cycle_id, person_id) key, and the two single-column keys
  * to cycles and people it replaced (added back NOT VALID for the comparison; all rolled back).
@@ -307,6 +366,7 @@ try {
           const top = [...timings].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
           console.log(`first load, statements by time:\n${top.map(([label, t]) => `  ${t.ms.toFixed(0)} ms, ${t.calls} calls: ${label}`).join('\n')}`);
           await explainObligationsPage(prisma, slug);
+          await compareCopyAndUnnest(prisma, slug);
         }
 
         if (CLI) {
