@@ -73,6 +73,7 @@ describe("a page's new obligations go in by COPY (issue 16)", () => {
     const cycle = await planWithExtra('staff2@copies.example', 2026, (id) => `${id}:2026:extra`);
     expect(await new PrismaObligationRepository(wrapped).syncCycles(school.id, [cycle])).toEqual({ created: 1, updated: 0, removed: 0, unchanged: cycle.obligations.length - 1 });
     expect(await storedExtra(`${cycle.personId}:2026:extra`)).toEqual({ label: AWKWARD, rule: `002 §1 ${AWKWARD}`, optional: true, owner: null, status: 'open', same: true, cyclePerson: true });
+    expect(await new PrismaObligationRepository(wrapped).syncCycles(school.id, [cycle])).toEqual({ created: 0, updated: 0, removed: 0, unchanged: cycle.obligations.length });
   });
 
   it('leaves nothing of a page whose COPY is refused: not its new cycles, not its other obligations', async () => {

@@ -15,15 +15,16 @@ import { timeOrderedId } from './time-ordered-id.ts';
  */
 export class PrismaObligationRepository implements ObligationRepository {
   readonly #prisma: PrismaClient;
-  readonly #driver: SqlTransactions | undefined;
+  readonly #transactions: SqlTransactions | undefined;
 
   /**
-   * `driver`: the `pg` pool a page's transaction runs on, so that its obligations go in by `COPY`
-   * (the client's own pool by default); none, and pages run in Prisma's transactions instead.
+   * `transactions`: where a page's transaction runs, on a connection of the `pg` pool so that its
+   * obligations go in by `COPY` (the client's own pool by default); none, and pages run in Prisma's
+   * transactions instead.
    */
-  constructor(prisma: PrismaClient, driver: SqlTransactions | undefined = transactionsOf(prisma)) {
+  constructor(prisma: PrismaClient, transactions: SqlTransactions | undefined = transactionsOf(prisma)) {
     this.#prisma = prisma;
-    this.#driver = driver;
+    this.#transactions = transactions;
   }
 
   /**
@@ -41,7 +42,7 @@ export class PrismaObligationRepository implements ObligationRepository {
 
   #syncCycles(schoolId: string, cycles: readonly PlannedCycle[]): Promise<ObligationChanges> {
     const options = { timeout: LONGEST_TRANSACTION_MS, maxWait: 10_000 };
-    if (this.#driver !== undefined) return this.#driver.transaction((tx) => syncPage(driverStatements(tx), schoolId, cycles), { timeoutMs: options.timeout });
+    if (this.#transactions !== undefined) return this.#transactions.transaction((tx) => syncPage(poolStatements(tx), schoolId, cycles), { timeoutMs: options.timeout });
     return this.#prisma.$transaction((tx) => syncPage(prismaStatements(tx), schoolId, cycles), options);
   }
 
@@ -81,7 +82,7 @@ interface PageStatements {
 }
 
 /** A page on a connection of its own from the client's pool: its new obligations go in by `COPY`. */
-function driverStatements(tx: SqlTransaction): PageStatements {
+function poolStatements(tx: SqlTransaction): PageStatements {
   return {
     rows: async <R extends object>(sql: Prisma.Sql) => (await tx.query<R>(sql.text, sql.values)).rows,
     write: async (sql) => (await tx.query(sql.text, sql.values)).rowCount ?? 0,
@@ -89,7 +90,7 @@ function driverStatements(tx: SqlTransaction): PageStatements {
       if (rows.length === 0) return;
       // `now()` is the transaction's start, as the statements' own `now()` would be.
       const [{ now }] = (await tx.query<{ now: string }>('SELECT now()::text AS now', [])).rows as [{ now: string }];
-      await tx.copyIn(`COPY obligations (${COPY_COLUMNS.join(', ')}) FROM STDIN`, copyLines(rows, now));
+      await tx.copyIn(`COPY obligations (${COPY_COLUMNS.join(', ')}) FROM STDIN`, copyRows(rows, now));
     },
   };
 }
@@ -216,7 +217,7 @@ async function insertObligations(tx: Tx, rows: readonly NewObligation[]): Promis
       AS v(id, key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule)`;
 }
 
-/** The columns a page's new obligations are copied into, in the order `copyLines` writes them. */
+/** The columns a page's new obligations are copied into, in the order `copyRows` writes them. */
 const COPY_COLUMNS = ['id', 'key', 'cycle_id', 'person_id', 'kind', 'label', 'optional', 'opens_on', 'due_on', 'owner_role', 'owner_person_id', 'rule', 'status', 'created_at', 'updated_at'];
 
 /**
@@ -224,7 +225,7 @@ const COPY_COLUMNS = ['id', 'key', 'cycle_id', 'person_id', 'kind', 'label', 'op
  * status open, created and updated at the transaction's `now`. The same statement a row would be
  * refused by (a key already taken, a cycle of another person) refuses the whole COPY.
  */
-function* copyLines(rows: readonly NewObligation[], now: string): Generator<string> {
+function* copyRows(rows: readonly NewObligation[], now: string): Generator<string> {
   for (const r of rows) {
     yield `${[timeOrderedId(), copyText(r.key), r.cycleId, r.personId, copyText(r.kind), copyText(r.label), r.optional ? 't' : 'f', r.opensOn, r.dueOn, copyText(r.ownerRole), r.ownerPersonId ?? '\\N', copyText(r.rule), 'open', now, now].join('\t')}\n`;
   }
