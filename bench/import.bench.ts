@@ -120,6 +120,7 @@ function countedTransactions(transactions: SqlTransactions, counter: { statement
       transactions.transaction(
         (tx) =>
           work({
+            now: tx.now,
             query: (text, values) => timed(text, () => tx.query(text, values)),
             copyIn: (copy, lines) => timed(copy, () => tx.copyIn(copy, lines)),
           }),
@@ -214,7 +215,7 @@ async function compareCopyAndUnnest(prisma: Services['database']['prisma'], slug
           WHERE s.slug = $1 LIMIT 10000`,
           [slug],
         );
-        const [{ now }] = (await tx.query<{ now: string }>('SELECT now()::text AS now', [])).rows as [{ now: string }];
+        const now = tx.now;
         for (let round = 0; round < 3; round++) {
           let started = performance.now();
           await tx.query(

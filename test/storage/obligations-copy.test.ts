@@ -67,6 +67,15 @@ describe("a page's new obligations go in by COPY (issue 16)", () => {
     expect(await obligations.syncCycles(school.id, [cycle])).toEqual({ created: 0, updated: 0, removed: 0, unchanged: cycle.obligations.length });
   });
 
+  it("stamps the copied rows with the page transaction's own now(), as the page's new cycles are stamped", async () => {
+    // The first load (in beforeAll) wrote each person's cycle and obligations in one page's transaction.
+    const [row] = await db.prisma.$queryRaw<{ copied: number; stampedOtherwise: number }[]>`
+      SELECT count(*)::int AS copied, count(*) FILTER (WHERE o.created_at <> c.created_at OR o.updated_at <> c.created_at)::int AS "stampedOtherwise"
+      FROM obligations o JOIN cycles c ON c.id = o.cycle_id JOIN schools s ON s.id = c.school_id WHERE s.slug = 'copies' AND o.key NOT LIKE '%:extra'`;
+    expect(row?.copied).toBeGreaterThan(0);
+    expect(row?.stampedOtherwise).toBe(0);
+  });
+
   it('writes the same rows through Prisma for a client with no pool of its own (one wrapped by $extends)', async () => {
     const wrapped = db.prisma.$extends({}) as unknown as PrismaClient;
     expect(transactionsOf(wrapped)).toBeUndefined();

@@ -28,6 +28,8 @@ export interface SqlTransactions {
 
 /** One transaction on a connection of its own: statements, and rows sent by `COPY … FROM STDIN`. */
 export interface SqlTransaction {
+  /** The transaction's `now()` as text: what its statements' own `now()` gives, for rows sent by `COPY`. */
+  readonly now: string;
   query<R extends object>(text: string, values: readonly unknown[]): Promise<{ rows: R[]; rowCount?: number | null }>;
   /** Sends `lines` (COPY text format, each ending in a newline) to `copy`, a `COPY … FROM STDIN` statement; returns the rows written. */
   copyIn(copy: string, lines: Iterable<string>): Promise<number>;
@@ -60,8 +62,10 @@ async function inTransaction<T>(pool: pg.Pool, work: (tx: SqlTransaction) => Pro
   // A connection whose ROLLBACK failed is in an unknown state: the pool closes it instead of reusing it.
   let broken: Error | undefined;
   try {
-    await client.query('BEGIN');
-    const result = await work({ query: (text, values) => client.query(text, [...values]), copyIn: (copy, lines) => copyLines(client, copy, lines) });
+    // One round trip: the simple protocol runs both statements and answers with both results.
+    const [, started] = (await client.query('BEGIN; SELECT now()::text AS now')) as unknown as [pg.QueryResult, pg.QueryResult<{ now: string }>];
+    const now = started.rows[0]!.now;
+    const result = await work({ now, query: (text, values) => client.query(text, [...values]), copyIn: (copy, lines) => copyLines(client, copy, lines) });
     const took = performance.now() - began;
     if (took > timeoutMs) throw new TransactionTimeoutError(`The transaction took ${Math.round(took)} ms, over its limit of ${timeoutMs} ms, and was rolled back.`);
     await client.query('COMMIT');

@@ -88,9 +88,7 @@ function poolStatements(tx: SqlTransaction): PageStatements {
     write: async (sql) => (await tx.query(sql.text, sql.values)).rowCount ?? 0,
     insertObligations: async (rows) => {
       if (rows.length === 0) return;
-      // `now()` is the transaction's start, as the statements' own `now()` would be.
-      const [{ now }] = (await tx.query<{ now: string }>('SELECT now()::text AS now', [])).rows as [{ now: string }];
-      await tx.copyIn(`COPY obligations (${COPY_COLUMNS.join(', ')}) FROM STDIN`, copyRows(rows, now));
+      await tx.copyIn(`COPY obligations (${COPY_COLUMNS.join(', ')}) FROM STDIN`, copyRows(rows, tx.now));
     },
   };
 }
