@@ -6,11 +6,12 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseTermDates } from '../src/core/calendar/term-dates.ts';
 import { getPreset } from '../src/core/policy/presets/index.ts';
-import { importRoster } from '../src/core/roster/import-roster.ts';
+import { handOverTable, importRoster, type RosterTableSource } from '../src/core/roster/import-roster.ts';
 import { readRosterStream } from '../src/core/roster/roster-table.ts';
 import { setSchool } from '../src/core/schools/set-school.ts';
 import { fixedClock } from '../src/core/time/clock.ts';
-import { PrismaObligationRepository } from '../src/storage/prisma/prisma-obligation-repository.ts';
+import { type SqlTransactions, transactionsOf } from '../src/storage/db/create-prisma-client.ts';
+import { copyText, PrismaObligationRepository } from '../src/storage/prisma/prisma-obligation-repository.ts';
 import { PrismaRosterRepository } from '../src/storage/prisma/prisma-roster-repository.ts';
 import { countingClient } from '../test/support/counting-client.ts';
 import type { Services } from '../src/compose-services.ts';
@@ -23,13 +24,14 @@ import { type BenchRow, benchScales, measured, printRows, runTimedChild, scaleNa
  * - first load, into a new school each run;
  * - an unchanged re-import of the same file;
  * - a re-import with 1% of the lines changed (a new department each run).
- * Statements are counted at the Prisma client the roster and obligation stores use. The bare
+ * Statements are counted at the Prisma client the roster and obligation stores use, and at the
+ * `pg` transactions a page of obligations runs in (its statements and its `COPY`). The bare
  * baseline, in the same run and database: PostgreSQL's own `COPY` of the same file into a scratch
  * table of text columns (the least any import of these rows can cost).
  */
 const SIZES = benchScales([10_000, 50_000]);
 const RUNS = Number(process.env.BENCH_IMPORT_RUNS ?? 3);
-/** BENCH_IMPORT_EXPLAIN=1: after the first load, EXPLAIN ANALYZE one page of 10,000 obligations inserted again (rolled back). */
+/** BENCH_IMPORT_EXPLAIN=1: after the first load, EXPLAIN ANALYZE one page of 10,000 obligations inserted again, and the same page by `unnest` against `COPY` (all rolled back). */
 const EXPLAIN = process.env.BENCH_IMPORT_EXPLAIN === '1';
 /**
  * BENCH_IMPORT_CLI=1: after each in-process first load, the same file loaded by the command line
@@ -63,6 +65,13 @@ function rosterCsv(count: number, tag = ''): string {
 
 class RolledBack extends Error {}
 
+/** The file read and handed over, as the command line does: only the import holds its table. */
+async function handedOver(path: string): Promise<RosterTableSource> {
+  const read = await readRosterStream(() => createReadStream(path));
+  if (!read.ok) throw new Error(read.fileProblem);
+  return handOverTable(read.table);
+}
+
 /** Times each statement, by model and operation or by the raw SQL's first words (BENCH_IMPORT_EXPLAIN). */
 function timedClient(prisma: Services['database']['prisma'], timings: Map<string, { ms: number; calls: number }>): Services['database']['prisma'] {
   return prisma.$extends({
@@ -83,6 +92,41 @@ function timedClient(prisma: Services['database']['prisma'], timings: Map<string
       },
     },
   }) as unknown as Services['database']['prisma'];
+}
+
+/**
+ * The `pg` transactions a page of cycles and obligations runs in, each statement counted (and,
+ * with `timings`, timed by its first words, as `timedClient` does Prisma's). BEGIN and COMMIT are
+ * not counted, as Prisma's transactions' are not.
+ */
+function countedTransactions(transactions: SqlTransactions, counter: { statements: number }, timings: Map<string, { ms: number; calls: number }> | undefined): SqlTransactions {
+  const timed = async <T>(text: string, work: () => Promise<T>): Promise<T> => {
+    counter.statements++;
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      if (timings !== undefined) {
+        const label = `pg ${text.replace(/\s+/g, ' ').trim().slice(0, 70)}`;
+        const entry = timings.get(label) ?? { ms: 0, calls: 0 };
+        entry.ms += performance.now() - started;
+        entry.calls++;
+        timings.set(label, entry);
+      }
+    }
+  };
+  return {
+    transaction: (work, options) =>
+      transactions.transaction(
+        (tx) =>
+          work({
+            now: tx.now,
+            query: (text, values) => timed(text, () => tx.query(text, values)),
+            copyIn: (copy, lines) => timed(copy, () => tx.copyIn(copy, lines)),
+          }),
+        options,
+      ),
+  };
 }
 
 /**
@@ -151,6 +195,65 @@ async function explainObligationsPage(prisma: Services['database']['prisma'], sl
     .catch((error: unknown) => {
       if (!(error instanceof RolledBack)) throw error;
     });
+}
+
+/**
+ * The same 10,000 of the school's obligations written again under new keys, three interleaved
+ * rounds of two ways on one connection of the client's own pool, timed at the client and all
+ * rolled back: the `unnest` insert a page used before (dates as text), and `COPY … FROM STDIN`
+ * as a page writes them now.
+ */
+async function compareCopyAndUnnest(prisma: Services['database']['prisma'], slug: string): Promise<void> {
+  type Row = { cycle_id: string; person_id: string; key: string; kind: string; label: string; optional: boolean; opens_on: string; due_on: string; owner_role: string; owner_person_id: string | null; rule: string };
+  const times: Record<'unnest' | 'copy', number[]> = { unnest: [], copy: [] };
+  await transactionsOf(prisma)!
+    .transaction(
+      async (tx) => {
+        const { rows } = await tx.query<Row>(
+          `SELECT o.cycle_id::text AS cycle_id, o.person_id::text AS person_id, o.key, o.kind, o.label, o.optional, o.opens_on::text AS opens_on, o.due_on::text AS due_on,
+            o.owner_role, o.owner_person_id::text AS owner_person_id, o.rule FROM obligations o JOIN cycles c ON c.id = o.cycle_id JOIN schools s ON s.id = c.school_id
+          WHERE s.slug = $1 LIMIT 10000`,
+          [slug],
+        );
+        const now = tx.now;
+        for (let round = 0; round < 3; round++) {
+          let started = performance.now();
+          await tx.query(
+            `INSERT INTO obligations (id, key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, status, created_at, updated_at)
+            SELECT gen_random_uuid(), key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, 'open', now(), now()
+            FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::boolean[], $7::date[], $8::date[], $9::text[], $10::uuid[], $11::text[])
+              AS v(key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule)`,
+            [
+              rows.map((r) => `${r.key}:u${round}`),
+              rows.map((r) => r.cycle_id),
+              rows.map((r) => r.person_id),
+              rows.map((r) => r.kind),
+              rows.map((r) => r.label),
+              rows.map((r) => r.optional),
+              rows.map((r) => r.opens_on),
+              rows.map((r) => r.due_on),
+              rows.map((r) => r.owner_role),
+              rows.map((r) => r.owner_person_id),
+              rows.map((r) => r.rule),
+            ],
+          );
+          times.unnest.push(performance.now() - started);
+          started = performance.now();
+          const lines = rows.map(
+            (r) =>
+              `${[crypto.randomUUID(), copyText(`${r.key}:c${round}`), r.cycle_id, r.person_id, copyText(r.kind), copyText(r.label), r.optional ? 't' : 'f', r.opens_on, r.due_on, copyText(r.owner_role), r.owner_person_id ?? '\\N', copyText(r.rule), 'open', now, now].join('\t')}\n`,
+          );
+          await tx.copyIn('COPY obligations (id, key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, status, created_at, updated_at) FROM STDIN', lines);
+          times.copy.push(performance.now() - started);
+        }
+        throw new RolledBack();
+      },
+      { timeoutMs: 300_000 },
+    )
+    .catch((error: unknown) => {
+      if (!(error instanceof RolledBack)) throw error;
+    });
+  console.log(`the same 10,000 rows on one pool connection (3 rounds, ms): unnest with dates as text ${times.unnest.map((t) => t.toFixed(0)).join('/')}, COPY ${times.copy.map((t) => t.toFixed(0)).join('/')}`);
 }
 
 /**
@@ -226,12 +329,12 @@ try {
     const { client: counting, counter } = countingClient(prisma);
     const timings = new Map<string, { ms: number; calls: number }>();
     const client = EXPLAIN ? timedClient(counting, timings) : counting;
-    const deps = { schools: services.schools, roster: new PrismaRosterRepository(client), obligations: new PrismaObligationRepository(client), clock };
+    // The counting client is wrapped by $extends, so the obligation store is handed the pool's transactions (COPY) itself.
+    const transactions = countedTransactions(transactionsOf(prisma)!, counter, EXPLAIN ? timings : undefined);
+    const deps = { schools: services.schools, roster: new PrismaRosterRepository(client), obligations: new PrismaObligationRepository(client, transactions), clock };
     /** The command line's path: read the file, then import it. */
     const importFile = async (slug: string, path: string) => {
-      const read = await readRosterStream(() => createReadStream(path));
-      if (!read.ok) throw new Error(read.fileProblem);
-      const result = await importRoster(deps, slug, read.table);
+      const result = await importRoster(deps, slug, await handedOver(path));
       if (!result.ok) throw new Error(result.fileProblem);
       if (result.problems.length > 0) throw new Error(`bench roster had problems: ${result.problems[0]!.message}`);
       return result;
@@ -264,6 +367,7 @@ try {
           const top = [...timings].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
           console.log(`first load, statements by time:\n${top.map(([label, t]) => `  ${t.ms.toFixed(0)} ms, ${t.calls} calls: ${label}`).join('\n')}`);
           await explainObligationsPage(prisma, slug);
+          await compareCopyAndUnnest(prisma, slug);
         }
 
         if (CLI) {

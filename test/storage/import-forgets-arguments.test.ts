@@ -7,7 +7,9 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTermDates } from '../../src/core/calendar/term-dates.ts';
 import { getPreset } from '../../src/core/policy/presets/index.ts';
-import { importRoster, type RosterImportDeps } from '../../src/core/roster/import-roster.ts';
+import type { ObligationRepository } from '../../src/core/ports.ts';
+import { handOverTable, importRoster, type RosterImportDeps, type RosterTableSource } from '../../src/core/roster/import-roster.ts';
+import { readRosterCsv } from '../../src/core/roster/roster-table.ts';
 import { setSchool } from '../../src/core/schools/set-school.ts';
 import { fixedClock } from '../../src/core/time/clock.ts';
 import { TERMS } from '../core/reminders/support/school-year.ts';
@@ -60,5 +62,37 @@ describe('a roster import lets go of its pages (issue 16)', () => {
     expect(person).toBeDefined();
     expect(await heapHolds(person!.id, ':2026:')).toBe(false);
     expect(await heapHolds('@', marker, '.example')).toBe(false);
+  }, 60_000);
+
+  it("while the obligations are planned, the file's cells are no longer held: a table handed over is let go once its lines are read", async () => {
+    const terms = parseTermDates(readFileSync(TERMS, 'utf8'), 'england-2026-28.yaml');
+    if (!terms.ok) throw new Error('bad terms');
+    await setSchool(deps, { slug: 'lets-go', policy: getPreset('thomas-alleyne')!, policySource: 'preset:thomas-alleyne', termDates: terms.value });
+    // A column Trellis does not read: its cells are in the table only, never in a row or the database.
+    const marker = `letsgo${crypto.randomUUID().slice(0, 8)}`;
+    const source = ((): RosterTableSource => {
+      const lines = ['email,full_name,role,line_manager_email,start_date,notes', `head@lets-go.example,Head Teacher,headteacher,,2010-09-01,${marker}-0`];
+      for (let i = 1; i < 30; i++) lines.push(`staff${i}@lets-go.example,Staff ${i},teacher,head@lets-go.example,2018-09-01,${marker}-${i}`);
+      const read = readRosterCsv(`${lines.join('\n')}\n`);
+      if (!read.ok) throw new Error(read.fileProblem);
+      return handOverTable(read.table);
+    })();
+    const held: boolean[] = [];
+    const obligations: ObligationRepository = {
+      ...deps.obligations,
+      syncCycles: async (schoolId, cycles) => {
+        held.push(await heapHolds(marker, '-'));
+        return deps.obligations.syncCycles(schoolId, cycles);
+      },
+      plannedCount: (schoolId, year) => deps.obligations.plannedCount(schoolId, year),
+      unplanned: (schoolId, year) => deps.obligations.unplanned(schoolId, year),
+      cycleIdsOf: (ids, year) => deps.obligations.cycleIdsOf(ids, year),
+      addDeadlines: (deadlines) => deps.obligations.addDeadlines(deadlines),
+    };
+    const result = await importRoster({ ...deps, obligations }, 'lets-go', source);
+    expect(result.ok && result.changes.created).toBe(30);
+    expect(held).toEqual([false]);
+    // Handed over once: the source no longer gives the table to anyone.
+    expect(() => source()).toThrow(/already been handed over/);
   }, 60_000);
 });

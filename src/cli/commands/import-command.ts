@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { londonDateOf } from '../../core/calendar/london-time.ts';
 import { type ColumnMapping, describeMapping, parseMappingJson, parseMappingOption } from '../../core/roster/column-mapping.ts';
-import { importRoster, UnknownSchoolError } from '../../core/roster/import-roster.ts';
+import { handOverTable, importRoster, type RosterTableSource, UnknownSchoolError } from '../../core/roster/import-roster.ts';
 import { readRosterStream } from '../../core/roster/roster-table.ts';
 import { describeReviewLoadWarning } from '../../core/roster/review-load.ts';
 import { CliError } from '../cli-error.ts';
@@ -38,13 +38,12 @@ export async function runImportCommand(args: string[], context: CommandContext):
   if (leftOn !== undefined && leftOn > londonDateOf(context.clock.now())) throw new CliError(`--left-on ${leftOn} is after today: mark leavers once they have left.`);
   if (parsed.values.map !== undefined && parsed.values.mapping !== undefined) throw new CliError('Give the column mapping with --map or with --mapping FILE.json, not both.');
   const mapping = await readMapping(parsed.values.map, parsed.values.mapping);
-  const read = await readRosterStream(await openFileStream(file, 'roster'));
-  if (!read.ok) throw new CliError(`${file}: ${read.fileProblem} Nothing was loaded.`);
+  const table = await readRosterFileHandedOver(file);
   const school = parsed.values.school;
   await withServices(context, async (services) => {
     let result: Awaited<ReturnType<typeof importRoster>>;
     try {
-      result = await importRoster(services, school, read.table, year, { leavers, leftOn, mapping });
+      result = await importRoster(services, school, table, year, { leavers, leftOn, mapping });
     } catch (error) {
       if (error instanceof UnknownSchoolError) throw new CliError(error.message);
       throw error;
@@ -73,6 +72,13 @@ export async function runImportCommand(args: string[], context: CommandContext):
       throw new CliError(`${result.problems.length} ${result.unit}${result.problems.length > 1 ? 's were' : ' was'} not loaded:\n${lines.join('\n')}`);
     }
   });
+}
+
+/** The file read, a bad one refused before the database is opened; handed over so that only the import holds it. */
+async function readRosterFileHandedOver(file: string): Promise<RosterTableSource> {
+  const read = await readRosterStream(await openFileStream(file, 'roster'));
+  if (!read.ok) throw new CliError(`${file}: ${read.fileProblem} Nothing was loaded.`);
+  return handOverTable(read.table);
 }
 
 function parse(args: string[]) {

@@ -67,6 +67,24 @@ export async function readRosterLines(roster: Pick<RosterRepository, 'columnMapp
 }
 
 /**
+ * A roster table handed over to `importRoster` and let go once it is read, with nothing else
+ * holding it: a caller that keeps no reference of its own (`handOverTable`) frees the file's cells
+ * while the people are written, and the rows too while their obligations are planned.
+ */
+export type RosterTableSource = () => RosterTable;
+
+/** `table` as a source that gives it once and then no longer holds it. */
+export function handOverTable(table: RosterTable): RosterTableSource {
+  let held: RosterTable | undefined = table;
+  return () => {
+    const given = held;
+    if (given === undefined) throw new Error('This roster table has already been handed over.');
+    held = undefined;
+    return given;
+  };
+}
+
+/**
  * Loads a roster (CSV text, or a table read from a spreadsheet) into a school and refreshes
  * everyone's obligations for the current academic year. Its columns are read through the mapping
  * given or remembered (`resolveColumns`); bad lines are reported and skipped; the good ones load
@@ -76,19 +94,39 @@ export async function readRosterLines(roster: Pick<RosterRepository, 'columnMapp
 export async function importRoster(
   deps: RosterImportDeps,
   schoolSlug: string,
-  source: string | RosterTable,
+  source: string | RosterTable | RosterTableSource,
   academicYear = currentAcademicYear(deps.clock),
   request: LeaversRequest = { leavers: 'list' },
 ): Promise<RosterImportResult> {
   const school = await deps.schools.findSchool(schoolSlug);
   if (school === undefined) throw new UnknownSchoolError(`There is no school "${schoolSlug}" yet: create it first with trellis school set ${schoolSlug} --policy … --terms …`);
-  const read = typeof source === 'string' ? readRosterCsv(source) : { ok: true as const, table: source };
-  if (!read.ok) return read;
-  const lines = await readRosterLines(deps.roster, school.id, read.table, request.mapping);
-  if (!lines.ok) return lines;
-  const { rows, problems, alsoInFile, mapping } = lines;
-  if (mapping?.used === 'given') await deps.roster.rememberColumnMapping(school.id, mapping.columns);
   const today = londonDateOf(deps.clock.now());
+  // Only counts and findings come back: the file's rows are not held while obligations are planned.
+  const people = await loadPeople(deps, school, source, academicYear, request, today);
+  if (!people.ok) return people;
+  const { loaded, problems, unit, mapping, changes, touched, transfers } = people;
+  const obligations = await planPeople(deps, school, today, academicYear, touched);
+  const cycleIds = await deps.obligations.cycleIdsOf(transfers.flatMap((t) => (t.checkIn === undefined ? [] : [t.personId])), academicYear);
+  const checkIns = transfers.flatMap((t) => {
+    const cycleId = cycleIds.get(t.personId);
+    const deadline = cycleId === undefined ? undefined : transferCheckInDeadline(t, cycleId);
+    return deadline === undefined ? [] : [deadline];
+  });
+  await deps.obligations.addDeadlines(checkIns);
+  const reviewLoad = await reviewLoadAfter(deps.roster, school, today, academicYear);
+  return { ok: true, loaded, problems, unit, mapping, changes, obligations, academicYear, reviewLoad, transfers };
+}
+
+type LoadedPeople =
+  | { ok: false; fileProblem: string }
+  | { ok: true; loaded: number; problems: RowProblem[]; unit: RosterTable['unit']; mapping: UsedMapping | undefined; changes: RosterChanges; touched: RosterTouched; transfers: RoleTransfer[] };
+
+/** The file read and its good rows written as people, in the roster's one transaction. */
+async function loadPeople(deps: RosterImportDeps, school: School, source: string | RosterTable | RosterTableSource, academicYear: number, request: LeaversRequest, today: IsoDate): Promise<LoadedPeople> {
+  const lines = await linesOf(deps.roster, school.id, source, request.mapping);
+  if (!lines.ok) return lines;
+  const { rows, problems, alsoInFile, mapping, unit } = lines;
+  if (mapping?.used === 'given') await deps.roster.rememberColumnMapping(school.id, mapping.columns);
   // Moves to a new post are found from the staff before and after the rows are written, in the
   // import's transaction, and the people concerned are told in it (002 §35, 003 §7.4, 004 §4.4).
   let transfers: RoleTransfer[] = [];
@@ -100,16 +138,20 @@ export async function importRoster(
     },
   };
   const { touched, ...changes } = await deps.roster.applyRoster(school.id, rows, today, { leavers: request.leavers, leftOn: request.leftOn ?? today, alsoInFile, tell, by: request.by });
-  const obligations = await planPeople(deps, school, today, academicYear, touched);
-  const cycleIds = await deps.obligations.cycleIdsOf(transfers.flatMap((t) => (t.checkIn === undefined ? [] : [t.personId])), academicYear);
-  const checkIns = transfers.flatMap((t) => {
-    const cycleId = cycleIds.get(t.personId);
-    const deadline = cycleId === undefined ? undefined : transferCheckInDeadline(t, cycleId);
-    return deadline === undefined ? [] : [deadline];
-  });
-  await deps.obligations.addDeadlines(checkIns);
-  const reviewLoad = await reviewLoadAfter(deps.roster, school, today, academicYear);
-  return { ok: true, loaded: rows.length, problems, unit: read.table.unit, mapping, changes, obligations, academicYear, reviewLoad, transfers };
+  return { ok: true, loaded: rows.length, problems, unit, mapping, changes, touched, transfers };
+}
+
+/** The file's lines read and checked; the table itself is let go here, before any person is written. */
+async function linesOf(
+  roster: Pick<RosterRepository, 'columnMapping'>,
+  schoolId: string,
+  source: string | RosterTable | RosterTableSource,
+  given: ColumnMapping | undefined,
+): Promise<{ ok: false; fileProblem: string } | (RosterLines & { ok: true; unit: RosterTable['unit'] })> {
+  const read = typeof source === 'string' ? readRosterCsv(source) : { ok: true as const, table: typeof source === 'function' ? source() : source };
+  if (!read.ok) return read;
+  const lines = await readRosterLines(roster, schoolId, read.table, given);
+  return lines.ok ? { ...lines, unit: read.table.unit } : lines;
 }
 
 /** People planned and stored at once: every page is a few set-based statements, whatever the school's size. */

@@ -1,6 +1,9 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { type Prisma, PrismaClient } from '../../generated/prisma/client.ts';
 
 export type { PrismaClient };
@@ -22,7 +25,30 @@ export interface SqlOptions {
   prepare?: boolean;
 }
 
+/**
+ * Transactions on connections checked out of the same `pg` pool, for work that needs the
+ * connection itself: `COPY … FROM STDIN`.
+ */
+export interface SqlTransactions {
+  /**
+   * Runs `work` between BEGIN and COMMIT on one connection (rolled back if it throws). Work that
+   * has taken longer than `timeoutMs` is rolled back instead of committed, as Prisma's
+   * transactions are: nothing it stamped commits later than that after it began.
+   */
+  transaction<T>(work: (tx: SqlTransaction) => Promise<T>, options: { timeoutMs: number }): Promise<T>;
+}
+
+/** One transaction on a connection of its own: statements, and rows sent by `COPY … FROM STDIN`. */
+export interface SqlTransaction {
+  /** The transaction's `now()` as text: what its statements' own `now()` gives, for rows sent by `COPY`. */
+  readonly now: string;
+  query<R extends object>(text: string, values: readonly unknown[]): Promise<{ rows: R[]; rowCount?: number | null }>;
+  /** Sends `lines` (COPY text format, each ending in a newline) to `copy`, a `COPY … FROM STDIN` statement; returns the rows written. */
+  copyIn(copy: string, lines: Iterable<string>): Promise<number>;
+}
+
 const pools = new WeakMap<PrismaClient, SqlDriver>();
+const transactionPools = new WeakMap<PrismaClient, SqlTransactions>();
 
 /**
  * A Prisma client over the `pg` driver adapter. Prisma 7 has no bundled query engine binary, so
@@ -38,7 +64,55 @@ export function createPrismaClient(databaseUrl: string): PrismaClient {
   pools.set(prisma, {
     query: (text, values, options) => pool.query({ ...(options?.prepare === false ? {} : { name: preparedName(text) }), text, values: [...values] }),
   });
+  transactionPools.set(prisma, { transaction: (work, options) => inTransaction(pool, work, options.timeoutMs) });
   return prisma;
+}
+
+export class TransactionTimeoutError extends Error {}
+
+async function inTransaction<T>(pool: pg.Pool, work: (tx: SqlTransaction) => Promise<T>, timeoutMs: number): Promise<T> {
+  const client = await pool.connect();
+  const began = performance.now();
+  // A connection whose ROLLBACK failed is in an unknown state: the pool closes it instead of reusing it.
+  let broken: Error | undefined;
+  try {
+    // One round trip: the simple protocol runs both statements and answers with both results.
+    const [, started] = (await client.query('BEGIN; SELECT now()::text AS now')) as unknown as [pg.QueryResult, pg.QueryResult<{ now: string }>];
+    const now = started.rows[0]!.now;
+    const result = await work({ now, query: (text, values) => client.query(text, [...values]), copyIn: (copy, lines) => copyLines(client, copy, lines) });
+    const took = performance.now() - began;
+    if (took > timeoutMs) throw new TransactionTimeoutError(`The transaction took ${Math.round(took)} ms, over its limit of ${timeoutMs} ms, and was rolled back.`);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch((rollbackFailed: unknown) => {
+      broken = rollbackFailed instanceof Error ? rollbackFailed : new Error(String(rollbackFailed));
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** COPY's lines go in chunks of about 64 KB: one write per line would be thousands of tiny socket writes. */
+const COPY_CHUNK = 65_536;
+
+async function copyLines(client: pg.PoolClient, copy: string, lines: Iterable<string>): Promise<number> {
+  const stream = client.query(copyFrom(copy));
+  await pipeline(Readable.from(chunked(lines), { objectMode: false }), stream);
+  return stream.rowCount;
+}
+
+function* chunked(lines: Iterable<string>): Generator<string> {
+  let chunk = '';
+  for (const line of lines) {
+    chunk += line;
+    if (chunk.length >= COPY_CHUNK) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk !== '') yield chunk;
 }
 
 /**
@@ -59,6 +133,11 @@ function preparedName(text: string): string {
  */
 export function driverOf(prisma: PrismaClient): SqlDriver | undefined {
   return pools.get(prisma);
+}
+
+/** Transactions on the `pg` pool under a client `createPrismaClient` made (undefined for any other client). */
+export function transactionsOf(prisma: PrismaClient): SqlTransactions | undefined {
+  return transactionPools.get(prisma);
 }
 
 /**

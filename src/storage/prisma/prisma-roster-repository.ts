@@ -151,10 +151,10 @@ export class PrismaRosterRepository implements RosterRepository {
       const before = byEmail.get(row.email);
       return before === undefined ? managerAtInsert(row) !== managerIdOf(row) : before.lineManagerId !== managerIdOf(row);
     });
-    for (const page of pages(creates)) await insertPeople(tx, schoolId, page, idOf, page.map(managerAtInsert));
-    for (const page of pages(changed)) await updatePeople(tx, page, idOf);
+    for (const page of forgottenPages(creates)) await insertPeople(tx, schoolId, page, idOf, page.map(managerAtInsert));
+    for (const page of forgottenPages(changed)) await updatePeople(tx, page, idOf);
     // Line managers after everyone exists, so a manager on a later page is there to point at.
-    for (const page of pages(managerChanges)) {
+    for (const page of forgottenPages(managerChanges)) {
       await tx.$executeRaw`UPDATE people AS p SET line_manager_id = v.manager, updated_at = now()
         FROM unnest(${page.map((row) => idOf.get(row.email)!)}::uuid[], ${page.map(managerIdOf)}::uuid[]) AS v(id, manager) WHERE p.id = v.id`;
     }
@@ -169,7 +169,7 @@ export class PrismaRosterRepository implements RosterRepository {
     const changedEmails = new Set(changed.map((row) => row.email));
     const updated = changed.length + managerChanges.filter((row) => byEmail.has(row.email) && !changedEmails.has(row.email)).length;
     const assigned = new Set<string>();
-    for (const page of pages(rows)) for (const id of await syncAssignments(tx, page, idOf, today)) assigned.add(id);
+    for (const page of forgottenPages(rows)) for (const id of await syncAssignments(tx, page, idOf, today)) assigned.add(id);
 
     const inFile = [...new Set([...rows.map((row) => row.email), ...options.alsoInFile])];
     const missing = await activeNotIn(tx, schoolId, inFile);
@@ -256,10 +256,22 @@ function* pages<T>(items: readonly T[]): Generator<T[]> {
   for (let at = 0; at < items.length; at += ROSTER_PAGE) yield items.slice(at, at + ROSTER_PAGE);
 }
 
+/**
+ * The pages of a roster's rows, Prisma's history of query arguments emptied after each one is
+ * done: the history keeps the last 100 statements' arguments, which by the end of a 50,000-staff
+ * file's people were the whole file again as arrays of e-mails, names and ids.
+ */
+function* forgottenPages<T>(items: readonly T[]): Generator<T[]> {
+  for (const page of pages(items)) {
+    yield page;
+    forgetQueryArguments();
+  }
+}
+
 /** The school's current people with these e-mails (released addresses aside), read a page at a time. */
 async function existingByEmail(db: Tx, schoolId: string, emails: readonly string[]): Promise<Map<string, ExistingPerson>> {
   const found = new Map<string, ExistingPerson>();
-  for (const page of pages(emails)) {
+  for (const page of forgottenPages(emails)) {
     const rows = await db.$queryRaw<ExistingPerson[]>`
       SELECT id::text AS id, email, full_name AS "fullName", role, department, start_date AS "startDate", contract, contract_end AS "contractEnd",
         flags, fte, line_manager_id::text AS "lineManagerId", active, left_on AS "leftOn"
