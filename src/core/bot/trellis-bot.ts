@@ -353,7 +353,7 @@ export class TrellisBot {
 
   #start(actor: Actor, place: ThreadPlace, start: { trigger: string; target?: DialogTarget | undefined }): Promise<TurnResult> {
     const target = start.target === undefined ? undefined : 'personId' in start.target ? start.target.personId : start.target.text;
-    return this.#deps.engine.handle({ ...turnAt(actor, place), input: { kind: 'text', text: start.trigger }, target: target?.trim() === '' ? undefined : target });
+    return this.#deps.engine.handle({ ...turnAt(actor, place), input: { kind: 'text', text: start.trigger }, target: target?.trim() === '' ? undefined : target }, { opensThread: true });
   }
 
   /** A reminder's button (`start:<key>`, `done:<key>`, `snooze:<key>`, `na:<key>`, or an escalation summary's `overdue`). */
