@@ -331,8 +331,13 @@ export class SlackChannel implements Channel {
    * part-way): the messages up to its highest part are not sent again, nor an upload before that
    * part, nor one after it (with no part found, any upload) whose file is already there (`there.uploaded`).
    */
-  async sendParts(channel: string, threadTs: string | undefined, parts: readonly DeliveryPart[], client: WebClient = this.client, key?: string, there: DeliveryProgress = NOTHING_SENT): Promise<string | undefined> {
+  async sendParts(channel: string, threadTs: string | undefined, parts: readonly DeliveryPart[], client: WebClient = this.client, key?: string, found: DeliveryProgress = NOTHING_SENT): Promise<string | undefined> {
     let ts: string | undefined;
+    // Found numbered as a different count of parts (sent part-way before a turn's messages were
+    // joined into fewer posts): its parts cannot be matched to these, so it is sent whole again —
+    // a copy of what was there rather than a part lost.
+    const numbered = parts.find((part) => 'message' in part);
+    const there = found.part > 0 && numbered !== undefined && 'message' in numbered && found.of !== numbered.of ? NOTHING_SENT : found;
     // The uploads a look-up may have found (those after the highest part found; with no part found, any: a slash command's
     // files go to the DM before any numbered part), less those it found, one for one by name.
     const mayBeThere = (part: { after: number }) => there.part === 0 || part.after === there.part;
