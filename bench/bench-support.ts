@@ -14,7 +14,9 @@ export function summarise(samples: readonly number[]): { median: number; p99: nu
   return { median: at(0.5), p99: at(0.99), min: sorted[0]!, max: sorted[sorted.length - 1]! };
 }
 
-export function ms(value: number): string {
+export function ms(value: number | undefined): string {
+  // No samples (a bench run with nothing of that kind, such as slack-turns with BENCH_REPLIES=0): a dash.
+  if (value === undefined) return '–';
   return `${value.toFixed(value < 10 ? 2 : 0)} ms`;
 }
 

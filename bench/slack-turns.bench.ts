@@ -221,7 +221,7 @@ try {
   const trellisUsers = Array.from({ length: CONVERSATIONS }, (_, i) => `UB${i}`);
   // The warm-up talks as other people, so every measured conversation's first message is a first
   // contact: the account looked up by e-mail (users.info) and linked, as for someone new.
-  const warmUsers = Array.from({ length: 6 }, (_, i) => `UW${i}`);
+  const warmUsers = Array.from({ length: Number(process.env.BENCH_WARM_USERS ?? 6) }, (_, i) => `UW${i}`);
   for (const [i, user] of [...trellisUsers, ...warmUsers].entries()) {
     const email = `p${i}@bench-slack.example`;
     const person = await prisma.person.create({ data: { schoolId: school.id, email, fullName: `Person ${i}`, role: 'teacher' } });

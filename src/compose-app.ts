@@ -19,6 +19,7 @@ import type { ReadinessCheck } from './server/readiness.ts';
 import { PrismaNotificationQueue } from './storage/prisma/prisma-notification-queue.ts';
 import type { PrismaIdentityStore } from './storage/prisma/prisma-identity-store.ts';
 import { PrismaPeopleFacts, prismaAccess } from './storage/prisma/prisma-access-relationships.ts';
+import { keepConnectionsOpen } from './storage/db/create-prisma-client.ts';
 
 // Only what every composition needs is imported above. The bot and its dialogs, the channels and
 // their SDKs, the HTTP server, the admin console, PDF, spreadsheet and chart libraries and the job
@@ -96,6 +97,8 @@ export async function startApp(config: Config, givenClock: Clock, log: Logger, o
   const clock = playgroundOwnsClock(config, options) ? new SimulatedClock(givenClock) : givenClock;
   const services = await openServices(config, clock);
   const closers: (() => Promise<void>)[] = [() => services.close()];
+  // The server's pool is opened whole and kept so: a burst of turns never waits for connections to open.
+  await keepConnectionsOpen(services.database.prisma);
   const unguard = guardProcess(log);
   closers.push(async () => unguard());
   try {

@@ -132,6 +132,28 @@ describe('a quick turn: an answer in a dialog under way, without a transaction',
     expect(await db.prisma.nudgeOutbox.count({ where: { key: `reply:test:${id}` } })).toBe(0);
   });
 
+  it('a dialog started in a thread just opened goes straight to the locked transaction: no quick read first, and its opening is applied once', async () => {
+    const driver = driverOf(db.prisma)!;
+    const sent = { statements: 0 };
+    const counted = {
+      query<R extends object>(text: string, values: readonly unknown[]) {
+        sent.statements++;
+        return driver.query<R>(text, values);
+      },
+    };
+    const engine = new ConversationEngine({ store: new PrismaConversationStore(db.prisma, counted), clock, dialogs: ALL_DIALOGS });
+    const tenant = `T-${randomUUID()}`;
+    const start = (threadKey: string, messageId: string, opensThread: boolean) =>
+      engine.handle({ tenant, platform: 'slack', threadKey, personId: s.ids.rey!, messageId, input: { kind: 'text', text: 'reflect' }, replyTo: { userId: 'U2', conversation: 'D2', thread: threadKey } }, { opensThread });
+    const opened = await start(`D2:${randomUUID()}`, 'start-1', true);
+    expect([sent.statements, opened.duplicate, opened.messages.length > 0]).toEqual([0, false, true]);
+    // The same start without the hint tries the quick read first, finds no thread, and takes the lock all the same.
+    await start(`D2:${randomUUID()}`, 'start-2', false);
+    expect(sent.statements).toBe(1);
+    const again = await start(`D2:${randomUUID()}`, 'start-1', true);
+    expect(again.duplicate).toBe(true);
+  });
+
   it('a turn that writes a record (the growth diary’s line) runs in the locked transaction and is applied once', async () => {
     const engine = new ConversationEngine({ store: new PrismaConversationStore(db.prisma), clock, dialogs: ALL_DIALOGS });
     const tenant = `T-${randomUUID()}`;

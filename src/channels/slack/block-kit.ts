@@ -4,7 +4,18 @@ import { FORM_CHOICE } from '../../core/conversations/engine/commands.ts';
 import { escapeMrkdwn } from './escape-mrkdwn.ts';
 
 /** Block Kit's limits (docs.slack.dev/reference/block-kit/blocks), kept here so every renderer obeys them. */
-export const LIMITS = { blocksPerMessage: 50, blocksPerView: 100, sectionText: 3000, fieldText: 2000, fieldsPerSection: 10, buttonsPerActions: 25, buttonText: 75, buttonValue: 2000 } as const;
+export const LIMITS = {
+  blocksPerMessage: 50,
+  blocksPerView: 100,
+  sectionText: 3000,
+  fieldText: 2000,
+  fieldsPerSection: 10,
+  buttonsPerActions: 25,
+  buttonText: 75,
+  buttonValue: 2000,
+  /** A message's top-level `text` (its notification fallback) is cut beyond 40,000 characters (platforms.md §1.11). */
+  messageText: 40_000,
+} as const;
 
 /** A Block Kit block as plain data; passed to the Web API as is (its typings want one union per block kind). */
 export type Block = Record<string, unknown>;
@@ -21,15 +32,45 @@ export const CHOICE_ACTION = 'trellis_choice_';
 export const FORM_ACTION = 'trellis_form_open';
 
 /**
- * Renders the engine's messages as Slack messages. Long text is split into several sections and
- * more than 50 blocks into several messages: content is never truncated.
+ * Renders the engine's messages as Slack messages: as few as Slack's limits allow, so a turn's
+ * reply is one post (`joined`). Long text is split into several sections and a message of more
+ * than 50 blocks into several messages: content is never truncated.
  */
 export function renderMessages(messages: readonly OutgoingMessage[]): SlackMessage[] {
-  return messages.flatMap((message) => {
+  const out: SlackMessage[] = [];
+  for (const message of messages) {
     const rendered = splitIntoMessages(blocksOf(message), fallbackOf(message));
     const last = rendered.at(-1);
     if (message.type === 'text' && message.attachment !== undefined && !postedAsText(message.attachment) && last !== undefined) last.file = message.attachment;
-    return rendered;
+    const previous = out.at(-1);
+    const both = previous === undefined || rendered.length !== 1 || rendered[0] === undefined ? undefined : joined(previous, rendered[0]);
+    if (both === undefined) out.push(...rendered);
+    else out[out.length - 1] = both;
+  }
+  return out;
+}
+
+/**
+ * Two Slack messages for the same place as one, or undefined where Slack or Trellis needs them
+ * apart: over 50 blocks or the text limit; a file is uploaded straight after its message, so
+ * nothing joins after one that carries a file; and nothing joins after a question's buttons, so a
+ * message holds at most one question to press, last (a press is one answer per message, and marks
+ * that question answered at the message's end).
+ */
+export function joined(first: SlackMessage, second: SlackMessage): SlackMessage | undefined {
+  if (first.file !== undefined || first.blocks.some(isChoiceRow)) return undefined;
+  if (first.blocks.length + second.blocks.length > LIMITS.blocksPerMessage) return undefined;
+  const text = `${first.text}\n${second.text}`;
+  if (text.length > LIMITS.messageText) return undefined;
+  return { text, blocks: [...first.blocks, ...second.blocks], ...(second.file === undefined ? {} : { file: second.file }) };
+}
+
+/** An actions block of a question's choice buttons (not the "Answer in a form" button, which opens a modal and stays). */
+export function isChoiceRow(block: Block): boolean {
+  if (block.type !== 'actions' || !Array.isArray(block.elements)) return false;
+  return block.elements.some((element: unknown) => {
+    const { action_id: id, value } = element as { action_id?: unknown; value?: unknown };
+    return typeof id === 'string' && id.startsWith(CHOICE_ACTION) && value !== FORM_CHOICE;
   });
 }
 

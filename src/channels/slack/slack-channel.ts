@@ -7,12 +7,12 @@ import type { WorkspaceInstallations } from '../../core/bot/installation-ports.t
 import { type DialogTarget, NOT_ON_ROSTER, type ThreadPlace } from '../../core/bot/trellis-bot.ts';
 import type { Effect, EffectRenderer, ThreadOpener } from '../../core/bot/turn-flow.ts';
 import { NOT_SET_UP, workspaceIsSetUp } from '../../core/bot/workspace-binding.ts';
-import { type Attachment, attachmentBytes, type OutgoingMessage } from '../../core/conversations/engine/outgoing-message.ts';
+import { type Attachment, attachmentBytes, type OutgoingMessage, say } from '../../core/conversations/engine/outgoing-message.ts';
 import type { DeliveryLookup, DigestDelivery } from '../../core/reminders/reminder-ports.ts';
 import type { ReplyPlace } from '../../core/notifications/notification-queue.ts';
 import { canMessageAccount } from '../../core/reach/reach.ts';
 import type { Channel, ChannelDelivery, Route } from '../channel.ts';
-import { type DeliveryPart, deliveryParts, fileMessage, partsOf, postedAsText, renderMessages, type SlackMessage } from './block-kit.ts';
+import { type DeliveryPart, deliveryParts, fileMessage, joined, partsOf, postedAsText, renderMessages, type SlackMessage } from './block-kit.ts';
 import type { SlackRefusal } from '../../core/reach/slack-refusals.ts';
 import { answerLost, apiUrlOf, boltLogger, deliveryFailure, refusalOf, webClientOptions } from './slack-client.ts';
 import { installedWorkspaces, oauthInstaller, SLACK_INSTALL_PATH, SLACK_REDIRECT_PATH, type SlackClients, type SlackWorkspaces, singleWorkspace } from './slack-installations.ts';
@@ -331,8 +331,13 @@ export class SlackChannel implements Channel {
    * part-way): the messages up to its highest part are not sent again, nor an upload before that
    * part, nor one after it (with no part found, any upload) whose file is already there (`there.uploaded`).
    */
-  async sendParts(channel: string, threadTs: string | undefined, parts: readonly DeliveryPart[], client: WebClient = this.client, key?: string, there: DeliveryProgress = NOTHING_SENT): Promise<string | undefined> {
+  async sendParts(channel: string, threadTs: string | undefined, parts: readonly DeliveryPart[], client: WebClient = this.client, key?: string, found: DeliveryProgress = NOTHING_SENT): Promise<string | undefined> {
     let ts: string | undefined;
+    // Found numbered as a different count of parts (sent part-way before a turn's messages were
+    // joined into fewer posts): its parts cannot be matched to these, so it is sent whole again —
+    // a copy of what was there rather than a part lost.
+    const numbered = parts.find((part) => 'message' in part);
+    const there = found.part > 0 && numbered !== undefined && 'message' in numbered && found.of !== numbered.of ? NOTHING_SENT : found;
     // The uploads a look-up may have found (those after the highest part found; with no part found, any: a slash command's
     // files go to the DM before any numbered part), less those it found, one for one by name.
     const mayBeThere = (part: { after: number }) => there.part === 0 || part.after === there.part;
@@ -402,20 +407,38 @@ export class SlackChannel implements Channel {
    */
   renderer(
     here: () => Promise<{ channel: string; threadTs?: string | undefined }>,
-    also: Partial<Pick<EffectRenderer, 'render'>> & { reply?: (messages: readonly OutgoingMessage[], replyKey: string | undefined) => Promise<void>; file?: (file: Attachment) => Promise<void> } = {},
+    also: Partial<Pick<EffectRenderer, 'render'>> & {
+      reply?: (messages: readonly OutgoingMessage[], replyKey: string | undefined) => Promise<void>;
+      file?: (file: Attachment) => Promise<void>;
+      /** Words shown at the top of the first reply (a dialog's title in the thread it starts in), in its first message where Slack's limits allow. */
+      lead?: string | undefined;
+    } = {},
   ): EffectRenderer {
     // The saved replies sent so far in this request, with the parts their file effects send.
     const begun = new Map<string, { channel: string; threadTs?: string | undefined; parts: readonly DeliveryPart[]; next: number }>();
+    let lead = also.lead === undefined ? undefined : renderMessages([say(also.lead)])[0];
+    // The lead joins the first part's message; the parts keep their numbers, so the job engine's
+    // look-up (which sends the saved reply, without the lead) counts the same parts.
+    const led = async (channel: string, threadTs: string | undefined, parts: readonly DeliveryPart[]): Promise<DeliveryPart[]> => {
+      const first = parts[0];
+      const heading = lead;
+      lead = undefined;
+      if (heading === undefined || first === undefined) return [...parts];
+      const both = 'message' in first ? joined(heading, first.message) : undefined;
+      if (both !== undefined && 'message' in first) return [{ ...first, message: both }, ...parts.slice(1)];
+      await this.post(channel, threadTs, [heading]);
+      return [...parts];
+    };
     const sendReply = async (channel: string, threadTs: string | undefined, effect: Extract<Effect, { kind: 'reply' }>) => {
       if (effect.replyKey === undefined) {
-        await this.post(channel, threadTs, renderMessages(effect.messages));
+        await this.sendParts(channel, threadTs, await led(channel, threadTs, partsOf(renderMessages(effect.messages))));
         return;
       }
       const parts = deliveryParts(effect.messages, effect.files);
       // Each file is one part, after the words' messages (a reply effect's messages carry none).
       const words = parts.length - (effect.files?.length ?? 0);
       begun.set(effect.replyKey, { channel, threadTs, parts, next: words });
-      await this.sendParts(channel, threadTs, parts.slice(0, words), this.client, effect.replyKey);
+      await this.sendParts(channel, threadTs, await led(channel, threadTs, parts.slice(0, words)), this.client, effect.replyKey);
     };
     return {
       render: async (effect) => {

@@ -6,7 +6,7 @@ import { NOT_SAVED } from '../../core/bot/trellis-bot.ts';
 import type { Effect, ThreadOpener } from '../../core/bot/turn-flow.ts';
 import { FORM_CHOICE } from '../../core/conversations/engine/commands.ts';
 import { type Attachment, type FormField, messageText, type OutgoingMessage, say } from '../../core/conversations/engine/outgoing-message.ts';
-import { CHOICE_ACTION, FORM_ACTION, renderMessages, sections } from './block-kit.ts';
+import { CHOICE_ACTION, FORM_ACTION, isChoiceRow, renderMessages, sections } from './block-kit.ts';
 import { escapeMrkdwn } from './escape-mrkdwn.ts';
 import { ACT_CALLBACK, DIGEST_ACTION, FORM_CALLBACK, HOME_ACTION, renderHome, renderModal } from './render-views.ts';
 import { type SlackChannel, threadPlace } from './slack-channel.ts';
@@ -117,7 +117,10 @@ async function applyMessage(slack: SlackChannel, envelope: MessageEnvelope, orgW
   };
   // The answer goes in the thread of the person's message, where the job engine can look it up: saved with it.
   const effects = await bot.commandFlow(actor, event.text, eventId, inOwnThread, { prefix: '', replyTo: { conversation: event.channel, thread: event.ts } });
-  const titled = { render: async (effect: Effect) => void (effect.kind === 'dialog-started' && (await slack.post(event.channel, event.ts, renderMessages([say(effect.title)])))) };
+  // A dialog's title heads its first reply in the same post when the reply goes to the same thread; else it is a post of its own.
+  const started = effects.find((effect) => effect.kind === 'dialog-started');
+  const lead = started !== undefined && effects.some((effect) => effect.kind === 'reply' && effect.place?.replyTo?.conversation === event.channel && effect.place.replyTo.thread === event.ts) ? started.title : undefined;
+  const titled = { lead, render: async (effect: Effect) => void (lead === undefined && effect.kind === 'dialog-started' && (await slack.post(event.channel, event.ts, renderMessages([say(effect.title)])))) };
   slack.later('replies', () => bot.render(effects, slack.renderer(async () => ({ channel: event.channel, threadTs: event.ts }), titled)));
 }
 
@@ -208,7 +211,8 @@ async function onChoice(slack: SlackChannel, actor: Actor, payload: BlockActions
   if (result.duplicate) return;
   slack.later('choice replies', async () => {
     const chosen = action.text?.text ?? action.value;
-    const answered = [...message.blocks.filter((b) => b.type !== 'actions'), { type: 'context', elements: [{ type: 'mrkdwn', text: `You chose: *${escapeMrkdwn(chosen)}*` }] }];
+    // The question's buttons give way to the answer; the rest of the message (what came before the question in the same post) stays.
+    const answered = [...message.blocks.filter((b) => !isChoiceRow(b)), { type: 'context', elements: [{ type: 'mrkdwn', text: `You chose: *${escapeMrkdwn(chosen)}*` }] }];
     await slack.client.chat.update({ channel, ts: message.ts, text: `You chose: ${escapeMrkdwn(chosen)}`, blocks: answered as never });
     await slack.parts.bot.render(effects, slack.renderer(async () => ({ channel, threadTs })));
   });

@@ -71,13 +71,22 @@ export function renderFile(attachment: Attachment): OutboundActivity[] {
   return splitText(escapeTeamsText(attachmentNote(attachment).trim())).map((part) => ({ type: 'message', text: part, textFormat: 'markdown' }));
 }
 
+/** A text message's words as Teams shows them (escaped), with the note of the file it carries. */
+function textOf(message: Extract<OutgoingMessage, { type: 'text' }>): string {
+  const note = message.attachment === undefined ? '' : attachmentNote(message.attachment);
+  return escapeTeamsText(`${message.text}${note}`);
+}
+
+/** Text as message activities, split only where over Teams' size limit. */
+function textActivities(value: string): OutboundActivity[] {
+  return splitText(value).map((part) => ({ type: 'message', text: part, textFormat: 'markdown' }));
+}
+
 /** One engine message as Teams activities: plain text, or a card for questions, forms and summaries. */
 export function renderMessage(message: OutgoingMessage, run: string | undefined): OutboundActivity[] {
   switch (message.type) {
-    case 'text': {
-      const note = message.attachment === undefined ? '' : attachmentNote(message.attachment);
-      return splitText(escapeTeamsText(`${message.text}${note}`)).map((part) => ({ type: 'message', text: part, textFormat: 'markdown' }));
-    }
+    case 'text':
+      return textActivities(textOf(message));
     case 'choices':
       return [attachCard(choicesCard(message.text, message.choices, run))];
     case 'form':
@@ -89,8 +98,27 @@ export function renderMessage(message: OutgoingMessage, run: string | undefined)
   }
 }
 
+/**
+ * The engine's messages as Teams activities: consecutive text messages as one activity (paragraphs
+ * apart), so a turn's words are one post. A card stays an activity of its own: pressing its button
+ * replaces that activity with the answered card, which would take words sharing it away.
+ */
 export function renderMessages(messages: readonly OutgoingMessage[], run: string | undefined): OutboundActivity[] {
-  return messages.flatMap((message) => renderMessage(message, run));
+  const out: OutboundActivity[] = [];
+  let words: string[] = [];
+  const flush = () => {
+    if (words.length > 0) out.push(...textActivities(words.join('\n\n')));
+    words = [];
+  };
+  for (const message of messages) {
+    if (message.type === 'text') words.push(textOf(message));
+    else {
+      flush();
+      out.push(...renderMessage(message, run));
+    }
+  }
+  flush();
+  return out;
 }
 
 function choicesCard(question: string, choices: readonly { label: string; value: string }[], run: string | undefined): IAdaptiveCard {

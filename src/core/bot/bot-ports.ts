@@ -50,8 +50,12 @@ export interface LinkedPerson {
 export interface IdentityStore {
   /** The person linked to the account and where they may act from, read together (every message asks). */
   findByAccount(account: PlatformAccount): Promise<LinkedPerson | undefined>;
-  /** The active roster person with this e-mail (lower-cased); undefined if none. */
-  findActiveByEmail(email: string): Promise<KnownPerson | undefined>;
+  /**
+   * The active roster person with this e-mail (lower-cased), read together with where they may act
+   * from on `platform` (as `findByAccount`) and the accounts already linked to them (as `accountsOf`):
+   * what a first contact needs to link, in one read. Undefined if none.
+   */
+  findActiveByEmail(email: string, platform: ChatPlatform): Promise<(LinkedPerson & { accounts: StoredAccount[] }) | undefined>;
   /**
    * Links the account to the person (or moves it to them), reachable, and queues `notify` (the
    * note to their earlier account) in the same transaction, so it exists exactly when the link does.

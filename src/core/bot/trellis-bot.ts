@@ -136,16 +136,13 @@ export class TrellisBot {
     if (linked !== undefined) await identities.unlink(account);
     const email = await lookupEmail();
     if (email === undefined || email.trim() === '') return undefined;
-    const person = await identities.findActiveByEmail(email.trim().toLowerCase());
-    if (person === undefined || !(await this.#belongs(account, person, homeTenant))) return undefined;
-    const earlier = (await identities.accountsOf(person.id)).filter((a) => !sameAccount(a, account));
+    // The person, their school's workspaces and their other accounts in one read: a first contact's look-up and link are two statements.
+    const found = await identities.findActiveByEmail(email.trim().toLowerCase(), account.platform);
+    if (found === undefined || !(account.platform === 'local' || mayActFor(account, found.workspaces, homeTenant))) return undefined;
+    const { person } = found;
+    const earlier = found.accounts.filter((a) => !sameAccount(a, account));
     await identities.link(account, person.id, clock.now(), earlier.length > 0 ? [noteOfNewAccount(person, account, earlier[0]!)] : []);
     return person;
-  }
-
-  async #belongs(account: PlatformAccount, person: KnownPerson, homeTenant: string | undefined | null): Promise<boolean> {
-    if (account.platform === 'local') return true;
-    return mayActFor(account, await this.#deps.identities.workspacesOf(person.schoolId, account.platform), homeTenant);
   }
 
   /** A message or button press in a dialog's thread. */
@@ -356,7 +353,7 @@ export class TrellisBot {
 
   #start(actor: Actor, place: ThreadPlace, start: { trigger: string; target?: DialogTarget | undefined }): Promise<TurnResult> {
     const target = start.target === undefined ? undefined : 'personId' in start.target ? start.target.personId : start.target.text;
-    return this.#deps.engine.handle({ ...turnAt(actor, place), input: { kind: 'text', text: start.trigger }, target: target?.trim() === '' ? undefined : target });
+    return this.#deps.engine.handle({ ...turnAt(actor, place), input: { kind: 'text', text: start.trigger }, target: target?.trim() === '' ? undefined : target }, { opensThread: true });
   }
 
   /** A reminder's button (`start:<key>`, `done:<key>`, `snooze:<key>`, `na:<key>`, or an escalation summary's `overdue`). */

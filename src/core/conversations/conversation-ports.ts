@@ -16,7 +16,8 @@ import type { JsonValue } from './engine/json-value.ts';
  * happens inside one `transaction`, so a crash leaves either the whole turn or none of it.
  */
 export interface ConversationStore {
-  transaction<T>(work: (tx: ConversationTransaction) => Promise<T>): Promise<T>;
+  /** `opensThread`: the turn starts a dialog in a thread just opened, so it has no state to read yet (a store may skip reading for it). */
+  transaction<T>(work: (tx: ConversationTransaction) => Promise<T>, options?: { opensThread?: boolean }): Promise<T>;
 }
 
 export interface ThreadRef {

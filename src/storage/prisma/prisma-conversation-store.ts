@@ -57,8 +57,9 @@ export class PrismaConversationStore implements ConversationStore {
     this.#driver = driver;
   }
 
-  async transaction<T>(work: (tx: ConversationTransaction) => Promise<T>): Promise<T> {
-    if (this.#driver !== undefined) {
+  async transaction<T>(work: (tx: ConversationTransaction) => Promise<T>, options: { opensThread?: boolean } = {}): Promise<T> {
+    // A dialog starting in a new thread always needs the lock (the quick turn cannot start a thread): no quick read first.
+    if (this.#driver !== undefined && options.opensThread !== true) {
       const quick = new QuickTurn(this.#driver, this.#schools);
       try {
         const result = await work(quick);

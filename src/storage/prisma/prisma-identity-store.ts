@@ -17,6 +17,19 @@ function toKnownPerson(row: PersonRow): KnownPerson {
 }
 
 
+/** A linked account as a row gives it (a table row, or the JSON a first contact's look-up builds). */
+interface AccountJson {
+  platform: string;
+  tenant: string;
+  userId: string;
+  conversationRef: unknown;
+  reachable: boolean;
+}
+
+function storedAccountOf(row: AccountJson): StoredAccount {
+  return { platform: row.platform as StoredAccount['platform'], tenant: row.tenant, userId: row.userId, conversationRef: row.conversationRef ?? undefined, reachable: row.reachable };
+}
+
 /** The workspaces or tenants recorded on `platform` for the school row `s` and the other schools of its trust. */
 function recordedWorkspaces(platform: string): Prisma.Sql {
   return Prisma.sql`ARRAY(SELECT DISTINCT w.tenant_id FROM school_chat_workspaces w JOIN schools ws ON ws.id = w.school_id
@@ -61,18 +74,29 @@ export class PrismaIdentityStore implements IdentityStore {
     return row === undefined ? undefined : { person: toKnownPerson({ ...row, schoolId: row.school_id }), workspaces: row.workspaces };
   }
 
-  async findActiveByEmail(email: string): Promise<KnownPerson | undefined> {
+  async findActiveByEmail(email: string, platform: ChatPlatform): Promise<(LinkedPerson & { accounts: StoredAccount[] }) | undefined> {
     // One e-mail may be on two schools' rosters (someone who works across a trust); the most
     // recently updated active row is the one they are working from. `people_email_idx` finds it:
-    // e-mails are stored lower-cased (the roster parser), so no expression index is needed.
-    const person = await this.#prisma.person.findFirst({ where: { email: email.toLowerCase(), active: true }, orderBy: { updatedAt: 'desc' }, select: PERSON_FIELDS });
-    return person === null ? undefined : toKnownPerson(person);
+    // e-mails are stored lower-cased (the roster parser), so no expression index is needed. One
+    // statement, on the pool: the person, the workspaces their school and trust recorded (what
+    // `workspacesOf` reads) and the accounts already theirs (what `accountsOf` reads, in its order).
+    const rows = await rawRows<Omit<PersonRow, 'schoolId'> & { school_id: string; workspaces: string[]; accounts: AccountJson[] }>(this.#prisma, this.#driver, Prisma.sql`
+      SELECT p.id::text AS id, p.school_id::text AS school_id, p.full_name AS "fullName", p.email, p.role, p.department, p.active,
+        ${recordedWorkspaces(platform)} AS workspaces,
+        COALESCE((SELECT json_agg(json_build_object('platform', i.platform, 'tenant', i.tenant_id, 'userId', i.platform_user_id, 'conversationRef', i.conversation_ref, 'reachable', i.reachable)
+          ORDER BY i.last_seen_at DESC NULLS LAST) FROM platform_identities i WHERE i.person_id = p.id), '[]'::json) AS accounts
+      FROM people p JOIN schools s ON s.id = p.school_id
+      WHERE p.email = ${email.toLowerCase()} AND p.active
+      ORDER BY p.updated_at DESC LIMIT 1`);
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    return { person: toKnownPerson({ ...row, schoolId: row.school_id }), workspaces: row.workspaces, accounts: row.accounts.map(storedAccountOf) };
   }
 
   async link(account: PlatformAccount, personId: string, now: Date, notify: readonly QueuedNotification[] = []): Promise<void> {
-    // A first contact's link is one statement; only a note to an earlier account needs a transaction around it.
+    // A first contact's link is one statement on the pool; only a note to an earlier account needs a transaction around it.
     if (notify.length === 0) {
-      await this.#prisma.$executeRaw(linkStatement(account, personId, now));
+      await rawRows(this.#prisma, this.#driver, linkStatement(account, personId, now));
       return;
     }
     await this.#prisma.$transaction(async (tx) => {
@@ -151,13 +175,7 @@ export class PrismaIdentityStore implements IdentityStore {
 
   async accountsOf(personId: string): Promise<StoredAccount[]> {
     const rows = await this.#prisma.platformIdentity.findMany({ where: { personId }, orderBy: { lastSeenAt: { sort: 'desc', nulls: 'last' } } });
-    return rows.map((row) => ({
-      platform: row.platform as StoredAccount['platform'],
-      tenant: row.tenantId,
-      userId: row.platformUserId,
-      conversationRef: row.conversationRef ?? undefined,
-      reachable: row.reachable,
-    }));
+    return rows.map((row) => storedAccountOf({ platform: row.platform, tenant: row.tenantId, userId: row.platformUserId, conversationRef: row.conversationRef, reachable: row.reachable }));
   }
 
   async personById(personId: string): Promise<KnownPerson | undefined> {

@@ -114,7 +114,8 @@ describe('Slack is acknowledged only for what is saved (processBeforeResponse)',
 
     const outage = await takeDatabaseDown(db);
     const blocks = (asked!.body.blocks ?? []) as { type: string; elements?: { value: string }[] }[];
-    const value = blocks.find((b) => b.type === 'actions')!.elements![0]!.value;
+    // The question's buttons are its message's last actions (the offer of the section's form, in the same post, comes before them).
+    const value = blocks.findLast((b) => b.type === 'actions')!.elements![0]!.value;
     const failed = await sam.press(asked!, value);
     await settle(world);
     await outage.restore();

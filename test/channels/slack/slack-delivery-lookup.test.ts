@@ -1,4 +1,7 @@
+import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliveryMetadata, SlackChannel } from '../../../src/channels/slack/slack-channel.ts';
+import { say } from '../../../src/core/conversations/engine/outgoing-message.ts';
 import type { DigestDelivery } from '../../../src/core/reminders/reminder-ports.ts';
 import { fixedClock } from '../../../src/core/time/clock.ts';
 import { seedSchool, type SeededSchool } from '../../support/seed-school.ts';
@@ -94,6 +97,19 @@ describe('Slack delivery keys (at most once across a lost response)', () => {
     };
     expect(await world.app.router.deliver(cut)).toMatchObject({ ok: false, retryAfterSeconds: 30 });
     expect(await world.app.router.wasDelivered(cut, moment)).toBe(false);
+  });
+
+  it('a saved reply found part-way under another numbering (sent as two posts before a turn’s messages were joined into one) is sent whole again: a copy rather than a part lost', async () => {
+    const slack = world.app.channels.find((channel): channel is SlackChannel => channel instanceof SlackChannel)!;
+    const key = 'reply:slack:T123ABC456:EvOldNumbering';
+    const thread = '1790000000.000100';
+    // What the previous rendering got out before the crash: the first of its two posts.
+    await new WebClient('xoxb-test', { slackApiUrl: `${world.fake.url}/api/` }).chat.postMessage({ channel: 'DUSAM', thread_ts: thread, text: 'Thanks — noted.', metadata: deliveryMetadata(key, 1, 2) as never });
+    const before = world.fake.callsOf('chat.postMessage').length;
+    const delivery = await slack.sendToAccount(school.ids.sam!, { platform: 'slack', tenant: 'T123ABC456', userId: 'USAM' }, [say('Thanks — noted.'), say('What next?')], key, { conversation: 'DUSAM', thread });
+    expect(delivery.ok).toBe(true);
+    const sent = world.fake.callsOf('chat.postMessage').slice(before);
+    expect(sent.map((call) => [call.body.text, (metadataOf(call) as { event_payload: { part: number; of: number } }).event_payload.of])).toEqual([['Thanks — noted.\nWhat next?', 1]]);
   });
 
   it('a digest Slack took whose answer was lost (the connection cut): the channel finds it by its key and reports it delivered, posted once', async () => {

@@ -67,6 +67,35 @@ describe('Block Kit limits: long content is split, never truncated', () => {
     expect(messages[1]!.text).toBe('Overdue — Science (continued)');
   });
 
+  it('a turn’s messages are one Slack message, every block in order and every fallback line kept', () => {
+    const turn = [
+      { type: 'text' as const, text: 'Thanks — noted.' },
+      { type: 'text' as const, text: '*2 Promote good progress*' },
+      { type: 'choices' as const, text: 'How well are you doing?', choices: [{ label: 'Mostly', value: 'mostly' }] },
+    ];
+    const apart = turn.map((message) => renderMessages([message])[0]!);
+    const together = renderMessages(turn);
+    expect(together).toHaveLength(1);
+    expect(together[0]!.blocks).toEqual(apart.flatMap((message) => message.blocks));
+    expect(together[0]!.text).toBe(apart.map((message) => message.text).join('\n'));
+  });
+
+  it('messages are joined only within Slack’s limits: over 50 blocks, after a question’s buttons, or after an uploaded file, a new message starts', () => {
+    const long = (n: number) => ({ type: 'summary' as const, title: `List ${n}`, items: Array.from({ length: 300 }, (_, i) => ({ label: `Person ${i}`, value: 'x' })) });
+    const wide = renderMessages([long(1), long(2)]);
+    expect(wide.map((message) => message.blocks.length)).toEqual([31, 31]);
+    expect(renderMessages([long(1), long(2), { type: 'text', text: 'done' }]).map((message) => message.blocks.length)).toEqual([31, 32]);
+    const question = { type: 'choices' as const, text: 'Which?', choices: [{ label: 'A', value: 'a' }] };
+    expect(renderMessages([question, { type: 'text', text: 'After the buttons' }, question]).map((message) => message.text)).toEqual(['Which?', 'After the buttons\nWhich?']);
+    const pdf = { filename: 'records.pdf', contentType: 'application/pdf', content: 'JVBERi0=', encoding: 'base64' as const };
+    const withFile = renderMessages([{ type: 'text', text: 'Before' }, { type: 'text', text: 'Your records', attachment: pdf }, { type: 'text', text: 'After the file' }]);
+    expect(withFile.map((message) => [message.text, message.file?.filename])).toEqual([
+      ['Before\nYour records', 'records.pdf'],
+      ['After the file', undefined],
+    ]);
+    for (const message of [...wide, ...withFile]) expect(message.blocks.length).toBeLessThanOrEqual(LIMITS.blocksPerMessage);
+  });
+
   it('more than 25 choices become several rows of buttons, each value kept', () => {
     const choices = Array.from({ length: 60 }, (_, i) => ({ label: `Colleague ${i}`, value: `p${i}` }));
     const [message] = renderMessages([{ type: 'choices', text: 'Who?', choices }]);
@@ -93,7 +122,7 @@ describe('Block Kit limits: long content is split, never truncated', () => {
     const pdf = { filename: 'records.pdf', contentType: 'application/pdf', content: 'JVBERi0=', encoding: 'base64' as const };
     const saved = [{ type: 'text' as const, text: 'Booked.', attachment: pdf }, { type: 'text' as const, text: 'Add it to your calendar.', attachment: invitation }, { type: 'choices' as const, text: 'Need to change it?', choices: [{ label: 'Cancel', value: 'cancel' }] }];
     const parts = deliveryParts(saved);
-    expect(parts.map((part) => ('upload' in part ? `upload ${part.upload.filename} after ${part.after}` : `${part.number}/${part.of} ${part.message.text}`))).toEqual(['1/4 Booked.', '2/4 Add it to your calendar.', '3/4 Need to change it?', 'upload records.pdf after 3', '4/4 check-in.ics']);
+    expect(parts.map((part) => ('upload' in part ? `upload ${part.upload.filename} after ${part.after}` : `${part.number}/${part.of} ${part.message.text}`))).toEqual(['1/2 Booked.\nAdd it to your calendar.\nNeed to change it?', 'upload records.pdf after 1', '2/2 check-in.ics']);
     const [reply] = replyEffects(saved, undefined, 'reply:k');
     if (reply?.kind !== 'reply') throw new Error('no reply effect');
     expect(deliveryParts(reply.messages, reply.files)).toEqual(parts);

@@ -87,8 +87,8 @@ describe('Teams personal chat (issue 7)', () => {
       expect(response.status).toBe(200);
     }
     const welcome = textsTo(users.tom);
-    expect(welcome[0]).toMatch(/^Hello Tom! I’m Trellis/);
-    expect(welcome[1]).toMatch(/`reflect` — your self-reflection/);
+    // The greeting and the help are one message, in that order.
+    expect(welcome[0]).toMatch(/^Hello Tom! I’m Trellis[\s\S]*`reflect` — your self-reflection/);
     const identity = await db.prisma.platformIdentity.findFirstOrThrow({ where: { personId: school.ids.tom! } });
     expect(identity).toMatchObject({ platform: 'teams', tenantId: TENANT, platformUserId: users.tom.aadObjectId, reachable: true });
     expect(identity.conversationRef).toMatchObject({ serviceUrl: connector.url, conversationId: users.tom.conversationId, tenantId: TENANT });

@@ -89,7 +89,8 @@ export class ConversationEngine {
     this.#dialogs = new Map(options.dialogs.map((dialog) => [dialog.id, dialog]));
   }
 
-  handle(inbound: InboundTurn): Promise<TurnResult> {
+  /** One message applied as one turn; `opensThread` when it starts a dialog in a thread the channel has just opened. */
+  handle(inbound: InboundTurn, options: { opensThread?: boolean } = {}): Promise<TurnResult> {
     const turnInput = InboundTurnSchema.parse(inbound);
     return this.#store.transaction(async (tx) => {
       const now = this.#clock.now();
@@ -106,7 +107,7 @@ export class ConversationEngine {
           : { key, personId: turnInput.personId, account: { platform: turnInput.platform, tenant: turnInput.tenant, userId: replyTo.userId }, place: { conversation: replyTo.conversation, thread: replyTo.thread }, messages: result.messages };
       await tx.saveTurn(thread, state, reply, this.#clock.now());
       return key === undefined ? result : { ...result, replyKey: key };
-    });
+    }, options);
   }
 
   /** Applies the turn; the thread's new state (if any) is returned for `saveTurn` to write with the reply. */
