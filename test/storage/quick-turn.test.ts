@@ -21,6 +21,7 @@ beforeAll(async () => {
   s = await seedSchool(db.prisma, 'whmat', [
     { key: 'tara', fullName: 'Tara Teacher', role: 'teacher' },
     { key: 'rey', fullName: 'Rey Racer', role: 'teacher' },
+    { key: 'nia', fullName: 'Nia New', role: 'teacher' },
   ]);
 });
 afterAll(() => db.drop());
@@ -132,7 +133,7 @@ describe('a quick turn: an answer in a dialog under way, without a transaction',
     expect(await db.prisma.nudgeOutbox.count({ where: { key: `reply:test:${id}` } })).toBe(0);
   });
 
-  it('a dialog started in a thread just opened goes straight to the locked transaction: no quick read first, and its opening is applied once', async () => {
+  it('a dialog started in a thread just opened is two statements on the driver (read, then thread + claim + reply in one), none through Prisma, and is applied once (its speaker has nothing under way elsewhere)', async () => {
     const driver = driverOf(db.prisma)!;
     const sent = { statements: 0 };
     const counted = {
@@ -141,17 +142,65 @@ describe('a quick turn: an answer in a dialog under way, without a transaction',
         return driver.query<R>(text, values);
       },
     };
-    const engine = new ConversationEngine({ store: new PrismaConversationStore(db.prisma, counted), clock, dialogs: ALL_DIALOGS });
+    const { client, counter } = countingClient(db.prisma);
+    const engine = new ConversationEngine({ store: new PrismaConversationStore(client, counted), clock, dialogs: ALL_DIALOGS });
     const tenant = `T-${randomUUID()}`;
     const start = (threadKey: string, messageId: string, opensThread: boolean) =>
-      engine.handle({ tenant, platform: 'slack', threadKey, personId: s.ids.rey!, messageId, input: { kind: 'text', text: 'reflect' }, replyTo: { userId: 'U2', conversation: 'D2', thread: threadKey } }, { opensThread });
-    const opened = await start(`D2:${randomUUID()}`, 'start-1', true);
-    expect([sent.statements, opened.duplicate, opened.messages.length > 0]).toEqual([0, false, true]);
-    // The same start without the hint tries the quick read first, finds no thread, and takes the lock all the same.
+      engine.handle({ tenant, platform: 'slack', threadKey, personId: s.ids.nia!, messageId, input: { kind: 'text', text: 'reflect' }, replyTo: { userId: 'U2', conversation: 'D2', thread: threadKey } }, { opensThread });
+    const first = `D2:${randomUUID()}`;
+    const opened = await start(first, 'start-1', true);
+    expect([sent.statements, counter.statements, opened.duplicate, opened.messages.length > 0, opened.replyKey !== undefined]).toEqual([2, 0, false, true, true]);
+    const row = await db.prisma.conversation.findUniqueOrThrow({ where: { tenant_threadKey: { tenant, threadKey: first } } });
+    expect([row.dialogId, row.status, row.personId]).toEqual(['self-reflection', 'active', s.ids.nia]);
+    expect(await db.prisma.processedInbound.count({ where: { tenant, messageId: 'start-1' } })).toBe(1);
+    // The same start without the hint tries the quick read first, finds no thread, and takes the lock.
     await start(`D2:${randomUUID()}`, 'start-2', false);
-    expect(sent.statements).toBe(1);
+    expect([sent.statements, counter.statements > 0]).toEqual([3, true]);
     const again = await start(`D2:${randomUUID()}`, 'start-1', true);
     expect(again.duplicate).toBe(true);
+  });
+
+  it('an opening while the speaker has a dialog under way elsewhere looks for it under the lock (the draft moves to the new thread), and is applied once', async () => {
+    const engine = new ConversationEngine({ store: new PrismaConversationStore(db.prisma), clock, dialogs: ALL_DIALOGS });
+    const tenant = `T-${randomUUID()}`;
+    const start = (threadKey: string, messageId: string) =>
+      engine.handle({ tenant, platform: 'slack', threadKey, personId: s.ids.tara!, messageId, input: { kind: 'text', text: 'reflect' }, replyTo: { userId: 'U1', conversation: 'D1', thread: threadKey } }, { opensThread: true });
+    const [older, newer] = [`D1:${randomUUID()}`, `D1:${randomUUID()}`];
+    await start(older, randomUUID());
+    await start(newer, randomUUID());
+    const rows = await db.prisma.conversation.findMany({ where: { tenant }, orderBy: { createdAt: 'asc' } });
+    expect(rows.map((r) => [r.threadKey, r.status])).toEqual([
+      [older, 'moved'],
+      [newer, 'active'],
+    ]);
+  });
+
+  it('fifty openings of the same message in fifty new threads at once: one thread, one claim, one reply', async () => {
+    const engine = new ConversationEngine({ store: new PrismaConversationStore(db.prisma), clock, dialogs: ALL_DIALOGS });
+    const tenant = `T-${randomUUID()}`;
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        engine.handle(
+          { tenant, platform: 'slack', threadKey: `D3:${i}`, personId: s.ids.rey!, messageId: 'same-start', input: { kind: 'text', text: 'reflect' }, replyTo: { userId: 'U2', conversation: 'D3', thread: `D3:${i}` } },
+          { opensThread: true },
+        ),
+      ),
+    );
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+    expect(await db.prisma.conversation.count({ where: { tenant } })).toBe(1);
+    expect(await db.prisma.processedInbound.count({ where: { tenant, messageId: 'same-start' } })).toBe(1);
+    expect(await db.prisma.nudgeOutbox.count({ where: { key: { contains: 'same-start' } } })).toBe(1);
+  });
+
+  it('the same opening delivered twice into the same new thread at once is applied once', async () => {
+    const engine = new ConversationEngine({ store: new PrismaConversationStore(db.prisma), clock, dialogs: ALL_DIALOGS });
+    const tenant = `T-${randomUUID()}`;
+    const threadKey = `D4:${randomUUID()}`;
+    const start = (messageId: string) =>
+      engine.handle({ tenant, platform: 'slack', threadKey, personId: s.ids.rey!, messageId, input: { kind: 'text', text: 'reflect' }, replyTo: { userId: 'U2', conversation: 'D4', thread: threadKey } }, { opensThread: true });
+    const results = await Promise.all([start('open-a'), start('open-a'), start('open-a')]);
+    expect(results.map((r) => r.duplicate).sort()).toEqual([false, true, true]);
+    expect(await db.prisma.processedInbound.count({ where: { tenant } })).toBe(1);
   });
 
   it('a turn that writes a record (the growth diary’s line) runs in the locked transaction and is applied once', async () => {
