@@ -25,6 +25,7 @@ beforeAll(async () => {
     { key: 'tara', fullName: 'Tara Teacher', role: 'teacher' },
     { key: 'rey', fullName: 'Rey Racer', role: 'teacher' },
     { key: 'nia', fullName: 'Nia New', role: 'teacher' },
+    { key: 'ola', fullName: 'Ola Other', role: 'teacher' },
   ]);
 });
 afterAll(() => db.drop());
@@ -229,6 +230,33 @@ describe('a quick turn: an answer in a dialog under way, without a transaction',
     } finally {
       await listener.end();
     }
+  });
+
+  it('a first contact in a school the process already holds is not sent the school’s policy and term dates again', async () => {
+    const driver = driverOf(db.prisma)!;
+    const documentsSent: boolean[] = [];
+    const watching = {
+      async query<R extends object>(text: string, values: readonly unknown[]) {
+        const result = await driver.query<R>(text, values);
+        const person = (result.rows[0] as { person?: { policy?: unknown } | null } | undefined)?.person;
+        if (person !== undefined && person !== null) documentsSent.push(person.policy !== null);
+        return result;
+      },
+    };
+    const engine = new ConversationEngine({ store: new PrismaConversationStore(db.prisma, watching), clock, dialogs: ALL_DIALOGS });
+    const tenant = `T-${randomUUID()}`;
+    const start = (personKey: string) => {
+      const threadKey = `D5:${randomUUID()}`;
+      return engine.handle(
+        { tenant, platform: 'slack', threadKey, personId: s.ids[personKey]!, messageId: randomUUID(), input: { kind: 'text', text: 'reflect' }, replyTo: { userId: 'U5', conversation: 'D5', thread: threadKey } },
+        { opensThread: true },
+      );
+    };
+    const opened = [await start('nia'), await start('ola')];
+    expect(opened.map((o) => o.messages.length > 0)).toEqual([true, true]);
+    // The process's first turn reads the school; the next person in it, never seen before, does not.
+    expect(documentsSent.slice(0, 1)).toEqual([true]);
+    expect(documentsSent.at(-1)).toBe(false);
   });
 
   it('a turn that writes a record (the growth diary’s line) runs in the locked transaction and is applied once', async () => {
