@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationTransaction } from '../../src/core/conversations/conversation-ports.ts';
 import { parseDialogState } from '../../src/core/conversations/engine/dialog-state.ts';
@@ -6,6 +7,8 @@ import { say } from '../../src/core/conversations/engine/outgoing-message.ts';
 import { ConversationEngine } from '../../src/core/conversations/engine/run-turn.ts';
 import { ALL_DIALOGS } from '../../src/core/conversations/dialogs/all-dialogs.ts';
 import { fixedClock } from '../../src/core/time/clock.ts';
+import { REPLY_GRACE_SECONDS } from '../../src/core/notifications/notification-queue.ts';
+import { DELIVERY_MAX_ATTEMPTS } from '../../src/core/reminders/deliver-digest.ts';
 import { createPrismaClient, driverOf } from '../../src/storage/db/create-prisma-client.ts';
 import { PrismaConversationStore } from '../../src/storage/prisma/prisma-conversation-store.ts';
 import { countingClient } from '../support/counting-client.ts';
@@ -21,6 +24,8 @@ beforeAll(async () => {
   s = await seedSchool(db.prisma, 'whmat', [
     { key: 'tara', fullName: 'Tara Teacher', role: 'teacher' },
     { key: 'rey', fullName: 'Rey Racer', role: 'teacher' },
+    { key: 'nia', fullName: 'Nia New', role: 'teacher' },
+    { key: 'ola', fullName: 'Ola Other', role: 'teacher' },
   ]);
 });
 afterAll(() => db.drop());
@@ -132,7 +137,7 @@ describe('a quick turn: an answer in a dialog under way, without a transaction',
     expect(await db.prisma.nudgeOutbox.count({ where: { key: `reply:test:${id}` } })).toBe(0);
   });
 
-  it('a dialog started in a thread just opened goes straight to the locked transaction: no quick read first, and its opening is applied once', async () => {
+  it('a dialog started in a thread just opened is two statements on the driver (read, then thread + claim + reply in one), none through Prisma, and is applied once (its speaker has nothing under way elsewhere)', async () => {
     const driver = driverOf(db.prisma)!;
     const sent = { statements: 0 };
     const counted = {
@@ -141,17 +146,117 @@ describe('a quick turn: an answer in a dialog under way, without a transaction',
         return driver.query<R>(text, values);
       },
     };
-    const engine = new ConversationEngine({ store: new PrismaConversationStore(db.prisma, counted), clock, dialogs: ALL_DIALOGS });
+    const { client, counter } = countingClient(db.prisma);
+    const engine = new ConversationEngine({ store: new PrismaConversationStore(client, counted), clock, dialogs: ALL_DIALOGS });
     const tenant = `T-${randomUUID()}`;
     const start = (threadKey: string, messageId: string, opensThread: boolean) =>
-      engine.handle({ tenant, platform: 'slack', threadKey, personId: s.ids.rey!, messageId, input: { kind: 'text', text: 'reflect' }, replyTo: { userId: 'U2', conversation: 'D2', thread: threadKey } }, { opensThread });
-    const opened = await start(`D2:${randomUUID()}`, 'start-1', true);
-    expect([sent.statements, opened.duplicate, opened.messages.length > 0]).toEqual([0, false, true]);
-    // The same start without the hint tries the quick read first, finds no thread, and takes the lock all the same.
+      engine.handle({ tenant, platform: 'slack', threadKey, personId: s.ids.nia!, messageId, input: { kind: 'text', text: 'reflect' }, replyTo: { userId: 'U2', conversation: 'D2', thread: threadKey } }, { opensThread });
+    const first = `D2:${randomUUID()}`;
+    const opened = await start(first, 'start-1', true);
+    expect([sent.statements, counter.statements, opened.duplicate, opened.messages.length > 0, opened.replyKey !== undefined]).toEqual([2, 0, false, true, true]);
+    const row = await db.prisma.conversation.findUniqueOrThrow({ where: { tenant_threadKey: { tenant, threadKey: first } } });
+    expect([row.dialogId, row.status, row.personId]).toEqual(['self-reflection', 'active', s.ids.nia]);
+    expect(await db.prisma.processedInbound.count({ where: { tenant, messageId: 'start-1' } })).toBe(1);
+    // The same start without the hint tries the quick read first, finds no thread, and takes the lock.
     await start(`D2:${randomUUID()}`, 'start-2', false);
-    expect(sent.statements).toBe(1);
+    expect([sent.statements, counter.statements > 0]).toEqual([3, true]);
     const again = await start(`D2:${randomUUID()}`, 'start-1', true);
     expect(again.duplicate).toBe(true);
+  });
+
+  it('an opening while the speaker has a dialog under way elsewhere looks for it under the lock (the draft moves to the new thread), and is applied once', async () => {
+    const engine = new ConversationEngine({ store: new PrismaConversationStore(db.prisma), clock, dialogs: ALL_DIALOGS });
+    const tenant = `T-${randomUUID()}`;
+    const start = (threadKey: string, messageId: string) =>
+      engine.handle({ tenant, platform: 'slack', threadKey, personId: s.ids.tara!, messageId, input: { kind: 'text', text: 'reflect' }, replyTo: { userId: 'U1', conversation: 'D1', thread: threadKey } }, { opensThread: true });
+    const [older, newer] = [`D1:${randomUUID()}`, `D1:${randomUUID()}`];
+    await start(older, randomUUID());
+    await start(newer, randomUUID());
+    const rows = await db.prisma.conversation.findMany({ where: { tenant }, orderBy: { createdAt: 'asc' } });
+    expect(rows.map((r) => [r.threadKey, r.status])).toEqual([
+      [older, 'moved'],
+      [newer, 'active'],
+    ]);
+  });
+
+  it('fifty openings of the same message in fifty new threads at once: one thread, one claim, one reply', async () => {
+    const engine = new ConversationEngine({ store: new PrismaConversationStore(db.prisma), clock, dialogs: ALL_DIALOGS });
+    const tenant = `T-${randomUUID()}`;
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        engine.handle(
+          { tenant, platform: 'slack', threadKey: `D3:${i}`, personId: s.ids.rey!, messageId: 'same-start', input: { kind: 'text', text: 'reflect' }, replyTo: { userId: 'U2', conversation: 'D3', thread: `D3:${i}` } },
+          { opensThread: true },
+        ),
+      ),
+    );
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+    expect(await db.prisma.conversation.count({ where: { tenant } })).toBe(1);
+    expect(await db.prisma.processedInbound.count({ where: { tenant, messageId: 'same-start' } })).toBe(1);
+    expect(await db.prisma.nudgeOutbox.count({ where: { key: { contains: 'same-start' } } })).toBe(1);
+  });
+
+  it('the same opening delivered twice into the same new thread at once is applied once', async () => {
+    const engine = new ConversationEngine({ store: new PrismaConversationStore(db.prisma), clock, dialogs: ALL_DIALOGS });
+    const tenant = `T-${randomUUID()}`;
+    const threadKey = `D4:${randomUUID()}`;
+    const start = (messageId: string) =>
+      engine.handle({ tenant, platform: 'slack', threadKey, personId: s.ids.rey!, messageId, input: { kind: 'text', text: 'reflect' }, replyTo: { userId: 'U2', conversation: 'D4', thread: threadKey } }, { opensThread: true });
+    const results = await Promise.all([start('open-a'), start('open-a'), start('open-a')]);
+    expect(results.map((r) => r.duplicate).sort()).toEqual([false, true, true]);
+    expect(await db.prisma.processedInbound.count({ where: { tenant } })).toBe(1);
+  });
+
+  it('a turn’s reply job is queued due after the grace period without waking the workers: no jobs:insert notification, for an opening or an answer', async () => {
+    const listener = new pg.Client({ connectionString: db.url });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on('notification', (message) => heard.push(message.channel));
+    await listener.query('LISTEN "jobs:insert"');
+    try {
+      const thread = await reflectionThread('nia');
+      const answer = await thread.send('Answer: I model my reasoning aloud');
+      // A notification sent before this round trip on the same connection has arrived by its end.
+      await listener.query('SELECT 1');
+      expect(heard).toEqual([]);
+      const [job] = await db.prisma.$queryRaw<{ due_in: number; flags: unknown; max_attempts: number }[]>`
+        SELECT extract(epoch FROM j.run_at - now())::int AS due_in, j.flags, j.max_attempts FROM graphile_worker._private_jobs j
+        JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.key = ${answer.replyKey} AND t.identifier = 'deliver-notification'`;
+      expect(job?.due_in).toBeGreaterThan(REPLY_GRACE_SECONDS - 30);
+      expect(job?.due_in).toBeLessThanOrEqual(REPLY_GRACE_SECONDS);
+      const { slug } = await db.prisma.school.findUniqueOrThrow({ where: { id: s.schoolId }, select: { slug: true } });
+      expect(job?.flags).toEqual({ [`school:${slug}`]: true });
+      expect(job?.max_attempts).toBe(DELIVERY_MAX_ATTEMPTS);
+    } finally {
+      await listener.end();
+    }
+  });
+
+  it('a first contact in a school the process already holds is not sent the school’s policy and term dates again', async () => {
+    const driver = driverOf(db.prisma)!;
+    const documentsSent: boolean[] = [];
+    const watching = {
+      async query<R extends object>(text: string, values: readonly unknown[]) {
+        const result = await driver.query<R>(text, values);
+        const person = (result.rows[0] as { person?: { policy?: unknown } | null } | undefined)?.person;
+        if (person !== undefined && person !== null) documentsSent.push(person.policy !== null);
+        return result;
+      },
+    };
+    const engine = new ConversationEngine({ store: new PrismaConversationStore(db.prisma, watching), clock, dialogs: ALL_DIALOGS });
+    const tenant = `T-${randomUUID()}`;
+    const start = (personKey: string) => {
+      const threadKey = `D5:${randomUUID()}`;
+      return engine.handle(
+        { tenant, platform: 'slack', threadKey, personId: s.ids[personKey]!, messageId: randomUUID(), input: { kind: 'text', text: 'reflect' }, replyTo: { userId: 'U5', conversation: 'D5', thread: threadKey } },
+        { opensThread: true },
+      );
+    };
+    const opened = [await start('nia'), await start('ola')];
+    expect(opened.map((o) => o.messages.length > 0)).toEqual([true, true]);
+    // The process's first turn reads the school; the next person in it, never seen before, does not.
+    expect(documentsSent.slice(0, 1)).toEqual([true]);
+    expect(documentsSent.at(-1)).toBe(false);
   });
 
   it('a turn that writes a record (the growth diary’s line) runs in the locked transaction and is applied once', async () => {

@@ -35,11 +35,13 @@ type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
  * retried delivery can never apply half a turn or the same turn twice.
  *
  * Most turns are an answer in a dialog already under way, and touch nothing but the thread's row
- * and the reply. Those go first as a **quick turn** on the `pg` pool under the Prisma client (no
+ * and the reply (a dialog opening in a thread just opened is the same two statements: the read also
+ * asks whether the speaker has anything under way elsewhere, and the write inserts the thread only
+ * if it is still not there). Those go first as a **quick turn** on the `pg` pool under the Prisma client (no
  * transaction): one read of the thread (with its row version, `xmin`) and the speaker, then one
  * statement that writes the new state only if the row is still the version read, claims the
  * message only if it did, and saves the reply only then — all or nothing, as one statement is.
- * Anything else a turn does (a new thread, a record, a draft look-up, a notification, a school not
+ * Anything else a turn does (a new thread not announced as one, a record, a draft look-up that may find one, a notification, a school not
  * in the cache) or a lost race (another turn in the thread, or the same message, got there first:
  * nothing was written) runs the whole turn again in the locked transaction below, which claims,
  * locks the thread FOR UPDATE and commits as before. The engine is unchanged: it cannot tell which
@@ -58,9 +60,9 @@ export class PrismaConversationStore implements ConversationStore {
   }
 
   async transaction<T>(work: (tx: ConversationTransaction) => Promise<T>, options: { opensThread?: boolean } = {}): Promise<T> {
-    // A dialog starting in a new thread always needs the lock (the quick turn cannot start a thread): no quick read first.
-    if (this.#driver !== undefined && options.opensThread !== true) {
-      const quick = new QuickTurn(this.#driver, this.#schools);
+    // A dialog starting in a thread just opened is a quick opening: the thread is inserted only if it is still not there.
+    if (this.#driver !== undefined) {
+      const quick = new QuickTurn(this.#driver, this.#schools, options.opensThread === true);
       try {
         const result = await work(quick);
         if (quick.finished()) return result;
@@ -270,24 +272,29 @@ function lockedOnly(onTouch: () => void): Tx {
   ) as Tx;
 }
 
-/** The quick path of `PrismaConversationStore.transaction` (see there): one read, one all-or-nothing write. */
+/** The quick path of `PrismaConversationStore.transaction` (see there): one read, one all-or-nothing write; `opening`, a thread just opened. */
 class QuickTurn implements ConversationTransaction {
   readonly #driver: SqlDriver;
   readonly #schools: SchoolTurnCache;
   readonly reads: PrismaDialogReads;
   readonly records: PrismaDialogRecords;
   readonly notifications: PrismaTransactionNotificationQueue;
-  /** The message id and the thread's row version the read saw, once it was read. */
-  #opened: { turn: TurnOpening; version: string } | undefined;
+  /** The message id and the thread's row version the read saw (none: a new thread, inserted only if still absent), once it was read. */
+  #opened: { turn: TurnOpening; version: string | undefined } | undefined;
+  /** A dialog starting in a thread just opened: no thread row is expected. */
+  readonly #opening: boolean;
+  /** On an opening, whether the speaker has a dialog under way in another thread (a draft to look for, under the lock). */
+  #othersLive = true;
   #duplicate = false;
   /** The turn's write committed. */
   wrote = false;
   /** Something asked for what only the locked transaction does (even if the caller caught the error). */
   leftQuickPath = false;
 
-  constructor(driver: SqlDriver, schools: SchoolTurnCache) {
+  constructor(driver: SqlDriver, schools: SchoolTurnCache, opening = false) {
     this.#driver = driver;
     this.#schools = schools;
+    this.#opening = opening;
     const tx = lockedOnly(() => {
       this.leftQuickPath = true;
     });
@@ -313,22 +320,29 @@ class QuickTurn implements ConversationTransaction {
   async openTurn(turn: TurnOpening): Promise<OpenedTurn> {
     if (this.#opened !== undefined || this.#duplicate) this.#needsLock('open a second turn');
     const known = this.#schools.knownFor(turn.personId);
-    const [row] = await this.#query<{ claimed: boolean; conversation: (ConversationRow & { version: string }) | null; person: OpenedRow['person'] }>(Prisma.sql`
+    // An opening also asks whether the speaker has a dialog under way in any other thread: when not,
+    // the draft look-ups answer "none" without a statement (the locked one takes no lock when it finds none either).
+    const othersLive = this.#opening
+      ? Prisma.sql`EXISTS (SELECT 1 FROM conversations WHERE person_id = ${turn.personId}::uuid AND status IN ('active', 'paused')
+          AND NOT (tenant = ${turn.tenant} AND thread_key = ${turn.threadKey}))`
+      : Prisma.sql`TRUE`;
+    const [row] = await this.#query<{ claimed: boolean; others_live: boolean; conversation: (ConversationRow & { version: string }) | null; person: OpenedRow['person'] }>(Prisma.sql`
       WITH conversation AS (
         SELECT xmin::text AS version, person_id::text AS person_id, dialog_id, dialog_version, step, status, "values" FROM conversations
         WHERE tenant = ${turn.tenant} AND thread_key = ${turn.threadKey}
-      ), speaker AS (${speakerSql(turn, known, Prisma.sql`TRUE`, Prisma.sql`EXISTS (SELECT 1 FROM conversation)`)})
-      SELECT EXISTS (SELECT 1 FROM processed_inbound WHERE tenant = ${turn.tenant} AND message_id = ${turn.messageId}) AS claimed,
+      ), speaker AS (${speakerSql(turn, known, Prisma.sql`TRUE`, this.#opening ? Prisma.sql`TRUE` : Prisma.sql`EXISTS (SELECT 1 FROM conversation)`)})
+      SELECT EXISTS (SELECT 1 FROM processed_inbound WHERE tenant = ${turn.tenant} AND message_id = ${turn.messageId}) AS claimed, ${othersLive} AS others_live,
         (SELECT row_to_json(conversation) FROM conversation) AS conversation,
         (SELECT row_to_json(speaker) FROM speaker) AS person`);
     if (row?.claimed === true) {
       this.#duplicate = true;
       return { claimed: false };
     }
-    // A new thread has no row version to check against: it is written under the lock (so the
-    // school's documents were not sent for it: the locked opening reads them).
-    if (row?.conversation == null || row.person === null) this.#needsLock('start a thread');
-    this.#opened = { turn, version: row.conversation.version };
+    // A new thread has no row version to check against: outside an opening it is written under the
+    // lock (so the school's documents were not sent for it: the locked opening reads them).
+    if (row === undefined || row.person === null || (row.conversation === null && !this.#opening)) this.#needsLock('start a thread');
+    this.#othersLive = row.others_live;
+    this.#opened = { turn, version: row.conversation?.version };
     const person = await speakerOf(turn, row.person, this.#schools, this.reads, async () => this.#needsLock('read a school afresh'));
     return { claimed: true, person, conversation: storedOf(row.conversation) };
   }
@@ -342,10 +356,18 @@ class QuickTurn implements ConversationTransaction {
     // The state only over the version read; the claim only with the state; the reply only then.
     // Were the state written and the message found claimed (applied already without touching the
     // thread), the division by zero aborts the whole statement, so nothing is ever half-written.
-    const before = Prisma.sql`saved AS (
+    const before = Prisma.sql`saved AS (${
+      version === undefined
+        ? Prisma.sql`
+        INSERT INTO conversations (id, tenant, thread_key, platform, person_id, dialog_id, dialog_version, step, status, "values", created_at, updated_at)
+        VALUES (gen_random_uuid(), ${thread.tenant}, ${thread.threadKey}, ${thread.platform}, ${thread.personId}::uuid, ${state.dialogId}, ${state.version}::int,
+          ${state.step}, ${state.status}, ${JSON.stringify(storedDataOf(state))}::jsonb, clock_timestamp(), clock_timestamp())
+        ON CONFLICT (tenant, thread_key) DO NOTHING`
+        : Prisma.sql`
         UPDATE conversations SET platform = ${thread.platform}, person_id = ${thread.personId}::uuid, dialog_id = ${state.dialogId}, dialog_version = ${state.version}::int,
           step = ${state.step}, status = ${state.status}, "values" = ${JSON.stringify(storedDataOf(state))}::jsonb, updated_at = clock_timestamp()
-        WHERE tenant = ${thread.tenant} AND thread_key = ${thread.threadKey} AND xmin::text = ${version}
+        WHERE tenant = ${thread.tenant} AND thread_key = ${thread.threadKey} AND xmin::text = ${version}`
+    }
         RETURNING 1
       ), claimed AS (
         INSERT INTO processed_inbound (id, tenant, platform, message_id, received_at)
@@ -371,12 +393,19 @@ class QuickTurn implements ConversationTransaction {
     this.#needsLock('save a conversation on its own');
   }
 
-  findLiveDraft(): Promise<undefined> {
-    this.#needsLock('look for drafts');
+  /** On an opening whose read found nothing under way elsewhere: none, without a statement. */
+  async findLiveDraft(): Promise<undefined> {
+    if (!this.#noneElsewhere()) this.#needsLock('look for drafts');
+    return undefined;
   }
 
-  findLiveDrafts(): Promise<[]> {
-    this.#needsLock('look for drafts');
+  async findLiveDrafts(): Promise<[]> {
+    if (!this.#noneElsewhere()) this.#needsLock('look for drafts');
+    return [];
+  }
+
+  #noneElsewhere(): boolean {
+    return this.#opening && this.#opened !== undefined && !this.#othersLive;
   }
 }
 

@@ -25,9 +25,15 @@ export class SchoolTurnCache {
   readonly #schools = new Map<string, CachedSchool>();
   readonly #schoolOfPerson = new Map<string, string>();
 
-  /** The school and stamp to offer the database for this person, if one is kept. */
+  /** The school a turn last read, offered for someone not seen yet: most first contacts are in a school the process already holds. */
+  #lastSchoolId: string | undefined;
+
+  /**
+   * The school and stamp to offer the database for this person, if one is kept: theirs, or for
+   * someone not seen yet the school last read (a wrong guess only sends the documents, as for no guess).
+   */
   knownFor(personId: string): CachedSchool | undefined {
-    const schoolId = this.#schoolOfPerson.get(personId);
+    const schoolId = this.#schoolOfPerson.get(personId) ?? this.#lastSchoolId;
     return schoolId === undefined ? undefined : this.#schools.get(schoolId);
   }
 
@@ -41,6 +47,7 @@ export class SchoolTurnCache {
     if (this.#schools.size >= MOST_SCHOOLS && !this.#schools.has(school.schoolId)) this.#schools.clear();
     this.#schoolOfPerson.set(personId, school.schoolId);
     this.#schools.set(school.schoolId, school);
+    this.#lastSchoolId = school.schoolId;
   }
 
   seen(personId: string, schoolId: string): void {
