@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationTransaction } from '../../src/core/conversations/conversation-ports.ts';
 import { parseDialogState } from '../../src/core/conversations/engine/dialog-state.ts';
@@ -7,8 +6,6 @@ import { say } from '../../src/core/conversations/engine/outgoing-message.ts';
 import { ConversationEngine } from '../../src/core/conversations/engine/run-turn.ts';
 import { ALL_DIALOGS } from '../../src/core/conversations/dialogs/all-dialogs.ts';
 import { fixedClock } from '../../src/core/time/clock.ts';
-import { REPLY_GRACE_SECONDS } from '../../src/core/notifications/notification-queue.ts';
-import { DELIVERY_MAX_ATTEMPTS } from '../../src/core/reminders/deliver-digest.ts';
 import { createPrismaClient, driverOf } from '../../src/storage/db/create-prisma-client.ts';
 import { PrismaConversationStore } from '../../src/storage/prisma/prisma-conversation-store.ts';
 import { countingClient } from '../support/counting-client.ts';
@@ -205,31 +202,6 @@ describe('a quick turn: an answer in a dialog under way, without a transaction',
     const results = await Promise.all([start('open-a'), start('open-a'), start('open-a')]);
     expect(results.map((r) => r.duplicate).sort()).toEqual([false, true, true]);
     expect(await db.prisma.processedInbound.count({ where: { tenant } })).toBe(1);
-  });
-
-  it('a turn’s reply job is queued due after the grace period without waking the workers: no jobs:insert notification, for an opening or an answer', async () => {
-    const listener = new pg.Client({ connectionString: db.url });
-    await listener.connect();
-    const heard: string[] = [];
-    listener.on('notification', (message) => heard.push(message.channel));
-    await listener.query('LISTEN "jobs:insert"');
-    try {
-      const thread = await reflectionThread('nia');
-      const answer = await thread.send('Answer: I model my reasoning aloud');
-      // A notification sent before this round trip on the same connection has arrived by its end.
-      await listener.query('SELECT 1');
-      expect(heard).toEqual([]);
-      const [job] = await db.prisma.$queryRaw<{ due_in: number; flags: unknown; max_attempts: number }[]>`
-        SELECT extract(epoch FROM j.run_at - now())::int AS due_in, j.flags, j.max_attempts FROM graphile_worker._private_jobs j
-        JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.key = ${answer.replyKey} AND t.identifier = 'deliver-notification'`;
-      expect(job?.due_in).toBeGreaterThan(REPLY_GRACE_SECONDS - 30);
-      expect(job?.due_in).toBeLessThanOrEqual(REPLY_GRACE_SECONDS);
-      const { slug } = await db.prisma.school.findUniqueOrThrow({ where: { id: s.schoolId }, select: { slug: true } });
-      expect(job?.flags).toEqual({ [`school:${slug}`]: true });
-      expect(job?.max_attempts).toBe(DELIVERY_MAX_ATTEMPTS);
-    } finally {
-      await listener.end();
-    }
   });
 
   it('a first contact in a school the process already holds is not sent the school’s policy and term dates again', async () => {

@@ -78,30 +78,6 @@ export function newDeliveryJobs(rows: Prisma.Sql, delaySeconds = 0): Prisma.Sql 
 }
 
 /**
- * Data-modifying CTEs (each ending in a comma) that queue a delivery job due in `delaySeconds` for
- * each row of `rows`, a query of (outbox row id as text, key, school slug), as graphile-worker's
- * `add_job` with `unsafe_dedupe` would (a job already under the key is left alone; the task is
- * added if missing), but without its `NOTIFY`. A notifying transaction's commit waits for a lock
- * PostgreSQL holds through every other notifying commit's WAL flush, so a job per chat reply
- * serialised the turns' commits; a job due minutes later needs no wake-up (workers poll every
- * 2 s). `quiet_jobs` returns a row for each job queued.
- */
-export function quietDelayedJobs(task: string, rows: Prisma.Sql, delaySeconds: number): Prisma.Sql {
-  return Prisma.sql`quiet_task AS (
-      INSERT INTO graphile_worker._private_tasks (identifier)
-      SELECT ${task}::text WHERE NOT EXISTS (SELECT 1 FROM graphile_worker._private_tasks WHERE identifier = ${task}::text)
-      ON CONFLICT DO NOTHING RETURNING id
-    ), quiet_jobs AS (
-      INSERT INTO graphile_worker._private_jobs (task_id, payload, run_at, max_attempts, key, flags)
-      SELECT t.id, json_build_object('id', r.id, 'school', r.school), now() + make_interval(secs => ${delaySeconds}::int), ${DELIVERY_MAX_ATTEMPTS}::smallint, r.key,
-        jsonb_build_object('school:' || r.school, true)
-      FROM (${rows}) AS r(id, key, school)
-        CROSS JOIN (SELECT id FROM quiet_task UNION ALL (SELECT id FROM graphile_worker._private_tasks WHERE identifier = ${task}::text) LIMIT 1) AS t
-      ON CONFLICT (key) DO NOTHING RETURNING 1
-    ),`;
-}
-
-/**
  * The head's dead-letter notice waits this long after the first dead letter of the day, so the
  * digests that fail together (a channel down for everyone) are counted in the one notice.
  */

@@ -2,9 +2,10 @@ import { londonDateOf } from '../../core/calendar/london-time.ts';
 import type { PlatformAccount } from '../../core/bot/bot-ports.ts';
 import type { SentReplies } from '../../core/bot/bot-ports.ts';
 import { type NotificationQueue, type QueuedNotification, REPLY_GRACE_SECONDS } from '../../core/notifications/notification-queue.ts';
+import { DELIVERY_MAX_ATTEMPTS } from '../../core/reminders/deliver-digest.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import { driverOf, type PrismaClient, rawRows, type SqlDriver } from '../db/create-prisma-client.ts';
-import { JOB, queueDeliveryJobs, quietDelayedJobs } from '../jobs/delivery-jobs.ts';
+import { JOB, queueDeliveryJobs } from '../jobs/delivery-jobs.ts';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
@@ -31,7 +32,7 @@ export async function queueNotificationRows(tx: Tx, notifications: readonly Queu
  * A turn's reply as one statement in the turn's transaction: the `notification` row (its place
  * in the payload), already marked as being sent (`sending_since`, since the channel sends it
  * straight after the commit, so any later attempt looks it up on the platform first), and its
- * delivery job, due after the grace period and queued without a wake-up (`quietDelayedJobs`). A key already there is left alone. True when new.
+ * delivery job, due after the grace period. A key already there is left alone. True when new.
  * With `claim`, the same statement also claims the inbound message in `processed_inbound`; with
  * `alongside` (a data-modifying CTE ending in a comma: a turn's state), it writes that too.
  */
@@ -73,12 +74,11 @@ export function replyRowSql(
       SELECT gen_random_uuid(), ${reply.key}, ${reply.personId}::uuid, ${payload}::jsonb, 'pending', 0, ${now}::timestamptz, ${now}::timestamptz, now(), now()
       WHERE ${onlyIf}
       ON CONFLICT (key) DO NOTHING RETURNING id, key, recipient_id
-    ), ${quietDelayedJobs(
-      JOB.deliverNotification,
-      Prisma.sql`SELECT c.id::text, c.key, s.slug FROM created c JOIN people p ON p.id = c.recipient_id JOIN schools s ON s.id = p.school_id`,
-      REPLY_GRACE_SECONDS,
-    )} done AS (SELECT 1)
-    SELECT ${columns} (SELECT count(*) FROM quiet_jobs)::int AS jobs`;
+    )
+    SELECT ${columns} count(graphile_worker.add_job(${JOB.deliverNotification}, json_build_object('id', c.id, 'school', s.slug), job_key := c.key,
+      run_at := now() + make_interval(secs => ${REPLY_GRACE_SECONDS}::int), flags := ARRAY['school:' || s.slug],
+      max_attempts := ${DELIVERY_MAX_ATTEMPTS}::int, job_key_mode := 'unsafe_dedupe'))::int AS jobs
+    FROM created c JOIN people p ON p.id = c.recipient_id JOIN schools s ON s.id = p.school_id`;
 }
 
 /** The queue inside a transaction someone else opened (a conversation turn's). */
