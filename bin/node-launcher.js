@@ -37,8 +37,8 @@ export function cannotRelaunchMessage(version) {
  * grow to 64 MiB, so the short-lived objects of a sweep's or an import's pages fill 128 MiB before a
  * collection, and more of them live long enough to be promoted into the old generation, which then
  * grows between full collections. At 8 MiB they are collected young: measured, `trellis sweep` at
- * 20,000 staff peaks at ~300 MiB instead of 360–400, a 50,000-staff import at ~460 instead of ~700,
- * for the same CPU (docs/benchmarks.md). It is not a cap: the old generation's limit, and so the
+ * 20,000 staff peaks at ~300 MiB instead of 360–400, a 50,000-staff import at ~450 instead of ~700,
+ * for about the same CPU (docs/benchmarks.md). It is not a cap: the old generation's limit, and so the
  * largest school a process can hold, is V8's default as before.
  */
 export const SEMI_SPACE_FLAG = '--max-semi-space-size=8';
