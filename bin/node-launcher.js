@@ -43,20 +43,25 @@ export function cannotRelaunchMessage(version) {
  */
 export const SEMI_SPACE_FLAG = '--max-semi-space-size=8';
 
-/** The flags to add to Node's own: none when the operator set a semi-space size (on the command line or in NODE_OPTIONS). */
-export function memoryFlags(execArgv, env) {
+/**
+ * The flags to add to Node's own for the command `args` names: none for `start`, the server (with
+ * the flag its dialog turns took more CPU a message in `slack-turns`), and none when the operator
+ * set a semi-space size (on the command line or in NODE_OPTIONS).
+ */
+export function memoryFlags(execArgv, env, args) {
+  if (args[0] === 'start') return [];
   const given = [...execArgv, ...String(env.NODE_OPTIONS ?? '').split(/\s+/)];
   return given.some((flag) => /^--max[-_]semi[-_]space[-_]size\b/.test(flag)) ? [] : [SEMI_SPACE_FLAG];
 }
 
 /**
- * For `trellis` (the server and the command line, not the tests): returns when Node already runs
+ * For `trellis`'s commands (not the server, not the tests): returns when Node already runs
  * with the memory flags (or the operator set their own); otherwise this process becomes Node again
  * with them, same process id and arguments, as a V8 heap flag only takes effect when Node starts.
  * Where Node cannot do that (Windows), it runs as it is.
  */
 export function ensureMemoryFlags(script) {
-  const flags = memoryFlags(process.execArgv, process.env);
+  const flags = memoryFlags(process.execArgv, process.env, process.argv.slice(2));
   if (flags.length === 0 || typeof process.execve !== 'function') return;
   process.execve(process.execPath, [process.execPath, ...flags, ...process.execArgv, script, ...process.argv.slice(2)], process.env);
 }

@@ -3,8 +3,8 @@
 // build in dist/ (`npm run build`) on plain Node, so a production install needs neither
 // TypeScript nor tsx; otherwise the TypeScript sources run through tsx's loader, so there is no
 // build step between a checkout and a running bot. On a Node older than Trellis needs, it first
-// runs itself again under Node 24, and on any Node it starts again with a smaller young generation
-// unless the operator chose one (bin/node-launcher.js).
+// runs itself again under Node 24, and for any command but `start` it starts again with a smaller
+// young generation unless the operator chose one (bin/node-launcher.js).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ensureMemoryFlags, ensureSupportedNode } from './node-launcher.js';

@@ -44,15 +44,16 @@ describe('the Node launcher behind npm start and npm test', () => {
     }
   });
 
-  it('adds the smaller young generation unless the operator set a semi-space size on the command line or in NODE_OPTIONS', () => {
+  it('adds the smaller young generation to a command, not to the server, and not when the operator set a semi-space size on the command line or in NODE_OPTIONS', () => {
     expect(SEMI_SPACE_FLAG).toBe('--max-semi-space-size=8');
-    expect(memoryFlags([], {})).toEqual([SEMI_SPACE_FLAG]);
-    expect(memoryFlags(['--import', 'tsx'], { NODE_OPTIONS: '--max-old-space-size=384' })).toEqual([SEMI_SPACE_FLAG]);
-    expect(memoryFlags(['--max-semi-space-size=64'], {})).toEqual([]);
-    expect(memoryFlags([], { NODE_OPTIONS: '--enable-source-maps --max_semi_space_size=32' })).toEqual([]);
+    expect(memoryFlags([], {}, ['sweep'])).toEqual([SEMI_SPACE_FLAG]);
+    expect(memoryFlags(['--import', 'tsx'], { NODE_OPTIONS: '--max-old-space-size=384' }, ['import', 'roster', 'staff.csv'])).toEqual([SEMI_SPACE_FLAG]);
+    expect(memoryFlags([], {}, ['start', '--playground'])).toEqual([]);
+    expect(memoryFlags(['--max-semi-space-size=64'], {}, ['sweep'])).toEqual([]);
+    expect(memoryFlags([], { NODE_OPTIONS: '--enable-source-maps --max_semi_space_size=32' }, ['sweep'])).toEqual([]);
   });
 
-  it('`trellis` starts Node again with the flag, same arguments, and leaves an operator\'s own size alone', () => {
+  it('`trellis sweep` starts Node again with the flag, same arguments and process, and `trellis start` and an operator\'s own size are left alone', () => {
     const source = readFileSync(join(import.meta.dirname, '../../bin/trellis.js'), 'utf8');
     expect(source).toMatch(/^await ensureSupportedNode\(fileURLToPath\(import\.meta\.url\)\);\nensureMemoryFlags\(fileURLToPath\(import\.meta\.url\)\);$/m);
     // A script that starts as bin/trellis.js does and says what its Node was started with.
@@ -64,8 +65,8 @@ describe('the Node launcher behind npm start and npm test', () => {
         script,
         `import { fileURLToPath } from 'node:url';\nimport { ensureMemoryFlags } from '${launcher}';\nensureMemoryFlags(fileURLToPath(import.meta.url));\nconsole.log(JSON.stringify({ pid: process.pid, execArgv: process.execArgv, args: process.argv.slice(2) }));\n`,
       );
-      const launch = (env: Record<string, string>) => {
-        const run = spawnSync(process.execPath, [script, 'sweep', '--school', 'a b'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', ...env } });
+      const launch = (env: Record<string, string>, args = ['sweep', '--school', 'a b']) => {
+        const run = spawnSync(process.execPath, [script, ...args], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', ...env } });
         expect(run.stderr).toBe('');
         const said = JSON.parse(run.stdout) as { pid: number; execArgv: string[]; args: string[] };
         // The same process became Node again: no parent is left waiting for a child.
@@ -78,6 +79,9 @@ describe('the Node launcher behind npm start and npm test', () => {
       const own = launch({ NODE_OPTIONS: '--max-semi-space-size=32' });
       expect(own.execArgv).toEqual([]);
       expect(own.args).toEqual(['sweep', '--school', 'a b']);
+      const server = launch({}, ['start']);
+      expect(server.execArgv).toEqual([]);
+      expect(server.args).toEqual(['start']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
