@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseTermDates } from '../src/core/calendar/term-dates.ts';
@@ -26,7 +27,10 @@ import { benchScales, measured, ms, runTimedChild, scaleName, summarise, TIME, w
  * client. Between runs the school's outbox, jobs and sweep mark are cleared, so every run is the
  * day's first tick.
  *
- * BENCH_CLI_SWEEP_NODE_OPTIONS is the child's NODE_OPTIONS (e.g. a heap cap); BENCH_CLI_SWEEP_BUILT=1
+ * BENCH_CLI_SWEEP_NODE_OPTIONS is the child's NODE_OPTIONS (e.g. a heap cap); BENCH_CLI_SWEEP_NODE_FLAGS
+ * are flags before the script on its node's command line (V8 flags NODE_OPTIONS refuses), several
+ * sets separated by `|` taken in turn, one a run (BENCH_CLI_SWEEP_RUNS=6 with three sets runs each
+ * twice); BENCH_CLI_SWEEP_BUILT=1
  * runs the compiled build in dist/ (`npm run build` first) as production does, without tsx.
  *
  * BENCH_CLI_SWEEP_DELIVER=1 also gives the child a fake Slack on loopback (every member looked up
@@ -89,14 +93,16 @@ try {
         row.outboxRows = swept.value.queuedReminders + swept.value.queuedDigests;
 
         await clearDay(prisma, school.id);
-        const cli = await runCliSweep(services.database.url, slug, AT);
+        const variants = (process.env.BENCH_CLI_SWEEP_NODE_FLAGS ?? '').split('|');
+        const nodeFlags = variants[run % variants.length]!.trim();
+        const cli = await runCliSweep(services.database.url, slug, AT, nodeFlags);
         row.cli.push(cli.ms);
         row.cliPeak = Math.max(row.cliPeak, cli.peakRssMiB ?? 0);
-        const saturday = await runCliSweep(services.database.url, slug, IDLE_AT);
+        const saturday = await runCliSweep(services.database.url, slug, IDLE_AT, nodeFlags);
         row.fixed.push(saturday.ms);
         row.fixedPeak = Math.max(row.fixedPeak, saturday.peakRssMiB ?? 0);
         console.log(`  run ${run + 1}: cli on a Saturday ${ms(saturday.ms)}, ${saturday.peakRssMiB?.toFixed(0) ?? '–'} MiB: ${saturday.lastLines.at(-1)}`);
-        console.log(`  run ${run + 1}: cli ${ms(cli.ms)}, ${cli.peakRssMiB?.toFixed(0) ?? '–'} MiB; in-process ${ms(swept.ms)}; the CLI said:\n    ${cli.lastLines.join('\n    ')}`);
+        console.log(`  run ${run + 1} [${nodeFlags || 'no flags'}] (load ${loadavg()[0]!.toFixed(2)}): cli ${ms(cli.ms)}, ${cli.peakRssMiB?.toFixed(0) ?? '–'} MiB; in-process ${ms(swept.ms)}; the CLI said:\n    ${cli.lastLines.join('\n    ')}`);
       }
       rows.push(row);
     }
@@ -129,15 +135,16 @@ async function clearDay(prisma: PrismaClient, schoolId: string): Promise<void> {
 }
 
 /** `trellis sweep` as a child process under /usr/bin/time -v; its own environment has no chat channel unless DELIVER. */
-async function runCliSweep(databaseUrl: string, slug: string, at: string): Promise<CliRun> {
+async function runCliSweep(databaseUrl: string, slug: string, at: string, nodeFlags: string): Promise<CliRun> {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: databaseUrl, LOG_LEVEL: 'error' };
   if (process.env.BENCH_CLI_SWEEP_NODE_OPTIONS) env.NODE_OPTIONS = process.env.BENCH_CLI_SWEEP_NODE_OPTIONS;
+  const flags = nodeFlags.split(' ').filter((flag) => flag !== '');
   if (process.env.BENCH_CLI_SWEEP_BUILT === '1') env.NODE_ENV = 'production';
   if (fake !== undefined) Object.assign(env, { SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 'bench-secret', SLACK_API_URL: `${fake.url}/api/` });
   let stdout = '';
   let lines = 0;
   const run = await runTimedChild(
-    [process.execPath, trellisBin, 'sweep', '--at', at, '--school', slug],
+    [process.execPath, ...flags, trellisBin, 'sweep', '--at', at, '--school', slug],
     env,
     (chunk) => {
       // Only the last lines are kept: a delivering sweep prints one line per digest.
@@ -146,5 +153,7 @@ async function runCliSweep(databaseUrl: string, slug: string, at: string): Promi
     },
     () => stdout,
   );
-  return { ms: run.ms, peakRssMiB: run.peakRssMiB, lastLines: [`(${lines} lines)`, ...stdout.trim().split('\n').slice(-3)] };
+  // The child's CPU time (user + system, from /usr/bin/time), which the machine's load changes less than the wall clock.
+  const cpu = ['User', 'System'].map((kind) => Number(new RegExp(`${kind} time \\(seconds\\): ([\\d.]+)`).exec(run.stderr)?.[1] ?? Number.NaN));
+  return { ms: run.ms, peakRssMiB: run.peakRssMiB, lastLines: [`(${lines} lines; CPU user ${cpu[0]} s, system ${cpu[1]} s)`, ...stdout.trim().split('\n').slice(-3)] };
 }

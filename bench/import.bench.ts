@@ -38,7 +38,7 @@ const EXPLAIN = process.env.BENCH_IMPORT_EXPLAIN === '1';
  * as a child process (`node bin/trellis.js import roster FILE --school …`, into a new school of its
  * own), its wall time and peak RSS from `/usr/bin/time -v`: the import's own memory, without this
  * process's CSV, schools and state. BENCH_IMPORT_CLI_NODE_OPTIONS is the child's NODE_OPTIONS (a
- * heap cap), BENCH_IMPORT_CLI_NODE_FLAGS more flags for its node (with `--trace-gc`, not allowed in
+ * heap cap), BENCH_IMPORT_CLI_NODE_FLAGS more flags for its node (several sets separated by `|`, each run once a run) (with `--trace-gc`, not allowed in
  * NODE_OPTIONS, the largest heap left after a full collection is printed: the live set at the peak).
  */
 const CLI = process.env.BENCH_IMPORT_CLI === '1';
@@ -291,10 +291,10 @@ async function compareObligationKeys(tx: Parameters<Parameters<Services['databas
 }
 
 /** `trellis import roster` as a child process under /usr/bin/time -v (its clock is the machine's: the same academic year as the bench's). */
-async function runCliImport(databaseUrl: string, slug: string, path: string): Promise<{ ms: number; peakRssMiB: number | undefined; said: string; liveMiB: number | undefined; fullCollections: string[] }> {
+async function runCliImport(databaseUrl: string, slug: string, path: string, nodeFlags: string): Promise<{ ms: number; peakRssMiB: number | undefined; said: string; liveMiB: number | undefined; fullCollections: string[]; cpu: string }> {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: databaseUrl, LOG_LEVEL: 'error' };
   if (process.env.BENCH_IMPORT_CLI_NODE_OPTIONS) env.NODE_OPTIONS = process.env.BENCH_IMPORT_CLI_NODE_OPTIONS;
-  const flags = (process.env.BENCH_IMPORT_CLI_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
+  const flags = nodeFlags.split(' ').filter((flag) => flag !== '');
   let stdout = '';
   // With --trace-gc the largest heap left after a full collection: what was live at the peak.
   let liveMiB: number | undefined;
@@ -316,7 +316,9 @@ async function runCliImport(databaseUrl: string, slug: string, path: string): Pr
     },
     () => stdout,
   );
-  return { ms: run.ms, peakRssMiB: run.peakRssMiB, said: `${stdout}${partial}`.trim().split('\n').slice(-3).join(' / '), liveMiB, fullCollections };
+  // Its CPU time (user + system, from /usr/bin/time), which the machine's load changes less than the wall clock.
+  const cpu = ['User', 'System'].map((kind) => new RegExp(`${kind} time \\(seconds\\): ([\\d.]+)`).exec(run.stderr)?.[1] ?? '–').join(' s + ');
+  return { ms: run.ms, peakRssMiB: run.peakRssMiB, said: `${stdout}${partial}`.trim().split('\n').slice(-3).join(' / '), liveMiB, fullCollections, cpu };
 }
 
 const fileDir = await mkdtemp(join(tmpdir(), 'trellis-bench-import-'));
@@ -370,13 +372,14 @@ try {
           await compareCopyAndUnnest(prisma, slug);
         }
 
-        if (CLI) {
-          const cliSlug = `import-cli-${scale}-${run}`;
+        // Several sets of BENCH_IMPORT_CLI_NODE_FLAGS separated by `|` are each run once a run, each into a school of its own.
+        for (const [variant, nodeFlags] of (CLI ? (process.env.BENCH_IMPORT_CLI_NODE_FLAGS ?? '').split('|') : []).entries()) {
+          const cliSlug = `import-cli-${scale}-${run}-${variant}`;
           await setSchool(services, { slug: cliSlug, policy: getPreset('whmat')!, policySource: 'preset:whmat', termDates: terms.value });
-          const child = await runCliImport(services.database.url, cliSlug, path);
+          const child = await runCliImport(services.database.url, cliSlug, path, nodeFlags);
           cli.push(child.ms);
           cliPeak = Math.max(cliPeak, child.peakRssMiB ?? 0);
-          console.log(`  run ${run + 1}: \`trellis import roster\` as a child ${child.ms.toFixed(0)} ms, peak RSS ${child.peakRssMiB?.toFixed(0) ?? '–'} MiB ${child.liveMiB === undefined ? '' : ` (largest heap after a full GC ${child.liveMiB.toFixed(0)} MB; after each: ${child.fullCollections.join(', ')} MB)`} (in this process ${loaded.ms.toFixed(0)} ms, ${loaded.peakRssMiB.toFixed(0)} MiB); load ${loadavg()[0]!.toFixed(1)}; it said: ${child.said}`);
+          console.log(`  run ${run + 1} [${nodeFlags.trim() || 'no flags'}]: \`trellis import roster\` as a child ${child.ms.toFixed(0)} ms (CPU ${child.cpu} s), peak RSS ${child.peakRssMiB?.toFixed(0) ?? '–'} MiB ${child.liveMiB === undefined ? '' : ` (largest heap after a full GC ${child.liveMiB.toFixed(0)} MB; after each: ${child.fullCollections.join(', ')} MB)`} (in this process ${loaded.ms.toFixed(0)} ms, ${loaded.peakRssMiB.toFixed(0)} MiB); load ${loadavg()[0]!.toFixed(1)}; it said: ${child.said}`);
         }
 
         before = counter.statements;

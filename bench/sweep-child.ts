@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { writeHeapSnapshot } from 'node:v8';
+import { setFlagsFromString, writeHeapSnapshot } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { sweepSchool } from '../src/core/reminders/run-sweep.ts';
 import { fixedClock } from '../src/core/time/clock.ts';
 import { createPrismaClient } from '../src/storage/db/create-prisma-client.ts';
@@ -16,6 +17,7 @@ import { allocationProfile } from './allocation-profile.ts';
  * statements and peak RSS (stdout). BENCH_SWEEP_SNAPSHOT_AT=N writes a heap snapshot after the
  * Nth page is read; BENCH_SWEEP_PAGE sets the sweep's page size; BENCH_SWEEP_ALLOC_PROFILE=<file>
  * records every allocation the sweep makes, garbage included, and prints where most was made.
+ * BENCH_SWEEP_GC_EACH_PAGE=1 runs a full collection after each page is queued and prints their total time.
  * Prints the process's CPU time over the sweep, which the machine's load changes less than the wall clock. Arguments: database URL, school slug, ISO instant.
  */
 const [databaseUrl, slug, at] = process.argv.slice(2);
@@ -33,12 +35,25 @@ const sampler = setInterval(() => {
 }, 5);
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)}`;
 let pages = 0;
+let collect: (() => void) | undefined;
+if (process.env.BENCH_SWEEP_GC_EACH_PAGE === '1') {
+  setFlagsFromString('--expose-gc');
+  collect = runInNewContext('gc') as () => void;
+}
+let collecting = 0;
+let collections = 0;
 const traced = new Proxy(store, {
   get(target, name) {
     const value = Reflect.get(target, name, target);
     if (typeof value !== 'function') return value;
     return async (...args: unknown[]) => {
       const out = await value.apply(target, args);
+      if (collect !== undefined && name === 'queueReminders') {
+        const began = performance.now();
+        collect();
+        collecting += performance.now() - began;
+        collections++;
+      }
       if (name === 'loadSweepPage' || name === 'queueReminders' || name === 'assembleDigests') {
         if (name === 'loadSweepPage') pages++;
         const m = process.memoryUsage();
@@ -59,6 +74,7 @@ const result = await sweepSchool({ reminders: traced, clock: fixedClock(new Date
 const elapsed = performance.now() - started;
 const used = process.cpuUsage(cpu);
 console.error(`  the sweep's process: CPU user ${(used.user / 1000).toFixed(0)} ms, system ${(used.system / 1000).toFixed(0)} ms over ${elapsed.toFixed(0)} ms`);
+if (collect !== undefined) console.error(`  full collections after each page: ${collections}, ${collecting.toFixed(0)} ms in all`);
 await stopProfile();
 clearInterval(sampler);
 peak = Math.max(peak, process.memoryUsage.rss());

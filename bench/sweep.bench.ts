@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -58,7 +58,10 @@ const EXPLAIN = process.env.BENCH_SWEEP_EXPLAIN === '1';
  * BENCH_SWEEP_CHILD=1 runs each busy sweep in a fresh process of its own (`sweep-child.ts`: only
  * the sweep, a Prisma client and the reminder store), which prints its memory after each page;
  * the row's time, statements and peak RSS are then that process's. BENCH_SWEEP_CHILD_NODE_OPTIONS
- * are its Node options (e.g. `--max-old-space-size=128`).
+ * are its Node options (e.g. `--max-old-space-size=128`); several sets separated by `|` are taken in
+ * turn, one a run (so BENCH_SWEEP_RUNS=6 with three sets runs each twice on one generated school),
+ * and the word `gc-each-page` in a set makes the child collect its garbage after each page
+ * (BENCH_SWEEP_GC_EACH_PAGE=1).
  */
 const CHILD = process.env.BENCH_SWEEP_CHILD === '1';
 const at = londonInstant('2026-10-15', '16:00');
@@ -110,7 +113,10 @@ try {
 
       let before = counter.statements;
       if (CHILD) {
-        const child = await sweepInChild(services.database.url, slug);
+        const variants = (process.env.BENCH_SWEEP_CHILD_NODE_OPTIONS ?? '').split('|');
+        const options = variants[run % variants.length]!;
+        const child = await sweepInChild(services.database.url, slug, options);
+        console.log(`  run ${run + 1} [${options.trim() || 'no flags'}]: ${ms(child.ms)}, peak RSS ${child.peakRssMiB.toFixed(0)} MiB, ${child.statements} statements (load ${loadavg()[0]!.toFixed(2)})`);
         busy.push(child.ms);
         peaks.busy = Math.max(peaks.busy, child.peakRssMiB);
         statements.busy = child.statements;
@@ -204,11 +210,13 @@ interface ChildSweep {
 }
 
 /** One busy sweep in a fresh process (`sweep-child.ts`); its per-page memory lines are passed through. */
-function sweepInChild(databaseUrl: string, slug: string): Promise<ChildSweep> {
-  const nodeOptions = process.env.BENCH_SWEEP_CHILD_NODE_OPTIONS?.split(' ').filter((option) => option !== '') ?? [];
+function sweepInChild(databaseUrl: string, slug: string, options: string): Promise<ChildSweep> {
+  const words = options.split(' ').filter((option) => option !== '');
+  const nodeOptions = words.filter((word) => word !== 'gc-each-page');
+  const gcEachPage = words.includes('gc-each-page') ? '1' : '0';
   const args = [...nodeOptions, '--import', 'tsx', fileURLToPath(new URL('./sweep-child.ts', import.meta.url)), databaseUrl, slug, at.toISOString()];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: { ...process.env, LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, args, { env: { ...process.env, LOG_LEVEL: 'silent', BENCH_SWEEP_GC_EACH_PAGE: gcEachPage }, stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;

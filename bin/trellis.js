@@ -3,12 +3,14 @@
 // build in dist/ (`npm run build`) on plain Node, so a production install needs neither
 // TypeScript nor tsx; otherwise the TypeScript sources run through tsx's loader, so there is no
 // build step between a checkout and a running bot. On a Node older than Trellis needs, it first
-// runs itself again under Node 24 (bin/node-launcher.js).
+// runs itself again under Node 24, and for any command but `start` it starts again with a smaller
+// young generation unless the operator chose one (bin/node-launcher.js).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ensureSupportedNode } from './node-launcher.js';
+import { ensureMemoryFlags, ensureSupportedNode } from './node-launcher.js';
 
 await ensureSupportedNode(fileURLToPath(import.meta.url));
+ensureMemoryFlags(fileURLToPath(import.meta.url));
 let runCli;
 if (process.env.NODE_ENV === 'production') {
   const built = new URL('../dist/cli/main.js', import.meta.url);

@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { cannotRelaunchMessage, isOlderThan, launchDecision } from '../../bin/node-launcher.js';
+import { cannotRelaunchMessage, isOlderThan, launchDecision, memoryFlags, SEMI_SPACE_FLAG } from '../../bin/node-launcher.js';
 
 describe('the Node launcher behind npm start and npm test', () => {
   it('compares versions part by part, with or without the v', () => {
@@ -39,6 +41,49 @@ describe('the Node launcher behind npm start and npm test', () => {
       const imports = [...source.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]);
       expect(imports.every((from) => from!.startsWith('node:') || from === './node-launcher.js'), `${script} imports ${imports.join(', ')}`).toBe(true);
       expect(source).toMatch(/^await ensureSupportedNode\(fileURLToPath\(import\.meta\.url\)\);$/m);
+    }
+  });
+
+  it('adds the smaller young generation to a command, not to the server, and not when the operator set a semi-space size on the command line or in NODE_OPTIONS', () => {
+    expect(SEMI_SPACE_FLAG).toBe('--max-semi-space-size=8');
+    expect(memoryFlags([], {}, ['sweep'])).toEqual([SEMI_SPACE_FLAG]);
+    expect(memoryFlags(['--import', 'tsx'], { NODE_OPTIONS: '--max-old-space-size=384' }, ['import', 'roster', 'staff.csv'])).toEqual([SEMI_SPACE_FLAG]);
+    expect(memoryFlags([], {}, ['start', '--playground'])).toEqual([]);
+    expect(memoryFlags(['--max-semi-space-size=64'], {}, ['sweep'])).toEqual([]);
+    expect(memoryFlags([], { NODE_OPTIONS: '--enable-source-maps --max_semi_space_size=32' }, ['sweep'])).toEqual([]);
+  });
+
+  it('`trellis sweep` starts Node again with the flag, same arguments and process, and `trellis start` and an operator\'s own size are left alone', () => {
+    const source = readFileSync(join(import.meta.dirname, '../../bin/trellis.js'), 'utf8');
+    expect(source).toMatch(/^await ensureSupportedNode\(fileURLToPath\(import\.meta\.url\)\);\nensureMemoryFlags\(fileURLToPath\(import\.meta\.url\)\);$/m);
+    // A script that starts as bin/trellis.js does and says what its Node was started with.
+    const dir = mkdtempSync(join(tmpdir(), 'trellis-launcher-'));
+    try {
+      const script = join(dir, 'launched.mjs');
+      const launcher = pathToFileURL(join(import.meta.dirname, '../../bin/node-launcher.js')).href;
+      writeFileSync(
+        script,
+        `import { fileURLToPath } from 'node:url';\nimport { ensureMemoryFlags } from '${launcher}';\nensureMemoryFlags(fileURLToPath(import.meta.url));\nconsole.log(JSON.stringify({ pid: process.pid, execArgv: process.execArgv, args: process.argv.slice(2) }));\n`,
+      );
+      const launch = (env: Record<string, string>, args = ['sweep', '--school', 'a b']) => {
+        const run = spawnSync(process.execPath, [script, ...args], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', ...env } });
+        expect(run.stderr).toBe('');
+        const said = JSON.parse(run.stdout) as { pid: number; execArgv: string[]; args: string[] };
+        // The same process became Node again: no parent is left waiting for a child.
+        expect(said.pid).toBe(run.pid);
+        return said;
+      };
+      const plain = launch({});
+      expect(plain.execArgv).toEqual([SEMI_SPACE_FLAG]);
+      expect(plain.args).toEqual(['sweep', '--school', 'a b']);
+      const own = launch({ NODE_OPTIONS: '--max-semi-space-size=32' });
+      expect(own.execArgv).toEqual([]);
+      expect(own.args).toEqual(['sweep', '--school', 'a b']);
+      const server = launch({}, ['start']);
+      expect(server.execArgv).toEqual([]);
+      expect(server.args).toEqual(['start']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
