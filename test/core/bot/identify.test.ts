@@ -13,7 +13,6 @@ import { PrismaReportReads } from '../../../src/storage/prisma/prisma-report-rea
 import { prismaAccess } from '../../../src/storage/prisma/prisma-access-relationships.ts';
 import { type SeededSchool, seedSchool } from '../../support/seed-school.ts';
 import { countingClient } from '../../support/counting-client.ts';
-import { driverOf } from '../../../src/storage/db/create-prisma-client.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
@@ -151,26 +150,17 @@ describe('a linked account on every message', () => {
     await identities.link(inSister, home.ids.wyn!, NOW);
     await identities.link(elsewhere, home.ids.wyn!, NOW);
 
-    const { client, counter } = countingClient(db.prisma);
+    const { client, counter, driver } = countingClient(db.prisma);
     const counted = botWithIdentities(new PrismaIdentityStore(client));
     const never = lookup(undefined);
     expect((await counted.identify(inSister, never.fn))?.id).toBe(home.ids.wyn);
     expect(counter.statements).toBe(1);
     expect(never.calls.count).toBe(0);
     // The same look-up on the pg pool under the client, as the app makes it: one statement there, none through Prisma.
-    const driver = driverOf(db.prisma)!;
-    const pooled = { statements: 0 };
-    const onPool = botWithIdentities(
-      new PrismaIdentityStore(client, {
-        query<R extends object>(text: string, values: readonly unknown[]) {
-          pooled.statements++;
-          return driver.query<R>(text, values);
-        },
-      }),
-    );
-    const throughPrisma = counter.statements;
+    const onPool = botWithIdentities(new PrismaIdentityStore(client, driver));
+    const [onDriver, throughPrisma] = [counter.driver, counter.statements - counter.driver];
     expect((await onPool.identify(inSister, never.fn))?.id).toBe(home.ids.wyn);
-    expect([pooled.statements, counter.statements - throughPrisma]).toEqual([1, 0]);
+    expect([counter.driver - onDriver, counter.statements - counter.driver - throughPrisma]).toEqual([1, 0]);
     expect(await counted.identify(elsewhere, never.fn)).toBeUndefined();
     expect(await identitiesOf(elsewhere)).toEqual([]);
     expect((await identitiesOf(inSister)).map((r) => r.personId)).toEqual([home.ids.wyn]);
@@ -183,7 +173,7 @@ describe('a linked account on every message', () => {
     ]);
     const slugOf = (await db.prisma.school.findUniqueOrThrow({ where: { id: first.schoolId } })).slug;
     await db.prisma.slackReachFailure.create({ data: { personId: first.ids.fay!, outcome: 'not-in-workspace', detail: 'users.lookupByEmail users_not_found', attemptedAt: NOW } });
-    const { client, counter } = countingClient(db.prisma);
+    const { client, counter, driver } = countingClient(db.prisma);
     const counted = botWithIdentities(new PrismaIdentityStore(client));
     const account: PlatformAccount = { platform: 'slack', tenant: 'T-FIRST', userId: 'U-FAY' };
     expect((await counted.identify(account, lookup(`fay@${slugOf}.example`).fn))?.id).toBe(first.ids.fay);
@@ -192,19 +182,10 @@ describe('a linked account on every message', () => {
     expect((await identitiesOf(account)).map((r) => [r.personId, r.reachable, r.lastSeenAt?.toISOString()])).toEqual([[first.ids.fay, true, NOW.toISOString()]]);
     expect(await db.prisma.slackReachFailure.count({ where: { personId: first.ids.fay! } })).toBe(0);
     // As the app makes it, on the pg pool under the client: the same three there, none through Prisma.
-    const driver = driverOf(db.prisma)!;
-    const pooled = { statements: 0 };
-    const onPool = botWithIdentities(
-      new PrismaIdentityStore(client, {
-        query<R extends object>(text: string, values: readonly unknown[]) {
-          pooled.statements++;
-          return driver.query<R>(text, values);
-        },
-      }),
-    );
-    const throughPrisma = counter.statements;
+    const onPool = botWithIdentities(new PrismaIdentityStore(client, driver));
+    const [onDriver, throughPrisma] = [counter.driver, counter.statements - counter.driver];
     const finn: PlatformAccount = { platform: 'slack', tenant: 'T-FIRST', userId: 'U-FINN' };
     expect((await onPool.identify(finn, lookup(`finn@${slugOf}.example`).fn))?.id).toBe(first.ids.finn);
-    expect([pooled.statements, counter.statements - throughPrisma]).toEqual([3, 0]);
+    expect([counter.driver - onDriver, counter.statements - counter.driver - throughPrisma]).toEqual([3, 0]);
   });
 });
