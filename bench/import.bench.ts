@@ -11,7 +11,7 @@ import { readRosterStream } from '../src/core/roster/roster-table.ts';
 import { setSchool } from '../src/core/schools/set-school.ts';
 import { fixedClock } from '../src/core/time/clock.ts';
 import { type SqlTransactions, transactionsOf } from '../src/storage/db/create-prisma-client.ts';
-import { copyText, PrismaObligationRepository } from '../src/storage/prisma/prisma-obligation-repository.ts';
+import { copyObligations, type NewObligation, PrismaObligationRepository } from '../src/storage/prisma/prisma-obligation-repository.ts';
 import { PrismaRosterRepository } from '../src/storage/prisma/prisma-roster-repository.ts';
 import { countingClient } from '../test/support/counting-client.ts';
 import type { Services } from '../src/compose-services.ts';
@@ -204,7 +204,7 @@ async function explainObligationsPage(prisma: Services['database']['prisma'], sl
  * as a page writes them now.
  */
 async function compareCopyAndUnnest(prisma: Services['database']['prisma'], slug: string): Promise<void> {
-  type Row = { cycle_id: string; person_id: string; key: string; kind: string; label: string; optional: boolean; opens_on: string; due_on: string; owner_role: string; owner_person_id: string | null; rule: string };
+  type Row = { cycle_id: string; person_id: string; key: string; kind: NewObligation['kind']; label: string; optional: boolean; opens_on: string; due_on: string; owner_role: NewObligation['ownerRole']; owner_person_id: string | null; rule: string };
   const times: Record<'unnest' | 'copy', number[]> = { unnest: [], copy: [] };
   await transactionsOf(prisma)!
     .transaction(
@@ -215,7 +215,6 @@ async function compareCopyAndUnnest(prisma: Services['database']['prisma'], slug
           WHERE s.slug = $1 LIMIT 10000`,
           [slug],
         );
-        const now = tx.now;
         for (let round = 0; round < 3; round++) {
           let started = performance.now();
           await tx.query(
@@ -239,11 +238,22 @@ async function compareCopyAndUnnest(prisma: Services['database']['prisma'], slug
           );
           times.unnest.push(performance.now() - started);
           started = performance.now();
-          const lines = rows.map(
-            (r) =>
-              `${[crypto.randomUUID(), copyText(`${r.key}:c${round}`), r.cycle_id, r.person_id, copyText(r.kind), copyText(r.label), r.optional ? 't' : 'f', r.opens_on, r.due_on, copyText(r.owner_role), r.owner_person_id ?? '\\N', copyText(r.rule), 'open', now, now].join('\t')}\n`,
+          await copyObligations(
+            tx,
+            rows.map((r) => ({
+              key: `${r.key}:c${round}`,
+              cycleId: r.cycle_id,
+              personId: r.person_id,
+              kind: r.kind,
+              label: r.label,
+              optional: r.optional,
+              opensOn: r.opens_on,
+              dueOn: r.due_on,
+              ownerRole: r.owner_role,
+              ownerPersonId: r.owner_person_id,
+              rule: r.rule,
+            })),
           );
-          await tx.copyIn('COPY obligations (id, key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, status, created_at, updated_at) FROM STDIN', lines);
           times.copy.push(performance.now() - started);
         }
         throw new RolledBack();

@@ -71,7 +71,8 @@ export class PrismaObligationRepository implements ObligationRepository {
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
-type NewObligation = ReturnType<typeof obligationFields> & { cycleId: string; personId: string };
+/** A new obligation of a page, as written: the plan's fields with its cycle and person. */
+export type NewObligation = ReturnType<typeof obligationFields> & { cycleId: string; personId: string };
 
 /** The statements of one page's transaction, on whichever connection carries it. */
 interface PageStatements {
@@ -86,10 +87,7 @@ function poolStatements(tx: SqlTransaction): PageStatements {
   return {
     rows: async <R extends object>(sql: Prisma.Sql) => (await tx.query<R>(sql.text, sql.values)).rows,
     write: async (sql) => (await tx.query(sql.text, sql.values)).rowCount ?? 0,
-    insertObligations: async (rows) => {
-      if (rows.length === 0) return;
-      await tx.copyIn(`COPY obligations (${COPY_COLUMNS.join(', ')}) FROM STDIN`, copyRows(rows, tx.now));
-    },
+    insertObligations: (rows) => copyObligations(tx, rows),
   };
 }
 
@@ -215,6 +213,12 @@ async function insertObligations(tx: Tx, rows: readonly NewObligation[]): Promis
       AS v(id, key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule)`;
 }
 
+/** New obligations by `COPY … FROM STDIN` on `tx`'s connection: the path of a page on the pool. */
+export async function copyObligations(tx: SqlTransaction, rows: readonly NewObligation[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.copyIn(`COPY obligations (${COPY_COLUMNS.join(', ')}) FROM STDIN`, copyRows(rows, tx.now));
+}
+
 /** The columns a page's new obligations are copied into, in the order `copyRows` writes them. */
 const COPY_COLUMNS = ['id', 'key', 'cycle_id', 'person_id', 'kind', 'label', 'optional', 'opens_on', 'due_on', 'owner_role', 'owner_person_id', 'rule', 'status', 'created_at', 'updated_at'];
 
@@ -230,7 +234,7 @@ function* copyRows(rows: readonly NewObligation[], now: string): Generator<strin
 }
 
 /** A text value in COPY's text format: backslash, tab, newline and carriage return escaped. */
-export function copyText(value: string): string {
+function copyText(value: string): string {
   return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 
