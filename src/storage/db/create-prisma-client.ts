@@ -47,9 +47,8 @@ export interface SqlTransaction {
   copyIn(copy: string, lines: Iterable<string>): Promise<number>;
 }
 
-const pools = new WeakMap<PrismaClient, SqlDriver>();
-const transactionPools = new WeakMap<PrismaClient, SqlTransactions>();
-const rawPools = new WeakMap<PrismaClient, pg.Pool>();
+/** The `pg` pool under each client `createPrismaClient` made, and the two ways onto it. */
+const pools = new WeakMap<PrismaClient, { pool: pg.Pool; driver: SqlDriver; transactions: SqlTransactions }>();
 
 /** Connections in a client's pool at most (pg's default, written down so the server can open them all). */
 export const POOL_SIZE = 10;
@@ -66,10 +65,10 @@ export function createPrismaClient(databaseUrl: string): PrismaClient {
   // Prisma closes a pool it was handed only when told to: it is this client's alone.
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   pools.set(prisma, {
-    query: (text, values, options) => pool.query({ ...(options?.prepare === false ? {} : { name: preparedName(text) }), text, values: [...values] }),
+    pool,
+    driver: { query: (text, values, options) => pool.query({ ...(options?.prepare === false ? {} : { name: preparedName(text) }), text, values: [...values] }) },
+    transactions: { transaction: (work, options) => inTransaction(pool, work, options.timeoutMs) },
   });
-  transactionPools.set(prisma, { transaction: (work, options) => inTransaction(pool, work, options.timeoutMs) });
-  rawPools.set(prisma, pool);
   return prisma;
 }
 
@@ -130,7 +129,7 @@ function* chunked(lines: Iterable<string>): Generator<string> {
  * it open). A connection the server drops is replaced by the pool as before.
  */
 export async function keepConnectionsOpen(prisma: PrismaClient): Promise<void> {
-  const pool = rawPools.get(prisma);
+  const pool = pools.get(prisma)?.pool;
   if (pool === undefined) return;
   pool.options.min = POOL_SIZE;
   const opened = await Promise.all(Array.from({ length: Math.max(0, POOL_SIZE - pool.totalCount) }, () => pool.connect()));
@@ -154,12 +153,12 @@ function preparedName(text: string): string {
  * one wrapped by `$extends`): for the few hot statements that skip Prisma's query machinery.
  */
 export function driverOf(prisma: PrismaClient): SqlDriver | undefined {
-  return pools.get(prisma);
+  return pools.get(prisma)?.driver;
 }
 
 /** Transactions on the `pg` pool under a client `createPrismaClient` made (undefined for any other client). */
 export function transactionsOf(prisma: PrismaClient): SqlTransactions | undefined {
-  return transactionPools.get(prisma);
+  return pools.get(prisma)?.transactions;
 }
 
 /**
