@@ -163,10 +163,10 @@ export function transactionsOf(prisma: PrismaClient): SqlTransactions | undefine
 
 /**
  * The rows of one raw statement: through `driver` when there is one (skipping Prisma's query
- * machinery, a fixed cost on every statement), else through Prisma. Only for statements whose
+ * machinery, a fixed cost on every statement), else through Prisma (a client or a transaction). Only for statements whose
  * columns read the same either way: text, int, boolean, arrays and JSON (not bigint or dates).
  */
-export async function rawRows<R extends object>(prisma: PrismaClient, driver: SqlDriver | undefined, sql: Prisma.Sql, options?: SqlOptions): Promise<R[]> {
+export async function rawRows<R extends object>(prisma: Pick<PrismaClient, '$queryRaw'>, driver: SqlDriver | undefined, sql: Prisma.Sql, options?: SqlOptions): Promise<R[]> {
   return driver === undefined ? prisma.$queryRaw<R[]>(sql) : (await driver.query<R>(sql.text, sql.values, options)).rows;
 }
 

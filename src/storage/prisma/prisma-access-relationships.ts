@@ -6,7 +6,7 @@ import { knownFlags, RoleSchema } from '../../core/people/person.ts';
 import { HEAD_REVIEWER_MEMBERS, type HeadReviewerMember } from '../../core/policy/policy-schema.ts';
 import { storedHeadReviewerContacts } from '../../core/schools/head-reviewer-contacts.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
-import type { PrismaClient, SqlDriver, SqlOptions } from '../db/create-prisma-client.ts';
+import { type PrismaClient, rawRows, type SqlDriver, type SqlOptions } from '../db/create-prisma-client.ts';
 
 /** The client or a transaction: the access log is written in the transaction of the read where there is one. */
 type Db = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
@@ -112,8 +112,7 @@ export class PrismaPeopleFacts implements PeopleFacts {
       LEFT JOIN heads ON heads.school_id = sch.school_id
       LEFT JOIN deputies ON deputies.school_id = sch.school_id
       LEFT JOIN leaders ON leaders.school_id = sch.school_id`;
-    const rows =
-      this.#driver === undefined ? await this.#db.$queryRaw<SchoolFactRow[]>(sql) : (await this.#driver.driver.query<SchoolFactRow>(sql.text, sql.values, this.#driver.options)).rows;
+    const rows = await rawRows<SchoolFactRow>(this.#db, this.#driver?.driver, sql, this.#driver?.options);
     const ordered: { ord: number; facts: SubjectFacts }[] = [];
     for (const school of rows) {
       // What is the same for every person of the school is made once and shared.
