@@ -15,14 +15,15 @@ import { allocationProfile } from './allocation-profile.ts';
  * RSS is the sweep's, not the bench's generated school or the app. Prints `process.memoryUsage()`
  * after each store call that carries a page (to stderr), and one JSON line of its result, time,
  * statements and peak RSS (stdout). BENCH_SWEEP_SNAPSHOT_AT=N writes a heap snapshot after the
- * Nth page is read; BENCH_SWEEP_PAGE sets the sweep's page size; BENCH_SWEEP_ALLOC_PROFILE=<file>
+ * Nth page is read (several pages separated by commas, `2,80`: one snapshot each, to compare what
+ * is kept from page to page); BENCH_SWEEP_PAGE sets the sweep's page size; BENCH_SWEEP_ALLOC_PROFILE=<file>
  * records every allocation the sweep makes, garbage included, and prints where most was made.
  * BENCH_SWEEP_GC_EACH_PAGE=1 runs a full collection after each page is queued and prints their total time.
  * Prints the process's CPU time over the sweep, which the machine's load changes less than the wall clock. Arguments: database URL, school slug, ISO instant.
  */
 const [databaseUrl, slug, at] = process.argv.slice(2);
 if (databaseUrl === undefined || slug === undefined || at === undefined) throw new Error('usage: sweep-child.ts <database url> <school slug> <instant>');
-const snapshotAt = Number(process.env.BENCH_SWEEP_SNAPSHOT_AT ?? 0);
+const snapshotAt = new Set((process.env.BENCH_SWEEP_SNAPSHOT_AT ?? '').split(',').filter((page) => page.trim() !== '').map(Number));
 const pageSize = process.env.BENCH_SWEEP_PAGE === undefined ? undefined : Number(process.env.BENCH_SWEEP_PAGE);
 const prisma = createPrismaClient(databaseUrl);
 const { client, counter, driver } = countingClient(prisma);
@@ -59,7 +60,7 @@ const traced = new Proxy(store, {
         const m = process.memoryUsage();
         peak = Math.max(peak, m.rss);
         console.error(`  ${String(name)} (page ${pages}): rss ${mib(m.rss)} MiB, heapUsed ${mib(m.heapUsed)}, heapTotal ${mib(m.heapTotal)}, external ${mib(m.external)}, arrayBuffers ${mib(m.arrayBuffers)}`);
-        if (name === 'loadSweepPage' && pages === snapshotAt) console.error(`  heap snapshot: ${writeHeapSnapshot()}`);
+        if (name === 'loadSweepPage' && snapshotAt.has(pages)) console.error(`  heap snapshot: ${writeHeapSnapshot()}`);
       }
       return out;
     };

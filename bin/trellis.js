@@ -4,7 +4,8 @@
 // TypeScript nor tsx; otherwise the TypeScript sources run through tsx's loader, so there is no
 // build step between a checkout and a running bot. On a Node older than Trellis needs, it first
 // runs itself again under Node 24, and for any command but `start` it starts again with a smaller
-// young generation unless the operator chose one (bin/node-launcher.js).
+// young generation (and, for `sweep`, slower old-generation growth) unless the operator chose their
+// own (bin/node-launcher.js).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ensureMemoryFlags, ensureSupportedNode } from './node-launcher.js';

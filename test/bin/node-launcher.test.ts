@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { cannotRelaunchMessage, isOlderThan, launchDecision, memoryFlags, SEMI_SPACE_FLAG } from '../../bin/node-launcher.js';
+import { cannotRelaunchMessage, HEAP_GROWING_FLAG, isOlderThan, launchDecision, memoryFlags, SEMI_SPACE_FLAG } from '../../bin/node-launcher.js';
 
 describe('the Node launcher behind npm start and npm test', () => {
   it('compares versions part by part, with or without the v', () => {
@@ -46,14 +46,24 @@ describe('the Node launcher behind npm start and npm test', () => {
 
   it('adds the smaller young generation to a command, not to the server, and not when the operator set a semi-space size on the command line or in NODE_OPTIONS', () => {
     expect(SEMI_SPACE_FLAG).toBe('--max-semi-space-size=8');
-    expect(memoryFlags([], {}, ['sweep'])).toEqual([SEMI_SPACE_FLAG]);
+    expect(memoryFlags([], {}, ['sweep'])).toEqual([SEMI_SPACE_FLAG, HEAP_GROWING_FLAG]);
     expect(memoryFlags(['--import', 'tsx'], { NODE_OPTIONS: '--max-old-space-size=384' }, ['import', 'roster', 'staff.csv'])).toEqual([SEMI_SPACE_FLAG]);
     expect(memoryFlags([], {}, ['start', '--playground'])).toEqual([]);
-    expect(memoryFlags(['--max-semi-space-size=64'], {}, ['sweep'])).toEqual([]);
-    expect(memoryFlags([], { NODE_OPTIONS: '--enable-source-maps --max_semi_space_size=32' }, ['sweep'])).toEqual([]);
+    expect(memoryFlags(['--max-semi-space-size=64'], {}, ['sweep'])).toEqual([HEAP_GROWING_FLAG]);
+    expect(memoryFlags([], { NODE_OPTIONS: '--enable-source-maps --max_semi_space_size=32' }, ['sweep'])).toEqual([HEAP_GROWING_FLAG]);
   });
 
-  it('`trellis sweep` starts Node again with the flag, same arguments and process, and `trellis start` and an operator\'s own size are left alone', () => {
+  it('adds the slower old-generation growth to `trellis sweep` alone, unless the operator set a growth of their own', () => {
+    expect(HEAP_GROWING_FLAG).toBe('--heap-growing-percent=100');
+    expect(memoryFlags([], {}, ['sweep', '--school', 'a'])).toContain(HEAP_GROWING_FLAG);
+    expect(memoryFlags([], {}, ['import', 'roster', 'staff.csv'])).not.toContain(HEAP_GROWING_FLAG);
+    expect(memoryFlags([], {}, ['start'])).not.toContain(HEAP_GROWING_FLAG);
+    expect(memoryFlags(['--heap-growing-percent=50'], {}, ['sweep'])).toEqual([SEMI_SPACE_FLAG]);
+    expect(memoryFlags(['--heap_growing_percent=20'], {}, ['sweep'])).toEqual([SEMI_SPACE_FLAG]);
+    expect(memoryFlags(['--max-semi-space-size=16', '--heap-growing-percent=50'], {}, ['sweep'])).toEqual([]);
+  });
+
+  it('`trellis sweep` starts Node again with the flags, same arguments and process; `trellis start` is left alone, and an operator\'s own semi-space size is kept', () => {
     const source = readFileSync(join(import.meta.dirname, '../../bin/trellis.js'), 'utf8');
     expect(source).toMatch(/^await ensureSupportedNode\(fileURLToPath\(import\.meta\.url\)\);\nensureMemoryFlags\(fileURLToPath\(import\.meta\.url\)\);$/m);
     // A script that starts as bin/trellis.js does and says what its Node was started with.
@@ -74,10 +84,11 @@ describe('the Node launcher behind npm start and npm test', () => {
         return said;
       };
       const plain = launch({});
-      expect(plain.execArgv).toEqual([SEMI_SPACE_FLAG]);
+      expect(plain.execArgv).toEqual([SEMI_SPACE_FLAG, HEAP_GROWING_FLAG]);
       expect(plain.args).toEqual(['sweep', '--school', 'a b']);
+      // Node refuses V8's growth flag in NODE_OPTIONS, so an operator sets it on the command line.
       const own = launch({ NODE_OPTIONS: '--max-semi-space-size=32' });
-      expect(own.execArgv).toEqual([]);
+      expect(own.execArgv).toEqual([HEAP_GROWING_FLAG]);
       expect(own.args).toEqual(['sweep', '--school', 'a b']);
       const server = launch({}, ['start']);
       expect(server.execArgv).toEqual([]);

@@ -12,9 +12,10 @@ const RECORDER = fileURLToPath(new URL('../support/record-loaded-modules.mjs', i
 
 /**
  * What a sweep with no chat channel has no use for: chat SDKs, the bot and its dialogs, the server,
- * documents, e-mail, the job engine's worker (the sweep queues its jobs; the server delivers them).
+ * documents, e-mail, the job engine's worker (the sweep queues its jobs; the server delivers them),
+ * and a worldwide holiday library (UK bank holidays are computed from their rules).
  */
-const UNUSED = ['/@slack/bolt/', '/@slack/web-api/', '/@microsoft/teams.', '/pdfkit/', '/exceljs/', '/vega/', '/vega-lite/', '/nodemailer/', '/src/scheduler/job-worker.ts', '/src/core/bot/trellis-bot.ts', '/src/core/conversations/dialogs/all-dialogs.ts', '/src/channels/slack/', '/src/channels/teams/', '/src/channels/playground/', '/src/server/', '/src/admin-console/'];
+const UNUSED = ['/date-holidays', '/@slack/bolt/', '/@slack/web-api/', '/@microsoft/teams.', '/pdfkit/', '/exceljs/', '/vega/', '/vega-lite/', '/nodemailer/', '/src/scheduler/job-worker.ts', '/src/core/bot/trellis-bot.ts', '/src/core/conversations/dialogs/all-dialogs.ts', '/src/channels/slack/', '/src/channels/teams/', '/src/channels/playground/', '/src/server/', '/src/admin-console/'];
 
 let db: TestDatabase;
 let dir: string;
@@ -44,7 +45,7 @@ async function trellisLoading(...args: string[]): Promise<{ code: number | null;
 const unusedIn = (loaded: readonly string[]) => UNUSED.filter((part) => loaded.some((url) => url.includes(part)));
 
 describe('trellis sweep loads only what it uses', () => {
-  it('with no chat channel configured it sweeps and says the digests stay queued, without loading a chat SDK, the bot, the server, PDF, spreadsheet or chart libraries, e-mail or the job engine\'s worker', async () => {
+  it('with no chat channel configured it sweeps and says the digests stay queued, without loading a chat SDK, the bot, the server, PDF, spreadsheet or chart libraries, e-mail, the job engine\'s worker or a worldwide holiday library', async () => {
     const swept = await trellisLoading('sweep', '--at', '2026-10-15T16:00:00+01:00', '--school', 'lean');
     expect(swept.code).toBe(0);
     expect(swept.stdout).toMatch(/^lean: \d+ reminders queued, \d+ digests? queued/m);

@@ -1,29 +1,26 @@
-import Holidays from 'date-holidays';
-import { dayOfWeek, type IsoDate, isIsoDate, isoDateParts } from './iso-date.ts';
+import { easterSunday } from './easter-sunday.ts';
+import { addCalendarDays, type IsoDate, isoDate, isoDateParts, isWeekend, weekdayOnOrAfter, weekdayOnOrBefore } from './iso-date.ts';
 import type { Region } from './region.ts';
 
 /**
- * UK bank holidays per gov.uk region, from the `date-holidays` package (country GB). Wales uses
- * England's list, so england-and-wales asks for ENG.
+ * UK bank holidays per gov.uk region, from the statutory pattern (the Banking and Financial
+ * Dealings Act 1971 and the Royal Proclamations that follow it each year) and the one-off changes
+ * gov.uk has announced. Wales shares England's list.
+ *
+ * Computed here rather than read from a worldwide holiday library: that library (date-holidays,
+ * with its astronomical, Chinese, Hebrew and other calendars and every country's data) held ~10 MB
+ * of heap in every process that asked about a working day, `trellis sweep` among them, for the
+ * twelve or so dates a UK year has (docs/benchmarks.md). The tests check these rules against
+ * gov.uk's published lists and against date-holidays, year by year.
  *
  * Memoised per region and year: the working-day arithmetic asks about every day it steps over.
  */
-
-const STATE_OF_REGION: Record<Region, string> = {
-  'england-and-wales': 'ENG',
-  scotland: 'SCT',
-  'northern-ireland': 'NIR',
-};
-
-/** date-holidays also lists observances (Mother's Day, Easter Sunday…) that are not days off. */
-const DAY_OFF_TYPES: ReadonlySet<string> = new Set(['public', 'bank']);
 
 interface YearOfHolidays {
   readonly sorted: readonly IsoDate[];
   readonly set: ReadonlySet<IsoDate>;
 }
 
-const readers = new Map<Region, Holidays>();
 const byRegionAndYear = new Map<string, YearOfHolidays>();
 
 /** The bank holidays of `region` in calendar year `year`, sorted, each a weekday. */
@@ -40,64 +37,59 @@ function holidaysOf(region: Region, year: number): YearOfHolidays {
   const key = `${region}:${year}`;
   let found = byRegionAndYear.get(key);
   if (!found) {
-    const sorted = correctLibraryOutput(region, year, fromLibrary(region, year));
+    const sorted = statutoryBankHolidays(region, year);
     found = { sorted, set: new Set(sorted) };
     byRegionAndYear.set(key, found);
   }
   return found;
 }
 
-function fromLibrary(region: Region, year: number): IsoDate[] {
-  let reader = readers.get(region);
-  if (!reader) {
-    reader = new Holidays('GB', STATE_OF_REGION[region]);
-    readers.set(region, reader);
-  }
-  return reader
-    .getHolidays(year)
-    .filter((holiday) => DAY_OFF_TYPES.has(holiday.type))
-    .map((holiday) => {
-      // `date` is the local (Europe/London) day and time, "2026-12-25 00:00:00"; `start` is the
-      // UTC instant, which during BST falls on the previous day, so only `date` is safe to read.
-      const day = holiday.date.slice(0, 10);
-      if (!isIsoDate(day)) throw new Error(`date-holidays gave "${holiday.date}" for ${holiday.name}, which is not a date`);
-      return day;
-    });
-}
-
-// ─── Corrections to date-holidays ──────────────────────────────────────────────────────────────
-//
-// The one place where the library's output is adjusted. Checked against gov.uk's published
-// lists and the statutory rules for 2020–2035 on date-holidays 3.37.0 (test/core/calendar).
-//
-// 1. When a fixed holiday (Christmas, Boxing Day, New Year, 2 January, St Andrew's, St Patrick's,
-//    12 July) falls on a Saturday or Sunday, date-holidays lists that weekend day as "public"
-//    as well as the weekday substitute. gov.uk lists only the substitute, the day people
-//    actually have off (e.g. 2026: Boxing Day is Saturday 26 December, gov.uk lists Monday 28
-//    December alone), so weekend days are dropped. No UK bank holiday is ever taken on a weekend.
-//
-// 2. Dates date-holidays has wrong or does not know yet (a newly announced one-off holiday, a
-//    moved day) go in ANNOUNCED_CHANGES with the reason. None are needed today: its substitute
-//    days, Scotland's 2 January and first-Monday-of-August, St Andrew's Day substitutes,
-//    Northern Ireland's St Patrick's and 12 July substitutes and the one-offs of 2020 (VE day),
-//    2022 (jubilee, state funeral) and 2023 (coronation) all match gov.uk.
-
+/**
+ * A one-off change gov.uk announced: a bank holiday moved (`moves` names the usual day it
+ * replaced) or an extra one added. The same in all three regions so far.
+ */
 interface AnnouncedChange {
-  readonly region: Region;
-  readonly add?: IsoDate;
-  readonly remove?: IsoDate;
-  /** Where the change was announced, e.g. a gov.uk page. */
+  readonly date: IsoDate;
+  readonly moves?: 'early-may' | 'late-may';
   readonly why: string;
 }
 
-const ANNOUNCED_CHANGES: readonly AnnouncedChange[] = [];
+const ANNOUNCED_CHANGES: readonly AnnouncedChange[] = [
+  { date: '2020-05-08', moves: 'early-may', why: 'moved to Friday for the 75th anniversary of VE day' },
+  { date: '2022-06-02', moves: 'late-may', why: 'moved to Thursday for the Platinum Jubilee' },
+  { date: '2022-06-03', why: 'the Platinum Jubilee' },
+  { date: '2022-09-19', why: "Queen Elizabeth II's state funeral" },
+  { date: '2023-05-08', why: 'the coronation of King Charles III' },
+];
 
-function correctLibraryOutput(region: Region, year: number, dates: IsoDate[]): IsoDate[] {
-  const result = new Set(dates.filter((date) => dayOfWeek(date) !== 0 && dayOfWeek(date) !== 6));
-  for (const change of ANNOUNCED_CHANGES) {
-    if (change.region !== region) continue;
-    if (change.remove && isoDateParts(change.remove).year === year) result.delete(change.remove);
-    if (change.add && isoDateParts(change.add).year === year) result.add(change.add);
+/**
+ * New Year's Day, Christmas and Boxing Day everywhere; 2 January and St Andrew's Day in Scotland;
+ * St Patrick's Day and the Battle of the Boyne in Northern Ireland. Good Friday everywhere, Easter
+ * Monday outside Scotland; the first and last Mondays of May; the summer holiday on the first
+ * Monday of August in Scotland and the last elsewhere. A fixed day falling on a weekend is taken
+ * on the next weekday that is not already a bank holiday (Christmas on a Saturday and Boxing Day
+ * on a Sunday give Monday 27 and Tuesday 28 December); no bank holiday is ever a weekend day.
+ */
+function statutoryBankHolidays(region: Region, year: number): IsoDate[] {
+  const fixed: IsoDate[] = [isoDate(year, 1, 1), isoDate(year, 12, 25), isoDate(year, 12, 26)];
+  if (region === 'scotland') fixed.push(isoDate(year, 1, 2), isoDate(year, 11, 30));
+  if (region === 'northern-ireland') fixed.push(isoDate(year, 3, 17), isoDate(year, 7, 12));
+
+  const easter = easterSunday(year);
+  const moving: IsoDate[] = [addCalendarDays(easter, -2)];
+  if (region !== 'scotland') moving.push(addCalendarDays(easter, 1));
+  const announced = ANNOUNCED_CHANGES.filter((change) => isoDateParts(change.date).year === year);
+  const movedTo = (which: AnnouncedChange['moves']) => announced.find((change) => change.moves === which)?.date;
+  moving.push(movedTo('early-may') ?? weekdayOnOrAfter(isoDate(year, 5, 1), 1));
+  moving.push(movedTo('late-may') ?? weekdayOnOrBefore(isoDate(year, 5, 31), 1));
+  moving.push(region === 'scotland' ? weekdayOnOrAfter(isoDate(year, 8, 1), 1) : weekdayOnOrBefore(isoDate(year, 8, 31), 1));
+  for (const change of announced) if (change.moves === undefined) moving.push(change.date);
+
+  const taken = new Set<IsoDate>([...moving, ...fixed.filter((day) => !isWeekend(day))]);
+  for (const day of fixed.filter(isWeekend).sort()) {
+    let substitute = addCalendarDays(day, 1);
+    while (isWeekend(substitute) || taken.has(substitute)) substitute = addCalendarDays(substitute, 1);
+    taken.add(substitute);
   }
-  return [...result].sort();
+  return [...taken].sort();
 }

@@ -2,7 +2,7 @@ import { type IsoDate, isoDate } from './iso-date.ts';
 
 /**
  * Western Easter Sunday of `year` by the anonymous Gregorian algorithm (Meeus/Jones/Butcher).
- * The default term dates hang the Easter holiday on it; bank holidays come from date-holidays.
+ * The default term dates hang the Easter holiday on it, and the bank holidays Good Friday and Easter Monday.
  */
 export function easterSunday(year: number): IsoDate {
   const a = year % 19;
