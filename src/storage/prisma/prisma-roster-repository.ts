@@ -79,6 +79,11 @@ export class PrismaRosterRepository implements RosterRepository {
     return rows.map((row) => row.id);
   }
 
+  async activeStaffCount(schoolId: string): Promise<number> {
+    const [row] = await this.#prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM people WHERE school_id = ${schoolId}::uuid AND active`;
+    return row?.n ?? 0;
+  }
+
   async reviewLoadStaff(schoolId: string, on: IsoDate, max: number): Promise<StaffMember[]> {
     // Anyone whose true reviewer (a delegated one first, else the line manager) has more than
     // `max` reviewees is line manager or assigned reviewer of more than `max` people: only those
