@@ -229,13 +229,27 @@ const COPY_COLUMNS = ['id', 'key', 'cycle_id', 'person_id', 'kind', 'label', 'op
  * refused by (a key already taken, a cycle of another person) refuses the whole COPY.
  */
 function* copyRows(rows: readonly NewObligation[], now: string): Generator<string> {
+  // A page's kinds, labels, owners' roles and rules are a few dozen texts repeated thousands of times: each is escaped once.
+  const escaped = new Map<string, string>();
+  const text = (value: string): string => {
+    let line = escaped.get(value);
+    if (line === undefined) {
+      line = copyText(value);
+      escaped.set(value, line);
+    }
+    return line;
+  };
+  const end = `\topen\t${now}\t${now}\n`;
   for (const r of rows) {
-    yield `${[timeOrderedId(), copyText(r.key), r.cycleId, r.personId, copyText(r.kind), copyText(r.label), r.optional ? 't' : 'f', r.opensOn, r.dueOn, copyText(r.ownerRole), r.ownerPersonId ?? '\\N', copyText(r.rule), 'open', now, now].join('\t')}\n`;
+    yield `${timeOrderedId()}\t${copyText(r.key)}\t${r.cycleId}\t${r.personId}\t${text(r.kind)}\t${text(r.label)}\t${r.optional ? 't' : 'f'}\t${r.opensOn}\t${r.dueOn}\t${text(r.ownerRole)}\t${r.ownerPersonId ?? '\\N'}\t${text(r.rule)}${end}`;
   }
 }
 
+const COPY_SPECIAL = /[\\\t\n\r]/;
+
 /** A text value in COPY's text format: backslash, tab, newline and carriage return escaped. */
 function copyText(value: string): string {
+  if (!COPY_SPECIAL.test(value)) return value;
   return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 
