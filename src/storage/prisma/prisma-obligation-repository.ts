@@ -140,7 +140,8 @@ async function syncPage(sql: PageStatements, schoolId: string, cycles: readonly 
   for (const cycle of cycles) {
     const cycleId = cycleIdOf.get(`${cycle.personId}:${cycle.academicYear}`)!;
     for (const planned of cycle.obligations) {
-      plannedKeys.add(planned.key);
+      // Only stored obligations can go stale: a first load, with none, keeps no set of its keys.
+      if (existing.length > 0) plannedKeys.add(planned.key);
       const before = byKey.get(planned.key);
       if (before === undefined) {
         creates.push({ cycleId, personId: cycle.personId, ...obligationFields(planned) });
