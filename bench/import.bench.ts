@@ -15,7 +15,7 @@ import { copyObligations, type NewObligation, PrismaObligationRepository } from 
 import { PrismaRosterRepository } from '../src/storage/prisma/prisma-roster-repository.ts';
 import { countingClient } from '../test/support/counting-client.ts';
 import type { Services } from '../src/compose-services.ts';
-import { type BenchRow, benchScales, measured, printRows, runTimedChild, scaleName, withBenchServices } from './bench-support.ts';
+import { type BenchRow, benchScales, measured, postgresCpuMs, printRows, runTimedChild, scaleName, withBenchServices } from './bench-support.ts';
 
 /**
  * Streaming imports (issue 16): `trellis import roster` of a generated CSV of each scale
@@ -351,6 +351,7 @@ try {
       if (result.problems.length > 0) throw new Error(`bench roster had problems: ${result.problems[0]!.message}`);
       return result;
     };
+    const pgDataDir = (await prisma.$queryRawUnsafe<{ data_directory: string }[]>('SHOW data_directory'))[0]?.data_directory;
     await prisma.$executeRawUnsafe(`CREATE TABLE bench_bare_roster (${HEADER.split(',').map((column) => `${column} text`).join(', ')})`);
     for (const staff of SIZES) {
       const scale = scaleName(staff);
@@ -370,7 +371,14 @@ try {
         await setSchool(services, { slug, policy: getPreset('whmat')!, policySource: 'preset:whmat', termDates: terms.value });
 
         let before = counter.statements;
+        // CPU, which the machine's load moves less than the wall clock: this process's, and the embedded server's (its backends and autovacuum).
+        const serverBefore = pgDataDir === undefined ? undefined : await postgresCpuMs(pgDataDir);
+        const nodeBefore = process.cpuUsage();
         const loaded = await measured(() => importFile(slug, path));
+        const node = process.cpuUsage(nodeBefore);
+        const serverAfter = pgDataDir === undefined ? undefined : await postgresCpuMs(pgDataDir);
+        const server = serverBefore === undefined || serverAfter === undefined ? '–' : (serverAfter - serverBefore).toFixed(0);
+        console.log(`  run ${run + 1}: first load ${loaded.ms.toFixed(0)} ms, Node CPU ${((node.user + node.system) / 1000).toFixed(0)} ms, PostgreSQL CPU ${server} ms; load ${loadavg()[0]!.toFixed(1)}`);
         first.push(loaded.ms);
         peaks.first = Math.max(peaks.first, loaded.peakRssMiB);
         statements.first = counter.statements - before;

@@ -99,6 +99,8 @@ export interface RosterRepository {
   findStaff(schoolId: string, on: string, ids?: readonly string[]): Promise<StaffMember[]>;
   /** The ids of the school's active people. */
   activeStaffIds(schoolId: string): Promise<string[]>;
+  /** How many active people the school has. */
+  activeStaffCount(schoolId: string): Promise<number>;
   /** The staff who can matter to the reviewee limit (002 §25): reviewers of more than `max` people by line or assignment, and those people. */
   reviewLoadStaff(schoolId: string, on: string, max: number): Promise<StaffMember[]>;
   /** The column mapping remembered from the school's last import that gave one. */
@@ -115,9 +117,14 @@ export interface ObligationChanges {
   unchanged: number;
 }
 
+/** What storing planned cycles changed, and how many obligations the plan holds for those cycles' people and years once written (deadlines events started aside). */
+export interface SyncedCycles extends ObligationChanges {
+  planned: number;
+}
+
 export interface ObligationRepository {
   /** Stores planned cycles idempotently: open obligations follow the plan; finished ones stay. */
-  syncCycles(schoolId: string, cycles: readonly PlannedCycle[]): Promise<ObligationChanges>;
+  syncCycles(schoolId: string, cycles: readonly PlannedCycle[]): Promise<SyncedCycles>;
   /** How many obligations the year's plan holds for the school's active people (deadlines events started aside). */
   plannedCount(schoolId: string, academicYear: number): Promise<number>;
   /** Active people of the school with no cycle stored for the year: a first load, or a new year. */

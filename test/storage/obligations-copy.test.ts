@@ -61,10 +61,10 @@ describe("a page's new obligations go in by COPY (issue 16)", () => {
     const obligations = new PrismaObligationRepository(db.prisma);
     const cycle = await planWithExtra('staff1@copies.example', 2026, (id) => `${id}:2026:extra`);
     const written = await obligations.syncCycles(school.id, [cycle]);
-    expect(written).toEqual({ created: 1, updated: 0, removed: 0, unchanged: cycle.obligations.length - 1 });
+    expect(written).toEqual({ created: 1, updated: 0, removed: 0, unchanged: cycle.obligations.length - 1, planned: cycle.obligations.length });
     expect(await storedExtra(`${cycle.personId}:2026:extra`)).toEqual({ label: AWKWARD, rule: `002 §1 ${AWKWARD}`, optional: true, owner: null, status: 'open', same: true, cyclePerson: true });
     // Stored as planned, so the same plan again writes nothing.
-    expect(await obligations.syncCycles(school.id, [cycle])).toEqual({ created: 0, updated: 0, removed: 0, unchanged: cycle.obligations.length });
+    expect(await obligations.syncCycles(school.id, [cycle])).toEqual({ created: 0, updated: 0, removed: 0, unchanged: cycle.obligations.length, planned: cycle.obligations.length });
   });
 
   it("stamps the copied rows with the page transaction's own now(), as the page's new cycles are stamped", async () => {
@@ -80,9 +80,9 @@ describe("a page's new obligations go in by COPY (issue 16)", () => {
     const wrapped = db.prisma.$extends({}) as unknown as PrismaClient;
     expect(transactionsOf(wrapped)).toBeUndefined();
     const cycle = await planWithExtra('staff2@copies.example', 2026, (id) => `${id}:2026:extra`);
-    expect(await new PrismaObligationRepository(wrapped).syncCycles(school.id, [cycle])).toEqual({ created: 1, updated: 0, removed: 0, unchanged: cycle.obligations.length - 1 });
+    expect(await new PrismaObligationRepository(wrapped).syncCycles(school.id, [cycle])).toEqual({ created: 1, updated: 0, removed: 0, unchanged: cycle.obligations.length - 1, planned: cycle.obligations.length });
     expect(await storedExtra(`${cycle.personId}:2026:extra`)).toEqual({ label: AWKWARD, rule: `002 §1 ${AWKWARD}`, optional: true, owner: null, status: 'open', same: true, cyclePerson: true });
-    expect(await new PrismaObligationRepository(wrapped).syncCycles(school.id, [cycle])).toEqual({ created: 0, updated: 0, removed: 0, unchanged: cycle.obligations.length });
+    expect(await new PrismaObligationRepository(wrapped).syncCycles(school.id, [cycle])).toEqual({ created: 0, updated: 0, removed: 0, unchanged: cycle.obligations.length, planned: cycle.obligations.length });
   });
 
   it('leaves nothing of a page whose COPY is refused: not its new cycles, not its other obligations', async () => {

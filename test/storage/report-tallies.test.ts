@@ -196,6 +196,22 @@ describe('the summary’s counts kept as items change equal a fresh count (issue
     expect(back.ok).toBe(true);
     await expectTalliesAgree('a leaver back on the roster');
 
+    // Items inserted into a cycle that has some already: the insert folds its own rows into the kept first due.
+    const topped = await db.prisma.cycle.findFirstOrThrow({ where: { person: { email: 's14@t.example' }, academicYear: YEAR }, select: { id: true, personId: true } });
+    const insertItems = (items: [string, string, boolean, string][]) => db.prisma.$executeRaw`
+      INSERT INTO obligations (id, key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, rule, status, created_at, updated_at)
+      SELECT gen_random_uuid(), ${topped.personId} || ':added:' || v.name, ${topped.id}::uuid, ${topped.personId}::uuid, v.kind, 'Added', v.optional, '2026-09-01', v.due, 'reviewee', 'test', 'open', now(), now()
+      FROM unnest(${items.map((i) => i[0])}::text[], ${items.map((i) => i[1])}::text[], ${items.map((i) => i[2])}::boolean[], ${items.map((i) => i[3])}::date[]) AS v(name, kind, optional, due)`;
+    const keptFirstDue = async () => (await db.prisma.$queryRaw<{ d: string }[]>`SELECT first_due::text AS d FROM cycle_first_dues WHERE cycle_id = ${topped.id}::uuid`)[0]?.d;
+    const before = await keptFirstDue();
+    expect(before).toBeDefined();
+    await insertItems([['later', 'check-in', false, '2027-07-20'], ['optional-earlier', 'check-in', true, '2026-09-03'], ['lapses-earlier', 'appeal-window', false, '2026-09-03']]);
+    await expectTalliesAgree('items inserted into a cycle, none that counts earlier than its first due');
+    expect(await keptFirstDue()).toBe(before);
+    await insertItems([['earlier', 'check-in', false, '2026-09-03']]);
+    await expectTalliesAgree('an item inserted into a cycle, earlier than its first due');
+    expect(await keptFirstDue()).toBe('2026-09-03');
+
     // The cycle put outside the policy and back, then deleted; a person deleted (retention, 002 §18's records gone with them).
     const cycle = await db.prisma.cycle.findFirstOrThrow({ where: { person: { email: 's12@t.example' }, academicYear: YEAR } });
     await db.prisma.cycle.update({ where: { id: cycle.id }, data: { status: 'excluded' } });

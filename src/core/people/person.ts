@@ -63,6 +63,24 @@ export interface PersonProfile {
   cycleRestartedOn?: string | undefined;
 }
 
+/**
+ * Two profiles with the same key get the same timeline (`computeTimeline` reads nothing else of a
+ * person): planning a school computes each distinct profile once. Every field of `PersonProfile`
+ * is listed (the `Record` fails to compile when one is added and not here); flags in any order are
+ * the same flags.
+ */
+export function profileKey(profile: PersonProfile): string {
+  const fields: Record<keyof PersonProfile, string | undefined> = {
+    role: profile.role,
+    startDate: profile.startDate,
+    contract: profile.contract,
+    contractEnd: profile.contractEnd,
+    flags: [...profile.flags].sort().join(';'),
+    cycleRestartedOn: profile.cycleRestartedOn,
+  };
+  return JSON.stringify(fields);
+}
+
 /** Flags that mean statutory induction, in either year (003 §4.2, 004 §2.1.3). */
 export const INDUCTION_FLAGS: readonly Flag[] = ['ect', 'nqt', 'ect-year-2'];
 

@@ -173,6 +173,9 @@ export const PLAN_WRITERS = 2;
 async function planPeople(deps: RosterImportDeps, school: School, today: IsoDate, academicYear: number, touched: RosterTouched): Promise<ObligationChanges> {
   const ids = touched === 'everyone' ? await deps.roster.activeStaffIds(school.id) : [...new Set([...touched, ...(await deps.obligations.unplanned(school.id, academicYear))])];
   const total: ObligationChanges = { created: 0, updated: 0, removed: 0, unchanged: 0 };
+  // What the year's plan holds, once written, for the people planned here (the active ones).
+  let plannedPeople = 0;
+  let plannedHere = 0;
   const pageIds: string[][] = [];
   for (let at = 0; at < ids.length; at += PLAN_PAGE) pageIds.push(ids.slice(at, at + PLAN_PAGE));
   let nextPage = 0;
@@ -182,7 +185,10 @@ async function planPeople(deps: RosterImportDeps, school: School, today: IsoDate
       const page = pageIds[nextPage++]!;
       try {
         const staff = await deps.roster.findStaff(school.id, today, page);
-        const written = await deps.obligations.syncCycles(school.id, planObligations(school, staff, academicYear));
+        const cycles = planObligations(school, staff, academicYear);
+        const written = await deps.obligations.syncCycles(school.id, cycles);
+        plannedPeople += cycles.length;
+        plannedHere += written.planned;
         total.created += written.created;
         total.updated += written.updated;
         total.removed += written.removed;
@@ -197,7 +203,12 @@ async function planPeople(deps: RosterImportDeps, school: School, today: IsoDate
   const failure = settled.find((result) => result.status === 'rejected');
   if (failure !== undefined) throw failure.reason;
   // Everyone else's plan stands as stored: unchanged is what the year holds beyond this import's writes.
-  total.unchanged = (await deps.obligations.plannedCount(school.id, academicYear)) - total.created - total.updated;
+  // When everyone active was planned here (a first load, a new year, a leaver) the pages have
+  // counted it already; else the school's obligations are counted (a second pass over 400,000
+  // rows at 50,000 staff, which a first load no longer makes).
+  const everyonePlanned = plannedPeople > 0 && (touched === 'everyone' || plannedPeople === (await deps.roster.activeStaffCount(school.id)));
+  const planned = everyonePlanned ? plannedHere : await deps.obligations.plannedCount(school.id, academicYear);
+  total.unchanged = planned - total.created - total.updated;
   return total;
 }
 

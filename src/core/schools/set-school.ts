@@ -46,6 +46,6 @@ export async function setSchool(
     audit: input.audit,
   });
   const staff = await deps.roster.findStaff(school.id, londonDateOf(deps.clock.now()));
-  const obligations = await deps.obligations.syncCycles(school.id, planObligations(school, staff, currentAcademicYear(deps.clock)));
+  const { planned: _planned, ...obligations } = await deps.obligations.syncCycles(school.id, planObligations(school, staff, currentAcademicYear(deps.clock)));
   return { school, created, obligations };
 }

@@ -1,7 +1,8 @@
+import { profileKey } from '../people/person.ts';
 import type { StaffMember } from '../people/staff-member.ts';
 import type { Owner } from '../policy/policy-schema.ts';
 import { calendarOf, type School } from '../schools/school.ts';
-import { type Obligation, computeTimeline } from './compute-timeline.ts';
+import { type Obligation, computeTimeline, type Timeline } from './compute-timeline.ts';
 
 /** A person's cycle for one academic year, as it should be stored. */
 export interface PlannedCycle {
@@ -27,10 +28,22 @@ export interface PlannedObligation extends Obligation {
 export function planObligations(school: School, staff: readonly StaffMember[], academicYear: number): PlannedCycle[] {
   const calendar = calendarOf(school);
   const head = staff.find((person) => person.active && person.role === 'headteacher');
+  // A school's staff share a few dozen profiles: each is computed once (a roster's first load
+  // plans 50,000 people, and the calendar arithmetic was most of planning's CPU).
+  const timelines = new Map<string, Timeline>();
+  const timelineOf = (person: StaffMember): Timeline => {
+    const key = profileKey(person);
+    let timeline = timelines.get(key);
+    if (timeline === undefined) {
+      timeline = computeTimeline(school.policy, calendar, person, academicYear);
+      timelines.set(key, timeline);
+    }
+    return timeline;
+  };
   return staff
     .filter((person) => person.active)
     .map((person) => {
-      const timeline = computeTimeline(school.policy, calendar, person, academicYear);
+      const timeline = timelineOf(person);
       // What an excluded person is still offered (004 §2.2) is stored and reminded like the rest.
       const obligations = timeline.obligations.map((obligation) => ({
         ...obligation,

@@ -1,5 +1,5 @@
 import type { DeadlineObligation } from '../../core/deadlines/deadline-obligation.ts';
-import type { ObligationChanges, ObligationRepository } from '../../core/ports.ts';
+import type { ObligationRepository, SyncedCycles } from '../../core/ports.ts';
 import type { PlannedCycle, PlannedObligation } from '../../core/timeline/plan-obligations.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import { type PrismaClient, type SqlTransaction, type SqlTransactions, transactionsOf } from '../db/create-prisma-client.ts';
@@ -32,7 +32,7 @@ export class PrismaObligationRepository implements ObligationRepository {
    * arguments is emptied (`forgetQueryArguments`): it would otherwise keep the page's arrays of
    * thousands of keys and labels for the next 100 statements, a dozen pages of a roster import.
    */
-  async syncCycles(schoolId: string, cycles: readonly PlannedCycle[]): Promise<ObligationChanges> {
+  async syncCycles(schoolId: string, cycles: readonly PlannedCycle[]): Promise<SyncedCycles> {
     try {
       return await this.#syncCycles(schoolId, cycles);
     } finally {
@@ -40,7 +40,7 @@ export class PrismaObligationRepository implements ObligationRepository {
     }
   }
 
-  #syncCycles(schoolId: string, cycles: readonly PlannedCycle[]): Promise<ObligationChanges> {
+  #syncCycles(schoolId: string, cycles: readonly PlannedCycle[]): Promise<SyncedCycles> {
     const options = { timeout: LONGEST_TRANSACTION_MS, maxWait: 10_000 };
     if (this.#transactions !== undefined) return this.#transactions.transaction((tx) => syncPage(poolStatements(tx), schoolId, cycles), { timeoutMs: options.timeout });
     return this.#prisma.$transaction((tx) => syncPage(prismaStatements(tx), schoolId, cycles), options);
@@ -105,8 +105,8 @@ function prismaStatements(tx: Tx): PageStatements {
  * follow the plan, and anything done, snoozed or marked not applicable is never rewritten.
  * Dates are read as ISO text, the core's own form.
  */
-async function syncPage(sql: PageStatements, schoolId: string, cycles: readonly PlannedCycle[]): Promise<ObligationChanges> {
-  const changes: ObligationChanges = { created: 0, updated: 0, removed: 0, unchanged: 0 };
+async function syncPage(sql: PageStatements, schoolId: string, cycles: readonly PlannedCycle[]): Promise<SyncedCycles> {
+  const changes: SyncedCycles = { created: 0, updated: 0, removed: 0, unchanged: 0, planned: 0 };
   const years = [...new Set(cycles.map((cycle) => cycle.academicYear))];
   const personIds = cycles.map((cycle) => cycle.personId);
   const existingCycles = await sql.rows<StoredCycle>(Prisma.sql`SELECT id::text AS id, person_id::text AS "personId", academic_year AS "academicYear",
@@ -140,7 +140,8 @@ async function syncPage(sql: PageStatements, schoolId: string, cycles: readonly 
   for (const cycle of cycles) {
     const cycleId = cycleIdOf.get(`${cycle.personId}:${cycle.academicYear}`)!;
     for (const planned of cycle.obligations) {
-      plannedKeys.add(planned.key);
+      // Only stored obligations can go stale: a first load, with none, keeps no set of its keys.
+      if (existing.length > 0) plannedKeys.add(planned.key);
       const before = byKey.get(planned.key);
       if (before === undefined) {
         creates.push({ cycleId, personId: cycle.personId, ...obligationFields(planned) });
@@ -161,6 +162,7 @@ async function syncPage(sql: PageStatements, schoolId: string, cycles: readonly 
   const fromPlan = (key: string) => plannedPrefixes.has(`${key.split(':', 2).join(':')}:`);
   const stale = existing.filter((o) => o.status === 'open' && !plannedKeys.has(o.key) && fromPlan(o.key)).map((o) => o.id);
   if (stale.length > 0) changes.removed = await sql.write(Prisma.sql`DELETE FROM obligations WHERE id = ANY(${stale}::uuid[])`);
+  changes.planned = existing.filter((o) => fromPlan(o.key)).length + changes.created - changes.removed;
   return changes;
 }
 
@@ -228,13 +230,27 @@ const COPY_COLUMNS = ['id', 'key', 'cycle_id', 'person_id', 'kind', 'label', 'op
  * refused by (a key already taken, a cycle of another person) refuses the whole COPY.
  */
 function* copyRows(rows: readonly NewObligation[], now: string): Generator<string> {
+  // A page's kinds, labels, owners' roles and rules are a few dozen texts repeated thousands of times: each is escaped once.
+  const escaped = new Map<string, string>();
+  const text = (value: string): string => {
+    let line = escaped.get(value);
+    if (line === undefined) {
+      line = copyText(value);
+      escaped.set(value, line);
+    }
+    return line;
+  };
+  const end = `\topen\t${now}\t${now}\n`;
   for (const r of rows) {
-    yield `${[timeOrderedId(), copyText(r.key), r.cycleId, r.personId, copyText(r.kind), copyText(r.label), r.optional ? 't' : 'f', r.opensOn, r.dueOn, copyText(r.ownerRole), r.ownerPersonId ?? '\\N', copyText(r.rule), 'open', now, now].join('\t')}\n`;
+    yield `${timeOrderedId()}\t${copyText(r.key)}\t${r.cycleId}\t${r.personId}\t${text(r.kind)}\t${text(r.label)}\t${r.optional ? 't' : 'f'}\t${r.opensOn}\t${r.dueOn}\t${text(r.ownerRole)}\t${r.ownerPersonId ?? '\\N'}\t${text(r.rule)}${end}`;
   }
 }
 
+const COPY_SPECIAL = /[\\\t\n\r]/;
+
 /** A text value in COPY's text format: backslash, tab, newline and carriage return escaped. */
 function copyText(value: string): string {
+  if (!COPY_SPECIAL.test(value)) return value;
   return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 

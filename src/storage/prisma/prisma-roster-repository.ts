@@ -8,7 +8,8 @@ import type { AppliedRoster, NamedPerson, RosterChanges, RosterComparison, Roste
 import { type ColumnMapping, storedMapping } from '../../core/roster/column-mapping.ts';
 import type { RosterRow } from '../../core/roster/parse-roster-csv.ts';
 import { isNewPersonForReusedEmail, type PersonUnderEmail } from '../../core/roster/reused-email.ts';
-import type { PrismaClient } from '../db/create-prisma-client.ts';
+import { Prisma } from '../../generated/prisma/client.ts';
+import { driverOf, type PrismaClient, rawRows, type SqlDriver, type SqlOptions } from '../db/create-prisma-client.ts';
 import { forgetQueryArguments } from '../db/forget-query-arguments.ts';
 import { fromOptionalDbDate, toDbDate } from './db-date.ts';
 import { PrismaPeopleFacts } from './prisma-access-relationships.ts';
@@ -79,6 +80,11 @@ export class PrismaRosterRepository implements RosterRepository {
     return rows.map((row) => row.id);
   }
 
+  async activeStaffCount(schoolId: string): Promise<number> {
+    const [row] = await this.#prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM people WHERE school_id = ${schoolId}::uuid AND active`;
+    return row?.n ?? 0;
+  }
+
   async reviewLoadStaff(schoolId: string, on: IsoDate, max: number): Promise<StaffMember[]> {
     // Anyone whose true reviewer (a delegated one first, else the line manager) has more than
     // `max` reviewees is line manager or assigned reviewer of more than `max` people: only those
@@ -92,7 +98,7 @@ export class PrismaRosterRepository implements RosterRepository {
       busy AS (SELECT reviewer FROM links GROUP BY reviewer HAVING count(DISTINCT reviewee) > ${max})
       SELECT reviewer AS id FROM busy UNION SELECT l.reviewee FROM links l JOIN busy b ON b.reviewer = l.reviewer`;
     const staff: StaffMember[] = [];
-    for (const page of pages(rows.map((row) => row.id))) staff.push(...(await staffOf(this.#prisma, schoolId, on, page)));
+    for (const page of pages(rows.map((row) => row.id))) staff.push(...(await staffOf(this.#prisma, schoolId, on, page, driverOf(this.#prisma))));
     return staff;
   }
 
@@ -217,34 +223,56 @@ export class PrismaRosterRepository implements RosterRepository {
   }
 
   findStaff(schoolId: string, on: IsoDate, ids?: readonly string[]): Promise<StaffMember[]> {
-    return staffOf(this.#prisma, schoolId, on, ids);
+    return staffOf(this.#prisma, schoolId, on, ids, driverOf(this.#prisma));
   }
 }
 
 /** The school's staff on a day (or only those of `ids`), in the client or a transaction. */
-async function staffOf(db: Tx, schoolId: string, on: IsoDate, ids?: readonly string[]): Promise<StaffMember[]> {
+async function staffOf(db: Tx, schoolId: string, on: IsoDate, ids?: readonly string[], driver?: SqlDriver): Promise<StaffMember[]> {
   if (ids?.length === 0) return [];
-  const people = await db.person.findMany({ where: ids === undefined ? { schoolId } : { schoolId, id: { in: [...ids] } }, orderBy: { email: 'asc' } });
+  // Read as text, on the `pg` pool when outside a transaction: a roster's first load reads its
+  // 50,000 people a page at a time, and Prisma's model query was most of each page's read in Node.
+  const people = await rawRows<PersonRow>(db, driver, Prisma.sql`SELECT id::text AS id, email, full_name, role, department, start_date::text AS start_date, contract,
+      contract_end::text AS contract_end, cycle_restarted_on::text AS cycle_restarted_on, flags, line_manager_id::text AS line_manager_id, active
+    FROM people WHERE school_id = ${schoolId}::uuid${ids === undefined ? Prisma.empty : Prisma.sql` AND id = ANY(${[...ids]}::uuid[])`} ORDER BY email`, ONCE);
   // Reviewer, coach and head on the day come from the one relationships model (delegated reviewers first, 002 §25–28).
-  const facts = await new PrismaPeopleFacts(db).factsOf(people.map((p) => p.id));
+  const facts = await new PrismaPeopleFacts(db, driver === undefined ? undefined : { driver, options: ONCE }).factsOf(people.map((p) => p.id));
   const relationships = new Map(facts.map((f) => [f.person.id, relationshipsOn(f, on)]));
   return people.map((person) => ({
     id: person.id,
     email: person.email,
-    fullName: person.fullName,
+    fullName: person.full_name,
     role: person.role as Role,
     department: person.department ?? undefined,
-    startDate: fromOptionalDbDate(person.startDate),
+    startDate: person.start_date ?? undefined,
     contract: person.contract as Contract,
-    contractEnd: fromOptionalDbDate(person.contractEnd),
-    cycleRestartedOn: fromOptionalDbDate(person.cycleRestartedOn),
+    contractEnd: person.contract_end ?? undefined,
+    cycleRestartedOn: person.cycle_restarted_on ?? undefined,
     flags: person.flags as Flag[],
-    lineManagerId: person.lineManagerId ?? undefined,
+    lineManagerId: person.line_manager_id ?? undefined,
     reviewerId: relationships.get(person.id)?.reviewer?.id,
     coachId: relationships.get(person.id)?.coachId,
     headId: relationships.get(person.id)?.headId,
     active: person.active,
   }));
+}
+
+/** A page's arrays of ids change every time: each read is planned for its own values, never as a prepared statement's generic plan. */
+const ONCE: SqlOptions = { prepare: false };
+
+interface PersonRow {
+  id: string;
+  email: string;
+  full_name: string;
+  role: string;
+  department: string | null;
+  start_date: string | null;
+  contract: string;
+  contract_end: string | null;
+  cycle_restarted_on: string | null;
+  flags: string[];
+  line_manager_id: string | null;
+  active: boolean;
 }
 
 /** Rows a statement handles at once: every step of an import is a few statements per page, never one per row. */
