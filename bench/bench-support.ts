@@ -177,13 +177,16 @@ export async function cpuOf<T>(label: string, work: () => Promise<T>): Promise<{
 
 /**
  * CPU used so far, in milliseconds, by the embedded PostgreSQL whose data folder is `pgDataDir`:
- * its postmaster, the backends alive now, and those it has already reaped. Read from /proc
+ * its postmaster, the backends alive now, and those it has already reaped; with `clients`, only
+ * the backends serving connections alive now (the statements' own work, without autovacuum). Read from /proc
  * (Linux); undefined when the server is not found there (an external BENCH_DATABASE_URL).
  */
-export async function postgresCpuMs(pgDataDir: string): Promise<number | undefined> {
+export async function postgresCpuMs(pgDataDir: string, which: 'all' | 'clients' = 'all'): Promise<number | undefined> {
   const { readdir, readFile } = await import('node:fs/promises');
   const TICKS_PER_SECOND = 100;
   const stats = new Map<number, string[]>();
+  /** Backends serving a client connection (`postgres: <user> <database> <host> …`), not autovacuum, the WAL writer or the checkpointer. */
+  const clients = new Set<number>();
   let postmaster: number | undefined;
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -191,8 +194,9 @@ export async function postgresCpuMs(pgDataDir: string): Promise<number | undefin
     try {
       const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
       stats.set(pid, stat.slice(stat.lastIndexOf(')') + 2).split(' '));
+      const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
+      if (/^postgres: \S+ \S+ [\d.]+\(\d+\)/.test(args[0] ?? '')) clients.add(pid);
       if (postmaster === undefined) {
-        const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
         if (args[0]?.endsWith('/postgres') && args[args.indexOf('-D') + 1] === pgDataDir) postmaster = pid;
       }
     } catch (error) {
@@ -203,8 +207,9 @@ export async function postgresCpuMs(pgDataDir: string): Promise<number | undefin
   if (postmaster === undefined) return undefined;
   const ticks = (fields: string[] | undefined, from: number, to: number) => (fields === undefined ? 0 : fields.slice(from, to + 1).reduce((sum, field) => sum + Number(field), 0));
   // Fields after the name: [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime.
-  let total = ticks(stats.get(postmaster), 11, 14);
-  for (const fields of stats.values()) if (Number(fields[1]) === postmaster) total += ticks(fields, 11, 12);
+  // `clients`: the backends alive now only (a pool's connections stay open through a bench).
+  let total = which === 'all' ? ticks(stats.get(postmaster), 11, 14) : 0;
+  for (const [pid, fields] of stats) if (Number(fields[1]) === postmaster && (which === 'all' || clients.has(pid))) total += ticks(fields, 11, 12);
   return (1000 * total) / TICKS_PER_SECOND;
 }
 

@@ -22,7 +22,7 @@ import { FakeSlack } from '../test/channels/slack/support/fake-slack.ts';
 import { countingClient } from '../test/support/counting-client.ts';
 import { explainingClient } from '../test/support/explaining-client.ts';
 import { generateSchool } from './bench-school.ts';
-import { type BenchRow, benchScales, measured, ms, printRows, scaleName } from './bench-support.ts';
+import { type BenchRow, benchScales, measured, ms, postgresCpuMs, printRows, scaleName } from './bench-support.ts';
 
 /**
  * Nudges issue figures: one reminder sweep over a school of each scale (`--scale`, default 1k and
@@ -102,6 +102,8 @@ try {
     let outboxRows = 0;
     let idleCalls = '';
     let busyCalls = '';
+    /** CPU of the busy sweep, run by run: the embedded PostgreSQL's (all its processes, and its connections' backends alone) and this process's; and the WAL it wrote. Load moves wall time, much less these. */
+    const busyCpu: string[] = [];
     let delivered = 0;
     for (let run = 0; run < RUNS; run++) {
       await prisma.$executeRaw`DELETE FROM nudge_outbox o USING people p WHERE p.id = o.recipient_id AND p.school_id = ${school.id}::uuid`;
@@ -123,7 +125,16 @@ try {
         outboxRows = child.queuedReminders + child.queuedDigests;
       } else {
         const timedBusy = timedStore(reminders);
+        const pgDir = join(dataDir, 'postgres');
+        const [walBefore] = await prisma.$queryRaw<{ lsn: string }[]>`SELECT pg_current_wal_insert_lsn()::text AS lsn`;
+        const pgBefore = [await postgresCpuMs(pgDir), await postgresCpuMs(pgDir, 'clients')];
+        const nodeBefore = process.cpuUsage();
         const swept = await measured(() => sweepSchool({ reminders: timedBusy.store, clock: fixedClock(at) }, school));
+        const nodeUsed = process.cpuUsage(nodeBefore);
+        const pgAfter = [await postgresCpuMs(pgDir), await postgresCpuMs(pgDir, 'clients')];
+        const pgUsed = (i: number) => (pgBefore[i] === undefined || pgAfter[i] === undefined ? '?' : ms(pgAfter[i]! - pgBefore[i]!));
+        const [wal] = await prisma.$queryRaw<{ mib: number }[]>`SELECT (pg_wal_lsn_diff(pg_current_wal_insert_lsn(), ${walBefore!.lsn}::pg_lsn) / 1048576)::float8 AS mib`;
+        busyCpu.push(`PostgreSQL ${pgUsed(0)} (its connections' backends ${pgUsed(1)}), Node ${ms((nodeUsed.user + nodeUsed.system) / 1000)}, WAL ${wal!.mib.toFixed(1)} MiB`);
         busyCalls = timedBusy.report();
         busy.push(swept.ms);
         peaks.busy = Math.max(peaks.busy, swept.peakRssMiB);
@@ -184,6 +195,7 @@ try {
     const scale = scaleName(staff);
     console.log(`${staff} staff, ${RUNS} runs: ${outboxRows} outbox rows; ${delivered} digests posted to the fake Slack in the last run`);
     console.log(`  busy sweep, store calls in the last run: ${busyCalls}`);
+    if (busyCpu.length > 0) console.log(`  busy sweep, CPU and WAL run by run: ${busyCpu.join('; ')}`);
     console.log(`  idle tick, store calls in the last run: ${idleCalls}`);
     rows.push(
       { bench: 'busy sweep (everyone due a digest)', scale, samples: busy, peakRssMiB: peaks.busy, statements: statements.busy, baselineName: 'one INSERT … SELECT of the same rows', baseline: bareInsert },

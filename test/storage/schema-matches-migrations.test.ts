@@ -44,6 +44,14 @@ const REPLACED_FOREIGN_KEYS = {
   by: ['obligations_cycle_id_person_id_fkey obligations(cycle_id, person_id) -> cycles(id, person_id) ON DELETE c ON UPDATE c'],
 };
 
+/**
+ * Foreign keys schema.prisma declares (the relations stay for queries) that the database does
+ * not have: a busy sweep writes these tables' rows by the tens of thousands, and each row's key
+ * check was a large part of its insert (issue 16). A statement trigger on `people` does what their
+ * ON DELETE CASCADE did (`reminders-follow-people.test.ts`). Named here one by one.
+ */
+const DROPPED_FOREIGN_KEYS = ['nudge_outbox_recipient_id_fkey', 'reminders_recipient_id_fkey'];
+
 const tableOf = (model: DmmfModel): string => model.dbName ?? model.name;
 const columnOf = (field: DmmfField): string => field.dbName ?? field.name;
 const modelNamed = (name: string): DmmfModel => dmmf.models.find((m) => m.name === name)!;
@@ -176,7 +184,9 @@ describe('the init migration matches prisma/schema.prisma', () => {
     );
     const replaced = declared.filter((line) => REPLACED_FOREIGN_KEYS.replaced.includes(line.split(' ')[0]!));
     expect(replaced).toHaveLength(REPLACED_FOREIGN_KEYS.replaced.length);
-    const expected = [...declared.filter((line) => !replaced.includes(line)), ...REPLACED_FOREIGN_KEYS.by];
+    const dropped = declared.filter((line) => DROPPED_FOREIGN_KEYS.includes(line.split(' ')[0]!));
+    expect(dropped).toHaveLength(DROPPED_FOREIGN_KEYS.length);
+    const expected = [...declared.filter((line) => !replaced.includes(line) && !dropped.includes(line)), ...REPLACED_FOREIGN_KEYS.by];
     expect(rows.map((r) => r.line).sort()).toEqual(expected.sort());
   });
 });
