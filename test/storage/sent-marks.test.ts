@@ -130,6 +130,15 @@ describe('replies left unsent: a job only past the grace, from the every-minute 
     expect(await jobsOf(keys)).toHaveLength(2);
   });
 
+  it('a second server starting (queueMissingJobs) leaves a reply within its grace to the process posting it, and gives one past it its job', async () => {
+    const [key] = await savedReplies('starting', 1, secondsOn(3600));
+    const store = new PrismaReminderStore(db.prisma);
+    await store.queueMissingJobs(secondsOn(3600 + REPLY_GRACE_SECONDS - 1));
+    expect(await jobsOf([key!])).toEqual([]);
+    await store.queueMissingJobs(secondsOn(3600 + REPLY_GRACE_SECONDS));
+    expect(await jobsOf([key!])).toEqual([{ key, task: JOB.deliverNotification, dueIn: 0 }]);
+  });
+
   it('a reply marked sent is never given a job, and the pass reads only the sends in flight, never the sent history', async () => {
     const history = await savedReplies('history', 300, LATER);
     const replies = new PrismaSentReplies(db.prisma);
