@@ -140,7 +140,7 @@ export async function startApp(config: Config, givenClock: Clock, log: Logger, o
     // answered and the jobs this process has claimed.
     const draining: (() => Promise<void>)[] = [() => server.idle()];
     if (options.scheduler !== false) {
-      await services.outbox.queueMissingJobs();
+      await services.outbox.queueMissingJobs(clock.now());
       const worker = await startJobWorker({ databaseUrl: services.database.url, deps: parts.jobs });
       draining.push(() => worker.stop());
     }

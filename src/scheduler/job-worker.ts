@@ -42,9 +42,17 @@ export const RETENTION_CRONTAB = `0 2 * * * ${JOB.retention} ?id=trellis-retenti
  */
 export const RECOUNT_CRONTAB = `0 3 * * * ${JOB.recount} ?id=trellis-recount&max=1`;
 
-/** The schedule this process registers: the sweep, and retention and the recount when the app provides them. */
+/**
+ * Every minute, once across all processes: a delivery job for each reply (or delivery) whose send
+ * started more than `REPLY_GRACE_SECONDS` ago and is neither marked sent nor has a job
+ * (`DigestOutbox.queueStalledSends`): a turn's reply is saved without a job, and needs one only when
+ * the process that was posting it died.
+ */
+export const STALLED_SENDS_CRONTAB = `* * * * * ${JOB.stalledSends} ?id=trellis-stalled-sends&max=1`;
+
+/** The schedule this process registers: the sweep, the stalled sends, and retention and the recount when the app provides them. */
 export function crontabFor(deps: JobDeps): string {
-  const lines = [SWEEP_CRONTAB];
+  const lines = [SWEEP_CRONTAB, STALLED_SENDS_CRONTAB];
   if (deps.retention !== undefined) lines.push(RETENTION_CRONTAB);
   if (deps.recount !== undefined) lines.push(RECOUNT_CRONTAB);
   return lines.join('\n');
@@ -87,6 +95,10 @@ export function jobTasks(deps: JobDeps, onTick?: () => Promise<void>): TaskList 
         deps.log.debug('reminder sweep', { ...result });
       });
     },
+    [JOB.stalledSends]: async () => {
+      const queued = await queueStalledSends(deps);
+      if (queued > 0) deps.log.info('job engine: queued the sends left unfinished past their grace', { queued });
+    },
     [JOB.retention]: async () => {
       await deps.retention?.();
     },
@@ -110,6 +122,11 @@ export function jobTasks(deps: JobDeps, onTick?: () => Promise<void>): TaskList 
       }
     },
   };
+}
+
+/** The recovery pass: jobs for the rows whose send started before the grace and never finished (by the delivery clock). */
+function queueStalledSends(deps: JobDeps): Promise<number> {
+  return deps.delivery.outbox.queueStalledSends(deps.delivery.clock.now());
 }
 
 /**
@@ -238,13 +255,15 @@ export async function startJobWorker(options: JobWorkerOptions): Promise<Running
  * Runs every job that is due now, then returns (`trellis sweep`, the playground's clock, tests):
  * `concurrency` workers side by side, each taking one job at a time, only for `only.schools` when
  * given. Given a pool rather than a URL, it reuses its connections instead of opening new ones.
- * Like the long-running worker, it first releases dead workers' jobs and beats while it runs.
+ * Like the long-running worker, it first releases dead workers' jobs and beats while it runs, and
+ * it first runs the stalled sends' pass the cron runs every minute (by the delivery clock).
  */
 export async function runDueJobs(database: string | Pool, deps: JobDeps, concurrency = 1, only?: { schools: readonly string[] }): Promise<void> {
   const pool = typeof database === 'string' ? ownPool(database, concurrency + 1, deps.log) : database;
   try {
     const { heartbeats } = await heartbeatsOn(pool, deps.log);
     try {
+      await queueStalledSends(deps);
       const taskList = jobTasks(deps);
       // Kept to some schools: every other school's jobs are skipped (left for the server's worker).
       const forbiddenFlags = only === undefined ? null : (await deps.listSchoolSlugs()).filter((slug) => !only.schools.includes(slug)).map(schoolFlag);

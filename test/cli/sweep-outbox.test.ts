@@ -127,8 +127,8 @@ describe('exactly once through the job queue', () => {
     const rows = await digestRows('upgraded');
     // As a database upgraded mid-day would have them: pending digests and no jobs.
     await db.prisma.$executeRaw`DELETE FROM graphile_worker._private_jobs WHERE key = ANY(${rows.map((row) => row.key)}::text[])`;
-    expect(await store.queueMissingJobs()).toBe(rows.length);
-    expect(await store.queueMissingJobs()).toBe(0);
+    expect(await store.queueMissingJobs(now)).toBe(rows.length);
+    expect(await store.queueMissingJobs(now)).toBe(0);
     const recorder = recordingDeliverer({ current: fixedClock(now) });
     await runDueJobs(db.url, jobDepsFor(db.prisma, recorder.deliverer, fixedClock(now)));
     expect(recorder.deliveries.filter((d) => d.email.endsWith('@upgraded.example')).map((d) => d.key).sort()).toEqual(rows.map((row) => row.key));

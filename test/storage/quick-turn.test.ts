@@ -41,7 +41,7 @@ async function reflectionThread(personKey: string, engine = new ConversationEngi
 }
 
 describe('a quick turn: an answer in a dialog under way, without a transaction', () => {
-  it('a self-reflection answer is two statements on the driver (read, then state + claim + reply in one), no BEGIN or COMMIT, none through Prisma, the tenth as the first', async () => {
+  it('a self-reflection answer is two statements on the driver (read, then state + claim + reply in one), no BEGIN or COMMIT, none through Prisma, the tenth as the first, and no job for its reply', async () => {
     // Statements on the driver are counted in counter.driver; the rest went through Prisma.
     const { client, counter, driver } = countingClient(db.prisma);
     const throughPrisma = () => counter.statements - counter.driver;
@@ -56,8 +56,12 @@ describe('a quick turn: an answer in a dialog under way, without a transaction',
     }
     expect(perTurn, JSON.stringify(perTurn)).toEqual(Array.from({ length: 10 }, () => [2, 0]));
     expect(await thread.trail()).toHaveLength(10);
-    const saved = await db.prisma.nudgeOutbox.count({ where: { recipientId: s.ids.tara!, key: { startsWith: 'reply:' } } });
-    expect(saved).toBe(11);
+    const saved = await db.prisma.nudgeOutbox.findMany({ where: { recipientId: s.ids.tara!, key: { startsWith: 'reply:' } }, select: { key: true, status: true, sendingSince: true } });
+    expect(saved).toHaveLength(11);
+    // Each reply saved as being sent, with no delivery job: one is made only if it is still unsent past the grace.
+    expect(saved.every((row) => row.status === 'pending' && row.sendingSince !== null)).toBe(true);
+    const [jobs] = await db.prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE key = ANY(${saved.map((row) => row.key)}::text[])`;
+    expect(jobs?.n).toBe(0);
   });
 
   it('its two statements are prepared once on their connection and only run after that, not parsed and planned for every message', async () => {

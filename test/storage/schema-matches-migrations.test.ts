@@ -31,6 +31,7 @@ const RAW_SQL_INDEXES = [
   `CREATE INDEX obligations_open_by_due_idx ON public.obligations USING btree (due_on) INCLUDE (cycle_id, person_id, kind) WHERE ((status = ANY (ARRAY['open'::text, 'snoozed'::text])) AND (NOT optional))`,
   `CREATE INDEX cycle_first_dues_by_school_idx ON public.cycle_first_dues USING btree (school_id, academic_year, first_due, full_name) INCLUDE (person_id, active, cycle_status, department)`,
   `CREATE INDEX people_pm_deputies_idx ON public.people USING btree (school_id) WHERE ('pm-deputy'::text = ANY (flags))`,
+  `CREATE INDEX nudge_outbox_sending_idx ON public.nudge_outbox USING btree (sending_since) WHERE ((status = 'pending'::text) AND (sending_since IS NOT NULL))`,
 ];
 
 /**

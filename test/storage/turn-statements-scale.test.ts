@@ -59,11 +59,13 @@ describe('a dialog turn’s statements do not grow with the conversation', () =>
       keys.push(result.replyKey ?? '');
     }
     expect(new Set(perTurn).size, `statements per turn: ${perTurn.join(', ')}`).toBe(1);
-    // The claim with the speaker, their cycle and the locked thread; the state with the reply and its job.
+    // The claim with the speaker, their cycle and the locked thread; the state with the reply (no job: one comes only past the grace).
     expect(perTurn[0]).toBe(2);
     const saved = await db.prisma.nudgeOutbox.findMany({ where: { key: { in: keys } }, select: { sendingSince: true } });
     expect(saved).toHaveLength(6);
     expect(saved.every((row) => row.sendingSince !== null)).toBe(true);
+    const [jobs] = await db.prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE key = ANY(${keys}::text[])`;
+    expect(jobs?.n).toBe(0);
     const thread = await db.prisma.conversation.findUniqueOrThrow({ where: { tenant_threadKey: { tenant: 'T-REPLY', threadKey: 'D1:100.1' } } });
     expect(thread.status).toBe('active');
   });

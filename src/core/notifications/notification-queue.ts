@@ -81,8 +81,8 @@ export function replyKey(cause: string): string {
 }
 
 /**
- * How long the job engine leaves a reply to the channel that is sending it now before it looks
- * for it on the platform and sends it itself: longer than the patient Slack client's own retries
+ * How long the job engine leaves a reply (or any row being sent) to the process that is sending it
+ * now before it queues the row's job, which looks for it on the platform and sends it itself: longer than the patient Slack client's own retries
  * (about a minute), so a reply still being sent is not sent twice.
  */
 export const REPLY_GRACE_SECONDS = 120;
@@ -97,10 +97,11 @@ export interface NotificationQueue {
   queue(notifications: readonly QueuedNotification[], now: Date): Promise<number>;
   /**
    * The reply to the person in front of the bot, in the turn's transaction, as one statement: a
-   * queued delivery already marked as being sent (the channel sends it straight after the commit)
-   * whose job waits `REPLY_GRACE_SECONDS`. If the channel's send completes it marks the row sent
-   * (`SentReplies`); if not (the process died, Slack failed), the job looks it up on the platform
-   * and sends it then, so it arrives once. A key already queued is left alone; returns whether it was new.
+   * queued delivery already marked as being sent (the channel sends it straight after the commit),
+   * without a delivery job. If the channel's send completes it marks the row sent (`SentReplies`);
+   * if not (the process died, Slack failed), the row is still being sent after `REPLY_GRACE_SECONDS`
+   * and the every-minute pass gives it its job (`DigestOutbox.queueStalledSends`), which looks it up
+   * on the platform and sends it then, so it arrives once. A key already queued is left alone; returns whether it was new.
    */
   queueReply(reply: QueuedNotification & { account: PlatformAccount }, now: Date): Promise<boolean>;
 }

@@ -125,8 +125,18 @@ export interface DigestOutbox {
   markFailed(id: string, attempts: number, error: string): Promise<boolean>;
   /** Queues today's one notice to `recipientId` about the school's dead letters; false when today's exists. */
   queueDeadLetterNotice(schoolId: string, recipientId: string, today: IsoDate, now: Date): Promise<boolean>;
-  /** Queues a delivery job for every pending row that has none (rows from before the job engine); returns how many. */
-  queueMissingJobs(): Promise<number>;
+  /**
+   * Queues a delivery job, due now, for every pending row that has none (rows from before the job
+   * engine, replies whose sender died), except a row whose send started within `REPLY_GRACE_SECONDS`
+   * of `now` (another process may be sending it); returns how many. Run when a server starts.
+   */
+  queueMissingJobs(now: Date): Promise<number>;
+  /**
+   * The same for the rows being sent alone (`sending_since` set, past the grace): a reply saved
+   * with its turn has no job until then. One indexed statement, run every minute
+   * (`STALLED_SENDS_CRONTAB`) and before `runDueJobs`; returns how many jobs it queued.
+   */
+  queueStalledSends(now: Date): Promise<number>;
   /** Digests, notices and notifications, newest first; only failed ones with `failedOnly`. */
   list(filter: { schoolSlug?: string | undefined; failedOnly?: boolean | undefined; limit?: number | undefined }): Promise<OutboxEntry[]>;
   /** Failed rows back to pending with a fresh delivery job; `ids` by id or key prefix, or every failed one. Returns those re-queued. */

@@ -11,6 +11,7 @@ export const JOB = {
   sweepAll: 'sweep-all',
   retention: 'retention',
   recount: 'recount-kept-counts',
+  stalledSends: 'queue-stalled-sends',
 } as const;
 
 /** Which task delivers each kind of outbox row. */

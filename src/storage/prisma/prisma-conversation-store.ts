@@ -378,7 +378,7 @@ class QuickTurn implements ConversationTransaction {
     let saved: number;
     try {
       const [row] = await this.#query<{ saved: number }>(
-        reply === undefined ? Prisma.sql`WITH ${before} done AS (SELECT 1) SELECT ${columns} 0 AS jobs` : replyRowSql(reply, now, before, Prisma.sql`EXISTS (SELECT 1 FROM saved)`, columns),
+        reply === undefined ? Prisma.sql`WITH ${before} done AS (SELECT 1) SELECT ${columns} 0 AS created` : replyRowSql(reply, now, before, Prisma.sql`EXISTS (SELECT 1 FROM saved)`, columns),
       );
       saved = row?.saved ?? 0;
     } catch (error) {

@@ -1,11 +1,10 @@
 import { londonDateOf } from '../../core/calendar/london-time.ts';
 import type { PlatformAccount } from '../../core/bot/bot-ports.ts';
 import type { SentReplies } from '../../core/bot/bot-ports.ts';
-import { type NotificationQueue, type QueuedNotification, REPLY_GRACE_SECONDS } from '../../core/notifications/notification-queue.ts';
-import { DELIVERY_MAX_ATTEMPTS } from '../../core/reminders/deliver-digest.ts';
+import type { NotificationQueue, QueuedNotification } from '../../core/notifications/notification-queue.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import { driverOf, type PrismaClient, rawRows, type SqlDriver } from '../db/create-prisma-client.ts';
-import { JOB, queueDeliveryJobs } from '../jobs/delivery-jobs.ts';
+import { queueDeliveryJobs } from '../jobs/delivery-jobs.ts';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
@@ -31,8 +30,11 @@ export async function queueNotificationRows(tx: Tx, notifications: readonly Queu
 /**
  * A turn's reply as one statement in the turn's transaction: the `notification` row (its place
  * in the payload), already marked as being sent (`sending_since`, since the channel sends it
- * straight after the commit, so any later attempt looks it up on the platform first), and its
- * delivery job, due after the grace period. A key already there is left alone. True when new.
+ * straight after the commit, so any later attempt looks it up on the platform first). It gets
+ * no job: the row is the durable record, and only a row still unsent after the grace period (the
+ * process died, the post failed) is given one, by `queueStalledSends` every minute. A job, its
+ * indexes and its `NOTIFY` on every turn bought nothing while the channel posts the reply itself.
+ * A key already there is left alone. True when new.
  * With `claim`, the same statement also claims the inbound message in `processed_inbound`; with
  * `alongside` (a data-modifying CTE ending in a comma: a turn's state), it writes that too.
  */
@@ -51,14 +53,14 @@ export async function queueReplyRow(
       INSERT INTO processed_inbound (id, tenant, platform, message_id, received_at) VALUES (gen_random_uuid(), ${claim.tenant}, ${claim.platform}, ${claim.messageId}, now())
       ON CONFLICT DO NOTHING
     ),`;
-  const [queued] = await tx.$queryRaw<{ jobs: number }[]>(replyRowSql(reply, now, Prisma.sql`${claimed} ${alongside}`));
-  return (queued?.jobs ?? 0) > 0;
+  const [queued] = await tx.$queryRaw<{ created: number }[]>(replyRowSql(reply, now, Prisma.sql`${claimed} ${alongside}`));
+  return (queued?.created ?? 0) > 0;
 }
 
 /**
  * The statement `queueReplyRow` sends: `before` (data-modifying CTEs, each ending in a comma) are
  * written with the reply; the reply's row is written only when `onlyIf` holds (it may read those
- * CTEs), and `columns` (each ending in a comma) are returned before `jobs`.
+ * CTEs), and `columns` (each ending in a comma) are returned before `created` (1 when the row is new).
  */
 export function replyRowSql(
   reply: QueuedNotification & { account: PlatformAccount },
@@ -73,12 +75,9 @@ export function replyRowSql(
       INSERT INTO nudge_outbox (id, key, recipient_id, payload, status, attempts, not_before, sending_since, created_at, updated_at)
       SELECT gen_random_uuid(), ${reply.key}, ${reply.personId}::uuid, ${payload}::jsonb, 'pending', 0, ${now}::timestamptz, ${now}::timestamptz, now(), now()
       WHERE ${onlyIf}
-      ON CONFLICT (key) DO NOTHING RETURNING id, key, recipient_id
+      ON CONFLICT (key) DO NOTHING RETURNING 1
     )
-    SELECT ${columns} count(graphile_worker.add_job(${JOB.deliverNotification}, json_build_object('id', c.id, 'school', s.slug), job_key := c.key,
-      run_at := now() + make_interval(secs => ${REPLY_GRACE_SECONDS}::int), flags := ARRAY['school:' || s.slug],
-      max_attempts := ${DELIVERY_MAX_ATTEMPTS}::int, job_key_mode := 'unsafe_dedupe'))::int AS jobs
-    FROM created c JOIN people p ON p.id = c.recipient_id JOIN schools s ON s.id = p.school_id`;
+    SELECT ${columns} (SELECT count(*) FROM created)::int AS created`;
 }
 
 /** The queue inside a transaction someone else opened (a conversation turn's). */
@@ -117,8 +116,9 @@ export class PrismaNotificationQueue implements NotificationQueue {
 }
 
 /**
- * A reply the channel has posted: its row sent and its waiting job removed, in one statement, off
- * the person's path (after the reply is in their chat). A job already running finds the row sent.
+ * A reply the channel has posted: its row sent, in one statement, off the person's path (after the
+ * reply is in their chat). It has no job to remove; one queued for it meanwhile (a post that took
+ * longer than the grace) finds the row sent and does nothing.
  *
  * Marks are grouped: the first goes at once; those that come while a statement is in flight go
  * together in the next, one statement for all of them (at most `MARKS_PER_STATEMENT`). Under load,
@@ -140,7 +140,7 @@ export class PrismaSentReplies implements SentReplies {
 
   /**
    * One statement: the message claimed in `processed_inbound` (if a turn has not already) and the
-   * reply row with its job (`queueReplyRow`), the answer new only if the reply's key was not there.
+   * reply row (`queueReplyRow`), the answer new only if the reply's key was not there.
    */
   saveOnce(reply: QueuedNotification & { account: PlatformAccount }, claim: { platform: string; tenant: string; messageId: string }, now: Date): Promise<boolean> {
     return queueReplyRow(this.#prisma, reply, now, claim);
@@ -181,7 +181,7 @@ export class PrismaSentReplies implements SentReplies {
         FROM unnest(${marks.map((mark) => mark.key)}::text[], ${marks.map((mark) => mark.at.toISOString())}::timestamptz[]) AS v(key, at)
         WHERE o.key = v.key AND o.status = 'pending' RETURNING o.key
       )
-      SELECT count(graphile_worker.remove_job(sent.key))::int AS removed FROM sent`;
+      SELECT count(*)::int AS marked FROM sent`;
     await rawRows(this.#prisma, this.#driver, sql);
   }
 }

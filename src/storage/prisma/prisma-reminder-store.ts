@@ -23,7 +23,8 @@ import { isAdjustableKind } from '../../core/obligations/obligation-kinds.ts';
 import type { SweepCandidates } from '../../core/reminders/sweep-candidates.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import { driverOf, type PrismaClient, rawCount, rawRows, type SqlDriver, type SqlOptions } from '../db/create-prisma-client.ts';
-import { isDeliveredRow, JOB, NOTICE_GATHER_SECONDS, newDeliveryJobs, queueDeliveryJobs } from '../jobs/delivery-jobs.ts';
+import { DELIVERY_TASK, isDeliveredRow, JOB, NOTICE_GATHER_SECONDS, newDeliveryJobs, queueDeliveryJobs } from '../jobs/delivery-jobs.ts';
+import { REPLY_GRACE_SECONDS } from '../../core/notifications/notification-queue.ts';
 import { LONGEST_TRANSACTION_MS } from '../db/transaction-limits.ts';
 import { forgetQueryArguments } from '../db/forget-query-arguments.ts';
 import { arrayLiteral } from '../db/array-literal.ts';
@@ -373,15 +374,25 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
     });
   }
 
-  async queueMissingJobs(): Promise<number> {
-    const rows = await this.#prisma.$queryRaw<{ id: string; key: string; kind: OutboxKind }[]>`
-      SELECT d.id::text AS id, d.key, d.payload->>'type' AS kind FROM nudge_outbox d
-      WHERE d.status = 'pending' AND ${isDeliveredRow()}
-        AND NOT EXISTS (SELECT 1 FROM graphile_worker._private_jobs j WHERE j.key = d.key)`;
-    if (rows.length === 0) return 0;
-    // 'new' mode leaves any job that appeared meanwhile alone, so this never doubles one.
-    await this.#prisma.$queryRaw(queueDeliveryJobs(rows, 'new'));
-    return rows.length;
+  async queueMissingJobs(now: Date): Promise<number> {
+    return this.#queueJobsWhere(Prisma.sql`(d.sending_since IS NULL OR d.sending_since <= ${sendGraceCutoff(now)})`);
+  }
+
+  async queueStalledSends(now: Date): Promise<number> {
+    // Only rows being sent (the partial index nudge_outbox_sending_idx): never the sent history, nor the digests waiting for their window.
+    return this.#queueJobsWhere(Prisma.sql`d.sending_since <= ${sendGraceCutoff(now)}`);
+  }
+
+  /** One statement: a delivery job, due now, for each pending delivered row matching `condition` (alias d) that has none. */
+  async #queueJobsWhere(condition: Prisma.Sql): Promise<number> {
+    const rows = Prisma.sql`
+      SELECT t.task, d.id::text, d.key, s.slug FROM nudge_outbox d
+      JOIN unnest(${Object.keys(DELIVERY_TASK)}::text[], ${Object.values(DELIVERY_TASK)}::text[]) AS t(kind, task) ON t.kind = d.payload->>'type'
+      JOIN people p ON p.id = d.recipient_id JOIN schools s ON s.id = p.school_id
+      WHERE d.status = 'pending' AND ${condition}`;
+    // newDeliveryJobs leaves out a key with a job already (one that appeared meanwhile too), so this never doubles one.
+    const [queued] = await this.#prisma.$queryRaw<{ jobs: number }[]>(newDeliveryJobs(rows));
+    return queued?.jobs ?? 0;
   }
 
   async list(filter: { schoolSlug?: string | undefined; failedOnly?: boolean | undefined; limit?: number | undefined }): Promise<OutboxEntry[]> {
@@ -423,6 +434,14 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
 
 /** The sweep's page statements run a few times a day on large arrays: planned for their values each time, not prepared. */
 const ONCE: SqlOptions = { prepare: false };
+
+/**
+ * A row whose send started at or before this is past its grace: whoever was sending it (the
+ * channel after a turn, a delivery job) is taken to have died, and a job may send it now.
+ */
+function sendGraceCutoff(now: Date): Date {
+  return new Date(now.getTime() - REPLY_GRACE_SECONDS * 1000);
+}
 
 /** The least uuid: the sweep's first page starts after it. */
 const NO_UUID = '00000000-0000-0000-0000-000000000000';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../../src/core/time/clock.ts';
 import { runDueJobs } from '../../../src/scheduler/job-worker.ts';
-import { makeWaitingJobsDue } from '../../core/reminders/support/job-runs.ts';
+import { afterReplyGrace, makeWaitingJobsDue } from '../../core/reminders/support/job-runs.ts';
 import { TERMS_2026 } from '../../core/scheduling/scheduling-fixtures.ts';
 import { type SeededSchool, seedSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
@@ -63,7 +63,7 @@ describe('a check-in’s calendar file is a part of its reply’s delivery in Sl
 
     const engineFrom = world.fake.calls.length;
     await makeWaitingJobsDue(db.prisma);
-    await runDueJobs(db.url, world.app.jobs);
+    await runDueJobs(db.url, afterReplyGrace(world.app.jobs));
     const sent = inThread(engineFrom);
     expect(sent).toHaveLength(1);
     expect(isCalendar(sent[0]!)).toBe(true);
@@ -77,7 +77,7 @@ describe('a check-in’s calendar file is a part of its reply’s delivery in Sl
     // Running again sends nothing: every part is there once.
     const again = world.fake.calls.length;
     await makeWaitingJobsDue(db.prisma);
-    await runDueJobs(db.url, world.app.jobs);
+    await runDueJobs(db.url, afterReplyGrace(world.app.jobs));
     expect(inThread(again)).toEqual([]);
   });
 });

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOME_ACTION } from '../../../src/channels/slack/render-views.ts';
 import { fixedClock } from '../../../src/core/time/clock.ts';
-import { makeWaitingJobsDue } from '../../core/reminders/support/job-runs.ts';
+import { runDueJobs } from '../../../src/scheduler/job-worker.ts';
+import { afterReplyGrace, makeWaitingJobsDue } from '../../core/reminders/support/job-runs.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { fixture, postForm, postInteraction } from './support/signed-requests.ts';
-import { deliverQueued, SlackUser, type SlackWorld, settle, startHeadAndSamWorld, TEAM, textOf } from './support/slack-harness.ts';
+import { SlackUser, type SlackWorld, settle, startHeadAndSamWorld, TEAM, textOf } from './support/slack-harness.ts';
 
 let db: TestDatabase;
 let world: SlackWorld;
@@ -26,7 +27,7 @@ const jobsFor = async (key: string) => (await db.prisma.$queryRaw<{ n: number }[
 const dmPostsOf = (key: string) => world.fake.callsOf('chat.postMessage').filter((call) => call.response.ok === true && (call.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key === key);
 
 describe('a slash command’s answer is saved with its turn and shown once', () => {
-  it('`/growth status`: the answer is saved, shown ephemerally through the command’s response_url, then marked sent with its job withdrawn', async () => {
+  it('`/growth status`: the answer is saved, shown ephemerally through the command’s response_url, then marked sent, no job ever made for it', async () => {
     const sam = new SlackUser(world, 'USAM', `sam@${slug}.example`);
     const shown = world.fake.responses.length;
     expect((await sam.command('status')).status).toBe(200);
@@ -86,8 +87,9 @@ describe('a slash command’s answer is saved with its turn and shown once', () 
     expect(world.fake.responses.length).toBe(shown);
     world.fake.expireResponseUrls();
     await makeWaitingJobsDue(db.prisma);
-    await deliverQueued(world);
-    await deliverQueued(world);
+    await settle(world);
+    await runDueJobs(db.url, afterReplyGrace(world.app.jobs));
+    await runDueJobs(db.url, afterReplyGrace(world.app.jobs));
     expect((await db.prisma.nudgeOutbox.findUniqueOrThrow({ where: { key: row!.key } })).status).toBe('sent');
     const posts = dmPostsOf(row!.key);
     expect(posts.length).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../../src/core/time/clock.ts';
 import { runDueJobs } from '../../../src/scheduler/job-worker.ts';
-import { makeWaitingJobsDue } from '../../core/reminders/support/job-runs.ts';
+import { afterReplyGrace, makeWaitingJobsDue } from '../../core/reminders/support/job-runs.ts';
 import { type SeededSchool, seedSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import type { RecordedCall } from './support/fake-slack.ts';
@@ -43,7 +43,7 @@ const uploadedSince = (from: number) => {
 };
 const engineRun = async () => {
   await makeWaitingJobsDue(db.prisma);
-  await runDueJobs(db.url, world.app.jobs);
+  await runDueJobs(db.url, afterReplyGrace(world.app.jobs));
 };
 const emailOf = async (key: string) => (await db.prisma.person.findUniqueOrThrow({ where: { id: school.ids[key]! } })).email;
 

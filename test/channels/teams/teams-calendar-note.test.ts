@@ -4,7 +4,7 @@ import { loadConfig } from '../../../src/config/load-config.ts';
 import { fixedClock } from '../../../src/core/time/clock.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';
 import { runDueJobs } from '../../../src/scheduler/job-worker.ts';
-import { makeWaitingJobsDue } from '../../core/reminders/support/job-runs.ts';
+import { afterReplyGrace, makeWaitingJobsDue } from '../../core/reminders/support/job-runs.ts';
 import { TERMS_2026 } from '../../core/scheduling/scheduling-fixtures.ts';
 import { type SeededSchool, seedSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
@@ -62,7 +62,7 @@ describe('a check-in’s calendar note in Teams (004 §6.2 check-ins)', () => {
     expect(row.status).toBe('pending');
 
     await makeWaitingJobsDue(db.prisma);
-    await runDueJobs(db.url, app.jobs);
+    await runDueJobs(db.url, afterReplyGrace(app.jobs));
     const all = connector.to(jo.conversationId).slice(before);
     // The engine's copy carries the note on the booking's own message.
     expect(all.filter((sent) => isBooked(sent.activity.text))).toHaveLength(2);

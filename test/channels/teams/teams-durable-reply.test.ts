@@ -5,7 +5,7 @@ import { NOT_SAVED } from '../../../src/core/bot/trellis-bot.ts';
 import { fixedClock } from '../../../src/core/time/clock.ts';
 import { silentLogger } from '../../../src/logging/logger.ts';
 import { runDueJobs } from '../../../src/scheduler/job-worker.ts';
-import { makeWaitingJobsDue } from '../../core/reminders/support/job-runs.ts';
+import { afterReplyGrace, makeWaitingJobsDue } from '../../core/reminders/support/job-runs.ts';
 import { type SeededSchool, seedSchool } from '../../support/seed-school.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { FakeBotConnector, type RecordedActivity } from './support/fake-bot-connector.ts';
@@ -55,7 +55,7 @@ describe('Teams: a reply the Bot Connector would not take is sent later by the j
 
     // The grace period passing: the job engine sends the reply over Tom's stored conversation.
     await makeWaitingJobsDue(db.prisma);
-    await runDueJobs(db.url, app.jobs);
+    await runDueJobs(db.url, afterReplyGrace(app.jobs));
     const delivered = connector.to(tom.conversationId);
     expect(delivered.map((s) => s.activity.text)).not.toContain(NOT_SAVED);
     // The reply's last card is its question, as the reply in the request would have shown it.
@@ -66,7 +66,7 @@ describe('Teams: a reply the Bot Connector would not take is sent later by the j
     expect(JSON.stringify(card?.body)).toMatch(/Where are you with this one?/);
     expect((await db.prisma.nudgeOutbox.findUniqueOrThrow({ where: { id: row.id } })).status).toBe('sent');
     // Running the jobs again sends nothing more.
-    await runDueJobs(db.url, app.jobs);
+    await runDueJobs(db.url, afterReplyGrace(app.jobs));
     expect(connector.to(tom.conversationId)).toHaveLength(delivered.length);
 
     // A button on the recovered reply answers the dialog it belongs to.
@@ -90,11 +90,11 @@ describe('Teams: a reply the Bot Connector would not take is sent later by the j
     expect(await post(messageActivity(tom, TENANT, connector.url, 'durable-status', 'status'))).toBe(200);
     expect(connector.to(tom.conversationId)).toHaveLength(before);
     await makeWaitingJobsDue(db.prisma);
-    await runDueJobs(db.url, app.jobs);
+    await runDueJobs(db.url, afterReplyGrace(app.jobs));
     const delivered = connector.to(tom.conversationId).slice(before);
     expect(delivered.length).toBeGreaterThan(0);
     expect((await db.prisma.nudgeOutbox.findUniqueOrThrow({ where: { id: row.id } })).status).toBe('sent');
-    await runDueJobs(db.url, app.jobs);
+    await runDueJobs(db.url, afterReplyGrace(app.jobs));
     expect(connector.to(tom.conversationId).slice(before)).toHaveLength(delivered.length);
   });
 
@@ -107,7 +107,7 @@ describe('Teams: a reply the Bot Connector would not take is sent later by the j
     const taken = connector.to(tom.conversationId).length - before;
     expect(taken).toBeGreaterThanOrEqual(LOST);
     await makeWaitingJobsDue(db.prisma);
-    await runDueJobs(db.url, app.jobs);
+    await runDueJobs(db.url, afterReplyGrace(app.jobs));
     const keys = Array.from({ length: LOST }, (_, i) => `reply:teams:${TENANT}:lost-answer-${i}`);
     const rows = await db.prisma.nudgeOutbox.findMany({ where: { key: { in: keys } } });
     expect(rows.map((row) => row.status)).toEqual(keys.map(() => 'sent'));

@@ -66,7 +66,7 @@ async function statusOf(label: string): Promise<string> {
   return (await db.prisma.obligation.findFirstOrThrow({ where: { personId: s.ids.tia!, label } })).status;
 }
 
-/** The saved reply under `key`: its text, where it goes, whether it is marked as being sent, and its waiting jobs. */
+/** The saved reply under `key`: its text, where it goes, whether it is marked as being sent, and its jobs (none: one is made only for a reply still unsent past the grace). */
 async function saved(key: string) {
   const row = await db.prisma.nudgeOutbox.findUnique({ where: { key } });
   if (row === null) return undefined;
@@ -91,7 +91,7 @@ describe('replies to commands outside a dialog’s thread are saved and sent onc
       place: DM,
       status: 'pending',
       sending: true,
-      jobs: 1,
+      jobs: 0,
     });
     expect(await db.prisma.processedInbound.count({ where: { tenant: 'T1', messageId } })).toBe(1);
     // Slack delivers the same event again (the answer to the first was lost): nothing to show, the first reply stands.
@@ -99,7 +99,7 @@ describe('replies to commands outside a dialog’s thread are saved and sent onc
     expect(await db.prisma.nudgeOutbox.count({ where: { key: reply.replyKey! } })).toBe(1);
   });
 
-  it('rendering a saved command reply reports it sent: its row is sent and its job withdrawn', async () => {
+  it('rendering a saved command reply reports it sent: its row is sent, and it never had a job', async () => {
     const effects = await bot.commandFlow(tia, 'help', randomUUID(), noThreads, { prefix: '', replyTo: DM });
     const reply = onlyReply(effects);
     await bot.render(effects, { render: async () => undefined });
@@ -111,7 +111,7 @@ describe('replies to commands outside a dialog’s thread are saved and sent onc
     const place = { conversation: 'C2147483705', ephemeral: { url: 'https://hooks.slack.com/commands/T1/1/abc', until: '2026-11-23T10:30:00.000Z' } };
     const reply = onlyReply(await bot.commandFlow(tia, 'status', messageId, noThreads, { prefix: '/growth ', replyTo: place }));
     expect(reply.replyKey).toBe(`reply:slack:T1:${messageId}`);
-    expect(await saved(reply.replyKey!)).toMatchObject({ place, status: 'pending', sending: true, jobs: 1 });
+    expect(await saved(reply.replyKey!)).toMatchObject({ place, status: 'pending', sending: true, jobs: 0 });
     expect(await db.prisma.processedInbound.count({ where: { tenant: 'T1', messageId } })).toBe(1);
   });
 
@@ -127,7 +127,7 @@ describe('replies to commands outside a dialog’s thread are saved and sent onc
     const messageId = randomUUID();
     const reply = onlyReply(await bot.commandFlow(tia, 'log Tried think-pair-share with 9X', messageId, noThreads, { prefix: '', replyTo: DM }));
     expect(reply.replyKey).toBe(`reply:slack:T1:${messageId}`);
-    expect(await saved(reply.replyKey!)).toMatchObject({ place: DM, status: 'pending', jobs: 1 });
+    expect(await saved(reply.replyKey!)).toMatchObject({ place: DM, status: 'pending', jobs: 0 });
     expect(await bot.commandFlow(tia, 'log Tried think-pair-share with 9X', messageId, noThreads, { prefix: '', replyTo: DM })).toEqual([]);
     expect(await db.prisma.nudgeOutbox.count({ where: { key: reply.replyKey! } })).toBe(1);
   });
@@ -153,7 +153,7 @@ describe('an access request (002 §18) saves its reply in the transaction that s
     const reply = { ...broken, personId: s.ids.mo! };
     await store.create({ requesterId: s.ids.mo!, subjectId: s.ids.tia!, reason: 'timetable support', at: NOW, notify: () => [], reply: () => reply });
     expect(await db.prisma.accessGrant.count({ where: { subjectId: s.ids.tia! } })).toBe(1);
-    expect(await saved(reply.key)).toMatchObject({ text: 'Your request has gone to the head.', status: 'pending', jobs: 1 });
+    expect(await saved(reply.key)).toMatchObject({ text: 'Your request has gone to the head.', status: 'pending', jobs: 0 });
   });
 });
 
@@ -179,7 +179,7 @@ describe('replies to reminder buttons are saved with the change they answer', ()
       place: { conversation: 'DMO' },
       status: 'pending',
       sending: true,
-      jobs: 1,
+      jobs: 0,
     });
     expect(await bot.actFlow(mo, value, messageId, noThreads, undefined, { conversation: 'DMO' })).toEqual([]);
     expect(await db.prisma.auditEvent.count({ where: { action: 'obligation.done', subjectType: 'obligation' } })).toBe(1);

@@ -6,7 +6,7 @@ import { fixedClock } from '../../../src/core/time/clock.ts';
 import { runOnce } from 'graphile-worker';
 import { silentLogger } from '../../../src/logging/logger.ts';
 import { recountKeptCounts } from '../../../src/core/reports/kept-counts.ts';
-import { crontabFor, jobLogger, jobTasks, RECOUNT_CRONTAB, RETENTION_CRONTAB, runDueJobs, startJobWorker, SWEEP_CRONTAB } from '../../../src/scheduler/job-worker.ts';
+import { crontabFor, jobLogger, jobTasks, RECOUNT_CRONTAB, RETENTION_CRONTAB, runDueJobs, STALLED_SENDS_CRONTAB, startJobWorker, SWEEP_CRONTAB } from '../../../src/scheduler/job-worker.ts';
 import { PrismaKeptCounts } from '../../../src/storage/prisma/prisma-kept-counts.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { at } from './reminder-fixtures.ts';
@@ -23,14 +23,15 @@ beforeAll(async () => {
 afterAll(() => db.drop());
 
 describe('the job worker and its schedule', () => {
-  it('ticks every five minutes, and three processes starting the schedule register it once', async () => {
+  it('ticks every five minutes, passes over stalled sends every minute, and three processes starting the schedule register each once', async () => {
     expect(SWEEP_CRONTAB.startsWith('*/5 * * * * sweep-all ')).toBe(true);
+    expect(STALLED_SENDS_CRONTAB).toBe('* * * * * queue-stalled-sends ?id=trellis-stalled-sends&max=1');
     const clock = { current: fixedClock(at('2026-10-15')) };
     const deps = jobDepsFor(db.prisma, recordingDeliverer(clock).deliverer, clock.current);
     const workers = await Promise.all([1, 2, 3].map(() => startJobWorker({ databaseUrl: db.url, deps, concurrency: 1 })));
     try {
       const known = await db.prisma.$queryRaw<{ identifier: string }[]>`SELECT identifier FROM graphile_worker._private_known_crontabs`;
-      expect(known).toEqual([{ identifier: 'trellis-sweep' }]);
+      expect(known.map((row) => row.identifier).sort()).toEqual(['trellis-stalled-sends', 'trellis-sweep']);
     } finally {
       // Graceful shutdown: each stops taking jobs and finishes the ones it holds.
       await Promise.all(workers.map((worker) => worker.stop()));
@@ -62,10 +63,10 @@ describe('the job worker and its schedule', () => {
   it('runs the retention job once a day at 02:00 when the app provides it, through the same engine (003 §14.3, 004 §11.2)', async () => {
     const clock = fixedClock(at('2026-10-15'));
     const plain = jobDepsFor(db.prisma, recordingDeliverer({ current: clock }).deliverer, clock);
-    expect(crontabFor(plain)).toBe(SWEEP_CRONTAB);
+    expect(crontabFor(plain).split('\n')).toEqual([SWEEP_CRONTAB, STALLED_SENDS_CRONTAB]);
     let runs = 0;
     const deps = { ...plain, retention: async () => void runs++ };
-    expect(crontabFor(deps).split('\n')).toEqual([SWEEP_CRONTAB, RETENTION_CRONTAB]);
+    expect(crontabFor(deps).split('\n')).toEqual([SWEEP_CRONTAB, STALLED_SENDS_CRONTAB, RETENTION_CRONTAB]);
     expect(RETENTION_CRONTAB.startsWith('0 2 * * * retention ')).toBe(true);
     await db.prisma.$queryRaw`SELECT graphile_worker.add_job('retention', '{}'::json)`;
     await runOnce({ connectionString: db.url, noHandleSignals: true, logger: jobLogger(silentLogger) }, { retention: jobTasks(deps).retention! });
@@ -78,8 +79,8 @@ describe('the job worker and its schedule', () => {
     const log = { ...silentLogger, warn: (message: string, details?: Record<string, unknown>) => void warnings.push({ message, details }) };
     const plain = { ...jobDepsFor(db.prisma, recordingDeliverer({ current: clock }).deliverer, clock), log };
     const deps = { ...plain, retention: async () => {}, recount: () => recountKeptCounts(new PrismaKeptCounts(db.prisma)) };
-    expect(crontabFor(deps).split('\n')).toEqual([SWEEP_CRONTAB, RETENTION_CRONTAB, RECOUNT_CRONTAB]);
-    expect(crontabFor({ ...plain, recount: deps.recount }).split('\n')).toEqual([SWEEP_CRONTAB, RECOUNT_CRONTAB]);
+    expect(crontabFor(deps).split('\n')).toEqual([SWEEP_CRONTAB, STALLED_SENDS_CRONTAB, RETENTION_CRONTAB, RECOUNT_CRONTAB]);
+    expect(crontabFor({ ...plain, recount: deps.recount }).split('\n')).toEqual([SWEEP_CRONTAB, STALLED_SENDS_CRONTAB, RECOUNT_CRONTAB]);
     expect(RECOUNT_CRONTAB).toBe('0 3 * * * recount-kept-counts ?id=trellis-recount&max=1');
     // One school's people counted once too often, as two racing writes can leave them.
     const school = await db.prisma.school.findFirstOrThrow({ orderBy: { slug: 'asc' }, select: { id: true, slug: true } });

@@ -1,3 +1,4 @@
+import { REPLY_GRACE_SECONDS } from '../../../src/core/notifications/notification-queue.ts';
 import { fixedClock } from '../../../src/core/time/clock.ts';
 import { runDueJobs } from '../../../src/scheduler/job-worker.ts';
 import type { FakeSlack, RecordedCall } from '../../channels/slack/support/fake-slack.ts';
@@ -111,11 +112,16 @@ export function completeInSlack(fake: FakeSlack): Set<string> {
   );
 }
 
-/** The grace period passing and the killed processes' heartbeats aged: a fresh app's worker sends what is left. */
+/**
+ * The grace period passing and the killed processes' heartbeats aged: a fresh app, its clock the
+ * grace after `moment`, runs the jobs as its worker would, after the pass over stalled sends that
+ * its cron runs every minute (so the replies the killed apps never marked sent get their jobs then,
+ * and only then), and sends what is left.
+ */
 export async function finishWithJobEngine(db: TestDatabase, fake: FakeSlack, moment: string): Promise<void> {
   await ageKilledWorkersHeartbeats(db.prisma);
   await makeWaitingJobsDue(db.prisma);
-  const app = await startSlackApp(db.url, fake, fixedClock(moment));
+  const app = await startSlackApp(db.url, fake, fixedClock(new Date(new Date(moment).getTime() + REPLY_GRACE_SECONDS * 1000)));
   try {
     await runDueJobs(db.url, app.jobs);
   } finally {

@@ -1,3 +1,4 @@
+import { REPLY_GRACE_SECONDS } from '../../../../src/core/notifications/notification-queue.ts';
 import type { Deliverer, MessageSender } from '../../../../src/core/reminders/reminder-ports.ts';
 import { type SweepOptions, type SweepResult, sweepSchool } from '../../../../src/core/reminders/run-sweep.ts';
 import type { School } from '../../../../src/core/schools/school.ts';
@@ -22,6 +23,17 @@ export function jobDepsFor(prisma: PrismaClient, deliverer: Deliverer, clock: Cl
     listSchoolSlugs: () => store.listSchoolSlugs(),
     log: silentLogger,
   };
+}
+
+/**
+ * The job engine's dependencies with their clock `REPLY_GRACE_SECONDS` later: the grace passing
+ * for a reply saved with its turn, which has no delivery job until the pass over stalled sends
+ * (run first by `runDueJobs`, every minute by the server's cron) finds it unsent after the grace.
+ */
+export function afterReplyGrace(deps: JobDeps): JobDeps {
+  const clock = deps.delivery.clock;
+  const later: Clock = { now: () => new Date(clock.now().getTime() + REPLY_GRACE_SECONDS * 1000) };
+  return { ...deps, sweep: { ...deps.sweep, clock: later }, delivery: { ...deps.delivery, clock: later } };
 }
 
 /** One sweep of the school, then every job that is due: what the server's worker does at a tick. */
