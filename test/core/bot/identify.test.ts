@@ -131,7 +131,8 @@ describe('the notes an account change queues, in the change’s own transaction'
     const identities = new PrismaIdentityStore(db.prisma);
     const account: PlatformAccount = { platform: 'slack', tenant: 'T1', userId: 'U-TIA-2' };
     const key = 'second-account:tia:slack:T1:U-TIA-2';
-    await expect(identities.link(account, s.ids.tia!, NOW, note('00000000-0000-4000-8000-000000000000', key))).rejects.toThrow();
+    // A recipient id the database cannot read makes the note's INSERT fail inside the link's transaction.
+    await expect(identities.link(account, s.ids.tia!, NOW, note('not-a-person-id', key))).rejects.toThrow();
     expect(await db.prisma.nudgeOutbox.count({ where: { key } })).toBe(0);
     expect(await identitiesOf(account)).toEqual([]);
   });
