@@ -176,4 +176,5 @@ it('an administrator signs in with the keyboard and visits every page of the con
   } finally {
     await browser.close();
   }
-});
+  // A real browser visiting a dozen pages: minutes on a loaded machine, never a failure for it.
+}, 180_000);
