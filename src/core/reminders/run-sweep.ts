@@ -27,7 +27,7 @@ export interface SweepDeps {
    * they are, the queue their e-mails go on, and whether e-mail is configured (`SMTP_URL`). Without
    * it only the head is reminded of what they owe together.
    */
-  headReviewers?: { facts: Pick<PeopleFacts, 'factsOf'>; queue: NotificationQueue; emailEnabled: boolean } | undefined;
+  headReviewers?: { facts: Pick<PeopleFacts, 'factsOf'>; queue: Pick<NotificationQueue, 'queue'>; emailEnabled: boolean } | undefined;
 }
 
 export interface SweepOptions {
