@@ -27,10 +27,9 @@ import { PgSweepStore, type PersonRow, toPerson } from '../pg/pg-sweep-store.ts'
 import { toDbDate } from './db-date.ts';
 
 /**
- * Reminders in `reminders` and what is delivered in `nudge_outbox`. A sweep does a bounded number
- * of statements per school whatever its size: two reads and one insert per page of candidate
- * obligations (thousands per page), and one statement to assemble the day's digests and queue
- * their delivery jobs. Arrays go in through `unnest` or `ANY`, never one statement per person.
+ * Reminders in `reminders` and what is delivered in `nudge_outbox`. The sweep's side is
+ * `PgSweepStore`'s statements (a bounded number per school whatever its size), run on this
+ * client's pool; the delivery side (claiming, marking, listing and re-sending outbox rows) is here.
  *
  * A reminder (a `reminders` row) is one cadence point for one recipient, keyed
  * `<obligation>:<point>:<recipient>`, naming the digest meant to carry it (`digest_key`); it is
@@ -46,8 +45,8 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
   /**
    * The sweep's side (`PgSweepStore`), on the `pg` pool under the client when it has one: a sweep
    * page's read, its people's facts and its reminder insert go straight to the driver (issue 16).
-   * Through Prisma each page's 20,000 rows were copied into its result set and again into objects,
-   * and the insert's arrays became one JSON string of every parameter (4.8 MB a page) before pg
+   * Through Prisma each page's rows were copied into its result set and again into objects,
+   * and the insert's arrays became one JSON string of every parameter (4.8 MB a page of 20,000) before pg
    * wrote them as array literals. A client with no pool of its own (one wrapped by `$extends`)
    * sends the same statements through Prisma.
    */
