@@ -3,16 +3,18 @@ import { setFlagsFromString, writeHeapSnapshot } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { sweepSchool } from '../src/core/reminders/run-sweep.ts';
 import { fixedClock } from '../src/core/time/clock.ts';
-import { createPrismaClient } from '../src/storage/db/create-prisma-client.ts';
-import { PrismaReminderStore } from '../src/storage/prisma/prisma-reminder-store.ts';
-import { PrismaSchoolRepository } from '../src/storage/prisma/prisma-school-repository.ts';
-import { countingClient } from '../test/support/counting-client.ts';
+import { driverRunner, type SqlDriver } from '../src/storage/db/sql.ts';
+import { createSqlPool } from '../src/storage/db/sql-pool.ts';
+import { PgSchoolReads } from '../src/storage/pg/pg-school-reads.ts';
+import { PgSweepStore } from '../src/storage/pg/pg-sweep-store.ts';
 import { allocationProfile } from './allocation-profile.ts';
 
 /**
  * One busy sweep of one school in a process of its own, for `sweep.bench.ts` with
- * BENCH_SWEEP_CHILD=1: only `sweepSchool`, a Prisma client and the reminder store, so its peak
- * RSS is the sweep's, not the bench's generated school or the app. Prints `process.memoryUsage()`
+ * BENCH_SWEEP_CHILD=1: only `sweepSchool` and the sweep's storage on a `pg` pool (`PgSweepStore`,
+ * the statements the server's `PrismaReminderStore` runs on its client's pool; no Prisma client,
+ * as `trellis sweep` runs it), so its peak RSS is the sweep's, not the bench's generated school or
+ * the app. Prints `process.memoryUsage()`
  * after each store call that carries a page (to stderr), and one JSON line of its result, time,
  * statements and peak RSS (stdout). BENCH_SWEEP_SNAPSHOT_AT=N writes a heap snapshot after the
  * Nth page is read (several pages separated by commas, `2,80`: one snapshot each, to compare what
@@ -25,11 +27,17 @@ const [databaseUrl, slug, at] = process.argv.slice(2);
 if (databaseUrl === undefined || slug === undefined || at === undefined) throw new Error('usage: sweep-child.ts <database url> <school slug> <instant>');
 const snapshotAt = new Set((process.env.BENCH_SWEEP_SNAPSHOT_AT ?? '').split(',').filter((page) => page.trim() !== '').map(Number));
 const pageSize = process.env.BENCH_SWEEP_PAGE === undefined ? undefined : Number(process.env.BENCH_SWEEP_PAGE);
-const prisma = createPrismaClient(databaseUrl);
-const { client, counter, driver } = countingClient(prisma);
-const school = await new PrismaSchoolRepository(prisma).findSchool(slug);
+const sql = createSqlPool(databaseUrl);
+const counter = { statements: 0 };
+const counting: SqlDriver = {
+  query: (text, values, options) => {
+    counter.statements++;
+    return sql.driver.query(text, values, options);
+  },
+};
+const school = await new PgSchoolReads(driverRunner(sql.driver)).findSchool(slug);
 if (school === undefined) throw new Error(`no school ${slug}`);
-const store = new PrismaReminderStore(client, driver);
+const store = new PgSweepStore(driverRunner(counting));
 let peak = process.memoryUsage.rss();
 const sampler = setInterval(() => {
   peak = Math.max(peak, process.memoryUsage.rss());
@@ -80,4 +88,4 @@ await stopProfile();
 clearInterval(sampler);
 peak = Math.max(peak, process.memoryUsage.rss());
 console.log(JSON.stringify({ ms: elapsed, statements: counter.statements, peakRssMiB: peak / 1024 / 1024, queuedReminders: result.queuedReminders, queuedDigests: result.queuedDigests }));
-await prisma.$disconnect();
+await sql.pool.end();

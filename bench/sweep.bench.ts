@@ -56,7 +56,7 @@ const DELIVER = process.env.BENCH_SWEEP_DELIVER !== '0';
 const EXPLAIN = process.env.BENCH_SWEEP_EXPLAIN === '1';
 /**
  * BENCH_SWEEP_CHILD=1 runs each busy sweep in a fresh process of its own (`sweep-child.ts`: only
- * the sweep, a Prisma client and the reminder store), which prints its memory after each page;
+ * the sweep and its storage on a `pg` pool, no Prisma client), which prints its memory after each page;
  * the row's time, statements and peak RSS are then that process's. BENCH_SWEEP_CHILD_NODE_OPTIONS
  * are its Node options (e.g. `--max-old-space-size=128`); several sets separated by `|` are taken in
  * turn, one a run (so BENCH_SWEEP_RUNS=6 with three sets runs each twice on one generated school),

@@ -10,6 +10,7 @@ import type { Metrics } from './core/metrics/metrics.ts';
 import { dailyRetention } from './core/retention/retention.ts';
 import { recountKeptCounts } from './core/reports/kept-counts.ts';
 import { sweepSchools } from './core/reminders/run-sweep.ts';
+import { sweepDepsOf } from './compose-sweep.ts';
 import type { Clock } from './core/time/clock.ts';
 import type { Logger } from './logging/logger.ts';
 import type { PrometheusMetrics } from './metrics/prometheus-metrics.ts';
@@ -280,14 +281,7 @@ export async function composeChannels(config: Config, services: Services, clock:
 function jobsOf(config: Config, services: Services, clock: Clock, log: Logger, router: ChannelRouter, metrics: Metrics | undefined): JobDeps {
   const findSchool = (slug: string) => services.schools.findSchool(slug);
   return {
-    sweep: {
-      reminders: services.reminders,
-      clock,
-      findSchool,
-      metrics,
-      // The head's reviewers are reached too (002 §22–24, 003 §6.3, 004 §9.1): in chat on the roster, by e-mail when SMTP is configured.
-      headReviewers: { facts: new PrismaPeopleFacts(services.database.prisma), queue: new PrismaNotificationQueue(services.database.prisma), emailEnabled: config.smtp !== undefined },
-    },
+    sweep: sweepDepsOf(config, { reminders: services.reminders, findSchool, facts: new PrismaPeopleFacts(services.database.prisma), queue: new PrismaNotificationQueue(services.database.prisma) }, clock, metrics),
     delivery: {
       outbox: services.outbox,
       reminders: services.reminders,

@@ -9,7 +9,7 @@ import type { School } from '../core/schools/school.ts';
 import type { Clock } from '../core/time/clock.ts';
 import type { Metrics } from '../core/metrics/metrics.ts';
 import { type Logger, withLogContext } from '../logging/logger.ts';
-import { JOB, JOB_SCHEMA, schoolFlag } from '../storage/jobs/delivery-jobs.ts';
+import { JOB, JOB_SCHEMA, schoolFlag } from '../storage/jobs/delivery-job-sql.ts';
 import { type BeatTimer, releaseDeadWorkers, WorkerHeartbeats } from '../storage/jobs/worker-heartbeats.ts';
 
 /** What the jobs run on: the sweep, the delivery rules, and the schools to sweep. */

@@ -27,11 +27,21 @@ export interface SweepDeps {
    * they are, the queue their e-mails go on, and whether e-mail is configured (`SMTP_URL`). Without
    * it only the head is reminded of what they owe together.
    */
-  headReviewers?: { facts: Pick<PeopleFacts, 'factsOf'>; queue: NotificationQueue; emailEnabled: boolean } | undefined;
+  headReviewers?: { facts: Pick<PeopleFacts, 'factsOf'>; queue: Pick<NotificationQueue, 'queue'>; emailEnabled: boolean } | undefined;
 }
 
+/**
+ * Candidate obligations read per page, for the server and `trellis sweep` alike. Measured
+ * (docs/benchmarks.md, "`trellis sweep` on a `pg` pool alone"): a page of 5,000 holds the sweep's
+ * peak 30–100 MiB below one of 20,000 at 10,000 and 100,000 staff, for no more CPU and three more
+ * statements a page (28 instead of 10 at 10,000 staff, 244 instead of 64 at 100,000): each page's
+ * rows, people and insert live for seconds and are promoted before they die, and V8 lets the old
+ * generation fill with them between full collections.
+ */
+export const SWEEP_PAGE_SIZE = 5_000;
+
 export interface SweepOptions {
-  /** Candidate obligations read per page: bounds the sweep's memory whatever the school's size. */
+  /** Candidate obligations read per page (`SWEEP_PAGE_SIZE`): bounds the sweep's memory whatever the school's size. */
   pageSize?: number;
   catchUpSchoolDays?: number;
   /**
@@ -154,7 +164,7 @@ async function sweepPage(page: PageInput): Promise<string | undefined> {
  */
 async function planPage(page: PageInput): Promise<{ reminders: Reminder[]; next: string | undefined }> {
   const { deps, school, calendar, head, panel, now, today, options, pages, result } = page;
-  const read = await deps.reminders.loadSweepPage(school.id, page.candidates, { after: page.after, limit: options.pageSize ?? 20_000, changedSince: page.changedSince });
+  const read = await deps.reminders.loadSweepPage(school.id, page.candidates, { after: page.after, limit: options.pageSize ?? SWEEP_PAGE_SIZE, changedSince: page.changedSince });
   const planned = planReminderPage({ school, calendar, obligations: read.obligations, people: read.people, head, now, catchUpSchoolDays: options.catchUpSchoolDays });
   const settled = pages.add(planned, read.obligations, read.next === undefined);
   let reminders = [...planned.reminders, ...settled.reminders];
@@ -181,7 +191,7 @@ class PagesPlanned {
 
   add(plan: ReminderPagePlan, obligations: readonly ReminderObligation[], last: boolean): { reminders: Reminder[]; obligations: ReminderObligation[] } {
     for (const id of plan.messagedToday) this.#messaged.add(id);
-    // Looked up only for the page's waiting groups: no map of a page's 20,000 obligations when none wait.
+    // Looked up only for the page's waiting groups: no map of a page's thousands of obligations when none wait.
     const byId = plan.waiting.length === 0 ? undefined : new Map(obligations.map((o) => [o.id, o]));
     for (const group of plan.waiting) {
       const obligation = byId?.get(group.comingUp[0]!.obligationId);
@@ -269,7 +279,7 @@ async function wouldSend(deps: SweepDeps, school: School, today: IsoDate, now: D
   const pages = new PagesPlanned();
   let after: string | undefined;
   do {
-    const page = await deps.reminders.loadSweepPage(school.id, candidates, { after, limit: options.pageSize ?? 20_000 });
+    const page = await deps.reminders.loadSweepPage(school.id, candidates, { after, limit: options.pageSize ?? SWEEP_PAGE_SIZE });
     const plan = planReminderPage({ school, calendar, obligations: page.obligations, people: page.people, head, now, catchUpSchoolDays: options.catchUpSchoolDays });
     const planned = [...plan.reminders, ...pages.add(plan, page.obligations, page.next === undefined).reminders].sort(byRecipientThenKey);
     const queued = await deps.reminders.queuedKeys(planned.map((reminder) => reminder.key));

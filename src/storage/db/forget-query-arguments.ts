@@ -1,11 +1,10 @@
-import { clearLogs } from '@prisma/debug';
-import { Debug } from '@prisma/client/runtime/client';
+/** What empties each history of query arguments the process keeps; Prisma's adds itself when its client's module loads. */
+const forgetters: (() => void)[] = [];
 
-/** The length of `@prisma/debug`'s history (`MAX_ARGS_HISTORY`, not configurable). */
-const ARGS_HISTORY = 100;
-
-/** A debugger of Prisma's client runtime, which writes to the runtime's own copy of the history. */
-const runtimeDebug = Debug('trellis:forget-query-arguments');
+/** Adds a history to empty (`create-prisma-client.ts` adds Prisma's two). */
+export function whenForgettingQueryArguments(forget: () => void): void {
+  forgetters.push(forget);
+}
 
 /**
  * Lets go of the arguments of the last queries. `@prisma/debug` keeps the last 100 calls'
@@ -16,10 +15,10 @@ const runtimeDebug = Debug('trellis:forget-query-arguments');
  * calls push them out: in `trellis sweep` at 20,000 staff the runtime's copy still held two earlier
  * pages' 20,000 reminder payloads each. The package's copy is emptied; the runtime's has no
  * `clearLogs`, so 100 calls without data push its entries out (printed only when `DEBUG` names
- * this namespace). Called after the statements that send such arrays; it only empties those
- * histories (which Prisma reads for its crash reports), nothing else.
+ * `trellis:forget-query-arguments`). Called after the statements that send such arrays; it only
+ * empties those histories (which Prisma reads for its crash reports), nothing else. A process that
+ * never loaded Prisma's client (a sweep on the `pg` pool alone) has neither, and nothing to empty.
  */
 export function forgetQueryArguments(): void {
-  clearLogs();
-  for (let n = 0; n < ARGS_HISTORY; n++) runtimeDebug(0);
+  for (const forget of forgetters) forget();
 }

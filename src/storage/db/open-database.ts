@@ -1,53 +1,29 @@
-import { join } from 'node:path';
-import { applyMigrations } from './apply-migrations.ts';
 import { createPrismaClient, type PrismaClient } from './create-prisma-client.ts';
-import { startEmbeddedDatabase } from './embedded-database.ts';
+import { type OpenDatabaseOptions, type StartedDatabase, startDatabase } from './open-sql-database.ts';
 
-export interface OpenDatabaseOptions {
-  /** An external PostgreSQL; when absent an embedded server is started. */
-  databaseUrl?: string | undefined;
-  /** Trellis's data folder; the embedded server keeps its files in `<dataDir>/postgres`. */
-  dataDir: string;
-}
+export type { OpenDatabaseOptions } from './open-sql-database.ts';
 
-export interface OpenDatabase {
-  url: string;
-  /** True when Trellis started its own embedded PostgreSQL. */
-  embedded: boolean;
-  /** The migrations this start-up applied (empty when the schema was already current). */
-  appliedMigrations: string[];
+export interface OpenDatabase extends Omit<StartedDatabase, 'stop'> {
   prisma: PrismaClient;
   /** Disconnects Prisma and stops the embedded server if there is one. */
   close(): Promise<void>;
 }
 
 /**
- * Opens the database Trellis runs on: the configured DATABASE_URL, or an embedded PostgreSQL
- * under the data folder, with every pending migration applied before anything else touches it.
+ * Opens the database Trellis runs on (`startDatabase`: the configured DATABASE_URL, or an embedded
+ * PostgreSQL under the data folder, migrated) with a Prisma client over a `pg` pool of its own.
  */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<OpenDatabase> {
-  const embedded = options.databaseUrl
-    ? undefined
-    : await startEmbeddedDatabase({ dataDir: join(options.dataDir, 'postgres') });
-  const url = options.databaseUrl ?? embedded!.url;
-  let appliedMigrations: string[];
-  try {
-    appliedMigrations = await applyMigrations(url);
-  } catch (error) {
-    await embedded?.stop();
-    throw error;
-  }
-  const prisma = createPrismaClient(url);
+  const { stop, ...started } = await startDatabase(options);
+  const prisma = createPrismaClient(started.url);
   return {
-    url,
-    embedded: embedded !== undefined,
-    appliedMigrations,
+    ...started,
     prisma,
     async close() {
       try {
         await prisma.$disconnect();
       } finally {
-        await embedded?.stop();
+        await stop();
       }
     },
   };

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Logger as JobLogger, makeWorkerUtils, type WorkerEvents } from 'graphile-worker';
 import type { Pool } from 'pg';
-import { JOB_SCHEMA } from './delivery-jobs.ts';
+import { JOB_SCHEMA } from './delivery-job-sql.ts';
 
 /** How often a running worker pool records that it is alive. */
 export const HEARTBEAT_EVERY_MS = 30_000;

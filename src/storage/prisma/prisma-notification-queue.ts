@@ -3,7 +3,8 @@ import type { PlatformAccount } from '../../core/bot/bot-ports.ts';
 import type { SentReplies } from '../../core/bot/bot-ports.ts';
 import type { NotificationQueue, QueuedNotification } from '../../core/notifications/notification-queue.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
-import { driverOf, type PrismaClient, rawRows, type SqlDriver } from '../db/create-prisma-client.ts';
+import { driverOf, type PrismaClient, prismaSql, rawRows, type SqlDriver } from '../db/create-prisma-client.ts';
+import { notificationRowsInsert } from '../pg/pg-notification-queue.ts';
 import { queueDeliveryJobs } from '../jobs/delivery-jobs.ts';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
@@ -15,14 +16,7 @@ type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
  */
 export async function queueNotificationRows(tx: Tx, notifications: readonly QueuedNotification[], now: Date): Promise<number> {
   if (notifications.length === 0) return 0;
-  const date = londonDateOf(now);
-  const created = await tx.$queryRaw<{ id: string; key: string }[]>`
-    INSERT INTO nudge_outbox (id, key, recipient_id, payload, status, attempts, not_before, created_at, updated_at)
-    SELECT gen_random_uuid(), v.key, v.recipient_id::uuid, v.payload::jsonb, 'pending', 0, ${now}, now(), now()
-    FROM unnest(${notifications.map((n) => n.key)}::text[], ${notifications.map((n) => n.personId)}::text[],
-      ${notifications.map((n) => JSON.stringify({ type: 'notification', date, messages: n.messages, ...(n.account === undefined ? {} : { account: n.account }), ...(n.email === undefined ? {} : { email: n.email }) }))}::text[]) WITH ORDINALITY AS v(key, recipient_id, payload, n)
-    ORDER BY v.n
-    ON CONFLICT (key) DO NOTHING RETURNING id::text AS id, key`;
+  const created = await tx.$queryRaw<{ id: string; key: string }[]>(prismaSql(notificationRowsInsert(notifications, now)));
   if (created.length > 0) await tx.$queryRaw(queueDeliveryJobs(created.map((row) => ({ ...row, kind: 'notification' as const })), 'new'));
   return created.length;
 }

@@ -69,18 +69,22 @@ export class PrismaSchoolRepository implements SchoolRepository {
   async #find(where: { slug: string } | { id: string }): Promise<School | undefined> {
     const row = await this.#prisma.school.findUnique({ where, include: { trust: true } });
     if (row === null) return undefined;
-    const slug = row.slug;
-    return {
-      id: row.id,
-      slug: row.slug,
-      name: row.name,
-      trustSlug: row.trust?.slug,
-      policy: storedPolicy(slug, row.policy),
-      policySource: row.policySource,
-      termDates: TermDatesSchema.parse(row.termDates),
-      region: row.region as Region,
-    };
+    return schoolOf({ id: row.id, slug: row.slug, name: row.name, trust_slug: row.trust?.slug ?? null, policy: row.policy, policy_source: row.policySource, term_dates: row.termDates, region: row.region });
   }
+}
+
+/** A school's stored row (`schools` with its trust's slug), as a `School`: what every adapter reads it as. */
+export function schoolOf(row: { id: string; slug: string; name: string; trust_slug: string | null; policy: unknown; policy_source: string; term_dates: unknown; region: string }): School {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    trustSlug: row.trust_slug ?? undefined,
+    policy: storedPolicy(row.slug, row.policy),
+    policySource: row.policy_source,
+    termDates: TermDatesSchema.parse(row.term_dates),
+    region: row.region as Region,
+  };
 }
 
 /** A school's stored policy, parsed; a policy that no longer validates is an error naming the school. */
