@@ -23,7 +23,7 @@ import { isAdjustableKind } from '../../core/obligations/obligation-kinds.ts';
 import type { SweepCandidates } from '../../core/reminders/sweep-candidates.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import { driverOf, type PrismaClient, rawCount, rawRows, type SqlDriver, type SqlOptions } from '../db/create-prisma-client.ts';
-import { DELIVERY_TASK, isDeliveredRow, JOB, NOTICE_GATHER_SECONDS, newDeliveryJobs, queueDeliveryJobs } from '../jobs/delivery-jobs.ts';
+import { DELIVERY_TASK, DIGESTS_IN_BATCHES, isDeliveredRow, NOTICE_GATHER_SECONDS, newDeliveryJobs, newDigestBatchJobs, queueDeliveryJobs } from '../jobs/delivery-jobs.ts';
 import { REPLY_GRACE_SECONDS } from '../../core/notifications/notification-queue.ts';
 import { LONGEST_TRANSACTION_MS } from '../db/transaction-limits.ts';
 import { forgetQueryArguments } from '../db/forget-query-arguments.ts';
@@ -222,7 +222,8 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
     // One digest per recipient per day carries everything of theirs queued and not yet carried;
     // if today's digest already exists (sent at an earlier tick), the newcomers wait for the
     // next school day's, so nobody gets two messages in a day. The digests' delivery jobs are
-    // queued in the same statement: a digest exists exactly when its job does.
+    // queued in the same statement, in batches (newDigestBatchJobs): a digest exists exactly when
+    // a job that delivers it does.
     //
     // A reminder is carried when the digest it names lists it. Queued reminders already name
     // today's digest, so the usual busy sweep writes the digests and their jobs and nothing else:
@@ -253,7 +254,7 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
         UPDATE reminders r SET digest_key = ${digestKeyOf(Prisma.sql`r.recipient_id`, today)}, updated_at = now()
         WHERE r.key = ANY(ARRAY(SELECT u.key FROM uncarried u WHERE u.named IS DISTINCT FROM ${todays}))
       ), jobs AS (
-        ${newDeliveryJobs(Prisma.sql`SELECT ${JOB.deliverDigest}::text, d.id::text, d.key, (SELECT s.slug FROM schools s WHERE s.id = ${schoolId}::uuid) FROM digests d`)}
+        ${newDigestBatchJobs(Prisma.sql`SELECT d.id, d.key FROM digests d`, Prisma.sql`(SELECT s.slug FROM schools s WHERE s.id = ${schoolId}::uuid)`)}
       )
       SELECT (SELECT count(*) FROM digests)::int AS digests, (SELECT count(*) FROM jobs)::int AS jobs`;
     forgetQueryArguments();
@@ -389,8 +390,9 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
       SELECT t.task, d.id::text, d.key, s.slug FROM nudge_outbox d
       JOIN unnest(${Object.keys(DELIVERY_TASK)}::text[], ${Object.values(DELIVERY_TASK)}::text[]) AS t(kind, task) ON t.kind = d.payload->>'type'
       JOIN people p ON p.id = d.recipient_id JOIN schools s ON s.id = p.school_id
-      WHERE d.status = 'pending' AND ${condition}`;
-    // newDeliveryJobs leaves out a key with a job already (one that appeared meanwhile too), so this never doubles one.
+      WHERE d.status = 'pending' AND ${condition} AND d.id::text NOT IN (${DIGESTS_IN_BATCHES})`;
+    // newDeliveryJobs leaves out a key with a job already (one that appeared meanwhile too), and a
+    // digest a batch job lists is that job's, so this never doubles one.
     const [queued] = await this.#prisma.$queryRaw<{ jobs: number }[]>(newDeliveryJobs(rows));
     return queued?.jobs ?? 0;
   }
