@@ -68,8 +68,13 @@ export function newDeliveryJobs(rows: Prisma.Sql, delaySeconds = 0): Prisma.Sql 
   return newJobs(Prisma.sql`SELECT r.task, json_build_object('id', r.id, 'school', r.school), r.key, r.school FROM (${rows}) AS r(task, id, key, school)`, delaySeconds);
 }
 
-/** A sweep's digests go out in jobs of at most this many digests each… */
-export const DIGESTS_PER_JOB = 100;
+/**
+ * A sweep's digests go out in jobs of at most this many digests each… Small enough that the 16
+ * jobs a worker takes ahead into its local queue hold 400 digests, not a school's whole day, so
+ * replicas still share the last of a busy day's deliveries; large enough that a 10k busy sweep
+ * writes 400 job rows, not 10,000.
+ */
+export const DIGESTS_PER_JOB = 25;
 /** …and in at least this many jobs (or one a digest, when there are fewer), so replicas and a worker's concurrent jobs share a small school's too. */
 export const DIGEST_JOBS_AT_LEAST = 16;
 
@@ -78,7 +83,7 @@ export const DIGEST_JOBS_AT_LEAST = 16;
  * id, key) of one school (`school`, an expression of its slug), returning `jobs`. The digests go
  * in batches (`deliver-digests`, payload `{ ids, school }`, keyed `digests:<first digest's key>`),
  * of up to `DIGESTS_PER_JOB` each and at least `DIGEST_JOBS_AT_LEAST` jobs: a busy sweep at 10,000
- * staff writes 100 job rows, not 10,000. Each digest of a batch is still claimed, sent and
+ * staff writes 400 job rows, not 10,000. Each digest of a batch is still claimed, sent and
  * settled on its own; one that must be retried or wait for a Retry-After leaves the batch for a
  * `deliver-digest` job of its own (keyed by its key), as every digest had before.
  */
