@@ -45,7 +45,7 @@ export class PrometheusMetrics implements Metrics {
       registers,
     });
     gauge('trellis_dead_letters', 'Digests, notices and notifications that could not be delivered and wait for `trellis outbox resend`.', readers.deadLetters, registers);
-    gauge('trellis_queue_depth', 'Jobs due now and not yet taken by a worker.', readers.queueDepth, registers);
+    gauge('trellis_queue_depth', 'Jobs due now and not yet taken by a worker (a sweep\'s batch of digests counts as its digests).', readers.queueDepth, registers);
   }
 
   async timeTurn<T>(platform: string, kind: TurnKind, turn: () => Promise<T>): Promise<T> {

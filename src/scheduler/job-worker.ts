@@ -9,7 +9,7 @@ import type { School } from '../core/schools/school.ts';
 import type { Clock } from '../core/time/clock.ts';
 import type { Metrics } from '../core/metrics/metrics.ts';
 import { type Logger, withLogContext } from '../logging/logger.ts';
-import { JOB, JOB_SCHEMA, schoolFlag } from '../storage/jobs/delivery-job-sql.ts';
+import { BATCH_DIGESTS_LEFT, JOB, JOB_SCHEMA, schoolFlag } from '../storage/jobs/delivery-job-sql.ts';
 import { type BeatTimer, releaseDeadWorkers, WorkerHeartbeats } from '../storage/jobs/worker-heartbeats.ts';
 
 /** What the jobs run on: the sweep, the delivery rules, and the schools to sweep. */
@@ -59,6 +59,7 @@ export function crontabFor(deps: JobDeps): string {
 }
 
 const DeliveryPayload = z.object({ id: z.uuid(), school: z.string().min(1), spent: z.number().int().min(0).optional() });
+const DigestBatchPayload = z.object({ ids: z.array(z.uuid()).min(1), school: z.string().min(1) });
 const SweepPayload = z.object({ slug: z.string().min(1) });
 
 /**
@@ -68,21 +69,48 @@ const SweepPayload = z.object({ slug: z.string().min(1) });
 export function jobTasks(deps: JobDeps, onTick?: () => Promise<void>): TaskList {
   // Thousands of deliveries a tick read the same few schools: each is read once a minute at most.
   const delivering = { ...deps.delivery, findSchool: recentSchools(deps.delivery.findSchool, deps.delivery.clock) };
+  /** One row's delivery, counted in the metrics: what the engine is to do next, or the error thrown. */
+  const deliverOne = async (kind: OutboxKind, deliver: (deps: DeliveryDeps, job: QueuedJob, attempt: Attempt) => Promise<DeliveryStep>, job: QueuedJob, attempt: Attempt) => {
+    const next = await withLogContext({ school: job.schoolSlug }, () => deliver(delivering, job, attempt)).catch((error: unknown) => {
+      deps.metrics?.delivery(kind, 'error');
+      throw error;
+    });
+    deps.metrics?.delivery(kind, next.step === 'done' ? next.outcome : next.step);
+    return next;
+  };
   const delivery =
     (kind: OutboxKind, deliver: (deps: DeliveryDeps, job: QueuedJob, attempt: Attempt) => Promise<DeliveryStep>): Task =>
     async (payload, helpers) => {
       const { id, school, spent } = DeliveryPayload.parse(payload);
       // Attempts the engine counts on this job, plus those spent before a Retry-After re-queued it.
       const attempt = { number: (spent ?? 0) + helpers.job.attempts, max: DELIVERY_MAX_ATTEMPTS };
-      const next = await withLogContext({ school }, () => deliver(delivering, { id, schoolSlug: school }, attempt)).catch((error: unknown) => {
-        deps.metrics?.delivery(kind, 'error');
-        throw error;
-      });
-      deps.metrics?.delivery(kind, next.step === 'done' ? next.outcome : next.step);
+      const next = await deliverOne(kind, deliver, { id, schoolSlug: school }, attempt);
       if (next.step === 'retry') throw new Error(next.error); // graphile-worker retries with exponential back-off
       if (next.step === 'wait') await requeueAfter(helpers, { id, school, spent: attempt.number - 1 }, next.seconds);
     };
+  /**
+   * A sweep's batch of digests, one after another, each claimed, sent and settled on its own.
+   * One to be retried, or to wait for a Retry-After, goes on in a `deliver-digest` job of its own
+   * (keyed by its key) and the batch carries on without it; the school's window closing moves
+   * the rest of the batch to a job due when it opens, and the worker stopping to one due now. Run
+   * again after its worker died, the batch starts over from what is still pending and has no job
+   * of its own.
+   */
+  const digestBatch: Task = async (payload, helpers) => {
+    const { ids, school } = DigestBatchPayload.parse(payload);
+    const { rows } = await helpers.query<{ id: string; key: string }>(BATCH_DIGESTS_LEFT, [ids]);
+    for (const [i, digest] of rows.entries()) {
+      // The worker is stopping (graceful shutdown's abort, 5 s in): the rest goes back to the queue, due now, for another worker.
+      if (helpers.abortSignal.aborted) return requeueBatchAfter(helpers, { ids: rows.slice(i).map((row) => row.id), school }, 0);
+      const attempt = { number: helpers.job.attempts, max: DELIVERY_MAX_ATTEMPTS };
+      const next = await deliverOne('digest', deliverQueuedDigest, { id: digest.id, schoolSlug: school }, attempt);
+      if (next.step === 'retry') await queueAlone(helpers, digest, { id: digest.id, school, spent: attempt.number }, retryDelaySeconds(attempt.number));
+      else if (next.step === 'wait' && next.scope === 'row') await queueAlone(helpers, digest, { id: digest.id, school, spent: attempt.number - 1 }, next.seconds);
+      else if (next.step === 'wait') return requeueBatchAfter(helpers, { ids: rows.slice(i).map((row) => row.id), school }, next.seconds);
+    }
+  };
   return {
+    [JOB.deliverDigests]: digestBatch,
     [JOB.deliverDigest]: delivery('digest', deliverQueuedDigest),
     [JOB.deliverNotice]: delivery('notice', deliverQueuedNotice),
     [JOB.deliverNotification]: delivery('notification', deliverQueuedNotification),
@@ -135,6 +163,34 @@ function queueStalledSends(deps: JobDeps): Promise<number> {
  * one then completes.
  */
 async function requeueAfter(helpers: JobHelpers, payload: { id: string; school: string; spent: number }, seconds: number): Promise<void> {
+  const job = helpers.job;
+  await helpers.query(
+    `SELECT ${JOB_SCHEMA}.add_job($1, $2::json, job_key := $3, run_at := now() + make_interval(secs => $4), max_attempts := $5::int,
+      flags := $6::text[], job_key_mode := 'replace')`,
+    [job.task_identifier, JSON.stringify(payload), job.key, seconds, job.max_attempts, [schoolFlag(payload.school)]],
+  );
+}
+
+/**
+ * A digest of a batch in a `deliver-digest` job of its own, due after `seconds`, carrying the
+ * attempts it has spent; keyed by the digest's key, so a run of the batch after its worker died
+ * leaves it to this job.
+ */
+async function queueAlone(helpers: JobHelpers, digest: { key: string }, payload: { id: string; school: string; spent: number }, seconds: number): Promise<void> {
+  await helpers.query(
+    `SELECT ${JOB_SCHEMA}.add_job($1, $2::json, job_key := $3, run_at := now() + make_interval(secs => $4), max_attempts := $5::int,
+      flags := $6::text[], job_key_mode := 'replace')`,
+    [JOB.deliverDigest, JSON.stringify(payload), digest.key, seconds, DELIVERY_MAX_ATTEMPTS, [schoolFlag(payload.school)]],
+  );
+}
+
+/** What graphile-worker waits before an attempt's retry (`exp(least(attempts, 10))` seconds), for a digest leaving its batch to be retried. */
+function retryDelaySeconds(attempts: number): number {
+  return Math.ceil(Math.exp(Math.min(attempts, 10)));
+}
+
+/** The rest of a batch in a job due after `seconds`: the running job's key moves to it, as in `requeueAfter`. */
+async function requeueBatchAfter(helpers: JobHelpers, payload: { ids: string[]; school: string }, seconds: number): Promise<void> {
   const job = helpers.job;
   await helpers.query(
     `SELECT ${JOB_SCHEMA}.add_job($1, $2::json, job_key := $3, run_at := now() + make_interval(secs => $4), max_attempts := $5::int,

@@ -43,9 +43,21 @@ async function digestRows(slug: string) {
   return db.prisma.nudgeOutbox.findMany({ where: { key: { startsWith: 'digest:' }, recipient: { school: { slug } } }, orderBy: { key: 'asc' } });
 }
 
+/**
+ * The job that delivers each of these outbox rows, one row per row that has one: its own (keyed by
+ * the row's key) or the sweep's batch listing it. `spent` is the attempts it carries from its batch.
+ */
 async function jobsFor(keys: readonly string[]) {
-  return db.prisma.$queryRaw<{ key: string; run_at: Date; attempts: number; waits: number }[]>`
-    SELECT key, run_at, attempts, extract(epoch FROM run_at - now())::int AS waits FROM graphile_worker.jobs WHERE key = ANY(${[...keys]}::text[])`;
+  return db.prisma.$queryRaw<{ key: string; run_at: Date; attempts: number; spent: number; waits: number }[]>`
+    SELECT d.key, j.run_at, j.attempts, COALESCE((j.payload->>'spent')::int, 0) AS spent, extract(epoch FROM j.run_at - now())::int AS waits
+    FROM nudge_outbox d JOIN graphile_worker._private_jobs j
+      ON j.key = d.key OR (j.key LIKE 'digests:%' AND d.id::text IN (SELECT json_array_elements_text(j.payload->'ids')))
+    WHERE d.key = ANY(${[...keys]}::text[])`;
+}
+
+/** Jobs keyed by these outbox rows' keys: a row's job of its own, as opposed to a batch listing it. */
+async function ownJobs(keys: readonly string[]) {
+  return db.prisma.$queryRaw<{ key: string }[]>`SELECT key FROM graphile_worker._private_jobs WHERE key = ANY(${[...keys]}::text[])`;
 }
 
 function recordingNotices(): { notices: MessageSender; sent: { email: string; text: string; key: string }[] } {
@@ -119,6 +131,37 @@ describe('exactly once through the job queue', () => {
     expect(await jobsFor(rows.map((row) => row.key))).toEqual([]);
   });
 
+  it('a sweep queues its digests in batch jobs; a digest a batch still lists gets no second job from the stalled sends’ pass, and a batch leaves a digest it split off to that digest’s own job', async () => {
+    const school = await freshSchool('batched');
+    const store = new PrismaReminderStore(db.prisma);
+    const now = at('2026-10-15', '15:30');
+    await sweepSchool({ reminders: store, clock: fixedClock(now) }, school);
+    const rows = await digestRows('batched');
+    expect(rows.length).toBeGreaterThan(20);
+    // Each digest is listed by one batch job, and none has a job of its own.
+    const jobs = await jobsFor(rows.map((row) => row.key));
+    expect(jobs).toHaveLength(rows.length);
+    expect(await ownJobs(rows.map((row) => row.key))).toEqual([]);
+    // A send that looks stalled (begun an hour ago, never settled) while its batch is still queued: the batch's to finish.
+    const [stalled, splitOff] = rows;
+    await db.prisma.$executeRaw`UPDATE nudge_outbox SET sending_since = now() - interval '1 hour' WHERE id = ${stalled!.id}::uuid`;
+    expect(await store.queueStalledSends(now)).toBe(0);
+    expect(await store.queueMissingJobs(now)).toBe(0);
+    expect(await ownJobs([stalled!.key])).toEqual([]);
+    // As a batch leaves a digest to be retried later: a job of its own, keyed by the digest's key, not due yet.
+    await db.prisma.$queryRaw`SELECT graphile_worker.add_job('deliver-digest', json_build_object('id', ${splitOff!.id}::text, 'school', 'batched', 'spent', 1),
+      job_key := ${splitOff!.key}, run_at := now() + interval '1 hour', flags := ARRAY['school:batched'])`;
+    const clock = { current: fixedClock(now) };
+    const recorder = recordingDeliverer(clock);
+    await runDueJobs(db.url, jobDepsFor(db.prisma, recorder.deliverer, clock.current));
+    const delivered = () => recorder.deliveries.filter((d) => d.email.endsWith('@batched.example')).map((d) => d.key).sort();
+    expect(delivered()).toEqual(rows.map((row) => row.key).filter((key) => key !== splitOff!.key));
+    await makeWaitingJobsDue(db.prisma);
+    await runDueJobs(db.url, jobDepsFor(db.prisma, recorder.deliverer, clock.current));
+    expect(delivered()).toEqual(rows.map((row) => row.key));
+    expect((await digestRows('batched')).every((row) => row.status === 'sent')).toBe(true);
+  });
+
   it('digests queued before the job engine (no job) get one when the worker starts, and are delivered once', async () => {
     const school = await freshSchool('upgraded');
     const store = new PrismaReminderStore(db.prisma);
@@ -126,7 +169,7 @@ describe('exactly once through the job queue', () => {
     await sweepSchool({ reminders: store, clock: fixedClock(now) }, school);
     const rows = await digestRows('upgraded');
     // As a database upgraded mid-day would have them: pending digests and no jobs.
-    await db.prisma.$executeRaw`DELETE FROM graphile_worker._private_jobs WHERE key = ANY(${rows.map((row) => row.key)}::text[])`;
+    await db.prisma.$executeRaw`DELETE FROM graphile_worker._private_jobs WHERE payload->>'school' = 'upgraded'`;
     expect(await store.queueMissingJobs(now)).toBe(rows.length);
     expect(await store.queueMissingJobs(now)).toBe(0);
     const recorder = recordingDeliverer({ current: fixedClock(now) });
@@ -147,8 +190,9 @@ describe('exactly once through the job queue', () => {
     await sweepAndDeliver(db, recorder.deliverer, clock.current, school);
     const row = (await digestRows('throws')).find((r) => r.status === 'pending')!;
     expect(row).toMatchObject({ attempts: 1, lastError: 'socket hang up', sendingSince: null });
+    // It left its batch for a job of its own, carrying the attempt spent.
     const [job] = await jobsFor([row.key]);
-    expect(job).toMatchObject({ attempts: 1 });
+    expect(job).toMatchObject({ key: row.key, spent: 1 });
     expect(job!.waits).toBeGreaterThan(0);
     // Not due yet: running the queue again sends nothing; once the back-off has passed, it goes.
     await runDueJobs(db.url, jobDepsFor(db.prisma, recorder.deliverer, minutesAfter(now, 1)));

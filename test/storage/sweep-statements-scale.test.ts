@@ -92,6 +92,22 @@ async function rewrittenReminders(schoolId: string): Promise<number> {
   return row!.n;
 }
 
+/** A school's delivery jobs: how many, the most digests one lists, and every digest id listed (sorted) against the school's digests. */
+async function digestJobs(school: School): Promise<{ jobs: number; largest: number; listed: string[]; digests: string[] }> {
+  const jobs = await db.prisma.$queryRaw<{ task: string; ids: string[] | null }[]>`
+    SELECT t.identifier AS task, ARRAY(SELECT json_array_elements_text(j.payload->'ids')) AS ids
+    FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.payload->>'school' = ${school.slug}`;
+  const digests = await db.prisma.$queryRaw<{ id: string }[]>`
+    SELECT d.id::text AS id FROM nudge_outbox d JOIN people p ON p.id = d.recipient_id WHERE p.school_id = ${school.id}::uuid AND d.payload->>'type' = 'digest'`;
+  expect(new Set(jobs.map((job) => job.task))).toEqual(new Set(['deliver-digests']));
+  return {
+    jobs: jobs.length,
+    largest: Math.max(...jobs.map((job) => job.ids?.length ?? 0)),
+    listed: jobs.flatMap((job) => job.ids ?? []).sort(),
+    digests: digests.map((row) => row.id).sort(),
+  };
+}
+
 async function tick(school: School, at: Date): Promise<{ result: SweepResult; statements: number; onDriver: number; obligationsRead: number }> {
   const before = { statements: counted.statements, driver: counted.driver, obligations: read.obligations };
   const result = await sweepSchool({ reminders, clock: fixedClock(at) }, school);
@@ -119,6 +135,12 @@ describe('a sweep’s statements and rows read do not grow with the staff (set-b
     // are the ones `trellis sweep` runs on a pool alone.
     expect(busy.map((t) => t.onDriver)).toEqual([8, 8]);
     expect(await rewrittenReminders(large.school.id)).toBe(0);
+    // The digests' delivery jobs: batches of digests, not a job each, every digest in exactly one,
+    // and at least 16 jobs so that replicas and a worker's concurrent jobs share even a small school's.
+    const jobs = [await digestJobs(small.school), await digestJobs(large.school)];
+    expect(jobs.map((j) => j.jobs)).toEqual([10, 16]);
+    expect(jobs.map((j) => j.largest)).toEqual([2, 13]);
+    for (const j of jobs) expect(j.listed).toEqual(j.digests);
     // Five minutes later nothing has changed: held appeal meetings (002 §17), one statement to see
     // that nothing else changed, the head, one empty page, the mark.
     expect(idle.map((t) => t.obligationsRead)).toEqual([0, 0]);

@@ -43,13 +43,13 @@ export interface Attempt {
  * What the job engine is to do next:
  * - `done`: nothing more (sent, or a dead letter recorded, or the row was not pending any more);
  * - `retry`: a failed attempt; the engine retries it with exponential back-off;
- * - `wait`: run again after `seconds` without using up an attempt (a 429's Retry-After, or the
- *   school's sending window being closed).
+ * - `wait`: run again after `seconds` without using up an attempt: `row` for this row alone (a
+ *   429's Retry-After), `school` for everything of the school (its sending window is closed).
  */
 export type DeliveryStep =
   | { step: 'done'; outcome: 'sent' | 'dead-letter' | 'not-pending' }
   | { step: 'retry'; error: string }
-  | { step: 'wait'; seconds: number; reason: string };
+  | { step: 'wait'; seconds: number; reason: string; scope: 'row' | 'school' };
 
 /** How many attempts a digest gets: with exponential back-off (e^n seconds) the last is about a day after the first. */
 export const DELIVERY_MAX_ATTEMPTS = 12;
@@ -201,7 +201,7 @@ async function schoolWindow(deps: DeliveryDeps, schoolSlug: string, now: Date): 
   if (school === undefined) return {};
   const calendar = calendarOf(school);
   const seconds = secondsUntilWindow(school.policy, calendar, now);
-  return { closed: seconds > 0 ? { step: 'wait', seconds, reason: 'outside the school’s reminder window' } : undefined, calendar };
+  return { closed: seconds > 0 ? { step: 'wait', seconds, reason: 'outside the school’s reminder window', scope: 'school' } : undefined, calendar };
 }
 
 async function attemptSafely(send: () => Promise<DeliveryResult>): Promise<DeliveryResult> {
@@ -222,7 +222,7 @@ async function settle(deps: DeliveryDeps, row: { id: string; schoolId: string },
   if (result.retryAfterSeconds !== undefined && !result.permanent) {
     // The platform asked us to wait: not the message's fault, so it costs no attempt.
     await deps.outbox.recordAttempt(row.id, attempt.number - 1, result.error);
-    return { step: 'wait', seconds: Math.max(1, Math.ceil(result.retryAfterSeconds)), reason: result.error };
+    return { step: 'wait', seconds: Math.max(1, Math.ceil(result.retryAfterSeconds)), reason: result.error, scope: 'row' };
   }
   if (result.permanent || attempt.number >= attempt.max) {
     const marked = await deps.outbox.markFailed(row.id, attempt.number, result.error);

@@ -1,7 +1,7 @@
 import type { OutboxKind } from '../../core/reminders/reminder-ports.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import { prismaSql } from '../db/create-prisma-client.ts';
-import { DELIVERY_TASK, deliveryJobsSql, type JobKeyMode, newDeliveryJobsSql } from './delivery-job-sql.ts';
+import { DELIVERY_TASK, DIGESTS_IN_BATCHES, deliveryJobsSql, type JobKeyMode, newDeliveryJobsSql } from './delivery-job-sql.ts';
 
 // The statements themselves are written once, without Prisma, in delivery-job-sql.ts (the sweep's
 // storage runs them on the `pg` pool alone); here they are Prisma's fragments for its adapters.
@@ -22,3 +22,6 @@ export function queueDeliveryJobs(rows: readonly { id: string; key: string; kind
 export function newDeliveryJobs(rows: Prisma.Sql, delaySeconds = 0): Prisma.Sql {
   return prismaSql(newDeliveryJobsSql(rows, delaySeconds));
 }
+
+/** `DIGESTS_IN_BATCHES` as a Prisma fragment: the outbox row ids a `deliver-digests` job still lists. */
+export const digestsInBatches: Prisma.Sql = prismaSql(DIGESTS_IN_BATCHES);

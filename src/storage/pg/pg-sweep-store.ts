@@ -9,7 +9,7 @@ import { arrayLiteral } from '../db/array-literal.ts';
 import { forgetQueryArguments } from '../db/forget-query-arguments.ts';
 import { empty, type Sql, type SqlOptions, type SqlRunner, sql } from '../db/sql.ts';
 import { LONGEST_TRANSACTION_MS } from '../db/transaction-limits.ts';
-import { JOB, newDeliveryJobsSql } from '../jobs/delivery-job-sql.ts';
+import { newDigestBatchJobsSql } from '../jobs/delivery-job-sql.ts';
 import { timeOrderedId } from '../prisma/time-ordered-id.ts';
 import { factsOfPeople } from './pg-people-facts.ts';
 
@@ -206,7 +206,8 @@ export class PgSweepStore implements ReminderStore {
     // One digest per recipient per day carries everything of theirs queued and not yet carried;
     // if today's digest already exists (sent at an earlier tick), the newcomers wait for the
     // next school day's, so nobody gets two messages in a day. The digests' delivery jobs are
-    // queued in the same statement: a digest exists exactly when its job does.
+    // queued in the same statement, in batches (newDigestBatchJobsSql): a digest exists exactly
+    // when a job that delivers it does.
     //
     // A reminder is carried when the digest it names lists it. Queued reminders already name
     // today's digest, so the usual busy sweep writes the digests and their jobs and nothing else:
@@ -238,7 +239,7 @@ export class PgSweepStore implements ReminderStore {
         UPDATE reminders r SET digest_key = ${digestKeyOf(sql`r.recipient_id`, today)}, updated_at = now()
         WHERE r.key = ANY(ARRAY(SELECT u.key FROM uncarried u WHERE u.named IS DISTINCT FROM ${todays}))
       ), jobs AS (
-        ${newDeliveryJobsSql(sql`SELECT ${JOB.deliverDigest}::text, d.id::text, d.key, (SELECT s.slug FROM schools s WHERE s.id = ${schoolId}::uuid) FROM digests d`)}
+        ${newDigestBatchJobsSql(sql`SELECT d.id, d.key FROM digests d`, sql`(SELECT s.slug FROM schools s WHERE s.id = ${schoolId}::uuid)`)}
       )
       SELECT (SELECT count(*) FROM digests)::int AS digests, (SELECT count(*) FROM jobs)::int AS jobs`,
       ONCE,

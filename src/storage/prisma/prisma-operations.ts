@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../db/create-prisma-client.ts';
-import { isDeliveredRow, JOB_SCHEMA } from '../jobs/delivery-jobs.ts';
+import { isDeliveredRow, JOB, JOB_SCHEMA } from '../jobs/delivery-jobs.ts';
 
 /**
  * What `/readyz` and `/metrics` read from the database: cheap counting queries, each one round
@@ -32,10 +32,16 @@ export class PrismaOperations {
     return row?.failed ?? 0;
   }
 
-  /** Jobs due now that no worker has taken yet, and that have attempts left. */
+  /**
+   * Jobs due now that no worker has taken yet, and that have attempts left, a sweep's batch of
+   * digests counted as the digests it still lists: the deliveries waiting, whatever their jobs.
+   */
   async countQueuedJobs(): Promise<number> {
     const [row] = await this.#prisma.$queryRawUnsafe<{ depth: number }[]>(
-      `SELECT count(*)::int AS depth FROM ${JOB_SCHEMA}.jobs WHERE run_at <= now() AND locked_at IS NULL AND attempts < max_attempts`,
+      `SELECT COALESCE(sum(CASE WHEN t.identifier = $1 THEN json_array_length(j.payload->'ids') ELSE 1 END), 0)::int AS depth
+      FROM ${JOB_SCHEMA}._private_jobs j JOIN ${JOB_SCHEMA}._private_tasks t ON t.id = j.task_id
+      WHERE j.run_at <= now() AND j.locked_at IS NULL AND j.attempts < j.max_attempts`,
+      JOB.deliverDigests,
     );
     return row?.depth ?? 0;
   }

@@ -21,7 +21,7 @@ import { isAdjustableKind } from '../../core/obligations/obligation-kinds.ts';
 import type { SweepCandidates } from '../../core/reminders/sweep-candidates.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import { driverOf, type PrismaClient, type SqlDriver, sqlRunnerOf } from '../db/create-prisma-client.ts';
-import { DELIVERY_TASK, isDeliveredRow, NOTICE_GATHER_SECONDS, newDeliveryJobs, queueDeliveryJobs } from '../jobs/delivery-jobs.ts';
+import { DELIVERY_TASK, digestsInBatches, isDeliveredRow, NOTICE_GATHER_SECONDS, newDeliveryJobs, queueDeliveryJobs } from '../jobs/delivery-jobs.ts';
 import { REPLY_GRACE_SECONDS } from '../../core/notifications/notification-queue.ts';
 import { PgSweepStore, type PersonRow, toPerson } from '../pg/pg-sweep-store.ts';
 import { toDbDate } from './db-date.ts';
@@ -235,8 +235,9 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
       SELECT t.task, d.id::text, d.key, s.slug FROM nudge_outbox d
       JOIN unnest(${Object.keys(DELIVERY_TASK)}::text[], ${Object.values(DELIVERY_TASK)}::text[]) AS t(kind, task) ON t.kind = d.payload->>'type'
       JOIN people p ON p.id = d.recipient_id JOIN schools s ON s.id = p.school_id
-      WHERE d.status = 'pending' AND ${condition}`;
-    // newDeliveryJobs leaves out a key with a job already (one that appeared meanwhile too), so this never doubles one.
+      WHERE d.status = 'pending' AND ${condition} AND d.id::text NOT IN (${digestsInBatches})`;
+    // newDeliveryJobs leaves out a key with a job already (one that appeared meanwhile too), and a
+    // digest a batch job lists is that job's, so this never doubles one.
     const [queued] = await this.#prisma.$queryRaw<{ jobs: number }[]>(newDeliveryJobs(rows));
     return queued?.jobs ?? 0;
   }
