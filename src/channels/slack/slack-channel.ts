@@ -171,7 +171,9 @@ export class SlackChannel implements Channel {
             const { botId, botUserId } = await this.#botIdentity();
             return { botToken, botId, botUserId };
           };
-    const common = { ...(authorize === undefined ? {} : { authorize }), logger, clientOptions };
+    // No conversation store: Trellis keeps its own state, and Bolt's in-memory one looked every
+    // event's conversation up and, finding none, made an Error (a stack trace) to say so.
+    const common = { ...(authorize === undefined ? {} : { authorize }), logger, clientOptions, convoStore: false as const };
     this.#socketMode = config.appToken !== undefined;
     if (config.appToken !== undefined) {
       this.#app = new App({ ...common, receiver: new SocketModeReceiver({ appToken: config.appToken, logger }) });
