@@ -239,8 +239,10 @@ export async function composeChannels(config: Config, services: Services, clock:
     import('./storage/prisma/prisma-notification-queue.ts'),
     import('./storage/prisma/prisma-slack-refusals.ts'),
   ]);
-  const identities = new PrismaIdentityStore(services.database.prisma);
-  const engine = new ConversationEngine({ store: new PrismaConversationStore(services.database.prisma), clock, dialogs: ALL_DIALOGS });
+  const turns = new PrismaConversationStore(services.database.prisma);
+  // A reply in a dialog's thread: who wrote it and its turn's first read are one statement.
+  const identities = new PrismaIdentityStore(services.database.prisma, undefined, turns);
+  const engine = new ConversationEngine({ store: turns, clock, dialogs: ALL_DIALOGS });
   const router = new ChannelRouter();
   const reportReads = new PrismaReportReads(services.database.prisma);
   const access = prismaAccess(services.database.prisma);

@@ -171,7 +171,9 @@ export class SlackChannel implements Channel {
             const { botId, botUserId } = await this.#botIdentity();
             return { botToken, botId, botUserId };
           };
-    const common = { ...(authorize === undefined ? {} : { authorize }), logger, clientOptions };
+    // No conversation store: Trellis keeps its own state, and Bolt's in-memory one looked every
+    // event's conversation up and, finding none, made an Error (a stack trace) to say so.
+    const common = { ...(authorize === undefined ? {} : { authorize }), logger, clientOptions, convoStore: false as const };
     this.#socketMode = config.appToken !== undefined;
     if (config.appToken !== undefined) {
       this.#app = new App({ ...common, receiver: new SocketModeReceiver({ appToken: config.appToken, logger }) });
@@ -282,7 +284,7 @@ export class SlackChannel implements Channel {
    * or what to tell them: not on a roster, or (installed in many workspaces) writing from a
    * workspace no school has recorded, where nobody is linked.
    */
-  async identify(tenant: string, userId: string): Promise<Actor | Refusal> {
+  async identify(tenant: string, userId: string, thread?: ThreadPlace): Promise<Actor | Refusal> {
     if (this.#workspaces.installed && !workspaceIsSetUp(tenant, await this.parts.identities.recordedWorkspaces('slack'))) return { refusal: NOT_SET_UP };
     const account: PlatformAccount = { platform: 'slack', tenant, userId };
     const lookupEmail = async () => {
@@ -296,8 +298,9 @@ export class SlackChannel implements Channel {
         throw error;
       }
     };
-    const person = await this.parts.bot.identify(account, lookupEmail, { homeTenant: await this.#homeTenant() });
-    return person === undefined ? { refusal: NOT_ON_ROSTER } : { person, account };
+    // Given the dialog thread the message is in, its turn's first read comes with the look-up.
+    const actor = await this.parts.bot.actor(account, lookupEmail, { homeTenant: await this.#homeTenant(), thread });
+    return actor ?? { refusal: NOT_ON_ROSTER };
   }
 
   /** A colleague named in a command: a mention resolves to their person, anything else is matched by name. */

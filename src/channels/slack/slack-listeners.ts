@@ -95,16 +95,17 @@ async function onMessage(slack: SlackChannel, body: unknown, retryNum: number | 
 
 async function applyMessage(slack: SlackChannel, envelope: MessageEnvelope, orgWide: boolean | undefined): Promise<void> {
   const { event, event_id: eventId } = envelope;
-  const actor = await slack.identify(tenantOf(slack, orgWide, envelope.team_id, envelope.enterprise_id), event.user);
+  // A reply in a dialog's thread. The event id is the turn's message id: a retried delivery
+  // repeats it, and the engine applies it once. Who wrote it is looked up with the turn's first read.
+  const inThread = event.thread_ts === undefined ? undefined : threadPlace(event.channel, event.thread_ts, eventId);
+  const actor = await slack.identify(tenantOf(slack, orgWide, envelope.team_id, envelope.enterprise_id), event.user, inThread);
   if ('refusal' in actor) {
     slack.later('refusal reply', () => slack.post(event.channel, event.thread_ts, renderMessages([{ type: 'text', text: actor.refusal }])).then(() => undefined));
     return;
   }
   const { bot } = slack.parts;
-  if (event.thread_ts !== undefined) {
-    // A reply in a dialog's thread. The event id is the turn's message id: a retried delivery
-    // repeats it, and the engine applies it once.
-    const { effects } = await bot.messageFlow(actor, threadPlace(event.channel, event.thread_ts, eventId), { kind: 'text', text: event.text });
+  if (inThread !== undefined) {
+    const { effects } = await bot.messageFlow(actor, inThread, { kind: 'text', text: event.text });
     slack.later('thread replies', () => bot.render(effects, slack.renderer(async () => ({ channel: event.channel, threadTs: event.thread_ts }))));
     return;
   }

@@ -1,3 +1,5 @@
+import type { IsoDate } from '../calendar/iso-date.ts';
+import type { TurnReadAhead } from '../conversations/conversation-ports.ts';
 import type { OutgoingMessage } from '../conversations/engine/outgoing-message.ts';
 import type { Role } from '../people/person.ts';
 import type { QueuedNotification, ReplyPlace, Told } from '../notifications/notification-queue.ts';
@@ -28,6 +30,19 @@ export interface KnownPerson {
 export interface Actor {
   person: KnownPerson;
   account: PlatformAccount;
+  /**
+   * The first read of the turn their message makes in a dialog's thread, made in the same
+   * statement as the look-up of who they are (`IdentityStore.findByAccount` given the thread), for
+   * the engine to use instead of reading again. Absent when none was made.
+   */
+  turnRead?: TurnReadAhead | undefined;
+}
+
+/** A message written in a dialog's thread, on the turn's London day: what `findByAccount` reads that turn's opening for. */
+export interface MessageInThread {
+  threadKey: string;
+  messageId: string;
+  today: IsoDate;
 }
 
 /** A stored account of a person's, as a channel needs it to reach them. */
@@ -48,8 +63,12 @@ export interface LinkedPerson {
 }
 
 export interface IdentityStore {
-  /** The person linked to the account and where they may act from, read together (every message asks). */
-  findByAccount(account: PlatformAccount): Promise<LinkedPerson | undefined>;
+  /**
+   * The person linked to the account and where they may act from, read together (every message
+   * asks). With `thread`, a store that serves the turns too may read that message's turn opening in
+   * the same statement (`turnRead`): a reply in a dialog's thread is then one read in all.
+   */
+  findByAccount(account: PlatformAccount, thread?: MessageInThread): Promise<(LinkedPerson & { turnRead?: TurnReadAhead | undefined }) | undefined>;
   /**
    * The active roster person with this e-mail (lower-cased), read together with where they may act
    * from on `platform` (as `findByAccount`) and the accounts already linked to them (as `accountsOf`):

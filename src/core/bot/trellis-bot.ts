@@ -4,6 +4,7 @@ import type { CycleRestarts } from '../roster/cycle-restart.ts';
 import type { ReviewLoadExceptions } from '../roster/review-load-exceptions.ts';
 import { reportAudience } from '../access/report-audience.ts';
 import { londonDateOf } from '../calendar/london-time.ts';
+import type { TurnReadAhead } from '../conversations/conversation-ports.ts';
 import type { DialogDefinition } from '../conversations/engine/define-dialog.ts';
 import { FORM_CHOICE } from '../conversations/engine/commands.ts';
 import { type InboundTurn, platformName, type TurnInput } from '../conversations/engine/inbound-turn.ts';
@@ -124,15 +125,37 @@ export class TrellisBot {
    * person gaining a second account is told on the one they already had.
    */
   async identify(account: PlatformAccount, lookupEmail: () => Promise<string | undefined>, options: { homeTenant?: string | undefined | null } = {}): Promise<KnownPerson | undefined> {
-    const person = await this.#identify(account, lookupEmail, options.homeTenant);
-    if (person !== undefined) this.#deps.onIdentified?.(person);
-    return person;
+    return (await this.actor(account, lookupEmail, options))?.person;
   }
 
-  async #identify(account: PlatformAccount, lookupEmail: () => Promise<string | undefined>, homeTenant: string | undefined | null): Promise<KnownPerson | undefined> {
+  /**
+   * `identify`, as the actor of a turn. Given the dialog thread the message was written in
+   * (`thread`), a linked account's look-up also reads that turn's opening in the same statement
+   * (`Actor.turnRead`), which `messageFlow` hands to the engine: a reply in a thread is then one
+   * read and one write. Who they are is decided here either way, by the same rules.
+   */
+  async actor(
+    account: PlatformAccount,
+    lookupEmail: () => Promise<string | undefined>,
+    options: { homeTenant?: string | undefined | null; thread?: ThreadPlace | undefined } = {},
+  ): Promise<Actor | undefined> {
+    const found = await this.#identify(account, lookupEmail, options.homeTenant, options.thread);
+    if (found === undefined) return undefined;
+    this.#deps.onIdentified?.(found.person);
+    return { person: found.person, account, ...(found.turnRead === undefined ? {} : { turnRead: found.turnRead }) };
+  }
+
+  async #identify(
+    account: PlatformAccount,
+    lookupEmail: () => Promise<string | undefined>,
+    homeTenant: string | undefined | null,
+    thread: ThreadPlace | undefined,
+  ): Promise<{ person: KnownPerson; turnRead?: TurnReadAhead | undefined } | undefined> {
     const { identities, clock } = this.#deps;
-    const linked = await identities.findByAccount(account);
-    if (linked?.person.active && mayActFor(account, linked.workspaces, homeTenant)) return linked.person;
+    const inThread = thread === undefined ? undefined : { threadKey: thread.threadKey, messageId: thread.messageId, today: londonDateOf(clock.now()) };
+    const linked = await identities.findByAccount(account, inThread);
+    // The turn read with it is used only for the person decided here; any other path reads its own.
+    if (linked?.person.active && mayActFor(account, linked.workspaces, homeTenant)) return { person: linked.person, turnRead: linked.turnRead };
     if (linked !== undefined) await identities.unlink(account);
     const email = await lookupEmail();
     if (email === undefined || email.trim() === '') return undefined;
@@ -142,7 +165,7 @@ export class TrellisBot {
     const { person } = found;
     const earlier = found.accounts.filter((a) => !sameAccount(a, account));
     await identities.link(account, person.id, clock.now(), earlier.length > 0 ? [noteOfNewAccount(person, account, earlier[0]!)] : []);
-    return person;
+    return { person };
   }
 
   /** A message or button press in a dialog's thread. */
@@ -151,7 +174,8 @@ export class TrellisBot {
   }
 
   #handle(actor: Actor, place: ThreadPlace, input: TurnInput): Promise<TurnResult> {
-    return this.#deps.engine.handle({ ...turnAt(actor, place), input });
+    // The read made with the look-up of who speaks, if any: the store uses it only for this very opening.
+    return this.#deps.engine.handle({ ...turnAt(actor, place), input }, { readAhead: actor.turnRead });
   }
 
   /**

@@ -16,8 +16,24 @@ import type { JsonValue } from './engine/json-value.ts';
  * happens inside one `transaction`, so a crash leaves either the whole turn or none of it.
  */
 export interface ConversationStore {
-  /** `opensThread`: the turn starts a dialog in a thread just opened, so it has no state to read yet (a store may skip reading for it). */
-  transaction<T>(work: (tx: ConversationTransaction) => Promise<T>, options?: { opensThread?: boolean }): Promise<T>;
+  /**
+   * `opensThread`: the turn starts a dialog in a thread just opened, so it has no state to read yet
+   * (a store may skip reading for it). `readAhead`: the turn's first read, made by this store with
+   * the look-up of who speaks; used in place of `openTurn`'s own read when it is for the same opening.
+   */
+  transaction<T>(work: (tx: ConversationTransaction) => Promise<T>, options?: { opensThread?: boolean; readAhead?: TurnReadAhead | undefined }): Promise<T>;
+}
+
+/**
+ * A turn's first read, made ahead of the turn by the store that serves it, in the same statement as
+ * the look-up of who speaks (a reply in a thread: `IdentityStore.findByAccount` given the thread).
+ * The core only hands it back to `transaction`; a store that finds it is not for the turn it opens
+ * (another thread, message or day) reads as usual. Reading ahead changes nothing a turn relies on:
+ * a turn that writes without the thread's lock writes only over the row version it read and claims
+ * the message only if it is still unclaimed, however long ago it read them.
+ */
+export interface TurnReadAhead {
+  readonly opening: TurnOpening;
 }
 
 export interface ThreadRef {

@@ -1,5 +1,5 @@
 import { AccessGuard } from '../../core/access/access-guard.ts';
-import type { PlatformAccount } from '../../core/bot/bot-ports.ts';
+import type { MessageInThread, PlatformAccount } from '../../core/bot/bot-ports.ts';
 import type { QueuedNotification } from '../../core/notifications/notification-queue.ts';
 import { relationshipsOn } from '../../core/access/relationships.ts';
 import type { IsoDate } from '../../core/calendar/iso-date.ts';
@@ -16,6 +16,7 @@ import type {
   StoredPlan,
   ThreadRef,
   TurnOpening,
+  TurnReadAhead,
 } from '../../core/conversations/conversation-ports.ts';
 import { type DialogState, storedDataOf } from '../../core/conversations/engine/dialog-state.ts';
 import { knownFlags, RoleSchema } from '../../core/people/person.ts';
@@ -59,10 +60,11 @@ export class PrismaConversationStore implements ConversationStore {
     this.#driver = driver;
   }
 
-  async transaction<T>(work: (tx: ConversationTransaction) => Promise<T>, options: { opensThread?: boolean } = {}): Promise<T> {
+  async transaction<T>(work: (tx: ConversationTransaction) => Promise<T>, options: { opensThread?: boolean; readAhead?: TurnReadAhead | undefined } = {}): Promise<T> {
     // A dialog starting in a thread just opened is a quick opening: the thread is inserted only if it is still not there.
     if (this.#driver !== undefined) {
-      const quick = new QuickTurn(this.#driver, this.#schools, options.opensThread === true);
+      const ahead = options.readAhead instanceof ReadAhead && options.readAhead.store === this ? options.readAhead : undefined;
+      const quick = new QuickTurn(this.#driver, this.#schools, options.opensThread === true, ahead);
       try {
         const result = await work(quick);
         if (quick.finished()) return result;
@@ -77,6 +79,97 @@ export class PrismaConversationStore implements ConversationStore {
   #locked<T>(work: (tx: ConversationTransaction) => Promise<T>): Promise<T> {
     return this.#prisma.$transaction((tx) => work(new PrismaConversationTransaction(tx, this.#schools)), { maxWait: 10_000, timeout: 30_000 });
   }
+
+  /**
+   * The look-up of who wrote a message in a thread (`who`: a SELECT of at most one row whose `id`
+   * is the person's, written by the identity store) and the quick turn's first read of that
+   * message's turn, as one statement on the pool: a reply in a thread is then one read and one
+   * write. Undefined when this store has no pool (its turns all take the locked transaction), and
+   * the caller reads `who` on its own. `turnRead` is absent when `who` found nobody.
+   */
+  async readAhead<W extends { id: string }>(who: Prisma.Sql, account: PlatformAccount, thread: MessageInThread): Promise<{ who: W | undefined; turnRead?: TurnReadAhead | undefined } | undefined> {
+    if (this.#driver === undefined) return undefined;
+    const accountKey = `${account.platform}:${account.tenant}:${account.userId}`;
+    const opening = { tenant: account.tenant, platform: account.platform, threadKey: thread.threadKey, messageId: thread.messageId, today: thread.today };
+    const known = this.#schools.knownFor(this.#schools.personOfAccount(accountKey));
+    const { rows } = await this.#driver.query<QuickReadRow & { who: W | null }>(
+      ...asQuery(quickReadSql(opening, known, { person: Prisma.sql`(SELECT id FROM who)::uuid`, who })),
+    );
+    const row = rows[0];
+    if (row?.who == null) return { who: undefined };
+    this.#schools.seenAccount(accountKey, row.who.id);
+    return { who: row.who, turnRead: new ReadAhead(this, { ...opening, personId: row.who.id }, row) };
+  }
+}
+
+/** Storage's `TurnReadAhead`: the first read's row, for the store that made it (`readAhead`). */
+class ReadAhead implements TurnReadAhead {
+  #row: QuickReadRow | undefined;
+
+  constructor(
+    readonly store: PrismaConversationStore,
+    readonly opening: TurnOpening,
+    row: QuickReadRow,
+  ) {
+    this.#row = row;
+  }
+
+  /** The row, once, for the opening it was read for; undefined for any other (the turn reads its own). */
+  take(turn: TurnOpening): QuickReadRow | undefined {
+    const { opening } = this;
+    const same =
+      turn.tenant === opening.tenant &&
+      turn.platform === opening.platform &&
+      turn.threadKey === opening.threadKey &&
+      turn.messageId === opening.messageId &&
+      turn.personId === opening.personId &&
+      turn.today === opening.today;
+    if (!same) return undefined;
+    const row = this.#row;
+    this.#row = undefined;
+    return row;
+  }
+}
+
+const asQuery = (sql: Prisma.Sql): [string, unknown[]] => [sql.text, sql.values];
+
+/** What the quick turn's first read returns (see `quickReadSql`). */
+interface QuickReadRow {
+  claimed: boolean;
+  others_live: boolean;
+  conversation: (ConversationRow & { version: string }) | null;
+  person: OpenedRow['person'];
+}
+
+/**
+ * The quick turn's first read: the thread's row with its version, the speaker (with their school's
+ * documents when `known` is not current, and for a thread that is not just opened only if the
+ * thread exists), whether the message was claimed and, on an `opening`, whether the speaker has a
+ * dialog under way in any other thread. `person` says who the speaker is when it is not the
+ * opening's `personId`: read ahead with `who` (a CTE of its own), whose row comes back too.
+ */
+function quickReadSql(
+  turn: Omit<TurnOpening, 'personId'> & { personId?: string },
+  known: CachedSchool | undefined,
+  options: { opening?: boolean; person?: Prisma.Sql; who?: Prisma.Sql } = {},
+): Prisma.Sql {
+  const person = options.person ?? Prisma.sql`${turn.personId ?? null}::uuid`;
+  // An opening also asks whether the speaker has a dialog under way in any other thread: when not,
+  // the draft look-ups answer "none" without a statement (the locked one takes no lock when it finds none either).
+  const othersLive = options.opening
+    ? Prisma.sql`EXISTS (SELECT 1 FROM conversations WHERE person_id = ${person} AND status IN ('active', 'paused')
+          AND NOT (tenant = ${turn.tenant} AND thread_key = ${turn.threadKey}))`
+    : Prisma.sql`TRUE`;
+  const who = options.who === undefined ? Prisma.empty : Prisma.sql`who AS (${options.who}), `;
+  return Prisma.sql`
+      WITH ${who}conversation AS (
+        SELECT xmin::text AS version, person_id::text AS person_id, dialog_id, dialog_version, step, status, "values" FROM conversations
+        WHERE tenant = ${turn.tenant} AND thread_key = ${turn.threadKey}
+      ), speaker AS (${speakerSql(person, turn.today, known, Prisma.sql`TRUE`, options.opening ? Prisma.sql`TRUE` : Prisma.sql`EXISTS (SELECT 1 FROM conversation)`)})
+      SELECT EXISTS (SELECT 1 FROM processed_inbound WHERE tenant = ${turn.tenant} AND message_id = ${turn.messageId}) AS claimed, ${othersLive} AS others_live,
+        (SELECT row_to_json(conversation) FROM conversation) AS conversation,
+        (SELECT row_to_json(speaker) FROM speaker) AS person${options.who === undefined ? Prisma.empty : Prisma.sql`,
+        (SELECT row_to_json(who) FROM who) AS who`}`;
 }
 
 /** A quick turn met something only the locked transaction does: nothing was written; the turn runs again there. */
@@ -141,7 +234,7 @@ class PrismaConversationTransaction implements ConversationTransaction {
         SELECT person_id::text AS person_id, dialog_id, dialog_version, step, status, "values" FROM conversations
         WHERE tenant = ${turn.tenant} AND thread_key = ${turn.threadKey} AND EXISTS (SELECT 1 FROM claim)
         FOR UPDATE
-      ), speaker AS (${speakerSql(turn, known, Prisma.sql`EXISTS (SELECT 1 FROM claim)`)})
+      ), speaker AS (${speakerSql(Prisma.sql`${turn.personId}::uuid`, turn.today, known, Prisma.sql`EXISTS (SELECT 1 FROM claim)`)})
       SELECT (SELECT count(*) FROM claim)::int AS claimed,
         (SELECT row_to_json(conversation) FROM conversation) AS conversation,
         (SELECT row_to_json(speaker) FROM speaker) AS person`;
@@ -199,20 +292,20 @@ class PrismaConversationTransaction implements ConversationTransaction {
 }
 
 /**
- * The speaker with their active cycle, their school's stamp and (unless `known` is current, or
- * `documents` does not hold) its documents; read only when `gate` holds.
+ * The speaker (the person `person` names) with their active cycle on `today`, their school's stamp
+ * and (unless `known` is current, or `documents` does not hold) its documents; read only when `gate` holds.
  */
-function speakerSql(turn: TurnOpening, known: CachedSchool | undefined, gate: Prisma.Sql, documents: Prisma.Sql = Prisma.sql`TRUE`): Prisma.Sql {
+function speakerSql(person: Prisma.Sql, today: IsoDate, known: CachedSchool | undefined, gate: Prisma.Sql, documents: Prisma.Sql = Prisma.sql`TRUE`): Prisma.Sql {
   return Prisma.sql`
         SELECT p.id::text AS id, p.school_id::text AS school_id, p.full_name, p.role, p.flags, p.fte, p.start_date, p.active, stamp.ms AS stamp,
-          ${activeCycleOf(Prisma.sql`p.id`, turn.today)} AS cycle,
+          ${activeCycleOf(Prisma.sql`p.id`, today)} AS cycle,
           CASE WHEN fresh OR NOT (${documents}) THEN NULL ELSE s.policy END AS policy,
           CASE WHEN fresh OR NOT (${documents}) THEN NULL ELSE s.term_dates END AS term_dates,
           CASE WHEN fresh OR NOT (${documents}) THEN NULL ELSE s.region END AS region
         FROM people p JOIN schools s ON s.id = p.school_id
           CROSS JOIN LATERAL (SELECT (extract(epoch FROM s.updated_at) * 1000)::bigint AS ms) stamp
           CROSS JOIN LATERAL (SELECT s.id = ${known?.schoolId ?? null}::uuid AND stamp.ms = ${known?.stamp ?? null}::bigint AS fresh) cached
-        WHERE p.id = ${turn.personId}::uuid AND ${gate}`;
+        WHERE p.id = ${person} AND ${gate}`;
 }
 
 type ConversationRow = NonNullable<OpenedRow['conversation']>;
@@ -291,10 +384,14 @@ class QuickTurn implements ConversationTransaction {
   /** Something asked for what only the locked transaction does (even if the caller caught the error). */
   leftQuickPath = false;
 
-  constructor(driver: SqlDriver, schools: SchoolTurnCache, opening = false) {
+  /** The first read made with the look-up of who speaks, if one was (used only for the opening it was read for). */
+  readonly #readAhead: ReadAhead | undefined;
+
+  constructor(driver: SqlDriver, schools: SchoolTurnCache, opening = false, readAhead?: ReadAhead) {
     this.#driver = driver;
     this.#schools = schools;
     this.#opening = opening;
+    this.#readAhead = opening ? undefined : readAhead;
     const tx = lockedOnly(() => {
       this.leftQuickPath = true;
     });
@@ -319,21 +416,7 @@ class QuickTurn implements ConversationTransaction {
 
   async openTurn(turn: TurnOpening): Promise<OpenedTurn> {
     if (this.#opened !== undefined || this.#duplicate) this.#needsLock('open a second turn');
-    const known = this.#schools.knownFor(turn.personId);
-    // An opening also asks whether the speaker has a dialog under way in any other thread: when not,
-    // the draft look-ups answer "none" without a statement (the locked one takes no lock when it finds none either).
-    const othersLive = this.#opening
-      ? Prisma.sql`EXISTS (SELECT 1 FROM conversations WHERE person_id = ${turn.personId}::uuid AND status IN ('active', 'paused')
-          AND NOT (tenant = ${turn.tenant} AND thread_key = ${turn.threadKey}))`
-      : Prisma.sql`TRUE`;
-    const [row] = await this.#query<{ claimed: boolean; others_live: boolean; conversation: (ConversationRow & { version: string }) | null; person: OpenedRow['person'] }>(Prisma.sql`
-      WITH conversation AS (
-        SELECT xmin::text AS version, person_id::text AS person_id, dialog_id, dialog_version, step, status, "values" FROM conversations
-        WHERE tenant = ${turn.tenant} AND thread_key = ${turn.threadKey}
-      ), speaker AS (${speakerSql(turn, known, Prisma.sql`TRUE`, this.#opening ? Prisma.sql`TRUE` : Prisma.sql`EXISTS (SELECT 1 FROM conversation)`)})
-      SELECT EXISTS (SELECT 1 FROM processed_inbound WHERE tenant = ${turn.tenant} AND message_id = ${turn.messageId}) AS claimed, ${othersLive} AS others_live,
-        (SELECT row_to_json(conversation) FROM conversation) AS conversation,
-        (SELECT row_to_json(speaker) FROM speaker) AS person`);
+    const row = this.#readAhead?.take(turn) ?? (await this.#query<QuickReadRow>(quickReadSql(turn, this.#schools.knownFor(turn.personId), { opening: this.#opening })))[0];
     if (row?.claimed === true) {
       this.#duplicate = true;
       return { claimed: false };

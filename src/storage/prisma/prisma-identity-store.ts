@@ -1,8 +1,10 @@
 import type { QueuedNotification } from '../../core/notifications/notification-queue.ts';
-import type { ChatPlatform, IdentityStore, KnownPerson, LinkedPerson, PlatformAccount, StoredAccount } from '../../core/bot/bot-ports.ts';
+import type { ChatPlatform, IdentityStore, KnownPerson, LinkedPerson, MessageInThread, PlatformAccount, StoredAccount } from '../../core/bot/bot-ports.ts';
+import type { TurnReadAhead } from '../../core/conversations/conversation-ports.ts';
 import { RoleSchema } from '../../core/people/person.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import { driverOf, type PrismaClient, rawRows, type SqlDriver } from '../db/create-prisma-client.ts';
+import type { PrismaConversationStore } from './prisma-conversation-store.ts';
 import { queueNotificationRows } from './prisma-notification-queue.ts';
 
 const PERSON_FIELDS = { id: true, schoolId: true, fullName: true, email: true, role: true, department: true, active: true } as const;
@@ -51,27 +53,47 @@ function linkStatement(account: PlatformAccount, personId: string, now: Date): P
     DELETE FROM slack_reach_failures f USING linked WHERE ${account.platform}::text = 'slack' AND f.person_id = linked.person_id`;
 }
 
+/**
+ * The person linked to the account with the workspaces their school and trust recorded on its
+ * platform (what `workspacesOf` reads): at most one row.
+ */
+function linkedPersonSql(account: PlatformAccount): Prisma.Sql {
+  return Prisma.sql`
+      SELECT p.id::text AS id, p.school_id::text AS school_id, p.full_name AS "fullName", p.email, p.role, p.department, p.active,
+        ${recordedWorkspaces(account.platform)} AS workspaces
+      FROM platform_identities i JOIN people p ON p.id = i.person_id JOIN schools s ON s.id = p.school_id
+      WHERE i.platform = ${account.platform} AND i.tenant_id = ${account.tenant} AND i.platform_user_id = ${account.userId}`;
+}
+
+type LinkedRow = Omit<PersonRow, 'schoolId'> & { school_id: string; workspaces: string[] };
+
+const linkedOf = (row: LinkedRow): LinkedPerson => ({ person: toKnownPerson({ ...row, schoolId: row.school_id }), workspaces: row.workspaces });
+
 /** Chat accounts ↔ roster people, in `platform_identities`. */
 export class PrismaIdentityStore implements IdentityStore {
   readonly #prisma: PrismaClient;
   readonly #driver: SqlDriver | undefined;
+  readonly #turns: Pick<PrismaConversationStore, 'readAhead'> | undefined;
 
-  /** `driver`: where the look-up every message makes goes (the client's own pool by default), else through Prisma. */
-  constructor(prisma: PrismaClient, driver: SqlDriver | undefined = driverOf(prisma)) {
+  /**
+   * `driver`: where the look-up every message makes goes (the client's own pool by default), else
+   * through Prisma. `turns`: the store serving the conversation turns, with which a message in a
+   * thread is looked up and its turn read in one statement (`findByAccount` given the thread).
+   */
+  constructor(prisma: PrismaClient, driver: SqlDriver | undefined = driverOf(prisma), turns?: Pick<PrismaConversationStore, 'readAhead'>) {
     this.#prisma = prisma;
     this.#driver = driver;
+    this.#turns = turns;
   }
 
-  async findByAccount(account: PlatformAccount): Promise<LinkedPerson | undefined> {
-    // One statement for every message: the link, its person, and the workspaces their school and
-    // trust recorded on this platform (what `workspacesOf` reads), instead of four round trips.
-    const rows = await rawRows<Omit<PersonRow, 'schoolId'> & { school_id: string; workspaces: string[] }>(this.#prisma, this.#driver, Prisma.sql`
-      SELECT p.id::text AS id, p.school_id::text AS school_id, p.full_name AS "fullName", p.email, p.role, p.department, p.active,
-        ${recordedWorkspaces(account.platform)} AS workspaces
-      FROM platform_identities i JOIN people p ON p.id = i.person_id JOIN schools s ON s.id = p.school_id
-      WHERE i.platform = ${account.platform} AND i.tenant_id = ${account.tenant} AND i.platform_user_id = ${account.userId}`);
+  async findByAccount(account: PlatformAccount, thread?: MessageInThread): Promise<(LinkedPerson & { turnRead?: TurnReadAhead | undefined }) | undefined> {
+    // A message in a thread: who wrote it and the first read of its turn, one statement for both.
+    const ahead = thread === undefined || this.#driver === undefined ? undefined : await this.#turns?.readAhead<LinkedRow>(linkedPersonSql(account), account, thread);
+    if (ahead !== undefined) return ahead.who === undefined ? undefined : { ...linkedOf(ahead.who), turnRead: ahead.turnRead };
+    // One statement for every message: the link, its person, and their school's and trust's workspaces, instead of four round trips.
+    const rows = await rawRows<LinkedRow>(this.#prisma, this.#driver, linkedPersonSql(account));
     const row = rows[0];
-    return row === undefined ? undefined : { person: toKnownPerson({ ...row, schoolId: row.school_id }), workspaces: row.workspaces };
+    return row === undefined ? undefined : linkedOf(row);
   }
 
   async findActiveByEmail(email: string, platform: ChatPlatform): Promise<(LinkedPerson & { accounts: StoredAccount[] }) | undefined> {

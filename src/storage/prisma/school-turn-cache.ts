@@ -24,6 +24,8 @@ const MOST_SCHOOLS = 2_000;
 export class SchoolTurnCache {
   readonly #schools = new Map<string, CachedSchool>();
   readonly #schoolOfPerson = new Map<string, string>();
+  /** Whose a chat account was when last read ahead of a turn (`PrismaConversationStore.readAhead`), to say which school to offer before the person is known. */
+  readonly #personOfAccount = new Map<string, string>();
 
   /** The school a turn last read, offered for someone not seen yet: most first contacts are in a school the process already holds. */
   #lastSchoolId: string | undefined;
@@ -32,8 +34,8 @@ export class SchoolTurnCache {
    * The school and stamp to offer the database for this person, if one is kept: theirs, or for
    * someone not seen yet the school last read (a wrong guess only sends the documents, as for no guess).
    */
-  knownFor(personId: string): CachedSchool | undefined {
-    const schoolId = this.#schoolOfPerson.get(personId) ?? this.#lastSchoolId;
+  knownFor(personId: string | undefined): CachedSchool | undefined {
+    const schoolId = (personId === undefined ? undefined : this.#schoolOfPerson.get(personId)) ?? this.#lastSchoolId;
     return schoolId === undefined ? undefined : this.#schools.get(schoolId);
   }
 
@@ -48,6 +50,15 @@ export class SchoolTurnCache {
     this.#schoolOfPerson.set(personId, school.schoolId);
     this.#schools.set(school.schoolId, school);
     this.#lastSchoolId = school.schoolId;
+  }
+
+  personOfAccount(accountKey: string): string | undefined {
+    return this.#personOfAccount.get(accountKey);
+  }
+
+  seenAccount(accountKey: string, personId: string): void {
+    if (this.#personOfAccount.size >= MOST_PEOPLE) this.#personOfAccount.clear();
+    this.#personOfAccount.set(accountKey, personId);
   }
 
   seen(personId: string, schoolId: string): void {

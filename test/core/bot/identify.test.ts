@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlatformAccount } from '../../../src/core/bot/bot-ports.ts';
-import { TrellisBot } from '../../../src/core/bot/trellis-bot.ts';
+import { type ThreadPlace, TrellisBot } from '../../../src/core/bot/trellis-bot.ts';
 import { ALL_DIALOGS } from '../../../src/core/conversations/dialogs/all-dialogs.ts';
 import { ConversationEngine } from '../../../src/core/conversations/engine/run-turn.ts';
 import { ObligationReminderActions } from '../../../src/core/reminders/reminder-actions.ts';
 import { CycleReports } from '../../../src/core/reports/cycle-reports.ts';
 import { fixedClock } from '../../../src/core/time/clock.ts';
+import { driverOf, type PrismaClient, type SqlDriver } from '../../../src/storage/db/create-prisma-client.ts';
 import { PrismaConversationStore } from '../../../src/storage/prisma/prisma-conversation-store.ts';
 import { PrismaIdentityStore } from '../../../src/storage/prisma/prisma-identity-store.ts';
 import { PrismaReminderActionsStore } from '../../../src/storage/prisma/prisma-reminder-actions-store.ts';
@@ -46,6 +47,26 @@ function botWithIdentities(identities: PrismaIdentityStore): TrellisBot {
     clock,
   });
 }
+
+/**
+ * The bot as the app builds it: the identity store reading a thread's turn ahead through the store
+ * that serves the turns, both on `client` and `driver` (a counting client's, in the statement tests).
+ */
+function threadBot(client: PrismaClient, driver: SqlDriver | undefined): TrellisBot {
+  const clock = fixedClock(NOW);
+  const turns = new PrismaConversationStore(client, driver);
+  return new TrellisBot({
+    engine: new ConversationEngine({ store: turns, clock, dialogs: ALL_DIALOGS }),
+    dialogs: ALL_DIALOGS,
+    identities: new PrismaIdentityStore(client, driver, turns),
+    reports: new CycleReports(new PrismaReportReads(db.prisma), prismaAccess(db.prisma)),
+    actions: new ObligationReminderActions(new PrismaReminderActionsStore(db.prisma)),
+    clock,
+  });
+}
+
+/** A Slack DM thread's place for a message in it, replied to in that thread. */
+const inThread = (threadKey: string, messageId: string): ThreadPlace => ({ threadKey, messageId, replyTo: { conversation: threadKey.split(':')[0]!, thread: threadKey.split(':')[1]! } });
 
 /** The e-mail look-up a channel would make (Slack users.info, Teams member info), counting calls. */
 function lookup(email: string | undefined) {
@@ -188,5 +209,96 @@ describe('a linked account on every message', () => {
     const finn: PlatformAccount = { platform: 'slack', tenant: 'T-FIRST', userId: 'U-FINN' };
     expect((await onPool.identify(finn, lookup(`finn@${slugOf}.example`).fn))?.id).toBe(first.ids.finn);
     expect([counter.driver - onDriver, counter.statements - counter.driver - throughPrisma]).toEqual([3, 0]);
+  });
+
+  it('a reply in a dialog’s thread is two statements in all, on the pool: who wrote it read with the turn’s first read, then the turn’s write (three when looked up apart)', async () => {
+    const school = await seedSchool(db.prisma, 'whmat', [{ key: 'tess', fullName: 'Tess Thread', role: 'teacher' }]);
+    await db.prisma.schoolChatWorkspace.create({ data: { schoolId: school.schoolId, platform: 'slack', tenantId: 'T-THREAD' } });
+    const account: PlatformAccount = { platform: 'slack', tenant: 'T-THREAD', userId: 'U-TESS' };
+    await new PrismaIdentityStore(db.prisma).link(account, school.ids.tess!, NOW);
+    const { client, counter, driver } = countingClient(db.prisma);
+    const threaded = threadBot(client, driver);
+    const never = lookup(undefined);
+    const threadKey = 'DTESS:1800000000.000100';
+    const started = await threaded.startDialog((await threaded.actor(account, never.fn))!, inThread(threadKey, 'Ev-start'), { trigger: 'reflect' });
+    expect(started.conversation?.dialogId).toBe('self-reflection');
+    const counted = async (turn: () => Promise<unknown>) => {
+      const [onDriver, throughPrisma] = [counter.driver, counter.statements - counter.driver];
+      const result = await turn();
+      return { result, statements: [counter.driver - onDriver, counter.statements - counter.driver - throughPrisma] };
+    };
+    const answer = (n: number, withThread: boolean) =>
+      counted(async () => {
+        const place = inThread(threadKey, `Ev-${n}`);
+        const actor = await threaded.actor(account, never.fn, withThread ? { thread: place } : {});
+        return (await threaded.messageFlow(actor!, place, { kind: 'text', text: `Answer ${n}: pupils explain their reasoning and I model it live` })).result;
+      });
+    // Looked up on its own, as a command outside a thread is: the look-up, then the turn's read and write.
+    const apart = await answer(1, false);
+    expect(apart.statements).toEqual([3, 0]);
+    const perTurn: number[][] = [];
+    for (let n = 2; n <= 6; n++) {
+      const { result, statements } = await answer(n, true);
+      expect(result).toMatchObject({ duplicate: false, replyKey: `reply:slack:T-THREAD:Ev-${n}` });
+      perTurn.push(statements);
+    }
+    expect(perTurn, JSON.stringify(perTurn)).toEqual(Array.from({ length: 5 }, () => [2, 0]));
+    // Every answer was applied, once, each with its reply.
+    const row = await db.prisma.conversation.findUniqueOrThrow({ where: { tenant_threadKey: { tenant: 'T-THREAD', threadKey } } });
+    expect((row.values as { trail: unknown[] }).trail).toHaveLength(6);
+    expect(await db.prisma.nudgeOutbox.count({ where: { key: { startsWith: 'reply:slack:T-THREAD:Ev-' } } })).toBe(7);
+    // The same message delivered again: the one read finds it claimed, and nothing is written.
+    const again = await answer(6, true);
+    expect([again.result, again.statements]).toEqual([{ messages: [], duplicate: true }, [1, 0]]);
+    expect(never.calls.count).toBe(0);
+  });
+
+  it('a read made ahead is used only by the turn it was made for: another message in the thread reads its own, and is applied', async () => {
+    const school = await seedSchool(db.prisma, 'whmat', [{ key: 'ula', fullName: 'Ula Ahead', role: 'teacher' }]);
+    await db.prisma.schoolChatWorkspace.create({ data: { schoolId: school.schoolId, platform: 'slack', tenantId: 'T-AHEAD' } });
+    const account: PlatformAccount = { platform: 'slack', tenant: 'T-AHEAD', userId: 'U-ULA' };
+    await new PrismaIdentityStore(db.prisma).link(account, school.ids.ula!, NOW);
+    const { client, counter, driver } = countingClient(db.prisma);
+    const threaded = threadBot(client, driver);
+    const threadKey = 'DULA:1800000000.000200';
+    await threaded.startDialog((await threaded.actor(account, lookup(undefined).fn))!, inThread(threadKey, 'Ev-ula-start'), { trigger: 'reflect' });
+    const actor = await threaded.actor(account, lookup(undefined).fn, { thread: inThread(threadKey, 'Ev-ula-1') });
+    expect(actor?.turnRead).toBeDefined();
+    const before = counter.driver;
+    const other = await threaded.messageFlow(actor!, inThread(threadKey, 'Ev-ula-2'), { kind: 'text', text: 'Answer: pupils explain their reasoning' });
+    expect([other.result.duplicate, other.result.replyKey, counter.driver - before]).toEqual([false, 'reply:slack:T-AHEAD:Ev-ula-2', 2]);
+    // The read made for Ev-ula-1 saw the thread before Ev-ula-2's answer: used now it would be stale, so the turn reads afresh (or runs under the lock).
+    const first = await threaded.messageFlow(actor!, inThread(threadKey, 'Ev-ula-1'), { kind: 'text', text: 'Next I will try live modelling' });
+    expect(first.result.duplicate).toBe(false);
+    const row = await db.prisma.conversation.findUniqueOrThrow({ where: { tenant_threadKey: { tenant: 'T-AHEAD', threadKey } } });
+    expect((row.values as { trail: unknown[] }).trail).toHaveLength(2);
+  });
+
+  it('given a thread, who someone is is decided as without one: a leaver’s link is dropped and looked up by e-mail, an unrecorded workspace is refused and unlinked, a first contact is linked', async () => {
+    const school = await seedSchool(db.prisma, 'whmat', [
+      { key: 'val', fullName: 'Val Leaver', role: 'teacher' },
+      { key: 'wes', fullName: 'Wes Newcomer', role: 'teacher' },
+    ]);
+    const slugOf = (await db.prisma.school.findUniqueOrThrow({ where: { id: school.schoolId } })).slug;
+    await db.prisma.schoolChatWorkspace.create({ data: { schoolId: school.schoolId, platform: 'slack', tenantId: 'T-DECIDE' } });
+    const threaded = threadBot(db.prisma, driverOf(db.prisma));
+    const place = inThread('DX:1800000000.000300', 'Ev-decide');
+    // A leaver's account, reused by a newcomer: the link is dropped and the e-mail decides.
+    const reused: PlatformAccount = { platform: 'slack', tenant: 'T-DECIDE', userId: 'U-REUSED-2' };
+    await new PrismaIdentityStore(db.prisma).link(reused, school.ids.val!, NOW);
+    await db.prisma.person.update({ where: { id: school.ids.val! }, data: { active: false } });
+    const byEmail = lookup(`wes@${slugOf}.example`);
+    const actor = await threaded.actor(reused, byEmail.fn, { thread: place });
+    expect([actor?.person.id, actor?.turnRead, byEmail.calls.count]).toEqual([school.ids.wes, undefined, 1]);
+    expect((await identitiesOf(reused)).map((r) => r.personId)).toEqual([school.ids.wes]);
+    // From a workspace the school has not recorded: refused, and the link is gone.
+    const elsewhere: PlatformAccount = { platform: 'slack', tenant: 'T-ELSEWHERE', userId: 'U-WES' };
+    await new PrismaIdentityStore(db.prisma).link(elsewhere, school.ids.wes!, NOW);
+    expect(await threaded.actor(elsewhere, lookup(`wes@${slugOf}.example`).fn, { thread: place })).toBeUndefined();
+    expect(await identitiesOf(elsewhere)).toEqual([]);
+    // Nobody linked and no e-mail: nobody, and nothing stored.
+    const stranger: PlatformAccount = { platform: 'slack', tenant: 'T-DECIDE', userId: 'U-STRANGER' };
+    expect(await threaded.actor(stranger, lookup(undefined).fn, { thread: place })).toBeUndefined();
+    expect(await identitiesOf(stranger)).toEqual([]);
   });
 });

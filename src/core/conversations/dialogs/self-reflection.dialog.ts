@@ -61,12 +61,8 @@ export const selfReflectionDialog = defineDialog({
       summaryTitle: `Your self-reflection: ${title}`,
       help: `You’re reflecting on ${title}, the standards your role is held to (${policy.standards.rule}), one heading at a time (${policy.reflection.rule}).`,
       // Each part may be answered in one form instead of question by question (the same steps).
-      steps: (values) =>
-        citing(policy.reflection.rule, [
-          ...(fixed ? [] : [jobDescriptionStep()]),
-          ...inSection({ id: 'standards', title: `Reflection: ${fixed ? 'the standards' : 'your job'}` }, standardsOf(values).flatMap((s) => standardSteps(s, policy))),
-          ...inSection({ id: 'closing', title: 'Reflection: closing questions' }, closingSteps(policy)),
-        ]),
+      // Against a framework the steps do not depend on the answers: built once per policy and framework.
+      steps: (values) => (basis.kind === 'framework' ? frameworkSteps(policy, basis.framework) : reflectionSteps(policy, undefined, standardsOf(values))),
       async complete(values, records) {
         const entries: ReflectionEntry[] = standardsOf(values).map((s) => ({
           kind: 'standard',
@@ -95,6 +91,35 @@ export const selfReflectionDialog = defineDialog({
     };
   },
 });
+
+/** The reflection's steps: the job description's points first when there is no framework (`fixed`), then one or two per standard, then the closing questions. */
+function reflectionSteps(policy: Policy, fixed: readonly Standard[] | undefined, standards: readonly Standard[]): Step[] {
+  return citing(policy.reflection.rule, [
+    ...(fixed ? [] : [jobDescriptionStep()]),
+    ...inSection({ id: 'standards', title: `Reflection: ${fixed ? 'the standards' : 'your job'}` }, standards.flatMap((s) => standardSteps(s, policy))),
+    ...inSection({ id: 'closing', title: 'Reflection: closing questions' }, closingSteps(policy)),
+  ]);
+}
+
+/**
+ * The steps against a framework, kept per policy (the engine keeps one parsed policy per school
+ * stamp) and framework: the engine asks for a dialog's steps several times a turn, and building
+ * some twenty steps each time was the largest part of a turn's own work in the CPU profile.
+ */
+const builtSteps = new WeakMap<Policy, Map<string, Step[]>>();
+function frameworkSteps(policy: Policy, framework: { set: string; standards: readonly Standard[] }): Step[] {
+  let kept = builtSteps.get(policy);
+  if (kept === undefined) {
+    kept = new Map();
+    builtSteps.set(policy, kept);
+  }
+  let steps = kept.get(framework.set);
+  if (steps === undefined) {
+    steps = Object.freeze(reflectionSteps(policy, framework.standards, framework.standards)) as Step[];
+    kept.set(framework.set, steps);
+  }
+  return steps;
+}
 
 function jobDescriptionStep(): Step {
   return listStep({

@@ -2,7 +2,7 @@ import { londonDateOf } from '../../calendar/london-time.ts';
 import type { IsoDate } from '../../calendar/iso-date.ts';
 import { type Policy, PolicySchema } from '../../policy/policy-schema.ts';
 import type { Clock } from '../../time/clock.ts';
-import type { ConversationStore, ConversationTransaction, DialogPerson, StoredConversation, ThreadRef } from '../conversation-ports.ts';
+import type { ConversationStore, ConversationTransaction, DialogPerson, StoredConversation, ThreadRef, TurnReadAhead } from '../conversation-ports.ts';
 import { keyNotifications, replyKey, type Told, toldOf, turnCause } from '../../notifications/notification-queue.ts';
 import { type Command, FORM_CHOICE, inputText, parseCommand } from './commands.ts';
 import type { DialogDefinition, DialogEnv, Notification, OpenDialog } from './define-dialog.ts';
@@ -89,8 +89,11 @@ export class ConversationEngine {
     this.#dialogs = new Map(options.dialogs.map((dialog) => [dialog.id, dialog]));
   }
 
-  /** One message applied as one turn; `opensThread` when it starts a dialog in a thread the channel has just opened. */
-  handle(inbound: InboundTurn, options: { opensThread?: boolean } = {}): Promise<TurnResult> {
+  /**
+   * One message applied as one turn; `opensThread` when it starts a dialog in a thread the channel
+   * has just opened; `readAhead`, the turn's first read made with the look-up of who speaks, for the store.
+   */
+  handle(inbound: InboundTurn, options: { opensThread?: boolean; readAhead?: TurnReadAhead | undefined } = {}): Promise<TurnResult> {
     const turnInput = InboundTurnSchema.parse(inbound);
     return this.#store.transaction(async (tx) => {
       const now = this.#clock.now();
