@@ -188,7 +188,6 @@ async function explainObligationsPage(prisma: Services['database']['prisma'], sl
         const indexes = await tx.$queryRaw<{ name: string; scans: number }[]>`SELECT indexrelname AS name, idx_scan::int AS scans FROM pg_stat_user_indexes
           WHERE relname IN ('obligations', 'cycles', 'people') ORDER BY relname, indexrelname`;
         console.log(`index scans so far: ${indexes.map((index) => `${index.name} ${index.scans}`).join(', ')}`);
-        await compareObligationKeys(tx);
         throw new RolledBack();
       },
       { timeout: 300_000 },
@@ -265,40 +264,6 @@ async function compareCopyAndUnnest(prisma: Services['database']['prisma'], slug
       if (!(error instanceof RolledBack)) throw error;
     });
   console.log(`the same 10,000 rows on one pool connection (3 rounds, ms): unnest with dates as text ${times.unnest.map((t) => t.toFixed(0)).join('/')}, COPY ${times.copy.map((t) => t.toFixed(0)).join('/')}`);
-}
-
-/**
- * The obligations page's foreign-key checks two ways in the same transaction, three interleaved
- * rounds under EXPLAIN ANALYZE: the one (cycle_id, person_id) key, and the two single-column keys
- * to cycles and people it replaced (added back NOT VALID for the comparison; all rolled back).
- */
-async function compareObligationKeys(tx: Parameters<Parameters<Services['database']['prisma']['$transaction']>[0]>[0]): Promise<void> {
-  const composite = 'ALTER TABLE obligations ADD CONSTRAINT obligations_cycle_id_person_id_fkey FOREIGN KEY (cycle_id, person_id) REFERENCES cycles (id, person_id) ON DELETE CASCADE ON UPDATE CASCADE NOT VALID';
-  const single = [
-    'ALTER TABLE obligations ADD CONSTRAINT obligations_cycle_id_fkey FOREIGN KEY (cycle_id) REFERENCES cycles (id) ON DELETE CASCADE ON UPDATE CASCADE NOT VALID',
-    'ALTER TABLE obligations ADD CONSTRAINT obligations_person_id_fkey FOREIGN KEY (person_id) REFERENCES people (id) ON DELETE CASCADE ON UPDATE CASCADE NOT VALID',
-  ];
-  const checks = async (tag: string): Promise<{ keys: number; total: number }> => {
-    const plan = await tx.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(`EXPLAIN (ANALYZE) INSERT INTO obligations
-      (id, key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, status, created_at, updated_at)
-      SELECT gen_random_uuid(), key || ':${tag}', cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, status, now(), now() FROM bench_page`);
-    const lines = plan.map((row) => row['QUERY PLAN']);
-    const keys = lines.filter((line) => /Trigger for constraint obligations_(cycle|person)/.test(line)).reduce((sum, line) => sum + Number(/time=([\d.]+)/.exec(line)?.[1] ?? 0), 0);
-    const total = Number(/Execution Time: ([\d.]+)/.exec(lines.join('\n'))?.[1] ?? 0);
-    return { keys, total };
-  };
-  const one: { keys: number; total: number }[] = [];
-  const two: { keys: number; total: number }[] = [];
-  for (let round = 0; round < 3; round++) {
-    one.push(await checks(`k1-${round}`));
-    await tx.$executeRawUnsafe('ALTER TABLE obligations DROP CONSTRAINT obligations_cycle_id_person_id_fkey');
-    for (const statement of single) await tx.$executeRawUnsafe(statement);
-    two.push(await checks(`k2-${round}`));
-    await tx.$executeRawUnsafe('ALTER TABLE obligations DROP CONSTRAINT obligations_cycle_id_fkey, DROP CONSTRAINT obligations_person_id_fkey');
-    await tx.$executeRawUnsafe(composite);
-  }
-  const show = (runs: { keys: number; total: number }[]) => `checks ${runs.map((r) => r.keys.toFixed(0)).join('/')} ms of ${runs.map((r) => r.total.toFixed(0)).join('/')} ms`;
-  console.log(`the page's cycle and person checks (3 rounds): one (cycle_id, person_id) key ${show(one)}; the two single-column keys ${show(two)}`);
 }
 
 /**
@@ -485,7 +450,15 @@ try {
           const partsDir = join(fileDir, `parts-${scale}`);
           await mkdir(partsDir);
           await chmod(partsDir, 0o777);
-          await measureParts(prisma, slug, partsDir);
+          await measureParts(prisma, slug, partsDir, [
+            {
+              name: 'the two keys replaced by one statement trigger checking the references (as stored)',
+              sql: [
+                'ALTER TABLE bench_parts DROP CONSTRAINT bench_parts_cycle_id_person_id_fkey, DROP CONSTRAINT bench_parts_owner_person_id_fkey',
+                'CREATE TRIGGER bench_parts_references AFTER INSERT ON bench_parts REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION obligations_references_inserted()',
+              ],
+            },
+          ]);
         }
 
         // Several sets of BENCH_IMPORT_CLI_NODE_FLAGS separated by `|` are each run once a run, each into a school of its own.
