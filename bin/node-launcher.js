@@ -50,7 +50,7 @@ export const SEMI_SPACE_FLAG = '--max-semi-space-size=8';
  * old generation until it holds ~140 MB around a live set of ~50: measured, `trellis sweep` at
  * 20,000 staff peaked at 288–301 MiB, and 227–232 MiB with this flag, for the same CPU; a
  * 50,000-staff roster import, whose live heap is ~100 MB while the file's people are written,
- * peaked at 448 MiB and more without it, ~320 MiB with it (docs/benchmarks.md). It is not a cap: the heap's limit stays V8's own, and a school whose sweep
+ * peaked at 388–448 MiB without it, 313–333 MiB with it (docs/benchmarks.md). It is not a cap: the heap's limit stays V8's own, and a school whose sweep
  * needs more memory gets it, collected a little more often.
  */
 export const HEAP_GROWING_FLAG = '--heap-growing-percent=100';
