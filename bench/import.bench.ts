@@ -1,16 +1,16 @@
 import { createReadStream, readFileSync } from 'node:fs';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseTermDates } from '../src/core/calendar/term-dates.ts';
 import { getPreset } from '../src/core/policy/presets/index.ts';
-import { handOverTable, importRoster, type RosterTableSource } from '../src/core/roster/import-roster.ts';
+import { handOverTable, importRoster, PLAN_PAGE, type RosterTableSource } from '../src/core/roster/import-roster.ts';
 import { readRosterStream } from '../src/core/roster/roster-table.ts';
 import { setSchool } from '../src/core/schools/set-school.ts';
 import { fixedClock } from '../src/core/time/clock.ts';
-import { type SqlTransactions, transactionsOf } from '../src/storage/db/create-prisma-client.ts';
+import { type SqlTransaction, type SqlTransactions, transactionsOf } from '../src/storage/db/create-prisma-client.ts';
 import { copyObligations, type NewObligation, PrismaObligationRepository } from '../src/storage/prisma/prisma-obligation-repository.ts';
 import { PrismaRosterRepository } from '../src/storage/prisma/prisma-roster-repository.ts';
 import { countingClient } from '../test/support/counting-client.ts';
@@ -42,6 +42,7 @@ const EXPLAIN = process.env.BENCH_IMPORT_EXPLAIN === '1';
  * NODE_OPTIONS, the largest heap left after a full collection is printed: the live set at the peak).
  */
 const CLI = process.env.BENCH_IMPORT_CLI === '1';
+const PARTS_RUN = process.env.BENCH_IMPORT_PARTS === '1';
 const trellisBin = fileURLToPath(new URL('../bin/trellis.js', import.meta.url));
 const clock = fixedClock('2026-09-07T09:00:00Z');
 const terms = parseTermDates(readFileSync(new URL('../config/terms/england-2026-28.yaml', import.meta.url), 'utf8'), 'england-2026-28.yaml');
@@ -187,7 +188,6 @@ async function explainObligationsPage(prisma: Services['database']['prisma'], sl
         const indexes = await tx.$queryRaw<{ name: string; scans: number }[]>`SELECT indexrelname AS name, idx_scan::int AS scans FROM pg_stat_user_indexes
           WHERE relname IN ('obligations', 'cycles', 'people') ORDER BY relname, indexrelname`;
         console.log(`index scans so far: ${indexes.map((index) => `${index.name} ${index.scans}`).join(', ')}`);
-        await compareObligationKeys(tx);
         throw new RolledBack();
       },
       { timeout: 300_000 },
@@ -267,37 +267,93 @@ async function compareCopyAndUnnest(prisma: Services['database']['prisma'], slug
 }
 
 /**
- * The obligations page's foreign-key checks two ways in the same transaction, three interleaved
- * rounds under EXPLAIN ANALYZE: the one (cycle_id, person_id) key, and the two single-column keys
- * to cycles and people it replaced (added back NOT VALID for the comparison; all rolled back).
+ * BENCH_IMPORT_PARTS=1: after the first load, what each part of the obligations' write costs the
+ * server. The school's obligations are written out a page of 1,000 people at a time (server-side
+ * files), then copied again page by page (`COPY … FROM` each file, as the import's pages) into a
+ * bare copy of the table, adding the table's indexes, keys and triggers one at a time, each set in
+ * a transaction of its own that is rolled back (the school's `cycle_first_dues` rows taken away
+ * first, so the fold inserts them as on a first load). The CPU of the one backend that ran it
+ * (/proc) and the wall time; each part's cost is its row's figure less the row above.
  */
-async function compareObligationKeys(tx: Parameters<Parameters<Services['database']['prisma']['$transaction']>[0]>[0]): Promise<void> {
-  const composite = 'ALTER TABLE obligations ADD CONSTRAINT obligations_cycle_id_person_id_fkey FOREIGN KEY (cycle_id, person_id) REFERENCES cycles (id, person_id) ON DELETE CASCADE ON UPDATE CASCADE NOT VALID';
-  const single = [
-    'ALTER TABLE obligations ADD CONSTRAINT obligations_cycle_id_fkey FOREIGN KEY (cycle_id) REFERENCES cycles (id) ON DELETE CASCADE ON UPDATE CASCADE NOT VALID',
-    'ALTER TABLE obligations ADD CONSTRAINT obligations_person_id_fkey FOREIGN KEY (person_id) REFERENCES people (id) ON DELETE CASCADE ON UPDATE CASCADE NOT VALID',
-  ];
-  const checks = async (tag: string): Promise<{ keys: number; total: number }> => {
-    const plan = await tx.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(`EXPLAIN (ANALYZE) INSERT INTO obligations
-      (id, key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, status, created_at, updated_at)
-      SELECT gen_random_uuid(), key || ':${tag}', cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, status, now(), now() FROM bench_page`);
-    const lines = plan.map((row) => row['QUERY PLAN']);
-    const keys = lines.filter((line) => /Trigger for constraint obligations_(cycle|person)/.test(line)).reduce((sum, line) => sum + Number(/time=([\d.]+)/.exec(line)?.[1] ?? 0), 0);
-    const total = Number(/Execution Time: ([\d.]+)/.exec(lines.join('\n'))?.[1] ?? 0);
-    return { keys, total };
-  };
-  const one: { keys: number; total: number }[] = [];
-  const two: { keys: number; total: number }[] = [];
-  for (let round = 0; round < 3; round++) {
-    one.push(await checks(`k1-${round}`));
-    await tx.$executeRawUnsafe('ALTER TABLE obligations DROP CONSTRAINT obligations_cycle_id_person_id_fkey');
-    for (const statement of single) await tx.$executeRawUnsafe(statement);
-    two.push(await checks(`k2-${round}`));
-    await tx.$executeRawUnsafe('ALTER TABLE obligations DROP CONSTRAINT obligations_cycle_id_fkey, DROP CONSTRAINT obligations_person_id_fkey');
-    await tx.$executeRawUnsafe(composite);
+const PARTS: readonly { name: string; sql: readonly string[] }[] = [
+  { name: 'the bare table (no index, key or trigger)', sql: [] },
+  { name: '+ primary key (id)', sql: ['ALTER TABLE bench_parts ADD PRIMARY KEY (id)'] },
+  { name: '+ unique key', sql: ['CREATE UNIQUE INDEX ON bench_parts (key)'] },
+  { name: '+ (cycle_id)', sql: ['CREATE INDEX ON bench_parts (cycle_id)'] },
+  { name: '+ (person_id, status)', sql: ['CREATE INDEX ON bench_parts (person_id, status)'] },
+  { name: '+ (owner_person_id, status)', sql: ['CREATE INDEX ON bench_parts (owner_person_id, status)'] },
+  { name: '+ (due_on, status)', sql: ['CREATE INDEX ON bench_parts (due_on, status)'] },
+  { name: '+ (updated_at)', sql: ['CREATE INDEX ON bench_parts (updated_at)'] },
+  { name: '+ open by due (partial)', sql: [`CREATE INDEX ON bench_parts (due_on) INCLUDE (cycle_id, person_id, kind) WHERE status IN ('open', 'snoozed') AND NOT optional`] },
+  { name: '+ foreign key (cycle_id, person_id) → cycles', sql: ['ALTER TABLE bench_parts ADD FOREIGN KEY (cycle_id, person_id) REFERENCES cycles (id, person_id) ON DELETE CASCADE ON UPDATE CASCADE'] },
+  { name: '+ foreign key owner_person_id → people', sql: ['ALTER TABLE bench_parts ADD FOREIGN KEY (owner_person_id) REFERENCES people (id) ON DELETE SET NULL ON UPDATE CASCADE'] },
+  {
+    name: '+ `report_tallies` statement trigger',
+    sql: ['CREATE TRIGGER bench_parts_tallies AFTER INSERT ON bench_parts REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION report_tallies_obligations_inserted()'],
+  },
+  {
+    name: '+ `cycle_first_dues` statement trigger',
+    sql: ['CREATE TRIGGER bench_parts_first_dues AFTER INSERT ON bench_parts REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cycle_first_dues_obligations_inserted()'],
+  },
+];
+
+/** This backend's CPU so far (user + system), in ms, from /proc. */
+async function backendCpuMs(tx: { query: SqlTransaction['query'] }): Promise<number> {
+  const { rows } = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid', []);
+  const stat = readFileSync(`/proc/${rows[0]!.pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function measureParts(prisma: Services['database']['prisma'], slug: string, dir: string, extra: readonly { name: string; sql: readonly string[] }[] = []): Promise<void> {
+  const transactions = transactionsOf(prisma)!;
+  const pages = await prisma.$queryRawUnsafe<{ page: number; n: number }[]>(`SELECT page, count(*)::int AS n FROM (
+      SELECT (dense_rank() OVER (ORDER BY o.person_id) - 1) / ${PLAN_PAGE} AS page FROM obligations o JOIN cycles c ON c.id = o.cycle_id JOIN schools s ON s.id = c.school_id WHERE s.slug = '${slug}'
+    ) t GROUP BY page ORDER BY page`);
+  await prisma.$executeRawUnsafe(`CREATE TABLE bench_parts_source AS SELECT o.*, (dense_rank() OVER (ORDER BY o.person_id) - 1) / ${PLAN_PAGE} AS page
+    FROM obligations o JOIN cycles c ON c.id = o.cycle_id JOIN schools s ON s.id = c.school_id WHERE s.slug = '${slug}'`);
+  const columns = 'id, key, cycle_id, person_id, kind, label, optional, opens_on, due_on, owner_role, owner_person_id, rule, status, created_at, updated_at';
+  for (const { page } of pages) {
+    await prisma.$executeRawUnsafe(`COPY (SELECT ${columns} FROM bench_parts_source WHERE page = ${page}) TO '${join(dir, `parts-${page}`)}'`);
   }
-  const show = (runs: { keys: number; total: number }[]) => `checks ${runs.map((r) => r.keys.toFixed(0)).join('/')} ms of ${runs.map((r) => r.total.toFixed(0)).join('/')} ms`;
-  console.log(`the page's cycle and person checks (3 rounds): one (cycle_id, person_id) key ${show(one)}; the two single-column keys ${show(two)}`);
+  const rows = pages.reduce((sum, page) => sum + page.n, 0);
+  console.log(`the obligations' write by part: ${rows} rows in ${pages.length} pages, each set copied in a transaction of its own (rolled back); load ${loadavg()[0]!.toFixed(1)}`);
+  const sets = [...PARTS, ...extra];
+  let previous: number | undefined;
+  for (let upTo = 0; upTo < sets.length; upTo++) {
+    const result = await transactions
+      .transaction(
+        async (tx) => {
+          await tx.query(`CREATE TABLE bench_parts (LIKE obligations INCLUDING DEFAULTS)`, []);
+          for (const part of sets.slice(0, upTo + 1)) for (const sql of part.sql) await tx.query(sql, []);
+          await tx.query(`DELETE FROM cycle_first_dues WHERE school_id = (SELECT id FROM schools WHERE slug = $1)`, [slug]);
+          const cpuBefore = await backendCpuMs(tx);
+          const started = performance.now();
+          for (const { page } of pages) await tx.query(`COPY bench_parts (${columns}) FROM '${join(dir, `parts-${page}`)}'`, []);
+          const ms = performance.now() - started;
+          const cpu = (await backendCpuMs(tx)) - cpuBefore;
+          throw new PartsMeasured(cpu, ms);
+        },
+        { timeoutMs: 600_000 },
+      )
+      .catch((error: unknown) => {
+        if (error instanceof PartsMeasured) return error;
+        throw error;
+      });
+    const part = `${sets[upTo]!.name}: backend CPU ${result.cpuMs.toFixed(0)} ms${previous === undefined ? '' : ` (${result.cpuMs - previous >= 0 ? '+' : ''}${(result.cpuMs - previous).toFixed(0)})`}, wall ${result.ms.toFixed(0)} ms; load ${loadavg()[0]!.toFixed(1)}`;
+    console.log(`  ${part}`);
+    previous = result.cpuMs;
+  }
+  await prisma.$executeRawUnsafe('DROP TABLE bench_parts_source');
+}
+
+class PartsMeasured extends Error {
+  constructor(
+    readonly cpuMs: number,
+    readonly ms: number,
+  ) {
+    super('measured');
+  }
 }
 
 /** `trellis import roster` as a child process under /usr/bin/time -v (its clock is the machine's: the same academic year as the bench's). */
@@ -388,6 +444,21 @@ try {
           console.log(`first load, statements by time:\n${top.map(([label, t]) => `  ${t.ms.toFixed(0)} ms, ${t.calls} calls: ${label}`).join('\n')}`);
           await explainObligationsPage(prisma, slug);
           await compareCopyAndUnnest(prisma, slug);
+        }
+        if (run === 0 && PARTS_RUN) {
+          // Written by the server itself (as its own user when run as root).
+          const partsDir = join(fileDir, `parts-${scale}`);
+          await mkdir(partsDir);
+          await chmod(partsDir, 0o777);
+          await measureParts(prisma, slug, partsDir, [
+            {
+              name: 'the two keys replaced by one statement trigger checking the references (as stored)',
+              sql: [
+                'ALTER TABLE bench_parts DROP CONSTRAINT bench_parts_cycle_id_person_id_fkey, DROP CONSTRAINT bench_parts_owner_person_id_fkey',
+                'CREATE TRIGGER bench_parts_references AFTER INSERT ON bench_parts REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION obligations_references_inserted()',
+              ],
+            },
+          ]);
         }
 
         // Several sets of BENCH_IMPORT_CLI_NODE_FLAGS separated by `|` are each run once a run, each into a school of its own.

@@ -45,11 +45,12 @@ export const SEMI_SPACE_FLAG = '--max-semi-space-size=8';
 
 /**
  * How far V8 lets the old generation grow past what the last full collection left live, for
- * `trellis sweep`: twice it (1 + 100/100). Left to itself on a host whose heap limit is 2 GB or more
+ * `trellis sweep` and `trellis import`: twice it (1 + 100/100). Left to itself on a host whose heap limit is 2 GB or more
  * V8 allows up to four times, so the sweep's pages, promoted while their insert runs, pile up in the
  * old generation until it holds ~140 MB around a live set of ~50: measured, `trellis sweep` at
- * 20,000 staff peaked at 288–301 MiB, and 227–232 MiB with this flag, for the same CPU
- * (docs/benchmarks.md). It is not a cap: the heap's limit stays V8's own, and a school whose sweep
+ * 20,000 staff peaked at 288–301 MiB, and 227–232 MiB with this flag, for the same CPU; a
+ * 50,000-staff roster import, whose live heap is ~100 MB while the file's people are written,
+ * peaked at 388–448 MiB without it, 313–333 MiB with it (docs/benchmarks.md). It is not a cap: the heap's limit stays V8's own, and a school whose sweep
  * needs more memory gets it, collected a little more often.
  */
 export const HEAP_GROWING_FLAG = '--heap-growing-percent=100';
@@ -57,8 +58,8 @@ export const HEAP_GROWING_FLAG = '--heap-growing-percent=100';
 /**
  * The flags to add to Node's own for the command `args` names: none for `start`, the server (with
  * the smaller young generation its dialog turns took more CPU a message in `slack-turns`); for any
- * other command the smaller young generation, and for `sweep` the slower old-generation growth as
- * well; none that the operator set a value of (on the command line or in NODE_OPTIONS).
+ * other command the smaller young generation, and for `sweep` and `import` the slower
+ * old-generation growth as well; none that the operator set a value of (on the command line or in NODE_OPTIONS).
  */
 export function memoryFlags(execArgv, env, args) {
   if (args[0] === 'start') return [];
@@ -66,7 +67,7 @@ export function memoryFlags(execArgv, env, args) {
   const unset = (name) => !given.some((flag) => new RegExp(`^--${name}\\b`).test(flag));
   const flags = [];
   if (unset('max[-_]semi[-_]space[-_]size')) flags.push(SEMI_SPACE_FLAG);
-  if (args[0] === 'sweep' && unset('heap[-_]growing[-_]percent')) flags.push(HEAP_GROWING_FLAG);
+  if ((args[0] === 'sweep' || args[0] === 'import') && unset('heap[-_]growing[-_]percent')) flags.push(HEAP_GROWING_FLAG);
   return flags;
 }
 

@@ -47,16 +47,19 @@ describe('the Node launcher behind npm start and npm test', () => {
   it('adds the smaller young generation to a command, not to the server, and not when the operator set a semi-space size on the command line or in NODE_OPTIONS', () => {
     expect(SEMI_SPACE_FLAG).toBe('--max-semi-space-size=8');
     expect(memoryFlags([], {}, ['sweep'])).toEqual([SEMI_SPACE_FLAG, HEAP_GROWING_FLAG]);
-    expect(memoryFlags(['--import', 'tsx'], { NODE_OPTIONS: '--max-old-space-size=384' }, ['import', 'roster', 'staff.csv'])).toEqual([SEMI_SPACE_FLAG]);
+    expect(memoryFlags(['--import', 'tsx'], { NODE_OPTIONS: '--max-old-space-size=384' }, ['import', 'roster', 'staff.csv'])).toEqual([SEMI_SPACE_FLAG, HEAP_GROWING_FLAG]);
+    expect(memoryFlags([], {}, ['school', 'set', 'a'])).toEqual([SEMI_SPACE_FLAG]);
     expect(memoryFlags([], {}, ['start', '--playground'])).toEqual([]);
     expect(memoryFlags(['--max-semi-space-size=64'], {}, ['sweep'])).toEqual([HEAP_GROWING_FLAG]);
     expect(memoryFlags([], { NODE_OPTIONS: '--enable-source-maps --max_semi_space_size=32' }, ['sweep'])).toEqual([HEAP_GROWING_FLAG]);
   });
 
-  it('adds the slower old-generation growth to `trellis sweep` alone, unless the operator set a growth of their own', () => {
+  it('adds the slower old-generation growth to `trellis sweep` and `trellis import` alone, unless the operator set a growth of their own', () => {
     expect(HEAP_GROWING_FLAG).toBe('--heap-growing-percent=100');
     expect(memoryFlags([], {}, ['sweep', '--school', 'a'])).toContain(HEAP_GROWING_FLAG);
-    expect(memoryFlags([], {}, ['import', 'roster', 'staff.csv'])).not.toContain(HEAP_GROWING_FLAG);
+    expect(memoryFlags([], {}, ['import', 'roster', 'staff.csv'])).toContain(HEAP_GROWING_FLAG);
+    expect(memoryFlags(['--heap-growing-percent=50'], {}, ['import', 'roster', 'staff.csv'])).toEqual([SEMI_SPACE_FLAG]);
+    expect(memoryFlags([], {}, ['report', 'summary'])).not.toContain(HEAP_GROWING_FLAG);
     expect(memoryFlags([], {}, ['start'])).not.toContain(HEAP_GROWING_FLAG);
     expect(memoryFlags(['--heap-growing-percent=50'], {}, ['sweep'])).toEqual([SEMI_SPACE_FLAG]);
     expect(memoryFlags(['--heap_growing_percent=20'], {}, ['sweep'])).toEqual([SEMI_SPACE_FLAG]);
