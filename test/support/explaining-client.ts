@@ -25,7 +25,7 @@ export function explainingClient(
   const client = prisma.$extends({
     query: {
       async $allOperations({ operation, args, query }) {
-        if (on.explain && (operation === '$queryRaw' || operation === '$executeRaw')) {
+        if (on.explain && ['$queryRaw', '$executeRaw', '$queryRawUnsafe', '$executeRawUnsafe'].includes(operation)) {
           const sql = sqlOf(args);
           if (sql !== undefined) {
             const plan = await explained(prisma, sql, options.preferIndexes ?? false);
@@ -52,8 +52,10 @@ export function explainingClient(
   return { client, driver, on, plans };
 }
 
-function sqlOf(args: unknown): Prisma.Sql | undefined {
+function sqlOf(args: unknown): { text: string; values: readonly unknown[] } | undefined {
   if (args instanceof Prisma.Sql) return args;
+  // `$queryRawUnsafe(text, ...values)`: a statement written with our own `sql` tag, run through Prisma.
+  if (Array.isArray(args) && typeof args[0] === 'string') return { text: args[0], values: args.slice(1) };
   if (Array.isArray(args) && args[0] instanceof Prisma.Sql) return args[0];
   if (Array.isArray(args) && Array.isArray(args[0]) && 'raw' in args[0]) return Prisma.sql(args[0] as unknown as TemplateStringsArray, ...args.slice(1));
   return undefined;
