@@ -1,20 +1,10 @@
 import type { IsoDate } from '../calendar/iso-date.ts';
+import type { ObligationFacts } from '../obligations/obligation-facts.ts';
 import { lapses } from '../obligations/obligation-kinds.ts';
 
 /** An obligation as the reminder planner needs it: what, for whom, by when, and its state. */
-export interface ReminderObligation {
+export interface ReminderObligation extends ObligationFacts {
   id: string;
-  key: string;
-  kind: string;
-  label: string;
-  optional: boolean;
-  opensOn: IsoDate;
-  dueOn: IsoDate;
-  ownerRole: string;
-  ownerPersonId?: string | undefined;
-  /** Whose cycle the obligation belongs to (the reviewee). */
-  personId: string;
-  rule: string;
   status: 'open' | 'done' | 'not-applicable' | 'snoozed';
   snoozedUntil?: IsoDate | undefined;
 }

@@ -1,23 +1,14 @@
 import type { School } from '../schools/school.ts';
 import type { StageFigures } from './governors-ports.ts';
 import type { IsoDate } from '../calendar/iso-date.ts';
+import type { ObligationFacts } from '../obligations/obligation-facts.ts';
 
 /** One obligation as the read side shows it: what, whose, by when and where it stands. */
-export interface ReportObligation {
-  key: string;
-  kind: string;
-  label: string;
-  optional: boolean;
-  opensOn: IsoDate;
-  dueOn: IsoDate;
+export interface ReportObligation extends ObligationFacts {
   /** open | done | not-applicable | snoozed */
   status: string;
-  ownerRole: string;
-  ownerPersonId?: string | undefined;
-  /** Whose cycle it belongs to (the reviewee) and their name. */
-  personId: string;
+  /** The reviewee's name. */
   personName: string;
-  rule: string;
 }
 
 /** A person's cycle for one academic year, with everything the status and home panels need. */

@@ -7,6 +7,7 @@ import type { Reminder, ReminderObligation, ReminderPerson } from '../../core/re
 import type { SweepCandidates } from '../../core/reminders/sweep-candidates.ts';
 import { arrayLiteral } from '../db/array-literal.ts';
 import { forgetQueryArguments } from '../db/forget-query-arguments.ts';
+import { type ObligationColumnsRow, obligationColumns, obligationFactsOf } from '../db/obligation-columns.ts';
 import { empty, type Sql, type SqlOptions, type SqlRunner, sql } from '../db/sql.ts';
 import { LONGEST_TRANSACTION_MS } from '../db/transaction-limits.ts';
 import { newDigestBatchJobsSql } from '../jobs/delivery-job-sql.ts';
@@ -277,27 +278,14 @@ function deadlineObligationsInsert(deadlines: readonly DeadlineObligation[]): Sq
     ON CONFLICT DO NOTHING`;
 }
 
-interface ObligationRow {
+interface ObligationRow extends ObligationColumnsRow {
   id: string;
-  key: string;
-  kind: string;
-  label: string;
-  optional: boolean;
-  opens_on: string;
-  due_on: string;
-  owner_role: string;
-  owner_person_id: string | null;
-  person_id: string;
-  rule: string;
-  status: string;
   snoozed_until: string | null;
 }
 
 /** Open or snoozed obligations of a school already open on `today` and due since `dueSince`, as ObligationRow. */
 function liveObligationsOf(schoolId: string, today: IsoDate, dueSince: IsoDate): Sql {
-  return sql`SELECT o.id::text AS id, o.key, o.kind, o.label, o.optional, to_char(o.opens_on, 'YYYY-MM-DD') AS opens_on,
-        to_char(o.due_on, 'YYYY-MM-DD') AS due_on, o.owner_role, o.owner_person_id::text AS owner_person_id,
-        o.person_id::text AS person_id, o.rule, o.status, to_char(o.snoozed_until, 'YYYY-MM-DD') AS snoozed_until
+  return sql`SELECT o.id::text AS id, ${obligationColumns}, to_char(o.snoozed_until, 'YYYY-MM-DD') AS snoozed_until
       FROM obligations o JOIN people p ON p.id = o.person_id
       WHERE p.school_id = ${schoolId}::uuid AND o.status IN ('open', 'snoozed')
         AND o.opens_on <= ${today}::date AND o.due_on >= ${dueSince}::date`;
@@ -330,16 +318,7 @@ export function toPerson(row: PersonRow): ReminderPerson {
 function toObligation(row: ObligationRow): ReminderObligation {
   return {
     id: row.id,
-    key: row.key,
-    kind: row.kind,
-    label: row.label,
-    optional: row.optional,
-    opensOn: row.opens_on,
-    dueOn: row.due_on,
-    ownerRole: row.owner_role,
-    ownerPersonId: row.owner_person_id ?? undefined,
-    personId: row.person_id,
-    rule: row.rule,
+    ...obligationFactsOf(row),
     status: (STATUSES as readonly string[]).includes(row.status) ? (row.status as ReminderObligation['status']) : 'open',
     snoozedUntil: row.snoozed_until ?? undefined,
   };

@@ -15,7 +15,11 @@ import type {
 } from '../../core/reports/report-ports.ts';
 import { ALL_OBLIGATION_KINDS, LAPSING_KINDS } from '../../core/obligations/obligation-kinds.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
-import type { PrismaClient } from '../db/create-prisma-client.ts';
+import { type PrismaClient, prismaSql } from '../db/create-prisma-client.ts';
+import { type ObligationColumnsRow, obligationColumns, obligationFactsOf } from '../db/obligation-columns.ts';
+
+/** `obligationColumns` as a fragment of Prisma's statements. */
+const OBLIGATION_COLUMNS = prismaSql(obligationColumns);
 
 /**
  * The read side in PostgreSQL. Counts are aggregated in SQL (GROUP BY / FILTER), so a summary is
@@ -279,25 +283,11 @@ export class PrismaReportReads implements ReportReads {
   /** Obligations matching a WHERE fragment over `o` (obligations), `c` (cycles) and `p` (the reviewee). */
   async #obligations(condition: Prisma.Sql): Promise<ReportObligation[]> {
     const rows = await this.#prisma.$queryRaw<ObligationRow[]>`
-      SELECT o.key, o.kind, o.label, o.optional, to_char(o.opens_on, 'YYYY-MM-DD') AS opens_on, to_char(o.due_on, 'YYYY-MM-DD') AS due_on,
-        o.status, o.owner_role, o.owner_person_id::text AS owner_person_id, o.person_id::text AS person_id, p.full_name AS person_name, o.rule
+      SELECT ${OBLIGATION_COLUMNS}, p.full_name AS person_name
       FROM obligations o JOIN cycles c ON c.id = o.cycle_id JOIN people p ON p.id = o.person_id
       WHERE ${condition}
       ORDER BY o.due_on, o.key`;
-    return rows.map((row) => ({
-      key: row.key,
-      kind: row.kind,
-      label: row.label,
-      optional: row.optional,
-      opensOn: row.opens_on,
-      dueOn: row.due_on,
-      status: row.status,
-      ownerRole: row.owner_role,
-      ownerPersonId: row.owner_person_id ?? undefined,
-      personId: row.person_id,
-      personName: row.person_name,
-      rule: row.rule,
-    }));
+    return rows.map((row) => ({ ...obligationFactsOf(row), status: row.status, personName: row.person_name }));
   }
 }
 
@@ -397,17 +387,6 @@ type OverdueRow = { total_items: number; total_people: number } & (
   | { person_id: null }
 );
 
-interface ObligationRow {
-  key: string;
-  kind: string;
-  label: string;
-  optional: boolean;
-  opens_on: string;
-  due_on: string;
-  status: string;
-  owner_role: string;
-  owner_person_id: string | null;
-  person_id: string;
+interface ObligationRow extends ObligationColumnsRow {
   person_name: string;
-  rule: string;
 }
