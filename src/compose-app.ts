@@ -14,6 +14,7 @@ import { sweepDepsOf } from './compose-sweep.ts';
 import type { Clock } from './core/time/clock.ts';
 import type { Logger } from './logging/logger.ts';
 import type { PrometheusMetrics } from './metrics/prometheus-metrics.ts';
+import type { DeliveryDeps } from './core/reminders/deliver-digest.ts';
 import type { JobDeps } from './scheduler/job-worker.ts';
 import type { RunningServer } from './server/http-server.ts';
 import type { ReadinessCheck } from './server/readiness.ts';
@@ -266,7 +267,7 @@ export async function composeChannels(config: Config, services: Services, clock:
     onIdentified: (person) => addLogContext({ school: person.schoolId }),
     governors: new GovernorsRequests({ reads: services.governors, schools: new PrismaGovernorsSchools(services.database.prisma), people: reportReads, guard: access.guard, clock }),
   });
-  const jobs = jobsOf(config, services, clock, log, router, metrics);
+  const jobs = jobsOf(config, services, clock, log, router, metrics, (messages, forPerson) => bot.prepare(messages, forPerson));
   const sweep = async () => {
     await sweepSchools(jobs.sweep, await services.reminders.listSchoolSlugs());
     const { runDueJobs } = await import('./scheduler/job-worker.ts');
@@ -280,7 +281,7 @@ export async function composeChannels(config: Config, services: Services, clock:
 }
 
 /** What the job engine's jobs run on: the sweep, and the deliveries through `router`. */
-function jobsOf(config: Config, services: Services, clock: Clock, log: Logger, router: ChannelRouter, metrics: Metrics | undefined): JobDeps {
+function jobsOf(config: Config, services: Services, clock: Clock, log: Logger, router: ChannelRouter, metrics: Metrics | undefined, prepare?: DeliveryDeps['prepare']): JobDeps {
   const findSchool = (slug: string) => services.schools.findSchool(slug);
   return {
     sweep: sweepDepsOf(config, { reminders: services.reminders, findSchool, facts: new PrismaPeopleFacts(services.database.prisma), queue: new PrismaNotificationQueue(services.database.prisma) }, clock, metrics),
@@ -292,6 +293,8 @@ function jobsOf(config: Config, services: Services, clock: Clock, log: Logger, r
       clock,
       findSchool,
       access: prismaAccess(services.database.prisma).guard,
+      // A saved reply naming files (my-records, the governors' report) has them made as it is sent.
+      prepare,
     },
     listSchoolSlugs: () => services.reminders.listSchoolSlugs(),
     retention: async () => {

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FakeSlack, type RecordedCall } from '../channels/slack/support/fake-slack.ts';
 import { type SeedPerson, seedSchool } from '../support/seed-school.ts';
 import { createTestDatabase } from '../support/test-database.ts';
+import { lockTable } from '../support/lock-table.ts';
 import { type FaultRow, printFaultTable } from './support/fault-table.ts';
 import { fixture, postForm } from '../channels/slack/support/signed-requests.ts';
 import { deliverUntilAcked, disarm, finishWithJobEngine, replaceKilledApp, replyPartOf, serveFirstApp, slackUsersOf, tallyReplies } from './support/reply-kills.ts';
@@ -10,7 +11,7 @@ import type { WorkerProcess } from './support/worker-processes.ts';
 
 /** Monday 30 November 2026, 10:00 London: each teacher asks for their records (002 §44). */
 const MOMENT = '2026-11-30T10:00:00Z';
-const EXPORTS = 6;
+const EXPORTS = 8;
 /** The files a `my-records` reply uploads after its words, in order. */
 const KINDS = ['pdf', 'html', 'json'];
 
@@ -19,8 +20,12 @@ afterAll(() => printFaultTable('A reply’s uploaded files (my-records): the app
 
 /** The first step of an upload (asking Slack where to send the bytes), for the file of this kind. */
 const uploadUrlFor = (kind: string) => (call: RecordedCall) => call.method === 'files.getUploadURLExternal' && String(call.body.filename).endsWith(`.${kind}`);
-/** Where each kill comes: before any file, after Slack shared the PDF (the first file), after it shared the JSON file (the last). */
-const POINTS = ['before the files', 'after the PDF', 'after the last file'] as const;
+/**
+ * Where each kill comes: while the files are being made (a table the records are read from locked,
+ * so they can't be: the request is acknowledged all the same, since the turn only names them),
+ * before any file, after Slack shared the PDF (the first file), after it shared the JSON file (the last).
+ */
+const POINTS = ['while making the files', 'before the files', 'after the PDF', 'after the last file'] as const;
 
 let commands = 0;
 
@@ -72,8 +77,9 @@ async function run(how: 'typed' | 'slash'): Promise<Outcome> {
       const seen = fake.calls.length;
       const point = POINTS[(i - 1) % POINTS.length]!;
       const shared = (count: number) => fake.sharedFiles.filter((share) => share.channel === `D${userId}`).length >= count;
+      const lock = point === 'while making the files' ? await lockTable(db.url, 'diary_entries') : undefined;
       if (point === 'before the files') fake.failWhen = uploadUrlFor('pdf');
-      else fake.holdWhen = (call) => call.method === 'files.completeUploadExternal' && shared(point === 'after the PDF' ? 1 : KINDS.length);
+      else if (point !== 'while making the files') fake.holdWhen = (call) => call.method === 'files.completeUploadExternal' && shared(point === 'after the PDF' ? 1 : KINDS.length);
       if (how === 'typed') await deliverUntilAcked(serving, dmEvent('EvRec', userId, 'my-records').envelope, () => {});
       else {
         // Acknowledged once its answer is saved; the answer and the files follow.
@@ -81,9 +87,14 @@ async function run(how: 'typed' | 'slash'): Promise<Outcome> {
         triggers.push(trigger);
         expect((await postForm(serving.url, fields)).status).toBe(200);
       }
-      await fake.until(() => (point === 'before the files' ? fake.calls.slice(seen).some(uploadUrlFor('pdf')) : fake.heldCount > 0), 60_000);
+      if (point !== 'while making the files') await fake.until(() => (point === 'before the files' ? fake.calls.slice(seen).some(uploadUrlFor('pdf')) : fake.heldCount > 0), 60_000);
       kills.set(point, (kills.get(point) ?? 0) + 1);
       await replaceKilledApp(serving, fake, running, `app-${i + 1}`, env);
+      if (lock !== undefined) {
+        // Acknowledged and killed while the files could not be made: Slack has nothing of the reply yet.
+        expect(fake.calls.slice(seen).filter((call) => call.method.startsWith('files.') || replyPartOf(call) !== undefined)).toEqual([]);
+        await lock.release();
+      }
     }
     await serving.process.kill();
     disarm(fake);
@@ -122,7 +133,7 @@ async function run(how: 'typed' | 'slash'): Promise<Outcome> {
 function rowOf(how: string, outcome: Outcome): FaultRow {
   const { kills, copies } = outcome;
   return {
-    scenario: `app SIGKILLed ${EXPORTS}× in a ${how} reply (${kills.get('before the files')} after its words and before its files, Slack answering the PDF 500; ${kills.get('after the PDF')} after Slack shared the PDF and ${kills.get('after the last file')} after it shared the last file, unanswered)`,
+    scenario: `app SIGKILLed ${EXPORTS}× in a ${how} reply (${kills.get('while making the files')} acknowledged and still making its files; ${kills.get('before the files')} after its words and before its files, Slack answering the PDF 500; ${kills.get('after the PDF')} after Slack shared the PDF and ${kills.get('after the last file')} after it shared the last file, unanswered)`,
     digests: copies.length,
     delivered: copies.filter((count) => count > 0).length,
     lost: copies.filter((count) => count === 0).length,
@@ -132,22 +143,22 @@ function rowOf(how: string, outcome: Outcome): FaultRow {
 }
 
 describe('a reply’s uploaded files survive the app being killed between the reply’s words and its files (002 §44 my-records as the turns)', () => {
-  it('002 §44: the app SIGKILLed 6× as a `my-records` reply typed in the DM was sent (twice after its words and before any file, twice after Slack shared its PDF, twice after Slack shared its last file, each unanswered): each teacher has each file once, 0 lost, 0 duplicated', async () => {
+  it('002 §44: the app SIGKILLed 8× as a `my-records` reply typed in the DM was sent (twice acknowledged while its files could not yet be made, twice after its words and before any file, twice after Slack shared its PDF, twice after Slack shared its last file, each unanswered): each teacher has each file once, 0 lost, 0 duplicated', async () => {
     const outcome = await run('typed');
     rows.push(rowOf('`my-records` (typed in the DM)', outcome));
-    expect([...outcome.kills.values()]).toEqual([2, 2, 2]);
+    expect([...outcome.kills.values()]).toEqual([2, 2, 2, 2]);
     expect(outcome.copies).toEqual(outcome.copies.map(() => 1));
-    // The job engine uploaded only what was missing: all three files after a kill before them, the web page and the JSON file after one past the PDF, nothing after one past the last file.
-    expect(outcome.byEngine).toBe(2 * KINDS.length + 2 * (KINDS.length - 1));
+    // The job engine made and uploaded what was missing: all three files after a kill while making them or before them, the web page and the JSON file after one past the PDF, nothing after one past the last file.
+    expect(outcome.byEngine).toBe(2 * KINDS.length + 2 * KINDS.length + 2 * (KINDS.length - 1));
     expect([outcome.replies, outcome.complete, outcome.twice, outcome.sent]).toEqual([EXPORTS, EXPORTS, 0, true]);
   }, 300_000);
 
-  it('002 §44: the same kills in `/growth my-records` (its answer ephemeral, its files in the DM with no numbered part before them): each file once, 0 lost, 0 duplicated; the ephemeral answer shown again is the counted floor', async () => {
+  it('002 §44: the same kills in `/growth my-records` (acknowledged before its files are made, its answer ephemeral, its files in the DM with no numbered part before them): each file once, 0 lost, 0 duplicated; the ephemeral answer shown again is the counted floor', async () => {
     const outcome = await run('slash');
     rows.push(rowOf('`/growth my-records`', outcome));
-    expect([...outcome.kills.values()]).toEqual([2, 2, 2]);
+    expect([...outcome.kills.values()]).toEqual([2, 2, 2, 2]);
     expect(outcome.copies).toEqual(outcome.copies.map(() => 1));
-    expect(outcome.byEngine).toBe(2 * KINDS.length + 2 * (KINDS.length - 1));
+    expect(outcome.byEngine).toBe(2 * KINDS.length + 2 * KINDS.length + 2 * (KINDS.length - 1));
     expect([outcome.replies, outcome.complete, outcome.sent]).toEqual([EXPORTS, EXPORTS, true]);
   }, 300_000);
 });

@@ -8,12 +8,12 @@ import type { TurnReadAhead } from '../conversations/conversation-ports.ts';
 import type { DialogDefinition } from '../conversations/engine/define-dialog.ts';
 import { FORM_CHOICE } from '../conversations/engine/commands.ts';
 import { type InboundTurn, platformName, type TurnInput } from '../conversations/engine/inbound-turn.ts';
-import { type OutgoingMessage, say } from '../conversations/engine/outgoing-message.ts';
+import { type FilesToMake, type OutgoingMessage, say } from '../conversations/engine/outgoing-message.ts';
 import type { ConversationEngine, TurnResult } from '../conversations/engine/run-turn.ts';
 import { academicYearOf, type Clock } from '../time/clock.ts';
 import type { ActiveThreads } from './active-threads.ts';
 import type { Actor, BotReports, HomeView, IdentityStore, KnownPerson, PlatformAccount, ReminderActionOutcome, ReminderActions, ReplyContext, SentReplies } from './bot-ports.ts';
-import type { RecordsRequests } from '../records/my-records.ts';
+import { myRecordsToMake, type RecordsRequests } from '../records/my-records.ts';
 import { type Metrics, noMetrics, type TurnKind } from '../metrics/metrics.ts';
 import type { GovernorsRequests } from '../reports/governors-requests.ts';
 import { type GrowthCommand, growthHelp, parseGrowthCommand } from './growth-command.ts';
@@ -41,7 +41,7 @@ export interface TrellisBotDeps {
   /** The head's exceptions to the limit on reviewees (002 §25). */
   reviewLoadExceptions?: ReviewLoadExceptions | undefined;
   /** `report governors` and `moderate` (002 §36–39, §8); without it they say they are not available. */
-  governors?: Pick<GovernorsRequests, 'report' | 'moderate'> | undefined;
+  governors?: Pick<GovernorsRequests, 'request' | 'report' | 'moderate'> | undefined;
   /** The person's dialogs in progress, so words typed outside a thread find the one waiting. */
   threads?: ActiveThreads | undefined;
   /** Where each turn's latency is recorded (`/metrics`); without it nothing is. */
@@ -275,7 +275,8 @@ export class TrellisBot {
       case 'delete-expired': {
         const { records } = this.#deps;
         if (records === undefined) return { kind: 'reply', messages: [say('Your records are not available here yet: please ask your Trellis administrator.')] };
-        return { kind: 'reply', messages: command.kind === 'my-records' ? await records.myRecords(actor.person) : await records.deleteExpired(actor.person, command.confirmed) };
+        // The files are named here and made when the reply is sent (`prepare`), after the platform has its answer.
+        return { kind: 'reply', messages: command.kind === 'my-records' ? myRecordsToMake(actor.person) : await records.deleteExpired(actor.person, command.confirmed) };
       }
       case 'report-governors':
       case 'moderate':
@@ -290,7 +291,7 @@ export class TrellisBot {
     if (governors === undefined) return [say('The governors’ report is not set up here.')];
     if (command.kind === 'report-governors') {
       if (command.bad !== undefined) return [say(`“${command.bad}” is not a year: say \`report governors\` for this year, or e.g. \`report governors 2025\` for 2025/26.`)];
-      return governors.report(actor.person, command.year);
+      return governors.request(actor.person, command.year);
     }
     if (command.bad !== undefined) return [say(`“${command.bad}” is not a number: say \`moderate\` for a sample of 5, or e.g. \`moderate 8\`.`)];
     return governors.moderate(actor.person, command.size);
@@ -482,9 +483,44 @@ export class TrellisBot {
     return replyEffects(result.messages.length > 0 ? result.messages : [say('There’s no form for this question any more.')], place);
   }
 
-  /** Shows the effects through the channel in order, reporting each saved reply sent once it is shown. */
-  render(effects: readonly Effect[], renderer: EffectRenderer): Promise<void> {
-    return renderEffects(effects, renderer, (reply) => this.replied(reply));
+  /**
+   * Shows the effects through the channel in order, reporting each saved reply sent once it is
+   * shown. A reply naming files to make has them made first (`prepare`): the platform has had its
+   * answer, and if this process dies first the job engine makes them from the saved reply.
+   */
+  async render(effects: readonly Effect[], renderer: EffectRenderer): Promise<void> {
+    const ready: Effect[] = [];
+    for (const effect of effects) {
+      if (effect.kind === 'reply' && effect.messages.some((message) => message.type === 'text' && message.make !== undefined)) ready.push(...replyEffects(await this.prepare(effect.messages), effect.place, effect.replyKey));
+      else ready.push(effect);
+    }
+    return renderEffects(ready, renderer, (reply) => this.replied(reply));
+  }
+
+  /**
+   * A reply's messages as they are sent: each naming files to make (`make`) replaced by the
+   * messages and files made for it now. The one place they are made, for the channel rendering a
+   * turn and for the job engine sending a saved reply. `forPerson`, when given, is whom the reply
+   * goes to: files named for anyone else are not made.
+   */
+  async prepare(messages: readonly OutgoingMessage[], forPerson?: string): Promise<OutgoingMessage[]> {
+    const prepared: OutgoingMessage[] = [];
+    for (const message of messages) {
+      if (message.type !== 'text' || message.make === undefined) prepared.push(message);
+      else if (forPerson !== undefined && message.make.personId !== forPerson) prepared.push(say(message.text));
+      else prepared.push(...(await this.#make(message.make)));
+    }
+    return prepared;
+  }
+
+  async #make(files: FilesToMake): Promise<OutgoingMessage[]> {
+    const { records, governors } = this.#deps;
+    switch (files.kind) {
+      case 'my-records':
+        return records === undefined ? [say('Your records are not available here yet: please ask your Trellis administrator.')] : records.myRecords({ id: files.personId });
+      case 'governors-report':
+        return governors === undefined ? [say('The governors’ report is not set up here.')] : governors.report({ id: files.personId, schoolId: files.schoolId }, files.year);
+    }
   }
 
   /** Opens the dialog's thread through the channel, starts the dialog there and returns what to show. */

@@ -8,8 +8,17 @@ import type { PersonRecordsStore } from './records-ports.ts';
 
 /** What a person can ask about their own records in chat: `my-records` and `delete-expired`. */
 export interface RecordsRequests {
-  myRecords(person: KnownPerson): Promise<OutgoingMessage[]>;
+  /** The files of everything held about the person, made now (when the reply naming them, `myRecordsToMake`, is sent). */
+  myRecords(person: Pick<KnownPerson, 'id'>): Promise<OutgoingMessage[]>;
   deleteExpired(person: KnownPerson, confirmed: boolean): Promise<OutgoingMessage[]>;
+}
+
+/**
+ * `my-records` in a turn: a message naming the files to make, made when the reply is sent, after
+ * the platform has its answer (a large record takes seconds to put into a PDF).
+ */
+export function myRecordsToMake(person: Pick<KnownPerson, 'id'>): OutgoingMessage[] {
+  return [{ type: 'text', text: 'Your records could not be put together just now: please ask again in a few minutes.', make: { kind: 'my-records', personId: person.id } }];
 }
 
 /**
@@ -26,7 +35,7 @@ export class PersonalRecordsRequests implements RecordsRequests {
     this.#retention = retention;
   }
 
-  async myRecords(person: KnownPerson): Promise<OutgoingMessage[]> {
+  async myRecords(person: Pick<KnownPerson, 'id'>): Promise<OutgoingMessage[]> {
     const records = await gatherPersonRecords(this.#store, person.id);
     if (records === undefined) return [say('I can’t find your records: please ask your Trellis administrator.')];
     const files = await personalRecordFiles(records, this.#retention.clock.now());

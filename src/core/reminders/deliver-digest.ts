@@ -6,7 +6,7 @@ import type { SchoolCalendar } from '../calendar/school-calendar.ts';
 import { holidayLookupOf } from './holiday-ahead.ts';
 import { calendarOf, type School } from '../schools/school.ts';
 import type { Clock } from '../time/clock.ts';
-import { say } from '../conversations/engine/outgoing-message.ts';
+import { type OutgoingMessage, say } from '../conversations/engine/outgoing-message.ts';
 import { composeDigest, type DigestMessage, peopleEscalatedIn, peopleNamedIn } from './compose-digest.ts';
 import type { Deliverer, DeliveryLookup, DeliveryResult, DigestOutbox, DigestRecipient, MessageSender, ReminderStore } from './reminder-ports.ts';
 import type { ReminderPerson } from './reminder-types.ts';
@@ -23,6 +23,8 @@ export interface DeliveryDeps {
   findSchool(slug: string): Promise<School | undefined>;
   /** The one access rule: a digest naming someone else is a read of their records, decided and logged there. */
   access: Pick<AccessGuard, 'check' | 'log'>;
+  /** Makes the files a saved reply names (`TrellisBot.prepare`) for the person it goes to; without it, the reply's words are sent as they are. */
+  prepare?: ((messages: readonly OutgoingMessage[], forPerson: string) => Promise<OutgoingMessage[]>) | undefined;
 }
 
 /** What a delivery job carries: the outbox row, and its school (whose sending window it waits for). */
@@ -83,8 +85,10 @@ export async function deliverQueuedDigest(deps: DeliveryDeps, job: QueuedJob, at
 export async function deliverQueuedNotification(deps: DeliveryDeps, job: QueuedJob, attempt: Attempt): Promise<DeliveryStep> {
   const notification = await deps.outbox.claimNotification(job.id, deps.clock.now());
   if (notification === undefined || notification.status !== 'pending') return { step: 'done', outcome: 'not-pending' };
-  const { account, place, messages, key, email } = notification;
-  return deliverRow(deps, attempt, notification, true, (recipient) => {
+  const { account, place, key, email } = notification;
+  return deliverRow(deps, attempt, notification, true, async (recipient) => {
+    // Files the reply names are made now, for the person it goes to; failing to make them is a failed attempt, retried.
+    const messages = deps.prepare === undefined ? notification.messages : await deps.prepare(notification.messages, recipient.id);
     // A contact who is not on the roster: by e-mail to them only; the row's person is whom it is about.
     if (email !== undefined) return deps.messenger.sendEmail?.(email, messages, key) ?? Promise.resolve({ ok: false, error: 'e-mail is not configured here (SMTP_URL is not set)' });
     return account === undefined ? deps.messenger.sendMessages(recipient, messages, key) : deps.messenger.sendToAccount(recipient.id, account, messages, key, place);

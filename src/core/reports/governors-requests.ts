@@ -51,16 +51,23 @@ export class GovernorsRequests {
     this.#deps = deps;
   }
 
-  async report(person: KnownPerson, year: number | undefined): Promise<OutgoingMessage[]> {
-    const { people, schools, reads, clock } = this.#deps;
-    const stored = await people.storedPerson(person.id);
-    const audience = stored === undefined ? 'none' : reportAudience(stored);
-    if (stored === undefined || stored.schoolId !== person.schoolId) return [say(GOVERNORS_REPORT_REFUSED)];
-    const trustLeader = stored.role === 'trust-leader' && audience === 'counts';
-    if (audience !== 'named' && !trustLeader) return [say(GOVERNORS_REPORT_REFUSED)];
+  /**
+   * `report governors [year]` in a turn: a refusal, or a message naming the report to make for
+   * them, which is made when the reply is sent (`report`), after the platform has its answer.
+   */
+  async request(person: Pick<KnownPerson, 'id' | 'schoolId'>, year: number | undefined): Promise<OutgoingMessage[]> {
+    if ((await this.#audienceOf(person)) === undefined) return [say(GOVERNORS_REPORT_REFUSED)];
+    return [{ type: 'text', text: 'The governors’ report could not be made just now: please ask again in a few minutes.', make: { kind: 'governors-report', personId: person.id, schoolId: person.schoolId, year } }];
+  }
+
+  /** The report's files for each school the person gets it for, asked again when made (they may have left or changed role). */
+  async report(person: Pick<KnownPerson, 'id' | 'schoolId'>, year: number | undefined): Promise<OutgoingMessage[]> {
+    const { schools, reads, clock } = this.#deps;
+    const audience = await this.#audienceOf(person);
+    if (audience === undefined) return [say(GOVERNORS_REPORT_REFUSED)];
     const today = londonDateOf(clock.now());
     const academicYear = year ?? academicYearOf(today);
-    const slugs = trustLeader ? await schools.trustSchoolSlugs(stored.schoolId) : [await schools.slugOf(stored.schoolId)];
+    const slugs = audience.trustLeader ? await schools.trustSchoolSlugs(person.schoolId) : [await schools.slugOf(person.schoolId)];
     const messages: OutgoingMessage[] = [];
     for (const slug of slugs) {
       const school = slug === undefined ? undefined : await schools.findSchool(slug);
@@ -73,6 +80,15 @@ export class GovernorsRequests {
       );
     }
     return messages.length === 0 ? [say('I can’t find your school’s records: please ask your Trellis administrator.')] : messages;
+  }
+
+  /** Whether the person gets the report (undefined: refused), and whether as a trust leader, for each of the trust's schools. */
+  async #audienceOf(person: Pick<KnownPerson, 'id' | 'schoolId'>): Promise<{ trustLeader: boolean } | undefined> {
+    const stored = await this.#deps.people.storedPerson(person.id);
+    if (stored === undefined || stored.schoolId !== person.schoolId) return undefined;
+    const audience = reportAudience(stored);
+    const trustLeader = stored.role === 'trust-leader' && audience === 'counts';
+    return audience === 'named' || trustLeader ? { trustLeader } : undefined;
   }
 
   async moderate(person: KnownPerson, requested: number | undefined): Promise<OutgoingMessage[]> {

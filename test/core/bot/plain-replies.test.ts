@@ -64,7 +64,8 @@ async function withTermDates(): Promise<void> {
 /** What the bot replies to `text` typed by `key`, as plain text (a dialog's first question when it starts one). */
 async function replyTo(key: string, text: string): Promise<string> {
   const outcome = await bot.command(await actor(key), text, randomUUID());
-  return outcome.kind === 'reply' ? outcome.messages.map(messageText).join('\n') : '';
+  // As sent: files a reply names (my-records, the governors' report) made.
+  return outcome.kind === 'reply' ? (await bot.prepare(outcome.messages)).map(messageText).join('\n') : '';
 }
 
 /** Each typed command's reply matches its expected words, and none names a policy paragraph, an ISO date or a step name. */

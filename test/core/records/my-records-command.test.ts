@@ -42,6 +42,11 @@ function replies(outcome: CommandOutcome): OutgoingMessage[] {
   return outcome.messages;
 }
 
+/** The reply as it is sent: the files it names made (`prepare`). */
+async function sent(outcome: CommandOutcome): Promise<OutgoingMessage[]> {
+  return bot.prepare(replies(outcome));
+}
+
 describe('/growth my-records and delete-expired (002 §44)', () => {
   it('002 §44: the words are parsed in every channel and listed in help', () => {
     expect(parseGrowthCommand('/growth my-records')).toEqual({ kind: 'my-records' });
@@ -54,7 +59,7 @@ describe('/growth my-records and delete-expired (002 §44)', () => {
   });
 
   it('002 §44: my-records sends the person the readable document as a PDF and as a web page, and the JSON file, as attachments', async () => {
-    const messages = replies(await bot.command(actor, 'my-records', 'm1'));
+    const messages = await sent(await bot.command(actor, 'my-records', 'm1'));
     const files = messages.flatMap((m) => (m.type === 'text' && m.attachment !== undefined ? [m.attachment] : []));
     expect(files.map((f) => f.filename)).toEqual(['trellis-records-tia-teacher-2026-11-30.pdf', 'trellis-records-tia-teacher-2026-11-30.html', 'trellis-records-tia-teacher-2026-11-30.json']);
     expect(files[0]).toMatchObject({ contentType: 'application/pdf', encoding: 'base64' });
@@ -65,9 +70,22 @@ describe('/growth my-records and delete-expired (002 §44)', () => {
     expect(json.tables.cycles).toHaveLength(2);
   });
 
+  it('002 §44, §18: the turn names the files without making them, and they are made only for the person they were named for (the job engine passes whom the reply goes to)', async () => {
+    const named = replies(await bot.command(actor, 'my-records', 'm1-named'));
+    expect(named).toEqual([expect.objectContaining({ type: 'text', make: { kind: 'my-records', personId: actor.person.id } })]);
+    const withFiles = (messages: readonly OutgoingMessage[]) => messages.filter((m) => m.type === 'text' && m.attachment !== undefined).length;
+    expect(withFiles(named)).toBe(0);
+    expect(withFiles(await bot.prepare(named, 'someone-else'))).toBe(0);
+    expect(withFiles(await bot.prepare(named, actor.person.id))).toBe(3);
+  });
+
   it('002 §44: in the turn flow each file of my-records is a `file` effect after the reply, carrying the same bytes, and the reply keeps its words', async () => {
-    const messages = replies(await bot.command(actor, 'my-records', 'm1-flow'));
-    const effects = await bot.commandFlow(actor, 'my-records', 'm1-flow-effects', { openThread: async () => ({ threadKey: 'unused', messageId: 'unused' }) });
+    const messages = await sent(await bot.command(actor, 'my-records', 'm1-flow'));
+    const named = await bot.commandFlow(actor, 'my-records', 'm1-flow-effects', { openThread: async () => ({ threadKey: 'unused', messageId: 'unused' }) });
+    // The turn names the files; they are made as the reply is rendered, after the platform's answer.
+    expect(named.map((e) => e.kind)).toEqual(['reply']);
+    const effects: Effect[] = [];
+    await bot.render(named, { render: async (effect) => void effects.push(effect) });
     expect(effects.map((e) => e.kind)).toEqual(['reply', 'file', 'file', 'file']);
     const [reply, ...files] = effects as [Extract<Effect, { kind: 'reply' }>, ...Extract<Effect, { kind: 'file' }>[]];
     expect(reply.messages.some((m) => m.type === 'text' && m.attachment !== undefined)).toBe(false);

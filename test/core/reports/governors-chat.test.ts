@@ -70,12 +70,18 @@ function replies(outcome: CommandOutcome): Extract<OutgoingMessage, { type: 'tex
   return outcome.messages.filter((m): m is Extract<OutgoingMessage, { type: 'text' }> => m.type === 'text');
 }
 
+/** The reply as it is sent: the files it names made (`prepare`). */
+async function sent(outcome: CommandOutcome): Promise<Extract<OutgoingMessage, { type: 'text' }>[]> {
+  if (outcome.kind !== 'reply') throw new Error(`expected a reply, got ${outcome.kind}`);
+  return replies({ kind: 'reply', messages: await bot.prepare(outcome.messages) });
+}
+
 const actor = (key: string): Actor => actors[key] ?? (() => { throw new Error(key); })();
 
 describe('report governors in chat (002 §36–39)', () => {
   for (const who of ['head', 'deputy']) {
     it(`002 §37, §18: the ${who === 'head' ? 'head' : 'PM deputy'} gets the school’s report as a PDF, a web page and a CSV, as files`, async () => {
-      const messages = replies(await bot.command(actor(who), 'report governors 2026', `r-${who}`));
+      const messages = await sent(await bot.command(actor(who), 'report governors 2026', `r-${who}`));
       expect(messages.map((m) => m.attachment?.filename)).toEqual(['governors-report-oak-a-2026.pdf', 'governors-report-oak-a-2026.html', 'governors-report-oak-a-2026.csv']);
       const pdf = messages[0]?.attachment;
       expect(pdf?.encoding).toBe('base64');
@@ -93,7 +99,7 @@ describe('report governors in chat (002 §36–39)', () => {
   }
 
   it('002 §36, 003 §4.1: a trust leader gets each of the trust’s schools’ reports, side by side', async () => {
-    const messages = replies(await bot.command(actor('trust'), 'report governors 2026', 'r-trust'));
+    const messages = await sent(await bot.command(actor('trust'), 'report governors 2026', 'r-trust'));
     expect(messages.flatMap((m) => (m.attachment?.filename.endsWith('.pdf') === true ? [m.attachment.filename] : []))).toEqual(['governors-report-oak-a-2026.pdf', 'governors-report-oak-b-2026.pdf']);
   });
 

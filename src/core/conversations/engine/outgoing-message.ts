@@ -45,9 +45,20 @@ export function attachmentBytes(attachment: Attachment): Buffer {
   return Buffer.from(attachment.content, attachment.encoding === 'base64' ? 'base64' : 'utf8');
 }
 
+/**
+ * Files that take seconds to make (a PDF of someone's records, the governors' report), named
+ * rather than made: a chat platform waits about 3 s for its answer, so the turn saves what to make
+ * and answers, and the files are made when the reply is sent (`TrellisBot.prepare`), by the
+ * process that answered or, if it died, by the job engine sending the saved reply.
+ */
+export type FilesToMake = { kind: 'my-records'; personId: string } | { kind: 'governors-report'; personId: string; schoolId: string; year?: number | undefined };
+
 export type OutgoingMessage =
-  /** `attachment`: channels that can send files attach it; others offer it as a download or say it is on its way. */
-  | { type: 'text'; text: string; attachment?: Attachment | undefined }
+  /**
+   * `attachment`: channels that can send files attach it; others offer it as a download or say it is on its way.
+   * `make`: the message stands for the messages and files made from it before it is sent (`text` is what is said if they can't be).
+   */
+  | { type: 'text'; text: string; attachment?: Attachment | undefined; make?: FilesToMake | undefined }
   | { type: 'choices'; text: string; choices: readonly Choice[] }
   /**
    * `section`: a dialog's section form (several questions answered at once). A channel that
