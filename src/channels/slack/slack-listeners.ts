@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Actor } from '../../core/bot/bot-ports.ts';
 import { NOT_SAVED } from '../../core/bot/trellis-bot.ts';
+import type { ThreadPlace } from '../../core/bot/trellis-bot.ts';
 import type { Effect, ThreadOpener } from '../../core/bot/turn-flow.ts';
 import { FORM_CHOICE } from '../../core/conversations/engine/commands.ts';
 import { type Attachment, type FormField, messageText, type OutgoingMessage, say } from '../../core/conversations/engine/outgoing-message.ts';
@@ -186,7 +187,9 @@ async function onAction(slack: SlackChannel, body: unknown, orgWide: boolean | u
     await openSectionForm(slack, payload, orgWide);
     return;
   }
-  const actor = await slack.identify(tenantOf(slack, orgWide, payload.user.team_id ?? payload.team?.id, payload.enterprise?.id), payload.user.id);
+  // A dialog's button: who pressed it is looked up with the turn's first read, as for a reply typed in its thread.
+  const pressed = action.action_id.startsWith(CHOICE_ACTION) ? choicePlace(payload) : undefined;
+  const actor = await slack.identify(tenantOf(slack, orgWide, payload.user.team_id ?? payload.team?.id, payload.enterprise?.id), payload.user.id, pressed?.place);
   if ('refusal' in actor) {
     slack.later('refusal reply', async () => {
       const channel = payload.channel?.id ?? (await slack.dmChannel(slack.client, payload.user.id));
@@ -194,21 +197,38 @@ async function onAction(slack: SlackChannel, body: unknown, orgWide: boolean | u
     });
     return;
   }
-  if (action.action_id.startsWith(CHOICE_ACTION)) await onChoice(slack, actor, payload, action);
+  if (action.action_id.startsWith(CHOICE_ACTION)) {
+    if (pressed !== undefined) await onChoice(slack, actor, action, pressed);
+  }
   else if (action.action_id.startsWith(DIGEST_ACTION) || action.action_id.startsWith(HOME_ACTION)) await onShortcut(slack, actor, payload, action.value);
 }
 
 type Action = BlockActionsPayload['actions'][number];
 
-async function onChoice(slack: SlackChannel, actor: Actor, payload: BlockActionsPayload, action: Action): Promise<void> {
+/**
+ * Where a dialog's button was pressed: its thread, and the press's message id. One answer per
+ * question message: a double click, or a press on a question already answered, repeats this id
+ * and the engine ignores it.
+ */
+function choicePlace(payload: BlockActionsPayload): Pressed | undefined {
   const message = payload.message;
   const channel = payload.channel?.id;
-  if (message === undefined || channel === undefined) return;
+  if (message === undefined || channel === undefined) return undefined;
   const threadTs = message.thread_ts ?? message.ts;
-  // One answer per question message: a double click, or a press on a question already answered,
-  // repeats this id and the engine ignores it.
-  const messageId = `choice:${channel}:${message.ts}`;
-  const { effects, result } = await slack.parts.bot.messageFlow(actor, threadPlace(channel, threadTs, messageId), { kind: 'choice', value: action.value });
+  return { message, channel, threadTs, place: threadPlace(channel, threadTs, `choice:${channel}:${message.ts}`) };
+}
+
+/** A dialog's button press: the question's message, its conversation and thread, and the turn's place. */
+interface Pressed {
+  message: NonNullable<BlockActionsPayload['message']>;
+  channel: string;
+  threadTs: string;
+  place: ThreadPlace;
+}
+
+async function onChoice(slack: SlackChannel, actor: Actor, action: Action, pressed: Pressed): Promise<void> {
+  const { message, channel, threadTs } = pressed;
+  const { effects, result } = await slack.parts.bot.messageFlow(actor, pressed.place, { kind: 'choice', value: action.value });
   if (result.duplicate) return;
   slack.later('choice replies', async () => {
     const chosen = action.text?.text ?? action.value;
