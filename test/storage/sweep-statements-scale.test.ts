@@ -236,35 +236,6 @@ describe('a sweep’s statements and rows read do not grow with the staff (set-b
     expect(paged.queuedDigests).toBe(11);
   });
 
-  it('digests assembled in parts side by side (the school’s people split at their ids’ quantiles, one statement a part) are the digests, lists and jobs one statement writes, each recipient once', async () => {
-    const { school } = await seedStaff(40);
-    await sweepSchool({ reminders, clock: fixedClock(BUSY) }, school);
-    const written = async () => {
-      const rows = await db.prisma.$queryRaw<{ key: string; listed: string[] }[]>`
-        SELECT d.key, ARRAY(SELECT jsonb_array_elements_text(d.payload->'reminderKeys')) AS listed
-        FROM nudge_outbox d JOIN people p ON p.id = d.recipient_id WHERE p.school_id = ${school.id}::uuid ORDER BY d.key`;
-      return { digests: rows.map((row) => `${row.key} ${row.listed.join(',')}`), jobs: await digestJobs(school) };
-    };
-    // The digests and their jobs go; the reminders stay, naming today's digest and carried by none.
-    const unassemble = async () => {
-      await db.prisma.$executeRaw`DELETE FROM graphile_worker._private_jobs j WHERE j.payload->>'school' = ${school.slug}`;
-      await db.prisma.$executeRaw`DELETE FROM nudge_outbox d USING people p WHERE p.id = d.recipient_id AND p.school_id = ${school.id}::uuid`;
-    };
-    const whole = await written();
-    // Each teacher's self-reflection is due today: forty digests.
-    expect(whole.digests).toHaveLength(40);
-    for (const parts of [1, 3]) {
-      await unassemble();
-      const before = counted.statements;
-      expect(await reminders.assembleDigests(school.id, TODAY, BUSY, { parts })).toBe(40);
-      // One statement a part, and the one that finds where the parts split.
-      expect(counted.statements - before).toBe(parts === 1 ? 1 : parts + 1);
-      const inParts = await written();
-      expect(inParts.digests).toEqual(whole.digests);
-      expect(inParts.jobs.listed).toEqual(inParts.jobs.digests);
-    }
-  });
-
   it('a page already planned and queued is let go before the next page is read, so a sweep holds about one page whatever the school’s size', async () => {
     // The collector on demand, to see what is still referenced (a test may; the sweep never does).
     setFlagsFromString('--expose-gc');

@@ -182,11 +182,9 @@ export interface ReminderStore {
    * One digest per recipient for `today` carrying every queued reminder of theirs not yet carried
    * by a digest (a reminder is carried when the digest it names lists it), each with its delivery
    * job queued in the same transaction; a recipient whose digest for today exists already waits
-   * for the next school day. `parts`: the school's recipients split into this many ranges,
-   * assembled side by side on connections of their own (a recipient's digest is in one range
-   * only), so a large school's digests are written by more than one of the database's cores.
+   * for the next school day.
    */
-  assembleDigests(schoolId: string, today: IsoDate, now: Date, options?: { parts?: number | undefined }): Promise<number>;
+  assembleDigests(schoolId: string, today: IsoDate, now: Date): Promise<number>;
   /** `queueReminders` then `assembleDigests`. */
   record(schoolId: string, today: IsoDate, now: Date, reminders: readonly Reminder[]): Promise<{ reminders: number; digests: number }>;
   /** Appeal meetings marked done (held) with a due date on or after `dueSince` and no written-outcome deadline yet. */

@@ -40,13 +40,6 @@ export interface SweepDeps {
  */
 export const SWEEP_PAGE_SIZE = 5_000;
 
-/**
- * A sweep that read more than one page assembles its digests in this many parts side by side
- * (`assembleDigests`' `parts`): the assembly is the sweep's last step, with Node idle, and one
- * statement keeps one of the database's cores busy.
- */
-export const ASSEMBLY_PARTS = 2;
-
 export interface SweepOptions {
   /** Candidate obligations read per page (`SWEEP_PAGE_SIZE`): bounds the sweep's memory whatever the school's size. */
   pageSize?: number;
@@ -111,11 +104,9 @@ async function sweepOnce(deps: SweepDeps, school: School, options: SweepOptions)
   // own: a recipient messaged on any page counts. Groups wait (with their obligation) until their
   // recipient is messaged or the last page is planned, so a paged sweep plans what one pass would.
   const pages = new PagesPlanned();
-  let read = 0;
   try {
     let after: string | undefined;
     do {
-      read++;
       // Each page is read, planned and handed to the insert in a function of its own: a suspended
       // async function keeps what its locals last held, so a page read in this loop would stay
       // referenced while the next one is read, and two pages' obligations and people would be
@@ -132,7 +123,7 @@ async function sweepOnce(deps: SweepDeps, school: School, options: SweepOptions)
   // A full read always assembles (it heals a sweep that died before this step); an incremental
   // one when it planned anything (queued now, or by a sweep that died before assembling), as the
   // tick it follows finished this step.
-  if (mark.changedSince === undefined || result.planned > 0) result.queuedDigests = await deps.reminders.assembleDigests(school.id, today, now, { parts: read > 1 ? ASSEMBLY_PARTS : 1 });
+  if (mark.changedSince === undefined || result.planned > 0) result.queuedDigests = await deps.reminders.assembleDigests(school.id, today, now);
   await deps.reminders.finishSweep(school.id, today, mark);
   return result;
 }

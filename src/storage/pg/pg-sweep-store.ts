@@ -203,27 +203,7 @@ export class PgSweepStore implements ReminderStore {
     return new Set(rows.map((row) => row.key));
   }
 
-  async assembleDigests(schoolId: string, today: IsoDate, now: Date, options: { parts?: number | undefined } = {}): Promise<number> {
-    // In parts, the school's people split at the quantiles of their ids: each part is its own
-    // statement on its own connection, and a recipient's reminders and digest are in one part only.
-    const parts = Math.max(1, Math.floor(options.parts ?? 1));
-    const bounds = parts === 1 ? [] : await this.#idQuantiles(schoolId, parts);
-    const ranges = [undefined, ...bounds].map((from, i) => ({ from, to: bounds[i] }));
-    const digests = await Promise.all(ranges.map((range) => this.#assemble(schoolId, today, now, range)));
-    return digests.reduce((sum, n) => sum + n, 0);
-  }
-
-  /** The ids that split the school's people into `parts` ranges of about the same size (fewer if the school has fewer people). */
-  async #idQuantiles(schoolId: string, parts: number): Promise<string[]> {
-    const fractions = Array.from({ length: parts - 1 }, (_, i) => (i + 1) / parts);
-    const [row] = await this.#runner.rows<{ bounds: string[] | null }>(
-      sql`SELECT percentile_disc(${fractions}::float8[]) WITHIN GROUP (ORDER BY p.id)::text[] AS bounds FROM people p WHERE p.school_id = ${schoolId}::uuid`,
-      ONCE,
-    );
-    return [...new Set(row?.bounds ?? [])];
-  }
-
-  async #assemble(schoolId: string, today: IsoDate, now: Date, range: { from?: string | undefined; to?: string | undefined }): Promise<number> {
+  async assembleDigests(schoolId: string, today: IsoDate, now: Date): Promise<number> {
     // One digest per recipient per day carries everything of theirs queued and not yet carried;
     // if today's digest already exists (sent at an earlier tick), the newcomers wait for the
     // next school day's, so nobody gets two messages in a day. The digests' delivery jobs are
@@ -248,7 +228,6 @@ export class PgSweepStore implements ReminderStore {
       WITH uncarried AS (
         SELECT r.recipient_id, r.key, r.digest_key AS named FROM reminders r JOIN people p ON p.id = r.recipient_id
         WHERE p.school_id = ${schoolId}::uuid AND r.status = 'pending'
-          ${range.from === undefined ? empty : sql`AND p.id >= ${range.from}::uuid`} ${range.to === undefined ? empty : sql`AND p.id < ${range.to}::uuid`}
           AND NOT EXISTS (SELECT 1 FROM nudge_outbox d WHERE d.key = r.digest_key AND jsonb_exists(d.payload->'reminderKeys', r.key))
       ), digests AS (
         INSERT INTO nudge_outbox (id, key, recipient_id, payload, status, attempts, not_before, created_at, updated_at)

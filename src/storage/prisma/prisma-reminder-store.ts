@@ -102,8 +102,8 @@ export class PrismaReminderStore implements ReminderStore, DigestOutbox {
     return this.#sweeps.queuedKeys(keys);
   }
 
-  assembleDigests(schoolId: string, today: IsoDate, now: Date, options?: { parts?: number | undefined }): Promise<number> {
-    return this.#sweeps.assembleDigests(schoolId, today, now, options);
+  assembleDigests(schoolId: string, today: IsoDate, now: Date): Promise<number> {
+    return this.#sweeps.assembleDigests(schoolId, today, now);
   }
 
   async claimDigest(id: string, now: Date): Promise<QueuedDigest | undefined> {
