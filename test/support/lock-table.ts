@@ -18,3 +18,13 @@ export async function lockTable(url: string, table: string): Promise<HeldLock> {
     },
   };
 }
+
+/** Runs `work` while `table` is held locked (`lockTable`), and lets it go however `work` ends. */
+export async function whileLocked<T>(url: string, table: string, work: () => Promise<T>): Promise<T> {
+  const lock = await lockTable(url, table);
+  try {
+    return await work();
+  } finally {
+    await lock.release();
+  }
+}

@@ -8,7 +8,7 @@ import { GOVERNORS_REPORT_REFUSED } from '../../../src/core/reports/governors-re
 import { fixedClock } from '../../../src/core/time/clock.ts';
 import { TERMS } from '../../core/reminders/support/school-year.ts';
 import { seedSchool } from '../../support/seed-school.ts';
-import { lockTable } from '../../support/lock-table.ts';
+import { whileLocked } from '../../support/lock-table.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { SlackUser, type SlackWorld, startSlackWorld } from './support/slack-harness.ts';
 
@@ -60,13 +60,10 @@ describe('/growth report governors in Slack (002 §37)', () => {
   it('002 §37: the head’s command is answered at once, before the report is made: with the cycles unreadable the answer comes and no file; once they can be read the three files follow', async () => {
     const head = new SlackUser(world, 'UHEAD', `head@${slug}.example`);
     const uploads = world.fake.callsOf('files.completeUploadExternal').length;
-    const lock = await lockTable(db.url, 'cycles');
-    try {
+    await whileLocked(db.url, 'cycles', async () => {
       expect((await head.command('report governors 2026')).status).toBe(200);
       expect(world.fake.callsOf('files.completeUploadExternal').length).toBe(uploads);
-    } finally {
-      await lock.release();
-    }
+    });
     await world.fake.until(() => world.fake.callsOf('files.completeUploadExternal').length === uploads + 3);
   });
 });

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../../src/core/time/clock.ts';
 import { seedSchool } from '../../support/seed-school.ts';
-import { lockTable } from '../../support/lock-table.ts';
+import { whileLocked } from '../../support/lock-table.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { SlackUser, type SlackWorld, startSlackWorld } from './support/slack-harness.ts';
 
@@ -44,19 +44,16 @@ describe('/growth my-records in Slack (002 §44)', () => {
   });
 
   it('002 §44: the command is answered at once, before its files are made (Slack waits 3 s for the answer): with the records unreadable the answer comes and no file; once they can be read the files follow', async () => {
-    const tia = new SlackUser(world, 'UTIA', `tom@${slug}.example`);
+    const tom = new SlackUser(world, 'UTOM', `tom@${slug}.example`);
     const uploads = world.fake.callsOf('files.completeUploadExternal').length;
-    const lock = await lockTable(db.url, 'diary_entries');
-    try {
-      expect((await tia.command('my-records')).status).toBe(200);
+    await whileLocked(db.url, 'diary_entries', async () => {
+      expect((await tom.command('my-records')).status).toBe(200);
       // The turn saved a reply naming the files, not carrying them.
       const saved = await db.prisma.nudgeOutbox.findFirstOrThrow({ where: { key: { startsWith: 'reply:' } }, orderBy: { createdAt: 'desc' } });
       expect(JSON.stringify(saved.payload)).toContain('"make":{"kind":"my-records"');
       expect(JSON.stringify(saved.payload)).not.toContain('"attachment"');
       expect(world.fake.callsOf('files.completeUploadExternal').length).toBe(uploads);
-    } finally {
-      await lock.release();
-    }
+    });
     await world.fake.until(() => world.fake.callsOf('files.completeUploadExternal').length === uploads + 3);
   });
 });
