@@ -276,7 +276,7 @@ export class TrellisBot {
         const { records } = this.#deps;
         if (records === undefined) return { kind: 'reply', messages: [say('Your records are not available here yet: please ask your Trellis administrator.')] };
         // The files are named here and made when the reply is sent (`prepare`), after the platform has its answer.
-        return { kind: 'reply', messages: command.kind === 'my-records' ? myRecordsToMake(actor.person) : await records.deleteExpired(actor.person, command.confirmed) };
+        return { kind: 'reply', messages: command.kind === 'my-records' ? myRecordsToMake(actor.person, now) : await records.deleteExpired(actor.person, command.confirmed) };
       }
       case 'report-governors':
       case 'moderate':
@@ -515,11 +515,13 @@ export class TrellisBot {
 
   async #make(files: FilesToMake): Promise<OutgoingMessage[]> {
     const { records, governors } = this.#deps;
+    // Read back from a saved reply: a moment that is not one makes them as of now.
+    const askedAt = Number.isNaN(Date.parse(files.askedAt)) ? undefined : new Date(files.askedAt);
     switch (files.kind) {
       case 'my-records':
-        return records === undefined ? [say('Your records are not available here yet: please ask your Trellis administrator.')] : records.myRecords({ id: files.personId });
+        return records === undefined ? [say('Your records are not available here yet: please ask your Trellis administrator.')] : records.myRecords({ id: files.personId }, askedAt);
       case 'governors-report':
-        return governors === undefined ? [say('The governors’ report is not set up here.')] : governors.report({ id: files.personId, schoolId: files.schoolId }, files.year);
+        return governors === undefined ? [say('The governors’ report is not set up here.')] : governors.report({ id: files.personId, schoolId: files.schoolId }, files.year, askedAt);
     }
   }
 

@@ -8,8 +8,11 @@ import type { PersonRecordsStore } from './records-ports.ts';
 
 /** What a person can ask about their own records in chat: `my-records` and `delete-expired`. */
 export interface RecordsRequests {
-  /** The files of everything held about the person, made now (when the reply naming them, `myRecordsToMake`, is sent). */
-  myRecords(person: Pick<KnownPerson, 'id'>): Promise<OutgoingMessage[]>;
+  /**
+   * The files of everything held about the person, made now (when the reply naming them,
+   * `myRecordsToMake`, is sent) and named for `askedAt`, when they were asked for (now if not given).
+   */
+  myRecords(person: Pick<KnownPerson, 'id'>, askedAt?: Date): Promise<OutgoingMessage[]>;
   deleteExpired(person: KnownPerson, confirmed: boolean): Promise<OutgoingMessage[]>;
 }
 
@@ -17,8 +20,8 @@ export interface RecordsRequests {
  * `my-records` in a turn: a message naming the files to make, made when the reply is sent, after
  * the platform has its answer (a large record takes seconds to put into a PDF).
  */
-export function myRecordsToMake(person: Pick<KnownPerson, 'id'>): OutgoingMessage[] {
-  return [{ type: 'text', text: 'Your records could not be put together just now: please ask again in a few minutes.', make: { kind: 'my-records', personId: person.id } }];
+export function myRecordsToMake(person: Pick<KnownPerson, 'id'>, askedAt: Date): OutgoingMessage[] {
+  return [{ type: 'text', text: 'Your records could not be put together just now: please ask again in a few minutes.', make: { kind: 'my-records', personId: person.id, askedAt: askedAt.toISOString() } }];
 }
 
 /**
@@ -35,10 +38,10 @@ export class PersonalRecordsRequests implements RecordsRequests {
     this.#retention = retention;
   }
 
-  async myRecords(person: Pick<KnownPerson, 'id'>): Promise<OutgoingMessage[]> {
+  async myRecords(person: Pick<KnownPerson, 'id'>, askedAt?: Date): Promise<OutgoingMessage[]> {
     const records = await gatherPersonRecords(this.#store, person.id);
     if (records === undefined) return [say('I can’t find your records: please ask your Trellis administrator.')];
-    const files = await personalRecordFiles(records, this.#retention.clock.now());
+    const files = await personalRecordFiles(records, askedAt ?? this.#retention.clock.now());
     await this.#store.noteExport(records.subject, { actorId: person.id, via: 'chat' }, this.#retention.clock.now());
     const count = records.tables.reduce((sum, t) => sum + t.rows.length, 0);
     return [

@@ -57,15 +57,19 @@ export class GovernorsRequests {
    */
   async request(person: Pick<KnownPerson, 'id' | 'schoolId'>, year: number | undefined): Promise<OutgoingMessage[]> {
     if ((await this.#audienceOf(person)) === undefined) return [say(GOVERNORS_REPORT_REFUSED)];
-    return [{ type: 'text', text: 'The governors’ report could not be made just now: please ask again in a few minutes.', make: { kind: 'governors-report', personId: person.id, schoolId: person.schoolId, year } }];
+    const askedAt = this.#deps.clock.now().toISOString();
+    return [{ type: 'text', text: 'The governors’ report could not be made just now: please ask again in a few minutes.', make: { kind: 'governors-report', personId: person.id, schoolId: person.schoolId, year, askedAt } }];
   }
 
-  /** The report's files for each school the person gets it for, asked again when made (they may have left or changed role). */
-  async report(person: Pick<KnownPerson, 'id' | 'schoolId'>, year: number | undefined): Promise<OutgoingMessage[]> {
+  /**
+   * The report's files for each school the person gets it for, asked again when made (they may
+   * have left or changed role), as of the day they were asked for (`askedAt`; today if not given).
+   */
+  async report(person: Pick<KnownPerson, 'id' | 'schoolId'>, year: number | undefined, askedAt?: Date): Promise<OutgoingMessage[]> {
     const { schools, reads, clock } = this.#deps;
     const audience = await this.#audienceOf(person);
     if (audience === undefined) return [say(GOVERNORS_REPORT_REFUSED)];
-    const today = londonDateOf(clock.now());
+    const today = londonDateOf(askedAt ?? clock.now());
     const academicYear = year ?? academicYearOf(today);
     const slugs = audience.trustLeader ? await schools.trustSchoolSlugs(person.schoolId) : [await schools.slugOf(person.schoolId)];
     const messages: OutgoingMessage[] = [];

@@ -72,11 +72,18 @@ describe('/growth my-records and delete-expired (002 §44)', () => {
 
   it('002 §44, §18: the turn names the files without making them, and they are made only for the person they were named for (the job engine passes whom the reply goes to)', async () => {
     const named = replies(await bot.command(actor, 'my-records', 'm1-named'));
-    expect(named).toEqual([expect.objectContaining({ type: 'text', make: { kind: 'my-records', personId: actor.person.id } })]);
+    expect(named).toEqual([expect.objectContaining({ type: 'text', make: { kind: 'my-records', personId: actor.person.id, askedAt: '2026-11-30T10:00:00.000Z' } })]);
     const withFiles = (messages: readonly OutgoingMessage[]) => messages.filter((m) => m.type === 'text' && m.attachment !== undefined).length;
     expect(withFiles(named)).toBe(0);
     expect(withFiles(await bot.prepare(named, 'someone-else'))).toBe(0);
     expect(withFiles(await bot.prepare(named, actor.person.id))).toBe(3);
+  });
+
+  it('002 §44: files made the next day (the job engine sending a reply after a crash) are named for the day they were asked for, so a platform look-up finds those already sent', async () => {
+    const named = replies(await bot.command(actor, 'my-records', 'm1-next-day'));
+    const later = recordsBot(db.prisma, fixedClock('2026-12-01T09:00:00Z'));
+    const made = await later.prepare(named, actor.person.id);
+    expect(made.flatMap((m) => (m.type === 'text' && m.attachment !== undefined ? [m.attachment.filename] : []))).toEqual(['pdf', 'html', 'json'].map((ext) => `trellis-records-tia-teacher-2026-11-30.${ext}`));
   });
 
   it('002 §44: in the turn flow each file of my-records is a `file` effect after the reply, carrying the same bytes, and the reply keeps its words', async () => {

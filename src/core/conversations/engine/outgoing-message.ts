@@ -51,7 +51,10 @@ export function attachmentBytes(attachment: Attachment): Buffer {
  * and answers, and the files are made when the reply is sent (`TrellisBot.prepare`), by the
  * process that answered or, if it died, by the job engine sending the saved reply.
  */
-export type FilesToMake = { kind: 'my-records'; personId: string } | { kind: 'governors-report'; personId: string; schoolId: string; year?: number | undefined };
+export type FilesToMake = ({ kind: 'my-records'; personId: string } | { kind: 'governors-report'; personId: string; schoolId: string; year?: number | undefined }) & {
+  /** When they were asked for (ISO instant): the files are made as of then, so made again after a crash they have the same names and day. */
+  askedAt: string;
+};
 
 export type OutgoingMessage =
   /**
