@@ -2,8 +2,7 @@ import type { App } from '@slack/bolt';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Actor } from '../../core/bot/bot-ports.ts';
-import { NOT_SAVED } from '../../core/bot/trellis-bot.ts';
-import type { ThreadPlace } from '../../core/bot/trellis-bot.ts';
+import { NOT_SAVED, type ThreadPlace } from '../../core/bot/trellis-bot.ts';
 import type { Effect, ThreadOpener } from '../../core/bot/turn-flow.ts';
 import { FORM_CHOICE } from '../../core/conversations/engine/commands.ts';
 import { type Attachment, type FormField, messageText, type OutgoingMessage, say } from '../../core/conversations/engine/outgoing-message.ts';
@@ -197,9 +196,7 @@ async function onAction(slack: SlackChannel, body: unknown, orgWide: boolean | u
     });
     return;
   }
-  if (action.action_id.startsWith(CHOICE_ACTION)) {
-    if (pressed !== undefined) await onChoice(slack, actor, action, pressed);
-  }
+  if (pressed !== undefined) await onChoice(slack, actor, action, pressed);
   else if (action.action_id.startsWith(DIGEST_ACTION) || action.action_id.startsWith(HOME_ACTION)) await onShortcut(slack, actor, payload, action.value);
 }
 

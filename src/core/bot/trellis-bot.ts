@@ -274,24 +274,24 @@ export class TrellisBot {
       case 'my-records':
       case 'delete-expired': {
         const { records } = this.#deps;
-        if (records === undefined) return { kind: 'reply', messages: [say('Your records are not available here yet: please ask your Trellis administrator.')] };
+        if (records === undefined) return { kind: 'reply', messages: [say(RECORDS_NOT_SET_UP)] };
         // The files are named here and made when the reply is sent (`prepare`), after the platform has its answer.
         return { kind: 'reply', messages: command.kind === 'my-records' ? myRecordsToMake(actor.person, now) : await records.deleteExpired(actor.person, command.confirmed) };
       }
       case 'report-governors':
       case 'moderate':
-        return { kind: 'reply', messages: await this.#governors(actor, command) };
+        return { kind: 'reply', messages: await this.#governors(actor, command, now) };
       case 'dialog':
         return { kind: 'start-dialog', dialogId: command.dialogId, trigger: command.trigger, title: this.threadTitle(command.dialogId, now), target: command.target };
     }
   }
 
-  async #governors(actor: Actor, command: Extract<GrowthCommand, { kind: 'report-governors' | 'moderate' }>): Promise<OutgoingMessage[]> {
+  async #governors(actor: Actor, command: Extract<GrowthCommand, { kind: 'report-governors' | 'moderate' }>, now: Date): Promise<OutgoingMessage[]> {
     const { governors } = this.#deps;
-    if (governors === undefined) return [say('The governors’ report is not set up here.')];
+    if (governors === undefined) return [say(GOVERNORS_NOT_SET_UP)];
     if (command.kind === 'report-governors') {
       if (command.bad !== undefined) return [say(`“${command.bad}” is not a year: say \`report governors\` for this year, or e.g. \`report governors 2025\` for 2025/26.`)];
-      return governors.request(actor.person, command.year);
+      return governors.request(actor.person, command.year, now);
     }
     if (command.bad !== undefined) return [say(`“${command.bad}” is not a number: say \`moderate\` for a sample of 5, or e.g. \`moderate 8\`.`)];
     return governors.moderate(actor.person, command.size);
@@ -519,9 +519,9 @@ export class TrellisBot {
     const askedAt = Number.isNaN(Date.parse(files.askedAt)) ? undefined : new Date(files.askedAt);
     switch (files.kind) {
       case 'my-records':
-        return records === undefined ? [say('Your records are not available here yet: please ask your Trellis administrator.')] : records.myRecords({ id: files.personId }, askedAt);
+        return records === undefined ? [say(RECORDS_NOT_SET_UP)] : records.myRecords({ id: files.personId }, askedAt);
       case 'governors-report':
-        return governors === undefined ? [say('The governors’ report is not set up here.')] : governors.report({ id: files.personId, schoolId: files.schoolId }, files.year, askedAt);
+        return governors === undefined ? [say(GOVERNORS_NOT_SET_UP)] : governors.report({ id: files.personId, schoolId: files.schoolId }, files.year, askedAt);
     }
   }
 
@@ -591,6 +591,10 @@ const turnAt = (actor: Actor, place: ThreadPlace) => ({
   messageId: place.messageId,
   replyTo: replyToOf(actor, place),
 });
+
+/** Said where `my-records` or the governors' report has no service behind it, in the turn and when a saved reply's files are made. */
+const RECORDS_NOT_SET_UP = 'Your records are not available here yet: please ask your Trellis administrator.';
+const GOVERNORS_NOT_SET_UP = 'The governors’ report is not set up here.';
 
 const LEADERS_ONLY = 'Summaries are for senior leaders and the head. If you think you should see them, please ask your Trellis administrator.';
 

@@ -55,10 +55,9 @@ export class GovernorsRequests {
    * `report governors [year]` in a turn: a refusal, or a message naming the report to make for
    * them, which is made when the reply is sent (`report`), after the platform has its answer.
    */
-  async request(person: Pick<KnownPerson, 'id' | 'schoolId'>, year: number | undefined): Promise<OutgoingMessage[]> {
+  async request(person: Pick<KnownPerson, 'id' | 'schoolId'>, year: number | undefined, askedAt: Date): Promise<OutgoingMessage[]> {
     if ((await this.#audienceOf(person)) === undefined) return [say(GOVERNORS_REPORT_REFUSED)];
-    const askedAt = this.#deps.clock.now().toISOString();
-    return [{ type: 'text', text: 'The governors’ report could not be made just now: please ask again in a few minutes.', make: { kind: 'governors-report', personId: person.id, schoolId: person.schoolId, year, askedAt } }];
+    return [{ type: 'text', text: 'The governors’ report could not be made just now: please ask again in a few minutes.', make: { kind: 'governors-report', personId: person.id, schoolId: person.schoolId, year, askedAt: askedAt.toISOString() } }];
   }
 
   /**
